@@ -1,0 +1,1 @@
+"""lineguard-agent: gathers raw evidence on a management server and signs it."""

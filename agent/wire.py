@@ -1,0 +1,235 @@
+"""The snapshot wire format, owned here and imported by both the agent and the collector.
+
+A snapshot file is canonical JSON of ``{"body": BODY, "sig": BASE64}``. BODY carries the format
+version, the agent's name, the signing key's fingerprint, a sequence number, the hash of the
+previous snapshot (the chain), the UTC time it was taken, host facts and the targets with their
+artifacts. ``sig`` is Ed25519 over the canonical encoding of BODY, and the snapshot's hash (what
+the next snapshot's ``prev`` names) is the SHA-256 of that same encoding.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+FORMAT = "lineguard-snapshot/1"
+STATUSES = ("ok", "unreachable", "auth-failed", "timeout", "partial")
+TARGET_KINDS = ("host", "device")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$")
+
+
+class WireError(ValueError):
+    """The bytes are not a well-formed, correctly signed lineguard snapshot."""
+
+
+def canonical(obj: Any) -> bytes:
+    """Canonical JSON: sorted keys, UTF-8, no insignificant whitespace, no NaN."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def key_fingerprint(public_key: Ed25519PublicKey) -> str:
+    raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return "SHA256:" + base64.b64encode(hashlib.sha256(raw).digest()).decode().rstrip("=")
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One piece of raw evidence: a file, a command's output, a walk, a process."""
+
+    name: str                       # relative host path, or a device artifact name
+    kind: str                       # cron, systemd-unit, at-job, script, running-config, ...
+    meta: dict[str, Any] = field(default_factory=dict)   # path, owner, mode, mtime, ctime, size, ...
+    content: str | None = None      # text, or base64 when encoding == "base64"
+    encoding: str = "utf-8"         # utf-8 | base64
+    sha256: str | None = None       # hash of the raw bytes, always set when anything was read
+    error: str | None = None        # why content is absent or incomplete (too large, unreadable, ...)
+
+    def raw(self) -> bytes | None:
+        if self.content is None:
+            return None
+        if self.encoding == "base64":
+            return base64.b64decode(self.content)
+        return self.content.encode("utf-8")
+
+    def text(self) -> str | None:
+        """Content as text; undecodable bytes replaced, so parsers always get a string."""
+        raw = self.raw()
+        return None if raw is None else raw.decode("utf-8", errors="replace")
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "meta": self.meta, "content": self.content,
+                "encoding": self.encoding, "sha256": self.sha256, "error": self.error}
+
+    @classmethod
+    def from_bytes(cls, name: str, kind: str, data: bytes, meta: dict[str, Any] | None = None,
+                   error: str | None = None) -> Artifact:
+        try:
+            content, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            content, encoding = base64.b64encode(data).decode("ascii"), "base64"
+        return cls(name=name, kind=kind, meta=dict(meta or {}), content=content, encoding=encoding,
+                   sha256=sha256_hex(data), error=error)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A host or a device as seen in one snapshot, with an explicit poll status."""
+
+    kind: str                        # host | device
+    name: str
+    status: str                      # ok | unreachable | auth-failed | timeout | partial
+    artifacts: tuple[Artifact, ...] = ()
+    error: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)   # platform, site, method, timezone, ...
+
+    def artifact(self, name: str) -> Artifact | None:
+        return next((a for a in self.artifacts if a.name == name), None)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"kind": self.kind, "name": self.name, "status": self.status, "error": self.error,
+                "facts": self.facts, "artifacts": [a.to_wire() for a in self.artifacts]}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    agent: str
+    key_id: str
+    seq: int
+    prev: str | None
+    taken_at: str                    # ISO-8601 UTC, "...Z"
+    host: dict[str, Any]             # hostname, timezone, root, dialect
+    targets: tuple[Target, ...]
+    format: str = FORMAT
+
+    def body(self) -> dict[str, Any]:
+        return {"format": self.format, "agent": self.agent, "key_id": self.key_id, "seq": self.seq,
+                "prev": self.prev, "taken_at": self.taken_at, "host": self.host,
+                "targets": [t.to_wire() for t in self.targets]}
+
+    def digest(self) -> str:
+        return sha256_hex(canonical(self.body()))
+
+
+def sign(snapshot: Snapshot, key: Ed25519PrivateKey) -> bytes:
+    """The signed snapshot file's bytes."""
+    body = canonical(snapshot.body())
+    sig = base64.b64encode(key.sign(body)).decode("ascii")
+    return canonical({"body": snapshot.body(), "sig": sig}) + b"\n"
+
+
+@dataclass(frozen=True)
+class SignedSnapshot:
+    snapshot: Snapshot
+    body_bytes: bytes
+    signature: bytes
+
+    @property
+    def digest(self) -> str:
+        return sha256_hex(self.body_bytes)
+
+    def verify(self, public_key: Ed25519PublicKey) -> None:
+        if key_fingerprint(public_key) != self.snapshot.key_id:
+            raise WireError(f"signed with key {self.snapshot.key_id}, not the agent's enrolled key")
+        try:
+            public_key.verify(self.signature, self.body_bytes)
+        except InvalidSignature:
+            raise WireError("bad signature: the snapshot was altered or signed by another key") from None
+
+
+def _require(cond: bool, what: str) -> None:
+    if not cond:
+        raise WireError(what)
+
+
+def _check_artifact_name(name: Any) -> None:
+    _require(isinstance(name, str) and 0 < len(name) <= 4096, "artifact name must be a non-empty string")
+    _require("\x00" not in name and "\\" not in name, f"artifact name {name!r} has a NUL or backslash")
+    _require(not name.startswith("/"), f"artifact name {name!r} is absolute")
+    _require(".." not in name.split("/"), f"artifact name {name!r} escapes its target (path traversal)")
+
+
+def _parse_artifact(d: Any) -> Artifact:
+    _require(isinstance(d, dict), "artifact must be an object")
+    _check_artifact_name(d.get("name"))
+    _require(isinstance(d.get("kind"), str) and d["kind"], "artifact kind must be a string")
+    _require(isinstance(d.get("meta"), dict), "artifact meta must be an object")
+    _require(d.get("content") is None or isinstance(d["content"], str), "artifact content must be a string or null")
+    _require(d.get("encoding") in ("utf-8", "base64"), "artifact encoding must be utf-8 or base64")
+    sha = d.get("sha256")
+    _require(sha is None or (isinstance(sha, str) and bool(_HEX64.match(sha))), "artifact sha256 must be 64 hex digits")
+    _require(d.get("error") is None or isinstance(d["error"], str), "artifact error must be a string or null")
+    art = Artifact(name=d["name"], kind=d["kind"], meta=d["meta"], content=d.get("content"),
+                   encoding=d["encoding"], sha256=sha, error=d.get("error"))
+    if art.content is not None:
+        try:
+            raw = art.raw()
+        except ValueError:
+            raise WireError(f"artifact {art.name!r}: content is not valid base64") from None
+        _require(sha is not None and sha256_hex(raw) == sha, f"artifact {art.name!r}: content does not match its sha256")
+    return art
+
+
+def _parse_target(d: Any) -> Target:
+    _require(isinstance(d, dict), "target must be an object")
+    _require(d.get("kind") in TARGET_KINDS, f"target kind must be one of {', '.join(TARGET_KINDS)}")
+    _require(isinstance(d.get("name"), str) and bool(_NAME.match(d["name"])), f"bad target name {d.get('name')!r}")
+    _require(d.get("status") in STATUSES, f"target status must be one of {', '.join(STATUSES)}")
+    _require(d.get("error") is None or isinstance(d["error"], str), "target error must be a string or null")
+    _require(isinstance(d.get("facts"), dict), "target facts must be an object")
+    _require(isinstance(d.get("artifacts"), list), "target artifacts must be a list")
+    arts = tuple(_parse_artifact(a) for a in d["artifacts"])
+    names = [a.name for a in arts]
+    _require(len(names) == len(set(names)), f"target {d['name']!r} has duplicate artifact names")
+    return Target(kind=d["kind"], name=d["name"], status=d["status"], artifacts=arts,
+                  error=d.get("error"), facts=d["facts"])
+
+
+def parse_body(body: Any) -> Snapshot:
+    _require(isinstance(body, dict), "body must be an object")
+    _require(body.get("format") == FORMAT, f"unknown format {body.get('format')!r} (expected {FORMAT})")
+    _require(isinstance(body.get("agent"), str) and bool(_NAME.match(body["agent"])), "agent must be a name")
+    _require(isinstance(body.get("key_id"), str), "key_id must be a string")
+    seq = body.get("seq")
+    _require(isinstance(seq, int) and not isinstance(seq, bool) and seq >= 1, "seq must be a positive integer")
+    prev = body.get("prev")
+    _require(prev is None or (isinstance(prev, str) and bool(_HEX64.match(prev))), "prev must be null or 64 hex digits")
+    _require((prev is None) == (seq == 1), "prev must be null exactly for seq 1")
+    taken = body.get("taken_at")
+    _require(isinstance(taken, str) and bool(re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$", taken)),
+             "taken_at must be ISO-8601 UTC ending in Z")
+    _require(isinstance(body.get("host"), dict), "host must be an object")
+    _require(isinstance(body.get("targets"), list), "targets must be a list")
+    targets = tuple(_parse_target(t) for t in body["targets"])
+    return Snapshot(agent=body["agent"], key_id=body["key_id"], seq=seq, prev=prev, taken_at=taken,
+                    host=body["host"], targets=targets)
+
+
+def load(data: bytes) -> SignedSnapshot:
+    """Parse a snapshot file's bytes. Raises WireError; does not check the signature."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise WireError(f"not JSON ({e.__class__.__name__}: {str(e)[:80]})") from None
+    _require(isinstance(doc, dict) and set(doc) == {"body", "sig"}, "envelope must have exactly body and sig")
+    _require(isinstance(doc["sig"], str), "sig must be a base64 string")
+    try:
+        signature = base64.b64decode(doc["sig"], validate=True)
+    except ValueError:
+        raise WireError("sig is not base64") from None
+    _require(len(signature) == 64, "sig must be a 64-byte Ed25519 signature")
+    snapshot = parse_body(doc["body"])
+    return SignedSnapshot(snapshot=snapshot, body_bytes=canonical(doc["body"]), signature=signature)

@@ -1,0 +1,1 @@
+"""lineguard collector: verifies and stores snapshots, interprets them, raises findings."""

@@ -1,0 +1,1 @@
+"""Analysers: timing, destructive-action judgement, drift, fleet correlation, silence."""

@@ -1,0 +1,168 @@
+"""Records that cross module boundaries in the collector: jobs, their triggers, when they fire,
+what they would do, and line data rows. Parsers build them; analysers judge them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# --- triggers: how a scheduler decides to run a job (input to collector.analyse.timing) -------
+
+
+@dataclass(frozen=True)
+class CronTrigger:
+    """A five-field cron expression or @shorthand, judged with one dialect's semantics.
+
+    dialect: "debian" (Vixie/Debian cron), "cronie" (RHEL), or "ios" (EEM cron-entry)."""
+
+    expr: str
+    dialect: str = "debian"
+
+
+@dataclass(frozen=True)
+class CalendarTrigger:
+    """systemd timer triggers after drop-ins were merged: OnCalendar expressions (wall clock)
+    and monotonic settings as (name, timespan), e.g. ("OnBootSec", "15min")."""
+
+    calendars: tuple[str, ...] = ()
+    monotonic: tuple[tuple[str, str], ...] = ()
+    randomized_delay_s: float = 0.0
+    persistent: bool = False
+
+
+@dataclass(frozen=True)
+class AbsoluteTrigger:
+    """Runs once at a known instant (at job, kron/reload `at`, EEM absolute, a sleeping process)."""
+
+    when: datetime                    # timezone-aware
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IntervalTrigger:
+    """Repeats every `seconds` from an anchor that may be unknown (EEM watchdog, kron `in ... recurring`,
+    Junos time-interval)."""
+
+    seconds: int
+    anchor: datetime | None = None
+    once: bool = False
+
+
+@dataclass(frozen=True)
+class AnacronTrigger:
+    """anacron: due when today - last_run >= period, then starts after delay minutes.
+    period is a number of days as text, or "@daily", "@weekly", "@monthly", "@yearly"."""
+
+    period: str
+    delay_min: int
+    last_run: date | None = None
+    start_hours: tuple[int, int] | None = None   # cronie START_HOURS_RANGE
+
+
+@dataclass(frozen=True)
+class BootTrigger:
+    """Runs at boot or daemon start (@reboot, system-startup, OnBootSec handled as monotonic)."""
+
+    note: str = "at boot"
+
+
+@dataclass(frozen=True)
+class UnparsableTrigger:
+    """The schedule could not be understood; the job is still listed."""
+
+    reason: str
+
+
+Trigger = (CronTrigger | CalendarTrigger | AbsoluteTrigger | IntervalTrigger | AnacronTrigger
+           | BootTrigger | UnparsableTrigger)
+
+
+@dataclass(frozen=True)
+class Fire:
+    """When a job fires next, as of some instant.
+
+    kind: exact (at), window (earliest..latest), relative (note says after what), boot,
+    never (can never fire: note says why), running (already started), unknown (unparsable)."""
+
+    kind: str
+    at: datetime | None = None        # UTC; earliest for a window
+    latest: datetime | None = None    # UTC; end of a window
+    note: str = ""
+
+
+# --- jobs ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """Something a target will run later by itself."""
+
+    target: str                       # host or device name
+    source: str                       # cron | at | systemd | anacron | run-parts | process | eem | kron | reload | junos-event
+    origin_path: str                  # host path relative to root (no leading /), or device artifact name
+    origin_line: int | None
+    owner: str | None
+    schedule: str                     # the schedule as written
+    command: str                      # what runs
+    trigger: Trigger
+    files: tuple[str, ...] = ()       # artifact names of files it executes, followed transitively
+    state: str = "active"             # active | inert (the scheduler ignores it) | running | unparsable | disabled
+    problem: str | None = None        # why inert/unparsable/not captured
+    actions: tuple[tuple[str, int | None], ...] = ()   # device-side commands it runs, with their line
+    timezone: str = "UTC"             # the zone the schedule is read in
+
+
+# --- judgement -----------------------------------------------------------------------------
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+VERDICTS = ("benign", "suspicious", "destructive")
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str                         # rule id, e.g. "lg.ios.no-pvc"
+    evidence: str                     # the exact line (or decoded text) that matched
+    path: str | None                  # file the evidence stands in (artifact name), None for the command
+    line: int | None                  # 1-based
+    title: str = ""
+    explanation: str = ""
+    severity: str = "info"
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: str = "benign"
+    severity: str = "info"
+    reasons: tuple[Reason, ...] = ()
+
+
+# --- line data -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineDataRow:
+    """One VP/VC link or cross-connect, the same shape whether read from CLI, SNMP or a file.
+
+    kind: vcl | vpl | vc-xc | vp-xc. For a cross-connect, interface/vpi/vci is the low end and
+    peer_* the high end."""
+
+    device: str
+    kind: str
+    interface: str
+    vpi: int
+    vci: int | None = None
+    name: str | None = None
+    encapsulation: str | None = None
+    service_class: str | None = None
+    peak_kbps: int | None = None
+    avg_kbps: int | None = None
+    peer_interface: str | None = None
+    peer_vpi: int | None = None
+    peer_vci: int | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def key(self) -> tuple:
+        """Identity of the link, independent of its attributes."""
+        return (self.kind, self.interface, self.vpi, self.vci, self.peer_interface,
+                self.peer_vpi, self.peer_vci)
