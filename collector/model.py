@@ -166,3 +166,23 @@ class LineDataRow:
         """Identity of the link, independent of its attributes."""
         return (self.kind, self.interface, self.vpi, self.vci, self.peer_interface,
                 self.peer_vpi, self.peer_vci)
+
+
+# --- findings ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a person should know, with a stable key so alerts can be deduplicated.
+
+    kind: job (destructive/suspicious scheduled job), line-data-loss, drift, poll-failed,
+    silence, chain (security event on ingest), fleet (the same thing on many targets)."""
+
+    key: str                          # stable identity, e.g. "job:mgmt-01:etc/cron.d/x:3"
+    kind: str
+    severity: str
+    target: str
+    title: str                        # one line
+    detail: str = ""                  # several lines: evidence, explanation
+    fire_at: datetime | None = None   # for jobs: when it fires (UTC), for a countdown
+    evidence: tuple[Reason, ...] = ()

@@ -1,0 +1,98 @@
+"""lineguard-agent: keygen, snapshot, push, run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from agent.config import AgentConfig, AgentConfigError, load_config
+from agent.keys import KeyError_, generate, load_private
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="lineguard-agent",
+                                description="Snapshot scheduled jobs and device line data, signed.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    k = sub.add_parser("keygen", help="create an Ed25519 key pair (KEY, mode 0600, and KEY.pub)")
+    k.add_argument("--out", required=True, type=Path)
+    s = sub.add_parser("snapshot", help="take one signed snapshot of this host and its devices")
+    s.add_argument("--config", type=Path)
+    s.add_argument("--root", type=Path, help="read this tree as if it were / (a disk image, a backup)")
+    s.add_argument("--hostname")
+    s.add_argument("--agent", help="agent name (default: the config's, else the hostname)")
+    s.add_argument("--inventory", type=Path)
+    s.add_argument("--credentials", type=Path)
+    s.add_argument("--key", type=Path)
+    s.add_argument("--out", required=True, type=Path)
+    s.add_argument("--no-live", action="store_true", help="do not read /proc even when root is /")
+    pu = sub.add_parser("push", help="deliver the outbox now")
+    pu.add_argument("--config", required=True, type=Path)
+    r = sub.add_parser("run", help="the daemon: snapshot on schedule, deliver, retry")
+    r.add_argument("--config", required=True, type=Path)
+    r.add_argument("--once", action="store_true", help="one snapshot and delivery, then exit")
+    return p
+
+
+def _snapshot(a: argparse.Namespace) -> int:
+    from agent.snapshot import snapshot_to
+
+    cfg: AgentConfig | None = load_config(a.config) if a.config else None
+    key_path = a.key or (cfg.key if cfg else None)
+    if key_path is None:
+        raise UsageError("snapshot needs --key KEY (or --config with key = ...)")
+    key = load_private(key_path)
+    root = a.root or (cfg.root if cfg else Path("/"))
+    if not root.is_dir():
+        raise UsageError(f"--root {root}: not a directory")
+    agent = a.agent or (cfg.name if cfg else None) or a.hostname
+    if agent is None:
+        import socket
+        agent = socket.gethostname()
+    chain = cfg.chain_path if cfg else key_path.with_name(key_path.name + ".chain")
+    snap = snapshot_to(a.out, chain, agent=agent, key=key, root=root, hostname=a.hostname,
+                       inventory=a.inventory or (cfg.inventory if cfg else None),
+                       credentials=a.credentials or (cfg.credentials if cfg else None),
+                       live=False if a.no_live else None, progress=sys.stderr.isatty())
+    counts = ", ".join(f"{t.name} {t.status} ({len(t.artifacts)} artifacts)" for t in snap.targets)
+    print(f"{a.out}: {snap.agent} #{snap.seq}: {counts}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = _parser().parse_args(argv)
+    try:
+        if a.cmd == "keygen":
+            key, pub = generate(a.out)
+            print(f"private key {key} (0600), public key {pub}")
+            return 0
+        if a.cmd == "snapshot":
+            return _snapshot(a)
+        cfg = load_config(a.config)
+        if a.cmd == "push":
+            from agent.outbox import push
+            if not cfg.deliver:
+                raise UsageError(f"{a.config}: no 'deliver' target configured")
+            res = push(cfg.outbox, cfg.deliver)
+            for name, err in res.failed.items():
+                print(f"{name}: not delivered: {err}", file=sys.stderr)
+            print(f"delivered {len(res.delivered)}, pending {res.pending}")
+            return 0 if not res.failed else 1
+        from agent.daemon import run
+        run(cfg, max_runs=1 if a.once else None)
+        return 0
+    except FileExistsError as e:
+        print(f"lineguard-agent: {e.filename}: already exists; refusing to overwrite a key", file=sys.stderr)
+    except (KeyError_, AgentConfigError, UsageError) as e:
+        print(f"lineguard-agent: {e}", file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

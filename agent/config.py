@@ -1,0 +1,60 @@
+"""The agent's config file (TOML): who it is, what it reads, where snapshots go."""
+
+from __future__ import annotations
+
+import socket
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class AgentConfigError(ValueError):
+    """The agent's config file is missing or broken."""
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    name: str
+    key: Path
+    root: Path = Path("/")
+    inventory: Path | None = None
+    credentials: Path | None = None
+    outbox: Path = Path("/var/lib/lineguard/outbox")
+    state: Path | None = None               # chain state; default KEY.chain
+    deliver: str | None = None              # a folder (the collector's inbox) or sftp://user@host/path
+    interval_minutes: float = 15.0
+    retry_minutes: float = 2.0
+    live: bool = True                       # read /proc for sleeping processes (only when root is /)
+
+    @property
+    def chain_path(self) -> Path:
+        return self.state or self.key.with_name(self.key.name + ".chain")
+
+
+def load_config(path: Path) -> AgentConfig:
+    try:
+        doc = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise AgentConfigError(f"{path}: no such config file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise AgentConfigError(f"{path}: not valid TOML ({e})") from None
+    base = path.parent
+
+    def p(key: str) -> Path | None:
+        v = doc.get(key)
+        return None if v is None else (base / v if not Path(v).is_absolute() else Path(v))
+
+    if "key" not in doc:
+        raise AgentConfigError(f"{path}: 'key' (the agent's private key file) is required")
+    unknown = set(doc) - set(AgentConfig.__dataclass_fields__) - {"agent"}
+    if unknown:
+        raise AgentConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
+    try:
+        return AgentConfig(
+            name=str(doc.get("agent") or socket.gethostname()), key=p("key"),
+            root=p("root") or Path("/"), inventory=p("inventory"), credentials=p("credentials"),
+            outbox=p("outbox") or Path("/var/lib/lineguard/outbox"), state=p("state"),
+            deliver=doc.get("deliver"), interval_minutes=float(doc.get("interval_minutes", 15)),
+            retry_minutes=float(doc.get("retry_minutes", 2)), live=bool(doc.get("live", True)))
+    except (TypeError, ValueError) as e:
+        raise AgentConfigError(f"{path}: {e}") from None

@@ -1,0 +1,67 @@
+"""`lineguard-agent run`: snapshots on schedule and delivery with retry (APScheduler)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from agent.config import AgentConfig
+from agent.keys import load_private
+from agent.outbox import outbox_name, push
+from agent.snapshot import commit, take, write_atomic
+
+log = logging.getLogger("lineguard.agent")
+
+
+def snapshot_once(cfg: AgentConfig) -> Path:
+    key = load_private(cfg.key)
+    snap, data = take(agent=cfg.name, key=key, chain=cfg.chain_path, root=cfg.root,
+                      inventory=cfg.inventory, credentials=cfg.credentials,
+                      live=cfg.live and cfg.root.resolve() == Path("/"))
+    out = cfg.outbox / outbox_name(cfg.name, snap.seq)
+    write_atomic(out, data)
+    commit(cfg.chain_path, snap)
+    bad = [t.name for t in snap.targets if t.status != "ok"]
+    log.info("snapshot #%d: %d target(s)%s", snap.seq, len(snap.targets),
+             f", not ok: {', '.join(bad)}" if bad else "")
+    return out
+
+
+def deliver(cfg: AgentConfig) -> None:
+    if not cfg.deliver:
+        return
+    result = push(cfg.outbox, cfg.deliver)
+    for name, err in result.failed.items():
+        log.warning("delivery of %s failed (will retry): %s", name, err)
+    if result.delivered:
+        log.info("delivered %d snapshot(s), %d pending", len(result.delivered), result.pending)
+
+
+def run(cfg: AgentConfig, max_runs: int | None = None) -> None:
+    """Snapshot every interval and retry delivery every retry interval; stops on SIGINT/SIGTERM,
+    or after `max_runs` snapshots (used by tests and one-shot cron use)."""
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                        format="%(asctime)s lineguard-agent %(levelname)s %(message)s")
+    sched = BlockingScheduler(timezone=UTC)
+    runs = {"n": 0}
+
+    def tick() -> None:
+        try:
+            snapshot_once(cfg)
+        except Exception as e:  # a failed run is logged and retried next interval, never fatal
+            log.error("snapshot failed: %s", e)
+        deliver(cfg)
+        runs["n"] += 1
+        if max_runs is not None and runs["n"] >= max_runs:
+            sched.shutdown(wait=False)
+
+    sched.add_job(tick, "interval", minutes=cfg.interval_minutes, next_run_time=datetime.now(UTC),
+                  id="snapshot", max_instances=1, coalesce=True)
+    if cfg.deliver:
+        sched.add_job(deliver, "interval", args=[cfg], minutes=cfg.retry_minutes, id="retry",
+                      max_instances=1, coalesce=True)
+    sched.start()

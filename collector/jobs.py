@@ -1,0 +1,82 @@
+"""The jobs view: every scheduled job in the newest snapshot of each agent, when it fires next
+and what it would do. Parsers and rules run here, over stored evidence, so an improved parser or
+rule re-judges all history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from agent.wire import Artifact, Target
+from collector.model import SEVERITIES, Fire, Job, Judgement
+from collector.store import Store, StoredSnapshot
+
+
+@dataclass(frozen=True)
+class JobView:
+    job: Job
+    fire: Fire
+    judgement: Judgement
+
+def iso_z(dt: datetime | None) -> str | None:
+    return None if dt is None else dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+def parse_now(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC).replace(microsecond=0)
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+
+def latest_targets(store: Store) -> Iterator[tuple[StoredSnapshot, Target]]:
+    for snap in store.latest_snapshots():
+        for target in store.targets_of(snap.id):
+            yield snap, target
+
+def target_jobs(target: Target, host: dict[str, Any]) -> list[Job]:
+    if target.kind == "host":
+        from collector.parse.host import jobs
+        return jobs(target, host)
+    from collector.parse.device import jobs as device_jobs
+    return device_jobs(target)
+
+def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -> list[JobView]:
+    from collector.analyse.destructive import judge
+    from collector.analyse.timing import next_fire
+
+    views = []
+    for job in jobs:
+        fire = next_fire(job.trigger, now, job.timezone)
+        views.append(JobView(job, fire, judge(job, files, fire, now)))
+    return views
+
+def collect(store: Store, now: datetime, target: str | None = None) -> list[JobView]:
+    views: list[JobView] = []
+    for snap, tgt in latest_targets(store):
+        if target is not None and tgt.name != target:
+            continue
+        files = {a.name: a for a in tgt.artifacts}
+        views.extend(judge_jobs(target_jobs(tgt, snap.host), files, now))
+    return sorted(views, key=sort_key)
+
+def sort_key(v: JobView) -> tuple:
+    far = datetime.max.replace(tzinfo=UTC)
+    return (v.fire.at or far, -SEVERITIES.index(v.judgement.severity), v.job.target,
+            v.job.origin_path, v.job.origin_line or 0)
+
+def to_json(v: JobView) -> dict[str, Any]:
+    j = v.job
+    return {
+        "target": j.target, "source": j.source,
+        "origin": {"path": j.origin_path, "line": j.origin_line},
+        "owner": j.owner, "schedule": j.schedule,
+        "next_fire": iso_z(v.fire.at) if v.fire.kind not in ("relative", "boot", "never", "unknown") else None,
+        "fire": {"kind": v.fire.kind, "earliest": iso_z(v.fire.at), "latest": iso_z(v.fire.latest),
+                 "note": v.fire.note},
+        "command": j.command, "state": j.state, "problem": j.problem, "timezone": j.timezone,
+        "files": list(j.files),
+        "verdict": v.judgement.verdict, "severity": v.judgement.severity,
+        "reasons": [{"rule": r.rule, "evidence": r.evidence, "path": r.path, "line": r.line,
+                     "title": r.title, "severity": r.severity} for r in v.judgement.reasons],
+    }

@@ -1,0 +1,262 @@
+"""The collector's store: SQLite (WAL) via sqlite-utils.
+
+Owns the schema: enrolled agents, accepted snapshots, their targets, content-addressed blobs
+(sha256, zlib) and the append-only, hash-chained audit log. A target's artifact list (its
+manifest) is itself a blob, so an unchanged host polled a thousand times costs one snapshot row,
+one target row and one audit row per poll. Snapshots can be re-assembled byte for byte and their
+signatures re-verified from what is stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from agent.wire import Artifact, Snapshot, Target, canonical, sha256_hex
+
+GENESIS = "0" * 64
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class AgentRecord:
+    name: str
+    public_key: str
+    key_id: str
+    site: str | None
+    enrolled_at: str
+    last_seq: int | None
+    last_hash: str | None
+    last_seen: str | None
+
+
+@dataclass(frozen=True)
+class StoredSnapshot:
+    id: int
+    agent: str
+    seq: int
+    hash: str
+    prev: str | None
+    taken_at: str
+    received_at: str
+    host: dict[str, Any]
+
+
+class Store:
+    """One collector home's database."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        self.db = sqlite_utils.Database(conn)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # --- schema -------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        db = self.db
+        if "agents" in db.table_names():
+            return
+        with db.conn:
+            db["agents"].create({"name": str, "public_key": str, "key_id": str, "site": str,
+                                 "enrolled_at": str, "last_seq": int, "last_hash": str,
+                                 "last_seen": str}, pk="name")
+            db["blobs"].create({"sha256": str, "size": int, "data": bytes}, pk="sha256")
+            db["snapshots"].create({"id": int, "agent": str, "seq": int, "hash": str, "prev": str,
+                                    "taken_at": str, "received_at": str, "key_id": str,
+                                    "host": str, "sig": bytes},
+                                   pk="id", foreign_keys=[("agent", "agents", "name")])
+            db["snapshots"].create_index(["hash"], unique=True)
+            db["snapshots"].create_index(["agent", "seq"])
+            db["targets"].create({"snapshot": int, "idx": int, "kind": str, "name": str,
+                                  "status": str, "error": str, "manifest": str},
+                                 foreign_keys=[("snapshot", "snapshots", "id"),
+                                               ("manifest", "blobs", "sha256")])
+            db["targets"].create_index(["snapshot"])
+            db["targets"].create_index(["name", "snapshot"])
+            db["audit"].create({"id": int, "at": str, "event": str, "agent": str, "subject": str,
+                                "detail": str, "hash": str}, pk="id")
+            db["baselines"].create({"id": int, "target": str, "state": str, "proposed_at": str,
+                                    "proposed_from": int, "manifest": str, "approved_by": str,
+                                    "approved_at": str, "signature": str, "note": str}, pk="id")
+            db["baselines"].create_index(["target", "state"])
+            db["alerts"].create({"key": str, "severity": str, "first_seen": str, "last_sent": str,
+                                 "sent_count": int, "subject": str}, pk="key")
+            # The audit log is append-only: the database itself refuses edits and deletions.
+            db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+                       "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
+            db.execute("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+                       "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
+
+    # --- agents -------------------------------------------------------------------------
+
+    def add_agent(self, name: str, public_key: str, key_id: str, site: str | None) -> None:
+        with self.db.conn:
+            self.db["agents"].insert({"name": name, "public_key": public_key, "key_id": key_id,
+                                      "site": site, "enrolled_at": utc_now(), "last_seq": None,
+                                      "last_hash": None, "last_seen": None})
+            self.audit("enrol", name, key_id, f"site={site or '-'}")
+
+    def agent(self, name: str) -> AgentRecord | None:
+        rows = list(self.db["agents"].rows_where("name = ?", [name]))
+        return AgentRecord(**rows[0]) if rows else None
+
+    def agents(self) -> list[AgentRecord]:
+        return [AgentRecord(**r) for r in self.db["agents"].rows_where(order_by="name")]
+
+    # --- blobs --------------------------------------------------------------------------
+
+    def put_blob(self, data: bytes, sha: str | None = None) -> str:
+        sha = sha or sha256_hex(data)
+        self.db.execute("INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)",
+                        [sha, len(data), zlib.compress(data, 6)])
+        return sha
+
+    def has_blob(self, sha: str) -> bool:
+        return self.db.execute("SELECT 1 FROM blobs WHERE sha256 = ?", [sha]).fetchone() is not None
+
+    def blob(self, sha: str) -> bytes:
+        row = self.db.execute("SELECT data FROM blobs WHERE sha256 = ?", [sha]).fetchone()
+        if row is None:
+            raise KeyError(f"blob {sha} missing from the store")
+        return zlib.decompress(row[0])
+
+    # --- snapshots ----------------------------------------------------------------------
+
+    def has_snapshot(self, digest: str) -> bool:
+        return self.db.execute("SELECT 1 FROM snapshots WHERE hash = ?", [digest]).fetchone() is not None
+
+    def snapshot_at(self, agent: str, seq: int) -> StoredSnapshot | None:
+        row = self.db.execute("SELECT id, agent, seq, hash, prev, taken_at, received_at, host "
+                              "FROM snapshots WHERE agent = ? AND seq = ?", [agent, seq]).fetchone()
+        return _stored(row) if row else None
+
+    def insert_snapshot(self, snap: Snapshot, digest: str, signature: bytes) -> int:
+        """Store an already verified snapshot; the caller holds the transaction."""
+        received = utc_now()
+        cur = self.db.execute(
+            "INSERT INTO snapshots (agent, seq, hash, prev, taken_at, received_at, key_id, host, sig) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [snap.agent, snap.seq, digest, snap.prev, snap.taken_at, received, snap.key_id,
+             canonical(snap.host).decode(), signature])
+        snap_id = cur.lastrowid
+        for idx, target in enumerate(snap.targets):
+            manifest = self._store_target(target)
+            self.db.execute("INSERT INTO targets (snapshot, idx, kind, name, status, error, manifest) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [snap_id, idx, target.kind, target.name, target.status, target.error,
+                             manifest])
+        self.db.execute("UPDATE agents SET last_seq = ?, last_hash = ?, last_seen = ? WHERE name = ?",
+                        [snap.seq, digest, received, snap.agent])
+        return snap_id
+
+    def _store_target(self, target: Target) -> str:
+        arts = []
+        for a in target.artifacts:
+            d = a.to_wire()
+            raw = a.raw()
+            if raw is not None:
+                if not self.has_blob(a.sha256):
+                    self.put_blob(raw, a.sha256)
+                d["content"] = None
+                d["blob"] = a.sha256
+            arts.append(d)
+        return self.put_blob(canonical({"facts": target.facts, "artifacts": arts}))
+
+    def load_target(self, manifest_sha: str, kind: str, name: str, status: str,
+                    error: str | None) -> Target:
+        doc = json.loads(self.blob(manifest_sha))
+        arts = []
+        for d in doc["artifacts"]:
+            blob = d.pop("blob", None)
+            art = Artifact(**d)
+            if blob is not None:
+                # re-encode the way the agent chose, so the body canonicalises identically
+                art = replace(art, content=_encode(self.blob(blob), art.encoding))
+            arts.append(art)
+        return Target(kind=kind, name=name, status=status, artifacts=tuple(arts), error=error,
+                      facts=doc["facts"])
+
+    def targets_of(self, snapshot_id: int) -> list[Target]:
+        rows = self.db.execute("SELECT kind, name, status, error, manifest FROM targets "
+                               "WHERE snapshot = ? ORDER BY idx", [snapshot_id]).fetchall()
+        return [self.load_target(m, k, n, s, e) for k, n, s, e, m in rows]
+
+    def latest_snapshots(self) -> list[StoredSnapshot]:
+        rows = self.db.execute(
+            "SELECT s.id, s.agent, s.seq, s.hash, s.prev, s.taken_at, s.received_at, s.host "
+            "FROM snapshots s JOIN (SELECT agent, MAX(seq) AS seq FROM snapshots GROUP BY agent) m "
+            "ON s.agent = m.agent AND s.seq = m.seq ORDER BY s.agent").fetchall()
+        return [_stored(r) for r in rows]
+
+    def target_history(self, name: str, limit: int = 50) -> Iterator[tuple[StoredSnapshot, Target]]:
+        """Newest first: each snapshot that carried target `name`, with that target."""
+        rows = self.db.execute(
+            "SELECT s.id, s.agent, s.seq, s.hash, s.prev, s.taken_at, s.received_at, s.host, "
+            "t.kind, t.name, t.status, t.error, t.manifest FROM targets t JOIN snapshots s "
+            "ON s.id = t.snapshot WHERE t.name = ? ORDER BY s.taken_at DESC, s.id DESC LIMIT ?",
+            [name, limit]).fetchall()
+        for r in rows:
+            yield _stored(r[:8]), self.load_target(r[12], r[8], r[9], r[10], r[11])
+
+    def snapshot_body(self, snapshot_id: int) -> tuple[dict[str, Any], bytes]:
+        """Re-assemble a stored snapshot's signed body and its signature."""
+        row = self.db.execute("SELECT agent, seq, prev, taken_at, key_id, host, sig FROM snapshots "
+                              "WHERE id = ?", [snapshot_id]).fetchone()
+        agent, seq, prev, taken_at, key_id, host, sig = row
+        snap = Snapshot(agent=agent, key_id=key_id, seq=seq, prev=prev, taken_at=taken_at,
+                        host=json.loads(host), targets=tuple(self.targets_of(snapshot_id)))
+        return snap.body(), sig
+
+    # --- audit --------------------------------------------------------------------------
+
+    def audit(self, event: str, agent: str | None, subject: str, detail: str) -> None:
+        """Append to the hash-chained audit log; the caller holds the transaction."""
+        last = self.db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        prev = last[0] if last else GENESIS
+        at = utc_now()
+        digest = sha256_hex(canonical([prev, at, event, agent, subject, detail]))
+        self.db.execute("INSERT INTO audit (at, event, agent, subject, detail, hash) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", [at, event, agent, subject, detail, digest])
+
+    def verify_audit(self) -> int | None:
+        """The id of the first audit row whose chain is broken, or None when all hold."""
+        prev = GENESIS
+        for row in self.db.execute("SELECT id, at, event, agent, subject, detail, hash FROM audit "
+                                   "ORDER BY id"):
+            rid, at, event, agent, subject, detail, digest = row
+            if sha256_hex(canonical([prev, at, event, agent, subject, detail])) != digest:
+                return rid
+            prev = digest
+        return None
+
+    def audit_rows(self, limit: int = 100) -> list[dict[str, Any]]:
+        return list(self.db["audit"].rows_where(order_by="id desc", limit=limit))
+
+
+def _encode(raw: bytes, encoding: str) -> str:
+    return base64.b64encode(raw).decode("ascii") if encoding == "base64" else raw.decode("utf-8")
+
+
+def _stored(row: Any) -> StoredSnapshot:
+    sid, agent, seq, digest, prev, taken_at, received_at, host = row
+    return StoredSnapshot(id=sid, agent=agent, seq=seq, hash=digest, prev=prev, taken_at=taken_at,
+                          received_at=received_at, host=json.loads(host))

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from collector.home import Home
+from tests.snapfactory import AgentChain
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Home:
+    h = Home(tmp_path / "home")
+    h.open().close()
+    return h
+
+
+@pytest.fixture
+def chain(tmp_path: Path) -> AgentChain:
+    return AgentChain.create(tmp_path / "keys")
+
+
+@pytest.fixture
+def enrolled(home: Home, chain: AgentChain) -> AgentChain:
+    from collector.cli import main
+    assert main(["--home", str(home.root), "agents", "add", chain.name,
+                 "--key", str(chain.pub_path), "--site", "kobe"]) == 0
+    return chain
