@@ -1,0 +1,116 @@
+"""`lineguard check`: every finding as of an instant — dangerous jobs with their countdown, line
+data loss and drift, failed polls, silent agents, chain attacks, fleet-wide patterns — and the
+alert emails that are due."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from datetime import datetime, timedelta
+
+from collector.home import Home, Settings
+from collector.jobs import JobView, collect, iso_z, parse_now
+from collector.model import SEVERITIES, Finding
+from collector.store import Store
+
+SECURITY_LOOKBACK = timedelta(days=7)
+
+
+def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
+    from collector.analyse.timing import countdown
+    out = []
+    for v in views:
+        j, verdict = v.job, v.judgement
+        if verdict.verdict == "benign" and j.state != "unparsable":
+            continue
+        cmd_id = hashlib.sha256(j.command.encode()).hexdigest()[:12]
+        if verdict.verdict == "benign":
+            out.append(Finding(key=f"job-unparsable:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
+                               kind="job", severity="low", target=j.target,
+                               title=f"unparsable {j.source} job on {j.target} "
+                                     f"({j.origin_path}:{j.origin_line or '-'}): {j.problem}"))
+            continue
+        when = countdown(now, v.fire)
+        lines = [f"{j.source} job {j.origin_path}:{j.origin_line or '-'} owner {j.owner or '?'}",
+                 f"schedule: {j.schedule}   next fire: {iso_z(v.fire.at) or v.fire.note} ({when})",
+                 f"command: {j.command}"]
+        for r in verdict.reasons:
+            lines.append(f"- [{r.rule}] {r.title}: {r.path or j.origin_path}:{r.line or '-'}: {r.evidence}")
+            if r.explanation:
+                lines.append(f"  {r.explanation.strip()}")
+        out.append(Finding(key=f"job:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
+                           kind="job", severity=verdict.severity, target=j.target,
+                           title=f"{verdict.verdict} {j.source} job on {j.target} fires {when}",
+                           detail="\n".join(lines), fire_at=v.fire.at, evidence=verdict.reasons))
+    return out
+
+
+def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Finding]:
+    out = []
+    limit = timedelta(hours=settings.silence_hours)
+    for a in store.agents():
+        if a.last_seen is None:
+            out.append(Finding(key=f"silence:{a.name}:never", kind="silence", severity="medium",
+                               target=a.name, title=f"agent {a.name} enrolled but never reported"))
+            continue
+        seen = parse_now(a.last_seen)
+        if now - seen > limit:
+            hours = (now - seen).total_seconds() / 3600
+            out.append(Finding(key=f"silence:{a.name}", kind="silence", severity="high",
+                               target=a.name,
+                               title=f"agent {a.name} silent for {hours:.1f} h (last #{a.last_seq} "
+                                     f"at {a.last_seen})"))
+    return out
+
+
+def chain_findings(store: Store, now: datetime) -> list[Finding]:
+    since = iso_z(now - SECURITY_LOOKBACK)
+    rows = store.db.execute("SELECT id, at, agent, subject, detail FROM audit "
+                            "WHERE event = 'security' AND at >= ? ORDER BY id", [since]).fetchall()
+    return [Finding(key=f"chain:{rid}", kind="chain", severity="high", target=agent or "-",
+                    title=f"rejected snapshot from {agent or 'unknown agent'}: {detail}",
+                    detail=f"{at} {subject}") for rid, at, agent, subject, detail in rows]
+
+
+def all_findings(home: Home, store: Store, now: datetime) -> list[Finding]:
+    from collector.analyse import drift, fleet
+    settings = home.settings()
+    findings = job_findings(collect(store, now), now)
+    findings += drift.findings(store, home.root / "baselines", now)
+    findings += silence_findings(store, settings, now)
+    findings += chain_findings(store, now)
+    findings += fleet.correlate(findings)
+    return sorted(findings, key=lambda f: (-SEVERITIES.index(f.severity),
+                                           f.fire_at.isoformat() if f.fire_at else "~", f.key))
+
+
+def to_json(f: Finding) -> dict:
+    return {"key": f.key, "kind": f.kind, "severity": f.severity, "target": f.target,
+            "title": f.title, "detail": f.detail, "fire_at": iso_z(f.fire_at),
+            "evidence": [{"rule": r.rule, "evidence": r.evidence, "path": r.path, "line": r.line}
+                         for r in f.evidence]}
+
+
+def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool) -> int:
+    now = parse_now(now_text)
+    store = home.open()
+    settings = home.settings()
+    findings = all_findings(home, store, now)
+    if as_json:
+        print(json.dumps({"as_of": iso_z(now), "findings": [to_json(f) for f in findings]}, indent=2))
+    elif not findings:
+        print(f"no findings as of {iso_z(now)}")
+    else:
+        for f in findings:
+            print(f"{f.severity.upper():8} {f.kind:15} {f.title}")
+    if email:
+        from collector.alerts import AlertError, send_due
+        try:
+            sent = send_due(store, settings, findings, now)
+            if sent:
+                print(f"alert email sent for {len(sent)} finding(s)", file=sys.stderr)
+        except AlertError as e:
+            print(f"lineguard check: alert not sent, will retry next run: {e}", file=sys.stderr)
+    threshold = SEVERITIES.index(settings.alert_threshold)
+    return 1 if any(SEVERITIES.index(f.severity) >= threshold for f in findings) else 0

@@ -1,0 +1,37 @@
+"""`lineguard report`: a Markdown report, reproducible with --now, for people and for the record."""
+
+from __future__ import annotations
+
+from collector.check import all_findings
+from collector.home import Home
+from collector.jobs import collect, iso_z, latest_targets, parse_now
+from collector.model import SEVERITIES
+
+
+def render(home: Home, now_text: str | None) -> str:
+    from collector.analyse.timing import countdown
+    now = parse_now(now_text)
+    store = home.open()
+    out = [f"# lineguard report, as of {iso_z(now)}", "", "## Agents", "",
+           "| agent | site | last seq | last seen |", "|---|---|---|---|"]
+    out += [f"| {a.name} | {a.site or '-'} | {a.last_seq or '-'} | {a.last_seen or 'never'} |"
+            for a in store.agents()]
+    out += ["", "## Targets in the newest snapshots", "", "| target | kind | status | artifacts | error |",
+            "|---|---|---|---|---|"]
+    out += [f"| {t.name} | {t.kind} | {t.status} | {len(t.artifacts)} | {t.error or ''} |"
+            for _, t in latest_targets(store)]
+    findings = all_findings(home, store, now)
+    out += ["", f"## Findings ({len(findings)})", ""]
+    for f in findings:
+        out.append(f"- **{f.severity.upper()}** {f.title}")
+        out += [f"    {line}" for line in f.detail.splitlines()]
+    views = [v for v in collect(store, now) if SEVERITIES.index(v.judgement.severity) >= 2]
+    out += ["", "## Scheduled jobs at medium severity or above", "",
+            "| next fire (UTC) | in | verdict | severity | target | origin | command |",
+            "|---|---|---|---|---|---|---|"]
+    for v in views:
+        cmd = v.job.command.replace("|", "\\|")[:80]
+        out.append(f"| {iso_z(v.fire.at) or v.fire.note} | {countdown(now, v.fire)} | "
+                   f"{v.judgement.verdict} | {v.judgement.severity} | {v.job.target} | "
+                   f"{v.job.origin_path}:{v.job.origin_line or '-'} | `{cmd}` |")
+    return "\n".join(out) + "\n"
