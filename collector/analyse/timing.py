@@ -1,0 +1,305 @@
+"""When each job fires next: `next_fire(trigger, now, tz)` for every trigger kind of
+collector.model, and `countdown(now, fire)` for people.
+
+`now` is aware (UTC); schedules are read in the target's own zone `tz` (IANA name; an unknown
+name falls back to UTC and says so in the note). Every returned datetime is UTC. Parsed specs are
+cached, so judging 10,000 jobs costs little more than the date arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from collector.model import (
+    AbsoluteTrigger,
+    AnacronTrigger,
+    BootTrigger,
+    CalendarTrigger,
+    CronTrigger,
+    Fire,
+    IntervalTrigger,
+    Trigger,
+    UnparsableTrigger,
+)
+from collector.schedule.calendar import CalendarSpec
+from collector.schedule.cron import SEARCH_YEARS, CronSchedule
+from collector.schedule.timespan import format_timespan, parse_timespan
+
+# Debian's anacron.timer: OnCalendar=*-*-* 07..23:30, RandomizedDelaySec=5m.
+DEBIAN_ANACRON_HOURS = (7, 23)
+DEBIAN_ANACRON_MINUTE = 30
+DEBIAN_ANACRON_RANDOM = timedelta(minutes=5)
+# cronie: 0anacron in cron.hourly runs at minute 01 of each hour; RHEL's /etc/anacrontab sets
+# RANDOM_DELAY=45 (minutes), which the trigger does not carry, so it is assumed.
+CRONIE_ANACRON_MINUTE = 1
+CRONIE_ANACRON_RANDOM = timedelta(minutes=45)
+
+_MONOTONIC = {
+    "OnBootSec": "after boot",
+    "OnStartupSec": "after the service manager started",
+    "OnActiveSec": "after the timer was started",
+    "OnUnitActiveSec": "after last activation",
+    "OnUnitInactiveSec": "after the service last finished",
+}
+
+
+def next_fire(trigger: Trigger, now: datetime, tz: str) -> Fire:
+    """When `trigger` fires next, as of `now`, reading its schedule in zone `tz`."""
+    now = _utc(now)
+    zone, zone_note = _zone(tz)
+    fire = _dispatch(trigger, now, zone)
+    if zone_note:
+        return Fire(fire.kind, fire.at, fire.latest, _join(fire.note, zone_note))
+    return fire
+
+
+def countdown(now: datetime, fire: Fire) -> str:
+    """Human countdown: "in 74d 09h", "in 3h 12m", "in 45s", "overdue 2h", "at boot", "never"."""
+    if fire.kind == "boot":
+        return "at boot"
+    if fire.kind in ("never", "unknown", "running"):
+        return fire.kind
+    if fire.at is None:
+        return fire.note or fire.kind
+    now = _utc(now)
+    delta = (fire.at - now).total_seconds()
+    if delta < 0:
+        return f"overdue {_span(-delta)}"
+    text = f"in {_span(delta)}"
+    if fire.kind == "window" and fire.latest is not None:
+        until = _span((fire.latest - now).total_seconds())
+        if until != _span(delta):
+            text += f"..{until}"
+    return text
+
+
+# --- per trigger kind -----------------------------------------------------------------------------
+
+
+def _dispatch(trigger: Trigger, now: datetime, zone: tzinfo) -> Fire:
+    if isinstance(trigger, CronTrigger):
+        return _cron(trigger, now, zone)
+    if isinstance(trigger, CalendarTrigger):
+        return _calendar(trigger, now, zone)
+    if isinstance(trigger, AbsoluteTrigger):
+        return _absolute(trigger, now, zone)
+    if isinstance(trigger, IntervalTrigger):
+        return _interval(trigger, now, zone)
+    if isinstance(trigger, AnacronTrigger):
+        return _anacron(trigger, now, zone)
+    if isinstance(trigger, BootTrigger):
+        return Fire("boot", note=trigger.note)
+    if isinstance(trigger, UnparsableTrigger):
+        return Fire("unknown", note=trigger.reason)
+    return Fire("unknown", note=f"no timing rule for {type(trigger).__name__}")
+
+
+def _cron(trigger: CronTrigger, now: datetime, zone: tzinfo) -> Fire:
+    schedule, error = _parse_cron(trigger.expr, trigger.dialect)
+    if schedule is None:
+        return Fire("unknown", note=f"unparsable cron schedule: {error}")
+    if schedule.reboot:
+        return Fire("boot", note="at boot (@reboot)")
+    if schedule.never_reason:
+        return Fire("never", note=schedule.never_reason)
+    local = now.astimezone(zone)
+    if schedule.random:
+        window = schedule.window_after(local)
+        if window is None:
+            return Fire("never", note=f"no matching time within {SEARCH_YEARS} years")
+        return Fire("window", _utc(window[0]), _utc(window[1]),
+                    note="cronie '~' picks a random value when the crontab is loaded")
+    at = schedule.next_after(local)
+    if at is None:
+        return Fire("never", note=f"no matching time within {SEARCH_YEARS} years")
+    return Fire("exact", _utc(at))
+
+
+def _calendar(trigger: CalendarTrigger, now: datetime, zone: tzinfo) -> Fire:
+    notes: list[str] = []
+    earliest: datetime | None = None
+    parsed = 0
+    for text in trigger.calendars:
+        spec, error = _parse_calendar(text)
+        if spec is None:
+            notes.append(f"unparsable OnCalendar={text}: {error}")
+            continue
+        parsed += 1
+        at = spec.next_after(now, zone)
+        if at is not None and (earliest is None or at < earliest):
+            earliest = at
+    relative = _monotonic_notes(trigger, notes)
+    delay = trigger.randomized_delay_s
+    delay_note = [f"plus up to {format_timespan(delay)} random delay"] if delay > 0 else []
+    if earliest is not None:
+        note = "; ".join(notes + [f"also {r}" for r in relative] + delay_note)
+        if delay > 0 and not math.isinf(delay):
+            return Fire("window", earliest, earliest + timedelta(seconds=delay), note)
+        return Fire("exact", earliest, note=note)
+    if relative:
+        note = "; ".join(relative + delay_note + notes)
+        return Fire("relative", note=note)
+    if parsed:
+        return Fire("never", note="; ".join(["OnCalendar never elapses again"] + notes))
+    return Fire("unknown", note="; ".join(notes) or "timer has no trigger")
+
+
+def _monotonic_notes(trigger: CalendarTrigger, problems: list[str]) -> list[str]:
+    out = []
+    for name, span in trigger.monotonic:
+        try:
+            parse_timespan(span)
+        except ValueError as exc:
+            problems.append(f"unparsable {name}={span}: {exc}")
+            continue
+        out.append(f"{span.strip()} {_MONOTONIC.get(name, 'after ' + name)}")
+    return out
+
+
+def _absolute(trigger: AbsoluteTrigger, now: datetime, zone: tzinfo) -> Fire:
+    when = trigger.when if trigger.when.tzinfo else trigger.when.replace(tzinfo=zone)
+    at = _utc(when)
+    if at > now:
+        return Fire("exact", at, note=trigger.note)
+    return Fire("exact", at, note=_join(trigger.note, "overdue"))
+
+
+def _interval(trigger: IntervalTrigger, now: datetime, zone: tzinfo) -> Fire:
+    if trigger.seconds <= 0:
+        return Fire("unknown", note=f"interval of {trigger.seconds}s")
+    span = format_timespan(trigger.seconds)
+    if trigger.anchor is None:
+        what = f"once, {span} after it was set" if trigger.once else f"every {span}"
+        return Fire("relative", note=what)
+    anchor = _utc(trigger.anchor if trigger.anchor.tzinfo else trigger.anchor.replace(tzinfo=zone))
+    period = timedelta(seconds=trigger.seconds)
+    if trigger.once:
+        at = anchor + period
+        if at > now:
+            return Fire("exact", at, note=f"once, {span} after {_iso(anchor)}")
+        return Fire("never", note=f"one-shot was due {_iso(at)} and has passed")
+    if anchor > now:
+        return Fire("exact", anchor, note=f"every {span}")
+    periods = (now - anchor) // period + 1
+    return Fire("exact", anchor + periods * period, note=f"every {span}")
+
+
+def _anacron(trigger: AnacronTrigger, now: datetime, zone: tzinfo) -> Fire:
+    """Window for an anacron job, assuming the host stays up.
+
+    The job is due on `due` = last run + period (the next month/year for @monthly/@yearly; today
+    when there is no stamp; today when that day has passed). anacron itself only runs at set
+    times: Debian's anacron.timer at HH:30 from 07:30 to 23:30 with up to 5 min random delay;
+    cronie's 0anacron at HH:01 within START_HOURS_RANGE with RANDOM_DELAY (assumed 45 min).
+    earliest = first such run at or after max(now, due 00:00), plus the job's delay;
+    latest = earliest + that random delay. A reboot can start it earlier (anacron also runs at
+    boot); that is noted, not modelled."""
+    local_now = now.astimezone(zone)
+    today = local_now.date()
+    due = _anacron_due(trigger, today)
+    if due is None:
+        return Fire("unknown", note=f"unparsable anacron period {trigger.period!r}")
+    due = max(due, today)
+    start = max(local_now, datetime.combine(due, time(0), zone))
+    if trigger.start_hours is not None:
+        hours, minute, spread = trigger.start_hours, CRONIE_ANACRON_MINUTE, CRONIE_ANACRON_RANDOM
+        first, last = hours[0], hours[1] - 1     # START_HOURS_RANGE=3-22 runs 03:xx..21:xx
+    else:
+        hours, minute, spread = DEBIAN_ANACRON_HOURS, DEBIAN_ANACRON_MINUTE, DEBIAN_ANACRON_RANDOM
+        first, last = hours
+    run = _next_hourly_slot(start, first, last, minute, zone)
+    if run is None:
+        return Fire("unknown", note=f"anacron start hours {hours} never occur")
+    earliest = _utc(run) + timedelta(minutes=trigger.delay_min)
+    note = (f"anacron, due {due.isoformat()}, delay {trigger.delay_min} min"
+            " (or soon after boot)")
+    return Fire("window", earliest, earliest + spread, note)
+
+
+def _anacron_due(trigger: AnacronTrigger, today: date) -> date | None:
+    period = trigger.period.strip()
+    last = trigger.last_run
+    if last is None:
+        return today
+    if period in ("@monthly", "monthly"):
+        return date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    if period in ("@yearly", "yearly", "@annually", "annually"):
+        return date(last.year + 1, 1, 1)
+    days = {"@daily": 1, "daily": 1, "@weekly": 7, "weekly": 7}.get(period)
+    if days is None:
+        if not period.isdigit():
+            return None
+        days = int(period)
+    return last + timedelta(days=days)
+
+
+def _next_hourly_slot(start: datetime, first: int, last: int, minute: int,
+                      zone: tzinfo) -> datetime | None:
+    if not 0 <= first <= last <= 23:
+        return None
+    day = start.date()
+    for _ in range(3):
+        for hour in range(first, last + 1):
+            slot = datetime.combine(day, time(hour, minute), zone)
+            if slot >= start:
+                return slot
+        day += timedelta(days=1)
+    return None
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _parse_cron(expr: str, dialect: str) -> tuple[CronSchedule | None, str]:
+    try:
+        return CronSchedule.parse(expr, dialect), ""
+    except ValueError as exc:
+        return None, str(exc)
+
+
+@lru_cache(maxsize=4096)
+def _parse_calendar(text: str) -> tuple[CalendarSpec | None, str]:
+    try:
+        return CalendarSpec.parse(text), ""
+    except ValueError as exc:
+        return None, str(exc)
+
+
+@lru_cache(maxsize=512)
+def _zone(name: str) -> tuple[tzinfo, str]:
+    try:
+        return ZoneInfo(name), ""
+    except (ValueError, OSError, KeyError):
+        return UTC, f"unknown time zone {name!r}, read as UTC"
+
+
+def _utc(dt: datetime) -> datetime:
+    if dt.tzinfo is None:
+        raise ValueError("timing needs aware datetimes")
+    return dt.astimezone(UTC)
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _span(seconds: float) -> str:
+    total = int(seconds)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours:02d}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m" if minutes else f"{hours}h"
+    if minutes:
+        return f"{minutes}m {secs:02d}s" if secs else f"{minutes}m"
+    return f"{secs}s"
