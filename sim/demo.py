@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
@@ -182,9 +183,11 @@ def main(argv: list[str] | None = None) -> int:
             mails.append(envelope.content)
             return "250 OK"
 
-    sink = Controller(Sink(), hostname="127.0.0.1", port=0)
+    with socket.socket() as probe:  # aiosmtpd cannot bind port 0 itself: take a free one
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Controller(Sink(), hostname="127.0.0.1", port=port, ready_timeout=5)
     sink.start()
-    port = sink.server.sockets[0].getsockname()[1]
     home.mkdir(parents=True)
     (home / "config.toml").write_text(f'smtp_host = "127.0.0.1"\nsmtp_port = {port}\n'
                                       f'mail_to = ["noc@example.net"]\n')

@@ -1,0 +1,457 @@
+"""Drift: what changed on a target since its approved baseline (or, without one, since its
+previous complete poll): artifacts added, removed or changed, with unified diffs, and line data
+rows lost, added or changed.
+
+House rule: only complete data is diffed. A target whose newest poll is not ok yields a
+poll-failed finding and nothing else; an unreachable device is never "line data lost".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from agent.wire import Target, canonical, sha256_hex
+from collector.analyse.fleet import LossEvent, correlate_losses
+from collector.baseline import Baseline, BaselineError, line_data, load_approved, row_order
+from collector.model import Finding, LineDataRow, Reason
+from collector.store import Store, StoredSnapshot
+
+# Artifacts that change by nature (clocks, countdowns, link status, process ids); they would drown
+# real drift. What they say that matters is judged elsewhere: scheduled reloads, kron countdowns
+# and processes by the jobs view, PVCs as line data read from the configuration.
+VOLATILE_KINDS = frozenset({"process", "anacron-stamp", "show-clock", "show-reload",
+                            "show-kron-schedule", "show-atm-vc"})
+# Files that decide what runs later: a change to one of these is a change to the job picture.
+JOB_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "run-parts", "anacrontab", "at-job",
+                       "systemd-unit", "systemd-link", "script",
+                       "show-event-manager-policy-registered"})
+# Lines a device rewrites without any change to what it does: the config's own size and
+# timestamps, and the NTP-disciplined clock period IOS keeps in its running-config.
+VOLATILE_LINE = re.compile(r"^(?:Building configuration|Current configuration ?:"
+                           r"|! Last configuration change at |! NVRAM config last updated at "
+                           r"|ntp clock-period |## Last (?:commit|changed): )")
+_HISTORY_LIMIT = 200
+_DIFF_LINES = 400
+_EVIDENCE_LINES = 8
+_HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+
+
+@dataclass(frozen=True)
+class ArtifactChange:
+    name: str
+    kind: str
+    change: str                       # added | removed | changed
+    old_sha256: str | None
+    new_sha256: str | None
+    diff: str = ""                    # unified diff; "" when binary or the old bytes are not stored
+    decisive: bool = False            # a configuration or a job-related file
+    evidence: tuple[Reason, ...] = ()  # changed lines with their line numbers
+    fingerprint: str | None = None    # the new content minus volatile lines: stable identity
+
+
+@dataclass(frozen=True)
+class RowChange:
+    change: str                       # lost | added | changed
+    before: LineDataRow | None
+    after: LineDataRow | None
+
+
+@dataclass(frozen=True)
+class TargetDiff:
+    """A target's newest poll compared with its reference (baseline or previous ok poll)."""
+
+    target: str
+    kind: str
+    site: str | None
+    status: str                       # status of the newest poll
+    error: str | None
+    taken_at: str | None              # when the newest poll was taken
+    current: str                      # which snapshot the newest poll is in
+    against: str                      # baseline | previous | none
+    reference: str                    # what it was compared with, for a reader
+    artifacts: tuple[ArtifactChange, ...] = ()
+    rows: tuple[RowChange, ...] = ()
+    rows_before: int | None = None    # None: line data unknown on that side
+    rows_after: int | None = None
+    config_artifact: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def changed(self) -> bool:
+        """Something differs from the reference, or the newest poll could not be compared."""
+        return bool(self.artifacts or self.rows) or not self.complete
+
+    def rows_where(self, change: str) -> list[RowChange]:
+        return [r for r in self.rows if r.change == change]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target, "kind": self.kind, "site": self.site, "status": self.status,
+            "error": self.error, "taken_at": self.taken_at, "current": self.current,
+            "against": self.against, "reference": self.reference,
+            "rows_before": self.rows_before, "rows_after": self.rows_after,
+            "artifacts": [{"name": a.name, "kind": a.kind, "change": a.change,
+                           "old_sha256": a.old_sha256, "new_sha256": a.new_sha256,
+                           "diff": a.diff} for a in self.artifacts],
+            "rows": [{"change": r.change, "before": _row_json(r.before),
+                      "after": _row_json(r.after)} for r in self.rows],
+        }
+
+    def render(self) -> str:
+        head = f"{self.target} ({self.kind}): newest poll {self.current}: {self.status}"
+        if not self.complete:
+            return "\n".join([head + (f" ({self.error})" if self.error else ""),
+                              "not compared: only a complete (ok) poll is diffed"])
+        out = [head, f"compared with {self.reference}"]
+        if not self.changed:
+            return "\n".join(out + ["no drift"])
+        for a in self.artifacts:
+            out.append(f"{a.change:<8} {a.name} ({a.kind})")
+            if a.diff:
+                out.append(a.diff.rstrip("\n"))
+        if self.rows:
+            out.append(f"line data: {self.rows_before} row(s) before, {self.rows_after} now")
+            out += [f"  {r.change:<8} {row_text(r.before or r.after)}" for r in self.rows]
+        return "\n".join(out)
+
+
+def _row_json(row: LineDataRow | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return asdict(row)
+
+
+def row_text(row: LineDataRow | None) -> str:
+    """A row as an operator names it: `vcl ATM0/0/0.100 1/100 BTS100`."""
+    if row is None:
+        return "-"
+    end = f"{row.interface} {row.vpi}" + (f"/{row.vci}" if row.vci is not None else "")
+    if row.peer_interface is not None:
+        peer = f"{row.peer_interface} {row.peer_vpi}"
+        end += f" <-> {peer}" + (f"/{row.peer_vci}" if row.peer_vci is not None else "")
+    name = row.name or row.extra.get("name")
+    return f"{row.kind} {end}" + (f" {name}" if name else "")
+
+
+# --- comparing -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One side of a comparison: artifacts by name as (kind, sha256), readable bytes, rows."""
+
+    artifacts: dict[str, tuple[str, str | None]]
+    text: dict[str, str]              # name -> text, where the bytes are text and at hand
+    rows: tuple[LineDataRow, ...] | None
+
+
+def _from_target(target: Target) -> _Side:
+    return _Side({a.name: (a.kind, a.sha256) for a in target.artifacts},
+                 {a.name: a.text() or "" for a in target.artifacts
+                  if a.content is not None and a.encoding == "utf-8"},
+                 line_data(target))
+
+
+def _from_baseline(store: Store, baseline: Baseline) -> _Side:
+    text: dict[str, str] = {}
+    for a in baseline.artifacts:
+        if a.sha256 and a.kind not in VOLATILE_KINDS and store.has_blob(a.sha256):
+            try:
+                text[a.name] = store.blob(a.sha256).decode("utf-8")
+            except UnicodeDecodeError:
+                pass  # binary: compared by hash only
+    return _Side({a.name: (a.kind, a.sha256) for a in baseline.artifacts}, text,
+                 baseline.line_data)
+
+
+def compare_rows(before: Iterable[LineDataRow], after: Iterable[LineDataRow]) -> list[RowChange]:
+    """Rows lost, added, and changed (same link identity, different attributes)."""
+    old = {r.key(): r for r in before}
+    new = {r.key(): r for r in after}
+    out = [RowChange("lost", old[k], None) for k in old if k not in new]
+    out += [RowChange("added", None, new[k]) for k in new if k not in old]
+    out += [RowChange("changed", old[k], new[k]) for k in old if k in new and old[k] != new[k]]
+    order = {"lost": 0, "changed": 1, "added": 2}
+    return sorted(out, key=lambda c: (order[c.change], row_order(c.before or c.after)))
+
+
+def unified(name: str, old: str, new: str, label: str) -> tuple[str, tuple[Reason, ...]]:
+    """A unified diff of two texts and the changed lines as evidence with their line numbers
+    (added lines numbered in the new text, removed ones in the reference)."""
+    lines = list(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                      f"{label}/{name}", f"current/{name}", n=2))
+    evidence: list[Reason] = []
+    old_no = new_no = 0
+    for line in lines[2:]:
+        m = _HUNK.match(line)
+        if m:
+            old_no, new_no = int(m.group(1)), int(m.group(2))
+        elif VOLATILE_LINE.match(line[1:]) and line[0] in "+-":
+            old_no, new_no = (old_no, new_no + 1) if line[0] == "+" else (old_no + 1, new_no)
+        elif line.startswith("+"):
+            evidence.append(Reason("lg.drift.line-added", "+ " + line[1:].rstrip("\n"), name,
+                                   new_no, title="line added"))
+            new_no += 1
+        elif line.startswith("-"):
+            evidence.append(Reason("lg.drift.line-removed", "- " + line[1:].rstrip("\n"), name,
+                                   old_no, title=f"line removed (line number in the {label})"))
+            old_no += 1
+        else:
+            old_no, new_no = old_no + 1, new_no + 1
+    if len(lines) > _DIFF_LINES:
+        lines = lines[:_DIFF_LINES] + [f"... {len(lines) - _DIFF_LINES} more diff line(s)\n"]
+    text = "".join(ln if ln.endswith("\n") else ln + "\n\\ No newline at end of file\n"
+                   for ln in lines)
+    return text, tuple(evidence)
+
+
+def compare_artifacts(ref: _Side, cur: _Side, label: str,
+                      config_artifact: str | None) -> list[ArtifactChange]:
+    out: list[ArtifactChange] = []
+    for name in sorted(set(ref.artifacts) | set(cur.artifacts)):
+        old, new = ref.artifacts.get(name), cur.artifacts.get(name)
+        kind = (new or old)[0]
+        if kind in VOLATILE_KINDS or (old and new and old[1] == new[1]):
+            continue
+        stable_new = _stable(cur.text[name]) if name in cur.text else None
+        if old and new and name in ref.text and stable_new == _stable(ref.text[name]):
+            continue
+        decisive = kind in JOB_KINDS or name == config_artifact
+        change = "added" if old is None else "removed" if new is None else "changed"
+        diff, evidence = "", ()
+        if name in ref.text or name in cur.text:
+            if change != "changed" or (name in ref.text and name in cur.text):
+                diff, evidence = unified(name, ref.text.get(name, ""), cur.text.get(name, ""),
+                                         label)
+        fingerprint = sha256_hex(stable_new.encode()) if stable_new is not None else new and new[1]
+        out.append(ArtifactChange(name, kind, change, old and old[1], new and new[1], diff,
+                                  decisive, evidence, fingerprint))
+    return out
+
+
+def _stable(text: str) -> str:
+    return "\n".join(ln for ln in text.splitlines() if not VOLATILE_LINE.match(ln))
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def _history(store: Store, target: str, now: datetime | None) -> Iterator[tuple[StoredSnapshot,
+                                                                                 Target]]:
+    for snap, tgt in store.target_history(target, limit=_HISTORY_LIMIT):
+        if now is None or _parse_time(snap.taken_at) <= now:
+            yield snap, tgt
+
+
+def _label(snap: StoredSnapshot) -> str:
+    return f"{snap.agent} #{snap.seq} taken {snap.taken_at}"
+
+
+def _config_artifact(target: Target) -> str | None:
+    """The artifact holding the device's configuration, as its parser names it."""
+    from collector.parse import ios, junos
+    return next((a.name for a in target.artifacts if a.name in (ios.CONFIG, junos.CONFIG)), None)
+
+
+def diff_target(store: Store, target: str, baselines_dir: Path,
+                now: datetime | None = None) -> TargetDiff:
+    """Compare `target`'s newest poll (as of `now`) with its approved baseline, or, when it has
+    none, with its previous complete poll. Raises BaselineError for an untrusted baseline and
+    LookupError when no snapshot carries the target."""
+    return _diff(store, target, load_approved(baselines_dir, target), now)
+
+
+def _diff(store: Store, target: str, baseline: Baseline | None,
+          now: datetime | None) -> TargetDiff:
+    history = _history(store, target, now)
+    newest = next(history, None)
+    if newest is None:
+        raise LookupError(f"no stored snapshot carries target {target!r}")
+    snap, tgt = newest
+    agent = store.agent(snap.agent)
+    site = tgt.facts.get("site") or (agent.site if agent else None)   # hosts: the agent's site
+    common = dict(target=target, kind=tgt.kind, site=site, status=tgt.status,
+                  error=tgt.error, taken_at=snap.taken_at, current=_label(snap),
+                  config_artifact=_config_artifact(tgt))
+    if tgt.status != "ok":
+        return TargetDiff(**common, against="none", reference="nothing (poll not complete)")
+    if baseline is not None:
+        ref = _from_baseline(store, baseline)
+        against, label = "baseline", "baseline"
+        reference = (f"the baseline approved by {baseline.approved_by} at {baseline.approved_at} "
+                     f"(from {baseline.source.agent} #{baseline.source.seq})")
+    else:
+        prev = next(((s, t) for s, t in history if t.status == "ok"), None)
+        if prev is None:
+            return TargetDiff(**common, against="none",
+                              reference="nothing: no baseline and no earlier complete poll")
+        ref = _from_target(prev[1])
+        against, label = "previous", "previous"
+        reference = f"the previous ok poll {_label(prev[0])}"
+    cur = _from_target(tgt)
+    rows: list[RowChange] = []
+    if ref.rows is not None and cur.rows is not None:
+        rows = compare_rows(ref.rows, cur.rows)
+    return TargetDiff(**common, against=against, reference=reference,
+                      artifacts=tuple(compare_artifacts(ref, cur, label,
+                                                        common["config_artifact"])),
+                      rows=tuple(rows),
+                      rows_before=None if ref.rows is None else len(ref.rows),
+                      rows_after=None if cur.rows is None else len(cur.rows))
+
+
+def _loss_since(store: Store, diff: TargetDiff, now: datetime | None) -> datetime:
+    """When the rows lost now were first seen missing: the oldest poll of the unbroken run of
+    complete polls, ending with the newest, in which all of them were already absent."""
+    lost = {r.before.key() for r in diff.rows_where("lost") if r.before is not None}
+    since = _parse_time(diff.taken_at or "1970-01-01T00:00:00Z")
+    if diff.against != "baseline":
+        return since
+    for snap, tgt in _history(store, diff.target, now):
+        if tgt.status != "ok":
+            continue   # a failed poll says nothing either way
+        rows = line_data(tgt)
+        if rows is None or lost & {r.key() for r in rows}:
+            break
+        since = _parse_time(snap.taken_at)
+    return since
+
+
+# --- findings ------------------------------------------------------------------------------
+
+
+def _digest(parts: Iterable[Any]) -> str:
+    return sha256_hex(canonical([repr(p) for p in parts]))[:12]
+
+
+def target_findings(diff: TargetDiff) -> list[Finding]:
+    """poll-failed for an incomplete poll; otherwise line-data-loss and drift as found."""
+    if not diff.complete:
+        severity = "high" if diff.kind == "device" else "medium"
+        return [Finding(
+            key=f"poll-failed:{diff.target}:{diff.status}", kind="poll-failed", severity=severity,
+            target=diff.target,
+            title=f"{diff.target}: newest poll {diff.status} ({diff.taken_at}); not compared",
+            detail=(f"{diff.current}: {diff.status}: {diff.error or 'no detail'}\n"
+                    "Only a complete poll is compared with the baseline; until one arrives, "
+                    "the target's configuration and line data are unknown."))]
+    out: list[Finding] = []
+    lost = diff.rows_where("lost")
+    if lost and diff.rows_before:
+        out.append(_loss_finding(diff, lost))
+    rest = [r for r in diff.rows if r.change != "lost"]
+    if diff.artifacts or rest:
+        out.append(_drift_finding(diff, rest))
+    return out
+
+
+def _loss_finding(diff: TargetDiff, lost: list[RowChange]) -> Finding:
+    before = diff.rows_before or 0
+    most = len(lost) * 2 >= before
+    what = f"all {before}" if len(lost) == before else f"{len(lost)} of {before}"
+    evidence = tuple(
+        Reason("lg.line-data.lost", row_text(r.before), diff.config_artifact,
+               _int(r.before.extra.get("line")) if r.before else None,
+               title="line data row lost (line number in the reference config)",
+               severity="critical" if most else "high",
+               explanation="A VP/VC link or cross-connect in the reference is gone from the "
+                           "device: traffic over it (e.g. a base station's link) is cut.")
+        for r in lost[:_EVIDENCE_LINES])
+    listing = "\n".join(f"  lost {row_text(r.before)}" for r in lost[:50])
+    more = f"\n  ... and {len(lost) - 50} more" if len(lost) > 50 else ""
+    return Finding(
+        key=f"line-data-loss:{diff.target}:"
+            f"{_digest(sorted(repr(r.before.key()) for r in lost if r.before))}",
+        kind="line-data-loss", severity="critical" if most else "high", target=diff.target,
+        title=f"line data lost on {diff.target}: {what} VP/VC rows gone "
+              f"(vs {'approved baseline' if diff.against == 'baseline' else 'previous poll'})",
+        detail=(f"{diff.current} compared with {diff.reference}:\n"
+                f"{before} row(s) before, {diff.rows_after} now.\n{listing}{more}"),
+        evidence=evidence)
+
+
+def _drift_finding(diff: TargetDiff, rows: list[RowChange]) -> Finding:
+    decisive = [a for a in diff.artifacts if a.decisive]
+    severity = "high" if decisive else "medium"
+    counts = {c: [a.name for a in diff.artifacts if a.change == c]
+              for c in ("changed", "added", "removed")}
+    summary = ", ".join(f"{len(names)} {c} ({_names(names)})" for c, names in counts.items()
+                        if names)
+    if rows:
+        summary = ", ".join(filter(None, [summary, f"{len(rows)} line data row(s) added/changed"]))
+    parts = [f"{diff.current} compared with {diff.reference}:"]
+    for a in diff.artifacts:
+        parts.append(f"{a.change} {a.name} ({a.kind})"
+                     + (" - decides what runs or how the device is configured" if a.decisive
+                        else ""))
+        if a.diff:
+            parts.append("\n".join(a.diff.splitlines()[:60]))
+    parts += [f"  {r.change} {row_text(r.after or r.before)}" for r in rows[:30]]
+    evidence = tuple(e for a in sorted(diff.artifacts, key=lambda a: not a.decisive)
+                     for e in a.evidence)[:_EVIDENCE_LINES]
+    ident = [(a.name, a.change, a.fingerprint) for a in diff.artifacts]
+    ident += [(r.change, repr((r.after or r.before).key())) for r in rows]
+    return Finding(
+        key=f"drift:{diff.target}:{diff.against}:{_digest(ident)}", kind="drift",
+        severity=severity, target=diff.target,
+        title=f"{diff.target} drifted from its "
+              f"{'approved baseline' if diff.against == 'baseline' else 'previous poll'}: "
+              f"{summary}",
+        detail="\n".join(parts), evidence=evidence)
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:3]) + (f", +{len(names) - 3}" if len(names) > 3 else "")
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def target_names(store: Store) -> list[str]:
+    return [r[0] for r in store.db.execute("SELECT DISTINCT name FROM targets ORDER BY name")]
+
+
+def findings(store: Store, baselines_dir: Path, now: datetime) -> list[Finding]:
+    """Drift, line-data-loss and poll-failed findings for every target, plus one fleet finding
+    per burst of line data loss across devices. An untrusted baseline is itself a finding, and
+    its target is then compared with its previous complete poll instead."""
+    out: list[Finding] = []
+    losses: list[LossEvent] = []
+    for name in target_names(store):
+        try:
+            baseline = load_approved(baselines_dir, name)
+        except BaselineError as e:
+            out.append(Finding(key=f"baseline:{name}:untrusted", kind="baseline", severity="high",
+                               target=name, title=f"baseline of {name} is not trusted",
+                               detail=str(e)))
+            baseline = None
+        try:
+            diff = _diff(store, name, baseline, now)
+        except LookupError:
+            continue   # every poll of it is after `now`
+        found = target_findings(diff)
+        out += found
+        for f in found:
+            if f.kind == "line-data-loss":
+                losses.append(LossEvent(target=name, site=diff.site,
+                                        at=_loss_since(store, diff, now),
+                                        lost=len(diff.rows_where("lost")),
+                                        before=diff.rows_before or 0, key=f.key))
+    return out + correlate_losses(losses)
