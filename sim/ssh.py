@@ -1,0 +1,126 @@
+"""SSH front end of a simulated device: asyncssh with a line editor around sim.ios / sim.junos.
+
+The line editor gives what netmiko needs from a real box: every typed character echoed, lines
+delivered on Enter, echo switched off while a secret is typed. One host key per process, made on
+first use, so starting sixty devices costs one key generation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import asyncssh
+
+from sim.ios import IosCli
+from sim.junos import JunosCli
+from sim.state import DeviceState
+
+_host_key: asyncssh.SSHKey | None = None
+
+
+def host_key() -> asyncssh.SSHKey:
+    global _host_key
+    if _host_key is None:
+        _host_key = asyncssh.generate_private_key("ssh-ed25519")
+    return _host_key
+
+
+@dataclass(frozen=True)
+class Login:
+    """What the device accepts: one local user, and the enable secret (IOS only)."""
+
+    username: str
+    password: str
+    secret: str = ""
+
+
+class _Server(asyncssh.SSHServer):
+    def __init__(self, state: DeviceState, login: Login,
+                 live: set[asyncssh.SSHServerConnection]) -> None:
+        self._state = state
+        self._login = login
+        self._live = live
+        self._conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self._conn = conn
+        self._live.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._live.discard(self._conn)
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        if self._state.faults.reject_auth:
+            return False
+        return (username, password) == (self._login.username, self._login.password)
+
+
+def _cli(state: DeviceState, login: Login, peer: str) -> IosCli | JunosCli:
+    if state.platform == "juniper_junos":
+        return JunosCli(state, user=login.username, peer=peer)
+    return IosCli(state, secret=login.secret, user=login.username, peer=peer)
+
+
+async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
+                   login: Login) -> None:
+    peer = (process.get_extra_info("peername") or ("127.0.0.1",))[0]
+    cli = _cli(state, login, peer)
+    out = process.stdout
+    try:
+        if process.command:
+            # `ssh host "show running-config"`: one command, no prompt
+            if isinstance(cli, IosCli):
+                cli.privileged = True
+            reply = cli.handle(process.command)
+            out.write(reply.text)
+            process.exit(0)
+            return
+        out.write(("\n" if isinstance(cli, IosCli) else "\n--- JUNOS 15.1R7.9 built "
+                   "2019-05-17 04:13:22 UTC\n") + cli.prompt)
+        while True:
+            try:
+                line = await process.stdin.readline()
+            except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged):
+                continue
+            if not line:
+                break
+            reply = cli.handle(line)
+            if state.faults.delay_s and line.strip():
+                # a slow box is slow to run commands; a bare Enter still gets its prompt at once
+                await asyncio.sleep(state.faults.delay_s)
+            out.write(reply.text)
+            if reply.hangup:
+                await out.drain()
+                if state.faults.drop_mid_config and reply.text:
+                    # a cut link: no orderly close, the client just loses the connection
+                    process.channel.get_extra_info("connection").abort()
+                else:
+                    process.exit(0)
+                return
+            process.channel.set_echo(not reply.password)
+            if cli.awaiting is None:
+                out.write(cli.prompt)
+        process.exit(0)
+    except (asyncssh.Error, OSError, BrokenPipeError, ConnectionError):
+        return
+
+
+async def start_ssh(state: DeviceState, port: int, login: Login, host: str = "127.0.0.1",
+                    live: set[asyncssh.SSHServerConnection] | None = None,
+                    ) -> asyncssh.SSHAcceptor:
+    """Listen for SSH on host:port for one device; close with `acceptor.close()`. Open
+    connections are kept in `live`, so whoever stops the device can close them too."""
+    sessions = live if live is not None else set()
+    return await asyncssh.create_server(
+        lambda: _Server(state, login, sessions), host, port,
+        server_host_keys=[host_key()],
+        process_factory=lambda proc: _session(proc, state, login),
+        line_editor=True, encoding="utf-8", keepalive_interval=0,
+        login_timeout=30)

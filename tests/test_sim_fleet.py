@@ -1,0 +1,99 @@
+"""`python -m sim fleet` and the files it writes: the agent's inventory and credentials."""
+
+from __future__ import annotations
+
+import signal
+import stat
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+import paramiko
+import pytest
+
+from sim.fleet import Fleet, free_port, plan
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_plan_mixes_platforms_and_spreads_devices_over_sites():
+    devices = plan(sites=3, devices=60)
+    assert Counter(d.site for d in devices) == {"kobe": 20, "osaka": 20, "kyoto": 20}
+    mix = Counter(d.platform for d in devices)
+    assert mix == {"cisco_ios": 36, "juniper_junos": 12, "atm_mib": 12}
+    assert {d.snmp_version for d in devices if d.platform == "atm_mib"} == {"2c", "3"}
+    assert [d.platform for d in plan(sites=1, devices=3)] == ["cisco_ios", "juniper_junos",
+                                                              "atm_mib"]
+    assert len({d.name for d in devices}) == 60
+
+
+def test_inventory_and_credentials_files_follow_the_design(tmp_path):
+    base = free_port()
+    with Fleet.start(sites=2, devices=6, out_dir=tmp_path, base_port=base) as fleet:
+        inventory = tomllib.loads(fleet.inventory_path.read_text())
+        credentials = tomllib.loads(fleet.credentials_path.read_text())
+        mode = stat.S_IMODE(fleet.credentials_path.stat().st_mode)
+    assert mode == 0o600
+    devices = inventory["device"]
+    assert [d["port"] for d in devices] == list(range(base, base + 6))
+    for dev in devices:
+        assert set(dev) == {"name", "platform", "site", "method", "host", "port", "credentials",
+                            "snmp"}
+        assert dev["host"] == "127.0.0.1"
+        assert dev["credentials"] in credentials
+        assert dev["snmp"]["credentials"] in credentials and dev["snmp"]["port"] == dev["port"]
+        assert dev["method"] == ("snmp" if dev["platform"] == "atm_mib" else "cli")
+    assert credentials["lab-ios"].keys() == {"username", "password", "secret"}
+    assert credentials["lab-snmpv3"]["auth_protocol"] == "SHA"
+    assert "password" not in Path(fleet.inventory_path).read_text()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_command_line_fleet_starts_and_stops_cleanly(tmp_path, sig):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "fleet", "--sites", "1", "--devices", "3",
+         "--out", str(tmp_path), "--fault", "atm-kobe-01=reject_auth"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        ready = proc.stdout.readline()
+        assert ready.startswith("sim fleet ready: 3 devices"), proc.stderr.read()
+        assert (tmp_path / "inventory.toml").exists()
+        proc.send_signal(sig)
+        started = time.monotonic()
+        assert proc.wait(timeout=10) == 0
+        assert time.monotonic() - started < 5
+        assert "sim fleet stopped" in proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_command_line_rejects_unknown_faults(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "fleet", "--devices", "3", "--sites", "1",
+         "--out", str(tmp_path), "--fault", "atm-kobe-01=meltdown"],
+        cwd=REPO, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2
+    assert "unknown fault 'meltdown'" in done.stderr
+
+
+def test_stopping_the_fleet_closes_open_ssh_sessions(tmp_path):
+    fleet = Fleet.start(sites=1, devices=1, out_dir=tmp_path)
+    dev = fleet.devices[0]
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect("127.0.0.1", port=dev.port, username="lgops", password="ios-pass-1",
+                   look_for_keys=False, allow_agent=False, timeout=5)
+    try:
+        assert client.get_transport().is_active()
+        fleet.stop()
+        deadline = time.monotonic() + 5
+        while client.get_transport().is_active() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not client.get_transport().is_active()
+    finally:
+        client.close()
