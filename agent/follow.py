@@ -1,0 +1,243 @@
+"""What a command or shell script would execute: the paths of programs, scripts and sourced files.
+
+Shared by the agent (to decide which files to capture) and the collector (to link a job to the
+captured files it runs). It reads shell text the way a careful human would, not the way a shell
+would: it never expands variables or globs, and words it cannot pin to a path are skipped.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+
+# Programs that run their first script argument (options skipped); `-c TEXT` is read as shell.
+_INTERPRETERS = frozenset({
+    "sh", "bash", "dash", "ksh", "zsh", "ash", "busybox", "python", "python2", "python3",
+    "perl", "ruby", "php", "node", "tclsh", "lua", "expect",
+})
+_SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash"})
+# Options of interpreters that take a value, so the value is not mistaken for the script.
+_OPTS_WITH_VALUE = frozenset({"-o", "-O", "-W", "-X", "-I", "-M"})
+# Prefix commands that run the rest of the line; value lists are the options that take a value.
+_WRAPPERS: dict[str, frozenset[str]] = {
+    "nohup": frozenset(), "exec": frozenset({"-a"}), "nice": frozenset({"-n"}),
+    "ionice": frozenset({"-c", "-n", "-p"}), "setsid": frozenset(), "time": frozenset(),
+    "env": frozenset({"-u", "-C", "-S"}), "sudo": frozenset({"-u", "-g", "-C", "-h", "-p"}),
+    "chronic": frozenset(), "stdbuf": frozenset({"-i", "-o", "-e"}), "command": frozenset(),
+    "builtin": frozenset(), "chroot": frozenset(), "runuser": frozenset({"-u", "-g"}),
+    "flock": frozenset({"-w", "-E", "-c"}), "timeout": frozenset({"-s", "-k"}),
+    "xargs": frozenset({"-I", "-n", "-P", "-d", "-a", "-L", "-s", "-E"}),
+}
+# Wrappers whose first positional argument is not the command (a duration, a lock file, a dir).
+_WRAPPER_FIRST_ARG_SKIPPED = frozenset({"timeout", "flock", "chroot"})
+_KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for",
+                       "case", "esac", "in", "!", "{", "}", "[[", "]]", "function", "select"})
+_SEPARATORS = frozenset({";", "&", "&&", "|", "||", "|&", ";;", "(", ")", "$(", "`"})
+_REDIRECTS = frozenset({">", ">>", "<", "<>", ">&", "<&", ">|", "&>", "&>>", "<<", "<<<", "<<-"})
+_UNRESOLVABLE = set("$*?[`~{}")
+_PUNCTUATION = set(";&|()<>")
+
+
+_ESCAPED = re.compile(r"[%\\\x00\udc80-\udcff]")
+
+
+def escape_text(text: str) -> str:
+    """Text a snapshot can carry: `%`, backslash, NUL and undecodable bytes (os.fsdecode's
+    surrogates) become %XX, so odd file names cannot break or forge a snapshot."""
+    return _ESCAPED.sub(lambda m: f"%{_byte(m.group()):02X}", text)
+
+
+def _byte(ch: str) -> int:
+    code = ord(ch)
+    return code - 0xDC00 if code >= 0xDC00 else code
+
+
+def artifact_name(path: str) -> str:
+    """The artifact name of a host path: normalized, relative to the root, no leading slash,
+    escaped with escape_text. Agent and collector both name files through this."""
+    return escape_text(posixpath.normpath("/" + path).lstrip("/"))
+
+
+def referenced_paths(command_text: str) -> list[str]:
+    """Absolute paths the text would execute or source, in order of appearance, without repeats.
+
+    Understands absolute program paths, interpreters with a script argument (`bash x.sh`,
+    `python3 /opt/x.py`), `sh -c '...'` and `su -c '...'` (read recursively), `. FILE` and
+    `source FILE`, `run-parts DIR` (the directory is returned), and `cd DIR && ./x`.
+    """
+    found: list[str] = []
+    _scan(command_text, "", found, depth=0)
+    seen: set[str] = set()
+    return [p for p in found if not (p in seen or seen.add(p))]
+
+
+def _scan(text: str, cwd: str, found: list[str], depth: int) -> None:
+    if depth > 3:
+        return
+    for line in _logical_lines(text):
+        for words in _simple_commands(line):
+            cwd = _command(words, cwd, found, depth)
+
+
+def _logical_lines(text: str) -> list[str]:
+    """Lines joined over backslash continuations and over quotes left open at the line end."""
+    out: list[str] = []
+    pending, joined = "", 0
+    for raw in text.splitlines():
+        line = pending + raw
+        # A stray quote must not swallow the rest of a long script: give up after 100 lines.
+        if joined < 100 and line.endswith("\\") and not line.endswith("\\\\"):
+            pending, joined = line[:-1] + " ", joined + 1
+            continue
+        if joined < 100 and _quotes_open(line):
+            pending, joined = line + "\n", joined + 1
+            continue
+        pending, joined = "", 0
+        out.append(line)
+    if pending:
+        out.append(pending)
+    return out
+
+
+def _quotes_open(line: str) -> bool:
+    quote = ""
+    escaped = False
+    for ch in line:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            if ch == quote:
+                quote = ""
+        elif ch == "#":
+            return False
+        elif ch in "'\"":
+            quote = ch
+    return bool(quote)
+
+
+_PLAIN_WORDS = re.compile(r"[;&|()<>]+|[^\s;&|()<>]+")
+_NEEDS_LEXER = frozenset("'\"\\#`")
+
+
+def _tokens(line: str) -> list[str]:
+    if line.lstrip().startswith("#"):
+        return []
+    if not _NEEDS_LEXER.intersection(line):
+        return _PLAIN_WORDS.findall(line)   # no quoting or comments: same words, much faster
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    try:
+        return list(lexer)
+    except ValueError:
+        # Unbalanced quoting: fall back to plain words so the rest of the line is still read.
+        return line.split()
+
+
+def _simple_commands(line: str) -> list[list[str]]:
+    commands: list[list[str]] = [[]]
+    skip_next = False
+    for tok in _tokens(line):
+        if skip_next:
+            skip_next = False
+            continue
+        if tok in _REDIRECTS or (set(tok) <= _PUNCTUATION and ("<" in tok or ">" in tok)):
+            skip_next = True
+        elif tok in _SEPARATORS or set(tok) <= _PUNCTUATION:
+            commands.append([])
+        elif tok.endswith("$") and len(tok) > 1:
+            # `$(` split by the lexer leaves a trailing `$` on the previous word; drop it.
+            commands[-1].append(tok[:-1])
+        elif tok != "$":
+            commands[-1].append(tok)
+    return [c for c in commands if c]
+
+
+def _resolve(word: str, cwd: str) -> str | None:
+    if not word or any(ch in _UNRESOLVABLE for ch in word) or "\n" in word:
+        return None
+    if word.startswith("/"):
+        return posixpath.normpath(word)
+    if cwd and ("/" in word or word.startswith(".")):
+        return posixpath.normpath(posixpath.join(cwd, word))
+    return None
+
+
+def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
+    """Record what one simple command runs; returns the working directory after it."""
+    i = 0
+    while i < len(words) and (words[i] in _KEYWORDS or _is_assignment(words[i])):
+        i += 1
+    while i < len(words):
+        name = posixpath.basename(words[i])
+        if name not in _WRAPPERS:
+            break
+        if words[i].startswith("/"):
+            found.append(posixpath.normpath(words[i]))
+        i = _skip_options(words, i + 1, _WRAPPERS[name])
+        if name == "env":
+            while i < len(words) and _is_assignment(words[i]):
+                i += 1
+        if name in _WRAPPER_FIRST_ARG_SKIPPED and i < len(words):
+            i += 1
+    if i >= len(words):
+        return cwd
+    head, args = words[i], words[i + 1:]
+    name = posixpath.basename(head)
+    if head == "cd":
+        target = next((a for a in args if not a.startswith("-")), None)
+        return (_resolve(target, cwd) or cwd) if target else cwd
+    path = _resolve(head, cwd) if "/" in head else None
+    if path:
+        found.append(path)
+    if name in (".", "source") and args:
+        sourced = _resolve(args[0], cwd)
+        if sourced:
+            found.append(sourced)
+    elif name == "run-parts":
+        directory = next((a for a in reversed(args) if not a.startswith("-")), None)
+        resolved = _resolve(directory, cwd) if directory else None
+        if resolved:
+            found.append(resolved)
+    elif name in ("su", "runuser") or name in _INTERPRETERS:
+        _interpreter_args(name, args, cwd, found, depth)
+    return cwd
+
+
+def _interpreter_args(name: str, args: list[str], cwd: str, found: list[str], depth: int) -> None:
+    j = 0
+    while j < len(args):
+        arg = args[j]
+        if arg == "-c" or (arg.startswith("-") and not arg.startswith("--") and arg.endswith("c")
+                           and name in _SHELLS | {"su", "runuser"}):
+            if j + 1 < len(args):
+                _scan(args[j + 1], cwd, found, depth + 1)
+            return
+        if arg in ("-m", "-e", "-E") and name not in _SHELLS:
+            return   # `python3 -m mod`, `perl -e CODE`: no script file to follow
+        if arg.startswith("-"):
+            j += 2 if arg in _OPTS_WITH_VALUE else 1
+            continue
+        if name in ("su", "runuser"):
+            j += 1   # the user name
+            continue
+        script = _resolve(arg, cwd)
+        if script is None and cwd and not any(ch in _UNRESOLVABLE for ch in arg):
+            script = posixpath.normpath(posixpath.join(cwd, arg))   # `cd D && python3 x.py`
+        if script:
+            found.append(script)
+        return
+
+
+def _is_assignment(word: str) -> bool:
+    name, eq, _ = word.partition("=")
+    return bool(eq) and name.isidentifier()
+
+
+def _skip_options(words: list[str], i: int, with_value: frozenset[str]) -> int:
+    while i < len(words) and words[i].startswith("-") and words[i] != "-":
+        i += 2 if words[i] in with_value else 1
+    return i

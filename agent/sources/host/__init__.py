@@ -1,0 +1,165 @@
+"""The host source: every way this host (or a tree read as `/`) will run something later, and the
+files those jobs execute, as artifacts of one Target with the host facts beside it."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from agent.follow import artifact_name, referenced_paths
+from agent.sources.host import anacron, at, cron, processes, systemd
+from agent.sources.host.rootfs import HostLimits, RootFS
+from agent.wire import Artifact, Target
+
+__all__ = ["HostLimits", "collect"]
+
+_SHELL_NAMES = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
+_BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9._@:-]")
+
+
+def collect(root: Path, hostname: str | None = None, live: bool = False,
+            limits: HostLimits | None = None) -> tuple[Target, dict[str, Any]]:
+    """Snapshot the host sources under `root` (read as `/`). Processes are read only when
+    `live` (from this machine's /proc). Returns the host Target and the host facts."""
+    limits = limits or HostLimits()
+    fs = RootFS(Path(root), limits)
+    arts: dict[str, Artifact] = {}
+
+    def add(items: list[Artifact]) -> None:
+        for art in items:
+            arts.setdefault(art.name, art)
+
+    passwd = fs.capture("etc/passwd", "passwd")
+    fs.load_users(passwd.text(), fs.read_text("etc/group"))
+    add([passwd])
+    timezone, tz_arts = _timezone(fs)
+    add(tz_arts)
+    commands: list[str] = []
+    for source in (cron, anacron, at, systemd):
+        found, texts = source.gather(fs)
+        add(found)
+        commands += texts
+    if live:
+        procs = processes.gather(fs, Path("/proc"), limits.long_sleep_s)
+        add(procs)
+        commands += [a.text() or "" for a in procs]
+    truncated = _follow(fs, commands, arts, limits)
+    facts = {"hostname": _hostname(fs, hostname, live), "timezone": timezone,
+             "dialect": dialect(fs), "root": str(fs.root)}
+    failed = [a for a in arts.values() if a.error and is_failure(a.error)]
+    error = "; ".join(filter(None, [f"{len(failed)} artifact(s) not read" if failed else "",
+                                    truncated]))
+    target = Target(kind="host", name=facts["hostname"], status="partial" if error else "ok",
+                    artifacts=tuple(arts.values()), error=error or None, facts=dict(facts))
+    return target, facts
+
+
+def is_failure(error: str) -> bool:
+    """Whether an artifact's error means evidence is missing. A file that does not exist, a
+    dangling link and a file kept by hash are facts about the host, not failures to read it."""
+    return not (error == "not found" or error.startswith("dangling link")
+                or error.endswith("sha256 only"))
+
+
+def dialect(fs: RootFS) -> str:
+    """debian (Vixie/Debian cron) or cronie (RHEL and relatives)."""
+    if fs.exists("etc/debian_version"):
+        return "debian"
+    if fs.exists("etc/redhat-release"):
+        return "cronie"
+    users = fs.user_names()
+    try:
+        spool = fs.listdir(cron.CRONIE_SPOOL)
+    except OSError:
+        spool = []
+    if any(n in users and not fs.is_dir(f"{cron.CRONIE_SPOOL}/{n}") for n in spool):
+        return "cronie"
+    return "debian"
+
+
+def _timezone(fs: RootFS) -> tuple[str, list[Artifact]]:
+    arts: list[Artifact] = []
+    zone = None
+    if fs.exists("etc/timezone"):
+        art = fs.capture("etc/timezone", "timezone")
+        arts.append(art)
+        zone = (art.text() or "").strip() or None
+    if os.path.islink(fs.host("etc/localtime")):
+        art = fs.link_artifact("etc/localtime", "localtime")
+        arts.append(art)
+        link = str(art.meta.get("link", ""))
+        if zone is None and "zoneinfo/" in link:
+            zone = link.split("zoneinfo/", 1)[1]
+    elif fs.exists("etc/localtime"):
+        arts.append(fs.capture("etc/localtime", "localtime"))
+    return zone or "UTC", arts
+
+
+def _hostname(fs: RootFS, given: str | None, live: bool) -> str:
+    name = given or (fs.read_text("etc/hostname") or "").strip()
+    if not name and live:
+        name = socket.gethostname()
+    name = _BAD_NAME_CHARS.sub("-", name or fs.root.name or "host").lstrip("._@:-")
+    return name[:128] or "host"
+
+
+def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
+            limits: HostLimits) -> str:
+    """Capture what the commands run, then what those scripts run, up to follow_depth levels.
+    Returns a note when the file budget ran out."""
+    queue: deque[tuple[str, int]] = deque()
+    for text in commands:
+        queue.extend((p, 1) for p in referenced_paths(text))
+    scanned: set[str] = set()
+    for art in list(arts.values()):
+        text = art.text() if art.kind == "run-parts" else None
+        if text is not None and _is_shell(text):
+            scanned.add(art.name)
+            queue.extend((p, 2) for p in referenced_paths(text))
+    captured = 0
+    while queue:
+        path, depth = queue.popleft()
+        name = fs.name(path)
+        if not name:
+            continue
+        art = arts.get(artifact_name(name))
+        if art is None:
+            if captured >= limits.max_followed_files:
+                return f"stopped following after {captured} files (limit)"
+            art = fs.capture(name, "script")
+            if art.error and art.error.startswith("not a regular file (directory)"):
+                # `run-parts DIR`: what runs is the files inside
+                queue.extend((f"/{name}/{e}", depth) for e in _entries(fs, name))
+                continue
+            arts[art.name] = art
+            captured += 1
+        if (art.kind in ("script", "run-parts") and art.name not in scanned
+                and depth < limits.follow_depth):
+            scanned.add(art.name)
+            text = art.text()
+            if text is not None and _is_shell(text):
+                queue.extend((p, depth + 1) for p in referenced_paths(text))
+    return ""
+
+
+def _entries(fs: RootFS, name: str) -> list[str]:
+    try:
+        return fs.listdir(name)
+    except OSError:
+        return []
+
+
+def _is_shell(text: str) -> bool:
+    if not text.startswith("#!"):
+        return True
+    words = text[2:].split("\n", 1)[0].split()
+    if not words:
+        return True
+    prog = os.path.basename(words[0])
+    if prog == "env" and len(words) > 1:
+        prog = os.path.basename(words[1])
+    return prog in _SHELL_NAMES

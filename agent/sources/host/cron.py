@@ -1,0 +1,84 @@
+"""cron's files: /etc/crontab, /etc/cron.d, both user spool layouts and the run-parts folders.
+
+Everything is captured; which entries cron would ignore is the collector's call. The agent only
+cuts each entry down to its command so the files it runs can be followed."""
+
+from __future__ import annotations
+
+import re
+
+from agent.sources.host.rootfs import RootFS, RootPathError
+from agent.wire import Artifact
+
+RUN_PARTS_DIRS = tuple(f"etc/cron.{p}" for p in ("hourly", "daily", "weekly", "monthly", "yearly"))
+DEBIAN_SPOOL = "var/spool/cron/crontabs"
+CRONIE_SPOOL = "var/spool/cron"
+GUARD = re.compile(r"^\s*(?:test|\[)\s+-x\s+(/\S+?)\s*\]?\s*\|\|")
+_ENV_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\s*=")
+
+
+def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
+    """Cron artifacts and the command texts of their entries."""
+    arts: list[Artifact] = []
+    if fs.exists("etc/crontab"):
+        arts.append(fs.capture("etc/crontab", "crontab"))
+    arts += _folder(fs, "etc/cron.d", "cron.d")
+    arts += _folder(fs, DEBIAN_SPOOL, "cron-spool")
+    # RHEL keeps USER files directly in /var/spool/cron; skip Debian's subfolders there.
+    arts += _folder(fs, CRONIE_SPOOL, "cron-spool", files_only=True)
+    for folder in RUN_PARTS_DIRS:
+        arts += _folder(fs, folder, "run-parts")
+    commands: list[str] = []
+    for art in arts:
+        text = art.text()
+        if text is None or art.kind == "run-parts":
+            continue
+        system = art.kind in ("crontab", "cron.d")
+        commands += [c for c in (entry_command(line, system) for line in text.splitlines()) if c]
+    # `test -x /usr/sbin/anacron || run-parts ...`: the guard decides whether the line runs
+    # anything, so the collector needs to know if that file exists.
+    commands += [m.group(1) for c in commands for m in [GUARD.match(c)] if m]
+    return arts, commands
+
+
+def _folder(fs: RootFS, folder: str, kind: str, files_only: bool = False) -> list[Artifact]:
+    try:
+        names = fs.listdir(folder)
+    except RootPathError as e:
+        return [Artifact(name=folder, kind=kind, meta={"path": "/" + folder},
+                         error=f"cannot list: {e.strerror}")]
+    out = []
+    for entry in names:
+        path = f"{folder}/{entry}"
+        if files_only and fs.is_dir(path):
+            continue
+        out.append(fs.capture(path, kind))
+    return out
+
+
+def entry_command(line: str, system: bool) -> str | None:
+    """The command part of a crontab entry, or None for comments, blank and environment lines."""
+    stripped = line.strip()
+    if not stripped or stripped.startswith("#") or _ENV_LINE.match(stripped):
+        return None
+    skip = (1 if stripped.startswith("@") else 5) + (1 if system else 0)
+    # maxsplit keeps the command's own spacing and quoting in the last piece.
+    words = stripped.split(None, skip)
+    return percent_cut(words[skip]) if len(words) > skip else None
+
+
+def percent_cut(command: str) -> str:
+    """cron ends the command at the first unescaped `%` (the rest is stdin); `\\%` is a `%`."""
+    out = []
+    i = 0
+    while i < len(command):
+        ch = command[i]
+        if ch == "\\" and i + 1 < len(command) and command[i + 1] == "%":
+            out.append("%")
+            i += 2
+            continue
+        if ch == "%":
+            break
+        out.append(ch)
+        i += 1
+    return "".join(out)

@@ -1,0 +1,96 @@
+"""Jobs waiting in memory on a live host: long `sleep` processes and the shells chained to them
+(`sleep 6480000; /opt/wipe.sh`, `nohup sh -c '...' &`). Read from /proc, never from the root."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent.sources.host.rootfs import RootFS, iso_utc
+from agent.wire import Artifact
+
+_SPAN = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
+_UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_SLEEP_IN_TEXT = re.compile(r"(?:^|[;&|(\s])sleep\s+(\d+(?:\.\d+)?[smhd]?)")
+
+
+@dataclass(frozen=True)
+class _Proc:
+    pid: int
+    ppid: int
+    argv: tuple[str, ...]
+    uid: int
+    start: float
+
+
+def sleep_seconds(argv: list[str] | tuple[str, ...]) -> float | None:
+    """Seconds a `sleep` command line waits (GNU sleep sums its arguments), else None."""
+    if not argv or os.path.basename(argv[0]) != "sleep" or len(argv) < 2:
+        return None
+    total = 0.0
+    for arg in argv[1:]:
+        if arg == "infinity":
+            return float("inf")
+        m = _SPAN.match(arg)
+        if not m:
+            return None
+        total += float(m.group(1)) * _UNIT_S[m.group(2)]
+    return total
+
+
+def gather(fs: RootFS, proc: Path, long_sleep_s: int) -> list[Artifact]:
+    procs = _read_all(proc)
+    by_pid = {p.pid: p for p in procs}
+    candidates = {p.pid for p in procs if _waits_long(p, long_sleep_s)}
+    family = set(candidates)
+    for pid in candidates:
+        if by_pid[pid].ppid in by_pid:
+            family.add(by_pid[pid].ppid)
+    family |= {p.pid for p in procs if p.ppid in candidates}
+    return [_artifact(fs, by_pid[pid]) for pid in sorted(family)]
+
+
+def _waits_long(p: _Proc, long_sleep_s: int) -> bool:
+    seconds = sleep_seconds(p.argv)
+    if seconds is not None:
+        return seconds >= long_sleep_s
+    text = " ".join(p.argv)
+    return any((sleep_seconds(["sleep", m]) or 0) >= long_sleep_s
+               for m in _SLEEP_IN_TEXT.findall(text))
+
+
+def _artifact(fs: RootFS, p: _Proc) -> Artifact:
+    meta = {"pid": p.pid, "ppid": p.ppid, "uid": p.uid, "user": fs.owner(p.uid),
+            "start": iso_utc(p.start), "argv": list(p.argv)}
+    return Artifact.from_bytes(f"proc/{p.pid}", "process", shlex.join(p.argv).encode(), meta)
+
+
+def _read_all(proc: Path) -> list[_Proc]:
+    boot = _boot_time(proc)
+    ticks = os.sysconf("SC_CLK_TCK")
+    out = []
+    for entry in os.listdir(proc):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = (proc / entry / "cmdline").read_bytes()
+            stat_fields = (proc / entry / "stat").read_text().rsplit(")", 1)[1].split()
+            status = (proc / entry / "status").read_text()
+        except OSError:
+            continue   # the process ended while we looked; nothing waits there any more
+        argv = tuple(a.decode("utf-8", "replace") for a in raw.rstrip(b"\0").split(b"\0") if raw)
+        uid_line = next((ln for ln in status.splitlines() if ln.startswith("Uid:")), "Uid: 0")
+        out.append(_Proc(pid=int(entry), ppid=int(stat_fields[1]), argv=argv,
+                         uid=int(uid_line.split()[1]),
+                         start=boot + int(stat_fields[19]) / ticks))
+    return out
+
+
+def _boot_time(proc: Path) -> float:
+    for line in (proc / "stat").read_text().splitlines():
+        if line.startswith("btime "):
+            return float(line.split()[1])
+    return 0.0

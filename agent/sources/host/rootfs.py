@@ -1,0 +1,260 @@
+"""Reading a filesystem tree as if it were `/`: symlinks resolved inside the tree, loops detected,
+and every file turned into an Artifact with its ownership, mode and times, within size limits."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import posixpath
+import stat
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from agent.follow import artifact_name, escape_text
+from agent.wire import Artifact
+
+_MAX_SYMLINK_HOPS = 40          # the kernel's own limit (ELOOP after 40 links)
+_SNIFF = 8192                   # bytes looked at to tell a binary from text
+
+
+class RootPathError(OSError):
+    """A path under the root could not be resolved (loop, missing, not a directory)."""
+
+
+@dataclass(frozen=True)
+class HostLimits:
+    """How much the agent reads. Oversized files are hashed streaming up to `max_hash_bytes`;
+    beyond that only their metadata is kept."""
+
+    max_text_bytes: int = 1 << 20
+    max_hash_bytes: int = 64 << 20
+    follow_depth: int = 4
+    max_followed_files: int = 50_000
+    long_sleep_s: int = 3600
+
+
+def iso_utc(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _is_binary(head: bytes) -> bool:
+    return b"\x00" in head[:_SNIFF]
+
+
+class RootFS:
+    """A tree read as `/`. Paths given to it are host paths ("/etc/crontab" or "etc/crontab");
+    names it returns are relative to the root without a leading slash."""
+
+    def __init__(self, root: Path, limits: HostLimits) -> None:
+        self.root = Path(os.path.abspath(root))
+        self._root = str(self.root)
+        self.limits = limits
+        self._owners: dict[int, str] = {}
+        self._groups: dict[int, str] = {}
+
+    # --- names and users -------------------------------------------------------------------
+
+    @staticmethod
+    def name(path: str) -> str:
+        return posixpath.normpath("/" + path).lstrip("/")
+
+    def host(self, name: str) -> str:
+        """The path on this machine of a name under the root (strings: pathlib is too slow
+        for tens of thousands of files)."""
+        return os.path.join(self._root, name) if name else self._root
+
+    def load_users(self, passwd_text: str | None, group_text: str | None = None) -> None:
+        """Owners are named from the root's own /etc/passwd, not the machine running the agent."""
+        for text, table in ((passwd_text, self._owners), (group_text, self._groups)):
+            for line in (text or "").splitlines():
+                fields = line.split(":")
+                if len(fields) >= 3 and fields[2].isdigit():
+                    table.setdefault(int(fields[2]), fields[0])
+
+    def user_names(self) -> set[str]:
+        return set(self._owners.values())
+
+    def owner(self, uid: int) -> str | None:
+        return self._owners.get(uid)
+
+    # --- resolution ------------------------------------------------------------------------
+
+    def resolve(self, path: str) -> str:
+        """The real name of `path` inside the root, following symlinks (absolute ones are read
+        relative to the root; `..` stops at the root). Raises RootPathError."""
+        parts = [p for p in self.name(path).split("/") if p]
+        done: list[str] = []
+        hops = 0
+        while parts:
+            part = parts.pop(0)
+            if part == "..":
+                if done:
+                    done.pop()
+                continue
+            candidate = "/".join([*done, part])
+            try:
+                st = os.lstat(self.host(candidate))
+            except FileNotFoundError:
+                raise RootPathError(errno.ENOENT, "not found", path) from None
+            except PermissionError:
+                raise RootPathError(errno.EACCES, "permission denied", path) from None
+            if stat.S_ISLNK(st.st_mode):
+                hops += 1
+                if hops > _MAX_SYMLINK_HOPS:
+                    raise RootPathError(errno.ELOOP, "symlink loop", path)
+                link = os.readlink(self.host(candidate))
+                link_parts = [p for p in link.split("/") if p]
+                if link.startswith("/"):
+                    done = []
+                parts = link_parts + parts
+                continue
+            if parts and not stat.S_ISDIR(st.st_mode):
+                raise RootPathError(errno.ENOTDIR, "not a directory", path)
+            done.append(part)
+        return "/".join(done)
+
+    def exists(self, path: str) -> bool:
+        try:
+            self.resolve(path)
+        except RootPathError:
+            return False
+        return True
+
+    def is_dir(self, path: str) -> bool:
+        try:
+            return os.path.isdir(self.host(self.resolve(path)))
+        except (RootPathError, OSError):
+            return False
+
+    def listdir(self, path: str) -> list[str]:
+        """Entry names of a directory (sorted, C-locale order); empty when it does not exist.
+        Raises RootPathError when it exists but cannot be listed or is a loop."""
+        try:
+            real = self.resolve(path)
+        except RootPathError as e:
+            if e.errno == errno.ENOENT:
+                return []
+            raise
+        try:
+            names = os.listdir(self.host(real))
+            return sorted(names, key=lambda n: n.encode("utf-8", "surrogateescape"))
+        except NotADirectoryError:
+            return []
+        except PermissionError:
+            raise RootPathError(errno.EACCES, "permission denied", path) from None
+
+    def read_text(self, path: str) -> str | None:
+        """A small file's text (for passwd, timezone, stamps), or None when unreadable."""
+        try:
+            with open(self.host(self.resolve(path)), "rb") as f:
+                return f.read(self.limits.max_text_bytes).decode("utf-8", errors="replace")
+        except OSError:
+            return None
+
+    # --- metadata and capture --------------------------------------------------------------
+
+    def meta(self, name: str, st: os.stat_result) -> dict[str, Any]:
+        return {"path": "/" + artifact_name(name), "owner": self.owner(st.st_uid), "uid": st.st_uid,
+                "gid": st.st_gid, "group": self._groups.get(st.st_gid),
+                "mode": f"{stat.S_IMODE(st.st_mode):04o}", "mtime": iso_utc(st.st_mtime),
+                "ctime": iso_utc(st.st_ctime), "size": st.st_size}
+
+    def link_artifact(self, path: str, kind: str) -> Artifact:
+        """A symlink as itself (enablement links): its target, not the file it points to."""
+        name = self.name(path)
+        label = artifact_name(name)
+        host = self.host(name)
+        try:
+            st = os.lstat(host)
+            meta = self.meta(name, st)
+            meta["link"] = escape_text(os.readlink(host))
+        except OSError as e:
+            return Artifact(name=label, kind=kind, meta={"path": "/" + label}, error=_why(e))
+        if meta["link"] == "/dev/null":     # masked unit: the link is the whole story
+            meta["target"] = "/dev/null"
+            return Artifact(name=label, kind=kind, meta=meta)
+        try:
+            meta["target"] = "/" + artifact_name(self.resolve(name))
+        except RootPathError as e:
+            return Artifact(name=label, kind=kind, meta=meta,
+                            error=f"dangling link: {e.strerror}")
+        return Artifact(name=label, kind=kind, meta=meta)
+
+    def capture(self, path: str, kind: str) -> Artifact:
+        """One file as evidence. Text up to max_text_bytes is kept whole; binaries and larger
+        files are hashed streaming; problems are written on the artifact, never raised."""
+        name = self.name(path)
+        label = artifact_name(name)
+        meta: dict[str, Any] = {"path": "/" + label}
+        try:
+            lst = os.lstat(self.host(name))
+            if stat.S_ISLNK(lst.st_mode):
+                meta["link"] = escape_text(os.readlink(self.host(name)))
+            real = self.resolve(name)
+            fd = os.open(self.host(real), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        except (RootPathError, OSError) as e:
+            if "link" not in meta:
+                meta.update(self._lstat_meta(name))
+            return Artifact(name=label, kind=kind, meta=meta, error=_why(e))
+        st = os.fstat(fd)
+        meta.update(self.meta(name, st))
+        if "link" in meta:
+            meta["target"] = "/" + artifact_name(real)
+        if not stat.S_ISREG(st.st_mode):
+            os.close(fd)
+            what = "directory" if stat.S_ISDIR(st.st_mode) else "fifo, socket or device"
+            return Artifact(name=label, kind=kind, meta=meta,
+                            error=f"not a regular file ({what}): not read")
+        with os.fdopen(fd, "rb") as f:
+            return self._read(f, label, kind, meta, st.st_size)
+
+    def _read(self, f: Any, name: str, kind: str, meta: dict[str, Any], size: int) -> Artifact:
+        limits = self.limits
+        try:
+            if size <= limits.max_text_bytes:
+                data = f.read(limits.max_text_bytes + 1)
+                if len(data) <= limits.max_text_bytes and not _is_binary(data):
+                    return Artifact.from_bytes(name, kind, data, meta)
+                head, digest = data, hashlib.sha256(data)
+                digest_rest(f, digest, limits.max_hash_bytes - len(data))
+            else:
+                if size > limits.max_hash_bytes:
+                    return Artifact(name=name, kind=kind, meta=meta,
+                                    error=f"too large ({size} bytes): not read")
+                head = f.read(_SNIFF)
+                digest = hashlib.sha256(head)
+                digest_rest(f, digest, limits.max_hash_bytes - len(head))
+        except OSError as e:
+            return Artifact(name=name, kind=kind, meta=meta, error=_why(e))
+        why = ("binary: sha256 only" if _is_binary(head)
+               else f"too large ({size} bytes): sha256 only")
+        return Artifact(name=name, kind=kind, meta=meta, sha256=digest.hexdigest(), error=why)
+
+    def _lstat_meta(self, name: str) -> dict[str, Any]:
+        try:
+            return self.meta(name, os.lstat(self.host(name)))
+        except OSError:
+            return {}
+
+
+def digest_rest(f: Any, digest: Any, budget: int) -> None:
+    """Hash the rest of a file in 1 MiB pieces so a huge file never sits in memory."""
+    while budget > 0:
+        chunk = f.read(min(1 << 20, budget))
+        if not chunk:
+            return
+        digest.update(chunk)
+        budget -= len(chunk)
+
+
+def _why(e: OSError) -> str:
+    if isinstance(e, PermissionError) or e.errno == errno.EACCES:
+        return "permission denied"
+    if isinstance(e, FileNotFoundError) or e.errno == errno.ENOENT:
+        return "not found"
+    if e.errno == errno.ELOOP:
+        return "symlink loop"
+    return e.strerror or str(e)

@@ -1,0 +1,142 @@
+"""systemd timers, the services they start, drop-ins and enablement links, in every system and
+user unit path (including /run/systemd/transient, where `systemd-run --on-calendar` writes)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from agent.follow import artifact_name, escape_text
+from agent.sources.host.rootfs import RootFS, RootPathError
+from agent.wire import Artifact
+
+# Search order from `systemd-analyze unit-paths` (systemd 252); earlier paths win.
+SYSTEM_UNIT_DIRS = (
+    "etc/systemd/system.control", "run/systemd/system.control", "run/systemd/transient",
+    "run/systemd/generator.early", "etc/systemd/system", "etc/systemd/system.attached",
+    "run/systemd/system", "run/systemd/system.attached", "run/systemd/generator",
+    "usr/local/lib/systemd/system", "lib/systemd/system", "usr/lib/systemd/system",
+    "run/systemd/generator.late",
+)
+# "~" is each home (home/* and root), "$RUNTIME" each run/user/UID.
+USER_UNIT_DIRS = (
+    "~/.config/systemd/user.control", "$RUNTIME/systemd/user.control", "$RUNTIME/systemd/transient",
+    "$RUNTIME/systemd/generator.early", "~/.config/systemd/user", "etc/xdg/systemd/user",
+    "etc/systemd/user", "$RUNTIME/systemd/user", "run/systemd/user", "$RUNTIME/systemd/generator",
+    "~/.local/share/systemd/user", "usr/local/share/systemd/user", "usr/share/systemd/user",
+    "usr/local/lib/systemd/user", "usr/lib/systemd/user", "$RUNTIME/systemd/generator.late",
+)
+_EXEC = re.compile(
+    r"^\s*Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)\s*=\s*(.*)$")
+_UNIT = re.compile(r"^\s*Unit\s*=\s*(.*?)\s*$")
+
+
+def unit_dirs(fs: RootFS) -> list[str]:
+    """Every unit directory of the root in search order: system paths, then each user's."""
+    homes = ["root"] + [f"home/{h}" for h in _safe_list(fs, "home")]
+    runtimes = [f"run/user/{u}" for u in _safe_list(fs, "run/user")]
+    dirs = list(SYSTEM_UNIT_DIRS)
+    for pattern in USER_UNIT_DIRS:
+        if pattern.startswith("~"):
+            dirs += [home + pattern[1:] for home in homes]
+        elif pattern.startswith("$RUNTIME"):
+            dirs += [rt + pattern[len("$RUNTIME"):] for rt in runtimes]
+        else:
+            dirs.append(pattern)
+    return dirs
+
+
+def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
+    arts: list[Artifact] = []
+    seen_real: set[str] = set()
+    wanted: set[str] = set()
+    scanned: list[tuple[str, list[str]]] = []
+    for folder in unit_dirs(fs):
+        try:
+            real = fs.resolve(folder)
+            names = fs.listdir(folder)
+        except RootPathError as e:
+            if e.strerror != "not found":
+                label = artifact_name(folder)
+                arts.append(Artifact(name=label, kind="systemd-unit", meta={"path": "/" + label},
+                                     error=f"cannot list: {e.strerror}"))
+            continue
+        if real in seen_real:   # /lib -> /usr/lib on merged-/usr systems
+            continue
+        seen_real.add(real)
+        scanned.append((folder, names))
+        for entry in names:
+            path = f"{folder}/{entry}"
+            if entry.endswith(".timer"):
+                arts.append(_unit(fs, path))
+            elif entry.endswith(".timer.d"):
+                arts += [fs.capture(f"{path}/{c}", "systemd-unit")
+                         for c in _safe_list(fs, path) if c.endswith(".conf")]
+            elif entry.endswith((".wants", ".requires")):
+                arts += [fs.link_artifact(f"{path}/{w}", "systemd-link")
+                         for w in _safe_list(fs, path) if w.endswith(".timer")]
+    dropins: dict[str, list[Artifact]] = {}
+    for art in arts:
+        parts = art.name.rsplit("/", 2)
+        if len(parts) == 3 and parts[1].endswith(".d"):
+            dropins.setdefault(parts[1][:-2], []).append(art)
+    for art in arts:
+        if art.name.endswith(".timer") and art.kind == "systemd-unit":
+            timer = art.name.rsplit("/", 1)[-1]
+            wanted.add(service_of(timer, [art] + dropins.get(timer, [])))
+    wanted |= {a.name.rsplit("/", 1)[-1][: -len(".timer")] + ".service"
+               for a in arts if a.kind == "systemd-link"}
+    wanted |= {_template(s) for s in wanted if _template(s)}
+    for folder, names in scanned:
+        for entry in names:
+            path = f"{folder}/{entry}"
+            label = escape_text(entry)
+            if label in wanted:
+                arts.append(_unit(fs, path))
+            elif label.endswith(".service.d") and label[:-2] in wanted:
+                arts += [fs.capture(f"{path}/{c}", "systemd-unit")
+                         for c in _safe_list(fs, path) if c.endswith(".conf")]
+    commands = []
+    for art in arts:
+        if ".service" in art.name:
+            lines = (art.text() or "").splitlines()
+            commands += [m.group(1).lstrip("-@:+!") for m in map(_EXEC.match, lines) if m]
+    return arts, commands
+
+
+def service_of(timer_name: str, units: list[Artifact]) -> str:
+    """The unit a timer starts: the last Unit= of the timer and its drop-ins, else NAME.service."""
+    unit = timer_name[: -len(".timer")] + ".service"
+    for art in units:
+        for line in (art.text() or "").splitlines():
+            m = _UNIT.match(line)
+            if m and m.group(1):
+                unit = m.group(1)
+    return unit
+
+
+def _template(unit: str) -> str | None:
+    """`pg_dump@main.service` is defined by `pg_dump@.service`."""
+    if "@" not in unit:
+        return None
+    prefix, _, rest = unit.partition("@")
+    suffix = rest[rest.rfind("."):] if "." in rest else ""
+    return f"{prefix}@{suffix}" if rest != suffix else None
+
+
+def _unit(fs: RootFS, path: str) -> Artifact:
+    # A unit linked to /dev/null is masked: keep the link, there is nothing to read.
+    try:
+        link = os.readlink(fs.host(fs.name(path)))
+    except OSError:
+        link = None
+    if link == "/dev/null":
+        return fs.link_artifact(path, "systemd-unit")
+    return fs.capture(path, "systemd-unit")
+
+
+def _safe_list(fs: RootFS, path: str) -> list[str]:
+    try:
+        return fs.listdir(path)
+    except RootPathError:
+        return []

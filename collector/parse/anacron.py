@@ -1,0 +1,99 @@
+"""anacron: /etc/anacrontab entries (period, delay, job id, command) with their last-run stamps
+from /var/spool/anacron; `run-parts DIR` entries expand to the scripts run-parts would run."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from agent.follow import artifact_name
+from collector.model import AnacronTrigger, Job, UnparsableTrigger
+from collector.parse.cron import _RUN_PARTS_CALL, run_parts_jobs
+
+if TYPE_CHECKING:
+    from collector.parse.host import HostContext
+
+STAMPS = "var/spool/anacron"
+_ENV = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+_PERIODS = {"debian": ("@monthly", "@yearly"),
+            "cronie": ("@daily", "@weekly", "@monthly", "@yearly")}
+
+
+def jobs(ctx: HostContext) -> list[Job]:
+    out: list[Job] = []
+    for art in ctx.target.artifacts:
+        if art.kind != "anacrontab" or art.content is None:
+            continue
+        env: dict[str, str] = {}
+        for number, line in logical_lines(art.text() or ""):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            m = _ENV.match(stripped)
+            if m and not stripped[0].isdigit() and not stripped.startswith("@"):
+                env[m.group(1)] = m.group(2).strip("'\"")
+                continue
+            out += entry_jobs(ctx, art.name, number, stripped, env)
+    return out
+
+
+def logical_lines(text: str) -> list[tuple[int, str]]:
+    """(first line number, text) with trailing-backslash continuations joined."""
+    out: list[tuple[int, str]] = []
+    pending, start = "", 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending += line[:-1]
+            continue
+        out.append((start, pending + line))
+        pending = ""
+    if pending:
+        out.append((start, pending))
+    return out
+
+
+def last_run(ctx: HostContext, job_id: str) -> date | None:
+    stamp = ctx.artifacts.get(artifact_name(f"{STAMPS}/{job_id}"))
+    text = (stamp.text() or "").strip() if stamp else ""
+    if not re.fullmatch(r"\d{8}", text):
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
+
+
+def _start_hours(env: dict[str, str]) -> tuple[int, int] | None:
+    m = re.fullmatch(r"(\d{1,2})-(\d{1,2})", env.get("START_HOURS_RANGE", ""))
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def entry_jobs(ctx: HostContext, origin: str, number: int, line: str,
+               env: dict[str, str]) -> list[Job]:
+    words = line.split(None, 3)
+    schedule = " ".join(words[:2])
+    base: dict[str, Any] = {"source": "anacron", "origin_path": origin, "origin_line": number,
+                            "owner": "root", "schedule": schedule}
+    problem = None
+    if len(words) < 4:
+        problem = "expected: period delay job-id command"
+    elif not (words[0].isdigit() or words[0] in _PERIODS.get(ctx.dialect, _PERIODS["debian"])):
+        problem = f"bad period {words[0]!r} for {ctx.dialect} anacron"
+    elif not words[1].isdigit():
+        problem = f"bad delay {words[1]!r}"
+    if problem:
+        command = words[3] if len(words) == 4 else ""
+        return [ctx.job(**base, command=command, files=(), trigger=UnparsableTrigger(problem),
+                        state="unparsable", problem=problem)]
+    period, delay, job_id, command = words
+    trigger = AnacronTrigger(period=period, delay_min=int(delay), last_run=last_run(ctx, job_id),
+                             start_hours=_start_hours(env) if ctx.dialect == "cronie" else None)
+    base["schedule"] = f"{period} {delay} {job_id}"
+    call = _RUN_PARTS_CALL.search(command)
+    if call:
+        return run_parts_jobs(ctx, call.group(2), "--lsbsysinit" in call.group(1),
+                              {**base, "source": "run-parts", "trigger": trigger})
+    return [ctx.job(**base, command=command, trigger=trigger)]

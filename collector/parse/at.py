@@ -1,0 +1,83 @@
+"""at: one job per spool file. The due time and queue come from the file name (`a0000301ca5494`:
+queue a, job 3, minutes since the epoch in hex), the owner from `# atrun uid=`, and the command is
+the body after the `cd ... || { ... }` block (Debian) or inside the marcinDELIMITER here-document
+(RHEL). A name starting with `=` is a job atd has already started."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from agent.wire import Artifact
+from collector.model import AbsoluteTrigger, Job, UnparsableTrigger
+
+if TYPE_CHECKING:
+    from collector.parse.host import HostContext
+
+SPOOL_NAME = re.compile(r"^([A-Za-z=])([0-9a-f]{5})([0-9a-f]{8})$")
+_UID = re.compile(r"^#\s*atrun uid=(\d+)", re.M)
+_CD_BLOCK = re.compile(r"^cd .* \|\| \{\s*$")
+_HEREDOC = re.compile(r"<<\s*'?(marcinDELIMITER[0-9a-fA-F]*)'?\s*$")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def jobs(ctx: HostContext) -> list[Job]:
+    return [spool_job(ctx, a) for a in ctx.target.artifacts
+            if a.kind == "at-job" and a.content is not None]
+
+
+def due_time(file_name: str) -> tuple[str, int, datetime] | None:
+    """(queue, job number, due instant in UTC) from a spool file name, or None when malformed."""
+    m = SPOOL_NAME.match(file_name)
+    if not m:
+        return None
+    return m.group(1), int(m.group(2), 16), _EPOCH + timedelta(minutes=int(m.group(3), 16))
+
+
+def body(text: str) -> tuple[int, str]:
+    """(1-based first line of the user's commands, the commands)."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        m = _HEREDOC.search(line)
+        if m:
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == m.group(1)),
+                       len(lines))
+            return i + 2, "\n".join(lines[i + 1:end])
+    for i, line in enumerate(lines):
+        if _CD_BLOCK.match(line):
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == "}"), i)
+            return end + 2, "\n".join(lines[end + 1:])
+    # No header we know: everything after the leading comments is the job.
+    start = next((i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")),
+                 len(lines))
+    return start + 1, "\n".join(lines[start:])
+
+
+def spool_job(ctx: HostContext, art: Artifact) -> Job:
+    text = art.text() or ""
+    file_name = art.name.rsplit("/", 1)[-1]
+    uid_match = _UID.search(text)
+    owner = ctx.uid_names.get(int(uid_match.group(1))) if uid_match else None
+    owner = owner or ctx.owner_of(art)
+    line, command = body(text)
+    command = command.rstrip("\n")   # at writes one more newline after the user's input
+    parsed = due_time(file_name)
+    if parsed is None:
+        why = f"bad at spool file name {file_name!r} (expected queue letter + 5 + 8 hex digits)"
+        return ctx.job(source="at", origin_path=art.name, origin_line=line, owner=owner,
+                       schedule=file_name, command=command, files=ctx.files_for(text),
+                       trigger=UnparsableTrigger(why),
+                       state="unparsable", problem=why)
+    queue, number, when = parsed
+    state, why = "active", None
+    if queue == "=":
+        state, why = "running", "atd has started this job"
+    elif not int(str(art.meta.get("mode", "0700")), 8) & 0o100:
+        state, why = "inert", "not executable: at is still writing it, atd skips it"
+    schedule = f"{when:%Y-%m-%d %H:%M} UTC (queue {queue}, job {number})"
+    # The whole file goes to the follower: the `cd` block sets where relative paths point.
+    return ctx.job(source="at", origin_path=art.name, origin_line=line, owner=owner,
+                   schedule=schedule, command=command, files=ctx.files_for(text),
+                   trigger=AbsoluteTrigger(when=when, note=f"at queue {queue}, job {number}"),
+                   state=state, problem=why)

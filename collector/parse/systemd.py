@@ -1,0 +1,309 @@
+"""systemd timers: each timer (and each enabled instance of a template) merged with its drop-ins
+in unit-path order, the service it starts, and whether it is enabled, masked or transient."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from agent.sources.host.systemd import SYSTEM_UNIT_DIRS, USER_UNIT_DIRS
+from agent.wire import Artifact
+from collector.model import CalendarTrigger, Job, UnparsableTrigger
+
+if TYPE_CHECKING:
+    from collector.parse.host import HostContext
+
+MONOTONIC = ("OnActiveSec", "OnBootSec", "OnStartupSec", "OnUnitActiveSec", "OnUnitInactiveSec")
+_TRUE = frozenset({"1", "yes", "true", "on"})
+_SHORTHANDS = frozenset({"minutely", "hourly", "daily", "monthly", "weekly", "yearly", "annually",
+                         "quarterly", "semiannually"})
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*$", re.I)
+_DATE = re.compile(r"^[0-9*.,/~-]+$")
+_TIME = re.compile(r"^[0-9*.,/:]+$")
+_SPAN_UNITS = {"us": 1e-6, "usec": 1e-6, "ms": 1e-3, "msec": 1e-3, "s": 1, "sec": 1,
+               "second": 1, "seconds": 1, "m": 60, "min": 60, "minute": 60, "minutes": 60,
+               "h": 3600, "hr": 3600, "hour": 3600, "hours": 3600, "d": 86400, "day": 86400,
+               "days": 86400, "w": 604800, "week": 604800, "weeks": 604800, "": 1}
+
+
+def _user_patterns() -> list[tuple[re.Pattern[str], int]]:
+    out = []
+    for rank, pattern in enumerate(USER_UNIT_DIRS):
+        if pattern.startswith("~"):
+            rx = r"^(root|home/[^/]+)" + re.escape(pattern[1:]) + "$"
+        elif pattern.startswith("$RUNTIME"):
+            rx = r"^run/user/(\d+)" + re.escape(pattern[len("$RUNTIME"):]) + "$"
+        else:
+            rx = "^()" + re.escape(pattern) + "$"
+        out.append((re.compile(rx), rank))
+    return out
+
+
+_USER_DIRS = _user_patterns()
+
+
+@dataclass(frozen=True)
+class _Place:
+    scope: str        # "system", "user:NAME" or "user:*" (every user)
+    rank: int         # position in the search order; lower wins
+    directory: str
+
+
+def place(ctx: HostContext, directory: str) -> _Place | None:
+    """Where a unit directory stands in systemd's search order, or None if systemd ignores it."""
+    if directory in SYSTEM_UNIT_DIRS:
+        return _Place("system", SYSTEM_UNIT_DIRS.index(directory), directory)
+    for rx, rank in _USER_DIRS:
+        m = rx.match(directory)
+        if m:
+            who = m.group(1)
+            if not who:
+                user = "*"
+            elif who.isdigit():
+                user = ctx.uid_names.get(int(who), who)
+            else:
+                user = "root" if who == "root" else who.split("/", 1)[1]
+            return _Place(f"user:{user}", rank, directory)
+    return None
+
+
+def _sees(scope: str, other: str) -> bool:
+    return scope == other or (scope.startswith("user:") and other == "user:*")
+
+
+def parse_unit(text: str) -> list[tuple[str, str, str, int]]:
+    """(section, key, value, line) in file order, continuation lines joined."""
+    out: list[tuple[str, str, str, int]] = []
+    section, pending, start = "", "", 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not pending:
+            start = number
+            if not line or line[0] in "#;":
+                continue
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1]
+                continue
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        full, pending = pending + line, ""
+        key, eq, value = full.partition("=")
+        if eq:
+            out.append((section, key.strip(), value.strip(), start))
+    return out
+
+
+def timespan_s(text: str) -> float | None:
+    total = 0.0
+    for number, unit in re.findall(r"(\d+(?:\.\d+)?)\s*([a-z]*)", text.lower()):
+        if unit not in _SPAN_UNITS:
+            return None
+        total += float(number) * _SPAN_UNITS[unit]
+    return total if re.fullmatch(r"(\s*\d+(?:\.\d+)?\s*[a-z]*)+\s*", text.lower()) else None
+
+
+def calendar_problem(expr: str) -> str | None:
+    """Why systemd would reject an OnCalendar expression, or None. Uses the collector's calendar
+    parser when present, else a light check (the timing engine judges it fully anyway)."""
+    try:
+        from collector.schedule.calendar import CalendarSpec
+    except ImportError:
+        return _light_calendar_problem(expr)
+    try:
+        CalendarSpec.parse(expr)
+    except ValueError as e:
+        return f"bad OnCalendar={expr!r}: {e}"
+    return None
+
+
+def _light_calendar_problem(expr: str) -> str | None:
+    words = expr.split()
+    if not words:
+        return "empty OnCalendar"
+    if len(words) == 1 and (words[0].lower() in _SHORTHANDS or words[0].startswith("@")):
+        return None
+    if words[0].lower() in _SHORTHANDS:
+        words = words[1:]   # "daily Asia/Tokyo"
+    elif _WEEKDAY.match(words[0].split(",")[0].split("..")[0]):
+        days = re.split(r",|\.\.|-", words.pop(0))
+        if not all(_WEEKDAY.match(d) for d in days if d):
+            return f"bad weekday in {expr!r}"
+    if words and "-" in words[0] and _DATE.match(words[0]):
+        words.pop(0)
+    if words and ":" in words[0] and _TIME.match(words[0]):
+        words.pop(0)
+    if len(words) > 1 or (words and not re.match(r"^[A-Za-z][A-Za-z0-9_+/-]*$", words[0])):
+        return f"cannot read OnCalendar={expr!r}"
+    return None
+
+
+class _Units:
+    """All systemd unit artifacts of the host, indexed by unit file name."""
+
+    def __init__(self, ctx: HostContext) -> None:
+        self.ctx = ctx
+        self.files: dict[str, list[tuple[_Place, Artifact]]] = {}
+        self.dropins: dict[str, list[tuple[_Place, Artifact]]] = {}
+        self.links: list[tuple[_Place, Artifact]] = []
+        for art in ctx.target.artifacts:
+            if art.kind not in ("systemd-unit", "systemd-link"):
+                continue
+            parent = posixpath.dirname(art.name)
+            base = posixpath.basename(art.name)
+            if art.kind == "systemd-link":
+                where = place(ctx, posixpath.dirname(parent))
+                if where:
+                    self.links.append((where, art))
+            elif parent.endswith(".d") and base.endswith(".conf"):
+                where = place(ctx, posixpath.dirname(parent))
+                if where:
+                    unit = posixpath.basename(parent)[:-2]
+                    self.dropins.setdefault(unit, []).append((where, art))
+            else:
+                where = place(ctx, parent)
+                if where:
+                    self.files.setdefault(base, []).append((where, art))
+
+    def find(self, scope: str, unit: str) -> tuple[_Place, Artifact, str | None] | None:
+        """The unit file that defines `unit` for scope (instance falls back to its template),
+        with the instance name."""
+        template, instance = _template(unit)
+        for name in (unit, template):
+            if not name:
+                continue
+            hits = sorted(((p, a) for p, a in self.files.get(name, []) if _sees(scope, p.scope)),
+                          key=lambda pa: pa[0].rank)
+            if hits:
+                return hits[0][0], hits[0][1], instance
+        return None
+
+    def settings(self, scope: str, unit: str,
+                 main: Artifact) -> list[tuple[str, str, str, int, str]]:
+        """Settings of the unit file, then its drop-ins by file name (earlier path wins a name)."""
+        template, _ = _template(unit)
+        chosen: dict[str, tuple[_Place, Artifact]] = {}
+        for name in filter(None, (template, unit)):
+            for where, art in sorted(self.dropins.get(name, []), key=lambda pa: pa[0].rank):
+                if _sees(scope, where.scope):
+                    chosen.setdefault(posixpath.basename(art.name), (where, art))
+        ordered = [main] + [chosen[k][1] for k in sorted(chosen)]
+        return [(s, k, v, n, art.name) for art in ordered for s, k, v, n in
+                parse_unit(art.text() or "")]
+
+
+def _template(unit: str) -> tuple[str | None, str | None]:
+    stem, _, suffix = unit.rpartition(".")
+    if "@" not in stem or stem.endswith("@"):
+        return None, None
+    prefix, _, instance = stem.partition("@")
+    return f"{prefix}@.{suffix}", instance
+
+
+def jobs(ctx: HostContext) -> list[Job]:
+    units = _Units(ctx)
+    keys: dict[tuple[str, str], str] = {}
+    link_of: dict[tuple[str, str], str] = {}
+    for where, link in units.links:
+        name = posixpath.basename(link.name)
+        keys[(where.scope, name)] = "active"
+        link_of.setdefault((where.scope, name), link.name)
+    for name, hits in units.files.items():
+        if not name.endswith(".timer"):
+            continue
+        for where, _art in hits:
+            key = (where.scope, name)
+            if "/transient" in where.directory:
+                keys[key] = "active"
+            elif key not in keys and not (where.scope == "user:*" and any(
+                    k[1] == name and k[0].startswith("user:") for k in keys)):
+                keys[key] = "disabled"
+    return [_timer_job(ctx, units, scope, name, state, link_of.get((scope, name), name))
+            for (scope, name), state in sorted(keys.items())]
+
+
+def _timer_job(ctx: HostContext, units: _Units, scope: str, name: str, state: str,
+               origin: str) -> Job:
+    found = units.find(scope, name)
+    owner = scope.split(":", 1)[1] if scope.startswith("user:") else "root"
+    owner = None if owner == "*" else owner
+    if found is None:
+        why = f"enabled, but no unit file for {name} was captured"
+        return ctx.job(source="systemd", origin_path=origin, origin_line=None, owner=owner,
+                       schedule="", command="", files=(), trigger=UnparsableTrigger(why),
+                       state="inert", problem=why)
+    where, main, instance = found
+    settings = units.settings(scope, name, main)
+    calendars: list[str] = []
+    monotonic: list[tuple[str, str]] = []
+    written: list[str] = []
+    delay, persistent, unit, first_line = 0.0, False, None, None
+    for section, key, value, number, _path in settings:
+        if section != "Timer":
+            continue
+        if key == "OnCalendar" or key in MONOTONIC:
+            if not value:   # an empty assignment resets every trigger (systemd's timer_free_values)
+                calendars, monotonic, written = [], [], []
+                continue
+            first_line = first_line or number
+            written.append(f"{key}={value}")
+            if key == "OnCalendar":
+                calendars.append(value)
+            else:
+                monotonic.append((key, value))
+        elif key == "RandomizedDelaySec":
+            delay = timespan_s(value) or 0.0
+        elif key == "Persistent":
+            persistent = value.lower() in _TRUE
+        elif key == "Unit":
+            unit = value or None
+    service = unit or (name[: -len(".timer")] + ".service")
+    command, user = _service(units, scope, service, instance)
+    if scope == "system":
+        owner = user or "root"
+    base = {"source": "systemd", "origin_path": main.name, "origin_line": first_line,
+            "owner": owner, "schedule": "; ".join(written), "command": command}
+    bad = next((p for p in map(calendar_problem, calendars) if p), None)
+    if bad:
+        return ctx.job(**base, trigger=UnparsableTrigger(bad), state="unparsable", problem=bad)
+    trigger = CalendarTrigger(calendars=tuple(calendars), monotonic=tuple(monotonic),
+                              randomized_delay_s=delay, persistent=persistent)
+    why = None
+    if main.meta.get("link") == "/dev/null":
+        state, why = "inert", "masked (linked to /dev/null)"
+    elif name.endswith("@.timer"):
+        state, why = "disabled", "template: runs only as an enabled instance"
+    elif not calendars and not monotonic:
+        state, why = "inert", "no trigger left after drop-ins"
+    elif state == "disabled":
+        why = "not enabled (no timers.target.wants link) and not transient"
+    if command == "":
+        why = why or f"service {service} not captured"
+    return ctx.job(**base, trigger=trigger, state=state, problem=why)
+
+
+def _service(units: _Units, scope: str, service: str,
+             instance: str | None) -> tuple[str, str | None]:
+    """(ExecStart lines joined by newlines, User=) of the service, drop-ins merged."""
+    found = units.find(scope, service)
+    if found is None:
+        return "", None
+    _where, main, _ = found
+    execs: list[str] = []
+    user = None
+    for section, key, value, _n, _p in units.settings(scope, service, main):
+        if section != "Service":
+            continue
+        if key == "ExecStart":
+            if not value:
+                execs = []
+            else:
+                execs.append(value.lstrip("-@:+!"))
+        elif key == "User":
+            user = value or None
+    command = "\n".join(execs)
+    if instance:
+        command = command.replace("%i", instance).replace("%I", instance)
+    return command, user
