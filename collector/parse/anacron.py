@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from agent.follow import artifact_name
+from agent.sources.host.anacron import logical_lines
 from collector.model import AnacronTrigger, Job, UnparsableTrigger
 from collector.parse.cron import _RUN_PARTS_CALL, run_parts_jobs
 
@@ -35,23 +36,6 @@ def jobs(ctx: HostContext) -> list[Job]:
                 env[m.group(1)] = m.group(2).strip("'\"")
                 continue
             out += entry_jobs(ctx, art.name, number, stripped, env)
-    return out
-
-
-def logical_lines(text: str) -> list[tuple[int, str]]:
-    """(first line number, text) with trailing-backslash continuations joined."""
-    out: list[tuple[int, str]] = []
-    pending, start = "", 0
-    for number, line in enumerate(text.splitlines(), 1):
-        if not pending:
-            start = number
-        if line.endswith("\\"):
-            pending += line[:-1]
-            continue
-        out.append((start, pending + line))
-        pending = ""
-    if pending:
-        out.append((start, pending))
     return out
 
 
