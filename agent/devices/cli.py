@@ -1,0 +1,139 @@
+"""Reading a device's CLI over SSH with netmiko: login, privileged mode, the profile's commands.
+
+Commands are read with our own loop over netmiko's channel rather than ``send_command`` so that
+a session that drops or stalls mid-output still yields what was read (kept, marked partial),
+instead of an exception that loses it."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from netmiko import ConnectHandler
+from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
+
+from agent.devices.credentials import Credential
+from agent.devices.inventory import Device
+from agent.devices.profiles import Profile
+from agent.devices.result import Output, build, failed
+from agent.wire import Target
+
+_POLL_S = 0.01
+
+
+def poll(device: Device, cred: Credential, profile: Profile, *, timeout: float,
+         mask_key: bytes) -> Target:
+    """One attempt at one device. Never raises for device behaviour: the status says it."""
+    try:
+        conn = ConnectHandler(
+            device_type=profile.netmiko_type, host=device.host, port=device.port,
+            username=cred.username or "", password=cred.password or "", secret=cred.secret or "",
+            conn_timeout=timeout, auth_timeout=timeout, banner_timeout=timeout,
+            blocking_timeout=timeout, read_timeout_override=timeout, fast_cli=True,
+            allow_agent=False, use_keys=False, ssh_strict=False, system_host_keys=False)
+    except NetmikoAuthenticationException:
+        return failed(device, "auth-failed", f"login refused for user {cred.username!r}")
+    except NetmikoTimeoutException as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else "connection failed"
+        status = "unreachable" if "TCP connection" in first or "DNS" in first else "timeout"
+        return failed(device, status, f"{first} ({device.host}:{device.port})")
+    except ReadTimeout as e:
+        return failed(device, "timeout", f"no prompt after login: {_first_line(e)}")
+    except (OSError, EOFError, ValueError) as e:
+        return failed(device, "unreachable", f"session failed during login: {_first_line(e)}")
+    try:
+        return _collect(conn, device, cred, profile, timeout, mask_key)
+    finally:
+        try:
+            conn.disconnect()
+        except (OSError, EOFError, ValueError):
+            pass    # the device may have dropped the session already; nothing is lost here
+
+
+def _collect(conn, device: Device, cred: Credential, profile: Profile, timeout: float,
+             mask_key: bytes) -> Target:
+    try:
+        if profile.enable and cred.secret:
+            conn.enable()
+        conn.find_prompt()
+        # netmiko's base prompt (hostname, or user@host on Junos) rather than the found prompt:
+        # several prompts echoed onto one line would make that string never match again.
+        prompt = conn.base_prompt
+    except ValueError:
+        return failed(device, "auth-failed", "enable secret refused (no privileged prompt)")
+    except ReadTimeout as e:
+        return failed(device, "timeout", f"no prompt: {_first_line(e)}")
+    except (OSError, EOFError) as e:
+        return failed(device, "unreachable", f"session dropped after login: {_first_line(e)}")
+    outputs: list[Output] = []
+    for command in profile.commands:
+        started = time.monotonic()
+        text, problem = read_command(conn, command.command, prompt, timeout)
+        meta = {"command": command.command, "seconds": round(time.monotonic() - started, 3)}
+        outputs.append(Output(command.artifact, text, meta, error=problem))
+        if problem:
+            status = "timeout" if problem.startswith("timed out") else "partial"
+            return build(device, profile, outputs, mask_key, status=status,
+                         error=f"{command.command!r}: {problem}")
+    return build(device, profile, outputs, mask_key)
+
+
+def read_command(conn, command: str, prompt: str, timeout: float) -> tuple[str, str | None]:
+    """Send one command and read until the prompt returns; (output, problem or None)."""
+    end_prompt = _prompt_pattern(prompt)
+    try:
+        conn.write_channel(command + conn.RETURN)
+    except OSError as e:
+        return "", f"session dropped before the command was sent ({e})"
+    buf = ""
+    echo = -1
+    # `timeout` is how long the device may stay silent; a big config that keeps flowing gets up
+    # to ten times that in all.
+    started = time.monotonic()
+    deadline = started + timeout
+    while True:
+        try:
+            chunk = conn.read_channel()
+        except OSError as e:
+            return _clean(buf, command, prompt), f"session dropped mid-output ({e})"
+        if chunk:
+            buf += chunk
+            deadline = min(time.monotonic() + timeout, started + 10 * timeout)
+            # Only a prompt after the echo of this command ends it: a late prompt left over
+            # from before would otherwise end it at once, empty.
+            if echo < 0:
+                echo = buf.find(command)
+            # Only the tail can hold the closing prompt: keeps a multi-megabyte config linear.
+            if echo >= 0 and end_prompt.search(buf, max(echo + len(command), len(buf) - 512)):
+                return _clean(buf, command, prompt), None
+            continue
+        channel = conn.remote_conn
+        if channel is None or channel.closed or channel.eof_received:
+            return _clean(buf, command, prompt), "session dropped mid-output"
+        if time.monotonic() > deadline:
+            return _clean(buf, command, prompt), (f"timed out waiting for the prompt ({timeout:g}s "
+                                                  f"without output, {len(buf)} bytes read)")
+        time.sleep(_POLL_S)
+
+
+def _prompt_pattern(base_prompt: str) -> re.Pattern[str]:
+    """A prompt line at the very end: `HOST>`, `HOST#`, `HOST(config)#`, `user@host> `."""
+    return re.compile(r"(?m)^" + re.escape(base_prompt.strip()) + r"[^\n]{0,60}?[>#%]\s*\Z")
+
+
+def _clean(raw: str, command: str, prompt: str) -> str:
+    """The command's output: without the echoed command line and the closing prompt."""
+    echo = raw.find(command)
+    if echo >= 0:
+        raw = raw[echo:]
+    text = raw.replace("\r\n", "\n").replace("\r", "")
+    lines = text.split("\n")
+    if lines and command in lines[0]:
+        lines = lines[1:]
+    text = _prompt_pattern(prompt).sub("", "\n".join(lines))
+    return text.rstrip() + "\n" if text.strip() else ""
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else e.__class__.__name__

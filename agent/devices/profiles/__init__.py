@@ -1,0 +1,67 @@
+"""Platform profiles, registered by name: what to run on a device and how to tell the output
+is complete. One small module per platform; the collection engine never learns vendor names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Command:
+    """One CLI command and the artifact its output is stored as."""
+
+    artifact: str
+    command: str
+
+
+@dataclass(frozen=True)
+class Walk:
+    """One SNMP subtree walked as a single column (numeric OID)."""
+
+    name: str
+    oid: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    methods: tuple[str, ...]                        # cli | snmp | file
+    netmiko_type: str | None = None                 # netmiko device_type for method cli
+    config_artifact: str | None = None              # the artifact holding the configuration
+    commands: tuple[Command, ...] = ()
+    walks: tuple[Walk, ...] = ()
+    secrets: tuple[re.Pattern[str], ...] = ()
+    enable: bool = False                            # enter privileged mode before the commands
+    # Why a config looks cut short, or None when it is complete.
+    truncation: Callable[[str], str | None] = field(default=lambda text: None)
+    # The device clock zone as the device states it, from the collected outputs by artifact name.
+    timezone: Callable[[dict[str, str]], str | None] = field(default=lambda outputs: None)
+
+
+_REGISTRY: dict[str, Profile] = {}
+
+
+def register(profile: Profile) -> Profile:
+    _REGISTRY[profile.name] = profile
+    return profile
+
+
+def get(name: str) -> Profile:
+    _load_builtin()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise KeyError(f"unknown platform {name!r} (known: {known})") from None
+
+
+def names() -> list[str]:
+    _load_builtin()
+    return sorted(_REGISTRY)
+
+
+def _load_builtin() -> None:
+    # Imported lazily so that a platform module can import this one for Profile/register.
+    from agent.devices.profiles import atm_mib, cisco_ios, juniper_junos  # noqa: F401

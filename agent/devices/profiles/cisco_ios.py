@@ -1,0 +1,69 @@
+"""Cisco IOS / IOS-XE routers and ATM switches over SSH (netmiko ``cisco_ios``)."""
+
+from __future__ import annotations
+
+import re
+
+from agent.devices.profiles import Command, Profile, register
+
+_M = re.MULTILINE
+
+SECRETS = (
+    re.compile(r"^\s*enable (?:secret|password)(?: level \d+)?(?: [0-9])? (?P<secret>\S+)", _M),
+    re.compile(r"^\s*username \S+(?: privilege \d+)? (?:secret|password)(?: [0-9])? (?P<secret>\S+)",
+               _M),
+    re.compile(r"^\s*snmp-server community (?P<secret>\S+)", _M),
+    re.compile(r"^\s*snmp-server user \S+ \S+ v3 auth \S+ (?P<secret>\S+)", _M),
+    re.compile(r"^\s*snmp-server user \S+ \S+ v3 auth \S+ \S+ priv (?:\S+ )?(?:128 |192 |256 )?"
+               r"(?P<secret>\S+)\s*$", _M),
+    re.compile(r"message-digest-key \d+ md5(?: [0-9])? (?P<secret>\S+)"),
+    re.compile(r"authentication-key(?: [0-9])? (?P<secret>\S+)"),
+    # A bare `key`: tacacs/radius keys, key-chain key-strings, isakmp pre-shared keys; not the
+    # `key N` line that numbers a key inside a key chain.
+    re.compile(r"^(?!\s*key \d+\s*$).*?(?<![\w-])(?:key|key-string)(?: [0-9])? "
+               r"(?!chain\b|config-key\b|generate\b|zeroize\b|pubkey-chain\b)(?P<secret>\S+)",
+               _M),
+    # Line and interface passwords last: the lines above already hold masked tokens by then.
+    re.compile(r"(?<![\w-])password(?: [0-9])? (?P<secret>\S+)"),
+)
+
+_CLOCK_TZ = re.compile(r"^clock timezone (\S+) (-?\d+)(?: (\d+))?\s*$", _M)
+_SHOW_CLOCK = re.compile(r"\d{1,2}:\d\d:\d\d(?:\.\d+)? (\S+) ")
+
+
+def truncation(config: str) -> str | None:
+    lines = [ln.strip() for ln in config.splitlines() if ln.strip()]
+    if not lines:
+        return "empty configuration"
+    if lines[-1] != "end":
+        return f"configuration does not end with 'end' (last line: {lines[-1][:60]!r}): truncated"
+    return None
+
+
+def timezone(outputs: dict[str, str]) -> str | None:
+    """`clock timezone JST 9 0` from the config, else the zone abbreviation of `show clock`."""
+    m = _CLOCK_TZ.search(outputs.get("running-config", ""))
+    if m:
+        return " ".join(g for g in m.groups() if g is not None)
+    m = _SHOW_CLOCK.search(outputs.get("show-clock", ""))
+    return m.group(1) if m else None
+
+
+PROFILE = register(Profile(
+    name="cisco_ios",
+    methods=("cli", "file"),
+    netmiko_type="cisco_ios",
+    config_artifact="running-config",
+    enable=True,
+    commands=(
+        Command("running-config", "show running-config"),
+        Command("show-atm-vc", "show atm vc"),
+        Command("show-kron-schedule", "show kron schedule"),
+        Command("show-event-manager-policy-registered", "show event manager policy registered"),
+        Command("show-reload", "show reload"),
+        Command("show-clock", "show clock"),
+    ),
+    secrets=SECRETS,
+    truncation=truncation,
+    timezone=timezone,
+))

@@ -1,0 +1,58 @@
+"""Juniper Junos routers with ATM (at-) interfaces over SSH (netmiko ``juniper_junos``)."""
+
+from __future__ import annotations
+
+import re
+
+from agent.devices.profiles import Command, Profile, register
+
+SECRETS = (
+    re.compile(r'\bencrypted-password "?(?P<secret>[^";\s]+)"?'),
+    re.compile(r'(?<![\w-])secret "?(?P<secret>[^";\s]+)"?'),
+    re.compile(r'\bauthentication-key "?(?P<secret>[^";\s]+)"?'),
+    re.compile(r'\bpre-shared-key (?:ascii-text|hexadecimal) "?(?P<secret>[^";\s]+)"?'),
+    re.compile(r'^\s*community "?(?P<secret>[^";\s{]+)"? \{', re.MULTILINE),
+)
+
+_TIME_ZONE = re.compile(r"^\s*time-zone \"?([^\";\s]+)\"?;", re.MULTILINE)
+
+
+def truncation(config: str) -> str | None:
+    """A Junos config is complete when its braces balance (quoted strings and comments aside)."""
+    if not config.strip():
+        return "empty configuration"
+    depth = 0
+    for lineno, line in enumerate(config.splitlines(), 1):
+        code = re.sub(r'"(?:\\.|[^"\\])*"', '""', line)
+        code = code.split("#", 1)[0] if code.lstrip().startswith("#") else code
+        code = re.sub(r"/\*.*?\*/", "", code)
+        for ch in code:
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+                if depth < 0:
+                    return f"unbalanced '}}' at line {lineno}"
+    if depth:
+        return f"{depth} unclosed brace(s) at the end: truncated"
+    return None
+
+
+def timezone(outputs: dict[str, str]) -> str | None:
+    m = _TIME_ZONE.search(outputs.get("show-configuration", ""))
+    return m.group(1) if m else None
+
+
+PROFILE = register(Profile(
+    name="juniper_junos",
+    methods=("cli", "file"),
+    netmiko_type="juniper_junos",
+    config_artifact="show-configuration",
+    commands=(
+        Command("show-configuration", "show configuration"),
+        Command("show-system-reboot", "show system reboot"),
+    ),
+    secrets=SECRETS,
+    truncation=truncation,
+    timezone=timezone,
+))

@@ -1,0 +1,368 @@
+"""Cisco IOS running-config (and `show reload`, `show kron schedule`) → line data rows and the jobs
+the device will run by itself (EEM timer applets, kron occurrences, a pending reload)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from collector.model import (
+    AbsoluteTrigger,
+    BootTrigger,
+    CronTrigger,
+    IntervalTrigger,
+    Job,
+    LineDataRow,
+    Trigger,
+    UnparsableTrigger,
+)
+
+CONFIG = "running-config"
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CRON_DOW = {"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
+
+_INTERFACE = re.compile(r"^interface (\S+)(?: (?:point-to-point|multipoint))?\s*$", re.I)
+_PVC = re.compile(r"^ pvc (?:(\S+) )?(\d+)/(\d+)\b", re.I)
+_LEGACY_PVC = re.compile(r"^ atm pvc (\d+) (\d+) (\d+) (aal5\w+|aal34\w*|aal2|ilmi|qsaal)"
+                         r"(?: (\d+) (\d+)(?: (\d+))?)?", re.I)
+_XC_PVC = re.compile(r"^ atm pvc (\d+) (\d+)((?: [rt]x-cttr \d+)*) interface (.+?) (\d+) (\d+)\s*$",
+                     re.I)
+_XC_PVP = re.compile(r"^ atm pvp (\d+)((?: [rt]x-cttr \d+)*) interface (.+?) (\d+)\s*$", re.I)
+_RATE = re.compile(r"^\s+(cbr|ubr\+?|vbr-nrt|vbr-rt|abr)(?: (\d+))?(?: (\d+))?(?: (\d+))?\s*$",
+                   re.I)
+_ENCAP = re.compile(r"^\s+encapsulation (\S+)", re.I)
+
+
+def interface_name(text: str) -> str:
+    """`atm 1/0/0`, `ATM1/0/0`, `Atm1/0/0` → `ATM1/0/0`."""
+    m = re.fullmatch(r"\s*atm\s*(\d[\d/.:]*)\s*", text, re.I)
+    return f"ATM{m.group(1)}" if m else text.strip()
+
+
+def natural_key(name: str) -> tuple:
+    """ifIndex order of interfaces as a device numbers them: by slot/port numbers."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+
+
+def _main(interface: str) -> str:
+    return interface.split(".", 1)[0]
+
+
+@dataclass
+class _PvcBuilder:
+    device: str
+    interface: str
+    vpi: int
+    vci: int
+    line: int
+    name: str | None = None
+    encapsulation: str | None = None
+    service_class: str = "ubr"
+    peak: int | None = None
+    avg: int | None = None
+
+    def row(self) -> LineDataRow:
+        extra = {"line": str(self.line)}
+        if self.interface != _main(self.interface):
+            extra["subinterface"] = self.interface
+        if self.name:
+            extra["name"] = self.name
+        peak = self.peak
+        if self.service_class == "ubr":
+            # A UBR peak is no contract and defaults to the line rate, which SNMP reports and
+            # the config does not: keep it out of the compared fields.
+            peak = None
+            if self.peak is not None:
+                extra["ubr_peak_kbps"] = str(self.peak)
+        # The PVC name lives in extra: ATM-MIB cannot carry it, and the SNMP view of the same
+        # device must compare equal to this one.
+        return LineDataRow(device=self.device, kind="vcl", interface=_main(self.interface),
+                           vpi=self.vpi, vci=self.vci, encapsulation=self.encapsulation or "aal5snap",
+                           service_class=self.service_class, peak_kbps=peak,
+                           avg_kbps=self.avg, extra=extra)
+
+
+def line_data(device: str, config: str) -> list[LineDataRow]:
+    rows: list[LineDataRow] = []
+    interface: str | None = None
+    pvc: _PvcBuilder | None = None
+
+    def close() -> None:
+        nonlocal pvc
+        if pvc is not None:
+            rows.append(pvc.row())
+            pvc = None
+
+    for lineno, line in enumerate(config.splitlines(), 1):
+        if pvc is not None and (line.startswith("  ") and not line.strip().startswith("!")):
+            if m := _RATE.match(line):
+                sc, a, b, _ = m.groups()
+                pvc.service_class = sc.lower()
+                pvc.peak = int(a) if a else None
+                pvc.avg = int(b) if b and sc.lower().startswith("vbr") else None
+            elif m := _ENCAP.match(line):
+                pvc.encapsulation = m.group(1).lower()
+            continue
+        close()
+        if m := _INTERFACE.match(line):
+            interface = interface_name(m.group(1))
+            continue
+        if not line.startswith(" "):
+            interface = None
+            continue
+        if interface is None:
+            continue
+        if m := _PVC.match(line):
+            pvc = _PvcBuilder(device, interface, int(m.group(2)), int(m.group(3)), lineno,
+                              name=m.group(1))
+        elif m := _XC_PVC.match(line):
+            rows.extend(_cross_connect(device, "vc", lineno, interface, int(m.group(1)),
+                                       int(m.group(2)), interface_name(m.group(4)),
+                                       int(m.group(5)), int(m.group(6)),
+                                       m.group(3).strip() or None))
+        elif m := _XC_PVP.match(line):
+            rows.extend(_cross_connect(device, "vp", lineno, interface, int(m.group(1)), None,
+                                       interface_name(m.group(3)), int(m.group(4)), None,
+                                       m.group(2).strip() or None))
+        elif m := _LEGACY_PVC.match(line):
+            _vcd, vpi, vci, encap, peak, avg, _burst = m.groups()
+            legacy = _PvcBuilder(device, interface, int(vpi), int(vci), lineno,
+                                 encapsulation=encap.lower())
+            if peak:
+                legacy.service_class = "vbr-nrt" if avg and avg != peak else "ubr"
+                legacy.peak, legacy.avg = int(peak), (int(avg) if avg and avg != peak else None)
+            rows.append(legacy.row())
+    close()
+    return rows
+
+
+def _cross_connect(device: str, kind: str, line: int, a_if: str, a_vpi: int, a_vci: int | None,
+                   b_if: str, b_vpi: int, b_vci: int | None,
+                   cttr: str | None = None) -> list[LineDataRow]:
+    """An ATM-switch cross-connect and the two links it joins, as ATM-MIB models them: the low
+    end is the interface a device numbers first."""
+    if natural_key(b_if) < natural_key(a_if):
+        a_if, a_vpi, a_vci, b_if, b_vpi, b_vci = b_if, b_vpi, b_vci, a_if, a_vpi, a_vci
+    extra = {"line": str(line)}
+    link = "vcl" if kind == "vc" else "vpl"
+    # Without rx-cttr/tx-cttr a switch uses connection-traffic-table row 1: UBR at line rate.
+    sc = "ubr" if cttr is None else None
+    if cttr is not None:
+        extra["cttr"] = cttr
+    return [
+        LineDataRow(device=device, kind=f"{kind}-xc", interface=a_if, vpi=a_vpi, vci=a_vci,
+                    peer_interface=b_if, peer_vpi=b_vpi, peer_vci=b_vci, extra=extra),
+        LineDataRow(device=device, kind=link, interface=a_if, vpi=a_vpi, vci=a_vci,
+                    service_class=sc, extra=dict(extra)),
+        LineDataRow(device=device, kind=link, interface=b_if, vpi=b_vpi, vci=b_vci,
+                    service_class=sc, extra=dict(extra)),
+    ]
+
+
+# --- jobs ------------------------------------------------------------------------------------
+
+_APPLET = re.compile(r"^event manager applet (\S+)(.*)$")
+_EVENT = re.compile(r"^ event (?:tag \S+ )?(.*\S)\s*$")
+_ACTION = re.compile(r"^ action (\S+) (.*\S)\s*$")
+_CLI_ACTION = re.compile(r'^cli command "(.*)"(?: pattern .*)?$')
+_TIMER = re.compile(r"^timer (cron|absolute|countdown|watchdog)\b(.*)$")
+_OCCURRENCE = re.compile(r"^kron occurrence (\S+)(?: user (\S+))? (at|in) (.*?) "
+                         r"(oneshot|recurring|system-startup)\s*$")
+_OCCURRENCE_STARTUP = re.compile(r"^kron occurrence (\S+)(?: user (\S+))? system-startup\s*$")
+_POLICY_LIST = re.compile(r"^kron policy-list (\S+)")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a job parser needs besides the text: who, where, and the device's clock."""
+
+    device: str
+    zone: tzinfo
+    zone_name: str
+    polled_at: datetime | None = None     # UTC, when the agent read the device
+
+
+def jobs(ctx: Context, config: str, show_reload: str | None = None,
+         show_kron: str | None = None) -> list[Job]:
+    lines = config.splitlines()
+    found = _eem_jobs(ctx, lines) + _kron_jobs(ctx, lines, show_kron or "")
+    if show_reload:
+        found += reload_jobs(ctx, show_reload)
+    return found
+
+
+def _blocks(lines: list[str], header: re.Pattern[str]):
+    """(header match, header line number, [(line number, line) of its indented body])."""
+    i = 0
+    while i < len(lines):
+        m = header.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        start, body = i + 1, []
+        i += 1
+        while i < len(lines) and lines[i].startswith(" "):
+            body.append((i + 1, lines[i]))
+            i += 1
+        yield m, start, body
+
+
+def _eem_jobs(ctx: Context, lines: list[str]) -> list[Job]:
+    out = []
+    for _m, lineno, body in _blocks(lines, _APPLET):
+        event, actions = None, []
+        for n, text in body:
+            if (e := _EVENT.match(text)) and event is None:
+                event = e.group(1)
+            elif a := _ACTION.match(text):
+                cmd = _CLI_ACTION.match(a.group(2))
+                actions.append((cmd.group(1) if cmd else a.group(2), n))
+        if event is None or event.startswith("none"):
+            continue      # `event none` runs only when an operator invokes it
+        trigger = _eem_trigger(event)
+        out.append(Job(target=ctx.device, source="eem", origin_path=CONFIG, origin_line=lineno,
+                       owner=None, schedule=event, command="; ".join(a for a, _ in actions),
+                       trigger=trigger, actions=tuple(actions), timezone=ctx.zone_name,
+                       state="unparsable" if isinstance(trigger, UnparsableTrigger) and
+                       trigger.reason.startswith("cannot") else "active",
+                       problem=trigger.reason if isinstance(trigger, UnparsableTrigger) else None))
+    return out
+
+
+def _eem_trigger(event: str) -> Trigger:
+    m = _TIMER.match(event)
+    if not m:
+        return UnparsableTrigger(f"runs when its event occurs, not on a clock: {event}")
+    kind, rest = m.groups()
+    if kind == "cron":
+        c = re.search(r'cron-entry "([^"]+)"', rest) or re.search(r"cron-entry (\S+)", rest)
+        return CronTrigger(c.group(1), "ios") if c else UnparsableTrigger(
+            f"cannot read cron-entry in: {event}")
+    t = re.search(r"time (\d+(?:\.\d+)?)", rest)
+    if not t:
+        return UnparsableTrigger(f"cannot read time in: {event}")
+    seconds = float(t.group(1))
+    if kind == "absolute":
+        return AbsoluteTrigger(datetime.fromtimestamp(seconds, tz=UTC), note="EEM absolute")
+    return IntervalTrigger(seconds=int(seconds), once=kind == "countdown")
+
+
+def _kron_jobs(ctx: Context, lines: list[str], show_kron: str) -> list[Job]:
+    policies: dict[str, list[tuple[str, int]]] = {}
+    for m, _lineno, body in _blocks(lines, _POLICY_LIST):
+        policies[m.group(1)] = [(t.strip()[4:].strip(), n) for n, t in body
+                                if t.strip().startswith("cli ")]
+    remaining = _kron_remaining(show_kron)
+    out = []
+    for i, line in enumerate(lines, 1):
+        if not line.startswith("kron occurrence "):
+            continue
+        m = _OCCURRENCE.match(line) or _OCCURRENCE_STARTUP.match(line)
+        lists = [t.split()[1] for t in _body(lines, i) if t.strip().startswith("policy-list ")
+                 and len(t.split()) > 1]
+        actions = tuple(a for name in lists for a in policies.get(name, []))
+        missing = [name for name in lists if name not in policies]
+        if m is None:
+            trigger: Trigger = UnparsableTrigger(f"cannot read kron occurrence: {line}")
+            name, user, schedule = line.split()[2] if len(line.split()) > 2 else "?", None, line
+        else:
+            name, user = m.group(1), m.group(2)
+            schedule = line.split(" ", 2)[2]
+            trigger = _kron_trigger(ctx, m, remaining.get(name))
+        out.append(Job(target=ctx.device, source="kron", origin_path=CONFIG, origin_line=i,
+                       owner=user, schedule=schedule,
+                       command="; ".join(a for a, _ in actions), trigger=trigger,
+                       actions=actions, timezone=ctx.zone_name,
+                       state="unparsable" if isinstance(trigger, UnparsableTrigger) else "active",
+                       problem=(f"policy-list {', '.join(missing)} not defined" if missing
+                                else None)))
+    return out
+
+
+def _body(lines: list[str], header_lineno: int) -> list[str]:
+    body = []
+    for text in lines[header_lineno:]:
+        if not text.startswith(" "):
+            break
+        body.append(text)
+    return body
+
+
+def _kron_trigger(ctx: Context, m: re.Match[str], remaining: timedelta | None) -> Trigger:
+    if m.re is _OCCURRENCE_STARTUP or m.group(5) == "system-startup":
+        return BootTrigger("kron system-startup")
+    how, when, mode = m.group(3), m.group(4).split(), m.group(5)
+    if how == "in":
+        parts = [int(p) for p in when[0].split(":")]
+        while len(parts) < 3:
+            parts.insert(0, 0)
+        seconds = parts[0] * 86400 + parts[1] * 3600 + parts[2] * 60
+        anchor = ctx.polled_at + remaining if ctx.polled_at and remaining is not None else None
+        return IntervalTrigger(seconds=seconds, anchor=anchor, once=mode == "oneshot")
+    hh, mm = (int(x) for x in when[0].split(":"))
+    month = day = dow = None
+    for word in (w.lower() for w in when[1:]):
+        if word.isdigit():
+            day = int(word)
+        elif word[:3] in _MONTHS:
+            month = _MONTHS.index(word[:3]) + 1
+        elif word[:3] in _DAYS:
+            dow = word[:3]
+    if mode == "oneshot":
+        if ctx.polled_at is None:
+            return UnparsableTrigger("kron oneshot: the poll time is unknown")
+        nxt = _next_local(ctx.polled_at.astimezone(ctx.zone), hh, mm, month, day, dow)
+        return AbsoluteTrigger(nxt, note="kron oneshot") if nxt else UnparsableTrigger(
+            f"kron oneshot never matches a date: {' '.join(when)}")
+    expr = (f"{mm} {hh} {day if day is not None else '*'} {month if month is not None else '*'} "
+            f"{_CRON_DOW[dow] if dow else '*'}")
+    return CronTrigger(expr, "ios")
+
+
+def _next_local(now: datetime, hh: int, mm: int, month: int | None, day: int | None,
+                dow: str | None) -> datetime | None:
+    cand = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
+    for _ in range(800):
+        if cand > now and (month is None or cand.month == month) and (
+                day is None or cand.day == day) and (dow is None or _DAYS[cand.weekday()] == dow):
+            return cand
+        cand += timedelta(days=1)
+    return None
+
+
+_KRON_REMAINING = re.compile(r"^(\S+) \w+, will run (?:again|once) in (?:(\d+) days? )?"
+                             r"(\d+):(\d\d):(\d\d)", re.M)
+
+
+def _kron_remaining(show_kron: str) -> dict[str, timedelta]:
+    return {m.group(1): timedelta(days=int(m.group(2) or 0), hours=int(m.group(3)),
+                                  minutes=int(m.group(4)), seconds=int(m.group(5)))
+            for m in _KRON_REMAINING.finditer(show_kron)}
+
+
+_RELOAD_AT = re.compile(r"Reload scheduled for (\d\d):(\d\d):(\d\d) (\S+) \w+ (\w+) (\d+) (\d{4})")
+_RELOAD_IN = re.compile(r"Reload scheduled in (?:(\d+) hours? (?:and )?)?(?:(\d+) minutes?)?")
+
+
+def reload_jobs(ctx: Context, show_reload: str) -> list[Job]:
+    lines = show_reload.splitlines()
+    for n, line in enumerate(lines, 1):
+        trigger: Trigger | None = None
+        if m := _RELOAD_AT.search(line):
+            hh, mi, ss, _zone, mon, day, year = m.groups()
+            local = datetime(int(year), _MONTHS.index(mon[:3].lower()) + 1, int(day), int(hh),
+                             int(mi), int(ss), tzinfo=ctx.zone)
+            trigger = AbsoluteTrigger(local, note="pending reload")
+        elif (m := _RELOAD_IN.search(line)) and (m.group(1) or m.group(2)):
+            delta = timedelta(hours=int(m.group(1) or 0), minutes=int(m.group(2) or 0))
+            trigger = (AbsoluteTrigger(ctx.polled_at + delta, note="pending reload")
+                       if ctx.polled_at else UnparsableTrigger("reload in: poll time unknown"))
+        if trigger is None:
+            continue
+        by = re.search(r"\bby (\S+)", line)
+        return [Job(target=ctx.device, source="reload", origin_path="show-reload", origin_line=n,
+                    owner=by.group(1) if by else None, schedule=line.strip(), command="reload",
+                    trigger=trigger, actions=(("reload", n),), timezone=ctx.zone_name)]
+    return []

@@ -1,0 +1,131 @@
+"""Inventory and credentials files: what the agent accepts, and what it refuses with a reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.devices import credentials, inventory
+from agent.devices.credentials import CredentialError
+from agent.devices.inventory import InventoryError
+
+INVENTORY = """\
+[[device]]
+name = "atm-kobe-01"
+platform = "cisco_ios"
+site = "kobe"
+method = "cli"
+host = "127.0.0.1"
+port = 20001
+credentials = "lab-ios"
+snmp = { version = "2c", port = 20001, credentials = "lab-snmp" }
+
+[[device]]
+name = "atm-kobe-05"
+platform = "atm_mib"
+site = "kobe"
+method = "snmp"
+host = "127.0.0.1"
+credentials = "lab-snmpv3"
+snmp = { version = "3", port = 20005 }
+
+[[device]]
+name = "atm-osaka-02"
+platform = "juniper_junos"
+site = "osaka"
+method = "file"
+path = "backups/atm-osaka-02.conf"
+"""
+
+CREDENTIALS = """\
+[lab-ios]
+username = "lgops"
+password = "ios-pass-1"
+secret = "ios-enable-1"
+
+[lab-snmpv3]
+version = "3"
+user = "lgv3"
+auth_key = "lg-auth-key-1"
+auth_protocol = "SHA"
+priv_key = "lg-priv-key-1"
+priv_protocol = "AES"
+"""
+
+
+def _write(path: Path, text: str, mode: int = 0o600) -> Path:
+    path.write_text(text)
+    path.chmod(mode)
+    return path
+
+
+def test_inventory_reads_every_method(tmp_path):
+    devices = inventory.load(_write(tmp_path / "inventory.toml", INVENTORY))
+    cli, snmp, saved = devices
+    assert (cli.method, cli.port, cli.credentials) == ("cli", 20001, "lab-ios")
+    assert (snmp.method, snmp.port, snmp.snmp_version) == ("snmp", 20005, "3")
+    assert saved.path == (tmp_path / "backups/atm-osaka-02.conf").resolve()
+    assert saved.credentials is None
+
+
+@pytest.mark.parametrize("change, message", [
+    (("method = \"cli\"", "method = \"telnet\""), "method must be one of"),
+    (("platform = \"cisco_ios\"", "platform = \"nokia_sros\""), "unknown platform"),
+    (("port = 20001", "port = 70000"), "port must be"),
+    (("credentials = \"lab-ios\"\n", ""), "'credentials' must name"),
+    (("name = \"atm-kobe-05\"", "name = \"atm-kobe-01\""), "listed twice"),
+])
+def test_a_broken_inventory_is_refused_with_the_reason(tmp_path, change, message):
+    text = INVENTORY.replace(*change, 1)
+    with pytest.raises(InventoryError, match=message):
+        inventory.load(_write(tmp_path / "inventory.toml", text))
+
+
+def test_credentials_readable_by_others_are_refused(tmp_path):
+    path = _write(tmp_path / "credentials.toml", CREDENTIALS, 0o640)
+    with pytest.raises(CredentialError, match="chmod 600"):
+        credentials.load(path, env={})
+
+
+def test_credentials_accept_both_field_spellings(tmp_path):
+    creds = credentials.load(_write(tmp_path / "credentials.toml", CREDENTIALS), env={})
+    v3 = creds.get("lab-snmpv3")
+    assert (v3.user, v3.auth_proto, v3.priv_proto, v3.version) == ("lgv3", "SHA", "AES", "3")
+    assert "ios-pass-1" not in repr(creds.get("lab-ios"))
+
+
+def test_environment_overrides_one_field(tmp_path):
+    env = {"LINEGUARD_CRED_LAB_IOS_PASSWORD": "rotated-pass"}
+    creds = credentials.load(_write(tmp_path / "credentials.toml", CREDENTIALS), env=env)
+    ios = creds.get("lab-ios")
+    assert (ios.username, ios.password, ios.secret) == ("lgops", "rotated-pass", "ios-enable-1")
+
+
+def test_credentials_can_come_from_the_environment_alone():
+    creds = credentials.load(None, env={"LINEGUARD_CRED_LAB_SNMP_COMMUNITY": "lg-ro"})
+    assert creds.get("lab-snmp").community == "lg-ro"
+    with pytest.raises(CredentialError, match="not defined"):
+        creds.get("lab-ios")
+
+
+def test_unknown_credential_fields_are_refused(tmp_path):
+    path = _write(tmp_path / "credentials.toml", CREDENTIALS + 'pasword = "typo"\n')
+    with pytest.raises(CredentialError, match="unknown field"):
+        credentials.load(path, env={})
+
+
+def test_the_progress_line_rewrites_itself_on_a_terminal(capsys):
+    from agent.devices import _Progress
+    from agent.wire import Target
+    progress = _Progress(2, enabled=True)
+    progress.done(Target(kind="device", name="atm-kobe-01", status="ok"))
+    progress.done(Target(kind="device", name="atm-kobe-02", status="timeout"))
+    progress.finish()
+    err = capsys.readouterr().err
+    assert err.count("\r") == 2 and err.endswith("\n")
+    assert "devices 2/2  not ok 1  last atm-kobe-02: timeout" in err
+    quiet = _Progress(1, enabled=False)
+    quiet.done(Target(kind="device", name="atm-kobe-01", status="ok"))
+    quiet.finish()
+    assert capsys.readouterr().err == ""

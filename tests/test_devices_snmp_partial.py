@@ -1,0 +1,70 @@
+"""An SNMP agent that stops answering in the middle of a walk: what was read is kept, marked
+partial, and never taken for the device's line data."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from agent.devices import profiles, snmp
+from agent.devices.credentials import Credential
+from agent.devices.inventory import Device
+from collector.parse.device import IncompleteTarget, line_data
+from sim.snmp import FleetSnmpAgent, SnmpCredentials
+from sim.state import build_device
+from tests.devicefleet import MASK_KEY
+
+
+@pytest.fixture
+def big_switch():
+    """One ATM switch with enough rows that a walk takes well over a second."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    state = build_device("atm-big-01", "atm_mib", "kobe", 1, cross_connects=1200)
+
+    async def start():
+        agent = FleetSnmpAgent(SnmpCredentials())
+        return agent, agent.add_device(state, 0)
+
+    agent, port = asyncio.run_coroutine_threadsafe(start(), loop).result(10)
+    yield state, port
+
+    async def shutdown():
+        agent.close()
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+    asyncio.run_coroutine_threadsafe(shutdown(), loop).result(5)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    loop.close()
+
+
+def test_an_agent_falling_silent_mid_walk_gives_partial_with_rows_kept(big_switch):
+    state, port = big_switch
+    device = Device(name="atm-big-01", platform="atm_mib", site="kobe", method="snmp",
+                    host="127.0.0.1", port=port, credentials="lab-snmp")
+    cred = Credential("lab-snmp", community=SnmpCredentials.community)
+
+    async def poll_then_silence():
+        async def silence():
+            await asyncio.sleep(0.4)
+            state.faults.snmp_silent = True
+        silencer = asyncio.create_task(silence())
+        target = await snmp.poll(device, cred, profiles.get("atm_mib"), timeout=1, retries=0,
+                                 mask_key=MASK_KEY)
+        await silencer
+        return target
+
+    target = asyncio.run(poll_then_silence())
+    assert target.status == "partial", target.error
+    walk = target.artifact("snmp-walk")
+    assert walk.error and "no response" in walk.error and "community" not in walk.error
+    assert 0 < walk.meta["varbinds"] < 12 * 1200
+    with pytest.raises(IncompleteTarget):
+        line_data(target)
