@@ -65,12 +65,17 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
 
 
 def chain_findings(store: Store, now: datetime) -> list[Finding]:
+    """Rejected snapshots of the last week: chain and signature attacks (high), malformed or
+    oversized files (medium) — either can be someone tampering with the evidence in transit."""
     since = iso_z(now - SECURITY_LOOKBACK)
-    rows = store.db.execute("SELECT id, at, agent, subject, detail FROM audit "
-                            "WHERE event = 'security' AND at >= ? ORDER BY id", [since]).fetchall()
-    return [Finding(key=f"chain:{rid}", kind="chain", severity="high", target=agent or "-",
+    rows = store.db.execute("SELECT id, at, event, agent, subject, detail FROM audit "
+                            "WHERE event IN ('security', 'reject') AND at >= ? ORDER BY id",
+                            [since]).fetchall()
+    return [Finding(key=f"chain:{rid}", kind="chain",
+                    severity="high" if event == "security" else "medium", target=agent or "-",
                     title=f"rejected snapshot from {agent or 'unknown agent'}: {detail}",
-                    detail=f"{at} {subject}") for rid, at, agent, subject, detail in rows]
+                    detail=f"{at} {subject} (kept in quarantine)")
+            for rid, at, event, agent, subject, detail in rows]
 
 
 def all_findings(home: Home, store: Store, now: datetime) -> list[Finding]:
