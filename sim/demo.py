@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             sh(lg_cmd, "--home", str(home), "baseline", "approve", dev.name, "--key",
                str(keys / "approver.key"), "--by", "alice", quiet=True)
         print(f"\n== the planted at job is due {due:%Y-%m-%d %H:%M} UTC; lineguard sees it now:")
-        sh(lg_cmd, "--home", str(home), "jobs", "--min-severity", "low")
+        sh(lg_cmd, "--home", str(home), "jobs")
         sh(lg_cmd, "--home", str(home), "check")
 
         print("\n== 74 days later the job fires: PVCs are deleted on devices in several sites")
