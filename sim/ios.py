@@ -43,6 +43,7 @@ from sim.state import (
     PendingReload,
     Pvc,
     Subinterface,
+    as_faulted,
     kron_next_run,
     parse_reload_at,
     render_ios,
@@ -214,14 +215,8 @@ class IosCli:
         return Reply(_filter(text, pipe))
 
     def _running_config(self, pipe: str) -> Reply:
-        text = render_ios(self.state)
-        faults = self.state.faults
-        if faults.drop_mid_config:
-            return Reply(text[: len(text) // 2], hangup=True)
-        if faults.truncate_config:
-            lines = text.splitlines(keepends=True)
-            text = "".join(lines[: max(1, len(lines) * 3 // 4)])
-        return Reply(_filter(text, pipe))
+        text, hangup = as_faulted(render_ios(self.state), self.state.faults)
+        return Reply(text, hangup=True) if hangup else Reply(_filter(text, pipe))
 
     def _reload(self, verb: str, args: list[str], line: str) -> Reply:
         now = self.state.local_now()

@@ -34,6 +34,7 @@ from sim.state import (
     JunosPolicy,
     PendingReload,
     Pvc,
+    as_faulted,
     render_junos,
     render_junos_set,
 )
@@ -126,13 +127,8 @@ class JunosCli:
 
     def _show_configuration(self, pipe: str) -> Reply:
         text = render_junos_set(self.state) if "display set" in pipe else render_junos(self.state)
-        faults = self.state.faults
-        if faults.drop_mid_config:
-            return Reply(text[: len(text) // 2], hangup=True)
-        if faults.truncate_config:
-            lines = text.splitlines(keepends=True)
-            text = "".join(lines[: max(1, len(lines) * 3 // 4)])
-        return Reply(text + "\n")
+        text, hangup = as_faulted(text, self.state.faults)
+        return Reply(text, hangup=True) if hangup else Reply(text + "\n")
 
     def _show_reboot(self) -> str:
         pending = self.state.pending_reload

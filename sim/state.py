@@ -31,6 +31,16 @@ class Faults:
     snmp_silent: bool = False
 
 
+def as_faulted(config: str, faults: Faults) -> tuple[str, bool]:
+    """The config as a faulty device would send it, and whether the session hangs up after it."""
+    if faults.drop_mid_config:
+        return config[: len(config) // 2], True
+    if faults.truncate_config:
+        lines = config.splitlines(keepends=True)
+        return "".join(lines[: max(1, len(lines) * 3 // 4)]), False
+    return config, False
+
+
 @dataclass
 class Pvc:
     vpi: int

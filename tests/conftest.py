@@ -7,6 +7,9 @@ import pytest
 from collector.home import Home
 from tests.snapfactory import AgentChain
 
+# the simulated fleet fixtures (`fleet`, `healthy`) for the tests that ask for them
+pytest_plugins = ["tests.sim_support"]
+
 
 @pytest.fixture
 def home(tmp_path: Path) -> Home:

@@ -7,6 +7,7 @@ import atexit
 import shutil
 import subprocess
 
+import pytest
 from pysnmp.hlapi.v3arch.asyncio import (
     CommunityData,
     ContextData,
@@ -22,7 +23,8 @@ from pysnmp.hlapi.v3arch.asyncio import (
     usmHMACSHAAuthProtocol,
 )
 
-from sim.fleet import CREDENTIALS
+from sim.fleet import CREDENTIALS, Fleet
+from sim.state import Faults
 
 VCL = "1.3.6.1.2.1.37.1.7"
 VC_XC = "1.3.6.1.2.1.37.1.11"
@@ -117,3 +119,18 @@ def snmpbulkwalk(port: int, root: str, version: str = "2c") -> list[str] | None:
                            f"127.0.0.1:{port}", root],
                           capture_output=True, text=True, timeout=60, check=True)
     return done.stdout.splitlines()
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory):
+    """A three-device fleet (one IOS, one Junos, one SNMP-only) shared by a test module."""
+    with Fleet.start(sites=1, devices=3, out_dir=tmp_path_factory.mktemp("fleet")) as running:
+        yield running
+
+
+@pytest.fixture
+def healthy(fleet):
+    """Clears every fault a test switched on, so the shared fleet is healthy for the next one."""
+    yield
+    for dev in fleet.devices:
+        dev.state.faults = Faults()

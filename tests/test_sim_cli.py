@@ -9,22 +9,13 @@ import pytest
 from netmiko import ConnectHandler
 from netmiko.exceptions import NetmikoAuthenticationException, ReadTimeout
 
-from sim.fleet import CREDENTIALS, Fleet
-from sim.state import Faults
+from sim.fleet import CREDENTIALS
 from tests.sim_support import VCL, v2c, walk
 
 
-@pytest.fixture(scope="module")
-def fleet(tmp_path_factory):
-    with Fleet.start(sites=1, devices=3, out_dir=tmp_path_factory.mktemp("fleet")) as running:
-        yield running
-
-
 @pytest.fixture(autouse=True)
-def healthy(fleet):
+def _healthy(healthy):
     yield
-    for dev in fleet.devices:
-        dev.state.faults = Faults()
 
 
 def _ios(fleet, **extra):

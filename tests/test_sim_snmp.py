@@ -9,7 +9,7 @@ import pytest
 from pysnmp.hlapi.v3arch.asyncio import CommunityData
 
 from sim.fleet import Fleet
-from sim.state import Faults, build_device, render_ios
+from sim.state import build_device, render_ios
 from tests.sim_support import (
     IF_DESCR,
     IF_NAME,
@@ -27,17 +27,9 @@ from tests.sim_support import (
 ATM = (1, 3, 6, 1, 2, 1, 37, 1)
 
 
-@pytest.fixture(scope="module")
-def fleet(tmp_path_factory):
-    with Fleet.start(sites=1, devices=3, out_dir=tmp_path_factory.mktemp("fleet")) as running:
-        yield running
-
-
 @pytest.fixture(autouse=True)
-def healthy(fleet):
+def _healthy(healthy):
     yield
-    for dev in fleet.devices:
-        dev.state.faults = Faults()
 
 
 def _rows(var_binds, column: int) -> dict[tuple[int, ...], object]:
