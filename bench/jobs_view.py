@@ -23,9 +23,34 @@ from collector.home import Home  # noqa: E402
 from tests.hostroot import synthetic_root  # noqa: E402
 
 
+def shared_scripts_root(root: Path, n_jobs: int, n_scripts: int) -> Path:
+    """A fleet-style EMS host: many cron entries (per NE, per site) calling a few hundred scripts."""
+    synthetic_root(root, 0, 0)
+    for i in range(n_scripts):
+        script = root / f"opt/ems/bin/task{i}.sh"
+        script.parent.mkdir(parents=True, exist_ok=True)
+        script.write_text("#!/bin/sh\n. /opt/ems/lib/common.sh\n"
+                          f"snmpbulkwalk -v2c -c public \"$1\" 1.3.6.1.2.1.37.1.{i % 12}\n"
+                          "find /var/log/ems -name '*.gz' -mtime +30 -delete\n")
+        script.chmod(0o755)
+    (root / "opt/ems/lib").mkdir(parents=True, exist_ok=True)
+    (root / "opt/ems/lib/common.sh").write_text("EMS_HOME=/opt/ems\nexport EMS_HOME\n")
+    lines = [f"{j % 60} {j % 24} * * * ems /opt/ems/bin/task{j % n_scripts}.sh 10.40.{j // 250}.{j % 250}"
+             for j in range(n_jobs)]
+    (root / "etc/cron.d").mkdir(parents=True, exist_ok=True)
+    (root / "etc/cron.d/ems-tasks").write_text("\n".join(lines) + "\n")
+    return root
+
+
 def main(n_jobs: int = 10_000) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="lg-bench-jobs-"))
-    root = synthetic_root(tmp / "root", n_jobs, 2 * n_jobs)
+    print(f"worst case: {n_jobs:,} jobs, each running its own script that sources its own library")
+    measure(tmp / "unique", synthetic_root(tmp / "unique" / "root", n_jobs, 2 * n_jobs))
+    print(f"fleet-style: {n_jobs:,} jobs over 400 shared scripts")
+    measure(tmp / "shared", shared_scripts_root(tmp / "shared" / "root", n_jobs, 400))
+
+
+def measure(tmp: Path, root: Path) -> None:
     key_path, pub = generate(tmp / "agent.key")
     home = Home(tmp / "home")
     snapshot_to(home.inbox / "s.lgsnap", tmp / "chain", agent="bench", key=load_private(key_path),
