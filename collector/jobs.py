@@ -5,7 +5,7 @@ rule re-judges all history."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,9 +56,25 @@ def collect(store: Store, now: datetime, target: str | None = None) -> list[JobV
     for snap, tgt in latest_targets(store):
         if target is not None and tgt.name != target:
             continue
+        jobs = target_jobs(tgt, snap.host)
+        if tgt.status != "ok" and not jobs:
+            snap, tgt, jobs = _last_complete(store, snap, tgt)
         files = {a.name: a for a in tgt.artifacts}
-        views.extend(judge_jobs(target_jobs(tgt, snap.host), files, now))
+        views.extend(judge_jobs(jobs, files, now))
     return sorted(views, key=sort_key)
+
+
+def _last_complete(store: Store, snap: StoredSnapshot, failed: Target
+                   ) -> tuple[StoredSnapshot, Target, list[Job]]:
+    """A failed poll says nothing about a device's jobs: they are still scheduled. Show those of
+    its newest complete poll, saying so, rather than an empty list."""
+    for old_snap, old in store.target_history(failed.name, limit=1, only_ok=True):
+        note = (f"as of {old_snap.taken_at}: the newest poll ({snap.taken_at}) is "
+                f"{failed.status}" + (f" ({failed.error})" if failed.error else ""))
+        jobs = [replace(j, problem=f"{j.problem}; {note}" if j.problem else note)
+                for j in target_jobs(old, old_snap.host)]
+        return old_snap, old, jobs
+    return snap, failed, []
 
 def sort_key(v: JobView) -> tuple:
     far = datetime.max.replace(tzinfo=UTC)

@@ -207,13 +207,14 @@ class Store:
             "ON s.agent = m.agent AND s.seq = m.seq ORDER BY s.agent").fetchall()
         return [_stored(r) for r in rows]
 
-    def target_history(self, name: str, limit: int = 50) -> Iterator[tuple[StoredSnapshot, Target]]:
-        """Newest first: each snapshot that carried target `name`, with that target."""
+    def target_history(self, name: str, limit: int = 50,
+                       only_ok: bool = False) -> Iterator[tuple[StoredSnapshot, Target]]:
+        """Newest first: each snapshot that carried target `name` (with status ok, if asked)."""
         rows = self.db.execute(
             "SELECT s.id, s.agent, s.seq, s.hash, s.prev, s.taken_at, s.received_at, s.host, "
             "t.kind, t.name, t.status, t.error, t.manifest FROM targets t JOIN snapshots s "
-            "ON s.id = t.snapshot WHERE t.name = ? ORDER BY s.taken_at DESC, s.id DESC LIMIT ?",
-            [name, limit]).fetchall()
+            "ON s.id = t.snapshot WHERE t.name = ? AND (t.status = 'ok' OR NOT ?) "
+            "ORDER BY s.taken_at DESC, s.id DESC LIMIT ?", [name, only_ok, limit]).fetchall()
         for r in rows:
             yield _stored(r[:8]), self.load_target(r[12], r[8], r[9], r[10], r[11])
 

@@ -143,3 +143,32 @@ def test_report_lists_agents_targets_findings_and_jobs(ingested: Home, tmp_path:
     assert "| ems-01 | host | ok |" in text
     assert "**CRITICAL** destructive at job on ems-01 fires in 76d 18h" in text
     assert f"var/spool/cron/atjobs/{AT_FILE}:10" in text
+
+
+def test_device_jobs_survive_a_failed_poll_marked_with_its_age(home: Home, enrolled, tmp_path: Path,
+                                                              capsys) -> None:
+    from agent.wire import Artifact, Target
+    from sim.state import build_device, render_ios
+    config = render_ios(build_device("atm-kobe-01", "cisco_ios", "kobe", 1, seed=3))
+    ok = Target(kind="device", name="atm-kobe-01", status="ok",
+                artifacts=(Artifact.from_bytes("running-config", "running-config", config.encode()),),
+                facts={"platform": "cisco_ios", "site": "kobe", "method": "cli"})
+    down = Target(kind="device", name="atm-kobe-01", status="unreachable",
+                  error="connect timed out after 20 s",
+                  facts={"platform": "cisco_ios", "site": "kobe", "method": "cli"})
+
+    def device_jobs() -> list[dict]:
+        capsys.readouterr()
+        lineguard(["--home", str(home.root), "jobs", "--json", "--target", "atm-kobe-01",
+                   "--now", NOW])
+        return json.loads(capsys.readouterr().out)["jobs"]
+
+    assert lineguard(["--home", str(home.root), "ingest",
+                      str(enrolled.write(tmp_path / "s", targets=(ok,)))]) == 0
+    before = device_jobs()
+    assert {j["source"] for j in before} >= {"eem", "kron"}
+    assert lineguard(["--home", str(home.root), "ingest",
+                      str(enrolled.write(tmp_path / "s", targets=(down,)))]) == 0
+    after = device_jobs()
+    assert [(j["source"], j["schedule"]) for j in after] == [(j["source"], j["schedule"]) for j in before]
+    assert all("newest poll" in j["problem"] and "unreachable" in j["problem"] for j in after)
