@@ -85,4 +85,5 @@ Faults (sim.state.Faults, per device, switch at any time)
     delay_s           every CLI command (SSH) answers this many seconds late (a bare
                       Enter still gets its prompt at once); every SNMP response too
     snmp_silent       the SNMP port drops every datagram, v3 discovery included (timeout)
+    snmp_silent_after N  answers N more datagrams, then falls silent (a device lost mid-walk)
 """

@@ -191,7 +191,12 @@ class _DeviceTransport(udp.UdpAsyncioTransport):
         self.state = state
 
     def datagram_received(self, datagram, transportAddress):
-        if not self.state.faults.snmp_silent:
+        faults = self.state.faults
+        if faults.snmp_silent_after is not None:
+            if faults.snmp_silent_after <= 0:
+                faults.snmp_silent = True
+            faults.snmp_silent_after -= 1
+        if not faults.snmp_silent:
             super().datagram_received(datagram, transportAddress)
 
     def send_message(self, outgoingMessage, transportAddress):

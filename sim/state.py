@@ -29,6 +29,7 @@ class Faults:
     reject_auth: bool = False
     delay_s: float = 0.0
     snmp_silent: bool = False
+    snmp_silent_after: int | None = None   # answer this many more requests, then fall silent
 
 
 def as_faulted(config: str, faults: Faults) -> tuple[str, bool]:
