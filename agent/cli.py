@@ -8,6 +8,8 @@ from pathlib import Path
 
 from agent.config import AgentConfig, AgentConfigError, load_config
 from agent.keys import KeyError_, generate, load_private
+from agent.snapshot import ChainError
+from agent.wire import is_name
 
 
 class UsageError(Exception):
@@ -34,7 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     pu.add_argument("--config", required=True, type=Path)
     r = sub.add_parser("run", help="the daemon: snapshot on schedule, deliver, retry")
     r.add_argument("--config", required=True, type=Path)
-    r.add_argument("--once", action="store_true", help="one snapshot and delivery, then exit")
+    r.add_argument("--once", action="store_true",
+                   help="one snapshot and delivery, then exit (1 if the snapshot failed)")
     return p
 
 
@@ -53,11 +56,22 @@ def _snapshot(a: argparse.Namespace) -> int:
     if agent is None:
         import socket
         agent = socket.gethostname()
+    if not is_name(agent):
+        raise UsageError(f"agent name {agent!r} must be letters, digits and ._@:- (at most 128, "
+                         f"starting with a letter or digit); give one with --agent")
     chain = cfg.chain_path if cfg else key_path.with_name(key_path.name + ".chain")
-    snap = snapshot_to(a.out, chain, agent=agent, key=key, root=root, hostname=a.hostname,
-                       inventory=a.inventory or (cfg.inventory if cfg else None),
-                       credentials=a.credentials or (cfg.credentials if cfg else None),
-                       live=False if a.no_live else None, progress=sys.stderr.isatty())
+    inventory = a.inventory or (cfg.inventory if cfg else None)
+    device_file_errors: tuple[type[Exception], ...] = ()
+    if inventory is not None:   # imported only then: the device libraries take a while to load
+        from agent.devices import CredentialError, InventoryError
+        device_file_errors = (CredentialError, InventoryError)
+    try:
+        snap = snapshot_to(a.out, chain, agent=agent, key=key, root=root, hostname=a.hostname,
+                           inventory=inventory,
+                           credentials=a.credentials or (cfg.credentials if cfg else None),
+                           live=False if a.no_live else None, progress=sys.stderr.isatty())
+    except device_file_errors as e:
+        raise UsageError(str(e)) from None
     counts = ", ".join(f"{t.name} {t.status} ({len(t.artifacts)} artifacts)" for t in snap.targets)
     print(f"{a.out}: {snap.agent} #{snap.seq}: {counts}")
     return 0
@@ -67,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     a = _parser().parse_args(argv)
     try:
         if a.cmd == "keygen":
-            key, pub = generate(a.out)
+            try:
+                key, pub = generate(a.out)
+            except FileExistsError as e:
+                raise UsageError(f"{e.filename}: already exists; refusing to overwrite a key") from None
             print(f"private key {key} (0600), public key {pub}")
             return 0
         if a.cmd == "snapshot":
@@ -83,12 +100,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"delivered {len(res.delivered)}, pending {res.pending}")
             return 0 if not res.failed else 1
         from agent.daemon import run
-        run(cfg, max_runs=1 if a.once else None)
-        return 0
-    except FileExistsError as e:
-        print(f"lineguard-agent: {e.filename}: already exists; refusing to overwrite a key", file=sys.stderr)
-    except (KeyError_, AgentConfigError, UsageError) as e:
+        failed = run(cfg, max_runs=1 if a.once else None)
+        return 1 if failed and a.once else 0
+    except (KeyError_, AgentConfigError, ChainError, UsageError) as e:
         print(f"lineguard-agent: {e}", file=sys.stderr)
+    except OSError as e:    # writing the snapshot or the chain state: say which file and why
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"lineguard-agent: {where}{e.strerror or e}", file=sys.stderr)
     except KeyboardInterrupt:
         return 130
     return 2

@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.wire import is_name
+
 
 class AgentConfigError(ValueError):
     """The agent's config file is missing or broken."""
@@ -36,6 +38,8 @@ def load_config(path: Path) -> AgentConfig:
         doc = tomllib.loads(path.read_text())
     except FileNotFoundError:
         raise AgentConfigError(f"{path}: no such config file") from None
+    except OSError as e:
+        raise AgentConfigError(f"{path}: cannot read the config file ({e.strerror or e})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise AgentConfigError(f"{path}: not valid TOML ({e})") from None
     base = path.parent
@@ -46,15 +50,28 @@ def load_config(path: Path) -> AgentConfig:
 
     if "key" not in doc:
         raise AgentConfigError(f"{path}: 'key' (the agent's private key file) is required")
-    unknown = set(doc) - set(AgentConfig.__dataclass_fields__) - {"agent"}
+    # The agent's name is set as `agent`; `name` is only the field it lands in.
+    unknown = set(doc) - (set(AgentConfig.__dataclass_fields__) - {"name"}) - {"agent"}
     if unknown:
         raise AgentConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
+    for minutes in ("interval_minutes", "retry_minutes"):
+        v = doc.get(minutes, 1)
+        if isinstance(v, bool) or not isinstance(v, int | float) or not v > 0:
+            raise AgentConfigError(f"{path}: {minutes} must be a number above 0, not {v!r}")
+    if not isinstance(doc.get("live", True), bool):
+        raise AgentConfigError(f"{path}: live must be true or false, not {doc['live']!r}")
+    if not isinstance(doc.get("deliver", ""), str):
+        raise AgentConfigError(f"{path}: deliver must be a folder or an sftp:// URL (a string)")
+    name = str(doc.get("agent") or socket.gethostname())
+    if not is_name(name):
+        raise AgentConfigError(f"{path}: agent name {name!r} must be letters, digits and ._@:- "
+                               f"(at most 128, starting with a letter or digit)")
     try:
         return AgentConfig(
-            name=str(doc.get("agent") or socket.gethostname()), key=p("key"),
+            name=name, key=p("key"),
             root=p("root") or Path("/"), inventory=p("inventory"), credentials=p("credentials"),
             outbox=p("outbox") or Path("/var/lib/lineguard/outbox"), state=p("state"),
             deliver=doc.get("deliver"), interval_minutes=float(doc.get("interval_minutes", 15)),
-            retry_minutes=float(doc.get("retry_minutes", 2)), live=bool(doc.get("live", True)))
+            retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True))
     except (TypeError, ValueError) as e:
         raise AgentConfigError(f"{path}: {e}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,19 +13,19 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from agent.config import AgentConfig
 from agent.keys import load_private
 from agent.outbox import outbox_name, push
-from agent.snapshot import commit, take, write_atomic
+from agent.snapshot import chain_lock, publish, take
 
 log = logging.getLogger("lineguard.agent")
 
 
 def snapshot_once(cfg: AgentConfig) -> Path:
     key = load_private(cfg.key)
-    snap, data = take(agent=cfg.name, key=key, chain=cfg.chain_path, root=cfg.root,
-                      inventory=cfg.inventory, credentials=cfg.credentials,
-                      live=cfg.live and cfg.root.resolve() == Path("/"))
-    out = cfg.outbox / outbox_name(cfg.name, snap.seq)
-    write_atomic(out, data)
-    commit(cfg.chain_path, snap)
+    with chain_lock(cfg.chain_path):
+        snap, data = take(agent=cfg.name, key=key, chain=cfg.chain_path, root=cfg.root,
+                          inventory=cfg.inventory, credentials=cfg.credentials,
+                          live=cfg.live and cfg.root.resolve() == Path("/"))
+        out = cfg.outbox / outbox_name(cfg.name, snap.seq)
+        publish(out, data, cfg.chain_path, snap)
     bad = [t.name for t in snap.targets if t.status != "ok"]
     log.info("snapshot #%d: %d target(s)%s", snap.seq, len(snap.targets),
              f", not ok: {', '.join(bad)}" if bad else "")
@@ -41,20 +42,26 @@ def deliver(cfg: AgentConfig) -> None:
         log.info("delivered %d snapshot(s), %d pending", len(result.delivered), result.pending)
 
 
-def run(cfg: AgentConfig, max_runs: int | None = None) -> None:
+def run(cfg: AgentConfig, max_runs: int | None = None) -> int:
     """Snapshot every interval and retry delivery every retry interval; stops on SIGINT/SIGTERM,
-    or after `max_runs` snapshots (used by tests and one-shot cron use)."""
+    or after `max_runs` snapshots (used by tests and one-shot cron use). Returns how many
+    snapshots failed, so a one-shot run can say so in its exit code."""
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="%(asctime)s lineguard-agent %(levelname)s %(message)s")
     sched = BlockingScheduler(timezone=UTC)
-    runs = {"n": 0}
+    runs = {"n": 0, "failed": 0}
+    # The retry job must not deliver a snapshot written but not yet committed: if the agent died
+    # then, the next run would not find it in the outbox and would sign another with its number.
+    outbox_lock = threading.Lock()
 
     def tick() -> None:
-        try:
-            snapshot_once(cfg)
-        except Exception as e:  # a failed run is logged and retried next interval, never fatal
-            log.error("snapshot failed: %s", e)
-        deliver(cfg)
+        with outbox_lock:
+            try:
+                snapshot_once(cfg)
+            except Exception as e:  # a failed run is logged and retried next interval, never fatal
+                log.error("snapshot failed: %s", e)
+                runs["failed"] += 1
+            deliver(cfg)
         runs["n"] += 1
         if max_runs is not None and runs["n"] >= max_runs:
             sched.shutdown(wait=False)
@@ -62,6 +69,10 @@ def run(cfg: AgentConfig, max_runs: int | None = None) -> None:
     sched.add_job(tick, "interval", minutes=cfg.interval_minutes, next_run_time=datetime.now(UTC),
                   id="snapshot", max_instances=1, coalesce=True)
     if cfg.deliver:
-        sched.add_job(deliver, "interval", args=[cfg], minutes=cfg.retry_minutes, id="retry",
+        def retry() -> None:
+            with outbox_lock:
+                deliver(cfg)
+        sched.add_job(retry, "interval", minutes=cfg.retry_minutes, id="retry",
                       max_instances=1, coalesce=True)
     sched.start()
+    return runs["failed"]

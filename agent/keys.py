@@ -6,6 +6,7 @@ import os
 import stat
 from pathlib import Path
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -43,7 +44,9 @@ def load_private(path: Path) -> Ed25519PrivateKey:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except FileNotFoundError:
         raise KeyError_(f"{path}: no such key file (create one with lineguard-agent keygen)") from None
-    except ValueError as e:
+    except OSError as e:
+        raise KeyError_(f"{path}: cannot read the key file ({e.strerror or e})") from None
+    except (ValueError, UnsupportedAlgorithm) as e:
         raise KeyError_(f"{path}: not a PEM private key ({e})") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyError_(f"{path}: not an Ed25519 key")
@@ -55,7 +58,9 @@ def load_public(path: Path) -> Ed25519PublicKey:
         return parse_public(path.read_bytes())
     except FileNotFoundError:
         raise KeyError_(f"{path}: no such public key file") from None
-    except ValueError as e:
+    except OSError as e:
+        raise KeyError_(f"{path}: cannot read the public key file ({e.strerror or e})") from None
+    except (ValueError, UnsupportedAlgorithm) as e:
         raise KeyError_(f"{path}: {e}") from None
 
 

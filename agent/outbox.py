@@ -7,8 +7,10 @@ outbox only after the copy at the other end is complete and renamed into place.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -43,15 +45,31 @@ def push(outbox: Path, deliver: str) -> PushResult:
         for f in files:
             try:
                 dest.mkdir(parents=True, exist_ok=True)
-                tmp = dest / f".{f.name}.part"
-                shutil.copyfile(f, tmp)
-                os.replace(tmp, dest / f.name)
+                _copy_into(f, dest)
                 f.unlink()
                 delivered.append(f.name)
             except OSError as e:
                 failed[f.name] = str(e)
                 break  # keep order: a later file must not arrive before an earlier one
     return PushResult(delivered, failed, len(pending(outbox)))
+
+
+def _copy_into(src: Path, dest: Path) -> None:
+    """Copy under a fresh temporary name, then rename into place. The name is created new
+    (O_EXCL), so neither a link planted in a shared inbox nor another push's half-written copy
+    is ever written through; the collector sees the whole file or nothing."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{src.name}.", suffix=".part", dir=dest)
+    try:
+        os.fchmod(fd, 0o644)
+        with os.fdopen(fd, "wb") as out, src.open("rb") as inp:
+            shutil.copyfileobj(inp, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, dest / src.name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _push_sftp(url, files: list[Path], delivered: list[str], failed: dict[str, str]) -> None:
@@ -63,10 +81,12 @@ def _push_sftp(url, files: list[Path], delivered: list[str], failed: dict[str, s
     try:
         client.connect(url.hostname, port=url.port or 22, username=url.username, timeout=15)
         sftp = client.open_sftp()
+        folder = url.path.rstrip("/")
         for f in files:
-            remote = f"{url.path.rstrip('/')}/{f.name}"
-            sftp.put(str(f), remote + ".part")
-            sftp.posix_rename(remote + ".part", remote)
+            # A dot name, as for a folder: `lineguard ingest` skips it until it is renamed whole.
+            part = f"{folder}/.{f.name}.part"
+            sftp.put(str(f), part)
+            sftp.posix_rename(part, f"{folder}/{f.name}")
             f.unlink()
             delivered.append(f.name)
     except (OSError, paramiko.SSHException) as e:

@@ -23,8 +23,15 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 FORMAT = "lineguard-snapshot/1"
 STATUSES = ("ok", "unreachable", "auth-failed", "timeout", "partial")
 TARGET_KINDS = ("host", "device")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$")
+# \Z, not $: `$` also matches before a final newline, which would let "name\n" through.
+_HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}\Z")
+_TAKEN_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\Z")
+
+
+def is_name(text: str) -> bool:
+    """Whether `text` can name an agent or a target (it also becomes part of file names)."""
+    return bool(_NAME.match(text))
 
 
 class WireError(ValueError):
@@ -209,7 +216,7 @@ def parse_body(body: Any) -> Snapshot:
     _require(prev is None or (isinstance(prev, str) and bool(_HEX64.match(prev))), "prev must be null or 64 hex digits")
     _require((prev is None) == (seq == 1), "prev must be null exactly for seq 1")
     taken = body.get("taken_at")
-    _require(isinstance(taken, str) and bool(re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$", taken)),
+    _require(isinstance(taken, str) and bool(_TAKEN_AT.match(taken)),
              "taken_at must be ISO-8601 UTC ending in Z")
     _require(isinstance(body.get("host"), dict), "host must be an object")
     _require(isinstance(body.get("targets"), list), "targets must be a list")
@@ -218,12 +225,19 @@ def parse_body(body: Any) -> Snapshot:
                     host=body["host"], targets=targets)
 
 
+def _no_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which canonical JSON (and so the signature) cannot hold.
+    raise WireError(f"not JSON ({name} is not a JSON value)")
+
+
 def load(data: bytes) -> SignedSnapshot:
     """Parse a snapshot file's bytes. Raises WireError; does not check the signature."""
     try:
-        doc = json.loads(data.decode("utf-8"))
+        doc = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise WireError(f"not JSON ({e.__class__.__name__}: {str(e)[:80]})") from None
+    except RecursionError:
+        raise WireError("not JSON (nested too deeply)") from None
     _require(isinstance(doc, dict) and set(doc) == {"body", "sig"}, "envelope must have exactly body and sig")
     _require(isinstance(doc["sig"], str), "sig must be a base64 string")
     try:

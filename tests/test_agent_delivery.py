@@ -70,3 +70,156 @@ def test_broken_agent_config_is_a_one_line_error(tmp_path: Path, capsys) -> None
     assert agent(["run", "--config", str(cfg)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "unknown setting(s) intervl_minutes" in err
+
+
+def test_a_link_planted_in_a_shared_inbox_is_never_written_through(tmp_path: Path) -> None:
+    from agent.outbox import push
+
+    outbox, inbox = tmp_path / "out", tmp_path / "inbox"
+    outbox.mkdir()
+    inbox.mkdir()
+    (outbox / "ems-01-000000000001.lgsnap").write_bytes(b"signed snapshot\n")
+    victim = tmp_path / "victim"
+    victim.write_text("not the agent's to overwrite\n")
+    (inbox / ".ems-01-000000000001.lgsnap.part").symlink_to(victim)
+    result = push(outbox, str(inbox))
+    assert result.delivered == ["ems-01-000000000001.lgsnap"] and result.pending == 0
+    assert victim.read_text() == "not the agent's to overwrite\n"
+    assert (inbox / "ems-01-000000000001.lgsnap").read_bytes() == b"signed snapshot\n"
+    assert not (inbox / "ems-01-000000000001.lgsnap").is_symlink()
+    assert os.stat(inbox / "ems-01-000000000001.lgsnap").st_mode & 0o777 == 0o644
+
+
+def test_a_crash_between_writing_and_committing_never_reuses_the_number(tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    import agent.snapshot as snapshot
+    from agent.keys import generate, load_private
+    from agent.wire import load
+
+    root = tiny_root(tmp_path / "root")
+    key_path, _ = generate(tmp_path / "agent.key")
+    key, chain = load_private(key_path), tmp_path / "agent.key.chain"
+    kw = {"agent": "ems-01", "key": key, "root": root, "live": False}
+
+    def killed(*_args) -> None:
+        raise SystemExit("killed after the file was written, before the chain moved")
+
+    with monkeypatch.context() as m:
+        m.setattr(snapshot, "commit", killed)
+        try:
+            snapshot.snapshot_to(tmp_path / "s1.lgsnap", chain, **kw)
+        except SystemExit:
+            pass
+    first = load((tmp_path / "s1.lgsnap").read_bytes())
+    second = snapshot.snapshot_to(tmp_path / "s2.lgsnap", chain, **kw)
+    assert (second.seq, second.prev) == (2, first.digest)
+
+
+def test_a_snapshot_that_was_never_written_does_not_advance_the_chain(tmp_path: Path) -> None:
+    import agent.snapshot as snapshot
+    from agent.keys import generate, load_private
+
+    root = tiny_root(tmp_path / "root")
+    key_path, _ = generate(tmp_path / "agent.key")
+    kw = {"agent": "ems-01", "key": load_private(key_path), "root": root, "live": False}
+    chain = tmp_path / "agent.key.chain"
+    (tmp_path / "blocked").write_text("a file where a folder should be")
+    try:
+        snapshot.snapshot_to(tmp_path / "blocked/s1.lgsnap", chain, **kw)
+    except OSError:
+        pass
+    assert snapshot.snapshot_to(tmp_path / "s1.lgsnap", chain, **kw).seq == 1
+
+
+def test_a_broken_chain_state_is_a_one_line_error(tmp_path: Path, capsys) -> None:
+    root = tiny_root(tmp_path / "root")
+    key = tmp_path / "agent.key"
+    assert agent(["keygen", "--out", str(key)]) == 0
+    (tmp_path / "agent.key.chain").write_text('{"seq": 7')
+    assert agent(["snapshot", "--root", str(root), "--key", str(key), "--agent", "ems-01",
+                  "--out", str(tmp_path / "s.lgsnap")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "agent.key.chain: chain state unreadable" in err
+    assert not (tmp_path / "s.lgsnap").exists()
+
+
+def test_an_agent_name_that_would_escape_the_outbox_is_refused(tmp_path: Path, capsys) -> None:
+    cfg = tmp_path / "agent.toml"
+    cfg.write_text(f'agent = "../../etc/cron.d/x"\nkey = "k"\noutbox = "{tmp_path / "out"}"\n')
+    assert agent(["run", "--config", str(cfg), "--once"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "agent name '../../etc/cron.d/x' must be" in err
+    key = tmp_path / "agent.key"
+    assert agent(["keygen", "--out", str(key)]) == 0
+    capsys.readouterr()
+    root = tiny_root(tmp_path / "root")
+    assert agent(["snapshot", "--root", str(root), "--key", str(key), "--agent", "ems 01\n",
+                  "--out", str(tmp_path / "s.lgsnap")]) == 2
+    assert "agent name 'ems 01\\n' must be" in capsys.readouterr().err
+    assert not (tmp_path / "s.lgsnap").exists()
+
+
+def test_a_one_shot_run_whose_snapshot_failed_exits_non_zero(tmp_path: Path, caplog) -> None:
+    cfg = tmp_path / "agent.toml"
+    cfg.write_text(f'agent = "ems-01"\nkey = "{tmp_path / "missing.key"}"\n'
+                   f'outbox = "{tmp_path / "out"}"\nlive = false\n')
+    assert agent(["run", "--config", str(cfg), "--once"]) == 1
+    assert "missing.key: no such key file" in caplog.text
+
+
+def test_a_broken_inventory_or_config_path_is_a_one_line_error(tmp_path: Path, capsys) -> None:
+    key = tmp_path / "agent.key"
+    assert agent(["keygen", "--out", str(key)]) == 0
+    inventory = tmp_path / "inventory.toml"
+    inventory.write_text('[[device]]\nname = "atm-kobe-03"\n')
+    capsys.readouterr()
+    assert agent(["snapshot", "--root", str(tiny_root(tmp_path / "root")), "--key", str(key),
+                  "--agent", "ems-01", "--inventory", str(inventory),
+                  "--out", str(tmp_path / "s.lgsnap")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "device 'atm-kobe-03': 'method' must be" in err
+    assert not (tmp_path / "s.lgsnap").exists()
+    assert agent(["run", "--config", str(tmp_path), "--once"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "cannot read the config file" in err
+
+
+def test_an_unwritable_out_path_is_a_one_line_error_about_that_path(tmp_path: Path,
+                                                                    capsys) -> None:
+    key = tmp_path / "agent.key"
+    assert agent(["keygen", "--out", str(key)]) == 0
+    assert agent(["keygen", "--out", str(key)]) == 2
+    assert "agent.key: already exists; refusing to overwrite a key" in capsys.readouterr().err
+    (tmp_path / "blocked").write_text("a file where a folder should be")
+    assert agent(["snapshot", "--root", str(tiny_root(tmp_path / "root")), "--key", str(key),
+                  "--agent", "ems-01", "--out", str(tmp_path / "blocked/s.lgsnap")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "blocked" in err and "overwrite" not in err
+
+
+def test_settings_of_the_wrong_type_or_range_are_one_line_errors(tmp_path: Path, capsys) -> None:
+    cfg = tmp_path / "agent.toml"
+    for setting, message in (("interval_minutes = 0", "interval_minutes must be a number above 0"),
+                             ("retry_minutes = -2", "retry_minutes must be a number above 0"),
+                             ('live = "false"', "live must be true or false"),
+                             ("deliver = 7", "deliver must be a folder or an sftp:// URL"),
+                             ('name = "ems-01"', "unknown setting(s) name")):
+        cfg.write_text(f'agent = "ems-01"\nkey = "k"\n{setting}\n')
+        assert agent(["run", "--config", str(cfg), "--once"]) == 2, setting
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and message in err, setting
+
+
+def test_two_snapshots_on_one_chain_at_once_are_refused(tmp_path: Path, capsys) -> None:
+    import fcntl
+
+    root = tiny_root(tmp_path / "root")
+    key = tmp_path / "agent.key"
+    assert agent(["keygen", "--out", str(key)]) == 0
+    args = ["snapshot", "--root", str(root), "--key", str(key), "--agent", "ems-01", "--out"]
+    with open(tmp_path / "agent.key.chain.lock", "w") as held:   # a run still in progress
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert agent([*args, str(tmp_path / "s1.lgsnap")]) == 2
+    assert "another snapshot on this chain is running" in capsys.readouterr().err
+    assert not (tmp_path / "s1.lgsnap").exists()
+    assert agent([*args, str(tmp_path / "s1.lgsnap")]) == 0

@@ -261,3 +261,13 @@ def test_an_snmp_destroy_of_a_vcl_row_is_a_real_loss_seen_by_both_views(fleet, t
     assert {(r.kind, r.interface, r.vpi, r.vci) for r in lost} == {
         ("vcl", intf.name, pvc.vpi, pvc.vci)}
     assert after_cli == after_snmp
+
+
+def test_output_over_the_size_bound_is_partial_never_read_on(fleet, tmp_path, monkeypatch):
+    from agent.devices import cli
+
+    monkeypatch.setattr(cli, "MAX_OUTPUT_CHARS", 2000)
+    target = _one(fleet, tmp_path, first(fleet, "cisco_ios"), "cli", "lab-ios")
+    assert target.status == "partial" and "over 2000 characters: cut short" in target.error
+    assert len(target.artifact("running-config").text()) <= 2000
+    _assert_never_line_data(target)

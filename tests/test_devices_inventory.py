@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,13 @@ def test_credentials_readable_by_others_are_refused(tmp_path):
         credentials.load(path, env={})
 
 
+def test_an_unreadable_credentials_path_is_refused_with_the_reason(tmp_path):
+    folder = tmp_path / "credentials.toml"
+    folder.mkdir(mode=0o700)
+    with pytest.raises(CredentialError, match="cannot read credentials file .*: Is a directory"):
+        credentials.load(folder, env={})
+
+
 def test_credentials_accept_both_field_spellings(tmp_path):
     creds = credentials.load(_write(tmp_path / "credentials.toml", CREDENTIALS), env={})
     v3 = creds.get("lab-snmpv3")
@@ -129,3 +137,17 @@ def test_the_progress_line_rewrites_itself_on_a_terminal(capsys):
     quiet.done(Target(kind="device", name="atm-kobe-01", status="ok"))
     quiet.finish()
     assert capsys.readouterr().err == ""
+
+
+def test_a_saved_config_that_is_a_device_or_fifo_never_hangs_or_fills_memory(tmp_path):
+    from agent.devices import collect
+
+    os.mkfifo(tmp_path / "pipe.cfg")
+    inv = tmp_path / "inventory.toml"
+    inv.write_text("".join(
+        f'[[device]]\nname = "{n}"\nplatform = "cisco_ios"\nsite = "kobe"\nmethod = "file"\n'
+        f'path = "{p}"\n\n' for n, p in (("saved-zero", "/dev/zero"), ("saved-fifo", "pipe.cfg"))))
+    zero, fifo = collect(inv, None, mask_key=b"test-mask-key")
+    for target in (zero, fifo):
+        assert target.status == "unreachable" and "not a regular file" in target.error
+        assert target.artifacts == ()

@@ -108,3 +108,41 @@ def test_junos_secrets_are_masked_inside_their_quotes():
         assert secret not in masked, secret
     assert re.search(r'encrypted-password "<masked:hmac-sha256:[0-9a-f]{16}>";', masked)
     assert juniper_junos.truncation(masked) is None     # braces still balance
+
+
+def test_ntp_keys_trap_communities_and_v3_keys_with_options_are_masked():
+    config = ("ntp authentication-key 1 md5 104D000A0618 7\n"
+              "snmp-server host 10.40.0.1 version 2c lg-trap-community\n"
+              "snmp-server host 10.40.0.2 informs lg-inform-community udp-port 162\n"
+              "snmp-server host 10.40.0.3 lg-v1-community\n"
+              "snmp-server user lgv3 lggroup v3 auth sha lg-auth-key-2 priv aes 256 lg-priv-key-2"
+              " access 10\n")
+    masked = _mask_ios(config)
+    for secret in ("104D000A0618", "lg-trap-community", "lg-inform-community", "lg-v1-community",
+                   "lg-auth-key-2", "lg-priv-key-2"):
+        assert secret not in masked, secret
+    assert "ntp authentication-key 1 md5 <masked:" in masked and "udp-port 162" in masked
+    assert " access 10\n" in masked
+
+
+def test_junos_md5_keys_and_option_less_communities_are_masked():
+    masked = mask_secrets(JUNOS + "snmp {\n    community lg-bare-community;\n}\n",
+                          juniper_junos.SECRETS, KEY)
+    for secret in ("$9$md5key", "lg-bare-community"):
+        assert secret not in masked, secret
+    assert juniper_junos.truncation(masked) is None
+
+
+def test_the_reason_a_config_is_cut_short_never_quotes_a_secret(tmp_path):
+    from agent.devices import collect
+
+    cut = IOS[: IOS.index("\ntacacs-server")]          # ends on the v3 user's keys
+    (tmp_path / "cut.cfg").write_text(cut)
+    inv = tmp_path / "inventory.toml"
+    inv.write_text('[[device]]\nname = "saved-cut"\nplatform = "cisco_ios"\nsite = "kobe"\n'
+                   'method = "file"\npath = "cut.cfg"\n')
+    (target,) = collect(inv, None, mask_key=KEY)
+    assert target.status == "partial" and "truncated" in target.error
+    wire = repr(target.to_wire())
+    for secret in IOS_SECRETS:
+        assert secret not in wire, secret

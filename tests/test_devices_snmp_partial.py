@@ -60,3 +60,33 @@ def test_an_agent_falling_silent_mid_walk_gives_partial_with_rows_kept(big_switc
     assert 0 < walk.meta["varbinds"] < 12 * 1200
     with pytest.raises(IncompleteTarget):
         line_data(target)
+
+
+def test_an_agent_answering_no_rows_at_all_is_never_an_ok_empty_walk(big_switch):
+    """A view that hides every column answers at once, and with nothing: not line data."""
+    _, port = big_switch
+    device = Device(name="atm-big-01", platform="atm_mib", site="kobe", method="snmp",
+                    host="127.0.0.1", port=port, credentials="lab-snmp")
+    cred = Credential("lab-snmp", community=SnmpCredentials.community)
+    hidden = profiles.Profile(name="hidden-view", methods=("snmp",),
+                              walks=(profiles.Walk("private", "1.3.6.1.4.1.99999.1"),
+                                     profiles.Walk("private2", "1.3.6.1.4.1.99999.2")))
+    target = asyncio.run(snmp.poll(device, cred, hidden, timeout=2, retries=0, mask_key=MASK_KEY))
+    assert target.status == "partial" and target.artifacts == ()
+    assert "no rows at all" in target.error
+
+
+def test_one_unusable_v3_credential_fails_only_its_own_device(big_switch):
+    _, port = big_switch
+    good = Device(name="atm-big-01", platform="atm_mib", site="kobe", method="snmp",
+                  host="127.0.0.1", port=port, credentials="lab-snmp")
+    odd = Device(name="atm-odd-01", platform="atm_mib", site="kobe", method="snmp",
+                 host="127.0.0.1", port=port, credentials="odd-v3", snmp_version="3")
+    jobs = [(odd, Credential("odd-v3", user="lgv3", priv_key="priv-without-auth"),
+             profiles.get("atm_mib")),
+            (good, Credential("lab-snmp", community=SnmpCredentials.community),
+             profiles.get("atm_mib"))]
+    odd_target, good_target = asyncio.run(snmp.poll_many(jobs, concurrency=4, timeout=2,
+                                                         retries=0, mask_key=MASK_KEY))
+    assert odd_target.status == "auth-failed" and "unusable SNMP credentials" in odd_target.error
+    assert good_target.status == "ok"

@@ -182,6 +182,39 @@ def test_symlinks_never_escape_the_root(tmp_path: Path) -> None:
     assert inside.meta["target"] == "/opt/inside/secret.sh"
 
 
+def test_a_symlinked_folder_never_shows_files_outside_the_root(tmp_path: Path) -> None:
+    """The kernel would follow /opt/site -> /HOST/outside on this machine; lstat, readlink and the
+    metadata of a missing file must come from inside the root only."""
+    root = debian_root(tmp_path / "root", None)
+    outside = tmp_path / "outside"
+    write(outside, "wipe.sh", "#!/bin/sh\necho host file\n", 0o4755)
+    link(outside, "ems.sh", "/etc/host-only-target")
+    link(root, "opt/site", str(outside))                     # absolute: the root's own /tmp/...
+    write(root, "etc/cron.d/links",
+          "1 * * * * root /opt/site/wipe.sh\n2 * * * * root /opt/site/ems.sh\n")
+    target, _ = collect(root)
+    for name in ("opt/site/wipe.sh", "opt/site/ems.sh"):
+        art = target.artifact(name)
+        assert art is not None and art.error == "not found", name
+        assert art.meta == {"path": "/" + name}, name
+
+
+def test_a_fifo_in_place_of_a_small_file_never_hangs_the_snapshot(tmp_path: Path) -> None:
+    import threading
+
+    root = debian_root(tmp_path, None)
+    for name in ("etc/hostname", "etc/group"):
+        (root / name).unlink(missing_ok=True)
+        os.mkfifo(root / name)
+    done: list[Target] = []
+    worker = threading.Thread(target=lambda: done.append(collect(root, hostname=None)[0]),
+                              daemon=True)
+    worker.start()
+    worker.join(10)
+    assert done, "collect() blocked on a FIFO"
+    assert done[0].artifact("etc/passwd") is not None
+
+
 def test_follow_depth_is_bounded(tmp_path: Path) -> None:
     root = debian_root(tmp_path, None)
     for i in range(8):
@@ -191,6 +224,17 @@ def test_follow_depth_is_bounded(tmp_path: Path) -> None:
     chain = sorted(n for n in _names(target, "script") if n.startswith("opt/chain/"))
     # the job's own script is level 1; three more levels of what it runs are followed
     assert chain == [f"opt/chain/{i}.sh" for i in range(4)]
+
+
+def test_followed_text_is_bounded_in_bytes_not_only_in_files(tmp_path: Path) -> None:
+    root = debian_root(tmp_path, None)
+    for i in range(6):
+        write(root, f"opt/parts/{i}.sh", "#!/bin/sh\n" + "# padding\n" * 60, 0o755)
+    write(root, "etc/cron.d/parts", "0 1 * * * root run-parts /opt/parts\n")
+    target, _ = collect(root, limits=HostLimits(max_followed_bytes=1000))
+    parts = sorted(n for n in _names(target, "script") if n.startswith("opt/parts/"))
+    assert parts == ["opt/parts/0.sh", "opt/parts/1.sh"]
+    assert target.status == "partial" and "bytes of text (limit)" in target.error
 
 
 def test_unreadable_file_is_recorded_as_permission_denied() -> None:

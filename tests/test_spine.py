@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.keys import KeyError_, load_private
+from agent.keys import KeyError_, load_private, load_public
 from agent.wire import WireError, load
 from collector.cli import main as lineguard
 from collector.home import Home
@@ -53,6 +53,19 @@ def test_group_readable_private_key_is_refused(tmp_path: Path, capsys) -> None:
 
 # --- wire format -----------------------------------------------------------------------------
 
+def test_an_unreadable_key_path_is_a_one_line_error(tmp_path: Path, capsys) -> None:
+    from agent.cli import main as agent
+
+    folder = tmp_path / "agent.key"
+    folder.mkdir(mode=0o700)
+    assert agent(["snapshot", "--key", str(folder), "--root", str(tmp_path),
+                  "--out", str(tmp_path / "s.lgsnap")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "agent.key: cannot read the key file" in err
+    with pytest.raises(KeyError_, match="cannot read the public key file"):
+        load_public(folder)
+
+
 def test_signed_snapshot_round_trips_and_verifies(chain: AgentChain) -> None:
     snap, data = chain.snapshot()
     signed = load(data)
@@ -70,6 +83,29 @@ def test_wrong_types_in_envelope_are_rejected(chain: AgentChain) -> None:
     doc["body"]["seq"] = "1"
     with pytest.raises(WireError, match="seq must be a positive integer"):
         load(json.dumps(doc).encode())
+
+
+def test_a_name_or_hash_with_a_trailing_newline_is_rejected(chain: AgentChain) -> None:
+    _, data = chain.snapshot()
+    chain.snapshot()
+    for field_, value in (("agent", "mgmt-01\n"), ("taken_at", "2026-11-25T00:15:00Z\n")):
+        doc = json.loads(data)
+        doc["body"][field_] = value
+        with pytest.raises(WireError):
+            load(json.dumps(doc).encode())
+    doc = json.loads(data)
+    doc["body"]["targets"][0]["name"] += "\n"
+    with pytest.raises(WireError, match="bad target name"):
+        load(json.dumps(doc).encode())
+
+
+def test_nan_and_deep_nesting_are_wire_errors_not_crashes(chain: AgentChain) -> None:
+    _, data = chain.snapshot()
+    nan = data.replace(b'"seq":1', b'"seq":1,"x":NaN')
+    with pytest.raises(WireError, match="NaN is not a JSON value"):
+        load(nan)
+    with pytest.raises(WireError, match="nested too deeply"):
+        load(b"[" * 100_000 + b"]" * 100_000)
 
 
 # --- ingest ----------------------------------------------------------------------------------

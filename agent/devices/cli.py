@@ -19,6 +19,9 @@ from agent.devices.result import Output, build, failed
 from agent.wire import Target
 
 _POLL_S = 0.01
+# The most one command's output may hold: a device that never stops sending must not exhaust the
+# agent's memory. Far beyond any real configuration.
+MAX_OUTPUT_CHARS = 64 << 20
 
 
 def poll(device: Device, cred: Credential, profile: Profile, *, timeout: float,
@@ -98,6 +101,9 @@ def read_command(conn, command: str, prompt: str, timeout: float) -> tuple[str, 
             return _clean(buf, command, prompt), f"session dropped mid-output ({e})"
         if chunk:
             buf += chunk
+            if len(buf) > MAX_OUTPUT_CHARS:
+                return _clean(buf[:MAX_OUTPUT_CHARS], command, prompt), (
+                    f"output over {MAX_OUTPUT_CHARS} characters: cut short")
             deadline = min(time.monotonic() + timeout, started + 10 * timeout)
             # Only a prompt after the echo of this command ends it: a late prompt left over
             # from before would otherwise end it at once, empty.

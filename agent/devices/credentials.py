@@ -75,6 +75,8 @@ def load(path: Path | None, env: Mapping[str, str] | None = None) -> Credentials
                               f"(mode {stat.S_IMODE(st.st_mode):04o}); run: chmod 600 {path}")
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise CredentialError(f"cannot read credentials file {path}: {e.strerror or e}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise CredentialError(f"credentials file {path} is not valid TOML: {e}") from None
     entries: dict[str, Credential] = {}

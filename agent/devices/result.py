@@ -52,14 +52,15 @@ def build(device: Device, profile: Profile, outputs: list[Output], mask_key: byt
     config_name = profile.config_artifact
     artifacts = []
     for o in outputs:
+        masked = mask_secrets(o.text, profile.secrets, mask_key)
         art_error = o.error
         if o.artifact == config_name and art_error is None:
-            art_error = profile.truncation(o.text)
+            # Judged on the masked text: the reason quotes the last line, which may hold a secret.
+            art_error = profile.truncation(masked)
         if art_error and o.artifact == config_name and status == "ok":
             status = "partial"
         if art_error and not any(art_error in e for e in errors):
             errors.append(f"{o.artifact}: {art_error}")
-        masked = mask_secrets(o.text, profile.secrets, mask_key)
         artifacts.append(Artifact.from_bytes(o.artifact, o.kind or o.artifact,
                                              masked.encode("utf-8"), o.meta, error=art_error))
     if config_name and config_name not in texts and status == "ok":

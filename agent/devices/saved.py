@@ -4,6 +4,7 @@ existing archives can be analysed with the same parsers and the same completenes
 from __future__ import annotations
 
 import os
+import stat
 from datetime import UTC, datetime
 
 from agent.devices.inventory import Device
@@ -18,11 +19,17 @@ def read(device: Device, profile: Profile, *, mask_key: bytes) -> Target:
     path = device.path
     assert path is not None and profile.config_artifact is not None
     try:
-        st = path.stat()
-        if st.st_size > MAX_BYTES:
-            return failed(device, "partial", f"saved config {path} is {st.st_size} bytes, "
-                                             f"over the {MAX_BYTES} byte limit")
-        data = path.read_bytes()
+        # Non-blocking and by descriptor: a FIFO or a device file (/dev/zero) named by mistake
+        # must neither hang the agent nor fill its memory; the size is also checked on the read.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return failed(device, "unreachable", f"saved config {path} is not a regular file")
+            data = f.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            return failed(device, "partial", f"saved config {path} is over the {MAX_BYTES} "
+                                             f"byte limit")
     except OSError as e:
         return failed(device, "unreachable", f"cannot read saved config {path}: "
                                              f"{e.strerror or os.strerror(e.errno or 0)}")

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import time
 
+from pysnmp.error import PySnmpError
 from pysnmp.hlapi.v3arch.asyncio import (
     CommunityData,
     ContextData,
@@ -193,7 +194,7 @@ async def poll(device: Device, cred: Credential, profile: Profile, *, timeout: f
     the same credentials; `gate` bounds the walks in flight across devices."""
     try:
         auth = auth_data(device, cred)
-    except (ValueError, KeyError) as e:
+    except (ValueError, KeyError, PySnmpError) as e:   # e.g. a privacy key without an auth key
         return failed(device, "auth-failed", f"unusable SNMP credentials: {e}")
     # A CLI platform read over SNMP is judged as an ATM-MIB agent: no config to expect.
     facts_profile = profile if profile.walks else _SNMP_PROFILE
@@ -226,6 +227,11 @@ async def poll(device: Device, cred: Credential, profile: Profile, *, timeout: f
             "varbinds": len(rows), "seconds": round(time.monotonic() - started, 3)}
     rows.sort()
     text = "".join(line + "\n" for _, line in rows)
+    if not problems and not rows:
+        # Every device has interfaces: nothing at all in any column is an SNMP view that hides
+        # them (a restricted community or v3 view), not a device without line data.
+        return failed(device, "partial", f"all {len(walks)} columns: the agent answered with no "
+                                         f"rows at all (an SNMP view that hides them?)")
     if not problems:
         return build(device, facts_profile, [Output(ARTIFACT, text, meta, kind="snmp-walk")],
                      mask_key)
@@ -275,8 +281,12 @@ async def poll_many(jobs, *, concurrency: int, timeout: float, retries: int, mas
         if engine is None:
             engine = engines[cred.name] = _engine_like(next(iter(engines.values()), None))
         async with device_gate:
-            t = await poll(device, cred, profile, timeout=timeout, retries=retries,
-                           mask_key=mask_key, engine=engine, gate=walk_gate)
+            try:
+                t = await poll(device, cred, profile, timeout=timeout, retries=retries,
+                               mask_key=mask_key, engine=engine, gate=walk_gate)
+            except Exception as e:  # one odd device must not blind the others on this loop
+                t = failed(device, "unreachable", f"agent error while polling SNMP: "
+                                                  f"{e.__class__.__name__}: {e}")
         if on_done:
             on_done(t)
         return t

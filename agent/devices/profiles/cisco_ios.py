@@ -13,11 +13,15 @@ SECRETS = (
     re.compile(r"^\s*username \S+(?: privilege \d+)? (?:secret|password)(?: [0-9])? (?P<secret>\S+)",
                _M),
     re.compile(r"^\s*snmp-server community (?P<secret>\S+)", _M),
+    # The community (or v3 user) a trap host is sent with: after the optional kind and version.
+    re.compile(r"^\s*snmp-server host \S+(?: (?:traps|informs))?"
+               r"(?: version (?:1|2c|3(?: (?:auth|noauth|priv))?))? (?P<secret>\S+)", _M),
     re.compile(r"^\s*snmp-server user \S+ \S+ v3 auth \S+ (?P<secret>\S+)", _M),
     re.compile(r"^\s*snmp-server user \S+ \S+ v3 auth \S+ \S+ priv (?:\S+ )?(?:128 |192 |256 )?"
-               r"(?P<secret>\S+)\s*$", _M),
+               r"(?P<secret>\S+)(?= access\b|\s*$)", _M),
     re.compile(r"message-digest-key \d+ md5(?: [0-9])? (?P<secret>\S+)"),
-    re.compile(r"authentication-key(?: [0-9])? (?P<secret>\S+)"),
+    # `ntp authentication-key 1 md5 KEY 7` names the key and its hash before the key itself.
+    re.compile(r"authentication-key(?: \d+ md5)?(?: [0-9])? (?P<secret>\S+)"),
     # A bare `key`: tacacs/radius keys, key-chain key-strings, isakmp pre-shared keys; not the
     # `key N` line that numbers a key inside a key chain.
     re.compile(r"^(?!\s*key \d+\s*$).*?(?<![\w-])(?:key|key-string)(?: [0-9])? "

@@ -10,8 +10,10 @@ SECRETS = (
     re.compile(r'\bencrypted-password "?(?P<secret>[^";\s]+)"?'),
     re.compile(r'(?<![\w-])secret "?(?P<secret>[^";\s]+)"?'),
     re.compile(r'\bauthentication-key "?(?P<secret>[^";\s]+)"?'),
+    re.compile(r'\bmd5 \d+ key "?(?P<secret>[^";\s]+)"?'),
     re.compile(r'\bpre-shared-key (?:ascii-text|hexadecimal) "?(?P<secret>[^";\s]+)"?'),
-    re.compile(r'^\s*community "?(?P<secret>[^";\s{]+)"? \{', re.MULTILINE),
+    # `community NAME { ... }` or, with no options, `community NAME;`
+    re.compile(r'^\s*community "?(?P<secret>[^";\s{]+)"?\s*[{;]', re.MULTILINE),
 )
 
 _TIME_ZONE = re.compile(r"^\s*time-zone \"?([^\";\s]+)\"?;", re.MULTILINE)

@@ -88,7 +88,7 @@ def _timezone(fs: RootFS) -> tuple[str, list[Artifact]]:
         art = fs.capture("etc/timezone", "timezone")
         arts.append(art)
         zone = (art.text() or "").strip() or None
-    if os.path.islink(fs.host("etc/localtime")):
+    if fs.readlink("etc/localtime") is not None:
         art = fs.link_artifact("etc/localtime", "localtime")
         arts.append(art)
         link = str(art.meta.get("link", ""))
@@ -110,7 +110,7 @@ def _hostname(fs: RootFS, given: str | None, live: bool) -> str:
 def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
             limits: HostLimits) -> str:
     """Capture what the commands run, then what those scripts run, up to follow_depth levels.
-    Returns a note when the file budget ran out."""
+    Returns a note when the file or byte budget ran out."""
     queue: deque[tuple[str, int]] = deque()
     for text in commands:
         queue.extend((p, 1) for p in referenced_paths(text))
@@ -120,7 +120,7 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
         if text is not None and _is_shell(text):
             scanned.add(art.name)
             queue.extend((p, 2) for p in referenced_paths(text))
-    captured = 0
+    captured = kept = 0
     while queue:
         path, depth = queue.popleft()
         name = fs.name(path)
@@ -130,6 +130,8 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
         if art is None:
             if captured >= limits.max_followed_files:
                 return f"stopped following after {captured} files (limit)"
+            if kept >= limits.max_followed_bytes:
+                return f"stopped following after {captured} files, {kept} bytes of text (limit)"
             art = fs.capture(name, "script")
             if art.error and art.error.startswith("not a regular file (directory)"):
                 # `run-parts DIR`: what runs is the files inside
@@ -137,6 +139,7 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
                 continue
             arts[art.name] = art
             captured += 1
+            kept += len(art.content or "")
         if (art.kind in ("script", "run-parts") and art.name not in scanned
                 and depth < limits.follow_depth):
             scanned.add(art.name)

@@ -27,12 +27,15 @@ class RootPathError(OSError):
 @dataclass(frozen=True)
 class HostLimits:
     """How much the agent reads. Oversized files are hashed streaming up to `max_hash_bytes`;
-    beyond that only their metadata is kept."""
+    beyond that only their metadata is kept. Following stops at `max_followed_files` files or
+    `max_followed_bytes` of kept text, whichever comes first, so that a host cannot make the
+    agent hold 50,000 files of a megabyte each."""
 
     max_text_bytes: int = 1 << 20
     max_hash_bytes: int = 64 << 20
     follow_depth: int = 4
     max_followed_files: int = 50_000
+    max_followed_bytes: int = 256 << 20
     long_sleep_s: int = 3600
 
 
@@ -116,6 +119,21 @@ class RootFS:
             done.append(part)
         return "/".join(done)
 
+    def unresolved(self, path: str) -> str:
+        """The host path of `path` with only its parent resolved inside the root: lstat and
+        readlink then see the last component itself, never a file outside the root that a
+        symlinked parent folder would lead the kernel to. Raises RootPathError."""
+        parent, _, last = self.name(path).rpartition("/")
+        real_parent = self.resolve(parent) if parent else ""
+        return self.host(f"{real_parent}/{last}" if real_parent else last)
+
+    def readlink(self, path: str) -> str | None:
+        """The text of the symlink at `path` (inside the root), or None when it is not one."""
+        try:
+            return os.readlink(self.unresolved(path))
+        except OSError:
+            return None
+
     def exists(self, path: str) -> bool:
         try:
             self.resolve(path)
@@ -147,9 +165,13 @@ class RootFS:
             raise RootPathError(errno.EACCES, "permission denied", path) from None
 
     def read_text(self, path: str) -> str | None:
-        """A small file's text (for passwd, timezone, stamps), or None when unreadable."""
+        """A small regular file's text (for passwd, group, hostname), or None when unreadable.
+        Opened without blocking: a FIFO in its place must not hang the snapshot."""
         try:
-            with open(self.host(self.resolve(path)), "rb") as f:
+            fd = os.open(self.host(self.resolve(path)), os.O_RDONLY | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as f:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return None
                 return f.read(self.limits.max_text_bytes).decode("utf-8", errors="replace")
         except OSError:
             return None
@@ -166,8 +188,8 @@ class RootFS:
         """A symlink as itself (enablement links): its target, not the file it points to."""
         name = self.name(path)
         label = artifact_name(name)
-        host = self.host(name)
         try:
+            host = self.unresolved(name)
             st = os.lstat(host)
             meta = self.meta(name, st)
             meta["link"] = escape_text(os.readlink(host))
@@ -190,9 +212,9 @@ class RootFS:
         label = artifact_name(name)
         meta: dict[str, Any] = {"path": "/" + label}
         try:
-            lst = os.lstat(self.host(name))
-            if stat.S_ISLNK(lst.st_mode):
-                meta["link"] = escape_text(os.readlink(self.host(name)))
+            host = self.unresolved(name)
+            if stat.S_ISLNK(os.lstat(host).st_mode):
+                meta["link"] = escape_text(os.readlink(host))
             real = self.resolve(name)
             fd = os.open(self.host(real), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
         except (RootPathError, OSError) as e:
@@ -235,7 +257,7 @@ class RootFS:
 
     def _lstat_meta(self, name: str) -> dict[str, Any]:
         try:
-            return self.meta(name, os.lstat(self.host(name)))
+            return self.meta(name, os.lstat(self.unresolved(name)))
         except OSError:
             return {}
 

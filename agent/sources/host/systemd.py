@@ -3,7 +3,6 @@ user unit path (including /run/systemd/transient, where `systemd-run --on-calend
 
 from __future__ import annotations
 
-import os
 import re
 
 from agent.follow import artifact_name, escape_text
@@ -126,11 +125,7 @@ def _template(unit: str) -> str | None:
 
 def _unit(fs: RootFS, path: str) -> Artifact:
     # A unit linked to /dev/null is masked: keep the link, there is nothing to read.
-    try:
-        link = os.readlink(fs.host(fs.name(path)))
-    except OSError:
-        link = None
-    if link == "/dev/null":
+    if fs.readlink(path) == "/dev/null":
         return fs.link_artifact(path, "systemd-unit")
     return fs.capture(path, "systemd-unit")
 
