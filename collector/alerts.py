@@ -170,7 +170,7 @@ def send_due(store: Store, settings: Settings, findings: list[Finding],
 
 def _record(store: Store, items: list[tuple[Finding, str]], subj: str, now: datetime) -> None:
     at = _iso(now)
-    with store.db.conn:
+    with store.transaction():
         for f, _ in items:
             store.db.execute(
                 "INSERT INTO alerts (key, severity, first_seen, last_sent, sent_count, subject) "

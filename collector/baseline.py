@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from collector.store import Store, StoredSnapshot
 FORMAT = "lineguard-baseline/1"
 APPROVERS = "approvers"
 _HISTORY_LIMIT = 500
+_TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}")   # as agent.wire admits them
 
 
 class BaselineError(ValueError):
@@ -117,11 +119,19 @@ def path_for(baselines_dir: Path, target: str) -> Path:
 
 
 def approved_path(baselines_dir: Path, target: str) -> Path:
-    return baselines_dir / f"{target}.json"
+    return baselines_dir / f"{_file_stem(target)}.json"
 
 
 def proposal_path(baselines_dir: Path, target: str) -> Path:
-    return baselines_dir / f"{target}.proposed.json"
+    return baselines_dir / f"{_file_stem(target)}.proposed.json"
+
+
+def _file_stem(target: str) -> str:
+    """A target name as a file name in the baselines folder: never a path out of it (a
+    proposal's body names the file `approve` writes)."""
+    if not _TARGET_NAME.fullmatch(target):
+        raise BaselineError(f"{target!r} is not a target name (letters, digits, . _ @ : -)")
+    return target
 
 
 def _write(path: Path, baseline: Baseline, signature: dict[str, str] | None) -> None:
@@ -225,9 +235,8 @@ def propose(store: Store, target: str, baselines_dir: Path) -> Path:
     baselines_dir.mkdir(parents=True, exist_ok=True)
     path = proposal_path(baselines_dir, target)
     _write(path, proposal, None)
-    with store.db.conn:
-        store.audit("baseline-propose", snap.agent, target, f"{path.name} from #{snap.seq} "
-                    f"{snap.hash[:12]}")
+    store.audit("baseline-propose", snap.agent, target, f"{path.name} from #{snap.seq} "
+                f"{snap.hash[:12]}")
     return path
 
 

@@ -109,7 +109,11 @@ def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool) -
     else:
         for f in findings:
             print(f"{f.severity.upper():8} {f.kind:15} {f.title}")
-    if email:
+    if email and now_text:
+        # Alert state records real sends: a what-if or a replay of another instant must not mark
+        # alerts as sent (a future --now would otherwise hold back the real ones until then).
+        print("lineguard check: --now given, so no alert email is sent", file=sys.stderr)
+    elif email:
         from collector.alerts import AlertError, send_due
         try:
             sent = send_due(store, settings, findings, now)

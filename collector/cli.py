@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from collector.home import ConfigError, Home
 
@@ -19,8 +21,15 @@ class UsageError(Exception):
     pass
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (the house rule), not the usage block too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="lineguard", description="lineguard collector")
+    p = _Parser(prog="lineguard", description="lineguard collector")
     p.add_argument("--home", help="data folder (default $LINEGUARD_HOME, else ./lineguard-data)")
     sub = p.add_subparsers(dest="cmd", required=True)
 
@@ -118,6 +127,9 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     from collector.analyse.timing import countdown
     from collector.jobs import collect, iso_z, parse_now, to_json
     from collector.model import SEVERITIES
+    if a.min_severity not in SEVERITIES:
+        raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
+                         f"not {a.min_severity!r}")
     now = parse_now(a.now)
     views = collect(home.open(), now, a.target)
     floor = SEVERITIES.index(a.min_severity)
@@ -236,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[a.cmd](home, a)
     except (UsageError, ConfigError, ValueError, LookupError) as e:
         print(f"lineguard {a.cmd}: {e}", file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error) as e:
+        # An unwritable home or --out, a damaged database: input errors too, in one line.
+        print(f"lineguard {a.cmd}: {e.__class__.__name__}: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

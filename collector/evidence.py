@@ -3,6 +3,8 @@ against the enrolled key, every chain link followed, and the audit log's hash ch
 
 from __future__ import annotations
 
+import zlib
+
 from agent.keys import parse_public
 from agent.wire import SignedSnapshot, WireError, canonical, parse_body, sha256_hex
 from collector.store import Store
@@ -17,7 +19,12 @@ def verify_store(store: Store) -> list[str]:
     prev_by_agent: dict[str, tuple[int, str]] = {}
     rows = store.db.execute("SELECT id, agent, seq, hash FROM snapshots ORDER BY agent, seq").fetchall()
     for sid, agent, seq, digest in rows:
-        body, sig = store.snapshot_body(sid)
+        try:
+            body, sig = store.snapshot_body(sid)
+        except (KeyError, ValueError, zlib.error) as e:
+            # a blob deleted or overwritten in the database: a finding, not a reason to stop
+            problems.append(f"{agent} #{seq}: cannot be re-assembled ({e.__class__.__name__}: {e})")
+            continue
         data = canonical(body)
         if sha256_hex(data) != digest:
             problems.append(f"{agent} #{seq}: stored content no longer hashes to {digest[:12]}…")

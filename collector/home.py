@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from collector.model import SEVERITIES
 from collector.store import Store
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -62,10 +63,31 @@ class Home:
             doc = tomllib.loads(path.read_text())
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise ConfigError(f"{path}: not valid TOML ({e})") from None
-        known = {k: v for k, v in doc.items() if k in Settings.__dataclass_fields__}
+        known = {k: v for k, v in doc.items() if k in Settings.__dataclass_fields__ and k != "extra"}
+        if isinstance(known.get("mail_to"), str):
+            known["mail_to"] = [known["mail_to"]]   # one address, not a list of its characters
+        for key, value in known.items():
+            problem = _problem(key, value)
+            if problem:
+                raise ConfigError(f"{path}: {key} {problem}")
         if "mail_to" in known:
             known["mail_to"] = tuple(known["mail_to"])
-        try:
-            return Settings(**known, extra={k: v for k, v in doc.items() if k not in known})
-        except TypeError as e:
-            raise ConfigError(f"{path}: {e}") from None
+        return Settings(**known, extra={k: v for k, v in doc.items() if k not in known})
+
+
+def _problem(key: str, value: object) -> str | None:
+    """Why `value` cannot be the setting `key`: a wrong type would otherwise surface later as a
+    crash, or worse, as every finding mailed (an unknown threshold ranks as 'info')."""
+    if key == "alert_threshold":
+        return None if value in SEVERITIES else f"must be one of {', '.join(SEVERITIES)}"
+    if isinstance(value, bool):
+        return "must not be true or false"
+    if key in ("max_snapshot_bytes", "smtp_port"):
+        return None if isinstance(value, int) and value > 0 else "must be a positive whole number"
+    if key in ("realert_hours", "silence_hours"):
+        return None if isinstance(value, int | float) and value >= 0 else \
+            "must be a number of hours, 0 or more"
+    if key == "mail_to":
+        return None if isinstance(value, list) and value and all(
+            isinstance(v, str) and v for v in value) else "must be a list of email addresses"
+    return None if isinstance(value, str) and value else "must be a non-empty string"

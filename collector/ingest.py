@@ -85,6 +85,8 @@ def _read(path: Path, max_bytes: int) -> SignedSnapshot | Rejected:
         return Rejected("is a directory")
     except PermissionError:
         return Rejected("permission denied")
+    except OSError as e:   # a dangling link, an I/O error: this file is rejected, not the batch
+        return Rejected(f"cannot read: {e.strerror or e}")
     except WireError as e:
         return Rejected(f"malformed snapshot: {e}")
 
@@ -96,8 +98,7 @@ def ingest_one(home: Home, store: Store, path: Path, parsed: SignedSnapshot | Re
         return _accept(home, store, path, parsed)
     except Rejected as r:
         agent = parsed.snapshot.agent if isinstance(parsed, SignedSnapshot) else None
-        with store.db.conn:
-            store.audit(SECURITY if r.security else "reject", agent, str(path), r.reason)
+        store.audit(SECURITY if r.security else "reject", agent, str(path), r.reason)
         quarantine(home, path, r.reason)
         return IngestResult(path, "rejected", r.reason, agent,
                             parsed.snapshot.seq if isinstance(parsed, SignedSnapshot) else None)
@@ -114,16 +115,18 @@ def _accept(home: Home, store: Store, path: Path, signed: SignedSnapshot) -> Ing
     except WireError as e:
         raise Rejected(str(e), security=True) from None
     digest = signed.digest
-    if store.has_snapshot(digest):
-        _done(home, path)
-        return IngestResult(path, "duplicate", agent=snap.agent, seq=snap.seq)
-    _check_chain(store, agent.last_seq, agent.last_hash, signed)
-    with store.db.conn:
-        store.db.execute("BEGIN IMMEDIATE")
-        store.insert_snapshot(snap, digest, signed.signature)
-        store.audit("accept", snap.agent, f"#{snap.seq}", digest)
+    with store.transaction():
+        # The chain is read under the write lock: another ingest (`watch` beside a manual run)
+        # may have moved it since, and checking it before the lock let both sides of a fork in.
+        duplicate = store.has_snapshot(digest)
+        if not duplicate:
+            head = store.agent(snap.agent) or agent
+            _check_chain(store, head.last_seq, head.last_hash, signed)
+            store.insert_snapshot(snap, digest, signed.signature)
+            store.audit("accept", snap.agent, f"#{snap.seq}", digest)
     _done(home, path)
-    return IngestResult(path, "accepted", agent=snap.agent, seq=snap.seq)
+    return IngestResult(path, "duplicate" if duplicate else "accepted", agent=snap.agent,
+                        seq=snap.seq)
 
 
 def _check_chain(store: Store, last_seq: int | None, last_hash: str | None,
@@ -158,16 +161,24 @@ def quarantine(home: Home, path: Path, reason: str) -> Path | None:
     home.quarantine.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     dest = home.quarantine / f"{stamp}-{path.name}"
+    # Same-named files from two folders (or a coarse clock) must not overwrite each other.
+    n = 0
+    while dest.exists() or _reason_path(dest).exists():
+        n += 1
+        dest = home.quarantine / f"{stamp}-{n}-{path.name}"
+    kept: Path | None = dest
     try:
         if path.parent.resolve() == home.inbox.resolve():
             os.replace(path, dest)
         elif path.is_file():
             shutil.copy2(path, dest)
         else:
-            dest = None
+            kept = None
     except OSError:
-        dest = None
-    reason_path = (dest or home.quarantine / f"{stamp}-{path.name}").with_name(
-        (dest.name if dest else f"{stamp}-{path.name}") + ".reason")
-    reason_path.write_text(f"{path}\n{reason}\n")
-    return dest
+        kept = None
+    _reason_path(dest).write_text(f"{path}\n{reason}\n")
+    return kept
+
+
+def _reason_path(dest: Path) -> Path:
+    return dest.with_name(dest.name + ".reason")

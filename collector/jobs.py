@@ -57,24 +57,30 @@ def collect(store: Store, now: datetime, target: str | None = None) -> list[JobV
         if target is not None and tgt.name != target:
             continue
         jobs = target_jobs(tgt, snap.host)
-        if tgt.status != "ok" and not jobs:
-            snap, tgt, jobs = _last_complete(store, snap, tgt)
-        files = {a.name: a for a in tgt.artifacts}
-        views.extend(judge_jobs(jobs, files, now))
+        views.extend(judge_jobs(jobs, {a.name: a for a in tgt.artifacts}, now))
+        if tgt.status != "ok":
+            old, old_jobs = _last_complete(store, snap, tgt)
+            seen = {_identity(j) for j in jobs}
+            views.extend(judge_jobs([j for j in old_jobs if _identity(j) not in seen],
+                                    {a.name: a for a in old.artifacts} if old else {}, now))
     return sorted(views, key=sort_key)
 
 
+def _identity(job: Job) -> tuple:
+    return job.source, job.origin_path, job.origin_line, job.schedule, job.command
+
+
 def _last_complete(store: Store, snap: StoredSnapshot, failed: Target
-                   ) -> tuple[StoredSnapshot, Target, list[Job]]:
-    """A failed poll says nothing about a device's jobs: they are still scheduled. Show those of
-    its newest complete poll, saying so, rather than an empty list."""
+                   ) -> tuple[Target | None, list[Job]]:
+    """A failed or partial poll says nothing about the jobs it did not read: they are still
+    scheduled. Those of the newest complete poll, saying so; none when there was none."""
     for old_snap, old in store.target_history(failed.name, limit=1, only_ok=True):
         note = (f"as of {old_snap.taken_at}: the newest poll ({snap.taken_at}) is "
                 f"{failed.status}" + (f" ({failed.error})" if failed.error else ""))
         jobs = [replace(j, problem=f"{j.problem}; {note}" if j.problem else note)
                 for j in target_jobs(old, old_snap.host)]
-        return old_snap, old, jobs
-    return snap, failed, []
+        return old, jobs
+    return None, []
 
 def sort_key(v: JobView) -> tuple:
     far = datetime.max.replace(tzinfo=UTC)

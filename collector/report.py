@@ -18,7 +18,7 @@ def render(home: Home, now_text: str | None) -> str:
             for a in store.agents()]
     out += ["", "## Targets in the newest snapshots", "", "| target | kind | status | artifacts | error |",
             "|---|---|---|---|---|"]
-    out += [f"| {t.name} | {t.kind} | {t.status} | {len(t.artifacts)} | {t.error or ''} |"
+    out += [f"| {t.name} | {t.kind} | {t.status} | {len(t.artifacts)} | {_cell(t.error or '')} |"
             for _, t in latest_targets(store)]
     findings = all_findings(home, store, now)
     out += ["", f"## Findings ({len(findings)})", ""]
@@ -30,8 +30,13 @@ def render(home: Home, now_text: str | None) -> str:
             "| next fire (UTC) | in | verdict | severity | target | origin | command |",
             "|---|---|---|---|---|---|---|"]
     for v in views:
-        cmd = v.job.command.replace("|", "\\|")[:80]
+        cmd = _cell(v.job.command[:80])
         out.append(f"| {iso_z(v.fire.at) or v.fire.note} | {countdown(now, v.fire)} | "
                    f"{v.judgement.verdict} | {v.judgement.severity} | {v.job.target} | "
                    f"{v.job.origin_path}:{v.job.origin_line or '-'} | `{cmd}` |")
     return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Text inside one Markdown table cell: a `|` or a line break would end the row."""
+    return " ".join(text.split()).replace("|", "\\|")

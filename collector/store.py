@@ -14,6 +14,7 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,6 +70,23 @@ class Store:
     def close(self) -> None:
         self.db.conn.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write, holding the write lock from the start. The connection runs in
+        autocommit mode, where `with conn:` groups nothing: without this, what a writer read
+        first (the audit chain's head, an agent's last seq) could change before it wrote."""
+        if self.db.conn.in_transaction:
+            yield   # already inside the caller's transaction
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.db.conn.in_transaction:   # SQLite may have rolled back already (disk full)
+                self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
     # --- schema -------------------------------------------------------------------------
 
     def _migrate(self) -> None:
@@ -109,10 +127,9 @@ class Store:
     # --- agents -------------------------------------------------------------------------
 
     def add_agent(self, name: str, public_key: str, key_id: str, site: str | None) -> None:
-        with self.db.conn:
-            self.db["agents"].insert({"name": name, "public_key": public_key, "key_id": key_id,
-                                      "site": site, "enrolled_at": utc_now(), "last_seq": None,
-                                      "last_hash": None, "last_seen": None})
+        with self.transaction():   # raw SQL: sqlite-utils' writes commit on their own
+            self.db.execute("INSERT INTO agents (name, public_key, key_id, site, enrolled_at) "
+                            "VALUES (?, ?, ?, ?, ?)", [name, public_key, key_id, site, utc_now()])
             self.audit("enrol", name, key_id, f"site={site or '-'}")
 
     def agent(self, name: str) -> AgentRecord | None:
@@ -230,13 +247,16 @@ class Store:
     # --- audit --------------------------------------------------------------------------
 
     def audit(self, event: str, agent: str | None, subject: str, detail: str) -> None:
-        """Append to the hash-chained audit log; the caller holds the transaction."""
-        last = self.db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-        prev = last[0] if last else GENESIS
-        at = utc_now()
-        digest = sha256_hex(canonical([prev, at, event, agent, subject, detail]))
-        self.db.execute("INSERT INTO audit (at, event, agent, subject, detail, hash) "
-                        "VALUES (?, ?, ?, ?, ?, ?)", [at, event, agent, subject, detail, digest])
+        """Append to the hash-chained audit log, in the caller's transaction if it holds one:
+        the chain's head is read and extended under one write lock, or two writers would both
+        link to the same row and the chain would look tampered with."""
+        with self.transaction():
+            last = self.db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+            prev = last[0] if last else GENESIS
+            at = utc_now()
+            digest = sha256_hex(canonical([prev, at, event, agent, subject, detail]))
+            self.db.execute("INSERT INTO audit (at, event, agent, subject, detail, hash) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", [at, event, agent, subject, detail, digest])
 
     def verify_audit(self) -> int | None:
         """The id of the first audit row whose chain is broken, or None when all hold."""

@@ -139,3 +139,20 @@ def test_the_example_baseline_in_the_repository_verifies() -> None:
     b = baseline.load_approved(example, "atm-kobe-03")
     assert b is not None and b.approved_by == "tanaka"
     assert [r.extra["name"] for r in b.line_data] == ["BTS100", "BTS101", "BTS102"]
+
+
+def test_a_proposal_naming_a_path_cannot_be_approved_outside_the_folder(fleet: Fleet,
+                                                                       tmp_path: Path,
+                                                                       capsys) -> None:
+    fleet.poll(device("atm-kobe-03"))
+    key = fleet.approver(tmp_path)
+    proposal = baseline.propose(fleet.store, "atm-kobe-03", fleet.baselines)
+    doc = json.loads(proposal.read_text())
+    doc["body"]["target"] = "../../escaped"            # a hand-edited proposal under review
+    proposal.write_text(json.dumps(doc, indent=2))
+    with pytest.raises(BaselineError, match="not a target name"):
+        baseline.approve(proposal, key, "tanaka")
+    assert not list(fleet.home.root.parent.rglob("escaped*"))
+    capsys.readouterr()
+    assert lineguard(["--home", str(fleet.home.root), "diff", "../../escaped"]) == 2
+    assert "not a target name" in capsys.readouterr().err

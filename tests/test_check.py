@@ -172,3 +172,235 @@ def test_device_jobs_survive_a_failed_poll_marked_with_its_age(home: Home, enrol
     after = device_jobs()
     assert [(j["source"], j["schedule"]) for j in after] == [(j["source"], j["schedule"]) for j in before]
     assert all("newest poll" in j["problem"] and "unreachable" in j["problem"] for j in after)
+
+
+def test_a_fork_ingested_concurrently_is_rejected_not_stored_beside_its_sibling(
+        home: Home, enrolled, tmp_path: Path, monkeypatch) -> None:
+    import collector.ingest as ingest
+    from collector.store import Store
+    assert lineguard(["--home", str(home.root), "ingest", str(enrolled.write(tmp_path / "s"))]) == 0
+    sibling = enrolled.write(tmp_path / "a", advance=False)
+    enrolled.taken = enrolled.taken.replace(minute=59)
+    branch = enrolled.write(tmp_path / "b", advance=False)
+    real = ingest.parse_public
+
+    def another_ingest_meanwhile(key: bytes):
+        # `lineguard watch` accepts the sibling while this run is between its checks.
+        monkeypatch.setattr(ingest, "parse_public", real)
+        other = Store(home.db_path)
+        try:
+            [accepted] = ingest.ingest_paths(home, other, [sibling])
+        finally:
+            other.close()
+        assert accepted.outcome == "accepted"
+        return real(key)
+
+    monkeypatch.setattr(ingest, "parse_public", another_ingest_meanwhile)
+    [result] = ingest.ingest_paths(home, home.open(), [branch])
+    assert result.outcome == "rejected" and result.reason.startswith("fork")
+    rows = home.open().db.execute("SELECT COUNT(*) FROM snapshots WHERE seq = 2").fetchone()
+    assert rows[0] == 1
+
+
+def test_same_named_rejects_from_two_folders_are_both_kept(home: Home, tmp_path: Path,
+                                                           monkeypatch) -> None:
+    import collector.ingest as ingest
+    frozen = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return frozen
+
+    monkeypatch.setattr(ingest, "datetime", Clock)
+    paths = []
+    for folder, data in (("a", b"first"), ("b", b"second")):
+        (tmp_path / folder).mkdir()
+        paths.append(tmp_path / folder / "snap.lgsnap")
+        paths[-1].write_bytes(data)
+    results = ingest.ingest_paths(home, home.open(), paths)
+    assert [r.outcome for r in results] == ["rejected", "rejected"]
+    kept = sorted(p.read_bytes() for p in home.quarantine.iterdir()
+                  if p.name.endswith("snap.lgsnap"))
+    assert kept == [b"first", b"second"]
+    assert len(list(home.quarantine.glob("*.reason"))) == 2
+
+
+def test_one_mail_to_address_is_one_recipient(home: Home) -> None:
+    (home.root / "config.toml").write_text('mail_to = "noc@example.net"\n')
+    assert home.settings().mail_to == ("noc@example.net",)
+
+
+@pytest.mark.parametrize("setting", ['alert_threshold = "hgih"', 'max_snapshot_bytes = "64M"',
+                                     "smtp_port = -1", 'silence_hours = "2"', "mail_to = [1]"])
+def test_a_mistyped_setting_is_a_one_line_input_error(home: Home, setting: str, capsys) -> None:
+    (home.root / "config.toml").write_text(setting + "\n")
+    capsys.readouterr()
+    assert lineguard(["--home", str(home.root), "check", "--no-email"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and setting.split()[0] in err[0] and "config.toml" in err[0]
+
+
+def test_an_unwritable_report_or_a_damaged_database_is_a_one_line_input_error(
+        home: Home, tmp_path: Path, capsys) -> None:
+    capsys.readouterr()
+    assert lineguard(["--home", str(home.root), "report", "--out",
+                      str(tmp_path / "missing" / "report.md")]) == 2
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "lineguard.db").write_bytes(b"not a database at all" * 10)
+    assert lineguard(["--home", str(damaged), "check", "--no-email"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2
+    assert err[0].startswith("lineguard report: ") and err[1].startswith("lineguard check: ")
+
+
+def test_a_what_if_check_sends_no_alert_and_holds_none_back(ingested: Home, capsys) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = Sink()
+    smtp = Controller(sink, hostname="127.0.0.1", port=port, ready_timeout=5)
+    smtp.start()
+    try:
+        (ingested.root / "config.toml").write_text(f"smtp_port = {port}\n")
+        capsys.readouterr()
+        # a day before the planted job fires: a real run would send its final warning
+        assert lineguard(["--home", str(ingested.root), "check", "--now",
+                          "2027-02-09T09:00:00Z"]) == 1
+        assert "no alert email is sent" in capsys.readouterr().err
+        assert sink.mails == []
+        assert lineguard(["--home", str(ingested.root), "check"]) == 1
+    finally:
+        smtp.stop()
+    assert len(sink.mails) == 1
+    assert "FINAL WARNING" not in message_from_bytes(sink.mails[0]).get_payload()
+
+
+def test_two_writers_extend_the_audit_chain_one_after_the_other(home: Home, monkeypatch) -> None:
+    import threading
+    import time
+
+    import collector.store as store_module
+    from collector.store import Store
+    real, fired = store_module.utc_now, []
+    writer = Store(home.db_path)
+
+    def other_process() -> None:
+        other = Store(home.db_path)
+        try:
+            other.audit("reject", None, "b", "other process")
+        finally:
+            other.close()
+
+    late = threading.Thread(target=other_process)
+
+    def clock() -> str:
+        if not fired:   # between reading the chain's head and appending: another process writes
+            fired.append(True)
+            late.start()
+            time.sleep(0.3)
+        return real()
+
+    monkeypatch.setattr(store_module, "utc_now", clock)
+    try:
+        writer.audit("reject", None, "a", "this process")
+        late.join(10)
+        assert writer.verify_audit() is None
+        assert [r["subject"] for r in writer.audit_rows()] == ["b", "a"]
+    finally:
+        writer.close()
+
+
+def test_a_deleted_blob_is_reported_by_audit_verify_not_an_input_error(
+        home: Home, enrolled, tmp_path: Path, capsys) -> None:
+    import sqlite3
+    import zlib
+    for _ in range(2):
+        lineguard(["--home", str(home.root), "ingest", str(enrolled.write(tmp_path / "s"))])
+    db = sqlite3.connect(home.db_path)
+    sha = next(sha for sha, data in db.execute("SELECT sha256, data FROM blobs")
+               if b"pvc" in zlib.decompress(data))
+    db.execute("PRAGMA foreign_keys=OFF")
+    db.execute("DELETE FROM blobs WHERE sha256 = ?", [sha])
+    db.commit()
+    db.close()
+    capsys.readouterr()
+    assert lineguard(["--home", str(home.root), "audit", "--verify"]) == 1
+    err = capsys.readouterr().err
+    assert f"{enrolled.name} #1: cannot be re-assembled" in err and sha in err
+
+
+def test_report_tables_keep_one_row_per_target_and_job(ingested: Home, enrolled, tmp_path: Path,
+                                                       capsys) -> None:
+    from agent.wire import Target
+    down = Target(kind="device", name="atm-kobe-01", status="unreachable",
+                  error="ssh: connect failed | retried\nsecond attempt timed out",
+                  facts={"platform": "cisco_ios", "site": "kobe", "method": "cli"})
+    assert lineguard(["--home", str(ingested.root), "ingest",
+                      str(enrolled.write(tmp_path / "s", targets=(down,)))]) == 0
+    out = tmp_path / "report.md"
+    assert lineguard(["--home", str(ingested.root), "report", "--now", NOW, "--out", str(out)]) == 0
+    rows = [ln for ln in out.read_text().splitlines() if ln.startswith("|")]
+    assert "| atm-kobe-01 | device | unreachable | 0 | ssh: connect failed \\| retried second " \
+           "attempt timed out |" in rows
+    assert all(ln.endswith("|") for ln in rows)
+    job = next(ln for ln in rows if AT_FILE in ln)
+    assert "sync.sh" in job
+
+
+def test_an_unknown_min_severity_says_which_are_known(home: Home, capsys) -> None:
+    capsys.readouterr()
+    assert lineguard(["--home", str(home.root), "jobs", "--min-severity", "severe"]) == 2
+    [err] = capsys.readouterr().err.strip().splitlines()
+    assert "--min-severity must be one of info, low, medium, high, critical" in err
+
+
+def test_jobs_a_partial_poll_did_not_read_are_still_shown_from_the_last_complete_one(
+        home: Home, enrolled, tmp_path: Path, capsys) -> None:
+    from agent.wire import Artifact, Target
+    from tests.test_parse_ios import JOBS
+    facts = {"platform": "cisco_ios", "site": "kobe", "method": "cli", "timezone": "JST 9 0",
+             "polled_at": "2026-11-25T00:15:00Z"}
+
+    def poll(status: str, config: str) -> None:
+        target = Target(kind="device", name="atm-kobe-01", status=status, facts=facts,
+                        error=None if status == "ok" else "read cut short",
+                        artifacts=(Artifact.from_bytes("running-config", "running-config",
+                                                       config.encode()),))
+        assert lineguard(["--home", str(home.root), "ingest",
+                          str(enrolled.write(tmp_path / "s", targets=(target,)))]) == 0
+
+    poll("ok", JOBS)
+    poll("partial", JOBS[: JOBS.index("event manager applet NIGHTLY")])
+    capsys.readouterr()
+    lineguard(["--home", str(home.root), "jobs", "--json", "--target", "atm-kobe-01",
+               "--now", NOW])
+    found = json.loads(capsys.readouterr().out)["jobs"]
+    nightly = next(j for j in found if j["source"] == "eem" and "no interface" in j["command"])
+    assert nightly["verdict"] == "destructive"
+    assert "newest poll" in nightly["problem"] and "partial" in nightly["problem"]
+    kron = [j for j in found if j["source"] == "kron"]
+    assert len(kron) == 4 and not any("newest poll" in (j["problem"] or "") for j in kron)
+
+
+def test_an_unreadable_file_is_rejected_and_the_rest_of_the_batch_ingested(
+        home: Home, enrolled, tmp_path: Path, capsys) -> None:
+    loop = tmp_path / "loop.lgsnap"
+    loop.symlink_to(loop)                       # ELOOP: neither missing nor a permission error
+    good = enrolled.write(tmp_path / "s")
+    capsys.readouterr()
+    assert lineguard(["--home", str(home.root), "ingest", str(loop), str(good)]) == 2
+    out = capsys.readouterr()
+    assert f"{loop}: rejected: cannot read" in out.err
+    assert f"{good}: accepted" in out.out
+
+
+@pytest.mark.parametrize("argv", [["check", "--bogus"], ["baseline"], ["frob"]])
+def test_a_usage_error_is_one_line_and_exit_2(home: Home, argv: list[str], capsys) -> None:
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
+        lineguard(["--home", str(home.root), *argv])
+    assert exit_.value.code == 2
+    [err] = capsys.readouterr().err.strip().splitlines()
+    assert err.startswith("lineguard") and "--help" in err

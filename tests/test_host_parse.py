@@ -261,3 +261,42 @@ def test_a_sleep_without_a_usable_start_time_is_listed_unparsable() -> None:
     [job] = jobs(target, {"timezone": "UTC", "dialect": "debian"})
     assert (job.source, job.state, job.owner) == ("process", "unparsable", "oper")
     assert isinstance(job.trigger, UnparsableTrigger)
+
+
+def test_anacron_periods_and_delays_past_any_date_are_listed_unparsable() -> None:
+    tab = Artifact.from_bytes("etc/anacrontab", "anacrontab",
+                              b"99999999999 5 a.big /bin/true\n1 99999999999999 b.late /bin/true\n"
+                              b"1 5 c.stamp /bin/true\n")
+    stamp = Artifact.from_bytes("var/spool/anacron/c.stamp", "anacron-stamp", b"99991231\n")
+    target = Target(kind="host", name="h", status="ok", artifacts=(tab, stamp))
+    found = {j.origin_line: j for j in jobs(target, {"timezone": "UTC", "dialect": "debian"})}
+    assert found[1].state == "unparsable" and "period" in found[1].problem
+    assert found[2].state == "unparsable" and "delay" in found[2].problem
+    assert found[3].trigger.last_run is None      # a stamp no next run fits after: never run
+
+
+def test_an_at_job_due_past_year_9999_and_unreadable_modes_are_no_crash() -> None:
+    passwd = Artifact.from_bytes("etc/passwd", "file", b"root:x:0:0::/root:/bin/sh\n")
+    far = Artifact.from_bytes("var/spool/cron/atjobs/a00001ffffffff", "at-job",
+                              b"#!/bin/sh\n# atrun uid=0 gid=0\n/bin/true\n", {"mode": "rwx"})
+    near = Artifact.from_bytes("var/spool/cron/atjobs/a0000201ca5494", "at-job",
+                               b"#!/bin/sh\n# atrun uid=0 gid=0\n/bin/true\n", {"mode": None})
+    cron_d = Artifact.from_bytes("etc/cron.d/maint", "cron.d", b"0 3 * * * root /bin/true\n",
+                                 {"mode": "-rw-r--r--", "uid": 0})
+    target = Target(kind="host", name="h", status="ok", artifacts=(passwd, far, near, cron_d))
+    found = {j.origin_path: j for j in jobs(target, {"timezone": "UTC", "dialect": "debian"})}
+    bad = found["var/spool/cron/atjobs/a00001ffffffff"]
+    assert bad.state == "unparsable" and "before the year 10000" in bad.problem
+    # a mode that cannot be read puts nothing aside: the jobs stay active
+    assert found["var/spool/cron/atjobs/a0000201ca5494"].state == "active"
+    assert found["etc/cron.d/maint"].state == "active"
+
+
+def test_a_sleep_past_year_9999_is_listed_unparsable() -> None:
+    argv = ["sleep", "99999999999999999999"]
+    sleep = Artifact.from_bytes("proc/4243", "process", " ".join(argv).encode(),
+                                {"pid": 4243, "ppid": 1, "user": "oper",
+                                 "start": "2026-11-25T00:00:00Z", "argv": argv})
+    target = Target(kind="host", name="h", status="ok", artifacts=(sleep,))
+    [job] = jobs(target, {"timezone": "UTC", "dialect": "debian"})
+    assert job.state == "unparsable" and "past the year 9999" in job.problem

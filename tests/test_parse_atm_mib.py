@@ -78,3 +78,8 @@ def test_agent_walk_lines_round_trip_through_the_parser():
     assert parsed[(1, 3, 6, 1, 2, 1, 37, 1, 5, 1, 2, 1)] == "1.3.6.1.2.1.37.1.1.2"
     assert parsed[(1, 3, 6, 1, 2, 1, 37, 1, 5, 1, 3, 1)] == "3623"
     assert "= Timeticks: 12345" in text
+
+
+def test_a_walk_line_with_a_broken_oid_is_skipped_not_a_crash():
+    broken = "1.3..6.1 = INTEGER: 1\n.1.3.6. = INTEGER: 1\n1.3.6.1.2.1.37.1.7.1.13.1.0.. = INTEGER: 1\n"
+    assert atm_mib.line_data("atm-kobe-03", broken + WALK) == atm_mib.line_data("atm-kobe-03", WALK)

@@ -75,3 +75,15 @@ def test_jobs_of_a_device_with_an_unknown_zone_say_so():
 def test_an_unknown_platform_is_a_clear_error():
     with pytest.raises(ValueError, match="no parser"):
         line_data(_target("ok", {"platform": "nokia_sros", "method": "cli"}))
+
+
+@pytest.mark.parametrize("stated", ["XYZ 99999999999 0", "XYZ 24", "XYZ 9 75"])
+def test_a_garbled_clock_offset_is_utc_with_a_note_not_a_crash(stated):
+    zone = device_zone(stated)
+    assert zone.name == "UTC" and zone.tz.utcoffset(None) == timedelta(0)
+    assert "no UTC offset" in zone.note
+
+
+def test_an_offset_beyond_the_etc_zones_keeps_its_offset():
+    zone = device_zone("XYZ -13")
+    assert zone.name == "UTC" and zone.tz.utcoffset(None) == timedelta(hours=-13)

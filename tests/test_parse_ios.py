@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from collector.model import AbsoluteTrigger, BootTrigger, CronTrigger, IntervalTrigger
+from collector.model import (
+    AbsoluteTrigger,
+    BootTrigger,
+    CronTrigger,
+    IntervalTrigger,
+    UnparsableTrigger,
+)
 from collector.parse import ios
 from collector.parse.device import device_zone
 
@@ -185,3 +191,23 @@ def test_a_pending_reload_is_an_absolute_job_in_the_device_zone():
     (relative,) = ios.reload_jobs(ctx, "Reload scheduled in 9 minutes by console\n")
     assert relative.trigger.when == datetime(2026, 5, 1, 0, 9, tzinfo=UTC)
     assert ios.reload_jobs(ctx, "No reload is scheduled.\n") == []
+
+
+def test_garbled_kron_eem_and_reload_times_are_listed_unparsable_not_a_crash():
+    zone = device_zone("JST 9 0")
+    ctx = ios.Context("atm-kobe-01", zone.tz, zone.name, datetime(2026, 11, 25, tzinfo=UTC))
+    config = ("kron occurrence HOUR at 25:99 oneshot\n policy-list P\n!\n"
+              "kron occurrence HUGE in 99999999999:0:0 recurring\n policy-list P\n!\n"
+              "kron occurrence EMPTY in :1 recurring\n policy-list P\n!\n"
+              "kron policy-list P\n cli write memory\n!\n"
+              "event manager applet FAR\n event timer absolute time 99999999999999999999\n"
+              " action 1.0 reload\n!\n"
+              "event manager applet LONG\n event timer watchdog time 99999999999999\n"
+              " action 1.0 reload\n!\nend\n")
+    found = ios.jobs(ctx, config, "Reload scheduled for 03:00:00 JST Sun Feb 31 2026 by x\n",
+                     "HUGE inactive, will run again in 999999999999 days 01:00:00\n")
+    assert len(found) == 6
+    assert all(isinstance(j.trigger, UnparsableTrigger) for j in found)
+    assert all(j.state == "unparsable" for j in found if j.source != "reload")
+    reload = next(j for j in found if j.source == "reload")
+    assert reload.trigger.reason.startswith("cannot read reload time")

@@ -118,3 +118,13 @@ def test_a_pending_reboot_is_an_absolute_job():
                                           note="pending reboot")
     assert (job.owner, job.command) == ("lgops", "request system reboot")
     assert junos.reboot_jobs("x", "No shutdown/reboot scheduled.\n", zone.tz, zone.name) == []
+
+
+def test_a_unit_without_a_name_and_a_bare_event_block_are_no_crash():
+    config = ("interfaces {\n    at-0/0/1 {\n        unit {\n            vci 0.40;\n"
+              "            shaping { { } }\n        }\n    }\n}\n"
+              "event-options {\n    generate-event {\n        { }\n    }\n}\n")
+    (row,) = junos.line_data("atm-kobe-04", config)
+    assert (row.interface, row.vpi, row.vci, row.extra["subinterface"]) == ("at-0/0/1", 0, 40,
+                                                                            "at-0/0/1")
+    assert junos.jobs("atm-kobe-04", config, "Asia/Tokyo") == []

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 STAMPS = "var/spool/anacron"
 _ENV = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+# Bigger periods or delays (days, minutes) are a garbled line: no date could hold the next run.
+_MAX_DAYS = 100 * 366
 _PERIODS = {"debian": ("@monthly", "@yearly"),
             "cronie": ("@daily", "@weekly", "@monthly", "@yearly")}
 
@@ -45,9 +47,11 @@ def last_run(ctx: HostContext, job_id: str) -> date | None:
     if not re.fullmatch(r"\d{8}", text):
         return None
     try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        stamp = date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         return None
+    # A stamp so far ahead that no next run fits in a date is garbled: read as never run.
+    return stamp if stamp.year <= date.max.year - 200 else None
 
 
 def _start_hours(env: dict[str, str]) -> tuple[int, int] | None:
@@ -68,6 +72,10 @@ def entry_jobs(ctx: HostContext, origin: str, number: int, line: str,
         problem = f"bad period {words[0]!r} for {ctx.dialect} anacron"
     elif not words[1].isdigit():
         problem = f"bad delay {words[1]!r}"
+    elif words[0].isdigit() and int(words[0]) > _MAX_DAYS:
+        problem = f"period of {words[0]} days is more than 100 years"
+    elif int(words[1]) > _MAX_DAYS * 1440:
+        problem = f"delay of {words[1]} minutes is more than 100 years"
     if problem:
         command = words[3] if len(words) == 4 else ""
         return [ctx.job(**base, command=command, files=(), trigger=UnparsableTrigger(problem),

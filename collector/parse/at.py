@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from agent.wire import Artifact
 from collector.model import AbsoluteTrigger, Job, UnparsableTrigger
+from collector.parse.cron import file_mode
 
 if TYPE_CHECKING:
     from collector.parse.host import HostContext
@@ -32,7 +33,11 @@ def due_time(file_name: str) -> tuple[str, int, datetime] | None:
     m = SPOOL_NAME.match(file_name)
     if not m:
         return None
-    return m.group(1), int(m.group(2), 16), _EPOCH + timedelta(minutes=int(m.group(3), 16))
+    try:
+        due = _EPOCH + timedelta(minutes=int(m.group(3), 16))
+    except OverflowError:
+        return None   # past the year 9999: no at ever wrote that
+    return m.group(1), int(m.group(2), 16), due
 
 
 def body(text: str) -> tuple[int, str]:
@@ -64,7 +69,8 @@ def spool_job(ctx: HostContext, art: Artifact) -> Job:
     command = command.rstrip("\n")   # at writes one more newline after the user's input
     parsed = due_time(file_name)
     if parsed is None:
-        why = f"bad at spool file name {file_name!r} (expected queue letter + 5 + 8 hex digits)"
+        why = (f"bad at spool file name {file_name!r} (expected queue letter + 5 + 8 hex digits "
+               f"of a time before the year 10000)")
         return ctx.job(source="at", origin_path=art.name, origin_line=line, owner=owner,
                        schedule=file_name, command=command, files=ctx.files_for(text),
                        trigger=UnparsableTrigger(why),
@@ -73,7 +79,7 @@ def spool_job(ctx: HostContext, art: Artifact) -> Job:
     state, why = "active", None
     if queue == "=":
         state, why = "running", "atd has started this job"
-    elif not int(str(art.meta.get("mode", "0700")), 8) & 0o100:
+    elif (mode := file_mode(art, "0700")) is not None and not mode & 0o100:
         state, why = "inert", "not executable: at is still writing it, atd skips it"
     schedule = f"{when:%Y-%m-%d %H:%M} UTC (queue {queue}, job {number})"
     # The whole file goes to the follower: the `cd` block sets where relative paths point.

@@ -28,7 +28,7 @@ ENCAPS = {"1": "aal5mux", "2": "aal5mux", "3": "aal5mux", "4": "aal5mux", "5": "
           "6": "aal5mux", "7": "aal5snap", "8": "aal5nlpid"}
 CELL_BITS = 53 * 8
 
-_LINE = re.compile(r"^\.?([\d.]+) = ([\w-]+): ?(.*)$")
+_LINE = re.compile(r"^\.?(\d+(?:\.\d+)*) = ([\w-]+): ?(.*)$")
 
 
 def parse_walk(text: str) -> dict[tuple[int, ...], str]:

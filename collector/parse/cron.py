@@ -11,6 +11,7 @@ from agent.follow import artifact_name
 from agent.sources.host.cron import GUARD
 from agent.wire import Artifact
 from collector.model import BootTrigger, CronTrigger, Job, Trigger, UnparsableTrigger
+from collector.schedule.cron import CronSchedule
 
 if TYPE_CHECKING:
     from collector.parse.host import HostContext
@@ -26,11 +27,6 @@ _RUN_PARTS_LSB = re.compile(r"^(?:[a-z0-9]+|_?(?:[a-z0-9_.]+-)+[a-z0-9]+|[a-z0-9
 # cronie's run-parts is a shell script: it runs any executable name except these suffixes.
 _CRONIE_RUN_PARTS_SKIP = ("~", ",", ".rpmsave", ".rpmorig", ".rpmnew", ".swp", ".cfsaved")
 _RUN_PARTS_CALL = re.compile(r"\brun-parts\b((?:\s+-{1,2}[A-Za-z-]+(?:=\S+)?)*)\s+(/[^\s;&|)]+)")
-_FIELDS = (("minute", 0, 59, {}), ("hour", 0, 23, {}), ("day of month", 1, 31, {}),
-           ("month", 1, 12, {m: i for i, m in enumerate(
-               "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}),
-           ("day of week", 0, 7, {d: i for i, d in enumerate(
-               "sun mon tue wed thu fri sat".split())}))
 
 
 def jobs(ctx: HostContext) -> list[Job]:
@@ -71,10 +67,10 @@ def _file_ignored(ctx: HostContext, art: Artifact) -> str | None:
         elif not _DEBIAN_CROND_NAME.match(base):
             return f"Debian cron skips /etc/cron.d file name {base!r} (must match [a-zA-Z0-9_-]+)"
     if art.kind in ("crontab", "cron.d"):
-        mode = int(str(art.meta.get("mode", "0644")), 8)
+        mode = file_mode(art, "0644")
         if art.meta.get("uid", 0) != 0:
             return "not owned by root: cron refuses it"
-        if mode & 0o022:
+        if mode is not None and mode & 0o022:
             return f"mode {mode:04o} is group- or other-writable: cron refuses it"
     if art.kind == "cron-spool" and art.name.rsplit("/", 1)[-1] not in ctx.user_names:
         return "orphan: no such user in /etc/passwd, cron ignores this spool file"
@@ -119,6 +115,15 @@ def entry_jobs(ctx: HostContext, art: Artifact, number: int, line: str, system: 
                     problem=why)]
 
 
+def file_mode(art: Artifact, default: str) -> int | None:
+    """The file's permission bits from the agent's octal `mode` ("0644"), or None when what is
+    there cannot be read: then no check on the mode can put a job aside."""
+    try:
+        return int(str(art.meta.get("mode", default)), 8)
+    except ValueError:
+        return None
+
+
 def _exists(ctx: HostContext, path: str) -> bool:
     art = ctx.artifacts.get(artifact_name(path))
     return art is not None and art.error != "not found"
@@ -150,14 +155,14 @@ def run_parts_jobs(ctx: HostContext, directory: str, lsb: bool, base: dict[str, 
     pattern = _RUN_PARTS_LSB if lsb else _RUN_PARTS_NAME
     for script in ctx.children(directory):
         name = script.name.rsplit("/", 1)[-1]
-        mode = int(str(script.meta.get("mode", "0")), 8)
+        mode = file_mode(script, "0")
         why = None
         if ctx.dialect == "cronie":
             if name.endswith(_CRONIE_RUN_PARTS_SKIP):
                 why = f"cronie run-parts skips the name {name!r}"
         elif not pattern.match(name):
             why = f"run-parts skips the name {name!r}"
-        elif not mode & 0o111:
+        elif mode is not None and not mode & 0o111:
             why = f"not executable (mode {mode:04o}): run-parts skips it"
         elif script.error and script.error.startswith("not a regular file"):
             why = "not a regular file: run-parts skips it"
@@ -179,55 +184,7 @@ def schedule_problem(schedule: str, dialect: str) -> str | None:
         return None if schedule in SHORTHANDS or schedule == "@reboot" else \
             f"unknown shorthand {schedule!r}"
     try:
-        from collector.schedule.cron import CronSchedule
-    except ImportError:
-        CronSchedule = None   # noqa: N806 - written in parallel; fall back to a light check
-    if CronSchedule is not None:
-        try:
-            CronSchedule.parse(schedule, dialect)
-        except ValueError as e:
-            return f"bad schedule: {e}"
-        return None
-    fields = schedule.split()
-    if len(fields) != 5:
-        return f"expected 5 time fields, got {len(fields)}"
-    for text, (what, low, high, names) in zip(fields, _FIELDS, strict=True):
-        problem = _field_problem(text, low, high, names, dialect)
-        if problem:
-            return f"bad {what} field {text!r}: {problem}"
-    return None
-
-
-def _field_problem(text: str, low: int, high: int, names: dict[str, int],
-                   dialect: str) -> str | None:
-    def value(word: str) -> int:
-        if word.lower() in names:
-            return names[word.lower()]
-        if not word.isdigit():
-            raise ValueError(f"{word!r} is not a number")
-        number = int(word)
-        if not low <= number <= high:
-            raise ValueError(f"{number} out of range {low}-{high}")
-        return number
-
-    for element in text.split(","):
-        base, slash, step = element.partition("/")
-        try:
-            if slash and (not step.isdigit() or int(step) == 0):
-                return f"bad step {step!r}"
-            if base == "*":
-                continue
-            if dialect == "cronie" and "~" in base:
-                for side in base.split("~"):
-                    if side:
-                        value(side)
-                continue
-            first, dash, last = base.partition("-")
-            value(first)
-            if dash:
-                value(last)
-            elif slash:
-                return "a step needs a range or * (N/S is invalid)"
-        except ValueError as e:
-            return str(e)
+        CronSchedule.parse(schedule, dialect)
+    except ValueError as e:
+        return f"bad schedule: {e}"
     return None

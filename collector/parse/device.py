@@ -37,7 +37,10 @@ def device_zone(stated: str | None) -> DeviceZone:
     stated = stated.strip()
     if m := _IOS_CLOCK.match(stated):
         abbr, sign, hours, minutes = m.group(1), m.group(2), int(m.group(3)), int(m.group(4) or 0)
-        if not minutes:
+        if hours > 23 or minutes > 59:   # beyond what `clock timezone` accepts: garbled
+            return DeviceZone(UTC, "UTC", f"device clock zone {stated!r} is no UTC offset; "
+                                          f"read as UTC")
+        if not minutes and hours <= (12 if sign else 14):   # the span of the Etc/GMT zones
             if hours == 0:
                 return DeviceZone(UTC, "UTC")
             # Etc/ zones invert the sign: UTC+9 is Etc/GMT-9.

@@ -4,6 +4,7 @@ the device will run by itself (EEM timer applets, kron occurrences, a pending re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
@@ -172,6 +173,8 @@ _OCCURRENCE = re.compile(r"^kron occurrence (\S+)(?: user (\S+))? (at|in) (.*?) 
                          r"(oneshot|recurring|system-startup)\s*$")
 _OCCURRENCE_STARTUP = re.compile(r"^kron occurrence (\S+)(?: user (\S+))? system-startup\s*$")
 _POLICY_LIST = re.compile(r"^kron policy-list (\S+)")
+# Longer than any device keeps a timer: a bigger number is a garbled config, not a schedule.
+_MAX_SECONDS = 100 * 366 * 86400
 
 
 @dataclass(frozen=True)
@@ -245,8 +248,25 @@ def _eem_trigger(event: str) -> Trigger:
         return UnparsableTrigger(f"cannot read time in: {event}")
     seconds = float(t.group(1))
     if kind == "absolute":
-        return AbsoluteTrigger(datetime.fromtimestamp(seconds, tz=UTC), note="EEM absolute")
-    return IntervalTrigger(seconds=int(seconds), once=kind == "countdown")
+        return _readable(f"time in: {event}", lambda: AbsoluteTrigger(
+            datetime.fromtimestamp(seconds, tz=UTC), note="EEM absolute"))
+    return _readable(f"time in: {event}", lambda: _interval(int(seconds), None,
+                                                            kind == "countdown", "EEM timer"))
+
+
+def _interval(seconds: int, anchor: datetime | None, once: bool, what: str) -> Trigger:
+    if seconds > _MAX_SECONDS:
+        return UnparsableTrigger(f"cannot read {what}: {seconds}s is more than 100 years")
+    return IntervalTrigger(seconds=seconds, anchor=anchor, once=once)
+
+
+def _readable(what: str, build: Callable[..., Trigger], *args: object) -> Trigger:
+    """The trigger `build` makes, or an unparsable one when the config's numbers are no time at
+    all (hour 25, day 40, a year past 9999): a garbled line is listed, never a crash."""
+    try:
+        return build(*args)
+    except (ValueError, OverflowError, OSError, IndexError):
+        return UnparsableTrigger(f"cannot read {what}")
 
 
 def _kron_jobs(ctx: Context, lines: list[str], show_kron: str) -> list[Job]:
@@ -270,7 +290,8 @@ def _kron_jobs(ctx: Context, lines: list[str], show_kron: str) -> list[Job]:
         else:
             name, user = m.group(1), m.group(2)
             schedule = line.split(" ", 2)[2]
-            trigger = _kron_trigger(ctx, m, remaining.get(name))
+            trigger = _readable(f"kron occurrence: {line}", _kron_trigger, ctx, m,
+                                remaining.get(name))
         out.append(Job(target=ctx.device, source="kron", origin_path=CONFIG, origin_line=i,
                        owner=user, schedule=schedule,
                        command="; ".join(a for a, _ in actions), trigger=trigger,
@@ -300,7 +321,7 @@ def _kron_trigger(ctx: Context, m: re.Match[str], remaining: timedelta | None) -
             parts.insert(0, 0)
         seconds = parts[0] * 86400 + parts[1] * 3600 + parts[2] * 60
         anchor = ctx.polled_at + remaining if ctx.polled_at and remaining is not None else None
-        return IntervalTrigger(seconds=seconds, anchor=anchor, once=mode == "oneshot")
+        return _interval(seconds, anchor, mode == "oneshot", f"kron occurrence in {when[0]}")
     hh, mm = (int(x) for x in when[0].split(":"))
     month = day = dow = None
     for word in (w.lower() for w in when[1:]):
@@ -337,9 +358,14 @@ _KRON_REMAINING = re.compile(r"^(\S+) \w+, will run (?:again|once) in (?:(\d+) d
 
 
 def _kron_remaining(show_kron: str) -> dict[str, timedelta]:
-    return {m.group(1): timedelta(days=int(m.group(2) or 0), hours=int(m.group(3)),
-                                  minutes=int(m.group(4)), seconds=int(m.group(5)))
-            for m in _KRON_REMAINING.finditer(show_kron)}
+    out = {}
+    for m in _KRON_REMAINING.finditer(show_kron):
+        try:
+            out[m.group(1)] = timedelta(days=int(m.group(2) or 0), hours=int(m.group(3)),
+                                        minutes=int(m.group(4)), seconds=int(m.group(5)))
+        except OverflowError:
+            continue   # no real countdown is that long: leave the occurrence unanchored
+    return out
 
 
 _RELOAD_AT = re.compile(r"Reload scheduled for (\d\d):(\d\d):(\d\d) (\S+) \w+ (\w+) (\d+) (\d{4})")
@@ -351,14 +377,9 @@ def reload_jobs(ctx: Context, show_reload: str) -> list[Job]:
     for n, line in enumerate(lines, 1):
         trigger: Trigger | None = None
         if m := _RELOAD_AT.search(line):
-            hh, mi, ss, _zone, mon, day, year = m.groups()
-            local = datetime(int(year), _MONTHS.index(mon[:3].lower()) + 1, int(day), int(hh),
-                             int(mi), int(ss), tzinfo=ctx.zone)
-            trigger = AbsoluteTrigger(local, note="pending reload")
+            trigger = _readable(f"reload time: {line.strip()}", _reload_at, ctx, m)
         elif (m := _RELOAD_IN.search(line)) and (m.group(1) or m.group(2)):
-            delta = timedelta(hours=int(m.group(1) or 0), minutes=int(m.group(2) or 0))
-            trigger = (AbsoluteTrigger(ctx.polled_at + delta, note="pending reload")
-                       if ctx.polled_at else UnparsableTrigger("reload in: poll time unknown"))
+            trigger = _readable(f"reload time: {line.strip()}", _reload_in, ctx, m)
         if trigger is None:
             continue
         by = re.search(r"\bby (\S+)", line)
@@ -366,3 +387,17 @@ def reload_jobs(ctx: Context, show_reload: str) -> list[Job]:
                     owner=by.group(1) if by else None, schedule=line.strip(), command="reload",
                     trigger=trigger, actions=(("reload", n),), timezone=ctx.zone_name)]
     return []
+
+
+def _reload_at(ctx: Context, m: re.Match[str]) -> Trigger:
+    hh, mi, ss, _zone, mon, day, year = m.groups()
+    local = datetime(int(year), _MONTHS.index(mon[:3].lower()) + 1, int(day), int(hh),
+                     int(mi), int(ss), tzinfo=ctx.zone)
+    return AbsoluteTrigger(local, note="pending reload")
+
+
+def _reload_in(ctx: Context, m: re.Match[str]) -> Trigger:
+    if ctx.polled_at is None:
+        return UnparsableTrigger("reload in: poll time unknown")
+    delta = timedelta(hours=int(m.group(1) or 0), minutes=int(m.group(2) or 0))
+    return AbsoluteTrigger(ctx.polled_at + delta, note="pending reload")

@@ -104,7 +104,8 @@ def line_data(device: str, config: str) -> list[LineDataRow]:
                     device=device, kind="vcl", interface=name, vpi=vpi, vci=vc,
                     encapsulation=_ENCAPS.get(unit.value("encapsulation") or "", None),
                     service_class=sc, peak_kbps=peak, avg_kbps=avg,
-                    extra={"line": str(unit.line), "subinterface": f"{name}.{unit.words[1]}"}))
+                    extra={"line": str(unit.line),
+                           "subinterface": ".".join([name, *unit.words[1:2]])}))
     return rows
 
 
@@ -124,7 +125,7 @@ def _kbps(text: str) -> int | None:
 def _shaping(unit: Node) -> tuple[str, int | None, int | None]:
     for shaping in unit.find("shaping"):
         for c in shaping.children or []:
-            w = c.words
+            w = c.words or [""]
             if w[0] == "cbr" and len(w) > 1:
                 return "cbr", _kbps(w[1]), None
             if w[0] in ("vbr", "rtvbr"):
@@ -143,6 +144,8 @@ def jobs(device: str, config: str, zone_name: str) -> list[Job]:
     for options in root.find("event-options"):
         for gen in options.find("generate-event"):
             for g in gen.children or []:
+                if not g.words:
+                    continue   # a bare `{ }`: names no event
                 trigger, zone = _generated_trigger(g.words, zone_name)
                 events[g.words[0]] = (trigger, " ".join(g.words[1:]), g.line, zone)
         for policy in options.find("policy"):

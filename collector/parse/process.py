@@ -32,15 +32,25 @@ def jobs(ctx: HostContext) -> list[Job]:
         try:
             start = datetime.fromisoformat(str(art.meta["start"]).replace("Z", "+00:00"))
         except (KeyError, ValueError):
-            why = f"no usable start time for pid {art.meta.get('pid')}"
-            out.append(ctx.job(**base, schedule=" ".join(argv), trigger=UnparsableTrigger(why),
-                               state="unparsable", problem=why))
+            out.append(_unparsable(ctx, base, argv,
+                                   f"no usable start time for pid {art.meta.get('pid')}"))
+            continue
+        try:
+            wakes = start + timedelta(seconds=seconds)
+        except OverflowError:
+            out.append(_unparsable(ctx, base, argv, f"pid {art.meta.get('pid')} sleeps "
+                                                    f"{seconds:g} s, past the year 9999"))
             continue
         schedule = f"{' '.join(argv)} (started {start:%Y-%m-%dT%H:%M:%SZ})"
         out.append(ctx.job(**base, schedule=schedule,
-                           trigger=AbsoluteTrigger(when=start + timedelta(seconds=seconds),
+                           trigger=AbsoluteTrigger(when=wakes,
                                                    note=f"pid {art.meta.get('pid')} wakes")))
     return out
+
+
+def _unparsable(ctx: HostContext, base: dict, argv: list[str], why: str) -> Job:
+    return ctx.job(**base, schedule=" ".join(argv), trigger=UnparsableTrigger(why),
+                   state="unparsable", problem=why)
 
 
 def _argv(art: Artifact) -> list[str]:

@@ -11,17 +11,13 @@ from typing import TYPE_CHECKING
 from agent.sources.host.systemd import SYSTEM_UNIT_DIRS, USER_UNIT_DIRS
 from agent.wire import Artifact
 from collector.model import CalendarTrigger, Job, UnparsableTrigger
+from collector.schedule.calendar import CalendarSpec
 
 if TYPE_CHECKING:
     from collector.parse.host import HostContext
 
 MONOTONIC = ("OnActiveSec", "OnBootSec", "OnStartupSec", "OnUnitActiveSec", "OnUnitInactiveSec")
 _TRUE = frozenset({"1", "yes", "true", "on"})
-_SHORTHANDS = frozenset({"minutely", "hourly", "daily", "monthly", "weekly", "yearly", "annually",
-                         "quarterly", "semiannually"})
-_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*$", re.I)
-_DATE = re.compile(r"^[0-9*.,/~-]+$")
-_TIME = re.compile(r"^[0-9*.,/:]+$")
 _SPAN_UNITS = {"us": 1e-6, "usec": 1e-6, "ms": 1e-3, "msec": 1e-3, "s": 1, "sec": 1,
                "second": 1, "seconds": 1, "m": 60, "min": 60, "minute": 60, "minutes": 60,
                "h": 3600, "hr": 3600, "hour": 3600, "hours": 3600, "d": 86400, "day": 86400,
@@ -106,37 +102,11 @@ def timespan_s(text: str) -> float | None:
 
 
 def calendar_problem(expr: str) -> str | None:
-    """Why systemd would reject an OnCalendar expression, or None. Uses the collector's calendar
-    parser when present, else a light check (the timing engine judges it fully anyway)."""
-    try:
-        from collector.schedule.calendar import CalendarSpec
-    except ImportError:
-        return _light_calendar_problem(expr)
+    """Why systemd would reject an OnCalendar expression, or None."""
     try:
         CalendarSpec.parse(expr)
     except ValueError as e:
         return f"bad OnCalendar={expr!r}: {e}"
-    return None
-
-
-def _light_calendar_problem(expr: str) -> str | None:
-    words = expr.split()
-    if not words:
-        return "empty OnCalendar"
-    if len(words) == 1 and (words[0].lower() in _SHORTHANDS or words[0].startswith("@")):
-        return None
-    if words[0].lower() in _SHORTHANDS:
-        words = words[1:]   # "daily Asia/Tokyo"
-    elif _WEEKDAY.match(words[0].split(",")[0].split("..")[0]):
-        days = re.split(r",|\.\.|-", words.pop(0))
-        if not all(_WEEKDAY.match(d) for d in days if d):
-            return f"bad weekday in {expr!r}"
-    if words and "-" in words[0] and _DATE.match(words[0]):
-        words.pop(0)
-    if words and ":" in words[0] and _TIME.match(words[0]):
-        words.pop(0)
-    if len(words) > 1 or (words and not re.match(r"^[A-Za-z][A-Za-z0-9_+/-]*$", words[0])):
-        return f"cannot read OnCalendar={expr!r}"
     return None
 
 
