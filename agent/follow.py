@@ -101,6 +101,8 @@ def _logical_lines(text: str) -> list[str]:
 
 
 def _quotes_open(line: str) -> bool:
+    if "'" not in line and '"' not in line:
+        return False
     quote = ""
     escaped = False
     for ch in line:
@@ -125,7 +127,7 @@ _NEEDS_LEXER = frozenset("'\"\\#`")
 def _tokens(line: str) -> list[str]:
     if line.lstrip().startswith("#"):
         return []
-    if not _NEEDS_LEXER.intersection(line):
+    if _NEEDS_LEXER.isdisjoint(line):
         return _PLAIN_WORDS.findall(line)   # no quoting or comments: same words, much faster
     lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
     lexer.whitespace_split = True
@@ -144,9 +146,11 @@ def _simple_commands(line: str) -> list[list[str]]:
         if skip_next:
             skip_next = False
             continue
-        if tok in _REDIRECTS or (set(tok) <= _PUNCTUATION and ("<" in tok or ">" in tok)):
-            skip_next = True
-        elif tok in _SEPARATORS or set(tok) <= _PUNCTUATION:
+        # an operator is all punctuation; an empty word (`''`) is an argument, not an operator
+        operator = tok[:1] in _PUNCTUATION and set(tok) <= _PUNCTUATION
+        if tok in _REDIRECTS or (operator and ("<" in tok or ">" in tok)):
+            skip_next = True      # a redirection: its target is a file, not a command
+        elif operator or tok in _SEPARATORS:
             commands.append([])
         elif tok.endswith("$") and len(tok) > 1:
             # `$(` split by the lexer leaves a trailing `$` on the previous word; drop it.
@@ -157,7 +161,7 @@ def _simple_commands(line: str) -> list[list[str]]:
 
 
 def _resolve(word: str, cwd: str) -> str | None:
-    if not word or any(ch in _UNRESOLVABLE for ch in word) or "\n" in word:
+    if not word or not _UNRESOLVABLE.isdisjoint(word) or "\n" in word:
         return None
     if word.startswith("/"):
         return posixpath.normpath(word)
@@ -172,7 +176,7 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
     while i < len(words) and (words[i] in _KEYWORDS or _is_assignment(words[i])):
         i += 1
     while i < len(words):
-        name = posixpath.basename(words[i])
+        name = _basename(words[i])
         if name not in _WRAPPERS:
             break
         if words[i].startswith("/"):
@@ -186,7 +190,7 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
     if i >= len(words):
         return cwd
     head, args = words[i], words[i + 1:]
-    name = posixpath.basename(head)
+    name = _basename(head)
     if head == "cd":
         target = next((a for a in args if not a.startswith("-")), None)
         return (_resolve(target, cwd) or cwd) if target else cwd
@@ -225,11 +229,15 @@ def _interpreter_args(name: str, args: list[str], cwd: str, found: list[str], de
             j += 1   # the user name
             continue
         script = _resolve(arg, cwd)
-        if script is None and cwd and not any(ch in _UNRESOLVABLE for ch in arg):
+        if script is None and arg and cwd and _UNRESOLVABLE.isdisjoint(arg):
             script = posixpath.normpath(posixpath.join(cwd, arg))   # `cd D && python3 x.py`
         if script:
             found.append(script)
         return
+
+
+def _basename(word: str) -> str:
+    return word[word.rfind("/") + 1:]      # posixpath.basename, without its generality
 
 
 def _is_assignment(word: str) -> bool:

@@ -5,12 +5,11 @@ alert emails that are due."""
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 from datetime import datetime, timedelta
 
 from collector.home import Home, Settings
-from collector.jobs import JobView, collect, iso_z, parse_now
+from collector.jobs import JobView, collect, iso_z, json_document, parse_now
 from collector.model import SEVERITIES, Finding
 from collector.store import Store
 
@@ -103,7 +102,7 @@ def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool) -
     settings = home.settings()
     findings = all_findings(home, store, now)
     if as_json:
-        print(json.dumps({"as_of": iso_z(now), "findings": [to_json(f) for f in findings]}, indent=2))
+        print(json_document({"as_of": iso_z(now)}, "findings", [to_json(f) for f in findings]))
     elif not findings:
         print(f"no findings as of {iso_z(now)}")
     else:

@@ -125,7 +125,7 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
 
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     from collector.analyse.timing import countdown
-    from collector.jobs import collect, iso_z, parse_now, to_json
+    from collector.jobs import collect, iso_z, json_document, parse_now, to_json
     from collector.model import SEVERITIES
     if a.min_severity not in SEVERITIES:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
@@ -135,7 +135,7 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     floor = SEVERITIES.index(a.min_severity)
     views = [v for v in views if SEVERITIES.index(v.judgement.severity) >= floor]
     if a.json:
-        print(json.dumps({"as_of": iso_z(now), "jobs": [to_json(v) for v in views]}, indent=2))
+        print(json_document({"as_of": iso_z(now)}, "jobs", [to_json(v) for v in views]))
     else:
         rows = [[iso_z(v.fire.at) or "-", countdown(now, v.fire), v.judgement.verdict,
                  v.judgement.severity, v.job.target, v.job.source, v.job.owner or "-",

@@ -76,3 +76,12 @@ def test_a_script_spanning_lines_and_continuations() -> None:
 def test_a_stray_quote_does_not_hide_the_rest_of_a_long_script() -> None:
     script = "echo don't\n" + "true\n" * 150 + "/opt/late.sh\n"
     assert referenced_paths(script) == ["/opt/late.sh"]
+
+
+@pytest.mark.parametrize("command", [
+    'lookfor_rootkit "knark LKM" "" "/proc/knark"',     # chkrootkit, Debian 12
+    "logger -t '' /opt/ems/bin/purge.sh",
+    'printf "" /opt/x.sh',
+])
+def test_an_empty_argument_does_not_make_the_next_word_a_command(command: str) -> None:
+    assert referenced_paths(command) == []

@@ -460,3 +460,63 @@ def test_at_job_body_in_a_shell_heredoc_is_read_as_shell():
     j = judge(job, files, _fire(), NOW)
     assert {("lg.host.rm-linedata", 10), ("lg.host.rm-linedata", 11)} <= {
         (r.rule, r.line) for r in j.reasons}
+
+
+PLAIN_SCRIPTS = [
+    "#!/bin/sh\n. /opt/app/lib/7_0.sh\necho job 7\n",
+    "# library /opt/app/lib/7_0.sh\nX_7=1\n",
+    "/opt/app/jobs/job7.sh",
+    "   \n#!/bin/bash\nPATH=/usr/bin:/bin\n  cd /srv && ./run.sh\nfi\n}\nnc host 23 < /tmp/x\n",
+    "#!/usr/bin/expect\nspawn ssh atm1\nsend write\n",
+    "A=rm\nB=/srv\n$A -rf $B\n",
+    "find /var/log -delete\nrm -rf /srv/ems/linedata\ndd of=/dev/sda\n",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_SCRIPTS)
+def test_a_plain_script_reads_the_same_by_the_short_and_the_general_reader(text):
+    from dataclasses import replace
+
+    from collector.analyse import shell
+    fast = shell.read_script("x.sh", text)
+    assert fast.plain
+    general = shell._read_shell(fast.language, text, fast.talks_to_devices)
+    assert replace(fast, plain=False) == general
+
+
+@pytest.mark.parametrize("text", PLAIN_SCRIPTS)
+def test_a_quiet_plain_script_is_judged_as_the_line_by_line_engine_judges_it(text):
+    """Lines of a plain script in which no rule can hit are not scanned one by one; the
+    result must be the one the scan would give, for quiet and noisy scripts alike."""
+    from collector.analyse import destructive
+    analyser = destructive._Analyser(destructive.default_rules())
+    quick = analyser._analyse("x.sh", text, None, 0)
+    analyser._quiet = lambda script: False
+    assert analyser._analyse("x.sh", text, None, 0) == quick
+
+
+def test_scripts_where_no_rule_can_hit_take_the_quiet_path_and_others_do_not():
+    from collector.analyse import destructive, shell
+    analyser = destructive._Analyser(destructive.default_rules())
+    quiet = [analyser._quiet(shell.read_script("x.sh", text)) for text in PLAIN_SCRIPTS]
+    assert quiet == [True, True, True, False, False, False, False]
+
+
+def test_a_hash_after_a_no_break_space_starts_code_not_a_comment():
+    from collector.analyse import shell
+    script = shell.read_script("x.sh", "echo a\n\u00a0# rm x\nls\n")
+    assert not script.plain
+    assert [ln.text for ln in script.lines] == ["echo a", "# rm x", "ls"]
+
+
+@pytest.mark.parametrize("hints", [
+    ("rm", "rmdir", "rev", "remove", "dlt-", "dlt-crs", "set", "snmpset", "\\x", ">", "37.1."),
+    ("a",), ("", "rm"), ("drop", "delete", "truncate"),
+])
+def test_a_hint_set_matches_a_line_exactly_when_one_of_its_hints_occurs(hints):
+    from collector.analyse.destructive import _hint_re
+    lines = ["rm -rf /x", "echo rmdir", "snmpset -v2c", "echo ok", "x > y", "printf '\\x41'",
+             "DLT-CRS-VC", "1.3.6.1.2.1.37.1.5", "", "a", "drop table", "remo ve", "s e t"]
+    for line in lines:
+        low = line.lower()
+        assert bool(_hint_re(hints).search(low)) == any(h in low for h in hints), line

@@ -60,6 +60,8 @@ _MACRO = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _ABS_PATH = re.compile(r"(?<![\w.$}-])/(?:[\w.+@-]+/)*[\w.+@-]+")
 _MAX_TEXT = 2_000_000
 _MAX_DEPTH = 3
+# libyaml's parser when PyYAML has it: the same safe loading, several times faster
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RuleError(ValueError):
@@ -92,11 +94,19 @@ class Rule:
 
     def matches(self, text: str) -> bool:
         """Does one line of text satisfy the line patterns (file_all is checked per unit)?"""
-        if not any(p.search(text) for p in self.any):
+        # plain loops: this runs for every rule on every hinted line, generators cost more here
+        for p in self.any:
+            if p.search(text):
+                break
+        else:
             return False
-        if not all(p.search(text) for p in self.all):
-            return False
-        return not any(p.search(text) for p in self.none)
+        for p in self.all:
+            if not p.search(text):
+                return False
+        for p in self.none:
+            if p.search(text):
+                return False
+        return True
 
 
 def _compile(patterns: Any, macros: Mapping[str, str], where: str) -> tuple[re.Pattern[str], ...]:
@@ -157,7 +167,7 @@ def load_rules(path: str | Path | None = None) -> list[Rule]:
     docs = []
     for p in paths:
         try:
-            doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+            doc = yaml.load(p.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
         except yaml.YAMLError as e:
             raise RuleError(f"{p.name}: not valid YAML: {e}") from None
         docs.append((p.name, doc))
@@ -215,6 +225,7 @@ class RuleSet:
     commands: tuple[Rule, ...]
     context: Mapping[str, Rule]
     encoded: Rule | None
+    verdicts: Mapping[str, str] = field(default_factory=dict)     # rule id -> its verdict
     # Per group, every rule's hints, or None when some rule has none: a line containing no hint
     # of its group cannot match any rule of it, and most lines are rejected by that alone.
     hints: Mapping[str, tuple[str, ...] | None] = field(default_factory=dict)
@@ -234,13 +245,29 @@ class RuleSet:
             paths=tuple(r for r in rules if r.scope == "path"),
             commands=tuple(r for r in rules if r.scope == "command"),
             context={r.params.get("kind", r.id): r for r in rules if r.role == "context"},
-            encoded=next((r for r in rules if r.role == "encoded"), None))
+            encoded=next((r for r in rules if r.role == "encoded"), None),
+            verdicts={r.id: r.verdict for r in rules})
 
 
 @lru_cache(maxsize=1024)
 def _hint_re(hints: tuple[str, ...]) -> re.Pattern[str]:
-    """One compiled alternation per hint set: a single C-level scan instead of a Python loop."""
-    return re.compile("|".join(map(re.escape, hints)))
+    """One compiled alternation per hint set: a single C-level scan instead of a Python loop.
+    It only answers whether some hint occurs, so a hint containing another is dropped and the
+    rest are merged by common prefix (`r(?:ev|m)`), which this regex engine scans faster."""
+    words = set(hints)
+    if not words or "" in words:
+        return re.compile("")        # no hint, or an empty one: every line qualifies
+    return re.compile(_prefix_tree([w for w in words if not any(o in w for o in words - {w})]))
+
+
+def _prefix_tree(words: list[str]) -> str:
+    """An alternation of non-empty words, none a prefix of another, merged by first letter."""
+    first: dict[str, list[str]] = {}
+    for w in sorted(words):
+        first.setdefault(w[0], []).append(w[1:])
+    alts = [re.escape(c) + ("" if rest == [""] else _prefix_tree(rest))
+            for c, rest in first.items()]
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 def _union_hints(rules: Iterable[Rule]) -> tuple[str, ...] | None:
@@ -265,6 +292,10 @@ class _Analyser:
         self.cache: dict[tuple[str, str], UnitResult] = {}
         self.resolved: dict[tuple[int, tuple], tuple[UnitResult, list[Hit]]] = {}
         self.cache_size = cache_size
+        # Hint alternations compiled once (None: the group has a rule without hints, or none).
+        self.group_hint = {g: _hint_re(rules.hints[g]) if rules.hints.get(g) else None
+                           for g in ("host", "sql", "device")}
+        self.rule_hint = {r.id: _hint_re(r.hints) for r in rules.rules if r.hints}
 
     def unit(self, name: str, text: str, language: str | None = None, depth: int = 0,
              sha256: str | None = None) -> UnitResult:
@@ -275,18 +306,23 @@ class _Analyser:
         if hit is None:
             hit = self._analyse(name, text[:_MAX_TEXT], language, depth)
             if len(self.cache) >= self.cache_size:
-                self.cache.clear()
+                # evict the oldest only: texts shared by many jobs stay cached in large runs
+                del self.cache[next(iter(self.cache))]
             self.cache[key] = hit
         return hit
 
-    def _scan(self, group: str, rules: tuple[Rule, ...], texts: list[str],
+    def _scan(self, group: str, rules: tuple[Rule, ...], texts: list[str], low: list[str],
               out: dict[str, Rule]) -> None:
-        low = [t.lower() for t in texts]
-        union = self.rules.hints.get(group)
-        if union is not None and not any(_hint_re(union).search(t) for t in low):
+        """Rules of a group that match one of `texts` (`low`: the same, lower-cased)."""
+        union = self.group_hint[group]
+        if union is not None and not any(union.search(t) for t in low):
             return
+        rule_hint = self.rule_hint
         for r in rules:
-            if r.id in out or (r.hints and not any(_hint_re(r.hints).search(t) for t in low)):
+            if r.id in out:
+                continue
+            hint = rule_hint.get(r.id)
+            if hint is not None and not any(hint.search(t) for t in low):
                 continue
             if any(r.matches(t) for t in texts):
                 out[r.id] = r
@@ -304,44 +340,49 @@ class _Analyser:
         calls: list[tuple[int, str, str | None, str]] = []
         hits: list[Hit] = []
         by_line: dict[int, shell.Line] = {}
+        language = script.language
+        nests = depth < _MAX_DEPTH
+        quiet = self._quiet(script)
         for ln in script.lines:
             no = ln.no - offset
             by_line[no] = ln
-            if ln.reader and ln.context in ("shell", "python") and depth < _MAX_DEPTH:
+            context, line = ln.context, ln.text
+            if nests and ln.reader and context in ("shell", "python"):
                 continue          # a program of its own, read whole below
-            matched: dict[str, Rule] = {}
-            if script.language != "python" and ln.context == "shell":
-                assign = shell.assignments(ln.text)
+            if context == "shell" and language != "python":
+                assign = shell.assignments(line)
                 if assign and assign[1] is None:
                     env.pop(assign[0], None)
                 elif assign:
                     env[assign[0]] = shell.expand(assign[1], env)
-            texts = [ln.text]
-            expanded = shell.expand(ln.text, env)
-            if expanded != ln.text:
-                texts.append(expanded)
-            if script.language == "python" or ln.context == "python":
-                texts.append(shell.unquoted(ln.text))
+            if quiet:
+                continue
+            matched: dict[str, Rule] = {}
+            expanded = shell.expand(line, env)
+            texts = [line] if expanded == line else [line, expanded]
+            if language == "python" or context == "python":
+                texts.append(shell.unquoted(line))
             self._scan_host(ln, name, texts, matched)
-            if script.language == "shell" and shell.has_vars(expanded) and self._hinted(expanded):
+            if language == "shell" and shell.has_vars(expanded) and self._hinted(expanded):
                 open_lines.append((ln, no, expanded))
             device: list[str] = []
-            if ln.context == "text":
-                device = shell.device_texts(ln.text)
-            elif script.language == "python":
+            if context == "text":
+                device = shell.device_texts(line)
+            elif language == "python":
                 if script.talks_to_devices:
-                    device = [d for lit in shell.python_literals(ln.text)
+                    device = [d for lit in shell.python_literals(line)
                               for d in shell.device_texts(lit)]
-            elif shell.DEVICE_TALK.search(ln.text):
-                device = [d for lit in shell.shell_literals(ln.text)
+            elif shell.talks_to_device(line):
+                device = [d for lit in shell.shell_literals(line)
                           for d in shell.device_texts(lit)]
             if device:
-                self._scan("device", self.rules.device, device, matched)
+                self._scan("device", self.rules.device, device, [d.lower() for d in device],
+                           matched)
             for r in matched.values():
                 hits.append(Hit(r, no, ln.evidence, ln.function, ln.conditions))
-            if depth < _MAX_DEPTH:
+            if nests:
                 hits.extend(self._nested(ln, no, depth, matched))
-        if depth < _MAX_DEPTH:
+        if nests:
             for first, lang, body in script.heredoc_programs:
                 sub = self.unit("heredoc", body, lang, depth + 1)
                 shift = first - 1 - offset
@@ -353,8 +394,9 @@ class _Analyser:
                                     outer + tuple(c + shift for c in h.conditions), h.note))
                 functions.update({f: (a + shift, b + shift) for f, (a, b) in sub.functions.items()})
                 calls.extend((ln_no + shift, w, fn, ev) for ln_no, w, fn, ev in sub.calls)
-        hits = list({(h.rule.id, h.line): h for h in reversed(hits)}.values())[::-1]
-        hits = [h for h in hits if self._file_ok(h.rule, text)]
+        if hits:
+            hits = list({(h.rule.id, h.line): h for h in reversed(hits)}.values())[::-1]
+            hits = [h for h in hits if self._file_ok(h.rule, text)]
         gates: dict[int, tuple[Rule, str]] = {}
         for h in hits:
             for c in set(h.conditions) | {h.line}:
@@ -364,23 +406,42 @@ class _Analyser:
                 g = next((g for g in self.rules.gates if g.matches(ln.text)), None)
                 if g is not None:
                     gates[c] = (g, ln.evidence)
-        refs = tuple(dict.fromkeys(m.group(0).lstrip("/") for ln in script.lines
-                                   for m in _ABS_PATH.finditer(ln.text)))
+        refs = tuple(dict.fromkeys(p.lstrip("/") for ln in script.lines if "/" in ln.text
+                                   for p in _ABS_PATH.findall(ln.text)))
         calls[:0] = [(no - offset, w, fn, by_line[no - offset].evidence
                       if no - offset in by_line else "") for no, w, fn in script.calls]
         return UnitResult(tuple(hits), gates, functions, tuple(calls), refs,
                           script.talks_to_devices, dict(env), tuple(open_lines))
 
+    def _quiet(self, script: shell.Script) -> bool:
+        """No line of a plain script (each line as written, see shell.Script.plain) can hit:
+        none names a variable, runs an inline program, decodes, talks to a device or holds a
+        hint of a host or SQL rule. Such lines still set variables, call and name paths; the
+        check is on all lines at once, as each is part of the joined text."""
+        host, sql = self.group_hint["host"], self.group_hint["sql"]
+        if not script.plain or host is None or sql is None:
+            return False
+        joined = "\n".join(ln.text for ln in script.lines)
+        low = joined.lower()
+        return not ("$" in joined or "-c" in joined or host.search(low) or sql.search(low)
+                    or shell.decodes(joined)
+                    or any(shell.talks_to_device(ln.text) for ln in script.lines))
+
     def _hinted(self, text: str) -> bool:
         low = text.lower()
-        return any(_hint_re(self.rules.hints.get(g) or ("",)).search(low) for g in ("host", "sql"))
+        return any(p is None or p.search(low) for p in (self.group_hint["host"],
+                                                         self.group_hint["sql"]))
 
     def _scan_host(self, ln: shell.Line, name: str, texts: list[str],
                    matched: dict[str, Rule]) -> None:
-        self._scan("host", self.rules.host, texts, matched)
+        low = [t.lower() for t in texts]
+        self._scan("host", self.rules.host, texts, low, matched)
+        sql = self.group_hint["sql"]
+        if sql is not None and not any(sql.search(t) for t in low):
+            return     # no SQL rule can match: spare the search for an SQL context
         if (ln.reader in shell.SQL_READERS or name.endswith(".sql")
                 or shell.SQL_CONTEXT.search(ln.text)):
-            self._scan("sql", self.rules.sql, texts, matched)
+            self._scan("sql", self.rules.sql, texts, low, matched)
 
     def resolve(self, name: str, unit: UnitResult, env: Mapping[str, str]) -> list[Hit]:
         """Hits on the unit's open lines once variables set elsewhere in the job are known."""
@@ -399,7 +460,7 @@ class _Analyser:
             out.extend(Hit(r, no, ln.evidence, ln.function, ln.conditions)
                        for r in matched.values() if self._file_ok(r, expanded))
         if len(self.resolved) >= self.cache_size:
-            self.resolved.clear()
+            del self.resolved[next(iter(self.resolved))]
         self.resolved[memo_key] = (unit, out)     # the unit is kept so its id is not reused
         return out
 
@@ -582,9 +643,10 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now: datet
             if any(r.matches(t) for t in device):
                 reasons.append(_reason(r, text, job.origin_path, line))
                 touches_devices = True
-    cmd_paths = [m.group(0).lstrip("/") for m in _ABS_PATH.finditer(job.command)]
+    cmd_paths = [p.lstrip("/") for p in _ABS_PATH.findall(job.command)]
+    runs = dict.fromkeys([*cmd_paths, *job.files[:1]])        # what it runs, not what it sources
     for r in rs.paths:
-        for name in dict.fromkeys([*cmd_paths, *job.files[:1]]):   # what it runs, not sources
+        for name in runs:
             if r.matches(name):
                 in_cmd = name in cmd_paths
                 reasons.append(_reason(r, job.command if in_cmd else name,
@@ -598,9 +660,8 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now: datet
     reasons = list(dict.fromkeys(reasons))
     flagged = [r for r in reasons if r.severity != "info"]
     verdict = "benign"
-    rule_verdict = {rule.id: rule.verdict for rule in rs.rules}
     for r in reasons:
-        v = weakened.get(r) or rule_verdict.get(r.rule, "benign")
+        v = weakened.get(r) or rs.verdicts.get(r.rule, "benign")
         if VERDICTS.index(v) > VERDICTS.index(verdict):
             verdict = v
     if not flagged:

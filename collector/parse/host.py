@@ -31,7 +31,8 @@ class HostContext:
     uid_names: dict[int, str]
     artifacts: dict[str, Artifact] = field(repr=False)
     by_dir: dict[str, list[Artifact]] = field(repr=False, default_factory=dict)
-    # referenced_paths of each shell script, computed once however many jobs run it
+    # referenced_paths of each shell script by content, computed once however many jobs (or
+    # copies of the script) run it
     _script_refs: dict[str, list[str]] = field(repr=False, default_factory=dict, compare=False)
 
     @property
@@ -72,11 +73,12 @@ class HostContext:
         return tuple(out)
 
     def _refs(self, art: Artifact) -> list[str]:
-        refs = self._script_refs.get(art.name)
+        key = art.sha256 or "name:" + art.name
+        refs = self._script_refs.get(key)
         if refs is None:
             text = art.text()
             refs = referenced_paths(text) if text is not None and is_shell_text(text) else []
-            self._script_refs[art.name] = refs
+            self._script_refs[key] = refs
         return refs
 
     def problem_with_files(self, files: tuple[str, ...]) -> str | None:
