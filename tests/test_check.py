@@ -101,30 +101,37 @@ def test_rejected_snapshot_is_a_security_finding(ingested: Home, tmp_path: Path,
 class Sink:
     def __init__(self) -> None:
         self.mails: list[bytes] = []
+        self.port = 0
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook)
         self.mails.append(envelope.content)
         return "250 OK"
 
 
-def test_watch_ingests_the_inbox_checks_and_mails_once(ingested: Home, tmp_path: Path) -> None:
+@pytest.fixture
+def sink():
+    """A real SMTP server on a free loopback port, keeping every mail it accepts."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    sink = Sink()
-    smtp = Controller(sink, hostname="127.0.0.1", port=port, ready_timeout=5)
+    kept = Sink()
+    kept.port = port
+    smtp = Controller(kept, hostname="127.0.0.1", port=port, ready_timeout=5)
     smtp.start()
-    try:
-        (ingested.root / "config.toml").write_text(
-            f'smtp_port = {port}\nmail_to = ["noc@example.net"]\nsilence_hours = 1000000\n')
-        root = tmp_path / "root"
-        assert agent(["snapshot", "--root", str(root), "--hostname", "ems-01", "--agent", "ems-01",
-                      "--key", str(tmp_path / "agent.key"),
-                      "--out", str(ingested.inbox / "s2.lgsnap")]) == 0
-        assert lineguard(["--home", str(ingested.root), "watch", "--iterations", "2",
-                          "--interval", "0"]) == 1
-    finally:
-        smtp.stop()
+    yield kept
+    smtp.stop()
+
+
+def test_watch_ingests_the_inbox_checks_and_mails_once(ingested: Home, tmp_path: Path,
+                                                       sink: Sink) -> None:
+    (ingested.root / "config.toml").write_text(
+        f'smtp_port = {sink.port}\nmail_to = ["noc@example.net"]\nsilence_hours = 1000000\n')
+    root = tmp_path / "root"
+    assert agent(["snapshot", "--root", str(root), "--hostname", "ems-01", "--agent", "ems-01",
+                  "--key", str(tmp_path / "agent.key"),
+                  "--out", str(ingested.inbox / "s2.lgsnap")]) == 0
+    assert lineguard(["--home", str(ingested.root), "watch", "--iterations", "2",
+                      "--interval", "0"]) == 1
     assert not list(ingested.inbox.iterdir())
     assert ingested.open().agent("ems-01").last_seq == 2
     assert len(sink.mails) == 1  # the second round finds the same finding already sent
@@ -255,24 +262,16 @@ def test_an_unwritable_report_or_a_damaged_database_is_a_one_line_input_error(
     assert err[0].startswith("lineguard report: ") and err[1].startswith("lineguard check: ")
 
 
-def test_a_what_if_check_sends_no_alert_and_holds_none_back(ingested: Home, capsys) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    sink = Sink()
-    smtp = Controller(sink, hostname="127.0.0.1", port=port, ready_timeout=5)
-    smtp.start()
-    try:
-        (ingested.root / "config.toml").write_text(f"smtp_port = {port}\n")
-        capsys.readouterr()
-        # a day before the planted job fires: a real run would send its final warning
-        assert lineguard(["--home", str(ingested.root), "check", "--now",
-                          "2027-02-09T09:00:00Z"]) == 1
-        assert "no alert email is sent" in capsys.readouterr().err
-        assert sink.mails == []
-        assert lineguard(["--home", str(ingested.root), "check"]) == 1
-    finally:
-        smtp.stop()
+def test_a_what_if_check_sends_no_alert_and_holds_none_back(ingested: Home, capsys,
+                                                             sink: Sink) -> None:
+    (ingested.root / "config.toml").write_text(f"smtp_port = {sink.port}\n")
+    capsys.readouterr()
+    # a day before the planted job fires: a real run would send its final warning
+    assert lineguard(["--home", str(ingested.root), "check", "--now",
+                      "2027-02-09T09:00:00Z"]) == 1
+    assert "no alert email is sent" in capsys.readouterr().err
+    assert sink.mails == []
+    assert lineguard(["--home", str(ingested.root), "check"]) == 1
     assert len(sink.mails) == 1
     assert "FINAL WARNING" not in message_from_bytes(sink.mails[0]).get_payload()
 
