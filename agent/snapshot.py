@@ -86,8 +86,10 @@ def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("
     targets: list[Target] = [host_target]
     if inventory is not None:
         from agent.devices import collect as collect_devices
+        # devices' SSH host keys live beside the chain state: trusted once, then checked
         targets.extend(collect_devices(inventory, credentials, mask_key=mask_key_for(key),
-                                       progress=progress))
+                                       progress=progress,
+                                       known_hosts=chain.with_name("known_hosts")))
     seq, prev = read_chain(chain)
     taken = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     facts = dict(facts)

@@ -16,6 +16,7 @@ from agent.devices import cli, profiles, saved, snmp
 from agent.devices import credentials as credentials_file
 from agent.devices import inventory as inventory_file
 from agent.devices.credentials import CredentialError
+from agent.devices.hostkeys import KnownHosts
 from agent.devices.inventory import Device, InventoryError
 from agent.devices.result import failed
 from agent.wire import Target
@@ -29,7 +30,7 @@ _RETRYABLE = ("unreachable", "timeout")
 
 def collect(inventory: Path, credentials: Path | None = None, *, concurrency: int = 16,
             timeout: float = 20, retries: int = 1, mask_key: bytes,
-            progress: bool = False) -> list[Target]:
+            progress: bool = False, known_hosts: Path | None = None) -> list[Target]:
     """Poll every device of the inventory; one Target per device, in inventory order.
 
     Raises InventoryError / CredentialError for a broken inventory or credentials file (before
@@ -37,12 +38,16 @@ def collect(inventory: Path, credentials: Path | None = None, *, concurrency: in
     devices = inventory_file.load(Path(inventory))
     creds = credentials_file.load(Path(credentials) if credentials else None)
     return collect_devices(devices, creds, concurrency=concurrency, timeout=timeout,
-                           retries=retries, mask_key=mask_key, progress=progress)
+                           retries=retries, mask_key=mask_key, progress=progress,
+                           known_hosts=known_hosts)
 
 
 def collect_devices(devices: list[Device], creds: credentials_file.Credentials, *,
                     concurrency: int = 16, timeout: float = 20, retries: int = 1,
-                    mask_key: bytes, progress: bool = False) -> list[Target]:
+                    mask_key: bytes, progress: bool = False,
+                    known_hosts: Path | None = None) -> list[Target]:
+    """As `collect`, for an inventory and credentials already loaded. With `known_hosts`, CLI
+    devices' SSH host keys are trusted on first use and checked ever after."""
     if not mask_key:
         raise ValueError("mask_key must not be empty")
     resolved = {d.name: creds.get(d.credentials) for d in devices if d.credentials}
@@ -75,12 +80,14 @@ def collect_devices(devices: list[Device], creds: credentials_file.Credentials, 
         snmp_thread.start()
 
     cli_devices = [d for d in devices if d.method == "cli"]
+    trusted = KnownHosts(known_hosts) if known_hosts is not None else None
     if cli_devices:
         def one(d: Device) -> Target:
             try:
                 target = _with_retries(lambda: cli.poll(d, resolved[d.name],
                                                         profiles.get(d.platform),
-                                                        timeout=timeout, mask_key=mask_key),
+                                                        timeout=timeout, mask_key=mask_key,
+                                                        known_hosts=trusted),
                                        retries)
             except Exception as e:  # one odd device must not blind the fleet
                 target = failed(d, "unreachable", f"agent error while polling: "

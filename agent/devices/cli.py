@@ -13,6 +13,7 @@ from netmiko import ConnectHandler
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
 
 from agent.devices.credentials import Credential
+from agent.devices.hostkeys import HostKeyError, KnownHosts
 from agent.devices.inventory import Device
 from agent.devices.profiles import Profile
 from agent.devices.result import Output, build, failed
@@ -25,18 +26,34 @@ MAX_OUTPUT_CHARS = 64 << 20
 
 
 def poll(device: Device, cred: Credential, profile: Profile, *, timeout: float,
-         mask_key: bytes) -> Target:
-    """One attempt at one device. Never raises for device behaviour: the status says it."""
+         mask_key: bytes, known_hosts: KnownHosts | None = None) -> Target:
+    """One attempt at one device. Never raises for device behaviour: the status says it.
+
+    With `known_hosts`, the device's SSH host key is recorded on first contact and must match on
+    every later one, before the password is sent."""
+    checking: dict = {"ssh_strict": False, "system_host_keys": False}
+    if known_hosts is not None:
+        try:
+            known_hosts.ensure(device.host, device.port, timeout)
+        except HostKeyError as e:
+            return failed(device, "unreachable", str(e))
+        checking = {"ssh_strict": True, "system_host_keys": False, "alt_host_keys": True,
+                    "alt_key_file": str(known_hosts.path)}
     try:
         conn = ConnectHandler(
             device_type=profile.netmiko_type, host=device.host, port=device.port,
             username=cred.username or "", password=cred.password or "", secret=cred.secret or "",
             conn_timeout=timeout, auth_timeout=timeout, banner_timeout=timeout,
             blocking_timeout=timeout, read_timeout_override=timeout, fast_cli=True,
-            allow_agent=False, use_keys=False, ssh_strict=False, system_host_keys=False)
+            allow_agent=False, use_keys=False, **checking)
     except NetmikoAuthenticationException:
         return failed(device, "auth-failed", f"login refused for user {cred.username!r}")
     except NetmikoTimeoutException as e:
+        if "does not match" in str(e) and known_hosts is not None:
+            return failed(device, "auth-failed",
+                          f"SSH host key of {device.host}:{device.port} does not match the one "
+                          f"recorded in {known_hosts.path}: possibly an impostor; no password "
+                          f"was sent (if the device was replaced, remove its line there)")
         first = str(e).strip().splitlines()[0] if str(e).strip() else "connection failed"
         status = "unreachable" if "TCP connection" in first or "DNS" in first else "timeout"
         return failed(device, status, f"{first} ({device.host}:{device.port})")
