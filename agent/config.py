@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import socket
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.tomlfile import read_toml
 from agent.wire import is_name
 
 
@@ -34,14 +34,7 @@ class AgentConfig:
 
 
 def load_config(path: Path) -> AgentConfig:
-    try:
-        doc = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise AgentConfigError(f"{path}: no such config file") from None
-    except OSError as e:
-        raise AgentConfigError(f"{path}: cannot read the config file ({e.strerror or e})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise AgentConfigError(f"{path}: not valid TOML ({e})") from None
+    doc = read_toml(path, "the config file", AgentConfigError)
     base = path.parent
 
     def p(key: str) -> Path | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agent.tomlfile import read_toml
 from collector.model import SEVERITIES
 from collector.store import Store
 
@@ -59,10 +59,7 @@ class Home:
         path = self.root / "config.toml"
         if not path.exists():
             return Settings()
-        try:
-            doc = tomllib.loads(path.read_text())
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise ConfigError(f"{path}: not valid TOML ({e})") from None
+        doc = read_toml(path, "collector settings", ConfigError)
         known = {k: v for k, v in doc.items() if k in Settings.__dataclass_fields__ and k != "extra"}
         if isinstance(known.get("mail_to"), str):
             known["mail_to"] = [known["mail_to"]]   # one address, not a list of its characters

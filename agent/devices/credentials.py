@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+
+from agent.tomlfile import read_toml
 
 
 class CredentialError(ValueError):
@@ -73,12 +74,7 @@ def load(path: Path | None, env: Mapping[str, str] | None = None) -> Credentials
     if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise CredentialError(f"credentials file {path} is accessible by group/others "
                               f"(mode {stat.S_IMODE(st.st_mode):04o}); run: chmod 600 {path}")
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise CredentialError(f"cannot read credentials file {path}: {e.strerror or e}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise CredentialError(f"credentials file {path} is not valid TOML: {e}") from None
+    doc = read_toml(path, "credentials file", CredentialError)
     entries: dict[str, Credential] = {}
     for name, table in doc.items():
         if not isinstance(table, dict):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from agent.devices import profiles
+from agent.tomlfile import read_toml
 
 METHODS = ("cli", "snmp", "file")
 _DEFAULT_PORT = {"cli": 22, "snmp": 161}
@@ -31,12 +31,7 @@ class Device:
 
 
 def load(path: Path) -> list[Device]:
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise InventoryError(f"cannot read inventory {path}: {e.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise InventoryError(f"inventory {path} is not valid TOML: {e}") from None
+    doc = read_toml(path, "inventory", InventoryError)
     tables = doc.get("device", [])
     if not isinstance(tables, list):
         raise InventoryError(f"inventory {path}: use [[device]] tables")
