@@ -21,8 +21,10 @@ class JobView:
     fire: Fire
     judgement: Judgement
 
+
 def iso_z(dt: datetime | None) -> str | None:
     return None if dt is None else dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 def parse_now(text: str | None) -> datetime:
     if not text:
@@ -30,10 +32,12 @@ def parse_now(text: str | None) -> datetime:
     dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
 
+
 def latest_targets(store: Store) -> Iterator[tuple[StoredSnapshot, Target]]:
     for snap in store.latest_snapshots():
         for target in store.targets_of(snap.id):
             yield snap, target
+
 
 def target_jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     if target.kind == "host":
@@ -41,6 +45,7 @@ def target_jobs(target: Target, host: dict[str, Any]) -> list[Job]:
         return jobs(target, host)
     from collector.parse.device import jobs as device_jobs
     return device_jobs(target)
+
 
 def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -> list[JobView]:
     from collector.analyse.destructive import judge
@@ -51,6 +56,7 @@ def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -
         fire = next_fire(job.trigger, now, job.timezone)
         views.append(JobView(job, fire, judge(job, files, fire, now)))
     return views
+
 
 def collect(store: Store, now: datetime, target: str | None = None) -> list[JobView]:
     views: list[JobView] = []
@@ -83,10 +89,12 @@ def _last_complete(store: Store, snap: StoredSnapshot, failed: Target
         return old, jobs
     return None, []
 
+
 def sort_key(v: JobView) -> tuple:
     far = datetime.max.replace(tzinfo=UTC)
     return (v.fire.at or far, -SEVERITIES.index(v.judgement.severity), v.job.target,
             v.job.origin_path, v.job.origin_line or 0)
+
 
 def to_json(v: JobView) -> dict[str, Any]:
     j = v.job
