@@ -77,10 +77,12 @@ def chain_findings(store: Store, now: datetime) -> list[Finding]:
             for rid, at, event, agent, subject, detail in rows]
 
 
-def all_findings(home: Home, store: Store, now: datetime) -> list[Finding]:
+def all_findings(home: Home, store: Store, now: datetime,
+                 views: list[JobView] | None = None) -> list[Finding]:
+    """Every finding as of `now`; `views` saves judging the jobs again when the caller has them."""
     from collector.analyse import drift, fleet
     settings = home.settings()
-    findings = job_findings(collect(store, now), now)
+    findings = job_findings(collect(store, now) if views is None else views, now)
     findings += drift.findings(store, home.root / "baselines", now)
     findings += silence_findings(store, settings, now)
     findings += chain_findings(store, now)

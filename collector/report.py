@@ -20,12 +20,13 @@ def render(home: Home, now_text: str | None) -> str:
             "|---|---|---|---|---|"]
     out += [f"| {t.name} | {t.kind} | {t.status} | {len(t.artifacts)} | {_cell(t.error or '')} |"
             for _, t in latest_targets(store)]
-    findings = all_findings(home, store, now)
+    all_views = collect(store, now)
+    findings = all_findings(home, store, now, all_views)
     out += ["", f"## Findings ({len(findings)})", ""]
     for f in findings:
         out.append(f"- **{f.severity.upper()}** {f.title}")
         out += [f"    {line}" for line in f.detail.splitlines()]
-    views = [v for v in collect(store, now) if SEVERITIES.index(v.judgement.severity) >= 2]
+    views = [v for v in all_views if SEVERITIES.index(v.judgement.severity) >= 2]
     out += ["", "## Scheduled jobs at medium severity or above", "",
             "| next fire (UTC) | in | verdict | severity | target | origin | command |",
             "|---|---|---|---|---|---|---|"]
