@@ -98,9 +98,10 @@ def to_json(f: Finding) -> dict:
                          for r in f.evidence]}
 
 
-def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool) -> int:
+def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
+              store: Store | None = None) -> int:
     now = parse_now(now_text)
-    store = home.open()
+    store = store or home.open()
     settings = home.settings()
     findings = all_findings(home, store, now)
     if as_json:

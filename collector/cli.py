@@ -184,17 +184,21 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
     from collector.check import run_check
     from collector.ingest import ingest_paths
     rounds, worst = 0, 0
+    store = home.open()     # one connection for the whole watch, not two per round
     try:
         while True:
-            for r in ingest_paths(home, home.open(), [home.inbox]):
+            for r in ingest_paths(home, store, [home.inbox]):
                 print(r.line(), flush=True)
-            worst = max(worst, run_check(home, None, as_json=False, email=not a.no_email))
+            worst = max(worst, run_check(home, None, as_json=False, email=not a.no_email,
+                                         store=store))
             rounds += 1
             if a.iterations and rounds >= a.iterations:
                 return worst
             time.sleep(a.interval)
     except KeyboardInterrupt:
         return worst
+    finally:
+        store.close()
 
 
 def cmd_report(home: Home, a: argparse.Namespace) -> int:
