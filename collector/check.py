@@ -8,9 +8,10 @@ import hashlib
 import sys
 from datetime import datetime, timedelta
 
+from agent.wire import WireError, check_host, parse_utc
 from collector.home import Home, Settings
 from collector.jobs import JobView, collect, iso_z, json_document, parse_now
-from collector.model import SEVERITIES, Finding
+from collector.model import SEVERITIES, Finding, unreadable
 from collector.store import Store
 
 SECURITY_LOOKBACK = timedelta(days=7)
@@ -53,7 +54,11 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
             out.append(Finding(key=f"silence:{a.name}:never", kind="silence", severity="medium",
                                target=a.name, title=f"agent {a.name} enrolled but never reported"))
             continue
-        seen = parse_now(a.last_seen)
+        try:
+            seen = parse_now(a.last_seen)
+        except ValueError as e:
+            out.append(unreadable(f"agent {a.name}", a.name, "when it last reported", e))
+            continue
         if now - seen > limit:
             hours = (now - seen).total_seconds() / 3600
             out.append(Finding(key=f"silence:{a.name}", kind="silence", severity="high",
@@ -63,26 +68,55 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
     return out
 
 
+# Rejected snapshots by audit event: an enrolled agent speaking for another's targets (critical:
+# it would replace that device's evidence), chain and signature attacks (high), malformed or
+# oversized files (medium) — any of them can be someone tampering with the evidence.
+_REJECT_SEVERITY = {"impersonation": "critical", "security": "high", "reject": "medium"}
+
+
 def chain_findings(store: Store, now: datetime) -> list[Finding]:
-    """Rejected snapshots of the last week: chain and signature attacks (high), malformed or
-    oversized files (medium) — either can be someone tampering with the evidence in transit."""
+    """Rejected snapshots of the last week, as findings."""
     since = iso_z(now - SECURITY_LOOKBACK)
-    rows = store.db.execute("SELECT id, at, event, agent, subject, detail FROM audit "
-                            "WHERE event IN ('security', 'reject') AND at >= ? ORDER BY id",
-                            [since]).fetchall()
-    return [Finding(key=f"chain:{rid}", kind="chain",
-                    severity="high" if event == "security" else "medium", target=agent or "-",
+    marks = ",".join("?" * len(_REJECT_SEVERITY))
+    rows = store.db.execute(f"SELECT id, at, event, agent, subject, detail FROM audit "
+                            f"WHERE event IN ({marks}) AND at >= ? ORDER BY id",
+                            [*_REJECT_SEVERITY, since]).fetchall()
+    return [Finding(key=f"chain:{rid}", kind="chain", severity=_REJECT_SEVERITY[event],
+                    target=agent or "-",
                     title=f"rejected snapshot from {agent or 'unknown agent'}: {detail}",
                     detail=f"{at} {subject} (kept in quarantine)")
             for rid, at, event, agent, subject, detail in rows]
 
 
-def all_findings(home: Home, store: Store, now: datetime,
-                 views: list[JobView] | None = None) -> list[Finding]:
-    """Every finding as of `now`; `views` saves judging the jobs again when the caller has them."""
+def stored_evidence_findings(store: Store) -> list[Finding]:
+    """The newest snapshot of each agent, as the readers take it, checked against the wire
+    format's rules: a row an older collector let in (an impossible time, a mistyped host fact)
+    is reported here, once, by what is wrong with it."""
+    out = []
+    for snap in store.latest_snapshots():
+        where = f"{snap.agent}#{snap.seq}"
+        try:
+            parse_utc(snap.taken_at)
+        except ValueError as e:
+            out.append(unreadable(where, snap.agent, "its time (taken_at)", e))
+        try:
+            check_host(snap.host)
+        except WireError as e:
+            out.append(unreadable(where, snap.agent, "its host facts", e))
+    return out
+
+
+def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] | None = None,
+                 problems: list[Finding] | None = None) -> list[Finding]:
+    """Every finding as of `now`; `views` (with the `problems` met collecting them) saves
+    judging the jobs again when the caller has them."""
     from collector.analyse import drift, fleet
     settings = home.settings()
-    findings = job_findings(collect(store, now) if views is None else views, now)
+    if views is None:
+        problems = []
+        views = collect(store, now, problems=problems)
+    findings = job_findings(views, now) + list(problems or [])
+    findings += stored_evidence_findings(store)
     findings += drift.findings(store, home.root / "baselines", now)
     findings += silence_findings(store, settings, now)
     findings += chain_findings(store, now)

@@ -33,12 +33,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--home", help="data folder (default $LINEGUARD_HOME, else ./lineguard-data)")
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    ag = sub.add_parser("agents", help="list enrolled agents, or `agents add`")
+    ag = sub.add_parser("agents", help="list enrolled agents, or `agents add|assign`")
     agsub = ag.add_subparsers(dest="agents_cmd")
     add = agsub.add_parser("add", help="enrol an agent's public key")
     add.add_argument("name")
     add.add_argument("--key", required=True, type=Path)
     add.add_argument("--site")
+    add.add_argument("--targets", default="",
+                     help="comma-separated targets only this agent may report (others are "
+                          "pinned to the first agent that reports them)")
+    asg = agsub.add_parser("assign", help="move a target to another agent (audited)")
+    asg.add_argument("target")
+    asg.add_argument("--to", required=True, dest="to")
     ag.add_argument("--json", action="store_true")
 
     ing = sub.add_parser("ingest", help="verify and store snapshot files (default: the inbox)")
@@ -89,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_agents(home: Home, a: argparse.Namespace) -> int:
     store = home.open()
+    from agent.wire import is_name
     if a.agents_cmd == "add":
         from agent.keys import KeyError_, load_public, public_text
         from agent.wire import key_fingerprint
@@ -98,29 +105,42 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
             raise UsageError(str(e)) from None
         if store.agent(a.name):
             raise UsageError(f"agent {a.name!r} is already enrolled")
-        store.add_agent(a.name, public_text(key), key_fingerprint(key), a.site)
-        print(f"enrolled {a.name} ({key_fingerprint(key)})")
+        targets = tuple(dict.fromkeys(t.strip() for t in a.targets.split(",") if t.strip()))
+        bad = [t for t in targets if not is_name(t)]
+        if bad:
+            raise UsageError(f"--targets: {bad[0]!r} is not a target name")
+        store.add_agent(a.name, public_text(key), key_fingerprint(key), a.site, targets)
+        print(f"enrolled {a.name} ({key_fingerprint(key)})"
+              + (f", targets {', '.join(targets)}" if targets else ""))
+        return 0
+    if a.agents_cmd == "assign":
+        if not is_name(a.target):
+            raise UsageError(f"{a.target!r} is not a target name")
+        before = store.assign_target(a.target, a.to)
+        print(f"{a.target}: now reported by {a.to} (was {before or 'no agent'}); "
+              f"recorded in the audit log")
         return 0
     rows = store.agents()
     if a.json:
-        print(json.dumps([r.__dict__ for r in rows], indent=2))
+        print(json.dumps([{**r.__dict__, "targets": store.targets_owned(r.name)} for r in rows],
+                         indent=2))
         return 0
-    print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY"],
-                 [[r.name, r.site or "-", r.last_seq or "-", r.last_seen or "never", r.key_id]
-                  for r in rows]))
+    print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY", "TARGETS"],
+                 [[r.name, r.site or "-", r.last_seq or "-", r.last_seen or "never", r.key_id,
+                   _clip(",".join(store.targets_owned(r.name)) or "-", 40)] for r in rows]))
     return 0
 
 
 def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
-    from collector.ingest import ingest_paths
+    from collector.ingest import ingest_paths, quoted
     store = home.open()
     paths = a.paths or [home.inbox]
     results = ingest_paths(home, store, paths)
     for r in results:
-        print(r.line(), file=sys.stderr if r.outcome == "rejected" else sys.stdout)
+        print(r.line(), file=sys.stderr if r.failed else sys.stdout)
     if not results:
-        print(f"nothing to ingest in {', '.join(map(str, paths))}")
-    return 2 if any(r.outcome == "rejected" for r in results) else 0
+        print(f"nothing to ingest in {', '.join(quoted(str(p)) for p in paths)}")
+    return 2 if any(r.failed for r in results) else 0
 
 
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
@@ -131,9 +151,12 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
                          f"not {a.min_severity!r}")
     now = parse_now(a.now)
-    views = collect(home.open(), now, a.target)
+    problems: list = []
+    views = collect(home.open(), now, a.target, problems)
     floor = SEVERITIES.index(a.min_severity)
     views = [v for v in views if SEVERITIES.index(v.judgement.severity) >= floor]
+    for f in problems:      # a target whose jobs cannot be read is said, not left out quietly
+        print(f"lineguard jobs: {f.title}", file=sys.stderr)
     if a.json:
         print(json_document({"as_of": iso_z(now)}, "jobs", [to_json(v) for v in views]))
     else:
@@ -148,7 +171,8 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
                 print(f"  ! {v.job.target} {v.job.origin_path}:{v.job.origin_line or '-'} "
                       f"[{r.rule}] {r.path or v.job.origin_path}:{r.line or '-'}: {r.evidence}")
     threshold = SEVERITIES.index(home.settings().alert_threshold)
-    return 1 if any(SEVERITIES.index(v.judgement.severity) >= threshold for v in views) else 0
+    worst = [v.judgement.severity for v in views] + [f.severity for f in problems]
+    return 1 if any(SEVERITIES.index(sev) >= threshold for sev in worst) else 0
 
 
 def cmd_check(home: Home, a: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ class Settings:
     mail_to: tuple[str, ...] = ("soc@localhost",)
     realert_hours: float = 24.0             # re-send an unchanged open finding after this long
     silence_hours: float = 2.0              # an agent not heard from for longer is reported
+    max_clock_skew_seconds: int = 300       # how far an agent's clock may run ahead (or back)
     extra: dict = field(default_factory=dict)
 
 
@@ -81,6 +82,9 @@ def _problem(key: str, value: object) -> str | None:
         return "must not be true or false"
     if key in ("max_snapshot_bytes", "smtp_port"):
         return None if isinstance(value, int) and value > 0 else "must be a positive whole number"
+    if key == "max_clock_skew_seconds":
+        return None if isinstance(value, int) and value >= 0 else \
+            "must be a whole number of seconds, 0 or more"
     if key in ("realert_hours", "silence_hours"):
         return None if isinstance(value, int | float) and value >= 0 else \
             "must be a number of hours, 0 or more"

@@ -176,7 +176,8 @@ class Finding:
     """Something a person should know, with a stable key so alerts can be deduplicated.
 
     kind: job (destructive/suspicious scheduled job), line-data-loss, drift, poll-failed,
-    silence, chain (security event on ingest), fleet (the same thing on many targets)."""
+    silence, chain (security event on ingest), fleet (the same thing on many targets),
+    evidence (stored evidence that cannot be read: see `unreadable`)."""
 
     key: str                          # stable identity, e.g. "job:mgmt-01:etc/cron.d/x:3"
     kind: str
@@ -186,3 +187,16 @@ class Finding:
     detail: str = ""                  # several lines: evidence, explanation
     fire_at: datetime | None = None   # for jobs: when it fires (UTC), for a countdown
     evidence: tuple[Reason, ...] = ()
+
+
+def unreadable(where: str, target: str, what: str, error: Exception | str) -> Finding:
+    """Stored evidence a reader could not use (a row an older collector let in, a damaged
+    blob): a HIGH finding in its own right, never a reason for `check` to stop or to go quiet.
+    `where` identifies the row (e.g. "mgmt-01#12"), `what` says which reading failed."""
+    why = error if isinstance(error, str) else f"{error.__class__.__name__}: {error}"
+    return Finding(key=f"evidence:{where}:{target}:{what}", kind="evidence", severity="high",
+                   target=target,
+                   title=f"stored evidence of {target} ({where}) cannot be read for {what}: "
+                         f"{' '.join(why.split())[:160]}",
+                   detail="What lineguard cannot read it cannot judge; check it with "
+                          "`lineguard audit --verify` and look at the agent that sent it.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collector.check import all_findings
 from collector.home import Home
 from collector.jobs import collect, iso_z, latest_targets, parse_now
-from collector.model import SEVERITIES
+from collector.model import SEVERITIES, Finding
 
 
 def render(home: Home, now_text: str | None) -> str:
@@ -18,10 +18,11 @@ def render(home: Home, now_text: str | None) -> str:
             for a in store.agents()]
     out += ["", "## Targets in the newest snapshots", "", "| target | kind | status | artifacts | error |",
             "|---|---|---|---|---|"]
+    problems: list[Finding] = []
     out += [f"| {t.name} | {t.kind} | {t.status} | {len(t.artifacts)} | {_cell(t.error or '')} |"
             for _, t in latest_targets(store)]
-    all_views = collect(store, now)
-    findings = all_findings(home, store, now, all_views)
+    all_views = collect(store, now, problems=problems)
+    findings = all_findings(home, store, now, all_views, problems)
     out += ["", f"## Findings ({len(findings)})", ""]
     for f in findings:
         out.append(f"- **{f.severity.upper()}** {f.title}")

@@ -13,7 +13,7 @@ import base64
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -29,6 +29,10 @@ GENESIS = "0" * 64
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class OwnershipError(ValueError):
+    """A target would belong to two agents, or to an agent that is not enrolled."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class Store:
     def _migrate(self) -> None:
         db = self.db
         if "agents" in db.table_names():
+            self._migrate_ownership()
             return
         with db.conn:
             db["agents"].create({"name": str, "public_key": str, "key_id": str, "site": str,
@@ -123,14 +128,39 @@ class Store:
                        "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
             db.execute("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
                        "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
+        self._migrate_ownership()
+
+    def _migrate_ownership(self) -> None:
+        """Which agent may report which target. A database from before ownership existed pins
+        each target it holds to the agent that reported it last."""
+        if "target_owners" in self.db.table_names():
+            return
+        with self.transaction():
+            self.db.execute("CREATE TABLE IF NOT EXISTS target_owners (target TEXT PRIMARY KEY, "
+                            "agent TEXT NOT NULL REFERENCES agents(name), since TEXT, how TEXT)")
+            self.db.execute(
+                "INSERT OR IGNORE INTO target_owners (target, agent, since, how) "
+                "SELECT t.name, s.agent, s.received_at, 'reported before ownership was kept' "
+                "FROM targets t JOIN snapshots s ON s.id = t.snapshot "
+                "ORDER BY s.received_at DESC, s.id DESC")
 
     # --- agents -------------------------------------------------------------------------
 
-    def add_agent(self, name: str, public_key: str, key_id: str, site: str | None) -> None:
+    def add_agent(self, name: str, public_key: str, key_id: str, site: str | None,
+                  targets: tuple[str, ...] = ()) -> None:
+        """Enrol an agent, with the targets it alone may report. Raises OwnershipError when one
+        of them already belongs to another agent."""
         with self.transaction():   # raw SQL: sqlite-utils' writes commit on their own
+            taken = {t: o for t, o in self.owners(targets).items() if o != name}
+            if taken:
+                t, owner = sorted(taken.items())[0]
+                raise OwnershipError(f"target {t!r} belongs to agent {owner}; move it with: "
+                                     f"lineguard agents assign {t} --to {name}")
             self.db.execute("INSERT INTO agents (name, public_key, key_id, site, enrolled_at) "
                             "VALUES (?, ?, ?, ?, ?)", [name, public_key, key_id, site, utc_now()])
-            self.audit("enrol", name, key_id, f"site={site or '-'}")
+            self.audit("enrol", name, key_id, f"site={site or '-'}"
+                       + (f" targets={','.join(targets)}" if targets else ""))
+            self.pin_targets(name, targets, "at enrolment", audit=False)
 
     def agent(self, name: str) -> AgentRecord | None:
         rows = list(self.db["agents"].rows_where("name = ?", [name]))
@@ -138,6 +168,50 @@ class Store:
 
     def agents(self) -> list[AgentRecord]:
         return [AgentRecord(**r) for r in self.db["agents"].rows_where(order_by="name")]
+
+    # --- target ownership ---------------------------------------------------------------
+
+    def owners(self, targets: Iterable[str]) -> dict[str, str]:
+        """The owning agent of each of `targets` that has one."""
+        names = list(targets)
+        out: dict[str, str] = {}
+        for i in range(0, len(names), 500):
+            chunk = names[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(f"SELECT target, agent FROM target_owners "
+                                       f"WHERE target IN ({marks})", chunk).fetchall())
+        return out
+
+    def targets_owned(self, agent: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT target FROM target_owners WHERE agent = ? "
+                                              "ORDER BY target", [agent])]
+
+    def pin_targets(self, agent: str, targets: Iterable[str], how: str,
+                    audit: bool = True) -> None:
+        """Give unowned `targets` to `agent` (first report, or enrolment); the caller has
+        checked that none belongs to another agent."""
+        names = list(dict.fromkeys(targets))
+        if not names:
+            return
+        with self.transaction():
+            at = utc_now()
+            self.db.conn.executemany("INSERT OR IGNORE INTO target_owners (target, agent, since, "
+                                     "how) VALUES (?, ?, ?, ?)", [(t, agent, at, how) for t in names])
+            if audit:
+                self.audit("pin", agent, ",".join(names)[:2000], how)
+
+    def assign_target(self, target: str, agent: str) -> str | None:
+        """Move `target` to `agent`, on the audit record; returns the previous owner."""
+        with self.transaction():
+            if self.agent(agent) is None:
+                raise OwnershipError(f"no agent named {agent!r} is enrolled (lineguard agents)")
+            before = self.owners([target]).get(target)
+            self.db.execute("INSERT INTO target_owners (target, agent, since, how) "
+                            "VALUES (?, ?, ?, 'assigned') ON CONFLICT(target) DO UPDATE SET "
+                            "agent = excluded.agent, since = excluded.since, how = excluded.how",
+                            [target, agent, utc_now()])
+            self.audit("assign", agent, target, f"from {before or 'no agent'} to {agent}")
+        return before
 
     # --- blobs --------------------------------------------------------------------------
 
