@@ -5,6 +5,13 @@ since it was last sent (escalation), when its job now fires within 24 hours and 
 went out before that (final warning), or when `realert_hours` have passed. What was sent is kept
 in the store's `alerts` table by Finding.key; it is written only after the SMTP server accepted
 the message, so an alert that could not be sent stays due and goes out on the next run.
+
+Each email is on record (`alert_mail`) as `sending` before the SMTP server is contacted and as
+`sent` in the one small write right after it accepted. Its Message-ID is derived from what it
+says (each finding's key, severity, why it is due, and its alert generation: how many times that
+finding was mailed before), so when the collector dies inside that window the repeat sent by the
+next run carries the same Message-ID and mail clients show it once. The edge that remains is in
+the README ("Alert emails").
 """
 
 from __future__ import annotations
@@ -13,8 +20,9 @@ import smtplib
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 
+from agent.wire import canonical, sha256_hex
 from collector.home import Settings
 from collector.model import SEVERITIES, Finding
 from collector.store import Store
@@ -146,6 +154,8 @@ def send_due(store: Store, settings: Settings, findings: list[Finding],
     items = due(store, settings, findings, now)
     if not items:
         return []
+    msg_id = message_id(store, items, settings)
+    _begin(store, msg_id, items, now)
     # Long subjects stay on one line: Python's folder would otherwise move the whole value to a
     # continuation line, and readers then show it with a leading space.
     msg = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
@@ -153,24 +163,69 @@ def send_due(store: Store, settings: Settings, findings: list[Finding],
     msg["From"] = settings.mail_from
     msg["To"] = ", ".join(settings.mail_to)
     msg["Date"] = format_datetime(now.astimezone(UTC))
-    msg["Message-ID"] = make_msgid(domain="lineguard")
+    msg["Message-ID"] = msg_id
     msg.set_content(body(items, settings, now))
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
                           timeout=_SMTP_TIMEOUT_S) as smtp:
             smtp.send_message(msg, settings.mail_from, list(settings.mail_to))
     except (OSError, smtplib.SMTPException) as e:
+        _failed(store, msg_id)
         raise AlertError(f"could not send the alert email via {settings.smtp_host}:"
                          f"{settings.smtp_port} ({e.__class__.__name__}: {e}); "
                          f"{len(items)} alert(s) stay due and are retried on the next run"
                          ) from None
-    _record(store, items, msg["Subject"], now)
+    _record(store, msg_id, items, msg["Subject"], now)
     return [f.key for f, _ in items]
 
 
-def _record(store: Store, items: list[tuple[Finding, str]], subj: str, now: datetime) -> None:
+def message_id(store: Store, items: list[tuple[Finding, str]], settings: Settings) -> str:
+    """The same email gets the same Message-ID: derived from each finding's key, severity, why
+    it is due and its generation (times mailed before), at the sender's domain."""
+    parts = []
+    for f, reason in items:
+        row = store.db.execute("SELECT sent_count FROM alerts WHERE key = ?", [f.key]).fetchone()
+        parts.append([f.key, f.severity, reason, (row[0] or 0) if row else 0])
+    domain = settings.mail_from.rpartition("@")[2] or "lineguard"
+    return f"<lineguard.{sha256_hex(canonical(sorted(parts)))[:32]}@{domain}>"
+
+
+def _begin(store: Store, msg_id: str, items: list[tuple[Finding, str]], now: datetime) -> None:
+    """On record before the SMTP server has it. An earlier email still `sending` is one the
+    collector did not live to record: it may have gone out. If it is this one again, the
+    repeat carries its Message-ID; if not, the log says it may have been sent."""
+    keys = " ".join(f.key for f, _ in items)[:4000]
+    with store.transaction():
+        stale = store.db.execute("SELECT message_id, started_at FROM alert_mail "
+                                 "WHERE state = 'sending' AND message_id != ?", [msg_id]).fetchall()
+        for other, started in stale:
+            store.db.execute("UPDATE alert_mail SET state = 'uncertain' WHERE message_id = ?",
+                             [other])
+            store.audit("alert-uncertain", None, other,
+                        f"started {started}; the collector stopped before recording the outcome")
+        if store.db.execute("SELECT 1 FROM alert_mail WHERE message_id = ? AND state = 'sending'",
+                            [msg_id]).fetchone():
+            store.audit("alert-uncertain", None, msg_id,
+                        "interrupted before its outcome was recorded; sent again, same Message-ID")
+        store.db.execute("INSERT INTO alert_mail (message_id, state, started_at, keys) "
+                         "VALUES (?, 'sending', ?, ?) ON CONFLICT(message_id) DO UPDATE SET "
+                         "state = 'sending', started_at = excluded.started_at",
+                         [msg_id, _iso(now), keys])
+
+
+def _failed(store: Store, msg_id: str) -> None:
+    with store.transaction():
+        store.db.execute("UPDATE alert_mail SET state = 'failed' WHERE message_id = ?", [msg_id])
+
+
+def _record(store: Store, msg_id: str, items: list[tuple[Finding, str]], subj: str,
+            now: datetime) -> None:
+    """The one write after the SMTP server accepted: the shorter, the smaller the window in
+    which a dying collector sends an alert twice."""
     at = _iso(now)
     with store.transaction():
+        store.db.execute("UPDATE alert_mail SET state = 'sent', finished_at = ? "
+                         "WHERE message_id = ?", [at, msg_id])
         for f, _ in items:
             store.db.execute(
                 "INSERT INTO alerts (key, severity, first_seen, last_sent, sent_count, subject) "

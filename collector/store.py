@@ -97,6 +97,7 @@ class Store:
         db = self.db
         if "agents" in db.table_names():
             self._migrate_ownership()
+            self._migrate_alert_mail()
             return
         with db.conn:
             db["agents"].create({"name": str, "public_key": str, "key_id": str, "site": str,
@@ -129,6 +130,14 @@ class Store:
             db.execute("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
                        "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
         self._migrate_ownership()
+        self._migrate_alert_mail()
+
+    def _migrate_alert_mail(self) -> None:
+        """Each alert email: on record as `sending` before the SMTP server has it, `sent` after,
+        so a collector that died in between knows, and repeats it under the same Message-ID."""
+        if "alert_mail" not in self.db.table_names():
+            self.db.execute("CREATE TABLE IF NOT EXISTS alert_mail (message_id TEXT PRIMARY KEY, "
+                            "state TEXT NOT NULL, started_at TEXT, finished_at TEXT, keys TEXT)")
 
     def _migrate_ownership(self) -> None:
         """Which agent may report which target. A database from before ownership existed pins

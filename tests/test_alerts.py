@@ -194,3 +194,59 @@ def test_line_data_loss_found_in_stored_polls_reaches_the_soc(home, chain, tmp_p
     assert "running-config:9: vcl ATM0/0/0 1/100 BTS100" in msg.get_content()
     assert send_due(fleet.store, settings(port), findings(fleet.store, fleet.baselines, NOW),
                     NOW + timedelta(hours=1)) == []
+
+
+def test_a_send_the_collector_did_not_live_to_record_repeats_with_the_same_message_id(
+        store: Store, smtp, monkeypatch) -> None:
+    import collector.alerts as alerts
+    port, inbox = smtp
+    cfg = settings(port)
+
+    def killed(*_args) -> None:
+        raise SystemExit("collector killed after the SMTP server accepted the message")
+
+    with monkeypatch.context() as m:
+        m.setattr(alerts, "_record", killed)
+        with pytest.raises(SystemExit):
+            send_due(store, cfg, [WIPE, DRIFT], NOW)
+    assert send_due(store, cfg, [WIPE, DRIFT], NOW + timedelta(minutes=1)) == [WIPE.key, DRIFT.key]
+    assert send_due(store, cfg, [WIPE, DRIFT], NOW + timedelta(minutes=2)) == []
+    first, repeat = (msg for _, _, msg in inbox.messages)
+    assert first["Message-ID"] == repeat["Message-ID"]
+    assert first["Message-ID"].endswith("@soc.example.net>")
+    reminder = NOW + timedelta(hours=25)
+    assert send_due(store, cfg, [WIPE, DRIFT], reminder) == [WIPE.key, DRIFT.key]
+    assert inbox.messages[-1][2]["Message-ID"] != first["Message-ID"]
+    events = [r["event"] for r in store.audit_rows(10)]
+    assert "alert-uncertain" in events
+
+
+@dataclass
+class Witness(Inbox):
+    """An SMTP server that looks at the collector's database while it accepts the message."""
+
+    db: Path | None = None
+    seen: list[list[tuple[str, str]]] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook)
+        import sqlite3
+        conn = sqlite3.connect(self.db)
+        try:
+            self.seen.append(conn.execute("SELECT message_id, state FROM alert_mail").fetchall())
+        finally:
+            conn.close()
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_the_send_is_on_record_before_the_smtp_server_has_it(store: Store, tmp_path: Path) -> None:
+    port = free_port()
+    witness = Witness(db=tmp_path / "lineguard.db")
+    controller = Controller(witness, hostname="127.0.0.1", port=port, ready_timeout=5)
+    controller.start()
+    try:
+        assert send_due(store, settings(port), [WIPE], NOW) == [WIPE.key]
+    finally:
+        controller.stop()
+    msg_id = witness.messages[0][2]["Message-ID"]
+    assert witness.seen == [[(msg_id, "sending")]]
+    assert store.db.execute("SELECT state FROM alert_mail").fetchall() == [("sent",)]
