@@ -9,6 +9,7 @@ from pathlib import Path
 from agent.config import AgentConfig, AgentConfigError, load_config
 from agent.keys import KeyError_, generate, load_private
 from agent.snapshot import ChainError
+from agent.version import package_version
 from agent.wire import is_name
 
 
@@ -19,6 +20,7 @@ class UsageError(Exception):
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lineguard-agent",
                                 description="Snapshot scheduled jobs and device line data, signed.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = p.add_subparsers(dest="cmd", required=True)
     k = sub.add_parser("keygen", help="create an Ed25519 key pair (KEY, mode 0600, and KEY.pub)")
     k.add_argument("--out", required=True, type=Path)

@@ -48,6 +48,11 @@ def planted_root(root: Path) -> Path:
 
 @pytest.fixture
 def ingested(tmp_path: Path, home: Home) -> Home:
+    return ingest_planted(tmp_path, home)
+
+
+def ingest_planted(tmp_path: Path, home: Home) -> Home:
+    """The planted at job's host, enrolled as ems-01, snapshotted and ingested into `home`."""
     root = planted_root(tmp_path / "root")
     key = tmp_path / "agent.key"
     agent(["keygen", "--out", str(key)])
