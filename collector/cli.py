@@ -88,9 +88,11 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--iterations", type=int, default=0, help="stop after N rounds (0 = until Ctrl-C)")
     w.add_argument("--no-email", action="store_true")
 
-    rp = sub.add_parser("report", help="a Markdown report of jobs and findings")
+    rp = sub.add_parser("report", help="a Markdown (or --html) report of jobs and findings")
     rp.add_argument("--now")
     rp.add_argument("--out", type=Path)
+    rp.add_argument("--html", action="store_true",
+                    help="one self-contained HTML page: sites, timeline, findings, line data")
 
     au = sub.add_parser("audit", help="the audit log; --verify checks its hash chain and stored signatures")
     au.add_argument("--verify", action="store_true")
@@ -239,7 +241,17 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
 
 def cmd_report(home: Home, a: argparse.Namespace) -> int:
     from collector.report import render
-    text = render(home, a.now)
+    if a.html:
+        from collector.check import all_findings
+        from collector.html_report import render_html
+        from collector.jobs import collect, parse_now
+        now = parse_now(a.now)
+        store = home.open()
+        views = collect(store, now)
+        text = render_html(store, home.root / "baselines", all_findings(home, store, now, views),
+                           views, now)
+    else:
+        text = render(home, a.now)
     if a.out:
         a.out.write_text(text)
         print(f"wrote {a.out}")
