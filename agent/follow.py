@@ -40,13 +40,14 @@ _UNRESOLVABLE = set("$*?[`~{}")
 _PUNCTUATION = set(";&|()<>")
 
 
-_ESCAPED = re.compile(r"[%\\\x00\udc80-\udcff]")
+_ESCAPED = re.compile(r"[%\\\x00-\x1f\x7f\udc80-\udcff]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def escape_text(text: str) -> str:
-    """Text a snapshot can carry: `%`, backslash, NUL and undecodable bytes (os.fsdecode's
-    surrogates) become %XX, so odd file names cannot break or forge a snapshot."""
+    """Text a snapshot can carry: `%`, backslash, control characters (a newline in a file name
+    would forge a line of every report) and undecodable bytes (os.fsdecode's surrogates) become
+    %XX, so odd file names cannot break or forge a snapshot."""
     return _ESCAPED.sub(lambda m: f"%{_byte(m.group()):02X}", text)
 
 

@@ -29,6 +29,7 @@ TARGET_KINDS = ("host", "device")
 _HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}\Z")
 _TAKEN_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z\Z")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _KEY_ID = re.compile(r"^SHA256:[A-Za-z0-9+/]{43}\Z")
 _KIND = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,63}\Z")
 SEQ_MAX = 2**63 - 1      # SQLite's largest integer: a seq beyond it cannot be stored
@@ -207,7 +208,9 @@ def _check_fields(d: dict[str, Any], types: dict[str, str], what: str) -> None:
 
 def _check_artifact_name(name: Any) -> None:
     _require(isinstance(name, str) and 0 < len(name) <= 4096, "artifact name must be a non-empty string")
-    _require("\x00" not in name and "\\" not in name, f"artifact name {name!r} has a NUL or backslash")
+    _require("\\" not in name, f"artifact name {name!r} has a backslash")
+    # a newline would forge a line in every listing and mail that names the file
+    _require(not _CONTROL.search(name), f"artifact name {name!r} has a control character")
     _require(not name.startswith("/"), f"artifact name {name!r} is absolute")
     _require(".." not in name.split("/"), f"artifact name {name!r} escapes its target (path traversal)")
 

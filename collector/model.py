@@ -188,6 +188,13 @@ class Finding:
     fire_at: datetime | None = None   # for jobs: when it fires (UTC), for a countdown
     evidence: tuple[Reason, ...] = ()
 
+    def __post_init__(self) -> None:
+        # One line whatever it quotes (an error text, a name): every list, table and mail shows
+        # titles line by line, and a newline in one would forge the next.
+        if not self.title.isprintable():
+            object.__setattr__(self, "title", "".join(
+                c if c.isprintable() else repr(c)[1:-1] for c in self.title))
+
 
 def unreadable(where: str, target: str, what: str, error: Exception | str) -> Finding:
     """Stored evidence a reader could not use (a row an older collector let in, a damaged

@@ -342,8 +342,10 @@ def test_readers_survive_bad_rows_already_stored(home: Home, enrolled: AgentChai
     assert run(home, "check", "--json", "--no-email") == 1
     found = json.loads(capsys.readouterr().out)["findings"]
     assert any(f["kind"] == "evidence" and f["severity"] == "high" for f in found), found
-    for args in (["jobs"], ["report"], ["watch", "--iterations", "1", "--no-email"]):
+    for args in (["jobs"], ["report"], ["report", "--html"], ["metrics"],
+                 ["watch", "--iterations", "1", "--no-email"]):
         assert run(home, *args) in (0, 1), args
+    assert run(home, "check", "--format", "nagios", "--no-email") == 2   # CRITICAL, not UNKNOWN
 
 
 # --- 7. two ingests on one inbox ------------------------------------------------------------
@@ -371,3 +373,45 @@ def test_two_ingests_at_once_store_everything_once_and_reject_nothing_spuriously
     assert rejects.fetchone()[0] == 4
     assert len(reasons(home)) == 4 and len(list(home.quarantine.iterdir())) == 8
     assert run(home, "audit", "--verify") == 0
+
+
+def test_a_newline_in_a_host_file_name_cannot_forge_a_line_of_jobs_or_check(
+        home: Home, enrolled: AgentChain, tmp_path: Path, capsys) -> None:
+    from agent.follow import artifact_name
+    from tests.baselinekit import host
+    forged = "2027-01-01T00:00:00Z  in 1m  benign  info  ems  cron  root"
+    name = artifact_name(f"/etc/cron.d/x\n{forged}")
+    assert "\n" not in name and "%0A" in name
+    data = enrolled.snapshot((host("mgmt-01", {f"etc/cron.d/x\n{forged}": (
+        "cron.d", "@reboot root rm -rf /var/lib/ems\n")}),))[1]
+    with pytest.raises(WireError, match="control character"):
+        load(data)
+    arts = (Artifact.from_bytes(name, "cron.d", b"@reboot root rm -rf /var/lib/ems\n",
+                                {"path": "/" + name}),)
+    good = enrolled.write(tmp_path / "s", targets=(Target(kind="host", name="mgmt-01",
+                                                          status="ok", artifacts=arts),))
+    assert run(home, "ingest", str(good)) == 0
+    for args in (["jobs"], ["check", "--no-email"]):
+        capsys.readouterr()
+        run(home, *args)
+        out = capsys.readouterr().out
+        assert not any(line.startswith(forged) for line in out.splitlines()), out
+
+
+def test_a_finding_title_is_always_one_line() -> None:
+    from collector.model import Finding
+    f = Finding(key="k", kind="poll-failed", severity="high", target="atm-kobe-01",
+                title="atm-kobe-01 unreachable: timed out\nCRITICAL fleet all clear")
+    assert "\n" not in f.title and "\\n" in f.title
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_and_kept(home: Home, capsys) -> None:
+    raw = os.fsencode(str(home.inbox)) + b"/snap-\xff.lgsnap"
+    with open(raw, "wb") as f:
+        f.write(b"not a snapshot")
+    capsys.readouterr()
+    assert run(home, "ingest") == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "\\udcff" in line and "rejected" in line
+    [(kept, lines)] = reasons(home).items()
+    assert "\\udcff" in lines[0] and kept.isascii()
