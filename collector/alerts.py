@@ -168,14 +168,14 @@ def send_due(store: Store, settings: Settings, findings: list[Finding],
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
                           timeout=_SMTP_TIMEOUT_S) as smtp:
-            smtp.send_message(msg, settings.mail_from, list(settings.mail_to))
+            refused = smtp.send_message(msg, settings.mail_from, list(settings.mail_to))
     except (OSError, smtplib.SMTPException) as e:
         _failed(store, msg_id)
         raise AlertError(f"could not send the alert email via {settings.smtp_host}:"
                          f"{settings.smtp_port} ({e.__class__.__name__}: {e}); "
                          f"{len(items)} alert(s) stay due and are retried on the next run"
                          ) from None
-    _record(store, msg_id, items, msg["Subject"], now)
+    _record(store, msg_id, items, msg["Subject"], now, refused)
     return [f.key for f, _ in items]
 
 
@@ -219,11 +219,16 @@ def _failed(store: Store, msg_id: str) -> None:
 
 
 def _record(store: Store, msg_id: str, items: list[tuple[Finding, str]], subj: str,
-            now: datetime) -> None:
+            now: datetime, refused: dict[str, tuple[int, bytes]] | None = None) -> None:
     """The one write after the SMTP server accepted: the shorter, the smaller the window in
-    which a dying collector sends an alert twice."""
+    which a dying collector sends an alert twice. Mailboxes the server refused while taking the
+    message for the others are put on the audit record (the alert reached fewer people)."""
     at = _iso(now)
     with store.transaction():
+        if refused:
+            store.audit("alert-refused", None, msg_id, "; ".join(
+                f"{rcpt}: {code} {text.decode('utf-8', 'replace')}"
+                for rcpt, (code, text) in sorted(refused.items()))[:2000])
         store.db.execute("UPDATE alert_mail SET state = 'sent', finished_at = ? "
                          "WHERE message_id = ?", [at, msg_id])
         for f, _ in items:

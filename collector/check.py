@@ -88,6 +88,22 @@ def chain_findings(store: Store, now: datetime) -> list[Finding]:
             for rid, at, event, agent, subject, detail in rows]
 
 
+# Alert emails whose delivery is in doubt: a mailbox the server refused (those people were not
+# told), or a send the collector did not live to record (it may have gone out twice).
+_MAIL_EVENTS = {"alert-refused": ("medium", "alert email refused for some recipients"),
+                "alert-uncertain": ("low", "alert email interrupted, outcome unknown")}
+
+
+def alert_mail_findings(store: Store, now: datetime) -> list[Finding]:
+    since = iso_z(now - SECURITY_LOOKBACK)
+    rows = store.db.execute("SELECT id, at, event, subject, detail FROM audit WHERE event IN "
+                            "(?, ?) AND at >= ? ORDER BY id", [*_MAIL_EVENTS, since]).fetchall()
+    return [Finding(key=f"alert-mail:{rid}", kind="alert-mail", severity=_MAIL_EVENTS[event][0],
+                    target="-", title=f"{_MAIL_EVENTS[event][1]}: {detail}",
+                    detail=f"{at} Message-ID {subject}")
+            for rid, at, event, subject, detail in rows]
+
+
 def stored_evidence_findings(store: Store) -> list[Finding]:
     """The newest snapshot of each agent, as the readers take it, checked against the wire
     format's rules: a row an older collector let in (an impossible time, a mistyped host fact)
@@ -117,6 +133,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
         views = collect(store, now, problems=problems)
     findings = job_findings(views, now) + list(problems or [])
     findings += stored_evidence_findings(store)
+    findings += alert_mail_findings(store, now)
     findings += drift.findings(store, home.root / "baselines", now)
     findings += silence_findings(store, settings, now)
     findings += chain_findings(store, now)

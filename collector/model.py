@@ -177,7 +177,8 @@ class Finding:
 
     kind: job (destructive/suspicious scheduled job), line-data-loss, drift, poll-failed,
     silence, chain (security event on ingest), fleet (the same thing on many targets),
-    evidence (stored evidence that cannot be read: see `unreadable`)."""
+    evidence (stored evidence that cannot be read: see `unreadable`), alert-mail (an alert
+    email refused for some recipients, or interrupted before its outcome was recorded)."""
 
     key: str                          # stable identity, e.g. "job:mgmt-01:etc/cron.d/x:3"
     kind: str

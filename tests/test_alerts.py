@@ -250,3 +250,31 @@ def test_the_send_is_on_record_before_the_smtp_server_has_it(store: Store, tmp_p
     msg_id = witness.messages[0][2]["Message-ID"]
     assert witness.seen == [[(msg_id, "sending")]]
     assert store.db.execute("SELECT state FROM alert_mail").fetchall() == [("sent",)]
+
+
+@dataclass
+class Picky(Inbox):
+    """An SMTP server that refuses one mailbox and accepts the others."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
+        if address.startswith("noc@"):
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_recipient_the_server_refused_is_on_record_not_lost(store: Store) -> None:
+    port = free_port()
+    picky = Picky()
+    controller = Controller(picky, hostname="127.0.0.1", port=port, ready_timeout=5)
+    controller.start()
+    try:
+        assert send_due(store, settings(port), [WIPE], NOW) == [WIPE.key]
+    finally:
+        controller.stop()
+    assert picky.messages[0][1] == ["soc@example.net"]
+    [row] = [r for r in store.audit_rows(10) if r["event"] == "alert-refused"]
+    assert "noc@example.net" in row["detail"] and "550" in row["detail"]
+    from collector.check import alert_mail_findings
+    [finding] = alert_mail_findings(store, datetime.now(UTC))
+    assert finding.severity == "medium" and "noc@example.net" in finding.title
