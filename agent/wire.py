@@ -201,27 +201,34 @@ def _is(value: Any, kind: str) -> bool:
 
 
 def _check_fields(d: dict[str, Any], types: dict[str, str], what: str) -> None:
-    for key, kind in types.items():
-        _require(_is(d.get(key), kind), f"{what} {key!r} must be {kind} or null, "
-                                        f"not {type(d.get(key)).__name__}")
+    for key in types.keys() & d.keys():
+        if not _is(d[key], types[key]):
+            raise WireError(f"{what} {key!r} must be {types[key]} or null, "
+                            f"not {type(d[key]).__name__} ({str(d[key])[:40]!r})")
 
 
 def _check_artifact_name(name: Any) -> None:
-    _require(isinstance(name, str) and 0 < len(name) <= 4096, "artifact name must be a non-empty string")
-    _require("\\" not in name, f"artifact name {name!r} has a backslash")
-    # a newline would forge a line in every listing and mail that names the file
-    _require(not _CONTROL.search(name), f"artifact name {name!r} has a control character")
-    _require(not name.startswith("/"), f"artifact name {name!r} is absolute")
-    _require(".." not in name.split("/"), f"artifact name {name!r} escapes its target (path traversal)")
+    # Checked for every artifact of every snapshot: messages are formatted only on failure.
+    if not (isinstance(name, str) and 0 < len(name) <= 4096):
+        raise WireError("artifact name must be a non-empty string")
+    if "\\" in name:
+        raise WireError(f"artifact name {name!r} has a backslash")
+    if _CONTROL.search(name):   # a newline would forge a line in every listing and mail
+        raise WireError(f"artifact name {name!r} has a control character")
+    if name.startswith("/"):
+        raise WireError(f"artifact name {name!r} is absolute")
+    if ".." in name.split("/"):
+        raise WireError(f"artifact name {name!r} escapes its target (path traversal)")
 
 
 def _parse_artifact(d: Any) -> Artifact:
     _require(isinstance(d, dict), "artifact must be an object")
     _check_artifact_name(d.get("name"))
-    _require(isinstance(d.get("kind"), str) and bool(_KIND.match(d["kind"])),
-             f"artifact {d['name']!r}: kind must be a short word (letters, digits, ._:+-)")
+    if not (isinstance(d.get("kind"), str) and _KIND.match(d["kind"])):
+        raise WireError(f"artifact {d['name']!r}: kind must be a short word "
+                        f"(letters, digits, ._:+-)")
     _require(isinstance(d.get("meta"), dict), "artifact meta must be an object")
-    _check_fields(d["meta"], _META_TYPES, f"artifact {d['name']!r}: meta")
+    _check_fields(d["meta"], _META_TYPES, "artifact meta")
     _require(d.get("content") is None or isinstance(d["content"], str), "artifact content must be a string or null")
     _require(d.get("encoding") in ("utf-8", "base64"), "artifact encoding must be utf-8 or base64")
     sha = d.get("sha256")
@@ -252,8 +259,9 @@ def _parse_target(d: Any) -> Target:
     _require(len(names) == len(set(names)), f"target {d['name']!r} has duplicate artifact names")
     # Two names that differ only in Unicode normalisation print the same: one could stand in for
     # the other in every report. The agent spells names so that this never happens (follow.py).
-    _require(len({unicodedata.normalize("NFC", n) for n in names}) == len(names),
-             f"target {d['name']!r} has duplicate artifact names after NFC normalisation")
+    if len({n if n.isascii() else unicodedata.normalize("NFC", n) for n in names}) != len(names):
+        raise WireError(f"target {d['name']!r} has duplicate artifact names after NFC "
+                        f"normalisation")
     return Target(kind=d["kind"], name=d["name"], status=d["status"], artifacts=arts,
                   error=d.get("error"), facts=d["facts"])
 
