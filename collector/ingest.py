@@ -13,7 +13,8 @@ it, that file is rejected into quarantine with a one-line reason naming it, and 
 on. What is in the inbox but cannot be a snapshot (a FIFO, a device node, a link, a folder, a
 stray reason file) is read never and reported always. Each file is claimed (an exclusive
 `flock`, checked to still be the file listed) before it is worked on, so two ingests on one
-inbox neither reject what the other consumed nor record one bad file twice.
+inbox neither reject what the other consumed, nor judge a chain's next file before the other
+stored its predecessor, nor record one bad file twice.
 """
 
 from __future__ import annotations
@@ -188,17 +189,20 @@ class _NotRegular(Exception):
 
 
 def _claim(entry: _Entry) -> _Claim | None:
-    """An exclusive claim on the file, or None when another ingest holds it or has consumed it.
-    The lock dies with its process, so a killed ingest leaves nothing to clean up."""
+    """An exclusive claim on the file, or None when another ingest has consumed it. A file
+    another ingest is working on is waited for (one file's work), never skipped: its chain's
+    next file must not be judged before it is stored. Each ingest holds one claim at a time,
+    so two cannot wait on each other; the lock dies with its process, so a killed ingest
+    leaves nothing to clean up."""
     try:
         fd = _open(entry)
     except FileNotFoundError:
         return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX)
         held = os.fstat(fd)
         now = os.stat(entry.path, follow_symlinks=False)
-    except (BlockingIOError, FileNotFoundError):
+    except FileNotFoundError:
         os.close(fd)
         return None
     if (now.st_dev, now.st_ino) != (held.st_dev, held.st_ino):
@@ -274,7 +278,6 @@ def ingest_paths(home: Home, store: Store, paths: list[Path]) -> list[IngestResu
     # Chains must be applied in order, whatever order the files were named in.
     staged.sort(key=lambda it: (0, it[1].snapshot.agent, it[1].snapshot.seq, str(it[0].path))
                 if isinstance(it[1], SignedSnapshot) else (1, "", 0, str(it[0].path)))
-    held_elsewhere: set[str] = set()
     for entry, parsed, identity in staged:
         if isinstance(parsed, _Unreadable) and parsed.skip:
             results.append(IngestResult(entry.path, "skipped", parsed.reason))
@@ -282,20 +285,15 @@ def ingest_paths(home: Home, store: Store, paths: list[Path]) -> list[IngestResu
         if identity is None and not isinstance(parsed, SignedSnapshot):
             results.append(_reject(home, store, entry.path, parsed))   # nothing to claim
             continue
-        agent = parsed.snapshot.agent if isinstance(parsed, SignedSnapshot) else None
-        if agent in held_elsewhere:
-            continue    # another ingest is on this agent's chain: its later files are its too
         result = _claimed(home, store, entry, parsed, identity, settings)
-        if result is None and agent is not None:
-            held_elsewhere.add(agent)
-        elif result is not None:
+        if result is not None:      # None: another ingest has consumed it
             results.append(result)
     return results
 
 
 def _claimed(home: Home, store: Store, entry: _Entry, parsed: SignedSnapshot | Rejected,
              identity: tuple | None, settings: Settings) -> IngestResult | None:
-    """Claim the file, then ingest it; None when another ingest has it."""
+    """Claim the file, then ingest it; None when another ingest consumed it."""
     try:
         claim = _claim(entry)
     except _NotRegular as e:
