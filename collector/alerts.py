@@ -119,9 +119,33 @@ def subject(items: list[tuple[Finding, str]], now: datetime) -> str:
     return f"[lineguard] {sev}: {head}" + (f" (+{rest} more)" if rest else "")
 
 
+# A digest stays small enough for any mail server to take: the most urgent findings in full,
+# the next ones by title, then a count (a flood of findings must not make the email, and with
+# it every alert, bounce for its size).
+DIGEST_IN_FULL = 50
+DIGEST_BY_TITLE = 400
+DETAIL_LINES = 60
+
+
 def body(items: list[tuple[Finding, str]], settings: Settings, now: datetime) -> str:
     lines = [f"lineguard: {len(items)} finding(s) at or above {settings.alert_threshold} "
              f"due as of {_iso(now)}.", ""]
+    lines += _in_full(items[:DIGEST_IN_FULL], now)
+    by_title = items[DIGEST_IN_FULL:DIGEST_IN_FULL + DIGEST_BY_TITLE]
+    for n, (f, reason) in enumerate(by_title, DIGEST_IN_FULL + 1):
+        lines.append(f"{n}. [{f.severity.upper()}] {f.title[:300]}   ({reason})")
+    left = len(items) - DIGEST_IN_FULL - len(by_title)
+    if left > 0:
+        lines += ["", f"... and {left:,} more finding(s): lineguard check lists them all."]
+    if by_title:
+        lines.append("")
+    lines.append("Re-sent when severity rises, when a job is within 24 h of firing, and every "
+                 f"{settings.realert_hours:g} h while open.")
+    return "\n".join(lines) + "\n"
+
+
+def _in_full(items: list[tuple[Finding, str]], now: datetime) -> list[str]:
+    lines: list[str] = []
     for n, (f, reason) in enumerate(items, 1):
         lines.append(f"{n}. [{f.severity.upper()}] {f.title}")
         lines.append(f"   target: {f.target}   kind: {f.kind}   alert: {reason}   key: {f.key}")
@@ -139,11 +163,13 @@ def body(items: list[tuple[Finding, str]], settings: Settings, now: datetime) ->
                 lines.append(f"     {where}{r.evidence}" + (f"   [{r.rule}]" if r.rule else ""))
         if f.detail:
             lines.append("   detail:")
-            lines += [f"     {ln}" for ln in f.detail.splitlines()]
+            detail = f.detail.splitlines()
+            lines += [f"     {ln[:500]}" for ln in detail[:DETAIL_LINES]]
+            if len(detail) > DETAIL_LINES:
+                lines.append(f"     ... {len(detail) - DETAIL_LINES} more line(s): lineguard "
+                             f"check --json")
         lines.append("")
-    lines.append("Re-sent when severity rises, when a job is within 24 h of firing, and every "
-                 f"{settings.realert_hours:g} h while open.")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def send_due(store: Store, settings: Settings, findings: list[Finding],

@@ -74,18 +74,39 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
 _REJECT_SEVERITY = {"impersonation": "critical", "security": "high", "reject": "medium"}
 
 
+CHAIN_FINDINGS_PER_SOURCE = 20
+
+
 def chain_findings(store: Store, now: datetime) -> list[Finding]:
-    """Rejected snapshots of the last week, as findings."""
+    """Rejected snapshots of the last week, as findings: each of the newest 20 per kind of
+    rejection and agent, the rest in one summary, so that a flood of junk dropped into the
+    inbox neither buries the rest nor makes the alert email too big to send."""
     since = iso_z(now - SECURITY_LOOKBACK)
     marks = ",".join("?" * len(_REJECT_SEVERITY))
     rows = store.db.execute(f"SELECT id, at, event, agent, subject, detail FROM audit "
-                            f"WHERE event IN ({marks}) AND at >= ? ORDER BY id",
+                            f"WHERE event IN ({marks}) AND at >= ? ORDER BY id DESC",
                             [*_REJECT_SEVERITY, since]).fetchall()
-    return [Finding(key=f"chain:{rid}", kind="chain", severity=_REJECT_SEVERITY[event],
-                    target=agent or "-",
-                    title=f"rejected snapshot from {agent or 'unknown agent'}: {detail}",
-                    detail=f"{at} {subject} (kept in quarantine)")
-            for rid, at, event, agent, subject, detail in rows]
+    out: list[Finding] = []
+    groups: dict[tuple[str, str | None], list[tuple]] = {}
+    for row in rows:
+        groups.setdefault((row[2], row[3]), []).append(row)
+    for (event, agent), group in groups.items():
+        who = agent or "unknown agent"
+        for rid, at, _, _, subject, detail in group[:CHAIN_FINDINGS_PER_SOURCE]:
+            out.append(Finding(key=f"chain:{rid}", kind="chain",
+                               severity=_REJECT_SEVERITY[event], target=agent or "-",
+                               title=f"rejected snapshot from {who}: {detail}",
+                               detail=f"{at} {subject} (kept in quarantine)"))
+        rest = group[CHAIN_FINDINGS_PER_SOURCE:]
+        if rest:
+            out.append(Finding(
+                key=f"chain-flood:{event}:{agent or '-'}", kind="chain",
+                severity=_REJECT_SEVERITY[event], target=agent or "-",
+                title=f"and {len(rest)} more rejected files from {who} ({event}) since "
+                      f"{rest[-1][1]}: see the audit log and quarantine/",
+                detail="\n".join(f"{at} {subject}: {detail}" for _, at, _, _, subject, detail
+                                 in rest[:50])))
+    return out
 
 
 # Alert emails whose delivery is in doubt: a mailbox the server refused (those people were not

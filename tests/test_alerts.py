@@ -278,3 +278,14 @@ def test_a_recipient_the_server_refused_is_on_record_not_lost(store: Store) -> N
     from collector.check import alert_mail_findings
     [finding] = alert_mail_findings(store, datetime.now(UTC))
     assert finding.severity == "medium" and "noc@example.net" in finding.title
+
+
+def test_a_flood_of_findings_cannot_make_the_digest_too_big_to_send(store: Store, smtp) -> None:
+    port, inbox = smtp
+    flood = [replace(DRIFT, key=f"chain:{n}", kind="chain", title=f"rejected snapshot {n}: junk",
+                     detail="x" * 500) for n in range(2000)]
+    assert len(send_due(store, settings(port), [WIPE, *flood], NOW)) == 2001
+    [(_, _, msg)] = inbox.messages
+    text = msg.get_content()
+    assert len(text) < 100_000 and "opt/maint/clean.sh:14" in text
+    assert "and 1,551 more finding(s)" in text

@@ -415,3 +415,16 @@ def test_a_file_name_that_is_not_utf8_is_shown_and_kept(home: Home, capsys) -> N
     assert "\\udcff" in line and "rejected" in line
     [(kept, lines)] = reasons(home).items()
     assert "\\udcff" in lines[0] and kept.isascii()
+
+
+def test_a_flood_of_junk_files_is_one_summary_finding_not_thousands(home: Home,
+                                                                    capsys) -> None:
+    for n in range(45):
+        (home.inbox / f"junk-{n:03d}.lgsnap").write_bytes(b"junk")
+    assert run(home, "ingest") == 2
+    capsys.readouterr()
+    run(home, "check", "--json", "--no-email")
+    chain = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["kind"] == "chain"]
+    assert len(chain) == 21
+    [flood] = [f for f in chain if "more" in f["title"]]
+    assert "25 more rejected files" in flood["title"] and flood["severity"] == "medium"
