@@ -201,7 +201,7 @@ def _claim(entry: _Entry) -> _Claim | None:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         held = os.fstat(fd)
-        now = os.stat(entry.path, follow_symlinks=False)
+        now = os.stat(entry.path, follow_symlinks=not entry.in_folder)
     except FileNotFoundError:
         os.close(fd)
         return None
@@ -342,7 +342,9 @@ def ingest_one(home: Home, store: Store, path: Path, parsed: SignedSnapshot | Re
     except Rejected as r:
         return _rejected(home, store, path, r, signed)
     if _in_inbox(home, path):
-        path.unlink(missing_ok=True)
+        # stored whatever happens now: a file that cannot be removed is "already stored" next run
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
     return result
 
 

@@ -428,3 +428,11 @@ def test_a_flood_of_junk_files_is_one_summary_finding_not_thousands(home: Home,
     assert len(chain) == 21
     [flood] = [f for f in chain if "more" in f["title"]]
     assert "25 more rejected files" in flood["title"] and flood["severity"] == "medium"
+
+
+def test_a_snapshot_named_through_a_link_on_the_command_line_is_read(
+        home: Home, enrolled: AgentChain, tmp_path: Path) -> None:
+    link = tmp_path / "latest.lgsnap"
+    link.symlink_to(enrolled.write(tmp_path / "s"))
+    assert run(home, "ingest", str(link)) == 0
+    assert home.open().agent(enrolled.name).last_seq == 1
