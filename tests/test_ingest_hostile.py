@@ -436,3 +436,14 @@ def test_a_snapshot_named_through_a_link_on_the_command_line_is_read(
     link.symlink_to(enrolled.write(tmp_path / "s"))
     assert run(home, "ingest", str(link)) == 0
     assert home.open().agent(enrolled.name).last_seq == 1
+
+
+def test_watch_goes_on_past_a_file_that_stopped_it(home: Home, enrolled: AgentChain,
+                                                   capsys) -> None:
+    weird = home.inbox / "surrogate.lgsnap"
+    weird.write_bytes(WEIRD["lone-surrogate"](enrolled.snapshot(advance=False)[1]))
+    enrolled.write(home.inbox)
+    assert run(home, "watch", "--iterations", "1", "--interval", "0", "--no-email") in (0, 1)
+    out = capsys.readouterr().out
+    assert f"{weird}: rejected: malformed snapshot" in out and "accepted mgmt-01 #1" in out
+    assert home.open().agent(enrolled.name).last_seq == 1
