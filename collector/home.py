@@ -11,6 +11,7 @@ from collector.model import SEVERITIES
 from collector.store import Store
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+MAX_SKEW_SECONDS = 366 * 86400
 
 
 class ConfigError(ValueError):
@@ -82,9 +83,9 @@ def _problem(key: str, value: object) -> str | None:
         return "must not be true or false"
     if key in ("max_snapshot_bytes", "smtp_port"):
         return None if isinstance(value, int) and value > 0 else "must be a positive whole number"
-    if key == "max_clock_skew_seconds":
-        return None if isinstance(value, int) and value >= 0 else \
-            "must be a whole number of seconds, 0 or more"
+    if key == "max_clock_skew_seconds":   # bounded: a skew of ages would overflow the clock
+        return None if isinstance(value, int) and 0 <= value <= MAX_SKEW_SECONDS else \
+            f"must be a whole number of seconds from 0 to {MAX_SKEW_SECONDS} (a year)"
     if key in ("realert_hours", "silence_hours"):
         return None if isinstance(value, int | float) and value >= 0 else \
             "must be a number of hours, 0 or more"
