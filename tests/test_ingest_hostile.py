@@ -447,3 +447,18 @@ def test_watch_goes_on_past_a_file_that_stopped_it(home: Home, enrolled: AgentCh
     out = capsys.readouterr().out
     assert f"{weird}: rejected: malformed snapshot" in out and "accepted mgmt-01 #1" in out
     assert home.open().agent(enrolled.name).last_seq == 1
+
+
+def test_a_device_node_in_the_inbox_or_on_the_command_line_is_never_opened(
+        home: Home, capsys) -> None:
+    node = home.inbox / "zero.lgsnap"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o600, os.makedev(1, 5))   # /dev/zero: reads forever
+    except PermissionError:
+        pytest.skip("creating a device node needs CAP_MKNOD")
+    for args in ([], [str(node)]):
+        capsys.readouterr()
+        assert run(home, "ingest", *args) == 2
+        [line] = capsys.readouterr().err.splitlines()
+        assert line == f"{node}: skipped: a device node: not read"
+    assert stat.S_ISCHR(os.lstat(node).st_mode) and list(home.quarantine.iterdir()) == []
