@@ -200,10 +200,11 @@ def _is(value: Any, kind: str) -> bool:
     return isinstance(value, int) if kind == _WHOLE else isinstance(value, int | float)
 
 
-def _check_fields(d: dict[str, Any], types: dict[str, str], what: str) -> None:
+def _check_fields(d: dict[str, Any], types: dict[str, str], what: str, of: str = "") -> None:
     for key in types.keys() & d.keys():
         if not _is(d[key], types[key]):
-            raise WireError(f"{what} {key!r} must be {types[key]} or null, "
+            where = f"{of!r}: " if of else ""
+            raise WireError(f"{where}{what} {key!r} must be {types[key]} or null, "
                             f"not {type(d[key]).__name__} ({str(d[key])[:40]!r})")
 
 
@@ -228,7 +229,7 @@ def _parse_artifact(d: Any) -> Artifact:
         raise WireError(f"artifact {d['name']!r}: kind must be a short word "
                         f"(letters, digits, ._:+-)")
     _require(isinstance(d.get("meta"), dict), "artifact meta must be an object")
-    _check_fields(d["meta"], _META_TYPES, "artifact meta")
+    _check_fields(d["meta"], _META_TYPES, "meta", d["name"])
     _require(d.get("content") is None or isinstance(d["content"], str), "artifact content must be a string or null")
     _require(d.get("encoding") in ("utf-8", "base64"), "artifact encoding must be utf-8 or base64")
     sha = d.get("sha256")
@@ -252,7 +253,7 @@ def _parse_target(d: Any) -> Target:
     _require(d.get("status") in STATUSES, f"target status must be one of {', '.join(STATUSES)}")
     _require(d.get("error") is None or isinstance(d["error"], str), "target error must be a string or null")
     _require(isinstance(d.get("facts"), dict), "target facts must be an object")
-    _check_fields(d["facts"], _FACT_TYPES, f"target {d['name']!r}: fact")
+    _check_fields(d["facts"], _FACT_TYPES, "fact", d["name"])
     _require(isinstance(d.get("artifacts"), list), "target artifacts must be a list")
     arts = tuple(_parse_artifact(a) for a in d["artifacts"])
     names = [a.name for a in arts]
