@@ -20,7 +20,7 @@ import smtplib
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 
 from agent.wire import canonical, sha256_hex
 from collector.home import Settings
@@ -212,7 +212,7 @@ def message_id(store: Store, items: list[tuple[Finding, str]], settings: Setting
     for f, reason in items:
         row = store.db.execute("SELECT sent_count FROM alerts WHERE key = ?", [f.key]).fetchone()
         parts.append([f.key, f.severity, reason, (row[0] or 0) if row else 0])
-    domain = settings.mail_from.rpartition("@")[2] or "lineguard"
+    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "lineguard"
     return f"<lineguard.{sha256_hex(canonical(sorted(parts)))[:32]}@{domain}>"
 
 
