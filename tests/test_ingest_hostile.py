@@ -462,3 +462,21 @@ def test_a_device_node_in_the_inbox_or_on_the_command_line_is_never_opened(
         [line] = capsys.readouterr().err.splitlines()
         assert line == f"{node}: skipped: a device node: not read"
     assert stat.S_ISCHR(os.lstat(node).st_mode) and list(home.quarantine.iterdir()) == []
+
+
+def test_a_file_the_database_refused_is_left_in_place_not_quarantined(
+        home: Home, enrolled: AgentChain, monkeypatch, capsys) -> None:
+    from collector.store import Store
+    waiting = enrolled.write(home.inbox)
+
+    def full(self, snap, digest, signature):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with monkeypatch.context() as m:
+        m.setattr(Store, "insert_snapshot", full)
+        capsys.readouterr()
+        assert run(home, "ingest") == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"{waiting}: not ingested, left in place to retry: ")
+    assert waiting.exists() and list(home.quarantine.iterdir()) == []
+    assert run(home, "ingest") == 0 and home.open().agent(enrolled.name).last_seq == 1
