@@ -153,6 +153,18 @@ def expand(paths: list[Path]) -> tuple[list[_Entry], list[IngestResult]]:
 
 # --- claiming and reading one file -----------------------------------------------------------
 
+class _NotRegular(Exception):
+    """Not a regular file (the message says what it is): never opened for reading."""
+
+
+class _Unreadable(Rejected):
+    """Could not be opened or read at all; `skip`: not a file (nothing to keep or record)."""
+
+    def __init__(self, reason: str, skip: bool = False) -> None:
+        super().__init__(reason)
+        self.skip = skip
+
+
 @dataclass
 class _Claim:
     fd: int
@@ -182,10 +194,6 @@ def _open(entry: _Entry) -> int:
         os.close(fd)
         raise _NotRegular(why)
     return fd
-
-
-class _NotRegular(Exception):
-    pass
 
 
 def _claim(entry: _Entry) -> _Claim | None:
@@ -252,14 +260,6 @@ def _peek(entry: _Entry, max_bytes: int) -> tuple[SignedSnapshot | Rejected | No
         return _Unreadable(f"cannot read: {e.strerror or e}"), None
     finally:
         os.close(fd)
-
-
-class _Unreadable(Rejected):
-    """Could not be opened or read at all; `skip`: not a file (nothing to keep or record)."""
-
-    def __init__(self, reason: str, skip: bool = False) -> None:
-        super().__init__(reason)
-        self.skip = skip
 
 
 # --- the batch -------------------------------------------------------------------------------
