@@ -186,3 +186,9 @@ class Finding:
     detail: str = ""                  # several lines: evidence, explanation
     fire_at: datetime | None = None   # for jobs: when it fires (UTC), for a countdown
     evidence: tuple[Reason, ...] = ()
+    site: str | None = None           # the site (tenant) it belongs to; None: fleet-wide
+    fingerprint: str | None = None    # what a waiver binds to (the evidence's content); None: key
+
+    @property
+    def binding(self) -> str:
+        return self.fingerprint or self.key
