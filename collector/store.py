@@ -339,6 +339,11 @@ class Store:
         for r in rows:
             yield _stored(r[:8]), self.load_target(r[12], r[8], r[9], r[10], r[11])
 
+    def snapshot_index(self) -> list[tuple[int, str, int, str, str]]:
+        """(id, agent, seq, hash, key id) of every stored snapshot, by agent and seq."""
+        return self.db.execute("SELECT id, agent, seq, hash, key_id FROM snapshots "
+                               "ORDER BY agent, seq").fetchall()
+
     def first_ok(self, name: str, until: str | None = None
                  ) -> tuple[StoredSnapshot, Target] | None:
         """The oldest complete poll of target `name` (taken at or before `until`): the fixed
