@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collector.check import all_findings
+from collector.check import evaluate
 from collector.home import Home
 from collector.jobs import collect, iso_z, latest_targets, parse_now
 from collector.model import SEVERITIES
@@ -21,10 +21,14 @@ def render(home: Home, now_text: str | None) -> str:
     out += [f"| {t.name} | {t.kind} | {t.status} | {len(t.artifacts)} | {_cell(t.error or '')} |"
             for _, t in latest_targets(store)]
     all_views = collect(store, now)
-    findings = all_findings(home, store, now, all_views)
-    out += ["", f"## Findings ({len(findings)})", ""]
-    for f in findings:
-        out.append(f"- **{f.severity.upper()}** {f.title}")
+    judged = evaluate(home, store, now, all_views)
+    out += ["", f"## Findings ({len(judged)})", ""]
+    for j in judged:
+        f = j.finding
+        site = f"[{f.site}] " if f.site else ""
+        out.append(f"- **{'WAIVED' if j.waived else f.severity.upper()}** {site}{f.title}")
+        if j.waiver is not None:
+            out.append(f"    {'waived' if j.waived else 'not waived'}: {j.waiver.describe(now)}")
         out += [f"    {line}" for line in f.detail.splitlines()]
     views = [v for v in all_views if SEVERITIES.index(v.judgement.severity) >= 2]
     out += ["", "## Scheduled jobs at medium severity or above", "",

@@ -5,7 +5,7 @@ several sites against a real SMTP server on loopback."""
 from __future__ import annotations
 
 import json
-from email import message_from_bytes, policy
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from collector.cli import main as lineguard
 from collector.home import ConfigError, Home
 from tests.baselinekit import Fleet, device
 from tests.snapfactory import AgentChain, ios_config
-from tests.test_check import Sink, sink  # noqa: F401 (the SMTP sink fixture)
+from tests.test_alerts import Inbox, free_port, start_smtp
 
 CONFIG = """\
 smtp_host = "127.0.0.1"
@@ -40,6 +40,17 @@ DEVICES = (("atm-kobe-01", "kobe"), ("atm-osaka-01", "osaka"), ("atm-nara-01", "
 
 
 @pytest.fixture
+def smtp() -> Iterator[tuple[int, Inbox]]:
+    """A real SMTP server on a free loopback port, keeping every message it accepts."""
+    port = free_port()
+    controller, inbox = start_smtp(port)
+    try:
+        yield port, inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
 def fleet(home: Home, chain: AgentChain, tmp_path: Path) -> Fleet:
     fleet = Fleet(home, chain)
     fleet.poll(*(device(name, pvcs=12, site=site) for name, site in DEVICES))
@@ -53,18 +64,19 @@ def fleet(home: Home, chain: AgentChain, tmp_path: Path) -> Fleet:
     return fleet
 
 
-def mails(sink: Sink) -> dict[str, list]:
-    """Recipient list -> messages."""
+def mails(sink: Inbox) -> dict[str, list]:
+    """Recipient list -> messages; the envelope's recipients are the header's."""
     out: dict[str, list] = {}
-    for raw in sink.mails:
-        msg = message_from_bytes(raw, policy=policy.default)
+    for _, rcpt_tos, msg in sink.messages:
+        assert rcpt_tos == msg["To"].split(", ")
         out.setdefault(msg["To"], []).append(msg)
     return out
 
 
-def test_each_site_gets_only_its_own_targets_at_its_own_threshold(fleet: Fleet, sink: Sink,
+def test_each_site_gets_only_its_own_targets_at_its_own_threshold(fleet: Fleet, smtp,
                                                                   capsys) -> None:
-    (fleet.home.root / "config.toml").write_text(CONFIG.format(port=sink.port))
+    port, sink = smtp
+    (fleet.home.root / "config.toml").write_text(CONFIG.format(port=port))
     root = str(fleet.home.root)
     assert lineguard(["--home", root, "check"]) == 1
     got = mails(sink)
@@ -84,7 +96,7 @@ def test_each_site_gets_only_its_own_targets_at_its_own_threshold(fleet: Fleet, 
     assert any(ln.split()[:3] == ["HIGH", "drift", "osaka"] for ln in out.splitlines())
 
     # a second run: kobe re-alerts every run (realert_hours = 0), the others wait 24 h
-    sink.mails.clear()
+    sink.messages.clear()
     assert lineguard(["--home", root, "check"]) == 1
     assert sorted(mails(sink)) == ["kobe-noc@example.net"]
 
@@ -97,8 +109,8 @@ def test_findings_carry_their_site_in_json(fleet: Fleet, capsys) -> None:
         ("atm-kobe-01", "kobe"), ("atm-osaka-01", "osaka"), ("atm-nara-01", "nara")}
 
 
-def test_exit_code_follows_each_sites_threshold(fleet: Fleet, sink: Sink) -> None:
-    config = CONFIG.format(port=sink.port)
+def test_exit_code_follows_each_sites_threshold(fleet: Fleet, smtp) -> None:
+    config = CONFIG.format(port=smtp[0])
     (fleet.home.root / "config.toml").write_text(
         config.replace('alert_threshold = "high"\n', 'alert_threshold = "critical"\n', 1)
               .replace('alert_threshold = "medium"', 'alert_threshold = "critical"'))
@@ -138,3 +150,21 @@ def test_a_misspelt_or_wrong_setting_names_the_closest_valid_one(home: Home, tex
     assert lineguard(["--home", str(home.root), "check", "--no-email"]) == 2
     [err] = capsys.readouterr().err.strip().splitlines()
     assert message in err
+
+
+def test_silence_is_judged_by_each_agents_site(home: Home, tmp_path: Path, capsys) -> None:
+    from datetime import timedelta
+
+    from collector.jobs import iso_z, parse_now
+    for name, site in (("ems-kobe-01", "kobe"), ("ems-osaka-01", "osaka")):
+        chain = AgentChain.create(tmp_path / name, name)
+        assert lineguard(["--home", str(home.root), "agents", "add", name, "--key",
+                          str(chain.pub_path), "--site", site]) == 0
+        Fleet(home, chain).poll(device(f"atm-{site}-01", site=site))
+    (home.root / "config.toml").write_text("silence_hours = 2\n[site.osaka]\nsilence_hours = 0.5\n")
+    later = iso_z(parse_now(None) + timedelta(hours=1))
+    capsys.readouterr()
+    lineguard(["--home", str(home.root), "check", "--json", "--no-email", "--now", later])
+    silent = [(f["target"], f["site"]) for f in json.loads(capsys.readouterr().out)["findings"]
+              if f["kind"] == "silence"]
+    assert silent == [("ems-osaka-01", "osaka")]

@@ -13,13 +13,27 @@ from agent.keys import generate, load_public
 from collector import approvals
 from collector.cli import main as lineguard
 from collector.home import Home
-from tests.test_check import AT_FILE, NOW, ingested  # noqa: F401 (the planted-job fixture)
+from tests.test_check import AT_FILE, NOW, planted_root
 
 JOB = f"ems-01:var/spool/cron/atjobs/{AT_FILE}:10"
 
 
 @pytest.fixture
-def keys(ingested: Home, tmp_path: Path) -> dict[str, Path]:   # noqa: F811
+def ingested(tmp_path: Path, home: Home) -> Home:
+    """The planted at job on ems-01, snapshotted by the agent and ingested."""
+    root = planted_root(tmp_path / "root")
+    key = tmp_path / "agent.key"
+    agent(["keygen", "--out", str(key)])
+    assert lineguard(["--home", str(home.root), "agents", "add", "ems-01", "--key",
+                      f"{key}.pub"]) == 0
+    assert agent(["snapshot", "--root", str(root), "--hostname", "ems-01", "--agent", "ems-01",
+                  "--key", str(key), "--out", str(home.inbox / "s1.lgsnap")]) == 0
+    assert lineguard(["--home", str(home.root), "ingest"]) == 0
+    return home
+
+
+@pytest.fixture
+def keys(ingested: Home, tmp_path: Path) -> dict[str, Path]:
     out = {}
     for name in ("tanaka", "sato"):
         key, pub = generate(tmp_path / f"{name}.key")
@@ -44,7 +58,7 @@ def waive(home: Home, ref: str, key: Path, by: str, *extra: str) -> int:
                       "--now", NOW, *extra])
 
 
-def test_a_waiver_needs_two_approvers_then_shows_who_why_and_until(ingested: Home,  # noqa: F811
+def test_a_waiver_needs_two_approvers_then_shows_who_why_and_until(ingested: Home,
                                                                    keys, capsys) -> None:
     assert waive(ingested, JOB, keys["tanaka"], "tanaka", "--until", "2027-01-31",
                  "--reason", "vendor migration script, change CHG-4711") == 0
@@ -70,6 +84,11 @@ def test_a_waiver_needs_two_approvers_then_shows_who_why_and_until(ingested: Hom
     text = capsys.readouterr().out
     assert text.startswith("WAIVED   job")
     assert "waived: w-" in text and "until 2027-01-31T23:59:59Z: vendor migration" in text
+    report = ingested.root / "report.md"
+    assert lineguard(["--home", str(ingested.root), "report", "--now", NOW, "--out",
+                      str(report)]) == 0
+    assert "- **WAIVED** destructive at job on ems-01" in report.read_text()
+    assert "waived by tanaka, sato until 2027-01-31T23:59:59Z" in report.read_text()
 
     # expired: the finding is back, and says why it is not waived
     rc, found = findings(ingested, capsys, "2027-02-01T00:00:00Z")
@@ -77,7 +96,7 @@ def test_a_waiver_needs_two_approvers_then_shows_who_why_and_until(ingested: Hom
     assert rc == 1 and job["status"] == "open" and "EXPIRED" in job["waiver"]["note"]
 
 
-def test_a_waiver_binds_to_what_the_job_runs_not_to_its_name(ingested: Home,  # noqa: F811
+def test_a_waiver_binds_to_what_the_job_runs_not_to_its_name(ingested: Home,
                                                             keys, tmp_path: Path,
                                                             capsys) -> None:
     for name in ("tanaka", "sato"):
@@ -94,7 +113,7 @@ def test_a_waiver_binds_to_what_the_job_runs_not_to_its_name(ingested: Home,  # 
     assert rc == 1 and the_job(found)["status"] == "open" and the_job(found)["waiver"] is None
 
 
-def test_findings_lists_open_waived_and_resolved(ingested: Home, keys,  # noqa: F811
+def test_findings_lists_open_waived_and_resolved(ingested: Home, keys,
                                                  tmp_path: Path, capsys) -> None:
     root = str(ingested.root)
     assert lineguard(["--home", root, "check", "--no-email"]) == 1      # records what is open
@@ -114,7 +133,7 @@ def test_findings_lists_open_waived_and_resolved(ingested: Home, keys,  # noqa: 
     assert gone["kind"] == "job" and gone["target"] == "ems-01" and gone["id"].startswith("f-")
 
 
-def test_an_unknown_finding_or_a_past_date_is_a_one_line_error(ingested: Home,  # noqa: F811
+def test_an_unknown_finding_or_a_past_date_is_a_one_line_error(ingested: Home,
                                                                keys, capsys) -> None:
     capsys.readouterr()
     assert waive(ingested, "f-00000000", keys["tanaka"], "tanaka", "--until", "2027-01-31",
