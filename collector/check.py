@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from collector.home import Home, Settings
 from collector.jobs import JobView, collect, iso_z, json_document, parse_now
 from collector.model import SEVERITIES, Finding
-from collector.store import Store
+from collector.store import FindingRow, Store
 from collector.waivers import WaiverBook, WaiverStatus, finding_id
 
 SECURITY_LOOKBACK = timedelta(days=7)
@@ -133,6 +133,12 @@ def evaluate(home: Home, store: Store, now: datetime,
         w = book.for_finding(f, settings.site(f.site).approvals, now)
         out.append(Judged(f, w, w is not None and w.in_force(now)))
     return out
+
+
+def resolved(store: Store, judged: list[Judged]) -> list[FindingRow]:
+    """Findings an earlier `check` saw open that are gone now."""
+    current = {j.finding.key for j in judged}
+    return [r for r in store.finding_rows() if r.key not in current]
 
 
 def to_json(f: Finding, waiver: WaiverStatus | None = None, waived: bool = False,

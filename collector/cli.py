@@ -222,20 +222,19 @@ def cmd_check(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_findings(home: Home, a: argparse.Namespace) -> int:
-    from collector.check import evaluate, line, to_json
+    from collector.check import evaluate, line, resolved, to_json
     from collector.jobs import iso_z, json_document, parse_now
     from collector.waivers import finding_id
     now = parse_now(a.now)
     store = home.open()
     judged = evaluate(home, store, now)
-    current = {j.finding.key for j in judged}
-    resolved = [r for r in store.finding_rows() if r.key not in current]
+    gone = resolved(store, judged)
     if a.json:
         items = [to_json(j.finding, j.waiver, j.waived, now) for j in judged]
         items += [{"id": finding_id(r.key), "key": r.key, "kind": r.kind,
                    "severity": r.severity, "site": r.site, "target": r.target,
                    "status": "resolved", "title": r.title, "first_seen": r.first_seen,
-                   "last_seen": r.last_seen} for r in resolved]
+                   "last_seen": r.last_seen} for r in gone]
         print(json_document({"as_of": iso_z(now)}, "findings", items))
         return 0
     for status, group in (("open", [j for j in judged if not j.waived]),
@@ -243,31 +242,18 @@ def cmd_findings(home: Home, a: argparse.Namespace) -> int:
         print(f"{status.upper()} ({len(group)})")
         for j in group:
             print(f"  {finding_id(j.finding.key)}  " + line(j, now).replace("\n", "\n  "))
-    print(f"RESOLVED ({len(resolved)})")
-    for r in resolved:
+    print(f"RESOLVED ({len(gone)})")
+    for r in gone:
         print(f"  {finding_id(r.key)}  {r.severity.upper():8} {r.kind:15} {r.site or '-':10} "
               f"{r.title} (last seen {r.last_seen})")
     return 0
 
 
 def cmd_waive(home: Home, a: argparse.Namespace) -> int:
-    from collector import waivers
-    from collector.check import all_findings
     from collector.jobs import parse_now
+    from collector.waivers import waive
     now = parse_now(a.now)
-    store = home.open()
-    settings = home.settings()
-    if a.ref.startswith("w-"):
-        waiver = waivers.read(home.waivers / f"{a.ref}.json")
-    else:
-        if not a.until or not a.reason:
-            raise UsageError("a new waiver needs --until DATE and --reason TEXT")
-        finding = waivers.resolve(a.ref, all_findings(home, store, now))
-        waiver = waivers.request(finding, waivers.parse_until(a.until, now), a.reason)
-    status = waivers.sign(home.waivers, home.baselines, waiver, a.key, a.by,
-                          settings.site(waiver.site).approvals)
-    store.audit("waiver-sign", None, status.waiver.id,
-                f"{a.by} on {status.waiver.finding} until {status.waiver.until}")
+    status = waive(home, home.open(), a.ref, a.until, a.reason, a.key, a.by, now)
     print(status.describe(now))
     if not status.in_force(now):
         print(f"co-sign: lineguard waive {status.waiver.id} --key K --by NAME")

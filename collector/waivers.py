@@ -23,7 +23,9 @@ from typing import Any
 from agent.wire import canonical, sha256_hex
 from collector import approvals
 from collector.approvals import ApprovalError, ApprovalState, Signature
+from collector.home import Home
 from collector.model import Finding
+from collector.store import Store
 
 FORMAT = "lineguard-waiver/1"
 
@@ -160,6 +162,25 @@ def sign(folder: Path, approvers_dir: Path, waiver: Waiver, key: Path, approver:
     _write(path, signed)
     return WaiverStatus(signed, approvals.check(FORMAT, signed.body(), signatures, found,
                                                 required))
+
+
+def waive(home: Home, store: Store, ref: str, until: str | None, reason: str | None,
+          key: Path, approver: str, now: datetime) -> WaiverStatus:
+    """Sign a waiver as `approver`: a new one of the open finding `ref` names (until `until`,
+    for `reason`), or, given a waiver id, the existing one. Recorded in the audit log."""
+    from collector.check import all_findings
+    if ref.startswith("w-"):
+        waiver = read(_path(home.waivers, ref))
+    else:
+        if not until or not reason:
+            raise WaiverError("a new waiver needs --until DATE and --reason TEXT")
+        waiver = request(resolve(ref, all_findings(home, store, now)), parse_until(until, now),
+                         reason)
+    status = sign(home.waivers, home.baselines, waiver, key, approver,
+                  home.settings().site(waiver.site).approvals)
+    store.audit("waiver-sign", None, status.waiver.id,
+                f"{approver} on {status.waiver.finding} until {status.waiver.until}")
+    return status
 
 
 def request(finding: Finding, until: str, reason: str) -> Waiver:
