@@ -87,7 +87,8 @@ def test_a_waiver_needs_two_approvers_then_shows_who_why_and_until(ingested: Hom
     report = ingested.root / "report.md"
     assert lineguard(["--home", str(ingested.root), "report", "--now", NOW, "--out",
                       str(report)]) == 0
-    assert "- **WAIVED** destructive at job on ems-01" in report.read_text()
+    assert "### WAIVED: destructive at job on ems-01" in report.read_text()
+    assert "Waived: w-" in report.read_text()
     assert "waived by tanaka, sato until 2027-01-31T23:59:59Z" in report.read_text()
 
     # expired: the finding is back, and says why it is not waived
