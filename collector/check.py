@@ -86,9 +86,10 @@ def chain_findings(store: Store, now: datetime) -> list[Finding]:
                                  f"{r['detail']}",
                            detail=f"{r['at']} {r['subject']} (kept in quarantine)"))
     for name, seen in sorted(unenrolled.items()):
+        state = "was removed" if store.agent(name, include_removed=True) else "is not enrolled"
         out.append(Finding(
             key=f"chain:unenrolled:{name}", kind="chain", severity="high", target=name,
-            title=f"{len(seen)} snapshot(s) from {name}, which is not enrolled, rejected "
+            title=f"{len(seen)} snapshot(s) from {name}, which {state}, rejected "
                   f"since {seen[0]['at'][:19]}Z (last {seen[-1]['at'][:19]}Z)",
             detail="\n".join([f"{seen[-1]['detail']}",
                               *(f"{r['at']} {r['subject']} (kept in quarantine)"

@@ -230,14 +230,14 @@ def cmd_check(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
-    from collector.check import all_findings
+    from collector.check import evaluate
     from collector.jobs import collect, parse_now
     from collector.noc import openmetrics, target_sites, write_textfile
     now = parse_now(a.now)
     store = home.open()
     views = collect(store, now)
-    text = openmetrics(all_findings(home, store, now, views), views, store.agents(),
-                       target_sites(store), now)
+    text = openmetrics([j.finding for j in evaluate(home, store, now, views) if not j.waived],
+                       views, store.agents(), target_sites(store), now)
     if a.out:
         write_textfile(a.out, text)
         print(f"wrote {a.out}")

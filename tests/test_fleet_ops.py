@@ -115,7 +115,10 @@ def test_a_removed_agent_is_refused_and_its_history_stays_verifiable(
     assert json.loads(capsys.readouterr().out) == []
     late = fleet.chain.write(tmp_path / "late")
     assert run(fleet.home, "ingest", str(late)) == 2
-    assert "unknown agent 'mgmt-01'" in capsys.readouterr().err
+    assert "agent 'mgmt-01' was removed at " in capsys.readouterr().err
+    run(fleet.home, "check", "--json", "--no-email")
+    [chain] = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["kind"] == "chain"]
+    assert chain["title"].startswith("1 snapshot(s) from mgmt-01, which was removed, rejected")
     assert run(fleet.home, "audit", "--verify") == 0
     events = [(r["event"], r["detail"]) for r in fleet.store.audit_rows(10)]
     assert ("agent-remove", "server retired") in events

@@ -145,3 +145,15 @@ def test_an_unknown_finding_or_a_past_date_is_a_one_line_error(ingested: Home,
     assert "is not in the future" in capsys.readouterr().err
     assert waive(ingested, JOB, keys["tanaka"], "tanaka") == 2
     assert "needs --until DATE and --reason TEXT" in capsys.readouterr().err
+
+
+def test_a_finding_id_from_findings_names_what_to_waive(ingested: Home, keys, capsys) -> None:
+    capsys.readouterr()
+    assert lineguard(["--home", str(ingested.root), "findings", "--json", "--now", NOW]) == 0
+    [job] = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["kind"] == "job"]
+    assert job["status"] == "open" and job["id"].startswith("f-")
+    assert waive(ingested, job["id"], keys["sato"], "sato", "--until", "2027-01-31",
+                 "--reason", "sanctioned") == 0
+    assert "PENDING: signed by sato (1 of 2 required)" in capsys.readouterr().out
+    events = [(r["event"], r["subject"]) for r in ingested.open().audit_rows(5)]
+    assert events[0][0] == "waiver-sign" and events[0][1].startswith("w-")
