@@ -191,6 +191,7 @@ def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
     if now_text is None:
         store.record_findings([(f.key, f.kind, f.severity, f.site, f.target, f.title)
                                for f in (j.finding for j in judged)], iso_z(now))
+        store.forget_alerts([j.finding.key for j in judged if j.waived])
     if email and now_text:
         # Alert state records real sends: a what-if or a replay of another instant must not mark
         # alerts as sent (a future --now would otherwise hold back the real ones until then).

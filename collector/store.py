@@ -394,6 +394,13 @@ class Store:
                 "sent_count = COALESCE(alerts.sent_count, 0) + 1, subject = excluded.subject",
                 [route, key, severity, at, at, subject])
 
+    def forget_alerts(self, keys: list[str]) -> None:
+        """Drop the alert state of `keys` on every route (waived findings: when a waiver ends,
+        the finding is mailed again as new, not held back until a reminder is due)."""
+        with self.transaction():
+            for key in keys:
+                self.db.execute("DELETE FROM alerts WHERE key = ?", [key])
+
     def record_findings(self, rows: list[tuple[str, str, str, str | None, str, str]],
                         at: str) -> None:
         """(key, kind, severity, site, target, title) seen open at `at`."""

@@ -157,3 +157,28 @@ def test_a_finding_id_from_findings_names_what_to_waive(ingested: Home, keys, ca
     assert "PENDING: signed by sato (1 of 2 required)" in capsys.readouterr().out
     events = [(r["event"], r["subject"]) for r in ingested.open().audit_rows(5)]
     assert events[0][0] == "waiver-sign" and events[0][1].startswith("w-")
+
+
+def test_a_finding_whose_waiver_ends_is_mailed_again_at_once(ingested: Home, keys,
+                                                             capsys) -> None:
+    from tests.test_alerts import free_port, start_smtp
+    port = free_port()
+    controller, inbox = start_smtp(port)
+    try:
+        (ingested.root / "config.toml").write_text(f"smtp_port = {port}\n"
+                                                   "silence_hours = 1000000\n")
+        root = str(ingested.root)
+        assert lineguard(["--home", root, "check"]) == 1
+        assert len(inbox.messages) == 1
+        for name in ("tanaka", "sato"):
+            assert lineguard(["--home", root, "waive", JOB, "--until", "2099-01-01", "--reason",
+                              "sanctioned", "--key", str(keys[name]), "--by", name]) == 0
+        assert lineguard(["--home", root, "check"]) == 0     # waived: not mailed
+        assert len(inbox.messages) == 1
+        for path in ingested.waivers.glob("w-*.json"):        # the waiver is withdrawn
+            path.unlink()
+        assert lineguard(["--home", root, "check"]) == 1
+        assert len(inbox.messages) == 2                       # not held back for 24 h
+        assert "alert: new" in inbox.messages[-1][2].get_content()
+    finally:
+        controller.stop()
