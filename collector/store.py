@@ -363,19 +363,25 @@ class Store:
             "SELECT DISTINCT t.name FROM targets t JOIN snapshots s ON s.id = t.snapshot "
             "JOIN agents a ON a.name = s.agent WHERE a.removed_at IS NULL ORDER BY t.name")]
 
-    def target_rows(self) -> list[TargetRow]:
-        """Each target of an active agent: its newest poll and when it was last complete."""
+    def target_rows(self, with_last_ok: bool = False) -> list[TargetRow]:
+        """Each target of an active agent as its newest poll left it (and, if asked, when it
+        was last complete)."""
         rows = self.db.execute(
-            "SELECT t.name, t.kind, s.agent, t.status, t.error, s.taken_at, t.manifest, "
-            "(SELECT MAX(s2.taken_at) FROM targets t2 JOIN snapshots s2 ON s2.id = t2.snapshot "
-            " WHERE t2.name = t.name AND t2.status = 'ok') "
-            "FROM targets t JOIN snapshots s ON s.id = t.snapshot JOIN agents a ON a.name = s.agent "
-            "WHERE a.removed_at IS NULL AND s.id = (SELECT MAX(s3.id) FROM targets t3 JOIN "
-            "snapshots s3 ON s3.id = t3.snapshot WHERE t3.name = t.name) ORDER BY t.name"
-        ).fetchall()
-        return [TargetRow(name=n, kind=k, agent=a, status=st, error=e, taken_at=at, last_ok=ok,
+            "SELECT t.name, t.kind, s.agent, t.status, t.error, s.taken_at, t.manifest "
+            "FROM (SELECT name, MAX(snapshot) AS snap FROM targets GROUP BY name) n "
+            "JOIN targets t ON t.name = n.name AND t.snapshot = n.snap "
+            "JOIN snapshots s ON s.id = t.snapshot JOIN agents a ON a.name = s.agent "
+            "WHERE a.removed_at IS NULL ORDER BY t.name").fetchall()
+        return [TargetRow(name=n, kind=k, agent=a, status=st, error=e, taken_at=at,
+                          last_ok=self._last_ok(n) if with_last_ok else None,
                           facts=json.loads(self.blob(m)).get("facts", {}))
-                for n, k, a, st, e, at, m, ok in rows]
+                for n, k, a, st, e, at, m in rows]
+
+    def _last_ok(self, name: str) -> str | None:
+        row = self.db.execute("SELECT MAX(s.taken_at) FROM targets t JOIN snapshots s "
+                              "ON s.id = t.snapshot WHERE t.name = ? AND t.status = 'ok'",
+                              [name]).fetchone()
+        return row[0] if row else None
 
     # --- alert and finding state --------------------------------------------------------
 

@@ -55,7 +55,7 @@ def baseline_state(baselines_dir: Path, target: str, required: int) -> tuple[str
 def overview(store: Store, settings: Settings, baselines_dir: Path) -> list[TargetView]:
     agent_site = {a.name: a.site for a in store.agents()}
     out = []
-    for row in store.target_rows():
+    for row in store.target_rows(with_last_ok=True):
         site = row.facts.get("site") or agent_site.get(row.agent)
         state, detail = baseline_state(baselines_dir, row.name, settings.site(site).approvals)
         out.append(TargetView(name=row.name, kind=row.kind, agent=row.agent, site=site,
