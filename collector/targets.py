@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from collector import baseline
 from collector.home import Settings
 from collector.store import Store
+
+BaselineState = Literal["approved", "pending", "untrusted", "none"]
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class TargetView:
     status: str                       # of the newest poll
     last_poll: str
     last_ok: str | None               # newest complete poll, None: never
-    baseline: str                     # approved | pending | untrusted | none
+    baseline: BaselineState
     baseline_detail: str              # who signed, what is missing, or why it is not trusted
 
     def to_json(self) -> dict[str, Any]:
@@ -37,8 +39,9 @@ def sites(store: Store) -> dict[str, str | None]:
     return out
 
 
-def baseline_state(baselines_dir: Path, target: str, required: int) -> tuple[str, str]:
-    """(approved | pending | untrusted | none, a line saying why)."""
+def baseline_state(baselines_dir: Path, target: str,
+                   required: int) -> tuple[BaselineState, str]:
+    """Where the target's baseline stands, and a line saying who signed or why not."""
     try:
         approved = baseline.load_approved(baselines_dir, target, required)
     except baseline.BaselineError as e:
