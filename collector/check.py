@@ -129,7 +129,9 @@ def evaluate(home: Home, store: Store, now: datetime,
              views: list[JobView] | None = None) -> list[Judged]:
     settings = home.settings()
     book = WaiverBook.load(home.waivers, home.baselines)
-    out = []
+    out = [Judged(Finding(key=f"waiver:unreadable:{problem.split(':')[0]}", kind="waiver",
+                          severity="medium", target="-", title=f"waiver file not used: {problem}"),
+                  None, False) for problem in book.problems]
     for f in all_findings(home, store, now, views):
         w = book.for_finding(f, settings.site(f.site).approvals, now)
         out.append(Judged(f, w, w is not None and w.in_force(now)))

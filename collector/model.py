@@ -176,7 +176,8 @@ class Finding:
     """Something a person should know, with a stable key so alerts can be deduplicated.
 
     kind: job (destructive/suspicious scheduled job), line-data-loss, drift, poll-failed,
-    silence, chain (security event on ingest), fleet (the same thing on many targets)."""
+    silence, chain (security event on ingest), fleet (the same thing on many targets), baseline
+    (an untrusted baseline), waiver (a waiver file that cannot be used)."""
 
     key: str                          # stable identity, e.g. "job:mgmt-01:etc/cron.d/x:3"
     kind: str

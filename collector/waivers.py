@@ -200,11 +200,12 @@ class WaiverBook:
 
     waivers: tuple[Waiver, ...]
     approvers: dict[str, Any]
+    problems: tuple[str, ...] = ()    # waiver files that could not be read, and why
 
     @classmethod
     def load(cls, folder: Path, approvers_dir: Path) -> WaiverBook:
-        """A waiver file that cannot be read is an error, not skipped: a damaged one hides what
-        someone meant to sanction, and the operator should know."""
+        """A waiver file that cannot be read waives nothing and is reported (`problems`); it
+        never stops the other waivers or the check itself."""
         files = sorted(folder.glob("w-*.json")) if folder.is_dir() else []
         if not files:
             return cls((), {})
@@ -212,7 +213,13 @@ class WaiverBook:
             found = approvals.read_approvers(approvers_dir)
         except ApprovalError:
             found = {}     # no approvers: no waiver can be in force
-        return cls(tuple(read(p) for p in files), found)
+        waivers, problems = [], []
+        for path in files:
+            try:
+                waivers.append(read(path))
+            except WaiverError as e:
+                problems.append(str(e))
+        return cls(tuple(waivers), found, tuple(problems))
 
     def status(self, waiver: Waiver, required: int) -> WaiverStatus:
         return WaiverStatus(waiver, approvals.check(FORMAT, waiver.body(), waiver.signatures,

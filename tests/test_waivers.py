@@ -182,3 +182,15 @@ def test_a_finding_whose_waiver_ends_is_mailed_again_at_once(ingested: Home, key
         assert "alert: new" in inbox.messages[-1][2].get_content()
     finally:
         controller.stop()
+
+
+def test_a_damaged_waiver_file_waives_nothing_and_is_reported(ingested: Home, keys,
+                                                              capsys) -> None:
+    for name in ("tanaka", "sato"):
+        assert waive(ingested, JOB, keys[name], name, "--until", "2027-01-31",
+                     "--reason", "sanctioned") == 0
+    (ingested.waivers / "w-0000000000ab.json").write_text("{not json")
+    rc, found = findings(ingested, capsys)
+    assert the_job(found)["status"] == "waived"              # the good waiver still counts
+    [broken] = [f for f in found if f["kind"] == "waiver"]
+    assert broken["severity"] == "medium" and "w-0000000000ab.json" in broken["title"]
