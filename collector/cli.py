@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     rk.add_argument("name")
     rk.add_argument("--key", required=True, type=Path, help="the new public key (KEY.pub)")
     ag.add_argument("--json", action="store_true")
+    ag.add_argument("--all", action="store_true", help="removed agents too")
 
     tg = sub.add_parser("targets", help="every target: agent, site, last ok poll, baseline state")
     tg.add_argument("--json", action="store_true")
@@ -150,13 +151,13 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
         old, new = agents.rotate_key(store, a.name, a.key)
         print(f"{a.name} now signs with {new}; {old} is retired and kept to verify its snapshots")
         return 0
-    rows = store.agents()
+    rows = store.agents(include_removed=a.all)
     if a.json:
         print(json.dumps([r.__dict__ for r in rows], indent=2))
         return 0
-    print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY"],
+    print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY"] + (["REMOVED"] if a.all else []),
                  [[r.name, r.site or "-", r.last_seq or "-", r.last_seen or "never", r.key_id]
-                  for r in rows]))
+                  + ([r.removed_at or "-"] if a.all else []) for r in rows]))
     return 0
 
 

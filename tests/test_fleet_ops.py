@@ -124,6 +124,11 @@ def test_a_removed_agent_is_refused_and_its_history_stays_verifiable(
     assert ("agent-remove", "server retired") in events
     assert run(fleet.home, "agents", "add", "mgmt-01", "--key", str(fleet.chain.pub_path)) == 2
     assert "removed; its history keeps the name" in capsys.readouterr().err
+    assert run(fleet.home, "agents", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert run(fleet.home, "agents", "--all", "--json") == 0
+    [gone] = json.loads(capsys.readouterr().out)
+    assert gone["name"] == "mgmt-01" and gone["removed_at"]
 
 
 def test_a_rotated_key_signs_from_now_on_and_the_old_one_still_verifies(
