@@ -153,6 +153,13 @@ def _plant_systemd(root: HostRoot, scheduler: str, name: str, command: str,
         # A template: the instance name names the script; ExecStart reaches it through %i.
         head, _, tail = command.rpartition("/")
         instance, dot, ext = tail.partition(".")
+        if rng.random() < 0.4:
+            # %N: the unit's own name (without its suffix) names the script
+            service.append(f"ExecStart={head}/%N{dot}{ext}")
+            root.add(f"{folder}/{instance}.service", "\n".join(service) + "\n")
+            root.add(f"{folder}/{instance}.timer", "\n".join(timer) + "\n")
+            root.links[f"{wants}/{instance}.timer"] = f"/{folder}/{instance}.timer"
+            return
         spec_cmd = f"{head}/%i{dot}{ext}"
         template = f"{rng.choice(['ne-job', 'ems-task', 'run'])}-{name.split('-')[-1]}"
         root.add(f"{folder}/{template}@.service",
