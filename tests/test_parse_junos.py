@@ -93,9 +93,8 @@ def test_generated_events_trigger_their_policies():
     jobs = junos.jobs("atm-kobe-04", CONFIG, "Asia/Tokyo")
     timed = {j.schedule.split()[1]: j for j in jobs if not isinstance(j.trigger, UnparsableTrigger)}
     nightly = timed["NIGHTLY"]
-    # the offset written on the event wins: 03:00 +0900 is 18:00 UTC every day
-    assert nightly.trigger == CronTrigger("0 18 * * *", "debian")
-    assert nightly.timezone == "UTC"
+    assert nightly.trigger == CronTrigger("0 3 * * *", "debian")
+    assert nightly.timezone == "Etc/GMT-9"      # the offset written on the event wins
     assert nightly.actions == (("delete interfaces at-0/0/0 unit 100", 46),)
     assert nightly.origin_line == 37
     assert timed["EVERY-HOUR"].trigger == IntervalTrigger(3600)

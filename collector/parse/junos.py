@@ -215,7 +215,11 @@ def _generated(words: list[str], line: int, zone_name: str) -> _Generated:
         if not sign:
             return _Generated(CronTrigger(f"{int(mm)} {int(hh)} * * *", "debian"), 86400,
                               zone_name, schedule, line)
-        # A stated UTC offset: the same instant every day, read as a UTC time of day.
+        if int(om) == 0:     # whole hours: the Etc/ zone of that offset (its sign inverted)
+            zone = "UTC" if int(oh) == 0 else f"Etc/GMT{'-' if sign == '+' else '+'}{int(oh)}"
+            return _Generated(CronTrigger(f"{int(mm)} {int(hh)} * * *", "debian"), 86400, zone,
+                              schedule, line)
+        # Other offsets have no Etc/ zone: the same instant every day, as a UTC time of day.
         offset = (int(oh) * 60 + int(om)) * (1 if sign == "+" else -1)
         utc = (int(hh) * 60 + int(mm) - offset) % 1440
         return _Generated(CronTrigger(f"{utc % 60} {utc // 60} * * *", "debian"), 86400, "UTC",
