@@ -388,7 +388,7 @@ class Python(Lang):
         if platform == "tl1":
             return [f"subprocess.run(['nc', '-w', '5', {self.expr(host)}, '3083'], "
                     f"input='\\n'.join([{items}]) + '\\n', text=True)"]
-        return [f"subprocess.run(['ssh', '-T', {self.expr('oper@{' + _var_of(host) + '}') if _var_of(host) else self.expr('oper@' + host)}], "
+        return [f"subprocess.run(['ssh', '-T', {self.expr('oper@' + host)}], "
                 f"input='\\n'.join([{items}]) + '\\n', text=True)"]
 
     def loop(self, var: str, src: Source, body: list[str]) -> list[str]:
@@ -469,11 +469,6 @@ class Python(Lang):
         return None
 
 
-def _var_of(tpl: str) -> str | None:
-    ps = parts(tpl)
-    return ps[0][1] if len(ps) == 1 and ps[0][0] == "var" else None
-
-
 def _shq(tpl: str) -> str:
     """Shell-quote a template word, keeping placeholders."""
     return tpl if re.fullmatch(r"[\w./:@%+=,{}-]+", tpl) else "'" + tpl.replace("'", "'\\''") + "'"
@@ -495,9 +490,7 @@ class PyPexpect(Python):
     def cli(self, platform: str, host: str, lines: list[str]) -> list[str]:
         self.needs.add("pexpect")
         c = self.pick("child", "s", "sess")
-        target = ("telnet {h} 3083" if platform == "tl1" else "ssh oper@{h}")
-        h = _var_of(host)
-        spawn = self.expr(target.replace("{h}", "{" + h + "}") if h else target.format(h=host))
+        spawn = self.expr(f"telnet {host} 3083" if platform == "tl1" else f"ssh oper@{host}")
         prompt = {"tl1": "'<'", "ios": "'#'", "junos": "'[>#]'"}[platform]
         out = [f"{c} = pexpect.spawn({spawn}, timeout=30)", f"{c}.expect({prompt})"]
         for t in lines:
@@ -648,7 +641,11 @@ class Perl(Lang):
         ps = parts(tpl)
         if all(k == "lit" for k, _ in ps) and "'" not in tpl and self.rng.random() < 0.5:
             return f"'{tpl.replace(chr(92), chr(92) * 2)}'"
-        return '"' + "".join(_pl_dq(v) if k == "lit" else f"${{{v}}}" for k, v in ps) + '"'
+        return '"' + self.interpolated(tpl) + '"'
+
+    def interpolated(self, tpl: str) -> str:
+        """A template inside an interpolating Perl context (double quotes, backticks)."""
+        return "".join(_pl_dq(v) if k == "lit" else f"${{{v}}}" for k, v in parts(tpl))
 
     def const(self, name: str, value: str) -> list[str]:
         return [f"my ${name} = {self.expr(value)};"]
@@ -672,10 +669,8 @@ class Perl(Lang):
 
     def cli(self, platform: str, host: str, lines: list[str]) -> list[str]:
         fh = self.pick("$p", "$ssh", "$fh")
-        cmd = ("nc -w 5 {h} 3083" if platform == "tl1" else "ssh -T oper@{h}")
-        h = _var_of(host)
-        opener = self.expr(("| " + cmd).replace("{h}", "{" + h + "}") if h else
-                           ("| " + cmd).format(h=host))
+        opener = self.expr(f"| nc -w 5 {host} 3083" if platform == "tl1"
+                           else f"| ssh -T oper@{host}")
         return [f"open(my {fh}, {opener}) or die \"cannot connect: $!\";",
                 *(f"print {{{fh}}} {self.expr(t)} . \"\\n\";" for t in lines),
                 f"close({fh});"]
@@ -694,7 +689,8 @@ class Perl(Lang):
                     "}", f"close {fh};"]
         assert src.column is not None
         return [f"for my ${var} (map {{ (split)[0] }} "
-                f"`snmpwalk -v2c -c public -On {_pl_dq(fill(src.host, {_var_of(src.host) or '': '$' + (_var_of(src.host) or '')}))} {src.column.text()}`) {{",
+                f"`snmpwalk -v2c -c public -On {self.interpolated(src.host)} "
+                f"{src.column.text()}`) {{",
                 *self.block(body), "}"]
 
     def func(self, name: str, params: list[str], body: list[str]) -> list[str]:
@@ -846,8 +842,9 @@ class Expect(Lang):
                                  f"set {var} [lindex ${var} 0]", *body]),
                     "}", f"close ${fh}"]
         assert src.column is not None
-        return [f"foreach {{{var} _t _v}} [exec snmpwalk -v2c -c public -On "
-                f"{self.expr(src.host)} {src.column.text()}] {{", *self.block(body), "}"]
+        return [f"foreach line [split [exec snmpwalk -v2c -c public -On {self.expr(src.host)} "
+                f"{src.column.text()}] \"\\n\"] {{",
+                *self.block([f"set {var} [lindex $line 0]", *body]), "}"]
 
     def func(self, name: str, params: list[str], body: list[str]) -> list[str]:
         return [f"proc {name} {{{' '.join(params)}}} {{", *self.block(body), "}"]
