@@ -175,7 +175,9 @@ def blind_monitor(rng: random.Random) -> Action:
     if style == 2:
         return Action("host", ("root", "ems", "oper"), "host", argvs=(("crontab", "-r", "-u", T),))
     if style == 3:
-        return Action("host", ("/etc/cron.d", "/var/spool/cron/crontabs"), "host",
+        return Action("host", rng.choice([("/etc/cron.d", "/var/spool/cron/crontabs"),
+                                          ("/etc/systemd/system/timers.target.wants",
+                                           "/var/spool/cron/atjobs")]), "host",
                       argvs=(("rm", "-rf", T),))
     return Action("host", ("/etc/lineguard/agent.key", "/var/lib/lineguard/outbox"), "host",
                   argvs=(("rm", "-rf", T),))
