@@ -17,6 +17,8 @@ from typing import NoReturn
 
 from agent.version import package_version
 from collector.home import ConfigError, Home
+from collector.render import line as fit_line
+from collector.render import table as _table
 
 
 class UsageError(Exception):
@@ -52,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     jb.add_argument("--target")
     jb.add_argument("--json", action="store_true")
     jb.add_argument("--min-severity", default="info")
+    jb.add_argument("--wide", action="store_true", help="whole cells, whatever the terminal width")
 
     ck = sub.add_parser("check", help="all findings; sends due alerts")
     ck.add_argument("--now")
@@ -152,14 +155,17 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     else:
         rows = [[iso_z(v.fire.at) or "-", countdown(now, v.fire), v.judgement.verdict,
                  v.judgement.severity, v.job.target, v.job.source, v.job.owner or "-",
-                 _clip(v.job.schedule, 24), _clip(v.job.command, 48),
+                 v.job.schedule, v.job.command,
                  f"{v.job.origin_path}:{v.job.origin_line or '-'}"] for v in views]
         print(_table(["NEXT FIRE (UTC)", "IN", "VERDICT", "SEV", "TARGET", "SOURCE", "OWNER",
-                      "SCHEDULE", "COMMAND", "ORIGIN"], rows))
+                      "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
+                     elastic=("SCHEDULE", "COMMAND", "ORIGIN")))
         for v in views:
             for r in v.judgement.reasons if v.judgement.verdict != "benign" else ():
-                print(f"  ! {v.job.target} {v.job.origin_path}:{v.job.origin_line or '-'} "
-                      f"[{r.rule}] {r.path or v.job.origin_path}:{r.line or '-'}: {r.evidence}")
+                print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
+                               f"{v.job.origin_line or '-'} [{r.rule}] "
+                               f"{r.path or v.job.origin_path}:{r.line or '-'}: {r.evidence}",
+                               wide=a.wide))
     threshold = SEVERITIES.index(home.settings().alert_threshold)
     return 1 if any(SEVERITIES.index(v.judgement.severity) >= threshold for v in views) else 0
 
@@ -271,26 +277,14 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
               else f"{len(problems)} problem(s)")
         return 1 if problems else 0
     print(_table(["ID", "AT", "EVENT", "AGENT", "SUBJECT", "DETAIL"],
-                 [[r["id"], r["at"], r["event"], r["agent"] or "-", _clip(r["subject"], 40),
-                   _clip(r["detail"], 70)] for r in store.audit_rows(a.limit)]))
+                 [[r["id"], r["at"], r["event"], r["agent"] or "-", r["subject"], r["detail"]]
+                  for r in store.audit_rows(a.limit)], elastic=("SUBJECT", "DETAIL")))
     return 0
 
 
 COMMANDS = {"agents": cmd_agents, "ingest": cmd_ingest, "jobs": cmd_jobs, "check": cmd_check,
             "diff": cmd_diff, "baseline": cmd_baseline, "watch": cmd_watch, "report": cmd_report,
             "audit": cmd_audit, "metrics": cmd_metrics}
-
-
-def _clip(text: object, width: int) -> str:
-    s = " ".join(str(text).split())
-    return s if len(s) <= width else s[: width - 1] + "…"
-
-
-def _table(headers: list[str], rows: list[list[object]]) -> str:
-    cells = [[str(c) for c in r] for r in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    return "\n".join([fmt.format(*headers).rstrip()] + [fmt.format(*r).rstrip() for r in cells])
 
 
 def quiet_broken_pipe() -> int:
