@@ -183,10 +183,14 @@ def test_an_applet_that_waits_before_its_effect_fires_after_the_wait():
 
 def test_a_wait_longer_than_maxrun_is_noted_and_still_timed():
     jobs = _ios('event manager applet LATER\n event timer watchdog time 3600\n'
-                ' action 1.0 wait 600\n action 2.0 cli command "no pvc 0/100"\n!\n')
+                ' action 1.0 cli command "enable"\n action 1.5 cli command "show clock"\n'
+                ' action 2.0 wait 600\n action 3.0 cli command "no pvc 0/100"\n'
+                ' action 4.0 wait 900\n action 5.0 cli command "no pvc 0/101"\n!\n')
     trig = jobs[3].trigger
+    # the wait after `enable` and `show clock` still comes before the first effect; the one
+    # after it does not delay that effect
     assert isinstance(trig, DelayedTrigger) and trig.seconds == 600
-    assert "maxrun 20s ends the applet first" in trig.note
+    assert "longer than maxrun 20s, which ends the applet before it acts" in trig.note
 
 
 def test_trigger_delay_and_correlation_of_an_applet():
