@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from tests.adversarial.actions import Action, T
+from tests.adversarial.actions import Action
 from tests.adversarial.langs import NOINDENT, Bash, Lang, Oid, Shell, Source, fill, finish
 
 ENCODERS = ("base64", "base32", "hex", "printf", "rot13", "rev", "gzip-base64", "nested")
@@ -344,6 +344,3 @@ def write_program(lang: Lang, action: Action, conceal: str, rng: random.Random, 
     return Program(_full(lang, [*notes, *w.const_lines(), *body]), lang.ext, lang.interpreter,
                    files)
 
-
-__all__ = ["CONCEALMENTS", "DIRS", "HIDDEN_DIRS", "ENCODERS", "GATES", "RUNTIME", "STEMS", "Program", "T",
-           "write_program"]

@@ -16,7 +16,6 @@ HOST_SCHEDULERS = ("cron.d", "user-crontab", "etc-crontab", "run-parts", "at",
                    "systemd-execstoppost", "systemd-onfailure", "systemd-specifier", "anacron")
 DEVICE_SCHEDULERS = ("ios-eem", "ios-kron", "junos-event")
 SCHEDULERS = HOST_SCHEDULERS + DEVICE_SCHEDULERS
-USERS = ("root", "oper", "ems", "postgres")
 CRON_USERS = ("oper", "ems")
 PASSWD_EXTRA = "ems:x:1001:1001:EMS service,,,:/home/ems:/bin/bash\n"
 
