@@ -1,29 +1,35 @@
-"""Alert emails: one digest per run of the findings that are due, sent over SMTP.
+"""Alert emails: one digest per route and run of the findings that are due, sent over SMTP.
 
-A finding at or above the alert threshold is due when it was never sent, when its severity rose
+Routes: each site (tenant) gets a digest of its own targets' findings, at its own threshold and
+re-alert interval, sent to its own recipients (findings without a site, such as fleet-wide ones,
+go to the default recipients); the fleet-wide `security_to` list gets every critical finding.
+One site's noise never holds back or silences another's mail: alert state is kept per route.
+
+A finding at or above the route's alert threshold is due when it was never sent, when its severity rose
 since it was last sent (escalation), when its job now fires within 24 hours and the last email
 went out before that (final warning), or when `realert_hours` have passed. What was sent is kept
-in the store's `alerts` table by Finding.key; it is written only after the SMTP server accepted
+in the store's `alerts` table by route and Finding.key; it is written only after the SMTP server accepted
 the message, so an alert that could not be sent stays due and goes out on the next run.
 
 Each email is on record (`alert_mail`) as `sending` before the SMTP server is contacted and as
 `sent` in the one small write right after it accepted. Its Message-ID is derived from what it
-says (each finding's key, severity, why it is due, and its alert generation: how many times that
-finding was mailed before), so when the collector dies inside that window the repeat sent by the
-next run carries the same Message-ID and mail clients show it once. The edge that remains is in
-the README ("Alert emails").
+says (its route, each finding's key, severity, why it is due, and its alert generation: how many
+times that finding was mailed on that route before), so when the collector dies inside that
+window the repeat sent by the next run carries the same Message-ID and mail clients show it
+once. The edge that remains is in the README ("Alert emails").
 """
 
 from __future__ import annotations
 
 import smtplib
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from agent.wire import canonical, sha256_hex
-from collector.home import Settings
+from collector.home import Settings, SitePolicy
 from collector.model import SEVERITIES, Finding
 from collector.store import Store
 
@@ -33,6 +39,39 @@ _SMTP_TIMEOUT_S = 15
 
 class AlertError(RuntimeError):
     """The alert email could not be sent; the alerts stay due."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one digest goes: a site's recipients at its policy, or the security list."""
+
+    name: str                         # site:NAME | site:- (no site) | security
+    recipients: tuple[str, ...]
+    policy: SitePolicy
+    findings: tuple[Finding, ...]
+
+    @property
+    def label(self) -> str:
+        if self.name == "security":
+            return "security list (every critical finding, all sites)"
+        site = self.name.removeprefix("site:")
+        return "fleet-wide findings" if site == "-" else f"site {site}"
+
+
+def routes(settings: Settings, findings: list[Finding]) -> list[Route]:
+    """One route per site with findings, then the security list when one is configured."""
+    by_site: dict[str | None, list[Finding]] = {}
+    for f in findings:
+        by_site.setdefault(f.site, []).append(f)
+    out = []
+    for site in sorted(by_site, key=lambda s: (s is None, s or "")):
+        policy = settings.site(site)
+        out.append(Route(f"site:{site or '-'}", policy.mail_to, policy, tuple(by_site[site])))
+    if settings.security_to:
+        out.append(Route("security", settings.security_to,
+                         replace(settings.default, alert_threshold="critical"),
+                         tuple(f for f in findings if f.severity == "critical")))
+    return out
 
 
 def _rank(severity: str) -> int:
@@ -68,7 +107,8 @@ def _final_window(finding: Finding, now: datetime) -> bool:
     return finding.fire_at is not None and now <= finding.fire_at <= now + FINAL_WARNING
 
 
-def why_due(finding: Finding, row: dict | None, settings: Settings, now: datetime) -> str | None:
+def why_due(finding: Finding, row: dict | None, settings: SitePolicy | Settings,
+            now: datetime) -> str | None:
     """Why `finding` should be emailed now ("new", "escalated", "final warning", "reminder"),
     or None when it is not due."""
     if row is None or not row.get("last_sent"):
@@ -83,18 +123,18 @@ def why_due(finding: Finding, row: dict | None, settings: Settings, now: datetim
     return None
 
 
-def due(store: Store, settings: Settings, findings: list[Finding],
-        now: datetime) -> list[tuple[Finding, str]]:
-    """The findings at or above the threshold that are due, most urgent first, with why."""
+def due(store: Store, route: Route, now: datetime) -> list[tuple[Finding, str]]:
+    """The route's findings at or above its threshold that are due, most urgent first, with
+    why."""
+    settings = route.policy
     threshold = _rank(settings.alert_threshold)
     out: list[tuple[Finding, str]] = []
     seen: set[str] = set()
-    for f in findings:
+    for f in route.findings:
         if _rank(f.severity) < threshold or f.key in seen:
             continue
         seen.add(f.key)
-        rows = list(store.db["alerts"].rows_where("key = ?", [f.key]))
-        reason = why_due(f, rows[0] if rows else None, settings, now)
+        reason = why_due(f, store.alert_state(route.name, f.key), settings, now)
         if reason:
             out.append((f, reason))
     far = datetime.max.replace(tzinfo=UTC)
@@ -127,9 +167,10 @@ DIGEST_BY_TITLE = 400
 DETAIL_LINES = 60
 
 
-def body(items: list[tuple[Finding, str]], settings: Settings, now: datetime) -> str:
+def body(items: list[tuple[Finding, str]], settings: SitePolicy | Settings, now: datetime,
+         label: str = "") -> str:
     lines = [f"lineguard: {len(items)} finding(s) at or above {settings.alert_threshold} "
-             f"due as of {_iso(now)}.", ""]
+             f"due as of {_iso(now)}" + (f" for the {label}" if label else "") + ".", ""]
     lines += _in_full(items[:DIGEST_IN_FULL], now)
     by_title = items[DIGEST_IN_FULL:DIGEST_IN_FULL + DIGEST_BY_TITLE]
     for n, (f, reason) in enumerate(by_title, DIGEST_IN_FULL + 1):
@@ -148,7 +189,8 @@ def _in_full(items: list[tuple[Finding, str]], now: datetime) -> list[str]:
     lines: list[str] = []
     for n, (f, reason) in enumerate(items, 1):
         lines.append(f"{n}. [{f.severity.upper()}] {f.title}")
-        lines.append(f"   target: {f.target}   kind: {f.kind}   alert: {reason}   key: {f.key}")
+        lines.append(f"   target: {f.target}   site: {f.site or '-'}   kind: {f.kind}   "
+                     f"alert: {reason}   key: {f.key}")
         if f.fire_at is not None:
             warn = ("  FINAL WARNING: fires within 24 h" if _final_window(f, now) else "")
             lines.append(f"   fires: {_iso(f.fire_at)} (in {countdown(f.fire_at, now)}){warn}")
@@ -174,46 +216,66 @@ def _in_full(items: list[tuple[Finding, str]], now: datetime) -> list[str]:
 
 def send_due(store: Store, settings: Settings, findings: list[Finding],
              now: datetime) -> list[str]:
-    """Email the due findings as one digest; returns the keys sent ([] when none were due).
-    Raises AlertError when the SMTP server cannot be reached or refuses; nothing is then
-    recorded as sent."""
-    items = due(store, settings, findings, now)
-    if not items:
-        return []
-    msg_id = message_id(store, items, settings)
-    _begin(store, msg_id, items, now)
+    """Email the due findings, one digest per route; returns the keys sent ([] when none were
+    due). Raises AlertError when a route's mail could not be sent (the SMTP server cannot be
+    reached or refuses), after trying every route; what failed is not recorded as sent."""
+    sent: list[str] = []
+    failed: list[str] = []
+    for route in routes(settings, findings):
+        items = due(store, route, now)
+        if not items:
+            continue
+        msg_id = message_id(store, route, items, settings)
+        _begin(store, msg_id, items, now)
+        try:
+            subj, refused = _send(route, settings, items, now, msg_id)
+        except AlertError as e:
+            _failed(store, msg_id)
+            failed.append(f"{route.label}: {e}")
+            continue
+        _record(store, route, msg_id, items, subj, now, refused)
+        sent += [f.key for f, _ in items if f.key not in sent]
+    if failed:
+        raise AlertError("; ".join(failed))
+    return sent
+
+
+def _send(route: Route, settings: Settings, items: list[tuple[Finding, str]], now: datetime,
+          msg_id: str) -> tuple[str, dict[str, tuple[int, bytes]]]:
+    """Send one digest; its subject and the mailboxes the server refused while taking it."""
     # Long subjects stay on one line: Python's folder would otherwise move the whole value to a
     # continuation line, and readers then show it with a leading space.
     msg = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
     msg["Subject"] = subject(items, now)[:250]
     msg["From"] = settings.mail_from
-    msg["To"] = ", ".join(settings.mail_to)
+    msg["To"] = ", ".join(route.recipients)
     msg["Date"] = format_datetime(now.astimezone(UTC))
     msg["Message-ID"] = msg_id
-    msg.set_content(body(items, settings, now))
+    msg.set_content(body(items, route.policy, now, route.label))
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
                           timeout=_SMTP_TIMEOUT_S) as smtp:
-            refused = smtp.send_message(msg, settings.mail_from, list(settings.mail_to))
+            refused = smtp.send_message(msg, settings.mail_from, list(route.recipients))
     except (OSError, smtplib.SMTPException) as e:
-        _failed(store, msg_id)
         raise AlertError(f"could not send the alert email via {settings.smtp_host}:"
                          f"{settings.smtp_port} ({e.__class__.__name__}: {e}); "
                          f"{len(items)} alert(s) stay due and are retried on the next run"
                          ) from None
-    _record(store, msg_id, items, msg["Subject"], now, refused)
-    return [f.key for f, _ in items]
+    return msg["Subject"], refused
 
 
-def message_id(store: Store, items: list[tuple[Finding, str]], settings: Settings) -> str:
-    """The same email gets the same Message-ID: derived from each finding's key, severity, why
-    it is due and its generation (times mailed before), at the sender's domain."""
+def message_id(store: Store, route: Route, items: list[tuple[Finding, str]],
+               settings: Settings) -> str:
+    """The same email gets the same Message-ID: derived from its route and each finding's key,
+    severity, why it is due and its generation (times mailed on the route before), at the
+    sender's domain."""
     parts = []
     for f, reason in items:
-        row = store.db.execute("SELECT sent_count FROM alerts WHERE key = ?", [f.key]).fetchone()
-        parts.append([f.key, f.severity, reason, (row[0] or 0) if row else 0])
+        row = store.alert_state(route.name, f.key)
+        parts.append([f.key, f.severity, reason, (row.get("sent_count") or 0) if row else 0])
     domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "lineguard"
-    return f"<lineguard.{sha256_hex(canonical(sorted(parts)))[:32]}@{domain}>"
+    digest = sha256_hex(canonical([route.name, sorted(parts)]))[:32]
+    return f"<lineguard.{digest}@{domain}>"
 
 
 def _begin(store: Store, msg_id: str, items: list[tuple[Finding, str]], now: datetime) -> None:
@@ -244,8 +306,8 @@ def _failed(store: Store, msg_id: str) -> None:
         store.db.execute("UPDATE alert_mail SET state = 'failed' WHERE message_id = ?", [msg_id])
 
 
-def _record(store: Store, msg_id: str, items: list[tuple[Finding, str]], subj: str,
-            now: datetime, refused: dict[str, tuple[int, bytes]] | None = None) -> None:
+def _record(store: Store, route: Route, msg_id: str, items: list[tuple[Finding, str]],
+            subj: str, now: datetime, refused: dict[str, tuple[int, bytes]]) -> None:
     """The one write after the SMTP server accepted: the shorter, the smaller the window in
     which a dying collector sends an alert twice. Mailboxes the server refused while taking the
     message for the others are put on the audit record (the alert reached fewer people)."""
@@ -257,12 +319,6 @@ def _record(store: Store, msg_id: str, items: list[tuple[Finding, str]], subj: s
                 for rcpt, (code, text) in sorted(refused.items()))[:2000])
         store.db.execute("UPDATE alert_mail SET state = 'sent', finished_at = ? "
                          "WHERE message_id = ?", [at, msg_id])
-        for f, _ in items:
-            store.db.execute(
-                "INSERT INTO alerts (key, severity, first_seen, last_sent, sent_count, subject) "
-                "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT(key) DO UPDATE SET "
-                "severity = excluded.severity, last_sent = excluded.last_sent, "
-                "sent_count = COALESCE(alerts.sent_count, 0) + 1, subject = excluded.subject",
-                [f.key, f.severity, at, at, subj])
-        store.audit("alert", None, f"{len(items)} finding(s)",
+        store.record_alerts(route.name, [(f.key, f.severity) for f, _ in items], subj, at)
+        store.audit("alert", None, f"{len(items)} finding(s) to {route.label}",
                     "; ".join(f"{f.key} ({reason})" for f, reason in items)[:2000])

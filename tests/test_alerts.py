@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from collector.alerts import AlertError, countdown, message_id, send_due
+from collector.alerts import AlertError, countdown, message_id, routes, send_due
 from collector.home import Settings
 from collector.model import Finding, Reason
 from collector.store import Store
@@ -218,7 +218,8 @@ def test_a_send_the_collector_did_not_live_to_record_repeats_with_the_same_messa
     assert send_due(store, cfg, [WIPE, DRIFT], reminder) == [WIPE.key, DRIFT.key]
     assert inbox.messages[-1][2]["Message-ID"] != first["Message-ID"]
     named = replace(cfg, mail_from="lineguard SOC <lineguard@soc.example.net>")
-    assert message_id(store, [(DRIFT, "new")], named).endswith("@soc.example.net>")
+    [route] = routes(named, [DRIFT])
+    assert message_id(store, route, [(DRIFT, "new")], named).endswith("@soc.example.net>")
     events = [r["event"] for r in store.audit_rows(10)]
     assert "alert-uncertain" in events
 

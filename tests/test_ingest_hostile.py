@@ -239,7 +239,7 @@ def test_targets_pinned_at_enrolment_and_reassigned_on_the_record(
 def test_assigning_to_an_unknown_agent_is_a_one_line_error(home: Home, capsys) -> None:
     assert run(home, "agents", "assign", "atm-osaka-01", "--to", "nobody") == 2
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "no agent named 'nobody'" in err
+    assert err.count("\n") == 0 and "agent 'nobody' is not enrolled" in err
 
 
 # --- 5. strict wire format, robust readers --------------------------------------------------
