@@ -53,7 +53,8 @@ def deliver(cfg: AgentConfig) -> None:
         log.info("delivered %d snapshot(s), %d pending", len(result.delivered), result.pending)
 
 
-def run(cfg: AgentConfig, max_runs: int | None = None) -> int:
+def run(cfg: AgentConfig, max_runs: int | None = None,
+        stop: threading.Event | None = None) -> int:
     """Snapshot every interval and retry delivery every retry interval; stops on SIGINT/SIGTERM,
     or after `max_runs` snapshots (used by tests and one-shot cron use). Returns how many
     snapshots failed, so a one-shot run can say so in its exit code."""
@@ -75,6 +76,9 @@ def run(cfg: AgentConfig, max_runs: int | None = None) -> int:
                 if watch is not None:
                     host = next((t for t in snap.targets if t.kind == "host"), None)
                     watch.set_paths(watched_paths(cfg.root, host))
+                    if host is not None:
+                        watch.verify({a.name: a.sha256 for a in host.artifacts
+                                      if a.kind == "script" and a.sha256})
             except Exception as e:  # a failed run is logged and retried next interval, never fatal
                 log.error("snapshot failed: %s", e)
                 runs["failed"] += 1
@@ -87,6 +91,9 @@ def run(cfg: AgentConfig, max_runs: int | None = None) -> int:
             sched.shutdown(wait=False)
 
     listener = None if max_runs is not None else start_listener(cfg, events)
+    if stop is not None:        # an embedding program (a test, a bench) ends the daemon
+        threading.Thread(target=lambda: (stop.wait(), sched.shutdown(wait=False)),
+                         name="lineguard-stop", daemon=True).start()
     sched.add_job(tick, "interval", minutes=cfg.interval_minutes, next_run_time=datetime.now(UTC),
                   id="snapshot", max_instances=1, coalesce=True)
     if cfg.deliver:

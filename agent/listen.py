@@ -63,8 +63,8 @@ def syslog_header_words(text: str) -> tuple[list[str], str]:
     numbers: `52: atm-kobe-01: *Dec  1 17:00:00.123 JST: %SYS-5-CONFIG_I: ...`. The words up to
     the message are all candidates; the caller keeps the one that is an inventory device."""
     m = _RFC5424.match(text)
-    if m:
-        return [m.group(2)], m.group(6)
+    if m:   # Junos puts its event tag (UI_COMMIT) in MSGID: keep it with the message
+        return [m.group(2)], f"{m.group(5)} {m.group(6)}"
     words = text.split()
     return [w.rstrip(":") for w in words[:8]], text
 

@@ -9,6 +9,7 @@ after the first change of the burst, so a stream of changes cannot postpone it f
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 log = logging.getLogger("lineguard.agent.watch")
@@ -35,6 +36,20 @@ class _Handler(FileSystemEventHandler):
                 self.watch.changed(Path(p if isinstance(p, str) else p.decode()))
 
 
+def _sha256(path: Path, limit: int = 64 * 1024 * 1024) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 16):
+                digest.update(chunk)
+                limit -= len(chunk)
+                if limit < 0:
+                    return None
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 class HostWatch:
     """Calls `on_change(paths)` once per burst of changes to the watched paths (absolute)."""
 
@@ -46,11 +61,14 @@ class HostWatch:
         self.debounce_s, self.max_wait_s = debounce_s, max_wait_s
         self._polling, self._poll_interval = polling, poll_interval_s
         self._wanted: set[Path] = set()
+        self._verified: dict[Path, str | None] = {}
         self._pending: set[Path] = set()
         self._first = self._last = 0.0
         self._lock = threading.Condition()
         self._stop = False
         self._observer: BaseObserver | None = None
+        self._handler = _Handler(self)
+        self._watches: dict[Path, tuple[bool, ObservedWatch]] = {}
         self._worker = threading.Thread(target=self._run, name="lineguard-watch", daemon=True)
         self.set_paths(paths)
 
@@ -72,6 +90,18 @@ class HostWatch:
             self._wanted = wanted
         if self._observer is not None:
             self._rearm()
+
+    def verify(self, captured: dict[str, str]) -> None:
+        """A file can change between being read for a snapshot and being watched: those whose
+        content (root-relative name -> sha256 the snapshot holds) differs now count as changed."""
+        for name, sha in captured.items():
+            path = (self.root / name).resolve()
+            now = _sha256(path)
+            # once per content: a file the snapshot records differently from its bytes (masked
+            # secrets, a file over the hash limit) must not cause a snapshot after every snapshot
+            if now != sha and self._verified.get(path) != now:
+                self._verified[path] = now
+                self.changed(path)
 
     def start(self) -> None:
         self._rearm()
@@ -116,25 +146,42 @@ class HostWatch:
         return out
 
     def _rearm(self) -> None:
-        old = self._observer
+        """Bring the observer's watches in line with the wanted paths, adding and removing
+        watches on the running observer: no moment in which a change would go unseen."""
+        if self._observer is None:
+            self._observer = self._new_observer()
+        wanted = self._folders()
+        for folder in [f for f in self._watches if f not in wanted or
+                       self._watches[f][0] != wanted[f]]:
+            self._observer.unschedule(self._watches.pop(folder)[1])
+        for folder, recursive in wanted.items():
+            if folder not in self._watches:
+                try:
+                    handle = self._observer.schedule(self._handler, str(folder),
+                                                     recursive=recursive)
+                except OSError as e:    # inotify's watch limit: poll from now on
+                    log.warning("inotify cannot watch %s (%s); watching by polling every "
+                                "%.0f s", folder, e, self._poll_interval)
+                    self._polling = True
+                    self._restart_polling()
+                    return
+                self._watches[folder] = (recursive, handle)
+
+    def _new_observer(self) -> BaseObserver:
+        observer: BaseObserver = (PollingObserver(timeout=self._poll_interval) if self._polling
+                                  else Observer())
+        observer.start()
+        return observer
+
+    def _restart_polling(self) -> None:
+        old, self._watches = self._observer, {}
+        self._observer = self._new_observer()
+        for folder, recursive in self._folders().items():
+            self._watches[folder] = (recursive, self._observer.schedule(
+                self._handler, str(folder), recursive=recursive))
         if old is not None:
             old.stop()
             old.join(timeout=10)
-        observer: BaseObserver = (PollingObserver(timeout=self._poll_interval) if self._polling
-                                  else Observer())
-        handler = _Handler(self)
-        try:
-            for folder, recursive in self._folders().items():
-                observer.schedule(handler, str(folder), recursive=recursive)
-            observer.start()
-        except OSError as e:         # inotify missing or its watch limit reached
-            log.warning("inotify unavailable (%s); watching by polling every %.0f s", e,
-                        self._poll_interval)
-            observer = PollingObserver(timeout=self._poll_interval)
-            for folder, recursive in self._folders().items():
-                observer.schedule(handler, str(folder), recursive=recursive)
-            observer.start()
-        self._observer = observer
 
     def _run(self) -> None:
         while True:
