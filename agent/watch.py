@@ -62,6 +62,8 @@ class HostWatch:
         self._polling, self._poll_interval = polling, poll_interval_s
         self._wanted: set[Path] = set()
         self._verified: dict[Path, str | None] = {}
+        self._grown: set[Path] = set()
+        self._arm_lock = threading.Lock()
         self._pending: set[Path] = set()
         self._first = self._last = 0.0
         self._lock = threading.Condition()
@@ -119,6 +121,12 @@ class HostWatch:
 
     def changed(self, path: Path) -> None:
         if not self._is_wanted(path):
+            if any(path in w.parents for w in self._wanted):
+                # a folder on the way to a watched path appeared (mkdir -p of a spool): watch
+                # deeper, and what is already inside counts as changed
+                with self._lock:
+                    self._grown.add(path)
+                    self._lock.notify_all()
             return
         with self._lock:
             now = time.monotonic()
@@ -148,6 +156,10 @@ class HostWatch:
     def _rearm(self) -> None:
         """Bring the observer's watches in line with the wanted paths, adding and removing
         watches on the running observer: no moment in which a change would go unseen."""
+        with self._arm_lock:
+            self._rearm_locked()
+
+    def _rearm_locked(self) -> None:
         if self._observer is None:
             self._observer = self._new_observer()
         wanted = self._folders()
@@ -186,10 +198,18 @@ class HostWatch:
     def _run(self) -> None:
         while True:
             with self._lock:
-                while not self._stop and not self._pending:
+                while not self._stop and not self._pending and not self._grown:
                     self._lock.wait()
                 if self._stop:
                     return
+                grown, self._grown = self._grown, set()
+            if grown:
+                self._rearm()
+                for w in list(self._wanted):
+                    if any(g in w.parents for g in grown) and w.exists():
+                        self.changed(w)
+                continue
+            with self._lock:
                 now = time.monotonic()
                 due = min(self._last + self.debounce_s, self._first + self.max_wait_s)
                 if now < due:

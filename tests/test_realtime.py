@@ -84,6 +84,19 @@ def test_a_planted_cron_file_is_snapshotted_without_waiting_for_the_schedule(tmp
     assert len(snapshots(cfg.outbox)) == 2
 
 
+def test_an_at_job_in_a_spool_that_did_not_exist_yet_is_seen(tmp_path):
+    root = tiny_root(tmp_path / "root")
+    cfg = agent_config(tmp_path, watch=True)
+    with daemon(cfg):
+        wait_for(lambda: len(snapshots(cfg.outbox)) == 1, "the first scheduled snapshot")
+        spool = root / "var/spool/cron/atjobs"
+        spool.mkdir(parents=True)                  # at's first job creates the whole path
+        (spool / "a0000101c3e2a0").write_text("#!/bin/sh\n# atrun uid=0 gid=0\n/opt/x\n")
+        wait_for(lambda: any(t.artifact("var/spool/cron/atjobs/a0000101c3e2a0")
+                             for s in snapshots(cfg.outbox) for t in s.targets),
+                 "a snapshot holding the new at job")
+
+
 def test_a_replaced_script_of_a_job_is_snapshotted_too(tmp_path):
     root = tiny_root(tmp_path / "root")
     cfg = agent_config(tmp_path, watch=True)
