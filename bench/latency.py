@@ -163,7 +163,7 @@ def main() -> int:
                                   community=trap_community))
     home = work / "collector"
     key, pub = generate(work / "agent.key")
-    home.mkdir()
+    lineguard(home, "init")
     lineguard(home, "agents", "add", "ems-bench", "--key", str(pub), "--site", "kobe")
     (home / "config.toml").write_text(f'smtp_port = {smtp_port}\nmail_to = ["noc@example.net"]\n'
                                       "silence_hours = 100000\n")
