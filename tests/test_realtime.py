@@ -174,7 +174,8 @@ def test_a_burst_of_syslog_causes_a_bounded_number_of_polls() -> None:
         sched.shutdown()
     # one poll at once, then at most one per second of flood, plus the trailing one
     assert 1 <= len(polls) <= 2 + int(flood / 1.0)
-    assert all(b - a >= 0.99 for a, b in zip(polls, polls[1:], strict=False))
+    # spaced by the interval (the callback's own clock reading may lag its start a little)
+    assert all(b - a >= 0.9 for a, b in zip(polls, polls[1:], strict=False))
 
 
 def test_a_taken_syslog_port_is_a_clear_error_and_polling_goes_on(tmp_path, caplog) -> None:
