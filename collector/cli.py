@@ -11,7 +11,6 @@ import json
 import os
 import sqlite3
 import sys
-import time
 from pathlib import Path
 from typing import NoReturn
 
@@ -117,7 +116,8 @@ def _parser() -> argparse.ArgumentParser:
         b.add_argument("--all", action="store_true", help="every target")
         b.add_argument("--dir", type=Path, help="baselines folder (default HOME/baselines)")
 
-    w = sub.add_parser("watch", help="ingest the inbox and check, repeatedly")
+    w = sub.add_parser("watch", help="ingest the inbox and check, repeatedly: at once when a "
+                                     "snapshot arrives, else every --interval seconds")
     w.add_argument("--interval", type=float, default=60.0)
     w.add_argument("--iterations", type=int, default=0, help="stop after N rounds (0 = until Ctrl-C)")
     w.add_argument("--no-email", action="store_true")
@@ -362,9 +362,11 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
 
 def cmd_watch(home: Home, a: argparse.Namespace) -> int:
     from collector.check import run_check
+    from collector.inboxwatch import InboxWatch
     from collector.ingest import ingest_paths
     rounds, worst = 0, 0
     store = home.open()     # one connection for the whole watch, not two per round
+    arrivals = InboxWatch(home.inbox)
     try:
         while True:
             for r in ingest_paths(home, store, [home.inbox]):
@@ -374,10 +376,11 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
             rounds += 1
             if a.iterations and rounds >= a.iterations:
                 return worst
-            time.sleep(a.interval)
+            arrivals.wait(a.interval)
     except KeyboardInterrupt:
         return worst
     finally:
+        arrivals.close()
         store.close()
 
 
