@@ -11,6 +11,7 @@ one clear error, and the agent goes on polling on its schedule."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import re
 import socket
@@ -79,7 +80,7 @@ class DeviceListener:
         self.devices = {d.name.lower(): d for d in devices if d.host}
         self.addresses: dict[str, set[str]] = {}
         for d in self.devices.values():
-            self.addresses.setdefault(_resolve(d.host or ""), set()).add(d.name.lower())
+            self.addresses.setdefault(_plain_address(_resolve(d.host or "")), set()).add(d.name.lower())
         self.on_event = on_event
         self.syslog, self.traps = syslog, traps
         self.communities = tuple(communities)
@@ -192,7 +193,7 @@ class DeviceListener:
             self.counts["not a change"] += 1
 
     def _device(self, source: str, words: list[str]) -> Device | None:
-        names = self.addresses.get(source)
+        names = self.addresses.get(_plain_address(source))
         if not names:
             self.counts["unknown source"] += 1
             return None
@@ -264,6 +265,18 @@ def _bind(endpoint: Endpoint, kind: int) -> socket.socket:
         raise ListenError(f"cannot listen on {endpoint.host}:{endpoint.port}/{proto}: "
                           f"{e.strerror or e}") from None
     return sock
+
+
+def _plain_address(address: str) -> str:
+    """An IPv4 sender as a dual-stack (`[::]`) socket reports it, `::ffff:10.40.0.10`, as the
+    inventory writes it, `10.40.0.10`."""
+    try:
+        mapped = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return address
+    if isinstance(mapped, ipaddress.IPv6Address) and mapped.ipv4_mapped is not None:
+        return str(mapped.ipv4_mapped)
+    return str(mapped)
 
 
 def _resolve(host: str) -> str:
