@@ -26,6 +26,8 @@ from agent.devices.inventory import Device
 log = logging.getLogger("lineguard.agent.listen")
 
 MAX_SYSLOG_BYTES = 8192                       # RFC 5426 and 6587 receivers accept at least 2048
+MAX_TCP_CONNECTIONS = 32                      # open syslog streams at once, from inventory devices
+TCP_IDLE_S = 300.0                            # a stream silent this long is closed
 _PRI = re.compile(rb"^<(\d{1,3})>")
 _RFC5424 = re.compile(r"^1 (\S+) (\S+) (\S+) (\S+) (\S+) (.*)$", re.S)
 _SNMP_TRAP_OID = "1.3.6.1.6.3.1.1.4.1.0"
@@ -89,6 +91,7 @@ class DeviceListener:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._closers: list[Callable[[], None]] = []
+        self._streams = 0
 
     def start(self) -> None:
         """Bind every configured socket now (a clear ListenError when one cannot be bound),
@@ -147,24 +150,42 @@ class DeviceListener:
                              writer: asyncio.StreamWriter) -> None:
         """RFC 6587: octet-counted frames (`LEN SP MSG`) or newline-terminated ones."""
         peer = writer.get_extra_info("peername") or ("?", 0)
+        source = _plain_address(str(peer[0]))
+        # every open stream holds a file descriptor the agent's polls need: only inventory
+        # devices may hold one, and only so many at once, and none for ever
+        if source not in self.addresses:
+            self.counts["unknown source"] += 1
+            writer.close()
+            return
+        if self._streams >= MAX_TCP_CONNECTIONS:
+            self.counts["too many streams"] += 1
+            writer.close()
+            return
+        self._streams += 1
         try:
             while True:
-                head = await reader.read(1)
+                head = await asyncio.wait_for(reader.read(1), TCP_IDLE_S)
                 if not head:
                     break
                 if head.isdigit():
-                    digits = head + await reader.readuntil(b" ")
+                    digits = head + await asyncio.wait_for(reader.readuntil(b" "), TCP_IDLE_S)
                     size = int(digits[:-1])
                     if size > MAX_SYSLOG_BYTES:
                         self.counts["oversized"] += 1
                         break
-                    self.syslog_message(await reader.readexactly(size), peer[0])
+                    self.syslog_message(
+                        await asyncio.wait_for(reader.readexactly(size), TCP_IDLE_S), source)
                 else:
-                    self.syslog_message(head + await reader.readuntil(b"\n"), peer[0])
+                    self.syslog_message(
+                        head + await asyncio.wait_for(reader.readuntil(b"\n"), TCP_IDLE_S),
+                        source)
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError,
                 ConnectionError):
             self.counts["bad frame"] += 1
+        except TimeoutError:
+            self.counts["idle stream"] += 1
         finally:
+            self._streams -= 1
             writer.close()
 
     def syslog_message(self, data: bytes, source: str) -> None:

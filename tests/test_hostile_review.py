@@ -57,3 +57,31 @@ def test_a_dual_stack_listener_takes_changes_from_ipv4_devices() -> None:
         lst.stop()
     assert lst.counts == {"accepted": 2}
     assert [e.device for e in events] == ["atm-kobe-01", "atm-kobe-01"]
+
+
+def test_a_syslog_stream_from_outside_the_inventory_is_closed_at_once(tcp_listener) -> None:
+    """Idle streams from anywhere held a file descriptor each for ever: enough of them and the
+    agent can no longer open the files and sockets its polls need."""
+    lst, events = tcp_listener
+    with _stream(lst, source="127.0.0.2") as s:
+        assert s.recv(1) == b""          # closed by the listener, not left hanging
+    assert lst.counts["unknown source"] == 1 and not events
+
+
+def test_syslog_streams_from_devices_are_bounded_and_an_idle_one_is_closed(
+        tcp_listener, monkeypatch) -> None:
+    lst, events = tcp_listener
+    monkeypatch.setattr(listen, "MAX_TCP_CONNECTIONS", 2)
+    monkeypatch.setattr(listen, "TCP_IDLE_S", 0.5)
+    first, second = _stream(lst), _stream(lst)
+    with first, second:
+        first.sendall(CHANGE + b"\n")
+        second.sendall(CHANGE + b"\n")
+        wait_for(lambda: lst.counts["accepted"] == 2, "both streams served")
+        with _stream(lst) as third:
+            assert third.recv(1) == b""
+        assert lst.counts["too many streams"] == 1
+        second.sendall(b"12")            # the start of a frame, then nothing
+        assert second.recv(1) == b""
+        assert first.recv(1) == b""
+    assert lst.counts["idle stream"] == 2
