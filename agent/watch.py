@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -85,13 +86,26 @@ class HostWatch:
     def set_paths(self, paths: Iterable[str]) -> None:
         """Watch exactly these root-relative paths (files or folders; missing ones too: their
         nearest existing folder is watched, so creating them is a change)."""
-        wanted = {(self.root / p.lstrip("/")).resolve() for p in paths}
+        wanted = {w for p in paths for w in self._expand(p)}
         with self._lock:
             if wanted == self._wanted and self._observer is not None:
                 return
             self._wanted = wanted
         if self._observer is not None:
             self._rearm()
+
+    def _expand(self, relative: str) -> set[Path]:
+        """The path as written and where it leads, and every symbolic link on the way: re-
+        pointing a link (`ln -sfn`) changes what runs without touching the file it pointed to."""
+        root = Path(os.path.normpath(self.root))
+        written = Path(os.path.normpath(root / relative.lstrip("/")))
+        out = {written, written.resolve()}
+        for step in (written, *written.parents):
+            if step == root or root not in step.parents:
+                break
+            if step.is_symlink():
+                out.add(step)
+        return out
 
     def verify(self, captured: dict[str, str]) -> None:
         """A file can change between being read for a snapshot and being watched: those whose
@@ -144,7 +158,7 @@ class HostWatch:
         drop-ins and .wants links live in subfolders), a file's folder (not recursively)."""
         out: dict[Path, bool] = {}
         for w in sorted(self._wanted):
-            if w.is_dir():
+            if w.is_dir() and not w.is_symlink():   # a link: its own folder sees it re-pointed
                 out[w] = True
                 continue
             parent = w.parent

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from agent import listen
 from agent.devices.inventory import Device
 from agent.listen import DeviceEvent, DeviceListener, Endpoint
+from agent.watch import HostWatch
 from tests.test_realtime import wait_for
 
 CHANGE = b"<189>12: atm-kobe-01: *Dec  1 17:00:00 JST: %SYS-5-CONFIG_I: Configured from console"
@@ -85,3 +87,37 @@ def test_syslog_streams_from_devices_are_bounded_and_an_idle_one_is_closed(
         assert second.recv(1) == b""
         assert first.recv(1) == b""
     assert lst.counts["idle stream"] == 2
+
+
+def _watching(root: Path, paths: list[str]) -> tuple[HostWatch, list[set[Path]]]:
+    calls: list[set[Path]] = []
+    watch = HostWatch(root, paths, calls.append, debounce_s=0.2, max_wait_s=2.0)
+    watch.start()
+    return watch, calls
+
+
+def test_a_job_script_that_is_a_symlink_is_seen_when_the_link_is_repointed(tmp_path) -> None:
+    """The watch followed the link to its target and watched only that folder: `ln -sfn` to
+    the attacker's script (in the link's own folder, or by re-pointing a linked folder) went
+    unseen until the next scheduled poll."""
+    root = tmp_path / "root"
+    (root / "srv/ems-v1").mkdir(parents=True)
+    (root / "srv/ems-v1/poll.sh").write_text("#!/bin/sh\n/opt/ems/bin/poll\n")
+    (root / "srv/evil").mkdir(parents=True)
+    (root / "srv/evil/poll.sh").write_text("#!/bin/sh\nrm -rf /var/lib/ems/linedata\n")
+    (root / "opt/ems").mkdir(parents=True)
+    (root / "opt/ems/current").symlink_to("../../srv/ems-v1")       # a linked folder
+    (root / "usr/local/bin").mkdir(parents=True)
+    (root / "usr/local/bin/poll.sh").symlink_to("../../../srv/ems-v1/poll.sh")
+    watch, calls = _watching(root, ["usr/local/bin/poll.sh", "opt/ems/current/poll.sh"])
+    try:
+        link = root / "usr/local/bin/poll.sh"
+        (root / "usr/local/bin/.new").symlink_to("../../../srv/evil/poll.sh")
+        (root / "usr/local/bin/.new").rename(link)
+        wait_for(lambda: any(link in c for c in calls), "the re-pointed script link", 60)
+        folder = root / "opt/ems/current"
+        (root / "opt/ems/.new").symlink_to("../../srv/evil")
+        (root / "opt/ems/.new").rename(folder)
+        wait_for(lambda: any(folder in c for c in calls), "the re-pointed folder link", 60)
+    finally:
+        watch.stop()
