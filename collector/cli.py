@@ -267,7 +267,7 @@ def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
     problems: list = []
     views = collect(store, now, problems=problems)
     text = openmetrics([j.finding for j in evaluate(home, store, now, views, problems)
-                        if not j.waived], views, store.agents(), target_sites(store), now)
+                        if not j.waived], store.agents(), target_sites(store), now)
     if a.out:
         write_textfile(a.out, text)
         print(f"wrote {a.out}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from collector.jobs import JobView, parse_now
+from collector.jobs import parse_now
 from collector.model import SEVERITIES, Finding
 from collector.store import AgentRecord, Store
 
@@ -62,9 +62,13 @@ def unknown_status(message: str) -> PluginStatus:
 
 def next_destructive_fire(findings: Iterable[Finding], now: datetime) -> float | None:
     """Seconds until the soonest destructive job fires (0 when it is overdue), or None."""
-    times = [f.fire_at for f in findings
-             if f.kind == "job" and f.fire_at is not None and f.title.startswith("destructive")]
+    times = [f.fire_at for f in findings if _destructive_job(f)]
     return max(0.0, (min(times) - now).total_seconds()) if times else None
+
+
+def _destructive_job(f: Finding) -> bool:
+    """An open finding of a destructive job with a clock time (check.job_findings' title)."""
+    return f.kind == "job" and f.fire_at is not None and f.title.startswith("destructive")
 
 
 def target_sites(store: Store) -> dict[str, str]:
@@ -73,10 +77,11 @@ def target_sites(store: Store) -> dict[str, str]:
     return {name: site for name, site in sites(store).items() if site}
 
 
-def openmetrics(findings: list[Finding], views: list[JobView], agents: list[AgentRecord],
+def openmetrics(findings: list[Finding], agents: list[AgentRecord],
                 sites: Mapping[str, str], now: datetime) -> str:
-    """The OpenMetrics exposition: findings by site, severity and kind; the next destructive
-    fire per site; agents' report ages. Sites without findings still show 0 per severity, so
+    """The OpenMetrics exposition of the open findings: by site, severity and kind; the next
+    destructive fire per site and target (a waived job is not counted down: it is not open);
+    agents' report ages. Sites without findings still show 0 per severity, so
     an alert rule can tell "no findings" from "no data"."""
     out: list[str] = []
     by_key = Counter((sites.get(f.target, "unknown"), f.severity, f.kind) for f in findings)
@@ -96,11 +101,12 @@ def openmetrics(findings: list[Finding], views: list[JobView], agents: list[Agen
             "# HELP lineguard_next_destructive_fire_seconds Seconds until the soonest "
             "destructive job fires, per site and target."]
     soonest: dict[tuple[str, str], float] = {}
-    for v in views:
-        if v.judgement.verdict != "destructive" or v.fire.at is None:
+    for f in findings:
+        if not _destructive_job(f):
             continue
-        key = (sites.get(v.job.target, "unknown"), v.job.target)
-        secs = max(0.0, (v.fire.at - now).total_seconds())
+        assert f.fire_at is not None
+        key = (sites.get(f.target, "unknown"), f.target)
+        secs = max(0.0, (f.fire_at - now).total_seconds())
         soonest[key] = min(secs, soonest.get(key, secs))
     for (site, target), secs in sorted(soonest.items()):
         out.append(_sample("lineguard_next_destructive_fire_seconds",

@@ -8,13 +8,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
 from agent import listen
 from agent.devices.inventory import Device
+from agent.keys import generate, load_public
 from agent.listen import DeviceEvent, DeviceListener, Endpoint
 from agent.watch import HostWatch
+from collector import approvals
+from collector.cli import main as lineguard
+from collector.home import Home
+from tests.test_check import AT_FILE, NOW, ingest_planted
 from tests.test_realtime import wait_for
 
+WAIVED_JOB = f"ems-01:var/spool/cron/atjobs/{AT_FILE}:10"
 CHANGE = b"<189>12: atm-kobe-01: *Dec  1 17:00:00 JST: %SYS-5-CONFIG_I: Configured from console"
 
 
@@ -121,3 +128,27 @@ def test_a_job_script_that_is_a_symlink_is_seen_when_the_link_is_repointed(tmp_p
         wait_for(lambda: any(folder in c for c in calls), "the re-pointed folder link", 60)
     finally:
         watch.stop()
+
+
+def _sanction_the_job(home: Home, tmp_path: Path) -> None:
+    for name in ("tanaka", "sato"):
+        key, pub = generate(tmp_path / f"{name}.key")
+        approvals.add_approver(home.baselines, name, load_public(pub))
+        assert lineguard(["--home", str(home.root), "waive", WAIVED_JOB, "--key", str(key),
+                          "--by", name, "--now", NOW, "--until", "2027-12-31",
+                          "--reason", "decommission, change CHG-4711"]) == 0
+
+
+def test_a_waived_destructive_job_is_not_a_countdown_in_the_metrics(tmp_path, home) -> None:
+    """The README's Prometheus rule pages on lineguard_next_destructive_fire_seconds: a job two
+    approvers sanctioned paged every time it came near, the noise that gets a tool switched
+    off, while check, nagios and mail leave it alone."""
+    ingest_planted(tmp_path, home)
+    out = tmp_path / "lineguard.prom"
+    assert lineguard(["--home", str(home.root), "metrics", "--now", NOW, "--out", str(out)]) == 0
+    assert "lineguard_next_destructive_fire_seconds{" in out.read_text()   # open: counted down
+    _sanction_the_job(home, tmp_path)
+    assert lineguard(["--home", str(home.root), "check", "--no-email", "--now", NOW]) == 0
+    assert lineguard(["--home", str(home.root), "metrics", "--now", NOW, "--out", str(out)]) == 0
+    families = {f.name: f for f in text_string_to_metric_families(out.read_text())}
+    assert not families["lineguard_next_destructive_fire_seconds"].samples
