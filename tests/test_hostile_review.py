@@ -3,6 +3,7 @@ approvals), each found by a hostile review: every test here failed before its fi
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from agent.devices.inventory import Device
 from agent.keys import generate, load_public
 from agent.listen import DeviceEvent, DeviceListener, Endpoint
 from agent.watch import HostWatch
-from collector import approvals
+from collector import approvals, waivers
 from collector.cli import main as lineguard
 from collector.home import Home
 from tests.test_check import AT_FILE, NOW, ingest_planted
@@ -152,3 +153,26 @@ def test_a_waived_destructive_job_is_not_a_countdown_in_the_metrics(tmp_path, ho
     assert lineguard(["--home", str(home.root), "metrics", "--now", NOW, "--out", str(out)]) == 0
     families = {f.name: f for f in text_string_to_metric_families(out.read_text())}
     assert not families["lineguard_next_destructive_fire_seconds"].samples
+
+
+def test_one_key_listed_under_two_names_is_one_approver(tmp_path, home) -> None:
+    """The two-person rule counted approver names: one person whose key is listed twice (an
+    alias, a renamed account) signed as both and put a waiver in force alone."""
+    ingest_planted(tmp_path, home)
+    key, pub = generate(tmp_path / "tanaka.key")
+    for name in ("tanaka", "t.tanaka"):
+        approvals.add_approver(home.baselines, name, load_public(pub))
+    rcs = [lineguard(["--home", str(home.root), "waive", WAIVED_JOB, "--key", str(key),
+                      "--by", name, "--now", NOW, "--until", "2027-12-31",
+                      "--reason", "decommission, change CHG-4711"])
+           for name in ("tanaka", "t.tanaka")]
+    assert rcs == [0, 2]
+    assert lineguard(["--home", str(home.root), "check", "--no-email", "--now", NOW]) == 1
+    # the second signature written into the file by hand does not count either
+    [path] = home.waivers.glob("w-*.json")
+    doc = json.loads(path.read_text())
+    listed = approvals.read_approvers(home.baselines)
+    (alias,) = approvals.sign(waivers.FORMAT, doc["body"], (), listed, key, "t.tanaka", "w")
+    doc["signatures"].append(alias.to_json())
+    path.write_text(json.dumps(doc))
+    assert lineguard(["--home", str(home.root), "check", "--no-email", "--now", NOW]) == 1
