@@ -251,8 +251,10 @@ def cmd_check(home: Home, a: argparse.Namespace) -> int:
         from collector.jobs import parse_now
         from collector.noc import nagios_status
         now = parse_now(a.now)
+        settings = home.settings()
         status = nagios_status([j.finding for j in evaluate(home, home.open(), now)
-                                if not j.waived], now, home.settings().alert_threshold)
+                                if not j.waived], now,
+                               lambda site: settings.site(site).alert_threshold)
         print(status.line)
         return status.code
     return run_check(home, a.now, as_json=a.json or a.format == "json", email=not a.no_email)

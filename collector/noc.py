@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,13 +31,15 @@ class PluginStatus:
     line: str
 
 
-def nagios_status(findings: list[Finding], now: datetime, threshold: str) -> PluginStatus:
-    """CRITICAL when any finding is at or above the alert threshold, WARNING for findings of
-    medium severity or above below it, else OK. The worst finding names the problem."""
+def nagios_status(findings: list[Finding], now: datetime,
+                  threshold: Callable[[str | None], str]) -> PluginStatus:
+    """CRITICAL when any finding is at or above its own site's alert threshold (`threshold`:
+    site -> severity name), WARNING for other findings of medium severity or above, else OK.
+    The worst finding names the problem."""
     counts = Counter(f.severity for f in findings)
-    floor = SEVERITIES.index(threshold)
     worst = max(findings, key=lambda f: SEVERITIES.index(f.severity), default=None)
-    if worst is not None and SEVERITIES.index(worst.severity) >= floor:
+    if any(SEVERITIES.index(f.severity) >= SEVERITIES.index(threshold(f.site))
+           for f in findings):
         code = CRITICAL
     elif worst is not None and SEVERITIES.index(worst.severity) >= SEVERITIES.index("medium"):
         code = WARNING

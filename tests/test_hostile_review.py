@@ -176,3 +176,19 @@ def test_one_key_listed_under_two_names_is_one_approver(tmp_path, home) -> None:
     doc["signatures"].append(alias.to_json())
     path.write_text(json.dumps(doc))
     assert lineguard(["--home", str(home.root), "check", "--no-email", "--now", NOW]) == 1
+
+
+def test_nagios_judges_each_finding_by_its_own_sites_threshold(tmp_path, home, capsys) -> None:
+    """The plugin used the fleet default threshold only: a site that alerts from medium had
+    its alert-worthy findings shown to the NOC as a mere WARNING (and a lab site that alerts
+    only on critical paged the NOC as CRITICAL for its high findings)."""
+    (home.root / "config.toml").write_text('alert_threshold = "critical"\n'
+                                           '[site.kobe]\nalert_threshold = "medium"\n')
+    key, pub = generate(tmp_path / "agent.key")
+    assert lineguard(["--home", str(home.root), "agents", "add", "ems-kobe-01", "--key",
+                      str(pub), "--site", "kobe"]) == 0      # never reported: medium
+    assert lineguard(["--home", str(home.root), "check", "--no-email", "--now", NOW]) == 1
+    capsys.readouterr()
+    rc = lineguard(["--home", str(home.root), "check", "--format", "nagios", "--now", NOW])
+    line = capsys.readouterr().out
+    assert (rc, line.split(" - ")[0]) == (2, "LINEGUARD CRITICAL")
