@@ -4,6 +4,7 @@ approvals), each found by a hostile review: every test here failed before its fi
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,8 @@ import pytest
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
 from agent import listen
+from agent.cli import main as agent_cli
+from agent.devices import inventory
 from agent.devices.inventory import Device
 from agent.keys import generate, load_public
 from agent.listen import DeviceEvent, DeviceListener, Endpoint
@@ -19,6 +22,7 @@ from agent.watch import HostWatch
 from collector import approvals, waivers
 from collector.cli import main as lineguard
 from collector.home import Home
+from tests.test_archive_import import RANCID_IOS_HEAD, ios, rancid_base
 from tests.test_check import AT_FILE, NOW, ingest_planted
 from tests.test_realtime import wait_for
 
@@ -192,3 +196,35 @@ def test_nagios_judges_each_finding_by_its_own_sites_threshold(tmp_path, home, c
     rc = lineguard(["--home", str(home.root), "check", "--format", "nagios", "--now", NOW])
     line = capsys.readouterr().out
     assert (rc, line.split(" - ")[0]) == (2, "LINEGUARD CRITICAL")
+
+
+def test_an_archive_cannot_point_the_inventory_outside_it_or_at_a_frozen_copy(
+        tmp_path, capsys) -> None:
+    """RANCID's router.db named `../../..` paths and the inventory read whatever they reached;
+    a config that was a symbolic link was written as its target, so the device was judged
+    from a frozen copy for ever (RANCID replacing the link changed nothing); an Oxidized file
+    name with a line break wrote devices of its own into the inventory."""
+    base = rancid_base(tmp_path / "rancid")
+    frozen = tmp_path / "frozen-atm-kobe-01"
+    shutil.move(base / "kobe/configs/atm-kobe-01", frozen)
+    (base / "kobe/configs/atm-kobe-01").symlink_to(frozen)
+    secret = tmp_path / "secret.cfg"
+    secret.write_text(RANCID_IOS_HEAD + ios("atm-kobe-07", "kobe"))
+    with (base / "kobe/router.db").open("a") as db:
+        db.write("../../../secret.cfg;cisco;up\n")
+    inv = tmp_path / "inventory.toml"
+    assert agent_cli(["import", "rancid", str(base), "--out", str(inv)]) == 0
+    devices = {d.name: d for d in inventory.load(inv)}
+    assert set(devices) == {"atm-kobe-01", "atm-kobe-02", "ATM-NARA-01"}
+    assert 'path = "rancid/kobe/configs/atm-kobe-01"' in inv.read_text()
+    assert "frozen" not in inv.read_text()
+    assert '# "../../../secret.cfg": not imported: not a device name' in inv.read_text()
+
+    out = tmp_path / "oxidized"
+    (out / "kobe").mkdir(parents=True)
+    (out / "kobe/atm-kobe-03").write_text(ios("atm-kobe-03", "kobe"))
+    evil = 'x\n[[device]]\nname = "planted"\nplatform = "cisco_ios"\nmethod = "file"\npath = "planted.cfg"'
+    (out / "kobe" / evil).write_text(ios("atm-kobe-09", "kobe"))
+    inv2 = tmp_path / "inventory2.toml"
+    assert agent_cli(["import", "oxidized", str(out), "--out", str(inv2)]) == 0
+    assert [d.name for d in inventory.load(inv2)] == ["atm-kobe-03"]
