@@ -126,6 +126,33 @@ def chain_findings(store: Store, now: datetime) -> list[Finding]:
     return out
 
 
+# Changes of whom the collector trusts, each one operator's command: removing an agent takes its
+# targets (and a job planted on them) out of every view, a new key or a moved target lets other
+# hands sign that evidence. Each is a finding for a week, so that it is mailed and seen; two
+# approvers may waive it like any other.
+_TRUST_EVENTS = ("agent-remove", "agent-rotate-key", "assign")
+
+
+def trust_findings(store: Store, now: datetime) -> list[Finding]:
+    out = []
+    for r in store.audit_since(iso_z(now - SECURITY_LOOKBACK), _TRUST_EVENTS):
+        reason, _, was_open = r["detail"].partition("\n")
+        if r["event"] == "agent-remove":
+            title = (f"agent {r['agent']} removed by an operator ({reason}): its targets are "
+                     f"no longer judged")
+        elif r["event"] == "agent-rotate-key":
+            title = (f"key of agent {r['agent']} replaced by an operator ({reason}): what the "
+                     f"new key {r['subject']} signs is trusted as {r['agent']}'s")
+        else:
+            title = (f"{r['subject']} moved {reason} by an operator: only {r['agent']}'s "
+                     f"reports of it are trusted now")
+        out.append(Finding(key=f"trust:{r['id']}", kind="trust", severity="high",
+                           target=r["agent"] or "-", title=title,
+                           detail=f"{r['at']} {r['event']}" + (
+                               f"\nopen when it happened:\n{was_open}" if was_open else "")))
+    return out
+
+
 # Alert emails whose delivery is in doubt: a mailbox the server refused (those people were not
 # told), or a send the collector did not live to record (it may have gone out twice).
 _MAIL_EVENTS = {"alert-refused": ("medium", "alert email refused for some recipients"),
@@ -176,6 +203,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
                                lambda name: settings.site(site_of.get(name)).approvals)
     findings += silence_findings(store, settings, now)
     findings += chain_findings(store, now)
+    findings += trust_findings(store, now)
     findings += alert_mail_findings(store, now)
     findings += fleet.correlate(findings)
     findings = [f if f.site else replace(f, site=site_of.get(f.target)) for f in findings]

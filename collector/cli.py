@@ -156,7 +156,7 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
               f"recorded in the audit log")
         return 0
     if a.agents_cmd == "remove":
-        agents.remove(store, a.name, a.reason)
+        agents.remove(store, a.name, a.reason, agents.open_findings_of(home, store, a.name))
         print(f"removed {a.name}: its snapshots are refused from now on; what it sent stays "
               f"stored and verifiable")
         return 0

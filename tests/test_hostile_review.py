@@ -228,3 +228,44 @@ def test_an_archive_cannot_point_the_inventory_outside_it_or_at_a_frozen_copy(
     inv2 = tmp_path / "inventory2.toml"
     assert agent_cli(["import", "oxidized", str(out), "--out", str(inv2)]) == 0
     assert [d.name for d in inventory.load(inv2)] == ["atm-kobe-03"]
+
+
+def _check(home: Home, capsys) -> tuple[int, list[dict]]:
+    capsys.readouterr()
+    rc = lineguard(["--home", str(home.root), "check", "--json", "--no-email", "--now", NOW])
+    return rc, json.loads(capsys.readouterr().out)["findings"]
+
+
+def test_removing_an_agent_does_not_silence_its_planted_job(tmp_path, home, capsys) -> None:
+    """`agents remove` is one operator's command: it took the agent's targets out of every
+    view, so a planted destructive job on them left check, mail and the NOC without a trace
+    but the audit log. The removal, a key rotation and a target move are findings for a week
+    (two approvers may waive them), naming what was open when it happened."""
+    ingest_planted(tmp_path, home)
+    rc, before = _check(home, capsys)
+    assert rc == 1 and any(f["kind"] == "job" for f in before)
+    assert lineguard(["--home", str(home.root), "agents", "remove", "ems-01",
+                      "--reason", "decommissioned"]) == 0
+    rc, after = _check(home, capsys)
+    assert rc == 1
+    [removal] = [f for f in after if f["kind"] == "trust"]
+    assert removal["severity"] == "high" and removal["target"] == "ems-01"
+    assert "removed" in removal["title"] and "decommissioned" in removal["title"]
+    assert "destructive at job on ems-01" in removal["detail"]
+
+
+def test_a_key_rotation_and_a_target_move_are_findings(tmp_path, home, capsys) -> None:
+    ingest_planted(tmp_path, home)
+    _, pub = generate(tmp_path / "new.key")
+    assert lineguard(["--home", str(home.root), "agents", "rotate-key", "ems-01",
+                      "--key", str(pub)]) == 0
+    _, pub2 = generate(tmp_path / "other.key")
+    assert lineguard(["--home", str(home.root), "agents", "add", "ems-02", "--key",
+                      str(pub2)]) == 0
+    assert lineguard(["--home", str(home.root), "agents", "assign", "ems-01",
+                      "--to", "ems-02"]) == 0
+    _, found = _check(home, capsys)
+    titles = sorted(f["title"] for f in found if f["kind"] == "trust")
+    assert len(titles) == 2
+    assert "ems-01 moved from ems-01 to ems-02" in titles[0]
+    assert "key of agent ems-01 replaced" in titles[1]
