@@ -153,6 +153,44 @@ def trust_findings(store: Store, now: datetime) -> list[Finding]:
     return out
 
 
+def site_findings(home: Home, store: Store, settings: Settings) -> list[Finding]:
+    """A device now reporting another site than its approved baseline (else its first complete
+    poll) says: the inventory on the management server was relabelled. Its mail, threshold and
+    number of approvers follow the site it claims, so a move to a quiet site (a lab that alerts
+    only on critical, needs one approver) would hush its findings; the move is a HIGH finding
+    at the site it came from, until a baseline with the new site is approved or it is waived."""
+    from collector.baseline import BaselineError, load_approved
+    out = []
+    for row in store.target_rows():
+        if row.kind != "device":
+            continue
+        now_site = row.facts.get("site")
+        first = store.first_ok(row.name)
+        if first is None:
+            continue
+        first_site = first[1].facts.get("site")
+        # a baseline signed by fewer approvers than the site it came from needs is no reference
+        required = max(settings.site(now_site).approvals, settings.site(first_site).approvals)
+        try:
+            approved = load_approved(home.baselines, row.name, required)
+        except BaselineError:
+            approved = None               # drift reports an untrusted baseline itself
+        if approved is not None:
+            was, where = approved.facts.get("site"), "its approved baseline"
+        else:
+            was, where = first_site, f"its first complete poll ({first[0].taken_at})"
+        if was == now_site:
+            continue
+        out.append(Finding(
+            key=f"site-move:{row.name}:{was or '-'}:{now_site or '-'}", kind="site",
+            severity="high", target=row.name, site=was,
+            title=f"{row.name} now reports site {now_site or 'none'}, not {was or 'none'} as in "
+                  f"{where}: its mail, alert threshold and approvals follow the new site",
+            detail=f"reported by {row.agent} at {row.taken_at}; approve a baseline with the new "
+                   f"site if the move is planned"))
+    return out
+
+
 # Alert emails whose delivery is in doubt: a mailbox the server refused (those people were not
 # told), or a send the collector did not live to record (it may have gone out twice).
 _MAIL_EVENTS = {"alert-refused": ("medium", "alert email refused for some recipients"),
@@ -204,6 +242,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
     findings += silence_findings(store, settings, now)
     findings += chain_findings(store, now)
     findings += trust_findings(store, now)
+    findings += site_findings(home, store, settings)
     findings += alert_mail_findings(store, now)
     findings += fleet.correlate(findings)
     findings = [f if f.site else replace(f, site=site_of.get(f.target)) for f in findings]

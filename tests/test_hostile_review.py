@@ -19,9 +19,11 @@ from agent.devices.inventory import Device
 from agent.keys import generate, load_public
 from agent.listen import DeviceEvent, DeviceListener, Endpoint
 from agent.watch import HostWatch
-from collector import approvals, waivers
+from collector import approvals, baseline, waivers
 from collector.cli import main as lineguard
 from collector.home import Home
+from tests.baselinekit import Fleet, device
+from tests.snapfactory import ios_config
 from tests.test_archive_import import RANCID_IOS_HEAD, ios, rancid_base
 from tests.test_check import AT_FILE, NOW, ingest_planted
 from tests.test_realtime import wait_for
@@ -269,3 +271,24 @@ def test_a_key_rotation_and_a_target_move_are_findings(tmp_path, home, capsys) -
     assert len(titles) == 2
     assert "ems-01 moved from ems-01 to ems-02" in titles[0]
     assert "key of agent ems-01 replaced" in titles[1]
+
+
+def test_a_device_relabelled_to_a_quiet_site_is_a_finding_at_its_old_site(
+        home, chain, tmp_path, capsys) -> None:
+    """A device's site is what the agent's inventory says in its newest poll: an operator on
+    the management server relabelled a device to a lab site (alerts only on critical, one
+    approver) and its drift went unmailed, judged by the lab's rules."""
+    (home.root / "config.toml").write_text('[site.lab]\nalert_threshold = "critical"\n'
+                                           'approvals = 1\nmail_to = ["lab@example.net"]\n')
+    fleet = Fleet(home, chain)
+    fleet.poll(device("atm-kobe-01", site="kobe"))
+    fleet.poll(device("atm-kobe-01", site="lab", config=ios_config("atm-kobe-01", 20, 99)))
+    rc, found = _check(home, capsys)
+    [move] = [f for f in found if f["kind"] == "site"]
+    assert (move["site"], move["severity"], move["target"]) == ("kobe", "high", "atm-kobe-01")
+    assert rc == 1
+    # one approver, enough for the lab, cannot make the move the reference
+    proposal = baseline.propose(fleet.store, "atm-kobe-01", home.baselines)
+    assert baseline.approve(proposal, fleet.approver(tmp_path), "tanaka", required=1).in_force
+    _, found = _check(home, capsys)
+    assert [f["site"] for f in found if f["kind"] == "site"] == ["kobe"]
