@@ -31,7 +31,7 @@ class AgentConfig:
     watch_debounce_s: float = 2.0           # a burst of changes is one snapshot
     syslog_listen: str | None = None        # HOST:PORT for device syslog (UDP and TCP)
     trap_listen: str | None = None          # HOST:PORT for device SNMP notifications
-    trap_communities: tuple[str, ...] = ()  # v2c communities notifications are accepted with
+    trap_credentials: tuple[str, ...] = ()  # credentials entries notifications must carry
     event_min_interval_s: float = 10.0      # at most one event-driven snapshot per interval
 
     @property
@@ -68,10 +68,11 @@ def load_config(path: Path) -> AgentConfig:
                                endpoint)
             except ValueError as e:
                 raise AgentConfigError(f"{path}: {e}") from None
-    communities = doc.get("trap_communities", [])
-    if not isinstance(communities, list) or not all(isinstance(c, str) and c
-                                                    for c in communities):
-        raise AgentConfigError(f"{path}: trap_communities must be a list of strings")
+    trap_credentials = doc.get("trap_credentials", [])
+    if not isinstance(trap_credentials, list) or not all(isinstance(c, str) and c
+                                                         for c in trap_credentials):
+        raise AgentConfigError(f"{path}: trap_credentials must be a list of names of "
+                               f"credentials entries")
     if not isinstance(doc.get("deliver", ""), str):
         raise AgentConfigError(f"{path}: deliver must be a folder or an sftp:// URL (a string)")
     name = str(doc.get("agent") or socket.gethostname())
@@ -88,7 +89,7 @@ def load_config(path: Path) -> AgentConfig:
             watch=doc.get("watch", True),
             watch_debounce_s=float(doc.get("watch_debounce_s", 2.0)),
             syslog_listen=doc.get("syslog_listen"), trap_listen=doc.get("trap_listen"),
-            trap_communities=tuple(communities),
+            trap_credentials=tuple(trap_credentials),
             event_min_interval_s=float(doc.get("event_min_interval_s", 10.0)))
     except (TypeError, ValueError) as e:
         raise AgentConfigError(f"{path}: {e}") from None

@@ -167,17 +167,25 @@ def start_watch(cfg: AgentConfig, events: EventSnapshots) -> HostWatch | None:
 def start_listener(cfg: AgentConfig, events: EventSnapshots) -> DeviceListener | None:
     if not (cfg.syslog_listen or cfg.trap_listen) or cfg.inventory is None:
         return None
-    from agent.devices import inventory
+    from agent.devices import credentials, inventory
     try:
         devices = inventory.load(cfg.inventory)
-    except inventory.InventoryError as e:
+        creds = credentials.load(cfg.credentials)
+        trap_auth = [creds.get(name) for name in cfg.trap_credentials]
+    except (inventory.InventoryError, credentials.CredentialError) as e:
         log.error("device events not started: %s", e)
         return None
+    for cred in trap_auth:
+        if cred.user and not cred.engine_id:
+            log.error("trap credentials %r: an SNMPv3 user needs engine_id (the sending "
+                      "device's snmpEngineID) to authenticate its notifications; not used",
+                      cred.name)
+    trap_auth = [c for c in trap_auth if c.community or (c.user and c.engine_id)]
     listener = DeviceListener(
         devices, lambda ev: events.request(f"{ev.device}: {ev.via} {ev.text[:80]}"),
         syslog=Endpoint.parse(cfg.syslog_listen, "syslog_listen") if cfg.syslog_listen else None,
         traps=Endpoint.parse(cfg.trap_listen, "trap_listen") if cfg.trap_listen else None,
-        communities=cfg.trap_communities)
+        trap_auth=trap_auth)
     try:
         listener.start()
     except ListenError as e:

@@ -41,10 +41,10 @@ REQUEST_TIMEOUT_S = 2.0
 MAX_WALKS_IN_FLIGHT = 32
 ARTIFACT = "snmp-walk"
 
-_AUTH = {"MD5": usm.USM_AUTH_HMAC96_MD5, "SHA": usm.USM_AUTH_HMAC96_SHA,
+AUTH_PROTOCOLS = {"MD5": usm.USM_AUTH_HMAC96_MD5, "SHA": usm.USM_AUTH_HMAC96_SHA,
          "SHA224": usm.USM_AUTH_HMAC128_SHA224, "SHA256": usm.USM_AUTH_HMAC192_SHA256,
          "SHA384": usm.USM_AUTH_HMAC256_SHA384, "SHA512": usm.USM_AUTH_HMAC384_SHA512}
-_PRIV = {"DES": usm.USM_PRIV_CBC56_DES, "3DES": usm.USM_PRIV_CBC168_3DES,
+PRIV_PROTOCOLS = {"DES": usm.USM_PRIV_CBC56_DES, "3DES": usm.USM_PRIV_CBC168_3DES,
          "AES": usm.USM_PRIV_CFB128_AES, "AES128": usm.USM_PRIV_CFB128_AES,
          "AES192": usm.USM_PRIV_CFB192_AES, "AES256": usm.USM_PRIV_CFB256_AES}
 # USM reports that mean the agent answered but refused who we are.
@@ -81,8 +81,8 @@ def auth_data(device: Device, cred: Credential) -> CommunityData | UsmUserData:
     if version(device, cred) == "3":
         if not cred.user:
             raise ValueError(f"credentials {cred.name!r} have no SNMPv3 user")
-        auth_proto = _AUTH[(cred.auth_proto or "SHA").upper()] if cred.auth_key else None
-        priv_proto = _PRIV[(cred.priv_proto or "AES").upper()] if cred.priv_key else None
+        auth_proto = AUTH_PROTOCOLS[(cred.auth_proto or "SHA").upper()] if cred.auth_key else None
+        priv_proto = PRIV_PROTOCOLS[(cred.priv_proto or "AES").upper()] if cred.priv_key else None
         return UsmUserData(cred.user, cred.auth_key, cred.priv_key,
                            authProtocol=auth_proto or usm.USM_AUTH_NONE,
                            privProtocol=priv_proto or usm.USM_PRIV_NONE)
