@@ -87,3 +87,18 @@ Faults (sim.state.Faults, per device, switch at any time)
     snmp_silent       the SNMP port drops every datagram, v3 discovery included (timeout)
     snmp_silent_after N  answers N more datagrams, then falls silent (a device lost mid-walk)
 """
+
+import importlib.util
+import sys
+
+# What the simulator runs on beyond lineguard's own dependencies: the `sim` extra.
+EXTRA_MODULES = ("asyncssh", "aiosmtpd")
+
+
+def require_extra(program: str) -> None:
+    """Exit with one line saying how to install the simulator when its extra is missing."""
+    missing = [m for m in EXTRA_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        sys.exit(f"{program}: the simulated fleet needs {', '.join(missing)}, which "
+                 f"{'comes' if len(missing) == 1 else 'come'} with the 'sim' extra: "
+                 f"pip install 'lineguard[sim]'")

@@ -16,8 +16,12 @@ import threading
 from collections import Counter
 from dataclasses import fields
 
-from sim.fleet import Fleet, SimDevice
-from sim.state import Faults
+from sim import require_extra  # noqa: I001 (before the imports that need the extra)
+
+require_extra("python -m sim")
+
+from sim.fleet import Fleet, SimDevice  # noqa: E402
+from sim.state import Faults  # noqa: E402
 
 _FAULTS = {f.name for f in fields(Faults)}
 
