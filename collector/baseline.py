@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from agent.keys import KeyError_, load_private, parse_public, public_text
 from agent.wire import Target, canonical, key_fingerprint
 from collector.model import LineDataRow
+from collector.platforms import judged
 from collector.store import Store, StoredSnapshot
 
 FORMAT = "lineguard-baseline/1"
@@ -209,7 +210,10 @@ def add_approver(baselines_dir: Path, name: str, public_key: Ed25519PublicKey) -
 
 def _newest_ok(store: Store, target: str) -> tuple[StoredSnapshot, Target]:
     seen: list[tuple[str, str, str | None]] = []
-    for snap, tgt in store.target_history(target, limit=_HISTORY_LIMIT):
+    for snap, stored in store.target_history(target, limit=_HISTORY_LIMIT):
+        # Judged again by its platform: a capture with a prompt fragment or cut short is no
+        # baseline, whatever the agent that sent it said.
+        tgt = judged(stored)
         if tgt.status == "ok":
             return snap, tgt
         seen.append((snap.taken_at, tgt.status, tgt.error))
