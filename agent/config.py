@@ -9,6 +9,8 @@ from pathlib import Path
 from agent.tomlfile import read_toml
 from agent.wire import is_name
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
 
 class AgentConfigError(ValueError):
     """The agent's config file is missing or broken."""
@@ -27,6 +29,9 @@ class AgentConfig:
     interval_minutes: float = 15.0
     retry_minutes: float = 2.0
     live: bool = True                       # read /proc for sleeping processes (only when root is /)
+    log_level: str = "INFO"                 # DEBUG | INFO | WARNING | ERROR
+    sftp_identity: Path | None = None       # private key for sftp:// delivery
+    sftp_known_hosts: Path | None = None    # the collector host's key for sftp:// delivery
 
     @property
     def chain_path(self) -> Path:
@@ -53,6 +58,10 @@ def load_config(path: Path) -> AgentConfig:
             raise AgentConfigError(f"{path}: {minutes} must be a number above 0, not {v!r}")
     if not isinstance(doc.get("live", True), bool):
         raise AgentConfigError(f"{path}: live must be true or false, not {doc['live']!r}")
+    level = doc.get("log_level", "INFO")
+    if not isinstance(level, str) or level.upper() not in LOG_LEVELS:
+        raise AgentConfigError(f"{path}: log_level must be one of {', '.join(LOG_LEVELS)}, "
+                               f"not {level!r}")
     if not isinstance(doc.get("deliver", ""), str):
         raise AgentConfigError(f"{path}: deliver must be a folder or an sftp:// URL (a string)")
     name = str(doc.get("agent") or socket.gethostname())
@@ -65,6 +74,8 @@ def load_config(path: Path) -> AgentConfig:
             root=p("root") or Path("/"), inventory=p("inventory"), credentials=p("credentials"),
             outbox=p("outbox") or Path("/var/lib/lineguard/outbox"), state=p("state"),
             deliver=doc.get("deliver"), interval_minutes=float(doc.get("interval_minutes", 15)),
-            retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True))
+            retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True),
+            log_level=level.upper(), sftp_identity=p("sftp_identity"),
+            sftp_known_hosts=p("sftp_known_hosts"))
     except (TypeError, ValueError) as e:
         raise AgentConfigError(f"{path}: {e}") from None

@@ -7,16 +7,23 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sim.fleet import CREDENTIALS
-from tests.sim_support import fleet  # noqa: F401  (the shared three-device fleet)
+from sim.fleet import CREDENTIALS, Fleet
 
 SSH = shutil.which("ssh")
 pytestmark = pytest.mark.skipif(SSH is None, reason="OpenSSH client (ssh) not installed")
 IOS = CREDENTIALS["lab-ios"]
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory) -> Iterator[Fleet]:
+    """One simulated IOS device."""
+    with Fleet.start(sites=1, devices=1, out_dir=tmp_path_factory.mktemp("fleet")) as running:
+        yield running
+
 
 
 def _askpass(tmp_path: Path, password: str) -> Path:
@@ -43,14 +50,14 @@ def _ssh(tmp_path: Path, port: int, keys: bytes, term: str | None, tty: bool = T
     return done.stdout
 
 
-def _ios(fleet):  # noqa: F811
+def _ios(fleet):
     return fleet.by_platform("cisco_ios")[0]
 
 
 KEYS = b"terminal length 0\rshow version\rshow verz\x7fsion | include register\rexit\r"
 
 
-def test_openssh_sees_the_same_echo_whatever_the_terminal_type(fleet, tmp_path):  # noqa: F811
+def test_openssh_sees_the_same_echo_whatever_the_terminal_type(fleet, tmp_path):
     dev = _ios(fleet)
     seen = {term: _ssh(tmp_path, dev.port, KEYS, term)
             for term in ("network", "xterm", "vt100", "dumb", "", None)}
@@ -66,7 +73,7 @@ def test_openssh_sees_the_same_echo_whatever_the_terminal_type(fleet, tmp_path):
     assert all(out == first for out in seen.values()), {t: o[:200] for t, o in seen.items()}
 
 
-def test_without_a_pty_the_device_still_echoes_and_ends_lines_with_crlf(fleet, tmp_path):  # noqa: F811
+def test_without_a_pty_the_device_still_echoes_and_ends_lines_with_crlf(fleet, tmp_path):
     dev = _ios(fleet)
     out = _ssh(tmp_path, dev.port, b"show clock\nexit\n", None, tty=False)
     prompt = f"{dev.name}>".encode()
@@ -74,7 +81,7 @@ def test_without_a_pty_the_device_still_echoes_and_ends_lines_with_crlf(fleet, t
     assert out.count(b"\n") == out.count(b"\r\n") and b"JST" in out
 
 
-def test_rancid_clogin_reads_every_command(fleet, tmp_path):  # noqa: F811
+def test_rancid_clogin_reads_every_command(fleet, tmp_path):
     clogin = shutil.which("clogin")
     if clogin is None:
         pytest.skip("RANCID's clogin not installed (Debian package rancid)")
