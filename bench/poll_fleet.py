@@ -94,7 +94,7 @@ def poll_child(method: str, out: Path, concurrency: int) -> None:
     else:
         # Every device also answers SNMP on its port: poll them all as ATM-MIB agents.
         group = [d if d.method == "snmp" else _as_snmp(out / "inventory.toml", d) for d in fleet]
-        label = "snmp (pysnmp)"
+        label = "snmp"
     base = resource.getrusage(resource.RUSAGE_SELF)
     base_kib = base.ru_maxrss
     started = time.perf_counter()
