@@ -8,6 +8,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from agent.config import AgentConfig
@@ -38,6 +39,9 @@ def configure_logging(level: str, stream=None) -> logging.Handler:
     for name in CHATTY:
         logging.getLogger(name).setLevel(logging.DEBUG if number <= logging.DEBUG
                                          else logging.WARNING)
+    # The scheduler's warning about a run still going is said in the agent's words (run()).
+    logging.getLogger("apscheduler.scheduler").setLevel(
+        logging.DEBUG if number <= logging.DEBUG else logging.ERROR)
     return handler
 
 
@@ -102,5 +106,12 @@ def run(cfg: AgentConfig, max_runs: int | None = None, log_level: str | None = N
                 deliver(cfg)
         sched.add_job(retry, "interval", minutes=cfg.retry_minutes, id="retry",
                       max_instances=1, coalesce=True)
+    def overran(event: JobEvent) -> None:
+        if event.job_id == "snapshot":
+            log.warning("the previous snapshot is still being taken when the next is due: "
+                        "interval_minutes (%g) is shorter than one snapshot takes; the next "
+                        "starts when it ends", cfg.interval_minutes)
+
+    sched.add_listener(overran, EVENT_JOB_MAX_INSTANCES)
     sched.start()
     return runs["failed"]

@@ -171,3 +171,21 @@ def test_sftp_delivery_uses_its_own_identity_file_and_known_hosts(tmp_path, key,
     assert sorted(p.name for p in (inbox / "inbox").iterdir()) == [
         "ems-01-000000000001.lgsnap", "ems-01-000000000002.lgsnap"]
     assert list((tmp_path / "out").glob("*.lgsnap")) == []
+
+
+def test_a_snapshot_longer_than_the_interval_is_said_in_the_agents_words(fleet, tmp_path, key,
+                                                                        log_stream):
+    from agent.config import load_config
+    from agent.daemon import run
+    ios = fleet.by_platform("cisco_ios")[0]
+    inv = inventory(tmp_path / "inventory.toml", [(ios, "cli", "lab-ios")])
+    cfg = _config(tmp_path, key, inventory=str(inv), credentials=str(fleet.credentials_path))
+    cfg.write_text(cfg.read_text() + "interval_minutes = 0.005\n")     # 0.3 s
+    ios.state.faults.delay_s = 0.5      # six commands: a snapshot takes seconds
+    try:
+        assert run(load_config(cfg), max_runs=2) == 0
+    finally:
+        ios.state.faults.delay_s = 0.0
+    text = log_stream.getvalue()
+    assert "the previous snapshot is still being taken when the next is due" in text
+    assert "maximum number of running instances" not in text
