@@ -41,7 +41,7 @@ from agent.cli import main as agent  # noqa: E402
 from collector.cli import main as lineguard  # noqa: E402
 
 AGENT = "soak-agent"
-APPROVER = "soak-approver"
+APPROVERS = ("soak-alice", "soak-bob")
 # Faults that keep a device from being read completely; anything else is wrong.
 NOT_OK_KINDS = ("poll-failed",)
 DRIFT_KINDS = ("drift", "line-data-loss", "fleet")
@@ -114,10 +114,13 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def _setup(work: Path, interval_s: float, smtp_port: int) -> tuple[Path, Path, Path]:
-    """The agent's key and config, the collector's home with the agent enrolled, an approver."""
+def _setup(work: Path, interval_s: float,
+           smtp_port: int) -> tuple[Path, Path, list[tuple[str, Path]]]:
+    """The agent's key and config, the collector's home with the agent enrolled, two approvers."""
     home = work / "collector"
-    home.mkdir()
+    rc, out = _quiet(lineguard, "--home", str(home), "init")
+    if rc:
+        raise RuntimeError(out)
     (home / "config.toml").write_text(
         f'smtp_host = "127.0.0.1"\nsmtp_port = {smtp_port}\nmail_to = ["noc@localhost"]\n'
         f'alert_threshold = "high"\n')
@@ -138,12 +141,15 @@ def _setup(work: Path, interval_s: float, smtp_port: int) -> tuple[Path, Path, P
                      f"{key}.pub", "--site", "kobe")
     if rc:
         raise RuntimeError(out)
-    approver = work / "approver.key"
-    _quiet(agent, "keygen", "--out", str(approver))
-    from agent.keys import load_public
-    from collector.baseline import add_approver
-    add_approver(home / "baselines", APPROVER, load_public(Path(f"{approver}.pub")))
-    return home, cfg, approver
+    approvers = []
+    for name in APPROVERS:
+        key_path = work / f"{name}.key"
+        _quiet(agent, "keygen", "--out", str(key_path))
+        # The approvers file, one line each (reviewed like the baselines it authorises).
+        with open(home / "baselines" / "approvers", "a", encoding="utf-8") as f:
+            f.write(f"{name} {Path(f'{key_path}.pub').read_text().strip()}\n")
+        approvers.append((name, key_path))
+    return home, cfg, approvers
 
 
 class Soak:
@@ -200,20 +206,20 @@ class Soak:
         phase.cycles += 1
         phase.seconds += time.monotonic() - started
 
-    def approve_all(self, approver: Path) -> int:
+    def approve_all(self, approvers: list[tuple[str, Path]]) -> int:
+        """Every target's baseline proposed and signed by each approver (the two-person rule)."""
+        steps = [("propose", "--all")] + [("approve", "--all", "--key", str(key), "--by", name)
+                                          for name, key in approvers]
+        for args in steps:
+            rc, out = _quiet(lineguard, "--home", str(self.home), "baseline", *args)
+            if rc:
+                raise RuntimeError(f"baseline {' '.join(args)}: {out.strip()}")
         from collector.home import Home
         store = Home(self.home).open()
         try:
-            names = [r[0] for r in store.db.execute("SELECT DISTINCT name FROM targets")]
+            return len(store.target_names())
         finally:
             store.close()
-        for name in names:
-            for args in (("propose", name), ("approve", name, "--key", str(approver),
-                                             "--by", APPROVER)):
-                rc, out = _quiet(lineguard, "--home", str(self.home), "baseline", *args)
-                if rc:
-                    raise RuntimeError(f"baseline {' '.join(args)}: {out.strip()}")
-        return len(names)
 
 
 def change_one_device(work: Path) -> str:
@@ -251,14 +257,14 @@ def soak(sites: int, devices: int, cycles: int, interval_s: float, after: int) -
     smtp.start()
     try:
         fleet = _start_fleet(work, sites, devices)
-        home, cfg, approver = _setup(work, interval_s, smtp_port)
+        home, cfg, approvers = _setup(work, interval_s, smtp_port)
         daemon = subprocess.Popen([sys.executable, "-c", "import sys; from agent.cli import main;"
                                    " sys.exit(main(sys.argv[1:]))", "run", "--config", str(cfg)],
                                   cwd=ROOT, stderr=open(work / "agent.log", "w"))
         run = Soak(home, sink, daemon)
         first = Phase("first poll")
         run.cycle(first)
-        approved = run.approve_all(approver)
+        approved = run.approve_all(approvers)
         print(f"cycle 1: {first.device_polls} device polls, {first.not_ok_polls} not ok; "
               f"baselines approved for {approved} targets")
         quiet = Phase("nothing changed")
