@@ -26,7 +26,6 @@ def fleet(tmp_path_factory) -> Iterator[Fleet]:
         yield running
 
 
-
 def _config(tmp_path: Path, key: Path, **settings: str) -> Path:
     root = tmp_path / "root"
     (root / "etc").mkdir(parents=True, exist_ok=True)

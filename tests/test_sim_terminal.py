@@ -18,12 +18,12 @@ SSH = shutil.which("ssh")
 pytestmark = pytest.mark.skipif(SSH is None, reason="OpenSSH client (ssh) not installed")
 IOS = CREDENTIALS["lab-ios"]
 
+
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory) -> Iterator[Fleet]:
     """One simulated IOS device."""
     with Fleet.start(sites=1, devices=1, out_dir=tmp_path_factory.mktemp("fleet")) as running:
         yield running
-
 
 
 def _askpass(tmp_path: Path, password: str) -> Path:
