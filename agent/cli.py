@@ -155,8 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         cfg = load_config(a.config)
         if a.cmd == "push":
             from agent.outbox import push
+            from agent.snapshot import settle_if_idle
             if not cfg.deliver:
                 raise UsageError(f"{a.config}: no 'deliver' target configured")
+            settle_if_idle(cfg.chain_path)   # a snapshot a crash left half-published goes too
             res = push(cfg.outbox, cfg.deliver, identity=cfg.sftp_identity,
                        known_hosts=cfg.sftp_known_hosts)
             for name, err in res.failed.items():
