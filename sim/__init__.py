@@ -86,6 +86,13 @@ Faults (sim.state.Faults, per device, switch at any time)
                       Enter still gets its prompt at once); every SNMP response too
     snmp_silent       the SNMP port drops every datagram, v3 discovery included (timeout)
     snmp_silent_after N  answers N more datagrams, then falls silent (a device lost mid-walk)
+    stray_prompts N   the next N CLI command outputs begin with the prompt glued to their first
+                      line (what a device that echoes typed-ahead input on arrival shows)
+
+Terminal (sim.ssh.Terminal)
+    Input is echoed when the CLI reads it, after the previous output and prompt, the same for
+    any TERM and without a PTY: printable characters, "\b \b" for an erased one, CRLF at the end
+    of a line. Output lines end in CRLF. Enter may be CR, LF, CRLF or CR NUL.
 """
 
 import importlib.util
