@@ -86,7 +86,8 @@ def openmetrics(findings: list[Finding], agents: list[AgentRecord],
     agents' report ages. Sites without findings still show 0 per severity, so
     an alert rule can tell "no findings" from "no data"."""
     out: list[str] = []
-    by_key = Counter((sites.get(f.target, "unknown"), f.severity, f.kind) for f in findings)
+    by_key = Counter((f.site or sites.get(f.target, "unknown"), f.severity, f.kind)
+                     for f in findings)
     known_sites = sorted(set(sites.values()) | {k[0] for k in by_key}) or ["unknown"]
     out += ["# TYPE lineguard_findings gauge",
             "# HELP lineguard_findings Open findings by site, severity and kind."]
@@ -107,7 +108,7 @@ def openmetrics(findings: list[Finding], agents: list[AgentRecord],
         if not _destructive_job(f):
             continue
         assert f.fire_at is not None
-        key = (sites.get(f.target, "unknown"), f.target)
+        key = (f.site or sites.get(f.target, "unknown"), f.target)
         secs = max(0.0, (f.fire_at - now).total_seconds())
         soonest[key] = min(secs, soonest.get(key, secs))
     for (site, target), secs in sorted(soonest.items()):

@@ -292,3 +292,18 @@ def test_a_device_relabelled_to_a_quiet_site_is_a_finding_at_its_old_site(
     assert baseline.approve(proposal, fleet.approver(tmp_path), "tanaka", required=1).in_force
     _, found = _check(home, capsys)
     assert [f["site"] for f in found if f["kind"] == "site"] == ["kobe"]
+
+
+def test_metrics_count_a_finding_at_the_site_it_belongs_to(home, chain, tmp_path) -> None:
+    """The metrics took each finding's site from its target's current label, not from the
+    finding: a device's move out of kobe was counted as the lab's, where kobe's alert rule
+    never saw it."""
+    fleet = Fleet(home, chain)
+    fleet.poll(device("atm-kobe-01", site="kobe"))
+    fleet.poll(device("atm-kobe-01", site="lab"))
+    out = tmp_path / "lineguard.prom"
+    assert lineguard(["--home", str(home.root), "metrics", "--now", NOW, "--out", str(out)]) == 0
+    families = {f.name: f for f in text_string_to_metric_families(out.read_text())}
+    moves = {s.labels["site"]: s.value for s in families["lineguard_findings"].samples
+             if s.labels["kind"] == "site"}
+    assert moves == {"kobe": 1}
