@@ -57,13 +57,17 @@ class HostWatch:
 
     def __init__(self, root: Path, paths: Iterable[str], on_change: Callable[[set[Path]], None],
                  *, debounce_s: float = 2.0, max_wait_s: float = 10.0,
-                 polling: bool = False, poll_interval_s: float = 2.0) -> None:
+                 polling: bool = False, poll_interval_s: float = 2.0,
+                 sweep_s: float = 60.0) -> None:
         self.root = root
         self.on_change = on_change
         self.debounce_s, self.max_wait_s = debounce_s, max_wait_s
         self._polling, self._poll_interval = polling, poll_interval_s
         self._wanted: set[Path] = set()
         self._verified: dict[Path, str | None] = {}
+        self._captured: dict[str, str] = {}
+        self.sweep_s = sweep_s
+        self._next_sweep = time.monotonic() + sweep_s
         self._grown: set[Path] = set()
         self._arm_lock = threading.Lock()
         self._pending: set[Path] = set()
@@ -110,7 +114,11 @@ class HostWatch:
 
     def verify(self, captured: dict[str, str]) -> None:
         """A file can change between being read for a snapshot and being watched: those whose
-        content (root-relative name -> sha256 the snapshot holds) differs now count as changed."""
+        content (root-relative name -> sha256 the snapshot holds) differs now count as changed.
+        The same check runs every `sweep_s`: a write through a hard link elsewhere (inotify
+        reports it only under the folder of the name used) or an event lost in an overflowing
+        queue still changes the bytes."""
+        self._captured = dict(captured)
         for name, sha in captured.items():
             path = (self.root / name).resolve()
             now = _sha256(path)
@@ -214,10 +222,18 @@ class HostWatch:
         while True:
             with self._lock:
                 while not self._stop and not self._pending and not self._grown:
-                    self._lock.wait()
+                    left = self._next_sweep - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._lock.wait(timeout=left)
                 if self._stop:
                     return
                 grown, self._grown = self._grown, set()
+                sweep = not self._pending and not grown
+            if sweep:
+                self._next_sweep = time.monotonic() + self.sweep_s
+                self.verify(self._captured)
+                continue
             if grown:
                 self._rearm()
                 for w in list(self._wanted):

@@ -3,7 +3,9 @@ approvals), each found by a hostile review: every test here failed before its fi
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import socket
 from collections.abc import Iterator
@@ -307,3 +309,26 @@ def test_metrics_count_a_finding_at_the_site_it_belongs_to(home, chain, tmp_path
     moves = {s.labels["site"]: s.value for s in families["lineguard_findings"].samples
              if s.labels["kind"] == "site"}
     assert moves == {"kobe": 1}
+
+
+def test_a_script_written_through_a_hard_link_elsewhere_is_seen(tmp_path) -> None:
+    """inotify reports a write only under the folder of the name it was made through: a hard
+    link to a job's script in an unwatched folder changed what the job runs unseen until the
+    next scheduled poll."""
+    root = tmp_path / "root"
+    (root / "opt/ems").mkdir(parents=True)
+    (root / "var/tmp").mkdir(parents=True)
+    script = root / "opt/ems/poll.sh"
+    script.write_text("#!/bin/sh\n/opt/ems/bin/poll\n")
+    os.link(script, root / "var/tmp/.x")
+    calls: list[set[Path]] = []
+    watch = HostWatch(root, ["opt/ems/poll.sh"], calls.append, debounce_s=0.2, sweep_s=0.5)
+    watch.start()
+    try:
+        watch.verify({"opt/ems/poll.sh": hashlib.sha256(script.read_bytes()).hexdigest()})
+        assert not calls
+        with open(root / "var/tmp/.x", "r+") as f:       # the same inode, another name
+            f.write("#!/bin/sh\nrm -rf /var/lib/ems/linedata\n")
+        wait_for(lambda: any(script in c for c in calls), "the script's new bytes", 60)
+    finally:
+        watch.stop()
