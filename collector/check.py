@@ -191,6 +191,42 @@ def site_findings(home: Home, store: Store, settings: Settings) -> list[Finding]
     return out
 
 
+IN_FORCE = "baseline-in-force"     # audit event: a baseline came into force (its source)
+
+
+def baseline_rollback_findings(home: Home, store: Store, settings: Settings,
+                               site_of: dict[str, str | None]) -> list[Finding]:
+    """An approved baseline older than one this collector saw come into force, or gone: the
+    baselines folder was rolled back or emptied (an older baseline signed before the line
+    data grew would hide its deletion; without one, a target is compared with its first poll)."""
+    from collector.baseline import BaselineError, load_approved
+    newest: dict[str, dict] = {}
+    for r in store.audit_since("", (IN_FORCE,)):
+        newest[r["subject"]] = r
+    out = []
+    for target, r in sorted(newest.items()):
+        taken_at, seq, digest = r["detail"].split(" ")
+        try:
+            approved = load_approved(home.baselines, target,
+                                     settings.site(site_of.get(target)).approvals)
+        except BaselineError:
+            continue                      # drift reports an untrusted baseline itself
+        if approved is None:
+            what = "is gone from the baselines folder"
+        elif approved.source.taken_at < taken_at:
+            what = (f"is older than the one in force since {r['at'][:19]}Z: its poll "
+                    f"{approved.source.agent}#{approved.source.seq} "
+                    f"({approved.source.taken_at}), not {r['agent']}{seq} ({taken_at})")
+        else:
+            continue
+        out.append(Finding(
+            key=f"baseline-rollback:{target}:{digest}", kind="baseline", severity="high",
+            target=target, title=f"approved baseline of {target} {what}",
+            detail="the baselines folder was rolled back, restored from an old copy or "
+                   "emptied; approve the current baseline again if that was intended"))
+    return out
+
+
 # Alert emails whose delivery is in doubt: a mailbox the server refused (those people were not
 # told), or a send the collector did not live to record (it may have gone out twice).
 _MAIL_EVENTS = {"alert-refused": ("medium", "alert email refused for some recipients"),
@@ -243,6 +279,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
     findings += chain_findings(store, now)
     findings += trust_findings(store, now)
     findings += site_findings(home, store, settings)
+    findings += baseline_rollback_findings(home, store, settings, site_of)
     findings += alert_mail_findings(store, now)
     findings += fleet.correlate(findings)
     findings = [f if f.site else replace(f, site=site_of.get(f.target)) for f in findings]

@@ -332,6 +332,7 @@ def cmd_waive(home: Home, a: argparse.Namespace) -> int:
 
 def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
     from collector import baseline
+    from collector.check import IN_FORCE
     from collector.targets import select, sites
     bdir = a.dir or home.baselines
     store = home.open()
@@ -351,6 +352,10 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
             elif a.baseline_cmd == "approve":
                 state = baseline.approve(baseline.path_for(bdir, target), a.key, a.by, required)
                 store.audit("baseline-sign", None, target, f"{a.by}: {state.describe()}")
+                if state.in_force and bdir.resolve() == home.baselines.resolve():
+                    src = baseline.load_approved(bdir, target, required).source
+                    store.audit(IN_FORCE, src.agent, target,
+                                f"{src.taken_at} #{src.seq} {src.hash}")
                 print(f"{target}: {'in force, ' if state.in_force else ''}{state.describe()}")
             else:
                 print(baseline.show(bdir, target, required))

@@ -332,3 +332,33 @@ def test_a_script_written_through_a_hard_link_elsewhere_is_seen(tmp_path) -> Non
         wait_for(lambda: any(script in c for c in calls), "the script's new bytes", 60)
     finally:
         watch.stop()
+
+
+def test_an_older_approved_baseline_copied_back_is_a_finding(home, chain, tmp_path,
+                                                            capsys) -> None:
+    """Baselines are files anyone with write access to the folder can replace: copying back
+    an older, validly signed baseline from before four PVCs were provisioned made their
+    deletion match the reference, and the line data loss went unreported."""
+    fleet = Fleet(home, chain)
+    keys = {name: fleet.approver(tmp_path, name) for name in ("tanaka", "sato")}
+
+    def approve() -> None:
+        assert lineguard(["--home", str(home.root), "baseline", "propose", "atm-kobe-01"]) == 0
+        for name, key in keys.items():
+            assert lineguard(["--home", str(home.root), "baseline", "approve", "atm-kobe-01",
+                              "--key", str(key), "--by", name]) == 0
+
+    fleet.poll(device("atm-kobe-01", pvcs=20))
+    approve()
+    old = (home.baselines / "atm-kobe-01.json").read_bytes()
+    fleet.poll(device("atm-kobe-01", pvcs=24))
+    approve()
+    fleet.poll(device("atm-kobe-01", pvcs=20))                 # four PVCs deleted
+    (home.baselines / "atm-kobe-01.json").write_bytes(old)     # and the old reference back
+    rc, found = _check(home, capsys)
+    [rollback] = [f for f in found if f["kind"] == "baseline"]
+    assert rollback["severity"] == "high" and "older than the one in force" in rollback["title"]
+    assert rc == 1
+    (home.baselines / "atm-kobe-01.json").unlink()
+    _, found = _check(home, capsys)
+    assert any("is gone from the baselines folder" in f["title"] for f in found)
