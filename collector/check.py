@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from collector.home import Home, Settings
 from collector.jobs import JobView, collect, iso_z, json_document, parse_now
@@ -45,7 +45,8 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
                            kind="job", severity=verdict.severity, target=j.target,
                            title=f"{verdict.verdict} {j.source} job on {j.target} fires {when}",
                            detail="\n".join(lines), fire_at=v.fire.at, evidence=verdict.reasons,
-                           fingerprint=f"job:{v.content}" if v.content else None))
+                           fingerprint=f"job:{v.content}" if v.content else None,
+                           origin=v.origin))
     return out
 
 
@@ -176,7 +177,7 @@ def exit_code(settings: Settings, judged: list[Judged]) -> int:
 
 
 def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
-              store: Store | None = None) -> int:
+              store: Store | None = None, display: tzinfo = UTC) -> int:
     now = parse_now(now_text)
     store = store or home.open()
     settings = home.settings()
@@ -200,8 +201,10 @@ def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
         print("lineguard check: --now given, so no alert email is sent", file=sys.stderr)
     elif email:
         from collector.alerts import AlertError, send_due
+        from collector.html_report import fleet_html
         try:
-            sent = send_due(store, settings, open_findings, now)
+            sent = send_due(store, settings, open_findings, now,
+                            report=lambda: fleet_html(home, store, now), display=display)
             if sent:
                 print(f"alert email sent for {len(sent)} finding(s)", file=sys.stderr)
         except AlertError as e:

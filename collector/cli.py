@@ -361,19 +361,9 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
 def cmd_report(home: Home, a: argparse.Namespace) -> int:
     from collector.report import render
     if a.html:
-        from collector.check import evaluate
-        from collector.html_report import render_html
-        from collector.jobs import collect, parse_now
-        from collector.targets import sites
-        now = parse_now(a.now)
-        store = home.open()
-        views = collect(store, now)
-        settings = home.settings()
-        required = {t: settings.site(s).approvals for t, s in sites(store).items()}
-        # waived findings are sanctioned: the NOC page shows what still needs attention
-        text = render_html(store, home.baselines,
-                           [j.finding for j in evaluate(home, store, now, views) if not j.waived],
-                           views, now, required)
+        from collector.html_report import fleet_html
+        from collector.jobs import parse_now
+        text = fleet_html(home, home.open(), parse_now(a.now))
     else:
         text = render(home, a.now)
     if a.out:

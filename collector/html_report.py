@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 
 from collector.approvals import DEFAULT_REQUIRED
+from collector.home import Home
 from collector.jobs import JobView, clock_time, iso_z, latest_targets, parse_now
 from collector.model import SEVERITIES, Finding
 from collector.noc import target_sites
@@ -66,6 +67,21 @@ def render_html(store: Store, baselines_dir: Path, findings: list[Finding],
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>lineguard report {iso_z(now)}</title><style>{_CSS}</style></head>"
             f"<body>{''.join(body)}<script>{_JS}</script></body></html>\n")
+
+
+def fleet_html(home: Home, store: Store, now: datetime,
+               views: list[JobView] | None = None) -> str:
+    """The report of `home` as of `now`: waived findings are sanctioned, so the page shows what
+    still needs attention."""
+    from collector.check import evaluate
+    from collector.jobs import collect
+    from collector.targets import sites
+    views = collect(store, now) if views is None else views
+    settings = home.settings()
+    required = {t: settings.site(s).approvals for t, s in sites(store).items()}
+    return render_html(store, home.baselines,
+                       [j.finding for j in evaluate(home, store, now, views) if not j.waived],
+                       views, now, required)
 
 
 def _baseline_state(baselines_dir: Path, target: str, required: int) -> str:
@@ -143,9 +159,16 @@ def _findings(findings: list[Finding]) -> str:
             f"<summary><span class=\"sev\">{f.severity.upper()}</span> "
             f"<span class=\"kind\">{escape(f.kind)}</span> {escape(f.title)}</summary>"
             f"{_detail(f.detail, f.kind in DIFF_KINDS)}"
-            f"{f'<ul>{evidence}</ul>' if evidence else ''}</details>")
+            f"{f'<ul>{evidence}</ul>' if evidence else ''}{_stop(f)}</details>")
     return (f"<section id=\"findings\"><h2>Findings ({len(findings)})</h2>"
             f"{''.join(items) or '<p>No findings.</p>'}</section>")
+
+
+def _stop(f: Finding) -> str:
+    if f.origin is None or not f.origin.stop:
+        return ""
+    return (f"<p class=\"stop\"><b>How to stop it</b> (on {escape(f.target)}):</p>"
+            f"<pre class=\"stop\">{escape(chr(10).join(f.origin.stop))}</pre>")
 
 
 def _detail(text: str, is_diff: bool) -> str:

@@ -35,6 +35,8 @@ def render(home: Home, now_text: str | None) -> str:
             # fenced, so removed config lines stay diff lines instead of becoming list items
             fence = "```diff" if f.kind in DIFF_KINDS else "```text"
             out += [fence, *f.detail.replace("```", "`​``").splitlines(), "```", ""]
+        if f.origin is not None and f.origin.stop:
+            out += [f"How to stop it (on {f.target}):", "", "```sh", *f.origin.stop, "```", ""]
     views = all_views
     out += ["", f"## Scheduled jobs ({len(views)})", "",
             "| next fire (UTC) | in | verdict | severity | target | origin | command |",
