@@ -159,10 +159,13 @@ def to_json(f: Finding, waiver: WaiverStatus | None = None, waived: bool = False
                 "note": waiver.describe(now) if now else ""}}
 
 
-def line(j: Judged, now: datetime) -> str:
+def line(j: Judged, now: datetime, display: tzinfo = UTC) -> str:
+    from collector.zones import both
     f = j.finding
     head = "WAIVED" if j.waived else f.severity.upper()
     text = f"{head:8} {f.kind:15} {f.site or '-':10} {f.title}"
+    if f.fire_at is not None:
+        text += f"\n{'':8} {'':15} {'':10} fires {both(f.fire_at, display, f.origin.timezone if f.origin else None)}"
     if j.waiver is not None:
         text += f"\n{'':8} {'':15} {'':10} {'waived' if j.waived else 'not waived'}: " \
                 f"{j.waiver.describe(now)}"
@@ -189,7 +192,7 @@ def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
         print(f"no findings as of {iso_z(now)}")
     else:
         for j in sorted(judged, key=lambda j: j.waived):
-            print(line(j, now))
+            print(line(j, now, display))
     open_findings = [j.finding for j in judged if not j.waived]
     if now_text is None:
         store.record_findings([(f.key, f.kind, f.severity, f.site, f.target, f.title)

@@ -12,6 +12,7 @@ import os
 import sqlite3
 import sys
 import time
+from datetime import tzinfo
 from pathlib import Path
 from typing import NoReturn
 
@@ -54,9 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     rk.add_argument("--key", required=True, type=Path, help="the new public key (KEY.pub)")
     ag.add_argument("--json", action="store_true")
     ag.add_argument("--all", action="store_true", help="removed agents too")
+    _tz(ag)
 
     tg = sub.add_parser("targets", help="every target: agent, site, last ok poll, baseline state")
     tg.add_argument("--json", action="store_true")
+    _tz(tg)
 
     ing = sub.add_parser("ingest", help="verify and store snapshot files (default: the inbox)")
     ing.add_argument("paths", nargs="*", type=Path)
@@ -67,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     jb.add_argument("--json", action="store_true")
     jb.add_argument("--min-severity", default="info")
     jb.add_argument("--wide", action="store_true", help="whole cells, whatever the terminal width")
+    _tz(jb)
 
     ck = sub.add_parser("check", help="all findings; sends due alerts")
     ck.add_argument("--now")
@@ -75,10 +79,12 @@ def _parser() -> argparse.ArgumentParser:
                     help="nagios: one plugin status line, exit 0 OK/1 WARNING/2 CRITICAL/"
                          "3 UNKNOWN, no email")
     ck.add_argument("--no-email", action="store_true")
+    _tz(ck)
 
     fd = sub.add_parser("findings", help="open, waived and resolved findings")
     fd.add_argument("--now")
     fd.add_argument("--json", action="store_true")
+    _tz(fd)
 
     wv = sub.add_parser("waive", help="sign a waiver of a finding (two approvers put it in force)")
     wv.add_argument("ref", help="a finding id or key (lineguard findings), a job as "
@@ -97,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     df = sub.add_parser("diff", help="what changed on a target against its baseline")
     df.add_argument("target")
     df.add_argument("--json", action="store_true")
+    _tz(df)
 
     bl = sub.add_parser("baseline", help="propose, approve or show approved baselines")
     blsub = bl.add_subparsers(dest="baseline_cmd", required=True)
@@ -121,11 +128,25 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", type=Path)
     rp.add_argument("--html", action="store_true",
                     help="one self-contained HTML page: sites, timeline, findings, line data")
+    _tz(rp)
 
     au = sub.add_parser("audit", help="the audit log; --verify checks its hash chain and stored signatures")
     au.add_argument("--verify", action="store_true")
     au.add_argument("--limit", type=int, default=30)
+    _tz(au)
     return p
+
+
+def _tz(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tz", metavar="ZONE",
+                   help="show times in this zone (IANA name, e.g. Asia/Tokyo; default: the "
+                        "display_tz setting, else UTC); JSON stays UTC")
+
+
+def display_zone(home: Home, a: argparse.Namespace) -> tzinfo:
+    """The zone human output is shown in: --tz, else the display_tz setting."""
+    from collector.zones import zone
+    return zone(a.tz or home.settings().display_tz)
 
 
 def cmd_init(home: Home, a: argparse.Namespace) -> int:
@@ -155,21 +176,27 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
     if a.json:
         print(json.dumps([r.__dict__ for r in rows], indent=2))
         return 0
+    from collector.zones import restamp
+    tz = display_zone(home, a)
     print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY"] + (["REMOVED"] if a.all else []),
-                 [[r.name, r.site or "-", r.last_seq or "-", r.last_seen or "never", r.key_id]
-                  + ([r.removed_at or "-"] if a.all else []) for r in rows]))
+                 [[r.name, r.site or "-", r.last_seq or "-", restamp(r.last_seen, tz) or "never",
+                   r.key_id] + ([restamp(r.removed_at, tz) or "-"] if a.all else [])
+                  for r in rows]))
     return 0
 
 
 def cmd_targets(home: Home, a: argparse.Namespace) -> int:
     from collector.targets import overview
+    from collector.zones import restamp
     views = overview(home.open(), home.settings(), home.baselines)
+    tz = display_zone(home, a)
     if a.json:
         print(json.dumps([v.to_json() for v in views], indent=2))
         return 0
     print(_table(["TARGET", "KIND", "AGENT", "SITE", "STATUS", "LAST OK POLL", "BASELINE",
                   "DETAIL"],
-                 [[v.name, v.kind, v.agent, v.site or "-", v.status, v.last_ok or "never",
+                 [[v.name, v.kind, v.agent, v.site or "-", v.status,
+                   restamp(v.last_ok, tz) or "never",
                    v.baseline, v.baseline_detail] for v in views], elastic=("DETAIL",)))
     return 0
 
@@ -193,7 +220,9 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     if a.min_severity not in SEVERITIES:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
                          f"not {a.min_severity!r}")
+    from collector.zones import brief, label, local, stamp, zone
     now = parse_now(a.now)
+    tz = display_zone(home, a)
     store = home.open()
     if a.target is not None:
         from collector.targets import select
@@ -204,12 +233,16 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     if a.json:
         print(json_document({"as_of": iso_z(now)}, "jobs", [to_json(v) for v in views]))
     else:
-        rows = [[iso_z(v.fire.at) or "-", countdown(now, v.fire), v.judgement.verdict,
-                 v.judgement.severity, v.job.target, v.job.source, v.job.owner or "-",
-                 v.job.schedule, v.job.command,
-                 f"{v.job.origin_path}:{v.job.origin_line or '-'}"] for v in views]
-        print(_table(["NEXT FIRE (UTC)", "IN", "VERDICT", "SEV", "TARGET", "SOURCE", "OWNER",
-                      "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
+        own = [brief(v.fire.at, zone(v.job.timezone))
+               if v.fire.at and local(v.fire.at, tz, v.job.timezone) else "" for v in views]
+        rows = [[(stamp(v.fire.at, tz) + (f" ({o})" if o else "")) if v.fire.at else "-",
+                 countdown(now, v.fire),
+                 v.judgement.verdict, v.judgement.severity, v.job.target, v.job.source,
+                 v.job.owner or "-", v.job.schedule, v.job.command,
+                 f"{v.job.origin_path}:{v.job.origin_line or '-'}"]
+                for v, o in zip(views, own, strict=True)]
+        print(_table([f"NEXT FIRE ({label(tz)})", "IN", "VERDICT", "SEV", "TARGET", "SOURCE",
+                      "OWNER", "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
                      elastic=("SCHEDULE", "COMMAND", "ORIGIN")))
         for v in views:
             for r in v.judgement.reasons if v.judgement.verdict != "benign" else ():
@@ -233,7 +266,8 @@ def cmd_check(home: Home, a: argparse.Namespace) -> int:
                                 if not j.waived], now, home.settings().alert_threshold)
         print(status.line)
         return status.code
-    return run_check(home, a.now, as_json=a.json or a.format == "json", email=not a.no_email)
+    return run_check(home, a.now, as_json=a.json or a.format == "json", email=not a.no_email,
+                     display=display_zone(home, a))
 
 
 def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
@@ -262,7 +296,7 @@ def cmd_diff(home: Home, a: argparse.Namespace) -> int:
     if a.json:
         print(json.dumps(d.to_json(), indent=2))
     else:
-        print(d.render())
+        print(d.render(display_zone(home, a)))
     return 1 if d.changed else 0
 
 
@@ -270,7 +304,9 @@ def cmd_findings(home: Home, a: argparse.Namespace) -> int:
     from collector.check import evaluate, line, resolved, to_json
     from collector.jobs import iso_z, json_document, parse_now
     from collector.waivers import finding_id
+    from collector.zones import restamp
     now = parse_now(a.now)
+    tz = display_zone(home, a)
     store = home.open()
     judged = evaluate(home, store, now)
     gone = resolved(store, judged)
@@ -286,11 +322,11 @@ def cmd_findings(home: Home, a: argparse.Namespace) -> int:
                           ("waived", [j for j in judged if j.waived])):
         print(f"{status.upper()} ({len(group)})")
         for j in group:
-            print(f"  {finding_id(j.finding.key)}  " + line(j, now).replace("\n", "\n  "))
+            print(f"  {finding_id(j.finding.key)}  " + line(j, now, tz).replace("\n", "\n  "))
     print(f"RESOLVED ({len(gone)})")
     for r in gone:
         print(f"  {finding_id(r.key)}  {r.severity.upper():8} {r.kind:15} {r.site or '-':10} "
-              f"{r.title} (last seen {r.last_seen})")
+              f"{r.title} (last seen {restamp(r.last_seen, tz)})")
     return 0
 
 
@@ -365,7 +401,7 @@ def cmd_report(home: Home, a: argparse.Namespace) -> int:
         from collector.jobs import parse_now
         text = fleet_html(home, home.open(), parse_now(a.now))
     else:
-        text = render(home, a.now)
+        text = render(home, a.now, display_zone(home, a))
     if a.out:
         a.out.write_text(text)
         print(f"wrote {a.out}")
@@ -384,8 +420,10 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
         print("audit chain and stored snapshot signatures verified" if not problems
               else f"{len(problems)} problem(s)")
         return 1 if problems else 0
+    from collector.zones import restamp
+    tz = display_zone(home, a)
     print(_table(["ID", "AT", "EVENT", "AGENT", "SUBJECT", "DETAIL"],
-                 [[r["id"], r["at"], r["event"], r["agent"] or "-", r["subject"], r["detail"]]
+                 [[r["id"], restamp(r["at"], tz), r["event"], r["agent"] or "-", r["subject"], r["detail"]]
                   for r in store.audit_rows(a.limit)], elastic=("SUBJECT", "DETAIL")))
     return 0
 

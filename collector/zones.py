@@ -4,6 +4,7 @@ stay UTC."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,13 +41,51 @@ def both(dt: datetime | None, display: tzinfo = UTC, target_zone: str | None = N
     if dt is None:
         return "-"
     text = stamp(dt, display)
-    if not target_zone:
+    if target_zone and not is_zone(target_zone):
+        return f"{text} (target zone {target_zone!r} unknown)"
+    own = local(dt, display, target_zone)
+    return f"{text} (target {own}, {target_zone})" if own else text
+
+
+def restamp(text: str | None, tz: tzinfo = UTC) -> str | None:
+    """A stored ISO-8601 UTC time (`2026-11-25T09:00:00Z`) shown in `tz`; other text as is."""
+    if not text or tz is UTC:
         return text
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return stamp(dt if dt.tzinfo else dt.replace(tzinfo=UTC), tz)
+
+
+def local(dt: datetime | None, display: tzinfo, target_zone: str | None) -> str:
+    """`dt` in the target's own zone when that shows another wall-clock time than `display`;
+    "" otherwise (or when the zone is unknown to this machine)."""
+    if dt is None or not target_zone:
+        return ""
     try:
         own = zone(target_zone)
     except ValueError:
-        return f"{text} (target zone {target_zone!r} unknown)"
+        return ""
     if dt.astimezone(own).strftime("%Y%m%d%H%M%S%z") == dt.astimezone(display).strftime(
             "%Y%m%d%H%M%S%z"):
-        return text
-    return f"{text} (target {stamp(dt, own)}, {target_zone})"
+        return ""
+    return stamp(dt, own)
+
+
+def label(tz: tzinfo) -> str:
+    return "UTC" if tz is UTC else str(tz)
+
+
+_ISO_Z = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
+
+
+def restamp_text(text: str, tz: tzinfo = UTC) -> str:
+    """Every ISO-8601 UTC time in a line of prose shown in `tz`."""
+    return text if tz is UTC else _ISO_Z.sub(lambda m: restamp(m.group(0), tz) or "", text)
+
+
+def brief(dt: datetime, tz: tzinfo) -> str:
+    """`02-10 12:00 JST`: a compact wall-clock time for a table cell."""
+    local_time = dt.astimezone(tz)
+    return local_time.strftime("%m-%d %H:%M ") + (local_time.tzname() or str(tz))

@@ -13,7 +13,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -108,12 +108,14 @@ class TargetDiff:
                       "after": _row_json(r.after)} for r in self.rows],
         }
 
-    def render(self) -> str:
-        head = f"{self.target} ({self.kind}): newest poll {self.current}: {self.status}"
+    def render(self, display: tzinfo = UTC) -> str:
+        from collector.zones import restamp_text
+        head = restamp_text(f"{self.target} ({self.kind}): newest poll {self.current}: "
+                            f"{self.status}", display)
         if not self.complete:
             return "\n".join([head + (f" ({self.error})" if self.error else ""),
                               "not compared: only a complete (ok) poll is diffed"])
-        out = [head, f"compared with {self.reference}"]
+        out = [head, restamp_text(f"compared with {self.reference}", display)]
         if not self.changed:
             return "\n".join(out + ["no drift"])
         for a in self.artifacts:
