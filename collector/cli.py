@@ -100,10 +100,31 @@ def _parser() -> argparse.ArgumentParser:
     mt.add_argument("--now")
     mt.add_argument("--out", type=Path, help="file to write atomically (default: standard output)")
 
-    df = sub.add_parser("diff", help="what changed on a target against its baseline")
+    df = sub.add_parser("diff", help="what changed on a target against its baseline, or "
+                                     "between two stored polls (--from, --to)")
     df.add_argument("target")
+    df.add_argument("--from", dest="start", metavar="WHEN",
+                    help="compare with the newest complete poll at or before this ISO time "
+                         "(UTC unless it has an offset) instead of the baseline")
+    df.add_argument("--to", dest="end", metavar="WHEN",
+                    help="with --from: the poll at or before this time (default: the newest)")
     df.add_argument("--json", action="store_true")
     _tz(df)
+
+    hs = sub.add_parser("history", help="every stored change of a target: when, which poll, "
+                                        "what changed")
+    hs.add_argument("target")
+    hs.add_argument("--json", action="store_true")
+    hs.add_argument("--wide", action="store_true", help="whole cells, whatever the terminal width")
+    _tz(hs)
+
+    ex = sub.add_parser("export", help="export the stored history (git: one commit per change)")
+    exsub = ex.add_subparsers(dest="export_cmd", required=True)
+    eg = exsub.add_parser("git", help="one commit per change per target, author = agent, "
+                                      "date = poll time; incremental on re-run")
+    eg.add_argument("dir", type=Path)
+    eg.add_argument("--target", action="append", help="only this target (repeatable)")
+    eg.add_argument("--json", action="store_true")
 
     bl = sub.add_parser("baseline", help="propose, approve or show approved baselines")
     blsub = bl.add_subparsers(dest="baseline_cmd", required=True)
@@ -291,13 +312,48 @@ def cmd_diff(home: Home, a: argparse.Namespace) -> int:
     from collector.analyse.drift import diff_target
     from collector.targets import sites
     store = home.open()
-    required = home.settings().site(sites(store).get(a.target)).approvals
-    d = diff_target(store, a.target, home.baselines, required=required)
+    if a.end and not a.start:
+        raise UsageError("diff: --to needs --from")
+    if a.start:
+        from collector.history import diff_between
+        from collector.jobs import parse_now
+        d = diff_between(store, a.target, parse_now(a.start), parse_now(a.end))
+    else:
+        required = home.settings().site(sites(store).get(a.target)).approvals
+        d = diff_target(store, a.target, home.baselines, required=required)
     if a.json:
         print(json.dumps(d.to_json(), indent=2))
     else:
         print(d.render(display_zone(home, a)))
     return 1 if d.changed else 0
+
+
+def cmd_history(home: Home, a: argparse.Namespace) -> int:
+    from collector.history import history
+    from collector.render import history as render_history
+    changes = history(home.open(), a.target)
+    if a.json:
+        print(json.dumps({"target": a.target, "changes": [c.to_json() for c in changes]},
+                         indent=1))
+    else:
+        print(render_history(changes, display_zone(home, a), wide=a.wide))
+    return 0
+
+
+def cmd_export(home: Home, a: argparse.Namespace) -> int:
+    from collector.export_git import ExportError, export_git
+    try:
+        done = export_git(home.open(), a.dir, a.target)
+    except ExportError as e:
+        raise UsageError(str(e)) from None
+    if a.json:
+        print(json.dumps([d.__dict__ for d in done], indent=1))
+    else:
+        for d in done:
+            print(f"{d.target}: {d.commits} commit(s)"
+                  + (f", {d.skipped} change(s) already exported" if d.skipped else ""))
+        print(f"exported to {a.dir} ({sum(d.commits for d in done)} new commit(s))")
+    return 0
 
 
 def cmd_findings(home: Home, a: argparse.Namespace) -> int:
@@ -431,7 +487,8 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
 COMMANDS = {"init": cmd_init, "agents": cmd_agents, "targets": cmd_targets, "ingest": cmd_ingest,
             "jobs": cmd_jobs, "check": cmd_check, "findings": cmd_findings, "waive": cmd_waive,
             "diff": cmd_diff, "baseline": cmd_baseline, "watch": cmd_watch, "report": cmd_report,
-            "audit": cmd_audit, "metrics": cmd_metrics}
+            "audit": cmd_audit, "metrics": cmd_metrics, "history": cmd_history,
+            "export": cmd_export}
 
 
 def quiet_broken_pipe() -> int:

@@ -242,6 +242,16 @@ def compare_artifacts(ref: _Side, cur: _Side, label: str,
     return out
 
 
+def compare_polls(old: Target, new: Target, label: str
+                  ) -> tuple[list[ArtifactChange], list[RowChange]]:
+    """Two complete polls of one target: artifacts added, removed or changed (volatile kinds
+    and lines left out, per platform), and line data rows lost, added or changed."""
+    ref, cur = _from_target(old), _from_target(new)
+    rows = compare_rows(ref.rows, cur.rows) if ref.rows is not None and cur.rows is not None \
+        else []
+    return compare_artifacts(ref, cur, label, _config_artifact(new)), rows
+
+
 def _stable(text: str) -> str:
     return "\n".join(ln for ln in text.splitlines() if not VOLATILE_LINE.match(ln))
 
