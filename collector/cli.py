@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ing = sub.add_parser("ingest", help="verify and store snapshot files (default: the inbox)")
     ing.add_argument("paths", nargs="*", type=Path)
+    ing.add_argument("--json", action="store_true", help="one record per file")
 
     jb = sub.add_parser("jobs", help="every scheduled job, its next fire and verdict")
     jb.add_argument("--now")
@@ -94,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     wv.add_argument("--key", required=True, type=Path, help="the approver's private key")
     wv.add_argument("--by", required=True, help="the approver's name in baselines/approvers")
     wv.add_argument("--now")
+    wv.add_argument("--json", action="store_true")
 
     mt = sub.add_parser("metrics", help="write findings and agent ages as OpenMetrics text "
                                         "(node_exporter's textfile collector)")
@@ -138,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
         b.add_argument("--site", help="every target of this site")
         b.add_argument("--all", action="store_true", help="every target")
         b.add_argument("--dir", type=Path, help="baselines folder (default HOME/baselines)")
+        b.add_argument("--json", action="store_true", help="one record per target")
 
     w = sub.add_parser("watch", help="ingest the inbox and check, repeatedly")
     w.add_argument("--interval", type=float, default=60.0)
@@ -154,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     au = sub.add_parser("audit", help="the audit log; --verify checks its hash chain and stored signatures")
     au.add_argument("--verify", action="store_true")
     au.add_argument("--limit", type=int, default=30)
+    au.add_argument("--json", action="store_true")
     _tz(au)
     return p
 
@@ -223,10 +227,19 @@ def cmd_targets(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
-    from collector.ingest import ingest_paths
+    from agent.progress import Bar
+    from collector.ingest import expand, ingest_paths
     store = home.open()
     paths = a.paths or [home.inbox]
-    results = ingest_paths(home, store, paths)
+    bar = Bar("snapshots", len(expand(paths)))
+    try:
+        results = ingest_paths(home, store, paths, on_done=lambda r: bar.advance(
+            r.path.name, r.outcome, r.outcome != "rejected"))
+    finally:
+        bar.close()
+    if a.json:
+        print(json.dumps([r.to_json() for r in results], indent=1))
+        return 2 if any(r.outcome == "rejected" for r in results) else 0
     for r in results:
         print(r.line(), file=sys.stderr if r.outcome == "rejected" else sys.stdout)
     if not results:
@@ -391,6 +404,13 @@ def cmd_waive(home: Home, a: argparse.Namespace) -> int:
     from collector.waivers import waive
     now = parse_now(a.now)
     status = waive(home, home.open(), a.ref, a.until, a.reason, a.key, a.by, now)
+    if a.json:
+        w = status.waiver
+        print(json.dumps({"id": w.id, "in_force": status.in_force(now), "reason": w.reason,
+                          "until": w.until, "signed_by": list(status.approval.approvers),
+                          "required": status.approval.required,
+                          "note": status.describe(now)}, indent=1))
+        return 0
     print(status.describe(now))
     if not status.in_force(now):
         print(f"co-sign: lineguard waive {status.waiver.id} --key K --by NAME")
@@ -408,24 +428,35 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
     site_of = sites(store)
     settings = home.settings()
     failed = 0
+    records: list[dict] = []
     for target in targets:
         required = settings.site(site_of.get(target)).approvals
         try:
             if a.baseline_cmd == "propose":
                 path = baseline.propose(store, target, bdir)
-                print(f"proposed {path}; needs {required} approver(s): lineguard baseline "
-                      f"approve {target} --key K --by NAME")
+                records.append({"target": target, "proposed": str(path), "required": required})
+                text = (f"proposed {path}; needs {required} approver(s): lineguard baseline "
+                        f"approve {target} --key K --by NAME")
             elif a.baseline_cmd == "approve":
                 state = baseline.approve(baseline.path_for(bdir, target), a.key, a.by, required)
                 store.audit("baseline-sign", None, target, f"{a.by}: {state.describe()}")
-                print(f"{target}: {'in force, ' if state.in_force else ''}{state.describe()}")
+                records.append({"target": target, "in_force": state.in_force,
+                                "signed_by": list(state.approvers), "required": required,
+                                "note": state.describe()})
+                text = f"{target}: {'in force, ' if state.in_force else ''}{state.describe()}"
             else:
-                print(baseline.show(bdir, target, required))
+                records.append(baseline.record(bdir, target, required))
+                text = baseline.show(bdir, target, required)
+            if not a.json:
+                print(text)
         except baseline.BaselineError as e:
             if len(targets) == 1:
                 raise
             print(f"lineguard baseline {a.baseline_cmd}: {e}", file=sys.stderr)
+            records.append({"target": target, "error": str(e)})
             failed += 1
+    if a.json:
+        print(json.dumps(records, indent=1))
     return 2 if failed else 0
 
 
@@ -471,11 +502,17 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
     if a.verify:
         from collector.evidence import verify_store
         problems = verify_store(store)
+        if a.json:
+            print(json.dumps({"verified": not problems, "problems": problems}, indent=1))
+            return 1 if problems else 0
         for p in problems:
             print(p, file=sys.stderr)
         print("audit chain and stored snapshot signatures verified" if not problems
               else f"{len(problems)} problem(s)")
         return 1 if problems else 0
+    if a.json:
+        print(json.dumps(store.audit_rows(a.limit), indent=1))
+        return 0
     from collector.zones import restamp
     tz = display_zone(home, a)
     print(_table(["ID", "AT", "EVENT", "AGENT", "SUBJECT", "DETAIL"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +31,10 @@ class IngestResult:
     reason: str = ""
     agent: str | None = None
     seq: int | None = None
+
+    def to_json(self) -> dict[str, str | int | None]:
+        return {"path": str(self.path), "outcome": self.outcome, "reason": self.reason or None,
+                "agent": self.agent, "seq": self.seq}
 
     def line(self) -> str:
         if self.outcome == "accepted":
@@ -58,7 +63,10 @@ def expand(paths: list[Path]) -> list[Path]:
     return out
 
 
-def ingest_paths(home: Home, store: Store, paths: list[Path]) -> list[IngestResult]:
+def ingest_paths(home: Home, store: Store, paths: list[Path],
+                 on_done: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+    """Verify and store every snapshot file in `paths`; `on_done` hears of each as it is done
+    (a progress bar)."""
     settings = home.settings()
     staged: list[tuple[Path, SignedSnapshot | Rejected]] = []
     for path in expand(paths):
@@ -66,7 +74,12 @@ def ingest_paths(home: Home, store: Store, paths: list[Path]) -> list[IngestResu
     # Chains must be applied in order, whatever order the files were named in.
     staged.sort(key=lambda it: (0, it[1].snapshot.agent, it[1].snapshot.seq, str(it[0]))
                 if isinstance(it[1], SignedSnapshot) else (1, "", 0, str(it[0])))
-    return [ingest_one(home, store, path, parsed) for path, parsed in staged]
+    results = []
+    for path, parsed in staged:
+        results.append(ingest_one(home, store, path, parsed))
+        if on_done is not None:
+            on_done(results[-1])
+    return results
 
 
 def _read(path: Path, max_bytes: int) -> SignedSnapshot | Rejected:
