@@ -10,6 +10,13 @@ since it was last sent (escalation), when its job now fires within 24 hours and 
 went out before that (final warning), or when `realert_hours` have passed. What was sent is kept
 in the store's `alerts` table by route and Finding.key; it is written only after the SMTP server accepted
 the message, so an alert that could not be sent stays due and goes out on the next run.
+
+Each email is on record (`alert_mail`) as `sending` before the SMTP server is contacted and as
+`sent` in the one small write right after it accepted. Its Message-ID is derived from what it
+says (its route, each finding's key, severity, why it is due, and its alert generation: how many
+times that finding was mailed on that route before), so when the collector dies inside that
+window the repeat sent by the next run carries the same Message-ID and mail clients show it
+once. The edge that remains is in the README ("Alert emails").
 """
 
 from __future__ import annotations
@@ -18,8 +25,9 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, parseaddr
 
+from agent.wire import canonical, sha256_hex
 from collector.home import Settings, SitePolicy
 from collector.mailbody import FINAL_WARNING, Context, compose, countdown, final_window
 from collector.model import SEVERITIES, Finding
@@ -144,44 +152,99 @@ def send_due(store: Store, settings: Settings, findings: list[Finding],
         items = due(store, route, now)
         if not items:
             continue
+        msg_id = message_id(store, route, items, settings)
+        _begin(store, msg_id, items, now)
         try:
-            subj = _send(route, settings, items, now, Context(
+            subj, refused = _send(route, settings, items, now, msg_id, Context(
                 route.policy.alert_threshold, route.policy.realert_hours, now, route.label,
                 display, settings.report_url, html))
         except AlertError as e:
+            _failed(store, msg_id)
             failed.append(f"{route.label}: {e}")
             continue
-        _record(store, route, items, subj, now)
+        _record(store, route, msg_id, items, subj, now, refused)
         sent += [f.key for f, _ in items if f.key not in sent]
     if failed:
         raise AlertError("; ".join(failed))
     return sent
 
 
-def _send(route: Route, settings: Settings, items: list[tuple[Finding, str]],
-          now: datetime, ctx: Context) -> str:
+def _send(route: Route, settings: Settings, items: list[tuple[Finding, str]], now: datetime,
+          msg_id: str, ctx: Context) -> tuple[str, dict[str, tuple[int, bytes]]]:
+    """Send one digest; its subject and the mailboxes the server refused while taking it."""
     msg = compose(items, ctx)
     msg["Subject"] = subject(items, now)[:250]
     msg["From"] = settings.mail_from
     msg["To"] = ", ".join(route.recipients)
     msg["Date"] = format_datetime(now.astimezone(UTC))
-    msg["Message-ID"] = make_msgid(domain="lineguard")
+    msg["Message-ID"] = msg_id
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
                           timeout=_SMTP_TIMEOUT_S) as smtp:
-            smtp.send_message(msg, settings.mail_from, list(route.recipients))
+            refused = smtp.send_message(msg, settings.mail_from, list(route.recipients))
     except (OSError, smtplib.SMTPException) as e:
         raise AlertError(f"could not send the alert email via {settings.smtp_host}:"
                          f"{settings.smtp_port} ({e.__class__.__name__}: {e}); "
                          f"{len(items)} alert(s) stay due and are retried on the next run"
                          ) from None
-    return msg["Subject"]
+    return msg["Subject"], refused
 
 
-def _record(store: Store, route: Route, items: list[tuple[Finding, str]], subj: str,
-            now: datetime) -> None:
+def message_id(store: Store, route: Route, items: list[tuple[Finding, str]],
+               settings: Settings) -> str:
+    """The same email gets the same Message-ID: derived from its route and each finding's key,
+    severity, why it is due and its generation (times mailed on the route before), at the
+    sender's domain."""
+    parts = []
+    for f, reason in items:
+        row = store.alert_state(route.name, f.key)
+        parts.append([f.key, f.severity, reason, (row.get("sent_count") or 0) if row else 0])
+    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "lineguard"
+    digest = sha256_hex(canonical([route.name, sorted(parts)]))[:32]
+    return f"<lineguard.{digest}@{domain}>"
+
+
+def _begin(store: Store, msg_id: str, items: list[tuple[Finding, str]], now: datetime) -> None:
+    """On record before the SMTP server has it. An earlier email still `sending` is one the
+    collector did not live to record: it may have gone out. If it is this one again, the
+    repeat carries its Message-ID; if not, the log says it may have been sent."""
+    keys = " ".join(f.key for f, _ in items)[:4000]
+    with store.transaction():
+        stale = store.db.execute("SELECT message_id, started_at FROM alert_mail "
+                                 "WHERE state = 'sending' AND message_id != ?", [msg_id]).fetchall()
+        for other, started in stale:
+            store.db.execute("UPDATE alert_mail SET state = 'uncertain' WHERE message_id = ?",
+                             [other])
+            store.audit("alert-uncertain", None, other,
+                        f"started {started}; the collector stopped before recording the outcome")
+        if store.db.execute("SELECT 1 FROM alert_mail WHERE message_id = ? AND state = 'sending'",
+                            [msg_id]).fetchone():
+            store.audit("alert-uncertain", None, msg_id,
+                        "interrupted before its outcome was recorded; sent again, same Message-ID")
+        store.db.execute("INSERT INTO alert_mail (message_id, state, started_at, keys) "
+                         "VALUES (?, 'sending', ?, ?) ON CONFLICT(message_id) DO UPDATE SET "
+                         "state = 'sending', started_at = excluded.started_at",
+                         [msg_id, _iso(now), keys])
+
+
+def _failed(store: Store, msg_id: str) -> None:
+    with store.transaction():
+        store.db.execute("UPDATE alert_mail SET state = 'failed' WHERE message_id = ?", [msg_id])
+
+
+def _record(store: Store, route: Route, msg_id: str, items: list[tuple[Finding, str]],
+            subj: str, now: datetime, refused: dict[str, tuple[int, bytes]]) -> None:
+    """The one write after the SMTP server accepted: the shorter, the smaller the window in
+    which a dying collector sends an alert twice. Mailboxes the server refused while taking the
+    message for the others are put on the audit record (the alert reached fewer people)."""
     at = _iso(now)
     with store.transaction():
+        if refused:
+            store.audit("alert-refused", None, msg_id, "; ".join(
+                f"{rcpt}: {code} {text.decode('utf-8', 'replace')}"
+                for rcpt, (code, text) in sorted(refused.items()))[:2000])
+        store.db.execute("UPDATE alert_mail SET state = 'sent', finished_at = ? "
+                         "WHERE message_id = ?", [at, msg_id])
         store.record_alerts(route.name, [(f.key, f.severity) for f, _ in items], subj, at)
         store.audit("alert", None, f"{len(items)} finding(s) to {route.label}",
                     "; ".join(f"{f.key} ({reason})" for f, reason in items)[:2000])

@@ -11,7 +11,6 @@ import json
 import os
 import sqlite3
 import sys
-import time
 from datetime import tzinfo
 from pathlib import Path
 from typing import NoReturn
@@ -41,12 +40,18 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("init", help="create the home (database, inbox, quarantine, baselines, waivers)")
 
-    ag = sub.add_parser("agents", help="list enrolled agents, or add, remove, rotate-key")
+    ag = sub.add_parser("agents", help="list enrolled agents, or add, assign, remove, rotate-key")
     agsub = ag.add_subparsers(dest="agents_cmd")
     add = agsub.add_parser("add", help="enrol an agent's public key")
     add.add_argument("name")
     add.add_argument("--key", required=True, type=Path)
     add.add_argument("--site")
+    add.add_argument("--targets", default="",
+                     help="comma-separated targets only this agent may report (others are "
+                          "pinned to the first agent that reports them)")
+    asg = agsub.add_parser("assign", help="move a target to another agent (audited)")
+    asg.add_argument("target")
+    asg.add_argument("--to", required=True, dest="to")
     rm = agsub.add_parser("remove", help="refuse an agent's snapshots from now on (history stays)")
     rm.add_argument("name")
     rm.add_argument("--reason", default="")
@@ -142,7 +147,8 @@ def _parser() -> argparse.ArgumentParser:
         b.add_argument("--dir", type=Path, help="baselines folder (default HOME/baselines)")
         b.add_argument("--json", action="store_true", help="one record per target")
 
-    w = sub.add_parser("watch", help="ingest the inbox and check, repeatedly")
+    w = sub.add_parser("watch", help="ingest the inbox and check, repeatedly: at once when a "
+                                     "snapshot arrives, else every --interval seconds")
     w.add_argument("--interval", type=float, default=60.0)
     w.add_argument("--iterations", type=int, default=0, help="stop after N rounds (0 = until Ctrl-C)")
     w.add_argument("--no-email", action="store_true")
@@ -185,8 +191,15 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
     from collector import agents
     store = home.open()
     if a.agents_cmd == "add":
-        rec = agents.enrol(store, a.name, a.key, a.site)
-        print(f"enrolled {rec.name} ({rec.key_id})")
+        targets = tuple(dict.fromkeys(t.strip() for t in a.targets.split(",") if t.strip()))
+        rec = agents.enrol(store, a.name, a.key, a.site, targets)
+        print(f"enrolled {rec.name} ({rec.key_id})"
+              + (f", targets {', '.join(targets)}" if targets else ""))
+        return 0
+    if a.agents_cmd == "assign":
+        before = agents.assign(store, a.target, a.to)
+        print(f"{a.target}: now reported by {a.to} (was {before or 'no agent'}); "
+              f"recorded in the audit log")
         return 0
     if a.agents_cmd == "remove":
         agents.remove(store, a.name, a.reason)
@@ -199,14 +212,17 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
         return 0
     rows = store.agents(include_removed=a.all)
     if a.json:
-        print(json.dumps([r.__dict__ for r in rows], indent=2))
+        print(json.dumps([{**r.__dict__, "targets": store.targets_owned(r.name)} for r in rows],
+                         indent=2))
         return 0
     from collector.zones import restamp
     tz = display_zone(home, a)
-    print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY"] + (["REMOVED"] if a.all else []),
+    print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY", "TARGETS"]
+                 + (["REMOVED"] if a.all else []),
                  [[r.name, r.site or "-", r.last_seq or "-", restamp(r.last_seen, tz) or "never",
-                   r.key_id] + ([restamp(r.removed_at, tz) or "-"] if a.all else [])
-                  for r in rows]))
+                   r.key_id, ",".join(store.targets_owned(r.name)) or "-"]
+                  + ([restamp(r.removed_at, tz) or "-"] if a.all else []) for r in rows],
+                 elastic=("TARGETS",)))
     return 0
 
 
@@ -228,23 +244,23 @@ def cmd_targets(home: Home, a: argparse.Namespace) -> int:
 
 def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
     from agent.progress import Bar
-    from collector.ingest import expand, ingest_paths
+    from collector.ingest import expand, ingest_paths, quoted
     store = home.open()
     paths = a.paths or [home.inbox]
-    bar = Bar("snapshots", len(expand(paths)))
+    bar = Bar("snapshots", len(expand(paths)[0]))
     try:
         results = ingest_paths(home, store, paths, on_done=lambda r: bar.advance(
-            r.path.name, r.outcome, r.outcome != "rejected"))
+            r.path.name, r.outcome, not r.failed))
     finally:
         bar.close()
     if a.json:
         print(json.dumps([r.to_json() for r in results], indent=1))
-        return 2 if any(r.outcome == "rejected" for r in results) else 0
+        return 2 if any(r.failed for r in results) else 0
     for r in results:
-        print(r.line(), file=sys.stderr if r.outcome == "rejected" else sys.stdout)
+        print(r.line(), file=sys.stderr if r.failed else sys.stdout)
     if not results:
-        print(f"nothing to ingest in {', '.join(map(str, paths))}")
-    return 2 if any(r.outcome == "rejected" for r in results) else 0
+        print(f"nothing to ingest in {', '.join(quoted(str(p)) for p in paths)}")
+    return 2 if any(r.failed for r in results) else 0
 
 
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
@@ -261,9 +277,12 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     if a.target is not None:
         from collector.targets import select
         select(store, [a.target], None, False)
-    views = collect(store, now, a.target)
+    problems: list = []
+    views = collect(store, now, a.target, problems)
     floor = SEVERITIES.index(a.min_severity)
     views = [v for v in views if SEVERITIES.index(v.judgement.severity) >= floor]
+    for f in problems:      # a target whose jobs cannot be read is said, not left out quietly
+        print(f"lineguard jobs: {f.title}", file=sys.stderr)
     if a.json:
         print(json_document({"as_of": iso_z(now)}, "jobs", [to_json(v) for v in views]))
     else:
@@ -286,8 +305,10 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
                                wide=a.wide))
     from collector.targets import sites
     settings, site_of = home.settings(), sites(store)
-    return 1 if any(SEVERITIES.index(v.judgement.severity) >= SEVERITIES.index(
-        settings.site(site_of.get(v.job.target)).alert_threshold) for v in views) else 0
+    worst = [(v.judgement.severity, v.job.target) for v in views] + \
+        [(f.severity, f.target) for f in problems]
+    return 1 if any(SEVERITIES.index(sev) >= SEVERITIES.index(
+        settings.site(site_of.get(target)).alert_threshold) for sev, target in worst) else 0
 
 
 def cmd_check(home: Home, a: argparse.Namespace) -> int:
@@ -310,9 +331,10 @@ def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
     from collector.noc import openmetrics, target_sites, write_textfile
     now = parse_now(a.now)
     store = home.open()
-    views = collect(store, now)
-    text = openmetrics([j.finding for j in evaluate(home, store, now, views) if not j.waived],
-                       views, store.agents(), target_sites(store), now)
+    problems: list = []
+    views = collect(store, now, problems=problems)
+    text = openmetrics([j.finding for j in evaluate(home, store, now, views, problems)
+                        if not j.waived], views, store.agents(), target_sites(store), now)
     if a.out:
         write_textfile(a.out, text)
         print(f"wrote {a.out}")
@@ -462,9 +484,11 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
 
 def cmd_watch(home: Home, a: argparse.Namespace) -> int:
     from collector.check import run_check
+    from collector.inboxwatch import InboxWatch
     from collector.ingest import ingest_paths
     rounds, worst = 0, 0
     store = home.open()     # one connection for the whole watch, not two per round
+    arrivals = InboxWatch(home.inbox)
     try:
         while True:
             for r in ingest_paths(home, store, [home.inbox]):
@@ -474,10 +498,11 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
             rounds += 1
             if a.iterations and rounds >= a.iterations:
                 return worst
-            time.sleep(a.interval)
+            arrivals.wait(a.interval)
     except KeyboardInterrupt:
         return worst
     finally:
+        arrivals.close()
         store.close()
 
 

@@ -76,12 +76,13 @@ def fleet_html(home: Home, store: Store, now: datetime,
     from collector.check import evaluate
     from collector.jobs import collect
     from collector.targets import sites
-    views = collect(store, now) if views is None else views
+    problems: list[Finding] = []
+    views = collect(store, now, problems=problems) if views is None else views
     settings = home.settings()
     required = {t: settings.site(s).approvals for t, s in sites(store).items()}
     return render_html(store, home.baselines,
-                       [j.finding for j in evaluate(home, store, now, views) if not j.waived],
-                       views, now, required)
+                       [j.finding for j in evaluate(home, store, now, views, problems)
+                        if not j.waived], views, now, required)
 
 
 def _baseline_state(baselines_dir: Path, target: str, required: int) -> str:

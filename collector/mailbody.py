@@ -21,6 +21,12 @@ WIDTH = 100
 CONTINUED = "\\"                  # ends a piece of a token too long for one line
 FINAL_WARNING = timedelta(hours=24)
 REPORT_NAME = "lineguard-report.html"
+# A digest stays small enough for any mail server to take: the most urgent findings in full,
+# the next ones by title, then a count (a flood of findings must not make the email, and with
+# it every alert, bounce for its size).
+DIGEST_IN_FULL = 50
+DIGEST_BY_TITLE = 400
+DETAIL_LINES = 60
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,11 @@ def facts(f: Finding, reason: str, ctx: Context) -> list[Fact]:
              else f"{r.path}: " if r.path else "") + r.evidence + (f"   [{r.rule}]" if r.rule else "")
             for r in f.evidence)))
     if f.detail and o is None:
-        out.append(Fact("detail", lines=tuple(f.detail.splitlines())))
+        detail = [ln[:500] for ln in f.detail.splitlines()]
+        if len(detail) > DETAIL_LINES:
+            detail = [*detail[:DETAIL_LINES],
+                      f"... {len(detail) - DETAIL_LINES} more line(s): lineguard check --json"]
+        out.append(Fact("detail", lines=tuple(detail)))
     if o is not None and o.stop:
         out.append(Fact(f"HOW TO STOP IT (on {f.target})", lines=o.stop))
     out.append(Fact("alert", f"{reason}   key: {f.key}"))
@@ -129,7 +139,7 @@ def text_part(items: list[tuple[Finding, str]], ctx: Context) -> str:
                  f"{both(ctx.now, ctx.display)}" + (f" for the {ctx.label}" if ctx.label else "")
                  + ".", "")
     lines.append("")
-    for n, (f, reason) in enumerate(items, 1):
+    for n, (f, reason) in enumerate(items[:DIGEST_IN_FULL], 1):
         lines += fold(f"{n}. [{f.severity.upper()}] {f.title}", "   ", "")
         for fact in facts(f, reason, ctx):
             if fact.lines:
@@ -139,10 +149,25 @@ def text_part(items: list[tuple[Finding, str]], ctx: Context) -> str:
             else:
                 lines += fold(fact.text, "       ", f"   {fact.label}: ")
         lines.append("")
+    for n, (f, reason) in _by_title(items):
+        lines += fold(f"{n}. [{f.severity.upper()}] {f.title[:300]}   ({reason})", "   ", "")
+    if _left(items):
+        lines += ["", f"... and {_left(items):,} more finding(s): lineguard check lists them all."]
+    if len(items) > DIGEST_IN_FULL:
+        lines.append("")
     lines += _report_note(ctx)
     lines += fold("Re-sent when severity rises, when a job is within 24 h of firing, and every "
                   f"{ctx.realert_hours:g} h while open.", "")
     return "\n".join(lines) + "\n"
+
+
+def _by_title(items: list[tuple[Finding, str]]) -> list[tuple[int, tuple[Finding, str]]]:
+    return list(enumerate(items[DIGEST_IN_FULL:DIGEST_IN_FULL + DIGEST_BY_TITLE],
+                          DIGEST_IN_FULL + 1))
+
+
+def _left(items: list[tuple[Finding, str]]) -> int:
+    return max(0, len(items) - DIGEST_IN_FULL - DIGEST_BY_TITLE)
 
 
 def _report_note(ctx: Context) -> list[str]:
@@ -159,7 +184,7 @@ def html_part(items: list[tuple[Finding, str]], ctx: Context) -> str:
            f"<p>lineguard: {len(items)} finding(s) at or above <b>{escape(ctx.threshold)}</b> "
            f"due as of {escape(both(ctx.now, ctx.display))}"
            + (f" for the {escape(ctx.label)}" if ctx.label else "") + ".</p>"]
-    for n, (f, reason) in enumerate(items, 1):
+    for n, (f, reason) in enumerate(items[:DIGEST_IN_FULL], 1):
         out.append(f"<h2>{n}. [{f.severity.upper()}] {escape(f.title)}</h2><table>")
         for fact in facts(f, reason, ctx):
             if fact.lines:
@@ -173,6 +198,13 @@ def html_part(items: list[tuple[Finding, str]], ctx: Context) -> str:
             out.append(f"<tr><th style=\"text-align:left;vertical-align:top\">{label}</th>"
                        f"<td>{body}</td></tr>")
         out.append("</table>")
+    if _by_title(items):
+        out.append(f"<ol start=\"{DIGEST_IN_FULL + 1}\">" + "".join(
+            f"<li>[{f.severity.upper()}] {escape(f.title[:300])} ({escape(reason)})</li>"
+            for _, (f, reason) in _by_title(items)) + "</ol>")
+    if _left(items):
+        out.append(f"<p>... and {_left(items):,} more finding(s): lineguard check lists them "
+                   f"all.</p>")
     if ctx.report_url:
         out.append(f"<p>Full report: <a href=\"{escape(ctx.report_url)}\">"
                    f"{escape(ctx.report_url)}</a></p>")
