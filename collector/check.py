@@ -247,10 +247,13 @@ def exit_code(settings: Settings, judged: list[Judged]) -> int:
 
 
 def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
-              store: Store | None = None, display: tzinfo = UTC) -> int:
+              store: Store | None = None, display: tzinfo | None = None) -> int:
+    """`display`: the zone of the text output and mail (default: the display_tz setting)."""
+    from collector.zones import zone
     now = parse_now(now_text)
     store = store or home.open()
     settings = home.settings()
+    display = display or zone(settings.display_tz)
     judged = evaluate(home, store, now)
     if as_json:
         print(json_document({"as_of": iso_z(now)}, "findings",
@@ -274,7 +277,8 @@ def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
         from collector.html_report import fleet_html
         try:
             sent = send_due(store, settings, open_findings, now,
-                            report=lambda: fleet_html(home, store, now), display=display)
+                            report=lambda: fleet_html(home, store, now, display=display),
+                            display=display)
             if sent:
                 print(f"alert email sent for {len(sent)} finding(s)", file=sys.stderr)
         except AlertError as e:

@@ -511,7 +511,7 @@ def cmd_report(home: Home, a: argparse.Namespace) -> int:
     if a.html:
         from collector.html_report import fleet_html
         from collector.jobs import parse_now
-        text = fleet_html(home, home.open(), parse_now(a.now))
+        text = fleet_html(home, home.open(), parse_now(a.now), display=display_zone(home, a))
     else:
         text = render(home, a.now, display_zone(home, a))
     if a.out:

@@ -76,3 +76,14 @@ def test_an_unknown_zone_is_a_one_line_error_naming_it(tokyo: Home, capsys,
     rc, out, err = run(tokyo, capsys, *command, "--tz", "Mars/Olympus_Mons")
     assert rc == 2 and out == ""
     assert err.count("\n") == 1 and "unknown time zone 'Mars/Olympus_Mons'" in err
+
+
+def test_the_html_report_in_a_zone(tokyo: Home, capsys, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    assert lineguard(["--home", str(tokyo.root), "report", "--html", "--now", NOW, "--tz",
+                      "Europe/Paris", "--out", str(out)]) == 0
+    page = out.read_text()
+    assert "as of <time>2026-11-25 10:00:00 CET</time>" in page
+    assert "<th>next fire (Europe/Paris)</th>" in page
+    assert "2027-02-10 04:00:00 CET<br><small>2027-02-10 12:00:00 JST</small>" in page
+    assert 'data-fire="2027-02-10T03:00:00Z"' in page     # machine-readable stays UTC
