@@ -82,7 +82,14 @@ def _at(job: Job, art: Artifact | None, text: str) -> list[str]:
 def _systemd(job: Job, art: Artifact | None, text: str) -> list[str]:
     path = _host_path(job)
     timer = posixpath.basename(path)
-    if "/systemd/user/" in path:
+    user_unit = "/systemd/user/" in path or path.startswith("/run/user/")
+    ctl = f"systemctl --user -M {job.owner}@" if user_unit and job.owner else "systemctl"
+    if "/transient/" in path:       # systemd-run: no file to remove, gone once stopped
+        return [f"{ctl} stop {timer}   (a transient timer made by systemd-run)"]
+    if path.startswith(("/lib/", "/usr/lib/")):    # a package's unit: mask it, never rm
+        return [f"{ctl} disable --now {timer}", f"{ctl} mask {timer}   "
+                f"({path} belongs to a package; masking outlives upgrades)"]
+    if user_unit:
         if job.owner:
             return [f"systemctl --user -M {job.owner}@ disable --now {timer}",
                     f"rm {path}", f"systemctl --user -M {job.owner}@ daemon-reload"]

@@ -224,8 +224,15 @@ def test_the_readme_shows_the_alert_example() -> None:
          "/opt/x", AbsoluteTrigger(NOW)),
      Artifact("proc/4242", "process", {"pid": 4242, "user": "ctr02"}, "sleep 6480000"),
      ("kill 4242   (the sleeping process; check it first: ps -o pid,user,args -p 4242)",)),
+    (Job("h1", "systemd", "run/user/1000/systemd/transient/run-u7.timer", None, "oper",
+         "OnActiveSec=2h", "/opt/x", AbsoluteTrigger(NOW)), None,
+     ("systemctl --user -M oper@ stop run-u7.timer   (a transient timer made by systemd-run)",)),
+    (Job("h1", "systemd", "lib/systemd/system/ems-backup.timer", 5, "root", "OnCalendar=daily",
+         "/opt/x", AbsoluteTrigger(NOW)), None,
+     ("systemctl disable --now ems-backup.timer", "systemctl mask ems-backup.timer   "
+      "(/lib/systemd/system/ems-backup.timer belongs to a package; masking outlives upgrades)")),
 ])
-def test_stop_commands_of_sources_a_file_snapshot_cannot_hold(job: Job, art: Artifact | None,
+def test_stop_commands_of_runtime_and_packaged_jobs(job: Job, art: Artifact | None,
                                                               expected: tuple[str, ...]) -> None:
     assert origin(job, art).stop == expected
 
