@@ -105,3 +105,27 @@ def test_ingest_draws_a_progress_bar_only_on_a_terminal(home: Home, enrolled: Ag
     assert lineguard(["--home", str(home.root), "ingest"]) == 0
     out = capsys.readouterr()
     assert "accepted mgmt-01 #4" in out.out and out.err == ""
+
+
+def test_agent_snapshot_and_inventory_check_in_json(tmp_path: Path, capsys) -> None:
+    from agent.cli import main as agent
+    (tmp_path / "r1.cfg").write_text("hostname atm-kobe-03\nend\n")
+    inv = tmp_path / "inventory.toml"
+    inv.write_text('[[device]]\nname = "atm-kobe-03"\nplatform = "cisco_ios"\nmethod = "file"\n'
+                   'path = "r1.cfg"\nsite = "kobe"\n')
+    capsys.readouterr()
+    assert agent(["inventory", "check", str(inv), "--json"]) == 0
+    [dev] = json.loads(capsys.readouterr().out)
+    assert (dev["name"], dev["method"], dev["site"]) == ("atm-kobe-03", "file", "kobe")
+    assert dev["path"] == str(tmp_path / "r1.cfg")
+    key = tmp_path / "agent.key"
+    agent(["keygen", "--out", str(key)])
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    capsys.readouterr()
+    assert agent(["snapshot", "--root", str(root), "--hostname", "ems-01", "--key", str(key),
+                  "--inventory", str(inv), "--out", str(tmp_path / "s.lgsnap"), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["agent"] == "ems-01" and doc["seq"] == 1
+    assert {(t["name"], t["status"]) for t in doc["targets"]} == {("ems-01", "ok"),
+                                                                  ("atm-kobe-03", "ok")}
