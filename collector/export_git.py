@@ -68,7 +68,10 @@ def _key(change: Change) -> str:
 
 def _git(out: Path, *args: str, env: dict[str, str] | None = None) -> str:
     try:
-        done = subprocess.run(["git", "-C", str(out), *args], capture_output=True, text=True,
+        # the export's commits are the store's record, not the user's: no signing prompt, no hooks
+        done = subprocess.run(["git", "-C", str(out), "-c", "commit.gpgsign=false",
+                               "-c", "core.hooksPath=/dev/null", *args], capture_output=True,
+                              text=True,
                               env={**os.environ, **(env or {})}, check=False)
     except FileNotFoundError:
         raise ExportError("the git command is not installed") from None

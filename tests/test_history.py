@@ -123,3 +123,12 @@ def test_export_git_one_commit_per_change_and_incremental(polled: Home, enrolled
     assert out.splitlines() == [f"{DEVICE}: 1 commit(s), 3 change(s) already exported",
                                 f"exported to {repo} (1 new commit(s))"]
     assert "+vcl ATM0/0/0 1/104 BTS104" in git(repo, "log", "-p", "-1")
+
+
+def test_export_into_a_file_is_a_one_line_error(polled: Home, tmp_path: Path, capsys) -> None:
+    not_a_folder = tmp_path / "archive"
+    not_a_folder.write_text("x")
+    capsys.readouterr()
+    assert lineguard(["--home", str(polled.root), "export", "git", str(not_a_folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "exists and is not a folder" in err
