@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent.wire import Target
-from collector.analyse.drift import VOLATILE_KINDS, row_text
+from collector.analyse.drift import row_text, volatile_kinds
 from collector.baseline import line_data
 from collector.history import Change, changes, polls
 from collector.store import Store
@@ -91,9 +91,10 @@ def _git_init(out: Path) -> None:
 def _files(target: Target) -> dict[str, bytes]:
     """The target's tree: one file per captured, non-volatile artifact, and its line data."""
     files: dict[str, bytes] = {}
+    volatile = volatile_kinds(target)
     for art in target.artifacts:
         raw = art.raw()
-        if raw is None or art.kind in VOLATILE_KINDS:
+        if raw is None or art.kind in volatile:
             continue
         name = posixpath.normpath(art.name.lstrip("/"))
         if name.startswith("..") or name in (".", LINE_DATA):
