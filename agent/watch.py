@@ -58,7 +58,7 @@ class HostWatch:
     def __init__(self, root: Path, paths: Iterable[str], on_change: Callable[[set[Path]], None],
                  *, debounce_s: float = 2.0, max_wait_s: float = 10.0,
                  polling: bool = False, poll_interval_s: float = 2.0,
-                 sweep_s: float = 60.0) -> None:
+                 sweep_s: float = 60.0, account_dirs: Iterable[str] = ()) -> None:
         self.root = root
         self.on_change = on_change
         self.debounce_s, self.max_wait_s = debounce_s, max_wait_s
@@ -66,6 +66,9 @@ class HostWatch:
         self._wanted: set[Path] = set()
         self._verified: dict[Path, str | None] = {}
         self._captured: dict[str, str] = {}
+        # folders whose new subfolders are new accounts (home, run/user): a change, since the
+        # paths to watch (their unit folders) follow from them
+        self._accounts = {(root / d.lstrip("/")).resolve() for d in account_dirs}
         self.sweep_s = sweep_s
         self._next_sweep = time.monotonic() + sweep_s
         self._grown: set[Path] = set()
@@ -143,7 +146,8 @@ class HostWatch:
             self._worker.join(timeout=10)
 
     def changed(self, path: Path, new_folder: bool = False) -> None:
-        if not self._is_wanted(path):
+        account = new_folder and path.parent in self._accounts
+        if not account and not self._is_wanted(path):
             if new_folder and any(path in w.parents for w in self._wanted):
                 # a folder on the way to a watched path appeared (mkdir -p of a spool): watch
                 # deeper, and what is already inside counts as changed
@@ -174,6 +178,9 @@ class HostWatch:
             while not parent.is_dir() and parent != parent.parent:
                 parent = parent.parent
             out.setdefault(parent, False)
+        for folder in self._accounts:
+            if folder.is_dir():
+                out.setdefault(folder, False)
         return out
 
     def _rearm(self) -> None:

@@ -26,9 +26,10 @@ from collector.cli import main as lineguard
 from collector.home import Home
 from tests.baselinekit import Fleet, device
 from tests.snapfactory import ios_config
+from tests.test_agent_delivery import tiny_root
 from tests.test_archive_import import RANCID_IOS_HEAD, ios, rancid_base
 from tests.test_check import AT_FILE, NOW, ingest_planted
-from tests.test_realtime import wait_for
+from tests.test_realtime import agent_config, daemon, snapshots, wait_for
 
 WAIVED_JOB = f"ems-01:var/spool/cron/atjobs/{AT_FILE}:10"
 CHANGE = b"<189>12: atm-kobe-01: *Dec  1 17:00:00 JST: %SYS-5-CONFIG_I: Configured from console"
@@ -362,3 +363,21 @@ def test_an_older_approved_baseline_copied_back_is_a_finding(home, chain, tmp_pa
     (home.baselines / "atm-kobe-01.json").unlink()
     _, found = _check(home, capsys)
     assert any("is gone from the baselines folder" in f["title"] for f in found)
+
+
+def test_a_user_unit_of_a_user_created_later_is_snapshotted(tmp_path) -> None:
+    """User unit folders were watched for the homes that existed when the watch started: a
+    new account's home with a timer in it (useradd -m, then ~/.config/systemd/user/x.timer)
+    went unseen until the next scheduled poll."""
+    root = tiny_root(tmp_path / "root")
+    (root / "home/alice").mkdir(parents=True)
+    cfg = agent_config(tmp_path, watch=True)
+    with daemon(cfg):
+        wait_for(lambda: len(snapshots(cfg.outbox)) == 1, "the first scheduled snapshot")
+        units = root / "home/bob/.config/systemd/user"
+        units.mkdir(parents=True)
+        (units / "sync.service").write_text("[Service]\nExecStart=/bin/rm -rf /var/lib/ems\n")
+        (units / "sync.timer").write_text("[Timer]\nOnCalendar=2027-02-10 03:00\n")
+        name = "home/bob/.config/systemd/user/sync.timer"
+        wait_for(lambda: any(t.artifact(name) for s in snapshots(cfg.outbox)
+                             for t in s.targets), "a snapshot holding the new user unit", 60)
