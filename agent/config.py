@@ -6,6 +6,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
 from agent.tomlfile import read_toml
 from agent.wire import is_name
 
@@ -27,6 +28,7 @@ class AgentConfig:
     interval_minutes: float = 15.0
     retry_minutes: float = 2.0
     live: bool = True                       # read /proc for sleeping processes (only when root is /)
+    scheduled_file: tuple[ScheduledFile, ...] = ()   # a site's own schedulers' command files
 
     @property
     def chain_path(self) -> Path:
@@ -55,6 +57,12 @@ def load_config(path: Path) -> AgentConfig:
         raise AgentConfigError(f"{path}: live must be true or false, not {doc['live']!r}")
     if not isinstance(doc.get("deliver", ""), str):
         raise AgentConfigError(f"{path}: deliver must be a folder or an sftp:// URL (a string)")
+    tables = doc.get("scheduled_file", [])
+    try:
+        scheduled = tuple(ScheduledFile.from_doc(t) for t in
+                          (tables if isinstance(tables, list) else [tables]))
+    except ScheduledFileError as e:
+        raise AgentConfigError(f"{path}: {e}") from None
     name = str(doc.get("agent") or socket.gethostname())
     if not is_name(name):
         raise AgentConfigError(f"{path}: agent name {name!r} must be letters, digits and ._@:- "
@@ -65,6 +73,7 @@ def load_config(path: Path) -> AgentConfig:
             root=p("root") or Path("/"), inventory=p("inventory"), credentials=p("credentials"),
             outbox=p("outbox") or Path("/var/lib/lineguard/outbox"), state=p("state"),
             deliver=doc.get("deliver"), interval_minutes=float(doc.get("interval_minutes", 15)),
-            retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True))
+            retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True),
+            scheduled_file=scheduled)
     except (TypeError, ValueError) as e:
         raise AgentConfigError(f"{path}: {e}") from None

@@ -23,7 +23,8 @@ def snapshot_once(cfg: AgentConfig) -> Path:
     with chain_lock(cfg.chain_path):
         snap, data = take(agent=cfg.name, key=key, chain=cfg.chain_path, root=cfg.root,
                           inventory=cfg.inventory, credentials=cfg.credentials,
-                          live=cfg.live and cfg.root.resolve() == Path("/"))
+                          live=cfg.live and cfg.root.resolve() == Path("/"),
+                          scheduled_files=cfg.scheduled_file)
         out = cfg.outbox / outbox_name(cfg.name, snap.seq)
         publish(out, data, cfg.chain_path, snap)
     bad = [t.name for t in snap.targets if t.status != "ok"]

@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     jb.add_argument("--target")
     jb.add_argument("--json", action="store_true")
     jb.add_argument("--min-severity", default="info")
+    jb.add_argument("--trigger", choices=("clock", "boot", "event", "login", "hook"),
+                    help="only jobs with this kind of trigger")
 
     ck = sub.add_parser("check", help="all findings; sends due alerts")
     ck.add_argument("--now")
@@ -126,27 +128,30 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     from collector.analyse.timing import countdown
     from collector.jobs import collect, iso_z, json_document, parse_now, to_json
-    from collector.model import SEVERITIES
+    from collector.model import SEVERITIES, trigger_kind
     if a.min_severity not in SEVERITIES:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
                          f"not {a.min_severity!r}")
     now = parse_now(a.now)
-    views = collect(home.open(), now, a.target)
+    views = collect(home.open(), now, a.target, a.trigger)
     floor = SEVERITIES.index(a.min_severity)
     views = [v for v in views if SEVERITIES.index(v.judgement.severity) >= floor]
     if a.json:
         print(json_document({"as_of": iso_z(now)}, "jobs", [to_json(v) for v in views]))
     else:
         rows = [[iso_z(v.fire.at) or "-", countdown(now, v.fire), v.judgement.verdict,
-                 v.judgement.severity, v.job.target, v.job.source, v.job.owner or "-",
-                 _clip(v.job.schedule, 24), _clip(v.job.command, 48),
+                 v.judgement.severity, v.job.target, trigger_kind(v.job.trigger), v.job.source,
+                 v.job.owner or "-", _clip(v.job.schedule, 24), _clip(v.job.command, 48),
                  f"{v.job.origin_path}:{v.job.origin_line or '-'}"] for v in views]
-        print(_table(["NEXT FIRE (UTC)", "IN", "VERDICT", "SEV", "TARGET", "SOURCE", "OWNER",
-                      "SCHEDULE", "COMMAND", "ORIGIN"], rows))
+        print(_table(["NEXT FIRE (UTC)", "IN", "VERDICT", "SEV", "TARGET", "TRIGGER", "SOURCE",
+                      "OWNER", "SCHEDULE", "COMMAND", "ORIGIN"], rows))
         for v in views:
             for r in v.judgement.reasons if v.judgement.verdict != "benign" else ():
                 print(f"  ! {v.job.target} {v.job.origin_path}:{v.job.origin_line or '-'} "
                       f"[{r.rule}] {r.path or v.job.origin_path}:{r.line or '-'}: {r.evidence}")
+            if v.judgement.verdict != "benign" and v.job.provenance is not None:
+                print(f"  ! {v.job.target} {v.job.origin_path}:{v.job.origin_line or '-'} "
+                      f"{v.job.provenance.planted_by()}")
     threshold = SEVERITIES.index(home.settings().alert_threshold)
     return 1 if any(SEVERITIES.index(v.judgement.severity) >= threshold for v in views) else 0
 

@@ -11,8 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent.wire import Artifact, Target
-from collector.model import SEVERITIES, Fire, Job, Judgement
+from collector.model import SEVERITIES, Fire, Job, Judgement, trigger_kind
+from collector.provenance import to_json as provenance_json
 from collector.store import Store, StoredSnapshot
+
+# Fire kinds without a clock time: their next_fire is null and the note says why.
+NO_TIME = ("relative", "boot", "event", "login", "hook", "never", "unknown")
 
 
 @dataclass(frozen=True)
@@ -49,16 +53,28 @@ def target_jobs(target: Target, host: dict[str, Any]) -> list[Job]:
 
 def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -> list[JobView]:
     from collector.analyse.destructive import judge
+    from collector.analyse.dormancy import with_trigger_dormancy
     from collector.analyse.timing import next_fire
 
     views = []
     for job in jobs:
         fire = next_fire(job.trigger, now, job.timezone)
-        views.append(JobView(job, fire, judge(job, files, fire, now)))
+        views.append(JobView(job, fire,
+                             with_trigger_dormancy(job, judge(job, files, fire, now))))
     return views
 
 
-def collect(store: Store, now: datetime, target: str | None = None) -> list[JobView]:
+def collect(store: Store, now: datetime, target: str | None = None,
+            trigger: str | None = None) -> list[JobView]:
+    """Every job of the newest snapshots judged as of `now`; only those of one target or one
+    trigger kind (clock | boot | event | login | hook) when given."""
+    views = _collect(store, now, target)
+    if trigger is not None:
+        views = [v for v in views if trigger_kind(v.job.trigger) == trigger]
+    return views
+
+
+def _collect(store: Store, now: datetime, target: str | None) -> list[JobView]:
     views: list[JobView] = []
     for snap, tgt in latest_targets(store):
         if target is not None and tgt.name != target:
@@ -102,7 +118,8 @@ def to_json(v: JobView) -> dict[str, Any]:
         "target": j.target, "source": j.source,
         "origin": {"path": j.origin_path, "line": j.origin_line},
         "owner": j.owner, "schedule": j.schedule,
-        "next_fire": iso_z(v.fire.at) if v.fire.kind not in ("relative", "boot", "never", "unknown") else None,
+        "next_fire": iso_z(v.fire.at) if v.fire.kind not in NO_TIME else None,
+        "trigger": trigger_kind(j.trigger),
         "fire": {"kind": v.fire.kind, "earliest": iso_z(v.fire.at), "latest": iso_z(v.fire.latest),
                  "note": v.fire.note},
         "command": j.command, "state": j.state, "problem": j.problem, "timezone": j.timezone,
@@ -110,6 +127,7 @@ def to_json(v: JobView) -> dict[str, Any]:
         "verdict": v.judgement.verdict, "severity": v.judgement.severity,
         "reasons": [{"rule": r.rule, "evidence": r.evidence, "path": r.path, "line": r.line,
                      "title": r.title, "severity": r.severity} for r in v.judgement.reasons],
+        "provenance": provenance_json(j.provenance),
     }
 
 

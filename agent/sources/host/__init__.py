@@ -11,20 +11,43 @@ from pathlib import Path
 from typing import Any
 
 from agent.follow import artifact_name, referenced_paths
-from agent.sources.host import anacron, at, cron, processes, systemd
+from agent.sources.host import (
+    anacron,
+    apthooks,
+    at,
+    authkeys,
+    cron,
+    login,
+    logins,
+    logrotate,
+    nethooks,
+    pam,
+    processes,
+    schedfile,
+    systemd,
+    sysv,
+    udev,
+    units,
+)
 from agent.sources.host.rootfs import HostLimits, RootFS
+from agent.sources.host.schedfile import ScheduledFile
 from agent.wire import Artifact, Target
 
-__all__ = ["HostLimits", "collect"]
+__all__ = ["HostLimits", "ScheduledFile", "collect"]
+# Every source that reads the root: each returns its artifacts and the command texts to follow.
+SOURCES = (cron, anacron, at, systemd, units, sysv, nethooks, udev, logrotate, apthooks, login,
+           authkeys, pam, logins)
 
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
 _BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9._@:-]")
 
 
 def collect(root: Path, hostname: str | None = None, live: bool = False,
-            limits: HostLimits | None = None) -> tuple[Target, dict[str, Any]]:
-    """Snapshot the host sources under `root` (read as `/`). Processes are read only when
-    `live` (from this machine's /proc). Returns the host Target and the host facts."""
+            limits: HostLimits | None = None,
+            scheduled_files: tuple[ScheduledFile, ...] = ()) -> tuple[Target, dict[str, Any]]:
+    """Snapshot the host sources under `root` (read as `/`), and the site's own scheduled
+    command files declared in the agent config. Processes are read only when `live` (from this
+    machine's /proc). Returns the host Target and the host facts."""
     limits = limits or HostLimits()
     fs = RootFS(Path(root), limits)
     arts: dict[str, Artifact] = {}
@@ -39,10 +62,13 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
     timezone, tz_arts = _timezone(fs)
     add(tz_arts)
     commands: list[str] = []
-    for source in (cron, anacron, at, systemd):
+    for source in SOURCES:
         found, texts = source.gather(fs)
         add(found)
         commands += texts
+    found, texts = schedfile.gather(fs, scheduled_files)
+    add(found)
+    commands += texts
     if live:
         procs = processes.gather(fs, Path("/proc"), limits.long_sleep_s)
         add(procs)

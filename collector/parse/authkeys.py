@@ -1,0 +1,36 @@
+"""authorized_keys `command="..."` options: the forced command runs instead of the shell every
+time someone logs in over SSH with that key (and `restrict`/`from=` say from where)."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING
+
+from agent.sources.host.authkeys import key_options
+from collector.model import Job, LoginTrigger
+from collector.parse.login import home_users
+
+if TYPE_CHECKING:
+    from collector.parse.host import HostContext
+
+
+def jobs(ctx: HostContext) -> list[Job]:
+    homes = home_users(ctx)
+    out: list[Job] = []
+    for art in ctx.target.artifacts:
+        if art.kind != "authorized-keys" or art.content is None:
+            continue
+        home = posixpath.dirname(posixpath.dirname(art.name))
+        user = homes.get(home) or home.rsplit("/", 1)[-1]
+        for number, line in enumerate((art.text() or "").splitlines(), 1):
+            opts, rest = key_options(line)
+            if "command" not in opts:
+                continue
+            comment = rest.split(None, 2)[2] if len(rest.split(None, 2)) > 2 else "no comment"
+            how = f"ssh login with the key {comment!r}"
+            if opts.get("from"):
+                how += f" from {opts['from']}"
+            out.append(ctx.job(source="ssh-key", origin_path=art.name, origin_line=number,
+                               owner=user, schedule=f"command= ({comment})",
+                               command=opts["command"], trigger=LoginTrigger(user, how)))
+    return out

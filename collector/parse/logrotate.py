@@ -1,0 +1,84 @@
+"""logrotate scripts (prerotate, postrotate, firstaction, lastaction, preremove): each runs as
+root when logrotate rotates its logs, so it fires with logrotate's own schedule (logrotate.timer
+or the cron.daily script, whichever the host runs) — for a weekly or monthly log at the first
+run after the rotation is due, as the state file tells."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from agent.sources.host.logrotate import CONF, parse
+from collector.model import CalendarTrigger, HookTrigger, Job
+
+if TYPE_CHECKING:
+    from collector.parse.host import HostContext
+
+_STATE = re.compile(r'^"?(.+?)"?\s+(\d{4})-(\d{1,2})-(\d{1,2})')
+
+
+def runner(earlier: list[Job]) -> Job | None:
+    """The job that runs logrotate on this host: an active timer first, then cron/anacron."""
+    runs = [j for j in earlier if j.state == "active" and "logrotate" in j.command
+            and (j.source != "systemd" or isinstance(j.trigger, CalendarTrigger))]
+    runs.sort(key=lambda j: (j.source != "systemd", j.source != "run-parts"))
+    return runs[0] if runs else None
+
+
+def last_rotations(ctx: HostContext) -> dict[str, date]:
+    out: dict[str, date] = {}
+    for art in ctx.target.artifacts:
+        if art.kind != "logrotate-state":
+            continue
+        for line in (art.text() or "").splitlines():
+            m = _STATE.match(line.strip())
+            if m:
+                try:
+                    out[m.group(1)] = date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
+                except ValueError:
+                    continue
+    return out
+
+
+def _due(frequency: str | None, last: date | None) -> datetime | None:
+    if last is None or frequency not in ("weekly", "monthly", "yearly"):
+        return None
+    if frequency == "weekly":
+        due = last + timedelta(days=7)
+    elif frequency == "monthly":
+        due = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    else:
+        due = date(last.year + 1, 1, 1)
+    return datetime(due.year, due.month, due.day, tzinfo=UTC)
+
+
+def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
+    confs = [a for a in ctx.target.artifacts if a.kind == "logrotate" and a.content is not None]
+    main = next((a for a in confs if a.name == CONF), None)
+    default = parse(main.text() or "").frequency if main else None
+    host = runner(earlier)
+    host_job = f"logrotate ({host.origin_path})" if host else "logrotate (no schedule found)"
+    rotated = last_rotations(ctx)
+    out: list[Job] = []
+    for art in confs:
+        conf = parse(art.text() or "")
+        for block in conf.blocks:
+            frequency = block.frequency or conf.frequency or default or "on every run"
+            lasts = [d for p, d in rotated.items()
+                     if any(fnmatch.fnmatch(p, pat) for pat in block.paths)]
+            due = _due(frequency, min(lasts) if lasts else None)
+            logs = block.paths[0] + (f" and {len(block.paths) - 1} more"
+                                     if len(block.paths) > 1 else "")
+            for script in block.scripts:
+                trigger = HookTrigger(host_job=host_job,
+                                      operation=f"{script.kind} when {logs} is rotated "
+                                                f"({frequency})",
+                                      via=host.trigger if host else None, not_before=due)
+                out.append(ctx.job(source="logrotate", origin_path=art.name,
+                                   origin_line=script.line, owner="root",
+                                   schedule=f"{script.kind} {logs} ({frequency})",
+                                   command=script.text.strip("\n"), trigger=trigger,
+                                   timezone=host.timezone if host else ctx.timezone))
+    return out
