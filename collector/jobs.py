@@ -53,14 +53,14 @@ def target_jobs(target: Target, host: dict[str, Any]) -> list[Job]:
 
 def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -> list[JobView]:
     from collector.analyse.destructive import judge
-    from collector.analyse.dormancy import with_trigger_dormancy
     from collector.analyse.timing import next_fire
+    from collector.analyse.trigger_context import adjust
 
     views = []
     for job in jobs:
         fire = next_fire(job.trigger, now, job.timezone)
         views.append(JobView(job, fire,
-                             with_trigger_dormancy(job, judge(job, files, fire, now))))
+                             adjust(job, judge(job, files, fire, now))))
     return views
 
 

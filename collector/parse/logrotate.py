@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import textwrap
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -79,6 +80,7 @@ def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
                 out.append(ctx.job(source="logrotate", origin_path=art.name,
                                    origin_line=script.line, owner="root",
                                    schedule=f"{script.kind} {logs} ({frequency})",
-                                   command=script.text.strip("\n"), trigger=trigger,
+                                   command=textwrap.dedent(script.text).strip("\n"),
+                                   trigger=trigger,
                                    timezone=host.timezone if host else ctx.timezone))
     return out

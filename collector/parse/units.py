@@ -141,7 +141,6 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
     for also, _n in values("Install", "Also"):
         if (start.scope, also) not in done and not any(
                 posixpath.basename(link.name) == also for _w, link in units.links):
-            done.add((start.scope, also))
             why = f"named in Also= of {start.unit}, but not enabled itself"
             queue.append(_Start(start.scope, also, EventTrigger(why), why, main.name))
     if kind == "socket" and not masked:

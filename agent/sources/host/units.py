@@ -74,7 +74,8 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
                 elif key in STARTS:
                     queue += [u for u in value.split() if u not in done]
         if unit.endswith((".socket", ".path")):
-            queue.append(unit.rsplit(".", 1)[0] + ".service")
+            # a socket with Accept=yes starts one instance of NAME@.service per connection
+            queue += [unit.rsplit(".", 1)[0] + s for s in (".service", "@.service")]
     return arts, commands
 
 
