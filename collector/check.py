@@ -48,8 +48,10 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
                 lines.append(f"  {r.explanation.strip()}")
         out.append(Finding(key=f"job:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
                            kind="job", severity=verdict.severity, target=j.target,
-                           title=f"{verdict.verdict} {j.source} job ({kind}) on {j.target} "
-                                 f"fires {when}" + (f"; {planted}" if planted else ""),
+                           title=f"{verdict.verdict} {j.source} job"
+                                 + ("" if kind == "clock" else f" ({kind})")
+                                 + f" on {j.target} fires {when}"
+                                 + (f"; {planted}" if planted else ""),
                            detail="\n".join(lines), fire_at=v.fire.at, evidence=verdict.reasons))
     return out
 
