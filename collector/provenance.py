@@ -10,6 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from collector.model import FileStamp, HistoryLine, Job, Provenance, Session
@@ -40,8 +41,8 @@ def _evidence(ctx: HostContext) -> _Evidence:
     lines: list[HistoryLine] = []
     kinds = set()
     homes = {}
-    for art in ctx.target.artifacts:
-        if art.kind not in ("login-records", "auth-log", "shell-history") or art.content is None:
+    for art in ctx.of_kind("login-records", "auth-log", "shell-history"):
+        if art.content is None:
             continue
         kinds.add(art.kind)
         if art.kind == "login-records":
@@ -93,11 +94,10 @@ def of(ctx: HostContext, job: Job, ev: _Evidence) -> Provenance:
             continue
         stamps.append(FileStamp(path=name, owner=ctx.owner_of(art),
                                 mtime=art.meta.get("mtime"), ctime=art.meta.get("ctime")))
-    changed, changed_path = None, None
-    for st in stamps:
-        at = _parse(st.ctime or st.mtime)
-        if at is not None and (changed is None or at > changed):
-            changed, changed_path = at, st.path
+    # the agent writes every time as "YYYY-MM-DDTHH:MM:SSZ": text order is time order
+    newest = max(stamps, key=lambda st: st.ctime or st.mtime or "", default=None)
+    changed = _parse(newest.ctime or newest.mtime) if newest else None
+    changed_path = newest.path if changed is not None and newest else None
     origin = ctx.artifacts.get(job.origin_path)
     sessions: tuple[Session, ...] = ()
     if changed is not None:
@@ -129,6 +129,7 @@ def _submitter(ctx: HostContext, job: Job) -> str | None:
     return login or runs_as
 
 
+@lru_cache(maxsize=4096)
 def _parse(text: str | None) -> datetime | None:
     if not text:
         return None

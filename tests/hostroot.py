@@ -275,6 +275,36 @@ def synthetic_root(root: Path, n_jobs: int, n_files: int) -> Path:
     return root
 
 
+def hook_files(root: Path, n_hooks: int) -> Path:
+    """`n_hooks` more jobs spread over the non-clock mechanisms (boot services, init.d scripts,
+    network hooks, udev rules, logrotate scripts, apt hooks, profile.d), each running a script
+    of its own, for the benchmark."""
+    sd = "etc/systemd/system"
+    for i in range(n_hooks):
+        script = f"/opt/app/hooks/hook{i}.sh"
+        write(root, script, f"#!/bin/sh\nlogger hook {i}\n", 0o755)
+        kind = i % 7
+        if kind == 0:
+            write(root, f"{sd}/app{i}.service", f"[Service]\nExecStart={script}\n")
+            link(root, f"{sd}/multi-user.target.wants/app{i}.service", f"/{sd}/app{i}.service")
+        elif kind == 1:
+            write(root, f"etc/init.d/app{i}", f"#!/bin/sh\n{script}\n", 0o755)
+            link(root, f"etc/rc2.d/S02app{i}", f"../init.d/app{i}")
+        elif kind == 2:
+            write(root, f"etc/network/if-up.d/app{i}", f"#!/bin/sh\n{script}\n", 0o755)
+        elif kind == 3:
+            write(root, f"etc/udev/rules.d/60-app{i}.rules",
+                  f'ACTION=="add", SUBSYSTEM=="net", RUN+="{script}"\n')
+        elif kind == 4:
+            write(root, f"etc/logrotate.d/app{i}", f"/var/log/app{i}.log {{\n  weekly\n"
+                  f"  postrotate\n    {script}\n  endscript\n}}\n")
+        elif kind == 5:
+            write(root, f"etc/apt/apt.conf.d/60app{i}", f'DPkg::Post-Invoke {{ "{script}"; }};\n')
+        else:
+            write(root, f"etc/profile.d/app{i}.sh", f"{script}\n")
+    return root
+
+
 # --- every trigger that is not a clock: a benign and a destructive example of each ----------
 
 WIPE = "#!/bin/sh\n# {what}\nrm -rf /srv/ems/linedata\n"

@@ -23,8 +23,8 @@ def _update_runner(earlier: list[Job]) -> Job | None:
 def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
     update = _update_runner(earlier)
     out: list[Job] = []
-    for art in ctx.target.artifacts:
-        if art.kind != "apt-conf" or art.content is None:
+    for art in ctx.of_kind("apt-conf"):
+        if art.content is None:
             continue
         for option, line, command in hooks(art.text() or ""):
             if option.lower().startswith("apt::update"):

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 def jobs(ctx: HostContext) -> list[Job]:
     homes = home_users(ctx)
     out: list[Job] = []
-    for art in ctx.target.artifacts:
-        if art.kind != "authorized-keys" or art.content is None:
+    for art in ctx.of_kind("authorized-keys"):
+        if art.content is None:
             continue
         home = posixpath.dirname(posixpath.dirname(art.name))
         user = homes.get(home) or home.rsplit("/", 1)[-1]

@@ -41,6 +41,7 @@ class HostContext:
     uid_names: dict[int, str]
     artifacts: dict[str, Artifact] = field(repr=False)
     by_dir: dict[str, list[Artifact]] = field(repr=False, default_factory=dict)
+    by_kind: dict[str, list[Artifact]] = field(repr=False, default_factory=dict)
     # referenced_paths of each shell script by content, computed once however many jobs (or
     # copies of the script) run it
     _script_refs: dict[str, list[str]] = field(repr=False, default_factory=dict, compare=False)
@@ -55,6 +56,10 @@ class HostContext:
             return str(owner)
         uid = art.meta.get("uid")
         return self.uid_names.get(uid) if isinstance(uid, int) else None
+
+    def of_kind(self, *kinds: str) -> list[Artifact]:
+        """The artifacts of these kinds, in snapshot order within each kind."""
+        return [a for k in kinds for a in self.by_kind.get(k, ())]
 
     def children(self, directory: str) -> list[Artifact]:
         """Captured files directly inside a directory (artifact name without leading /)."""
@@ -132,11 +137,15 @@ def context(target: Target, host: dict[str, Any]) -> HostContext:
     if not re.match(r"^[A-Za-z0-9_+/-]+$", zone):
         zone = "UTC"
     by_dir: dict[str, list[Artifact]] = {}
+    by_kind: dict[str, list[Artifact]] = {}
+    for art in target.artifacts:
+        by_kind.setdefault(art.kind, []).append(art)
     for art in sorted(target.artifacts, key=lambda a: a.name.encode()):
         by_dir.setdefault(posixpath.dirname(art.name), []).append(art)
     return HostContext(target=target, dialect=str(facts.get("dialect") or "debian"),
                        timezone=zone, uid_names=uid_names,
-                       artifacts={a.name: a for a in target.artifacts}, by_dir=by_dir)
+                       artifacts={a.name: a for a in target.artifacts}, by_dir=by_dir,
+                       by_kind=by_kind)
 
 
 def jobs(target: Target, host: dict[str, Any]) -> list[Job]:

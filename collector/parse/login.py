@@ -29,8 +29,8 @@ _HOW = {
 def jobs(ctx: HostContext) -> list[Job]:
     homes = home_users(ctx)
     out: list[Job] = []
-    for art in ctx.target.artifacts:
-        if art.kind != "login-file" or art.content is None:
+    for art in ctx.of_kind("login-file"):
+        if art.content is None:
             continue
         folder, name = posixpath.split(art.name)
         state, why = "active", None

@@ -30,9 +30,7 @@ def runner(earlier: list[Job]) -> Job | None:
 
 def last_rotations(ctx: HostContext) -> dict[str, date]:
     out: dict[str, date] = {}
-    for art in ctx.target.artifacts:
-        if art.kind != "logrotate-state":
-            continue
+    for art in ctx.of_kind("logrotate-state"):
         for line in (art.text() or "").splitlines():
             m = _STATE.match(line.strip())
             if m:
@@ -56,7 +54,7 @@ def _due(frequency: str | None, last: date | None) -> datetime | None:
 
 
 def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
-    confs = [a for a in ctx.target.artifacts if a.kind == "logrotate" and a.content is not None]
+    confs = [a for a in ctx.of_kind("logrotate") if a.content is not None]
     main = next((a for a in confs if a.name == CONF), None)
     default = parse(main.text() or "").frequency if main else None
     host = runner(earlier)

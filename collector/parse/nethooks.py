@@ -31,7 +31,7 @@ _OPTION_EVENTS = {"pre-up": "before", "up": "when", "post-up": "after", "pre-dow
 
 def jobs(ctx: HostContext) -> list[Job]:
     out: list[Job] = []
-    for art in ctx.target.artifacts:
+    for art in ctx.of_kind("net-hook", "interfaces"):
         if art.kind == "net-hook" and art.content is not None:
             out.append(_script_job(ctx, art))
         elif art.kind == "interfaces" and art.content is not None:

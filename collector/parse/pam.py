@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 def jobs(ctx: HostContext) -> list[Job]:
     out: list[Job] = []
-    for art in ctx.target.artifacts:
-        if art.kind != "pam" or art.content is None:
+    for art in ctx.of_kind("pam"):
+        if art.content is None:
             continue
         text = art.text() or ""
         conf = art.name == PAM_CONF

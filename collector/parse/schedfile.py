@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 def jobs(ctx: HostContext) -> list[Job]:
     out: list[Job] = []
-    for art in ctx.target.artifacts:
-        if art.kind != "scheduled-file" or art.content is None:
+    for art in ctx.of_kind("scheduled-file"):
+        if art.content is None:
             continue
         try:
             spec = ScheduledFile.from_doc(art.meta.get("format"))

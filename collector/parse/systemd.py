@@ -119,9 +119,7 @@ class Units:
         self.files: dict[str, list[tuple[_Place, Artifact]]] = {}
         self.dropins: dict[str, list[tuple[_Place, Artifact]]] = {}
         self.links: list[tuple[_Place, Artifact]] = []
-        for art in ctx.target.artifacts:
-            if art.kind not in unit_kinds and art.kind != link_kind:
-                continue
+        for art in ctx.of_kind(*unit_kinds, link_kind):
             parent = posixpath.dirname(art.name)
             base = posixpath.basename(art.name)
             if art.kind == link_kind:

@@ -21,8 +21,8 @@ _LINK = re.compile(r"^([SK])(\d\d)(.+)$")
 
 def jobs(ctx: HostContext) -> list[Job]:
     out: list[Job] = []
-    for art in ctx.target.artifacts:
-        if art.kind == "rc-local" and art.content is not None:
+    for art in ctx.of_kind("rc-local"):
+        if art.content is not None:
             mode = file_mode(art, "0755")
             why = None if mode is None or mode & 0o100 else \
                 f"not executable (mode {mode:04o}): not run at boot"
@@ -31,9 +31,7 @@ def jobs(ctx: HostContext) -> list[Job]:
                                command="/" + art.name, trigger=BootTrigger("at boot (rc.local)"),
                                state="inert" if why else "active", problem=why))
     links: dict[str, list[tuple[str, str, str]]] = {}
-    for art in ctx.target.artifacts:
-        if art.kind != "rc-link":
-            continue
+    for art in ctx.of_kind("rc-link"):
         folder, base = posixpath.split(art.name)
         m = _LINK.match(base)
         level = posixpath.basename(folder)[2:3]
@@ -41,10 +39,9 @@ def jobs(ctx: HostContext) -> list[Job]:
         script = posixpath.basename(target) if target else m.group(3) if m else base
         if m:
             links.setdefault(script, []).append((m.group(1), level, art.name))
-    units = {a.name.rsplit("/", 1)[-1] for a in ctx.target.artifacts
-             if a.kind in ("unit", "systemd-unit")}
-    for art in ctx.target.artifacts:
-        if art.kind != "init-script" or art.content is None:
+    units = {a.name.rsplit("/", 1)[-1] for a in ctx.of_kind("unit", "systemd-unit")}
+    for art in ctx.of_kind("init-script"):
+        if art.content is None:
             continue
         name = art.name.rsplit("/", 1)[-1]
         mine = links.get(name, [])

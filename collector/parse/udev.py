@@ -16,9 +16,7 @@ if TYPE_CHECKING:
 
 def jobs(ctx: HostContext) -> list[Job]:
     chosen: dict[str, tuple[int, object]] = {}
-    for art in ctx.target.artifacts:
-        if art.kind != "udev-rules":
-            continue
+    for art in ctx.of_kind("udev-rules"):
         folder, _, name = art.name.rpartition("/")
         rank = RULE_DIRS.index(folder) if folder in RULE_DIRS else len(RULE_DIRS)
         if name not in chosen or rank < chosen[name][0]:

@@ -44,7 +44,7 @@ class _Start:
 
 def jobs(ctx: HostContext) -> list[Job]:
     units = Units(ctx, ("systemd-unit", "unit"), "unit-link")
-    linger = {a.name.rsplit("/", 1)[-1] for a in ctx.target.artifacts if a.kind == "linger"}
+    linger = {a.name.rsplit("/", 1)[-1] for a in ctx.of_kind("linger")}
     boot = _boot_targets(units)
     queue: deque[_Start] = deque()
     for where, link in sorted(units.links, key=lambda wl: wl[0].rank):

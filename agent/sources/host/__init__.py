@@ -137,18 +137,19 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
             limits: HostLimits) -> str:
     """Capture what the commands run, then what those scripts run, up to follow_depth levels.
     Returns a note when the file or byte budget ran out."""
-    queue: deque[tuple[str, int]] = deque()
+    # (path, depth, whether it is an entry of a folder named as a whole)
+    queue: deque[tuple[str, int, bool]] = deque()
     for text in commands:
-        queue.extend((p, 1) for p in referenced_paths(text))
+        queue.extend((p, 1, False) for p in referenced_paths(text))
     scanned: set[str] = set()
     for art in list(arts.values()):
         text = art.text() if art.kind == "run-parts" else None
         if text is not None and _is_shell(text):
             scanned.add(art.name)
-            queue.extend((p, 2) for p in referenced_paths(text))
+            queue.extend((p, 2, False) for p in referenced_paths(text))
     captured = kept = 0
     while queue:
-        path, depth = queue.popleft()
+        path, depth, in_folder = queue.popleft()
         name = fs.name(path)
         if not name:
             continue
@@ -160,8 +161,10 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
                 return f"stopped following after {captured} files, {kept} bytes of text (limit)"
             art = fs.capture(name, "script")
             if art.error and art.error.startswith("not a regular file (directory)"):
-                # `run-parts DIR`: what runs is the files inside
-                queue.extend((f"/{name}/{e}", depth) for e in _entries(fs, name))
+                # `run-parts DIR`: what runs is the files inside, not what is in its
+                # subfolders (run-parts does not descend)
+                if not in_folder:
+                    queue.extend((f"/{name}/{e}", depth, True) for e in _entries(fs, name))
                 continue
             arts[art.name] = art
             captured += 1
@@ -171,7 +174,7 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
             scanned.add(art.name)
             text = art.text()
             if text is not None and _is_shell(text):
-                queue.extend((p, depth + 1) for p in referenced_paths(text))
+                queue.extend((p, depth + 1, False) for p in referenced_paths(text))
     return ""
 
 
