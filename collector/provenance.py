@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -33,6 +33,7 @@ class _Evidence:
     failures: list[Session]
     history: dict[str, list[HistoryLine]]     # path or distinctive file name -> lines
     unknown: tuple[str, ...]
+    stamps: dict[str, FileStamp | None] = field(default_factory=dict)
 
 
 def _evidence(ctx: HostContext) -> _Evidence:
@@ -87,26 +88,21 @@ def attach(ctx: HostContext, jobs: list[Job]) -> list[Job]:
 
 
 def of(ctx: HostContext, job: Job, ev: _Evidence) -> Provenance:
-    stamps: list[FileStamp] = []
-    for name in dict.fromkeys([job.origin_path, *job.files]):
-        art = ctx.artifacts.get(name)
-        if art is None or not art.meta.get("mtime"):
-            continue
-        stamps.append(FileStamp(path=name, owner=ctx.owner_of(art),
-                                mtime=art.meta.get("mtime"), ctime=art.meta.get("ctime")))
+    stamps = [st for name in dict.fromkeys([job.origin_path, *job.files])
+              if (st := _stamp(ctx, ev, name)) is not None]
     # the agent writes every time as "YYYY-MM-DDTHH:MM:SSZ": text order is time order
     newest = max(stamps, key=lambda st: st.ctime or st.mtime or "", default=None)
     changed = _parse(newest.ctime or newest.mtime) if newest else None
     changed_path = newest.path if changed is not None and newest else None
     origin = ctx.artifacts.get(job.origin_path)
     sessions: tuple[Session, ...] = ()
-    if changed is not None:
+    if changed is not None and (ev.sessions or ev.failures):
         covering = [s for s in ev.sessions
                     if s.start <= changed and (s.end is None or s.end >= changed)]
         failed = [s for s in ev.failures if changed - _FAILED_BEFORE <= s.start <= changed]
         sessions = tuple(covering[:_MAX_LINES] + failed[:_MAX_LINES])
     history: list[HistoryLine] = []
-    for st in stamps:
+    for st in stamps if ev.history else ():
         for key in ("/" + st.path, posixpath.basename(st.path)):
             history += [h for h in ev.history.get(key, ()) if h not in history]
     return Provenance(owner=ctx.owner_of(origin) if origin else job.owner,
@@ -114,6 +110,19 @@ def of(ctx: HostContext, job: Job, ev: _Evidence) -> Provenance:
                       submitter=_submitter(ctx, job) if job.source == "at" else None,
                       sessions=sessions, history=tuple(history[:_MAX_LINES]),
                       unknown=ev.unknown)
+
+
+def _stamp(ctx: HostContext, ev: _Evidence, name: str) -> FileStamp | None:
+    """One file's stamp, made once however many jobs run the file."""
+    if name in ev.stamps:
+        return ev.stamps[name]
+    art = ctx.artifacts.get(name)
+    stamp = None
+    if art is not None and art.meta.get("mtime"):
+        stamp = FileStamp(path=name, owner=ctx.owner_of(art), mtime=art.meta.get("mtime"),
+                          ctime=art.meta.get("ctime"))
+    ev.stamps[name] = stamp
+    return stamp
 
 
 def _submitter(ctx: HostContext, job: Job) -> str | None:
