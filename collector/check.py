@@ -50,8 +50,7 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
                            kind="job", severity=verdict.severity, target=j.target,
                            title=f"{verdict.verdict} {j.source} job"
                                  + ("" if kind == "clock" else f" ({kind})")
-                                 + f" on {j.target} fires {when}"
-                                 + (f"; {planted}" if planted else ""),
+                                 + f" on {j.target} fires {when}",
                            detail="\n".join(lines), fire_at=v.fire.at, evidence=verdict.reasons))
     return out
 

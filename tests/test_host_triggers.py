@@ -218,9 +218,10 @@ def test_findings_say_who_planted_it(served):
     rc, out = _run(lineguard, ["--home", str(served), "check", "--now", NOW, "--json",
                                "--no-email"])
     assert rc == 1
-    titles = [f["title"] for f in json.loads(out)["findings"] if f["kind"] == "job"]
-    boot = [t for t in titles if "(boot)" in t]
-    assert boot and all(f"planted by oper from {INSIDER_HOST} at " in t for t in boot), titles
+    jobs = [f for f in json.loads(out)["findings"] if f["kind"] == "job"]
+    boot = [f for f in jobs if "job (boot) on ems-nara-01 fires at boot" in f["title"]]
+    assert boot and all(f"\nplanted by oper from {INSIDER_HOST} at " in f["detail"]
+                        for f in boot), jobs
 
 
 def test_a_bad_scheduled_file_declaration_is_a_one_line_error(tmp_path, capsys):
