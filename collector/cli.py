@@ -159,7 +159,7 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
                  v.judgement.severity, v.job.target, trigger_kind(v.job.trigger), v.job.source,
                  v.job.owner or "-", v.job.schedule, v.job.command,
                  f"{v.job.origin_path}:{v.job.origin_line or '-'}"] for v in views]
-        print(_table(["NEXT FIRE (UTC)", "IN", "VERDICT", "SEV", "TARGET", "TRIGGER", "SOURCE",
+        print(_table(["NEXT FIRE (UTC)", "IN", "VERDICT", "SEV", "TARGET", "TRIG", "SOURCE",
                       "OWNER", "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
                      elastic=("SCHEDULE", "COMMAND", "ORIGIN")))
         for v in views:
