@@ -245,3 +245,12 @@ def test_a_declared_scheduler_file_that_is_missing_is_listed_not_dropped(tmp_pat
     target, facts = collect(root, scheduled_files=(spec,))
     (job,) = [j for j in jobs(target, facts) if j.source == "ems-scheduler"]
     assert job.state == "unparsable" and job.problem == "not captured: not found"
+
+
+def test_html_report_counts_jobs_waiting_for_a_trigger(served, tmp_path):
+    out = tmp_path / "report.html"
+    lineguard(["--home", str(served), "report", "--html", "--now", NOW, "--out", str(out)])
+    page = out.read_text()
+    assert "Waiting for a trigger rather than a time:" in page
+    assert '<li>boot: ' in page and '<li>login: ' in page
+    assert "<th>trigger</th>" in page and "<td>event</td>" in page
