@@ -42,17 +42,18 @@ def _evidence(ctx: HostContext) -> _Evidence:
     lines: list[HistoryLine] = []
     kinds = set()
     homes = {}
-    for art in ctx.of_kind("login-records", "auth-log", "shell-history"):
+    for art in ctx.of_kind("login-records", "auth-log", "journal", "shell-history"):
         if art.content is None:
             continue
-        kinds.add(art.kind)
+        kinds.add("auth-log" if art.kind == "journal" else art.kind)
         if art.kind == "login-records":
             if "btmp" in art.name:
                 failures += logins.btmp_failures(art)
             else:
                 sessions += logins.wtmp_sessions(art)
-        elif art.kind == "auth-log":
-            found = logins.auth_log(art, ctx.timezone)
+        elif art.kind in ("auth-log", "journal"):
+            found = (logins.auth_log(art, ctx.timezone) if art.kind == "auth-log"
+                     else logins.journal(art))
             sessions += found.sessions
             lines += found.sudo
         else:
@@ -60,6 +61,8 @@ def _evidence(ctx: HostContext) -> _Evidence:
                 from collector.parse.login import home_users
                 homes = home_users(ctx)
             lines += logins.history(art, homes.get(posixpath.dirname(art.name)))
+    unread = [f"journal not read: {a.meta['unread']}" for a in ctx.of_kind("journal")
+              if a.content is None and a.meta.get("unread")]
     index: dict[str, list[HistoryLine]] = {}
     for hl in lines:
         keys = set(_PATH.findall(hl.text)) | {w for w in _WORD.findall(hl.text) if _distinctive(w)}
@@ -67,8 +70,8 @@ def _evidence(ctx: HostContext) -> _Evidence:
             index.setdefault(key, []).append(hl)
     unknown = tuple(why for kind, why in (
         ("login-records", "no wtmp/btmp login records were readable"),
-        ("auth-log", "no auth log (auth.log/secure) was readable"),
-        ("shell-history", "no shell history was readable")) if kind not in kinds)
+        ("auth-log", "no auth log (auth.log/secure) nor journal was readable"),
+        ("shell-history", "no shell history was readable")) if kind not in kinds) + tuple(unread)
     sessions.sort(key=lambda s: s.start, reverse=True)
     return _Evidence(sessions, failures, index, unknown)
 

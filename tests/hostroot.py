@@ -522,3 +522,44 @@ def trigger_root(root: Path, login_at: float) -> Path:
     # the insider set the planted script's mtime back; ctime still says when it changed
     os.utime(root / "opt/ems/bin/cleanup-lines.sh", (1_600_000_000, 1_600_000_000))
     return root
+
+
+def journal_writer() -> list[str]:
+    """The command that turns journal export format into a real journal file:
+    systemd-journal-remote from the Debian archive (apt-get download, cached), with the
+    library it needs; skips when it cannot be fetched or run."""
+    where = CACHE / "journal-remote"
+    tool = where / "lib/systemd/systemd-journal-remote"
+    libs = where / "usr/lib/x86_64-linux-gnu"
+    if not tool.exists():
+        if not shutil.which("apt-get") or not shutil.which("dpkg-deb"):
+            pytest.skip("apt-get/dpkg-deb not available: cannot fetch systemd-journal-remote")
+        debs = CACHE / "debs"
+        debs.mkdir(parents=True, exist_ok=True)
+        for pkg in ("systemd-journal-remote", "libmicrohttpd12"):
+            if not list(debs.glob(f"{pkg}_*.deb")):
+                got = subprocess.run(["apt-get", "download", pkg], cwd=debs, capture_output=True,
+                                     text=True, timeout=120)
+                if got.returncode != 0:
+                    pytest.skip(f"apt-get download {pkg} failed: {got.stderr.strip()[-200:]}")
+            deb = sorted(debs.glob(f"{pkg}_*.deb"))[-1]
+            subprocess.run(["dpkg-deb", "-x", str(deb), str(where)], check=True, timeout=60)
+    return ["env", f"LD_LIBRARY_PATH={libs}", str(tool)]
+
+
+def write_journal(root: Path, entries: list[dict[str, str]], when: list[float]) -> Path:
+    """A real journal file at /var/log/journal/MACHINE-ID/system.journal holding `entries`
+    (journal fields) logged at the instants `when`."""
+    export = "".join(
+        f"__REALTIME_TIMESTAMP={int(t * 1_000_000)}\n__MONOTONIC_TIMESTAMP={i + 1}\n"
+        f"_BOOT_ID=0123456789abcdef0123456789abcdef\n"
+        + "".join(f"{k}={v}\n" for k, v in e.items()) + "\n"
+        for i, (e, t) in enumerate(zip(entries, when, strict=True)))
+    folder = root / "var/log/journal/5f2b0e9c1d7a4e3b8c6d9e0f1a2b3c4d"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "system.journal"
+    got = subprocess.run([*journal_writer(), "-o", str(out), "-"], input=export.encode(),
+                         capture_output=True, timeout=60)
+    if got.returncode != 0:
+        pytest.skip(f"systemd-journal-remote failed: {got.stderr.decode()[-200:]}")
+    return out

@@ -254,3 +254,38 @@ def test_html_report_counts_jobs_waiting_for_a_trigger(served, tmp_path):
     assert "Waiting for a trigger rather than a time:" in page
     assert '<li>boot: ' in page and '<li>login: ' in page
     assert "<th>trigger</th>" in page and "<td>event</td>" in page
+
+
+def test_provenance_from_the_journal_when_there_is_no_auth_log(tmp_path):
+    """A host that logs only to the journal: the agent reads the root's journal files with
+    journalctl, and the session that covers the change is found there."""
+    import shutil as sh
+
+    from agent.sources.host import collect
+    from collector.parse.host import jobs
+    from tests.hostroot import write_journal
+    if not sh.which("journalctl"):
+        pytest.skip("journalctl not installed")
+    root = tmp_path / "root"
+    write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
+          "oper:x:1000:1000::/home/oper:/bin/bash\n")
+    start = time.time() - 900
+    write_journal(root, [
+        {"_COMM": "sshd", "_PID": "777", "MESSAGE": "Accepted password for oper from "
+                                                     "10.77.0.1 port 40022 ssh2"},
+        {"_COMM": "sudo", "_PID": "801", "MESSAGE": "    oper : TTY=pts/2 ; PWD=/home/oper ; "
+                                                    "USER=root ; COMMAND=/usr/bin/tee "
+                                                    "/etc/network/if-down.d/zz-lines"},
+    ], [start, start + 30])
+    write(root, "etc/network/if-down.d/zz-lines", "#!/bin/sh\nrm -rf /srv/ems/linedata\n", 0o755)
+    target, facts = collect(root)
+    art = target.artifact("var/log/journal")
+    assert art is not None and art.kind == "journal" and art.error is None, art
+    (job,) = [j for j in jobs(target, facts) if j.origin_path == "etc/network/if-down.d/zz-lines"]
+    prov = job.provenance
+    assert prov is not None and prov.sessions, prov
+    assert (prov.sessions[0].user, prov.sessions[0].host, prov.sessions[0].source) == (
+        "oper", "10.77.0.1", "var/log/journal")
+    assert prov.planted_by().startswith("planted by oper from 10.77.0.1 at ")
+    assert any("tee /etc/network/if-down.d/zz-lines" in h.text for h in prov.history)
+    assert "no auth log (auth.log/secure) nor journal was readable" not in prov.unknown

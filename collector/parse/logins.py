@@ -1,10 +1,11 @@
 """Who was on the host: login sessions from wtmp (utmp records), failed attempts from btmp,
 SSH logins and sudo commands from the auth log (Debian auth.log, RHEL secure; traditional or
-RFC 3339 time stamps), and shell-history lines (bash with HISTTIMEFORMAT stamps, zsh extended
+RFC 3339 time stamps) and from the systemd journal (journalctl JSON), and shell-history lines (bash with HISTTIMEFORMAT stamps, zsh extended
 history)."""
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 from dataclasses import dataclass, field
@@ -83,16 +84,37 @@ def auth_log(art: Artifact, zone: str) -> AuthLog:
     """SSH sessions (Accepted ... until the same sshd pid closes) and sudo command lines."""
     tz = _zone(zone)
     year_hint = _year(art)
+    records = ((number, *_stamp(line, tz, year_hint))
+               for number, line in enumerate((art.text() or "").splitlines(), 1))
+    return _auth(art.name, records)
+
+
+def journal(art: Artifact) -> AuthLog:
+    """The same from journalctl's JSON lines (`_COMM[_PID]: MESSAGE`, realtime in µs)."""
+    def records():
+        for number, line in enumerate((art.text() or "").splitlines(), 1):
+            try:
+                entry = json.loads(line)
+                stamp = datetime.fromtimestamp(int(entry["__REALTIME_TIMESTAMP"]) / 1e6, UTC)
+                message = entry.get("MESSAGE")
+            except (ValueError, KeyError, TypeError, OverflowError, OSError):
+                continue
+            if isinstance(message, str):
+                yield number, stamp, f"{entry.get('_COMM', '?')}[{entry.get('_PID', '0')}]: " \
+                    f"{message.strip()}"
+    return _auth(art.name, records())
+
+
+def _auth(source: str, records) -> AuthLog:
     result = AuthLog()
     open_: dict[str, Session] = {}
-    for number, line in enumerate((art.text() or "").splitlines(), 1):
-        stamp, rest = _stamp(line, tz, year_hint)
+    for number, stamp, rest in records:
         if stamp is None:
             continue
         m = _ACCEPTED.match(rest)
         if m:
             open_[m.group(1)] = Session(user=m.group(2), host=m.group(3), line="sshd",
-                                        start=stamp, end=None, source=art.name)
+                                        start=stamp, end=None, source=source)
             continue
         m = _CLOSED.match(rest)
         if m and m.group(1) in open_:
@@ -100,7 +122,7 @@ def auth_log(art: Artifact, zone: str) -> AuthLog:
             continue
         m = _SUDO.match(rest)
         if m:
-            result.sudo.append(HistoryLine(user=m.group(1), path=art.name, line=number,
+            result.sudo.append(HistoryLine(user=m.group(1), path=source, line=number,
                                            text=f"sudo {m.group(2).strip()}", at=stamp))
     result.sessions += open_.values()
     return result
