@@ -1,0 +1,171 @@
+"""The file formats of the non-clock mechanisms, read the way their programs read them: apt.conf
+lists and scopes, udev continuations and program paths, authorized_keys quoting, PAM control
+brackets, logrotate blocks, interfaces options, the site scheduler's syntaxes, and the rules
+that make a hook inert (masked units, native units over init scripts, modes, names)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from agent.sources.host import ScheduledFile, collect
+from agent.sources.host.apthooks import hooks
+from agent.sources.host.authkeys import key_options
+from agent.sources.host.logrotate import parse
+from agent.sources.host.pam import exec_lines, options
+from agent.sources.host.udev import rule_programs
+from collector.model import (
+    AbsoluteTrigger,
+    AnacronTrigger,
+    BootTrigger,
+    CalendarTrigger,
+    EventTrigger,
+    HookTrigger,
+    IntervalTrigger,
+    Job,
+    trigger_kind,
+)
+from collector.parse.host import jobs
+from tests.hostroot import link, write
+
+PASSWD = "root:x:0:0:root:/root:/bin/bash\noper:x:1000:1000::/home/oper:/bin/bash\n"
+
+
+def _jobs(root: Path, *specs: ScheduledFile) -> list[Job]:
+    write(root, "etc/passwd", PASSWD)
+    target, facts = collect(root, scheduled_files=specs)
+    return jobs(target, facts)
+
+
+def test_apt_conf_lists_scopes_comments_and_clear() -> None:
+    text = ('/* block\n comment */ # hash comment\nDPkg {\n  Post-Invoke { "a; b"; "c"; };\n};\n'
+            '#clear DPkg::Pre-Invoke;\nAPT::Update::Post-Invoke-Success:: "d \\"q\\"";\n'
+            'Acquire::http::Proxy "http://proxy:3128"; // not a hook\n')
+    assert hooks(text) == [("DPkg::Post-Invoke", 4, "a; b"), ("DPkg::Post-Invoke", 4, "c"),
+                           ("APT::Update::Post-Invoke-Success", 7, 'd "q"')]
+
+
+def test_udev_continuations_program_keys_and_match_part() -> None:
+    text = ('# c\nACTION=="add", SUBSYSTEM=="net", \\\n  PROGRAM="/bin/id %k", '
+            'IMPORT{program}="ems-probe --x", RUN+="ems-run", RUN{builtin}+="kmod load x"\n')
+    got = rule_programs(text)
+    assert [(n, k, c) for n, k, c, _ in got] == [(2, "PROGRAM", "/bin/id %k"),
+                                                 (2, "IMPORT{program}", "ems-probe --x"),
+                                                 (2, "RUN", "ems-run")]
+    assert got[0][3] == 'ACTION=="add", SUBSYSTEM=="net"'
+
+
+def test_udev_program_without_a_path_runs_from_lib_udev(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    write(root, "lib/udev/ems-run", "#!/bin/sh\nrm -rf /srv/ems/linedata\n", 0o755)
+    write(root, "etc/udev/rules.d/90-x.rules", 'ACTION=="add", RUN+="ems-run --now"\n')
+    write(root, "lib/udev/rules.d/90-x.rules", 'RUN+="/bin/false"\n')     # overridden by /etc
+    (job,) = [j for j in _jobs(root) if j.source == "udev"]
+    assert job.command == "/lib/udev/ems-run --now" and job.files == ("lib/udev/ems-run",)
+    assert job.trigger == EventTrigger('udev event matching ACTION=="add"', rare=True)
+
+
+def test_authorized_keys_options_with_quotes_and_flags() -> None:
+    opts, rest = key_options('from="10.0.0.0/8,!10.0.0.9",command="sh -c \\"x\\"",no-pty '
+                             'ssh-ed25519 AAAA key comment')
+    assert opts == {"from": "10.0.0.0/8,!10.0.0.9", "command": 'sh -c "x"', "no-pty": ""}
+    assert rest == "ssh-ed25519 AAAA key comment"
+    assert key_options("# command=\"x\" ssh-rsa") == ({}, '# command="x" ssh-rsa')
+
+
+def test_pam_control_brackets_options_and_pam_conf() -> None:
+    text = ("auth [success=1 default=ignore] pam_exec.so expose_authtok log=/tmp/l /opt/x.sh a\n"
+            "-session optional /lib/security/pam_exec.so /opt/y.sh\n"
+            "session optional pam_unix.so\n")
+    assert exec_lines(text) == [(1, "", "auth", "/opt/x.sh a"), (2, "", "session", "/opt/y.sh")]
+    assert options(text, 1) == ["expose_authtok", "log=/tmp/l"]
+    assert exec_lines("sshd session optional pam_exec.so /opt/z\n", True) == [
+        (1, "sshd", "session", "/opt/z")]
+
+
+def test_logrotate_blocks_paths_frequency_scripts_include() -> None:
+    conf = parse('weekly\ninclude /etc/logrotate.d\n/var/log/a.log\n"/var/log/b c.log" {\n'
+                 '  monthly\n  sharedscripts\n  prerotate\n    one\n  endscript\n'
+                 '  postrotate\n    two\n    three\n  endscript\n}\n/var/log/d {\n}\n')
+    assert conf.frequency == "weekly" and conf.includes == ["/etc/logrotate.d"]
+    first, second = conf.blocks
+    assert first.paths == ("/var/log/a.log", "/var/log/b c.log") and first.frequency == "monthly"
+    assert [(s.kind, s.line, s.text.split()) for s in first.scripts] == [
+        ("prerotate", 8, ["one"]), ("postrotate", 11, ["two", "three"])]
+    assert second.paths == ("/var/log/d",) and second.scripts == ()
+
+
+def test_logrotate_hook_fires_with_cron_daily_when_there_is_no_timer(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    write(root, "etc/debian_version", "12\n")
+    write(root, "etc/anacrontab", "1 5 cron.daily run-parts --report /etc/cron.daily\n")
+    write(root, "etc/cron.daily/logrotate", "#!/bin/sh\n/usr/sbin/logrotate /etc/logrotate.conf\n",
+          0o755)
+    write(root, "etc/logrotate.conf", "daily\ninclude /etc/logrotate.d\n")
+    write(root, "etc/logrotate.d/x", "/var/log/x {\n postrotate\n  /bin/true\n endscript\n}\n")
+    (job,) = [j for j in _jobs(root) if j.source == "logrotate"]
+    assert isinstance(job.trigger, HookTrigger) and job.trigger.host_job == \
+        "logrotate (etc/anacrontab)"
+    assert isinstance(job.trigger.via, AnacronTrigger) and trigger_kind(job.trigger) == "hook"
+
+
+def test_interfaces_options_become_jobs(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    write(root, "etc/network/interfaces", "iface eth0 inet dhcp\n  pre-up /sbin/a\n"
+          "  down /sbin/b x\n  address 10.0.0.1\n")
+    got = [(j.origin_line, j.schedule, j.command) for j in _jobs(root) if j.source == "net-hook"]
+    assert got == [(2, "pre-up", "/sbin/a"), (3, "down", "/sbin/b x")]
+
+
+def test_scheduled_file_syntaxes(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    write(root, "etc/timezone", "Asia/Tokyo\n")
+    write(root, "opt/s/cal.tab", "Mon *-*-* 03:00:00;/opt/s/a\n")
+    write(root, "opt/s/at.tab", "2027-02-10T03:00:00 /opt/s/b\n2027-99-99T00:00 /opt/s/c\n")
+    write(root, "opt/s/every.tab", "30min /opt/s/d\n")
+    write(root, "opt/s/boot.tab", "boot /opt/s/e\n")
+    specs = (ScheduledFile.from_doc({"name": "cal", "path": "/opt/s/cal.tab", "separator": ";",
+                                     "schedule": 1, "syntax": "calendar", "command": 2}),
+             ScheduledFile.from_doc({"name": "at", "path": "/opt/s/at.tab", "schedule": 1,
+                                     "syntax": "datetime", "command": 2}),
+             ScheduledFile.from_doc({"name": "every", "path": "/opt/s/every.tab", "schedule": 1,
+                                     "syntax": "interval", "command": 2}),
+             ScheduledFile.from_doc({"name": "boot", "path": "/opt/s/boot.tab", "schedule": 1,
+                                     "syntax": "boot", "command": 2}))
+    got = {(j.source, j.origin_line): j for j in _jobs(root, *specs)}
+    assert got[("cal", 1)].trigger == CalendarTrigger(calendars=("Mon *-*-* 03:00:00",))
+    at = got[("at", 1)].trigger
+    assert isinstance(at, AbsoluteTrigger) and at.when.astimezone(UTC) == datetime(
+        2027, 2, 9, 18, 0, tzinfo=UTC)             # read in the host's zone
+    assert got[("at", 2)].state == "unparsable" and "ISO 8601" in (got[("at", 2)].problem or "")
+    assert got[("every", 1)].trigger == IntervalTrigger(seconds=1800)
+    assert isinstance(got[("boot", 1)].trigger, BootTrigger)
+
+
+def test_inert_hooks_say_why(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    sd = "etc/systemd/system"
+    write(root, "etc/rc.local", "#!/bin/sh\nrm -rf /srv/ems/linedata\n", 0o644)
+    write(root, "etc/init.d/ems", "#!/bin/sh\n/opt/ems/start\n", 0o755)
+    link(root, "etc/rc3.d/S01ems", "../init.d/ems")
+    write(root, "lib/systemd/system/ems.service", "[Service]\nExecStart=/opt/ems/start\n")
+    write(root, "etc/profile.d/notes.txt", "rm -rf /srv/ems/linedata\n")
+    write(root, "etc/network/if-up.d/with.dot", "#!/bin/sh\ntrue\n", 0o755)
+    link(root, f"{sd}/masked.service", "/dev/null")
+    link(root, f"{sd}/multi-user.target.wants/masked.service", f"/{sd}/masked.service")
+    write(root, f"{sd}/sync@.service", "[Unit]\nOnSuccess=done.service\n"
+          "[Service]\nExecStart=/opt/sync %i\n")
+    write(root, f"{sd}/done.service", "[Service]\nExecStart=/opt/done\n")
+    link(root, f"{sd}/multi-user.target.wants/sync@eth1.service", f"/{sd}/sync@.service")
+    found = {j.origin_path: j for j in _jobs(root)}
+    assert (found["etc/rc.local"].state, found["etc/rc.local"].problem) == (
+        "inert", "not executable (mode 0644): not run at boot")
+    assert found["etc/rc3.d/S01ems"].state == "inert"
+    assert "native unit ems.service" in (found["etc/rc3.d/S01ems"].problem or "")
+    assert found["etc/profile.d/notes.txt"].state == "inert"
+    assert "run-parts skips" in (found["etc/network/if-up.d/with.dot"].problem or "")
+    assert found[f"{sd}/masked.service"].state == "inert"
+    sync = found[f"{sd}/sync@.service"]
+    assert sync.command == "/opt/sync eth1" and trigger_kind(sync.trigger) == "boot"
+    assert found[f"{sd}/done.service"].trigger == EventTrigger(
+        "when sync@eth1.service finishes successfully")
