@@ -92,6 +92,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
         'name = "ems-scheduler"\npath = "/opt/ems/etc/schedule.tab"\nseparator = "|"\n'
         'schedule = 1\nowner = 2\ncommand = 3\nsyntax = "cron"\n')
     assert agent(["snapshot", "--config", str(base / "agent.toml"), "--out", str(out)]) == 0
+    assert lineguard(["--home", str(home), "init"]) == 0
     assert lineguard(["--home", str(home), "agents", "add", "ems-nara-01", "--key",
                       f"{key}.pub"]) == 0
     assert lineguard(["--home", str(home), "ingest", str(out)]) == 0
