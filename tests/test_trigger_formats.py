@@ -169,3 +169,17 @@ def test_inert_hooks_say_why(tmp_path: Path) -> None:
     assert sync.command == "/opt/sync eth1" and trigger_kind(sync.trigger) == "boot"
     assert found[f"{sd}/done.service"].trigger == EventTrigger(
         "when sync@eth1.service finishes successfully")
+
+
+def test_device_applets_waiting_for_an_event_have_the_event_trigger_kind() -> None:
+    from collector.parse import ios
+    from collector.parse.device import device_zone
+    zone = device_zone("UTC 0 0")
+    ctx = ios.Context("atm-kobe-01", zone.tz, zone.name, datetime(2026, 11, 25, tzinfo=UTC))
+    config = ('hostname atm-kobe-01\n!\nevent manager applet WIPE\n event syslog pattern '
+              '"LINK-3-UPDOWN"\n action 1.0 cli command "no pvc 0/32"\n!\n'
+              'event manager applet NIGHT\n event timer cron cron-entry "0 3 * * *"\n'
+              ' action 1.0 cli command "show clock"\n!\nend\n')
+    kinds = {j.schedule.split()[-1]: trigger_kind(j.trigger) for j in ios.jobs(ctx, config)
+             if j.source == "eem"}
+    assert sorted(kinds.values()) == ["clock", "event"], kinds
