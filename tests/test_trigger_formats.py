@@ -183,3 +183,20 @@ def test_device_applets_waiting_for_an_event_have_the_event_trigger_kind() -> No
     kinds = {j.schedule.split()[-1]: trigger_kind(j.trigger) for j in ios.jobs(ctx, config)
              if j.source == "eem"}
     assert sorted(kinds.values()) == ["clock", "event"], kinds
+
+
+def test_on_failure_of_a_timers_service_is_followed(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    sd = "etc/systemd/system"
+    write(root, f"{sd}/nightly.timer", "[Timer]\nOnCalendar=*-*-* 03:00:00\n")
+    write(root, f"{sd}/nightly.service", "[Unit]\nOnFailure=after-fail.service\n"
+          "[Service]\nExecStart=/opt/ems/nightly\n")
+    write(root, f"{sd}/after-fail.service", "[Service]\nExecStart=/opt/ems/after-fail\n")
+    write(root, "opt/ems/after-fail", "#!/bin/sh\nrm -rf /srv/ems/linedata\n", 0o755)
+    link(root, f"{sd}/timers.target.wants/nightly.timer", f"/{sd}/nightly.timer")
+    got = _jobs(root)
+    found = [(j.origin_path, trigger_kind(j.trigger)) for j in got if j.source == "systemd"]
+    after = next(j for j in got if j.origin_path == f"{sd}/after-fail.service")
+    assert after.files == ("opt/ems/after-fail",)      # captured by the agent, and followed
+    assert sorted(found) == [(f"{sd}/after-fail.service", "event"),
+                             (f"{sd}/nightly.timer", "clock")]

@@ -40,6 +40,8 @@ class _Start:
     trigger: Trigger
     why: str                  # what starts it, as written
     origin: str | None        # the link or unit file that says so
+    listed: bool = True       # False: a timer's service, a job of the timer parser already;
+                              # only what it starts (OnFailure=, Wants=) is listed here
 
 
 def jobs(ctx: HostContext) -> list[Job]:
@@ -56,7 +58,7 @@ def jobs(ctx: HostContext) -> list[Job]:
         queue.append(_Start(where.scope, unit, trigger, f"{parent} wants it", link.name))
     # boot links first: a unit both a boot target and a service want is a boot job
     ordered = sorted(queue, key=lambda s: not isinstance(s.trigger, BootTrigger))
-    queue = deque(ordered)
+    queue = deque(ordered + _timer_services(ctx))
     out: list[Job] = []
     done: set[tuple[str, str]] = set()
     while queue:
@@ -66,6 +68,27 @@ def jobs(ctx: HostContext) -> list[Job]:
             continue
         done.add(key)
         out += _unit_jobs(ctx, units, start, queue, done)
+    return out
+
+
+def _timer_services(ctx: HostContext) -> list[_Start]:
+    """The services enabled timers start: not listed again, but followed for the units they
+    start in turn (a timer's service with OnFailure=wipe.service)."""
+    timers = Units(ctx)
+    out = []
+    for where, link in timers.links:
+        name = posixpath.basename(link.name)
+        found = timers.find(where.scope, name)
+        if found is None:
+            continue
+        _w, main, instance = found
+        units = [v for sec, k, v, _n, _p in timers.settings(where.scope, name, main)
+                 if sec == "Timer" and k == "Unit" and v]
+        service = units[-1] if units else name[: -len(".timer")] + ".service"
+        if instance and service.endswith("@.service"):
+            service = service.replace("@.service", f"@{instance}.service")
+        out.append(_Start(where.scope, service, EventTrigger(f"when {name} starts it"),
+                          f"{name} starts it", link.name, listed=False))
     return out
 
 
@@ -158,7 +181,7 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
                                             f"(path unit {start.unit})"),
                f"{start.unit} activates it")
         return []
-    if kind != "service":
+    if kind != "service" or not start.listed:
         return []
     execs = [(v.lstrip("-@:+!|"), n) for k in _EXEC_KEYS for v, n in values("Service", k)]
     if instance:

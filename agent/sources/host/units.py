@@ -47,7 +47,10 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             elif entry.endswith(LINK_DIRS) and fs.is_dir(path):
                 for link in _list(fs, path):
                     if link.endswith(".timer"):
-                        continue      # timers and their links belong to the timer source
+                        # the timer source owns timers and their links; what the timer's
+                        # service starts in turn (OnFailure=, Wants=) is followed here
+                        active.add(escape_text(link[: -len(".timer")] + ".service"))
+                        continue
                     arts.append(fs.link_artifact(f"{path}/{link}", "unit-link"))
                     active.add(escape_text(link))
     if fs.exists(LINGER):
