@@ -200,3 +200,27 @@ def test_on_failure_of_a_timers_service_is_followed(tmp_path: Path) -> None:
     assert after.files == ("opt/ems/after-fail",)      # captured by the agent, and followed
     assert sorted(found) == [(f"{sd}/after-fail.service", "event"),
                              (f"{sd}/nightly.timer", "clock")]
+
+
+GARBLED = [b"", b"\x00\xff\xfe garbage \x00", b"{{{{ }}}} ;;; \"unterminated", b"\\\n\\\n\\",
+           "#!/bin/sh\nStraße=\xe9\n".encode("latin-1"), b"endscript\n}\n{\npostrotate\n",
+           b'RUN+="', b'command="x', b"session [broken pam_exec.so", b"[Unit]\nOnFailure=\n"]
+
+
+def test_garbled_hook_files_never_stop_the_parsers(tmp_path: Path) -> None:
+    """Every hook file kind holding garbage: the snapshot completes and every parser returns
+    (what could be read is listed), none raises."""
+    places = ["etc/logrotate.d/x", "etc/apt/apt.conf.d/99x", "etc/udev/rules.d/99-x.rules",
+              "etc/pam.d/sshd", "root/.ssh/authorized_keys", "etc/profile.d/x.sh",
+              "etc/network/interfaces", "etc/init.d/x", "etc/rc.local",
+              "etc/systemd/system/x.service", "var/log/wtmp", "var/log/auth.log",
+              "root/.bash_history", "var/lib/logrotate/status"]
+    for i, junk in enumerate(GARBLED):
+        root = tmp_path / f"r{i}"
+        for place in places:
+            write(root, place, junk, 0o755)
+        link(root, "etc/systemd/system/multi-user.target.wants/x.service",
+             "/etc/systemd/system/x.service")
+        link(root, "etc/rc2.d/S01x", "../init.d/x")
+        got = _jobs(root)
+        assert all(isinstance(j, Job) and j.provenance is not None for j in got)
