@@ -224,3 +224,18 @@ def test_garbled_hook_files_never_stop_the_parsers(tmp_path: Path) -> None:
         link(root, "etc/rc2.d/S01x", "../init.d/x")
         got = _jobs(root)
         assert all(isinstance(j, Job) and j.provenance is not None for j in got)
+
+
+def test_sshd_force_command_and_authorized_keys_file_elsewhere(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    write(root, "etc/ssh/sshd_config", "Include /etc/ssh/sshd_config.d/*.conf\n"
+          "AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/keys/%u\n")
+    write(root, "etc/ssh/sshd_config.d/50-ems.conf", "Match User oper\n"
+          "    ForceCommand /opt/ems/bin/ems-shell\nMatch all\nX11Forwarding no\n")
+    write(root, "etc/ssh/keys/oper", 'command="/opt/ems/bin/ne-sync" ssh-ed25519 AAAA k@x\n')
+    got = {(j.origin_path, j.origin_line): j for j in _jobs(root) if j.source == "ssh-key"}
+    force = got[("etc/ssh/sshd_config.d/50-ems.conf", 2)]
+    assert force.command == "/opt/ems/bin/ems-shell"
+    assert force.trigger.who == "logins matching 'User oper'"
+    key = got[("etc/ssh/keys/oper", 1)]
+    assert (key.command, key.owner) == ("/opt/ems/bin/ne-sync", "oper")

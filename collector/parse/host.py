@@ -28,6 +28,7 @@ JOB_FILE_KINDS = {"crontab": ("cron", "clock"), "cron.d": ("cron", "clock"),
                   "interfaces": ("net-hook", "event"), "udev-rules": ("udev", "event"),
                   "logrotate": ("logrotate", "hook"), "apt-conf": ("apt", "hook"),
                   "login-file": ("login", "login"), "authorized-keys": ("ssh-key", "login"),
+                  "sshd-config": ("ssh-key", "login"),
                   "pam": ("pam", "login"), "scheduled-file": ("scheduled-file", "clock")}
 
 

@@ -15,6 +15,16 @@ USER_FILES = (".profile", ".bash_profile", ".bash_login", ".bashrc", ".bash_logo
               ".zprofile", ".zshrc", ".zlogin", ".zlogout")
 
 
+def accounts(fs: RootFS) -> list[tuple[str, str]]:
+    """(user, home under the root) of every passwd account, whether the home exists or not."""
+    out = []
+    for line in (fs.read_text("etc/passwd") or "").splitlines():
+        fields = line.split(":")
+        if len(fields) >= 6 and fields[5].startswith("/"):
+            out.append((fields[0], fs.name(fields[5])))
+    return out
+
+
 def homes(fs: RootFS) -> list[tuple[str, str]]:
     """(user, home folder under the root) of every passwd account whose home exists, plus root
     and every folder in /home (a home can outlive its account)."""
