@@ -239,3 +239,20 @@ def test_sshd_force_command_and_authorized_keys_file_elsewhere(tmp_path: Path) -
     assert force.trigger.who == "logins matching 'User oper'"
     key = got[("etc/ssh/keys/oper", 1)]
     assert (key.command, key.owner) == ("/opt/ems/bin/ne-sync", "oper")
+
+
+def test_a_logrotate_config_of_the_sites_own_runs_with_the_job_that_names_it(tmp_path: Path):
+    root = tmp_path / "r"
+    write(root, "etc/cron.d/ems-rotate", "15 4 * * * root /usr/sbin/logrotate -s "
+          "/var/lib/ems/lr.state /opt/ems/etc/logrotate.conf\n")
+    write(root, "opt/ems/etc/logrotate.conf", "include /opt/ems/etc/logrotate.d\n")
+    write(root, "opt/ems/etc/logrotate.d/pm", "/var/log/ems/pm.log {\n  daily\n  postrotate\n"
+          "    /opt/ems/bin/after-rotate.sh\n  endscript\n}\n")
+    write(root, "opt/ems/bin/after-rotate.sh", "#!/bin/sh\nrm -rf /srv/ems/linedata\n", 0o755)
+    (job,) = [j for j in _jobs(root) if j.source == "logrotate"]
+    assert job.origin_path == "opt/ems/etc/logrotate.d/pm"
+    assert job.trigger.host_job == "logrotate (etc/cron.d/ems-rotate)"
+    assert job.files == ("opt/ems/bin/after-rotate.sh",)
+    from collector.analyse.timing import next_fire
+    fire = next_fire(job.trigger, datetime(2026, 11, 25, 12, 0, tzinfo=UTC), "UTC")
+    assert fire.at == datetime(2026, 11, 26, 4, 15, tzinfo=UTC)

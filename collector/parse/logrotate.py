@@ -11,7 +11,7 @@ import textwrap
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from agent.sources.host.logrotate import CONF, parse
+from agent.sources.host.logrotate import CONF, parse, run_configs
 from collector.model import CalendarTrigger, HookTrigger, Job
 
 if TYPE_CHECKING:
@@ -20,12 +20,35 @@ if TYPE_CHECKING:
 _STATE = re.compile(r'^"?(.+?)"?\s+(\d{4})-(\d{1,2})-(\d{1,2})')
 
 
-def runner(earlier: list[Job]) -> Job | None:
-    """The job that runs logrotate on this host: an active timer first, then cron/anacron."""
-    runs = [j for j in earlier if j.state == "active" and "logrotate" in j.command
+def runner(earlier: list[Job], conf: str = CONF) -> Job | None:
+    """The job that runs logrotate with `conf`: an active timer first, then cron/anacron. For
+    /etc/logrotate.conf a job named after logrotate counts too (Debian's cron.daily/logrotate
+    script runs it)."""
+    runs = [j for j in earlier if j.state == "active"
+            and ("/" + conf in run_configs(j.command)
+                 or (conf == CONF and "logrotate" in j.command and not run_configs(j.command)))
             and (j.source != "systemd" or isinstance(j.trigger, CalendarTrigger))]
     runs.sort(key=lambda j: (j.source != "systemd", j.source != "run-parts"))
     return runs[0] if runs else None
+
+
+def _roots(confs: list, earlier: list[Job]) -> dict[str, str]:
+    """Each config file -> the config logrotate is run with that reads it (itself, or the one
+    that includes it); files no job's config includes belong to /etc/logrotate.conf."""
+    run = {c.lstrip("/") for j in earlier for c in run_configs(j.command)}
+    names = {a.name for a in confs}
+    owner: dict[str, str] = {}
+    for root in [CONF, *sorted(run - {CONF})]:
+        if root not in names:
+            continue
+        owner.setdefault(root, root)
+        text = next(a.text() or "" for a in confs if a.name == root)
+        for inc in parse(text).includes:
+            inc = inc.strip("/")
+            for name in names:
+                if name == inc or name.startswith(inc + "/"):
+                    owner.setdefault(name, root)
+    return owner
 
 
 def last_rotations(ctx: HostContext) -> dict[str, date]:
@@ -55,13 +78,16 @@ def _due(frequency: str | None, last: date | None) -> datetime | None:
 
 def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
     confs = [a for a in ctx.of_kind("logrotate") if a.content is not None]
-    main = next((a for a in confs if a.name == CONF), None)
-    default = parse(main.text() or "").frequency if main else None
-    host = runner(earlier)
-    host_job = f"logrotate ({host.origin_path})" if host else "logrotate (no schedule found)"
+    roots = _roots(confs, earlier)
+    defaults = {a.name: parse(a.text() or "").frequency for a in confs if a.name in roots.values()}
     rotated = last_rotations(ctx)
     out: list[Job] = []
     for art in confs:
+        root = roots.get(art.name, CONF)
+        default = defaults.get(root)
+        host = runner(earlier, root)
+        host_job = (f"logrotate ({host.origin_path})" if host
+                    else f"logrotate -- no job runs it with /{root}")
         conf = parse(art.text() or "")
         for block in conf.blocks:
             frequency = block.frequency or conf.frequency or default or "on every run"

@@ -35,7 +35,7 @@ from agent.wire import Artifact, Target
 
 __all__ = ["HostLimits", "ScheduledFile", "collect"]
 # Every source that reads the root: each returns its artifacts and the command texts to follow.
-SOURCES = (cron, anacron, at, systemd, units, sysv, nethooks, udev, logrotate, apthooks, login,
+SOURCES = (cron, anacron, at, systemd, units, sysv, nethooks, udev, apthooks, login,
            authkeys, pam, logins)
 
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
@@ -67,6 +67,10 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
         add(found)
         commands += texts
     found, texts = schedfile.gather(fs, scheduled_files)
+    add(found)
+    commands += texts
+    # logrotate last: a job may run it with a config of its own, which is read too
+    found, texts = logrotate.gather(fs, commands)
     add(found)
     commands += texts
     if live:

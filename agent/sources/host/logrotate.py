@@ -98,17 +98,45 @@ def included(name: str) -> bool:
     return not name.startswith(".") and not any(t in name for t in TABOO)
 
 
-def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
+_WITH_VALUE = frozenset({"-s", "--state", "-l", "--log", "-m", "--mail"})
+_END = frozenset({";", "&&", "||", "|", "&", ">", ">>", "2>", "2>&1"})
+
+
+def run_configs(command: str) -> list[str]:
+    """The config files a `logrotate [options] CONFIG...` command line rotates with."""
+    words = _paths(command)
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if word.rsplit("/", 1)[-1] != "logrotate":
+            continue
+        j = i + 1
+        while j < len(words) and words[j] not in _END:
+            w = words[j]
+            if w in _WITH_VALUE:
+                j += 2
+                continue
+            if w.startswith("/"):
+                out.append(w.rstrip(";&|"))
+            if w.endswith((";", "&", "|")):
+                break
+            j += 1
+    return out
+
+
+def gather(fs: RootFS, commands: list[str] | None = None) -> tuple[list[Artifact], list[str]]:
+    """/etc/logrotate.conf and its includes, and any other config a job runs logrotate with
+    (`commands`: the command texts the other sources found)."""
     arts: list[Artifact] = []
-    if fs.exists(CONF):
-        arts.append(fs.capture(CONF, "logrotate"))
+    confs = [CONF] + [fs.name(p) for c in commands or () for p in run_configs(c)]
+    arts += [fs.capture(c, "logrotate") for c in dict.fromkeys(confs) if fs.exists(c)]
     folders = [CONF_DIR]
     for art in list(arts):
         folders += [inc.lstrip("/") for inc in parse(art.text() or "").includes]
+    have = {a.name for a in arts}
     for folder in dict.fromkeys(folders):
         if fs.is_dir(folder):
             arts += capture_folder(fs, folder, "logrotate", included)
-        elif fs.exists(folder) and folder != CONF:
+        elif fs.exists(folder) and folder not in have:
             arts.append(fs.capture(folder, "logrotate"))
     arts += [fs.capture(p, "logrotate-state") for p in STATE_FILES if fs.exists(p)]
     commands = [s.text for a in arts if a.kind == "logrotate"
