@@ -95,7 +95,7 @@ def template(unit: str) -> str | None:
 
 
 def _unit(fs: RootFS, path: str) -> Artifact:
-    if fs.readlink(path) is not None and fs.readlink(path) == "/dev/null":
+    if fs.readlink(path) == "/dev/null":      # masked: the link is the whole story
         return fs.link_artifact(path, "unit")
     return fs.capture(path, "unit")
 
