@@ -88,6 +88,34 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
     return target, facts
 
 
+SOURCES = (cron, anacron, at, systemd)
+
+
+def watched_paths(root: Path, target: Target | None = None) -> list[str]:
+    """Root-relative paths where a job can be planted, as each source declares them (`~` and
+    `$RUNTIME` expanded for every home and runtime folder present), and — given the newest
+    host target — the scripts its jobs run, so replacing a script is seen as fast as planting
+    a job."""
+    out: list[str] = []
+    for source in SOURCES:
+        for pattern in source.WATCH:
+            out += _expand(root, pattern)
+    if target is not None:
+        out += [a.name for a in target.artifacts if a.kind == "script"]
+    return sorted(set(out))
+
+
+def _expand(root: Path, pattern: str) -> list[str]:
+    if pattern.startswith("~/"):
+        homes = ["root"] + [f"home/{h.name}" for h in sorted((root / "home").glob("*"))
+                            if h.is_dir()]
+        return [f"{h}/{pattern[2:]}" for h in homes]
+    if pattern.startswith("$RUNTIME/"):
+        return [f"run/user/{u.name}/{pattern[9:]}" for u in sorted((root / "run/user").glob("*"))
+                if u.is_dir()]
+    return [pattern]
+
+
 def is_failure(error: str) -> bool:
     """Whether an artifact's error means evidence is missing. A file that does not exist, a
     dangling link and a file kept by hash are facts about the host, not failures to read it."""
