@@ -256,3 +256,19 @@ def test_a_logrotate_config_of_the_sites_own_runs_with_the_job_that_names_it(tmp
     from collector.analyse.timing import next_fire
     fire = next_fire(job.trigger, datetime(2026, 11, 25, 12, 0, tzinfo=UTC), "UTC")
     assert fire.at == datetime(2026, 11, 26, 4, 15, tzinfo=UTC)
+
+
+def test_every_hook_place_is_watched_for_changes(tmp_path: Path) -> None:
+    """The agent's change watch covers where hooks are planted, not only the schedulers."""
+    from agent.sources.host import watched_paths
+    root = tmp_path / "r"
+    write(root, "home/oper/.bashrc", "")
+    spec = ScheduledFile.from_doc({"name": "ems", "path": "/opt/ems/etc/schedule.tab",
+                                   "schedule": 1, "command": 2})
+    watched = set(watched_paths(root, None, (spec,)))
+    assert {"etc/rc.local", "etc/init.d", "etc/rc2.d", "etc/network/if-up.d",
+            "etc/NetworkManager/dispatcher.d", "etc/udev/rules.d", "etc/logrotate.d",
+            "etc/apt/apt.conf.d", "etc/profile.d", "home/oper/.bashrc",
+            "root/.ssh/authorized_keys", "etc/ssh/sshd_config", "etc/pam.d",
+            "var/lib/systemd/linger", "opt/ems/etc/schedule.tab"} <= watched
+    assert not any(p.startswith("var/log") for p in watched)

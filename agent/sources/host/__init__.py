@@ -88,16 +88,14 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
     return target, facts
 
 
-SOURCES = (cron, anacron, at, systemd)
-
-
-def watched_paths(root: Path, target: Target | None = None) -> list[str]:
+def watched_paths(root: Path, target: Target | None = None,
+                  scheduled_files: tuple[ScheduledFile, ...] = ()) -> list[str]:
     """Root-relative paths where a job can be planted, as each source declares them (`~` and
-    `$RUNTIME` expanded for every home and runtime folder present), and — given the newest
-    host target — the scripts its jobs run, so replacing a script is seen as fast as planting
-    a job."""
-    out: list[str] = []
-    for source in SOURCES:
+    `$RUNTIME` expanded for every home and runtime folder present) with the site's declared
+    scheduler files, and — given the newest host target — the scripts its jobs run, so
+    replacing a script is seen as fast as planting a job."""
+    out: list[str] = [RootFS.name(s.path) for s in scheduled_files]
+    for source in (*SOURCES, logrotate):
         for pattern in source.WATCH:
             out += _expand(root, pattern)
     if target is not None:

@@ -12,6 +12,7 @@ from agent.wire import Artifact
 
 CONF = "etc/apt/apt.conf"
 CONF_DIR = "etc/apt/apt.conf.d"
+WATCH = (CONF, CONF_DIR)
 HOOKS = ("dpkg::pre-invoke", "dpkg::post-invoke", "dpkg::pre-install-pkgs",
          "dpkg::post-invoke-success", "apt::update::pre-invoke", "apt::update::post-invoke",
          "apt::update::post-invoke-success", "apt::update::post-invoke-stats")

@@ -13,6 +13,7 @@ from agent.wire import Artifact
 FILES = (".ssh/authorized_keys", ".ssh/authorized_keys2")
 SSHD_CONFIG = "etc/ssh/sshd_config"
 SSHD_CONFIG_DIR = "etc/ssh/sshd_config.d"
+WATCH = (*(f"~/{f}" for f in FILES), SSHD_CONFIG, SSHD_CONFIG_DIR)
 _KEY_TYPES = re.compile(r"^(?:ssh-|ecdsa-|sk-|rsa-sha2)")
 
 

@@ -13,6 +13,7 @@ SYSTEM_FILES = ("etc/profile", "etc/bash.bashrc", "etc/bashrc", "etc/bash.bash_l
 PROFILE_DIR = "etc/profile.d"
 USER_FILES = (".profile", ".bash_profile", ".bash_login", ".bashrc", ".bash_logout", ".zshenv",
               ".zprofile", ".zshrc", ".zlogin", ".zlogout")
+WATCH = (*SYSTEM_FILES, PROFILE_DIR, *(f"~/{n}" for n in USER_FILES))
 
 
 def accounts(fs: RootFS) -> list[tuple[str, str]]:

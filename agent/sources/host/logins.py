@@ -21,6 +21,8 @@ MAX_LOG_BYTES = 4 << 20           # 4 MiB per log: ~11,000 logins, weeks of a bu
 JOURNAL = "var/log/journal"
 JOURNAL_MATCHES = ("_COMM=sshd", "+", "_COMM=sudo", "+", "_COMM=su", "+", "_COMM=login")
 JOURNAL_ENTRIES = 20_000          # the newest entries kept
+# Logs change at every login: they are read with each snapshot, not a reason to take one.
+WATCH: tuple[str, ...] = ()
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:

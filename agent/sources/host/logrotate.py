@@ -16,6 +16,7 @@ CONF_DIR = "etc/logrotate.d"
 STATE_FILES = ("var/lib/logrotate/status", "var/lib/logrotate/logrotate.status",
                "var/lib/logrotate.status")
 SCRIPTS = ("prerotate", "postrotate", "firstaction", "lastaction", "preremove")
+WATCH = (CONF, CONF_DIR)
 FREQUENCIES = ("hourly", "daily", "weekly", "monthly", "yearly")
 # logrotate skips these names when it includes a folder (its default tabooext list).
 TABOO = (".rpmorig", ".rpmsave", ",v", ".swp", ".rpmnew", "~", ".cfsaved", ".rhn-cfg-tmp-",

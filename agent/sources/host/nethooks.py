@@ -16,6 +16,7 @@ INTERFACES = "etc/network/interfaces"
 LOCAL_HOOKS = ("sbin/ifup-local", "sbin/ifdown-local", "usr/sbin/ifup-local",
                "usr/sbin/ifdown-local")
 INTERFACE_HOOKS = ("pre-up", "up", "post-up", "pre-down", "down", "post-down")
+WATCH = (*IFUPDOWN_DIRS, *DISPATCHER_DIRS, INTERFACES, INTERFACES + ".d", *LOCAL_HOOKS)
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:

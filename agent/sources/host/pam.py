@@ -8,6 +8,7 @@ from agent.wire import Artifact
 
 PAM_DIRS = ("etc/pam.d", "usr/lib/pam.d")
 PAM_CONF = "etc/pam.conf"
+WATCH = (*PAM_DIRS, PAM_CONF)
 TYPES = frozenset({"auth", "account", "password", "session", "-auth", "-account", "-password",
                    "-session"})
 

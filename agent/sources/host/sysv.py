@@ -9,6 +9,8 @@ from agent.wire import Artifact
 RC_LOCAL = ("etc/rc.local", "etc/rc.d/rc.local")
 INIT_DIRS = ("etc/init.d", "etc/rc.d/init.d")
 RUNLEVELS = "0123456S"
+WATCH = (*RC_LOCAL, *INIT_DIRS,
+         *(f"{base}/rc{r}.d" for base in ("etc", "etc/rc.d") for r in RUNLEVELS))
 
 
 def link_dirs(fs: RootFS) -> list[str]:

@@ -14,6 +14,7 @@ RULE_DIRS = ("etc/udev/rules.d", "run/udev/rules.d", "usr/local/lib/udev/rules.d
              "lib/udev/rules.d", "usr/lib/udev/rules.d")
 # Where udev looks for a program named without a path.
 PROGRAM_DIRS = ("lib/udev", "usr/lib/udev")
+WATCH = RULE_DIRS
 _RUNS = re.compile(r'\b(RUN(?:\{program\})?|PROGRAM|IMPORT\{program\})\s*\+?=\s*"((?:[^"\\]|\\.)*)"')
 
 

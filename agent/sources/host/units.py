@@ -19,6 +19,8 @@ from agent.wire import Artifact
 UNIT_TYPES = (".service", ".socket", ".path")
 LINK_DIRS = (".wants", ".requires", ".upholds")
 LINGER = "var/lib/systemd/linger"
+# The unit folders are the timer source's WATCH already; lingering adds a user's boot.
+WATCH = (LINGER,)
 # Settings naming units this one starts (or that start with it).
 STARTS = ("Wants", "Requires", "Upholds", "OnFailure", "OnSuccess", "Also", "Unit", "Service")
 _SETTING = re.compile(r"^\s*([A-Za-z]+)\s*=\s*(.*?)\s*$")
