@@ -20,22 +20,27 @@ if TYPE_CHECKING:
 _STATE = re.compile(r'^"?(.+?)"?\s+(\d{4})-(\d{1,2})-(\d{1,2})')
 
 
-def runner(earlier: list[Job], conf: str = CONF) -> Job | None:
+def rotating_jobs(earlier: list[Job]) -> list[tuple[Job, list[str]]]:
+    """The active jobs that run logrotate, with the configs they name, timers first."""
+    runs = [(j, run_configs(j.command)) for j in earlier
+            if j.state == "active" and "logrotate" in j.command
+            and (j.source != "systemd" or isinstance(j.trigger, CalendarTrigger))]
+    runs.sort(key=lambda jc: (jc[0].source != "systemd", jc[0].source != "run-parts"))
+    return runs
+
+
+def runner(runs: list[tuple[Job, list[str]]], conf: str = CONF) -> Job | None:
     """The job that runs logrotate with `conf`: an active timer first, then cron/anacron. For
     /etc/logrotate.conf a job named after logrotate counts too (Debian's cron.daily/logrotate
     script runs it)."""
-    runs = [j for j in earlier if j.state == "active"
-            and ("/" + conf in run_configs(j.command)
-                 or (conf == CONF and "logrotate" in j.command and not run_configs(j.command)))
-            and (j.source != "systemd" or isinstance(j.trigger, CalendarTrigger))]
-    runs.sort(key=lambda j: (j.source != "systemd", j.source != "run-parts"))
-    return runs[0] if runs else None
+    return next((j for j, confs in runs
+                 if "/" + conf in confs or (conf == CONF and not confs)), None)
 
 
-def _roots(confs: list, earlier: list[Job]) -> dict[str, str]:
+def _roots(confs: list, runs: list[tuple[Job, list[str]]]) -> dict[str, str]:
     """Each config file -> the config logrotate is run with that reads it (itself, or the one
     that includes it); files no job's config includes belong to /etc/logrotate.conf."""
-    run = {c.lstrip("/") for j in earlier for c in run_configs(j.command)}
+    run = {c.lstrip("/") for _j, named in runs for c in named}
     names = {a.name for a in confs}
     owner: dict[str, str] = {}
     for root in [CONF, *sorted(run - {CONF})]:
@@ -78,14 +83,16 @@ def _due(frequency: str | None, last: date | None) -> datetime | None:
 
 def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
     confs = [a for a in ctx.of_kind("logrotate") if a.content is not None]
-    roots = _roots(confs, earlier)
+    runs = rotating_jobs(earlier)
+    roots = _roots(confs, runs)
     defaults = {a.name: parse(a.text() or "").frequency for a in confs if a.name in roots.values()}
+    hosts = {root: runner(runs, root) for root in {*roots.values(), CONF}}
     rotated = last_rotations(ctx)
     out: list[Job] = []
     for art in confs:
         root = roots.get(art.name, CONF)
         default = defaults.get(root)
-        host = runner(earlier, root)
+        host = hosts[root]
         host_job = (f"logrotate ({host.origin_path})" if host
                     else f"logrotate -- no job runs it with /{root}")
         conf = parse(art.text() or "")
