@@ -30,13 +30,10 @@ class AgentConfig:
     interval_minutes: float = 15.0
     retry_minutes: float = 2.0
     live: bool = True                       # read /proc for sleeping processes (only when root is /)
-<<<<<<< HEAD
     scheduled_file: tuple[ScheduledFile, ...] = ()   # a site's own schedulers' command files
-=======
     log_level: str = "INFO"                 # DEBUG | INFO | WARNING | ERROR
     sftp_identity: Path | None = None       # private key for sftp:// delivery
     sftp_known_hosts: Path | None = None    # the collector host's key for sftp:// delivery
->>>>>>> main
     watch: bool = True                      # snapshot within seconds of a change (inotify)
     watch_debounce_s: float = 2.0           # a burst of changes is one snapshot
     syslog_listen: str | None = None        # HOST:PORT for device syslog (UDP and TCP)
@@ -106,13 +103,9 @@ def load_config(path: Path) -> AgentConfig:
             outbox=p("outbox") or Path("/var/lib/lineguard/outbox"), state=p("state"),
             deliver=doc.get("deliver"), interval_minutes=float(doc.get("interval_minutes", 15)),
             retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True),
-<<<<<<< HEAD
-            scheduled_file=scheduled, watch=doc.get("watch", True),
-=======
-            log_level=level.upper(), sftp_identity=p("sftp_identity"),
-            sftp_known_hosts=p("sftp_known_hosts"),
+            scheduled_file=scheduled, log_level=level.upper(),
+            sftp_identity=p("sftp_identity"), sftp_known_hosts=p("sftp_known_hosts"),
             watch=doc.get("watch", True),
->>>>>>> main
             watch_debounce_s=float(doc.get("watch_debounce_s", 2.0)),
             syslog_listen=doc.get("syslog_listen"), trap_listen=doc.get("trap_listen"),
             trap_credentials=tuple(trap_credentials),

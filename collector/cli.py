@@ -288,23 +288,16 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     if a.json:
         print(json_document({"as_of": iso_z(now)}, "jobs", [to_json(v) for v in views]))
     else:
-<<<<<<< HEAD
-        rows = [[iso_z(v.fire.at) or "-", countdown(now, v.fire), v.judgement.verdict,
-                 v.judgement.severity, v.job.target, trigger_kind(v.job.trigger), v.job.source,
-                 v.job.owner or "-", v.job.schedule, v.job.command,
-                 f"{v.job.origin_path}:{v.job.origin_line or '-'}"] for v in views]
-        print(_table(["NEXT FIRE (UTC)", "IN", "VERDICT", "SEV", "TARGET", "TRIG", "SOURCE",
-=======
         own = [brief(v.fire.at, zone(v.job.timezone))
                if v.fire.at and local(v.fire.at, tz, v.job.timezone) else "" for v in views]
         rows = [[(stamp(v.fire.at, tz) + (f" ({o})" if o else "")) if v.fire.at else "-",
                  countdown(now, v.fire),
-                 v.judgement.verdict, v.judgement.severity, v.job.target, v.job.source,
+                 v.judgement.verdict, v.judgement.severity, v.job.target,
+                 trigger_kind(v.job.trigger), v.job.source,
                  v.job.owner or "-", v.job.schedule, v.job.command,
                  f"{v.job.origin_path}:{v.job.origin_line or '-'}"]
                 for v, o in zip(views, own, strict=True)]
-        print(_table([f"NEXT FIRE ({label(tz)})", "IN", "VERDICT", "SEV", "TARGET", "SOURCE",
->>>>>>> main
+        print(_table([f"NEXT FIRE ({label(tz)})", "IN", "VERDICT", "SEV", "TARGET", "TRIG", "SOURCE",
                       "OWNER", "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
                      elastic=("SCHEDULE", "COMMAND", "ORIGIN")))
         for v in views:

@@ -127,14 +127,9 @@ def _timeline(views: list[JobView], now: datetime, display: tzinfo) -> str:
     for i, (v, at) in enumerate(pending):
         x = _x(at, now, span)
         y = 40 + (i % 6) * 14        # a few lanes so jobs at the same instant stay visible
-<<<<<<< HEAD
         label = (f"{v.judgement.verdict} {v.job.source} job ({trigger_kind(v.job.trigger)}) "
                  f"on {v.job.target}: "
-                 f"{iso_z(at)} ({_until(now, at)}) {v.job.command}")
-=======
-        label = (f"{v.judgement.verdict} {v.job.source} job on {v.job.target}: "
                  f"{both(at, display, v.job.timezone)} ({_until(now, at)}) {v.job.command}")
->>>>>>> main
         marks.append(
             f"<a href=\"#{_job_id(v)}\"><circle class=\"mark {v.judgement.verdict}\" "
             f"cx=\"{x:.1f}\" cy=\"{y}\" r=\"{7 if v.judgement.verdict == 'destructive' else 5}\" "
@@ -244,13 +239,9 @@ def _jobs(views: list[JobView], now: datetime, display: tzinfo) -> str:
             f"<td><code>{escape(j.command)}</code>"
             f"{f'<ul>{reasons}</ul>' if reasons else ''}</td></tr>")
     return (f"<section id=\"jobs\"><h2>Scheduled jobs ({len(views)})</h2><div class=\"scroll\">"
-<<<<<<< HEAD
-            f"<table><thead><tr><th>next fire (UTC)</th><th>verdict</th><th>target</th>"
-            f"<th>trigger</th><th>source</th><th>owner</th><th>origin</th><th>command</th></tr></thead>"
-=======
-            f"<table><thead><tr><th>next fire ({escape(label(display))})</th><th>verdict</th><th>target</th>"
-            f"<th>source</th><th>owner</th><th>origin</th><th>command</th></tr></thead>"
->>>>>>> main
+            f"<table><thead><tr><th>next fire ({escape(label(display))})</th><th>verdict</th>"
+            f"<th>target</th><th>trigger</th><th>source</th><th>owner</th><th>origin</th>"
+            f"<th>command</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div></section>")
 
 

@@ -11,12 +11,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent.wire import Artifact, Target, canonical, sha256_hex
-<<<<<<< HEAD
-from collector.model import SEVERITIES, Finding, Fire, Job, Judgement, trigger_kind, unreadable
+from collector.model import (
+    SEVERITIES,
+    Finding,
+    Fire,
+    Job,
+    JobOrigin,
+    Judgement,
+    trigger_kind,
+    unreadable,
+)
 from collector.provenance import to_json as provenance_json
-=======
-from collector.model import SEVERITIES, Finding, Fire, Job, JobOrigin, Judgement, unreadable
->>>>>>> main
 from collector.store import Store, StoredSnapshot
 
 # Fire kinds without a clock time: their next_fire is null and the note says why.
@@ -68,25 +73,17 @@ def target_jobs(target: Target, host: dict[str, Any]) -> list[Job]:
 def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -> list[JobView]:
     from collector.analyse.destructive import judge
     from collector.analyse.timing import next_fire
-<<<<<<< HEAD
     from collector.analyse.trigger_context import adjust
-=======
     from collector.remedy import origin
->>>>>>> main
 
     views = []
     for job in jobs:
         fire = next_fire(job.trigger, now, job.timezone)
-<<<<<<< HEAD
-        views.append(JobView(job, fire, adjust(job, judge(job, files, fire, now)),
-                             content_hash(job, files)))
-=======
-        verdict = judge(job, files, fire, now)
+        verdict = adjust(job, judge(job, files, fire, now))
         # only what someone must act on: reading the defining line of every benign job would
         # split a large config once per job
         where = None if verdict.verdict == "benign" else origin(job, files.get(job.origin_path))
         views.append(JobView(job, fire, verdict, content_hash(job, files), where))
->>>>>>> main
     return views
 
 
