@@ -72,15 +72,16 @@ def test_rule_stays_quiet_on_each_counterexample(rule):
 def test_a_rule_file_without_examples_is_caught(tmp_path: Path):
     (tmp_path / "x.yaml").write_text(yaml.safe_dump({"rules": [{
         "id": "lg.x", "title": "t", "description": "d", "severity": "high",
-        "verdict": "destructive", "family": "host", "scope": "shell",
-        "match": {"any": ["boom"]}}]}))
+        "verdict": "destructive", "family": "host", "effect": "data-destruction",
+        "match": {"target": ["boom"]}}]}))
     assert _thin(load_rules(tmp_path)) == ["lg.x"]
 
 
 def test_a_broken_rule_file_names_the_file_and_rule(tmp_path: Path):
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump({"rules": [{
         "id": "lg.bad", "title": "t", "description": "d", "severity": "urgent",
-        "verdict": "destructive", "family": "host", "scope": "shell", "match": {"any": ["x"]}}]}))
+        "verdict": "destructive", "family": "host", "effect": "data-destruction",
+        "match": {"target": ["x"]}}]}))
     with pytest.raises(RuleError, match=r"bad.yaml: rule 'lg.bad'"):
         load_rules(tmp_path)
 
