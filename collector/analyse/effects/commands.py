@@ -96,6 +96,8 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
              bounded: bool = False) -> None:
     p = render(path)
     low = p.rstrip("/")
+    if how == "delete" and (p.endswith("*") or p.endswith("/")):
+        how = "delete-tree"      # a glob or a directory: everything in it
     if LINEGUARD.search(low):
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s lineguard's files"))
     elif SCHEDULER.search(low):
@@ -136,7 +138,7 @@ def _find(argv: list[str], job: Job, place: Place, line: int, ev: str, piped_to_
                 continue
             bounded = True
     for r in roots or ["."]:
-        _destroy(job, place, line, ev, r, "delete", bounded)
+        _destroy(job, place, line, ev, r, "delete-tree", bounded)
 
 
 def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
@@ -150,8 +152,9 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     flags = " ".join(a for a in args if a.startswith("-"))
     add = job.sink.append
     if prog in ("rm", "unlink", "rmdir", "srm", "wipe"):
+        tree = re.search(r"(?:^|\s)-\w*[rR]|--recursive", flags) is not None
         for t in ops:
-            _destroy(job, place, line, ev, t, "delete")
+            _destroy(job, place, line, ev, t, "delete-tree" if tree else "delete")
     elif prog == "shred":
         for t in ops:
             _destroy(job, place, line, ev, t, "wipe" if t.startswith("/dev/") else "overwrite")
@@ -201,7 +204,7 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         empty = any(k == "empty" for k, _, _ in markers(src)) or _SAFE_EMPTY.search(render(src)) \
             or src in job.written and job.written[src].source == "empty directory"
         if empty:
-            _destroy(job, place, line, ev, dst, "delete")
+            _destroy(job, place, line, ev, dst, "delete-tree")
     elif prog == "mv" and len(ops) >= 2 and ops[-1] == "/dev/null":
         for t in ops[:-1]:
             _destroy(job, place, line, ev, t, "delete")

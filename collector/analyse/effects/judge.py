@@ -39,7 +39,7 @@ _CACHE_SIZE = 8192
 
 def _cache_key(job: Job, files: Mapping[str, Artifact]) -> tuple:
     shas = tuple((n, files[n].sha256) for n in job.files if n in files)
-    return (job.command, shas, job.actions, job.source in ("eem", "kron", "junos-event"))
+    return (job.command, job.origin_path, job.origin_line, shas, job.actions)
 
 
 def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], bool, str]:

@@ -307,7 +307,8 @@ class _Perl:
             for a in self.split(arg, ","):
                 v = self.value(a)
                 for x in (v if isinstance(v, list) else [v]):
-                    commands._destroy(self.job, place, line, ev, self.s(x), "delete")
+                    commands._destroy(self.job, place, line, ev, self.s(x),
+                                      "delete" if m.group(1) in ("unlink", "rmdir") else "delete-tree")
         m = re.search(r"\btruncate\s*\(?\s*([^,]+),\s*0\s*\)?", st)
         if m:
             commands._destroy(self.job, place, line, ev, self.s(self.value(m.group(1))), "truncate")

@@ -365,7 +365,8 @@ class _Py:
         if short in ("rmtree", "remove", "unlink", "rmdir", "removedirs", "remove_tree"):
             if fname.startswith(("os.", "shutil.", "distutils.")) or (isinstance(f, ast.Name) and args):
                 if args:
-                    commands._destroy(self.job, place, line, ev, _s(args[0]), "delete")
+                    commands._destroy(self.job, place, line, ev, _s(args[0]),
+                                      "delete-tree" if short in ("rmtree", "remove_tree") else "delete")
                 return None
             if isinstance(recv, str) and is_known(recv) and short in ("unlink", "rmdir"):
                 commands._destroy(self.job, place, line, ev, recv, "delete")

@@ -538,7 +538,8 @@ class _Walker:
         for c in node.named_children:
             out = self.stmt(c, dict(env), place)
         if out is None:
-            return unknown_output(self.text(node)[2:-1].strip())
+            inner = self.text(node)
+            return unknown_output(inner[2:-1] if inner.startswith("$(") else inner.strip("`<>()"))
         if not is_known(out):
             return out
         stripped = out.rstrip("\n")
@@ -780,9 +781,10 @@ class _Walker:
             self.run_written(p, w, place, line, ev, language or "shell", env)
             return True
         if not is_known(path):
-            self.job.sink.append(place.effect("unseen-code", line, ev,
-                                              target=f"{p} (path known only at run time)"))
-            return True
+            if any("downloaded" in d for _, _, d in markers(path)):
+                self.job.sink.append(place.effect("unseen-code", line, ev, target=p))
+                return True
+            return False
         if self.job.text_of(p.lstrip("/")) is None:
             return False
         self.follow(path, args, env, place, line, ev)
