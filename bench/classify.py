@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agent.wire import Artifact  # noqa: E402
 from collector.analyse import destructive  # noqa: E402
+from collector.analyse.effects.judge import clear_cache  # noqa: E402
 from collector.model import CronTrigger, Fire, Job  # noqa: E402
 from tests.falsealarm import CorpusUnavailable, load  # noqa: E402
 
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(corpus.packages)} Debian packages, {total_lines} lines of real scripts")
     for label in ("cold", "warm"):
         if label == "cold":
-            destructive._ANALYSERS.clear()
+            clear_cache()
         caught = noticed = flagged = 0
         t0 = time.perf_counter()
         for job, extra, planted in mixed:

@@ -41,6 +41,34 @@ _WRAPPERS = {"sudo": set("ugCDhpUrt"), "doas": set("uC"), "nohup": set(), "nice"
 _FIRST_ARG_NOT_COMMAND = frozenset({"timeout", "flock", "chroot"})
 
 
+# Every program this module or the readers give a meaning to (effects, output, a session, a
+# language, a wrapper): a command named otherwise does nothing lineguard judges, so only the
+# command substitutions inside its arguments need following.
+KNOWN = frozenset({
+    "rm", "unlink", "rmdir", "srm", "wipe", "shred", "truncate", "dd", "wipefs", "blkdiscard",
+    "sgdisk", "sfdisk", "parted", "fdisk", "hdparm", "lvremove", "vgremove", "pvremove", "zpool",
+    "zfs", "btrfs", "mdadm", "cryptsetup", "find", "rsync", "mv", "cp", "ln", "install", "tee",
+    "mkdir", "systemctl", "service", "update-rc.d", "chkconfig", "rc-service", "rc-update",
+    "invoke-rc.d", "kill", "pkill", "killall", "skill", "crontab", "atrm", "at", "batch",
+    "history", "set", "unset", "journalctl", "auditctl", "dmesg", "chattr", "chmod", "dropdb",
+    "mysqladmin", "redis-cli", "mongo", "mongosh", "curl", "wget", "fetch", "aria2c", "scp",
+    "sftp", "tftp", "echo", "printf", "cat", "head", "tail", "sort", "uniq", "grep", "egrep",
+    "awk", "cut", "sed", "tac", "snmpwalk", "snmpbulkwalk", "snmptable", "snmpbulkget",
+    "snmpset", "mktemp", "hostname", "base64", "base32", "basenc", "xxd", "rev", "tr", "gunzip",
+    "zcat", "gzip", "bzip2", "bunzip2", "bzcat", "xz", "unxz", "xzcat", "lzma", "unlzma",
+    "openssl", "zlib-flate", "source", ".", "eval", "trap", "expect", "tclsh", "su", "runuser",
+    "xargs", "psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql", "clickhouse-client",
+    "cqlsh", "ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript", "gawk",
+    "jshell", "groovy", "sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash", "exec",
+    "ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat", "clogin", "jlogin", "nlogin",
+    "plink", "rsh", "cu", "minicom", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
+})
+
+
+def known(prog: str) -> bool:
+    return prog in KNOWN or prog in _WRAPPERS or prog.startswith(("python", "perl", "mkfs"))
+
+
 def base(word: str) -> str:
     return word.rsplit("/", 1)[-1]
 

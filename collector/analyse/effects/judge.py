@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from agent.wire import Artifact
 from collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
-from collector.analyse.effects.model import Effect, render
+from collector.analyse.effects.model import Effect
 from collector.analyse.effects.resolve import Job as Followed
-from collector.analyse.effects.resolve import Place, notes_of, read
+from collector.analyse.effects.resolve import Place, language_of, notes_of, read
 from collector.analyse.effects.rules import Rule, RuleSet, default_rules
 from collector.model import (
     SEVERITIES,
@@ -35,6 +35,13 @@ _ABS_PATH = re.compile(r"(?<![\w.$}-])/(?:[\w.+@-]+/)*[\w.+@-]+")
 CHANGE_REF = re.compile(r"\b(?:CHG|CRQ|CR|RFC|MOP|CM|WO|TICKET|CHANGE)[-_ #:]?\s?\d[\d-]{2,}\b", re.I)
 _CACHE: dict[tuple, tuple[list[Effect], bool, str]] = {}
 _CACHE_SIZE = 8192
+
+
+def clear_cache() -> None:
+    """Forget every job read so far (benchmarks measure cold reading with it)."""
+    _CACHE.clear()
+    _MATCHED.clear()
+    shell._PROGRAMS.clear()
 
 
 def _cache_key(job: Job, files: Mapping[str, Artifact]) -> tuple:
@@ -67,9 +74,8 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
                 # directories, ExecStart of another key): read it as the job would run it
                 text = followed.text_of(name)
                 if text is not None:
-                    from collector.analyse.effects.resolve import language_of
                     followed.read.add(name)
-                    read(language_of(name, text), text, followed, Place(path=name))
+                    shell.run_program(followed, name, language_of(name, text), text, [], place)
     ref = ""
     for name in job.files:
         text = followed.text_of(name) or ""
@@ -80,7 +86,6 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
     if not ref:
         m = CHANGE_REF.search(job.command)
         ref = m.group(0) if m else ""
-    del place
     out = (followed.sink, followed.talks_to_devices, ref)
     if len(_CACHE) >= _CACHE_SIZE:
         del _CACHE[next(iter(_CACHE))]
@@ -96,6 +101,25 @@ def _action_texts(text: str) -> list[str]:
     if re.match(r"^\s*action\s+\S+\s+", text):
         return []
     return [text.strip().strip('"')]
+
+
+_MATCHED: dict[tuple[int, int], tuple[Effect, tuple[Rule, ...]]] = {}
+
+
+def _matching(rs: RuleSet, e: Effect) -> tuple[Rule, ...]:
+    """The action rules an effect matches, remembered per effect object (a program's effects
+    are shared by every job that runs it)."""
+    key = (id(rs), id(e))
+    hit = _MATCHED.get(key)
+    if hit is not None and hit[0] is e:
+        return hit[1]
+    candidates = rs.by_effect.get(e.kind, ())
+    fields = e.fields() if candidates else {}
+    found = tuple(r for r in candidates if r.matches(e, fields))
+    if len(_MATCHED) >= 65536:
+        del _MATCHED[next(iter(_MATCHED))]
+    _MATCHED[key] = (e, found)     # the effect is kept so its id is not reused
+    return found
 
 
 def _raise(sev: str, steps: int) -> str:
@@ -147,10 +171,7 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     reasons: list[Reason] = []
     verdict_of: dict[Reason, str] = {}
     for e in [*effects, *_pseudo(job)]:
-        fields = e.fields()
-        for rule in rs.by_effect.get(e.kind, ()):
-            if not rule.matches(e, fields):
-                continue
+        for rule in _matching(rs, e):
             sev, verdict = rule.severity, rule.verdict
             title = rule.title
             desc = e.describe()
@@ -245,5 +266,3 @@ def _dedupe(reasons: list[Reason]) -> list[Reason]:
             best[k] = r
     return [r for r in reasons if best[(r.rule, r.path, r.line)] is r]
 
-
-_unused = render

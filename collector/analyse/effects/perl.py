@@ -19,6 +19,16 @@ from collector.analyse.effects.shell import gate_of, snmp_effect
 _POD = re.compile(r"^=[a-zA-Z].*?^=cut\b.*?$", re.S | re.M)
 _STR = re.compile(r"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`|"""
                   r"""\bq[qwx]?\s*(?:\{[^}]*\}|\([^)]*\)|\[[^\]]*\]|/[^/]*/|\|[^|]*\||!(?:[^!]*)!))""")
+_TOKEN = re.compile(r"""\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`|"""
+                    r"""\bq[qwx]?\s*(?:\{[^}]*\}|\([^)]*\)|\[[^\]]*\]|\|[^|]*\||![^!]*!)|"""
+                    r"""#[^\n]*|[;{}]|[^\"'`q#;{}]+|.""", re.S)
+_INTERESTING = re.compile(r"=|system|exec|`|qx|unlink|rmtree|remove_tree|truncate|eval|->|open|"
+                          r"\bfor|\bwhile|constant")
+_IF = re.compile(r"^(?:if|unless|elsif)\s*\(")
+_POSTFIX_IF = re.compile(r"\s(?:if|unless)\s*\(?.*(?:time|hostname|-e\s)")
+_ASSIGN = re.compile(r"^(?:my|our|local)?\s*([\$@])(\w+)\s*(\.?=)\s*(.+)$", re.S)
+_VALUE_START = re.compile(r"""^\s*(?:["'(\[$@\d]|q[qw]?\W|decode_base64|join|sprintf|pack|reverse|"""
+                          r"uncompress|lc\b|uc\b|scalar|<|MIME|Compress)")
 _VAR = re.compile(r"\$\{?(\w+)\}?(?:\[(\d+)\])?|@\{?(\w+)\}?")
 
 
@@ -32,40 +42,33 @@ class _Perl:
         self.text = text
 
     def statements(self) -> list[tuple[int, str]]:
+        """(line, statement) split at `;`, `{` and `}` outside strings and comments."""
         text = _POD.sub(lambda m: "\n" * m.group(0).count("\n"), self.text)
         text = text.split("\n__END__", 1)[0].split("\n__DATA__", 1)[0]
-        out, buf, start, line = [], [], 1, 1
-        i, n = 0, len(text)
-        while i < n:
-            c = text[i]
-            m = _STR.match(text, i) if c in "\"'`q" and (c != "q" or i == 0 or not text[i - 1].isalnum()) else None
-            if m and (c != "q" or m.group(0)[1:2] in "qwx{([/|! " or m.group(0)[1:2].isspace()):
-                buf.append(m.group(0))
-                line += m.group(0).count("\n")
-                i = m.end()
-                continue
-            if c == "#" and (i == 0 or text[i - 1] in " \t\n;{}(,"):
-                j = text.find("\n", i)
-                i = n if j < 0 else j
-                continue
-            if c in ";{}":
+        out: list[tuple[int, str]] = []
+        buf: list[str] = []
+        line = start = 1
+        for m in _TOKEN.finditer(text):
+            tok = m.group(0)
+            if tok in (";", "{", "}"):
                 stmt = "".join(buf).strip()
                 if stmt:
-                    out.append((start, stmt + (c if c == "{" else "")))
+                    out.append((start, stmt + (tok if tok == "{" else "")))
                 buf = []
-                i += 1
-                start = line
-                while i < n and text[i] in " \t\n":
-                    line += text[i] == "\n"
-                    i += 1
                 start = line
                 continue
-            if c == "\n":
-                line += 1
-                if not "".join(buf).strip():
-                    start = line
-            buf.append(c)
-            i += 1
+            nl = tok.count("\n")
+            if tok[0] == "#" and (m.start() == 0 or text[m.start() - 1] in " \t\n;{}(,"):
+                line += nl
+                continue
+            if not buf and not tok.strip():
+                line += nl
+                start = line
+                continue
+            if not buf:
+                start = line + tok[:len(tok) - len(tok.lstrip())].count("\n")
+            buf.append(tok)
+            line += nl
         if "".join(buf).strip():
             out.append((start, "".join(buf).strip()))
         return out
@@ -208,7 +211,7 @@ class _Perl:
                 return
             self.job.budget -= 1
             place = self.place
-            if re.match(r"^(?:if|unless|elsif)\s*\(", st) or re.search(r"\s(?:if|unless)\s*\(?.*(?:time|hostname|-e\s)", st):
+            if ("if" in st or "unless" in st) and (_IF.match(st) or _POSTFIX_IF.search(st)):
                 g = gate_of(st, st, place, line, st.split("\n")[0])
                 if g is not None:
                     gates.append(g)
@@ -218,34 +221,36 @@ class _Perl:
             self.statement(line, st, place)
 
     def statement(self, line: int, st: str, place: Place) -> None:
+        if not _INTERESTING.search(st):
+            return
         ev = st.split("\n")[0][:400]
-        m = re.match(r"^use\s+constant\s+(\w+)\s*=>\s*(.+)$", st, re.S)
+        m = "constant" in st and re.match(r"^use\s+constant\s+(\w+)\s*=>\s*(.+)$", st, re.S)
         if m:
             self.scalars[m.group(1)] = self.value(m.group(2))
             return
-        m = re.match(r"^(?:my|our|local)?\s*([\$@])(\w+)\s*(\.?=)\s*(.+)$", st, re.S)
-        if m and not re.match(r"^(?:my\s+)?\$\w+\s*=\s*(?:Net::|Expect|DBI)", st):
+        m = _ASSIGN.match(st)
+        if m and len(m.group(4)) < 600 and _VALUE_START.match(m.group(4)) and not re.match(r"^(?:my\s+)?\$\w+\s*=\s*(?:Net::|Expect|DBI)", st):
             v = self.value(m.group(4))
             if m.group(3) == ".=":
                 v = self.s(self.scalars.get(m.group(2), "")) + self.s(v)
             self.scalars[m.group(2)] = v
-        m = re.search(r"\bopen\s*\(?\s*(?:my\s+)?\$?(\w+)\s*,\s*(?:['\"]<['\"]\s*,\s*)?(['\"][^'\"]+['\"]|\$\w+)", st)
+        m = "open" in st and re.search(r"\bopen\s*\(?\s*(?:my\s+)?\$?(\w+)\s*,\s*(?:['\"]<['\"]\s*,\s*)?(['\"][^'\"]+['\"]|\$\w+)", st)
         if m:
             target = self.s(self.value(m.group(2)))
             if target.startswith("|") or target.endswith("|") or "-|" in st or "|-" in st:
                 self.shell(target.strip("|"), line, ev, place, "via a piped open")
             else:
                 self.handles[m.group(1)] = target.lstrip("<> ")
-        m = re.match(r"^(?:foreach|for)\s+(?:my\s+)?\$(\w+)\s*\((.*)\)\s*\{?$", st, re.S)
+        m = st.startswith("for") and re.match(r"^(?:foreach|for)\s+(?:my\s+)?\$(\w+)\s*\((.*)\)\s*\{?$", st, re.S)
         if m:
             v = self.value(m.group(2))
             items = v if isinstance(v, list) else [v]
             self.scalars[m.group(1)] = each_of([self.s(x) for x in items]) if len(items) > 1 and all(
                 is_known(self.s(x)) for x in items) else (items[0] if items else unknown("a loop item"))
-        m = re.match(r"^while\s*\(\s*(?:my\s+)?\$(\w+)\s*=\s*<\s*\$?(\w+)\s*>", st)
+        m = st.startswith("while") and re.match(r"^while\s*\(\s*(?:my\s+)?\$(\w+)\s*=\s*<\s*\$?(\w+)\s*>", st)
         if m and m.group(2) in self.handles:
             self.scalars[m.group(1)] = file_lines(self.handles[m.group(2)])
-        m = re.search(r"(?:my\s+)?\$(\w+)\s*=\s*(Net::(?:Telnet|SSH\w*|OpenSSH|SNMP|Appliance\w*)|Expect|"
+        m = "->" in st and re.search(r"(?:my\s+)?\$(\w+)\s*=\s*(Net::(?:Telnet|SSH\w*|OpenSSH|SNMP|Appliance\w*)|Expect|"
                       r"Net::SSH::Perl|Net::SSH2|Control::CLI)\s*->\s*(?:new|session|spawn)\s*\((.*?)\)\s*;?$", st, re.S)
         if m:
             args = self.split(m.group(3), ",")
@@ -260,7 +265,7 @@ class _Perl:
                     host = commands.host_of(host.split()[-1]) if host.split() else host
             self.sessions[m.group(1)] = host
             self.job.talks_to_devices = True
-        for m in re.finditer(r"\$(\w+)\s*->\s*(set_request|cmd|print|send|system|capture|exec|do|"
+        for m in ("->" not in st and ()) or re.finditer(r"\$(\w+)\s*->\s*(set_request|cmd|print|send|system|capture|exec|do|"
                              r"prepare|login|open|put)\s*\((.*)\)", st, re.S):
             obj, meth, body = m.group(1), m.group(2), m.group(3)
             host = self.sessions.get(obj, "")
@@ -289,17 +294,17 @@ class _Perl:
                 if eff is not None:
                     self.job.sink.append(eff)
                 self.shell(text, line, ev, place, f"on {render(host)} over ssh")
-        m = re.match(r"^(system|exec)\s*\(?(.*?)\)?$", st, re.S) or re.search(
-            r"(?<![\w>])(system|exec)\s*\((.*)\)", st, re.S)
+        m = ("system" in st or "exec" in st) and (re.match(r"^(system|exec)\s*\(?(.*?)\)?$", st, re.S) or re.search(
+            r"(?<![\w>])(system|exec)\s*\((.*)\)", st, re.S))
         if m:
             args = self.split(m.group(2), ",")
             vals = [self.value(a) for a in args]
             flat = [self.s(x) for v in vals for x in (v if isinstance(v, list) else [v])]
             text = flat[0] if len(flat) == 1 else " ".join(shlex.quote(x) for x in flat)
             self.shell(text, line, ev, place, f"via {m.group(1)}()")
-        for m in re.finditer(r"`([^`]*)`|\bqx\s*[{(\[/|!](.*?)[})\]/|!]", st, re.S):
+        for m in ("`" not in st and "qx" not in st and ()) or re.finditer(r"`([^`]*)`|\bqx\s*[{(\[/|!](.*?)[})\]/|!]", st, re.S):
             self.shell(self.interp(m.group(1) or m.group(2) or ""), line, ev, place, "in backticks")
-        m = re.search(r"\b(unlink|rmtree|remove_tree|rmdir|File::Path::rmtree|File::Path::remove_tree)\s*\(?(.*?)\)?\s*(?:or\b|;|$)", st, re.S)
+        m = ("unlink" in st or "rmtree" in st or "remove_tree" in st or "rmdir" in st) and re.search(r"\b(unlink|rmtree|remove_tree|rmdir|File::Path::rmtree|File::Path::remove_tree)\s*\(?(.*?)\)?\s*(?:or\b|;|$)", st, re.S)
         if m and not st.lstrip().startswith(("sub ", "use ")):
             arg = m.group(2)
             if arg.startswith("glob"):
@@ -309,10 +314,10 @@ class _Perl:
                 for x in (v if isinstance(v, list) else [v]):
                     commands._destroy(self.job, place, line, ev, self.s(x),
                                       "delete" if m.group(1) in ("unlink", "rmdir") else "delete-tree")
-        m = re.search(r"\btruncate\s*\(?\s*([^,]+),\s*0\s*\)?", st)
+        m = "truncate" in st and re.search(r"\btruncate\s*\(?\s*([^,]+),\s*0\s*\)?", st)
         if m:
             commands._destroy(self.job, place, line, ev, self.s(self.value(m.group(1))), "truncate")
-        m = re.match(r"^eval\s*(?:\((.*)\)|(.+))$", st, re.S)
+        m = st.startswith("eval") and re.match(r"^eval\s*(?:\((.*)\)|(.+))$", st, re.S)
         if m and not (m.group(1) or m.group(2) or "").strip().startswith("{"):
             code = self.s(self.value(m.group(1) or m.group(2)))
             self.code(code, line, ev, place)

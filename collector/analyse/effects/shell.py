@@ -17,7 +17,7 @@ from tree_sitter import Language, Node, Parser
 
 from collector.analyse.effects import commands, decode, device, sql
 from collector.analyse.effects.mib import mib
-from collector.analyse.effects.model import Gate, is_known, markers, render, symbol, unknown
+from collector.analyse.effects.model import Effect, Gate, is_known, markers, render, unknown
 from collector.analyse.effects.resolve import (
     MAX_LOOP,
     READERS,
@@ -48,17 +48,42 @@ def _parser() -> Parser:
     return Parser(Language(tree_sitter_bash.language()))
 
 
+_TREES: dict[bytes, object] = {}
+
+
+def _parse(src: bytes):  # noqa: ANN202  (a tree_sitter.Tree)
+    """Parse trees by content: a library many scripts source is parsed once."""
+    tree = _TREES.get(src)
+    if tree is None:
+        tree = _parser().parse(src)
+        if len(_TREES) >= 512:
+            del _TREES[next(iter(_TREES))]
+        _TREES[src] = tree
+    return tree
+
+
+_GATE_DATE = re.compile(r"\bdate\b|EPOCHSECONDS|EPOCHREALTIME|\bnow\b|time\.time|localtime|strftime")
+_GATE_HOST = re.compile(r"hostname|HOSTNAME|uname\s+-n|/etc/hostname|gethostname|socket\.getfqdn")
+_GATE_ACCOUNT = re.compile(r"\bid\s+(?:-u\s+)?\w|getent\s+passwd|/etc/passwd|\bwhoami\b|getpwnam|\bwho\b")
+_GATE_FILE = re.compile(r"(?:^|\s)-[efsdLr]\s+\S|os\.path\.exists|\.exists\(\)|-e\s+\$")
+_BACKSLASH = re.compile(r"\\(.)")
+_PYTHON = re.compile(r"python[\d.]*$")
+_PERL = re.compile(r"perl[\d.]*$")
+_MAX_CALLS = 4            # times one function body is followed per script
+_BIG_SCRIPT = 3000        # lines: a program this long is read once, whatever its arguments
+
+
 def gate_of(raw: str, resolved: str, place: Place, line: int, evidence: str) -> Gate | None:
     """The gate a condition sets, if it tests the date, the host, an account or a file."""
-    if re.search(r"\bdate\b|EPOCHSECONDS|EPOCHREALTIME|\bnow\b|time\.time|localtime|strftime", raw):
+    if _GATE_DATE.search(raw):
         return Gate("date", f"fires on or after {gate_date(raw + ' ' + resolved)}", place.path,
                     *place.where(line, evidence))
-    if re.search(r"hostname|HOSTNAME|uname\s+-n|/etc/hostname|gethostname|socket\.getfqdn", raw):
+    if _GATE_HOST.search(raw):
         return Gate("host", "runs only on a chosen host", place.path, *place.where(line, evidence))
-    if re.search(r"\bid\s+(?:-u\s+)?\w|getent\s+passwd|/etc/passwd|\bwhoami\b|getpwnam|\bwho\b", raw):
+    if _GATE_ACCOUNT.search(raw):
         return Gate("account", "depends on an account existing", place.path,
                     *place.where(line, evidence))
-    if re.search(r"(?:^|\s)-[efsdLr]\s+\S|os\.path\.exists|\.exists\(\)|-e\s+\$", raw):
+    if _GATE_FILE.search(raw):
         return Gate("file", "depends on a file being present", place.path,
                     *place.where(line, evidence))
     return None
@@ -87,6 +112,7 @@ class _Walker:
         self.functions: dict[str, Node] = {}
         self.called: set[str] = set()
         self.stack: list[str] = []
+        self.calls: dict[str, int] = {}
         self._foreign: dict[str, _Walker] = {}
         self.heredocs: dict[str, int] = {}       # heredoc text -> 0-based row where it starts
         self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
@@ -114,7 +140,7 @@ class _Walker:
                 return self.words(node.named_children[0], env, place)
             s = self.text(node)
             if "\\" in s:
-                s = re.sub(r"\\(.)", r"\1", s)
+                s = _BACKSLASH.sub(r"\1", s)
             if s.startswith("~"):
                 s = env.get("HOME", "~") + s[1:] if "HOME" in env else s
             return [s]
@@ -345,6 +371,13 @@ class _Walker:
             return None
         if t == "negated_command":
             return self.stmt(n.named_children[-1], env, place, stdin) if n.named_child_count else None
+        if t == "ERROR":
+            # a stretch the parser could not place (a command in the wrong spot of a `case`,
+            # an unclosed quote): the commands inside it still run
+            out = None
+            for c in n.named_children:
+                out = self.stmt(c, env, place, stdin)
+            return out
         if t in ("test_command", "comment"):
             for c in n.named_children:
                 self.words(c, env, place) if c.type == "command_substitution" else None
@@ -563,6 +596,19 @@ class _Walker:
         for r in n.children_by_field_name("redirect"):
             if r.type == "herestring_redirect":
                 stdin = " ".join(self.argv(r.named_children, local, place)) + "\n"
+        name = n.child_by_field_name("name")
+        if name is not None and not assigns:
+            first = self.words(name, local, place)
+            prog = commands.base(first[0]) if first else ""
+            if prog and is_known(prog) and not commands.known(prog) and \
+                    prog not in self.functions and "/" not in first[0] and \
+                    first[0] not in self.job.written:
+                # a program lineguard gives no meaning to: only what its arguments run counts
+                for a in n.children_by_field_name("argument"):
+                    if a.type != "word" and ("$(" in self.text(a) or "`" in self.text(a)
+                                             or "<(" in self.text(a)):
+                        self.words(a, local, place)
+                return None
         argv = self.argv(self.cmd_words(n), local, place)
         if not argv:
             if assigns:
@@ -598,9 +644,9 @@ class _Walker:
             return None
         if prog in _SHELLS:
             return self.interpreter("shell", args, env, place, line, ev, stdin, "-c")
-        if re.match(r"python[\d.]*$", prog):
+        if _PYTHON.match(prog):
             return self.interpreter("python", args, env, place, line, ev, stdin, "-c")
-        if re.match(r"perl[\d.]*$", prog):
+        if _PERL.match(prog):
             return self.interpreter("perl", args, env, place, line, ev, stdin, "-e")
         if prog in ("expect", "tclsh"):
             return self.interpreter("expect", args, env, place, line, ev, stdin, "-c")
@@ -638,8 +684,10 @@ class _Walker:
 
     def call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
              ev: str, stdin: str | None) -> str | None:
-        if self.stack.count(name) >= 2 or len(self.stack) > 12:
+        if self.stack.count(name) >= 2 or len(self.stack) > 12 or \
+                self.calls.get(name, 0) >= _MAX_CALLS:
             return None
+        self.calls[name] = self.calls.get(name, 0) + 1
         self.called.add(name)
         node = self.functions[name]
         body = node.child_by_field_name("body")
@@ -727,7 +775,7 @@ class _Walker:
             return
         name = p.lstrip("/")
         text = self.job.text_of(name) if is_known(path) else None
-        if text is None:
+        if text is None or (not same_env and name in self.job.read):
             return
         if same_env:
             inner = env
@@ -744,7 +792,7 @@ class _Walker:
             sub = _Walker(text.encode("utf-8", "replace")[:_MAX_TEXT], self.job,
                           replace(place, path=name, offset=0, anchor=None, depth=place.depth + 1,
                                   function=None))
-            tree = _parser().parse(sub.src)
+            tree = _parse(sub.src)
             own = set()
             for c in tree.root_node.named_children:
                 if c.type == "function_definition":
@@ -760,8 +808,7 @@ class _Walker:
                 self._foreign[fname] = sub._foreign.get(fname, sub)
             return
         self.job.read.add(name)
-        read(lang, text, self.job, replace(place, path=name, offset=0, anchor=None,
-                                           depth=place.depth + 1, function=None), inner)
+        run_program(self.job, name, lang, text, args, place)
 
     def run_written(self, p: str, w: Written, place: Place, line: int, ev: str, language: str,
                     env: dict[str, str]) -> None:
@@ -890,9 +937,43 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
                                  value=m.value_name(obj, render(value)), reach=reach))
 
 
+_PROGRAMS: dict[tuple[str, str, tuple[str, ...]], tuple[list[Effect], bool]] = {}
+_PROGRAMS_SIZE = 4096
+
+
+def run_program(job: Job, name: str, language: str, text: str, args: list[str], place: Place
+                ) -> None:
+    """A captured program run as its own process with `args`: read once per content and
+    arguments (many jobs run the same packaged scripts), its effects placed under the caller's
+    gates and notes."""
+    art = job.files.get(name)
+    if language != "shell" or text.count("\n") > _BIG_SCRIPT:
+        # arguments only matter where the reader follows them: shell scripts of ordinary size
+        args = []
+    key = (name, art.sha256 if art is not None else text, tuple(args))
+    hit = _PROGRAMS.get(key)
+    if hit is None:
+        sub = Job(job.files)
+        sub.read = set(job.read)
+        env = {"@": _SEP.join(args)}
+        env.update({str(i): a for i, a in enumerate(args[:9], 1)})
+        read(language, text, sub, Place(path=name, depth=place.depth + 1), env)
+        hit = (sub.sink, sub.talks_to_devices)
+        if len(_PROGRAMS) >= _PROGRAMS_SIZE:
+            del _PROGRAMS[next(iter(_PROGRAMS))]
+        _PROGRAMS[key] = hit
+    effects, talks = hit
+    job.talks_to_devices |= talks
+    if not place.gates and not place.via and place.called:
+        job.sink.extend(effects)
+    else:
+        job.sink.extend(replace(e, gates=place.gates + e.gates, via=place.via + e.via,
+                                called=place.called and e.called) for e in effects)
+
+
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     src = text.encode("utf-8", "replace")[:_MAX_TEXT]
-    tree = _parser().parse(src)
+    tree = _parse(src)
     w = _Walker(src, job, place)
     env.setdefault("IFS", " ")
     w.run(tree.root_node, env)
