@@ -8,7 +8,7 @@ import re
 
 from collector.analyse.effects import decode
 from collector.analyse.effects.model import is_known, markers, render, symbol, unknown
-from collector.analyse.effects.resolve import Job, Place, Written, file_lines, walked
+from collector.analyse.effects.resolve import Job, Place, Written, expand_each, file_lines, walked
 
 # Paths whose removal erases evidence, or disarms the scheduler / lineguard itself.
 FORENSIC = re.compile(r"(?:^|/)(?:\.?\w*_history|\.history|wtmp|btmp|utmp|lastlog|faillog|"
@@ -122,6 +122,12 @@ _SAFE_EMPTY = re.compile(r"empty|blank|void|nothing|null", re.I)
 
 def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
              bounded: bool = False) -> None:
+    each = expand_each(path)
+    if len(each) > 1:
+        # a loop over named paths: each one is judged by what it is
+        for one in each:
+            _destroy(job, place, line, ev, one, how, bounded)
+        return
     p = render(path)
     low = p.rstrip("/")
     if how == "delete" and (p.endswith("*") or p.endswith("/")):

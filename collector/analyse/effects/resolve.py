@@ -83,10 +83,24 @@ def file_lines(path: str) -> str:
     return symbol("lines", p, f"every {what} in {p}")
 
 
+EACH_SEP = "\x1e"
+
+
 def each_of(values: list[str]) -> str:
+    """A loop variable over a literal list: it stands for each value, kept for expansion."""
     shown = ", ".join(render(v) for v in values[:MAX_LOOP])
     more = f" and {len(values) - MAX_LOOP} more" if len(values) > MAX_LOOP else ""
-    return symbol("each", "", f"each of {shown}{more}")
+    data = EACH_SEP.join(render(v).replace("|", "/") for v in values[:MAX_LOOP])
+    return symbol("each", data, f"each of {shown}{more}")
+
+
+def expand_each(text: str) -> list[str]:
+    """The text once per value of the first loop variable in it (itself when there is none)."""
+    for kind, data, desc in markers(text):
+        if kind == "each" and data:
+            mark = f"\x01each:{data}|{desc}\x02"
+            return [text.replace(mark, v, 1) for v in data.split(EACH_SEP)]
+    return [text]
 
 
 def walked(oid_text: str, name: str, host: str) -> str:
