@@ -11,10 +11,10 @@ from collector.analyse.effects.model import is_known, markers, render, symbol, u
 from collector.analyse.effects.resolve import Job, Place, Written, expand_each, file_lines, walked
 
 # Paths whose removal erases evidence, or disarms the scheduler / lineguard itself.
-FORENSIC = re.compile(r"(?:^|/)(?:\.?\w*_history|\.history|wtmp|btmp|utmp|lastlog|faillog|"
-                      r"auth\.log[^/]*|secure[^/]*|messages[^/]*|syslog[^/]*|audit(?:/|\.log|$)|"
-                      r"journal(?:/|$)|sudo\.log|kern\.log|daemon\.log|cron\.log|cron(?:$|\.\d))")
-FORENSIC_DIR = re.compile(r"^/?var/log/?(?:\*|\.\*)?$|^/?var/log/(?:audit|journal)/?")
+FORENSIC = re.compile(r"(?:^|/)(?:\.?\w*_history|\.history|(?:wtmp|btmp|utmp|lastlog|faillog|"
+                      r"auth\.log|secure|messages|syslog|sudo\.log|kern\.log|daemon\.log|cron\.log|"
+                      r"audit\.log)(?:\.\d+)?(?:\.gz)?|audit|journal)$|(?:^|/)var/log/(?:audit|journal)/")
+FORENSIC_DIR = re.compile(r"^/?var/log(?:/[^/]*)?/?(?:\*|\.\*)?$")
 SCHEDULER = re.compile(r"(?:^|/)(?:etc/cron(?:tab|\.d|\.daily|\.hourly|\.weekly|\.monthly)|"
                        r"var/spool/(?:cron|at|anacron)|etc/anacrontab|var/spool/cron/atjobs|"
                        r"etc/systemd/system/[^/]*\.timer|lib/systemd/system/[^/]*\.timer)")
@@ -136,7 +136,7 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s lineguard's files"))
     elif SCHEDULER.search(low):
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s scheduler entries"))
-    elif FORENSIC.search(low) or FORENSIC_DIR.search(low.lstrip("/")):
+    elif FORENSIC.search(low) or (how == "delete-tree" and FORENSIC_DIR.search(low.lstrip("/"))):
         if not bounded:
             job.sink.append(place.effect("anti-forensics", line, ev, target=path, how=how))
     else:

@@ -90,6 +90,7 @@ class _Py:
         self.called: set[str] = set()
         self.decoded: dict[str, tuple[str, ...]] = {}
         self.depth = 0
+        self.paths: list[str] = []          # sys.path entries the program adds
 
     def ev_text(self, node: ast.AST) -> str:
         a = node.lineno - 1  # type: ignore[attr-defined]
@@ -260,6 +261,17 @@ class _Py:
                 return None
         if short in ("read_text", "read_bytes") and isinstance(recv, str):
             return file_lines(render(recv))
+        if fname in ("sys.path.insert", "sys.path.append") and args:
+            self.paths.append(_s(args[-1]).rstrip("/"))
+            return None
+        if fname in ("pexpect.run", "pexpect.runu", "run") and args and fname != "run" or (
+                short in ("spawn", "spawnu", "popen_spawn") and args and
+                commands.base(_s(args[0]).split()[0] if _s(args[0]).split() else "") not in
+                commands._DEVICE_PROGRAMS):
+            cmd = _s(args[0]) + ((" " + " ".join(_s(a) for a in args[1])) if len(args) > 1
+                                 and isinstance(args[1], list) else "")
+            self.nested("shell", cmd, line, ev, f"via {fname}")
+            return Conn(unknown("a local program")) if short.startswith("spawn") else ""
         # device sessions
         if short in ("ConnectHandler", "Telnet", "SSHClient", "Driver", "IOSXEDriver",
                      "Device", "get_network_driver", "Netmiko", "spawn", "IOSDriver"):
@@ -602,7 +614,9 @@ class _Py:
             return None
         rel = mod.replace(".", "/") + ".py"
         here = (self.place.path or "").rsplit("/", 1)[0]
-        for cand in (f"{here}/{rel}", f"{here}/{mod.replace('.', '/')}/__init__.py"):
+        dirs = [here] + [p.lstrip("/") for p in self.paths if is_known(p)]
+        for cand in [f"{d}/{rel}" for d in dirs] + [f"{d}/{mod.replace('.', '/')}/__init__.py"
+                                                     for d in dirs]:
             text = self.job.text_of(cand)
             if text is None:
                 continue
