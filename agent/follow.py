@@ -208,6 +208,12 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
             found.append(resolved)
     elif name in ("su", "runuser") or name in _INTERPRETERS:
         _interpreter_args(name, args, cwd, found, depth)
+    elif name in ("cp", "install", "mv") and len(args) >= 2:
+        # a file copied into place is often run next: capture its source to judge it
+        operands = [a for a in args if not a.startswith("-")]
+        source = _resolve(operands[-2], cwd) if len(operands) >= 2 else None
+        if source:
+            found.append(source)
     return cwd
 
 

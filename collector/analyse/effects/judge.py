@@ -73,7 +73,8 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
                 # a file the agent linked to the job but no command above reached (run-parts
                 # directories, ExecStart of another key): read it as the job would run it
                 text = followed.text_of(name)
-                if text is not None:
+                if text is not None and (text.startswith("#!") or
+                                         name.endswith((".sh", ".py", ".pl", ".exp"))):
                     followed.read.add(name)
                     shell.run_program(followed, name, language_of(name, text), text, [], place)
     ref = ""
@@ -84,13 +85,25 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
             ref = m.group(0)
             break
     if not ref:
-        m = CHANGE_REF.search(job.command)
+        m = CHANGE_REF.search(job.command) or _device_change_ref(job, followed)
         ref = m.group(0) if m else ""
     out = (followed.sink, followed.talks_to_devices, ref)
     if len(_CACHE) >= _CACHE_SIZE:
         del _CACHE[next(iter(_CACHE))]
     _CACHE[key] = out
     return out
+
+
+def _device_change_ref(job: Job, followed: Followed) -> re.Match[str] | None:
+    """A change ticket named in the comment lines just above a device-side job."""
+    if not job.actions or not job.origin_line:
+        return None
+    text = followed.text_of(job.origin_path)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    last = max([job.origin_line] + [ln or 0 for _, ln in job.actions])
+    return CHANGE_REF.search("\n".join(lines[max(0, job.origin_line - 8):last]))
 
 
 def _action_texts(text: str) -> list[str]:
@@ -249,6 +262,10 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
         steps -= 1
     if steps and verdict != "benign":
         severity = _raise(severity, steps)
+    if verdict == "suspicious":
+        # context makes a finding more urgent, never more certain: what lineguard could not
+        # judge to be destructive stays at most medium
+        severity = min(severity, "medium", key=SEVERITIES.index)
     if verdict == "suspicious" and change_ref and severity in ("high", "critical") and not any(
             verdict_of.get(r) == "destructive" for r in reasons):
         severity = "medium"

@@ -18,9 +18,9 @@ from collector.analyse.effects.shell import gate_of, snmp_effect
 
 _POD = re.compile(r"^=[a-zA-Z].*?^=cut\b.*?$", re.S | re.M)
 _STR = re.compile(r"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`|"""
-                  r"""\bq[qwx]?\s*(?:\{[^}]*\}|\([^)]*\)|\[[^\]]*\]|/[^/]*/|\|[^|]*\||!(?:[^!]*)!))""")
+                  r"""\bq[qwx]?\s*(?:\{[^}]*\}|\([^)]*\)|\[[^\]]*\]|<[^>]*>|([^\w\s{(\[<])(?:(?!\2).)*\2))""", re.S)
 _TOKEN = re.compile(r"""\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`|"""
-                    r"""\bq[qwx]?\s*(?:\{[^}]*\}|\([^)]*\)|\[[^\]]*\]|\|[^|]*\||![^!]*!)|"""
+                    r"""\bq[qwx]?\s*(?:\{[^}]*\}|\([^)]*\)|\[[^\]]*\]|<[^>]*>|([~!|/#^%,:@])(?:(?!\1).)*\1)|"""
                     r"""#[^\n]*|[;{}]|[^\"'`q#;{}]+|.""", re.S)
 _INTERESTING = re.compile(r"=|system|exec|`|qx|unlink|rmtree|remove_tree|truncate|eval|->|open|"
                           r"\bfor|\bwhile|constant")
@@ -96,7 +96,7 @@ class _Perl:
             return tok[1:-1].replace("\\'", "'")
         if tok[0] == '"' and tok.endswith('"'):
             return decode.escapes(self.interp(tok[1:-1]))
-        m = re.match(r"^q([qwx]?)\s*[{(\[/|!](.*)[})\]/|!]$", tok, re.S)
+        m = re.match(r"^q([qwx]?)\s*[{(\[<~!|/#^%,:@](.*)[})\]>~!|/#^%,:@]$", tok, re.S)
         if m:
             if m.group(1) == "w":
                 return m.group(2).split()
