@@ -241,13 +241,23 @@ def test_raw_eem_action_lines_are_understood_too():
     assert [(r.rule, r.line) for r in j.reasons] == [("lg.ios.erase-config", 123)]
 
 
-def test_dormancy_and_a_non_admin_owner_raise_the_severity():
+def test_dormancy_and_a_non_admin_owner_raise_the_severity_of_what_is_destructive():
+    text = "snmpset -v2c -c x rtr SNMP-TARGET-MIB::snmpTargetAddrRowStatus.7 i 6\n"
+    admin, files = _script_job(text, owner="root")
+    other, _ = _script_job(text, owner="contractor")
+    assert judge(admin, files, _fire(1), NOW).severity == "high"
+    assert judge(other, files, _fire(1), NOW).severity == "critical"      # high +1 owner
+    late = judge(admin, files, _fire(77), NOW)
+    assert late.severity == "critical"                                    # high +1 dormant
+    assert "in 77 days" in next(r for r in late.reasons if r.rule == "lg.context.dormant").title
+
+
+def test_context_never_makes_a_suspicious_finding_louder_than_medium():
     job, files = _script_job("snmpset -v2c -c x atm1 1.3.6.1.4.1.9.9.999.1.0 i 6\n",
                              owner="contractor")
-    soon = judge(job, files, _fire(1), NOW)
-    late = judge(job, files, _fire(77), NOW)
-    assert soon.severity == "high" and late.severity == "critical"     # medium +1 owner (+1 dormant)
-    assert "in 77 days" in next(r for r in late.reasons if r.rule == "lg.context.dormant").title
+    j = judge(job, files, _fire(77), NOW)
+    assert (j.verdict, j.severity) == ("suspicious", "medium")
+    assert {"lg.context.dormant", "lg.context.non-admin-owner"} <= {r.rule for r in j.reasons}
 
 
 def test_a_yearly_schedule_counts_as_dormant():

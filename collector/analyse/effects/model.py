@@ -30,24 +30,35 @@ EFFECT_KINDS: tuple[str, ...] = EffectKind.__args__   # type: ignore[attr-define
 Reach = Literal["one", "many", "all"]
 GateKind = Literal["date", "host", "file", "account"]
 
-# Markers inside resolved text: \x01KIND:DATA|DESCRIPTION\x02. KIND "?" is an unknown value;
-# "walk" (DATA = the walked OID) and "lines" (DATA = the file) stand for every value of a set.
-_MARK = re.compile(r"\x01([^:|\x02]*):?([^|\x02]*)\|([^\x02]*)\x02")
+# Markers inside resolved text: \x01KIND:DATA\x1dDESCRIPTION\x02. KIND "?" is an unknown value;
+# "walk" (DATA = the walked OID), "lines" (DATA = the file) and "each" (DATA = the values) stand
+# for every member of a set. A marker may be handed to another language's reader (a Python
+# f-string run by a shell): characters a shell or Perl would act on are kept out of it.
+_MARK = re.compile(r"\x01([^:\x1d\x02]*):?([^\x1d\x02]*)\x1d([^\x02]*)\x02")
+_RISKY = " \t\n'\"`$;&|<>()\\#*?[]{}~!="
+_SAFE = {ord(c): 0xE000 + i for i, c in enumerate(_RISKY)}
+_BACK = {0xE000 + i: c for i, c in enumerate(_RISKY)}
+
+
+def _safe(text: str) -> str:
+    return text.replace("\x01", "").replace("\x02", "").translate(_SAFE)
 
 
 def unknown(why: str) -> str:
     """A value that cannot be known before the job runs, with the reason."""
-    return f"\x01?:|{why}\x02"
+    return f"\x01?:\x1d{_safe(why)}\x02"
 
 
 def symbol(kind: str, data: str, description: str) -> str:
     """A value standing for each member of a known set (walked rows, lines of a file)."""
-    return f"\x01{kind}:{data}|{description}\x02"
+    return f"\x01{kind}:{_safe(data)}\x1d{_safe(description)}\x02"
 
 
 def render(text: str) -> str:
     """Text for people: markers shown as <description>."""
-    return _MARK.sub(lambda m: f"<{m.group(3)}>", text) if "\x01" in text else text
+    if "\x01" not in text:
+        return text
+    return _MARK.sub(lambda m: f"<{m.group(3).translate(_BACK)}>", text)
 
 
 def plain(text: str) -> str:
@@ -57,7 +68,9 @@ def plain(text: str) -> str:
 
 def markers(text: str) -> list[tuple[str, str, str]]:
     """(kind, data, description) of each marker in the text."""
-    return _MARK.findall(text) if "\x01" in text else []
+    if "\x01" not in text:
+        return []
+    return [(k, d.translate(_BACK), desc.translate(_BACK)) for k, d, desc in _MARK.findall(text)]
 
 
 def is_known(text: str) -> bool:

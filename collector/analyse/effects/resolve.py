@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from agent.wire import Artifact
-from collector.analyse.effects.model import Effect, Gate, markers, render, symbol, unknown
+from collector.analyse.effects.model import _BACK, Effect, Gate, markers, render, symbol, unknown
 
 MAX_DEPTH = 6             # nested programs (sh -c inside python inside a decoded payload …)
 MAX_LOOP = 16             # literal loop items expanded one by one; more are summarised
@@ -84,23 +84,24 @@ def file_lines(path: str) -> str:
 
 
 EACH_SEP = "\x1e"
+_EACH = re.compile(r"\x01each:([^\x1d\x02]*)\x1d[^\x02]*\x02")
 
 
 def each_of(values: list[str]) -> str:
     """A loop variable over a literal list: it stands for each value, kept for expansion."""
     shown = ", ".join(render(v) for v in values[:MAX_LOOP])
     more = f" and {len(values) - MAX_LOOP} more" if len(values) > MAX_LOOP else ""
-    data = EACH_SEP.join(render(v).replace("|", "/") for v in values[:MAX_LOOP])
+    data = EACH_SEP.join(render(v) for v in values[:MAX_LOOP])
     return symbol("each", data, f"each of {shown}{more}")
 
 
 def expand_each(text: str) -> list[str]:
     """The text once per value of the first loop variable in it (itself when there is none)."""
-    for kind, data, desc in markers(text):
-        if kind == "each" and data:
-            mark = f"\x01each:{data}|{desc}\x02"
-            return [text.replace(mark, v, 1) for v in data.split(EACH_SEP)]
-    return [text]
+    m = _EACH.search(text) if "\x01each:" in text else None
+    if m is None:
+        return [text]
+    values = m.group(1).translate(_BACK).split(EACH_SEP)
+    return [text[:m.start()] + v + text[m.end():] for v in values]
 
 
 def walked(oid_text: str, name: str, host: str) -> str:
