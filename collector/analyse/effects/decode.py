@@ -106,8 +106,8 @@ def decompress(data: str | bytes, how: str) -> bytes | None:
     try:
         if how == "gzip":
             return gzip.decompress(raw)[:MAX_OUTPUT]
-        if how == "zlib":
-            return zlib.decompress(raw)[:MAX_OUTPUT]
+        if how == "zlib":      # wbits 47: a zlib or a gzip stream, whichever it is
+            return zlib.decompress(raw, 47)[:MAX_OUTPUT]
         if how == "bzip2":
             return bz2.decompress(raw)[:MAX_OUTPUT]
         if how == "xz":

@@ -8,10 +8,13 @@ from __future__ import annotations
 import re
 
 from collector.analyse.effects.model import Effect, reach_of
+from collector.analyse.effects.resolve import expand_each
 
 _TL1 = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+:[^;]*;?$")
 _JUNOS = re.compile(r"^(?:set|delete|deactivate|activate|load|commit|rollback|request|edit|"
-                    r"configure(?:\s+(?:private|exclusive))?|run|cli|wildcard)\b", re.I)
+                    r"configure(?:\s+(?:private|exclusive|batch|dynamic))?$|run|cli|wildcard)\b", re.I)
+_IOS = re.compile(r"^(?:no|interface|int|default|conf(?:igure)?\s+t|end$|write|wr\b|pvc|atm|"
+                  r"erase|reload|copy|enable$|exit$|kron|event)\b", re.I)
 _NOT_COMMAND = re.compile(r"^(?:!|#|\s*$)")
 # Session noise that is not a device command (passwords, prompts answered, exits).
 _NOISE = re.compile(r"^(?:y|yes|n|no|exit|quit|end|logout|\^[A-Z]|\x03|\r)$", re.I)
@@ -35,8 +38,7 @@ def split_lines(text: str) -> list[str]:
 def platform_of(lines: list[str]) -> str:
     if any(_TL1.match(x) for x in lines):
         return "tl1"
-    if any(_JUNOS.match(x) for x in lines) and not any(x.lower().startswith(("no ", "interface "))
-                                                        for x in lines):
+    if any(_JUNOS.match(x) for x in lines) and not any(_IOS.match(x) for x in lines):
         return "junos"
     return "ios"
 
@@ -44,8 +46,8 @@ def platform_of(lines: list[str]) -> str:
 def command_effect(text: str | list[str], target: str, path: str | None, line: int | None,
                    evidence: str, **kw: object) -> Effect | None:
     """A device-command effect for the commands in `text`, or None when there are none."""
-    lines = split_lines(text) if isinstance(text, str) else [
-        x for t in text for x in split_lines(t)]
+    texts = [text] if isinstance(text, str) else text
+    lines = [x for t in texts for each in expand_each(t) for x in split_lines(each)]
     lines = [x for x in lines if not _NOISE.match(x)]
     if not lines:
         return None

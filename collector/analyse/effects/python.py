@@ -366,12 +366,10 @@ class _Py:
             flat = [y for x in argv for y in ([x] if isinstance(x, str) else x)]
             self.nested("shell", " ".join(shlex.quote(x) for x in flat[1:]), line, ev, f"via {fname}")
             return None
-        if fname in ("exec", "eval", "compile", "builtins.exec") and args:
-            code = _s(args[0])
-            if is_known(code) and not markers(code):
-                self.nested("python", code, line, ev, "in exec")
-            else:
-                self.job.sink.append(place.effect("unseen-code", line, ev, target=render(code)))
+        if fname == "compile" and args:
+            return _s(args[0])
+        if fname in ("exec", "eval", "builtins.exec") and args:
+            self.exec_code(_s(args[0]), scope, line, ev)
             return None
         # files
         if short in ("rmtree", "remove", "unlink", "rmdir", "removedirs", "remove_tree"):
@@ -426,6 +424,28 @@ class _Py:
         if short in ("run", "gather", "run_until_complete", "create_task", "ensure_future"):
             return args[0] if args else None
         return unknown(f"result of {fname[:60]}()")
+
+    def exec_code(self, code: str, scope: dict[str, Any], line: int, ev: str) -> None:
+        """exec()/eval() of a known text: run in the caller's scope, reported on this line."""
+        place = self.cur_place
+        if not is_known(code) or markers(code):
+            self.job.sink.append(place.effect("unseen-code", line, ev, target=render(code)))
+            return
+        layers = self.decoded.get(code)
+        if layers:
+            self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
+        try:
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError):
+            self.nested("python", code, line, ev, "in exec")
+            return
+        note = f"decoded from {' then '.join(layers)}" if layers else "in exec"
+        saved = self.cur_place
+        self.cur_place = place.nested(line, ev, note)
+        try:
+            self.block(tree.body, scope)
+        finally:
+            self.cur_place = saved
 
     def decode_layer(self, layer: str, data: str) -> Any:
         if not layer or not is_known(data):
