@@ -59,8 +59,9 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
     place = Place(path=None, anchor=None)
     if job.actions:
         from collector.analyse.effects.device import command_effect
+        variables: dict[str, str] = {}
         for text, line in job.actions:
-            for t in _action_texts(text):
+            for t in _action_texts(text, variables):
                 e = command_effect(t, job.target, job.origin_path, line, text)
                 if e is not None:
                     followed.sink.append(e)
@@ -106,14 +107,27 @@ def _device_change_ref(job: Job, followed: Followed) -> re.Match[str] | None:
     return CHANGE_REF.search("\n".join(lines[max(0, job.origin_line - 8):last]))
 
 
-def _action_texts(text: str) -> list[str]:
-    """The command in an action line: itself, or the quoted command of `action N cli command "…"`."""
+_SET = re.compile(r'^\s*(?:action\s+\S+\s+)?set\s+(\w+)\s+"?(.*?)"?\s*$')
+_APPLET_VAR = re.compile(r"\$\{?(\w+)\}?")
+
+
+def _action_texts(text: str, variables: dict[str, str]) -> list[str]:
+    """The command in an action line: itself, or the quoted command of `action N cli command
+    "…"`, with applet variables (`set VAR "…"`, then `$VAR`) replaced by their values."""
+    m = _SET.match(text)
+    if m:
+        variables[m.group(1)] = _APPLET_VAR.sub(lambda v: variables.get(v.group(1), v.group(0)),
+                                                m.group(2))
+        return []
     m = re.match(r'^\s*action\s+\S+\s+cli\s+command\s+"((?:\\.|[^"\\])*)"', text)
     if m:
-        return [m.group(1)]
-    if re.match(r"^\s*action\s+\S+\s+", text):
+        text = m.group(1)
+    elif re.match(r"^\s*action\s+\S+\s+", text):
         return []
-    return [text.strip().strip('"')]
+    text = text.strip().strip('"')
+    if "$" in text:
+        text = _APPLET_VAR.sub(lambda v: variables.get(v.group(1), v.group(0)), text)
+    return [text]
 
 
 _MATCHED: dict[tuple[int, int], tuple[Effect, tuple[Rule, ...]]] = {}
