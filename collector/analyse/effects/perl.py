@@ -13,7 +13,7 @@ import shlex
 
 from collector.analyse.effects import commands, decode, device, sql
 from collector.analyse.effects.model import is_known, markers, render, unknown
-from collector.analyse.effects.resolve import READERS, Job, Place, each_of, file_lines, read
+from collector.analyse.effects.resolve import READERS, Job, Place, each_of, file_lines, read, walked
 from collector.analyse.effects.shell import gate_of, snmp_effect
 
 _POD = re.compile(r"^=[a-zA-Z].*?^=cut\b.*?$", re.S | re.M)
@@ -123,6 +123,21 @@ class _Perl:
         m = re.fullmatch(r"(decode_base64|reverse|scalar\s+reverse)\s+(.*)", tok, re.S)
         if m:
             return self.func(m.group(1).split()[-1], [self.value(m.group(2))])
+        m = re.fullmatch(r"(?:sort\s+)?(?:keys|values)\s*\(?\s*%\{?\$?(\w+)\}?\s*\)?", tok)
+        if m:
+            v = self.scalars.get(m.group(1))
+            return v if isinstance(v, str) and markers(v) else unknown(f"keys of %{m.group(1)}")
+        m = re.fullmatch(r"\$(\w+)\s*->\s*(get_table|get_entries|get_bulk_request|walk)\s*\((.*)\)"
+                         r"(?:\s*\|\|.*)?", tok, re.S)
+        if m:
+            args = self.split(m.group(3), ",")
+            oid = next((self.s(self.value(args[i + 1])) for i, a in enumerate(args[:-1])
+                        if a.strip().strip("'\"-").lower() in ("baseoid", "columns", "varbindlist")),
+                       self.s(self.value(args[0])) if args else "")
+            from collector.analyse.effects.mib import mib
+            obj, idx = mib().resolve(render(oid))
+            return walked(".".join(map(str, obj.oid)) if obj else oid, obj.name if obj else oid,
+                          self.sessions.get(m.group(1), ""))
         m = re.fullmatch(r"<\s*\$?(\w+)\s*>", tok)
         if m and m.group(1) in self.handles:
             return file_lines(self.handles[m.group(1)])
@@ -229,7 +244,7 @@ class _Perl:
             self.scalars[m.group(1)] = self.value(m.group(2))
             return
         m = _ASSIGN.match(st)
-        if m and len(m.group(4)) < 600 and _VALUE_START.match(m.group(4)) and not re.match(r"^(?:my\s+)?\$\w+\s*=\s*(?:Net::|Expect|DBI)", st):
+        if m and len(m.group(4)) < 600 and (_VALUE_START.match(m.group(4)) or "->" in m.group(4)) and not re.match(r"^(?:my\s+)?\$\w+\s*=\s*(?:Net::|Expect|DBI)", st):
             v = self.value(m.group(4))
             if m.group(3) == ".=":
                 v = self.s(self.scalars.get(m.group(2), "")) + self.s(v)
@@ -250,7 +265,7 @@ class _Perl:
         m = st.startswith("while") and re.match(r"^while\s*\(\s*(?:my\s+)?\$(\w+)\s*=\s*<\s*\$?(\w+)\s*>", st)
         if m and m.group(2) in self.handles:
             self.scalars[m.group(1)] = file_lines(self.handles[m.group(2)])
-        m = "->" in st and re.search(r"(?:my\s+)?\$(\w+)\s*=\s*(Net::(?:Telnet|SSH\w*|OpenSSH|SNMP|Appliance\w*)|Expect|"
+        m = "->" in st and re.search(r"(?:my\s+)?\(?\s*\$(\w+)[^=;]*=\s*(Net::(?:Telnet|SSH\w*|OpenSSH|SNMP|Appliance\w*)|Expect|"
                       r"Net::SSH::Perl|Net::SSH2|Control::CLI)\s*->\s*(?:new|session|spawn)\s*\((.*?)\)\s*;?$", st, re.S)
         if m:
             args = self.split(m.group(3), ",")

@@ -81,6 +81,10 @@ def _s(v: Any) -> str:
     return unknown("a value computed at run time")
 
 
+def _stands_for_a_set(text: str) -> bool:
+    return any(k in ("walk", "lines", "each") for k, _, _ in markers(text))
+
+
 class _Py:
     def __init__(self, text: str, job: Job, place: Place):
         self.lines = text.split("\n")
@@ -171,6 +175,8 @@ class _Py:
             return self.call(n, scope)
         if isinstance(n, ast.Attribute):
             base = self.ev(n.value, scope)
+            if isinstance(base, str) and _stands_for_a_set(base):
+                return base        # proc.stdout, row.oid …: still the walked rows, the lines
             if isinstance(base, Module):
                 return base.scope.get(n.attr, unknown(f"{ast.unparse(n)[:60]}"))
             return unknown(f"{ast.unparse(n)[:60]}")
@@ -197,6 +203,9 @@ class _Py:
             return self.run_func(scope[f.id], args, kw, scope, line, ev)
         if isinstance(recv, Module) and isinstance(recv.scope.get(short), Func):
             return self.run_func(recv.scope[short], args, kw, scope, line, ev)
+        if isinstance(recv, str) and _stands_for_a_set(recv) and short not in (
+                "format", "join", "replace", "decode", "encode", "fromhex"):
+            return recv            # name.prettyPrint(), line.split()[0] …: each member still
         # string methods
         if isinstance(f, ast.Attribute) and isinstance(recv, str | bytes):
             s = _s(recv)
@@ -360,6 +369,10 @@ class _Py:
             else:
                 text = _s(cmd)
             self.nested("shell", text, line, ev, f"via {fname}")
+            if isinstance(cmd, list | tuple):
+                out = commands.output([_s(x) for x in cmd], None, self.job)
+                if out is not None:
+                    return out
             return unknown(f"output of `{render(text)[:60]}`")
         if fname.startswith("os.exec") or fname.startswith("os.spawn"):
             argv = [_s(x) for x in args if not isinstance(x, dict)]

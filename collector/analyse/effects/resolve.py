@@ -105,7 +105,8 @@ def expand_each(text: str) -> list[str]:
 
 
 def walked(oid_text: str, name: str, host: str) -> str:
-    return symbol("walk", oid_text, f"each row walked from {name} on {render(host) or 'a device'}")
+    on = render(host).replace("<", "").replace(">", "") or "a device"
+    return symbol("walk", oid_text, f"each row walked from {name} on {on}")
 
 
 def unknown_var(name: str) -> str:
