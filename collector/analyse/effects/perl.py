@@ -22,8 +22,11 @@ _STR = re.compile(r"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`|"""
 _TOKEN = re.compile(r"""\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`|"""
                     r"""\bq[qwx]?\s*(?:\{[^}]*\}|\([^)]*\)|\[[^\]]*\]|<[^>]*>|([~!|/#^%,:@])(?:(?!\1).)*\1)|"""
                     r"""#[^\n]*|[;{}]|[^\"'`q#;{}]+|.""", re.S)
+_PRINT_TO = re.compile(r"^(?:print|printf|syswrite)\s*\(?\s*\{?\s*\$(\w+)\s*\}?\s*,?\s*(.*)$", re.S)
+# A `{` opens a block after these (else it is a hash subscript, an anonymous hash, a file handle)
+_BLOCK_BEFORE = re.compile(r"(?:^|[;)]|\b(?:else|do|eval|BEGIN|END|sub\s+\w+|sub))\s*$")
 _INTERESTING = re.compile(r"=|system|exec|`|qx|unlink|rmtree|remove_tree|truncate|eval|->|open|"
-                          r"\bfor|\bwhile|constant")
+                          r"\bfor|\bwhile|constant|print")
 _IF = re.compile(r"^(?:if|unless|elsif)\s*\(")
 _POSTFIX_IF = re.compile(r"\s(?:if|unless)\s*\(?.*(?:time|hostname|-e\s)")
 _ASSIGN = re.compile(r"^(?:my|our|local)?\s*([\$@])(\w+)\s*(\.?=)\s*(.+)$", re.S)
@@ -48,8 +51,17 @@ class _Perl:
         out: list[tuple[int, str]] = []
         buf: list[str] = []
         line = start = 1
+        inline = 0            # braces of a hash subscript, an anonymous hash or `print {$fh}`
         for m in _TOKEN.finditer(text):
             tok = m.group(0)
+            if tok == "{" and (inline or not _BLOCK_BEFORE.search("".join(buf[-8:]).rstrip() or ";")):
+                inline += 1
+                buf.append(tok)
+                continue
+            if tok == "}" and inline:
+                inline -= 1
+                buf.append(tok)
+                continue
             if tok in (";", "{", "}"):
                 stmt = "".join(buf).strip()
                 if stmt:
@@ -253,7 +265,15 @@ class _Perl:
         if m:
             target = self.s(self.value(m.group(2)))
             if target.startswith("|") or target.endswith("|") or "-|" in st or "|-" in st:
-                self.shell(target.strip("|"), line, ev, place, "via a piped open")
+                cmd = target.strip("| ")
+                words = cmd.split()
+                prog = commands.base(words[0]) if words else ""
+                if target.lstrip().startswith("|") and prog in commands._DEVICE_PROGRAMS:
+                    # what the program prints to this handle is sent to the device
+                    ops = commands.operands(words, commands._OPT_VALUES.get(prog))
+                    self.sessions[m.group(1)] = commands.host_of(ops[0]) if ops else ""
+                    self.job.talks_to_devices = True
+                self.shell(cmd, line, ev, place, "via a piped open")
             else:
                 self.handles[m.group(1)] = target.lstrip("<> ")
         m = st.startswith("for") and re.match(r"^(?:foreach|for)\s+(?:my\s+)?\$(\w+)\s*\((.*)\)\s*\{?$", st, re.S)
@@ -266,13 +286,13 @@ class _Perl:
         if m and m.group(2) in self.handles:
             self.scalars[m.group(1)] = file_lines(self.handles[m.group(2)])
         m = "->" in st and re.search(r"(?:my\s+)?\(?\s*\$(\w+)[^=;]*=\s*(Net::(?:Telnet|SSH\w*|OpenSSH|SNMP|Appliance\w*)|Expect|"
-                      r"Net::SSH::Perl|Net::SSH2|Control::CLI)\s*->\s*(?:new|session|spawn)\s*\((.*?)\)\s*;?$", st, re.S)
+                      r"Net::SSH::Perl|Net::SSH2|Control::CLI|IO::Socket(?:::INET6?|::IP)?)\s*->\s*(?:new|session|spawn)\s*\((.*?)\)\s*;?$", st, re.S)
         if m:
             args = self.split(m.group(3), ",")
             host = unknown("the device it connects to")
             for i, a in enumerate(args):
                 key = a.strip().strip("'\"-").lower()
-                if key in ("host", "hostname", "ip") and i + 1 < len(args):
+                if key in ("host", "hostname", "ip", "peeraddr", "peerhost") and i + 1 < len(args):
                     host = self.s(self.value(args[i + 1]))
             if args and "=>" not in m.group(3) and "," not in m.group(3):
                 host = self.s(self.value(args[0]))
@@ -309,6 +329,14 @@ class _Perl:
                 if eff is not None:
                     self.job.sink.append(eff)
                 self.shell(text, line, ev, place, f"on {render(host)} over ssh")
+        m = st.startswith(("print", "printf", "syswrite")) and _PRINT_TO.match(st)
+        if m and m.group(1) in self.sessions:
+            text = self.s(self.value(m.group(2).rstrip(")")))
+            eff = device.command_effect(text, self.sessions[m.group(1)], place.path,
+                                        *place.where(line, ev), gates=place.gates, via=place.via,
+                                        called=place.called)
+            if eff is not None:
+                self.job.sink.append(eff)
         m = ("system" in st or "exec" in st) and (re.match(r"^(system|exec)\s*\(?(.*?)\)?$", st, re.S) or re.search(
             r"(?<![\w>])(system|exec)\s*\((.*)\)", st, re.S))
         if m:

@@ -206,8 +206,11 @@ class _Py:
         if isinstance(recv, str) and _stands_for_a_set(recv) and short not in (
                 "format", "join", "replace", "decode", "encode", "fromhex"):
             return recv            # name.prettyPrint(), line.split()[0] …: each member still
+        if fname == "codecs.decode" and len(args) > 1:
+            return self.decode_layer({"rot13": "rot13", "rot_13": "rot13", "hex": "hex",
+                                      "base64": "base64"}.get(_s(args[1]), ""), _s(args[0]))
         # string methods
-        if isinstance(f, ast.Attribute) and isinstance(recv, str | bytes):
+        if isinstance(f, ast.Attribute) and isinstance(recv, str | bytes) and is_known(_s(recv)):
             s = _s(recv)
             if short == "format":
                 try:
