@@ -65,6 +65,14 @@ KNOWN = frozenset({
 })
 
 
+# Programs whose only meaning to lineguard is what they print: when nothing reads their output
+# (no pipe, substitution or redirection), they do nothing lineguard judges.
+OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq", "grep", "egrep",
+                         "awk", "cut", "sed", "tac", "hostname", "mktemp", "snmpwalk",
+                         "snmpbulkwalk", "snmptable", "snmpbulkget", "base64", "base32", "xxd",
+                         "rev", "tr"})
+
+
 def known(prog: str) -> bool:
     return prog in KNOWN or prog in _WRAPPERS or prog.startswith(("python", "perl", "mkfs"))
 

@@ -26,6 +26,9 @@ class Written:
     source: str
 
 
+_TEXTS: dict[str, tuple[str]] = {}      # artifact text by content hash (decoded once)
+
+
 @dataclass
 class Job:
     """State shared by every reader while one job is followed."""
@@ -42,8 +45,13 @@ class Job:
         art = self.files.get(path.lstrip("/"))
         if art is None:
             return None
-        text = art.text()
-        return None if text is None or "\x00" in text[:4096] else text
+        hit = _TEXTS.get(art.sha256)
+        if hit is None:
+            text = art.text()
+            hit = _TEXTS[art.sha256] = ("" if text is None or "\x00" in text[:4096] else text,)
+            if len(_TEXTS) > 4096:
+                del _TEXTS[next(iter(_TEXTS))]
+        return hit[0] or None
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,7 @@ class _Walker:
         self.called: set[str] = set()
         self.stack: list[str] = []
         self.calls: dict[str, int] = {}
+        self.consumed = False          # is the output of the statement being run read by something
         self._foreign: dict[str, _Walker] = {}
         self.heredocs: dict[str, int] = {}       # heredoc text -> 0-based row where it starts
         self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
@@ -297,6 +298,7 @@ class _Walker:
             if guard is not None:
                 place = replace(place, gates=place.gates + (guard,))
                 continue
+            self.consumed = False
             self.stmt(n, env, place)
 
     def exit_guard(self, n: Node, env: dict[str, str], place: Place) -> Gate | None:
@@ -472,7 +474,9 @@ class _Walker:
     def pipeline(self, n: Node, env: dict[str, str], place: Place, stdin: str | None) -> str | None:
         stages = [c for c in n.named_children if c.type != "comment"]
         out = stdin
+        outer = self.consumed
         for i, s in enumerate(stages):
+            self.consumed = outer or i + 1 < len(stages)
             nxt = stages[i + 1] if i + 1 < len(stages) else None
             to_rm = nxt is not None and re.match(r"\s*(?:sudo\s+)?xargs\b[^|]*\brm\b", self.text(nxt))
             if to_rm and s.type == "command":
@@ -509,7 +513,9 @@ class _Walker:
                     stdin = self.file_text(path)
                 else:
                     outs.extend(self.file_redirect(r, env, place))
+        outer, self.consumed = self.consumed, True
         out = self.stmt(body, env, place, stdin) if body is not None else None
+        self.consumed = outer
         if after is not None:
             first = after.named_children[0] if after.type == "pipeline" else after
             out = self.stmt(first, env, place, out)
@@ -568,8 +574,12 @@ class _Walker:
 
     def capture(self, node: Node, env: dict[str, str], place: Place) -> str:
         out = None
-        for c in node.named_children:
-            out = self.stmt(c, dict(env), place)
+        outer, self.consumed = self.consumed, True
+        try:
+            for c in node.named_children:
+                out = self.stmt(c, dict(env), place)
+        finally:
+            self.consumed = outer
         if out is None:
             inner = self.text(node)
             return unknown_output(inner[2:-1] if inner.startswith("$(") else inner.strip("`<>()"))
@@ -600,7 +610,8 @@ class _Walker:
         if name is not None and not assigns:
             first = self.words(name, local, place)
             prog = commands.base(first[0]) if first else ""
-            if prog and is_known(prog) and not commands.known(prog) and \
+            if prog and is_known(prog) and (not commands.known(prog) or (
+                    prog in commands.OUTPUT_ONLY and not self.consumed)) and \
                     prog not in self.functions and "/" not in first[0] and \
                     first[0] not in self.job.written:
                 # a program lineguard gives no meaning to: only what its arguments run counts
