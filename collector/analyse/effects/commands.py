@@ -128,8 +128,16 @@ def host_of(word: str) -> str:
 _SAFE_EMPTY = re.compile(r"empty|blank|void|nothing|null", re.I)
 
 
+ARG_MARK = "\x01arg:"
+
+
 def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
              bounded: bool = False) -> None:
+    if ARG_MARK in path:
+        # an argument of a program read once for all its callers: classified when bound
+        job.sink.append(place.effect("data-destruction", line, ev, target=path, how=how,
+                                     bounded=bounded))
+        return
     each = expand_each(path)
     if len(each) > 1:
         # a loop over named paths: each one is judged by what it is

@@ -17,7 +17,7 @@ from tree_sitter import Language, Node, Parser
 
 from collector.analyse.effects import commands, decode, device, sql
 from collector.analyse.effects.mib import mib
-from collector.analyse.effects.model import Effect, Gate, is_known, markers, render, unknown
+from collector.analyse.effects.model import Effect, Gate, is_known, markers, render, symbol, unknown
 from collector.analyse.effects.resolve import (
     MAX_LOOP,
     READERS,
@@ -70,7 +70,6 @@ _BACKSLASH = re.compile(r"\\(.)")
 _PYTHON = re.compile(r"python[\d.]*$")
 _PERL = re.compile(r"perl[\d.]*$")
 _MAX_CALLS = 4            # times one function body is followed per script
-_BIG_SCRIPT = 3000        # lines: a program this long is read once, whatever its arguments
 
 
 def gate_of(raw: str, resolved: str, place: Place, line: int, evidence: str) -> Gate | None:
@@ -952,22 +951,23 @@ _PROGRAMS: dict[tuple[str, str, tuple[str, ...]], tuple[list[Effect], bool]] = {
 _PROGRAMS_SIZE = 4096
 
 
+_ARG = re.compile(r"\x01arg:([^\x1d\x02]*)\x1d[^\x02]*\x02")
+
+
 def run_program(job: Job, name: str, language: str, text: str, args: list[str], place: Place
                 ) -> None:
-    """A captured program run as its own process with `args`: read once per content and
-    arguments (many jobs run the same packaged scripts), its effects placed under the caller's
-    gates and notes."""
+    """A captured program run as its own process with `args`: read once per content (many
+    jobs run the same packaged scripts with different arguments) with its arguments standing
+    as markers, then bound to this caller's arguments; its effects are placed under the
+    caller's gates and notes."""
     art = job.files.get(name)
-    if language != "shell" or text.count("\n") > _BIG_SCRIPT:
-        # arguments only matter where the reader follows them: shell scripts of ordinary size
-        args = []
-    key = (name, art.sha256 if art is not None else text, tuple(args))
+    key = (name, art.sha256 if art is not None else text)
     hit = _PROGRAMS.get(key)
     if hit is None:
         sub = Job(job.files)
         sub.read = set(job.read)
-        env = {"@": _SEP.join(args)}
-        env.update({str(i): a for i, a in enumerate(args[:9], 1)})
+        env = {"@": symbol("arg", "@", "$@")}
+        env.update({str(i): symbol("arg", str(i), f"${i}") for i in range(1, 10)})
         read(language, text, sub, Place(path=name, depth=place.depth + 1), env)
         hit = (sub.sink, sub.talks_to_devices)
         if len(_PROGRAMS) >= _PROGRAMS_SIZE:
@@ -975,11 +975,45 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
         _PROGRAMS[key] = hit
     effects, talks = hit
     job.talks_to_devices |= talks
-    if not place.gates and not place.via and place.called:
-        job.sink.extend(effects)
-    else:
-        job.sink.extend(replace(e, gates=place.gates + e.gates, via=place.via + e.via,
-                                called=place.called and e.called) for e in effects)
+    for e in effects:
+        for bound in _bind(e, args):
+            if place.gates or place.via or not place.called:
+                bound = replace(bound, gates=place.gates + bound.gates, via=place.via + bound.via,
+                                called=place.called and bound.called)
+            job.sink.append(bound)
+
+
+def _bind(e: Effect, args: list[str]) -> list[Effect]:
+    """The effect with the program's argument markers replaced by the caller's arguments."""
+    if commands.ARG_MARK not in e.target + e.obj + e.index + e.value + "".join(e.lines):
+        return [e]
+
+    def value(m: re.Match[str]) -> str:
+        k = m.group(1)
+        if k == "@":
+            return " ".join(args) if args else unknown("the arguments given at run time")
+        i = int(k) if k.isdigit() else 0
+        return args[i - 1] if 0 < i <= len(args) else unknown(f"${k}: an argument given at run time")
+
+    def sub(t: str) -> str:
+        return _ARG.sub(value, t) if commands.ARG_MARK in t else t
+
+    if e.kind == "data-destruction" and commands.ARG_MARK in e.target:
+        # what the path turns out to be decides the kind (a log: anti-forensics, …)
+        scratch = Job({})
+        where = Place(path=e.path, anchor=(e.line or 0, e.evidence), gates=e.gates, via=e.via,
+                      called=e.called)
+        commands._destroy(scratch, where, e.line or 0, e.evidence, sub(e.target), e.how, e.bounded)
+        return scratch.sink
+    if e.kind == "snmp-set":
+        scratch = Job({})
+        where = Place(path=e.path, anchor=(e.line or 0, e.evidence), gates=e.gates, via=e.via,
+                      called=e.called)
+        oid = sub(e.obj) + (f".{sub(e.index)}" if e.index else "")
+        snmp_effect(scratch, where, e.line or 0, e.evidence, sub(e.target), oid, sub(e.value))
+        return scratch.sink
+    return [replace(e, target=sub(e.target), obj=sub(e.obj), index=sub(e.index),
+                    value=sub(e.value), lines=tuple(sub(x) for x in e.lines))]
 
 
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
