@@ -952,6 +952,9 @@ _PROGRAMS_SIZE = 4096
 
 
 _ARG = re.compile(r"\x01arg:([^\x1d\x02]*)\x1d[^\x02]*\x02")
+# A program's arguments while it is read for all its callers: markers bound per call.
+_ARG_ENV = {"@": symbol("arg", "@", "$@"), **{str(i): symbol("arg", str(i), f"${i}")
+                                              for i in range(1, 10)}}
 
 
 def run_program(job: Job, name: str, language: str, text: str, args: list[str], place: Place
@@ -966,9 +969,7 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
     if hit is None:
         sub = Job(job.files)
         sub.read = set(job.read)
-        env = {"@": symbol("arg", "@", "$@")}
-        env.update({str(i): symbol("arg", str(i), f"${i}") for i in range(1, 10)})
-        read(language, text, sub, Place(path=name, depth=place.depth + 1), env)
+        read(language, text, sub, Place(path=name, depth=place.depth + 1), dict(_ARG_ENV))
         hit = (sub.sink, sub.talks_to_devices)
         if len(_PROGRAMS) >= _PROGRAMS_SIZE:
             del _PROGRAMS[next(iter(_PROGRAMS))]
@@ -1016,7 +1017,47 @@ def _bind(e: Effect, args: list[str]) -> list[Effect]:
                     value=sub(e.value), lines=tuple(sub(x) for x in e.lines))]
 
 
+_KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for",
+                       "case", "esac", "in", "function", "select", "!"})
+
+
+_PLAIN_LINE = re.compile(r"^[ \t]*(?:(?:export[ \t]+)?([A-Za-z_]\w*)=([\w./+@,:%-]*)|export[ \t]+[A-Za-z_]\w*|"
+                         r"([\w./+@-]+(?:[ \t]+[\w./+@,:=%-]+)*)|#.*)?[ \t]*$")
+
+
+def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
+    """(line, name, value, command) of a script whose every line is a comment, a plain
+    assignment or a program with plain arguments (no quoting, expansion or control flow), or
+    None. Such scripts (most library and wrapper files) are read without a parse tree."""
+    if len(text) > 4096 or any(c in text for c in "$`'\"\\;&|<>(){}*?[~"):
+        return None
+    out = []
+    for no, line in enumerate(text.split("\n"), 1):
+        m = _PLAIN_LINE.match(line)
+        if m is None:
+            return None
+        if m.group(1) or m.group(3):
+            out.append((no, m.group(1) or "", m.group(2) or "", m.group(3) or ""))
+    return out
+
+
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
+    plain = _plain(text)
+    if plain is not None:
+        w = _Walker(text.encode(), job, place)
+        for no, name, value, command in plain:
+            if name:
+                env[name] = value
+                continue
+            argv = commands.unwrap(command.split())
+            if not argv or argv[0] in _KEYWORDS:
+                continue
+            prog = commands.base(argv[0])
+            if (prog in commands.OUTPUT_ONLY or not commands.known(prog)) and "/" not in argv[0] \
+                    and argv[0] not in w.functions:
+                continue       # prints, or means nothing lineguard judges
+            w.execute(argv, env, place, no, command.strip(), None)
+        return
     src = text.encode("utf-8", "replace")[:_MAX_TEXT]
     tree = _parse(src)
     w = _Walker(src, job, place)
