@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 
+from collector.analyse.effects.model import render
+from collector.analyse.effects.resolve import expand_each
+
 _STATEMENTS = [
     (re.compile(r"\bdrop\s+(?:table|database|schema|collection)\s+(?:if\s+exists\s+)?"
                 r"([\w.\"`\[\]$]+(?:\s*,\s*[\w.\"`\[\]$]+)*)", re.I), "db-drop"),
@@ -23,6 +26,10 @@ def destructive_statements(text: str) -> list[tuple[str, str]]:
     """(how, table-or-database) for each statement that destroys data; temp/staging tables and
     DELETEs with a WHERE clause are not."""
     out: list[tuple[str, str]] = []
+    texts = expand_each(text)
+    if len(texts) > 1:        # a loop over named tables or databases: each statement judged
+        return [x for t in texts for x in destructive_statements(t)]
+    text = render(text)
     for stmt in re.split(r";\s*(?=\S)|\n\s*\n", text):
         for rx, how in _STATEMENTS:
             for m in rx.finditer(stmt):
