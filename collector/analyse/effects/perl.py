@@ -123,6 +123,9 @@ class _Perl:
             return self.atom("(" + tok[1:-1] + ")")
         if re.fullmatch(r"-?\d+", tok):
             return tok
+        m = re.fullmatch(r"([A-Za-z_]\w*)(?:\(\))?", tok)
+        if m and m.group(1) in self.scalars:          # a `use constant` name
+            return self.scalars[m.group(1)]
         m = re.fullmatch(r"[\$@]\{?(\w+)\}?", tok)
         if m:
             v = self.scalars.get(m.group(1))

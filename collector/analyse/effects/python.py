@@ -248,6 +248,8 @@ class _Py:
         if fname == "codecs.decode" and len(args) > 1:
             return self.decode_layer({"rot13": "rot13", "rot_13": "rot13", "hex": "hex",
                                       "base64": "base64"}.get(_s(args[1]), ""), _s(args[0]))
+        if fname in ("map", "list", "tuple", "sorted") and args and isinstance(args[-1], list):
+            return [_s(x) for x in args[-1]] if fname == "map" else list(args[-1])
         if fname in ("str", "bytes", "bytearray") and args:
             return _s(args[0])
         if fname == "int" and args:
