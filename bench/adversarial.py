@@ -4,7 +4,10 @@ language, concealment, scheduler. Malicious: share reaching the expected verdict
 suspicious where the code is downloaded). Benign: share raising a false alarm (destructive or
 high/critical).
 
-    python bench/adversarial.py [--seed N] [--misses]   (--misses: print today's miss ids)
+    python bench/adversarial.py [--seed N] [--misses] [--show ID]
+    --misses   print the ids of the cases missed today (the content of known_misses.txt)
+    --show ID  print one case (an id or its unique prefix, e.g. m017): its files, its jobs'
+               verdicts and reasons, to see why it is missed
 """
 
 from __future__ import annotations
@@ -20,16 +23,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.adversarial.generate import AXES, SEED, build  # noqa: E402
-from tests.adversarial.pipeline import judge_corpus  # noqa: E402
+from tests.adversarial.generate import AXES, SEED, Corpus, build  # noqa: E402
+from tests.adversarial.pipeline import judge_corpus, run  # noqa: E402
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--misses", action="store_true", help="print the ids of today's misses")
+    ap.add_argument("--show", metavar="ID", help="print one case: files, verdict, reasons")
     a = ap.parse_args()
     corpus = build(a.seed)
+    if a.show:
+        return show(corpus, a.show)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
             contextlib.redirect_stderr(io.StringIO()):
@@ -61,6 +67,36 @@ def main() -> int:
             fa = f"{sum(not o.caught for o in g)}/{len(g)} " \
                  f"{100 * sum(not o.caught for o in g) / len(g):3.0f}%" if g else "-"
             print(f"  {value:<38} {det:>14} {fa:>14}")
+    return 0
+
+
+def show(corpus: Corpus, wanted: str) -> int:
+    cases = [c for c in corpus.cases if c.id == wanted or c.id.startswith(wanted + ".")
+             or c.id.startswith(wanted)]
+    if len(cases) != 1:
+        print(f"--show {wanted}: {len(cases)} cases match; give a longer id", file=sys.stderr)
+        return 2
+    case = cases[0]
+    print(f"{case.id}  (marker {case.marker}, expect {case.expect if case.malicious else 'quiet'})")
+    for path, (text, mode) in sorted(corpus.roots[case.root].contents().items()):
+        if case.marker in path:
+            print(f"\n--- /{path} ({mode:04o})\n{text}", end="")
+        elif case.marker in text:      # a shared file (/etc/crontab, a spool): its lines only
+            lines = [ln for ln in text.splitlines() if case.marker in ln]
+            print(f"\n--- /{path} (lines naming the case)\n" + "\n".join(lines))
+    for dev in corpus.devices[case.root]:
+        if case.marker in dev.name:
+            print(f"\n--- device {dev.name} ({dev.platform})\n{dev.config}", end="")
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()):
+        doc = run(corpus, Path(tmp))
+    for job in doc["jobs"]:
+        text = " ".join([job["target"], job["origin"]["path"] or "", job["command"] or ""])
+        if case.marker in text:
+            print(f"\n=== job {job['origin']['path']}:{job['origin']['line']} -> {job['verdict']} "
+                  f"{job['severity']} (next fire {job['next_fire']})")
+            for r in job["reasons"]:
+                print(f"  [{r['rule']}] {r['path']}:{r['line']}: {r['evidence']}")
     return 0
 
 

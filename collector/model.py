@@ -212,7 +212,8 @@ class Finding:
     """Something a person should know, with a stable key so alerts can be deduplicated.
 
     kind: job (destructive/suspicious scheduled job), line-data-loss, drift, poll-failed,
-    silence, chain (security event on ingest), fleet (the same thing on many targets)."""
+    silence, chain (security event on ingest), fleet (the same thing on many targets), baseline
+    (an untrusted baseline), waiver (a waiver file that cannot be used)."""
 
     key: str                          # stable identity, e.g. "job:mgmt-01:etc/cron.d/x:3"
     kind: str
@@ -222,3 +223,9 @@ class Finding:
     detail: str = ""                  # several lines: evidence, explanation
     fire_at: datetime | None = None   # for jobs: when it fires (UTC), for a countdown
     evidence: tuple[Reason, ...] = ()
+    site: str | None = None           # the site (tenant) it belongs to; None: fleet-wide
+    fingerprint: str | None = None    # what a waiver binds to (the evidence's content); None: key
+
+    @property
+    def binding(self) -> str:
+        return self.fingerprint or self.key

@@ -183,10 +183,14 @@ def test_an_applet_that_waits_before_its_effect_fires_after_the_wait():
 
 def test_a_wait_longer_than_maxrun_is_noted_and_still_timed():
     jobs = _ios('event manager applet LATER\n event timer watchdog time 3600\n'
-                ' action 1.0 wait 600\n action 2.0 cli command "no pvc 0/100"\n!\n')
+                ' action 1.0 cli command "enable"\n action 1.5 cli command "show clock"\n'
+                ' action 2.0 wait 600\n action 3.0 cli command "no pvc 0/100"\n'
+                ' action 4.0 wait 900\n action 5.0 cli command "no pvc 0/101"\n!\n')
     trig = jobs[3].trigger
+    # the wait after `enable` and `show clock` still comes before the first effect; the one
+    # after it does not delay that effect
     assert isinstance(trig, DelayedTrigger) and trig.seconds == 600
-    assert "maxrun 20s ends the applet first" in trig.note
+    assert "longer than maxrun 20s, which ends the applet before it acts" in trig.note
 
 
 def test_trigger_delay_and_correlation_of_an_applet():
@@ -318,3 +322,21 @@ def test_a_live_python_process_sleeping_before_its_effect_is_found(tmp_path: Pat
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
+
+
+def test_an_at_job_that_sleeps_first_does_its_work_that_much_later():
+    body = ("#!/bin/sh\n# atrun uid=0 gid=0\n# mail root 0\numask 22\n"
+            "cd /root || {\n\t echo 'Execution directory inaccessible' >&2\n\t exit 1\n}\n"
+            "sleep 6480000; sleep 1h\nrm -rf /srv/ems/linedata\n")
+    started = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    minutes = int(started.timestamp() // 60)
+    running = Artifact.from_bytes(f"var/spool/cron/atjobs/=00007{minutes:08x}", "at-job",
+                                  body.encode(), {"mode": "0700", "uid": 0, "owner": "root"})
+    target = Target(kind="host", name="ems-01", status="ok", artifacts=(running,),
+                    facts={"platform": "linux"})
+    host = {"hostname": "ems-01", "timezone": "UTC", "root": "/", "dialect": "debian"}
+    (job,) = [j for j in host_jobs(target, host) if j.source == "at"]
+    assert job.state == "running"
+    assert job.trigger.when == started + timedelta(seconds=6480000 + 3600)
+    assert "sleeps 75d 1h first" in job.trigger.note
+    assert countdown(NOW, next_fire(job.trigger, NOW, "UTC")) == "in 69d 16h"

@@ -175,6 +175,9 @@ _SYSLOG = re.compile(r'^syslog .*?\bpattern ("[^"]*"|\S+)')
 _WAIT = re.compile(r"^wait (\d+(?:\.\d+)?)\s*$")
 _RUN_APPLET = re.compile(r"^event manager run (\S+)", re.I)
 _DEFAULT_MAXRUN = 20.0     # seconds an applet may run unless its event sets maxrun
+# Actions that prepare or decide rather than act: a wait after them still delays the effect.
+_PREAMBLE = ("enable", "configure terminal", "conf t", "terminal ", "show ", "info ", "regexp ",
+             "if ", "set ", "end", "else", "syslog ", "puts ")
 _OCCURRENCE = re.compile(r"^kron occurrence (\S+)(?: user (\S+))? (at|in) (.*?) "
                          r"(oneshot|recurring|system-startup)\s*$")
 _OCCURRENCE_STARTUP = re.compile(r"^kron occurrence (\S+)(?: user (\S+))? system-startup\s*$")
@@ -304,13 +307,15 @@ def _applet_trigger(applet: _Applet) -> Trigger:
     delay = _block_number(applet.trigger_block, "delay")
     if delay:
         trigger = DelayedTrigger(trigger, delay, f"trigger delay {delay:g}")
-    waited = sum(s for _, s, before in applet.waits if before == 0)
+    first = next((i for i, (text, _) in enumerate(applet.actions)
+                  if not text.startswith(_PREAMBLE)), len(applet.actions))
+    waits = [(label, s) for label, s, before in applet.waits if before <= first]
+    waited = sum(s for _, s in waits)
     if waited:
-        labels = ", ".join(f"action {label} wait {s:g}" for label, s, before in applet.waits
-                           if before == 0)
+        labels = ", ".join(f"action {label} wait {s:g}" for label, s in waits)
         maxrun = _maxrun(applet)
         note = labels if waited < maxrun else (
-            f"{labels}; maxrun {maxrun:g}s ends the applet first unless raised")
+            f"{labels}; longer than maxrun {maxrun:g}s, which ends the applet before it acts")
         trigger = DelayedTrigger(trigger, waited, note)
     return trigger
 

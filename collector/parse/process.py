@@ -31,7 +31,7 @@ def jobs(ctx: HostContext) -> list[Job]:
             program = _inline_program(argv)
             if program is None:
                 continue
-            waits, command = _leading_sleeps(program)
+            waits, command = leading_sleeps(program)
             if not waits:
                 continue
             seconds, note = waits, f"{posixpath.basename(argv[0])} sleeps in its program"
@@ -121,7 +121,7 @@ def _after_sleep(parent: Artifact | None, sleep_argv: list[str],
             return sum(x.seconds for x in every if x.end <= s.start)
 
         chosen = min(sleeps, key=lambda s: abs(spent_before(s) - elapsed))
-    later, rest = _leading_sleeps(text[chosen.end:])
+    later, rest = leading_sleeps(text[chosen.end:])
     note = f"then {format_timespan(later)} more asleep" if later else ""
     return rest or text, later, note
 
@@ -129,8 +129,9 @@ def _after_sleep(parent: Artifact | None, sleep_argv: list[str],
 _SEPARATORS = re.compile(r"^[\s;&|]*")
 
 
-def _leading_sleeps(text: str) -> tuple[float, str]:
-    """The sleeps at the head of `text` (only separators between them) and what follows."""
+def leading_sleeps(text: str) -> tuple[float, str]:
+    """The sleeps at the head of `text` (only separators or imports before them) and what
+    follows: a job that starts this way does its work that long after it starts."""
     total = 0.0
     rest = text
     for s in inline_sleeps(text):

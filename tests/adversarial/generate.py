@@ -23,7 +23,6 @@ from tests.adversarial.program import (
     DIRS,
     ENCODERS,
     HIDDEN_DIRS,
-    RUNTIME,
     STEMS,
     write_program,
 )
@@ -239,5 +238,3 @@ def _plant(corpus: Corpus, case: Case, action: Action, rng: random.Random) -> No
 def counts(cases: list[Case]) -> dict[str, Counter]:
     return {axis: Counter(c.axis(axis) for c in cases) for axis in AXES}
 
-
-__all__ = ["AXES", "RUNTIME", "Case", "Corpus", "Device", "build", "counts"]

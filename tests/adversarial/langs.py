@@ -532,6 +532,10 @@ class PyNetmiko(Python):
         items = ", ".join(self.expr(t) for t in cmds)
         out = [f"{c} = ConnectHandler(device_type={kind!r}, host={self.expr(host)}, "
                f"username='oper', password=PASSWORD)"]
+        if all(t.split(" ", 1)[0] in ("show", "terminal") for t in cmds):
+            self.needs.add("sys")
+            return [*out, *(f"sys.stdout.write({c}.send_command({self.expr(t)}))" for t in cmds),
+                    f"{c}.disconnect()"]
         if self.rng.random() < 0.5:
             out.append(f"{c}.send_config_set([{items}])")
         else:

@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from tests.adversarial.actions import Action, T
+from tests.adversarial.actions import Action
 from tests.adversarial.langs import NOINDENT, Bash, Lang, Oid, Shell, Source, fill, finish
 
 ENCODERS = ("base64", "base32", "hex", "printf", "rot13", "rev", "gzip-base64", "nested")
@@ -140,9 +140,23 @@ def _notes(action: Action) -> list[str]:
     return [f"# {n}" for n in action.notes]
 
 
-def _full(lang: Lang, body: list[str], pre: list[str] = ()) -> str:
-    """Header (after the body is written, so imports are known), constants, body."""
-    return finish([*lang.header(), *pre, *body])
+# What the top of a real maintenance script says about itself (true or not).
+BLURBS = ("nightly maintenance for the EMS", "sync NE inventory with the NMS",
+          "housekeeping - do not remove", "written for ticket OPS-2291",
+          "managed by ems-deploy; local changes are overwritten", "line data consistency check",
+          "run by cron, see /etc/cron.d", "author: k.tanaka (network ops)", "ver 1.4",
+          "TODO: move to ansible")
+
+
+def _full(lang: Lang, body: list[str]) -> str:
+    """Header (after the body is written, so imports are known), a comment block the way real
+    scripts start (sometimes), then the body, with a blank line or two where people put them."""
+    rng = lang.rng
+    about = [f"# {b}" for b in rng.sample(BLURBS, rng.randint(1, 3))] \
+        if rng.random() < 0.6 else []
+    gap = [""] if rng.random() < 0.5 else []
+    return finish([*lang.header(), *gap, *about, *gap, *body, *([""] if rng.random() < 0.3
+                                                               else [])])
 
 
 def _encode(text: str, layers: list[str]) -> str:
@@ -330,6 +344,3 @@ def write_program(lang: Lang, action: Action, conceal: str, rng: random.Random, 
     return Program(_full(lang, [*notes, *w.const_lines(), *body]), lang.ext, lang.interpreter,
                    files)
 
-
-__all__ = ["CONCEALMENTS", "DIRS", "HIDDEN_DIRS", "ENCODERS", "GATES", "RUNTIME", "STEMS", "Program", "T",
-           "write_program"]

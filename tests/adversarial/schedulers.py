@@ -16,7 +16,6 @@ HOST_SCHEDULERS = ("cron.d", "user-crontab", "etc-crontab", "run-parts", "at",
                    "systemd-execstoppost", "systemd-onfailure", "systemd-specifier", "anacron")
 DEVICE_SCHEDULERS = ("ios-eem", "ios-kron", "junos-event")
 SCHEDULERS = HOST_SCHEDULERS + DEVICE_SCHEDULERS
-USERS = ("root", "oper", "ems", "postgres")
 CRON_USERS = ("oper", "ems")
 PASSWD_EXTRA = "ems:x:1001:1001:EMS service,,,:/home/ems:/bin/bash\n"
 
@@ -224,7 +223,7 @@ _MODE = ("configure terminal", "conf t", "end", "write memory", "configure", "co
 
 
 def _eem_actions(action: Action, device: str, conceal: str, rng: random.Random,
-                 gate_arg: str) -> list[str]:
+                 gate_arg: str, wait: int) -> list[str]:
     lines = [ln.replace(T, device) for ln in action.lines]
     configures = any(ln.startswith(("no ", "default ", "interface ")) for ln in lines)
     if configures and not lines[0].startswith("conf"):
@@ -234,7 +233,11 @@ def _eem_actions(action: Action, device: str, conceal: str, rng: random.Random,
 
     def add(text: str) -> None:
         n = len(acts) + 1
-        acts.append(f" action {n * step:.1f} {text}" if step == 1.0 else f" action {n * 10:03d} {text}")
+        acts.append(f" action {n * step:.1f} {text}" if step == 1.0
+                    else f" action {n * 10:03d} {text}")
+
+    if wait:
+        add(f"wait {wait}")
 
     if conceal == "gate-date":
         add('cli command "enable"')
@@ -264,14 +267,17 @@ def ios_config(name: str, applet: str, action: Action | None, conceal: str, rng:
     text = IOS_BASE.format(name=name)
     if action is None:
         action = Action("cli", (name,), "cli-ios", platform="ios", lines=benign_lines)
-    acts = _eem_actions(action, name, conceal, rng, gate_arg)
+    # an applet may wait before it acts, with maxrun raised so that the wait is not cut short
+    wait = rng.choice([0, 0, 0, 600, 86400])
+    maxrun = f" maxrun {wait + 120}" if wait else ""
+    acts = _eem_actions(action, name, conceal, rng, gate_arg, wait)
     notes = [f"! {n}" for n in action.notes]
     if scheduler == "ios-eem":
         event = rng.choice([f'event timer cron cron-entry "{rng.randint(0, 59)} 3 '
                             f'{rng.randint(1, 28)} {rng.randint(1, 12)} *"',
                             f'event timer cron name nightly cron-entry "0 {rng.randint(0, 5)} * * *"',
                             f"event timer watchdog time {rng.choice([86400, 604800])}",
-                            f"event timer countdown time {rng.choice([6480000, 3600, 7776000])}"])
+                            f"event timer countdown time {rng.choice([6480000, 3600, 7776000])}"]) + maxrun
         return text + "\n".join([*notes, f"event manager applet {applet}"
                                  + rng.choice(["", " authorization bypass"]), f" {event}", *acts,
                                  "!", "end", ""])
@@ -283,7 +289,7 @@ def ios_config(name: str, applet: str, action: Action | None, conceal: str, rng:
     return text + "\n".join([*notes, f"kron occurrence {applet} {occurrence}",
                              f" policy-list {policy}", "!", f"kron policy-list {policy}",
                              f" cli event manager run {applet}", "!",
-                             f"event manager applet {applet}", " event none", *acts, "!", "end",
+                             f"event manager applet {applet}", f" event none{maxrun}", *acts, "!", "end",
                              ""])
 
 
@@ -308,7 +314,9 @@ def junos_config(name: str, policy: str, action: Action | None, rng: random.Rand
     notes = [f"/* {n} */" for n in (action.notes if action else ())]
     return "\n".join([JUNOS_BASE.format(name=name).rstrip("\n"), *notes, "event-options {",
                       "    generate-event {", f"        {event} {when};", "    }",
-                      f"    policy {policy} {{", f"        events {event};", "        then {",
+                      f"    policy {policy} {{", f"        events {event};",
+                      *(["        within 600 {", "            not events UI_COMMIT;", "        }"]
+                        if rng.random() < 0.3 else []), "        then {",
                       *then, "        }", "    }",
                       "    destinations {", "        local {", "            archive-sites {",
                       '                "/var/tmp";', "            }", "        }", "    }",

@@ -9,6 +9,7 @@ import ast
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 _PERL_STUBS = {
@@ -39,37 +40,39 @@ def interpreter(path: str, text: str) -> str | None:
 
 
 def problems(files: dict[str, str]) -> list[str]:
-    """One line per script its interpreter rejects."""
-    out: list[str] = []
+    """One line per script its interpreter rejects (checked a few at a time)."""
     with tempfile.TemporaryDirectory() as tmp:
         stubs = Path(tmp) / "stubs"
         for rel, text in _PERL_STUBS.items():
             (stubs / rel).parent.mkdir(parents=True, exist_ok=True)
             (stubs / rel).write_text(text)
-        for i, (path, text) in enumerate(sorted(files.items())):
-            kind = interpreter(path, text)
-            if kind == "python":
-                try:
-                    ast.parse(text)
-                except SyntaxError as e:
-                    out.append(f"{path}: python: {e}")
-                continue
-            if kind is None:
-                continue
-            f = Path(tmp) / f"s{i}"
-            f.write_text(text)
-            cmd = {"bash": ["bash", "-n", str(f)], "sh": ["dash", "-n", str(f)],
-                   "perl": ["perl", f"-I{stubs}", "-c", str(f)],
-                   "tcl": ["tclsh"]}[kind]
-            if shutil.which(cmd[0]) is None:
-                continue
-            if kind == "tcl":
-                got = subprocess.run(cmd, input=f"puts [info complete [read [open {f}]]]",
-                                     capture_output=True, text=True, timeout=30)
-                if got.stdout.strip() != "1":
-                    out.append(f"{path}: tcl: incomplete script")
-                continue
-            got = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
-            if got.returncode != 0:
-                out.append(f"{path}: {kind}: {got.stderr.strip().splitlines()[-1:]}")
-    return out
+        jobs = [(i, path, text, interpreter(path, text))
+                for i, (path, text) in enumerate(sorted(files.items()))]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            found = pool.map(lambda j: _check(Path(tmp), stubs, *j), jobs)
+            return [p for p in found if p]
+
+
+def _check(tmp: Path, stubs: Path, i: int, path: str, text: str, kind: str | None) -> str:
+    if kind is None:
+        return ""
+    if kind == "python":
+        try:
+            ast.parse(text)
+        except SyntaxError as e:
+            return f"{path}: python: {e}"
+        return ""
+    f = tmp / f"s{i}"
+    f.write_text(text)
+    cmd = {"bash": ["bash", "-n", str(f)], "sh": ["dash", "-n", str(f)],
+           "perl": ["perl", f"-I{stubs}", "-c", str(f)], "tcl": ["tclsh"]}[kind]
+    if shutil.which(cmd[0]) is None:
+        return ""
+    if kind == "tcl":
+        got = subprocess.run(cmd, input=f"puts [info complete [read [open {f}]]]",
+                             capture_output=True, text=True, timeout=60)
+        return "" if got.stdout.strip() == "1" else f"{path}: tcl: incomplete script"
+    got = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    if got.returncode != 0:
+        return f"{path}: {kind}: {got.stderr.strip().splitlines()[-1:]}"
+    return ""
