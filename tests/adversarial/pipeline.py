@@ -71,6 +71,7 @@ def run(corpus: Corpus, base: Path) -> dict:
     from collector.cli import main as lineguard
 
     home = base / "home"
+    _ok(lineguard(["--home", str(home), "init"]), "init")
     for i, (root, inventory) in enumerate(lay_out(corpus, base)):
         name = f"ems-adv-{i:02d}"
         key, out = base / f"{name}.key", base / f"{name}.lgsnap"
