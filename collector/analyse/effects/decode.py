@@ -142,7 +142,8 @@ def layer_of(argv: list[str]) -> str | None:
     if prog in ("base64", "base32", "basenc"):
         return name if re.search(r"(?:^|\s)(?:-\w*d\w*|--decode)\b", opts) else None
     if prog == "openssl":
-        return "base64" if re.search(r"(?:^|\s)-(?:base64|a)\b", opts) and "-d" in argv else None
+        b64 = (argv[1:2] == ["base64"] or re.search(r"(?:^|\s)-(?:base64|a)\b", opts))
+        return "base64" if b64 and "-d" in argv else None
     if prog == "xxd":
         return "hex" if "-r" in opts else None
     if prog in ("gzip", "bzip2", "xz", "lzma"):
