@@ -4,6 +4,7 @@ Python's subprocess, Perl's system() and Tcl's exec all end here with an argv.""
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from collector.analyse.effects import decode
@@ -17,7 +18,8 @@ FORENSIC = re.compile(r"(?:^|/)(?:\.?\w*_history|\.history|(?:wtmp|btmp|utmp|las
 FORENSIC_DIR = re.compile(r"^/?var/log(?:/[^/]*)?/?(?:\*|\.\*)?$")
 SCHEDULER = re.compile(r"(?:^|/)(?:etc/cron(?:tab|\.d|\.daily|\.hourly|\.weekly|\.monthly)|"
                        r"var/spool/(?:cron|at|anacron)|etc/anacrontab|var/spool/cron/atjobs|"
-                       r"etc/systemd/system/[^/]*\.timer|lib/systemd/system/[^/]*\.timer)")
+                       r"etc/systemd/system/[^/]*\.timer|lib/systemd/system/[^/]*\.timer|"
+                       r"etc/systemd/system/timers\.target\.wants)")
 LINEGUARD = re.compile(r"lineguard", re.I)
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox", "mksh"})
 _DEVICE_PROGRAMS = frozenset({"ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat",
@@ -144,13 +146,17 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
         for one in each:
             _destroy(job, place, line, ev, one, how, bounded)
         return
+    if is_known(path) and ("/../" in path or "/./" in path):
+        path = posixpath.normpath(path)
     p = render(path)
     low = p.rstrip("/")
     if how == "delete" and (p.endswith("*") or p.endswith("/")):
         how = "delete-tree"      # a glob or a directory: everything in it
     if LINEGUARD.search(low):
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s lineguard's files"))
-    elif SCHEDULER.search(low):
+    elif SCHEDULER.search(low) and (how != "delete" or "spool" in low):
+        # a tree of jobs, or a user's crontab or at job; a package dropping its own
+        # /etc/cron.d file is not tampering
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s scheduler entries"))
     elif FORENSIC.search(low) or (how == "delete-tree" and FORENSIC_DIR.search(low.lstrip("/"))):
         if not bounded:
@@ -264,7 +270,7 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         _destroy(job, place, line, ev, ops[-1], "redirect to /dev/null")
     elif prog in ("systemctl", "service", "update-rc.d", "chkconfig", "rc-service", "rc-update",
                   "invoke-rc.d"):
-        _service(prog, ops, job, place, line, ev)
+        _service(prog, ops, job, place, line, ev, tuple(args))
     elif prog in ("kill", "pkill", "killall", "skill"):
         names = [o for o in ops if not o.isdigit()]
         for n in names:
@@ -305,7 +311,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     _remember(prog, args, ops, job, stdin)
 
 
-def _service(prog: str, ops: list[str], job: Job, place: Place, line: int, ev: str) -> None:
+def _service(prog: str, ops: list[str], job: Job, place: Place, line: int, ev: str,
+             _flags: tuple[str, ...] = ()) -> None:
     verbs = {"stop": "stop", "disable": "disable", "mask": "mask", "kill": "kill",
              "remove": "disable", "off": "disable", "del": "disable"}
     if prog == "systemctl":
@@ -321,11 +328,14 @@ def _service(prog: str, ops: list[str], job: Job, place: Place, line: int, ev: s
     how = verbs.get(verb)
     if how is None:
         return
+    if how == "kill" and re.search(r"(?:-s|--signal)[ =]?(?:SIG)?(?:HUP|USR1|USR2|WINCH|CONT)\b",
+                                   " ".join(ops + list(_flags))):
+        return      # a reload signal, not a stop
     for u in units:
         name = render(u)
         if LINEGUARD.search(name):
             job.sink.append(place.effect("tamper", line, ev, target=u, how=f"{how}s lineguard:"))
-        elif name.endswith(".timer") or re.match(r"(?:cron|crond|atd|anacron)(?:\.service)?$", name):
+        elif re.match(r"(?:cron|crond|atd|anacron|timers\.target)(?:\.service|\.timer)?$", name):
             job.sink.append(place.effect("tamper", line, ev, target=u, how=f"{how}s the scheduler"))
         elif re.match(r"(?:auditd|rsyslog|syslog-ng|systemd-journald|syslog)(?:\.service)?$", name):
             job.sink.append(place.effect("anti-forensics", line, ev, target=u, how=f"{how}s logging:"))

@@ -27,9 +27,7 @@ def escapes(text: str) -> str:
     """printf / echo -e / $'…' escape sequences in every form (\\xHH, \\0NNN, \\NNN, \\uHHHH)."""
     def one(m: re.Match[str]) -> str:
         s = m.group(1)
-        if s[0] == "x":
-            return chr(int(s[1:], 16))
-        if s[0] in "uU":
+        if s[0] in "xuU" and len(s) > 1:
             return chr(int(s[1:], 16))
         if s[0] in "01234567":
             return chr(int(s, 8) & 0xFF)

@@ -215,7 +215,7 @@ class _Py:
             if short == "format":
                 try:
                     return s.format(*[_s(a) for a in args], **{k: _s(v) for k, v in kw.items()})
-                except (IndexError, KeyError, ValueError):
+                except (IndexError, KeyError, ValueError, AttributeError, TypeError):
                     return s
             if short == "join":
                 return s.join(_s(a) for a in (args[0] if args and isinstance(args[0], list) else []))

@@ -140,8 +140,15 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     if place.depth > MAX_DEPTH or job.budget <= 0:
         return
     reader = READERS.get(language)
-    if reader is not None:
+    if reader is None:
+        return
+    try:
         reader(text, job, place, env if env is not None else {})
+    except RecursionError:
+        # nested deeper than the reader can follow: say so rather than call it benign
+        line, evidence = place.where(1, text.split("\n", 1)[0][:200])
+        job.sink.append(place.effect("unparsed", line, evidence,
+                                     target=f"{language} (nested too deeply to follow)"))
 
 
 def language_of(name: str, text: str) -> str:
