@@ -385,12 +385,14 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
     if prog == "printf" and args:
         fmt = decode.escapes(args[0])
         rest = args[1:]
-        if rest and "%" in fmt:
-            try:
-                return fmt.replace("%b", "%s") % tuple(decode.escapes(r) for r in rest[:fmt.count("%")])
-            except (TypeError, ValueError):
-                return fmt + "".join(rest)
-        return fmt
+        if "%" not in fmt:
+            return fmt
+        try:
+            n = len(re.findall(r"%[-#0 +]*\d*(?:\.\d+)?[sbdiouxXc]", fmt))
+            values = [decode.escapes(r) for r in rest[:n]] + [""] * max(0, n - len(rest))
+            return re.sub(r"%[-#0 +]*\d*(?:\.\d+)?b", "%s", fmt) % tuple(values)
+        except (TypeError, ValueError):
+            return fmt.replace("%%", "%") + "".join(rest)
     if prog in ("cat", "head", "tail", "sort", "uniq", "grep", "egrep", "awk", "cut", "sed", "tac"):
         ops = [o for o in operands(argv) if o.startswith("/") or "." in o]
         if prog == "cat" and not ops and stdin is not None:

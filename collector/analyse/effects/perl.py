@@ -138,6 +138,19 @@ class _Perl:
         m = re.fullmatch(r"(decode_base64|reverse|scalar\s+reverse)\s+(.*)", tok, re.S)
         if m:
             return self.func(m.group(1).split()[-1], [self.value(m.group(2))])
+        m = re.fullmatch(r"map\s*\{\s*(?:scalar\s+)?reverse(?:\s*\(?\s*\$_\s*\)?)?\s*;?\s*\}\s*(.*)", tok, re.S)
+        if m:                       # each item reversed (a line-by-line reversal)
+            v = self.value(m.group(1))
+            items = v if isinstance(v, list) else [v]
+            out = [self.s(x)[::-1] for x in items]
+            for x, y in zip(items, out, strict=False):
+                self.decoded[y] = self.decoded.get(self.s(x), ()) + ("reversal",)
+            return out
+        m = re.fullmatch(r"split\s*\(?\s*/((?:\\.|[^/])*)/\s*,\s*(.*?)\)?", tok, re.S)
+        if m:
+            text = self.s(self.value(m.group(2)))
+            sep = decode.escapes(m.group(1)) if m.group(1) in ("\\n", "\\r\\n", ",", ":", " ") else None
+            return text.split(sep) if sep else re.split(m.group(1), text)
         m = re.fullmatch(r"(?:sort\s+)?(?:keys|values)\s*\(?\s*%\{?\$?(\w+)\}?\s*\)?", tok)
         if m:
             v = self.scalars.get(m.group(1))
@@ -172,7 +185,11 @@ class _Perl:
             return self.undo("hex", s[1])
         if fn == "join" and s:
             rest = [x for a in args[1:] for x in (a if isinstance(a, list) else [a])]
-            return s[0].join(self.s(x) for x in rest)
+            out = s[0].join(self.s(x) for x in rest)
+            layers = tuple(dict.fromkeys(lay for x in rest for lay in self.decoded.get(self.s(x), ())))
+            if layers:
+                self.decoded[out] = layers
+            return out
         if fn == "sprintf" and s:
             try:
                 return s[0] % tuple(s[1:s[0].count("%") + 1])

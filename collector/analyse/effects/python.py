@@ -167,8 +167,23 @@ class _Py:
             if isinstance(base, str) and markers(base):
                 return base
             return unknown(f"{ast.unparse(n)[:60]}")
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub):
+            v = self.ev(n.operand, scope)
+            return -v if isinstance(v, int) else unknown("a negative number")
         if isinstance(n, ast.Await):
             return self.ev(n.value, scope)
+        if isinstance(n, ast.ListComp | ast.GeneratorExp | ast.SetComp) and len(n.generators) == 1:
+            gen = n.generators[0]
+            items = self.ev(gen.iter, scope)
+            if isinstance(items, list | tuple) and len(items) <= 256:
+                inner = dict(scope)
+                out = []
+                for item in items:
+                    self.bind(gen.target, item, inner)
+                    if all(self.ev(c, inner) is not False for c in gen.ifs):
+                        out.append(self.ev(n.elt, inner))
+                return out
+            return unknown(f"{ast.unparse(n)[:60]}")
         if isinstance(n, ast.IfExp):
             return self.ev(n.body, scope)
         if isinstance(n, ast.Call):
@@ -218,22 +233,30 @@ class _Py:
                 except (IndexError, KeyError, ValueError, AttributeError, TypeError):
                     return s
             if short == "join":
-                return s.join(_s(a) for a in (args[0] if args and isinstance(args[0], list) else []))
+                parts = args[0] if args and isinstance(args[0], list) else []
+                out = s.join(_s(a) for a in parts)
+                layers = tuple(dict.fromkeys(lay for a in parts if isinstance(a, str)
+                                             for lay in self.decoded.get(a, ())))
+                if layers:
+                    self.decoded[out] = layers
+                return out
             if short in ("strip", "rstrip", "lstrip", "lower", "upper"):
-                return getattr(s, short)()
+                return self._keep(s, getattr(s, short)())
             if short == "replace" and len(args) >= 2:
                 return s.replace(_s(args[0]), _s(args[1]))
             if short in ("split", "splitlines"):
                 if markers(s):
                     return [s]
-                return s.split() if short == "split" else s.splitlines()
+                if short == "splitlines":
+                    return s.splitlines()
+                return s.split(_s(args[0])) if args and isinstance(args[0], str | bytes) else s.split()
             if short in ("decode", "encode"):
                 codec = _s(args[0]) if args else ""
                 if codec in ("rot13", "rot_13"):
                     return self.decode_layer("rot13", s)
                 if codec in ("hex", "hex_codec", "base64", "base64_codec"):
                     return self.decode_layer("hex" if "hex" in codec else "base64", s)
-                return s
+                return s                      # same text, still whatever it was decoded from
             if short == "fromhex":
                 return self.decode_layer("hex", _s(args[0]) if args else "")
         # decoders
@@ -464,6 +487,12 @@ class _Py:
             self.block(tree.body, scope)
         finally:
             self.cur_place = saved
+
+    def _keep(self, before: str, after: str) -> str:
+        """`after` came from `before` by a plain text method: it was decoded the same way."""
+        if before in self.decoded and after not in self.decoded:
+            self.decoded[after] = self.decoded[before]
+        return after
 
     def decode_layer(self, layer: str, data: str) -> Any:
         if not layer or not is_known(data):
