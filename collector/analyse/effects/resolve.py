@@ -45,10 +45,14 @@ class Job:
         art = self.files.get(path.lstrip("/"))
         if art is None:
             return None
-        hit = _TEXTS.get(art.sha256)
+        if art.encoding == "utf-8" and art.content is not None:
+            text = art.content
+            return None if "\x00" in text[:4096] else text
+        key = art.sha256 or art.name
+        hit = _TEXTS.get(key)
         if hit is None:
             text = art.text()
-            hit = _TEXTS[art.sha256] = ("" if text is None or "\x00" in text[:4096] else text,)
+            hit = _TEXTS[key] = ("" if text is None or "\x00" in text[:4096] else text,)
             if len(_TEXTS) > 4096:
                 del _TEXTS[next(iter(_TEXTS))]
         return hit[0] or None

@@ -795,6 +795,12 @@ class _Walker:
             for i, a in enumerate(args[:9], 1):
                 inner[str(i)] = a
         lang = language_of(name, text)
+        plain = _plain(text) if lang == "shell" and same_env else None
+        if plain is not None:
+            self.job.read.add(name)
+            _read_plain(plain, self.job, replace(place, path=name, offset=0, anchor=None,
+                                                 depth=place.depth + 1, function=None), inner, self)
+            return
         if lang == "shell" and same_env:
             if name in self.job.read and not self.functions:
                 pass
@@ -1021,6 +1027,7 @@ _KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while"
                        "case", "esac", "in", "function", "select", "!"})
 
 
+_NOT_PLAIN = re.compile(r"[$`'\"\\;&|<>(){}*?\[~]")
 _PLAIN_LINE = re.compile(r"^[ \t]*(?:(?:export[ \t]+)?([A-Za-z_]\w*)=([\w./+@,:%-]*)|export[ \t]+[A-Za-z_]\w*|"
                          r"([\w./+@-]+(?:[ \t]+[\w./+@,:=%-]+)*)|#.*)?[ \t]*$")
 
@@ -1029,7 +1036,7 @@ def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
     """(line, name, value, command) of a script whose every line is a comment, a plain
     assignment or a program with plain arguments (no quoting, expansion or control flow), or
     None. Such scripts (most library and wrapper files) are read without a parse tree."""
-    if len(text) > 4096 or any(c in text for c in "$`'\"\\;&|<>(){}*?[~"):
+    if len(text) > 4096 or _NOT_PLAIN.search(text):
         return None
     out = []
     for no, line in enumerate(text.split("\n"), 1):
@@ -1041,22 +1048,30 @@ def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
     return out
 
 
+def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
+                env: dict[str, str], caller: _Walker | None = None) -> None:
+    """The lines of a plain script (see _plain), run in `env` (the caller's, when sourced)."""
+    w = _Walker(b"", job, place)
+    if caller is not None:
+        w.functions, w._foreign = caller.functions, caller._foreign
+    for no, name, value, command in plain:
+        if name:
+            env[name] = value
+            continue
+        argv = commands.unwrap(command.split())
+        if not argv or argv[0] in _KEYWORDS:
+            continue
+        prog = commands.base(argv[0])
+        if (prog in commands.OUTPUT_ONLY or not commands.known(prog)) and "/" not in argv[0] \
+                and argv[0] not in w.functions:
+            continue       # prints, or means nothing lineguard judges
+        w.execute(argv, env, place, no, command.strip(), None)
+
+
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     plain = _plain(text)
     if plain is not None:
-        w = _Walker(text.encode(), job, place)
-        for no, name, value, command in plain:
-            if name:
-                env[name] = value
-                continue
-            argv = commands.unwrap(command.split())
-            if not argv or argv[0] in _KEYWORDS:
-                continue
-            prog = commands.base(argv[0])
-            if (prog in commands.OUTPUT_ONLY or not commands.known(prog)) and "/" not in argv[0] \
-                    and argv[0] not in w.functions:
-                continue       # prints, or means nothing lineguard judges
-            w.execute(argv, env, place, no, command.strip(), None)
+        _read_plain(plain, job, place, env)
         return
     src = text.encode("utf-8", "replace")[:_MAX_TEXT]
     tree = _parse(src)
