@@ -27,6 +27,8 @@ USER_UNIT_DIRS = (
 )
 EXEC_KEYS = ("ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost", "ExecReload",
              "ExecStop", "ExecStopPost")
+# Every unit folder; user ones as patterns, expanded by the watch (see host.watched_paths).
+WATCH = SYSTEM_UNIT_DIRS + USER_UNIT_DIRS
 _EXEC = re.compile(
     r"^\s*Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)\s*=\s*(.*)$")
 _UNIT = re.compile(r"^\s*Unit\s*=\s*(.*?)\s*$")
