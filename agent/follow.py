@@ -219,6 +219,12 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
             found.append(resolved)
     elif name in ("su", "runuser") or name in _INTERPRETERS:
         _interpreter_args(name, args, cwd, found, depth)
+    elif name == "cat":
+        # a template or list a job reads: what it writes and then runs is built from it
+        for a in args:
+            src = _resolve(a, cwd) if not a.startswith("-") else None
+            if src and not src.startswith(("/proc/", "/sys/", "/dev/", "/run/", "/tmp/")):
+                found.append(src)
     elif name in ("cp", "install", "mv") and len(args) >= 2:
         # a file copied into place is often run next: capture its source to judge it
         operands = [a for a in args if not a.startswith("-")]

@@ -403,8 +403,9 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         if ops:
             path = ops[-1]
             text = job.text_of(render(path)) if prog == "cat" and is_known(path) else None
-            return text if text is not None and len(ops) == 1 and "\n" not in text.strip() else \
-                file_lines(render(path))
+            if text is not None and len(ops) == 1 and len(text) < 65536:
+                return text          # the file as it was captured (a template, a list)
+            return file_lines(render(path), job)
         return None
     if prog in ("snmpwalk", "snmpbulkwalk", "snmptable", "snmpbulkget"):
         ops = operands(argv, _OPT_VALUES["snmpwalk"])

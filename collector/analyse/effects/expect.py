@@ -15,7 +15,7 @@ from dataclasses import replace
 from collector.analyse.effects import decode, device
 from collector.analyse.effects.commands import _DEVICE_PROGRAMS, base, host_of
 from collector.analyse.effects.model import is_known, markers, unknown
-from collector.analyse.effects.resolve import READERS, Job, Place, each_of, read
+from collector.analyse.effects.resolve import READERS, Job, Place, each_of, file_lines, read
 from collector.analyse.effects.shell import gate_of
 
 _MAX_DEPTH = 12
@@ -114,6 +114,7 @@ class _Tcl:
         self.decoded: dict[str, tuple[str, ...]] = {}
         self.depth = 0
         self.called: set[str] = set()
+        self.files: dict[str, str] = {}        # channel name -> the file opened on it
 
     # --- substitution -----------------------------------------------------------------------
 
@@ -239,6 +240,14 @@ class _Tcl:
                                           args[k - 2:k - 1] == ["elseif"] or k >= 2):
                     self.body(a, sub, line)
             return None
+        if cmd == "open" and args:
+            handle = f"file{len(self.files)}"
+            self.files[handle] = self.word(args[0], place, line)
+            return handle
+        if cmd == "while" and args:
+            m = re.search(r"gets\s+\$(\w+)\s+(\w+)", args[0])
+            if m and self.vars.get(m.group(1)) in self.files:
+                self.vars[m.group(2)] = file_lines(self.files[self.vars[m.group(1)]], self.job)
         if cmd in ("while", "for", "catch", "time", "uplevel", "namespace") and args:
             for a in args:
                 if a.startswith("{") and ("\n" in a or " " in a.strip("{} ")):

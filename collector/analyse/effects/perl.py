@@ -168,7 +168,7 @@ class _Perl:
                           self.sessions.get(m.group(1), ""))
         m = re.fullmatch(r"<\s*\$?(\w+)\s*>", tok)
         if m and m.group(1) in self.handles:
-            return file_lines(self.handles[m.group(1)])
+            return file_lines(self.handles[m.group(1)], self.job)
         return unknown(f"{tok[:60]}")
 
     def func(self, fn: str, args: list[object]) -> object:
@@ -304,7 +304,7 @@ class _Perl:
                 is_known(self.s(x)) for x in items) else (items[0] if items else unknown("a loop item"))
         m = st.startswith("while") and re.match(r"^while\s*\(\s*(?:my\s+)?\$(\w+)\s*=\s*<\s*\$?(\w+)\s*>", st)
         if m and m.group(2) in self.handles:
-            self.scalars[m.group(1)] = file_lines(self.handles[m.group(2)])
+            self.scalars[m.group(1)] = file_lines(self.handles[m.group(2)], self.job)
         m = "->" in st and re.search(r"(?:my\s+)?\(?\s*\$(\w+)[^=;]*=\s*(Net::(?:Telnet|SSH\w*|OpenSSH|SNMP|Appliance\w*)|Expect|"
                       r"Net::SSH::Perl|Net::SSH2|Control::CLI|IO::Socket(?:::INET6?|::IP)?)\s*->\s*(?:new|session|spawn)\s*\((.*?)\)\s*;?$", st, re.S)
         if m:

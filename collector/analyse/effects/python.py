@@ -292,12 +292,12 @@ class _Py:
         if isinstance(recv, tuple) and recv and recv[0] == "file":
             if short in ("read", "readlines"):
                 text = self.job.text_of(render(recv[1]).lstrip("/")) if is_known(recv[1]) else None
-                return text if text is not None and short == "read" else file_lines(render(recv[1]))
+                return text if text is not None and short == "read" else file_lines(render(recv[1]), self.job)
             if short == "write" and recv[2].startswith(("w", "a")):
                 self.job.written[recv[1]] = Written(_s(args[0]) if args else "", "written by this job")
                 return None
         if short in ("read_text", "read_bytes") and isinstance(recv, str):
-            return file_lines(render(recv))
+            return file_lines(render(recv), self.job)
         if fname in ("sys.path.insert", "sys.path.append") and args:
             self.paths.append(_s(args[-1]).rstrip("/"))
             return None
@@ -600,7 +600,7 @@ class _Py:
         elif isinstance(st, ast.For | ast.AsyncFor):
             it = self.ev(st.iter, scope)
             if isinstance(it, tuple) and it and it[0] == "file":
-                it = file_lines(render(it[1]))
+                it = file_lines(render(it[1]), self.job)
             if isinstance(it, dict):
                 it = list(it)
             if isinstance(it, list) and len(it) > 1 and all(isinstance(x, str) and is_known(x) for x in it):

@@ -10,7 +10,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from agent.wire import Artifact
-from collector.analyse.effects.model import _BACK, Effect, Gate, markers, render, symbol, unknown
+from collector.analyse.effects.model import (
+    _BACK,
+    Effect,
+    Gate,
+    is_known,
+    markers,
+    render,
+    symbol,
+    unknown,
+)
 
 MAX_DEPTH = 6             # nested programs (sh -c inside python inside a decoded payload …)
 MAX_LOOP = 16             # literal loop items expanded one by one; more are summarised
@@ -88,9 +97,16 @@ class Place:
                       called=self.called, **kw)  # type: ignore[arg-type]
 
 
-def file_lines(path: str) -> str:
-    """The value of reading a file line by line (a device list, a list of circuits)."""
+def file_lines(path: str, job: Job | None = None) -> str:
+    """The value of reading a file line by line (a device list, a list of circuits): its
+    entries when the file was captured, else a marker standing for every entry."""
     p = path.lstrip("/")
+    text = job.text_of(p) if job is not None and is_known(path) else None
+    if text is not None and len(text) < 65536:
+        entries = [ln.split("#", 1)[0].split()[0] for ln in text.split("\n")
+                   if ln.split("#", 1)[0].strip()]
+        if 0 < len(entries) <= MAX_LOOP:
+            return entries[0] if len(entries) == 1 else each_of(entries)
     what = "device" if _DEVICE_LIST.search(p.rsplit("/", 1)[-1]) else "entry"
     return symbol("lines", p, f"every {what} in {p}")
 

@@ -568,8 +568,7 @@ class _Walker:
         if w is not None and w.content is not None:
             return w.content
         text = self.job.text_of(render(path)) if is_known(path) else None
-        return text if text is not None and len(text) < 4096 and "\n" not in text.strip() else \
-            file_lines(render(path))
+        return text if text is not None and len(text) < 65536 else file_lines(render(path), self.job)
 
     def capture(self, node: Node, env: dict[str, str], place: Place) -> str:
         out = None
