@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 import shlex
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -476,7 +477,7 @@ class _Py:
         if layers:
             self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
         try:
-            tree = ast.parse(code)
+            tree = _parse(code)
         except (SyntaxError, ValueError):
             self.nested("python", code, line, ev, "in exec")
             return
@@ -688,7 +689,7 @@ class _Py:
             if text is None:
                 continue
             try:
-                tree = ast.parse(text)
+                tree = _parse(text)
             except (SyntaxError, ValueError):
                 return None
             sub = _Py(text, self.job, replace(self.place, path=cand, anchor=None, offset=0))
@@ -704,13 +705,21 @@ class _Py:
         return None
 
 
+def _parse(text: str) -> ast.Module:
+    """The module's tree; the program's own invalid escape sequences are its business."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return ast.parse(text)
+
+
 def read_python(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     try:
-        tree = ast.parse(text)
+        tree = _parse(text)
     except (SyntaxError, ValueError):
         # a fragment (an inline program split oddly, Python 2): try once without the first line
         try:
-            tree = ast.parse(text.split("\n", 1)[1] if "\n" in text else "")
+            tree = _parse(text.split("\n", 1)[1] if "\n" in text else "")
             place = replace(place, offset=place.offset + 1)
         except (SyntaxError, ValueError):
             if re.search(r"\b(?:rmtree|remove|unlink|system|subprocess|snmp|netmiko|paramiko|"
