@@ -219,6 +219,18 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
             found.append(resolved)
     elif name in ("su", "runuser") or name in _INTERPRETERS:
         _interpreter_args(name, args, cwd, found, depth)
+    elif name == "cat":
+        # a template or list a job reads: what it writes and then runs is built from it
+        for a in args:
+            src = _resolve(a, cwd) if not a.startswith("-") else None
+            if src and not src.startswith(("/proc/", "/sys/", "/dev/", "/run/", "/tmp/")):
+                found.append(src)
+    elif name in ("cp", "install", "mv") and len(args) >= 2:
+        # a file copied into place is often run next: capture its source to judge it
+        operands = [a for a in args if not a.startswith("-")]
+        source = _resolve(operands[-2], cwd) if len(operands) >= 2 else None
+        if source:
+            found.append(source)
     return cwd
 
 
@@ -260,3 +272,37 @@ def _skip_options(words: list[str], i: int, with_value: frozenset[str]) -> int:
     while i < len(words) and words[i].startswith("-") and words[i] != "-":
         i += 2 if words[i] in with_value else 1
     return i
+
+
+_LITERAL_PATH = re.compile(r"""["'](/[\w.+@/-]+)["']|(?<![\w$/.-])(/(?:[\w.+@-]+/)+[\w.+@-]+)""")
+_NOT_CAPTURED = ("/usr/bin/", "/bin/", "/sbin/", "/usr/sbin/", "/usr/lib/", "/lib/", "/dev/",
+                 "/proc/", "/sys/", "/tmp/", "/run/", "/var/run/", "/var/log/")
+_PY_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+(?:\s*,\s*[\w.]+)*))", re.M)
+_PERL_USE = re.compile(r"^\s*(?:use|require)\s+([A-Za-z][\w:]*)\s*[;(q]", re.M)
+_PERL_LIB = re.compile(r"""^\s*use\s+lib\s+(?:qw\W\s*)?["']?([^"';)]+)""", re.M)
+
+
+def program_references(name: str, text: str) -> list[str]:
+    """Files a Python, Perl or Tcl/expect program reads or loads that may matter to what it
+    does: absolute paths it names (modules put on sys.path or `use lib`, files it requires or
+    sources, device lists, payloads it copies), and its local modules (`import helpers` next
+    to the script, `use EMS::Util` under a lib directory). Programs and system trees are left
+    out: they are not what a planted job hides in."""
+    here = posixpath.dirname("/" + name)
+    found = [m.group(1) or m.group(2) for m in _LITERAL_PATH.finditer(text)]
+    dirs = [here] + [d for d in found if not posixpath.splitext(d)[1]]
+    for m in _PY_IMPORT.finditer(text):
+        for mod in (m.group(1) or m.group(2)).split(","):
+            rel = mod.strip().replace(".", "/")
+            found += [f"{d}/{rel}.py" for d in dirs] + [f"{d}/{rel}/__init__.py" for d in dirs]
+    libs = [x.strip() for m in _PERL_LIB.finditer(text) for x in m.group(1).split()]
+    for m in _PERL_USE.finditer(text):
+        rel = m.group(1).replace("::", "/") + ".pm"
+        found += [f"{d}/{rel}" for d in [here, *libs]]
+    out: list[str] = []
+    for p in found:
+        p = posixpath.normpath(p)
+        if p.startswith(_NOT_CAPTURED) or p in out or len(p) > 4096:
+            continue
+        out.append(p)
+    return out

@@ -304,6 +304,7 @@ display:block}details.finding{border-left:5px solid var(--info);margin:6px 0;pad
 background:#fcfcfd}details.critical{border-color:var(--crit)}details.high{border-color:var(--high)}
 details.medium{border-color:var(--med)}details.low{border-color:var(--low)}summary{cursor:pointer}
 .sev{font-weight:700}.kind{color:var(--muted)}.where{color:var(--muted);word-break:break-all}
+li,summary{overflow-wrap:anywhere}
 td.critical{color:var(--crit);font-weight:700}td.high{color:var(--high);font-weight:700}
 td.medium{color:var(--med)}tr.destructive td:first-child{border-left:4px solid var(--crit)}
 tr.suspicious td:first-child{border-left:4px solid var(--med)}tr.silent,tr.untrusted{

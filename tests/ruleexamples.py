@@ -14,6 +14,9 @@ from collector.model import CronTrigger, Fire, Job
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 _PYTHONISH = re.compile(r"^\s*(?:await |async |for .+ in |import |from \S+ import|"
                         r"\w[\w.]*\s+=\s|[\w.]+\()", re.M)
+# A device-command example written as a host command line (piped to nc, sent with ssh …).
+_HOST_LINE = re.compile(r"^\s*(?:echo|printf|ssh|nc|clogin|jlogin|cat|sshpass|expect|python\d?|"
+                        r"perl|telnet|snmpset)\b|\n")
 
 
 def script_name(text: str) -> str:
@@ -27,13 +30,14 @@ def example_case(rule: Rule, example: Any) -> tuple[Job, dict[str, Artifact], Fi
         (a, i) for i, a in enumerate(spec.get("actions", ()), 1))
     files: dict[str, Artifact] = {}
     command, job_files = "/usr/local/sbin/example", ()
-    if rule.scope == "device-cli" and isinstance(example, str):
+    if rule.effect == "device-command" and isinstance(example, str) and \
+            not _HOST_LINE.search(example):
         actions = tuple((ln, i) for i, ln in enumerate(example.splitlines(), 1))
         command = "event manager applet EXAMPLE"
-    elif rule.scope == "path":
+    elif rule.effect == "runs":
         files[example] = Artifact.from_bytes(example, "script", b"#!/bin/sh\necho hello\n")
         command, job_files = "/" + example, (example,)
-    elif rule.scope == "command":
+    elif rule.effect == "schedule-line":
         command = example
     elif text is not None:
         name = script_name(text)

@@ -69,7 +69,9 @@ def test_routine_debian_jobs_are_never_destructive_nor_high(corpus: Corpus):
 
 def test_a_line_planted_in_a_real_corpus_script_is_found(corpus: Corpus):
     """The quiet result above is not blindness: the same scripts with one line added are loud."""
-    target = next(cj for cj in corpus.jobs if cj.job.source == "run-parts" and len(cj.job.files) > 1)
+    # a shell script the job runs (a file it only reads, like logrotate.conf, runs nothing)
+    target = next(cj for cj in corpus.jobs if cj.job.source == "run-parts" and len(cj.job.files) > 1
+                  and (corpus.files[cj.job.files[-1]].text() or "").startswith(("#!/bin/sh", "#! /bin/sh")))
     script = target.job.files[-1]
     text = corpus.files[script].text() or ""
     lines = text.split("\n")

@@ -147,7 +147,8 @@ def test_packaged_timers_are_enabled_by_their_links(debian: list[Job]) -> None:
     assert anacron.state == "active"
     assert anacron.trigger == CalendarTrigger(calendars=("*-*-* 07..23:30",),
                                               randomized_delay_s=300.0, persistent=True)
-    assert anacron.command.startswith("/usr/sbin/anacron")
+    assert anacron.command.split("\n") == [". /etc/default/anacron",
+                                          "/usr/sbin/anacron -d -q $ANACRON_ARGS"]
 
 
 def test_template_instance_transient_user_and_bad_timers(debian: list[Job]) -> None:

@@ -72,15 +72,16 @@ def test_rule_stays_quiet_on_each_counterexample(rule):
 def test_a_rule_file_without_examples_is_caught(tmp_path: Path):
     (tmp_path / "x.yaml").write_text(yaml.safe_dump({"rules": [{
         "id": "lg.x", "title": "t", "description": "d", "severity": "high",
-        "verdict": "destructive", "family": "host", "scope": "shell",
-        "match": {"any": ["boom"]}}]}))
+        "verdict": "destructive", "family": "host", "effect": "data-destruction",
+        "match": {"target": ["boom"]}}]}))
     assert _thin(load_rules(tmp_path)) == ["lg.x"]
 
 
 def test_a_broken_rule_file_names_the_file_and_rule(tmp_path: Path):
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump({"rules": [{
         "id": "lg.bad", "title": "t", "description": "d", "severity": "urgent",
-        "verdict": "destructive", "family": "host", "scope": "shell", "match": {"any": ["x"]}}]}))
+        "verdict": "destructive", "family": "host", "effect": "data-destruction",
+        "match": {"target": ["x"]}}]}))
     with pytest.raises(RuleError, match=r"bad.yaml: rule 'lg.bad'"):
         load_rules(tmp_path)
 
@@ -151,8 +152,8 @@ def test_sourced_library_functions_are_followed_into_the_library():
                              extra={"usr/local/lib/ems/lib.sh": lib})
     j = judge(job, files, _fire(), NOW)
     got = {(r.rule, r.path, r.line) for r in j.reasons}
-    assert ("lg.host.find-delete", "usr/local/lib/ems/lib.sh", 2) in got
-    assert ("lg.host.find-delete", "usr/local/sbin/nightly.sh", 2) in got
+    assert ("lg.host.rm-system-dir", "usr/local/lib/ems/lib.sh", 2) in got
+    assert ("lg.host.rm-system-dir", "usr/local/sbin/nightly.sh", 2) in got
 
 
 def test_heredoc_fed_to_a_device_session_is_read_as_device_commands():
@@ -169,7 +170,7 @@ def test_sql_heredoc_and_inline_python_and_bash_c_are_judged():
             "su - ems -c \"wipefs -a /dev/sdb\"\n")
     job, files = _script_job(text)
     got = {(r.rule, r.line) for r in judge(job, files, _fire(), NOW).reasons}
-    assert {("lg.sql.linedata-wipe", 3), ("lg.host.rm-system-dir", 5),
+    assert {("lg.sql.linedata-wipe", 1), ("lg.host.rm-system-dir", 5),
             ("lg.host.disk-wipe", 6)} <= got
 
 
@@ -178,8 +179,9 @@ def test_base64_payload_is_decoded_and_both_lines_are_reported():
     job, files = _script_job(f"#!/bin/sh\necho {payload} | base64 -d | sh\n")
     j = judge(job, files, _fire(), NOW)
     by_rule = {r.rule: r for r in j.reasons}
-    assert by_rule["lg.host.rm-linedata"].evidence == "rm -rf /srv/ems/linedata"
-    assert by_rule["lg.host.rm-linedata"].line == 2 and "base64" in by_rule["lg.host.rm-linedata"].title
+    hit = by_rule["lg.host.rm-linedata"]
+    assert hit.evidence == f"echo {payload} | base64 -d | sh" and hit.line == 2
+    assert "delete-tree /srv/ems/linedata" in hit.title and "decoded from base64" in hit.title
     assert by_rule["lg.conceal.encoded-exec"].evidence.startswith("echo " + payload)
     assert j.verdict == "destructive"
 
@@ -208,7 +210,7 @@ def test_netmiko_script_sending_config_is_read_as_device_commands():
             "conn.send_config_set(cmds)\nprint(conn.send_command('show atm vc'))\n")
     job, files = _script_job(text, name="opt/ems/bin/cleanup.py")
     got = [(r.rule, r.line) for r in judge(job, files, _fire(), NOW).reasons]
-    assert got == [("lg.ios.no-atm-pvc", 3)]
+    assert got == [("lg.ios.no-atm-pvc", 7)]
 
 
 def test_expect_script_sending_write_erase_is_caught():
@@ -239,12 +241,23 @@ def test_raw_eem_action_lines_are_understood_too():
     assert [(r.rule, r.line) for r in j.reasons] == [("lg.ios.erase-config", 123)]
 
 
-def test_dormancy_and_a_non_admin_owner_raise_the_severity():
-    job, files = _script_job("snmpset -v2c -c x atm1 1.3.6.1.2.1.4.1.0 i 6\n", owner="contractor")
-    soon = judge(job, files, _fire(1), NOW)
-    late = judge(job, files, _fire(77), NOW)
-    assert soon.severity == "high" and late.severity == "critical"     # medium +1 owner (+1 dormant)
+def test_dormancy_and_a_non_admin_owner_raise_the_severity_of_what_is_destructive():
+    text = "snmpset -v2c -c x rtr SNMP-TARGET-MIB::snmpTargetAddrRowStatus.7 i 6\n"
+    admin, files = _script_job(text, owner="root")
+    other, _ = _script_job(text, owner="contractor")
+    assert judge(admin, files, _fire(1), NOW).severity == "high"
+    assert judge(other, files, _fire(1), NOW).severity == "critical"      # high +1 owner
+    late = judge(admin, files, _fire(77), NOW)
+    assert late.severity == "critical"                                    # high +1 dormant
     assert "in 77 days" in next(r for r in late.reasons if r.rule == "lg.context.dormant").title
+
+
+def test_context_never_makes_a_suspicious_finding_louder_than_medium():
+    job, files = _script_job("snmpset -v2c -c x atm1 1.3.6.1.4.1.9.9.999.1.0 i 6\n",
+                             owner="contractor")
+    j = judge(job, files, _fire(77), NOW)
+    assert (j.verdict, j.severity) == ("suspicious", "medium")
+    assert {"lg.context.dormant", "lg.context.non-admin-owner"} <= {r.rule for r in j.reasons}
 
 
 def test_a_yearly_schedule_counts_as_dormant():
@@ -283,17 +296,15 @@ def test_routine_maintenance_stays_benign(routine):
     assert (j.verdict, j.severity, j.reasons) == ("benign", "info", ())
 
 
-def test_same_file_is_read_once_thanks_to_the_content_cache():
+def test_same_job_is_read_once_thanks_to_the_effects_cache():
     text = "\n".join(f"echo line {i}" for i in range(5000)) + "\nrm -rf /srv/ems/linedata\n"
     job, files = _script_job(text)
-    from collector.analyse import destructive
-    analyser = destructive._analyser(destructive.default_rules())
+    from collector.analyse.effects import judge as engine
     first = judge(job, files, _fire(), NOW)
-    analysed = len(analyser.cache)
-    assert analysed > 0
+    cached = engine._CACHE[engine._cache_key(job, files)]
     again = judge(job, files, _fire(), NOW)
     assert again == first and again.severity == "critical"
-    assert len(analyser.cache) == analysed  # the second judgement read nothing anew
+    assert engine._CACHE[engine._cache_key(job, files)] is cached  # nothing was read anew
 
 
 def test_python_heredoc_is_read_as_python_with_its_multiline_calls():
@@ -302,7 +313,7 @@ def test_python_heredoc_is_read_as_python_with_its_multiline_calls():
             "    await set_cmd(SnmpEngine(), CommunityData('private'), target,\n"
             "                  ContextData(),\n"
             "                  ObjectType(ObjectIdentity('1.3.6.1.2.1.37.1.7.1.13.1.0.32'),\n"
-            "                             Integer(6)))\nPY\n")
+            "                             Integer(6)))\nasyncio.run(main())\nPY\n")
     job, files = _script_job(text)
     j = judge(job, files, _fire(), NOW)
     assert ("lg.snmp.atm-rowstatus-destroy", 5) in {(r.rule, r.line) for r in j.reasons}
@@ -330,7 +341,7 @@ def test_function_called_from_a_case_arm_is_followed():
      "lg.tl1.dlt-crs"),
     ("LD=/srv/ems/linedata\nrm --recursive --force \"$LD\"\n", "lg.host.rm-linedata"),
     ("python3 -c \"import shutil; shutil.rmtree('/srv/ems/linedata')\"\n",
-     "lg.python.rmtree-linedata"),
+     "lg.host.rm-linedata"),
     ("bash <(echo cm0gLXJmIC9ldGM= | base64 -d)\n", "lg.conceal.encoded-exec"),
     ("if (( $(date +%s) > 1801000000 )); then\n  dd if=/dev/zero of=/dev/sdb\nfi\n",
      "lg.conceal.date-gate"),
@@ -425,7 +436,7 @@ def _job(doc: dict, path: str) -> dict:
     ("etc/cron.d/db-cleanup", "2026-11-25T19:15:00Z", "lg.host.rm-database",
      "rm -rf /var/lib/postgresql/15/main", ("etc/cron.d/db-cleanup", 1)),
     ("var/spool/cron/crontabs/oper", "2026-11-30T20:00:00Z", "lg.host.rm-linedata",
-     "rm -rf /srv/ems/linedata", ("home/oper/.cache/.x/upd.sh", 3)),
+     f"echo {_B64} | base64 -d | bash", ("home/oper/.cache/.x/upd.sh", 3)),
 ])
 def test_planted_job_reaches_jobs_json_as_destructive_critical(jobs_json, origin, next_fire,
                                                                rule, evidence, where):
@@ -461,63 +472,3 @@ def test_at_job_body_in_a_shell_heredoc_is_read_as_shell():
     j = judge(job, files, _fire(), NOW)
     assert {("lg.host.rm-linedata", 10), ("lg.host.rm-linedata", 11)} <= {
         (r.rule, r.line) for r in j.reasons}
-
-
-PLAIN_SCRIPTS = [
-    "#!/bin/sh\n. /opt/app/lib/7_0.sh\necho job 7\n",
-    "# library /opt/app/lib/7_0.sh\nX_7=1\n",
-    "/opt/app/jobs/job7.sh",
-    "   \n#!/bin/bash\nPATH=/usr/bin:/bin\n  cd /srv && ./run.sh\nfi\n}\nnc host 23 < /tmp/x\n",
-    "#!/usr/bin/expect\nspawn ssh atm1\nsend write\n",
-    "A=rm\nB=/srv\n$A -rf $B\n",
-    "find /var/log -delete\nrm -rf /srv/ems/linedata\ndd of=/dev/sda\n",
-]
-
-
-@pytest.mark.parametrize("text", PLAIN_SCRIPTS)
-def test_a_plain_script_reads_the_same_by_the_short_and_the_general_reader(text):
-    from dataclasses import replace
-
-    from collector.analyse import shell
-    fast = shell.read_script("x.sh", text)
-    assert fast.plain
-    general = shell._read_shell(fast.language, text, fast.talks_to_devices)
-    assert replace(fast, plain=False) == general
-
-
-@pytest.mark.parametrize("text", PLAIN_SCRIPTS)
-def test_a_quiet_plain_script_is_judged_as_the_line_by_line_engine_judges_it(text):
-    """Lines of a plain script in which no rule can hit are not scanned one by one; the
-    result must be the one the scan would give, for quiet and noisy scripts alike."""
-    from collector.analyse import destructive
-    analyser = destructive._Analyser(destructive.default_rules())
-    quick = analyser._analyse("x.sh", text, None, 0)
-    analyser._quiet = lambda script: False
-    assert analyser._analyse("x.sh", text, None, 0) == quick
-
-
-def test_scripts_where_no_rule_can_hit_take_the_quiet_path_and_others_do_not():
-    from collector.analyse import destructive, shell
-    analyser = destructive._Analyser(destructive.default_rules())
-    quiet = [analyser._quiet(shell.read_script("x.sh", text)) for text in PLAIN_SCRIPTS]
-    assert quiet == [True, True, True, False, False, False, False]
-
-
-def test_a_hash_after_a_no_break_space_starts_code_not_a_comment():
-    from collector.analyse import shell
-    script = shell.read_script("x.sh", "echo a\n\u00a0# rm x\nls\n")
-    assert not script.plain
-    assert [ln.text for ln in script.lines] == ["echo a", "# rm x", "ls"]
-
-
-@pytest.mark.parametrize("hints", [
-    ("rm", "rmdir", "rev", "remove", "dlt-", "dlt-crs", "set", "snmpset", "\\x", ">", "37.1."),
-    ("a",), ("", "rm"), ("drop", "delete", "truncate"),
-])
-def test_a_hint_set_matches_a_line_exactly_when_one_of_its_hints_occurs(hints):
-    from collector.analyse.destructive import _hint_re
-    lines = ["rm -rf /x", "echo rmdir", "snmpset -v2c", "echo ok", "x > y", "printf '\\x41'",
-             "DLT-CRS-VC", "1.3.6.1.2.1.37.1.5", "", "a", "drop table", "remo ve", "s e t"]
-    for line in lines:
-        low = line.lower()
-        assert bool(_hint_re(hints).search(low)) == any(h in low for h in hints), line

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from agent.sources.host.systemd import SYSTEM_UNIT_DIRS, USER_UNIT_DIRS
+from agent.sources.host.systemd import (
+    EXEC_KEYS,
+    SYSTEM_UNIT_DIRS,
+    USER_UNIT_DIRS,
+    expand_specifiers,
+)
 from agent.wire import Artifact
 from collector.model import CalendarTrigger, Job, UnparsableTrigger
 from collector.schedule.calendar import CalendarSpec
@@ -253,26 +259,51 @@ def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: str
     return ctx.job(**base, trigger=trigger, state=state, problem=why)
 
 
-def _service(units: Units, scope: str, service: str,
-             instance: str | None) -> tuple[str, str | None]:
-    """(ExecStart lines joined by newlines, User=) of the service, drop-ins merged."""
+def _service(units: Units, scope: str, service: str, instance: str | None,
+             depth: int = 0) -> tuple[str, str | None]:
+    """(what the service runs, User=): every Exec* command in the order systemd runs them
+    (ExecCondition, ExecStartPre, ExecStart, ExecStartPost, ExecReload, ExecStop,
+    ExecStopPost), preceded by its EnvironmentFile=s (as `. FILE`, so the reader sees their
+    variables) and Environment= assignments, followed by its OnFailure= units; specifiers
+    expanded as systemd does for the unit's manager (system or the user's)."""
     found = units.find(scope, service)
     if found is None:
         return "", None
     _where, main, _ = found
-    execs: list[str] = []
+    execs: dict[str, list[str]] = {k: [] for k in EXEC_KEYS}
+    env: list[str] = []
+    failure: list[str] = []
     user = None
     for section, key, value, _n, _p in units.settings(scope, service, main):
+        if section == "Unit" and key == "OnFailure":
+            failure = failure + value.split() if value else []
         if section != "Service":
             continue
-        if key == "ExecStart":
-            if not value:
-                execs = []
-            else:
-                execs.append(value.lstrip("-@:+!"))
+        if key in execs:
+            execs[key] = execs[key] + [value.lstrip("-@:+!|")] if value else []
+        elif key == "EnvironmentFile" and value:
+            env.append(". " + value.lstrip("-"))
+        elif key == "Environment" and value:
+            env.extend(f"export {v}" for v in shlex_split(value))
         elif key == "User":
             user = value or None
-    command = "\n".join(execs)
-    if instance:
-        command = command.replace("%i", instance).replace("%I", instance)
-    return command, user
+    name = service.replace("@.", f"@{instance}.") if instance and "@." in service else service
+    who = scope.split(":", 1)[1] if scope.startswith("user:") else None
+    home = None if who is None else ("/root" if who == "root" else f"/home/{who}")
+    uid = next((str(u) for u, n in units.ctx.uid_names.items() if n == who), None) if who else None
+    lines = env + [c for k in EXEC_KEYS for c in execs[k]]
+    lines = [expand_specifiers(c, name, who, home, uid) for c in lines]
+    if depth < 2:
+        for unit in failure:
+            more, _ = _service(units, scope, expand_specifiers(unit, name, who, home, uid),
+                               instance, depth + 1)
+            if more:
+                lines.append(more)
+    return "\n".join(lines), user
+
+
+def shlex_split(value: str) -> list[str]:
+    try:
+        return shlex.split(value)
+    except ValueError:
+        return value.split()

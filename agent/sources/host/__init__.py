@@ -10,7 +10,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from agent.follow import artifact_name, referenced_paths
+from agent.follow import artifact_name, program_references, referenced_paths
 from agent.sources.host import (
     anacron,
     apthooks,
@@ -211,6 +211,10 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
             text = art.text()
             if text is not None and _is_shell(text):
                 queue.extend((p, depth + 1, False) for p in referenced_paths(text))
+            elif text is not None:
+                # Python, Perl, expect: the modules, libraries and files they load
+                queue.extend((p, depth + 1, False) for p in program_references(art.name, text)
+                             if fs.exists(p) and not fs.is_dir(p))
     return ""
 
 

@@ -25,11 +25,57 @@ USER_UNIT_DIRS = (
     "~/.local/share/systemd/user", "usr/local/share/systemd/user", "usr/share/systemd/user",
     "usr/local/lib/systemd/user", "usr/lib/systemd/user", "$RUNTIME/systemd/generator.late",
 )
+EXEC_KEYS = ("ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost", "ExecReload",
+             "ExecStop", "ExecStopPost")
 # Every unit folder; user ones as patterns, expanded by the watch (see host.watched_paths).
 WATCH = SYSTEM_UNIT_DIRS + USER_UNIT_DIRS
 _EXEC = re.compile(
     r"^\s*Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)\s*=\s*(.*)$")
 _UNIT = re.compile(r"^\s*Unit\s*=\s*(.*?)\s*$")
+_ON_FAILURE = re.compile(r"^\s*OnFailure\s*=\s*(.*?)\s*$")
+_ENV_FILE = re.compile(r"^\s*EnvironmentFile\s*=\s*-?(\S+)\s*$")
+_SPECIFIER = re.compile(r"%([a-zA-Z%])")
+
+
+def unescape(text: str) -> str:
+    """systemd-escape undone: `-` is `/`, `\\xNN` a byte (for %I, %P, %J, %f)."""
+    text = re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text.replace("-", "/"))
+    return text
+
+
+def expand_specifiers(text: str, unit: str, user: str | None = None, home: str | None = None,
+                      uid: str | None = None, hostname: str = "%H") -> str:
+    """A unit setting with its %-specifiers replaced as systemd does (systemd.unit(5),
+    "Specifiers"), for the system manager (user None) or a user's manager. Specifiers that
+    need the running machine (%m, %b, %v …) are left as written."""
+    stem, _, suffix = unit.rpartition(".")
+    prefix, at, instance = stem.partition("@")
+    if user is None:
+        dirs = {"h": "/root", "u": "root", "U": "0", "t": "/run", "S": "/var/lib",
+                "C": "/var/cache", "L": "/var/log", "E": "/etc"}
+    else:
+        h = home or f"/home/{user}"
+        dirs = {"h": h, "u": user, "U": uid or "%U", "t": f"/run/user/{uid}" if uid else "%t",
+                "S": f"{h}/.local/state", "C": f"{h}/.cache", "L": f"{h}/.local/state/log",
+                "E": f"{h}/.config"}
+    values = {"n": unit, "N": stem, "p": prefix, "P": unescape(prefix), "i": instance,
+              "I": unescape(instance), "j": prefix.rsplit("-", 1)[-1],
+              "J": unescape(prefix.rsplit("-", 1)[-1]),
+              "f": "/" + unescape(instance if at else prefix).lstrip("/"),
+              "T": "/tmp", "V": "/var/tmp", "H": hostname, "l": hostname.split(".")[0],
+              "%": "%", **dirs}
+    if at and not instance:      # the template itself: its instance is not known
+        for k in "iIf":
+            values.pop(k)
+    return _SPECIFIER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def _scope_of(path: str) -> tuple[str | None, str | None]:
+    """(user, home) of a unit file's directory; (None, None) for the system manager."""
+    m = re.match(r"^(home/([^/]+)|root)/", path)
+    if m:
+        return (m.group(2) or "root"), "/" + m.group(1)
+    return None, None
 
 
 def unit_dirs(fs: RootFS) -> list[str]:
@@ -97,11 +143,36 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             elif label.endswith(".service.d") and label[:-2] in wanted:
                 arts += [fs.capture(f"{path}/{c}", "systemd-unit")
                          for c in _safe_list(fs, path) if c.endswith(".conf")]
+    # OnFailure= units run too: capture them (and theirs) like the services timers start
+    for _ in range(3):
+        more = {m.group(1) for art in arts if ".service" in art.name
+                for m in map(_ON_FAILURE.match, (art.text() or "").splitlines()) if m}
+        more = {u for value in more for u in value.split() if u not in wanted}
+        if not more:
+            break
+        wanted |= more | {_template(u) for u in more if _template(u)}
+        for folder, names in scanned:
+            for entry in names:
+                if escape_text(entry) in more or escape_text(entry) in {_template(u) for u in more}:
+                    arts.append(_unit(fs, f"{folder}/{entry}"))
+    instances = {w for w in wanted if "@" in w and _template(w)}
     commands = []
     for art in arts:
-        if ".service" in art.name:
-            lines = (art.text() or "").splitlines()
-            commands += [m.group(1).lstrip("-@:+!") for m in map(_EXEC.match, lines) if m]
+        if ".service" not in art.name:
+            continue
+        unit = art.name.rsplit("/", 1)[-1]
+        if unit.endswith(".conf"):
+            unit = art.name.rsplit("/", 2)[-2][:-2]
+        user, home = _scope_of(art.name)
+        names = [i for i in instances if _template(i) == unit] or [unit]
+        lines = (art.text() or "").splitlines()
+        for name in names:
+            for m in map(_EXEC.match, lines):
+                if m:
+                    commands.append(expand_specifiers(m.group(1).lstrip("-@:+!|"), name, user, home))
+            for m in map(_ENV_FILE.match, lines):
+                if m:      # read by the service: captured like a file a script sources
+                    commands.append(". " + expand_specifiers(m.group(1), name, user, home))
     return arts, commands
 
 

@@ -1,0 +1,431 @@
+"""The host command vocabulary: what a program run with given (resolved) arguments does to data,
+services, schedulers, monitoring and evidence. Shared by every language reader — a shell line,
+Python's subprocess, Perl's system() and Tcl's exec all end here with an argv."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from collector.analyse.effects import decode
+from collector.analyse.effects.model import is_known, markers, render, symbol, unknown
+from collector.analyse.effects.resolve import Job, Place, Written, expand_each, file_lines, walked
+
+# Paths whose removal erases evidence, or disarms the scheduler / lineguard itself.
+FORENSIC = re.compile(r"(?:^|/)(?:\.?\w*_history|\.history|(?:wtmp|btmp|utmp|lastlog|faillog|"
+                      r"auth\.log|secure|messages|syslog|sudo\.log|kern\.log|daemon\.log|cron\.log|"
+                      r"audit\.log)(?:\.\d+)?(?:\.gz)?|audit|journal)$|(?:^|/)var/log/(?:audit|journal)/")
+FORENSIC_DIR = re.compile(r"^/?var/log(?:/[^/]*)?/?(?:\*|\.\*)?$")
+SCHEDULER = re.compile(r"(?:^|/)(?:etc/cron(?:tab|\.d|\.daily|\.hourly|\.weekly|\.monthly)|"
+                       r"var/spool/(?:cron|at|anacron)|etc/anacrontab|var/spool/cron/atjobs|"
+                       r"etc/systemd/system/[^/]*\.timer|lib/systemd/system/[^/]*\.timer|"
+                       r"etc/systemd/system/timers\.target\.wants)")
+LINEGUARD = re.compile(r"lineguard", re.I)
+_SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox", "mksh"})
+_DEVICE_PROGRAMS = frozenset({"ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat",
+                              "clogin", "jlogin", "nlogin", "plink", "rsh", "cu", "minicom"})
+# Options that take a value, per program (so the value is not taken for an operand).
+_OPT_VALUES = {
+    "ssh": set("bcDEeFIiJLlmOopQRSWw"), "sshpass": set("pfde"), "plink": set("lpPiw"),
+    "snmpset": set("vcuaAxXlnrtOmMIECYeEZL"), "snmpwalk": set("vcuaAxXlnrtOmMIECYeEZL"),
+    "snmpbulkwalk": set("vcuaAxXlnrtOmMIECYeEZL"), "snmpget": set("vcuaAxXlnrtOmMIECYeEZL"),
+    "snmptable": set("vcuaAxXlnrtOmMIECYeEZL"), "nc": set("pswiWqOTIKkx"),
+    "clogin": set("cfuptsxyeEo"), "jlogin": set("cfuptsxyeEo"), "telnet": set("lenb"),
+    "psql": set("cdfhpUoTvFRP"), "mysql": set("ehuPpDS"), "mariadb": set("ehuPpDS"),
+    "redis-cli": set("hpanu"),
+}
+_WRAPPERS = {"sudo": set("ugCDhpUrt"), "doas": set("uC"), "nohup": set(), "nice": set("n"),
+             "ionice": set("cnp"), "setsid": set(), "time": set(), "command": set(),
+             "builtin": set(), "exec": set("a"), "stdbuf": set("ioe"), "chronic": set(),
+             "timeout": set("sk"), "flock": set("wE"), "chroot": set(), "xargs": set("InPdaLsE"),
+             "env": set("uCS"), "unbuffer": set(), "caffeinate": set(), "torsocks": set(),
+             "busybox": set(), "runuser": set("ug"), "watch": set("n")}
+_FIRST_ARG_NOT_COMMAND = frozenset({"timeout", "flock", "chroot"})
+
+
+# Every program this module or the readers give a meaning to (effects, output, a session, a
+# language, a wrapper): a command named otherwise does nothing lineguard judges, so only the
+# command substitutions inside its arguments need following.
+KNOWN = frozenset({
+    "rm", "unlink", "rmdir", "srm", "wipe", "shred", "truncate", "dd", "wipefs", "blkdiscard",
+    "sgdisk", "sfdisk", "parted", "fdisk", "hdparm", "lvremove", "vgremove", "pvremove", "zpool",
+    "zfs", "btrfs", "mdadm", "cryptsetup", "find", "rsync", "mv", "cp", "ln", "install", "tee",
+    "mkdir", "systemctl", "service", "update-rc.d", "chkconfig", "rc-service", "rc-update",
+    "invoke-rc.d", "kill", "pkill", "killall", "skill", "crontab", "atrm", "at", "batch",
+    "history", "set", "unset", "journalctl", "auditctl", "dmesg", "chattr", "chmod", "dropdb",
+    "mysqladmin", "redis-cli", "mongo", "mongosh", "curl", "wget", "fetch", "aria2c", "scp",
+    "sftp", "tftp", "echo", "printf", "cat", "head", "tail", "sort", "uniq", "grep", "egrep",
+    "awk", "cut", "sed", "tac", "snmpwalk", "snmpbulkwalk", "snmptable", "snmpbulkget",
+    "snmpset", "mktemp", "hostname", "base64", "base32", "basenc", "xxd", "rev", "tr", "gunzip",
+    "zcat", "gzip", "bzip2", "bunzip2", "bzcat", "xz", "unxz", "xzcat", "lzma", "unlzma",
+    "openssl", "zlib-flate", "source", ".", "eval", "trap", "expect", "tclsh", "su", "runuser",
+    "xargs", "psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql", "clickhouse-client",
+    "cqlsh", "ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript", "gawk",
+    "jshell", "groovy", "sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash", "exec",
+    "ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat", "clogin", "jlogin", "nlogin",
+    "plink", "rsh", "cu", "minicom", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
+})
+
+
+# Programs whose only meaning to lineguard is what they print: when nothing reads their output
+# (no pipe, substitution or redirection), they do nothing lineguard judges.
+OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq", "grep", "egrep",
+                         "awk", "cut", "sed", "tac", "hostname", "mktemp", "snmpwalk",
+                         "snmpbulkwalk", "snmptable", "snmpbulkget", "base64", "base32", "xxd",
+                         "rev", "tr"})
+
+
+def known(prog: str) -> bool:
+    return prog in KNOWN or prog in _WRAPPERS or prog.startswith(("python", "perl", "mkfs"))
+
+
+def base(word: str) -> str:
+    return word.rsplit("/", 1)[-1]
+
+
+def operands(argv: list[str], with_value: set[str] | None = None) -> list[str]:
+    """Arguments that are not options (nor option values)."""
+    vals = with_value or set()
+    out, i, rest = [], 1, False
+    while i < len(argv):
+        a = argv[i]
+        if rest or not a.startswith("-") or a == "-":
+            out.append(a)
+        elif a == "--":
+            rest = True
+        elif len(a) == 2 and a[1] in vals:
+            i += 1
+        i += 1
+    return out
+
+
+def unwrap(argv: list[str]) -> list[str]:
+    """The command a wrapper (sudo, nohup, timeout 5, env X=1, xargs -I{} …) runs."""
+    while argv:
+        prog = base(argv[0])
+        if prog in ("su", "runuser") and "-c" in argv:
+            return ["sh", "-c", argv[argv.index("-c") + 1]] if argv.index("-c") + 1 < len(argv) else []
+        if prog == "busybox" and len(argv) > 1:
+            argv = argv[1:]
+            continue
+        if prog not in _WRAPPERS:
+            return argv
+        vals = _WRAPPERS[prog]
+        i = 1
+        while i < len(argv) and (argv[i].startswith("-") or (prog == "env" and "=" in argv[i])):
+            if len(argv[i]) == 2 and argv[i][1] in vals:
+                i += 1
+            i += 1
+        if prog in _FIRST_ARG_NOT_COMMAND:
+            i += 1
+        argv = argv[i:]
+    return argv
+
+
+def host_of(word: str) -> str:
+    w = word.split("@", 1)[-1]
+    return w.split(":", 1)[0] if w.count(":") == 1 else w
+
+
+_SAFE_EMPTY = re.compile(r"empty|blank|void|nothing|null", re.I)
+
+
+ARG_MARK = "\x01arg:"
+
+
+def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
+             bounded: bool = False) -> None:
+    if ARG_MARK in path:
+        # an argument of a program read once for all its callers: classified when bound
+        job.sink.append(place.effect("data-destruction", line, ev, target=path, how=how,
+                                     bounded=bounded))
+        return
+    each = expand_each(path)
+    if len(each) > 1:
+        # a loop over named paths: each one is judged by what it is
+        for one in each:
+            _destroy(job, place, line, ev, one, how, bounded)
+        return
+    if is_known(path) and ("/../" in path or "/./" in path):
+        path = posixpath.normpath(path)
+    p = render(path)
+    low = p.rstrip("/")
+    if how == "delete" and (p.endswith("*") or p.endswith("/")):
+        how = "delete-tree"      # a glob or a directory: everything in it
+    if LINEGUARD.search(low):
+        job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s lineguard's files"))
+    elif SCHEDULER.search(low) and (how != "delete" or "spool" in low):
+        # a tree of jobs, or a user's crontab or at job; a package dropping its own
+        # /etc/cron.d file is not tampering
+        job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s scheduler entries"))
+    elif FORENSIC.search(low) or (how == "delete-tree" and FORENSIC_DIR.search(low.lstrip("/"))):
+        if not bounded:
+            job.sink.append(place.effect("anti-forensics", line, ev, target=path, how=how))
+    else:
+        job.sink.append(place.effect("data-destruction", line, ev, target=path, how=how,
+                                     bounded=bounded,
+                                     reach="all" if any(k in ("lines", "walk") for k, _, _ in
+                                                        markers(path)) else "one"))
+
+
+_FIND_BOUND = re.compile(r"^-(?:mtime|mmin|atime|amin|ctime|cmin|newer\w*|size|empty|links|i?name|"
+                         r"i?wholename|i?regex|i?path|user|uid|group|gid|perm|inum|samefile|maxdepth)$")
+_FIND_DELETERS = frozenset({"rm", "shred", "unlink", "srm", "wipe"})
+
+
+def _find(argv: list[str], job: Job, place: Place, line: int, ev: str, piped_to_rm: bool) -> None:
+    roots, preds, i = [], argv[1:], 1
+    while i < len(argv) and not argv[i].startswith(("-", "(", "!", "\\(")):
+        roots.append(argv[i])
+        i += 1
+    preds = argv[i:]
+    deletes = "-delete" in preds or piped_to_rm or any(
+        preds[k] in ("-exec", "-execdir", "-ok") and k + 1 < len(preds)
+        and base(preds[k + 1]) in _FIND_DELETERS for k in range(len(preds)))
+    if not deletes:
+        return
+    bounded = False
+    for k, p in enumerate(preds):
+        if _FIND_BOUND.match(p):
+            val = preds[k + 1] if k + 1 < len(preds) else ""
+            if p in ("-name", "-iname", "-path", "-ipath", "-wholename") and val.strip("'\"") in ("*", "*.*"):
+                continue
+            if p == "-maxdepth":
+                continue
+            bounded = True
+    for r in roots or ["."]:
+        _destroy(job, place, line, ev, r, "delete-tree", bounded)
+
+
+def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
+            stdin: str | None = None, piped_to_rm: bool = False) -> None:
+    """Effects of running argv (already unwrapped and resolved) on a host."""
+    if not argv:
+        return
+    prog = base(argv[0])
+    args = argv[1:]
+    ops = operands(argv, _OPT_VALUES.get(prog))
+    flags = " ".join(a for a in args if a.startswith("-"))
+    add = job.sink.append
+    if prog in ("rm", "unlink", "rmdir", "srm", "wipe"):
+        tree = re.search(r"(?:^|\s)-\w*[rR]|--recursive", flags) is not None
+        for t in ops:
+            _destroy(job, place, line, ev, t, "delete-tree" if tree else "delete")
+    elif prog == "shred":
+        for t in ops:
+            _destroy(job, place, line, ev, t, "wipe" if t.startswith("/dev/") else "overwrite")
+    elif prog == "truncate":
+        if re.search(r"(?:-s\s*|--size[= ])0\b|-s0\b", " ".join(args)):
+            for t in ops:
+                if t not in ("0",):
+                    _destroy(job, place, line, ev, t, "truncate")
+    elif prog == "dd":
+        of = next((a[3:] for a in args if a.startswith("of=")), None)
+        inp = next((a[3:] for a in args if a.startswith("if=")), "")
+        if of and not re.match(r"/dev/(?:null|stdout|stderr|tty|fd/)", of):
+            if of.startswith("/dev/") or inp in ("/dev/zero", "/dev/urandom", "/dev/random"):
+                _destroy(job, place, line, ev, of, "wipe" if of.startswith("/dev/") else "overwrite")
+    elif prog == "wipefs" and re.search(r"-\w*a|--all", flags):
+        for t in ops:
+            _destroy(job, place, line, ev, t, "wipe")
+    elif prog.startswith(("mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs")) or prog == "blkdiscard":
+        for t in ops:
+            if t.startswith("/dev/") or not is_known(t):
+                _destroy(job, place, line, ev, t, "wipe")
+    elif prog in ("sgdisk", "sfdisk", "parted", "fdisk") and re.search(
+            r"--zap-all|-Z\b|--clear|-o\b|--delete|mklabel|\brm\b", " ".join(args)):
+        for t in ops:
+            if t.startswith("/dev/"):
+                _destroy(job, place, line, ev, t, "wipe")
+    elif prog == "hdparm" and "--security-erase" in flags:
+        _destroy(job, place, line, ev, ops[-1] if ops else "a disk", "wipe")
+    elif prog in ("lvremove", "vgremove", "pvremove"):
+        for t in ops:
+            _destroy(job, place, line, ev, t, "volume removal")
+    elif prog in ("zpool", "zfs") and args and args[0] == "destroy":
+        for t in ops[1:]:
+            _destroy(job, place, line, ev, t, "volume removal")
+    elif prog == "btrfs" and len(args) >= 2 and args[0].startswith("sub") and args[1] in ("delete", "del"):
+        for t in ops[2:]:
+            _destroy(job, place, line, ev, t, "volume removal")
+    elif prog == "mdadm" and "--zero-superblock" in flags:
+        for t in ops:
+            _destroy(job, place, line, ev, t, "wipe")
+    elif prog == "cryptsetup" and args and args[0] in ("luksErase", "erase"):
+        _destroy(job, place, line, ev, ops[-1] if ops else "a LUKS volume", "wipe")
+    elif prog == "find":
+        _find(argv, job, place, line, ev, piped_to_rm)
+    elif prog == "rsync" and "--delete" in " ".join(args) and len(ops) >= 2:
+        src, dst = ops[-2], ops[-1]
+        empty = any(k == "empty" for k, _, _ in markers(src)) or _SAFE_EMPTY.search(render(src)) \
+            or src in job.written and job.written[src].source == "empty directory"
+        if empty:
+            _destroy(job, place, line, ev, dst, "delete-tree")
+    elif prog == "mv" and len(ops) >= 2 and ops[-1] == "/dev/null":
+        for t in ops[:-1]:
+            _destroy(job, place, line, ev, t, "delete")
+    elif prog in ("cp", "cat") and len(ops) >= 2 and ops[0] == "/dev/null" and prog == "cp":
+        _destroy(job, place, line, ev, ops[-1], "truncate")
+    elif prog == "ln" and re.search(r"-\w*s", flags) and len(ops) >= 2 and ops[0] == "/dev/null":
+        _destroy(job, place, line, ev, ops[-1], "redirect to /dev/null")
+    elif prog in ("systemctl", "service", "update-rc.d", "chkconfig", "rc-service", "rc-update",
+                  "invoke-rc.d"):
+        _service(prog, ops, job, place, line, ev, tuple(args))
+    elif prog in ("kill", "pkill", "killall", "skill"):
+        names = [o for o in ops if not o.isdigit()]
+        for n in names:
+            if LINEGUARD.search(render(n)):
+                add(place.effect("tamper", line, ev, target=n, how="kills"))
+            elif prog != "kill":
+                add(place.effect("service", line, ev, target=n, how="kill"))
+    elif prog == "crontab" and (re.search(r"-\w*r", flags) or (ops == ["-"] and not stdin)):
+        add(place.effect("tamper", line, ev, target="the user's crontab", how="removes"))
+    elif prog == "atrm" or (prog == "at" and re.search(r"-\w*[rd]\b", flags)):
+        add(place.effect("tamper", line, ev, target="at jobs " + " ".join(ops), how="removes"))
+    elif prog == "history" and "-c" in args:
+        add(place.effect("anti-forensics", line, ev, target="shell history", how="clears"))
+    elif prog == "set" and "+o" in args and "history" in args:
+        add(place.effect("anti-forensics", line, ev, target="shell history", how="switches off"))
+    elif prog == "unset" and any(a in ("HISTFILE", "PROMPT_COMMAND") for a in args):
+        add(place.effect("anti-forensics", line, ev, target="shell history", how="unsets HISTFILE for"))
+    elif prog == "journalctl" and re.search(r"--vacuum-(?:time|size|files)", flags):
+        add(place.effect("anti-forensics", line, ev, target="the systemd journal", how="vacuums"))
+    elif prog == "auditctl" and (re.search(r"(?:^|\s)-D\b", flags) or
+                                 re.search(r"-e\s*0", " ".join(args))):
+        add(place.effect("anti-forensics", line, ev, target="audit rules", how="deletes"))
+    elif prog == "dmesg" and re.search(r"-\w*[cC]", flags):
+        add(place.effect("anti-forensics", line, ev, target="the kernel ring buffer", how="clears"))
+    elif prog in ("chattr", "chmod") and any(LINEGUARD.search(render(o)) for o in ops):
+        add(place.effect("tamper", line, ev, target=" ".join(ops), how=f"{prog} on lineguard's files"))
+    elif prog in ("dropdb", "mysqladmin", "redis-cli", "mongo", "mongosh"):
+        from collector.analyse.effects import sql as _sql
+        text = " ".join(args) if prog != "dropdb" else f"DROP DATABASE {ops[-1] if ops else ''}"
+        if prog == "mysqladmin" and "drop" in args:
+            text = f"DROP DATABASE {ops[-1]}"
+        if prog in ("mongo", "mongosh") and "--eval" in args:
+            i = args.index("--eval")
+            text = args[i + 1] if i + 1 < len(args) else ""
+        for how, name in _sql.destructive_statements(text + ("\n" + stdin if stdin else "")):
+            add(place.effect("data-destruction", line, ev, target=name, how=how))
+    # files the job writes, downloads or copies: running them later is judged by this source
+    _remember(prog, args, ops, job, stdin)
+
+
+def _service(prog: str, ops: list[str], job: Job, place: Place, line: int, ev: str,
+             _flags: tuple[str, ...] = ()) -> None:
+    verbs = {"stop": "stop", "disable": "disable", "mask": "mask", "kill": "kill",
+             "remove": "disable", "off": "disable", "del": "disable"}
+    if prog == "systemctl":
+        if not ops:
+            return
+        verb, units = ops[0], ops[1:]
+    elif prog in ("update-rc.d", "rc-update"):
+        verb, units = (ops[1] if len(ops) > 1 else ""), ops[:1]
+        if prog == "rc-update":
+            verb, units = (ops[0] if ops else ""), ops[1:2]
+    else:
+        verb, units = (ops[1] if len(ops) > 1 else ""), ops[:1]
+    how = verbs.get(verb)
+    if how is None:
+        return
+    if how == "kill" and re.search(r"(?:-s|--signal)[ =]?(?:SIG)?(?:HUP|USR1|USR2|WINCH|CONT)\b",
+                                   " ".join(ops + list(_flags))):
+        return      # a reload signal, not a stop
+    for u in units:
+        name = render(u)
+        if LINEGUARD.search(name):
+            job.sink.append(place.effect("tamper", line, ev, target=u, how=f"{how}s lineguard:"))
+        elif re.match(r"(?:cron|crond|atd|anacron|timers\.target)(?:\.service|\.timer)?$", name):
+            job.sink.append(place.effect("tamper", line, ev, target=u, how=f"{how}s the scheduler"))
+        elif re.match(r"(?:auditd|rsyslog|syslog-ng|systemd-journald|syslog)(?:\.service)?$", name):
+            job.sink.append(place.effect("anti-forensics", line, ev, target=u, how=f"{how}s logging:"))
+        else:
+            job.sink.append(place.effect("service", line, ev, target=u, how=how))
+
+
+def _remember(prog: str, args: list[str], ops: list[str], job: Job, stdin: str | None) -> None:
+    if prog in ("curl", "wget", "fetch", "aria2c", "scp", "sftp", "tftp", "rsync") and ops:
+        out = None
+        for i, a in enumerate(args):
+            if a in ("-o", "-O", "--output", "--output-document") and i + 1 < len(args):
+                out = args[i + 1]
+            elif a.startswith(("--output=", "--output-document=")):
+                out = a.split("=", 1)[1]
+        url = next((o for o in ops if "://" in o or ":" in o), ops[0])
+        if out is None and prog in ("scp", "rsync") and len(ops) >= 2:
+            out, url = ops[-1], ops[0]
+        if out is None and prog == "wget":
+            out = url.rstrip("/").rsplit("/", 1)[-1]
+        if out:
+            job.written[out] = Written(None, f"downloaded from {render(url)}")
+    elif prog in ("cp", "mv", "install", "ln") and len(ops) >= 2:
+        src, dst = ops[-2], ops[-1]
+        text = job.text_of(render(src)) if is_known(src) else None
+        prior = job.written.get(src)
+        job.written[dst] = prior if prior is not None else Written(
+            text, f"copied from {render(src)}" + ("" if text is not None else " (not captured)"))
+    elif prog == "mkdir" and ops:
+        for o in ops:
+            job.written.setdefault(o, Written(None, "empty directory"))
+    elif prog == "tee" and ops and stdin is not None:
+        for o in ops:
+            job.written[o] = Written(stdin, "written by this job")
+
+
+def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
+    """What a command prints, when that is known well enough to follow (None: unknown)."""
+    if not argv:
+        return None
+    prog = base(argv[0])
+    args = argv[1:]
+    if prog == "echo":
+        words = [a for a in args if a not in ("-n", "-e", "-E", "-ne", "-en")]
+        text = " ".join(words)
+        return decode.escapes(text) if any(a in ("-e", "-ne", "-en") for a in args) else text
+    if prog == "printf" and args:
+        fmt = decode.escapes(args[0])
+        rest = args[1:]
+        if "%" not in fmt:
+            return fmt
+        try:
+            n = len(re.findall(r"%[-#0 +]*\d*(?:\.\d+)?[sbdiouxXc]", fmt))
+            values = [decode.escapes(r) for r in rest[:n]] + [""] * max(0, n - len(rest))
+            return re.sub(r"%[-#0 +]*\d*(?:\.\d+)?b", "%s", fmt) % tuple(values)
+        except (TypeError, ValueError):
+            return fmt.replace("%%", "%") + "".join(rest)
+    if prog in ("cat", "head", "tail", "sort", "uniq", "grep", "egrep", "awk", "cut", "sed", "tac"):
+        ops = [o for o in operands(argv) if o.startswith("/") or "." in o]
+        if prog == "cat" and not ops and stdin is not None:
+            return stdin
+        if prog in ("awk", "sed", "grep", "cut", "sort", "uniq", "head", "tail") and stdin is not None \
+                and not [o for o in operands(argv)[1:] if "/" in o]:
+            return stdin
+        if ops:
+            path = ops[-1]
+            text = job.text_of(render(path)) if prog == "cat" and is_known(path) else None
+            if text is not None and len(ops) == 1 and len(text) < 65536:
+                return text          # the file as it was captured (a template, a list)
+            return file_lines(render(path), job)
+        return None
+    if prog in ("snmpwalk", "snmpbulkwalk", "snmptable", "snmpbulkget"):
+        ops = operands(argv, _OPT_VALUES["snmpwalk"])
+        if len(ops) >= 2:
+            from collector.analyse.effects.mib import mib
+            obj, idx = mib().resolve(render(ops[1]))
+            name = obj.name + (f".{idx}" if idx else "") if obj else render(ops[1])
+            oid = ".".join(map(str, obj.oid)) + (f".{idx}" if idx else "") if obj else render(ops[1])
+            return walked(oid, name, ops[0])
+    if prog == "mktemp" and "-d" in args:
+        return symbol("empty", "", "a new empty directory")
+    if prog == "hostname":
+        return unknown("the host's name")
+    if prog in ("curl", "wget") and operands(argv):
+        return unknown(f"downloaded from {render(operands(argv)[0])}")
+    layer = decode.layer_of(argv)
+    if layer and stdin is not None and is_known(stdin):
+        out = decode.undo(layer, stdin, argv)
+        if out is None:
+            return None
+        text = decode.as_text(out)
+        return text if text is not None else out.decode("latin-1") if isinstance(out, bytes) else out
+    return None

@@ -1,0 +1,184 @@
+"""Undoing the encodings and compressions a one-liner can apply before it runs a payload:
+base64/base32, hex (xxd -r -p), printf/echo -e/$'…' escapes, tr ciphers (rot13 and any other
+character mapping), reversal, gzip/zlib/bzip2/xz, in any combination. Size limited: a decoder
+never yields more than MAX_OUTPUT bytes."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bz2
+import codecs
+import gzip
+import lzma
+import re
+import zlib
+
+MAX_OUTPUT = 1_000_000
+MAX_LAYERS = 6
+
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|0[0-7]{0,3}|[0-7]{1,3}|.)",
+                     re.S)
+_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "a": "\a", "b": "\b", "e": "\x1b",
+           "f": "\f", "v": "\v", "'": "'", '"': '"', "?": "?"}
+
+
+def escapes(text: str) -> str:
+    """printf / echo -e / $'…' escape sequences in every form (\\xHH, \\0NNN, \\NNN, \\uHHHH)."""
+    def one(m: re.Match[str]) -> str:
+        s = m.group(1)
+        if s[0] in "xuU" and len(s) > 1:
+            return chr(int(s[1:], 16))
+        if s[0] in "01234567":
+            return chr(int(s, 8) & 0xFF)
+        return _SIMPLE.get(s, "\\" + s)
+    return _ESCAPE.sub(one, text) if "\\" in text else text
+
+
+def _expand_set(spec: str) -> str:
+    spec = escapes(spec)
+    classes = {"[:lower:]": "abcdefghijklmnopqrstuvwxyz", "[:upper:]": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+               "[:digit:]": "0123456789"}
+    for k, v in classes.items():
+        spec = spec.replace(k, v)
+    out, i = [], 0
+    while i < len(spec):
+        if i + 2 < len(spec) and spec[i + 1] == "-":
+            a, b = ord(spec[i]), ord(spec[i + 2])
+            out.extend(chr(c) for c in range(a, b + 1))
+            i += 3
+        else:
+            out.append(spec[i])
+            i += 1
+    return "".join(out)
+
+
+def tr(data: str, set1: str, set2: str) -> str:
+    a, b = _expand_set(set1), _expand_set(set2)
+    if not a or not b:
+        return data
+    b = b + b[-1] * max(0, len(a) - len(b))
+    return data.translate({ord(x): y for x, y in zip(a, b, strict=False)})
+
+
+def _bytes(data: str | bytes) -> bytes:
+    return data if isinstance(data, bytes) else data.encode("latin-1", "replace")
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def b64(data: str | bytes) -> bytes | None:
+    raw = re.sub(rb"\s+", b"", _bytes(data))
+    try:
+        return base64.b64decode(raw + b"=" * (-len(raw) % 4), validate=False)
+    except (binascii.Error, ValueError):
+        try:
+            return base64.urlsafe_b64decode(raw + b"=" * (-len(raw) % 4))
+        except (binascii.Error, ValueError):
+            return None
+
+
+def b32(data: str | bytes) -> bytes | None:
+    raw = re.sub(rb"\s+", b"", _bytes(data)).upper()
+    try:
+        return base64.b32decode(raw + b"=" * (-len(raw) % 8))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def unhex(data: str | bytes) -> bytes | None:
+    raw = re.sub(rb"[\s:]|\\x|0x", b"", _bytes(data))
+    try:
+        return binascii.unhexlify(raw[: len(raw) // 2 * 2])
+    except (binascii.Error, ValueError):
+        return None
+
+
+def decompress(data: str | bytes, how: str) -> bytes | None:
+    raw = _bytes(data)
+    try:
+        if how == "gzip":
+            return gzip.decompress(raw)[:MAX_OUTPUT]
+        if how == "zlib":      # wbits 47: a zlib or a gzip stream, whichever it is
+            return zlib.decompress(raw, 47)[:MAX_OUTPUT]
+        if how == "bzip2":
+            return bz2.decompress(raw)[:MAX_OUTPUT]
+        if how == "xz":
+            return lzma.decompress(raw)[:MAX_OUTPUT]
+    except (OSError, zlib.error, lzma.LZMAError, ValueError, EOFError):
+        return None
+    return None
+
+
+def rot13(data: str) -> str:
+    return codecs.decode(data, "rot13")
+
+
+# A decoding program in a pipeline: (argv) -> name of the layer, or None.
+_DECODERS = {"base64": "base64", "base32": "base32", "basenc": "base64", "xxd": "hex",
+             "rev": "reverse", "tr": "tr", "gunzip": "gzip", "zcat": "gzip", "gzip": "gzip",
+             "bzip2": "bzip2", "bunzip2": "bzip2", "bzcat": "bzip2", "xz": "xz", "unxz": "xz",
+             "xzcat": "xz", "lzma": "xz", "unlzma": "xz", "openssl": "base64", "zlib-flate": "zlib",
+             "uudecode": "uu", "od": "", "perl": "", "python3": ""}
+
+
+def layer_of(argv: list[str]) -> str | None:
+    """The layer a pipeline stage undoes (base64, hex, reverse, tr, gzip, …), or None if the
+    stage is not a decoder (a plain `gzip` compresses; `base64` without -d encodes)."""
+    if not argv:
+        return None
+    prog = argv[0].rsplit("/", 1)[-1]
+    opts = " ".join(argv[1:])
+    name = _DECODERS.get(prog)
+    if not name:
+        return None
+    if prog in ("base64", "base32", "basenc"):
+        return name if re.search(r"(?:^|\s)(?:-\w*d\w*|--decode)\b", opts) else None
+    if prog == "openssl":
+        b64 = (argv[1:2] == ["base64"] or re.search(r"(?:^|\s)-(?:base64|a)\b", opts))
+        return "base64" if b64 and "-d" in argv else None
+    if prog == "xxd":
+        return "hex" if "-r" in opts else None
+    if prog in ("gzip", "bzip2", "xz", "lzma"):
+        return name if re.search(r"(?:^|\s)(?:-\w*d\w*|--decompress)\b", opts) else None
+    if prog == "zlib-flate":
+        return "zlib" if "-uncompress" in opts else None
+    return name
+
+
+def undo(layer: str, data: str | bytes, argv: list[str] | None = None) -> str | bytes | None:
+    """One layer undone; None when the data does not decode."""
+    if layer == "base64":
+        return b64(data)
+    if layer == "base32":
+        return b32(data)
+    if layer == "hex":
+        return unhex(data)
+    if layer == "reverse":
+        text = data if isinstance(data, str) else _text(data)
+        return "\n".join(line[::-1] for line in text.split("\n"))
+    if layer == "tr":
+        words = [a for a in (argv or [])[1:] if not a.startswith("-")]
+        if len(words) < 2:
+            return None
+        text = data if isinstance(data, str) else _text(data)
+        return tr(text, words[0], words[1])
+    if layer == "rot13":
+        return rot13(data if isinstance(data, str) else _text(data))
+    if layer in ("gzip", "zlib", "bzip2", "xz"):
+        return decompress(data, layer)
+    return None
+
+
+def as_text(data: str | bytes) -> str | None:
+    """Decoded bytes as a script, or None when they are not text (still compressed, binary)."""
+    if isinstance(data, str):
+        return data
+    text = _text(data[:MAX_OUTPUT])
+    ok = sum(ch.isprintable() or ch in "\n\t\r" for ch in text)
+    return text if text and ok / len(text) > 0.9 else None

@@ -1,0 +1,353 @@
+"""expect and Tcl scripts, read the way Tcl does: commands split at newlines and `;` outside
+braces, brackets and quotes; words braced (literal), quoted or bare, with `$var`, `${var}` and
+`[command]` substitution. Followed: `set`, `proc` (parameters bound at each call), `source`,
+`foreach` over literal lists, `if`/`while`/`for`/`catch`/`expect` bodies, `eval`, `exec` (a
+command line), `spawn` (the device or program a session talks to), `send`/`exp_send` (command
+lines sent to that device), and the decoding commands a payload needs (`binary decode
+base64|hex`, `zlib gunzip|inflate|decompress`, `string reverse`)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import replace
+
+from collector.analyse.effects import decode, device
+from collector.analyse.effects.commands import _DEVICE_PROGRAMS, base, host_of
+from collector.analyse.effects.model import is_known, markers, unknown
+from collector.analyse.effects.resolve import READERS, Job, Place, each_of, file_lines, read
+from collector.analyse.effects.shell import gate_of
+
+_MAX_DEPTH = 12
+
+
+def split_commands(text: str) -> list[tuple[int, list[str]]]:
+    """(line, raw words) of each command; raw words keep their braces or quotes."""
+    out: list[tuple[int, list[str]]] = []
+    i, n, line = 0, len(text), 1
+    words: list[str] = []
+    start = 1
+    while i < n:
+        c = text[i]
+        if c in " \t":
+            i += 1
+            continue
+        if c == "\\" and i + 1 < n and text[i + 1] == "\n":
+            i += 2
+            line += 1
+            continue
+        if c in "\n;":
+            if words:
+                out.append((start, words))
+                words = []
+            line += c == "\n"
+            i += 1
+            continue
+        if c == "#" and not words:
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if not words:
+            start = line
+        j = _word_end(text, i)
+        word = text[i:j]
+        line += word.count("\n")
+        words.append(word)
+        i = j
+    if words:
+        out.append((start, words))
+    return out
+
+
+def _word_end(text: str, i: int) -> int:
+    n = len(text)
+    if text[i] == "{":
+        depth = 0
+        while i < n:
+            if text[i] == "\\":
+                i += 2
+                continue
+            depth += (text[i] == "{") - (text[i] == "}")
+            i += 1
+            if depth == 0:
+                return i
+        return n
+    if text[i] == '"':
+        i += 1
+        while i < n and text[i] != '"':
+            if text[i] == "[":
+                i = _bracket_end(text, i)
+                continue
+            i += 2 if text[i] == "\\" else 1
+        return min(i + 1, n)
+    while i < n and text[i] not in " \t\n;":
+        if text[i] == "[":
+            i = _bracket_end(text, i)
+            continue
+        i += 2 if text[i] == "\\" else 1
+    return i
+
+
+def _bracket_end(text: str, i: int) -> int:
+    depth, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            i = _word_end(text, i)
+            continue
+        depth += (c == "[") - (c == "]")
+        i += 1
+        if depth == 0:
+            return i
+    return n
+
+
+class _Tcl:
+    def __init__(self, job: Job, place: Place, env: dict[str, str]):
+        self.job, self.place = job, place
+        self.vars: dict[str, str] = dict(env)
+        self.procs: dict[str, tuple[list[str], str, Place]] = {}
+        self.host = ""
+        self.decoded: dict[str, tuple[str, ...]] = {}
+        self.depth = 0
+        self.called: set[str] = set()
+        self.files: dict[str, str] = {}        # channel name -> the file opened on it
+
+    # --- substitution -----------------------------------------------------------------------
+
+    def word(self, raw: str, place: Place, line: int) -> str:
+        if raw.startswith("{") and raw.endswith("}"):
+            return raw[1:-1]
+        if raw.startswith('"') and raw.endswith('"') and len(raw) > 1:
+            raw = raw[1:-1]
+        return self.subst(raw, place, line)
+
+    def subst(self, s: str, place: Place, line: int) -> str:
+        out, i, n = [], 0, len(s)
+        while i < n:
+            c = s[i]
+            if c == "[":
+                j = _bracket_end(s, i)
+                out.append(self.value_of(s[i + 1:j - 1], place, line))
+                i = j
+            elif c == "$":
+                m = re.match(r"\$(?:\{([^}]*)\}|(\w+)(?:\(([^)]*)\))?)", s[i:])
+                if not m:
+                    out.append(c)
+                    i += 1
+                    continue
+                name = m.group(1) or m.group(2)
+                out.append(self.vars.get(name, unknown(f"${name} is not set")))
+                i += m.end()
+            elif c == "\\" and i + 1 < n:
+                j = i + 2
+                if s[i + 1] in "x0u":
+                    m = re.match(r"\\(?:x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{4}|0[0-7]{0,3})", s[i:])
+                    j = i + (m.end() if m else 2)
+                out.append(decode.escapes(s[i:j]))
+                i = j
+            else:
+                out.append(c)
+                i += 1
+        return "".join(out)
+
+    def value_of(self, script: str, place: Place, line: int) -> str:
+        """The result of `[script]`: the last command's value, when it is one we know."""
+        result = unknown(f"result of [{script.strip()[:60]}]")
+        for _, raw in split_commands(script):
+            result = self.command(raw, place, line, want_value=True) or result
+        return result
+
+    # --- commands ---------------------------------------------------------------------------
+
+    def run(self, text: str, place: Place, line_base: int = 0) -> None:
+        gates = ()
+        for line, raw in split_commands(text):
+            if self.job.budget <= 0:
+                return
+            self.job.budget -= 1
+            here = replace(place, gates=place.gates + gates) if gates else place
+            if raw and raw[0] in ("if", "while") and len(raw) > 1 and self._exits(raw):
+                g = gate_of(raw[1], raw[1], place, line + line_base, " ".join(raw)[:200])
+                if g is not None:
+                    gates = gates + (g,)
+            self.command(raw, here, line + line_base)
+
+    @staticmethod
+    def _exits(raw: list[str]) -> bool:
+        return len(raw) >= 3 and re.search(r"\bexit\b", raw[2]) is not None
+
+    def body(self, raw: str, place: Place, line: int) -> None:
+        if self.depth > _MAX_DEPTH:
+            return
+        self.depth += 1
+        try:
+            text = raw[1:-1] if raw.startswith("{") else self.word(raw, place, line)
+            self.run(text, place, line - 1)
+        finally:
+            self.depth -= 1
+
+    def command(self, raw: list[str], place: Place, line: int, want_value: bool = False
+                ) -> str | None:
+        cmd = self.word(raw[0], place, line)
+        ev = " ".join(raw)[:300]
+        args = raw[1:]
+        if cmd == "set" and len(args) >= 2:
+            self.vars[self.word(args[0], place, line)] = self.word(args[1], place, line)
+            return self.vars[self.word(args[0], place, line)]
+        if cmd == "set" and len(args) == 1:
+            return self.vars.get(self.word(args[0], place, line))
+        if cmd == "proc" and len(args) >= 3:
+            params = self.word(args[1], place, line).split()
+            self.procs[self.word(args[0], place, line)] = (
+                [p.strip("{}").split()[0] for p in params if p.strip("{}")], args[2],
+                replace(place, offset=place.offset))
+            return None
+        if cmd in self.procs:
+            self.called.add(cmd)
+            params, body, _ = self.procs[cmd]
+            saved = dict(self.vars)
+            values = [self.word(a, place, line) for a in args]
+            for i, p in enumerate(params):
+                self.vars[p] = values[i] if i < len(values) else unknown(f"argument {p}")
+            if params and params[-1] == "args":
+                self.vars["args"] = " ".join(values[len(params) - 1:])
+            self.body(body, place, line)
+            self.vars = {**saved, **{k: v for k, v in self.vars.items() if k not in params}}
+            return None
+        if cmd == "source" and args:
+            path = self.word(args[0], place, line)
+            text = self.job.text_of(path) if is_known(path) else None
+            if text is not None and path.lstrip("/") not in self.job.read:
+                self.job.read.add(path.lstrip("/"))
+                self.run(text, Place(path=path.lstrip("/"), gates=place.gates, via=place.via,
+                                     depth=place.depth + 1))
+            return None
+        if cmd == "foreach" and len(args) >= 3:
+            items = self.word(args[1], place, line).split()
+            self.vars[self.word(args[0], place, line)] = (
+                each_of(items) if len(items) > 1 else (items[0] if items else ""))
+            self.body(args[-1], place, line)
+            return None
+        if cmd in ("if", "elseif") and len(args) >= 2:
+            g = gate_of(args[0], args[0], place, line, ev)
+            sub = replace(place, gates=place.gates + (g,)) if g else place
+            for k, a in enumerate(args[1:], 1):
+                if a.startswith("{") and (k == 1 or args[k - 1] in ("then", "else") or
+                                          args[k - 2:k - 1] == ["elseif"] or k >= 2):
+                    self.body(a, sub, line)
+            return None
+        if cmd == "open" and args:
+            handle = f"file{len(self.files)}"
+            self.files[handle] = self.word(args[0], place, line)
+            return handle
+        if cmd == "while" and args:
+            m = re.search(r"gets\s+\$(\w+)\s+(\w+)", args[0])
+            if m and self.vars.get(m.group(1)) in self.files:
+                self.vars[m.group(2)] = file_lines(self.files[self.vars[m.group(1)]], self.job)
+        if cmd in ("while", "for", "catch", "time", "uplevel", "namespace") and args:
+            for a in args:
+                if a.startswith("{") and ("\n" in a or " " in a.strip("{} ")):
+                    self.body(a, place, line)
+            return None
+        if cmd == "expect" and args:
+            for a in args:
+                if a.startswith("{"):
+                    inner = a[1:-1]
+                    for _, sub in split_commands(inner):
+                        for w in sub:
+                            if w.startswith("{"):
+                                self.body(w, place, line)
+            return None
+        if cmd == "eval" and args:
+            text = " ".join(self.word(a, place, line) for a in args)
+            layers = self.decoded.get(text)
+            if layers:
+                self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
+            nested = place.nested(line, ev, f"decoded from {' then '.join(layers)}" if layers
+                                  else "in eval")
+            self.depth += 1
+            if self.depth <= _MAX_DEPTH:
+                self.run(text, nested)
+            self.depth -= 1
+            return None
+        if cmd == "exec" and args:
+            words = [self.word(a, place, line) for a in args if a not in ("&",)]
+            words = [w for w in words if not w.startswith(("2>", ">@", "<@"))]
+            read("shell", " ".join(shlex.quote(w) for w in words), self.job,
+                 place.nested(line, ev, "via exec"))
+            return unknown(f"output of `{' '.join(words)[:60]}`")
+        if cmd == "spawn" and args:
+            words = [self.word(a, place, line) for a in args]
+            words = [w for w in words if not w.startswith("-")]
+            prog = base(words[0]) if words else ""
+            self.host = host_of(words[-1]) if words else ""
+            self.job.talks_to_devices = True
+            if prog not in _DEVICE_PROGRAMS:
+                read("shell", " ".join(shlex.quote(w) for w in words), self.job,
+                     place.nested(line, ev, "spawned by expect"))
+            return None
+        if cmd in ("send", "exp_send"):
+            words = [self.word(a, place, line) for a in args if a not in ("--", "-s", "-h", "-i")]
+            eff = device.command_effect(" ".join(words), self.host or unknown("the spawned session"),
+                                        place.path, *place.where(line, ev), gates=place.gates,
+                                        via=place.via, called=place.called)
+            if eff is not None:
+                self.job.sink.append(eff)
+            return None
+        if cmd == "binary" and len(args) >= 3 and self.word(args[0], place, line) == "decode":
+            layer = {"base64": "base64", "hex": "hex"}.get(self.word(args[1], place, line))
+            return self.undo(layer, self.word(args[-1], place, line)) if layer else None
+        if cmd == "zlib" and len(args) >= 2:
+            how = self.word(args[0], place, line)
+            if how in ("gunzip", "inflate", "decompress"):
+                return self.undo("gzip" if how == "gunzip" else "zlib", self.word(args[-1], place, line))
+        if cmd == "string" and len(args) >= 2 and self.word(args[0], place, line) == "reverse":
+            text = self.word(args[1], place, line)
+            out = text[::-1]
+            self.decoded[out] = self.decoded.get(text, ()) + ("reversal",)
+            return out
+        if cmd in ("lindex", "string") and want_value and len(args) >= 2:
+            if cmd == "string" and self.word(args[0], place, line) not in ("trim", "tolower"):
+                return None
+            value = self.word(args[1] if cmd == "string" else args[0], place, line)
+            if markers(value) or cmd == "string":
+                return value.strip() if cmd == "string" and not markers(value) else value
+            words, k = value.split(), self.word(args[1], place, line)
+            return words[int(k)] if k.isdigit() and int(k) < len(words) else unknown("a list item")
+        if cmd in ("join", "concat", "list", "format") and want_value:
+            words = [self.word(a, place, line) for a in args]
+            if cmd == "format" and words:
+                try:
+                    return words[0] % tuple(words[1:words[0].count("%") + 1])
+                except (TypeError, ValueError):
+                    return " ".join(words)
+            return " ".join(words) if cmd != "join" else (
+                self.word(args[1], place, line) if len(args) > 1 else " ").join(words[0].split())
+        return None
+
+    def undo(self, layer: str, data: str) -> str:
+        if not is_known(data) or markers(data):
+            return unknown("decoded data")
+        out = decode.undo(layer, data)
+        if out is None:
+            return unknown("data that does not decode")
+        text = out if isinstance(out, str) else out.decode("latin-1")
+        self.decoded[text] = self.decoded.get(data, ()) + (layer,)
+        return text
+
+
+def read_expect(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
+    t = _Tcl(job, place, env)
+    t.run(text, place)
+    for name, (_params, body, where) in list(t.procs.items()):
+        if name not in t.called:
+            t.called.add(name)
+            t.body(body, replace(where, called=False, function=name,
+                                 via=where.via + (f"in {name}, which nothing here calls",)), 1)
+
+
+READERS["expect"] = read_expect

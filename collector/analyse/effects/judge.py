@@ -1,0 +1,299 @@
+"""A job judged by its effects: every program it runs is read by the reader of its language,
+the effects found are matched against the rules, and the job's context (dormancy, owner,
+hidden location, change control, reach, gates, concealment) raises or lowers the result.
+
+Public: `judge(job, files, fire, now) -> Judgement`, `effects_of(job, files) -> list[Effect]`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+
+from agent.wire import Artifact
+from collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
+from collector.analyse.effects.model import Effect
+from collector.analyse.effects.resolve import Job as Followed
+from collector.analyse.effects.resolve import Place, language_of, notes_of, read
+from collector.analyse.effects.rules import Rule, RuleSet, default_rules
+from collector.model import (
+    SEVERITIES,
+    VERDICTS,
+    AnacronTrigger,
+    CalendarTrigger,
+    CronTrigger,
+    Fire,
+    Job,
+    Judgement,
+    Reason,
+)
+
+DEFAULT_ADMINS = frozenset({"root", "admin", "administrator", "netadmin"})
+_ABS_PATH = re.compile(r"(?<![\w.$}-])/(?:[\w.+@-]+/)*[\w.+@-]+")
+# A change reference: a ticket id (CHG0012345, CRQ-1234, RFC#881, CR 2026-118) named in a comment
+# or a ticket file the job reads.
+CHANGE_REF = re.compile(r"\b(?:CHG|CRQ|CR|RFC|MOP|CM|WO|TICKET|CHANGE)[-_ #:]?\s?\d[\d-]{2,}\b", re.I)
+_CACHE: dict[tuple, tuple[list[Effect], bool, str]] = {}
+_CACHE_SIZE = 8192
+
+
+def clear_cache() -> None:
+    """Forget every job read so far (benchmarks measure cold reading with it)."""
+    _CACHE.clear()
+    _MATCHED.clear()
+    shell._PROGRAMS.clear()
+
+
+def _cache_key(job: Job, files: Mapping[str, Artifact]) -> tuple:
+    shas = tuple((n, files[n].sha256) for n in job.files if n in files)
+    return (job.command, job.origin_path, job.origin_line, shas, job.actions)
+
+
+def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], bool, str]:
+    """(effects, talks to devices, change reference) of everything the job would run."""
+    key = _cache_key(job, files)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+    followed = Followed(files)
+    place = Place(path=None, anchor=None)
+    if job.actions:
+        from collector.analyse.effects.device import command_effect
+        variables: dict[str, str] = {}
+        for text, line in job.actions:
+            for t in _action_texts(text, variables):
+                e = command_effect(t, job.target, job.origin_path, line, text)
+                if e is not None:
+                    followed.sink.append(e)
+                    followed.talks_to_devices = True
+    if job.command.strip() and not job.actions:
+        cmd_place = Place(path=job.origin_path, anchor=(job.origin_line or 0, job.command))
+        read("shell", job.command, followed, cmd_place)
+        for name in job.files:
+            if name not in followed.read and name in files:
+                # a file the agent linked to the job but no command above reached (run-parts
+                # directories, ExecStart of another key): read it as the job would run it
+                text = followed.text_of(name)
+                if text is not None and (text.startswith("#!") or
+                                         name.endswith((".sh", ".py", ".pl", ".exp"))):
+                    followed.read.add(name)
+                    shell.run_program(followed, name, language_of(name, text), text, [], place)
+    ref = ""
+    for name in job.files:
+        text = followed.text_of(name) or ""
+        m = CHANGE_REF.search(text)
+        if m:
+            ref = m.group(0)
+            break
+    if not ref:
+        m = CHANGE_REF.search(job.command) or _device_change_ref(job, followed)
+        ref = m.group(0) if m else ""
+    out = (followed.sink, followed.talks_to_devices, ref)
+    if len(_CACHE) >= _CACHE_SIZE:
+        del _CACHE[next(iter(_CACHE))]
+    _CACHE[key] = out
+    return out
+
+
+def _device_change_ref(job: Job, followed: Followed) -> re.Match[str] | None:
+    """A change ticket named in the comment lines just above a device-side job."""
+    if not job.actions or not job.origin_line:
+        return None
+    text = followed.text_of(job.origin_path)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    last = max([job.origin_line] + [ln or 0 for _, ln in job.actions])
+    return CHANGE_REF.search("\n".join(lines[max(0, job.origin_line - 8):last]))
+
+
+_SET = re.compile(r'^\s*(?:action\s+\S+\s+)?set\s+(\w+)\s+"?(.*?)"?\s*$')
+_APPLET_VAR = re.compile(r"\$\{?(\w+)\}?")
+
+
+def _action_texts(text: str, variables: dict[str, str]) -> list[str]:
+    """The command in an action line: itself, or the quoted command of `action N cli command
+    "…"`, with applet variables (`set VAR "…"`, then `$VAR`) replaced by their values."""
+    m = _SET.match(text)
+    if m:
+        variables[m.group(1)] = _APPLET_VAR.sub(lambda v: variables.get(v.group(1), v.group(0)),
+                                                m.group(2))
+        return []
+    m = re.match(r'^\s*action\s+\S+\s+cli\s+command\s+"((?:\\.|[^"\\])*)"', text)
+    if m:
+        text = m.group(1)
+    elif re.match(r"^\s*action\s+\S+\s+", text):
+        return []
+    text = text.strip().strip('"')
+    if "$" in text:
+        text = _APPLET_VAR.sub(lambda v: variables.get(v.group(1), v.group(0)), text)
+    return [text]
+
+
+_MATCHED: dict[tuple[int, int], tuple[Effect, tuple[Rule, ...]]] = {}
+
+
+def _matching(rs: RuleSet, e: Effect) -> tuple[Rule, ...]:
+    """The action rules an effect matches, remembered per effect object (a program's effects
+    are shared by every job that runs it)."""
+    key = (id(rs), id(e))
+    hit = _MATCHED.get(key)
+    if hit is not None and hit[0] is e:
+        return hit[1]
+    candidates = rs.by_effect.get(e.kind, ())
+    fields = e.fields() if candidates else {}
+    found = tuple(r for r in candidates if r.matches(e, fields))
+    if len(_MATCHED) >= 65536:
+        del _MATCHED[next(iter(_MATCHED))]
+    _MATCHED[key] = (e, found)     # the effect is kept so its id is not reused
+    return found
+
+
+def _raise(sev: str, steps: int) -> str:
+    i = SEVERITIES.index(sev) + steps
+    return SEVERITIES[max(1, min(len(SEVERITIES) - 1, i))]
+
+
+def _yearly(job: Job) -> bool:
+    t = job.trigger
+    if isinstance(t, CronTrigger):
+        f = t.expr.split()
+        if t.expr.strip() in ("@yearly", "@annually"):
+            return True
+        return len(f) == 5 and f[2].isdigit() and f[3].isalnum() and f[3] != "*"
+    if isinstance(t, AnacronTrigger):
+        return t.period in ("@yearly", "@annually") or (t.period.isdigit() and int(t.period) >= 365)
+    if isinstance(t, CalendarTrigger):
+        return any(c.strip() in ("yearly", "annually") or
+                   re.match(r"^(\w{3}\s+)?\*-\d{1,2}-\d{1,2}\b", c.strip()) for c in t.calendars)
+    return False
+
+
+def _reason(rule: Rule, evidence: str, path: str | None, line: int | None, title: str = "",
+            severity: str | None = None) -> Reason:
+    return Reason(rule=rule.id, evidence=evidence.strip(), path=path, line=line,
+                  title=title or rule.title, explanation=rule.description,
+                  severity=severity or rule.severity, references=rule.references)
+
+
+def _pseudo(job: Job) -> list[Effect]:
+    """The job's own program and schedule line, for location and padding rules."""
+    out = [Effect("schedule-line", job.origin_path, job.origin_line, job.command,
+                  target=job.command)]
+    cmd_paths = [p.lstrip("/") for p in _ABS_PATH.findall(job.command)]
+    for name in dict.fromkeys([*cmd_paths, *job.files[:1]]):
+        in_cmd = name in cmd_paths
+        out.append(Effect("runs", job.origin_path if in_cmd else name,
+                          job.origin_line if in_cmd else None,
+                          job.command if in_cmd else name, target=name))
+    return out
+
+
+def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
+          rules: RuleSet | None = None, admins: frozenset[str] = DEFAULT_ADMINS) -> Judgement:
+    """What the job will do, with a reason for every effect a rule judges, pointing at file and
+    line; `fire` and `now` judge dormancy, `admins` are owners whose device jobs are not raised."""
+    rs = rules or default_rules()
+    effects, touches_devices, change_ref = effects_of(job, files)
+    reasons: list[Reason] = []
+    verdict_of: dict[Reason, str] = {}
+    for e in [*effects, *_pseudo(job)]:
+        for rule in _matching(rs, e):
+            sev, verdict = rule.severity, rule.verdict
+            title = rule.title
+            desc = e.describe()
+            if e.kind not in ("runs", "schedule-line") and desc:
+                title = f"{title}: {desc}"
+            if e.via:
+                title += " (" + "; ".join(e.via) + ")"
+            notes = notes_of(e.target, e.index, *e.lines)
+            unknowns = [n for n in notes if n.startswith("unknown:")]
+            if unknowns:
+                title += " [" + "; ".join(unknowns) + "]"
+            if verdict == "destructive" and e.reach == "all":
+                sev = _raise(sev, 1)
+            if not e.called and verdict == "destructive":
+                sev, verdict = "low", "suspicious"
+            elif change_ref and e.reach == "one" and verdict == "destructive":
+                sev, verdict = min(sev, "medium", key=SEVERITIES.index), "suspicious"
+                title += f" [change-controlled: {change_ref}, one target]"
+            r = _reason(rule, e.evidence, e.path, e.line, title, sev)
+            reasons.append(r)
+            verdict_of[r] = verdict
+            if verdict != "benign" and e.kind in ("snmp-set", "device-command"):
+                touches_devices = True
+            if verdict == "destructive":
+                for g in e.gates:
+                    gr = rs.gates.get(g.kind) or rs.gates.get("environment")
+                    if gr is not None:
+                        gate = _reason(gr, g.evidence, g.path, g.line, f"{gr.title}: {g.detail}")
+                        reasons.append(gate)
+                        verdict_of[gate] = gr.verdict
+        if e.kind == "concealment" and rs.concealment is not None:
+            r = _reason(rs.concealment, e.evidence, e.path, e.line,
+                        f"{rs.concealment.title}: {e.describe()}")
+            reasons.append(r)
+            verdict_of[r] = rs.concealment.verdict
+    reasons = list(dict.fromkeys(reasons))
+    reasons = _dedupe(reasons)
+    verdict = "benign"
+    for r in reasons:
+        v = verdict_of.get(r, "benign")
+        if VERDICTS.index(v) > VERDICTS.index(verdict):
+            verdict = v
+    flagged = [r for r in reasons if r.severity != "info"]
+    if not flagged:
+        return Judgement(verdict=verdict, severity="info", reasons=tuple(reasons))
+    severity = max((r.severity for r in reasons), key=SEVERITIES.index)
+    steps = 0
+    ctx = rs.context
+    dormant = ctx.get("dormant")
+    if dormant is not None and verdict != "benign":
+        days = float(dormant.params.get("days", 14))
+        far = fire is not None and fire.at is not None and fire.at - now > timedelta(days=days)
+        if far or _yearly(job):
+            when = (f"first fire {fire.at.strftime('%Y-%m-%dT%H:%M:%SZ')}, "
+                    f"in {(fire.at - now).days} days" if far and fire and fire.at
+                    else f"runs once a year ({job.schedule})")
+            reasons.append(_reason(dormant, f"{job.schedule} — {when}", job.origin_path,
+                                   job.origin_line, f"{dormant.title}: {when}"))
+            steps += 1
+    owner_rule = ctx.get("owner")
+    if owner_rule is not None and touches_devices and job.owner and job.owner not in admins \
+            and verdict != "benign":
+        reasons.append(_reason(owner_rule, f"owner {job.owner}", job.origin_path, job.origin_line,
+                               f"{owner_rule.title}: {job.owner}"))
+        steps += 1
+    location = [r for r in reasons if r.rule.startswith("lg.conceal.hidden")]
+    if location and len(flagged) > len(location):
+        steps += 1
+    inert = ctx.get("inert")
+    if inert is not None and (job.state in ("inert", "disabled") or
+                              (fire is not None and fire.kind == "never")):
+        why = job.problem or (fire.note if fire is not None else "") or job.state
+        reasons.append(_reason(inert, why, job.origin_path, job.origin_line,
+                               f"{inert.title}: {why}"))
+        steps -= 1
+    if steps and verdict != "benign":
+        severity = _raise(severity, steps)
+    if verdict == "suspicious":
+        # context makes a finding more urgent, never more certain: what lineguard could not
+        # judge to be destructive stays at most medium
+        severity = min(severity, "medium", key=SEVERITIES.index)
+    if verdict == "suspicious" and change_ref and severity in ("high", "critical") and not any(
+            verdict_of.get(r) == "destructive" for r in reasons):
+        severity = "medium"
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    reasons.sort(key=lambda r: (-order[r.severity], r.path or "", r.line or 0))
+    return Judgement(verdict=verdict, severity=severity, reasons=tuple(reasons))
+
+
+def _dedupe(reasons: list[Reason]) -> list[Reason]:
+    """One reason per rule and line: the loudest."""
+    best: dict[tuple, Reason] = {}
+    for r in reasons:
+        k = (r.rule, r.path, r.line)
+        if k not in best or SEVERITIES.index(r.severity) > SEVERITIES.index(best[k].severity):
+            best[k] = r
+    return [r for r in reasons if best[(r.rule, r.path, r.line)] is r]
+

@@ -1,0 +1,737 @@
+"""Python programs read through `ast` and followed with their values: constants, f-strings,
+`%` and `.format`, concatenation, lists, dicts, function parameters at call sites, imported
+modules that were captured, loops over literal lists and over lines of a file, and decoding
+calls (base64, hex, rot13, zlib/gzip/bz2/lzma, slicing [::-1]). Effects come from the calls
+that act: subprocess/os.system (read as shell), shutil/os/pathlib deletion, netmiko, paramiko,
+telnetlib and pexpect sessions, pysnmp set_cmd/setCmd (ObjectType/ObjectIdentity, symbolic
+names too), easysnmp/netsnmp sets, DB-API execute, exec/eval of built or decoded code."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+import warnings
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from collector.analyse.effects import commands, decode, device, sql
+from collector.analyse.effects.model import is_known, markers, render, unknown
+from collector.analyse.effects.resolve import (
+    READERS,
+    Job,
+    Place,
+    Written,
+    each_of,
+    file_lines,
+    read,
+    walked,
+)
+from collector.analyse.effects.shell import gate_of, snmp_effect
+
+_DECODERS = {"b64decode": "base64", "standard_b64decode": "base64", "urlsafe_b64decode": "base64",
+             "b32decode": "base32", "b16decode": "hex", "unhexlify": "hex", "a2b_hex": "hex",
+             "fromhex": "hex", "a2b_base64": "base64", "decompress": "", "rot13": "rot13"}
+_DEVICE_SEND = ("send_config_set", "send_command", "send_command_timing", "send_command_expect",
+                "send_config_from_file", "send_multiline", "write_channel", "exec_command",
+                "sendline", "send", "write", "cmd", "cli", "config", "commit", "load_merge_candidate",
+                "load_replace_candidate")
+
+
+@dataclass
+class Conn:
+    """A device session object (netmiko, paramiko, telnetlib, pexpect, scrapli, …)."""
+
+    host: str
+
+
+@dataclass
+class VarBind:
+    oid: str
+    value: str
+
+
+@dataclass
+class Func:
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    reader: _Py
+
+
+@dataclass
+class Module:
+    scope: dict[str, Any] = field(default_factory=dict)
+
+
+def _s(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bytes):
+        return v.decode("latin-1")
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, int | float):
+        return str(v)
+    if isinstance(v, list | tuple):
+        if v and all(isinstance(x, int) for x in v):
+            return ".".join(map(str, v))
+        return " ".join(_s(x) for x in v)
+    if isinstance(v, Conn):
+        return v.host
+    if isinstance(v, VarBind):
+        return v.oid
+    return unknown("a value computed at run time")
+
+
+def _stands_for_a_set(text: str) -> bool:
+    return any(k in ("walk", "lines", "each") for k, _, _ in markers(text))
+
+
+class _Py:
+    def __init__(self, text: str, job: Job, place: Place):
+        self.lines = text.split("\n")
+        self.job = job
+        self.place = place
+        self.functions: dict[str, Func] = {}
+        self.called: set[str] = set()
+        self.decoded: dict[str, tuple[str, ...]] = {}
+        self.depth = 0
+        self.paths: list[str] = []          # sys.path entries the program adds
+
+    def ev_text(self, node: ast.AST) -> str:
+        a = node.lineno - 1  # type: ignore[attr-defined]
+        b = getattr(node, "end_lineno", node.lineno) - 1  # type: ignore[attr-defined]
+        return " ".join(x.strip() for x in self.lines[a:min(b, a + 3) + 1] if x.strip())[:400]
+
+    # --- values ---------------------------------------------------------------------------
+
+    def ev(self, n: ast.AST | None, scope: dict[str, Any]) -> Any:
+        if n is None:
+            return None
+        if isinstance(n, ast.Constant):
+            return n.value
+        if isinstance(n, ast.JoinedStr):
+            return "".join(_s(self.ev(v.value, scope)) if isinstance(v, ast.FormattedValue)
+                           else _s(self.ev(v, scope)) for v in n.values)
+        if isinstance(n, ast.Name):
+            if n.id in scope:
+                return scope[n.id]
+            return unknown(f"{n.id} is not known before the program runs")
+        if isinstance(n, ast.List | ast.Tuple | ast.Set):
+            out: list[Any] = []
+            for e in n.elts:
+                if isinstance(e, ast.Starred):
+                    v = self.ev(e.value, scope)
+                    out.extend(v if isinstance(v, list | tuple) else [v])
+                else:
+                    out.append(self.ev(e, scope))
+            return out
+        if isinstance(n, ast.Dict):
+            return {_s(self.ev(k, scope)): self.ev(v, scope) for k, v in zip(n.keys, n.values, strict=False)
+                    if k is not None}
+        if isinstance(n, ast.BinOp):
+            a, b = self.ev(n.left, scope), self.ev(n.right, scope)
+            if isinstance(n.op, ast.Add):
+                if isinstance(a, list) and isinstance(b, list):
+                    return a + b
+                if isinstance(a, int) and isinstance(b, int):
+                    return a + b
+                return _s(a) + _s(b)
+            if isinstance(n.op, ast.Mod) and isinstance(a, str):
+                args = tuple(_s(x) for x in b) if isinstance(b, list | tuple) else (
+                    {k: _s(v) for k, v in b.items()} if isinstance(b, dict) else _s(b))
+                try:
+                    return a % args
+                except (TypeError, ValueError, KeyError):
+                    return a + " " + _s(b)
+            if isinstance(n.op, ast.Div):
+                return _s(a).rstrip("/") + "/" + _s(b)
+            if isinstance(n.op, ast.Mult) and isinstance(a, list) and isinstance(b, int):
+                return a * min(b, 16)
+            return unknown("an arithmetic result")
+        if isinstance(n, ast.Subscript):
+            base = self.ev(n.value, scope)
+            if isinstance(n.slice, ast.Slice):
+                step = self.ev(n.slice.step, scope) if n.slice.step else None
+                if step == -1 and isinstance(base, str | bytes):
+                    out = _s(base)[::-1]
+                    self.decoded[out] = self.decoded.get(_s(base), ()) + ("reversal",)
+                    return out
+                return base
+            key = self.ev(n.slice, scope)
+            try:
+                if isinstance(base, dict):
+                    return base.get(_s(key), unknown(f"{ast.unparse(n)[:60]}"))
+                if isinstance(base, list | tuple) and isinstance(key, int):
+                    return base[key]
+            except IndexError:
+                pass
+            if isinstance(base, str) and markers(base):
+                return base
+            return unknown(f"{ast.unparse(n)[:60]}")
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub):
+            v = self.ev(n.operand, scope)
+            return -v if isinstance(v, int) else unknown("a negative number")
+        if isinstance(n, ast.Await):
+            return self.ev(n.value, scope)
+        if isinstance(n, ast.ListComp | ast.GeneratorExp | ast.SetComp) and len(n.generators) == 1:
+            gen = n.generators[0]
+            items = self.ev(gen.iter, scope)
+            if isinstance(items, list | tuple) and len(items) <= 256:
+                inner = dict(scope)
+                out = []
+                for item in items:
+                    self.bind(gen.target, item, inner)
+                    if all(self.ev(c, inner) is not False for c in gen.ifs):
+                        out.append(self.ev(n.elt, inner))
+                return out
+            return unknown(f"{ast.unparse(n)[:60]}")
+        if isinstance(n, ast.IfExp):
+            return self.ev(n.body, scope)
+        if isinstance(n, ast.Call):
+            return self.call(n, scope)
+        if isinstance(n, ast.Attribute):
+            base = self.ev(n.value, scope)
+            if isinstance(base, str) and _stands_for_a_set(base):
+                return base        # proc.stdout, row.oid …: still the walked rows, the lines
+            if isinstance(base, Module):
+                return base.scope.get(n.attr, unknown(f"{ast.unparse(n)[:60]}"))
+            return unknown(f"{ast.unparse(n)[:60]}")
+        return unknown(f"{ast.unparse(n)[:60]}")
+
+    # --- calls ----------------------------------------------------------------------------
+
+    def call(self, n: ast.Call, scope: dict[str, Any]) -> Any:
+        f = n.func
+        fname = ast.unparse(f)
+        short = fname.rsplit(".", 1)[-1]
+        args = [self.ev(a.value if isinstance(a, ast.Starred) else a, scope) for a in n.args]
+        kw = {k.arg: self.ev(k.value, scope) for k in n.keywords if k.arg}
+        for k in n.keywords:
+            if k.arg is None:
+                d = self.ev(k.value, scope)
+                if isinstance(d, dict):
+                    kw.update(d)
+        line, ev = n.lineno, self.ev_text(n)
+        place = self.cur_place
+        recv = self.ev(f.value, scope) if isinstance(f, ast.Attribute) else None
+        # user functions
+        if isinstance(f, ast.Name) and isinstance(scope.get(f.id), Func):
+            return self.run_func(scope[f.id], args, kw, scope, line, ev)
+        if isinstance(recv, Module) and isinstance(recv.scope.get(short), Func):
+            return self.run_func(recv.scope[short], args, kw, scope, line, ev)
+        if isinstance(recv, str) and _stands_for_a_set(recv) and short not in (
+                "format", "join", "replace", "decode", "encode", "fromhex"):
+            return recv            # name.prettyPrint(), line.split()[0] …: each member still
+        if fname == "codecs.decode" and len(args) > 1:
+            return self.decode_layer({"rot13": "rot13", "rot_13": "rot13", "hex": "hex",
+                                      "base64": "base64"}.get(_s(args[1]), ""), _s(args[0]))
+        # string methods
+        if isinstance(f, ast.Attribute) and isinstance(recv, str | bytes) and is_known(_s(recv)):
+            s = _s(recv)
+            if short == "format":
+                try:
+                    return s.format(*[_s(a) for a in args], **{k: _s(v) for k, v in kw.items()})
+                except (IndexError, KeyError, ValueError, AttributeError, TypeError):
+                    return s
+            if short == "join":
+                parts = args[0] if args and isinstance(args[0], list) else []
+                out = s.join(_s(a) for a in parts)
+                layers = tuple(dict.fromkeys(lay for a in parts if isinstance(a, str)
+                                             for lay in self.decoded.get(a, ())))
+                if layers:
+                    self.decoded[out] = layers
+                return out
+            if short in ("strip", "rstrip", "lstrip", "lower", "upper"):
+                return self._keep(s, getattr(s, short)())
+            if short == "replace" and len(args) >= 2:
+                return s.replace(_s(args[0]), _s(args[1]))
+            if short in ("split", "splitlines"):
+                if markers(s):
+                    return [s]
+                if short == "splitlines":
+                    return s.splitlines()
+                return s.split(_s(args[0])) if args and isinstance(args[0], str | bytes) else s.split()
+            if short in ("decode", "encode"):
+                codec = _s(args[0]) if args else ""
+                if codec in ("rot13", "rot_13"):
+                    return self.decode_layer("rot13", s)
+                if codec in ("hex", "hex_codec", "base64", "base64_codec"):
+                    return self.decode_layer("hex" if "hex" in codec else "base64", s)
+                return s                      # same text, still whatever it was decoded from
+            if short == "fromhex":
+                return self.decode_layer("hex", _s(args[0]) if args else "")
+        # decoders
+        if short in _DECODERS and args and (short != "decompress" or fname.split(".")[0] in
+                                            ("zlib", "gzip", "bz2", "lzma")):
+            layer = _DECODERS[short] or {"zlib": "zlib", "gzip": "gzip", "bz2": "bzip2",
+                                         "lzma": "xz"}.get(fname.split(".")[0], "")
+            if fname.startswith("codecs.") and len(args) > 1:
+                layer = {"rot13": "rot13", "rot_13": "rot13", "hex": "hex", "base64": "base64"}.get(
+                    _s(args[1]), "")
+            return self.decode_layer(layer, _s(args[0]))
+        if fname == "codecs.decode" and len(args) > 1:
+            return self.decode_layer({"rot13": "rot13", "rot_13": "rot13", "hex": "hex",
+                                      "base64": "base64"}.get(_s(args[1]), ""), _s(args[0]))
+        if fname in ("map", "list", "tuple", "sorted") and args and isinstance(args[-1], list):
+            return [_s(x) for x in args[-1]] if fname == "map" else list(args[-1])
+        if fname in ("str", "bytes", "bytearray") and args:
+            return _s(args[0])
+        if fname == "int" and args:
+            try:
+                return int(_s(args[0]))
+            except ValueError:
+                return unknown("a number")
+        if fname in ("os.path.join", "posixpath.join"):
+            return "/".join(_s(a).rstrip("/") if i < len(args) - 1 else _s(a)
+                            for i, a in enumerate(args))
+        if fname in ("Path", "pathlib.Path", "PurePath", "PosixPath") and args:
+            return "/".join(_s(a) for a in args)
+        if fname in ("os.getenv", "os.environ.get"):
+            return _s(args[1]) if len(args) > 1 else unknown(f"${_s(args[0]) if args else '?'}")
+        if fname == "open" and args:
+            return ("file", _s(args[0]), _s(args[1]) if len(args) > 1 else _s(kw.get("mode", "r")))
+        if isinstance(recv, tuple) and recv and recv[0] == "file":
+            if short in ("read", "readlines"):
+                text = self.job.text_of(render(recv[1]).lstrip("/")) if is_known(recv[1]) else None
+                return text if text is not None and short == "read" else file_lines(render(recv[1]), self.job)
+            if short == "write" and recv[2].startswith(("w", "a")):
+                self.job.written[recv[1]] = Written(_s(args[0]) if args else "", "written by this job")
+                return None
+        if short in ("read_text", "read_bytes") and isinstance(recv, str):
+            return file_lines(render(recv), self.job)
+        if fname in ("sys.path.insert", "sys.path.append") and args:
+            self.paths.append(_s(args[-1]).rstrip("/"))
+            return None
+        if fname in ("pexpect.run", "pexpect.runu", "run") and args and fname != "run" or (
+                short in ("spawn", "spawnu", "popen_spawn") and args and
+                commands.base(_s(args[0]).split()[0] if _s(args[0]).split() else "") not in
+                commands._DEVICE_PROGRAMS):
+            cmd = _s(args[0]) + ((" " + " ".join(_s(a) for a in args[1])) if len(args) > 1
+                                 and isinstance(args[1], list) else "")
+            self.nested("shell", cmd, line, ev, f"via {fname}")
+            return Conn(unknown("a local program")) if short.startswith("spawn") else ""
+        # device sessions
+        if short in ("ConnectHandler", "Telnet", "SSHClient", "Driver", "IOSXEDriver",
+                     "Device", "get_network_driver", "Netmiko", "spawn", "IOSDriver"):
+            host = kw.get("host") or kw.get("ip") or kw.get("hostname") or (args[0] if args else "")
+            if short == "spawn" and args:
+                words = _s(args[0]).split()
+                host = commands.host_of(words[-1]) if words else ""
+            self.job.talks_to_devices = True
+            return Conn(_s(host) if host else unknown("the device it connects to"))
+        if isinstance(recv, Conn):
+            if short == "connect" and (args or kw):
+                recv.host = _s(kw.get("hostname") or (args[0] if args else recv.host))
+                return None
+            if short == "invoke_shell":
+                return recv
+            if short in _DEVICE_SEND and (args or kw):
+                payload = args[0] if args else kw.get("config_commands") or kw.get("command_string") or ""
+                if short == "send_config_from_file":
+                    t = self.job.text_of(render(_s(payload)).lstrip("/"))
+                    payload = t if t is not None else ""
+                texts = [_s(x) for x in payload] if isinstance(payload, list | tuple) else [_s(payload)]
+                self.device_effect(texts, recv.host, line, ev)
+                if short == "exec_command":
+                    read("shell", " ".join(texts), self.job,
+                         place.nested(line, ev, f"on {render(recv.host)} over ssh"))
+                return ""
+        # SNMP
+        if short in ("ObjectIdentity", "ObjectName"):
+            parts = [_s(a) for a in args]
+            if len(parts) >= 2 and not parts[0][:1].isdigit():
+                return ".".join(parts[1:])
+            return ".".join(parts)
+        if short in ("ObjectType",) and args:
+            return VarBind(_s(args[0]), _s(args[1]) if len(args) > 1 else "")
+        if short in ("Integer", "Integer32", "Unsigned32", "Gauge32", "OctetString", "IpAddress",
+                     "Counter32", "TimeTicks") and args:
+            return _s(args[0])
+        if short in ("UdpTransportTarget", "Udp6TransportTarget", "create") and args:
+            a = args[0]
+            return _s(a[0]) if isinstance(a, list | tuple) and a else _s(a)
+        if short in ("set_cmd", "setCmd", "set_cmd_async"):
+            target = next((_s(a) for a in args[2:3]), "")
+            vbs = [a for a in args if isinstance(a, VarBind)]
+            for vb in vbs:
+                snmp_effect(self.job, place, line, ev, target, vb.oid, vb.value)
+            if not vbs:
+                snmp_effect(self.job, place, line, ev, target, unknown("the OID set"), unknown("the value"))
+            return [unknown("the SET's response")]
+        if short in ("bulk_walk_cmd", "walk_cmd", "bulkWalkCmd", "nextCmd", "next_cmd", "bulkCmd"):
+            vb = next((a for a in args if isinstance(a, VarBind)), None)
+            target = _s(args[2]) if len(args) > 2 else ""
+            if vb is not None:
+                from collector.analyse.effects.mib import mib
+                obj, idx = mib().resolve(render(vb.oid))
+                oid = ".".join(map(str, obj.oid)) if obj else vb.oid
+                return [walked(oid, obj.name if obj else render(vb.oid), target)]
+        if short in ("Session",) and ("hostname" in kw or args):
+            self.job.talks_to_devices = True
+            return Conn(_s(kw.get("hostname") or args[0]))
+        if isinstance(recv, Conn) and short in ("set", "set_multiple") and args:
+            if short == "set_multiple" and isinstance(args[0], list):
+                for pair in args[0]:
+                    if isinstance(pair, list | tuple) and len(pair) >= 2:
+                        snmp_effect(self.job, place, line, ev, recv.host, _s(pair[0]), _s(pair[1]))
+            else:
+                oid = args[0]
+                oid = ".".join(_s(x) for x in oid) if isinstance(oid, list | tuple) else _s(oid)
+                snmp_effect(self.job, place, line, ev, recv.host, oid, _s(args[1]) if len(args) > 1 else "")
+            return None
+        if short == "Varbind" and args:
+            return VarBind(".".join(_s(a) for a in args[:2] if _s(a)), _s(args[2]) if len(args) > 2 else "")
+        if fname in ("netsnmp.snmpset", "snmpset"):
+            host = _s(kw.get("DestHost", ""))
+            for vb in args:
+                if isinstance(vb, VarBind):
+                    snmp_effect(self.job, place, line, ev, host, vb.oid, vb.value)
+            return None
+        # processes and shell
+        if fname in ("os.system", "os.popen", "commands.getoutput", "subprocess.getoutput",
+                     "subprocess.getstatusoutput") or (
+                fname.startswith("subprocess.") and short in ("run", "call", "check_call",
+                                                              "check_output", "Popen")):
+            cmd = args[0] if args else kw.get("args", "")
+            if isinstance(cmd, list | tuple):
+                text = " ".join(shlex.quote(_s(x)) for x in cmd)
+            else:
+                text = _s(cmd)
+            self.nested("shell", text, line, ev, f"via {fname}")
+            if isinstance(cmd, list | tuple):
+                out = commands.output([_s(x) for x in cmd], None, self.job)
+                if out is not None:
+                    return out
+            return unknown(f"output of `{render(text)[:60]}`")
+        if fname.startswith("os.exec") or fname.startswith("os.spawn"):
+            argv = [_s(x) for x in args if not isinstance(x, dict)]
+            flat = [y for x in argv for y in ([x] if isinstance(x, str) else x)]
+            self.nested("shell", " ".join(shlex.quote(x) for x in flat[1:]), line, ev, f"via {fname}")
+            return None
+        if fname == "compile" and args:
+            return _s(args[0])
+        if fname in ("exec", "eval", "builtins.exec") and args:
+            self.exec_code(_s(args[0]), scope, line, ev)
+            return None
+        # files
+        if short in ("rmtree", "remove", "unlink", "rmdir", "removedirs", "remove_tree"):
+            if fname.startswith(("os.", "shutil.", "distutils.")) or (isinstance(f, ast.Name) and args):
+                if args:
+                    commands._destroy(self.job, place, line, ev, _s(args[0]),
+                                      "delete-tree" if short in ("rmtree", "remove_tree") else "delete")
+                return None
+            if isinstance(recv, str) and is_known(recv) and short in ("unlink", "rmdir"):
+                commands._destroy(self.job, place, line, ev, recv, "delete")
+                return None
+        if fname in ("shutil.move", "os.rename", "os.replace") and len(args) >= 2:
+            if _s(args[1]) == "/dev/null":
+                commands._destroy(self.job, place, line, ev, _s(args[0]), "delete")
+            elif _s(args[0]) in self.job.written:
+                self.job.written[_s(args[1])] = self.job.written[_s(args[0])]
+            return None
+        if fname in ("shutil.copy", "shutil.copyfile", "shutil.copy2") and len(args) >= 2:
+            src = _s(args[0])
+            text = self.job.text_of(render(src).lstrip("/")) if is_known(src) else None
+            self.job.written[_s(args[1])] = Written(text, f"copied from {render(src)}")
+            return None
+        if fname in ("os.truncate",) and len(args) >= 2 and _s(args[1]) == "0":
+            commands._destroy(self.job, place, line, ev, _s(args[0]), "truncate")
+            return None
+        if short in ("write_text", "write_bytes") and isinstance(recv, str):
+            if args and _s(args[0]) == "":
+                commands._destroy(self.job, place, line, ev, recv, "truncate")
+            else:
+                self.job.written[recv] = Written(_s(args[0]) if args else None, "written by this job")
+            return None
+        if fname in ("urllib.request.urlretrieve", "urlretrieve", "wget.download") and len(args) >= 2:
+            self.job.written[_s(args[1])] = Written(None, f"downloaded from {render(_s(args[0]))}")
+            return None
+        if short in ("urlopen", "get", "post") and fname.split(".")[0] in ("requests", "urllib",
+                                                                          "urllib.request", "httpx"):
+            return unknown(f"downloaded from {render(_s(args[0])) if args else 'the network'}")
+        # databases
+        if short in ("execute", "executescript", "executemany") and args:
+            for how, name in sql.destructive_statements(_s(args[0])):
+                self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how))
+            return None
+        if short in ("flushall", "flushdb"):
+            self.job.sink.append(place.effect("data-destruction", line, ev,
+                                              target="every key of the store", how="db-flush"))
+            return None
+        if short in ("drop_database", "dropDatabase") or (short == "drop" and isinstance(f, ast.Attribute)
+                                                          and "db" in fname.lower()):
+            self.job.sink.append(place.effect("data-destruction", line, ev,
+                                              target=_s(args[0]) if args else fname, how="db-drop"))
+            return None
+        if short in ("run", "gather", "run_until_complete", "create_task", "ensure_future"):
+            return args[0] if args else None
+        return unknown(f"result of {fname[:60]}()")
+
+    def exec_code(self, code: str, scope: dict[str, Any], line: int, ev: str) -> None:
+        """exec()/eval() of a known text: run in the caller's scope, reported on this line."""
+        place = self.cur_place
+        if not is_known(code) or markers(code):
+            self.job.sink.append(place.effect("unseen-code", line, ev, target=render(code)))
+            return
+        layers = self.decoded.get(code)
+        if layers:
+            self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
+        try:
+            tree = _parse(code)
+        except (SyntaxError, ValueError):
+            self.nested("python", code, line, ev, "in exec")
+            return
+        note = f"decoded from {' then '.join(layers)}" if layers else "in exec"
+        saved = self.cur_place
+        self.cur_place = place.nested(line, ev, note)
+        try:
+            self.block(tree.body, scope)
+        finally:
+            self.cur_place = saved
+
+    def _keep(self, before: str, after: str) -> str:
+        """`after` came from `before` by a plain text method: it was decoded the same way."""
+        if before in self.decoded and after not in self.decoded:
+            self.decoded[after] = self.decoded[before]
+        return after
+
+    def decode_layer(self, layer: str, data: str) -> Any:
+        if not layer or not is_known(data):
+            return unknown("decoded data")
+        out = decode.undo(layer, data)
+        if out is None:
+            return unknown("data that does not decode")
+        text = out if isinstance(out, str) else out.decode("latin-1")
+        self.decoded[text] = self.decoded.get(data, ()) + (layer,)
+        return text
+
+    def device_effect(self, texts: list[str], host: str, line: int, ev: str) -> None:
+        self.job.talks_to_devices = True
+        p = self.cur_place
+        eff = device.command_effect(texts, host, p.path, *p.where(line, ev), gates=p.gates,
+                                    via=p.via, called=p.called)
+        if eff is not None:
+            self.job.sink.append(eff)
+
+    def nested(self, language: str, text: str, line: int, ev: str, note: str) -> None:
+        place = self.cur_place
+        layers = self.decoded.get(text)
+        if layers:
+            self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
+            note = f"decoded from {' then '.join(layers)}"
+        read(language, text, self.job, place.nested(line, ev, note), {})
+
+    def run_func(self, fn: Func, args: list[Any], kw: dict[str, Any], scope: dict[str, Any],
+                 line: int, ev: str) -> Any:
+        if self.depth > 8:
+            return unknown("a deeply nested call")
+        fn.reader.called.add(fn.node.name)
+        inner = dict(fn.reader.globals)
+        params = fn.node.args.posonlyargs + fn.node.args.args
+        defaults = fn.node.args.defaults
+        for i, p in enumerate(params):
+            if i < len(args):
+                inner[p.arg] = args[i]
+            elif p.arg in kw:
+                inner[p.arg] = kw[p.arg]
+            else:
+                d = len(params) - len(defaults)
+                inner[p.arg] = fn.reader.ev(defaults[i - d], inner) if i >= d else unknown(
+                    f"argument {p.arg}")
+        if fn.node.args.vararg:
+            inner[fn.node.args.vararg.arg] = args[len(params):]
+        for k in fn.node.args.kwonlyargs:
+            inner[k.arg] = kw.get(k.arg, unknown(f"argument {k.arg}"))
+        saved = fn.reader.cur_place
+        fn.reader.depth = self.depth + 1
+        fn.reader.cur_place = replace(saved if fn.reader is not self else self.cur_place,
+                                      function=fn.node.name, gates=self.cur_place.gates)
+        try:
+            ret = fn.reader.block(fn.node.body, inner)
+        finally:
+            fn.reader.cur_place = saved
+            fn.reader.depth = self.depth
+        return ret if ret is not None else unknown(f"what {fn.node.name}() returns")
+
+    # --- statements -----------------------------------------------------------------------
+
+    def run(self, tree: ast.Module, scope: dict[str, Any]) -> None:
+        self.globals = scope
+        self.cur_place = self.place
+        self.block(tree.body, scope)
+        for name, fn in list(scope.items()):
+            if isinstance(fn, Func) and fn.reader is self and name not in self.called:
+                self.called.add(name)
+                self.cur_place = replace(self.place, called=False, function=name,
+                                         via=self.place.via + (f"in {name}(), which nothing here calls",))
+                inner = dict(scope)
+                for a in fn.node.args.args:
+                    inner.setdefault(a.arg, unknown(f"argument {a.arg}"))
+                self.block(fn.node.body, inner)
+        self.cur_place = self.place
+
+    def block(self, body: list[ast.stmt], scope: dict[str, Any]) -> Any:
+        for st in body:
+            if self.job.budget <= 0:
+                return None
+            self.job.budget -= 1
+            r = self.stmt(st, scope)
+            if r is not None:
+                return r
+        return None
+
+    def stmt(self, st: ast.stmt, scope: dict[str, Any]) -> Any:
+        if isinstance(st, ast.FunctionDef | ast.AsyncFunctionDef):
+            scope[st.name] = Func(st, self)
+        elif isinstance(st, ast.Assign):
+            v = self.ev(st.value, scope)
+            for t in st.targets:
+                self.bind(t, v, scope)
+        elif isinstance(st, ast.AnnAssign) and st.value is not None:
+            self.bind(st.target, self.ev(st.value, scope), scope)
+        elif isinstance(st, ast.AugAssign):
+            cur = self.ev(st.target, scope)
+            add = self.ev(st.value, scope)
+            if isinstance(cur, list) and isinstance(add, list):
+                self.bind(st.target, cur + add, scope)
+            elif isinstance(st.op, ast.Add):
+                self.bind(st.target, _s(cur) + _s(add), scope)
+        elif isinstance(st, ast.Expr):
+            self.ev(st.value, scope)
+        elif isinstance(st, ast.For | ast.AsyncFor):
+            it = self.ev(st.iter, scope)
+            if isinstance(it, tuple) and it and it[0] == "file":
+                it = file_lines(render(it[1]), self.job)
+            if isinstance(it, dict):
+                it = list(it)
+            if isinstance(it, list) and len(it) > 1 and all(isinstance(x, str) and is_known(x) for x in it):
+                val: Any = each_of(list(it))
+            elif isinstance(it, list) and it:
+                val = it[0]
+            elif isinstance(it, str) and markers(it):
+                val = it
+            else:
+                val = unknown(f"each item of {ast.unparse(st.iter)[:60]}")
+            self.bind(st.target, val, scope)
+            return self.block(st.body, scope) or self.block(st.orelse, scope)
+        elif isinstance(st, ast.While):
+            return self.block(st.body, scope)
+        elif isinstance(st, ast.If):
+            raw = ast.unparse(st.test)
+            g = gate_of(raw, raw, self.cur_place, st.lineno, self.ev_text(st))
+            if raw.strip() == "__name__ == '__main__'":
+                g = None
+            saved = self.cur_place
+            if g is not None:
+                self.cur_place = replace(saved, gates=saved.gates + (g,))
+            try:
+                self.ev(st.test, scope)
+                r = self.block(st.body, scope)
+                r2 = self.block(st.orelse, scope)
+            finally:
+                self.cur_place = saved
+            return r or r2
+        elif isinstance(st, ast.With | ast.AsyncWith):
+            for item in st.items:
+                v = self.ev(item.context_expr, scope)
+                if item.optional_vars is not None:
+                    self.bind(item.optional_vars, v, scope)
+            return self.block(st.body, scope)
+        elif isinstance(st, ast.Try):
+            r = self.block(st.body, scope)
+            for h in st.handlers:
+                self.block(h.body, scope)
+            self.block(st.orelse, scope)
+            self.block(st.finalbody, scope)
+            return r
+        elif isinstance(st, ast.Return):
+            return self.ev(st.value, scope) if st.value is not None else None
+        elif isinstance(st, ast.Import | ast.ImportFrom):
+            self.imports(st, scope)
+        return None
+
+    def bind(self, t: ast.AST, v: Any, scope: dict[str, Any]) -> None:
+        if isinstance(t, ast.Name):
+            scope[t.id] = v
+        elif isinstance(t, ast.Tuple | ast.List):
+            vals = v if isinstance(v, list | tuple) and len(v) == len(t.elts) else [v] * len(t.elts)
+            for e, x in zip(t.elts, vals, strict=False):
+                self.bind(e, x, scope)
+        elif isinstance(t, ast.Subscript):
+            base = self.ev(t.value, scope)
+            if isinstance(base, dict):
+                base[_s(self.ev(t.slice, scope))] = v
+
+    def imports(self, st: ast.Import | ast.ImportFrom, scope: dict[str, Any]) -> None:
+        names = [a.name for a in st.names] if isinstance(st, ast.Import) else [st.module or ""]
+        for mod in names:
+            found = self.module(mod)
+            if found is None:
+                continue
+            if isinstance(st, ast.Import):
+                scope[mod.split(".")[0]] = found
+            else:
+                for a in st.names:
+                    if a.name == "*":
+                        scope.update(found.scope)
+                    elif a.name in found.scope:
+                        scope[a.asname or a.name] = found.scope[a.name]
+
+    def module(self, mod: str) -> Module | None:
+        if not mod:
+            return None
+        rel = mod.replace(".", "/") + ".py"
+        here = (self.place.path or "").rsplit("/", 1)[0]
+        dirs = [here] + [p.lstrip("/") for p in self.paths if is_known(p)]
+        for cand in [f"{d}/{rel}" for d in dirs] + [f"{d}/{mod.replace('.', '/')}/__init__.py"
+                                                     for d in dirs]:
+            text = self.job.text_of(cand)
+            if text is None:
+                continue
+            try:
+                tree = _parse(text)
+            except (SyntaxError, ValueError):
+                return None
+            sub = _Py(text, self.job, replace(self.place, path=cand, anchor=None, offset=0))
+            scope: dict[str, Any] = {}
+            sub.globals = scope
+            sub.cur_place = sub.place
+            sub.called = set()
+            for st in tree.body:
+                if isinstance(st, ast.FunctionDef | ast.AsyncFunctionDef | ast.Assign | ast.AnnAssign
+                              | ast.Import | ast.ImportFrom):
+                    sub.stmt(st, scope)
+            return Module(scope)
+        return None
+
+
+def _parse(text: str) -> ast.Module:
+    """The module's tree; the program's own invalid escape sequences are its business."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return ast.parse(text)
+
+
+def read_python(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
+    try:
+        tree = _parse(text)
+    except (SyntaxError, ValueError):
+        # a fragment (an inline program split oddly, Python 2): try once without the first line
+        try:
+            tree = _parse(text.split("\n", 1)[1] if "\n" in text else "")
+            place = replace(place, offset=place.offset + 1)
+        except (SyntaxError, ValueError):
+            if re.search(r"\b(?:rmtree|remove|unlink|system|subprocess|snmp|netmiko|paramiko|"
+                         r"telnetlib|send|execute)\b", text):
+                job.sink.append(place.effect("unparsed", 1, text.split("\n", 1)[0][:200],
+                                             target="python (not valid Python 3)",
+                                             how="touches devices or data"))
+            return
+    r = _Py(text, job, place)
+    scope: dict[str, Any] = {"__name__": "__main__"}
+    scope.update({k: v for k, v in env.items() if not k.isdigit() and k != "@"})
+    r.run(tree, scope)
+
+
+READERS["python"] = read_python

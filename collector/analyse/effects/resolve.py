@@ -1,0 +1,200 @@
+"""What a reader needs while it follows a job: the captured files, the variables known so far,
+the gates and loops it is inside, what the job wrote or downloaded earlier (so running that file
+is judged by its source), and where found effects go. Values are strings; parts that cannot be
+known are markers (model.unknown / model.symbol)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from agent.wire import Artifact
+from collector.analyse.effects.model import (
+    _BACK,
+    Effect,
+    Gate,
+    is_known,
+    markers,
+    render,
+    symbol,
+    unknown,
+)
+
+MAX_DEPTH = 6             # nested programs (sh -c inside python inside a decoded payload …)
+MAX_LOOP = 16             # literal loop items expanded one by one; more are summarised
+_DEVICE_LIST = re.compile(r"(?:^|[/_.-])(?:ne|nes|nodes?|devices?|hosts?|routers?|switch(?:es)?|"
+                          r"inventory|targets?|atm|elements?|equipment)(?:[_.-]|$)", re.I)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file the job itself produced before running it: its text when known, else its source."""
+
+    content: str | None
+    source: str
+
+
+_TEXTS: dict[str, tuple[str]] = {}      # artifact text by content hash (decoded once)
+
+
+@dataclass
+class Job:
+    """State shared by every reader while one job is followed."""
+
+    files: Mapping[str, Artifact]
+    sink: list[Effect] = field(default_factory=list)
+    written: dict[str, Written] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)           # artifacts already followed
+    talks_to_devices: bool = False
+    change_ref: str = ""
+    budget: int = 20_000                                  # statements a job may cost
+
+    def text_of(self, path: str) -> str | None:
+        art = self.files.get(path.lstrip("/"))
+        if art is None:
+            return None
+        if art.encoding == "utf-8" and art.content is not None:
+            text = art.content
+            return None if "\x00" in text[:4096] else text
+        key = art.sha256 or art.name
+        hit = _TEXTS.get(key)
+        if hit is None:
+            text = art.text()
+            hit = _TEXTS[key] = ("" if text is None or "\x00" in text[:4096] else text,)
+            if len(_TEXTS) > 4096:
+                del _TEXTS[next(iter(_TEXTS))]
+        return hit[0] or None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a reader is: the artifact and the line offset of the text it reads, or an anchor
+    (a line of an outer file) that nested texts report at, plus the gates and notes in force."""
+
+    path: str | None
+    offset: int = 0
+    anchor: tuple[int, str] | None = None     # (line, evidence) in `path`
+    gates: tuple[Gate, ...] = ()
+    via: tuple[str, ...] = ()
+    function: str | None = None
+    called: bool = True
+    depth: int = 0
+
+    def where(self, line: int, evidence: str) -> tuple[int, str]:
+        if self.anchor is not None:
+            return self.anchor
+        return line + self.offset, evidence
+
+    def nested(self, line: int, evidence: str, note: str) -> Place:
+        """A place for a program found on this line (decoded, inline, remote)."""
+        at = self.where(line, evidence)
+        return replace(self, anchor=at, via=self.via + (note,), depth=self.depth + 1)
+
+    def effect(self, kind: str, line: int, evidence: str, **kw: object) -> Effect:
+        ln, ev = self.where(line, evidence)
+        return Effect(kind, self.path, ln, ev.strip(), gates=self.gates, via=self.via,
+                      called=self.called, **kw)  # type: ignore[arg-type]
+
+
+def file_lines(path: str, job: Job | None = None) -> str:
+    """The value of reading a file line by line (a device list, a list of circuits): its
+    entries when the file was captured, else a marker standing for every entry."""
+    p = path.lstrip("/")
+    text = job.text_of(p) if job is not None and is_known(path) else None
+    if text is not None and len(text) < 65536:
+        entries = [ln.split("#", 1)[0].split()[0] for ln in text.split("\n")
+                   if ln.split("#", 1)[0].strip()]
+        if 0 < len(entries) <= MAX_LOOP:
+            return entries[0] if len(entries) == 1 else each_of(entries)
+    what = "device" if _DEVICE_LIST.search(p.rsplit("/", 1)[-1]) else "entry"
+    return symbol("lines", p, f"every {what} in {p}")
+
+
+EACH_SEP = "\x1e"
+_EACH = re.compile(r"\x01each:([^\x1d\x02]*)\x1d[^\x02]*\x02")
+
+
+def each_of(values: list[str]) -> str:
+    """A loop variable over a literal list: it stands for each value, kept for expansion."""
+    shown = ", ".join(render(v) for v in values[:MAX_LOOP])
+    more = f" and {len(values) - MAX_LOOP} more" if len(values) > MAX_LOOP else ""
+    data = EACH_SEP.join(render(v) for v in values[:MAX_LOOP])
+    return symbol("each", data, f"each of {shown}{more}")
+
+
+def expand_each(text: str) -> list[str]:
+    """The text once per value of the first loop variable in it (itself when there is none)."""
+    m = _EACH.search(text) if "\x01each:" in text else None
+    if m is None:
+        return [text]
+    values = m.group(1).translate(_BACK).split(EACH_SEP)
+    return [text[:m.start()] + v + text[m.end():] for v in values]
+
+
+def walked(oid_text: str, name: str, host: str) -> str:
+    on = render(host).replace("<", "").replace(">", "") or "a device"
+    return symbol("walk", oid_text, f"each row walked from {name} on {on}")
+
+
+def unknown_var(name: str) -> str:
+    return unknown(f"${name} is not set in anything captured")
+
+
+def notes_of(*texts: str) -> tuple[str, ...]:
+    """Resolution notes for a reason: which parts stayed unknown, which stand for a set."""
+    out = []
+    for t in texts:
+        for kind, _data, desc in markers(t):
+            out.append(f"unknown: {desc}" if kind == "?" else desc)
+    return tuple(dict.fromkeys(out))
+
+
+Reader = Callable[[str, "Job", Place, dict[str, str]], None]
+READERS: dict[str, Reader] = {}
+
+
+def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] | None = None
+         ) -> None:
+    """Hand a program to the reader of its language (registered by each reader module)."""
+    if place.depth > MAX_DEPTH or job.budget <= 0:
+        return
+    reader = READERS.get(language)
+    if reader is None:
+        return
+    try:
+        reader(text, job, place, env if env is not None else {})
+    except RecursionError:
+        # nested deeper than the reader can follow: say so rather than call it benign
+        line, evidence = place.where(1, text.split("\n", 1)[0][:200])
+        job.sink.append(place.effect("unparsed", line, evidence,
+                                     target=f"{language} (nested too deeply to follow)"))
+
+
+def language_of(name: str, text: str) -> str:
+    """shell | python | perl | expect | or the name of a language lineguard cannot read."""
+    first = text[: text.find("\n")] if "\n" in text else text
+    interp = ""
+    if first.startswith("#!"):
+        words = first[2:].split()
+        interp = words[0].rsplit("/", 1)[-1] if words else ""
+        if interp == "env" and len(words) > 1:
+            interp = next((w for w in words[1:] if not w.startswith("-")), "")
+    low = name.lower()
+    if re.match(r"python[\d.]*$", interp) or low.endswith(".py"):
+        return "python"
+    if re.match(r"perl[\d.]*$", interp) or low.endswith((".pl", ".pm")):
+        return "perl"
+    if interp in ("expect", "tclsh", "wish") or low.endswith((".exp", ".tcl")):
+        return "expect"
+    if interp in ("ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript") or \
+            low.endswith((".rb", ".php", ".js", ".lua", ".ps1")):
+        return interp or low.rsplit(".", 1)[-1]
+    return "shell"
+
+
+_UNREAD = unknown("not known before it runs")
+
+
+def unknown_output(what: str) -> str:
+    return unknown(f"output of `{render(what)[:80]}`") if what else _UNREAD

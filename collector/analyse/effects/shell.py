@@ -1,0 +1,1089 @@
+"""Shell scripts (sh, bash, dash, ksh, busybox) read through tree-sitter-bash and followed the
+way the shell would run them: variables, arrays, positional parameters of functions at their
+call sites, command substitution, loops over literal lists, over lines of a file and over
+walked SNMP rows, pipelines (decoders feeding an interpreter), heredocs, here-strings,
+`source`, `eval`, `sh -c`, files written or downloaded and then run, and the `if`/`&&` tests
+that gate what follows (date, host, file, account). Each command ends as an argv handed to the
+command vocabulary (commands.py) or to the device, SNMP, SQL or another language's reader."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+import tree_sitter_bash
+from tree_sitter import Language, Node, Parser
+
+from collector.analyse.effects import commands, decode, device, sql
+from collector.analyse.effects.mib import mib
+from collector.analyse.effects.model import Effect, Gate, is_known, markers, render, symbol, unknown
+from collector.analyse.effects.resolve import (
+    MAX_LOOP,
+    READERS,
+    Job,
+    Place,
+    Written,
+    each_of,
+    file_lines,
+    language_of,
+    read,
+    unknown_output,
+    unknown_var,
+)
+
+_SEP = "\x1f"          # between array elements / positional parameters
+_SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash"})
+_SQL_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql",
+                          "clickhouse-client", "cqlsh"})
+_UNREADABLE = frozenset({"ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript",
+                         "gawk", "jshell", "groovy"})
+_EXIT = re.compile(r"^\s*(?:exit|return)\b")
+_MAX_TEXT = 2_000_000
+_PLACEHOLDER = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Parser:
+    return Parser(Language(tree_sitter_bash.language()))
+
+
+_TREES: dict[bytes, object] = {}
+
+
+def _parse(src: bytes):  # noqa: ANN202  (a tree_sitter.Tree)
+    """Parse trees by content: a library many scripts source is parsed once."""
+    tree = _TREES.get(src)
+    if tree is None:
+        tree = _parser().parse(src)
+        if len(_TREES) >= 512:
+            del _TREES[next(iter(_TREES))]
+        _TREES[src] = tree
+    return tree
+
+
+_GATE_DATE = re.compile(r"\bdate\b|EPOCHSECONDS|EPOCHREALTIME|\bnow\b|time\.time|localtime|strftime")
+_GATE_HOST = re.compile(r"hostname|HOSTNAME|uname\s+-n|/etc/hostname|gethostname|socket\.getfqdn")
+_GATE_ACCOUNT = re.compile(r"\bid\s+(?:-u\s+)?\w|getent\s+passwd|/etc/passwd|\bwhoami\b|getpwnam|\bwho\b")
+_GATE_FILE = re.compile(r"(?:^|\s)-[efsdLr]\s+\S|os\.path\.exists|\.exists\(\)|-e\s+\$")
+_BACKSLASH = re.compile(r"\\(.)")
+_PYTHON = re.compile(r"python[\d.]*$")
+_PERL = re.compile(r"perl[\d.]*$")
+_MAX_CALLS = 4            # times one function body is followed per script
+
+
+def gate_of(raw: str, resolved: str, place: Place, line: int, evidence: str) -> Gate | None:
+    """The gate a condition sets, if it tests the date, the host, an account or a file."""
+    if _GATE_DATE.search(raw):
+        return Gate("date", f"fires on or after {gate_date(raw + ' ' + resolved)}", place.path,
+                    *place.where(line, evidence))
+    if _GATE_HOST.search(raw):
+        return Gate("host", "runs only on a chosen host", place.path, *place.where(line, evidence))
+    if _GATE_ACCOUNT.search(raw):
+        return Gate("account", "depends on an account existing", place.path,
+                    *place.where(line, evidence))
+    if _GATE_FILE.search(raw):
+        return Gate("file", "depends on a file being present", place.path,
+                    *place.where(line, evidence))
+    return None
+
+
+def gate_date(text: str) -> str:
+    from datetime import UTC, datetime
+    m = re.search(r"\b(20\d\d)-?([01]\d)-?([0-3]\d)\b", text)
+    if m:
+        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    m = re.search(r"\b(20\d\d),\s*(\d{1,2}),\s*(\d{1,2})\b", text)
+    if m:
+        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    m = re.search(r"\b(1[5-9]\d{8}|2\d{9})\b", text)
+    if m:
+        return datetime.fromtimestamp(int(m.group(1)), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return "an unknown date"
+
+
+class _Walker:
+    def __init__(self, src: bytes, job: Job, place: Place):
+        self.src = src
+        self.lines = src.decode("utf-8", "replace").split("\n")
+        self.job = job
+        self.place = place
+        self.functions: dict[str, Node] = {}
+        self.called: set[str] = set()
+        self.stack: list[str] = []
+        self.calls: dict[str, int] = {}
+        self.consumed = False          # is the output of the statement being run read by something
+        self._foreign: dict[str, _Walker] = {}
+        self.heredocs: dict[str, int] = {}       # heredoc text -> 0-based row where it starts
+        self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
+
+    # --- text and positions ---------------------------------------------------------------
+
+    def line(self, node: Node) -> int:
+        return node.start_point[0] + 1
+
+    def evidence(self, node: Node) -> str:
+        a, b = node.start_point[0], min(node.end_point[0], node.start_point[0] + 3)
+        return " ".join(x.strip() for x in self.lines[a:b + 1] if x.strip())[:400]
+
+    @staticmethod
+    def text(node: Node) -> str:
+        return node.text.decode("utf-8", "replace") if node.text is not None else ""
+
+    # --- words ----------------------------------------------------------------------------
+
+    def words(self, node: Node, env: dict[str, str], place: Place) -> list[str]:
+        """The words a node expands to (arrays and "$@" give several)."""
+        t = node.type
+        if t in ("word", "number", "command_name", "extglob_pattern", "test_operator"):
+            if t == "command_name" and node.named_child_count:
+                return self.words(node.named_children[0], env, place)
+            s = self.text(node)
+            if "\\" in s:
+                s = _BACKSLASH.sub(r"\1", s)
+            if s.startswith("~"):
+                s = env.get("HOME", "~") + s[1:] if "HOME" in env else s
+            return [s]
+        if t == "raw_string":
+            return [self.text(node)[1:-1]]
+        if t == "ansi_c_string":
+            raw = self.text(node)[2:-1]
+            out = decode.escapes(raw)
+            if re.search(r"\\(?:x|u|0|[1-7])", raw):
+                self.decoded[out] = ("$'…' escapes",)
+            return [out]
+        if t in ("string", "translated_string"):
+            parts = [self.inside_quotes(c, env, place) for c in node.named_children]
+            if len(node.named_children) == 1 and self.text(node.named_children[0]) in (
+                    "$@", "${@}") or re.fullmatch(r'"\$\{\w+\[@\]\}"', self.text(node)):
+                return [p for p in parts[0].split(_SEP)] if parts and parts[0] else []
+            return ["".join(p.replace(_SEP, " ") for p in parts)]
+        if t == "concatenation":
+            out = [""]
+            for c in node.children:
+                ws = self.words(c, env, place) or [""]
+                out = [a + b for a in out for b in ws][:MAX_LOOP]
+            if any(c.type in ("simple_expansion", "expansion") for c in node.children):
+                # unquoted expansions are split on IFS: `rm${IFS}-rf${IFS}/` is three words
+                out = [w for o in out for w in (o.split() if is_known(o) and not markers(o) else [o])]
+            return out
+        if t in ("simple_expansion", "expansion"):
+            v = self.expansion(node, env)
+            if _SEP in v:
+                return v.split(_SEP)
+            return v.split() if is_known(v) and not markers(v) and v.strip() else [v]
+        if t == "command_substitution":
+            v = self.capture(node, env, place)
+            return [v] if not is_known(v) or markers(v) else (v.split() or [""])
+        if t == "process_substitution":
+            v = self.capture(node, env, place)
+            fd = f"/dev/fd/{63 - len(self.job.written) % 10}"
+            self.job.written[fd] = Written(v if is_known(v) and not markers(v) else None,
+                                           f"output of `{self.text(node)[2:-1].strip()[:80]}`")
+            return [fd]
+        if t == "arithmetic_expansion":
+            return [unknown("an arithmetic result")]
+        if t == "brace_expression":
+            m = re.match(r"\{(\d+)\.\.(\d+)\}", self.text(node))
+            if m:
+                return [str(i) for i in range(int(m.group(1)), int(m.group(2)) + 1)][:MAX_LOOP]
+        return [self.text(node)]
+
+    def inside_quotes(self, node: Node, env: dict[str, str], place: Place) -> str:
+        t = node.type
+        if t == "string_content":
+            return re.sub(r'\\([$`"\\\n])', r"\1", self.text(node))
+        if t in ("simple_expansion", "expansion"):
+            return self.expansion(node, env)
+        if t == "command_substitution":
+            return self.capture(node, env, place)
+        if t == "arithmetic_expansion":
+            return unknown("an arithmetic result")
+        return self.text(node)
+
+    def expansion(self, node: Node, env: dict[str, str]) -> str:
+        body = self.text(node)
+        body = body[2:-1] if body.startswith("${") else body[1:]
+        m = re.match(r"^(#?)(!?)([A-Za-z_]\w*|[@*#?$!0-9])(\[[^]]*\])?(.*)$", body, re.S)
+        if not m:
+            return unknown(f"${{{body}}}")
+        count, indirect, name, sub, op = m.groups()
+        if name in ("@", "*"):
+            return env.get("@", "")
+        val = env.get(name)
+        if indirect and val is not None:
+            val = env.get(val)
+        if val is not None and sub:
+            items = val.split(_SEP)
+            key = sub[1:-1]
+            if key in ("@", "*"):
+                pass
+            elif key.isdigit():
+                val = items[int(key)] if int(key) < len(items) else ""
+            else:
+                val = items[0]
+        elif val is not None and _SEP in val:
+            val = val.split(_SEP)[0]
+        if count:
+            return str(len(val)) if val is not None and is_known(val) else unknown("a length")
+        if op:
+            if op[:2] in (":-", ":=") or op[:1] in ("-", "="):
+                dflt = op[2:] if op[:1] == ":" else op[1:]
+                if val is None or (op[0] == ":" and val == ""):
+                    val = self.subst_text(dflt, env)
+            elif op[:1] == "/" and val is not None and is_known(val):
+                pat, _, rep = op.lstrip("/").partition("/")
+                pat = re.escape(pat).replace(r"\*", ".*").replace(r"\?", ".")
+                val = re.sub(pat, rep, val, count=0 if op.startswith("//") else 1)
+            elif op[:1] in ("#", "%") and val is not None and is_known(val):
+                pat = op.lstrip("#%")
+                rx = re.escape(pat).replace(r"\*", ".*?" if len(op) - len(pat) == 1 else ".*")
+                val = re.sub(("^" + rx) if op[0] == "#" else (rx + "$"), "", val, count=1)
+            elif op[:2] == ":+" or op[:1] == "+":
+                val = op.split("+", 1)[1] if val else ""
+            elif op[:1] == ":" and val is not None and re.match(r":\s*(\d+)(?::(\d+))?$", op):
+                a, b = re.match(r":\s*(\d+)(?::(\d+))?$", op).groups()  # type: ignore[union-attr]
+                val = val[int(a): int(a) + int(b)] if b else val[int(a):]
+        if val is None:
+            if name.isdigit() or name in ("#", "?", "$", "!"):
+                return unknown(f"${name}: an argument given at run time")
+            return unknown_var(name)
+        return val
+
+    def subst_text(self, text: str, env: dict[str, str]) -> str:
+        """$VAR references inside a plain text (heredoc bodies, default values)."""
+        if "$" not in text:
+            return text
+
+        def one(m: re.Match[str]) -> str:
+            v = env.get(m.group(1))
+            return v.replace(_SEP, " ") if v is not None else m.group(0)
+        return _PLACEHOLDER.sub(one, text)
+
+    def argv(self, nodes: list[Node], env: dict[str, str], place: Place) -> list[str]:
+        out: list[str] = []
+        for n in nodes:
+            out.extend(self.words(n, env, place))
+        return out
+
+    # --- statements -----------------------------------------------------------------------
+
+    def run(self, root: Node, env: dict[str, str]) -> None:
+        for c in root.named_children:
+            if c.type == "function_definition":
+                self.define(c)
+        self.block(root.named_children, env, self.place)
+        for name, node in list(self.functions.items()):
+            if name not in self.called:
+                owner = self._foreign.get(name, self)
+                body = node.child_by_field_name("body")
+                if body is not None:
+                    self.called.add(name)
+                    owner.block(body.named_children, dict(env),
+                                replace(owner.place, function=name, called=False,
+                                        via=owner.place.via + (f"in {name}(), which nothing here calls",)))
+
+    def define(self, node: Node) -> None:
+        name = node.child_by_field_name("name")
+        if name is not None:
+            self.functions[self.text(name)] = node
+
+    def block(self, nodes: list[Node], env: dict[str, str], place: Place) -> None:
+        for n in nodes:
+            if self.job.budget <= 0:
+                return
+            self.job.budget -= 1
+            guard = self.exit_guard(n, env, place)
+            if guard is not None:
+                place = replace(place, gates=place.gates + (guard,))
+                continue
+            self.consumed = False
+            self.stmt(n, env, place)
+
+    def exit_guard(self, n: Node, env: dict[str, str], place: Place) -> Gate | None:
+        """`[ COND ] || exit`, `COND && exit`, `if COND; then exit; fi`: the rest is gated."""
+        if n.type == "list" and n.named_child_count == 2 and _EXIT.match(self.text(n.named_children[1])):
+            cond = n.named_children[0]
+        elif n.type == "if_statement":
+            body = [c for c in n.named_children if c.type not in ("comment",)]
+            cond = n.child_by_field_name("condition")
+            rest = [c for c in body[1:] if c.type not in ("elif_clause", "else_clause")]
+            if cond is None or len(rest) != 1 or not _EXIT.match(self.text(rest[0])) or len(body) > 2:
+                return None
+        else:
+            return None
+        raw = self.text(cond)
+        return gate_of(raw, raw, place, self.line(cond), self.evidence(n))
+
+    def stmt(self, n: Node, env: dict[str, str], place: Place, stdin: str | None = None
+             ) -> str | None:
+        t = n.type
+        if t == "command":
+            return self.command(n, env, place, stdin)
+        if t in ("variable_assignment", "variable_assignments"):
+            for a in ([n] if t == "variable_assignment" else n.named_children):
+                self.assign(a, env, place)
+            return None
+        if t == "declaration_command":
+            for c in n.named_children:
+                if c.type == "variable_assignment":
+                    self.assign(c, env, place)
+            return None
+        if t == "unset_command":
+            for c in n.named_children:
+                name = self.text(c)
+                env.pop(name, None)
+                if name in ("HISTFILE", "PROMPT_COMMAND"):
+                    self.job.sink.append(place.effect("anti-forensics", self.line(n),
+                                                      self.evidence(n), target="shell history",
+                                                      how="unsets HISTFILE for"))
+            return None
+        if t == "function_definition":
+            self.define(n)
+            return None
+        if t == "pipeline":
+            return self.pipeline(n, env, place, stdin)
+        if t == "redirected_statement":
+            return self.redirected(n, env, place, stdin)
+        if t == "list":
+            return self.and_or(n, env, place)
+        if t in ("subshell", "compound_statement", "do_group", "program"):
+            inner = dict(env) if t == "subshell" else env
+            out = None
+            for c in n.named_children:
+                out = self.stmt(c, inner, place, stdin)
+            return out
+        if t == "if_statement":
+            return self.if_(n, env, place)
+        if t in ("for_statement", "select_statement"):
+            return self.for_(n, env, place, stdin)
+        if t == "while_statement":
+            return self.while_(n, env, place, stdin)
+        if t == "c_style_for_statement":
+            body = n.child_by_field_name("body")
+            return self.stmt(body, env, place) if body is not None else None
+        if t == "case_statement":
+            for item in n.named_children:
+                if item.type == "case_item":
+                    for c in item.named_children:
+                        if c.type not in ("word", "extglob_pattern", "concatenation", "string",
+                                          "raw_string"):
+                            self.stmt(c, env, place)
+            return None
+        if t == "negated_command":
+            return self.stmt(n.named_children[-1], env, place, stdin) if n.named_child_count else None
+        if t == "ERROR":
+            # a stretch the parser could not place (a command in the wrong spot of a `case`,
+            # an unclosed quote): the commands inside it still run
+            out = None
+            for c in n.named_children:
+                out = self.stmt(c, env, place, stdin)
+            return out
+        if t in ("test_command", "comment"):
+            for c in n.named_children:
+                self.words(c, env, place) if c.type == "command_substitution" else None
+            return None
+        return None
+
+    def assign(self, a: Node, env: dict[str, str], place: Place) -> None:
+        name_n = a.child_by_field_name("name")
+        val_n = a.child_by_field_name("value")
+        if name_n is None:
+            return
+        name = self.text(name_n)
+        if name_n.type == "subscript":
+            return
+        if val_n is None:
+            val = ""
+        elif val_n.type == "array":
+            val = _SEP.join(self.argv(val_n.named_children, env, place))
+        else:
+            ws = self.words(val_n, env, place)
+            val = " ".join(ws) if val_n.type != "simple_expansion" else " ".join(ws)
+        if "+=" in self.text(a)[: len(name) + 2] and name in env:
+            val = env[name] + (_SEP if val_n is not None and val_n.type == "array" else "") + val
+        env[name] = val
+        if name in ("HISTFILE", "HISTSIZE", "HISTFILESIZE") and val in ("/dev/null", "0", ""):
+            self.job.sink.append(place.effect("anti-forensics", self.line(a), self.evidence(a),
+                                              target="shell history", how=f"sets {name}={val} for"))
+
+    def and_or(self, n: Node, env: dict[str, str], place: Place) -> str | None:
+        kids = n.named_children
+        if not kids:
+            return None
+        self.stmt(kids[0], env, place)
+        raw = self.text(kids[0])
+        g = gate_of(raw, raw, place, self.line(kids[0]), self.evidence(n)) if kids[0].type in (
+            "test_command", "command", "list") else None
+        sub = replace(place, gates=place.gates + (g,)) if g else place
+        out = None
+        for c in kids[1:]:
+            out = self.stmt(c, env, sub)
+        return out
+
+    def if_(self, n: Node, env: dict[str, str], place: Place) -> None:
+        cond = n.child_by_field_name("condition")
+        g = None
+        if cond is not None:
+            self.stmt(cond, env, place)
+            raw = self.text(cond)
+            g = gate_of(raw, raw, place, self.line(cond), self.evidence(cond))
+        sub = replace(place, gates=place.gates + (g,)) if g else place
+        for c in n.named_children:
+            if c is cond or c.type == "comment" or (cond is not None and c.id == cond.id):
+                continue
+            if c.type in ("elif_clause", "else_clause"):
+                for cc in c.named_children:
+                    self.stmt(cc, env, sub)
+            else:
+                self.stmt(c, env, sub)
+
+    def for_(self, n: Node, env: dict[str, str], place: Place, stdin: str | None) -> None:
+        var = n.child_by_field_name("variable")
+        body = n.child_by_field_name("body")
+        values = n.children_by_field_name("value")
+        if var is None or body is None:
+            return
+        items = self.argv(values, env, place) if values else env.get("@", "").split(_SEP)
+        items = [i for i in items if i != ""]
+        name = self.text(var)
+        if len(items) == 1:
+            env[name] = items[0]
+        elif items:
+            env[name] = each_of(items) if all(is_known(i) for i in items) else items[0]
+        else:
+            env[name] = unknown("an empty loop list")
+        self.stmt(body, env, place)
+
+    def while_(self, n: Node, env: dict[str, str], place: Place, stdin: str | None) -> None:
+        cond = n.child_by_field_name("condition")
+        body = n.child_by_field_name("body")
+        if cond is not None:
+            ct = self.text(cond)
+            m = re.match(r"^\s*read\s+(?:-\w+\s+(?:\S+\s+)?)*([A-Za-z_]\w*)", ct)
+            if m:
+                env[m.group(1)] = stdin if stdin is not None and (markers(stdin) or not is_known(stdin)) \
+                    else each_of(stdin.split("\n")) if stdin and "\n" in stdin.strip() \
+                    else (stdin.strip() if stdin else unknown("a line read at run time"))
+            else:
+                self.stmt(cond, env, place)
+        if body is not None:
+            self.stmt(body, env, place)
+
+    def pipeline(self, n: Node, env: dict[str, str], place: Place, stdin: str | None) -> str | None:
+        stages = [c for c in n.named_children if c.type != "comment"]
+        out = stdin
+        outer = self.consumed
+        for i, s in enumerate(stages):
+            self.consumed = outer or i + 1 < len(stages)
+            nxt = stages[i + 1] if i + 1 < len(stages) else None
+            to_rm = nxt is not None and re.match(r"\s*(?:sudo\s+)?xargs\b[^|]*\brm\b", self.text(nxt))
+            if to_rm and s.type == "command":
+                argv = commands.unwrap(self.argv(self.cmd_words(s), env, place))
+                if argv and commands.base(argv[0]) == "find":
+                    commands.effects(argv, self.job, place, self.line(s), self.evidence(n),
+                                     piped_to_rm=True)
+                    out = None
+                    continue
+            out = self.stmt(s, env, place, out)
+        return out
+
+    def redirected(self, n: Node, env: dict[str, str], place: Place, stdin: str | None
+                   ) -> str | None:
+        body = n.child_by_field_name("body")
+        redirects = n.children_by_field_name("redirect")
+        after: Node | None = None
+        outs: list[tuple[str, str]] = []
+        for r in redirects:
+            if r.type == "heredoc_redirect":
+                stdin = self.heredoc(r, env, place)
+                for c in r.named_children:
+                    if c.type in ("pipeline", "command", "list"):
+                        after = c
+                    elif c.type == "file_redirect":
+                        outs.extend(self.file_redirect(c, env, place))
+            elif r.type == "herestring_redirect":
+                stdin = " ".join(self.argv(r.named_children, env, place)) + "\n"
+            elif r.type == "file_redirect":
+                op = self.text(r).lstrip("0123456789&")[:2]
+                dest = r.child_by_field_name("destination")
+                if op.startswith("<") and dest is not None and not op.startswith("<&"):
+                    path = " ".join(self.words(dest, env, place))
+                    stdin = self.file_text(path)
+                else:
+                    outs.extend(self.file_redirect(r, env, place))
+        outer, self.consumed = self.consumed, True
+        out = self.stmt(body, env, place, stdin) if body is not None else None
+        self.consumed = outer
+        if after is not None:
+            first = after.named_children[0] if after.type == "pipeline" else after
+            out = self.stmt(first, env, place, out)
+            for s in (after.named_children[1:] if after.type == "pipeline" else []):
+                out = self.stmt(s, env, place, out)
+        for op, path in outs:
+            self.write(n, body, op, path, out, place)
+        return None if outs and any(o in (">", ">|", "&>") for o, _ in outs) else out
+
+    def file_redirect(self, r: Node, env: dict[str, str], place: Place) -> list[tuple[str, str]]:
+        text = self.text(r)
+        m = re.match(r"^\s*(\d*|&)(>>|>\||>&|&>>|&>|>)", text)
+        dest = r.child_by_field_name("destination")
+        if not m or dest is None or m.group(1) == "2" or m.group(2) == ">&":
+            return []
+        path = " ".join(self.words(dest, env, place))
+        return [(m.group(2), path)]
+
+    def write(self, n: Node, body: Node | None, op: str, path: str, out: str | None,
+              place: Place) -> None:
+        if op.endswith(">>") or path in ("/dev/null", "/dev/stdout", "/dev/stderr"):
+            return
+        produced = body is None or self.text(body).strip() in (
+            ":", "true", "echo -n", "printf ''", 'printf ""', "cat /dev/null", "echo -n ''",
+            'echo -n ""') or out == ""
+        p = render(path)
+        ev = self.evidence(n)
+        if re.match(r"/dev/(?:sd[a-z]|nvme\d|vd[a-z]|hd[a-z]|xvd[a-z]|mmcblk\d|md\d|mapper/|dm-)", p):
+            commands._destroy(self.job, place, self.line(n), ev, path, "wipe")
+        elif produced or commands.FORENSIC.search(p):
+            commands._destroy(self.job, place, self.line(n), ev, path, "truncate")
+        elif out is not None and is_known(out) and not markers(out):
+            self.job.written[path] = Written(out, "written by this job")
+        else:
+            self.job.written[path] = Written(None, f"generated at run time by `{self.text(body)[:80]}`"
+                                             if body is not None else "generated at run time")
+
+    def heredoc(self, r: Node, env: dict[str, str], place: Place) -> str:
+        start = next((c for c in r.children if c.type == "heredoc_start"), None)
+        body = next((c for c in r.children if c.type == "heredoc_body"), None)
+        if body is None:
+            return ""
+        text = self.text(body)
+        quoted = start is not None and re.search(r"['\"\\]", self.text(start))
+        text = text if quoted else self.subst_text(text, env)
+        self.heredocs[text] = body.start_point[0]
+        return text
+
+    def file_text(self, path: str) -> str:
+        w = self.job.written.get(path)
+        if w is not None and w.content is not None:
+            return w.content
+        text = self.job.text_of(render(path)) if is_known(path) else None
+        return text if text is not None and len(text) < 65536 else file_lines(render(path), self.job)
+
+    def capture(self, node: Node, env: dict[str, str], place: Place) -> str:
+        out = None
+        outer, self.consumed = self.consumed, True
+        try:
+            for c in node.named_children:
+                out = self.stmt(c, dict(env), place)
+        finally:
+            self.consumed = outer
+        if out is None:
+            inner = self.text(node)
+            return unknown_output(inner[2:-1] if inner.startswith("$(") else inner.strip("`<>()"))
+        if not is_known(out):
+            return out
+        stripped = out.rstrip("\n")
+        if out in self.decoded:
+            self.decoded[stripped] = self.decoded[out]
+        return stripped
+
+    # --- commands -------------------------------------------------------------------------
+
+    def cmd_words(self, n: Node) -> list[Node]:
+        name = n.child_by_field_name("name")
+        return ([name] if name is not None else []) + n.children_by_field_name("argument")
+
+    def command(self, n: Node, env: dict[str, str], place: Place, stdin: str | None) -> str | None:
+        local = env
+        assigns = [c for c in n.named_children if c.type == "variable_assignment"]
+        if assigns:
+            local = dict(env)
+            for a in assigns:
+                self.assign(a, local, place)
+        for r in n.children_by_field_name("redirect"):
+            if r.type == "herestring_redirect":
+                stdin = " ".join(self.argv(r.named_children, local, place)) + "\n"
+        name = n.child_by_field_name("name")
+        if name is not None and not assigns:
+            first = self.words(name, local, place)
+            prog = commands.base(first[0]) if first else ""
+            if prog and is_known(prog) and (not commands.known(prog) or (
+                    prog in commands.OUTPUT_ONLY and not self.consumed)) and \
+                    prog not in self.functions and "/" not in first[0] and \
+                    first[0] not in self.job.written:
+                # a program lineguard gives no meaning to: only what its arguments run counts
+                for a in n.children_by_field_name("argument"):
+                    if a.type != "word" and ("$(" in self.text(a) or "`" in self.text(a)
+                                             or "<(" in self.text(a)):
+                        self.words(a, local, place)
+                return None
+        argv = self.argv(self.cmd_words(n), local, place)
+        if not argv:
+            if assigns:
+                env.update(local)
+            return None
+        line, ev = self.line(n), self.evidence(n)
+        prog0 = commands.base(argv[0])
+        if prog0 == "xargs" and stdin is not None:
+            argv = commands.unwrap(argv) + ([stdin] if markers(stdin) or not is_known(stdin)
+                                             else stdin.split())
+        else:
+            argv = commands.unwrap(argv)
+        if not argv:
+            return None
+        return self.execute(argv, local, place, line, ev, stdin)
+
+    def execute(self, argv: list[str], env: dict[str, str], place: Place, line: int, ev: str,
+                stdin: str | None) -> str | None:
+        job = self.job
+        name = argv[0]
+        prog = commands.base(name)
+        args = argv[1:]
+        if name in self.functions:
+            return self.call(name, args, env, place, line, ev, stdin)
+        if prog in ("source", ".") and args:
+            self.follow(args[0], args[1:], env, place, line, ev, same_env=True)
+            return None
+        if prog == "eval":
+            self.nested("shell", " ".join(args), place, line, ev, "in eval", env)
+            return None
+        if prog == "trap" and args:
+            self.nested("shell", args[0], place, line, ev, "in a trap", env)
+            return None
+        if prog in _SHELLS:
+            return self.interpreter("shell", args, env, place, line, ev, stdin, "-c")
+        if _PYTHON.match(prog):
+            return self.interpreter("python", args, env, place, line, ev, stdin, "-c")
+        if _PERL.match(prog):
+            return self.interpreter("perl", args, env, place, line, ev, stdin, "-e")
+        if prog in ("expect", "tclsh"):
+            return self.interpreter("expect", args, env, place, line, ev, stdin, "-c")
+        if prog in _UNREADABLE:
+            job.sink.append(place.effect("unparsed", line, ev, target=prog))
+            return None
+        if prog in ("at", "batch") and stdin is not None and not any(a.startswith("-") and
+                                                                     "l" in a for a in args):
+            self.nested("shell", stdin, place, line, ev, "queued with at", env)
+            return None
+        if prog in commands._DEVICE_PROGRAMS:
+            self.device_session(prog, argv, env, place, line, ev, stdin)
+            return None
+        if prog == "snmpset":
+            self.snmpset(argv, place, line, ev)
+            return None
+        if prog in _SQL_CLIENTS:
+            self.sql_client(prog, argv, place, line, ev, stdin)
+            return None
+        if "/" in name and not name.startswith("/dev/fd/") or name in job.written or \
+                name.startswith("/dev/fd/"):
+            if self.run_file(name, args, env, place, line, ev):
+                return None
+        commands.effects(argv, job, place, line, ev, stdin)
+        out = commands.output(argv, stdin, job)
+        if out is not None:
+            layer = decode.layer_of(argv)
+            if layer is None and prog in ("printf", "echo") and re.search(
+                    r"\\(?:x[0-9a-fA-F]|u[0-9a-fA-F]|0[0-7]|[1-7][0-7])", " ".join(args)):
+                layer = "printf escapes"
+            prior = self.decoded.get(stdin or "", ()) if stdin else ()
+            if layer is not None or prior:
+                self.decoded[out] = prior + ((layer,) if layer else ())
+        return out
+
+    def call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
+             ev: str, stdin: str | None) -> str | None:
+        if self.stack.count(name) >= 2 or len(self.stack) > 12 or \
+                self.calls.get(name, 0) >= _MAX_CALLS:
+            return None
+        self.calls[name] = self.calls.get(name, 0) + 1
+        self.called.add(name)
+        node = self.functions[name]
+        body = node.child_by_field_name("body")
+        if body is None:
+            return None
+        owner = self._foreign.get(name, self)
+        fplace = replace(owner.place, gates=place.gates, via=place.via, called=place.called,
+                         function=name, depth=place.depth)
+        before = len(self.job.sink)
+        inner = dict(env)
+        inner["@"] = _SEP.join(args)
+        for i in range(1, 10):
+            inner.pop(str(i), None)
+        for i, a in enumerate(args[:9], 1):
+            inner[str(i)] = a
+        self.stack.append(name)
+        try:
+            owner.stack = self.stack
+            out = owner.stmt(body, inner, fplace, stdin)
+        finally:
+            self.stack.pop()
+        # the call site is reported too: the line that makes the function's effects happen
+        if place.anchor is None:
+            for e in self.job.sink[before:]:
+                if (e.path, e.line) != (place.path, line + place.offset) and e.via[-1:] != (f"calls {name}()",):
+                    self.job.sink.append(replace(e, path=place.path, line=line + place.offset,
+                                                 evidence=ev, via=e.via + (f"calls {name}()",)))
+        for k, v in inner.items():
+            if not (k.isdigit() or k == "@"):
+                env[k] = v
+        return out
+
+    def nested(self, language: str, text: str, place: Place, line: int, ev: str, note: str,
+               env: dict[str, str] | None = None) -> None:
+        layers = self.decoded.get(text) or self.decoded.get(text.strip())
+        if layers:
+            self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
+            note = f"decoded from {' then '.join(layers)}"
+        read(language, text, self.job, place.nested(line, ev, note),
+             dict(env) if env is not None else {})
+
+    def interpreter(self, language: str, args: list[str], env: dict[str, str], place: Place,
+                    line: int, ev: str, stdin: str | None, inline: str) -> str | None:
+        job = self.job
+        i = 0
+        while i < len(args):
+            a = args[i]
+            if a == inline or (a.startswith("-") and a.endswith(inline[1]) and len(a) <= 4
+                               and inline[1] in a[1:] and not a.startswith("--")):
+                if i + 1 < len(args):
+                    if language == "shell" and i + 2 < len(args):
+                        pass
+                    self.nested(language, args[i + 1], place, line, ev, f"inside {language} {inline}",
+                                env)
+                return None
+            if a in ("-m",) and language == "python":
+                return None
+            if not a.startswith("-") or a == "-":
+                if a == "-":
+                    break
+                self.run_file(a, args[i + 1:], env, place, line, ev, language=language)
+                return None
+            if language == "expect" and a == "-f" and i + 1 < len(args):
+                self.run_file(args[i + 1], [], env, place, line, ev, language=language)
+                return None
+            i += 1
+        if stdin is not None:
+            row = self.heredocs.get(stdin)
+            if row is not None and place.anchor is None:
+                read(language, stdin, job, replace(place, offset=place.offset + row,
+                                                   depth=place.depth + 1), dict(env))
+            elif is_known(stdin) and not markers(stdin):
+                self.nested(language, stdin, place, line, ev, f"fed to {language} on stdin", env)
+            else:
+                src = "; ".join(d for k, _, d in markers(stdin)) or "its input"
+                job.sink.append(place.effect("unseen-code", line, ev, target=src))
+        return None
+
+    def follow(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
+               ev: str, same_env: bool = False) -> None:
+        p = render(path)
+        w = self.job.written.get(path) or self.job.written.get(p)
+        if w is not None:
+            self.run_written(p, w, place, line, ev, "shell", env)
+            return
+        name = p.lstrip("/")
+        text = self.job.text_of(name) if is_known(path) else None
+        if text is None or (not same_env and name in self.job.read):
+            return
+        if same_env:
+            inner = env
+        else:
+            inner = {k: v for k, v in env.items() if not k.isdigit() and k != "@"}
+            inner["@"] = _SEP.join(args)
+            for i, a in enumerate(args[:9], 1):
+                inner[str(i)] = a
+        lang = language_of(name, text)
+        plain = _plain(text) if lang == "shell" and same_env else None
+        if plain is not None:
+            self.job.read.add(name)
+            _read_plain(plain, self.job, replace(place, path=name, offset=0, anchor=None,
+                                                 depth=place.depth + 1, function=None), inner, self)
+            return
+        if lang == "shell" and same_env:
+            if name in self.job.read and not self.functions:
+                pass
+            self.job.read.add(name)
+            sub = _Walker(text.encode("utf-8", "replace")[:_MAX_TEXT], self.job,
+                          replace(place, path=name, offset=0, anchor=None, depth=place.depth + 1,
+                                  function=None))
+            tree = _parse(sub.src)
+            own = set()
+            for c in tree.root_node.named_children:
+                if c.type == "function_definition":
+                    sub.define(c)
+            own = set(sub.functions)
+            for fname in self.functions:
+                if fname not in own:
+                    sub.functions[fname] = self.functions[fname]
+                    sub._foreign[fname] = self._foreign.get(fname, self)
+            sub.block(tree.root_node.named_children, inner, sub.place)
+            for fname in set(sub.functions) - set(self.functions):
+                self.functions[fname] = sub.functions[fname]
+                self._foreign[fname] = sub._foreign.get(fname, sub)
+            return
+        self.job.read.add(name)
+        run_program(self.job, name, lang, text, args, place)
+
+    def run_written(self, p: str, w: Written, place: Place, line: int, ev: str, language: str,
+                    env: dict[str, str]) -> None:
+        if w.content is not None:
+            lang = language_of(p, w.content) if w.content.startswith("#!") else language
+            self.nested(lang, w.content, place, line, ev, f"runs {p}, {w.source}", env)
+            if "decoded" in w.source or "copied" in w.source:
+                return
+        else:
+            self.job.sink.append(place.effect("unseen-code", line, ev, target=f"{p} ({w.source})"))
+
+    def run_file(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
+                 ev: str, language: str | None = None) -> bool:
+        p = render(path)
+        w = self.job.written.get(path) or self.job.written.get(p)
+        if w is not None:
+            self.run_written(p, w, place, line, ev, language or "shell", env)
+            return True
+        if not is_known(path):
+            if any("downloaded" in d for _, _, d in markers(path)):
+                self.job.sink.append(place.effect("unseen-code", line, ev, target=p))
+                return True
+            return False
+        if self.job.text_of(p.lstrip("/")) is None:
+            return False
+        self.follow(path, args, env, place, line, ev)
+        return True
+
+    # --- devices, SNMP, SQL ---------------------------------------------------------------
+
+    def device_session(self, prog: str, argv: list[str], env: dict[str, str], place: Place,
+                       line: int, ev: str, stdin: str | None) -> None:
+        self.job.talks_to_devices = True
+        ops = commands.operands(argv, commands._OPT_VALUES.get(prog, set()))
+        texts: list[str] = []
+        target = ""
+        if prog == "sshpass":
+            inner = [a for a in argv[1:]]
+            while inner and inner[0].startswith("-"):
+                inner = inner[2:] if len(inner[0]) == 2 else inner[1:]
+            if inner:
+                self.execute(inner, env, place, line, ev, stdin)
+            return
+        if prog in ("clogin", "jlogin", "nlogin"):
+            if "-c" in argv and argv.index("-c") + 1 < len(argv):
+                texts.append(argv[argv.index("-c") + 1])
+            target = " ".join(ops) if ops else ""
+        elif prog in ("ssh", "plink", "rsh"):
+            if ops:
+                target = commands.host_of(ops[0])
+                if len(ops) > 1:
+                    remote = " ".join(ops[1:])
+                    texts.append(remote)
+                    if re.search(r"\bcli\s+-c\b", remote):
+                        m = re.search(r"cli\s+-c\s+['\"]?(.*?)['\"]?$", remote)
+                        texts.append(m.group(1) if m else "")
+                    self.nested("shell", remote, place, line, ev, f"on {render(target)} over {prog}")
+        else:
+            target = ops[0] if ops else ""
+        row = self.heredocs.get(stdin or "")
+        if stdin is not None and row is not None and place.anchor is None:
+            for k, body_line in enumerate(stdin.split("\n")):
+                eff = device.command_effect(body_line, target, place.path,
+                                            place.offset + row + k + 1, body_line.strip(),
+                                            gates=place.gates, via=place.via, called=place.called)
+                if eff is not None:
+                    self.job.sink.append(eff)
+        elif stdin is not None:
+            texts.append(stdin if is_known(stdin) else "")
+        eff = device.command_effect([t for t in texts if t], target, place.path,
+                                    *place.where(line, ev), gates=place.gates, via=place.via,
+                                    called=place.called)
+        if eff is not None:
+            self.job.sink.append(eff)
+
+    def snmpset(self, argv: list[str], place: Place, line: int, ev: str) -> None:
+        self.job.talks_to_devices = True
+        ops = commands.operands(argv, commands._OPT_VALUES["snmpset"])
+        if not ops:
+            return
+        host, rest = ops[0], ops[1:]
+        for i in range(0, len(rest) - 2, 3):
+            snmp_effect(self.job, place, line, ev, host, rest[i], rest[i + 2])
+        if len(rest) == 2:
+            snmp_effect(self.job, place, line, ev, host, rest[0], rest[1])
+
+    def sql_client(self, prog: str, argv: list[str], place: Place, line: int, ev: str,
+                   stdin: str | None) -> None:
+        texts: list[str] = []
+        args = argv[1:]
+        for i, a in enumerate(args):
+            if a in ("-c", "-e", "--command", "--execute") and i + 1 < len(args):
+                texts.append(args[i + 1])
+            elif a.startswith(("--command=", "--execute=")):
+                texts.append(a.split("=", 1)[1])
+            elif a in ("-f", "--file") and i + 1 < len(args):
+                texts.append(self.job.text_of(render(args[i + 1]).lstrip("/")) or "")
+        if prog == "sqlite3":
+            ops = [a for a in args if not a.startswith("-")]
+            if len(ops) >= 2:
+                texts.append(" ".join(ops[1:]))
+        if stdin is not None:
+            texts.append(stdin)
+        for how, name in sql.destructive_statements("\n".join(texts)):
+            self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how))
+
+
+def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str, value: str
+                ) -> None:
+    """An snmp-set effect with the OID resolved to a MIB object and the value to its enum."""
+    m = mib()
+    text = render(oid)
+    marks = markers(oid)
+    walk = next(((d, desc) for k, d, desc in marks if k == "walk"), None)
+    if walk is not None and text.startswith("<") and text.endswith(">"):
+        obj, idx = m.resolve(walk[0])
+        index = f"<{walk[1]}>"
+    else:
+        obj, idx = m.resolve(text)
+        index = idx
+    name = obj.name if obj else oid
+    reach = "all" if walk is not None or any(k in ("lines", "walk") for k, _, _ in markers(host)) \
+        else "many" if any(k == "each" for k, _, _ in marks + markers(host)) else "one"
+    job.talks_to_devices = True
+    job.sink.append(place.effect("snmp-set", line, ev, target=host, obj=name, index=index,
+                                 value=m.value_name(obj, render(value)), reach=reach))
+
+
+_PROGRAMS: dict[tuple[str, str, tuple[str, ...]], tuple[list[Effect], bool]] = {}
+_PROGRAMS_SIZE = 4096
+
+
+_ARG = re.compile(r"\x01arg:([^\x1d\x02]*)\x1d[^\x02]*\x02")
+# A program's arguments while it is read for all its callers: markers bound per call.
+_ARG_ENV = {"@": symbol("arg", "@", "$@"), **{str(i): symbol("arg", str(i), f"${i}")
+                                              for i in range(1, 10)}}
+
+
+def run_program(job: Job, name: str, language: str, text: str, args: list[str], place: Place
+                ) -> None:
+    """A captured program run as its own process with `args`: read once per content (many
+    jobs run the same packaged scripts with different arguments) with its arguments standing
+    as markers, then bound to this caller's arguments; its effects are placed under the
+    caller's gates and notes."""
+    art = job.files.get(name)
+    key = (name, art.sha256 if art is not None else text)
+    hit = _PROGRAMS.get(key)
+    if hit is None:
+        sub = Job(job.files)
+        sub.read = set(job.read)
+        read(language, text, sub, Place(path=name, depth=place.depth + 1), dict(_ARG_ENV))
+        hit = (sub.sink, sub.talks_to_devices)
+        if len(_PROGRAMS) >= _PROGRAMS_SIZE:
+            del _PROGRAMS[next(iter(_PROGRAMS))]
+        _PROGRAMS[key] = hit
+    effects, talks = hit
+    job.talks_to_devices |= talks
+    for e in effects:
+        for bound in _bind(e, args):
+            if place.gates or place.via or not place.called:
+                bound = replace(bound, gates=place.gates + bound.gates, via=place.via + bound.via,
+                                called=place.called and bound.called)
+            job.sink.append(bound)
+
+
+def _bind(e: Effect, args: list[str]) -> list[Effect]:
+    """The effect with the program's argument markers replaced by the caller's arguments."""
+    if commands.ARG_MARK not in e.target + e.obj + e.index + e.value + "".join(e.lines):
+        return [e]
+
+    def value(m: re.Match[str]) -> str:
+        k = m.group(1)
+        if k == "@":
+            return " ".join(args) if args else unknown("the arguments given at run time")
+        i = int(k) if k.isdigit() else 0
+        return args[i - 1] if 0 < i <= len(args) else unknown(f"${k}: an argument given at run time")
+
+    def sub(t: str) -> str:
+        return _ARG.sub(value, t) if commands.ARG_MARK in t else t
+
+    if e.kind == "data-destruction" and commands.ARG_MARK in e.target:
+        # what the path turns out to be decides the kind (a log: anti-forensics, …)
+        scratch = Job({})
+        where = Place(path=e.path, anchor=(e.line or 0, e.evidence), gates=e.gates, via=e.via,
+                      called=e.called)
+        commands._destroy(scratch, where, e.line or 0, e.evidence, sub(e.target), e.how, e.bounded)
+        return scratch.sink
+    if e.kind == "snmp-set":
+        scratch = Job({})
+        where = Place(path=e.path, anchor=(e.line or 0, e.evidence), gates=e.gates, via=e.via,
+                      called=e.called)
+        oid = sub(e.obj) + (f".{sub(e.index)}" if e.index else "")
+        snmp_effect(scratch, where, e.line or 0, e.evidence, sub(e.target), oid, sub(e.value))
+        return scratch.sink
+    return [replace(e, target=sub(e.target), obj=sub(e.obj), index=sub(e.index),
+                    value=sub(e.value), lines=tuple(sub(x) for x in e.lines))]
+
+
+_KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for",
+                       "case", "esac", "in", "function", "select", "!"})
+
+
+_NOT_PLAIN = re.compile(r"[$`'\"\\;&|<>(){}*?\[~]")
+_PLAIN_LINE = re.compile(r"^[ \t]*(?:(?:export[ \t]+)?([A-Za-z_]\w*)=([\w./+@,:%-]*)|export[ \t]+[A-Za-z_]\w*|"
+                         r"([\w./+@-]+(?:[ \t]+[\w./+@,:=%-]+)*)|#.*)?[ \t]*$")
+
+
+def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
+    """(line, name, value, command) of a script whose every line is a comment, a plain
+    assignment or a program with plain arguments (no quoting, expansion or control flow), or
+    None. Such scripts (most library and wrapper files) are read without a parse tree."""
+    if len(text) > 4096 or _NOT_PLAIN.search(text):
+        return None
+    out = []
+    for no, line in enumerate(text.split("\n"), 1):
+        m = _PLAIN_LINE.match(line)
+        if m is None:
+            return None
+        if m.group(1) or m.group(3):
+            out.append((no, m.group(1) or "", m.group(2) or "", m.group(3) or ""))
+    return out
+
+
+def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
+                env: dict[str, str], caller: _Walker | None = None) -> None:
+    """The lines of a plain script (see _plain), run in `env` (the caller's, when sourced)."""
+    w = _Walker(b"", job, place)
+    if caller is not None:
+        w.functions, w._foreign = caller.functions, caller._foreign
+    for no, name, value, command in plain:
+        if name:
+            env[name] = value
+            continue
+        argv = commands.unwrap(command.split())
+        if not argv or argv[0] in _KEYWORDS:
+            continue
+        prog = commands.base(argv[0])
+        if (prog in commands.OUTPUT_ONLY or not commands.known(prog)) and "/" not in argv[0] \
+                and argv[0] not in w.functions:
+            continue       # prints, or means nothing lineguard judges
+        w.execute(argv, env, place, no, command.strip(), None)
+
+
+def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
+    plain = _plain(text)
+    if plain is not None:
+        _read_plain(plain, job, place, env)
+        return
+    src = text.encode("utf-8", "replace")[:_MAX_TEXT]
+    tree = _parse(src)
+    w = _Walker(src, job, place)
+    env.setdefault("IFS", " ")
+    w.run(tree.root_node, env)
+    if tree.root_node.has_error and not job.sink and _looks_like_data_or_devices(text):
+        job.sink.append(place.effect("unparsed", 1, text.split("\n", 1)[0][:200],
+                                     target="shell (with syntax errors)"))
+
+
+def _looks_like_data_or_devices(text: str) -> bool:
+    return bool(re.search(r"\b(?:rm|dd|snmpset|ssh|telnet|nc|mkfs|shred|psql|mysql)\b", text))
+
+
+READERS["shell"] = read_shell

@@ -1,0 +1,42 @@
+"""SQL and key-value store commands that reach a database: which statements drop, truncate or
+empty a table or database (DELETE without WHERE), and NoSQL equivalents (FLUSHALL, dropDatabase,
+deleteMany({}))."""
+
+from __future__ import annotations
+
+import re
+
+from collector.analyse.effects.model import render
+from collector.analyse.effects.resolve import expand_each
+
+_STATEMENTS = [
+    (re.compile(r"\bdrop\s+(?:table|database|schema|collection)\s+(?:if\s+exists\s+)?"
+                r"([\w.\"`\[\]$]+(?:\s*,\s*[\w.\"`\[\]$]+)*)", re.I), "db-drop"),
+    (re.compile(r"\btruncate\s+(?:table\s+)?(?:only\s+)?([\w.\"`\[\]$]+)", re.I), "db-truncate"),
+    (re.compile(r"\bdelete\s+from\s+([\w.\"`\[\]$]+)\s*(?:;|$)", re.I), "db-delete-all"),
+    (re.compile(r"\b(flushall|flushdb)\b", re.I), "db-flush"),
+    (re.compile(r"\b(?:db\.)?(?:getSiblingDB\([^)]*\)\.)?dropDatabase\s*\(", re.I), "db-drop"),
+    (re.compile(r"\bdb\.(\w+)\.(?:drop|remove)\s*\(\s*(?:\{\s*\})?\s*\)"), "db-drop"),
+    (re.compile(r"\bdb\.(\w+)\.deleteMany\s*\(\s*\{\s*\}\s*\)"), "db-delete-all"),
+]
+_TEMP = re.compile(r"(?:^|[._])(?:tmp|temp|staging|scratch)(?:$|[._\d])", re.I)
+
+
+def destructive_statements(text: str) -> list[tuple[str, str]]:
+    """(how, table-or-database) for each statement that destroys data; temp/staging tables and
+    DELETEs with a WHERE clause are not."""
+    out: list[tuple[str, str]] = []
+    texts = expand_each(text)
+    if len(texts) > 1:        # a loop over named tables or databases: each statement judged
+        return [x for t in texts for x in destructive_statements(t)]
+    text = render(text)
+    for stmt in re.split(r";\s*(?=\S)|\n\s*\n", text):
+        for rx, how in _STATEMENTS:
+            for m in rx.finditer(stmt):
+                name = (m.group(1) if m.groups() else "database").strip("\"`[]")
+                if how == "db-flush":
+                    name = "every key of the store"
+                if _TEMP.search(name.split(".")[-1]):
+                    continue
+                out.append((how, name))
+    return out
