@@ -35,6 +35,7 @@ from pysnmp.entity.rfc3413 import cmdrsp, context
 from pysnmp.proto import rfc1902, rfc1905
 from pysnmp.smi import error as smi_error
 
+from sim.rowstatus import DESTROY, RowError, locate, set_row
 from sim.state import DeviceState
 
 ATM = (1, 3, 6, 1, 2, 1, 37, 1)
@@ -45,7 +46,6 @@ VPL = ATM + (6, 1)
 VCL = ATM + (7, 1)
 VP_XC = ATM + (9, 1)
 VC_XC = ATM + (11, 1)
-DESTROY = 6
 _NO_CLP_NO_SCR = ATM + (1, 2)
 _NO_CLP_SCR = ATM + (1, 5)
 _SERVICE_CATEGORY = {"CBR": 2, "VBR-nrt": 4, "UBR": 6}
@@ -78,6 +78,7 @@ class DeviceMib:
         self._names: list[rfc1902.ObjectName] = []
         self._values: list[object] = []
         self._destroy: dict[tuple[int, ...], Callable[[], object]] = {}
+        self.descriptors: set[int] = set()
 
     def table(self) -> tuple[list[tuple[int, ...]], list[rfc1902.ObjectName], list[object]]:
         with self.state.lock:
@@ -89,6 +90,10 @@ class DeviceMib:
     def destroyer(self, oid: tuple[int, ...]) -> Callable[[], object] | None:
         self.table()
         return self._destroy.get(oid)
+
+    def status_oid(self, entry: tuple[int, ...], index: tuple[int, ...]) -> tuple[int, ...]:
+        column = {VCL: 13, VPL: 8, VC_XC: 13, VP_XC: 11}[entry]
+        return entry + (column,) + index
 
     def _build(self) -> None:
         st = self.state
@@ -168,6 +173,33 @@ class DeviceMib:
                                  (10, rfc1902.TimeTicks(0)), (11, _i(1))):
                     rows[VP_XC + (col,) + idx] = val
                 destroy[VP_XC + (11,) + idx] = remove
+        for link in st.links.values():
+            if link.kind == "vcl":
+                idx = (link.ifindex, link.vpi, link.vci or 0)
+                for col, val in ((3, _i(link.admin)), (4, _i(1 if link.status == 1 else 2)),
+                                 (5, rfc1902.TimeTicks(0)), (6, _i(link.rx_td)),
+                                 (7, _i(link.tx_td)), (8, _i(3)), (9, _i(4470)),
+                                 (10, _i(4470)), (11, _i(link.encaps)), (12, _i(0)),
+                                 (13, _i(link.status)), (14, _i(1)), (15, _i(1))):
+                    rows[VCL + (col,) + idx] = val
+            else:
+                for col, val in ((2, _i(link.admin)), (3, _i(1 if link.status == 1 else 2)),
+                                 (4, rfc1902.TimeTicks(0)), (5, _i(link.rx_td)),
+                                 (6, _i(link.tx_td)), (7, _i(0)), (8, _i(link.status)),
+                                 (9, _i(1)), (10, _i(1))):
+                    rows[VPL + (col, link.ifindex, link.vpi)] = val
+        for pending in st.pending_xcs.values():
+            xc = pending.xc
+            if xc.kind == "vc":
+                idx = (xc.index, xc.low_if, xc.low_vpi, xc.low_vci or 0, xc.high_if,
+                       xc.high_vpi, xc.high_vci or 0)
+                rows[VC_XC + (8,) + idx] = _i(pending.admin)
+                rows[VC_XC + (13,) + idx] = _i(pending.status)
+            else:
+                idx = (xc.index, xc.low_if, xc.low_vpi, xc.high_if, xc.high_vpi)
+                rows[VP_XC + (6,) + idx] = _i(pending.admin)
+                rows[VP_XC + (11,) + idx] = _i(pending.status)
+        self.descriptors = set(descriptors.values())
         self._oids = sorted(rows)
         self._names = [rfc1902.ObjectName(oid) for oid in self._oids]
         self._values = [rows[oid] for oid in self._oids]
@@ -247,26 +279,37 @@ class FleetInstrumentation:
     def write_variables(self, *var_binds, **context):
         mib = self._device()
         oids, _, _ = mib.table()
-        actions = []
         for idx, (name, value) in enumerate(var_binds):
             oid = tuple(name)
-            remove = mib.destroyer(oid)
-            if remove is None:
-                pos = bisect.bisect_left(oids, oid)
-                if pos < len(oids) and oids[pos] == oid:
-                    raise smi_error.NotWritableError(name=name, idx=idx)
-                raise smi_error.NoCreationError(name=name, idx=idx)
             try:
                 wanted = int(value)
             except (TypeError, ValueError):
                 raise smi_error.WrongTypeError(name=name, idx=idx) from None
-            if wanted == DESTROY:
-                actions.append(remove)
-            elif wanted != 1:        # active on an active row is a no-op; creation is not served
-                raise smi_error.InconsistentValueError(name=name, idx=idx)
-        for remove in actions:
-            remove()
+            remove = mib.destroyer(oid)
+            where = locate(oid)
+            if remove is not None and wanted == DESTROY:
+                remove()
+                continue
+            if where is None:
+                pos = bisect.bisect_left(oids, oid)
+                if pos < len(oids) and oids[pos] == oid:
+                    raise smi_error.NotWritableError(name=name, idx=idx)
+                raise smi_error.NoCreationError(name=name, idx=idx)
+            entry, column, index = where
+            status_oid = mib.status_oid(entry, index)
+            try:
+                set_row(mib.state, entry, column, index, wanted,
+                        exists=mib.destroyer(status_oid) is not None,
+                        descriptors=mib.descriptors)
+            except RowError as e:
+                raise _ERRORS[e.status](name=name, idx=idx) from None
+            mib.table()
         return list(var_binds)
+
+
+_ERRORS = {"notWritable": smi_error.NotWritableError, "noCreation": smi_error.NoCreationError,
+           "inconsistentValue": smi_error.InconsistentValueError,
+           "wrongValue": smi_error.WrongValueError}
 
 
 @dataclass(frozen=True)
