@@ -27,6 +27,11 @@ class AgentConfig:
     interval_minutes: float = 15.0
     retry_minutes: float = 2.0
     live: bool = True                       # read /proc for sleeping processes (only when root is /)
+    collector_key: Path | None = None       # the collector's public key: restore plans it signed
+    approvers: Path | None = None           # approvers file (NAME ssh-ed25519 AAAA...) for plans
+    restore_approvals: int = 2              # approvals a plan needs at least, whatever it says
+    restore_plans: Path | None = None       # where approved plans are delivered to the daemon
+    restore_apply: bool = False             # the daemon applies delivered plans (else dry-run)
 
     @property
     def chain_path(self) -> Path:
@@ -51,6 +56,12 @@ def load_config(path: Path) -> AgentConfig:
         v = doc.get(minutes, 1)
         if isinstance(v, bool) or not isinstance(v, int | float) or not v > 0:
             raise AgentConfigError(f"{path}: {minutes} must be a number above 0, not {v!r}")
+    for flag in ("live", "restore_apply"):
+        if not isinstance(doc.get(flag, False), bool):
+            raise AgentConfigError(f"{path}: {flag} must be true or false, not {doc[flag]!r}")
+    approvals = doc.get("restore_approvals", 2)
+    if isinstance(approvals, bool) or not isinstance(approvals, int) or approvals < 1:
+        raise AgentConfigError(f"{path}: restore_approvals must be a whole number of 1 or more")
     if not isinstance(doc.get("live", True), bool):
         raise AgentConfigError(f"{path}: live must be true or false, not {doc['live']!r}")
     if not isinstance(doc.get("deliver", ""), str):
@@ -65,6 +76,9 @@ def load_config(path: Path) -> AgentConfig:
             root=p("root") or Path("/"), inventory=p("inventory"), credentials=p("credentials"),
             outbox=p("outbox") or Path("/var/lib/lineguard/outbox"), state=p("state"),
             deliver=doc.get("deliver"), interval_minutes=float(doc.get("interval_minutes", 15)),
-            retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True))
+            retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True),
+            collector_key=p("collector_key"), approvers=p("approvers"),
+            restore_approvals=approvals, restore_plans=p("restore_plans"),
+            restore_apply=doc.get("restore_apply", False))
     except (TypeError, ValueError) as e:
         raise AgentConfigError(f"{path}: {e}") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from datetime import UTC, datetime
@@ -32,6 +33,36 @@ def snapshot_once(cfg: AgentConfig) -> Path:
     return out
 
 
+def take_in_plans(cfg: AgentConfig) -> list[Path]:
+    """Apply (or, without restore_apply, dry-run) every plan delivered to restore_plans, oldest
+    first; each moves to done/ afterwards, so it is taken in once. Its report goes into the
+    snapshot that follows."""
+    if cfg.restore_plans is None or not cfg.restore_plans.is_dir():
+        return []
+    if cfg.collector_key is None or cfg.approvers is None or cfg.inventory is None:
+        log.error("restore plans delivered to %s are not taken in: collector_key, approvers "
+                  "and inventory must be configured", cfg.restore_plans)
+        return []
+    from agent.restore.intake import Setup, take_in
+    setup = Setup(agent=cfg.name, key=load_private(cfg.key), chain=cfg.chain_path,
+                  inventory=cfg.inventory, credentials=cfg.credentials,
+                  collector_key=cfg.collector_key, approvers=cfg.approvers,
+                  minimum_approvals=cfg.restore_approvals)
+    done = []
+    plans = sorted((p for p in cfg.restore_plans.glob("*.lgplan") if p.is_file()),
+                   key=lambda p: p.stat().st_mtime)
+    for plan in plans:
+        try:
+            report, _ = take_in(plan, setup, cfg.restore_apply)
+            log.info("restore: %s", report.summary())
+        except Exception as e:  # one bad plan must not stop snapshots or the other plans
+            log.error("restore plan %s: %s", plan.name, e)
+        (cfg.restore_plans / "done").mkdir(exist_ok=True)
+        os.replace(plan, cfg.restore_plans / "done" / plan.name)
+        done.append(plan)
+    return done
+
+
 def deliver(cfg: AgentConfig) -> None:
     if not cfg.deliver:
         return
@@ -56,6 +87,7 @@ def run(cfg: AgentConfig, max_runs: int | None = None) -> int:
 
     def tick() -> None:
         with outbox_lock:
+            take_in_plans(cfg)
             try:
                 snapshot_once(cfg)
             except Exception as e:  # a failed run is logged and retried next interval, never fatal

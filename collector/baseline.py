@@ -177,7 +177,11 @@ def _from_body(b: dict[str, Any]) -> Baseline:
 
 def read_approvers(baselines_dir: Path) -> dict[str, Ed25519PublicKey]:
     """NAME -> public key from the folder's approvers file; '#' starts a comment line."""
-    path = baselines_dir / APPROVERS
+    return read_approvers_file(baselines_dir / APPROVERS)
+
+
+def read_approvers_file(path: Path) -> dict[str, Ed25519PublicKey]:
+    """NAME -> public key from an approvers file (also the copy an agent is given)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

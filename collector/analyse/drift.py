@@ -24,9 +24,10 @@ from collector.store import Store, StoredSnapshot
 
 # Artifacts that change by nature (clocks, countdowns, link status, process ids); they would drown
 # real drift. What they say that matters is judged elsewhere: scheduled reloads, kron countdowns
-# and processes by the jobs view, PVCs as line data read from the configuration.
+# and processes by the jobs view, PVCs as line data read from the configuration; restore reports
+# are the agent's own record of a restoration, kept in the audit log at ingest.
 VOLATILE_KINDS = frozenset({"process", "anacron-stamp", "show-clock", "show-reload",
-                            "show-kron-schedule", "show-atm-vc"})
+                            "show-kron-schedule", "show-atm-vc", "restore-report"})
 # Files that decide what runs later: a change to one of these is a change to the job picture.
 JOB_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "run-parts", "anacrontab", "at-job",
                        "systemd-unit", "systemd-link", "script",
