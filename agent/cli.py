@@ -138,6 +138,7 @@ def _restore(a: argparse.Namespace) -> int:
         print(report.render())
         print(f"report {spooled} goes into the next snapshot")
     if report.mode == "refused":
+        print(f"lineguard-agent: restore refused: {report.message}", file=sys.stderr)
         return 2
     return 0 if report.ok() else 1
 

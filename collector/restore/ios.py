@@ -11,6 +11,7 @@ from agent.devices.mask import MASK_PREFIX
 from agent.restore.document import RestoreAction, RestoreRow
 
 ARTIFACT = "running-config"
+COMMIT = False
 _PVC = re.compile(r"^ pvc (?:\S+ )?(\d+)/(\d+)\s*$", re.I)
 _XC = re.compile(r"^ atm pv[cp] (\d+)\b", re.I)
 
