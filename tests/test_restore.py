@@ -189,3 +189,56 @@ def test_partial_failure_restores_the_others_and_reports_the_failed_rows(rig: Ri
     now = rig.rows(switch.name)
     missing = [k for k in rig.baseline_rows(switch.name) if k not in now]
     assert [k[0] for k in missing] == ["vc-xc"]
+
+
+def test_devices_whose_baseline_is_not_in_force_or_poll_not_complete_are_refused(
+        rig: Rig) -> None:
+    ios, junos, switch = (rig.fleet.by_platform(p)[0] for p in
+                          ("cisco_ios", "juniper_junos", "atm_mib"))
+    _delete(rig)
+    junos.state.faults.reject_auth = True
+    rig.snapshot()
+    (rig.baselines / f"{switch.name}.json").unlink()
+    path = rig.baselines / f"{ios.name}.json"
+    doc = json.loads(path.read_text())
+    doc["body"]["line_data"] = doc["body"]["line_data"][:-1]
+    path.write_text(json.dumps(doc))
+    code, out, err = run(lineguard, ["--home", rig.home.root, "restore", "plan", "--site",
+                                     "kobe"])
+    assert code == 1, err
+    assert "refused:" in out
+    refused = {line.split(":")[0].strip(): line for line in out.split("refused:")[1].splitlines()
+               if line.strip()}
+    assert "baseline not in force" in refused[ios.name] and "bad signature" in refused[ios.name]
+    assert "newest poll not complete (auth-failed" in refused[junos.name]
+    assert "no approved baseline" in refused[switch.name]
+    assert "0 device(s), 0 row(s)" in out
+
+
+def test_the_daemon_applies_a_delivered_plan_and_reports_in_its_next_snapshot(
+        rig: Rig, tmp_path: Path) -> None:
+    from agent.config import load_config
+    from agent.daemon import run as run_daemon
+    lost = _delete(rig)
+    rig.snapshot()
+    plan, _ = rig.plan()
+    rig.approve(plan, "alice", "bob")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / plan.name).write_bytes(plan.read_bytes())
+    config = tmp_path / "agent.toml"
+    config.write_text("\n".join(f'{k} = "{v}"' for k, v in {
+        "agent": "ems-kobe-01", "key": rig.keys / "agent.key", "root": rig.tmp / "root",
+        "inventory": rig.fleet.inventory_path, "credentials": rig.fleet.credentials_path,
+        "outbox": tmp_path / "outbox", "deliver": rig.home.inbox,
+        "collector_key": rig.collector_pub, "approvers": rig.baselines / "approvers",
+        "restore_plans": plans}.items()) + "\nlive = false\nrestore_apply = true\n")
+    assert run_daemon(load_config(config), max_runs=1) == 0
+    assert not list(plans.glob("*.lgplan")) and (plans / "done" / plan.name).exists()
+    code, out, err = run(lineguard, ["--home", rig.home.root, "ingest"])
+    assert code == 0, err
+    for name in lost:
+        assert rig.rows(name) == rig.baseline_rows(name)
+    detail = next(r["detail"] for r in rig.home.open().audit_rows(20)
+                  if r["event"] == "restore-report")
+    assert f"{sum(lost.values())} restored" in detail and "approved by alice, bob" in detail
