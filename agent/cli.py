@@ -127,9 +127,11 @@ def _restore(a: argparse.Namespace) -> int:
         raise UsageError(f"--now {a.now!r} is not an ISO date and time") from None
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
+    import time
+    started = time.monotonic()
     try:
-        report, spooled = take_in(a.plan, setup, a.apply, now,
-                                  progress=lambda t: print(t, file=sys.stderr))
+        report, spooled = take_in(a.plan, setup, a.apply, now, progress=lambda t: print(
+            f"[{time.monotonic() - started:6.1f}s] {t}", file=sys.stderr, flush=True))
     except (PlanError, CredentialError, InventoryError) as e:
         raise UsageError(str(e)) from None
     if a.json:

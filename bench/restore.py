@@ -103,6 +103,8 @@ class Collector:
         for snap in store.latest_snapshots():
             for t in store.targets_of(snap.id):
                 if t.kind == "device":
+                    if t.status != "ok":
+                        print(f"  {t.name}: poll {t.status}: {t.error}")
                     rows = line_data(t) if t.status == "ok" else None
                     out[t.name] = {r.key(): r for r in rows or ()}
         store.close()
@@ -196,7 +198,12 @@ def main() -> int:
     try:
         c = Collector(work, fleet_dir)
         t0 = time.monotonic()
-        c.snapshot()
+        for _ in range(3):      # a baseline needs a complete poll of every device
+            c.snapshot()
+            polled = c.newest_rows()
+            if all(polled.values()):
+                break
+            print(f"  not complete, polled again: {[n for n, r in polled.items() if not r]}")
         store = c.home.open()
         for name in sorted(c.newest_rows()):
             baseline.approve(baseline.propose(store, name, c.bdir), c.keys / "alice.key",
@@ -233,12 +240,15 @@ def main() -> int:
             c.run(lineguard, "--home", c.home.root, "restore", "approve", plan, "--key",
                   c.keys / f"{who}.key", "--by", who)
         step("two approvals")
-        c.run(agent_cli, "restore", "apply", plan, "--apply", "--agent", AGENT, "--key",
+        applied = c.run(agent_cli, "restore", "apply", plan, "--apply", "--agent", AGENT, "--key",
                     c.keys / "agent.key", "--inventory", fleet_dir / "inventory.toml",
                     "--credentials", fleet_dir / "credentials.toml", "--collector-key",
                     c.home.root / "collector.key.pub", "--approvers", c.bdir / "approvers",
                     "--json")
         step("agent: read, apply, re-poll")
+        for line in applied.splitlines():
+            if line.startswith("["):
+                print(f"    agent {line}")
         c.snapshot()
         rows = c.newest_rows()
         step("next snapshot + ingest")

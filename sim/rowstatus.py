@@ -14,6 +14,8 @@ names no interface is noCreation; creating one that exists is inconsistentValue.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sim.state import CrossConnect, DeviceState, Link, PendingCrossConnect
 
 ATM = (1, 3, 6, 1, 2, 1, 37, 1)
@@ -46,6 +48,31 @@ def locate(oid: tuple[int, ...]) -> tuple[tuple[int, ...], int, tuple[int, ...]]
         if oid[:n] == entry and len(oid) == n + 1 + width:
             return entry, oid[n], oid[n + 1:]
     return None
+
+
+def existing_row(state: DeviceState, entry: tuple[int, ...],
+                 index: tuple[int, ...]) -> Callable[[], object] | None:
+    """How to destroy the row the device already has at this index (a PVC, or a cross-connect
+    with its links), or None: read from the state, so a burst of SETs costs no table rebuild."""
+    kind = TABLES[entry][0]
+    with state.lock:
+        if kind == "vcl":
+            ifindex, vpi, vci = index
+            intf = state.interfaces.get(ifindex)
+            if intf and any((p.vpi, p.vci) == (vpi, vci) for s in intf.subinterfaces.values()
+                            for p in s.pvcs):
+                return lambda: state.remove_pvc(ifindex, vpi, vci)
+            xc = state.find_cross_connect("vc", ifindex, vpi, vci)
+        elif kind == "vpl":
+            xc = state.find_cross_connect("vp", index[0], index[1])
+        else:
+            xc = state.cross_connects.get((kind, index[0]))
+            if xc is not None and _index_of(xc) != index:
+                xc = None
+        if xc is None:
+            return None
+        found = xc
+        return lambda: state.remove_cross_connect(found.kind, found.index)
 
 
 def _interface_exists(state: DeviceState, ifindex: int) -> bool:

@@ -53,6 +53,7 @@ from collector.parse.device import IncompleteTarget, line_data
 _CLI_ERROR = re.compile(r"^\s*(%.*|.*syntax error.*|error: .*|.*Invalid input.*)$", re.M)
 _SET = re.compile(r"^(\d+(?:\.\d+)+) ([io]) (\S+)$")
 _DESTROY = 6
+_ROWS_IN_FLIGHT = 8          # per device: rows being created at once over SNMP
 
 
 def _now() -> str:
@@ -116,12 +117,16 @@ def apply_cli(device: Device, creds: Credentials, plan: DevicePlan,
         if profile.enable and cred.secret:
             conn.enable()
         conn.config_mode()
+        prompt = conn.base_prompt
         for action in actions:
-            out = conn.send_config_set(list(action.commands), enter_config_mode=False,
-                                       exit_config_mode=False, read_timeout=timeout)
-            problem = _cli_errors(out)
-            if problem:
-                errors.update((i, problem) for i in action.rows)
+            # One line at a time, each answered by the prompt: the device's refusal of a line
+            # is then this action's, and no fixed settling wait is spent per action.
+            for command in action.commands:
+                out, problem = cli_device.read_command(conn, command, prompt, timeout)
+                problem = problem or _cli_errors(out)
+                if problem:
+                    errors.update((i, f"{command!r}: {problem}") for i in action.rows)
+                    break
         if plan.commit:
             try:
                 conn.commit(read_timeout=timeout)
@@ -141,7 +146,8 @@ def apply_cli(device: Device, creds: Credentials, plan: DevicePlan,
 
 
 async def _apply_snmp_device(engine: SnmpEngine, device: Device, creds: Credentials,
-                             actions: list[RestoreAction], timeout: float) -> dict[int, str]:
+                             plan: DevicePlan, actions: list[RestoreAction],
+                             timeout: float) -> dict[int, str]:
     cred = creds.get(device.credentials or "")
     try:
         auth = snmp_device.auth_data(device, cred)
@@ -152,47 +158,59 @@ async def _apply_snmp_device(engine: SnmpEngine, device: Device, creds: Credenti
                                              retries=resends)
     context = ContextData(contextName=device.context) if device.context else ContextData()
 
-    async def send(command: str) -> str | None:
-        m = _SET.match(command)
-        if m is None:
-            return f"not an SNMP SET: {command!r}"
-        oid, kind, value = m.groups()
-        typed = Integer32(int(value)) if kind == "i" else ObjectIdentifier(value)
-        err_ind, err_stat, _, _ = await set_cmd(engine, auth, target, context,
-                                                ObjectType(ObjectIdentity(oid), typed),
-                                                lookupMib=False)
-        if err_ind:
-            return f"SET {oid} = {value}: {err_ind}"
-        if err_stat:
-            return f"SET {oid} = {value}: {err_stat.prettyPrint()}"
+    async def send(commands: list[str]) -> str | None:
+        """One SET PDU with every command's varbind; the device's refusal, if any."""
+        binds = []
+        for command in commands:
+            m = _SET.match(command)
+            if m is None:
+                return f"not an SNMP SET: {command!r}"
+            oid, kind, value = m.groups()
+            binds.append(ObjectType(ObjectIdentity(oid), Integer32(int(value)) if kind == "i"
+                                    else ObjectIdentifier(value)))
+        err_ind, err_stat, err_idx, _ = await set_cmd(engine, auth, target, context, *binds,
+                                                      lookupMib=False)
+        if err_ind or err_stat:
+            at = commands[max(0, int(err_idx or 1) - 1)] if err_stat else commands[0]
+            return f"SET {at.replace(' i ', ' = ', 1)}: {err_ind or err_stat.prettyPrint()}"
         return None
 
     errors: dict[int, str] = {}
-    for action in actions:
-        created = None
-        for command in action.commands:
-            problem = await send(command)
-            if problem:
-                errors.update((i, problem) for i in action.rows)
-                if created:     # leave no half-made row behind
-                    await send(f"{created} i {_DESTROY}")
-                break
-            if command.endswith(" i 5"):
-                created = command.split()[0]
+    gate = asyncio.Semaphore(_ROWS_IN_FLIGHT)
+
+    async def restore(action: RestoreAction) -> None:
+        # RowStatus first (createAndWait or notInService), then the columns together, then
+        # active: three PDUs a row.
+        cmds = list(action.commands)
+        steps = [cmds[:1], cmds[1:-1], cmds[-1:]] if len(cmds) > 2 else [[c] for c in cmds]
+        async with gate:
+            for n, step in enumerate(s for s in steps if s):
+                problem = await send(step)
+                if problem:
+                    errors.update((i, problem) for i in action.rows)
+                    if n and cmds[0].endswith(" i 5"):      # leave no half-made row behind
+                        await send([f"{cmds[0].split()[0]} i {_DESTROY}"])
+                    return
+
+    kinds = {r.id: r.row.kind for r in plan.rows}
+    links = [a for a in actions if not any(kinds[i].endswith("xc") for i in a.rows)]
+    # links first: a cross-connect can only be activated once both its links are
+    for phase in (links, [a for a in actions if a not in links]):
+        await asyncio.gather(*(restore(a) for a in phase))
     return errors
 
 
-def apply_snmp(jobs: list[tuple[Device, list[RestoreAction]]], creds: Credentials,
+def apply_snmp(jobs: list[tuple[Device, DevicePlan, list[RestoreAction]]], creds: Credentials,
                timeout: float) -> dict[str, dict[int, str]]:
     async def run() -> dict[str, dict[int, str]]:
         engine = SnmpEngine()
         try:
-            results = await asyncio.gather(*(_apply_snmp_device(engine, d, creds, a, timeout)
-                                             for d, a in jobs), return_exceptions=True)
+            results = await asyncio.gather(*(_apply_snmp_device(engine, d, creds, p, a, timeout)
+                                             for d, p, a in jobs), return_exceptions=True)
         finally:
             engine.close_dispatcher()
         out: dict[str, dict[int, str]] = {}
-        for (device, actions), result in zip(jobs, results, strict=True):
+        for (device, _, actions), result in zip(jobs, results, strict=True):
             if isinstance(result, BaseException):
                 result = {i: f"agent error: {result.__class__.__name__}: {result}"
                           for a in actions for i in a.rows}
@@ -253,7 +271,8 @@ def _apply_and_verify(todo, creds: Credentials, mask_key: bytes, known_hosts: Pa
     trusted = KnownHosts(known_hosts) if known_hosts is not None else None
     say(f"applying to {len(todo)} device(s)")
     errors: dict[str, dict[int, str]] = {}
-    snmp_jobs = [(device, actions) for _, device, _, actions in todo if device.method == "snmp"]
+    snmp_jobs = [(device, dp, actions) for dp, device, _, actions in todo
+                 if device.method == "snmp"]
     cli_jobs = [(dp, device, actions) for dp, device, _, actions in todo
                 if device.method != "snmp"]
     with ThreadPoolExecutor(max_workers=16, thread_name_prefix="lineguard-restore") as pool:
@@ -261,8 +280,10 @@ def _apply_and_verify(todo, creds: Credentials, mask_key: bytes, known_hosts: Pa
                                             trusted) for dp, device, actions in cli_jobs}
         if snmp_jobs:
             errors.update(apply_snmp(snmp_jobs, creds, timeout))
+            say(f"SNMP SETs sent to {len(snmp_jobs)} device(s)")
         for name, future in futures.items():
             errors[name] = future.result()
+        say(f"CLI changes sent to {len(cli_jobs)} device(s)")
     say(f"re-polling {len(todo)} device(s)")
     after = _poll([device for _, device, _, _ in todo], creds, mask_key, known_hosts, timeout)
     for dp, device, outcome, actions in todo:
