@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import contextlib
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -249,6 +250,10 @@ def main() -> int:
         for line in applied.splitlines():
             if line.startswith("["):
                 print(f"    agent {line}")
+        report = json.loads(applied[applied.index("\n{") + 1:])
+        for d in report["devices"]:
+            if d["outcome"] != "restored":
+                print(f"    {d['device']}: {d['outcome']}: {d['message']}")
         c.snapshot()
         rows = c.newest_rows()
         step("next snapshot + ingest")

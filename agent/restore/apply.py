@@ -311,11 +311,17 @@ def _apply_and_verify(todo, creds: Credentials, mask_key: bytes, known_hosts: Pa
 
 def _poll(devices: list[Device], creds: Credentials, mask_key: bytes, known_hosts: Path | None,
           timeout: float) -> dict[str, Target]:
+    """Each device read completely, or its last failed read: a device whose read came back
+    incomplete is read once more before it is judged (its rows decide what is sent)."""
     if not devices:
         return {}
-    targets = collect_devices(devices, creds, mask_key=mask_key, timeout=timeout,
-                              known_hosts=known_hosts)
-    return {t.name: t for t in targets}
+    targets = {t.name: t for t in collect_devices(devices, creds, mask_key=mask_key,
+                                                  timeout=timeout, known_hosts=known_hosts)}
+    again = [d for d in devices if targets[d.name].status == "partial"]
+    if again:
+        targets.update((t.name, t) for t in collect_devices(
+            again, creds, mask_key=mask_key, timeout=timeout, known_hosts=known_hosts))
+    return targets
 
 
 def refused(plan_id: str, digest: str, agent: str, why: str) -> RestoreReport:
