@@ -110,6 +110,16 @@ class Rig:
         finally:
             store.close()
 
+    def rows_config(self, device: str) -> str:
+        """The newest stored running-config of an IOS device."""
+        from collector.store import Store
+        store = Store(self.home.db_path)
+        try:
+            _, target = next(store.target_history(device, limit=1))
+            return target.artifact("running-config").text() or ""
+        finally:
+            store.close()
+
     def baseline_rows(self, device: str) -> dict[tuple, LineDataRow]:
         b = baseline.load_approved(self.baselines, device)
         assert b is not None and b.line_data is not None

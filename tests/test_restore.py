@@ -242,3 +242,43 @@ def test_the_daemon_applies_a_delivered_plan_and_reports_in_its_next_snapshot(
     detail = next(r["detail"] for r in rig.home.open().audit_rows(20)
                   if r["event"] == "restore-report")
     assert f"{sum(lost.values())} restored" in detail and "approved by alice, bob" in detail
+
+
+def test_ios_pvc_comes_back_with_every_sub_command_in_order_and_a_changed_pvc_is_rewritten(
+        tmp_path: Path) -> None:
+    with Fleet.start(sites=1, devices=1, out_dir=tmp_path / "fleet", pvcs=6,
+                     cross_connects=0) as fleet:
+        ios = fleet.devices[0]
+        (intf, sub, rich), (_, _, other) = ios.state.all_pvcs()[:2]
+        rich.service_class, rich.peak_kbps, rich.avg_kbps, rich.burst_cells = (
+            "VBR-nrt", 4000, 2000, 94)
+        rich.extra = ["protocol ip 10.9.9.2 broadcast", "oam-pvc manage 10"]
+        ios.state.touch()
+        r = Rig(fleet, tmp_path)
+        r.snapshot()
+        r.approve_baselines()
+        stanza = [ln.strip() for ln in r.rows_config(ios.name).split(f" pvc {rich.name} ")[1]
+                  .split(" !")[0].splitlines()[1:]]
+        assert stanza == ["vbr-nrt 4000 2000 94", "protocol ip 10.9.9.2 broadcast",
+                          "oam-pvc manage 10", "encapsulation " + rich.encapsulation]
+        ios.state.remove_pvc(intf.ifindex, rich.vpi, rich.vci)
+        other.encapsulation = "aal5mux" if other.encapsulation == "aal5snap" else "aal5snap"
+        ios.state.touch()
+        r.snapshot()
+        plan, doc = r.plan()
+        [device] = doc["devices"]
+        assert sorted(row["change"] for row in device["rows"]) == ["changed", "missing"]
+        missing = next(a for a in device["actions"]
+                       if any(c.startswith(f"pvc {rich.name} ") for c in a["commands"]))
+        assert missing["commands"] == [f"interface {intf.name}.{sub.number} point-to-point",
+                                       f"pvc {rich.name} {rich.vpi}/{rich.vci}", *stanza]
+        code, out, _ = run(lineguard, ["--home", r.home.root, "restore", "show", plan])
+        assert code == 0 and f"create vcl {intf.name} {rich.vpi}/{rich.vci} {rich.name}" in out
+        assert "rewrite vcl" in out and "approvals verified: 0 of 2" in out
+        r.approve(plan, "alice", "bob")
+        code, report, err = r.apply(plan, "--apply")
+        assert code == 0, (report, err)
+        r.snapshot()
+        assert r.rows(ios.name) == r.baseline_rows(ios.name)
+        back = r.rows_config(ios.name).split(f" pvc {rich.name} ")[1].split(" !")[0]
+        assert [ln.strip() for ln in back.splitlines()[1:]] == stanza
