@@ -6,7 +6,8 @@ command responders (GET, GETNEXT, GETBULK, SET) do the protocol work (BER, USM S
 repetition); our ``FleetInstrumentation`` stands where pysnmp's MIB instrumentation controller
 usually is and answers from a sorted OID table built from the device state, rebuilt only when the
 state's version changes. So a PVC deleted over the CLI is gone from the next walk, and a SET of a
-RowStatus to destroy(6) removes the PVC or cross-connect from the state.
+RowStatus to destroy(6) removes the PVC or cross-connect from the state. Rows are created only
+through their RowStatus, as sim.rowstatus describes.
 
 Tables (numeric OIDs; index layouts as RFC 2515):
     system 1.3.6.1.2.1.1 (sysDescr .1, sysObjectID .2, sysUpTime .3, sysName .5), ifNumber,
