@@ -235,6 +235,11 @@ class Store:
         for r in rows:
             yield _stored(r[:8]), self.load_target(r[12], r[8], r[9], r[10], r[11])
 
+    def device_names(self) -> list[str]:
+        """Every device any stored snapshot carried, by name."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT name FROM targets WHERE kind = 'device' ORDER BY name")]
+
     def snapshot_body(self, snapshot_id: int) -> tuple[dict[str, Any], bytes]:
         """Re-assemble a stored snapshot's signed body and its signature."""
         row = self.db.execute("SELECT agent, seq, prev, taken_at, key_id, host, sig FROM snapshots "

@@ -54,6 +54,8 @@ _CLI_ERROR = re.compile(r"^\s*(%.*|.*syntax error.*|error: .*|.*Invalid input.*)
 _SET = re.compile(r"^(\d+(?:\.\d+)+) ([io]) (\S+)$")
 _DESTROY = 6
 _ROWS_IN_FLIGHT = 8          # per device: rows being created at once over SNMP
+# a device to change: its plan, its inventory entry, its outcome so far, the actions to send
+_Todo = tuple[DevicePlan, Device, DeviceOutcome, list[RestoreAction]]
 
 
 def _now() -> str:
@@ -247,7 +249,7 @@ def run(plan: SignedPlan, approved_by: list[str], agent: str, inventory: list[De
         report.devices.append(outcome)
     say(f"reading {len(mine)} device(s) before applying")
     before = _poll([d for _, d in mine], creds, mask_key, known_hosts, timeout)
-    todo: list[tuple[DevicePlan, Device, DeviceOutcome, list[RestoreAction]]] = []
+    todo: list[_Todo] = []
     for dp, device in mine:
         state, stop = precheck(dp, before[device.name])
         outcome = DeviceOutcome(dp.device, "dry-run" if not apply else "restored")
@@ -266,7 +268,7 @@ def run(plan: SignedPlan, approved_by: list[str], agent: str, inventory: list[De
     return report
 
 
-def _apply_and_verify(todo, creds: Credentials, mask_key: bytes, known_hosts: Path | None,
+def _apply_and_verify(todo: list[_Todo], creds: Credentials, mask_key: bytes, known_hosts: Path | None,
                       timeout: float, say: Callable[[str], None]) -> None:
     trusted = KnownHosts(known_hosts) if known_hosts is not None else None
     say(f"applying to {len(todo)} device(s)")

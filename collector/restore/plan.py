@@ -43,8 +43,7 @@ def select(store: Store, targets: list[str], site: str | None, every: bool) -> l
     """Device names named, of a site, or all stored devices (newest poll's site)."""
     if targets:
         return list(dict.fromkeys(targets))
-    names = [r[0] for r in store.db.execute(
-        "SELECT DISTINCT name FROM targets WHERE kind = 'device' ORDER BY name")]
+    names = store.device_names()
     if every:
         return names
     chosen = []
