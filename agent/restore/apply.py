@@ -236,6 +236,8 @@ def run(plan: SignedPlan, approved_by: list[str], agent: str, inventory: list[De
         outcome = DeviceOutcome(dp.device, "skipped")
         device = by_name.get(dp.device)
         if dp.agent != agent:
+            # another agent's device: that agent applies it (one plan may span several)
+            outcome.outcome = "other agent"
             outcome.message = f"planned for agent {dp.agent}, not this one ({agent})"
         elif device is None:
             outcome.message = "not in this agent's inventory"

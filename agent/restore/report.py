@@ -28,7 +28,8 @@ class RowOutcome:
 @dataclass
 class DeviceOutcome:
     device: str
-    outcome: str             # restored | partial | failed | stopped | skipped | dry-run
+    outcome: str             # restored | partial | failed | stopped | skipped | dry-run |
+                             # other agent (planned for another agent, which applies it)
     message: str = ""
     rows: list[RowOutcome] = field(default_factory=list)
 
@@ -57,7 +58,7 @@ class RestoreReport:
 
     def ok(self) -> bool:
         return self.mode != "refused" and all(
-            d.outcome in ("restored", "dry-run") for d in self.devices)
+            d.outcome in ("restored", "dry-run", "other agent") for d in self.devices)
 
     def summary(self) -> str:
         counts = ", ".join(f"{n} {k}" for k, n in sorted(self.counts().items())) or "no rows"
