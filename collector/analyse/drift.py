@@ -272,13 +272,11 @@ def diff_target(store: Store, target: str, baselines_dir: Path,
     """Compare `target`'s newest poll (as of `now`) with its approved baseline, or, when it has
     none, with its previous complete poll. Raises BaselineError for an untrusted baseline and
     LookupError when no snapshot carries the target."""
-    return compare(store, target, load_approved(baselines_dir, target), now)
+    return _diff(store, target, load_approved(baselines_dir, target), now)
 
 
-def compare(store: Store, target: str, baseline: Baseline | None,
-            now: datetime | None) -> TargetDiff:
-    """`target`'s newest poll (as of `now`) against `baseline`, or without one against its
-    previous complete poll. Raises LookupError when no snapshot carries the target."""
+def _diff(store: Store, target: str, baseline: Baseline | None,
+          now: datetime | None) -> TargetDiff:
     history = _history(store, target, now)
     newest = next(history, None)
     if newest is None:
@@ -446,7 +444,7 @@ def findings(store: Store, baselines_dir: Path, now: datetime) -> list[Finding]:
                                detail=str(e)))
             baseline = None
         try:
-            diff = compare(store, name, baseline, now)
+            diff = _diff(store, name, baseline, now)
         except LookupError:
             continue   # every poll of it is after `now`
         found = target_findings(diff)

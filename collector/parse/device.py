@@ -62,8 +62,7 @@ def _text(target: Target, artifact: str) -> str | None:
     return art.text() if art is not None else None
 
 
-def view(target: Target) -> str:
-    """Which parser reads this device: atm_mib (any SNMP read), cisco_ios or juniper_junos."""
+def _view(target: Target) -> str:
     method = target.facts.get("method")
     platform = target.facts.get("platform")
     if method == "snmp" or platform == "atm_mib":
@@ -80,14 +79,14 @@ def line_data(target: Target) -> list[LineDataRow]:
     if target.status != "ok":
         raise IncompleteTarget(f"device {target.name} was not read completely "
                                f"({target.status}: {target.error}); its line data is unknown")
-    kind = view(target)
+    view = _view(target)
     artifact = {"atm_mib": atm_mib.ARTIFACT, "cisco_ios": ios.CONFIG,
-                "juniper_junos": junos.CONFIG}[kind]
+                "juniper_junos": junos.CONFIG}[view]
     text = _text(target, artifact)
     if text is None:
         raise IncompleteTarget(f"device {target.name} has no {artifact} artifact")
     parse = {"atm_mib": atm_mib.line_data, "cisco_ios": ios.line_data,
-             "juniper_junos": junos.line_data}[kind]
+             "juniper_junos": junos.line_data}[view]
     return parse(target.name, text)
 
 
@@ -96,12 +95,12 @@ def jobs(target: Target) -> list[Job]:
     still real; only an absent config yields none). A platform without a job parser (an
     SNMP-only ATM switch) has none to report."""
     try:
-        kind = view(target)
+        view = _view(target)
     except ValueError:
         return []
     zone = device_zone(target.facts.get("timezone"))
     found: list[Job] = []
-    if kind == "cisco_ios":
+    if view == "cisco_ios":
         config = _text(target, ios.CONFIG)
         reload_text = _text(target, "show-reload")
         ctx = ios.Context(device=target.name, zone=zone.tz, zone_name=zone.name,
@@ -110,7 +109,7 @@ def jobs(target: Target) -> list[Job]:
             found = ios.jobs(ctx, config, reload_text, _text(target, "show-kron-schedule"))
         elif reload_text:
             found = ios.reload_jobs(ctx, reload_text)
-    elif kind == "juniper_junos":
+    elif view == "juniper_junos":
         config = _text(target, junos.CONFIG)
         if config:
             found = junos.jobs(target.name, config, zone.name)

@@ -24,9 +24,8 @@ from agent.restore.document import (
     sign,
 )
 from agent.wire import canonical, key_fingerprint, sha256_hex
-from collector.analyse.drift import compare, row_text
+from collector.analyse.drift import diff_target, row_text
 from collector.baseline import Baseline, BaselineError, load_approved, row_order
-from collector.parse.device import view
 from collector.restore import atm_mib, ios, junos
 from collector.store import Store
 
@@ -56,6 +55,13 @@ def select(store: Store, targets: list[str], site: str | None, every: bool) -> l
     return chosen
 
 
+def _platform(facts: dict) -> str:
+    """The platform whose commands restore the device: any SNMP read is an ATM-MIB agent."""
+    if facts.get("method") == "snmp":
+        return "atm_mib"
+    return str(facts.get("platform"))
+
+
 def _baseline_text(store: Store, baseline: Baseline, artifact: str) -> str | None:
     art = baseline.artifact(artifact)
     if art is None or not art.sha256 or not store.has_blob(art.sha256):
@@ -76,8 +82,8 @@ def device_plan(store: Store, baselines_dir: Path, name: str,
     if baseline.line_data is None:
         return [Refusal(name, None, "the approved baseline holds no line data rows")]
     try:
-        diff = compare(store, name, baseline, now)
-    except LookupError as e:
+        diff = diff_target(store, name, baselines_dir, now)
+    except (LookupError, BaselineError) as e:
         return [Refusal(name, None, str(e))]
     if not diff.complete:
         return [Refusal(name, None, f"newest poll not complete ({diff.status}: "
@@ -87,8 +93,10 @@ def device_plan(store: Store, baselines_dir: Path, name: str,
     lost = [c for c in diff.rows if c.change in ("lost", "changed") and c.before is not None]
     if not lost:
         return []
-    platform = view(target)
-    renderer = RENDERERS[platform]
+    platform = _platform(target.facts)
+    renderer = RENDERERS.get(platform)
+    if renderer is None:
+        return [Refusal(name, None, f"no restore commands for platform {platform!r}")]
     reference = _baseline_text(store, baseline, renderer.ARTIFACT)
     if reference is None:
         return [Refusal(name, None, f"the baseline's {renderer.ARTIFACT} is not in this "
