@@ -1,6 +1,6 @@
 """Approver signatures over a document: the two-person rule, reusable by any signed document
 (restore plans today). An approval is an Ed25519 signature by a key listed in an approvers file
-(``NAME ssh-ed25519 AAAA...``, see collector.baseline.read_approvers) over a statement naming the
+(``NAME ssh-ed25519 AAAA...``, the baselines folder's) over a statement naming the
 document's digest, the approver and when; a document is in force only with the required number
 of distinct listed approvers whose signatures verify."""
 
@@ -9,11 +9,13 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from agent.keys import parse_public
 from agent.wire import canonical, key_fingerprint
 
 DEFAULT_REQUIRED = 2
@@ -40,6 +42,31 @@ class Approval:
                                               ("approver", "key_id", "at", "ed25519")):
             raise ApprovalError("malformed approval (approver, key_id, at, ed25519 expected)")
         return cls(d["approver"], d["key_id"], d["at"], d["ed25519"])
+
+
+def read_approvers_file(path: Path) -> dict[str, Ed25519PublicKey]:
+    """NAME -> public key from an approvers file (`NAME ssh-ed25519 AAAA... [comment]`, '#'
+    starts a comment line): the baselines folder's, or the copy an agent is given."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ApprovalError(f"{path}: no approvers file (one line per approver: "
+                            f"NAME ssh-ed25519 AAAA...)") from None
+    except OSError as e:
+        raise ApprovalError(f"{path}: cannot read the approvers file ({e.strerror or e})") \
+            from None
+    approvers: dict[str, Ed25519PublicKey] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) < 3:
+            raise ApprovalError(f"{path}:{number}: expected 'NAME ssh-ed25519 AAAA...'")
+        try:
+            approvers[parts[0]] = parse_public(" ".join(parts[1:3]).encode())
+        except ValueError as e:
+            raise ApprovalError(f"{path}:{number}: approver {parts[0]}: {e}") from None
+    return approvers
 
 
 def statement(domain: str, digest: str, approver: str, at: str) -> bytes:

@@ -177,11 +177,7 @@ def _from_body(b: dict[str, Any]) -> Baseline:
 
 def read_approvers(baselines_dir: Path) -> dict[str, Ed25519PublicKey]:
     """NAME -> public key from the folder's approvers file; '#' starts a comment line."""
-    return read_approvers_file(baselines_dir / APPROVERS)
-
-
-def read_approvers_file(path: Path) -> dict[str, Ed25519PublicKey]:
-    """NAME -> public key from an approvers file (also the copy an agent is given)."""
+    path = baselines_dir / APPROVERS
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -17,7 +17,7 @@ from agent.restore import apply
 from agent.restore.document import PlanError, loads, verify
 from agent.restore.report import RestoreReport, spool
 from agent.snapshot import mask_key_for, reports_dir
-from collector.baseline import BaselineError, read_approvers_file
+from collector.approvals import ApprovalError, read_approvers_file
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def take_in(path: Path, setup: Setup, apply_changes: bool, now: datetime | None 
         try:
             collector = load_public(setup.collector_key)
             approvers = read_approvers_file(setup.approvers)
-        except (KeyError_, BaselineError) as e:
+        except (KeyError_, ApprovalError) as e:
             raise PlanError(str(e)) from None
         approvals = verify(plan, collector, approvers, setup.minimum_approvals, now)
     except PlanError as e:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from agent.keys import KeyError_, load_private
 from agent.restore.document import DOMAIN, PlanError, SignedPlan, loads, verify_collector
-from collector.approvals import ApprovalError, approve, valid_approvers
-from collector.baseline import BaselineError, read_approvers
+from collector.approvals import ApprovalError, approve, read_approvers_file, valid_approvers
+from collector.baseline import APPROVERS
 from collector.keys import collector_key
 
 
@@ -34,10 +34,10 @@ def approve_plan(path: Path, home_root: Path, baselines_dir: Path, key_path: Pat
     plan = read_plan(path)
     verify_collector(plan, collector_key(home_root).public_key())
     try:
-        approvers = read_approvers(baselines_dir)
+        approvers = read_approvers_file(baselines_dir / APPROVERS)
         key = load_private(key_path)
         approval = approve(DOMAIN, plan.digest, approver, key, approvers)
-    except (BaselineError, KeyError_, ApprovalError) as e:
+    except (KeyError_, ApprovalError) as e:
         raise PlanError(str(e)) from None
     signed = plan.with_approval(approval)
     write_plan(path, signed)
@@ -47,5 +47,5 @@ def approve_plan(path: Path, home_root: Path, baselines_dir: Path, key_path: Pat
 def approval_state(plan: SignedPlan, baselines_dir: Path) -> tuple[list[str], list[str]]:
     """(approvers whose signatures verify, problems with the others)."""
     good, problems = valid_approvers(DOMAIN, plan.digest, list(plan.approvals),
-                                     read_approvers(baselines_dir))
+                                     read_approvers_file(baselines_dir / APPROVERS))
     return [a.approver for a in good], problems
