@@ -148,3 +148,18 @@ def test_approvals_count_distinct_listed_approvers_whose_signature_verifies() ->
         "alice", "bob"]
     with pytest.raises(approvals.ApprovalError):       # approvals of another document
         approvals.require("doc", "d2", [a, b], listed, 2)
+
+
+@pytest.mark.parametrize("command, removing", [
+    ("no pvc 1/100", True), ("delete interfaces at-0/0/0 unit 100", True),
+    ("1.3.6.1.2.1.37.1.7.1.13.3.0.100 i 6", True), ("1.3.6.1.2.1.37.1.7.1.13.3.0.100 i 5", False),
+    ("1.3.6.1.2.1.37.1.7.1.11.3.0.100 i 6", False), ("pvc BTS100 1/100", False),
+    ("set interfaces at-0/0/0 unit 100 vci 1.100", False), ("reload in 5", True),
+    ("no interface ATM0/0/0.100", True), ("no oam-pvc manage", False)])
+def test_the_agent_never_sends_a_plan_command_that_removes_configuration(
+        command: str, removing: bool) -> None:
+    from agent.restore.apply import removing_command
+    from agent.restore.document import DevicePlan, RestoreAction
+    plan = DevicePlan("r1", "cisco_ios", "cli", "kobe", "a", {}, {}, (),
+                      (RestoreAction((1,), ("interface ATM0/0/0.100", command)),))
+    assert (removing_command(plan) == command) is removing

@@ -53,6 +53,14 @@ from collector.parse.device import IncompleteTarget, line_data
 _CLI_ERROR = re.compile(r"^\s*(%.*|.*syntax error.*|error: .*|.*Invalid input.*)$", re.M)
 _SET = re.compile(r"^(\d+(?:\.\d+)+) ([io]) (\S+)$")
 _DESTROY = 6
+# Commands that take line data or configuration away (a pvc stanza's own `no` sub-commands,
+# e.g. `no oam-pvc manage`, are settings and may be restored).
+_REMOVING = re.compile(r"^\s*(no\s+(pvc|interface|atm\s+pv[cp]|vc-class)|delete|default\s+"
+                       r"interface|erase|write\s+erase|reload|rollback|deactivate|request\s+"
+                       r"system|clear|load\s+override)\b", re.I)
+_ROW_STATUS = {"1.3.6.1.2.1.37.1.6.1": "8", "1.3.6.1.2.1.37.1.7.1": "13",
+               "1.3.6.1.2.1.37.1.9.1": "11", "1.3.6.1.2.1.37.1.11.1": "13",
+               "1.3.6.1.2.1.37.1.5.1": "9"}
 _ROWS_IN_FLIGHT = 8          # per device: rows being created at once over SNMP
 # a device to change: its plan, its inventory entry, its outcome so far, the actions to send
 _Todo = tuple[DevicePlan, Device, DeviceOutcome, list[RestoreAction]]
@@ -89,6 +97,25 @@ def precheck(plan: DevicePlan, target: Target) -> tuple[dict[int, str], str | No
                         f"{_describe(now)}, plan expected {_describe(r.current)}); nothing "
                         f"sent to this device, make a new plan")
     return state, None
+
+
+def removing_command(plan: DevicePlan) -> str | None:
+    """A command in the plan that would remove or wipe configuration, or None. A restoration
+    only creates and sets: even a signed, approved plan holding one is not sent."""
+    for action in plan.actions:
+        for command in action.commands:
+            m = _SET.match(command)
+            if m and m.group(3) == str(_DESTROY) and _is_row_status(m.group(1)):
+                return command
+            if not m and _REMOVING.match(command):
+                return command
+    return None
+
+
+def _is_row_status(oid: str) -> bool:
+    parts = oid.split(".")
+    entry, column = ".".join(parts[:10]), parts[10] if len(parts) > 10 else ""
+    return _ROW_STATUS.get(entry) == column
 
 
 def _describe(row: LineDataRow | None) -> str:
@@ -253,7 +280,11 @@ def run(plan: SignedPlan, approved_by: list[str], agent: str, inventory: list[De
     before = _poll([d for _, d in mine], creds, mask_key, known_hosts, timeout)
     todo: list[_Todo] = []
     for dp, device in mine:
+        removing = removing_command(dp)
         state, stop = precheck(dp, before[device.name])
+        if removing:
+            state, stop = {}, (f"the plan holds a command that removes configuration "
+                               f"({removing!r}); a restoration only creates: nothing sent")
         outcome = DeviceOutcome(dp.device, "dry-run" if not apply else "restored")
         report.devices.append(outcome)
         if stop:
