@@ -33,7 +33,7 @@ from agent.cli import main as agent_cli  # noqa: E402
 from agent.devices import credentials as credentials_file  # noqa: E402
 from agent.devices import inventory as inventory_file  # noqa: E402
 from agent.keys import generate, load_public  # noqa: E402
-from collector import baseline  # noqa: E402
+from collector import approvals, baseline  # noqa: E402
 from collector.cli import main as lineguard  # noqa: E402
 from collector.home import Home  # noqa: E402
 from collector.model import LineDataRow  # noqa: E402
@@ -69,12 +69,13 @@ class Collector:
     def __init__(self, work: Path, fleet_dir: Path) -> None:
         self.work, self.fleet_dir = work, fleet_dir
         self.home = Home(work / "home")
+        self.home.init().close()
         self.keys = work / "keys"
         (work / "root" / "etc").mkdir(parents=True)
         generate(self.keys / "agent.key")
         for name in ("alice", "bob"):
             _, pub = generate(self.keys / f"{name}.key")
-            baseline.add_approver(self.bdir, name, load_public(pub))
+            approvals.add_approver(self.bdir, name, load_public(pub))
         self.run(lineguard, "--home", self.home.root, "agents", "add", AGENT, "--key",
                  self.keys / "agent.key.pub")
         self.seq = 0
@@ -205,11 +206,10 @@ def main() -> int:
             if all(polled.values()):
                 break
             print(f"  not complete, polled again: {[n for n, r in polled.items() if not r]}")
-        store = c.home.open()
-        for name in sorted(c.newest_rows()):
-            baseline.approve(baseline.propose(store, name, c.bdir), c.keys / "alice.key",
-                             "alice")
-        store.close()
+        c.run(lineguard, "--home", c.home.root, "baseline", "propose", "--all")
+        for who in ("alice", "bob"):
+            c.run(lineguard, "--home", c.home.root, "baseline", "approve", "--all", "--key",
+                  c.keys / f"{who}.key", "--by", who)
         baselines = {}
         for path in sorted(c.bdir.glob("*.json")):
             b = baseline.verify(path)

@@ -1,8 +1,12 @@
-"""Approver signatures over a document: the two-person rule, reusable by any signed document
-(restore plans today). An approval is an Ed25519 signature by a key listed in an approvers file
-(``NAME ssh-ed25519 AAAA...``, the baselines folder's) over a statement naming the
-document's digest, the approver and when; a document is in force only with the required number
-of distinct listed approvers whose signatures verify."""
+"""Approvals: the two-person rule for anything that changes what lineguard trusts or reports.
+
+A document (a baseline, a waiver, later a restore plan) is in force only when the configured
+number of distinct approvers (default 2, per site) have signed it with their own Ed25519 keys.
+Approvers and their public keys are listed in an `approvers` file ("NAME ssh-ed25519 AAAA...
+[comment]", '#' starts a comment line). Each signature covers the purpose (so a baseline
+signature can never pass as a waiver's), the canonical encoding (agent.wire.canonical) of the
+document's body, the approver's name and when they signed.
+"""
 
 from __future__ import annotations
 
@@ -13,40 +17,69 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from agent.keys import parse_public
+from agent.keys import KeyError_, load_private, parse_public, public_text
 from agent.wire import canonical, key_fingerprint
 
+APPROVERS = "approvers"
 DEFAULT_REQUIRED = 2
 
 
 class ApprovalError(ValueError):
-    """An approval cannot be given or the approvals do not put a document in force."""
+    """A signature cannot be made or read; the message says why, in one line."""
 
 
 @dataclass(frozen=True)
-class Approval:
+class Signature:
     approver: str
     key_id: str
-    at: str                 # ISO-8601 UTC
-    signature: str          # base64 Ed25519 over the statement
+    signed_at: str
+    ed25519: str                      # base64
 
     def to_json(self) -> dict[str, str]:
-        return {"approver": self.approver, "key_id": self.key_id, "at": self.at,
-                "ed25519": self.signature}
+        return {"approver": self.approver, "key_id": self.key_id, "signed_at": self.signed_at,
+                "ed25519": self.ed25519}
 
-    @classmethod
-    def from_json(cls, d: Any) -> Approval:
-        if not isinstance(d, dict) or not all(isinstance(d.get(k), str) for k in
-                                              ("approver", "key_id", "at", "ed25519")):
-            raise ApprovalError("malformed approval (approver, key_id, at, ed25519 expected)")
-        return cls(d["approver"], d["key_id"], d["at"], d["ed25519"])
+
+@dataclass(frozen=True)
+class ApprovalState:
+    """Who has validly signed a document, and whether that puts it in force."""
+
+    required: int
+    signed: tuple[Signature, ...]     # distinct listed approvers whose signature verifies
+    problems: tuple[str, ...] = ()    # signatures that do not count, and why
+
+    @property
+    def in_force(self) -> bool:
+        return len(self.signed) >= self.required
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.required - len(self.signed))
+
+    @property
+    def approvers(self) -> tuple[str, ...]:
+        return tuple(s.approver for s in self.signed)
+
+    def describe(self) -> str:
+        """`approved by tanaka, sato (2 of 2)` or `PENDING: signed by tanaka (1 of 2); needs 1
+        more approver`."""
+        who = ", ".join(self.approvers) or "nobody"
+        if self.in_force:
+            return f"approved by {who} ({len(self.signed)} of {self.required} required)"
+        return (f"PENDING: signed by {who} ({len(self.signed)} of {self.required} required); "
+                f"needs {self.missing} more approver(s), not in force")
+
+
+def read_approvers(folder: Path) -> dict[str, Ed25519PublicKey]:
+    """NAME -> public key from the folder's approvers file."""
+    return read_approvers_file(folder / APPROVERS)
 
 
 def read_approvers_file(path: Path) -> dict[str, Ed25519PublicKey]:
-    """NAME -> public key from an approvers file (`NAME ssh-ed25519 AAAA... [comment]`, '#'
-    starts a comment line): the baselines folder's, or the copy an agent is given."""
+    """NAME -> public key from an approvers file (the baselines folder's, or the copy an agent
+    is given to check restore plans with)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -69,53 +102,66 @@ def read_approvers_file(path: Path) -> dict[str, Ed25519PublicKey]:
     return approvers
 
 
-def statement(domain: str, digest: str, approver: str, at: str) -> bytes:
-    """What an approver signs: the kind of document, its digest, who and when."""
-    return canonical({"approve": domain, "digest": digest, "approver": approver, "at": at})
+def add_approver(folder: Path, name: str, public_key: Ed25519PublicKey) -> None:
+    """Append an approver line; the approvers file is itself reviewed like the baselines."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / APPROVERS, "a", encoding="utf-8") as f:
+        f.write(f"{name} {public_text(public_key)}\n")
 
 
-def approve(domain: str, digest: str, approver: str, key: Ed25519PrivateKey,
-            approvers: dict[str, Ed25519PublicKey], now: datetime | None = None) -> Approval:
-    """Sign `digest` as `approver`, whose key must be the one listed for that name."""
+def _payload(purpose: str, body: dict[str, Any], approver: str, signed_at: str) -> bytes:
+    return canonical({"purpose": purpose, "body": body, "approver": approver,
+                      "signed_at": signed_at})
+
+
+def parse_signatures(raw: Any, where: str) -> tuple[Signature, ...]:
+    if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+        raise ApprovalError(f"{where}: 'signatures' must be a list of signature objects")
+    try:
+        return tuple(Signature(**{k: str(s[k]) for k in ("approver", "key_id", "signed_at",
+                                                         "ed25519")}) for s in raw)
+    except KeyError as e:
+        raise ApprovalError(f"{where}: a signature lacks {e.args[0]!r}") from None
+
+
+def sign(purpose: str, body: dict[str, Any], signatures: tuple[Signature, ...],
+         approvers: dict[str, Ed25519PublicKey], key_path: Path, approver: str,
+         where: str) -> tuple[Signature, ...]:
+    """`signatures` with `approver`'s signature added. Refuses an approver who is not listed,
+    a key that is not theirs, and a second signature by the same approver."""
     listed = approvers.get(approver)
     if listed is None:
-        raise ApprovalError(f"{approver!r} is not a listed approver")
+        raise ApprovalError(f"{approver!r} is not listed in the approvers file of {where}")
+    try:
+        key = load_private(key_path)
+    except KeyError_ as e:
+        raise ApprovalError(str(e)) from None
     if key_fingerprint(key.public_key()) != key_fingerprint(listed):
-        raise ApprovalError(f"the key given is not the key listed for approver {approver!r}")
-    at = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    sig = key.sign(statement(domain, digest, approver, at))
-    return Approval(approver, key_fingerprint(listed), at, base64.b64encode(sig).decode("ascii"))
+        raise ApprovalError(f"{key_path} is not the key listed for approver {approver!r}")
+    if any(s.approver == approver for s in signatures):
+        raise ApprovalError(f"{where}: {approver} has already signed; the two-person rule needs "
+                            f"a different approver")
+    at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sig = base64.b64encode(key.sign(_payload(purpose, body, approver, at))).decode("ascii")
+    return signatures + (Signature(approver, key_fingerprint(listed), at, sig),)
 
 
-def valid_approvers(domain: str, digest: str, approvals: list[Approval],
-                    approvers: dict[str, Ed25519PublicKey]) -> tuple[list[Approval], list[str]]:
-    """(approvals that verify, one distinct approver each; why each other one does not)."""
-    good: dict[str, Approval] = {}
+def check(purpose: str, body: dict[str, Any], signatures: tuple[Signature, ...],
+          approvers: dict[str, Ed25519PublicKey], required: int) -> ApprovalState:
+    """Which signatures verify against a listed approver's key; each approver counts once."""
+    good: dict[str, Signature] = {}
     problems: list[str] = []
-    for a in approvals:
-        key = approvers.get(a.approver)
+    for s in signatures:
+        key = approvers.get(s.approver)
         if key is None:
-            problems.append(f"{a.approver}: not a listed approver")
+            problems.append(f"signed by {s.approver!r}, who is not a listed approver")
             continue
         try:
-            key.verify(base64.b64decode(a.signature, validate=True),
-                       statement(domain, digest, a.approver, a.at))
+            key.verify(base64.b64decode(s.ed25519, validate=True),
+                       _payload(purpose, body, s.approver, s.signed_at))
         except (InvalidSignature, ValueError):
-            problems.append(f"{a.approver}: signature does not verify (altered document or "
-                            f"another key)")
+            problems.append(f"bad signature by {s.approver}: altered after signing or signed "
+                            f"by another key")
             continue
-        good.setdefault(a.approver, a)
-    return list(good.values()), problems
-
-
-def require(domain: str, digest: str, approvals: list[Approval],
-            approvers: dict[str, Ed25519PublicKey], required: int) -> list[Approval]:
-    """The verified approvals, or ApprovalError when fewer than `required` distinct approvers
-    signed this very digest."""
-    good, problems = valid_approvers(domain, digest, approvals, approvers)
-    if len(good) < required:
-        who = ", ".join(a.approver for a in good) or "nobody"
-        why = f" ({'; '.join(problems)})" if problems else ""
-        raise ApprovalError(f"{len(good)} of {required} required approvals (approved by {who})"
-                            f"{why}; it needs {required - len(good)} more")
-    return good
+        good.setdefault(s.approver, s)
+    return ApprovalState(required, tuple(good.values()), tuple(problems))

@@ -1,5 +1,6 @@
 """Re-proving the store: every stored snapshot re-assembled, re-hashed and its signature checked
-against the enrolled key, every chain link followed, and the audit log's hash chain walked."""
+against the key that signed it (a rotated-out key is kept for this, and a removed agent's keys
+too), every chain link followed, and the audit log's hash chain walked."""
 
 from __future__ import annotations
 
@@ -15,10 +16,9 @@ def verify_store(store: Store) -> list[str]:
     broken = store.verify_audit()
     if broken is not None:
         problems.append(f"audit log: hash chain broken at row {broken}")
-    keys = {a.name: parse_public(a.public_key.encode()) for a in store.agents()}
+    keys = {(k.agent, k.key_id): parse_public(k.public_key.encode()) for k in store.agent_keys()}
     prev_by_agent: dict[str, tuple[int, str]] = {}
-    rows = store.db.execute("SELECT id, agent, seq, hash FROM snapshots ORDER BY agent, seq").fetchall()
-    for sid, agent, seq, digest in rows:
+    for sid, agent, seq, digest, key_id in store.snapshot_index():
         try:
             body, sig = store.snapshot_body(sid)
         except (KeyError, ValueError, zlib.error) as e:
@@ -30,9 +30,12 @@ def verify_store(store: Store) -> list[str]:
             problems.append(f"{agent} #{seq}: stored content no longer hashes to {digest[:12]}…")
             continue
         try:
-            SignedSnapshot(parse_body(body), data, sig).verify(keys[agent])
-        except (WireError, KeyError) as e:
+            SignedSnapshot(parse_body(body), data, sig).verify(keys[(agent, key_id)])
+        except WireError as e:
             problems.append(f"{agent} #{seq}: {e}")
+        except KeyError:
+            problems.append(f"{agent} #{seq}: signed by {key_id}, a key never enrolled for "
+                            f"{agent}")
         last = prev_by_agent.get(agent)
         if last is not None and (seq != last[0] + 1 or body["prev"] != last[1]):
             problems.append(f"{agent} #{seq}: does not chain to #{last[0]}")

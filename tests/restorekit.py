@@ -13,7 +13,7 @@ from pathlib import Path
 
 from agent.cli import main as agent_cli
 from agent.keys import generate, load_public
-from collector import baseline
+from collector import approvals, baseline
 from collector.cli import main as lineguard
 from collector.home import Home
 from collector.keys import key_path
@@ -40,12 +40,13 @@ class Rig:
 
     def __post_init__(self) -> None:
         self.home = Home(self.tmp / "home")
+        self.home.init().close()
         self.keys = self.tmp / "keys"
         (self.tmp / "root" / "etc").mkdir(parents=True)
         generate(self.keys / "agent.key")
         for name in ("alice", "bob", "carol"):
             _, pub = generate(self.keys / f"{name}.key")
-            baseline.add_approver(self.baselines, name, load_public(pub))
+            approvals.add_approver(self.baselines, name, load_public(pub))
         assert run(lineguard, ["--home", self.home.root, "agents", "add", AGENT, "--key",
                                self.keys / "agent.key.pub", "--site", "kobe"])[0] == 0
 
@@ -70,12 +71,12 @@ class Rig:
         assert code == 0 and "accepted" in out, out + err
 
     def approve_baselines(self) -> None:
-        for dev in self.fleet.devices:
-            for args in (["propose", dev.name],
-                         ["approve", dev.name, "--key", self.keys / "alice.key", "--by",
-                          "alice"]):
-                code, out, err = run(lineguard, ["--home", self.home.root, "baseline", *args])
-                assert code == 0, err
+        """Every device's baseline proposed and signed by two approvers (the site's rule)."""
+        for args in (["propose", "--all"],
+                     *(["approve", "--all", "--key", self.keys / f"{who}.key", "--by", who]
+                       for who in ("alice", "bob"))):
+            code, out, err = run(lineguard, ["--home", self.home.root, "baseline", *args])
+            assert code == 0, out + err
 
     def plan(self, *targets: str, extra: tuple[str, ...] = ()) -> tuple[Path, dict]:
         code, out, err = run(lineguard, ["--home", self.home.root, "restore", "plan",

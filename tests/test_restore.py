@@ -109,8 +109,10 @@ def test_a_plan_with_one_approval_is_refused_and_nothing_changes(rig: Rig) -> No
     rig.approve(plan, "alice")
     code, report, err = rig.apply(plan, "--apply")
     assert code == 2
-    assert "1 of 2 required approvals (approved by alice)" in err
-    rig.approve(plan, "alice")      # the same approver twice is still one approval
+    assert "not approved: PENDING: signed by alice (1 of 2 required)" in err
+    code, _, err = run(lineguard, ["--home", rig.home.root, "restore", "approve", plan, "--key",
+                                   rig.keys / "alice.key", "--by", "alice"])
+    assert code == 2 and "already signed" in err      # the same approver cannot sign twice
     assert rig.apply(plan, "--apply")[0] == 2
     rig.snapshot()
     assert len(rig.rows(rig.fleet.devices[0].name)) < len(rig.baseline_rows(

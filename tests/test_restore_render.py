@@ -1,15 +1,11 @@
-"""Per-platform restore commands and the approvals rule, on their own: what each platform
-module renders from a baseline, and what it refuses to."""
+"""Per-platform restore commands on their own: what each platform module renders from a
+baseline, what it refuses to, and what the agent never sends."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from agent.restore.document import RestoreRow
-from collector import approvals
 from collector.model import LineDataRow
 from collector.parse import ios as ios_parse
 from collector.parse import junos as junos_parse
@@ -129,25 +125,6 @@ def test_atm_mib_rows_are_created_through_rowstatus_links_first_at_original_indi
     # the far link uses traffic descriptor 7, which the device no longer has
     [(rid, why)] = refused
     assert by_id[rid].interface == "ATM0/0/4" and "traffic descriptor 7" in why
-
-
-def test_approvals_count_distinct_listed_approvers_whose_signature_verifies() -> None:
-    keys = {n: Ed25519PrivateKey.generate() for n in ("alice", "bob", "mallory")}
-    listed = {n: k.public_key() for n, k in keys.items() if n != "mallory"}
-    now = datetime(2026, 12, 1, tzinfo=UTC)
-    a = approvals.approve("doc", "d1", "alice", keys["alice"], listed, now)
-    with pytest.raises(approvals.ApprovalError, match="not a listed approver"):
-        approvals.approve("doc", "d1", "mallory", keys["mallory"], listed, now)
-    with pytest.raises(approvals.ApprovalError, match="not the key listed"):
-        approvals.approve("doc", "d1", "bob", keys["alice"], listed, now)
-    forged = approvals.Approval("bob", a.key_id, a.at, a.signature)   # alice's signature
-    with pytest.raises(approvals.ApprovalError, match=r"1 of 2 .*bob: signature does not verify"):
-        approvals.require("doc", "d1", [a, a, forged], listed, 2)
-    b = approvals.approve("doc", "d1", "bob", keys["bob"], listed, now)
-    assert [x.approver for x in approvals.require("doc", "d1", [a, b], listed, 2)] == [
-        "alice", "bob"]
-    with pytest.raises(approvals.ApprovalError):       # approvals of another document
-        approvals.require("doc", "d2", [a, b], listed, 2)
 
 
 @pytest.mark.parametrize("command, removing", [

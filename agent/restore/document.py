@@ -5,8 +5,8 @@ A plan file is JSON ``{"body": BODY, "collector": {"key_id", "ed25519"}, "approv
 BODY names the devices, per device the baseline it came from, the poll it was computed against,
 the rows to put back and the commands (CLI lines, or SNMP SETs as ``OID i|o VALUE``) that do it,
 grouped in actions; it expires. The collector signs the canonical encoding of BODY with its key;
-each approver signs a statement naming the SHA-256 of that same encoding (collector.approvals),
-so any change to the body voids every signature.
+each approver signs BODY too, with the two-person rule of collector.approvals (purpose
+``lineguard-restore-plan``), so any change to the body voids every signature.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from agent.wire import canonical, key_fingerprint, sha256_hex
-from collector.approvals import Approval, ApprovalError, require
+from collector.approvals import ApprovalError, Signature, check, parse_signatures
 from collector.model import LineDataRow
 
 FORMAT = "lineguard-restore-plan/1"
@@ -146,16 +146,15 @@ class SignedPlan:
     body_json: dict[str, Any]         # exactly as stored: what the signatures cover
     collector_key_id: str
     collector_signature: str
-    approvals: tuple[Approval, ...] = ()
+    approvals: tuple[Signature, ...] = ()
 
     @property
     def digest(self) -> str:
         return sha256_hex(canonical(self.body_json))
 
-    def with_approval(self, approval: Approval) -> SignedPlan:
-        kept = tuple(a for a in self.approvals if a.approver != approval.approver)
+    def with_approvals(self, approvals: tuple[Signature, ...]) -> SignedPlan:
         return SignedPlan(self.body, self.body_json, self.collector_key_id,
-                          self.collector_signature, kept + (approval,))
+                          self.collector_signature, approvals)
 
     def dumps(self) -> bytes:
         doc = {"body": self.body_json,
@@ -188,7 +187,7 @@ def loads(data: bytes) -> SignedPlan:
     if not isinstance(doc["approvals"], list):
         raise PlanError("approvals must be a list")
     try:
-        approvals = tuple(Approval.from_json(a) for a in doc["approvals"])
+        approvals = parse_signatures(doc["approvals"], "restore plan")
     except ApprovalError as e:
         raise PlanError(str(e)) from None
     return SignedPlan(_body_from_json(doc["body"]), doc["body"], col["key_id"], col["ed25519"],
@@ -208,7 +207,7 @@ def verify_collector(plan: SignedPlan, collector: Ed25519PublicKey) -> None:
 
 
 def verify(plan: SignedPlan, collector: Ed25519PublicKey, approvers: dict[str, Ed25519PublicKey],
-           minimum_approvals: int, now: datetime) -> list[Approval]:
+           minimum_approvals: int, now: datetime) -> list[Signature]:
     """The approvals that put `plan` in force; PlanError when the collector signature, the
     approvals (at least `minimum_approvals`, or what the plan asks if more) or the expiry fail."""
     verify_collector(plan, collector)
@@ -217,7 +216,8 @@ def verify(plan: SignedPlan, collector: Ed25519PublicKey, approvers: dict[str, E
         raise PlanError(f"plan {plan.body.id} expired at {plan.body.expires_at}; make a new "
                         f"plan (lineguard restore plan)")
     required = max(minimum_approvals, plan.body.required_approvals)
-    try:
-        return require(DOMAIN, plan.digest, list(plan.approvals), approvers, required)
-    except ApprovalError as e:
-        raise PlanError(f"plan {plan.body.id} is not approved: {e}") from None
+    state = check(DOMAIN, plan.body_json, plan.approvals, approvers, required)
+    if not state.in_force:
+        problems = "".join(f"; {p}" for p in state.problems)
+        raise PlanError(f"plan {plan.body.id} is not approved: {state.describe()}{problems}")
+    return list(state.signed)

@@ -1,15 +1,14 @@
 """Approving a restore plan: an approver listed in the baselines folder's approvers file signs
-the plan's digest (collector.approvals); the plan file gains the approval in place."""
+the plan's body (collector.approvals, the two-person rule); the plan file gains the signature
+in place."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from agent.keys import KeyError_, load_private
 from agent.restore.document import DOMAIN, PlanError, SignedPlan, loads, verify_collector
-from collector.approvals import ApprovalError, approve, read_approvers_file, valid_approvers
-from collector.baseline import APPROVERS
+from collector.approvals import ApprovalError, check, read_approvers, sign
 from collector.keys import collector_key
 
 
@@ -34,18 +33,17 @@ def approve_plan(path: Path, home_root: Path, baselines_dir: Path, key_path: Pat
     plan = read_plan(path)
     verify_collector(plan, collector_key(home_root).public_key())
     try:
-        approvers = read_approvers_file(baselines_dir / APPROVERS)
-        key = load_private(key_path)
-        approval = approve(DOMAIN, plan.digest, approver, key, approvers)
-    except (KeyError_, ApprovalError) as e:
+        signatures = sign(DOMAIN, plan.body_json, plan.approvals, read_approvers(baselines_dir),
+                          key_path, approver, f"plan {plan.body.id}")
+    except ApprovalError as e:
         raise PlanError(str(e)) from None
-    signed = plan.with_approval(approval)
+    signed = plan.with_approvals(signatures)
     write_plan(path, signed)
     return signed
 
 
 def approval_state(plan: SignedPlan, baselines_dir: Path) -> tuple[list[str], list[str]]:
     """(approvers whose signatures verify, problems with the others)."""
-    good, problems = valid_approvers(DOMAIN, plan.digest, list(plan.approvals),
-                                     read_approvers_file(baselines_dir / APPROVERS))
-    return [a.approver for a in good], problems
+    state = check(DOMAIN, plan.body_json, plan.approvals, read_approvers(baselines_dir),
+                  plan.body.required_approvals)
+    return list(state.approvers), list(state.problems)

@@ -9,6 +9,7 @@ cannot render it from the baseline (e.g. a masked secret in its stanza)."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -39,18 +40,13 @@ def _iso(t: datetime) -> str:
 
 
 def select(store: Store, targets: list[str], site: str | None, every: bool) -> list[str]:
-    """Device names named, of a site, or all stored devices (newest poll's site)."""
+    """Device names named, of a site (as their newest poll says), or every device an active
+    agent reports."""
     if targets:
         return list(dict.fromkeys(targets))
-    names = store.device_names()
-    if every:
-        return names
-    chosen = []
-    for name in names:
-        newest = next(store.target_history(name, limit=1), None)
-        if newest is not None and newest[1].facts.get("site") == site:
-            chosen.append(name)
-    if not chosen:
+    devices = [t for t in store.target_rows() if t.kind == "device"]
+    chosen = [t.name for t in devices if every or t.facts.get("site") == site]
+    if not chosen and not every:
         raise LookupError(f"no stored device belongs to site {site!r}")
     return chosen
 
@@ -69,11 +65,16 @@ def _baseline_text(store: Store, baseline: Baseline, artifact: str) -> str | Non
     return store.blob(art.sha256).decode("utf-8", errors="replace")
 
 
-def device_plan(store: Store, baselines_dir: Path, name: str,
-                now: datetime) -> list[DevicePlan | Refusal]:
-    """The plan of one device and its refusals; [] when nothing is missing or changed."""
+def device_plan(store: Store, baselines_dir: Path, name: str, now: datetime,
+                approvals_for: Callable[[str | None], int]) -> list[DevicePlan | Refusal]:
+    """The plan of one device and its refusals; [] when nothing is missing or changed. A
+    baseline is in force with the approvals its site requires (`approvals_for(site)`)."""
+    newest = next(store.target_history(name, limit=1), None)
+    if newest is None:
+        return [Refusal(name, None, f"no stored snapshot carries target {name!r}")]
+    required = approvals_for(newest[1].facts.get("site"))
     try:
-        baseline = load_approved(baselines_dir, name)
+        baseline = load_approved(baselines_dir, name, required)
     except BaselineError as e:
         return [Refusal(name, None, f"baseline not in force: {e}")]
     if baseline is None:
@@ -82,7 +83,7 @@ def device_plan(store: Store, baselines_dir: Path, name: str,
     if baseline.line_data is None:
         return [Refusal(name, None, "the approved baseline holds no line data rows")]
     try:
-        diff = diff_target(store, name, baselines_dir, now)
+        diff = diff_target(store, name, baselines_dir, now, required)
     except (LookupError, BaselineError) as e:
         return [Refusal(name, None, str(e))]
     if not diff.complete:
@@ -127,13 +128,14 @@ def device_plan(store: Store, baselines_dir: Path, name: str,
 
 
 def make_plan(store: Store, baselines_dir: Path, names: list[str], key: Ed25519PrivateKey,
-              now: datetime, hours: float = DEFAULT_HOURS,
-              required_approvals: int = 2) -> SignedPlan:
-    """A signed plan over `names` (devices with nothing to restore are left out)."""
+              now: datetime, approvals_for: Callable[[str | None], int],
+              hours: float = DEFAULT_HOURS) -> SignedPlan:
+    """A signed plan over `names` (devices with nothing to restore are left out). It needs the
+    approvals the strictest of its devices' sites requires (the baseline rule)."""
     devices: list[DevicePlan] = []
     refused: list[Refusal] = []
     for name in names:
-        for item in device_plan(store, baselines_dir, name, now):
+        for item in device_plan(store, baselines_dir, name, now, approvals_for):
             if isinstance(item, DevicePlan):
                 devices.append(item)
             else:
@@ -141,7 +143,9 @@ def make_plan(store: Store, baselines_dir: Path, names: list[str], key: Ed25519P
     body = PlanBody(id=f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}", created_at=_iso(now),
                     expires_at=_iso(now + timedelta(hours=hours)),
                     collector_key_id=key_fingerprint(key.public_key()),
-                    required_approvals=required_approvals, devices=tuple(devices),
+                    required_approvals=max([approvals_for(d.site) for d in devices]
+                                           or [approvals_for(None)]),
+                    devices=tuple(devices),
                     refused=tuple(refused))
     return sign(body, key)
 
