@@ -213,7 +213,8 @@ def main() -> int:
         baselines = {}
         for path in sorted(c.bdir.glob("*.json")):
             b = baseline.verify(path)
-            baselines[b.target] = b.line_data or ()
+            if b.kind == "device":
+                baselines[b.target] = b.line_data or ()
         total = sum(len(r) for r in baselines.values())
         print(f"fleet: {len(baselines)} devices in {a.sites} sites, {total:,} line data rows "
               f"baselined (set-up {time.monotonic() - t0:.1f} s)")
@@ -256,9 +257,13 @@ def main() -> int:
         report = json.loads(applied[applied.index("\n{") + 1:])
         for d in report["devices"]:
             if d["outcome"] != "restored":
-                print(f"    {d['device']}: {d['outcome']}: {d['message']}")
-        c.snapshot()
-        rows = c.newest_rows()
+                why = next((r["message"] for r in d["rows"] if r["message"]), "")
+                print(f"    {d['device']}: {d['outcome']}: {d['message']} ({why})")
+        for _ in range(3):      # an incomplete poll verifies nothing: poll again
+            c.snapshot()
+            rows = c.newest_rows()
+            if all(rows.values()):
+                break
         step("next snapshot + ingest")
         back = sum(len(set(baselines[n]) & set(r.values())) for n, r in rows.items())
         equal = sum(1 for n, r in rows.items() if set(r.values()) == set(baselines[n]))
