@@ -267,6 +267,7 @@ class FleetInstrumentation:
 
     def write_variables(self, *var_binds, **context):
         mib = self._device()
+        changed = False
         for idx, (name, value) in enumerate(var_binds):
             oid = tuple(name)
             try:
@@ -284,12 +285,16 @@ class FleetInstrumentation:
             had = existing_row(mib.state, entry, index)
             if had is not None and wanted == DESTROY and oid == mib.status_oid(entry, index):
                 had()
+                changed = True
                 continue
             try:
                 set_row(mib.state, entry, column, index, wanted, exists=had is not None,
                         descriptors=mib.descriptors())
             except RowError as e:
                 raise _ERRORS[e.status](name=name, idx=idx) from None
+            changed = True
+        if changed:
+            mib.state.announce("snmp", "127.0.0.1")
         return list(var_binds)
 
 
