@@ -97,6 +97,19 @@ def test_an_at_job_in_a_spool_that_did_not_exist_yet_is_seen(tmp_path):
                  "a snapshot holding the new at job")
 
 
+def test_other_files_beside_a_watched_script_are_not_changes(tmp_path, caplog):
+    root = tiny_root(tmp_path / "root")
+    cfg = agent_config(tmp_path, watch=True)
+    with caplog.at_level(logging.INFO, logger="lineguard.agent"), daemon(cfg):
+        wait_for(lambda: len(snapshots(cfg.outbox)) == 1, "the first scheduled snapshot")
+        (root / "opt/ems/README").write_text("unrelated\n")      # beside poll.sh
+        (root / "opt/ems/logs").mkdir()
+        (root / "etc/cron.d/ems").write_text("*/10 * * * * root /opt/ems/poll.sh\n")
+        wait_for(lambda: len(snapshots(cfg.outbox)) >= 2, "a snapshot after the cron change")
+    reasons = [r.getMessage() for r in caplog.records if "snapshot #2" in r.getMessage()]
+    assert reasons and "/etc/cron.d/ems" in reasons[0] and "/opt/ems" not in reasons[0]
+
+
 def test_a_replaced_script_of_a_job_is_snapshotted_too(tmp_path):
     root = tiny_root(tmp_path / "root")
     cfg = agent_config(tmp_path, watch=True)
