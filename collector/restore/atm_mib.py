@@ -18,8 +18,6 @@ from collector.parse.atm_mib import (
     parse_walk,
 )
 
-ARTIFACT = "snmp-walk"
-COMMIT = False
 CREATE_AND_WAIT, ACTIVE, NOT_IN_SERVICE, DESTROY = 5, 1, 2, 6
 # entry, RowStatus column, writable columns the agent walks (so the baseline holds them),
 # columns naming a traffic descriptor

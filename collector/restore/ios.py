@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import re
 
-from agent.devices.mask import MASK_PREFIX
 from agent.restore.document import RestoreAction, RestoreRow
 
-ARTIFACT = "running-config"
-COMMIT = False
 _PVC = re.compile(r"^ pvc (?:\S+ )?(\d+)/(\d+)\s*$", re.I)
 _XC = re.compile(r"^ atm pv[cp] (\d+)\b", re.I)
 
@@ -38,6 +35,8 @@ def _stanza(lines: list[str], at: int) -> tuple[str | None, list[str]]:
 
 def render(rows: list[RestoreRow], reference: str,
            current: str | None = None) -> tuple[list[RestoreAction], list[tuple[int, str]]]:
+    # imported here: agent.devices brings netmiko and pysnmp, which a platform list must not
+    from agent.devices.mask import MASK_PREFIX
     """Actions in configuration order, and the rows that cannot be rendered with why."""
     lines = reference.splitlines()
     by_line: dict[int, list[RestoreRow]] = {}

@@ -12,7 +12,6 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -27,11 +26,9 @@ from agent.restore.document import (
 from agent.wire import canonical, key_fingerprint, sha256_hex
 from collector.analyse.drift import diff_target, row_text
 from collector.baseline import Baseline, BaselineError, load_approved, row_order
-from collector.restore import atm_mib, ios, junos
+from collector.platforms import UnknownPlatform, for_facts
 from collector.store import Store
 
-RENDERERS: dict[str, ModuleType] = {"cisco_ios": ios, "juniper_junos": junos,
-                                    "atm_mib": atm_mib}
 DEFAULT_HOURS = 24.0
 
 
@@ -49,13 +46,6 @@ def select(store: Store, targets: list[str], site: str | None, every: bool) -> l
     if not chosen and not every:
         raise LookupError(f"no stored device belongs to site {site!r}")
     return chosen
-
-
-def _platform(facts: dict) -> str:
-    """The platform whose commands restore the device: any SNMP read is an ATM-MIB agent."""
-    if facts.get("method") == "snmp":
-        return "atm_mib"
-    return str(facts.get("platform"))
 
 
 def _baseline_text(store: Store, baseline: Baseline, artifact: str) -> str | None:
@@ -94,20 +84,22 @@ def device_plan(store: Store, baselines_dir: Path, name: str, now: datetime,
     lost = [c for c in diff.rows if c.change in ("lost", "changed") and c.before is not None]
     if not lost:
         return []
-    platform = _platform(target.facts)
-    renderer = RENDERERS.get(platform)
-    if renderer is None:
-        return [Refusal(name, None, f"no restore commands for platform {platform!r}")]
-    reference = _baseline_text(store, baseline, renderer.ARTIFACT)
+    try:
+        platform = for_facts(target.facts)
+    except UnknownPlatform as e:
+        return [Refusal(name, None, str(e))]
+    if platform.restore is None:
+        return [Refusal(name, None, f"no restore commands for platform {platform.name}")]
+    reference = _baseline_text(store, baseline, platform.config_artifact)
     if reference is None:
-        return [Refusal(name, None, f"the baseline's {renderer.ARTIFACT} is not in this "
+        return [Refusal(name, None, f"the baseline's {platform.config_artifact} is not in this "
                                     f"collector's store; its commands cannot be rendered")]
-    current = target.artifact(renderer.ARTIFACT)
+    current = target.artifact(platform.config_artifact)
     rows = [RestoreRow(id=i, change="missing" if c.change == "lost" else "changed",
                        row=c.before, current=c.after, what=row_text(c.before))
             for i, c in enumerate(sorted(lost, key=lambda c: row_order(c.before)), 1)]
-    actions, refused = renderer.render(rows, reference,
-                                       current.text() if current is not None else None)
+    actions, refused = platform.restore(rows, reference,
+                                        current.text() if current is not None else None)
     refusals = [Refusal(name, next(r.what for r in rows if r.id == rid), why)
                 for rid, why in refused]
     kept_ids = {i for a in actions for i in a.rows}
@@ -115,7 +107,8 @@ def device_plan(store: Store, baselines_dir: Path, name: str, now: datetime,
     if not kept:
         return refusals
     plan = DevicePlan(
-        device=name, platform=platform, method="snmp" if platform == "atm_mib" else "cli",
+        device=name, platform=platform.name,
+        method="snmp" if platform.name == "atm_mib" else "cli",
         site=diff.site, agent=snap.agent,
         baseline={"approved_by": baseline.approved_by, "approved_at": baseline.approved_at,
                   "source": f"{baseline.source.agent} #{baseline.source.seq}",
@@ -123,7 +116,7 @@ def device_plan(store: Store, baselines_dir: Path, name: str, now: datetime,
                   "digest": sha256_hex(canonical(baseline.body()))},
         poll={"agent": snap.agent, "seq": snap.seq, "taken_at": snap.taken_at,
               "hash": snap.hash},
-        rows=kept, actions=tuple(actions), commit=renderer.COMMIT)
+        rows=kept, actions=tuple(actions), commit=platform.restore_commit)
     return [plan, *refusals]
 
 
