@@ -1,8 +1,8 @@
 """The collector's own Ed25519 key: what the collector signs (restore plans) is proved with it.
 
 Kept in the collector home as ``collector.key`` (0600) and ``collector.key.pub``; created on
-first use. Agents are given the public key (``collector_key`` in their config) so that they
-accept only documents this collector issued."""
+first use, refused when others can read it. Agents are given the public key (``collector_key``
+in their config) so that they accept only documents this collector issued."""
 
 from __future__ import annotations
 
@@ -24,5 +24,8 @@ def collector_key(home_root: Path) -> Ed25519PrivateKey:
     a key file readable by others is refused (agent.keys.KeyError_)."""
     path = key_path(home_root)
     if not path.exists():
-        generate(path)
+        try:
+            generate(path)
+        except FileExistsError:
+            pass    # another collector process created it a moment ago
     return load_private(path)
