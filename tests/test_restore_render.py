@@ -140,3 +140,21 @@ def test_the_agent_never_sends_a_plan_command_that_removes_configuration(
     plan = DevicePlan("r1", "cisco_ios", "cli", "kobe", "a", {}, {}, (),
                       (RestoreAction((1,), ("interface ATM0/0/0.100", command)),))
     assert (removing_command(plan) == command) is removing
+
+
+def test_the_collector_key_is_made_once_private_and_refused_when_others_can_read_it(
+        tmp_path) -> None:
+    import os
+    import stat
+
+    from agent.keys import KeyError_
+    from agent.wire import key_fingerprint
+    from collector.keys import collector_key, key_path
+    first = collector_key(tmp_path)
+    assert stat.S_IMODE(key_path(tmp_path).stat().st_mode) == 0o600
+    assert key_fingerprint(collector_key(tmp_path).public_key()) == key_fingerprint(
+        first.public_key())
+    assert key_path(tmp_path).with_name("collector.key.pub").read_text().startswith("ssh-ed25519")
+    os.chmod(key_path(tmp_path), 0o640)
+    with pytest.raises(KeyError_, match="too open"):
+        collector_key(tmp_path)
