@@ -20,7 +20,7 @@ from agent.keys import load_private
 from agent.listen import DeviceListener, Endpoint, ListenError
 from agent.outbox import outbox_name, push
 from agent.snapshot import settle_if_idle, snapshot_to
-from agent.sources.host import watched_paths
+from agent.sources.host import ACCOUNT_DIRS, watched_paths
 from agent.watch import HostWatch
 from agent.wire import Snapshot
 
@@ -62,7 +62,8 @@ def take_snapshot(cfg: AgentConfig, reason: str = "") -> tuple[Path, Snapshot]:
     snap = snapshot_to(lambda s: cfg.outbox / outbox_name(cfg.name, s.seq), cfg.chain_path,
                        agent=cfg.name, key=key, root=cfg.root, inventory=cfg.inventory,
                        credentials=cfg.credentials,
-                       live=cfg.live and cfg.root.resolve() == Path("/"))
+                       live=cfg.live and cfg.root.resolve() == Path("/"),
+                       scheduled_files=cfg.scheduled_file)
     out = cfg.outbox / outbox_name(cfg.name, snap.seq)
     bad = [t for t in snap.targets if t.status != "ok"]
     log.info("snapshot #%d%s: %d target(s), %d not ok", snap.seq,
@@ -139,7 +140,7 @@ def run(cfg: AgentConfig, max_runs: int | None = None,
                 _, snap = take_snapshot(cfg, reason)
                 if watch is not None:
                     host = next((t for t in snap.targets if t.kind == "host"), None)
-                    watch.set_paths(watched_paths(cfg.root, host))
+                    watch.set_paths(watched_paths(cfg.root, host, cfg.scheduled_file))
                     if host is not None:
                         watch.verify({a.name: a.sha256 for a in host.artifacts
                                       if a.kind == "script" and a.sha256})
@@ -225,8 +226,8 @@ def start_watch(cfg: AgentConfig, events: EventSnapshots) -> HostWatch | None:
         events.request("changed: " + ", ".join(names[:3]) + (" …" if len(names) > 3 else ""))
 
     try:
-        watch = HostWatch(cfg.root, watched_paths(cfg.root), changed,
-                          debounce_s=cfg.watch_debounce_s)
+        watch = HostWatch(cfg.root, watched_paths(cfg.root, None, cfg.scheduled_file), changed,
+                          debounce_s=cfg.watch_debounce_s, account_dirs=ACCOUNT_DIRS)
         watch.start()
     except OSError as e:
         log.error("host watch not started (%s); changes are seen at the next scheduled "

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from agent.restore.report import ARTIFACT_PREFIX, KIND
+from agent.sources.host.schedfile import ScheduledFile
 from agent.wire import Artifact, Snapshot, Target, WireError, key_fingerprint, load, sign
 
 
@@ -116,13 +117,15 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
 def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("/"),
          hostname: str | None = None, inventory: Path | None = None,
          credentials: Path | None = None, live: bool | None = None, progress: bool = False,
-         now: datetime | None = None) -> tuple[Snapshot, bytes]:
+         now: datetime | None = None,
+         scheduled_files: tuple[ScheduledFile, ...] = ()) -> tuple[Snapshot, bytes]:
     """Gather, chain and sign one snapshot. Returns it and the file bytes (chain not yet advanced)."""
     from agent.sources.host import collect as collect_host
 
     if live is None:
         live = root.resolve() == Path("/")
-    host_target, facts = collect_host(root, hostname=hostname, live=live)
+    host_target, facts = collect_host(root, hostname=hostname, live=live,
+                                      scheduled_files=scheduled_files)
     reports = _pending_reports(chain)
     if reports:
         host_target = replace(host_target, artifacts=host_target.artifacts + reports)

@@ -75,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     jb.add_argument("--target")
     jb.add_argument("--json", action="store_true")
     jb.add_argument("--min-severity", default="info")
+    jb.add_argument("--trigger", choices=("clock", "boot", "event", "login", "hook"),
+                    help="only jobs with this kind of trigger")
     jb.add_argument("--wide", action="store_true", help="whole cells, whatever the terminal width")
     _tz(jb)
 
@@ -223,7 +225,7 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
               f"recorded in the audit log")
         return 0
     if a.agents_cmd == "remove":
-        agents.remove(store, a.name, a.reason)
+        agents.remove(store, a.name, a.reason, agents.open_findings_of(home, store, a.name))
         print(f"removed {a.name}: its snapshots are refused from now on; what it sent stays "
               f"stored and verifiable")
         return 0
@@ -287,7 +289,7 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     from collector.analyse.timing import countdown
     from collector.jobs import collect, iso_z, json_document, parse_now, to_json
-    from collector.model import SEVERITIES
+    from collector.model import SEVERITIES, trigger_kind
     if a.min_severity not in SEVERITIES:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
                          f"not {a.min_severity!r}")
@@ -299,7 +301,7 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
         from collector.targets import select
         select(store, [a.target], None, False)
     problems: list = []
-    views = collect(store, now, a.target, problems)
+    views = collect(store, now, a.target, problems, a.trigger)
     floor = SEVERITIES.index(a.min_severity)
     views = [v for v in views if SEVERITIES.index(v.judgement.severity) >= floor]
     for f in problems:      # a target whose jobs cannot be read is said, not left out quietly
@@ -311,11 +313,12 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
                if v.fire.at and local(v.fire.at, tz, v.job.timezone) else "" for v in views]
         rows = [[(stamp(v.fire.at, tz) + (f" ({o})" if o else "")) if v.fire.at else "-",
                  countdown(now, v.fire),
-                 v.judgement.verdict, v.judgement.severity, v.job.target, v.job.source,
+                 v.judgement.verdict, v.judgement.severity, v.job.target,
+                 trigger_kind(v.job.trigger), v.job.source,
                  v.job.owner or "-", v.job.schedule, v.job.command,
                  f"{v.job.origin_path}:{v.job.origin_line or '-'}"]
                 for v, o in zip(views, own, strict=True)]
-        print(_table([f"NEXT FIRE ({label(tz)})", "IN", "VERDICT", "SEV", "TARGET", "SOURCE",
+        print(_table([f"NEXT FIRE ({label(tz)})", "IN", "VERDICT", "SEV", "TARGET", "TRIG", "SOURCE",
                       "OWNER", "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
                      elastic=("SCHEDULE", "COMMAND", "ORIGIN")))
         for v in views:
@@ -323,6 +326,10 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
                 print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
                                f"{v.job.origin_line or '-'} [{r.rule}] "
                                f"{r.path or v.job.origin_path}:{r.line or '-'}: {r.evidence}",
+                               wide=a.wide))
+            if v.judgement.verdict != "benign" and v.job.provenance is not None:
+                print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
+                               f"{v.job.origin_line or '-'} {v.job.provenance.planted_by()}",
                                wide=a.wide))
     from collector.targets import sites
     settings, site_of = home.settings(), sites(store)
@@ -338,8 +345,10 @@ def cmd_check(home: Home, a: argparse.Namespace) -> int:
         from collector.jobs import parse_now
         from collector.noc import nagios_status
         now = parse_now(a.now)
+        settings = home.settings()
         status = nagios_status([j.finding for j in evaluate(home, home.open(), now)
-                                if not j.waived], now, home.settings().alert_threshold)
+                                if not j.waived], now,
+                               lambda site: settings.site(site).alert_threshold)
         print(status.line)
         return status.code
     return run_check(home, a.now, as_json=a.json or a.format == "json", email=not a.no_email,
@@ -355,7 +364,7 @@ def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
     problems: list = []
     views = collect(store, now, problems=problems)
     text = openmetrics([j.finding for j in evaluate(home, store, now, views, problems)
-                        if not j.waived], views, store.agents(), target_sites(store), now)
+                        if not j.waived], store.agents(), target_sites(store), now)
     if a.out:
         write_textfile(a.out, text)
         print(f"wrote {a.out}")
@@ -462,6 +471,7 @@ def cmd_waive(home: Home, a: argparse.Namespace) -> int:
 
 def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
     from collector import baseline
+    from collector.check import IN_FORCE
     from collector.targets import select, sites
     bdir = a.dir or home.baselines
     store = home.open()
@@ -483,6 +493,10 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
             elif a.baseline_cmd == "approve":
                 state = baseline.approve(baseline.path_for(bdir, target), a.key, a.by, required)
                 store.audit("baseline-sign", None, target, f"{a.by}: {state.describe()}")
+                if state.in_force and bdir.resolve() == home.baselines.resolve():
+                    src = baseline.load_approved(bdir, target, required).source
+                    store.audit(IN_FORCE, src.agent, target,
+                                f"{src.taken_at} #{src.seq} {src.hash}")
                 records.append({"target": target, "in_force": state.in_force,
                                 "signed_by": list(state.approvers), "required": required,
                                 "note": state.describe()})
