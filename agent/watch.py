@@ -89,6 +89,7 @@ class HostWatch:
         self._handler = _Handler(self)
         self._watches: dict[Path, tuple[bool, ObservedWatch]] = {}
         self._identity: dict[Path, tuple[int, int] | None] = {}
+        self._armed = False
         self._worker = threading.Thread(target=self._run, name="lineguard-watch", daemon=True)
         self.set_paths(paths)
 
@@ -219,6 +220,11 @@ class HostWatch:
                     return
                 self._watches[folder] = (recursive, handle)
                 self._identity[folder] = _identity(folder)
+                if self._armed and self._is_wanted(folder):
+                    # written to between the snapshot that saw it appear and this watch: look
+                    # once more, so nothing planted in that moment waits for the schedule
+                    self.changed(folder)
+        self._armed = True
 
     def _new_observer(self) -> BaseObserver:
         observer: BaseObserver = (PollingObserver(timeout=self._poll_interval) if self._polling
