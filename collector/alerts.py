@@ -65,6 +65,10 @@ def why_due(finding: Finding, row: dict | None, settings: Settings, now: datetim
     or None when it is not due."""
     if row is None or not row.get("last_sent"):
         return "new"
+    if _parse(row["last_sent"]) > now:
+        # A send recorded after now is a wrong clock or a tampered row; either way the
+        # alert must still go out, not wait until that moment.
+        return "new (recorded as sent in the future)"
     if _rank(finding.severity) > _rank(row["severity"]):
         return f"escalated from {row['severity']}"
     last = _parse(row["last_sent"])
@@ -154,7 +158,11 @@ def send_due(store: Store, settings: Settings, findings: list[Finding],
     msg["To"] = ", ".join(settings.mail_to)
     msg["Date"] = format_datetime(now.astimezone(UTC))
     msg["Message-ID"] = make_msgid(domain="lineguard")
-    msg.set_content(body(items, settings, now))
+    anchor = store.anchor.last_line()
+    # The signed head of the audit log leaves the host with every alert: a copy that the owner
+    # of the collector's database cannot rewrite (`lineguard audit --verify` reads the local one).
+    msg.set_content(body(items, settings, now)
+                    + (f"\nAudit checkpoint (keep this mail):\n{anchor}\n" if anchor else ""))
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
                           timeout=_SMTP_TIMEOUT_S) as smtp:
@@ -179,4 +187,4 @@ def _record(store: Store, items: list[tuple[Finding, str]], subj: str, now: date
                 "sent_count = COALESCE(alerts.sent_count, 0) + 1, subject = excluded.subject",
                 [f.key, f.severity, at, at, subj])
         store.audit("alert", None, f"{len(items)} finding(s)",
-                    "; ".join(f"{f.key} ({reason})" for f, reason in items)[:2000])
+                    "; ".join(f"{f.key} ({reason})" for f, reason in items)[:2000], at=at)

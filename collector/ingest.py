@@ -122,8 +122,7 @@ def _accept(home: Home, store: Store, path: Path, signed: SignedSnapshot) -> Ing
         if not duplicate:
             head = store.agent(snap.agent) or agent
             _check_chain(store, head.last_seq, head.last_hash, signed)
-            store.insert_snapshot(snap, digest, signed.signature)
-            store.audit("accept", snap.agent, f"#{snap.seq}", digest)
+            store.insert_snapshot(snap, digest, signed.signature)   # with its accept record
     _done(home, path)
     return IngestResult(path, "duplicate" if duplicate else "accepted", agent=snap.agent,
                         seq=snap.seq)
