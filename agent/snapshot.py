@@ -82,7 +82,8 @@ def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("
 
     if live is None:
         live = root.resolve() == Path("/")
-    host_target, facts = collect_host(root, hostname=hostname, live=live)
+    host_target, facts = collect_host(root, hostname=hostname, live=live,
+                                      mask_key=mask_key_for(key))
     targets: list[Target] = [host_target]
     if inventory is not None:
         from agent.devices import collect as collect_devices

@@ -13,18 +13,24 @@ from typing import Any
 from agent.follow import artifact_name, referenced_paths
 from agent.sources.host import anacron, at, cron, processes, systemd
 from agent.sources.host.rootfs import HostLimits, RootFS
+from agent.sources.host.secrets import mask_artifact
 from agent.wire import Artifact, Target
 
 __all__ = ["HostLimits", "collect"]
 
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
 _BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9._@:-]")
+# Without the agent's mask key (a library caller, a test) secrets are still masked, under a key
+# that lives only as long as this process: nothing readable leaves, whoever calls.
+_PROCESS_MASK_KEY = os.urandom(32)
 
 
 def collect(root: Path, hostname: str | None = None, live: bool = False,
-            limits: HostLimits | None = None) -> tuple[Target, dict[str, Any]]:
+            limits: HostLimits | None = None,
+            mask_key: bytes | None = None) -> tuple[Target, dict[str, Any]]:
     """Snapshot the host sources under `root` (read as `/`). Processes are read only when
-    `live` (from this machine's /proc). Returns the host Target and the host facts."""
+    `live` (from this machine's /proc). Secrets in command lines and scripts are replaced by
+    their hash under `mask_key` (the agent's). Returns the host Target and the host facts."""
     limits = limits or HostLimits()
     fs = RootFS(Path(root), limits)
     arts: dict[str, Artifact] = {}
@@ -48,6 +54,8 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
         add(procs)
         commands += [a.text() or "" for a in procs]
     truncated = _follow(fs, commands, arts, limits)
+    key = mask_key or _PROCESS_MASK_KEY
+    arts = {name: mask_artifact(art, key) for name, art in arts.items()}
     facts = {"hostname": _hostname(fs, hostname, live), "timezone": timezone,
              "dialect": dialect(fs), "root": str(fs.root)}
     failed = [a for a in arts.values() if a.error and is_failure(a.error)]
