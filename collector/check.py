@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from collector.home import Home, Settings
 from collector.jobs import JobView, collect, iso_z, json_document, parse_now
-from collector.model import SEVERITIES, Finding
+from collector.model import SEVERITIES, Finding, Job
 from collector.store import Store
 
 SECURITY_LOOKBACK = timedelta(days=7)
@@ -21,9 +21,14 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
     out = []
     for v in views:
         j, verdict = v.job, v.judgement
-        if verdict.verdict == "benign" and j.state != "unparsable":
+        unseen = (j.problem or "").startswith("not captured")
+        if verdict.verdict == "benign" and j.state != "unparsable" \
+                and not (unseen and j.state == "active"):
             continue
         cmd_id = hashlib.sha256(j.command.encode()).hexdigest()[:12]
+        if verdict.verdict == "benign" and unseen:
+            out.append(_unseen_finding(j, cmd_id))
+            continue
         if verdict.verdict == "benign":
             out.append(Finding(key=f"job-unparsable:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
                                kind="job", severity="low", target=j.target,
@@ -43,6 +48,24 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
                            title=f"{verdict.verdict} {j.source} job on {j.target} fires {when}",
                            detail="\n".join(lines), fire_at=v.fire.at, evidence=verdict.reasons))
     return out
+
+
+def _unseen_finding(j: Job, cmd_id: str) -> Finding:
+    """What the agent could not read is louder, not quieter: a schedule file it could not
+    capture (a FIFO, unreadable, cut short) hides every job in it (high); a job whose script
+    could not be read runs code nobody has seen (medium)."""
+    where = f"{j.origin_path}:{j.origin_line or '-'}"
+    if j.state == "unparsable":
+        return Finding(key=f"job-unseen:{j.target}:{j.origin_path}", kind="job", severity="high",
+                       target=j.target,
+                       title=f"{j.source} schedule file {j.origin_path} on {j.target} could not "
+                             f"be read: what it runs is unknown ({j.problem})",
+                       detail=f"{where}: {j.problem}")
+    return Finding(key=f"job-unseen:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
+                   kind="job", severity="medium", target=j.target,
+                   title=f"{j.source} job on {j.target} ({where}) runs files lineguard could not "
+                         f"read ({j.problem})",
+                   detail=f"command: {j.command}")
 
 
 def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Finding]:

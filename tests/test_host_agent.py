@@ -131,7 +131,9 @@ def test_snapshot_target_is_valid_on_the_wire(debian: Snap) -> None:
 
 def test_bad_input_completes_with_problems_on_the_artifacts(bad: tuple[Target, dict, Path]) -> None:
     target, _, _ = bad
-    assert target.status == "partial"
+    # each unreadable file is flagged on its own artifact (and by the collector on the job that
+    # runs it); none of them makes the rest of the host uncomparable
+    assert target.status == "ok"
     assert target.error == "3 artifact(s) not read"
     errors = {a.name: a.error for a in target.artifacts if a.error}
     assert errors["opt/bad/loop-a"] == "symlink loop"
@@ -274,7 +276,7 @@ def test_unreadable_file_is_recorded_as_permission_denied() -> None:
         _, status = os.waitpid(pid, 0)
         assert os.WEXITSTATUS(status) == 0
         target = _parse_target(json.loads(data))
-        assert target.status == "partial"
+        assert target.status == "ok" and target.error == "3 artifact(s) not read"
         secret = target.artifact("opt/ems/secret.sh")
         assert secret is not None and secret.error == "permission denied" and secret.content is None
         assert secret.meta["mode"] == "0000"

@@ -11,6 +11,7 @@ from agent.follow import artifact_name
 from agent.sources.host.anacron import logical_lines
 from collector.model import AnacronTrigger, Job, UnparsableTrigger
 from collector.parse.cron import _RUN_PARTS_CALL, run_parts_jobs
+from collector.parse.host import line_number
 
 if TYPE_CHECKING:
     from collector.parse.host import HostContext
@@ -37,7 +38,7 @@ def jobs(ctx: HostContext) -> list[Job]:
             if m and not stripped[0].isdigit() and not stripped.startswith("@"):
                 env[m.group(1)] = m.group(2).strip("'\"")
                 continue
-            out += entry_jobs(ctx, art.name, number, stripped, env)
+            out += entry_jobs(ctx, art.name, line_number(art, number), stripped, env)
     return out
 
 

@@ -11,6 +11,7 @@ from agent.follow import artifact_name
 from agent.sources.host.cron import GUARD
 from agent.wire import Artifact
 from collector.model import BootTrigger, CronTrigger, Job, Trigger, UnparsableTrigger
+from collector.parse.host import line_number
 from collector.schedule.cron import CronSchedule
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ def file_jobs(ctx: HostContext, art: Artifact) -> list[Job]:
             env[env_match.group(1)] = env_match.group(2).strip("'\"")
             continue
         zone = env.get("CRON_TZ") if ctx.dialect == "cronie" and env.get("CRON_TZ") else None
-        out += entry_jobs(ctx, art, number, stripped, system, spool_user, inert, zone)
+        out += entry_jobs(ctx, art, line_number(art, number), stripped, system, spool_user,
+                          inert, zone)
     return out
 
 

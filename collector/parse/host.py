@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.follow import artifact_name, referenced_paths
+from agent.sources.host import is_failure
 from agent.wire import Artifact, Target
 from collector.model import Job, UnparsableTrigger
 
@@ -97,6 +98,15 @@ class HostContext:
         return Job(target=self.target.name, files=files, problem=problem, **fields)
 
 
+def line_number(art: Artifact, index: int) -> int:
+    """The file's own line number of the `index`-th (1-based) line of the artifact's text: the
+    agent keeps only the job lines of an oversized schedule file and says where each was."""
+    numbers = art.meta.get("line_numbers")
+    if isinstance(numbers, list) and 0 < index <= len(numbers) and isinstance(numbers[index - 1], int):
+        return numbers[index - 1]
+    return index
+
+
 def is_shell_text(text: str) -> bool:
     """Scripts without a #! line run under sh; others only when their interpreter is a shell."""
     if not text.startswith("#!"):
@@ -136,8 +146,9 @@ def jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     ctx = context(target, host)
     out: list[Job] = []
     for art in target.artifacts:
-        if art.kind in SCHEDULE_KINDS and art.content is None and art.error \
-                and "link" not in art.meta:
+        # unread, or read only in part (cut short): what is missing may hold any job
+        if art.kind in SCHEDULE_KINDS and art.error and "link" not in art.meta \
+                and (art.content is None or is_failure(art.error)):
             out.append(not_captured(ctx, art))
     for parser in (cron, anacron, at, systemd, process):
         out += parser.jobs(ctx)

@@ -19,6 +19,11 @@ from agent.wire import Artifact, Target
 __all__ = ["HostLimits", "collect"]
 
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
+# Artifacts whose failure to be read is reported per file (the job or schedule it belongs to),
+# not as the whole host's poll being incomplete.
+PER_FILE_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "anacrontab", "at-job",
+                            "systemd-unit", "systemd-link", "run-parts", "script",
+                            "anacron-stamp", "process"})
 _BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9._@:-]")
 # Without the agent's mask key (a library caller, a test) secrets are still masked, under a key
 # that lives only as long as this process: nothing readable leaves, whoever calls.
@@ -59,9 +64,14 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
     facts = {"hostname": _hostname(fs, hostname, live), "timezone": timezone,
              "dialect": dialect(fs), "root": str(fs.root)}
     failed = [a for a in arts.values() if a.error and is_failure(a.error)]
+    # A schedule file or script that cannot be read is flagged on its own (the collector makes
+    # it a finding naming the file); it must not turn the whole host partial, or one FIFO
+    # dropped into /etc/cron.d would take every other file out of the baseline comparison.
+    degrading = [a for a in failed if a.kind not in PER_FILE_KINDS]
     error = "; ".join(filter(None, [f"{len(failed)} artifact(s) not read" if failed else "",
                                     truncated]))
-    target = Target(kind="host", name=facts["hostname"], status="partial" if error else "ok",
+    status = "partial" if degrading or truncated else "ok"
+    target = Target(kind="host", name=facts["hostname"], status=status,
                     artifacts=tuple(arts.values()), error=error or None, facts=dict(facts))
     return target, facts
 

@@ -69,7 +69,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             if entry.endswith(".timer"):
                 arts.append(_unit(fs, path))
             elif entry.endswith(".timer.d"):
-                arts += [fs.capture(f"{path}/{c}", "systemd-unit")
+                arts += [fs.capture(f"{path}/{c}", "systemd-unit", schedule=True)
                          for c in _safe_list(fs, path) if c.endswith(".conf")]
             elif entry.endswith((".wants", ".requires")):
                 arts += [fs.link_artifact(f"{path}/{w}", "systemd-link")
@@ -93,7 +93,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             if label in wanted:
                 arts.append(_unit(fs, path))
             elif label.endswith(".service.d") and label[:-2] in wanted:
-                arts += [fs.capture(f"{path}/{c}", "systemd-unit")
+                arts += [fs.capture(f"{path}/{c}", "systemd-unit", schedule=True)
                          for c in _safe_list(fs, path) if c.endswith(".conf")]
     commands = []
     for art in arts:
@@ -127,7 +127,7 @@ def _unit(fs: RootFS, path: str) -> Artifact:
     # A unit linked to /dev/null is masked: keep the link, there is nothing to read.
     if fs.readlink(path) == "/dev/null":
         return fs.link_artifact(path, "systemd-unit")
-    return fs.capture(path, "systemd-unit")
+    return fs.capture(path, "systemd-unit", schedule=True)
 
 
 def _safe_list(fs: RootFS, path: str) -> list[str]:
