@@ -86,14 +86,14 @@ async def _walk(auth, port: int, root: str, timeout: float) -> list[tuple[tuple[
     return rows
 
 
-def walk(auth, port: int, root: str, timeout: float = 2.0) -> list[tuple[tuple[int, ...], object]]:
+def walk(auth, port: int, root: str, timeout: float = 20.0) -> list[tuple[tuple[int, ...], object]]:
     """pysnmp 7 bulk walk of one subtree (numeric OIDs, stays inside the subtree)."""
     return _run(_walk(auth, port, root, timeout))
 
 
 async def _set(auth, port: int, oid: str, value: int):
     snmp = await _engine()
-    target = await UdpTransportTarget.create(("127.0.0.1", port), timeout=2, retries=0)
+    target = await UdpTransportTarget.create(("127.0.0.1", port), timeout=20, retries=0)
     err_ind, err_stat, _, _ = await set_cmd(snmp, auth, target, ContextData(),
                                             ObjectType(ObjectIdentity(oid), Integer32(value)))
     if err_ind or err_stat:

