@@ -48,6 +48,10 @@ class Checkpoint:
     line: str              # the line as written (its hash is the next line's prev)
 
 
+class AnchorError(ValueError):
+    """The collector key is missing while the audit log holds rows it signed."""
+
+
 class Anchor:
     """The collector key and checkpoint log of one collector home."""
 
@@ -60,10 +64,15 @@ class Anchor:
 
     # --- the key ---------------------------------------------------------------------------
 
-    def key(self) -> Ed25519PrivateKey:
-        """The collector key, created (0600) the first time anything is signed."""
+    def key(self, signed_before: bool = False) -> Ed25519PrivateKey:
+        """The collector key, created (0600) the first time anything is signed. Never created
+        again once it has signed something: a new key would sign over the old rows' gap."""
         if self._key is None:
             if not self.key_path.exists():
+                if signed_before:
+                    raise AnchorError(f"{self.key_path} is missing, but the audit log holds rows "
+                                      "it signed: restore the key (a new one would hide what "
+                                      "was signed before)")
                 try:
                     generate(self.key_path)
                 except FileExistsError:
@@ -76,9 +85,6 @@ class Anchor:
         if not self.key_path.exists():
             return None
         return self.key().public_key()
-
-    def sign(self, data: bytes) -> bytes:
-        return self.key().sign(data)
 
     # --- audit rows ------------------------------------------------------------------------
 

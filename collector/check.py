@@ -100,6 +100,17 @@ def chain_findings(store: Store, now: datetime) -> list[Finding]:
             for rid, at, event, agent, subject, detail in rows]
 
 
+def integrity_findings(store: Store, now: datetime) -> list[Finding]:
+    """The collector's own state disagreeing with its signed records: someone edited the
+    database (`lineguard audit --verify` re-proves everything, at more cost)."""
+    from collector.evidence import quick_problems
+    return [Finding(key=f"integrity:{hashlib.sha256(p.encode()).hexdigest()[:12]}",
+                    kind="integrity", severity="high", target="collector",
+                    title=f"collector database disagrees with its signed records: {p}",
+                    detail="Run `lineguard audit --verify` for the full picture.")
+            for p in quick_problems(store, iso_z(now) or "")]
+
+
 def all_findings(home: Home, store: Store, now: datetime,
                  views: list[JobView] | None = None) -> list[Finding]:
     """Every finding as of `now`; `views` saves judging the jobs again when the caller has them."""
@@ -109,6 +120,7 @@ def all_findings(home: Home, store: Store, now: datetime,
     findings += drift.findings(store, home.root / "baselines", now)
     findings += silence_findings(store, settings, now)
     findings += chain_findings(store, now)
+    findings += integrity_findings(store, now)
     findings += fleet.correlate(findings)
     return sorted(findings, key=lambda f: (-SEVERITIES.index(f.severity),
                                            f.fire_at.isoformat() if f.fire_at else "~", f.key))

@@ -15,6 +15,7 @@ What a database owner without the collector key could do, and what shows it:
 
 from __future__ import annotations
 
+import json
 import re
 import zlib
 from collections import defaultdict
@@ -35,6 +36,24 @@ def verify_store(store: Store, now: str | None = None) -> list[str]:
     problems += _agents(store, now)
     problems += _snapshots(store)
     problems += _alerts(store, now)
+    return problems
+
+
+def quick_problems(store: Store, now: str) -> list[str]:
+    """The checks cheap enough for every `check` run: the agents table and the alert state
+    against the signed records, and the audit log's head against the newest checkpoint."""
+    problems = _agents(store, now) + _alerts(store, now)
+    last = store.anchor.last_line()
+    if last:
+        try:
+            doc = json.loads(last)
+            row = store.db.execute("SELECT sig FROM audit WHERE id = ?",
+                                   [int(doc["audit_id"])]).fetchone()
+            if row is None or row[0] is None or bytes(row[0]).hex() != doc["audit_sig"]:
+                problems.append(f"the newest checkpoint names audit row {doc['audit_id']}, "
+                                "which the audit log no longer holds as signed")
+        except (ValueError, KeyError, TypeError):
+            problems.append(f"{store.anchor.log_path.name}: its last line is not a checkpoint")
     return problems
 
 

@@ -265,7 +265,8 @@ class Store:
             last = self.db.execute("SELECT hash, sig FROM audit ORDER BY id DESC LIMIT 1").fetchone()
             prev = _link(last) if last else GENESIS
             at = at or utc_now()
-            sig = self.anchor.sign(Anchor.row_message(prev, at, event, agent, subject, detail))
+            key = self.anchor.key(signed_before=bool(last and last[1] is not None))
+            sig = key.sign(Anchor.row_message(prev, at, event, agent, subject, detail))
             self.db.execute("INSERT INTO audit (at, event, agent, subject, detail, sig) "
                             "VALUES (?, ?, ?, ?, ?, ?)", [at, event, agent, subject, detail, sig])
             self._audit_written = True

@@ -265,3 +265,28 @@ def test_every_alert_mail_carries_the_signed_checkpoint(stored: Home) -> None:
     text = msg.get_content().replace("\r\n", "\n")
     last = (stored.root / "checkpoints.log").read_text().splitlines()[-2]   # before the alert's own
     assert f"Audit checkpoint (keep this mail):\n{last}\n" in text
+
+
+def test_a_removed_checkpoint_log_is_detected(stored: Home, capsys) -> None:
+    (stored.root / "checkpoints.log").unlink()
+    assert "checkpoints.log is missing" in problems(stored, capsys)
+
+
+def test_a_removed_collector_key_is_never_silently_replaced(stored: Home, enrolled: AgentChain,
+                                                            tmp_path: Path, capsys) -> None:
+    (stored.root / "collector.key").unlink()
+    capsys.readouterr()
+    assert run(stored, "ingest", str(enrolled.write(tmp_path / "out"))) == 2
+    err = capsys.readouterr().err
+    assert "collector.key is missing" in err and "restore the key" in err
+    assert not (stored.root / "collector.key").exists()
+
+
+def test_check_reports_a_last_seen_moved_into_the_future(stored: Home, capsys) -> None:
+    """Hiding an agent's silence by editing the database is itself a high finding of `check`."""
+    with insider(stored) as db:
+        db.execute("UPDATE agents SET last_seen = '2099-01-01T00:00:00.000Z'")
+    capsys.readouterr()
+    assert run(stored, "check", "--no-email", "--now", "2026-12-24T00:00:00Z") == 1
+    out = capsys.readouterr().out
+    assert "HIGH     integrity" in out and "last seen 2099-01-01T00:00:00.000Z" in out
