@@ -81,7 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--now")
     rp.add_argument("--out", type=Path)
 
-    au = sub.add_parser("audit", help="the audit log; --verify checks its hash chain and stored signatures")
+    au = sub.add_parser("audit", help="the audit log; --verify re-proves the store: snapshot and "
+                                      "audit signatures, checkpoints, agents and alerts")
     au.add_argument("--verify", action="store_true")
     au.add_argument("--limit", type=int, default=30)
     return p
@@ -219,7 +220,7 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
         problems = verify_store(store)
         for p in problems:
             print(p, file=sys.stderr)
-        print("audit chain and stored snapshot signatures verified" if not problems
+        print("audit log, checkpoints, agents, alerts and stored snapshots verified" if not problems
               else f"{len(problems)} problem(s)")
         return 1 if problems else 0
     print(_table(["ID", "AT", "EVENT", "AGENT", "SUBJECT", "DETAIL"],
