@@ -25,7 +25,7 @@ from agent.keys import parse_public
 from agent.wire import SignedSnapshot, WireError, canonical, key_fingerprint, parse_body, sha256_hex
 from collector.store import Store, utc_now
 
-_ENROLLED_KEY = re.compile(r"(?:^| )key=(.+)$")
+_ENROLLED = re.compile(r"^site=(?P<site>\S*)(?: key=(?P<key>.+))?$")
 
 
 def verify_store(store: Store, now: str | None = None) -> list[str]:
@@ -83,10 +83,12 @@ def _audit_events(store: Store, event: str) -> list[tuple[str, str | None, str, 
 
 def _agents(store: Store, now: str) -> list[str]:
     problems: list[str] = []
-    enrolled: dict[str, tuple[str, str]] = {}
+    enrolled: dict[str, tuple[str, str, str | None]] = {}
     for _, agent, key_id, detail in _audit_events(store, "enrol"):
-        m = _ENROLLED_KEY.search(detail)
-        enrolled[str(agent)] = (key_id, m.group(1) if m else "")
+        m = _ENROLLED.match(detail)
+        site = m.group("site") if m else None
+        enrolled[str(agent)] = (key_id, (m and m.group("key")) or "",
+                                None if site in (None, "-") else site)
     accepts: dict[str, tuple[int, str, str]] = {}
     for at, agent, subject, digest in _audit_events(store, "accept"):
         accepts[str(agent)] = (int(subject.lstrip("#")), digest, at)
@@ -98,7 +100,10 @@ def _agents(store: Store, now: str) -> list[str]:
             problems.append(f"agent {a.name}: no signed enrolment record (added behind the "
                             "collector's back)")
         else:
-            key_id, key_text = record
+            key_id, key_text, site = record
+            if a.site != site:
+                problems.append(f"agent {a.name}: site {a.site!r} is not the enrolled site "
+                                f"{site!r} (its alerts would go to another site)")
             try:
                 actual = key_fingerprint(parse_public(a.public_key.encode()))
             except ValueError:

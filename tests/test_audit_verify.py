@@ -290,3 +290,9 @@ def test_check_reports_a_last_seen_moved_into_the_future(stored: Home, capsys) -
     assert run(stored, "check", "--no-email", "--now", "2026-12-24T00:00:00Z") == 1
     out = capsys.readouterr().out
     assert "HIGH     integrity" in out and "last seen 2099-01-01T00:00:00.000Z" in out
+
+
+def test_moving_an_agent_to_another_site_is_detected(stored: Home, capsys) -> None:
+    with insider(stored) as db:
+        db.execute("UPDATE agents SET site = 'osaka'")
+    assert "site 'osaka' is not the enrolled site 'kobe'" in problems(stored, capsys)
