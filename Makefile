@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean man
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,16 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check agent collector sim tests bench
+
+# Man pages are generated from the argument parsers; tests/test_manpages.py checks they are current.
+MANPAGE := $(BIN)/argparse-manpage --project-name lineguard --manual-title "lineguard manual" \
+	--format single-commands-section
+man: $(STAMP)
+	$(MANPAGE) --module collector.cli --function _parser --prog lineguard \
+		--description "verify, store and judge lineguard snapshots" --output man/lineguard.1
+	$(MANPAGE) --module agent.cli --function _parser --prog lineguard-agent \
+		--description "signed snapshots of scheduled jobs and device line data" \
+		--output man/lineguard-agent.1
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b; done

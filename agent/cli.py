@@ -9,6 +9,7 @@ from pathlib import Path
 from agent.config import AgentConfig, AgentConfigError, load_config
 from agent.keys import KeyError_, generate, load_private
 from agent.snapshot import ChainError
+from agent.version import package_version
 from agent.wire import is_name
 
 
@@ -19,6 +20,7 @@ class UsageError(Exception):
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lineguard-agent",
                                 description="Snapshot scheduled jobs and device line data, signed.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = p.add_subparsers(dest="cmd", required=True)
     k = sub.add_parser("keygen", help="create an Ed25519 key pair (KEY, mode 0600, and KEY.pub)")
     k.add_argument("--out", required=True, type=Path)
@@ -32,6 +34,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--key", type=Path)
     s.add_argument("--out", required=True, type=Path)
     s.add_argument("--no-live", action="store_true", help="do not read /proc even when root is /")
+    im = sub.add_parser("import", help="write an inventory from a RANCID or Oxidized archive")
+    imsub = im.add_subparsers(dest="archive", required=True)
+    ir = imsub.add_parser("rancid", help="a RANCID base directory (<group>/router.db, configs/)")
+    io = imsub.add_parser("oxidized", help="Oxidized file output (a folder) or git output")
+    io.add_argument("--router-db", type=Path,
+                    help="Oxidized's CSV node list (name:model[:group]) for each node's model")
+    io.add_argument("--configs", type=Path,
+                    help="git output: the folder to check the newest configs out into")
+    for i in (ir, io):
+        i.add_argument("dir", type=Path)
+        i.add_argument("--out", required=True, type=Path, help="the inventory file to write")
     pu = sub.add_parser("push", help="deliver the outbox now")
     pu.add_argument("--config", required=True, type=Path)
     r = sub.add_parser("run", help="the daemon: snapshot on schedule, deliver, retry")
@@ -77,6 +90,28 @@ def _snapshot(a: argparse.Namespace) -> int:
     return 0
 
 
+def _import(a: argparse.Namespace) -> int:
+    from agent.devices import archive
+    try:
+        if a.archive == "rancid":
+            devices = archive.rancid(a.dir)
+        else:
+            devices = archive.oxidized(a.dir, a.router_db, a.configs)
+    except archive.ArchiveError as e:
+        raise UsageError(str(e)) from None
+    if a.out.exists():
+        raise UsageError(f"{a.out}: already exists; refusing to overwrite an inventory")
+    a.out.write_text(archive.inventory_toml(devices, a.out.parent))
+    readable = [d for d in devices if d.platform]
+    print(f"wrote {a.out}: {len(readable)} device(s) from {a.dir}"
+          + (f"; {len(devices) - len(readable)} left as comments (platform not read by "
+             f"lineguard)" if len(readable) < len(devices) else ""))
+    for d in devices:
+        if d.note:
+            print(f"  {d.name}: {d.note}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     a = _parser().parse_args(argv)
     try:
@@ -89,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if a.cmd == "snapshot":
             return _snapshot(a)
+        if a.cmd == "import":
+            return _import(a)
         cfg = load_config(a.config)
         if a.cmd == "push":
             from agent.outbox import push

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 import time
 from pathlib import Path
 from typing import NoReturn
 
+from agent.version import package_version
 from collector.home import ConfigError, Home
+from collector.render import line as fit_line
+from collector.render import table as _table
 
 
 class UsageError(Exception):
@@ -30,6 +34,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="lineguard", description="lineguard collector")
+    p.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     p.add_argument("--home", help="data folder (default $LINEGUARD_HOME, else ./lineguard-data)")
     sub = p.add_subparsers(dest="cmd", required=True)
 
@@ -49,11 +54,20 @@ def _parser() -> argparse.ArgumentParser:
     jb.add_argument("--target")
     jb.add_argument("--json", action="store_true")
     jb.add_argument("--min-severity", default="info")
+    jb.add_argument("--wide", action="store_true", help="whole cells, whatever the terminal width")
 
     ck = sub.add_parser("check", help="all findings; sends due alerts")
     ck.add_argument("--now")
-    ck.add_argument("--json", action="store_true")
+    ck.add_argument("--json", action="store_true", help="the same as --format json")
+    ck.add_argument("--format", choices=("text", "json", "nagios"), default="text",
+                    help="nagios: one plugin status line, exit 0 OK/1 WARNING/2 CRITICAL/"
+                         "3 UNKNOWN, no email")
     ck.add_argument("--no-email", action="store_true")
+
+    mt = sub.add_parser("metrics", help="write findings and agent ages as OpenMetrics text "
+                                        "(node_exporter's textfile collector)")
+    mt.add_argument("--now")
+    mt.add_argument("--out", type=Path, help="file to write atomically (default: standard output)")
 
     df = sub.add_parser("diff", help="what changed on a target against its baseline")
     df.add_argument("target")
@@ -77,9 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--iterations", type=int, default=0, help="stop after N rounds (0 = until Ctrl-C)")
     w.add_argument("--no-email", action="store_true")
 
-    rp = sub.add_parser("report", help="a Markdown report of jobs and findings")
+    rp = sub.add_parser("report", help="a Markdown (or --html) report of jobs and findings")
     rp.add_argument("--now")
     rp.add_argument("--out", type=Path)
+    rp.add_argument("--html", action="store_true",
+                    help="one self-contained HTML page: sites, timeline, findings, line data")
 
     au = sub.add_parser("audit", help="the audit log; --verify re-proves the store: snapshot and "
                                       "audit signatures, checkpoints, agents and alerts")
@@ -140,21 +156,49 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     else:
         rows = [[iso_z(v.fire.at) or "-", countdown(now, v.fire), v.judgement.verdict,
                  v.judgement.severity, v.job.target, v.job.source, v.job.owner or "-",
-                 _clip(v.job.schedule, 24), _clip(v.job.command, 48),
+                 v.job.schedule, v.job.command,
                  f"{v.job.origin_path}:{v.job.origin_line or '-'}"] for v in views]
         print(_table(["NEXT FIRE (UTC)", "IN", "VERDICT", "SEV", "TARGET", "SOURCE", "OWNER",
-                      "SCHEDULE", "COMMAND", "ORIGIN"], rows))
+                      "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
+                     elastic=("SCHEDULE", "COMMAND", "ORIGIN")))
         for v in views:
             for r in v.judgement.reasons if v.judgement.verdict != "benign" else ():
-                print(f"  ! {v.job.target} {v.job.origin_path}:{v.job.origin_line or '-'} "
-                      f"[{r.rule}] {r.path or v.job.origin_path}:{r.line or '-'}: {r.evidence}")
+                print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
+                               f"{v.job.origin_line or '-'} [{r.rule}] "
+                               f"{r.path or v.job.origin_path}:{r.line or '-'}: {r.evidence}",
+                               wide=a.wide))
     threshold = SEVERITIES.index(home.settings().alert_threshold)
     return 1 if any(SEVERITIES.index(v.judgement.severity) >= threshold for v in views) else 0
 
 
 def cmd_check(home: Home, a: argparse.Namespace) -> int:
-    from collector.check import run_check
-    return run_check(home, a.now, as_json=a.json, email=not a.no_email)
+    from collector.check import all_findings, run_check
+    if a.format == "nagios":
+        from collector.jobs import parse_now
+        from collector.noc import nagios_status
+        now = parse_now(a.now)
+        status = nagios_status(all_findings(home, home.open(), now), now,
+                               home.settings().alert_threshold)
+        print(status.line)
+        return status.code
+    return run_check(home, a.now, as_json=a.json or a.format == "json", email=not a.no_email)
+
+
+def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
+    from collector.check import all_findings
+    from collector.jobs import collect, parse_now
+    from collector.noc import openmetrics, target_sites, write_textfile
+    now = parse_now(a.now)
+    store = home.open()
+    views = collect(store, now)
+    text = openmetrics(all_findings(home, store, now, views), views, store.agents(),
+                       target_sites(store), now)
+    if a.out:
+        write_textfile(a.out, text)
+        print(f"wrote {a.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def cmd_diff(home: Home, a: argparse.Namespace) -> int:
@@ -204,7 +248,17 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
 
 def cmd_report(home: Home, a: argparse.Namespace) -> int:
     from collector.report import render
-    text = render(home, a.now)
+    if a.html:
+        from collector.check import all_findings
+        from collector.html_report import render_html
+        from collector.jobs import collect, parse_now
+        now = parse_now(a.now)
+        store = home.open()
+        views = collect(store, now)
+        text = render_html(store, home.root / "baselines", all_findings(home, store, now, views),
+                           views, now)
+    else:
+        text = render(home, a.now)
     if a.out:
         a.out.write_text(text)
         print(f"wrote {a.out}")
@@ -224,42 +278,49 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
               else f"{len(problems)} problem(s)")
         return 1 if problems else 0
     print(_table(["ID", "AT", "EVENT", "AGENT", "SUBJECT", "DETAIL"],
-                 [[r["id"], r["at"], r["event"], r["agent"] or "-", _clip(r["subject"], 40),
-                   _clip(r["detail"], 70)] for r in store.audit_rows(a.limit)]))
+                 [[r["id"], r["at"], r["event"], r["agent"] or "-", r["subject"], r["detail"]]
+                  for r in store.audit_rows(a.limit)], elastic=("SUBJECT", "DETAIL")))
     return 0
 
 
 COMMANDS = {"agents": cmd_agents, "ingest": cmd_ingest, "jobs": cmd_jobs, "check": cmd_check,
             "diff": cmd_diff, "baseline": cmd_baseline, "watch": cmd_watch, "report": cmd_report,
-            "audit": cmd_audit}
+            "audit": cmd_audit, "metrics": cmd_metrics}
 
 
-def _clip(text: object, width: int) -> str:
-    s = " ".join(str(text).split())
-    return s if len(s) <= width else s[: width - 1] + "…"
-
-
-def _table(headers: list[str], rows: list[list[object]]) -> str:
-    cells = [[str(c) for c in r] for r in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    return "\n".join([fmt.format(*headers).rstrip()] + [fmt.format(*r).rstrip() for r in cells])
+def quiet_broken_pipe() -> int:
+    """`lineguard jobs --json | head`: the reader left; stop without a traceback. stdout is
+    pointed at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141      # 128 + SIGPIPE, as a shell reports a writer killed by the signal
 
 
 def main(argv: list[str] | None = None) -> int:
     a = _parser().parse_args(argv)
     home = Home.resolve(a.home)
+    nagios = getattr(a, "format", None) == "nagios"
     try:
         return COMMANDS[a.cmd](home, a)
+    except BrokenPipeError:
+        return quiet_broken_pipe()
     except (UsageError, ConfigError, ValueError, LookupError) as e:
-        print(f"lineguard {a.cmd}: {e}", file=sys.stderr)
-        return 2
+        return _fail(a.cmd, str(e), nagios)
     except (OSError, sqlite3.Error) as e:
         # An unwritable home or --out, a damaged database: input errors too, in one line.
-        print(f"lineguard {a.cmd}: {e.__class__.__name__}: {e}", file=sys.stderr)
-        return 2
+        return _fail(a.cmd, f"{e.__class__.__name__}: {e}", nagios)
     except KeyboardInterrupt:
         return 130
+
+
+def _fail(cmd: str, message: str, nagios: bool) -> int:
+    if nagios:     # a monitoring system reads stdout and exit 3, not our usage-error 2
+        from collector.noc import unknown_status
+        status = unknown_status(f"{cmd}: {message}")
+        print(status.line)
+        return status.code
+    print(f"lineguard {cmd}: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -26,6 +26,11 @@ def iso_z(dt: datetime | None) -> str | None:
     return None if dt is None else dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def clock_time(fire: Fire) -> datetime | None:
+    """The instant a job next fires, where a clock decides it (not after boot, not never)."""
+    return None if fire.kind in ("relative", "boot", "never", "unknown") else fire.at
+
+
 def parse_now(text: str | None) -> datetime:
     if not text:
         return datetime.now(UTC).replace(microsecond=0)
@@ -102,7 +107,7 @@ def to_json(v: JobView) -> dict[str, Any]:
         "target": j.target, "source": j.source,
         "origin": {"path": j.origin_path, "line": j.origin_line},
         "owner": j.owner, "schedule": j.schedule,
-        "next_fire": iso_z(v.fire.at) if v.fire.kind not in ("relative", "boot", "never", "unknown") else None,
+        "next_fire": iso_z(clock_time(v.fire)),
         "fire": {"kind": v.fire.kind, "earliest": iso_z(v.fire.at), "latest": iso_z(v.fire.latest),
                  "note": v.fire.note},
         "command": j.command, "state": j.state, "problem": j.problem, "timezone": j.timezone,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collector.check import all_findings
 from collector.home import Home
 from collector.jobs import collect, iso_z, latest_targets, parse_now
-from collector.model import SEVERITIES
+
+DIFF_KINDS = frozenset({"drift", "line-data-loss"})
 
 
 def render(home: Home, now_text: str | None) -> str:
@@ -24,10 +25,13 @@ def render(home: Home, now_text: str | None) -> str:
     findings = all_findings(home, store, now, all_views)
     out += ["", f"## Findings ({len(findings)})", ""]
     for f in findings:
-        out.append(f"- **{f.severity.upper()}** {f.title}")
-        out += [f"    {line}" for line in f.detail.splitlines()]
-    views = [v for v in all_views if SEVERITIES.index(v.judgement.severity) >= 2]
-    out += ["", "## Scheduled jobs at medium severity or above", "",
+        out += [f"### {f.severity.upper()}: {_heading(f.title)}", ""]
+        if f.detail:
+            # fenced, so removed config lines stay diff lines instead of becoming list items
+            fence = "```diff" if f.kind in DIFF_KINDS else "```text"
+            out += [fence, *f.detail.replace("```", "`​``").splitlines(), "```", ""]
+    views = all_views
+    out += ["", f"## Scheduled jobs ({len(views)})", "",
             "| next fire (UTC) | in | verdict | severity | target | origin | command |",
             "|---|---|---|---|---|---|---|"]
     for v in views:
@@ -36,6 +40,10 @@ def render(home: Home, now_text: str | None) -> str:
                    f"{v.judgement.verdict} | {v.judgement.severity} | {v.job.target} | "
                    f"{v.job.origin_path}:{v.job.origin_line or '-'} | `{cmd}` |")
     return "\n".join(out) + "\n"
+
+
+def _heading(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _cell(text: str) -> str:

@@ -48,6 +48,11 @@ def planted_root(root: Path) -> Path:
 
 @pytest.fixture
 def ingested(tmp_path: Path, home: Home) -> Home:
+    return ingest_planted(tmp_path, home)
+
+
+def ingest_planted(tmp_path: Path, home: Home) -> Home:
+    """The planted at job's host, enrolled as ems-01, snapshotted and ingested into `home`."""
     root = planted_root(tmp_path / "root")
     key = tmp_path / "agent.key"
     agent(["keygen", "--out", str(key)])
@@ -148,7 +153,7 @@ def test_report_lists_agents_targets_findings_and_jobs(ingested: Home, tmp_path:
     text = out.read_text()
     assert text.startswith(f"# lineguard report, as of {NOW}")
     assert "| ems-01 | host | ok |" in text
-    assert "**CRITICAL** destructive at job on ems-01 fires in 76d 18h" in text
+    assert "### CRITICAL: destructive at job on ems-01 fires in 76d 18h\n" in text
     assert f"var/spool/cron/atjobs/{AT_FILE}:10" in text
 
 

@@ -18,6 +18,10 @@ MAX_BYTES = 64 * 1024 * 1024
 def read(device: Device, profile: Profile, *, mask_key: bytes) -> Target:
     path = device.path
     assert path is not None and profile.config_artifact is not None
+    if path.is_dir():
+        # an archive's configs folder (RANCID configs/, Oxidized output): the device's own file
+        path = next((path / n for n in (device.name, device.name.lower())
+                     if (path / n).is_file()), path / device.name)
     try:
         # Non-blocking and by descriptor: a FIFO or a device file (/dev/zero) named by mistake
         # must neither hang the agent nor fill its memory; the size is also checked on the read.

@@ -38,6 +38,10 @@ class Profile:
     truncation: Callable[[str], str | None] = field(default=lambda text: None)
     # The device clock zone as the device states it, from the collected outputs by artifact name.
     timezone: Callable[[dict[str, str]], str | None] = field(default=lambda outputs: None)
+    # What config archivers call this platform: RANCID's router.db type, Oxidized's model.
+    archive_names: tuple[str, ...] = ()
+    # A line only this platform's saved configuration has, to recognise an archived file.
+    signature: re.Pattern[str] | None = None
 
 
 _REGISTRY: dict[str, Profile] = {}
@@ -65,3 +69,17 @@ def names() -> list[str]:
 def _load_builtin() -> None:
     # Imported lazily so that a platform module can import this one for Profile/register.
     from agent.devices.profiles import atm_mib, cisco_ios, juniper_junos  # noqa: F401
+
+
+def by_archive_name(name: str) -> Profile | None:
+    """The platform an archiver's type or model name means (RANCID `cisco`, Oxidized `junos`)."""
+    _load_builtin()
+    wanted = name.strip().lower()
+    return next((p for p in _REGISTRY.values() if wanted in p.archive_names), None)
+
+
+def recognise(config: str) -> Profile | None:
+    """The one platform whose signature the saved configuration carries, else None."""
+    _load_builtin()
+    found = [p for p in _REGISTRY.values() if p.signature and p.signature.search(config)]
+    return found[0] if len(found) == 1 else None

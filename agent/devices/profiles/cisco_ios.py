@@ -74,4 +74,7 @@ PROFILE = register(Profile(
     secrets=SECRETS,
     truncation=truncation,
     timezone=timezone,
+    archive_names=("cisco", "ios", "iosxe"),
+    signature=re.compile(r"^(?:!RANCID-CONTENT-TYPE: cisco|Current configuration : \d+|"
+                         r"version 1[0-9]\.\d+\s*$|hostname \S+\s*$)", _M),
 ))

@@ -61,4 +61,7 @@ PROFILE = register(Profile(
     secrets=SECRETS,
     truncation=truncation,
     timezone=timezone,
+    archive_names=("juniper", "junos"),
+    signature=re.compile(r"^(?:#RANCID-CONTENT-TYPE: juniper|## Last commit: |"
+                         r"version \d+\.\d+[A-Z][^;]*;\s*$)", re.MULTILINE),
 ))
