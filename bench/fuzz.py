@@ -15,6 +15,7 @@ import argparse
 import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -55,7 +56,9 @@ def run(target: FuzzTarget, cases: int, rng_seed: int, hang_s: int) -> tuple[int
     try:
         case()
     except Exception as e:   # the report is the point: print what broke, go on with the rest
-        failure = f"{e.__class__.__name__}: {e}"[:2000]
+        where = traceback.extract_tb(e.__traceback__)[-3:]
+        failure = (f"{e.__class__.__name__}: {e}"[:1500] + "\n"
+                   + "".join(f"  at {f.filename}:{f.lineno} {f.name}\n" for f in where))
     return count, time.perf_counter() - started, slowest, failure
 
 
