@@ -19,12 +19,14 @@ import json
 import re
 import zlib
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from agent.keys import parse_public
 from agent.wire import SignedSnapshot, WireError, canonical, key_fingerprint, parse_body, sha256_hex
 from collector.store import Store, utc_now
 
+# "In the future" means beyond this: `check` judges as of a whole second, and clocks drift.
+CLOCK_SLACK = timedelta(minutes=5)
 _ENROLLED = re.compile(r"^site=(?P<site>\S*)(?: key=(?P<key>.+))?$")
 
 
@@ -117,7 +119,7 @@ def _agents(store: Store, now: str) -> list[str]:
         if state != expected:
             problems.append(f"agent {a.name}: last seq/hash/seen {_show(state)} differ from the "
                             f"newest accept record {_show(expected)}")
-        if a.last_seen is not None and _when(a.last_seen) > _when(now):
+        if a.last_seen is not None and _when(a.last_seen) > _when(now) + CLOCK_SLACK:
             problems.append(f"agent {a.name}: last seen {a.last_seen} is in the future "
                             "(it would hide the agent falling silent)")
     for name in sorted(set(enrolled) - names):
@@ -213,7 +215,7 @@ def _alerts(store: Store, now: str) -> list[str]:
     for key, last_sent in store.db.execute("SELECT key, last_sent FROM alerts ORDER BY key"):
         if last_sent is None:
             continue
-        if _when(last_sent) > _when(now):
+        if _when(last_sent) > _when(now) + CLOCK_SLACK:
             problems.append(f"alert {key}: marked sent at {last_sent}, in the future (it would "
                             "never go out)")
         elif last_sent not in sent_at:
