@@ -42,7 +42,7 @@ HOST_LINES = [
      "1.3.6.1.2.1.37.1.11.1.13.100.1.0.32.3.0.32 i 6", ["auth-S3cr3t", "priv-S3cr3t"],
      ["-u ops", "ne1 1.3.6.1.2.1.37.1.11.1.13.100.1.0.32.3.0.32 i 6"]),
     ("snmpget -cglued-c0mm ne2 sysDescr.0", ["glued-c0mm"], ["ne2 sysDescr.0"]),
-    ("sshpass -p 'ssh S3cr3t' ssh ops@10.40.0.10 'configure terminal'", ["ssh S3cr3t"],
+    ("sshpass -p 'ssh-S3cr3t' ssh ops@10.40.0.10 'configure terminal'", ["ssh-S3cr3t"],
      ["ssh ops@10.40.0.10 'configure terminal'"]),
     ("curl -s -u ems:curl-S3cr3t https://nms.example/api/pvc -X DELETE", ["curl-S3cr3t"],
      ["-u ems:", "https://nms.example/api/pvc -X DELETE"]),
@@ -50,7 +50,7 @@ HOST_LINES = [
      ["ftp://backup:", "@10.0.0.5/cfg/atm.cfg -O /tmp/atm.cfg"]),
     ("PGPASSWORD=pg-S3cr3t psql -h db1 -U ems -c 'DROP TABLE vc_crossconnect'", ["pg-S3cr3t"],
      ["psql -h db1 -U ems -c 'DROP TABLE vc_crossconnect'"]),
-    ("export EMS_DB_PASSWORD=\"exp S3cr3t\"", ["exp S3cr3t"], ["export EMS_DB_PASSWORD=\""]),
+    ("export EMS_DB_PASSWORD=\"exp-S3cr3t\"", ["exp-S3cr3t"], ["export EMS_DB_PASSWORD=\""]),
     ("conn = ConnectHandler(host='10.40.0.10', username='ops', password='py-S3cr3t')",
      ["py-S3cr3t"], ["ConnectHandler(host='10.40.0.10', username='ops', password='"]),
     ('my $dbh = DBI->connect($dsn, "ems", password => "pl-S3cr3t");', ["pl-S3cr3t"],
@@ -74,7 +74,7 @@ def test_variables_and_ordinary_options_are_left_alone() -> None:
     for text in ("mysql -p ems < /tmp/q.sql", "mkdir -p /var/lib/ems", "ssh -p 2222 ops@ne1",
                  'PGPASSWORD="$PW" psql -h db1', "mysqldump --password=$MYSQL_PW ems",
                  "snmpbulkwalk -v2c -Cr50 ne1 1.3.6.1.2.1.37", "curl https://nms:8443/api",
-                 "tar -cpf /backup.tar /etc", "password=''"):
+                 "tar -cpf /backup.tar /etc", "password=''", "mysql --password -e 'SELECT 1'"):
         assert mask_host_text(text, KEY) == text, text
 
 
@@ -245,3 +245,15 @@ def test_a_sleeping_process_command_line_is_masked_in_content_and_argv() -> None
     assert "DELETE FROM pvc" in masked.meta["argv"][2] and masked.meta["masked"] == 1
     from agent.wire import _parse_artifact
     assert _parse_artifact(json.loads(json.dumps(masked.to_wire()))) == masked   # valid on the wire
+
+
+@pytest.mark.parametrize("script", [
+    "export DB_PASSWORD='rm -rf /srv/ems/linedata'\neval \"$DB_PASSWORD\"\n",
+    "API_TOKEN=\"snmpset -v2c -c $C ne1 1.3.6.1.2.1.37.1.11.1.13.100.1.0.32.3.0.32 i 6\"\n"
+    "sh -c \"$API_TOKEN\"\n",
+    "import os\npassword = 'rm -rf /srv/ems/linedata'\nos.system(password)\n",
+])
+def test_code_parked_under_a_secrets_name_is_not_masked_out_of_sight(script: str) -> None:
+    """An insider cannot hide a payload by calling it a password: a value with blanks or shell
+    operators is left as it is, for the rules to read."""
+    assert mask_host_text(script, KEY) == script

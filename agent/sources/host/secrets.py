@@ -22,6 +22,9 @@ from agent.wire import Artifact
 
 TOKEN_PREFIX = "lg-masked:hmac-sha256:"
 _TOKEN = re.compile(r"lg-masked:hmac-sha256:[0-9a-f]{16}")
+# A secret on a command line is one word; a value with blanks or shell operators could be code
+# an insider parks under a secret's name to have it masked out of the rules' sight.
+_CODE = re.compile(r"[\s;|&`<>(){}]")
 _VARIABLE = re.compile(r"\$(?:\{?[A-Za-z_][A-Za-z0-9_]*\}?|\d)")
 # Artifact kinds whose text is a command line or a script (not passwd, timezone, stamps).
 MASKED_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "run-parts", "anacrontab", "at-job",
@@ -48,7 +51,7 @@ _USER_PASS_OPTION = re.compile(r"(?<=\s)(?:-u|--user)(?:\s+|=)" + _WORD)
 
 _PATTERNS = (
     # --password=X, --password X, --passwd, --http-password, --ftp-password, --auth-password …
-    re.compile(r"(?<![\w-])--(?:[\w-]*-)?pass(?:word|wd)?(?:=|\s+)" + _WORD, re.I),
+    re.compile(r"(?<![\w-])--(?:[\w-]*-)?pass(?:word|wd)?(?:=|\s+(?!-))" + _WORD, re.I),
     # scheme://user:password@host
     re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/:@'\"]*:(?P<bare>[^\s@/'\"]+)@", re.I),
     # PGPASSWORD=X, export DB_PASSWORD=X, MYSQL_PWD=X, SNMP_COMMUNITY=X, API_TOKEN=X
@@ -81,6 +84,8 @@ def mask_host_text(text: str, key: bytes) -> str:
         value = text[start:end]
         if _VARIABLE.fullmatch(value) and text[start - 1:start] != "'":
             continue   # `"$PW"`: a reference to a secret kept elsewhere, not the secret
+        if _CODE.search(value):
+            continue   # shell code under a secret's name (`PASSWORD='rm -rf …'; eval …`) stays
         out += [text[at:start], value if _TOKEN.fullmatch(value) else mask_token(value, key)]
         at = end
     return "".join(out) + text[at:]
@@ -116,7 +121,7 @@ def _option_spans(text: str, start: int, end: int, option: str, glued: bool,
                   separate: bool) -> list[tuple[int, int]]:
     forms = []
     if separate:
-        forms.append(r"\s+")
+        forms.append(r"\s+(?!-)")   # `--password -e …`: the next option is not the value
     if glued:
         forms.append("")
     pattern = re.compile(r"(?<=\s)" + re.escape(option) + "(?:" + "|".join(forms) + ")" + _WORD)
