@@ -51,7 +51,28 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--config", required=True, type=Path)
     r.add_argument("--once", action="store_true",
                    help="one snapshot and delivery, then exit (1 if the snapshot failed)")
+    inv = sub.add_parser("inventory", help="check an inventory file")
+    invsub = inv.add_subparsers(dest="inventory_cmd", required=True)
+    ic = invsub.add_parser("check", help="check every device entry (and its credentials)")
+    ic.add_argument("file", type=Path)
+    ic.add_argument("--credentials", type=Path, help="also check that every credential is defined")
     return p
+
+
+def _inventory_check(a: argparse.Namespace) -> int:
+    from agent.devices import CredentialError, InventoryError
+    from agent.devices.inventory import check
+    try:
+        devices = check(a.file, a.credentials)
+    except (CredentialError, InventoryError) as e:
+        raise UsageError(str(e)) from None
+    for d in devices:
+        where = str(d.path) if d.method == "file" else f"{d.host}:{d.port}"
+        print(f"{d.name:<24} {d.platform:<14} {d.method:<5} {d.site or '-':<12} {where}"
+              f"{'  credentials ' + d.credentials if d.credentials else ''}")
+    sites = sorted({d.site or "-" for d in devices})
+    print(f"{a.file}: {len(devices)} device(s) in {len(sites)} site(s) ({', '.join(sites)}): ok")
+    return 0
 
 
 def _snapshot(a: argparse.Namespace) -> int:
@@ -124,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if a.cmd == "snapshot":
             return _snapshot(a)
+        if a.cmd == "inventory":
+            return _inventory_check(a)
         if a.cmd == "import":
             return _import(a)
         cfg = load_config(a.config)

@@ -6,7 +6,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.tomlfile import read_toml
+from agent.tomlfile import check_keys, read_toml
 from agent.wire import is_name
 
 
@@ -41,12 +41,11 @@ def load_config(path: Path) -> AgentConfig:
         v = doc.get(key)
         return None if v is None else (base / v if not Path(v).is_absolute() else Path(v))
 
+    # The agent's name is set as `agent`; `name` is only the field it lands in.
+    check_keys(doc, (set(AgentConfig.__dataclass_fields__) - {"name"}) | {"agent"}, str(path),
+               AgentConfigError)
     if "key" not in doc:
         raise AgentConfigError(f"{path}: 'key' (the agent's private key file) is required")
-    # The agent's name is set as `agent`; `name` is only the field it lands in.
-    unknown = set(doc) - (set(AgentConfig.__dataclass_fields__) - {"name"}) - {"agent"}
-    if unknown:
-        raise AgentConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
     for minutes in ("interval_minutes", "retry_minutes"):
         v = doc.get(minutes, 1)
         if isinstance(v, bool) or not isinstance(v, int | float) or not v > 0:

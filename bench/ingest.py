@@ -22,7 +22,7 @@ from tests.snapfactory import AgentChain, realistic_targets  # noqa: E402
 def main(n: int = 2000) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="lg-bench-"))
     home = Home(tmp / "home")
-    store = home.open()
+    store = home.init()
     chain = AgentChain.create(tmp / "keys")
     from agent.keys import public_text
     from agent.wire import key_fingerprint

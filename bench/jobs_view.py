@@ -53,6 +53,7 @@ def main(n_jobs: int = 10_000) -> None:
 def measure(tmp: Path, root: Path) -> None:
     key_path, pub = generate(tmp / "agent.key")
     home = Home(tmp / "home")
+    home.init().close()
     snapshot_to(home.inbox / "s.lgsnap", tmp / "chain", agent="bench", key=load_private(key_path),
                 root=root, hostname="bench", live=False)
     quiet = io.StringIO()

@@ -1,21 +1,27 @@
-"""Alert emails: one digest per run of the findings that are due, sent over SMTP.
+"""Alert emails: one digest per route and run of the findings that are due, sent over SMTP.
 
-A finding at or above the alert threshold is due when it was never sent, when its severity rose
+Routes: each site (tenant) gets a digest of its own targets' findings, at its own threshold and
+re-alert interval, sent to its own recipients (findings without a site, such as fleet-wide ones,
+go to the default recipients); the fleet-wide `security_to` list gets every critical finding.
+One site's noise never holds back or silences another's mail: alert state is kept per route.
+
+A finding at or above the route's alert threshold is due when it was never sent, when its severity rose
 since it was last sent (escalation), when its job now fires within 24 hours and the last email
 went out before that (final warning), or when `realert_hours` have passed. What was sent is kept
-in the store's `alerts` table by Finding.key; it is written only after the SMTP server accepted
+in the store's `alerts` table by route and Finding.key; it is written only after the SMTP server accepted
 the message, so an alert that could not be sent stays due and goes out on the next run.
 """
 
 from __future__ import annotations
 
 import smtplib
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from collector.home import Settings
+from collector.home import Settings, SitePolicy
 from collector.model import SEVERITIES, Finding
 from collector.store import Store
 
@@ -25,6 +31,39 @@ _SMTP_TIMEOUT_S = 15
 
 class AlertError(RuntimeError):
     """The alert email could not be sent; the alerts stay due."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one digest goes: a site's recipients at its policy, or the security list."""
+
+    name: str                         # site:NAME | site:- (no site) | security
+    recipients: tuple[str, ...]
+    policy: SitePolicy
+    findings: tuple[Finding, ...]
+
+    @property
+    def label(self) -> str:
+        if self.name == "security":
+            return "security list (every critical finding, all sites)"
+        site = self.name.removeprefix("site:")
+        return "fleet-wide findings" if site == "-" else f"site {site}"
+
+
+def routes(settings: Settings, findings: list[Finding]) -> list[Route]:
+    """One route per site with findings, then the security list when one is configured."""
+    by_site: dict[str | None, list[Finding]] = {}
+    for f in findings:
+        by_site.setdefault(f.site, []).append(f)
+    out = []
+    for site in sorted(by_site, key=lambda s: (s is None, s or "")):
+        policy = settings.site(site)
+        out.append(Route(f"site:{site or '-'}", policy.mail_to, policy, tuple(by_site[site])))
+    if settings.security_to:
+        out.append(Route("security", settings.security_to,
+                         replace(settings.default, alert_threshold="critical"),
+                         tuple(f for f in findings if f.severity == "critical")))
+    return out
 
 
 def _rank(severity: str) -> int:
@@ -60,7 +99,8 @@ def _final_window(finding: Finding, now: datetime) -> bool:
     return finding.fire_at is not None and now <= finding.fire_at <= now + FINAL_WARNING
 
 
-def why_due(finding: Finding, row: dict | None, settings: Settings, now: datetime) -> str | None:
+def why_due(finding: Finding, row: dict | None, settings: SitePolicy | Settings,
+            now: datetime) -> str | None:
     """Why `finding` should be emailed now ("new", "escalated", "final warning", "reminder"),
     or None when it is not due."""
     if row is None or not row.get("last_sent"):
@@ -79,18 +119,18 @@ def why_due(finding: Finding, row: dict | None, settings: Settings, now: datetim
     return None
 
 
-def due(store: Store, settings: Settings, findings: list[Finding],
-        now: datetime) -> list[tuple[Finding, str]]:
-    """The findings at or above the threshold that are due, most urgent first, with why."""
+def due(store: Store, route: Route, now: datetime) -> list[tuple[Finding, str]]:
+    """The route's findings at or above its threshold that are due, most urgent first, with
+    why."""
+    settings = route.policy
     threshold = _rank(settings.alert_threshold)
     out: list[tuple[Finding, str]] = []
     seen: set[str] = set()
-    for f in findings:
+    for f in route.findings:
         if _rank(f.severity) < threshold or f.key in seen:
             continue
         seen.add(f.key)
-        rows = list(store.db["alerts"].rows_where("key = ?", [f.key]))
-        reason = why_due(f, rows[0] if rows else None, settings, now)
+        reason = why_due(f, store.alert_state(route.name, f.key), settings, now)
         if reason:
             out.append((f, reason))
     far = datetime.max.replace(tzinfo=UTC)
@@ -115,12 +155,14 @@ def subject(items: list[tuple[Finding, str]], now: datetime) -> str:
     return f"[lineguard] {sev}: {head}" + (f" (+{rest} more)" if rest else "")
 
 
-def body(items: list[tuple[Finding, str]], settings: Settings, now: datetime) -> str:
+def body(items: list[tuple[Finding, str]], settings: SitePolicy | Settings, now: datetime,
+         label: str = "") -> str:
     lines = [f"lineguard: {len(items)} finding(s) at or above {settings.alert_threshold} "
-             f"due as of {_iso(now)}.", ""]
+             f"due as of {_iso(now)}" + (f" for the {label}" if label else "") + ".", ""]
     for n, (f, reason) in enumerate(items, 1):
         lines.append(f"{n}. [{f.severity.upper()}] {f.title}")
-        lines.append(f"   target: {f.target}   kind: {f.kind}   alert: {reason}   key: {f.key}")
+        lines.append(f"   target: {f.target}   site: {f.site or '-'}   kind: {f.kind}   "
+                     f"alert: {reason}   key: {f.key}")
         if f.fire_at is not None:
             warn = ("  FINAL WARNING: fires within 24 h" if _final_window(f, now) else "")
             lines.append(f"   fires: {_iso(f.fire_at)} (in {countdown(f.fire_at, now)}){warn}")
@@ -144,47 +186,57 @@ def body(items: list[tuple[Finding, str]], settings: Settings, now: datetime) ->
 
 def send_due(store: Store, settings: Settings, findings: list[Finding],
              now: datetime) -> list[str]:
-    """Email the due findings as one digest; returns the keys sent ([] when none were due).
-    Raises AlertError when the SMTP server cannot be reached or refuses; nothing is then
-    recorded as sent."""
-    items = due(store, settings, findings, now)
-    if not items:
-        return []
+    """Email the due findings, one digest per route; returns the keys sent ([] when none were
+    due). Raises AlertError when a route's mail could not be sent (the SMTP server cannot be
+    reached or refuses), after trying every route; what failed is not recorded as sent."""
+    sent: list[str] = []
+    failed: list[str] = []
+    for route in routes(settings, findings):
+        items = due(store, route, now)
+        if not items:
+            continue
+        try:
+            subj = _send(route, settings, items, now, store.anchor.last_line())
+        except AlertError as e:
+            failed.append(f"{route.label}: {e}")
+            continue
+        _record(store, route, items, subj, now)
+        sent += [f.key for f, _ in items if f.key not in sent]
+    if failed:
+        raise AlertError("; ".join(failed))
+    return sent
+
+
+def _send(route: Route, settings: Settings, items: list[tuple[Finding, str]],
+          now: datetime, anchor: str = "") -> str:
     # Long subjects stay on one line: Python's folder would otherwise move the whole value to a
     # continuation line, and readers then show it with a leading space.
     msg = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
     msg["Subject"] = subject(items, now)[:250]
     msg["From"] = settings.mail_from
-    msg["To"] = ", ".join(settings.mail_to)
+    msg["To"] = ", ".join(route.recipients)
     msg["Date"] = format_datetime(now.astimezone(UTC))
     msg["Message-ID"] = make_msgid(domain="lineguard")
-    anchor = store.anchor.last_line()
     # The signed head of the audit log leaves the host with every alert: a copy that the owner
     # of the collector's database cannot rewrite (`lineguard audit --verify` reads the local one).
-    msg.set_content(body(items, settings, now)
+    msg.set_content(body(items, route.policy, now, route.label)
                     + (f"\nAudit checkpoint (keep this mail):\n{anchor}\n" if anchor else ""))
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
                           timeout=_SMTP_TIMEOUT_S) as smtp:
-            smtp.send_message(msg, settings.mail_from, list(settings.mail_to))
+            smtp.send_message(msg, settings.mail_from, list(route.recipients))
     except (OSError, smtplib.SMTPException) as e:
         raise AlertError(f"could not send the alert email via {settings.smtp_host}:"
                          f"{settings.smtp_port} ({e.__class__.__name__}: {e}); "
                          f"{len(items)} alert(s) stay due and are retried on the next run"
                          ) from None
-    _record(store, items, msg["Subject"], now)
-    return [f.key for f, _ in items]
+    return msg["Subject"]
 
 
-def _record(store: Store, items: list[tuple[Finding, str]], subj: str, now: datetime) -> None:
+def _record(store: Store, route: Route, items: list[tuple[Finding, str]], subj: str,
+            now: datetime) -> None:
     at = _iso(now)
     with store.transaction():
-        for f, _ in items:
-            store.db.execute(
-                "INSERT INTO alerts (key, severity, first_seen, last_sent, sent_count, subject) "
-                "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT(key) DO UPDATE SET "
-                "severity = excluded.severity, last_sent = excluded.last_sent, "
-                "sent_count = COALESCE(alerts.sent_count, 0) + 1, subject = excluded.subject",
-                [f.key, f.severity, at, at, subj])
-        store.audit("alert", None, f"{len(items)} finding(s)",
+        store.record_alerts(route.name, [(f.key, f.severity) for f, _ in items], subj, at)
+        store.audit("alert", None, f"{len(items)} finding(s) to {route.label}",
                     "; ".join(f"{f.key} ({reason})" for f, reason in items)[:2000], at=at)

@@ -2,16 +2,16 @@
 
 A baseline records what a target looked like in one complete (status ok) poll: its artifacts by
 name, kind and sha256, and its line data rows. It lives as data, so a change to it goes through
-review like code: `propose` writes `TARGET.proposed.json`; `approve` signs it with an approver's
-Ed25519 key and puts it in place as `TARGET.json`. Approvers and their public keys are listed in
-the folder's `approvers` file ("NAME ssh-ed25519 AAAA... [comment]"). The signature covers the
-canonical encoding (agent.wire.canonical) of the body, so the pretty-printed file can be
-reformatted freely but not altered; a baseline whose signature does not verify is never trusted.
+review like code: `propose` writes `TARGET.proposed.json`; `approve` adds an approver's
+signature to it (collector.approvals: the folder's `approvers` file, the two-person rule), and
+once the site's required number of distinct approvers have signed, puts it in place as
+`TARGET.json`. Signatures cover the canonical encoding of the body, so the pretty-printed file can
+be reformatted freely but not altered; a baseline without enough valid signatures is never
+trusted.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
@@ -20,16 +20,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-from agent.keys import KeyError_, load_private, parse_public, public_text
-from agent.wire import Target, canonical, key_fingerprint
+from agent.wire import Target
+from collector import approvals
+from collector.approvals import DEFAULT_REQUIRED, ApprovalError, ApprovalState, Signature
 from collector.model import LineDataRow
 from collector.store import Store, StoredSnapshot
 
-FORMAT = "lineguard-baseline/1"
-APPROVERS = "approvers"
+FORMAT = "lineguard-baseline/2"
 _HISTORY_LIMIT = 500
 _TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}")   # as agent.wire admits them
 
@@ -64,8 +61,18 @@ class Baseline:
     artifacts: tuple[BaselineArtifact, ...]
     line_data: tuple[LineDataRow, ...] | None   # None: no parser could read this target's rows
     facts: dict[str, Any]
-    approved_at: str | None = None
-    approved_by: str | None = None
+    approval: ApprovalState | None = None       # set once the signatures were checked
+
+    @property
+    def approved_by(self) -> str | None:
+        return ", ".join(self.approval.approvers) if self.approval else None
+
+    @property
+    def approved_at(self) -> str | None:
+        """When the last required signature was made."""
+        if not self.approval or not self.approval.signed:
+            return None
+        return max(s.signed_at for s in self.approval.signed)
 
     def artifact(self, name: str) -> BaselineArtifact | None:
         return next((a for a in self.artifacts if a.name == name), None)
@@ -73,8 +80,7 @@ class Baseline:
     def body(self) -> dict[str, Any]:
         return {
             "format": FORMAT, "target": self.target, "kind": self.kind,
-            "proposed_at": self.proposed_at, "approved_at": self.approved_at,
-            "approved_by": self.approved_by, "source": asdict(self.source), "facts": self.facts,
+            "proposed_at": self.proposed_at, "source": asdict(self.source), "facts": self.facts,
             "artifacts": [asdict(a) for a in self.artifacts],
             "line_data": None if self.line_data is None else [_row(r) for r in self.line_data],
         }
@@ -134,27 +140,29 @@ def _file_stem(target: str) -> str:
     return target
 
 
-def _write(path: Path, baseline: Baseline, signature: dict[str, str] | None) -> None:
-    doc = {"body": baseline.body(), "signature": signature}
+def _write(path: Path, body: dict[str, Any], signatures: tuple[Signature, ...]) -> None:
+    doc = {"body": body, "signatures": [s.to_json() for s in signatures]}
     text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
 
-def _read(path: Path) -> tuple[Baseline, dict[str, Any], Any]:
-    """The baseline, its body exactly as stored (what the signature covers), and the
-    signature block."""
+def _read(path: Path) -> tuple[Baseline, dict[str, Any], tuple[Signature, ...]]:
+    """The baseline, its body exactly as stored (what the signatures cover), and the
+    signatures."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BaselineError(f"{path}: no such baseline file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise BaselineError(f"{path}: not a JSON baseline ({e.__class__.__name__})") from None
-    if not isinstance(doc, dict) or set(doc) != {"body", "signature"}:
-        raise BaselineError(f"{path}: a baseline file has exactly 'body' and 'signature'")
+    if not isinstance(doc, dict) or set(doc) != {"body", "signatures"}:
+        raise BaselineError(f"{path}: a baseline file has exactly 'body' and 'signatures' "
+                            f"(format {FORMAT}; propose and approve older baselines again)")
     try:
-        return _from_body(doc["body"]), doc["body"], doc["signature"]
+        return (_from_body(doc["body"]), doc["body"],
+                approvals.parse_signatures(doc["signatures"], str(path)))
     except (KeyError, TypeError, ValueError) as e:
         raise BaselineError(f"{path}: malformed baseline body "
                             f"({e.__class__.__name__}: {e})") from None
@@ -169,39 +177,7 @@ def _from_body(b: dict[str, Any]) -> Baseline:
         source=SourceSnapshot(**b["source"]),
         artifacts=tuple(BaselineArtifact(**a) for a in b["artifacts"]),
         line_data=None if rows is None else tuple(LineDataRow(**r) for r in rows),
-        facts=dict(b["facts"]), approved_at=b["approved_at"], approved_by=b["approved_by"])
-
-
-# --- approvers -----------------------------------------------------------------------------
-
-
-def read_approvers(baselines_dir: Path) -> dict[str, Ed25519PublicKey]:
-    """NAME -> public key from the folder's approvers file; '#' starts a comment line."""
-    path = baselines_dir / APPROVERS
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: no approvers file (one line per approver: "
-                            f"NAME ssh-ed25519 AAAA...)") from None
-    approvers: dict[str, Ed25519PublicKey] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        parts = line.split()
-        if len(parts) < 3:
-            raise BaselineError(f"{path}:{number}: expected 'NAME ssh-ed25519 AAAA...'")
-        try:
-            approvers[parts[0]] = parse_public(" ".join(parts[1:3]).encode())
-        except ValueError as e:
-            raise BaselineError(f"{path}:{number}: approver {parts[0]}: {e}") from None
-    return approvers
-
-
-def add_approver(baselines_dir: Path, name: str, public_key: Ed25519PublicKey) -> None:
-    """Append an approver line; the approvers file is itself reviewed like the baselines."""
-    baselines_dir.mkdir(parents=True, exist_ok=True)
-    with open(baselines_dir / APPROVERS, "a", encoding="utf-8") as f:
-        f.write(f"{name} {public_text(public_key)}\n")
+        facts=dict(b["facts"]))
 
 
 # --- propose, approve, load, show ----------------------------------------------------------
@@ -234,78 +210,91 @@ def propose(store: Store, target: str, baselines_dir: Path) -> Path:
         line_data=line_data(tgt), facts=dict(tgt.facts))
     baselines_dir.mkdir(parents=True, exist_ok=True)
     path = proposal_path(baselines_dir, target)
-    _write(path, proposal, None)
+    _write(path, proposal.body(), ())
     store.audit("baseline-propose", snap.agent, target, f"{path.name} from #{snap.seq} "
                 f"{snap.hash[:12]}")
     return path
 
 
-def approve(path: Path, key_path: Path, approver: str) -> None:
-    """Sign the baseline at `path` as `approver` and install it as the approved TARGET.json."""
-    baseline, _, _ = _read(path)
-    approvers = read_approvers(path.parent)
-    listed = approvers.get(approver)
-    if listed is None:
-        raise BaselineError(f"{approver!r} is not listed in {path.parent / APPROVERS}")
-    try:
-        key = load_private(key_path)
-    except KeyError_ as e:
-        raise BaselineError(str(e)) from None
-    if key_fingerprint(key.public_key()) != key_fingerprint(listed):
-        raise BaselineError(f"{key_path} is not the key listed for approver {approver!r}")
-    signed = replace(baseline, approved_by=approver,
-                     approved_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
-    signature = {"approver": approver, "key_id": key_fingerprint(listed),
-                 "ed25519": base64.b64encode(key.sign(canonical(signed.body()))).decode("ascii")}
+def approve(path: Path, key_path: Path, approver: str,
+            required: int = DEFAULT_REQUIRED) -> ApprovalState:
+    """Add `approver`'s signature to the baseline at `path` (a proposal, or the approved file
+    when more signatures are now required); once `required` distinct approvers have signed,
+    install it as the approved TARGET.json. Returns where the approval stands."""
+    baseline, body, signatures = _read(path)
     dest = approved_path(path.parent, baseline.target)
-    _write(dest, signed, signature)
-    if path != dest:
-        path.unlink()
-
-
-def verify(path: Path) -> Baseline:
-    """The baseline in `path` if its signature verifies against the key of an approver listed
-    in the same folder's approvers file."""
-    baseline, body, signature = _read(path)
-    if signature is None:
-        raise BaselineError(f"{path}: not signed; approve it first (lineguard baseline approve)")
-    if not isinstance(signature, dict) or not isinstance(signature.get("ed25519"), str):
-        raise BaselineError(f"{path}: malformed signature block")
-    approvers = read_approvers(path.parent)
-    who = signature.get("approver")
-    key = approvers.get(who) if isinstance(who, str) else None
-    if key is None or who != baseline.approved_by:
-        raise BaselineError(f"{path}: signed by {who!r}, who is not a listed approver or not "
-                            f"the approver the baseline names; not trusted")
     try:
-        key.verify(base64.b64decode(signature["ed25519"], validate=True), canonical(body))
-    except (InvalidSignature, ValueError):
-        raise BaselineError(f"{path}: bad signature: the baseline was altered after approval or "
-                            f"signed by another key; not trusted") from None
-    return baseline
+        approvers = approvals.read_approvers(path.parent)
+        signatures = approvals.sign(FORMAT, body, signatures, approvers, key_path, approver,
+                                    path.name)
+    except ApprovalError as e:
+        raise BaselineError(str(e)) from None
+    state = approvals.check(FORMAT, body, signatures, approvers, required)
+    if state.in_force:
+        _write(dest, body, signatures)
+        if path != dest:
+            path.unlink()
+    else:
+        _write(path, body, signatures)
+    return state
 
 
-def load_approved(baselines_dir: Path, target: str) -> Baseline | None:
+def verify(path: Path, required: int = DEFAULT_REQUIRED) -> Baseline:
+    """The baseline in `path` if at least `required` distinct approvers listed in the same
+    folder's approvers file have validly signed it."""
+    baseline, body, signatures = _read(path)
+    if not signatures:
+        raise BaselineError(f"{path}: not signed; approve it first (lineguard baseline approve)")
+    try:
+        state = approvals.check(FORMAT, body, signatures, approvals.read_approvers(path.parent),
+                                required)
+    except ApprovalError as e:
+        raise BaselineError(str(e)) from None
+    if not state.in_force:
+        why = "; ".join(state.problems)
+        raise BaselineError(f"{path}: {state.describe()}" + (f" ({why})" if why else "")
+                            + "; not trusted")
+    return replace(baseline, approval=state)
+
+
+def load_approved(baselines_dir: Path, target: str,
+                  required: int = DEFAULT_REQUIRED) -> Baseline | None:
     """The approved baseline of `target`, None when there is none; raises BaselineError when
-    the file exists but its signature is missing or does not verify."""
+    the file exists but lacks the required valid signatures."""
     path = approved_path(baselines_dir, target)
     if not path.exists():
         return None
-    baseline = verify(path)
+    baseline = verify(path, required)
     if baseline.target != target:
         raise BaselineError(f"{path}: holds the baseline of {baseline.target!r}, not {target!r}")
     return baseline
 
 
-def show(baselines_dir: Path, target: str) -> str:
-    """A human summary of the approved baseline and any pending proposal of `target`."""
+def pending(baselines_dir: Path, target: str,
+            required: int = DEFAULT_REQUIRED) -> ApprovalState | None:
+    """Where the pending proposal of `target` stands, None when there is none."""
+    path = proposal_path(baselines_dir, target)
+    if not path.exists():
+        return None
+    _, body, signatures = _read(path)
+    try:
+        approvers = approvals.read_approvers(baselines_dir)
+    except ApprovalError:
+        approvers = {}
+    return approvals.check(FORMAT, body, signatures, approvers, required)
+
+
+def show(baselines_dir: Path, target: str, required: int = DEFAULT_REQUIRED) -> str:
+    """A human summary of the approved baseline and any pending proposal of `target`: who
+    signed and what is still missing."""
     out: list[str] = []
     approved = approved_path(baselines_dir, target)
     if approved.exists():
         try:
-            b = verify(approved)
-            out.append(f"{target}: approved by {b.approved_by} at {b.approved_at} "
-                       f"(signature verified)")
+            b = verify(approved, required)
+            out.append(f"{target}: in force, {b.approval.describe()}; signatures verified")
+            out += [f"  signed by {s.approver} ({s.key_id}) at {s.signed_at}"
+                    for s in b.approval.signed]
             out += _summary(b)
         except BaselineError as e:
             out.append(f"{target}: NOT TRUSTED: {e}")
@@ -314,7 +303,11 @@ def show(baselines_dir: Path, target: str) -> str:
     proposal = proposal_path(baselines_dir, target)
     if proposal.exists():
         b, _, _ = _read(proposal)
-        out.append(f"pending proposal {proposal.name}, proposed at {b.proposed_at}:")
+        state = pending(baselines_dir, target, required)
+        out.append(f"pending proposal {proposal.name}, proposed at {b.proposed_at}: "
+                   f"{state.describe()}")
+        out += [f"  signed by {s.approver} ({s.key_id}) at {s.signed_at}" for s in state.signed]
+        out += [f"  does not count: {p}" for p in state.problems]
         out += _summary(b)
     return "\n".join(out)
 

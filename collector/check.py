@@ -1,17 +1,20 @@
-"""`lineguard check`: every finding as of an instant — dangerous jobs with their countdown, line
-data loss and drift, failed polls, silent agents, chain attacks, fleet-wide patterns — and the
+"""`lineguard check` and `lineguard findings`: every finding as of an instant — dangerous jobs
+with their countdown, line data loss and drift, failed polls, silent agents, chain attacks,
+fleet-wide patterns — each with its site and, where approvers sanctioned it, its waiver; and the
 alert emails that are due."""
 
 from __future__ import annotations
 
 import hashlib
 import sys
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from collector.home import Home, Settings
 from collector.jobs import JobView, collect, iso_z, json_document, parse_now
 from collector.model import SEVERITIES, Finding, Job
-from collector.store import Store
+from collector.store import FindingRow, Store
+from collector.waivers import WaiverBook, WaiverStatus, finding_id
 
 SECURITY_LOOKBACK = timedelta(days=7)
 
@@ -46,7 +49,8 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
         out.append(Finding(key=f"job:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
                            kind="job", severity=verdict.severity, target=j.target,
                            title=f"{verdict.verdict} {j.source} job on {j.target} fires {when}",
-                           detail="\n".join(lines), fire_at=v.fire.at, evidence=verdict.reasons))
+                           detail="\n".join(lines), fire_at=v.fire.at, evidence=verdict.reasons,
+                           fingerprint=f"job:{v.content}" if v.content else None))
     return out
 
 
@@ -70,8 +74,8 @@ def _unseen_finding(j: Job, cmd_id: str) -> Finding:
 
 def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Finding]:
     out = []
-    limit = timedelta(hours=settings.silence_hours)
     for a in store.agents():
+        limit = timedelta(hours=settings.site(a.site).silence_hours)
         if a.last_seen is None:
             out.append(Finding(key=f"silence:{a.name}:never", kind="silence", severity="medium",
                                target=a.name, title=f"agent {a.name} enrolled but never reported"))
@@ -88,16 +92,32 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
 
 def chain_findings(store: Store, now: datetime) -> list[Finding]:
     """Rejected snapshots of the last week: chain and signature attacks (high), malformed or
-    oversized files (medium) — either can be someone tampering with the evidence in transit."""
-    since = iso_z(now - SECURITY_LOOKBACK)
-    rows = store.db.execute("SELECT id, at, event, agent, subject, detail FROM audit "
-                            "WHERE event IN ('security', 'reject') AND at >= ? ORDER BY id",
-                            [since]).fetchall()
-    return [Finding(key=f"chain:{rid}", kind="chain",
-                    severity="high" if event == "security" else "medium", target=agent or "-",
-                    title=f"rejected snapshot from {agent or 'unknown agent'}: {detail}",
-                    detail=f"{at} {subject} (kept in quarantine)")
-            for rid, at, event, agent, subject, detail in rows]
+    oversized files (medium) — either can be someone tampering with the evidence in transit.
+    Snapshots from a name that is not enrolled are one finding per name, however many files
+    it keeps sending."""
+    rows = store.audit_since(iso_z(now - SECURITY_LOOKBACK), ("security", "reject"))
+    out: list[Finding] = []
+    unenrolled: dict[str, list[dict]] = {}
+    for r in rows:
+        if r["agent"] and r["event"] == "security" and store.agent(r["agent"]) is None:
+            unenrolled.setdefault(r["agent"], []).append(r)
+            continue
+        out.append(Finding(key=f"chain:{r['id']}", kind="chain",
+                           severity="high" if r["event"] == "security" else "medium",
+                           target=r["agent"] or "-",
+                           title=f"rejected snapshot from {r['agent'] or 'unknown agent'}: "
+                                 f"{r['detail']}",
+                           detail=f"{r['at']} {r['subject']} (kept in quarantine)"))
+    for name, seen in sorted(unenrolled.items()):
+        state = "was removed" if store.agent(name, include_removed=True) else "is not enrolled"
+        out.append(Finding(
+            key=f"chain:unenrolled:{name}", kind="chain", severity="high", target=name,
+            title=f"{len(seen)} snapshot(s) from {name}, which {state}, rejected "
+                  f"since {seen[0]['at'][:19]}Z (last {seen[-1]['at'][:19]}Z)",
+            detail="\n".join([f"{seen[-1]['detail']}",
+                              *(f"{r['at']} {r['subject']} (kept in quarantine)"
+                                for r in seen[-10:])])))
+    return out
 
 
 def integrity_findings(store: Store, now: datetime) -> list[Finding]:
@@ -113,24 +133,81 @@ def integrity_findings(store: Store, now: datetime) -> list[Finding]:
 
 def all_findings(home: Home, store: Store, now: datetime,
                  views: list[JobView] | None = None) -> list[Finding]:
-    """Every finding as of `now`; `views` saves judging the jobs again when the caller has them."""
+    """Every finding as of `now`, each with its site; `views` saves judging the jobs again when
+    the caller has them."""
     from collector.analyse import drift, fleet
+    from collector.targets import sites
     settings = home.settings()
+    site_of = sites(store)
     findings = job_findings(collect(store, now) if views is None else views, now)
-    findings += drift.findings(store, home.root / "baselines", now)
+    findings += drift.findings(store, home.baselines, now,
+                               lambda name: settings.site(site_of.get(name)).approvals)
     findings += silence_findings(store, settings, now)
     findings += chain_findings(store, now)
     findings += integrity_findings(store, now)
     findings += fleet.correlate(findings)
+    findings = [f if f.site else replace(f, site=site_of.get(f.target)) for f in findings]
     return sorted(findings, key=lambda f: (-SEVERITIES.index(f.severity),
                                            f.fire_at.isoformat() if f.fire_at else "~", f.key))
 
 
-def to_json(f: Finding) -> dict:
-    return {"key": f.key, "kind": f.kind, "severity": f.severity, "target": f.target,
+@dataclass(frozen=True)
+class Judged:
+    """A finding, and the waiver bound to its evidence if any (in force, pending or expired)."""
+
+    finding: Finding
+    waiver: WaiverStatus | None
+    waived: bool                      # a waiver in force: shown, not alerted, not counted
+
+
+def evaluate(home: Home, store: Store, now: datetime,
+             views: list[JobView] | None = None) -> list[Judged]:
+    settings = home.settings()
+    book = WaiverBook.load(home.waivers, home.baselines)
+    out = [Judged(Finding(key=f"waiver:unreadable:{problem.split(':')[0]}", kind="waiver",
+                          severity="medium", target="-", title=f"waiver file not used: {problem}"),
+                  None, False) for problem in book.problems]
+    for f in all_findings(home, store, now, views):
+        w = book.for_finding(f, settings.site(f.site).approvals, now)
+        out.append(Judged(f, w, w is not None and w.in_force(now)))
+    return out
+
+
+def resolved(store: Store, judged: list[Judged]) -> list[FindingRow]:
+    """Findings an earlier `check` saw open that are gone now."""
+    current = {j.finding.key for j in judged}
+    return [r for r in store.finding_rows() if r.key not in current]
+
+
+def to_json(f: Finding, waiver: WaiverStatus | None = None, waived: bool = False,
+            now: datetime | None = None) -> dict:
+    return {"id": finding_id(f.key), "key": f.key, "kind": f.kind, "severity": f.severity,
+            "site": f.site, "target": f.target, "status": "waived" if waived else "open",
             "title": f.title, "detail": f.detail, "fire_at": iso_z(f.fire_at),
             "evidence": [{"rule": r.rule, "evidence": r.evidence, "path": r.path, "line": r.line}
-                         for r in f.evidence]}
+                         for r in f.evidence],
+            "waiver": None if waiver is None else {
+                "id": waiver.waiver.id, "in_force": waived, "reason": waiver.waiver.reason,
+                "until": waiver.waiver.until, "signed_by": list(waiver.approval.approvers),
+                "required": waiver.approval.required,
+                "note": waiver.describe(now) if now else ""}}
+
+
+def line(j: Judged, now: datetime) -> str:
+    f = j.finding
+    head = "WAIVED" if j.waived else f.severity.upper()
+    text = f"{head:8} {f.kind:15} {f.site or '-':10} {f.title}"
+    if j.waiver is not None:
+        text += f"\n{'':8} {'':15} {'':10} {'waived' if j.waived else 'not waived'}: " \
+                f"{j.waiver.describe(now)}"
+    return text
+
+
+def exit_code(settings: Settings, judged: list[Judged]) -> int:
+    """1 when an open finding is at or above its own site's alert threshold."""
+    return 1 if any(SEVERITIES.index(j.finding.severity)
+                    >= SEVERITIES.index(settings.site(j.finding.site).alert_threshold)
+                    for j in judged if not j.waived) else 0
 
 
 def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
@@ -138,14 +215,20 @@ def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
     now = parse_now(now_text)
     store = store or home.open()
     settings = home.settings()
-    findings = all_findings(home, store, now)
+    judged = evaluate(home, store, now)
     if as_json:
-        print(json_document({"as_of": iso_z(now)}, "findings", [to_json(f) for f in findings]))
-    elif not findings:
+        print(json_document({"as_of": iso_z(now)}, "findings",
+                            [to_json(j.finding, j.waiver, j.waived, now) for j in judged]))
+    elif not judged:
         print(f"no findings as of {iso_z(now)}")
     else:
-        for f in findings:
-            print(f"{f.severity.upper():8} {f.kind:15} {f.title}")
+        for j in sorted(judged, key=lambda j: j.waived):
+            print(line(j, now))
+    open_findings = [j.finding for j in judged if not j.waived]
+    if now_text is None:
+        store.record_findings([(f.key, f.kind, f.severity, f.site, f.target, f.title)
+                               for f in (j.finding for j in judged)], iso_z(now))
+        store.forget_alerts([j.finding.key for j in judged if j.waived])
     if email and now_text:
         # Alert state records real sends: a what-if or a replay of another instant must not mark
         # alerts as sent (a future --now would otherwise hold back the real ones until then).
@@ -153,10 +236,9 @@ def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
     elif email:
         from collector.alerts import AlertError, send_due
         try:
-            sent = send_due(store, settings, findings, now)
+            sent = send_due(store, settings, open_findings, now)
             if sent:
                 print(f"alert email sent for {len(sent)} finding(s)", file=sys.stderr)
         except AlertError as e:
             print(f"lineguard check: alert not sent, will retry next run: {e}", file=sys.stderr)
-    threshold = SEVERITIES.index(settings.alert_threshold)
-    return 1 if any(SEVERITIES.index(f.severity) >= threshold for f in findings) else 0
+    return exit_code(settings, judged)

@@ -38,13 +38,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--home", help="data folder (default $LINEGUARD_HOME, else ./lineguard-data)")
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    ag = sub.add_parser("agents", help="list enrolled agents, or `agents add`")
+    sub.add_parser("init", help="create the home (database, inbox, quarantine, baselines, waivers)")
+
+    ag = sub.add_parser("agents", help="list enrolled agents, or add, remove, rotate-key")
     agsub = ag.add_subparsers(dest="agents_cmd")
     add = agsub.add_parser("add", help="enrol an agent's public key")
     add.add_argument("name")
     add.add_argument("--key", required=True, type=Path)
     add.add_argument("--site")
+    rm = agsub.add_parser("remove", help="refuse an agent's snapshots from now on (history stays)")
+    rm.add_argument("name")
+    rm.add_argument("--reason", default="")
+    rk = agsub.add_parser("rotate-key", help="the agent signs with a new key from now on")
+    rk.add_argument("name")
+    rk.add_argument("--key", required=True, type=Path, help="the new public key (KEY.pub)")
     ag.add_argument("--json", action="store_true")
+    ag.add_argument("--all", action="store_true", help="removed agents too")
+
+    tg = sub.add_parser("targets", help="every target: agent, site, last ok poll, baseline state")
+    tg.add_argument("--json", action="store_true")
 
     ing = sub.add_parser("ingest", help="verify and store snapshot files (default: the inbox)")
     ing.add_argument("paths", nargs="*", type=Path)
@@ -64,6 +76,19 @@ def _parser() -> argparse.ArgumentParser:
                          "3 UNKNOWN, no email")
     ck.add_argument("--no-email", action="store_true")
 
+    fd = sub.add_parser("findings", help="open, waived and resolved findings")
+    fd.add_argument("--now")
+    fd.add_argument("--json", action="store_true")
+
+    wv = sub.add_parser("waive", help="sign a waiver of a finding (two approvers put it in force)")
+    wv.add_argument("ref", help="a finding id or key (lineguard findings), a job as "
+                                "TARGET:PATH:LINE, or a waiver id (w-...) to co-sign")
+    wv.add_argument("--until", help="date (2027-01-31) or ISO instant the waiver ends")
+    wv.add_argument("--reason", help="why the finding is sanctioned")
+    wv.add_argument("--key", required=True, type=Path, help="the approver's private key")
+    wv.add_argument("--by", required=True, help="the approver's name in baselines/approvers")
+    wv.add_argument("--now")
+
     mt = sub.add_parser("metrics", help="write findings and agent ages as OpenMetrics text "
                                         "(node_exporter's textfile collector)")
     mt.add_argument("--now")
@@ -76,14 +101,14 @@ def _parser() -> argparse.ArgumentParser:
     bl = sub.add_parser("baseline", help="propose, approve or show approved baselines")
     blsub = bl.add_subparsers(dest="baseline_cmd", required=True)
     pr = blsub.add_parser("propose")
-    pr.add_argument("target")
     ap = blsub.add_parser("approve")
-    ap.add_argument("target")
     ap.add_argument("--key", required=True, type=Path, help="the approver's private key")
     ap.add_argument("--by", required=True, help="the approver's name in baselines/approvers")
     sh = blsub.add_parser("show")
-    sh.add_argument("target")
     for b in (pr, ap, sh):
+        b.add_argument("targets", nargs="*", metavar="TARGET")
+        b.add_argument("--site", help="every target of this site")
+        b.add_argument("--all", action="store_true", help="every target")
         b.add_argument("--dir", type=Path, help="baselines folder (default HOME/baselines)")
 
     w = sub.add_parser("watch", help="ingest the inbox and check, repeatedly")
@@ -104,27 +129,49 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def cmd_init(home: Home, a: argparse.Namespace) -> int:
+    existed = home.db_path.is_file()
+    home.init().close()
+    print(f"{'already a' if existed else 'created a'} lineguard home in {home.root}")
+    return 0
+
+
 def cmd_agents(home: Home, a: argparse.Namespace) -> int:
+    from collector import agents
     store = home.open()
     if a.agents_cmd == "add":
-        from agent.keys import KeyError_, load_public, public_text
-        from agent.wire import key_fingerprint
-        try:
-            key = load_public(a.key)
-        except KeyError_ as e:
-            raise UsageError(str(e)) from None
-        if store.agent(a.name):
-            raise UsageError(f"agent {a.name!r} is already enrolled")
-        store.add_agent(a.name, public_text(key), key_fingerprint(key), a.site)
-        print(f"enrolled {a.name} ({key_fingerprint(key)})")
+        rec = agents.enrol(store, a.name, a.key, a.site)
+        print(f"enrolled {rec.name} ({rec.key_id})")
         return 0
-    rows = store.agents()
+    if a.agents_cmd == "remove":
+        agents.remove(store, a.name, a.reason)
+        print(f"removed {a.name}: its snapshots are refused from now on; what it sent stays "
+              f"stored and verifiable")
+        return 0
+    if a.agents_cmd == "rotate-key":
+        old, new = agents.rotate_key(store, a.name, a.key)
+        print(f"{a.name} now signs with {new}; {old} is retired and kept to verify its snapshots")
+        return 0
+    rows = store.agents(include_removed=a.all)
     if a.json:
         print(json.dumps([r.__dict__ for r in rows], indent=2))
         return 0
-    print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY"],
+    print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY"] + (["REMOVED"] if a.all else []),
                  [[r.name, r.site or "-", r.last_seq or "-", r.last_seen or "never", r.key_id]
-                  for r in rows]))
+                  + ([r.removed_at or "-"] if a.all else []) for r in rows]))
+    return 0
+
+
+def cmd_targets(home: Home, a: argparse.Namespace) -> int:
+    from collector.targets import overview
+    views = overview(home.open(), home.settings(), home.baselines)
+    if a.json:
+        print(json.dumps([v.to_json() for v in views], indent=2))
+        return 0
+    print(_table(["TARGET", "KIND", "AGENT", "SITE", "STATUS", "LAST OK POLL", "BASELINE",
+                  "DETAIL"],
+                 [[v.name, v.kind, v.agent, v.site or "-", v.status, v.last_ok or "never",
+                   v.baseline, v.baseline_detail] for v in views], elastic=("DETAIL",)))
     return 0
 
 
@@ -148,7 +195,11 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
                          f"not {a.min_severity!r}")
     now = parse_now(a.now)
-    views = collect(home.open(), now, a.target)
+    store = home.open()
+    if a.target is not None:
+        from collector.targets import select
+        select(store, [a.target], None, False)
+    views = collect(store, now, a.target)
     floor = SEVERITIES.index(a.min_severity)
     views = [v for v in views if SEVERITIES.index(v.judgement.severity) >= floor]
     if a.json:
@@ -167,32 +218,34 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
                                f"{v.job.origin_line or '-'} [{r.rule}] "
                                f"{r.path or v.job.origin_path}:{r.line or '-'}: {r.evidence}",
                                wide=a.wide))
-    threshold = SEVERITIES.index(home.settings().alert_threshold)
-    return 1 if any(SEVERITIES.index(v.judgement.severity) >= threshold for v in views) else 0
+    from collector.targets import sites
+    settings, site_of = home.settings(), sites(store)
+    return 1 if any(SEVERITIES.index(v.judgement.severity) >= SEVERITIES.index(
+        settings.site(site_of.get(v.job.target)).alert_threshold) for v in views) else 0
 
 
 def cmd_check(home: Home, a: argparse.Namespace) -> int:
-    from collector.check import all_findings, run_check
+    from collector.check import evaluate, run_check
     if a.format == "nagios":
         from collector.jobs import parse_now
         from collector.noc import nagios_status
         now = parse_now(a.now)
-        status = nagios_status(all_findings(home, home.open(), now), now,
-                               home.settings().alert_threshold)
+        status = nagios_status([j.finding for j in evaluate(home, home.open(), now)
+                                if not j.waived], now, home.settings().alert_threshold)
         print(status.line)
         return status.code
     return run_check(home, a.now, as_json=a.json or a.format == "json", email=not a.no_email)
 
 
 def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
-    from collector.check import all_findings
+    from collector.check import evaluate
     from collector.jobs import collect, parse_now
     from collector.noc import openmetrics, target_sites, write_textfile
     now = parse_now(a.now)
     store = home.open()
     views = collect(store, now)
-    text = openmetrics(all_findings(home, store, now, views), views, store.agents(),
-                       target_sites(store), now)
+    text = openmetrics([j.finding for j in evaluate(home, store, now, views) if not j.waived],
+                       views, store.agents(), target_sites(store), now)
     if a.out:
         write_textfile(a.out, text)
         print(f"wrote {a.out}")
@@ -203,7 +256,10 @@ def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
 
 def cmd_diff(home: Home, a: argparse.Namespace) -> int:
     from collector.analyse.drift import diff_target
-    d = diff_target(home.open(), a.target, home.root / "baselines")
+    from collector.targets import sites
+    store = home.open()
+    required = home.settings().site(sites(store).get(a.target)).approvals
+    d = diff_target(store, a.target, home.baselines, required=required)
     if a.json:
         print(json.dumps(d.to_json(), indent=2))
     else:
@@ -211,18 +267,75 @@ def cmd_diff(home: Home, a: argparse.Namespace) -> int:
     return 1 if d.changed else 0
 
 
+def cmd_findings(home: Home, a: argparse.Namespace) -> int:
+    from collector.check import evaluate, line, resolved, to_json
+    from collector.jobs import iso_z, json_document, parse_now
+    from collector.waivers import finding_id
+    now = parse_now(a.now)
+    store = home.open()
+    judged = evaluate(home, store, now)
+    gone = resolved(store, judged)
+    if a.json:
+        items = [to_json(j.finding, j.waiver, j.waived, now) for j in judged]
+        items += [{"id": finding_id(r.key), "key": r.key, "kind": r.kind,
+                   "severity": r.severity, "site": r.site, "target": r.target,
+                   "status": "resolved", "title": r.title, "first_seen": r.first_seen,
+                   "last_seen": r.last_seen} for r in gone]
+        print(json_document({"as_of": iso_z(now)}, "findings", items))
+        return 0
+    for status, group in (("open", [j for j in judged if not j.waived]),
+                          ("waived", [j for j in judged if j.waived])):
+        print(f"{status.upper()} ({len(group)})")
+        for j in group:
+            print(f"  {finding_id(j.finding.key)}  " + line(j, now).replace("\n", "\n  "))
+    print(f"RESOLVED ({len(gone)})")
+    for r in gone:
+        print(f"  {finding_id(r.key)}  {r.severity.upper():8} {r.kind:15} {r.site or '-':10} "
+              f"{r.title} (last seen {r.last_seen})")
+    return 0
+
+
+def cmd_waive(home: Home, a: argparse.Namespace) -> int:
+    from collector.jobs import parse_now
+    from collector.waivers import waive
+    now = parse_now(a.now)
+    status = waive(home, home.open(), a.ref, a.until, a.reason, a.key, a.by, now)
+    print(status.describe(now))
+    if not status.in_force(now):
+        print(f"co-sign: lineguard waive {status.waiver.id} --key K --by NAME")
+    return 0
+
+
 def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
     from collector import baseline
-    bdir = a.dir or home.root / "baselines"
-    if a.baseline_cmd == "propose":
-        path = baseline.propose(home.open(), a.target, bdir)
-        print(f"proposed {path}; review it, then: lineguard baseline approve {a.target} --key K --by NAME")
-    elif a.baseline_cmd == "approve":
-        baseline.approve(baseline.path_for(bdir, a.target), a.key, a.by)
-        print(f"approved {a.target} by {a.by}")
-    else:
-        print(baseline.show(bdir, a.target))
-    return 0
+    from collector.targets import select, sites
+    bdir = a.dir or home.baselines
+    store = home.open()
+    if not (a.targets or a.site or a.all) or (a.targets and (a.site or a.all)):
+        raise UsageError(f"baseline {a.baseline_cmd}: name TARGET(s), or --site S, or --all")
+    targets = select(store, a.targets, a.site, a.all)
+    site_of = sites(store)
+    settings = home.settings()
+    failed = 0
+    for target in targets:
+        required = settings.site(site_of.get(target)).approvals
+        try:
+            if a.baseline_cmd == "propose":
+                path = baseline.propose(store, target, bdir)
+                print(f"proposed {path}; needs {required} approver(s): lineguard baseline "
+                      f"approve {target} --key K --by NAME")
+            elif a.baseline_cmd == "approve":
+                state = baseline.approve(baseline.path_for(bdir, target), a.key, a.by, required)
+                store.audit("baseline-sign", None, target, f"{a.by}: {state.describe()}")
+                print(f"{target}: {'in force, ' if state.in_force else ''}{state.describe()}")
+            else:
+                print(baseline.show(bdir, target, required))
+        except baseline.BaselineError as e:
+            if len(targets) == 1:
+                raise
+            print(f"lineguard baseline {a.baseline_cmd}: {e}", file=sys.stderr)
+            failed += 1
+    return 2 if failed else 0
 
 
 def cmd_watch(home: Home, a: argparse.Namespace) -> int:
@@ -249,14 +362,19 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
 def cmd_report(home: Home, a: argparse.Namespace) -> int:
     from collector.report import render
     if a.html:
-        from collector.check import all_findings
+        from collector.check import evaluate
         from collector.html_report import render_html
         from collector.jobs import collect, parse_now
+        from collector.targets import sites
         now = parse_now(a.now)
         store = home.open()
         views = collect(store, now)
-        text = render_html(store, home.root / "baselines", all_findings(home, store, now, views),
-                           views, now)
+        settings = home.settings()
+        required = {t: settings.site(s).approvals for t, s in sites(store).items()}
+        # waived findings are sanctioned: the NOC page shows what still needs attention
+        text = render_html(store, home.baselines,
+                           [j.finding for j in evaluate(home, store, now, views) if not j.waived],
+                           views, now, required)
     else:
         text = render(home, a.now)
     if a.out:
@@ -283,7 +401,8 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"agents": cmd_agents, "ingest": cmd_ingest, "jobs": cmd_jobs, "check": cmd_check,
+COMMANDS = {"init": cmd_init, "agents": cmd_agents, "targets": cmd_targets, "ingest": cmd_ingest,
+            "jobs": cmd_jobs, "check": cmd_check, "findings": cmd_findings, "waive": cmd_waive,
             "diff": cmd_diff, "baseline": cmd_baseline, "watch": cmd_watch, "report": cmd_report,
             "audit": cmd_audit, "metrics": cmd_metrics}
 

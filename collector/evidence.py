@@ -1,13 +1,15 @@
 """Re-proving the store: every stored snapshot re-assembled, re-hashed and its signature checked
-against the enrolled key, every chain link followed; the audit log's signatures checked with the
+against the key that signed it (a rotated-out key is kept for this, and a removed agent's keys
+too), every chain link followed; the audit log's signatures checked with the
 collector key and its head against the checkpoint log; and the tables that steer the checks
 (agents, snapshots, alerts) cross-checked against the signed audit records that wrote them.
 
 What a database owner without the collector key could do, and what shows it:
 - delete, add or reorder snapshots: every stored snapshot has exactly one signed accept record
   (agent, seq, hash, received time) and every accept record its snapshot;
-- edit `agents` (last seq, hash, seen; a swapped key): they must equal the newest accept record
-  and the signed enrolment, and the key's fingerprint the enrolled one;
+- edit `agents` or `agent_keys` (last seq, hash, seen; a swapped key; a site; an agent marked
+  removed): they must equal the newest accept record and the signed enrolment, key rotation and
+  removal records, and each key's fingerprint the one recorded;
 - mark an alert sent (in the future, or when it never went out): `alerts.last_sent` must be the
   time of a signed alert record, never after now;
 - cut or rebuild the audit log: row signatures and the checkpoint log.
@@ -27,7 +29,8 @@ from collector.store import Store, utc_now
 
 # "In the future" means beyond this: `check` judges as of a whole second, and clocks drift.
 CLOCK_SLACK = timedelta(minutes=5)
-_ENROLLED = re.compile(r"^site=(?P<site>\S*)(?: key=(?P<key>.+))?$")
+_ENROLLED = re.compile(r"^site=(?P<site>\S*)")
+_KEY_TEXT = re.compile(r"(?:^| )key=(.+)$")
 
 
 def verify_store(store: Store, now: str | None = None) -> list[str]:
@@ -83,36 +86,62 @@ def _audit_events(store: Store, event: str) -> list[tuple[str, str | None, str, 
                             "ORDER BY id", [event]).fetchall()
 
 
+def _key_records(store: Store) -> dict[str, dict[str, str]]:
+    """agent -> {key id: public key text} from the signed enrolment and key rotation records."""
+    keys: dict[str, dict[str, str]] = defaultdict(dict)
+    for event in ("enrol", "agent-rotate-key"):
+        for _, agent, key_id, detail in _audit_events(store, event):
+            m = _KEY_TEXT.search(detail)
+            keys[str(agent)][key_id] = m.group(1) if m else ""
+    return keys
+
+
 def _agents(store: Store, now: str) -> list[str]:
     problems: list[str] = []
-    enrolled: dict[str, tuple[str, str, str | None]] = {}
-    for _, agent, key_id, detail in _audit_events(store, "enrol"):
-        m = _ENROLLED.match(detail)
-        site = m.group("site") if m else None
-        enrolled[str(agent)] = (key_id, (m and m.group("key")) or "",
-                                None if site in (None, "-") else site)
+    # the newest of enrolment and key rotation names the key an agent signs with now
+    current: dict[str, str] = {}
+    sites: dict[str, str | None] = {}
+    removed: dict[str, bool] = {}
+    for _, agent, event, subject, detail in store.db.execute(
+            "SELECT at, agent, event, subject, detail FROM audit WHERE event IN "
+            "('enrol', 'agent-rotate-key', 'agent-remove') ORDER BY id").fetchall():
+        name = str(agent)
+        if event == "agent-remove":
+            removed[name] = True
+            continue
+        current[name] = subject
+        if event == "enrol":
+            m = _ENROLLED.match(detail)
+            site = m.group("site") if m else None
+            sites[name] = None if site in (None, "-") else site
+            removed[name] = False
+    key_texts = _key_records(store)
     accepts: dict[str, tuple[int, str, str]] = {}
     for at, agent, subject, digest in _audit_events(store, "accept"):
         accepts[str(agent)] = (int(subject.lstrip("#")), digest, at)
     names = set()
-    for a in store.agents():
+    for a in store.agents(include_removed=True):
         names.add(a.name)
-        record = enrolled.get(a.name)
-        if record is None:
+        if a.name not in current:
             problems.append(f"agent {a.name}: no signed enrolment record (added behind the "
                             "collector's back)")
         else:
-            key_id, key_text, site = record
-            if a.site != site:
+            if a.site != sites.get(a.name):
                 problems.append(f"agent {a.name}: site {a.site!r} is not the enrolled site "
-                                f"{site!r} (its alerts would go to another site)")
+                                f"{sites.get(a.name)!r} (its alerts would go to another site)")
+            key_id = current[a.name]
             try:
                 actual = key_fingerprint(parse_public(a.public_key.encode()))
             except ValueError:
                 actual = "unreadable"
-            if actual != key_id or a.key_id != key_id or (key_text and key_text != a.public_key):
+            text = key_texts[a.name].get(key_id, "")
+            if actual != key_id or a.key_id != key_id or (text and text != a.public_key):
                 problems.append(f"agent {a.name}: key {actual} is not the enrolled key {key_id} "
                                 "(key swapped)")
+        if bool(a.removed_at) != removed.get(a.name, False):
+            problems.append(f"agent {a.name}: marked {'removed' if a.removed_at else 'active'} "
+                            "without a signed record of it"
+                            + (" (its silence would go unreported)" if a.removed_at else ""))
         head = accepts.get(a.name)
         state = (a.last_seq, a.last_hash, a.last_seen)
         expected = head if head is not None else (None, None, None)
@@ -122,8 +151,17 @@ def _agents(store: Store, now: str) -> list[str]:
         if a.last_seen is not None and _when(a.last_seen) > _when(now) + CLOCK_SLACK:
             problems.append(f"agent {a.name}: last seen {a.last_seen} is in the future "
                             "(it would hide the agent falling silent)")
-    for name in sorted(set(enrolled) - names):
+    for name in sorted(set(current) - names):
         problems.append(f"agent {name}: enrolled in the audit log but gone from the agents table")
+    for k in store.agent_keys():
+        try:
+            actual = key_fingerprint(parse_public(k.public_key.encode()))
+        except ValueError:
+            actual = "unreadable"
+        text = key_texts.get(k.agent, {}).get(k.key_id)
+        if actual != k.key_id or text is None or (text and text != k.public_key):
+            problems.append(f"agent {k.agent}: key {k.key_id} in the key history is not a key "
+                            "the signed records enrolled (key swapped or added)")
     return problems
 
 
@@ -135,20 +173,20 @@ def _show(state: tuple[object, object, object]) -> str:
 def _snapshots(store: Store) -> list[str]:
     problems: list[str] = []
     keys = {}
-    for a in store.agents():
+    for k in store.agent_keys():
         try:
-            keys[a.name] = parse_public(a.public_key.encode())
+            keys[(k.agent, k.key_id)] = parse_public(k.public_key.encode())
         except ValueError:
-            problems.append(f"agent {a.name}: stored public key is unreadable")
+            problems.append(f"agent {k.agent}: stored public key {k.key_id} is unreadable")
     accepted: dict[tuple[str, int], tuple[str, str]] = {}
     for at, agent, subject, digest in _audit_events(store, "accept"):
         accepted[(str(agent), int(subject.lstrip("#")))] = (digest, at)
     stored: set[tuple[str, int]] = set()
     prev_by_agent: dict[str, tuple[int, str]] = {}
     per_agent: dict[str, int] = defaultdict(int)
-    rows = store.db.execute("SELECT id, agent, seq, hash, received_at FROM snapshots "
+    rows = store.db.execute("SELECT id, agent, seq, hash, received_at, key_id FROM snapshots "
                             "ORDER BY agent, seq").fetchall()
-    for sid, agent, seq, digest, received in rows:
+    for sid, agent, seq, digest, received, key_id in rows:
         stored.add((agent, seq))
         per_agent[agent] += 1
         record = accepted.get((agent, seq))
@@ -172,9 +210,12 @@ def _snapshots(store: Store) -> list[str]:
             problems.append(f"{agent} #{seq}: stored content no longer hashes to {digest[:12]}…")
             continue
         try:
-            SignedSnapshot(parse_body(body), data, sig).verify(keys[agent])
-        except (WireError, KeyError) as e:
+            SignedSnapshot(parse_body(body), data, sig).verify(keys[(agent, key_id)])
+        except WireError as e:
             problems.append(f"{agent} #{seq}: {e}")
+        except KeyError:
+            problems.append(f"{agent} #{seq}: signed by {key_id}, a key never enrolled for "
+                            f"{agent}")
         last = prev_by_agent.get(agent)
         if last is not None and (seq != last[0] + 1 or body["prev"] != last[1]):
             problems.append(f"{agent} #{seq}: does not chain to #{last[0]}")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from agent.tomlfile import read_toml
+from agent.tomlfile import check_keys, read_toml
 from collector.model import SEVERITIES
 from collector.store import Store
 
@@ -14,20 +16,49 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
 class ConfigError(ValueError):
-    """The collector's config.toml is broken."""
+    """The collector's config.toml is broken, or the home does not exist."""
+
+
+@dataclass(frozen=True)
+class SitePolicy:
+    """What one site (tenant) wants: who gets its mail, from which severity, how often, and how
+    many approvers must sign its baselines and waivers."""
+
+    mail_to: tuple[str, ...] = ("soc@localhost",)
+    alert_threshold: str = "high"           # findings at or above this are mailed and make exit 1
+    realert_hours: float = 24.0             # re-send an unchanged open finding after this long
+    silence_hours: float = 2.0              # an agent not heard from for longer is reported
+    approvals: int = 2                      # distinct approver signatures a baseline needs
+
+
+POLICY_KEYS = tuple(SitePolicy.__dataclass_fields__)
+FLEET_KEYS = ("max_snapshot_bytes", "smtp_host", "smtp_port", "mail_from", "security_to")
 
 
 @dataclass(frozen=True)
 class Settings:
+    """config.toml: fleet-wide settings; the top-level policy keys are the default for every
+    site, and `[site.NAME]` tables override them per site."""
+
     max_snapshot_bytes: int = DEFAULT_MAX_BYTES
-    alert_threshold: str = "high"           # findings at or above this make `check` exit 1
+    alert_threshold: str = "high"
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     mail_from: str = "lineguard@localhost"
     mail_to: tuple[str, ...] = ("soc@localhost",)
-    realert_hours: float = 24.0             # re-send an unchanged open finding after this long
-    silence_hours: float = 2.0              # an agent not heard from for longer is reported
-    extra: dict = field(default_factory=dict)
+    realert_hours: float = 24.0
+    silence_hours: float = 2.0
+    approvals: int = 2
+    security_to: tuple[str, ...] = ()       # gets every critical finding of every site
+    sites: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def default(self) -> SitePolicy:
+        return SitePolicy(**{k: getattr(self, k) for k in POLICY_KEYS})
+
+    def site(self, name: str | None) -> SitePolicy:
+        """The policy of site `name`: its own table over the defaults (None: the defaults)."""
+        return replace(self.default, **self.sites.get(name or "", {}))
 
 
 @dataclass
@@ -50,8 +81,27 @@ class Home:
     def quarantine(self) -> Path:
         return self.root / "quarantine"
 
+    @property
+    def baselines(self) -> Path:
+        return self.root / "baselines"
+
+    @property
+    def waivers(self) -> Path:
+        return self.root / "waivers"
+
+    def init(self) -> Store:
+        """Create the home (database, inbox, quarantine, baselines, waivers) or open it."""
+        for d in (self.root, self.inbox, self.quarantine, self.baselines, self.waivers):
+            d.mkdir(parents=True, exist_ok=True)
+        return Store(self.db_path)
+
     def open(self) -> Store:
-        for d in (self.root, self.inbox, self.quarantine):
+        """The home's store; a home that was never created is an error, not a fresh empty
+        database that would then report "no findings" for a mistyped --home."""
+        if not self.db_path.is_file():
+            raise ConfigError(f"{self.root} is not a lineguard home (no {self.db_path.name}); "
+                              f"create it with: lineguard --home {self.root} init")
+        for d in (self.inbox, self.quarantine):
             d.mkdir(parents=True, exist_ok=True)
         return Store(self.db_path)
 
@@ -60,16 +110,33 @@ class Home:
         if not path.exists():
             return Settings()
         doc = read_toml(path, "collector settings", ConfigError)
-        known = {k: v for k, v in doc.items() if k in Settings.__dataclass_fields__ and k != "extra"}
-        if isinstance(known.get("mail_to"), str):
-            known["mail_to"] = [known["mail_to"]]   # one address, not a list of its characters
-        for key, value in known.items():
-            problem = _problem(key, value)
-            if problem:
-                raise ConfigError(f"{path}: {key} {problem}")
-        if "mail_to" in known:
-            known["mail_to"] = tuple(known["mail_to"])
-        return Settings(**known, extra={k: v for k, v in doc.items() if k not in known})
+        where = str(path)
+        check_keys(doc, FLEET_KEYS + POLICY_KEYS + ("site",), where, ConfigError)
+        top = _policy(doc, where, FLEET_KEYS + POLICY_KEYS)
+        sites = doc.get("site", {})
+        if not isinstance(sites, dict) or not all(isinstance(v, dict) for v in sites.values()):
+            raise ConfigError(f"{where}: sites are tables: [site.NAME]")
+        per_site = {}
+        for name, table in sites.items():
+            check_keys(table, POLICY_KEYS, f"{where}: [site.{name}]", ConfigError)
+            per_site[name] = _policy(table, f"{where}: [site.{name}]", POLICY_KEYS)
+        return Settings(**top, sites=per_site)
+
+
+def _policy(table: dict[str, Any], where: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The settings in `table` among `keys`, checked and normalised."""
+    out = {k: v for k, v in table.items() if k in keys}
+    for key in ("mail_to", "security_to"):
+        if isinstance(out.get(key), str):
+            out[key] = [out[key]]   # one address, not a list of its characters
+    for key, value in out.items():
+        problem = _problem(key, value)
+        if problem:
+            raise ConfigError(f"{where}: {key} {problem}")
+    for key in ("mail_to", "security_to"):
+        if key in out:
+            out[key] = tuple(out[key])
+    return out
 
 
 def _problem(key: str, value: object) -> str | None:
@@ -79,12 +146,12 @@ def _problem(key: str, value: object) -> str | None:
         return None if value in SEVERITIES else f"must be one of {', '.join(SEVERITIES)}"
     if isinstance(value, bool):
         return "must not be true or false"
-    if key in ("max_snapshot_bytes", "smtp_port"):
+    if key in ("max_snapshot_bytes", "smtp_port", "approvals"):
         return None if isinstance(value, int) and value > 0 else "must be a positive whole number"
     if key in ("realert_hours", "silence_hours"):
         return None if isinstance(value, int | float) and value >= 0 else \
             "must be a number of hours, 0 or more"
-    if key == "mail_to":
-        return None if isinstance(value, list) and value and all(
+    if key in ("mail_to", "security_to"):
+        return None if isinstance(value, list) and (value or key == "security_to") and all(
             isinstance(v, str) and v for v in value) else "must be a list of email addresses"
     return None if isinstance(value, str) and value else "must be a non-empty string"

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
 
-from collector.baseline import BaselineError, load_approved
+from collector.approvals import DEFAULT_REQUIRED
 from collector.jobs import JobView, clock_time, iso_z, latest_targets, parse_now
 from collector.model import SEVERITIES, Finding
 from collector.noc import target_sites
 from collector.report import DIFF_KINDS
 from collector.store import AgentRecord, Store
+from collector.targets import baseline_state
 
 TIMELINE_WIDTH = 1000           # SVG user units; the SVG scales to the screen
 _MIN_SPAN = timedelta(hours=1)
@@ -41,10 +42,13 @@ class TargetRow:
 
 
 def render_html(store: Store, baselines_dir: Path, findings: list[Finding],
-                views: list[JobView], now: datetime) -> str:
+                views: list[JobView], now: datetime,
+                required: Mapping[str, int] | None = None) -> str:
+    """`required`: approver signatures each target's baseline needs (its site's; default 2)."""
     sites = target_sites(store)
     targets = [TargetRow(t.name, t.kind, sites.get(t.name, "unknown"), snap.agent, t.status,
-                         t.error, _baseline_state(baselines_dir, t.name))
+                         t.error, _baseline_state(baselines_dir, t.name,
+                                                  (required or {}).get(t.name, DEFAULT_REQUIRED)))
                for snap, t in latest_targets(store)]
     body = [
         f"<header><h1>lineguard fleet report</h1><p>as of <time>{iso_z(now)}</time> · "
@@ -64,12 +68,9 @@ def render_html(store: Store, baselines_dir: Path, findings: list[Finding],
             f"<body>{''.join(body)}<script>{_JS}</script></body></html>\n")
 
 
-def _baseline_state(baselines_dir: Path, target: str) -> str:
-    try:
-        b = load_approved(baselines_dir, target)
-    except BaselineError as e:
-        return f"NOT TRUSTED: {e}"
-    return "none" if b is None else f"approved by {b.approved_by} at {b.approved_at}"
+def _baseline_state(baselines_dir: Path, target: str, required: int) -> str:
+    state, detail = baseline_state(baselines_dir, target, required)
+    return f"NOT TRUSTED: {detail}" if state == "untrusted" else detail
 
 
 def _overview(targets: list[TargetRow], findings: list[Finding], sites: dict[str, str]) -> str:

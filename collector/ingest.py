@@ -108,6 +108,10 @@ def _accept(home: Home, store: Store, path: Path, signed: SignedSnapshot) -> Ing
     snap = signed.snapshot
     agent = store.agent(snap.agent)
     if agent is None:
+        removed = store.agent(snap.agent, include_removed=True)
+        if removed is not None:
+            raise Rejected(f"agent {snap.agent!r} was removed at {removed.removed_at}; its "
+                           f"snapshots are refused", security=True)
         raise Rejected(f"unknown agent {snap.agent!r} (enrol it: lineguard agents add "
                        f"{snap.agent} --key KEY.pub)", security=True)
     try:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.wire import Artifact, Target
+from agent.wire import Artifact, Target, canonical, sha256_hex
 from collector.model import SEVERITIES, Fire, Job, Judgement
 from collector.store import Store, StoredSnapshot
 
@@ -20,6 +20,16 @@ class JobView:
     job: Job
     fire: Fire
     judgement: Judgement
+    content: str = ""                 # hash of what the job runs: a waiver binds to it
+
+
+def content_hash(job: Job, files: dict[str, Artifact]) -> str:
+    """What the job will do, by content: its command, schedule and owner and the bytes of every
+    file it executes, not where it is defined (a renamed job file is the same job; an edited
+    script is not)."""
+    parts = [job.target, job.source, job.owner, job.schedule, job.command,
+             sorted((name, files[name].sha256 if name in files else None) for name in job.files)]
+    return sha256_hex(canonical(parts))[:16]
 
 
 def iso_z(dt: datetime | None) -> str | None:
@@ -59,7 +69,7 @@ def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -
     views = []
     for job in jobs:
         fire = next_fire(job.trigger, now, job.timezone)
-        views.append(JobView(job, fire, judge(job, files, fire, now)))
+        views.append(JobView(job, fire, judge(job, files, fire, now), content_hash(job, files)))
     return views
 
 

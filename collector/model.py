@@ -49,6 +49,41 @@ class IntervalTrigger:
 
 
 @dataclass(frozen=True)
+class CountedTrigger:
+    """An event policy that runs on a count of a clock event within a sliding window (Junos
+    `within W { trigger on|after|until N; }` over a generated event): `base` is when that event
+    occurs, every `period_s` seconds. on N runs when the count is N, after N when it exceeds N,
+    until N while it is below N. `note` names correlations the clock cannot see (other events
+    that must, or must not, have occurred)."""
+
+    base: Trigger
+    period_s: int
+    window_s: int
+    mode: str                         # on | after | until
+    count: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DelayedTrigger:
+    """Does its work `seconds` after `base` fires: an EEM `trigger delay`, an applet's `wait`
+    before its effect, a script that sleeps first. `note` says why."""
+
+    base: Trigger
+    seconds: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ConditionalTrigger:
+    """Runs when `base` fires, but only under a condition the clock cannot decide (a Junos
+    policy's `within W events [X]` / `not events [X]`, an EEM `correlate ... and ...`)."""
+
+    base: Trigger
+    condition: str
+
+
+@dataclass(frozen=True)
 class AnacronTrigger:
     """anacron: due when today - last_run >= period, then starts after delay minutes.
     period is a number of days as text, or "@daily", "@weekly", "@monthly", "@yearly"."""
@@ -74,7 +109,8 @@ class UnparsableTrigger:
 
 
 Trigger = (CronTrigger | CalendarTrigger | AbsoluteTrigger | IntervalTrigger | AnacronTrigger
-           | BootTrigger | UnparsableTrigger)
+           | BootTrigger | UnparsableTrigger | CountedTrigger | DelayedTrigger
+           | ConditionalTrigger)
 
 
 @dataclass(frozen=True)
@@ -176,7 +212,8 @@ class Finding:
     """Something a person should know, with a stable key so alerts can be deduplicated.
 
     kind: job (destructive/suspicious scheduled job), line-data-loss, drift, poll-failed,
-    silence, chain (security event on ingest), fleet (the same thing on many targets)."""
+    silence, chain (security event on ingest), fleet (the same thing on many targets), baseline
+    (an untrusted baseline), waiver (a waiver file that cannot be used)."""
 
     key: str                          # stable identity, e.g. "job:mgmt-01:etc/cron.d/x:3"
     kind: str
@@ -186,3 +223,9 @@ class Finding:
     detail: str = ""                  # several lines: evidence, explanation
     fire_at: datetime | None = None   # for jobs: when it fires (UTC), for a countdown
     evidence: tuple[Reason, ...] = ()
+    site: str | None = None           # the site (tenant) it belongs to; None: fleet-wide
+    fingerprint: str | None = None    # what a waiver binds to (the evidence's content); None: key
+
+    @property
+    def binding(self) -> str:
+        return self.fingerprint or self.key

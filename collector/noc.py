@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from collector.jobs import JobView, latest_targets, parse_now
+from collector.jobs import JobView, parse_now
 from collector.model import SEVERITIES, Finding
 from collector.store import AgentRecord, Store
 
@@ -68,17 +68,9 @@ def next_destructive_fire(findings: Iterable[Finding], now: datetime) -> float |
 
 
 def target_sites(store: Store) -> dict[str, str]:
-    """Each target's site: a device's own (from the inventory), else its agent's."""
-    agents = {a.name: a.site for a in store.agents()}
-    sites: dict[str, str] = {}
-    for snap, tgt in latest_targets(store):
-        site = tgt.facts.get("site") or agents.get(snap.agent)
-        if site:
-            sites[tgt.name] = str(site)
-    for name, site in agents.items():
-        if site:
-            sites.setdefault(name, site)
-    return sites
+    """Each target's site (collector.targets.sites), leaving out those without one."""
+    from collector.targets import sites
+    return {name: site for name, site in sites(store).items() if site}
 
 
 def openmetrics(findings: list[Finding], views: list[JobView], agents: list[AgentRecord],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collector.check import all_findings
+from collector.check import evaluate
 from collector.home import Home
 from collector.jobs import collect, iso_z, latest_targets, parse_now
 
@@ -22,10 +22,15 @@ def render(home: Home, now_text: str | None) -> str:
     out += [f"| {t.name} | {t.kind} | {t.status} | {len(t.artifacts)} | {_cell(t.error or '')} |"
             for _, t in latest_targets(store)]
     all_views = collect(store, now)
-    findings = all_findings(home, store, now, all_views)
-    out += ["", f"## Findings ({len(findings)})", ""]
-    for f in findings:
-        out += [f"### {f.severity.upper()}: {_heading(f.title)}", ""]
+    judged = evaluate(home, store, now, all_views)
+    out += ["", f"## Findings ({len(judged)})", ""]
+    for j in judged:
+        f = j.finding
+        site = f"[{f.site}] " if f.site else ""
+        out += [f"### {'WAIVED' if j.waived else f.severity.upper()}: {site}{_heading(f.title)}",
+                ""]
+        if j.waiver is not None:
+            out += [f"{'Waived' if j.waived else 'Not waived'}: {j.waiver.describe(now)}", ""]
         if f.detail:
             # fenced, so removed config lines stay diff lines instead of becoming list items
             fence = "```diff" if f.kind in DIFF_KINDS else "```text"

@@ -26,6 +26,8 @@ from cryptography.exceptions import InvalidSignature
 from agent.wire import Artifact, Snapshot, Target, canonical, sha256_hex
 from collector.anchor import GENESIS, Anchor
 
+SCHEMA_VERSION = 1
+
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -41,6 +43,46 @@ class AgentRecord:
     last_seq: int | None
     last_hash: str | None
     last_seen: str | None
+    removed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class AgentKey:
+    """A public key an agent signs (or signed) with; retired keys still verify old snapshots."""
+
+    agent: str
+    key_id: str
+    public_key: str
+    added_at: str
+    retired_at: str | None
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """A target as the store last saw it: its newest poll and its newest complete one."""
+
+    name: str
+    kind: str
+    agent: str
+    status: str
+    error: str | None
+    taken_at: str
+    last_ok: str | None
+    facts: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """A finding as `check` recorded it: when it was first and last seen open."""
+
+    key: str
+    kind: str
+    severity: str
+    site: str | None
+    target: str
+    title: str
+    first_seen: str
+    last_seen: str
 
 
 @dataclass(frozen=True)
@@ -95,11 +137,37 @@ class Store:
     # --- schema -------------------------------------------------------------------------
 
     def _migrate(self) -> None:
+        if "agents" not in self.db.table_names():
+            self._create()
+        if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            with self.transaction():
+                self._migrate_1()
+        if "sig" not in self.db["audit"].columns_dict:   # a store from before the collector key
+            self.db.execute("ALTER TABLE audit ADD COLUMN sig BLOB")
+
+    def _migrate_1(self) -> None:
+        """Removed agents and their key history, alert state per route (a site's mail, the
+        security list), and the findings seen open (so resolved ones can be listed)."""
         db = self.db
-        if "agents" in db.table_names():
-            if "sig" not in db["audit"].columns_dict:   # a store from before the collector key
-                db.execute("ALTER TABLE audit ADD COLUMN sig BLOB")
-            return
+        db.execute("ALTER TABLE agents ADD COLUMN removed_at TEXT")
+        db.execute("CREATE TABLE agent_keys (agent TEXT NOT NULL REFERENCES agents(name), "
+                   "key_id TEXT NOT NULL, public_key TEXT NOT NULL, added_at TEXT NOT NULL, "
+                   "retired_at TEXT, PRIMARY KEY (agent, key_id))")
+        db.execute("INSERT INTO agent_keys (agent, key_id, public_key, added_at) "
+                   "SELECT name, key_id, public_key, enrolled_at FROM agents")
+        db.execute("CREATE TABLE alerts_by_route (route TEXT NOT NULL, key TEXT NOT NULL, "
+                   "severity TEXT, first_seen TEXT, last_sent TEXT, sent_count INTEGER, "
+                   "subject TEXT, PRIMARY KEY (route, key))")
+        db.execute("INSERT INTO alerts_by_route SELECT 'legacy', key, severity, first_seen, "
+                   "last_sent, sent_count, subject FROM alerts")
+        db.execute("DROP TABLE alerts")
+        db.execute("ALTER TABLE alerts_by_route RENAME TO alerts")
+        db.execute("CREATE TABLE findings (key TEXT PRIMARY KEY, kind TEXT, severity TEXT, "
+                   "site TEXT, target TEXT, title TEXT, first_seen TEXT, last_seen TEXT)")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _create(self) -> None:
+        db = self.db
         with db.conn:
             db["agents"].create({"name": str, "public_key": str, "key_id": str, "site": str,
                                  "enrolled_at": str, "last_seq": int, "last_hash": str,
@@ -135,16 +203,52 @@ class Store:
 
     def add_agent(self, name: str, public_key: str, key_id: str, site: str | None) -> None:
         with self.transaction():   # raw SQL: sqlite-utils' writes commit on their own
+            now = utc_now()
             self.db.execute("INSERT INTO agents (name, public_key, key_id, site, enrolled_at) "
-                            "VALUES (?, ?, ?, ?, ?)", [name, public_key, key_id, site, utc_now()])
+                            "VALUES (?, ?, ?, ?, ?)", [name, public_key, key_id, site, now])
+            self.db.execute("INSERT INTO agent_keys (agent, key_id, public_key, added_at) "
+                            "VALUES (?, ?, ?, ?)", [name, key_id, public_key, now])
             self.audit("enrol", name, key_id, f"site={site or '-'} key={public_key}")
 
-    def agent(self, name: str) -> AgentRecord | None:
+    def agent(self, name: str, include_removed: bool = False) -> AgentRecord | None:
+        """The enrolled agent `name`; a removed one only when asked (its snapshots stay)."""
         rows = list(self.db["agents"].rows_where("name = ?", [name]))
-        return AgentRecord(**rows[0]) if rows else None
+        if not rows or (rows[0]["removed_at"] and not include_removed):
+            return None
+        return AgentRecord(**rows[0])
 
-    def agents(self) -> list[AgentRecord]:
-        return [AgentRecord(**r) for r in self.db["agents"].rows_where(order_by="name")]
+    def agents(self, include_removed: bool = False) -> list[AgentRecord]:
+        where = None if include_removed else "removed_at IS NULL"
+        return [AgentRecord(**r) for r in self.db["agents"].rows_where(where, order_by="name")]
+
+    def remove_agent(self, name: str, reason: str) -> None:
+        """Stop accepting `name`'s snapshots and leave it out of the views; what it sent stays
+        stored and verifiable."""
+        with self.transaction():
+            self.db.execute("UPDATE agents SET removed_at = ? WHERE name = ?", [utc_now(), name])
+            self.audit("agent-remove", name, name, reason)
+
+    def rotate_key(self, name: str, public_key: str, key_id: str) -> str:
+        """Make `public_key` the key `name` signs with; the old one is kept, retired, to verify
+        the snapshots it signed. Returns the old key id."""
+        with self.transaction():
+            old = self.db.execute("SELECT key_id FROM agents WHERE name = ?", [name]).fetchone()[0]
+            now = utc_now()
+            self.db.execute("UPDATE agent_keys SET retired_at = ? WHERE agent = ? AND key_id = ?",
+                            [now, name, old])
+            self.db.execute("INSERT OR REPLACE INTO agent_keys (agent, key_id, public_key, "
+                            "added_at) VALUES (?, ?, ?, ?)", [name, key_id, public_key, now])
+            self.db.execute("UPDATE agents SET public_key = ?, key_id = ? WHERE name = ?",
+                            [public_key, key_id, name])
+            self.audit("agent-rotate-key", name, key_id, f"replaces {old} key={public_key}")
+        return old
+
+    def agent_keys(self, name: str | None = None) -> list[AgentKey]:
+        """Every key an agent (or every agent) has signed with, oldest first."""
+        rows = self.db.execute("SELECT agent, key_id, public_key, added_at, retired_at "
+                               "FROM agent_keys WHERE ? IS NULL OR agent = ? "
+                               "ORDER BY agent, added_at", [name, name]).fetchall()
+        return [AgentKey(*r) for r in rows]
 
     # --- blobs --------------------------------------------------------------------------
 
@@ -230,7 +334,8 @@ class Store:
         rows = self.db.execute(
             "SELECT s.id, s.agent, s.seq, s.hash, s.prev, s.taken_at, s.received_at, s.host "
             "FROM snapshots s JOIN (SELECT agent, MAX(seq) AS seq FROM snapshots GROUP BY agent) m "
-            "ON s.agent = m.agent AND s.seq = m.seq ORDER BY s.agent").fetchall()
+            "ON s.agent = m.agent AND s.seq = m.seq JOIN agents a ON a.name = s.agent "
+            "WHERE a.removed_at IS NULL ORDER BY s.agent").fetchall()
         return [_stored(r) for r in rows]
 
     def target_history(self, name: str, limit: int = 50,
@@ -243,6 +348,96 @@ class Store:
             "ORDER BY s.taken_at DESC, s.id DESC LIMIT ?", [name, only_ok, limit]).fetchall()
         for r in rows:
             yield _stored(r[:8]), self.load_target(r[12], r[8], r[9], r[10], r[11])
+
+    def snapshot_index(self) -> list[tuple[int, str, int, str, str]]:
+        """(id, agent, seq, hash, key id) of every stored snapshot, by agent and seq."""
+        return self.db.execute("SELECT id, agent, seq, hash, key_id FROM snapshots "
+                               "ORDER BY agent, seq").fetchall()
+
+    def first_ok(self, name: str, until: str | None = None
+                 ) -> tuple[StoredSnapshot, Target] | None:
+        """The oldest complete poll of target `name` (taken at or before `until`): the fixed
+        reference of a target nobody has approved a baseline for yet."""
+        row = self.db.execute(
+            "SELECT s.id, s.agent, s.seq, s.hash, s.prev, s.taken_at, s.received_at, s.host, "
+            "t.kind, t.name, t.status, t.error, t.manifest FROM targets t JOIN snapshots s "
+            "ON s.id = t.snapshot WHERE t.name = ? AND t.status = 'ok' AND (? IS NULL OR "
+            "s.taken_at <= ?) ORDER BY s.taken_at, s.id LIMIT 1", [name, until, until]).fetchone()
+        if row is None:
+            return None
+        return _stored(row[:8]), self.load_target(row[12], row[8], row[9], row[10], row[11])
+
+    def target_names(self) -> list[str]:
+        """Every target an active agent has reported."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT t.name FROM targets t JOIN snapshots s ON s.id = t.snapshot "
+            "JOIN agents a ON a.name = s.agent WHERE a.removed_at IS NULL ORDER BY t.name")]
+
+    def target_rows(self, with_last_ok: bool = False) -> list[TargetRow]:
+        """Each target of an active agent as its newest poll left it (and, if asked, when it
+        was last complete)."""
+        rows = self.db.execute(
+            "SELECT t.name, t.kind, s.agent, t.status, t.error, s.taken_at, t.manifest "
+            "FROM (SELECT name, MAX(snapshot) AS snap FROM targets GROUP BY name) n "
+            "JOIN targets t ON t.name = n.name AND t.snapshot = n.snap "
+            "JOIN snapshots s ON s.id = t.snapshot JOIN agents a ON a.name = s.agent "
+            "WHERE a.removed_at IS NULL ORDER BY t.name").fetchall()
+        return [TargetRow(name=n, kind=k, agent=a, status=st, error=e, taken_at=at,
+                          last_ok=self._last_ok(n) if with_last_ok else None,
+                          facts=json.loads(self.blob(m)).get("facts", {}))
+                for n, k, a, st, e, at, m in rows]
+
+    def _last_ok(self, name: str) -> str | None:
+        row = self.db.execute("SELECT MAX(s.taken_at) FROM targets t JOIN snapshots s "
+                              "ON s.id = t.snapshot WHERE t.name = ? AND t.status = 'ok'",
+                              [name]).fetchone()
+        return row[0] if row else None
+
+    # --- alert and finding state --------------------------------------------------------
+
+    def alert_state(self, route: str, key: str) -> dict[str, Any] | None:
+        rows = list(self.db["alerts"].rows_where("route = ? AND key = ?", [route, key]))
+        return rows[0] if rows else None
+
+    def record_alerts(self, route: str, sent: list[tuple[str, str]], subject: str,
+                      at: str) -> None:
+        """Mark (key, severity) pairs as sent on `route` at `at`; the caller's transaction."""
+        for key, severity in sent:
+            self.db.execute(
+                "INSERT INTO alerts (route, key, severity, first_seen, last_sent, sent_count, "
+                "subject) VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT(route, key) DO UPDATE SET "
+                "severity = excluded.severity, last_sent = excluded.last_sent, "
+                "sent_count = COALESCE(alerts.sent_count, 0) + 1, subject = excluded.subject",
+                [route, key, severity, at, at, subject])
+
+    def forget_alerts(self, keys: list[str]) -> None:
+        """Drop the alert state of `keys` on every route (waived findings: when a waiver ends,
+        the finding is mailed again as new, not held back until a reminder is due)."""
+        with self.transaction():
+            for key in keys:
+                self.db.execute("DELETE FROM alerts WHERE key = ?", [key])
+
+    def record_findings(self, rows: list[tuple[str, str, str, str | None, str, str]],
+                        at: str) -> None:
+        """(key, kind, severity, site, target, title) seen open at `at`."""
+        with self.transaction():
+            for key, kind, severity, site, target, title in rows:
+                self.db.execute(
+                    "INSERT INTO findings (key, kind, severity, site, target, title, first_seen, "
+                    "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                    "severity = excluded.severity, title = excluded.title, "
+                    "last_seen = excluded.last_seen",
+                    [key, kind, severity, site, target, title, at, at])
+
+    def finding_rows(self) -> list[FindingRow]:
+        rows = self.db.execute("SELECT key, kind, severity, site, target, title, first_seen, "
+                               "last_seen FROM findings ORDER BY last_seen DESC, key").fetchall()
+        return [FindingRow(*r) for r in rows]
+
+    def audit_since(self, since: str, events: tuple[str, ...]) -> list[dict[str, Any]]:
+        marks = ", ".join("?" * len(events))
+        return list(self.db["audit"].rows_where(f"event IN ({marks}) AND at >= ?",
+                                                [*events, since], order_by="id"))
 
     def snapshot_body(self, snapshot_id: int) -> tuple[dict[str, Any], bytes]:
         """Re-assemble a stored snapshot's signed body and its signature."""

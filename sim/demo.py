@@ -3,8 +3,9 @@
 1. A simulated ATM fleet starts on 127.0.0.1 (IOS CLI, Junos, SNMP-only ATM switches).
 2. A management server's root is built with ordinary jobs and one planted `at` job that, about
    74 days from now, runs a hidden script deleting the PVCs of every device.
-3. The agent snapshots that root and the fleet; the collector ingests it, baselines are approved,
-   and `lineguard jobs` / `check` show the planted job with its countdown (and mail it).
+3. The agent snapshots that root and the fleet; the collector ingests it, baselines of the host
+   and of every device are approved by two approvers, and `lineguard jobs` / `check` show the
+   planted job with its countdown (mailed to its site and to the security list).
 4. The insider's deletion is then carried out over SSH and SNMP on several devices; the next
    snapshot shows line data lost across sites, found at once and mailed.
 """
@@ -21,6 +22,21 @@ import textwrap
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from pathlib import Path
+
+APPROVERS = ("alice", "bob")
+DEMO_CONFIG = """\
+smtp_host = "127.0.0.1"
+smtp_port = {port}
+mail_to = ["noc@example.net"]             # sites without their own recipients
+security_to = ["csirt@example.net"]       # every critical finding, every site
+
+[site.kobe]
+mail_to = ["kobe-noc@example.net"]
+
+[site.osaka]
+mail_to = ["osaka-noc@example.net"]
+alert_threshold = "medium"
+"""
 
 
 def sh(*args: str, check: bool = True, quiet: bool = False) -> int:
@@ -188,10 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         port = probe.getsockname()[1]
     sink = Controller(Sink(), hostname="127.0.0.1", port=port, ready_timeout=5)
     sink.start()
-    home.mkdir(parents=True)
-    (home / "config.toml").write_text(f'smtp_host = "127.0.0.1"\nsmtp_port = {port}\n'
-                                      f'mail_to = ["noc@example.net"]\n')
-    print(f"== mail sink listening on 127.0.0.1:{port}")
+    sh(lg_cmd, "--home", str(home), "init")
+    (home / "config.toml").write_text(DEMO_CONFIG.format(port=port))
+    print(f"== mail sink listening on 127.0.0.1:{port}; {home / 'config.toml'}:\n"
+          + DEMO_CONFIG.format(port=port))
 
     with Fleet.start(sites=a.sites, devices=a.devices, out_dir=a.dir / "fleet") as fleet:
         print(f"== simulated fleet: {a.devices} devices in {a.sites} sites, inventory "
@@ -200,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         due = build_management_server(root, fleet.inventory_path, now)
         keys = a.dir / "keys"
         sh(agent_cmd, "keygen", "--out", str(keys / "agent.key"))
-        sh(agent_cmd, "keygen", "--out", str(keys / "approver.key"))
+        for approver in APPROVERS:
+            sh(agent_cmd, "keygen", "--out", str(keys / f"{approver}.key"), quiet=True)
         sh(lg_cmd, "--home", str(home), "agents", "add", "ems-kobe-01", "--key",
            str(keys / "agent.key.pub"), "--site", "kobe")
 
@@ -212,14 +229,18 @@ def main(argv: list[str] | None = None) -> int:
             sh(lg_cmd, "--home", str(home), "ingest")
 
         snapshot(1)
-        bdir = home / "baselines"
-        bdir.mkdir(exist_ok=True)
-        pub = (keys / "approver.key.pub").read_text().split()
-        (bdir / "approvers").write_text(f"alice {pub[0]} {pub[1]}\n")
-        for dev in fleet.devices:
-            sh(lg_cmd, "--home", str(home), "baseline", "propose", dev.name, quiet=True)
-            sh(lg_cmd, "--home", str(home), "baseline", "approve", dev.name, "--key",
-               str(keys / "approver.key"), "--by", "alice", quiet=True)
+        lines = []
+        for approver in APPROVERS:
+            pub = (keys / f"{approver}.key.pub").read_text().split()
+            lines.append(f"{approver} {pub[0]} {pub[1]}\n")
+        (home / "baselines" / "approvers").write_text("".join(lines))
+        print(f"\n== two approvers ({', '.join(APPROVERS)}) sign the baselines of the "
+              f"management server and of every device (two-person rule)")
+        sh(lg_cmd, "--home", str(home), "baseline", "propose", "--all", quiet=True)
+        for approver in APPROVERS:
+            sh(lg_cmd, "--home", str(home), "baseline", "approve", "--all", "--key",
+               str(keys / f"{approver}.key"), "--by", approver, quiet=True)
+        sh(lg_cmd, "--home", str(home), "targets")
         print(f"\n== the planted at job is due {due:%Y-%m-%d %H:%M} UTC; lineguard sees it now:")
         sh(lg_cmd, "--home", str(home), "jobs")
         sh(lg_cmd, "--home", str(home), "check")

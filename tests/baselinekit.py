@@ -10,7 +10,7 @@ from pathlib import Path
 
 from agent.keys import generate, load_public, public_text
 from agent.wire import Artifact, Target, key_fingerprint
-from collector import baseline
+from collector import approvals, baseline
 from collector.home import Home
 from collector.ingest import ingest_paths
 from collector.store import Store
@@ -70,9 +70,16 @@ class Fleet:
     def approver(self, keys: Path, name: str = "tanaka") -> Path:
         """A new approver key, listed in the baselines folder's approvers file."""
         key_path, pub_path = generate(keys / f"approver-{name}.key")
-        baseline.add_approver(self.baselines, name, load_public(pub_path))
+        approvals.add_approver(self.baselines, name, load_public(pub_path))
         return key_path
 
     def approve(self, target: str, key_path: Path, name: str = "tanaka") -> Path:
-        baseline.approve(baseline.propose(self.store, target, self.baselines), key_path, name)
+        """Propose and approve `target`: `name` signs, then a second approver (the two-person
+        rule), created on first use."""
+        proposal = baseline.propose(self.store, target, self.baselines)
+        assert not baseline.approve(proposal, key_path, name).in_force
+        second = key_path.with_name("approver-second.key")
+        if not second.exists():
+            self.approver(key_path.parent, "second")
+        assert baseline.approve(proposal, second, "second").in_force
         return baseline.approved_path(self.baselines, target)

@@ -14,7 +14,7 @@ pytest_plugins = ["tests.sim_support"]
 @pytest.fixture
 def home(tmp_path: Path) -> Home:
     h = Home(tmp_path / "home")
-    h.open().close()
+    h.init().close()
     return h
 
 

@@ -149,8 +149,8 @@ def test_an_alert_marked_sent_in_the_future_is_detected_and_still_goes_out(
     from collector.jobs import parse_now
     from collector.model import Finding
     with insider(stored) as db:
-        db.execute("INSERT INTO alerts (key, severity, first_seen, last_sent, sent_count, subject) "
-                   "VALUES ('silence:mgmt-01', 'high', '2026-11-25T00:00:00Z', "
+        db.execute("INSERT INTO alerts (route, key, severity, first_seen, last_sent, sent_count, subject) "
+                   "VALUES ('kobe', 'silence:mgmt-01', 'high', '2026-11-25T00:00:00Z', "
                    "'2099-01-01T00:00:00Z', 1, 'x')")
     assert "alert silence:mgmt-01: marked sent at 2099-01-01T00:00:00Z, in the future" \
         in problems(stored, capsys)
@@ -162,8 +162,8 @@ def test_an_alert_marked_sent_in_the_future_is_detected_and_still_goes_out(
 
 def test_an_alert_marked_sent_that_never_went_out_is_detected(stored: Home, capsys) -> None:
     with insider(stored) as db:
-        db.execute("INSERT INTO alerts (key, severity, first_seen, last_sent, sent_count, subject) "
-                   "VALUES ('job:x', 'critical', '2026-11-25T00:00:00Z', "
+        db.execute("INSERT INTO alerts (route, key, severity, first_seen, last_sent, sent_count, subject) "
+                   "VALUES ('kobe', 'job:x', 'critical', '2026-11-25T00:00:00Z', "
                    "'2026-11-25T00:00:00Z', 1, 'x')")
     assert "but no alert was recorded then" in problems(stored, capsys)
 
@@ -297,3 +297,33 @@ def test_moving_an_agent_to_another_site_is_detected(stored: Home, capsys) -> No
     with insider(stored) as db:
         db.execute("UPDATE agents SET site = 'osaka'")
     assert "site 'osaka' is not the enrolled site 'kobe'" in problems(stored, capsys)
+
+
+def test_a_real_key_rotation_and_removal_verify_clean(stored: Home, tmp_path: Path,
+                                                      capsys) -> None:
+    from agent.keys import load_public
+    new = load_public(generate(tmp_path / "new.key")[1])
+    store = stored.open()
+    store.rotate_key("mgmt-01", public_text(new), key_fingerprint(new))
+    store.remove_agent("mgmt-01", "server decommissioned")
+    store.close()
+    capsys.readouterr()
+    assert run(stored, "audit", "--verify") == 0, capsys.readouterr().err
+
+
+def test_marking_an_agent_removed_behind_the_collectors_back_is_detected(stored: Home,
+                                                                         capsys) -> None:
+    """A removed agent is left out of the silence check: removing one by hand silences it."""
+    with insider(stored) as db:
+        db.execute("UPDATE agents SET removed_at = '2026-11-25T01:00:00.000Z'")
+    assert "marked removed without a signed record of it" in problems(stored, capsys)
+
+
+def test_adding_a_key_to_an_agents_key_history_is_detected(stored: Home, tmp_path: Path,
+                                                           capsys) -> None:
+    rogue = load_private(generate(tmp_path / "rogue.key")[0]).public_key()
+    with insider(stored) as db:
+        db.execute("INSERT INTO agent_keys (agent, key_id, public_key, added_at) VALUES "
+                   "('mgmt-01', ?, ?, '2026-11-25T01:00:00.000Z')",
+                   [key_fingerprint(rogue), public_text(rogue)])
+    assert "is not a key the signed records enrolled" in problems(stored, capsys)

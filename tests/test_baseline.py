@@ -1,5 +1,5 @@
-"""Approved baselines: proposed only from complete polls, signed by a listed approver, and never
-trusted once altered."""
+"""Approved baselines: proposed only from complete polls, in force only once two distinct listed
+approvers have signed (the two-person rule), and never trusted once altered."""
 
 from __future__ import annotations
 
@@ -30,23 +30,47 @@ def test_proposal_comes_from_newest_complete_poll_and_approval_signs_it(fleet: F
     proposal = baseline.propose(fleet.store, "atm-kobe-03", fleet.baselines)
     assert proposal.name == "atm-kobe-03.proposed.json"
     doc = json.loads(proposal.read_text())
-    assert doc["signature"] is None
+    assert doc["signatures"] == []
     assert doc["body"]["source"]["seq"] == 2            # the newest ok poll, not the failed #3
     assert len(doc["body"]["line_data"]) == 31
     assert {a["name"] for a in doc["body"]["artifacts"]} == {"running-config", "show-clock"}
     assert proposal.read_text().startswith('{\n  "body": {\n')   # reviewable, one field a line
 
     key = fleet.approver(tmp_path)
+    sato = fleet.approver(tmp_path, "sato")
     assert baseline.path_for(fleet.baselines, "atm-kobe-03") == proposal
-    baseline.approve(proposal, key, "tanaka")
+    state = baseline.approve(proposal, key, "tanaka")
+    assert not state.in_force and state.missing == 1 and proposal.exists()
+    assert baseline.load_approved(fleet.baselines, "atm-kobe-03") is None
+    shown = baseline.show(fleet.baselines, "atm-kobe-03")
+    assert "PENDING: signed by tanaka (1 of 2 required); needs 1 more approver(s)" in shown
+    assert baseline.approve(proposal, sato, "sato").in_force
     assert not proposal.exists()
     approved = baseline.load_approved(fleet.baselines, "atm-kobe-03")
-    assert approved is not None and approved.approved_by == "tanaka"
+    assert approved is not None and approved.approved_by == "tanaka, sato"
     assert approved.source.seq == 2 and len(approved.line_data) == 31
     row = next(r for r in approved.line_data if r.vci == 100)
     assert (row.kind, row.interface, row.vpi, row.extra.get("name")) == ("vcl", "ATM0/0/0", 1,
                                                                          "BTS100")
-    assert "line data: 31 row(s)" in baseline.show(fleet.baselines, "atm-kobe-03")
+    shown = baseline.show(fleet.baselines, "atm-kobe-03")
+    assert "in force, approved by tanaka, sato (2 of 2 required)" in shown
+    assert "line data: 31 row(s)" in shown
+
+
+def test_one_approver_cannot_sign_twice_or_stand_in_for_two(fleet: Fleet, tmp_path: Path) -> None:
+    fleet.poll(device("atm-kobe-03"))
+    key = fleet.approver(tmp_path)
+    proposal = baseline.propose(fleet.store, "atm-kobe-03", fleet.baselines)
+    baseline.approve(proposal, key, "tanaka")
+    with pytest.raises(BaselineError, match="tanaka has already signed"):
+        baseline.approve(proposal, key, "tanaka")
+    doc = json.loads(proposal.read_text())
+    doc["signatures"].append(dict(doc["signatures"][0]))   # the same signature pasted twice
+    approved = baseline.approved_path(fleet.baselines, "atm-kobe-03")
+    approved.write_text(json.dumps(doc))
+    with pytest.raises(BaselineError, match=r"1 of 2 required.*not trusted"):
+        baseline.load_approved(fleet.baselines, "atm-kobe-03")
+    assert baseline.load_approved(fleet.baselines, "atm-kobe-03", required=1) is not None
 
 
 @pytest.mark.parametrize("status", ["unreachable", "auth-failed", "timeout", "partial"])
@@ -88,9 +112,10 @@ def test_unsigned_or_unlisted_baseline_is_not_trusted(fleet: Fleet, tmp_path: Pa
     with pytest.raises(BaselineError, match="not signed"):
         baseline.load_approved(fleet.baselines, "atm-kobe-03")
 
-    key = fleet.approver(tmp_path, "sato")
-    baseline.approve(proposal, key, "sato")
-    (fleet.baselines / "approvers").write_text("# sato left the team\n")
+    fleet.approve("atm-kobe-03", fleet.approver(tmp_path, "sato"), "sato")
+    lines = (fleet.baselines / "approvers").read_text().splitlines()
+    (fleet.baselines / "approvers").write_text(                # sato left the team
+        "\n".join(ln for ln in lines if not ln.startswith("sato ")) + "\n")
     with pytest.raises(BaselineError, match="'sato', who is not a listed approver"):
         baseline.load_approved(fleet.baselines, "atm-kobe-03")
 
@@ -114,21 +139,27 @@ def test_signature_covers_the_canonical_body(fleet: Fleet, tmp_path: Path) -> No
     doc = json.loads(path.read_text())
     b = baseline.load_approved(fleet.baselines, "atm-kobe-03")
     assert canonical(b.body()) == canonical(doc["body"])
-    assert doc["signature"]["approver"] == "tanaka"
-    assert doc["signature"]["key_id"].startswith("SHA256:")
+    assert [s["approver"] for s in doc["signatures"]] == ["tanaka", "second"]
+    assert all(s["key_id"].startswith("SHA256:") for s in doc["signatures"])
 
 
 def test_baseline_commands_propose_approve_show(fleet: Fleet, tmp_path: Path, capsys) -> None:
     fleet.poll(device("atm-kobe-03", pvcs=8))
     key = fleet.approver(tmp_path)
+    sato = fleet.approver(tmp_path, "sato")
     root = str(fleet.home.root)
     assert lineguard(["--home", root, "baseline", "propose", "atm-kobe-03"]) == 0
+    capsys.readouterr()
     assert lineguard(["--home", root, "baseline", "approve", "atm-kobe-03", "--key", str(key),
                       "--by", "tanaka"]) == 0
-    capsys.readouterr()
+    assert "atm-kobe-03: PENDING: signed by tanaka (1 of 2 required)" in capsys.readouterr().out
+    assert lineguard(["--home", root, "baseline", "approve", "atm-kobe-03", "--key", str(sato),
+                      "--by", "sato"]) == 0
+    assert "atm-kobe-03: in force, approved by tanaka, sato" in capsys.readouterr().out
     assert lineguard(["--home", root, "baseline", "show", "atm-kobe-03"]) == 0
     out = capsys.readouterr().out
-    assert "approved by tanaka" in out and "line data: 8 row(s)" in out
+    assert "approved by tanaka, sato" in out and "line data: 8 row(s)" in out
+    assert "signed by sato (SHA256:" in out
     assert lineguard(["--home", root, "baseline", "approve", "atm-kobe-03", "--key", str(key),
                       "--by", "mallory"]) == 2
     assert "not listed" in capsys.readouterr().err
@@ -137,7 +168,7 @@ def test_baseline_commands_propose_approve_show(fleet: Fleet, tmp_path: Path, ca
 def test_the_example_baseline_in_the_repository_verifies() -> None:
     example = Path(__file__).resolve().parents[1] / "baselines" / "example"
     b = baseline.load_approved(example, "atm-kobe-03")
-    assert b is not None and b.approved_by == "tanaka"
+    assert b is not None and b.approved_by == "tanaka, sato"
     assert [r.extra["name"] for r in b.line_data] == ["BTS100", "BTS101", "BTS102"]
 
 

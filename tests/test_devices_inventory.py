@@ -119,7 +119,7 @@ def test_credentials_can_come_from_the_environment_alone():
 
 def test_unknown_credential_fields_are_refused(tmp_path):
     path = _write(tmp_path / "credentials.toml", CREDENTIALS + 'pasword = "typo"\n')
-    with pytest.raises(CredentialError, match="unknown field"):
+    with pytest.raises(CredentialError, match="unknown key 'pasword'; did you mean 'password'"):
         credentials.load(path, env={})
 
 
@@ -151,3 +151,21 @@ def test_a_saved_config_that_is_a_device_or_fifo_never_hangs_or_fills_memory(tmp
     for target in (zero, fifo):
         assert target.status == "unreachable" and "not a regular file" in target.error
         assert target.artifacts == ()
+
+
+@pytest.mark.parametrize("typo, message", [
+    ("hots = \"127.0.0.1\"", "device #1: unknown key 'hots'; did you mean 'host'?"),
+    ("snmp = { verison = \"2c\" }", "device 'atm-x': snmp: unknown key 'verison'; did you mean "
+                                      "'version'?"),
+])
+def test_a_misspelt_inventory_key_names_the_closest_valid_one(tmp_path, typo, message):
+    text = ('[[device]]\nname = "atm-x"\nplatform = "cisco_ios"\nmethod = "cli"\n'
+            f'host = "127.0.0.1"\ncredentials = "c"\n{typo}\n')
+    with pytest.raises(InventoryError) as e:
+        inventory.load(_write(tmp_path / "inventory.toml", text))
+    assert str(e.value).endswith(message)
+
+
+def test_a_misspelt_inventory_table_is_an_error(tmp_path):
+    with pytest.raises(InventoryError, match="unknown key 'devices'; did you mean 'device'"):
+        inventory.load(_write(tmp_path / "inventory.toml", '[[devices]]\nname = "x"\n'))

@@ -122,15 +122,32 @@ def test_unreachable_device_is_never_line_data_lost(fleet: Fleet, tmp_path: Path
     assert status in found[0].title
 
 
-def test_without_baseline_the_previous_complete_poll_is_the_reference(fleet: Fleet) -> None:
-    fleet.poll(device("atm-kobe-03", pvcs=20))
+def test_without_baseline_the_first_complete_poll_is_the_reference(fleet: Fleet) -> None:
     fleet.poll(device("atm-kobe-03", status="unreachable"))
+    fleet.poll(device("atm-kobe-03", pvcs=20))
     fleet.poll(device("atm-kobe-03", pvcs=19))
     d = drift.diff_target(fleet.store, "atm-kobe-03", fleet.baselines)
-    assert d.against == "previous" and "mgmt-01 #1" in d.reference
+    assert d.against == "first" and "mgmt-01 #2" in d.reference
     assert [(r.change, r.before.vci) for r in d.rows] == [("lost", 119)]
     [loss] = by_kind(drift.findings(fleet.store, fleet.baselines, LATER), "line-data-loss")
-    assert loss.severity == "high" and "previous poll" in loss.title
+    assert loss.severity == "high" and "first complete poll" in loss.title
+
+
+def test_host_drift_without_a_baseline_stays_open_until_one_is_approved(fleet: Fleet,
+                                                                        tmp_path: Path) -> None:
+    files = {"etc/cron.d/ems": ("cron.d", "*/5 * * * * ems /opt/ems/poll.sh\n")}
+    planted = files | {"etc/cron.d/wipe": ("cron.d", "0 3 * * * root /x\n")}
+    fleet.poll(host("mgmt-01", files))
+    fleet.poll(host("mgmt-01", planted))
+    first = [(f.key, f.title) for f in drift.findings(fleet.store, fleet.baselines, LATER)]
+    for _ in range(3):                      # unchanged polls after the change
+        fleet.poll(host("mgmt-01", planted))
+        found = drift.findings(fleet.store, fleet.baselines, LATER)
+        assert [(f.key, f.title) for f in found] == first
+    [f] = found
+    assert f.severity == "high" and "1 added (etc/cron.d/wipe)" in f.title
+    fleet.approve("mgmt-01", fleet.approver(tmp_path))
+    assert drift.findings(fleet.store, fleet.baselines, LATER) == []
 
 
 def test_first_poll_without_baseline_has_nothing_to_compare(fleet: Fleet) -> None:
@@ -171,8 +188,8 @@ def test_tampered_baseline_is_a_finding_and_is_not_used(fleet: Fleet, tmp_path: 
         drift.diff_target(fleet.store, "atm-kobe-03", fleet.baselines)
     found = drift.findings(fleet.store, fleet.baselines, LATER)
     assert ("baseline", "high") in [(f.kind, f.severity) for f in found]
-    [loss] = by_kind(found, "line-data-loss")          # still caught, against the previous poll
-    assert "15 of 20" in loss.title and "previous poll" in loss.title
+    [loss] = by_kind(found, "line-data-loss")          # still caught, against the first poll
+    assert "15 of 20" in loss.title and "first complete poll" in loss.title
 
 
 def test_now_judges_as_of_that_instant(fleet: Fleet, tmp_path: Path) -> None:

@@ -402,6 +402,7 @@ def jobs_json(tmp_path_factory) -> dict:
     assert agent(["snapshot", "--root", str(base / "root"), "--hostname", "ems-01",
                   "--inventory", str(base / "inv.toml"), "--key", str(key),
                   "--out", str(out)]) == 0
+    assert lineguard(["--home", str(home), "init"]) == 0
     assert lineguard(["--home", str(home), "agents", "add", "ems-01", "--key",
                       f"{key}.pub"]) == 0
     assert lineguard(["--home", str(home), "ingest", str(out)]) == 0

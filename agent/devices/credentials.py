@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from agent.tomlfile import read_toml
+from agent.tomlfile import read_toml, unknown_key
 
 
 class CredentialError(ValueError):
@@ -80,10 +80,10 @@ def load(path: Path | None, env: Mapping[str, str] | None = None) -> Credentials
         if not isinstance(table, dict):
             raise CredentialError(f"credentials file {path}: {name!r} must be a table ([{name}])")
         table = {_ALIASES.get(k, k): str(v) if k == "version" else v for k, v in table.items()}
-        unknown = set(table) - set(FIELDS)
+        unknown = sorted(set(table) - set(FIELDS))
         if unknown:
-            raise CredentialError(f"credentials file {path}: [{name}] has unknown field(s) "
-                                  f"{', '.join(sorted(unknown))}; known: {', '.join(FIELDS)}")
+            raise CredentialError(f"credentials file {path}: [{name}] "
+                                  f"{unknown_key(unknown[0], set(FIELDS) | set(_ALIASES))}")
         bad = [k for k, v in table.items() if not isinstance(v, str)]
         if bad:
             raise CredentialError(f"credentials file {path}: [{name}] {bad[0]} must be a string")

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent.devices import profiles
-from agent.tomlfile import read_toml
+from agent.tomlfile import check_keys, read_toml
 
 METHODS = ("cli", "snmp", "file")
+DEVICE_KEYS = ("name", "platform", "site", "method", "host", "port", "path", "credentials",
+               "version", "context", "snmp")
+SNMP_KEYS = ("version", "port", "credentials", "context")
 _DEFAULT_PORT = {"cli": 22, "snmp": 161}
 
 
@@ -32,6 +35,7 @@ class Device:
 
 def load(path: Path) -> list[Device]:
     doc = read_toml(path, "inventory", InventoryError)
+    check_keys(doc, ("device",), f"inventory {path}", InventoryError)
     tables = doc.get("device", [])
     if not isinstance(tables, list):
         raise InventoryError(f"inventory {path}: use [[device]] tables")
@@ -46,6 +50,8 @@ def load(path: Path) -> list[Device]:
 
 def _device(path: Path, index: int, t: dict) -> Device:
     where = f"inventory {path}: device #{index}"
+    if not isinstance(t, dict):
+        raise InventoryError(f"{where}: use [[device]] tables")
 
     def text(key: str, required: bool = True) -> str | None:
         value = t.get(key)
@@ -55,6 +61,7 @@ def _device(path: Path, index: int, t: dict) -> Device:
             raise InventoryError(f"{where}: {key!r} must be a non-empty string")
         return value
 
+    check_keys(t, DEVICE_KEYS, where, InventoryError)
     name = text("name")
     where = f"inventory {path}: device {name!r}"
     method = text("method")
@@ -70,6 +77,7 @@ def _device(path: Path, index: int, t: dict) -> Device:
     snmp = t.get("snmp", {})
     if not isinstance(snmp, dict):
         raise InventoryError(f"{where}: 'snmp' must be a table of options")
+    check_keys(snmp, SNMP_KEYS, f"{where}: snmp", InventoryError)
     port = t.get("port", snmp.get("port") if method == "snmp" else None)
     if port is not None and (not isinstance(port, int) or not 0 < port < 65536):
         raise InventoryError(f"{where}: port must be an integer 1..65535")
@@ -92,3 +100,21 @@ def _device(path: Path, index: int, t: dict) -> Device:
                   host=t.get("host"), port=port or _DEFAULT_PORT.get(method), path=saved,
                   credentials=creds,
                   snmp_version=version, context=str(snmp.get("context", t.get("context", ""))))
+
+
+def check(path: Path, credentials_path: Path | None = None) -> list[Device]:
+    """The inventory's devices, after checking every one of them (and, given the credentials
+    file, that each named credential is defined there or in the environment). Raises
+    InventoryError or CredentialError with the first problem."""
+    from agent.devices import credentials
+    devices = load(path)
+    if credentials_path is not None:
+        creds = credentials.load(credentials_path)
+        for d in devices:
+            if d.credentials is not None:
+                try:
+                    creds.get(d.credentials)
+                except credentials.CredentialError as e:
+                    raise credentials.CredentialError(f"inventory {path}: device {d.name!r}: "
+                                                      f"{e}") from None
+    return devices

@@ -1,5 +1,6 @@
 """Drift: what changed on a target since its approved baseline (or, without one, since its
-previous complete poll): artifacts added, removed or changed, with unified diffs, and line data
+first complete poll, so that a change stays open until someone approves a baseline or waives
+it): artifacts added, removed or changed, with unified diffs, and line data
 rows lost, added or changed.
 
 House rule: only complete data is diffed. A target whose newest poll is not ok yields a
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 from agent.wire import Target, canonical, sha256_hex
 from collector.analyse.fleet import LossEvent, correlate_losses
+from collector.approvals import DEFAULT_REQUIRED
 from collector.baseline import Baseline, BaselineError, line_data, load_approved, row_order
 from collector.model import Finding, LineDataRow, Reason
 from collector.store import Store, StoredSnapshot
@@ -73,7 +75,7 @@ class TargetDiff:
     error: str | None
     taken_at: str | None              # when the newest poll was taken
     current: str                      # which snapshot the newest poll is in
-    against: str                      # baseline | previous | none
+    against: str                      # baseline | first (no baseline: first ok poll) | none
     reference: str                    # what it was compared with, for a reader
     artifacts: tuple[ArtifactChange, ...] = ()
     rows: tuple[RowChange, ...] = ()
@@ -267,11 +269,11 @@ def _config_artifact(target: Target) -> str | None:
 
 
 def diff_target(store: Store, target: str, baselines_dir: Path,
-                now: datetime | None = None) -> TargetDiff:
+                now: datetime | None = None, required: int = DEFAULT_REQUIRED) -> TargetDiff:
     """Compare `target`'s newest poll (as of `now`) with its approved baseline, or, when it has
-    none, with its previous complete poll. Raises BaselineError for an untrusted baseline and
+    none, with its first complete poll. Raises BaselineError for an untrusted baseline and
     LookupError when no snapshot carries the target."""
-    return _diff(store, target, load_approved(baselines_dir, target), now)
+    return _diff(store, target, load_approved(baselines_dir, target, required), now)
 
 
 def _diff(store: Store, target: str, baseline: Baseline | None,
@@ -294,13 +296,16 @@ def _diff(store: Store, target: str, baseline: Baseline | None,
         reference = (f"the baseline approved by {baseline.approved_by} at {baseline.approved_at} "
                      f"(from {baseline.source.agent} #{baseline.source.seq})")
     else:
-        prev = next(((s, t) for s, t in history if t.status == "ok"), None)
-        if prev is None:
+        # Not the previous poll: a change would then be reported once and gone on the next.
+        until = None if now is None else now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        first = store.first_ok(target, until)
+        if first is None or first[0].id == snap.id:
             return TargetDiff(**common, against="none",
                               reference="nothing: no baseline and no earlier complete poll")
-        ref = _from_target(prev[1])
-        against, label = "previous", "previous"
-        reference = f"the previous ok poll {_label(prev[0])}"
+        ref = _from_target(first[1])
+        against, label = "first", "first-poll"
+        reference = (f"its first complete poll {_label(first[0])} (no approved baseline; "
+                     f"approve one to accept the change)")
     cur = _from_target(tgt)
     rows: list[RowChange] = []
     if ref.rows is not None and cur.rows is not None:
@@ -318,7 +323,7 @@ def _loss_since(store: Store, diff: TargetDiff, now: datetime | None) -> datetim
     complete polls, ending with the newest, in which all of them were already absent."""
     lost = {r.before.key() for r in diff.rows_where("lost") if r.before is not None}
     since = _parse_time(diff.taken_at or "1970-01-01T00:00:00Z")
-    if diff.against != "baseline":
+    if diff.against == "none":
         return since
     for snap, tgt in _history(store, diff.target, now):
         if tgt.status != "ok":
@@ -377,7 +382,7 @@ def _loss_finding(diff: TargetDiff, lost: list[RowChange]) -> Finding:
             f"{_digest(sorted(repr(r.before.key()) for r in lost if r.before))}",
         kind="line-data-loss", severity="critical" if most else "high", target=diff.target,
         title=f"line data lost on {diff.target}: {what} VP/VC rows gone "
-              f"(vs {'approved baseline' if diff.against == 'baseline' else 'previous poll'})",
+              f"(vs {_against(diff)})",
         detail=(f"{diff.current} compared with {diff.reference}:\n"
                 f"{before} row(s) before, {diff.rows_after} now.\n{listing}{more}"),
         evidence=evidence)
@@ -407,10 +412,12 @@ def _drift_finding(diff: TargetDiff, rows: list[RowChange]) -> Finding:
     return Finding(
         key=f"drift:{diff.target}:{diff.against}:{_digest(ident)}", kind="drift",
         severity=severity, target=diff.target,
-        title=f"{diff.target} drifted from its "
-              f"{'approved baseline' if diff.against == 'baseline' else 'previous poll'}: "
-              f"{summary}",
+        title=f"{diff.target} drifted from its {_against(diff)}: {summary}",
         detail="\n".join(parts), evidence=evidence)
+
+
+def _against(diff: TargetDiff) -> str:
+    return "approved baseline" if diff.against == "baseline" else "first complete poll"
 
 
 def _names(names: list[str]) -> str:
@@ -424,19 +431,17 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def target_names(store: Store) -> list[str]:
-    return [r[0] for r in store.db.execute("SELECT DISTINCT name FROM targets ORDER BY name")]
-
-
-def findings(store: Store, baselines_dir: Path, now: datetime) -> list[Finding]:
+def findings(store: Store, baselines_dir: Path, now: datetime,
+             required: Callable[[str], int] = lambda target: DEFAULT_REQUIRED) -> list[Finding]:
     """Drift, line-data-loss and poll-failed findings for every target, plus one fleet finding
     per burst of line data loss across devices. An untrusted baseline is itself a finding, and
-    its target is then compared with its previous complete poll instead."""
+    its target is then compared with its first complete poll instead. `required` gives the
+    number of approver signatures a target's baseline needs (its site's)."""
     out: list[Finding] = []
     losses: list[LossEvent] = []
-    for name in target_names(store):
+    for name in store.target_names():
         try:
-            baseline = load_approved(baselines_dir, name)
+            baseline = load_approved(baselines_dir, name, required(name))
         except BaselineError as e:
             out.append(Finding(key=f"baseline:{name}:untrusted", kind="baseline", severity="high",
                                target=name, title=f"baseline of {name} is not trusted",

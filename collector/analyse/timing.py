@@ -18,7 +18,10 @@ from collector.model import (
     AnacronTrigger,
     BootTrigger,
     CalendarTrigger,
+    ConditionalTrigger,
+    CountedTrigger,
     CronTrigger,
+    DelayedTrigger,
     Fire,
     IntervalTrigger,
     Trigger,
@@ -88,6 +91,13 @@ def _dispatch(trigger: Trigger, now: datetime, zone: tzinfo) -> Fire:
         return _absolute(trigger, now, zone)
     if isinstance(trigger, IntervalTrigger):
         return _interval(trigger, now, zone)
+    if isinstance(trigger, DelayedTrigger):
+        return _delayed(trigger, now, zone)
+    if isinstance(trigger, CountedTrigger):
+        return _counted(trigger, now, zone)
+    if isinstance(trigger, ConditionalTrigger):
+        fire = _dispatch(trigger.base, now, zone)
+        return Fire(fire.kind, fire.at, fire.latest, _join(fire.note, trigger.condition))
     if isinstance(trigger, AnacronTrigger):
         return _anacron(trigger, now, zone)
     if isinstance(trigger, BootTrigger):
@@ -185,6 +195,78 @@ def _interval(trigger: IntervalTrigger, now: datetime, zone: tzinfo) -> Fire:
         return Fire("exact", anchor, note=f"every {span}")
     periods = (now - anchor) // period + 1
     return Fire("exact", anchor + periods * period, note=f"every {span}")
+
+
+def _delayed(trigger: DelayedTrigger, now: datetime, zone: tzinfo) -> Fire:
+    """The effect comes `seconds` after the base fires, so a base fire within the last
+    `seconds` still has its effect ahead: look for the base's fire after now - seconds."""
+    delay = timedelta(seconds=trigger.seconds)
+    what = _join(trigger.note, f"{format_timespan(trigger.seconds)} after it starts")
+    try:
+        base = _dispatch(trigger.base, now - delay, zone)
+    except OverflowError:
+        return Fire("unknown", note=f"{what}: past the calendar's range")
+    if base.at is None:
+        return Fire(base.kind, note=_join(base.note, what))
+    try:
+        at = base.at + delay
+        latest = base.latest + delay if base.latest is not None else None
+    except OverflowError:
+        return Fire("never", note=f"{what}: past the year 9999")
+    if base.kind == "exact" and at <= now:
+        return Fire("exact", at, note=_join(base.note, what, "overdue"))
+    return Fire(base.kind, at, latest, _join(base.note, what))
+
+
+def _counted(trigger: CountedTrigger, now: datetime, zone: tzinfo) -> Fire:
+    """A policy run on the count of an event that occurs every `period_s`, within a sliding
+    window of `window_s`. Once the event has occurred for a whole window, the count stays at
+    M (ceil(W/P); W/P + 1 as well when the window ends exactly on an occurrence, since the
+    device's boundary rule is not documented: either is taken). Before that it climbs 1, 2, ...
+    With a known anchor (start-time) the climb is placed exactly; otherwise it began when the
+    policy took effect, which the configuration does not say."""
+    p, w, n, mode = trigger.period_s, trigger.window_s, trigger.count, trigger.mode
+    if p <= 0 or w <= 0 or n < 0 or mode not in ("on", "after", "until"):
+        return Fire("unknown", note=f"cannot count: every {p}s, within {w}s, {mode} {n}")
+    saturated = {-(-w // p), w // p + 1}
+    top = max(saturated)
+
+    def runs(count: int) -> bool:
+        return count == n if mode == "on" else count > n if mode == "after" else count < n
+
+    what = _join(f"trigger {mode} {n} within {format_timespan(w)} of an event every "
+                 f"{format_timespan(p)}", trigger.note)
+    steady = any(runs(m) for m in saturated)
+    climb = [c for c in range(1, min(saturated)) if runs(c)]
+    base = trigger.base
+    if isinstance(base, IntervalTrigger) and base.anchor is not None:
+        anchor = _utc(base.anchor if base.anchor.tzinfo else base.anchor.replace(tzinfo=zone))
+        period = timedelta(seconds=p)
+        k = 0 if anchor > now else (now - anchor) // period + 1
+        while True:
+            counts = {min(k + 1, m) for m in saturated}
+            if any(runs(c) for c in counts):
+                return Fire("exact", anchor + k * period,
+                            note=_join(what, f"occurrence {k + 1} from {_iso(anchor)}"))
+            if k + 1 >= top:
+                return Fire("never", note=_join(what, f"the count stays at {_counts(saturated)}"
+                                                      " from here on"))
+            k += 1
+    fire = _dispatch(base, now, zone)
+    if steady:
+        return Fire(fire.kind, fire.at, fire.latest,
+                    _join(fire.note, what, f"runs at every occurrence while the count is "
+                                           f"{_counts(saturated)}"))
+    if climb:
+        firsts = ", ".join(str(c) for c in climb[:5]) + (", ..." if len(climb) > 5 else "")
+        return Fire("relative", note=_join(what, f"only at occurrence {firsts} after the policy "
+                                                 "took effect (commit or restart of the event "
+                                                 "daemon), never in steady state"))
+    return Fire("never", note=_join(what, f"the count never exceeds {top}"))
+
+
+def _counts(values: set[int]) -> str:
+    return " or ".join(str(v) for v in sorted(values))
 
 
 def _anacron(trigger: AnacronTrigger, now: datetime, zone: tzinfo) -> Fire:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from agent.wire import Artifact
 from collector.model import AbsoluteTrigger, Job, UnparsableTrigger
 from collector.parse.cron import file_mode
+from collector.parse.process import leading_sleeps
+from collector.schedule.timespan import format_timespan
 
 if TYPE_CHECKING:
     from collector.parse.host import HostContext
@@ -82,8 +84,19 @@ def spool_job(ctx: HostContext, art: Artifact) -> Job:
     elif (mode := file_mode(art, "0700")) is not None and not mode & 0o100:
         state, why = "inert", "not executable: at is still writing it, atd skips it"
     schedule = f"{when:%Y-%m-%d %H:%M} UTC (queue {queue}, job {number})"
+    note = f"at queue {queue}, job {number}"
+    # A job that sleeps first does its work that much later (a running one: still ahead).
+    slept, _rest = leading_sleeps(command)
+    if slept:
+        try:
+            when = when + timedelta(seconds=slept)
+            note = f"{note}; sleeps {format_timespan(slept)} first"
+        except OverflowError:
+            why = f"sleeps {format_timespan(slept)} first, past the year 9999"
+            return ctx.job(source="at", origin_path=art.name, origin_line=line, owner=owner,
+                           schedule=schedule, command=command, files=ctx.files_for(text),
+                           trigger=UnparsableTrigger(why), state="unparsable", problem=why)
     # The whole file goes to the follower: the `cd` block sets where relative paths point.
     return ctx.job(source="at", origin_path=art.name, origin_line=line, owner=owner,
                    schedule=schedule, command=command, files=ctx.files_for(text),
-                   trigger=AbsoluteTrigger(when=when, note=f"at queue {queue}, job {number}"),
-                   state=state, problem=why)
+                   trigger=AbsoluteTrigger(when=when, note=note), state=state, problem=why)

@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from collector.model import (
     AbsoluteTrigger,
     BootTrigger,
+    ConditionalTrigger,
     CronTrigger,
+    DelayedTrigger,
     IntervalTrigger,
     Job,
     LineDataRow,
@@ -165,10 +167,17 @@ def _cross_connect(device: str, kind: str, line: int, a_if: str, a_vpi: int, a_v
 # --- jobs ------------------------------------------------------------------------------------
 
 _APPLET = re.compile(r"^event manager applet (\S+)(.*)$")
-_EVENT = re.compile(r"^ event (?:tag \S+ )?(.*\S)\s*$")
+_EVENT = re.compile(r"^ event (?:tag (\S+) )?(.*\S)\s*$")
 _ACTION = re.compile(r"^ action (\S+) (.*\S)\s*$")
 _CLI_ACTION = re.compile(r'^cli command "(.*)"(?: pattern .*)?$')
 _TIMER = re.compile(r"^timer (cron|absolute|countdown|watchdog)\b(.*)$")
+_SYSLOG = re.compile(r'^syslog .*?\bpattern ("[^"]*"|\S+)')
+_WAIT = re.compile(r"^wait (\d+(?:\.\d+)?)\s*$")
+_RUN_APPLET = re.compile(r"^event manager run (\S+)", re.I)
+_DEFAULT_MAXRUN = 20.0     # seconds an applet may run unless its event sets maxrun
+# Actions that prepare or decide rather than act: a wait after them still delays the effect.
+_PREAMBLE = ("enable", "configure terminal", "conf t", "terminal ", "show ", "info ", "regexp ",
+             "if ", "set ", "end", "else", "syslog ", "puts ")
 _OCCURRENCE = re.compile(r"^kron occurrence (\S+)(?: user (\S+))? (at|in) (.*?) "
                          r"(oneshot|recurring|system-startup)\s*$")
 _OCCURRENCE_STARTUP = re.compile(r"^kron occurrence (\S+)(?: user (\S+))? system-startup\s*$")
@@ -212,26 +221,154 @@ def _blocks(lines: list[str], header: re.Pattern[str]):
         yield m, start, body
 
 
-def _eem_jobs(ctx: Context, lines: list[str]) -> list[Job]:
-    out = []
-    for _m, lineno, body in _blocks(lines, _APPLET):
-        event, actions = None, []
+@dataclass(frozen=True)
+class _Applet:
+    """An EEM applet as configured: its event lines (tag, text), its `trigger` block, its
+    actions (command, line) and the waits before them."""
+
+    name: str
+    line: int
+    events: tuple[tuple[str | None, str], ...]
+    trigger_block: tuple[str, ...]
+    actions: tuple[tuple[str, int], ...]
+    waits: tuple[tuple[str, float, int], ...]     # (label, seconds, actions before it)
+
+
+def _applets(lines: list[str]) -> dict[str, _Applet]:
+    out = {}
+    for m, lineno, body in _blocks(lines, _APPLET):
+        events: list[tuple[str | None, str]] = []
+        block: list[str] = []
+        actions: list[tuple[str, int]] = []
+        waits: list[tuple[str, float, int]] = []
         for n, text in body:
-            if (e := _EVENT.match(text)) and event is None:
-                event = e.group(1)
+            if e := _EVENT.match(text):
+                events.append((e.group(1), e.group(2)))
+            elif text.startswith((" trigger", "  correlate", "  attribute")):
+                block.append(text.strip())
             elif a := _ACTION.match(text):
+                if w := _WAIT.match(a.group(2)):
+                    waits.append((a.group(1), float(w.group(1)), len(actions)))
+                    continue
                 cmd = _CLI_ACTION.match(a.group(2))
                 actions.append((cmd.group(1) if cmd else a.group(2), n))
-        if event is None or event.startswith("none"):
-            continue      # `event none` runs only when an operator invokes it
-        trigger = _eem_trigger(event)
-        out.append(Job(target=ctx.device, source="eem", origin_path=CONFIG, origin_line=lineno,
-                       owner=None, schedule=event, command="; ".join(a for a, _ in actions),
-                       trigger=trigger, actions=tuple(actions), timezone=ctx.zone_name,
+        out[m.group(1)] = _Applet(m.group(1), lineno, tuple(events), tuple(block),
+                                  tuple(actions), tuple(waits))
+    return out
+
+
+def _eem_jobs(ctx: Context, lines: list[str]) -> list[Job]:
+    out = []
+    applets = _applets(lines)
+    for applet in applets.values():
+        if not applet.events or applet.events[0][1].startswith("none"):
+            continue      # `event none` runs only when an operator (or kron) invokes it
+        trigger = _applet_trigger(applet)
+        actions = _with_invoked(applet.actions, applets, {applet.name})
+        schedule = "; ".join(text for _, text in applet.events)
+        out.append(Job(target=ctx.device, source="eem", origin_path=CONFIG,
+                       origin_line=applet.line, owner=None, schedule=schedule,
+                       command="; ".join(a for a, _ in actions), trigger=trigger,
+                       actions=actions, timezone=ctx.zone_name,
                        state="unparsable" if isinstance(trigger, UnparsableTrigger) and
                        trigger.reason.startswith("cannot") else "active",
                        problem=trigger.reason if isinstance(trigger, UnparsableTrigger) else None))
     return out
+
+
+def _with_invoked(actions: tuple[tuple[str, int], ...], applets: dict[str, _Applet],
+                  seen: set[str]) -> tuple[tuple[str, int], ...]:
+    """Actions, with those of each applet they start (`event manager run NAME`) after them."""
+    out: list[tuple[str, int]] = []
+    for text, line in actions:
+        out.append((text, line))
+        m = _RUN_APPLET.match(text.strip())
+        if m and m.group(1) in applets and m.group(1) not in seen:
+            called = applets[m.group(1)]
+            out += _with_invoked(called.actions, applets, seen | {called.name})
+    return tuple(out)
+
+
+def _applet_trigger(applet: _Applet) -> Trigger:
+    """The applet's timer (the first timer among its events), narrowed by its `trigger` block
+    (correlation with other events, occurrence counts, delay) and delayed by the waits before
+    its first command. `maxrun` (default 20 s) ends an applet whose waits outlast it."""
+    timers = [(tag, text) for tag, text in applet.events if _TIMER.match(text)]
+    if not timers:
+        return _event_trigger(applet.events[0][1])
+    tag, text = timers[0]
+    trigger = _eem_trigger(text)
+    if isinstance(trigger, UnparsableTrigger):
+        return trigger
+    conditions = _correlation(applet, tag) if len(applet.events) > 1 or applet.trigger_block \
+        else []
+    if conditions:
+        trigger = ConditionalTrigger(trigger, "; ".join(conditions))
+    delay = _block_number(applet.trigger_block, "delay")
+    if delay:
+        trigger = DelayedTrigger(trigger, delay, f"trigger delay {delay:g}")
+    first = next((i for i, (text, _) in enumerate(applet.actions)
+                  if not text.startswith(_PREAMBLE)), len(applet.actions))
+    waits = [(label, s) for label, s, before in applet.waits if before <= first]
+    waited = sum(s for _, s in waits)
+    if waited:
+        labels = ", ".join(f"action {label} wait {s:g}" for label, s in waits)
+        maxrun = _maxrun(applet)
+        note = labels if waited < maxrun else (
+            f"{labels}; longer than maxrun {maxrun:g}s, which ends the applet before it acts")
+        trigger = DelayedTrigger(trigger, waited, note)
+    return trigger
+
+
+def _correlation(applet: _Applet, tag: str | None) -> list[str]:
+    block = " ".join(applet.trigger_block)
+    others = [(t, text) for t, text in applet.events if t != tag]
+    named = {t: text for t, text in others if t}
+    out = []
+    correlate = re.search(r"correlate (.+)$", block)
+    expr = correlate.group(1) if correlate else ""
+    for t, text in others:
+        what = f"event {t or '?'} ({text})"
+        if re.search(rf"\bandnot event {re.escape(t or '')}\b", expr):
+            out.append(f"unless {what} also occurs")
+        elif re.search(rf"\bor event {re.escape(t or '')}\b", expr) or \
+                re.search(rf"\bevent {re.escape(t or '')} or\b", expr):
+            continue      # either event runs it: the timer alone suffices
+        else:
+            out.append(f"only if {what} also occurs")
+    occurs = _block_number(applet.trigger_block, "occurs")
+    period = _block_number(applet.trigger_block, "period")
+    if occurs and occurs > 1:
+        out.append(f"only on every {occurs:g}th occurrence"
+                   + (f" within {period:g}s" if period else ""))
+    elif period and named:
+        out.append(f"the events must fall within {period:g}s")
+    return out
+
+
+def _block_number(block: tuple[str, ...], key: str) -> float | None:
+    for line in block:
+        if line.startswith("trigger") and (m := re.search(rf"\b{key} (\d+(?:\.\d+)?)", line)):
+            return float(m.group(1))
+    return None
+
+
+def _maxrun(applet: _Applet) -> float:
+    for _, text in applet.events:
+        if m := re.search(r"\bmaxrun (\d+(?:\.\d+)?)", text):
+            return float(m.group(1))
+    return _DEFAULT_MAXRUN
+
+
+def _event_trigger(event: str) -> Trigger:
+    """A non-timer event: listed with what it waits for, counts and periods included."""
+    if m := _SYSLOG.match(event):
+        occurs, period = re.search(r"\boccurs (\d+)", event), re.search(r"\bperiod (\d+)", event)
+        how = (f" {occurs.group(1)} times" if occurs else "") + (
+            f" within {period.group(1)}s" if period else "")
+        return UnparsableTrigger(f"runs when syslog pattern {m.group(1)} is logged{how}, not on "
+                                 "a clock")
+    return UnparsableTrigger(f"runs when its event occurs, not on a clock: {event}")
 
 
 def _eem_trigger(event: str) -> Trigger:
@@ -243,7 +380,7 @@ def _eem_trigger(event: str) -> Trigger:
         c = re.search(r'cron-entry "([^"]+)"', rest) or re.search(r"cron-entry (\S+)", rest)
         return CronTrigger(c.group(1), "ios") if c else UnparsableTrigger(
             f"cannot read cron-entry in: {event}")
-    t = re.search(r"time (\d+(?:\.\d+)?)", rest)
+    t = re.search(r"(?:^|\s)time (\d+(?:\.\d+)?)", rest)
     if not t:
         return UnparsableTrigger(f"cannot read time in: {event}")
     seconds = float(t.group(1))
@@ -275,6 +412,7 @@ def _kron_jobs(ctx: Context, lines: list[str], show_kron: str) -> list[Job]:
         policies[m.group(1)] = [(t.strip()[4:].strip(), n) for n, t in body
                                 if t.strip().startswith("cli ")]
     remaining = _kron_remaining(show_kron)
+    applets = _applets(lines)
     out = []
     for i, line in enumerate(lines, 1):
         if not line.startswith("kron occurrence "):
@@ -282,7 +420,8 @@ def _kron_jobs(ctx: Context, lines: list[str], show_kron: str) -> list[Job]:
         m = _OCCURRENCE.match(line) or _OCCURRENCE_STARTUP.match(line)
         lists = [t.split()[1] for t in _body(lines, i) if t.strip().startswith("policy-list ")
                  and len(t.split()) > 1]
-        actions = tuple(a for name in lists for a in policies.get(name, []))
+        actions = _with_invoked(tuple(a for name in lists for a in policies.get(name, [])),
+                                applets, set())
         missing = [name for name in lists if name not in policies]
         if m is None:
             trigger: Trigger = UnparsableTrigger(f"cannot read kron occurrence: {line}")

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from collector.model import (
     AbsoluteTrigger,
+    ConditionalTrigger,
+    CountedTrigger,
     CronTrigger,
     IntervalTrigger,
     Job,
@@ -139,27 +141,28 @@ def _shaping(unit: Node) -> tuple[str, int | None, int | None]:
 
 def jobs(device: str, config: str, zone_name: str) -> list[Job]:
     root = parse_tree(config)
-    events: dict[str, tuple[Trigger, str, int, str]] = {}
+    events: dict[str, _Generated] = {}
     out: list[Job] = []
     for options in root.find("event-options"):
         for gen in options.find("generate-event"):
             for g in gen.children or []:
                 if not g.words:
                     continue   # a bare `{ }`: names no event
-                trigger, zone = _generated_trigger(g.words, zone_name)
-                events[g.words[0]] = (trigger, " ".join(g.words[1:]), g.line, zone)
+                events[g.words[0]] = _generated(g.words, g.line, zone_name)
         for policy in options.find("policy"):
             name = policy.words[1] if len(policy.words) > 1 else "?"
             triggering = [w for c in policy.find("events") for w in c.words[1:]]
             actions = _policy_actions(policy)
             timed = [e for e in triggering if e in events]
             for event in timed:
-                trigger, schedule, line, zone = events[event]
+                gen = events[event]
+                trigger = _policy_trigger(policy, gen, [e for e in triggering if e != event])
                 out.append(Job(target=device, source="junos-event", origin_path=CONFIG,
-                               origin_line=line, owner=None,
-                               schedule=f"generate-event {event} {schedule} -> policy {name}",
+                               origin_line=gen.line, owner=None,
+                               schedule=f"generate-event {event} {gen.schedule} -> policy "
+                                        f"{name}{_within_text(policy)}",
                                command="; ".join(a for a, _ in actions), trigger=trigger,
-                               actions=actions, timezone=zone,
+                               actions=actions, timezone=gen.zone,
                                state="unparsable" if isinstance(trigger, UnparsableTrigger)
                                else "active"))
             others = [e for e in triggering if e not in events]
@@ -174,30 +177,125 @@ def jobs(device: str, config: str, zone_name: str) -> list[Job]:
     return out
 
 
-def _generated_trigger(words: list[str], zone_name: str) -> tuple[Trigger, str]:
-    opts = dict(zip(words[1::2], words[2::2], strict=False))
+@dataclass(frozen=True)
+class _Generated:
+    """A generate-event entry: when it occurs, how often (seconds, when known), in which zone."""
+
+    trigger: Trigger
+    period_s: int | None
+    zone: str
+    schedule: str
+    line: int
+
+
+_TIME_OF_DAY = re.compile(r"(\d\d?):(\d\d)(?::(\d\d))?\s*(?:([+-])(\d\d)(\d\d))?")
+_START_TIME = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)[.T ](\d\d?):(\d\d)(?::(\d\d))?"
+                         r"\s*(?:([+-])(\d\d)(\d\d))?")
+
+
+def _generated(words: list[str], line: int, zone_name: str) -> _Generated:
+    """`NAME (time-of-day T | time-interval S [start-time T]) [no-drift]`, options in any order."""
+    opts: dict[str, str] = {}
+    rest = words[1:]
+    i = 0
+    while i < len(rest):
+        if rest[i] == "no-drift":
+            i += 1
+            continue
+        if i + 1 < len(rest):
+            opts[rest[i]] = rest[i + 1]
+        i += 2
+    schedule = " ".join(words[1:])
     if "time-of-day" in opts:
-        m = re.fullmatch(r"(\d\d?):(\d\d)(?::(\d\d))?(?: ([+-])(\d\d)(\d\d))?",
-                         opts["time-of-day"].strip())
-        if not m:
-            return UnparsableTrigger(f"cannot read time-of-day {opts['time-of-day']!r}"), zone_name
+        m = _TIME_OF_DAY.fullmatch(opts["time-of-day"].strip())
+        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+            why = f"cannot read time-of-day {opts['time-of-day']!r}"
+            return _Generated(UnparsableTrigger(why), None, zone_name, schedule, line)
         hh, mm, _ss, sign, oh, om = m.groups()
-        zone = zone_name
-        if sign:
-            zone = _offset_zone(sign, int(oh), int(om)) or zone_name
-        return CronTrigger(f"{int(mm)} {int(hh)} * * *", "debian"), zone
-    if "time-interval" in opts and opts["time-interval"].isdigit():
-        return IntervalTrigger(seconds=int(opts["time-interval"])), zone_name
-    return UnparsableTrigger(f"cannot read generate-event {' '.join(words)}"), zone_name
+        if not sign:
+            return _Generated(CronTrigger(f"{int(mm)} {int(hh)} * * *", "debian"), 86400,
+                              zone_name, schedule, line)
+        if int(om) == 0:     # whole hours: the Etc/ zone of that offset (its sign inverted)
+            zone = "UTC" if int(oh) == 0 else f"Etc/GMT{'-' if sign == '+' else '+'}{int(oh)}"
+            return _Generated(CronTrigger(f"{int(mm)} {int(hh)} * * *", "debian"), 86400, zone,
+                              schedule, line)
+        # Other offsets have no Etc/ zone: the same instant every day, as a UTC time of day.
+        offset = (int(oh) * 60 + int(om)) * (1 if sign == "+" else -1)
+        utc = (int(hh) * 60 + int(mm) - offset) % 1440
+        return _Generated(CronTrigger(f"{utc % 60} {utc // 60} * * *", "debian"), 86400, "UTC",
+                          schedule, line)
+    interval = opts.get("time-interval", "")
+    if interval.isdigit() and int(interval) > 0:
+        seconds = int(interval)
+        if "start-time" not in opts:
+            return _Generated(IntervalTrigger(seconds=seconds), seconds, zone_name, schedule, line)
+        anchor = _start_time(opts["start-time"])
+        if anchor is None:
+            why = f"cannot read start-time {opts['start-time']!r}"
+            return _Generated(UnparsableTrigger(why), seconds, zone_name, schedule, line)
+        return _Generated(IntervalTrigger(seconds=seconds, anchor=anchor), seconds, zone_name,
+                          schedule, line)
+    why = f"cannot read generate-event {' '.join(words)}"
+    return _Generated(UnparsableTrigger(why), None, zone_name, schedule, line)
 
 
-def _offset_zone(sign: str, hours: int, minutes: int) -> str | None:
-    """A stated UTC offset as an IANA Etc/ zone (whole hours only; Etc/ signs are inverted)."""
-    if minutes:
+def _start_time(text: str) -> datetime | None:
+    """`2027-2-10.03:00[:00] [+0900]`: aware with an offset, else naive (the device's zone)."""
+    m = _START_TIME.fullmatch(text.strip())
+    if not m:
         return None
-    if hours == 0:
-        return "UTC"
-    return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+    y, mo, d, hh, mi, ss, sign, oh, om = m.groups()
+    try:
+        naive = datetime(int(y), int(mo), int(d), int(hh), int(mi), int(ss or 0))
+    except ValueError:
+        return None
+    if not sign:
+        return naive
+    offset = timedelta(hours=int(oh), minutes=int(om)) * (1 if sign == "+" else -1)
+    return naive.replace(tzinfo=timezone(offset))
+
+
+def _policy_trigger(policy: Node, gen: _Generated, others: list[str]) -> Trigger:
+    """The generated event's trigger, narrowed by the policy's `within` blocks: a count
+    (`trigger on|after|until N`) and correlations with other events."""
+    if isinstance(gen.trigger, UnparsableTrigger):
+        return gen.trigger
+    conditions: list[str] = []
+    counted: tuple[int, str, int] | None = None
+    for within in policy.find("within"):
+        seconds = within.words[1] if len(within.words) > 1 else ""
+        if not seconds.isdigit():
+            conditions.append(f"cannot read within {seconds!r}")
+            continue
+        for c in within.children or []:
+            if c.words[:1] == ["trigger"] and len(c.words) >= 3 and c.words[2].isdigit():
+                counted = (int(seconds), c.words[1], int(c.words[2]))
+            elif c.words[:1] == ["events"] and len(c.words) > 1:
+                conditions.append(f"only if {' or '.join(c.words[1:])} occurred within "
+                                  f"{seconds}s before")
+            elif c.words[:2] == ["not", "events"] and len(c.words) > 2:
+                conditions.append(f"not if {' or '.join(c.words[2:])} occurred within "
+                                  f"{seconds}s before")
+    for match in policy.find("attributes-match"):
+        conditions += [f"only when {' '.join(c.words)}" for c in match.children or []]
+    if counted is not None and others:
+        conditions.append(f"the count also includes {', '.join(others)}")
+    note = "; ".join(conditions)
+    if counted is not None:
+        window, mode, count = counted
+        if gen.period_s is None:
+            return UnparsableTrigger(f"trigger {mode} {count} within {window}s of an event "
+                                     "with no known period")
+        return CountedTrigger(gen.trigger, gen.period_s, window, mode, count, note)
+    return ConditionalTrigger(gen.trigger, note) if note else gen.trigger
+
+
+def _within_text(policy: Node) -> str:
+    parts = []
+    for within in policy.find("within"):
+        inner = "; ".join(" ".join(c.words) for c in within.children or [])
+        parts.append(f" within {' '.join(within.words[1:])} {{ {inner} }}")
+    return "".join(parts)
 
 
 def _policy_actions(policy: Node) -> tuple[tuple[str, int | None], ...]:

@@ -3,14 +3,16 @@ plus the sleep, running whatever its parent shell chained after it."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from agent.sources.host.processes import sleep_seconds
+from agent.sources.host.processes import InlineSleep, inline_sleeps, sleep_seconds
 from agent.wire import Artifact
 from collector.model import AbsoluteTrigger, Job, UnparsableTrigger
+from collector.schedule.timespan import format_timespan
 
 if TYPE_CHECKING:
     from collector.parse.host import HostContext
@@ -24,11 +26,22 @@ def jobs(ctx: HostContext) -> list[Job]:
     for art in procs.values():
         argv = _argv(art)
         seconds = sleep_seconds(argv)
-        if seconds is None or seconds == float("inf"):
-            continue   # not a sleep, or `sleep infinity`, which never wakes to run anything
+        parent = procs.get(art.meta.get("ppid"))
+        if seconds is None:
+            program = _inline_program(argv)
+            if program is None:
+                continue
+            waits, command = leading_sleeps(program)
+            if not waits:
+                continue
+            seconds, note = waits, f"{posixpath.basename(argv[0])} sleeps in its program"
+        elif seconds == float("inf"):
+            continue   # `sleep infinity` never wakes to run anything
+        else:
+            command, later, note = _after_sleep(parent, argv, art)
+            seconds += later
         base = {"source": "process", "origin_path": art.name, "origin_line": None,
-                "owner": art.meta.get("user"), "timezone": "UTC",
-                "command": chained_command(procs.get(art.meta.get("ppid")), argv)}
+                "owner": art.meta.get("user"), "timezone": "UTC", "command": command}
         try:
             start = datetime.fromisoformat(str(art.meta["start"]).replace("Z", "+00:00"))
         except (KeyError, ValueError):
@@ -42,9 +55,10 @@ def jobs(ctx: HostContext) -> list[Job]:
                                                     f"{seconds:g} s, past the year 9999"))
             continue
         schedule = f"{' '.join(argv)} (started {start:%Y-%m-%dT%H:%M:%SZ})"
+        what = f"pid {art.meta.get('pid')} wakes"
         out.append(ctx.job(**base, schedule=schedule,
                            trigger=AbsoluteTrigger(when=wakes,
-                                                   note=f"pid {art.meta.get('pid')} wakes")))
+                                                   note=f"{what}; {note}" if note else what)))
     return out
 
 
@@ -62,19 +76,89 @@ def _argv(art: Artifact) -> list[str]:
         return []
 
 
-def chained_command(parent: Artifact | None, sleep_argv: list[str]) -> str:
-    """What runs when the sleep ends: the rest of the parent shell's -c text after the sleep."""
-    if parent is not None:
-        argv = [str(a) for a in parent.meta.get("argv") or []]
-        if argv and argv[0].rsplit("/", 1)[-1] in _SHELLS and "-c" in argv[:-1]:
-            text = argv[argv.index("-c") + 1]
-            pattern = (r"sleep\s+" + r"\s+".join(map(re.escape, sleep_argv[1:]))
-                       + r"\s*(?:;|&&|\n)\s*")
-            m = re.search(pattern, text)
-            if m and text[m.end():].strip():
-                return text[m.end():].strip()
-            return text
-        if argv and argv[0].rsplit("/", 1)[-1] in _SHELLS and len(argv) > 1 \
+def _start(art: Artifact | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(art.meta["start"]).replace("Z", "+00:00")) \
+            if art is not None else None
+    except (KeyError, ValueError):
+        return None
+
+
+def _shell_text(parent: Artifact | None) -> str | None:
+    if parent is None:
+        return None
+    argv = [str(a) for a in parent.meta.get("argv") or []]
+    if argv and posixpath.basename(argv[0]) in _SHELLS and "-c" in argv[:-1]:
+        return argv[argv.index("-c") + 1]
+    return None
+
+
+def _after_sleep(parent: Artifact | None, sleep_argv: list[str],
+                 sleeper: Artifact) -> tuple[str, float, str]:
+    """What runs when this sleep ends, the further sleeps before it, and a note.
+
+    In a shell's -c text the sleep that is running is told apart from identical ones by the
+    time the shell had already spent (sleep start - shell start) against the sleeps before each;
+    without start times the last identical one is taken (the earliest effect: louder)."""
+    text = _shell_text(parent)
+    if text is None:
+        argv = [str(a) for a in parent.meta.get("argv") or []] if parent is not None else []
+        if argv and posixpath.basename(argv[0]) in _SHELLS and len(argv) > 1 \
                 and not argv[1].startswith("-"):
-            return shlex.join(argv)   # a script sleeping in the middle: the rest of it runs
-    return shlex.join(sleep_argv)
+            return shlex.join(argv), 0.0, ""   # a script sleeping in the middle: the rest runs
+        return shlex.join(sleep_argv), 0.0, ""
+    mine = sleep_seconds(sleep_argv)
+    sleeps = [s for s in inline_sleeps(text) if s.seconds == mine]
+    if not sleeps:
+        return text, 0.0, ""
+    chosen = sleeps[-1]
+    parent_start, own_start = _start(parent), _start(sleeper)
+    if parent_start is not None and own_start is not None and len(sleeps) > 1:
+        elapsed = (own_start - parent_start).total_seconds()
+        every = inline_sleeps(text)
+
+        def spent_before(s: InlineSleep) -> float:
+            return sum(x.seconds for x in every if x.end <= s.start)
+
+        chosen = min(sleeps, key=lambda s: abs(spent_before(s) - elapsed))
+    later, rest = leading_sleeps(text[chosen.end:])
+    note = f"then {format_timespan(later)} more asleep" if later else ""
+    return rest or text, later, note
+
+
+_SEPARATORS = re.compile(r"^[\s;&|]*")
+
+
+def leading_sleeps(text: str) -> tuple[float, str]:
+    """The sleeps at the head of `text` (only separators or imports before them) and what
+    follows: a job that starts this way does its work that long after it starts."""
+    total = 0.0
+    rest = text
+    for s in inline_sleeps(text):
+        head = rest[: s.start - (len(text) - len(rest))]
+        if head.strip(" \t\n;&|") and not _IMPORTS.fullmatch(head.strip(" \t\n;")):
+            break
+        total += s.seconds
+        rest = text[s.end:]
+    return total, _SEPARATORS.sub("", rest).strip()
+
+
+# What may come before a program's first sleep without being an effect (Python/Perl imports).
+_IMPORTS = re.compile(r"(?:(?:import [\w., ]+|from \w+ import [\w, *]+|use [\w:]+[^;]*)"
+                      r"\s*;?\s*)+")
+_INLINE = {"python": "-c", "python2": "-c", "python3": "-c", "perl": "-e", "ruby": "-e",
+           "php": "-r", "node": "-e"}
+
+
+def _inline_program(argv: list[str]) -> str | None:
+    """The program text of `python3 -c TEXT`, `perl -e TEXT` and the like."""
+    if not argv:
+        return None
+    name = posixpath.basename(argv[0])
+    flag = _INLINE.get(re.sub(r"\d+(\.\d+)*$", "", name)) or _INLINE.get(name)
+    if flag is None:
+        return None
+    for i, arg in enumerate(argv[1:-1], 1):
+        if arg == flag or (flag == "-e" and arg == "-E"):
+            return argv[i + 1]
+    return None

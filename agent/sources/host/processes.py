@@ -14,7 +14,10 @@ from agent.wire import Artifact
 
 _SPAN = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
 _UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-_SLEEP_IN_TEXT = re.compile(r"(?:^|[;&|(\s])sleep\s+(\d+(?:\.\d+)?[smhd]?)")
+# A sleep inside program text: shell `sleep 75d`, Python `time.sleep(6480000)` or `sleep(N)`,
+# Perl `sleep 6480000;` / `sleep(N)`.
+_SLEEP_IN_TEXT = re.compile(r"(?:(?<=[\s;&|({])|^)(?:time\.)?sleep(?:\s*\(\s*(\d+(?:\.\d+)?)\s*\)"
+                            r"|\s+(\d+(?:\.\d+)?[smhd]?)(?![\w.]))")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,26 @@ def sleep_seconds(argv: list[str] | tuple[str, ...]) -> float | None:
     return total
 
 
+@dataclass(frozen=True)
+class InlineSleep:
+    """One sleep in program text: where it stands and how long it waits."""
+
+    start: int
+    end: int
+    seconds: float
+
+
+def inline_sleeps(text: str) -> list[InlineSleep]:
+    """The sleeps in program text, in order (shared with the collector, which times them)."""
+    out = []
+    for m in _SLEEP_IN_TEXT.finditer(text):
+        arg = m.group(1) or m.group(2)
+        seconds = sleep_seconds(["sleep", arg]) if m.group(2) else float(arg)
+        if seconds is not None:
+            out.append(InlineSleep(m.start(), m.end(), seconds))
+    return out
+
+
 def gather(fs: RootFS, proc: Path, long_sleep_s: int) -> list[Artifact]:
     procs = _read_all(proc)
     by_pid = {p.pid: p for p in procs}
@@ -57,9 +80,7 @@ def _waits_long(p: _Proc, long_sleep_s: int) -> bool:
     seconds = sleep_seconds(p.argv)
     if seconds is not None:
         return seconds >= long_sleep_s
-    text = " ".join(p.argv)
-    return any((sleep_seconds(["sleep", m]) or 0) >= long_sleep_s
-               for m in _SLEEP_IN_TEXT.findall(text))
+    return sum(s.seconds for s in inline_sleeps(" ".join(p.argv))) >= long_sleep_s
 
 
 def _artifact(fs: RootFS, p: _Proc) -> Artifact:

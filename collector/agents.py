@@ -1,0 +1,63 @@
+"""Enrolled agents: enrol, remove and rotate keys, each recorded in the audit log. A removed
+agent's snapshots and a rotated-out key stay in the store, so old evidence stays verifiable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent.keys import KeyError_, load_public, public_text
+from agent.wire import is_name, key_fingerprint
+from collector.store import AgentRecord, Store
+
+
+class AgentError(ValueError):
+    """An agent cannot be enrolled, removed or re-keyed; the message says why."""
+
+
+def _public(key_path: Path) -> tuple[str, str]:
+    try:
+        key = load_public(key_path)
+    except KeyError_ as e:
+        raise AgentError(str(e)) from None
+    return public_text(key), key_fingerprint(key)
+
+
+def _enrolled(store: Store, name: str) -> AgentRecord:
+    agent = store.agent(name)
+    if agent is None:
+        gone = store.agent(name, include_removed=True)
+        raise AgentError(f"agent {name!r} " + ("was removed" if gone else "is not enrolled")
+                         + " (see: lineguard agents)")
+    return agent
+
+
+def enrol(store: Store, name: str, key_path: Path, site: str | None) -> AgentRecord:
+    if not is_name(name):
+        raise AgentError(f"agent name {name!r} must be letters, digits and ._@:-")
+    if store.agent(name, include_removed=True) is not None:
+        removed = store.agent(name) is None
+        raise AgentError(f"agent {name!r} is already enrolled" + (
+            " (removed; its history keeps the name: enrol it under a new one)" if removed
+            else ""))
+    public, key_id = _public(key_path)
+    store.add_agent(name, public, key_id, site)
+    return _enrolled(store, name)
+
+
+def remove(store: Store, name: str, reason: str) -> AgentRecord:
+    """Refuse the agent's snapshots from now on and leave its targets out of every view."""
+    agent = _enrolled(store, name)
+    store.remove_agent(name, reason or "removed by an operator")
+    return agent
+
+
+def rotate_key(store: Store, name: str, key_path: Path) -> tuple[str, str]:
+    """The agent signs with the new key from its next snapshot on (its chain continues); the old
+    key stays on record to verify what it signed. Returns (old key id, new key id)."""
+    agent = _enrolled(store, name)
+    public, key_id = _public(key_path)
+    if key_id == agent.key_id:
+        raise AgentError(f"{key_path} is the key {name} already signs with")
+    if any(k.key_id == key_id for k in store.agent_keys(name)):
+        raise AgentError(f"{key_path} is a key {name} signed with before; use a new key")
+    return store.rotate_key(name, public, key_id), key_id

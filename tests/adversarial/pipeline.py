@@ -1,0 +1,123 @@
+"""Judges the corpus end to end, the way an operator would see it: host roots and saved device
+configs on disk, one `lineguard-agent snapshot --root` per root, `lineguard ingest`, and
+`lineguard jobs --json`. Each case is found among the jobs by its marker; nothing here knows
+how the engine reaches its verdict."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.adversarial.generate import Case, Corpus
+from tests.hostroot import link, write
+
+NOW = "2026-11-25T12:00:00Z"
+VERDICT_RANK = {"benign": 0, "suspicious": 1, "destructive": 2}
+SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The loudest judgement among the jobs a case produced (a case may yield several: a
+    service with ExecStartPre, run-parts and its crontab line, …)."""
+
+    case: Case
+    jobs: int
+    verdict: str
+    severity: str
+    rules: tuple[str, ...]
+
+    @property
+    def caught(self) -> bool:
+        """A malicious case counts when it reaches its expected verdict; a benign one when it
+        is neither destructive nor high/critical."""
+        if self.case.malicious:
+            return VERDICT_RANK[self.verdict] >= VERDICT_RANK[self.case.expect]
+        return self.verdict != "destructive" and SEVERITY_RANK[self.severity] < 3
+
+
+def lay_out(corpus: Corpus, base: Path) -> list[tuple[Path, Path | None]]:
+    """Write every root and its device configs; returns (root, inventory or None) pairs."""
+    out = []
+    for i, root in enumerate(corpus.roots):
+        folder = base / f"root{i:02d}"
+        for path, (text, mode) in root.contents().items():
+            write(folder, path, text, mode)
+        for path, to in root.links.items():
+            link(folder, path, to)
+        inventory = None
+        if corpus.devices[i]:
+            inventory = base / f"inventory{i:02d}.toml"
+            (base / f"configs{i:02d}").mkdir(exist_ok=True)
+            entries = []
+            for dev in corpus.devices[i]:
+                cfg = base / f"configs{i:02d}" / f"{dev.name}.cfg"
+                cfg.write_text(dev.config)
+                entries.append(f'[[device]]\nname = "{dev.name}"\nplatform = "{dev.platform}"\n'
+                               f'site = "kansai"\nmethod = "file"\n'
+                               f'path = "configs{i:02d}/{dev.name}.cfg"\n')
+            inventory.write_text("\n".join(entries))
+        out.append((folder, inventory))
+    return out
+
+
+def run(corpus: Corpus, base: Path) -> dict:
+    """Snapshot, ingest and list every job; returns the `jobs --json` document."""
+    from agent.cli import main as agent
+    from collector.cli import main as lineguard
+
+    home = base / "home"
+    _ok(lineguard(["--home", str(home), "init"]), "init")
+    for i, (root, inventory) in enumerate(lay_out(corpus, base)):
+        name = f"ems-adv-{i:02d}"
+        key, out = base / f"{name}.key", base / f"{name}.lgsnap"
+        _ok(agent(["keygen", "--out", str(key)]), "keygen")
+        args = ["snapshot", "--root", str(root), "--hostname", name, "--key", str(key),
+                "--out", str(out)]
+        if inventory is not None:
+            args += ["--inventory", str(inventory)]
+        _ok(agent(args), f"snapshot of {root}")
+        _ok(lineguard(["--home", str(home), "agents", "add", name, "--key", f"{key}.pub"]),
+            "agents add")
+        _ok(lineguard(["--home", str(home), "ingest", str(out)]), f"ingest of {out}")
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        rc = lineguard(["--home", str(home), "jobs", "--now", NOW, "--json"])
+    if rc not in (0, 1):
+        raise RuntimeError(f"lineguard jobs exited {rc}")
+    return json.loads(buf.getvalue())
+
+
+def _ok(rc: int, what: str) -> None:
+    if rc != 0:
+        raise RuntimeError(f"{what} failed with exit {rc}")
+
+
+def outcomes(corpus: Corpus, doc: dict) -> dict[str, Outcome]:
+    """Each case's loudest job, found by its marker in the job's target, origin or command."""
+    found: dict[str, list[dict]] = {c.marker: [] for c in corpus.cases}
+    for job in doc["jobs"]:
+        text = " ".join([job["target"], job["origin"]["path"] or "", job["command"] or ""])
+        for marker in {m for m in found if m in text}:
+            found[marker].append(job)
+    result = {}
+    for case in corpus.cases:
+        jobs = found[case.marker]
+        if not jobs:
+            result[case.id] = Outcome(case, 0, "benign", "info", ())
+            continue
+        worst = max(jobs, key=lambda j: (VERDICT_RANK[j["verdict"]],
+                                         SEVERITY_RANK[j["severity"]]))
+        result[case.id] = Outcome(case, len(jobs), worst["verdict"], worst["severity"],
+                                  tuple(sorted({r["rule"] for j in jobs for r in j["reasons"]})))
+    return result
+
+
+def judge_corpus(corpus: Corpus, base: Path) -> dict[str, Outcome]:
+    base.mkdir(parents=True, exist_ok=True)
+    os.environ.pop("LINEGUARD_HOME", None)
+    return outcomes(corpus, run(corpus, base))
