@@ -120,15 +120,18 @@ def chain_findings(store: Store, now: datetime) -> list[Finding]:
     return out
 
 
-def integrity_findings(store: Store, now: datetime) -> list[Finding]:
+def integrity_findings(store: Store) -> list[Finding]:
     """The collector's own state disagreeing with its signed records: someone edited the
     database (`lineguard audit --verify` re-proves everything, at more cost)."""
     from collector.evidence import quick_problems
+    from collector.store import utc_now
+    # "In the future" is against the real clock: a what-if --now before the agent's last report
+    # is not tampering.
     return [Finding(key=f"integrity:{hashlib.sha256(p.encode()).hexdigest()[:12]}",
                     kind="integrity", severity="high", target="collector",
                     title=f"collector database disagrees with its signed records: {p}",
                     detail="Run `lineguard audit --verify` for the full picture.")
-            for p in quick_problems(store, iso_z(now) or "")]
+            for p in quick_problems(store, utc_now())]
 
 
 def all_findings(home: Home, store: Store, now: datetime,
@@ -144,7 +147,7 @@ def all_findings(home: Home, store: Store, now: datetime,
                                lambda name: settings.site(site_of.get(name)).approvals)
     findings += silence_findings(store, settings, now)
     findings += chain_findings(store, now)
-    findings += integrity_findings(store, now)
+    findings += integrity_findings(store)
     findings += fleet.correlate(findings)
     findings = [f if f.site else replace(f, site=site_of.get(f.target)) for f in findings]
     return sorted(findings, key=lambda f: (-SEVERITIES.index(f.severity),

@@ -228,7 +228,7 @@ class IngestBench:
         from collector.home import Home
         self.dir = tempfile.TemporaryDirectory(prefix="lg-fuzz-")
         self.home = Home(Path(self.dir.name) / "home")
-        self.store = self.home.open()
+        self.store = self.home.init()
         pub = _base().chain.key.public_key()
         self.store.add_agent("fz-01", public_text(pub), key_fingerprint(pub), "kobe")
         self.n = 0

@@ -39,10 +39,18 @@ _LOOP = asyncio.new_event_loop()
 _ENGINE: list[SnmpEngine] = []
 
 
-def _close() -> None:
+def _forget_engine() -> None:
+    """A fleet's ports are free again when it stops, and a later fleet may get the same one:
+    a client engine that remembered the old agent's SNMPv3 engine id and clock there would send
+    the new agent requests it must drop. Each fleet gets a fresh client engine."""
     for snmp in _ENGINE:
         snmp.close_dispatcher()
+    _ENGINE.clear()
     _LOOP.run_until_complete(asyncio.sleep(0))     # let the dispatcher's timer task finish
+
+
+def _close() -> None:
+    _forget_engine()
     _LOOP.close()
 
 
@@ -126,6 +134,7 @@ def fleet(tmp_path_factory):
     """A three-device fleet (one IOS, one Junos, one SNMP-only) shared by a test module."""
     with Fleet.start(sites=1, devices=3, out_dir=tmp_path_factory.mktemp("fleet")) as running:
         yield running
+    _forget_engine()
 
 
 @pytest.fixture
