@@ -152,8 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         cfg = load_config(a.config)
         if a.cmd == "push":
             from agent.outbox import push
+            from agent.snapshot import settle_if_idle
             if not cfg.deliver:
                 raise UsageError(f"{a.config}: no 'deliver' target configured")
+            settle_if_idle(cfg.chain_path)   # a snapshot a crash left half-published goes too
             res = push(cfg.outbox, cfg.deliver)
             for name, err in res.failed.items():
                 print(f"{name}: not delivered: {err}", file=sys.stderr)

@@ -27,6 +27,12 @@ class AgentConfig:
     interval_minutes: float = 15.0
     retry_minutes: float = 2.0
     live: bool = True                       # read /proc for sleeping processes (only when root is /)
+    watch: bool = True                      # snapshot within seconds of a change (inotify)
+    watch_debounce_s: float = 2.0           # a burst of changes is one snapshot
+    syslog_listen: str | None = None        # HOST:PORT for device syslog (UDP and TCP)
+    trap_listen: str | None = None          # HOST:PORT for device SNMP notifications
+    trap_communities: tuple[str, ...] = ()  # v2c communities notifications are accepted with
+    event_min_interval_s: float = 10.0      # at most one event-driven snapshot per interval
 
     @property
     def chain_path(self) -> Path:
@@ -46,12 +52,26 @@ def load_config(path: Path) -> AgentConfig:
                AgentConfigError)
     if "key" not in doc:
         raise AgentConfigError(f"{path}: 'key' (the agent's private key file) is required")
-    for minutes in ("interval_minutes", "retry_minutes"):
-        v = doc.get(minutes, 1)
+    for number in ("interval_minutes", "retry_minutes", "watch_debounce_s",
+                   "event_min_interval_s"):
+        v = doc.get(number, 1)
         if isinstance(v, bool) or not isinstance(v, int | float) or not v > 0:
-            raise AgentConfigError(f"{path}: {minutes} must be a number above 0, not {v!r}")
-    if not isinstance(doc.get("live", True), bool):
-        raise AgentConfigError(f"{path}: live must be true or false, not {doc['live']!r}")
+            raise AgentConfigError(f"{path}: {number} must be a number above 0, not {v!r}")
+    for flag in ("live", "watch"):
+        if not isinstance(doc.get(flag, True), bool):
+            raise AgentConfigError(f"{path}: {flag} must be true or false, not {doc[flag]!r}")
+    for endpoint in ("syslog_listen", "trap_listen"):
+        if endpoint in doc:
+            from agent.listen import Endpoint
+            try:
+                Endpoint.parse(doc[endpoint] if isinstance(doc[endpoint], str) else "",
+                               endpoint)
+            except ValueError as e:
+                raise AgentConfigError(f"{path}: {e}") from None
+    communities = doc.get("trap_communities", [])
+    if not isinstance(communities, list) or not all(isinstance(c, str) and c
+                                                    for c in communities):
+        raise AgentConfigError(f"{path}: trap_communities must be a list of strings")
     if not isinstance(doc.get("deliver", ""), str):
         raise AgentConfigError(f"{path}: deliver must be a folder or an sftp:// URL (a string)")
     name = str(doc.get("agent") or socket.gethostname())
@@ -64,6 +84,11 @@ def load_config(path: Path) -> AgentConfig:
             root=p("root") or Path("/"), inventory=p("inventory"), credentials=p("credentials"),
             outbox=p("outbox") or Path("/var/lib/lineguard/outbox"), state=p("state"),
             deliver=doc.get("deliver"), interval_minutes=float(doc.get("interval_minutes", 15)),
-            retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True))
+            retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True),
+            watch=doc.get("watch", True),
+            watch_debounce_s=float(doc.get("watch_debounce_s", 2.0)),
+            syslog_listen=doc.get("syslog_listen"), trap_listen=doc.get("trap_listen"),
+            trap_communities=tuple(communities),
+            event_min_interval_s=float(doc.get("event_min_interval_s", 10.0)))
     except (TypeError, ValueError) as e:
         raise AgentConfigError(f"{path}: {e}") from None

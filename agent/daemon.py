@@ -5,36 +5,47 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from datetime import UTC, datetime
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from agent.config import AgentConfig
 from agent.keys import load_private
+from agent.listen import DeviceListener, Endpoint, ListenError
 from agent.outbox import outbox_name, push
-from agent.snapshot import chain_lock, publish, take
+from agent.snapshot import settle_if_idle, snapshot_to
+from agent.sources.host import watched_paths
+from agent.watch import HostWatch
+from agent.wire import Snapshot
 
 log = logging.getLogger("lineguard.agent")
 
 
-def snapshot_once(cfg: AgentConfig) -> Path:
+def snapshot_once(cfg: AgentConfig, reason: str = "") -> Path:
+    return take_snapshot(cfg, reason)[0]
+
+
+def take_snapshot(cfg: AgentConfig, reason: str = "") -> tuple[Path, Snapshot]:
     key = load_private(cfg.key)
-    with chain_lock(cfg.chain_path):
-        snap, data = take(agent=cfg.name, key=key, chain=cfg.chain_path, root=cfg.root,
-                          inventory=cfg.inventory, credentials=cfg.credentials,
-                          live=cfg.live and cfg.root.resolve() == Path("/"))
-        out = cfg.outbox / outbox_name(cfg.name, snap.seq)
-        publish(out, data, cfg.chain_path, snap)
+    snap = snapshot_to(lambda s: cfg.outbox / outbox_name(cfg.name, s.seq), cfg.chain_path,
+                       agent=cfg.name, key=key, root=cfg.root, inventory=cfg.inventory,
+                       credentials=cfg.credentials,
+                       live=cfg.live and cfg.root.resolve() == Path("/"))
+    out = cfg.outbox / outbox_name(cfg.name, snap.seq)
     bad = [t.name for t in snap.targets if t.status != "ok"]
-    log.info("snapshot #%d: %d target(s)%s", snap.seq, len(snap.targets),
-             f", not ok: {', '.join(bad)}" if bad else "")
-    return out
+    log.info("snapshot #%d%s: %d target(s)%s", snap.seq, f" ({reason})" if reason else "",
+             len(snap.targets), f", not ok: {', '.join(bad)}" if bad else "")
+    return out, snap
 
 
 def deliver(cfg: AgentConfig) -> None:
     if not cfg.deliver:
         return
+    settle_if_idle(cfg.chain_path)
     result = push(cfg.outbox, cfg.deliver)
     for name, err in result.failed.items():
         log.warning("delivery of %s failed (will retry): %s", name, err)
@@ -42,7 +53,8 @@ def deliver(cfg: AgentConfig) -> None:
         log.info("delivered %d snapshot(s), %d pending", len(result.delivered), result.pending)
 
 
-def run(cfg: AgentConfig, max_runs: int | None = None) -> int:
+def run(cfg: AgentConfig, max_runs: int | None = None,
+        stop: threading.Event | None = None) -> int:
     """Snapshot every interval and retry delivery every retry interval; stops on SIGINT/SIGTERM,
     or after `max_runs` snapshots (used by tests and one-shot cron use). Returns how many
     snapshots failed, so a one-shot run can say so in its exit code."""
@@ -50,22 +62,38 @@ def run(cfg: AgentConfig, max_runs: int | None = None) -> int:
                         format="%(asctime)s lineguard-agent %(levelname)s %(message)s")
     sched = BlockingScheduler(timezone=UTC)
     runs = {"n": 0, "failed": 0}
-    # The retry job must not deliver a snapshot written but not yet committed: if the agent died
-    # then, the next run would not find it in the outbox and would sign another with its number.
+    # Snapshot and retry take turns; the chain's journal keeps a delivery of a snapshot not yet
+    # committed safe anyway (agent/snapshot.py).
     outbox_lock = threading.Lock()
+    events = EventSnapshots(sched, lambda reason: snap_and_deliver(reason),
+                            cfg.event_min_interval_s)
+    watch = None if max_runs is not None or not cfg.watch else start_watch(cfg, events)
 
-    def tick() -> None:
+    def snap_and_deliver(reason: str) -> None:
         with outbox_lock:
             try:
-                snapshot_once(cfg)
+                _, snap = take_snapshot(cfg, reason)
+                if watch is not None:
+                    host = next((t for t in snap.targets if t.kind == "host"), None)
+                    watch.set_paths(watched_paths(cfg.root, host))
+                    if host is not None:
+                        watch.verify({a.name: a.sha256 for a in host.artifacts
+                                      if a.kind == "script" and a.sha256})
             except Exception as e:  # a failed run is logged and retried next interval, never fatal
                 log.error("snapshot failed: %s", e)
                 runs["failed"] += 1
             deliver(cfg)
+
+    def tick() -> None:
+        snap_and_deliver("")
         runs["n"] += 1
         if max_runs is not None and runs["n"] >= max_runs:
             sched.shutdown(wait=False)
 
+    listener = None if max_runs is not None else start_listener(cfg, events)
+    if stop is not None:        # an embedding program (a test, a bench) ends the daemon
+        threading.Thread(target=lambda: (stop.wait(), sched.shutdown(wait=False)),
+                         name="lineguard-stop", daemon=True).start()
     sched.add_job(tick, "interval", minutes=cfg.interval_minutes, next_run_time=datetime.now(UTC),
                   id="snapshot", max_instances=1, coalesce=True)
     if cfg.deliver:
@@ -74,5 +102,87 @@ def run(cfg: AgentConfig, max_runs: int | None = None) -> int:
                 deliver(cfg)
         sched.add_job(retry, "interval", minutes=cfg.retry_minutes, id="retry",
                       max_instances=1, coalesce=True)
-    sched.start()
+    try:
+        sched.start()
+    finally:
+        if watch is not None:
+            watch.stop()
+        if listener is not None:
+            listener.stop()
     return runs["failed"]
+
+
+class EventSnapshots:
+    """Snapshots asked for by events (a watched path changed, a device said it changed): run at
+    once, but at most one per `min_interval_s`; requests in between are coalesced into one
+    snapshot at the end of the interval, so a flood of events costs a bounded number of polls
+    and the regular schedule keeps its turn."""
+
+    def __init__(self, sched: BaseScheduler, run: Callable[[str], None],
+                 min_interval_s: float) -> None:
+        self.sched, self.run, self.min_interval = sched, run, min_interval_s
+        self._lock = threading.Lock()
+        self._last_start: float | None = None
+        self._reasons: list[str] = []
+
+    def request(self, reason: str) -> None:
+        with self._lock:
+            self._reasons.append(reason)
+            if self.sched.get_job("event") is not None:
+                return                              # one is already due: it will cover this
+            now = time.monotonic()
+            wait = 0.0 if self._last_start is None else max(
+                0.0, self._last_start + self.min_interval - now)
+            self.sched.add_job(self._fire, "date",
+                               run_date=datetime.now(UTC) + timedelta(seconds=wait), id="event",
+                               max_instances=1, misfire_grace_time=None)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self._last_start = time.monotonic()
+            reasons, self._reasons = self._reasons, []
+        shown = "; ".join(sorted(set(reasons))[:3]) + (f" (+{len(set(reasons)) - 3} more)"
+                                                       if len(set(reasons)) > 3 else "")
+        self.run(shown)
+
+
+def start_watch(cfg: AgentConfig, events: EventSnapshots) -> HostWatch | None:
+    def changed(paths: set[Path]) -> None:
+        names = sorted("/" + str(p.relative_to(cfg.root.resolve())) for p in paths
+                       if p.is_relative_to(cfg.root.resolve()))
+        events.request("changed: " + ", ".join(names[:3]) + (" …" if len(names) > 3 else ""))
+
+    try:
+        watch = HostWatch(cfg.root, watched_paths(cfg.root), changed,
+                          debounce_s=cfg.watch_debounce_s)
+        watch.start()
+    except OSError as e:
+        log.error("host watch not started (%s); changes are seen at the next scheduled "
+                  "snapshot", e)
+        return None
+    log.info("watching %d path(s) for planted jobs (%s)", len(watch.paths), watch.kind)
+    return watch
+
+
+def start_listener(cfg: AgentConfig, events: EventSnapshots) -> DeviceListener | None:
+    if not (cfg.syslog_listen or cfg.trap_listen) or cfg.inventory is None:
+        return None
+    from agent.devices import inventory
+    try:
+        devices = inventory.load(cfg.inventory)
+    except inventory.InventoryError as e:
+        log.error("device events not started: %s", e)
+        return None
+    listener = DeviceListener(
+        devices, lambda ev: events.request(f"{ev.device}: {ev.via} {ev.text[:80]}"),
+        syslog=Endpoint.parse(cfg.syslog_listen, "syslog_listen") if cfg.syslog_listen else None,
+        traps=Endpoint.parse(cfg.trap_listen, "trap_listen") if cfg.trap_listen else None,
+        communities=cfg.trap_communities)
+    try:
+        listener.start()
+    except ListenError as e:
+        log.error("device events not received: %s; devices are polled on schedule", e)
+        return None
+    log.info("listening for device events: %s",
+             ", ".join(f"{k} {h}:{p}" for k, (h, p) in listener.bound.items()))
+    return listener

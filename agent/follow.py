@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+import unicodedata
 
 # Programs that run their first script argument (options skipped); `-c TEXT` is read as shell.
 _INTERPRETERS = frozenset({
@@ -40,12 +41,14 @@ _UNRESOLVABLE = set("$*?[`~{}")
 _PUNCTUATION = set(";&|()<>")
 
 
-_ESCAPED = re.compile(r"[%\\\x00\udc80-\udcff]")
+_ESCAPED = re.compile(r"[%\\\x00-\x1f\x7f\udc80-\udcff]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def escape_text(text: str) -> str:
-    """Text a snapshot can carry: `%`, backslash, NUL and undecodable bytes (os.fsdecode's
-    surrogates) become %XX, so odd file names cannot break or forge a snapshot."""
+    """Text a snapshot can carry: `%`, backslash, control characters (a newline in a file name
+    would forge a line of every report) and undecodable bytes (os.fsdecode's surrogates) become
+    %XX, so odd file names cannot break or forge a snapshot."""
     return _ESCAPED.sub(lambda m: f"%{_byte(m.group()):02X}", text)
 
 
@@ -56,8 +59,16 @@ def _byte(ch: str) -> int:
 
 def artifact_name(path: str) -> str:
     """The artifact name of a host path: normalized, relative to the root, no leading slash,
-    escaped with escape_text. Agent and collector both name files through this."""
-    return escape_text(posixpath.normpath("/" + path).lstrip("/"))
+    escaped with escape_text. Agent and collector both name files through this.
+
+    Linux keeps `café` written precomposed and decomposed as two files, which print alike; a
+    name that is not in Unicode NFC is spelled with %XX for the UTF-8 bytes of its non-ASCII
+    characters. Every name is then NFC, and no two files share a name after normalisation
+    (which the collector refuses: one file could pass for the other)."""
+    name = escape_text(posixpath.normpath("/" + path).lstrip("/"))
+    if unicodedata.is_normalized("NFC", name):
+        return name
+    return _NON_ASCII.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), name)
 
 
 def referenced_paths(command_text: str) -> list[str]:

@@ -1,10 +1,19 @@
 """Taking one snapshot: host sources and devices gathered into targets, chained and signed.
 
-The chain state (last seq and hash) is kept beside the key and advanced only after the signed
-file is safely written. Before writing, the state notes the file about to be written; a run that
-finds that file in place (the agent died before the commit) continues after it. So a crash
-never skips a sequence number (the collector would refuse every later snapshot as a gap) and
-never signs a second, different snapshot with a number already on disk (a fork).
+The chain state (last seq and hash) is kept beside the key (`KEY.chain`). Every command that
+signs (`snapshot`, `run`) or delivers (`push`) goes through one allocator under one lock:
+
+1. the signed bytes and where they go are written to the journal (`KEY.chain.pending`, 0600,
+   fsynced): the sequence number is now reserved, durably, for exactly these bytes;
+2. the snapshot file is written;
+3. the chain state is advanced, and the journal removed.
+
+A run or push that finds a journal (the agent died between 1 and 3) first finishes that
+publish: it puts the very same bytes where they were going (again, if `push` delivered them
+meanwhile: the collector stores one copy and calls the other "already stored") and advances the
+chain. So a crash never skips a sequence number (the collector would refuse every later
+snapshot as a gap) and never signs a second, different snapshot with a number that may already
+have left the host (a fork).
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ import hashlib
 import json
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,6 +42,10 @@ def mask_key_for(key: Ed25519PrivateKey) -> bytes:
 
 class ChainError(ValueError):
     """The chain state file is unreadable: never silently restart the chain at seq 1."""
+
+
+class ChainBusy(ChainError):
+    """Another snapshot on this chain is running."""
 
 
 def read_chain(path: Path) -> tuple[int, str | None]:
@@ -92,7 +105,8 @@ def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("
                                        progress=progress,
                                        known_hosts=chain.with_name("known_hosts")))
     seq, prev = read_chain(chain)
-    taken = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    taken = max((now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                _last_taken(chain))   # never before the last one: the clock may have stepped back
     facts = dict(facts)
     facts.setdefault("hostname", hostname or socket.gethostname())
     snap = Snapshot(agent=agent, key_id=key_fingerprint(key.public_key()), seq=seq + 1,
@@ -101,16 +115,71 @@ def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("
 
 
 def commit(chain: Path, snap: Snapshot) -> None:
-    write_atomic(chain, json.dumps({"seq": snap.seq, "hash": snap.digest()}).encode(), 0o600)
+    write_atomic(chain, json.dumps({"seq": snap.seq, "hash": snap.digest(),
+                                    "taken_at": snap.taken_at}).encode(), 0o600)
+
+
+def _last_taken(chain: Path) -> str:
+    """When the last committed snapshot was taken ("" when unknown). The collector refuses a
+    snapshot dated before its predecessor, so a clock stepped back must not date one so."""
+    try:
+        taken = json.loads(chain.read_text()).get("taken_at")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return taken if isinstance(taken, str) else ""
+
+
+def journal_path(chain: Path) -> Path:
+    return chain.with_name(chain.name + ".pending")
 
 
 def publish(out: Path, data: bytes, chain: Path, snap: Snapshot) -> None:
-    """Write the signed file, then advance the chain (see the module docstring)."""
-    pending = {"seq": snap.seq, "hash": snap.digest(), "path": os.path.abspath(out)}
-    write_atomic(chain, json.dumps({"seq": snap.seq - 1, "hash": snap.prev,
-                                    "pending": pending}).encode(), 0o600)
-    write_atomic(out, data)
+    """Reserve the number for these bytes, write the signed file, then advance the chain (see
+    the module docstring). The caller holds chain_lock."""
+    journal = journal_path(chain)
+    write_atomic(journal, json.dumps({"path": os.path.abspath(out),
+                                      "snapshot": data.decode("utf-8")}).encode(), 0o600)
+    try:
+        write_atomic(out, data)
+    except OSError:
+        journal.unlink()    # known not written (nothing left the host): the number is free again
+        raise
     commit(chain, snap)
+    journal.unlink()
+
+
+def settle(chain: Path) -> int | None:
+    """Finish a publish that a crash interrupted; returns the seq it settled, if any. The
+    caller holds chain_lock. Raises ChainError when the journal cannot be used."""
+    journal = journal_path(chain)
+    try:
+        doc = json.loads(journal.read_text())
+        out, data = Path(doc["path"]), doc["snapshot"].encode("utf-8")
+        snap = load(data).snapshot
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        raise ChainError(f"{journal}: an interrupted snapshot cannot be read back "
+                         f"({e.__class__.__name__}: {e}); restore it, or move it away if that "
+                         f"snapshot never left this host") from None
+    seq, digest = read_chain(chain)
+    if (snap.seq, snap.prev) != (seq + 1, digest):
+        journal.unlink()     # already committed (the crash came after step 3's first half)
+        return None
+    try:
+        held = out.read_bytes()
+    except OSError:
+        held = None
+    if held != data:
+        try:
+            write_atomic(out, data)
+        except OSError as e:
+            raise ChainError(f"{journal}: snapshot #{snap.seq} was signed before a crash but "
+                             f"cannot be written to {out} ({e.strerror or e}); make that folder "
+                             f"writable again so it is delivered, never signed anew") from None
+    commit(chain, snap)
+    journal.unlink()
+    return snap.seq
 
 
 @contextlib.contextmanager
@@ -123,15 +192,25 @@ def chain_lock(chain: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ChainError(f"{chain}: another snapshot on this chain is running; "
+            raise ChainBusy(f"{chain}: another snapshot on this chain is running; "
                              f"try again when it has finished") from None
         yield
     finally:
         os.close(fd)
 
 
-def snapshot_to(out: Path, chain: Path, **kw) -> Snapshot:
+def settle_if_idle(chain: Path) -> None:
+    """Before a delivery: finish an interrupted publish, unless a snapshot is running now (its
+    file is then delivered as it is; the journal makes that safe either way)."""
+    with contextlib.suppress(ChainBusy), chain_lock(chain):
+        settle(chain)
+
+
+def snapshot_to(out: Path | Callable[[Snapshot], Path], chain: Path, **kw) -> Snapshot:
+    """The one sequence allocator: settle what a crash left, take, reserve, write, commit.
+    `out` is the file, or a function naming it from the snapshot (the daemon's outbox)."""
     with chain_lock(chain):
+        settle(chain)
         snap, data = take(chain=chain, **kw)
-        publish(out, data, chain, snap)
+        publish(out(snap) if callable(out) else out, data, chain, snap)
     return snap

@@ -13,7 +13,9 @@ import base64
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -26,7 +28,31 @@ TARGET_KINDS = ("host", "device")
 # \Z, not $: `$` also matches before a final newline, which would let "name\n" through.
 _HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}\Z")
-_TAKEN_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\Z")
+_TAKEN_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z\Z")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_KEY_ID = re.compile(r"^SHA256:[A-Za-z0-9+/]{43}\Z")
+_KIND = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,63}\Z")
+SEQ_MAX = 2**63 - 1      # SQLite's largest integer: a seq beyond it cannot be stored
+# Fields of `meta` and `facts` that readers rely on, by the type they must have when present
+# (null allowed). Other keys may hold any JSON value; readers do not interpret them.
+_TEXT, _WHOLE, _NUMBER, _TEXTS = "text", "whole number", "number", "list of text"
+_META_TYPES = {"path": _TEXT, "owner": _TEXT, "group": _TEXT, "mode": _TEXT, "link": _TEXT,
+               "target": _TEXT, "user": _TEXT, "command": _TEXT, "method": _TEXT,
+               "mtime": _TEXT, "ctime": _TEXT, "start": _TEXT, "uid": _WHOLE, "gid": _WHOLE,
+               "size": _WHOLE, "pid": _WHOLE, "ppid": _WHOLE, "seconds": _NUMBER,
+               "argv": _TEXTS, "columns": _TEXTS}
+_FACT_TYPES = {"platform": _TEXT, "site": _TEXT, "method": _TEXT, "timezone": _TEXT,
+               "hostname": _TEXT, "dialect": _TEXT, "root": _TEXT, "polled_at": _TEXT,
+               "path": _TEXT, "host": _TEXT, "port": _WHOLE}
+_HOST_TYPES = {"hostname": _TEXT, "timezone": _TEXT, "dialect": _TEXT, "root": _TEXT}
+
+
+def parse_utc(text: str) -> datetime:
+    """An RFC 3339 UTC instant as the wire writes it (`2026-11-25T17:31:54Z`, optionally with a
+    fraction of a second). Raises ValueError for anything else, e.g. `2026-99-99T99:99:99Z`."""
+    if not (isinstance(text, str) and _TAKEN_AT.match(text)):
+        raise ValueError(f"{text!r} is not an RFC 3339 UTC time ending in Z")
+    return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
 def is_name(text: str) -> bool:
@@ -162,18 +188,48 @@ def _require(cond: bool, what: str) -> None:
         raise WireError(what)
 
 
+def _is(value: Any, kind: str) -> bool:
+    if value is None:
+        return True
+    if kind == _TEXT:
+        return isinstance(value, str)
+    if kind == _TEXTS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) if kind == _WHOLE else isinstance(value, int | float)
+
+
+def _check_fields(d: dict[str, Any], types: dict[str, str], what: str, of: str = "") -> None:
+    for key in types.keys() & d.keys():
+        if not _is(d[key], types[key]):
+            where = f"{of!r}: " if of else ""
+            raise WireError(f"{where}{what} {key!r} must be {types[key]} or null, "
+                            f"not {type(d[key]).__name__} ({str(d[key])[:40]!r})")
+
+
 def _check_artifact_name(name: Any) -> None:
-    _require(isinstance(name, str) and 0 < len(name) <= 4096, "artifact name must be a non-empty string")
-    _require("\x00" not in name and "\\" not in name, f"artifact name {name!r} has a NUL or backslash")
-    _require(not name.startswith("/"), f"artifact name {name!r} is absolute")
-    _require(".." not in name.split("/"), f"artifact name {name!r} escapes its target (path traversal)")
+    # Checked for every artifact of every snapshot: messages are formatted only on failure.
+    if not (isinstance(name, str) and 0 < len(name) <= 4096):
+        raise WireError("artifact name must be a non-empty string")
+    if "\\" in name:
+        raise WireError(f"artifact name {name!r} has a backslash")
+    if _CONTROL.search(name):   # a newline would forge a line in every listing and mail
+        raise WireError(f"artifact name {name!r} has a control character")
+    if name.startswith("/"):
+        raise WireError(f"artifact name {name!r} is absolute")
+    if ".." in name.split("/"):
+        raise WireError(f"artifact name {name!r} escapes its target (path traversal)")
 
 
 def _parse_artifact(d: Any) -> Artifact:
     _require(isinstance(d, dict), "artifact must be an object")
     _check_artifact_name(d.get("name"))
-    _require(isinstance(d.get("kind"), str) and d["kind"], "artifact kind must be a string")
+    if not (isinstance(d.get("kind"), str) and _KIND.match(d["kind"])):
+        raise WireError(f"artifact {d['name']!r}: kind must be a short word "
+                        f"(letters, digits, ._:+-)")
     _require(isinstance(d.get("meta"), dict), "artifact meta must be an object")
+    _check_fields(d["meta"], _META_TYPES, "meta", d["name"])
     _require(d.get("content") is None or isinstance(d["content"], str), "artifact content must be a string or null")
     _require(d.get("encoding") in ("utf-8", "base64"), "artifact encoding must be utf-8 or base64")
     sha = d.get("sha256")
@@ -197,30 +253,50 @@ def _parse_target(d: Any) -> Target:
     _require(d.get("status") in STATUSES, f"target status must be one of {', '.join(STATUSES)}")
     _require(d.get("error") is None or isinstance(d["error"], str), "target error must be a string or null")
     _require(isinstance(d.get("facts"), dict), "target facts must be an object")
+    _check_fields(d["facts"], _FACT_TYPES, "fact", d["name"])
     _require(isinstance(d.get("artifacts"), list), "target artifacts must be a list")
     arts = tuple(_parse_artifact(a) for a in d["artifacts"])
     names = [a.name for a in arts]
     _require(len(names) == len(set(names)), f"target {d['name']!r} has duplicate artifact names")
+    # Two names that differ only in Unicode normalisation print the same: one could stand in for
+    # the other in every report. The agent spells names so that this never happens (follow.py).
+    if len({n if n.isascii() else unicodedata.normalize("NFC", n) for n in names}) != len(names):
+        raise WireError(f"target {d['name']!r} has duplicate artifact names after NFC "
+                        f"normalisation")
     return Target(kind=d["kind"], name=d["name"], status=d["status"], artifacts=arts,
                   error=d.get("error"), facts=d["facts"])
+
+
+def check_host(host: Any) -> None:
+    """The host facts' shape: an object whose known facts are text (hostname required)."""
+    _require(isinstance(host, dict), "host must be an object")
+    _check_fields(host, _HOST_TYPES, "host")
+    _require(isinstance(host.get("hostname"), str), "host 'hostname' must be text")
 
 
 def parse_body(body: Any) -> Snapshot:
     _require(isinstance(body, dict), "body must be an object")
     _require(body.get("format") == FORMAT, f"unknown format {body.get('format')!r} (expected {FORMAT})")
     _require(isinstance(body.get("agent"), str) and bool(_NAME.match(body["agent"])), "agent must be a name")
-    _require(isinstance(body.get("key_id"), str), "key_id must be a string")
+    _require(isinstance(body.get("key_id"), str) and bool(_KEY_ID.match(body["key_id"])),
+             "key_id must be a key fingerprint (SHA256: and 43 base64 characters)")
     seq = body.get("seq")
-    _require(isinstance(seq, int) and not isinstance(seq, bool) and seq >= 1, "seq must be a positive integer")
+    _require(isinstance(seq, int) and not isinstance(seq, bool) and 1 <= seq <= SEQ_MAX,
+             f"seq must be a positive integer of at most {SEQ_MAX}")
     prev = body.get("prev")
     _require(prev is None or (isinstance(prev, str) and bool(_HEX64.match(prev))), "prev must be null or 64 hex digits")
     _require((prev is None) == (seq == 1), "prev must be null exactly for seq 1")
     taken = body.get("taken_at")
-    _require(isinstance(taken, str) and bool(_TAKEN_AT.match(taken)),
-             "taken_at must be ISO-8601 UTC ending in Z")
-    _require(isinstance(body.get("host"), dict), "host must be an object")
+    try:
+        parse_utc(taken)
+    except ValueError:
+        raise WireError(f"taken_at {str(taken)[:40]!r} is not a real RFC 3339 UTC time "
+                        f"(YYYY-MM-DDTHH:MM:SSZ)") from None
+    check_host(body.get("host"))
     _require(isinstance(body.get("targets"), list), "targets must be a list")
     targets = tuple(_parse_target(t) for t in body["targets"])
+    names = [t.name for t in targets]
+    _require(len(names) == len(set(names)), "duplicate target name in one snapshot")
     return Snapshot(agent=body["agent"], key_id=body["key_id"], seq=seq, prev=prev, taken_at=taken,
                     host=body["host"], targets=targets)
 
@@ -230,14 +306,37 @@ def _no_constant(name: str) -> Any:
     raise WireError(f"not JSON ({name} is not a JSON value)")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise WireError(f"not JSON ({text[:20]} does not fit a number)")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Readers disagree on which of two equal keys wins; the signature covers only the last one.
+    doc = dict(pairs)
+    if len(doc) != len(pairs):
+        seen: set[str] = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise WireError(f"duplicate key {dup[:40]!r} in one object")
+    return doc
+
+
 def load(data: bytes) -> SignedSnapshot:
-    """Parse a snapshot file's bytes. Raises WireError; does not check the signature."""
+    """Parse a snapshot file's bytes. Raises WireError, whatever the bytes hold; does not check
+    the signature."""
     try:
-        doc = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+        doc = json.loads(data.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite,
+                         object_pairs_hook=_unique_keys)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise WireError(f"not JSON ({e.__class__.__name__}: {str(e)[:80]})") from None
     except RecursionError:
         raise WireError("not JSON (nested too deeply)") from None
+    except WireError:
+        raise
+    except ValueError as e:   # e.g. an integer of more digits than Python converts
+        raise WireError(f"not JSON ({str(e)[:80]})") from None
     _require(isinstance(doc, dict) and set(doc) == {"body", "sig"}, "envelope must have exactly body and sig")
     _require(isinstance(doc["sig"], str), "sig must be a base64 string")
     try:
@@ -246,4 +345,9 @@ def load(data: bytes) -> SignedSnapshot:
         raise WireError("sig is not base64") from None
     _require(len(signature) == 64, "sig must be a 64-byte Ed25519 signature")
     snapshot = parse_body(doc["body"])
-    return SignedSnapshot(snapshot=snapshot, body_bytes=canonical(doc["body"]), signature=signature)
+    try:
+        body_bytes = canonical(doc["body"])
+    except UnicodeEncodeError as e:
+        bad = e.object[e.start:e.end].encode("unicode_escape").decode("ascii")
+        raise WireError(f"a string holds a lone surrogate ({bad}): not Unicode text") from None
+    return SignedSnapshot(snapshot=snapshot, body_bytes=body_bytes, signature=signature)

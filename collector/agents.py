@@ -1,5 +1,7 @@
-"""Enrolled agents: enrol, remove and rotate keys, each recorded in the audit log. A removed
-agent's snapshots and a rotated-out key stay in the store, so old evidence stays verifiable."""
+"""Enrolled agents: enrol, remove, rotate keys and assign targets, each recorded in the audit
+log. A removed agent's snapshots and a rotated-out key stay in the store, so old evidence stays
+verifiable. Targets belong to agents: named at enrolment, or pinned on the first report that
+carries them; `assign` moves one."""
 
 from __future__ import annotations
 
@@ -31,17 +33,29 @@ def _enrolled(store: Store, name: str) -> AgentRecord:
     return agent
 
 
-def enrol(store: Store, name: str, key_path: Path, site: str | None) -> AgentRecord:
+def enrol(store: Store, name: str, key_path: Path, site: str | None,
+          targets: tuple[str, ...] = ()) -> AgentRecord:
     if not is_name(name):
         raise AgentError(f"agent name {name!r} must be letters, digits and ._@:-")
+    bad = [t for t in targets if not is_name(t)]
+    if bad:
+        raise AgentError(f"{bad[0]!r} is not a target name")
     if store.agent(name, include_removed=True) is not None:
         removed = store.agent(name) is None
         raise AgentError(f"agent {name!r} is already enrolled" + (
             " (removed; its history keeps the name: enrol it under a new one)" if removed
             else ""))
     public, key_id = _public(key_path)
-    store.add_agent(name, public, key_id, site)
+    store.add_agent(name, public, key_id, site, targets)
     return _enrolled(store, name)
+
+
+def assign(store: Store, target: str, name: str) -> str | None:
+    """Move `target` to agent `name` (audited); returns its previous owner."""
+    if not is_name(target):
+        raise AgentError(f"{target!r} is not a target name")
+    _enrolled(store, name)
+    return store.assign_target(target, name)
 
 
 def remove(store: Store, name: str, reason: str) -> AgentRecord:

@@ -10,6 +10,13 @@ since it was last sent (escalation), when its job now fires within 24 hours and 
 went out before that (final warning), or when `realert_hours` have passed. What was sent is kept
 in the store's `alerts` table by route and Finding.key; it is written only after the SMTP server accepted
 the message, so an alert that could not be sent stays due and goes out on the next run.
+
+Each email is on record (`alert_mail`) as `sending` before the SMTP server is contacted and as
+`sent` in the one small write right after it accepted. Its Message-ID is derived from what it
+says (its route, each finding's key, severity, why it is due, and its alert generation: how many
+times that finding was mailed on that route before), so when the collector dies inside that
+window the repeat sent by the next run carries the same Message-ID and mail clients show it
+once. The edge that remains is in the README ("Alert emails").
 """
 
 from __future__ import annotations
@@ -19,8 +26,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, parseaddr
 
+from agent.wire import canonical, sha256_hex
 from collector.home import Settings, SitePolicy
 from collector.model import SEVERITIES, Finding
 from collector.store import Store
@@ -155,10 +163,34 @@ def subject(items: list[tuple[Finding, str]], now: datetime) -> str:
     return f"[lineguard] {sev}: {head}" + (f" (+{rest} more)" if rest else "")
 
 
+# A digest stays small enough for any mail server to take: the most urgent findings in full,
+# the next ones by title, then a count (a flood of findings must not make the email, and with
+# it every alert, bounce for its size).
+DIGEST_IN_FULL = 50
+DIGEST_BY_TITLE = 400
+DETAIL_LINES = 60
+
+
 def body(items: list[tuple[Finding, str]], settings: SitePolicy | Settings, now: datetime,
          label: str = "") -> str:
     lines = [f"lineguard: {len(items)} finding(s) at or above {settings.alert_threshold} "
              f"due as of {_iso(now)}" + (f" for the {label}" if label else "") + ".", ""]
+    lines += _in_full(items[:DIGEST_IN_FULL], now)
+    by_title = items[DIGEST_IN_FULL:DIGEST_IN_FULL + DIGEST_BY_TITLE]
+    for n, (f, reason) in enumerate(by_title, DIGEST_IN_FULL + 1):
+        lines.append(f"{n}. [{f.severity.upper()}] {f.title[:300]}   ({reason})")
+    left = len(items) - DIGEST_IN_FULL - len(by_title)
+    if left > 0:
+        lines += ["", f"... and {left:,} more finding(s): lineguard check lists them all."]
+    if by_title:
+        lines.append("")
+    lines.append("Re-sent when severity rises, when a job is within 24 h of firing, and every "
+                 f"{settings.realert_hours:g} h while open.")
+    return "\n".join(lines) + "\n"
+
+
+def _in_full(items: list[tuple[Finding, str]], now: datetime) -> list[str]:
+    lines: list[str] = []
     for n, (f, reason) in enumerate(items, 1):
         lines.append(f"{n}. [{f.severity.upper()}] {f.title}")
         lines.append(f"   target: {f.target}   site: {f.site or '-'}   kind: {f.kind}   "
@@ -177,11 +209,13 @@ def body(items: list[tuple[Finding, str]], settings: SitePolicy | Settings, now:
                 lines.append(f"     {where}{r.evidence}" + (f"   [{r.rule}]" if r.rule else ""))
         if f.detail:
             lines.append("   detail:")
-            lines += [f"     {ln}" for ln in f.detail.splitlines()]
+            detail = f.detail.splitlines()
+            lines += [f"     {ln[:500]}" for ln in detail[:DETAIL_LINES]]
+            if len(detail) > DETAIL_LINES:
+                lines.append(f"     ... {len(detail) - DETAIL_LINES} more line(s): lineguard "
+                             f"check --json")
         lines.append("")
-    lines.append("Re-sent when severity rises, when a job is within 24 h of firing, and every "
-                 f"{settings.realert_hours:g} h while open.")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def send_due(store: Store, settings: Settings, findings: list[Finding],
@@ -195,20 +229,24 @@ def send_due(store: Store, settings: Settings, findings: list[Finding],
         items = due(store, route, now)
         if not items:
             continue
+        msg_id = message_id(store, route, items, settings)
+        _begin(store, msg_id, items, now)
         try:
-            subj = _send(route, settings, items, now, store.anchor.last_line())
+            subj, refused = _send(route, settings, items, now, msg_id, store.anchor.last_line())
         except AlertError as e:
+            _failed(store, msg_id)
             failed.append(f"{route.label}: {e}")
             continue
-        _record(store, route, items, subj, now)
+        _record(store, route, msg_id, items, subj, now, refused)
         sent += [f.key for f, _ in items if f.key not in sent]
     if failed:
         raise AlertError("; ".join(failed))
     return sent
 
 
-def _send(route: Route, settings: Settings, items: list[tuple[Finding, str]],
-          now: datetime, anchor: str = "") -> str:
+def _send(route: Route, settings: Settings, items: list[tuple[Finding, str]], now: datetime,
+          msg_id: str, anchor: str = "") -> tuple[str, dict[str, tuple[int, bytes]]]:
+    """Send one digest; its subject and the mailboxes the server refused while taking it."""
     # Long subjects stay on one line: Python's folder would otherwise move the whole value to a
     # continuation line, and readers then show it with a leading space.
     msg = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
@@ -216,7 +254,7 @@ def _send(route: Route, settings: Settings, items: list[tuple[Finding, str]],
     msg["From"] = settings.mail_from
     msg["To"] = ", ".join(route.recipients)
     msg["Date"] = format_datetime(now.astimezone(UTC))
-    msg["Message-ID"] = make_msgid(domain="lineguard")
+    msg["Message-ID"] = msg_id
     # The signed head of the audit log leaves the host with every alert: a copy that the owner
     # of the collector's database cannot rewrite (`lineguard audit --verify` reads the local one).
     msg.set_content(body(items, route.policy, now, route.label)
@@ -224,19 +262,70 @@ def _send(route: Route, settings: Settings, items: list[tuple[Finding, str]],
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
                           timeout=_SMTP_TIMEOUT_S) as smtp:
-            smtp.send_message(msg, settings.mail_from, list(route.recipients))
+            refused = smtp.send_message(msg, settings.mail_from, list(route.recipients))
     except (OSError, smtplib.SMTPException) as e:
         raise AlertError(f"could not send the alert email via {settings.smtp_host}:"
                          f"{settings.smtp_port} ({e.__class__.__name__}: {e}); "
                          f"{len(items)} alert(s) stay due and are retried on the next run"
                          ) from None
-    return msg["Subject"]
+    return msg["Subject"], refused
 
 
-def _record(store: Store, route: Route, items: list[tuple[Finding, str]], subj: str,
-            now: datetime) -> None:
+def message_id(store: Store, route: Route, items: list[tuple[Finding, str]],
+               settings: Settings) -> str:
+    """The same email gets the same Message-ID: derived from its route and each finding's key,
+    severity, why it is due and its generation (times mailed on the route before), at the
+    sender's domain."""
+    parts = []
+    for f, reason in items:
+        row = store.alert_state(route.name, f.key)
+        parts.append([f.key, f.severity, reason, (row.get("sent_count") or 0) if row else 0])
+    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "lineguard"
+    digest = sha256_hex(canonical([route.name, sorted(parts)]))[:32]
+    return f"<lineguard.{digest}@{domain}>"
+
+
+def _begin(store: Store, msg_id: str, items: list[tuple[Finding, str]], now: datetime) -> None:
+    """On record before the SMTP server has it. An earlier email still `sending` is one the
+    collector did not live to record: it may have gone out. If it is this one again, the
+    repeat carries its Message-ID; if not, the log says it may have been sent."""
+    keys = " ".join(f.key for f, _ in items)[:4000]
+    with store.transaction():
+        stale = store.db.execute("SELECT message_id, started_at FROM alert_mail "
+                                 "WHERE state = 'sending' AND message_id != ?", [msg_id]).fetchall()
+        for other, started in stale:
+            store.db.execute("UPDATE alert_mail SET state = 'uncertain' WHERE message_id = ?",
+                             [other])
+            store.audit("alert-uncertain", None, other,
+                        f"started {started}; the collector stopped before recording the outcome")
+        if store.db.execute("SELECT 1 FROM alert_mail WHERE message_id = ? AND state = 'sending'",
+                            [msg_id]).fetchone():
+            store.audit("alert-uncertain", None, msg_id,
+                        "interrupted before its outcome was recorded; sent again, same Message-ID")
+        store.db.execute("INSERT INTO alert_mail (message_id, state, started_at, keys) "
+                         "VALUES (?, 'sending', ?, ?) ON CONFLICT(message_id) DO UPDATE SET "
+                         "state = 'sending', started_at = excluded.started_at",
+                         [msg_id, _iso(now), keys])
+
+
+def _failed(store: Store, msg_id: str) -> None:
+    with store.transaction():
+        store.db.execute("UPDATE alert_mail SET state = 'failed' WHERE message_id = ?", [msg_id])
+
+
+def _record(store: Store, route: Route, msg_id: str, items: list[tuple[Finding, str]],
+            subj: str, now: datetime, refused: dict[str, tuple[int, bytes]]) -> None:
+    """The one write after the SMTP server accepted: the shorter, the smaller the window in
+    which a dying collector sends an alert twice. Mailboxes the server refused while taking the
+    message for the others are put on the audit record (the alert reached fewer people)."""
     at = _iso(now)
     with store.transaction():
+        if refused:
+            store.audit("alert-refused", None, msg_id, "; ".join(
+                f"{rcpt}: {code} {text.decode('utf-8', 'replace')}"
+                for rcpt, (code, text) in sorted(refused.items()))[:2000])
+        store.db.execute("UPDATE alert_mail SET state = 'sent', finished_at = ? "
+                         "WHERE message_id = ?", [at, msg_id])
         store.record_alerts(route.name, [(f.key, f.severity) for f, _ in items], subj, at)
         store.audit("alert", None, f"{len(items)} finding(s) to {route.label}",
                     "; ".join(f"{f.key} ({reason})" for f, reason in items)[:2000], at=at)

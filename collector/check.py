@@ -10,9 +10,10 @@ import sys
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from agent.wire import WireError, check_host, parse_utc
 from collector.home import Home, Settings
 from collector.jobs import JobView, collect, iso_z, json_document, parse_now
-from collector.model import SEVERITIES, Finding, Job
+from collector.model import SEVERITIES, Finding, Job, unreadable
 from collector.store import FindingRow, Store
 from collector.waivers import WaiverBook, WaiverStatus, finding_id
 
@@ -80,7 +81,11 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
             out.append(Finding(key=f"silence:{a.name}:never", kind="silence", severity="medium",
                                target=a.name, title=f"agent {a.name} enrolled but never reported"))
             continue
-        seen = parse_now(a.last_seen)
+        try:
+            seen = parse_now(a.last_seen)
+        except ValueError as e:
+            out.append(unreadable(f"agent {a.name}", a.name, "when it last reported", e))
+            continue
         if now - seen > limit:
             hours = (now - seen).total_seconds() / 3600
             out.append(Finding(key=f"silence:{a.name}", kind="silence", severity="high",
@@ -90,24 +95,48 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
     return out
 
 
+# Rejected snapshots by audit event: an enrolled agent speaking for another's targets (critical:
+# it would replace that device's evidence), chain and signature attacks (high), malformed or
+# oversized files (medium) — any of them can be someone tampering with the evidence.
+_REJECT_SEVERITY = {"impersonation": "critical", "security": "high", "reject": "medium"}
+CHAIN_FINDINGS_PER_SOURCE = 20
+
+
 def chain_findings(store: Store, now: datetime) -> list[Finding]:
-    """Rejected snapshots of the last week: chain and signature attacks (high), malformed or
-    oversized files (medium) — either can be someone tampering with the evidence in transit.
-    Snapshots from a name that is not enrolled are one finding per name, however many files
-    it keeps sending."""
-    rows = store.audit_since(iso_z(now - SECURITY_LOOKBACK), ("security", "reject"))
+    """Rejected snapshots of the last week. Snapshots from a name that is not enrolled are one
+    finding per name, however many files it keeps sending; of the others, the newest 20 per
+    kind of rejection and agent are findings one by one and the rest one summary, so that a
+    flood of junk dropped into the inbox neither buries the rest nor makes the alert email
+    too big to send."""
+    rows = store.audit_since(iso_z(now - SECURITY_LOOKBACK), tuple(_REJECT_SEVERITY))
     out: list[Finding] = []
+    enrolled: dict[str, bool] = {}
     unenrolled: dict[str, list[dict]] = {}
+    groups: dict[tuple[str, str | None], list[dict]] = {}
     for r in rows:
-        if r["agent"] and r["event"] == "security" and store.agent(r["agent"]) is None:
-            unenrolled.setdefault(r["agent"], []).append(r)
-            continue
-        out.append(Finding(key=f"chain:{r['id']}", kind="chain",
-                           severity="high" if r["event"] == "security" else "medium",
-                           target=r["agent"] or "-",
-                           title=f"rejected snapshot from {r['agent'] or 'unknown agent'}: "
-                                 f"{r['detail']}",
-                           detail=f"{r['at']} {r['subject']} (kept in quarantine)"))
+        name = r["agent"]
+        if name and r["event"] == "security":
+            if name not in enrolled:
+                enrolled[name] = store.agent(name) is not None
+            if not enrolled[name]:
+                unenrolled.setdefault(name, []).append(r)
+                continue
+        groups.setdefault((r["event"], name), []).append(r)
+    for (event, agent), group in groups.items():
+        who = agent or "unknown agent"
+        older, newest = group[:-CHAIN_FINDINGS_PER_SOURCE], group[-CHAIN_FINDINGS_PER_SOURCE:]
+        out += [Finding(key=f"chain:{r['id']}", kind="chain", severity=_REJECT_SEVERITY[event],
+                        target=agent or "-", title=f"rejected snapshot from {who}: {r['detail']}",
+                        detail=f"{r['at']} {r['subject']} (kept in quarantine)")
+                for r in newest]
+        if older:
+            out.append(Finding(
+                key=f"chain-flood:{event}:{agent or '-'}", kind="chain",
+                severity=_REJECT_SEVERITY[event], target=agent or "-",
+                title=f"and {len(older)} more rejected files from {who} ({event}) since "
+                      f"{older[0]['at'][:19]}Z: see the audit log and quarantine/",
+                detail="\n".join(f"{r['at']} {r['subject']}: {r['detail']}"
+                                 for r in older[-50:])))
     for name, seen in sorted(unenrolled.items()):
         state = "was removed" if store.agent(name, include_removed=True) else "is not enrolled"
         out.append(Finding(
@@ -134,20 +163,58 @@ def integrity_findings(store: Store) -> list[Finding]:
             for p in quick_problems(store, utc_now())]
 
 
-def all_findings(home: Home, store: Store, now: datetime,
-                 views: list[JobView] | None = None) -> list[Finding]:
-    """Every finding as of `now`, each with its site; `views` saves judging the jobs again when
-    the caller has them."""
+# Alert emails whose delivery is in doubt: a mailbox the server refused (those people were not
+# told), or a send the collector did not live to record (it may have gone out twice).
+_MAIL_EVENTS = {"alert-refused": ("medium", "alert email refused for some recipients"),
+                "alert-uncertain": ("low", "alert email interrupted, outcome unknown")}
+
+
+def alert_mail_findings(store: Store, now: datetime) -> list[Finding]:
+    rows = store.audit_since(iso_z(now - SECURITY_LOOKBACK), tuple(_MAIL_EVENTS))
+    return [Finding(key=f"alert-mail:{r['id']}", kind="alert-mail",
+                    severity=_MAIL_EVENTS[r["event"]][0], target="-",
+                    title=f"{_MAIL_EVENTS[r['event']][1]}: {r['detail']}",
+                    detail=f"{r['at']} Message-ID {r['subject']}")
+            for r in rows]
+
+
+def stored_evidence_findings(store: Store) -> list[Finding]:
+    """The newest snapshot of each agent, as the readers take it, checked against the wire
+    format's rules: a row an older collector let in (an impossible time, a mistyped host fact)
+    is reported here, once, by what is wrong with it."""
+    out = []
+    for snap in store.latest_snapshots():
+        where = f"{snap.agent}#{snap.seq}"
+        try:
+            parse_utc(snap.taken_at)
+        except ValueError as e:
+            out.append(unreadable(where, snap.agent, "its time (taken_at)", e))
+        try:
+            check_host(snap.host)
+        except WireError as e:
+            out.append(unreadable(where, snap.agent, "its host facts", e))
+    return out
+
+
+def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] | None = None,
+                 problems: list[Finding] | None = None) -> list[Finding]:
+    """Every finding as of `now`, each with its site; `views` (with the `problems` met
+    collecting them) saves judging the jobs again when the caller has them."""
     from collector.analyse import drift, fleet
     from collector.targets import sites
     settings = home.settings()
     site_of = sites(store)
-    findings = job_findings(collect(store, now) if views is None else views, now)
+    if views is None:
+        problems = []
+        views = collect(store, now, problems=problems)
+    findings = job_findings(views, now) + list(problems or [])
+    findings += stored_evidence_findings(store)
     findings += drift.findings(store, home.baselines, now,
                                lambda name: settings.site(site_of.get(name)).approvals)
     findings += silence_findings(store, settings, now)
     findings += chain_findings(store, now)
     findings += integrity_findings(store)
+    findings += alert_mail_findings(store, now)
     findings += fleet.correlate(findings)
     findings = [f if f.site else replace(f, site=site_of.get(f.target)) for f in findings]
     return sorted(findings, key=lambda f: (-SEVERITIES.index(f.severity),
@@ -163,14 +230,14 @@ class Judged:
     waived: bool                      # a waiver in force: shown, not alerted, not counted
 
 
-def evaluate(home: Home, store: Store, now: datetime,
-             views: list[JobView] | None = None) -> list[Judged]:
+def evaluate(home: Home, store: Store, now: datetime, views: list[JobView] | None = None,
+             problems: list[Finding] | None = None) -> list[Judged]:
     settings = home.settings()
     book = WaiverBook.load(home.waivers, home.baselines)
     out = [Judged(Finding(key=f"waiver:unreadable:{problem.split(':')[0]}", kind="waiver",
                           severity="medium", target="-", title=f"waiver file not used: {problem}"),
                   None, False) for problem in book.problems]
-    for f in all_findings(home, store, now, views):
+    for f in all_findings(home, store, now, views, problems):
         w = book.for_finding(f, settings.site(f.site).approvals, now)
         out.append(Judged(f, w, w is not None and w.in_force(now)))
     return out

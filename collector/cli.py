@@ -11,7 +11,6 @@ import json
 import os
 import sqlite3
 import sys
-import time
 from pathlib import Path
 from typing import NoReturn
 
@@ -40,12 +39,18 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("init", help="create the home (database, inbox, quarantine, baselines, waivers)")
 
-    ag = sub.add_parser("agents", help="list enrolled agents, or add, remove, rotate-key")
+    ag = sub.add_parser("agents", help="list enrolled agents, or add, assign, remove, rotate-key")
     agsub = ag.add_subparsers(dest="agents_cmd")
     add = agsub.add_parser("add", help="enrol an agent's public key")
     add.add_argument("name")
     add.add_argument("--key", required=True, type=Path)
     add.add_argument("--site")
+    add.add_argument("--targets", default="",
+                     help="comma-separated targets only this agent may report (others are "
+                          "pinned to the first agent that reports them)")
+    asg = agsub.add_parser("assign", help="move a target to another agent (audited)")
+    asg.add_argument("target")
+    asg.add_argument("--to", required=True, dest="to")
     rm = agsub.add_parser("remove", help="refuse an agent's snapshots from now on (history stays)")
     rm.add_argument("name")
     rm.add_argument("--reason", default="")
@@ -111,7 +116,8 @@ def _parser() -> argparse.ArgumentParser:
         b.add_argument("--all", action="store_true", help="every target")
         b.add_argument("--dir", type=Path, help="baselines folder (default HOME/baselines)")
 
-    w = sub.add_parser("watch", help="ingest the inbox and check, repeatedly")
+    w = sub.add_parser("watch", help="ingest the inbox and check, repeatedly: at once when a "
+                                     "snapshot arrives, else every --interval seconds")
     w.add_argument("--interval", type=float, default=60.0)
     w.add_argument("--iterations", type=int, default=0, help="stop after N rounds (0 = until Ctrl-C)")
     w.add_argument("--no-email", action="store_true")
@@ -140,8 +146,15 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
     from collector import agents
     store = home.open()
     if a.agents_cmd == "add":
-        rec = agents.enrol(store, a.name, a.key, a.site)
-        print(f"enrolled {rec.name} ({rec.key_id})")
+        targets = tuple(dict.fromkeys(t.strip() for t in a.targets.split(",") if t.strip()))
+        rec = agents.enrol(store, a.name, a.key, a.site, targets)
+        print(f"enrolled {rec.name} ({rec.key_id})"
+              + (f", targets {', '.join(targets)}" if targets else ""))
+        return 0
+    if a.agents_cmd == "assign":
+        before = agents.assign(store, a.target, a.to)
+        print(f"{a.target}: now reported by {a.to} (was {before or 'no agent'}); "
+              f"recorded in the audit log")
         return 0
     if a.agents_cmd == "remove":
         agents.remove(store, a.name, a.reason)
@@ -154,11 +167,15 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
         return 0
     rows = store.agents(include_removed=a.all)
     if a.json:
-        print(json.dumps([r.__dict__ for r in rows], indent=2))
+        print(json.dumps([{**r.__dict__, "targets": store.targets_owned(r.name)} for r in rows],
+                         indent=2))
         return 0
-    print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY"] + (["REMOVED"] if a.all else []),
-                 [[r.name, r.site or "-", r.last_seq or "-", r.last_seen or "never", r.key_id]
-                  + ([r.removed_at or "-"] if a.all else []) for r in rows]))
+    print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY", "TARGETS"]
+                 + (["REMOVED"] if a.all else []),
+                 [[r.name, r.site or "-", r.last_seq or "-", r.last_seen or "never", r.key_id,
+                   ",".join(store.targets_owned(r.name)) or "-"]
+                  + ([r.removed_at or "-"] if a.all else []) for r in rows],
+                 elastic=("TARGETS",)))
     return 0
 
 
@@ -176,15 +193,15 @@ def cmd_targets(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
-    from collector.ingest import ingest_paths
+    from collector.ingest import ingest_paths, quoted
     store = home.open()
     paths = a.paths or [home.inbox]
     results = ingest_paths(home, store, paths)
     for r in results:
-        print(r.line(), file=sys.stderr if r.outcome == "rejected" else sys.stdout)
+        print(r.line(), file=sys.stderr if r.failed else sys.stdout)
     if not results:
-        print(f"nothing to ingest in {', '.join(map(str, paths))}")
-    return 2 if any(r.outcome == "rejected" for r in results) else 0
+        print(f"nothing to ingest in {', '.join(quoted(str(p)) for p in paths)}")
+    return 2 if any(r.failed for r in results) else 0
 
 
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
@@ -199,9 +216,12 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     if a.target is not None:
         from collector.targets import select
         select(store, [a.target], None, False)
-    views = collect(store, now, a.target)
+    problems: list = []
+    views = collect(store, now, a.target, problems)
     floor = SEVERITIES.index(a.min_severity)
     views = [v for v in views if SEVERITIES.index(v.judgement.severity) >= floor]
+    for f in problems:      # a target whose jobs cannot be read is said, not left out quietly
+        print(f"lineguard jobs: {f.title}", file=sys.stderr)
     if a.json:
         print(json_document({"as_of": iso_z(now)}, "jobs", [to_json(v) for v in views]))
     else:
@@ -220,8 +240,10 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
                                wide=a.wide))
     from collector.targets import sites
     settings, site_of = home.settings(), sites(store)
-    return 1 if any(SEVERITIES.index(v.judgement.severity) >= SEVERITIES.index(
-        settings.site(site_of.get(v.job.target)).alert_threshold) for v in views) else 0
+    worst = [(v.judgement.severity, v.job.target) for v in views] + \
+        [(f.severity, f.target) for f in problems]
+    return 1 if any(SEVERITIES.index(sev) >= SEVERITIES.index(
+        settings.site(site_of.get(target)).alert_threshold) for sev, target in worst) else 0
 
 
 def cmd_check(home: Home, a: argparse.Namespace) -> int:
@@ -243,9 +265,10 @@ def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
     from collector.noc import openmetrics, target_sites, write_textfile
     now = parse_now(a.now)
     store = home.open()
-    views = collect(store, now)
-    text = openmetrics([j.finding for j in evaluate(home, store, now, views) if not j.waived],
-                       views, store.agents(), target_sites(store), now)
+    problems: list = []
+    views = collect(store, now, problems=problems)
+    text = openmetrics([j.finding for j in evaluate(home, store, now, views, problems)
+                        if not j.waived], views, store.agents(), target_sites(store), now)
     if a.out:
         write_textfile(a.out, text)
         print(f"wrote {a.out}")
@@ -340,9 +363,11 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
 
 def cmd_watch(home: Home, a: argparse.Namespace) -> int:
     from collector.check import run_check
+    from collector.inboxwatch import InboxWatch
     from collector.ingest import ingest_paths
     rounds, worst = 0, 0
     store = home.open()     # one connection for the whole watch, not two per round
+    arrivals = InboxWatch(home.inbox)
     try:
         while True:
             for r in ingest_paths(home, store, [home.inbox]):
@@ -352,10 +377,11 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
             rounds += 1
             if a.iterations and rounds >= a.iterations:
                 return worst
-            time.sleep(a.interval)
+            arrivals.wait(a.interval)
     except KeyboardInterrupt:
         return worst
     finally:
+        arrivals.close()
         store.close()
 
 
@@ -368,13 +394,14 @@ def cmd_report(home: Home, a: argparse.Namespace) -> int:
         from collector.targets import sites
         now = parse_now(a.now)
         store = home.open()
-        views = collect(store, now)
+        problems: list = []
+        views = collect(store, now, problems=problems)
         settings = home.settings()
         required = {t: settings.site(s).approvals for t, s in sites(store).items()}
         # waived findings are sanctioned: the NOC page shows what still needs attention
         text = render_html(store, home.baselines,
-                           [j.finding for j in evaluate(home, store, now, views) if not j.waived],
-                           views, now, required)
+                           [j.finding for j in evaluate(home, store, now, views, problems)
+                            if not j.waived], views, now, required)
     else:
         text = render(home, a.now)
     if a.out:

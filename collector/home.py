@@ -13,6 +13,7 @@ from collector.model import SEVERITIES
 from collector.store import Store
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+MAX_SKEW_SECONDS = 366 * 86400
 
 
 class ConfigError(ValueError):
@@ -32,7 +33,8 @@ class SitePolicy:
 
 
 POLICY_KEYS = tuple(SitePolicy.__dataclass_fields__)
-FLEET_KEYS = ("max_snapshot_bytes", "smtp_host", "smtp_port", "mail_from", "security_to")
+FLEET_KEYS = ("max_snapshot_bytes", "smtp_host", "smtp_port", "mail_from", "security_to",
+              "max_clock_skew_seconds")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Settings:
     silence_hours: float = 2.0
     approvals: int = 2
     security_to: tuple[str, ...] = ()       # gets every critical finding of every site
+    max_clock_skew_seconds: int = 300       # how far an agent's clock may run ahead (or back)
     sites: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
@@ -148,6 +151,9 @@ def _problem(key: str, value: object) -> str | None:
         return "must not be true or false"
     if key in ("max_snapshot_bytes", "smtp_port", "approvals"):
         return None if isinstance(value, int) and value > 0 else "must be a positive whole number"
+    if key == "max_clock_skew_seconds":   # bounded: a skew of ages would overflow the clock
+        return None if isinstance(value, int) and 0 <= value <= MAX_SKEW_SECONDS else \
+            f"must be a whole number of seconds from 0 to {MAX_SKEW_SECONDS} (a year)"
     if key in ("realert_hours", "silence_hours"):
         return None if isinstance(value, int | float) and value >= 0 else \
             "must be a number of hours, 0 or more"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent.wire import Artifact, Target, canonical, sha256_hex
-from collector.model import SEVERITIES, Fire, Job, Judgement
+from collector.model import SEVERITIES, Finding, Fire, Job, Judgement, unreadable
 from collector.store import Store, StoredSnapshot
 
 
@@ -48,12 +48,6 @@ def parse_now(text: str | None) -> datetime:
     return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def latest_targets(store: Store) -> Iterator[tuple[StoredSnapshot, Target]]:
-    for snap in store.latest_snapshots():
-        for target in store.targets_of(snap.id):
-            yield snap, target
-
-
 def target_jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     if target.kind == "host":
         from collector.parse.host import jobs
@@ -73,19 +67,46 @@ def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -
     return views
 
 
-def collect(store: Store, now: datetime, target: str | None = None) -> list[JobView]:
+def latest_targets(store: Store, problems: list[Finding] | None = None
+                   ) -> Iterator[tuple[StoredSnapshot, Target]]:
+    """The targets of each agent's newest snapshot. One that cannot be loaded is left out and,
+    when `problems` is given, reported there as a finding."""
+    for snap in store.latest_snapshots():
+        try:
+            targets = store.targets_of(snap.id)
+        except Exception as e:   # noqa: BLE001 — a damaged row is a finding, not an exit 2
+            if problems is not None:
+                problems.append(unreadable(f"{snap.agent}#{snap.seq}", snap.agent, "loading", e))
+            continue
+        for target in targets:
+            yield snap, target
+
+
+def collect(store: Store, now: datetime, target: str | None = None,
+            problems: list[Finding] | None = None) -> list[JobView]:
+    """Every job of the newest snapshots, judged as of `now`. A target whose stored evidence
+    cannot be parsed or judged is reported in `problems` (when given) and the others go on."""
     views: list[JobView] = []
-    for snap, tgt in latest_targets(store):
+    for snap, tgt in latest_targets(store, problems):
         if target is not None and tgt.name != target:
             continue
-        jobs = target_jobs(tgt, snap.host)
-        views.extend(judge_jobs(jobs, {a.name: a for a in tgt.artifacts}, now))
-        if tgt.status != "ok":
-            old, old_jobs = _last_complete(store, snap, tgt)
-            seen = {_identity(j) for j in jobs}
-            views.extend(judge_jobs([j for j in old_jobs if _identity(j) not in seen],
-                                    {a.name: a for a in old.artifacts} if old else {}, now))
+        try:
+            views.extend(_target_views(store, snap, tgt, now))
+        except Exception as e:   # noqa: BLE001 — see latest_targets
+            if problems is not None:
+                problems.append(unreadable(f"{snap.agent}#{snap.seq}", tgt.name, "its jobs", e))
     return sorted(views, key=sort_key)
+
+
+def _target_views(store: Store, snap: StoredSnapshot, tgt: Target, now: datetime) -> list[JobView]:
+    jobs = target_jobs(tgt, snap.host)
+    views = judge_jobs(jobs, {a.name: a for a in tgt.artifacts}, now)
+    if tgt.status != "ok":
+        old, old_jobs = _last_complete(store, snap, tgt)
+        seen = {_identity(j) for j in jobs}
+        views += judge_jobs([j for j in old_jobs if _identity(j) not in seen],
+                            {a.name: a for a in old.artifacts} if old else {}, now)
+    return views
 
 
 def _identity(job: Job) -> tuple:

@@ -213,7 +213,9 @@ class Finding:
 
     kind: job (destructive/suspicious scheduled job), line-data-loss, drift, poll-failed,
     silence, chain (security event on ingest), fleet (the same thing on many targets), baseline
-    (an untrusted baseline), waiver (a waiver file that cannot be used)."""
+    (an untrusted baseline), waiver (a waiver file that cannot be used), evidence (stored
+    evidence that cannot be read: see `unreadable`), alert-mail (an alert email refused for some
+    recipients, or interrupted before its outcome was recorded)."""
 
     key: str                          # stable identity, e.g. "job:mgmt-01:etc/cron.d/x:3"
     kind: str
@@ -226,6 +228,26 @@ class Finding:
     site: str | None = None           # the site (tenant) it belongs to; None: fleet-wide
     fingerprint: str | None = None    # what a waiver binds to (the evidence's content); None: key
 
+    def __post_init__(self) -> None:
+        # One line whatever it quotes (an error text, a name): every list, table and mail shows
+        # titles line by line, and a newline in one would forge the next.
+        if not self.title.isprintable():
+            object.__setattr__(self, "title", "".join(
+                c if c.isprintable() else repr(c)[1:-1] for c in self.title))
+
     @property
     def binding(self) -> str:
         return self.fingerprint or self.key
+
+
+def unreadable(where: str, target: str, what: str, error: Exception | str) -> Finding:
+    """Stored evidence a reader could not use (a row an older collector let in, a damaged
+    blob): a HIGH finding in its own right, never a reason for `check` to stop or to go quiet.
+    `where` identifies the row (e.g. "mgmt-01#12"), `what` says which reading failed."""
+    why = error if isinstance(error, str) else f"{error.__class__.__name__}: {error}"
+    return Finding(key=f"evidence:{where}:{target}:{what}", kind="evidence", severity="high",
+                   target=target,
+                   title=f"stored evidence of {target} ({where}) cannot be read for {what}: "
+                         f"{' '.join(why.split())[:160]}",
+                   detail="What lineguard cannot read it cannot judge; check it with "
+                          "`lineguard audit --verify` and look at the agent that sent it.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collector.check import evaluate
 from collector.home import Home
 from collector.jobs import collect, iso_z, latest_targets, parse_now
+from collector.model import Finding
 
 DIFF_KINDS = frozenset({"drift", "line-data-loss"})
 
@@ -19,10 +20,11 @@ def render(home: Home, now_text: str | None) -> str:
             for a in store.agents()]
     out += ["", "## Targets in the newest snapshots", "", "| target | kind | status | artifacts | error |",
             "|---|---|---|---|---|"]
+    problems: list[Finding] = []
     out += [f"| {t.name} | {t.kind} | {t.status} | {len(t.artifacts)} | {_cell(t.error or '')} |"
             for _, t in latest_targets(store)]
-    all_views = collect(store, now)
-    judged = evaluate(home, store, now, all_views)
+    all_views = collect(store, now, problems=problems)
+    judged = evaluate(home, store, now, all_views, problems)
     out += ["", f"## Findings ({len(judged)})", ""]
     for j in judged:
         f = j.finding

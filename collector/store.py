@@ -13,7 +13,7 @@ import base64
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -26,11 +26,15 @@ from cryptography.exceptions import InvalidSignature
 from agent.wire import Artifact, Snapshot, Target, canonical, sha256_hex
 from collector.anchor import GENESIS, Anchor
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class OwnershipError(ValueError):
+    """A target would belong to two agents, or to an agent that is not enrolled."""
 
 
 @dataclass(frozen=True)
@@ -139,11 +143,18 @@ class Store:
     def _migrate(self) -> None:
         if "agents" not in self.db.table_names():
             self._create()
-        if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            with self.transaction():
-                self._migrate_1()
         if "sig" not in self.db["audit"].columns_dict:   # a store from before the collector key
-            self.db.execute("ALTER TABLE audit ADD COLUMN sig BLOB")
+            with self.transaction():
+                if "sig" not in self.db["audit"].columns_dict:   # another process was quicker
+                    self.db.execute("ALTER TABLE audit ADD COLUMN sig BLOB")
+        if self.db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
+        for version, step in enumerate((self._migrate_1, self._migrate_2), 1):
+            with self.transaction():
+                # read again under the write lock: another process may have just migrated
+                if self.db.execute("PRAGMA user_version").fetchone()[0] < version:
+                    step()
+                    self.db.execute(f"PRAGMA user_version = {version}")
 
     def _migrate_1(self) -> None:
         """Removed agents and their key history, alert state per route (a site's mail, the
@@ -164,7 +175,21 @@ class Store:
         db.execute("ALTER TABLE alerts_by_route RENAME TO alerts")
         db.execute("CREATE TABLE findings (key TEXT PRIMARY KEY, kind TEXT, severity TEXT, "
                    "site TEXT, target TEXT, title TEXT, first_seen TEXT, last_seen TEXT)")
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _migrate_2(self) -> None:
+        """Which agent may report which target (a database from before pins each target to
+        the agent that reported it last), and each alert email, on record as `sending` before
+        the SMTP server has it and `sent` after, so a collector that died in between knows and
+        repeats it under the same Message-ID."""
+        db = self.db
+        db.execute("CREATE TABLE target_owners (target TEXT PRIMARY KEY, "
+                   "agent TEXT NOT NULL REFERENCES agents(name), since TEXT, how TEXT)")
+        db.execute("INSERT OR IGNORE INTO target_owners (target, agent, since, how) "
+                   "SELECT t.name, s.agent, s.received_at, 'reported before ownership was kept' "
+                   "FROM targets t JOIN snapshots s ON s.id = t.snapshot "
+                   "ORDER BY s.received_at DESC, s.id DESC")
+        db.execute("CREATE TABLE alert_mail (message_id TEXT PRIMARY KEY, state TEXT NOT NULL, "
+                   "started_at TEXT, finished_at TEXT, keys TEXT)")
 
     def _create(self) -> None:
         db = self.db
@@ -201,14 +226,25 @@ class Store:
 
     # --- agents -------------------------------------------------------------------------
 
-    def add_agent(self, name: str, public_key: str, key_id: str, site: str | None) -> None:
+    def add_agent(self, name: str, public_key: str, key_id: str, site: str | None,
+                  targets: tuple[str, ...] = ()) -> None:
+        """Enrol an agent, with the targets it alone may report. Raises OwnershipError when one
+        of them already belongs to another agent."""
         with self.transaction():   # raw SQL: sqlite-utils' writes commit on their own
+            taken = {t: o for t, o in self.owners(targets).items() if o != name}
+            if taken:
+                t, owner = sorted(taken.items())[0]
+                raise OwnershipError(f"target {t!r} belongs to agent {owner}; move it with: "
+                                     f"lineguard agents assign {t} --to {name}")
             now = utc_now()
             self.db.execute("INSERT INTO agents (name, public_key, key_id, site, enrolled_at) "
                             "VALUES (?, ?, ?, ?, ?)", [name, public_key, key_id, site, now])
             self.db.execute("INSERT INTO agent_keys (agent, key_id, public_key, added_at) "
                             "VALUES (?, ?, ?, ?)", [name, key_id, public_key, now])
-            self.audit("enrol", name, key_id, f"site={site or '-'} key={public_key}")
+            self.audit("enrol", name, key_id, f"site={site or '-'}"
+                       + (f" targets={','.join(targets)}" if targets else "")
+                       + f" key={public_key}")
+            self.pin_targets(name, targets, "at enrolment", audit=False)
 
     def agent(self, name: str, include_removed: bool = False) -> AgentRecord | None:
         """The enrolled agent `name`; a removed one only when asked (its snapshots stay)."""
@@ -249,6 +285,50 @@ class Store:
                                "FROM agent_keys WHERE ? IS NULL OR agent = ? "
                                "ORDER BY agent, added_at", [name, name]).fetchall()
         return [AgentKey(*r) for r in rows]
+
+    # --- target ownership ---------------------------------------------------------------
+
+    def owners(self, targets: Iterable[str]) -> dict[str, str]:
+        """The owning agent of each of `targets` that has one."""
+        names = list(targets)
+        out: dict[str, str] = {}
+        for i in range(0, len(names), 500):
+            chunk = names[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(f"SELECT target, agent FROM target_owners "
+                                       f"WHERE target IN ({marks})", chunk).fetchall())
+        return out
+
+    def targets_owned(self, agent: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT target FROM target_owners WHERE agent = ? "
+                                              "ORDER BY target", [agent])]
+
+    def pin_targets(self, agent: str, targets: Iterable[str], how: str,
+                    audit: bool = True) -> None:
+        """Give unowned `targets` to `agent` (first report, or enrolment); the caller has
+        checked that none belongs to another agent."""
+        names = list(dict.fromkeys(targets))
+        if not names:
+            return
+        with self.transaction():
+            at = utc_now()
+            self.db.conn.executemany("INSERT OR IGNORE INTO target_owners (target, agent, since, "
+                                     "how) VALUES (?, ?, ?, ?)", [(t, agent, at, how) for t in names])
+            if audit:
+                self.audit("pin", agent, ",".join(names)[:2000], how)
+
+    def assign_target(self, target: str, agent: str) -> str | None:
+        """Move `target` to `agent`, on the audit record; returns the previous owner."""
+        with self.transaction():
+            if self.agent(agent) is None:
+                raise OwnershipError(f"no agent named {agent!r} is enrolled (lineguard agents)")
+            before = self.owners([target]).get(target)
+            self.db.execute("INSERT INTO target_owners (target, agent, since, how) "
+                            "VALUES (?, ?, ?, 'assigned') ON CONFLICT(target) DO UPDATE SET "
+                            "agent = excluded.agent, since = excluded.since, how = excluded.how",
+                            [target, agent, utc_now()])
+            self.audit("assign", agent, target, f"from {before or 'no agent'} to {agent}")
+        return before
 
     # --- blobs --------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ so even a three-device fleet has one of each.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import socket
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.events import EventSender
 from sim.snmp import FleetSnmpAgent, SnmpCredentials
 from sim.ssh import Login, start_ssh
 from sim.state import DeviceState, Faults, build_device
@@ -169,6 +171,11 @@ class Fleet:
             if dev.name == name:
                 return dev
         raise KeyError(f"no simulated device {name!r}")
+
+    def send_events(self, sender: EventSender) -> None:
+        """From now on, every device reports its changes to the sender's addresses."""
+        for dev in self.devices:
+            dev.state.on_change = functools.partial(sender.config_changed, dev.state)
 
     def by_platform(self, platform: str) -> list[SimDevice]:
         return [d for d in self.devices if d.platform == platform]

@@ -127,6 +127,7 @@ class IosCli:
         self._kron_occ: KronOccurrence | None = None
         self._kron_pol: KronPolicy | None = None
         self._applet: EemApplet | None = None
+        self._version_at_config = state.version
 
     # --- prompt ----------------------------------------------------------------------------
 
@@ -199,6 +200,7 @@ class IosCli:
             return Reply(hangup=True)
         if name == "configure terminal":
             self.mode = "config"
+            self._version_at_config = self.state.version
             return Reply("Enter configuration commands, one per line.  End with CNTL/Z.\n")
         if name == "write memory":
             return Reply("Building configuration...\n[OK]\n")
@@ -366,6 +368,9 @@ class IosCli:
     def _leave_config(self) -> None:
         self.mode = "exec"
         self._intf = self._sub = self._pvc = None
+        if self.state.version != self._version_at_config:
+            self._version_at_config = self.state.version
+            self.state.announce(self.user, self.peer)
 
     def _cfg_global(self, words: list[str]) -> bool:
         st = self.state

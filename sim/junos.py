@@ -174,6 +174,8 @@ class JunosCli:
                 with self.state.lock:
                     change(self.state)
                     self.state.touch()
+            if self.candidate:
+                self.state.announce(self.user, self.peer)
             self.candidate.clear()
             if "and-quit" in words:
                 self.configuring = False

@@ -266,6 +266,8 @@ class FleetInstrumentation:
                 raise smi_error.InconsistentValueError(name=name, idx=idx)
         for remove in actions:
             remove()
+        if actions:
+            mib.state.announce("snmp", "127.0.0.1")
         return list(var_binds)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -155,6 +156,14 @@ class DeviceState:
     faults: Faults = field(default_factory=Faults)
     version: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    # Told (user, peer) when a change is complete: IOS config mode left after a change, a Junos
+    # commit, an SNMP SET that changed a table. The fleet sends syslog or a trap from here.
+    on_change: Callable[[str, str], None] | None = field(default=None, repr=False,
+                                                         compare=False)
+
+    def announce(self, user: str, peer: str) -> None:
+        if self.on_change is not None:
+            self.on_change(user, peer)
 
     # --- lookups ------------------------------------------------------------------------
 

@@ -223,3 +223,82 @@ def test_two_snapshots_on_one_chain_at_once_are_refused(tmp_path: Path, capsys) 
     assert "another snapshot on this chain is running" in capsys.readouterr().err
     assert not (tmp_path / "s1.lgsnap").exists()
     assert agent([*args, str(tmp_path / "s1.lgsnap")]) == 0
+
+
+def test_a_crash_then_push_then_run_never_signs_two_bodies_with_one_seq(tmp_path: Path,
+                                                                         home: Home,
+                                                                         monkeypatch) -> None:
+    import agent.snapshot as snapshot
+    from agent.config import load_config
+    from agent.daemon import snapshot_once
+
+    root = tiny_root(tmp_path / "root")
+    key = tmp_path / "agent.key"
+    assert agent(["keygen", "--out", str(key)]) == 0
+    assert lineguard(["--home", str(home.root), "agents", "add", "ems-01", "--key",
+                      f"{key}.pub"]) == 0
+    cfg = tmp_path / "agent.toml"
+    cfg.write_text(f'agent = "ems-01"\nkey = "{key}"\nroot = "{root}"\n'
+                   f'outbox = "{tmp_path / "out"}"\ndeliver = "{home.inbox}"\nlive = false\n')
+
+    def killed(*_args) -> None:
+        raise SystemExit("killed after the outbox file was written, before the chain moved")
+
+    with monkeypatch.context() as m:
+        m.setattr(snapshot, "commit", killed)
+        try:
+            snapshot_once(load_config(cfg))
+        except SystemExit:
+            pass
+    assert agent(["push", "--config", str(cfg)]) == 0
+    assert lineguard(["--home", str(home.root), "ingest"]) == 0      # the collector's watch
+    assert agent(["run", "--config", str(cfg), "--once"]) == 0
+    assert agent(["run", "--config", str(cfg), "--once"]) == 0
+    assert lineguard(["--home", str(home.root), "ingest"]) == 0
+    assert home.open().agent("ems-01").last_seq == 3
+    assert list(home.quarantine.iterdir()) == []
+
+
+def test_a_crash_before_the_outbox_file_was_written_resends_the_reserved_snapshot(
+        tmp_path: Path, monkeypatch) -> None:
+    import agent.snapshot as snapshot
+    from agent.keys import generate, load_private
+    from agent.wire import load
+
+    root = tiny_root(tmp_path / "root")
+    key_path, _ = generate(tmp_path / "agent.key")
+    key, chain = load_private(key_path), tmp_path / "agent.key.chain"
+    kw = {"agent": "ems-01", "key": key, "root": root, "live": False}
+    real = snapshot.write_atomic
+
+    def killed_writing_the_snapshot(path: Path, data: bytes, mode: int = 0o644) -> None:
+        if path.suffix == ".lgsnap":
+            raise SystemExit("killed while writing the snapshot file")
+        real(path, data, mode)
+
+    with monkeypatch.context() as m:
+        m.setattr(snapshot, "write_atomic", killed_writing_the_snapshot)
+        try:
+            snapshot.snapshot_to(tmp_path / "s1.lgsnap", chain, **kw)
+        except SystemExit:
+            pass
+    assert not (tmp_path / "s1.lgsnap").exists()
+    second = snapshot.snapshot_to(tmp_path / "s2.lgsnap", chain, **kw)
+    first = load((tmp_path / "s1.lgsnap").read_bytes())   # the reserved #1, put in place
+    assert (first.snapshot.seq, second.seq, second.prev) == (1, 2, first.digest)
+
+
+def test_a_clock_stepped_back_never_dates_a_snapshot_before_its_predecessor(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import agent.snapshot as snapshot
+    from agent.keys import generate, load_private
+
+    root = tiny_root(tmp_path / "root")
+    key_path, _ = generate(tmp_path / "agent.key")
+    chain = tmp_path / "agent.key.chain"
+    kw = {"agent": "ems-01", "key": load_private(key_path), "root": root, "live": False}
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    first = snapshot.snapshot_to(tmp_path / "s1.lgsnap", chain, now=now, **kw)
+    second = snapshot.snapshot_to(tmp_path / "s2.lgsnap", chain, now=now - timedelta(hours=1), **kw)
+    assert second.taken_at == first.taken_at == "2026-11-25T09:00:00Z"

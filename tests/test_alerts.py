@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from collector.alerts import AlertError, countdown, send_due
+from collector.alerts import AlertError, countdown, message_id, routes, send_due
 from collector.home import Settings
 from collector.model import Finding, Reason
 from collector.store import Store
@@ -194,3 +194,101 @@ def test_line_data_loss_found_in_stored_polls_reaches_the_soc(home, chain, tmp_p
     assert "running-config:9: vcl ATM0/0/0 1/100 BTS100" in msg.get_content()
     assert send_due(fleet.store, settings(port), findings(fleet.store, fleet.baselines, NOW),
                     NOW + timedelta(hours=1)) == []
+
+
+def test_a_send_the_collector_did_not_live_to_record_repeats_with_the_same_message_id(
+        store: Store, smtp, monkeypatch) -> None:
+    import collector.alerts as alerts
+    port, inbox = smtp
+    cfg = settings(port)
+
+    def killed(*_args) -> None:
+        raise SystemExit("collector killed after the SMTP server accepted the message")
+
+    with monkeypatch.context() as m:
+        m.setattr(alerts, "_record", killed)
+        with pytest.raises(SystemExit):
+            send_due(store, cfg, [WIPE, DRIFT], NOW)
+    assert send_due(store, cfg, [WIPE, DRIFT], NOW + timedelta(minutes=1)) == [WIPE.key, DRIFT.key]
+    assert send_due(store, cfg, [WIPE, DRIFT], NOW + timedelta(minutes=2)) == []
+    first, repeat = (msg for _, _, msg in inbox.messages)
+    assert first["Message-ID"] == repeat["Message-ID"]
+    assert first["Message-ID"].endswith("@soc.example.net>")
+    reminder = NOW + timedelta(hours=25)
+    assert send_due(store, cfg, [WIPE, DRIFT], reminder) == [WIPE.key, DRIFT.key]
+    assert inbox.messages[-1][2]["Message-ID"] != first["Message-ID"]
+    named = replace(cfg, mail_from="lineguard SOC <lineguard@soc.example.net>")
+    [route] = routes(named, [DRIFT])
+    assert message_id(store, route, [(DRIFT, "new")], named).endswith("@soc.example.net>")
+    events = [r["event"] for r in store.audit_rows(10)]
+    assert "alert-uncertain" in events
+
+
+@dataclass
+class Witness(Inbox):
+    """An SMTP server that looks at the collector's database while it accepts the message."""
+
+    db: Path | None = None
+    seen: list[list[tuple[str, str]]] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook)
+        import sqlite3
+        conn = sqlite3.connect(self.db)
+        try:
+            self.seen.append(conn.execute("SELECT message_id, state FROM alert_mail").fetchall())
+        finally:
+            conn.close()
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_the_send_is_on_record_before_the_smtp_server_has_it(store: Store, tmp_path: Path) -> None:
+    port = free_port()
+    witness = Witness(db=tmp_path / "lineguard.db")
+    controller = Controller(witness, hostname="127.0.0.1", port=port, ready_timeout=5)
+    controller.start()
+    try:
+        assert send_due(store, settings(port), [WIPE], NOW) == [WIPE.key]
+    finally:
+        controller.stop()
+    msg_id = witness.messages[0][2]["Message-ID"]
+    assert witness.seen == [[(msg_id, "sending")]]
+    assert store.db.execute("SELECT state FROM alert_mail").fetchall() == [("sent",)]
+
+
+@dataclass
+class Picky(Inbox):
+    """An SMTP server that refuses one mailbox and accepts the others."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
+        if address.startswith("noc@"):
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_recipient_the_server_refused_is_on_record_not_lost(store: Store) -> None:
+    port = free_port()
+    picky = Picky()
+    controller = Controller(picky, hostname="127.0.0.1", port=port, ready_timeout=5)
+    controller.start()
+    try:
+        assert send_due(store, settings(port), [WIPE], NOW) == [WIPE.key]
+    finally:
+        controller.stop()
+    assert picky.messages[0][1] == ["soc@example.net"]
+    [row] = [r for r in store.audit_rows(10) if r["event"] == "alert-refused"]
+    assert "noc@example.net" in row["detail"] and "550" in row["detail"]
+    from collector.check import alert_mail_findings
+    [finding] = alert_mail_findings(store, datetime.now(UTC))
+    assert finding.severity == "medium" and "noc@example.net" in finding.title
+
+
+def test_a_flood_of_findings_cannot_make_the_digest_too_big_to_send(store: Store, smtp) -> None:
+    port, inbox = smtp
+    flood = [replace(DRIFT, key=f"chain:{n}", kind="chain", title=f"rejected snapshot {n}: junk",
+                     detail="x" * 500) for n in range(2000)]
+    assert len(send_due(store, settings(port), [WIPE, *flood], NOW)) == 2001
+    [(_, _, msg)] = inbox.messages
+    text = msg.get_content()
+    assert len(text) < 100_000 and "opt/maint/clean.sh:14" in text
+    assert "and 1,551 more finding(s)" in text

@@ -244,7 +244,8 @@ def test_one_mail_to_address_is_one_recipient(home: Home) -> None:
 
 
 @pytest.mark.parametrize("setting", ['alert_threshold = "hgih"', 'max_snapshot_bytes = "64M"',
-                                     "smtp_port = -1", 'silence_hours = "2"', "mail_to = [1]"])
+                                     "smtp_port = -1", 'silence_hours = "2"', "mail_to = [1]",
+                                     "max_clock_skew_seconds = 99999999999999"])
 def test_a_mistyped_setting_is_a_one_line_input_error(home: Home, setting: str, capsys) -> None:
     (home.root / "config.toml").write_text(setting + "\n")
     capsys.readouterr()

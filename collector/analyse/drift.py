@@ -21,7 +21,7 @@ from agent.wire import Target, canonical, sha256_hex
 from collector.analyse.fleet import LossEvent, correlate_losses
 from collector.approvals import DEFAULT_REQUIRED
 from collector.baseline import Baseline, BaselineError, line_data, load_approved, row_order
-from collector.model import Finding, LineDataRow, Reason
+from collector.model import Finding, LineDataRow, Reason, unreadable
 from collector.store import Store, StoredSnapshot
 
 # Artifacts that change by nature (clocks, countdowns, link status, process ids); they would drown
@@ -254,7 +254,11 @@ def _parse_time(text: str) -> datetime:
 def _history(store: Store, target: str, now: datetime | None) -> Iterator[tuple[StoredSnapshot,
                                                                                  Target]]:
     for snap, tgt in store.target_history(target, limit=_HISTORY_LIMIT):
-        if now is None or _parse_time(snap.taken_at) <= now:
+        try:
+            taken = _parse_time(snap.taken_at)
+        except ValueError:
+            continue   # a time no reader can place (reported by `check` as unreadable evidence)
+        if now is None or taken <= now:
             yield snap, tgt
 
 
@@ -441,22 +445,30 @@ def findings(store: Store, baselines_dir: Path, now: datetime,
     losses: list[LossEvent] = []
     for name in store.target_names():
         try:
-            baseline = load_approved(baselines_dir, name, required(name))
-        except BaselineError as e:
-            out.append(Finding(key=f"baseline:{name}:untrusted", kind="baseline", severity="high",
-                               target=name, title=f"baseline of {name} is not trusted",
-                               detail=str(e)))
-            baseline = None
-        try:
-            diff = _diff(store, name, baseline, now)
-        except LookupError:
-            continue   # every poll of it is after `now`
-        found = target_findings(diff)
-        out += found
-        for f in found:
-            if f.kind == "line-data-loss":
-                losses.append(LossEvent(target=name, site=diff.site,
-                                        at=_loss_since(store, diff, now),
-                                        lost=len(diff.rows_where("lost")),
-                                        before=diff.rows_before or 0, key=f.key))
+            out += _findings_of(store, name, baselines_dir, now, losses, required(name))
+        except Exception as e:   # noqa: BLE001 — one unreadable target must not hide the others
+            out.append(unreadable("history", name, "drift and line data", e))
     return out + correlate_losses(losses)
+
+
+def _findings_of(store: Store, name: str, baselines_dir: Path, now: datetime,
+                 losses: list[LossEvent], required: int) -> list[Finding]:
+    out: list[Finding] = []
+    try:
+        baseline = load_approved(baselines_dir, name, required)
+    except BaselineError as e:
+        out.append(Finding(key=f"baseline:{name}:untrusted", kind="baseline", severity="high",
+                           target=name, title=f"baseline of {name} is not trusted",
+                           detail=str(e)))
+        baseline = None
+    try:
+        diff = _diff(store, name, baseline, now)
+    except LookupError:
+        return out   # every poll of it is after `now`
+    found = target_findings(diff)
+    for f in found:
+        if f.kind == "line-data-loss":
+            losses.append(LossEvent(target=name, site=diff.site, at=_loss_since(store, diff, now),
+                                    lost=len(diff.rows_where("lost")),
+                                    before=diff.rows_before or 0, key=f.key))
+    return out + found

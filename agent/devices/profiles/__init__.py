@@ -42,7 +42,17 @@ class Profile:
     archive_names: tuple[str, ...] = ()
     # A line only this platform's saved configuration has, to recognise an archived file.
     signature: re.Pattern[str] | None = None
+    # Syslog messages and SNMP notifications (snmpTrapOID values) by which a device of this
+    # platform says its configuration or line data changed: they trigger a poll at once.
+    change_messages: tuple[re.Pattern[str], ...] = ()
+    change_notifications: tuple[str, ...] = ()
 
+
+# Configuration-change notifications of the vendor MIBs (CISCO-CONFIG-MAN-MIB
+# ciscoConfigManEvent, JUNIPER-CFGMGMT-MIB jnxCmCfgChange) and IF-MIB linkDown/linkUp.
+CISCO_CONFIG_MAN_EVENT = "1.3.6.1.4.1.9.9.43.2.0.1"
+JNX_CM_CFG_CHANGE = "1.3.6.1.4.1.2636.4.5.0.1"
+LINK_DOWN, LINK_UP = "1.3.6.1.6.3.1.1.5.3", "1.3.6.1.6.3.1.1.5.4"
 
 _REGISTRY: dict[str, Profile] = {}
 

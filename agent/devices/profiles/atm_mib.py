@@ -3,7 +3,15 @@ cross-connect tables, walked column by column with numeric OIDs."""
 
 from __future__ import annotations
 
-from agent.devices.profiles import Profile, Walk, register
+from agent.devices.profiles import (
+    CISCO_CONFIG_MAN_EVENT,
+    JNX_CM_CFG_CHANGE,
+    LINK_DOWN,
+    LINK_UP,
+    Profile,
+    Walk,
+    register,
+)
 
 IF_DESCR = "1.3.6.1.2.1.2.2.1.2"
 IF_TYPE = "1.3.6.1.2.1.2.2.1.3"
@@ -44,4 +52,7 @@ PROFILE = register(Profile(
     name="atm_mib",
     methods=("snmp",),
     walks=WALKS,
+    # ATM switches managed only over SNMP say a change through their vendor's config-change
+    # notification (Cisco's LS1010/8500 family, Juniper) or a link going down or up.
+    change_notifications=(CISCO_CONFIG_MAN_EVENT, JNX_CM_CFG_CHANGE, LINK_DOWN, LINK_UP),
 ))

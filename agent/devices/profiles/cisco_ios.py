@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
-from agent.devices.profiles import Command, Profile, register
+from agent.devices.profiles import (
+    CISCO_CONFIG_MAN_EVENT,
+    LINK_DOWN,
+    LINK_UP,
+    Command,
+    Profile,
+    register,
+)
 
 _M = re.MULTILINE
 
@@ -75,6 +82,10 @@ PROFILE = register(Profile(
     truncation=truncation,
     timezone=timezone,
     archive_names=("cisco", "ios", "iosxe"),
+    # config mode left after changes; a command logged by `archive log config`; ATM VC events
+    change_messages=(re.compile(r"%SYS-5-CONFIG_I\b"), re.compile(r"%PARSER-5-CFGLOG_LOGGEDCMD\b"),
+                     re.compile(r"%ATM-\d-\w+")),
+    change_notifications=(CISCO_CONFIG_MAN_EVENT, LINK_DOWN, LINK_UP),
     signature=re.compile(r"^(?:!RANCID-CONTENT-TYPE: cisco|Current configuration : \d+|"
                          r"version 1[0-9]\.\d+\s*$|hostname \S+\s*$)", _M),
 ))

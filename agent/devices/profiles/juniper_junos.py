@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
-from agent.devices.profiles import Command, Profile, register
+from agent.devices.profiles import (
+    JNX_CM_CFG_CHANGE,
+    LINK_DOWN,
+    LINK_UP,
+    Command,
+    Profile,
+    register,
+)
 
 SECRETS = (
     re.compile(r'\bencrypted-password "?(?P<secret>[^";\s]+)"?'),
@@ -62,6 +69,10 @@ PROFILE = register(Profile(
     truncation=truncation,
     timezone=timezone,
     archive_names=("juniper", "junos"),
+    # a commit requested and completed; configuration audit records of `set`/`delete`
+    change_messages=(re.compile(r"\bUI_COMMIT(?:_COMPLETED)?\b"),
+                     re.compile(r"\bUI_CFG_AUDIT_(?:SET|DELETE|OTHER)\w*")),
+    change_notifications=(JNX_CM_CFG_CHANGE, LINK_DOWN, LINK_UP),
     signature=re.compile(r"^(?:#RANCID-CONTENT-TYPE: juniper|## Last commit: |"
                          r"version \d+\.\d+[A-Z][^;]*;\s*$)", re.MULTILINE),
 ))

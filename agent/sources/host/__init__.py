@@ -50,7 +50,7 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
     timezone, tz_arts = _timezone(fs)
     add(tz_arts)
     commands: list[str] = []
-    for source in (cron, anacron, at, systemd):
+    for source in SOURCES:
         found, texts = source.gather(fs)
         add(found)
         commands += texts
@@ -74,6 +74,34 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
     target = Target(kind="host", name=facts["hostname"], status=status,
                     artifacts=tuple(arts.values()), error=error or None, facts=dict(facts))
     return target, facts
+
+
+SOURCES = (cron, anacron, at, systemd)
+
+
+def watched_paths(root: Path, target: Target | None = None) -> list[str]:
+    """Root-relative paths where a job can be planted, as each source declares them (`~` and
+    `$RUNTIME` expanded for every home and runtime folder present), and — given the newest
+    host target — the scripts its jobs run, so replacing a script is seen as fast as planting
+    a job."""
+    out: list[str] = []
+    for source in SOURCES:
+        for pattern in source.WATCH:
+            out += _expand(root, pattern)
+    if target is not None:
+        out += [a.name for a in target.artifacts if a.kind == "script"]
+    return sorted(set(out))
+
+
+def _expand(root: Path, pattern: str) -> list[str]:
+    if pattern.startswith("~/"):
+        homes = ["root"] + [f"home/{h.name}" for h in sorted((root / "home").glob("*"))
+                            if h.is_dir()]
+        return [f"{h}/{pattern[2:]}" for h in homes]
+    if pattern.startswith("$RUNTIME/"):
+        return [f"run/user/{u.name}/{pattern[9:]}" for u in sorted((root / "run/user").glob("*"))
+                if u.is_dir()]
+    return [pattern]
 
 
 def is_failure(error: str) -> bool:

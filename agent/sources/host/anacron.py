@@ -9,6 +9,8 @@ from agent.wire import Artifact
 
 ANACRONTAB = "etc/anacrontab"
 STAMPS = "var/spool/anacron"
+# The stamps change every day by anacron itself: not watched, read on schedule.
+WATCH = (ANACRONTAB,)
 _ENV_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\s*=")
 
 

@@ -6,6 +6,7 @@ from agent.sources.host.rootfs import RootFS, RootPathError
 from agent.wire import Artifact
 
 SPOOLS = ("var/spool/cron/atjobs", "var/spool/at")
+WATCH = SPOOLS
 # Bookkeeping atd keeps next to the jobs; every other file is captured, even with a bad name.
 _NOT_JOBS = frozenset({".SEQ", ".lockfile"})
 

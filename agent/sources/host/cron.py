@@ -13,6 +13,8 @@ from agent.wire import Artifact
 RUN_PARTS_DIRS = tuple(f"etc/cron.{p}" for p in ("hourly", "daily", "weekly", "monthly", "yearly"))
 DEBIAN_SPOOL = "var/spool/cron/crontabs"
 CRONIE_SPOOL = "var/spool/cron"
+# Where a cron job can be planted (for the host watch).
+WATCH = ("etc/crontab", "etc/cron.d", DEBIAN_SPOOL, CRONIE_SPOOL, *RUN_PARTS_DIRS)
 GUARD = re.compile(r"^\s*(?:test|\[)\s+-x\s+(/\S+?)\s*\]?\s*\|\|")
 _ENV_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\s*=")
 

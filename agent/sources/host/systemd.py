@@ -25,6 +25,8 @@ USER_UNIT_DIRS = (
     "~/.local/share/systemd/user", "usr/local/share/systemd/user", "usr/share/systemd/user",
     "usr/local/lib/systemd/user", "usr/lib/systemd/user", "$RUNTIME/systemd/generator.late",
 )
+# Every unit folder; user ones as patterns, expanded by the watch (see host.watched_paths).
+WATCH = SYSTEM_UNIT_DIRS + USER_UNIT_DIRS
 _EXEC = re.compile(
     r"^\s*Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)\s*=\s*(.*)$")
 _UNIT = re.compile(r"^\s*Unit\s*=\s*(.*?)\s*$")
