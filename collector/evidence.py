@@ -30,6 +30,7 @@ from collector.store import Store, utc_now
 # "In the future" means beyond this: `check` judges as of a whole second, and clocks drift.
 CLOCK_SLACK = timedelta(minutes=5)
 _ENROLLED = re.compile(r"^site=(?P<site>\S*)")
+_TARGETS = re.compile(r" targets=(\S+)")
 _KEY_TEXT = re.compile(r"(?:^| )key=(.+)$")
 
 
@@ -41,13 +42,14 @@ def verify_store(store: Store, now: str | None = None) -> list[str]:
     problems += _agents(store, now)
     problems += _snapshots(store)
     problems += _alerts(store, now)
+    problems += _owners(store)
     return problems
 
 
 def quick_problems(store: Store, now: str) -> list[str]:
     """The checks cheap enough for every `check` run: the agents table and the alert state
     against the signed records, and the audit log's head against the newest checkpoint."""
-    problems = _agents(store, now) + _alerts(store, now)
+    problems = _agents(store, now) + _alerts(store, now) + _owners(store)
     last = store.anchor.last_line()
     if last:
         try:
@@ -241,6 +243,40 @@ def _runs(seqs: list[int]) -> str:
         if s is not None:
             start = prev = s
     return ", ".join(out)
+
+
+def _owners(store: Store) -> list[str]:
+    """Which agent may report which target, replayed from the signed enrolment, pin and assign
+    records: a target moved to another agent by hand would let that agent speak for it."""
+    recorded: dict[str, str] = {}
+    cut = False
+    for _, agent, event, subject, detail in store.db.execute(
+            "SELECT at, agent, event, subject, detail FROM audit WHERE event IN "
+            "('enrol', 'pin', 'assign') ORDER BY id").fetchall():
+        if event == "assign":
+            recorded[subject] = str(agent)
+            continue
+        m = _TARGETS.search(detail) if event == "enrol" else None
+        names = (m.group(1) if m else "") if event == "enrol" else subject
+        cut = cut or len(names) >= 2000
+        for name in filter(None, names.split(",")):
+            recorded.setdefault(name, str(agent))   # a pin gives only what nobody owns yet
+    problems: list[str] = []
+    table = {t: (a, how) for t, a, how in store.db.execute(
+        "SELECT target, agent, how FROM target_owners ORDER BY target").fetchall()}
+    for target, (agent, how) in table.items():
+        if str(how or "").startswith("reported before ownership was kept"):
+            continue   # pinned by the migration from what was stored
+        owner = recorded.get(target)
+        if owner is None and not cut:
+            problems.append(f"target {target}: given to {agent} without a signed record of it")
+        elif owner is not None and owner != agent:
+            problems.append(f"target {target}: belongs to {owner} by the signed records, the "
+                            f"table says {agent} (that agent could speak for it)")
+    for target in sorted(set(recorded) - set(table)):
+        problems.append(f"target {target}: its owner {recorded[target]} was removed from the "
+                        "table (any agent could claim it)")
+    return problems
 
 
 def _when(text: str) -> datetime:

@@ -327,3 +327,25 @@ def test_adding_a_key_to_an_agents_key_history_is_detected(stored: Home, tmp_pat
                    "('mgmt-01', ?, ?, '2026-11-25T01:00:00.000Z')",
                    [key_fingerprint(rogue), public_text(rogue)])
     assert "is not a key the signed records enrolled" in problems(stored, capsys)
+
+
+def test_moving_a_target_to_another_agent_by_hand_is_detected(stored: Home, tmp_path: Path,
+                                                              capsys) -> None:
+    """Targets belong to agents; editing that table would let a rogue agent speak for a device."""
+    rogue = AgentChain.create(tmp_path / "rogue", "rogue-01")
+    assert run(stored, "agents", "add", "rogue-01", "--key", str(rogue.pub_path)) == 0
+    assert run(stored, "audit", "--verify") == 0
+    with insider(stored) as db:
+        db.execute("UPDATE target_owners SET agent = 'rogue-01' WHERE target = 'atm-mgmt-01-01'")
+    assert ("target atm-mgmt-01-01: belongs to mgmt-01 by the signed records, the table says "
+            "rogue-01") in problems(stored, capsys)
+
+
+def test_a_real_reassignment_verifies_clean(stored: Home, tmp_path: Path, capsys) -> None:
+    other = AgentChain.create(tmp_path / "other", "mgmt-02")
+    assert run(stored, "agents", "add", "mgmt-02", "--key", str(other.pub_path)) == 0
+    store = stored.open()
+    store.assign_target("atm-mgmt-01-01", "mgmt-02")
+    store.close()
+    capsys.readouterr()
+    assert run(stored, "audit", "--verify") == 0, capsys.readouterr().err
