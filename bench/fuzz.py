@@ -56,10 +56,14 @@ def run(target: FuzzTarget, cases: int, rng_seed: int, hang_s: int) -> tuple[int
     try:
         case()
     except Exception as e:   # the report is the point: print what broke, go on with the rest
-        where = traceback.extract_tb(e.__traceback__)[-3:]
-        failure = (f"{e.__class__.__name__}: {e}"[:1500] + "\n"
-                   + "".join(f"  at {f.filename}:{f.lineno} {f.name}\n" for f in where))
+        failure = "".join(_describe(x) for x in getattr(e, "exceptions", [e]))
     return count, time.perf_counter() - started, slowest, failure
+
+
+def _describe(e: BaseException) -> str:
+    where = traceback.extract_tb(e.__traceback__)[-3:]
+    return (f"{e.__class__.__name__}: {e}"[:1500] + "\n"
+            + "".join(f"  at {f.filename}:{f.lineno} {f.name}\n" for f in where))
 
 
 def main() -> int:
