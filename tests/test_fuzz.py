@@ -22,3 +22,10 @@ def test_no_input_crashes_the_reader(target: FuzzTarget) -> None:
         target.check(value)
 
     reads_without_crashing()
+
+
+def test_a_digit_python_cannot_count_with_is_a_bad_field_not_a_crash() -> None:
+    """Found by bench/fuzz.py: '²' passes str.isdigit() but not int()."""
+    from tests.fuzzing import _judge_host
+    _judge_host("anacrontab", "etc/anacrontab", "1 ² job1 /bin/true\n² 5 job2 /bin/true\n")
+    _judge_host("crontab", "etc/crontab", "² * * * * root /bin/true\n")

@@ -50,7 +50,7 @@ def file_jobs(ctx: HostContext, art: Artifact) -> list[Job]:
         if not stripped or stripped.startswith("#"):
             continue
         env_match = _ENV.match(stripped)
-        if env_match and not stripped.startswith(("@", "*")) and not stripped[0].isdigit():
+        if env_match and not stripped.startswith(("@", "*")) and not stripped[0].isdecimal():
             env[env_match.group(1)] = env_match.group(2).strip("'\"")
             continue
         zone = env.get("CRON_TZ") if ctx.dialect == "cronie" and env.get("CRON_TZ") else None

@@ -125,7 +125,7 @@ def context(target: Target, host: dict[str, Any]) -> HostContext:
     passwd = target.artifact("etc/passwd")
     for line in ((passwd.text() if passwd else None) or "").splitlines():
         fields = line.split(":")
-        if len(fields) >= 3 and fields[2].isdigit():
+        if len(fields) >= 3 and fields[2].isdecimal():
             uid_names.setdefault(int(fields[2]), fields[0])
     facts = {**target.facts, **host}
     zone = str(facts.get("timezone") or "UTC")
