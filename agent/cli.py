@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
-from agent.config import AgentConfig, AgentConfigError, load_config
+from agent.config import LOG_LEVELS, AgentConfig, AgentConfigError, load_config
 from agent.keys import KeyError_, generate, load_private
 from agent.snapshot import ChainError
 from agent.version import package_version
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--key", type=Path)
     s.add_argument("--out", required=True, type=Path)
     s.add_argument("--no-live", action="store_true", help="do not read /proc even when root is /")
+    s.add_argument("--json", action="store_true", help="the snapshot's targets as records")
     im = sub.add_parser("import", help="write an inventory from a RANCID or Oxidized archive")
     imsub = im.add_subparsers(dest="archive", required=True)
     ir = imsub.add_parser("rancid", help="a RANCID base directory (<group>/router.db, configs/)")
@@ -50,12 +52,16 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="the daemon: snapshot on schedule, deliver, retry")
     r.add_argument("--config", required=True, type=Path)
     r.add_argument("--once", action="store_true",
-                   help="one snapshot and delivery, then exit (1 if the snapshot failed)")
+                   help="one snapshot and delivery, then exit (1 if either failed)")
+    r.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS,
+                   help="DEBUG also shows the SSH/SNMP libraries' own lines (default: the "
+                        "config's log_level, else INFO)")
     inv = sub.add_parser("inventory", help="check an inventory file")
     invsub = inv.add_subparsers(dest="inventory_cmd", required=True)
     ic = invsub.add_parser("check", help="check every device entry (and its credentials)")
     ic.add_argument("file", type=Path)
     ic.add_argument("--credentials", type=Path, help="also check that every credential is defined")
+    ic.add_argument("--json", action="store_true", help="one record per device")
     return p
 
 
@@ -66,6 +72,12 @@ def _inventory_check(a: argparse.Namespace) -> int:
         devices = check(a.file, a.credentials)
     except (CredentialError, InventoryError) as e:
         raise UsageError(str(e)) from None
+    if a.json:
+        print(json.dumps([{"name": d.name, "platform": d.platform, "method": d.method,
+                           "site": d.site, "host": d.host, "port": d.port,
+                           "path": None if d.path is None else str(d.path),
+                           "credentials": d.credentials} for d in devices], indent=1))
+        return 0
     for d in devices:
         where = str(d.path) if d.method == "file" else f"{d.host}:{d.port}"
         print(f"{d.name:<24} {d.platform:<14} {d.method:<5} {d.site or '-':<12} {where}"
@@ -103,9 +115,17 @@ def _snapshot(a: argparse.Namespace) -> int:
         snap = snapshot_to(a.out, chain, agent=agent, key=key, root=root, hostname=a.hostname,
                            inventory=inventory,
                            credentials=a.credentials or (cfg.credentials if cfg else None),
-                           live=False if a.no_live else None, progress=sys.stderr.isatty())
+                           live=False if a.no_live else None, progress=sys.stderr.isatty(),
+                           scheduled_files=cfg.scheduled_file if cfg else ())
     except device_file_errors as e:
         raise UsageError(str(e)) from None
+    if a.json:
+        print(json.dumps({"out": str(a.out), "agent": snap.agent, "seq": snap.seq,
+                          "taken_at": snap.taken_at,
+                          "targets": [{"name": t.name, "kind": t.kind, "status": t.status,
+                                       "error": t.error, "artifacts": len(t.artifacts)}
+                                      for t in snap.targets]}, indent=1))
+        return 0
     counts = ", ".join(f"{t.name} {t.status} ({len(t.artifacts)} artifacts)" for t in snap.targets)
     print(f"{a.out}: {snap.agent} #{snap.seq}: {counts}")
     return 0
@@ -156,13 +176,14 @@ def main(argv: list[str] | None = None) -> int:
             if not cfg.deliver:
                 raise UsageError(f"{a.config}: no 'deliver' target configured")
             settle_if_idle(cfg.chain_path)   # a snapshot a crash left half-published goes too
-            res = push(cfg.outbox, cfg.deliver)
+            res = push(cfg.outbox, cfg.deliver, identity=cfg.sftp_identity,
+                       known_hosts=cfg.sftp_known_hosts)
             for name, err in res.failed.items():
                 print(f"{name}: not delivered: {err}", file=sys.stderr)
             print(f"delivered {len(res.delivered)}, pending {res.pending}")
             return 0 if not res.failed else 1
         from agent.daemon import run
-        failed = run(cfg, max_runs=1 if a.once else None)
+        failed = run(cfg, max_runs=1 if a.once else None, log_level=a.log_level)
         return 1 if failed and a.once else 0
     except (KeyError_, AgentConfigError, ChainError, UsageError) as e:
         print(f"lineguard-agent: {e}", file=sys.stderr)

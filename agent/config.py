@@ -6,8 +6,11 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
 from agent.tomlfile import check_keys, read_toml
 from agent.wire import is_name
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 class AgentConfigError(ValueError):
@@ -27,11 +30,15 @@ class AgentConfig:
     interval_minutes: float = 15.0
     retry_minutes: float = 2.0
     live: bool = True                       # read /proc for sleeping processes (only when root is /)
+    scheduled_file: tuple[ScheduledFile, ...] = ()   # a site's own schedulers' command files
+    log_level: str = "INFO"                 # DEBUG | INFO | WARNING | ERROR
+    sftp_identity: Path | None = None       # private key for sftp:// delivery
+    sftp_known_hosts: Path | None = None    # the collector host's key for sftp:// delivery
     watch: bool = True                      # snapshot within seconds of a change (inotify)
     watch_debounce_s: float = 2.0           # a burst of changes is one snapshot
     syslog_listen: str | None = None        # HOST:PORT for device syslog (UDP and TCP)
     trap_listen: str | None = None          # HOST:PORT for device SNMP notifications
-    trap_communities: tuple[str, ...] = ()  # v2c communities notifications are accepted with
+    trap_credentials: tuple[str, ...] = ()  # credentials entries notifications must carry
     event_min_interval_s: float = 10.0      # at most one event-driven snapshot per interval
 
     @property
@@ -68,12 +75,23 @@ def load_config(path: Path) -> AgentConfig:
                                endpoint)
             except ValueError as e:
                 raise AgentConfigError(f"{path}: {e}") from None
-    communities = doc.get("trap_communities", [])
-    if not isinstance(communities, list) or not all(isinstance(c, str) and c
-                                                    for c in communities):
-        raise AgentConfigError(f"{path}: trap_communities must be a list of strings")
+    trap_credentials = doc.get("trap_credentials", [])
+    if not isinstance(trap_credentials, list) or not all(isinstance(c, str) and c
+                                                         for c in trap_credentials):
+        raise AgentConfigError(f"{path}: trap_credentials must be a list of names of "
+                               f"credentials entries")
+    level = doc.get("log_level", "INFO")
+    if not isinstance(level, str) or level.upper() not in LOG_LEVELS:
+        raise AgentConfigError(f"{path}: log_level must be one of {', '.join(LOG_LEVELS)}, "
+                               f"not {level!r}")
     if not isinstance(doc.get("deliver", ""), str):
         raise AgentConfigError(f"{path}: deliver must be a folder or an sftp:// URL (a string)")
+    tables = doc.get("scheduled_file", [])
+    try:
+        scheduled = tuple(ScheduledFile.from_doc(t) for t in
+                          (tables if isinstance(tables, list) else [tables]))
+    except ScheduledFileError as e:
+        raise AgentConfigError(f"{path}: {e}") from None
     name = str(doc.get("agent") or socket.gethostname())
     if not is_name(name):
         raise AgentConfigError(f"{path}: agent name {name!r} must be letters, digits and ._@:- "
@@ -85,10 +103,12 @@ def load_config(path: Path) -> AgentConfig:
             outbox=p("outbox") or Path("/var/lib/lineguard/outbox"), state=p("state"),
             deliver=doc.get("deliver"), interval_minutes=float(doc.get("interval_minutes", 15)),
             retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True),
+            scheduled_file=scheduled, log_level=level.upper(),
+            sftp_identity=p("sftp_identity"), sftp_known_hosts=p("sftp_known_hosts"),
             watch=doc.get("watch", True),
             watch_debounce_s=float(doc.get("watch_debounce_s", 2.0)),
             syslog_listen=doc.get("syslog_listen"), trap_listen=doc.get("trap_listen"),
-            trap_communities=tuple(communities),
+            trap_credentials=tuple(trap_credentials),
             event_min_interval_s=float(doc.get("event_min_interval_s", 10.0)))
     except (TypeError, ValueError) as e:
         raise AgentConfigError(f"{path}: {e}") from None

@@ -166,9 +166,8 @@ def main() -> int:
     smtp.start()
     syslog, traps = free_port(), free_port()
     fleet = Fleet.start(sites=2, devices=a.devices, out_dir=work / "fleet")
-    trap_community = "lineguard-traps"
     fleet.send_events(EventSender(syslog=("127.0.0.1", syslog), traps=("127.0.0.1", traps),
-                                  community=trap_community))
+                                  community=CREDENTIALS["lab-snmp"]["community"]))
     home = work / "collector"
     key, pub = generate(work / "agent.key")
     lineguard(home, "init")
@@ -186,7 +185,7 @@ def main() -> int:
                       deliver=str(home / "inbox"), interval_minutes=a.interval_minutes,
                       live=False, watch=True, watch_debounce_s=1.0,
                       syslog_listen=f"127.0.0.1:{syslog}", trap_listen=f"127.0.0.1:{traps}",
-                      trap_communities=(trap_community,),
+                      trap_credentials=("lab-snmp",),
                       event_min_interval_s=2.0)
     stop = threading.Event()
     agent = threading.Thread(target=run, args=(cfg,), kwargs={"stop": stop}, daemon=True)

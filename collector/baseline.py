@@ -24,6 +24,7 @@ from agent.wire import Target
 from collector import approvals
 from collector.approvals import DEFAULT_REQUIRED, ApprovalError, ApprovalState, Signature
 from collector.model import LineDataRow
+from collector.platforms import judged
 from collector.store import Store, StoredSnapshot
 
 FORMAT = "lineguard-baseline/2"
@@ -185,7 +186,10 @@ def _from_body(b: dict[str, Any]) -> Baseline:
 
 def _newest_ok(store: Store, target: str) -> tuple[StoredSnapshot, Target]:
     seen: list[tuple[str, str, str | None]] = []
-    for snap, tgt in store.target_history(target, limit=_HISTORY_LIMIT):
+    for snap, stored in store.target_history(target, limit=_HISTORY_LIMIT):
+        # Judged again by its platform: a capture with a prompt fragment or cut short is no
+        # baseline, whatever the agent that sent it said.
+        tgt = judged(stored)
         if tgt.status == "ok":
             return snap, tgt
         seen.append((snap.taken_at, tgt.status, tgt.error))
@@ -310,6 +314,42 @@ def show(baselines_dir: Path, target: str, required: int = DEFAULT_REQUIRED) -> 
         out += [f"  does not count: {p}" for p in state.problems]
         out += _summary(b)
     return "\n".join(out)
+
+
+def record(baselines_dir: Path, target: str, required: int = DEFAULT_REQUIRED) -> dict[str, Any]:
+    """What `show` says, as data (`baseline show --json`)."""
+    out: dict[str, Any] = {"target": target, "approved": None, "pending": None}
+    approved = approved_path(baselines_dir, target)
+    if approved.exists():
+        try:
+            b = verify(approved, required)
+            out["approved"] = {"trusted": True, "problem": None, **_state_json(b.approval),
+                               **_baseline_json(b)}
+        except BaselineError as e:
+            out["approved"] = {"trusted": False, "problem": str(e)}
+    proposal = proposal_path(baselines_dir, target)
+    if proposal.exists():
+        b, _, _ = _read(proposal)
+        out["pending"] = {**_state_json(pending(baselines_dir, target, required)),
+                          **_baseline_json(b)}
+    return out
+
+
+def _state_json(state: ApprovalState | None) -> dict[str, Any]:
+    if state is None:
+        return {}
+    return {"in_force": state.in_force, "required": state.required,
+            "signed": [{"approver": s.approver, "key_id": s.key_id, "signed_at": s.signed_at}
+                       for s in state.signed], "problems": list(state.problems)}
+
+
+def _baseline_json(b: Baseline) -> dict[str, Any]:
+    return {"proposed_at": b.proposed_at,
+            "source": {"agent": b.source.agent, "seq": b.source.seq, "hash": b.source.hash,
+                       "taken_at": b.source.taken_at},
+            "line_data_rows": None if b.line_data is None else len(b.line_data),
+            "artifacts": [{"name": a.name, "kind": a.kind, "sha256": a.sha256}
+                          for a in b.artifacts]}
 
 
 def _summary(b: Baseline) -> list[str]:

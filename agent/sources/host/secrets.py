@@ -28,7 +28,9 @@ _CODE = re.compile(r"[\s;|&`<>(){}]")
 _VARIABLE = re.compile(r"\$(?:\{?[A-Za-z_][A-Za-z0-9_]*\}?|\d)")
 # Artifact kinds whose text is a command line or a script (not passwd, timezone, stamps).
 MASKED_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "run-parts", "anacrontab", "at-job",
-                          "systemd-unit", "script", "process"})
+                          "systemd-unit", "script", "process", "unit", "rc-local", "init-script",
+                          "net-hook", "interfaces", "udev-rules", "logrotate", "apt-conf",
+                          "login-file", "authorized-keys", "pam", "scheduled-file"})
 
 # A value as a shell word: quoted whole, or up to the next blank or shell operator.
 _WORD = r"""(?:'(?P<sq>[^'\n]*)'|"(?P<dq>[^"\n]*)"|(?P<bare>[^\s'";&|()<>`]+))"""
