@@ -94,12 +94,14 @@ class HostWatch:
         if self._observer is not None:
             self._rearm()
 
-    def verify(self, captured: dict[str, str]) -> None:
+    def verify(self, captured: dict[str, str],
+               digest: Callable[[Path], str | None] | None = None) -> None:
         """A file can change between being read for a snapshot and being watched: those whose
-        content (root-relative name -> sha256 the snapshot holds) differs now count as changed."""
+        content (root-relative name -> sha256 the snapshot holds) differs now count as changed.
+        `digest` computes what the snapshot would hold (the agent masks secrets in scripts)."""
         for name, sha in captured.items():
             path = (self.root / name).resolve()
-            now = _sha256(path)
+            now = (digest or _sha256)(path)
             # once per content: a file the snapshot records differently from its bytes (masked
             # secrets, a file over the hash limit) must not cause a snapshot after every snapshot
             if now != sha and self._verified.get(path) != now:

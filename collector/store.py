@@ -583,7 +583,9 @@ class Store:
         return problems
 
     def audit_rows(self, limit: int = 100) -> list[dict[str, Any]]:
-        return list(self.db["audit"].rows_where(order_by="id desc", limit=limit))
+        """The newest rows, the collector's signature in hex."""
+        return [{**r, "sig": bytes(r["sig"]).hex() if r.get("sig") is not None else None}
+                for r in self.db["audit"].rows_where(order_by="id desc", limit=limit)]
 
 
 def _link(row: Any) -> str:

@@ -16,6 +16,7 @@ import base64
 import hashlib
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from agent.devices.mask import keyed_digest
 from agent.wire import Artifact
@@ -128,6 +129,23 @@ def _option_spans(text: str, start: int, end: int, option: str, glued: bool,
         forms.append("")
     pattern = re.compile(r"(?<=\s)" + re.escape(option) + "(?:" + "|".join(forms) + ")" + _WORD)
     return [_value_span(m) for m in pattern.finditer(text, start, end)]
+
+
+def masked_sha256(path: Path, key: bytes, text_limit: int = 1 << 20) -> str | None:
+    """The sha256 a snapshot would record for the script at `path` now: of its masked text, or
+    of its bytes when it is kept by hash only (binary, or larger than `text_limit`)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(text_limit + 1)
+            if len(head) > text_limit or b"\x00" in head:
+                digest = hashlib.sha256(head)
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+                return digest.hexdigest()
+    except OSError:
+        return None
+    text = head.decode("utf-8", "surrogateescape")
+    return hashlib.sha256(mask_host_text(text, key).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def mask_artifact(art: Artifact, key: bytes) -> Artifact:
