@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -51,18 +52,34 @@ def _sha256(path: Path, limit: int = 64 * 1024 * 1024) -> str | None:
     return digest.hexdigest()
 
 
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 class HostWatch:
     """Calls `on_change(paths)` once per burst of changes to the watched paths (absolute)."""
 
     def __init__(self, root: Path, paths: Iterable[str], on_change: Callable[[set[Path]], None],
                  *, debounce_s: float = 2.0, max_wait_s: float = 10.0,
-                 polling: bool = False, poll_interval_s: float = 2.0) -> None:
+                 polling: bool = False, poll_interval_s: float = 2.0,
+                 sweep_s: float = 60.0, account_dirs: Iterable[str] = ()) -> None:
         self.root = root
         self.on_change = on_change
         self.debounce_s, self.max_wait_s = debounce_s, max_wait_s
         self._polling, self._poll_interval = polling, poll_interval_s
         self._wanted: set[Path] = set()
         self._verified: dict[Path, str | None] = {}
+        self._captured: dict[str, str] = {}
+        self._digest: Callable[[Path], str | None] = _sha256
+        # folders whose new subfolders are new accounts (home, run/user): a change, since the
+        # paths to watch (their unit folders) follow from them
+        self._accounts = {(root / d.lstrip("/")).resolve() for d in account_dirs}
+        self.sweep_s = sweep_s
+        self._next_sweep = time.monotonic() + sweep_s
         self._grown: set[Path] = set()
         self._arm_lock = threading.Lock()
         self._pending: set[Path] = set()
@@ -72,6 +89,7 @@ class HostWatch:
         self._observer: BaseObserver | None = None
         self._handler = _Handler(self)
         self._watches: dict[Path, tuple[bool, ObservedWatch]] = {}
+        self._identity: dict[Path, tuple[int, int] | None] = {}
         self._worker = threading.Thread(target=self._run, name="lineguard-watch", daemon=True)
         self.set_paths(paths)
 
@@ -86,22 +104,39 @@ class HostWatch:
     def set_paths(self, paths: Iterable[str]) -> None:
         """Watch exactly these root-relative paths (files or folders; missing ones too: their
         nearest existing folder is watched, so creating them is a change)."""
-        wanted = {(self.root / p.lstrip("/")).resolve() for p in paths}
+        wanted = {w for p in paths for w in self._expand(p)}
         with self._lock:
-            if wanted == self._wanted and self._observer is not None:
-                return
             self._wanted = wanted
         if self._observer is not None:
-            self._rearm()
+            self._rearm()      # also when unchanged: a watched folder may have been swapped
+
+    def _expand(self, relative: str) -> set[Path]:
+        """The path as written and where it leads, and every symbolic link on the way: re-
+        pointing a link (`ln -sfn`) changes what runs without touching the file it pointed to."""
+        root = Path(os.path.normpath(self.root))
+        written = Path(os.path.normpath(root / relative.lstrip("/")))
+        out = {written, written.resolve()}
+        for step in (written, *written.parents):
+            if step == root or root not in step.parents:
+                break
+            if step.is_symlink():
+                out.add(step)
+        return out
 
     def verify(self, captured: dict[str, str],
                digest: Callable[[Path], str | None] | None = None) -> None:
         """A file can change between being read for a snapshot and being watched: those whose
         content (root-relative name -> sha256 the snapshot holds) differs now count as changed.
-        `digest` computes what the snapshot would hold (the agent masks secrets in scripts)."""
+        The same check runs every `sweep_s`: a write through a hard link elsewhere (inotify
+        reports it only under the folder of the name used) or an event lost in an overflowing
+        queue still changes the bytes. `digest` computes what the snapshot would hold (the
+        agent masks secrets in scripts)."""
+        self._captured = dict(captured)
+        if digest is not None:
+            self._digest = digest
         for name, sha in captured.items():
             path = (self.root / name).resolve()
-            now = (digest or _sha256)(path)
+            now = self._digest(path)
             # once per content: a file the snapshot records differently from its bytes (masked
             # secrets, a file over the hash limit) must not cause a snapshot after every snapshot
             if now != sha and self._verified.get(path) != now:
@@ -123,7 +158,8 @@ class HostWatch:
             self._worker.join(timeout=10)
 
     def changed(self, path: Path, new_folder: bool = False) -> None:
-        if not self._is_wanted(path):
+        account = new_folder and path.parent in self._accounts
+        if not account and not self._is_wanted(path):
             if new_folder and any(path in w.parents for w in self._wanted):
                 # a folder on the way to a watched path appeared (mkdir -p of a spool): watch
                 # deeper, and what is already inside counts as changed
@@ -147,13 +183,16 @@ class HostWatch:
         drop-ins and .wants links live in subfolders), a file's folder (not recursively)."""
         out: dict[Path, bool] = {}
         for w in sorted(self._wanted):
-            if w.is_dir():
+            if w.is_dir() and not w.is_symlink():   # a link: its own folder sees it re-pointed
                 out[w] = True
                 continue
             parent = w.parent
             while not parent.is_dir() and parent != parent.parent:
                 parent = parent.parent
             out.setdefault(parent, False)
+        for folder in self._accounts:
+            if folder.is_dir():
+                out.setdefault(folder, False)
         return out
 
     def _rearm(self) -> None:
@@ -166,8 +205,11 @@ class HostWatch:
         if self._observer is None:
             self._observer = self._new_observer()
         wanted = self._folders()
+        # `mv /etc/cron.d aside; mkdir /etc/cron.d`: inotify follows the moved folder, so a
+        # watch whose folder is no longer the one at its path is dropped and set up again
         for folder in [f for f in self._watches if f not in wanted or
-                       self._watches[f][0] != wanted[f]]:
+                       self._watches[f][0] != wanted[f] or
+                       self._identity.get(f) != _identity(f)]:
             self._observer.unschedule(self._watches.pop(folder)[1])
         for folder, recursive in wanted.items():
             if folder not in self._watches:
@@ -181,6 +223,7 @@ class HostWatch:
                     self._restart_polling()
                     return
                 self._watches[folder] = (recursive, handle)
+                self._identity[folder] = _identity(folder)
 
     def _new_observer(self) -> BaseObserver:
         observer: BaseObserver = (PollingObserver(timeout=self._poll_interval) if self._polling
@@ -202,10 +245,18 @@ class HostWatch:
         while True:
             with self._lock:
                 while not self._stop and not self._pending and not self._grown:
-                    self._lock.wait()
+                    left = self._next_sweep - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._lock.wait(timeout=left)
                 if self._stop:
                     return
                 grown, self._grown = self._grown, set()
+                sweep = not self._pending and not grown
+            if sweep:
+                self._next_sweep = time.monotonic() + self.sweep_s
+                self.verify(self._captured)
+                continue
             if grown:
                 self._rearm()
                 for w in list(self._wanted):
