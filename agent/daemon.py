@@ -19,8 +19,9 @@ from agent.config import AgentConfig
 from agent.keys import load_private
 from agent.listen import DeviceListener, Endpoint, ListenError
 from agent.outbox import outbox_name, push
-from agent.snapshot import settle_if_idle, snapshot_to
+from agent.snapshot import mask_key_for, settle_if_idle, snapshot_to
 from agent.sources.host import ACCOUNT_DIRS, watched_paths
+from agent.sources.host.secrets import masked_sha256
 from agent.watch import HostWatch
 from agent.wire import Snapshot
 
@@ -142,8 +143,10 @@ def run(cfg: AgentConfig, max_runs: int | None = None,
                     host = next((t for t in snap.targets if t.kind == "host"), None)
                     watch.set_paths(watched_paths(cfg.root, host, cfg.scheduled_file))
                     if host is not None:
+                        mask_key = mask_key_for(load_private(cfg.key))
                         watch.verify({a.name: a.sha256 for a in host.artifacts
-                                      if a.kind == "script" and a.sha256})
+                                      if a.kind == "script" and a.sha256},
+                                     lambda p: masked_sha256(p, mask_key))
             except Exception as e:  # a failed run is logged and retried next interval, never fatal
                 log.error("snapshot failed: %s", e)
                 runs["failed"] += 1

@@ -29,6 +29,7 @@ _WRAPPERS: dict[str, frozenset[str]] = {
     "builtin": frozenset(), "chroot": frozenset(), "runuser": frozenset({"-u", "-g"}),
     "flock": frozenset({"-w", "-E", "-c"}), "timeout": frozenset({"-s", "-k"}),
     "xargs": frozenset({"-I", "-n", "-P", "-d", "-a", "-L", "-s", "-E"}),
+    "sshpass": frozenset({"-p", "-f", "-d", "-P"}),
 }
 # Wrappers whose first positional argument is not the command (a duration, a lock file, a dir).
 _WRAPPER_FIRST_ARG_SKIPPED = frozenset({"timeout", "flock", "chroot"})

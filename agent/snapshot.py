@@ -125,6 +125,7 @@ def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("
     if live is None:
         live = root.resolve() == Path("/")
     host_target, facts = collect_host(root, hostname=hostname, live=live,
+                                      mask_key=mask_key_for(key),
                                       scheduled_files=scheduled_files)
     reports = _pending_reports(chain)
     if reports:

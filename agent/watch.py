@@ -74,6 +74,7 @@ class HostWatch:
         self._wanted: set[Path] = set()
         self._verified: dict[Path, str | None] = {}
         self._captured: dict[str, str] = {}
+        self._digest: Callable[[Path], str | None] = _sha256
         # folders whose new subfolders are new accounts (home, run/user): a change, since the
         # paths to watch (their unit folders) follow from them
         self._accounts = {(root / d.lstrip("/")).resolve() for d in account_dirs}
@@ -123,16 +124,20 @@ class HostWatch:
                 out.add(step)
         return out
 
-    def verify(self, captured: dict[str, str]) -> None:
+    def verify(self, captured: dict[str, str],
+               digest: Callable[[Path], str | None] | None = None) -> None:
         """A file can change between being read for a snapshot and being watched: those whose
         content (root-relative name -> sha256 the snapshot holds) differs now count as changed.
         The same check runs every `sweep_s`: a write through a hard link elsewhere (inotify
         reports it only under the folder of the name used) or an event lost in an overflowing
-        queue still changes the bytes."""
+        queue still changes the bytes. `digest` computes what the snapshot would hold (the
+        agent masks secrets in scripts)."""
         self._captured = dict(captured)
+        if digest is not None:
+            self._digest = digest
         for name, sha in captured.items():
             path = (self.root / name).resolve()
-            now = _sha256(path)
+            now = self._digest(path)
             # once per content: a file the snapshot records differently from its bytes (masked
             # secrets, a file over the hash limit) must not cause a snapshot after every snapshot
             if now != sha and self._verified.get(path) != now:

@@ -91,6 +91,10 @@ def why_due(finding: Finding, row: dict | None, settings: SitePolicy | Settings,
     or None when it is not due."""
     if row is None or not row.get("last_sent"):
         return "new"
+    if _parse(row["last_sent"]) > now:
+        # A send recorded after now is a wrong clock or a tampered row; either way the
+        # alert must still go out, not wait until that moment.
+        return "new (recorded as sent in the future)"
     if _rank(finding.severity) > _rank(row["severity"]):
         return f"escalated from {row['severity']}"
     last = _parse(row["last_sent"])
@@ -157,7 +161,7 @@ def send_due(store: Store, settings: Settings, findings: list[Finding],
         try:
             subj, refused = _send(route, settings, items, now, msg_id, Context(
                 route.policy.alert_threshold, route.policy.realert_hours, now, route.label,
-                display, settings.report_url, html))
+                display, settings.report_url, html, anchor=store.anchor.last_line()))
         except AlertError as e:
             _failed(store, msg_id)
             failed.append(f"{route.label}: {e}")
@@ -247,4 +251,4 @@ def _record(store: Store, route: Route, msg_id: str, items: list[tuple[Finding, 
                          "WHERE message_id = ?", [at, msg_id])
         store.record_alerts(route.name, [(f.key, f.severity) for f, _ in items], subj, at)
         store.audit("alert", None, f"{len(items)} finding(s) to {route.label}",
-                    "; ".join(f"{f.key} ({reason})" for f, reason in items)[:2000])
+                    "; ".join(f"{f.key} ({reason})" for f, reason in items)[:2000], at=at)

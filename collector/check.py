@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from agent.wire import WireError, check_host, parse_utc
 from collector.home import Home, Settings
 from collector.jobs import JobView, collect, iso_z, json_document, parse_now
-from collector.model import SEVERITIES, Finding, trigger_kind, unreadable
+from collector.model import SEVERITIES, Finding, Job, trigger_kind, unreadable
 from collector.store import FindingRow, Store
 from collector.waivers import WaiverBook, WaiverStatus, finding_id
 
@@ -25,9 +25,14 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
     out = []
     for v in views:
         j, verdict = v.job, v.judgement
-        if verdict.verdict == "benign" and j.state != "unparsable":
+        unseen = (j.problem or "").startswith("not captured")
+        if verdict.verdict == "benign" and j.state != "unparsable" \
+                and not (unseen and j.state == "active"):
             continue
         cmd_id = hashlib.sha256(j.command.encode()).hexdigest()[:12]
+        if verdict.verdict == "benign" and unseen:
+            out.append(_unseen_finding(j, cmd_id))
+            continue
         if verdict.verdict == "benign":
             out.append(Finding(key=f"job-unparsable:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
                                kind="job", severity="low", target=j.target,
@@ -59,6 +64,24 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
                            fingerprint=f"job:{v.content}" if v.content else None,
                            origin=v.origin))
     return out
+
+
+def _unseen_finding(j: Job, cmd_id: str) -> Finding:
+    """What the agent could not read is louder, not quieter: a schedule file it could not
+    capture (a FIFO, unreadable, cut short) hides every job in it (high); a job whose script
+    could not be read runs code nobody has seen (medium)."""
+    where = f"{j.origin_path}:{j.origin_line or '-'}"
+    if j.state == "unparsable":
+        return Finding(key=f"job-unseen:{j.target}:{j.origin_path}", kind="job", severity="high",
+                       target=j.target,
+                       title=f"{j.source} schedule file {j.origin_path} on {j.target} could not "
+                             f"be read: what it runs is unknown ({j.problem})",
+                       detail=f"{where}: {j.problem}")
+    return Finding(key=f"job-unseen:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
+                   kind="job", severity="medium", target=j.target,
+                   title=f"{j.source} job on {j.target} ({where}) runs files lineguard could not "
+                         f"read ({j.problem})",
+                   detail=f"command: {j.command}")
 
 
 def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Finding]:
@@ -137,6 +160,20 @@ def chain_findings(store: Store, now: datetime) -> list[Finding]:
     return out
 
 
+def integrity_findings(store: Store) -> list[Finding]:
+    """The collector's own state disagreeing with its signed records: someone edited the
+    database (`lineguard audit --verify` re-proves everything, at more cost)."""
+    from collector.evidence import quick_problems
+    from collector.store import utc_now
+    # "In the future" is against the real clock: a what-if --now before the agent's last report
+    # is not tampering.
+    return [Finding(key=f"integrity:{hashlib.sha256(p.encode()).hexdigest()[:12]}",
+                    kind="integrity", severity="high", target="collector",
+                    title=f"collector database disagrees with its signed records: {p}",
+                    detail="Run `lineguard audit --verify` for the full picture.")
+            for p in quick_problems(store, utc_now())]
+
+
 # Changes of whom the collector trusts, each one operator's command: removing an agent takes its
 # targets (and a job planted on them) out of every view, a new key or a moved target lets other
 # hands sign that evidence. Each is a finding for a week, so that it is mailed and seen; two
@@ -148,6 +185,7 @@ def trust_findings(store: Store, now: datetime) -> list[Finding]:
     out = []
     for r in store.audit_since(iso_z(now - SECURITY_LOOKBACK), _TRUST_EVENTS):
         reason, _, was_open = r["detail"].partition("\n")
+        reason = reason.split(" key=")[0]   # the new key's text is on the record, not the title
         if r["event"] == "agent-remove":
             title = (f"agent {r['agent']} removed by an operator ({reason}): its targets are "
                      f"no longer judged")
@@ -288,6 +326,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
                                lambda name: settings.site(site_of.get(name)).approvals)
     findings += silence_findings(store, settings, now)
     findings += chain_findings(store, now)
+    findings += integrity_findings(store)
     findings += trust_findings(store, now)
     findings += site_findings(home, store, settings)
     findings += baseline_rollback_findings(home, store, settings, site_of)

@@ -183,7 +183,8 @@ def _parser() -> argparse.ArgumentParser:
     for r in (ra, rsh, rp_):
         r.add_argument("--dir", type=Path, help="baselines folder (default HOME/baselines)")
 
-    au = sub.add_parser("audit", help="the audit log; --verify checks its hash chain and stored signatures")
+    au = sub.add_parser("audit", help="the audit log; --verify re-proves the store: snapshot and "
+                                      "audit signatures, checkpoints, agents and alerts")
     au.add_argument("--verify", action="store_true")
     au.add_argument("--limit", type=int, default=30)
     au.add_argument("--json", action="store_true")
@@ -629,7 +630,7 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
             return 1 if problems else 0
         for p in problems:
             print(p, file=sys.stderr)
-        print("audit chain and stored snapshot signatures verified" if not problems
+        print("audit log, checkpoints, agents, alerts and stored snapshots verified" if not problems
               else f"{len(problems)} problem(s)")
         return 1 if problems else 0
     if a.json:

@@ -397,8 +397,7 @@ def _accept(store: Store, path: Path, signed: SignedSnapshot,
             head = store.agent(snap.agent) or agent
             _check_chain(store, head.last_seq, head.last_hash, signed, skew)
             _check_owners(store, signed)
-            store.insert_snapshot(snap, digest, signed.signature)
-            store.audit("accept", snap.agent, f"#{snap.seq}", digest)
+            store.insert_snapshot(snap, digest, signed.signature)   # with its accept record
             for plan, summary in restore_reports(snap):
                 store.audit("restore-report", snap.agent, plan, summary)
     return IngestResult(path, "duplicate" if duplicate else "accepted", agent=snap.agent,

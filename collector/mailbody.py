@@ -40,6 +40,9 @@ class Context:
     display: tzinfo = UTC
     report_url: str | None = None     # link the published report instead of attaching it
     report_html: str | None = None    # the report to attach (None: nothing to attach)
+    # The newest signed checkpoint of the collector's audit log, sent as a header: a copy that
+    # leaves the host, so the owner of the collector's database cannot rewrite it unseen.
+    anchor: str = ""
 
 
 def countdown(fire_at: datetime, now: datetime) -> str:
@@ -221,6 +224,8 @@ def compose(items: list[tuple[Finding, str]], ctx: Context) -> EmailMessage:
     # Long subjects stay on one line: Python's folder would otherwise move the whole value to a
     # continuation line, and readers then show it with a leading space.
     msg = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
+    if ctx.anchor:
+        msg["X-Lineguard-Checkpoint"] = ctx.anchor
     msg.set_content(text_part(items, ctx))
     msg.add_alternative(html_part(items, ctx), subtype="html")
     if ctx.report_html is not None and not ctx.report_url:

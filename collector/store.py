@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from cryptography.exceptions import InvalidSignature
 
 from agent.wire import Artifact, Snapshot, Target, canonical, sha256_hex
+from collector.anchor import GENESIS, Anchor
 
-GENESIS = "0" * 64
 SCHEMA_VERSION = 2
 
 
@@ -105,6 +106,8 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.anchor = Anchor(path.parent)
+        self._audit_written = False
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
         self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -124,6 +127,7 @@ class Store:
             yield   # already inside the caller's transaction
             return
         self.db.execute("BEGIN IMMEDIATE")
+        self._audit_written = False
         try:
             yield
         except BaseException:
@@ -131,12 +135,18 @@ class Store:
                 self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+        if self._audit_written:
+            self.checkpoint()
 
     # --- schema -------------------------------------------------------------------------
 
     def _migrate(self) -> None:
         if "agents" not in self.db.table_names():
             self._create()
+        if "sig" not in self.db["audit"].columns_dict:   # a store from before the collector key
+            with self.transaction():
+                if "sig" not in self.db["audit"].columns_dict:   # another process was quicker
+                    self.db.execute("ALTER TABLE audit ADD COLUMN sig BLOB")
         if self.db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
             return
         for version, step in enumerate((self._migrate_1, self._migrate_2), 1):
@@ -201,7 +211,7 @@ class Store:
             db["targets"].create_index(["snapshot"])
             db["targets"].create_index(["name", "snapshot"])
             db["audit"].create({"id": int, "at": str, "event": str, "agent": str, "subject": str,
-                                "detail": str, "hash": str}, pk="id")
+                                "detail": str, "hash": str, "sig": bytes}, pk="id")
             db["baselines"].create({"id": int, "target": str, "state": str, "proposed_at": str,
                                     "proposed_from": int, "manifest": str, "approved_by": str,
                                     "approved_at": str, "signature": str, "note": str}, pk="id")
@@ -232,7 +242,8 @@ class Store:
             self.db.execute("INSERT INTO agent_keys (agent, key_id, public_key, added_at) "
                             "VALUES (?, ?, ?, ?)", [name, key_id, public_key, now])
             self.audit("enrol", name, key_id, f"site={site or '-'}"
-                       + (f" targets={','.join(targets)}" if targets else ""))
+                       + (f" targets={','.join(targets)}" if targets else "")
+                       + f" key={public_key}")
             self.pin_targets(name, targets, "at enrolment", audit=False)
 
     def agent(self, name: str, include_removed: bool = False) -> AgentRecord | None:
@@ -265,7 +276,7 @@ class Store:
                             "added_at) VALUES (?, ?, ?, ?)", [name, key_id, public_key, now])
             self.db.execute("UPDATE agents SET public_key = ?, key_id = ? WHERE name = ?",
                             [public_key, key_id, name])
-            self.audit("agent-rotate-key", name, key_id, f"replaces {old}")
+            self.audit("agent-rotate-key", name, key_id, f"replaces {old} key={public_key}")
         return old
 
     def agent_keys(self, name: str | None = None) -> list[AgentKey]:
@@ -347,7 +358,8 @@ class Store:
         return _stored(row) if row else None
 
     def insert_snapshot(self, snap: Snapshot, digest: str, signature: bytes) -> int:
-        """Store an already verified snapshot; the caller holds the transaction."""
+        """Store an already verified snapshot with its signed accept record (whose time is the
+        snapshot's received_at); the caller holds the transaction."""
         received = utc_now()
         cur = self.db.execute(
             "INSERT INTO snapshots (agent, seq, hash, prev, taken_at, received_at, key_id, host, sig) "
@@ -363,6 +375,7 @@ class Store:
                              manifest])
         self.db.execute("UPDATE agents SET last_seq = ?, last_hash = ?, last_seen = ? WHERE name = ?",
                         [snap.seq, digest, received, snap.agent])
+        self.audit("accept", snap.agent, f"#{snap.seq}", digest, at=received)
         return snap_id
 
     def _store_target(self, target: Target) -> str:
@@ -521,31 +534,64 @@ class Store:
 
     # --- audit --------------------------------------------------------------------------
 
-    def audit(self, event: str, agent: str | None, subject: str, detail: str) -> None:
-        """Append to the hash-chained audit log, in the caller's transaction if it holds one:
-        the chain's head is read and extended under one write lock, or two writers would both
-        link to the same row and the chain would look tampered with."""
+    def audit(self, event: str, agent: str | None, subject: str, detail: str,
+              at: str | None = None) -> None:
+        """Append to the audit log, signed by the collector key and chained to the row before,
+        in the caller's transaction if it holds one: the chain's head is read and extended
+        under one write lock, or two writers would both link to the same row. A checkpoint of
+        the new head follows the commit."""
         with self.transaction():
-            last = self.db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-            prev = last[0] if last else GENESIS
-            at = utc_now()
-            digest = sha256_hex(canonical([prev, at, event, agent, subject, detail]))
-            self.db.execute("INSERT INTO audit (at, event, agent, subject, detail, hash) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", [at, event, agent, subject, detail, digest])
+            last = self.db.execute("SELECT hash, sig FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+            prev = _link(last) if last else GENESIS
+            at = at or utc_now()
+            key = self.anchor.key(signed_before=bool(last and last[1] is not None))
+            sig = key.sign(Anchor.row_message(prev, at, event, agent, subject, detail))
+            self.db.execute("INSERT INTO audit (at, event, agent, subject, detail, sig) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", [at, event, agent, subject, detail, sig])
+            self._audit_written = True
 
-    def verify_audit(self) -> int | None:
-        """The id of the first audit row whose chain is broken, or None when all hold."""
+    def checkpoint(self) -> bool:
+        """Anchor the audit log's newest row in the checkpoint log (if it is not there yet)."""
+        head = self.db.execute("SELECT id, sig FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        if head is None or head[1] is None:
+            return False
+        return self.anchor.checkpoint(head[0], bytes(head[1]).hex())
+
+    def verify_audit(self) -> list[tuple[int, str]]:
+        """(row id, what is wrong) for each audit row whose signature or link does not hold."""
+        public = self.anchor.public_key()
+        problems: list[tuple[int, str]] = []
         prev = GENESIS
-        for row in self.db.execute("SELECT id, at, event, agent, subject, detail, hash FROM audit "
-                                   "ORDER BY id"):
-            rid, at, event, agent, subject, detail, digest = row
-            if sha256_hex(canonical([prev, at, event, agent, subject, detail])) != digest:
-                return rid
-            prev = digest
-        return None
+        for row in self.db.execute("SELECT id, at, event, agent, subject, detail, hash, sig "
+                                   "FROM audit ORDER BY id"):
+            rid, at, event, agent, subject, detail, digest, sig = row
+            if sig is None:
+                # rows from before the collector key: the old hash chain is all there is
+                ok = digest == sha256_hex(canonical([prev, at, event, agent, subject, detail]))
+                if not ok:
+                    problems.append((rid, "hash chain broken"))
+            elif public is None:
+                problems.append((rid, "signed, but the collector key is missing"))
+            else:
+                try:
+                    public.verify(bytes(sig), Anchor.row_message(prev, at, event, agent, subject,
+                                                                 detail))
+                except InvalidSignature:
+                    problems.append((rid, "signature does not verify with the collector key "
+                                          "(row forged, edited, or a row before it removed)"))
+            prev = _link((digest, sig))
+        return problems
 
     def audit_rows(self, limit: int = 100) -> list[dict[str, Any]]:
-        return list(self.db["audit"].rows_where(order_by="id desc", limit=limit))
+        """The newest rows, the collector's signature in hex."""
+        return [{**r, "sig": bytes(r["sig"]).hex() if r.get("sig") is not None else None}
+                for r in self.db["audit"].rows_where(order_by="id desc", limit=limit)]
+
+
+def _link(row: Any) -> str:
+    """What the next audit row chains to: this row's signature, or its hash if unsigned."""
+    digest, sig = row
+    return bytes(sig).hex() if sig is not None else digest
 
 
 def _encode(raw: bytes, encoding: str) -> str:

@@ -39,10 +39,18 @@ _LOOP = asyncio.new_event_loop()
 _ENGINE: list[SnmpEngine] = []
 
 
-def _close() -> None:
+def _forget_engine() -> None:
+    """A fleet's ports are free again when it stops, and a later fleet may get the same one:
+    a client engine that remembered the old agent's SNMPv3 engine id and clock there would send
+    the new agent requests it must drop. Each fleet gets a fresh client engine."""
     for snmp in _ENGINE:
         snmp.close_dispatcher()
+    _ENGINE.clear()
     _LOOP.run_until_complete(asyncio.sleep(0))     # let the dispatcher's timer task finish
+
+
+def _close() -> None:
+    _forget_engine()
     _LOOP.close()
 
 
@@ -86,14 +94,14 @@ async def _walk(auth, port: int, root: str, timeout: float) -> list[tuple[tuple[
     return rows
 
 
-def walk(auth, port: int, root: str, timeout: float = 2.0) -> list[tuple[tuple[int, ...], object]]:
+def walk(auth, port: int, root: str, timeout: float = 20.0) -> list[tuple[tuple[int, ...], object]]:
     """pysnmp 7 bulk walk of one subtree (numeric OIDs, stays inside the subtree)."""
     return _run(_walk(auth, port, root, timeout))
 
 
 async def _set(auth, port: int, oid: str, value: int):
     snmp = await _engine()
-    target = await UdpTransportTarget.create(("127.0.0.1", port), timeout=2, retries=0)
+    target = await UdpTransportTarget.create(("127.0.0.1", port), timeout=20, retries=0)
     err_ind, err_stat, _, _ = await set_cmd(snmp, auth, target, ContextData(),
                                             ObjectType(ObjectIdentity(oid), Integer32(value)))
     if err_ind or err_stat:
@@ -126,6 +134,7 @@ def fleet(tmp_path_factory):
     """A three-device fleet (one IOS, one Junos, one SNMP-only) shared by a test module."""
     with Fleet.start(sites=1, devices=3, out_dir=tmp_path_factory.mktemp("fleet")) as running:
         yield running
+    _forget_engine()
 
 
 @pytest.fixture

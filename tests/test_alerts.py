@@ -53,7 +53,7 @@ def free_port() -> int:
 
 def start_smtp(port: int) -> tuple[Controller, Inbox]:
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, ready_timeout=5)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, ready_timeout=60)
     controller.start()
     return controller, inbox
 

@@ -9,6 +9,7 @@ import contextlib
 import io
 import json
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -429,7 +430,8 @@ def _job(doc: dict, path: str) -> dict:
 
 @pytest.mark.parametrize("origin, next_fire, rule, evidence, where", [
     ("etc/cron.d/ems-maint", "2027-02-09T18:30:00Z", "lg.snmp.atm-rowstatus-destroy",
-     "snmpset -v2c -c private atm-kobe-03 1.3.6.1.2.1.37.1.11.1.13.100.1.0.32.3.0.32 i 6",
+     # the community is masked at the agent; the verb, target and OID are what the rule needs
+     "snmpset -v2c -c lg-masked:hmac-sha256:… atm-kobe-03 1.3.6.1.2.1.37.1.11.1.13.100.1.0.32.3.0.32 i 6",
      ("opt/ems/bin/ld-maint.sh", 5)),
     ("running-config", "2026-11-25T18:00:00Z", "lg.ios.no-pvc",
      "no pvc 0/32", ("running-config", 14)),
@@ -444,7 +446,8 @@ def test_planted_job_reaches_jobs_json_as_destructive_critical(jobs_json, origin
     assert (job["verdict"], job["severity"], job["next_fire"]) == ("destructive", "critical",
                                                                    next_fire)
     reason = next(r for r in job["reasons"] if r["rule"] == rule)
-    assert (reason["evidence"], reason["path"], reason["line"]) == (evidence, *where)
+    shown = re.sub(r"(lg-masked:hmac-sha256:)[0-9a-f]{16}", r"\1…", reason["evidence"])
+    assert (shown, reason["path"], reason["line"]) == (evidence, *where)
 
 
 def test_concealed_job_shows_its_hiding_places_in_jobs_json(jobs_json):

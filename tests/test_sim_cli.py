@@ -23,7 +23,7 @@ def _ios(fleet, **extra):
     cred = CREDENTIALS["lab-ios"]
     conn = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
                           username=cred["username"], password=cred["password"],
-                          secret=cred["secret"], conn_timeout=5, **extra)
+                          secret=cred["secret"], conn_timeout=30, **extra)
     return dev, conn
 
 
@@ -32,7 +32,7 @@ def _junos(fleet):
     cred = CREDENTIALS["lab-junos"]
     return dev, ConnectHandler(device_type="juniper_junos", host="127.0.0.1", port=dev.port,
                                username=cred["username"], password=cred["password"],
-                               conn_timeout=5)
+                               conn_timeout=30)
 
 
 def test_netmiko_logs_in_enables_and_reads_the_whole_config(fleet):
@@ -75,7 +75,7 @@ def test_wrong_enable_secret_leaves_netmiko_unprivileged(fleet):
     cred = CREDENTIALS["lab-ios"]
     conn = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
                           username=cred["username"], password=cred["password"],
-                          secret="not-the-secret", conn_timeout=5)
+                          secret="not-the-secret", conn_timeout=30)
     try:
         with pytest.raises(ValueError):
             conn.enable()
@@ -112,7 +112,7 @@ def test_session_dropped_mid_config_never_yields_a_complete_config(fleet):
         conn.enable()
         dev.state.faults.drop_mid_config = True
         with pytest.raises((OSError, EOFError, ReadTimeout)):
-            conn.send_command("show running-config", read_timeout=2)
+            conn.send_command("show running-config", read_timeout=30)
         # a cut session, not a slow one: the client can tell the difference
         assert conn.remote_conn.closed
     finally:
@@ -153,7 +153,7 @@ def test_slow_device_answers_late_but_completely(fleet):
         conn.enable()
         dev.state.faults.delay_s = 0.5
         started = time.monotonic()
-        clock = conn.send_command("show clock", read_timeout=10)
+        clock = conn.send_command("show clock", read_timeout=30)
         took = time.monotonic() - started
     finally:
         dev.state.faults.delay_s = 0.0
@@ -168,9 +168,9 @@ def test_one_shot_ssh_command_returns_the_config_without_prompts(fleet):
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
     client.connect("127.0.0.1", port=dev.port, username=cred["username"],
-                   password=cred["password"], look_for_keys=False, allow_agent=False, timeout=5)
+                   password=cred["password"], look_for_keys=False, allow_agent=False, timeout=30)
     try:
-        _, stdout, _ = client.exec_command("show running-config", timeout=5)
+        _, stdout, _ = client.exec_command("show running-config", timeout=30)
         text = stdout.read().decode()
     finally:
         client.close()

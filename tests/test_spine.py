@@ -269,7 +269,7 @@ def test_kill_9_mid_ingest_leaves_store_consistent_and_files_to_retry(
         enrolled.write(home.inbox)
     proc = subprocess.Popen([sys.executable, "-m", "collector.cli", "--home", str(home.root),
                              "ingest"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 300      # a bound for a stuck run, not a speed target
     while time.monotonic() < deadline and len(list(home.inbox.iterdir())) > 300:
         time.sleep(0.005)
     os.kill(proc.pid, signal.SIGKILL)

@@ -16,9 +16,13 @@ MASK_PREFIX = "<masked:hmac-sha256:"
 _ALREADY_MASKED = re.compile(r"<masked:hmac-sha256:[0-9a-f]{16}>")
 
 
+def keyed_digest(value: str, key: bytes) -> str:
+    """The first 64 bits of HMAC-SHA256(key, value), in hex: what every masked token carries."""
+    return hmac.new(key, value.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()[:16]
+
+
 def mask_token(value: str, key: bytes) -> str:
-    digest = hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
-    return f"{MASK_PREFIX}{digest[:16]}>"
+    return f"{MASK_PREFIX}{keyed_digest(value, key)}>"
 
 
 def mask_secrets(text: str, patterns: Iterable[re.Pattern[str]], key: bytes) -> str:

@@ -11,6 +11,7 @@ from agent.follow import artifact_name
 from agent.sources.host.anacron import logical_lines
 from collector.model import AnacronTrigger, Job, UnparsableTrigger
 from collector.parse.cron import _RUN_PARTS_CALL, run_parts_jobs
+from collector.parse.host import line_number
 
 if TYPE_CHECKING:
     from collector.parse.host import HostContext
@@ -34,10 +35,10 @@ def jobs(ctx: HostContext) -> list[Job]:
             if not stripped or stripped.startswith("#"):
                 continue
             m = _ENV.match(stripped)
-            if m and not stripped[0].isdigit() and not stripped.startswith("@"):
+            if m and not stripped[0].isdecimal() and not stripped.startswith("@"):
                 env[m.group(1)] = m.group(2).strip("'\"")
                 continue
-            out += entry_jobs(ctx, art.name, number, stripped, env)
+            out += entry_jobs(ctx, art.name, line_number(art, number), stripped, env)
     return out
 
 
@@ -68,11 +69,11 @@ def entry_jobs(ctx: HostContext, origin: str, number: int, line: str,
     problem = None
     if len(words) < 4:
         problem = "expected: period delay job-id command"
-    elif not (words[0].isdigit() or words[0] in _PERIODS.get(ctx.dialect, _PERIODS["debian"])):
+    elif not (words[0].isdecimal() or words[0] in _PERIODS.get(ctx.dialect, _PERIODS["debian"])):
         problem = f"bad period {words[0]!r} for {ctx.dialect} anacron"
-    elif not words[1].isdigit():
+    elif not words[1].isdecimal():
         problem = f"bad delay {words[1]!r}"
-    elif words[0].isdigit() and int(words[0]) > _MAX_DAYS:
+    elif words[0].isdecimal() and int(words[0]) > _MAX_DAYS:
         problem = f"period of {words[0]} days is more than 100 years"
     elif int(words[1]) > _MAX_DAYS * 1440:
         problem = f"delay of {words[1]} minutes is more than 100 years"

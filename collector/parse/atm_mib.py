@@ -68,7 +68,7 @@ def _indexes(walk: dict[tuple[int, ...], str], entry: tuple[int, ...]) -> set[tu
 
 
 def kbps(cells_per_second: str | None) -> int | None:
-    if cells_per_second is None or not cells_per_second.isdigit() or cells_per_second == "0":
+    if cells_per_second is None or not cells_per_second.isdecimal() or cells_per_second == "0":
         return None
     return round(int(cells_per_second) * CELL_BITS / 1000)
 
@@ -97,7 +97,7 @@ def line_data(device: str, walk_text: str) -> list[LineDataRow]:
     td_cat = _column(walk, TD, 10)
 
     def traffic(td: str | None) -> tuple[str | None, int | None, int | None]:
-        if td is None or not td.isdigit() or int(td) == 0:
+        if td is None or not td.isdecimal() or int(td) == 0:
             return None, None, None
         i = (int(td),)
         if i not in td_cat and i not in td_type:

@@ -11,6 +11,7 @@ from agent.follow import artifact_name
 from agent.sources.host.cron import GUARD
 from agent.wire import Artifact
 from collector.model import BootTrigger, CronTrigger, Job, Trigger, UnparsableTrigger
+from collector.parse.host import line_number
 from collector.schedule.cron import CronSchedule
 
 if TYPE_CHECKING:
@@ -49,11 +50,12 @@ def file_jobs(ctx: HostContext, art: Artifact) -> list[Job]:
         if not stripped or stripped.startswith("#"):
             continue
         env_match = _ENV.match(stripped)
-        if env_match and not stripped.startswith(("@", "*")) and not stripped[0].isdigit():
+        if env_match and not stripped.startswith(("@", "*")) and not stripped[0].isdecimal():
             env[env_match.group(1)] = env_match.group(2).strip("'\"")
             continue
         zone = env.get("CRON_TZ") if ctx.dialect == "cronie" and env.get("CRON_TZ") else None
-        out += entry_jobs(ctx, art, number, stripped, system, spool_user, inert, zone)
+        out += entry_jobs(ctx, art, line_number(art, number), stripped, system, spool_user,
+                          inert, zone)
     return out
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.follow import artifact_name, referenced_paths
+from agent.sources.host import is_failure
 from agent.wire import Artifact, Target
 from collector.model import Job, UnparsableTrigger
 
@@ -113,6 +114,15 @@ class HostContext:
         return Job(target=self.target.name, files=files, problem=problem, **fields)
 
 
+def line_number(art: Artifact, index: int) -> int:
+    """The file's own line number of the `index`-th (1-based) line of the artifact's text: the
+    agent keeps only the job lines of an oversized schedule file and says where each was."""
+    numbers = art.meta.get("line_numbers")
+    if isinstance(numbers, list) and 0 < index <= len(numbers) and isinstance(numbers[index - 1], int):
+        return numbers[index - 1]
+    return index
+
+
 def is_shell_text(text: str) -> bool:
     """Scripts without a #! line run under sh; others only when their interpreter is a shell."""
     if not text.startswith("#!"):
@@ -131,7 +141,7 @@ def context(target: Target, host: dict[str, Any]) -> HostContext:
     passwd = target.artifact("etc/passwd")
     for line in ((passwd.text() if passwd else None) or "").splitlines():
         fields = line.split(":")
-        if len(fields) >= 3 and fields[2].isdigit():
+        if len(fields) >= 3 and fields[2].isdecimal():
             uid_names.setdefault(int(fields[2]), fields[0])
     facts = {**target.facts, **host}
     zone = str(facts.get("timezone") or "UTC")
@@ -173,8 +183,9 @@ def jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     ctx = context(target, host)
     out: list[Job] = []
     for art in target.artifacts:
-        if art.kind in JOB_FILE_KINDS and art.content is None and art.error \
-                and "link" not in art.meta:
+        # unread, or read only in part (cut short): what is missing may hold any job
+        if art.kind in JOB_FILE_KINDS and art.error and "link" not in art.meta \
+                and (art.content is None or is_failure(art.error)):
             out.append(not_captured(ctx, art))
     for parser in (cron, anacron, at, systemd, process, units, sysv, nethooks, udev, login,
                    authkeys, pam, schedfile):

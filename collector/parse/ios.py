@@ -46,7 +46,7 @@ def interface_name(text: str) -> str:
 
 def natural_key(name: str) -> tuple:
     """ifIndex order of interfaces as a device numbers them: by slot/port numbers."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+    return tuple(int(p) if p.isdecimal() else p for p in re.split(r"(\d+)", name))
 
 
 def _main(interface: str) -> str:
@@ -464,7 +464,7 @@ def _kron_trigger(ctx: Context, m: re.Match[str], remaining: timedelta | None) -
     hh, mm = (int(x) for x in when[0].split(":"))
     month = day = dow = None
     for word in (w.lower() for w in when[1:]):
-        if word.isdigit():
+        if word.isdecimal():
             day = int(word)
         elif word[:3] in _MONTHS:
             month = _MONTHS.index(word[:3]) + 1

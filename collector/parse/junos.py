@@ -225,7 +225,7 @@ def _generated(words: list[str], line: int, zone_name: str) -> _Generated:
         return _Generated(CronTrigger(f"{utc % 60} {utc // 60} * * *", "debian"), 86400, "UTC",
                           schedule, line)
     interval = opts.get("time-interval", "")
-    if interval.isdigit() and int(interval) > 0:
+    if interval.isdecimal() and int(interval) > 0:
         seconds = int(interval)
         if "start-time" not in opts:
             return _Generated(IntervalTrigger(seconds=seconds), seconds, zone_name, schedule, line)
@@ -264,11 +264,11 @@ def _policy_trigger(policy: Node, gen: _Generated, others: list[str]) -> Trigger
     counted: tuple[int, str, int] | None = None
     for within in policy.find("within"):
         seconds = within.words[1] if len(within.words) > 1 else ""
-        if not seconds.isdigit():
+        if not seconds.isdecimal():
             conditions.append(f"cannot read within {seconds!r}")
             continue
         for c in within.children or []:
-            if c.words[:1] == ["trigger"] and len(c.words) >= 3 and c.words[2].isdigit():
+            if c.words[:1] == ["trigger"] and len(c.words) >= 3 and c.words[2].isdecimal():
                 counted = (int(seconds), c.words[1], int(c.words[2]))
             elif c.words[:1] == ["events"] and len(c.words) > 1:
                 conditions.append(f"only if {' or '.join(c.words[1:])} occurred within "

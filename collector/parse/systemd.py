@@ -63,7 +63,7 @@ def place(ctx: HostContext, directory: str) -> _Place | None:
             who = m.group(1)
             if not who:
                 user = "*"
-            elif who.isdigit():
+            elif who.isdecimal():
                 user = ctx.uid_names.get(int(who), who)
             else:
                 user = "root" if who == "root" else who.split("/", 1)[1]

@@ -17,14 +17,18 @@ _M = re.MULTILINE
 
 SECRETS = (
     re.compile(r"^\s*enable (?:secret|password)(?: level \d+)?(?: [0-9])? (?P<secret>\S+)", _M),
-    re.compile(r"^\s*username \S+(?: privilege \d+)? (?:secret|password)(?: [0-9])? (?P<secret>\S+)",
-               _M),
+    # whatever comes between the name and the secret: privilege, view, algorithm-type, …
+    re.compile(r"^\s*username \S+(?: \S+)*? (?:secret|password)(?: [0-9])? (?P<secret>\S+)", _M),
+    re.compile(r"\bwpa-psk (?:ascii|hex)(?: [0-9])? (?P<secret>\S+)"),
+    re.compile(r"^\s*key config-key password-encrypt (?P<secret>\S+)", _M),
     re.compile(r"^\s*snmp-server community (?P<secret>\S+)", _M),
     # The community (or v3 user) a trap host is sent with: after the optional kind and version.
     re.compile(r"^\s*snmp-server host \S+(?: (?:traps|informs))?"
                r"(?: version (?:1|2c|3(?: (?:auth|noauth|priv))?))? (?P<secret>\S+)", _M),
-    re.compile(r"^\s*snmp-server user \S+ \S+ v3 auth \S+ (?P<secret>\S+)", _M),
-    re.compile(r"^\s*snmp-server user \S+ \S+ v3 auth \S+ \S+ priv (?:\S+ )?(?:128 |192 |256 )?"
+    re.compile(r"^\s*snmp-server user \S+ \S+(?: remote \S+(?: udp-port \d+)?)? v3"
+               r"(?: encrypted)? auth \S+ (?P<secret>\S+)", _M),
+    re.compile(r"^\s*snmp-server user \S+ \S+(?: remote \S+(?: udp-port \d+)?)? v3"
+               r"(?: encrypted)? auth \S+ \S+ priv (?:\S+ )?(?:128 |192 |256 )?"
                r"(?P<secret>\S+)(?= access\b|\s*$)", _M),
     re.compile(r"message-digest-key \d+ md5(?: [0-9])? (?P<secret>\S+)"),
     # `ntp authentication-key 1 md5 KEY 7` names the key and its hash before the key itself.

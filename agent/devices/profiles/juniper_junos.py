@@ -16,6 +16,10 @@ from agent.devices.profiles import (
 SECRETS = (
     re.compile(r'\bencrypted-password "?(?P<secret>[^";\s]+)"?'),
     re.compile(r'(?<![\w-])secret "?(?P<secret>[^";\s]+)"?'),
+    # chap-secret, default-chap-secret, pap/ike secrets: any `…-secret VALUE`
+    re.compile(r'\b[\w-]+-secret "?(?P<secret>[^";\s]+)"?'),
+    re.compile(r'\b(?:privacy-key|privacy-password|authentication-password) "?(?P<secret>[^";\s]+)"?'),
+    re.compile(r'\bcommunity-name "?(?P<secret>[^";\s]+)"?'),
     re.compile(r'\bauthentication-key "?(?P<secret>[^";\s]+)"?'),
     re.compile(r'\bmd5 \d+ key "?(?P<secret>[^";\s]+)"?'),
     re.compile(r'\bpre-shared-key (?:ascii-text|hexadecimal) "?(?P<secret>[^";\s]+)"?'),

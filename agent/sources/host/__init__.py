@@ -31,6 +31,7 @@ from agent.sources.host import (
 )
 from agent.sources.host.rootfs import HostLimits, RootFS
 from agent.sources.host.schedfile import ScheduledFile
+from agent.sources.host.secrets import mask_artifact
 from agent.wire import Artifact, Target
 
 __all__ = ["HostLimits", "ScheduledFile", "collect"]
@@ -39,15 +40,28 @@ SOURCES = (cron, anacron, at, systemd, units, sysv, nethooks, udev, apthooks, lo
            authkeys, pam, logins)
 
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
+# Artifacts whose failure to be read is reported per file (the job or schedule it belongs to),
+# not as the whole host's poll being incomplete.
+PER_FILE_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "anacrontab", "at-job",
+                            "systemd-unit", "systemd-link", "run-parts", "script",
+                            "anacron-stamp", "process", "unit", "unit-link", "rc-local",
+                            "init-script", "rc-link", "net-hook", "interfaces", "udev-rules",
+                            "logrotate", "logrotate-state", "apt-conf", "login-file",
+                            "authorized-keys", "sshd-config", "pam", "scheduled-file"})
 _BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9._@:-]")
+# Without the agent's mask key (a library caller, a test) secrets are still masked, under a key
+# that lives only as long as this process: nothing readable leaves, whoever calls.
+_PROCESS_MASK_KEY = os.urandom(32)
 
 
 def collect(root: Path, hostname: str | None = None, live: bool = False,
             limits: HostLimits | None = None,
-            scheduled_files: tuple[ScheduledFile, ...] = ()) -> tuple[Target, dict[str, Any]]:
+            scheduled_files: tuple[ScheduledFile, ...] = (),
+            mask_key: bytes | None = None) -> tuple[Target, dict[str, Any]]:
     """Snapshot the host sources under `root` (read as `/`), and the site's own scheduled
     command files declared in the agent config. Processes are read only when `live` (from this
-    machine's /proc). Returns the host Target and the host facts."""
+    machine's /proc). Secrets in command lines and scripts are replaced by their hash under
+    `mask_key` (the agent's). Returns the host Target and the host facts."""
     limits = limits or HostLimits()
     fs = RootFS(Path(root), limits)
     arts: dict[str, Artifact] = {}
@@ -78,12 +92,19 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
         add(procs)
         commands += [a.text() or "" for a in procs]
     truncated = _follow(fs, commands, arts, limits)
+    key = mask_key or _PROCESS_MASK_KEY
+    arts = {name: mask_artifact(art, key) for name, art in arts.items()}
     facts = {"hostname": _hostname(fs, hostname, live), "timezone": timezone,
              "dialect": dialect(fs), "root": str(fs.root)}
     failed = [a for a in arts.values() if a.error and is_failure(a.error)]
+    # A schedule file or script that cannot be read is flagged on its own (the collector makes
+    # it a finding naming the file); it must not turn the whole host partial, or one FIFO
+    # dropped into /etc/cron.d would take every other file out of the baseline comparison.
+    degrading = [a for a in failed if a.kind not in PER_FILE_KINDS]
     error = "; ".join(filter(None, [f"{len(failed)} artifact(s) not read" if failed else "",
                                     truncated]))
-    target = Target(kind="host", name=facts["hostname"], status="partial" if error else "ok",
+    status = "partial" if degrading or truncated else "ok"
+    target = Target(kind="host", name=facts["hostname"], status=status,
                     artifacts=tuple(arts.values()), error=error or None, facts=dict(facts))
     return target, facts
 

@@ -17,7 +17,7 @@ _ENV_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\s*=")
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
     arts: list[Artifact] = []
     if fs.exists(ANACRONTAB):
-        arts.append(fs.capture(ANACRONTAB, "anacrontab"))
+        arts.append(fs.capture(ANACRONTAB, "anacrontab", schedule=True))
     try:
         arts += [fs.capture(f"{STAMPS}/{n}", "anacron-stamp") for n in fs.listdir(STAMPS)]
     except RootPathError as e:

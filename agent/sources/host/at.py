@@ -25,5 +25,5 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             path = f"{spool}/{entry}"
             if entry in _NOT_JOBS or fs.is_dir(path):
                 continue
-            arts.append(fs.capture(path, "at-job"))
+            arts.append(fs.capture(path, "at-job", schedule=True))
     return arts, [t for t in (a.text() for a in arts) if t]

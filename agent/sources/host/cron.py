@@ -23,7 +23,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
     """Cron artifacts and the command texts of their entries."""
     arts: list[Artifact] = []
     if fs.exists("etc/crontab"):
-        arts.append(fs.capture("etc/crontab", "crontab"))
+        arts.append(fs.capture("etc/crontab", "crontab", schedule=True))
     arts += _folder(fs, "etc/cron.d", "cron.d")
     arts += _folder(fs, DEBIAN_SPOOL, "cron-spool")
     # RHEL keeps USER files directly in /var/spool/cron; skip Debian's subfolders there.
@@ -54,7 +54,7 @@ def _folder(fs: RootFS, folder: str, kind: str, files_only: bool = False) -> lis
         path = f"{folder}/{entry}"
         if files_only and fs.is_dir(path):
             continue
-        out.append(fs.capture(path, kind))
+        out.append(fs.capture(path, kind, schedule=kind != "run-parts"))
     return out
 
 

@@ -205,9 +205,11 @@ class RootFS:
                             error=f"dangling link: {e.strerror}")
         return Artifact(name=label, kind=kind, meta=meta)
 
-    def capture(self, path: str, kind: str) -> Artifact:
+    def capture(self, path: str, kind: str, schedule: bool = False) -> Artifact:
         """One file as evidence. Text up to max_text_bytes is kept whole; binaries and larger
-        files are hashed streaming; problems are written on the artifact, never raised."""
+        files are hashed streaming; problems are written on the artifact, never raised.
+        A `schedule` file (crontab, cron.d, anacrontab, at job, unit) is never set aside as
+        binary or too large: its lines are what runs (see read_schedule)."""
         name = self.name(path)
         label = artifact_name(name)
         meta: dict[str, Any] = {"path": "/" + label}
@@ -231,7 +233,32 @@ class RootFS:
             return Artifact(name=label, kind=kind, meta=meta,
                             error=f"not a regular file ({what}): not read")
         with os.fdopen(fd, "rb") as f:
+            if schedule:
+                return self._read_schedule(f, label, kind, meta, st.st_size)
             return self._read(f, label, kind, meta, st.st_size)
+
+    def _read_schedule(self, f: Any, name: str, kind: str, meta: dict[str, Any],
+                       size: int) -> Artifact:
+        """A schedule file as text whatever it holds: a NUL in a comment must not hide the job
+        lines (cron reads on past it), and padding it past the size limit must not either.
+        Small files are kept whole; larger ones are streamed and only their job lines kept,
+        each with its line number in meta["line_numbers"], in bounded memory."""
+        limit = self.limits.max_text_bytes
+        try:
+            if size <= limit:
+                data = f.read(limit + 1)
+                if len(data) <= limit:
+                    return Artifact.from_bytes(name, kind, data, meta)
+                f.seek(0)
+            if kind not in LINE_KINDS:
+                return self._read(f, name, kind, meta, size)   # too large: hashed, flagged
+            kept, numbers, problem = read_job_lines(f, limit)
+        except OSError as e:
+            return Artifact(name=name, kind=kind, meta=meta, error=_why(e))
+        meta = {**meta, "line_numbers": numbers}
+        note = f"too large ({size} bytes): comments and blank lines left out"
+        return Artifact.from_bytes(name, kind, kept, meta,
+                                   error=f"{note}; {problem}" if problem else None)
 
     def _read(self, f: Any, name: str, kind: str, meta: dict[str, Any], size: int) -> Artifact:
         limits = self.limits
@@ -260,6 +287,44 @@ class RootFS:
             return self.meta(name, os.lstat(self.unresolved(name)))
         except OSError:
             return {}
+
+
+# Schedule files read line by line, one entry a line, `#` comments (cron, anacron).
+LINE_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "anacrontab"})
+_MAX_LINE = 64 << 10            # longer schedule lines are cut (cron's own limit is far lower)
+
+
+def read_job_lines(f: Any, budget: int) -> tuple[bytes, list[int], str | None]:
+    """Stream a schedule file: every line that is not blank or a `#` comment (or that a line
+    ending in a backslash continues), up to `budget` bytes kept. Returns the kept text, the
+    line number of each kept line, and what could not be kept (None when nothing)."""
+    kept: list[bytes] = []
+    numbers: list[int] = []
+    problems: list[str] = []
+    used, number, continued = 0, 0, False
+    while True:
+        line = f.readline(_MAX_LINE)
+        if not line:
+            return b"".join(kept), numbers, "; ".join(problems) or None
+        number += 1
+        cut = not line.endswith(b"\n") and len(line) == _MAX_LINE
+        if cut:
+            while (rest := f.readline(_MAX_LINE)) and not rest.endswith(b"\n"):
+                pass   # the rest of an overlong line, read and dropped
+            line += b"\n"
+        stripped = line.strip()
+        job_line = continued or (stripped and not stripped.startswith(b"#"))
+        continued = line.rstrip(b"\r\n").endswith(b"\\")
+        if not job_line:
+            continue
+        if cut and len(problems) < 10:
+            problems.append(f"line {number} cut at {_MAX_LINE} bytes")
+        if used + len(line) > budget:
+            problems.append(f"job lines beyond {budget} bytes not kept (from line {number})")
+            return b"".join(kept), numbers, "; ".join(problems)
+        kept.append(line)
+        numbers.append(number)
+        used += len(line)
 
 
 def digest_rest(f: Any, digest: Any, budget: int) -> None:

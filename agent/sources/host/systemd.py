@@ -117,7 +117,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             if entry.endswith(".timer"):
                 arts.append(_unit(fs, path))
             elif entry.endswith(".timer.d"):
-                arts += [fs.capture(f"{path}/{c}", "systemd-unit")
+                arts += [fs.capture(f"{path}/{c}", "systemd-unit", schedule=True)
                          for c in _safe_list(fs, path) if c.endswith(".conf")]
             elif entry.endswith((".wants", ".requires")):
                 arts += [fs.link_artifact(f"{path}/{w}", "systemd-link")
@@ -141,7 +141,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             if label in wanted:
                 arts.append(_unit(fs, path))
             elif label.endswith(".service.d") and label[:-2] in wanted:
-                arts += [fs.capture(f"{path}/{c}", "systemd-unit")
+                arts += [fs.capture(f"{path}/{c}", "systemd-unit", schedule=True)
                          for c in _safe_list(fs, path) if c.endswith(".conf")]
     # OnFailure= units run too: capture them (and theirs) like the services timers start
     for _ in range(3):
@@ -200,7 +200,7 @@ def _unit(fs: RootFS, path: str) -> Artifact:
     # A unit linked to /dev/null is masked: keep the link, there is nothing to read.
     if fs.readlink(path) == "/dev/null":
         return fs.link_artifact(path, "systemd-unit")
-    return fs.capture(path, "systemd-unit")
+    return fs.capture(path, "systemd-unit", schedule=True)
 
 
 def _safe_list(fs: RootFS, path: str) -> list[str]:
