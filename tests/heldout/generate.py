@@ -268,11 +268,11 @@ def _unsupported(root: HostRoot, scheduler: str, name: str, cmd: str,
              f"    postrotate\n        {cmd}\n    endscript\n}}\n", 0o644)
     elif scheduler == "profile-d":
         _add(root, f"etc/profile.d/{name}.sh",
-             f"# EMS login environment\nif [ \"$(id -u)\" -eq 0 ]; then\n  ( {cmd} ) "
+             f"# EMS login environment\nif [ \"$(id -u)\" -eq 0 ]; then\n  (\n    {cmd}\n  ) "
              ">/dev/null 2>&1 &\nfi\n", 0o644)
     elif scheduler == "rc-local":
-        _add(root, "etc/rc.local", f"( sleep {rng.randint(20, 60) * 86400}; {cmd} ) &  "
-             f"# {name}\n", 0o755)
+        _add(root, "etc/rc.local", f"# {name}\n(\n  sleep {rng.randint(20, 60) * 86400}\n"
+             f"  {cmd}\n) &\n", 0o755)
     else:
         _add(root, f"etc/apt/apt.conf.d/99{name}",
              'DPkg::Post-Invoke { "' + cmd.replace("\\", "\\\\").replace('"', '\\"')

@@ -98,7 +98,7 @@ def python_m_module(p: Payload, rng: random.Random, m: str) -> Job:
 
 
 def perl_qx(p: Payload, rng: random.Random, m: str) -> Job:
-    cmd = one_line(p).replace("\\", "\\\\")
+    cmd = one_line(p).replace("\\", "\\\\").replace("@", "\\@").replace("$", "\\$")
     form = rng.choice([f"qx{{{cmd}}}", f"`{cmd}`", f"system qq{{{cmd}}}"])
     path = _script(m, rng, ".pl")
     return _run_script(path, "perl", f"#!/usr/bin/perl\nuse strict;\nmy $out = {form};\n")
@@ -121,7 +121,7 @@ def busybox_sh(p: Payload, rng: random.Random, m: str) -> Job:
 
 def env_split(p: Payload, rng: random.Random, m: str) -> Job:
     inner = one_line(p).replace("\\", "\\\\").replace('"', '\\"')
-    return Job(f"/usr/bin/env -S 'sh -c \"{inner}\"'  # {m}")
+    return Job(f"/usr/bin/env -S {q(f'sh -c {chr(34)}{inner}{chr(34)}')}  # {m}")
 
 
 def xargs_sh(p: Payload, rng: random.Random, m: str) -> Job:
@@ -381,8 +381,9 @@ def tr_delete(p: Payload, rng: random.Random, m: str) -> Job:
 
 
 def here_string(p: Payload, rng: random.Random, m: str) -> Job:
-    return Job(f"bash <<< {q(one_line(p))}  # {m}" if rng.random() < 0.5 else
-               f"bash -c 'source <(echo {q(one_line(p))})'  # {m}")
+    line = (f"bash <<< {q(one_line(p))}" if rng.random() < 0.5 else
+            f"source <(echo {q(one_line(p))})")
+    return _run_script(_script(m, rng), "bash", f"#!/bin/bash\n{line}\n")
 
 
 def wrapped(p: Payload, rng: random.Random, m: str) -> Job:
