@@ -2,7 +2,7 @@
 was not built from) lineguard catches, end to end (agent snapshot --root, ingest, jobs --json),
 per technique, effect and scheduler. Malicious: share reaching destructive. Benign: share raising
 a false alarm (destructive or high/critical). Cases planted on mechanisms the agent does not read
-are counted apart.
+are counted apart, and so is a control of plain payloads under each scheduler.
 
     python bench/heldout.py [--seed N] [--misses] [--show ID]
     --misses   print the ids missed today (the content of tests/heldout/known_misses.txt)
@@ -22,7 +22,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.adversarial.pipeline import Outcome, judge_corpus, run  # noqa: E402
-from tests.heldout.generate import AXES, SEED, UNSUPPORTED, Corpus, build  # noqa: E402
+from tests.heldout.generate import (  # noqa: E402
+    AXES,
+    SCHEDULERS,
+    SEED,
+    UNSUPPORTED,
+    Corpus,
+    build,
+    group,
+)
 
 
 def _rate(outs: list[Outcome], bad: bool) -> str:
@@ -51,19 +59,25 @@ def main() -> int:
             if not o.caught:
                 print(cid)
         return 0
-    read = [o for o in outcomes.values() if o.case.scheduler not in UNSUPPORTED]
-    off = [o for o in outcomes.values() if o.case.scheduler in UNSUPPORTED]
+    read = [o for o in outcomes.values() if group(o.case) == "measured"]
+    off = [o for o in outcomes.values() if group(o.case) == "unread"]
+    control = [o for o in outcomes.values() if group(o.case) == "control"]
     bad = [o for o in read if o.case.malicious]
     good = [o for o in read if not o.case.malicious]
     print(f"held-out corpus (seed {a.seed}): {len(bad)} malicious, {len(good)} benign, judged "
           f"end to end in {took:.1f} s")
     print(f"  detected: {_rate(bad, True)}   false alarms: {_rate(good, False)}")
-    print(f"  on mechanisms the agent does not read: detected {_rate(off, True)}")
+    print(f"  apart: on mechanisms the agent does not read, detected {_rate(off, True)}; "
+          f"control (plain payloads), detected {_rate(control, True)}")
     for axis in AXES:
         print(f"\n{axis:<40} {'detected':>14} {'false alarms':>14}")
         for value in sorted({o.case.axis(axis) for o in read}):
             print(f"  {value:<38} {_rate([o for o in bad if o.case.axis(axis) == value], True):>14}"
                   f" {_rate([o for o in good if o.case.axis(axis) == value], False):>14}")
+    print(f"\n{'control: plain payload under':<40} {'detected':>14}")
+    for value in SCHEDULERS:
+        print(f"  {value:<38} "
+              f"{_rate([o for o in control if o.case.scheduler == value], True):>14}")
     print(f"\n{'unread mechanism':<40} {'detected':>14}")
     for value in UNSUPPORTED:
         print(f"  {value:<38} {_rate([o for o in off if o.case.scheduler == value], True):>14}")

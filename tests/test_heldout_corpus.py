@@ -5,8 +5,9 @@ generalises: every malicious case must be destructive, no benign one destructive
 
 Today's misses are strict xfails listed in tests/heldout/known_misses.txt (regenerate with
 `python bench/heldout.py --misses`): a fix that catches a case fails until its id is removed.
-Cases on mechanisms the agent does not read (generate.UNSUPPORTED) are judged and listed the
-same way, but counted apart by bench/heldout.py.
+Cases on mechanisms the agent does not read (generate.UNSUPPORTED, ids hu…) and the control of
+plain payloads under each scheduler (ids hc…) are judged and listed the same way, but counted
+apart by bench/heldout.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.adversarial.pipeline import Outcome, judge_corpus
-from tests.heldout.generate import TECHNIQUES, Corpus, build, counts, split
+from tests.heldout.generate import SCHEDULERS, TECHNIQUES, Corpus, build, counts, group
 
 KNOWN_MISSES = Path(__file__).parent / "heldout" / "known_misses.txt"
 CORPUS = build()
@@ -32,10 +33,13 @@ def judged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
 
 
 def test_corpus_is_big_and_every_technique_appears() -> None:
-    read, unread = split(CORPUS)
+    read = [c for c in CORPUS.cases if group(c) == "measured"]
     malicious = [c for c in read if c.malicious]
     benign = [c for c in read if not c.malicious]
-    assert len(malicious) >= 150 and len(benign) >= 150 and len(unread) >= 25
+    assert len(malicious) >= 150 and len(benign) >= 150
+    assert len([c for c in CORPUS.cases if group(c) == "unread"]) >= 25
+    control = [c for c in CORPUS.cases if group(c) == "control"]
+    assert counts(control)["scheduler"] == {s: 3 for s in SCHEDULERS}
     assert set(counts(malicious)["technique"]) == set(TECHNIQUES)
     assert min(counts(malicious)["technique"].values()) >= 4
     assert min(counts(benign)["scheduler"].values()) >= 10

@@ -5,8 +5,10 @@ uses little or not at all (@reboot with a long sleep, `%` stdin, BASH_ENV, at's 
 a here-document, long anacron periods, systemd drop-ins, OnBootSec user timers with lingering,
 `Unit=`, `ExecCondition=`). Seeded and balanced: the same seed gives the same cases and ids.
 
-Mechanisms the agent does not read today (systemd .path and boot services, logrotate, profile.d,
-rc.local, apt hooks) are built apart, in `unsupported`, so that they never hide in the figure.
+Two groups are built apart and never counted in the figure: cases on mechanisms the agent does
+not read today (systemd .path and boot services, logrotate, profile.d, rc.local, apt hooks; ids
+`hu…`), and a control of plain payloads under every scheduler here (ids `hc…`), which tells a
+scheduler's gap from a technique's.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ SEED = 20261201
 MALICIOUS_CASES = 180
 BENIGN_CASES = 160
 UNSUPPORTED_CASES = 30
+CONTROL_PER_SCHEDULER = 3
 CASES_PER_ROOT = 60
 AXES = ("technique", "effect", "scheduler")
 SCHEDULERS = ("cron.d", "user-crontab", "cron-reboot-sleep", "cron-percent-stdin",
@@ -90,20 +93,23 @@ def _payload(builders: dict, effect: str, technique: str, rng: random.Random) ->
 
 def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENIGN_CASES,
           unsupported: int = UNSUPPORTED_CASES, per_root: int = CASES_PER_ROOT) -> Corpus:
-    """Every case, malicious then benign then those on mechanisms the agent does not read."""
+    """Every case: malicious, benign, on mechanisms the agent does not read, the control."""
     rng = random.Random(seed)
     corpus = Corpus()
     taken: set[str] = set()
-    plan = ([(True, False)] * malicious + [(False, False)] * benign
-            + [(True, True)] * unsupported)
-    used = {k: {a: Counter() for a in AXES} for k in ("m", "b", "u")}
-    for n, (bad, off) in enumerate(plan):
-        kind = "u" if off else "m" if bad else "b"
+    plan = ([("m", True)] * malicious + [("b", False)] * benign + [("u", True)] * unsupported
+            + [("c", True)] * (CONTROL_PER_SCHEDULER * len(SCHEDULERS)))
+    used = {k: {a: Counter() for a in AXES} for k in ("m", "b", "u", "c")}
+    numbers: Counter = Counter()
+    for n, (kind, bad) in enumerate(plan):
+        off = kind == "u"
         u = used[kind]
         builders = MALICIOUS if bad else BENIGN
         pool = [t for t in TECHNIQUES if bad or t not in MALICIOUS_ONLY]
         if off:
             pool = [t for t in pool if t not in CRON_ONLY]
+        if kind == "c":
+            pool = ["plain"]
         technique = _least(rng, u["technique"], pool)
         tech_effects = [e for e in _effects(technique, builders)
                         if technique != "tftp-empty-config" or e.startswith(("ios", "change"))]
@@ -118,9 +124,9 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
         while len(corpus.roots) <= root:
             corpus.roots.append(HostRoot())
             corpus.devices.append([])
-        i = sum(1 for c in corpus.cases if c.malicious == bad and (c.id[1] == "u") == off)
-        prefix = "hu" if off else "hm" if bad else "hb"
-        case = Case(id=f"{prefix}{i:03d}.{technique}.{effect}.{scheduler}", malicious=bad,
+        i = numbers[kind]
+        numbers[kind] += 1
+        case = Case(id=f"h{kind}{i:03d}.{technique}.{effect}.{scheduler}", malicious=bad,
                     technique=technique, effect=effect, scheduler=scheduler, marker=marker,
                     root=root)
         payload = _payload(builders, effect, technique, case_rng)
@@ -130,10 +136,9 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
     return corpus
 
 
-def split(corpus: Corpus) -> tuple[list[Case], list[Case]]:
-    """(cases on mechanisms the agent reads, cases on mechanisms it does not)."""
-    return ([c for c in corpus.cases if c.scheduler not in UNSUPPORTED],
-            [c for c in corpus.cases if c.scheduler in UNSUPPORTED])
+def group(case: Case) -> str:
+    """measured (the figure), unread (a mechanism the agent does not read) or control."""
+    return {"u": "unread", "c": "control"}.get(case.id[1], "measured")
 
 
 # ------------------------------------------------------------------------------- planting
@@ -170,7 +175,9 @@ def plant(root: HostRoot, scheduler: str, job: Job, marker: str, rng: random.Ran
         _add(root, path, text, mode)
     cmd = job.command
     name = rng.choice(["ems-sync", "ne-audit", "nightly", "pm-export", "db-maint"]) + "-" + marker
-    if scheduler == "cron.d":
+    if scheduler in UNSUPPORTED:
+        _unsupported(root, scheduler, name, cmd, rng)
+    elif scheduler == "cron.d":
         _add(root, f"etc/cron.d/{name}", f"{_time(rng)} root {_cron_escape(cmd)}\n", 0o644)
     elif scheduler == "user-crontab":
         if job.crontab_comment:
@@ -201,10 +208,8 @@ def plant(root: HostRoot, scheduler: str, job: Job, marker: str, rng: random.Ran
     elif scheduler == "anacron-long":
         root.anacrontab.append(f"{rng.choice([90, 180, 365])}\t{rng.randint(10, 90)}\t"
                                f"ems.{marker}\t{cmd}")
-    elif scheduler.startswith("systemd"):
-        _systemd(root, scheduler, name, _wrapper(root, marker, cmd), rng)
     else:
-        _unsupported(root, scheduler, name, cmd, rng)
+        _systemd(root, scheduler, name, _wrapper(root, marker, cmd), rng)
 
 
 def _timer(calendar: str, extra: str = "") -> str:

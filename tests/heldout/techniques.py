@@ -452,7 +452,15 @@ MALICIOUS_ONLY = frozenset({"crontab-comment", "openssl-enc", "xor-python", "zli
                             "indirect-expansion", "declare-n"})
 
 
+def plain(p: Payload, rng: random.Random, m: str) -> Job:
+    """The control: the payload as one plain shell line, to tell a scheduler's gap from a
+    technique's."""
+    return Job(f"{one_line(p)}  # {m}")
+
+
 def apply(name: str, p: Payload, rng: random.Random, marker: str, malicious: bool) -> Job:
     if name in DEVICE_AWARE:
         return DEVICE_AWARE[name](p, rng, marker, malicious)
+    if name == "plain":
+        return plain(p, rng, marker)
     return TECHNIQUES[name](p, rng, marker)
