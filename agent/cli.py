@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from agent.config import AgentConfig, AgentConfigError, load_config
+from agent.config import LOG_LEVELS, AgentConfig, AgentConfigError, load_config
 from agent.keys import KeyError_, generate, load_private
 from agent.snapshot import ChainError
 from agent.version import package_version
@@ -50,7 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="the daemon: snapshot on schedule, deliver, retry")
     r.add_argument("--config", required=True, type=Path)
     r.add_argument("--once", action="store_true",
-                   help="one snapshot and delivery, then exit (1 if the snapshot failed)")
+                   help="one snapshot and delivery, then exit (1 if either failed)")
+    r.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS,
+                   help="DEBUG also shows the SSH/SNMP libraries' own lines (default: the "
+                        "config's log_level, else INFO)")
     inv = sub.add_parser("inventory", help="check an inventory file")
     invsub = inv.add_subparsers(dest="inventory_cmd", required=True)
     ic = invsub.add_parser("check", help="check every device entry (and its credentials)")
@@ -156,13 +159,14 @@ def main(argv: list[str] | None = None) -> int:
             if not cfg.deliver:
                 raise UsageError(f"{a.config}: no 'deliver' target configured")
             settle_if_idle(cfg.chain_path)   # a snapshot a crash left half-published goes too
-            res = push(cfg.outbox, cfg.deliver)
+            res = push(cfg.outbox, cfg.deliver, identity=cfg.sftp_identity,
+                       known_hosts=cfg.sftp_known_hosts)
             for name, err in res.failed.items():
                 print(f"{name}: not delivered: {err}", file=sys.stderr)
             print(f"delivered {len(res.delivered)}, pending {res.pending}")
             return 0 if not res.failed else 1
         from agent.daemon import run
-        failed = run(cfg, max_runs=1 if a.once else None)
+        failed = run(cfg, max_runs=1 if a.once else None, log_level=a.log_level)
         return 1 if failed and a.once else 0
     except (KeyError_, AgentConfigError, ChainError, UsageError) as e:
         print(f"lineguard-agent: {e}", file=sys.stderr)

@@ -9,6 +9,8 @@ from pathlib import Path
 from agent.tomlfile import check_keys, read_toml
 from agent.wire import is_name
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
 
 class AgentConfigError(ValueError):
     """The agent's config file is missing or broken."""
@@ -27,11 +29,14 @@ class AgentConfig:
     interval_minutes: float = 15.0
     retry_minutes: float = 2.0
     live: bool = True                       # read /proc for sleeping processes (only when root is /)
+    log_level: str = "INFO"                 # DEBUG | INFO | WARNING | ERROR
+    sftp_identity: Path | None = None       # private key for sftp:// delivery
+    sftp_known_hosts: Path | None = None    # the collector host's key for sftp:// delivery
     watch: bool = True                      # snapshot within seconds of a change (inotify)
     watch_debounce_s: float = 2.0           # a burst of changes is one snapshot
     syslog_listen: str | None = None        # HOST:PORT for device syslog (UDP and TCP)
     trap_listen: str | None = None          # HOST:PORT for device SNMP notifications
-    trap_communities: tuple[str, ...] = ()  # v2c communities notifications are accepted with
+    trap_credentials: tuple[str, ...] = ()  # credentials entries notifications must carry
     event_min_interval_s: float = 10.0      # at most one event-driven snapshot per interval
 
     @property
@@ -68,10 +73,15 @@ def load_config(path: Path) -> AgentConfig:
                                endpoint)
             except ValueError as e:
                 raise AgentConfigError(f"{path}: {e}") from None
-    communities = doc.get("trap_communities", [])
-    if not isinstance(communities, list) or not all(isinstance(c, str) and c
-                                                    for c in communities):
-        raise AgentConfigError(f"{path}: trap_communities must be a list of strings")
+    trap_credentials = doc.get("trap_credentials", [])
+    if not isinstance(trap_credentials, list) or not all(isinstance(c, str) and c
+                                                         for c in trap_credentials):
+        raise AgentConfigError(f"{path}: trap_credentials must be a list of names of "
+                               f"credentials entries")
+    level = doc.get("log_level", "INFO")
+    if not isinstance(level, str) or level.upper() not in LOG_LEVELS:
+        raise AgentConfigError(f"{path}: log_level must be one of {', '.join(LOG_LEVELS)}, "
+                               f"not {level!r}")
     if not isinstance(doc.get("deliver", ""), str):
         raise AgentConfigError(f"{path}: deliver must be a folder or an sftp:// URL (a string)")
     name = str(doc.get("agent") or socket.gethostname())
@@ -85,10 +95,12 @@ def load_config(path: Path) -> AgentConfig:
             outbox=p("outbox") or Path("/var/lib/lineguard/outbox"), state=p("state"),
             deliver=doc.get("deliver"), interval_minutes=float(doc.get("interval_minutes", 15)),
             retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True),
+            log_level=level.upper(), sftp_identity=p("sftp_identity"),
+            sftp_known_hosts=p("sftp_known_hosts"),
             watch=doc.get("watch", True),
             watch_debounce_s=float(doc.get("watch_debounce_s", 2.0)),
             syslog_listen=doc.get("syslog_listen"), trap_listen=doc.get("trap_listen"),
-            trap_communities=tuple(communities),
+            trap_credentials=tuple(trap_credentials),
             event_min_interval_s=float(doc.get("event_min_interval_s", 10.0)))
     except (TypeError, ValueError) as e:
         raise AgentConfigError(f"{path}: {e}") from None

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -23,6 +24,32 @@ from agent.watch import HostWatch
 from agent.wire import Snapshot
 
 log = logging.getLogger("lineguard.agent")
+# Libraries that log every connection, login and job run at INFO: below the agent's own lines
+# unless the agent logs at DEBUG.
+CHATTY = ("paramiko", "netmiko", "apscheduler", "asyncssh", "pysnmp")
+_FORMAT = "%(asctime)s lineguard-agent %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: str, stream=None) -> logging.Handler:
+    """One handler on stderr at `level` for the agent; library chatter only at DEBUG."""
+    number = logging.getLevelName(level.upper())
+    if not isinstance(number, int):
+        raise ValueError(f"unknown log level {level!r}")
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "lineguard", False)]:
+        root.removeHandler(old)
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.lineguard = True        # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(number)
+    for name in CHATTY:
+        logging.getLogger(name).setLevel(logging.DEBUG if number <= logging.DEBUG
+                                         else logging.WARNING)
+    # The scheduler's warning about a run still going is said in the agent's words (run()).
+    logging.getLogger("apscheduler.scheduler").setLevel(
+        logging.DEBUG if number <= logging.DEBUG else logging.ERROR)
+    return handler
 
 
 def snapshot_once(cfg: AgentConfig, reason: str = "") -> Path:
@@ -36,30 +63,35 @@ def take_snapshot(cfg: AgentConfig, reason: str = "") -> tuple[Path, Snapshot]:
                        credentials=cfg.credentials,
                        live=cfg.live and cfg.root.resolve() == Path("/"))
     out = cfg.outbox / outbox_name(cfg.name, snap.seq)
-    bad = [t.name for t in snap.targets if t.status != "ok"]
-    log.info("snapshot #%d%s: %d target(s)%s", snap.seq, f" ({reason})" if reason else "",
-             len(snap.targets), f", not ok: {', '.join(bad)}" if bad else "")
+    bad = [t for t in snap.targets if t.status != "ok"]
+    log.info("snapshot #%d%s: %d target(s), %d not ok", snap.seq,
+             f" ({reason})" if reason else "", len(snap.targets), len(bad))
+    for t in bad:
+        log.warning("%s %s: %s", t.name, t.status, t.error or "no detail")
     return out, snap
 
 
-def deliver(cfg: AgentConfig) -> None:
+def deliver(cfg: AgentConfig) -> bool:
+    """Push the outbox; False when a snapshot could not be delivered (it stays for a retry)."""
     if not cfg.deliver:
-        return
+        return True
     settle_if_idle(cfg.chain_path)
-    result = push(cfg.outbox, cfg.deliver)
+    result = push(cfg.outbox, cfg.deliver, identity=cfg.sftp_identity,
+                  known_hosts=cfg.sftp_known_hosts)
     for name, err in result.failed.items():
         log.warning("delivery of %s failed (will retry): %s", name, err)
     if result.delivered:
         log.info("delivered %d snapshot(s), %d pending", len(result.delivered), result.pending)
+    return not result.failed
 
 
 def run(cfg: AgentConfig, max_runs: int | None = None,
-        stop: threading.Event | None = None) -> int:
+        stop: threading.Event | None = None, log_level: str | None = None) -> int:
     """Snapshot every interval and retry delivery every retry interval; stops on SIGINT/SIGTERM,
     or after `max_runs` snapshots (used by tests and one-shot cron use). Returns how many
-    snapshots failed, so a one-shot run can say so in its exit code."""
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
-                        format="%(asctime)s lineguard-agent %(levelname)s %(message)s")
+    snapshots or deliveries failed, so a one-shot run can say so in its exit code. Logs at
+    `log_level`, else the config's."""
+    configure_logging(log_level or cfg.log_level)
     sched = BlockingScheduler(timezone=UTC)
     runs = {"n": 0, "failed": 0}
     # Snapshot and retry take turns; the chain's journal keeps a delivery of a snapshot not yet
@@ -82,7 +114,8 @@ def run(cfg: AgentConfig, max_runs: int | None = None,
             except Exception as e:  # a failed run is logged and retried next interval, never fatal
                 log.error("snapshot failed: %s", e)
                 runs["failed"] += 1
-            deliver(cfg)
+            if not deliver(cfg):
+                runs["failed"] += 1
 
     def tick() -> None:
         snap_and_deliver("")
@@ -102,6 +135,13 @@ def run(cfg: AgentConfig, max_runs: int | None = None,
                 deliver(cfg)
         sched.add_job(retry, "interval", minutes=cfg.retry_minutes, id="retry",
                       max_instances=1, coalesce=True)
+    def overran(event: JobEvent) -> None:
+        if event.job_id == "snapshot":
+            log.warning("the previous snapshot is still being taken when the next is due: "
+                        "interval_minutes (%g) is shorter than one snapshot takes; the next "
+                        "starts when it ends", cfg.interval_minutes)
+
+    sched.add_listener(overran, EVENT_JOB_MAX_INSTANCES)
     try:
         sched.start()
     finally:
@@ -167,17 +207,25 @@ def start_watch(cfg: AgentConfig, events: EventSnapshots) -> HostWatch | None:
 def start_listener(cfg: AgentConfig, events: EventSnapshots) -> DeviceListener | None:
     if not (cfg.syslog_listen or cfg.trap_listen) or cfg.inventory is None:
         return None
-    from agent.devices import inventory
+    from agent.devices import credentials, inventory
     try:
         devices = inventory.load(cfg.inventory)
-    except inventory.InventoryError as e:
+        creds = credentials.load(cfg.credentials)
+        trap_auth = [creds.get(name) for name in cfg.trap_credentials]
+    except (inventory.InventoryError, credentials.CredentialError) as e:
         log.error("device events not started: %s", e)
         return None
+    for cred in trap_auth:
+        if cred.user and not cred.engine_id:
+            log.error("trap credentials %r: an SNMPv3 user needs engine_id (the sending "
+                      "device's snmpEngineID) to authenticate its notifications; not used",
+                      cred.name)
+    trap_auth = [c for c in trap_auth if c.community or (c.user and c.engine_id)]
     listener = DeviceListener(
         devices, lambda ev: events.request(f"{ev.device}: {ev.via} {ev.text[:80]}"),
         syslog=Endpoint.parse(cfg.syslog_listen, "syslog_listen") if cfg.syslog_listen else None,
         traps=Endpoint.parse(cfg.trap_listen, "trap_listen") if cfg.trap_listen else None,
-        communities=cfg.trap_communities)
+        trap_auth=trap_auth)
     try:
         listener.start()
     except ListenError as e:

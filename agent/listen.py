@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from agent.devices import profiles
+from agent.devices.credentials import Credential
 from agent.devices.inventory import Device
 
 log = logging.getLogger("lineguard.agent.listen")
@@ -75,14 +76,14 @@ class DeviceListener:
 
     def __init__(self, devices: Iterable[Device], on_event: Callable[[DeviceEvent], None], *,
                  syslog: Endpoint | None = None, traps: Endpoint | None = None,
-                 communities: Iterable[str] = ()) -> None:
+                 trap_auth: Iterable[Credential] = ()) -> None:
         self.devices = {d.name.lower(): d for d in devices if d.host}
         self.addresses: dict[str, set[str]] = {}
         for d in self.devices.values():
             self.addresses.setdefault(_resolve(d.host or ""), set()).add(d.name.lower())
         self.on_event = on_event
         self.syslog, self.traps = syslog, traps
-        self.communities = tuple(communities)
+        self.trap_auth = tuple(trap_auth)
         self.counts: Counter[str] = Counter()
         self.bound: dict[str, tuple[str, int]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -225,10 +226,20 @@ def _trap_receiver(listener: DeviceListener, sock: socket.socket) -> Callable[[]
     from pysnmp.carrier.asyncio.dgram import udp
     from pysnmp.entity import config, engine
     from pysnmp.entity.rfc3413 import ntfrcv
+    from pysnmp.proto.rfc1902 import OctetString
+
+    from agent.devices.snmp import AUTH_PROTOCOLS, PRIV_PROTOCOLS
 
     snmp_engine = engine.SnmpEngine()
-    for i, community in enumerate(listener.communities, 1):
-        config.add_v1_system(snmp_engine, f"lineguard-trap-{i}", community)
+    for i, cred in enumerate(listener.trap_auth, 1):
+        if cred.community:
+            config.add_v1_system(snmp_engine, f"lineguard-trap-{i}", cred.community)
+        if cred.user:
+            auth = AUTH_PROTOCOLS[(cred.auth_proto or "SHA").upper()] if cred.auth_key else None
+            priv = PRIV_PROTOCOLS[(cred.priv_proto or "AES").upper()] if cred.priv_key else None
+            config.add_v3_user(snmp_engine, cred.user, auth or config.USM_AUTH_NONE,
+                               cred.auth_key, priv or config.USM_PRIV_NONE, cred.priv_key,
+                               securityEngineId=OctetString(hexValue=cred.engine_id))
     config.add_transport(snmp_engine, udp.DOMAIN_NAME,
                          udp.UdpTransport().open_server_mode(sock=sock))
 

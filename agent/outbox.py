@@ -1,8 +1,11 @@
 """The outbox: signed snapshots wait here until delivered to the collector's inbox.
 
 Delivery targets: a folder (the collector's inbox on the same host or a mounted share) or
-`sftp://user@host[:port]/path` (paramiko, with the agent's SSH key or agent). A file leaves the
-outbox only after the copy at the other end is complete and renamed into place.
+`sftp://user@host[:port]/path` (paramiko). For SFTP the agent logs in with its own identity file
+and checks the collector host's key against its own known_hosts file when they are configured
+(`sftp_identity`, `sftp_known_hosts`), else with the user's SSH keys and agent and the system's
+known hosts; an unknown host key is refused. A file leaves the outbox only after the copy at
+the other end is complete and renamed into place.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ def pending(outbox: Path) -> list[Path]:
     return sorted(p for p in outbox.glob("*.lgsnap") if p.is_file()) if outbox.is_dir() else []
 
 
-def push(outbox: Path, deliver: str) -> PushResult:
+def push(outbox: Path, deliver: str, *, identity: Path | None = None,
+         known_hosts: Path | None = None) -> PushResult:
     files = pending(outbox)
     delivered: list[str] = []
     failed: dict[str, str] = {}
@@ -39,7 +43,7 @@ def push(outbox: Path, deliver: str) -> PushResult:
         return PushResult(delivered, failed, 0)
     url = urlparse(deliver)
     if url.scheme == "sftp":
-        _push_sftp(url, files, delivered, failed)
+        _push_sftp(url, files, delivered, failed, identity, known_hosts)
     else:
         dest = Path(deliver)
         for f in files:
@@ -72,14 +76,21 @@ def _copy_into(src: Path, dest: Path) -> None:
         raise
 
 
-def _push_sftp(url, files: list[Path], delivered: list[str], failed: dict[str, str]) -> None:
+def _push_sftp(url, files: list[Path], delivered: list[str], failed: dict[str, str],
+               identity: Path | None, known_hosts: Path | None) -> None:
     import paramiko
 
     client = paramiko.SSHClient()
-    client.load_system_host_keys()
     client.set_missing_host_key_policy(paramiko.RejectPolicy())
     try:
-        client.connect(url.hostname, port=url.port or 22, username=url.username, timeout=15)
+        if known_hosts is not None:
+            client.load_host_keys(str(known_hosts))
+        else:
+            client.load_system_host_keys()
+        own = identity is not None
+        client.connect(url.hostname, port=url.port or 22, username=url.username, timeout=15,
+                       key_filename=str(identity) if own else None, look_for_keys=not own,
+                       allow_agent=not own)
         sftp = client.open_sftp()
         folder = url.path.rstrip("/")
         for f in files:

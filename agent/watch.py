@@ -31,9 +31,10 @@ class _Handler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return                                  # reads, not changes
+        new_folder = event.is_directory and event.event_type in ("created", "moved")
         for p in (event.src_path, getattr(event, "dest_path", "")):
             if p:
-                self.watch.changed(Path(p if isinstance(p, str) else p.decode()))
+                self.watch.changed(Path(p if isinstance(p, str) else p.decode()), new_folder)
 
 
 def _sha256(path: Path, limit: int = 64 * 1024 * 1024) -> str | None:
@@ -119,9 +120,9 @@ class HostWatch:
         if self._worker.is_alive():
             self._worker.join(timeout=10)
 
-    def changed(self, path: Path) -> None:
+    def changed(self, path: Path, new_folder: bool = False) -> None:
         if not self._is_wanted(path):
-            if any(path in w.parents for w in self._wanted):
+            if new_folder and any(path in w.parents for w in self._wanted):
                 # a folder on the way to a watched path appeared (mkdir -p of a spool): watch
                 # deeper, and what is already inside counts as changed
                 with self._lock:

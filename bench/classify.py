@@ -6,7 +6,9 @@ cache matters), the rest are planted: small scripts from that corpus with one de
 inserted at a random place, plus device-side actions. Prints throughput cold and warm, and how
 many planted jobs were caught and how many benign ones were flagged. A planted line can land
 where nothing runs it (usage text in a heredoc, a multi-line string, a function nobody calls):
-those are the expected misses (uncalled functions still get a low "suspicious" reason).
+those are the expected misses (uncalled functions still get a low "suspicious" reason), and so
+is a shell line planted in a Perl or Python script or in a file the job only reads (a config):
+no interpreter would run it.
 
     python bench/classify.py [--jobs N] [--planted-share 0.2] [--seed 7]
 """

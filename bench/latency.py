@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import os
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -86,6 +87,13 @@ def free_port(kind: int = socket.SOCK_DGRAM) -> int:
 def lineguard(home: Path, *args: str) -> None:
     subprocess.run([sys.executable, "-m", "collector.cli", "--home", str(home), *args],
                    check=True, capture_output=True, timeout=300)
+
+
+def ingested(home: Path) -> int:
+    """The newest seq the collector has stored from the bench's agent (0: none yet)."""
+    with sqlite3.connect(home / "lineguard.db", timeout=30) as db:
+        row = db.execute("SELECT last_seq FROM agents WHERE name = 'ems-bench'").fetchone()
+    return (row[0] or 0) if row else 0
 
 
 def plant_at_job(root: Path, n: int) -> str:
@@ -158,9 +166,8 @@ def main() -> int:
     smtp.start()
     syslog, traps = free_port(), free_port()
     fleet = Fleet.start(sites=2, devices=a.devices, out_dir=work / "fleet")
-    trap_community = "lineguard-traps"
     fleet.send_events(EventSender(syslog=("127.0.0.1", syslog), traps=("127.0.0.1", traps),
-                                  community=trap_community))
+                                  community=CREDENTIALS["lab-snmp"]["community"]))
     home = work / "collector"
     key, pub = generate(work / "agent.key")
     lineguard(home, "init")
@@ -178,7 +185,7 @@ def main() -> int:
                       deliver=str(home / "inbox"), interval_minutes=a.interval_minutes,
                       live=False, watch=True, watch_debounce_s=1.0,
                       syslog_listen=f"127.0.0.1:{syslog}", trap_listen=f"127.0.0.1:{traps}",
-                      trap_communities=(trap_community,),
+                      trap_credentials=("lab-snmp",),
                       event_min_interval_s=2.0)
     stop = threading.Event()
     agent = threading.Thread(target=run, args=(cfg,), kwargs={"stop": stop}, daemon=True)
@@ -190,9 +197,9 @@ def main() -> int:
         agent.start()
         # the first scheduled poll, delivered and ingested: the reference for what follows
         start = time.monotonic()
-        while not list((home / "inbox").glob("*.lgsnap")) and time.monotonic() - start < 300:
-            time.sleep(0.1)
-        while list((home / "inbox").glob("*.lgsnap")) and time.monotonic() - start < 300:
+        while ingested(home) < 1:
+            if time.monotonic() - start > 300:
+                raise TimeoutError("the first snapshot was not ingested within 300 s")
             time.sleep(0.1)
         time.sleep(3)
         cases = (("(a) at job planted on the host", lambda n: plant_at_job(root, n)),

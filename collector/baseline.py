@@ -24,6 +24,7 @@ from agent.wire import Target
 from collector import approvals
 from collector.approvals import DEFAULT_REQUIRED, ApprovalError, ApprovalState, Signature
 from collector.model import LineDataRow
+from collector.platforms import judged
 from collector.store import Store, StoredSnapshot
 
 FORMAT = "lineguard-baseline/2"
@@ -185,7 +186,10 @@ def _from_body(b: dict[str, Any]) -> Baseline:
 
 def _newest_ok(store: Store, target: str) -> tuple[StoredSnapshot, Target]:
     seen: list[tuple[str, str, str | None]] = []
-    for snap, tgt in store.target_history(target, limit=_HISTORY_LIMIT):
+    for snap, stored in store.target_history(target, limit=_HISTORY_LIMIT):
+        # Judged again by its platform: a capture with a prompt fragment or cut short is no
+        # baseline, whatever the agent that sent it said.
+        tgt = judged(stored)
         if tgt.status == "ok":
             return snap, tgt
         seen.append((snap.taken_at, tgt.status, tgt.error))

@@ -13,7 +13,7 @@ import base64
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -421,18 +421,22 @@ class Store:
         return self.db.execute("SELECT id, agent, seq, hash, key_id FROM snapshots "
                                "ORDER BY agent, seq").fetchall()
 
-    def first_ok(self, name: str, until: str | None = None
+    def first_ok(self, name: str, until: str | None = None,
+                 accept: Callable[[Target], bool] | None = None,
                  ) -> tuple[StoredSnapshot, Target] | None:
         """The oldest complete poll of target `name` (taken at or before `until`): the fixed
-        reference of a target nobody has approved a baseline for yet."""
-        row = self.db.execute(
+        reference of a target nobody has approved a baseline for yet. With `accept`, the oldest
+        one it accepts (the collector's own judgement of the capture)."""
+        rows = self.db.execute(
             "SELECT s.id, s.agent, s.seq, s.hash, s.prev, s.taken_at, s.received_at, s.host, "
             "t.kind, t.name, t.status, t.error, t.manifest FROM targets t JOIN snapshots s "
             "ON s.id = t.snapshot WHERE t.name = ? AND t.status = 'ok' AND (? IS NULL OR "
-            "s.taken_at <= ?) ORDER BY s.taken_at, s.id LIMIT 1", [name, until, until]).fetchone()
-        if row is None:
-            return None
-        return _stored(row[:8]), self.load_target(row[12], row[8], row[9], row[10], row[11])
+            "s.taken_at <= ?) ORDER BY s.taken_at, s.id", [name, until, until])
+        for row in rows:
+            target = self.load_target(row[12], row[8], row[9], row[10], row[11])
+            if accept is None or accept(target):
+                return _stored(row[:8]), target
+        return None
 
     def target_names(self) -> list[str]:
         """Every target an active agent has reported."""

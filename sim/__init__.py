@@ -86,4 +86,26 @@ Faults (sim.state.Faults, per device, switch at any time)
                       Enter still gets its prompt at once); every SNMP response too
     snmp_silent       the SNMP port drops every datagram, v3 discovery included (timeout)
     snmp_silent_after N  answers N more datagrams, then falls silent (a device lost mid-walk)
+    stray_prompts N   the next N CLI command outputs begin with the prompt glued to their first
+                      line (what a device that echoes typed-ahead input on arrival shows)
+
+Terminal (sim.ssh.Terminal)
+    Input is echoed when the CLI reads it, after the previous output and prompt, the same for
+    any TERM and without a PTY: printable characters, "\b \b" for an erased one, CRLF at the end
+    of a line. Output lines end in CRLF. Enter may be CR, LF, CRLF or CR NUL.
 """
+
+import importlib.util
+import sys
+
+# What the simulator runs on beyond lineguard's own dependencies: the `sim` extra.
+EXTRA_MODULES = ("asyncssh", "aiosmtpd")
+
+
+def require_extra(program: str) -> None:
+    """Exit with one line saying how to install the simulator when its extra is missing."""
+    missing = [m for m in EXTRA_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        sys.exit(f"{program}: the simulated fleet needs {', '.join(missing)}, which "
+                 f"{'comes' if len(missing) == 1 else 'come'} with the 'sim' extra: "
+                 f"pip install 'lineguard[sim]'")

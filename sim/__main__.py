@@ -3,7 +3,8 @@
 
 Starts the fleet, writes DIR/inventory.toml and DIR/credentials.toml, prints one ready line and
 serves until Ctrl-C or SIGTERM. FAULT is a field of sim.state.Faults: drop_mid_config,
-truncate_config, reject_auth, snmp_silent, or delay_s:SECONDS.
+truncate_config, reject_auth, snmp_silent, delay_s:SECONDS, snmp_silent_after:N or
+stray_prompts:N.
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ import threading
 from collections import Counter
 from dataclasses import fields
 
-from sim.fleet import Fleet, SimDevice
-from sim.state import Faults
+from sim import require_extra  # noqa: I001 (before the imports that need the extra)
+
+require_extra("python -m sim")
+
+from sim.fleet import Fleet, SimDevice  # noqa: E402
+from sim.state import Faults  # noqa: E402
 
 _FAULTS = {f.name for f in fields(Faults)}
+_NUMBERS = {"delay_s": float, "snmp_silent_after": int, "stray_prompts": int}
 
 
 def _apply_fault(fleet: Fleet, spec: str) -> None:
@@ -28,7 +34,8 @@ def _apply_fault(fleet: Fleet, spec: str) -> None:
     if field_name not in _FAULTS:
         raise ValueError(f"unknown fault {field_name!r}; expected one of {sorted(_FAULTS)}")
     device: SimDevice = fleet.device(name)
-    setattr(device.state.faults, field_name, float(value) if field_name == "delay_s" else True)
+    number = _NUMBERS.get(field_name)
+    setattr(device.state.faults, field_name, number(value) if number else True)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -262,4 +262,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    from sim import require_extra
+    require_extra("python -m sim.demo")
     sys.exit(main())

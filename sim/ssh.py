@@ -1,8 +1,13 @@
-"""SSH front end of a simulated device: asyncssh with a line editor around sim.ios / sim.junos.
+"""SSH front end of a simulated device: asyncssh around sim.ios / sim.junos, with the terminal
+line discipline of a real box.
 
-The line editor gives what netmiko needs from a real box: every typed character echoed, lines
-delivered on Enter, echo switched off while a secret is typed. One host key per process, made on
-first use, so starting sixty devices costs one key generation.
+Like IOS and Junos, the device echoes what it reads when its CLI reads it: characters typed
+ahead while a command runs are echoed after that command's output and the next prompt, never in
+the middle of them. The echo is the same whatever the terminal type (TERM=network, xterm, none,
+or no PTY at all): printable characters as typed, `\b \b` for an erased one, CRLF at the end of
+a line; no redraws. Output lines end in CRLF. Enter may arrive as CR, LF, CRLF or CR NUL. Echo
+is off while a secret is typed. One host key per process, made on first use, so starting sixty
+devices costs one key generation.
 """
 
 from __future__ import annotations
@@ -68,6 +73,66 @@ def _cli(state: DeviceState, login: Login, peer: str) -> IosCli | JunosCli:
     return IosCli(state, secret=login.secret, user=login.username, peer=peer)
 
 
+_ERASE = ("\x7f", "\b")
+_KILL_LINE = "\x15"          # Ctrl-U
+
+
+class Terminal:
+    """The device's side of an interactive session: input read and echoed a line at a time."""
+
+    def __init__(self, process: asyncssh.SSHServerProcess) -> None:
+        self._stdin = process.stdin
+        self._stdout = process.stdout
+        self._pending = ""
+        self._after_cr = False
+        self._eof = False
+
+    def write(self, text: str) -> None:
+        self._stdout.write(text.replace("\r\n", "\n").replace("\n", "\r\n"))
+
+    async def readline(self, echo: bool = True) -> str | None:
+        """The next line typed, echoed as it is consumed; None at end of input."""
+        line: list[str] = []
+        while True:
+            if not self._pending:
+                if self._eof:
+                    return None
+                try:
+                    data = await self._stdin.read(4096)
+                except (asyncssh.BreakReceived, asyncssh.SignalReceived,
+                        asyncssh.TerminalSizeChanged):
+                    continue
+                if not data:
+                    self._eof = True
+                    return "".join(line) if line else None
+                self._pending = data
+            out: list[str] = []
+            for i, ch in enumerate(self._pending):
+                after_cr, self._after_cr = self._after_cr, False
+                if ch in "\n\0" and after_cr:
+                    continue                  # the LF of CRLF, the NUL of CR NUL
+                if ch in "\r\n":
+                    self._after_cr = ch == "\r"
+                    self._pending = self._pending[i + 1:]
+                    out.append("\r\n")
+                    self._stdout.write("".join(out))
+                    return "".join(line)
+                if ch in _ERASE:
+                    if line:
+                        line.pop()
+                        out.append("\b \b" if echo else "")
+                elif ch == _KILL_LINE:
+                    out.append("\b \b" * len(line) if echo else "")
+                    line.clear()
+                elif ch.isprintable():
+                    line.append(ch)
+                    if echo:
+                        out.append(ch)
+            self._pending = ""
+            if out:
+                self._stdout.write("".join(out))
+
+
 async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
                    login: Login) -> None:
     peer = (process.get_extra_info("peername") or ("127.0.0.1",))[0]
@@ -82,20 +147,24 @@ async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
             out.write(reply.text)
             process.exit(0)
             return
-        out.write(("\n" if isinstance(cli, IosCli) else "\n--- JUNOS 15.1R7.9 built "
-                   "2019-05-17 04:13:22 UTC\n") + cli.prompt)
+        term = Terminal(process)
+        term.write(("\n" if isinstance(cli, IosCli) else "\n--- JUNOS 15.1R7.9 built "
+                    "2019-05-17 04:13:22 UTC\n") + cli.prompt)
+        echo = True
         while True:
-            try:
-                line = await process.stdin.readline()
-            except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged):
-                continue
-            if not line:
+            line = await term.readline(echo)
+            if line is None:
                 break
             reply = cli.handle(line)
             if state.faults.delay_s and line.strip():
                 # a slow box is slow to run commands; a bare Enter still gets its prompt at once
                 await asyncio.sleep(state.faults.delay_s)
-            out.write(reply.text)
+            if state.faults.stray_prompts and line.strip() and reply.text:
+                # what a device that echoes typed-ahead input on arrival shows when an Enter
+                # was pressed twice: the second Enter's prompt glued to the next output
+                state.faults.stray_prompts -= 1
+                term.write(cli.prompt)
+            term.write(reply.text)
             if reply.hangup:
                 await out.drain()
                 if state.faults.drop_mid_config and reply.text:
@@ -104,9 +173,9 @@ async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
                 else:
                     process.exit(0)
                 return
-            process.channel.set_echo(not reply.password)
+            echo = not reply.password
             if cli.awaiting is None:
-                out.write(cli.prompt)
+                term.write(cli.prompt)
         process.exit(0)
     except (asyncssh.Error, OSError, BrokenPipeError, ConnectionError):
         return
@@ -122,5 +191,5 @@ async def start_ssh(state: DeviceState, port: int, login: Login, host: str = "12
         lambda: _Server(state, login, sessions), host, port,
         server_host_keys=[host_key()],
         process_factory=lambda proc: _session(proc, state, login),
-        line_editor=True, encoding="utf-8", keepalive_interval=0,
+        line_editor=False, encoding="utf-8", keepalive_interval=0,
         login_timeout=30)

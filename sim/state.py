@@ -31,6 +31,7 @@ class Faults:
     delay_s: float = 0.0
     snmp_silent: bool = False
     snmp_silent_after: int | None = None   # answer this many more requests, then fall silent
+    stray_prompts: int = 0                 # the next N command outputs begin with a prompt
 
 
 def as_faulted(config: str, faults: Faults) -> tuple[str, bool]:

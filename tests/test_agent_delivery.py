@@ -52,8 +52,9 @@ def test_daemon_keeps_snapshots_in_outbox_until_delivery_succeeds(tmp_path: Path
     cfg = tmp_path / "agent.toml"
     cfg.write_text(f'agent = "ems-01"\nkey = "{key}"\nroot = "{root}"\noutbox = "{tmp_path / "out"}"\n'
                    f'deliver = "{blocked}"\nlive = false\n')
-    assert agent(["run", "--config", str(cfg), "--once"]) == 0
-    assert len(list((tmp_path / "out").glob("*.lgsnap"))) == 1  # delivery failed: kept
+    # delivery failed: the snapshot is kept, and a one-shot run says so in its exit code
+    assert agent(["run", "--config", str(cfg), "--once"]) == 1
+    assert len(list((tmp_path / "out").glob("*.lgsnap"))) == 1
 
     cfg.write_text(cfg.read_text().replace(str(blocked), str(home.inbox)))
     assert agent(["run", "--config", str(cfg), "--once"]) == 0

@@ -271,3 +271,27 @@ def test_output_over_the_size_bound_is_partial_never_read_on(fleet, tmp_path, mo
     assert target.status == "partial" and "over 2000 characters: cut short" in target.error
     assert len(target.artifact("running-config").text()) <= 2000
     _assert_never_line_data(target)
+
+
+@pytest.mark.parametrize("platform, creds, config", [("cisco_ios", "lab-ios", "running-config"),
+                                                     ("juniper_junos", "lab-junos",
+                                                      "show-configuration")])
+def test_a_stray_prompt_in_the_output_is_read_again(fleet, tmp_path, platform, creds, config):
+    dev = first(fleet, platform)
+    with fault(dev, stray_prompts=1):
+        target = _one(fleet, tmp_path, dev, "cli", creds)
+    assert target.status == "ok", target.error
+    text = target.artifact(config).text()
+    assert not any(line.startswith(dev.name) or "@" + dev.name in line.split(" ")[0]
+                   for line in text.splitlines())
+
+
+@pytest.mark.parametrize("platform, creds", [("cisco_ios", "lab-ios"),
+                                             ("juniper_junos", "lab-junos")])
+def test_a_device_that_keeps_gluing_prompts_to_its_output_is_partial(fleet, tmp_path, platform,
+                                                                    creds):
+    dev = first(fleet, platform)
+    with fault(dev, stray_prompts=1000):
+        target = _one(fleet, tmp_path, dev, "cli", creds)
+    assert target.status == "partial"
+    assert "device prompt inside the output at line 1, twice" in target.error

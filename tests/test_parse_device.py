@@ -73,7 +73,7 @@ def test_jobs_of_a_device_with_an_unknown_zone_say_so():
 
 
 def test_an_unknown_platform_is_a_clear_error():
-    with pytest.raises(ValueError, match="no parser"):
+    with pytest.raises(ValueError, match="no collector platform .nokia_sros."):
         line_data(_target("ok", {"platform": "nokia_sros", "method": "cli"}))
 
 

@@ -8,7 +8,9 @@ fast the machine is."""
 from __future__ import annotations
 
 import logging
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,13 +23,14 @@ from netmiko import ConnectHandler
 
 from agent.config import AgentConfig
 from agent.daemon import EventSnapshots, run
+from agent.devices.credentials import Credential
 from agent.devices.inventory import Device
 from agent.keys import generate
 from agent.listen import DeviceEvent, DeviceListener, Endpoint
 from agent.outbox import pending
 from agent.wire import Snapshot, load
 from sim.events import EventSender
-from sim.fleet import HOST, Fleet
+from sim.fleet import CREDENTIALS, HOST, Fleet
 from tests.sim_support import VC_XC, set_int, v2c
 from tests.test_agent_delivery import tiny_root
 
@@ -95,6 +98,20 @@ def test_an_at_job_in_a_spool_that_did_not_exist_yet_is_seen(tmp_path):
         wait_for(lambda: any(t.artifact("var/spool/cron/atjobs/a0000101c3e2a0")
                              for s in snapshots(cfg.outbox) for t in s.targets),
                  "a snapshot holding the new at job")
+
+
+def test_other_files_beside_a_watched_script_are_not_changes(tmp_path, caplog):
+    root = tiny_root(tmp_path / "root")
+    cfg = agent_config(tmp_path, watch=True)
+    with caplog.at_level(logging.INFO, logger="lineguard.agent"), daemon(cfg):
+        wait_for(lambda: len(snapshots(cfg.outbox)) == 1, "the first scheduled snapshot")
+        (root / "opt/ems/README").write_text("unrelated\n")      # beside poll.sh
+        (root / "opt/ems/logs").mkdir()
+        (root / "etc/cron.d/ems").write_text("*/10 * * * * root /opt/ems/poll.sh\n")
+        wait_for(lambda: len(snapshots(cfg.outbox)) >= 2, "a snapshot after the cron change")
+    logged = [r.getMessage() for r in caplog.records]
+    reasons = [m for m in logged if "snapshot #2" in m]
+    assert reasons and "/etc/cron.d/ems" in reasons[0] and "/opt/ems" not in reasons[0], logged
 
 
 def test_a_replaced_script_of_a_job_is_snapshotted_too(tmp_path):
@@ -196,6 +213,38 @@ def test_a_taken_syslog_port_is_a_clear_error_and_polling_goes_on(tmp_path, capl
     assert "devices are polled on schedule" in caplog.text
 
 
+ENGINE_ID = "80001f8880c71100000a000001"
+
+
+@pytest.mark.skipif(shutil.which("snmptrap") is None,
+                    reason="net-snmp's snmptrap is not installed (apt-get install -y snmp)")
+def test_snmpv3_notifications_need_the_devices_user_keys_and_engine_id() -> None:
+    got: list[DeviceEvent] = []
+    v3 = Credential(name="traps", user="lgtrap", auth_key="auth-key-kobe-01",
+                    auth_proto="SHA", priv_key="priv-key-kobe-01", priv_proto="AES",
+                    engine_id=ENGINE_ID)
+    devices = [Device(name="atm-kobe-03", platform="atm_mib", site="kobe", method="snmp",
+                      host="127.0.0.1", port=161)]
+    lst = DeviceListener(devices, got.append, traps=Endpoint("127.0.0.1", 0), trap_auth=[v3])
+    lst.start()
+    try:
+        host, port = lst.bound["trap/udp"]
+
+        def trap(priv_key: str) -> None:
+            subprocess.run(["snmptrap", "-v3", "-e", f"0x{ENGINE_ID}", "-u", "lgtrap",
+                            "-l", "authPriv", "-a", "SHA", "-A", "auth-key-kobe-01",
+                            "-x", "AES", "-X", priv_key, f"udp:{host}:{port}", "",
+                            "1.3.6.1.4.1.9.9.43.2.0.1"],
+                           check=True, timeout=60, capture_output=True)
+        trap("a-guessed-privacy-key")               # decrypts to garbage: never accepted
+        trap("priv-key-kobe-01")
+        wait_for(lambda: lst.counts["accepted"] == 1, "the authenticated notification")
+    finally:
+        lst.stop()
+    assert [(e.device, e.via, e.text) for e in got] == [
+        ("atm-kobe-03", "trap", "1.3.6.1.4.1.9.9.43.2.0.1")]
+
+
 @pytest.fixture(scope="module")
 def event_fleet(tmp_path_factory) -> Iterator[Fleet]:
     with Fleet.start(sites=1, devices=3, out_dir=tmp_path_factory.mktemp("fleet")) as fleet:
@@ -218,12 +267,13 @@ def _rows(snap: Snapshot, device: str) -> set[str]:
 def test_device_changes_over_cli_and_snmp_are_polled_at_once(event_fleet, tmp_path) -> None:
     syslog, traps = _free_udp_port(), _free_udp_port()
     event_fleet.send_events(EventSender(syslog=("127.0.0.1", syslog),
-                                        traps=("127.0.0.1", traps)))
+                                        traps=("127.0.0.1", traps),
+                                        community=CREDENTIALS["lab-snmp"]["community"]))
     tiny_root(tmp_path / "root")
     cfg = agent_config(tmp_path, inventory=event_fleet.inventory_path,
                        credentials=event_fleet.credentials_path,
                        syslog_listen=f"127.0.0.1:{syslog}", trap_listen=f"127.0.0.1:{traps}",
-                       trap_communities=("public",))
+                       trap_credentials=("lab-snmp",))
     ios = event_fleet.by_platform("cisco_ios")[0]
     mib = event_fleet.by_platform("atm_mib")[0]
     with daemon(cfg):

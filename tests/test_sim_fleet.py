@@ -97,3 +97,16 @@ def test_stopping_the_fleet_closes_open_ssh_sessions(tmp_path):
         assert not client.get_transport().is_active()
     finally:
         client.close()
+
+
+def test_without_the_sim_extra_the_simulator_says_how_to_get_it(monkeypatch) -> None:
+    import importlib.util
+
+    import sim
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "asyncssh" else real(name, *a))
+    with pytest.raises(SystemExit) as exited:
+        sim.require_extra("python -m sim")
+    assert str(exited.value) == ("python -m sim: the simulated fleet needs asyncssh, which comes "
+                                 "with the 'sim' extra: pip install 'lineguard[sim]'")

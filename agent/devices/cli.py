@@ -75,10 +75,17 @@ def _collect(conn, device: Device, cred: Credential, profile: Profile, timeout: 
     try:
         if profile.enable and cred.secret:
             conn.enable()
-        conn.find_prompt()
         # netmiko's base prompt (hostname, or user@host on Junos) rather than the found prompt:
         # several prompts echoed onto one line would make that string never match again.
         prompt = conn.base_prompt
+        # One Enter and its prompt, rather than netmiko's find_prompt(), which presses Enter
+        # again whenever the device is slow to answer: each extra Enter leaves a prompt in
+        # flight, and a device that echoes typed-ahead input as it arrives then prints that
+        # prompt inside the next command's output.
+        _, problem = read_command(conn, "", prompt, timeout)
+        if problem:
+            return failed(device, "timeout" if problem.startswith("timed out") else "partial",
+                          f"no prompt after login: {problem}")
     except ValueError:
         return failed(device, "auth-failed", "enable secret refused (no privileged prompt)")
     except ReadTimeout as e:
@@ -89,6 +96,13 @@ def _collect(conn, device: Device, cred: Credential, profile: Profile, timeout: 
     for command in profile.commands:
         started = time.monotonic()
         text, problem = read_command(conn, command.command, prompt, timeout)
+        if problem is None and prompt_inside(text, prompt):
+            # The session was not settled when the command was sent; it is now, having just
+            # shown its prompt: read once more rather than keep a capture with a prompt in it.
+            text, problem = read_command(conn, command.command, prompt, timeout)
+            line = prompt_inside(text, prompt) if problem is None else None
+            if line:
+                problem = f"device prompt inside the output at line {line}, twice"
         meta = {"command": command.command, "seconds": round(time.monotonic() - started, 3)}
         outputs.append(Output(command.artifact, text, meta, error=problem))
         if problem:
@@ -99,7 +113,8 @@ def _collect(conn, device: Device, cred: Credential, profile: Profile, timeout: 
 
 
 def read_command(conn, command: str, prompt: str, timeout: float) -> tuple[str, str | None]:
-    """Send one command and read until the prompt returns; (output, problem or None)."""
+    """Send one command (or, with "", just Enter) and read until the prompt returns;
+    (output, problem or None)."""
     end_prompt = _prompt_pattern(prompt)
     try:
         conn.write_channel(command + conn.RETURN)
@@ -137,6 +152,15 @@ def read_command(conn, command: str, prompt: str, timeout: float) -> tuple[str, 
             return _clean(buf, command, prompt), (f"timed out waiting for the prompt ({timeout:g}s "
                                                   f"without output, {len(buf)} bytes read)")
         time.sleep(_POLL_S)
+
+
+def prompt_inside(text: str, prompt: str) -> int | None:
+    """The line number of the first line of `text` that begins with the device's prompt."""
+    start = re.compile(r"^" + re.escape(prompt.strip()) + r"[^\n]{0,60}?[>#%]")
+    for number, line in enumerate(text.splitlines(), 1):
+        if start.match(line):
+            return number
+    return None
 
 
 def _prompt_pattern(base_prompt: str) -> re.Pattern[str]:

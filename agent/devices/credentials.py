@@ -30,6 +30,7 @@ class Credential:
     priv_key: str | None = None
     priv_proto: str | None = None    # DES | 3DES | AES | AES192 | AES256
     version: str | None = None       # snmp version these are for ("2c" | "3"), a default only
+    engine_id: str | None = None     # snmp v3: the device's snmpEngineID (hex), for its traps
 
     def __repr__(self) -> str:
         # Keep secrets out of tracebacks and logs.

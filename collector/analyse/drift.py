@@ -9,11 +9,10 @@ poll-failed finding and nothing else; an unreachable device is never "line data 
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -22,26 +21,19 @@ from collector.analyse.fleet import LossEvent, correlate_losses
 from collector.approvals import DEFAULT_REQUIRED
 from collector.baseline import Baseline, BaselineError, line_data, load_approved, row_order
 from collector.model import Finding, LineDataRow, Reason, unreadable
+from collector.platforms import Platform, UnknownPlatform, for_facts, judged
 from collector.store import Store, StoredSnapshot
 
-# Artifacts that change by nature (clocks, countdowns, link status, process ids); they would drown
-# real drift. What they say that matters is judged elsewhere: scheduled reloads, kron countdowns
-# and processes by the jobs view, PVCs as line data read from the configuration.
-VOLATILE_KINDS = frozenset({"process", "anacron-stamp", "show-clock", "show-reload",
-                            "show-kron-schedule", "show-atm-vc"})
-# Files that decide what runs later: a change to one of these is a change to the job picture.
-JOB_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "run-parts", "anacrontab", "at-job",
-                       "systemd-unit", "systemd-link", "script",
-                       "show-event-manager-policy-registered"})
-# Lines a device rewrites without any change to what it does: the config's own size and
-# timestamps, and the NTP-disciplined clock period IOS keeps in its running-config.
-VOLATILE_LINE = re.compile(r"^(?:Building configuration|Current configuration ?:"
-                           r"|! Last configuration change at |! NVRAM config last updated at "
-                           r"|ntp clock-period |## Last (?:commit|changed): )")
+# Host artifacts that change by nature (process lists, anacron's run stamps); they would drown real
+# drift. What they say that matters is judged by the jobs view. A device's volatile artifacts and
+# lines are its platform's to declare (collector.platforms).
+HOST_VOLATILE_KINDS = frozenset({"process", "anacron-stamp"})
+# Host files that decide what runs later: a change to one of these is a change to the job picture.
+HOST_JOB_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "run-parts", "anacrontab",
+                            "at-job", "systemd-unit", "systemd-link", "script"})
 _HISTORY_LIMIT = 200
 _DIFF_LINES = 400
 _EVIDENCE_LINES = 8
-_HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 
 
 @dataclass(frozen=True)
@@ -156,6 +148,20 @@ class _Side:
     rows: tuple[LineDataRow, ...] | None
 
 
+def platform_of(kind: str, facts: dict[str, Any]) -> Platform | None:
+    """A device's collector platform; None for a host, or a device no platform reads."""
+    if kind != "device":
+        return None
+    try:
+        return for_facts(facts)
+    except UnknownPlatform:
+        return None
+
+
+def _volatile_kinds(platform: Platform | None) -> frozenset[str]:
+    return platform.volatile_artifacts if platform else HOST_VOLATILE_KINDS
+
+
 def _from_target(target: Target) -> _Side:
     return _Side({a.name: (a.kind, a.sha256) for a in target.artifacts},
                  {a.name: a.text() or "" for a in target.artifacts
@@ -165,8 +171,9 @@ def _from_target(target: Target) -> _Side:
 
 def _from_baseline(store: Store, baseline: Baseline) -> _Side:
     text: dict[str, str] = {}
+    volatile = _volatile_kinds(platform_of(baseline.kind, baseline.facts))
     for a in baseline.artifacts:
-        if a.sha256 and a.kind not in VOLATILE_KINDS and store.has_blob(a.sha256):
+        if a.sha256 and a.kind not in volatile and store.has_blob(a.sha256):
             try:
                 text[a.name] = store.blob(a.sha256).decode("utf-8")
             except UnicodeDecodeError:
@@ -186,62 +193,124 @@ def compare_rows(before: Iterable[LineDataRow], after: Iterable[LineDataRow]) ->
     return sorted(out, key=lambda c: (order[c.change], row_order(c.before or c.after)))
 
 
-def unified(name: str, old: str, new: str, label: str) -> tuple[str, tuple[Reason, ...]]:
-    """A unified diff of two texts and the changed lines as evidence with their line numbers
-    (added lines numbered in the new text, removed ones in the reference)."""
-    lines = list(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                      f"{label}/{name}", f"current/{name}", n=2))
+def unified(name: str, old: str, new: str, label: str,
+            platform: Platform | None = None) -> tuple[str, tuple[Reason, ...]]:
+    """A unified diff of two texts without the platform's volatile lines, and the changed lines
+    as evidence with their line numbers in the texts as stored (added lines in the new text,
+    removed ones in the reference). Filler lines (a bare `!` separator) are shown but are never evidence."""
+    before, after = _numbered(old, platform), _numbered(new, platform)
+    a, b = [t for _, t in before], [t for _, t in after]
+    lines = [f"--- {label}/{name}\n", f"+++ current/{name}\n"]
     evidence: list[Reason] = []
-    old_no = new_no = 0
-    for line in lines[2:]:
-        m = _HUNK.match(line)
-        if m:
-            old_no, new_no = int(m.group(1)), int(m.group(2))
-        elif VOLATILE_LINE.match(line[1:]) and line[0] in "+-":
-            old_no, new_no = (old_no, new_no + 1) if line[0] == "+" else (old_no + 1, new_no)
-        elif line.startswith("+"):
-            evidence.append(Reason("lg.drift.line-added", "+ " + line[1:].rstrip("\n"), name,
-                                   new_no, title="line added"))
-            new_no += 1
-        elif line.startswith("-"):
-            evidence.append(Reason("lg.drift.line-removed", "- " + line[1:].rstrip("\n"), name,
-                                   old_no, title=f"line removed (line number in the {label})"))
-            old_no += 1
-        else:
-            old_no, new_no = old_no + 1, new_no + 1
+    for group in _Matcher(platform, a, b).get_grouped_opcodes(2):
+        i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        lines.append(f"@@ -{_span(before, i1, i2)} +{_span(after, j1, j2)} @@\n")
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                lines += [f" {t}\n" for t in a[a1:a2]]
+                continue
+            for number, text in before[a1:a2]:
+                lines.append(f"-{text}\n")
+                if not (platform and platform.is_filler_line(text)):
+                    evidence.append(Reason("lg.drift.line-removed", "- " + text, name, number,
+                                           title=f"line removed (line number in the {label})"))
+            for number, text in after[b1:b2]:
+                lines.append(f"+{text}\n")
+                if not (platform and platform.is_filler_line(text)):
+                    evidence.append(Reason("lg.drift.line-added", "+ " + text, name, number,
+                                           title="line added"))
+    if len(lines) == 2:
+        return "", ()
     if len(lines) > _DIFF_LINES:
         lines = lines[:_DIFF_LINES] + [f"... {len(lines) - _DIFF_LINES} more diff line(s)\n"]
-    text = "".join(ln if ln.endswith("\n") else ln + "\n\\ No newline at end of file\n"
-                   for ln in lines)
-    return text, tuple(evidence)
+    return "".join(lines), tuple(evidence)
+
+
+class _Matcher(SequenceMatcher):
+    """difflib's matcher, with each block of only removed or only added lines slid to where it
+    reads as one unit (starting at its least indented, non-filler line), as git's diff does:
+    removing an interface stanza shows that stanza, not the tail of the one before it and the
+    separator lines around it, which did not change."""
+
+    def __init__(self, platform: Platform | None, a: list[str], b: list[str]) -> None:
+        super().__init__(None, a, b, autojunk=False)
+        self._platform = platform
+        self._slid: list[tuple[str, int, int, int, int]] | None = None
+
+    def get_opcodes(self) -> list[tuple[str, int, int, int, int]]:
+        if self._slid is None:
+            ops = [list(op) for op in super().get_opcodes()]
+            for k in range(1, len(ops) - 1):
+                if ops[k][0] in ("delete", "insert") and ops[k - 1][0] == ops[k + 1][0] == "equal":
+                    self._slide(ops[k - 1], ops[k], ops[k + 1])
+            self._slid = [(op[0], op[1], op[2], op[3], op[4]) for op in ops]
+        return self._slid
+
+    def _slide(self, before: list, block: list, after: list) -> None:
+        side = 1 if block[0] == "delete" else 3          # index of the block's start in an op
+        seq = self.a if side == 1 else self.b
+        start, stop = block[side], block[side + 1]
+        lowest, highest = start, start
+        while lowest > before[side] and seq[lowest - 1] == seq[lowest - 1 + stop - start]:
+            lowest -= 1
+        while highest + stop - start < after[side + 1] and seq[highest] == seq[highest + stop - start]:
+            highest += 1
+        if lowest == highest:
+            return
+        best = min(range(lowest, highest + 1), key=lambda s: self._score(seq[s], s))
+        shift = best - start
+        before[2] += shift
+        before[4] += shift
+        block[1:] = [block[1] + shift, block[2] + shift, block[3] + shift, block[4] + shift]
+        after[1] += shift
+        after[3] += shift
+
+    def _score(self, line: str, position: int) -> tuple[bool, int, int]:
+        filler = bool(self._platform and self._platform.is_filler_line(line))
+        return filler, len(line) - len(line.lstrip()), -position
+
+
+def _numbered(text: str, platform: Platform | None) -> list[tuple[int, str]]:
+    return [(n, line) for n, line in enumerate(text.splitlines(), 1)
+            if not (platform and platform.is_volatile_line(line))]
+
+
+def _span(lines: list[tuple[int, str]], start: int, stop: int) -> str:
+    """A hunk range in stored line numbers: first line and how many lines are shown."""
+    if stop > start:
+        return f"{lines[start][0]},{stop - start}"
+    return f"{lines[start - 1][0] if start else 0},0"
 
 
 def compare_artifacts(ref: _Side, cur: _Side, label: str,
-                      config_artifact: str | None) -> list[ArtifactChange]:
+                      platform: Platform | None) -> list[ArtifactChange]:
+    volatile = _volatile_kinds(platform)
+    job_kinds = platform.job_artifacts if platform else HOST_JOB_KINDS
+    config_artifact = platform.config_artifact if platform and platform.has_config else None
     out: list[ArtifactChange] = []
     for name in sorted(set(ref.artifacts) | set(cur.artifacts)):
         old, new = ref.artifacts.get(name), cur.artifacts.get(name)
         kind = (new or old)[0]
-        if kind in VOLATILE_KINDS or (old and new and old[1] == new[1]):
+        if kind in volatile or (old and new and old[1] == new[1]):
             continue
-        stable_new = _stable(cur.text[name]) if name in cur.text else None
-        if old and new and name in ref.text and stable_new == _stable(ref.text[name]):
+        stable_new = _stable(cur.text[name], platform) if name in cur.text else None
+        if old and new and name in ref.text and stable_new == _stable(ref.text[name], platform):
             continue
-        decisive = kind in JOB_KINDS or name == config_artifact
+        decisive = kind in job_kinds or name == config_artifact
         change = "added" if old is None else "removed" if new is None else "changed"
         diff, evidence = "", ()
         if name in ref.text or name in cur.text:
             if change != "changed" or (name in ref.text and name in cur.text):
                 diff, evidence = unified(name, ref.text.get(name, ""), cur.text.get(name, ""),
-                                         label)
+                                         label, platform)
         fingerprint = sha256_hex(stable_new.encode()) if stable_new is not None else new and new[1]
         out.append(ArtifactChange(name, kind, change, old and old[1], new and new[1], diff,
                                   decisive, evidence, fingerprint))
     return out
 
 
-def _stable(text: str) -> str:
-    return "\n".join(ln for ln in text.splitlines() if not VOLATILE_LINE.match(ln))
+def _stable(text: str, platform: Platform | None) -> str:
+    return "\n".join(line for _, line in _numbered(text, platform))
 
 
 # --- history -------------------------------------------------------------------------------
@@ -259,17 +328,16 @@ def _history(store: Store, target: str, now: datetime | None) -> Iterator[tuple[
         except ValueError:
             continue   # a time no reader can place (reported by `check` as unreadable evidence)
         if now is None or taken <= now:
-            yield snap, tgt
+            yield snap, judged(tgt)
 
 
 def _label(snap: StoredSnapshot) -> str:
     return f"{snap.agent} #{snap.seq} taken {snap.taken_at}"
 
 
-def _config_artifact(target: Target) -> str | None:
-    """The artifact holding the device's configuration, as its parser names it."""
-    from collector.parse import ios, junos
-    return next((a.name for a in target.artifacts if a.name in (ios.CONFIG, junos.CONFIG)), None)
+def _config_artifact(platform: Platform | None) -> str | None:
+    """The artifact holding the device's configuration, as its platform names it."""
+    return platform.config_artifact if platform and platform.has_config else None
 
 
 def diff_target(store: Store, target: str, baselines_dir: Path,
@@ -289,9 +357,10 @@ def _diff(store: Store, target: str, baseline: Baseline | None,
     snap, tgt = newest
     agent = store.agent(snap.agent)
     site = tgt.facts.get("site") or (agent.site if agent else None)   # hosts: the agent's site
+    platform = platform_of(tgt.kind, tgt.facts)
     common = dict(target=target, kind=tgt.kind, site=site, status=tgt.status,
                   error=tgt.error, taken_at=snap.taken_at, current=_label(snap),
-                  config_artifact=_config_artifact(tgt))
+                  config_artifact=_config_artifact(platform))
     if tgt.status != "ok":
         return TargetDiff(**common, against="none", reference="nothing (poll not complete)")
     if baseline is not None:
@@ -302,7 +371,7 @@ def _diff(store: Store, target: str, baseline: Baseline | None,
     else:
         # Not the previous poll: a change would then be reported once and gone on the next.
         until = None if now is None else now.strftime("%Y-%m-%dT%H:%M:%SZ")
-        first = store.first_ok(target, until)
+        first = store.first_ok(target, until, accept=lambda t: judged(t).status == "ok")
         if first is None or first[0].id == snap.id:
             return TargetDiff(**common, against="none",
                               reference="nothing: no baseline and no earlier complete poll")
@@ -315,8 +384,7 @@ def _diff(store: Store, target: str, baseline: Baseline | None,
     if ref.rows is not None and cur.rows is not None:
         rows = compare_rows(ref.rows, cur.rows)
     return TargetDiff(**common, against=against, reference=reference,
-                      artifacts=tuple(compare_artifacts(ref, cur, label,
-                                                        common["config_artifact"])),
+                      artifacts=tuple(compare_artifacts(ref, cur, label, platform)),
                       rows=tuple(rows),
                       rows_before=None if ref.rows is None else len(ref.rows),
                       rows_after=None if cur.rows is None else len(cur.rows))

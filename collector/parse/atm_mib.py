@@ -31,6 +31,10 @@ CELL_BITS = 53 * 8
 _LINE = re.compile(r"^\.?(\d+(?:\.\d+)*) = ([\w-]+): ?(.*)$")
 
 
+def is_varbind_line(line: str) -> bool:
+    return _LINE.match(line.strip()) is not None
+
+
 def parse_walk(text: str) -> dict[tuple[int, ...], str]:
     """OID → value as text (strings unquoted, hex strings as hex)."""
     out: dict[tuple[int, ...], str] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from dataclasses import replace
 
 from collector.analyse.effects import commands, decode, device, sql
 from collector.analyse.effects.model import is_known, markers, render, unknown
@@ -25,6 +26,10 @@ _TOKEN = re.compile(r"""\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`
 _PRINT_TO = re.compile(r"^(?:print|printf|syswrite)\s*\(?\s*\{?\s*\$(\w+)\s*\}?\s*,?\s*(.*)$", re.S)
 # A `{` opens a block after these (else it is a hash subscript, an anonymous hash, a file handle)
 _BLOCK_BEFORE = re.compile(r"(?:^|[;)]|\b(?:else|do|eval|BEGIN|END|sub\s+\w+|sub))\s*$")
+_SUB = re.compile(r"^sub\s+(\w+)\s*\{$")
+_CALL = re.compile(r"(?<![\w$@%>:])&?(\w+)\s*\((.*?)\)\s*(?:;|$|or\b|and\b|\|\||&&)", re.S)
+_PARAMS = re.compile(r"^(?:my|local)\s*(?:\(([^)]*)\)\s*=\s*@_|(\$\w+)\s*=\s*shift(?:\s*\(\s*@_\s*\))?)\s*$")
+_REQUIRE = re.compile(r"^(?:require|do)\s*\(?\s*(['\"][^'\"]+['\"]|\$\w+)\s*\)?$")
 _INTERESTING = re.compile(r"=|system|exec|`|qx|unlink|rmtree|remove_tree|truncate|eval|->|open|"
                           r"\bfor|\bwhile|constant|print")
 _IF = re.compile(r"^(?:if|unless|elsif)\s*\(")
@@ -43,6 +48,10 @@ class _Perl:
         self.sessions: dict[str, str] = {}
         self.decoded: dict[str, tuple[str, ...]] = {}
         self.text = text
+        self.subs: dict[str, tuple[list[tuple[int, str]], Place]] = {}
+        self.called: set[str] = set()
+        self.stack: list[str] = []
+        self.depth = 0
 
     def statements(self) -> list[tuple[int, str]]:
         """(line, statement) split at `;`, `{` and `}` outside strings and comments."""
@@ -66,6 +75,8 @@ class _Perl:
                 stmt = "".join(buf).strip()
                 if stmt:
                     out.append((start, stmt + (tok if tok == "{" else "")))
+                if tok == "}":
+                    out.append((line, "}"))      # a block closes (subs are collected by it)
                 buf = []
                 start = line
                 continue
@@ -251,23 +262,96 @@ class _Perl:
 
     # --- statements -----------------------------------------------------------------------
 
-    def run(self) -> None:
-        gates = []
-        for line, st in self.statements():
+    def run(self, statements: list[tuple[int, str]] | None = None, place: Place | None = None
+            ) -> None:
+        """Run statements in order; `sub NAME {…}` bodies are kept for their calls (and read,
+        as uncalled, at the end of the program)."""
+        top = statements is None
+        place = place or self.place
+        stmts = self.statements() if statements is None else statements
+        gates: list = []
+        i = 0
+        while i < len(stmts):
+            line, st = stmts[i]
+            i += 1
             if self.job.budget <= 0:
                 return
             self.job.budget -= 1
-            place = self.place
+            if st == "}":
+                continue
+            m = _SUB.match(st)
+            if m:
+                depth, body = 1, []
+                while i < len(stmts) and depth:
+                    depth += stmts[i][1].endswith("{") - (stmts[i][1] == "}")
+                    if depth:
+                        body.append(stmts[i])
+                    i += 1
+                self.subs[m.group(1)] = (body, place)
+                continue
+            here = place
             if ("if" in st or "unless" in st) and (_IF.match(st) or _POSTFIX_IF.search(st)):
                 g = gate_of(st, st, place, line, st.split("\n")[0])
                 if g is not None:
                     gates.append(g)
             if gates:
-                from dataclasses import replace
-                place = replace(place, gates=place.gates + tuple(gates))
-            self.statement(line, st, place)
+                here = replace(place, gates=place.gates + tuple(gates))
+            self.statement(line, st, here)
+        if top:
+            for name, (body, where) in list(self.subs.items()):
+                if name not in self.called:
+                    self.called.add(name)
+                    self.run(body, replace(where, called=False,
+                                           via=where.via + (f"in {name}(), which nothing here calls",)))
+
+    def call_subs(self, line: int, st: str, place: Place) -> None:
+        """Calls of the program's own subs on this statement, with @_ bound to the arguments."""
+        for m in _CALL.finditer(st):
+            name = m.group(1)
+            if name not in self.subs or self.depth > 8 or name in self.stack:
+                continue
+            self.called.add(name)
+            body, _ = self.subs[name]
+            args = [self.value(a) for a in self.split(m.group(2), ",")]
+            saved = self.scalars.get("_")
+            self.scalars["_"] = [x for a in args for x in (a if isinstance(a, list) else [a])]
+            self.depth += 1
+            self.stack.append(name)
+            try:
+                self.run(body, place)
+            finally:
+                self.depth -= 1
+                self.stack.pop()
+                self.scalars["_"] = saved if saved is not None else []
 
     def statement(self, line: int, st: str, place: Place) -> None:
+        if self.subs and "(" in st:
+            self.call_subs(line, st, place)
+        m = _PARAMS.match(st)
+        if m:                                     # my ($a, $b) = @_;  my $a = shift;
+            args = list(self.scalars.get("_") or [])
+            names = re.findall(r"\$(\w+)", m.group(1) or m.group(2) or "")
+            if m.group(2):
+                self.scalars[names[0]] = args.pop(0) if args else unknown("an argument")
+                self.scalars["_"] = args
+            else:
+                for k, n in enumerate(names):
+                    self.scalars[n] = args[k] if k < len(args) else unknown(f"argument {k + 1}")
+            return
+        m = _REQUIRE.match(st)
+        if m:
+            path = self.s(self.value(m.group(1)))
+            text = self.job.text_of(path) if is_known(path) else None
+            if text is not None and path.lstrip("/") not in self.job.read:
+                self.job.read.add(path.lstrip("/"))
+                saved = self.text
+                self.text = text
+                try:
+                    self.run(self.statements(), Place(path=path.lstrip("/"), gates=place.gates,
+                                                      via=place.via, depth=place.depth + 1))
+                finally:
+                    self.text = saved
+            return
         if not _INTERESTING.search(st):
             return
         ev = st.split("\n")[0][:400]
