@@ -185,7 +185,8 @@ def ssh_stdin_file(p: Payload, rng: random.Random, m: str) -> Job:
 def expect_c(p: Payload, rng: random.Random, m: str) -> Job:
     if p.kind != "cli":
         argv = p.argv if p.kind == "host" else p.snmp_argv
-        return Job(f"expect -c {q('spawn ' + ' '.join(argv) + '; expect eof')}  # {m}")
+        words = " ".join(a if a.isprintable() and " " not in a else f"{{{a}}}" for a in argv)
+        return Job(f"expect -c {q('spawn ' + words + '; expect eof')}  # {m}")
     sends = "; ".join(f'send "{ln}\\r"; expect "#"' for ln in p.lines)
     script = f'spawn ssh oper@{p.host}; expect "#"; {sends}; send "exit\\r"'
     return Job(f"expect -c {q(script)}  # {m}")
