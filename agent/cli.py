@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--key", type=Path)
     s.add_argument("--out", required=True, type=Path)
     s.add_argument("--no-live", action="store_true", help="do not read /proc even when root is /")
+    s.add_argument("--json", action="store_true", help="the snapshot's targets as records")
     im = sub.add_parser("import", help="write an inventory from a RANCID or Oxidized archive")
     imsub = im.add_subparsers(dest="archive", required=True)
     ir = imsub.add_parser("rancid", help="a RANCID base directory (<group>/router.db, configs/)")
@@ -59,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     ic = invsub.add_parser("check", help="check every device entry (and its credentials)")
     ic.add_argument("file", type=Path)
     ic.add_argument("--credentials", type=Path, help="also check that every credential is defined")
+    ic.add_argument("--json", action="store_true", help="one record per device")
     return p
 
 
@@ -69,6 +72,12 @@ def _inventory_check(a: argparse.Namespace) -> int:
         devices = check(a.file, a.credentials)
     except (CredentialError, InventoryError) as e:
         raise UsageError(str(e)) from None
+    if a.json:
+        print(json.dumps([{"name": d.name, "platform": d.platform, "method": d.method,
+                           "site": d.site, "host": d.host, "port": d.port,
+                           "path": None if d.path is None else str(d.path),
+                           "credentials": d.credentials} for d in devices], indent=1))
+        return 0
     for d in devices:
         where = str(d.path) if d.method == "file" else f"{d.host}:{d.port}"
         print(f"{d.name:<24} {d.platform:<14} {d.method:<5} {d.site or '-':<12} {where}"
@@ -109,6 +118,13 @@ def _snapshot(a: argparse.Namespace) -> int:
                            live=False if a.no_live else None, progress=sys.stderr.isatty())
     except device_file_errors as e:
         raise UsageError(str(e)) from None
+    if a.json:
+        print(json.dumps({"out": str(a.out), "agent": snap.agent, "seq": snap.seq,
+                          "taken_at": snap.taken_at,
+                          "targets": [{"name": t.name, "kind": t.kind, "status": t.status,
+                                       "error": t.error, "artifacts": len(t.artifacts)}
+                                      for t in snap.targets]}, indent=1))
+        return 0
     counts = ", ".join(f"{t.name} {t.status} ({len(t.artifacts)} artifacts)" for t in snap.targets)
     print(f"{a.out}: {snap.agent} #{snap.seq}: {counts}")
     return 0

@@ -22,18 +22,17 @@ once. The edge that remains is in the README ("Alert emails").
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from email import policy
-from email.message import EmailMessage
+from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import format_datetime, parseaddr
 
 from agent.wire import canonical, sha256_hex
 from collector.home import Settings, SitePolicy
+from collector.mailbody import FINAL_WARNING, Context, compose, countdown, final_window
 from collector.model import SEVERITIES, Finding
 from collector.store import Store
 
-FINAL_WARNING = timedelta(hours=24)
 _SMTP_TIMEOUT_S = 15
 
 
@@ -86,27 +85,6 @@ def _parse(text: str | None) -> datetime | None:
     return None if not text else datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def countdown(fire_at: datetime, now: datetime) -> str:
-    """`74d 09h`, `05h 12m`, `12m`; `now` or `overdue 3h` once the time has passed."""
-    seconds = int((fire_at - now).total_seconds())
-    if seconds < 0:
-        ago = -seconds
-        return "overdue " + (f"{ago // 86400}d" if ago >= 86400 else
-                             f"{ago // 3600}h" if ago >= 3600 else f"{ago // 60}m")
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days}d {hours:02d}h"
-    if hours:
-        return f"{hours:02d}h {minutes:02d}m"
-    return f"{minutes}m"
-
-
-def _final_window(finding: Finding, now: datetime) -> bool:
-    return finding.fire_at is not None and now <= finding.fire_at <= now + FINAL_WARNING
-
-
 def why_due(finding: Finding, row: dict | None, settings: SitePolicy | Settings,
             now: datetime) -> str | None:
     """Why `finding` should be emailed now ("new", "escalated", "final warning", "reminder"),
@@ -116,7 +94,7 @@ def why_due(finding: Finding, row: dict | None, settings: SitePolicy | Settings,
     if _rank(finding.severity) > _rank(row["severity"]):
         return f"escalated from {row['severity']}"
     last = _parse(row["last_sent"])
-    if _final_window(finding, now) and last < finding.fire_at - FINAL_WARNING:
+    if final_window(finding, now) and last < finding.fire_at - FINAL_WARNING:
         return "final warning"
     if now - last >= timedelta(hours=settings.realert_hours):
         return "reminder"
@@ -152,73 +130,22 @@ def subject(items: list[tuple[Finding, str]], now: datetime) -> str:
         word = ("destructive" if "destructive" in top.title.lower()
                 else "suspicious" if "suspicious" in top.title.lower() else top.severity)
         jobs = "job fires" if len(same) == 1 else "jobs fire, the first"
-        head = f"{len(same)} {word} {jobs} in {countdown(top.fire_at, now)} on {top.target}"
+        head = f"{len(same)} {word} {jobs} in {countdown(top.fire_at, now)} on {top.target}" \
+            + (f" (site {top.site})" if top.site else "")
         rest = len(items) - len(same)
     else:
-        head, rest = top.title, len(items) - 1
+        head, rest = top.title + (f" (site {top.site})" if top.site else ""), len(items) - 1
     return f"[lineguard] {sev}: {head}" + (f" (+{rest} more)" if rest else "")
 
 
-# A digest stays small enough for any mail server to take: the most urgent findings in full,
-# the next ones by title, then a count (a flood of findings must not make the email, and with
-# it every alert, bounce for its size).
-DIGEST_IN_FULL = 50
-DIGEST_BY_TITLE = 400
-DETAIL_LINES = 60
-
-
-def body(items: list[tuple[Finding, str]], settings: SitePolicy | Settings, now: datetime,
-         label: str = "") -> str:
-    lines = [f"lineguard: {len(items)} finding(s) at or above {settings.alert_threshold} "
-             f"due as of {_iso(now)}" + (f" for the {label}" if label else "") + ".", ""]
-    lines += _in_full(items[:DIGEST_IN_FULL], now)
-    by_title = items[DIGEST_IN_FULL:DIGEST_IN_FULL + DIGEST_BY_TITLE]
-    for n, (f, reason) in enumerate(by_title, DIGEST_IN_FULL + 1):
-        lines.append(f"{n}. [{f.severity.upper()}] {f.title[:300]}   ({reason})")
-    left = len(items) - DIGEST_IN_FULL - len(by_title)
-    if left > 0:
-        lines += ["", f"... and {left:,} more finding(s): lineguard check lists them all."]
-    if by_title:
-        lines.append("")
-    lines.append("Re-sent when severity rises, when a job is within 24 h of firing, and every "
-                 f"{settings.realert_hours:g} h while open.")
-    return "\n".join(lines) + "\n"
-
-
-def _in_full(items: list[tuple[Finding, str]], now: datetime) -> list[str]:
-    lines: list[str] = []
-    for n, (f, reason) in enumerate(items, 1):
-        lines.append(f"{n}. [{f.severity.upper()}] {f.title}")
-        lines.append(f"   target: {f.target}   site: {f.site or '-'}   kind: {f.kind}   "
-                     f"alert: {reason}   key: {f.key}")
-        if f.fire_at is not None:
-            warn = ("  FINAL WARNING: fires within 24 h" if _final_window(f, now) else "")
-            lines.append(f"   fires: {_iso(f.fire_at)} (in {countdown(f.fire_at, now)}){warn}")
-        explanations = list(dict.fromkeys(r.explanation for r in f.evidence if r.explanation))
-        for text in explanations:
-            lines.append(f"   why: {text}")
-        if f.evidence:
-            lines.append("   evidence:")
-            for r in f.evidence:
-                where = (f"{r.path}:{r.line}: " if r.path and r.line is not None
-                         else f"{r.path}: " if r.path else "")
-                lines.append(f"     {where}{r.evidence}" + (f"   [{r.rule}]" if r.rule else ""))
-        if f.detail:
-            lines.append("   detail:")
-            detail = f.detail.splitlines()
-            lines += [f"     {ln[:500]}" for ln in detail[:DETAIL_LINES]]
-            if len(detail) > DETAIL_LINES:
-                lines.append(f"     ... {len(detail) - DETAIL_LINES} more line(s): lineguard "
-                             f"check --json")
-        lines.append("")
-    return lines
-
-
 def send_due(store: Store, settings: Settings, findings: list[Finding],
-             now: datetime) -> list[str]:
+             now: datetime, report: Callable[[], str] | None = None,
+             display: tzinfo = UTC) -> list[str]:
     """Email the due findings, one digest per route; returns the keys sent ([] when none were
     due). Raises AlertError when a route's mail could not be sent (the SMTP server cannot be
-    reached or refuses), after trying every route; what failed is not recorded as sent."""
+    reached or refuses), after trying every route; what failed is not recorded as sent.
+    `report` makes the full HTML report, attached unless settings.report_url links it."""
+    html = report() if report is not None and not settings.report_url else None
     sent: list[str] = []
     failed: list[str] = []
     for route in routes(settings, findings):
@@ -228,7 +155,9 @@ def send_due(store: Store, settings: Settings, findings: list[Finding],
         msg_id = message_id(store, route, items, settings)
         _begin(store, msg_id, items, now)
         try:
-            subj, refused = _send(route, settings, items, now, msg_id)
+            subj, refused = _send(route, settings, items, now, msg_id, Context(
+                route.policy.alert_threshold, route.policy.realert_hours, now, route.label,
+                display, settings.report_url, html))
         except AlertError as e:
             _failed(store, msg_id)
             failed.append(f"{route.label}: {e}")
@@ -241,17 +170,14 @@ def send_due(store: Store, settings: Settings, findings: list[Finding],
 
 
 def _send(route: Route, settings: Settings, items: list[tuple[Finding, str]], now: datetime,
-          msg_id: str) -> tuple[str, dict[str, tuple[int, bytes]]]:
+          msg_id: str, ctx: Context) -> tuple[str, dict[str, tuple[int, bytes]]]:
     """Send one digest; its subject and the mailboxes the server refused while taking it."""
-    # Long subjects stay on one line: Python's folder would otherwise move the whole value to a
-    # continuation line, and readers then show it with a leading space.
-    msg = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
+    msg = compose(items, ctx)
     msg["Subject"] = subject(items, now)[:250]
     msg["From"] = settings.mail_from
     msg["To"] = ", ".join(route.recipients)
     msg["Date"] = format_datetime(now.astimezone(UTC))
     msg["Message-ID"] = msg_id
-    msg.set_content(body(items, route.policy, now, route.label))
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
                           timeout=_SMTP_TIMEOUT_S) as smtp:

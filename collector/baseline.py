@@ -316,6 +316,42 @@ def show(baselines_dir: Path, target: str, required: int = DEFAULT_REQUIRED) -> 
     return "\n".join(out)
 
 
+def record(baselines_dir: Path, target: str, required: int = DEFAULT_REQUIRED) -> dict[str, Any]:
+    """What `show` says, as data (`baseline show --json`)."""
+    out: dict[str, Any] = {"target": target, "approved": None, "pending": None}
+    approved = approved_path(baselines_dir, target)
+    if approved.exists():
+        try:
+            b = verify(approved, required)
+            out["approved"] = {"trusted": True, "problem": None, **_state_json(b.approval),
+                               **_baseline_json(b)}
+        except BaselineError as e:
+            out["approved"] = {"trusted": False, "problem": str(e)}
+    proposal = proposal_path(baselines_dir, target)
+    if proposal.exists():
+        b, _, _ = _read(proposal)
+        out["pending"] = {**_state_json(pending(baselines_dir, target, required)),
+                          **_baseline_json(b)}
+    return out
+
+
+def _state_json(state: ApprovalState | None) -> dict[str, Any]:
+    if state is None:
+        return {}
+    return {"in_force": state.in_force, "required": state.required,
+            "signed": [{"approver": s.approver, "key_id": s.key_id, "signed_at": s.signed_at}
+                       for s in state.signed], "problems": list(state.problems)}
+
+
+def _baseline_json(b: Baseline) -> dict[str, Any]:
+    return {"proposed_at": b.proposed_at,
+            "source": {"agent": b.source.agent, "seq": b.source.seq, "hash": b.source.hash,
+                       "taken_at": b.source.taken_at},
+            "line_data_rows": None if b.line_data is None else len(b.line_data),
+            "artifacts": [{"name": a.name, "kind": a.kind, "sha256": a.sha256}
+                          for a in b.artifacts]}
+
+
 def _summary(b: Baseline) -> list[str]:
     rows = "not parsed" if b.line_data is None else f"{len(b.line_data)} row(s)"
     lines = [f"  from {b.source.agent} #{b.source.seq} taken {b.source.taken_at} "

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from agent.wire import WireError, check_host, parse_utc
 from collector.home import Home, Settings
@@ -46,7 +46,8 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
                            kind="job", severity=verdict.severity, target=j.target,
                            title=f"{verdict.verdict} {j.source} job on {j.target} fires {when}",
                            detail="\n".join(lines), fire_at=v.fire.at, evidence=verdict.reasons,
-                           fingerprint=f"job:{v.content}" if v.content else None))
+                           fingerprint=f"job:{v.content}" if v.content else None,
+                           origin=v.origin))
     return out
 
 
@@ -225,10 +226,13 @@ def to_json(f: Finding, waiver: WaiverStatus | None = None, waived: bool = False
                 "note": waiver.describe(now) if now else ""}}
 
 
-def line(j: Judged, now: datetime) -> str:
+def line(j: Judged, now: datetime, display: tzinfo = UTC) -> str:
+    from collector.zones import both
     f = j.finding
     head = "WAIVED" if j.waived else f.severity.upper()
     text = f"{head:8} {f.kind:15} {f.site or '-':10} {f.title}"
+    if f.fire_at is not None:
+        text += f"\n{'':8} {'':15} {'':10} fires {both(f.fire_at, display, f.origin.timezone if f.origin else None)}"
     if j.waiver is not None:
         text += f"\n{'':8} {'':15} {'':10} {'waived' if j.waived else 'not waived'}: " \
                 f"{j.waiver.describe(now)}"
@@ -243,10 +247,13 @@ def exit_code(settings: Settings, judged: list[Judged]) -> int:
 
 
 def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
-              store: Store | None = None) -> int:
+              store: Store | None = None, display: tzinfo | None = None) -> int:
+    """`display`: the zone of the text output and mail (default: the display_tz setting)."""
+    from collector.zones import zone
     now = parse_now(now_text)
     store = store or home.open()
     settings = home.settings()
+    display = display or zone(settings.display_tz)
     judged = evaluate(home, store, now)
     if as_json:
         print(json_document({"as_of": iso_z(now)}, "findings",
@@ -255,7 +262,7 @@ def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
         print(f"no findings as of {iso_z(now)}")
     else:
         for j in sorted(judged, key=lambda j: j.waived):
-            print(line(j, now))
+            print(line(j, now, display))
     open_findings = [j.finding for j in judged if not j.waived]
     if now_text is None:
         store.record_findings([(f.key, f.kind, f.severity, f.site, f.target, f.title)
@@ -267,8 +274,11 @@ def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
         print("lineguard check: --now given, so no alert email is sent", file=sys.stderr)
     elif email:
         from collector.alerts import AlertError, send_due
+        from collector.html_report import fleet_html
         try:
-            sent = send_due(store, settings, open_findings, now)
+            sent = send_due(store, settings, open_findings, now,
+                            report=lambda: fleet_html(home, store, now, display=display),
+                            display=display)
             if sent:
                 print(f"alert email sent for {len(sent)} finding(s)", file=sys.stderr)
         except AlertError as e:

@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import sys
+from datetime import tzinfo
 from pathlib import Path
 from typing import NoReturn
 
@@ -59,12 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     rk.add_argument("--key", required=True, type=Path, help="the new public key (KEY.pub)")
     ag.add_argument("--json", action="store_true")
     ag.add_argument("--all", action="store_true", help="removed agents too")
+    _tz(ag)
 
     tg = sub.add_parser("targets", help="every target: agent, site, last ok poll, baseline state")
     tg.add_argument("--json", action="store_true")
+    _tz(tg)
 
     ing = sub.add_parser("ingest", help="verify and store snapshot files (default: the inbox)")
     ing.add_argument("paths", nargs="*", type=Path)
+    ing.add_argument("--json", action="store_true", help="one record per file")
 
     jb = sub.add_parser("jobs", help="every scheduled job, its next fire and verdict")
     jb.add_argument("--now")
@@ -72,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     jb.add_argument("--json", action="store_true")
     jb.add_argument("--min-severity", default="info")
     jb.add_argument("--wide", action="store_true", help="whole cells, whatever the terminal width")
+    _tz(jb)
 
     ck = sub.add_parser("check", help="all findings; sends due alerts")
     ck.add_argument("--now")
@@ -80,10 +85,12 @@ def _parser() -> argparse.ArgumentParser:
                     help="nagios: one plugin status line, exit 0 OK/1 WARNING/2 CRITICAL/"
                          "3 UNKNOWN, no email")
     ck.add_argument("--no-email", action="store_true")
+    _tz(ck)
 
     fd = sub.add_parser("findings", help="open, waived and resolved findings")
     fd.add_argument("--now")
     fd.add_argument("--json", action="store_true")
+    _tz(fd)
 
     wv = sub.add_parser("waive", help="sign a waiver of a finding (two approvers put it in force)")
     wv.add_argument("ref", help="a finding id or key (lineguard findings), a job as "
@@ -93,15 +100,38 @@ def _parser() -> argparse.ArgumentParser:
     wv.add_argument("--key", required=True, type=Path, help="the approver's private key")
     wv.add_argument("--by", required=True, help="the approver's name in baselines/approvers")
     wv.add_argument("--now")
+    wv.add_argument("--json", action="store_true")
 
     mt = sub.add_parser("metrics", help="write findings and agent ages as OpenMetrics text "
                                         "(node_exporter's textfile collector)")
     mt.add_argument("--now")
     mt.add_argument("--out", type=Path, help="file to write atomically (default: standard output)")
 
-    df = sub.add_parser("diff", help="what changed on a target against its baseline")
+    df = sub.add_parser("diff", help="what changed on a target against its baseline, or "
+                                     "between two stored polls (--from, --to)")
     df.add_argument("target")
+    df.add_argument("--from", dest="start", metavar="WHEN",
+                    help="compare with the newest complete poll at or before this ISO time "
+                         "(UTC unless it has an offset) instead of the baseline")
+    df.add_argument("--to", dest="end", metavar="WHEN",
+                    help="with --from: the poll at or before this time (default: the newest)")
     df.add_argument("--json", action="store_true")
+    _tz(df)
+
+    hs = sub.add_parser("history", help="every stored change of a target: when, which poll, "
+                                        "what changed")
+    hs.add_argument("target")
+    hs.add_argument("--json", action="store_true")
+    hs.add_argument("--wide", action="store_true", help="whole cells, whatever the terminal width")
+    _tz(hs)
+
+    ex = sub.add_parser("export", help="export the stored history (git: one commit per change)")
+    exsub = ex.add_subparsers(dest="export_cmd", required=True)
+    eg = exsub.add_parser("git", help="one commit per change per target, author = agent, "
+                                      "date = poll time; incremental on re-run")
+    eg.add_argument("dir", type=Path)
+    eg.add_argument("--target", action="append", help="only this target (repeatable)")
+    eg.add_argument("--json", action="store_true")
 
     bl = sub.add_parser("baseline", help="propose, approve or show approved baselines")
     blsub = bl.add_subparsers(dest="baseline_cmd", required=True)
@@ -115,6 +145,7 @@ def _parser() -> argparse.ArgumentParser:
         b.add_argument("--site", help="every target of this site")
         b.add_argument("--all", action="store_true", help="every target")
         b.add_argument("--dir", type=Path, help="baselines folder (default HOME/baselines)")
+        b.add_argument("--json", action="store_true", help="one record per target")
 
     w = sub.add_parser("watch", help="ingest the inbox and check, repeatedly: at once when a "
                                      "snapshot arrives, else every --interval seconds")
@@ -127,11 +158,26 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", type=Path)
     rp.add_argument("--html", action="store_true",
                     help="one self-contained HTML page: sites, timeline, findings, line data")
+    _tz(rp)
 
     au = sub.add_parser("audit", help="the audit log; --verify checks its hash chain and stored signatures")
     au.add_argument("--verify", action="store_true")
     au.add_argument("--limit", type=int, default=30)
+    au.add_argument("--json", action="store_true")
+    _tz(au)
     return p
+
+
+def _tz(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tz", metavar="ZONE",
+                   help="show times in this zone (IANA name, e.g. Asia/Tokyo; default: the "
+                        "display_tz setting, else UTC); JSON stays UTC")
+
+
+def display_zone(home: Home, a: argparse.Namespace) -> tzinfo:
+    """The zone human output is shown in: --tz, else the display_tz setting."""
+    from collector.zones import zone
+    return zone(a.tz or home.settings().display_tz)
 
 
 def cmd_init(home: Home, a: argparse.Namespace) -> int:
@@ -169,33 +215,47 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
         print(json.dumps([{**r.__dict__, "targets": store.targets_owned(r.name)} for r in rows],
                          indent=2))
         return 0
+    from collector.zones import restamp
+    tz = display_zone(home, a)
     print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY", "TARGETS"]
                  + (["REMOVED"] if a.all else []),
-                 [[r.name, r.site or "-", r.last_seq or "-", r.last_seen or "never", r.key_id,
-                   ",".join(store.targets_owned(r.name)) or "-"]
-                  + ([r.removed_at or "-"] if a.all else []) for r in rows],
+                 [[r.name, r.site or "-", r.last_seq or "-", restamp(r.last_seen, tz) or "never",
+                   r.key_id, ",".join(store.targets_owned(r.name)) or "-"]
+                  + ([restamp(r.removed_at, tz) or "-"] if a.all else []) for r in rows],
                  elastic=("TARGETS",)))
     return 0
 
 
 def cmd_targets(home: Home, a: argparse.Namespace) -> int:
     from collector.targets import overview
+    from collector.zones import restamp
     views = overview(home.open(), home.settings(), home.baselines)
+    tz = display_zone(home, a)
     if a.json:
         print(json.dumps([v.to_json() for v in views], indent=2))
         return 0
     print(_table(["TARGET", "KIND", "AGENT", "SITE", "STATUS", "LAST OK POLL", "BASELINE",
                   "DETAIL"],
-                 [[v.name, v.kind, v.agent, v.site or "-", v.status, v.last_ok or "never",
+                 [[v.name, v.kind, v.agent, v.site or "-", v.status,
+                   restamp(v.last_ok, tz) or "never",
                    v.baseline, v.baseline_detail] for v in views], elastic=("DETAIL",)))
     return 0
 
 
 def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
-    from collector.ingest import ingest_paths, quoted
+    from agent.progress import Bar
+    from collector.ingest import expand, ingest_paths, quoted
     store = home.open()
     paths = a.paths or [home.inbox]
-    results = ingest_paths(home, store, paths)
+    bar = Bar("snapshots", len(expand(paths)[0]))
+    try:
+        results = ingest_paths(home, store, paths, on_done=lambda r: bar.advance(
+            r.path.name, r.outcome, not r.failed))
+    finally:
+        bar.close()
+    if a.json:
+        print(json.dumps([r.to_json() for r in results], indent=1))
+        return 2 if any(r.failed for r in results) else 0
     for r in results:
         print(r.line(), file=sys.stderr if r.failed else sys.stdout)
     if not results:
@@ -210,7 +270,9 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     if a.min_severity not in SEVERITIES:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
                          f"not {a.min_severity!r}")
+    from collector.zones import brief, label, local, stamp, zone
     now = parse_now(a.now)
+    tz = display_zone(home, a)
     store = home.open()
     if a.target is not None:
         from collector.targets import select
@@ -224,12 +286,16 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     if a.json:
         print(json_document({"as_of": iso_z(now)}, "jobs", [to_json(v) for v in views]))
     else:
-        rows = [[iso_z(v.fire.at) or "-", countdown(now, v.fire), v.judgement.verdict,
-                 v.judgement.severity, v.job.target, v.job.source, v.job.owner or "-",
-                 v.job.schedule, v.job.command,
-                 f"{v.job.origin_path}:{v.job.origin_line or '-'}"] for v in views]
-        print(_table(["NEXT FIRE (UTC)", "IN", "VERDICT", "SEV", "TARGET", "SOURCE", "OWNER",
-                      "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
+        own = [brief(v.fire.at, zone(v.job.timezone))
+               if v.fire.at and local(v.fire.at, tz, v.job.timezone) else "" for v in views]
+        rows = [[(stamp(v.fire.at, tz) + (f" ({o})" if o else "")) if v.fire.at else "-",
+                 countdown(now, v.fire),
+                 v.judgement.verdict, v.judgement.severity, v.job.target, v.job.source,
+                 v.job.owner or "-", v.job.schedule, v.job.command,
+                 f"{v.job.origin_path}:{v.job.origin_line or '-'}"]
+                for v, o in zip(views, own, strict=True)]
+        print(_table([f"NEXT FIRE ({label(tz)})", "IN", "VERDICT", "SEV", "TARGET", "SOURCE",
+                      "OWNER", "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
                      elastic=("SCHEDULE", "COMMAND", "ORIGIN")))
         for v in views:
             for r in v.judgement.reasons if v.judgement.verdict != "benign" else ():
@@ -255,7 +321,8 @@ def cmd_check(home: Home, a: argparse.Namespace) -> int:
                                 if not j.waived], now, home.settings().alert_threshold)
         print(status.line)
         return status.code
-    return run_check(home, a.now, as_json=a.json or a.format == "json", email=not a.no_email)
+    return run_check(home, a.now, as_json=a.json or a.format == "json", email=not a.no_email,
+                     display=display_zone(home, a))
 
 
 def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
@@ -280,20 +347,57 @@ def cmd_diff(home: Home, a: argparse.Namespace) -> int:
     from collector.analyse.drift import diff_target
     from collector.targets import sites
     store = home.open()
-    required = home.settings().site(sites(store).get(a.target)).approvals
-    d = diff_target(store, a.target, home.baselines, required=required)
+    if a.end and not a.start:
+        raise UsageError("diff: --to needs --from")
+    if a.start:
+        from collector.history import diff_between
+        from collector.jobs import parse_now
+        d = diff_between(store, a.target, parse_now(a.start), parse_now(a.end))
+    else:
+        required = home.settings().site(sites(store).get(a.target)).approvals
+        d = diff_target(store, a.target, home.baselines, required=required)
     if a.json:
         print(json.dumps(d.to_json(), indent=2))
     else:
-        print(d.render())
+        print(d.render(display_zone(home, a)))
     return 1 if d.changed else 0
+
+
+def cmd_history(home: Home, a: argparse.Namespace) -> int:
+    from collector.history import history
+    from collector.render import history as render_history
+    changes = history(home.open(), a.target)
+    if a.json:
+        print(json.dumps({"target": a.target, "changes": [c.to_json() for c in changes]},
+                         indent=1))
+    else:
+        print(render_history(changes, display_zone(home, a), wide=a.wide))
+    return 0
+
+
+def cmd_export(home: Home, a: argparse.Namespace) -> int:
+    from collector.export_git import ExportError, export_git
+    try:
+        done = export_git(home.open(), a.dir, a.target)
+    except ExportError as e:
+        raise UsageError(str(e)) from None
+    if a.json:
+        print(json.dumps([d.__dict__ for d in done], indent=1))
+    else:
+        for d in done:
+            print(f"{d.target}: {d.commits} commit(s)"
+                  + (f", {d.skipped} change(s) already exported" if d.skipped else ""))
+        print(f"exported to {a.dir} ({sum(d.commits for d in done)} new commit(s))")
+    return 0
 
 
 def cmd_findings(home: Home, a: argparse.Namespace) -> int:
     from collector.check import evaluate, line, resolved, to_json
     from collector.jobs import iso_z, json_document, parse_now
     from collector.waivers import finding_id
+    from collector.zones import restamp
     now = parse_now(a.now)
+    tz = display_zone(home, a)
     store = home.open()
     judged = evaluate(home, store, now)
     gone = resolved(store, judged)
@@ -309,11 +413,11 @@ def cmd_findings(home: Home, a: argparse.Namespace) -> int:
                           ("waived", [j for j in judged if j.waived])):
         print(f"{status.upper()} ({len(group)})")
         for j in group:
-            print(f"  {finding_id(j.finding.key)}  " + line(j, now).replace("\n", "\n  "))
+            print(f"  {finding_id(j.finding.key)}  " + line(j, now, tz).replace("\n", "\n  "))
     print(f"RESOLVED ({len(gone)})")
     for r in gone:
         print(f"  {finding_id(r.key)}  {r.severity.upper():8} {r.kind:15} {r.site or '-':10} "
-              f"{r.title} (last seen {r.last_seen})")
+              f"{r.title} (last seen {restamp(r.last_seen, tz)})")
     return 0
 
 
@@ -322,6 +426,13 @@ def cmd_waive(home: Home, a: argparse.Namespace) -> int:
     from collector.waivers import waive
     now = parse_now(a.now)
     status = waive(home, home.open(), a.ref, a.until, a.reason, a.key, a.by, now)
+    if a.json:
+        w = status.waiver
+        print(json.dumps({"id": w.id, "in_force": status.in_force(now), "reason": w.reason,
+                          "until": w.until, "signed_by": list(status.approval.approvers),
+                          "required": status.approval.required,
+                          "note": status.describe(now)}, indent=1))
+        return 0
     print(status.describe(now))
     if not status.in_force(now):
         print(f"co-sign: lineguard waive {status.waiver.id} --key K --by NAME")
@@ -339,24 +450,35 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
     site_of = sites(store)
     settings = home.settings()
     failed = 0
+    records: list[dict] = []
     for target in targets:
         required = settings.site(site_of.get(target)).approvals
         try:
             if a.baseline_cmd == "propose":
                 path = baseline.propose(store, target, bdir)
-                print(f"proposed {path}; needs {required} approver(s): lineguard baseline "
-                      f"approve {target} --key K --by NAME")
+                records.append({"target": target, "proposed": str(path), "required": required})
+                text = (f"proposed {path}; needs {required} approver(s): lineguard baseline "
+                        f"approve {target} --key K --by NAME")
             elif a.baseline_cmd == "approve":
                 state = baseline.approve(baseline.path_for(bdir, target), a.key, a.by, required)
                 store.audit("baseline-sign", None, target, f"{a.by}: {state.describe()}")
-                print(f"{target}: {'in force, ' if state.in_force else ''}{state.describe()}")
+                records.append({"target": target, "in_force": state.in_force,
+                                "signed_by": list(state.approvers), "required": required,
+                                "note": state.describe()})
+                text = f"{target}: {'in force, ' if state.in_force else ''}{state.describe()}"
             else:
-                print(baseline.show(bdir, target, required))
+                records.append(baseline.record(bdir, target, required))
+                text = baseline.show(bdir, target, required)
+            if not a.json:
+                print(text)
         except baseline.BaselineError as e:
             if len(targets) == 1:
                 raise
             print(f"lineguard baseline {a.baseline_cmd}: {e}", file=sys.stderr)
+            records.append({"target": target, "error": str(e)})
             failed += 1
+    if a.json:
+        print(json.dumps(records, indent=1))
     return 2 if failed else 0
 
 
@@ -387,22 +509,11 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
 def cmd_report(home: Home, a: argparse.Namespace) -> int:
     from collector.report import render
     if a.html:
-        from collector.check import evaluate
-        from collector.html_report import render_html
-        from collector.jobs import collect, parse_now
-        from collector.targets import sites
-        now = parse_now(a.now)
-        store = home.open()
-        problems: list = []
-        views = collect(store, now, problems=problems)
-        settings = home.settings()
-        required = {t: settings.site(s).approvals for t, s in sites(store).items()}
-        # waived findings are sanctioned: the NOC page shows what still needs attention
-        text = render_html(store, home.baselines,
-                           [j.finding for j in evaluate(home, store, now, views, problems)
-                            if not j.waived], views, now, required)
+        from collector.html_report import fleet_html
+        from collector.jobs import parse_now
+        text = fleet_html(home, home.open(), parse_now(a.now), display=display_zone(home, a))
     else:
-        text = render(home, a.now)
+        text = render(home, a.now, display_zone(home, a))
     if a.out:
         a.out.write_text(text)
         print(f"wrote {a.out}")
@@ -416,13 +527,21 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
     if a.verify:
         from collector.evidence import verify_store
         problems = verify_store(store)
+        if a.json:
+            print(json.dumps({"verified": not problems, "problems": problems}, indent=1))
+            return 1 if problems else 0
         for p in problems:
             print(p, file=sys.stderr)
         print("audit chain and stored snapshot signatures verified" if not problems
               else f"{len(problems)} problem(s)")
         return 1 if problems else 0
+    if a.json:
+        print(json.dumps(store.audit_rows(a.limit), indent=1))
+        return 0
+    from collector.zones import restamp
+    tz = display_zone(home, a)
     print(_table(["ID", "AT", "EVENT", "AGENT", "SUBJECT", "DETAIL"],
-                 [[r["id"], r["at"], r["event"], r["agent"] or "-", r["subject"], r["detail"]]
+                 [[r["id"], restamp(r["at"], tz), r["event"], r["agent"] or "-", r["subject"], r["detail"]]
                   for r in store.audit_rows(a.limit)], elastic=("SUBJECT", "DETAIL")))
     return 0
 
@@ -430,7 +549,8 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
 COMMANDS = {"init": cmd_init, "agents": cmd_agents, "targets": cmd_targets, "ingest": cmd_ingest,
             "jobs": cmd_jobs, "check": cmd_check, "findings": cmd_findings, "waive": cmd_waive,
             "diff": cmd_diff, "baseline": cmd_baseline, "watch": cmd_watch, "report": cmd_report,
-            "audit": cmd_audit, "metrics": cmd_metrics}
+            "audit": cmd_audit, "metrics": cmd_metrics, "history": cmd_history,
+            "export": cmd_export}
 
 
 def quiet_broken_pipe() -> int:

@@ -34,7 +34,7 @@ class SitePolicy:
 
 POLICY_KEYS = tuple(SitePolicy.__dataclass_fields__)
 FLEET_KEYS = ("max_snapshot_bytes", "smtp_host", "smtp_port", "mail_from", "security_to",
-              "max_clock_skew_seconds")
+              "max_clock_skew_seconds", "display_tz", "report_url")
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class Settings:
     approvals: int = 2
     security_to: tuple[str, ...] = ()       # gets every critical finding of every site
     max_clock_skew_seconds: int = 300       # how far an agent's clock may run ahead (or back)
+    display_tz: str = "UTC"                 # the zone human output shows times in (--tz wins)
+    report_url: str | None = None           # where the HTML report is published: mail links it
     sites: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
@@ -157,6 +159,15 @@ def _problem(key: str, value: object) -> str | None:
     if key in ("realert_hours", "silence_hours"):
         return None if isinstance(value, int | float) and value >= 0 else \
             "must be a number of hours, 0 or more"
+    if key == "display_tz":
+        from collector.zones import is_zone
+        return None if is_zone(value) else "must be a time zone name such as Asia/Tokyo or UTC"
+    if key == "report_url":
+        from urllib.parse import urlsplit
+        url = urlsplit(value) if isinstance(value, str) else None
+        return None if url is not None and url.scheme in ("http", "https") and url.netloc \
+            and not any(c.isspace() for c in value) else \
+            "must be an http:// or https:// address of the published HTML report"
     if key in ("mail_to", "security_to"):
         return None if isinstance(value, list) and (value or key == "security_to") and all(
             isinstance(v, str) and v for v in value) else "must be a list of email addresses"

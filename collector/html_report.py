@@ -11,17 +11,19 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from html import escape
 from pathlib import Path
 
 from collector.approvals import DEFAULT_REQUIRED
+from collector.home import Home
 from collector.jobs import JobView, clock_time, iso_z, latest_targets, parse_now
 from collector.model import SEVERITIES, Finding
 from collector.noc import target_sites
 from collector.report import DIFF_KINDS
 from collector.store import AgentRecord, Store
 from collector.targets import baseline_state
+from collector.zones import both, label, local, restamp, stamp
 
 TIMELINE_WIDTH = 1000           # SVG user units; the SVG scales to the screen
 _MIN_SPAN = timedelta(hours=1)
@@ -43,29 +45,46 @@ class TargetRow:
 
 def render_html(store: Store, baselines_dir: Path, findings: list[Finding],
                 views: list[JobView], now: datetime,
-                required: Mapping[str, int] | None = None) -> str:
-    """`required`: approver signatures each target's baseline needs (its site's; default 2)."""
+                required: Mapping[str, int] | None = None, display: tzinfo = UTC) -> str:
+    """`required`: approver signatures each target's baseline needs (its site's; default 2).
+    Times are shown in `display`, job times also in their target's own zone."""
     sites = target_sites(store)
     targets = [TargetRow(t.name, t.kind, sites.get(t.name, "unknown"), snap.agent, t.status,
                          t.error, _baseline_state(baselines_dir, t.name,
                                                   (required or {}).get(t.name, DEFAULT_REQUIRED)))
                for snap, t in latest_targets(store)]
     body = [
-        f"<header><h1>lineguard fleet report</h1><p>as of <time>{iso_z(now)}</time> · "
+        f"<header><h1>lineguard fleet report</h1><p>as of <time>{stamp(now, display)}</time> · "
         f"{len(targets)} targets · {len(findings)} findings · {len(views)} scheduled jobs</p>"
         "</header>",
         _overview(targets, findings, sites),
-        _timeline(views, now),
+        _timeline(views, now, display),
         _findings(findings),
         _losses(findings, sites),
-        _jobs(views, now),
-        _agents(store.agents(), findings, now),
+        _jobs(views, now, display),
+        _agents(store.agents(), findings, now, display),
         _baselines(targets),
     ]
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>lineguard report {iso_z(now)}</title><style>{_CSS}</style></head>"
             f"<body>{''.join(body)}<script>{_JS}</script></body></html>\n")
+
+
+def fleet_html(home: Home, store: Store, now: datetime,
+               views: list[JobView] | None = None, display: tzinfo = UTC) -> str:
+    """The report of `home` as of `now`: waived findings are sanctioned, so the page shows what
+    still needs attention."""
+    from collector.check import evaluate
+    from collector.jobs import collect
+    from collector.targets import sites
+    problems: list[Finding] = []
+    views = collect(store, now, problems=problems) if views is None else views
+    settings = home.settings()
+    required = {t: settings.site(s).approvals for t, s in sites(store).items()}
+    return render_html(store, home.baselines,
+                       [j.finding for j in evaluate(home, store, now, views, problems)
+                        if not j.waived], views, now, required, display)
 
 
 def _baseline_state(baselines_dir: Path, target: str, required: int) -> str:
@@ -98,7 +117,7 @@ def _x(fire: datetime, now: datetime, span: timedelta) -> float:
         span.total_seconds() / 60)
 
 
-def _timeline(views: list[JobView], now: datetime) -> str:
+def _timeline(views: list[JobView], now: datetime, display: tzinfo) -> str:
     pending = [(v, at) for v in views if (at := clock_time(v.fire)) is not None and at >= now]
     if not pending:
         return "<section id=\"timeline\"><h2>Timeline</h2><p>No pending job with a clock time.</p></section>"
@@ -108,7 +127,7 @@ def _timeline(views: list[JobView], now: datetime) -> str:
         x = _x(at, now, span)
         y = 40 + (i % 6) * 14        # a few lanes so jobs at the same instant stay visible
         label = (f"{v.judgement.verdict} {v.job.source} job on {v.job.target}: "
-                 f"{iso_z(at)} ({_until(now, at)}) {v.job.command}")
+                 f"{both(at, display, v.job.timezone)} ({_until(now, at)}) {v.job.command}")
         marks.append(
             f"<a href=\"#{_job_id(v)}\"><circle class=\"mark {v.judgement.verdict}\" "
             f"cx=\"{x:.1f}\" cy=\"{y}\" r=\"{7 if v.judgement.verdict == 'destructive' else 5}\" "
@@ -126,7 +145,7 @@ def _timeline(views: list[JobView], now: datetime) -> str:
            f"{''.join(ticks)}{''.join(marks)}</svg>")
     destructive = sum(v.judgement.verdict == "destructive" for v, _ in pending)
     return (f"<section id=\"timeline\"><h2>Timeline</h2><p>{len(pending)} pending jobs until "
-            f"{iso_z(now + span)}; <span class=\"destructive\">{destructive} destructive</span>. "
+            f"{stamp(now + span, display)}; <span class=\"destructive\">{destructive} destructive</span>. "
             f"Hover or tap a mark for the job; it links to its evidence.</p>"
             f"<div class=\"scroll\">{svg}</div></section>")
 
@@ -143,9 +162,16 @@ def _findings(findings: list[Finding]) -> str:
             f"<summary><span class=\"sev\">{f.severity.upper()}</span> "
             f"<span class=\"kind\">{escape(f.kind)}</span> {escape(f.title)}</summary>"
             f"{_detail(f.detail, f.kind in DIFF_KINDS)}"
-            f"{f'<ul>{evidence}</ul>' if evidence else ''}</details>")
+            f"{f'<ul>{evidence}</ul>' if evidence else ''}{_stop(f)}</details>")
     return (f"<section id=\"findings\"><h2>Findings ({len(findings)})</h2>"
             f"{''.join(items) or '<p>No findings.</p>'}</section>")
+
+
+def _stop(f: Finding) -> str:
+    if f.origin is None or not f.origin.stop:
+        return ""
+    return (f"<p class=\"stop\"><b>How to stop it</b> (on {escape(f.target)}):</p>"
+            f"<pre class=\"stop\">{escape(chr(10).join(f.origin.stop))}</pre>")
 
 
 def _detail(text: str, is_diff: bool) -> str:
@@ -174,14 +200,16 @@ def _losses(findings: list[Finding], sites: dict[str, str]) -> str:
     return f"<section id=\"line-data\"><h2>Line data loss ({len(lost)} devices)</h2>{items}</section>"
 
 
-def _jobs(views: list[JobView], now: datetime) -> str:
+def _jobs(views: list[JobView], now: datetime, display: tzinfo) -> str:
     rows = []
     for v in views:
         j = v.job
         reasons = "".join(f"<li><code>{escape(r.rule)}</code> {escape(r.path or j.origin_path)}:"
                           f"{r.line or '-'}: {escape(r.evidence)}</li>"
                           for r in v.judgement.reasons)
-        when = (f"{iso_z(v.fire.at)}<br><small>{_until(now, v.fire.at)}</small>" if v.fire.at
+        own = local(v.fire.at, display, j.timezone) if v.fire.at else ""
+        when = (f"{stamp(v.fire.at, display)}<br>" + (f"<small>{own}</small><br>" if own else "")
+                + f"<small>{_until(now, v.fire.at)}</small>" if v.fire.at
                 else escape(v.fire.note or v.fire.kind))
         rows.append(
             f"<tr id=\"{_job_id(v)}\" class=\"{v.judgement.verdict}\"><td>{when}</td>"
@@ -192,19 +220,20 @@ def _jobs(views: list[JobView], now: datetime) -> str:
             f"<td><code>{escape(j.command)}</code>"
             f"{f'<ul>{reasons}</ul>' if reasons else ''}</td></tr>")
     return (f"<section id=\"jobs\"><h2>Scheduled jobs ({len(views)})</h2><div class=\"scroll\">"
-            f"<table><thead><tr><th>next fire (UTC)</th><th>verdict</th><th>target</th>"
+            f"<table><thead><tr><th>next fire ({escape(label(display))})</th><th>verdict</th><th>target</th>"
             f"<th>source</th><th>owner</th><th>origin</th><th>command</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div></section>")
 
 
-def _agents(agents: Iterable[AgentRecord], findings: list[Finding], now: datetime) -> str:
+def _agents(agents: Iterable[AgentRecord], findings: list[Finding], now: datetime,
+            display: tzinfo) -> str:
     silent = {f.target for f in findings if f.kind == "silence"}
     rows = []
     for a in agents:
         age = "never" if a.last_seen is None else _until(parse_now(a.last_seen), now) + " ago"
         rows.append(f"<tr class=\"{'silent' if a.name in silent else ''}\"><td>{escape(a.name)}</td>"
                     f"<td>{escape(a.site or '-')}</td><td class=\"n\">{a.last_seq or '-'}</td>"
-                    f"<td>{escape(a.last_seen or 'never')}<br><small>{age}</small></td>"
+                    f"<td>{escape(restamp(a.last_seen, display) or 'never')}<br><small>{age}</small></td>"
                     f"<td>{'SILENT' if a.name in silent else 'reporting'}</td>"
                     f"<td><code>{escape(a.key_id)}</code></td></tr>")
     return (f"<section id=\"agents\"><h2>Agents</h2><div class=\"scroll\"><table><thead><tr>"

@@ -29,6 +29,7 @@ import re
 import shutil
 import sqlite3
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -63,6 +64,10 @@ class IngestResult:
     reason: str = ""
     agent: str | None = None
     seq: int | None = None
+
+    def to_json(self) -> dict[str, str | int | None]:
+        return {"path": str(self.path), "outcome": self.outcome, "reason": self.reason or None,
+                "agent": self.agent, "seq": self.seq}
 
     @property
     def failed(self) -> bool:
@@ -264,7 +269,10 @@ def _peek(entry: _Entry, max_bytes: int) -> tuple[SignedSnapshot | Rejected | No
 
 # --- the batch -------------------------------------------------------------------------------
 
-def ingest_paths(home: Home, store: Store, paths: list[Path]) -> list[IngestResult]:
+def ingest_paths(home: Home, store: Store, paths: list[Path],
+                 on_done: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+    """Verify and store every snapshot file in `paths`; `on_done` hears of each file read as
+    it is done (a progress bar)."""
     settings = home.settings()
     entries, results = expand(paths)
     staged: list[tuple[_Entry, SignedSnapshot | Rejected, tuple | None]] = []
@@ -280,14 +288,15 @@ def ingest_paths(home: Home, store: Store, paths: list[Path]) -> list[IngestResu
                 if isinstance(it[1], SignedSnapshot) else (1, "", 0, str(it[0].path)))
     for entry, parsed, identity in staged:
         if isinstance(parsed, _Unreadable) and parsed.skip:
-            results.append(IngestResult(entry.path, "skipped", parsed.reason))
-            continue
-        if identity is None and not isinstance(parsed, SignedSnapshot):
-            results.append(_reject(home, store, entry.path, parsed))   # nothing to claim
-            continue
-        result = _claimed(home, store, entry, parsed, identity, settings)
+            result: IngestResult | None = IngestResult(entry.path, "skipped", parsed.reason)
+        elif identity is None and not isinstance(parsed, SignedSnapshot):
+            result = _reject(home, store, entry.path, parsed)   # nothing to claim
+        else:
+            result = _claimed(home, store, entry, parsed, identity, settings)
         if result is not None:      # None: another ingest has consumed it
             results.append(result)
+            if on_done is not None:
+                on_done(result)
     return results
 
 

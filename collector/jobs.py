@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent.wire import Artifact, Target, canonical, sha256_hex
-from collector.model import SEVERITIES, Finding, Fire, Job, Judgement, unreadable
+from collector.model import SEVERITIES, Finding, Fire, Job, JobOrigin, Judgement, unreadable
 from collector.store import Store, StoredSnapshot
 
 
@@ -21,6 +21,7 @@ class JobView:
     fire: Fire
     judgement: Judgement
     content: str = ""                 # hash of what the job runs: a waiver binds to it
+    origin: JobOrigin | None = None   # its defining file's facts and how to stop it
 
 
 def content_hash(job: Job, files: dict[str, Artifact]) -> str:
@@ -59,11 +60,16 @@ def target_jobs(target: Target, host: dict[str, Any]) -> list[Job]:
 def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -> list[JobView]:
     from collector.analyse.destructive import judge
     from collector.analyse.timing import next_fire
+    from collector.remedy import origin
 
     views = []
     for job in jobs:
         fire = next_fire(job.trigger, now, job.timezone)
-        views.append(JobView(job, fire, judge(job, files, fire, now), content_hash(job, files)))
+        verdict = judge(job, files, fire, now)
+        # only what someone must act on: reading the defining line of every benign job would
+        # split a large config once per job
+        where = None if verdict.verdict == "benign" else origin(job, files.get(job.origin_path))
+        views.append(JobView(job, fire, verdict, content_hash(job, files), where))
     return views
 
 

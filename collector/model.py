@@ -173,6 +173,24 @@ class Judgement:
     reasons: tuple[Reason, ...] = ()
 
 
+@dataclass(frozen=True)
+class JobOrigin:
+    """Where a job is defined, who owns that file and since when, and how to stop it (built by
+    collector.remedy, rendered by mail and reports)."""
+
+    source: str
+    path: str                         # artifact name, as in Job.origin_path
+    line: int | None
+    text: str                         # the defining line as written ("" when unknown)
+    command: str                      # what runs
+    runs_as: str | None
+    timezone: str                     # the zone the target reads its schedule in
+    file_owner: str | None = None
+    mtime: str | None = None          # ISO-8601 UTC, as the agent read it
+    ctime: str | None = None
+    stop: tuple[str, ...] = ()        # commands/steps that stop the job, in order
+
+
 # --- line data -----------------------------------------------------------------------------
 
 
@@ -227,6 +245,7 @@ class Finding:
     evidence: tuple[Reason, ...] = ()
     site: str | None = None           # the site (tenant) it belongs to; None: fleet-wide
     fingerprint: str | None = None    # what a waiver binds to (the evidence's content); None: key
+    origin: JobOrigin | None = None   # for jobs: where it is defined and how to stop it
 
     def __post_init__(self) -> None:
         # One line whatever it quotes (an error text, a name): every list, table and mail shows

@@ -9,6 +9,11 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from datetime import UTC, tzinfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collector.history import Change
 
 _MIN_COL = 4
 _MAX_FLOOR = 6
@@ -69,3 +74,23 @@ def line(text: str, *, wide: bool = False) -> str:
     """One free-text line under a table, cut to the terminal like the table is."""
     limit = None if wide else terminal_width()
     return text if limit is None else clip(text, limit)
+
+
+def history(changes: list[Change], display: tzinfo = UTC, *, wide: bool = False) -> str:
+    """`lineguard history`: one row per change, then what changed, artifact by artifact."""
+    from collector.analyse.drift import row_text
+    from collector.zones import label, restamp
+    rows = [[restamp(c.poll.taken_at, display), c.poll.label, c.poll.status, c.summary()]
+            for c in changes]
+    out = [table([f"WHEN ({label(display)})", "POLL", "STATUS", "WHAT CHANGED"], rows,
+                 wide=wide, elastic=("WHAT CHANGED",))]
+    for c in changes:
+        if not (c.artifacts or c.rows):
+            continue
+        out.append("")
+        out.append(line(f"{restamp(c.poll.taken_at, display)} {c.poll.label} against "
+                        f"{c.previous.label if c.previous else '-'}:", wide=wide))
+        out += [line(f"  {a.change:<8} {a.name} ({a.kind})", wide=wide) for a in c.artifacts]
+        out += [line(f"  row {r.change:<8} {row_text(r.before or r.after)}", wide=wide)
+                for r in c.rows]
+    return "\n".join(out)

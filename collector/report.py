@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
+
 from collector.check import evaluate
 from collector.home import Home
-from collector.jobs import collect, iso_z, latest_targets, parse_now
+from collector.jobs import collect, latest_targets, parse_now
 from collector.model import Finding
+from collector.zones import label, local, restamp, stamp
 
 DIFF_KINDS = frozenset({"drift", "line-data-loss"})
 
 
-def render(home: Home, now_text: str | None) -> str:
+def render(home: Home, now_text: str | None, display: tzinfo = UTC) -> str:
+    """Times in `display`, and each job's also in its target's own zone where that differs."""
     from collector.analyse.timing import countdown
     now = parse_now(now_text)
     store = home.open()
-    out = [f"# lineguard report, as of {iso_z(now)}", "", "## Agents", "",
+    out = [f"# lineguard report, as of {stamp(now, display)}", "", "## Agents", "",
            "| agent | site | last seq | last seen |", "|---|---|---|---|"]
-    out += [f"| {a.name} | {a.site or '-'} | {a.last_seq or '-'} | {a.last_seen or 'never'} |"
+    out += [f"| {a.name} | {a.site or '-'} | {a.last_seq or '-'} | "
+            f"{restamp(a.last_seen, display) or 'never'} |"
             for a in store.agents()]
     out += ["", "## Targets in the newest snapshots", "", "| target | kind | status | artifacts | error |",
             "|---|---|---|---|---|"]
@@ -37,13 +42,18 @@ def render(home: Home, now_text: str | None) -> str:
             # fenced, so removed config lines stay diff lines instead of becoming list items
             fence = "```diff" if f.kind in DIFF_KINDS else "```text"
             out += [fence, *f.detail.replace("```", "`​``").splitlines(), "```", ""]
+        if f.origin is not None and f.origin.stop:
+            out += [f"How to stop it (on {f.target}):", "", "```sh", *f.origin.stop, "```", ""]
     views = all_views
     out += ["", f"## Scheduled jobs ({len(views)})", "",
-            "| next fire (UTC) | in | verdict | severity | target | origin | command |",
-            "|---|---|---|---|---|---|---|"]
+            f"| next fire ({label(display)}) | target's time | in | verdict | severity | target "
+            f"| origin | command |",
+            "|---|---|---|---|---|---|---|---|"]
     for v in views:
         cmd = _cell(v.job.command[:80])
-        out.append(f"| {iso_z(v.fire.at) or v.fire.note} | {countdown(now, v.fire)} | "
+        when = stamp(v.fire.at, display) if v.fire.at else v.fire.note
+        out.append(f"| {when} | {local(v.fire.at, display, v.job.timezone) or '='} | "
+                   f"{countdown(now, v.fire)} | "
                    f"{v.judgement.verdict} | {v.judgement.severity} | {v.job.target} | "
                    f"{v.job.origin_path}:{v.job.origin_line or '-'} | `{cmd}` |")
     return "\n".join(out) + "\n"

@@ -36,6 +36,15 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
+def text_of(msg: EmailMessage) -> str:
+    """The text part of an alert (text + HTML alternative, maybe with the report attached)."""
+    return msg.get_body(("plain",)).get_content()
+
+
+def html_of(msg: EmailMessage) -> str:
+    return msg.get_body(("html",)).get_content()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -99,7 +108,7 @@ def test_due_findings_go_out_as_one_digest(store: Store, smtp) -> None:
     assert rcpts == ["soc@example.net", "noc@example.net"]
     assert msg["Subject"] == ("[lineguard] CRITICAL: 1 destructive job fires in 74d 09h on "
                               "mgmt-01 (+1 more)")
-    text = msg.get_content()
+    text = text_of(msg)
     assert "opt/maint/clean.sh:14: snmpset -v2c -c private $ne 1.3.6.1.2.1.37.1.11.1.13 i 6" in text
     assert "why: Sets RowStatus to destroy(6)" in text
     assert "fires: 2027-02-07T18:30:00Z (in 74d 09h)" in text
@@ -117,7 +126,7 @@ def test_sent_alert_waits_for_the_realert_interval(store: Store, smtp) -> None:
     assert send_due(store, cfg, [DRIFT], NOW + timedelta(hours=23)) == []
     assert len(inbox.messages) == 1
     assert send_due(store, cfg, [DRIFT], NOW + timedelta(hours=24)) == [DRIFT.key]
-    assert "alert: reminder" in inbox.messages[-1][2].get_content()
+    assert "alert: reminder" in text_of(inbox.messages[-1][2])
     assert next(store.db["alerts"].rows_where("key = ?", [DRIFT.key]))["sent_count"] == 2
 
 
@@ -128,7 +137,7 @@ def test_escalation_is_sent_at_once(store: Store, smtp) -> None:
     worse = replace(DRIFT, severity="critical")
     assert send_due(store, cfg, [worse], NOW + timedelta(minutes=5)) == [DRIFT.key]
     assert inbox.messages[-1][2]["Subject"].startswith("[lineguard] CRITICAL: atm-kobe-03")
-    assert "alert: escalated from high" in inbox.messages[-1][2].get_content()
+    assert "alert: escalated from high" in text_of(inbox.messages[-1][2])
     assert send_due(store, cfg, [worse], NOW + timedelta(minutes=10)) == []
 
 
@@ -141,7 +150,7 @@ def test_final_warning_within_24_hours_of_firing_is_sent_once(store: Store, smtp
     assert send_due(store, cfg, [WIPE], day_before) == [WIPE.key]
     msg = inbox.messages[-1][2]
     assert "fires in 23h 00m on mgmt-01" in msg["Subject"]
-    assert "FINAL WARNING" in msg.get_content() and "alert: final warning" in msg.get_content()
+    assert "FINAL WARNING" in text_of(msg) and "alert: final warning" in text_of(msg)
     assert send_due(store, cfg, [WIPE], day_before + timedelta(hours=1)) == []
     assert len(inbox.messages) == 2
 
@@ -191,7 +200,7 @@ def test_line_data_loss_found_in_stored_polls_reaches_the_soc(home, chain, tmp_p
     [(_, _, msg)] = inbox.messages
     assert msg["Subject"] == ("[lineguard] CRITICAL: line data lost on 2 devices at 2 site(s) "
                               "(kobe, osaka) in the same poll (+4 more)")
-    assert "running-config:9: vcl ATM0/0/0 1/100 BTS100" in msg.get_content()
+    assert "running-config:9: vcl ATM0/0/0 1/100 BTS100" in text_of(msg)
     assert send_due(fleet.store, settings(port), findings(fleet.store, fleet.baselines, NOW),
                     NOW + timedelta(hours=1)) == []
 
@@ -289,6 +298,7 @@ def test_a_flood_of_findings_cannot_make_the_digest_too_big_to_send(store: Store
                      detail="x" * 500) for n in range(2000)]
     assert len(send_due(store, settings(port), [WIPE, *flood], NOW)) == 2001
     [(_, _, msg)] = inbox.messages
-    text = msg.get_content()
+    text = text_of(msg)
     assert len(text) < 100_000 and "opt/maint/clean.sh:14" in text
+    assert len(html_of(msg)) < 150_000 and "and 1,551 more finding(s)" in html_of(msg)
     assert "and 1,551 more finding(s)" in text

@@ -8,7 +8,7 @@ import json
 import os
 import socket
 from datetime import UTC, datetime
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from agent.wire import canonical
 from collector.cli import main as lineguard
 from collector.home import Home
 from tests.test_agent_delivery import tiny_root
+from tests.test_alerts import text_of
 
 NOW = "2026-11-25T09:00:00Z"
 AT_FILE = "a0000301ca5494"          # queue a, job 3, due 2027-02-10 03:00 UTC (reference §2)
@@ -140,10 +141,9 @@ def test_watch_ingests_the_inbox_checks_and_mails_once(ingested: Home, tmp_path:
     assert not list(ingested.inbox.iterdir())
     assert ingested.open().agent("ems-01").last_seq == 2
     assert len(sink.mails) == 1  # the second round finds the same finding already sent
-    msg = message_from_bytes(sink.mails[0])
+    msg = message_from_bytes(sink.mails[0], policy=policy.default)
     assert msg["To"] == "noc@example.net" and "CRITICAL" in msg["Subject"]
-    body = msg.get_payload(decode=True).decode() if not msg.is_multipart() else \
-        msg.get_payload(0).get_payload(decode=True).decode()
+    body = text_of(msg)
     assert "1.3.6.1.2.1.37.1.11.1.13.100.1.0.32.3.0.32 i 6" in body
 
 
@@ -155,6 +155,8 @@ def test_report_lists_agents_targets_findings_and_jobs(ingested: Home, tmp_path:
     assert "| ems-01 | host | ok |" in text
     assert "### CRITICAL: destructive at job on ems-01 fires in 76d 18h\n" in text
     assert f"var/spool/cron/atjobs/{AT_FILE}:10" in text
+    assert f"How to stop it (on ems-01):\n\n```sh\natrm 3   (spool file /var/spool/cron/atjobs/" \
+           f"{AT_FILE})\n```" in text
 
 
 def test_device_jobs_survive_a_failed_poll_marked_with_its_age(home: Home, enrolled, tmp_path: Path,
@@ -279,7 +281,8 @@ def test_a_what_if_check_sends_no_alert_and_holds_none_back(ingested: Home, caps
     assert sink.mails == []
     assert lineguard(["--home", str(ingested.root), "check"]) == 1
     assert len(sink.mails) == 1
-    assert "FINAL WARNING" not in message_from_bytes(sink.mails[0]).get_payload()
+    assert "CRITICAL" in text_of(message_from_bytes(sink.mails[0], policy=policy.default))
+    assert "FINAL WARNING" not in text_of(message_from_bytes(sink.mails[0], policy=policy.default))
 
 
 def test_two_writers_extend_the_audit_chain_one_after_the_other(home: Home, monkeypatch) -> None:

@@ -123,7 +123,7 @@ def test_unknown_credential_fields_are_refused(tmp_path):
         credentials.load(path, env={})
 
 
-def test_the_progress_line_rewrites_itself_on_a_terminal(capsys):
+def test_the_fleet_poll_shows_a_progress_bar_only_on_a_terminal(capsys):
     from agent.devices import _Progress
     from agent.wire import Target
     progress = _Progress(2, enabled=True)
@@ -131,8 +131,8 @@ def test_the_progress_line_rewrites_itself_on_a_terminal(capsys):
     progress.done(Target(kind="device", name="atm-kobe-02", status="timeout"))
     progress.finish()
     err = capsys.readouterr().err
-    assert err.count("\r") == 2 and err.endswith("\n")
-    assert "devices 2/2  not ok 1  last atm-kobe-02: timeout" in err
+    assert "devices" in err and "2/2" in err and "not ok 1" in err
+    assert "last atm-kobe-02: timeout" in err and "\x1b[" in err   # drawn for a terminal
     quiet = _Progress(1, enabled=False)
     quiet.done(Target(kind="device", name="atm-kobe-01", status="ok"))
     quiet.finish()

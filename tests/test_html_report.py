@@ -92,6 +92,8 @@ def test_report_is_one_self_contained_file(report: tuple[Path, dict]) -> None:
     for section in ("overview", "timeline", "findings", "line-data", "jobs", "agents",
                     "baselines"):
         assert f'<section id="{section}">' in text, section
+    assert '<pre class="stop">atrm 3   (spool file /var/spool/cron/atjobs/a0000301ca5494)</pre>' \
+        in text
 
 
 def test_drift_shows_as_a_diff_in_html_and_markdown(home: Home, chain, tmp_path: Path,

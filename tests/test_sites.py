@@ -14,7 +14,7 @@ from collector.cli import main as lineguard
 from collector.home import ConfigError, Home
 from tests.baselinekit import Fleet, device
 from tests.snapfactory import AgentChain, ios_config
-from tests.test_alerts import Inbox, free_port, start_smtp
+from tests.test_alerts import Inbox, free_port, start_smtp, text_of
 
 CONFIG = """\
 smtp_host = "127.0.0.1"
@@ -82,14 +82,14 @@ def test_each_site_gets_only_its_own_targets_at_its_own_threshold(fleet: Fleet, 
     got = mails(sink)
     assert sorted(got) == ["csirt@example.net", "kobe-noc@example.net", "noc@example.net"]
     [kobe] = got["kobe-noc@example.net"]
-    kobe_body = kobe.get_content()
+    kobe_body = text_of(kobe)
     assert "atm-kobe-01 drifted" in kobe_body and "for the site kobe" in kobe_body
     assert "atm-nara-01" not in kobe_body and "atm-osaka-01" not in kobe_body
     [nara] = got["noc@example.net"]                      # nara has no table: the defaults
-    assert "line data lost on atm-nara-01" in nara.get_content()
-    assert "atm-kobe-01" not in nara.get_content() and "atm-osaka-01" not in nara.get_content()
+    assert "line data lost on atm-nara-01" in text_of(nara)
+    assert "atm-kobe-01" not in text_of(nara) and "atm-osaka-01" not in text_of(nara)
     [security] = got["csirt@example.net"]                # every critical, whatever the site
-    body = security.get_content()
+    body = text_of(security)
     assert "[CRITICAL] line data lost on atm-nara-01" in body and "[HIGH]" not in body
     # osaka's threshold is critical: its high drift is listed, not mailed
     out = capsys.readouterr().out

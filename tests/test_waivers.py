@@ -161,7 +161,7 @@ def test_a_finding_id_from_findings_names_what_to_waive(ingested: Home, keys, ca
 
 def test_a_finding_whose_waiver_ends_is_mailed_again_at_once(ingested: Home, keys,
                                                              capsys) -> None:
-    from tests.test_alerts import free_port, start_smtp
+    from tests.test_alerts import free_port, start_smtp, text_of
     port = free_port()
     controller, inbox = start_smtp(port)
     try:
@@ -179,7 +179,7 @@ def test_a_finding_whose_waiver_ends_is_mailed_again_at_once(ingested: Home, key
             path.unlink()
         assert lineguard(["--home", root, "check"]) == 1
         assert len(inbox.messages) == 2                       # not held back for 24 h
-        assert "alert: new" in inbox.messages[-1][2].get_content()
+        assert "alert: new" in text_of(inbox.messages[-1][2])
     finally:
         controller.stop()
 

@@ -19,6 +19,7 @@ from agent.devices.credentials import CredentialError
 from agent.devices.hostkeys import KnownHosts
 from agent.devices.inventory import Device, InventoryError
 from agent.devices.result import failed
+from agent.progress import Bar
 from agent.wire import Target
 
 __all__ = ["collect", "collect_devices", "CredentialError", "InventoryError"]
@@ -114,23 +115,13 @@ def _with_retries(attempt: Callable[[], Target], retries: int) -> Target:
 
 
 class _Progress:
-    """One self-overwriting line on stderr, only when a person is watching a terminal."""
+    """The fleet poll's progress bar (agent.progress), only when a person watches a terminal."""
 
     def __init__(self, total: int, enabled: bool):
-        self.total, self.enabled = total, enabled
-        self.count, self.failed = 0, 0
-        self._lock = threading.Lock()
+        self.bar = Bar("devices", total, enabled=enabled)
 
     def done(self, target: Target) -> None:
-        with self._lock:
-            self.count += 1
-            self.failed += target.status != "ok"
-            if self.enabled:
-                sys.stderr.write(f"\rdevices {self.count}/{self.total}  "
-                                 f"not ok {self.failed}  last {target.name}: {target.status}\x1b[K")
-                sys.stderr.flush()
+        self.bar.advance(target.name, target.status, target.status == "ok")
 
     def finish(self) -> None:
-        if self.enabled and self.total:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+        self.bar.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -100,12 +100,14 @@ class TargetDiff:
                       "after": _row_json(r.after)} for r in self.rows],
         }
 
-    def render(self) -> str:
-        head = f"{self.target} ({self.kind}): newest poll {self.current}: {self.status}"
+    def render(self, display: tzinfo = UTC) -> str:
+        from collector.zones import restamp_text
+        head = restamp_text(f"{self.target} ({self.kind}): newest poll {self.current}: "
+                            f"{self.status}", display)
         if not self.complete:
             return "\n".join([head + (f" ({self.error})" if self.error else ""),
                               "not compared: only a complete (ok) poll is diffed"])
-        out = [head, f"compared with {self.reference}"]
+        out = [head, restamp_text(f"compared with {self.reference}", display)]
         if not self.changed:
             return "\n".join(out + ["no drift"])
         for a in self.artifacts:
@@ -307,6 +309,21 @@ def compare_artifacts(ref: _Side, cur: _Side, label: str,
         out.append(ArtifactChange(name, kind, change, old and old[1], new and new[1], diff,
                                   decisive, evidence, fingerprint))
     return out
+
+
+def compare_polls(old: Target, new: Target, label: str
+                  ) -> tuple[list[ArtifactChange], list[RowChange]]:
+    """Two complete polls of one target: artifacts added, removed or changed (volatile kinds
+    and lines left out, per platform), and line data rows lost, added or changed."""
+    ref, cur = _from_target(old), _from_target(new)
+    rows = compare_rows(ref.rows, cur.rows) if ref.rows is not None and cur.rows is not None \
+        else []
+    return compare_artifacts(ref, cur, label, platform_of(new.kind, new.facts)), rows
+
+
+def volatile_kinds(target: Target) -> frozenset[str]:
+    """Artifact kinds of `target` that change by nature (clocks, processes), per platform."""
+    return _volatile_kinds(platform_of(target.kind, target.facts))
 
 
 def _stable(text: str, platform: Platform | None) -> str:
