@@ -94,3 +94,9 @@ def test_case(judged: dict[str, Outcome], case_id: str) -> None:
     want = "destructive" if o.case.malicious else "neither destructive nor high/critical"
     assert o.caught, (f"{case_id} [{o.case.marker}]: {o.verdict}/{o.severity} "
                       f"rules={list(o.rules)}; want {want}")
+
+
+def test_every_measured_case_reaches_lineguard_jobs(judged: dict[str, Outcome]) -> None:
+    """A case on a mechanism the agent reads always yields a job, whatever its verdict."""
+    lost = [cid for cid, o in judged.items() if o.jobs == 0 and group(o.case) != "unread"]
+    assert lost == []
