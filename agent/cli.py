@@ -115,7 +115,8 @@ def _snapshot(a: argparse.Namespace) -> int:
         snap = snapshot_to(a.out, chain, agent=agent, key=key, root=root, hostname=a.hostname,
                            inventory=inventory,
                            credentials=a.credentials or (cfg.credentials if cfg else None),
-                           live=False if a.no_live else None, progress=sys.stderr.isatty())
+                           live=False if a.no_live else None, progress=sys.stderr.isatty(),
+                           scheduled_files=cfg.scheduled_file if cfg else ())
     except device_file_errors as e:
         raise UsageError(str(e)) from None
     if a.json:

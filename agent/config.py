@@ -6,6 +6,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
 from agent.tomlfile import check_keys, read_toml
 from agent.wire import is_name
 
@@ -29,6 +30,7 @@ class AgentConfig:
     interval_minutes: float = 15.0
     retry_minutes: float = 2.0
     live: bool = True                       # read /proc for sleeping processes (only when root is /)
+    scheduled_file: tuple[ScheduledFile, ...] = ()   # a site's own schedulers' command files
     log_level: str = "INFO"                 # DEBUG | INFO | WARNING | ERROR
     sftp_identity: Path | None = None       # private key for sftp:// delivery
     sftp_known_hosts: Path | None = None    # the collector host's key for sftp:// delivery
@@ -84,6 +86,12 @@ def load_config(path: Path) -> AgentConfig:
                                f"not {level!r}")
     if not isinstance(doc.get("deliver", ""), str):
         raise AgentConfigError(f"{path}: deliver must be a folder or an sftp:// URL (a string)")
+    tables = doc.get("scheduled_file", [])
+    try:
+        scheduled = tuple(ScheduledFile.from_doc(t) for t in
+                          (tables if isinstance(tables, list) else [tables]))
+    except ScheduledFileError as e:
+        raise AgentConfigError(f"{path}: {e}") from None
     name = str(doc.get("agent") or socket.gethostname())
     if not is_name(name):
         raise AgentConfigError(f"{path}: agent name {name!r} must be letters, digits and ._@:- "
@@ -95,8 +103,8 @@ def load_config(path: Path) -> AgentConfig:
             outbox=p("outbox") or Path("/var/lib/lineguard/outbox"), state=p("state"),
             deliver=doc.get("deliver"), interval_minutes=float(doc.get("interval_minutes", 15)),
             retry_minutes=float(doc.get("retry_minutes", 2)), live=doc.get("live", True),
-            log_level=level.upper(), sftp_identity=p("sftp_identity"),
-            sftp_known_hosts=p("sftp_known_hosts"),
+            scheduled_file=scheduled, log_level=level.upper(),
+            sftp_identity=p("sftp_identity"), sftp_known_hosts=p("sftp_known_hosts"),
             watch=doc.get("watch", True),
             watch_debounce_s=float(doc.get("watch_debounce_s", 2.0)),
             syslog_listen=doc.get("syslog_listen"), trap_listen=doc.get("trap_listen"),

@@ -61,7 +61,8 @@ def take_snapshot(cfg: AgentConfig, reason: str = "") -> tuple[Path, Snapshot]:
     snap = snapshot_to(lambda s: cfg.outbox / outbox_name(cfg.name, s.seq), cfg.chain_path,
                        agent=cfg.name, key=key, root=cfg.root, inventory=cfg.inventory,
                        credentials=cfg.credentials,
-                       live=cfg.live and cfg.root.resolve() == Path("/"))
+                       live=cfg.live and cfg.root.resolve() == Path("/"),
+                       scheduled_files=cfg.scheduled_file)
     out = cfg.outbox / outbox_name(cfg.name, snap.seq)
     bad = [t for t in snap.targets if t.status != "ok"]
     log.info("snapshot #%d%s: %d target(s), %d not ok", snap.seq,
@@ -107,7 +108,7 @@ def run(cfg: AgentConfig, max_runs: int | None = None,
                 _, snap = take_snapshot(cfg, reason)
                 if watch is not None:
                     host = next((t for t in snap.targets if t.kind == "host"), None)
-                    watch.set_paths(watched_paths(cfg.root, host))
+                    watch.set_paths(watched_paths(cfg.root, host, cfg.scheduled_file))
                     if host is not None:
                         watch.verify({a.name: a.sha256 for a in host.artifacts
                                       if a.kind == "script" and a.sha256})
@@ -193,7 +194,7 @@ def start_watch(cfg: AgentConfig, events: EventSnapshots) -> HostWatch | None:
         events.request("changed: " + ", ".join(names[:3]) + (" …" if len(names) > 3 else ""))
 
     try:
-        watch = HostWatch(cfg.root, watched_paths(cfg.root), changed,
+        watch = HostWatch(cfg.root, watched_paths(cfg.root, None, cfg.scheduled_file), changed,
                           debounce_s=cfg.watch_debounce_s)
         watch.start()
     except OSError as e:

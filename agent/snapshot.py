@@ -31,6 +31,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
+from agent.sources.host.schedfile import ScheduledFile
 from agent.wire import Snapshot, Target, WireError, key_fingerprint, load, sign
 
 
@@ -89,13 +90,15 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
 def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("/"),
          hostname: str | None = None, inventory: Path | None = None,
          credentials: Path | None = None, live: bool | None = None, progress: bool = False,
-         now: datetime | None = None) -> tuple[Snapshot, bytes]:
+         now: datetime | None = None,
+         scheduled_files: tuple[ScheduledFile, ...] = ()) -> tuple[Snapshot, bytes]:
     """Gather, chain and sign one snapshot. Returns it and the file bytes (chain not yet advanced)."""
     from agent.sources.host import collect as collect_host
 
     if live is None:
         live = root.resolve() == Path("/")
-    host_target, facts = collect_host(root, hostname=hostname, live=live)
+    host_target, facts = collect_host(root, hostname=hostname, live=live,
+                                      scheduled_files=scheduled_files)
     targets: list[Target] = [host_target]
     if inventory is not None:
         from agent.devices import collect as collect_devices

@@ -1,7 +1,10 @@
-"""Benchmark: snapshot a host root with 5,000 cron jobs and 20,000 files they run, then parse it
-into Job records. Prints seconds and peak Python memory (tracemalloc) for each step.
+"""Benchmark: snapshot a host root with 5,000 cron jobs and 20,000 files they run (plus, by
+default, 700 jobs on non-clock triggers: boot services, init.d, network hooks, udev, logrotate,
+apt hooks, profile.d), then parse it into Job records. Prints seconds and peak Python memory
+(tracemalloc) for each step, first with the clock sources alone (what the agent read before
+the trigger sources) and then with every host source.
 
-    .venv/bin/python bench/host_snapshot.py [--jobs N] [--files N] [--keep]
+    .venv/bin/python bench/host_snapshot.py [--jobs N] [--files N] [--hooks N] [--keep]
 """
 
 from __future__ import annotations
@@ -20,9 +23,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agent.sources.host import collect  # noqa: E402
+import agent.sources.host as host_sources  # noqa: E402
+from agent.sources.host import anacron, at, collect, cron, systemd  # noqa: E402
 from collector.parse.host import jobs  # noqa: E402
-from tests.hostroot import synthetic_root  # noqa: E402
+from tests.hostroot import hook_files, synthetic_root  # noqa: E402
+
+CLOCK_SOURCES = (cron, anacron, at, systemd)
 
 
 def measure(step: Callable[[], Any]) -> tuple[Any, float, int]:
@@ -41,17 +47,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=5000)
     parser.add_argument("--files", type=int, default=20000)
+    parser.add_argument("--hooks", type=int, default=700, help="jobs on non-clock triggers")
     parser.add_argument("--keep", action="store_true", help="keep the generated root")
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="lineguard-bench-", dir="/tmp"))
     try:
         started = time.perf_counter()
-        root = synthetic_root(base / "root", args.jobs, args.files)
-        print(f"built root {root}: {args.jobs} jobs, {args.files} referenced files "
-              f"in {time.perf_counter() - started:.1f} s")
+        root = hook_files(synthetic_root(base / "root", args.jobs, args.files), args.hooks)
+        print(f"built root {root}: {args.jobs} cron jobs, {args.files} referenced files, "
+              f"{args.hooks} hook jobs in {time.perf_counter() - started:.1f} s")
+        collect(root)      # warm the page and dentry caches, so neither figure pays for it
+        every = host_sources.SOURCES
+        host_sources.SOURCES = CLOCK_SOURCES
+        try:
+            (clock, _), seconds, peak = measure(lambda: collect(root))
+        finally:
+            host_sources.SOURCES = every
+        print(f"collect(), clock sources only: {seconds:.2f} s, peak {peak / 2**20:.1f} MiB "
+              f"traced, {len(clock.artifacts)} artifacts")
         (target, facts), seconds, peak = measure(lambda: collect(root))
         wire = len(json.dumps(target.to_wire()))
-        print(f"collect(): {seconds:.2f} s, peak {peak / 2**20:.1f} MiB traced, "
+        print(f"collect(), every host source: {seconds:.2f} s, peak {peak / 2**20:.1f} MiB traced, "
               f"{len(target.artifacts)} artifacts, status {target.status}, "
               f"{wire / 2**20:.1f} MiB on the wire")
         found, seconds, peak = measure(lambda: jobs(target, facts))

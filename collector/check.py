@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from agent.wire import WireError, check_host, parse_utc
 from collector.home import Home, Settings
 from collector.jobs import JobView, collect, iso_z, json_document, parse_now
-from collector.model import SEVERITIES, Finding, unreadable
+from collector.model import SEVERITIES, Finding, trigger_kind, unreadable
 from collector.store import FindingRow, Store
 from collector.waivers import WaiverBook, WaiverStatus, finding_id
 
@@ -35,16 +35,26 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
                                      f"({j.origin_path}:{j.origin_line or '-'}): {j.problem}"))
             continue
         when = countdown(now, v.fire)
+        kind = trigger_kind(j.trigger)
+        planted = j.provenance.planted_by() if j.provenance is not None else ""
         lines = [f"{j.source} job {j.origin_path}:{j.origin_line or '-'} owner {j.owner or '?'}",
-                 f"schedule: {j.schedule}   next fire: {iso_z(v.fire.at) or v.fire.note} ({when})",
+                 f"trigger: {kind}   schedule: {j.schedule}   "
+                 f"next fire: {iso_z(v.fire.at) or v.fire.note} ({when})",
                  f"command: {j.command}"]
+        if planted:
+            lines.append(planted)
+            lines += [f"  {s.user} from {s.host or s.line} {iso_z(s.start)}..{iso_z(s.end) or 'open'}"
+                      f" ({s.source})" for s in j.provenance.sessions]
+            lines += [f"  {h.path}:{h.line}: {h.text}" for h in j.provenance.history]
         for r in verdict.reasons:
             lines.append(f"- [{r.rule}] {r.title}: {r.path or j.origin_path}:{r.line or '-'}: {r.evidence}")
             if r.explanation:
                 lines.append(f"  {r.explanation.strip()}")
         out.append(Finding(key=f"job:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
                            kind="job", severity=verdict.severity, target=j.target,
-                           title=f"{verdict.verdict} {j.source} job on {j.target} fires {when}",
+                           title=f"{verdict.verdict} {j.source} job"
+                                 + ("" if kind == "clock" else f" ({kind})")
+                                 + f" on {j.target} fires {when}",
                            detail="\n".join(lines), fire_at=v.fire.at, evidence=verdict.reasons,
                            fingerprint=f"job:{v.content}" if v.content else None,
                            origin=v.origin))

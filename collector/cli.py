@@ -75,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     jb.add_argument("--target")
     jb.add_argument("--json", action="store_true")
     jb.add_argument("--min-severity", default="info")
+    jb.add_argument("--trigger", choices=("clock", "boot", "event", "login", "hook"),
+                    help="only jobs with this kind of trigger")
     jb.add_argument("--wide", action="store_true", help="whole cells, whatever the terminal width")
     _tz(jb)
 
@@ -266,7 +268,7 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     from collector.analyse.timing import countdown
     from collector.jobs import collect, iso_z, json_document, parse_now, to_json
-    from collector.model import SEVERITIES
+    from collector.model import SEVERITIES, trigger_kind
     if a.min_severity not in SEVERITIES:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
                          f"not {a.min_severity!r}")
@@ -278,7 +280,7 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
         from collector.targets import select
         select(store, [a.target], None, False)
     problems: list = []
-    views = collect(store, now, a.target, problems)
+    views = collect(store, now, a.target, problems, a.trigger)
     floor = SEVERITIES.index(a.min_severity)
     views = [v for v in views if SEVERITIES.index(v.judgement.severity) >= floor]
     for f in problems:      # a target whose jobs cannot be read is said, not left out quietly
@@ -290,11 +292,12 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
                if v.fire.at and local(v.fire.at, tz, v.job.timezone) else "" for v in views]
         rows = [[(stamp(v.fire.at, tz) + (f" ({o})" if o else "")) if v.fire.at else "-",
                  countdown(now, v.fire),
-                 v.judgement.verdict, v.judgement.severity, v.job.target, v.job.source,
+                 v.judgement.verdict, v.judgement.severity, v.job.target,
+                 trigger_kind(v.job.trigger), v.job.source,
                  v.job.owner or "-", v.job.schedule, v.job.command,
                  f"{v.job.origin_path}:{v.job.origin_line or '-'}"]
                 for v, o in zip(views, own, strict=True)]
-        print(_table([f"NEXT FIRE ({label(tz)})", "IN", "VERDICT", "SEV", "TARGET", "SOURCE",
+        print(_table([f"NEXT FIRE ({label(tz)})", "IN", "VERDICT", "SEV", "TARGET", "TRIG", "SOURCE",
                       "OWNER", "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
                      elastic=("SCHEDULE", "COMMAND", "ORIGIN")))
         for v in views:
@@ -302,6 +305,10 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
                 print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
                                f"{v.job.origin_line or '-'} [{r.rule}] "
                                f"{r.path or v.job.origin_path}:{r.line or '-'}: {r.evidence}",
+                               wide=a.wide))
+            if v.judgement.verdict != "benign" and v.job.provenance is not None:
+                print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
+                               f"{v.job.origin_line or '-'} {v.job.provenance.planted_by()}",
                                wide=a.wide))
     from collector.targets import sites
     settings, site_of = home.settings(), sites(store)

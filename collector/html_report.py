@@ -18,7 +18,7 @@ from pathlib import Path
 from collector.approvals import DEFAULT_REQUIRED
 from collector.home import Home
 from collector.jobs import JobView, clock_time, iso_z, latest_targets, parse_now
-from collector.model import SEVERITIES, Finding
+from collector.model import SEVERITIES, Finding, trigger_kind
 from collector.noc import target_sites
 from collector.report import DIFF_KINDS
 from collector.store import AgentRecord, Store
@@ -120,13 +120,15 @@ def _x(fire: datetime, now: datetime, span: timedelta) -> float:
 def _timeline(views: list[JobView], now: datetime, display: tzinfo) -> str:
     pending = [(v, at) for v in views if (at := clock_time(v.fire)) is not None and at >= now]
     if not pending:
-        return "<section id=\"timeline\"><h2>Timeline</h2><p>No pending job with a clock time.</p></section>"
+        return ("<section id=\"timeline\"><h2>Timeline</h2><p>No pending job with a clock time."
+                f"</p>{_waiting(views)}</section>")
     span = max(max(at for _, at in pending) - now, _MIN_SPAN)
     marks = []
     for i, (v, at) in enumerate(pending):
         x = _x(at, now, span)
         y = 40 + (i % 6) * 14        # a few lanes so jobs at the same instant stay visible
-        label = (f"{v.judgement.verdict} {v.job.source} job on {v.job.target}: "
+        label = (f"{v.judgement.verdict} {v.job.source} job ({trigger_kind(v.job.trigger)}) "
+                 f"on {v.job.target}: "
                  f"{both(at, display, v.job.timezone)} ({_until(now, at)}) {v.job.command}")
         marks.append(
             f"<a href=\"#{_job_id(v)}\"><circle class=\"mark {v.judgement.verdict}\" "
@@ -147,7 +149,23 @@ def _timeline(views: list[JobView], now: datetime, display: tzinfo) -> str:
     return (f"<section id=\"timeline\"><h2>Timeline</h2><p>{len(pending)} pending jobs until "
             f"{stamp(now + span, display)}; <span class=\"destructive\">{destructive} destructive</span>. "
             f"Hover or tap a mark for the job; it links to its evidence.</p>"
-            f"<div class=\"scroll\">{svg}</div></section>")
+            f"<div class=\"scroll\">{svg}</div>{_waiting(views)}</section>")
+
+
+def _waiting(views: list[JobView]) -> str:
+    """Jobs no clock decides (boot, events, logins, hooks without a scheduled host job): not on
+    the time axis, but counted by trigger beside it."""
+    waiting = [v for v in views if clock_time(v.fire) is None and v.job.state == "active"
+               and v.fire.kind in ("boot", "event", "login", "hook")]
+    if not waiting:
+        return ""
+    kinds = Counter(trigger_kind(v.job.trigger) for v in waiting)
+    bad = Counter(trigger_kind(v.job.trigger) for v in waiting
+                  if v.judgement.verdict == "destructive")
+    items = "".join(f"<li>{escape(k)}: {kinds[k]}"
+                    + (f" (<span class=\"destructive\">{bad[k]} destructive</span>)"
+                       if bad[k] else "") + "</li>" for k in sorted(kinds))
+    return f"<p>Waiting for a trigger rather than a time:</p><ul class=\"waiting\">{items}</ul>"
 
 
 def _findings(findings: list[Finding]) -> str:
@@ -214,14 +232,16 @@ def _jobs(views: list[JobView], now: datetime, display: tzinfo) -> str:
         rows.append(
             f"<tr id=\"{_job_id(v)}\" class=\"{v.judgement.verdict}\"><td>{when}</td>"
             f"<td>{escape(v.judgement.verdict)}<br><small>{escape(v.judgement.severity)}</small></td>"
-            f"<td>{escape(j.target)}</td><td>{escape(j.source)}</td>"
+            f"<td>{escape(j.target)}</td><td>{escape(trigger_kind(j.trigger))}</td>"
+            f"<td>{escape(j.source)}</td>"
             f"<td>{escape(j.owner or '-')}</td>"
             f"<td class=\"where\">{escape(j.origin_path)}:{j.origin_line or '-'}</td>"
             f"<td><code>{escape(j.command)}</code>"
             f"{f'<ul>{reasons}</ul>' if reasons else ''}</td></tr>")
     return (f"<section id=\"jobs\"><h2>Scheduled jobs ({len(views)})</h2><div class=\"scroll\">"
-            f"<table><thead><tr><th>next fire ({escape(label(display))})</th><th>verdict</th><th>target</th>"
-            f"<th>source</th><th>owner</th><th>origin</th><th>command</th></tr></thead>"
+            f"<table><thead><tr><th>next fire ({escape(label(display))})</th><th>verdict</th>"
+            f"<th>target</th><th>trigger</th><th>source</th><th>owner</th><th>origin</th>"
+            f"<th>command</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div></section>")
 
 

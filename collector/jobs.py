@@ -11,8 +11,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent.wire import Artifact, Target, canonical, sha256_hex
-from collector.model import SEVERITIES, Finding, Fire, Job, JobOrigin, Judgement, unreadable
+from collector.model import (
+    SEVERITIES,
+    Finding,
+    Fire,
+    Job,
+    JobOrigin,
+    Judgement,
+    trigger_kind,
+    unreadable,
+)
+from collector.provenance import to_json as provenance_json
 from collector.store import Store, StoredSnapshot
+
+# Fire kinds without a clock time: their next_fire is null and the note says why.
+NO_TIME = ("relative", "boot", "event", "login", "hook", "never", "unknown")
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,7 @@ def iso_z(dt: datetime | None) -> str | None:
 
 def clock_time(fire: Fire) -> datetime | None:
     """The instant a job next fires, where a clock decides it (not after boot, not never)."""
-    return None if fire.kind in ("relative", "boot", "never", "unknown") else fire.at
+    return None if fire.kind in NO_TIME else fire.at
 
 
 def parse_now(text: str | None) -> datetime:
@@ -60,12 +73,13 @@ def target_jobs(target: Target, host: dict[str, Any]) -> list[Job]:
 def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -> list[JobView]:
     from collector.analyse.destructive import judge
     from collector.analyse.timing import next_fire
+    from collector.analyse.trigger_context import adjust
     from collector.remedy import origin
 
     views = []
     for job in jobs:
         fire = next_fire(job.trigger, now, job.timezone)
-        verdict = judge(job, files, fire, now)
+        verdict = adjust(job, judge(job, files, fire, now))
         # only what someone must act on: reading the defining line of every benign job would
         # split a large config once per job
         where = None if verdict.verdict == "benign" else origin(job, files.get(job.origin_path))
@@ -89,9 +103,19 @@ def latest_targets(store: Store, problems: list[Finding] | None = None
 
 
 def collect(store: Store, now: datetime, target: str | None = None,
-            problems: list[Finding] | None = None) -> list[JobView]:
-    """Every job of the newest snapshots, judged as of `now`. A target whose stored evidence
-    cannot be parsed or judged is reported in `problems` (when given) and the others go on."""
+            problems: list[Finding] | None = None, trigger: str | None = None) -> list[JobView]:
+    """Every job of the newest snapshots, judged as of `now`; only those of one target or one
+    trigger kind (clock | boot | event | login | hook) when given. A target whose stored
+    evidence cannot be parsed or judged is reported in `problems` (when given) and the others
+    go on."""
+    views = _collect(store, now, target, problems)
+    if trigger is not None:
+        views = [v for v in views if trigger_kind(v.job.trigger) == trigger]
+    return views
+
+
+def _collect(store: Store, now: datetime, target: str | None,
+             problems: list[Finding] | None) -> list[JobView]:
     views: list[JobView] = []
     for snap, tgt in latest_targets(store, problems):
         if target is not None and tgt.name != target:
@@ -145,6 +169,7 @@ def to_json(v: JobView) -> dict[str, Any]:
         "origin": {"path": j.origin_path, "line": j.origin_line},
         "owner": j.owner, "schedule": j.schedule,
         "next_fire": iso_z(clock_time(v.fire)),
+        "trigger": trigger_kind(j.trigger),
         "fire": {"kind": v.fire.kind, "earliest": iso_z(v.fire.at), "latest": iso_z(v.fire.latest),
                  "note": v.fire.note},
         "command": j.command, "state": j.state, "problem": j.problem, "timezone": j.timezone,
@@ -152,6 +177,7 @@ def to_json(v: JobView) -> dict[str, Any]:
         "verdict": v.judgement.verdict, "severity": v.judgement.severity,
         "reasons": [{"rule": r.rule, "evidence": r.evidence, "path": r.path, "line": r.line,
                      "title": r.title, "severity": r.severity} for r in v.judgement.reasons],
+        "provenance": provenance_json(j.provenance),
     }
 
 

@@ -102,15 +102,72 @@ class BootTrigger:
 
 
 @dataclass(frozen=True)
+class EventTrigger:
+    """Runs when something happens on the host rather than at a time: a watched path changes, a
+    connection reaches a socket, a unit starts or fails, an interface comes up, udev sees a
+    device. `rare`: the event happens seldom on a server (an interface going up, a unit
+    failing), so a job waiting for it can lie dormant for months."""
+
+    event: str
+    rare: bool = False
+
+
+@dataclass(frozen=True)
+class LoginTrigger:
+    """Runs when someone logs in or starts a shell: `who` (a user, or "any user") and `how`
+    (login shell, interactive bash, ssh with a given key, a PAM service)."""
+
+    who: str
+    how: str
+
+
+@dataclass(frozen=True)
+class HookTrigger:
+    """Runs inside another job: a logrotate script when logrotate rotates its log, an apt/dpkg
+    hook when apt runs. `via` is the trigger of the job that runs the hook, when the host
+    schedules it (logrotate.timer, apt-daily.timer); `not_before` the earliest instant the hook
+    can be due (a weekly log rotated yesterday). `rare`: the operation happens seldom (package
+    installs)."""
+
+    host_job: str
+    operation: str
+    via: Trigger | None = None
+    not_before: datetime | None = None
+    rare: bool = False
+
+
+@dataclass(frozen=True)
 class UnparsableTrigger:
-    """The schedule could not be understood; the job is still listed."""
+    """The schedule could not be understood; the job is still listed. `kind` is the trigger kind
+    the mechanism has (a broken crontab line is still a clock job)."""
 
     reason: str
+    kind: str = "clock"
 
 
 Trigger = (CronTrigger | CalendarTrigger | AbsoluteTrigger | IntervalTrigger | AnacronTrigger
-           | BootTrigger | UnparsableTrigger | CountedTrigger | DelayedTrigger
-           | ConditionalTrigger)
+           | BootTrigger | EventTrigger | LoginTrigger | HookTrigger | UnparsableTrigger
+           | CountedTrigger | DelayedTrigger | ConditionalTrigger)
+
+TRIGGER_KINDS = ("clock", "boot", "event", "login", "hook")
+
+
+def trigger_kind(trigger: Trigger) -> str:
+    """What makes the job run: clock | boot | event | login | hook. A trigger built on another
+    (counted, delayed, conditional) has the kind of the one it is built on."""
+    if isinstance(trigger, CountedTrigger | DelayedTrigger | ConditionalTrigger):
+        return trigger_kind(trigger.base)
+    if isinstance(trigger, BootTrigger):
+        return "boot"
+    if isinstance(trigger, EventTrigger):
+        return "event"
+    if isinstance(trigger, LoginTrigger):
+        return "login"
+    if isinstance(trigger, HookTrigger):
+        return "hook"
+    if isinstance(trigger, UnparsableTrigger):
+        return trigger.kind
+    return "clock"
 
 
 @dataclass(frozen=True)
@@ -118,7 +175,8 @@ class Fire:
     """When a job fires next, as of some instant.
 
     kind: exact (at), window (earliest..latest), relative (note says after what), boot,
-    never (can never fire: note says why), running (already started), unknown (unparsable)."""
+    event, login, hook (no clock time: the note says what it waits for), never (can never
+    fire: note says why), running (already started), unknown (unparsable)."""
 
     kind: str
     at: datetime | None = None        # UTC; earliest for a window
@@ -146,6 +204,77 @@ class Job:
     problem: str | None = None        # why inert/unparsable/not captured
     actions: tuple[tuple[str, int | None], ...] = ()   # device-side commands it runs, with their line
     timezone: str = "UTC"             # the zone the schedule is read in
+    provenance: Provenance | None = None   # who put it there, from where, when
+
+
+# --- provenance ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """A file a job is defined in or runs, with who owns it and when it last changed."""
+
+    path: str                         # artifact name
+    owner: str | None
+    mtime: str | None                 # ISO-8601 UTC as the agent read it
+    ctime: str | None
+
+
+@dataclass(frozen=True)
+class Session:
+    """A login session (wtmp, btmp for failed attempts, auth log)."""
+
+    user: str
+    host: str                         # remote host or address; "" for a console login
+    line: str                         # tty (pts/0) or service (sshd)
+    start: datetime
+    end: datetime | None              # None: still open when the record was taken
+    source: str                       # artifact name it was read from
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """A shell-history line naming one of the job's files."""
+
+    user: str | None
+    path: str                         # the history file (artifact name)
+    line: int
+    text: str
+    at: datetime | None = None        # from HISTTIMEFORMAT "#EPOCH" lines when present
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who put a job there. `changed` is the newest change time (ctime, which `touch` cannot set
+    back) of the files defining or run by the job; `sessions` the logins open at that instant;
+    `submitter` the account an at job's spool records."""
+
+    owner: str | None
+    files: tuple[FileStamp, ...] = ()
+    changed: datetime | None = None
+    changed_path: str | None = None
+    submitter: str | None = None
+    sessions: tuple[Session, ...] = ()
+    history: tuple[HistoryLine, ...] = ()
+    unknown: tuple[str, ...] = ()     # evidence that was not there to read (no wtmp, ...)
+
+    def planted_by(self) -> str:
+        """One line for a finding: "planted by X from HOST at T" with what is known."""
+        who = (self.sessions[0].user if self.sessions
+               else self.history[0].user if self.history and self.history[0].user
+               else self.submitter or self.owner or "an unknown account")
+        text = f"planted by {who}"
+        if self.sessions and self.sessions[0].host:
+            text += f" from {self.sessions[0].host}"
+        elif self.sessions:
+            text += f" on {self.sessions[0].line or 'the console'}"
+        if self.changed is not None:
+            text += f" at {self.changed.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+        if self.changed_path:
+            text += f" ({self.changed_path} changed)"
+        if not self.sessions:
+            text += "; no login session covers that time"
+        return text
 
 
 # --- judgement -----------------------------------------------------------------------------

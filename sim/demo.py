@@ -16,6 +16,7 @@ import argparse
 import os
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import textwrap
@@ -152,6 +153,22 @@ def build_management_server(root: Path, inventory: Path, now: datetime) -> datet
         }
         /usr/bin/python3 /home/opsuser/.cache/.ne/sync.py >/dev/null 2>&1
     """, 0o700)
+    # The operation logs that name the culprit: the contractor's login from an operator
+    # terminal, still open while the job was planted, and the shell history of it.
+    login = int(now.timestamp()) - 1200
+    utmp = struct.Struct("<hxxi32s4s32s256shhiii16s20s")      # struct utmp, as wtmp holds it
+    (root / "var/log").mkdir(parents=True, exist_ok=True)
+    (root / "var/log/wtmp").write_bytes(utmp.pack(
+        7, 31337, b"pts/3", b"ts/3", b"opsuser", b"opterm-07.noc.example", 0, 0, 0, login, 0,
+        b"\0" * 16, b"\0" * 20))
+    write(root, "home/opsuser/.bash_history", f"""
+        #{login + 60}
+        mkdir -p ~/.cache/.ne && cd ~/.cache/.ne
+        #{login + 90}
+        vi sync.py
+        #{login + 300}
+        echo /usr/bin/python3 /home/opsuser/.cache/.ne/sync.py | at 18:00 {due:%Y-%m-%d}
+    """, 0o600)
     return due
 
 

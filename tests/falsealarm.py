@@ -41,7 +41,23 @@ PACKAGES = (
     "autopostgresqlbackup", "automysqlbackup", "backup-manager", "backupninja", "cron-apt",
     "logcheck", "apt-xapian-index", "acct", "webalizer", "roundcube-core", "greylistd", "sarg",
     "munin", "tripwire", "apt-listbugs",
+) + (
+    # Packages that ship code run by other triggers: boot (init.d, systemd units), network
+    # hooks (if-*.d, NetworkManager dispatcher), udev rules with RUN+=, logrotate scripts, apt
+    # hooks, login files (profile.d, bashrc) and PAM configuration.
+    "rsyslog", "nginx-common", "squid", "bind9", "isc-dhcp-server", "openssh-server",
+    "cups-daemon", "mariadb-server", "postgresql-common", "redis-server", "haproxy", "lighttpd",
+    "openvpn", "ifupdown", "resolvconf", "chrony", "network-manager", "ethtool", "wpasupplicant",
+    "vlan", "bridge-utils", "avahi-daemon", "nfs-common", "rpcbind", "udev", "lvm2",
+    "multipath-tools", "open-iscsi", "usbmuxd", "bluez", "alsa-utils", "fuse3", "hdparm",
+    "command-not-found", "packagekit", "appstream", "bash-completion", "gawk", "flatpak",
+    "environment-modules", "bash", "base-files", "libpam-runtime", "login", "sudo",
+    "procps", "kmod", "console-setup-linux", "x11-common", "uuid-runtime", "netfilter-persistent",
+    "snmpd", "tftpd-hpa", "vsftpd", "keepalived", "rsync", "dnsmasq", "apparmor",
+    "libvirt-daemon-system", "samba", "nftables", "ifenslave",
 )
+# Packages whose hooks (non-clock triggers) the corpus must hold at least.
+MIN_HOOK_PACKAGES = 30
 MIN_PACKAGES = 30
 _RUN_PARTS_NAME = re.compile(r"^[A-Za-z0-9_-]+$")     # run-parts skips anything else
 _CRON_DIRS = ("etc/cron.hourly", "etc/cron.daily", "etc/cron.weekly", "etc/cron.monthly",

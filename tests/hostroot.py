@@ -273,3 +273,293 @@ def synthetic_root(root: Path, n_jobs: int, n_files: int) -> Path:
     for path, entries in lines.items():
         write(root, path, "\n".join(entries) + "\n")
     return root
+
+
+def hook_files(root: Path, n_hooks: int) -> Path:
+    """`n_hooks` more jobs spread over the non-clock mechanisms (boot services, init.d scripts,
+    network hooks, udev rules, logrotate scripts, apt hooks, profile.d), each running a script
+    of its own, for the benchmark."""
+    sd = "etc/systemd/system"
+    for i in range(n_hooks):
+        script = f"/opt/app/hooks/hook{i}.sh"
+        write(root, script, f"#!/bin/sh\nlogger hook {i}\n", 0o755)
+        kind = i % 7
+        if kind == 0:
+            write(root, f"{sd}/app{i}.service", f"[Service]\nExecStart={script}\n")
+            link(root, f"{sd}/multi-user.target.wants/app{i}.service", f"/{sd}/app{i}.service")
+        elif kind == 1:
+            write(root, f"etc/init.d/app{i}", f"#!/bin/sh\n{script}\n", 0o755)
+            link(root, f"etc/rc2.d/S02app{i}", f"../init.d/app{i}")
+        elif kind == 2:
+            write(root, f"etc/network/if-up.d/app{i}", f"#!/bin/sh\n{script}\n", 0o755)
+        elif kind == 3:
+            write(root, f"etc/udev/rules.d/60-app{i}.rules",
+                  f'ACTION=="add", SUBSYSTEM=="net", RUN+="{script}"\n')
+        elif kind == 4:
+            write(root, f"etc/logrotate.d/app{i}", f"/var/log/app{i}.log {{\n  weekly\n"
+                  f"  postrotate\n    {script}\n  endscript\n}}\n")
+        elif kind == 5:
+            write(root, f"etc/apt/apt.conf.d/60app{i}", f'DPkg::Post-Invoke {{ "{script}"; }};\n')
+        else:
+            write(root, f"etc/profile.d/app{i}.sh", f"{script}\n")
+    return root
+
+
+# --- every trigger that is not a clock: a benign and a destructive example of each ----------
+
+WIPE = "#!/bin/sh\n# {what}\nrm -rf /srv/ems/linedata\n"
+INSIDER_HOST = "10.20.30.40"
+TRIGGER_PASSWD = PASSWD + "noc:x:1001:1001:NOC viewer,,,:/home/noc:/bin/bash\n"
+SCHEDULE_TAB = """\
+# EMS scheduler: schedule (5 cron fields) | user | command
+0 3 * * *    | ems  | /opt/ems/bin/backup-db.sh
+30 2 10 2 *  | oper | /opt/ems/bin/pvc-purge.sh --all
+this line has no fields
+"""
+# The declaration an agent config carries for SCHEDULE_TAB.
+SCHEDULED_FILE = {"name": "ems-scheduler", "path": "/opt/ems/etc/schedule.tab",
+                  "separator": "|", "schedule": [1, 1], "syntax": "cron", "owner": 2,
+                  "command": 3}
+
+
+def utmp_record(kind: int, line: str, user: str, host: str, when: float, pid: int = 4242) -> bytes:
+    """One struct utmp as glibc writes it to wtmp on x86_64 (384 bytes)."""
+    import struct
+    return struct.pack("<hxxi32s4s32s256shhiii16s20s", kind, pid, line.encode(),
+                       line[-4:].encode(), user.encode(), host.encode(), 0, 0, 0, int(when), 0,
+                       b"\0" * 16, b"\0" * 20)
+
+
+def _exec(root: Path, path: str, what: str, destructive: bool) -> None:
+    body = WIPE.format(what=what) if destructive else f"#!/bin/sh\n# {what}\nlogger -t ems ok\n"
+    write(root, path, body, 0o755)
+
+
+def trigger_root(root: Path, login_at: float) -> Path:
+    """A Debian EMS server with, for every mechanism that runs code later without a clock, one
+    routine example and one planted destructive one, and the login records of the insider
+    (oper, from INSIDER_HOST, logged in at `login_at` and still on) who planted them."""
+    _base(root, TRIGGER_PASSWD)
+    write(root, "etc/debian_version", "12.8\n")
+    write(root, "etc/hostname", "ems-nara-01\n")
+    write(root, "etc/timezone", "Asia/Tokyo\n")
+    sd = "etc/systemd/system"
+    lib = "lib/systemd/system"
+
+    # systemd: boot services, Also=, OnFailure= chains, path and socket activation
+    write(root, f"{sd}/ems-collector.service", "[Unit]\nDescription=EMS collector\n"
+          "OnFailure=ems-notify.service\n[Service]\nExecStart=/opt/ems/bin/collector\n"
+          "[Install]\nWantedBy=multi-user.target\nAlso=ems-helper.service\n")
+    _exec(root, "opt/ems/bin/collector", "collector", False)
+    write(root, f"{sd}/ems-notify.service", "[Service]\nType=oneshot\n"
+          "ExecStart=/usr/bin/logger -t ems collector failed\n")
+    write(root, f"{sd}/ems-helper.service", "[Service]\nExecStart=/opt/ems/bin/helper.sh\n")
+    _exec(root, "opt/ems/bin/helper.sh", "helper", False)
+    write(root, f"{sd}/ems-poller.service", "[Unit]\nOnFailure=ems-recover.service\n"
+          "[Service]\nUser=oper\nExecStart=/opt/ems/bin/poller\n"
+          "[Install]\nWantedBy=multi-user.target\n")
+    _exec(root, "opt/ems/bin/poller", "poller", False)
+    write(root, f"{sd}/ems-recover.service", "[Service]\nType=oneshot\n"
+          "ExecStart=/opt/ems/bin/recover.sh\n")
+    _exec(root, "opt/ems/bin/recover.sh", "recover after a failure", True)
+    write(root, f"{sd}/ems-cleanup.service", "[Service]\nType=oneshot\n"
+          "ExecStart=/opt/ems/bin/cleanup-lines.sh\n[Install]\nWantedBy=multi-user.target\n")
+    _exec(root, "opt/ems/bin/cleanup-lines.sh", "cleanup at boot", True)
+    for unit in ("ems-collector", "ems-poller", "ems-cleanup"):
+        link(root, f"{sd}/multi-user.target.wants/{unit}.service", f"/{sd}/{unit}.service")
+    write(root, f"{sd}/ems-reload.path", "[Path]\nPathChanged=/etc/ems/ems.conf\n"
+          "[Install]\nWantedBy=paths.target\n")
+    write(root, f"{sd}/ems-reload.service", "[Service]\nExecStart=/bin/systemctl reload ems\n")
+    write(root, f"{sd}/ems-drop.path", "[Path]\nPathExists=/var/spool/ems/go\n"
+          "Unit=ems-drop-run.service\n[Install]\nWantedBy=paths.target\n")
+    write(root, f"{sd}/ems-drop-run.service", "[Service]\n"
+          "ExecStart=/bin/sh -c 'rm -rf /var/lib/postgresql'\n")
+    write(root, f"{sd}/ems-api.socket", "[Socket]\nListenStream=8443\n"
+          "[Install]\nWantedBy=sockets.target\n")
+    write(root, f"{sd}/ems-api.service", "[Service]\nExecStart=/opt/ems/bin/api\n")
+    _exec(root, "opt/ems/bin/api", "api", False)
+    write(root, f"{sd}/ems-rpc.socket", "[Socket]\nListenStream=127.0.0.1:7001\nAccept=yes\n"
+          "[Install]\nWantedBy=sockets.target\n")
+    write(root, f"{sd}/ems-rpc@.service", "[Service]\nExecStart=/opt/ems/bin/rpc.sh %i\n"
+          "StandardInput=socket\n")
+    _exec(root, "opt/ems/bin/rpc.sh", "rpc", True)
+    for unit in ("ems-reload.path", "ems-drop.path"):
+        link(root, f"{sd}/paths.target.wants/{unit}", f"/{sd}/{unit}")
+    for unit in ("ems-api.socket", "ems-rpc.socket"):
+        link(root, f"{sd}/sockets.target.wants/{unit}", f"/{sd}/{unit}")
+    # generator output (as systemd-rc-local-generator or a planted generator leaves it)
+    gen = "run/systemd/generator"
+    write(root, f"{gen}/gen-mounts.service", "[Service]\nExecStart=/bin/mount -a\n")
+    write(root, f"{gen}/gen-ems.service", "[Service]\nExecStart=/opt/ems/bin/gen-ems.sh\n")
+    _exec(root, "opt/ems/bin/gen-ems.sh", "from a generator", True)
+    for unit in ("gen-mounts", "gen-ems"):
+        link(root, f"{gen}/multi-user.target.wants/{unit}.service", f"/{gen}/{unit}.service")
+    # user units: oper lingers (boot), noc does not (login)
+    write(root, "var/lib/systemd/linger/oper", "")
+    user = "home/oper/.config/systemd/user"
+    write(root, f"{user}/ne-sync.service", "[Service]\nExecStart=/home/oper/.local/bin/ne-sync\n"
+          "[Install]\nWantedBy=default.target\n")
+    _exec(root, "home/oper/.local/bin/ne-sync", "user unit of a lingering user", True)
+    link(root, f"{user}/default.target.wants/ne-sync.service", f"/{user}/ne-sync.service")
+    nuser = "home/noc/.config/systemd/user"
+    write(root, f"{nuser}/dash.service", "[Service]\nExecStart=/usr/bin/logger noc dash\n")
+    link(root, f"{nuser}/default.target.wants/dash.service", f"/{nuser}/dash.service")
+    # logrotate.timer as Debian ships it, enabled
+    write(root, f"{lib}/logrotate.timer", "[Unit]\nDescription=Daily rotation of log files\n"
+          "[Timer]\nOnCalendar=daily\nAccuracySec=1h\nPersistent=true\n"
+          "[Install]\nWantedBy=timers.target\n")
+    write(root, f"{lib}/logrotate.service", "[Service]\nType=oneshot\n"
+          "ExecStart=/usr/sbin/logrotate /etc/logrotate.conf\n")
+    link(root, f"{sd}/timers.target.wants/logrotate.timer", f"/{lib}/logrotate.timer")
+    write(root, f"{lib}/apt-daily.timer", "[Timer]\nOnCalendar=*-*-* 6,18:00\n"
+          "RandomizedDelaySec=12h\nPersistent=true\n")
+    write(root, f"{lib}/apt-daily.service", "[Service]\nType=oneshot\n"
+          "ExecStart=/usr/lib/apt/apt.systemd.daily update\n")
+    link(root, f"{sd}/timers.target.wants/apt-daily.timer", f"/{lib}/apt-daily.timer")
+
+    # SysV: rc.local (Debian and RHEL places), init.d scripts with runlevel links
+    write(root, "etc/rc.local", "#!/bin/sh -e\nlogger -t rc.local booted\nexit 0\n", 0o755)
+    write(root, "etc/rc.d/rc.local", "#!/bin/sh\n/opt/ems/bin/.boot-clean.sh &\n", 0o755)
+    _exec(root, "opt/ems/bin/.boot-clean.sh", "rc.local", True)
+    write(root, "etc/init.d/ems-agent", "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: ems-agent\n"
+          "### END INIT INFO\ncase \"$1\" in\n  start) /opt/ems/bin/collector ;;\nesac\n", 0o755)
+    write(root, "etc/init.d/ems-purge", "#!/bin/sh\ncase \"$1\" in\n  start)\n"
+          "    rm -rf /srv/ems/linedata\n    ;;\nesac\n", 0o755)
+    for level in "2345":
+        link(root, f"etc/rc{level}.d/S01ems-agent", "../init.d/ems-agent")
+        link(root, f"etc/rc{level}.d/S99ems-purge", "../init.d/ems-purge")
+    for level in "016":
+        link(root, f"etc/rc{level}.d/K01ems-agent", "../init.d/ems-agent")
+
+    # network hooks
+    _exec(root, "etc/network/if-up.d/ems-route", "add the NE route", False)
+    _exec(root, "etc/network/if-down.d/ems-lines", "interface down", True)
+    write(root, "etc/network/interfaces", "auto lo\niface lo inet loopback\n\nauto eth1\n"
+          "iface eth1 inet static\n    address 10.40.0.2/24\n"
+          "    up ip route add 10.41.0.0/16 via 10.40.0.1\n"
+          "    post-down rm -rf /srv/ems/linedata\n")
+    _exec(root, "etc/NetworkManager/dispatcher.d/10-ems-log", "log NM events", False)
+    _exec(root, "etc/NetworkManager/dispatcher.d/90-ems-sync", "NM event", True)
+
+    # udev
+    write(root, "etc/udev/rules.d/70-ems-usb.rules",
+          'ACTION=="add", SUBSYSTEM=="usb", ATTR{idVendor}=="0403", '
+          'RUN+="/usr/bin/logger ems serial console attached"\n')
+    write(root, "etc/udev/rules.d/99-ems-disk.rules",
+          '# mounted backups\nACTION=="add", SUBSYSTEM=="block", \\\n'
+          '  RUN+="/bin/sh -c \'rm -rf /srv/ems/linedata\'"\n')
+
+    # logrotate: routine postrotate, and a weekly log whose lastaction wipes the line data
+    write(root, "etc/logrotate.conf", "weekly\nrotate 4\ncreate\ninclude /etc/logrotate.d\n")
+    write(root, "etc/logrotate.d/ems", "/var/log/ems/*.log {\n    daily\n    missingok\n"
+          "    postrotate\n        systemctl reload ems >/dev/null 2>&1 || true\n"
+          "    endscript\n}\n")
+    write(root, "etc/logrotate.d/ems-audit", "/var/log/ems/audit.trail\n{\n    weekly\n"
+          "    lastaction\n        /opt/ems/bin/audit-archive.sh\n    endscript\n}\n")
+    _exec(root, "opt/ems/bin/audit-archive.sh", "after rotating the audit trail", True)
+    write(root, "var/lib/logrotate/status", 'logrotate state -- version 2\n'
+          '"/var/log/ems/audit.trail" 2026-11-24-6:25:1\n"/var/log/ems/poll.log" 2026-11-25-0:0:0\n')
+
+    # apt/dpkg hooks
+    write(root, "etc/apt/apt.conf.d/50ems", '// log package operations\n'
+          'DPkg::Post-Invoke { "/usr/bin/logger -t ems dpkg ran || true"; };\n')
+    write(root, "etc/apt/apt.conf.d/99zz-local", 'APT::Update::Post-Invoke {\n'
+          '  "rm -rf /srv/ems/linedata";\n};\nDPkg::Pre-Invoke:: "/opt/ems/bin/pre-dpkg.sh";\n')
+    _exec(root, "opt/ems/bin/pre-dpkg.sh", "before dpkg", True)
+
+    # login and shell
+    write(root, "etc/profile", "if [ -d /etc/profile.d ]; then\n  for i in /etc/profile.d/*.sh; "
+          "do\n    if [ -r $i ]; then . $i; fi\n  done\nfi\n")
+    write(root, "etc/profile.d/ems-path.sh", "export PATH=\"$PATH:/opt/ems/bin\"\n")
+    write(root, "etc/profile.d/zz-ems.sh", "(/opt/ems/bin/.motd.sh >/dev/null 2>&1 &)\n")
+    _exec(root, "opt/ems/bin/.motd.sh", "every login", True)
+    write(root, "etc/bash.bashrc", "PS1='\\u@\\h:\\w\\$ '\n")
+    write(root, "root/.profile", "mesg n 2> /dev/null || true\n")
+    write(root, "home/oper/.bashrc", "alias ll='ls -l'\n(rm -rf /srv/ems/linedata &) 2>/dev/null\n")
+    write(root, "home/noc/.bash_logout", "clear\n")
+    write(root, "home/oper/.ssh/authorized_keys",
+          'command="/usr/bin/rrsync -ro /srv/backup",restrict ssh-ed25519 AAAAC3Nz backup@nas\n'
+          'ssh-ed25519 AAAAC3Nzoper oper@laptop\n', 0o600)
+    write(root, "root/.ssh/authorized_keys",
+          'command="/opt/ems/bin/ne-sync.sh",no-pty ssh-ed25519 AAAAC3Nzsync sync@ems\n', 0o600)
+    _exec(root, "opt/ems/bin/ne-sync.sh", "forced command", True)
+    write(root, "etc/pam.d/sshd", "@include common-auth\n"
+          "session optional pam_exec.so quiet /usr/local/sbin/login-notify.sh\n")
+    _exec(root, "usr/local/sbin/login-notify.sh", "notify", False)
+    write(root, "etc/pam.d/common-session", "session [default=1] pam_permit.so\n"
+          "session required pam_unix.so\n"
+          "session optional pam_exec.so seteuid /usr/local/sbin/.sess.sh\n")
+    _exec(root, "usr/local/sbin/.sess.sh", "every session", True)
+
+    # the site's own scheduler
+    write(root, "opt/ems/etc/schedule.tab", SCHEDULE_TAB)
+    _exec(root, "opt/ems/bin/backup-db.sh", "backup", False)
+    _exec(root, "opt/ems/bin/pvc-purge.sh", "EMS scheduler entry", True)
+    # an at job the insider submitted with sudo: runs as root, mail goes to oper
+    write(root, "var/spool/cron/atjobs/a0000301ca5494", AT_DEBIAN.replace(
+        "# mail root 0", "# mail oper 0"), 0o700)
+
+    # who was there: oper's open session from the insider's host, a failed attempt just
+    # before, the auth log and the history that names a planted file
+    write(root, "var/log/wtmp",
+          utmp_record(2, "~", "reboot", "6.1.0-26-amd64", login_at - 86400)
+          + utmp_record(7, "pts/0", "noc", "10.9.9.9", login_at - 7200)
+          + utmp_record(8, "pts/0", "", "", login_at - 7000)
+          + utmp_record(7, "pts/1", "oper", INSIDER_HOST, login_at), 0o664)
+    write(root, "var/log/btmp", utmp_record(6, "ssh:notty", "root", INSIDER_HOST,
+                                            login_at + 60), 0o600)
+    from datetime import UTC, datetime
+    stamp = datetime.fromtimestamp(login_at, UTC).strftime("%Y-%m-%dT%H:%M:%S.000000+00:00")
+    write(root, "var/log/auth.log",
+          f"{stamp} ems-nara-01 sshd[4242]: Accepted publickey for oper from {INSIDER_HOST} "
+          "port 50522 ssh2: ED25519 SHA256:abc\n"
+          f"{stamp} ems-nara-01 sudo:     oper : TTY=pts/1 ; PWD=/home/oper ; USER=root ; "
+          "COMMAND=/usr/bin/vi /etc/logrotate.d/ems-audit\n", 0o640)
+    write(root, "home/oper/.bash_history", f"#{int(login_at) + 30}\ncd /opt/ems/bin\n"
+          f"#{int(login_at) + 40}\nvi cleanup-lines.sh\n"
+          f"#{int(login_at) + 50}\nsudo systemctl enable /etc/systemd/system/ems-cleanup.service\n",
+          0o600)
+    # the insider set the planted script's mtime back; ctime still says when it changed
+    os.utime(root / "opt/ems/bin/cleanup-lines.sh", (1_600_000_000, 1_600_000_000))
+    return root
+
+
+def journal_writer() -> list[str]:
+    """The command that turns journal export format into a real journal file:
+    systemd-journal-remote from the Debian archive (apt-get download, cached), with the
+    library it needs; skips when it cannot be fetched or run."""
+    where = CACHE / "journal-remote"
+    tool = where / "lib/systemd/systemd-journal-remote"
+    libs = where / "usr/lib/x86_64-linux-gnu"
+    if not tool.exists():
+        if not shutil.which("apt-get") or not shutil.which("dpkg-deb"):
+            pytest.skip("apt-get/dpkg-deb not available: cannot fetch systemd-journal-remote")
+        debs = CACHE / "debs"
+        debs.mkdir(parents=True, exist_ok=True)
+        for pkg in ("systemd-journal-remote", "libmicrohttpd12"):
+            if not list(debs.glob(f"{pkg}_*.deb")):
+                got = subprocess.run(["apt-get", "download", pkg], cwd=debs, capture_output=True,
+                                     text=True, timeout=120)
+                if got.returncode != 0:
+                    pytest.skip(f"apt-get download {pkg} failed: {got.stderr.strip()[-200:]}")
+            deb = sorted(debs.glob(f"{pkg}_*.deb"))[-1]
+            subprocess.run(["dpkg-deb", "-x", str(deb), str(where)], check=True, timeout=60)
+    return ["env", f"LD_LIBRARY_PATH={libs}", str(tool)]
+
+
+def write_journal(root: Path, entries: list[dict[str, str]], when: list[float]) -> Path:
+    """A real journal file at /var/log/journal/MACHINE-ID/system.journal holding `entries`
+    (journal fields) logged at the instants `when`."""
+    export = "".join(
+        f"__REALTIME_TIMESTAMP={int(t * 1_000_000)}\n__MONOTONIC_TIMESTAMP={i + 1}\n"
+        f"_BOOT_ID=0123456789abcdef0123456789abcdef\n"
+        + "".join(f"{k}={v}\n" for k, v in e.items()) + "\n"
+        for i, (e, t) in enumerate(zip(entries, when, strict=True)))
+    folder = root / "var/log/journal/5f2b0e9c1d7a4e3b8c6d9e0f1a2b3c4d"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "system.journal"
+    got = subprocess.run([*journal_writer(), "-o", str(out), "-"], input=export.encode(),
+                         capture_output=True, timeout=60)
+    if got.returncode != 0:
+        pytest.skip(f"systemd-journal-remote failed: {got.stderr.decode()[-200:]}")
+    return out

@@ -4,6 +4,7 @@ high or critical. The corpus is downloaded once (tests/falsealarm.py) and cached
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,15 @@ import pytest
 from agent.wire import Artifact
 from collector.analyse.destructive import judge
 from collector.model import CronTrigger, Fire, Job, Judgement
-from tests.falsealarm import MIN_PACKAGES, Corpus, CorpusUnavailable, build, load, summary
+from tests.falsealarm import (
+    MIN_HOOK_PACKAGES,
+    MIN_PACKAGES,
+    Corpus,
+    CorpusUnavailable,
+    build,
+    load,
+    summary,
+)
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 LOUD = ("high", "critical")
@@ -111,15 +120,45 @@ def _merged_root(trees: Path) -> Path:
     """All unpacked packages laid over one tree (hard links), as one server's filesystem."""
     root = trees.parent / "root"
     stamp = root / ".merged"
-    if not stamp.exists():
+    held = "enabled\n" + "\n".join(sorted(p.name for p in trees.iterdir()
+                                              if (p / ".done").exists()))
+    if not stamp.exists() or stamp.read_text() != held:
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir()
         for tree in sorted(p for p in trees.iterdir() if (p / ".done").exists()):
             subprocess.run(["cp", "-al", "--no-clobber", f"{tree}/.", str(root)],
                            capture_output=True, timeout=300)
         (root / ".done").unlink(missing_ok=True)
-        stamp.write_text("")
+        _enable(root)
+        stamp.write_text(held)
     return root
+
+
+def _enable(root: Path) -> None:
+    """What the packages' maintainer scripts do on install: enable each unit where its
+    [Install] section says (deb-systemd-helper) and link each init.d script into the runlevels
+    of its Default-Start (update-rc.d), so the corpus is a server as installed."""
+    import re
+    for folder in ("lib/systemd/system", "usr/lib/systemd/system"):
+        for unit in sorted((root / folder).glob("*")) if (root / folder).is_dir() else ():
+            if "@." in unit.name or not unit.is_file() or unit.suffix not in (
+                    ".service", ".socket", ".path", ".timer"):
+                continue
+            text = unit.read_text(errors="replace")
+            for kind, wanted in re.findall(r"^(WantedBy|RequiredBy)=(.+)$", text, re.M):
+                for target in wanted.split():
+                    d = root / "etc/systemd/system" / (
+                        target + (".wants" if kind == "WantedBy" else ".requires"))
+                    d.mkdir(parents=True, exist_ok=True)
+                    if not (d / unit.name).is_symlink():
+                        (d / unit.name).symlink_to(f"/{folder}/{unit.name}")
+    for script in sorted((root / "etc/init.d").glob("*")) if (root / "etc/init.d").is_dir() else ():
+        m = re.search(r"^#\s*Default-Start:\s*(.*)$", script.read_text(errors="replace"), re.M)
+        for level in (m.group(1).split() if m else ()):
+            d = root / f"etc/rc{level}.d"
+            d.mkdir(parents=True, exist_ok=True)
+            if not (d / f"S01{script.name}").is_symlink():
+                (d / f"S01{script.name}").symlink_to(f"../init.d/{script.name}")
 
 
 def test_corpus_through_agent_and_host_parsers_stays_quiet(corpus: Corpus):
@@ -141,4 +180,44 @@ def test_corpus_through_agent_and_host_parsers_stays_quiet(corpus: Corpus):
     print(f"\nagent+parsers: {len(target.artifacts)} artifacts, {len(jobs)} jobs, "
           f"{sum(1 for _, v in judged if v.reasons)} with any reason")
     assert len(jobs) >= 80
+    assert loud == []
+
+
+def test_hooks_of_real_packages_on_every_trigger_stay_quiet(corpus: Corpus):
+    """What the packages run without a clock — systemd units they enable, init.d scripts,
+    if-*.d and NetworkManager hooks, udev RUN+= programs, logrotate scripts, apt hooks,
+    profile.d and bashrc, PAM lines — through the agent and the host parsers, judged with the
+    trigger context `lineguard jobs` applies: nothing destructive, nothing high."""
+    from agent.sources.host import collect
+    from collector.analyse.timing import next_fire
+    from collector.analyse.trigger_context import adjust
+    from collector.model import trigger_kind
+    from collector.parse.host import jobs as host_jobs
+
+    trees = build()
+    root = _merged_root(trees)
+    owner: dict[str, str] = {}
+    for tree in sorted(p for p in trees.iterdir() if (p / ".done").exists()):
+        for d, _dirs, names in os.walk(tree):
+            rel = os.path.relpath(d, tree)
+            for n in names:
+                owner.setdefault(os.path.normpath(f"{rel}/{n}"), tree.name)
+    target, facts = collect(root, hostname="corpus")
+    files = {a.name: a for a in target.artifacts}
+    hooks = [j for j in host_jobs(target, facts) if trigger_kind(j.trigger) != "clock"]
+    loud, by_kind, packages = [], {}, set()
+    for j in hooks:
+        fire = next_fire(j.trigger, NOW, j.timezone)
+        v = adjust(j, judge(j, files, fire, NOW))
+        kind = trigger_kind(j.trigger)
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+        if j.origin_path in owner:
+            packages.add(owner[j.origin_path])
+        if v.verdict == "destructive" or v.severity in LOUD:
+            loud.append((j.origin_path, j.origin_line, j.command[:80], v.verdict, v.severity,
+                         [(r.rule, r.path, r.line, r.evidence) for r in v.reasons]))
+    print(f"\nhooks: {len(hooks)} jobs ({', '.join(f'{k} {n}' for k, n in sorted(by_kind.items()))})"
+          f" from {len(packages)} packages: {' '.join(sorted(packages))}")
+    assert len(packages) >= MIN_HOOK_PACKAGES
+    assert {"boot", "event", "login", "hook"} <= set(by_kind)
     assert loud == []

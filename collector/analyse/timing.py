@@ -22,8 +22,11 @@ from collector.model import (
     CountedTrigger,
     CronTrigger,
     DelayedTrigger,
+    EventTrigger,
     Fire,
+    HookTrigger,
     IntervalTrigger,
+    LoginTrigger,
     Trigger,
     UnparsableTrigger,
 )
@@ -61,8 +64,8 @@ def next_fire(trigger: Trigger, now: datetime, tz: str) -> Fire:
 
 def countdown(now: datetime, fire: Fire) -> str:
     """Human countdown: "in 74d 09h", "in 3h 12m", "in 45s", "overdue 2h", "at boot", "never"."""
-    if fire.kind == "boot":
-        return "at boot"
+    if fire.kind in _NO_CLOCK:
+        return _NO_CLOCK[fire.kind]
     if fire.kind in ("never", "unknown", "running"):
         return fire.kind
     if fire.at is None:
@@ -100,8 +103,8 @@ def _dispatch(trigger: Trigger, now: datetime, zone: tzinfo) -> Fire:
         return Fire(fire.kind, fire.at, fire.latest, _join(fire.note, trigger.condition))
     if isinstance(trigger, AnacronTrigger):
         return _anacron(trigger, now, zone)
-    if isinstance(trigger, BootTrigger):
-        return Fire("boot", note=trigger.note)
+    if isinstance(trigger, BootTrigger | EventTrigger | LoginTrigger | HookTrigger):
+        return _not_clock(trigger, now, zone)
     if isinstance(trigger, UnparsableTrigger):
         return Fire("unknown", note=trigger.reason)
     return Fire("unknown", note=f"no timing rule for {type(trigger).__name__}")
@@ -330,6 +333,34 @@ def _next_hourly_slot(start: datetime, first: int, last: int, minute: int,
                 return slot
         day += timedelta(days=1)
     return None
+
+
+# --- triggers that are not a clock ----------------------------------------------------------
+
+_NO_CLOCK = {"boot": "at boot", "event": "on event", "login": "at login", "hook": "with its job"}
+
+
+def _not_clock(trigger: BootTrigger | EventTrigger | LoginTrigger | HookTrigger, now: datetime,
+               zone: tzinfo) -> Fire:
+    """Boot, event and login triggers have no clock time and say what they wait for; a hook
+    fires with the job that runs it (logrotate's next run), not before it can be due."""
+    if isinstance(trigger, BootTrigger):
+        return Fire("boot", note=trigger.note)
+    if isinstance(trigger, EventTrigger):
+        return Fire("event", note=f"{trigger.event}: no clock time")
+    if isinstance(trigger, LoginTrigger):
+        return Fire("login", note=f"at login of {trigger.who} ({trigger.how}): no clock time")
+    what = f"with {trigger.host_job}: {trigger.operation}"
+    if trigger.via is None:
+        return Fire("hook", note=f"{what}: no clock time")
+    start = now
+    if trigger.not_before is not None and _utc(trigger.not_before) > now:
+        start = _utc(trigger.not_before)
+        what += f", due {_iso(start)}"
+    host = _dispatch(trigger.via, start, zone)
+    if host.at is None:
+        return Fire("hook", note=_join(what, host.note))
+    return Fire(host.kind, host.at, host.latest, _join(what, host.note))
 
 
 # --- helpers --------------------------------------------------------------------------------------

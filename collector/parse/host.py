@@ -18,7 +18,18 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
 _FOLLOW_DEPTH = 4
 # Errors the agent writes that mean "this file's content is not here".
 _NOT_GAPS = ("binary: sha256 only",)
-SCHEDULE_KINDS = ("crontab", "cron.d", "cron-spool", "anacrontab", "at-job", "systemd-unit")
+# Files that define jobs, with the source and trigger kind of a job they would define: one the
+# agent could not read is still listed (as an unparsable job), never silently dropped.
+JOB_FILE_KINDS = {"crontab": ("cron", "clock"), "cron.d": ("cron", "clock"),
+                  "cron-spool": ("cron", "clock"), "anacrontab": ("anacron", "clock"),
+                  "at-job": ("at", "clock"), "systemd-unit": ("systemd", "clock"),
+                  "unit": ("systemd", "event"), "rc-local": ("sysv", "boot"),
+                  "init-script": ("sysv", "boot"), "net-hook": ("net-hook", "event"),
+                  "interfaces": ("net-hook", "event"), "udev-rules": ("udev", "event"),
+                  "logrotate": ("logrotate", "hook"), "apt-conf": ("apt", "hook"),
+                  "login-file": ("login", "login"), "authorized-keys": ("ssh-key", "login"),
+                  "sshd-config": ("ssh-key", "login"),
+                  "pam": ("pam", "login"), "scheduled-file": ("scheduled-file", "clock")}
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,7 @@ class HostContext:
     uid_names: dict[int, str]
     artifacts: dict[str, Artifact] = field(repr=False)
     by_dir: dict[str, list[Artifact]] = field(repr=False, default_factory=dict)
+    by_kind: dict[str, list[Artifact]] = field(repr=False, default_factory=dict)
     # referenced_paths of each shell script by content, computed once however many jobs (or
     # copies of the script) run it
     _script_refs: dict[str, list[str]] = field(repr=False, default_factory=dict, compare=False)
@@ -45,6 +57,10 @@ class HostContext:
             return str(owner)
         uid = art.meta.get("uid")
         return self.uid_names.get(uid) if isinstance(uid, int) else None
+
+    def of_kind(self, *kinds: str) -> list[Artifact]:
+        """The artifacts of these kinds, in snapshot order within each kind."""
+        return [a for k in kinds for a in self.by_kind.get(k, ())]
 
     def children(self, directory: str) -> list[Artifact]:
         """Captured files directly inside a directory (artifact name without leading /)."""
@@ -122,35 +138,59 @@ def context(target: Target, host: dict[str, Any]) -> HostContext:
     if not re.match(r"^[A-Za-z0-9_+/-]+$", zone):
         zone = "UTC"
     by_dir: dict[str, list[Artifact]] = {}
+    by_kind: dict[str, list[Artifact]] = {}
+    for art in target.artifacts:
+        by_kind.setdefault(art.kind, []).append(art)
     for art in sorted(target.artifacts, key=lambda a: a.name.encode()):
         by_dir.setdefault(posixpath.dirname(art.name), []).append(art)
     return HostContext(target=target, dialect=str(facts.get("dialect") or "debian"),
                        timezone=zone, uid_names=uid_names,
-                       artifacts={a.name: a for a in target.artifacts}, by_dir=by_dir)
+                       artifacts={a.name: a for a in target.artifacts}, by_dir=by_dir,
+                       by_kind=by_kind)
 
 
 def jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     """Every job the host's artifacts define, bad ones included with state and problem set."""
-    from collector.parse import anacron, at, cron, process, systemd
+    from collector import provenance
+    from collector.parse import (
+        anacron,
+        apthooks,
+        at,
+        authkeys,
+        cron,
+        login,
+        logrotate,
+        nethooks,
+        pam,
+        process,
+        schedfile,
+        systemd,
+        sysv,
+        udev,
+        units,
+    )
 
     ctx = context(target, host)
     out: list[Job] = []
     for art in target.artifacts:
-        if art.kind in SCHEDULE_KINDS and art.content is None and art.error \
+        if art.kind in JOB_FILE_KINDS and art.content is None and art.error \
                 and "link" not in art.meta:
             out.append(not_captured(ctx, art))
-    for parser in (cron, anacron, at, systemd, process):
+    for parser in (cron, anacron, at, systemd, process, units, sysv, nethooks, udev, login,
+                   authkeys, pam, schedfile):
         out += parser.jobs(ctx)
-    return out
-
-
-_SOURCE_OF_KIND = {"crontab": "cron", "cron.d": "cron", "cron-spool": "cron",
-                   "anacrontab": "anacron", "at-job": "at", "systemd-unit": "systemd"}
+    # hooks run by other jobs: they fire with the job that runs them
+    for hook_parser in (logrotate, apthooks):
+        out += hook_parser.jobs(ctx, out)
+    return provenance.attach(ctx, out)
 
 
 def not_captured(ctx: HostContext, art: Artifact) -> Job:
-    """A schedule file the agent could not read still shows up, as an unparsable job."""
-    return ctx.job(source=_SOURCE_OF_KIND[art.kind], origin_path=art.name, origin_line=None,
+    """A file defining jobs that the agent could not read still shows up, as an unparsable job."""
+    source, kind = JOB_FILE_KINDS[art.kind]
+    if art.kind == "scheduled-file":
+        source = str((art.meta.get("format") or {}).get("name") or source)
+    return ctx.job(source=source, origin_path=art.name, origin_line=None,
                    owner=ctx.owner_of(art), schedule="", command="", files=(),
-                   trigger=UnparsableTrigger(f"not captured: {art.error}"), state="unparsable",
-                   problem=f"not captured: {art.error}")
+                   trigger=UnparsableTrigger(f"not captured: {art.error}", kind),
+                   state="unparsable", problem=f"not captured: {art.error}")

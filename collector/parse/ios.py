@@ -367,14 +367,14 @@ def _event_trigger(event: str) -> Trigger:
         how = (f" {occurs.group(1)} times" if occurs else "") + (
             f" within {period.group(1)}s" if period else "")
         return UnparsableTrigger(f"runs when syslog pattern {m.group(1)} is logged{how}, not on "
-                                 "a clock")
-    return UnparsableTrigger(f"runs when its event occurs, not on a clock: {event}")
+                                 "a clock", "event")
+    return UnparsableTrigger(f"runs when its event occurs, not on a clock: {event}", "event")
 
 
 def _eem_trigger(event: str) -> Trigger:
     m = _TIMER.match(event)
     if not m:
-        return UnparsableTrigger(f"runs when its event occurs, not on a clock: {event}")
+        return UnparsableTrigger(f"runs when its event occurs, not on a clock: {event}", "event")
     kind, rest = m.groups()
     if kind == "cron":
         c = re.search(r'cron-entry "([^"]+)"', rest) or re.search(r"cron-entry (\S+)", rest)

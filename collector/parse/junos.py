@@ -172,7 +172,7 @@ def jobs(device: str, config: str, zone_name: str) -> list[Job]:
                                origin_line=policy.line, owner=None,
                                schedule=f"events {' '.join(others)} -> policy {name}",
                                command="; ".join(a for a, _ in actions),
-                               trigger=UnparsableTrigger(reason), actions=actions,
+                               trigger=UnparsableTrigger(reason, "event"), actions=actions,
                                timezone=zone_name, problem=reason))
     return out
 

@@ -116,20 +116,19 @@ def calendar_problem(expr: str) -> str | None:
     return None
 
 
-class _Units:
+class Units:
     """All systemd unit artifacts of the host, indexed by unit file name."""
 
-    def __init__(self, ctx: HostContext) -> None:
+    def __init__(self, ctx: HostContext, unit_kinds: tuple[str, ...] = ("systemd-unit",),
+                 link_kind: str = "systemd-link") -> None:
         self.ctx = ctx
         self.files: dict[str, list[tuple[_Place, Artifact]]] = {}
         self.dropins: dict[str, list[tuple[_Place, Artifact]]] = {}
         self.links: list[tuple[_Place, Artifact]] = []
-        for art in ctx.target.artifacts:
-            if art.kind not in ("systemd-unit", "systemd-link"):
-                continue
+        for art in ctx.of_kind(*unit_kinds, link_kind):
             parent = posixpath.dirname(art.name)
             base = posixpath.basename(art.name)
-            if art.kind == "systemd-link":
+            if art.kind == link_kind:
                 where = place(ctx, posixpath.dirname(parent))
                 if where:
                     self.links.append((where, art))
@@ -179,7 +178,7 @@ def _template(unit: str) -> tuple[str | None, str | None]:
 
 
 def jobs(ctx: HostContext) -> list[Job]:
-    units = _Units(ctx)
+    units = Units(ctx)
     keys: dict[tuple[str, str], str] = {}
     link_of: dict[tuple[str, str], str] = {}
     for where, link in units.links:
@@ -200,7 +199,7 @@ def jobs(ctx: HostContext) -> list[Job]:
             for (scope, name), state in sorted(keys.items())]
 
 
-def _timer_job(ctx: HostContext, units: _Units, scope: str, name: str, state: str,
+def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: str,
                origin: str) -> Job:
     found = units.find(scope, name)
     owner = scope.split(":", 1)[1] if scope.startswith("user:") else "root"
@@ -260,7 +259,7 @@ def _timer_job(ctx: HostContext, units: _Units, scope: str, name: str, state: st
     return ctx.job(**base, trigger=trigger, state=state, problem=why)
 
 
-def _service(units: _Units, scope: str, service: str, instance: str | None,
+def _service(units: Units, scope: str, service: str, instance: str | None,
              depth: int = 0) -> tuple[str, str | None]:
     """(what the service runs, User=): every Exec* command in the order systemd runs them
     (ExecCondition, ExecStartPre, ExecStart, ExecStartPost, ExecReload, ExecStop,

@@ -11,20 +11,43 @@ from pathlib import Path
 from typing import Any
 
 from agent.follow import artifact_name, program_references, referenced_paths
-from agent.sources.host import anacron, at, cron, processes, systemd
+from agent.sources.host import (
+    anacron,
+    apthooks,
+    at,
+    authkeys,
+    cron,
+    login,
+    logins,
+    logrotate,
+    nethooks,
+    pam,
+    processes,
+    schedfile,
+    systemd,
+    sysv,
+    udev,
+    units,
+)
 from agent.sources.host.rootfs import HostLimits, RootFS
+from agent.sources.host.schedfile import ScheduledFile
 from agent.wire import Artifact, Target
 
-__all__ = ["HostLimits", "collect"]
+__all__ = ["HostLimits", "ScheduledFile", "collect"]
+# Every source that reads the root: each returns its artifacts and the command texts to follow.
+SOURCES = (cron, anacron, at, systemd, units, sysv, nethooks, udev, apthooks, login,
+           authkeys, pam, logins)
 
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
 _BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9._@:-]")
 
 
 def collect(root: Path, hostname: str | None = None, live: bool = False,
-            limits: HostLimits | None = None) -> tuple[Target, dict[str, Any]]:
-    """Snapshot the host sources under `root` (read as `/`). Processes are read only when
-    `live` (from this machine's /proc). Returns the host Target and the host facts."""
+            limits: HostLimits | None = None,
+            scheduled_files: tuple[ScheduledFile, ...] = ()) -> tuple[Target, dict[str, Any]]:
+    """Snapshot the host sources under `root` (read as `/`), and the site's own scheduled
+    command files declared in the agent config. Processes are read only when `live` (from this
+    machine's /proc). Returns the host Target and the host facts."""
     limits = limits or HostLimits()
     fs = RootFS(Path(root), limits)
     arts: dict[str, Artifact] = {}
@@ -43,6 +66,13 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
         found, texts = source.gather(fs)
         add(found)
         commands += texts
+    found, texts = schedfile.gather(fs, scheduled_files)
+    add(found)
+    commands += texts
+    # logrotate last: a job may run it with a config of its own, which is read too
+    found, texts = logrotate.gather(fs, commands)
+    add(found)
+    commands += texts
     if live:
         procs = processes.gather(fs, Path("/proc"), limits.long_sleep_s)
         add(procs)
@@ -58,16 +88,14 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
     return target, facts
 
 
-SOURCES = (cron, anacron, at, systemd)
-
-
-def watched_paths(root: Path, target: Target | None = None) -> list[str]:
+def watched_paths(root: Path, target: Target | None = None,
+                  scheduled_files: tuple[ScheduledFile, ...] = ()) -> list[str]:
     """Root-relative paths where a job can be planted, as each source declares them (`~` and
-    `$RUNTIME` expanded for every home and runtime folder present), and — given the newest
-    host target — the scripts its jobs run, so replacing a script is seen as fast as planting
-    a job."""
-    out: list[str] = []
-    for source in SOURCES:
+    `$RUNTIME` expanded for every home and runtime folder present) with the site's declared
+    scheduler files, and — given the newest host target — the scripts its jobs run, so
+    replacing a script is seen as fast as planting a job."""
+    out: list[str] = [RootFS.name(s.path) for s in scheduled_files]
+    for source in (*SOURCES, logrotate):
         for pattern in source.WATCH:
             out += _expand(root, pattern)
     if target is not None:
@@ -139,18 +167,19 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
             limits: HostLimits) -> str:
     """Capture what the commands run, then what those scripts run, up to follow_depth levels.
     Returns a note when the file or byte budget ran out."""
-    queue: deque[tuple[str, int]] = deque()
+    # (path, depth, whether it is an entry of a folder named as a whole)
+    queue: deque[tuple[str, int, bool]] = deque()
     for text in commands:
-        queue.extend((p, 1) for p in referenced_paths(text))
+        queue.extend((p, 1, False) for p in referenced_paths(text))
     scanned: set[str] = set()
     for art in list(arts.values()):
         text = art.text() if art.kind == "run-parts" else None
         if text is not None and _is_shell(text):
             scanned.add(art.name)
-            queue.extend((p, 2) for p in referenced_paths(text))
+            queue.extend((p, 2, False) for p in referenced_paths(text))
     captured = kept = 0
     while queue:
-        path, depth = queue.popleft()
+        path, depth, in_folder = queue.popleft()
         name = fs.name(path)
         if not name:
             continue
@@ -162,8 +191,10 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
                 return f"stopped following after {captured} files, {kept} bytes of text (limit)"
             art = fs.capture(name, "script")
             if art.error and art.error.startswith("not a regular file (directory)"):
-                # `run-parts DIR`: what runs is the files inside
-                queue.extend((f"/{name}/{e}", depth) for e in _entries(fs, name))
+                # `run-parts DIR`: what runs is the files inside, not what is in its
+                # subfolders (run-parts does not descend)
+                if not in_folder:
+                    queue.extend((f"/{name}/{e}", depth, True) for e in _entries(fs, name))
                 continue
             arts[art.name] = art
             captured += 1
@@ -173,10 +204,10 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
             scanned.add(art.name)
             text = art.text()
             if text is not None and _is_shell(text):
-                queue.extend((p, depth + 1) for p in referenced_paths(text))
+                queue.extend((p, depth + 1, False) for p in referenced_paths(text))
             elif text is not None:
                 # Python, Perl, expect: the modules, libraries and files they load
-                queue.extend((p, depth + 1) for p in program_references(art.name, text)
+                queue.extend((p, depth + 1, False) for p in program_references(art.name, text)
                              if fs.exists(p) and not fs.is_dir(p))
     return ""
 

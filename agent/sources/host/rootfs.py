@@ -280,3 +280,45 @@ def _why(e: OSError) -> str:
     if e.errno == errno.ELOOP:
         return "symlink loop"
     return e.strerror or str(e)
+
+
+def capture_folder(fs: RootFS, folder: str, kind: str, keep: Any = None) -> list[Artifact]:
+    """Every regular entry of a folder (those `keep(name)` accepts) as artifacts of `kind`; a
+    folder that exists but cannot be listed is one artifact saying so, never an empty list."""
+    try:
+        names = fs.listdir(folder)
+    except RootPathError as e:
+        label = artifact_name(folder)
+        return [Artifact(name=label, kind=kind, meta={"path": "/" + label},
+                         error=f"cannot list: {e.strerror}")]
+    return [fs.capture(f"{folder}/{n}", kind) for n in names
+            if (keep is None or keep(n)) and not fs.is_dir(f"{folder}/{n}")]
+
+
+def capture_tail(fs: RootFS, path: str, kind: str, max_bytes: int, record: int = 1) -> Artifact:
+    """The last `max_bytes` of a log as raw bytes (binary logs such as wtmp too), cut at a
+    whole record of `record` bytes, or at a line start for text (record=1)."""
+    name = fs.name(path)
+    label = artifact_name(name)
+    try:
+        fd = os.open(fs.host(fs.resolve(name)), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except (RootPathError, OSError) as e:
+        return Artifact(name=label, kind=kind, meta={"path": "/" + label}, error=_why(e))
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        meta = fs.meta(name, st)
+        if not stat.S_ISREG(st.st_mode):
+            return Artifact(name=label, kind=kind, meta=meta,
+                            error="not a regular file (fifo, socket or device): not read")
+        start = max(0, st.st_size - max_bytes)
+        start -= start % record
+        try:
+            f.seek(start)
+            data = f.read(max_bytes)
+        except OSError as e:
+            return Artifact(name=label, kind=kind, meta=meta, error=_why(e))
+    if start and record == 1:
+        data = data[data.find(b"\n") + 1:]
+    if start:
+        meta["tail_from"] = start      # older records were not kept: a fact, not a failure
+    return Artifact.from_bytes(label, kind, data, meta)

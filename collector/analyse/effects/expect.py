@@ -310,6 +310,14 @@ class _Tcl:
             out = text[::-1]
             self.decoded[out] = self.decoded.get(text, ()) + ("reversal",)
             return out
+        if cmd in ("lindex", "string") and want_value and len(args) >= 2:
+            if cmd == "string" and self.word(args[0], place, line) not in ("trim", "tolower"):
+                return None
+            value = self.word(args[1] if cmd == "string" else args[0], place, line)
+            if markers(value) or cmd == "string":
+                return value.strip() if cmd == "string" and not markers(value) else value
+            words, k = value.split(), self.word(args[1], place, line)
+            return words[int(k)] if k.isdigit() and int(k) < len(words) else unknown("a list item")
         if cmd in ("join", "concat", "list", "format") and want_value:
             words = [self.word(a, place, line) for a in args]
             if cmd == "format" and words:

@@ -157,6 +157,18 @@ class _Perl:
             for x, y in zip(items, out, strict=False):
                 self.decoded[y] = self.decoded.get(self.s(x), ()) + ("reversal",)
             return out
+        m = re.fullmatch(r"map\s*\{[^{}]*\}\s*(.*)", tok, re.S)
+        if m:                       # each item changed some way: walked rows stay the rows
+            v = self.value(m.group(1))
+            return v if isinstance(v, str) and markers(v) else unknown(f"{tok[:60]}")
+        m = re.fullmatch(r"`([^`]*)`|qx\s*[{(\[/|!](.*)[})\]/|!]", tok, re.S)
+        if m:                       # a command's output, when it is one lineguard knows
+            try:
+                argv = shlex.split(self.interp(m.group(1) or m.group(2) or ""))
+            except ValueError:
+                argv = []
+            out = commands.output(argv, None, self.job) if argv else None
+            return out if out is not None else unknown(f"output of {tok[:60]}")
         m = re.fullmatch(r"split\s*\(?\s*/((?:\\.|[^/])*)/\s*,\s*(.*?)\)?", tok, re.S)
         if m:
             text = self.s(self.value(m.group(2)))

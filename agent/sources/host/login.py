@@ -1,0 +1,58 @@
+"""Login and shell start-up files: /etc/profile, /etc/profile.d, the system bashrc and zsh
+files, and each user's .profile, .bash_profile, .bash_login, .bashrc, .bash_logout and zsh
+files. Whatever they run, runs when someone logs in or starts a shell."""
+
+from __future__ import annotations
+
+from agent.sources.host.rootfs import RootFS, capture_folder
+from agent.wire import Artifact
+
+SYSTEM_FILES = ("etc/profile", "etc/bash.bashrc", "etc/bashrc", "etc/bash.bash_logout",
+                "etc/zsh/zshenv", "etc/zsh/zprofile", "etc/zsh/zshrc", "etc/zsh/zlogin",
+                "etc/zsh/zlogout", "etc/zshrc", "etc/zprofile", "etc/csh.login")
+PROFILE_DIR = "etc/profile.d"
+USER_FILES = (".profile", ".bash_profile", ".bash_login", ".bashrc", ".bash_logout", ".zshenv",
+              ".zprofile", ".zshrc", ".zlogin", ".zlogout")
+WATCH = (*SYSTEM_FILES, PROFILE_DIR, *(f"~/{n}" for n in USER_FILES))
+
+
+def accounts(fs: RootFS) -> list[tuple[str, str]]:
+    """(user, home under the root) of every passwd account, whether the home exists or not."""
+    out = []
+    for line in (fs.read_text("etc/passwd") or "").splitlines():
+        fields = line.split(":")
+        if len(fields) >= 6 and fields[5].startswith("/"):
+            out.append((fields[0], fs.name(fields[5])))
+    return out
+
+
+def homes(fs: RootFS) -> list[tuple[str, str]]:
+    """(user, home folder under the root) of every passwd account whose home exists, plus root
+    and every folder in /home (a home can outlive its account)."""
+    out: dict[str, str] = {}
+    for line in (fs.read_text("etc/passwd") or "").splitlines():
+        fields = line.split(":")
+        if len(fields) >= 6 and fields[5].startswith("/") and fields[5] != "/":
+            home = fs.name(fields[5])
+            if home not in out.values() and fs.is_dir(home):
+                out.setdefault(fields[0], home)
+    try:
+        names = fs.listdir("home")
+    except OSError:
+        names = []
+    for name in names:
+        if f"home/{name}" not in out.values() and fs.is_dir(f"home/{name}"):
+            out.setdefault(name, f"home/{name}")
+    if "root" not in out and fs.is_dir("root"):
+        out["root"] = "root"
+    return sorted(out.items())
+
+
+def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
+    arts = [fs.capture(p, "login-file") for p in SYSTEM_FILES if fs.exists(p)]
+    if fs.is_dir(PROFILE_DIR):
+        arts += capture_folder(fs, PROFILE_DIR, "login-file")
+    for _user, home in homes(fs):
+        arts += [fs.capture(f"{home}/{n}", "login-file") for n in USER_FILES
+                 if fs.exists(f"{home}/{n}")]
+    return arts, [t for a in arts if (t := a.text())]

@@ -1,0 +1,52 @@
+"""Network hooks: ifupdown's /etc/network/if-*.d folders and the up/down commands of
+/etc/network/interfaces, NetworkManager's dispatcher.d, and RHEL's ifup-local/ifdown-local."""
+
+from __future__ import annotations
+
+from agent.sources.host.rootfs import RootFS, capture_folder
+from agent.wire import Artifact
+
+IFUPDOWN_DIRS = tuple(f"etc/network/{d}.d" for d in ("if-pre-up", "if-up", "if-down",
+                                                      "if-post-down"))
+DISPATCHER_DIRS = ("etc/NetworkManager/dispatcher.d", "etc/NetworkManager/dispatcher.d/pre-up.d",
+                   "etc/NetworkManager/dispatcher.d/pre-down.d",
+                   "etc/NetworkManager/dispatcher.d/no-wait.d",
+                   "usr/lib/NetworkManager/dispatcher.d")
+INTERFACES = "etc/network/interfaces"
+LOCAL_HOOKS = ("sbin/ifup-local", "sbin/ifdown-local", "usr/sbin/ifup-local",
+               "usr/sbin/ifdown-local")
+INTERFACE_HOOKS = ("pre-up", "up", "post-up", "pre-down", "down", "post-down")
+WATCH = (*IFUPDOWN_DIRS, *DISPATCHER_DIRS, INTERFACES, INTERFACES + ".d", *LOCAL_HOOKS)
+
+
+def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
+    arts: list[Artifact] = []
+    for folder in IFUPDOWN_DIRS + DISPATCHER_DIRS:
+        if fs.is_dir(folder):
+            arts += capture_folder(fs, folder, "net-hook")
+    configs = [INTERFACES] if fs.exists(INTERFACES) else []
+    if fs.is_dir(INTERFACES + ".d"):
+        configs += [f"{INTERFACES}.d/{n}" for n in _list(fs, INTERFACES + ".d")]
+    arts += [fs.capture(p, "interfaces") for p in configs if not fs.is_dir(p)]
+    arts += [fs.capture(p, "net-hook") for p in LOCAL_HOOKS if fs.exists(p)]
+    commands = [t for a in arts if a.kind == "net-hook" and (t := a.text())]
+    commands += [cmd for a in arts if a.kind == "interfaces"
+                 for _, _, cmd in interface_commands(a.text() or "")]
+    return arts, commands
+
+
+def interface_commands(text: str) -> list[tuple[int, str, str]]:
+    """(line, option, command) of every pre-up/up/post-up/down/... line of an interfaces file."""
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        words = line.strip().split(None, 1)
+        if len(words) == 2 and words[0] in INTERFACE_HOOKS:
+            out.append((number, words[0], words[1]))
+    return out
+
+
+def _list(fs: RootFS, folder: str) -> list[str]:
+    try:
+        return fs.listdir(folder)
+    except OSError:
+        return []

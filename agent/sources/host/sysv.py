@@ -1,0 +1,37 @@
+"""SysV boot scripts: /etc/rc.local, /etc/init.d scripts and the runlevel links in /etc/rc?.d
+that start or stop them (Debian), and the same under /etc/rc.d (RHEL)."""
+
+from __future__ import annotations
+
+from agent.sources.host.rootfs import RootFS, capture_folder
+from agent.wire import Artifact
+
+RC_LOCAL = ("etc/rc.local", "etc/rc.d/rc.local")
+INIT_DIRS = ("etc/init.d", "etc/rc.d/init.d")
+RUNLEVELS = "0123456S"
+WATCH = (*RC_LOCAL, *INIT_DIRS,
+         *(f"{base}/rc{r}.d" for base in ("etc", "etc/rc.d") for r in RUNLEVELS))
+
+
+def link_dirs(fs: RootFS) -> list[str]:
+    return [d for base in ("etc", "etc/rc.d") for d in (f"{base}/rc{r}.d" for r in RUNLEVELS)
+            if fs.is_dir(d)]
+
+
+def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
+    arts = [fs.capture(p, "rc-local") for p in RC_LOCAL if fs.exists(p)]
+    for folder in INIT_DIRS:
+        if fs.is_dir(folder):
+            arts += capture_folder(fs, folder, "init-script",
+                                   lambda n: not n.startswith(".") and n != "README")
+    for folder in link_dirs(fs):
+        names = [n for n in _list(fs, folder) if n[:1] in ("S", "K")]
+        arts += [fs.link_artifact(f"{folder}/{n}", "rc-link") for n in names]
+    return arts, [t for a in arts if a.kind != "rc-link" and (t := a.text())]
+
+
+def _list(fs: RootFS, folder: str) -> list[str]:
+    try:
+        return fs.listdir(folder)
+    except OSError:
+        return []

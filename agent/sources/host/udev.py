@@ -1,0 +1,78 @@
+"""udev rules that run programs when a device event matches: RUN+= (after the event), PROGRAM=
+and IMPORT{program}= (while matching), in every rules folder; a file in /etc overrides one of
+the same name in /lib or /usr/lib."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from agent.sources.host.rootfs import RootFS, capture_folder
+from agent.wire import Artifact
+
+RULE_DIRS = ("etc/udev/rules.d", "run/udev/rules.d", "usr/local/lib/udev/rules.d",
+             "lib/udev/rules.d", "usr/lib/udev/rules.d")
+# Where udev looks for a program named without a path.
+PROGRAM_DIRS = ("lib/udev", "usr/lib/udev")
+WATCH = RULE_DIRS
+_RUNS = re.compile(r'\b(RUN(?:\{program\})?|PROGRAM|IMPORT\{program\})\s*\+?=\s*"((?:[^"\\]|\\.)*)"')
+
+
+def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
+    arts: list[Artifact] = []
+    seen: set[str] = set()
+    for folder in RULE_DIRS:
+        try:
+            real = fs.resolve(folder)
+        except OSError:
+            continue
+        if real in seen or not fs.is_dir(folder):
+            continue
+        seen.add(real)
+        arts += capture_folder(fs, folder, "udev-rules", lambda n: n.endswith(".rules"))
+    commands = [program_path(fs.exists, cmd) for a in arts
+                for _, _, cmd, _ in rule_programs(a.text() or "")]
+    return arts, commands
+
+
+def logical_rules(text: str) -> list[tuple[int, str]]:
+    """(first line, rule) with backslash continuations joined; comments and blanks left out."""
+    out: list[tuple[int, str]] = []
+    pending, start = "", 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending += line[:-1]
+            continue
+        rule, pending = (pending + line).strip(), ""
+        if rule and not rule.startswith("#"):
+            out.append((start, rule))
+    return out
+
+
+def rule_programs(text: str) -> list[tuple[int, str, str, str]]:
+    """(line, key, program command, the rule's match keys) for every rule that runs a program."""
+    out = []
+    for number, rule in logical_rules(text):
+        for m in _RUNS.finditer(rule):
+            command = m.group(2).replace('\\"', '"')
+            if command:
+                out.append((number, m.group(1), command, match_keys(rule)))
+    return out
+
+
+def match_keys(rule: str) -> str:
+    """The rule's match part, e.g. `SUBSYSTEM=="net", ACTION=="add"`."""
+    return ", ".join(p.strip() for p in rule.split(",") if "==" in p or "!=" in p)[:200]
+
+
+def program_path(exists: Callable[[str], bool], command: str) -> str:
+    """udev runs a program named without a path from /lib/udev (or /usr/lib/udev)."""
+    word = command.split(None, 1)
+    if not word or word[0].startswith("/"):
+        return command
+    for folder in PROGRAM_DIRS:
+        if exists(f"{folder}/{word[0]}"):
+            return f"/{folder}/{command}"
+    return f"/{PROGRAM_DIRS[0]}/{command}"

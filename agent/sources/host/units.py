@@ -1,0 +1,109 @@
+"""systemd units that run without a timer: services, sockets and path units in every system and
+user unit path (generator output under /run/systemd included), their drop-ins, the enablement
+links in `*.wants/`, `*.requires/` and `*.upholds/`, and the lingering users whose managers
+start at boot (/var/lib/systemd/linger).
+
+Every unit file of those types is captured (a few hundred small files on a server), so the
+collector can follow `OnFailure=`, `Wants=` and `Also=` chains; only the units something
+activates have their commands followed into the scripts they run."""
+
+from __future__ import annotations
+
+import re
+
+from agent.follow import escape_text
+from agent.sources.host.rootfs import RootFS, RootPathError, capture_folder
+from agent.sources.host.systemd import unit_dirs
+from agent.wire import Artifact
+
+UNIT_TYPES = (".service", ".socket", ".path")
+LINK_DIRS = (".wants", ".requires", ".upholds")
+LINGER = "var/lib/systemd/linger"
+# The unit folders are the timer source's WATCH already; lingering adds a user's boot.
+WATCH = (LINGER,)
+# Settings naming units this one starts (or that start with it).
+STARTS = ("Wants", "Requires", "Upholds", "OnFailure", "OnSuccess", "Also", "Unit", "Service")
+_SETTING = re.compile(r"^\s*([A-Za-z]+)\s*=\s*(.*?)\s*$")
+_EXEC = re.compile(r"^Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)$")
+
+
+def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
+    arts: list[Artifact] = []
+    active: set[str] = set()
+    seen_real: set[str] = set()
+    for folder in unit_dirs(fs):
+        try:
+            real = fs.resolve(folder)
+            names = fs.listdir(folder)
+        except RootPathError:
+            continue     # the timer source already reports unit folders it cannot list
+        if real in seen_real:
+            continue
+        seen_real.add(real)
+        for entry in names:
+            path = f"{folder}/{entry}"
+            if entry.endswith(UNIT_TYPES):
+                arts.append(_unit(fs, path))
+            elif entry.endswith(tuple(u + ".d" for u in UNIT_TYPES)):
+                arts += capture_folder(fs, path, "unit", lambda n: n.endswith(".conf"))
+            elif entry.endswith(LINK_DIRS) and fs.is_dir(path):
+                for link in _list(fs, path):
+                    if link.endswith(".timer"):
+                        # the timer source owns timers and their links; what the timer's
+                        # service starts in turn (OnFailure=, Wants=) is followed here
+                        active.add(escape_text(link[: -len(".timer")] + ".service"))
+                        continue
+                    arts.append(fs.link_artifact(f"{path}/{link}", "unit-link"))
+                    active.add(escape_text(link))
+    if fs.exists(LINGER):
+        arts += capture_folder(fs, LINGER, "linger")
+    by_unit: dict[str, list[Artifact]] = {}
+    for art in arts:
+        if art.kind == "unit":
+            base = art.name.rsplit("/", 1)[-1]
+            unit = art.name.rsplit("/", 2)[-2][:-2] if base.endswith(".conf") else base
+            by_unit.setdefault(unit, []).append(art)
+    commands: list[str] = []
+    queue = sorted(active | {u for u in by_unit if u.endswith((".socket", ".path"))})
+    done: set[str] = set()
+    while queue:
+        unit = queue.pop()
+        if unit in done:
+            continue
+        done.add(unit)
+        files = by_unit.get(unit) or by_unit.get(template(unit) or "", [])
+        for art in files:
+            for key, value in settings(art.text() or ""):
+                if _EXEC.match(key) and value:
+                    commands.append(value.lstrip("-@:+!|"))
+                elif key in STARTS:
+                    queue += [u for u in value.split() if u not in done]
+        if unit.endswith((".socket", ".path")):
+            # a socket with Accept=yes starts one instance of NAME@.service per connection
+            queue += [unit.rsplit(".", 1)[0] + s for s in (".service", "@.service")]
+    return arts, commands
+
+
+def settings(text: str) -> list[tuple[str, str]]:
+    return [(m.group(1), m.group(2)) for m in map(_SETTING.match, text.splitlines()) if m]
+
+
+def template(unit: str) -> str | None:
+    """`getty@tty1.service` is defined by `getty@.service`."""
+    stem, dot, suffix = unit.rpartition(".")
+    if "@" not in stem or stem.endswith("@"):
+        return None
+    return stem.partition("@")[0] + "@" + dot + suffix
+
+
+def _unit(fs: RootFS, path: str) -> Artifact:
+    if fs.readlink(path) == "/dev/null":      # masked: the link is the whole story
+        return fs.link_artifact(path, "unit")
+    return fs.capture(path, "unit")
+
+
+def _list(fs: RootFS, path: str) -> list[str]:
+    try:
+        return fs.listdir(path)
+    except RootPathError:
+        return []

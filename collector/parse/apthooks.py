@@ -1,0 +1,42 @@
+"""apt and dpkg hooks: commands apt runs through `sh -c` around every package operation
+(DPkg::Pre-Invoke, DPkg::Post-Invoke, DPkg::Pre-Install-Pkgs) or every `apt-get update`
+(APT::Update::*). Update hooks fire with apt-daily.timer when the host runs it; package
+hooks wait for an install or upgrade, which is rare on a change-controlled server."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agent.sources.host.apthooks import hooks
+from collector.model import CalendarTrigger, HookTrigger, Job
+
+if TYPE_CHECKING:
+    from collector.parse.host import HostContext
+
+
+def _update_runner(earlier: list[Job]) -> Job | None:
+    return next((j for j in earlier if j.state == "active" and j.source == "systemd"
+                 and isinstance(j.trigger, CalendarTrigger) and "apt.systemd.daily" in j.command
+                 and "install" not in j.command), None)
+
+
+def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
+    update = _update_runner(earlier)
+    out: list[Job] = []
+    for art in ctx.of_kind("apt-conf"):
+        if art.content is None:
+            continue
+        for option, line, command in hooks(art.text() or ""):
+            if option.lower().startswith("apt::update"):
+                trigger = HookTrigger(
+                    host_job=f"apt-get update ({update.origin_path})" if update
+                    else "apt-get update", operation=f"{option}: each package-list update",
+                    via=update.trigger if update else None)
+            else:
+                trigger = HookTrigger(host_job="apt/dpkg",
+                                      operation=f"{option}: each package install, upgrade or "
+                                                f"removal", rare=True)
+            out.append(ctx.job(source="apt", origin_path=art.name, origin_line=line,
+                               owner="root", schedule=option, command=command, trigger=trigger,
+                               timezone=update.timezone if update else ctx.timezone))
+    return out

@@ -1,0 +1,64 @@
+"""Shell start-up files: what runs when someone logs in or starts a shell. /etc/profile runs for
+every login shell and sources /etc/profile.d/*.sh; the system bashrc for every interactive bash;
+a user's own files for that user. None of it has a clock time: it fires at the next login."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING
+
+from collector.model import Job, LoginTrigger
+
+if TYPE_CHECKING:
+    from collector.parse.host import HostContext
+
+_HOW = {
+    "profile": "every login shell (sh, bash)", "bash.bashrc": "every interactive bash",
+    "bashrc": "every interactive bash", "bash.bash_logout": "every bash login shell's logout",
+    "zshenv": "every zsh", "zprofile": "every zsh login shell", "zshrc": "every interactive zsh",
+    "zlogin": "every zsh login shell", "zlogout": "every zsh logout",
+    "csh.login": "every csh login shell",
+    ".profile": "login shell (sh, or bash without .bash_profile/.bash_login)",
+    ".bash_profile": "bash login shell", ".bash_login": "bash login shell (without .bash_profile)",
+    ".bashrc": "interactive bash", ".bash_logout": "bash logout", ".zshenv": "every zsh",
+    ".zprofile": "zsh login shell", ".zshrc": "interactive zsh", ".zlogin": "zsh login shell",
+    ".zlogout": "zsh logout",
+}
+
+
+def jobs(ctx: HostContext) -> list[Job]:
+    homes = home_users(ctx)
+    out: list[Job] = []
+    for art in ctx.of_kind("login-file"):
+        if art.content is None:
+            continue
+        folder, name = posixpath.split(art.name)
+        state, why = "active", None
+        if folder == "etc/profile.d":
+            who, how = "any user", "every login shell (sourced by /etc/profile)"
+            if not name.endswith(".sh"):
+                state, why = "inert", "/etc/profile sources only *.sh files from /etc/profile.d"
+        elif folder.startswith("etc"):
+            who, how = "any user", _HOW.get(name, "shell start-up")
+        else:
+            who = homes.get(folder) or ctx.owner_of(art) or folder.rsplit("/", 1)[-1]
+            how = _HOW.get(name, "shell start-up")
+        command = "/" + art.name
+        out.append(ctx.job(source="login", origin_path=art.name, origin_line=None,
+                           owner=who if who != "any user" else None,
+                           schedule=f"{how} ({who})", command=command,
+                           files=(art.name, *[f for f in ctx.files_for(command)
+                                              if f != art.name]),
+                           trigger=LoginTrigger(who, how), state=state, problem=why))
+    return out
+
+
+def home_users(ctx: HostContext) -> dict[str, str]:
+    """home folder (artifact name) -> user, from the root's /etc/passwd."""
+    passwd = ctx.artifacts.get("etc/passwd")
+    out: dict[str, str] = {"root": "root"}
+    for line in ((passwd.text() if passwd else None) or "").splitlines():
+        fields = line.split(":")
+        if len(fields) >= 6 and fields[5].startswith("/"):
+            out.setdefault(fields[5].strip("/"), fields[0])
+    return out

@@ -1,0 +1,64 @@
+"""Network hooks: scripts ifupdown runs (with run-parts) from /etc/network/if-*.d when an
+interface goes up or down, `up`/`down` commands in /etc/network/interfaces, NetworkManager's
+dispatcher scripts, and RHEL's ifup-local. An interface changes state at boot and when a link
+flaps: rare on a server, and easy to provoke."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING
+
+from agent.sources.host.nethooks import interface_commands
+from collector.model import EventTrigger, Job
+from collector.parse.cron import _RUN_PARTS_NAME, file_mode
+
+if TYPE_CHECKING:
+    from collector.parse.host import HostContext
+
+_EVENTS = {"if-pre-up.d": "before a network interface comes up (ifupdown)",
+           "if-up.d": "when a network interface comes up (ifupdown)",
+           "if-down.d": "when a network interface goes down (ifupdown)",
+           "if-post-down.d": "after a network interface went down (ifupdown)",
+           "dispatcher.d": "on a NetworkManager event (interface up/down, connectivity)",
+           "pre-up.d": "before NetworkManager brings a connection up",
+           "pre-down.d": "before NetworkManager takes a connection down",
+           "no-wait.d": "on a NetworkManager event (not waited for)",
+           "ifup-local": "when an interface comes up (RHEL ifup-local)",
+           "ifdown-local": "when an interface goes down (RHEL ifdown-local)"}
+_OPTION_EVENTS = {"pre-up": "before", "up": "when", "post-up": "after", "pre-down": "before",
+                  "down": "when", "post-down": "after"}
+
+
+def jobs(ctx: HostContext) -> list[Job]:
+    out: list[Job] = []
+    for art in ctx.of_kind("net-hook", "interfaces"):
+        if art.kind == "net-hook" and art.content is not None:
+            out.append(_script_job(ctx, art))
+        elif art.kind == "interfaces" and art.content is not None:
+            for number, option, command in interface_commands(art.text() or ""):
+                going = "comes up" if "up" in option else "goes down"
+                event = f"{_OPTION_EVENTS[option]} the interface {going} ({option} in {art.name})"
+                out.append(ctx.job(source="net-hook", origin_path=art.name, origin_line=number,
+                                   owner="root", schedule=option, command=command,
+                                   trigger=EventTrigger(event, rare=True)))
+    return out
+
+
+def _script_job(ctx: HostContext, art) -> Job:
+    folder, name = posixpath.split(art.name)
+    where = posixpath.basename(folder) if name not in _EVENTS else name
+    mode = file_mode(art, "0755")
+    why = None
+    if mode is not None and not mode & 0o111:
+        why = f"not executable (mode {mode:04o}): not run"
+    elif where.startswith("if-") and not _RUN_PARTS_NAME.match(name):
+        why = f"run-parts skips the name {name!r}"
+    elif "NetworkManager" in folder and (art.meta.get("uid", 0) != 0 or
+                                         (mode is not None and mode & 0o6022)):
+        why = "NetworkManager runs only root-owned scripts not writable by group or others"
+    command = "/" + art.name
+    return ctx.job(source="net-hook", origin_path=art.name, origin_line=None,
+                   owner="root", schedule=where, command=command,
+                   files=(art.name, *[f for f in ctx.files_for(command) if f != art.name]),
+                   trigger=EventTrigger(_EVENTS.get(where, f"network event ({where})"), rare=True),
+                   state="inert" if why else "active", problem=why)

@@ -1,0 +1,203 @@
+"""systemd units started without a timer: what each enablement link (`*.wants/`, `*.requires/`,
+`*.upholds/`) starts and on what trigger — boot for the targets a boot reaches, an event for a
+socket (a connection), a path unit (a file changes) or another unit (it starts, fails or
+succeeds: `Wants=`, `OnFailure=`, `OnSuccess=`), and a user's login for user units unless the
+user lingers (then boot). `Also=` units that were never enabled are listed as disabled."""
+
+from __future__ import annotations
+
+import posixpath
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from collector.model import BootTrigger, EventTrigger, Job, LoginTrigger, Trigger
+from collector.parse.systemd import Units
+
+if TYPE_CHECKING:
+    from collector.parse.host import HostContext
+
+# Targets a normal boot reaches (default.target is one of graphical/multi-user).
+BOOT_TARGETS = frozenset({
+    "default.target", "multi-user.target", "graphical.target", "basic.target",
+    "sysinit.target", "local-fs.target", "local-fs-pre.target", "remote-fs.target",
+    "remote-fs-pre.target", "network.target", "network-online.target", "network-pre.target",
+    "sockets.target", "paths.target", "timers.target", "getty.target", "swap.target",
+    "cryptsetup.target", "nss-lookup.target", "nss-user-lookup.target", "time-sync.target",
+    "slices.target", "rpcbind.target",
+})
+_EXEC_KEYS = ("ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost", "ExecReload",
+              "ExecStop", "ExecStopPost")
+_PATH_KEYS = ("PathExists", "PathExistsGlob", "PathChanged", "PathModified", "DirectoryNotEmpty")
+_LISTEN_KEYS = ("ListenStream", "ListenDatagram", "ListenSequentialPacket", "ListenFIFO",
+                "ListenSpecial", "ListenNetlink", "ListenMessageQueue", "ListenUSBFunction")
+
+
+@dataclass(frozen=True)
+class _Start:
+    scope: str
+    unit: str
+    trigger: Trigger
+    why: str                  # what starts it, as written
+    origin: str | None        # the link or unit file that says so
+    listed: bool = True       # False: a timer's service, a job of the timer parser already;
+                              # only what it starts (OnFailure=, Wants=) is listed here
+
+
+def jobs(ctx: HostContext) -> list[Job]:
+    units = Units(ctx, ("systemd-unit", "unit"), "unit-link")
+    linger = {a.name.rsplit("/", 1)[-1] for a in ctx.of_kind("linger")}
+    boot = _boot_targets(units)
+    queue: deque[_Start] = deque()
+    for where, link in sorted(units.links, key=lambda wl: wl[0].rank):
+        if link.meta.get("link") == "/dev/null":
+            continue
+        parent = posixpath.basename(posixpath.dirname(link.name)).rsplit(".", 1)[0]
+        unit = posixpath.basename(link.name)
+        trigger = _link_trigger(where.scope, parent, boot, linger)
+        queue.append(_Start(where.scope, unit, trigger, f"{parent} wants it", link.name))
+    # boot links first: a unit both a boot target and a service want is a boot job
+    ordered = sorted(queue, key=lambda s: not isinstance(s.trigger, BootTrigger))
+    queue = deque(ordered + _timer_services(ctx))
+    out: list[Job] = []
+    done: set[tuple[str, str]] = set()
+    while queue:
+        start = queue.popleft()
+        key = (start.scope, start.unit)
+        if key in done:
+            continue
+        done.add(key)
+        out += _unit_jobs(ctx, units, start, queue, done)
+    return out
+
+
+def _timer_services(ctx: HostContext) -> list[_Start]:
+    """The services enabled timers start: not listed again, but followed for the units they
+    start in turn (a timer's service with OnFailure=wipe.service)."""
+    timers = Units(ctx)
+    out = []
+    for where, link in timers.links:
+        name = posixpath.basename(link.name)
+        found = timers.find(where.scope, name)
+        if found is None:
+            continue
+        _w, main, instance = found
+        units = [v for sec, k, v, _n, _p in timers.settings(where.scope, name, main)
+                 if sec == "Timer" and k == "Unit" and v]
+        service = units[-1] if units else name[: -len(".timer")] + ".service"
+        if instance and service.endswith("@.service"):
+            service = service.replace("@.service", f"@{instance}.service")
+        out.append(_Start(where.scope, service, EventTrigger(f"when {name} starts it"),
+                          f"{name} starts it", link.name, listed=False))
+    return out
+
+
+def _boot_targets(units: Units) -> set[str]:
+    """Targets a boot reaches: the standard ones and any target they want, transitively."""
+    boot = set(BOOT_TARGETS)
+    changed = True
+    while changed:
+        changed = False
+        for _where, link in units.links:
+            parent = posixpath.basename(posixpath.dirname(link.name)).rsplit(".", 1)[0]
+            unit = posixpath.basename(link.name)
+            if parent in boot and unit.endswith(".target") and unit not in boot:
+                boot.add(unit)
+                changed = True
+    return boot
+
+
+def _link_trigger(scope: str, parent: str, boot: set[str], linger: set[str]) -> Trigger:
+    if scope.startswith("user:"):
+        user = scope.split(":", 1)[1]
+        if user in linger:
+            return BootTrigger(f"at boot: {user} lingers, so their manager starts with the system")
+        who = "any user" if user == "*" else user
+        return LoginTrigger(who, f"the user's systemd manager starts at first login ({parent})")
+    if parent in boot:
+        return BootTrigger(f"at boot ({parent} wants it)")
+    if parent.endswith(".target"):
+        return EventTrigger(f"when {parent} is reached", rare=True)
+    return EventTrigger(f"when {parent} starts")
+
+
+def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Start],
+               done: set[tuple[str, str]]) -> list[Job]:
+    found = units.find(start.scope, start.unit)
+    owner = start.scope.split(":", 1)[1] if start.scope.startswith("user:") else "root"
+    owner = None if owner == "*" else owner
+    if found is None:
+        if start.unit.endswith(".target"):
+            return []
+        why = f"{start.why}, but no unit file for {start.unit} was captured"
+        return [ctx.job(source="systemd", origin_path=start.origin or start.unit,
+                        origin_line=None, owner=owner, schedule=start.why, command="", files=(),
+                        trigger=start.trigger, state="inert", problem=why)]
+    _where, main, instance = found
+    settings = units.settings(start.scope, start.unit, main)
+
+    def values(section: str, key: str) -> list[tuple[str, int]]:
+        vals: list[tuple[str, int]] = []
+        for sec, k, v, number, _path in settings:
+            if sec == section and k == key:
+                if not v:
+                    vals = []       # an empty assignment resets the list
+                else:
+                    vals += [(w, number) for w in v.split()] if key not in _EXEC_KEYS \
+                        and key not in _PATH_KEYS and key not in _LISTEN_KEYS else [(v, number)]
+        return vals
+
+    def follow(names: list[tuple[str, int]], trigger: Trigger, why: str) -> None:
+        for name, _n in names:
+            if (start.scope, name) not in done:
+                queue.append(_Start(start.scope, name, trigger, why, main.name))
+
+    masked = main.meta.get("link") == "/dev/null"
+    kind = start.unit.rsplit(".", 1)[-1]
+    stem = start.unit.rsplit(".", 1)[0]
+    for key in ("Wants", "Requires", "Upholds"):
+        follow(values("Unit", key), start.trigger, f"{start.unit} {key}= it")
+    follow(values("Unit", "OnFailure"),
+           EventTrigger(f"when {start.unit} fails", rare=True), f"OnFailure= of {start.unit}")
+    follow(values("Unit", "OnSuccess"),
+           EventTrigger(f"when {start.unit} finishes successfully"), f"OnSuccess= of {start.unit}")
+    for also, _n in values("Install", "Also"):
+        if (start.scope, also) not in done and not any(
+                posixpath.basename(link.name) == also for _w, link in units.links):
+            why = f"named in Also= of {start.unit}, but not enabled itself"
+            queue.append(_Start(start.scope, also, EventTrigger(why), why, main.name))
+    if kind == "socket" and not masked:
+        listens = [v for k in _LISTEN_KEYS for v, _n in values("Socket", k)]
+        accept = any(v.lower() in ("yes", "true", "1", "on") for v, _n in values("Socket", "Accept"))
+        service = (values("Socket", "Service") or [(f"{stem}@.service" if accept
+                                                    else f"{stem}.service", 0)])[0][0]
+        follow([(service, 0)], EventTrigger(f"a connection to {', '.join(listens) or stem} "
+                                            f"(socket {start.unit})"), f"{start.unit} activates it")
+        return []
+    if kind == "path" and not masked:
+        watched = [f"{k}={v}" for k in _PATH_KEYS for v, _n in values("Path", k)]
+        service = (values("Path", "Unit") or [(f"{stem}.service", 0)])[0][0]
+        follow([(service, 0)], EventTrigger(f"{' or '.join(watched) or 'a watched path'} "
+                                            f"(path unit {start.unit})"),
+               f"{start.unit} activates it")
+        return []
+    if kind != "service" or not start.listed:
+        return []
+    execs = [(v.lstrip("-@:+!|"), n) for k in _EXEC_KEYS for v, n in values("Service", k)]
+    if instance:
+        execs = [(c.replace("%i", instance).replace("%I", instance), n) for c, n in execs]
+    user = (values("Service", "User") or [(None, 0)])[-1][0]
+    if start.scope == "system":
+        owner = user or "root"
+    state, why = "active", None
+    if masked:
+        state, why = "inert", "masked (linked to /dev/null)"
+    elif start.why.startswith("named in Also="):
+        state, why = "disabled", start.why
+    elif not execs:
+        why = f"{start.unit} has no Exec lines"
+    command = "\n".join(c for c, _n in execs)
+    return [ctx.job(source="systemd", origin_path=main.name,
+                    origin_line=execs[0][1] if execs else None, owner=owner,
+                    schedule=start.why, command=command, trigger=start.trigger, state=state,
+                    problem=why)]
