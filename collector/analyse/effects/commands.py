@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 
 from collector.analyse.effects import decode
 from collector.analyse.effects.model import is_known, markers, render, symbol, unknown
@@ -63,14 +64,14 @@ KNOWN = frozenset({
     "cqlsh", "ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript", "gawk",
     "jshell", "groovy", "sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash", "exec",
     "ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat", "clogin", "jlogin", "nlogin",
-    "plink", "rsh", "cu", "minicom", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
+    "plink", "rsh", "cu", "minicom", "parallel", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
 })
 
 
 # Programs whose only meaning to lineguard is what they print: when nothing reads their output
 # (no pipe, substitution or redirection), they do nothing lineguard judges.
 OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq", "grep", "egrep",
-                         "awk", "cut", "sed", "tac", "hostname", "mktemp", "snmpwalk",
+                         "cut", "sed", "tac", "hostname", "mktemp", "snmpwalk",
                          "snmpbulkwalk", "snmptable", "snmpbulkget", "base64", "base32", "xxd",
                          "rev", "tr"})
 
@@ -103,7 +104,11 @@ def unwrap(argv: list[str]) -> list[str]:
     """The command a wrapper (sudo, nohup, timeout 5, env X=1, xargs -I{} …) runs."""
     while argv:
         prog = base(argv[0])
-        if prog in ("su", "runuser") and "-c" in argv:
+        if prog == "env" and any(a in ("-S", "--split-string") or a.startswith(("-S", "--split-string="))
+                                 for a in argv[1:]):
+            argv = _split_string(argv)
+            continue
+        if prog in ("su", "runuser", "flock") and "-c" in argv:
             return ["sh", "-c", argv[argv.index("-c") + 1]] if argv.index("-c") + 1 < len(argv) else []
         if prog == "busybox" and len(argv) > 1:
             argv = argv[1:]
@@ -120,6 +125,25 @@ def unwrap(argv: list[str]) -> list[str]:
             i += 1
         argv = argv[i:]
     return argv
+
+
+def _split_string(argv: list[str]) -> list[str]:
+    """env -S STRING …: the string split into words as env splits it, then the rest."""
+    for i, a in enumerate(argv[1:], 1):
+        if a in ("-S", "--split-string") and i + 1 < len(argv):
+            value, rest = argv[i + 1], argv[i + 2:]
+        elif a.startswith("--split-string="):
+            value, rest = a.split("=", 1)[1], argv[i + 1:]
+        elif a.startswith("-S"):
+            value, rest = a[2:], argv[i + 1:]
+        else:
+            continue
+        try:
+            words = shlex.split(value)
+        except ValueError:
+            words = value.split()
+        return words + rest
+    return argv[1:]
 
 
 def host_of(word: str) -> str:
@@ -170,7 +194,7 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
 
 _FIND_BOUND = re.compile(r"^-(?:mtime|mmin|atime|amin|ctime|cmin|newer\w*|size|empty|links|i?name|"
                          r"i?wholename|i?regex|i?path|user|uid|group|gid|perm|inum|samefile|maxdepth)$")
-_FIND_DELETERS = frozenset({"rm", "shred", "unlink", "srm", "wipe"})
+FIND_DELETERS = frozenset({"rm", "shred", "unlink", "srm", "wipe"})
 
 
 def _find(argv: list[str], job: Job, place: Place, line: int, ev: str, piped_to_rm: bool) -> None:
@@ -181,7 +205,7 @@ def _find(argv: list[str], job: Job, place: Place, line: int, ev: str, piped_to_
     preds = argv[i:]
     deletes = "-delete" in preds or piped_to_rm or any(
         preds[k] in ("-exec", "-execdir", "-ok") and k + 1 < len(preds)
-        and base(preds[k + 1]) in _FIND_DELETERS for k in range(len(preds)))
+        and base(preds[k + 1]) in FIND_DELETERS for k in range(len(preds)))
     if not deletes:
         return
     bounded = False

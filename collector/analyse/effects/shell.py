@@ -15,7 +15,7 @@ from functools import lru_cache
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from collector.analyse.effects import commands, decode, device, sql
+from collector.analyse.effects import commands, decode, device, runners, sql
 from collector.analyse.effects.mib import mib
 from collector.analyse.effects.model import Effect, Gate, is_known, markers, render, symbol, unknown
 from collector.analyse.effects.resolve import (
@@ -37,7 +37,9 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash"}
 _SQL_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql",
                           "clickhouse-client", "cqlsh"})
 _UNREADABLE = frozenset({"ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript",
-                         "gawk", "jshell", "groovy"})
+                         "jshell", "groovy"})
+_RUNNERS = frozenset({"xargs", "parallel"})
+_AWK = frozenset({"awk", "gawk", "mawk", "nawk", "busybox-awk"})
 _EXIT = re.compile(r"^\s*(?:exit|return)\b")
 _MAX_TEXT = 2_000_000
 _PLACEHOLDER = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
@@ -625,11 +627,7 @@ class _Walker:
             return None
         line, ev = self.line(n), self.evidence(n)
         prog0 = commands.base(argv[0])
-        if prog0 == "xargs" and stdin is not None:
-            argv = commands.unwrap(argv) + ([stdin] if markers(stdin) or not is_known(stdin)
-                                             else stdin.split())
-        else:
-            argv = commands.unwrap(argv)
+        argv = commands.unwrap(argv)
         if not argv:
             return None
         return self.execute(argv, local, place, line, ev, stdin)
@@ -642,6 +640,23 @@ class _Walker:
         args = argv[1:]
         if name in self.functions:
             return self.call(name, args, env, place, line, ev, stdin)
+        if prog in _RUNNERS or (prog == "find" and any(a in ("-exec", "-execdir", "-ok", "-okdir")
+                                                       for a in args)):
+            self.runner(prog, argv, env, place, line, ev, stdin)
+            if prog != "find":
+                return None
+        elif prog in _AWK:
+            program = runners.awk_program(argv)
+            if program is not None:
+                runs, printed = runners.awk(program)
+                for r in runs:
+                    self.nested("shell", r.text, place, line, ev, r.note, env)
+                if printed is not None and stdin is None:
+                    return printed
+        elif not args and re.search(r"\s", name):
+            # a command line given as one string (watch 'cmd', env -S, parallel): a shell runs it
+            self.nested("shell", name, place, line, ev, "a command line given as a string", env)
+            return None
         if prog in ("source", ".") and args:
             self.follow(args[0], args[1:], env, place, line, ev, same_env=True)
             return None
@@ -690,6 +705,31 @@ class _Walker:
             if layer is not None or prior:
                 self.decoded[out] = prior + ((layer,) if layer else ())
         return out
+
+    def runner(self, prog: str, argv: list[str], env: dict[str, str], place: Place, line: int,
+               ev: str, stdin: str | None) -> None:
+        """The commands find -exec, xargs and parallel run, each read as run by them."""
+        bounded = False
+        if prog == "find":
+            runs, bounded = runners.find_exec(argv)
+            runs = [r for r in runs if not r.argv or commands.base(r.argv[0])
+                    not in commands.FIND_DELETERS]      # judged with find's own selection
+        elif prog == "xargs":
+            runs = runners.xargs(argv, stdin)
+        else:
+            runs = runners.parallel(argv, stdin)
+        before = len(self.job.sink)
+        inner = replace(place, via=place.via + (runs[0].note,)) if runs else place
+        for r in runs:
+            if r.argv is None:
+                self.nested("shell", r.text, place, line, ev, r.note, env)
+            elif commands.unwrap(r.argv):
+                self.execute(commands.unwrap(r.argv), env, inner, line, ev, None)
+        if bounded:
+            for k in range(before, len(self.job.sink)):
+                e = self.job.sink[k]
+                if e.kind == "data-destruction":
+                    self.job.sink[k] = replace(e, bounded=True)
 
     def call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
              ev: str, stdin: str | None) -> str | None:
@@ -747,8 +787,11 @@ class _Walker:
             if a == inline or (a.startswith("-") and a.endswith(inline[1]) and len(a) <= 4
                                and inline[1] in a[1:] and not a.startswith("--")):
                 if i + 1 < len(args):
-                    if language == "shell" and i + 2 < len(args):
-                        pass
+                    words = args[i + 1].split()
+                    if language == "shell" and words and words[0] in self.functions:
+                        # a function exported to the child shell (export -f NAME; bash -c NAME)
+                        return self.call(words[0], words[1:] + args[i + 3:], env, place, line, ev,
+                                         stdin)
                     self.nested(language, args[i + 1], place, line, ev, f"inside {language} {inline}",
                                 env)
                 return None
