@@ -38,7 +38,7 @@ _OPT_VALUES = {
 _WRAPPERS = {"sudo": set("ugCDhpUrt"), "doas": set("uC"), "nohup": set(), "nice": set("n"),
              "ionice": set("cnp"), "setsid": set(), "time": set(), "command": set(),
              "builtin": set(), "exec": set("a"), "stdbuf": set("ioe"), "chronic": set(),
-             "timeout": set("sk"), "flock": set("wE"), "chroot": set(), "xargs": set("InPdaLsE"),
+             "timeout": set("sk"), "flock": set("wE"), "chroot": set(),
              "env": set("uCS"), "unbuffer": set(), "caffeinate": set(), "torsocks": set(),
              "busybox": set(), "runuser": set("ug"), "watch": set("n")}
 _FIRST_ARG_NOT_COMMAND = frozenset({"timeout", "flock", "chroot"})

@@ -6,6 +6,7 @@ of the items; an item that cannot be known stays a marker, so the command is sti
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 
 from collector.analyse.effects.model import unknown
@@ -51,11 +52,11 @@ def find_exec(argv: list[str]) -> tuple[list[Run], bool]:
     return runs, bounded
 
 
-def items(stdin: str | None, what: str) -> list[str]:
+def items(stdin: str | None, what: str, lines: bool = False) -> list[str]:
     """The items a runner reads from its input, one per line or word (a marker when unknown)."""
     if stdin is None or "\x01" in stdin:
         return [stdin if stdin else unknown(what)]
-    words = stdin.split()
+    words = [w.strip() for w in stdin.split("\n") if w.strip()] if lines else stdin.split()
     return words[:_MAX_ITEMS] or [unknown(what)]
 
 
@@ -83,7 +84,7 @@ def xargs(argv: list[str], stdin: str | None) -> list[Run]:
     if i < len(argv) and argv[i] == "--":
         i += 1
     cmd = argv[i:] or ["echo"]
-    found = items(stdin, "the items xargs reads")
+    found = items(stdin, "the items xargs reads", lines=repl is not None)
     if repl is None:
         return [Run(cmd + found, note="run by xargs")]
     return [Run([a.replace(repl, it) for a in cmd], note="run by xargs -I") for it in found]
@@ -104,56 +105,63 @@ def parallel(argv: list[str], stdin: str | None) -> list[Run]:
         cut = rest.index(":::")
         cmd, found = rest[:cut], [a for a in rest[cut + 1:] if a != ":::"][:_MAX_ITEMS]
     else:
-        cmd, found = rest, items(stdin, "the lines parallel reads")
+        cmd, found = rest, items(stdin, "the lines parallel reads", lines=True)
     text = " ".join(cmd)
+    found = [it if "\x01" in it else shlex.quote(it) for it in found]   # parallel quotes each
     if not text:
         return [Run(None, it, "run by parallel") for it in found]
     return [Run(None, text.replace("{}", it) if "{}" in text else f"{text} {it}", "run by parallel")
             for it in found or [unknown("the arguments parallel is given")]]
 
 
-_AWK_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _AWK_ESC = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "/": "/", "a": "\a", "b": "\b"}
 
 
-def _awk_text(expr: str) -> str:
-    """An awk string expression: literals concatenated, anything else a marker."""
-    out, pos = [], 0
-    for m in _AWK_STRING.finditer(expr):
-        if expr[pos:m.start()].strip(" \t,()"):
-            out.append(unknown(f"awk expression {expr[pos:m.start()].strip()}"))
-        out.append(re.sub(r"\\(.)", lambda e: _AWK_ESC.get(e.group(1), e.group(1)), m.group(1)))
-        pos = m.end()
-    if expr[pos:].strip(" \t,();"):
-        out.append(unknown(f"awk expression {expr[pos:].strip()}"))
+def _literal(body: str) -> str:
+    return re.sub(r"\\(.)", lambda e: _AWK_ESC.get(e.group(1), e.group(1)), body)
+
+
+def _awk_text(expr: str, names: dict[str, str] | None = None) -> str:
+    """An awk string expression: literals and variables assigned a literal concatenated,
+    anything else a marker."""
+    out = []
+    for m in re.finditer(r'"((?:[^"\\]|\\.)*)"|([A-Za-z_]\w*)|([^\s,()";]+)', expr):
+        if m.group(1) is not None:
+            out.append(_literal(m.group(1)))
+        elif m.group(2) and names and m.group(2) in names:
+            out.append(names[m.group(2)])
+        else:
+            out.append(unknown(f"awk expression {m.group(0)}"))
     return "".join(out)
 
 
 _AWK_VALUE = frozenset({"-F", "-v", "-f", "--field-separator", "--assign", "--file"})
 
 
-def awk_program(argv: list[str]) -> str | None:
-    """The program text of an awk command line (None when it is in a file)."""
+def awk_program(argv: list[str]) -> tuple[str | None, str | None]:
+    """The program text of an awk command line, or the file it is read from (-f)."""
     i = 1
     while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
-        if argv[i] in ("-f", "--file"):
-            return None
+        if argv[i] in ("-f", "--file") and i + 1 < len(argv):
+            return None, argv[i + 1]
         i += 2 if argv[i] in _AWK_VALUE else 1
     if i < len(argv) and argv[i] == "--":
         i += 1
-    return argv[i] if i < len(argv) else None
+    return (argv[i] if i < len(argv) else None), None
 
 
 def awk(program: str) -> tuple[list[Run], str | None]:
     """What an awk program runs (system(), print/printf piped to a command) and, for a program
     that only prints in BEGIN, what it prints."""
     runs: list[Run] = []
+    names = {m.group(1): _literal(m.group(2)) for m in
+             re.finditer(r'\b([A-Za-z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:[;}\n]|$)', program)}
     for m in re.finditer(r"\bsystem\s*\(((?:[^()\"]|\"(?:[^\"\\]|\\.)*\"|\([^()]*\))*)\)", program):
-        runs.append(Run(None, _awk_text(m.group(1)), "in awk system()"))
+        runs.append(Run(None, _awk_text(m.group(1), names), "in awk system()"))
     for m in re.finditer(r"\bprintf?\b\s*\(?((?:[^|;}\"]|\"(?:[^\"\\]|\\.)*\")*)\)?\s*\|\s*"
                          r"(\"(?:[^\"\\]|\\.)*\"|[A-Za-z_]\w*)", program):
-        runs.append(Run(None, f"{_awk_text(m.group(2))} <<'AWK_PRINTED'\n"
-                              f"{_awk_text(m.group(1))}\nAWK_PRINTED", "printed by awk into a command"))
+        runs.append(Run(None, f"{_awk_text(m.group(2), names)} <<'AWK_PRINTED'\n"
+                              f"{_awk_text(m.group(1), names)}\nAWK_PRINTED", "printed by awk into a command"))
     printed = None
     begin = re.fullmatch(r"\s*BEGIN\s*\{(.*)\}\s*", program, re.S)
     if begin and not runs:

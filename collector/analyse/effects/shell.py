@@ -646,7 +646,9 @@ class _Walker:
             if prog != "find":
                 return None
         elif prog in _AWK:
-            program = runners.awk_program(argv)
+            program, source = runners.awk_program(argv)
+            if source is not None and is_known(source):
+                program = self.job.text_of(render(source).lstrip("/"))
             if program is not None:
                 runs, printed = runners.awk(program)
                 for r in runs:
@@ -792,8 +794,15 @@ class _Walker:
                         # a function exported to the child shell (export -f NAME; bash -c NAME)
                         return self.call(words[0], words[1:] + args[i + 3:], env, place, line, ev,
                                          stdin)
+                    inner = env
+                    if language == "shell" and i + 2 < len(args):
+                        # sh -c TEXT NAME ARG…: the positional parameters of TEXT
+                        inner = {k: v for k, v in env.items() if not k.isdigit() and k != "@"}
+                        inner["@"] = _SEP.join(args[i + 3:])
+                        for k, a in enumerate(args[i + 3:i + 12], 1):
+                            inner[str(k)] = a
                     self.nested(language, args[i + 1], place, line, ev, f"inside {language} {inline}",
-                                env)
+                                inner)
                 return None
             if a in ("-m",) and language == "python":
                 return None
