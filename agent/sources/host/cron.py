@@ -17,6 +17,7 @@ CRONIE_SPOOL = "var/spool/cron"
 WATCH = ("etc/crontab", "etc/cron.d", DEBIAN_SPOOL, CRONIE_SPOOL, *RUN_PARTS_DIRS)
 GUARD = re.compile(r"^\s*(?:test|\[)\s+-x\s+(/\S+?)\s*\]?\s*\|\|")
 _ENV_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\s*=")
+_STARTUP_FILE = re.compile(r"^\s*(?:BASH_ENV|ENV)\s*=\s*['\"]?(/[^\s'\"]+)", re.M)
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
@@ -37,6 +38,8 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             continue
         system = art.kind in ("crontab", "cron.d")
         commands += [c for c in (entry_command(line, system) for line in text.splitlines()) if c]
+        # BASH_ENV=FILE: bash reads FILE before every job of the file; capture it like a script
+        commands += [f". {m.group(1)}" for m in _STARTUP_FILE.finditer(text)]
     # `test -x /usr/sbin/anacron || run-parts ...`: the guard decides whether the line runs
     # anything, so the collector needs to know if that file exists.
     commands += [m.group(1) for c in commands for m in [GUARD.match(c)] if m]

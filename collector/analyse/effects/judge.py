@@ -7,6 +7,7 @@ Public: `judge(job, files, fire, now) -> Judgement`, `effects_of(job, files) -> 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 from datetime import timedelta
 
@@ -68,7 +69,8 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
                     followed.talks_to_devices = True
     if job.command.strip() and not job.actions:
         cmd_place = Place(path=job.origin_path, anchor=(job.origin_line or 0, job.command))
-        read("shell", job.command, followed, cmd_place)
+        env = _startup(job, followed)
+        read("shell", job.command, followed, cmd_place, env)
         for name in job.files:
             if name not in followed.read and name in files:
                 # a file the agent linked to the job but no command above reached (run-parts
@@ -93,6 +95,29 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
         del _CACHE[next(iter(_CACHE))]
     _CACHE[key] = out
     return out
+
+
+_CRON_ENV = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
+
+
+def _startup(job: Job, followed: Followed) -> dict[str, str]:
+    """The environment a cron job starts with: the assignments above it in its crontab. With
+    SHELL a bash, the file BASH_ENV names runs before the job: it is read here, where it acts."""
+    env: dict[str, str] = {}
+    if job.source != "cron" or not job.origin_line:
+        return env
+    text = followed.text_of(job.origin_path) or ""
+    where: dict[str, tuple[int, str]] = {}
+    for no, line in enumerate(text.split("\n")[:job.origin_line - 1], 1):
+        m = _CRON_ENV.match(line)
+        if m and not line.lstrip().startswith("#"):
+            env[m.group(1)] = m.group(2).strip("'\"")
+            where[m.group(1)] = (no, line.strip())
+    startup = env.get("BASH_ENV")
+    if startup and env.get("SHELL", "/bin/sh").rsplit("/", 1)[-1] == "bash":
+        read("shell", f". {shlex.quote(startup)}", followed,
+             Place(path=job.origin_path, anchor=where["BASH_ENV"]), env)
+    return env
 
 
 def _device_change_ref(job: Job, followed: Followed) -> re.Match[str] | None:
