@@ -37,6 +37,10 @@ _KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while"
 _SEPARATORS = frozenset({";", "&", "&&", "|", "||", "|&", ";;", "(", ")", "$(", "`"})
 _REDIRECTS = frozenset({">", ">>", "<", "<>", ">&", "<&", ">|", "&>", "&>>", "<<", "<<<", "<<-"})
 _UNRESOLVABLE = set("$*?[`~{}")
+_DATA_READERS = frozenset({"awk", "gawk", "mawk", "nawk", "sed", "base64", "base32", "openssl",
+                           "xxd", "gunzip", "zcat", "bzcat", "xzcat", "uudecode"})
+_INPUT_FILE = re.compile(r"(?<![<0-9&])<\s*['\"]?(/[\w.+@/-]+)")
+_SYSTEM_INPUT = ("/dev/", "/proc/", "/sys/")
 _PUNCTUATION = set(";&|()<>")
 
 
@@ -89,6 +93,10 @@ def _scan(text: str, cwd: str, found: list[str], depth: int) -> None:
     for line in _logical_lines(text):
         for words in _simple_commands(line):
             cwd = _command(words, cwd, found, depth)
+        # `cmd < FILE`: what the command reads as its input (a shell or a device session
+        # reads it as commands)
+        found.extend(posixpath.normpath(m.group(1)) for m in _INPUT_FILE.finditer(line)
+                     if not m.group(1).startswith(_SYSTEM_INPUT))
 
 
 def _logical_lines(text: str) -> list[str]:
@@ -219,6 +227,15 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
             found.append(resolved)
     elif name in ("su", "runuser") or name in _INTERPRETERS:
         _interpreter_args(name, args, cwd, found, depth)
+    elif name in _DATA_READERS:
+        # a program text or payload a tool reads (awk -f, base64 -d FILE, openssl -in FILE):
+        # what it prints may be run
+        for k, a in enumerate(args):
+            value = args[k + 1] if k + 1 < len(args) else ""
+            src = _resolve(value, cwd) if a in ("-f", "-in", "--file", "-i") else (
+                _resolve(a, cwd) if not a.startswith("-") and name != "openssl" else None)
+            if src and not src.startswith(_SYSTEM_INPUT):
+                found.append(src)
     elif name == "cat":
         # a template or list a job reads: what it writes and then runs is built from it
         for a in args:

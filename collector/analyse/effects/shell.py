@@ -348,7 +348,7 @@ class _Walker:
         if t == "redirected_statement":
             return self.redirected(n, env, place, stdin)
         if t == "list":
-            return self.and_or(n, env, place)
+            return self.and_or(n, env, place, stdin)
         if t in ("subshell", "compound_statement", "do_group", "program"):
             inner = dict(env) if t == "subshell" else env
             out = None
@@ -409,18 +409,21 @@ class _Walker:
             self.job.sink.append(place.effect("anti-forensics", self.line(a), self.evidence(a),
                                               target="shell history", how=f"sets {name}={val} for"))
 
-    def and_or(self, n: Node, env: dict[str, str], place: Place) -> str | None:
+    def and_or(self, n: Node, env: dict[str, str], place: Place, stdin: str | None = None
+               ) -> str | None:
+        """`a && b`, `a || b`; a redirection the parser hangs on the whole list (`a && b < f`)
+        belongs to its last command."""
         kids = n.named_children
         if not kids:
             return None
-        self.stmt(kids[0], env, place)
+        self.stmt(kids[0], env, place, stdin if len(kids) == 1 else None)
         raw = self.text(kids[0])
         g = gate_of(raw, raw, place, self.line(kids[0]), self.evidence(n)) if kids[0].type in (
             "test_command", "command", "list") else None
         sub = replace(place, gates=place.gates + (g,)) if g else place
         out = None
-        for c in kids[1:]:
-            out = self.stmt(c, env, sub)
+        for k, c in enumerate(kids[1:], 2):
+            out = self.stmt(c, env, sub, stdin if k == len(kids) else None)
         return out
 
     def if_(self, n: Node, env: dict[str, str], place: Place) -> None:
