@@ -396,6 +396,14 @@ def _remember(prog: str, args: list[str], ops: list[str], job: Job, stdin: str |
             job.written[o] = Written(stdin, "written by this job")
 
 
+def _decoder_input(prog: str, argv: list[str]) -> str | None:
+    args = argv[1:]
+    if prog == "openssl":
+        return next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-in"), None)
+    ops = operands(argv, set("iw") if prog in ("base64", "base32", "basenc") else set("cgls"))
+    return ops[-1] if ops and ops[-1] != "-" else None
+
+
 def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
     """What a command prints, when that is known well enough to follow (None: unknown)."""
     if not argv:
@@ -446,10 +454,22 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
     if prog in ("curl", "wget") and operands(argv):
         return unknown(f"downloaded from {render(operands(argv)[0])}")
     layer = decode.layer_of(argv)
-    if layer and stdin is not None and is_known(stdin):
+    if layer and stdin is None:
+        # the data is a file operand (base64 -d FILE, openssl enc -d -in FILE)
+        src = _decoder_input(prog, argv)
+        if src is None:
+            return None
+        text = job.text_of(render(src)) if is_known(src) else None
+        if text is None:
+            return unknown(f"{layer} decoding of {render(src)}, which is not captured")
+        stdin = text
+    if layer and stdin is not None and not is_known(stdin):
+        return unknown(f"{layer} decoding of {render(stdin)[:80]}")
+    if layer and stdin is not None:
         out = decode.undo(layer, stdin, argv)
         if out is None:
-            return None
+            return unknown(f"data that {layer} cannot undo here (a key or format not written "
+                           f"in the job)")
         text = decode.as_text(out)
         return text if text is not None else out.decode("latin-1") if isinstance(out, bytes) else out
     return None

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from agent.wire import Artifact
 from collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
-from collector.analyse.effects.model import Effect
+from collector.analyse.effects.model import CHANGE_REF, Effect
 from collector.analyse.effects.resolve import Job as Followed
 from collector.analyse.effects.resolve import Place, language_of, notes_of, read
 from collector.analyse.effects.rules import Rule, RuleSet, default_rules
@@ -33,7 +33,6 @@ DEFAULT_ADMINS = frozenset({"root", "admin", "administrator", "netadmin"})
 _ABS_PATH = re.compile(r"(?<![\w.$}-])/(?:[\w.+@-]+/)*[\w.+@-]+")
 # A change reference: a ticket id (CHG0012345, CRQ-1234, RFC#881, CR 2026-118) named in a comment
 # or a ticket file the job reads.
-CHANGE_REF = re.compile(r"\b(?:CHG|CRQ|CR|RFC|MOP|CM|WO|TICKET|CHANGE)[-_ #:]?\s?\d[\d-]{2,}\b", re.I)
 _CACHE: dict[tuple, tuple[list[Effect], bool, str]] = {}
 _CACHE_SIZE = 8192
 
@@ -89,7 +88,7 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
             break
     if not ref:
         m = CHANGE_REF.search(job.command) or _device_change_ref(job, followed)
-        ref = m.group(0) if m else ""
+        ref = m.group(0) if m else followed.change_ref     # named in a text read on the way
     out = (followed.sink, followed.talks_to_devices, ref)
     if len(_CACHE) >= _CACHE_SIZE:
         del _CACHE[next(iter(_CACHE))]

@@ -1007,7 +1007,7 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
                                  value=m.value_name(obj, render(value)), reach=reach))
 
 
-_PROGRAMS: dict[tuple[str, str, tuple[str, ...]], tuple[list[Effect], bool]] = {}
+_PROGRAMS: dict[tuple[str, str, tuple[str, ...]], tuple[list[Effect], bool, str]] = {}
 _PROGRAMS_SIZE = 4096
 
 
@@ -1030,12 +1030,13 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
         sub = Job(job.files)
         sub.read = set(job.read)
         read(language, text, sub, Place(path=name, depth=place.depth + 1), dict(_ARG_ENV))
-        hit = (sub.sink, sub.talks_to_devices)
+        hit = (sub.sink, sub.talks_to_devices, sub.change_ref)
         if len(_PROGRAMS) >= _PROGRAMS_SIZE:
             del _PROGRAMS[next(iter(_PROGRAMS))]
         _PROGRAMS[key] = hit
-    effects, talks = hit
+    effects, talks, ref = hit
     job.talks_to_devices |= talks
+    job.change_ref = job.change_ref or ref
     for e in effects:
         for bound in _bind(e, args):
             if place.gates or place.via or not place.called:
