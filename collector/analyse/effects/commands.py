@@ -425,6 +425,15 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             return re.sub(r"%[-#0 +]*\d*(?:\.\d+)?b", "%s", fmt) % tuple(values)
         except (TypeError, ValueError):
             return fmt.replace("%%", "%") + "".join(rest)
+    if prog in ("sed", "grep", "egrep"):
+        # a payload picked out of a file or the input (a crontab comment, a marked line)
+        from collector.analyse.effects import runners
+        ops = [o for o in operands(argv) if o.startswith("/")]
+        src = stdin if not ops else (job.text_of(render(ops[-1])) if is_known(ops[-1]) else None)
+        if src is not None and is_known(src) and not markers(src) and len(src) < 65536:
+            picked = (runners.sed if prog == "sed" else runners.grep)(argv, src)
+            if picked is not None:
+                return picked
     if prog in ("cat", "head", "tail", "sort", "uniq", "grep", "egrep", "awk", "cut", "sed", "tac"):
         ops = [o for o in operands(argv) if o.startswith("/") or "." in o]
         if prog == "cat" and not ops and stdin is not None:

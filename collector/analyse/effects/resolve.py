@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 
 from agent.wire import Artifact
 from collector.analyse.effects.model import (
-    CHANGE_REF,
     _BACK,
+    CHANGE_REF,
     Effect,
     Gate,
     is_known,

@@ -171,3 +171,85 @@ def awk(program: str) -> tuple[list[Run], str | None]:
             parts.append(text + ("\n" if m.group(1) == "print" else ""))
         printed = "".join(parts) if parts else None
     return runs, printed
+
+
+def _bre(pattern: str, extended: bool) -> str:
+    """A POSIX regular expression as a Python one (BRE: \\( \\) \\{ \\} \\+ \\? \\| are the operators)."""
+    if extended:
+        return pattern
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            n = pattern[i + 1]
+            out.append(n if n in "(){}+?|" else c + n)
+            i += 2
+            continue
+        out.append("\\" + c if c in "(){}+?|" else c)
+        i += 1
+    return "".join(out)
+
+
+def sed(argv: list[str], text: str) -> str | None:
+    """What `sed [-n] [-E] SCRIPT` prints from text, for scripts of s///[gp] and /RE/p, d
+    commands; None for anything else."""
+    args = argv[1:]
+    quiet = any(a in ("-n", "--quiet", "--silent") or re.fullmatch(r"-\w*n\w*", a) for a in args
+                if a.startswith("-") and a not in ("-e", "-f"))
+    extended = any(a in ("-E", "-r", "--regexp-extended") for a in args)
+    scripts = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "-e"]
+    if not scripts:
+        ops = [a for a in args if not a.startswith("-")]
+        if not ops:
+            return None
+        scripts = [ops[0]]
+    cmds = [c.strip() for s in scripts for c in s.split(";") if c.strip()]
+    out = []
+    try:
+        for line in text.split("\n"):
+            printed, cur, deleted = [], line, False
+            for c in cmds:
+                m = re.fullmatch(r"s(.)(.*?)\1(.*?)\1([gpI]*)", c)
+                a = re.fullmatch(r"/(.*)/\s*([pd])", c)
+                if m:
+                    rx = re.compile(_bre(m.group(2), extended), re.I if "I" in m.group(4) else 0)
+                    repl = re.sub(r"\\(\d)", r"\\\1", m.group(3)).replace("&", r"\g<0>")
+                    new, n = rx.subn(repl, cur, count=0 if "g" in m.group(4) else 1)
+                    cur = new
+                    if n and "p" in m.group(4):
+                        printed.append(cur)
+                elif a:
+                    if re.search(_bre(a.group(1), extended), cur):
+                        if a.group(2) == "p":
+                            printed.append(cur)
+                        else:
+                            deleted = True
+                            break
+                else:
+                    return None
+            out += printed + ([] if quiet or deleted else [cur])
+    except re.error:
+        return None
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def grep(argv: list[str], text: str) -> str | None:
+    """The lines `grep [-v] [-E|-F] [-o] PATTERN` selects from text; None when unsure."""
+    args = argv[1:]
+    flags = "".join(a[1:] for a in args if re.fullmatch(r"-[a-zA-Z]+", a))
+    ops = [a for a in args if not a.startswith("-")]
+    pats = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "-e"] or ops[:1]
+    if not pats:
+        return None
+    try:
+        rxs = [re.compile(re.escape(p) if "F" in flags else _bre(p, "E" in flags or
+                                                                 argv[0].endswith("egrep")),
+                          re.I if "i" in flags else 0) for p in pats]
+    except re.error:
+        return None
+    out = []
+    for line in text.split("\n"):
+        hits = [m for rx in rxs for m in rx.finditer(line)]
+        if bool(hits) != ("v" in flags):
+            out += [m.group(0) for m in hits] if "o" in flags and hits else [line]
+    return "\n".join(out) + ("\n" if out else "")

@@ -629,7 +629,6 @@ class _Walker:
                 env.update(local)
             return None
         line, ev = self.line(n), self.evidence(n)
-        prog0 = commands.base(argv[0])
         argv = commands.unwrap(argv)
         if not argv:
             return None
