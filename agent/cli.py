@@ -143,13 +143,14 @@ def _import(a: argparse.Namespace) -> int:
     if a.out.exists():
         raise UsageError(f"{a.out}: already exists; refusing to overwrite an inventory")
     a.out.write_text(archive.inventory_toml(devices, a.out.parent))
-    readable = [d for d in devices if d.platform]
+    readable = [d for d in devices if d.platform and not d.refused]
     print(f"wrote {a.out}: {len(readable)} device(s) from {a.dir}"
           + (f"; {len(devices) - len(readable)} left as comments (platform not read by "
-             f"lineguard)" if len(readable) < len(devices) else ""))
+             f"lineguard, or not a device name)" if len(readable) < len(devices) else ""))
     for d in devices:
-        if d.note:
-            print(f"  {d.name}: {d.note}", file=sys.stderr)
+        if d.note or d.refused:
+            print(f"  {d.name!r}: {d.refused}" if d.refused else f"  {d.name}: {d.note}",
+                  file=sys.stderr)
     return 0
 
 

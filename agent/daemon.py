@@ -19,7 +19,7 @@ from agent.keys import load_private
 from agent.listen import DeviceListener, Endpoint, ListenError
 from agent.outbox import outbox_name, push
 from agent.snapshot import settle_if_idle, snapshot_to
-from agent.sources.host import watched_paths
+from agent.sources.host import ACCOUNT_DIRS, watched_paths
 from agent.watch import HostWatch
 from agent.wire import Snapshot
 
@@ -195,7 +195,7 @@ def start_watch(cfg: AgentConfig, events: EventSnapshots) -> HostWatch | None:
 
     try:
         watch = HostWatch(cfg.root, watched_paths(cfg.root, None, cfg.scheduled_file), changed,
-                          debounce_s=cfg.watch_debounce_s)
+                          debounce_s=cfg.watch_debounce_s, account_dirs=ACCOUNT_DIRS)
         watch.start()
     except OSError as e:
         log.error("host watch not started (%s); changes are seen at the next scheduled "

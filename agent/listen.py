@@ -11,6 +11,7 @@ one clear error, and the agent goes on polling on its schedule."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import re
 import socket
@@ -26,6 +27,8 @@ from agent.devices.inventory import Device
 log = logging.getLogger("lineguard.agent.listen")
 
 MAX_SYSLOG_BYTES = 8192                       # RFC 5426 and 6587 receivers accept at least 2048
+MAX_TCP_CONNECTIONS = 32                      # open syslog streams at once, from inventory devices
+TCP_IDLE_S = 300.0                            # a stream silent this long is closed
 _PRI = re.compile(rb"^<(\d{1,3})>")
 _RFC5424 = re.compile(r"^1 (\S+) (\S+) (\S+) (\S+) (\S+) (.*)$", re.S)
 _SNMP_TRAP_OID = "1.3.6.1.6.3.1.1.4.1.0"
@@ -80,7 +83,7 @@ class DeviceListener:
         self.devices = {d.name.lower(): d for d in devices if d.host}
         self.addresses: dict[str, set[str]] = {}
         for d in self.devices.values():
-            self.addresses.setdefault(_resolve(d.host or ""), set()).add(d.name.lower())
+            self.addresses.setdefault(_plain_address(_resolve(d.host or "")), set()).add(d.name.lower())
         self.on_event = on_event
         self.syslog, self.traps = syslog, traps
         self.trap_auth = tuple(trap_auth)
@@ -89,6 +92,7 @@ class DeviceListener:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._closers: list[Callable[[], None]] = []
+        self._streams = 0
 
     def start(self) -> None:
         """Bind every configured socket now (a clear ListenError when one cannot be bound),
@@ -147,24 +151,42 @@ class DeviceListener:
                              writer: asyncio.StreamWriter) -> None:
         """RFC 6587: octet-counted frames (`LEN SP MSG`) or newline-terminated ones."""
         peer = writer.get_extra_info("peername") or ("?", 0)
+        source = _plain_address(str(peer[0]))
+        # every open stream holds a file descriptor the agent's polls need: only inventory
+        # devices may hold one, and only so many at once, and none for ever
+        if source not in self.addresses:
+            self.counts["unknown source"] += 1
+            writer.close()
+            return
+        if self._streams >= MAX_TCP_CONNECTIONS:
+            self.counts["too many streams"] += 1
+            writer.close()
+            return
+        self._streams += 1
         try:
             while True:
-                head = await reader.read(1)
+                head = await asyncio.wait_for(reader.read(1), TCP_IDLE_S)
                 if not head:
                     break
                 if head.isdigit():
-                    digits = head + await reader.readuntil(b" ")
+                    digits = head + await asyncio.wait_for(reader.readuntil(b" "), TCP_IDLE_S)
                     size = int(digits[:-1])
                     if size > MAX_SYSLOG_BYTES:
                         self.counts["oversized"] += 1
                         break
-                    self.syslog_message(await reader.readexactly(size), peer[0])
+                    self.syslog_message(
+                        await asyncio.wait_for(reader.readexactly(size), TCP_IDLE_S), source)
                 else:
-                    self.syslog_message(head + await reader.readuntil(b"\n"), peer[0])
+                    self.syslog_message(
+                        head + await asyncio.wait_for(reader.readuntil(b"\n"), TCP_IDLE_S),
+                        source)
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError,
                 ConnectionError):
             self.counts["bad frame"] += 1
+        except TimeoutError:
+            self.counts["idle stream"] += 1
         finally:
+            self._streams -= 1
             writer.close()
 
     def syslog_message(self, data: bytes, source: str) -> None:
@@ -193,7 +215,7 @@ class DeviceListener:
             self.counts["not a change"] += 1
 
     def _device(self, source: str, words: list[str]) -> Device | None:
-        names = self.addresses.get(source)
+        names = self.addresses.get(_plain_address(source))
         if not names:
             self.counts["unknown source"] += 1
             return None
@@ -275,6 +297,18 @@ def _bind(endpoint: Endpoint, kind: int) -> socket.socket:
         raise ListenError(f"cannot listen on {endpoint.host}:{endpoint.port}/{proto}: "
                           f"{e.strerror or e}") from None
     return sock
+
+
+def _plain_address(address: str) -> str:
+    """An IPv4 sender as a dual-stack (`[::]`) socket reports it, `::ffff:10.40.0.10`, as the
+    inventory writes it, `10.40.0.10`."""
+    try:
+        mapped = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return address
+    if isinstance(mapped, ipaddress.IPv6Address) and mapped.ipv4_mapped is not None:
+        return str(mapped.ipv4_mapped)
+    return str(mapped)
 
 
 def _resolve(host: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -56,13 +57,20 @@ class HostWatch:
 
     def __init__(self, root: Path, paths: Iterable[str], on_change: Callable[[set[Path]], None],
                  *, debounce_s: float = 2.0, max_wait_s: float = 10.0,
-                 polling: bool = False, poll_interval_s: float = 2.0) -> None:
+                 polling: bool = False, poll_interval_s: float = 2.0,
+                 sweep_s: float = 60.0, account_dirs: Iterable[str] = ()) -> None:
         self.root = root
         self.on_change = on_change
         self.debounce_s, self.max_wait_s = debounce_s, max_wait_s
         self._polling, self._poll_interval = polling, poll_interval_s
         self._wanted: set[Path] = set()
         self._verified: dict[Path, str | None] = {}
+        self._captured: dict[str, str] = {}
+        # folders whose new subfolders are new accounts (home, run/user): a change, since the
+        # paths to watch (their unit folders) follow from them
+        self._accounts = {(root / d.lstrip("/")).resolve() for d in account_dirs}
+        self.sweep_s = sweep_s
+        self._next_sweep = time.monotonic() + sweep_s
         self._grown: set[Path] = set()
         self._arm_lock = threading.Lock()
         self._pending: set[Path] = set()
@@ -86,7 +94,7 @@ class HostWatch:
     def set_paths(self, paths: Iterable[str]) -> None:
         """Watch exactly these root-relative paths (files or folders; missing ones too: their
         nearest existing folder is watched, so creating them is a change)."""
-        wanted = {(self.root / p.lstrip("/")).resolve() for p in paths}
+        wanted = {w for p in paths for w in self._expand(p)}
         with self._lock:
             if wanted == self._wanted and self._observer is not None:
                 return
@@ -94,9 +102,26 @@ class HostWatch:
         if self._observer is not None:
             self._rearm()
 
+    def _expand(self, relative: str) -> set[Path]:
+        """The path as written and where it leads, and every symbolic link on the way: re-
+        pointing a link (`ln -sfn`) changes what runs without touching the file it pointed to."""
+        root = Path(os.path.normpath(self.root))
+        written = Path(os.path.normpath(root / relative.lstrip("/")))
+        out = {written, written.resolve()}
+        for step in (written, *written.parents):
+            if step == root or root not in step.parents:
+                break
+            if step.is_symlink():
+                out.add(step)
+        return out
+
     def verify(self, captured: dict[str, str]) -> None:
         """A file can change between being read for a snapshot and being watched: those whose
-        content (root-relative name -> sha256 the snapshot holds) differs now count as changed."""
+        content (root-relative name -> sha256 the snapshot holds) differs now count as changed.
+        The same check runs every `sweep_s`: a write through a hard link elsewhere (inotify
+        reports it only under the folder of the name used) or an event lost in an overflowing
+        queue still changes the bytes."""
+        self._captured = dict(captured)
         for name, sha in captured.items():
             path = (self.root / name).resolve()
             now = _sha256(path)
@@ -121,7 +146,8 @@ class HostWatch:
             self._worker.join(timeout=10)
 
     def changed(self, path: Path, new_folder: bool = False) -> None:
-        if not self._is_wanted(path):
+        account = new_folder and path.parent in self._accounts
+        if not account and not self._is_wanted(path):
             if new_folder and any(path in w.parents for w in self._wanted):
                 # a folder on the way to a watched path appeared (mkdir -p of a spool): watch
                 # deeper, and what is already inside counts as changed
@@ -145,13 +171,16 @@ class HostWatch:
         drop-ins and .wants links live in subfolders), a file's folder (not recursively)."""
         out: dict[Path, bool] = {}
         for w in sorted(self._wanted):
-            if w.is_dir():
+            if w.is_dir() and not w.is_symlink():   # a link: its own folder sees it re-pointed
                 out[w] = True
                 continue
             parent = w.parent
             while not parent.is_dir() and parent != parent.parent:
                 parent = parent.parent
             out.setdefault(parent, False)
+        for folder in self._accounts:
+            if folder.is_dir():
+                out.setdefault(folder, False)
         return out
 
     def _rearm(self) -> None:
@@ -200,10 +229,18 @@ class HostWatch:
         while True:
             with self._lock:
                 while not self._stop and not self._pending and not self._grown:
-                    self._lock.wait()
+                    left = self._next_sweep - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._lock.wait(timeout=left)
                 if self._stop:
                     return
                 grown, self._grown = self._grown, set()
+                sweep = not self._pending and not grown
+            if sweep:
+                self._next_sweep = time.monotonic() + self.sweep_s
+                self.verify(self._captured)
+                continue
             if grown:
                 self._rearm()
                 for w in list(self._wanted):

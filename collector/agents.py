@@ -9,6 +9,7 @@ from pathlib import Path
 
 from agent.keys import KeyError_, load_public, public_text
 from agent.wire import is_name, key_fingerprint
+from collector.home import Home
 from collector.store import AgentRecord, Store
 
 
@@ -58,11 +59,27 @@ def assign(store: Store, target: str, name: str) -> str | None:
     return store.assign_target(target, name)
 
 
-def remove(store: Store, name: str, reason: str) -> AgentRecord:
-    """Refuse the agent's snapshots from now on and leave its targets out of every view."""
+def remove(store: Store, name: str, reason: str, open_then: tuple[str, ...] = ()) -> AgentRecord:
+    """Refuse the agent's snapshots from now on and leave its targets out of every view. The
+    audit record keeps `open_then`, the findings of its targets that were open, so that the
+    removal's own finding says what it took out of view."""
     agent = _enrolled(store, name)
-    store.remove_agent(name, reason or "removed by an operator")
+    detail = " ".join((reason or "no reason given").split())
+    store.remove_agent(name, "\n".join((detail, *open_then)))
     return agent
+
+
+def open_findings_of(home: Home, store: Store, name: str) -> tuple[str, ...]:
+    """The open findings about agent `name` and the targets it reports, one line each."""
+    from collector.check import evaluate
+    from collector.jobs import parse_now
+    mine = {name, *store.targets_owned(name)}
+    try:
+        judged = evaluate(home, store, parse_now(None))
+    except Exception as e:      # removal must not depend on judging the fleet
+        return (f"(could not be listed: {e.__class__.__name__}: {e})",)
+    return tuple(f"{j.finding.severity.upper()} {' '.join(j.finding.title.split())}"
+                 for j in judged if not j.waived and j.finding.target in mine)
 
 
 def rotate_key(store: Store, name: str, key_path: Path) -> tuple[str, str]:

@@ -133,6 +133,11 @@ def sign(purpose: str, body: dict[str, Any], signatures: tuple[Signature, ...],
     if any(s.approver == approver for s in signatures):
         raise ApprovalError(f"{where}: {approver} has already signed; the two-person rule needs "
                             f"a different approver")
+    alias = next((s.approver for s in signatures if s.approver in approvers and
+                  key_fingerprint(approvers[s.approver]) == key_fingerprint(listed)), None)
+    if alias is not None:
+        raise ApprovalError(f"{where}: {approver}'s key has already signed as {alias}; the "
+                            f"two-person rule needs a different approver's key")
     at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     sig = base64.b64encode(key.sign(_payload(purpose, body, approver, at))).decode("ascii")
     return signatures + (Signature(approver, key_fingerprint(listed), at, sig),)
@@ -140,8 +145,10 @@ def sign(purpose: str, body: dict[str, Any], signatures: tuple[Signature, ...],
 
 def check(purpose: str, body: dict[str, Any], signatures: tuple[Signature, ...],
           approvers: dict[str, Ed25519PublicKey], required: int) -> ApprovalState:
-    """Which signatures verify against a listed approver's key; each approver counts once."""
+    """Which signatures verify against a listed approver's key; each approver counts once, and
+    so does each key (one person listed under two names is still one person)."""
     good: dict[str, Signature] = {}
+    holder: dict[str, str] = {}       # key fingerprint -> the approver who counted with it
     problems: list[str] = []
     for s in signatures:
         key = approvers.get(s.approver)
@@ -154,6 +161,11 @@ def check(purpose: str, body: dict[str, Any], signatures: tuple[Signature, ...],
         except (InvalidSignature, ValueError):
             problems.append(f"bad signature by {s.approver}: altered after signing or signed "
                             f"by another key")
+            continue
+        fingerprint = key_fingerprint(key)
+        if holder.setdefault(fingerprint, s.approver) != s.approver:
+            problems.append(f"signed by {s.approver} with the key of {holder[fingerprint]}, "
+                            f"who already counts: one key is one approver")
             continue
         good.setdefault(s.approver, s)
     return ApprovalState(required, tuple(good.values()), tuple(problems))

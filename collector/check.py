@@ -137,6 +137,107 @@ def chain_findings(store: Store, now: datetime) -> list[Finding]:
     return out
 
 
+# Changes of whom the collector trusts, each one operator's command: removing an agent takes its
+# targets (and a job planted on them) out of every view, a new key or a moved target lets other
+# hands sign that evidence. Each is a finding for a week, so that it is mailed and seen; two
+# approvers may waive it like any other.
+_TRUST_EVENTS = ("agent-remove", "agent-rotate-key", "assign")
+
+
+def trust_findings(store: Store, now: datetime) -> list[Finding]:
+    out = []
+    for r in store.audit_since(iso_z(now - SECURITY_LOOKBACK), _TRUST_EVENTS):
+        reason, _, was_open = r["detail"].partition("\n")
+        if r["event"] == "agent-remove":
+            title = (f"agent {r['agent']} removed by an operator ({reason}): its targets are "
+                     f"no longer judged")
+        elif r["event"] == "agent-rotate-key":
+            title = (f"key of agent {r['agent']} replaced by an operator ({reason}): what the "
+                     f"new key {r['subject']} signs is trusted as {r['agent']}'s")
+        else:
+            title = (f"{r['subject']} moved {reason} by an operator: only {r['agent']}'s "
+                     f"reports of it are trusted now")
+        out.append(Finding(key=f"trust:{r['id']}", kind="trust", severity="high",
+                           target=r["agent"] or "-", title=title,
+                           detail=f"{r['at']} {r['event']}" + (
+                               f"\nopen when it happened:\n{was_open}" if was_open else "")))
+    return out
+
+
+def site_findings(home: Home, store: Store, settings: Settings) -> list[Finding]:
+    """A device now reporting another site than its approved baseline (else its first complete
+    poll) says: the inventory on the management server was relabelled. Its mail, threshold and
+    number of approvers follow the site it claims, so a move to a quiet site (a lab that alerts
+    only on critical, needs one approver) would hush its findings; the move is a HIGH finding
+    at the site it came from, until a baseline with the new site is approved or it is waived."""
+    from collector.baseline import BaselineError, load_approved
+    out = []
+    for row in store.target_rows():
+        if row.kind != "device":
+            continue
+        now_site = row.facts.get("site")
+        first = store.first_ok(row.name)
+        if first is None:
+            continue
+        first_site = first[1].facts.get("site")
+        # a baseline signed by fewer approvers than the site it came from needs is no reference
+        required = max(settings.site(now_site).approvals, settings.site(first_site).approvals)
+        try:
+            approved = load_approved(home.baselines, row.name, required)
+        except BaselineError:
+            approved = None               # drift reports an untrusted baseline itself
+        if approved is not None:
+            was, where = approved.facts.get("site"), "its approved baseline"
+        else:
+            was, where = first_site, f"its first complete poll ({first[0].taken_at})"
+        if was == now_site:
+            continue
+        out.append(Finding(
+            key=f"site-move:{row.name}:{was or '-'}:{now_site or '-'}", kind="site",
+            severity="high", target=row.name, site=was,
+            title=f"{row.name} now reports site {now_site or 'none'}, not {was or 'none'} as in "
+                  f"{where}: its mail, alert threshold and approvals follow the new site",
+            detail=f"reported by {row.agent} at {row.taken_at}; approve a baseline with the new "
+                   f"site if the move is planned"))
+    return out
+
+
+IN_FORCE = "baseline-in-force"     # audit event: a baseline came into force (its source)
+
+
+def baseline_rollback_findings(home: Home, store: Store, settings: Settings,
+                               site_of: dict[str, str | None]) -> list[Finding]:
+    """An approved baseline older than one this collector saw come into force, or gone: the
+    baselines folder was rolled back or emptied (an older baseline signed before the line
+    data grew would hide its deletion; without one, a target is compared with its first poll)."""
+    from collector.baseline import BaselineError, load_approved
+    newest: dict[str, dict] = {}
+    for r in store.audit_since("", (IN_FORCE,)):
+        newest[r["subject"]] = r
+    out = []
+    for target, r in sorted(newest.items()):
+        taken_at, seq, digest = r["detail"].split(" ")
+        try:
+            approved = load_approved(home.baselines, target,
+                                     settings.site(site_of.get(target)).approvals)
+        except BaselineError:
+            continue                      # drift reports an untrusted baseline itself
+        if approved is None:
+            what = "is gone from the baselines folder"
+        elif approved.source.taken_at < taken_at:
+            what = (f"is older than the one in force since {r['at'][:19]}Z: its poll "
+                    f"{approved.source.agent}#{approved.source.seq} "
+                    f"({approved.source.taken_at}), not {r['agent']}{seq} ({taken_at})")
+        else:
+            continue
+        out.append(Finding(
+            key=f"baseline-rollback:{target}:{digest}", kind="baseline", severity="high",
+            target=target, title=f"approved baseline of {target} {what}",
+            detail="the baselines folder was rolled back, restored from an old copy or "
+                   "emptied; approve the current baseline again if that was intended"))
+    return out
+
+
 # Alert emails whose delivery is in doubt: a mailbox the server refused (those people were not
 # told), or a send the collector did not live to record (it may have gone out twice).
 _MAIL_EVENTS = {"alert-refused": ("medium", "alert email refused for some recipients"),
@@ -187,6 +288,9 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
                                lambda name: settings.site(site_of.get(name)).approvals)
     findings += silence_findings(store, settings, now)
     findings += chain_findings(store, now)
+    findings += trust_findings(store, now)
+    findings += site_findings(home, store, settings)
+    findings += baseline_rollback_findings(home, store, settings, site_of)
     findings += alert_mail_findings(store, now)
     findings += fleet.correlate(findings)
     findings = [f if f.site else replace(f, site=site_of.get(f.target)) for f in findings]

@@ -204,7 +204,7 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
               f"recorded in the audit log")
         return 0
     if a.agents_cmd == "remove":
-        agents.remove(store, a.name, a.reason)
+        agents.remove(store, a.name, a.reason, agents.open_findings_of(home, store, a.name))
         print(f"removed {a.name}: its snapshots are refused from now on; what it sent stays "
               f"stored and verifiable")
         return 0
@@ -324,8 +324,10 @@ def cmd_check(home: Home, a: argparse.Namespace) -> int:
         from collector.jobs import parse_now
         from collector.noc import nagios_status
         now = parse_now(a.now)
+        settings = home.settings()
         status = nagios_status([j.finding for j in evaluate(home, home.open(), now)
-                                if not j.waived], now, home.settings().alert_threshold)
+                                if not j.waived], now,
+                               lambda site: settings.site(site).alert_threshold)
         print(status.line)
         return status.code
     return run_check(home, a.now, as_json=a.json or a.format == "json", email=not a.no_email,
@@ -341,7 +343,7 @@ def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
     problems: list = []
     views = collect(store, now, problems=problems)
     text = openmetrics([j.finding for j in evaluate(home, store, now, views, problems)
-                        if not j.waived], views, store.agents(), target_sites(store), now)
+                        if not j.waived], store.agents(), target_sites(store), now)
     if a.out:
         write_textfile(a.out, text)
         print(f"wrote {a.out}")
@@ -448,6 +450,7 @@ def cmd_waive(home: Home, a: argparse.Namespace) -> int:
 
 def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
     from collector import baseline
+    from collector.check import IN_FORCE
     from collector.targets import select, sites
     bdir = a.dir or home.baselines
     store = home.open()
@@ -469,6 +472,10 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
             elif a.baseline_cmd == "approve":
                 state = baseline.approve(baseline.path_for(bdir, target), a.key, a.by, required)
                 store.audit("baseline-sign", None, target, f"{a.by}: {state.describe()}")
+                if state.in_force and bdir.resolve() == home.baselines.resolve():
+                    src = baseline.load_approved(bdir, target, required).source
+                    store.audit(IN_FORCE, src.agent, target,
+                                f"{src.taken_at} #{src.seq} {src.hash}")
                 records.append({"target": target, "in_force": state.in_force,
                                 "signed_by": list(state.approvers), "required": required,
                                 "note": state.describe()})

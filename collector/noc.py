@@ -12,12 +12,12 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from collector.jobs import JobView, parse_now
+from collector.jobs import parse_now
 from collector.model import SEVERITIES, Finding
 from collector.store import AgentRecord, Store
 
@@ -31,13 +31,15 @@ class PluginStatus:
     line: str
 
 
-def nagios_status(findings: list[Finding], now: datetime, threshold: str) -> PluginStatus:
-    """CRITICAL when any finding is at or above the alert threshold, WARNING for findings of
-    medium severity or above below it, else OK. The worst finding names the problem."""
+def nagios_status(findings: list[Finding], now: datetime,
+                  threshold: Callable[[str | None], str]) -> PluginStatus:
+    """CRITICAL when any finding is at or above its own site's alert threshold (`threshold`:
+    site -> severity name), WARNING for other findings of medium severity or above, else OK.
+    The worst finding names the problem."""
     counts = Counter(f.severity for f in findings)
-    floor = SEVERITIES.index(threshold)
     worst = max(findings, key=lambda f: SEVERITIES.index(f.severity), default=None)
-    if worst is not None and SEVERITIES.index(worst.severity) >= floor:
+    if any(SEVERITIES.index(f.severity) >= SEVERITIES.index(threshold(f.site))
+           for f in findings):
         code = CRITICAL
     elif worst is not None and SEVERITIES.index(worst.severity) >= SEVERITIES.index("medium"):
         code = WARNING
@@ -62,9 +64,13 @@ def unknown_status(message: str) -> PluginStatus:
 
 def next_destructive_fire(findings: Iterable[Finding], now: datetime) -> float | None:
     """Seconds until the soonest destructive job fires (0 when it is overdue), or None."""
-    times = [f.fire_at for f in findings
-             if f.kind == "job" and f.fire_at is not None and f.title.startswith("destructive")]
+    times = [f.fire_at for f in findings if _destructive_job(f)]
     return max(0.0, (min(times) - now).total_seconds()) if times else None
+
+
+def _destructive_job(f: Finding) -> bool:
+    """An open finding of a destructive job with a clock time (check.job_findings' title)."""
+    return f.kind == "job" and f.fire_at is not None and f.title.startswith("destructive")
 
 
 def target_sites(store: Store) -> dict[str, str]:
@@ -73,13 +79,15 @@ def target_sites(store: Store) -> dict[str, str]:
     return {name: site for name, site in sites(store).items() if site}
 
 
-def openmetrics(findings: list[Finding], views: list[JobView], agents: list[AgentRecord],
+def openmetrics(findings: list[Finding], agents: list[AgentRecord],
                 sites: Mapping[str, str], now: datetime) -> str:
-    """The OpenMetrics exposition: findings by site, severity and kind; the next destructive
-    fire per site; agents' report ages. Sites without findings still show 0 per severity, so
+    """The OpenMetrics exposition of the open findings: by site, severity and kind; the next
+    destructive fire per site and target (a waived job is not counted down: it is not open);
+    agents' report ages. Sites without findings still show 0 per severity, so
     an alert rule can tell "no findings" from "no data"."""
     out: list[str] = []
-    by_key = Counter((sites.get(f.target, "unknown"), f.severity, f.kind) for f in findings)
+    by_key = Counter((f.site or sites.get(f.target, "unknown"), f.severity, f.kind)
+                     for f in findings)
     known_sites = sorted(set(sites.values()) | {k[0] for k in by_key}) or ["unknown"]
     out += ["# TYPE lineguard_findings gauge",
             "# HELP lineguard_findings Open findings by site, severity and kind."]
@@ -96,11 +104,12 @@ def openmetrics(findings: list[Finding], views: list[JobView], agents: list[Agen
             "# HELP lineguard_next_destructive_fire_seconds Seconds until the soonest "
             "destructive job fires, per site and target."]
     soonest: dict[tuple[str, str], float] = {}
-    for v in views:
-        if v.judgement.verdict != "destructive" or v.fire.at is None:
+    for f in findings:
+        if not _destructive_job(f):
             continue
-        key = (sites.get(v.job.target, "unknown"), v.job.target)
-        secs = max(0.0, (v.fire.at - now).total_seconds())
+        assert f.fire_at is not None
+        key = (f.site or sites.get(f.target, "unknown"), f.target)
+        secs = max(0.0, (f.fire_at - now).total_seconds())
         soonest[key] = min(secs, soonest.get(key, secs))
     for (site, target), secs in sorted(soonest.items()):
         out.append(_sample("lineguard_next_destructive_fire_seconds",

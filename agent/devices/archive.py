@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent.devices import profiles
+from agent.wire import is_name
 
 _MAX_NODE_BYTES = 64 * 1024 * 1024
 
@@ -33,6 +34,7 @@ class ArchivedDevice:
     config: Path                   # the saved config (absolute)
     archive_type: str              # what the archive called it: RANCID type, Oxidized model
     note: str = ""
+    refused: str = ""              # why it is not imported at all (listed as a comment)
 
 
 def rancid(base: Path) -> list[ArchivedDevice]:
@@ -60,7 +62,7 @@ def rancid(base: Path) -> list[ArchivedDevice]:
                 note = "; ".join(filter(None, [note, "no saved config in configs/"]))
                 config = group / "configs" / name
             out.append(ArchivedDevice(name, profile.name if profile else None, group.name,
-                                      config.resolve(), kind, note))
+                                      config.absolute(), kind, note, _refused(name)))
     return out
 
 
@@ -85,10 +87,11 @@ def oxidized(path: Path, router_db: Path | None = None, export_to: Path | None =
         model, model_group = models.get(name, (None, None))
         profile = profiles.by_archive_name(model) if model else _recognise(f)
         out.append(ArchivedDevice(
-            name, profile.name if profile else None, model_group or group, f.resolve(),
+            name, profile.name if profile else None, model_group or group, f.absolute(),
             model or "unknown",
             "" if profile else (f"Oxidized model {model!r} is not a platform lineguard reads"
-                                if model else "platform not recognised from the config")))
+                                if model else "platform not recognised from the config"),
+            _refused(name)))
     return out
 
 
@@ -97,6 +100,9 @@ def inventory_toml(devices: list[ArchivedDevice], inventory_dir: Path) -> str:
     lines = ["# written by lineguard-agent import; devices lineguard cannot read are listed as",
              "# comments with the reason", ""]
     for d in devices:
+        if d.refused:
+            lines.append(f"# {_q(d.name)}: not imported: {d.refused}")
+            continue
         if d.platform is None:
             lines.append(f"# {d.name}: {d.archive_type!r} from the archive is not a platform "
                          f"lineguard reads ({', '.join(profiles.names())})"
@@ -110,6 +116,14 @@ def inventory_toml(devices: list[ArchivedDevice], inventory_dir: Path) -> str:
             lines.append(f"# {d.note}")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _refused(name: str) -> str:
+    """Why an archive's node name cannot be a device: it would name a path outside the
+    archive (`../..`), or break the inventory's lines."""
+    if is_name(name):
+        return ""
+    return "not a device name (letters, digits and . _ @ : - only, no path or line break)"
 
 
 def _node_file(folder: Path, name: str) -> Path | None:

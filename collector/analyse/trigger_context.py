@@ -72,4 +72,7 @@ def with_trigger_dormancy(job: Job, judgement: Judgement, rules: RuleSet) -> Jud
                     explanation=dormant.description, severity=dormant.severity,
                     references=dormant.references)
     severity = SEVERITIES[min(len(SEVERITIES) - 1, SEVERITIES.index(judgement.severity) + 1)]
+    if judgement.verdict != "destructive":
+        # as in the engine: context makes a finding more urgent, never more certain
+        severity = min(severity, "medium", key=SEVERITIES.index)
     return replace(judgement, severity=severity, reasons=(*judgement.reasons, reason))

@@ -103,14 +103,20 @@ def watched_paths(root: Path, target: Target | None = None,
     return sorted(set(out))
 
 
+# Where "~" and "$RUNTIME" expand: one folder per account, so a new subfolder is a new account
+# whose paths are to be watched too.
+HOMES, RUNTIMES = "home", "run/user"
+ACCOUNT_DIRS = (HOMES, RUNTIMES)
+
+
 def _expand(root: Path, pattern: str) -> list[str]:
     if pattern.startswith("~/"):
-        homes = ["root"] + [f"home/{h.name}" for h in sorted((root / "home").glob("*"))
+        homes = ["root"] + [f"{HOMES}/{h.name}" for h in sorted((root / HOMES).glob("*"))
                             if h.is_dir()]
         return [f"{h}/{pattern[2:]}" for h in homes]
     if pattern.startswith("$RUNTIME/"):
-        return [f"run/user/{u.name}/{pattern[9:]}" for u in sorted((root / "run/user").glob("*"))
-                if u.is_dir()]
+        return [f"{RUNTIMES}/{u.name}/{pattern[9:]}"
+                for u in sorted((root / RUNTIMES).glob("*")) if u.is_dir()]
     return [pattern]
 
 

@@ -162,6 +162,7 @@ class RuleSet:
     gates: Mapping[str, Rule]            # gate kind -> rule
     context: Mapping[str, Rule]          # context kind -> rule
     concealment: Rule | None
+    verdicts: Mapping[str, str] = field(default_factory=dict)    # rule id -> its verdict
 
     @classmethod
     def of(cls, rules: list[Rule]) -> RuleSet:
@@ -172,7 +173,8 @@ class RuleSet:
         return cls(tuple(rules), {k: tuple(v) for k, v in by.items()},
                    {str(r.params.get("kind")): r for r in rules if r.role == "gate"},
                    {str(r.params.get("kind", r.id)): r for r in rules if r.role == "context"},
-                   next((r for r in rules if r.role == "concealment"), None))
+                   next((r for r in rules if r.role == "concealment"), None),
+                   {r.id: r.verdict for r in rules})
 
 
 @lru_cache(maxsize=1)
