@@ -203,6 +203,10 @@ def undo(layer: str, data: str | bytes, argv: list[str] | None = None) -> str | 
         return "\n".join(line[::-1] for line in text.split("\n"))
     if layer == "tr":
         words = [a for a in (argv or [])[1:] if not a.startswith("-")]
+        if any(re.fullmatch(r"-\w*d\w*|--delete", a) for a in (argv or [])[1:]) and words:
+            text = data if isinstance(data, str) else _text(data)
+            gone = set(_expand_set(words[0]))
+            return "".join(ch for ch in text if ch not in gone)
         if len(words) < 2:
             return None
         text = data if isinstance(data, str) else _text(data)

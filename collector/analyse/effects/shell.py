@@ -32,6 +32,7 @@ from collector.analyse.effects.resolve import (
     unknown_var,
 )
 
+_BRACE_WORD = re.compile(r"([^{}$]*)\{([^{}$\s]*,[^{}$\s]*)\}([^{}$]*)")
 _SEP = "\x1f"          # between array elements / positional parameters
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash"})
 _SQL_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql",
@@ -145,6 +146,9 @@ class _Walker:
                 s = _BACKSLASH.sub(r"\1", s)
             if s.startswith("~"):
                 s = env.get("HOME", "~") + s[1:] if "HOME" in env else s
+            brace = _BRACE_WORD.fullmatch(s) if t == "word" and "{" in s else None
+            if brace:
+                return [brace.group(1) + x + brace.group(3) for x in brace.group(2).split(",")]
             return [s]
         if t == "raw_string":
             return [self.text(node)[1:-1]]
@@ -1122,7 +1126,14 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
         w.execute(argv, env, place, no, command.strip(), None)
 
 
+# A brace expansion where a command starts (`{sh,-c} '…'`): bash expands it into the words of
+# the command; the parser would take the brace for a group, so the words are written out first.
+_BRACE_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)\{([\w./=-]+(?:,[\w./=-]*)+)\}(?=[ \t])", re.M)
+
+
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
+    if "{" in text:
+        text = _BRACE_HEAD.sub(lambda m: m.group(1) + " ".join(m.group(2).split(",")), text)
     plain = _plain(text)
     if plain is not None:
         _read_plain(plain, job, place, env)
