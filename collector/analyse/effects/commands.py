@@ -421,8 +421,16 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             return fmt
         try:
             n = len(re.findall(r"%[-#0 +]*\d*(?:\.\d+)?[sbdiouxXc]", fmt))
-            values = [decode.escapes(r) for r in rest[:n]] + [""] * max(0, n - len(rest))
-            return re.sub(r"%[-#0 +]*\d*(?:\.\d+)?b", "%s", fmt) % tuple(values)
+            form = re.sub(r"%[-#0 +]*\d*(?:\.\d+)?b", "%s", fmt)
+            out = []
+            # the format is used again for each further group of arguments
+            for k in range(0, max(len(rest), 1), max(n, 1)):
+                chunk = rest[k:k + n]
+                values = [decode.escapes(r) for r in chunk] + [""] * max(0, n - len(chunk))
+                out.append(form % tuple(values))
+                if n == 0 or len(out) > 256:
+                    break
+            return "".join(out)
         except (TypeError, ValueError):
             return fmt.replace("%%", "%") + "".join(rest)
     if prog in ("sed", "grep", "egrep"):

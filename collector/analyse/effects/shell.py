@@ -331,9 +331,18 @@ class _Walker:
                 self.assign(a, env, place)
             return None
         if t == "declaration_command":
+            ref = any(c.type == "word" and re.fullmatch(r"-\w*n\w*", self.text(c))
+                      for c in n.named_children)
             for c in n.named_children:
                 if c.type == "variable_assignment":
                     self.assign(c, env, place)
+                    name_n = c.child_by_field_name("name")
+                    name = self.text(name_n) if name_n is not None else ""
+                    if ref and name in env:
+                        # declare -n NAME=OTHER: NAME stands for the variable OTHER
+                        target = env[name]
+                        env[name] = env.get(target, unknown_var(target)) if \
+                            re.fullmatch(r"[A-Za-z_]\w*", target) else target
             return None
         if t == "unset_command":
             for c in n.named_children:
@@ -636,7 +645,45 @@ class _Walker:
         argv = commands.unwrap(argv)
         if not argv:
             return None
+        if argv[0] == "read":
+            self.read_builtin(argv, local, env, stdin)
+            return None
         return self.execute(argv, local, place, line, ev, stdin)
+
+    def read_builtin(self, argv: list[str], local: dict[str, str], env: dict[str, str],
+                     stdin: str | None) -> None:
+        """`read [-r] [-a ARRAY] NAME…` of a known input, split on IFS (as set for the read)."""
+        names, array, i = [], None, 1
+        while i < len(argv):
+            a = argv[i]
+            if a.startswith("-") and len(a) > 1:
+                for k, flag in enumerate(a[1:]):
+                    if flag in "adpnNtu":
+                        value = a[k + 2:] or (argv[i + 1] if i + 1 < len(argv) else "")
+                        if not a[k + 2:]:
+                            i += 1
+                        if flag == "a":
+                            array = value
+                        break
+            else:
+                names.append(a)
+            i += 1
+        line = (stdin or "").split("\n", 1)[0]
+        known = stdin is not None and is_known(line) and not markers(line)
+        ifs = local.get("IFS", " \t\n") or " \t\n"
+        fields = [f for f in re.split("[" + re.escape(ifs) + "]", line)] if known else []
+        if ifs.strip() == "":
+            fields = [f for f in fields if f]
+        if array:
+            env[array] = _SEP.join(fields) if known else unknown_var(array)
+            return
+        for k, name in enumerate(names or ["REPLY"]):
+            if not known:
+                env[name] = unknown_var(name)
+            elif k == len(names or ["REPLY"]) - 1:
+                env[name] = (ifs[0] if ifs.strip() else " ").join(fields[k:])
+            else:
+                env[name] = fields[k] if k < len(fields) else ""
 
     def execute(self, argv: list[str], env: dict[str, str], place: Place, line: int, ev: str,
                 stdin: str | None) -> str | None:
