@@ -188,8 +188,24 @@ def decrypt(data: str | bytes, argv: list[str]) -> bytes | None:
         return None
 
 
+def uudecode(data: str | bytes) -> bytes | None:
+    """uuencoded lines (Perl's pack('u'), uuencode without its begin/end lines)."""
+    import binascii
+    out = b""
+    try:
+        for line in _bytes(data).split(b"\n"):
+            if not line.strip() or line.startswith((b"begin ", b"end")):
+                continue
+            out += binascii.a2b_uu(line)
+    except binascii.Error:
+        return None
+    return out or None
+
+
 def undo(layer: str, data: str | bytes, argv: list[str] | None = None) -> str | bytes | None:
     """One layer undone; None when the data does not decode."""
+    if layer == "uu":
+        return uudecode(data)
     if layer == "openssl enc":
         return decrypt(data, argv or [])
     if layer == "base64":
