@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from collector.analyse.effects import api
 from collector.analyse.effects.model import Effect, reach_of
 from collector.analyse.effects.resolve import expand_each
 
@@ -47,6 +48,8 @@ def command_effect(text: str | list[str], target: str, path: str | None, line: i
                    evidence: str, **kw: object) -> Effect | None:
     """A device-command effect for the commands in `text`, or None when there are none."""
     texts = [text] if isinstance(text, str) else text
+    # an XML RPC (NETCONF, Junos XML) is read as the command lines it amounts to
+    texts = ["\n".join(api.xml_lines(t)) if "<" in t and api.xml_lines(t) else t for t in texts]
     lines = [x for t in texts for each in expand_each(t) for x in split_lines(each)]
     lines = [x for x in lines if not _NOISE.match(x)]
     if not lines:

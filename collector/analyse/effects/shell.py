@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from collector.analyse.effects import commands, decode, device, runners, sql
+from collector.analyse.effects import api, commands, decode, device, runners, sql
 from collector.analyse.effects.mib import mib
 from collector.analyse.effects.model import Effect, Gate, is_known, markers, render, symbol, unknown
 from collector.analyse.effects.resolve import (
@@ -749,6 +750,8 @@ class _Walker:
                 name.startswith("/dev/fd/"):
             if self.run_file(name, args, env, place, line, ev):
                 return None
+        if prog in ("curl", "wget"):
+            self.rest(argv, place, line, ev, stdin)
         commands.effects(argv, job, place, line, ev, stdin)
         out = commands.output(argv, stdin, job)
         if out is not None:
@@ -1000,6 +1003,23 @@ class _Walker:
             texts.append(stdin if is_known(stdin) else "")
         eff = device.command_effect([t for t in texts if t], target, place.path,
                                     *place.where(line, ev), gates=place.gates, via=place.via,
+                                    called=place.called)
+        if eff is not None:
+            self.job.sink.append(eff)
+
+    def rest(self, argv: list[str], place: Place, line: int, ev: str, stdin: str | None) -> None:
+        """A REST/RESTCONF request or an XML RPC posted to a device's API."""
+        method, url, body = api.curl_request(argv)
+        if body.startswith("@"):
+            src = body[1:]
+            body = (stdin or "") if src == "-" else (self.file_text(src) if is_known(src) else "")
+        lines = api.rest_lines(method, render(url), body if is_known(body) else "")
+        if not lines:
+            return
+        self.job.talks_to_devices = True
+        host = urlsplit(render(url)).hostname or render(url) if "://" in render(url) else render(url)
+        eff = device.command_effect(lines, host, place.path, *place.where(line, ev),
+                                    gates=place.gates, via=place.via + (f"{method} {render(url)[:80]}",),
                                     called=place.called)
         if eff is not None:
             self.job.sink.append(eff)
