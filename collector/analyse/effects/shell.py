@@ -991,6 +991,11 @@ class _Walker:
                     self.nested("shell", remote, place, line, ev, f"on {render(target)} over {prog}")
         else:
             target = ops[0] if ops else ""
+        if prog in ("ssh", "plink", "rsh") and stdin is not None and is_known(stdin) and (
+                len(ops) == 1 or commands.base(ops[1].split()[0] if ops[1].split() else "") in _SHELLS):
+            # the remote login shell (or `bash -s`) reads the input as commands: on a server
+            # they are shell commands, on a device its CLI; both are read
+            self.nested("shell", stdin, place, line, ev, f"on {render(target)} over {prog}, from its input")
         row = self.heredocs.get(stdin or "")
         if stdin is not None and row is not None and place.anchor is None:
             for k, body_line in enumerate(stdin.split("\n")):
