@@ -16,6 +16,7 @@ _JUNOS = re.compile(r"^(?:set|delete|deactivate|activate|load|commit|rollback|re
                     r"configure(?:\s+(?:private|exclusive|batch|dynamic))?$|run|cli|wildcard)\b", re.I)
 _IOS = re.compile(r"^(?:no|interface|int|default|conf(?:igure)?\s+t|end$|write|wr\b|pvc|atm|"
                   r"erase|reload|copy|enable$|exit$|kron|event)\b", re.I)
+_WHOLE_VALUE = re.compile(r"\s*\x01[^\x02]*\x02\s*")
 _NOT_COMMAND = re.compile(r"^(?:!|#|\s*$)")
 # Session noise that is not a device command (passwords, prompts answered, exits).
 _NOISE = re.compile(r"^(?:y|yes|n|no|exit|quit|end|logout|\^[A-Z]|\x03|\r)$", re.I)
@@ -54,6 +55,8 @@ def command_effect(text: str | list[str], target: str, path: str | None, line: i
     lines = [x for x in lines if not _NOISE.match(x)]
     if not lines:
         return None
-    reach = reach_of(target, *lines)
+    # a line that is only a substituted value (a user name, a password read from a file) is
+    # typed into the session; it does not make the commands act on a set
+    reach = reach_of(target, *[x for x in lines if not _WHOLE_VALUE.fullmatch(x)])
     return Effect("device-command", path, line, evidence, target=target,
                   platform=platform_of(lines), lines=tuple(lines), reach=reach, **kw)  # type: ignore[arg-type]
