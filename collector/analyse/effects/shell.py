@@ -34,6 +34,7 @@ from collector.analyse.effects.resolve import (
 )
 
 _BRACE_WORD = re.compile(r"([^{}$]*)\{([^{}$\s]*,[^{}$\s]*)\}([^{}$]*)")
+_ALIAS = "\x00alias:"   # env key prefix of an alias's text
 _SEP = "\x1f"          # between array elements / positional parameters
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash"})
 _SQL_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql",
@@ -624,6 +625,19 @@ class _Walker:
             if r.type == "herestring_redirect":
                 stdin = " ".join(self.argv(r.named_children, local, place)) + "\n"
         name = n.child_by_field_name("name")
+        if name is not None and _ALIAS + self.text(name) in local:
+            # an alias (defined here or in a sourced rc file): its text stands for the name
+            rest = self.text(n)[name.end_byte - n.start_byte:]
+            self.nested("shell", local[_ALIAS + self.text(name)] + rest, place, self.line(n),
+                        self.evidence(n), f"alias {self.text(name)}", env)
+            return None
+        if name is not None and self.text(name) == "alias":
+            for a in n.children_by_field_name("argument"):
+                word = "".join(self.words(a, local, place))
+                key, eq, value = word.partition("=")
+                if eq:
+                    env[_ALIAS + key] = value
+            return None
         if name is not None and not assigns:
             first = self.words(name, local, place)
             prog = commands.base(first[0]) if first else ""
@@ -1187,6 +1201,10 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
     for no, name, value, command in plain:
         if name:
             env[name] = value
+            continue
+        if _ALIAS + command.split()[0] in env:
+            w.nested("shell", env[_ALIAS + command.split()[0]] + command.strip()[len(command.split()[0]):],
+                     place, no, command.strip(), f"alias {command.split()[0]}", env)
             continue
         argv = commands.unwrap(command.split())
         if not argv or argv[0] in _KEYWORDS:
