@@ -42,6 +42,9 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
         commands += [s for s in (entry_stdin(line, system) for line in text.splitlines()) if s]
         # BASH_ENV=FILE: bash reads FILE before every job of the file; capture it like a script
         commands += [f". {m.group(1)}" for m in _STARTUP_FILE.finditer(text)]
+    # cron's PAM session (pam_env) reads /etc/environment into every job's environment
+    if fs.exists("etc/environment"):
+        commands.append(". /etc/environment")
     # `test -x /usr/sbin/anacron || run-parts ...`: the guard decides whether the line runs
     # anything, so the collector needs to know if that file exists.
     commands += [m.group(1) for c in commands for m in [GUARD.match(c)] if m]

@@ -105,6 +105,11 @@ def _startup(job: Job, followed: Followed) -> dict[str, str]:
     env: dict[str, str] = {}
     if job.source != "cron" or not job.origin_line:
         return env
+    # pam_env: NAME=VALUE lines of /etc/environment (no shell syntax), then the crontab's own
+    for line in (followed.text_of("etc/environment") or "").split("\n"):
+        m = _CRON_ENV.match(line)
+        if m and not line.lstrip().startswith("#"):
+            env[m.group(1)] = m.group(2).strip("'\"")
     text = followed.text_of(job.origin_path) or ""
     where: dict[str, tuple[int, str]] = {}
     for no, line in enumerate(text.split("\n")[:job.origin_line - 1], 1):
