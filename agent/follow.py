@@ -299,6 +299,38 @@ _PERL_USE = re.compile(r"^\s*(?:use|require)\s+([A-Za-z][\w:]*)\s*[;(q]", re.M)
 _PERL_LIB = re.compile(r"""^\s*use\s+lib\s+(?:qw\W\s*)?["']?([^"';)]+)""", re.M)
 
 
+_PYTHON_M = re.compile(r"\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*-m\s*([A-Za-z_][\w.]*)")
+# Where a Debian/RHEL Python finds installed modules (python3.X filled in from the disk).
+PYTHON_MODULE_DIRS = ("usr/local/lib/{v}/dist-packages", "usr/local/lib/{v}/site-packages",
+                      "usr/lib/python3/dist-packages", "usr/lib/{v}/site-packages",
+                      "usr/lib64/{v}/site-packages")
+
+
+_MODULE_DIR = re.compile(r"(?:\bcd\s+|\bPYTHONPATH=)['\"]?(/[\w.+@/-]+)")
+
+
+def python_modules(text: str) -> list[tuple[str, list[str]]]:
+    """Modules a text runs with `python3 -m MODULE`, each with the directories named before it
+    on its line (`cd DIR &&`, `PYTHONPATH=DIR`), where Python looks first."""
+    out = []
+    for line in text.split("\n"):
+        for m in _PYTHON_M.finditer(line):
+            out.append((m.group(1), [d.group(1) for d in _MODULE_DIR.finditer(line[:m.start()])]))
+    return out
+
+
+def module_files(module: str, versions: list[str], first: list[str] | None = None) -> list[str]:
+    """Candidate files of a module run with -m: MODULE.py or MODULE/__main__.py (and the
+    packages' __init__.py) under the given directories, then each installed-module directory."""
+    rel = module.replace(".", "/")
+    out: list[str] = []
+    dirs = [d.strip("/") for d in first or []]
+    for d in dict.fromkeys(dirs + [t.format(v=v) for t in PYTHON_MODULE_DIRS
+                                   for v in versions or ["python3"]]):
+        out += [f"/{d}/{rel}.py", f"/{d}/{rel}/__main__.py", f"/{d}/{rel}/__init__.py"]
+    return out
+
+
 def program_references(name: str, text: str) -> list[str]:
     """Files a Python, Perl or Tcl/expect program reads or loads that may matter to what it
     does: absolute paths it names (modules put on sys.path or `use lib`, files it requires or

@@ -457,6 +457,10 @@ class _Py:
                 text = " ".join(shlex.quote(_s(x)) for x in cmd)
             else:
                 text = _s(cmd)
+            data = kw.get("input")
+            if isinstance(data, str | bytes) and is_known(_s(data)) and _s(data).strip():
+                # what the program is given on its input (a session's commands)
+                text += f" <<'LG_INPUT'\n{_s(data).rstrip(chr(10))}\nLG_INPUT"
             self.nested("shell", text, line, ev, f"via {fname}")
             if isinstance(cmd, list | tuple):
                 out = commands.output([_s(x) for x in cmd], None, self.job)

@@ -34,6 +34,11 @@ from collector.analyse.effects.resolve import (
 )
 
 _BRACE_WORD = re.compile(r"([^{}$]*)\{([^{}$\s]*,[^{}$\s]*)\}([^{}$]*)")
+# Standard-library modules commonly run with -m (their code is not a job's own).
+_STDLIB_RUNNABLE = frozenset({"http", "json", "venv", "pip", "ensurepip", "zipfile", "tarfile",
+                              "compileall", "py_compile", "unittest", "pytest", "timeit", "cProfile",
+                              "pdb", "site", "smtpd", "base64", "gzip", "calendar", "uuid", "sqlite3",
+                              "trace", "pydoc", "webbrowser", "tabnanny", "platform", "sysconfig"})
 _ALIAS = "\x00alias:"   # env key prefix of an alias's text
 _SEP = "\x1f"          # between array elements / positional parameters
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash"})
@@ -874,7 +879,8 @@ class _Walker:
                     self.nested(language, args[i + 1], place, line, ev, f"inside {language} {inline}",
                                 inner)
                 return None
-            if a in ("-m",) and language == "python":
+            if a == "-m" and language == "python" and i + 1 < len(args):
+                self.python_module(args[i + 1], args[i + 2:], env, place, line, ev)
                 return None
             if not a.startswith("-") or a == "-":
                 if a == "-":
@@ -896,6 +902,20 @@ class _Walker:
                 src = "; ".join(d for k, _, d in markers(stdin)) or "its input"
                 job.sink.append(place.effect("unseen-code", line, ev, target=src))
         return None
+
+    def python_module(self, module: str, args: list[str], env: dict[str, str], place: Place,
+                      line: int, ev: str) -> None:
+        """`python3 -m MODULE`: the captured file of an installed module, run as __main__; a
+        module lineguard cannot find that is not the standard library's is unseen code."""
+        rel = "/" + render(module).replace(".", "/")
+        found = sorted((n for n in self.job.files if n.endswith((rel + ".py", rel + "/__main__.py"))),
+                       key=lambda n: not re.search(r"(?:^|/)(?:python3[\d.]*|site-packages|"
+                                                   r"dist-packages)/", n))
+        if found:
+            self.run_file("/" + found[0], args, env, place, line, ev, language="python")
+        elif module.split(".")[0] not in _STDLIB_RUNNABLE:
+            self.job.sink.append(place.effect("unseen-code", line, ev,
+                                              target=f"python module {render(module)} (not captured)"))
 
     def follow(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
                ev: str, same_env: bool = False) -> None:
