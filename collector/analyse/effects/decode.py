@@ -155,12 +155,12 @@ def layer_of(argv: list[str]) -> str | None:
     return name
 
 
-_CIPHER = re.compile(r"^(aes|aria|camellia)-(128|192|256)-(cbc|ecb|ctr|cfb|ofb)$", re.I)
+_CIPHER = re.compile(r"^(aes)-(128|192|256)-(cbc|ecb|ctr|cfb|ofb)$", re.I)
 
 
 def decrypt(data: str | bytes, argv: list[str]) -> bytes | None:
     """`openssl enc -d -CIPHER -K HEX -iv HEX [-a]` undone with the key written on the command
-    line (AES/ARIA/Camellia); None with a passphrase (-k/-pass) or anything else."""
+    line (AES); None with a passphrase (-k/-pass) or anything else."""
     from cryptography.hazmat.primitives import padding
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -172,8 +172,8 @@ def decrypt(data: str | bytes, argv: list[str]) -> bytes | None:
     raw = b64(data) if ("-a" in words or "-base64" in words) else _bytes(data)
     try:
         key, iv = bytes.fromhex(opt["-K"]), bytes.fromhex(opt.get("-iv", ""))
-        algo = {"aes": algorithms.AES, "camellia": algorithms.Camellia}.get(cipher.group(1).lower())
-        if algo is None or raw is None or len(key) * 8 != int(cipher.group(2)):
+        algo = algorithms.AES
+        if raw is None or len(key) * 8 != int(cipher.group(2)):
             return None
         mode_name = cipher.group(3).lower()
         mode = {"cbc": lambda: modes.CBC(iv), "ecb": modes.ECB, "ctr": lambda: modes.CTR(iv),
