@@ -451,6 +451,9 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             return stdin
         if ops:
             path = ops[-1]
+            w = job.written.get(path) if prog == "cat" and len(ops) == 1 else None
+            if w is not None and w.content is not None:
+                return w.content     # a file this job wrote earlier
             text = job.text_of(render(path)) if prog == "cat" and is_known(path) else None
             if text is not None and len(ops) == 1 and len(text) < 65536:
                 return text          # the file as it was captured (a template, a list)

@@ -518,8 +518,10 @@ class _Perl:
             flat = [self.s(x) for v in vals for x in (v if isinstance(v, list) else [v])]
             text = flat[0] if len(flat) == 1 else " ".join(shlex.quote(x) for x in flat)
             self.shell(text, line, ev, place, f"via {m.group(1)}()")
-        for m in ("`" not in st and "qx" not in st and ()) or re.finditer(r"`([^`]*)`|\bqx\s*[{(\[/|!](.*?)[})\]/|!]", st, re.S):
-            self.shell(self.interp(m.group(1) or m.group(2) or ""), line, ev, place, "in backticks")
+        for m in ("`" not in st and "qx" not in st and ()) or re.finditer(
+                r"`([^`]*)`|\bqx\s*(?:\{(.*?)\}|\((.*?)\)|\[(.*?)\]|/(.*?)/|\|(.*?)\||!(.*?)!)", st, re.S):
+            body = next((g for g in m.groups() if g is not None), "")
+            self.shell(self.interp(body).replace("\\@", "@"), line, ev, place, "in backticks")
         m = ("unlink" in st or "rmtree" in st or "remove_tree" in st or "rmdir" in st) and re.search(r"\b(unlink|rmtree|remove_tree|rmdir|File::Path::rmtree|File::Path::remove_tree)\s*\(?(.*?)\)?\s*(?:or\b|;|$)", st, re.S)
         if m and not st.lstrip().startswith(("sub ", "use ")):
             arg = m.group(2)

@@ -1005,7 +1005,8 @@ class _Walker:
         if prog == "sshpass":
             inner = [a for a in argv[1:]]
             while inner and inner[0].startswith("-"):
-                inner = inner[2:] if len(inner[0]) == 2 else inner[1:]
+                # -p PASS, -f FILE, -d FD and -P PROMPT take a value; -e and -v do not
+                inner = inner[2:] if len(inner[0]) == 2 and inner[0][1] in "pfdP" else inner[1:]
             if inner:
                 self.execute(inner, env, place, line, ev, stdin)
             return
