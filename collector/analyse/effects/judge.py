@@ -109,7 +109,11 @@ def _startup(job: Job, followed: Followed) -> dict[str, str]:
     for line in (followed.text_of("etc/environment") or "").split("\n"):
         m = _CRON_ENV.match(line)
         if m and not line.lstrip().startswith("#"):
-            env[m.group(1)] = m.group(2).strip("'\"")
+            try:
+                words = shlex.split(m.group(2))     # also read by shells: quoted as they quote
+            except ValueError:
+                words = []
+            env[m.group(1)] = words[0] if len(words) == 1 else m.group(2).strip("'\"")
     text = followed.text_of(job.origin_path) or ""
     where: dict[str, tuple[int, str]] = {}
     for no, line in enumerate(text.split("\n")[:job.origin_line - 1], 1):
