@@ -49,6 +49,22 @@ def _parser() -> argparse.ArgumentParser:
         i.add_argument("--out", required=True, type=Path, help="the inventory file to write")
     pu = sub.add_parser("push", help="deliver the outbox now")
     pu.add_argument("--config", required=True, type=Path)
+    rs = sub.add_parser("restore", help="apply an approved restore plan from the collector")
+    rssub = rs.add_subparsers(dest="restore_cmd", required=True)
+    ra = rssub.add_parser("apply", help="verify a plan, check and (with --apply) change the "
+                                        "devices, re-poll and report per row")
+    ra.add_argument("plan", type=Path)
+    ra.add_argument("--apply", action="store_true", help="change the devices (default: dry run)")
+    ra.add_argument("--config", type=Path)
+    ra.add_argument("--agent", help="this agent's name (default: the config's)")
+    ra.add_argument("--key", type=Path)
+    ra.add_argument("--inventory", type=Path)
+    ra.add_argument("--credentials", type=Path)
+    ra.add_argument("--collector-key", type=Path, help="the collector's public key")
+    ra.add_argument("--approvers", type=Path, help="approvers file (NAME ssh-ed25519 AAAA...)")
+    ra.add_argument("--approvals", type=int, help="approvals required at least (default 2)")
+    ra.add_argument("--now", help="judge expiry as of this ISO time")
+    ra.add_argument("--json", action="store_true")
     r = sub.add_parser("run", help="the daemon: snapshot on schedule, deliver, retry")
     r.add_argument("--config", required=True, type=Path)
     r.add_argument("--once", action="store_true",
@@ -131,6 +147,58 @@ def _snapshot(a: argparse.Namespace) -> int:
     return 0
 
 
+def _restore(a: argparse.Namespace) -> int:
+    import json
+    from datetime import UTC, datetime
+
+    from agent.devices import CredentialError, InventoryError
+    from agent.restore.document import PlanError
+    from agent.restore.intake import Setup, take_in
+
+    cfg: AgentConfig | None = load_config(a.config) if a.config else None
+
+    def need(value, what: str):
+        if value is None:
+            raise UsageError(f"restore apply needs {what} (or --config with it set)")
+        return value
+
+    key_path = need(a.key or (cfg.key if cfg else None), "--key KEY")
+    setup = Setup(
+        agent=need(a.agent or (cfg.name if cfg else None), "--agent NAME"),
+        key=load_private(key_path),
+        chain=cfg.chain_path if cfg else key_path.with_name(key_path.name + ".chain"),
+        inventory=need(a.inventory or (cfg.inventory if cfg else None), "--inventory FILE"),
+        credentials=a.credentials or (cfg.credentials if cfg else None),
+        collector_key=need(a.collector_key or (cfg.collector_key if cfg else None),
+                           "--collector-key PUB"),
+        approvers=need(a.approvers or (cfg.approvers if cfg else None), "--approvers FILE"),
+        minimum_approvals=a.approvals or (cfg.restore_approvals if cfg else 2))
+    if setup.minimum_approvals < 1:
+        raise UsageError("--approvals must be 1 or more")
+    try:
+        now = datetime.fromisoformat(a.now.replace("Z", "+00:00")) if a.now else None
+    except ValueError:
+        raise UsageError(f"--now {a.now!r} is not an ISO date and time") from None
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    import time
+    started = time.monotonic()
+    try:
+        report, spooled = take_in(a.plan, setup, a.apply, now, progress=lambda t: print(
+            f"[{time.monotonic() - started:6.1f}s] {t}", file=sys.stderr, flush=True))
+    except (PlanError, CredentialError, InventoryError) as e:
+        raise UsageError(str(e)) from None
+    if a.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(report.render())
+        print(f"report {spooled} goes into the next snapshot")
+    if report.mode == "refused":
+        print(f"lineguard-agent: restore refused: {report.message}", file=sys.stderr)
+        return 2
+    return 0 if report.ok() else 1
+
+
 def _import(a: argparse.Namespace) -> int:
     from agent.devices import archive
     try:
@@ -166,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if a.cmd == "snapshot":
             return _snapshot(a)
+        if a.cmd == "restore":
+            return _restore(a)
         if a.cmd == "inventory":
             return _inventory_check(a)
         if a.cmd == "import":

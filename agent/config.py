@@ -40,6 +40,11 @@ class AgentConfig:
     trap_listen: str | None = None          # HOST:PORT for device SNMP notifications
     trap_credentials: tuple[str, ...] = ()  # credentials entries notifications must carry
     event_min_interval_s: float = 10.0      # at most one event-driven snapshot per interval
+    collector_key: Path | None = None       # the collector's public key: restore plans it signed
+    approvers: Path | None = None           # approvers file (NAME ssh-ed25519 AAAA...) for plans
+    restore_approvals: int = 2              # approvals a plan needs at least, whatever it says
+    restore_plans: Path | None = None       # where approved plans are delivered to the daemon
+    restore_apply: bool = False             # the daemon applies delivered plans (else dry-run)
 
     @property
     def chain_path(self) -> Path:
@@ -84,6 +89,12 @@ def load_config(path: Path) -> AgentConfig:
     if not isinstance(level, str) or level.upper() not in LOG_LEVELS:
         raise AgentConfigError(f"{path}: log_level must be one of {', '.join(LOG_LEVELS)}, "
                                f"not {level!r}")
+    if not isinstance(doc.get("restore_apply", False), bool):
+        raise AgentConfigError(f"{path}: restore_apply must be true or false, not "
+                               f"{doc['restore_apply']!r}")
+    approvals = doc.get("restore_approvals", 2)
+    if isinstance(approvals, bool) or not isinstance(approvals, int) or approvals < 1:
+        raise AgentConfigError(f"{path}: restore_approvals must be a whole number of 1 or more")
     if not isinstance(doc.get("deliver", ""), str):
         raise AgentConfigError(f"{path}: deliver must be a folder or an sftp:// URL (a string)")
     tables = doc.get("scheduled_file", [])
@@ -109,6 +120,9 @@ def load_config(path: Path) -> AgentConfig:
             watch_debounce_s=float(doc.get("watch_debounce_s", 2.0)),
             syslog_listen=doc.get("syslog_listen"), trap_listen=doc.get("trap_listen"),
             trap_credentials=tuple(trap_credentials),
-            event_min_interval_s=float(doc.get("event_min_interval_s", 10.0)))
+            event_min_interval_s=float(doc.get("event_min_interval_s", 10.0)),
+            collector_key=p("collector_key"), approvers=p("approvers"),
+            restore_approvals=approvals, restore_plans=p("restore_plans"),
+            restore_apply=doc.get("restore_apply", False))
     except (TypeError, ValueError) as e:
         raise AgentConfigError(f"{path}: {e}") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import time
@@ -72,6 +73,36 @@ def take_snapshot(cfg: AgentConfig, reason: str = "") -> tuple[Path, Snapshot]:
     return out, snap
 
 
+def take_in_plans(cfg: AgentConfig) -> list[Path]:
+    """Apply (or, without restore_apply, dry-run) every plan delivered to restore_plans, oldest
+    first; each moves to done/ afterwards, so it is taken in once. Its report goes into the
+    snapshot that follows."""
+    if cfg.restore_plans is None or not cfg.restore_plans.is_dir():
+        return []
+    if cfg.collector_key is None or cfg.approvers is None or cfg.inventory is None:
+        log.error("restore plans delivered to %s are not taken in: collector_key, approvers "
+                  "and inventory must be configured", cfg.restore_plans)
+        return []
+    from agent.restore.intake import Setup, take_in
+    setup = Setup(agent=cfg.name, key=load_private(cfg.key), chain=cfg.chain_path,
+                  inventory=cfg.inventory, credentials=cfg.credentials,
+                  collector_key=cfg.collector_key, approvers=cfg.approvers,
+                  minimum_approvals=cfg.restore_approvals)
+    done = []
+    plans = sorted((p for p in cfg.restore_plans.glob("*.lgplan") if p.is_file()),
+                   key=lambda p: p.stat().st_mtime)
+    for plan in plans:
+        try:
+            report, _ = take_in(plan, setup, cfg.restore_apply)
+            log.info("restore: %s", report.summary())
+        except Exception as e:  # one bad plan must not stop snapshots or the other plans
+            log.error("restore plan %s: %s", plan.name, e)
+        (cfg.restore_plans / "done").mkdir(exist_ok=True)
+        os.replace(plan, cfg.restore_plans / "done" / plan.name)
+        done.append(plan)
+    return done
+
+
 def deliver(cfg: AgentConfig) -> bool:
     """Push the outbox; False when a snapshot could not be delivered (it stays for a retry)."""
     if not cfg.deliver:
@@ -104,6 +135,7 @@ def run(cfg: AgentConfig, max_runs: int | None = None,
 
     def snap_and_deliver(reason: str) -> None:
         with outbox_lock:
+            take_in_plans(cfg)
             try:
                 _, snap = take_snapshot(cfg, reason)
                 if watch is not None:

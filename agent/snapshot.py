@@ -25,14 +25,41 @@ import json
 import os
 import socket
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
+from agent.restore.report import ARTIFACT_PREFIX, KIND
 from agent.sources.host.schedfile import ScheduledFile
-from agent.wire import Snapshot, Target, WireError, key_fingerprint, load, sign
+from agent.wire import Artifact, Snapshot, Target, WireError, key_fingerprint, load, sign
+
+
+def reports_dir(chain: Path) -> Path:
+    """Where restore reports wait for the next snapshot: beside the chain state."""
+    return chain.with_name("restore-reports")
+
+
+def _pending_reports(chain: Path) -> tuple[Artifact, ...]:
+    folder = reports_dir(chain)
+    if not folder.is_dir():
+        return ()
+    return tuple(Artifact.from_bytes(ARTIFACT_PREFIX + p.name, KIND, p.read_bytes())
+                 for p in sorted(folder.glob("*.json")))
+
+
+def mark_sent(chain: Path, snap: Snapshot) -> None:
+    """Reports a published snapshot carries move to restore-reports/sent/."""
+    folder = reports_dir(chain)
+    for target in snap.targets:
+        for art in target.artifacts:
+            if art.kind == KIND and art.name.startswith(ARTIFACT_PREFIX):
+                path = folder / art.name[len(ARTIFACT_PREFIX):]
+                if path.exists():
+                    (folder / "sent").mkdir(exist_ok=True)
+                    os.replace(path, folder / "sent" / path.name)
 
 
 def mask_key_for(key: Ed25519PrivateKey) -> bytes:
@@ -99,6 +126,9 @@ def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("
         live = root.resolve() == Path("/")
     host_target, facts = collect_host(root, hostname=hostname, live=live,
                                       scheduled_files=scheduled_files)
+    reports = _pending_reports(chain)
+    if reports:
+        host_target = replace(host_target, artifacts=host_target.artifacts + reports)
     targets: list[Target] = [host_target]
     if inventory is not None:
         from agent.devices import collect as collect_devices
@@ -148,6 +178,7 @@ def publish(out: Path, data: bytes, chain: Path, snap: Snapshot) -> None:
         raise
     commit(chain, snap)
     journal.unlink()
+    mark_sent(chain, snap)
 
 
 def settle(chain: Path) -> int | None:
@@ -181,6 +212,7 @@ def settle(chain: Path) -> int | None:
                              f"writable again so it is delivered, never signed anew") from None
     commit(chain, snap)
     journal.unlink()
+    mark_sent(chain, snap)
     return snap.seq
 
 

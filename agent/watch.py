@@ -52,6 +52,14 @@ def _sha256(path: Path, limit: int = 64 * 1024 * 1024) -> str | None:
     return digest.hexdigest()
 
 
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 class HostWatch:
     """Calls `on_change(paths)` once per burst of changes to the watched paths (absolute)."""
 
@@ -80,6 +88,8 @@ class HostWatch:
         self._observer: BaseObserver | None = None
         self._handler = _Handler(self)
         self._watches: dict[Path, tuple[bool, ObservedWatch]] = {}
+        self._identity: dict[Path, tuple[int, int] | None] = {}
+        self._armed = False
         self._worker = threading.Thread(target=self._run, name="lineguard-watch", daemon=True)
         self.set_paths(paths)
 
@@ -96,11 +106,9 @@ class HostWatch:
         nearest existing folder is watched, so creating them is a change)."""
         wanted = {w for p in paths for w in self._expand(p)}
         with self._lock:
-            if wanted == self._wanted and self._observer is not None:
-                return
             self._wanted = wanted
         if self._observer is not None:
-            self._rearm()
+            self._rearm()      # also when unchanged: a watched folder may have been swapped
 
     def _expand(self, relative: str) -> set[Path]:
         """The path as written and where it leads, and every symbolic link on the way: re-
@@ -193,8 +201,11 @@ class HostWatch:
         if self._observer is None:
             self._observer = self._new_observer()
         wanted = self._folders()
+        # `mv /etc/cron.d aside; mkdir /etc/cron.d`: inotify follows the moved folder, so a
+        # watch whose folder is no longer the one at its path is dropped and set up again
         for folder in [f for f in self._watches if f not in wanted or
-                       self._watches[f][0] != wanted[f]]:
+                       self._watches[f][0] != wanted[f] or
+                       self._identity.get(f) != _identity(f)]:
             self._observer.unschedule(self._watches.pop(folder)[1])
         for folder, recursive in wanted.items():
             if folder not in self._watches:
@@ -208,6 +219,12 @@ class HostWatch:
                     self._restart_polling()
                     return
                 self._watches[folder] = (recursive, handle)
+                self._identity[folder] = _identity(folder)
+                if self._armed and self._is_wanted(folder):
+                    # written to between the snapshot that saw it appear and this watch: look
+                    # once more, so nothing planted in that moment waits for the schedule
+                    self.changed(folder)
+        self._armed = True
 
     def _new_observer(self) -> BaseObserver:
         observer: BaseObserver = (PollingObserver(timeout=self._poll_interval) if self._polling

@@ -74,12 +74,20 @@ class ApprovalState:
 
 def read_approvers(folder: Path) -> dict[str, Ed25519PublicKey]:
     """NAME -> public key from the folder's approvers file."""
-    path = folder / APPROVERS
+    return read_approvers_file(folder / APPROVERS)
+
+
+def read_approvers_file(path: Path) -> dict[str, Ed25519PublicKey]:
+    """NAME -> public key from an approvers file (the baselines folder's, or the copy an agent
+    is given to check restore plans with)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ApprovalError(f"{path}: no approvers file (one line per approver: "
                             f"NAME ssh-ed25519 AAAA...)") from None
+    except OSError as e:
+        raise ApprovalError(f"{path}: cannot read the approvers file ({e.strerror or e})") \
+            from None
     approvers: dict[str, Ed25519PublicKey] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):

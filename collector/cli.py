@@ -162,6 +162,27 @@ def _parser() -> argparse.ArgumentParser:
                     help="one self-contained HTML page: sites, timeline, findings, line data")
     _tz(rp)
 
+    rs = sub.add_parser("restore", help="plan, approve and show signed restorations of line data")
+    rssub = rs.add_subparsers(dest="restore_cmd", required=True)
+    rp_ = rssub.add_parser("plan", help="what line data to put back, from the approved baselines")
+    rp_.add_argument("targets", nargs="*")
+    rp_.add_argument("--site")
+    rp_.add_argument("--all", action="store_true")
+    rp_.add_argument("--against", choices=["baseline"], default="baseline")
+    rp_.add_argument("--hours", type=float, default=24.0, help="the plan expires after (24)")
+    rp_.add_argument("--now")
+    rp_.add_argument("--out", type=Path, help="plan file (default HOME/restore/PLAN.lgplan)")
+    rp_.add_argument("--json", action="store_true")
+    ra = rssub.add_parser("approve", help="sign a plan as an approver")
+    ra.add_argument("plan", type=Path)
+    ra.add_argument("--key", required=True, type=Path, help="the approver's private key")
+    ra.add_argument("--by", required=True, help="the approver's name in baselines/approvers")
+    rsh = rssub.add_parser("show", help="a plan, its approvals and whether it is in force")
+    rsh.add_argument("plan", type=Path)
+    rsh.add_argument("--json", action="store_true")
+    for r in (ra, rsh, rp_):
+        r.add_argument("--dir", type=Path, help="baselines folder (default HOME/baselines)")
+
     au = sub.add_parser("audit", help="the audit log; --verify checks its hash chain and stored signatures")
     au.add_argument("--verify", action="store_true")
     au.add_argument("--limit", type=int, default=30)
@@ -536,6 +557,68 @@ def cmd_report(home: Home, a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(home: Home, a: argparse.Namespace) -> int:
+    from agent.restore.document import PlanError, verify_collector
+    from collector.keys import collector_key
+    from collector.restore import approval, plan
+    bdir = a.dir or home.root / "baselines"
+    try:
+        if a.restore_cmd == "plan":
+            return _restore_plan(home, a, bdir)
+        if a.restore_cmd == "approve":
+            signed = approval.approve_plan(a.plan, home.root, bdir, a.key, a.by)
+            have, need = len(signed.approvals), signed.body.required_approvals
+            home.open().audit("restore-approve", None, signed.body.id,
+                              f"by {a.by}; {have} of {need} approval(s); digest "
+                              f"{signed.digest[:16]}")
+            print(f"approved {signed.body.id} by {a.by}: {have} of {need} approval(s)"
+                  + ("" if have >= need else f"; it needs {need - have} more"))
+            return 0
+        signed = approval.read_plan(a.plan)
+        verify_collector(signed, collector_key(home.root).public_key())
+        good, problems = approval.approval_state(signed, bdir)
+        if a.json:
+            print(json.dumps({**plan.to_json(signed), "approved_by": good,
+                              "approval_problems": problems}, indent=2))
+        else:
+            print(plan.render(signed))
+            need = signed.body.required_approvals
+            print(f"approvals verified: {len(good)} of {need} ({', '.join(good) or 'none'})"
+                  + "".join(f"\n  not counted: {p}" for p in problems))
+        return 0
+    except PlanError as e:
+        raise UsageError(str(e)) from None
+
+
+def _restore_plan(home: Home, a: argparse.Namespace, bdir: Path) -> int:
+    from collector.jobs import parse_now
+    from collector.keys import collector_key
+    from collector.restore import approval, plan
+    if bool(a.targets) + bool(a.site) + bool(a.all) != 1:
+        raise UsageError("name the devices: TARGET..., --site S or --all (one of them)")
+    if not a.hours > 0:
+        raise UsageError("--hours must be above 0")
+    store = home.open()
+    settings = home.settings()
+    now = parse_now(a.now)
+    signed = plan.make_plan(store, bdir, plan.select(store, a.targets, a.site, a.all),
+                            collector_key(home.root), now,
+                            lambda site: settings.site(site).approvals, a.hours)
+    required = signed.body.required_approvals
+    out = a.out or home.root / "restore" / f"{signed.body.id}.lgplan"
+    approval.write_plan(out, signed)
+    store.audit("restore-plan", None, signed.body.id,
+                f"{len(signed.body.devices)} device(s), {signed.body.row_count()} row(s), "
+                f"{len(signed.body.refused)} refused; digest {signed.digest[:16]}; {out}")
+    if a.json:
+        print(json.dumps({"path": str(out), **plan.to_json(signed)}, indent=2))
+    else:
+        print(plan.render(signed))
+        print(f"wrote {out}; it needs {required} approval(s): "
+              f"lineguard restore approve {out} --key K --by NAME")
+    return 1 if signed.body.refused else 0
+
+
 def cmd_audit(home: Home, a: argparse.Namespace) -> int:
     store = home.open()
     if a.verify:
@@ -564,7 +647,7 @@ COMMANDS = {"init": cmd_init, "agents": cmd_agents, "targets": cmd_targets, "ing
             "jobs": cmd_jobs, "check": cmd_check, "findings": cmd_findings, "waive": cmd_waive,
             "diff": cmd_diff, "baseline": cmd_baseline, "watch": cmd_watch, "report": cmd_report,
             "audit": cmd_audit, "metrics": cmd_metrics, "history": cmd_history,
-            "export": cmd_export}
+            "export": cmd_export, "restore": cmd_restore}
 
 
 def quiet_broken_pipe() -> int:

@@ -24,6 +24,7 @@ import errno
 import fcntl
 import hashlib
 import itertools
+import json
 import os
 import re
 import shutil
@@ -35,7 +36,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from agent.keys import parse_public
-from agent.wire import SignedSnapshot, WireError, load, parse_utc
+from agent.restore.report import KIND, DeviceOutcome, RestoreReport, RowOutcome
+from agent.wire import SignedSnapshot, Snapshot, WireError, load, parse_utc
 from collector.home import Home, Settings
 from collector.store import Store
 
@@ -397,8 +399,36 @@ def _accept(store: Store, path: Path, signed: SignedSnapshot,
             _check_owners(store, signed)
             store.insert_snapshot(snap, digest, signed.signature)
             store.audit("accept", snap.agent, f"#{snap.seq}", digest)
+            for plan, summary in restore_reports(snap):
+                store.audit("restore-report", snap.agent, plan, summary)
     return IngestResult(path, "duplicate" if duplicate else "accepted", agent=snap.agent,
                         seq=snap.seq)
+
+
+def restore_reports(snap: Snapshot) -> list[tuple[str, str]]:
+    """(plan id, one-line summary) of each restore report the snapshot carries: who approved
+    the plan and, per device, what happened, for the audit log."""
+    out = []
+    for target in snap.targets:
+        for art in target.artifacts:
+            if art.kind != KIND:
+                continue
+            try:
+                doc = json.loads(art.text() or "")
+                report = RestoreReport(**{k: v for k, v in doc.items() if k != "devices"},
+                                       devices=[DeviceOutcome(**{k: v for k, v in d.items()
+                                                                 if k != "rows"},
+                                                              rows=[RowOutcome(**r)
+                                                                    for r in d["rows"]])
+                                                for d in doc["devices"]])
+            except (ValueError, TypeError, KeyError, AttributeError) as e:
+                out.append((art.name, f"unreadable restore report ({e.__class__.__name__}); "
+                                      f"sha256 {art.sha256}"))
+                continue
+            devices = "; ".join(f"{d.device} {d.outcome}" for d in report.devices)
+            out.append((report.plan, f"{report.summary()} [{devices}] digest "
+                                     f"{report.digest[:16]}"))
+    return out
 
 
 def _check_clock(signed: SignedSnapshot, received: datetime, skew: timedelta) -> None:

@@ -74,7 +74,10 @@ SNMP tables served (numeric OIDs, indexes as RFC 2515)
     subinterfaces 134), ifXTable ifName/ifAlias, atmTrafficDescrParamTable, atmVplTable,
     atmVclTable, atmVpCrossConnectTable, atmVcCrossConnectTable. VCL rows of PVCs are indexed by
     the main ATM interface's ifIndex. SET of a RowStatus column to destroy(6) removes the PVC or
-    cross-connect from the state (so from running-config too); other SETs: notWritable.
+    cross-connect from the state (so from running-config too). VPL/VCL rows and cross-connects
+    are created only through RowStatus (sim.rowstatus): createAndWait/createAndGo, columns while
+    notInService, active (inconsistentValue when a dependency is missing, e.g. a cross-connect
+    whose links do not exist); columns of rows the device already had: notWritable.
 
 Faults (sim.state.Faults, per device, switch at any time)
     drop_mid_config   the SSH session is cut in the middle of ``show running-config``/``show

@@ -571,7 +571,8 @@ class IosCli:
             pvc.service_class = "VBR-nrt"
             pvc.peak_kbps, pvc.avg_kbps, pvc.burst_cells = nums
         elif low[0] in ("protocol", "oam-pvc", "oam", "inarp"):
-            pvc.extra.append(line.strip())
+            if line.strip() not in pvc.extra:     # entered again, it is the same setting
+                pvc.extra.append(line.strip())
         else:
             return False
         self.state.touch()

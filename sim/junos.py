@@ -9,7 +9,9 @@ Configuration mode (``[edit]`` + ``lgops@HOST# ``) keeps a candidate: ``set``/``
 checked when typed and applied on ``commit`` ("commit complete"); ``rollback`` drops them;
 ``exit``/``exit configuration-mode`` with changes asks "Exit with uncommitted changes?". Paths:
     set|delete interfaces at-X/Y/Z unit N [vci VPI.VCI | encapsulation atm-snap|atm-vcmux |
-        description "TEXT"]
+        description "TEXT" | shaping cbr RATE | shaping vbr peak RATE sustained RATE burst N |
+        family inet address A.B.C.D/P]
+    set interfaces at-X/Y/Z atm-options vpi N     (accepted; shown from the units' VPIs)
     delete interfaces at-X/Y/Z                      (all its units)
     set|delete event-options generate-event NAME [time-of-day HH:MM:SS | time-interval SECONDS]
     set|delete event-options policy NAME [events EV | then change-configuration commands "CMD" |
@@ -34,6 +36,7 @@ from sim.state import (
     JunosPolicy,
     PendingReload,
     Pvc,
+    Subinterface,
     as_faulted,
     render_junos,
     render_junos_set,
@@ -233,6 +236,9 @@ def _interface_change(verb: str, rest: list[str]) -> Change | None:
             if intf is not None:
                 intf.subinterfaces.clear()
         return delete_all
+    if rest[1:3] == ["atm-options", "vpi"] and len(rest) == 4 and rest[3].isdigit():
+        # The VPIs shown under atm-options follow from the units' vci statements here.
+        return lambda st: None
     if rest[1] != "unit" or len(rest) < 3 or not rest[2].isdigit():
         return None
     number, attr = int(rest[2]), rest[3:]
@@ -242,12 +248,8 @@ def _interface_change(verb: str, rest: list[str]) -> Change | None:
             if intf is not None:
                 intf.subinterfaces.pop(number, None)
         return delete_unit
-    if len(attr) != 2 or attr[0] not in ("vci", "encapsulation", "description"):
-        return None
-    key, value = attr
-    if key == "vci" and not re.fullmatch(r"\d+\.\d+", value):
-        return None
-    if key == "encapsulation" and value not in ("atm-snap", "atm-vcmux"):
+    apply = _unit_attribute(attr)
+    if apply is None:
         return None
 
     def set_attr(st: DeviceState) -> None:
@@ -256,21 +258,69 @@ def _interface_change(verb: str, rest: list[str]) -> Change | None:
             return
         if verb == "delete":
             sub = intf.subinterfaces.get(number)
-            if sub is not None and key == "vci":
+            if sub is not None and attr[0] == "vci":
                 sub.pvcs.clear()
             return
-        sub = st.ensure_subinterface(intf, number)
-        if key == "description":
-            sub.description = value
-            return
-        if not sub.pvcs:
-            sub.pvcs.append(Pvc(vpi=0, vci=0))
-        if key == "vci":
-            vpi, vci = (int(x) for x in value.split("."))
-            sub.pvcs[0].vpi, sub.pvcs[0].vci = vpi, vci
-        else:
-            sub.pvcs[0].encapsulation = "aal5snap" if value == "atm-snap" else "aal5mux"
+        apply(st.ensure_subinterface(intf, number))
     return set_attr
+
+
+def _rate(text: str) -> int | None:
+    """A Junos rate (`1536k`, `2m`) in kbps."""
+    m = re.fullmatch(r"(\d+)([km])", text)
+    return None if m is None else int(m.group(1)) * (1000 if m.group(2) == "m" else 1)
+
+
+def _pvc(sub: Subinterface) -> Pvc:
+    if not sub.pvcs:
+        sub.pvcs.append(Pvc(vpi=0, vci=0))
+    return sub.pvcs[0]
+
+
+def _unit_attribute(attr: list[str]) -> Callable[[Subinterface], None] | None:
+    """What one `set interfaces at-X unit N ...` statement does to the unit, or None when the
+    statement is not valid: vci, encapsulation, description, shaping, family inet address."""
+    key, args = (attr[0], attr[1:]) if attr else ("", [])
+    if key == "vci" and len(args) == 1 and re.fullmatch(r"\d+\.\d+", args[0]):
+        vpi, vci = (int(x) for x in args[0].split("."))
+
+        def set_vci(sub: Subinterface) -> None:
+            _pvc(sub).vpi, _pvc(sub).vci = vpi, vci
+        return set_vci
+    if key == "encapsulation" and args in (["atm-snap"], ["atm-vcmux"]):
+        def set_encapsulation(sub: Subinterface) -> None:
+            _pvc(sub).encapsulation = "aal5snap" if args[0] == "atm-snap" else "aal5mux"
+        return set_encapsulation
+    if key == "description" and len(args) == 1:
+        def set_description(sub: Subinterface) -> None:
+            sub.description = args[0]
+        return set_description
+    if key == "shaping" and args[:1] == ["cbr"] and len(args) == 2 and _rate(args[1]):
+        def set_cbr(sub: Subinterface) -> None:
+            pvc = _pvc(sub)
+            pvc.service_class, pvc.peak_kbps = "CBR", _rate(args[1])
+            pvc.avg_kbps = pvc.burst_cells = None
+        return set_cbr
+    opts = dict(zip(args[1::2], args[2::2], strict=False))
+    if key == "shaping" and args[:1] == ["vbr"] and len(args) == 7 \
+            and set(opts) == {"peak", "sustained", "burst"} and _rate(opts["peak"]) \
+            and _rate(opts["sustained"]) and opts["burst"].isdigit():
+        def set_vbr(sub: Subinterface) -> None:
+            pvc = _pvc(sub)
+            pvc.service_class = "VBR-nrt"
+            pvc.peak_kbps, pvc.avg_kbps = _rate(opts["peak"]), _rate(opts["sustained"])
+            pvc.burst_cells = int(opts["burst"])
+        return set_vbr
+    if attr[:3] == ["family", "inet", "address"] and len(attr) == 4 \
+            and re.fullmatch(r"\d+\.\d+\.\d+\.\d+/\d+", attr[3]):
+        address, _, bits = attr[3].partition("/")
+        mask = ".".join(str((0xFFFFFFFF << (32 - int(bits)) >> (24 - 8 * i)) & 255)
+                        for i in range(4))
+
+        def set_address(sub: Subinterface) -> None:
+            sub.ip_address = f"{address} {mask}"
+        return set_address
+    return None
 
 
 def _event_change(verb: str, rest: list[str]) -> Change | None:

@@ -6,7 +6,8 @@ command responders (GET, GETNEXT, GETBULK, SET) do the protocol work (BER, USM S
 repetition); our ``FleetInstrumentation`` stands where pysnmp's MIB instrumentation controller
 usually is and answers from a sorted OID table built from the device state, rebuilt only when the
 state's version changes. So a PVC deleted over the CLI is gone from the next walk, and a SET of a
-RowStatus to destroy(6) removes the PVC or cross-connect from the state.
+RowStatus to destroy(6) removes the PVC or cross-connect from the state. Rows are created only
+through their RowStatus, as sim.rowstatus describes.
 
 Tables (numeric OIDs; index layouts as RFC 2515):
     system 1.3.6.1.2.1.1 (sysDescr .1, sysObjectID .2, sysUpTime .3, sysName .5), ifNumber,
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import bisect
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from pysnmp import error as snmp_error
@@ -35,6 +35,7 @@ from pysnmp.entity.rfc3413 import cmdrsp, context
 from pysnmp.proto import rfc1902, rfc1905
 from pysnmp.smi import error as smi_error
 
+from sim.rowstatus import DESTROY, RowError, existing_row, locate, set_row
 from sim.state import DeviceState
 
 ATM = (1, 3, 6, 1, 2, 1, 37, 1)
@@ -45,7 +46,6 @@ VPL = ATM + (6, 1)
 VCL = ATM + (7, 1)
 VP_XC = ATM + (9, 1)
 VC_XC = ATM + (11, 1)
-DESTROY = 6
 _NO_CLP_NO_SCR = ATM + (1, 2)
 _NO_CLP_SCR = ATM + (1, 5)
 _SERVICE_CATEGORY = {"CBR": 2, "VBR-nrt": 4, "UBR": 6}
@@ -77,7 +77,6 @@ class DeviceMib:
         self._oids: list[tuple[int, ...]] = []
         self._names: list[rfc1902.ObjectName] = []
         self._values: list[object] = []
-        self._destroy: dict[tuple[int, ...], Callable[[], object]] = {}
 
     def table(self) -> tuple[list[tuple[int, ...]], list[rfc1902.ObjectName], list[object]]:
         with self.state.lock:
@@ -86,14 +85,22 @@ class DeviceMib:
                 self._version = self.state.version
             return self._oids, self._names, self._values
 
-    def destroyer(self, oid: tuple[int, ...]) -> Callable[[], object] | None:
-        self.table()
-        return self._destroy.get(oid)
+    def descriptors(self) -> set[int]:
+        """Traffic descriptor indexes the device has (as _build numbers them), from the state:
+        a burst of SETs must not rebuild the OID table each time."""
+        with self.state.lock:
+            keys = {("UBR", None, None, None)} | {
+                (p.service_class, p.peak_kbps, p.avg_kbps, p.burst_cells)
+                for _i, _s, p in self.state.all_pvcs()}
+            return set(range(1, len(keys) + 1))
+
+    def status_oid(self, entry: tuple[int, ...], index: tuple[int, ...]) -> tuple[int, ...]:
+        column = {VCL: 13, VPL: 8, VC_XC: 13, VP_XC: 11}[entry]
+        return entry + (column,) + index
 
     def _build(self) -> None:
         st = self.state
         rows: dict[tuple[int, ...], object] = {}
-        destroy: dict[tuple[int, ...], Callable[[], object]] = {}
         descr = {"cisco_ios": "Cisco IOS Software, 7200 Software, Version 15.2(4)M11",
                  "juniper_junos": "Juniper Networks, Inc. m7i internet router, JUNOS 15.1R7.9",
                  "atm_mib": "ATM transmission switch, ATM-MIB (RFC 2515) agent"}[st.platform]
@@ -128,54 +135,68 @@ class DeviceMib:
                              (10, _i(_SERVICE_CATEGORY.get(sc, 1))), (11, _i(1))):
                 rows[TRAFFIC + (col, index)] = val
 
-        def vcl(ifindex: int, vpi: int, vci: int, td: int, encaps: int, xc: int,
-                remove: Callable[[], object]) -> None:
+        def vcl(ifindex: int, vpi: int, vci: int, td: int, encaps: int, xc: int) -> None:
             idx = (ifindex, vpi, vci)
             for col, val in ((3, _i(1)), (4, _i(1)), (5, rfc1902.TimeTicks(0)), (6, _i(td)),
                              (7, _i(td)), (8, _i(3)), (9, _i(4470)), (10, _i(4470)),
                              (11, _i(encaps)), (12, _i(xc)), (13, _i(1)), (14, _i(1)),
                              (15, _i(1))):
                 rows[VCL + (col,) + idx] = val
-            destroy[VCL + (13,) + idx] = remove
 
         for intf, _sub, pvc in st.all_pvcs():
             td = descriptors[(pvc.service_class, pvc.peak_kbps, pvc.avg_kbps, pvc.burst_cells)]
             encaps = 7 if pvc.encapsulation == "aal5snap" else 2     # llc / vcMultiplexRouted
-            vcl(intf.ifindex, pvc.vpi, pvc.vci, td, encaps, 0,
-                _bind(st.remove_pvc, intf.ifindex, pvc.vpi, pvc.vci))
+            vcl(intf.ifindex, pvc.vpi, pvc.vci, td, encaps, 0)
         for xc in st.cross_connects.values():
-            remove = _bind(st.remove_cross_connect, xc.kind, xc.index)
             if xc.kind == "vc":
                 assert xc.low_vci is not None and xc.high_vci is not None
-                vcl(xc.low_if, xc.low_vpi, xc.low_vci, 1, 10, xc.index, remove)
-                vcl(xc.high_if, xc.high_vpi, xc.high_vci, 1, 10, xc.index, remove)
+                vcl(xc.low_if, xc.low_vpi, xc.low_vci, 1, 10, xc.index)
+                vcl(xc.high_if, xc.high_vpi, xc.high_vci, 1, 10, xc.index)
                 idx = (xc.index, xc.low_if, xc.low_vpi, xc.low_vci, xc.high_if, xc.high_vpi,
                        xc.high_vci)
                 for col, val in ((8, _i(1)), (9, _i(1)), (10, _i(1)),
                                  (11, rfc1902.TimeTicks(0)), (12, rfc1902.TimeTicks(0)),
                                  (13, _i(1))):
                     rows[VC_XC + (col,) + idx] = val
-                destroy[VC_XC + (13,) + idx] = remove
             else:
                 for ifindex, vpi in ((xc.low_if, xc.low_vpi), (xc.high_if, xc.high_vpi)):
                     for col, val in ((2, _i(1)), (3, _i(1)), (4, rfc1902.TimeTicks(0)),
                                      (5, _i(1)), (6, _i(1)), (7, _i(xc.index)), (8, _i(1)),
                                      (9, _i(1)), (10, _i(1))):
                         rows[VPL + (col, ifindex, vpi)] = val
-                    destroy[VPL + (8, ifindex, vpi)] = remove
                 idx = (xc.index, xc.low_if, xc.low_vpi, xc.high_if, xc.high_vpi)
                 for col, val in ((6, _i(1)), (7, _i(1)), (8, _i(1)), (9, rfc1902.TimeTicks(0)),
                                  (10, rfc1902.TimeTicks(0)), (11, _i(1))):
                     rows[VP_XC + (col,) + idx] = val
-                destroy[VP_XC + (11,) + idx] = remove
+        for link in st.links.values():
+            if link.kind == "vcl":
+                idx = (link.ifindex, link.vpi, link.vci or 0)
+                for col, val in ((3, _i(link.admin)), (4, _i(1 if link.status == 1 else 2)),
+                                 (5, rfc1902.TimeTicks(0)), (6, _i(link.rx_td)),
+                                 (7, _i(link.tx_td)), (8, _i(3)), (9, _i(4470)),
+                                 (10, _i(4470)), (11, _i(link.encaps)), (12, _i(0)),
+                                 (13, _i(link.status)), (14, _i(1)), (15, _i(1))):
+                    rows[VCL + (col,) + idx] = val
+            else:
+                for col, val in ((2, _i(link.admin)), (3, _i(1 if link.status == 1 else 2)),
+                                 (4, rfc1902.TimeTicks(0)), (5, _i(link.rx_td)),
+                                 (6, _i(link.tx_td)), (7, _i(0)), (8, _i(link.status)),
+                                 (9, _i(1)), (10, _i(1))):
+                    rows[VPL + (col, link.ifindex, link.vpi)] = val
+        for pending in st.pending_xcs.values():
+            xc = pending.xc
+            if xc.kind == "vc":
+                idx = (xc.index, xc.low_if, xc.low_vpi, xc.low_vci or 0, xc.high_if,
+                       xc.high_vpi, xc.high_vci or 0)
+                rows[VC_XC + (8,) + idx] = _i(pending.admin)
+                rows[VC_XC + (13,) + idx] = _i(pending.status)
+            else:
+                idx = (xc.index, xc.low_if, xc.low_vpi, xc.high_if, xc.high_vpi)
+                rows[VP_XC + (6,) + idx] = _i(pending.admin)
+                rows[VP_XC + (11,) + idx] = _i(pending.status)
         self._oids = sorted(rows)
         self._names = [rfc1902.ObjectName(oid) for oid in self._oids]
         self._values = [rows[oid] for oid in self._oids]
-        self._destroy = destroy
-
-
-def _bind(fn: Callable[..., object], *args: object) -> Callable[[], object]:
-    return lambda: fn(*args)
 
 
 class _Silent(snmp_error.PySnmpError):
@@ -246,29 +267,40 @@ class FleetInstrumentation:
 
     def write_variables(self, *var_binds, **context):
         mib = self._device()
-        oids, _, _ = mib.table()
-        actions = []
+        changed = False
         for idx, (name, value) in enumerate(var_binds):
             oid = tuple(name)
-            remove = mib.destroyer(oid)
-            if remove is None:
-                pos = bisect.bisect_left(oids, oid)
-                if pos < len(oids) and oids[pos] == oid:
-                    raise smi_error.NotWritableError(name=name, idx=idx)
-                raise smi_error.NoCreationError(name=name, idx=idx)
             try:
                 wanted = int(value)
             except (TypeError, ValueError):
                 raise smi_error.WrongTypeError(name=name, idx=idx) from None
-            if wanted == DESTROY:
-                actions.append(remove)
-            elif wanted != 1:        # active on an active row is a no-op; creation is not served
-                raise smi_error.InconsistentValueError(name=name, idx=idx)
-        for remove in actions:
-            remove()
-        if actions:
+            where = locate(oid)
+            if where is None:
+                oids, _, _ = mib.table()
+                pos = bisect.bisect_left(oids, oid)
+                if pos < len(oids) and oids[pos] == oid:
+                    raise smi_error.NotWritableError(name=name, idx=idx)
+                raise smi_error.NoCreationError(name=name, idx=idx)
+            entry, column, index = where
+            had = existing_row(mib.state, entry, index)
+            if had is not None and wanted == DESTROY and oid == mib.status_oid(entry, index):
+                had()
+                changed = True
+                continue
+            try:
+                set_row(mib.state, entry, column, index, wanted, exists=had is not None,
+                        descriptors=mib.descriptors())
+            except RowError as e:
+                raise _ERRORS[e.status](name=name, idx=idx) from None
+            changed = True
+        if changed:
             mib.state.announce("snmp", "127.0.0.1")
         return list(var_binds)
+
+
+_ERRORS = {"notWritable": smi_error.NotWritableError, "noCreation": smi_error.NoCreationError,
+           "inconsistentValue": smi_error.InconsistentValueError,
+           "wrongValue": smi_error.WrongValueError}
 
 
 @dataclass(frozen=True)

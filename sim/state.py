@@ -90,6 +90,31 @@ class CrossConnect:
 
 
 @dataclass
+class Link:
+    """A VPL (vci None) or VCL row made over SNMP and not (yet) joined by a cross-connect, with
+    its RowStatus (RFC 2579: active 1, notInService 2) and writable columns."""
+
+    kind: str                            # vpl | vcl
+    ifindex: int
+    vpi: int
+    vci: int | None = None
+    status: int = 2
+    admin: int = 1
+    rx_td: int = 1
+    tx_td: int = 1
+    encaps: int = 10                     # atmVccAal5EncapsType unknown(10), VCL only
+
+
+@dataclass
+class PendingCrossConnect:
+    """A cross-connect row created over SNMP (createAndWait), not yet active."""
+
+    xc: CrossConnect
+    admin: int = 1
+    status: int = 2
+
+
+@dataclass
 class KronOccurrence:
     name: str
     when: str                            # as written: "at 20:00 Sat" or "in 1:30"
@@ -146,6 +171,8 @@ class DeviceState:
     tz_offset_min: int = 540
     interfaces: dict[int, AtmInterface] = field(default_factory=dict)
     cross_connects: dict[tuple[str, int], CrossConnect] = field(default_factory=dict)
+    links: dict[tuple[str, int, int, int | None], Link] = field(default_factory=dict)
+    pending_xcs: dict[tuple[str, int], PendingCrossConnect] = field(default_factory=dict)
     kron_occurrences: dict[str, KronOccurrence] = field(default_factory=dict)
     kron_policies: dict[str, KronPolicy] = field(default_factory=dict)
     applets: dict[str, EemApplet] = field(default_factory=dict)

@@ -114,6 +114,21 @@ def test_other_files_beside_a_watched_script_are_not_changes(tmp_path, caplog):
     assert reasons and "/etc/cron.d/ems" in reasons[0] and "/opt/ems" not in reasons[0], logged
 
 
+def test_a_job_planted_in_a_swapped_cron_folder_is_seen(tmp_path):
+    root = tiny_root(tmp_path / "root")
+    cfg = agent_config(tmp_path, watch=True)
+    with daemon(cfg):
+        wait_for(lambda: len(snapshots(cfg.outbox)) == 1, "the first scheduled snapshot")
+        (root / "etc/cron.d").rename(root / "etc/cron.d.orig")     # inotify follows this one
+        (root / "etc/cron.d").mkdir()
+        wait_for(lambda: len(snapshots(cfg.outbox)) >= 2, "a snapshot after the swap")
+        settled = len(snapshots(cfg.outbox))
+        (root / "etc/cron.d/sync-ne").write_text("0 3 14 2 * root /opt/ems/poll.sh --purge\n")
+        wait_for(lambda: any(t.artifact("etc/cron.d/sync-ne")
+                             for s in snapshots(cfg.outbox)[settled - 1:] for t in s.targets),
+                 "a snapshot holding the job planted in the new folder")
+
+
 def test_a_replaced_script_of_a_job_is_snapshotted_too(tmp_path):
     root = tiny_root(tmp_path / "root")
     cfg = agent_config(tmp_path, watch=True)

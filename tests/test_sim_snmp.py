@@ -95,7 +95,8 @@ def test_set_destroy_on_a_vc_cross_connect_removes_it_and_its_links(fleet):
     assert (xc.low_if, xc.low_vpi, xc.low_vci) not in links
 
 
-def test_writes_other_than_destroy_are_refused(fleet):
+def test_columns_of_rows_the_device_had_are_not_writable_and_no_row_on_a_missing_interface(
+        fleet):
     dev = fleet.by_platform("atm_mib")[0]
     xc = next(x for x in dev.state.cross_connects.values() if x.kind == "vc")
     before = len(dev.state.cross_connects)
@@ -160,3 +161,29 @@ def test_slow_agent_answers_late(fleet):
     assert rows and time.monotonic() - started >= 0.3
     with pytest.raises(SnmpFailure, match="No SNMP response"):
         walk(v2c(), dev.port, "1.3.6.1.2.1.1", timeout=0.1)
+
+
+def test_rows_are_created_only_through_rowstatus_and_a_cross_connect_needs_its_links(fleet):
+    dev = fleet.by_platform("atm_mib")[0]
+    low, high = (1, 0, 900), (2, 0, 901)
+    xc_index = f"{VC_XC}.1.13.99.{low[0]}.{low[1]}.{low[2]}.{high[0]}.{high[1]}.{high[2]}"
+    set_int(v2c(), dev.port, xc_index, 5)                        # createAndWait the XC
+    with pytest.raises(SnmpFailure, match="inconsistentValue"):   # its links do not exist
+        set_int(v2c(), dev.port, xc_index, 1)
+    low_status = f"{VCL}.1.13.{low[0]}.{low[1]}.{low[2]}"
+    set_int(v2c(), dev.port, low_status, 5)                      # createAndWait: notInService
+    assert _rows(walk(v2c(), dev.port, VCL), 13)[low] == 2
+    set_int(v2c(), dev.port, f"{VCL}.1.11.{low[0]}.{low[1]}.{low[2]}", 7)   # a column
+    with pytest.raises(SnmpFailure, match="inconsistentValue"):   # no such traffic descriptor
+        set_int(v2c(), dev.port, f"{VCL}.1.7.{low[0]}.{low[1]}.{low[2]}", 999)
+    set_int(v2c(), dev.port, low_status, 1)
+    set_int(v2c(), dev.port, f"{VCL}.1.13.{high[0]}.{high[1]}.{high[2]}", 4)   # createAndGo
+    with pytest.raises(SnmpFailure, match="inconsistentValue"):   # it exists already
+        set_int(v2c(), dev.port, low_status, 5)
+    set_int(v2c(), dev.port, xc_index, 1)                        # now both links are active
+    xc = dev.state.cross_connects[("vc", 99)]
+    assert (xc.low_if, xc.low_vci, xc.high_if, xc.high_vci) == (1, 900, 2, 901)
+    rows = _rows(walk(v2c(), dev.port, VCL), 12)
+    assert rows[low] == 99 and rows[high] == 99                  # the links now carry the XC
+    set_int(v2c(), dev.port, xc_index, 6)
+    assert ("vc", 99) not in dev.state.cross_connects

@@ -25,49 +25,71 @@ _POLL_S = 0.01
 MAX_OUTPUT_CHARS = 64 << 20
 
 
-def poll(device: Device, cred: Credential, profile: Profile, *, timeout: float,
-         mask_key: bytes, known_hosts: KnownHosts | None = None) -> Target:
-    """One attempt at one device. Never raises for device behaviour: the status says it.
+class ConnectFailure(Exception):
+    """The session could not be opened; `status` is the poll status it means."""
 
-    With `known_hosts`, the device's SSH host key is recorded on first contact and must match on
-    every later one, before the password is sent."""
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def connect(device: Device, cred: Credential, profile: Profile, *, timeout: float,
+            known_hosts: KnownHosts | None = None):
+    """An open netmiko session to the device, or ConnectFailure. With `known_hosts`, the
+    device's SSH host key is recorded on first contact and must match on every later one,
+    before the password is sent."""
     checking: dict = {"ssh_strict": False, "system_host_keys": False}
     if known_hosts is not None:
         try:
             known_hosts.ensure(device.host, device.port, timeout)
         except HostKeyError as e:
-            return failed(device, "unreachable", str(e))
+            raise ConnectFailure("unreachable", str(e)) from None
         checking = {"ssh_strict": True, "system_host_keys": False, "alt_host_keys": True,
                     "alt_key_file": str(known_hosts.path)}
     try:
-        conn = ConnectHandler(
+        return ConnectHandler(
             device_type=profile.netmiko_type, host=device.host, port=device.port,
             username=cred.username or "", password=cred.password or "", secret=cred.secret or "",
             conn_timeout=timeout, auth_timeout=timeout, banner_timeout=timeout,
             blocking_timeout=timeout, read_timeout_override=timeout, fast_cli=True,
             allow_agent=False, use_keys=False, **checking)
     except NetmikoAuthenticationException:
-        return failed(device, "auth-failed", f"login refused for user {cred.username!r}")
+        raise ConnectFailure("auth-failed", f"login refused for user {cred.username!r}") from None
     except NetmikoTimeoutException as e:
         if "does not match" in str(e) and known_hosts is not None:
-            return failed(device, "auth-failed",
-                          f"SSH host key of {device.host}:{device.port} does not match the one "
-                          f"recorded in {known_hosts.path}: possibly an impostor; no password "
-                          f"was sent (if the device was replaced, remove its line there)")
+            raise ConnectFailure(
+                "auth-failed", f"SSH host key of {device.host}:{device.port} does not match the "
+                               f"one recorded in {known_hosts.path}: possibly an impostor; no "
+                               f"password was sent (if the device was replaced, remove its line "
+                               f"there)") from None
         first = str(e).strip().splitlines()[0] if str(e).strip() else "connection failed"
         status = "unreachable" if "TCP connection" in first or "DNS" in first else "timeout"
-        return failed(device, status, f"{first} ({device.host}:{device.port})")
+        raise ConnectFailure(status, f"{first} ({device.host}:{device.port})") from None
     except ReadTimeout as e:
-        return failed(device, "timeout", f"no prompt after login: {_first_line(e)}")
+        raise ConnectFailure("timeout", f"no prompt after login: {_first_line(e)}") from None
     except (OSError, EOFError, ValueError) as e:
-        return failed(device, "unreachable", f"session failed during login: {_first_line(e)}")
+        raise ConnectFailure("unreachable",
+                             f"session failed during login: {_first_line(e)}") from None
+
+
+def poll(device: Device, cred: Credential, profile: Profile, *, timeout: float,
+         mask_key: bytes, known_hosts: KnownHosts | None = None) -> Target:
+    """One attempt at one device. Never raises for device behaviour: the status says it."""
+    try:
+        conn = connect(device, cred, profile, timeout=timeout, known_hosts=known_hosts)
+    except ConnectFailure as e:
+        return failed(device, e.status, e.message)
     try:
         return _collect(conn, device, cred, profile, timeout, mask_key)
     finally:
-        try:
-            conn.disconnect()
-        except (OSError, EOFError, ValueError):
-            pass    # the device may have dropped the session already; nothing is lost here
+        disconnect(conn)
+
+
+def disconnect(conn) -> None:
+    try:
+        conn.disconnect()
+    except (OSError, EOFError, ValueError):
+        pass    # the device may have dropped the session already; nothing is lost here
 
 
 def _collect(conn, device: Device, cred: Credential, profile: Profile, timeout: float,

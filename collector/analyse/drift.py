@@ -25,9 +25,10 @@ from collector.platforms import Platform, UnknownPlatform, for_facts, judged
 from collector.store import Store, StoredSnapshot
 
 # Host artifacts that change by nature (process lists, anacron's run stamps); they would drown real
-# drift. What they say that matters is judged by the jobs view. A device's volatile artifacts and
+# drift. What they say that matters is judged by the jobs view; restore reports are the agent's
+# own record of a restoration, kept in the audit log at ingest. A device's volatile artifacts and
 # lines are its platform's to declare (collector.platforms).
-HOST_VOLATILE_KINDS = frozenset({"process", "anacron-stamp"})
+HOST_VOLATILE_KINDS = frozenset({"process", "anacron-stamp", "restore-report"})
 # Host files that decide what runs later: a change to one of these is a change to the job picture.
 HOST_JOB_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "run-parts", "anacrontab",
                             "at-job", "systemd-unit", "systemd-link", "script"})

@@ -3,7 +3,8 @@
 A platform declares what the collector needs to know about one device family: which artifact
 holds its configuration (or line data), which artifacts and configuration lines change by
 nature, which artifacts decide what runs, how line data rows and device jobs are read from what
-was captured, and when a captured configuration is complete and clean. The analysis modules ask
+was captured, when a captured configuration is complete and clean, and which commands restore
+its lost line data (collector/restore/<platform>.py). The analysis modules ask
 the platform and never name a vendor. The agent's side of a platform is its profile
 (agent/devices/profiles/)."""
 
@@ -54,6 +55,11 @@ class Platform:
     filler_lines: re.Pattern[str] | None = None
     # (config text, device name) -> why the capture is incomplete or unclean, or None.
     capture_problem: Callable[[str, str], str | None] = _always_clean
+    # Restore commands (collector.restore.<platform>): (rows to put back, the baseline's
+    # config_artifact text, the current one or None) -> (actions, [(row id, why refused)]).
+    restore: Callable[[list, str, str | None], tuple[list, list]] | None = None
+    # The commands take effect only after a `commit` (Junos).
+    restore_commit: bool = False
 
     def is_volatile_line(self, line: str) -> bool:
         return self.volatile_lines is not None and bool(self.volatile_lines.match(line))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collector.parse import atm_mib
 from collector.platforms import Platform, register
+from collector.restore import atm_mib as atm_mib_restore
 
 
 def capture_problem(walk: str, device: str) -> str | None:
@@ -24,4 +25,5 @@ PLATFORM = register(Platform(
     line_data=atm_mib.line_data,
     has_config=False,
     capture_problem=capture_problem,
+    restore=atm_mib_restore.render,
 ))

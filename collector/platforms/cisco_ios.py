@@ -12,6 +12,7 @@ from collector.model import Job
 from collector.parse import ios
 from collector.parse.device import polled_at
 from collector.platforms import Platform, control_characters, first_and_last, register
+from collector.restore import ios as ios_restore
 
 if TYPE_CHECKING:
     from collector.parse.device import DeviceZone
@@ -78,4 +79,5 @@ PLATFORM = register(Platform(
                               r"|ntp clock-period )"),
     filler_lines=re.compile(r"^\s*!?\s*$"),
     capture_problem=capture_problem,
+    restore=ios_restore.render,
 ))

@@ -10,6 +10,7 @@ from agent.wire import Target
 from collector.model import Job
 from collector.parse import junos
 from collector.platforms import Platform, control_characters, first_and_last, register
+from collector.restore import junos as junos_restore
 
 if TYPE_CHECKING:
     from collector.parse.device import DeviceZone
@@ -74,4 +75,6 @@ PLATFORM = register(Platform(
     jobs=_jobs,
     volatile_lines=re.compile(r"^## Last (?:commit|changed): "),
     capture_problem=capture_problem,
+    restore=junos_restore.render,
+    restore_commit=True,
 ))
