@@ -38,6 +38,10 @@ _KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while"
 _SEPARATORS = frozenset({";", "&", "&&", "|", "||", "|&", ";;", "(", ")", "$(", "`"})
 _REDIRECTS = frozenset({">", ">>", "<", "<>", ">&", "<&", ">|", "&>", "&>>", "<<", "<<<", "<<-"})
 _UNRESOLVABLE = set("$*?[`~{}")
+_DATA_READERS = frozenset({"awk", "gawk", "mawk", "nawk", "sed", "base64", "base32", "openssl",
+                           "xxd", "gunzip", "zcat", "bzcat", "xzcat", "uudecode"})
+_INPUT_FILE = re.compile(r"(?<![<0-9&])<\s*['\"]?(/[\w.+@/-]+)")
+_SYSTEM_INPUT = ("/dev/", "/proc/", "/sys/")
 _PUNCTUATION = set(";&|()<>")
 
 
@@ -90,6 +94,10 @@ def _scan(text: str, cwd: str, found: list[str], depth: int) -> None:
     for line in _logical_lines(text):
         for words in _simple_commands(line):
             cwd = _command(words, cwd, found, depth)
+        # `cmd < FILE`: what the command reads as its input (a shell or a device session
+        # reads it as commands)
+        found.extend(posixpath.normpath(m.group(1)) for m in _INPUT_FILE.finditer(line)
+                     if not m.group(1).startswith(_SYSTEM_INPUT))
 
 
 def _logical_lines(text: str) -> list[str]:
@@ -220,6 +228,15 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
             found.append(resolved)
     elif name in ("su", "runuser") or name in _INTERPRETERS:
         _interpreter_args(name, args, cwd, found, depth)
+    elif name in _DATA_READERS:
+        # a program text or payload a tool reads (awk -f, base64 -d FILE, openssl -in FILE):
+        # what it prints may be run
+        for k, a in enumerate(args):
+            value = args[k + 1] if k + 1 < len(args) else ""
+            src = _resolve(value, cwd) if a in ("-f", "-in", "--file", "-i") else (
+                _resolve(a, cwd) if not a.startswith("-") and name != "openssl" else None)
+            if src and not src.startswith(_SYSTEM_INPUT):
+                found.append(src)
     elif name == "cat":
         # a template or list a job reads: what it writes and then runs is built from it
         for a in args:
@@ -281,6 +298,38 @@ _NOT_CAPTURED = ("/usr/bin/", "/bin/", "/sbin/", "/usr/sbin/", "/usr/lib/", "/li
 _PY_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+(?:\s*,\s*[\w.]+)*))", re.M)
 _PERL_USE = re.compile(r"^\s*(?:use|require)\s+([A-Za-z][\w:]*)\s*[;(q]", re.M)
 _PERL_LIB = re.compile(r"""^\s*use\s+lib\s+(?:qw\W\s*)?["']?([^"';)]+)""", re.M)
+
+
+_PYTHON_M = re.compile(r"\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*-m\s*([A-Za-z_][\w.]*)")
+# Where a Debian/RHEL Python finds installed modules (python3.X filled in from the disk).
+PYTHON_MODULE_DIRS = ("usr/local/lib/{v}/dist-packages", "usr/local/lib/{v}/site-packages",
+                      "usr/lib/python3/dist-packages", "usr/lib/{v}/site-packages",
+                      "usr/lib64/{v}/site-packages")
+
+
+_MODULE_DIR = re.compile(r"(?:\bcd\s+|\bPYTHONPATH=)['\"]?(/[\w.+@/-]+)")
+
+
+def python_modules(text: str) -> list[tuple[str, list[str]]]:
+    """Modules a text runs with `python3 -m MODULE`, each with the directories named before it
+    on its line (`cd DIR &&`, `PYTHONPATH=DIR`), where Python looks first."""
+    out = []
+    for line in text.split("\n"):
+        for m in _PYTHON_M.finditer(line):
+            out.append((m.group(1), [d.group(1) for d in _MODULE_DIR.finditer(line[:m.start()])]))
+    return out
+
+
+def module_files(module: str, versions: list[str], first: list[str] | None = None) -> list[str]:
+    """Candidate files of a module run with -m: MODULE.py or MODULE/__main__.py (and the
+    packages' __init__.py) under the given directories, then each installed-module directory."""
+    rel = module.replace(".", "/")
+    out: list[str] = []
+    dirs = [d.strip("/") for d in first or []]
+    for d in dict.fromkeys(dirs + [t.format(v=v) for t in PYTHON_MODULE_DIRS
+                                   for v in versions or ["python3"]]):
+        out += [f"/{d}/{rel}.py", f"/{d}/{rel}/__main__.py", f"/{d}/{rel}/__init__.py"]
+    return out
 
 
 def program_references(name: str, text: str) -> list[str]:

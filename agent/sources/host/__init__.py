@@ -10,7 +10,13 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from agent.follow import artifact_name, program_references, referenced_paths
+from agent.follow import (
+    artifact_name,
+    module_files,
+    program_references,
+    python_modules,
+    referenced_paths,
+)
 from agent.sources.host import (
     anacron,
     apthooks,
@@ -198,6 +204,7 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
     queue: deque[tuple[str, int, bool]] = deque()
     for text in commands:
         queue.extend((p, 1, False) for p in referenced_paths(text))
+        queue.extend((p, 1, False) for p in _module_paths(fs, text))
     scanned: set[str] = set()
     for art in list(arts.values()):
         text = art.text() if art.kind == "run-parts" else None
@@ -232,11 +239,23 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
             text = art.text()
             if text is not None and _is_shell(text):
                 queue.extend((p, depth + 1, False) for p in referenced_paths(text))
+                queue.extend((p, depth + 1, False) for p in _module_paths(fs, text))
             elif text is not None:
                 # Python, Perl, expect: the modules, libraries and files they load
                 queue.extend((p, depth + 1, False) for p in program_references(art.name, text)
                              if fs.exists(p) and not fs.is_dir(p))
     return ""
+
+
+def _module_paths(fs: RootFS, text: str) -> list[str]:
+    """The files of modules the text runs with `python3 -m` that exist on this root."""
+    mods = python_modules(text)
+    if not mods:
+        return []
+    versions = sorted({v for d in ("usr/lib", "usr/local/lib", "usr/lib64") if fs.exists(d)
+                       for v in _entries(fs, d) if re.fullmatch(r"python3(?:\.\d+)?", v)})
+    return [p for m, dirs in mods for p in module_files(m, versions, dirs)
+            if fs.exists(p) and not fs.is_dir(p)]
 
 
 def _entries(fs: RootFS, name: str) -> list[str]:

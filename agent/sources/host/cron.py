@@ -17,6 +17,7 @@ CRONIE_SPOOL = "var/spool/cron"
 WATCH = ("etc/crontab", "etc/cron.d", DEBIAN_SPOOL, CRONIE_SPOOL, *RUN_PARTS_DIRS)
 GUARD = re.compile(r"^\s*(?:test|\[)\s+-x\s+(/\S+?)\s*\]?\s*\|\|")
 _ENV_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\s*=")
+_STARTUP_FILE = re.compile(r"^\s*(?:BASH_ENV|ENV)\s*=\s*['\"]?(/[^\s'\"]+)", re.M)
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
@@ -37,6 +38,13 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             continue
         system = art.kind in ("crontab", "cron.d")
         commands += [c for c in (entry_command(line, system) for line in text.splitlines()) if c]
+        # `sh %cmd1%cmd2`: the text after the first % is the command's input, run by a shell
+        commands += [s for s in (entry_stdin(line, system) for line in text.splitlines()) if s]
+        # BASH_ENV=FILE: bash reads FILE before every job of the file; capture it like a script
+        commands += [f". {m.group(1)}" for m in _STARTUP_FILE.finditer(text)]
+    # cron's PAM session (pam_env) reads /etc/environment into every job's environment
+    if fs.exists("etc/environment"):
+        commands.append(". /etc/environment")
     # `test -x /usr/sbin/anacron || run-parts ...`: the guard decides whether the line runs
     # anything, so the collector needs to know if that file exists.
     commands += [m.group(1) for c in commands for m in [GUARD.match(c)] if m]
@@ -67,6 +75,19 @@ def entry_command(line: str, system: bool) -> str | None:
     # maxsplit keeps the command's own spacing and quoting in the last piece.
     words = stripped.split(None, skip)
     return percent_cut(words[skip]) if len(words) > skip else None
+
+
+def entry_stdin(line: str, system: bool) -> str | None:
+    """The input an entry's `%` gives its command (each further % a newline), or None."""
+    stripped = line.strip()
+    if not stripped or stripped.startswith("#") or _ENV_LINE.match(stripped):
+        return None
+    skip = (1 if stripped.startswith("@") else 5) + (1 if system else 0)
+    words = stripped.split(None, skip)
+    if len(words) <= skip:
+        return None
+    command = words[skip].replace("\\%", "")
+    return command.split("%", 1)[1].replace("%", "\n") if "%" in command else None
 
 
 def percent_cut(command: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 
 from collector.analyse.effects import decode
 from collector.analyse.effects.model import is_known, markers, render, symbol, unknown
@@ -37,7 +38,7 @@ _OPT_VALUES = {
 _WRAPPERS = {"sudo": set("ugCDhpUrt"), "doas": set("uC"), "nohup": set(), "nice": set("n"),
              "ionice": set("cnp"), "setsid": set(), "time": set(), "command": set(),
              "builtin": set(), "exec": set("a"), "stdbuf": set("ioe"), "chronic": set(),
-             "timeout": set("sk"), "flock": set("wE"), "chroot": set(), "xargs": set("InPdaLsE"),
+             "timeout": set("sk"), "flock": set("wE"), "chroot": set(),
              "env": set("uCS"), "unbuffer": set(), "caffeinate": set(), "torsocks": set(),
              "busybox": set(), "runuser": set("ug"), "watch": set("n")}
 _FIRST_ARG_NOT_COMMAND = frozenset({"timeout", "flock", "chroot"})
@@ -63,14 +64,14 @@ KNOWN = frozenset({
     "cqlsh", "ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript", "gawk",
     "jshell", "groovy", "sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash", "exec",
     "ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat", "clogin", "jlogin", "nlogin",
-    "plink", "rsh", "cu", "minicom", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
+    "plink", "rsh", "cu", "minicom", "parallel", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
 })
 
 
 # Programs whose only meaning to lineguard is what they print: when nothing reads their output
 # (no pipe, substitution or redirection), they do nothing lineguard judges.
 OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq", "grep", "egrep",
-                         "awk", "cut", "sed", "tac", "hostname", "mktemp", "snmpwalk",
+                         "cut", "sed", "tac", "hostname", "mktemp", "snmpwalk",
                          "snmpbulkwalk", "snmptable", "snmpbulkget", "base64", "base32", "xxd",
                          "rev", "tr"})
 
@@ -103,7 +104,11 @@ def unwrap(argv: list[str]) -> list[str]:
     """The command a wrapper (sudo, nohup, timeout 5, env X=1, xargs -I{} …) runs."""
     while argv:
         prog = base(argv[0])
-        if prog in ("su", "runuser") and "-c" in argv:
+        if prog == "env" and any(a in ("-S", "--split-string") or a.startswith(("-S", "--split-string="))
+                                 for a in argv[1:]):
+            argv = _split_string(argv)
+            continue
+        if prog in ("su", "runuser", "flock") and "-c" in argv:
             return ["sh", "-c", argv[argv.index("-c") + 1]] if argv.index("-c") + 1 < len(argv) else []
         if prog == "busybox" and len(argv) > 1:
             argv = argv[1:]
@@ -120,6 +125,25 @@ def unwrap(argv: list[str]) -> list[str]:
             i += 1
         argv = argv[i:]
     return argv
+
+
+def _split_string(argv: list[str]) -> list[str]:
+    """env -S STRING …: the string split into words as env splits it, then the rest."""
+    for i, a in enumerate(argv[1:], 1):
+        if a in ("-S", "--split-string") and i + 1 < len(argv):
+            value, rest = argv[i + 1], argv[i + 2:]
+        elif a.startswith("--split-string="):
+            value, rest = a.split("=", 1)[1], argv[i + 1:]
+        elif a.startswith("-S"):
+            value, rest = a[2:], argv[i + 1:]
+        else:
+            continue
+        try:
+            words = shlex.split(value)
+        except ValueError:
+            words = value.split()
+        return words + rest
+    return argv[1:]
 
 
 def host_of(word: str) -> str:
@@ -170,7 +194,7 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
 
 _FIND_BOUND = re.compile(r"^-(?:mtime|mmin|atime|amin|ctime|cmin|newer\w*|size|empty|links|i?name|"
                          r"i?wholename|i?regex|i?path|user|uid|group|gid|perm|inum|samefile|maxdepth)$")
-_FIND_DELETERS = frozenset({"rm", "shred", "unlink", "srm", "wipe"})
+FIND_DELETERS = frozenset({"rm", "shred", "unlink", "srm", "wipe"})
 
 
 def _find(argv: list[str], job: Job, place: Place, line: int, ev: str, piped_to_rm: bool) -> None:
@@ -181,7 +205,7 @@ def _find(argv: list[str], job: Job, place: Place, line: int, ev: str, piped_to_
     preds = argv[i:]
     deletes = "-delete" in preds or piped_to_rm or any(
         preds[k] in ("-exec", "-execdir", "-ok") and k + 1 < len(preds)
-        and base(preds[k + 1]) in _FIND_DELETERS for k in range(len(preds)))
+        and base(preds[k + 1]) in FIND_DELETERS for k in range(len(preds)))
     if not deletes:
         return
     bounded = False
@@ -372,6 +396,14 @@ def _remember(prog: str, args: list[str], ops: list[str], job: Job, stdin: str |
             job.written[o] = Written(stdin, "written by this job")
 
 
+def _decoder_input(prog: str, argv: list[str]) -> str | None:
+    args = argv[1:]
+    if prog == "openssl":
+        return next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-in"), None)
+    ops = operands(argv, set("iw") if prog in ("base64", "base32", "basenc") else set("cgls"))
+    return ops[-1] if ops and ops[-1] != "-" else None
+
+
 def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
     """What a command prints, when that is known well enough to follow (None: unknown)."""
     if not argv:
@@ -389,10 +421,27 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             return fmt
         try:
             n = len(re.findall(r"%[-#0 +]*\d*(?:\.\d+)?[sbdiouxXc]", fmt))
-            values = [decode.escapes(r) for r in rest[:n]] + [""] * max(0, n - len(rest))
-            return re.sub(r"%[-#0 +]*\d*(?:\.\d+)?b", "%s", fmt) % tuple(values)
+            form = re.sub(r"%[-#0 +]*\d*(?:\.\d+)?b", "%s", fmt)
+            out = []
+            # the format is used again for each further group of arguments
+            for k in range(0, max(len(rest), 1), max(n, 1)):
+                chunk = rest[k:k + n]
+                values = [decode.escapes(r) for r in chunk] + [""] * max(0, n - len(chunk))
+                out.append(form % tuple(values))
+                if n == 0 or len(out) > 256:
+                    break
+            return "".join(out)
         except (TypeError, ValueError):
             return fmt.replace("%%", "%") + "".join(rest)
+    if prog in ("sed", "grep", "egrep"):
+        # a payload picked out of a file or the input (a crontab comment, a marked line)
+        from collector.analyse.effects import runners
+        ops = [o for o in operands(argv) if o.startswith("/")]
+        src = stdin if not ops else (job.text_of(render(ops[-1])) if is_known(ops[-1]) else None)
+        if src is not None and is_known(src) and not markers(src) and len(src) < 65536:
+            picked = (runners.sed if prog == "sed" else runners.grep)(argv, src)
+            if picked is not None:
+                return picked
     if prog in ("cat", "head", "tail", "sort", "uniq", "grep", "egrep", "awk", "cut", "sed", "tac"):
         ops = [o for o in operands(argv) if o.startswith("/") or "." in o]
         if prog == "cat" and not ops and stdin is not None:
@@ -402,6 +451,9 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             return stdin
         if ops:
             path = ops[-1]
+            w = job.written.get(path) if prog == "cat" and len(ops) == 1 else None
+            if w is not None and w.content is not None:
+                return w.content     # a file this job wrote earlier
             text = job.text_of(render(path)) if prog == "cat" and is_known(path) else None
             if text is not None and len(ops) == 1 and len(text) < 65536:
                 return text          # the file as it was captured (a template, a list)
@@ -422,10 +474,22 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
     if prog in ("curl", "wget") and operands(argv):
         return unknown(f"downloaded from {render(operands(argv)[0])}")
     layer = decode.layer_of(argv)
-    if layer and stdin is not None and is_known(stdin):
+    if layer and stdin is None:
+        # the data is a file operand (base64 -d FILE, openssl enc -d -in FILE)
+        src = _decoder_input(prog, argv)
+        if src is None:
+            return None
+        text = job.text_of(render(src)) if is_known(src) else None
+        if text is None:
+            return unknown(f"{layer} decoding of {render(src)}, which is not captured")
+        stdin = text
+    if layer and stdin is not None and not is_known(stdin):
+        return unknown(f"{layer} decoding of {render(stdin)[:80]}")
+    if layer and stdin is not None:
         out = decode.undo(layer, stdin, argv)
         if out is None:
-            return None
+            return unknown(f"data that {layer} cannot undo here (a key or format not written "
+                           f"in the job)")
         text = decode.as_text(out)
         return text if text is not None else out.decode("latin-1") if isinstance(out, bytes) else out
     return None

@@ -140,8 +140,12 @@ def layer_of(argv: list[str]) -> str | None:
     if prog in ("base64", "base32", "basenc"):
         return name if re.search(r"(?:^|\s)(?:-\w*d\w*|--decode)\b", opts) else None
     if prog == "openssl":
+        if "-d" not in argv:
+            return None
+        if argv[1:2] == ["enc"] or (argv[1:2] and _CIPHER.match(argv[1].lstrip("-"))):
+            return "openssl enc"
         b64 = (argv[1:2] == ["base64"] or re.search(r"(?:^|\s)-(?:base64|a)\b", opts))
-        return "base64" if b64 and "-d" in argv else None
+        return "base64" if b64 else None
     if prog == "xxd":
         return "hex" if "-r" in opts else None
     if prog in ("gzip", "bzip2", "xz", "lzma"):
@@ -151,8 +155,59 @@ def layer_of(argv: list[str]) -> str | None:
     return name
 
 
+_CIPHER = re.compile(r"^(aes)-(128|192|256)-(cbc|ecb|ctr|cfb|ofb)$", re.I)
+
+
+def decrypt(data: str | bytes, argv: list[str]) -> bytes | None:
+    """`openssl enc -d -CIPHER -K HEX -iv HEX [-a]` undone with the key written on the command
+    line (AES); None with a passphrase (-k/-pass) or anything else."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    words = argv[1:]
+    opt = {w: words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-K", "-iv")}
+    cipher = next((m for w in words if (m := _CIPHER.match(w.lstrip("-")))), None)
+    if cipher is None or "-K" not in opt:
+        return None
+    raw = b64(data) if ("-a" in words or "-base64" in words) else _bytes(data)
+    try:
+        key, iv = bytes.fromhex(opt["-K"]), bytes.fromhex(opt.get("-iv", ""))
+        algo = algorithms.AES
+        if raw is None or len(key) * 8 != int(cipher.group(2)):
+            return None
+        mode_name = cipher.group(3).lower()
+        mode = {"cbc": lambda: modes.CBC(iv), "ecb": modes.ECB, "ctr": lambda: modes.CTR(iv),
+                "cfb": lambda: modes.CFB(iv), "ofb": lambda: modes.OFB(iv)}[mode_name]()
+        dec = Cipher(algo(key), mode).decryptor()
+        out = dec.update(raw) + dec.finalize()
+        if mode_name in ("cbc", "ecb") and "-nopad" not in words:
+            unpad = padding.PKCS7(128).unpadder()
+            out = unpad.update(out) + unpad.finalize()
+        return out
+    except ValueError:
+        return None
+
+
+def uudecode(data: str | bytes) -> bytes | None:
+    """uuencoded lines (Perl's pack('u'), uuencode without its begin/end lines)."""
+    import binascii
+    out = b""
+    try:
+        for line in _bytes(data).split(b"\n"):
+            if not line.strip() or line.startswith((b"begin ", b"end")):
+                continue
+            out += binascii.a2b_uu(line)
+    except binascii.Error:
+        return None
+    return out or None
+
+
 def undo(layer: str, data: str | bytes, argv: list[str] | None = None) -> str | bytes | None:
     """One layer undone; None when the data does not decode."""
+    if layer == "uu":
+        return uudecode(data)
+    if layer == "openssl enc":
+        return decrypt(data, argv or [])
     if layer == "base64":
         return b64(data)
     if layer == "base32":
@@ -164,6 +219,10 @@ def undo(layer: str, data: str | bytes, argv: list[str] | None = None) -> str | 
         return "\n".join(line[::-1] for line in text.split("\n"))
     if layer == "tr":
         words = [a for a in (argv or [])[1:] if not a.startswith("-")]
+        if any(re.fullmatch(r"-\w*d\w*|--delete", a) for a in (argv or [])[1:]) and words:
+            text = data if isinstance(data, str) else _text(data)
+            gone = set(_expand_set(words[0]))
+            return "".join(ch for ch in text if ch not in gone)
         if len(words) < 2:
             return None
         text = data if isinstance(data, str) else _text(data)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from collector.analyse.effects import api
 from collector.analyse.effects.model import Effect, reach_of
 from collector.analyse.effects.resolve import expand_each
 
@@ -15,6 +16,7 @@ _JUNOS = re.compile(r"^(?:set|delete|deactivate|activate|load|commit|rollback|re
                     r"configure(?:\s+(?:private|exclusive|batch|dynamic))?$|run|cli|wildcard)\b", re.I)
 _IOS = re.compile(r"^(?:no|interface|int|default|conf(?:igure)?\s+t|end$|write|wr\b|pvc|atm|"
                   r"erase|reload|copy|enable$|exit$|kron|event)\b", re.I)
+_WHOLE_VALUE = re.compile(r"\s*\x01[^\x02]*\x02\s*")
 _NOT_COMMAND = re.compile(r"^(?:!|#|\s*$)")
 # Session noise that is not a device command (passwords, prompts answered, exits).
 _NOISE = re.compile(r"^(?:y|yes|n|no|exit|quit|end|logout|\^[A-Z]|\x03|\r)$", re.I)
@@ -47,10 +49,14 @@ def command_effect(text: str | list[str], target: str, path: str | None, line: i
                    evidence: str, **kw: object) -> Effect | None:
     """A device-command effect for the commands in `text`, or None when there are none."""
     texts = [text] if isinstance(text, str) else text
+    # an XML RPC (NETCONF, Junos XML) is read as the command lines it amounts to
+    texts = ["\n".join(api.xml_lines(t)) if "<" in t and api.xml_lines(t) else t for t in texts]
     lines = [x for t in texts for each in expand_each(t) for x in split_lines(each)]
     lines = [x for x in lines if not _NOISE.match(x)]
     if not lines:
         return None
-    reach = reach_of(target, *lines)
+    # a line that is only a substituted value (a user name, a password read from a file) is
+    # typed into the session; it does not make the commands act on a set
+    reach = reach_of(target, *[x for x in lines if not _WHOLE_VALUE.fullmatch(x)])
     return Effect("device-command", path, line, evidence, target=target,
                   platform=platform_of(lines), lines=tuple(lines), reach=reach, **kw)  # type: ignore[arg-type]

@@ -115,6 +115,8 @@ class _Tcl:
         self.depth = 0
         self.called: set[str] = set()
         self.files: dict[str, str] = {}        # channel name -> the file opened on it
+        # channel of `open "|cmd" w` -> (cmd, lines put to it, place, line, evidence)
+        self.pipes: dict[str, tuple[str, list[str], Place, int, str]] = {}
 
     # --- substitution -----------------------------------------------------------------------
 
@@ -243,7 +245,18 @@ class _Tcl:
         if cmd == "open" and args:
             handle = f"file{len(self.files)}"
             self.files[handle] = self.word(args[0], place, line)
+            if self.files[handle].startswith("|"):
+                # a pipe to a command: what is `puts` to the channel is its input
+                self.pipes[handle] = (self.files[handle][1:], [], place, line, ev)
             return handle
+        if cmd == "puts" and len(args) >= 2 and self.word(args[-2], place, line) in self.pipes:
+            self.pipes[self.word(args[-2], place, line)][1].append(self.word(args[-1], place, line))
+            return None
+        if cmd == "close" and args and self.word(args[0], place, line) in self.pipes:
+            command, fed, where, at, text = self.pipes.pop(self.word(args[0], place, line))
+            read("shell", f"{command} <<'TCL_CHANNEL'\n" + "\n".join(fed) + "\nTCL_CHANNEL",
+                 self.job, where.nested(at, text, "a pipe opened by Tcl"))
+            return None
         if cmd == "while" and args:
             m = re.search(r"gets\s+\$(\w+)\s+(\w+)", args[0])
             if m and self.vars.get(m.group(1)) in self.files:
@@ -282,7 +295,8 @@ class _Tcl:
             return unknown(f"output of `{' '.join(words)[:60]}`")
         if cmd == "spawn" and args:
             words = [self.word(a, place, line) for a in args]
-            words = [w for w in words if not w.startswith("-")]
+            while words and words[0].startswith("-"):       # spawn's own options (-noecho …)
+                words = words[1:]
             prog = base(words[0]) if words else ""
             self.host = host_of(words[-1]) if words else ""
             self.job.talks_to_devices = True

@@ -7,12 +7,13 @@ Public: `judge(job, files, fire, now) -> Judgement`, `effects_of(job, files) -> 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 from datetime import timedelta
 
 from agent.wire import Artifact
 from collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
-from collector.analyse.effects.model import Effect
+from collector.analyse.effects.model import CHANGE_REF, Effect
 from collector.analyse.effects.resolve import Job as Followed
 from collector.analyse.effects.resolve import Place, language_of, notes_of, read
 from collector.analyse.effects.rules import Rule, RuleSet, default_rules
@@ -32,7 +33,6 @@ DEFAULT_ADMINS = frozenset({"root", "admin", "administrator", "netadmin"})
 _ABS_PATH = re.compile(r"(?<![\w.$}-])/(?:[\w.+@-]+/)*[\w.+@-]+")
 # A change reference: a ticket id (CHG0012345, CRQ-1234, RFC#881, CR 2026-118) named in a comment
 # or a ticket file the job reads.
-CHANGE_REF = re.compile(r"\b(?:CHG|CRQ|CR|RFC|MOP|CM|WO|TICKET|CHANGE)[-_ #:]?\s?\d[\d-]{2,}\b", re.I)
 _CACHE: dict[tuple, tuple[list[Effect], bool, str]] = {}
 _CACHE_SIZE = 8192
 
@@ -68,7 +68,8 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
                     followed.talks_to_devices = True
     if job.command.strip() and not job.actions:
         cmd_place = Place(path=job.origin_path, anchor=(job.origin_line or 0, job.command))
-        read("shell", job.command, followed, cmd_place)
+        env = _startup(job, followed)
+        read("shell", job.command, followed, cmd_place, env)
         for name in job.files:
             if name not in followed.read and name in files:
                 # a file the agent linked to the job but no command above reached (run-parts
@@ -87,12 +88,44 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
             break
     if not ref:
         m = CHANGE_REF.search(job.command) or _device_change_ref(job, followed)
-        ref = m.group(0) if m else ""
+        ref = m.group(0) if m else followed.change_ref     # named in a text read on the way
     out = (followed.sink, followed.talks_to_devices, ref)
     if len(_CACHE) >= _CACHE_SIZE:
         del _CACHE[next(iter(_CACHE))]
     _CACHE[key] = out
     return out
+
+
+_CRON_ENV = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
+
+
+def _startup(job: Job, followed: Followed) -> dict[str, str]:
+    """The environment a cron job starts with: the assignments above it in its crontab. With
+    SHELL a bash, the file BASH_ENV names runs before the job: it is read here, where it acts."""
+    env: dict[str, str] = {}
+    if job.source != "cron" or not job.origin_line:
+        return env
+    # pam_env: NAME=VALUE lines of /etc/environment (no shell syntax), then the crontab's own
+    for line in (followed.text_of("etc/environment") or "").split("\n"):
+        m = _CRON_ENV.match(line)
+        if m and not line.lstrip().startswith("#"):
+            try:
+                words = shlex.split(m.group(2))     # also read by shells: quoted as they quote
+            except ValueError:
+                words = []
+            env[m.group(1)] = words[0] if len(words) == 1 else m.group(2).strip("'\"")
+    text = followed.text_of(job.origin_path) or ""
+    where: dict[str, tuple[int, str]] = {}
+    for no, line in enumerate(text.split("\n")[:job.origin_line - 1], 1):
+        m = _CRON_ENV.match(line)
+        if m and not line.lstrip().startswith("#"):
+            env[m.group(1)] = m.group(2).strip("'\"")
+            where[m.group(1)] = (no, line.strip())
+    startup = env.get("BASH_ENV")
+    if startup and env.get("SHELL", "/bin/sh").rsplit("/", 1)[-1] == "bash":
+        read("shell", f". {shlex.quote(startup)}", followed,
+             Place(path=job.origin_path, anchor=where["BASH_ENV"]), env)
+    return env
 
 
 def _device_change_ref(job: Job, followed: Followed) -> re.Match[str] | None:

@@ -178,3 +178,7 @@ class Effects:
     talks_to_devices: bool = False
     exports: dict[str, str] = field(default_factory=dict)     # variables a sourcing script sees
     change_ref: str = ""                                     # a change ticket the text names
+
+
+# A change ticket (CHG0012345, CRQ-1234, RFC 2233 …) named in what a job runs.
+CHANGE_REF = re.compile(r"\b(?:CHG|CRQ|CR|RFC|MOP|CM|WO|TICKET|CHANGE)[-_ #:]?\s?\d[\d-]{2,}\b", re.I)

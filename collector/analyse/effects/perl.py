@@ -35,9 +35,60 @@ _INTERESTING = re.compile(r"=|system|exec|`|qx|unlink|rmtree|remove_tree|truncat
 _IF = re.compile(r"^(?:if|unless|elsif)\s*\(")
 _POSTFIX_IF = re.compile(r"\s(?:if|unless)\s*\(?.*(?:time|hostname|-e\s)")
 _ASSIGN = re.compile(r"^(?:my|our|local)?\s*([\$@])(\w+)\s*(\.?=)\s*(.+)$", re.S)
-_VALUE_START = re.compile(r"""^\s*(?:["'(\[$@\d]|q[qw]?\W|decode_base64|join|sprintf|pack|reverse|"""
+_VALUE_START = re.compile(r"""^\s*(?:["'(\[$@\d]|q[qw]?\W|decode_base64|join|sprintf|pack|unpack|reverse|"""
                           r"uncompress|lc\b|uc\b|scalar|<|MIME|Compress)")
 _VAR = re.compile(r"\$\{?(\w+)\}?(?:\[(\d+)\])?|@\{?(\w+)\}?")
+
+
+def _closing(text: str, start: int) -> int:
+    """Index of the bracket closing the one at `start` (quotes skipped), or -1."""
+    depth, quote = 0, ""
+    for i in range(start, len(text)):
+        ch = text[i]
+        if quote:
+            if ch == quote and text[i - 1] != "\\":
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+_HEREDOC = re.compile(r"<<\s*(?:'(\w+)'|\"(\w+)\"|(\w+))")
+
+
+def _heredocs(text: str) -> str:
+    """Here-documents (`<<'TAG'`, `<<"TAG"`, `<<TAG`) as the quoted strings they are; their
+    lines stay as blank lines so line numbers hold."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = _HEREDOC.search(line) if "<<" in line else None
+        if m is None:
+            out.append(line)
+            i += 1
+            continue
+        tag = m.group(1) or m.group(2) or m.group(3)
+        end = next((k for k in range(i + 1, len(lines)) if lines[k].strip() == tag), None)
+        if end is None:
+            out.append(line)
+            i += 1
+            continue
+        body = "\n".join(lines[i + 1:end]) + "\n"
+        quoted = "'" + body.replace("\\", "\\\\").replace("'", "\\'") + "'" if m.group(1) else \
+            '"' + body.replace('"', '\\"') + '"'
+        out.append(line[:m.start()] + quoted.replace("\n", "\\n" if not m.group(1) else "\n")
+                   + line[m.end():])
+        out.extend([""] * (end - i - 1))
+        i = end + 1
+    return "\n".join(out)
 
 
 class _Perl:
@@ -57,6 +108,7 @@ class _Perl:
         """(line, statement) split at `;`, `{` and `}` outside strings and comments."""
         text = _POD.sub(lambda m: "\n" * m.group(0).count("\n"), self.text)
         text = text.split("\n__END__", 1)[0].split("\n__DATA__", 1)[0]
+        text = _heredocs(text)
         out: list[tuple[int, str]] = []
         buf: list[str] = []
         line = start = 1
@@ -206,6 +258,8 @@ class _Perl:
             return out
         if fn == "pack" and len(s) >= 2 and s[0].upper().startswith("H"):
             return self.undo("hex", s[1])
+        if fn == "unpack" and len(s) >= 2 and s[0].startswith("u"):
+            return self.undo("uu", s[1])
         if fn == "join" and s:
             rest = [x for a in args[1:] for x in (a if isinstance(a, list) else [a])]
             out = s[0].join(self.s(x) for x in rest)
@@ -453,16 +507,21 @@ class _Perl:
                                         called=place.called)
             if eff is not None:
                 self.job.sink.append(eff)
-        m = ("system" in st or "exec" in st) and (re.match(r"^(system|exec)\s*\(?(.*?)\)?$", st, re.S) or re.search(
+        m = ("system" in st or "exec" in st) and (re.match(r"^(system|exec)\b\s*(.*?)$", st, re.S) or re.search(
             r"(?<![\w>])(system|exec)\s*\((.*)\)", st, re.S))
         if m:
-            args = self.split(m.group(2), ",")
+            body = m.group(2).strip()
+            if body.startswith("(") and _closing(body, 0) > 0:
+                body = body[1:_closing(body, 0)]      # system(LIST) rather than system LIST
+            args = self.split(body, ",")
             vals = [self.value(a) for a in args]
             flat = [self.s(x) for v in vals for x in (v if isinstance(v, list) else [v])]
             text = flat[0] if len(flat) == 1 else " ".join(shlex.quote(x) for x in flat)
             self.shell(text, line, ev, place, f"via {m.group(1)}()")
-        for m in ("`" not in st and "qx" not in st and ()) or re.finditer(r"`([^`]*)`|\bqx\s*[{(\[/|!](.*?)[})\]/|!]", st, re.S):
-            self.shell(self.interp(m.group(1) or m.group(2) or ""), line, ev, place, "in backticks")
+        for m in ("`" not in st and "qx" not in st and ()) or re.finditer(
+                r"`([^`]*)`|\bqx\s*(?:\{(.*?)\}|\((.*?)\)|\[(.*?)\]|/(.*?)/|\|(.*?)\||!(.*?)!)", st, re.S):
+            body = next((g for g in m.groups() if g is not None), "")
+            self.shell(self.interp(body).replace("\\@", "@"), line, ev, place, "in backticks")
         m = ("unlink" in st or "rmtree" in st or "remove_tree" in st or "rmdir" in st) and re.search(r"\b(unlink|rmtree|remove_tree|rmdir|File::Path::rmtree|File::Path::remove_tree)\s*\(?(.*?)\)?\s*(?:or\b|;|$)", st, re.S)
         if m and not st.lstrip().startswith(("sub ", "use ")):
             arg = m.group(2)

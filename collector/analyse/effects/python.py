@@ -62,6 +62,19 @@ class Module:
     scope: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Std:
+    """A module or name of one that was not captured (os, subprocess, shutil.rmtree …), however
+    it was reached: import … as, from … import, __import__('o'+'s'), importlib.import_module,
+    getattr(os, 'sys'+'tem')."""
+
+    name: str
+
+
+_IMPORTERS = frozenset({"__import__", "builtins.__import__", "importlib.import_module",
+                        "import_module"})
+
+
 def _s(v: Any) -> str:
     if isinstance(v, str):
         return v
@@ -96,6 +109,7 @@ class _Py:
         self.decoded: dict[str, tuple[str, ...]] = {}
         self.depth = 0
         self.paths: list[str] = []          # sys.path entries the program adds
+        self.xored = False                  # an ^ of numbers was computed (a xor decoding)
 
     def ev_text(self, node: ast.AST) -> str:
         a = node.lineno - 1  # type: ignore[attr-defined]
@@ -147,6 +161,11 @@ class _Py:
                 return _s(a).rstrip("/") + "/" + _s(b)
             if isinstance(n.op, ast.Mult) and isinstance(a, list) and isinstance(b, int):
                 return a * min(b, 16)
+            if isinstance(n.op, ast.BitXor):
+                a, b = (ord(x) if isinstance(x, str) and len(x) == 1 else x for x in (a, b))
+                if isinstance(a, int) and isinstance(b, int):
+                    self.xored = True
+                    return a ^ b
             return unknown("an arithmetic result")
         if isinstance(n, ast.Subscript):
             base = self.ev(n.value, scope)
@@ -176,7 +195,10 @@ class _Py:
         if isinstance(n, ast.ListComp | ast.GeneratorExp | ast.SetComp) and len(n.generators) == 1:
             gen = n.generators[0]
             items = self.ev(gen.iter, scope)
-            if isinstance(items, list | tuple) and len(items) <= 256:
+            if isinstance(items, str) and is_known(items) and not markers(items) and \
+                    len(items) <= 4096 and items in self.decoded:
+                items = list(items)           # the bytes of decoded data, one at a time
+            if isinstance(items, list | tuple) and len(items) <= 4096:
                 inner = dict(scope)
                 out = []
                 for item in items:
@@ -200,9 +222,39 @@ class _Py:
 
     # --- calls ----------------------------------------------------------------------------
 
+    def dotted(self, f: ast.AST, scope: dict[str, Any]) -> str | None:
+        """The dotted name a callee stands for, through aliases, __import__, import_module and
+        getattr with a computed name; None when it is not a name."""
+        if isinstance(f, ast.Name):
+            v = scope.get(f.id)
+            return v.name if isinstance(v, Std) else f.id
+        if isinstance(f, ast.Attribute):
+            b = self.dotted(f.value, scope)
+            return f"{b}.{f.attr}" if b else None
+        if isinstance(f, ast.Call) and ast.unparse(f.func) in _IMPORTERS | {"getattr"}:
+            v = self.ev(f, scope)
+            return v.name if isinstance(v, Std) else None
+        return None
+
     def call(self, n: ast.Call, scope: dict[str, Any]) -> Any:
         f = n.func
-        fname = ast.unparse(f)
+        fname = self.dotted(f, scope) or ast.unparse(f)
+        if fname in _IMPORTERS and n.args:
+            mod = self.ev(n.args[0], scope)
+            return Std(mod) if isinstance(mod, str) and is_known(mod) else unknown("a module")
+        if fname == "getattr" and len(n.args) >= 2:
+            base, attr = self.dotted(n.args[0], scope), self.ev(n.args[1], scope)
+            if base and isinstance(attr, str) and attr.isidentifier():
+                held = scope.get(base) if "." not in base else None
+                if not isinstance(held, Module | Func | Conn):
+                    return Std(f"{base}.{attr}")
+        if fname == "map" and len(n.args) == 2 and ast.unparse(n.args[0]) == "chr":
+            codes = self.ev(n.args[1], scope)
+            if isinstance(codes, list | tuple) and all(isinstance(c, int) and 0 <= c < 0x110000
+                                                       for c in codes):
+                text = "".join(chr(c) for c in codes)
+                self.decoded[text] = ("character codes",)
+                return [text]
         short = fname.rsplit(".", 1)[-1]
         args = [self.ev(a.value if isinstance(a, ast.Starred) else a, scope) for a in n.args]
         kw = {k.arg: self.ev(k.value, scope) for k in n.keywords if k.arg}
@@ -274,6 +326,14 @@ class _Py:
                                       "base64": "base64"}.get(_s(args[1]), ""), _s(args[0]))
         if fname in ("map", "list", "tuple", "sorted") and args and isinstance(args[-1], list):
             return [_s(x) for x in args[-1]] if fname == "map" else list(args[-1])
+        if fname in ("bytes", "bytearray") and args and isinstance(args[0], list) and args[0] and \
+                all(isinstance(c, int) and 0 <= c < 256 for c in args[0]):
+            text = bytes(args[0]).decode("latin-1")
+            if self.xored:
+                self.decoded[text] = ("xor with a key",)
+            return text
+        if fname == "chr" and args and isinstance(args[0], int) and 0 <= args[0] < 0x110000:
+            return chr(args[0])
         if fname in ("str", "bytes", "bytearray") and args:
             return _s(args[0])
         if fname == "int" and args:
@@ -397,6 +457,10 @@ class _Py:
                 text = " ".join(shlex.quote(_s(x)) for x in cmd)
             else:
                 text = _s(cmd)
+            data = kw.get("input")
+            if isinstance(data, str | bytes) and is_known(_s(data)) and _s(data).strip():
+                # what the program is given on its input (a session's commands)
+                text += f" <<'LG_INPUT'\n{_s(data).rstrip(chr(10))}\nLG_INPUT"
             self.nested("shell", text, line, ev, f"via {fname}")
             if isinstance(cmd, list | tuple):
                 out = commands.output([_s(x) for x in cmd], None, self.job)
@@ -667,6 +731,15 @@ class _Py:
         for mod in names:
             found = self.module(mod)
             if found is None:
+                # not captured (the standard library): the names still say what is called
+                if isinstance(st, ast.Import):
+                    for a in st.names:
+                        if a.asname:
+                            scope[a.asname] = Std(a.name)
+                else:
+                    for a in st.names:
+                        if a.name != "*" and mod:
+                            scope[a.asname or a.name] = Std(f"{mod}.{a.name}")
                 continue
             if isinstance(st, ast.Import):
                 scope[mod.split(".")[0]] = found

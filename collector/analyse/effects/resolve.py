@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from agent.wire import Artifact
 from collector.analyse.effects.model import (
     _BACK,
+    CHANGE_REF,
     Effect,
     Gate,
     is_known,
@@ -162,6 +163,8 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     reader = READERS.get(language)
     if reader is None:
         return
+    if not job.change_ref and (m := CHANGE_REF.search(text)):
+        job.change_ref = m.group(0)      # a ticket in a decoded or generated text counts too
     try:
         reader(text, job, place, env if env is not None else {})
     except RecursionError:

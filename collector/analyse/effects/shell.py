@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from collector.analyse.effects import commands, decode, device, sql
+from collector.analyse.effects import api, commands, decode, device, runners, sql
 from collector.analyse.effects.mib import mib
 from collector.analyse.effects.model import Effect, Gate, is_known, markers, render, symbol, unknown
 from collector.analyse.effects.resolve import (
@@ -32,12 +33,21 @@ from collector.analyse.effects.resolve import (
     unknown_var,
 )
 
+_BRACE_WORD = re.compile(r"([^{}$]*)\{([^{}$\s]*,[^{}$\s]*)\}([^{}$]*)")
+# Standard-library modules commonly run with -m (their code is not a job's own).
+_STDLIB_RUNNABLE = frozenset({"http", "json", "venv", "pip", "ensurepip", "zipfile", "tarfile",
+                              "compileall", "py_compile", "unittest", "pytest", "timeit", "cProfile",
+                              "pdb", "site", "smtpd", "base64", "gzip", "calendar", "uuid", "sqlite3",
+                              "trace", "pydoc", "webbrowser", "tabnanny", "platform", "sysconfig"})
+_ALIAS = "\x00alias:"   # env key prefix of an alias's text
 _SEP = "\x1f"          # between array elements / positional parameters
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash"})
 _SQL_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql",
                           "clickhouse-client", "cqlsh"})
 _UNREADABLE = frozenset({"ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript",
-                         "gawk", "jshell", "groovy"})
+                         "jshell", "groovy"})
+_RUNNERS = frozenset({"xargs", "parallel"})
+_AWK = frozenset({"awk", "gawk", "mawk", "nawk", "busybox-awk"})
 _EXIT = re.compile(r"^\s*(?:exit|return)\b")
 _MAX_TEXT = 2_000_000
 _PLACEHOLDER = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
@@ -143,6 +153,9 @@ class _Walker:
                 s = _BACKSLASH.sub(r"\1", s)
             if s.startswith("~"):
                 s = env.get("HOME", "~") + s[1:] if "HOME" in env else s
+            brace = _BRACE_WORD.fullmatch(s) if t == "word" and "{" in s else None
+            if brace:
+                return [brace.group(1) + x + brace.group(3) for x in brace.group(2).split(",")]
             return [s]
         if t == "raw_string":
             return [self.text(node)[1:-1]]
@@ -325,9 +338,18 @@ class _Walker:
                 self.assign(a, env, place)
             return None
         if t == "declaration_command":
+            ref = any(c.type == "word" and re.fullmatch(r"-\w*n\w*", self.text(c))
+                      for c in n.named_children)
             for c in n.named_children:
                 if c.type == "variable_assignment":
                     self.assign(c, env, place)
+                    name_n = c.child_by_field_name("name")
+                    name = self.text(name_n) if name_n is not None else ""
+                    if ref and name in env:
+                        # declare -n NAME=OTHER: NAME stands for the variable OTHER
+                        target = env[name]
+                        env[name] = env.get(target, unknown_var(target)) if \
+                            re.fullmatch(r"[A-Za-z_]\w*", target) else target
             return None
         if t == "unset_command":
             for c in n.named_children:
@@ -346,7 +368,7 @@ class _Walker:
         if t == "redirected_statement":
             return self.redirected(n, env, place, stdin)
         if t == "list":
-            return self.and_or(n, env, place)
+            return self.and_or(n, env, place, stdin)
         if t in ("subshell", "compound_statement", "do_group", "program"):
             inner = dict(env) if t == "subshell" else env
             out = None
@@ -407,18 +429,21 @@ class _Walker:
             self.job.sink.append(place.effect("anti-forensics", self.line(a), self.evidence(a),
                                               target="shell history", how=f"sets {name}={val} for"))
 
-    def and_or(self, n: Node, env: dict[str, str], place: Place) -> str | None:
+    def and_or(self, n: Node, env: dict[str, str], place: Place, stdin: str | None = None
+               ) -> str | None:
+        """`a && b`, `a || b`; a redirection the parser hangs on the whole list (`a && b < f`)
+        belongs to its last command."""
         kids = n.named_children
         if not kids:
             return None
-        self.stmt(kids[0], env, place)
+        self.stmt(kids[0], env, place, stdin if len(kids) == 1 else None)
         raw = self.text(kids[0])
         g = gate_of(raw, raw, place, self.line(kids[0]), self.evidence(n)) if kids[0].type in (
             "test_command", "command", "list") else None
         sub = replace(place, gates=place.gates + (g,)) if g else place
         out = None
-        for c in kids[1:]:
-            out = self.stmt(c, env, sub)
+        for k, c in enumerate(kids[1:], 2):
+            out = self.stmt(c, env, sub, stdin if k == len(kids) else None)
         return out
 
     def if_(self, n: Node, env: dict[str, str], place: Place) -> None:
@@ -605,6 +630,19 @@ class _Walker:
             if r.type == "herestring_redirect":
                 stdin = " ".join(self.argv(r.named_children, local, place)) + "\n"
         name = n.child_by_field_name("name")
+        if name is not None and _ALIAS + self.text(name) in local:
+            # an alias (defined here or in a sourced rc file): its text stands for the name
+            rest = self.text(n)[name.end_byte - n.start_byte:]
+            self.nested("shell", local[_ALIAS + self.text(name)] + rest, place, self.line(n),
+                        self.evidence(n), f"alias {self.text(name)}", env)
+            return None
+        if name is not None and self.text(name) == "alias":
+            for a in n.children_by_field_name("argument"):
+                word = "".join(self.words(a, local, place))
+                key, eq, value = word.partition("=")
+                if eq:
+                    env[_ALIAS + key] = value
+            return None
         if name is not None and not assigns:
             first = self.words(name, local, place)
             prog = commands.base(first[0]) if first else ""
@@ -624,15 +662,48 @@ class _Walker:
                 env.update(local)
             return None
         line, ev = self.line(n), self.evidence(n)
-        prog0 = commands.base(argv[0])
-        if prog0 == "xargs" and stdin is not None:
-            argv = commands.unwrap(argv) + ([stdin] if markers(stdin) or not is_known(stdin)
-                                             else stdin.split())
-        else:
-            argv = commands.unwrap(argv)
+        argv = commands.unwrap(argv)
         if not argv:
             return None
+        if argv[0] == "read":
+            self.read_builtin(argv, local, env, stdin)
+            return None
         return self.execute(argv, local, place, line, ev, stdin)
+
+    def read_builtin(self, argv: list[str], local: dict[str, str], env: dict[str, str],
+                     stdin: str | None) -> None:
+        """`read [-r] [-a ARRAY] NAME…` of a known input, split on IFS (as set for the read)."""
+        names, array, i = [], None, 1
+        while i < len(argv):
+            a = argv[i]
+            if a.startswith("-") and len(a) > 1:
+                for k, flag in enumerate(a[1:]):
+                    if flag in "adpnNtu":
+                        value = a[k + 2:] or (argv[i + 1] if i + 1 < len(argv) else "")
+                        if not a[k + 2:]:
+                            i += 1
+                        if flag == "a":
+                            array = value
+                        break
+            else:
+                names.append(a)
+            i += 1
+        line = (stdin or "").split("\n", 1)[0]
+        known = stdin is not None and is_known(line) and not markers(line)
+        ifs = local.get("IFS", " \t\n") or " \t\n"
+        fields = [f for f in re.split("[" + re.escape(ifs) + "]", line)] if known else []
+        if ifs.strip() == "":
+            fields = [f for f in fields if f]
+        if array:
+            env[array] = _SEP.join(fields) if known else unknown_var(array)
+            return
+        for k, name in enumerate(names or ["REPLY"]):
+            if not known:
+                env[name] = unknown_var(name)
+            elif k == len(names or ["REPLY"]) - 1:
+                env[name] = (ifs[0] if ifs.strip() else " ").join(fields[k:])
+            else:
+                env[name] = fields[k] if k < len(fields) else ""
 
     def execute(self, argv: list[str], env: dict[str, str], place: Place, line: int, ev: str,
                 stdin: str | None) -> str | None:
@@ -642,6 +713,25 @@ class _Walker:
         args = argv[1:]
         if name in self.functions:
             return self.call(name, args, env, place, line, ev, stdin)
+        if prog in _RUNNERS or (prog == "find" and any(a in ("-exec", "-execdir", "-ok", "-okdir")
+                                                       for a in args)):
+            self.runner(prog, argv, env, place, line, ev, stdin)
+            if prog != "find":
+                return None
+        elif prog in _AWK:
+            program, source = runners.awk_program(argv)
+            if source is not None and is_known(source):
+                program = self.job.text_of(render(source).lstrip("/"))
+            if program is not None:
+                runs, printed = runners.awk(program)
+                for r in runs:
+                    self.nested("shell", r.text, place, line, ev, r.note, env)
+                if printed is not None and stdin is None:
+                    return printed
+        elif not args and re.search(r"\s", name):
+            # a command line given as one string (watch 'cmd', env -S, parallel): a shell runs it
+            self.nested("shell", name, place, line, ev, "a command line given as a string", env)
+            return None
         if prog in ("source", ".") and args:
             self.follow(args[0], args[1:], env, place, line, ev, same_env=True)
             return None
@@ -679,6 +769,8 @@ class _Walker:
                 name.startswith("/dev/fd/"):
             if self.run_file(name, args, env, place, line, ev):
                 return None
+        if prog in ("curl", "wget"):
+            self.rest(argv, place, line, ev, stdin)
         commands.effects(argv, job, place, line, ev, stdin)
         out = commands.output(argv, stdin, job)
         if out is not None:
@@ -690,6 +782,31 @@ class _Walker:
             if layer is not None or prior:
                 self.decoded[out] = prior + ((layer,) if layer else ())
         return out
+
+    def runner(self, prog: str, argv: list[str], env: dict[str, str], place: Place, line: int,
+               ev: str, stdin: str | None) -> None:
+        """The commands find -exec, xargs and parallel run, each read as run by them."""
+        bounded = False
+        if prog == "find":
+            runs, bounded = runners.find_exec(argv)
+            runs = [r for r in runs if not r.argv or commands.base(r.argv[0])
+                    not in commands.FIND_DELETERS]      # judged with find's own selection
+        elif prog == "xargs":
+            runs = runners.xargs(argv, stdin)
+        else:
+            runs = runners.parallel(argv, stdin)
+        before = len(self.job.sink)
+        inner = replace(place, via=place.via + (runs[0].note,)) if runs else place
+        for r in runs:
+            if r.argv is None:
+                self.nested("shell", r.text, place, line, ev, r.note, env)
+            elif commands.unwrap(r.argv):
+                self.execute(commands.unwrap(r.argv), env, inner, line, ev, None)
+        if bounded:
+            for k in range(before, len(self.job.sink)):
+                e = self.job.sink[k]
+                if e.kind == "data-destruction":
+                    self.job.sink[k] = replace(e, bounded=True)
 
     def call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
              ev: str, stdin: str | None) -> str | None:
@@ -747,12 +864,23 @@ class _Walker:
             if a == inline or (a.startswith("-") and a.endswith(inline[1]) and len(a) <= 4
                                and inline[1] in a[1:] and not a.startswith("--")):
                 if i + 1 < len(args):
+                    words = args[i + 1].split()
+                    if language == "shell" and words and words[0] in self.functions:
+                        # a function exported to the child shell (export -f NAME; bash -c NAME)
+                        return self.call(words[0], words[1:] + args[i + 3:], env, place, line, ev,
+                                         stdin)
+                    inner = env
                     if language == "shell" and i + 2 < len(args):
-                        pass
+                        # sh -c TEXT NAME ARG…: the positional parameters of TEXT
+                        inner = {k: v for k, v in env.items() if not k.isdigit() and k != "@"}
+                        inner["@"] = _SEP.join(args[i + 3:])
+                        for k, a in enumerate(args[i + 3:i + 12], 1):
+                            inner[str(k)] = a
                     self.nested(language, args[i + 1], place, line, ev, f"inside {language} {inline}",
-                                env)
+                                inner)
                 return None
-            if a in ("-m",) and language == "python":
+            if a == "-m" and language == "python" and i + 1 < len(args):
+                self.python_module(args[i + 1], args[i + 2:], env, place, line, ev)
                 return None
             if not a.startswith("-") or a == "-":
                 if a == "-":
@@ -774,6 +902,20 @@ class _Walker:
                 src = "; ".join(d for k, _, d in markers(stdin)) or "its input"
                 job.sink.append(place.effect("unseen-code", line, ev, target=src))
         return None
+
+    def python_module(self, module: str, args: list[str], env: dict[str, str], place: Place,
+                      line: int, ev: str) -> None:
+        """`python3 -m MODULE`: the captured file of an installed module, run as __main__; a
+        module lineguard cannot find that is not the standard library's is unseen code."""
+        rel = "/" + render(module).replace(".", "/")
+        found = sorted((n for n in self.job.files if n.endswith((rel + ".py", rel + "/__main__.py"))),
+                       key=lambda n: not re.search(r"(?:^|/)(?:python3[\d.]*|site-packages|"
+                                                   r"dist-packages)/", n))
+        if found:
+            self.run_file("/" + found[0], args, env, place, line, ev, language="python")
+        elif module.split(".")[0] not in _STDLIB_RUNNABLE:
+            self.job.sink.append(place.effect("unseen-code", line, ev,
+                                              target=f"python module {render(module)} (not captured)"))
 
     def follow(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
                ev: str, same_env: bool = False) -> None:
@@ -863,7 +1005,8 @@ class _Walker:
         if prog == "sshpass":
             inner = [a for a in argv[1:]]
             while inner and inner[0].startswith("-"):
-                inner = inner[2:] if len(inner[0]) == 2 else inner[1:]
+                # -p PASS, -f FILE, -d FD and -P PROMPT take a value; -e and -v do not
+                inner = inner[2:] if len(inner[0]) == 2 and inner[0][1] in "pfdP" else inner[1:]
             if inner:
                 self.execute(inner, env, place, line, ev, stdin)
             return
@@ -883,6 +1026,11 @@ class _Walker:
                     self.nested("shell", remote, place, line, ev, f"on {render(target)} over {prog}")
         else:
             target = ops[0] if ops else ""
+        if prog in ("ssh", "plink", "rsh") and stdin is not None and is_known(stdin) and (
+                len(ops) == 1 or commands.base(ops[1].split()[0] if ops[1].split() else "") in _SHELLS):
+            # the remote login shell (or `bash -s`) reads the input as commands: on a server
+            # they are shell commands, on a device its CLI; both are read
+            self.nested("shell", stdin, place, line, ev, f"on {render(target)} over {prog}, from its input")
         row = self.heredocs.get(stdin or "")
         if stdin is not None and row is not None and place.anchor is None:
             for k, body_line in enumerate(stdin.split("\n")):
@@ -895,6 +1043,23 @@ class _Walker:
             texts.append(stdin if is_known(stdin) else "")
         eff = device.command_effect([t for t in texts if t], target, place.path,
                                     *place.where(line, ev), gates=place.gates, via=place.via,
+                                    called=place.called)
+        if eff is not None:
+            self.job.sink.append(eff)
+
+    def rest(self, argv: list[str], place: Place, line: int, ev: str, stdin: str | None) -> None:
+        """A REST/RESTCONF request or an XML RPC posted to a device's API."""
+        method, url, body = api.curl_request(argv)
+        if body.startswith("@"):
+            src = body[1:]
+            body = (stdin or "") if src == "-" else (self.file_text(src) if is_known(src) else "")
+        lines = api.rest_lines(method, render(url), body if is_known(body) else "")
+        if not lines:
+            return
+        self.job.talks_to_devices = True
+        host = urlsplit(render(url)).hostname or render(url) if "://" in render(url) else render(url)
+        eff = device.command_effect(lines, host, place.path, *place.where(line, ev),
+                                    gates=place.gates, via=place.via + (f"{method} {render(url)[:80]}",),
                                     called=place.called)
         if eff is not None:
             self.job.sink.append(eff)
@@ -952,7 +1117,7 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
                                  value=m.value_name(obj, render(value)), reach=reach))
 
 
-_PROGRAMS: dict[tuple[str, str, tuple[str, ...]], tuple[list[Effect], bool]] = {}
+_PROGRAMS: dict[tuple[str, str, tuple[str, ...]], tuple[list[Effect], bool, str]] = {}
 _PROGRAMS_SIZE = 4096
 
 
@@ -975,12 +1140,13 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
         sub = Job(job.files)
         sub.read = set(job.read)
         read(language, text, sub, Place(path=name, depth=place.depth + 1), dict(_ARG_ENV))
-        hit = (sub.sink, sub.talks_to_devices)
+        hit = (sub.sink, sub.talks_to_devices, sub.change_ref)
         if len(_PROGRAMS) >= _PROGRAMS_SIZE:
             del _PROGRAMS[next(iter(_PROGRAMS))]
         _PROGRAMS[key] = hit
-    effects, talks = hit
+    effects, talks, ref = hit
     job.talks_to_devices |= talks
+    job.change_ref = job.change_ref or ref
     for e in effects:
         for bound in _bind(e, args):
             if place.gates or place.via or not place.called:
@@ -1057,6 +1223,10 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
         if name:
             env[name] = value
             continue
+        if _ALIAS + command.split()[0] in env:
+            w.nested("shell", env[_ALIAS + command.split()[0]] + command.strip()[len(command.split()[0]):],
+                     place, no, command.strip(), f"alias {command.split()[0]}", env)
+            continue
         argv = commands.unwrap(command.split())
         if not argv or argv[0] in _KEYWORDS:
             continue
@@ -1067,7 +1237,14 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
         w.execute(argv, env, place, no, command.strip(), None)
 
 
+# A brace expansion where a command starts (`{sh,-c} '…'`): bash expands it into the words of
+# the command; the parser would take the brace for a group, so the words are written out first.
+_BRACE_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)\{([\w./=-]+(?:,[\w./=-]*)+)\}(?=[ \t])", re.M)
+
+
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
+    if "{" in text:
+        text = _BRACE_HEAD.sub(lambda m: m.group(1) + " ".join(m.group(2).split(",")), text)
     plain = _plain(text)
     if plain is not None:
         _read_plain(plain, job, place, env)

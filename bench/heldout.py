@@ -1,0 +1,114 @@
+"""Benchmark: how much of the held-out corpus (tests/heldout: techniques the adversarial corpus
+was not built from) lineguard catches, end to end (agent snapshot --root, ingest, jobs --json),
+per technique, effect and scheduler. Malicious: share reaching destructive. Benign: share raising
+a false alarm (destructive or high/critical). Cases planted on mechanisms the agent does not read
+are counted apart, and so is a control of plain payloads under each scheduler.
+
+    python bench/heldout.py [--seed N] [--misses] [--show ID]
+    --misses   print the ids missed today (the content of tests/heldout/known_misses.txt)
+    --show ID  print one case (an id or its unique prefix): its files, its jobs and reasons
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.adversarial.pipeline import Outcome, judge_corpus, run  # noqa: E402
+from tests.heldout.generate import (  # noqa: E402
+    AXES,
+    SCHEDULERS,
+    SEED,
+    UNSUPPORTED,
+    Corpus,
+    build,
+    group,
+)
+
+
+def _rate(outs: list[Outcome], bad: bool) -> str:
+    if not outs:
+        return "-"
+    n = sum(o.caught for o in outs) if bad else sum(not o.caught for o in outs)
+    return f"{n}/{len(outs)} {100 * n / len(outs):3.0f}%"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--misses", action="store_true", help="print the ids of today's misses")
+    ap.add_argument("--show", metavar="ID", help="print one case: files, verdict, reasons")
+    a = ap.parse_args()
+    corpus = build(a.seed)
+    if a.show:
+        return show(corpus, a.show)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()):
+        outcomes = judge_corpus(corpus, Path(tmp))
+    took = time.perf_counter() - started
+    if a.misses:
+        for cid, o in outcomes.items():
+            if not o.caught:
+                print(cid)
+        return 0
+    read = [o for o in outcomes.values() if group(o.case) == "measured"]
+    off = [o for o in outcomes.values() if group(o.case) == "unread"]
+    control = [o for o in outcomes.values() if group(o.case) == "control"]
+    bad = [o for o in read if o.case.malicious]
+    good = [o for o in read if not o.case.malicious]
+    print(f"held-out corpus (seed {a.seed}): {len(bad)} malicious, {len(good)} benign, judged "
+          f"end to end in {took:.1f} s")
+    print(f"  detected: {_rate(bad, True)}   false alarms: {_rate(good, False)}")
+    print(f"  apart: on mechanisms the agent does not read, detected {_rate(off, True)}; "
+          f"control (plain payloads), detected {_rate(control, True)}")
+    for axis in AXES:
+        print(f"\n{axis:<40} {'detected':>14} {'false alarms':>14}")
+        for value in sorted({o.case.axis(axis) for o in read}):
+            print(f"  {value:<38} {_rate([o for o in bad if o.case.axis(axis) == value], True):>14}"
+                  f" {_rate([o for o in good if o.case.axis(axis) == value], False):>14}")
+    print(f"\n{'control: plain payload under':<40} {'detected':>14}")
+    for value in SCHEDULERS:
+        print(f"  {value:<38} "
+              f"{_rate([o for o in control if o.case.scheduler == value], True):>14}")
+    print(f"\n{'unread mechanism':<40} {'detected':>14}")
+    for value in UNSUPPORTED:
+        print(f"  {value:<38} {_rate([o for o in off if o.case.scheduler == value], True):>14}")
+    return 0
+
+
+def show(corpus: Corpus, wanted: str) -> int:
+    cases = [c for c in corpus.cases if c.id == wanted or c.id.startswith(wanted)]
+    if len(cases) != 1:
+        print(f"--show {wanted}: {len(cases)} cases match; give a longer id", file=sys.stderr)
+        return 2
+    case = cases[0]
+    print(f"{case.id}  (marker {case.marker})")
+    for path, (text, mode) in sorted(corpus.roots[case.root].contents().items()):
+        if case.marker in path:
+            print(f"\n--- /{path} ({mode:04o})\n{text}", end="")
+        elif case.marker in text:
+            lines = [ln for ln in text.splitlines() if case.marker in ln]
+            print(f"\n--- /{path} (lines naming the case)\n" + "\n".join(lines))
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()):
+        doc = run(corpus, Path(tmp))
+    for job in doc["jobs"]:
+        text = " ".join([job["target"], job["origin"]["path"] or "", job["command"] or ""])
+        if case.marker in text:
+            print(f"\n=== job {job['origin']['path']}:{job['origin']['line']} -> {job['verdict']} "
+                  f"{job['severity']}")
+            for r in job["reasons"]:
+                print(f"  [{r['rule']}] {r['path']}:{r['line']}: {r['evidence']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

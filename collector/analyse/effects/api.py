@@ -1,0 +1,152 @@
+"""Device management APIs read as the device commands they amount to: NETCONF RPCs
+(`<delete-config>`, `<edit-config>` with operation="delete"/"remove"), Junos XML RPCs
+(`<load-configuration action="override">`) and RESTCONF/REST requests (DELETE of a resource).
+Each becomes a command line in the CLI vocabulary the device rules already judge
+(`delete interfaces interface at-0/0/0`, `load override <an empty configuration>`,
+`delete-config startup`), so one set of rules covers the CLI and the APIs."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
+
+_XML_HINT = re.compile(r"<\s*(?:rpc|edit-config|delete-config|load-configuration|copy-config|"
+                       r"config|configuration)\b", re.I)
+_FRAME = re.compile(r"\]\]>\]\]>|^\s*#\d+\s*$|^\s*##\s*$", re.M)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _elements(text: str) -> list[ElementTree.Element]:
+    """The XML documents in a NETCONF stream (framing and the XML declaration dropped)."""
+    out = []
+    for chunk in _FRAME.split(text):
+        chunk = re.sub(r"<\?xml[^>]*\?>", "", chunk).strip()
+        if not chunk.startswith("<"):
+            continue
+        try:
+            out.append(ElementTree.fromstring(chunk))
+        except ElementTree.ParseError:
+            try:
+                out.append(ElementTree.fromstring(f"<stream>{chunk}</stream>"))
+            except ElementTree.ParseError:
+                continue
+    return out
+
+
+def _key(el: ElementTree.Element) -> str:
+    """The name or key an element is identified by (<name>, <unit>, <vpi>…), if any."""
+    for child in el:
+        if _local(child.tag) in ("name", "unit", "vpi", "vci", "id", "index") and (child.text or "").strip():
+            return child.text.strip()
+    return ""
+
+
+def _deleted(el: ElementTree.Element, path: list[str], out: list[str]) -> None:
+    for child in el:
+        name = _local(child.tag)
+        op = next((v for k, v in child.attrib.items() if _local(k) in ("operation", "delete")), "")
+        step = path + [name] + ([_key(child)] if _key(child) else [])
+        if op.lower() in ("delete", "remove", "delete-config") or \
+                child.attrib.get("delete", "").lower() == "delete":
+            out.append("delete " + " ".join(step))
+        elif op.lower() == "replace" and not len(child):
+            out.append("delete " + " ".join(step) + " (replaced by nothing)")
+        else:
+            _deleted(child, step, out)
+
+
+def xml_lines(text: str) -> list[str]:
+    """Device command lines an XML RPC stream amounts to (none when it is not one)."""
+    if "<" not in text or not _XML_HINT.search(text):
+        return []
+    out: list[str] = []
+    for root in _elements(text):
+        for el in root.iter():
+            name = _local(el.tag)
+            if name == "delete-config":
+                target = next((_local(t.tag) for tg in el if _local(tg.tag) == "target" for t in tg), "")
+                out.append(f"delete-config {target or 'the configuration'}")
+            elif name == "copy-config":
+                src = next((c for c in el if _local(c.tag) == "source"), None)
+                empty = src is not None and any(_local(c.tag) == "config" and not len(c) for c in src)
+                if empty:
+                    out.append("load override <an empty configuration>")
+            elif name == "load-configuration":
+                action = el.attrib.get("action", "merge").lower()
+                body = "".join(el.itertext()).strip() + "".join(
+                    ElementTree.tostring(c, encoding="unicode") for c in el
+                    if _local(c.tag) == "configuration" and len(c))
+                if action in ("override", "replace", "update"):
+                    what = "<an empty configuration>" if len(body) < 40 else \
+                        f"<a configuration of {len(body)} characters>"
+                    out.append(f"load {action} {what}")
+            elif name in ("config", "configuration"):
+                _deleted(el, [], out)
+    return list(dict.fromkeys(out))
+
+
+_REST_ROOT = re.compile(r"/(?:restconf/(?:data|config)|api/(?:v\d+/)?(?:config|running|data)?|"
+                        r"rest(?:conf)?)/", re.I)
+
+
+def curl_request(argv: list[str]) -> tuple[str, str, str]:
+    """(method, url, body) of a curl or wget command line (body may be `@FILE`)."""
+    method, url, body = "", "", ""
+    args = argv[1:]
+    i = 0
+    while i < len(args):
+        a = args[i]
+        value = args[i + 1] if i + 1 < len(args) else ""
+        if a in ("-X", "--request"):
+            method, i = value, i + 2
+            continue
+        if a.startswith("--method="):
+            method = a.split("=", 1)[1]
+        elif a.startswith("-X") and len(a) > 2:
+            method = a[2:]
+        elif a in ("-d", "--data", "--data-raw", "--data-binary", "--data-ascii", "--post-data",
+                   "--body-data", "--json"):
+            body, i = value, i + 2
+            continue
+        elif a.startswith(("--post-data=", "--body-data=", "--data=", "--data-raw=")):
+            body = a.split("=", 1)[1]
+        elif a.startswith(("--post-file=", "--body-file=")):
+            body = "@" + a.split("=", 1)[1]
+        elif a in ("-T", "--upload-file"):
+            body, i = "@" + value, i + 2
+            continue
+        elif a in ("-H", "--header", "-u", "--user", "-o", "--output", "-O", "-e", "-A", "-b",
+                   "-c", "--cacert", "--cert", "--key", "-w", "--connect-timeout", "-m"):
+            i += 2
+            continue
+        elif not a.startswith("-") and not url:
+            url = a
+        i += 1
+    if not method:
+        method = "POST" if body else "GET"
+    return method, url, body
+
+
+def rest_lines(method: str, url: str, body: str) -> list[str]:
+    """Device command lines a REST request amounts to: a DELETE of a configuration resource,
+    or an XML RPC in the body."""
+    lines = xml_lines(body) if body else []
+    if method.upper() == "DELETE":
+        path = urlsplit(url).path if "://" in url else url
+        m = _REST_ROOT.search(path)
+        rest = path[m.end():] if m else path.lstrip("/")
+        words = []
+        for seg in rest.split("/"):
+            seg = unquote(seg)
+            if not seg:
+                continue
+            seg = seg.split(":", 1)[-1] if re.match(r"^[\w-]+:", seg) else seg
+            name, _, key = seg.partition("=")
+            words += [name] + ([key.replace(",", " ")] if key else [])
+        if words:
+            lines.append("delete " + " ".join(words))
+    return lines

@@ -1,0 +1,255 @@
+"""Programs that run a command given to them as an argument or as data: find -exec, xargs,
+GNU parallel and awk's system() and `print | "sh"`. Each is reduced to the command lines it
+runs (an argv, or a shell text), with its substitutions ({}, -I, :::) made from what is known
+of the items; an item that cannot be known stays a marker, so the command is still judged."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+from collector.analyse.effects.model import unknown
+
+_MAX_ITEMS = 8
+
+
+@dataclass(frozen=True)
+class Run:
+    """One command a runner starts: an argv, or (argv None) a text run by a shell."""
+    argv: list[str] | None
+    text: str = ""
+    note: str = ""
+
+
+def find_exec(argv: list[str]) -> tuple[list[Run], bool]:
+    """The commands of find's -exec/-execdir/-ok/-okdir actions, {} standing for each file
+    found under the roots, and whether the selection is bounded (an age, size or name limit)."""
+    roots: list[str] = []
+    i = 1
+    while i < len(argv) and not argv[i].startswith(("-", "(", "!", "\\(")):
+        roots.append(argv[i])
+        i += 1
+    preds = argv[i:]
+    name = next((preds[k + 1] for k, p in enumerate(preds[:-1]) if p in ("-name", "-iname")), "")
+    bounded = any(re.match(r"^-(?:mtime|mmin|atime|amin|ctime|cmin|newer\w*|size|empty|user|uid|"
+                           r"group|gid|perm|inum|samefile|i?regex)$", p) for p in preds) or \
+        (name not in ("", "*", "*.*") and "*" in name)
+    found = [f"{r.rstrip('/')}/{name}" if name and "*" not in name else r for r in roots or ["."]]
+    runs: list[Run] = []
+    k = 0
+    while k < len(preds):
+        if preds[k] in ("-exec", "-execdir", "-ok", "-okdir"):
+            end = k + 1
+            while end < len(preds) and preds[end] not in (";", "\\;", "+"):
+                end += 1
+            cmd = preds[k + 1:end]
+            for f in found[:_MAX_ITEMS]:
+                runs.append(Run([f if a == "{}" else a.replace("{}", f) for a in cmd],
+                                note=f"run by find {preds[k]}"))
+            k = end
+        k += 1
+    return runs, bounded
+
+
+def items(stdin: str | None, what: str, lines: bool = False) -> list[str]:
+    """The items a runner reads from its input, one per line or word (a marker when unknown)."""
+    if stdin is None or "\x01" in stdin:
+        return [stdin if stdin else unknown(what)]
+    words = [w.strip() for w in stdin.split("\n") if w.strip()] if lines else stdin.split()
+    return words[:_MAX_ITEMS] or [unknown(what)]
+
+
+_XARGS_VALUE = set("aEdLnPs")
+
+
+def xargs(argv: list[str], stdin: str | None) -> list[Run]:
+    """The commands xargs runs: with -I R (or -i), once per input item with R replaced; else
+    once with the items appended."""
+    i, repl = 1, None
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
+        a = argv[i]
+        if a in ("-I", "--replace") and i + 1 < len(argv):
+            repl, i = argv[i + 1], i + 2
+            continue
+        if a.startswith("-I") and len(a) > 2:
+            repl = a[2:]
+        elif a.startswith("--replace="):
+            repl = a.split("=", 1)[1]
+        elif a in ("-i",):
+            repl = "{}"
+        elif len(a) == 2 and a[1] in _XARGS_VALUE:
+            i += 1
+        i += 1
+    if i < len(argv) and argv[i] == "--":
+        i += 1
+    cmd = argv[i:] or ["echo"]
+    found = items(stdin, "the items xargs reads", lines=repl is not None)
+    if repl is None:
+        return [Run(cmd + found, note="run by xargs")]
+    return [Run([a.replace(repl, it) for a in cmd], note="run by xargs -I") for it in found]
+
+
+_PARALLEL_VALUE = frozenset({"-j", "-P", "-S", "--jobs", "-N", "-n", "--delay", "--timeout", "-a",
+                             "--arg-file", "--joblog", "--results", "-E", "--tmpdir", "--sshlogin"})
+
+
+def parallel(argv: list[str], stdin: str | None) -> list[Run]:
+    """GNU parallel: the command (a shell text) once per argument after ::: (or per input
+    line), with {} replaced, or the argument appended when there is no {}."""
+    i = 1
+    while i < len(argv) and argv[i].startswith("-") and argv[i] not in (":::", "::::"):
+        i += 2 if argv[i] in _PARALLEL_VALUE else 1
+    rest = argv[i:]
+    if ":::" in rest:
+        cut = rest.index(":::")
+        cmd, found = rest[:cut], [a for a in rest[cut + 1:] if a != ":::"][:_MAX_ITEMS]
+    else:
+        cmd, found = rest, items(stdin, "the lines parallel reads", lines=True)
+    text = " ".join(cmd)
+    found = [it if "\x01" in it else shlex.quote(it) for it in found]   # parallel quotes each
+    if not text:
+        return [Run(None, it, "run by parallel") for it in found]
+    return [Run(None, text.replace("{}", it) if "{}" in text else f"{text} {it}", "run by parallel")
+            for it in found or [unknown("the arguments parallel is given")]]
+
+
+_AWK_ESC = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "/": "/", "a": "\a", "b": "\b"}
+
+
+def _literal(body: str) -> str:
+    return re.sub(r"\\(.)", lambda e: _AWK_ESC.get(e.group(1), e.group(1)), body)
+
+
+def _awk_text(expr: str, names: dict[str, str] | None = None) -> str:
+    """An awk string expression: literals and variables assigned a literal concatenated,
+    anything else a marker."""
+    out = []
+    for m in re.finditer(r'"((?:[^"\\]|\\.)*)"|([A-Za-z_]\w*)|([^\s,()";]+)', expr):
+        if m.group(1) is not None:
+            out.append(_literal(m.group(1)))
+        elif m.group(2) and names and m.group(2) in names:
+            out.append(names[m.group(2)])
+        else:
+            out.append(unknown(f"awk expression {m.group(0)}"))
+    return "".join(out)
+
+
+_AWK_VALUE = frozenset({"-F", "-v", "-f", "--field-separator", "--assign", "--file"})
+
+
+def awk_program(argv: list[str]) -> tuple[str | None, str | None]:
+    """The program text of an awk command line, or the file it is read from (-f)."""
+    i = 1
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
+        if argv[i] in ("-f", "--file") and i + 1 < len(argv):
+            return None, argv[i + 1]
+        i += 2 if argv[i] in _AWK_VALUE else 1
+    if i < len(argv) and argv[i] == "--":
+        i += 1
+    return (argv[i] if i < len(argv) else None), None
+
+
+def awk(program: str) -> tuple[list[Run], str | None]:
+    """What an awk program runs (system(), print/printf piped to a command) and, for a program
+    that only prints in BEGIN, what it prints."""
+    runs: list[Run] = []
+    names = {m.group(1): _literal(m.group(2)) for m in
+             re.finditer(r'\b([A-Za-z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:[;}\n]|$)', program)}
+    for m in re.finditer(r"\bsystem\s*\(((?:[^()\"]|\"(?:[^\"\\]|\\.)*\"|\([^()]*\))*)\)", program):
+        runs.append(Run(None, _awk_text(m.group(1), names), "in awk system()"))
+    for m in re.finditer(r"\bprintf?\b\s*\(?((?:[^|;}\"]|\"(?:[^\"\\]|\\.)*\")*)\)?\s*\|\s*"
+                         r"(\"(?:[^\"\\]|\\.)*\"|[A-Za-z_]\w*)", program):
+        runs.append(Run(None, f"{_awk_text(m.group(2), names)} <<'AWK_PRINTED'\n"
+                              f"{_awk_text(m.group(1), names)}\nAWK_PRINTED", "printed by awk into a command"))
+    printed = None
+    begin = re.fullmatch(r"\s*BEGIN\s*\{(.*)\}\s*", program, re.S)
+    if begin and not runs:
+        parts = []
+        for m in re.finditer(r"\b(printf|print)\b\s*\(?((?:[^;}\"]|\"(?:[^\"\\]|\\.)*\")*)", begin.group(1)):
+            text = _awk_text(m.group(2).rstrip(") "))
+            parts.append(text + ("\n" if m.group(1) == "print" else ""))
+        printed = "".join(parts) if parts else None
+    return runs, printed
+
+
+def _bre(pattern: str, extended: bool) -> str:
+    """A POSIX regular expression as a Python one (BRE: \\( \\) \\{ \\} \\+ \\? \\| are the operators)."""
+    if extended:
+        return pattern
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            n = pattern[i + 1]
+            out.append(n if n in "(){}+?|" else c + n)
+            i += 2
+            continue
+        out.append("\\" + c if c in "(){}+?|" else c)
+        i += 1
+    return "".join(out)
+
+
+def sed(argv: list[str], text: str) -> str | None:
+    """What `sed [-n] [-E] SCRIPT` prints from text, for scripts of s///[gp] and /RE/p, d
+    commands; None for anything else."""
+    args = argv[1:]
+    quiet = any(a in ("-n", "--quiet", "--silent") or re.fullmatch(r"-\w*n\w*", a) for a in args
+                if a.startswith("-") and a not in ("-e", "-f"))
+    extended = any(a in ("-E", "-r", "--regexp-extended") for a in args)
+    scripts = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "-e"]
+    if not scripts:
+        ops = [a for a in args if not a.startswith("-")]
+        if not ops:
+            return None
+        scripts = [ops[0]]
+    cmds = [c.strip() for s in scripts for c in s.split(";") if c.strip()]
+    out = []
+    try:
+        for line in text.split("\n"):
+            printed, cur, deleted = [], line, False
+            for c in cmds:
+                m = re.fullmatch(r"s(.)(.*?)\1(.*?)\1([gpI]*)", c)
+                a = re.fullmatch(r"/(.*)/\s*([pd])", c)
+                if m:
+                    rx = re.compile(_bre(m.group(2), extended), re.I if "I" in m.group(4) else 0)
+                    repl = re.sub(r"\\(\d)", r"\\\1", m.group(3)).replace("&", r"\g<0>")
+                    new, n = rx.subn(repl, cur, count=0 if "g" in m.group(4) else 1)
+                    cur = new
+                    if n and "p" in m.group(4):
+                        printed.append(cur)
+                elif a:
+                    if re.search(_bre(a.group(1), extended), cur):
+                        if a.group(2) == "p":
+                            printed.append(cur)
+                        else:
+                            deleted = True
+                            break
+                else:
+                    return None
+            out += printed + ([] if quiet or deleted else [cur])
+    except re.error:
+        return None
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def grep(argv: list[str], text: str) -> str | None:
+    """The lines `grep [-v] [-E|-F] [-o] PATTERN` selects from text; None when unsure."""
+    args = argv[1:]
+    flags = "".join(a[1:] for a in args if re.fullmatch(r"-[a-zA-Z]+", a))
+    ops = [a for a in args if not a.startswith("-")]
+    pats = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "-e"] or ops[:1]
+    if not pats:
+        return None
+    try:
+        rxs = [re.compile(re.escape(p) if "F" in flags else _bre(p, "E" in flags or
+                                                                 argv[0].endswith("egrep")),
+                          re.I if "i" in flags else 0) for p in pats]
+    except re.error:
+        return None
+    out = []
+    for line in text.split("\n"):
+        hits = [m for rx in rxs for m in rx.finditer(line)]
+        if bool(hits) != ("v" in flags):
+            out += [m.group(0) for m in hits] if "o" in flags and hits else [line]
+    return "\n".join(out) + ("\n" if out else "")

@@ -1,0 +1,1 @@
+"""Held-out corpus: techniques the adversarial corpus was not built from (see generate.py)."""

@@ -1,0 +1,144 @@
+"""The engine's general mechanisms (not cases): programs that run a command given as an
+argument, data fed to an interpreter or a device session, Python names reached indirectly and
+decodings computed in the program, device APIs read as command lines, shell features, and the
+environment a cron job starts with. Each destructive form has a quiet look-alike."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+from datetime import timedelta
+
+import pytest
+
+from agent.wire import Artifact
+from collector.analyse.effects.judge import judge
+from collector.model import CronTrigger, Fire, Job
+from tests.ruleexamples import NOW
+
+ROW = "snmpset -v2c -c private atm9 1.3.6.1.2.1.37.1.7.1.13.1.0.77 i 6"
+
+
+def _verdict(text: str, extra: dict[str, str] | None = None, origin: str | None = None,
+             command: str = "/usr/local/sbin/task") -> str:
+    files = {"usr/local/sbin/task": Artifact.from_bytes("usr/local/sbin/task", "script",
+                                                        text.encode())}
+    for n, t in (extra or {}).items():
+        files[n] = Artifact.from_bytes(n, "script", t.encode())
+    line = 1
+    if origin is not None:
+        files["etc/cron.d/task"] = Artifact.from_bytes("etc/cron.d/task", "cron.d", origin.encode())
+        line = origin.count("\n")
+    job = Job(target="ems1", source="cron", origin_path="etc/cron.d/task", origin_line=line,
+              owner="root", schedule="0 3 * * *", command=command,
+              trigger=CronTrigger("0 3 * * *"), files=tuple(files))
+    return judge(job, files, Fire(kind="exact", at=NOW + timedelta(days=1)), NOW).verdict
+
+
+@pytest.mark.parametrize("text", [
+    f"find /etc/ems -name ne.conf -exec sh -c '{ROW}' \\;\n",
+    f"find /etc/ems -name ne.conf -execdir sh -c '{ROW}' sh {{}} +\n",
+    "echo /srv/ems/pvcdata | xargs -I@ sh -c 'rm -rf \"$1\"' _ @\n",
+    "parallel rm -rf ::: /srv/ems/pvcdata\n",
+    f"/usr/bin/env -S 'sh -c \"{ROW}\"'\n",
+    f"awk 'BEGIN {{ system(\"{ROW}\") }}'\n",
+    f"awk 'BEGIN {{ s = \"{ROW}\"; print s | \"sh\" }}'\n",
+    "awk 'BEGIN { printf \"conf t\\nno pvc 0/77\\nend\\n\" }' | ssh -T oper@atm9\n",
+    f"flock /run/ems.lock -c '{ROW}'\n",
+    f"watch -n 3600 '{ROW}'\n",
+    f"wipe() {{ {ROW}; }}\nexport -f wipe\nsetsid bash -c wipe\n",
+])
+def test_a_command_given_to_a_program_is_judged_as_run(text):
+    assert _verdict(text) == "destructive"
+
+
+@pytest.mark.parametrize("text", [
+    "find /var/log/ems -name '*.gz' -mtime +30 -exec sh -c 'rm -f \"$1\"' _ {} \\;\n",
+    "echo /srv/ems/reports | xargs -I@ sh -c 'ls -l \"$1\"' _ @\n",
+    "parallel gzip -9 ::: /srv/ems/reports/a.csv\n",
+    "awk 'BEGIN { system(\"logger -t ems nightly\") }'\n",
+])
+def test_a_harmless_command_given_to_a_program_stays_quiet(text):
+    assert _verdict(text) != "destructive"
+
+
+def test_a_file_fed_to_a_shell_or_decoded_is_read():
+    payload = base64.b64encode(ROW.encode()).decode()
+    assert _verdict("base64 -d /var/lib/ems/p.b64 | sh\n",
+                    extra={"var/lib/ems/p.b64": payload + "\n"}) == "destructive"
+    assert _verdict("ssh -T ems@localhost < /opt/ems/x.cmds\n",
+                    extra={"opt/ems/x.cmds": ROW + "\n"}) == "destructive"
+    assert _verdict("sed -n 's/^#P //p' /opt/ems/notes | base64 -d | bash\n",
+                    extra={"opt/ems/notes": f"# notes\n#P {payload}\n"}) == "destructive"
+
+
+def test_openssl_with_the_key_on_the_command_line_is_decrypted_and_without_it_is_not_benign():
+    key, iv = "00112233445566778899aabbccddeeff", "0f0e0d0c0b0a09080706050403020100"
+    enc = subprocess.run(["openssl", "enc", "-aes-128-cbc", "-K", key, "-iv", iv, "-a"],
+                         input=ROW.encode(), capture_output=True, check=True).stdout.decode()
+    run = f"openssl enc -d -aes-128-cbc -K {key} -iv {iv} -a -in /var/lib/ems/p.dat | sh\n"
+    assert _verdict(run, extra={"var/lib/ems/p.dat": enc}) == "destructive"
+    secret = "openssl enc -d -aes-256-cbc -pbkdf2 -k hunter2 -in /var/lib/ems/p.dat | sh\n"
+    assert _verdict(secret, extra={"var/lib/ems/p.dat": enc}) == "suspicious"
+
+
+@pytest.mark.parametrize("code", [
+    f"import os; getattr(os, 'sys' + 'tem')('{ROW}')",
+    f"import importlib; importlib.import_module('o' + 's').system('{ROW}')",
+    "__import__('shutil').rmtree('/srv/ems/pvcdata')",
+    f"from os import system as s; s('{ROW}')",
+    "import os; os.system(''.join(map(chr, [{}])))".format(",".join(str(ord(c)) for c in ROW)),
+    f"import os; K = 23; os.system(bytes(b ^ K for b in bytes.fromhex('{bytes(c ^ 23 for c in ROW.encode()).hex()}')).decode())",
+])
+def test_python_names_reached_indirectly_and_decodings_computed(code):
+    assert _verdict(f"python3 -c \"{code}\"\n") == "destructive"
+
+
+def test_python_m_runs_the_captured_module():
+    mod = "import shutil\nshutil.rmtree('/srv/ems/pvcdata')\n"
+    assert _verdict("cd /opt/ems/py && python3 -m tasks.prune\n",
+                    extra={"opt/ems/py/tasks/prune.py": mod}) == "destructive"
+    assert _verdict("python3 -m tasks.unknown_module\n") == "suspicious"
+
+
+@pytest.mark.parametrize("text, quiet", [
+    ("curl -sk -X DELETE https://atm9/restconf/data/ietf-interfaces:interfaces/interface=ATM0%2F1%2F0.77\n", False),
+    ("curl -sk https://atm9/rpc -d '<load-configuration action=\"override\"><configuration/></load-configuration>'\n", False),
+    ("ssh -s oper@atm9 netconf <<'X'\n<rpc><delete-config><target><startup/></target></delete-config></rpc>\nX\n", False),
+    ("ssh -s oper@atm9 netconf <<'X'\n<rpc><edit-config><target><running/></target><config><interfaces>"
+     "<interface operation=\"remove\"><name>at-0/0/0</name></interface></interfaces></config></edit-config></rpc>\nX\n", False),
+    ("curl -sk https://atm9/restconf/data/ietf-interfaces:interfaces\n", True),
+    ("ssh -s oper@atm9 netconf <<'X'\n<rpc><get-config><source><running/></source></get-config></rpc>\nX\n", True),
+])
+def test_device_apis_are_read_as_the_commands_they_amount_to(text, quiet):
+    assert (_verdict(text) != "destructive") is quiet
+
+
+@pytest.mark.parametrize("text", [
+    f"IFS=, read -ra W <<< '{ROW.replace(' ', ',')}'\n\"${{W[@]}}\"\n",
+    f"go() {{ declare -n ref=$1; eval \"$ref\"; }}\njob='{ROW}'\ngo job\n",
+    f"{{sh,-c}} '{ROW}'\n",
+    f"alias nightly='{ROW}'\nnightly\n",
+    "echo 'r%m% -%rf% /%srv/ems/pvcdata' | tr -d '%' | sh\n",
+    f"perl -e 'system pack(\"H*\", \"{ROW.encode().hex()}\")'\n",
+])
+def test_shell_and_perl_concealments_are_undone(text):
+    assert _verdict(text) == "destructive"
+
+
+def test_a_cron_job_starts_with_etc_environment_and_bash_env():
+    origin = "SHELL=/bin/bash\nBASH_ENV=/opt/ems/ems.env\n0 3 * * * root /usr/bin/true\n"
+    assert _verdict("", extra={"opt/ems/ems.env": ROW + "\n"}, origin=origin,
+                    command="/usr/bin/true") == "destructive"
+    dash = "BASH_ENV=/opt/ems/ems.env\n0 3 * * * root /usr/bin/true\n"     # sh ignores it
+    assert _verdict("", extra={"opt/ems/ems.env": ROW + "\n"}, origin=dash,
+                    command="/usr/bin/true") == "benign"
+    assert _verdict("", extra={"etc/environment": f"NIGHTLY='{ROW}'\n"},
+                    origin="0 3 * * * root sh -c \"$NIGHTLY\"\n",
+                    command="sh -c \"$NIGHTLY\"") == "destructive"
+
+
+def test_a_password_typed_at_login_does_not_make_a_ticketed_change_act_on_a_set():
+    text = ("printf 'oper\\r\\n%s\\r\\n! CHG0012345 retire 0/77\\r\\nconf t\\r\\nno pvc 0/77\\r\\nend\\r\\n' "
+            "\"$(cat /opt/ems/.pw)\" | ncat --telnet atm9 23\n")
+    assert _verdict(text, extra={"opt/ems/.pw": "s3cret\n"}) == "suspicious"
