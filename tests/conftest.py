@@ -8,7 +8,7 @@ from collector.home import Home
 from tests.snapfactory import AgentChain
 
 # the simulated fleet fixtures (`fleet`, `healthy`) for the tests that ask for them
-pytest_plugins = ["tests.sim_support"]
+pytest_plugins = ["tests.sim_support", "tests.smtpsink"]
 
 
 @pytest.fixture

@@ -4,12 +4,9 @@ re-alert interval; an unreachable server leaves the alerts due."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -19,53 +16,10 @@ from collector.alerts import AlertError, countdown, message_id, routes, send_due
 from collector.home import Settings
 from collector.model import Finding, Reason
 from collector.store import Store
+from tests.smtpsink import Inbox, free_port, html_of, start_smtp, text_of
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 FIRES = NOW + timedelta(days=74, hours=9, minutes=30)
-
-
-@dataclass
-class Inbox:
-    """An aiosmtpd handler keeping every message it accepts."""
-
-    messages: list[tuple[str, list[str], EmailMessage]] = field(default_factory=list)
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook)
-        msg = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), msg))
-        return "250 Message accepted for delivery"
-
-
-def text_of(msg: EmailMessage) -> str:
-    """The text part of an alert (text + HTML alternative, maybe with the report attached)."""
-    return msg.get_body(("plain",)).get_content()
-
-
-def html_of(msg: EmailMessage) -> str:
-    return msg.get_body(("html",)).get_content()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_smtp(port: int) -> tuple[Controller, Inbox]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, ready_timeout=60)
-    controller.start()
-    return controller, inbox
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[int, Inbox]]:
-    port = free_port()
-    controller, inbox = start_smtp(port)
-    try:
-        yield port, inbox
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

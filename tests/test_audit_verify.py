@@ -251,7 +251,7 @@ def test_every_alert_mail_carries_the_signed_checkpoint(stored: Home) -> None:
     from collector.home import Settings
     from collector.jobs import parse_now
     from collector.model import Finding
-    from tests.test_alerts import free_port, start_smtp
+    from tests.smtpsink import free_port, start_smtp
     port = free_port()
     controller, inbox = start_smtp(port)
     try:

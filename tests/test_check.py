@@ -18,8 +18,8 @@ from agent.cli import main as agent
 from agent.wire import canonical
 from collector.cli import main as lineguard
 from collector.home import Home
+from tests.smtpsink import text_of
 from tests.test_agent_delivery import tiny_root
-from tests.test_alerts import text_of
 
 NOW = "2026-11-25T09:00:00Z"
 AT_FILE = "a0000301ca5494"          # queue a, job 3, due 2027-02-10 03:00 UTC (reference §2)

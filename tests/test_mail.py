@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,20 +22,11 @@ from collector.mailbody import WIDTH, fold
 from collector.model import AbsoluteTrigger, Job
 from collector.remedy import origin
 from tests.hostroot import link, write
-from tests.test_alerts import Inbox, free_port, html_of, start_smtp, text_of
+from tests.smtpsink import html_of, text_of
 from tests.test_check import AT_FILE, ingest_planted
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[int, Inbox]]:
-    port = free_port()
-    controller, inbox = start_smtp(port)
-    try:
-        yield port, inbox
-    finally:
-        controller.stop()
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 WIPE = ("#!/bin/sh\nfor ne in 10.40.0.10 10.40.0.11; do\n"
         "  snmpset -v2c -c private $ne 1.3.6.1.2.1.37.1.11.1.13.100.1.0.32.3.0.32 i 6\ndone\n")

@@ -5,7 +5,6 @@ several sites against a real SMTP server on loopback."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,8 @@ import pytest
 from collector.cli import main as lineguard
 from collector.home import ConfigError, Home
 from tests.baselinekit import Fleet, device
+from tests.smtpsink import Inbox, text_of
 from tests.snapfactory import AgentChain, ios_config
-from tests.test_alerts import Inbox, free_port, start_smtp, text_of
 
 CONFIG = """\
 smtp_host = "127.0.0.1"
@@ -38,16 +37,6 @@ alert_threshold = "critical"
 
 DEVICES = (("atm-kobe-01", "kobe"), ("atm-osaka-01", "osaka"), ("atm-nara-01", "nara"))
 
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[int, Inbox]]:
-    """A real SMTP server on a free loopback port, keeping every message it accepts."""
-    port = free_port()
-    controller, inbox = start_smtp(port)
-    try:
-        yield port, inbox
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -161,7 +161,7 @@ def test_a_finding_id_from_findings_names_what_to_waive(ingested: Home, keys, ca
 
 def test_a_finding_whose_waiver_ends_is_mailed_again_at_once(ingested: Home, keys,
                                                              capsys) -> None:
-    from tests.test_alerts import free_port, start_smtp, text_of
+    from tests.smtpsink import free_port, start_smtp, text_of
     port = free_port()
     controller, inbox = start_smtp(port)
     try:
