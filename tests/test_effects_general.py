@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import subprocess
+import threading
 from datetime import timedelta
 
 import pytest
@@ -142,3 +143,17 @@ def test_a_password_typed_at_login_does_not_make_a_ticketed_change_act_on_a_set(
     text = ("printf 'oper\\r\\n%s\\r\\n! CHG0012345 retire 0/77\\r\\nconf t\\r\\nno pvc 0/77\\r\\nend\\r\\n' "
             "\"$(cat /opt/ems/.pw)\" | ncat --telnet atm9 23\n")
     assert _verdict(text, extra={"opt/ems/.pw": "s3cret\n"}) == "suspicious"
+
+
+def test_a_pathological_pattern_in_a_planted_script_is_not_run_and_not_benign():
+    # `(a*)*$` over a line of a's ending in b takes a backtracking engine longer than the
+    # universe has; judging must neither run it nor call the piped-in result harmless
+    evil = "#!/bin/sh\nsed -n 's/^\\(a*\\)*$/x/p' /opt/ems/ne.list | sh\n"
+    done: list[str] = []
+    worker = threading.Thread(
+        target=lambda: done.append(_verdict(evil, extra={"opt/ems/ne.list": "a" * 64 + "b\n"})),
+        daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    assert done, "judging did not finish: the planted pattern was run"
+    assert done[0] in ("suspicious", "destructive")

@@ -442,6 +442,8 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             picked = (runners.sed if prog == "sed" else runners.grep)(argv, src)
             if picked is not None:
                 return picked
+            if prog == "sed":    # a script this reader will not run: what it prints is unknown
+                return unknown(f"what sed makes of {render(ops[-1]) if ops else 'its input'}")
     if prog in ("cat", "head", "tail", "sort", "uniq", "grep", "egrep", "awk", "cut", "sed", "tac"):
         ops = [o for o in operands(argv) if o.startswith("/") or "." in o]
         if prog == "cat" and not ops and stdin is not None:

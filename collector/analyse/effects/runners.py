@@ -173,10 +173,23 @@ def awk(program: str) -> tuple[list[Run], str | None]:
     return runs, printed
 
 
+# A quantified group holding a quantifier or an alternation, or a back-reference: the shapes that
+# make a backtracking engine take exponential time. A planted script chooses these patterns and
+# judging runs them over captured text, so such a pattern is not run (the value stays unknown).
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[*+}|](?:[^()\\]|\\.)*\)[*+?{]|\\[1-9]")
+_MAX_REGEX_LINE = 8192
+
+
 def _bre(pattern: str, extended: bool) -> str:
-    """A POSIX regular expression as a Python one (BRE: \\( \\) \\{ \\} \\+ \\? \\| are the operators)."""
-    if extended:
-        return pattern
+    """A POSIX regular expression as a Python one (BRE: \\( \\) \\{ \\} \\+ \\? \\| are the operators).
+    Raises re.error for a pattern this reader will not run (see _NESTED_QUANTIFIER)."""
+    converted = pattern if extended else _from_bre(pattern)
+    if _NESTED_QUANTIFIER.search(converted) or len(converted) > 1024:
+        raise re.error("pattern not evaluated: nested quantifiers or back-references")
+    return converted
+
+
+def _from_bre(pattern: str) -> str:
     out, i = [], 0
     while i < len(pattern):
         c = pattern[i]
@@ -205,6 +218,8 @@ def sed(argv: list[str], text: str) -> str | None:
         scripts = [ops[0]]
     cmds = [c.strip() for s in scripts for c in s.split(";") if c.strip()]
     out = []
+    if any(len(line) > _MAX_REGEX_LINE for line in text.split("\n")):
+        return None
     try:
         for line in text.split("\n"):
             printed, cur, deleted = [], line, False
@@ -246,6 +261,8 @@ def grep(argv: list[str], text: str) -> str | None:
                                                                  argv[0].endswith("egrep")),
                           re.I if "i" in flags else 0) for p in pats]
     except re.error:
+        return None
+    if any(len(line) > _MAX_REGEX_LINE for line in text.split("\n")):
         return None
     out = []
     for line in text.split("\n"):

@@ -511,6 +511,10 @@ class _Walker:
                     out = None
                     continue
             out = self.stmt(s, env, place, out)
+            if out is None and nxt is not None:
+                # what this stage prints could not be worked out: the next stage reads something
+                # unknown, never nothing (`sed -f x | sh` must not read as a shell with no input)
+                out = unknown(f"the output of `{' '.join(self.text(s).split())[:60]}`")
         return out
 
     def redirected(self, n: Node, env: dict[str, str], place: Place, stdin: str | None
