@@ -13,18 +13,14 @@ high/critical).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import sys
-import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.adversarial.generate import AXES, SEED, Corpus, build  # noqa: E402
-from tests.adversarial.pipeline import judge_corpus, run  # noqa: E402
+from tests.adversarial.generate import AXES, SEED, build  # noqa: E402
+from tests.adversarial.pipeline import judge_timed, print_misses, show  # noqa: E402
 
 
 def main() -> int:
@@ -36,15 +32,9 @@ def main() -> int:
     corpus = build(a.seed)
     if a.show:
         return show(corpus, a.show)
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
-            contextlib.redirect_stderr(io.StringIO()):
-        outcomes = judge_corpus(corpus, Path(tmp))
-    took = time.perf_counter() - started
+    outcomes, took = judge_timed(corpus)
     if a.misses:
-        for cid, o in outcomes.items():
-            if not o.caught:
-                print(cid)
+        print_misses(outcomes)
         return 0
     bad = [o for o in outcomes.values() if o.case.malicious]
     good = [o for o in outcomes.values() if not o.case.malicious]
@@ -67,36 +57,6 @@ def main() -> int:
             fa = f"{sum(not o.caught for o in g)}/{len(g)} " \
                  f"{100 * sum(not o.caught for o in g) / len(g):3.0f}%" if g else "-"
             print(f"  {value:<38} {det:>14} {fa:>14}")
-    return 0
-
-
-def show(corpus: Corpus, wanted: str) -> int:
-    cases = [c for c in corpus.cases if c.id == wanted or c.id.startswith(wanted + ".")
-             or c.id.startswith(wanted)]
-    if len(cases) != 1:
-        print(f"--show {wanted}: {len(cases)} cases match; give a longer id", file=sys.stderr)
-        return 2
-    case = cases[0]
-    print(f"{case.id}  (marker {case.marker}, expect {case.expect if case.malicious else 'quiet'})")
-    for path, (text, mode) in sorted(corpus.roots[case.root].contents().items()):
-        if case.marker in path:
-            print(f"\n--- /{path} ({mode:04o})\n{text}", end="")
-        elif case.marker in text:      # a shared file (/etc/crontab, a spool): its lines only
-            lines = [ln for ln in text.splitlines() if case.marker in ln]
-            print(f"\n--- /{path} (lines naming the case)\n" + "\n".join(lines))
-    for dev in corpus.devices[case.root]:
-        if case.marker in dev.name:
-            print(f"\n--- device {dev.name} ({dev.platform})\n{dev.config}", end="")
-    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
-            contextlib.redirect_stderr(io.StringIO()):
-        doc = run(corpus, Path(tmp))
-    for job in doc["jobs"]:
-        text = " ".join([job["target"], job["origin"]["path"] or "", job["command"] or ""])
-        if case.marker in text:
-            print(f"\n=== job {job['origin']['path']}:{job['origin']['line']} -> {job['verdict']} "
-                  f"{job['severity']} (next fire {job['next_fire']})")
-            for r in job["reasons"]:
-                print(f"  [{r['rule']}] {r['path']}:{r['line']}: {r['evidence']}")
     return 0
 
 

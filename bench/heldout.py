@@ -12,22 +12,17 @@ are counted apart, and so is a control of plain payloads under each scheduler.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.adversarial.pipeline import Outcome, judge_corpus, run  # noqa: E402
+from tests.adversarial.pipeline import Outcome, judge_timed, print_misses, show  # noqa: E402
 from tests.heldout.generate import (  # noqa: E402
     AXES,
     SCHEDULERS,
     SEED,
     UNSUPPORTED,
-    Corpus,
     build,
     group,
 )
@@ -49,15 +44,9 @@ def main() -> int:
     corpus = build(a.seed)
     if a.show:
         return show(corpus, a.show)
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
-            contextlib.redirect_stderr(io.StringIO()):
-        outcomes = judge_corpus(corpus, Path(tmp))
-    took = time.perf_counter() - started
+    outcomes, took = judge_timed(corpus)
     if a.misses:
-        for cid, o in outcomes.items():
-            if not o.caught:
-                print(cid)
+        print_misses(outcomes)
         return 0
     read = [o for o in outcomes.values() if group(o.case) == "measured"]
     off = [o for o in outcomes.values() if group(o.case) == "unread"]
@@ -81,32 +70,6 @@ def main() -> int:
     print(f"\n{'unread mechanism':<40} {'detected':>14}")
     for value in UNSUPPORTED:
         print(f"  {value:<38} {_rate([o for o in off if o.case.scheduler == value], True):>14}")
-    return 0
-
-
-def show(corpus: Corpus, wanted: str) -> int:
-    cases = [c for c in corpus.cases if c.id == wanted or c.id.startswith(wanted)]
-    if len(cases) != 1:
-        print(f"--show {wanted}: {len(cases)} cases match; give a longer id", file=sys.stderr)
-        return 2
-    case = cases[0]
-    print(f"{case.id}  (marker {case.marker})")
-    for path, (text, mode) in sorted(corpus.roots[case.root].contents().items()):
-        if case.marker in path:
-            print(f"\n--- /{path} ({mode:04o})\n{text}", end="")
-        elif case.marker in text:
-            lines = [ln for ln in text.splitlines() if case.marker in ln]
-            print(f"\n--- /{path} (lines naming the case)\n" + "\n".join(lines))
-    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
-            contextlib.redirect_stderr(io.StringIO()):
-        doc = run(corpus, Path(tmp))
-    for job in doc["jobs"]:
-        text = " ".join([job["target"], job["origin"]["path"] or "", job["command"] or ""])
-        if case.marker in text:
-            print(f"\n=== job {job['origin']['path']}:{job['origin']['line']} -> {job['verdict']} "
-                  f"{job['severity']}")
-            for r in job["reasons"]:
-                print(f"  [{r['rule']}] {r['path']}:{r['line']}: {r['evidence']}")
     return 0
 
 

@@ -9,6 +9,10 @@ import contextlib
 import io
 import json
 import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,3 +125,55 @@ def judge_corpus(corpus: Corpus, base: Path) -> dict[str, Outcome]:
     base.mkdir(parents=True, exist_ok=True)
     os.environ.pop("LINEGUARD_HOME", None)
     return outcomes(corpus, run(corpus, base))
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[Path]:
+    """A scratch folder, with the CLI's own output kept off the bench's."""
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()):
+        yield Path(tmp)
+
+
+def judge_timed(corpus: Corpus) -> tuple[dict[str, Outcome], float]:
+    """Every case judged end to end in a scratch folder, and the seconds it took."""
+    started = time.perf_counter()
+    with _quiet() as tmp:
+        result = judge_corpus(corpus, tmp)
+    return result, time.perf_counter() - started
+
+
+def print_misses(result: dict[str, Outcome]) -> None:
+    for cid, o in result.items():
+        if not o.caught:
+            print(cid)
+
+
+def show(corpus: Corpus, wanted: str) -> int:
+    """`--show ID` of the corpus benches: one case's files, devices and judged jobs."""
+    cases = [c for c in corpus.cases if c.id == wanted or c.id.startswith(wanted)]
+    if len(cases) != 1:
+        print(f"--show {wanted}: {len(cases)} cases match; give a longer id", file=sys.stderr)
+        return 2
+    case = cases[0]
+    print(f"{case.id}  (marker {case.marker}, expect {case.expect if case.malicious else 'quiet'})")
+    for path, (text, mode) in sorted(corpus.roots[case.root].contents().items()):
+        if case.marker in path:
+            print(f"\n--- /{path} ({mode:04o})\n{text}", end="")
+        elif case.marker in text:      # a shared file (/etc/crontab, a spool): its lines only
+            lines = [ln for ln in text.splitlines() if case.marker in ln]
+            print(f"\n--- /{path} (lines naming the case)\n" + "\n".join(lines))
+    for dev in corpus.devices[case.root]:
+        if case.marker in dev.name:
+            print(f"\n--- device {dev.name} ({dev.platform})\n{dev.config}", end="")
+    with _quiet() as tmp:
+        doc = run(corpus, tmp)
+    for job in doc["jobs"]:
+        text = " ".join([job["target"], job["origin"]["path"] or "", job["command"] or ""])
+        if case.marker in text:
+            print(f"\n=== job {job['origin']['path']}:{job['origin']['line']} -> {job['verdict']} "
+                  f"{job['severity']} (next fire {job['next_fire']})")
+            for r in job["reasons"]:
+                print(f"  [{r['rule']}] {r['path']}:{r['line']}: {r['evidence']}")
+    return 0
+
