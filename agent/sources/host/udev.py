@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from agent.sources.host.anacron import logical_lines
 from agent.sources.host.rootfs import RootFS, capture_folder
 from agent.wire import Artifact
 
@@ -37,18 +38,8 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
 
 def logical_rules(text: str) -> list[tuple[int, str]]:
     """(first line, rule) with backslash continuations joined; comments and blanks left out."""
-    out: list[tuple[int, str]] = []
-    pending, start = "", 0
-    for number, line in enumerate(text.splitlines(), 1):
-        if not pending:
-            start = number
-        if line.endswith("\\"):
-            pending += line[:-1]
-            continue
-        rule, pending = (pending + line).strip(), ""
-        if rule and not rule.startswith("#"):
-            out.append((start, rule))
-    return out
+    return [(number, rule) for number, line in logical_lines(text)
+            if (rule := line.strip()) and not rule.startswith("#")]
 
 
 def rule_programs(text: str) -> list[tuple[int, str, str, str]]:
