@@ -1,8 +1,8 @@
-"""The collector's own Ed25519 key: what the collector signs (restore plans) is proved with it.
-
-Kept in the collector home as ``collector.key`` (0600) and ``collector.key.pub``; created on
-first use, refused when others can read it. Agents are given the public key (``collector_key``
-in their config) so that they accept only documents this collector issued."""
+"""The collector's own Ed25519 key for what it issues (restore plans), the same key the audit
+anchor signs with (collector/anchor.py owns it: HOME/collector.key, 0600, created on first use,
+refused when others can read it, never re-created once it has signed). Agents are given the
+public key (``collector_key`` in their config) so that they accept only documents this
+collector issued."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from agent.keys import generate, load_private
-
-KEY_NAME = "collector.key"
+from collector.anchor import KEY_NAME, Anchor
 
 
 def key_path(home_root: Path) -> Path:
@@ -20,12 +18,7 @@ def key_path(home_root: Path) -> Path:
 
 
 def collector_key(home_root: Path) -> Ed25519PrivateKey:
-    """The collector key of this home, created (mode 0600, with KEY.pub beside it) if absent;
-    a key file readable by others is refused (agent.keys.KeyError_)."""
-    path = key_path(home_root)
-    if not path.exists():
-        try:
-            generate(path)
-        except FileExistsError:
-            pass    # another collector process created it a moment ago
-    return load_private(path)
+    """The collector key of this home. A key that has already signed checkpoints is never made
+    anew: a deleted key is an error (AnchorError), not a fresh key signing over the gap."""
+    anchor = Anchor(home_root)
+    return anchor.key(signed_before=bool(anchor.last_line()))

@@ -348,3 +348,16 @@ def test_a_real_reassignment_verifies_clean(stored: Home, tmp_path: Path, capsys
     store.close()
     capsys.readouterr()
     assert run(stored, "audit", "--verify") == 0, capsys.readouterr().err
+
+
+def test_a_deleted_collector_key_is_not_made_anew_by_a_restore_plan(home, chain, capsys) -> None:
+    from collector.cli import main as lineguard
+    assert lineguard(["--home", str(home.root), "agents", "add", chain.name,
+                      "--key", str(chain.pub_path)]) == 0      # a signed audit row, checkpointed
+    key = home.root / "collector.key"
+    assert key.exists()
+    key.unlink()
+    capsys.readouterr()
+    assert lineguard(["--home", str(home.root), "restore", "plan", "--all"]) == 2
+    assert "collector.key is missing" in capsys.readouterr().err
+    assert not key.exists(), "a fresh key would sign over what the old one signed"
