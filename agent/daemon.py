@@ -200,12 +200,17 @@ class EventSnapshots:
         self._lock = threading.Lock()
         self._last_start: float | None = None
         self._reasons: list[str] = []
+        # A run is due from the moment it is scheduled until it takes the reasons: the scheduler
+        # drops a date job from its store before calling it, so asking the store would let a
+        # request in that moment schedule a second run at once.
+        self._due = False
 
     def request(self, reason: str) -> None:
         with self._lock:
             self._reasons.append(reason)
-            if self.sched.get_job("event") is not None:
+            if self._due:
                 return                              # one is already due: it will cover this
+            self._due = True
             now = time.monotonic()
             wait = 0.0 if self._last_start is None else max(
                 0.0, self._last_start + self.min_interval - now)
@@ -216,7 +221,7 @@ class EventSnapshots:
     def _fire(self) -> None:
         with self._lock:
             self._last_start = time.monotonic()
-            reasons, self._reasons = self._reasons, []
+            reasons, self._reasons, self._due = self._reasons, [], False
         shown = "; ".join(sorted(set(reasons))[:3]) + (f" (+{len(set(reasons)) - 3} more)"
                                                        if len(set(reasons)) > 3 else "")
         self.run(shown)
