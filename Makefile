@@ -15,7 +15,7 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m sim.demo
+	$(BIN)/python -m lineguard.sim.demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -27,9 +27,9 @@ lint: $(STAMP)
 MANPAGE := $(BIN)/argparse-manpage --project-name lineguard --manual-title "lineguard manual" \
 	--format single-commands-section
 man: $(STAMP)
-	$(MANPAGE) --module collector.cli --function _parser --prog lineguard \
+	$(MANPAGE) --module lineguard.collector.cli --function _parser --prog lineguard \
 		--description "verify, store and judge lineguard snapshots" --output man/lineguard.1
-	$(MANPAGE) --module agent.cli --function _parser --prog lineguard-agent \
+	$(MANPAGE) --module lineguard.agent.cli --function _parser --prog lineguard-agent \
 		--description "signed snapshots of scheduled jobs and device line data" \
 		--output man/lineguard-agent.1
 

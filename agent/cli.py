@@ -7,11 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from agent.config import LOG_LEVELS, AgentConfig, AgentConfigError, load_config
-from agent.keys import KeyError_, generate, load_private
-from agent.snapshot import ChainError
-from agent.version import package_version
-from agent.wire import is_name
+from lineguard.agent.config import LOG_LEVELS, AgentConfig, AgentConfigError, load_config
+from lineguard.agent.keys import KeyError_, generate, load_private
+from lineguard.agent.snapshot import ChainError
+from lineguard.agent.version import package_version
+from lineguard.agent.wire import is_name
 
 
 class UsageError(Exception):
@@ -82,8 +82,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _inventory_check(a: argparse.Namespace) -> int:
-    from agent.devices import CredentialError, InventoryError
-    from agent.devices.inventory import check
+    from lineguard.agent.devices import CredentialError, InventoryError
+    from lineguard.agent.devices.inventory import check
     try:
         devices = check(a.file, a.credentials)
     except (CredentialError, InventoryError) as e:
@@ -104,7 +104,7 @@ def _inventory_check(a: argparse.Namespace) -> int:
 
 
 def _snapshot(a: argparse.Namespace) -> int:
-    from agent.snapshot import snapshot_to
+    from lineguard.agent.snapshot import snapshot_to
 
     cfg: AgentConfig | None = load_config(a.config) if a.config else None
     key_path = a.key or (cfg.key if cfg else None)
@@ -125,7 +125,7 @@ def _snapshot(a: argparse.Namespace) -> int:
     inventory = a.inventory or (cfg.inventory if cfg else None)
     device_file_errors: tuple[type[Exception], ...] = ()
     if inventory is not None:   # imported only then: the device libraries take a while to load
-        from agent.devices import CredentialError, InventoryError
+        from lineguard.agent.devices import CredentialError, InventoryError
         device_file_errors = (CredentialError, InventoryError)
     try:
         snap = snapshot_to(a.out, chain, agent=agent, key=key, root=root, hostname=a.hostname,
@@ -151,9 +151,9 @@ def _restore(a: argparse.Namespace) -> int:
     import json
     from datetime import UTC, datetime
 
-    from agent.devices import CredentialError, InventoryError
-    from agent.restore.document import PlanError
-    from agent.restore.intake import Setup, take_in
+    from lineguard.agent.devices import CredentialError, InventoryError
+    from lineguard.agent.restore.document import PlanError
+    from lineguard.agent.restore.intake import Setup, take_in
 
     cfg: AgentConfig | None = load_config(a.config) if a.config else None
 
@@ -200,7 +200,7 @@ def _restore(a: argparse.Namespace) -> int:
 
 
 def _import(a: argparse.Namespace) -> int:
-    from agent.devices import archive
+    from lineguard.agent.devices import archive
     try:
         if a.archive == "rancid":
             devices = archive.rancid(a.dir)
@@ -242,8 +242,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import(a)
         cfg = load_config(a.config)
         if a.cmd == "push":
-            from agent.outbox import push
-            from agent.snapshot import settle_if_idle
+            from lineguard.agent.outbox import push
+            from lineguard.agent.snapshot import settle_if_idle
             if not cfg.deliver:
                 raise UsageError(f"{a.config}: no 'deliver' target configured")
             settle_if_idle(cfg.chain_path)   # a snapshot a crash left half-published goes too
@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}: not delivered: {err}", file=sys.stderr)
             print(f"delivered {len(res.delivered)}, pending {res.pending}")
             return 0 if not res.failed else 1
-        from agent.daemon import run
+        from lineguard.agent.daemon import run
         failed = run(cfg, max_runs=1 if a.once else None, log_level=a.log_level)
         return 1 if failed and a.once else 0
     except (KeyError_, AgentConfigError, ChainError, UsageError) as e:

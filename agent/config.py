@@ -6,9 +6,9 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
-from agent.tomlfile import check_keys, read_toml
-from agent.wire import is_name
+from lineguard.agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
+from lineguard.agent.tomlfile import check_keys, read_toml
+from lineguard.agent.wire import is_name
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -74,7 +74,7 @@ def load_config(path: Path) -> AgentConfig:
             raise AgentConfigError(f"{path}: {flag} must be true or false, not {doc[flag]!r}")
     for endpoint in ("syslog_listen", "trap_listen"):
         if endpoint in doc:
-            from agent.listen import Endpoint
+            from lineguard.agent.listen import Endpoint
             try:
                 Endpoint.parse(doc[endpoint] if isinstance(doc[endpoint], str) else "",
                                endpoint)

@@ -15,15 +15,15 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from agent.config import AgentConfig
-from agent.keys import load_private
-from agent.listen import DeviceListener, Endpoint, ListenError
-from agent.outbox import outbox_name, push
-from agent.snapshot import mask_key_for, settle_if_idle, snapshot_to
-from agent.sources.host import ACCOUNT_DIRS, watched_paths
-from agent.sources.host.secrets import masked_sha256
-from agent.watch import HostWatch
-from agent.wire import Snapshot
+from lineguard.agent.config import AgentConfig
+from lineguard.agent.keys import load_private
+from lineguard.agent.listen import DeviceListener, Endpoint, ListenError
+from lineguard.agent.outbox import outbox_name, push
+from lineguard.agent.snapshot import mask_key_for, settle_if_idle, snapshot_to
+from lineguard.agent.sources.host import ACCOUNT_DIRS, watched_paths
+from lineguard.agent.sources.host.secrets import masked_sha256
+from lineguard.agent.watch import HostWatch
+from lineguard.agent.wire import Snapshot
 
 log = logging.getLogger("lineguard.agent")
 # Libraries that log every connection, login and job run at INFO: below the agent's own lines
@@ -84,7 +84,7 @@ def take_in_plans(cfg: AgentConfig) -> list[Path]:
         log.error("restore plans delivered to %s are not taken in: collector_key, approvers "
                   "and inventory must be configured", cfg.restore_plans)
         return []
-    from agent.restore.intake import Setup, take_in
+    from lineguard.agent.restore.intake import Setup, take_in
     setup = Setup(agent=cfg.name, key=load_private(cfg.key), chain=cfg.chain_path,
                   inventory=cfg.inventory, credentials=cfg.credentials,
                   collector_key=cfg.collector_key, approvers=cfg.approvers,
@@ -248,7 +248,7 @@ def start_watch(cfg: AgentConfig, events: EventSnapshots) -> HostWatch | None:
 def start_listener(cfg: AgentConfig, events: EventSnapshots) -> DeviceListener | None:
     if not (cfg.syslog_listen or cfg.trap_listen) or cfg.inventory is None:
         return None
-    from agent.devices import credentials, inventory
+    from lineguard.agent.devices import credentials, inventory
     try:
         devices = inventory.load(cfg.inventory)
         creds = credentials.load(cfg.credentials)

@@ -20,9 +20,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from agent.devices import profiles
-from agent.devices.credentials import Credential
-from agent.devices.inventory import Device
+from lineguard.agent.devices import profiles
+from lineguard.agent.devices.credentials import Credential
+from lineguard.agent.devices.inventory import Device
 
 log = logging.getLogger("lineguard.agent.listen")
 
@@ -250,7 +250,7 @@ def _trap_receiver(listener: DeviceListener, sock: socket.socket) -> Callable[[]
     from pysnmp.entity.rfc3413 import ntfrcv
     from pysnmp.proto.rfc1902 import OctetString
 
-    from agent.devices.snmp import AUTH_PROTOCOLS, PRIV_PROTOCOLS
+    from lineguard.agent.devices.snmp import AUTH_PROTOCOLS, PRIV_PROTOCOLS
 
     snmp_engine = engine.SnmpEngine()
     for i, cred in enumerate(listener.trap_auth, 1):

@@ -32,9 +32,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-from agent.restore.report import ARTIFACT_PREFIX, KIND
-from agent.sources.host.schedfile import ScheduledFile
-from agent.wire import Artifact, Snapshot, Target, WireError, key_fingerprint, load, sign
+from lineguard.agent.restore.report import ARTIFACT_PREFIX, KIND
+from lineguard.agent.sources.host.schedfile import ScheduledFile
+from lineguard.agent.wire import Artifact, Snapshot, Target, WireError, key_fingerprint, load, sign
 
 
 def reports_dir(chain: Path) -> Path:
@@ -120,7 +120,7 @@ def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("
          now: datetime | None = None,
          scheduled_files: tuple[ScheduledFile, ...] = ()) -> tuple[Snapshot, bytes]:
     """Gather, chain and sign one snapshot. Returns it and the file bytes (chain not yet advanced)."""
-    from agent.sources.host import collect as collect_host
+    from lineguard.agent.sources.host import collect as collect_host
 
     if live is None:
         live = root.resolve() == Path("/")
@@ -132,7 +132,7 @@ def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("
         host_target = replace(host_target, artifacts=host_target.artifacts + reports)
     targets: list[Target] = [host_target]
     if inventory is not None:
-        from agent.devices import collect as collect_devices
+        from lineguard.agent.devices import collect as collect_devices
         # devices' SSH host keys live beside the chain state: trusted once, then checked
         targets.extend(collect_devices(inventory, credentials, mask_key=mask_key_for(key),
                                        progress=progress,

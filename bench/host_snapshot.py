@@ -23,9 +23,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import agent.sources.host as host_sources  # noqa: E402
-from agent.sources.host import anacron, at, collect, cron, systemd  # noqa: E402
-from collector.parse.host import jobs  # noqa: E402
+import lineguard.agent.sources.host as host_sources  # noqa: E402
+from lineguard.agent.sources.host import anacron, at, collect, cron, systemd  # noqa: E402
+from lineguard.collector.parse.host import jobs  # noqa: E402
 from tests.hostroot import hook_files, synthetic_root  # noqa: E402
 
 CLOCK_SOURCES = (cron, anacron, at, systemd)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from collector.analyse.timing import next_fire  # noqa: E402
-from collector.model import (  # noqa: E402
+from lineguard.collector.analyse.timing import next_fire  # noqa: E402
+from lineguard.collector.model import (  # noqa: E402
     AbsoluteTrigger,
     AnacronTrigger,
     BootTrigger,

@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agent.keys import generate, load_private  # noqa: E402
-from agent.snapshot import snapshot_to  # noqa: E402
-from collector.cli import main as lineguard  # noqa: E402
-from collector.home import Home  # noqa: E402
+from lineguard.agent.keys import generate, load_private  # noqa: E402
+from lineguard.agent.snapshot import snapshot_to  # noqa: E402
+from lineguard.collector.cli import main as lineguard  # noqa: E402
+from lineguard.collector.home import Home  # noqa: E402
 from tests.hostroot import synthetic_root  # noqa: E402
 
 

@@ -45,11 +45,11 @@ from pysnmp.hlapi.v3arch.asyncio import (  # noqa: E402
     set_cmd,
 )
 
-from agent.config import AgentConfig  # noqa: E402
-from agent.daemon import run  # noqa: E402
-from agent.keys import generate  # noqa: E402
-from sim.events import EventSender  # noqa: E402
-from sim.fleet import CREDENTIALS, HOST, Fleet  # noqa: E402
+from lineguard.agent.config import AgentConfig  # noqa: E402
+from lineguard.agent.daemon import run  # noqa: E402
+from lineguard.agent.keys import generate  # noqa: E402
+from lineguard.sim.events import EventSender  # noqa: E402
+from lineguard.sim.fleet import CREDENTIALS, HOST, Fleet  # noqa: E402
 
 VC_XC_ROW_STATUS = "1.3.6.1.2.1.37.1.11.1.13"
 
@@ -85,7 +85,7 @@ def free_port(kind: int = socket.SOCK_DGRAM) -> int:
 
 
 def lineguard(home: Path, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "collector.cli", "--home", str(home), *args],
+    subprocess.run([sys.executable, "-m", "lineguard.collector.cli", "--home", str(home), *args],
                    check=True, capture_output=True, timeout=300)
 
 
@@ -189,7 +189,7 @@ def main() -> int:
                       event_min_interval_s=2.0)
     stop = threading.Event()
     agent = threading.Thread(target=run, args=(cfg,), kwargs={"stop": stop}, daemon=True)
-    watch = subprocess.Popen([sys.executable, "-m", "collector.cli", "--home", str(home), "watch",
+    watch = subprocess.Popen([sys.executable, "-m", "lineguard.collector.cli", "--home", str(home), "watch",
                               "--interval", "900"], stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     results: dict[str, list[float]] = {}

@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agent.devices import collect_devices, inventory  # noqa: E402
-from agent.devices import credentials as credentials_file  # noqa: E402
-from agent.devices.profiles.atm_mib import ATM, WALKS  # noqa: E402
+from lineguard.agent.devices import collect_devices, inventory  # noqa: E402
+from lineguard.agent.devices import credentials as credentials_file  # noqa: E402
+from lineguard.agent.devices.profiles.atm_mib import ATM, WALKS  # noqa: E402
 
 MASK_KEY = b"bench-mask-key"
 COMMUNITY = "lg-ro-community"
@@ -69,7 +69,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 def poll_fleet(sites: int, devices: int, concurrency: int) -> None:
     out = Path(tempfile.mkdtemp(prefix="lg-bench-fleet-"))
-    proc, _ = _start([sys.executable, "-m", "sim", "fleet", "--sites", str(sites), "--devices",
+    proc, _ = _start([sys.executable, "-m", "lineguard.sim", "fleet", "--sites", str(sites), "--devices",
                       str(devices), "--out", str(out)], "sim fleet ready")
     try:
         print(f"fleet: {devices} devices in {sites} sites, concurrency {concurrency}; "
@@ -126,8 +126,8 @@ def _as_snmp(inventory_path: Path, device):
 
 def serve_big(rows: int) -> None:
     """Child process: one ATM switch with `rows` PVCs and cross-connects, v2c on a free port."""
-    from sim.snmp import FleetSnmpAgent
-    from sim.state import build_device
+    from lineguard.sim.snmp import FleetSnmpAgent
+    from lineguard.sim.state import build_device
 
     async def main() -> None:
         state = build_device("atm-bench-01", "cisco_ios", "bench", 1, pvcs=rows,
@@ -185,9 +185,9 @@ async def _pysnmp_walk(port: int, roots: tuple[str, ...], concurrent: bool) -> t
 def _agent_walk(port: int, before: bool = False) -> int:
     """The agent's read of the switch; `before`: as it read it before the lean v2c path (pysnmp's
     engine for every request, 50 varbinds a request)."""
-    from agent.devices import profiles, snmp
-    from agent.devices.credentials import Credential
-    from agent.devices.inventory import Device
+    from lineguard.agent.devices import profiles, snmp
+    from lineguard.agent.devices.credentials import Credential
+    from lineguard.agent.devices.inventory import Device
     saved = snmp.PYSNMP_FOR_V2C, snmp.PDU_VARBINDS
     if before:
         snmp.PYSNMP_FOR_V2C, snmp.PDU_VARBINDS = True, 50

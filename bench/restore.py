@@ -29,14 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agent.cli import main as agent_cli  # noqa: E402
-from agent.devices import credentials as credentials_file  # noqa: E402
-from agent.devices import inventory as inventory_file  # noqa: E402
-from agent.keys import generate, load_public  # noqa: E402
-from collector import approvals, baseline  # noqa: E402
-from collector.cli import main as lineguard  # noqa: E402
-from collector.home import Home  # noqa: E402
-from collector.model import LineDataRow  # noqa: E402
+from lineguard.agent.cli import main as agent_cli  # noqa: E402
+from lineguard.agent.devices import credentials as credentials_file  # noqa: E402
+from lineguard.agent.devices import inventory as inventory_file  # noqa: E402
+from lineguard.agent.keys import generate, load_public  # noqa: E402
+from lineguard.collector import approvals, baseline  # noqa: E402
+from lineguard.collector.cli import main as lineguard  # noqa: E402
+from lineguard.collector.home import Home  # noqa: E402
+from lineguard.collector.model import LineDataRow  # noqa: E402
 
 AGENT = "ems-bench-01"
 
@@ -49,7 +49,7 @@ def quiet(cli, args: list) -> tuple[int, str]:
 
 
 def start_fleet(out: Path, a: argparse.Namespace) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "fleet", "--sites", str(a.sites),
+    proc = subprocess.Popen([sys.executable, "-m", "lineguard.sim", "fleet", "--sites", str(a.sites),
                              "--devices", str(a.devices), "--pvcs", str(a.pvcs),
                              "--cross-connects", str(a.cross_connects), "--out", str(out)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -99,7 +99,7 @@ class Collector:
         self.run(lineguard, "--home", self.home.root, "ingest")
 
     def newest_rows(self) -> dict[str, dict[tuple, LineDataRow]]:
-        from collector.baseline import line_data
+        from lineguard.collector.baseline import line_data
         store = self.home.open()
         out = {}
         for snap in store.latest_snapshots():
@@ -168,7 +168,7 @@ def delete_quarter(fleet_dir: Path, baselines: dict[str, tuple[LineDataRow, ...]
             set_cmd,
         )
 
-        from agent.devices.snmp import auth_data
+        from lineguard.agent.devices.snmp import auth_data
         engine = SnmpEngine()
         for d, oids, _ in jobs_snmp:
             target = await UdpTransportTarget.create((d.host, d.port), timeout=5, retries=2)

@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from aiosmtpd.controller import Controller  # noqa: E402
 
-from agent.cli import main as agent  # noqa: E402
-from collector.cli import main as lineguard  # noqa: E402
+from lineguard.agent.cli import main as agent  # noqa: E402
+from lineguard.collector.cli import main as lineguard  # noqa: E402
 
 AGENT = "soak-agent"
 APPROVERS = ("soak-alice", "soak-bob")
@@ -88,7 +88,7 @@ def _quiet(fn, *args) -> tuple[int, str]:
 
 
 def _start_fleet(work: Path, sites: int, devices: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "fleet", "--sites", str(sites),
+    proc = subprocess.Popen([sys.executable, "-m", "lineguard.sim", "fleet", "--sites", str(sites),
                              "--devices", str(devices), "--out", str(work / "fleet")],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None
@@ -171,7 +171,7 @@ class Soak:
         rc, out = _quiet(lineguard, "--home", str(self.home), "ingest")
         if rc:
             raise RuntimeError(f"ingest failed: {out}")
-        from collector.home import Home
+        from lineguard.collector.home import Home
         store = Home(self.home).open()
         try:
             snaps = store.db.execute("SELECT id, seq FROM snapshots WHERE agent = ? AND seq > ? "
@@ -214,7 +214,7 @@ class Soak:
             rc, out = _quiet(lineguard, "--home", str(self.home), "baseline", *args)
             if rc:
                 raise RuntimeError(f"baseline {' '.join(args)}: {out.strip()}")
-        from collector.home import Home
+        from lineguard.collector.home import Home
         store = Home(self.home).open()
         try:
             return len(store.target_names())

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.keys import KeyError_, load_public, public_text
-from agent.wire import is_name, key_fingerprint
-from collector.home import Home
-from collector.store import AgentRecord, Store
+from lineguard.agent.keys import KeyError_, load_public, public_text
+from lineguard.agent.wire import is_name, key_fingerprint
+from lineguard.collector.home import Home
+from lineguard.collector.store import AgentRecord, Store
 
 
 class AgentError(ValueError):
@@ -71,8 +71,8 @@ def remove(store: Store, name: str, reason: str, open_then: tuple[str, ...] = ()
 
 def open_findings_of(home: Home, store: Store, name: str) -> tuple[str, ...]:
     """The open findings about agent `name` and the targets it reports, one line each."""
-    from collector.check import evaluate
-    from collector.jobs import parse_now
+    from lineguard.collector.check import evaluate
+    from lineguard.collector.jobs import parse_now
     mine = {name, *store.targets_owned(name)}
     try:
         judged = evaluate(home, store, parse_now(None))

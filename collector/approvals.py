@@ -19,8 +19,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from agent.keys import KeyError_, load_private, parse_public, public_text
-from agent.wire import canonical, key_fingerprint
+from lineguard.agent.keys import KeyError_, load_private, parse_public, public_text
+from lineguard.agent.wire import canonical, key_fingerprint
 
 APPROVERS = "approvers"
 DEFAULT_REQUIRED = 2

@@ -20,12 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from agent.wire import Target
-from collector import approvals
-from collector.approvals import DEFAULT_REQUIRED, ApprovalError, ApprovalState, Signature
-from collector.model import LineDataRow
-from collector.platforms import judged
-from collector.store import Store, StoredSnapshot
+from lineguard.agent.wire import Target
+from lineguard.collector import approvals
+from lineguard.collector.approvals import DEFAULT_REQUIRED, ApprovalError, ApprovalState, Signature
+from lineguard.collector.model import LineDataRow
+from lineguard.collector.platforms import judged
+from lineguard.collector.store import Store, StoredSnapshot
 
 FORMAT = "lineguard-baseline/2"
 _HISTORY_LIMIT = 500
@@ -99,7 +99,7 @@ def line_data(target: Target) -> tuple[LineDataRow, ...] | None:
     if target.kind != "device":
         return ()
     try:
-        from collector.parse.device import line_data as parse_rows
+        from lineguard.collector.parse.device import line_data as parse_rows
     except ImportError:
         return None
     try:

@@ -10,18 +10,18 @@ import sys
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from agent.wire import WireError, check_host, parse_utc
-from collector.home import Home, Settings
-from collector.jobs import JobView, collect, iso_z, json_document, parse_now
-from collector.model import SEVERITIES, Finding, Job, trigger_kind, unreadable
-from collector.store import FindingRow, Store
-from collector.waivers import WaiverBook, WaiverStatus, finding_id
+from lineguard.agent.wire import WireError, check_host, parse_utc
+from lineguard.collector.home import Home, Settings
+from lineguard.collector.jobs import JobView, collect, iso_z, json_document, parse_now
+from lineguard.collector.model import SEVERITIES, Finding, Job, trigger_kind, unreadable
+from lineguard.collector.store import FindingRow, Store
+from lineguard.collector.waivers import WaiverBook, WaiverStatus, finding_id
 
 SECURITY_LOOKBACK = timedelta(days=7)
 
 
 def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
-    from collector.analyse.timing import countdown
+    from lineguard.collector.analyse.timing import countdown
     out = []
     for v in views:
         j, verdict = v.job, v.judgement
@@ -163,8 +163,8 @@ def chain_findings(store: Store, now: datetime) -> list[Finding]:
 def integrity_findings(store: Store) -> list[Finding]:
     """The collector's own state disagreeing with its signed records: someone edited the
     database (`lineguard audit --verify` re-proves everything, at more cost)."""
-    from collector.evidence import quick_problems
-    from collector.store import utc_now
+    from lineguard.collector.evidence import quick_problems
+    from lineguard.collector.store import utc_now
     # "In the future" is against the real clock: a what-if --now before the agent's last report
     # is not tampering.
     return [Finding(key=f"integrity:{hashlib.sha256(p.encode()).hexdigest()[:12]}",
@@ -208,7 +208,7 @@ def site_findings(home: Home, store: Store, settings: Settings) -> list[Finding]
     number of approvers follow the site it claims, so a move to a quiet site (a lab that alerts
     only on critical, needs one approver) would hush its findings; the move is a HIGH finding
     at the site it came from, until a baseline with the new site is approved or it is waived."""
-    from collector.baseline import BaselineError, load_approved
+    from lineguard.collector.baseline import BaselineError, load_approved
     out = []
     for row in store.target_rows():
         if row.kind != "device":
@@ -248,7 +248,7 @@ def baseline_rollback_findings(home: Home, store: Store, settings: Settings,
     """An approved baseline older than one this collector saw come into force, or gone: the
     baselines folder was rolled back or emptied (an older baseline signed before the line
     data grew would hide its deletion; without one, a target is compared with its first poll)."""
-    from collector.baseline import BaselineError, load_approved
+    from lineguard.collector.baseline import BaselineError, load_approved
     newest: dict[str, dict] = {}
     for r in store.audit_since("", (IN_FORCE,)):
         newest[r["subject"]] = r
@@ -313,8 +313,8 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
                  problems: list[Finding] | None = None) -> list[Finding]:
     """Every finding as of `now`, each with its site; `views` (with the `problems` met
     collecting them) saves judging the jobs again when the caller has them."""
-    from collector.analyse import drift, fleet
-    from collector.targets import sites
+    from lineguard.collector.analyse import drift, fleet
+    from lineguard.collector.targets import sites
     settings = home.settings()
     site_of = sites(store)
     if views is None:
@@ -380,7 +380,7 @@ def to_json(f: Finding, waiver: WaiverStatus | None = None, waived: bool = False
 
 
 def line(j: Judged, now: datetime, display: tzinfo = UTC) -> str:
-    from collector.zones import both
+    from lineguard.collector.zones import both
     f = j.finding
     head = "WAIVED" if j.waived else f.severity.upper()
     text = f"{head:8} {f.kind:15} {f.site or '-':10} {f.title}"
@@ -402,7 +402,7 @@ def exit_code(settings: Settings, judged: list[Judged]) -> int:
 def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
               store: Store | None = None, display: tzinfo | None = None) -> int:
     """`display`: the zone of the text output and mail (default: the display_tz setting)."""
-    from collector.zones import zone
+    from lineguard.collector.zones import zone
     now = parse_now(now_text)
     store = store or home.open()
     settings = home.settings()
@@ -426,8 +426,8 @@ def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
         # alerts as sent (a future --now would otherwise hold back the real ones until then).
         print("lineguard check: --now given, so no alert email is sent", file=sys.stderr)
     elif email:
-        from collector.alerts import AlertError, send_due
-        from collector.html_report import fleet_html
+        from lineguard.collector.alerts import AlertError, send_due
+        from lineguard.collector.html_report import fleet_html
         try:
             sent = send_due(store, settings, open_findings, now,
                             report=lambda: fleet_html(home, store, now, display=display),

@@ -15,10 +15,10 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import NoReturn
 
-from agent.version import package_version
-from collector.home import ConfigError, Home
-from collector.render import line as fit_line
-from collector.render import table as _table
+from lineguard.agent.version import package_version
+from lineguard.collector.home import ConfigError, Home
+from lineguard.collector.render import line as fit_line
+from lineguard.collector.render import table as _table
 
 
 class UsageError(Exception):
@@ -200,7 +200,7 @@ def _tz(p: argparse.ArgumentParser) -> None:
 
 def display_zone(home: Home, a: argparse.Namespace) -> tzinfo:
     """The zone human output is shown in: --tz, else the display_tz setting."""
-    from collector.zones import zone
+    from lineguard.collector.zones import zone
     return zone(a.tz or home.settings().display_tz)
 
 
@@ -212,7 +212,7 @@ def cmd_init(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_agents(home: Home, a: argparse.Namespace) -> int:
-    from collector import agents
+    from lineguard.collector import agents
     store = home.open()
     if a.agents_cmd == "add":
         targets = tuple(dict.fromkeys(t.strip() for t in a.targets.split(",") if t.strip()))
@@ -239,7 +239,7 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
         print(json.dumps([{**r.__dict__, "targets": store.targets_owned(r.name)} for r in rows],
                          indent=2))
         return 0
-    from collector.zones import restamp
+    from lineguard.collector.zones import restamp
     tz = display_zone(home, a)
     print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY", "TARGETS"]
                  + (["REMOVED"] if a.all else []),
@@ -251,8 +251,8 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_targets(home: Home, a: argparse.Namespace) -> int:
-    from collector.targets import overview
-    from collector.zones import restamp
+    from lineguard.collector.targets import overview
+    from lineguard.collector.zones import restamp
     views = overview(home.open(), home.settings(), home.baselines)
     tz = display_zone(home, a)
     if a.json:
@@ -267,8 +267,8 @@ def cmd_targets(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
-    from agent.progress import Bar
-    from collector.ingest import expand, ingest_paths, quoted
+    from lineguard.agent.progress import Bar
+    from lineguard.collector.ingest import expand, ingest_paths, quoted
     store = home.open()
     paths = a.paths or [home.inbox]
     bar = Bar("snapshots", len(expand(paths)[0]))
@@ -288,18 +288,18 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
-    from collector.analyse.timing import countdown
-    from collector.jobs import collect, iso_z, json_document, parse_now, to_json
-    from collector.model import SEVERITIES, trigger_kind
+    from lineguard.collector.analyse.timing import countdown
+    from lineguard.collector.jobs import collect, iso_z, json_document, parse_now, to_json
+    from lineguard.collector.model import SEVERITIES, trigger_kind
     if a.min_severity not in SEVERITIES:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
                          f"not {a.min_severity!r}")
-    from collector.zones import brief, label, local, stamp, zone
+    from lineguard.collector.zones import brief, label, local, stamp, zone
     now = parse_now(a.now)
     tz = display_zone(home, a)
     store = home.open()
     if a.target is not None:
-        from collector.targets import select
+        from lineguard.collector.targets import select
         select(store, [a.target], None, False)
     problems: list = []
     views = collect(store, now, a.target, problems, a.trigger)
@@ -332,7 +332,7 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
                 print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
                                f"{v.job.origin_line or '-'} {v.job.provenance.planted_by()}",
                                wide=a.wide))
-    from collector.targets import sites
+    from lineguard.collector.targets import sites
     settings, site_of = home.settings(), sites(store)
     worst = [(v.judgement.severity, v.job.target) for v in views] + \
         [(f.severity, f.target) for f in problems]
@@ -341,10 +341,10 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_check(home: Home, a: argparse.Namespace) -> int:
-    from collector.check import evaluate, run_check
+    from lineguard.collector.check import evaluate, run_check
     if a.format == "nagios":
-        from collector.jobs import parse_now
-        from collector.noc import nagios_status
+        from lineguard.collector.jobs import parse_now
+        from lineguard.collector.noc import nagios_status
         now = parse_now(a.now)
         settings = home.settings()
         status = nagios_status([j.finding for j in evaluate(home, home.open(), now)
@@ -357,9 +357,9 @@ def cmd_check(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
-    from collector.check import evaluate
-    from collector.jobs import collect, parse_now
-    from collector.noc import openmetrics, target_sites, write_textfile
+    from lineguard.collector.check import evaluate
+    from lineguard.collector.jobs import collect, parse_now
+    from lineguard.collector.noc import openmetrics, target_sites, write_textfile
     now = parse_now(a.now)
     store = home.open()
     problems: list = []
@@ -375,14 +375,14 @@ def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_diff(home: Home, a: argparse.Namespace) -> int:
-    from collector.analyse.drift import diff_target
-    from collector.targets import sites
+    from lineguard.collector.analyse.drift import diff_target
+    from lineguard.collector.targets import sites
     store = home.open()
     if a.end and not a.start:
         raise UsageError("diff: --to needs --from")
     if a.start:
-        from collector.history import diff_between
-        from collector.jobs import parse_now
+        from lineguard.collector.history import diff_between
+        from lineguard.collector.jobs import parse_now
         d = diff_between(store, a.target, parse_now(a.start), parse_now(a.end))
     else:
         required = home.settings().site(sites(store).get(a.target)).approvals
@@ -395,8 +395,8 @@ def cmd_diff(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_history(home: Home, a: argparse.Namespace) -> int:
-    from collector.history import history
-    from collector.render import history as render_history
+    from lineguard.collector.history import history
+    from lineguard.collector.render import history as render_history
     changes = history(home.open(), a.target)
     if a.json:
         print(json.dumps({"target": a.target, "changes": [c.to_json() for c in changes]},
@@ -407,7 +407,7 @@ def cmd_history(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_export(home: Home, a: argparse.Namespace) -> int:
-    from collector.export_git import ExportError, export_git
+    from lineguard.collector.export_git import ExportError, export_git
     try:
         done = export_git(home.open(), a.dir, a.target)
     except ExportError as e:
@@ -423,10 +423,10 @@ def cmd_export(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_findings(home: Home, a: argparse.Namespace) -> int:
-    from collector.check import evaluate, line, resolved, to_json
-    from collector.jobs import iso_z, json_document, parse_now
-    from collector.waivers import finding_id
-    from collector.zones import restamp
+    from lineguard.collector.check import evaluate, line, resolved, to_json
+    from lineguard.collector.jobs import iso_z, json_document, parse_now
+    from lineguard.collector.waivers import finding_id
+    from lineguard.collector.zones import restamp
     now = parse_now(a.now)
     tz = display_zone(home, a)
     store = home.open()
@@ -453,8 +453,8 @@ def cmd_findings(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_waive(home: Home, a: argparse.Namespace) -> int:
-    from collector.jobs import parse_now
-    from collector.waivers import waive
+    from lineguard.collector.jobs import parse_now
+    from lineguard.collector.waivers import waive
     now = parse_now(a.now)
     status = waive(home, home.open(), a.ref, a.until, a.reason, a.key, a.by, now)
     if a.json:
@@ -471,9 +471,9 @@ def cmd_waive(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
-    from collector import baseline
-    from collector.check import IN_FORCE
-    from collector.targets import select, sites
+    from lineguard.collector import baseline
+    from lineguard.collector.check import IN_FORCE
+    from lineguard.collector.targets import select, sites
     bdir = a.dir or home.baselines
     store = home.open()
     if not (a.targets or a.site or a.all) or (a.targets and (a.site or a.all)):
@@ -519,9 +519,9 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_watch(home: Home, a: argparse.Namespace) -> int:
-    from collector.check import run_check
-    from collector.inboxwatch import InboxWatch
-    from collector.ingest import ingest_paths
+    from lineguard.collector.check import run_check
+    from lineguard.collector.inboxwatch import InboxWatch
+    from lineguard.collector.ingest import ingest_paths
     rounds, worst = 0, 0
     store = home.open()     # one connection for the whole watch, not two per round
     arrivals = InboxWatch(home.inbox)
@@ -543,10 +543,10 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_report(home: Home, a: argparse.Namespace) -> int:
-    from collector.report import render
+    from lineguard.collector.report import render
     if a.html:
-        from collector.html_report import fleet_html
-        from collector.jobs import parse_now
+        from lineguard.collector.html_report import fleet_html
+        from lineguard.collector.jobs import parse_now
         text = fleet_html(home, home.open(), parse_now(a.now), display=display_zone(home, a))
     else:
         text = render(home, a.now, display_zone(home, a))
@@ -559,9 +559,9 @@ def cmd_report(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_restore(home: Home, a: argparse.Namespace) -> int:
-    from agent.restore.document import PlanError, verify_collector
-    from collector.keys import collector_key
-    from collector.restore import approval, plan
+    from lineguard.agent.restore.document import PlanError, verify_collector
+    from lineguard.collector.keys import collector_key
+    from lineguard.collector.restore import approval, plan
     bdir = a.dir or home.root / "baselines"
     try:
         if a.restore_cmd == "plan":
@@ -592,9 +592,9 @@ def cmd_restore(home: Home, a: argparse.Namespace) -> int:
 
 
 def _restore_plan(home: Home, a: argparse.Namespace, bdir: Path) -> int:
-    from collector.jobs import parse_now
-    from collector.keys import collector_key
-    from collector.restore import approval, plan
+    from lineguard.collector.jobs import parse_now
+    from lineguard.collector.keys import collector_key
+    from lineguard.collector.restore import approval, plan
     if bool(a.targets) + bool(a.site) + bool(a.all) != 1:
         raise UsageError("name the devices: TARGET..., --site S or --all (one of them)")
     if not a.hours > 0:
@@ -623,7 +623,7 @@ def _restore_plan(home: Home, a: argparse.Namespace, bdir: Path) -> int:
 def cmd_audit(home: Home, a: argparse.Namespace) -> int:
     store = home.open()
     if a.verify:
-        from collector.evidence import verify_store
+        from lineguard.collector.evidence import verify_store
         problems = verify_store(store)
         if a.json:
             print(json.dumps({"verified": not problems, "problems": problems}, indent=1))
@@ -636,7 +636,7 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
     if a.json:
         print(json.dumps(store.audit_rows(a.limit), indent=1))
         return 0
-    from collector.zones import restamp
+    from lineguard.collector.zones import restamp
     tz = display_zone(home, a)
     print(_table(["ID", "AT", "EVENT", "AGENT", "SUBJECT", "DETAIL"],
                  [[r["id"], restamp(r["at"], tz), r["event"], r["agent"] or "-", r["subject"], r["detail"]]
@@ -678,7 +678,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _fail(cmd: str, message: str, nagios: bool) -> int:
     if nagios:     # a monitoring system reads stdout and exit 3, not our usage-error 2
-        from collector.noc import unknown_status
+        from lineguard.collector.noc import unknown_status
         status = unknown_status(f"{cmd}: {message}")
         print(status.line)
         return status.code

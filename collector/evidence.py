@@ -23,9 +23,16 @@ import zlib
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from agent.keys import parse_public
-from agent.wire import SignedSnapshot, WireError, canonical, key_fingerprint, parse_body, sha256_hex
-from collector.store import Store, utc_now
+from lineguard.agent.keys import parse_public
+from lineguard.agent.wire import (
+    SignedSnapshot,
+    WireError,
+    canonical,
+    key_fingerprint,
+    parse_body,
+    sha256_hex,
+)
+from lineguard.collector.store import Store, utc_now
 
 # "In the future" means beyond this: `check` judges as of a whole second, and clocks drift.
 CLOCK_SLACK = timedelta(minutes=5)

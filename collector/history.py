@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.wire import Target
-from collector.analyse.drift import (
+from lineguard.agent.wire import Target
+from lineguard.collector.analyse.drift import (
     ArtifactChange,
     RowChange,
     TargetDiff,
     compare_polls,
     row_text,
 )
-from collector.baseline import line_data
-from collector.store import Store, StoredSnapshot
+from lineguard.collector.baseline import line_data
+from lineguard.collector.store import Store, StoredSnapshot
 
 _ALL_POLLS = 1_000_000
 

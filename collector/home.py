@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from agent.tomlfile import check_keys, read_toml
-from collector.model import SEVERITIES
-from collector.store import Store
+from lineguard.agent.tomlfile import check_keys, read_toml
+from lineguard.collector.model import SEVERITIES
+from lineguard.collector.store import Store
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 MAX_SKEW_SECONDS = 366 * 86400
@@ -160,7 +160,7 @@ def _problem(key: str, value: object) -> str | None:
         return None if isinstance(value, int | float) and value >= 0 else \
             "must be a number of hours, 0 or more"
     if key == "display_tz":
-        from collector.zones import is_zone
+        from lineguard.collector.zones import is_zone
         return None if is_zone(value) else "must be a time zone name such as Asia/Tokyo or UTC"
     if key == "report_url":
         from urllib.parse import urlsplit

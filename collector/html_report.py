@@ -15,15 +15,15 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from html import escape
 from pathlib import Path
 
-from collector.approvals import DEFAULT_REQUIRED
-from collector.home import Home
-from collector.jobs import JobView, clock_time, iso_z, latest_targets, parse_now
-from collector.model import SEVERITIES, Finding, trigger_kind
-from collector.noc import target_sites
-from collector.report import DIFF_KINDS
-from collector.store import AgentRecord, Store
-from collector.targets import baseline_state
-from collector.zones import both, label, local, restamp, stamp
+from lineguard.collector.approvals import DEFAULT_REQUIRED
+from lineguard.collector.home import Home
+from lineguard.collector.jobs import JobView, clock_time, iso_z, latest_targets, parse_now
+from lineguard.collector.model import SEVERITIES, Finding, trigger_kind
+from lineguard.collector.noc import target_sites
+from lineguard.collector.report import DIFF_KINDS
+from lineguard.collector.store import AgentRecord, Store
+from lineguard.collector.targets import baseline_state
+from lineguard.collector.zones import both, label, local, restamp, stamp
 
 TIMELINE_WIDTH = 1000           # SVG user units; the SVG scales to the screen
 _MIN_SPAN = timedelta(hours=1)
@@ -75,9 +75,9 @@ def fleet_html(home: Home, store: Store, now: datetime,
                views: list[JobView] | None = None, display: tzinfo = UTC) -> str:
     """The report of `home` as of `now`: waived findings are sanctioned, so the page shows what
     still needs attention."""
-    from collector.check import evaluate
-    from collector.jobs import collect
-    from collector.targets import sites
+    from lineguard.collector.check import evaluate
+    from lineguard.collector.jobs import collect
+    from lineguard.collector.targets import sites
     problems: list[Finding] = []
     views = collect(store, now, problems=problems) if views is None else views
     settings = home.settings()

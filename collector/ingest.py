@@ -35,11 +35,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from agent.keys import parse_public
-from agent.restore.report import KIND, DeviceOutcome, RestoreReport, RowOutcome
-from agent.wire import SignedSnapshot, Snapshot, WireError, load, parse_utc
-from collector.home import Home, Settings
-from collector.store import Store
+from lineguard.agent.keys import parse_public
+from lineguard.agent.restore.report import KIND, DeviceOutcome, RestoreReport, RowOutcome
+from lineguard.agent.wire import SignedSnapshot, Snapshot, WireError, load, parse_utc
+from lineguard.collector.home import Home, Settings
+from lineguard.collector.store import Store
 
 SECURITY = "security"
 IMPERSONATION = "impersonation"     # an agent speaking for a target that belongs to another

@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.wire import Artifact, Target, canonical, sha256_hex
-from collector.model import (
+from lineguard.agent.wire import Artifact, Target, canonical, sha256_hex
+from lineguard.collector.model import (
     SEVERITIES,
     Finding,
     Fire,
@@ -21,8 +21,8 @@ from collector.model import (
     trigger_kind,
     unreadable,
 )
-from collector.provenance import to_json as provenance_json
-from collector.store import Store, StoredSnapshot
+from lineguard.collector.provenance import to_json as provenance_json
+from lineguard.collector.store import Store, StoredSnapshot
 
 # Fire kinds without a clock time: their next_fire is null and the note says why.
 NO_TIME = ("relative", "boot", "event", "login", "hook", "never", "unknown")
@@ -64,17 +64,17 @@ def parse_now(text: str | None) -> datetime:
 
 def target_jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     if target.kind == "host":
-        from collector.parse.host import jobs
+        from lineguard.collector.parse.host import jobs
         return jobs(target, host)
-    from collector.parse.device import jobs as device_jobs
+    from lineguard.collector.parse.device import jobs as device_jobs
     return device_jobs(target)
 
 
 def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -> list[JobView]:
-    from collector.analyse.destructive import judge
-    from collector.analyse.timing import next_fire
-    from collector.analyse.trigger_context import adjust
-    from collector.remedy import origin
+    from lineguard.collector.analyse.destructive import judge
+    from lineguard.collector.analyse.timing import next_fire
+    from lineguard.collector.analyse.trigger_context import adjust
+    from lineguard.collector.remedy import origin
 
     views = []
     for job in jobs:

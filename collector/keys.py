@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from collector.anchor import KEY_NAME, Anchor
+from lineguard.collector.anchor import KEY_NAME, Anchor
 
 
 def key_path(home_root: Path) -> Path:

@@ -14,8 +14,8 @@ from email import policy
 from email.message import EmailMessage
 from html import escape
 
-from collector.model import Finding
-from collector.zones import both
+from lineguard.collector.model import Finding
+from lineguard.collector.zones import both
 
 WIDTH = 100
 CONTINUED = "\\"                  # ends a piece of a token too long for one line

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from collector.jobs import parse_now
-from collector.model import SEVERITIES, Finding
-from collector.store import AgentRecord, Store
+from lineguard.collector.jobs import parse_now
+from lineguard.collector.model import SEVERITIES, Finding
+from lineguard.collector.store import AgentRecord, Store
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 STATE_NAMES = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
@@ -75,7 +75,7 @@ def _destructive_job(f: Finding) -> bool:
 
 def target_sites(store: Store) -> dict[str, str]:
     """Each target's site (collector.targets.sites), leaving out those without one."""
-    from collector.targets import sites
+    from lineguard.collector.targets import sites
     return {name: site for name, site in sites(store).items() if site}
 
 

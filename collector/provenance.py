@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from collector.model import FileStamp, HistoryLine, Job, Provenance, Session
-from collector.parse import logins
+from lineguard.collector.model import FileStamp, HistoryLine, Job, Provenance, Session
+from lineguard.collector.parse import logins
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 _MAIL = re.compile(r"^#\s*mail\s+(\S+)", re.M)
 _UID = re.compile(r"^#\s*atrun uid=(\d+)", re.M)
@@ -58,7 +58,7 @@ def _evidence(ctx: HostContext) -> _Evidence:
             lines += found.sudo
         else:
             if not homes:
-                from collector.parse.login import home_users
+                from lineguard.collector.parse.login import home_users
                 homes = home_users(ctx)
             lines += logins.history(art, homes.get(posixpath.dirname(art.name)))
     unread = [f"journal not read: {a.meta['unread']}" for a in ctx.of_kind("journal")

@@ -13,7 +13,7 @@ from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collector.history import Change
+    from lineguard.collector.history import Change
 
 _MIN_COL = 4
 _MAX_FLOOR = 6
@@ -78,8 +78,8 @@ def line(text: str, *, wide: bool = False) -> str:
 
 def history(changes: list[Change], display: tzinfo = UTC, *, wide: bool = False) -> str:
     """`lineguard history`: one row per change, then what changed, artifact by artifact."""
-    from collector.analyse.drift import row_text
-    from collector.zones import label, restamp
+    from lineguard.collector.analyse.drift import row_text
+    from lineguard.collector.zones import label, restamp
     rows = [[restamp(c.poll.taken_at, display), c.poll.label, c.poll.status, c.summary()]
             for c in changes]
     out = [table([f"WHEN ({label(display)})", "POLL", "STATUS", "WHAT CHANGED"], rows,

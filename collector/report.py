@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, tzinfo
 
-from collector.check import evaluate
-from collector.home import Home
-from collector.jobs import collect, latest_targets, parse_now
-from collector.model import Finding
-from collector.zones import label, local, restamp, stamp
+from lineguard.collector.check import evaluate
+from lineguard.collector.home import Home
+from lineguard.collector.jobs import collect, latest_targets, parse_now
+from lineguard.collector.model import Finding
+from lineguard.collector.zones import label, local, restamp, stamp
 
 DIFF_KINDS = frozenset({"drift", "line-data-loss"})
 
 
 def render(home: Home, now_text: str | None, display: tzinfo = UTC) -> str:
     """Times in `display`, and each job's also in its target's own zone where that differs."""
-    from collector.analyse.timing import countdown
+    from lineguard.collector.analyse.timing import countdown
     now = parse_now(now_text)
     store = home.open()
     out = [f"# lineguard report, as of {stamp(now, display)}", "", "## Agents", "",

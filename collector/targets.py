@@ -7,9 +7,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from collector import baseline
-from collector.home import Settings
-from collector.store import Store
+from lineguard.collector import baseline
+from lineguard.collector.home import Settings
+from lineguard.collector.store import Store
 
 BaselineState = Literal["approved", "pending", "untrusted", "none"]
 

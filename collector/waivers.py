@@ -20,12 +20,12 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from agent.wire import canonical, sha256_hex
-from collector import approvals
-from collector.approvals import ApprovalError, ApprovalState, Signature
-from collector.home import Home
-from collector.model import Finding
-from collector.store import Store
+from lineguard.agent.wire import canonical, sha256_hex
+from lineguard.collector import approvals
+from lineguard.collector.approvals import ApprovalError, ApprovalState, Signature
+from lineguard.collector.home import Home
+from lineguard.collector.model import Finding
+from lineguard.collector.store import Store
 
 FORMAT = "lineguard-waiver/1"
 
@@ -168,7 +168,7 @@ def waive(home: Home, store: Store, ref: str, until: str | None, reason: str | N
           key: Path, approver: str, now: datetime) -> WaiverStatus:
     """Sign a waiver as `approver`: a new one of the open finding `ref` names (until `until`,
     for `reason`), or, given a waiver id, the existing one. Recorded in the audit log."""
-    from collector.check import all_findings
+    from lineguard.collector.check import all_findings
     if ref.startswith("w-"):
         waiver = read(_path(home.waivers, ref))
     else:

@@ -14,11 +14,11 @@ Modules
     sim.snmp    one pysnmp engine answering SNMP v2c and v3 (USM SHA/AES) for every device, each
                 device on its own UDP port; IF-MIB + ATM-MIB (RFC 2515) served live from the state.
     sim.fleet   ``Fleet``: starts many devices in one asyncio loop, writes inventory/credentials.
-    python -m sim fleet --sites 3 --devices 60 [--out DIR] [--base-port N] [--fault NAME=FAULT]
+    python -m lineguard.sim fleet --sites 3 --devices 60 [--out DIR] [--base-port N] [--fault NAME=FAULT]
                         [--pvcs 24] [--cross-connects 24] [--seed 0]
 
 Starting devices from Python (tests)
-    from sim.fleet import Fleet
+    from lineguard.sim.fleet import Fleet
     with Fleet.start(sites=1, devices=3, out_dir=tmp_path) as fleet:   # background thread
         fleet.inventory_path, fleet.credentials_path                    # TOML files written
         dev = fleet.device("atm-kobe-01")      # SimDevice: .name .platform .site .port .state

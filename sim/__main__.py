@@ -1,4 +1,4 @@
-"""`python -m sim fleet --sites 3 --devices 60 [--out DIR] [--base-port N] [--fault NAME=FAULT]
+"""`python -m lineguard.sim fleet --sites 3 --devices 60 [--out DIR] [--base-port N] [--fault NAME=FAULT]
 [--pvcs N] [--cross-connects N] [--seed N]`.
 
 Starts the fleet, writes DIR/inventory.toml and DIR/credentials.toml, prints one ready line and
@@ -17,12 +17,12 @@ import threading
 from collections import Counter
 from dataclasses import fields
 
-from sim import require_extra  # noqa: I001 (before the imports that need the extra)
+from lineguard.sim import require_extra  # noqa: I001 (before the imports that need the extra)
 
-require_extra("python -m sim")
+require_extra("python -m lineguard.sim")
 
-from sim.fleet import Fleet, SimDevice  # noqa: E402
-from sim.state import Faults  # noqa: E402
+from lineguard.sim.fleet import Fleet, SimDevice  # noqa: E402
+from lineguard.sim.state import Faults  # noqa: E402
 
 _FAULTS = {f.name for f in fields(Faults)}
 _NUMBERS = {"delay_s": float, "snmp_silent_after": int, "stray_prompts": int}
@@ -39,7 +39,7 @@ def _apply_fault(fleet: Fleet, spec: str) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sim", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m lineguard.sim", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     fleet = sub.add_parser("fleet", help="start a simulated ATM fleet on 127.0.0.1")
     fleet.add_argument("--sites", type=int, default=3)

@@ -222,14 +222,14 @@ def recover(out: Path, home: Path, keys: Path, fleet, lg_cmd: str, agent_cmd: st
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m sim.demo")
+    ap = argparse.ArgumentParser(prog="python -m lineguard.sim.demo")
     ap.add_argument("--dir", type=Path, default=Path("demo-data"))
     ap.add_argument("--sites", type=int, default=3)
     ap.add_argument("--devices", type=int, default=9, help="devices in all")
     a = ap.parse_args(argv)
     from aiosmtpd.controller import Controller
 
-    from sim.fleet import Fleet
+    from lineguard.sim.fleet import Fleet
 
     if a.dir.exists():
         shutil.rmtree(a.dir)
@@ -310,6 +310,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from sim import require_extra
-    require_extra("python -m sim.demo")
+    from lineguard.sim import require_extra
+    require_extra("python -m lineguard.sim.demo")
     sys.exit(main())

@@ -18,7 +18,7 @@ from datetime import datetime
 from pyasn1.codec.ber import encoder
 from pysnmp.proto import api
 
-from sim.state import DeviceState
+from lineguard.sim.state import DeviceState
 
 CISCO_CONFIG_MAN_EVENT = (1, 3, 6, 1, 4, 1, 9, 9, 43, 2, 0, 1)
 SYS_NAME = (1, 3, 6, 1, 2, 1, 1, 5, 0)

@@ -1,7 +1,7 @@
 """A fleet of simulated devices in one asyncio loop, and the inventory/credentials files for it.
 
 ``Fleet.start(...)`` runs the fleet in a background thread (for tests, as a context manager);
-``Fleet.serve_until_stopped()`` runs it in the caller's loop (``python -m sim fleet``). Platform
+``Fleet.serve_until_stopped()`` runs it in the caller's loop (``python -m lineguard.sim fleet``). Platform
 mix by position within a site: cisco_ios, juniper_junos, atm_mib, cisco_ios, cisco_ios, repeated,
 so even a three-device fleet has one of each.
 """
@@ -18,10 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.events import EventSender
-from sim.snmp import FleetSnmpAgent, SnmpCredentials
-from sim.ssh import Login, start_ssh
-from sim.state import DeviceState, Faults, build_device
+from lineguard.sim.events import EventSender
+from lineguard.sim.snmp import FleetSnmpAgent, SnmpCredentials
+from lineguard.sim.ssh import Login, start_ssh
+from lineguard.sim.state import DeviceState, Faults, build_device
 
 SITES = ("kobe", "osaka", "kyoto", "nara", "wakayama", "shiga", "hyogo", "okayama")
 _MIX = ("cisco_ios", "juniper_junos", "atm_mib", "cisco_ios", "cisco_ios")
@@ -119,7 +119,7 @@ def _toml(value: object) -> str:
 
 
 def write_inventory(devices: Iterable[SimDevice], path: Path) -> Path:
-    lines = ["# lineguard inventory of a simulated ATM fleet (python -m sim fleet)", ""]
+    lines = ["# lineguard inventory of a simulated ATM fleet (python -m lineguard.sim fleet)", ""]
     for dev in devices:
         lines.append("[[device]]")
         for key, value in (("name", dev.name), ("platform", dev.platform), ("site", dev.site),

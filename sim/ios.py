@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sim.state import (
+from lineguard.sim.state import (
     AtmInterface,
     CrossConnect,
     DeviceState,

@@ -29,8 +29,8 @@ import shlex
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sim.ios import Reply
-from sim.state import (
+from lineguard.sim.ios import Reply
+from lineguard.sim.state import (
     DeviceState,
     JunosGenerateEvent,
     JunosPolicy,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sim.state import CrossConnect, DeviceState, Link, PendingCrossConnect
+from lineguard.sim.state import CrossConnect, DeviceState, Link, PendingCrossConnect
 
 ATM = (1, 3, 6, 1, 2, 1, 37, 1)
 VPL = ATM + (6, 1)

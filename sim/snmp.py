@@ -35,8 +35,8 @@ from pysnmp.entity.rfc3413 import cmdrsp, context
 from pysnmp.proto import rfc1902, rfc1905
 from pysnmp.smi import error as smi_error
 
-from sim.rowstatus import DESTROY, RowError, existing_row, locate, set_row
-from sim.state import DeviceState
+from lineguard.sim.rowstatus import DESTROY, RowError, existing_row, locate, set_row
+from lineguard.sim.state import DeviceState
 
 ATM = (1, 3, 6, 1, 2, 1, 37, 1)
 IF_TABLE = (1, 3, 6, 1, 2, 1, 2, 2, 1)

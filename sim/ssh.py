@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import asyncssh
 
-from sim.ios import IosCli
-from sim.junos import JunosCli
-from sim.state import DeviceState
+from lineguard.sim.ios import IosCli
+from lineguard.sim.junos import JunosCli
+from lineguard.sim.state import DeviceState
 
 _host_key: asyncssh.SSHKey | None = None
 

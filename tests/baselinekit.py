@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from agent.keys import generate, load_public, public_text
-from agent.wire import Artifact, Target, key_fingerprint
-from collector import approvals, baseline
-from collector.home import Home
-from collector.ingest import ingest_paths
-from collector.store import Store
+from lineguard.agent.keys import generate, load_public, public_text
+from lineguard.agent.wire import Artifact, Target, key_fingerprint
+from lineguard.collector import approvals, baseline
+from lineguard.collector.home import Home
+from lineguard.collector.ingest import ingest_paths
+from lineguard.collector.store import Store
 from tests.snapfactory import AgentChain, ios_config
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from collector.home import Home
+from lineguard.collector.home import Home
 from tests.snapfactory import AgentChain
 
 # the simulated fleet fixtures (`fleet`, `healthy`) for the tests that ask for them
@@ -25,7 +25,7 @@ def chain(tmp_path: Path) -> AgentChain:
 
 @pytest.fixture
 def enrolled(home: Home, chain: AgentChain) -> AgentChain:
-    from collector.cli import main
+    from lineguard.collector.cli import main
     assert main(["--home", str(home.root), "agents", "add", chain.name,
                  "--key", str(chain.pub_path), "--site", "kobe"]) == 0
     return chain

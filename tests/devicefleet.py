@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from sim.fleet import HOST, Fleet, SimDevice
+from lineguard.sim.fleet import HOST, Fleet, SimDevice
 
 MASK_KEY = b"lineguard-test-mask-key"
 

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.wire import Artifact
-from collector.model import (
+from lineguard.agent.wire import Artifact
+from lineguard.collector.model import (
     AnacronTrigger,
     CalendarTrigger,
     CronTrigger,

@@ -21,14 +21,14 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from agent.devices.mask import mask_secrets
-from agent.devices.profiles import cisco_ios, juniper_junos
-from agent.follow import referenced_paths
-from agent.sources.host.rootfs import read_job_lines
-from agent.sources.host.secrets import mask_host_text
-from agent.wire import Artifact, Target, WireError, load
-from collector.jobs import judge_jobs, target_jobs
-from collector.parse.device import IncompleteTarget, line_data
+from lineguard.agent.devices.mask import mask_secrets
+from lineguard.agent.devices.profiles import cisco_ios, juniper_junos
+from lineguard.agent.follow import referenced_paths
+from lineguard.agent.sources.host.rootfs import read_job_lines
+from lineguard.agent.sources.host.secrets import mask_host_text
+from lineguard.agent.wire import Artifact, Target, WireError, load
+from lineguard.collector.jobs import judge_jobs, target_jobs
+from lineguard.collector.parse.device import IncompleteTarget, line_data
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 HOST_FACTS = {"hostname": "fz-01", "timezone": "Asia/Tokyo", "dialect": "debian", "root": "/"}
@@ -179,7 +179,7 @@ class Base:
         the change gets past the signature to the checks and the store behind it."""
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-        from agent.wire import canonical
+        from lineguard.agent.wire import canonical
         doc = json.loads(json.dumps(self.doc))
         if path:
             node = doc
@@ -223,9 +223,9 @@ class IngestBench:
     fed files under hostile names too."""
 
     def __init__(self) -> None:
-        from agent.keys import public_text
-        from agent.wire import key_fingerprint
-        from collector.home import Home
+        from lineguard.agent.keys import public_text
+        from lineguard.agent.wire import key_fingerprint
+        from lineguard.collector.home import Home
         self.dir = tempfile.TemporaryDirectory(prefix="lg-fuzz-")
         self.home = Home(Path(self.dir.name) / "home")
         self.store = self.home.init()
@@ -234,7 +234,7 @@ class IngestBench:
         self.n = 0
 
     def __call__(self, case: tuple[bytes, str]) -> None:
-        from collector.ingest import ingest_paths
+        from lineguard.collector.ingest import ingest_paths
         data, name = case
         self.n += 1
         folder = Path(self.dir.name) / f"in-{self.n}"

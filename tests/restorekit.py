@@ -11,14 +11,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.cli import main as agent_cli
-from agent.keys import generate, load_public
-from collector import approvals, baseline
-from collector.cli import main as lineguard
-from collector.home import Home
-from collector.keys import key_path
-from collector.model import LineDataRow
-from sim.fleet import Fleet
+from lineguard.agent.cli import main as agent_cli
+from lineguard.agent.keys import generate, load_public
+from lineguard.collector import approvals, baseline
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
+from lineguard.collector.keys import key_path
+from lineguard.collector.model import LineDataRow
+from lineguard.sim.fleet import Fleet
 
 AGENT = "ems-kobe-01"
 
@@ -101,8 +101,8 @@ class Rig:
         return code, (json.loads(out) if out.strip() else None), err
 
     def rows(self, device: str) -> dict[tuple, LineDataRow]:
-        from collector.baseline import line_data
-        from collector.store import Store
+        from lineguard.collector.baseline import line_data
+        from lineguard.collector.store import Store
         store = Store(self.home.db_path)
         try:
             _, target = next(store.target_history(device, limit=1))
@@ -113,7 +113,7 @@ class Rig:
 
     def rows_config(self, device: str) -> str:
         """The newest stored running-config of an IOS device."""
-        from collector.store import Store
+        from lineguard.collector.store import Store
         store = Store(self.home.db_path)
         try:
             _, target = next(store.target_history(device, limit=1))

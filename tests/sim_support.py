@@ -23,8 +23,8 @@ from pysnmp.hlapi.v3arch.asyncio import (
     usmHMACSHAAuthProtocol,
 )
 
-from sim.fleet import CREDENTIALS, Fleet
-from sim.state import Faults
+from lineguard.sim.fleet import CREDENTIALS, Fleet
+from lineguard.sim.state import Faults
 
 VCL = "1.3.6.1.2.1.37.1.7"
 VC_XC = "1.3.6.1.2.1.37.1.11"

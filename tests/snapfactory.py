@@ -10,8 +10,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from agent.keys import generate, load_private
-from agent.wire import Artifact, Snapshot, Target, key_fingerprint, sign
+from lineguard.agent.keys import generate, load_private
+from lineguard.agent.wire import Artifact, Snapshot, Target, key_fingerprint, sign
 
 CRONTAB = """SHELL=/bin/sh
 PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin

@@ -14,8 +14,8 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from agent.cli import main as agent
-from sim.fleet import HOST, Fleet, free_port
+from lineguard.agent.cli import main as agent
+from lineguard.sim.fleet import HOST, Fleet, free_port
 from tests.devicefleet import inventory
 
 
@@ -174,8 +174,8 @@ def test_sftp_delivery_uses_its_own_identity_file_and_known_hosts(tmp_path, key,
 
 def test_a_snapshot_longer_than_the_interval_is_said_in_the_agents_words(fleet, tmp_path, key,
                                                                         log_stream):
-    from agent.config import load_config
-    from agent.daemon import run
+    from lineguard.agent.config import load_config
+    from lineguard.agent.daemon import run
     ios = fleet.by_platform("cisco_ios")[0]
     inv = inventory(tmp_path / "inventory.toml", [(ios, "cli", "lab-ios")])
     cfg = _config(tmp_path, key, inventory=str(inv), credentials=str(fleet.credentials_path))

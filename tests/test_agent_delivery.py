@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from agent.cli import main as agent
-from collector.cli import main as lineguard
-from collector.home import Home
+from lineguard.agent.cli import main as agent
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
 
 
 def tiny_root(root: Path) -> Path:
@@ -74,7 +74,7 @@ def test_broken_agent_config_is_a_one_line_error(tmp_path: Path, capsys) -> None
 
 
 def test_a_link_planted_in_a_shared_inbox_is_never_written_through(tmp_path: Path) -> None:
-    from agent.outbox import push
+    from lineguard.agent.outbox import push
 
     outbox, inbox = tmp_path / "out", tmp_path / "inbox"
     outbox.mkdir()
@@ -93,9 +93,9 @@ def test_a_link_planted_in_a_shared_inbox_is_never_written_through(tmp_path: Pat
 
 def test_a_crash_between_writing_and_committing_never_reuses_the_number(tmp_path: Path,
                                                                         monkeypatch) -> None:
-    import agent.snapshot as snapshot
-    from agent.keys import generate, load_private
-    from agent.wire import load
+    import lineguard.agent.snapshot as snapshot
+    from lineguard.agent.keys import generate, load_private
+    from lineguard.agent.wire import load
 
     root = tiny_root(tmp_path / "root")
     key_path, _ = generate(tmp_path / "agent.key")
@@ -117,8 +117,8 @@ def test_a_crash_between_writing_and_committing_never_reuses_the_number(tmp_path
 
 
 def test_a_snapshot_that_was_never_written_does_not_advance_the_chain(tmp_path: Path) -> None:
-    import agent.snapshot as snapshot
-    from agent.keys import generate, load_private
+    import lineguard.agent.snapshot as snapshot
+    from lineguard.agent.keys import generate, load_private
 
     root = tiny_root(tmp_path / "root")
     key_path, _ = generate(tmp_path / "agent.key")
@@ -229,9 +229,9 @@ def test_two_snapshots_on_one_chain_at_once_are_refused(tmp_path: Path, capsys) 
 def test_a_crash_then_push_then_run_never_signs_two_bodies_with_one_seq(tmp_path: Path,
                                                                          home: Home,
                                                                          monkeypatch) -> None:
-    import agent.snapshot as snapshot
-    from agent.config import load_config
-    from agent.daemon import snapshot_once
+    import lineguard.agent.snapshot as snapshot
+    from lineguard.agent.config import load_config
+    from lineguard.agent.daemon import snapshot_once
 
     root = tiny_root(tmp_path / "root")
     key = tmp_path / "agent.key"
@@ -262,9 +262,9 @@ def test_a_crash_then_push_then_run_never_signs_two_bodies_with_one_seq(tmp_path
 
 def test_a_crash_before_the_outbox_file_was_written_resends_the_reserved_snapshot(
         tmp_path: Path, monkeypatch) -> None:
-    import agent.snapshot as snapshot
-    from agent.keys import generate, load_private
-    from agent.wire import load
+    import lineguard.agent.snapshot as snapshot
+    from lineguard.agent.keys import generate, load_private
+    from lineguard.agent.wire import load
 
     root = tiny_root(tmp_path / "root")
     key_path, _ = generate(tmp_path / "agent.key")
@@ -292,8 +292,8 @@ def test_a_crash_before_the_outbox_file_was_written_resends_the_reserved_snapsho
 def test_a_clock_stepped_back_never_dates_a_snapshot_before_its_predecessor(tmp_path: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
-    import agent.snapshot as snapshot
-    from agent.keys import generate, load_private
+    import lineguard.agent.snapshot as snapshot
+    from lineguard.agent.keys import generate, load_private
 
     root = tiny_root(tmp_path / "root")
     key_path, _ = generate(tmp_path / "agent.key")

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from collector.alerts import AlertError, countdown, message_id, routes, send_due
-from collector.home import Settings
-from collector.model import Finding, Reason
-from collector.store import Store
+from lineguard.collector.alerts import AlertError, countdown, message_id, routes, send_due
+from lineguard.collector.home import Settings
+from lineguard.collector.model import Finding, Reason
+from lineguard.collector.store import Store
 from tests.smtpsink import Inbox, free_port, html_of, start_smtp, text_of
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -140,7 +140,7 @@ def test_countdown_reads_like_a_clock() -> None:
 
 def test_line_data_loss_found_in_stored_polls_reaches_the_soc(home, chain, tmp_path: Path,
                                                                 smtp) -> None:
-    from collector.analyse.drift import findings
+    from lineguard.collector.analyse.drift import findings
     from tests.baselinekit import Fleet, device
     port, inbox = smtp
     fleet = Fleet(home, chain)
@@ -161,7 +161,7 @@ def test_line_data_loss_found_in_stored_polls_reaches_the_soc(home, chain, tmp_p
 
 def test_a_send_the_collector_did_not_live_to_record_repeats_with_the_same_message_id(
         store: Store, smtp, monkeypatch) -> None:
-    import collector.alerts as alerts
+    import lineguard.collector.alerts as alerts
     port, inbox = smtp
     cfg = settings(port)
 
@@ -241,7 +241,7 @@ def test_a_recipient_the_server_refused_is_on_record_not_lost(store: Store) -> N
     assert picky.messages[0][1] == ["soc@example.net"]
     [row] = [r for r in store.audit_rows(10) if r["event"] == "alert-refused"]
     assert "noc@example.net" in row["detail"] and "550" in row["detail"]
-    from collector.check import alert_mail_findings
+    from lineguard.collector.check import alert_mail_findings
     [finding] = alert_mail_findings(store, datetime.now(UTC))
     assert finding.severity == "medium" and "noc@example.net" in finding.title
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main as agent
-from agent.devices import inventory
-from collector.baseline import line_data
-from collector.cli import main as lineguard
-from collector.home import Home
-from collector.jobs import latest_targets
-from sim.state import build_device, render_ios, render_junos
+from lineguard.agent.cli import main as agent
+from lineguard.agent.devices import inventory
+from lineguard.collector.baseline import line_data
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
+from lineguard.collector.jobs import latest_targets
+from lineguard.sim.state import build_device, render_ios, render_junos
 
 RANCID_IOS_HEAD = ("!RANCID-CONTENT-TYPE: cisco\n!\n!Chassis type: 7206VXR - a 7206VXR router\n"
                    "!Memory: main 917504K/65536K\n!\n")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.keys import generate, load_private, public_text
-from agent.wire import canonical, key_fingerprint, sha256_hex
-from collector.cli import main as lineguard
-from collector.home import Home
+from lineguard.agent.keys import generate, load_private, public_text
+from lineguard.agent.wire import canonical, key_fingerprint, sha256_hex
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
 from tests.snapfactory import AgentChain
 
 
@@ -100,7 +100,7 @@ def test_emptying_the_audit_log_is_detected(stored: Home, capsys) -> None:
 def test_rebuilding_the_chain_after_deleting_rows_is_detected(stored: Home, tmp_path: Path,
                                                               capsys) -> None:
     """The insider removes a row and re-signs every later one, with a key of their own."""
-    from collector.anchor import GENESIS, Anchor
+    from lineguard.collector.anchor import GENESIS, Anchor
     forger = load_private(generate(tmp_path / "forger.key")[0])
     with insider(stored) as db:
         db.execute("DELETE FROM audit WHERE id = 2")
@@ -144,10 +144,10 @@ def test_a_last_seen_in_the_future_is_detected(stored: Home, capsys) -> None:
 
 def test_an_alert_marked_sent_in_the_future_is_detected_and_still_goes_out(
         stored: Home, capsys) -> None:
-    from collector.alerts import why_due
-    from collector.home import Settings
-    from collector.jobs import parse_now
-    from collector.model import Finding
+    from lineguard.collector.alerts import why_due
+    from lineguard.collector.home import Settings
+    from lineguard.collector.jobs import parse_now
+    from lineguard.collector.model import Finding
     with insider(stored) as db:
         db.execute("INSERT INTO alerts (route, key, severity, first_seen, last_sent, sent_count, subject) "
                    "VALUES ('kobe', 'silence:mgmt-01', 'high', '2026-11-25T00:00:00Z', "
@@ -170,7 +170,7 @@ def test_an_alert_marked_sent_that_never_went_out_is_detected(stored: Home, caps
 
 def test_swapping_an_agents_key_and_resigning_its_history_is_detected(
         stored: Home, tmp_path: Path, capsys) -> None:
-    from collector.store import Store
+    from lineguard.collector.store import Store
     rogue = load_private(generate(tmp_path / "rogue.key")[0])
     fingerprint = key_fingerprint(rogue.public_key())
     store = Store(stored.db_path)
@@ -194,8 +194,8 @@ def test_swapping_an_agents_key_and_resigning_its_history_is_detected(
 
 def test_a_snapshot_inserted_behind_the_collectors_back_is_detected(
         stored: Home, enrolled: AgentChain, capsys) -> None:
-    from agent.wire import load
-    from collector.store import Store
+    from lineguard.agent.wire import load
+    from lineguard.collector.store import Store
     signed = load(enrolled.snapshot()[1])
     store = Store(stored.db_path)
     store.db.execute("BEGIN")
@@ -247,10 +247,10 @@ def test_an_untampered_store_verifies_after_alerts_and_rejects(stored: Home, tmp
 
 
 def test_every_alert_mail_carries_the_signed_checkpoint(stored: Home) -> None:
-    from collector.alerts import send_due
-    from collector.home import Settings
-    from collector.jobs import parse_now
-    from collector.model import Finding
+    from lineguard.collector.alerts import send_due
+    from lineguard.collector.home import Settings
+    from lineguard.collector.jobs import parse_now
+    from lineguard.collector.model import Finding
     from tests.smtpsink import free_port, start_smtp
     port = free_port()
     controller, inbox = start_smtp(port)
@@ -300,7 +300,7 @@ def test_moving_an_agent_to_another_site_is_detected(stored: Home, capsys) -> No
 
 def test_a_real_key_rotation_and_removal_verify_clean(stored: Home, tmp_path: Path,
                                                       capsys) -> None:
-    from agent.keys import load_public
+    from lineguard.agent.keys import load_public
     new = load_public(generate(tmp_path / "new.key")[1])
     store = stored.open()
     store.rotate_key("mgmt-01", public_text(new), key_fingerprint(new))
@@ -351,7 +351,7 @@ def test_a_real_reassignment_verifies_clean(stored: Home, tmp_path: Path, capsys
 
 
 def test_a_deleted_collector_key_is_not_made_anew_by_a_restore_plan(home, chain, capsys) -> None:
-    from collector.cli import main as lineguard
+    from lineguard.collector.cli import main as lineguard
     assert lineguard(["--home", str(home.root), "agents", "add", chain.name,
                       "--key", str(chain.pub_path)]) == 0      # a signed audit row, checkpointed
     key = home.root / "collector.key"

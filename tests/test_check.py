@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from agent.cli import main as agent
-from agent.wire import canonical
-from collector.cli import main as lineguard
-from collector.home import Home
+from lineguard.agent.cli import main as agent
+from lineguard.agent.wire import canonical
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
 from tests.smtpsink import text_of
 from tests.test_agent_delivery import tiny_root
 
@@ -161,8 +161,8 @@ def test_report_lists_agents_targets_findings_and_jobs(ingested: Home, tmp_path:
 
 def test_device_jobs_survive_a_failed_poll_marked_with_its_age(home: Home, enrolled, tmp_path: Path,
                                                               capsys) -> None:
-    from agent.wire import Artifact, Target
-    from sim.state import build_device, render_ios
+    from lineguard.agent.wire import Artifact, Target
+    from lineguard.sim.state import build_device, render_ios
     config = render_ios(build_device("atm-kobe-01", "cisco_ios", "kobe", 1, seed=3))
     ok = Target(kind="device", name="atm-kobe-01", status="ok",
                 artifacts=(Artifact.from_bytes("running-config", "running-config", config.encode()),),
@@ -190,8 +190,8 @@ def test_device_jobs_survive_a_failed_poll_marked_with_its_age(home: Home, enrol
 
 def test_a_fork_ingested_concurrently_is_rejected_not_stored_beside_its_sibling(
         home: Home, enrolled, tmp_path: Path, monkeypatch) -> None:
-    import collector.ingest as ingest
-    from collector.store import Store
+    import lineguard.collector.ingest as ingest
+    from lineguard.collector.store import Store
     assert lineguard(["--home", str(home.root), "ingest", str(enrolled.write(tmp_path / "s"))]) == 0
     sibling = enrolled.write(tmp_path / "a", advance=False)
     enrolled.taken = enrolled.taken.replace(minute=59)
@@ -218,7 +218,7 @@ def test_a_fork_ingested_concurrently_is_rejected_not_stored_beside_its_sibling(
 
 def test_same_named_rejects_from_two_folders_are_both_kept(home: Home, tmp_path: Path,
                                                            monkeypatch) -> None:
-    import collector.ingest as ingest
+    import lineguard.collector.ingest as ingest
     frozen = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
     class Clock(datetime):
@@ -289,8 +289,8 @@ def test_two_writers_extend_the_audit_chain_one_after_the_other(home: Home, monk
     import threading
     import time
 
-    import collector.store as store_module
-    from collector.store import Store
+    import lineguard.collector.store as store_module
+    from lineguard.collector.store import Store
     real, fired = store_module.utc_now, []
     writer = Store(home.db_path)
 
@@ -341,7 +341,7 @@ def test_a_deleted_blob_is_reported_by_audit_verify_not_an_input_error(
 
 def test_report_tables_keep_one_row_per_target_and_job(ingested: Home, enrolled, tmp_path: Path,
                                                        capsys) -> None:
-    from agent.wire import Target
+    from lineguard.agent.wire import Target
     down = Target(kind="device", name="atm-kobe-01", status="unreachable",
                   error="ssh: connect failed | retried\nsecond attempt timed out",
                   facts={"platform": "cisco_ios", "site": "kobe", "method": "cli"})
@@ -366,7 +366,7 @@ def test_an_unknown_min_severity_says_which_are_known(home: Home, capsys) -> Non
 
 def test_jobs_a_partial_poll_did_not_read_are_still_shown_from_the_last_complete_one(
         home: Home, enrolled, tmp_path: Path, capsys) -> None:
-    from agent.wire import Artifact, Target
+    from lineguard.agent.wire import Artifact, Target
     from tests.test_parse_ios import JOBS
     facts = {"platform": "cisco_ios", "site": "kobe", "method": "cli", "timezone": "JST 9 0",
              "polled_at": "2026-11-25T00:15:00Z"}

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from collector.schedule.cron import CronSchedule
+from lineguard.collector.schedule.cron import CronSchedule
 
 VECTORS = json.loads((Path(__file__).parent / "data" / "cron_vectors.json").read_text())
 NEXT_VECTORS = [v for v in VECTORS["vectors"] if not v.get("reject")]

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from netmiko import ConnectHandler
 
-from agent.devices import collect
-from agent.wire import Target
-from collector.parse.device import IncompleteTarget, jobs, line_data
-from sim.fleet import HOST, Fleet
+from lineguard.agent.devices import collect
+from lineguard.agent.wire import Target
+from lineguard.collector.parse.device import IncompleteTarget, jobs, line_data
+from lineguard.sim.fleet import HOST, Fleet
 from tests.devicefleet import MASK_KEY, fault, first, inventory
 
 
@@ -181,7 +181,7 @@ def test_a_closed_port_is_unreachable_and_other_devices_still_poll(fleet, tmp_pa
 def test_device_jobs_come_out_in_the_device_clock_zone(fleet, tmp_path):
     from datetime import UTC, datetime, timedelta
 
-    from sim.state import PendingReload
+    from lineguard.sim.state import PendingReload
     dev = fleet.by_platform("cisco_ios")[3]
     at = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=2)
     dev.state.pending_reload = PendingReload(at=at)
@@ -206,7 +206,7 @@ def test_junos_event_policies_are_jobs(fleet, tmp_path):
 
 
 def test_a_saved_config_is_read_like_a_poll(fleet, tmp_path):
-    from sim.state import render_ios
+    from lineguard.sim.state import render_ios
     dev = first(fleet, "cisco_ios")
     backups = tmp_path / "backups"
     backups.mkdir()
@@ -264,7 +264,7 @@ def test_an_snmp_destroy_of_a_vcl_row_is_a_real_loss_seen_by_both_views(fleet, t
 
 
 def test_output_over_the_size_bound_is_partial_never_read_on(fleet, tmp_path, monkeypatch):
-    from agent.devices import cli
+    from lineguard.agent.devices import cli
 
     monkeypatch.setattr(cli, "MAX_OUTPUT_CHARS", 2000)
     target = _one(fleet, tmp_path, first(fleet, "cisco_ios"), "cli", "lab-ios")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import paramiko
 
-from agent.devices import collect
-from agent.devices.hostkeys import host_entry
+from lineguard.agent.devices import collect
+from lineguard.agent.devices.hostkeys import host_entry
 
 MASK_KEY = b"hostkey-test-mask"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.devices import credentials, inventory
-from agent.devices.credentials import CredentialError
-from agent.devices.inventory import InventoryError
+from lineguard.agent.devices import credentials, inventory
+from lineguard.agent.devices.credentials import CredentialError
+from lineguard.agent.devices.inventory import InventoryError
 
 INVENTORY = """\
 [[device]]
@@ -124,8 +124,8 @@ def test_unknown_credential_fields_are_refused(tmp_path):
 
 
 def test_the_fleet_poll_shows_a_progress_bar_only_on_a_terminal(capsys):
-    from agent.devices import _Progress
-    from agent.wire import Target
+    from lineguard.agent.devices import _Progress
+    from lineguard.agent.wire import Target
     progress = _Progress(2, enabled=True)
     progress.done(Target(kind="device", name="atm-kobe-01", status="ok"))
     progress.done(Target(kind="device", name="atm-kobe-02", status="timeout"))
@@ -140,7 +140,7 @@ def test_the_fleet_poll_shows_a_progress_bar_only_on_a_terminal(capsys):
 
 
 def test_a_saved_config_that_is_a_device_or_fifo_never_hangs_or_fills_memory(tmp_path):
-    from agent.devices import collect
+    from lineguard.agent.devices import collect
 
     os.mkfifo(tmp_path / "pipe.cfg")
     inv = tmp_path / "inventory.toml"

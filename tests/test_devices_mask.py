@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from agent.devices.mask import mask_secrets
-from agent.devices.profiles import cisco_ios, juniper_junos
+from lineguard.agent.devices.mask import mask_secrets
+from lineguard.agent.devices.profiles import cisco_ios, juniper_junos
 
 KEY = b"test-mask-key"
 
@@ -134,7 +134,7 @@ def test_junos_md5_keys_and_option_less_communities_are_masked():
 
 
 def test_the_reason_a_config_is_cut_short_never_quotes_a_secret(tmp_path):
-    from agent.devices import collect
+    from lineguard.agent.devices import collect
 
     cut = IOS[: IOS.index("\ntacacs-server")]          # ends on the v3 user's keys
     (tmp_path / "cut.cfg").write_text(cut)

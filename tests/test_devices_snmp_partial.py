@@ -8,12 +8,12 @@ import threading
 
 import pytest
 
-from agent.devices import profiles, snmp
-from agent.devices.credentials import Credential
-from agent.devices.inventory import Device
-from collector.parse.device import IncompleteTarget, line_data
-from sim.snmp import FleetSnmpAgent, SnmpCredentials
-from sim.state import build_device
+from lineguard.agent.devices import profiles, snmp
+from lineguard.agent.devices.credentials import Credential
+from lineguard.agent.devices.inventory import Device
+from lineguard.collector.parse.device import IncompleteTarget, line_data
+from lineguard.sim.snmp import FleetSnmpAgent, SnmpCredentials
+from lineguard.sim.state import build_device
 from tests.devicefleet import MASK_KEY
 
 # What a device that does answer may take on a loaded machine: only silence waits this long.

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from collector.analyse import drift
-from collector.analyse.fleet import LossEvent, correlate, correlate_losses
-from collector.cli import main as lineguard
-from collector.home import Home
-from collector.model import Finding, Reason
+from lineguard.collector.analyse import drift
+from lineguard.collector.analyse.fleet import LossEvent, correlate, correlate_losses
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
+from lineguard.collector.model import Finding, Reason
 from tests.baselinekit import Fleet, device, host
 from tests.snapfactory import AgentChain, ios_config
 

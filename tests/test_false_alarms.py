@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.wire import Artifact
-from collector.analyse.destructive import judge
-from collector.model import CronTrigger, Fire, Job, Judgement
+from lineguard.agent.wire import Artifact
+from lineguard.collector.analyse.destructive import judge
+from lineguard.collector.model import CronTrigger, Fire, Job, Judgement
 from tests.falsealarm import (
     MIN_HOOK_PACKAGES,
     MIN_PACKAGES,
@@ -165,8 +165,8 @@ def test_corpus_through_agent_and_host_parsers_stays_quiet(corpus: Corpus):
     """The same packages laid out as one server, snapshotted by the agent's host source and
     parsed by the collector's host parsers, judged as `lineguard jobs` would."""
     try:
-        from agent.sources.host import collect
-        from collector.parse.host import jobs as host_jobs
+        from lineguard.agent.sources.host import collect
+        from lineguard.collector.parse.host import jobs as host_jobs
     except ImportError as e:
         pytest.skip(f"host source/parsers not available yet: {e}")
     root = _merged_root(build())
@@ -188,11 +188,11 @@ def test_hooks_of_real_packages_on_every_trigger_stay_quiet(corpus: Corpus):
     if-*.d and NetworkManager hooks, udev RUN+= programs, logrotate scripts, apt hooks,
     profile.d and bashrc, PAM lines — through the agent and the host parsers, judged with the
     trigger context `lineguard jobs` applies: nothing destructive, nothing high."""
-    from agent.sources.host import collect
-    from collector.analyse.timing import next_fire
-    from collector.analyse.trigger_context import adjust
-    from collector.model import trigger_kind
-    from collector.parse.host import jobs as host_jobs
+    from lineguard.agent.sources.host import collect
+    from lineguard.collector.analyse.timing import next_fire
+    from lineguard.collector.analyse.trigger_context import adjust
+    from lineguard.collector.model import trigger_kind
+    from lineguard.collector.parse.host import jobs as host_jobs
 
     trees = build()
     root = _merged_root(trees)

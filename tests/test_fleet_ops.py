@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main as agent
-from agent.keys import generate
-from collector.cli import main as lineguard
-from collector.home import Home
+from lineguard.agent.cli import main as agent
+from lineguard.agent.keys import generate
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
 from tests.baselinekit import Fleet, device, host
 from tests.snapfactory import AgentChain
 
@@ -133,7 +133,7 @@ def test_a_removed_agent_is_refused_and_its_history_stays_verifiable(
 
 def test_a_rotated_key_signs_from_now_on_and_the_old_one_still_verifies(
         fleet: Fleet, tmp_path: Path, capsys) -> None:
-    from agent.keys import load_private
+    from lineguard.agent.keys import load_private
     new_key, new_pub = generate(tmp_path / "new.key")
     capsys.readouterr()
     assert run(fleet.home, "agents", "rotate-key", "mgmt-01", "--key", str(new_pub)) == 0

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.wire import Artifact, Target
-from collector.cli import main as lineguard
-from collector.home import Home
+from lineguard.agent.wire import Artifact, Target
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
 from tests.snapfactory import AgentChain, ios_config
 
 DEVICE = "atm-kobe-01"

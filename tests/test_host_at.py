@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.sources.host import collect
-from collector.parse.host import jobs
+from lineguard.agent.sources.host import collect
+from lineguard.collector.parse.host import jobs
 
 SPOOL = Path("/var/spool/cron/atjobs")
 ENV = {"PATH": "/usr/bin:/bin", "TZ": "UTC", "HOME": "/root", "LOGNAME": "root", "SHELL": "/bin/sh"}

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.sources.host import HostLimits, collect
-from agent.wire import Target
-from collector.check import all_findings
-from collector.home import Home
-from collector.jobs import collect as job_views
+from lineguard.agent.sources.host import HostLimits, collect
+from lineguard.agent.wire import Target
+from lineguard.collector.check import all_findings
+from lineguard.collector.home import Home
+from lineguard.collector.jobs import collect as job_views
 from tests.baselinekit import Fleet
 from tests.hostroot import write
 from tests.snapfactory import AgentChain

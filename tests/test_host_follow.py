@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.follow import referenced_paths
+from lineguard.agent.follow import referenced_paths
 
 VECTORS = [
     # Debian's own /etc/crontab and anacrontab lines

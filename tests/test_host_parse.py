@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.sources.host import collect
-from agent.wire import Artifact, Target
-from collector.model import (
+from lineguard.agent.sources.host import collect
+from lineguard.agent.wire import Artifact, Target
+from lineguard.collector.model import (
     AbsoluteTrigger,
     AnacronTrigger,
     BootTrigger,
@@ -19,7 +19,7 @@ from collector.model import (
     Job,
     UnparsableTrigger,
 )
-from collector.parse.host import jobs
+from lineguard.collector.parse.host import jobs
 from tests.hostroot import add_bad_input, debian_packages, debian_root, link, rhel_root, write
 
 

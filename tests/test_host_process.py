@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.sources.host import HostLimits, collect
-from agent.sources.host.processes import sleep_seconds
-from collector.model import AbsoluteTrigger
-from collector.parse.host import jobs
+from lineguard.agent.sources.host import HostLimits, collect
+from lineguard.agent.sources.host.processes import sleep_seconds
+from lineguard.collector.model import AbsoluteTrigger
+from lineguard.collector.parse.host import jobs
 from tests.hostroot import debian_root, write
 
 

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main as agent
-from agent.devices.mask import mask_secrets
-from agent.devices.profiles import cisco_ios, juniper_junos
-from agent.sources.host.secrets import mask_host_text
-from collector.analyse.destructive import judge, load_rules
-from collector.cli import main as lineguard
-from collector.home import Home
+from lineguard.agent.cli import main as agent
+from lineguard.agent.devices.mask import mask_secrets
+from lineguard.agent.devices.profiles import cisco_ios, juniper_junos
+from lineguard.agent.sources.host.secrets import mask_host_text
+from lineguard.collector.analyse.destructive import judge, load_rules
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
 from tests.ruleexamples import NOW, example_case
 from tests.test_agent_delivery import tiny_root
 from tests.test_check import Sink, sink  # noqa: F401 (the real SMTP server fixture)
@@ -160,7 +160,7 @@ def test_nothing_readable_reaches_snapshot_db_jobs_report_or_mail(tmp_path: Path
 
 
 def test_a_changed_script_password_is_still_a_change(tmp_path: Path) -> None:
-    from agent.sources.host import collect
+    from lineguard.agent.sources.host import collect
     root = _root(tmp_path)
     before, _ = collect(root, hostname="ems-01", mask_key=KEY)
     (root / "opt/ems/nightly.sh").write_text(SCRIPT.replace("my-S3cr3t", "my-N3w"))
@@ -235,15 +235,15 @@ def test_device_secrets_that_used_to_pass_are_masked() -> None:
 
 
 def test_a_sleeping_process_command_line_is_masked_in_content_and_argv() -> None:
-    from agent.sources.host.secrets import mask_artifact
-    from agent.wire import Artifact
+    from lineguard.agent.sources.host.secrets import mask_artifact
+    from lineguard.agent.wire import Artifact
     argv = ["sh", "-c", "sleep 6480000; mysql -pProc-S3cr3t ems -e 'DELETE FROM pvc'"]
     art = Artifact.from_bytes("proc/4242", "process", " ".join(argv).encode(),
                               {"pid": 4242, "argv": argv})
     masked = mask_artifact(art, KEY)
     assert "Proc-S3cr3t" not in (masked.text() or "") and "Proc-S3cr3t" not in str(masked.meta)
     assert "DELETE FROM pvc" in masked.meta["argv"][2] and masked.meta["masked"] == 1
-    from agent.wire import _parse_artifact
+    from lineguard.agent.wire import _parse_artifact
     assert _parse_artifact(json.loads(json.dumps(masked.to_wire()))) == masked   # valid on the wire
 
 

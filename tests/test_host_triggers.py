@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main as agent
-from collector.cli import main as lineguard
+from lineguard.agent.cli import main as agent
+from lineguard.collector.cli import main as lineguard
 from tests.hostroot import INSIDER_HOST, trigger_root, write
 
 LOGIN_AT = time.time() - 600
@@ -237,8 +237,8 @@ def test_a_bad_scheduled_file_declaration_is_a_one_line_error(tmp_path, capsys):
 
 
 def test_a_declared_scheduler_file_that_is_missing_is_listed_not_dropped(tmp_path):
-    from agent.sources.host import ScheduledFile, collect
-    from collector.parse.host import jobs
+    from lineguard.agent.sources.host import ScheduledFile, collect
+    from lineguard.collector.parse.host import jobs
     root = tmp_path / "root"
     write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n")
     spec = ScheduledFile.from_doc({"name": "ems-scheduler", "path": "/opt/ems/etc/none.tab",
@@ -262,8 +262,8 @@ def test_provenance_from_the_journal_when_there_is_no_auth_log(tmp_path):
     journalctl, and the session that covers the change is found there."""
     import shutil as sh
 
-    from agent.sources.host import collect
-    from collector.parse.host import jobs
+    from lineguard.agent.sources.host import collect
+    from lineguard.collector.parse.host import jobs
     from tests.hostroot import write_journal
     if not sh.which("journalctl"):
         pytest.skip("journalctl not installed")

@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
-from agent import listen
-from agent.cli import main as agent_cli
-from agent.devices import inventory
-from agent.devices.inventory import Device
-from agent.keys import generate, load_public
-from agent.listen import DeviceEvent, DeviceListener, Endpoint
-from agent.watch import HostWatch
-from collector import approvals, baseline, waivers
-from collector.cli import main as lineguard
-from collector.home import Home
+from lineguard.agent import listen
+from lineguard.agent.cli import main as agent_cli
+from lineguard.agent.devices import inventory
+from lineguard.agent.devices.inventory import Device
+from lineguard.agent.keys import generate, load_public
+from lineguard.agent.listen import DeviceEvent, DeviceListener, Endpoint
+from lineguard.agent.watch import HostWatch
+from lineguard.collector import approvals, baseline, waivers
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
 from tests.baselinekit import Fleet, device
 from tests.snapfactory import ios_config
 from tests.test_agent_delivery import tiny_root

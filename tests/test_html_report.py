@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from collector.cli import main as lineguard
-from collector.home import Home
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
 from tests.test_check import NOW, ingest_planted
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from agent.wire import Artifact, Target, WireError, canonical, load
-from collector.cli import main as lineguard
-from collector.home import Home
+from lineguard.agent.wire import Artifact, Target, WireError, canonical, load
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
 from tests.baselinekit import device
 from tests.snapfactory import AgentChain
 
-CLI = [sys.executable, "-m", "collector.cli"]
+CLI = [sys.executable, "-m", "lineguard.collector.cli"]
 BOUND_S = 120       # a hung ingest fails the test instead of hanging the suite
 
 
@@ -114,7 +114,7 @@ def test_a_file_name_too_long_to_prefix_is_quarantined_under_a_bounded_name(
 
 def test_an_unforeseen_fault_on_one_file_quarantines_that_file_only(
         home: Home, enrolled: AgentChain, tmp_path: Path, monkeypatch, capsys) -> None:
-    from collector.store import Store
+    from lineguard.collector.store import Store
     other = enrol(home, AgentChain.create(tmp_path / "k2", "mgmt-02"))
     doomed = other.write(home.inbox)
     enrolled.write(home.inbox)
@@ -296,7 +296,7 @@ def test_names_equal_after_nfc_normalisation_are_rejected(chain: AgentChain) -> 
 
 
 def test_the_agent_never_names_two_files_alike_after_nfc() -> None:
-    from agent.follow import artifact_name
+    from lineguard.agent.follow import artifact_name
     nfc, nfd = artifact_name("/etc/cron.d/caf\u00e9"), artifact_name("/etc/cron.d/cafe\u0301")
     assert nfc == "etc/cron.d/caf\u00e9" and nfd != nfc
     import unicodedata
@@ -377,7 +377,7 @@ def test_two_ingests_at_once_store_everything_once_and_reject_nothing_spuriously
 
 def test_a_newline_in_a_host_file_name_cannot_forge_a_line_of_jobs_or_check(
         home: Home, enrolled: AgentChain, tmp_path: Path, capsys) -> None:
-    from agent.follow import artifact_name
+    from lineguard.agent.follow import artifact_name
     from tests.baselinekit import host
     forged = "2027-01-01T00:00:00Z  in 1m  benign  info  ems  cron  root"
     name = artifact_name(f"/etc/cron.d/x\n{forged}")
@@ -399,7 +399,7 @@ def test_a_newline_in_a_host_file_name_cannot_forge_a_line_of_jobs_or_check(
 
 
 def test_a_finding_title_is_always_one_line() -> None:
-    from collector.model import Finding
+    from lineguard.collector.model import Finding
     f = Finding(key="k", kind="poll-failed", severity="high", target="atm-kobe-01",
                 title="atm-kobe-01 unreachable: timed out\nCRITICAL fleet all clear")
     assert "\n" not in f.title and "\\n" in f.title
@@ -466,7 +466,7 @@ def test_a_device_node_in_the_inbox_or_on_the_command_line_is_never_opened(
 
 def test_a_file_the_database_refused_is_left_in_place_not_quarantined(
         home: Home, enrolled: AgentChain, monkeypatch, capsys) -> None:
-    from collector.store import Store
+    from lineguard.collector.store import Store
     waiting = enrolled.write(home.inbox)
 
     def full(self, snap, digest, signature):

@@ -10,8 +10,8 @@ import re
 import sys
 from pathlib import Path
 
-from collector.cli import main as lineguard
-from collector.home import Home
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
 from tests.baselinekit import Fleet, device
 from tests.snapfactory import AgentChain
 
@@ -108,7 +108,7 @@ def test_ingest_draws_a_progress_bar_only_on_a_terminal(home: Home, enrolled: Ag
 
 
 def test_agent_snapshot_and_inventory_check_in_json(tmp_path: Path, capsys) -> None:
-    from agent.cli import main as agent
+    from lineguard.agent.cli import main as agent
     (tmp_path / "r1.cfg").write_text("hostname atm-kobe-03\nend\n")
     inv = tmp_path / "inventory.toml"
     inv.write_text('[[device]]\nname = "atm-kobe-03"\nplatform = "cisco_ios"\nmethod = "file"\n'

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main as agent
-from agent.wire import Artifact
-from collector.alerts import send_due
-from collector.check import evaluate
-from collector.cli import main as lineguard
-from collector.home import ConfigError, Home
-from collector.html_report import fleet_html
-from collector.mailbody import WIDTH, fold
-from collector.model import AbsoluteTrigger, Job
-from collector.remedy import origin
+from lineguard.agent.cli import main as agent
+from lineguard.agent.wire import Artifact
+from lineguard.collector.alerts import send_due
+from lineguard.collector.check import evaluate
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import ConfigError, Home
+from lineguard.collector.html_report import fleet_html
+from lineguard.collector.mailbody import WIDTH, fold
+from lineguard.collector.model import AbsoluteTrigger, Job
+from lineguard.collector.remedy import origin
 from tests.hostroot import link, write
 from tests.smtpsink import html_of, text_of
 from tests.test_check import AT_FILE, ingest_planted

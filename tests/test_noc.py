@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
-from agent.cli import main as agent
-from collector.cli import main as lineguard
-from collector.home import Home
+from lineguard.agent.cli import main as agent
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
 from tests.test_agent_delivery import tiny_root
 from tests.test_check import NOW, ingest_planted
 
@@ -87,7 +87,7 @@ def test_metrics_file_parses_as_openmetrics(ingested: Home, tmp_path: Path, caps
 
 
 def test_both_programs_say_their_version() -> None:
-    for prog in ("collector.cli", "agent.cli"):
+    for prog in ("lineguard.collector.cli", "lineguard.agent.cli"):
         done = subprocess.run([sys.executable, "-m", prog, "--version"], capture_output=True,
                               text=True, timeout=60)
         assert done.returncode == 0
@@ -112,7 +112,7 @@ def many_jobs(tmp_path: Path, home: Home) -> Home:
 
 @pytest.mark.parametrize("args", [["jobs", "--json"], ["jobs"]])
 def test_a_reader_that_leaves_early_gets_no_traceback(many_jobs: Home, args: list[str]) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "collector.cli", "--home", str(many_jobs.root),
+    proc = subprocess.Popen([sys.executable, "-m", "lineguard.collector.cli", "--home", str(many_jobs.root),
                              *args, "--now", NOW], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.readline()

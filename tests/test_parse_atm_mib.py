@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pysnmp.proto import rfc1902
 
-from agent.devices.snmp import format_varbind
-from collector.parse import atm_mib
+from lineguard.agent.devices.snmp import format_varbind
+from lineguard.collector.parse import atm_mib
 
 # A switch with one PVC on ATM0/0/0 (CBR 1536 kbit/s = 3623 cells/s, LLC), one VC
 # cross-connect (xc 7) and one VP cross-connect (xc 2) between ATM0/0/2 and ATM0/0/3, and a

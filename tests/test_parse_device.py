@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from agent.wire import Artifact, Target
-from collector.model import CronTrigger
-from collector.parse.device import IncompleteTarget, device_zone, jobs, line_data
+from lineguard.agent.wire import Artifact, Target
+from lineguard.collector.model import CronTrigger
+from lineguard.collector.parse.device import IncompleteTarget, device_zone, jobs, line_data
 from tests.test_parse_atm_mib import WALK
 from tests.test_parse_ios import JOBS, ROUTER
 

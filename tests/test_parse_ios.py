@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from collector.model import (
+from lineguard.collector.model import (
     AbsoluteTrigger,
     BootTrigger,
     CronTrigger,
     IntervalTrigger,
     UnparsableTrigger,
 )
-from collector.parse import ios
-from collector.parse.device import device_zone
+from lineguard.collector.parse import ios
+from lineguard.collector.parse.device import device_zone
 
 ROUTER = """\
 hostname atm-kobe-01

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from collector.model import AbsoluteTrigger, CronTrigger, IntervalTrigger, UnparsableTrigger
-from collector.parse import junos
-from collector.parse.device import device_zone
+from lineguard.collector.model import (
+    AbsoluteTrigger,
+    CronTrigger,
+    IntervalTrigger,
+    UnparsableTrigger,
+)
+from lineguard.collector.parse import junos
+from lineguard.collector.parse.device import device_zone
 
 CONFIG = """\
 ## Last commit: 2026-11-26 02:31:09 JST by lgops

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from agent.devices import profiles
-from agent.wire import Artifact, Target
-from collector import baseline, platforms
-from collector.analyse import drift
-from collector.home import Home
-from sim.state import build_device, render_ios, render_junos
+from lineguard.agent.devices import profiles
+from lineguard.agent.wire import Artifact, Target
+from lineguard.collector import baseline, platforms
+from lineguard.collector.analyse import drift
+from lineguard.collector.home import Home
+from lineguard.sim.state import build_device, render_ios, render_junos
 from tests.baselinekit import Fleet
 from tests.snapfactory import AgentChain
 

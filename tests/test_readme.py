@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main as agent
-from agent.config import load_config
-from collector.home import Home
+from lineguard.agent.cli import main as agent
+from lineguard.agent.config import load_config
+from lineguard.collector.home import Home
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 _BLOCK = re.compile(r"<!-- doctest: (\S+) -->\n```\w*\n(.*?)```", re.S)

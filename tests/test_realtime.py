@@ -21,16 +21,16 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from netmiko import ConnectHandler
 
-from agent.config import AgentConfig
-from agent.daemon import EventSnapshots, run
-from agent.devices.credentials import Credential
-from agent.devices.inventory import Device
-from agent.keys import generate
-from agent.listen import DeviceEvent, DeviceListener, Endpoint
-from agent.outbox import pending
-from agent.wire import Snapshot, load
-from sim.events import EventSender
-from sim.fleet import CREDENTIALS, HOST, Fleet
+from lineguard.agent.config import AgentConfig
+from lineguard.agent.daemon import EventSnapshots, run
+from lineguard.agent.devices.credentials import Credential
+from lineguard.agent.devices.inventory import Device
+from lineguard.agent.keys import generate
+from lineguard.agent.listen import DeviceEvent, DeviceListener, Endpoint
+from lineguard.agent.outbox import pending
+from lineguard.agent.wire import Snapshot, load
+from lineguard.sim.events import EventSender
+from lineguard.sim.fleet import CREDENTIALS, HOST, Fleet
 from tests.sim_support import VC_XC, set_int, v2c
 from tests.test_agent_delivery import tiny_root
 
@@ -273,7 +273,7 @@ def _free_udp_port() -> int:
 
 
 def _rows(snap: Snapshot, device: str) -> set[str]:
-    from collector.baseline import line_data
+    from lineguard.collector.baseline import line_data
     target = next(t for t in snap.targets if t.name == device)
     assert target.status == "ok", target.error
     return {repr(r.key()) for r in line_data(target) or ()}

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from collector.cli import main as lineguard
-from collector.home import Home
-from collector.render import table
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
+from lineguard.collector.render import table
 from tests.test_check import NOW, ingest_planted
 
 HEADERS = ["TARGET", "SCHEDULE", "COMMAND"]

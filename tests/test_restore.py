@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from collector.cli import main as lineguard
-from sim.fleet import Fleet
-from sim.state import CrossConnect
+from lineguard.collector.cli import main as lineguard
+from lineguard.sim.fleet import Fleet
+from lineguard.sim.state import CrossConnect
 from tests.restorekit import Rig, run
 from tests.sim_support import VC_XC, set_int, v2c
 
@@ -152,7 +152,7 @@ def test_a_device_changed_since_the_plan_stops_with_a_clear_message(rig: Rig) ->
     # someone re-created one lost PVC by hand, with another encapsulation
     sub = next(s for i in ios.state.interfaces.values() for s in i.subinterfaces.values()
                if f"{i.name}.{s.number}" == missing["extra"]["subinterface"])
-    from sim.state import Pvc
+    from lineguard.sim.state import Pvc
     ios.state.add_pvc(sub, Pvc(missing["vpi"], missing["vci"], encapsulation=(
         "aal5mux" if missing["encapsulation"] == "aal5snap" else "aal5snap")))
     code, report, err = rig.apply(plan, "--apply")
@@ -219,8 +219,8 @@ def test_devices_whose_baseline_is_not_in_force_or_poll_not_complete_are_refused
 
 def test_the_daemon_applies_a_delivered_plan_and_reports_in_its_next_snapshot(
         rig: Rig, tmp_path: Path) -> None:
-    from agent.config import load_config
-    from agent.daemon import run as run_daemon
+    from lineguard.agent.config import load_config
+    from lineguard.agent.daemon import run as run_daemon
     lost = _delete(rig)
     rig.snapshot()
     plan, _ = rig.plan()

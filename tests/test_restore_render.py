@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from agent.restore.document import RestoreRow
-from collector.model import LineDataRow
-from collector.parse import ios as ios_parse
-from collector.parse import junos as junos_parse
-from collector.restore import atm_mib, ios, junos
+from lineguard.agent.restore.document import RestoreRow
+from lineguard.collector.model import LineDataRow
+from lineguard.collector.parse import ios as ios_parse
+from lineguard.collector.parse import junos as junos_parse
+from lineguard.collector.restore import atm_mib, ios, junos
 
 IOS_CONFIG = """hostname r1
 !
@@ -111,7 +111,7 @@ WALK = "\n".join([
 
 
 def test_atm_mib_rows_are_created_through_rowstatus_links_first_at_original_indices() -> None:
-    from collector.parse.atm_mib import line_data
+    from lineguard.collector.parse.atm_mib import line_data
     rows = _rows(sorted(line_data("s1", WALK), key=lambda r: r.kind == "vcl"))  # XC first
     current = "\n".join(ln for ln in WALK.splitlines() if ".37.1.5.1." in ln) + "\n"
     actions, refused = atm_mib.render(rows, WALK, current)
@@ -135,8 +135,8 @@ def test_atm_mib_rows_are_created_through_rowstatus_links_first_at_original_indi
     ("no interface ATM0/0/0.100", True), ("no oam-pvc manage", False)])
 def test_the_agent_never_sends_a_plan_command_that_removes_configuration(
         command: str, removing: bool) -> None:
-    from agent.restore.apply import removing_command
-    from agent.restore.document import DevicePlan, RestoreAction
+    from lineguard.agent.restore.apply import removing_command
+    from lineguard.agent.restore.document import DevicePlan, RestoreAction
     plan = DevicePlan("r1", "cisco_ios", "cli", "kobe", "a", {}, {}, (),
                       (RestoreAction((1,), ("interface ATM0/0/0.100", command)),))
     assert (removing_command(plan) == command) is removing
@@ -147,9 +147,9 @@ def test_the_collector_key_is_made_once_private_and_refused_when_others_can_read
     import os
     import stat
 
-    from agent.keys import KeyError_
-    from agent.wire import key_fingerprint
-    from collector.keys import collector_key, key_path
+    from lineguard.agent.keys import KeyError_
+    from lineguard.agent.wire import key_fingerprint
+    from lineguard.collector.keys import collector_key, key_path
     first = collector_key(tmp_path)
     assert stat.S_IMODE(key_path(tmp_path).stat().st_mode) == 0o600
     assert key_fingerprint(collector_key(tmp_path).public_key()) == key_fingerprint(

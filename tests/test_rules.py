@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agent.wire import Artifact
-from collector.analyse.destructive import RuleError, judge, load_rules
-from collector.model import AnacronTrigger, CronTrigger, Fire, Job
+from lineguard.agent.wire import Artifact
+from lineguard.collector.analyse.destructive import RuleError, judge, load_rules
+from lineguard.collector.model import AnacronTrigger, CronTrigger, Fire, Job
 from tests.ruleexamples import NOW, example_case
 
 RULES = load_rules()
@@ -300,7 +300,7 @@ def test_routine_maintenance_stays_benign(routine):
 def test_same_job_is_read_once_thanks_to_the_effects_cache():
     text = "\n".join(f"echo line {i}" for i in range(5000)) + "\nrm -rf /srv/ems/linedata\n"
     job, files = _script_job(text)
-    from collector.analyse.effects import judge as engine
+    from lineguard.collector.analyse.effects import judge as engine
     first = judge(job, files, _fire(), NOW)
     cached = engine._CACHE[engine._cache_key(job, files)]
     again = judge(job, files, _fire(), NOW)
@@ -396,8 +396,8 @@ end
 
 @pytest.fixture(scope="module")
 def jobs_json(tmp_path_factory) -> dict:
-    from agent.cli import main as agent
-    from collector.cli import main as lineguard
+    from lineguard.agent.cli import main as agent
+    from lineguard.collector.cli import main as lineguard
 
     base = tmp_path_factory.mktemp("e2e")
     for rel, (text, mode) in _ROOT_FILES.items():

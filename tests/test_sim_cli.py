@@ -9,7 +9,7 @@ import pytest
 from netmiko import ConnectHandler
 from netmiko.exceptions import NetmikoAuthenticationException, ReadTimeout
 
-from sim.fleet import CREDENTIALS
+from lineguard.sim.fleet import CREDENTIALS
 from tests.sim_support import VCL, v2c, walk
 
 

@@ -1,4 +1,4 @@
-"""`python -m sim fleet` and the files it writes: the agent's inventory and credentials."""
+"""`python -m lineguard.sim fleet` and the files it writes: the agent's inventory and credentials."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pathlib import Path
 import paramiko
 import pytest
 
-from sim.fleet import Fleet, free_port, plan
+from lineguard import sim
+from lineguard.sim.fleet import Fleet, free_port, plan
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -54,7 +55,7 @@ def test_inventory_and_credentials_files_follow_the_design(tmp_path):
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_command_line_fleet_starts_and_stops_cleanly(tmp_path, sig):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sim", "fleet", "--sites", "1", "--devices", "3",
+        [sys.executable, "-m", "lineguard.sim", "fleet", "--sites", "1", "--devices", "3",
          "--out", str(tmp_path), "--fault", "atm-kobe-01=reject_auth"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -72,7 +73,7 @@ def test_command_line_fleet_starts_and_stops_cleanly(tmp_path, sig):
 
 def test_command_line_rejects_unknown_faults(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "sim", "fleet", "--devices", "3", "--sites", "1",
+        [sys.executable, "-m", "lineguard.sim", "fleet", "--devices", "3", "--sites", "1",
          "--out", str(tmp_path), "--fault", "atm-kobe-01=meltdown"],
         cwd=REPO, capture_output=True, text=True, timeout=30)
     assert done.returncode == 2
@@ -100,11 +101,10 @@ def test_stopping_the_fleet_closes_open_ssh_sessions(tmp_path):
 def test_without_the_sim_extra_the_simulator_says_how_to_get_it(monkeypatch) -> None:
     import importlib.util
 
-    import sim
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "asyncssh" else real(name, *a))
     with pytest.raises(SystemExit) as exited:
-        sim.require_extra("python -m sim")
-    assert str(exited.value) == ("python -m sim: the simulated fleet needs asyncssh, which comes "
+        sim.require_extra("python -m lineguard.sim")
+    assert str(exited.value) == ("python -m lineguard.sim: the simulated fleet needs asyncssh, which comes "
                                  "with the 'sim' extra: pip install 'lineguard[sim]'")

@@ -8,8 +8,8 @@ import time
 import pytest
 from pysnmp.hlapi.v3arch.asyncio import CommunityData
 
-from sim.fleet import Fleet
-from sim.state import build_device, render_ios
+from lineguard.sim.fleet import Fleet
+from lineguard.sim.state import build_device, render_ios
 from tests.sim_support import (
     IF_DESCR,
     IF_NAME,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sim.ios import INVALID, IosCli
-from sim.junos import JunosCli
-from sim.state import (
+from lineguard.sim.ios import INVALID, IosCli
+from lineguard.sim.junos import JunosCli
+from lineguard.sim.state import (
     CrossConnect,
     build_device,
     render_ios,

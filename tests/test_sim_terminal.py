@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.fleet import CREDENTIALS, Fleet
+from lineguard.sim.fleet import CREDENTIALS, Fleet
 
 SSH = shutil.which("ssh")
 pytestmark = pytest.mark.skipif(SSH is None, reason="OpenSSH client (ssh) not installed")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from collector.cli import main as lineguard
-from collector.home import ConfigError, Home
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import ConfigError, Home
 from tests.baselinekit import Fleet, device
 from tests.smtpsink import Inbox, text_of
 from tests.snapfactory import AgentChain, ios_config
@@ -144,7 +144,7 @@ def test_a_misspelt_or_wrong_setting_names_the_closest_valid_one(home: Home, tex
 def test_silence_is_judged_by_each_agents_site(home: Home, tmp_path: Path, capsys) -> None:
     from datetime import timedelta
 
-    from collector.jobs import iso_z, parse_now
+    from lineguard.collector.jobs import iso_z, parse_now
     for name, site in (("ems-kobe-01", "kobe"), ("ems-osaka-01", "osaka")):
         chain = AgentChain.create(tmp_path / name, name)
         assert lineguard(["--home", str(home.root), "agents", "add", name, "--key",

@@ -10,10 +10,10 @@ import pytest
 from pyasn1.codec.ber import encoder
 from pysnmp.proto import api, rfc1902, rfc1905
 
-from agent.devices import profiles, snmp, snmpv2c
-from agent.devices.credentials import Credential
-from agent.devices.inventory import Device
-from sim.fleet import CREDENTIALS, Fleet
+from lineguard.agent.devices import profiles, snmp, snmpv2c
+from lineguard.agent.devices.credentials import Credential
+from lineguard.agent.devices.inventory import Device
+from lineguard.sim.fleet import CREDENTIALS, Fleet
 from tests.devicefleet import MASK_KEY
 
 V2C = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.keys import KeyError_, load_private, load_public
-from agent.wire import WireError, load
-from collector.cli import main as lineguard
-from collector.home import Home
-from collector.ingest import ingest_paths
+from lineguard.agent.keys import KeyError_, load_private, load_public
+from lineguard.agent.wire import WireError, load
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
+from lineguard.collector.ingest import ingest_paths
 from tests.snapfactory import AgentChain
 
 
@@ -38,7 +38,7 @@ def run(home: Home, *args: str) -> int:
 # --- keys ------------------------------------------------------------------------------------
 
 def test_keygen_writes_private_key_0600_and_pub(tmp_path: Path) -> None:
-    from agent.cli import main as agent
+    from lineguard.agent.cli import main as agent
     assert agent(["keygen", "--out", str(tmp_path / "k")]) == 0
     assert (tmp_path / "k").stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "k.pub").read_text().startswith("ssh-ed25519 ")
@@ -55,7 +55,7 @@ def test_group_readable_private_key_is_refused(tmp_path: Path, capsys) -> None:
 # --- wire format -----------------------------------------------------------------------------
 
 def test_an_unreadable_key_path_is_a_one_line_error(tmp_path: Path, capsys) -> None:
-    from agent.cli import main as agent
+    from lineguard.agent.cli import main as agent
 
     folder = tmp_path / "agent.key"
     folder.mkdir(mode=0o700)
@@ -150,7 +150,7 @@ BAD_INPUTS = ["flipped-byte-start", "flipped-byte-middle", "flipped-byte-signatu
 @pytest.mark.parametrize("case", BAD_INPUTS)
 def test_bad_input_is_quarantined_with_one_line_error_and_store_unchanged(
         case: str, home: Home, enrolled: AgentChain, tmp_path: Path, capsys) -> None:
-    from agent.wire import Artifact, Target
+    from lineguard.agent.wire import Artifact, Target
     for _ in range(2):
         assert run(home, "ingest", str(enrolled.write(tmp_path / "ok"))) == 0
     good_next = enrolled.snapshot(advance=False)[1]
@@ -267,7 +267,7 @@ def test_kill_9_mid_ingest_leaves_store_consistent_and_files_to_retry(
         home: Home, enrolled: AgentChain) -> None:
     for _ in range(400):
         enrolled.write(home.inbox)
-    proc = subprocess.Popen([sys.executable, "-m", "collector.cli", "--home", str(home.root),
+    proc = subprocess.Popen([sys.executable, "-m", "lineguard.collector.cli", "--home", str(home.root),
                              "ingest"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300      # a bound for a stuck run, not a speed target
     while time.monotonic() < deadline and len(list(home.inbox.iterdir())) > 300:

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from collector.analyse.timing import countdown, next_fire
-from collector.model import (
+from lineguard.collector.analyse.timing import countdown, next_fire
+from lineguard.collector.model import (
     AbsoluteTrigger,
     AnacronTrigger,
     BootTrigger,

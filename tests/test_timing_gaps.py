@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.sources.host import collect
-from agent.sources.host.processes import inline_sleeps
-from agent.wire import Artifact, Target
-from collector.analyse.timing import countdown, next_fire
-from collector.model import (
+from lineguard.agent.sources.host import collect
+from lineguard.agent.sources.host.processes import inline_sleeps
+from lineguard.agent.wire import Artifact, Target
+from lineguard.collector.analyse.timing import countdown, next_fire
+from lineguard.collector.model import (
     ConditionalTrigger,
     CountedTrigger,
     CronTrigger,
@@ -30,9 +30,9 @@ from collector.model import (
     IntervalTrigger,
     UnparsableTrigger,
 )
-from collector.parse import ios, junos
-from collector.parse.device import device_zone
-from collector.parse.host import jobs as host_jobs
+from lineguard.collector.parse import ios, junos
+from lineguard.collector.parse.device import device_zone
+from lineguard.collector.parse.host import jobs as host_jobs
 from tests.hostroot import debian_root
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

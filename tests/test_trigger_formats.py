@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agent.sources.host import ScheduledFile, collect
-from agent.sources.host.apthooks import hooks
-from agent.sources.host.authkeys import key_options
-from agent.sources.host.logrotate import parse
-from agent.sources.host.pam import exec_lines, options
-from agent.sources.host.udev import rule_programs
-from collector.model import (
+from lineguard.agent.sources.host import ScheduledFile, collect
+from lineguard.agent.sources.host.apthooks import hooks
+from lineguard.agent.sources.host.authkeys import key_options
+from lineguard.agent.sources.host.logrotate import parse
+from lineguard.agent.sources.host.pam import exec_lines, options
+from lineguard.agent.sources.host.udev import rule_programs
+from lineguard.collector.model import (
     AbsoluteTrigger,
     AnacronTrigger,
     BootTrigger,
@@ -25,7 +25,7 @@ from collector.model import (
     Job,
     trigger_kind,
 )
-from collector.parse.host import jobs
+from lineguard.collector.parse.host import jobs
 from tests.hostroot import link, write
 
 PASSWD = "root:x:0:0:root:/root:/bin/bash\noper:x:1000:1000::/home/oper:/bin/bash\n"
@@ -172,8 +172,8 @@ def test_inert_hooks_say_why(tmp_path: Path) -> None:
 
 
 def test_device_applets_waiting_for_an_event_have_the_event_trigger_kind() -> None:
-    from collector.parse import ios
-    from collector.parse.device import device_zone
+    from lineguard.collector.parse import ios
+    from lineguard.collector.parse.device import device_zone
     zone = device_zone("UTC 0 0")
     ctx = ios.Context("atm-kobe-01", zone.tz, zone.name, datetime(2026, 11, 25, tzinfo=UTC))
     config = ('hostname atm-kobe-01\n!\nevent manager applet WIPE\n event syslog pattern '
@@ -253,14 +253,14 @@ def test_a_logrotate_config_of_the_sites_own_runs_with_the_job_that_names_it(tmp
     assert job.origin_path == "opt/ems/etc/logrotate.d/pm"
     assert job.trigger.host_job == "logrotate (etc/cron.d/ems-rotate)"
     assert job.files == ("opt/ems/bin/after-rotate.sh",)
-    from collector.analyse.timing import next_fire
+    from lineguard.collector.analyse.timing import next_fire
     fire = next_fire(job.trigger, datetime(2026, 11, 25, 12, 0, tzinfo=UTC), "UTC")
     assert fire.at == datetime(2026, 11, 26, 4, 15, tzinfo=UTC)
 
 
 def test_every_hook_place_is_watched_for_changes(tmp_path: Path) -> None:
     """The agent's change watch covers where hooks are planted, not only the schedulers."""
-    from agent.sources.host import watched_paths
+    from lineguard.agent.sources.host import watched_paths
     root = tmp_path / "r"
     write(root, "home/oper/.bashrc", "")
     spec = ScheduledFile.from_doc({"name": "ems", "path": "/opt/ems/etc/schedule.tab",

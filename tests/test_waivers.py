@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main as agent
-from agent.keys import generate, load_public
-from collector import approvals
-from collector.cli import main as lineguard
-from collector.home import Home
+from lineguard.agent.cli import main as agent
+from lineguard.agent.keys import generate, load_public
+from lineguard.collector import approvals
+from lineguard.collector.cli import main as lineguard
+from lineguard.collector.home import Home
 from tests.test_check import AT_FILE, NOW, planted_root
 
 JOB = f"ems-01:var/spool/cron/atjobs/{AT_FILE}:10"

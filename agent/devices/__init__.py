@@ -12,15 +12,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from agent.devices import cli, profiles, saved, snmp
-from agent.devices import credentials as credentials_file
-from agent.devices import inventory as inventory_file
-from agent.devices.credentials import CredentialError
-from agent.devices.hostkeys import KnownHosts
-from agent.devices.inventory import Device, InventoryError
-from agent.devices.result import failed
-from agent.progress import Bar
-from agent.wire import Target
+from lineguard.agent.devices import cli, profiles, saved, snmp
+from lineguard.agent.devices import credentials as credentials_file
+from lineguard.agent.devices import inventory as inventory_file
+from lineguard.agent.devices.credentials import CredentialError
+from lineguard.agent.devices.hostkeys import KnownHosts
+from lineguard.agent.devices.inventory import Device, InventoryError
+from lineguard.agent.devices.result import failed
+from lineguard.agent.progress import Bar
+from lineguard.agent.wire import Target
 
 __all__ = ["collect", "collect_devices", "CredentialError", "InventoryError"]
 

@@ -16,8 +16,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.devices import profiles
-from agent.wire import is_name
+from lineguard.agent.devices import profiles
+from lineguard.agent.wire import is_name
 
 _MAX_NODE_BYTES = 64 * 1024 * 1024
 

@@ -12,12 +12,12 @@ import time
 from netmiko import ConnectHandler
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
 
-from agent.devices.credentials import Credential
-from agent.devices.hostkeys import HostKeyError, KnownHosts
-from agent.devices.inventory import Device
-from agent.devices.profiles import Profile
-from agent.devices.result import Output, build, failed
-from agent.wire import Target
+from lineguard.agent.devices.credentials import Credential
+from lineguard.agent.devices.hostkeys import HostKeyError, KnownHosts
+from lineguard.agent.devices.inventory import Device
+from lineguard.agent.devices.profiles import Profile
+from lineguard.agent.devices.result import Output, build, failed
+from lineguard.agent.wire import Target
 
 _POLL_S = 0.01
 # The most one command's output may hold: a device that never stops sending must not exhaust the

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from agent.tomlfile import read_toml, unknown_key
+from lineguard.agent.tomlfile import read_toml, unknown_key
 
 
 class CredentialError(ValueError):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.devices import profiles
-from agent.tomlfile import check_keys, read_toml
+from lineguard.agent.devices import profiles
+from lineguard.agent.tomlfile import check_keys, read_toml
 
 METHODS = ("cli", "snmp", "file")
 DEVICE_KEYS = ("name", "platform", "site", "method", "host", "port", "path", "credentials",
@@ -106,7 +106,7 @@ def check(path: Path, credentials_path: Path | None = None) -> list[Device]:
     """The inventory's devices, after checking every one of them (and, given the credentials
     file, that each named credential is defined there or in the environment). Raises
     InventoryError or CredentialError with the first problem."""
-    from agent.devices import credentials
+    from lineguard.agent.devices import credentials
     devices = load(path)
     if credentials_path is not None:
         creds = credentials.load(credentials_path)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from agent.devices.inventory import Device
-from agent.devices.mask import mask_secrets
-from agent.devices.profiles import Profile
-from agent.wire import Artifact, Target
+from lineguard.agent.devices.inventory import Device
+from lineguard.agent.devices.mask import mask_secrets
+from lineguard.agent.devices.profiles import Profile
+from lineguard.agent.wire import Artifact, Target
 
 
 @dataclass(frozen=True)

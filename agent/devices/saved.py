@@ -7,10 +7,10 @@ import os
 import stat
 from datetime import UTC, datetime
 
-from agent.devices.inventory import Device
-from agent.devices.profiles import Profile
-from agent.devices.result import Output, build, failed
-from agent.wire import Target
+from lineguard.agent.devices.inventory import Device
+from lineguard.agent.devices.profiles import Profile
+from lineguard.agent.devices.result import Output, build, failed
+from lineguard.agent.wire import Target
 
 MAX_BYTES = 64 * 1024 * 1024
 

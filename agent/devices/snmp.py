@@ -27,13 +27,13 @@ from pysnmp.hlapi.v3arch.asyncio import auth as usm
 from pysnmp.proto import errind
 from pysnmp.proto.rfc1905 import EndOfMibView, NoSuchInstance, NoSuchObject
 
-from agent.devices import snmpv2c
-from agent.devices.credentials import Credential
-from agent.devices.inventory import Device
-from agent.devices.profiles import Profile, Walk
-from agent.devices.profiles.atm_mib import PROFILE as _SNMP_PROFILE
-from agent.devices.result import Output, build, failed
-from agent.wire import Target
+from lineguard.agent.devices import snmpv2c
+from lineguard.agent.devices.credentials import Credential
+from lineguard.agent.devices.inventory import Device
+from lineguard.agent.devices.profiles import Profile, Walk
+from lineguard.agent.devices.profiles.atm_mib import PROFILE as _SNMP_PROFILE
+from lineguard.agent.devices.result import Output, build, failed
+from lineguard.agent.wire import Target
 
 # Varbinds asked for per GETBULK: repetitions x open columns of the table being walked (halved
 # while an agent answers tooBig). Fewer, larger exchanges cost both ends less per varbind.

@@ -27,14 +27,14 @@ from pysnmp.hlapi.v3arch.asyncio import (
     set_cmd,
 )
 
-from agent.devices import cli as cli_device
-from agent.devices import collect_devices, profiles
-from agent.devices import snmp as snmp_device
-from agent.devices.credentials import Credentials
-from agent.devices.hostkeys import KnownHosts
-from agent.devices.inventory import Device
-from agent.restore.document import DevicePlan, RestoreAction, SignedPlan
-from agent.restore.report import (
+from lineguard.agent.devices import cli as cli_device
+from lineguard.agent.devices import collect_devices, profiles
+from lineguard.agent.devices import snmp as snmp_device
+from lineguard.agent.devices.credentials import Credentials
+from lineguard.agent.devices.hostkeys import KnownHosts
+from lineguard.agent.devices.inventory import Device
+from lineguard.agent.restore.document import DevicePlan, RestoreAction, SignedPlan
+from lineguard.agent.restore.report import (
     FAILED,
     PRESENT,
     RESTORED,
@@ -44,10 +44,10 @@ from agent.restore.report import (
     RestoreReport,
     RowOutcome,
 )
-from agent.wire import Target
-from collector.analyse.drift import row_text
-from collector.model import LineDataRow
-from collector.parse.device import IncompleteTarget, line_data
+from lineguard.agent.wire import Target
+from lineguard.collector.analyse.drift import row_text
+from lineguard.collector.model import LineDataRow
+from lineguard.collector.parse.device import IncompleteTarget, line_data
 
 # What a device prints when it refuses a configuration line.
 _CLI_ERROR = re.compile(r"^\s*(%.*|.*syntax error.*|error: .*|.*Invalid input.*)$", re.M)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from agent.devices import credentials as credentials_file
-from agent.devices import inventory as inventory_file
-from agent.keys import KeyError_, load_public
-from agent.restore import apply
-from agent.restore.document import PlanError, loads, verify
-from agent.restore.report import RestoreReport, spool
-from agent.snapshot import mask_key_for, reports_dir
-from collector.approvals import ApprovalError, read_approvers_file
+from lineguard.agent.devices import credentials as credentials_file
+from lineguard.agent.devices import inventory as inventory_file
+from lineguard.agent.keys import KeyError_, load_public
+from lineguard.agent.restore import apply
+from lineguard.agent.restore.document import PlanError, loads, verify
+from lineguard.agent.restore.report import RestoreReport, spool
+from lineguard.agent.snapshot import mask_key_for, reports_dir
+from lineguard.collector.approvals import ApprovalError, read_approvers_file
 
 
 @dataclass(frozen=True)

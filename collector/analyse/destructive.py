@@ -7,8 +7,14 @@ Public: `load_rules(path=None) -> list[Rule]`, `judge(job, files, fire, now) -> 
 
 from __future__ import annotations
 
-from collector.analyse.effects.judge import DEFAULT_ADMINS, effects_of, judge
-from collector.analyse.effects.rules import Rule, RuleError, RuleSet, default_rules, load_rules
+from lineguard.collector.analyse.effects.judge import DEFAULT_ADMINS, effects_of, judge
+from lineguard.collector.analyse.effects.rules import (
+           Rule,
+           RuleError,
+           RuleSet,
+           default_rules,
+           load_rules,
+)
 
 __all__ = ["DEFAULT_ADMINS", "Rule", "RuleError", "RuleSet", "default_rules", "effects_of",
            "judge", "load_rules"]

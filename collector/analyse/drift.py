@@ -16,13 +16,19 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from agent.wire import Target, canonical, sha256_hex
-from collector.analyse.fleet import LossEvent, correlate_losses
-from collector.approvals import DEFAULT_REQUIRED
-from collector.baseline import Baseline, BaselineError, line_data, load_approved, row_order
-from collector.model import Finding, LineDataRow, Reason, unreadable
-from collector.platforms import Platform, UnknownPlatform, for_facts, judged
-from collector.store import Store, StoredSnapshot
+from lineguard.agent.wire import Target, canonical, sha256_hex
+from lineguard.collector.analyse.fleet import LossEvent, correlate_losses
+from lineguard.collector.approvals import DEFAULT_REQUIRED
+from lineguard.collector.baseline import (
+    Baseline,
+    BaselineError,
+    line_data,
+    load_approved,
+    row_order,
+)
+from lineguard.collector.model import Finding, LineDataRow, Reason, unreadable
+from lineguard.collector.platforms import Platform, UnknownPlatform, for_facts, judged
+from lineguard.collector.store import Store, StoredSnapshot
 
 # Host artifacts that change by nature (process lists, anacron's run stamps); they would drown real
 # drift. What they say that matters is judged by the jobs view; restore reports are the agent's
@@ -102,7 +108,7 @@ class TargetDiff:
         }
 
     def render(self, display: tzinfo = UTC) -> str:
-        from collector.zones import restamp_text
+        from lineguard.collector.zones import restamp_text
         head = restamp_text(f"{self.target} ({self.kind}): newest poll {self.current}: "
                             f"{self.status}", display)
         if not self.complete:

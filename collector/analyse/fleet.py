@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from agent.wire import canonical, sha256_hex
-from collector.model import SEVERITIES, Finding, Reason
+from lineguard.agent.wire import canonical, sha256_hex
+from lineguard.collector.model import SEVERITIES, Finding, Reason
 
 DEFAULT_WINDOW = timedelta(hours=1)
 _EVIDENCE = 12

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from collector.model import (
+from lineguard.collector.model import (
     AbsoluteTrigger,
     AnacronTrigger,
     BootTrigger,
@@ -30,9 +30,9 @@ from collector.model import (
     Trigger,
     UnparsableTrigger,
 )
-from collector.schedule.calendar import CalendarSpec
-from collector.schedule.cron import SEARCH_YEARS, CronSchedule
-from collector.schedule.timespan import format_timespan, parse_timespan
+from lineguard.collector.schedule.calendar import CalendarSpec
+from lineguard.collector.schedule.cron import SEARCH_YEARS, CronSchedule
+from lineguard.collector.schedule.timespan import format_timespan, parse_timespan
 
 # Debian's anacron.timer: OnCalendar=*-*-* 07..23:30, RandomizedDelaySec=5m.
 DEBIAN_ANACRON_HOURS = (7, 23)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from collector.analyse.destructive import RuleSet, default_rules
-from collector.model import (
+from lineguard.collector.analyse.destructive import RuleSet, default_rules
+from lineguard.collector.model import (
     SEVERITIES,
     VERDICTS,
     BootTrigger,

@@ -7,14 +7,14 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from agent.follow import artifact_name
-from agent.sources.host.anacron import logical_lines
-from collector.model import AnacronTrigger, Job, UnparsableTrigger
-from collector.parse.cron import _RUN_PARTS_CALL, run_parts_jobs
-from collector.parse.host import line_number
+from lineguard.agent.follow import artifact_name
+from lineguard.agent.sources.host.anacron import logical_lines
+from lineguard.collector.model import AnacronTrigger, Job, UnparsableTrigger
+from lineguard.collector.parse.cron import _RUN_PARTS_CALL, run_parts_jobs
+from lineguard.collector.parse.host import line_number
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 STAMPS = "var/spool/anacron"
 _ENV = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")

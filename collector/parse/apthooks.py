@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from agent.sources.host.apthooks import hooks
-from collector.model import CalendarTrigger, HookTrigger, Job
+from lineguard.agent.sources.host.apthooks import hooks
+from lineguard.collector.model import CalendarTrigger, HookTrigger, Job
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 
 def _update_runner(earlier: list[Job]) -> Job | None:

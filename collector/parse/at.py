@@ -9,14 +9,14 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from agent.wire import Artifact
-from collector.model import AbsoluteTrigger, Job, UnparsableTrigger
-from collector.parse.cron import file_mode
-from collector.parse.process import leading_sleeps
-from collector.schedule.timespan import format_timespan
+from lineguard.agent.wire import Artifact
+from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
+from lineguard.collector.parse.cron import file_mode
+from lineguard.collector.parse.process import leading_sleeps
+from lineguard.collector.schedule.timespan import format_timespan
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 SPOOL_NAME = re.compile(r"^([A-Za-z=])([0-9a-f]{5})([0-9a-f]{8})$")
 _UID = re.compile(r"^#\s*atrun uid=(\d+)", re.M)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from collector.model import LineDataRow
+from lineguard.collector.model import LineDataRow
 
 ARTIFACT = "snmp-walk"
 IF_DESCR = (1, 3, 6, 1, 2, 1, 2, 2, 1, 2)

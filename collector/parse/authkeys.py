@@ -7,12 +7,12 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
-from agent.sources.host.authkeys import key_options, sshd_settings
-from collector.model import Job, LoginTrigger
-from collector.parse.login import home_users
+from lineguard.agent.sources.host.authkeys import key_options, sshd_settings
+from lineguard.collector.model import Job, LoginTrigger
+from lineguard.collector.parse.login import home_users
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 
 def jobs(ctx: HostContext) -> list[Job]:

@@ -7,15 +7,15 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from agent.follow import artifact_name
-from agent.sources.host.cron import GUARD
-from agent.wire import Artifact
-from collector.model import BootTrigger, CronTrigger, Job, Trigger, UnparsableTrigger
-from collector.parse.host import line_number
-from collector.schedule.cron import CronSchedule
+from lineguard.agent.follow import artifact_name
+from lineguard.agent.sources.host.cron import GUARD
+from lineguard.agent.wire import Artifact
+from lineguard.collector.model import BootTrigger, CronTrigger, Job, Trigger, UnparsableTrigger
+from lineguard.collector.parse.host import line_number
+from lineguard.collector.schedule.cron import CronSchedule
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 SHORTHANDS = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight",
                         "@hourly"})

@@ -10,10 +10,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.follow import artifact_name, referenced_paths
-from agent.sources.host import is_failure
-from agent.wire import Artifact, Target
-from collector.model import Job, UnparsableTrigger
+from lineguard.agent.follow import artifact_name, referenced_paths
+from lineguard.agent.sources.host import is_failure
+from lineguard.agent.wire import Artifact, Target
+from lineguard.collector.model import Job, UnparsableTrigger
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
 _FOLLOW_DEPTH = 4
@@ -161,8 +161,8 @@ def context(target: Target, host: dict[str, Any]) -> HostContext:
 
 def jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     """Every job the host's artifacts define, bad ones included with state and problem set."""
-    from collector import provenance
-    from collector.parse import (
+    from lineguard.collector import provenance
+    from lineguard.collector.parse import (
         anacron,
         apthooks,
         at,

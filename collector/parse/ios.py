@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from collector.model import (
+from lineguard.collector.model import (
     AbsoluteTrigger,
     BootTrigger,
     ConditionalTrigger,

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from collector.model import (
+from lineguard.collector.model import (
     AbsoluteTrigger,
     ConditionalTrigger,
     CountedTrigger,

@@ -7,10 +7,10 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
-from collector.model import Job, LoginTrigger
+from lineguard.collector.model import Job, LoginTrigger
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 _HOW = {
     "profile": "every login shell (sh, bash)", "bash.bashrc": "every interactive bash",

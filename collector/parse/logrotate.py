@@ -11,11 +11,11 @@ import textwrap
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from agent.sources.host.logrotate import CONF, parse, run_configs
-from collector.model import CalendarTrigger, HookTrigger, Job
+from lineguard.agent.sources.host.logrotate import CONF, parse, run_configs
+from lineguard.collector.model import CalendarTrigger, HookTrigger, Job
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 _STATE = re.compile(r'^"?(.+?)"?\s+(\d{4})-(\d{1,2})-(\d{1,2})')
 

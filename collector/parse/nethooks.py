@@ -8,12 +8,12 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
-from agent.sources.host.nethooks import interface_commands
-from collector.model import EventTrigger, Job
-from collector.parse.cron import _RUN_PARTS_NAME, file_mode
+from lineguard.agent.sources.host.nethooks import interface_commands
+from lineguard.collector.model import EventTrigger, Job
+from lineguard.collector.parse.cron import _RUN_PARTS_NAME, file_mode
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 _EVENTS = {"if-pre-up.d": "before a network interface comes up (ifupdown)",
            "if-up.d": "when a network interface comes up (ifupdown)",

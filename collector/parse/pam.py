@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from agent.sources.host.pam import PAM_CONF, exec_lines, options
-from collector.model import Job, LoginTrigger
+from lineguard.agent.sources.host.pam import PAM_CONF, exec_lines, options
+from lineguard.collector.model import Job, LoginTrigger
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 
 def jobs(ctx: HostContext) -> list[Job]:

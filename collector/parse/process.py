@@ -9,13 +9,13 @@ import shlex
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from agent.sources.host.processes import InlineSleep, inline_sleeps, sleep_seconds
-from agent.wire import Artifact
-from collector.model import AbsoluteTrigger, Job, UnparsableTrigger
-from collector.schedule.timespan import format_timespan
+from lineguard.agent.sources.host.processes import InlineSleep, inline_sleeps, sleep_seconds
+from lineguard.agent.wire import Artifact
+from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
+from lineguard.collector.schedule.timespan import format_timespan
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
-from collector.model import (
+from lineguard.agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
+from lineguard.collector.model import (
     AbsoluteTrigger,
     BootTrigger,
     CalendarTrigger,
@@ -18,11 +18,11 @@ from collector.model import (
     Trigger,
     UnparsableTrigger,
 )
-from collector.parse.cron import schedule_problem
-from collector.parse.systemd import calendar_problem, timespan_s
+from lineguard.collector.parse.cron import schedule_problem
+from lineguard.collector.parse.systemd import calendar_problem, timespan_s
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 
 def jobs(ctx: HostContext) -> list[Job]:

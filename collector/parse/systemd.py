@@ -9,18 +9,18 @@ import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from agent.sources.host.systemd import (
+from lineguard.agent.sources.host.systemd import (
     EXEC_KEYS,
     SYSTEM_UNIT_DIRS,
     USER_UNIT_DIRS,
     expand_specifiers,
 )
-from agent.wire import Artifact
-from collector.model import CalendarTrigger, Job, UnparsableTrigger
-from collector.schedule.calendar import CalendarSpec
+from lineguard.agent.wire import Artifact
+from lineguard.collector.model import CalendarTrigger, Job, UnparsableTrigger
+from lineguard.collector.schedule.calendar import CalendarSpec
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 MONOTONIC = ("OnActiveSec", "OnBootSec", "OnStartupSec", "OnUnitActiveSec", "OnUnitInactiveSec")
 _TRUE = frozenset({"1", "yes", "true", "on"})

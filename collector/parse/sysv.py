@@ -9,11 +9,11 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
-from collector.model import BootTrigger, EventTrigger, Job
-from collector.parse.cron import file_mode
+from lineguard.collector.model import BootTrigger, EventTrigger, Job
+from lineguard.collector.parse.cron import file_mode
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 BOOT_RUNLEVELS = "2345S"
 _LINK = re.compile(r"^([SK])(\d\d)(.+)$")

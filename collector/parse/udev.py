@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from agent.follow import artifact_name
-from agent.sources.host.udev import RULE_DIRS, program_path, rule_programs
-from collector.model import EventTrigger, Job
+from lineguard.agent.follow import artifact_name
+from lineguard.agent.sources.host.udev import RULE_DIRS, program_path, rule_programs
+from lineguard.collector.model import EventTrigger, Job
 
 if TYPE_CHECKING:
-    from collector.parse.host import HostContext
+    from lineguard.collector.parse.host import HostContext
 
 
 def jobs(ctx: HostContext) -> list[Job]:

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from agent.wire import Target
-from collector.model import Job, LineDataRow
+from lineguard.agent.wire import Target
+from lineguard.collector.model import Job, LineDataRow
 
 if TYPE_CHECKING:
-    from collector.parse.device import DeviceZone
+    from lineguard.collector.parse.device import DeviceZone
 
 
 class UnknownPlatform(ValueError):
@@ -151,4 +151,4 @@ def first_and_last(text: str) -> tuple[tuple[int, str], tuple[int, str]] | None:
 
 def _load_builtin() -> None:
     # Imported lazily: platform modules import this one for Platform and register.
-    from collector.platforms import atm_mib, cisco_ios, juniper_junos  # noqa: F401
+    from lineguard.collector.platforms import atm_mib, cisco_ios, juniper_junos  # noqa: F401

@@ -3,9 +3,9 @@ the line data; there is no configuration text and no device job to read."""
 
 from __future__ import annotations
 
-from collector.parse import atm_mib
-from collector.platforms import Platform, register
-from collector.restore import atm_mib as atm_mib_restore
+from lineguard.collector.parse import atm_mib
+from lineguard.collector.platforms import Platform, register
+from lineguard.collector.restore import atm_mib as atm_mib_restore
 
 
 def capture_problem(walk: str, device: str) -> str | None:

@@ -7,15 +7,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from agent.wire import Target
-from collector.model import Job
-from collector.parse import ios
-from collector.parse.device import polled_at
-from collector.platforms import Platform, control_characters, first_and_last, register
-from collector.restore import ios as ios_restore
+from lineguard.agent.wire import Target
+from lineguard.collector.model import Job
+from lineguard.collector.parse import ios
+from lineguard.collector.parse.device import polled_at
+from lineguard.collector.platforms import Platform, control_characters, first_and_last, register
+from lineguard.collector.restore import ios as ios_restore
 
 if TYPE_CHECKING:
-    from collector.parse.device import DeviceZone
+    from lineguard.collector.parse.device import DeviceZone
 
 # How `show running-config` begins, or a saved copy of it (RANCID and Oxidized keep `!` comment
 # headers, some archives start at `version`).

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from agent.wire import Target
-from collector.model import Job
-from collector.parse import junos
-from collector.platforms import Platform, control_characters, first_and_last, register
-from collector.restore import junos as junos_restore
+from lineguard.agent.wire import Target
+from lineguard.collector.model import Job
+from lineguard.collector.parse import junos
+from lineguard.collector.platforms import Platform, control_characters, first_and_last, register
+from lineguard.collector.restore import junos as junos_restore
 
 if TYPE_CHECKING:
-    from collector.parse.device import DeviceZone
+    from lineguard.collector.parse.device import DeviceZone
 
 # `## Last commit: …` (or `## Last changed:`), then statements: `version …;`, `system {`.
 _BEGINNING = re.compile(r"^(?:## Last (?:commit|changed): |#|/\*|version \S|[a-z][\w-]* ?\{)")

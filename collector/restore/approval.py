@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from agent.restore.document import DOMAIN, PlanError, SignedPlan, loads, verify_collector
-from collector.approvals import ApprovalError, check, read_approvers, sign
-from collector.keys import collector_key
+from lineguard.agent.restore.document import DOMAIN, PlanError, SignedPlan, loads, verify_collector
+from lineguard.collector.approvals import ApprovalError, check, read_approvers, sign
+from lineguard.collector.keys import collector_key
 
 
 def read_plan(path: Path) -> SignedPlan:

@@ -7,8 +7,8 @@ Commands are `OID i VALUE` (INTEGER), as snmpset writes them."""
 
 from __future__ import annotations
 
-from agent.restore.document import RestoreAction, RestoreRow
-from collector.parse.atm_mib import (
+from lineguard.agent.restore.document import RestoreAction, RestoreRow
+from lineguard.collector.parse.atm_mib import (
     TD,
     VC_XC,
     VCL,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from agent.restore.document import RestoreAction, RestoreRow
+from lineguard.agent.restore.document import RestoreAction, RestoreRow
 
 _PVC = re.compile(r"^ pvc (?:\S+ )?(\d+)/(\d+)\s*$", re.I)
 _XC = re.compile(r"^ atm pv[cp] (\d+)\b", re.I)
@@ -36,7 +36,7 @@ def _stanza(lines: list[str], at: int) -> tuple[str | None, list[str]]:
 def render(rows: list[RestoreRow], reference: str,
            current: str | None = None) -> tuple[list[RestoreAction], list[tuple[int, str]]]:
     # imported here: agent.devices brings netmiko and pysnmp, which a platform list must not
-    from agent.devices.mask import MASK_PREFIX
+    from lineguard.agent.devices.mask import MASK_PREFIX
     """Actions in configuration order, and the rows that cannot be rendered with why."""
     lines = reference.splitlines()
     by_line: dict[int, list[RestoreRow]] = {}

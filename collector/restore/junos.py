@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from agent.restore.document import RestoreAction, RestoreRow
-from collector.parse.junos import Node, parse_tree
+from lineguard.agent.restore.document import RestoreAction, RestoreRow
+from lineguard.collector.parse.junos import Node, parse_tree
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_./:+-]+$")
 
@@ -39,7 +39,7 @@ def _units(reference: str) -> dict[tuple[str, str], tuple[Node, Node]]:
 def render(rows: list[RestoreRow], reference: str,
            current: str | None = None) -> tuple[list[RestoreAction], list[tuple[int, str]]]:
     # imported here: agent.devices brings netmiko and pysnmp, which a platform list must not
-    from agent.devices.mask import MASK_PREFIX
+    from lineguard.agent.devices.mask import MASK_PREFIX
     units = _units(reference)
     actions: list[RestoreAction] = []
     refused: list[tuple[int, str]] = []

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from agent.restore.document import (
+from lineguard.agent.restore.document import (
     DevicePlan,
     PlanBody,
     Refusal,
@@ -23,11 +23,11 @@ from agent.restore.document import (
     SignedPlan,
     sign,
 )
-from agent.wire import canonical, key_fingerprint, sha256_hex
-from collector.analyse.drift import diff_target, row_text
-from collector.baseline import Baseline, BaselineError, load_approved, row_order
-from collector.platforms import UnknownPlatform, for_facts
-from collector.store import Store
+from lineguard.agent.wire import canonical, key_fingerprint, sha256_hex
+from lineguard.collector.analyse.drift import diff_target, row_text
+from lineguard.collector.baseline import Baseline, BaselineError, load_approved, row_order
+from lineguard.collector.platforms import UnknownPlatform, for_facts
+from lineguard.collector.store import Store
 
 DEFAULT_HOURS = 24.0
 

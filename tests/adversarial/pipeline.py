@@ -71,8 +71,8 @@ def lay_out(corpus: Corpus, base: Path) -> list[tuple[Path, Path | None]]:
 
 def run(corpus: Corpus, base: Path) -> dict:
     """Snapshot, ingest and list every job; returns the `jobs --json` document."""
-    from agent.cli import main as agent
-    from collector.cli import main as lineguard
+    from lineguard.agent.cli import main as agent
+    from lineguard.collector.cli import main as lineguard
 
     home = base / "home"
     _ok(lineguard(["--home", str(home), "init"]), "init")

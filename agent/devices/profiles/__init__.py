@@ -78,7 +78,7 @@ def names() -> list[str]:
 
 def _load_builtin() -> None:
     # Imported lazily so that a platform module can import this one for Profile/register.
-    from agent.devices.profiles import atm_mib, cisco_ios, juniper_junos  # noqa: F401
+    from lineguard.agent.devices.profiles import atm_mib, cisco_ios, juniper_junos  # noqa: F401
 
 
 def by_archive_name(name: str) -> Profile | None:

@@ -3,7 +3,7 @@ cross-connect tables, walked column by column with numeric OIDs."""
 
 from __future__ import annotations
 
-from agent.devices.profiles import (
+from lineguard.agent.devices.profiles import (
     CISCO_CONFIG_MAN_EVENT,
     JNX_CM_CFG_CHANGE,
     LINK_DOWN,

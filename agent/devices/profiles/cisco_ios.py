@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from agent.devices.profiles import (
+from lineguard.agent.devices.profiles import (
     CISCO_CONFIG_MAN_EVENT,
     LINK_DOWN,
     LINK_UP,

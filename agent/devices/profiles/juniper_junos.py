@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from agent.devices.profiles import (
+from lineguard.agent.devices.profiles import (
     JNX_CM_CFG_CHANGE,
     LINK_DOWN,
     LINK_UP,

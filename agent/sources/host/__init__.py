@@ -10,14 +10,14 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from agent.follow import (
+from lineguard.agent.follow import (
     artifact_name,
     module_files,
     program_references,
     python_modules,
     referenced_paths,
 )
-from agent.sources.host import (
+from lineguard.agent.sources.host import (
     anacron,
     apthooks,
     at,
@@ -35,10 +35,10 @@ from agent.sources.host import (
     udev,
     units,
 )
-from agent.sources.host.rootfs import HostLimits, RootFS
-from agent.sources.host.schedfile import ScheduledFile
-from agent.sources.host.secrets import mask_artifact
-from agent.wire import Artifact, Target
+from lineguard.agent.sources.host.rootfs import HostLimits, RootFS
+from lineguard.agent.sources.host.schedfile import ScheduledFile
+from lineguard.agent.sources.host.secrets import mask_artifact
+from lineguard.agent.wire import Artifact, Target
 
 __all__ = ["HostLimits", "ScheduledFile", "collect"]
 # Every source that reads the root: each returns its artifacts and the command texts to follow.

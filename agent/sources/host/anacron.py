@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from agent.sources.host.rootfs import RootFS, RootPathError
-from agent.wire import Artifact
+from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
+from lineguard.agent.wire import Artifact
 
 ANACRONTAB = "etc/anacrontab"
 STAMPS = "var/spool/anacron"

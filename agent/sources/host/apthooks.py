@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from agent.sources.host.rootfs import RootFS, capture_folder
-from agent.wire import Artifact
+from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.wire import Artifact
 
 CONF = "etc/apt/apt.conf"
 CONF_DIR = "etc/apt/apt.conf.d"

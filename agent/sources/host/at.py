@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agent.sources.host.rootfs import RootFS, RootPathError
-from agent.wire import Artifact
+from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
+from lineguard.agent.wire import Artifact
 
 SPOOLS = ("var/spool/cron/atjobs", "var/spool/at")
 WATCH = SPOOLS

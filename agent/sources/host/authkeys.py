@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from agent.sources.host.login import accounts, homes
-from agent.sources.host.rootfs import RootFS, capture_folder
-from agent.wire import Artifact
+from lineguard.agent.sources.host.login import accounts, homes
+from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.wire import Artifact
 
 FILES = (".ssh/authorized_keys", ".ssh/authorized_keys2")
 SSHD_CONFIG = "etc/ssh/sshd_config"

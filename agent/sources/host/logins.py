@@ -9,9 +9,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from agent.sources.host.login import homes
-from agent.sources.host.rootfs import RootFS, RootPathError, capture_tail
-from agent.wire import Artifact
+from lineguard.agent.sources.host.login import homes
+from lineguard.agent.sources.host.rootfs import RootFS, RootPathError, capture_tail
+from lineguard.agent.wire import Artifact
 
 UTMP_RECORD = 384                 # sizeof(struct utmp) on Linux (x86_64, aarch64)
 LOGIN_RECORDS = ("var/log/wtmp", "var/log/wtmp.1", "var/log/btmp", "var/log/btmp.1")

@@ -8,8 +8,8 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 
-from agent.sources.host.rootfs import RootFS, capture_folder
-from agent.wire import Artifact
+from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.wire import Artifact
 
 CONF = "etc/logrotate.conf"
 CONF_DIR = "etc/logrotate.d"

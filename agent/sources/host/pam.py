@@ -3,8 +3,8 @@ the services that include them."""
 
 from __future__ import annotations
 
-from agent.sources.host.rootfs import RootFS, capture_folder
-from agent.wire import Artifact
+from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.wire import Artifact
 
 PAM_DIRS = ("etc/pam.d", "usr/lib/pam.d")
 PAM_CONF = "etc/pam.conf"

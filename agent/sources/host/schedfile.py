@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from agent.sources.host.rootfs import RootFS, capture_folder
-from agent.wire import Artifact
+from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.wire import Artifact
 
 SYNTAXES = ("cron", "calendar", "datetime", "interval", "boot")
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from agent.follow import escape_text
-from agent.sources.host.rootfs import RootFS, RootPathError, capture_folder
-from agent.sources.host.systemd import unit_dirs
-from agent.wire import Artifact
+from lineguard.agent.follow import escape_text
+from lineguard.agent.sources.host.rootfs import RootFS, RootPathError, capture_folder
+from lineguard.agent.sources.host.systemd import unit_dirs
+from lineguard.agent.wire import Artifact
 
 UNIT_TYPES = (".service", ".socket", ".path")
 LINK_DIRS = (".wants", ".requires", ".upholds")

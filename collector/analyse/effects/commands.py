@@ -8,9 +8,16 @@ import posixpath
 import re
 import shlex
 
-from collector.analyse.effects import decode
-from collector.analyse.effects.model import is_known, markers, render, symbol, unknown
-from collector.analyse.effects.resolve import Job, Place, Written, expand_each, file_lines, walked
+from lineguard.collector.analyse.effects import decode
+from lineguard.collector.analyse.effects.model import is_known, markers, render, symbol, unknown
+from lineguard.collector.analyse.effects.resolve import (
+    Job,
+    Place,
+    Written,
+    expand_each,
+    file_lines,
+    walked,
+)
 
 # Paths whose removal erases evidence, or disarms the scheduler / lineguard itself.
 FORENSIC = re.compile(r"(?:^|/)(?:\.?\w*_history|\.history|(?:wtmp|btmp|utmp|lastlog|faillog|"
@@ -322,7 +329,7 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog in ("chattr", "chmod") and any(LINEGUARD.search(render(o)) for o in ops):
         add(place.effect("tamper", line, ev, target=" ".join(ops), how=f"{prog} on lineguard's files"))
     elif prog in ("dropdb", "mysqladmin", "redis-cli", "mongo", "mongosh"):
-        from collector.analyse.effects import sql as _sql
+        from lineguard.collector.analyse.effects import sql as _sql
         text = " ".join(args) if prog != "dropdb" else f"DROP DATABASE {ops[-1] if ops else ''}"
         if prog == "mysqladmin" and "drop" in args:
             text = f"DROP DATABASE {ops[-1]}"
@@ -435,7 +442,7 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             return fmt.replace("%%", "%") + "".join(rest)
     if prog in ("sed", "grep", "egrep"):
         # a payload picked out of a file or the input (a crontab comment, a marked line)
-        from collector.analyse.effects import runners
+        from lineguard.collector.analyse.effects import runners
         ops = [o for o in operands(argv) if o.startswith("/")]
         src = stdin if not ops else (job.text_of(render(ops[-1])) if is_known(ops[-1]) else None)
         if src is not None and is_known(src) and not markers(src) and len(src) < 65536:
@@ -464,7 +471,7 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
     if prog in ("snmpwalk", "snmpbulkwalk", "snmptable", "snmpbulkget"):
         ops = operands(argv, _OPT_VALUES["snmpwalk"])
         if len(ops) >= 2:
-            from collector.analyse.effects.mib import mib
+            from lineguard.collector.analyse.effects.mib import mib
             obj, idx = mib().resolve(render(ops[1]))
             name = obj.name + (f".{idx}" if idx else "") if obj else render(ops[1])
             oid = ".".join(map(str, obj.oid)) + (f".{idx}" if idx else "") if obj else render(ops[1])

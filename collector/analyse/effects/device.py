@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from collector.analyse.effects import api
-from collector.analyse.effects.model import Effect, reach_of
-from collector.analyse.effects.resolve import expand_each
+from lineguard.collector.analyse.effects import api
+from lineguard.collector.analyse.effects.model import Effect, reach_of
+from lineguard.collector.analyse.effects.resolve import expand_each
 
 _TL1 = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+:[^;]*;?$")
 _JUNOS = re.compile(r"^(?:set|delete|deactivate|activate|load|commit|rollback|request|edit|"

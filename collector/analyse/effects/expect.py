@@ -12,11 +12,18 @@ import re
 import shlex
 from dataclasses import replace
 
-from collector.analyse.effects import decode, device
-from collector.analyse.effects.commands import _DEVICE_PROGRAMS, base, host_of
-from collector.analyse.effects.model import is_known, markers, unknown
-from collector.analyse.effects.resolve import READERS, Job, Place, each_of, file_lines, read
-from collector.analyse.effects.shell import gate_of
+from lineguard.collector.analyse.effects import decode, device
+from lineguard.collector.analyse.effects.commands import _DEVICE_PROGRAMS, base, host_of
+from lineguard.collector.analyse.effects.model import is_known, markers, unknown
+from lineguard.collector.analyse.effects.resolve import (
+    READERS,
+    Job,
+    Place,
+    each_of,
+    file_lines,
+    read,
+)
+from lineguard.collector.analyse.effects.shell import gate_of
 
 _MAX_DEPTH = 12
 

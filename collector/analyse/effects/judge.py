@@ -11,13 +11,13 @@ import shlex
 from collections.abc import Mapping
 from datetime import timedelta
 
-from agent.wire import Artifact
-from collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
-from collector.analyse.effects.model import CHANGE_REF, Effect
-from collector.analyse.effects.resolve import Job as Followed
-from collector.analyse.effects.resolve import Place, language_of, notes_of, read
-from collector.analyse.effects.rules import Rule, RuleSet, default_rules
-from collector.model import (
+from lineguard.agent.wire import Artifact
+from lineguard.collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
+from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect
+from lineguard.collector.analyse.effects.resolve import Job as Followed
+from lineguard.collector.analyse.effects.resolve import Place, language_of, notes_of, read
+from lineguard.collector.analyse.effects.rules import Rule, RuleSet, default_rules
+from lineguard.collector.model import (
     SEVERITIES,
     VERDICTS,
     AnacronTrigger,
@@ -58,7 +58,7 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
     followed = Followed(files)
     place = Place(path=None, anchor=None)
     if job.actions:
-        from collector.analyse.effects.device import command_effect
+        from lineguard.collector.analyse.effects.device import command_effect
         variables: dict[str, str] = {}
         for text, line in job.actions:
             for t in _action_texts(text, variables):

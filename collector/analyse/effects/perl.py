@@ -12,10 +12,18 @@ import re
 import shlex
 from dataclasses import replace
 
-from collector.analyse.effects import commands, decode, device, sql
-from collector.analyse.effects.model import is_known, markers, render, unknown
-from collector.analyse.effects.resolve import READERS, Job, Place, each_of, file_lines, read, walked
-from collector.analyse.effects.shell import gate_of, snmp_effect
+from lineguard.collector.analyse.effects import commands, decode, device, sql
+from lineguard.collector.analyse.effects.model import is_known, markers, render, unknown
+from lineguard.collector.analyse.effects.resolve import (
+    READERS,
+    Job,
+    Place,
+    each_of,
+    file_lines,
+    read,
+    walked,
+)
+from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
 _POD = re.compile(r"^=[a-zA-Z].*?^=cut\b.*?$", re.S | re.M)
 _STR = re.compile(r"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`|"""
@@ -237,7 +245,7 @@ class _Perl:
             oid = next((self.s(self.value(args[i + 1])) for i, a in enumerate(args[:-1])
                         if a.strip().strip("'\"-").lower() in ("baseoid", "columns", "varbindlist")),
                        self.s(self.value(args[0])) if args else "")
-            from collector.analyse.effects.mib import mib
+            from lineguard.collector.analyse.effects.mib import mib
             obj, idx = mib().resolve(render(oid))
             return walked(".".join(map(str, obj.oid)) if obj else oid, obj.name if obj else oid,
                           self.sessions.get(m.group(1), ""))

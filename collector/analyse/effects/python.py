@@ -15,9 +15,9 @@ import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from collector.analyse.effects import commands, decode, device, sql
-from collector.analyse.effects.model import is_known, markers, render, unknown
-from collector.analyse.effects.resolve import (
+from lineguard.collector.analyse.effects import commands, decode, device, sql
+from lineguard.collector.analyse.effects.model import is_known, markers, render, unknown
+from lineguard.collector.analyse.effects.resolve import (
     READERS,
     Job,
     Place,
@@ -27,7 +27,7 @@ from collector.analyse.effects.resolve import (
     read,
     walked,
 )
-from collector.analyse.effects.shell import gate_of, snmp_effect
+from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
 _DECODERS = {"b64decode": "base64", "standard_b64decode": "base64", "urlsafe_b64decode": "base64",
              "b32decode": "base32", "b16decode": "hex", "unhexlify": "hex", "a2b_hex": "hex",
@@ -422,7 +422,7 @@ class _Py:
             vb = next((a for a in args if isinstance(a, VarBind)), None)
             target = _s(args[2]) if len(args) > 2 else ""
             if vb is not None:
-                from collector.analyse.effects.mib import mib
+                from lineguard.collector.analyse.effects.mib import mib
                 obj, idx = mib().resolve(render(vb.oid))
                 oid = ".".join(map(str, obj.oid)) if obj else vb.oid
                 return [walked(oid, obj.name if obj else render(vb.oid), target)]

@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from agent.wire import Artifact
-from collector.analyse.effects.model import (
+from lineguard.agent.wire import Artifact
+from lineguard.collector.analyse.effects.model import (
     _BACK,
     CHANGE_REF,
     Effect,

@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from collector.analyse.effects.model import EFFECT_KINDS, Effect
-from collector.model import SEVERITIES, VERDICTS
+from lineguard.collector.analyse.effects.model import EFFECT_KINDS, Effect
+from lineguard.collector.model import SEVERITIES, VERDICTS
 
 RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
 ROLES = ("action", "gate", "concealment", "context")

@@ -9,7 +9,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from collector.analyse.effects.model import unknown
+from lineguard.collector.analyse.effects.model import unknown
 
 _MAX_ITEMS = 8
 

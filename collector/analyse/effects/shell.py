@@ -16,10 +16,18 @@ from urllib.parse import urlsplit
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from collector.analyse.effects import api, commands, decode, device, runners, sql
-from collector.analyse.effects.mib import mib
-from collector.analyse.effects.model import Effect, Gate, is_known, markers, render, symbol, unknown
-from collector.analyse.effects.resolve import (
+from lineguard.collector.analyse.effects import api, commands, decode, device, runners, sql
+from lineguard.collector.analyse.effects.mib import mib
+from lineguard.collector.analyse.effects.model import (
+    Effect,
+    Gate,
+    is_known,
+    markers,
+    render,
+    symbol,
+    unknown,
+)
+from lineguard.collector.analyse.effects.resolve import (
     MAX_LOOP,
     READERS,
     Job,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from collector.analyse.effects.model import render
-from collector.analyse.effects.resolve import expand_each
+from lineguard.collector.analyse.effects.model import render
+from lineguard.collector.analyse.effects.resolve import expand_each
 
 _STATEMENTS = [
     (re.compile(r"\bdrop\s+(?:table|database|schema|collection)\s+(?:if\s+exists\s+)?"
