@@ -288,6 +288,12 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
+    from lineguard.collector.jobs import batch
+    with batch():      # judged and rendered as one batch: see batch()
+        return _jobs(home, a)
+
+
+def _jobs(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector.analyse.timing import countdown
     from lineguard.collector.jobs import collect, iso_z, json_document, parse_now, to_json
     from lineguard.collector.model import SEVERITIES, trigger_kind

@@ -4,8 +4,10 @@ rule re-judges all history."""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -87,6 +89,23 @@ def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -
     return views
 
 
+@contextmanager
+def batch() -> Iterator[None]:
+    """Automatic garbage collection paused while a batch of jobs is loaded, judged and
+    rendered: the cyclic collector would walk every loaded artifact, job and effect again each
+    time the batch grew by a quarter (a fifth of `lineguard jobs` over 10,000 jobs), and the
+    batch leaves next to no cyclic garbage. Resumed afterwards, so a long-running command still
+    collects between batches."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def latest_targets(store: Store, problems: list[Finding] | None = None
                    ) -> Iterator[tuple[StoredSnapshot, Target]]:
     """The targets of each agent's newest snapshot. One that cannot be loaded is left out and,
@@ -108,7 +127,8 @@ def collect(store: Store, now: datetime, target: str | None = None,
     trigger kind (clock | boot | event | login | hook) when given. A target whose stored
     evidence cannot be parsed or judged is reported in `problems` (when given) and the others
     go on."""
-    views = _collect(store, now, target, problems)
+    with batch():
+        views = _collect(store, now, target, problems)
     if trigger is not None:
         views = [v for v in views if trigger_kind(v.job.trigger) == trigger]
     return views

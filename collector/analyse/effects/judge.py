@@ -41,6 +41,8 @@ def clear_cache() -> None:
     """Forget every job read so far (benchmarks measure cold reading with it)."""
     _CACHE.clear()
     _MATCHED.clear()
+    _ASSIGNMENTS.clear()
+    _PAM_ENV.clear()
     shell._PROGRAMS.clear()
 
 
@@ -97,6 +99,10 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
 
 
 _CRON_ENV = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
+# The assignments of a crontab and the values of /etc/environment, per text: a crontab of 10,000
+# lines defines 10,000 jobs, and each starts with the assignments above its own line.
+_ASSIGNMENTS: dict[str, tuple[tuple[int, str, str, str], ...]] = {}
+_PAM_ENV: dict[str, dict[str, str]] = {}
 
 
 def _startup(job: Job, followed: Followed) -> dict[str, str]:
@@ -106,26 +112,54 @@ def _startup(job: Job, followed: Followed) -> dict[str, str]:
     if job.source != "cron" or not job.origin_line:
         return env
     # pam_env: NAME=VALUE lines of /etc/environment (no shell syntax), then the crontab's own
-    for line in (followed.text_of("etc/environment") or "").split("\n"):
-        m = _CRON_ENV.match(line)
-        if m and not line.lstrip().startswith("#"):
-            try:
-                words = shlex.split(m.group(2))     # also read by shells: quoted as they quote
-            except ValueError:
-                words = []
-            env[m.group(1)] = words[0] if len(words) == 1 else m.group(2).strip("'\"")
-    text = followed.text_of(job.origin_path) or ""
+    env.update(_pam_env(followed.text_of("etc/environment") or ""))
     where: dict[str, tuple[int, str]] = {}
-    for no, line in enumerate(text.split("\n")[:job.origin_line - 1], 1):
-        m = _CRON_ENV.match(line)
-        if m and not line.lstrip().startswith("#"):
-            env[m.group(1)] = m.group(2).strip("'\"")
-            where[m.group(1)] = (no, line.strip())
+    for no, name, value, line in _crontab_assignments(followed.text_of(job.origin_path) or ""):
+        if no >= job.origin_line:
+            break
+        env[name] = value
+        where[name] = (no, line)
     startup = env.get("BASH_ENV")
     if startup and env.get("SHELL", "/bin/sh").rsplit("/", 1)[-1] == "bash":
         read("shell", f". {shlex.quote(startup)}", followed,
              Place(path=job.origin_path, anchor=where["BASH_ENV"]), env)
     return env
+
+
+def _pam_env(text: str) -> dict[str, str]:
+    hit = _PAM_ENV.get(text)
+    if hit is None:
+        hit = {}
+        for line in text.split("\n"):
+            m = _CRON_ENV.match(line)
+            if m and not line.lstrip().startswith("#"):
+                try:
+                    words = shlex.split(m.group(2))     # also read by shells: quoted as they quote
+                except ValueError:
+                    words = []
+                hit[m.group(1)] = words[0] if len(words) == 1 else m.group(2).strip("'\"")
+        _remember(_PAM_ENV, text, hit)
+    return hit
+
+
+def _crontab_assignments(text: str) -> tuple[tuple[int, str, str, str], ...]:
+    """(line, name, value, the line) of every NAME=value line of a crontab, in order."""
+    hit = _ASSIGNMENTS.get(text)
+    if hit is None:
+        found = []
+        for no, line in enumerate(text.split("\n"), 1):
+            m = _CRON_ENV.match(line) if "=" in line else None
+            if m and not line.lstrip().startswith("#"):
+                found.append((no, m.group(1), m.group(2).strip("'\""), line.strip()))
+        hit = tuple(found)
+        _remember(_ASSIGNMENTS, text, hit)
+    return hit
+
+
+def _remember(cache: dict, key: object, value: object, size: int = 64) -> None:
+    if len(cache) >= size:
+        del cache[next(iter(cache))]
+    cache[key] = value
 
 
 def _device_change_ref(job: Job, followed: Followed) -> re.Match[str] | None:
