@@ -20,6 +20,7 @@ from lineguard.collector.model import (
     Job,
     JobOrigin,
     Judgement,
+    Trigger,
     trigger_kind,
     unreadable,
 )
@@ -79,8 +80,11 @@ def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -
     from lineguard.collector.remedy import origin
 
     views = []
+    fires: dict[tuple[Trigger, str], Fire] = {}   # many jobs share a schedule and a zone
     for job in jobs:
-        fire = next_fire(job.trigger, now, job.timezone)
+        fire = fires.get((job.trigger, job.timezone))
+        if fire is None:
+            fire = fires[job.trigger, job.timezone] = next_fire(job.trigger, now, job.timezone)
         verdict = adjust(job, judge(job, files, fire, now))
         # only what someone must act on: reading the defining line of every benign job would
         # split a large config once per job
