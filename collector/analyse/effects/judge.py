@@ -15,7 +15,13 @@ from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect
 from lineguard.collector.analyse.effects.resolve import Job as Followed
-from lineguard.collector.analyse.effects.resolve import Place, language_of, notes_of, read
+from lineguard.collector.analyse.effects.resolve import (
+    Place,
+    Reading,
+    language_of,
+    notes_of,
+    read,
+)
 from lineguard.collector.analyse.effects.rules import Rule, RuleSet, default_rules
 from lineguard.collector.model import (
     SEVERITIES,
@@ -33,8 +39,11 @@ DEFAULT_ADMINS = frozenset({"root", "admin", "administrator", "netadmin"})
 _ABS_PATH = re.compile(r"(?<![\w.$}-])/(?:[\w.+@-]+/)*[\w.+@-]+")
 # A change reference: a ticket id (CHG0012345, CRQ-1234, RFC#881, CR 2026-118) named in a comment
 # or a ticket file the job reads.
-_CACHE: dict[tuple, tuple[list[Effect], bool, str]] = {}
+# (what a job runs and where) -> its readings over differing captured files: a reading is
+# reused only where every file it looked at is the same (see resolve.Looked)
+_CACHE: dict[tuple, tuple[Reading, ...]] = {}
 _CACHE_SIZE = 8192
+_READINGS_PER_KEY = 8
 
 
 def clear_cache() -> None:
@@ -47,16 +56,26 @@ def clear_cache() -> None:
 
 
 def _cache_key(job: Job, files: Mapping[str, Artifact]) -> tuple:
+    """All of the job that following it depends on besides the captured files it looks at."""
     shas = tuple((n, files[n].sha256) for n in job.files if n in files)
-    return (job.command, job.origin_path, job.origin_line, shas, job.actions)
+    return (job.command, job.source, job.origin_path, job.origin_line, job.files, shas,
+            job.actions, job.target if job.actions else None)
 
 
 def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], bool, str]:
     """(effects, talks to devices, change reference) of everything the job would run."""
     key = _cache_key(job, files)
-    hit = _CACHE.get(key)
-    if hit is not None:
-        return hit
+    readings = _CACHE.get(key, ())
+    hit = next((r for r in readings if r.looked.holds_for(files)), None)
+    if hit is None:
+        hit = _follow(job, files)
+        if key not in _CACHE and len(_CACHE) >= _CACHE_SIZE:
+            del _CACHE[next(iter(_CACHE))]
+        _CACHE[key] = (hit, *readings[:_READINGS_PER_KEY - 1])
+    return hit.effects, hit.talks_to_devices, hit.change_ref
+
+
+def _follow(job: Job, files: Mapping[str, Artifact]) -> Reading:
     followed = Followed(files)
     place = Place(path=None, anchor=None)
     if job.actions:
@@ -73,14 +92,15 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
         env = _startup(job, followed)
         read("shell", job.command, followed, cmd_place, env)
         for name in job.files:
-            if name not in followed.read and name in files:
-                # a file the agent linked to the job but no command above reached (run-parts
-                # directories, ExecStart of another key): read it as the job would run it
-                text = followed.text_of(name)
-                if text is not None and (text.startswith("#!") or
-                                         name.endswith((".sh", ".py", ".pl", ".exp"))):
-                    followed.read.add(name)
-                    shell.run_program(followed, name, language_of(name, text), text, [], place)
+            if name in followed.read:
+                continue
+            # a file the agent linked to the job but no command above reached (run-parts
+            # directories, ExecStart of another key): read it as the job would run it
+            text = followed.text_of(name)
+            if text is not None and (text.startswith("#!") or
+                                     name.endswith((".sh", ".py", ".pl", ".exp"))):
+                followed.read.add(name)
+                shell.run_program(followed, name, language_of(name, text), text, [], place)
     ref = ""
     for name in job.files:
         text = followed.text_of(name) or ""
@@ -91,11 +111,8 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
     if not ref:
         m = CHANGE_REF.search(job.command) or _device_change_ref(job, followed)
         ref = m.group(0) if m else followed.change_ref     # named in a text read on the way
-    out = (followed.sink, followed.talks_to_devices, ref)
-    if len(_CACHE) >= _CACHE_SIZE:
-        del _CACHE[next(iter(_CACHE))]
-    _CACHE[key] = out
-    return out
+    followed.change_ref = ref
+    return followed.reading()
 
 
 _CRON_ENV = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
@@ -197,22 +214,22 @@ def _action_texts(text: str, variables: dict[str, str]) -> list[str]:
     return [text]
 
 
-_MATCHED: dict[tuple[int, int], tuple[Effect, tuple[Rule, ...]]] = {}
+_MATCHED: dict[tuple[int, int], tuple[RuleSet, Effect, tuple[Rule, ...]]] = {}
 
 
 def _matching(rs: RuleSet, e: Effect) -> tuple[Rule, ...]:
-    """The action rules an effect matches, remembered per effect object (a program's effects
-    are shared by every job that runs it)."""
+    """The action rules an effect matches, remembered per rule set and effect object (a
+    program's effects are shared by every job that runs it)."""
     key = (id(rs), id(e))
     hit = _MATCHED.get(key)
-    if hit is not None and hit[0] is e:
-        return hit[1]
+    if hit is not None and hit[0] is rs and hit[1] is e:
+        return hit[2]
     candidates = rs.by_effect.get(e.kind, ())
     fields = e.fields() if candidates else {}
     found = tuple(r for r in candidates if r.matches(e, fields))
     if len(_MATCHED) >= 65536:
         del _MATCHED[next(iter(_MATCHED))]
-    _MATCHED[key] = (e, found)     # the effect is kept so its id is not reused
+    _MATCHED[key] = (rs, e, found)     # both kept, so neither id is reused while remembered
     return found
 
 

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from lineguard.agent.wire import Artifact
+from lineguard.agent.wire import Artifact, sha256_hex
 from lineguard.collector.analyse.effects.model import (
     _BACK,
     CHANGE_REF,
@@ -39,9 +39,50 @@ class Written:
 _TEXTS: dict[str, tuple[str]] = {}      # artifact text by content hash (decoded once)
 
 
+def fingerprint(art: Artifact | None) -> str | None:
+    """All a reader can learn from looking a file up: None when it was not captured, else its
+    content hash ("" when the agent kept no content)."""
+    if art is None:
+        return None
+    if art.content is None:
+        return ""
+    return art.sha256 or sha256_hex(art.content.encode())
+
+
+@dataclass(frozen=True)
+class Looked:
+    """What following a job looked at among the captured files: each name looked up with its
+    fingerprint, and each search over the names (suffixes -> the names found). A reading is
+    only valid for another set of files where all of these come out the same."""
+
+    files: tuple[tuple[str, str | None], ...] = ()
+    searches: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+
+    def holds_for(self, files: Mapping[str, Artifact]) -> bool:
+        return all(fingerprint(files.get(name)) == fp for name, fp in self.files) and \
+            all(names_ending(files, suffixes) == found for suffixes, found in self.searches)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What following a program or a job found, kept for reuse: its effects, whether it talks
+    to devices, a change reference named on the way, and what it looked at."""
+
+    effects: list[Effect]
+    talks_to_devices: bool
+    change_ref: str
+    looked: Looked
+
+
+def names_ending(files: Mapping[str, Artifact], suffixes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(n for n in files if n.endswith(suffixes)))
+
+
 @dataclass
 class Job:
-    """State shared by every reader while one job is followed."""
+    """State shared by every reader while one job is followed. Readers reach the captured
+    files only through artifact, text_of and names_ending, which note what was looked at (see
+    looked): a cached reading is reused only where all of it is the same."""
 
     files: Mapping[str, Artifact]
     sink: list[Effect] = field(default_factory=list)
@@ -50,9 +91,33 @@ class Job:
     talks_to_devices: bool = False
     change_ref: str = ""
     budget: int = 20_000                                  # statements a job may cost
+    seen: dict[str, str | None] = field(default_factory=dict)     # name -> fingerprint
+    searched: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+
+    def artifact(self, path: str) -> Artifact | None:
+        name = path.lstrip("/")
+        art = self.files.get(name)
+        self.seen[name] = fingerprint(art)
+        return art
+
+    def names_ending(self, suffixes: tuple[str, ...]) -> tuple[str, ...]:
+        """The captured files whose names end with one of `suffixes`, sorted."""
+        found = self.searched[suffixes] = names_ending(self.files, suffixes)
+        return found
+
+    def looked(self) -> Looked:
+        return Looked(tuple(self.seen.items()), tuple(self.searched.items()))
+
+    def reading(self) -> Reading:
+        return Reading(self.sink, self.talks_to_devices, self.change_ref, self.looked())
+
+    def saw(self, looked: Looked) -> None:
+        """What a nested reading (or its cached result) looked at counts as looked at here."""
+        self.seen.update(looked.files)
+        self.searched.update(looked.searches)
 
     def text_of(self, path: str) -> str | None:
-        art = self.files.get(path.lstrip("/"))
+        art = self.artifact(path)
         if art is None:
             return None
         if art.encoding == "utf-8" and art.content is not None:
