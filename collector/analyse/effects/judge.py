@@ -14,14 +14,15 @@ from datetime import timedelta
 from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect
-from lineguard.collector.analyse.effects.resolve import Job as Followed
 from lineguard.collector.analyse.effects.resolve import (
+    FollowedFiles,
     Place,
     Reading,
     language_of,
     notes_of,
     read,
 )
+from lineguard.collector.analyse.effects.resolve import Job as Followed
 from lineguard.collector.analyse.effects.rules import Rule, RuleSet, default_rules
 from lineguard.collector.model import (
     SEVERITIES,
@@ -44,6 +45,7 @@ _ABS_PATH = re.compile(r"(?<![\w.$}-])/(?:[\w.+@-]+/)*[\w.+@-]+")
 _CACHE: dict[tuple, tuple[Reading, ...]] = {}
 _CACHE_SIZE = 8192
 _READINGS_PER_KEY = 8
+_NOTHING_FOLLOWED = FollowedFiles()       # a job is followed from its command on
 
 
 def clear_cache() -> None:
@@ -66,7 +68,7 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
     """(effects, talks to devices, change reference) of everything the job would run."""
     key = _cache_key(job, files)
     readings = _CACHE.get(key, ())
-    hit = next((r for r in readings if r.looked.holds_for(files)), None)
+    hit = next((r for r in readings if r.looked.holds_for(files, _NOTHING_FOLLOWED)), None)
     if hit is None:
         hit = _follow(job, files)
         if key not in _CACHE and len(_CACHE) >= _CACHE_SIZE:

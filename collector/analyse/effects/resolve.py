@@ -6,7 +6,7 @@ known are markers (model.unknown / model.symbol)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from lineguard.agent.wire import Artifact, sha256_hex
@@ -51,16 +51,43 @@ def fingerprint(art: Artifact | None) -> str | None:
 
 @dataclass(frozen=True)
 class Looked:
-    """What following a job looked at among the captured files: each name looked up with its
-    fingerprint, and each search over the names (suffixes -> the names found). A reading is
-    only valid for another set of files where all of these come out the same."""
+    """What following a program looked at outside itself: each captured file looked up, with
+    its fingerprint; each search over the names (suffixes -> the names found); and each file
+    it asked whether its caller had already followed, with the answer. A reading is reused
+    only where all of these come out the same."""
 
     files: tuple[tuple[str, str | None], ...] = ()
     searches: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    followed: tuple[tuple[str, bool], ...] = ()
 
-    def holds_for(self, files: Mapping[str, Artifact]) -> bool:
+    def holds_for(self, files: Mapping[str, Artifact], followed: FollowedFiles) -> bool:
         return all(fingerprint(files.get(name)) == fp for name, fp in self.files) and \
+            all((name in followed) == was for name, was in self.followed) and \
             all(names_ending(files, suffixes) == found for suffixes, found in self.searches)
+
+
+class FollowedFiles(set[str]):
+    """The captured files a job has followed so far (a reader does not follow one twice). A
+    program read for all its callers starts with its caller's: each name it asks about that it
+    has not followed itself is noted with the answer, as its reading depends on it."""
+
+    def __init__(self, callers: Iterable[str] = ()) -> None:
+        super().__init__(callers)
+        self._callers = frozenset(self)
+        self._own: set[str] = set()
+        self.asked: dict[str, bool] = {}
+
+    def __contains__(self, name: object) -> bool:
+        if name in self._own:
+            return True
+        was = name in self._callers
+        if self._callers:
+            self.asked.setdefault(name, was)  # type: ignore[arg-type]
+        return was
+
+    def add(self, name: str) -> None:
+        self._own.add(name)
+        super().add(name)
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,15 @@ class Reading:
     talks_to_devices: bool
     change_ref: str
     looked: Looked
+    depth: int = 0          # the nesting depth it was read at
+    deepest: int = 0        # the deepest nested program it reached or was refused at
+
+    def fits(self, depth: int) -> bool:
+        """Whether reading it at `depth` would reach the same programs: where no nested
+        program was refused for depth (MAX_DEPTH), any depth that leaves room for the deepest."""
+        if self.deepest > MAX_DEPTH:
+            return depth == self.depth
+        return self.deepest - self.depth + depth <= MAX_DEPTH
 
 
 def names_ending(files: Mapping[str, Artifact], suffixes: tuple[str, ...]) -> tuple[str, ...]:
@@ -87,11 +123,12 @@ class Job:
     files: Mapping[str, Artifact]
     sink: list[Effect] = field(default_factory=list)
     written: dict[str, Written] = field(default_factory=dict)
-    read: set[str] = field(default_factory=set)           # artifacts already followed
+    read: FollowedFiles = field(default_factory=FollowedFiles)
     talks_to_devices: bool = False
     change_ref: str = ""
     budget: int = 20_000                                  # statements a job may cost
     seen: dict[str, str | None] = field(default_factory=dict)     # name -> fingerprint
+    deepest: int = 0                                      # see Reading.deepest
     searched: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     def artifact(self, path: str) -> Artifact | None:
@@ -106,15 +143,22 @@ class Job:
         return found
 
     def looked(self) -> Looked:
-        return Looked(tuple(self.seen.items()), tuple(self.searched.items()))
+        return Looked(tuple(self.seen.items()), tuple(self.searched.items()),
+                      tuple(self.read.asked.items()))
 
-    def reading(self) -> Reading:
-        return Reading(self.sink, self.talks_to_devices, self.change_ref, self.looked())
+    def reading(self, depth: int = 0) -> Reading:
+        return Reading(self.sink, self.talks_to_devices, self.change_ref, self.looked(), depth,
+                       self.deepest)
 
-    def saw(self, looked: Looked) -> None:
-        """What a nested reading (or its cached result) looked at counts as looked at here."""
+    def saw(self, reading: Reading, depth: int) -> None:
+        """What a nested reading (or its cached result), read at `depth`, looked at counts as
+        looked at here."""
+        looked = reading.looked
         self.seen.update(looked.files)
         self.searched.update(looked.searches)
+        for name, _ in looked.followed:
+            name in self.read  # noqa: B015 — asked here too: this job's reading depends on it
+        self.deepest = max(self.deepest, reading.deepest - reading.depth + depth)
 
     def text_of(self, path: str) -> str | None:
         art = self.artifact(path)
@@ -223,6 +267,7 @@ READERS: dict[str, Reader] = {}
 def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] | None = None
          ) -> None:
     """Hand a program to the reader of its language (registered by each reader module)."""
+    job.deepest = max(job.deepest, place.depth)
     if place.depth > MAX_DEPTH or job.budget <= 0:
         return
     reader = READERS.get(language)

@@ -30,6 +30,7 @@ from lineguard.collector.analyse.effects.model import (
 from lineguard.collector.analyse.effects.resolve import (
     MAX_LOOP,
     READERS,
+    FollowedFiles,
     Job,
     Place,
     Reading,
@@ -1131,9 +1132,9 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
                                  value=m.value_name(obj, render(value)), reach=reach))
 
 
-# (name, content hash, files its caller had already followed, depth) -> the readings of it
-# over differing captured files (a library it sources may differ from host to host)
-_PROGRAMS: dict[tuple[str, str, frozenset[str], int], tuple[Reading, ...]] = {}
+# (name, content hash) -> the readings of it over differing captured files (a library it
+# sources may differ from host to host), callers (see resolve.FollowedFiles) and depths
+_PROGRAMS: dict[tuple[str, str], tuple[Reading, ...]] = {}
 _PROGRAMS_SIZE = 4096
 _READINGS_PER_KEY = 8
 
@@ -1152,18 +1153,19 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
     caller's gates and notes. A reading is reused only where every file it looked at (a
     library it sources, a list it reads) is the same as when it was read."""
     art = job.artifact(name)
-    key = (name, fingerprint(art) or text, frozenset(job.read), place.depth)
+    key = (name, fingerprint(art) or text)
+    depth = place.depth + 1
     readings = _PROGRAMS.get(key, ())
-    hit = next((r for r in readings if r.looked.holds_for(job.files)), None)
+    hit = next((r for r in readings if r.fits(depth) and r.looked.holds_for(job.files, job.read)),
+               None)
     if hit is None:
-        sub = Job(job.files)
-        sub.read = set(job.read)
-        read(language, text, sub, Place(path=name, depth=place.depth + 1), dict(_ARG_ENV))
-        hit = sub.reading()
+        sub = Job(job.files, read=FollowedFiles(job.read))
+        read(language, text, sub, Place(path=name, depth=depth), dict(_ARG_ENV))
+        hit = sub.reading(depth)
         if key not in _PROGRAMS and len(_PROGRAMS) >= _PROGRAMS_SIZE:
             del _PROGRAMS[next(iter(_PROGRAMS))]
         _PROGRAMS[key] = (hit, *readings[:_READINGS_PER_KEY - 1])
-    job.saw(hit.looked)
+    job.saw(hit, depth)
     job.talks_to_devices |= hit.talks_to_devices
     job.change_ref = job.change_ref or hit.change_ref
     for e in hit.effects:
