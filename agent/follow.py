@@ -43,6 +43,7 @@ _DATA_READERS = frozenset({"awk", "gawk", "mawk", "nawk", "sed", "base64", "base
 _INPUT_FILE = re.compile(r"(?<![<0-9&])<\s*['\"]?(/[\w.+@/-]+)")
 _SYSTEM_INPUT = ("/dev/", "/proc/", "/sys/")
 _PUNCTUATION = set(";&|()<>")
+_LONE_PATH = re.compile(r"/[\w.+@/-]*")
 
 
 _ESCAPED = re.compile(r"[%\\\x00-\x1f\x7f\udc80-\udcff]")
@@ -82,6 +83,8 @@ def referenced_paths(command_text: str) -> list[str]:
     `python3 /opt/x.py`), `sh -c '...'` and `su -c '...'` (read recursively), `. FILE` and
     `source FILE`, `run-parts DIR` (the directory is returned), and `cd DIR && ./x`.
     """
+    if _LONE_PATH.fullmatch(command_text):
+        return [posixpath.normpath(command_text)]    # a program run by its path: most commands
     found: list[str] = []
     _scan(command_text, "", found, depth=0)
     seen: set[str] = set()

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
-from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect
+from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect, change_ref_in
 from lineguard.collector.analyse.effects.resolve import (
     FollowedFiles,
     Place,
@@ -54,6 +54,7 @@ def clear_cache() -> None:
     _MATCHED.clear()
     _ASSIGNMENTS.clear()
     _PAM_ENV.clear()
+    change_ref_in.cache_clear()
     shell._PROGRAMS.clear()
 
 
@@ -105,10 +106,8 @@ def _follow(job: Job, files: Mapping[str, Artifact]) -> Reading:
                 shell.run_program(followed, name, language_of(name, text), text, [], place)
     ref = ""
     for name in job.files:
-        text = followed.text_of(name) or ""
-        m = CHANGE_REF.search(text)
-        if m:
-            ref = m.group(0)
+        ref = change_ref_in(followed.text_of(name) or "")
+        if ref:
             break
     if not ref:
         m = CHANGE_REF.search(job.command) or _device_change_ref(job, followed)

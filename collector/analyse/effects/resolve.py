@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 from lineguard.agent.wire import Artifact, sha256_hex
 from lineguard.collector.analyse.effects.model import (
     _BACK,
-    CHANGE_REF,
     Effect,
     Gate,
+    change_ref_in,
     is_known,
     markers,
     render,
@@ -273,8 +273,8 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     reader = READERS.get(language)
     if reader is None:
         return
-    if not job.change_ref and (m := CHANGE_REF.search(text)):
-        job.change_ref = m.group(0)      # a ticket in a decoded or generated text counts too
+    if not job.change_ref:
+        job.change_ref = change_ref_in(text)   # a ticket in a decoded or generated text counts too
     try:
         reader(text, job, place, env if env is not None else {})
     except RecursionError:
