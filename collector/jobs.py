@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from lineguard.agent.wire import Artifact, Target, canonical, sha256_hex
@@ -49,6 +50,7 @@ def content_hash(job: Job, files: dict[str, Artifact]) -> str:
     return sha256_hex(canonical(parts))[:16]
 
 
+@lru_cache(maxsize=4096)       # many jobs share a next fire
 def iso_z(dt: datetime | None) -> str | None:
     return None if dt is None else dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

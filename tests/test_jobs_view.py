@@ -32,12 +32,17 @@ def test_same_schedule_in_two_zones_fires_at_two_instants():
 def test_collection_is_paused_for_the_batch_and_resumed_after_it_even_on_error(monkeypatch):
     assert gc.isenabled()
     seen = []
-    monkeypatch.setattr(jobs_view, "_collect", lambda *a: seen.append(gc.isenabled()) or [])
-    assert jobs_view.collect(None, NOW) == [] and seen == [False]
-    assert gc.isenabled()
+    monkeypatch.setattr(jobs_view, "_collect",
+                        lambda *a: seen.append((gc.isenabled(), gc.get_freeze_count())) or [])
+    assert jobs_view.collect(None, NOW) == []
+    assert gc.isenabled() and gc.get_freeze_count() > 0, "what the batch left is frozen"
+    assert jobs_view.collect(None, NOW) == []
+    # the next batch first makes what the last one left collectable again
+    assert [enabled for enabled, _ in seen] == [False, False] and seen[1][1] == 0
     with pytest.raises(RuntimeError), batch():
         with batch():
             pass
         assert not gc.isenabled(), "an inner batch does not resume collection for the outer one"
         raise RuntimeError("judging failed")
     assert gc.isenabled()
+    gc.unfreeze()
