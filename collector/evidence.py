@@ -24,7 +24,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 from lineguard.agent.keys import parse_public
-from lineguard.agent.wire import (
+from lineguard.formats.wire import (
     SignedSnapshot,
     WireError,
     canonical,

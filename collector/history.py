@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from lineguard.agent.wire import Target
+from lineguard.formats.wire import Target
 from lineguard.collector.analyse.drift import (
     ArtifactChange,
     RowChange,

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from lineguard.agent.keys import parse_public
 from lineguard.agent.restore.report import KIND, DeviceOutcome, RestoreReport, RowOutcome
-from lineguard.agent.wire import SignedSnapshot, Snapshot, WireError, load, parse_utc
+from lineguard.formats.wire import SignedSnapshot, Snapshot, WireError, load, parse_utc
 from lineguard.collector.home import Home, Settings
 from lineguard.collector.store import Store
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from lineguard.agent.wire import Artifact, Target, canonical, sha256_hex
+from lineguard.formats.wire import Artifact, Target, canonical, sha256_hex
 from lineguard.collector.model import (
     SEVERITIES,
     Finding,

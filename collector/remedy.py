@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections.abc import Callable
 
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 from lineguard.collector.model import Job, JobOrigin
 
 _AT_SPOOL = re.compile(r"^[a-zA-Z=]([0-9a-f]{5})[0-9a-f]{8}$")

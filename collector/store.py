@@ -23,7 +23,7 @@ from typing import Any
 import sqlite_utils
 from cryptography.exceptions import InvalidSignature
 
-from lineguard.agent.wire import Artifact, Snapshot, Target, canonical, sha256_hex
+from lineguard.formats.wire import Artifact, Snapshot, Target, canonical, sha256_hex
 from lineguard.collector.anchor import GENESIS, Anchor
 
 SCHEMA_VERSION = 2

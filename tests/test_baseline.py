@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lineguard.agent.wire import canonical
+from lineguard.formats.wire import canonical
 from lineguard.collector import baseline
 from lineguard.collector.baseline import BaselineError
 from lineguard.collector.cli import main as lineguard

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from lineguard.collector.schedule.calendar import CalendarSpec
-from lineguard.collector.schedule.timespan import format_timespan, parse_timespan
+from lineguard.formats.timespan import format_timespan, parse_timespan
 
 VECTORS = json.loads((Path(__file__).parent / "data" / "calendar_vectors.json").read_text())
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")

@@ -17,7 +17,7 @@ from datetime import timedelta
 import pytest
 
 from lineguard.agent.sources.host.systemd import expand_specifiers
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 from lineguard.collector.analyse.effects import decode
 from lineguard.collector.analyse.effects.judge import effects_of, judge
 from lineguard.collector.analyse.effects.mib import mib

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 from lineguard.collector.analyse.effects.judge import judge
 from lineguard.collector.model import CronTrigger, Fire, Job
 from tests.ruleexamples import NOW

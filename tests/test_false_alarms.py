@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 from lineguard.collector.analyse.destructive import judge
 from lineguard.collector.model import CronTrigger, Fire, Job, Judgement
 from tests.falsealarm import (

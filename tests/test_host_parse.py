@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.sources.host import collect
-from lineguard.agent.wire import Artifact, Target
+from lineguard.formats.wire import Artifact, Target
 from lineguard.collector.model import (
     AbsoluteTrigger,
     AnacronTrigger,

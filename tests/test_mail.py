@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.cli import main as agent
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 from lineguard.collector.alerts import send_due
 from lineguard.collector.check import evaluate
 from lineguard.collector.cli import main as lineguard

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from lineguard.agent.wire import Artifact, Target
+from lineguard.formats.wire import Artifact, Target
 from lineguard.collector.model import CronTrigger
 from lineguard.collector.parse.device import IncompleteTarget, device_zone, jobs, line_data
 from tests.test_parse_atm_mib import WALK

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.devices import profiles
-from lineguard.agent.wire import Artifact, Target
+from lineguard.formats.wire import Artifact, Target
 from lineguard.collector import baseline, platforms
 from lineguard.collector.analyse import drift
 from lineguard.collector.home import Home

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 from lineguard.collector.analyse.destructive import RuleError, judge, load_rules
 from lineguard.collector.model import AnacronTrigger, CronTrigger, Fire, Job
 from tests.ruleexamples import NOW, example_case

@@ -19,7 +19,7 @@ import pytest
 
 from lineguard.agent.sources.host import collect
 from lineguard.agent.sources.host.processes import inline_sleeps
-from lineguard.agent.wire import Artifact, Target
+from lineguard.formats.wire import Artifact, Target
 from lineguard.collector.analyse.timing import countdown, next_fire
 from lineguard.collector.model import (
     ConditionalTrigger,

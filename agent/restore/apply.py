@@ -44,7 +44,7 @@ from lineguard.agent.restore.report import (
     RestoreReport,
     RowOutcome,
 )
-from lineguard.agent.wire import Target
+from lineguard.formats.wire import Target
 from lineguard.collector.analyse.drift import row_text
 from lineguard.collector.model import LineDataRow
 from lineguard.collector.parse.device import IncompleteTarget, line_data

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from lineguard.agent.wire import Target, canonical, sha256_hex
+from lineguard.formats.wire import Target, canonical, sha256_hex
 from lineguard.collector.analyse.fleet import LossEvent, correlate_losses
 from lineguard.collector.approvals import DEFAULT_REQUIRED
 from lineguard.collector.baseline import (

@@ -32,7 +32,7 @@ from lineguard.collector.model import (
 )
 from lineguard.collector.schedule.calendar import CalendarSpec
 from lineguard.collector.schedule.cron import SEARCH_YEARS, CronSchedule
-from lineguard.collector.schedule.timespan import format_timespan, parse_timespan
+from lineguard.formats.timespan import format_timespan, parse_timespan
 
 # Debian's anacron.timer: OnCalendar=*-*-* 07..23:30, RandomizedDelaySec=5m.
 DEBIAN_ANACRON_HOURS = (7, 23)

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from lineguard.agent.follow import artifact_name
+from lineguard.formats.follow import artifact_name
 from lineguard.agent.sources.host.anacron import logical_lines
 from lineguard.collector.model import AnacronTrigger, Job, UnparsableTrigger
 from lineguard.collector.parse.cron import _RUN_PARTS_CALL, run_parts_jobs

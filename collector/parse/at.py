@@ -9,11 +9,11 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
 from lineguard.collector.parse.cron import file_mode
 from lineguard.collector.parse.process import leading_sleeps
-from lineguard.collector.schedule.timespan import format_timespan
+from lineguard.formats.timespan import format_timespan
 
 if TYPE_CHECKING:
     from lineguard.collector.parse.host import HostContext

@@ -7,9 +7,9 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from lineguard.agent.follow import artifact_name
+from lineguard.formats.follow import artifact_name
 from lineguard.agent.sources.host.cron import GUARD
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 from lineguard.collector.model import BootTrigger, CronTrigger, Job, Trigger, UnparsableTrigger
 from lineguard.collector.parse.host import line_number
 from lineguard.collector.schedule.cron import CronSchedule

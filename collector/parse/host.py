@@ -10,9 +10,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from lineguard.agent.follow import artifact_name, referenced_paths
+from lineguard.formats.follow import artifact_name, referenced_paths
 from lineguard.agent.sources.host import is_failure
-from lineguard.agent.wire import Artifact, Target
+from lineguard.formats.wire import Artifact, Target
 from lineguard.collector.model import Job, UnparsableTrigger
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})

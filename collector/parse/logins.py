@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 from lineguard.collector.model import HistoryLine, Session
 
 UTMP = struct.Struct("<hxxi32s4s32s256shhiii16s20s")     # struct utmp, 384 bytes

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from lineguard.agent.sources.host.processes import InlineSleep, inline_sleeps, sleep_seconds
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
-from lineguard.collector.schedule.timespan import format_timespan
+from lineguard.formats.timespan import format_timespan
 
 if TYPE_CHECKING:
     from lineguard.collector.parse.host import HostContext

@@ -15,7 +15,7 @@ from lineguard.agent.sources.host.systemd import (
     USER_UNIT_DIRS,
     expand_specifiers,
 )
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 from lineguard.collector.model import CalendarTrigger, Job, UnparsableTrigger
 from lineguard.collector.schedule.calendar import CalendarSpec
 

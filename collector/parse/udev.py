@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lineguard.agent.follow import artifact_name
+from lineguard.formats.follow import artifact_name
 from lineguard.agent.sources.host.udev import RULE_DIRS, program_path, rule_programs
 from lineguard.collector.model import EventTrigger, Job
 

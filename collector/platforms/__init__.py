@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from lineguard.agent.wire import Target
+from lineguard.formats.wire import Target
 from lineguard.collector.model import Job, LineDataRow
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from lineguard.agent.follow import (
+from lineguard.formats.follow import (
     artifact_name,
     module_files,
     program_references,
@@ -38,7 +38,7 @@ from lineguard.agent.sources.host import (
 from lineguard.agent.sources.host.rootfs import HostLimits, RootFS
 from lineguard.agent.sources.host.schedfile import ScheduledFile
 from lineguard.agent.sources.host.secrets import mask_artifact
-from lineguard.agent.wire import Artifact, Target
+from lineguard.formats.wire import Artifact, Target
 
 __all__ = ["HostLimits", "ScheduledFile", "collect"]
 # Every source that reads the root: each returns its artifacts and the command texts to follow.

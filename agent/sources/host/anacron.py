@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 ANACRONTAB = "etc/anacrontab"
 STAMPS = "var/spool/anacron"

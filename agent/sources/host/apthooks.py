@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 CONF = "etc/apt/apt.conf"
 CONF_DIR = "etc/apt/apt.conf.d"

@@ -8,7 +8,7 @@ import re
 
 from lineguard.agent.sources.host.login import accounts, homes
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 FILES = (".ssh/authorized_keys", ".ssh/authorized_keys2")
 SSHD_CONFIG = "etc/ssh/sshd_config"

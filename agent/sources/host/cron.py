@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 RUN_PARTS_DIRS = tuple(f"etc/cron.{p}" for p in ("hourly", "daily", "weekly", "monthly", "yearly"))
 DEBIAN_SPOOL = "var/spool/cron/crontabs"

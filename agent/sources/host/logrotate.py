@@ -9,7 +9,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 CONF = "etc/logrotate.conf"
 CONF_DIR = "etc/logrotate.d"

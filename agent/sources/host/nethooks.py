@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 IFUPDOWN_DIRS = tuple(f"etc/network/{d}.d" for d in ("if-pre-up", "if-up", "if-down",
                                                       "if-post-down"))

@@ -4,7 +4,7 @@ the services that include them."""
 from __future__ import annotations
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 PAM_DIRS = ("etc/pam.d", "usr/lib/pam.d")
 PAM_CONF = "etc/pam.conf"

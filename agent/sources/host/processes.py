@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lineguard.agent.sources.host.rootfs import RootFS, iso_utc
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 _SPAN = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
 _UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}

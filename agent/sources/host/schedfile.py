@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 SYNTAXES = ("cron", "calendar", "datetime", "interval", "boot")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from lineguard.agent.follow import artifact_name, escape_text
+from lineguard.formats.follow import artifact_name, escape_text
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 # Search order from `systemd-analyze unit-paths` (systemd 252); earlier paths win.
 SYSTEM_UNIT_DIRS = (

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from lineguard.agent.sources.host.anacron import logical_lines
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 RULE_DIRS = ("etc/udev/rules.d", "run/udev/rules.d", "usr/local/lib/udev/rules.d",
              "lib/udev/rules.d", "usr/lib/udev/rules.d")

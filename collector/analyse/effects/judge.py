@@ -11,7 +11,7 @@ import shlex
 from collections.abc import Mapping
 from datetime import timedelta
 
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 from lineguard.collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect
 from lineguard.collector.analyse.effects.resolve import Job as Followed
