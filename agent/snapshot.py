@@ -34,7 +34,15 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 
 from lineguard.agent.restore.report import ARTIFACT_PREFIX, KIND
 from lineguard.agent.sources.host.schedfile import ScheduledFile
-from lineguard.formats.wire import Artifact, Snapshot, Target, WireError, key_fingerprint, load, sign
+from lineguard.formats.wire import (
+    Artifact,
+    Snapshot,
+    Target,
+    WireError,
+    key_fingerprint,
+    load,
+    sign,
+)
 
 
 def reports_dir(chain: Path) -> Path:

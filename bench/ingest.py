@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lineguard.formats.wire import load  # noqa: E402
 from lineguard.collector.home import Home  # noqa: E402
 from lineguard.collector.ingest import ingest_one  # noqa: E402
+from lineguard.formats.wire import load  # noqa: E402
 from tests.snapfactory import AgentChain, realistic_targets  # noqa: E402
 
 

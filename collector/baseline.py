@@ -20,12 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lineguard.formats.wire import Target
 from lineguard.collector import approvals
 from lineguard.collector.approvals import DEFAULT_REQUIRED, ApprovalError, ApprovalState, Signature
 from lineguard.collector.model import LineDataRow
 from lineguard.collector.platforms import judged
 from lineguard.collector.store import Store, StoredSnapshot
+from lineguard.formats.wire import Target
 
 FORMAT = "lineguard-baseline/2"
 _HISTORY_LIMIT = 500

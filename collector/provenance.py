@@ -11,13 +11,10 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from lineguard.collector.model import FileStamp, HistoryLine, Job, Provenance, Session
 from lineguard.collector.parse import logins
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.collector.parse.hostcontext import HostContext
 
 _MAIL = re.compile(r"^#\s*mail\s+(\S+)", re.M)
 _UID = re.compile(r"^#\s*atrun uid=(\d+)", re.M)

@@ -15,9 +15,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from lineguard.agent.cli import main as agent
-from lineguard.formats.wire import canonical
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
+from lineguard.formats.wire import canonical
 from tests.smtpsink import text_of
 from tests.test_agent_delivery import tiny_root
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from lineguard.formats.wire import Artifact, Target, WireError, canonical, load
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
+from lineguard.formats.wire import Artifact, Target, WireError, canonical, load
 from tests.baselinekit import device
 from tests.snapfactory import AgentChain
 

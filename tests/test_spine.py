@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.keys import KeyError_, load_private, load_public
-from lineguard.formats.wire import WireError, load
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
 from lineguard.collector.ingest import ingest_paths
+from lineguard.formats.wire import WireError, load
 from tests.snapfactory import AgentChain
 
 

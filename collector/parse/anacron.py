@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from lineguard.formats.follow import artifact_name
 from lineguard.agent.sources.host.anacron import logical_lines
 from lineguard.collector.model import AnacronTrigger, Job, UnparsableTrigger
-from lineguard.collector.parse.cron import _RUN_PARTS_CALL, run_parts_jobs
-from lineguard.collector.parse.host import line_number
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.collector.parse.hostcontext import HostContext, line_number
+from lineguard.collector.parse.runparts import RUN_PARTS_CALL, run_parts_jobs
+from lineguard.formats.follow import artifact_name
 
 STAMPS = "var/spool/anacron"
 _ENV = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
@@ -85,7 +82,7 @@ def entry_jobs(ctx: HostContext, origin: str, number: int, line: str,
     trigger = AnacronTrigger(period=period, delay_min=int(delay), last_run=last_run(ctx, job_id),
                              start_hours=_start_hours(env) if ctx.dialect == "cronie" else None)
     base["schedule"] = f"{period} {delay} {job_id}"
-    call = _RUN_PARTS_CALL.search(command)
+    call = RUN_PARTS_CALL.search(command)
     if call:
         return run_parts_jobs(ctx, call.group(2), "--lsbsysinit" in call.group(1),
                               {**base, "source": "run-parts", "trigger": trigger})

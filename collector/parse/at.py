@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
-from lineguard.formats.wire import Artifact
 from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
-from lineguard.collector.parse.cron import file_mode
+from lineguard.collector.parse.hostcontext import HostContext, file_mode
 from lineguard.collector.parse.process import leading_sleeps
 from lineguard.formats.timespan import format_timespan
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.formats.wire import Artifact
 
 SPOOL_NAME = re.compile(r"^([A-Za-z=])([0-9a-f]{5})([0-9a-f]{8})$")
 _UID = re.compile(r"^#\s*atrun uid=(\d+)", re.M)

@@ -5,29 +5,21 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from lineguard.formats.follow import artifact_name
 from lineguard.agent.sources.host.cron import GUARD
-from lineguard.formats.wire import Artifact
 from lineguard.collector.model import BootTrigger, CronTrigger, Job, Trigger, UnparsableTrigger
-from lineguard.collector.parse.host import line_number
+from lineguard.collector.parse.hostcontext import HostContext, file_mode, line_number
+from lineguard.collector.parse.runparts import RUN_PARTS_CALL, run_parts_jobs
 from lineguard.collector.schedule.cron import CronSchedule
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.formats.follow import artifact_name
+from lineguard.formats.wire import Artifact
 
 SHORTHANDS = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight",
                         "@hourly"})
 _ENV = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 _DEBIAN_CROND_NAME = re.compile(r"^[a-zA-Z0-9_-]+$")
 _CRONIE_SKIP_SUFFIXES = ("~", ".rpmsave", ".rpmorig", ".rpmnew")
-_RUN_PARTS_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-# run-parts --lsbsysinit: LSB hierarchical and reserved names, Debian cron-script names.
-_RUN_PARTS_LSB = re.compile(r"^(?:[a-z0-9]+|_?(?:[a-z0-9_.]+-)+[a-z0-9]+|[a-z0-9][a-z0-9-]*)$")
-# cronie's run-parts is a shell script: it runs any executable name except these suffixes.
-_CRONIE_RUN_PARTS_SKIP = ("~", ",", ".rpmsave", ".rpmorig", ".rpmnew", ".swp", ".cfsaved")
-_RUN_PARTS_CALL = re.compile(r"\brun-parts\b((?:\s+-{1,2}[A-Za-z-]+(?:=\S+)?)*)\s+(/[^\s;&|)]+)")
 
 
 def jobs(ctx: HostContext) -> list[Job]:
@@ -109,21 +101,12 @@ def entry_jobs(ctx: HostContext, art: Artifact, number: int, line: str, system: 
     guard = GUARD.match(command)
     if guard and state == "active" and _exists(ctx, guard.group(1)):
         state, why = "inert", f"{guard.group(1)} exists, so `test -x ... ||` skips the rest"
-    call = _RUN_PARTS_CALL.search(command)
+    call = RUN_PARTS_CALL.search(command)
     if call and state == "active":
         return run_parts_jobs(ctx, call.group(2), "--lsbsysinit" in call.group(1),
                               {**base, "source": "run-parts", "owner": owner, "trigger": trigger})
     return [ctx.job(**base, owner=owner, command=command, trigger=trigger, state=state,
                     problem=why)]
-
-
-def file_mode(art: Artifact, default: str) -> int | None:
-    """The file's permission bits from the agent's octal `mode` ("0644"), or None when what is
-    there cannot be read: then no check on the mode can put a job aside."""
-    try:
-        return int(str(art.meta.get("mode", default)), 8)
-    except ValueError:
-        return None
 
 
 def _exists(ctx: HostContext, path: str) -> bool:
@@ -149,33 +132,6 @@ def cron_command(text: str) -> str:
             head.append(text[i])
             i += 1
     return "".join(head)
-
-
-def run_parts_jobs(ctx: HostContext, directory: str, lsb: bool, base: dict[str, Any]) -> list[Job]:
-    """One job per file in the directory: active when run-parts would run it, else inert."""
-    out: list[Job] = []
-    pattern = _RUN_PARTS_LSB if lsb else _RUN_PARTS_NAME
-    for script in ctx.children(directory):
-        name = script.name.rsplit("/", 1)[-1]
-        mode = file_mode(script, "0")
-        why = None
-        if ctx.dialect == "cronie":
-            if name.endswith(_CRONIE_RUN_PARTS_SKIP):
-                why = f"cronie run-parts skips the name {name!r}"
-        elif not pattern.match(name):
-            why = f"run-parts skips the name {name!r}"
-        elif mode is not None and not mode & 0o111:
-            why = f"not executable (mode {mode:04o}): run-parts skips it"
-        elif script.error and script.error.startswith("not a regular file"):
-            why = "not a regular file: run-parts skips it"
-        command = "/" + script.name
-        files = (script.name, *[f for f in ctx.files_for(command) if f != script.name])
-        out.append(ctx.job(**base, command=command, files=files,
-                           state="inert" if why else "active", problem=why))
-    if not out:
-        out.append(ctx.job(**base, command=f"run-parts /{directory.strip('/')}", files=(),
-                           state="inert", problem="run-parts directory is empty or not captured"))
-    return out
 
 
 @functools.lru_cache(maxsize=4096)

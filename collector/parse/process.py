@@ -7,15 +7,12 @@ import posixpath
 import re
 import shlex
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from lineguard.agent.sources.host.processes import InlineSleep, inline_sleeps, sleep_seconds
-from lineguard.formats.wire import Artifact
 from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
+from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.formats.timespan import format_timespan
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.formats.wire import Artifact
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
 

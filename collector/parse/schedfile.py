@@ -5,7 +5,6 @@ in each artifact's meta "format"): one job per entry, its schedule read with the
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from lineguard.agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
 from lineguard.collector.model import (
@@ -19,10 +18,8 @@ from lineguard.collector.model import (
     UnparsableTrigger,
 )
 from lineguard.collector.parse.cron import schedule_problem
+from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.parse.systemd import calendar_problem, timespan_s
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
 
 
 def jobs(ctx: HostContext) -> list[Job]:

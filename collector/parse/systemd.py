@@ -7,7 +7,6 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from lineguard.agent.sources.host.systemd import (
     EXEC_KEYS,
@@ -15,12 +14,10 @@ from lineguard.agent.sources.host.systemd import (
     USER_UNIT_DIRS,
     expand_specifiers,
 )
-from lineguard.formats.wire import Artifact
 from lineguard.collector.model import CalendarTrigger, Job, UnparsableTrigger
+from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.schedule.calendar import CalendarSpec
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.formats.wire import Artifact
 
 MONOTONIC = ("OnActiveSec", "OnBootSec", "OnStartupSec", "OnUnitActiveSec", "OnUnitInactiveSec")
 _TRUE = frozenset({"1", "yes", "true", "on"})

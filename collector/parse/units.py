@@ -9,13 +9,10 @@ from __future__ import annotations
 import posixpath
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from lineguard.collector.model import BootTrigger, EventTrigger, Job, LoginTrigger, Trigger
+from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.parse.systemd import Units
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
 
 # Targets a normal boot reaches (default.target is one of graphical/multi-user).
 BOOT_TARGETS = frozenset({

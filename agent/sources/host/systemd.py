@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from lineguard.formats.follow import artifact_name, escape_text
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
+from lineguard.formats.follow import artifact_name, escape_text
 from lineguard.formats.wire import Artifact
 
 # Search order from `systemd-analyze unit-paths` (systemd 252); earlier paths win.

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from lineguard.formats.follow import escape_text
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError, capture_folder
 from lineguard.agent.sources.host.systemd import unit_dirs
+from lineguard.formats.follow import escape_text
 from lineguard.formats.wire import Artifact
 
 UNIT_TYPES = (".service", ".socket", ".path")
