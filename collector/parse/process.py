@@ -11,10 +11,9 @@ from datetime import datetime, timedelta
 from lineguard.agent.sources.host.processes import InlineSleep, inline_sleeps, sleep_seconds
 from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
 from lineguard.collector.parse.hostcontext import HostContext
+from lineguard.formats.shells import shell_argv
 from lineguard.formats.timespan import format_timespan
 from lineguard.formats.wire import Artifact
-
-_SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
 
 
 def jobs(ctx: HostContext) -> list[Job]:
@@ -84,8 +83,8 @@ def _start(art: Artifact | None) -> datetime | None:
 def _shell_text(parent: Artifact | None) -> str | None:
     if parent is None:
         return None
-    argv = [str(a) for a in parent.meta.get("argv") or []]
-    if argv and posixpath.basename(argv[0]) in _SHELLS and "-c" in argv[:-1]:
+    argv = shell_argv([str(a) for a in parent.meta.get("argv") or []])
+    if argv and "-c" in argv[:-1]:
         return argv[argv.index("-c") + 1]
     return None
 
@@ -100,8 +99,8 @@ def _after_sleep(parent: Artifact | None, sleep_argv: list[str],
     text = _shell_text(parent)
     if text is None:
         argv = [str(a) for a in parent.meta.get("argv") or []] if parent is not None else []
-        if argv and posixpath.basename(argv[0]) in _SHELLS and len(argv) > 1 \
-                and not argv[1].startswith("-"):
+        shell = shell_argv(argv)
+        if shell and len(shell) > 1 and not shell[1].startswith("-"):
             return shlex.join(argv), 0.0, ""   # a script sleeping in the middle: the rest runs
         return shlex.join(sleep_argv), 0.0, ""
     mine = sleep_seconds(sleep_argv)
