@@ -4,6 +4,7 @@ in each artifact's meta "format"): one job per entry, its schedule read with the
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from lineguard.agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
@@ -19,7 +20,8 @@ from lineguard.collector.model import (
 )
 from lineguard.collector.parse.cron import schedule_problem
 from lineguard.collector.parse.hostcontext import HostContext
-from lineguard.collector.parse.systemd import calendar_problem, timespan_s
+from lineguard.collector.parse.systemd import calendar_problem
+from lineguard.formats.timespan import parse_timespan
 
 
 def jobs(ctx: HostContext) -> list[Job]:
@@ -66,9 +68,12 @@ def read_schedule(syntax: str, text: str, dialect: str, zone: str) -> Trigger:
         problem = calendar_problem(text)
         return UnparsableTrigger(problem) if problem else CalendarTrigger(calendars=(text,))
     if syntax == "interval":
-        seconds = timespan_s(text)
-        if not seconds:
-            return UnparsableTrigger(f"bad interval {text!r}")
+        try:
+            seconds = parse_timespan(text)
+        except ValueError as e:
+            return UnparsableTrigger(f"bad interval {text!r}: {e}")
+        if not 1 <= seconds < math.inf:
+            return UnparsableTrigger(f"bad interval {text!r}: it never repeats")
         return IntervalTrigger(seconds=int(seconds))
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lineguard.collector.model import BootTrigger, EventTrigger, Job, LoginTrigger, Trigger
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.parse.systemd import Units
+from lineguard.formats.systemd import EXEC_KEYS, exec_command
 
 # Targets a normal boot reaches (default.target is one of graphical/multi-user).
 BOOT_TARGETS = frozenset({
@@ -23,8 +24,6 @@ BOOT_TARGETS = frozenset({
     "cryptsetup.target", "nss-lookup.target", "nss-user-lookup.target", "time-sync.target",
     "slices.target", "rpcbind.target",
 })
-_EXEC_KEYS = ("ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost", "ExecReload",
-              "ExecStop", "ExecStopPost")
 _PATH_KEYS = ("PathExists", "PathExistsGlob", "PathChanged", "PathModified", "DirectoryNotEmpty")
 _LISTEN_KEYS = ("ListenStream", "ListenDatagram", "ListenSequentialPacket", "ListenFIFO",
                 "ListenSpecial", "ListenNetlink", "ListenMessageQueue", "ListenUSBFunction")
@@ -140,7 +139,7 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
                 if not v:
                     vals = []       # an empty assignment resets the list
                 else:
-                    vals += [(w, number) for w in v.split()] if key not in _EXEC_KEYS \
+                    vals += [(w, number) for w in v.split()] if key not in EXEC_KEYS \
                         and key not in _PATH_KEYS and key not in _LISTEN_KEYS else [(v, number)]
         return vals
 
@@ -180,7 +179,7 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
         return []
     if kind != "service" or not start.listed:
         return []
-    execs = [(v.lstrip("-@:+!|"), n) for k in _EXEC_KEYS for v, n in values("Service", k)]
+    execs = [(exec_command(v), n) for k in EXEC_KEYS for v, n in values("Service", k)]
     if instance:
         execs = [(c.replace("%i", instance).replace("%I", instance), n) for c, n in execs]
     user = (values("Service", "User") or [(None, 0)])[-1][0]
