@@ -6,8 +6,8 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from lineguard.agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
 from lineguard.agent.tomlfile import check_keys, read_toml
+from lineguard.formats.schedfile import ScheduledFile, ScheduledFileError
 from lineguard.formats.wire import is_name
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")

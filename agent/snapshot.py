@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from lineguard.agent.restore.report import ARTIFACT_PREFIX, KIND
-from lineguard.agent.sources.host.schedfile import ScheduledFile
+from lineguard.formats.schedfile import ScheduledFile
 from lineguard.formats.wire import (
     Artifact,
     Snapshot,

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.sources.host import collect
-from lineguard.agent.sources.host.processes import inline_sleeps
 from lineguard.collector.analyse.timing import countdown, next_fire
 from lineguard.collector.model import (
     ConditionalTrigger,
@@ -32,6 +31,7 @@ from lineguard.collector.model import (
 from lineguard.collector.parse import ios, junos
 from lineguard.collector.parse.device import device_zone
 from lineguard.collector.parse.host import jobs as host_jobs
+from lineguard.formats.sleep import inline_sleeps
 from lineguard.formats.wire import Artifact, Target
 from tests.hostroot import debian_root
 

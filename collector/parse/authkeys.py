@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import posixpath
 
-from lineguard.agent.sources.host.authkeys import key_options, sshd_settings
 from lineguard.collector.model import Job, LoginTrigger
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.parse.login import home_users
+from lineguard.formats.ssh import key_options, sshd_settings
 
 
 def jobs(ctx: HostContext) -> list[Job]:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import posixpath
 
-from lineguard.agent.sources.host.nethooks import interface_commands
 from lineguard.collector.model import EventTrigger, Job
 from lineguard.collector.parse import runparts
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
+from lineguard.formats.ifupdown import interface_commands
 
 _EVENTS = {"if-pre-up.d": "before a network interface comes up (ifupdown)",
            "if-up.d": "when a network interface comes up (ifupdown)",

@@ -8,10 +8,10 @@ import re
 import shlex
 from datetime import datetime, timedelta
 
-from lineguard.agent.sources.host.processes import InlineSleep, inline_sleeps, sleep_seconds
 from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.formats.shells import shell_argv
+from lineguard.formats.sleep import InlineSleep, inline_sleeps, sleep_seconds
 from lineguard.formats.timespan import format_timespan
 from lineguard.formats.wire import Artifact
 

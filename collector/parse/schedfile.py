@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from lineguard.agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
 from lineguard.collector.model import (
     AbsoluteTrigger,
     BootTrigger,
@@ -21,6 +20,7 @@ from lineguard.collector.model import (
 from lineguard.collector.parse.cron import schedule_problem
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.parse.systemd import calendar_problem
+from lineguard.formats.schedfile import ScheduledFile, ScheduledFileError
 from lineguard.formats.timespan import parse_timespan
 
 

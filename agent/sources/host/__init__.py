@@ -29,7 +29,6 @@ from lineguard.agent.sources.host import (
     units,
 )
 from lineguard.agent.sources.host.rootfs import HostLimits, RootFS
-from lineguard.agent.sources.host.schedfile import ScheduledFile
 from lineguard.agent.sources.host.secrets import mask_artifact
 from lineguard.formats.follow import (
     artifact_name,
@@ -38,6 +37,7 @@ from lineguard.formats.follow import (
     python_modules,
     referenced_paths,
 )
+from lineguard.formats.schedfile import ScheduledFile
 from lineguard.formats.shells import is_shell_text
 from lineguard.formats.wire import Artifact, Target, is_failure
 
