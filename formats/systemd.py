@@ -99,6 +99,14 @@ def template_of(unit: str) -> tuple[str | None, str | None]:
     return f"{prefix}@.{suffix}", instance
 
 
+def instantiate(unit: str, instance: str | None) -> str:
+    """`name@.type` with an instance is `name@instance.type`; any other name stays as it is."""
+    template, dot, suffix = unit.rpartition(".")
+    if instance and dot and template.endswith("@"):
+        return f"{template}{instance}.{suffix}"
+    return unit
+
+
 def unit_type(unit: str) -> str | None:
     """The unit's type from its suffix (`service`, `timer` …), or None when it has no valid one."""
     stem, dot, suffix = unit.rpartition(".")

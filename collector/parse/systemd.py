@@ -19,6 +19,7 @@ from lineguard.formats.systemd import (
     Setting,
     exec_command,
     expand_specifiers,
+    instantiate,
     parse_unit,
     template_of,
     triggered_unit,
@@ -248,7 +249,7 @@ def _service(units: Units, scope: str, service: str, instance: str | None,
             env.extend(f"export {v}" for v in shlex_split(value))
         elif key == "User":
             user = value or None
-    name = service.replace("@.", f"@{instance}.") if instance and "@." in service else service
+    name = instantiate(service, instance)
     who = scope.split(":", 1)[1] if scope.startswith("user:") else None
     home = None if who is None else ("/root" if who == "root" else f"/home/{who}")
     uid = next((str(u) for u, n in units.ctx.uid_names.items() if n == who), None) if who else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lineguard.collector.model import BootTrigger, EventTrigger, Job, LoginTrigger, Trigger
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.parse.systemd import Units
-from lineguard.formats.systemd import EXEC_KEYS, exec_command
+from lineguard.formats.systemd import EXEC_KEYS, Setting, exec_command, instantiate, triggered_unit
 
 # Targets a normal boot reaches (default.target is one of graphical/multi-user).
 BOOT_TARGETS = frozenset({
@@ -78,11 +78,8 @@ def _timer_services(ctx: HostContext) -> list[_Start]:
         if found is None:
             continue
         _w, main, instance = found
-        units = [v for sec, k, v, _n, _p in timers.settings(where.scope, name, main)
-                 if sec == "Timer" and k == "Unit" and v]
-        service = units[-1] if units else name[: -len(".timer")] + ".service"
-        if instance and service.endswith("@.service"):
-            service = service.replace("@.service", f"@{instance}.service")
+        settings = [Setting(*s[:4]) for s in timers.settings(where.scope, name, main)]
+        service = instantiate(triggered_unit(name, settings), instance)
         out.append(_Start(where.scope, service, EventTrigger(f"when {name} starts it"),
                           f"{name} starts it", link.name, listed=False))
     return out
