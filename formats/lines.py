@@ -9,15 +9,16 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     dropped, nothing put in its place); a continuation still open at the end of the text is
     kept as a line of its own."""
     out: list[tuple[int, str]] = []
-    pending, start = "", 0
+    pending: str | None = None
+    start = 0
     for number, line in enumerate(text.splitlines(), 1):
-        if not pending:
-            start = number
+        if pending is None:
+            start, pending = number, ""
         if line.endswith("\\"):
             pending += line[:-1]
             continue
         out.append((start, pending + line))
-        pending = ""
-    if pending:
+        pending = None
+    if pending is not None:
         out.append((start, pending))
     return out
