@@ -12,7 +12,7 @@ import re
 import shlex
 import unicodedata
 
-from lineguard.formats.shells import MULTI_CALL, SHELLS, is_interpreter
+from lineguard.formats.shells import MULTI_CALL, SHELLS, is_assignment, is_interpreter
 
 # Options of interpreters that take a value, so the value is not mistaken for the script.
 _OPTS_WITH_VALUE = frozenset({"-o", "-O", "-W", "-X", "-I", "-M"})
@@ -189,7 +189,7 @@ def _resolve(word: str, cwd: str) -> str | None:
 def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
     """Record what one simple command runs; returns the working directory after it."""
     i = 0
-    while i < len(words) and (words[i] in _KEYWORDS or _is_assignment(words[i])):
+    while i < len(words) and (words[i] in _KEYWORDS or is_assignment(words[i])):
         i += 1
     while i < len(words):
         name = _basename(words[i])
@@ -205,7 +205,7 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
             found.append(posixpath.normpath(words[i]))
         i = _skip_options(words, i + 1, _WRAPPERS[name])
         if name == "env":
-            while i < len(words) and _is_assignment(words[i]):
+            while i < len(words) and is_assignment(words[i]):
                 i += 1
         if name in _WRAPPER_FIRST_ARG_SKIPPED and i < len(words):
             i += 1
@@ -281,11 +281,6 @@ def _interpreter_args(name: str, args: list[str], cwd: str, found: list[str], de
 
 def _basename(word: str) -> str:
     return word[word.rfind("/") + 1:]      # posixpath.basename, without its generality
-
-
-def _is_assignment(word: str) -> bool:
-    name, eq, _ = word.partition("=")
-    return bool(eq) and name.isidentifier()
 
 
 def _skip_options(words: list[str], i: int, with_value: frozenset[str]) -> int:

@@ -42,7 +42,7 @@ def command_argv(argv: list[str] | tuple[str, ...]) -> list[str]:
             out = out[1:]
         elif name == "env" and len(out) > 1:
             i = 1
-            while i < len(out) and (out[i].startswith("-") or _is_assignment(out[i])):
+            while i < len(out) and (out[i].startswith("-") or is_assignment(out[i])):
                 i += 2 if out[i] in _ENV_OPTS_WITH_VALUE else 1
             if i >= len(out):
                 return out
@@ -75,6 +75,7 @@ def is_shell_text(text: str) -> bool:
     return shell_argv(words) is not None
 
 
-def _is_assignment(word: str) -> bool:
+def is_assignment(word: str) -> bool:
+    """Whether a shell word is a variable assignment (`PATH=/bin`) rather than a command."""
     name, eq, _ = word.partition("=")
     return bool(eq) and name.isidentifier()
