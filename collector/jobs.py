@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from lineguard.agent.wire import Artifact, Target, canonical, sha256_hex
 from lineguard.collector.model import (
     SEVERITIES,
     Finding,
@@ -27,6 +26,7 @@ from lineguard.collector.model import (
 )
 from lineguard.collector.provenance import to_json as provenance_json
 from lineguard.collector.store import Store, StoredSnapshot
+from lineguard.formats.wire import Artifact, Target, canonical, sha256_hex
 
 # Fire kinds without a clock time: their next_fire is null and the note says why.
 NO_TIME = ("relative", "boot", "event", "login", "hook", "never", "unknown")

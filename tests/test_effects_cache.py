@@ -10,11 +10,11 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from lineguard.agent.wire import Artifact, Target
 from lineguard.collector.analyse.destructive import judge
 from lineguard.collector.cli import main
 from lineguard.collector.home import Home
 from lineguard.collector.model import CronTrigger, Job
+from lineguard.formats.wire import Artifact, Target
 from tests.snapfactory import AgentChain
 from tests.test_rules import NOW, _fire, _script_job
 

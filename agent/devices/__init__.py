@@ -21,7 +21,7 @@ from lineguard.agent.devices import profiles
 from lineguard.agent.devices.credentials import CredentialError
 from lineguard.agent.devices.inventory import Device, InventoryError
 from lineguard.agent.devices.result import failed
-from lineguard.agent.wire import Target
+from lineguard.formats.wire import Target
 
 __all__ = ["collect", "collect_devices", "CredentialError", "InventoryError"]
 

@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from lineguard.agent.wire import Artifact, sha256_hex
 from lineguard.collector.analyse.effects.model import (
     _BACK,
     Effect,
@@ -21,6 +20,7 @@ from lineguard.collector.analyse.effects.model import (
     symbol,
     unknown,
 )
+from lineguard.formats.wire import Artifact, sha256_hex
 
 MAX_DEPTH = 6             # nested programs (sh -c inside python inside a decoded payload …)
 MAX_LOOP = 16             # literal loop items expanded one by one; more are summarised
