@@ -95,8 +95,9 @@ def _scan(text: str, cwd: str, found: list[str], depth: int) -> None:
             cwd = _command(words, cwd, found, depth)
         # `cmd < FILE`: what the command reads as its input (a shell or a device session
         # reads it as commands)
-        found.extend(posixpath.normpath(m.group(1)) for m in _INPUT_FILE.finditer(line)
-                     if not m.group(1).startswith(_SYSTEM_INPUT))
+        if "<" in line:
+            found.extend(posixpath.normpath(m.group(1)) for m in _INPUT_FILE.finditer(line)
+                         if not m.group(1).startswith(_SYSTEM_INPUT))
 
 
 def _logical_lines(text: str) -> list[str]:
