@@ -32,9 +32,8 @@ def find_exec(argv: list[str]) -> tuple[list[Run], bool]:
         i += 1
     preds = argv[i:]
     name = next((preds[k + 1] for k, p in enumerate(preds[:-1]) if p in ("-name", "-iname")), "")
-    bounded = any(re.match(r"^-(?:mtime|mmin|atime|amin|ctime|cmin|newer\w*|size|empty|user|uid|"
-                           r"group|gid|perm|inum|samefile|i?regex)$", p) for p in preds) or \
-        (name not in ("", "*", "*.*") and "*" in name)
+    from lineguard.collector.analyse.effects.commands import find_bounded
+    bounded = find_bounded(preds)
     found = [f"{r.rstrip('/')}/{name}" if name and "*" not in name else r for r in roots or ["."]]
     runs: list[Run] = []
     k = 0

@@ -16,7 +16,15 @@ from urllib.parse import urlsplit
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from lineguard.collector.analyse.effects import api, commands, decode, device, runners, sql
+from lineguard.collector.analyse.effects import (
+    api,
+    commands,
+    decode,
+    device,
+    runners,
+    scripting,
+    sql,
+)
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Effect,
@@ -260,6 +268,9 @@ class _Walker:
                 pat = op.lstrip("#%")
                 rx = re.escape(pat).replace(r"\*", ".*?" if len(op) - len(pat) == 1 else ".*")
                 val = re.sub(("^" + rx) if op[0] == "#" else (rx + "$"), "", val, count=1)
+            elif op in (",,", "^^", ",", "^", "~~") and val is not None and is_known(val):
+                val = {",,": val.lower(), "^^": val.upper(), "~~": val.swapcase(),
+                       ",": val[:1].lower() + val[1:], "^": val[:1].upper() + val[1:]}[op]
             elif op[:2] == ":+" or op[:1] == "+":
                 val = op.split("+", 1)[1] if val else ""
             elif op[:1] == ":" and val is not None and re.match(r":\s*(\d+)(?::(\d+))?$", op):
@@ -546,11 +557,12 @@ class _Walker:
                 dest = r.child_by_field_name("destination")
                 if op.startswith("<") and dest is not None and not op.startswith("<&"):
                     path = " ".join(self.words(dest, env, place))
-                    stdin = self.file_text(path)
+                    stdin = "" if path == "/dev/null" else self.file_text(path)
                 else:
                     outs.extend(self.file_redirect(r, env, place))
         outer, self.consumed = self.consumed, True
-        out = self.stmt(body, env, place, stdin) if body is not None else None
+        # `$(< FILE)` with no command prints the file, as cat would
+        out = self.stmt(body, env, place, stdin) if body is not None else stdin
         self.consumed = outer
         if after is not None:
             first = after.named_children[0] if after.type == "pipeline" else after
@@ -579,7 +591,7 @@ class _Walker:
             'echo -n ""') or out == ""
         p = render(path)
         ev = self.evidence(n)
-        if re.match(r"/dev/(?:sd[a-z]|nvme\d|vd[a-z]|hd[a-z]|xvd[a-z]|mmcblk\d|md\d|mapper/|dm-)", p):
+        if commands.BLOCK_DEVICE.match(p):
             commands._destroy(self.job, place, self.line(n), ev, path, "wipe")
         elif produced or commands.FORENSIC.search(p):
             commands._destroy(self.job, place, self.line(n), ev, path, "truncate")
@@ -658,8 +670,9 @@ class _Walker:
         if name is not None and not assigns:
             first = self.words(name, local, place)
             prog = commands.base(first[0]) if first else ""
+            prints = commands.prints_only([first[0], *self.text(n).split()[1:]])
             if prog and is_known(prog) and (not commands.known(prog) or (
-                    prog in commands.OUTPUT_ONLY and not self.consumed)) and \
+                    prints and not self.consumed)) and \
                     prog not in self.functions and "/" not in first[0] and \
                     first[0] not in self.job.written:
                 # a program lineguard gives no meaning to: only what its arguments run counts
@@ -674,13 +687,54 @@ class _Walker:
                 env.update(local)
             return None
         line, ev = self.line(n), self.evidence(n)
+        funcs = _function_env(argv)
+        if funcs:
+            # BASH_FUNC_NAME%%=() {…} in the environment: the child shell has those functions
+            self.nested("shell", "".join(f"{k}() {v}\n" for k, v in funcs.items())
+                        + " ".join(_quote(a) for a in commands.unwrap(argv)), place, line, ev,
+                        "functions passed in the environment", env)
+            return None
         argv = commands.unwrap(argv)
         if not argv:
             return None
         if argv[0] == "read":
             self.read_builtin(argv, local, env, stdin)
             return None
+        if self.assigns_variables(argv, env, stdin):
+            return None
+        if re.search(r"[?*[]", argv[0]) and argv[0].startswith("/"):
+            # a program spelled as a glob (/u?r/b??/r?): each known program it can match
+            for prog in _glob_programs(argv[0])[:4]:
+                self.execute([prog, *argv[1:]], local, place, line, ev, stdin)
+            return None
         return self.execute(argv, local, place, line, ev, stdin)
+
+    def assigns_variables(self, argv: list[str], env: dict[str, str], stdin: str | None) -> bool:
+        """Builtins whose effect is a variable: `set -- …` (the positional parameters),
+        `printf -v NAME …`, `mapfile`/`readarray` (an array of the input lines), `hash -p PATH
+        NAME` (NAME runs PATH)."""
+        prog, args = argv[0], argv[1:]
+        if prog == "set" and args[:1] == ["--"]:
+            env["@"] = _SEP.join(args[1:])
+            for i in range(1, 10):
+                env.pop(str(i), None)
+            for i, a in enumerate(args[1:10], 1):
+                env[str(i)] = a
+            return True
+        if prog == "printf" and len(args) >= 3 and args[0] == "-v":
+            out = commands.output(["printf", *args[2:]], None, self.job)
+            env[args[1]] = out if out is not None else unknown_var(args[1])
+            return True
+        if prog in ("mapfile", "readarray"):
+            names = [a for a in args if not a.startswith("-")]
+            name = names[-1] if names else "MAPFILE"
+            env[name] = _SEP.join(stdin.rstrip("\n").split("\n")) if stdin is not None and \
+                is_known(stdin) and not markers(stdin) else unknown_var(name)
+            return True
+        if prog == "hash" and len(args) >= 3 and args[0] == "-p":
+            env[_ALIAS + args[2]] = args[1]
+            return True
+        return False
 
     def read_builtin(self, argv: list[str], local: dict[str, str], env: dict[str, str],
                      stdin: str | None) -> None:
@@ -763,6 +817,10 @@ class _Walker:
             return self.interpreter("expect", args, env, place, line, ev, stdin, "-c")
         if prog in _UNREADABLE:
             job.sink.append(place.effect("unparsed", line, ev, target=prog))
+            inline = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-e", "-r", "-c",
+                                                                                 "--eval")), None)
+            if inline is not None:
+                scripting.read_foreign(prog, inline, job, place, line, ev, self.nested)
             return None
         if prog in ("at", "batch") and stdin is not None and not any(a.startswith("-") and
                                                                      "l" in a for a in args):
@@ -895,8 +953,8 @@ class _Walker:
                 self.python_module(args[i + 1], args[i + 2:], env, place, line, ev)
                 return None
             if not a.startswith("-") or a == "-":
-                if a == "-":
-                    break
+                if a in ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"):
+                    break       # the program is read from standard input
                 self.run_file(a, args[i + 1:], env, place, line, ev, language=language)
                 return None
             if language == "expect" and a == "-f" and i + 1 < len(args):
@@ -1097,12 +1155,24 @@ class _Walker:
             elif a.startswith(("--command=", "--execute=")):
                 texts.append(a.split("=", 1)[1])
             elif a in ("-f", "--file") and i + 1 < len(args):
-                texts.append(self.job.text_of(render(args[i + 1]).lstrip("/")) or "")
+                sql_text = self.file_text(args[i + 1])
+                if not is_known(sql_text) or markers(sql_text):
+                    self.job.sink.append(place.effect(
+                        "unseen-code", line, ev, target=f"SQL in {render(args[i + 1])} (not captured)"))
+                else:
+                    texts.append(sql_text)
         if prog == "sqlite3":
             ops = [a for a in args if not a.startswith("-")]
             if len(ops) >= 2:
                 texts.append(" ".join(ops[1:]))
-        if stdin is not None:
+        if prog == "sqlite3":
+            texts += [self.file_text(o.split(None, 1)[1]) for o in ops[1:]
+                      if o.startswith(".read ") and is_known(o)]
+        if stdin is not None and (not is_known(stdin) or markers(stdin)):
+            src = "; ".join(d for _, _, d in markers(stdin)) or "its input"
+            self.job.sink.append(place.effect("unseen-code", line, ev,
+                                              target=f"SQL {prog} reads from {src}"))
+        elif stdin is not None:
             texts.append(stdin)
         for how, name in sql.destructive_statements("\n".join(texts)):
             self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how))
@@ -1209,6 +1279,30 @@ _PLAIN_LINE = re.compile(r"^[ \t]*(?:(?:export[ \t]+)?([A-Za-z_]\w*)=([\w./+@,:%
                          r"([\w./+@-]+(?:[ \t]+[\w./+@,:=%-]+)*)|#.*)?[ \t]*$")
 
 
+_FUNC_ENV = re.compile(r"^BASH_FUNC_([A-Za-z_][\w-]*)(?:%%|\(\))=\(\)\s*(\{.*\})\s*$", re.S)
+_BIN_DIRS = ("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin", "/usr/local/sbin")
+
+
+def _function_env(argv: list[str]) -> dict[str, str]:
+    """Functions `env 'BASH_FUNC_NAME%%=() {…}' …` hands to the program it runs."""
+    if commands.base(argv[0]) != "env":
+        return {}
+    return {m.group(1): m.group(2) for a in argv[1:] if (m := _FUNC_ENV.match(a))}
+
+
+def _quote(word: str) -> str:
+    return word if re.fullmatch(r"[\w./=:@%+,-]+", word) else "'" + word.replace("'", "'\\''") + "'"
+
+
+def _glob_programs(pattern: str) -> list[str]:
+    """The programs lineguard knows that a glob-spelled path can name (the standard bin dirs)."""
+    import fnmatch
+    folder, _, name = pattern.rpartition("/")
+    dirs = [d for d in _BIN_DIRS if fnmatch.fnmatchcase(d, folder)]
+    names = sorted(p for p in commands.KNOWN if "/" not in p and fnmatch.fnmatchcase(p, name))
+    return [f"{dirs[0]}/{n}" for n in names] if dirs else []
+
+
 def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
     """(line, name, value, command) of a script whose every line is a comment, a plain
     assignment or a program with plain arguments (no quoting, expansion or control flow), or
@@ -1243,7 +1337,7 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
         if not argv or argv[0] in _KEYWORDS:
             continue
         prog = commands.base(argv[0])
-        if (prog in commands.OUTPUT_ONLY or not commands.known(prog)) and "/" not in argv[0] \
+        if (commands.prints_only(argv) or not commands.known(prog)) and "/" not in argv[0] \
                 and argv[0] not in w.functions:
             continue       # prints, or means nothing lineguard judges
         w.execute(argv, env, place, no, command.strip(), None)
