@@ -20,7 +20,7 @@ from tests.adversarial.schedulers import HostRoot
 from tests.heldout.generate import plant as plant_heldout
 from tests.heldout.techniques import Job
 from tests.redteam.payloads import BENIGN, MALICIOUS
-from tests.redteam.techniques import MALICIOUS_ONLY, TECHNIQUES
+from tests.redteam.techniques import MALICIOUS_ONLY, SAME_SHELL, TECHNIQUES, script_path
 
 SEED = 20261202
 MALICIOUS_CASES = 200
@@ -99,7 +99,11 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
         case = Case(id=f"r{'m' if bad else 'b'}{i:03d}.{technique}.{goal}.{trigger}",
                     malicious=bad, technique=technique, goal=goal, trigger=trigger,
                     marker=marker, root=root)
-        job = TECHNIQUES[technique](builders[goal](case_rng), case_rng, marker)
+        payload = builders[goal](case_rng)
+        if technique not in SAME_SHELL:
+            py = technique.startswith(("python", "gate-python"))
+            payload = payload.naming(script_path(marker, ".py" if py else ".sh"))
+        job = TECHNIQUES[technique](payload, case_rng, marker)
         plant(corpus.roots[root], trigger, job, marker, case_rng)
         corpus.cases.append(case)
     return corpus

@@ -7,6 +7,7 @@ values (paths, tables, devices) from the case's generator."""
 from __future__ import annotations
 
 import random
+import re
 import shlex
 from dataclasses import dataclass
 
@@ -24,9 +25,21 @@ class Payload:
 
     @property
     def line(self) -> str:
-        """The work as a single shell line (multi-line work joined where the shell allows)."""
+        """The work as a single shell line: lines joined, a here-document's lines printed into
+        its command instead."""
+        doc = re.fullmatch(r"(.*?)\s*<<'(\w+)'\n(.*)\n\2", self.sh, re.S)
+        if doc:
+            lines = " ".join(q(ln) for ln in doc.group(3).splitlines())
+            return f"printf '%s\\n' {lines} | {doc.group(1)}"
         return self.sh if "\n" not in self.sh else "; ".join(
             ln for ln in self.sh.splitlines() if ln.strip())
+
+    def naming(self, path: str) -> Payload:
+        """The payload with "$0" (the running script) written as the script's path."""
+        fix = '"$0"'
+        return Payload(self.goal, self.sh.replace(fix, q(path)),
+                       tuple(w.replace("$0", path) for w in self.words),
+                       self.py.replace(fix, repr(path)))
 
 
 def q(text: str) -> str:

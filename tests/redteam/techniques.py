@@ -6,6 +6,7 @@ and the command line a trigger runs (always a script whose name carries the case
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 
 from tests.heldout.techniques import Job
@@ -23,20 +24,28 @@ _PATHS = {"rm": "/usr/bin/rm", "tar": "/usr/bin/tar", "sed": "/usr/bin/sed",
           "mv": "/usr/bin/mv", "sqlite3": "/usr/bin/sqlite3", "logger": "/usr/bin/logger"}
 
 
-def script_path(m: str, rng: random.Random, ext: str = ".sh") -> str:
-    d = rng.choice(["/opt/ems/bin", "/usr/local/sbin", "/usr/local/lib/ems", "/srv/ems/tools",
-                    "/home/oper/bin"])
-    return f"{d}/{rng.choice(['tidy', 'nightly', 'ne-sync', 'db-maint', 'rotate'])}-{m}{ext}"
+def script_path(m: str, ext: str = ".sh") -> str:
+    """Where the case's script lives (fixed by its marker, so the payload can name it)."""
+    k = sum(map(ord, m))
+    d = ("/opt/ems/bin", "/usr/local/sbin", "/usr/local/lib/ems", "/srv/ems/tools",
+         "/home/oper/bin")[k % 5]
+    return f"{d}/{('tidy', 'nightly', 'ne-sync', 'db-maint', 'rotate')[k // 5 % 5]}-{m}{ext}"
+
+
+# Techniques that run the payload in the script's own shell, where "$0" is the script; the
+# others hand it to another process, so the payload names the script by its path instead.
+SAME_SHELL = frozenset({"plain", "self-read", "command-file", "trap-exit", "substring",
+                        "gate-wait", "gate-case", "gate-account", "gate-age"})
 
 
 def _sh(body: str, rng: random.Random, m: str, shell: str = "bash") -> Job:
-    path = script_path(m, rng)
+    path = script_path(m)
     head = "#!/bin/bash" if shell == "bash" else "#!/bin/sh"
     return Job(f"{shell} {path}", {path: (f"{head}\n# EMS maintenance\n{body}\n", 0o755)})
 
 
 def _py(body: str, rng: random.Random, m: str) -> Job:
-    path = script_path(m, rng, ".py")
+    path = script_path(m, ".py")
     return Job(f"python3 {path}",
                {path: (f"#!/usr/bin/env python3\n\"\"\"EMS maintenance.\"\"\"\n{body}\n", 0o755)})
 
@@ -141,8 +150,9 @@ def function_args(p: Payload, rng: random.Random, m: str) -> Job:
 
 def read_heredoc(p: Payload, rng: random.Random, m: str) -> Job:
     w = _words(p)
-    if rng.random() < 0.5:
-        return _sh("read -r -a cmd <<'ARGS'\n" + _joined(w) + "\nARGS\n\"${cmd[@]}\"", rng, m)
+    if rng.random() < 0.5 and not any(re.search(r"[\s'\"\\]", x) for x in w):
+        # read -a splits on blanks and keeps quotes: only for words that have neither
+        return _sh("read -r -a cmd <<'ARGS'\n" + " ".join(w) + "\nARGS\n\"${cmd[@]}\"", rng, m)
     return _sh("mapfile -t cmd <<'ARGS'\n" + "\n".join(w) + "\nARGS\n\"${cmd[@]}\"", rng, m)
 
 

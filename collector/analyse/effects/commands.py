@@ -91,7 +91,7 @@ KNOWN = frozenset({
     "plink", "rsh", "cu", "minicom", "parallel", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
     "tar", "git", "fallocate", "nvme", "dmsetup", "lvreduce", "lvresize", "iptables", "ip6tables",
     "nft", "ip", "route", "mount", "telinit", "init", "touch", "systemd-run", "read", "mapfile",
-    "readarray", "hash",
+    "readarray", "hash", "cd",
 })
 
 
@@ -212,7 +212,11 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
     low = p.rstrip("/")
     if how == "delete" and (p.endswith("*") or p.endswith("/")):
         how = "delete-tree"      # a glob or a directory: everything in it
-    if LINEGUARD.search(low):
+    if place.path and low.lstrip("/") == place.path.lstrip("/") and how in ("delete", "overwrite"):
+        # the program deletes itself after running: what it did can no longer be read
+        job.sink.append(place.effect("anti-forensics", line, ev, target=path,
+                                     how="deletes its own program"))
+    elif LINEGUARD.search(low):
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s lineguard's files"))
     elif SCHEDULER.search(low) and (how != "delete" or "spool" in low):
         # a tree of jobs, or a user's crontab or at job; a package dropping its own
@@ -335,7 +339,7 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
             or src in job.written and job.written[src].source == "empty directory"
         if empty:
             _destroy(job, place, line, ev, dst, "delete-tree")
-    elif prog == "mv" and len(ops) >= 2 and _moved_away(ops[:-1], ops[-1]):
+    elif prog == "mv" and len(ops) >= 2 and moved_away(ops[:-1], ops[-1]):
         # moved to /dev/null or a scratch file system, or a job, lineguard or log tree moved
         # out of the place its reader looks: gone from there
         for t in ops[:-1]:
@@ -346,13 +350,13 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         _destroy(job, place, line, ev, ops[-2], "delete-tree")
     elif prog in ("cp", "cat") and len(ops) >= 2 and ops[0] == "/dev/null" and prog == "cp":
         _destroy(job, place, line, ev, ops[-1], "truncate")
-    elif prog == "ln" and re.search(r"-\w*s", flags) and len(ops) >= 2 and ops[0] == "/dev/null":
-        _destroy(job, place, line, ev, ops[-1], "redirect to /dev/null")
     elif prog == "ln" and re.search(r"-\w*s", flags) and len(ops) >= 2 and ops[0] == "/dev/null" \
             and UNIT_FILE.search(render(ops[-1])):
         # a unit linked to /dev/null is masked, as `systemctl mask` does it
         m = UNIT_FILE.search(render(ops[-1]))
         _service("systemctl", ["mask", f"{m.group(1)}.{m.group(2)}"], job, place, line, ev)
+    elif prog == "ln" and re.search(r"-\w*s", flags) and len(ops) >= 2 and ops[0] == "/dev/null":
+        _destroy(job, place, line, ev, ops[-1], "redirect to /dev/null")
     elif prog == "tar" and "--remove-files" in args:
         _tar_remove(args, job, place, line, ev)
     elif prog == "install" and len(ops) >= 2 and ops[0] == "/dev/null":
@@ -413,7 +417,7 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog == "crontab" and (re.search(r"-\w*r", flags) or (ops == ["-"] and not stdin)):
         add(place.effect("tamper", line, ev, target="the user's crontab", how="removes"))
     elif prog == "crontab" and ops == ["-"] and stdin is not None and not is_known(stdin) and \
-            "crontab -l" in render(stdin) and re.search(r"grep -v|sed|awk", render(stdin)):
+            "crontab -l" in render(stdin) and re.search(r"grep\s+-\w*v|sed\s.*d\b|awk", ev):
         add(place.effect("tamper", line, ev, target="the user's crontab",
                          how="removes entries of"))
     elif prog == "atrm" or (prog == "at" and re.search(r"-\w*[rd]\b", flags)):
@@ -450,11 +454,42 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
             text = args[i + 1] if i + 1 < len(args) else ""
         for how, name in _sql.destructive_statements(text + ("\n" + stdin if stdin else "")):
             add(place.effect("data-destruction", line, ev, target=name, how=how))
+        if prog == "redis-cli" and any(a.lower() in ("del", "unlink") for a in args):
+            # the keys a scan of the store lists, every one of them deleted
+            for o in ops:
+                if not is_known(o) and re.search(r"--scan|\bkeys\b", render(o), re.I):
+                    add(place.effect("data-destruction", line, ev, target=f"the keys {render(o)}",
+                                     how="db-delete-all", reach="all"))
     # files the job writes, downloads or copies: running them later is judged by this source
     _remember(prog, args, ops, job, stdin)
 
 
-def _moved_away(sources: list[str], dest: str) -> bool:
+def history_off(name: str, value: str) -> bool:
+    """A shell setting that stops history being kept (HISTFILE=/dev/null, HISTSIZE=0 …)."""
+    return name in ("HISTFILE", "HISTSIZE", "HISTFILESIZE") and value in ("/dev/null", "0", "")
+
+
+# Logging configuration that discards what it is given.
+_LOG_CONFIG = re.compile(r"^/?etc/(?:rsyslog\.conf|rsyslog\.d/|syslog-ng/|systemd/journald\.conf|"
+                         r"audit/)")
+_DISCARDS = re.compile(r"(?m)(?:^\s*[^#\s]\S*\s+(?:stop|~)\s*$|^\s*Storage\s*=\s*none\b|"
+                       r"^\s*[^#\s]\S*\s+/dev/null\s*$|^\s*-e\s+0\b|^\s*-D\b)")
+
+
+def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: str) -> None:
+    """Text written or appended into a file whose content decides what the host keeps or where
+    it sends things: logging told to discard, a lineguard name pointed elsewhere."""
+    p = render(path)
+    if _LOG_CONFIG.match(p.lstrip("/")) and _DISCARDS.search(text):
+        job.sink.append(place.effect("anti-forensics", line, ev, target=path,
+                                     how="tells logging to discard everything:"))
+    elif p.rstrip("/") in ("/etc/hosts", "etc/hosts") and re.search(
+            r"(?m)^\s*[\d.:a-fA-F]+\s+.*lineguard", text, re.I):
+        job.sink.append(place.effect("tamper", line, ev, target=f"lineguard's address in {p}",
+                                     how="cuts off lineguard: points elsewhere"))
+
+
+def moved_away(sources: list[str], dest: str) -> bool:
     """mv to /dev/null; a job, lineguard or log tree renamed beside itself (cron.d →
     cron.d.off: its reader no longer finds it); data moved onto a scratch file system."""
     d = render(dest).rstrip("/")

@@ -215,6 +215,8 @@ class _Py:
             base = self.ev(n.value, scope)
             if isinstance(base, str) and _stands_for_a_set(base):
                 return base        # proc.stdout, row.oid …: still the walked rows, the lines
+            if isinstance(base, str) and base.endswith("/*") and n.attr in ("path", "name"):
+                return base if n.attr == "path" else "*"     # a directory entry (os.scandir)
             if isinstance(base, Module):
                 return base.scope.get(n.attr, unknown(f"{ast.unparse(n)[:60]}"))
             return unknown(f"{ast.unparse(n)[:60]}")
@@ -346,10 +348,33 @@ class _Py:
                             for i, a in enumerate(args))
         if fname in ("Path", "pathlib.Path", "PurePath", "PosixPath") and args:
             return "/".join(_s(a) for a in args)
+        # listing a directory: each entry stands as DIR/* (what the shell's glob would say)
+        if fname in ("os.listdir",) and args:
+            return ["*"]
+        if fname in ("os.scandir",) and args:
+            return [_s(args[0]).rstrip("/") + "/*"]
+        if fname in ("os.walk",) and args:
+            return [(_s(args[0]).rstrip("/"), ["*"], ["*"])]
+        if fname in ("glob.glob", "glob.iglob", "glob") and args:
+            return [_s(args[0])]
+        if short in ("glob", "rglob", "iterdir") and isinstance(recv, str) and is_known(recv):
+            return [recv.rstrip("/") + "/" + (_s(args[0]) if args else "*")]
+        if fname == "os.open" and len(n.args) >= 2 and "O_TRUNC" in ast.unparse(n.args[1]):
+            commands._destroy(self.job, place, line, ev, _s(args[0]), "truncate")
+            return None
         if fname in ("os.getenv", "os.environ.get"):
             return _s(args[1]) if len(args) > 1 else unknown(f"${_s(args[0]) if args else '?'}")
         if fname == "open" and args:
             return ("file", _s(args[0]), _s(args[1]) if len(args) > 1 else _s(kw.get("mode", "r")))
+        if isinstance(recv, tuple) and recv and recv[0] == "file" and recv[2].startswith("w") and (
+                short == "truncate" or (short == "close" and isinstance(f.value, ast.Call))):
+            # opened for writing and closed (or truncated) with nothing written: emptied
+            commands._destroy(self.job, place, line, ev, recv[1], "truncate")
+            return None
+        if isinstance(recv, tuple) and recv and recv[0] == "file" and short == "write" and \
+                commands.BLOCK_DEVICE.match(render(recv[1])):
+            commands._destroy(self.job, place, line, ev, recv[1], "wipe")
+            return None
         if isinstance(recv, tuple) and recv and recv[0] == "file":
             if short in ("read", "readlines"):
                 text = self.job.text_of(render(recv[1]).lstrip("/")) if is_known(recv[1]) else None
@@ -488,8 +513,9 @@ class _Py:
                 commands._destroy(self.job, place, line, ev, recv, "delete")
                 return None
         if fname in ("shutil.move", "os.rename", "os.replace") and len(args) >= 2:
-            if _s(args[1]) == "/dev/null":
-                commands._destroy(self.job, place, line, ev, _s(args[0]), "delete")
+            if commands.moved_away([_s(args[0])], _s(args[1])):
+                commands._destroy(self.job, place, line, ev, _s(args[0]),
+                                  "delete" if _s(args[1]) == "/dev/null" else "delete-tree")
             elif _s(args[0]) in self.job.written:
                 self.job.written[_s(args[1])] = self.job.written[_s(args[0])]
             return None

@@ -161,6 +161,9 @@ def awk(program: str) -> tuple[list[Run], str | None]:
                          r"(\"(?:[^\"\\]|\\.)*\"|[A-Za-z_]\w*)", program):
         runs.append(Run(None, f"{_awk_text(m.group(2), names)} <<'AWK_PRINTED'\n"
                               f"{_awk_text(m.group(1), names)}\nAWK_PRINTED", "printed by awk into a command"))
+    for m in re.finditer(r"\bprintf?\b\s*\(?\s*\"\"\s*\)?\s*>\s*(\"(?:[^\"\\]|\\.)*\")", program):
+        # nothing printed into a file: the file is emptied
+        runs.append(Run(None, f": > '{_awk_text(m.group(1), names)}'", "awk output into a file"))
     printed = None
     begin = re.fullmatch(r"\s*BEGIN\s*\{(.*)\}\s*", program, re.S)
     if begin and not runs:

@@ -56,6 +56,9 @@ _STDLIB_RUNNABLE = frozenset({"http", "json", "venv", "pip", "ensurepip", "zipfi
                               "pdb", "site", "smtpd", "base64", "gzip", "calendar", "uuid", "sqlite3",
                               "trace", "pydoc", "webbrowser", "tabnanny", "platform", "sysconfig"})
 _ALIAS = "\x00alias:"   # env key prefix of an alias's text
+_CWD = "\x00cwd"        # env key: the directory a `cd` in the script went to
+# Programs whose operands are paths they destroy (relative ones resolved against a `cd`).
+_PATH_DESTROYERS = frozenset({"rm", "unlink", "rmdir", "shred", "truncate", "srm", "wipe"})
 _SEP = "\x1f"          # between array elements / positional parameters
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash"})
 _SQL_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql",
@@ -438,13 +441,15 @@ class _Walker:
             val = ""
         elif val_n.type == "array":
             val = _SEP.join(self.argv(val_n.named_children, env, place))
+        elif val_n.type == "command_substitution":
+            val = self.capture(val_n, env, place)      # an assignment does not split words
         else:
             ws = self.words(val_n, env, place)
             val = " ".join(ws) if val_n.type != "simple_expansion" else " ".join(ws)
         if "+=" in self.text(a)[: len(name) + 2] and name in env:
             val = env[name] + (_SEP if val_n is not None and val_n.type == "array" else "") + val
         env[name] = val
-        if name in ("HISTFILE", "HISTSIZE", "HISTFILESIZE") and val in ("/dev/null", "0", ""):
+        if commands.history_off(name, val):
             self.job.sink.append(place.effect("anti-forensics", self.line(a), self.evidence(a),
                                               target="shell history", how=f"sets {name}={val} for"))
 
@@ -561,8 +566,7 @@ class _Walker:
                 else:
                     outs.extend(self.file_redirect(r, env, place))
         outer, self.consumed = self.consumed, True
-        # `$(< FILE)` with no command prints the file, as cat would
-        out = self.stmt(body, env, place, stdin) if body is not None else stdin
+        out = self.stmt(body, env, place, stdin) if body is not None else None
         self.consumed = outer
         if after is not None:
             first = after.named_children[0] if after.type == "pipeline" else after
@@ -584,13 +588,19 @@ class _Walker:
 
     def write(self, n: Node, body: Node | None, op: str, path: str, out: str | None,
               place: Place) -> None:
+        p = render(path)
+        ev = self.evidence(n)
+        if out is not None and is_known(out) and not markers(out):
+            commands.written_config(path, out, self.job, place, self.line(n), ev)
+            if commands.SCHEDULER.search(p):
+                # a job written into a scheduler's files runs later: judged like one
+                self.cron_lines(out, "/spool/" not in p, place, self.line(n), ev, {},
+                                f"written into {p}")
         if op.endswith(">>") or path in ("/dev/null", "/dev/stdout", "/dev/stderr"):
             return
         produced = body is None or self.text(body).strip() in (
             ":", "true", "echo -n", "printf ''", 'printf ""', "cat /dev/null", "echo -n ''",
-            'echo -n ""') or out == ""
-        p = render(path)
-        ev = self.evidence(n)
+            'echo -n ""', "exec") or out == ""
         if commands.BLOCK_DEVICE.match(p):
             commands._destroy(self.job, place, self.line(n), ev, path, "wipe")
         elif produced or commands.FORENSIC.search(p):
@@ -600,6 +610,20 @@ class _Walker:
         else:
             self.job.written[path] = Written(None, f"generated at run time by `{self.text(body)[:80]}`"
                                              if body is not None else "generated at run time")
+
+    def cron_lines(self, text: str, with_user: bool, place: Place, line: int, ev: str,
+                   env: dict[str, str], note: str) -> None:
+        """The commands of crontab lines (five time fields or @word, a user in system files)."""
+        for ln in text.splitlines():
+            ln = ln.strip()
+            if not ln or ln.startswith("#") or re.match(r"^[A-Za-z_]\w*=", ln):
+                continue
+            fields = ln.split(None, 1 if ln.startswith("@") else 5)
+            rest = fields[-1] if len(fields) > (1 if ln.startswith("@") else 5) else ""
+            if with_user and rest:
+                rest = rest.split(None, 1)[1] if len(rest.split(None, 1)) > 1 else ""
+            if rest:
+                self.nested("shell", rest.split("%", 1)[0], place, line, ev, note, env)
 
     def heredoc(self, r: Node, env: dict[str, str], place: Place) -> str:
         start = next((c for c in r.children if c.type == "heredoc_start"), None)
@@ -620,6 +644,13 @@ class _Walker:
         return text if text is not None and len(text) < 65536 else file_lines(render(path), self.job)
 
     def capture(self, node: Node, env: dict[str, str], place: Place) -> str:
+        redirect = next((c for c in node.named_children if c.type == "file_redirect"), None)
+        if redirect is not None and node.named_child_count == 1 and \
+                self.text(redirect).lstrip().startswith("<"):
+            # `$(< FILE)`: the file's text, as cat would print it
+            dest = redirect.child_by_field_name("destination")
+            if dest is not None:
+                return self.file_text(" ".join(self.words(dest, env, place))).rstrip("\n")
         out = None
         outer, self.consumed = self.consumed, True
         try:
@@ -670,7 +701,7 @@ class _Walker:
         if name is not None and not assigns:
             first = self.words(name, local, place)
             prog = commands.base(first[0]) if first else ""
-            prints = commands.prints_only([first[0], *self.text(n).split()[1:]])
+            prints = commands.prints_only([*first, *self.text(n).split()[1:]])
             if prog and is_known(prog) and (not commands.known(prog) or (
                     prints and not self.consumed)) and \
                     prog not in self.functions and "/" not in first[0] and \
@@ -702,9 +733,12 @@ class _Walker:
             return None
         if self.assigns_variables(argv, env, stdin):
             return None
+        if argv[0] == "cd":
+            self.change_dir(argv, env)
+            return None
         if re.search(r"[?*[]", argv[0]) and argv[0].startswith("/"):
             # a program spelled as a glob (/u?r/b??/r?): each known program it can match
-            for prog in _glob_programs(argv[0])[:4]:
+            for prog in _glob_programs(argv[0])[:24]:
                 self.execute([prog, *argv[1:]], local, place, line, ev, stdin)
             return None
         return self.execute(argv, local, place, line, ev, stdin)
@@ -771,9 +805,29 @@ class _Walker:
             else:
                 env[name] = fields[k] if k < len(fields) else ""
 
+    def change_dir(self, argv: list[str], env: dict[str, str]) -> None:
+        """`cd DIR`: relative paths of later destroyers are under DIR."""
+        ops = [a for a in argv[1:] if not a.startswith("-")]
+        where = ops[0] if ops else env.get("HOME", unknown("the home directory"))
+        if where.startswith("/") or not is_known(where):
+            env[_CWD] = where.rstrip("/") or "/"
+        elif _CWD in env:
+            env[_CWD] = env[_CWD].rstrip("/") + "/" + where
+
     def execute(self, argv: list[str], env: dict[str, str], place: Place, line: int, ev: str,
                 stdin: str | None) -> str | None:
         job = self.job
+        if argv[0] in ("set", "printf", "mapfile", "readarray", "hash") and \
+                self.assigns_variables(argv, env, stdin):
+            return None
+        if argv[0] == "cd":
+            self.change_dir(argv, env)
+            return None
+        if _CWD in env and commands.base(argv[0]) in _PATH_DESTROYERS:
+            # relative operands of a destroyer are under the directory the script went to
+            argv = [argv[0]] + [a if a.startswith(("/", "-", "~", "\x01")) or not a or "=" in a
+                                else env[_CWD].rstrip("/") + "/" + a.removeprefix("./")
+                                for a in argv[1:]]
         name = argv[0]
         prog = commands.base(name)
         args = argv[1:]
@@ -822,10 +876,15 @@ class _Walker:
             if inline is not None:
                 scripting.read_foreign(prog, inline, job, place, line, ev, self.nested)
             return None
+        if prog in ("at", "batch") and "-f" in args[:-1]:
+            stdin = self.file_text(args[args.index("-f") + 1])
         if prog in ("at", "batch") and stdin is not None and not any(a.startswith("-") and
                                                                      "l" in a for a in args):
             self.nested("shell", stdin, place, line, ev, "queued with at", env)
             return None
+        if prog == "crontab" and stdin is not None and is_known(stdin) and not markers(stdin) \
+                and not re.search(r"-\w*[lr]", " ".join(args)):
+            self.cron_lines(stdin, False, place, line, ev, env, "installed with crontab")
         if prog in commands._DEVICE_PROGRAMS:
             self.device_session(prog, argv, env, place, line, ev, stdin)
             return None
@@ -1221,7 +1280,9 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
     if hit is None:
         sub = Job(job.files)
         sub.read = set(job.read)
-        read(language, text, sub, Place(path=name, depth=place.depth + 1), dict(_ARG_ENV))
+        # $0 is the program's own path (a script that reads or deletes itself names it so)
+        read(language, text, sub, Place(path=name, depth=place.depth + 1),
+             {**_ARG_ENV, "0": "/" + name.lstrip("/")})
         hit = (sub.sink, sub.talks_to_devices, sub.change_ref)
         if len(_PROGRAMS) >= _PROGRAMS_SIZE:
             del _PROGRAMS[next(iter(_PROGRAMS))]
@@ -1328,6 +1389,9 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
     for no, name, value, command in plain:
         if name:
             env[name] = value
+            if commands.history_off(name, value):
+                job.sink.append(place.effect("anti-forensics", no, f"{name}={value}",
+                                             target="shell history", how=f"sets {name}={value} for"))
             continue
         if _ALIAS + command.split()[0] in env:
             w.nested("shell", env[_ALIAS + command.split()[0]] + command.strip()[len(command.split()[0]):],
@@ -1349,6 +1413,8 @@ _BRACE_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)\{([\w./=-]+(?:,[\w./=-]*)+)\}(?
 
 
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
+    if "<<" in text and not text.endswith("\n"):
+        text += "\n"      # a here-document closing on the last line (as `$(< file)` leaves it)
     if "{" in text:
         text = _BRACE_HEAD.sub(lambda m: m.group(1) + " ".join(m.group(2).split(",")), text)
     plain = _plain(text)
