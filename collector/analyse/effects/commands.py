@@ -91,7 +91,7 @@ KNOWN = frozenset({
     "plink", "rsh", "cu", "minicom", "parallel", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
     "tar", "git", "fallocate", "nvme", "dmsetup", "lvreduce", "lvresize", "iptables", "ip6tables",
     "nft", "ip", "route", "mount", "telinit", "init", "touch", "systemd-run", "read", "mapfile",
-    "readarray", "hash", "cd",
+    "readarray", "hash", "cd", "pushd", "zip", ":", "true",
 })
 
 
@@ -345,6 +345,11 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         for t in ops[:-1]:
             _destroy(job, place, line, ev, t, "delete-tree" if not t.endswith("/dev/null") else
                      "delete")
+    elif prog in ("mv", "cp", "install") and len(ops) >= 2 and \
+            FORENSIC.search(render(ops[-1]).rstrip("/")) and \
+            not any(FORENSIC.search(render(s).rstrip("/")) for s in ops[:-1]):
+        # a log or history file replaced by another file (a filtered copy): evidence rewritten
+        add(place.effect("anti-forensics", line, ev, target=ops[-1], how="replaces the contents of"))
     elif prog == "rsync" and "--remove-source-files" in args and len(ops) >= 2 and \
             SCRATCH.match(render(ops[-1])):
         _destroy(job, place, line, ev, ops[-2], "delete-tree")
@@ -359,6 +364,11 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         _destroy(job, place, line, ev, ops[-1], "redirect to /dev/null")
     elif prog == "tar" and "--remove-files" in args:
         _tar_remove(args, job, place, line, ev)
+    elif prog == "zip" and (re.search(r"(?:^|\s)-\w*m", flags) or "--move" in args) and len(ops) >= 2:
+        # zip -m deletes what it archived; into /dev/null or scratch the files are gone
+        if render(ops[0]) in ("/dev/null", "/dev/null.zip") or SCRATCH.match(render(ops[0])):
+            for m in ops[1:]:
+                _destroy(job, place, line, ev, m, "delete-tree")
     elif prog == "install" and len(ops) >= 2 and ops[0] == "/dev/null":
         _destroy(job, place, line, ev, ops[-1], "truncate")
     elif prog == "tee" and stdin == "" and ops:
@@ -490,13 +500,13 @@ def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: 
 
 
 def moved_away(sources: list[str], dest: str) -> bool:
-    """mv to /dev/null; a job, lineguard or log tree renamed beside itself (cron.d →
-    cron.d.off: its reader no longer finds it); data moved onto a scratch file system."""
+    """mv to /dev/null; a job or lineguard tree renamed beside itself (cron.d → cron.d.off: its
+    reader no longer finds it); data or logs moved onto a scratch file system."""
     d = render(dest).rstrip("/")
     if d == "/dev/null":
         return True
     watched = [s for s in (render(x).rstrip("/") for x in sources)
-               if SCHEDULER.search(s) or LINEGUARD.search(s) or FORENSIC.search(s)]
+               if SCHEDULER.search(s) or LINEGUARD.search(s)]      # (a log renamed is rotated)
     if watched:
         return is_known(dest) and all(posixpath.dirname(s) == posixpath.dirname(d) for s in watched)
     return bool(SCRATCH.match(d)) and not any(SCRATCH.match(render(s)) for s in sources)
@@ -721,6 +731,13 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             name = obj.name + (f".{idx}" if idx else "") if obj else render(ops[1])
             oid = ".".join(map(str, obj.oid)) + (f".{idx}" if idx else "") if obj else render(ops[1])
             return walked(oid, name, ops[0])
+    if prog in (":", "true"):
+        return ""
+    if prog == "find" and not find_bounded(args) and not any(
+            a in ("-exec", "-execdir", "-delete", "-printf", "-fprint") for a in args):
+        # the paths of every entry under its roots: what a loop over them acts on
+        roots = [a for a in args if not a.startswith(("-", "(", "!", "\\("))][:1]
+        return "\n".join(r.rstrip("/") + "/*" for r in roots) if roots else None
     if prog == "mktemp" and "-d" in args:
         return symbol("empty", "", "a new empty directory")
     if prog == "hostname":

@@ -219,6 +219,10 @@ class _Py:
                 return base if n.attr == "path" else "*"     # a directory entry (os.scandir)
             if isinstance(base, Module):
                 return base.scope.get(n.attr, unknown(f"{ast.unparse(n)[:60]}"))
+            if n.attr == "argv" and self.dotted(n, scope) == "sys.argv":
+                # the program's own path, then its arguments (given by whoever runs it)
+                argv = [scope.get("\x00argv0", unknown("the program's path"))]
+                return argv + [scope[f"\x00argv{i}"] for i in range(1, 10) if f"\x00argv{i}" in scope]
             return unknown(f"{ast.unparse(n)[:60]}")
         return unknown(f"{ast.unparse(n)[:60]}")
 
@@ -257,6 +261,20 @@ class _Py:
                 text = "".join(chr(c) for c in codes)
                 self.decoded[text] = ("character codes",)
                 return [text]
+        if fname == "map" and len(n.args) == 2 and isinstance(n.args[0], ast.Name | ast.Attribute):
+            # map(F, ITEMS): F called with each item (os.remove over a listing …)
+            items = self.ev(n.args[1], scope)
+            if isinstance(items, list | tuple) and items and len(items) <= 16 and \
+                    not isinstance(scope.get(ast.unparse(n.args[0])), Func):
+                out = []
+                for item in items:
+                    bound = "\x00map-item"
+                    inner = {**scope, bound: item}
+                    call = ast.copy_location(ast.Call(func=n.args[0],
+                                                      args=[ast.Name(bound, ast.Load())],
+                                                      keywords=[]), n)
+                    out.append(self.call(call, inner))
+                return out
         short = fname.rsplit(".", 1)[-1]
         args = [self.ev(a.value if isinstance(a, ast.Starred) else a, scope) for a in n.args]
         kw = {k.arg: self.ev(k.value, scope) for k in n.keywords if k.arg}
@@ -830,6 +848,10 @@ def read_python(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     r = _Py(text, job, place)
     scope: dict[str, Any] = {"__name__": "__main__"}
     scope.update({k: v for k, v in env.items() if not k.isdigit() and k != "@"})
+    # sys.argv and __file__: the program's path ($0 of whoever runs it) and its arguments
+    scope.update({f"\x00argv{k}": v for k, v in env.items() if k.isdigit()})
+    if "0" in env and env["0"] != "-c":
+        scope["__file__"] = env["0"]
     r.run(tree, scope)
 
 

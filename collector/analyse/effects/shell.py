@@ -526,7 +526,8 @@ class _Walker:
         for i, s in enumerate(stages):
             self.consumed = outer or i + 1 < len(stages)
             nxt = stages[i + 1] if i + 1 < len(stages) else None
-            to_rm = nxt is not None and re.match(r"\s*(?:sudo\s+)?xargs\b[^|]*\brm\b", self.text(nxt))
+            to_rm = nxt is not None and re.match(r"\s*(?:sudo\s+)?xargs\b[^|]*\b(?:rm|shred|unlink|srm|"
+                                                 r"wipe)\b", self.text(nxt))
             if to_rm and s.type == "command":
                 argv = commands.unwrap(self.argv(self.cmd_words(s), env, place))
                 if argv and commands.base(argv[0]) == "find":
@@ -733,7 +734,7 @@ class _Walker:
             return None
         if self.assigns_variables(argv, env, stdin):
             return None
-        if argv[0] == "cd":
+        if argv[0] in ("cd", "pushd"):
             self.change_dir(argv, env)
             return None
         if re.search(r"[?*[]", argv[0]) and argv[0].startswith("/"):
@@ -820,7 +821,7 @@ class _Walker:
         if argv[0] in ("set", "printf", "mapfile", "readarray", "hash") and \
                 self.assigns_variables(argv, env, stdin):
             return None
-        if argv[0] == "cd":
+        if argv[0] in ("cd", "pushd"):
             self.change_dir(argv, env)
             return None
         if _CWD in env and commands.base(argv[0]) in _PATH_DESTROYERS:
@@ -999,6 +1000,12 @@ class _Walker:
                         return self.call(words[0], words[1:] + args[i + 3:], env, place, line, ev,
                                          stdin)
                     inner = env
+                    if language == "python":
+                        # python3 -c TEXT ARG…: sys.argv is ['-c', ARG…]
+                        inner = {k: v for k, v in env.items() if not k.isdigit() and k != "@"}
+                        inner["0"] = "-c"
+                        for k, a in enumerate(args[i + 2:i + 11], 1):
+                            inner[str(k)] = a
                     if language == "shell" and i + 2 < len(args):
                         # sh -c TEXT NAME ARG…: the positional parameters of TEXT
                         inner = {k: v for k, v in env.items() if not k.isdigit() and k != "@"}
