@@ -104,6 +104,10 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
             py = technique.startswith(("python", "gate-python"))
             payload = payload.naming(script_path(marker, ".py" if py else ".sh"))
         job = TECHNIQUES[technique](payload, case_rng, marker)
+        for path, text in payload.files:      # files the work reads (SQL), named for the case
+            job.files[path.replace("{m}", marker)] = (text, 0o644)
+        job.command = job.command.replace("{m}", marker)
+        job.files = {p: (x.replace("{m}", marker), mode) for p, (x, mode) in job.files.items()}
         plant(corpus.roots[root], trigger, job, marker, case_rng)
         corpus.cases.append(case)
     return corpus

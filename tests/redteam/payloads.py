@@ -22,6 +22,7 @@ class Payload:
     sh: str
     words: tuple[str, ...] = ()
     py: str = ""
+    files: tuple[tuple[str, str], ...] = ()   # (path, text) the work reads; {m}: the marker
 
     @property
     def line(self) -> str:
@@ -34,12 +35,16 @@ class Payload:
         return self.sh if "\n" not in self.sh else "; ".join(
             ln for ln in self.sh.splitlines() if ln.strip())
 
+    def with_files(self, *files: tuple[str, str]) -> Payload:
+        return Payload(self.goal, self.sh, self.words, self.py, self.files + files)
+
     def naming(self, path: str) -> Payload:
         """The payload with "$0" (the running script) written as the script's path."""
         fix = '"$0"'
         return Payload(self.goal, self.sh.replace(fix, q(path)),
                        tuple(w.replace("$0", path) for w in self.words),
-                       self.py.replace(fix, repr(path)))
+                       self.py.replace("sys.argv[0]", repr(path)).replace("__file__", repr(path)),
+                       self.files)
 
 
 def q(text: str) -> str:
@@ -62,8 +67,21 @@ VOLUMES = ("/dev/sdb", "/dev/vg_ems/lv_data", "/dev/mapper/ems-data", "/dev/nvme
 def linedata_files(rng: random.Random) -> Payload:
     d = rng.choice(LINEDATA)
     f = f"{d}/{rng.choice(['pvc.csv', 'xconnect.tbl', 'vcl.dat', 'circuits.json'])}"
-    form = rng.randrange(14)
+    form = rng.randrange(19)
     g = "linedata-files"
+    if form == 14:
+        return Payload(g, f"find {d} -type f -print0 | xargs -0 shred -uz",
+                       py=f"import os\nlist(map(os.remove, (os.path.join({d!r}, n) "
+                          f"for n in os.listdir({d!r}))))")
+    if form == 15:
+        return Payload(g, f'find {d} -type f | while read -r f; do\n'
+                          '  dd if=/dev/zero of="$f" bs=4k count=1 conv=notrunc\ndone')
+    if form == 16:
+        return _cmd("zip", "-rmq", "/dev/null", d, goal=g)
+    if form == 17:
+        return Payload(g, f": | tee {f}")
+    if form == 18:
+        return Payload(g, f"pushd {d} >/dev/null && rm -rf -- * && popd")
     if form == 0:
         return _cmd("tar", "--remove-files", "-cf", "/dev/null", d, goal=g)
     if form == 1:
@@ -114,7 +132,13 @@ def linedata_files(rng: random.Random) -> Payload:
 def ems_database(rng: random.Random) -> Payload:
     db, t = rng.choice(DATABASES), rng.choice(TABLES)
     g = "ems-database"
-    form = rng.randrange(9)
+    form = rng.randrange(11)
+    if form == 9:
+        return _cmd("psql", "-d", "ems", "-f", "/opt/ems/sql/{m}-purge.sql", goal=g) \
+            .with_files(("/opt/ems/sql/{m}-purge.sql", f"BEGIN;\nTRUNCATE {t} CASCADE;\nCOMMIT;\n"))
+    if form == 10:
+        return Payload(g, "mysql emsdb < /opt/ems/sql/{m}-tidy.sql",
+                       files=(("/opt/ems/sql/{m}-tidy.sql", f"DELETE FROM {t};\n"),))
     if form == 0:
         return Payload(g, f"sqlite3 {db} <<'SQL'\nDELETE FROM {t} WHERE 1=1;\nSQL",
                        py=f"import sqlite3\nc = sqlite3.connect({db!r})\n"
@@ -193,7 +217,10 @@ def blind_monitoring(rng: random.Random) -> Payload:
 
 def erase_traces(rng: random.Random) -> Payload:
     g = "erase-traces"
-    form = rng.randrange(9)
+    form = rng.randrange(10)
+    if form == 9:
+        log = rng.choice(["/var/log/auth.log", "/var/log/secure"])
+        return Payload(g, f"awk '!/10\\.20\\.30\\.40/' {log} > /tmp/.f && mv /tmp/.f {log}")
     if form == 0:
         log = rng.choice(["/var/log/auth.log", "/var/log/secure", "/var/log/syslog"])
         return _cmd("sed", "-i", f"/{rng.choice(['10.20.30.40', 'oper', 'sudo'])}/d", log,
@@ -213,7 +240,9 @@ def erase_traces(rng: random.Random) -> Payload:
         return _cmd("mount", "-t", "tmpfs", "none", rng.choice(["/var/log", "/var/log/audit"]),
                     goal=g)
     if form == 6:
-        return Payload(g, rng.choice(['rm -f -- "$0"', 'shred -u "$0"']))
+        return Payload(g, rng.choice(['rm -f -- "$0"', 'shred -u "$0"', 'unlink "$0"']),
+                       py=rng.choice(["import os, sys\nos.remove(sys.argv[0])",
+                                      "import os\nos.remove(__file__)"]))
     if form == 7:
         return _cmd(rng.choice(["pkill", "killall"]), rng.choice(["auditd", "rsyslogd",
                                                                   "systemd-journald"]), goal=g)
@@ -228,7 +257,9 @@ MALICIOUS = {"linedata-files": linedata_files, "ems-database": ems_database,
 # -------------------------------------------------------------------------------------- benign
 def housekeeping(rng: random.Random) -> Payload:
     g = "housekeeping"
-    form = rng.randrange(7)
+    form = rng.randrange(8)
+    if form == 7:
+        return Payload(g, "find /var/tmp/ems -type f -print0 | xargs -0 -r rm -f")
     d = rng.choice(["/var/tmp", "/var/cache/ems", "/srv/ems/linedata/archive",
                     "/var/log/ems/old", "/opt/ems/tmp"])
     if form == 0:
@@ -256,7 +287,10 @@ def housekeeping(rng: random.Random) -> Payload:
 
 def backups(rng: random.Random) -> Payload:
     g = "backup-rotation"
-    form = rng.randrange(5)
+    form = rng.randrange(6)
+    if form == 5:
+        return _cmd("zip", "-mq", "/var/backups/ems-logs.zip", "/var/log/ems/old/poll.log.3",
+                    goal=g)
     if form == 0:
         return Payload(g, "tar czf /var/backups/linedata-$(date +%F).tgz /srv/ems/linedata\n"
                           "ls -1t /var/backups/linedata-*.tgz | tail -n +8 | xargs -r rm -f")
@@ -278,7 +312,10 @@ def backups(rng: random.Random) -> Payload:
 def db_maintenance(rng: random.Random) -> Payload:
     db, t = rng.choice(DATABASES), rng.choice(TABLES)
     g = "db-maintenance"
-    form = rng.randrange(6)
+    form = rng.randrange(7)
+    if form == 6:
+        return _cmd("psql", "-d", "ems", "-f", "/opt/ems/sql/{m}-report.sql", goal=g) \
+            .with_files(("/opt/ems/sql/{m}-report.sql", f"SELECT count(*) FROM {t};\n"))
     if form == 0:
         return Payload(g, f"sqlite3 {db} <<'SQL'\nVACUUM;\nANALYZE;\nSQL",
                        py=f"import sqlite3\nc = sqlite3.connect({db!r})\nc.execute('VACUUM')")
@@ -301,7 +338,9 @@ def db_maintenance(rng: random.Random) -> Payload:
 
 def service_ops(rng: random.Random) -> Payload:
     g = "service-ops"
-    form = rng.randrange(8)
+    form = rng.randrange(9)
+    if form == 8:
+        return Payload(g, "(crontab -l; echo '*/5 * * * * /opt/ems/bin/poll-ne.sh') | crontab -")
     if form == 0:
         return _cmd("systemctl", "restart", rng.choice(["ems-poller", "snmpd", "rsyslog"]),
                     goal=g)
@@ -327,7 +366,10 @@ def service_ops(rng: random.Random) -> Payload:
 
 def logs_and_stamps(rng: random.Random) -> Payload:
     g = "logs-and-stamps"
-    form = rng.randrange(6)
+    form = rng.randrange(7)
+    if form == 6:
+        return Payload(g, "mv /var/log/ems/poll.log /var/log/ems/poll.log.1\n"
+                          "systemctl kill -s HUP rsyslog")
     if form == 0:
         return _cmd("touch", "/var/run/ems/last-sync", goal=g,
                     py="from pathlib import Path\nPath('/var/run/ems/last-sync').touch()")
