@@ -702,7 +702,8 @@ class _Walker:
         if name is not None and not assigns:
             first = self.words(name, local, place)
             prog = commands.base(first[0]) if first else ""
-            prints = commands.prints_only([*first, *self.text(n).split()[1:]])
+            prints = prog in commands.OUTPUT_ONLY and commands.prints_only(
+                [*first, *self.text(n).split()[1:]])
             if prog and is_known(prog) and (not commands.known(prog) or (
                     prints and not self.consumed)) and \
                     prog not in self.functions and "/" not in first[0] and \
