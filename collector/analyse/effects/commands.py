@@ -18,6 +18,7 @@ from lineguard.collector.analyse.effects.resolve import (
     file_lines,
     walked,
 )
+from lineguard.formats.shells import MULTI_CALL, SHELLS
 
 # Paths whose removal erases evidence, or disarms the scheduler / lineguard itself.
 FORENSIC = re.compile(r"(?:^|/)(?:\.?\w*_history|\.history|(?:wtmp|btmp|utmp|lastlog|faillog|"
@@ -45,7 +46,6 @@ BLOCK_DEVICE = re.compile(r"^/dev/(?:sd[a-z]|nvme\d|vd[a-z]|hd[a-z]|xvd[a-z]|mmc
 # Signals that ask a daemon to reload or reopen its logs, not to stop.
 _RELOAD_SIGNAL = re.compile(r"(?:^|\s)(?:-s\s*|--signal[= ]|-)(?:SIG)?(?:HUP|USR1|USR2|WINCH|CONT|1|"
                             r"10|12)\b")
-_SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox", "mksh"})
 _DEVICE_PROGRAMS = frozenset({"ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat",
                               "clogin", "jlogin", "nlogin", "plink", "rsh", "cu", "minicom"})
 # Options that take a value, per program (so the value is not taken for an operand).
@@ -86,13 +86,13 @@ KNOWN = frozenset({
     "openssl", "zlib-flate", "source", ".", "eval", "trap", "expect", "tclsh", "su", "runuser",
     "xargs", "psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql", "clickhouse-client",
     "cqlsh", "ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript", "gawk",
-    "jshell", "groovy", "sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash", "exec",
+    "jshell", "groovy", "exec",
     "ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat", "clogin", "jlogin", "nlogin",
     "plink", "rsh", "cu", "minicom", "parallel", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
     "tar", "git", "fallocate", "nvme", "dmsetup", "lvreduce", "lvresize", "iptables", "ip6tables",
     "nft", "ip", "route", "mount", "telinit", "init", "touch", "systemd-run", "read", "mapfile",
     "readarray", "hash", "cd", "pushd", "zip", ":", "true",
-})
+}) | SHELLS
 
 
 # Programs whose only meaning to lineguard is what they print: when nothing reads their output
@@ -146,7 +146,7 @@ def unwrap(argv: list[str]) -> list[str]:
             continue
         if prog in ("su", "runuser", "flock") and "-c" in argv:
             return ["sh", "-c", argv[argv.index("-c") + 1]] if argv.index("-c") + 1 < len(argv) else []
-        if prog == "busybox" and len(argv) > 1:
+        if prog in MULTI_CALL and len(argv) > 1:
             argv = argv[1:]
             continue
         if prog not in _WRAPPERS:
