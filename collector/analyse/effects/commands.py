@@ -222,7 +222,8 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
         # a tree of jobs, or a user's crontab or at job; a package dropping its own
         # /etc/cron.d file is not tampering
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s scheduler entries"))
-    elif FORENSIC.search(low) or (how == "delete-tree" and FORENSIC_DIR.search(low.lstrip("/"))):
+    elif FORENSIC.search(low) or (how in ("delete-tree", "truncate", "overwrite") and
+                                  FORENSIC_DIR.search(low.lstrip("/"))):
         if not bounded:
             job.sink.append(place.effect("anti-forensics", line, ev, target=path, how=how))
     else:
@@ -339,6 +340,12 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
             or src in job.written and job.written[src].source == "empty directory"
         if empty:
             _destroy(job, place, line, ev, dst, "delete-tree")
+    elif prog == "mv" and "-t" in args[:-1] and ops and moved_away(
+            [o for o in ops if o != args[args.index("-t") + 1]], args[args.index("-t") + 1]):
+        # mv -t DIR SOURCE…
+        for t in ops:
+            if t != args[args.index("-t") + 1]:
+                _destroy(job, place, line, ev, t, "delete-tree")
     elif prog == "mv" and len(ops) >= 2 and moved_away(ops[:-1], ops[-1]):
         # moved to /dev/null or a scratch file system, or a job, lineguard or log tree moved
         # out of the place its reader looks: gone from there
@@ -353,8 +360,10 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog == "rsync" and "--remove-source-files" in args and len(ops) >= 2 and \
             SCRATCH.match(render(ops[-1])):
         _destroy(job, place, line, ev, ops[-2], "delete-tree")
-    elif prog in ("cp", "cat") and len(ops) >= 2 and ops[0] == "/dev/null" and prog == "cp":
-        _destroy(job, place, line, ev, ops[-1], "truncate")
+    elif prog == "cp" and len(ops) >= 2 and ops[0] in ("/dev/null", "/dev/zero", "/dev/urandom",
+                                                         "/dev/random"):
+        _destroy(job, place, line, ev, ops[-1], "truncate" if ops[0] == "/dev/null" else
+                 "wipe" if BLOCK_DEVICE.match(render(ops[-1])) else "overwrite")
     elif prog == "ln" and re.search(r"-\w*s", flags) and len(ops) >= 2 and ops[0] == "/dev/null" \
             and UNIT_FILE.search(render(ops[-1])):
         # a unit linked to /dev/null is masked, as `systemctl mask` does it
@@ -424,7 +433,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
                 add(place.effect("tamper", line, ev, target=n, how="kills the scheduler"))
             elif prog != "kill":
                 add(place.effect("service", line, ev, target=n, how="kill"))
-    elif prog == "crontab" and (re.search(r"-\w*r", flags) or (ops == ["-"] and not stdin)):
+    elif prog == "crontab" and (re.search(r"-\w*r", flags) or (ops == ["-"] and not stdin) or
+                                ops[-1:] == ["/dev/null"]):
         add(place.effect("tamper", line, ev, target="the user's crontab", how="removes"))
     elif prog == "crontab" and ops == ["-"] and stdin is not None and not is_known(stdin) and \
             "crontab -l" in render(stdin) and re.search(r"grep\s+-\w*v|sed\s.*d\b|awk", ev):
@@ -644,6 +654,10 @@ def _remember(prog: str, args: list[str], ops: list[str], job: Job, stdin: str |
             out = url.rstrip("/").rsplit("/", 1)[-1]
         if out:
             job.written[out] = Written(None, f"downloaded from {render(url)}")
+    elif prog in ("cp", "install") and len(ops) >= 2 and ops[-2] in ("/dev/stdin", "-") and \
+            stdin is not None:
+        job.written[ops[-1]] = Written(stdin if is_known(stdin) and not markers(stdin) else None,
+                                       "written by this job from its input")
     elif prog in ("cp", "mv", "install", "ln") and len(ops) >= 2:
         src, dst = ops[-2], ops[-1]
         text = job.text_of(render(src)) if is_known(src) else None

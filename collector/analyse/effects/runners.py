@@ -34,7 +34,9 @@ def find_exec(argv: list[str]) -> tuple[list[Run], bool]:
     name = next((preds[k + 1] for k, p in enumerate(preds[:-1]) if p in ("-name", "-iname")), "")
     from lineguard.collector.analyse.effects.commands import find_bounded
     bounded = find_bounded(preds)
-    found = [f"{r.rstrip('/')}/{name}" if name and "*" not in name else r for r in roots or ["."]]
+    # {} is each entry found: a named one, or every entry under the root
+    found = [f"{r.rstrip('/')}/{name}" if name and "*" not in name else
+             f"{r.rstrip('/')}/*" if "-type" in preds else r for r in roots or ["."]]
     runs: list[Run] = []
     k = 0
     while k < len(preds):

@@ -190,6 +190,10 @@ class _Walker:
                     "$@", "${@}") or re.fullmatch(r'"\$\{\w+\[@\]\}"', self.text(node)):
                 return [p for p in parts[0].split(_SEP)] if parts and parts[0] else []
             return ["".join(p.replace(_SEP, " ") for p in parts)]
+        if t == "concatenation" and all(c.type == "word" for c in node.children):
+            brace = _BRACE_WORD.fullmatch(self.text(node))
+            if brace:       # the parser splits `/var/log/{a,b}` into words: one brace expansion
+                return [brace.group(1) + x + brace.group(3) for x in brace.group(2).split(",")]
         if t == "concatenation":
             out = [""]
             for c in node.children:
@@ -598,6 +602,11 @@ class _Walker:
                 self.cron_lines(out, "/spool/" not in p, place, self.line(n), ev, {},
                                 f"written into {p}")
         if op.endswith(">>") or path in ("/dev/null", "/dev/stdout", "/dev/stderr"):
+            return
+        if commands.LINEGUARD.search(p) and not re.search(r"/log/|\.log$", p):
+            # lineguard's program, key or configuration overwritten: blinded
+            self.job.sink.append(place.effect("tamper", self.line(n), ev, target=path,
+                                              how="overwrites lineguard's files:"))
             return
         produced = body is None or self.text(body).strip() in (
             ":", "true", "echo -n", "printf ''", 'printf ""', "cat /dev/null", "echo -n ''",
@@ -1217,7 +1226,7 @@ class _Walker:
         texts: list[str] = []
         args = argv[1:]
         for i, a in enumerate(args):
-            if a in ("-c", "-e", "--command", "--execute") and i + 1 < len(args):
+            if a in ("-c", "-e", "--command", "--execute", "-cmd") and i + 1 < len(args):
                 texts.append(args[i + 1])
             elif a.startswith(("--command=", "--execute=")):
                 texts.append(a.split("=", 1)[1])
@@ -1229,7 +1238,8 @@ class _Walker:
                 else:
                     texts.append(sql_text)
         if prog == "sqlite3":
-            ops = [a for a in args if not a.startswith("-")]
+            ops = [a for i, a in enumerate(args) if not a.startswith("-") and not (
+                i and args[i - 1] in ("-cmd", "-init", "-separator", "-newline", "-nullvalue"))]
             if len(ops) >= 2:
                 texts.append(" ".join(ops[1:]))
         if prog == "sqlite3":
@@ -1241,7 +1251,7 @@ class _Walker:
                                               target=f"SQL {prog} reads from {src}"))
         elif stdin is not None:
             texts.append(stdin)
-        for how, name in sql.destructive_statements("\n".join(texts)):
+        for how, name in sql.destructive_statements("\n\n".join(texts)):     # one text each
             self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how))
 
 
