@@ -67,7 +67,7 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
                     followed.sink.append(e)
                     followed.talks_to_devices = True
     if job.command.strip() and not job.actions:
-        cmd_place = Place(path=job.origin_path, anchor=(job.origin_line or 0, job.command))
+        cmd_place = _command_place(job, followed)
         env = _startup(job, followed)
         read("shell", job.command, followed, cmd_place, env)
         for name in job.files:
@@ -96,6 +96,17 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
     return out
 
 
+def _command_place(job: Job, followed: Followed) -> Place:
+    """Where the command's lines are: a command of several lines that stands as written in its
+    origin file (a statement of rc.local) reports each effect at its own line there."""
+    if "\n" in job.command and job.origin_line:
+        text = followed.text_of(job.origin_path) or ""
+        lines = text.split("\n")[job.origin_line - 1:]
+        if "\n".join(lines[:job.command.count("\n") + 1]) == job.command:
+            return Place(path=job.origin_path, offset=job.origin_line - 1)
+    return Place(path=job.origin_path, anchor=(job.origin_line or 0, job.command))
+
+
 _CRON_ENV = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
 
 
@@ -103,6 +114,8 @@ def _startup(job: Job, followed: Followed) -> dict[str, str]:
     """The environment a cron job starts with: the assignments above it in its crontab. With
     SHELL a bash, the file BASH_ENV names runs before the job: it is read here, where it acts."""
     env: dict[str, str] = {}
+    if job.source == "sysv" and job.origin_line:
+        return _rc_local_env(job, followed)
     if job.source != "cron" or not job.origin_line:
         return env
     # pam_env: NAME=VALUE lines of /etc/environment (no shell syntax), then the crontab's own
@@ -125,6 +138,19 @@ def _startup(job: Job, followed: Followed) -> dict[str, str]:
     if startup and env.get("SHELL", "/bin/sh").rsplit("/", 1)[-1] == "bash":
         read("shell", f". {shlex.quote(startup)}", followed,
              Place(path=job.origin_path, anchor=where["BASH_ENV"]), env)
+    return env
+
+
+_RC_ASSIGN = re.compile(r"^(?:export\s+)?([A-Za-z_]\w*)=(\S*)\s*$")
+
+
+def _rc_local_env(job: Job, followed: Followed) -> dict[str, str]:
+    """A statement of rc.local starts with the variables the lines above it set."""
+    env: dict[str, str] = {}
+    for line in (followed.text_of(job.origin_path) or "").split("\n")[:(job.origin_line or 1) - 1]:
+        m = _RC_ASSIGN.match(line)
+        if m:
+            env[m.group(1)] = m.group(2).strip("'\"")
     return env
 
 

@@ -195,9 +195,10 @@ class _Py:
         if isinstance(n, ast.ListComp | ast.GeneratorExp | ast.SetComp) and len(n.generators) == 1:
             gen = n.generators[0]
             items = self.ev(gen.iter, scope)
-            if isinstance(items, str) and is_known(items) and not markers(items) and \
-                    len(items) <= 4096 and items in self.decoded:
-                items = list(items)           # the bytes of decoded data, one at a time
+            if isinstance(items, str) and len(items) <= 4096 and items in self.decoded:
+                # the bytes of decoded data, one at a time (raw bytes: a \x01 in them is data,
+                # not a value marker)
+                items = list(items)
             if isinstance(items, list | tuple) and len(items) <= 4096:
                 inner = dict(scope)
                 out = []
