@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from lineguard.agent.wire import Artifact
+from lineguard.collector.analyse.effects import control
 from lineguard.collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect
 from lineguard.collector.analyse.effects.resolve import Job as Followed
@@ -154,6 +155,13 @@ def _rc_local_env(job: Job, followed: Followed) -> dict[str, str]:
     return env
 
 
+def _declared_windows(job: Job, files: Mapping[str, Artifact]
+                      ) -> tuple[tuple[datetime, datetime], ...]:
+    """Maintenance windows the job's command and the files it runs declare."""
+    texts = [job.command] + [files[n].text() or "" for n in job.files if n in files]
+    return tuple(w for t in texts if "indow" in t for w in control.declared_windows(t))
+
+
 def _device_change_ref(job: Job, followed: Followed) -> re.Match[str] | None:
     """A change ticket named in the comment lines just above a device-side job."""
     if not job.actions or not job.origin_line:
@@ -256,7 +264,12 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     effects, touches_devices, change_ref = effects_of(job, files)
     reasons: list[Reason] = []
     verdict_of: dict[Reason, str] = {}
-    for e in [*effects, *_pseudo(job)]:
+    dormant = rs.context.get("dormant")
+    setting = control.Setting(job=job, fire=fire, now=now, change_ref=change_ref,
+                              declared=_declared_windows(job, files),
+                              near=timedelta(days=float(dormant.params.get("days", 14))
+                                             if dormant is not None else 14))
+    for i, e in enumerate([*effects, *_pseudo(job)]):
         for rule in _matching(rs, e):
             sev, verdict = rule.severity, rule.verdict
             title = rule.title
@@ -269,13 +282,20 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
             unknowns = [n for n in notes if n.startswith("unknown:")]
             if unknowns:
                 title += " [" + "; ".join(unknowns) + "]"
-            if verdict == "destructive" and e.reach == "all":
+            ctl = control.control_of(e, i, effects, setting) \
+                if verdict == "destructive" and e.called else None
+            if verdict == "destructive" and e.reach == "all" and not (ctl and ctl.copied):
                 sev = _raise(sev, 1)
             if not e.called and verdict == "destructive":
                 sev, verdict = "low", "suspicious"
-            elif change_ref and e.reach == "one" and verdict == "destructive":
+            elif ctl is not None and ctl.lowers:
+                # a controlled change of one thing: still shown, never hidden
                 sev, verdict = min(sev, "medium", key=SEVERITIES.index), "suspicious"
-                title += f" [change-controlled: {change_ref}, one target]"
+            elif ctl is not None and ctl.copied:
+                # a mass change with a copy kept: recoverable, but still at least high
+                sev = max(sev, "high", key=SEVERITIES.index)
+            if ctl is not None:
+                title += ctl.note()
             r = _reason(rule, e.evidence, e.path, e.line, title, sev)
             reasons.append(r)
             verdict_of[r] = verdict
@@ -306,7 +326,6 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     severity = max((r.severity for r in reasons), key=SEVERITIES.index)
     steps = 0
     ctx = rs.context
-    dormant = ctx.get("dormant")
     if dormant is not None and verdict != "benign":
         days = float(dormant.params.get("days", 14))
         far = fire is not None and fire.at is not None and fire.at - now > timedelta(days=days)

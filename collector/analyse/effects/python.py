@@ -692,6 +692,9 @@ class _Py:
             try:
                 self.ev(st.test, scope)
                 r = self.block(st.body, scope)
+                if g is not None:       # the else branch runs outside the date window
+                    self.cur_place = replace(saved, gates=saved.gates + (
+                        replace(g, window=(None, None)),))
                 r2 = self.block(st.orelse, scope)
             finally:
                 self.cur_place = saved
