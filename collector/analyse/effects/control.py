@@ -299,7 +299,7 @@ def _where(value: str) -> str:
 def _copy_before(e: Effect, index: int, effects: list[Effect]) -> tuple[str, str]:
     """(the copy that covers the effect, '') or ('', why an offered copy does not count)."""
     if e.kind == "device-command":
-        for k, ln in enumerate(e.lines):
+        for ln in e.lines:
             if _CHANGE_LINE.match(ln):
                 break
             if _SAVE_LINE.match(ln):

@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from lineguard.agent.wire import Artifact
-from lineguard.collector.analyse.effects import control
-from lineguard.collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
+from lineguard.collector.analyse.effects import control, expect, perl, python, shell  # noqa: F401  (readers register)
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect
 from lineguard.collector.analyse.effects.resolve import Job as Followed
 from lineguard.collector.analyse.effects.resolve import Place, language_of, notes_of, read
