@@ -335,6 +335,13 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
             reasons.append(_reason(dormant, f"{job.schedule} — {when}", job.origin_path,
                                    job.origin_line, f"{dormant.title}: {when}"))
             steps += 1
+    unknown_fire = ctx.get("unknown-fire")
+    if unknown_fire is not None and verdict != "benign" and fire is not None and \
+            fire.kind == "unknown":
+        # unknown is not benign: a fire time that cannot be known may be a time bomb's
+        reasons.append(_reason(unknown_fire, f"{job.schedule} — {fire.note}", job.origin_path,
+                               job.origin_line, f"{unknown_fire.title}: {fire.note}"))
+        steps += 1
     owner_rule = ctx.get("owner")
     if owner_rule is not None and touches_devices and job.owner and job.owner not in admins \
             and verdict != "benign":
