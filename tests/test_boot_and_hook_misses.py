@@ -94,3 +94,12 @@ def test_xor_decoded_bytes_that_look_like_a_value_marker_are_still_decoded() -> 
                       "os.system(bytes(b ^ K for b in bytes.fromhex(D)).decode())\n")
     assert j.verdict == "destructive"
     assert {"lg.snmp.atm-rowstatus-destroy", "lg.conceal.encoded-exec"} <= {r.rule for r in j.reasons}
+
+
+def test_an_rc_local_statement_is_stopped_by_deleting_its_lines(tmp_path: Path) -> None:
+    from lineguard.collector.remedy import origin
+    root = tmp_path / "r"
+    write(root, "etc/rc.local", RC_LOCAL, 0o755)
+    group = next(j for j in _host_jobs(root) if j.origin_path == "etc/rc.local" and j.origin_line == 5)
+    art = Artifact.from_bytes("etc/rc.local", "rc-local", RC_LOCAL.encode())
+    assert origin(group, art).stop == ("delete lines 5-8 from /etc/rc.local: sleep 2764800 …",)
