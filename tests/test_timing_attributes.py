@@ -176,3 +176,16 @@ def test_an_applet_whose_fire_time_cannot_be_known_is_judged_louder():
     loud = next(r for r in b.reasons if r.rule == "lg.context.unknown-fire")
     assert "75d after it was set" in loud.title
     assert "lg.context.unknown-fire" not in {r.rule for r in a.reasons}
+
+
+def test_a_policy_on_system_events_is_unknown_and_names_its_count_window():
+    config = ("event-options {\n    policy W {\n        events SNMP_TRAP_LINK_DOWN;\n"
+              "        within 300 {\n            trigger after 3;\n        }\n        then {\n"
+              "            change-configuration {\n                commands {\n"
+              '                    "delete interfaces at-0/0/0";\n                }\n'
+              "            }\n        }\n    }\n}\n")
+    (job,) = junos.jobs("atm-kobe-04", config, "UTC")
+    fire = _fire(job)
+    assert (fire.kind, fire.note) == (
+        "unknown", "runs when system event(s) SNMP_TRAP_LINK_DOWN occur within 300 { trigger "
+                   "after 3 }, not on a clock")
