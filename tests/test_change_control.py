@@ -258,3 +258,33 @@ def test_a_copy_the_job_deletes_too_is_no_copy(text):
     assert j.verdict == "destructive"
     assert any("not change control:" in r.title for r in j.reasons)
     assert not any("first (line" in r.title for r in j.reasons)
+
+
+EXPECT_WINDOW = ('#!/usr/bin/expect -f\n'
+                 'if {[clock format [clock seconds] -format %Y-%m-%d] eq "2026-11-27"} {\n'
+                 '    {THEN}\n} else {\n    {ELSE}\n}\n')
+EXPECT_WORK = 'spawn ssh atm1\n    send "configure terminal\\r"\n    send "no pvc 0/32\\r"'
+
+
+def test_a_tcl_window_lowers_its_then_body_not_its_else():
+    inside = EXPECT_WINDOW.replace("{THEN}", EXPECT_WORK).replace("{ELSE}", 'puts "not today"')
+    outside = EXPECT_WINDOW.replace("{THEN}", 'puts "today"').replace("{ELSE}", EXPECT_WORK)
+    assert _judge_named(inside, "usr/local/sbin/change.exp").verdict == "suspicious"
+    assert _judge_named(outside, "usr/local/sbin/change.exp").verdict == "destructive"
+
+
+def test_a_perl_date_condition_is_a_gate_never_a_window():
+    # the Perl reader cannot tell an if-block from the statements after it: no window is read
+    text = ('#!/usr/bin/perl\nuse POSIX qw(strftime);\n'
+            'if (strftime("%Y-%m-%d", localtime) eq "2026-11-27") {\n'
+            '    system("snmpset -v2c -c private atm1 atmVclRowStatus.1.0.32 i 6");\n}\n')
+    j = _judge_named(text, "usr/local/sbin/change.pl")
+    assert j.verdict == "destructive" and "lg.conceal.date-gate" in {r.rule for r in j.reasons}
+
+
+def _judge_named(text: str, name: str):
+    files = {name: Artifact.from_bytes(name, "script", text.encode())}
+    job = Job(target="ems1", source="cron", origin_path="etc/cron.d/change", origin_line=1,
+              owner="root", schedule="0 3 * * *", command="/" + name,
+              trigger=CronTrigger("0 3 * * *"), files=(name,))
+    return judge(job, files, Fire(kind="exact", at=NOW + timedelta(days=1)), NOW)

@@ -33,12 +33,13 @@ _LITERAL = (r"(?P<iso>20\d\d-[01]\d-[0-3]\d(?:[T ][0-2]\d:[0-5]\d(?::[0-5]\d)?)?
             r"|(?P<compact>20\d\d[01]\d[0-3]\d(?:[0-2]\d(?:[0-5]\d(?:[0-5]\d)?)?)?)(?!\d)"
             r"|(?P<epoch>(?<!\d)1[5-9]\d{8}|(?<!\d)2\d{9})(?!\d)"
             r"|(?P<call>(?:\b[\w.]*\.)?\bdate(?:time)?\(\s*(20\d\d)(?:\s*,\s*\d{1,2}){2,5}\s*\))")
-_OP = r"(?P<op>-ge|-gt|-le|-lt|-eq|-ne|>=|<=|==|!=|=|>|<)"
+_OP = r"(?P<op>-ge|-gt|-le|-lt|-eq|-ne|>=|<=|==|!=|=|>|<|(?<![\w-])(?:eq|ne|ge|gt|le|lt)\b)"
 _TOKEN = re.compile(rf"{_LITERAL}|{_OP}")
 _OR = re.compile(r"\|\||(?<![\w-])-o\b|\bor\b")
 _NOT = re.compile(r"(?:^|[\s(\[])!(?!=)|\bnot\b")
 _FLIP = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "-ge": "-le", "-le": "-ge", "-gt": "-lt",
          "-lt": "-gt"}
+_WORD_OPS = {"eq": "=", "ne": "!=", "ge": ">=", "gt": ">", "le": "<=", "lt": "<"}   # Perl, Tcl
 _BETWEEN = re.compile(r"^[\s\"'(\[\]]*$")
 
 
@@ -83,6 +84,7 @@ def date_window(condition: str) -> tuple[datetime | None, datetime | None]:
         op = t.group("op")
         if not op:
             continue
+        op = _WORD_OPS.get(op, op)
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         prev = tokens[k - 1] if k else None
         if nxt is not None and not nxt.group("op") and _BETWEEN.match(

@@ -80,7 +80,7 @@ def _parse(src: bytes):  # noqa: ANN202  (a tree_sitter.Tree)
     return tree
 
 
-_GATE_DATE = re.compile(r"\bdate\b|EPOCHSECONDS|EPOCHREALTIME|\bnow\b|time\.time|localtime|strftime")
+_GATE_DATE = re.compile(r"\bdate\b|\bclock\s+(?:seconds|format)\b|EPOCHSECONDS|EPOCHREALTIME|\bnow\b|time\.time|localtime|strftime")
 _GATE_HOST = re.compile(r"hostname|HOSTNAME|uname\s+-n|/etc/hostname|gethostname|socket\.getfqdn")
 _GATE_ACCOUNT = re.compile(r"\bid\s+(?:-u\s+)?\w|getent\s+passwd|/etc/passwd|\bwhoami\b|getpwnam|\bwho\b")
 _GATE_FILE = re.compile(r"(?:^|\s)-[efsdLr]\s+\S|os\.path\.exists|\.exists\(\)|-e\s+\$")
@@ -91,13 +91,14 @@ _MAX_CALLS = 4            # times one function body is followed per script
 
 
 def gate_of(raw: str, resolved: str, place: Place, line: int, evidence: str,
-            negated: bool = False) -> Gate | None:
-    """The gate a condition sets, if it tests the date, the host, an account or a file
-    (`negated`: the effects run when the condition does not hold)."""
+            negated: bool | None = None) -> Gate | None:
+    """The gate a condition sets, if it tests the date, the host, an account or a file.
+    `negated`: False when the effects run only while the condition holds, True when they run
+    when it does not, None when the reader cannot tell (a date window is then not read)."""
     if _GATE_DATE.search(raw):
         return Gate("date", f"fires on or after {gate_date(raw + ' ' + resolved)}", place.path,
                     *place.where(line, evidence),
-                    window=(None, None) if negated else control.date_window(raw))
+                    window=control.date_window(raw) if negated is False else (None, None))
     if _GATE_HOST.search(raw):
         return Gate("host", "runs only on a chosen host", place.path, *place.where(line, evidence))
     if _GATE_ACCOUNT.search(raw):
@@ -472,7 +473,7 @@ class _Walker:
         if cond is not None:
             self.stmt(cond, env, place)
             raw = self.text(cond)
-            g = gate_of(raw, raw, place, self.line(cond), self.evidence(cond))
+            g = gate_of(raw, raw, place, self.line(cond), self.evidence(cond), negated=False)
         sub = replace(place, gates=place.gates + (g,)) if g else place
         # an else branch runs outside the condition: it keeps the gate, not its date window
         other = replace(place, gates=place.gates + (replace(g, window=(None, None)),)) if g else place
