@@ -15,8 +15,10 @@ Public: `date_window(condition)`, `declared_windows(text)`, `control_of(...)`.""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 from lineguard.collector.analyse.effects.model import Effect, Gate, is_known, render
 from lineguard.collector.model import AbsoluteTrigger, Fire, Job
@@ -162,16 +164,21 @@ class Control:
         return " [" + "; ".join(parts) + "]" if parts else ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Setting:
-    """What the judge knows about the job as a whole."""
+    """What the judge knows about the job as a whole. `texts` gives the job's own texts (its
+    command, the files it runs): read only when a one-shot job's declared window matters."""
 
     job: Job
     fire: Fire | None
     now: datetime
     change_ref: str
-    declared: tuple[tuple[datetime, datetime], ...]
+    texts: Callable[[], list[str]]
     near: timedelta                   # how soon a window must begin (the dormancy threshold)
+
+    @cached_property
+    def declared(self) -> tuple[tuple[datetime, datetime], ...]:
+        return tuple(w for t in self.texts() if "indow" in t for w in declared_windows(t))
 
 
 def control_of(e: Effect, index: int, effects: list[Effect], s: Setting) -> Control:
@@ -184,9 +191,11 @@ def control_of(e: Effect, index: int, effects: list[Effect], s: Setting) -> Cont
     window = _gate_window(e.gates, s)
     if window:
         (forms if window[0] else refused).append(window[1])
-    elif s.declared:
+    elif _once(s.job) and s.declared:
         ok, text = _fire_window(s)
         (forms if ok else refused).append(text)
+    elif s.declared and not _once(s.job):
+        refused.append("a declared window does not bound a job that fires again")
     copy, why = _copy_before(e, index, effects)
     if copy:
         forms.append(copy)
@@ -238,13 +247,16 @@ def _gate_window(gates: tuple[Gate, ...], s: Setting) -> tuple[bool, str] | None
     return True, f"acts only in the window {_span(lo, hi)} {zone}"
 
 
+def _once(job: Job) -> bool:
+    return isinstance(job.trigger, AbsoluteTrigger) or job.source == "at"
+
+
 def _fire_window(s: Setting) -> tuple[bool, str]:
     """A one-shot job that fires inside a window it declares."""
     zone = s.job.timezone or "UTC"
-    once = isinstance(s.job.trigger, AbsoluteTrigger) or s.job.source == "at"
     at = s.fire.at if s.fire is not None else None
-    if not once or at is None:
-        return False, "a declared window does not bound a job that fires again"
+    if at is None:
+        return False, "when the one-shot job fires is not known"
     when = _local(s, at)
     for start, end in s.declared:
         if start <= when < end:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects import control, expect, perl, python, shell  # noqa: F401  (readers register)
@@ -154,11 +154,9 @@ def _rc_local_env(job: Job, followed: Followed) -> dict[str, str]:
     return env
 
 
-def _declared_windows(job: Job, files: Mapping[str, Artifact]
-                      ) -> tuple[tuple[datetime, datetime], ...]:
-    """Maintenance windows the job's command and the files it runs declare."""
-    texts = [job.command] + [files[n].text() or "" for n in job.files if n in files]
-    return tuple(w for t in texts if "indow" in t for w in control.declared_windows(t))
+def _job_texts(job: Job, files: Mapping[str, Artifact]) -> list[str]:
+    """The job's command and the texts of the files it runs (where it declares a window)."""
+    return [job.command] + [files[n].text() or "" for n in job.files if n in files]
 
 
 def _device_change_ref(job: Job, followed: Followed) -> re.Match[str] | None:
@@ -265,7 +263,7 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     verdict_of: dict[Reason, str] = {}
     dormant = rs.context.get("dormant")
     setting = control.Setting(job=job, fire=fire, now=now, change_ref=change_ref,
-                              declared=_declared_windows(job, files),
+                              texts=lambda: _job_texts(job, files),
                               near=timedelta(days=float(dormant.params.get("days", 14))
                                              if dormant is not None else 14))
     for i, e in enumerate([*effects, *_pseudo(job)]):
