@@ -12,7 +12,14 @@ import pytest
 from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects.control import date_window, declared_windows
 from lineguard.collector.analyse.effects.judge import judge
-from lineguard.collector.model import SEVERITIES, AbsoluteTrigger, CronTrigger, Fire, Job
+from lineguard.collector.model import (
+    SEVERITIES,
+    AbsoluteTrigger,
+    CalendarTrigger,
+    CronTrigger,
+    Fire,
+    Job,
+)
 from tests.ruleexamples import NOW
 
 ONE_PVC = "ssh atm1 'configure terminal\ninterface ATM0/1\nno pvc 0/32'\n"
@@ -288,3 +295,14 @@ def _judge_named(text: str, name: str):
               owner="root", schedule="0 3 * * *", command="/" + name,
               trigger=CronTrigger("0 3 * * *"), files=(name,))
     return judge(job, files, Fire(kind="exact", at=NOW + timedelta(days=1)), NOW)
+
+
+@pytest.mark.parametrize("calendar, once", [("2026-11-27 02:00:00", True),
+                                            ("Fri 2026-11-27 02:00 UTC", True),
+                                            ("*-*-* 02:00:00", False),
+                                            ("2026-*-27 02:00:00", False)])
+def test_a_one_shot_timer_is_bounded_by_the_window_it_declares(calendar, once):
+    at = datetime(2026, 11, 27, 2, 0, tzinfo=NOW.tzinfo)
+    text = "# maintenance window 2026-11-27 01:00-03:00\n" + ONE_PVC
+    j = _judge(text, source="systemd", trigger=CalendarTrigger((calendar,)), fire_at=at)
+    assert j.verdict == ("suspicious" if once else "destructive")

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 from lineguard.collector.analyse.effects.model import Effect, Gate, is_known, render
-from lineguard.collector.model import AbsoluteTrigger, Fire, Job
+from lineguard.collector.model import AbsoluteTrigger, CalendarTrigger, Fire, Job
 
 MAX_WINDOW = timedelta(hours=24)       # a maintenance window is a night, not a season
 MASS = frozenset({"delete-tree", "wipe", "volume removal", "db-drop", "db-truncate",
@@ -247,8 +247,18 @@ def _gate_window(gates: tuple[Gate, ...], s: Setting) -> tuple[bool, str] | None
     return True, f"acts only in the window {_span(lo, hi)} {zone}"
 
 
+_ONE_INSTANT = re.compile(r"^(?:\w{3}\s+)?\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+                          r"(?:\s+\S+)?$")
+
+
 def _once(job: Job) -> bool:
-    return isinstance(job.trigger, AbsoluteTrigger) or job.source == "at"
+    """Fires once: an at job, a one-instant trigger, or a timer whose every OnCalendar= names
+    one date (and time) and that has no monotonic setting."""
+    t = job.trigger
+    if isinstance(t, AbsoluteTrigger) or job.source == "at":
+        return True
+    return isinstance(t, CalendarTrigger) and bool(t.calendars) and not t.monotonic and all(
+        _ONE_INSTANT.match(c.strip()) for c in t.calendars)
 
 
 def _fire_window(s: Setting) -> tuple[bool, str]:
