@@ -306,3 +306,42 @@ def test_a_one_shot_timer_is_bounded_by_the_window_it_declares(calendar, once):
     text = "# maintenance window 2026-11-27 01:00-03:00\n" + ONE_PVC
     j = _judge(text, source="systemd", trigger=CalendarTrigger((calendar,)), fire_at=at)
     assert j.verdict == ("suspicious" if once else "destructive")
+
+
+def test_a_window_does_not_lower_a_mass_deletion():
+    j = _judge('[ "$(date +%F)" = 2026-11-27 ] || exit 0\n' + WIPE_TREE)
+    assert (j.verdict, j.severity) == ("destructive", _judge(WIPE_TREE).severity)
+
+
+@pytest.mark.parametrize("line, how, what, dest", [
+    ("cp -a /srv/ems/linedata /srv/backup/ld", "files", "/srv/ems/linedata", "/srv/backup/ld"),
+    ("rsync -a /srv/ems/linedata/ backup1:/srv/ems/linedata/", "files", "/srv/ems/linedata/",
+     "backup1:/srv/ems/linedata/"),
+    ("tar --create --file=/srv/backup/ld.tar /srv/ems/linedata", "files", "/srv/ems/linedata",
+     "/srv/backup/ld.tar"),
+    ("tar -czf /srv/backup/ld.tgz /srv/ems/linedata", "files", "/srv/ems/linedata",
+     "/srv/backup/ld.tgz"),
+    ("pg_dump -d ems -f /var/backups/ems.dump", "database", "ems", "/var/backups/ems.dump"),
+    ("mysqldump -r /var/backups/emsdb.sql emsdb", "database", "emsdb", "/var/backups/emsdb.sql"),
+    ("mysqldump emsdb | gzip > /var/backups/emsdb.sql.gz", "database", "emsdb",
+     "/var/backups/emsdb.sql.gz"),
+    ("sqlite3 /var/lib/ems/ne.db '.backup /var/backups/ne.db'", "database", "/var/lib/ems/ne.db",
+     "/var/backups/ne.db"),
+    ("sqlite3 /var/lib/ems/ne.db .dump > /var/backups/ne.sql", "database", "/var/lib/ems/ne.db",
+     "/var/backups/ne.sql"),
+    ("snmptable -v2c -c public atm1 atmVclTable > /var/backups/vcl.txt", "mib", "atm1",
+     "/var/backups/vcl.txt"),
+    ("ssh noc@atm1 'show running-config' > /var/backups/atm1.cfg", "device-config", "atm1",
+     "/var/backups/atm1.cfg"),
+])
+def test_each_way_of_keeping_a_copy_is_a_backup_effect(line, how, what, dest):
+    from lineguard.collector.analyse.effects.judge import effects_of
+    from lineguard.collector.analyse.effects.model import render
+    name = "usr/local/sbin/keep"
+    files = {name: Artifact.from_bytes(name, "script", f"#!/bin/sh\n{line}\n".encode())}
+    job = Job(target="ems1", source="cron", origin_path="etc/cron.d/keep", origin_line=1,
+              owner="root", schedule="0 3 * * *", command="/" + name,
+              trigger=CronTrigger("0 3 * * *"), files=(name,))
+    kept = [(e.how, render(e.target), render(e.value)) for e in effects_of(job, files)[0]
+            if e.kind == "backup"]
+    assert kept == [(how, what, dest)]
