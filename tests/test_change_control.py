@@ -345,3 +345,17 @@ def test_each_way_of_keeping_a_copy_is_a_backup_effect(line, how, what, dest):
     kept = [(e.how, render(e.target), render(e.value)) for e in effects_of(job, files)[0]
             if e.kind == "backup"]
     assert kept == [(how, what, dest)]
+
+
+def test_a_python_copy_before_a_single_file_delete_lowers_it():
+    text = ("#!/usr/bin/env python3\nimport os, shutil\n"
+            "shutil.copy2('/var/lib/ems/ne.db', '/srv/backup/ne.db')\n"
+            "os.remove('/var/lib/ems/ne.db')\n")
+    j = _judge_named(text, "usr/local/sbin/change.py")
+    assert j.verdict == "suspicious"
+    assert any("copies /var/lib/ems/ne.db to /srv/backup/ne.db first" in r.title for r in j.reasons)
+    tree = ("#!/usr/bin/env python3\nimport shutil\n"
+            "shutil.copytree('/srv/ems/linedata', '/srv/backup/ld')\n"
+            "shutil.rmtree('/srv/ems/linedata')\n")
+    mass = _judge_named(tree, "usr/local/sbin/change.py")
+    assert mass.verdict == "destructive" and mass.severity in ("high", "critical")

@@ -494,8 +494,12 @@ class _Py:
             elif _s(args[0]) in self.job.written:
                 self.job.written[_s(args[1])] = self.job.written[_s(args[0])]
             return None
-        if fname in ("shutil.copy", "shutil.copyfile", "shutil.copy2") and len(args) >= 2:
+        if fname in ("shutil.copy", "shutil.copyfile", "shutil.copy2", "shutil.copytree") and \
+                len(args) >= 2:
             src = _s(args[0])
+            commands.backups(["cp", src, _s(args[1])], self.job, place, line, ev)
+            if fname == "shutil.copytree":
+                return None
             text = self.job.text_of(render(src).lstrip("/")) if is_known(src) else None
             self.job.written[_s(args[1])] = Written(text, f"copied from {render(src)}")
             return None
