@@ -359,3 +359,11 @@ def test_a_python_copy_before_a_single_file_delete_lowers_it():
             "shutil.rmtree('/srv/ems/linedata')\n")
     mass = _judge_named(tree, "usr/local/sbin/change.py")
     assert mass.verdict == "destructive" and mass.severity in ("high", "critical")
+
+
+def test_a_copy_before_and_after_is_named_both_times():
+    j = _judge("ssh atm1 'show running-config' > /var/backups/atm1.before\n" + ONE_PVC +
+               "ssh atm1 'show running-config' > /var/backups/atm1.after\n")
+    title = _main(j, "lg.ios.no-pvc").title
+    assert j.verdict == "suspicious"
+    assert "copies atm1 to /var/backups/atm1.before first (line 2), and again after (line 6)" in title

@@ -344,5 +344,8 @@ def _copy_before(e: Effect, index: int, effects: list[Effect]) -> tuple[str, str
                  _under(dest, render(d.target)) for d in effects if d is not e):
             why = f"the job deletes its copy {dest} too"
         else:
-            return f"copies {render(b.target)} to {dest} first (line {b.line})", ""
+            after = next((a for a in effects[index + 1:] if a.kind == "backup" and
+                          _covers(a, e)), None)
+            again = f", and again after (line {after.line})" if after is not None else ""
+            return f"copies {render(b.target)} to {dest} first (line {b.line}){again}", ""
     return "", why
