@@ -189,3 +189,48 @@ def test_a_policy_on_system_events_is_unknown_and_names_its_count_window():
     assert (fire.kind, fire.note) == (
         "unknown", "runs when system event(s) SNMP_TRAP_LINK_DOWN occur within 300 { trigger "
                    "after 3 }, not on a clock")
+
+
+# --- a unit sleeping in its ExecStartPre ---------------------------------------------------------
+
+def test_the_cgroup_names_the_unit_a_process_runs_in():
+    from lineguard.agent.sources.host.processes import unit_of_cgroup
+    assert unit_of_cgroup("0::/system.slice/ems-sync.service\n") == "ems-sync.service"
+    assert unit_of_cgroup("12:pids:/system.slice/x.service\n1:name=systemd:/system.slice/"
+                          "ems-sync.service\n") == "ems-sync.service"
+    assert unit_of_cgroup("0::/user.slice/user-1000.slice/user@1000.service/app.slice/"
+                          "dash.service\n") == "user@1000.service/dash.service"
+    assert unit_of_cgroup("0::/user.slice/user-1000.slice/session-3.scope\n") == ""
+
+
+def test_a_unit_sleeping_in_its_exec_start_pre_acts_when_the_sleep_ends(tmp_path):
+    import dataclasses
+
+    from lineguard.agent.sources.host import collect
+    from lineguard.agent.wire import Artifact
+    from lineguard.collector.parse.host import jobs as host_jobs
+    from tests.hostroot import link, write
+    root = tmp_path / "r"
+    write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n")
+    write(root, "etc/systemd/system/ems-sync.service",
+          "[Service]\nType=simple\nExecStartPre=/bin/sleep 3283200\n"
+          "ExecStart=/bin/sh /usr/local/libexec/ems/sync.run\n\n[Install]\n"
+          "WantedBy=multi-user.target\n")
+    write(root, "usr/local/libexec/ems/sync.run", "#!/bin/sh\nrm -rf /srv/ems/linedata\n", 0o755)
+    link(root, "etc/systemd/system/multi-user.target.wants/ems-sync.service",
+         "/etc/systemd/system/ems-sync.service")
+    target, facts = collect(root)
+    started = NOW - timedelta(days=10)
+    sleeper = Artifact.from_bytes("proc/512", "process", b"/bin/sleep 3283200", {
+        "pid": 512, "ppid": 1, "uid": 0, "user": "root", "argv": ["/bin/sleep", "3283200"],
+        "start": started.strftime("%Y-%m-%dT%H:%M:%SZ"), "unit": "ems-sync.service"})
+    target = dataclasses.replace(target, artifacts=(*target.artifacts, sleeper))
+    (job,) = [j for j in host_jobs(target, facts) if j.source == "process"]
+    assert job.command == "/bin/sh /usr/local/libexec/ems/sync.run"
+    fire = _fire(job)
+    assert (fire.kind, fire.at) == ("exact", started + timedelta(seconds=3283200))
+    assert "in ems-sync.service, whose next commands follow" in fire.note
+    files = {a.name: a for a in target.artifacts}
+    verdict = judge(job, files, fire, NOW)
+    assert verdict.verdict == "destructive"
+    assert "lg.host.rm-linedata" in {r.rule for r in verdict.reasons}
