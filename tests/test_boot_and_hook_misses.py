@@ -9,12 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from lineguard.agent.sources.host import collect
-from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects import api
 from lineguard.collector.analyse.effects.judge import judge
 from lineguard.collector.model import BootTrigger, CronTrigger, Fire, Job
 from lineguard.collector.parse.host import jobs
 from lineguard.collector.parse.sysv import rc_local_statements
+from lineguard.formats.wire import Artifact
 from tests.hostroot import write
 from tests.ruleexamples import NOW
 

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects.control import date_window, declared_windows
 from lineguard.collector.analyse.effects.judge import judge
 from lineguard.collector.model import (
@@ -20,6 +19,7 @@ from lineguard.collector.model import (
     Fire,
     Job,
 )
+from lineguard.formats.wire import Artifact
 from tests.ruleexamples import NOW
 
 ONE_PVC = "ssh atm1 'configure terminal\ninterface ATM0/1\nno pvc 0/32'\n"

@@ -207,8 +207,8 @@ def test_a_unit_sleeping_in_its_exec_start_pre_acts_when_the_sleep_ends(tmp_path
     import dataclasses
 
     from lineguard.agent.sources.host import collect
-    from lineguard.agent.wire import Artifact
     from lineguard.collector.parse.host import jobs as host_jobs
+    from lineguard.formats.wire import Artifact
     from tests.hostroot import link, write
     root = tmp_path / "r"
     write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n")

@@ -8,19 +8,16 @@ from __future__ import annotations
 import posixpath
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import tree_sitter_bash
 from tree_sitter import Language, Parser
 
 from lineguard.collector.model import BootTrigger, EventTrigger, Job
-from lineguard.collector.parse.cron import file_mode
-from lineguard.collector.parse.host import is_shell_text
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.collector.parse.hostcontext import HostContext, file_mode
+from lineguard.formats.shells import is_shell_text
 
 BOOT_RUNLEVELS = "2345S"
+
 _LINK = re.compile(r"^([SK])(\d\d)(.+)$")
 
 
