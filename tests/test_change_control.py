@@ -67,6 +67,14 @@ def _at_least(severity: str, floor: str) -> bool:
     ('! [ "$(date +%F)" = 2026-11-27 ]', (None, None)),
     ('[ "$(date +%F)" = 2026-11-27 ] || [ "$(hostname)" = ems1 ]', (None, None)),
     ("[ $(date +%m%d) = 1127 ]", (None, None)),
+    # a near day named, a far one armed: the clock is shifted before it is compared
+    ("[ \"$(date -d '300 days ago' +%F)\" = 2026-11-27 ]", (None, None)),
+    ("[ \"$(TZ=Pacific/Kiritimati date +%F)\" = 2026-11-27 ]", (None, None)),
+    ("[ $(( $(date +%s) - 25920000 )) -ge 1796086800 ] && [ $(( $(date +%s) - 25920000 )) "
+     "-lt 1796094000 ]", (None, None)),
+    ("datetime.date.today() - datetime.timedelta(days=300) == datetime.date(2026, 11, 27)",
+     (None, None)),
+    ("[ \"$(date -r /var/lib/ems/flag +%F)\" = 2026-11-27 ]", (None, None)),
 ])
 def test_a_date_condition_bounds_the_clock_exactly(condition, window):
     lo, hi = date_window(condition)
@@ -207,6 +215,8 @@ def test_a_far_future_date_is_a_time_bomb_not_a_window():
     '[ "$(date +%F)" = 2026-11-27 ] && exit 0\n',
     # a window already over
     '[ "$(date +%F)" = 2026-11-20 ] || exit 0\n',
+    # tomorrow's date named, the day 300 days on armed
+    '[ "$(date -d \'300 days ago\' +%F)" = 2026-11-27 ] || exit 0\n',
 ])
 def test_what_only_looks_like_a_window_lowers_nothing(guard):
     assert _judge(guard + ONE_PVC).verdict == "destructive"

@@ -38,6 +38,11 @@ _LITERAL = (r"(?P<iso>20\d\d-[01]\d-[0-3]\d(?:[T ][0-2]\d:[0-5]\d(?::[0-5]\d)?)?
 _OP = r"(?P<op>-ge|-gt|-le|-lt|-eq|-ne|>=|<=|==|!=|=|>|<|(?<![\w-])(?:eq|ne|ge|gt|le|lt)\b)"
 _TOKEN = re.compile(rf"{_LITERAL}|{_OP}")
 _OR = re.compile(r"\|\||(?<![\w-])-o\b|\bor\b")
+# a clock other than now: an offset date (`date -d '300 days ago'`), another zone, a file's
+# time, arithmetic on the clock — such a condition may name a near day and arm a far one
+_SHIFTED = re.compile(r"\bdate\b[^|;)`]*?\s(?:-d|--date|-r|--reference|-f|--file)\b|\bTZ=|"
+                      r"timedelta|relativedelta|\bclock\s+add\b|\$\(\(|\bexpr\b|\bfaketime\b|"
+                      r"\bstat\b|getmtime|st_mtime")
 _NOT = re.compile(r"(?:^|[\s(\[])!(?!=)|\bnot\b")
 _FLIP = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "-ge": "-le", "-le": "-ge", "-gt": "-lt",
          "-lt": "-gt"}
@@ -77,7 +82,7 @@ def date_window(condition: str) -> tuple[datetime | None, datetime | None]:
     `date(2026, 12, 5) <= today < …`). Open (None) where a side is not bounded, and fully open
     when the condition negates, alternates (||, or) or tests inequality: the complement of a
     window is not a window."""
-    if _OR.search(condition) or _NOT.search(condition):
+    if _OR.search(condition) or _NOT.search(condition) or _SHIFTED.search(condition):
         return None, None
     tokens = list(_TOKEN.finditer(condition))
     lo: datetime | None = None
