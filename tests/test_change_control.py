@@ -121,6 +121,27 @@ def test_a_one_shot_at_job_inside_the_window_it_declares_is_lowered():
     assert "fires once at 2026-11-27 02:00, inside its window" in _main(j, "lg.ios.no-pvc").title
 
 
+def test_a_one_shot_job_that_sleeps_past_its_declared_window_is_not_lowered():
+    at = datetime(2026, 11, 27, 2, 0, tzinfo=NOW.tzinfo)
+    text = "# maintenance window 2026-11-27 01:00-03:00\nsleep 7200\n" + ONE_PVC
+    j = _judge(text, source="at", trigger=AbsoluteTrigger(at), fire_at=at)
+    assert j.verdict == "destructive"
+    assert "sleeps 2:00:00, so it can act after the window closes" in _main(j, "lg.ios.no-pvc").title
+
+
+def test_a_one_shot_job_whose_pause_ends_after_its_declared_window_is_not_lowered():
+    at = datetime(2026, 11, 27, 2, 30, tzinfo=NOW.tzinfo)
+    text = "# maintenance window 2026-11-27 01:00-03:00\nsleep 3600\n" + ONE_PVC
+    j = _judge(text, source="at", trigger=AbsoluteTrigger(at), fire_at=at)
+    assert j.verdict == "destructive" and "acts after the window closes" in \
+        _main(j, "lg.ios.no-pvc").title
+
+
+def test_a_short_pause_inside_the_window_is_fine():
+    j = _judge('[ "$(date +%F)" = 2026-11-27 ] || exit 0\nsleep 30\n' + ONE_PVC)
+    assert j.verdict == "suspicious"
+
+
 def test_a_one_shot_job_outside_its_declared_window_is_not_lowered():
     at = datetime(2026, 11, 27, 5, 0, tzinfo=NOW.tzinfo)
     text = "# maintenance window 2026-11-27 01:00-03:00\n" + ONE_PVC
@@ -217,6 +238,9 @@ def test_a_far_future_date_is_a_time_bomb_not_a_window():
     '[ "$(date +%F)" = 2026-11-20 ] || exit 0\n',
     # tomorrow's date named, the day 300 days on armed
     '[ "$(date -d \'300 days ago\' +%F)" = 2026-11-27 ] || exit 0\n',
+    # checked inside the window, acting a month after it
+    '[ "$(date +%F)" = 2026-11-27 ] || exit 0\nsleep 30d\n',
+    '[ "$(date +%F)" = 2026-11-27 ] || exit 0\nsleep "$HOLD"\n',
 ])
 def test_what_only_looks_like_a_window_lowers_nothing(guard):
     assert _judge(guard + ONE_PVC).verdict == "destructive"

@@ -22,6 +22,7 @@ from functools import cached_property
 
 from lineguard.collector.analyse.effects.model import Effect, Gate, is_known, render
 from lineguard.collector.model import AbsoluteTrigger, CalendarTrigger, Fire, Job
+from lineguard.formats.sleep import inline_sleeps
 
 MAX_WINDOW = timedelta(hours=24)       # a maintenance window is a night, not a season
 MASS = frozenset({"delete-tree", "wipe", "volume removal", "db-drop", "db-truncate",
@@ -185,6 +186,15 @@ class Setting:
     def declared(self) -> tuple[tuple[datetime, datetime], ...]:
         return tuple(w for t in self.texts() if "indow" in t for w in declared_windows(t))
 
+    @cached_property
+    def sleeps(self) -> float:
+        """How long the job's texts sleep in all (inf when a sleep's length is not written):
+        a job that checks the window and then sleeps can act after it closes."""
+        texts = self.texts()
+        if any(_UNKNOWN_SLEEP.search(t) for t in texts):
+            return float("inf")
+        return sum(sl.seconds for t in texts for sl in inline_sleeps(t))
+
 
 def control_of(e: Effect, index: int, effects: list[Effect], s: Setting) -> Control:
     """The change control effect `effects[index]` is under."""
@@ -218,11 +228,18 @@ def _local(s: Setting, at: datetime) -> datetime:
         return at.replace(tzinfo=None)
 
 
+_UNKNOWN_SLEEP = re.compile(r"(?:^|[\s;&|({])(?:time\.)?sleep(?:\s*\(\s*[A-Za-z_$]|\s+[\"']?\$)")
+
+
 def _bounded(start: datetime, end: datetime, s: Setting) -> str | None:
     """Why [start, end) is not a maintenance window (None: it is one)."""
     now = _local(s, s.now)
     if end - start > MAX_WINDOW:
         return f"{end - start} long (a window is at most {MAX_WINDOW.days * 24} hours)"
+    if s.sleeps >= (end - start).total_seconds():
+        slept = "for a time not written in it" if s.sleeps == float("inf") else \
+            f"{timedelta(seconds=s.sleeps)}"
+        return f"the job sleeps {slept}, so it can act after the window closes"
     if end <= now:
         return "already over"
     if start - now > s.near:
@@ -276,6 +293,9 @@ def _fire_window(s: Setting) -> tuple[bool, str]:
     for start, end in s.declared:
         if start <= when < end:
             why = _bounded(start, end, s)
+            if why is None and when + timedelta(seconds=s.sleeps) >= end:
+                why = (f"it sleeps {timedelta(seconds=s.sleeps)} after firing, so it acts "
+                       f"after the window closes")
             if why:
                 return False, f"declared window {_span(start, end)} {zone}: {why}"
             return True, f"fires once at {when:%Y-%m-%d %H:%M}, inside its window {_span(start, end)} {zone}"
