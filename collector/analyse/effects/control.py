@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from lineguard.collector.analyse.effects.model import Effect, Gate, is_known, render
 from lineguard.collector.model import AbsoluteTrigger, CalendarTrigger, Fire, Job
@@ -29,6 +30,8 @@ MASS = frozenset({"delete-tree", "wipe", "volume removal", "db-drop", "db-trunca
                   "db-delete-all", "db-flush"})
 # where a copy does not survive the job (discarded, or gone at the next reboot)
 _VOLATILE = re.compile(r"^/(?:dev|proc|sys|run|tmp|var/tmp)(?:/|$)")
+# a sleep whose length is a variable: the job may wait any time after checking its window
+_UNKNOWN_SLEEP = re.compile(r"(?:^|[\s;&|({])(?:time\.)?sleep(?:\s*\(\s*[A-Za-z_$]|\s+[\"']?\$)")
 
 # --- date conditions ------------------------------------------------------------------------
 
@@ -173,7 +176,7 @@ class Control:
 @dataclass
 class Setting:
     """What the judge knows about the job as a whole. `texts` gives the job's own texts (its
-    command, the files it runs): read only when a one-shot job's declared window matters."""
+    command, the files it runs): read only when a window is weighed (declared, or slept past)."""
 
     job: Job
     fire: Fire | None
@@ -222,13 +225,9 @@ def control_of(e: Effect, index: int, effects: list[Effect], s: Setting) -> Cont
 def _local(s: Setting, at: datetime) -> datetime:
     """An instant in the job's zone, naive (how windows are written)."""
     try:
-        from zoneinfo import ZoneInfo
         return at.astimezone(ZoneInfo(s.job.timezone or "UTC")).replace(tzinfo=None)
-    except (KeyError, ValueError, ImportError):
+    except (KeyError, ValueError):
         return at.replace(tzinfo=None)
-
-
-_UNKNOWN_SLEEP = re.compile(r"(?:^|[\s;&|({])(?:time\.)?sleep(?:\s*\(\s*[A-Za-z_$]|\s+[\"']?\$)")
 
 
 def _bounded(start: datetime, end: datetime, s: Setting) -> str | None:
