@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from lineguard.agent.version import package_version
+from lineguard.collector import render
 from lineguard.collector.home import ConfigError, Home
-from lineguard.collector.render import line as fit_line
-from lineguard.collector.render import table as _table
+from lineguard.collector.store import Store
 
 
 class UsageError(Exception):
@@ -235,34 +235,21 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
         print(f"{a.name} now signs with {new}; {old} is retired and kept to verify its snapshots")
         return 0
     rows = store.agents(include_removed=a.all)
+    owned = {r.name: store.targets_owned(r.name) for r in rows}
     if a.json:
-        print(json.dumps([{**r.__dict__, "targets": store.targets_owned(r.name)} for r in rows],
-                         indent=2))
+        print(json.dumps([{**r.__dict__, "targets": owned[r.name]} for r in rows], indent=2))
         return 0
-    from lineguard.collector.zones import restamp
-    tz = display_zone(home, a)
-    print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY", "TARGETS"]
-                 + (["REMOVED"] if a.all else []),
-                 [[r.name, r.site or "-", r.last_seq or "-", restamp(r.last_seen, tz) or "never",
-                   r.key_id, ",".join(store.targets_owned(r.name)) or "-"]
-                  + ([restamp(r.removed_at, tz) or "-"] if a.all else []) for r in rows],
-                 elastic=("TARGETS",)))
+    print(render.agents(rows, owned, display_zone(home, a), removed=a.all))
     return 0
 
 
 def cmd_targets(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector.targets import overview
-    from lineguard.collector.zones import restamp
     views = overview(home.open(), home.settings(), home.baselines)
-    tz = display_zone(home, a)
     if a.json:
         print(json.dumps([v.to_json() for v in views], indent=2))
         return 0
-    print(_table(["TARGET", "KIND", "AGENT", "SITE", "STATUS", "LAST OK POLL", "BASELINE",
-                  "DETAIL"],
-                 [[v.name, v.kind, v.agent, v.site or "-", v.status,
-                   restamp(v.last_ok, tz) or "never",
-                   v.baseline, v.baseline_detail] for v in views], elastic=("DETAIL",)))
+    print(render.targets(views, display_zone(home, a)))
     return 0
 
 
@@ -288,62 +275,30 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector.analyse.timing import countdown
-    from lineguard.collector.jobs import collect, iso_z, json_document, parse_now, to_json
-    from lineguard.collector.model import SEVERITIES, trigger_kind
+    from lineguard.collector import render_json
+    from lineguard.collector.jobs import iso_z, job_list, parse_now
+    from lineguard.collector.model import SEVERITIES
     if a.min_severity not in SEVERITIES:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
                          f"not {a.min_severity!r}")
-    from lineguard.collector.zones import brief, label, local, stamp, zone
     now = parse_now(a.now)
     tz = display_zone(home, a)
-    store = home.open()
-    if a.target is not None:
-        from lineguard.collector.targets import select
-        select(store, [a.target], None, False)
-    problems: list = []
-    views = collect(store, now, a.target, problems, a.trigger)
-    floor = SEVERITIES.index(a.min_severity)
-    views = [v for v in views if SEVERITIES.index(v.judgement.severity) >= floor]
-    for f in problems:      # a target whose jobs cannot be read is said, not left out quietly
+    listing = job_list(home.open(), home.settings(), now, target=a.target, trigger=a.trigger,
+                       min_severity=a.min_severity)
+    for f in listing.problems:   # a target whose jobs cannot be read is said, not left out quietly
         print(f"lineguard jobs: {f.title}", file=sys.stderr)
     if a.json:
-        print(json_document({"as_of": iso_z(now)}, "jobs", [to_json(v) for v in views]))
+        print(render_json.document({"as_of": iso_z(now)}, "jobs",
+                                   [render_json.job(v) for v in listing.views]))
     else:
-        own = [brief(v.fire.at, zone(v.job.timezone))
-               if v.fire.at and local(v.fire.at, tz, v.job.timezone) else "" for v in views]
-        rows = [[(stamp(v.fire.at, tz) + (f" ({o})" if o else "")) if v.fire.at else "-",
-                 countdown(now, v.fire),
-                 v.judgement.verdict, v.judgement.severity, v.job.target,
-                 trigger_kind(v.job.trigger), v.job.source,
-                 v.job.owner or "-", v.job.schedule, v.job.command,
-                 f"{v.job.origin_path}:{v.job.origin_line or '-'}"]
-                for v, o in zip(views, own, strict=True)]
-        print(_table([f"NEXT FIRE ({label(tz)})", "IN", "VERDICT", "SEV", "TARGET", "TRIG", "SOURCE",
-                      "OWNER", "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
-                     elastic=("SCHEDULE", "COMMAND", "ORIGIN")))
-        for v in views:
-            for r in v.judgement.reasons if v.judgement.verdict != "benign" else ():
-                print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
-                               f"{v.job.origin_line or '-'} [{r.rule}] "
-                               f"{r.path or v.job.origin_path}:{r.line or '-'}: {r.evidence}",
-                               wide=a.wide))
-            if v.judgement.verdict != "benign" and v.job.provenance is not None:
-                print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
-                               f"{v.job.origin_line or '-'} {v.job.provenance.planted_by()}",
-                               wide=a.wide))
-    from lineguard.collector.targets import sites
-    settings, site_of = home.settings(), sites(store)
-    worst = [(v.judgement.severity, v.job.target) for v in views] + \
-        [(f.severity, f.target) for f in problems]
-    return 1 if any(SEVERITIES.index(sev) >= SEVERITIES.index(
-        settings.site(site_of.get(target)).alert_threshold) for sev, target in worst) else 0
+        print(render.jobs(listing, tz, wide=a.wide))
+    return 1 if listing.alerting else 0
 
 
 def cmd_check(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector.check import evaluate, run_check
+    from lineguard.collector.jobs import parse_now
     if a.format == "nagios":
-        from lineguard.collector.jobs import parse_now
+        from lineguard.collector.check import evaluate
         from lineguard.collector.noc import nagios_status
         now = parse_now(a.now)
         settings = home.settings()
@@ -352,8 +307,38 @@ def cmd_check(home: Home, a: argparse.Namespace) -> int:
                                lambda site: settings.site(site).alert_threshold)
         print(status.line)
         return status.code
-    return run_check(home, a.now, as_json=a.json or a.format == "json", email=not a.no_email,
-                     display=display_zone(home, a))
+    return _check(home, home.open(), a.now, as_json=a.json or a.format == "json",
+                  email=not a.no_email, display=display_zone(home, a))
+
+
+def _check(home: Home, store: Store, now_text: str | None, *, as_json: bool, email: bool,
+           display: tzinfo) -> int:
+    """One `check` run: print the findings, send the due alerts (only as of the real now:
+    alert state records real sends), exit 1 when one is at or above its site's threshold."""
+    from lineguard.collector import render_json
+    from lineguard.collector.alerts import AlertError
+    from lineguard.collector.check import alerting, check, send_alerts
+    from lineguard.collector.jobs import iso_z, parse_now
+    now = parse_now(now_text)
+    judged = check(home, store, now, record=now_text is None)
+    if as_json:
+        print(render_json.document({"as_of": iso_z(now)}, "findings",
+                                   [render_json.finding(j.finding, j.waiver, j.waived, now)
+                                    for j in judged]))
+    else:
+        print(render.check(judged, now, display))
+    if email and now_text:
+        # a what-if or a replay of another instant must not mark alerts as sent (a future
+        # --now would otherwise hold back the real ones until then)
+        print("lineguard check: --now given, so no alert email is sent", file=sys.stderr)
+    elif email:
+        try:
+            sent = send_alerts(home, store, judged, now, display)
+            if sent:
+                print(f"alert email sent for {len(sent)} finding(s)", file=sys.stderr)
+        except AlertError as e:
+            print(f"lineguard check: alert not sent, will retry next run: {e}", file=sys.stderr)
+    return 1 if alerting(home.settings(), judged) else 0
 
 
 def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
@@ -423,32 +408,20 @@ def cmd_export(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_findings(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector.check import evaluate, line, resolved, to_json
-    from lineguard.collector.jobs import iso_z, json_document, parse_now
-    from lineguard.collector.waivers import finding_id
-    from lineguard.collector.zones import restamp
+    from lineguard.collector import render_json
+    from lineguard.collector.check import evaluate, resolved
+    from lineguard.collector.jobs import iso_z, parse_now
     now = parse_now(a.now)
     tz = display_zone(home, a)
     store = home.open()
     judged = evaluate(home, store, now)
     gone = resolved(store, judged)
     if a.json:
-        items = [to_json(j.finding, j.waiver, j.waived, now) for j in judged]
-        items += [{"id": finding_id(r.key), "key": r.key, "kind": r.kind,
-                   "severity": r.severity, "site": r.site, "target": r.target,
-                   "status": "resolved", "title": r.title, "first_seen": r.first_seen,
-                   "last_seen": r.last_seen} for r in gone]
-        print(json_document({"as_of": iso_z(now)}, "findings", items))
+        items = [render_json.finding(j.finding, j.waiver, j.waived, now) for j in judged]
+        items += [render_json.resolved(r) for r in gone]
+        print(render_json.document({"as_of": iso_z(now)}, "findings", items))
         return 0
-    for status, group in (("open", [j for j in judged if not j.waived]),
-                          ("waived", [j for j in judged if j.waived])):
-        print(f"{status.upper()} ({len(group)})")
-        for j in group:
-            print(f"  {finding_id(j.finding.key)}  " + line(j, now, tz).replace("\n", "\n  "))
-    print(f"RESOLVED ({len(gone)})")
-    for r in gone:
-        print(f"  {finding_id(r.key)}  {r.severity.upper():8} {r.kind:15} {r.site or '-':10} "
-              f"{r.title} (last seen {restamp(r.last_seen, tz)})")
+    print(render.findings(judged, gone, now, tz))
     return 0
 
 
@@ -519,9 +492,9 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_watch(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector.check import run_check
     from lineguard.collector.inboxwatch import InboxWatch
     from lineguard.collector.ingest import ingest_paths
+    from lineguard.collector.zones import zone
     rounds, worst = 0, 0
     store = home.open()     # one connection for the whole watch, not two per round
     arrivals = InboxWatch(home.inbox)
@@ -529,8 +502,8 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
         while True:
             for r in ingest_paths(home, store, [home.inbox]):
                 print(r.line(), flush=True)
-            worst = max(worst, run_check(home, None, as_json=False, email=not a.no_email,
-                                         store=store))
+            worst = max(worst, _check(home, store, None, as_json=False, email=not a.no_email,
+                                      display=zone(home.settings().display_tz)))
             rounds += 1
             if a.iterations and rounds >= a.iterations:
                 return worst
@@ -543,13 +516,15 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_report(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector.report import render
+    from lineguard.collector.jobs import parse_now
+    from lineguard.collector.report import fleet_report
+    report = fleet_report(home, home.open(), parse_now(a.now))
     if a.html:
-        from lineguard.collector.html_report import fleet_html
-        from lineguard.collector.jobs import parse_now
-        text = fleet_html(home, home.open(), parse_now(a.now), display=display_zone(home, a))
+        from lineguard.collector.html_report import render_html
+        text = render_html(report, display_zone(home, a))
     else:
-        text = render(home, a.now, display_zone(home, a))
+        from lineguard.collector.markdown import render as markdown
+        text = markdown(report, display_zone(home, a))
     if a.out:
         a.out.write_text(text)
         print(f"wrote {a.out}")
@@ -636,11 +611,7 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
     if a.json:
         print(json.dumps(store.audit_rows(a.limit), indent=1))
         return 0
-    from lineguard.collector.zones import restamp
-    tz = display_zone(home, a)
-    print(_table(["ID", "AT", "EVENT", "AGENT", "SUBJECT", "DETAIL"],
-                 [[r["id"], restamp(r["at"], tz), r["event"], r["agent"] or "-", r["subject"], r["detail"]]
-                  for r in store.audit_rows(a.limit)], elastic=("SUBJECT", "DETAIL")))
+    print(render.audit(store.audit_rows(a.limit), display_zone(home, a)))
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Text rendering shared by the commands: tables that fit the terminal, one-line cells.
+"""Text rendering of the collector's records, for the terminal: job and finding listings, the
+agents, targets, audit and history tables. Tables fit the terminal, cells are one line.
 
 A table printed to a terminal (or with COLUMNS set) is fitted to its width: the widest columns
 give way first and cut cells end in an ellipsis. Printed to a pipe or a file, or with `wide`,
@@ -9,11 +10,16 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from datetime import UTC, tzinfo
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from lineguard.collector.check import Judged
     from lineguard.collector.history import Change
+    from lineguard.collector.jobs import JobList
+    from lineguard.collector.store import AgentRecord, FindingRow
+    from lineguard.collector.targets import TargetView
 
 _MIN_COL = 4
 _MAX_FLOOR = 6
@@ -94,3 +100,103 @@ def history(changes: list[Change], display: tzinfo = UTC, *, wide: bool = False)
         out += [line(f"  row {r.change:<8} {row_text(r.before or r.after)}", wide=wide)
                 for r in c.rows]
     return "\n".join(out)
+
+
+def finding(j: Judged, now: datetime, display: tzinfo = UTC) -> str:
+    """One finding: severity (or WAIVED), kind, site and title; when it fires; its waiver."""
+    from lineguard.collector.zones import both
+    f = j.finding
+    head = "WAIVED" if j.waived else f.severity.upper()
+    text = f"{head:8} {f.kind:15} {f.site or '-':10} {f.title}"
+    if f.fire_at is not None:
+        text += f"\n{'':8} {'':15} {'':10} fires {both(f.fire_at, display, f.origin.timezone if f.origin else None)}"
+    if j.waiver is not None:
+        text += f"\n{'':8} {'':15} {'':10} {'waived' if j.waived else 'not waived'}: " \
+                f"{j.waiver.describe(now)}"
+    return text
+
+
+def check(judged: list[Judged], now: datetime, display: tzinfo = UTC) -> str:
+    """`lineguard check`: open findings first, then the waived ones."""
+    from lineguard.collector.jobs import iso_z
+    if not judged:
+        return f"no findings as of {iso_z(now)}"
+    return "\n".join(finding(j, now, display) for j in sorted(judged, key=lambda j: j.waived))
+
+
+def findings(judged: list[Judged], gone: list[FindingRow], now: datetime,
+             display: tzinfo = UTC) -> str:
+    """`lineguard findings`: open, waived and resolved, each under its heading with its id."""
+    from lineguard.collector.waivers import finding_id
+    from lineguard.collector.zones import restamp
+    out = []
+    for status, group in (("open", [j for j in judged if not j.waived]),
+                          ("waived", [j for j in judged if j.waived])):
+        out.append(f"{status.upper()} ({len(group)})")
+        out += [f"  {finding_id(j.finding.key)}  "
+                + finding(j, now, display).replace("\n", "\n  ") for j in group]
+    out.append(f"RESOLVED ({len(gone)})")
+    out += [f"  {finding_id(r.key)}  {r.severity.upper():8} {r.kind:15} {r.site or '-':10} "
+            f"{r.title} (last seen {restamp(r.last_seen, display)})" for r in gone]
+    return "\n".join(out)
+
+
+def jobs(listing: JobList, display: tzinfo = UTC, *, wide: bool = False) -> str:
+    """`lineguard jobs`: one row per job (its next fire in `display`, and in the target's own
+    zone where that differs), then the reasons and provenance of each job that is not benign."""
+    from lineguard.collector.analyse.timing import countdown
+    from lineguard.collector.model import trigger_kind
+    from lineguard.collector.zones import brief, label, local, stamp, zone
+    views, now = listing.views, listing.now
+    own = [brief(v.fire.at, zone(v.job.timezone))
+           if v.fire.at and local(v.fire.at, display, v.job.timezone) else "" for v in views]
+    rows: list[list[object]] = [
+        [(stamp(v.fire.at, display) + (f" ({o})" if o else "")) if v.fire.at else "-",
+         countdown(now, v.fire),
+         v.judgement.verdict, v.judgement.severity, v.job.target,
+         trigger_kind(v.job.trigger), v.job.source,
+         v.job.owner or "-", v.job.schedule, v.job.command,
+         f"{v.job.origin_path}:{v.job.origin_line or '-'}"]
+        for v, o in zip(views, own, strict=True)]
+    out = [table([f"NEXT FIRE ({label(display)})", "IN", "VERDICT", "SEV", "TARGET", "TRIG",
+                  "SOURCE", "OWNER", "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=wide,
+                 elastic=("SCHEDULE", "COMMAND", "ORIGIN"))]
+    for v in views:
+        where = f"  ! {v.job.target} {v.job.origin_path}:{v.job.origin_line or '-'}"
+        for r in v.judgement.reasons if v.judgement.verdict != "benign" else ():
+            out.append(line(f"{where} [{r.rule}] {r.path or v.job.origin_path}:{r.line or '-'}: "
+                            f"{r.evidence}", wide=wide))
+        if v.judgement.verdict != "benign" and v.job.provenance is not None:
+            out.append(line(f"{where} {v.job.provenance.planted_by()}", wide=wide))
+    return "\n".join(out)
+
+
+def agents(rows: list[AgentRecord], owned: Mapping[str, list[str]], display: tzinfo = UTC, *,
+           removed: bool = False) -> str:
+    """`lineguard agents`: `owned` maps each agent to the targets only it may report."""
+    from lineguard.collector.zones import restamp
+    return table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY", "TARGETS"]
+                 + (["REMOVED"] if removed else []),
+                 [[r.name, r.site or "-", r.last_seq or "-",
+                   restamp(r.last_seen, display) or "never", r.key_id,
+                   ",".join(owned.get(r.name, [])) or "-"]
+                  + ([restamp(r.removed_at, display) or "-"] if removed else []) for r in rows],
+                 elastic=("TARGETS",))
+
+
+def targets(views: list[TargetView], display: tzinfo = UTC) -> str:
+    """`lineguard targets`."""
+    from lineguard.collector.zones import restamp
+    return table(["TARGET", "KIND", "AGENT", "SITE", "STATUS", "LAST OK POLL", "BASELINE",
+                  "DETAIL"],
+                 [[v.name, v.kind, v.agent, v.site or "-", v.status,
+                   restamp(v.last_ok, display) or "never", v.baseline, v.baseline_detail]
+                  for v in views], elastic=("DETAIL",))
+
+
+def audit(rows: list[dict[str, Any]], display: tzinfo = UTC) -> str:
+    """`lineguard audit`: the newest rows of the audit log."""
+    from lineguard.collector.zones import restamp
+    return table(["ID", "AT", "EVENT", "AGENT", "SUBJECT", "DETAIL"],
+                 [[r["id"], restamp(r["at"], display), r["event"], r["agent"] or "-",
+                   r["subject"], r["detail"]] for r in rows], elastic=("SUBJECT", "DETAIL"))
