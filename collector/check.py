@@ -239,15 +239,12 @@ def site_findings(home: Home, store: Store, settings: Settings) -> list[Finding]
     return out
 
 
-IN_FORCE = "baseline-in-force"     # audit event: a baseline came into force (its source)
-
-
 def baseline_rollback_findings(home: Home, store: Store, settings: Settings,
                                site_of: dict[str, str | None]) -> list[Finding]:
     """An approved baseline older than one this collector saw come into force, or gone: the
     baselines folder was rolled back or emptied (an older baseline signed before the line
     data grew would hide its deletion; without one, a target is compared with its first poll)."""
-    from lineguard.collector.baseline import BaselineError, load_approved
+    from lineguard.collector.baseline import IN_FORCE, BaselineError, load_approved
     newest: dict[str, dict] = {}
     for r in store.audit_since("", (IN_FORCE,)):
         newest[r["subject"]] = r

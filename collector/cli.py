@@ -444,8 +444,7 @@ def cmd_waive(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector import baseline
-    from lineguard.collector.check import IN_FORCE
+    from lineguard.collector import baseline, render_json
     from lineguard.collector.targets import select, sites
     bdir = a.dir or home.baselines
     store = home.open()
@@ -465,19 +464,16 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
                 text = (f"proposed {path}; needs {required} approver(s): lineguard baseline "
                         f"approve {target} --key K --by NAME")
             elif a.baseline_cmd == "approve":
-                state = baseline.approve(baseline.path_for(bdir, target), a.key, a.by, required)
-                store.audit("baseline-sign", None, target, f"{a.by}: {state.describe()}")
-                if state.in_force and bdir.resolve() == home.baselines.resolve():
-                    src = baseline.load_approved(bdir, target, required).source
-                    store.audit(IN_FORCE, src.agent, target,
-                                f"{src.taken_at} #{src.seq} {src.hash}")
+                state = baseline.sign(store, bdir, target, a.key, a.by, required,
+                                      judged_here=bdir.resolve() == home.baselines.resolve())
                 records.append({"target": target, "in_force": state.in_force,
                                 "signed_by": list(state.approvers), "required": required,
                                 "note": state.describe()})
                 text = f"{target}: {'in force, ' if state.in_force else ''}{state.describe()}"
             else:
-                records.append(baseline.record(bdir, target, required))
-                text = baseline.show(bdir, target, required)
+                st = baseline.status(bdir, target, required)
+                records.append(render_json.baseline_status(st))
+                text = render.baseline_status(st)
             if not a.json:
                 print(text)
         except baseline.BaselineError as e:

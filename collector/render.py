@@ -15,6 +15,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from lineguard.collector.baseline import Baseline, BaselineStatus
     from lineguard.collector.check import Judged
     from lineguard.collector.history import Change
     from lineguard.collector.jobs import JobList
@@ -200,3 +201,36 @@ def audit(rows: list[dict[str, Any]], display: tzinfo = UTC) -> str:
     return table(["ID", "AT", "EVENT", "AGENT", "SUBJECT", "DETAIL"],
                  [[r["id"], restamp(r["at"], display), r["event"], r["agent"] or "-",
                    r["subject"], r["detail"]] for r in rows], elastic=("SUBJECT", "DETAIL"))
+
+
+def baseline_status(st: BaselineStatus) -> str:
+    """`baseline show`: the approved baseline and any pending proposal of a target, who signed
+    and what is still missing."""
+    out: list[str] = []
+    if st.approved is not None and st.approved.approval is not None:
+        out.append(f"{st.target}: in force, {st.approved.approval.describe()}; signatures "
+                   f"verified")
+        out += [f"  signed by {s.approver} ({s.key_id}) at {s.signed_at}"
+                for s in st.approved.approval.signed]
+        out += _baseline_summary(st.approved)
+    elif st.untrusted is not None:
+        out.append(f"{st.target}: NOT TRUSTED: {st.untrusted}")
+    else:
+        out.append(f"{st.target}: no approved baseline in {st.folder}")
+    if st.proposal is not None and st.proposal_state is not None:
+        state = st.proposal_state
+        out.append(f"pending proposal {st.proposal_name}, proposed at {st.proposal.proposed_at}: "
+                   f"{state.describe()}")
+        out += [f"  signed by {s.approver} ({s.key_id}) at {s.signed_at}" for s in state.signed]
+        out += [f"  does not count: {p}" for p in state.problems]
+        out += _baseline_summary(st.proposal)
+    return "\n".join(out)
+
+
+def _baseline_summary(b: Baseline) -> list[str]:
+    rows = "not parsed" if b.line_data is None else f"{len(b.line_data)} row(s)"
+    lines = [f"  from {b.source.agent} #{b.source.seq} taken {b.source.taken_at} "
+             f"({b.source.hash[:12]}…)", f"  line data: {rows}",
+             f"  {len(b.artifacts)} artifact(s):"]
+    lines += [f"    {a.name:<44} {a.kind:<20} {(a.sha256 or '-')[:16]}" for a in b.artifacts]
+    return lines

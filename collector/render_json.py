@@ -7,6 +7,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+from lineguard.collector.approvals import ApprovalState
+from lineguard.collector.baseline import Baseline, BaselineStatus
 from lineguard.collector.jobs import JobView, clock_time, iso_z
 from lineguard.collector.model import Finding, trigger_kind
 from lineguard.collector.provenance import to_json as provenance_json
@@ -61,3 +63,33 @@ def resolved(r: FindingRow) -> dict[str, Any]:
     return {"id": finding_id(r.key), "key": r.key, "kind": r.kind, "severity": r.severity,
             "site": r.site, "target": r.target, "status": "resolved", "title": r.title,
             "first_seen": r.first_seen, "last_seen": r.last_seen}
+
+
+def baseline_status(st: BaselineStatus) -> dict[str, Any]:
+    """`baseline show --json`: one record per target."""
+    out: dict[str, Any] = {"target": st.target, "approved": None, "pending": None}
+    if st.approved is not None:
+        out["approved"] = {"trusted": True, "problem": None, **_approval(st.approved.approval),
+                           **_baseline(st.approved)}
+    elif st.untrusted is not None:
+        out["approved"] = {"trusted": False, "problem": st.untrusted}
+    if st.proposal is not None:
+        out["pending"] = {**_approval(st.proposal_state), **_baseline(st.proposal)}
+    return out
+
+
+def _approval(state: ApprovalState | None) -> dict[str, Any]:
+    if state is None:
+        return {}
+    return {"in_force": state.in_force, "required": state.required,
+            "signed": [{"approver": s.approver, "key_id": s.key_id, "signed_at": s.signed_at}
+                       for s in state.signed], "problems": list(state.problems)}
+
+
+def _baseline(b: Baseline) -> dict[str, Any]:
+    return {"proposed_at": b.proposed_at,
+            "source": {"agent": b.source.agent, "seq": b.source.seq, "hash": b.source.hash,
+                       "taken_at": b.source.taken_at},
+            "line_data_rows": None if b.line_data is None else len(b.line_data),
+            "artifacts": [{"name": a.name, "kind": a.kind, "sha256": a.sha256}
+                          for a in b.artifacts]}
