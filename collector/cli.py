@@ -530,42 +530,35 @@ def cmd_report(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_restore(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.agent.restore.document import PlanError, verify_collector
-    from lineguard.collector.keys import collector_key
-    from lineguard.collector.restore import approval, plan
+    from lineguard.agent.restore.document import PlanError
+    from lineguard.collector import render_json
+    from lineguard.collector.restore import approval
     bdir = a.dir or home.root / "baselines"
     try:
         if a.restore_cmd == "plan":
             return _restore_plan(home, a, bdir)
         if a.restore_cmd == "approve":
-            signed = approval.approve_plan(a.plan, home.root, bdir, a.key, a.by)
+            signed = approval.approve_plan(home.open(), a.plan, home.root, bdir, a.key, a.by)
             have, need = len(signed.approvals), signed.body.required_approvals
-            home.open().audit("restore-approve", None, signed.body.id,
-                              f"by {a.by}; {have} of {need} approval(s); digest "
-                              f"{signed.digest[:16]}")
             print(f"approved {signed.body.id} by {a.by}: {have} of {need} approval(s)"
                   + ("" if have >= need else f"; it needs {need - have} more"))
             return 0
-        signed = approval.read_plan(a.plan)
-        verify_collector(signed, collector_key(home.root).public_key())
-        good, problems = approval.approval_state(signed, bdir)
+        review = approval.review(a.plan, home.root, bdir)
         if a.json:
-            print(json.dumps({**plan.to_json(signed), "approved_by": good,
-                              "approval_problems": problems}, indent=2))
+            print(json.dumps({**render_json.restore_plan(review.plan),
+                              "approved_by": review.approved_by,
+                              "approval_problems": review.problems}, indent=2))
         else:
-            print(plan.render(signed))
-            need = signed.body.required_approvals
-            print(f"approvals verified: {len(good)} of {need} ({', '.join(good) or 'none'})"
-                  + "".join(f"\n  not counted: {p}" for p in problems))
+            print(render.plan_review(review))
         return 0
     except PlanError as e:
         raise UsageError(str(e)) from None
 
 
 def _restore_plan(home: Home, a: argparse.Namespace, bdir: Path) -> int:
+    from lineguard.collector import render_json
     from lineguard.collector.jobs import parse_now
-    from lineguard.collector.keys import collector_key
-    from lineguard.collector.restore import approval, plan
+    from lineguard.collector.restore import plan
     if bool(a.targets) + bool(a.site) + bool(a.all) != 1:
         raise UsageError("name the devices: TARGET..., --site S or --all (one of them)")
     if not a.hours > 0:
@@ -573,20 +566,13 @@ def _restore_plan(home: Home, a: argparse.Namespace, bdir: Path) -> int:
     store = home.open()
     settings = home.settings()
     now = parse_now(a.now)
-    signed = plan.make_plan(store, bdir, plan.select(store, a.targets, a.site, a.all),
-                            collector_key(home.root), now,
-                            lambda site: settings.site(site).approvals, a.hours)
-    required = signed.body.required_approvals
-    out = a.out or home.root / "restore" / f"{signed.body.id}.lgplan"
-    approval.write_plan(out, signed)
-    store.audit("restore-plan", None, signed.body.id,
-                f"{len(signed.body.devices)} device(s), {signed.body.row_count()} row(s), "
-                f"{len(signed.body.refused)} refused; digest {signed.digest[:16]}; {out}")
+    signed, out = plan.create(store, home.root, bdir, plan.select(store, a.targets, a.site, a.all),
+                              now, lambda site: settings.site(site).approvals, a.hours, a.out)
     if a.json:
-        print(json.dumps({"path": str(out), **plan.to_json(signed)}, indent=2))
+        print(json.dumps({"path": str(out), **render_json.restore_plan(signed)}, indent=2))
     else:
-        print(plan.render(signed))
-        print(f"wrote {out}; it needs {required} approval(s): "
+        print(render.restore_plan(signed))
+        print(f"wrote {out}; it needs {signed.body.required_approvals} approval(s): "
               f"lineguard restore approve {out} --key K --by NAME")
     return 1 if signed.body.refused else 0
 

@@ -15,10 +15,12 @@ from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from lineguard.agent.restore.document import SignedPlan
     from lineguard.collector.baseline import Baseline, BaselineStatus
     from lineguard.collector.check import Judged
     from lineguard.collector.history import Change
     from lineguard.collector.jobs import JobList
+    from lineguard.collector.restore.approval import PlanReview
     from lineguard.collector.store import AgentRecord, FindingRow
     from lineguard.collector.targets import TargetView
 
@@ -234,3 +236,37 @@ def _baseline_summary(b: Baseline) -> list[str]:
              f"  {len(b.artifacts)} artifact(s):"]
     lines += [f"    {a.name:<44} {a.kind:<20} {(a.sha256 or '-')[:16]}" for a in b.artifacts]
     return lines
+
+
+def restore_plan(plan: SignedPlan, commands: bool = True) -> str:
+    """The plan as a reviewer reads it: per device where it came from, each row to create, and
+    the commands."""
+    b = plan.body
+    out = [f"restore plan {b.id}: {len(b.devices)} device(s), {b.row_count()} row(s); made "
+           f"{b.created_at}, expires {b.expires_at}; needs {b.required_approvals} approval(s), "
+           f"has {len(plan.approvals)}"
+           + (f" ({', '.join(a.approver for a in plan.approvals)})" if plan.approvals else "")]
+    for d in b.devices:
+        out.append(f"{d.device} ({d.platform} by {d.method}, agent {d.agent}, site "
+                   f"{d.site or '-'}): {len(d.rows)} row(s) from the baseline approved by "
+                   f"{d.baseline['approved_by']} at {d.baseline['approved_at']}, against poll "
+                   f"{d.poll['agent']} #{d.poll['seq']} taken {d.poll['taken_at']}")
+        out += [f"  {'create' if r.change == 'missing' else 'rewrite'} {r.what}" for r in d.rows]
+        if commands:
+            out.append("  commands:")
+            out += [f"    {c}" for a in d.actions for c in a.commands]
+            if d.commit:
+                out.append("    commit")
+    if b.refused:
+        out.append("refused:")
+        out += [f"  {r.device}{' ' + r.row if r.row else ''}: {r.reason}" for r in b.refused]
+    return "\n".join(out)
+
+
+def plan_review(r: PlanReview) -> str:
+    """`restore show`: the plan, then whose approvals verify and why others do not count."""
+    need = r.plan.body.required_approvals
+    return (restore_plan(r.plan) + "\n"
+            + f"approvals verified: {len(r.approved_by)} of {need} "
+              f"({', '.join(r.approved_by) or 'none'})"
+            + "".join(f"\n  not counted: {p}" for p in r.problems))

@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from lineguard.agent.restore.document import SignedPlan
 from lineguard.collector.approvals import ApprovalState
 from lineguard.collector.baseline import Baseline, BaselineStatus
 from lineguard.collector.jobs import JobView, clock_time, iso_z
@@ -93,3 +94,8 @@ def _baseline(b: Baseline) -> dict[str, Any]:
             "line_data_rows": None if b.line_data is None else len(b.line_data),
             "artifacts": [{"name": a.name, "kind": a.kind, "sha256": a.sha256}
                           for a in b.artifacts]}
+
+
+def restore_plan(plan: SignedPlan) -> dict[str, Any]:
+    return {"digest": plan.digest, "approvals": [a.to_json() for a in plan.approvals],
+            **plan.body_json}
