@@ -344,13 +344,14 @@ def _check(home: Home, store: Store, now_text: str | None, *, as_json: bool, ema
 def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector.check import evaluate
     from lineguard.collector.jobs import collect, parse_now
-    from lineguard.collector.noc import openmetrics, target_sites, write_textfile
+    from lineguard.collector.noc import openmetrics, write_textfile
+    from lineguard.collector.targets import known_sites
     now = parse_now(a.now)
     store = home.open()
     problems: list = []
     views = collect(store, now, problems=problems)
     text = openmetrics([j.finding for j in evaluate(home, store, now, views, problems)
-                        if not j.waived], store.agents(), target_sites(store), now)
+                        if not j.waived], store.agents(), known_sites(store), now)
     if a.out:
         write_textfile(a.out, text)
         print(f"wrote {a.out}")
@@ -375,19 +376,18 @@ def cmd_diff(home: Home, a: argparse.Namespace) -> int:
     if a.json:
         print(json.dumps(d.to_json(), indent=2))
     else:
-        print(d.render(display_zone(home, a)))
+        print(render.diff(d, display_zone(home, a)))
     return 1 if d.changed else 0
 
 
 def cmd_history(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector.history import history
-    from lineguard.collector.render import history as render_history
     changes = history(home.open(), a.target)
     if a.json:
         print(json.dumps({"target": a.target, "changes": [c.to_json() for c in changes]},
                          indent=1))
     else:
-        print(render_history(changes, display_zone(home, a), wide=a.wide))
+        print(render.history(changes, display_zone(home, a), wide=a.wide))
     return 0
 
 

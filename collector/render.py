@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lineguard.agent.restore.document import SignedPlan
+    from lineguard.collector.analyse.drift import TargetDiff
     from lineguard.collector.baseline import Baseline, BaselineStatus
     from lineguard.collector.check import Judged
     from lineguard.collector.history import Change
@@ -83,6 +84,28 @@ def line(text: str, *, wide: bool = False) -> str:
     """One free-text line under a table, cut to the terminal like the table is."""
     limit = None if wide else terminal_width()
     return text if limit is None else clip(text, limit)
+
+
+def diff(d: TargetDiff, display: tzinfo = UTC) -> str:
+    """`lineguard diff`: what changed on a target against its reference, artifact by artifact
+    (unified diffs), then its line data rows."""
+    from lineguard.collector.analyse.drift import row_text
+    from lineguard.collector.zones import restamp_text
+    head = restamp_text(f"{d.target} ({d.kind}): newest poll {d.current}: {d.status}", display)
+    if not d.complete:
+        return "\n".join([head + (f" ({d.error})" if d.error else ""),
+                          "not compared: only a complete (ok) poll is diffed"])
+    out = [head, restamp_text(f"compared with {d.reference}", display)]
+    if not d.changed:
+        return "\n".join(out + ["no drift"])
+    for a in d.artifacts:
+        out.append(f"{a.change:<8} {a.name} ({a.kind})")
+        if a.diff:
+            out.append(a.diff.rstrip("\n"))
+    if d.rows:
+        out.append(f"line data: {d.rows_before} row(s) before, {d.rows_after} now")
+        out += [f"  {r.change:<8} {row_text(r.before or r.after)}" for r in d.rows]
+    return "\n".join(out)
 
 
 def history(changes: list[Change], display: tzinfo = UTC, *, wide: bool = False) -> str:

@@ -39,6 +39,11 @@ def sites(store: Store) -> dict[str, str | None]:
     return out
 
 
+def known_sites(store: Store) -> dict[str, str]:
+    """Each target's (and agent's) site, leaving out those without one."""
+    return {name: site for name, site in sites(store).items() if site}
+
+
 def baseline_state(baselines_dir: Path, target: str,
                    required: int) -> tuple[BaselineState, str]:
     """Where the target's baseline stands, and a line saying who signed or why not."""
