@@ -431,11 +431,8 @@ def cmd_waive(home: Home, a: argparse.Namespace) -> int:
     now = parse_now(a.now)
     status = waive(home, home.open(), a.ref, a.until, a.reason, a.key, a.by, now)
     if a.json:
-        w = status.waiver
-        print(json.dumps({"id": w.id, "in_force": status.in_force(now), "reason": w.reason,
-                          "until": w.until, "signed_by": list(status.approval.approvers),
-                          "required": status.approval.required,
-                          "note": status.describe(now)}, indent=1))
+        from lineguard.collector import render_json
+        print(json.dumps(render_json.waiver(status, now), indent=1))
         return 0
     print(status.describe(now))
     if not status.in_force(now):

@@ -59,6 +59,14 @@ def finding(f: Finding, waiver: WaiverStatus | None = None, waived: bool = False
                 "note": waiver.describe(now) if now else ""}}
 
 
+def waiver(status: WaiverStatus, now: datetime) -> dict[str, Any]:
+    """`waive --json`: the waiver and where its approval stands."""
+    w = status.waiver
+    return {"id": w.id, "in_force": status.in_force(now), "reason": w.reason, "until": w.until,
+            "signed_by": list(status.approval.approvers), "required": status.approval.required,
+            "note": status.describe(now)}
+
+
 def resolved(r: FindingRow) -> dict[str, Any]:
     """A finding an earlier `check` saw open that is gone now."""
     return {"id": finding_id(r.key), "key": r.key, "kind": r.kind, "severity": r.severity,
