@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +44,7 @@ def terminal_width() -> int | None:
     return None
 
 
-def table(headers: list[str], rows: list[list[object]], *, wide: bool = False,
+def table(headers: list[str], rows: Sequence[Sequence[object]], *, wide: bool = False,
           width: int | None = None, elastic: tuple[str, ...] = ()) -> str:
     """`elastic` names the free-text columns (commands, paths) that give way first, so times,
     verdicts and names stay readable on a narrow terminal."""
@@ -176,7 +176,7 @@ def jobs(listing: JobList, display: tzinfo = UTC, *, wide: bool = False) -> str:
     views, now = listing.views, listing.now
     own = [brief(v.fire.at, zone(v.job.timezone))
            if v.fire.at and local(v.fire.at, display, v.job.timezone) else "" for v in views]
-    rows: list[list[object]] = [
+    rows = [
         [(stamp(v.fire.at, display) + (f" ({o})" if o else "")) if v.fire.at else "-",
          countdown(now, v.fire),
          v.judgement.verdict, v.judgement.severity, v.job.target,
