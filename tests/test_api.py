@@ -31,7 +31,8 @@ from tests.test_check import AT_FILE, planted_root
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 FIRES = datetime(2027, 2, 10, 3, 0, tzinfo=UTC)   # the planted at job (reference §2)
-COLLECTOR = Path(__file__).resolve().parent.parent / "collector"
+REPO = Path(__file__).resolve().parent.parent
+COLLECTOR = REPO / "collector"
 
 
 @pytest.fixture
@@ -187,10 +188,12 @@ def _sql_uses(tree: ast.AST) -> list[int]:
 
 
 def test_sql_lives_only_in_the_store() -> None:
-    found = {str(p.relative_to(COLLECTOR)): _sql_uses(ast.parse(p.read_text(), str(p)))
-             for p in sorted(COLLECTOR.rglob("*.py"))}
-    assert len(found["store.py"]) > 20               # the scan sees SQL where it is
-    assert {path: lines for path, lines in found.items() if lines and path != "store.py"} == {}
+    found = {str(p.relative_to(REPO)): _sql_uses(ast.parse(p.read_text(), str(p)))
+             for package in ("agent", "collector", "sim")
+             for p in sorted((REPO / package).rglob("*.py"))}
+    assert len(found["collector/store.py"]) > 20     # the scan sees SQL where it is
+    assert {path: lines for path, lines in found.items()
+            if lines and path != "collector/store.py"} == {}
 
 
 def test_operations_take_the_store_from_their_caller() -> None:
