@@ -15,7 +15,7 @@ from lineguard.agent.cli import main as agent
 from lineguard.collector import baseline, render, render_json
 from lineguard.collector.agents import enrol
 from lineguard.collector.analyse.drift import TargetDiff, diff_target
-from lineguard.collector.check import Judged, alerting, check
+from lineguard.collector.check import Judged, alerting, check, send_alerts
 from lineguard.collector.evidence import verify_store
 from lineguard.collector.home import Home
 from lineguard.collector.html_report import render_html
@@ -95,6 +95,27 @@ def test_check_returns_judged_findings_and_records_them_only_when_asked(
     # the renderers take the same records
     assert render_json.finding(job.finding)["fire_at"] == "2027-02-10T03:00:00Z"
     assert render.check(judged, NOW).startswith("CRITICAL job")
+
+
+def test_due_alerts_are_mailed_by_the_library_once(home: Home, planted: Store, smtp) -> None:
+    """check() then send_alerts() over a real SMTP server: the keys sent come back, the alert
+    state is kept in the store, and a second run finds nothing due."""
+    port, inbox = smtp
+    (home.root / "config.toml").write_text(f"smtp_port = {port}\n")
+    now = datetime.now(UTC).replace(microsecond=0)    # alert state records real sends
+    judged = check(home, planted, now, record=True)
+    [job] = [j.finding for j in judged if j.finding.kind == "job"]
+    sent = send_alerts(home, planted, judged, now, UTC)
+    assert job.key in sent
+    [(sender, rcpts, msg)] = inbox.messages          # one digest: site osaka's
+    assert (sender, rcpts) == ("lineguard@localhost", ["soc@localhost"])
+    assert msg["Subject"].startswith("[lineguard] CRITICAL: 1 destructive job fires in")
+    [attached] = [p for p in msg.iter_attachments()]
+    assert attached.get_filename() == "lineguard-report.html"
+    assert "lineguard fleet report" in attached.get_content()
+    assert planted.alert_state("site:osaka", job.key)["sent_count"] == 1
+    assert send_alerts(home, planted, judged, now, UTC) == []
+    assert len(inbox.messages) == 1
 
 
 def test_report_is_one_record_that_every_format_renders(home: Home, planted: Store) -> None:
