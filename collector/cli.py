@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 import sys
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import NoReturn
 
@@ -307,27 +307,28 @@ def cmd_check(home: Home, a: argparse.Namespace) -> int:
                                lambda site: settings.site(site).alert_threshold)
         print(status.line)
         return status.code
-    return _check(home, home.open(), a.now, as_json=a.json or a.format == "json",
-                  email=not a.no_email, display=display_zone(home, a))
+    display = display_zone(home, a)
+    now = parse_now(a.now)
+    return _check(home, home.open(), now, what_if=a.now is not None,
+                  as_json=a.json or a.format == "json", email=not a.no_email, display=display)
 
 
-def _check(home: Home, store: Store, now_text: str | None, *, as_json: bool, email: bool,
-           display: tzinfo) -> int:
-    """One `check` run: print the findings, send the due alerts (only as of the real now:
+def _check(home: Home, store: Store, now: datetime, *, what_if: bool, as_json: bool,
+           email: bool, display: tzinfo) -> int:
+    """One `check` run: print the findings, send the due alerts (not for a what-if --now:
     alert state records real sends), exit 1 when one is at or above its site's threshold."""
     from lineguard.collector import render_json
     from lineguard.collector.alerts import AlertError
     from lineguard.collector.check import alerting, check, send_alerts
-    from lineguard.collector.jobs import iso_z, parse_now
-    now = parse_now(now_text)
-    judged = check(home, store, now, record=now_text is None)
+    from lineguard.collector.jobs import iso_z
+    judged = check(home, store, now, record=not what_if)
     if as_json:
         print(render_json.document({"as_of": iso_z(now)}, "findings",
                                    [render_json.finding(j.finding, j.waiver, j.waived, now)
                                     for j in judged]))
     else:
         print(render.check(judged, now, display))
-    if email and now_text:
+    if email and what_if:
         # a what-if or a replay of another instant must not mark alerts as sent (a future
         # --now would otherwise hold back the real ones until then)
         print("lineguard check: --now given, so no alert email is sent", file=sys.stderr)
@@ -487,6 +488,7 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
 def cmd_watch(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector.inboxwatch import InboxWatch
     from lineguard.collector.ingest import ingest_paths
+    from lineguard.collector.jobs import parse_now
     from lineguard.collector.zones import zone
     rounds, worst = 0, 0
     store = home.open()     # one connection for the whole watch, not two per round
@@ -495,7 +497,8 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
         while True:
             for r in ingest_paths(home, store, [home.inbox]):
                 print(r.line(), flush=True)
-            worst = max(worst, _check(home, store, None, as_json=False, email=not a.no_email,
+            worst = max(worst, _check(home, store, parse_now(None), what_if=False,
+                                      as_json=False, email=not a.no_email,
                                       display=zone(home.settings().display_tz)))
             rounds += 1
             if a.iterations and rounds >= a.iterations:
