@@ -383,6 +383,7 @@ def alerting(settings: Settings, judged: list[Judged]) -> bool:
 
 
 def at_or_above(severity: str, threshold: str) -> bool:
+    """Whether a finding of `severity` reaches an alert threshold."""
     return SEVERITIES.index(severity) >= SEVERITIES.index(threshold)
 
 

@@ -101,6 +101,7 @@ def job_list(store: Store, settings: Settings, now: datetime, *, target: str | N
              trigger: str | None = None, min_severity: str = "info") -> JobList:
     """Every job of the newest snapshots as of `now` at or above `min_severity`, of one target
     (LookupError when nothing reports it) or one trigger kind when given."""
+    from lineguard.collector.check import at_or_above
     from lineguard.collector.targets import select, sites
     if target is not None:
         select(store, [target], None, False)
@@ -111,8 +112,8 @@ def job_list(store: Store, settings: Settings, now: datetime, *, target: str | N
     site_of = sites(store)
     worst = [(v.judgement.severity, v.job.target) for v in views] + \
         [(f.severity, f.target) for f in problems]
-    alerting = any(SEVERITIES.index(sev) >= SEVERITIES.index(
-        settings.site(site_of.get(name)).alert_threshold) for sev, name in worst)
+    alerting = any(at_or_above(sev, settings.site(site_of.get(name)).alert_threshold)
+                   for sev, name in worst)
     return JobList(now, views, problems, alerting)
 
 
