@@ -247,7 +247,8 @@ def cmd_targets(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector.targets import overview
     views = overview(home.open(), home.settings(), home.baselines)
     if a.json:
-        print(json.dumps([v.to_json() for v in views], indent=2))
+        from lineguard.collector import render_json
+        print(json.dumps([render_json.target(v) for v in views], indent=2))
         return 0
     print(render.targets(views, display_zone(home, a)))
     return 0
@@ -265,10 +266,11 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
     finally:
         bar.close()
     if a.json:
-        print(json.dumps([r.to_json() for r in results], indent=1))
+        from lineguard.collector import render_json
+        print(json.dumps([render_json.ingest_result(r) for r in results], indent=1))
         return 2 if any(r.failed for r in results) else 0
     for r in results:
-        print(r.line(), file=sys.stderr if r.failed else sys.stdout)
+        print(render.ingest_result(r), file=sys.stderr if r.failed else sys.stdout)
     if not results:
         print(f"nothing to ingest in {', '.join(quoted(str(p)) for p in paths)}")
     return 2 if any(r.failed for r in results) else 0
@@ -375,7 +377,8 @@ def cmd_diff(home: Home, a: argparse.Namespace) -> int:
         required = home.settings().site(sites(store).get(a.target)).approvals
         d = diff_target(store, a.target, home.baselines, required=required)
     if a.json:
-        print(json.dumps(d.to_json(), indent=2))
+        from lineguard.collector import render_json
+        print(json.dumps(render_json.diff(d), indent=2))
     else:
         print(render.diff(d, display_zone(home, a)))
     return 1 if d.changed else 0
@@ -385,7 +388,8 @@ def cmd_history(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector.history import history
     changes = history(home.open(), a.target)
     if a.json:
-        print(json.dumps({"target": a.target, "changes": [c.to_json() for c in changes]},
+        from lineguard.collector import render_json
+        print(json.dumps({"target": a.target, "changes": [render_json.change(c) for c in changes]},
                          indent=1))
     else:
         print(render.history(changes, display_zone(home, a), wide=a.wide))
@@ -496,7 +500,7 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
     try:
         while True:
             for r in ingest_paths(home, store, [home.inbox]):
-                print(r.line(), flush=True)
+                print(render.ingest_result(r), flush=True)
             worst = max(worst, _check(home, store, parse_now(None), what_if=False,
                                       as_json=False, email=not a.no_email,
                                       display=zone(home.settings().display_tz)))

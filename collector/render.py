@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from lineguard.collector.baseline import Baseline, BaselineStatus
     from lineguard.collector.check import Judged
     from lineguard.collector.history import Change
+    from lineguard.collector.ingest import IngestResult
     from lineguard.collector.jobs import JobList
     from lineguard.collector.restore.approval import PlanReview
     from lineguard.collector.store import AgentRecord, FindingRow
@@ -108,11 +109,28 @@ def diff(d: TargetDiff, display: tzinfo = UTC) -> str:
     return "\n".join(out)
 
 
+def change_summary(c: Change) -> str:
+    """One line: `first poll: 12 artifacts, 40 line-data rows`, `2 changed, 1 row lost`."""
+    from lineguard.collector.baseline import line_data
+    p = c.poll
+    if p.status != "ok":
+        return f"poll {p.status}" + (f": {p.error}" if p.error else "") + " (nothing compared)"
+    if c.first:
+        rows = line_data(p.target)
+        return (f"first poll: {len(p.target.artifacts)} artifact(s)"
+                + (f", {len(rows)} line-data row(s)" if rows else ""))
+    parts = [f"{n} {what}" for what in ("added", "removed", "changed")
+             if (n := sum(a.change == what for a in c.artifacts))]
+    parts += [f"{n} row(s) {what}" for what in ("lost", "added", "changed")
+              if (n := sum(r.change == what for r in c.rows))]
+    return ", ".join(parts)
+
+
 def history(changes: list[Change], display: tzinfo = UTC, *, wide: bool = False) -> str:
     """`lineguard history`: one row per change, then what changed, artifact by artifact."""
     from lineguard.collector.analyse.drift import row_text
     from lineguard.collector.zones import label, restamp
-    rows = [[restamp(c.poll.taken_at, display), c.poll.label, c.poll.status, c.summary()]
+    rows = [[restamp(c.poll.taken_at, display), c.poll.label, c.poll.status, change_summary(c)]
             for c in changes]
     out = [table([f"WHEN ({label(display)})", "POLL", "STATUS", "WHAT CHANGED"], rows,
                  wide=wide, elastic=("WHAT CHANGED",))]
@@ -293,3 +311,18 @@ def plan_review(r: PlanReview) -> str:
             + f"approvals verified: {len(r.approved_by)} of {need} "
               f"({', '.join(r.approved_by) or 'none'})"
             + "".join(f"\n  not counted: {p}" for p in r.problems))
+
+
+def ingest_result(r: IngestResult) -> str:
+    """One line per snapshot file `ingest` looked at: what became of it."""
+    from lineguard.collector.ingest import one_line, quoted
+    name = quoted(str(r.path))
+    if r.outcome == "accepted":
+        return f"{name}: accepted {r.agent} #{r.seq}"
+    if r.outcome == "duplicate":
+        return f"{name}: already stored ({r.agent} #{r.seq}), nothing to do"
+    if r.outcome == "skipped":
+        return f"{name}: skipped: {one_line(r.reason)}"
+    if r.outcome == "deferred":
+        return f"{name}: not ingested, left in place to retry: {one_line(r.reason)}"
+    return f"{name}: rejected: {one_line(r.reason)}"

@@ -4,16 +4,21 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from lineguard.agent.restore.document import SignedPlan
+from lineguard.collector.analyse.drift import TargetDiff, row_text
 from lineguard.collector.approvals import ApprovalState
 from lineguard.collector.baseline import Baseline, BaselineStatus
+from lineguard.collector.history import Change
+from lineguard.collector.ingest import IngestResult
 from lineguard.collector.jobs import JobView, clock_time, iso_z
 from lineguard.collector.model import Finding, trigger_kind
 from lineguard.collector.provenance import to_json as provenance_json
 from lineguard.collector.store import FindingRow
+from lineguard.collector.targets import TargetView
 from lineguard.collector.waivers import WaiverStatus, finding_id
 
 
@@ -107,3 +112,44 @@ def _baseline(b: Baseline) -> dict[str, Any]:
 def restore_plan(plan: SignedPlan) -> dict[str, Any]:
     return {"digest": plan.digest, "approvals": [a.to_json() for a in plan.approvals],
             **plan.body_json}
+
+
+def ingest_result(r: IngestResult) -> dict[str, Any]:
+    """`ingest --json`: one record per file."""
+    return {"path": str(r.path), "outcome": r.outcome, "reason": r.reason or None,
+            "agent": r.agent, "seq": r.seq}
+
+
+def target(v: TargetView) -> dict[str, Any]:
+    return asdict(v)
+
+
+def diff(d: TargetDiff) -> dict[str, Any]:
+    return {
+        "target": d.target, "kind": d.kind, "site": d.site, "status": d.status,
+        "error": d.error, "taken_at": d.taken_at, "current": d.current,
+        "against": d.against, "reference": d.reference,
+        "rows_before": d.rows_before, "rows_after": d.rows_after,
+        "artifacts": [{"name": a.name, "kind": a.kind, "change": a.change,
+                       "old_sha256": a.old_sha256, "new_sha256": a.new_sha256,
+                       "diff": a.diff} for a in d.artifacts],
+        "rows": [{"change": r.change, "before": None if r.before is None else asdict(r.before),
+                  "after": None if r.after is None else asdict(r.after)} for r in d.rows],
+    }
+
+
+def change(c: Change) -> dict[str, Any]:
+    """One entry of `history --json`."""
+    from lineguard.collector.render import change_summary
+    return {"target": c.target, "taken_at": c.poll.taken_at,
+            "agent": c.poll.agent, "seq": c.poll.seq, "status": c.poll.status,
+            "error": c.poll.error,
+            "previous": None if c.previous is None else
+            {"agent": c.previous.agent, "seq": c.previous.seq,
+             "taken_at": c.previous.taken_at},
+            "first": c.first, "summary": change_summary(c),
+            "artifacts": [{"name": a.name, "kind": a.kind, "change": a.change,
+                           "old_sha256": a.old_sha256, "new_sha256": a.new_sha256}
+                          for a in c.artifacts],
+            "rows": [{"change": r.change, "row": row_text(r.before or r.after)}
+                     for r in c.rows]}

@@ -3,9 +3,9 @@ last polled completely, and where its baseline stands."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from lineguard.collector import baseline
 from lineguard.collector.home import Settings
@@ -25,9 +25,6 @@ class TargetView:
     last_ok: str | None               # newest complete poll, None: never
     baseline: BaselineState
     baseline_detail: str              # who signed, what is missing, or why it is not trusted
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def sites(store: Store) -> dict[str, str | None]:

@@ -10,7 +10,7 @@ poll-failed finding and nothing else; an unreachable device is never "line data 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -93,25 +93,6 @@ class TargetDiff:
 
     def rows_where(self, change: str) -> list[RowChange]:
         return [r for r in self.rows if r.change == change]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "target": self.target, "kind": self.kind, "site": self.site, "status": self.status,
-            "error": self.error, "taken_at": self.taken_at, "current": self.current,
-            "against": self.against, "reference": self.reference,
-            "rows_before": self.rows_before, "rows_after": self.rows_after,
-            "artifacts": [{"name": a.name, "kind": a.kind, "change": a.change,
-                           "old_sha256": a.old_sha256, "new_sha256": a.new_sha256,
-                           "diff": a.diff} for a in self.artifacts],
-            "rows": [{"change": r.change, "before": _row_json(r.before),
-                      "after": _row_json(r.after)} for r in self.rows],
-        }
-
-
-def _row_json(row: LineDataRow | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return asdict(row)
 
 
 def row_text(row: LineDataRow | None) -> str:
