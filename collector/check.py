@@ -9,12 +9,12 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
-from lineguard.agent.wire import WireError, check_host, parse_utc
 from lineguard.collector.home import Home, Settings
 from lineguard.collector.jobs import JobView, collect, iso_z, parse_now
 from lineguard.collector.model import SEVERITIES, Finding, Job, trigger_kind, unreadable
 from lineguard.collector.store import FindingRow, Store
 from lineguard.collector.waivers import WaiverBook, WaiverStatus
+from lineguard.formats.wire import WireError, check_host, parse_utc
 
 SECURITY_LOOKBACK = timedelta(days=7)
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from lineguard.agent.wire import Target
 from lineguard.collector.analyse.drift import (
     ArtifactChange,
     RowChange,
@@ -18,6 +17,7 @@ from lineguard.collector.analyse.drift import (
 )
 from lineguard.collector.baseline import line_data
 from lineguard.collector.store import Store, StoredSnapshot
+from lineguard.formats.wire import Target
 
 _ALL_POLLS = 1_000_000
 

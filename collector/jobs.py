@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from lineguard.agent.wire import Artifact, Target, canonical, sha256_hex
 from lineguard.collector.home import Settings
 from lineguard.collector.model import (
     SEVERITIES,
@@ -22,6 +21,7 @@ from lineguard.collector.model import (
     unreadable,
 )
 from lineguard.collector.store import Store, StoredSnapshot
+from lineguard.formats.wire import Artifact, Target, canonical, sha256_hex
 
 # Fire kinds without a clock time: their next_fire is null and the note says why.
 NO_TIME = ("relative", "boot", "event", "login", "hook", "never", "unknown")
