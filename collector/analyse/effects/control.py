@@ -23,15 +23,27 @@ from zoneinfo import ZoneInfo
 
 from lineguard.collector.analyse.effects.model import Effect, Gate, is_known, render
 from lineguard.collector.model import AbsoluteTrigger, CalendarTrigger, Fire, Job
-from lineguard.formats.sleep import inline_sleeps
+from lineguard.formats.sleep import inline_sleeps, sleep_seconds
 
 MAX_WINDOW = timedelta(hours=24)       # a maintenance window is a night, not a season
 MASS = frozenset({"delete-tree", "wipe", "volume removal", "db-drop", "db-truncate",
                   "db-delete-all", "db-flush"})
 # where a copy does not survive the job (discarded, or gone at the next reboot)
+# a path naming every file that matches a pattern: many targets, however it is written
+_GLOB = re.compile(r"[*?]|\[[^\]/]+\]")
 _VOLATILE = re.compile(r"^/(?:dev|proc|sys|run|tmp|var/tmp)(?:/|$)")
 # a sleep whose length is a variable: the job may wait any time after checking its window
 _UNKNOWN_SLEEP = re.compile(r"(?:^|[\s;&|({])(?:time\.)?sleep(?:\s*\(\s*[A-Za-z_$]|\s+[\"']?\$)")
+# waits no sleep states: forever, until a file, a pipe or an event says so
+_OPEN_WAIT = re.compile(r"(?:^|[\s;&|({])(?:sleep\s+[\"']?inf(?:inity)?\b|inotifywait\b|"
+                        r"tail\s+(?:-\w*[fF]\w*|--follow)\b|systemd-run\b[^\n]*--on-|"
+                        r"(?:timeout|read\s+(?:-\w+\s+)*-t)\s+[\"']?\$)")
+# waits bounded by a written time: `timeout 30 ssh …`, `read -t 600`
+_TIMED_WAIT = re.compile(r"(?:^|[\s;&|({])(?:timeout(?:\s+-\S+)*|read\s+(?:-\w+\s+)*-t)\s+"
+                         r"(\d+(?:\.\d+)?[smhd]?)(?![\w.])")
+# loops: a wait inside one is repeated as often as the loop runs
+_DO = re.compile(r"[^\n#]*(?:;|\n)\s*do\b")
+_LOOP = re.compile(r"(?<![\w$.-])(while|until|for|done)(?![\w-])")
 
 # --- date conditions ------------------------------------------------------------------------
 
@@ -157,6 +169,7 @@ class Control:
     refused: tuple[str, ...]
     single: bool                      # the effect acts on one target
     copied: bool                      # a copy was kept before it
+    changes: int = 1                  # how many things the job changes in all
 
     @property
     def lowers(self) -> bool:
@@ -167,8 +180,10 @@ class Control:
         if self.forms:
             parts.append("change-controlled: " + "; ".join(self.forms) +
                          (", one target" if self.single else
-                          " — but it acts on every member of a set, so it is not lowered"
-                          if not self.copied else " — a mass change, still at least high"))
+                          " — a mass change, still at least high" if self.copied else
+                          f" — but the job changes {self.changes} things, so none is lowered"
+                          if self.changes > 1 else
+                          " — but it acts on every member of a set, so it is not lowered"))
         parts += [f"not change control: {r}" for r in self.refused]
         return " [" + "; ".join(parts) + "]" if parts else ""
 
@@ -184,6 +199,13 @@ class Setting:
     change_ref: str
     texts: Callable[[], list[str]]
     near: timedelta                   # how soon a window must begin (the dormancy threshold)
+    # how many things the job's destructive effects change in all (read only when one of them
+    # is offered change control): control lowers a change of one thing, not one of many
+    counted: Callable[[], int] = lambda: 1
+
+    @cached_property
+    def changes(self) -> int:
+        return self.counted()
 
     @cached_property
     def declared(self) -> tuple[tuple[datetime, datetime], ...]:
@@ -194,16 +216,73 @@ class Setting:
         """How long the job's texts sleep in all (inf when a sleep's length is not written):
         a job that checks the window and then sleeps can act after it closes."""
         texts = self.texts()
-        if any(_UNKNOWN_SLEEP.search(t) for t in texts):
+        if any(_UNKNOWN_SLEEP.search(t) or _OPEN_WAIT.search(t) for t in texts):
             return float("inf")
-        return sum(sl.seconds for t in texts for sl in inline_sleeps(t))
+        total = 0.0
+        for t in texts:
+            waits = [(sl.start, sl.seconds) for sl in inline_sleeps(t)]
+            waits += [(m.start(), sleep_seconds(["sleep", m.group(1)]) or 0.0)
+                      for m in _TIMED_WAIT.finditer(t)]
+            total += sum(sec * _repeats(t, at) for at, sec in waits if sec)
+        return total
+
+
+def _repeats(text: str, at: int) -> float:
+    """How often the text at `at` runs: the product of the counts of the loops around it — a
+    `for` over written words or `$(seq A B)`/`{A..B}`/`range(N)` that many times, any other
+    loop (`while`, `until`, a list read at run time) an unknown number, counted as infinite."""
+    factor = 1.0
+    open_shell: list[float] = []
+    for m in _LOOP.finditer(text, 0, at):
+        if m.group(1) == "done":
+            if open_shell:
+                open_shell.pop()
+            continue
+        bol = text.rfind("\n", 0, m.start()) + 1
+        if "#" in text[bol:m.start()]:
+            continue                               # a word in a comment
+        eol = text.find("\n", m.end())
+        header = text[m.end():eol if eol >= 0 else len(text)]
+        count = _loop_count(m.group(1), header)
+        python = header.rstrip().endswith(":")
+        if not python and not _DO.match(text, m.end()):
+            continue                               # the word, not a shell loop
+        if python:          # Python: the body is the indented block
+            indent = m.start() - bol
+            body = re.compile(rf"\n(?![ \t]{{{indent + 1}}}|[ \t]*\n)")
+            if eol >= 0 and not body.search(text, eol, at):
+                factor *= count
+        else:
+            open_shell.append(count)
+    for c in open_shell:
+        factor *= c
+    return factor
+
+
+def _loop_count(word: str, header: str) -> float:
+    if word != "for":
+        return float("inf")
+    m = re.search(r"\$\(\s*seq\s+(?:(\d+)\s+)?(\d+)\s*\)|\{(\d+)\.\.(\d+)\}|"
+                  r"range\(\s*(?:(\d+)\s*,\s*)?(\d+)\s*\)", header)
+    if m:
+        lo, hi = (m.group(1) or m.group(3) or m.group(5) or "1",
+                  m.group(2) or m.group(4) or m.group(6))
+        return max(1.0, float(int(hi) - int(lo) + 1))
+    words = re.split(r"\s*;?\s*\bdo\b", header.split(" in ", 1)[1] if " in " in header else "",
+                     maxsplit=1)[0].split()
+    if not words or any(re.search(r"[$`*?(\[]", w) for w in words):
+        return float("inf")
+    return float(len(words))
 
 
 def control_of(e: Effect, index: int, effects: list[Effect], s: Setting) -> Control:
     """The change control effect `effects[index]` is under."""
     forms: list[str] = []
     refused: list[str] = []
-    single = e.reach == "one" and not (e.kind == "data-destruction" and e.how in MASS)
+    single = e.reach == "one" and not (e.kind == "data-destruction" and (
+        e.how in MASS or _GLOB.search(render(e.target))))
+    others = s.changes if single else 1
+    single = single and others <= 1      # one of many changes, each offered as one target
     if s.change_ref:
         forms.append(f"ticket {s.change_ref}")
     window = _gate_window(e.gates, s)
@@ -219,7 +298,15 @@ def control_of(e: Effect, index: int, effects: list[Effect], s: Setting) -> Cont
         forms.append(copy)
     elif why:
         refused.append(why)
-    return Control(tuple(forms), tuple(refused), single, bool(copy))
+    return Control(tuple(forms), tuple(refused), single, bool(copy), others)
+
+
+def changes_in(e: Effect) -> int:
+    """How many things one effect changes: each change line of a device session (`no pvc 0/32`
+    and `no pvc 0/33` sent together are two circuits), otherwise one."""
+    if e.kind != "device-command":
+        return 1
+    return max(1, sum(1 for ln in e.lines if _CHANGE_LINE.match(render(ln).strip())))
 
 
 def _local(s: Setting, at: datetime) -> datetime:

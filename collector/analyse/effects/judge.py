@@ -316,6 +316,7 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     dormant = rs.context.get("dormant")
     setting = control.Setting(job=job, fire=fire, now=now, change_ref=change_ref,
                               texts=lambda: _job_texts(job, files),
+                              counted=lambda: _destructive_changes(effects, rs),
                               near=timedelta(days=float(dormant.params.get("days", 14))
                                              if dormant is not None else 14))
     for i, e in enumerate([*effects, *_pseudo(job)]):
@@ -420,6 +421,17 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     order = {s: i for i, s in enumerate(SEVERITIES)}
     reasons.sort(key=lambda r: (-order[r.severity], r.path or "", r.line or 0))
     return Judgement(verdict=verdict, severity=severity, reasons=tuple(reasons))
+
+
+def _destructive_changes(effects: list[Effect], rs: RuleSet) -> int:
+    """How many things the job's destructive effects change in all, each distinct effect once
+    (two rules judging one deletion are one change; a device session counts its change lines)."""
+    seen: dict[tuple, int] = {}
+    for e in effects:
+        if e.called and any(r.verdict == "destructive" for r in _matching(rs, e)):
+            key = (e.kind, e.how, e.target, e.obj, e.index, e.lines)
+            seen[key] = control.changes_in(e)
+    return sum(seen.values())
 
 
 def _dedupe(reasons: list[Reason]) -> list[Reason]:
