@@ -2,8 +2,9 @@
 often, and how many approvers a baseline needs: an insider who edits them can silence every
 alert without touching a job. Every version of the file that the collector sees is appended to
 the signed audit log (its full text, so any two versions can be compared later), and a change
-is a finding for a week: HIGH when it weakens alerting or approval, CRITICAL when it takes
-recipients away (so `security_to` hears of it, whoever is left on the site's list), MEDIUM
+is a finding for a week: HIGH when it weakens alerting or approval (and never below the fleet-wide
+threshold the new version sets, so raising the threshold cannot silence its own report), CRITICAL when it
+takes recipients away (so `security_to` hears of it, whoever is left on the site's list), MEDIUM
 otherwise. A version that cannot be read or compared is treated as weakening."""
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def findings(home: Home, store: Store, now: datetime) -> list[Finding]:
         changes = compare(before["detail"], after["detail"])
         weakens = any(c.weakens for c in changes)
         drops = any(c.drops_recipients for c in changes)
-        severity = "critical" if drops else "high" if weakens else "medium"
+        severity = "critical" if drops else _loud_enough(after["detail"]) if weakens \
+            else "medium"
         listed = "; ".join(c.what for c in changes) or "layout or comments only"
         out.append(Finding(
             key=f"config-change:{after['subject'][:16]}", kind="config", severity=severity,
@@ -68,6 +70,16 @@ def findings(home: Home, store: Store, now: datetime) -> list[Finding]:
                        if weakens else "confirm the change was intended")),
             fingerprint=f"config-change:{after['subject']}"))
     return out
+
+
+def _loud_enough(text: str) -> str:
+    """A weakening change is at least HIGH and at least the alert threshold the new version
+    sets for the fleet-wide findings (this one has no site): a threshold raised to critical must
+    not silence the finding that reports it."""
+    new = _settings(text)
+    if new is None:
+        return "critical"            # what the collector now mails is not known
+    return max("high", new.default.alert_threshold, key=SEVERITIES.index)
 
 
 def _settings(text: str) -> Settings | None:

@@ -105,3 +105,12 @@ def test_an_unchanged_file_adds_no_audit_rows(configured: Home, capsys, tmp_path
     check(configured, capsys)
     check(configured, capsys)
     assert len(configured.open().audit_rows(1000)) == before
+
+
+def test_raising_the_threshold_cannot_silence_its_own_report(configured: Home, capsys) -> None:
+    configured.config_path.write_text(BEFORE.replace('alert_threshold = "high"\n',
+                                                     'alert_threshold = "critical"\n'))
+    [finding] = check(configured, capsys)
+    assert finding["severity"] == "critical"
+    # the check that sees the change fails by the threshold now in force: it is mailed
+    assert lineguard(["--home", str(configured.root), "check", "--no-email"]) == 1
