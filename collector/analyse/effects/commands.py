@@ -92,7 +92,7 @@ KNOWN = frozenset({
     "mariadb-dump", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
     "git", "fallocate", "nvme", "dmsetup", "lvreduce", "lvresize", "iptables", "ip6tables",
     "nft", "ip", "route", "mount", "telinit", "init", "touch", "systemd-run", "read", "mapfile",
-    "readarray", "hash", "cd", "pushd", "zip", ":", "true",
+    "readarray", "hash", "cd", "pushd", "zip", ":", "true", "ls", "tmpwatch", "tmpreaper",
 }) | SHELLS
 
 
@@ -101,7 +101,7 @@ KNOWN = frozenset({
 OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq", "grep", "egrep",
                          "cut", "sed", "tac", "hostname", "mktemp", "snmpwalk",
                          "snmpbulkwalk", "snmptable", "snmpbulkget", "base64", "base32", "xxd",
-                         "rev", "tr"})
+                         "rev", "tr", "ls"})
 
 
 def prints_only(argv: list[str]) -> bool:
@@ -337,6 +337,10 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         _destroy(job, place, line, ev, ops[-1] if ops else "a LUKS volume", "wipe")
     elif prog == "find":
         _find(argv, job, place, line, ev, piped_to_rm)
+    elif prog in ("tmpwatch", "tmpreaper") and len(ops) >= 2:
+        # removes what was not used for the given age under each folder: an age bound
+        for t in ops[1:]:
+            _destroy(job, place, line, ev, t, "delete-tree", bounded=True)
     elif prog == "rsync" and "--delete" in " ".join(args) and len(ops) >= 2:
         src, dst = ops[-2], ops[-1]
         empty = any(k == "empty" for k, _, _ in markers(src)) or _SAFE_EMPTY.search(render(src)) \
@@ -756,6 +760,12 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         # the paths of every entry under its roots: what a loop over them acts on
         roots = [a for a in args if not a.startswith(("-", "(", "!", "\\("))][:1]
         return "\n".join(r.rstrip("/") + "/*" for r in roots) if roots else None
+    if prog == "ls" and not any(a in ("-d", "--directory") or
+                                re.match(r"^-[^-]*d", a) for a in args):
+        # what it lists: the paths a glob names as written, each entry's name in a folder
+        ops = [o for o in operands(argv, _OPT_VALUES.get(prog)) if not o.startswith("-")]
+        return "\n".join(dict.fromkeys(o if re.search(r"[*?\[]", render(o)) else "*"
+                                        for o in ops)) if ops else None
     if prog == "mktemp" and "-d" in args:
         return symbol("empty", "", "a new empty directory")
     if prog == "hostname":
