@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import shlex
+from dataclasses import replace
 from collections.abc import Mapping
 from datetime import timedelta
 
 from lineguard.agent.wire import Artifact
-from lineguard.collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
+from lineguard.collector.analyse.effects import applet, device, expect, perl, python, shell  # noqa: F401  (readers register)
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect
 from lineguard.collector.analyse.effects.resolve import Job as Followed
 from lineguard.collector.analyse.effects.resolve import Place, language_of, notes_of, read
@@ -58,14 +59,12 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
     followed = Followed(files)
     place = Place(path=None, anchor=None)
     if job.actions:
-        from lineguard.collector.analyse.effects.device import command_effect
-        variables: dict[str, str] = {}
-        for text, line in job.actions:
-            for t in _action_texts(text, variables):
-                e = command_effect(t, job.target, job.origin_path, line, text)
-                if e is not None:
-                    followed.sink.append(e)
-                    followed.talks_to_devices = True
+        config = followed.text_of(job.origin_path) if job.origin_path else None
+        for cmd, line, text in applet.commands(job.actions, job.source, config):
+            e = device.command_effect(cmd, job.target, job.origin_path, line, text)
+            if e is not None:
+                followed.sink.append(e)
+                followed.talks_to_devices = True
     if job.command.strip() and not job.actions:
         cmd_place = Place(path=job.origin_path, anchor=(job.origin_line or 0, job.command))
         env = _startup(job, followed)
@@ -89,7 +88,7 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
     if not ref:
         m = CHANGE_REF.search(job.command) or _device_change_ref(job, followed)
         ref = m.group(0) if m else followed.change_ref     # named in a text read on the way
-    out = (followed.sink, followed.talks_to_devices, ref)
+    out = (_rows(followed.sink), followed.talks_to_devices, ref)
     if len(_CACHE) >= _CACHE_SIZE:
         del _CACHE[next(iter(_CACHE))]
     _CACHE[key] = out
@@ -140,27 +139,21 @@ def _device_change_ref(job: Job, followed: Followed) -> re.Match[str] | None:
     return CHANGE_REF.search("\n".join(lines[max(0, job.origin_line - 8):last]))
 
 
-_SET = re.compile(r'^\s*(?:action\s+\S+\s+)?set\s+(\w+)\s+"?(.*?)"?\s*$')
-_APPLET_VAR = re.compile(r"\$\{?(\w+)\}?")
-
-
-def _action_texts(text: str, variables: dict[str, str]) -> list[str]:
-    """The command in an action line: itself, or the quoted command of `action N cli command
-    "…"`, with applet variables (`set VAR "…"`, then `$VAR`) replaced by their values."""
-    m = _SET.match(text)
-    if m:
-        variables[m.group(1)] = _APPLET_VAR.sub(lambda v: variables.get(v.group(1), v.group(0)),
-                                                m.group(2))
-        return []
-    m = re.match(r'^\s*action\s+\S+\s+cli\s+command\s+"((?:\\.|[^"\\])*)"', text)
-    if m:
-        text = m.group(1)
-    elif re.match(r"^\s*action\s+\S+\s+", text):
-        return []
-    text = text.strip().strip('"')
-    if "$" in text:
-        text = _APPLET_VAR.sub(lambda v: variables.get(v.group(1), v.group(0)), text)
-    return [text]
+def _rows(effects: list[Effect]) -> list[Effect]:
+    """Each SNMP SET with the other values the job sets in the same table row on the same
+    devices: a config-copy request is judged by its source and destination together."""
+    from lineguard.collector.analyse.effects.mib import mib
+    by_name = mib().by_name
+    rows: dict[tuple[str, str, str], list[str]] = {}
+    keys: list[tuple[str, str, str] | None] = []
+    for e in effects:
+        obj = by_name.get(e.obj) if e.kind == "snmp-set" else None
+        key = (obj.table, e.index, e.target) if obj is not None and obj.table else None
+        keys.append(key)
+        if key is not None:
+            rows.setdefault(key, []).append(f"{e.obj}={e.value}")
+    return [replace(e, row=" ".join(rows[k])) if k is not None and len(rows[k]) > 1 else e
+            for e, k in zip(effects, keys, strict=True)]
 
 
 _MATCHED: dict[tuple[int, int], tuple[Effect, tuple[Rule, ...]]] = {}
