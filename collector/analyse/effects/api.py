@@ -7,6 +7,7 @@ Each becomes a command line in the CLI vocabulary the device rules already judge
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
@@ -49,12 +50,14 @@ def _deleted(el: ElementTree.Element, path: list[str], out: list[str]) -> None:
     for child in el:
         name = _local(child.tag)
         op = next((v for k, v in child.attrib.items() if _local(k) in ("operation", "delete")), "")
-        step = path + [name] + ([_key(child)] if _key(child) else [])
+        # the datastore's own root (Junos <configuration>, IOS-XE <native>) names no statement
+        root = name in ("configuration", "native", "data") and not path
+        step = path + ([] if root else [name]) + ([_key(child)] if _key(child) else [])
         if op.lower() in ("delete", "remove", "delete-config") or \
                 child.attrib.get("delete", "").lower() == "delete":
-            out.append("delete " + " ".join(step))
+            out.append(" ".join(["delete", *step]))
         elif op.lower() == "replace" and not len(child):
-            out.append("delete " + " ".join(step) + " (replaced by nothing)")
+            out.append(" ".join(["delete", *step]) + (" (replaced by nothing)" if step else ""))
         else:
             _deleted(child, step, out)
 
@@ -131,11 +134,24 @@ def curl_request(argv: list[str]) -> tuple[str, str, str]:
     return method, url, body
 
 
+def _empty_json(body: str) -> bool:
+    """A JSON body holding no data at all ({"…:interface": {}}): a PUT of it replaces the
+    resource with nothing."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return False
+
+    def empty(v: object) -> bool:
+        return v in ({}, [], None) or (isinstance(v, dict) and all(empty(x) for x in v.values()))
+    return isinstance(doc, dict) and empty(doc)
+
+
 def rest_lines(method: str, url: str, body: str) -> list[str]:
     """Device command lines a REST request amounts to: a DELETE of a configuration resource,
     or an XML RPC in the body."""
     lines = xml_lines(body) if body else []
-    if method.upper() == "DELETE":
+    if method.upper() == "DELETE" or (method.upper() == "PUT" and _empty_json(body)):
         path = urlsplit(url).path if "://" in url else url
         m = _REST_ROOT.search(path)
         rest = path[m.end():] if m else path.lstrip("/")
@@ -146,6 +162,8 @@ def rest_lines(method: str, url: str, body: str) -> list[str]:
                 continue
             seg = seg.split(":", 1)[-1] if re.match(r"^[\w-]+:", seg) else seg
             name, _, key = seg.partition("=")
+            if not words and name in ("native", "configuration", "data"):
+                continue            # the datastore's root names no statement
             words += [name] + ([key.replace(",", " ")] if key else [])
         if words:
             lines.append("delete " + " ".join(words))

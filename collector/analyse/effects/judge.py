@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import replace
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 
 from lineguard.agent.wire import Artifact
