@@ -46,7 +46,7 @@ def commands(actions: tuple[tuple[str, int | None], ...], source: str, config: s
     """(command line, config line, the action as written) for every command the job sends."""
     table = aliases(config)
     out: list[tuple[str, int | None, str]] = []
-    if source != "eem":
+    if source not in ("eem", "kron"):          # kron runs applets (`event manager run`) too
         for text, line in actions:
             m = _CLI.match(text)
             cmd = m.group(1) if m else text.strip().strip('"')
