@@ -106,14 +106,14 @@ def _plan(rng: random.Random) -> list[tuple[bool, str, str, Work]]:
         for tname, (_fn, platforms, only_bad) in DEVICE_SIDE.items():
             if only_bad and not bad:
                 continue
-            for wname, build in cli.items():
+            for build in cli.values():
                 w = build(rng)
                 if {"ios": "ios", "junos": "junos"}.get(w.kind) not in platforms:
                     continue
-                if tname == "eem-reload-action" and wname not in (
+                if tname == "eem-reload-action" and w.name not in (
                         "ios-config-register-ignore-nvram", "ios-boot-config", "ios-copy-over-startup"):
                     continue
-                if tname in UNSEEN and wname not in ("ios-shutdown-atm", "junos-delete-units"):
+                if tname in UNSEEN and w.name not in ("ios-shutdown-atm", "junos-delete-units"):
                     continue
                 if tname == "junos-event-policy" and any(
                         ln.startswith(("edit", "top")) for ln in w.lines):
