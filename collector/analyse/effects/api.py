@@ -96,6 +96,32 @@ _REST_ROOT = re.compile(r"/(?:restconf/(?:data|config)|api/(?:v\d+/)?(?:config|r
                         r"rest(?:conf)?)/", re.I)
 
 
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def httpie_request(argv: list[str], stdin: str | None) -> tuple[str, str, str]:
+    """(method, url, body) of an HTTPie (`http`/`https`/`xh`) command line: [METHOD] URL
+    [ITEM…], the body on its input."""
+    ops: list[str] = []
+    args = argv[1:]
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("-a", "--auth", "-A", "--auth-type", "--session", "--cert", "--cert-key",
+                 "--timeout", "-o", "--output", "--proxy"):
+            i += 2
+            continue
+        if not a.startswith("-"):
+            ops.append(a)
+        i += 1
+    method = ops.pop(0).upper() if ops and ops[0].upper() in _METHODS else ""
+    url = ops[0] if ops else ""
+    if url and "://" not in url:
+        url = ("https://" if argv[0].rsplit("/", 1)[-1] == "https" else "http://") + url
+    body = stdin or ""
+    return method or ("POST" if body or len(ops) > 1 else "GET"), url, body
+
+
 def curl_request(argv: list[str]) -> tuple[str, str, str]:
     """(method, url, body) of a curl or wget command line (body may be `@FILE`)."""
     method, url, body = "", "", ""

@@ -8,6 +8,7 @@ command vocabulary (commands.py) or to the device, SNMP, SQL or another language
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import replace
 from functools import lru_cache
@@ -133,6 +134,7 @@ class _Walker:
         self.consumed = False          # is the output of the statement being run read by something
         self._foreign: dict[str, _Walker] = {}
         self.heredocs: dict[str, int] = {}       # heredoc text -> 0-based row where it starts
+        self.sockets: dict[str, str] = {}        # file descriptor -> host (bash /dev/tcp)
         self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
 
     # --- text and positions ---------------------------------------------------------------
@@ -203,7 +205,7 @@ class _Walker:
                                            f"output of `{self.text(node)[2:-1].strip()[:80]}`")
             return [fd]
         if t == "arithmetic_expansion":
-            return [unknown("an arithmetic result")]
+            return [self.arithmetic(node, env)]
         if t == "brace_expression":
             m = re.match(r"\{(\d+)\.\.(\d+)\}", self.text(node))
             if m:
@@ -219,8 +221,29 @@ class _Walker:
         if t == "command_substitution":
             return self.capture(node, env, place)
         if t == "arithmetic_expansion":
-            return unknown("an arithmetic result")
+            return self.arithmetic(node, env)
         return self.text(node)
+
+    def arithmetic(self, node: Node, env: dict[str, str]) -> str:
+        """$(( … )) over whole numbers and variables holding them; unknown otherwise."""
+        expr = self.text(node)[3:-2].strip()
+
+        def var(m: re.Match[str]) -> str:
+            v = env.get(m.group(1), "")
+            return v if re.fullmatch(r"-?\d+", v.strip()) else "\x00"
+        expr = re.sub(r"\$?\{?([A-Za-z_]\w*)\}?", var, expr)
+        if "\x00" in expr or not re.fullmatch(r"[\d\s+\-*/%()]+", expr) or len(expr) > 200:
+            return unknown("an arithmetic result")
+        try:
+            tree = ast.parse(expr.replace("/", "//"), mode="eval")
+        except SyntaxError:
+            return unknown("an arithmetic result")
+        if any(isinstance(x, ast.Pow) for x in ast.walk(tree)):
+            return unknown("an arithmetic result")
+        try:
+            return str(eval(compile(tree, "<arith>", "eval"), {"__builtins__": {}}))  # noqa: S307
+        except (ArithmeticError, ValueError):
+            return unknown("an arithmetic result")
 
     def expansion(self, node: Node, env: dict[str, str]) -> str:
         body = self.text(node)
@@ -380,8 +403,14 @@ class _Walker:
         if t in ("subshell", "compound_statement", "do_group", "program"):
             inner = dict(env) if t == "subshell" else env
             out = None
+            printed: list[str] = []
             for c in n.named_children:
                 out = self.stmt(c, inner, place, stdin)
+                if out is not None and c.type != "comment":
+                    printed.append(out)
+            if t in ("subshell", "compound_statement") and self.consumed and len(printed) > 1:
+                # `{ echo a; sleep 1; echo b; } | telnet h`: what the group prints, in order
+                return "".join(x if x.endswith("\n") else x + "\n" for x in printed)
             return out
         if t == "if_statement":
             return self.if_(n, env, place)
@@ -531,7 +560,13 @@ class _Walker:
         redirects = n.children_by_field_name("redirect")
         after: Node | None = None
         outs: list[tuple[str, str]] = []
+        sent_to: list[str] = []            # hosts whose /dev/tcp connection gets the output
         for r in redirects:
+            socket = self.socket_redirect(r, body, env, place) if r.type == "file_redirect" \
+                else None
+            if socket is not None:
+                sent_to += [socket] if socket else []
+                continue
             if r.type == "heredoc_redirect":
                 stdin = self.heredoc(r, env, place)
                 for c in r.named_children:
@@ -559,7 +594,42 @@ class _Walker:
                 out = self.stmt(s, env, place, out)
         for op, path in outs:
             self.write(n, body, op, path, out, place)
+        for host in sent_to:
+            self.job.talks_to_devices = True
+            eff = device.command_effect(out if out is not None and is_known(out) else
+                                        unknown("what the job prints to the connection"),
+                                        host, place.path, *place.where(self.line(n),
+                                                                       self.evidence(n)),
+                                        gates=place.gates, via=place.via, called=place.called)
+            if eff is not None:
+                self.job.sink.append(eff)
+        if sent_to:
+            return None
         return None if outs and any(o in (">", ">|", "&>") for o, _ in outs) else out
+
+    def socket_redirect(self, r: Node, body: Node | None, env: dict[str, str], place: Place
+                        ) -> str | None:
+        """bash network redirections: `exec 3<>/dev/tcp/HOST/PORT` opens a connection on fd 3
+        (""), `… >&3` or `… > /dev/tcp/HOST/PORT` sends the output to HOST (its name); None
+        for any other redirection."""
+        text = self.text(r)
+        m = re.match(r"^\s*1?>&\s*(\d+)\s*$", text)
+        if m:
+            return self.sockets.get(m.group(1))
+        dest = r.child_by_field_name("destination") or next(
+            (c for c in reversed(r.named_children) if c.type not in ("file_descriptor", "ERROR")),
+            None)
+        m = re.match(r"^\s*(\d*)\s*(<>|>>|>|<)", text)
+        if m and dest is not None:
+            path = " ".join(self.words(dest, env, place))
+            tcp = re.match(r"^/dev/(?:tcp|udp)/(.+)/[^/]+$", path)
+            if tcp is None:
+                return None
+            fd = m.group(1) or ("0" if m.group(2) == "<" else "1")
+            exec_only = body is None or self.text(body).strip() == "exec"
+            self.sockets[fd] = tcp.group(1)
+            return "" if exec_only or m.group(2) == "<" else tcp.group(1)
+        return None
 
     def file_redirect(self, r: Node, env: dict[str, str], place: Place) -> list[tuple[str, str]]:
         text = self.text(r)
@@ -781,7 +851,7 @@ class _Walker:
                 name.startswith("/dev/fd/"):
             if self.run_file(name, args, env, place, line, ev):
                 return None
-        if prog in ("curl", "wget"):
+        if prog in ("curl", "wget", "http", "https", "xh"):
             self.rest(argv, place, line, ev, stdin)
         commands.effects(argv, job, place, line, ev, stdin)
         out = commands.output(argv, stdin, job)
@@ -1025,6 +1095,9 @@ class _Walker:
         if prog in ("clogin", "jlogin", "nlogin"):
             if "-c" in argv and argv.index("-c") + 1 < len(argv):
                 texts.append(argv[argv.index("-c") + 1])
+            if "-x" in argv and argv.index("-x") + 1 < len(argv):
+                # -x FILE: the commands to run, one a line
+                texts.append(self.file_text(argv[argv.index("-x") + 1]))
             target = " ".join(ops) if ops else ""
         elif prog in ("ssh", "plink", "rsh"):
             if ops:
@@ -1061,7 +1134,8 @@ class _Walker:
 
     def rest(self, argv: list[str], place: Place, line: int, ev: str, stdin: str | None) -> None:
         """A REST/RESTCONF request or an XML RPC posted to a device's API."""
-        method, url, body = api.curl_request(argv)
+        method, url, body = api.httpie_request(argv, stdin) if commands.base(argv[0]) in (
+            "http", "https", "xh") else api.curl_request(argv)
         if body.startswith("@"):
             src = body[1:]
             body = (stdin or "") if src == "-" else (self.file_text(src) if is_known(src) else "")
