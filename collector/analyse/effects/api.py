@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 _XML_HINT = re.compile(r"<\s*(?:rpc|edit-config|delete-config|load-configuration|copy-config|"
@@ -178,7 +178,8 @@ def rest_lines(method: str, url: str, body: str) -> list[str]:
     or an XML RPC in the body."""
     lines = xml_lines(body) if body else []
     if method.upper() == "DELETE" or (method.upper() == "PUT" and _empty_json(body)):
-        path = urlsplit(url).path if "://" in url else url
+        # the path after the authority (a host standing for a set may hold any character)
+        path = re.sub(r"^[A-Za-z][\w+.-]*://[^/]*", "", url).split("?")[0]
         m = _REST_ROOT.search(path)
         rest = path[m.end():] if m else path.lstrip("/")
         words = []

@@ -212,6 +212,8 @@ class _Py:
             if isinstance(items, str) and is_known(items) and not markers(items) and \
                     len(items) <= 4096 and items in self.decoded:
                 items = list(items)           # the bytes of decoded data, one at a time
+            if isinstance(items, str) and _stands_for_a_set(items):
+                items = [items]               # each member of a set (rows, lines): one stand-in
             if isinstance(items, list | tuple) and len(items) <= 4096:
                 inner = dict(scope)
                 out = []
@@ -358,6 +360,9 @@ class _Py:
             return chr(args[0])
         if fname in ("str", "bytes", "bytearray") and args:
             return _s(args[0])
+        if fname == "dict" and (args or kw):
+            merged = dict(args[0]) if args and isinstance(args[0], dict) else {}
+            return {**merged, **kw}
         if fname in ("tuple", "list") and len(args) == 1 and isinstance(args[0], str) and \
                 _stands_for_a_set(args[0]):
             return [args[0]]

@@ -12,12 +12,11 @@ import ast
 import re
 from dataclasses import replace
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from lineguard.collector.analyse.effects import api, commands, decode, device, runners, sql
+from lineguard.collector.analyse.effects import ansible, api, commands, decode, device, runners, sql
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Effect,
@@ -522,11 +521,16 @@ class _Walker:
         body = n.child_by_field_name("body")
         if cond is not None:
             ct = self.text(cond)
-            m = re.match(r"^\s*read\s+(?:-\w+\s+(?:\S+\s+)?)*([A-Za-z_]\w*)", ct)
+            # `read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME [NAME…]`
+            m = re.match(r"^\s*read\s+(?:-[rse]+\s+|-[adpnNtu]\s*\S+\s+)*([A-Za-z_]\w*)(\s+\w)?",
+                         ct)
             if m:
+                lines = [x for x in (stdin or "").split("\n") if x.strip()]
+                if m.group(2):          # more names: the first takes the first field
+                    lines = [x.split()[0] for x in lines]
                 env[m.group(1)] = stdin if stdin is not None and (markers(stdin) or not is_known(stdin)) \
-                    else each_of(stdin.split("\n")) if stdin and "\n" in stdin.strip() \
-                    else (stdin.strip() if stdin else unknown("a line read at run time"))
+                    else each_of(lines) if len(lines) > 1 \
+                    else (lines[0].strip() if lines else unknown("a line read at run time"))
             else:
                 self.stmt(cond, env, place)
         if body is not None:
@@ -853,6 +857,9 @@ class _Walker:
                 return None
         if prog in ("curl", "wget", "http", "https", "xh"):
             self.rest(argv, place, line, ev, stdin)
+        if prog in ("ansible", "ansible-playbook"):
+            self.ansible(prog, argv, place, line, ev)
+            return None
         commands.effects(argv, job, place, line, ev, stdin)
         out = commands.output(argv, stdin, job)
         if out is not None:
@@ -1132,6 +1139,32 @@ class _Walker:
         if eff is not None:
             self.job.sink.append(eff)
 
+    def ansible(self, prog: str, argv: list[str], place: Place, line: int, ev: str) -> None:
+        """The network tasks of a playbook (or an ad-hoc module call) on the inventory's hosts."""
+        inventory, ops, module, args = ansible.command(argv)
+        if prog == "ansible":
+            plays = [(ops[0] if ops else "all", ansible.module_lines(module, args, self.file_text))]
+        else:
+            plays = []
+            for path in ops:
+                text = self.file_text(path)
+                if not is_known(text) or markers(text):
+                    self.job.sink.append(place.effect("unseen-code", line, ev,
+                                                      target=f"{render(path)} (a playbook not captured)"))
+                    continue
+                plays += ansible.playbook(text, self.file_text)
+        for hosts, lines in plays:
+            if not lines:
+                continue
+            self.job.talks_to_devices = True
+            target = ansible.inventory_hosts(self.file_text(inventory), hosts) \
+                if inventory and is_known(inventory) else hosts
+            eff = device.command_effect(lines, target, place.path, *place.where(line, ev),
+                                        gates=place.gates, via=place.via + (f"{prog} {hosts}",),
+                                        called=place.called)
+            if eff is not None:
+                self.job.sink.append(eff)
+
     def rest(self, argv: list[str], place: Place, line: int, ev: str, stdin: str | None) -> None:
         """A REST/RESTCONF request or an XML RPC posted to a device's API."""
         method, url, body = api.httpie_request(argv, stdin) if commands.base(argv[0]) in (
@@ -1143,7 +1176,8 @@ class _Walker:
         if not lines:
             return
         self.job.talks_to_devices = True
-        host = urlsplit(render(url)).hostname or render(url) if "://" in render(url) else render(url)
+        m = re.match(r"^[A-Za-z][\w+.-]*://(?:[^@/]*@)?([^/]*)", url)
+        host = re.sub(r":\d+$", "", m.group(1)) if m else url
         eff = device.command_effect(lines, host, place.path, *place.where(line, ev),
                                     gates=place.gates, via=place.via + (f"{method} {render(url)[:80]}",),
                                     called=place.called)
