@@ -405,7 +405,9 @@ class _Py:
             self.nested("shell", cmd, line, ev, f"via {fname}")
             return Conn(unknown("a local program")) if short.startswith("spawn") else ""
         # device sessions
-        if isinstance(f, ast.Name) and isinstance(scope.get(f.id), Conn) and args:
+        called = scope.get(f.id) if isinstance(f, ast.Name) else (
+            self.ev(f, scope) if isinstance(f, ast.Call) else None)
+        if isinstance(called, Conn) and args:
             # a driver class handed back by a factory (napalm get_network_driver), called
             self.job.talks_to_devices = True
             return Conn(_s(args[0]))
