@@ -214,3 +214,27 @@ def test_scotty_snmp_sessions_are_read():
            "$s set [list [list 1.3.6.1.2.1.37.1.7.1.13.1.0.32 Integer32 {V}]]\n")
     assert _loud(_judge(tcl.replace("{V}", "6"), name="usr/local/sbin/task.tcl"))
     assert _quiet(_judge(tcl.replace("{V}", "1"), name="usr/local/sbin/task.tcl"))
+
+
+@pytest.mark.parametrize("text,name,loud", [
+    ("tmux send-keys -t console-atm1 'write erase' Enter\n", "task", True),
+    ("tmux send-keys -t mon 'show running-config' Enter\n", "task", False),
+    ("printf 'conf t\\rno pvc 0/100\\rend\\r' > /dev/ttyS0\n", "task", True),
+    ("printf 'show atm vc\\r' > /dev/ttyS0\n", "task", False),
+    ("printf 'copy /erase tftp://h/x.bin flash:\\n' | ssh atm1\n", "task", True),
+    ("curl -sk -X PUT https://atm1/restconf/data/Cisco-IOS-XE-native:native "
+     "-d '{\"Cisco-IOS-XE-native:native\": {\"hostname\": \"x\"}}'\n", "task", True),
+    ("curl -sk -X PATCH https://atm1/restconf/data/Cisco-IOS-XE-native:native "
+     "-d '{\"Cisco-IOS-XE-native:native\": {\"hostname\": \"x\"}}'\n", "task", False),
+    ("from easysnmp import snmp_set\nsnmp_set('atmVclRowStatus.1.0.32', 6, hostname='atm1', "
+     "community='p', version=2)\n", "task.py", True),
+    ("from easysnmp import snmp_set\nsnmp_set('sysLocation.0', 'Kobe', hostname='atm1', "
+     "community='p', version=2)\n", "task.py", False),
+    ("from ncclient import manager\nm = manager.connect(host='atm2')\nm.edit_config("
+     "target='candidate', config='<config/>', default_operation='replace')\n", "task.py", True),
+    ("from ncclient import manager\nm = manager.connect(host='atm2')\nm.edit_config("
+     "target='candidate', config='<config/>')\n", "task.py", False),
+])
+def test_consoles_whole_datastore_writes_and_module_level_sets(text, name, loud):
+    j = _judge(text, name=f"usr/local/sbin/{name}")
+    assert _loud(j) if loud else _quiet(j)

@@ -194,4 +194,15 @@ def rest_lines(method: str, url: str, body: str) -> list[str]:
             words += [name] + ([key.replace(",", " ")] if key else [])
         if words:
             lines.append("delete " + " ".join(words))
+    elif method.upper() == "PUT" and _datastore_root(url):
+        # a PUT of the whole datastore replaces the configuration with the body
+        lines.append("load override <the configuration in the request body>")
     return lines
+
+
+def _datastore_root(url: str) -> bool:
+    path = re.sub(r"^[A-Za-z][\w+.-]*://[^/]*", "", url).split("?")[0]
+    m = _REST_ROOT.search(path)
+    rest = [unquote(x) for x in (path[m.end():] if m else "").split("/") if x]
+    return bool(m) and (not rest or (len(rest) == 1 and rest[0].split(":")[-1] in (
+        "native", "configuration", "data", "config")))

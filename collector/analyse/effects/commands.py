@@ -71,7 +71,7 @@ KNOWN = frozenset({
     "cqlsh", "ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript", "gawk",
     "jshell", "groovy", "sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash", "exec",
     "ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat", "clogin", "jlogin", "nlogin",
-    "plink", "rsh", "cu", "minicom", "http", "https", "xh", "ansible", "ansible-playbook",
+    "plink", "rsh", "cu", "minicom", "http", "https", "xh", "ansible", "ansible-playbook", "tmux", "screen",
     "parallel", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
 })
 

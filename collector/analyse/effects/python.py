@@ -442,6 +442,10 @@ class _Py:
         if short in ("Config", "SW") and args and isinstance(args[0], Conn):
             return args[0]            # PyEZ: the configuration utility of an open Device
         # SNMP
+        if short in ("addAsn1MibSource", "add_asn1_mib_source", "addMibSource", "add_mib_source",
+                     "loadMibs", "load_mibs", "resolveWithMib", "resolve_with_mib") and \
+                isinstance(recv, str):
+            return recv            # pysnmp: the same ObjectIdentity, told where its MIB is
         if short in ("ObjectIdentity", "ObjectName"):
             parts = [_s(a) for a in args]
             if len(parts) >= 2 and not parts[0][:1].isdigit():
@@ -507,6 +511,19 @@ class _Py:
             return None
         if short == "Varbind" and args:
             return VarBind(".".join(_s(a) for a in args[:2] if _s(a)), _s(args[2]) if len(args) > 2 else "")
+        if short in ("snmp_set", "snmp_set_multiple") and args:
+            # easysnmp's functions: the session's keywords given with each call
+            host = _s(kw.get("hostname", "")) or unknown("the agent it sets")
+            self.job.talks_to_devices = True
+            pairs = args[0] if short == "snmp_set_multiple" and isinstance(args[0], list) \
+                else [(args[0], args[1] if len(args) > 1 else kw.get("value", ""))]
+            for pair in pairs:
+                if isinstance(pair, list | tuple) and len(pair) >= 2:
+                    oid = pair[0]
+                    oid = ".".join(_s(x) for x in oid if _s(x)) if isinstance(oid, list | tuple) \
+                        else _s(oid)
+                    snmp_effect(self.job, place, line, ev, host, oid, _s(pair[1]))
+            return None
         if short == "VarList":
             return [a for a in args if isinstance(a, VarBind)] + \
                 [x for a in args if isinstance(a, list) for x in a if isinstance(x, VarBind)]
@@ -709,6 +726,10 @@ class _Py:
                 what = render(_s(body))[:80] if body and _s(body).strip() else "<an empty configuration>"
                 return [f"load override {what}"]
             payload = body or ""
+        elif short == "edit_config" and _s(kw.get("default_operation")).lower() == "replace":
+            # the datastore becomes the configuration sent: everything else in it is removed
+            return ["load override <the configuration sent by edit-config>",
+                    *[_s(payload)]]
         elif short == "delete_config":
             return [f"delete-config {_s(kw.get('target') or (args[0] if args else 'the configuration'))}"]
         elif short == "copy_config":

@@ -613,9 +613,9 @@ class _Walker:
 
     def socket_redirect(self, r: Node, body: Node | None, env: dict[str, str], place: Place
                         ) -> str | None:
-        """bash network redirections: `exec 3<>/dev/tcp/HOST/PORT` opens a connection on fd 3
-        (""), `… >&3` or `… > /dev/tcp/HOST/PORT` sends the output to HOST (its name); None
-        for any other redirection."""
+        """bash network and serial-console redirections: `exec 3<>/dev/tcp/HOST/PORT` (or a
+        serial line, /dev/ttyS0) opens a connection on fd 3 (""), `… >&3` or `… > /dev/tcp/…`
+        sends the output to that peer (its name); None for any other redirection."""
         text = self.text(r)
         m = re.match(r"^\s*1?>&\s*(\d+)\s*$", text)
         if m:
@@ -627,12 +627,14 @@ class _Walker:
         if m and dest is not None:
             path = " ".join(self.words(dest, env, place))
             tcp = re.match(r"^/dev/(?:tcp|udp)/(.+)/[^/]+$", path)
-            if tcp is None:
+            serial = re.match(r"^/dev/tty(?:S|USB|ACM|AMA|XRUSB)\d+$", path)
+            if tcp is None and serial is None:
                 return None
+            peer = tcp.group(1) if tcp else f"the console on {path}"
             fd = m.group(1) or ("0" if m.group(2) == "<" else "1")
             exec_only = body is None or self.text(body).strip() == "exec"
-            self.sockets[fd] = tcp.group(1)
-            return "" if exec_only or m.group(2) == "<" else tcp.group(1)
+            self.sockets[fd] = peer
+            return "" if exec_only or m.group(2) == "<" else peer
         return None
 
     def file_redirect(self, r: Node, env: dict[str, str], place: Place) -> list[tuple[str, str]]:
@@ -857,6 +859,9 @@ class _Walker:
                 return None
         if prog in ("curl", "wget", "http", "https", "xh"):
             self.rest(argv, place, line, ev, stdin)
+        if prog in ("tmux", "screen"):
+            self.terminal_keys(prog, argv, place, line, ev)
+            return None
         if prog in ("ansible", "ansible-playbook"):
             self.ansible(prog, argv, place, line, ev)
             return None
@@ -1136,6 +1141,38 @@ class _Walker:
         eff = device.command_effect([t for t in texts if t], target, place.path,
                                     *place.where(line, ev), gates=place.gates, via=place.via,
                                     called=place.called)
+        if eff is not None:
+            self.job.sink.append(eff)
+
+    def terminal_keys(self, prog: str, argv: list[str], place: Place, line: int, ev: str) -> None:
+        """Keys typed into a terminal multiplexer's session (tmux send-keys, screen -X stuff):
+        a console left logged in to a device reads them as commands."""
+        args = argv[1:]
+        if prog == "tmux" and any(a in ("send-keys", "send") for a in args):
+            k = next(i for i, a in enumerate(args) if a in ("send-keys", "send"))
+            rest, target, keys = args[k + 1:], "", []
+            i = 0
+            while i < len(rest):
+                if rest[i] == "-t" and i + 1 < len(rest):
+                    target, i = rest[i + 1], i + 2
+                    continue
+                if not (rest[i].startswith("-") and len(rest[i]) == 2):
+                    keys.append("\n" if rest[i] in ("Enter", "C-m", "KPEnter") else rest[i])
+                i += 1
+            text = "".join(x if x == "\n" else x + ("" if x.endswith("\n") else " ") for x in keys)
+        elif prog == "screen" and "stuff" in args:
+            k = args.index("stuff")
+            target = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-S", "-r")), "")
+            text = decode.escapes(args[k + 1]) if k + 1 < len(args) else ""
+        else:
+            return
+        # the session may run a shell or a device's CLI: both are read
+        self.nested("shell", text.replace("\r", "\n"), place, line, ev,
+                    f"typed into {prog} session {target}".strip())
+        self.job.talks_to_devices = True
+        eff = device.command_effect(text.replace("\r", "\n"), f"the terminal session {target}".strip(),
+                                    place.path, *place.where(line, ev), gates=place.gates,
+                                    via=place.via, called=place.called)
         if eff is not None:
             self.job.sink.append(eff)
 
