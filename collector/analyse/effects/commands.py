@@ -155,6 +155,10 @@ def _split_string(argv: list[str]) -> list[str]:
 
 
 def host_of(word: str) -> str:
+    if "\x01" in word:
+        # a host standing for a set (each device of a list): markers hold ':' of their own
+        w = re.sub(r"^(?:[^@\x01]*@|\x01[^\x02]*\x02@)", "", word)
+        return re.sub(r":\d+$", "", w)
     w = word.split("@", 1)[-1]
     return w.split(":", 1)[0] if w.count(":") == 1 else w
 

@@ -81,7 +81,7 @@ def reach_of(*texts: str) -> Reach:
     """All when a value stands for every member of a set, else one."""
     for t in texts:
         for kind, _, _ in markers(t):
-            if kind in ("walk", "lines", "each"):
+            if kind in ("walk", "lines", "each", "listed"):
                 return "all"
     return "one"
 

@@ -110,7 +110,7 @@ def _s(v: Any) -> str:
 
 
 def _stands_for_a_set(text: str) -> bool:
-    return any(k in ("walk", "lines", "each") for k, _, _ in markers(text))
+    return any(k in ("walk", "lines", "each", "listed") for k, _, _ in markers(text))
 
 
 class _Py:

@@ -1267,7 +1267,8 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
         obj, idx = m.resolve(text)
         index = idx
     name = obj.name if obj else oid
-    reach = "all" if walk is not None or any(k in ("lines", "walk") for k, _, _ in markers(host)) \
+    reach = "all" if walk is not None or any(k in ("lines", "walk", "listed")
+                                             for k, _, _ in markers(host)) \
         else "many" if any(k == "each" for k, _, _ in marks + markers(host)) else "one"
     job.talks_to_devices = True
     job.sink.append(place.effect("snmp-set", line, ev, target=host, obj=name, index=index,
