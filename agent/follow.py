@@ -263,6 +263,7 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
 
 
 _COMMAND_FILES = {"clogin": frozenset({"-x"}), "jlogin": frozenset({"-x"}),
+                  "plink": frozenset({"-m"}),
                   "nlogin": frozenset({"-x"}), "ansible": frozenset({"-i", "--inventory"}),
                   "ansible-playbook": frozenset({"-i", "--inventory"})}
 

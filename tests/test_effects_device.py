@@ -238,3 +238,16 @@ def test_scotty_snmp_sessions_are_read():
 def test_consoles_whole_datastore_writes_and_module_level_sets(text, name, loud):
     j = _judge(text, name=f"usr/local/sbin/{name}")
     assert _loud(j) if loud else _quiet(j)
+
+
+@pytest.mark.parametrize("text,name,extra,loud", [
+    ("plink -batch -m /opt/ems/c.txt atm1\n", "task", {"opt/ems/c.txt": "write erase\n"}, True),
+    ("plink -batch -m /opt/ems/c.txt atm1\n", "task", {"opt/ems/c.txt": "show version\n"}, False),
+    ("import subprocess\np = subprocess.Popen(['ssh', 'atm1'], stdin=subprocess.PIPE)\n"
+     "p.communicate(b'conf t\\nno pvc 0/100\\n')\n", "task.py", None, True),
+    ("import subprocess\np = subprocess.Popen(['ssh', 'atm1'], stdin=subprocess.PIPE)\n"
+     "p.stdin.write(b'show atm vc\\n')\np.communicate()\n", "task.py", None, False),
+])
+def test_commands_fed_later_to_a_session(text, name, extra, loud):
+    j = _judge(text, name=f"usr/local/sbin/{name}", extra=extra)
+    assert _loud(j) if loud else _quiet(j)

@@ -60,6 +60,13 @@ class Conn:
 
 
 @dataclass
+class Proc:
+    """A process a program started (subprocess.Popen): its command line, for its input."""
+
+    command: str
+
+
+@dataclass
 class VarBind:
     oid: str
     value: str
@@ -231,7 +238,7 @@ class _Py:
             base = self.ev(n.value, scope)
             if isinstance(base, str) and _stands_for_a_set(base):
                 return "" if n.attr in ("oid_index", "iid") else base   # row.oid …: still the rows
-            if isinstance(base, Conn):
+            if isinstance(base, Conn | Proc):
                 return base        # proc.stdin, stdout.channel …: the same session
             if isinstance(base, tuple) and base and base[0] == "file" and n.attr == "name":
                 return base[1]
@@ -558,11 +565,21 @@ class _Py:
                 # what the program is given on its input (a session's commands)
                 text += f" <<'LG_INPUT'\n{_s(data).rstrip(chr(10))}\nLG_INPUT"
             self.nested("shell", text, line, ev, f"via {fname}")
+            if short == "Popen":
+                return Proc(text)      # what is later written to its input is read with it
             if isinstance(cmd, list | tuple):
                 out = commands.output([_s(x) for x in cmd], None, self.job)
                 if out is not None:
                     return out
             return unknown(f"output of `{render(text)[:60]}`")
+        if isinstance(recv, Proc) and short in ("communicate", "write", "writelines") and (
+                args or "input" in kw):
+            data = args[0] if args else kw["input"]
+            data = "".join(_s(x) for x in data) if isinstance(data, list | tuple) else _s(data)
+            if is_known(data) and data.strip():
+                self.nested("shell", f"{recv.command} <<'LG_INPUT'\n{data.rstrip(chr(10))}\nLG_INPUT",
+                            line, ev, "fed to its input")
+            return [unknown("the program's output"), ""] if short == "communicate" else None
         if fname.startswith("os.exec") or fname.startswith("os.spawn"):
             argv = [_s(x) for x in args if not isinstance(x, dict)]
             flat = [y for x in argv for y in ([x] if isinstance(x, str) else x)]

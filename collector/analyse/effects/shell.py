@@ -1112,6 +1112,10 @@ class _Walker:
                 texts.append(self.file_text(argv[argv.index("-x") + 1]))
             target = " ".join(ops) if ops else ""
         elif prog in ("ssh", "plink", "rsh"):
+            if prog == "plink" and "-m" in argv and argv.index("-m") + 1 < len(argv):
+                # plink -m FILE: the commands to run, read from the file
+                texts.append(self.file_text(argv[argv.index("-m") + 1]))
+                ops = [o for o in ops if o != argv[argv.index("-m") + 1]]
             if ops:
                 target = commands.host_of(ops[0])
                 if len(ops) > 1:
