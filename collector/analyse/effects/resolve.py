@@ -50,8 +50,10 @@ class Job:
     talks_to_devices: bool = False
     change_ref: str = ""
     budget: int = 20_000                                  # statements a job may cost
+    looked_up: set[str] = field(default_factory=set)      # captured paths asked for
 
     def text_of(self, path: str) -> str | None:
+        self.looked_up.add(path.lstrip("/"))
         art = self.files.get(path.lstrip("/"))
         if art is None:
             return None

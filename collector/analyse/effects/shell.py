@@ -1279,7 +1279,8 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
                                  value=m.value_name(obj, render(value)), reach=reach))
 
 
-_PROGRAMS: dict[tuple[str, str, tuple[str, ...]], tuple[list[Effect], bool, str]] = {}
+# program -> (effects, talks to devices, change reference, (path, sha) of the files it read)
+_PROGRAMS: dict[tuple[str, str], tuple[list[Effect], bool, str, tuple[tuple[str, str | None], ...]]] = {}
 _PROGRAMS_SIZE = 4096
 
 
@@ -1287,6 +1288,11 @@ _ARG = re.compile(r"\x01arg:([^\x1d\x02]*)\x1d[^\x02]*\x02")
 # A program's arguments while it is read for all its callers: markers bound per call.
 _ARG_ENV = {"@": symbol("arg", "@", "$@"), **{str(i): symbol("arg", str(i), f"${i}")
                                               for i in range(1, 10)}}
+
+
+def _sha(job: Job, path: str) -> str | None:
+    art = job.files.get(path)
+    return art.sha256 or art.name if art is not None else None
 
 
 def run_program(job: Job, name: str, language: str, text: str, args: list[str], place: Place
@@ -1298,15 +1304,19 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
     art = job.files.get(name)
     key = (name, art.sha256 if art is not None else text)
     hit = _PROGRAMS.get(key)
+    if hit is not None and any(_sha(job, p) != sha for p, sha in hit[3]):
+        hit = None         # a file it reads (a device list, a file of commands) differs here
     if hit is None:
         sub = Job(job.files)
         sub.read = set(job.read)
         read(language, text, sub, Place(path=name, depth=place.depth + 1), dict(_ARG_ENV))
-        hit = (sub.sink, sub.talks_to_devices, sub.change_ref)
+        deps = tuple((p, _sha(job, p)) for p in sorted(sub.looked_up) if p != name)
+        hit = (sub.sink, sub.talks_to_devices, sub.change_ref, deps)
         if len(_PROGRAMS) >= _PROGRAMS_SIZE:
             del _PROGRAMS[next(iter(_PROGRAMS))]
         _PROGRAMS[key] = hit
-    effects, talks, ref = hit
+    job.looked_up |= {p for p, _ in hit[3]}
+    effects, talks, ref, _deps = hit
     job.talks_to_devices |= talks
     job.change_ref = job.change_ref or ref
     for e in effects:
