@@ -11,12 +11,12 @@ from datetime import timedelta
 
 import pytest
 
-from lineguard.agent.follow import referenced_paths
-from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects.device import canonical, platform_of
 from lineguard.collector.analyse.effects.judge import judge
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.model import CronTrigger, Fire, Job
+from lineguard.formats.follow import referenced_paths
+from lineguard.formats.wire import Artifact
 from tests.ruleexamples import NOW
 
 LIST = "opt/ems/etc/ne.list"

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects import applet, device, expect, perl, python, shell  # noqa: F401  (readers register)
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect
 from lineguard.collector.analyse.effects.resolve import Job as Followed
@@ -29,6 +28,7 @@ from lineguard.collector.model import (
     Judgement,
     Reason,
 )
+from lineguard.formats.wire import Artifact
 
 DEFAULT_ADMINS = frozenset({"root", "admin", "administrator", "netadmin"})
 _ABS_PATH = re.compile(r"(?<![\w.$}-])/(?:[\w.+@-]+/)*[\w.+@-]+")
