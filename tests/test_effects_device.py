@@ -251,3 +251,16 @@ def test_consoles_whole_datastore_writes_and_module_level_sets(text, name, loud)
 def test_commands_fed_later_to_a_session(text, name, extra, loud):
     j = _judge(text, name=f"usr/local/sbin/{name}", extra=extra)
     assert _loud(j) if loud else _quiet(j)
+
+
+@pytest.mark.parametrize("text,name,loud", [
+    ("mapfile -t rows < <(snmpbulkwalk -v2c -c public -Oqn atm1 atmVclRowStatus | cut -d' ' -f1)\n"
+     "for r in \"${rows[@]}\"; do snmpset -v2c -c p atm1 \"$r\" = destroy; done\n", "task", True),
+    ("mapfile -t rows < <(snmpbulkwalk -v2c -c public -Oqn atm1 atmVclRowStatus | cut -d' ' -f1)\n"
+     "for r in \"${rows[@]}\"; do snmpget -v2c -c public atm1 \"$r\"; done\n", "task", False),
+    ("import http.client\nc = http.client.HTTPSConnection('atm1')\nc.request('PUT', "
+     "'/restconf/data/x:native/interface', body='{\"x:interface\": {}}' or None)\n", "task.py", True),
+])
+def test_arrays_read_from_a_walk_and_defaults_with_or(text, name, loud):
+    j = _judge(text, name=f"usr/local/sbin/{name}")
+    assert _loud(j) if loud else _quiet(j)

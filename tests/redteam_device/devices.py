@@ -134,6 +134,24 @@ def junos_change(w: Work, name: str, rng: random.Random) -> Device:
     return _junos(name, w, then, rng)
 
 
+def junos_set_format(w: Work, name: str, rng: random.Random) -> Device:
+    """The same event policy in a configuration saved with `show configuration | display set`."""
+    pol = f"SYNC-{name[-6:].upper()}"
+    when = rng.choice([f'time-of-day "0{rng.randint(1, 5)}:{rng.randint(10, 59)}:00 +0900"',
+                       f"time-interval {rng.choice([86400, 604800, 2592000])}"])
+    cmds = cfg_lines(w) if is_config(w) else list(w.lines)
+    then = "change-configuration commands" if is_config(w) else "execute-commands commands"
+    lines = ["# saved with: show configuration | display set",
+             f"set system host-name {name}", "set system time-zone Asia/Tokyo",
+             "set interfaces at-0/0/0 atm-options vpi 0",
+             "set interfaces at-0/0/0 unit 100 vci 0.100",
+             *([f"# {w.ticket}: one unit, approved change window"] if w.ticket else []),
+             f"set event-options generate-event {pol}-T {when}",
+             f"set event-options policy {pol} events {pol}-T",
+             *(f'set event-options policy {pol} then {then} "{c}"' for c in cmds)]
+    return Device(name, "juniper_junos", "\n".join(lines) + "\n")
+
+
 def junos_script(w: Work, name: str, rng: random.Random) -> Device:
     """Unseen code: an event script or op script stored on the device runs."""
     script = rng.choice(["purge-ne.slax", "tidy.py", "sync-units.slax"])
@@ -156,6 +174,7 @@ DEVICE_SIDE = {
     "eem-reload-action": (eem_reload, frozenset({"ios"}), True),
     "eem-tclsh-flash": (eem_tclsh, frozenset({"ios"}), True),
     "junos-event-policy": (junos_change, frozenset({"junos"}), False),
+    "junos-event-set-format": (junos_set_format, frozenset({"junos"}), False),
     "junos-event-op-script": (junos_script, frozenset({"junos"}), True),
 }
 UNSEEN = {"eem-tclsh-flash", "junos-event-op-script"}

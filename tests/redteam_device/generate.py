@@ -115,7 +115,7 @@ def _plan(rng: random.Random) -> list[tuple[bool, str, str, Work]]:
                     continue
                 if tname in UNSEEN and w.name not in ("ios-shutdown-atm", "junos-delete-units"):
                     continue
-                if tname == "junos-event-policy" and any(
+                if tname in ("junos-event-policy", "junos-event-set-format") and any(
                         ln.startswith(("edit", "top")) for ln in w.lines):
                     continue
                 out.append((bad, tname, "device", w))

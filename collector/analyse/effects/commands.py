@@ -72,7 +72,7 @@ KNOWN = frozenset({
     "jshell", "groovy", "exec",
     "ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat", "clogin", "jlogin", "nlogin",
     "plink", "rsh", "cu", "minicom", "http", "https", "xh", "ansible", "ansible-playbook", "tmux",
-    "screen", "parallel", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
+    "screen", "mapfile", "readarray", "read", "parallel", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
 }) | SHELLS
 
 

@@ -230,6 +230,13 @@ class _Py:
                         out.append(self.ev(n.elt, inner))
                 return out
             return unknown(f"{ast.unparse(n)[:60]}")
+        if isinstance(n, ast.BoolOp):
+            vals = [self.ev(v, scope) for v in n.values]
+            if isinstance(n.op, ast.Or):
+                # `x or default`: the first value that is not empty (a marker stands for one)
+                return next((v for v in vals if v not in (None, "", b"", 0, False, [], {})),
+                            vals[-1])
+            return vals[-1]
         if isinstance(n, ast.IfExp):
             return self.ev(n.body, scope)
         if isinstance(n, ast.Call):

@@ -200,7 +200,7 @@ class _Walker:
         if t == "process_substitution":
             v = self.capture(node, env, place)
             fd = f"/dev/fd/{63 - len(self.job.written) % 10}"
-            self.job.written[fd] = Written(v if is_known(v) and not markers(v) else None,
+            self.job.written[fd] = Written(v if is_known(v) else None,
                                            f"output of `{self.text(node)[2:-1].strip()[:80]}`")
             return [fd]
         if t == "arithmetic_expansion":
@@ -755,6 +755,17 @@ class _Walker:
             return None
         if argv[0] == "read":
             self.read_builtin(argv, local, env, stdin)
+            return None
+        if argv[0] in ("mapfile", "readarray"):
+            # mapfile [-t] [-n N] … NAME: the array holds the lines of the input
+            names = [a for k, a in enumerate(argv[1:], 1)
+                     if not a.startswith("-") and argv[k - 1] not in ("-n", "-O", "-s", "-u",
+                                                                       "-d", "-C", "-c")]
+            name = names[-1] if names else "MAPFILE"
+            if stdin is not None and is_known(stdin) and not markers(stdin):
+                env[name] = _SEP.join(x for x in stdin.split("\n") if x)
+            else:
+                env[name] = stdin if stdin is not None else unknown_var(name)
             return None
         return self.execute(argv, local, place, line, ev, stdin)
 
