@@ -264,3 +264,15 @@ def test_commands_fed_later_to_a_session(text, name, extra, loud):
 def test_arrays_read_from_a_walk_and_defaults_with_or(text, name, loud):
     j = _judge(text, name=f"usr/local/sbin/{name}")
     assert _loud(j) if loud else _quiet(j)
+
+
+@pytest.mark.parametrize("actions,loud", [
+    ((("enable", 2), ("configure terminal", 3), ("interface ATM0/1/0", 4), ("shutdown", 5),
+      ("end", 6)), True),
+    ((("enable", 2), ("configure terminal", 3), ("interface ATM0/1/0", 4), ("shutdown", 5),
+      ("no shutdown", 6), ("end", 7)), False),
+])
+def test_an_interface_bounced_by_an_applet_is_not_a_shutdown(actions, loud):
+    """The common recovery applet (shut, then no shut) is not an outage left behind."""
+    j = _judge("", actions=actions, source="eem", command="x", config=APPLET)
+    assert _loud(j) if loud else _quiet(j)

@@ -6,6 +6,7 @@ The same vocabulary serves device-side jobs and host scripts in every language."
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from lineguard.collector.analyse.effects import api
 from lineguard.collector.analyse.effects.model import Effect, reach_of
@@ -140,11 +141,50 @@ def _junos(lines: list[str]) -> list[str]:
     return out
 
 
+_SHUT = re.compile(r"(?i)^shutdown\s*$")
+_NO_SHUT = re.compile(r"(?i)^no\s+shutdown\s*$")
+_INTERFACE = re.compile(r"(?i)^interface\s+(\S+)")
+
+
+def _bounced(lines: list[str]) -> list[str]:
+    """An interface shut down and brought back up later in the same stream (`shutdown` …
+    `no shutdown` under the same interface) is a bounce: its shutdown is marked as undone."""
+    where: list[str] = []
+    current = ""
+    for x in lines:
+        m = _INTERFACE.match(x)
+        if m:
+            current = m.group(1).lower()
+        elif not x.startswith((" ", "\t")) and not _SHUT.match(x) and not _NO_SHUT.match(x) \
+                and x.split()[:1] and x.split()[0].lower() in ("end", "exit"):
+            current = ""
+        where.append(current)
+    out = list(lines)
+    for i, x in enumerate(lines):
+        if _SHUT.match(x) and any(_NO_SHUT.match(y) and where[j] == where[i]
+                                  for j, y in enumerate(lines[i + 1:], i + 1)):
+            out[i] = f"{x.strip()} (undone by a later no shutdown)"
+    return out
+
+
+def across(effects: list[Effect]) -> list[Effect]:
+    """Device-command effects that are one session written line by line (the actions of an
+    applet): what holds for the whole stream (an interface bounced) is marked in each."""
+    flat = [(k, x) for k, e in enumerate(effects) if e.platform == "ios" for x in e.lines]
+    marked = _bounced([x for _, x in flat])
+    out = list(effects)
+    for k in {k for k, _ in flat}:
+        new = tuple(m for (j, _), m in zip(flat, marked, strict=True) if j == k)
+        if new != effects[k].lines:
+            out[k] = replace(effects[k], lines=new)
+    return out
+
+
 def canonical(lines: list[str], platform: str) -> list[str]:
     """Command lines as the device reads them: abbreviations expanded, Junos statements at their
-    full hierarchy. Rules judge these."""
+    full hierarchy, an interface bounced (shut, then no shut) marked as such. Rules judge these."""
     if platform == "ios":
-        return [_ios(x) for x in lines]
+        return _bounced([_ios(x) for x in lines])
     if platform == "junos":
         return _junos(lines)
     return lines

@@ -60,11 +60,10 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
     place = Place(path=None, anchor=None)
     if job.actions:
         config = followed.text_of(job.origin_path) if job.origin_path else None
-        for cmd, line, text in applet.commands(job.actions, job.source, config):
-            e = device.command_effect(cmd, job.target, job.origin_path, line, text)
-            if e is not None:
-                followed.sink.append(e)
-                followed.talks_to_devices = True
+        sent = [e for cmd, line, text in applet.commands(job.actions, job.source, config)
+                if (e := device.command_effect(cmd, job.target, job.origin_path, line, text))]
+        followed.sink.extend(device.across(sent))
+        followed.talks_to_devices |= bool(sent)
     if job.command.strip() and not job.actions:
         cmd_place = Place(path=job.origin_path, anchor=(job.origin_line or 0, job.command))
         env = _startup(job, followed)
