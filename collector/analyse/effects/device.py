@@ -6,6 +6,7 @@ The same vocabulary serves device-side jobs and host scripts in every language."
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from lineguard.collector.analyse.effects import api
@@ -167,11 +168,38 @@ def _bounced(lines: list[str]) -> list[str]:
     return out
 
 
+_TL1_DOWN = re.compile(r"(?i)^(RMV|ED)-([A-Z0-9-]+):([^:;]*):([^:;]*)")
+
+
+def _restored(lines: list[str]) -> list[str]:
+    """A TL1 entity taken out of service and restored later in the same stream (RMV-X … RST-X,
+    or ED-X …OOS … ED-X …IS on the same AID) is a maintenance step: the first is marked."""
+    out = list(lines)
+    for i, x in enumerate(lines):
+        m = _TL1_DOWN.match(x)
+        if not m or (m.group(1).upper() == "ED" and not re.search(r"(?i)[:,=]OOS", x)):
+            continue
+        kind, aid = m.group(2).upper(), m.group(4).upper()
+        back = re.compile(rf"(?i)^(?:RST-{re.escape(kind)}:[^:;]*:{re.escape(aid)}(?:[:;]|$)|"
+                          rf"ED-{re.escape(kind)}:[^:;]*:{re.escape(aid)}:[^;]*(?:[:,]|PSTQ?=)IS\b)")
+        if any(back.match(y) for y in lines[i + 1:]):
+            out[i] = f"{x.strip()} (restored later in the same session)"
+    return out
+
+
 def across(effects: list[Effect]) -> list[Effect]:
     """Device-command effects that are one session written line by line (the actions of an
     applet): what holds for the whole stream (an interface bounced) is marked in each."""
-    flat = [(k, x) for k, e in enumerate(effects) if e.platform == "ios" for x in e.lines]
-    marked = _bounced([x for _, x in flat])
+    out = list(effects)
+    for platform, mark in (("ios", _bounced), ("tl1", _restored)):
+        out = _marked(out, platform, mark)
+    return out
+
+
+def _marked(effects: list[Effect], platform: str, mark: Callable[[list[str]], list[str]]
+            ) -> list[Effect]:
+    flat = [(k, x) for k, e in enumerate(effects) if e.platform == platform for x in e.lines]
+    marked = mark([x for _, x in flat])
     out = list(effects)
     for k in {k for k, _ in flat}:
         new = tuple(m for (j, _), m in zip(flat, marked, strict=True) if j == k)
@@ -187,7 +215,7 @@ def canonical(lines: list[str], platform: str) -> list[str]:
         return _bounced([_ios(x) for x in lines])
     if platform == "junos":
         return _junos(lines)
-    return lines
+    return _restored(lines)
 
 
 def command_effect(text: str | list[str], target: str, path: str | None, line: int | None,
