@@ -169,8 +169,8 @@ def test_read_only_sessions_of_those_libraries_are_quiet(text):
     ("c=$(( 6 + 7 ))\nsnmpset -v2c -c p atm1 1.3.6.1.2.1.37.1.7.1.$c.1.0.32 i $(( 2 - 1 ))\n", False),
     ("snmpwalk -v2c -c public -Oqn atm1 atmVclRowStatus | while read -r oid _v; do\n"
      "  snmpset -v2c -c p atm1 \"$oid\" i 6\ndone\n", True),
-    ("http --verify=no DELETE https://atm1/restconf/data/x:native/interface\n", True),
-    ("http --verify=no GET https://atm1/restconf/data/x:native/interface\n", False),
+    ("http --verify=no DELETE https://atm1/restconf/data/Cisco-IOS-XE-native:native/interface\n", True),
+    ("http --verify=no GET https://atm1/restconf/data/Cisco-IOS-XE-native:native/interface\n", False),
 ])
 def test_shell_sessions_arithmetic_and_walk_loops(text, loud):
     j = _judge(text)
@@ -259,7 +259,7 @@ def test_commands_fed_later_to_a_session(text, name, extra, loud):
     ("mapfile -t rows < <(snmpbulkwalk -v2c -c public -Oqn atm1 atmVclRowStatus | cut -d' ' -f1)\n"
      "for r in \"${rows[@]}\"; do snmpget -v2c -c public atm1 \"$r\"; done\n", "task", False),
     ("import http.client\nc = http.client.HTTPSConnection('atm1')\nc.request('PUT', "
-     "'/restconf/data/x:native/interface', body='{\"x:interface\": {}}' or None)\n", "task.py", True),
+     "'/restconf/data/Cisco-IOS-XE-native:native/interface', body='{\"Cisco-IOS-XE-native:interface\": {}}' or None)\n", "task.py", True),
 ])
 def test_arrays_read_from_a_walk_and_defaults_with_or(text, name, loud):
     j = _judge(text, name=f"usr/local/sbin/{name}")

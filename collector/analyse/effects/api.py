@@ -208,8 +208,6 @@ def rest_lines(method: str, url: str, body: str) -> list[str]:
                 module, seg = seg.split(":", 1)
                 ios = ios or module.lower().startswith("cisco-ios")
             name, _, key = seg.partition("=")
-            if not words and name in ("native", "configuration", "data"):
-                continue            # the datastore's root names no statement
             words += [name] + ([key.replace(",", " ")] if key else [])
         if ios and words[:1] == ["native"]:
             # IOS-XE's native model mirrors the CLI: interface/ATM=0/1/0.100 is
