@@ -89,6 +89,10 @@ class _Sub:
     owner: _Perl
     place: Place
 
+    @property
+    def key(self) -> str:
+        return self.name if self.name != _ANON else f"{id(self.owner)}:{self.body.start_byte}"
+
 
 @dataclass
 class _Scope:
@@ -96,6 +100,7 @@ class _Scope:
 
     vars: dict[str, object] = field(default_factory=dict)      # "$x", "@x", "%x", "*FH"
     subs: dict[str, _Sub] = field(default_factory=dict)
+    anonymous: dict[str, _Sub] = field(default_factory=dict)
     called: set[str] = field(default_factory=set)
     calls: dict[str, int] = field(default_factory=dict)
     stack: list[str] = field(default_factory=list)
@@ -122,6 +127,11 @@ _PRAGMAS = re.compile(r"^(?:[a-z][\w:]*|POSIX|Carp|Data::Dumper|Getopt::\w+|File
                       r"Exporter|FindBin|Cwd|English|Fcntl|Storable|Encode|Scalar::Util|"
                       r"List::Util|Text::\w+)$")
 _ESC = re.compile(r"\\(.)", re.S)
+_ANON = "an anonymous sub"
+# Expressions whose value is one scalar even when it holds a reference to a list or a hash.
+_SCALARS = frozenset({"scalar", "anonymous_array_expression", "anonymous_hash_expression",
+                      "array_element_expression", "hash_element_expression", "refgen_expression",
+                      "anonymous_subroutine_expression", "method_call_expression"})
 
 
 def _flat(v: object) -> list[object]:
@@ -194,11 +204,13 @@ class _Perl:
     def uncalled(self) -> None:
         """Subs nothing here calls are read too, as such (a dispatch by a name built at run
         time, a hook the caller's framework runs)."""
-        for name, sub in list(self.scope.subs.items()):
-            if name not in self.scope.called and sub.name == name:
-                self.scope.called.add(name)
+        subs = [s for n, s in self.scope.subs.items() if s.name == n]
+        for sub in subs + list(self.scope.anonymous.values()):
+            if sub.key not in self.scope.called:
+                self.scope.called.add(sub.key)
+                what = f"{sub.name}()" if sub.name != _ANON else "an anonymous sub"
                 where = replace(sub.place, called=False,
-                                via=sub.place.via + (f"in {name}(), which nothing here calls",))
+                                via=sub.place.via + (f"in {what}, which nothing here calls",))
                 sub.owner.block(sub.body, where)
 
     def block(self, node: Node, place: Place) -> object:
@@ -388,6 +400,8 @@ class _Perl:
                 unknown("the arguments given at run time")
         if key == "@_":
             return []
+        if key in ("$FindBin::Bin", "$FindBin::RealBin") and self.place.path:
+            return "/" + posixpath.dirname(self.place.path)
         if name.isdigit() and name in self.env and key[0] == "$" and name != "0":
             return unknown(f"${name}: a match group")
         return unknown(f"{key} is not known before the program runs")
@@ -402,8 +416,7 @@ class _Perl:
         if t == "command_string":
             return self.backticks(n, place)
         if t == "quoted_word_list":
-            c = n.child_by_field_name("content")
-            return self.text(c).split() if c is not None else []
+            return self.raw(n).split()
         if t == "heredoc_token":
             return self.heredoc(n, place)
         if t in ("number", "version"):
@@ -481,10 +494,7 @@ class _Perl:
             out: list[object] = []
             for c in kids:
                 v = self.value(c, place)
-                out.extend(v if isinstance(v, list) and c.type not in (
-                    "anonymous_array_expression",) else
-                    _flat(v) if isinstance(v, dict) and c.type not in (
-                        "anonymous_hash_expression",) else [v])
+                out.extend(self.spread(c, v))
             return out
         if t == "anonymous_array_expression":
             return [x for c in n.named_children for x in self.listed(c, place)]
@@ -509,7 +519,11 @@ class _Perl:
             return self.coderef_call(n, place)
         if t == "anonymous_subroutine_expression":
             body = n.child_by_field_name("body")
-            return _Sub("an anonymous sub", body, self, place) if body is not None else ""
+            if body is None:
+                return ""
+            sub = _Sub(_ANON, body, self, place)
+            self.scope.anonymous.setdefault(sub.key, sub)
+            return sub
         if t == "refgen_expression":
             inner = n.named_children[-1] if n.named_child_count else None
             if inner is not None and inner.type == "function":
@@ -577,9 +591,14 @@ class _Perl:
         return unknown(f"{self.text(n)[:60]}")
 
     def listed(self, n: Node, place: Place) -> list[object]:
-        v = self.value(n, place)
-        return v if isinstance(v, list) and n.type in ("list_expression", "array",
-                                                       "parenthesized_expression") else [v]
+        return self.spread(n, self.value(n, place))
+
+    @staticmethod
+    def spread(n: Node, v: object) -> list[object]:
+        """A value in list context: arrays, hashes and lists spread, references do not."""
+        if n.type in _SCALARS or not isinstance(v, list | dict):
+            return [v]
+        return v if isinstance(v, list) else _flat(v)
 
     @staticmethod
     def pairs(items: list[object]) -> dict[str, object]:
@@ -587,25 +606,34 @@ class _Perl:
 
     # --- strings --------------------------------------------------------------------------
 
+    def span(self, n: Node) -> tuple[int, int]:
+        """Where the text of a quoted construct lies: between its delimiters (whitespace-only
+        content has no node of its own)."""
+        if n.type in ("heredoc_content", "replacement", "transliteration_content"):
+            end = next((k.start_byte for k in n.named_children if k.type == "heredoc_end"),
+                       n.end_byte)
+            return n.start_byte, end
+        delims = [k for k in n.children if k.type == "'"]
+        if len(delims) >= 2:
+            return delims[0].end_byte, delims[1].start_byte
+        c = n.child_by_field_name("content")
+        return (c.start_byte, c.end_byte) if c is not None else (n.end_byte, n.end_byte)
+
+    def raw(self, n: Node) -> str:
+        a, b = self.span(n)
+        return self.src[a:b].decode("utf-8", "replace")
+
     def literal(self, n: Node) -> str:
         """A single-quoted string: only \\ and an escaped delimiter are escapes."""
-        c = n.child_by_field_name("content")
-        if c is None:
-            return ""
-        delims = "\\" + "".join(self.text(k) for k in n.children if not k.is_named
-                                  and len(self.text(k)) == 1)
-        return _ESC.sub(lambda m: m.group(1) if m.group(1) in delims else m.group(0), self.text(c))
+        delims = "\\" + "".join(self.text(k) for k in n.children if k.type == "'")
+        return _ESC.sub(lambda m: m.group(1) if m.group(1) in delims else m.group(0), self.raw(n))
 
     def interpolated(self, n: Node, place: Place) -> str:
-        c = n.child_by_field_name("content") if n.type != "heredoc_content" else n
-        if c is None:
-            return ""
+        pos, end = self.span(n)
+        c = n if n.type in ("heredoc_content", "replacement") else n.child_by_field_name("content")
         out: list[str] = []
-        pos = c.start_byte
-        end = c.end_byte
-        for k in c.named_children:
+        for k in c.named_children if c is not None else ():
             if k.type == "heredoc_end":
-                end = k.start_byte
                 break
             out.append(self.src[pos:k.start_byte].decode("utf-8", "replace"))
             if k.type == "escape_sequence":
@@ -639,9 +667,7 @@ class _Perl:
             return unknown("a here-document")
         raw = self.text(token)
         if "'" in raw:                               # <<'TAG': no interpolation
-            end = next((k.start_byte for k in body.named_children if k.type == "heredoc_end"),
-                       body.end_byte)
-            return self.src[body.start_byte:end].decode("utf-8", "replace")
+            return self.raw(body)
         return self.interpolated(body, place)
 
     @staticmethod
@@ -652,10 +678,8 @@ class _Perl:
 
     def backticks(self, n: Node, place: Place) -> str:
         """`…` / qx{…}: the command runs (read as shell); its output is its value when known."""
-        c = n.child_by_field_name("content")
-        quote = self.text(n)
-        cmd = self.literal(n) if re.match(r"qx\s*'", quote) else self.interpolated(n, place)
-        if c is None:
+        cmd = self.literal(n) if re.match(r"qx\s*'", self.text(n)) else self.interpolated(n, place)
+        if not cmd.strip():
             return ""
         self.shell(cmd, n, place, "in backticks")
         try:
@@ -692,8 +716,9 @@ class _Perl:
         if isinstance(container, dict):
             if key in container:
                 return container[key]
-            if not is_known(key) and container:
-                return self.each(list(container.values()))     # a key known only at run time
+            if (not is_known(key) or markers(key)) and container:   # known only at run time
+                values = list(container.values())
+                return values if all(isinstance(x, _Sub) for x in values) else self.each(values)
             if self.text(n).startswith("$ENV"):
                 return unknown(f"$ENV{{{render(key)}}} is not set in anything captured")
             return unknown(f"{self.text(n)[:40]}")
@@ -717,7 +742,11 @@ class _Perl:
                                                          "run time")) for i in range(1, 10)]
                 return self.scope.vars.get(("@" if f == "array" else "%") + name,
                                             [] if f == "array" else {})
-            return self.value(c, place)          # $r->[…], $$r{…}, $x{a}{b}
+            return self.value(c, place)          # $$r{…}, $x{a}{b}
+        first = n.named_children[0] if n.named_child_count else None
+        if first is not None and first != (n.child_by_field_name("index") or
+                                           n.child_by_field_name("key")):
+            return self.value(first, place)      # $r->[…], $r->{…}
         return None
 
     def assign(self, n: Node, place: Place) -> object:
@@ -744,6 +773,11 @@ class _Perl:
 
     def store(self, left: Node, v: object, place: Place) -> None:
         t = left.type
+        if t == "assignment_expression":              # (my $x = …) =~ tr/…/…/
+            inner = left.child_by_field_name("left")
+            if inner is not None:
+                self.store(inner, v, place)
+            return
         if t in ("variable_declaration", "localization_expression"):
             one = left.child_by_field_name("variable")
             if one is not None:
@@ -827,16 +861,17 @@ class _Perl:
         if not is_known(text):
             return "", unknown("a rewritten value")
         if n.type == "transliteration_expression":
-            parts = [c for c in n.named_children if c.type == "transliteration_content"]
+            parts = [c for c in n.named_children if c.type in ("transliteration_content",
+                                                               "replacement")]
             if len(parts) != 2:
                 return "", unknown("a transliterated value")
-            out = decode.tr(text, *(self.text(p) for p in parts))
+            out = decode.tr(text, *(self.raw(p) for p in parts))
             if out != text:
                 self.scope.decoded[out] = self.scope.decoded.get(text, ()) + ("character translation",)
             return str(len(text)), out
         pat = n.child_by_field_name("content")
-        rep = n.child_by_field_name("replacement")
-        mods = n.child_by_field_name("modifiers")
+        rep = next((c for c in n.named_children if c.type == "replacement"), None)
+        mods = next((c for c in n.named_children if c.type.endswith("_modifiers")), None)
         if pat is None:
             return "", unknown("a substituted value")
         flags = self.text(mods) if mods is not None else ""
@@ -876,7 +911,7 @@ class _Perl:
         short = name.rsplit("::", 1)[-1]
         sub = self.scope.subs.get(name) or (self.scope.subs.get(short) if "::" in name else None)
         if sub is not None and name not in ("system", "exec"):
-            return self.call(sub, _flat(self.args_of(n, place, fn_n)), place, n)
+            return self.call(sub, self.args_of(n, place, fn_n), place, n)
         if short in ("print", "printf", "say", "syswrite"):
             return self.print_to(n, short, place)
         if short == "open":
@@ -963,8 +998,8 @@ class _Perl:
             if isinstance(box, list) and box:
                 return box.pop(0) if fn == "shift" else box.pop()
             return unknown("an argument")
-        if fn in ("eval",):
-            return ""
+        if fn == "bless" and args:
+            return args[0]
         return unknown(f"{fn}()")
 
     def split(self, args: list[object], underscore: str) -> object:
@@ -995,7 +1030,7 @@ class _Perl:
         if sub is None:
             return unknown("a call")
         sc = self.scope
-        sc.called.add(sub.name)
+        sc.called.add(sub.key)
         n = sc.calls.get(sub.name, 0)
         if sub.name in sc.stack or len(sc.stack) >= _MAX_DEPTH or n >= _MAX_CALLS:
             return unknown(f"the value of {sub.name}()")
@@ -1018,7 +1053,7 @@ class _Perl:
         kids = [c for c in n.named_children if c.type != "comment"]
         target = self.value(kids[0], place) if kids else ""
         args_n = n.child_by_field_name("arguments")
-        args = _flat(self.listed(args_n, place)) if args_n is not None else []
+        args = self.listed(args_n, place) if args_n is not None else []
         subs = [target] if isinstance(target, _Sub) else \
             [x for x in target if isinstance(x, _Sub)] if isinstance(target, list) else []
         if isinstance(target, str) and "\x01each:" in target:
@@ -1079,13 +1114,13 @@ class _Perl:
                 return _Session("dbi", _s(args[0]) if args else "")
             sub = self.scope.subs.get(f"{cls}::{meth}") or self.scope.subs.get(meth)
             if sub is not None:
-                return self.call(sub, [cls, *_flat(args)], place, n)
+                return self.call(sub, [cls, *args], place, n)
             return unknown(f"{cls}->{meth}()")
         inv = self.value(inv_n, place) if inv_n is not None else ""
         if meth_n is not None and meth_n.type != "method":     # $obj->$name(…)
             m = self.value(meth_n, place)
             if isinstance(m, _Sub):
-                return self.call(m, [inv, *_flat(args)], place, n)
+                return self.call(m, [inv, *args], place, n)
             meth = _s(m)
         line, ev = self.at(n)
         if meth in ("do", "prepare", "selectall_arrayref", "selectrow_array") and args:
@@ -1099,7 +1134,7 @@ class _Perl:
         if not isinstance(inv, _Session):
             sub = self.scope.subs.get(meth)
             if sub is not None:
-                return self.call(sub, [inv, *_flat(args)], place, n)
+                return self.call(sub, [inv, *args], place, n)
             return unknown(f"->{meth}()")
         if meth in ("open", "connect", "login") and args and inv.kind == "cli" and \
                 not is_known(inv.host):
