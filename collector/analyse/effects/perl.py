@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+import textwrap
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -128,6 +129,10 @@ _PRAGMAS = re.compile(r"^(?:[a-z][\w:]*|POSIX|Carp|Data::Dumper|Getopt::\w+|File
                       r"List::Util|Text::\w+)$")
 _ESC = re.compile(r"\\(.)", re.S)
 _ANON = "an anonymous sub"
+# What a condition must mention to be a gate at all (shell.gate_of tells which one).
+_GATE_HINT = re.compile(r"date|EPOCH|now|time|hostname|HOSTNAME|uname|getfqdn|\bid\b|getent|passwd|"
+                        r"whoami|getpw|\bwho\b|-[efsdLr]\s|exists")
+_unknown = lru_cache(maxsize=4096)(unknown)
 # Expressions whose value is one scalar even when it holds a reference to a list or a hash.
 _SCALARS = frozenset({"scalar", "anonymous_array_expression", "anonymous_hash_expression",
                       "array_element_expression", "hash_element_expression", "refgen_expression",
@@ -164,7 +169,7 @@ class _Perl:
         self.src = src
         self.lines = src.decode("utf-8", "replace").split("\n")
         self.job, self.place, self.scope, self.env = job, place, scope, env
-        self.heredocs: dict[int, Node] | None = None      # heredoc token start -> its content
+        self.heredocs: dict[int, Node] = {}      # where a heredoc token starts -> its body
 
     # --- text and positions ---------------------------------------------------------------
 
@@ -175,10 +180,6 @@ class _Perl:
     def at(self, node: Node) -> tuple[int, str]:
         row = node.start_point[0]
         return row + 1, (self.lines[row].strip() if row < len(self.lines) else "")[:400]
-
-    def effect(self, place: Place, node: Node, kind: str, **kw: object) -> None:
-        line, ev = self.at(node)
-        self.job.sink.append(place.effect(kind, line, ev, **kw))
 
     # --- statements -----------------------------------------------------------------------
 
@@ -238,7 +239,7 @@ class _Perl:
             return None
         if body is None or cond is None or not re.match(r"(?:exit|die|return)\b", self.text(body)):
             return None
-        return gate_of(self.text(cond), self.text(cond), place, *self.at(n))
+        return self.gate(cond, place, n)
 
     def stmt(self, n: Node, place: Place) -> object:
         t = n.type
@@ -289,13 +290,20 @@ class _Perl:
             return out
         return self.value(n, place)
 
+    def gate(self, cond: Node, place: Place, at: Node):  # noqa: ANN201  (Gate | None)
+        """The gate a condition sets (a date, host, file or account test), if any."""
+        text = self.text(cond)
+        if not _GATE_HINT.search(text):
+            return None
+        return gate_of(text, text, place, *self.at(at))
+
     def conditional(self, n: Node, place: Place) -> object:
         """if/unless/elsif/else: each branch runs under the gate its condition sets."""
         cond = n.child_by_field_name("condition")
         here = place
         if cond is not None:
             self.value(cond, place)
-            g = gate_of(self.text(cond), self.text(cond), place, *self.at(cond))
+            g = self.gate(cond, place, cond)
             if g is not None:
                 here = replace(place, gates=place.gates + (g,))
         out: object = ""
@@ -351,9 +359,9 @@ class _Perl:
                 self.scope.lib_dirs.extend(_s(x) for x in _flat(self.value(a, place)))
             return
         if name and not _PRAGMAS.match(name):
-            self.include(name.replace("::", "/") + ".pm", n, place, module=True)
+            self.include(name.replace("::", "/") + ".pm", place, module=True)
 
-    def include(self, path: str, node: Node, place: Place, module: bool = False) -> None:
+    def include(self, path: str, place: Place, module: bool = False) -> None:
         """A captured Perl file run here (require, do FILE, use of a sibling module)."""
         here = posixpath.dirname(self.place.path or "")
         if path.startswith("/") or not module:
@@ -408,187 +416,172 @@ class _Perl:
 
     def value(self, n: Node, place: Place) -> object:
         """What an expression evaluates to; calls with effects are judged on the way."""
-        t = n.type
-        if t in ("string_literal",):
-            return self.literal(n)
-        if t in ("interpolated_string_literal", "heredoc_content"):
-            return self.interpolated(n, place)
-        if t == "command_string":
-            return self.backticks(n, place)
-        if t == "quoted_word_list":
-            return self.raw(n).split()
-        if t == "heredoc_token":
-            return self.heredoc(n, place)
-        if t in ("number", "version"):
-            return self.text(n)
-        if t in ("match_regexp", "quoted_regexp"):       # a pattern (split's first argument)
-            c = n.child_by_field_name("content")
-            return self.text(c) if c is not None else ""
-        if t in ("autoquoted_bareword", "bareword", "package"):
-            name = self.text(n)
-            v = self.scope.vars.get(name)        # a `use constant` name
-            if v is not None:
-                return v
-            sub = self.scope.subs.get(name)
-            return self.call(sub, [], place, n) if sub is not None else name
-        if t == "scalar":
-            inner = [c for c in n.named_children if c.type != "varname"] or \
-                [c for c in n.named_children if c.type == "varname" and c.named_child_count]
-            if inner:                              # $$ref
-                return self.value(inner[0].named_children[0] if inner[0].type == "varname"
-                                  else inner[0], place)
-            return self.lookup("$" + self.varname(n))
-        if t == "array":
-            inner = [c for c in n.named_children if c.type == "varname" and c.named_child_count]
-            if inner or n.child_by_field_name("arrayref") is not None:
-                ref = inner[0].named_children[0] if inner else n.child_by_field_name("arrayref")
-                return self.value(ref, place) if ref is not None else []
-            return self.lookup("@" + self.varname(n))
-        if t == "hash":
-            inner = [c for c in n.named_children if c.type == "varname" and c.named_child_count]
-            if inner or n.child_by_field_name("hashref") is not None:
-                ref = inner[0].named_children[0] if inner else n.child_by_field_name("hashref")
-                return self.value(ref, place) if ref is not None else {}
-            name = self.varname(n)
-            if name == "ENV":
-                return dict(self.env)
-            return self.scope.vars.get("%" + name, {})
-        if t in ("array_deref_expression", "hash_deref_expression", "scalar_deref_expression"):
-            inner = n.named_children[-1] if n.named_child_count else None
-            return self.value(inner, place) if inner is not None else ""
-        if t in ("array_element_expression", "hash_element_expression"):
-            return self.element(n, place)
-        if t in ("variable_declaration", "localization_expression"):
-            v = n.child_by_field_name("variable")
-            if v is not None:
-                return self.value(v, place)
-            return [self.value(c, place) for c in n.children_by_field_name("variables")]
-        if t == "assignment_expression":
-            return self.assign(n, place)
-        if t == "binary_expression":
-            return self.binary(n, place)
-        if t in ("equality_expression", "relational_expression", "logical_not_expression",
-                 "unary_expression", "postinc_expression", "preinc_expression", "arraylen",
-                 "arraylen_deref_expression"):
-            for c in n.named_children:
-                self.value(c, place)
-            return unknown("a computed value")
-        if t == "lowprec_logical_expression":
-            left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
-            lv = self.value(left, place) if left is not None else ""
-            rv = self.value(right, place) if right is not None else ""
-            return lv if _s(lv) and is_known(_s(lv)) else rv
-        if t == "conditional_expression":
-            cond, a, b = (n.child_by_field_name(f) for f in ("condition", "consequent", "alternative"))
-            if cond is not None:
-                self.value(cond, place)
-            va = self.value(a, place) if a is not None else ""
-            vb = self.value(b, place) if b is not None else ""
-            if _s(va) == _s(vb):
-                return va
-            return self.each([va, vb]) if all(isinstance(x, str) for x in (va, vb)) else va
-        if t in ("parenthesized_expression", "list_expression"):
-            kids = [c for c in n.named_children if c.type != "comment"]
-            if t == "parenthesized_expression" and len(kids) == 1:
-                return self.value(kids[0], place)
-            out: list[object] = []
-            for c in kids:
-                v = self.value(c, place)
-                out.extend(self.spread(c, v))
-            return out
-        if t == "anonymous_array_expression":
-            return [x for c in n.named_children for x in self.listed(c, place)]
-        if t == "anonymous_hash_expression":
-            return self.pairs([x for c in n.named_children for x in self.listed(c, place)])
-        if t == "anonymous_slice_expression":
-            lst = n.child_by_field_name("list")
-            items = _flat(self.value(lst, place)) if lst is not None else []
-            idx = [c for c in n.named_children if c != lst]
-            i = self.text(idx[-1]) if idx else ""
-            if lst is not None and all(isinstance(x, str) and markers(x) for x in items[:1]) \
-                    and len(items) == 1:
-                return items[0]                     # a field of each walked row: still the rows
-            return items[int(i)] if i.lstrip("-").isdigit() and -len(items) <= int(i) < len(items) \
-                else unknown("a slice")
-        if t in ("function_call_expression", "ambiguous_function_call_expression",
-                 "func1op_call_expression", "func0op_call_expression"):
-            return self.function(n, place)
-        if t == "method_call_expression":
-            return self.method(n, place)
-        if t == "coderef_call_expression":
-            return self.coderef_call(n, place)
-        if t == "anonymous_subroutine_expression":
-            body = n.child_by_field_name("body")
-            if body is None:
-                return ""
-            sub = _Sub(_ANON, body, self, place)
-            self.scope.anonymous.setdefault(sub.key, sub)
-            return sub
-        if t == "refgen_expression":
-            inner = n.named_children[-1] if n.named_child_count else None
-            if inner is not None and inner.type == "function":
-                sub = self.scope.subs.get(self.varname(inner))
-                return sub if sub is not None else unknown(f"\\&{self.varname(inner)}")
-            return self.value(inner, place) if inner is not None else ""
-        if t == "map_grep_expression":
-            return self.map_grep(n, place)
-        if t == "sort_expression":
-            lst = n.child_by_field_name("list")
-            return self.value(lst, place) if lst is not None else []
-        if t == "readline_expression":
-            return self.readline(n)
-        if t == "eval_expression":
-            return self.eval(n, place)
-        if t == "do_expression":
-            body = n.child_by_field_name("block") or next(
-                (c for c in n.named_children if c.type == "block"), None)
-            return self.block(body, place) if body is not None else ""
-        if t == "require_expression":
-            arg = n.named_children[-1] if n.named_child_count else None
-            if arg is not None and arg.type in ("bareword", "package"):
-                self.include(self.text(arg).replace("::", "/") + ".pm", n, place, module=True)
-            elif arg is not None:
-                self.include(_s(self.value(arg, place)), n, place)
-            return "1"
-        if t == "return_expression":
-            v = self.value(n.named_children[0], place) if n.named_child_count else ""
-            if self.scope.returned and self.scope.returned[-1] is None:
-                self.scope.returned[-1] = v
-            return v
-        if t == "postfix_conditional_expression":
-            body, cond = n.named_children[0], n.child_by_field_name("condition")
-            here = place
-            if cond is not None:
-                self.value(cond, place)
-                g = gate_of(self.text(cond), self.text(cond), place, *self.at(cond))
-                if g is not None:
-                    here = replace(place, gates=place.gates + (g,))
-            return self.value(body, here)
-        if t in ("postfix_for_expression", "postfix_loop_expression"):
-            body, lst = n.named_children[0], n.child_by_field_name("list") or \
-                n.child_by_field_name("condition")
-            if lst is not None:
-                v = self.value(lst, place)
-                if t == "postfix_for_expression":
-                    self.scope.vars["$_"] = self.each(_flat(v))
-            return self.value(body, place)
-        if t in ("fileglob_expression", "glob"):
-            return self.text(n).strip("<>")
-        if t in ("stub_expression", "undef_expression", "yadayada"):
-            return ""
-        if t == "transliteration_expression" or t == "substitution_regexp":
-            return self.rewrite(n, self.scope.vars.get("$_"), place)[1]
-        if t == "block":
-            return self.block(n, place)
-        if t == "function":                        # a call without arguments: `reverse`, `&f`
-            sub = self.scope.subs.get(self.varname(n))
-            return self.call(sub, list(self.scope.vars.get("@_") or []), place, n) \
-                if sub is not None else self.builtin(self.text(n), [], n)
-        if t.endswith("statement") or t == "ERROR":
+        how = _VALUES.get(n.type)
+        if how is not None:
+            return how(self, n, place)
+        if n.type.endswith("statement") or n.type == "ERROR":
             return self.stmt(n, place)
         for c in n.named_children:
             self.value(c, place)
-        return unknown(f"{self.text(n)[:60]}")
+        return _unknown(self.text(n)[:60])
+
+    def regexp(self, n: Node, place: Place) -> str:
+        """A pattern (split's first argument) as written."""
+        c = n.child_by_field_name("content")
+        return self.text(c) if c is not None else ""
+
+    def bareword(self, n: Node, place: Place) -> object:
+        name = self.text(n)
+        v = self.scope.vars.get(name)        # a `use constant` name
+        if v is not None:
+            return v
+        sub = self.scope.subs.get(name)
+        return self.call(sub, [], place) if sub is not None else name
+
+    def scalar(self, n: Node, place: Place) -> object:
+        kids = n.named_children
+        if len(kids) == 1 and kids[0].type == "varname" and not kids[0].named_child_count:
+            return self.lookup("$" + self.text(kids[0]))
+        inner = [c for c in kids if c.type != "varname"] or \
+            [c for c in kids if c.type == "varname" and c.named_child_count]
+        if inner:                              # $$ref, ${ … }
+            return self.value(inner[0].named_children[0] if inner[0].type == "varname"
+                              else inner[0], place)
+        return self.lookup("$" + self.varname(n))
+
+    def array(self, n: Node, place: Place) -> object:
+        inner = [c for c in n.named_children if c.type == "varname" and c.named_child_count]
+        if inner or n.child_by_field_name("arrayref") is not None:
+            ref = inner[0].named_children[0] if inner else n.child_by_field_name("arrayref")
+            return self.value(ref, place) if ref is not None else []
+        return self.lookup("@" + self.varname(n))
+
+    def hash(self, n: Node, place: Place) -> object:
+        inner = [c for c in n.named_children if c.type == "varname" and c.named_child_count]
+        if inner or n.child_by_field_name("hashref") is not None:
+            ref = inner[0].named_children[0] if inner else n.child_by_field_name("hashref")
+            return self.value(ref, place) if ref is not None else {}
+        name = self.varname(n)
+        if name == "ENV":
+            return dict(self.env)
+        return self.scope.vars.get("%" + name, {})
+
+    def deref(self, n: Node, place: Place) -> object:
+        inner = n.named_children[-1] if n.named_child_count else None
+        return self.value(inner, place) if inner is not None else ""
+
+    def declared(self, n: Node, place: Place) -> object:
+        v = n.child_by_field_name("variable")
+        if v is not None:
+            return self.value(v, place)
+        return [self.value(c, place) for c in n.children_by_field_name("variables")]
+
+    def computed(self, n: Node, place: Place) -> object:
+        """Comparisons, negations, increments: their operands are judged, their value is not
+        followed."""
+        for c in n.named_children:
+            self.value(c, place)
+        return _unknown("a computed value")
+
+    def either(self, n: Node, place: Place) -> object:
+        """`A or B`, `A and B`."""
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        lv = self.value(left, place) if left is not None else ""
+        rv = self.value(right, place) if right is not None else ""
+        return lv if _s(lv) and is_known(_s(lv)) else rv
+
+    def ternary(self, n: Node, place: Place) -> object:
+        cond, a, b = (n.child_by_field_name(f) for f in ("condition", "consequent", "alternative"))
+        if cond is not None:
+            self.value(cond, place)
+        va = self.value(a, place) if a is not None else ""
+        vb = self.value(b, place) if b is not None else ""
+        if _s(va) == _s(vb):
+            return va
+        return self.each([va, vb]) if all(isinstance(x, str) for x in (va, vb)) else va
+
+    def list_of(self, n: Node, place: Place) -> object:
+        kids = [c for c in n.named_children if c.type != "comment"]
+        if n.type == "parenthesized_expression" and len(kids) == 1:
+            return self.value(kids[0], place)
+        out: list[object] = []
+        for c in kids:
+            out.extend(self.spread(c, self.value(c, place)))
+        return out
+
+    def slice(self, n: Node, place: Place) -> object:
+        """(LIST)[i]."""
+        lst = n.child_by_field_name("list")
+        items = _flat(self.value(lst, place)) if lst is not None else []
+        idx = [c for c in n.named_children if c != lst]
+        i = self.text(idx[-1]) if idx else ""
+        if lst is not None and len(items) == 1 and isinstance(items[0], str) and markers(items[0]):
+            return items[0]                     # a field of each walked row: still the rows
+        return items[int(i)] if i.lstrip("-").isdigit() and -len(items) <= int(i) < len(items) \
+            else unknown("a slice")
+
+    def anonymous_sub(self, n: Node, place: Place) -> object:
+        body = n.child_by_field_name("body")
+        if body is None:
+            return ""
+        sub = _Sub(_ANON, body, self, place)
+        self.scope.anonymous.setdefault(sub.key, sub)
+        return sub
+
+    def reference(self, n: Node, place: Place) -> object:
+        inner = n.named_children[-1] if n.named_child_count else None
+        if inner is not None and inner.type == "function":
+            sub = self.scope.subs.get(self.varname(inner))
+            return sub if sub is not None else unknown(f"\\&{self.varname(inner)}")
+        return self.value(inner, place) if inner is not None else ""
+
+    def listed_field(self, n: Node, place: Place) -> object:
+        lst = n.child_by_field_name("list")
+        return self.value(lst, place) if lst is not None else []
+
+    def do_block(self, n: Node, place: Place) -> object:
+        body = n.child_by_field_name("block") or next(
+            (c for c in n.named_children if c.type == "block"), None)
+        return self.block(body, place) if body is not None else ""
+
+    def require(self, n: Node, place: Place) -> object:
+        arg = n.named_children[-1] if n.named_child_count else None
+        if arg is not None and arg.type in ("bareword", "package"):
+            self.include(self.text(arg).replace("::", "/") + ".pm", place, module=True)
+        elif arg is not None:
+            self.include(_s(self.value(arg, place)), place)
+        return "1"
+
+    def returns(self, n: Node, place: Place) -> object:
+        v = self.value(n.named_children[0], place) if n.named_child_count else ""
+        if self.scope.returned and self.scope.returned[-1] is None:
+            self.scope.returned[-1] = v
+        return v
+
+    def postfix_if(self, n: Node, place: Place) -> object:
+        body, cond = n.named_children[0], n.child_by_field_name("condition")
+        here = place
+        if cond is not None:
+            self.value(cond, place)
+            g = self.gate(cond, place, cond)
+            if g is not None:
+                here = replace(place, gates=place.gates + (g,))
+        return self.value(body, here)
+
+    def postfix_loop(self, n: Node, place: Place) -> object:
+        body, lst = n.named_children[0], n.child_by_field_name("list") or \
+            n.child_by_field_name("condition")
+        if lst is not None:
+            v = self.value(lst, place)
+            if n.type == "postfix_for_expression":
+                self.scope.vars["$_"] = self.each(_flat(v))
+        return self.value(body, place)
+
+    def bare_function(self, n: Node, place: Place) -> object:
+        """A call without arguments: `reverse`, `&f`."""
+        sub = self.scope.subs.get(self.varname(n))
+        return self.call(sub, list(self.scope.vars.get("@_") or []), place) \
+            if sub is not None else self.builtin(self.text(n), [], n)
 
     def listed(self, n: Node, place: Place) -> list[object]:
         return self.spread(n, self.value(n, place))
@@ -649,32 +642,32 @@ class _Perl:
         return "".join(out)
 
     def heredoc(self, token: Node, place: Place) -> str:
-        if self.heredocs is None:
-            tokens, bodies = [], []
-            stack = [self.root_of(token)]
+        """The body of `<<TAG`: the bodies follow the statement that names them, in order."""
+        body = self.heredocs.get(token.start_byte)
+        if body is None:
+            stmt = token
+            while stmt.parent is not None and stmt.parent.type not in ("source_file", "block"):
+                stmt = stmt.parent
+            tokens, stack = [], [stmt]
             while stack:
                 x = stack.pop()
                 if x.type == "heredoc_token":
                     tokens.append(x)
-                elif x.type == "heredoc_content":
-                    bodies.append(x)
                 stack.extend(reversed(x.children))
-            tokens.sort(key=lambda x: x.start_byte)
-            bodies.sort(key=lambda x: x.start_byte)
-            self.heredocs = {tk.start_byte: b for tk, b in zip(tokens, bodies, strict=False)}
-        body = self.heredocs.get(token.start_byte)
+            bodies, x = [], stmt.next_sibling
+            while x is not None and (x.type == "heredoc_content" or not x.is_named):
+                if x.type == "heredoc_content":
+                    bodies.append(x)
+                x = x.next_sibling
+            self.heredocs.update({tk.start_byte: b for tk, b in zip(tokens, bodies, strict=False)})
+            body = self.heredocs.get(token.start_byte)
         if body is None:
             return unknown("a here-document")
-        raw = self.text(token)
-        if "'" in raw:                               # <<'TAG': no interpolation
-            return self.raw(body)
-        return self.interpolated(body, place)
-
-    @staticmethod
-    def root_of(node: Node) -> Node:
-        while node.parent is not None:
-            node = node.parent
-        return node
+        tag = self.text(token)
+        text = self.raw(body) if "'" in tag else self.interpolated(body, place)  # <<'TAG': as is
+        if "~" in tag:                               # <<~TAG: the indentation is removed
+            text = textwrap.dedent(text.rstrip(" \t"))
+        return text
 
     def backticks(self, n: Node, place: Place) -> str:
         """`…` / qx{…}: the command runs (read as shell); its output is its value when known."""
@@ -721,10 +714,10 @@ class _Perl:
                 return values if all(isinstance(x, _Sub) for x in values) else self.each(values)
             if self.text(n).startswith("$ENV"):
                 return unknown(f"$ENV{{{render(key)}}} is not set in anything captured")
-            return unknown(f"{self.text(n)[:40]}")
+            return _unknown(self.text(n)[:40])
         if isinstance(container, str) and markers(container):
             return container
-        return unknown(f"{self.text(n)[:40]}")
+        return _unknown(self.text(n)[:40])
 
     def container(self, n: Node, place: Place) -> object:
         for f in ("array", "hash"):
@@ -853,7 +846,7 @@ class _Perl:
         if op in ("+", "-", "*") and _s(lv).lstrip("-").isdigit() and _s(rv).lstrip("-").isdigit():
             a, b = int(_s(lv)), int(_s(rv))
             return str(a + b if op == "+" else a - b if op == "-" else a * b)
-        return unknown("a computed value")
+        return _unknown("a computed value")
 
     def rewrite(self, n: Node, old: object, place: Place) -> tuple[str, object]:
         """tr/…/…/ and s/…/…/ applied to a value: (what the operator returns, the new value)."""
@@ -911,7 +904,7 @@ class _Perl:
         short = name.rsplit("::", 1)[-1]
         sub = self.scope.subs.get(name) or (self.scope.subs.get(short) if "::" in name else None)
         if sub is not None and name not in ("system", "exec"):
-            return self.call(sub, self.args_of(n, place, fn_n), place, n)
+            return self.call(sub, self.args_of(n, place, fn_n), place)
         if short in ("print", "printf", "say", "syswrite"):
             return self.print_to(n, short, place)
         if short == "open":
@@ -1025,7 +1018,7 @@ class _Perl:
         self.scope.decoded[text] = self.scope.decoded.get(data, ()) + (layer,)
         return text
 
-    def call(self, sub: _Sub | None, args: list[object], place: Place, node: Node) -> object:
+    def call(self, sub: _Sub | None, args: list[object], place: Place) -> object:
         """A sub run with @_ bound to the arguments; its value is what it returns."""
         if sub is None:
             return unknown("a call")
@@ -1063,7 +1056,7 @@ class _Perl:
             subs = [sub] if sub is not None else []
         out: object = unknown("the value of a code reference")
         for sub in subs:
-            out = self.call(sub, args, place, n)
+            out = self.call(sub, args, place)
         return out
 
     def map_grep(self, n: Node, place: Place) -> object:
@@ -1090,7 +1083,7 @@ class _Perl:
         if self.text(n).startswith("do"):
             f = kids[0]
             self.include(_s(self.value(f.named_children[0] if f.type == "filename" and
-                                       f.named_child_count else f, place)), n, place)
+                                       f.named_child_count else f, place)), place)
             return "1"
         if kids[0].type == "block":
             return self.block(kids[0], place)
@@ -1114,13 +1107,13 @@ class _Perl:
                 return _Session("dbi", _s(args[0]) if args else "")
             sub = self.scope.subs.get(f"{cls}::{meth}") or self.scope.subs.get(meth)
             if sub is not None:
-                return self.call(sub, [cls, *args], place, n)
+                return self.call(sub, [cls, *args], place)
             return unknown(f"{cls}->{meth}()")
         inv = self.value(inv_n, place) if inv_n is not None else ""
         if meth_n is not None and meth_n.type != "method":     # $obj->$name(…)
             m = self.value(meth_n, place)
             if isinstance(m, _Sub):
-                return self.call(m, [inv, *args], place, n)
+                return self.call(m, [inv, *args], place)
             meth = _s(m)
         line, ev = self.at(n)
         if meth in ("do", "prepare", "selectall_arrayref", "selectrow_array") and args:
@@ -1134,7 +1127,7 @@ class _Perl:
         if not isinstance(inv, _Session):
             sub = self.scope.subs.get(meth)
             if sub is not None:
-                return self.call(sub, [inv, *args], place, n)
+                return self.call(sub, [inv, *args], place)
             return unknown(f"->{meth}()")
         if meth in ("open", "connect", "login") and args and inv.kind == "cli" and \
                 not is_known(inv.host):
@@ -1360,3 +1353,51 @@ def read_perl(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
 
 
 READERS["perl"] = read_perl
+
+
+def _const(fn):  # noqa: ANN001, ANN202
+    return lambda r, n, p: fn(r, n)
+
+
+_VALUES = {
+    "string_literal": _const(_Perl.literal),
+    "interpolated_string_literal": _Perl.interpolated, "heredoc_content": _Perl.interpolated,
+    "command_string": _Perl.backticks,
+    "quoted_word_list": lambda r, n, p: r.raw(n).split(),
+    "heredoc_token": _Perl.heredoc,
+    "number": lambda r, n, p: r.text(n), "version": lambda r, n, p: r.text(n),
+    "match_regexp": _Perl.regexp, "quoted_regexp": _Perl.regexp,
+    "autoquoted_bareword": _Perl.bareword, "bareword": _Perl.bareword, "package": _Perl.bareword,
+    "scalar": _Perl.scalar, "array": _Perl.array, "hash": _Perl.hash,
+    "array_deref_expression": _Perl.deref, "hash_deref_expression": _Perl.deref,
+    "scalar_deref_expression": _Perl.deref,
+    "array_element_expression": _Perl.element, "hash_element_expression": _Perl.element,
+    "variable_declaration": _Perl.declared, "localization_expression": _Perl.declared,
+    "assignment_expression": _Perl.assign, "binary_expression": _Perl.binary,
+    **dict.fromkeys(("equality_expression", "relational_expression", "logical_not_expression",
+                     "unary_expression", "postinc_expression", "preinc_expression", "arraylen",
+                     "arraylen_deref_expression"), _Perl.computed),
+    "lowprec_logical_expression": _Perl.either, "conditional_expression": _Perl.ternary,
+    "parenthesized_expression": _Perl.list_of, "list_expression": _Perl.list_of,
+    "anonymous_array_expression":
+        lambda r, n, p: [x for c in n.named_children for x in r.listed(c, p)],
+    "anonymous_hash_expression":
+        lambda r, n, p: r.pairs([x for c in n.named_children for x in r.listed(c, p)]),
+    "anonymous_slice_expression": _Perl.slice,
+    **dict.fromkeys(("function_call_expression", "ambiguous_function_call_expression",
+                     "func1op_call_expression", "func0op_call_expression"), _Perl.function),
+    "method_call_expression": _Perl.method, "coderef_call_expression": _Perl.coderef_call,
+    "anonymous_subroutine_expression": _Perl.anonymous_sub, "refgen_expression": _Perl.reference,
+    "map_grep_expression": _Perl.map_grep, "sort_expression": _Perl.listed_field,
+    "readline_expression": _const(_Perl.readline), "eval_expression": _Perl.eval,
+    "do_expression": _Perl.do_block, "require_expression": _Perl.require,
+    "return_expression": _Perl.returns,
+    "postfix_conditional_expression": _Perl.postfix_if,
+    "postfix_for_expression": _Perl.postfix_loop, "postfix_loop_expression": _Perl.postfix_loop,
+    "fileglob_expression": lambda r, n, p: r.text(n).strip("<>"),
+    "glob": lambda r, n, p: r.text(n).strip("<>"),
+    **dict.fromkeys(("stub_expression", "undef_expression", "yadayada"), lambda r, n, p: ""),
+    "transliteration_expression": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
+    "substitution_regexp": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
+    "block": _Perl.block, "function": _Perl.bare_function,
+}
