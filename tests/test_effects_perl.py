@@ -109,6 +109,28 @@ DESTRUCTIVE = {
     "substitution-on-a-path": (
         "#!/usr/bin/perl\nmy $p = '/srv/ems/XXX';\n$p =~ s/XXX/linedata/;\nsystem('rm', '-rf', $p);\n",
         "lg.host.rm-linedata", "delete-tree /srv/ems/linedata"),
+    "io-socket-method-print": (
+        "#!/usr/bin/perl\nuse IO::Socket::INET;\n"
+        "my $sock = IO::Socket::INET->new(PeerAddr => 'tl1gw:3083', Proto => 'tcp');\n"
+        "$sock->print(\"DLT-CRS-VC:NODE7:VC-4-12-8-200,VC-5-13-8-200:612;\");\n",
+        "lg.tl1.dlt-crs", "sends to tl1gw (tl1): DLT-CRS-VC:NODE7:VC-4-12-8-200,VC-5-13-8-200:612;"),
+    "net-ssh2-channel-of-a-session": (
+        "#!/usr/bin/perl\nuse Net::SSH2;\nmy $ssh = Net::SSH2->new();\n$ssh->connect('atm2') or die;\n"
+        "my $chan = $ssh->channel();\n$chan->shell();\n"
+        "print $chan \"configure terminal\\nno pvc 0/32\\n\";\n",
+        "lg.ios.no-pvc", "sends to atm2 (ios): configure terminal; no pvc 0/32"),
+    "expect-spawned-later": (
+        "#!/usr/bin/perl\nuse Expect;\nmy $e = Expect->new;\n$e->spawn('ssh', 'oper\\@atm4');\n"
+        "$e->expect(10, '#');\n$e->send(\"no pvc 0/35\\r\");\n",
+        "lg.ios.no-pvc", "sends to atm4 (ios): no pvc 0/35"),
+    "list-built-with-push": (
+        "#!/usr/bin/perl\nuse Net::Telnet;\nmy $t = Net::Telnet->new(Host => 'atm1');\nmy @vcs;\n"
+        "push @vcs, \"0/$_\" for (32, 33);\nforeach my $vc (@vcs) { $t->cmd(\"no pvc $vc\") }\n",
+        "lg.ios.no-pvc", "sends to atm1 (ios): no pvc 0/32; no pvc 0/33"),
+    "dbi-statement-in-a-q-string": (
+        "#!/usr/bin/perl\nuse DBI;\nmy $dbh = DBI->connect('dbi:Pg:dbname=ems', 'ems', '');\n"
+        "my $t = 'vc_crossconnect';\n$dbh->do(qq{DROP TABLE $t});\n",
+        "lg.sql.linedata-wipe", "db-drop vc_crossconnect"),
     "eval-of-a-single-quoted-string-sees-the-scope": (
         "#!/usr/bin/perl\nmy $d = '/srv/ems/linedata';\neval 'system(\"rm -rf $d\")';\n",
         "lg.host.rm-linedata", "delete-tree /srv/ems/linedata"),

@@ -31,6 +31,7 @@ from lineguard.collector.analyse.effects.resolve import (
     Job,
     Place,
     each_of,
+    expand_each,
     file_lines,
     read,
     walked,
@@ -115,7 +116,7 @@ _SESSION_CLASSES = re.compile(r"^(?:Net::(?:Telnet|SSH\w*|OpenSSH|SNMP|Appliance
 _HOST_KEYS = frozenset({"host", "hostname", "ip", "peeraddr", "peerhost", "address", "server"})
 _SENDS = frozenset({"cmd", "print", "printf", "say", "send", "put", "write", "syswrite",
                     "send_cmd", "cmd_remote"})
-_REMOTE = frozenset({"system", "capture", "capture2", "exec", "spawn", "pipe_in", "open2",
+_REMOTE = frozenset({"system", "capture", "capture2", "exec", "pipe_in", "open2",
                      "open3"})
 _WALKS = frozenset({"get_table", "get_entries", "get_bulk_request", "walk"})
 _DECODERS = {"decode_base64": "base64", "uncompress": "zlib", "memGunzip": "gzip",
@@ -909,6 +910,8 @@ class _Perl:
             return self.print_to(n, short, place)
         if short == "open":
             return self.open(n, place)
+        if short in ("push", "unshift"):
+            return self.push(n, short, place)
         args = self.args_of(n, place, fn_n)
         if short in ("system", "exec"):
             flat = [_s(x) for x in _flat(args)]
@@ -929,6 +932,26 @@ class _Perl:
             commands._destroy(self.job, place, line, ev, _s(args[0]), "truncate")
             return "1"
         return self.builtin(short, args, n)
+
+    def push(self, n: Node, fn: str, place: Place) -> object:
+        """push/unshift onto a named array (a list built up in a loop)."""
+        a = n.child_by_field_name("arguments")
+        parts = list(a.named_children) if a is not None and a.type == "list_expression" else \
+            [a] if a is not None else []
+        if not parts or parts[0].type != "array":
+            for p in parts:
+                self.value(p, place)
+            return _unknown("a count")
+        key = "@" + self.varname(parts[0])
+        box = self.scope.vars.get(key)
+        box = list(box) if isinstance(box, list) else []
+        # a value standing for each of a literal list is pushed as those values
+        items = [one for p in parts[1:] for x in self.listed(p, place)
+                 for one in (expand_each(x) if isinstance(x, str) else [x])]
+        items = items[:max(0, MAX_LOOP * 4 - len(box))]
+        box = box + items if fn == "push" else items + box
+        self.scope.vars[key] = box
+        return str(len(box))
 
     def builtin(self, fn: str, args: list[object], n: Node) -> object:
         s = [_s(a) for a in args]
@@ -1129,12 +1152,12 @@ class _Perl:
             if sub is not None:
                 return self.call(sub, [inv, *args], place)
             return unknown(f"->{meth}()")
-        if meth in ("open", "connect", "login") and args and inv.kind == "cli" and \
-                not is_known(inv.host):
-            host = self.host_arg(args, "")
-            if meth != "login" or is_known(host):
-                inv.host = host
+        if meth in ("open", "connect", "spawn") and args and inv.kind == "cli" and \
+                not is_known(inv.host):         # Net::Telnet open, Net::SSH2 connect, Expect spawn
+            inv.host = self.host_arg(args, "Expect" if meth == "spawn" else "")
             return "1"
+        if meth in ("channel", "shell_channel") and inv.kind == "cli":
+            return inv                           # a channel of the same session
         if meth == "set_request":
             items = self.named(args, "varbindlist")
             flat = [_s(x) for x in _flat(items if items is not None else args)]
@@ -1178,11 +1201,11 @@ class _Perl:
             v = self.named(flat, key)
             if v is not None:
                 return commands.host_of(_s(v)) if cls.startswith("IO::Socket") else _s(v)
-        if flat and len(flat) == 1 or (flat and len(flat) % 2 == 1):
+        if cls == "Expect":                      # the program spawned, and its last word
+            words = " ".join(_s(x) for x in flat).split()
+            return commands.host_of(words[-1]) if words else unknown("the device it connects to")
+        if flat and len(flat) % 2 == 1:
             h = _s(flat[0])
-            if cls == "Expect":
-                words = h.split()
-                return commands.host_of(words[-1]) if words else h
             return commands.host_of(h) if "@" in h or cls.startswith("IO::Socket") else h
         return unknown("the device it connects to")
 
