@@ -131,6 +131,11 @@ DESTRUCTIVE = {
         "#!/usr/bin/perl\nuse DBI;\nmy $dbh = DBI->connect('dbi:Pg:dbname=ems', 'ems', '');\n"
         "my $t = 'vc_crossconnect';\n$dbh->do(qq{DROP TABLE $t});\n",
         "lg.sql.linedata-wipe", "db-drop vc_crossconnect"),
+    "file-written-then-run": (
+        "#!/usr/bin/perl\nmy $d = '/srv/ems/linedata';\nopen(my $f, '>', '/tmp/.x.sh') or die;\n"
+        "print $f \"#!/bin/sh\\n\";\nprint $f \"rm -rf $d\\n\";\nclose $f;\n"
+        "system('sh', '/tmp/.x.sh');\n",
+        "lg.host.rm-linedata", "delete-tree /srv/ems/linedata (via system(); runs /tmp/.x.sh, written by this job)"),
     "eval-of-a-single-quoted-string-sees-the-scope": (
         "#!/usr/bin/perl\nmy $d = '/srv/ems/linedata';\neval 'system(\"rm -rf $d\")';\n",
         "lg.host.rm-linedata", "delete-tree /srv/ems/linedata"),
@@ -169,6 +174,10 @@ QUIET = {
         "system(join(' ', 'tar', 'czf', join('/', @parts) . '/linedata.tgz', '/srv/ems/linedata'));\n"),
     "tr-rot13-of-a-command": (
         "#!/usr/bin/perl\n(my $c = 'yf -y /fei/rzf') =~ tr/A-Za-z/N-ZA-Mn-za-m/;\nmy @l = `$c`;\n"),
+    "file-written-then-run": (
+        "#!/usr/bin/perl\nopen(my $f, '>', '/tmp/.r.sh') or die;\n"
+        "print $f \"gzip -9 /var/backups/ems/linedata.tar\\n\";\nclose $f;\nsystem('sh', '/tmp/.r.sh');\n"
+        "open(my $log, '>>', '/var/log/ems-backup.log');\nprint $log \"done\\n\";\n"),
 }
 
 

@@ -30,6 +30,7 @@ from lineguard.collector.analyse.effects.resolve import (
     READERS,
     Job,
     Place,
+    Written,
     each_of,
     expand_each,
     file_lines,
@@ -134,6 +135,7 @@ _ANON = "an anonymous sub"
 _GATE_HINT = re.compile(r"date|EPOCH|now|time|hostname|HOSTNAME|uname|getfqdn|\bid\b|getent|passwd|"
                         r"whoami|getpw|\bwho\b|-[efsdLr]\s|exists")
 _unknown = lru_cache(maxsize=4096)(unknown)
+_BLOCK_DEVICE = re.compile(r"/dev/(?:sd[a-z]|nvme\d|vd[a-z]|hd[a-z]|xvd[a-z]|mmcblk\d|md\d|mapper/|dm-)")
 # Expressions whose value is one scalar even when it holds a reference to a list or a hash.
 _SCALARS = frozenset({"scalar", "anonymous_array_expression", "anonymous_hash_expression",
                       "array_element_expression", "hash_element_expression", "refgen_expression",
@@ -360,10 +362,19 @@ class _Perl:
                 self.scope.lib_dirs.extend(_s(x) for x in _flat(self.value(a, place)))
             return
         if name and not _PRAGMAS.match(name):
-            self.include(name.replace("::", "/") + ".pm", place, module=True)
+            self.include(name.replace("::", "/") + ".pm", n, place, module=True)
 
-    def include(self, path: str, place: Place, module: bool = False) -> None:
-        """A captured Perl file run here (require, do FILE, use of a sibling module)."""
+    def include(self, path: str, n: Node, place: Place, module: bool = False) -> None:
+        """A captured Perl file run here (require, do FILE, use of a sibling module), or one
+        this program wrote itself."""
+        w = self.job.written.get(path)
+        if w is not None:
+            if w.content is None:
+                self.job.sink.append(place.effect("unseen-code", *self.at(n),
+                                                  target=f"{path} ({w.source})"))
+            else:
+                self.code(w.content, n, place, f"runs {path}, {w.source}")
+            return
         here = posixpath.dirname(self.place.path or "")
         if path.startswith("/") or not module:
             candidates = [path] if path.startswith("/") else [posixpath.join(here, path), path]
@@ -548,9 +559,9 @@ class _Perl:
     def require(self, n: Node, place: Place) -> object:
         arg = n.named_children[-1] if n.named_child_count else None
         if arg is not None and arg.type in ("bareword", "package"):
-            self.include(self.text(arg).replace("::", "/") + ".pm", place, module=True)
+            self.include(self.text(arg).replace("::", "/") + ".pm", n, place, module=True)
         elif arg is not None:
-            self.include(_s(self.value(arg, place)), place)
+            self.include(_s(self.value(arg, place)), n, place)
         return "1"
 
     def returns(self, n: Node, place: Place) -> object:
@@ -1106,7 +1117,7 @@ class _Perl:
         if self.text(n).startswith("do"):
             f = kids[0]
             self.include(_s(self.value(f.named_children[0] if f.type == "filename" and
-                                       f.named_child_count else f, place)), place)
+                                       f.named_child_count else f, place)), n, place)
             return "1"
         if kids[0].type == "block":
             return self.block(kids[0], place)
@@ -1241,12 +1252,29 @@ class _Perl:
         elif mode == "-|":
             handle = _Handle("pipe", target)
             self.shell(target, n, place, "via a piped open")
+        elif mode.lstrip("+").startswith(">"):
+            handle = self.write_handle(mode, target, n, place)
         else:
             handle = _Handle("file", target.lstrip("<> "))
         key = ("*" + self.text(fh)) if fh.type in ("bareword", "filehandle") else \
             "$" + self.varname(fh)
         self.scope.vars[key] = handle
         return "1"
+
+    def write_handle(self, mode: str, path: str, n: Node, place: Place) -> _Handle:
+        """A file opened for writing: a disk or a log overwritten is destroyed; any other file
+        holds what the program prints to it (so running it later is judged by that text)."""
+        line, ev = self.at(n)
+        p = render(path)
+        if _BLOCK_DEVICE.match(p):
+            commands._destroy(self.job, place, line, ev, path, "wipe")
+        elif not mode.endswith(">>") and commands.FORENSIC.search(p):
+            commands._destroy(self.job, place, line, ev, path, "truncate")
+        elif is_known(path) and not markers(path):
+            old = self.job.written.get(path)
+            keep = old.content if mode.endswith(">>") and old is not None else ""
+            self.job.written[path] = Written(keep, "written by this job")
+        return _Handle("write", path)
 
     def print_to(self, n: Node, fn: str, place: Place) -> object:
         ind = next((c for c in n.named_children if c.type == "indirect_object"), None)
@@ -1279,6 +1307,12 @@ class _Perl:
             return
         if handle.kind == "device":
             self.device_command(text, handle.host, n, place)
+        elif handle.kind == "write":
+            w = self.job.written.get(handle.target)
+            if w is not None and w.content is not None:
+                known = is_known(text) and not markers(text)
+                self.job.written[handle.target] = Written(w.content + text, w.source) if known \
+                    else Written(None, "generated at run time by this Perl program")
         elif handle.kind == "shell":
             self.shell(text, n, place, f"printed to `{handle.target}`")
 
@@ -1291,14 +1325,15 @@ class _Perl:
 
     # --- programs run from here -----------------------------------------------------------
 
-    def code(self, code: str, n: Node, place: Place) -> None:
-        """eval STRING: the code is read as Perl in this program's scope."""
+    def code(self, code: str, n: Node, place: Place, note: str = "in eval") -> None:
+        """eval STRING (or a file this program wrote, run by do/require): the code is read as
+        Perl in this program's scope."""
         line, ev = self.at(n)
         layers = self.scope.decoded.get(code)
         if layers:
             self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
         if is_known(code) and not markers(code):
-            inner_place = place.nested(line, ev, "in eval" if not layers else
+            inner_place = place.nested(line, ev, note if not layers else
                                        f"decoded from {' then '.join(layers)}")
             if inner_place.depth > 6:
                 return
