@@ -362,7 +362,8 @@ class Finding:
     silence, chain (security event on ingest), fleet (the same thing on many targets), baseline
     (an untrusted baseline), waiver (a waiver file that cannot be used), evidence (stored
     evidence that cannot be read: see `unreadable`), alert-mail (an alert email refused for some
-    recipients, or interrupted before its outcome was recorded)."""
+    recipients, or interrupted before its outcome was recorded), config (the collector's own
+    config.toml changed: see collector/config_audit.py)."""
 
     key: str                          # stable identity, e.g. "job:mgmt-01:etc/cron.d/x:3"
     kind: str
