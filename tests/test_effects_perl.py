@@ -69,6 +69,10 @@ DESTRUCTIVE = {
         "    purge => sub { remove_tree('/srv/ems/linedata') },\n);\n"
         "my $what = $ARGV[0];\n$actions{$what}->() if exists $actions{$what};\n",
         "lg.host.rm-linedata", "delete-tree /srv/ems/linedata"),
+    "sub-called-by-a-name-from-a-list": (
+        "#!/usr/bin/perl\nsub purge { system('rm', '-rf', '/srv/ems/linedata') }\nsub report { print 1 }\n"
+        "for my $step (qw(report purge)) { no strict 'refs'; &$step(); }\n",
+        "lg.host.rm-linedata", "delete-tree /srv/ems/linedata"),
     "sprintf-built-oid": (
         "#!/usr/bin/perl\nuse strict;\nuse Net::SNMP qw(:asn1);\n"
         "my ($s, $err) = Net::SNMP->session(-hostname => 'atm1', -community => 'private');\n"
@@ -136,6 +140,10 @@ DESTRUCTIVE = {
         "print $f \"#!/bin/sh\\n\";\nprint $f \"rm -rf $d\\n\";\nclose $f;\n"
         "system('sh', '/tmp/.x.sh');\n",
         "lg.host.rm-linedata", "delete-tree /srv/ems/linedata (via system(); runs /tmp/.x.sh, written by this job)"),
+    "payload-after-__DATA__": (
+        "#!/usr/bin/perl\nuse MIME::Base64;\nmy $code = join('', <DATA>);\neval decode_base64($code);\n"
+        "__DATA__\nc3lzdGVtKCJybSAtcmYgL3Nydi9lbXMvbGluZWRhdGEiKTs=\n",
+        "lg.host.rm-linedata", "delete-tree /srv/ems/linedata (decoded from base64"),
     "eval-of-a-single-quoted-string-sees-the-scope": (
         "#!/usr/bin/perl\nmy $d = '/srv/ems/linedata';\neval 'system(\"rm -rf $d\")';\n",
         "lg.host.rm-linedata", "delete-tree /srv/ems/linedata"),

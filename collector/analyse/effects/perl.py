@@ -1,13 +1,15 @@
 """Perl programs read through tree-sitter-perl and followed the way perl would run them:
-scalars, arrays, hashes and references, `use constant`, interpolation, `.` and `x`, qw//q//qq//,
-here-documents, sprintf/join/reverse/lc/uc/split/map, pack("H*")/unpack("u")/decode_base64/
-uncompress, `tr` and `s///` on a variable, foreach over lists, over lines of an opened file and
-over walked SNMP rows, subs with @_ bound at each call (named, anonymous, in a dispatch hash,
-called as methods), `require`/`do FILE`/`use` of a captured module, eval of strings, and the
-`if`/`unless` tests that gate what follows. Effects come from system/exec/backticks/qx/piped
-open (read as shell), unlink/rmtree/remove_tree/truncate, Net::SNMP set_request, Net::Telnet/
-Net::SSH*/Net::OpenSSH/Expect/IO::Socket sessions, DBI do/prepare, and eval of built or decoded
-code. A stretch the grammar cannot place that touches devices or data is reported as unparsed."""
+scalars, arrays (push/unshift), hashes and references, `use constant`, interpolation, `.` and
+`x`, qw//q//qq//, here-documents, the text after __DATA__, sprintf/join/reverse/lc/uc/split/map,
+pack("H*")/unpack("u")/decode_base64/uncompress, `tr` and `s///` on a variable, foreach over
+lists, over lines of an opened file and over walked SNMP rows, subs with @_ bound at each call
+(named, anonymous, in a dispatch hash, by a name held in a variable, as methods of a class),
+`require`/`do FILE`/`use` of a captured module, files the program writes and then runs, eval
+of strings, and the `if`/`unless` tests that gate what follows. Effects come from system/exec/
+backticks/qx/piped open (read as shell), unlink/rmtree/remove_tree/truncate, a disk or a log
+opened for writing, Net::SNMP set_request, Net::Telnet/Net::SSH*/Net::OpenSSH/Expect/IO::Socket
+sessions, DBI do/prepare, and eval of built or decoded code. A stretch the grammar cannot place
+that touches devices or data is reported as unparsed."""
 
 from __future__ import annotations
 
@@ -78,7 +80,7 @@ class _Session:
 class _Handle:
     """A file handle: a file read or written, a pipe to a program, a device session."""
 
-    kind: str             # file | shell | device
+    kind: str             # file (read) | write | pipe | shell (a piped sh) | device | data
     target: str
     host: str = ""
 
@@ -125,10 +127,8 @@ _DECODERS = {"decode_base64": "base64", "uncompress": "zlib", "memGunzip": "gzip
 # What a stretch the grammar could not place must touch to be reported as unparsed.
 _TOUCHES = re.compile(r"\b(?:system|exec|unlink|rmtree|remove_tree|truncate|qx|set_request|eval|"
                       r"Net::|IO::Socket|DBI|Expect)\b|`")
-_PRAGMAS = re.compile(r"^(?:[a-z][\w:]*|POSIX|Carp|Data::Dumper|Getopt::\w+|File::\w+|IO::\w+|"
-                      r"Sys::\w+|Time::\w+|Net::\w+|MIME::\w+|Compress::\w+|DBI|Expect|Socket|"
-                      r"Exporter|FindBin|Cwd|English|Fcntl|Storable|Encode|Scalar::Util|"
-                      r"List::Util|Text::\w+)$")
+_DATA = re.compile(r"^__(?:END|DATA)__[ \t]*\r?\n?", re.M)     # where the program's text ends
+_ARG_SEP = "\x1f"      # between the arguments a program is run with (as shell.py keeps them)
 _ESC = re.compile(r"\\(.)", re.S)
 _ANON = "an anonymous sub"
 # What a condition must mention to be a gate at all (shell.gate_of tells which one).
@@ -200,9 +200,7 @@ class _Perl:
                     self.scope.subs[sub.name] = sub
                     self.scope.subs.setdefault(sub.name.rsplit("::", 1)[-1], sub)
             elif c.type in ("package_statement", "class_statement", "phaser_statement",
-                            "block_statement"):
-                self.declare(c)
-            elif c.type == "block":
+                            "block_statement", "block"):
                 self.declare(c)
 
     def uncalled(self) -> None:
@@ -286,7 +284,7 @@ class _Perl:
             return ""
         if t == "ERROR":
             # a stretch the grammar could not place: what it holds still runs, and if it
-            # touches devices or data the job is at least suspicious (see read_perl)
+            # touches devices or data the job is at least suspicious (see _report_errors)
             out = ""
             for c in n.named_children:
                 out = self.stmt(c, place)
@@ -361,7 +359,7 @@ class _Perl:
             for a in args:
                 self.scope.lib_dirs.extend(_s(x) for x in _flat(self.value(a, place)))
             return
-        if name and not _PRAGMAS.match(name):
+        if name and not name[0].islower():      # a module, not a pragma (strict, warnings…)
             self.include(name.replace("::", "/") + ".pm", n, place, module=True)
 
     def include(self, path: str, n: Node, place: Place, module: bool = False) -> None:
@@ -416,14 +414,14 @@ class _Perl:
             return v
         name = key[1:]
         if key == "@ARGV":
-            return [x for x in self.env.get("@", "").split("\x1f") if x] or \
+            return [x for x in self.env.get("@", "").split(_ARG_SEP) if x] or \
                 unknown("the arguments given at run time")
         if key == "@_":
             return []
         if key in ("$FindBin::Bin", "$FindBin::RealBin") and self.place.path:
             return "/" + posixpath.dirname(self.place.path)
-        if name.isdigit() and name in self.env and key[0] == "$" and name != "0":
-            return unknown(f"${name}: a match group")
+        if name.isdigit() and name != "0":
+            return _unknown(f"${name}: what a pattern matched at run time")
         return unknown(f"{key} is not known before the program runs")
 
     def value(self, n: Node, place: Place) -> object:
@@ -896,6 +894,8 @@ class _Perl:
             "*" + self.text(fh)) if fh is not None else None
         if isinstance(h, _Handle) and h.kind == "file":
             return file_lines(h.target, self.job)
+        if isinstance(h, _Handle) and h.kind == "data":     # <DATA>: the text after __DATA__
+            return h.target.splitlines(keepends=True)
         return unknown(f"lines read from {self.text(n)}")
 
     # --- calls ----------------------------------------------------------------------------
@@ -913,6 +913,11 @@ class _Perl:
             name = self.text(fn_n).lstrip("&")
         else:
             name = self.text(fn_n) if fn_n is not None else self.text(n).split("(")[0].split()[0]
+        dynamic = next((c for c in fn_n.named_children if c.named_child_count or
+                        c.type == "code_deref_expression"), None) if fn_n is not None else None
+        if dynamic is not None:                      # &$f(…), &{$f}(…)
+            inner = dynamic.named_children[0] if dynamic.type == "varname" else dynamic
+            return self.call_each(self.value(inner, place), self.args_of(n, place, fn_n), place)
         short = name.rsplit("::", 1)[-1]
         sub = self.scope.subs.get(name) or (self.scope.subs.get(short) if "::" in name else None)
         if sub is not None and name not in ("system", "exec"):
@@ -1077,17 +1082,19 @@ class _Perl:
         return ret if ret is not None else last
 
     def coderef_call(self, n: Node, place: Place) -> object:
+        """$f->(…), $h{k}->(…)."""
         kids = [c for c in n.named_children if c.type != "comment"]
         target = self.value(kids[0], place) if kids else ""
         args_n = n.child_by_field_name("arguments")
-        args = self.listed(args_n, place) if args_n is not None else []
+        return self.call_each(target, self.listed(args_n, place) if args_n is not None else [],
+                              place)
+
+    def call_each(self, target: object, args: list[object], place: Place) -> object:
+        """Every sub a code reference (or a list of them, or a sub's name) can be."""
         subs = [target] if isinstance(target, _Sub) else \
             [x for x in target if isinstance(x, _Sub)] if isinstance(target, list) else []
-        if isinstance(target, str) and "\x01each:" in target:
-            subs = []
-        if not subs and isinstance(target, str):
-            sub = self.scope.subs.get(target)
-            subs = [sub] if sub is not None else []
+        if not subs and isinstance(target, str):     # &{"name"}, &$name: a sub by its name
+            subs = [sub for name in expand_each(target) if (sub := self.scope.subs.get(name))]
         out: object = unknown("the value of a code reference")
         for sub in subs:
             out = self.call(sub, args, place)
@@ -1401,10 +1408,14 @@ def _report_errors(tree, reader: _Perl, place: Place) -> None:  # noqa: ANN001
 
 
 def read_perl(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
-    text = text.split("\n__END__", 1)[0].split("\n__DATA__", 1)[0]
-    src = text.encode("utf-8", "replace")[:_MAX_TEXT]
+    m = _DATA.search(text)
+    data = text[m.end():] if m else ""
+    src = text[:m.start()].encode("utf-8", "replace")[:_MAX_TEXT] if m else \
+        text.encode("utf-8", "replace")[:_MAX_TEXT]
     tree = _parse(src)
-    reader = _Perl(src, job, place, _Scope(), env)
+    scope = _Scope()
+    scope.vars["*DATA"] = _Handle("data", data)
+    reader = _Perl(src, job, place, scope, env)
     reader.run(tree.root_node)
     reader.uncalled()
     _report_errors(tree, reader, place)
@@ -1446,7 +1457,7 @@ _VALUES = {
                      "func1op_call_expression", "func0op_call_expression"), _Perl.function),
     "method_call_expression": _Perl.method, "coderef_call_expression": _Perl.coderef_call,
     "anonymous_subroutine_expression": _Perl.anonymous_sub, "refgen_expression": _Perl.reference,
-    "map_grep_expression": _Perl.map_grep, "sort_expression": _Perl.listed_field,
+    "map_grep_expression": _Perl.map_grep, "code_deref_expression": _Perl.deref, "sort_expression": _Perl.listed_field,
     "readline_expression": _const(_Perl.readline), "eval_expression": _Perl.eval,
     "do_expression": _Perl.do_block, "require_expression": _Perl.require,
     "return_expression": _Perl.returns,
