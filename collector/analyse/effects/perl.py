@@ -128,6 +128,7 @@ _DECODERS = {"decode_base64": "base64", "uncompress": "zlib", "memGunzip": "gzip
 _TOUCHES = re.compile(r"\b(?:system|exec|unlink|rmtree|remove_tree|truncate|qx|set_request|eval|"
                       r"Net::|IO::Socket|DBI|Expect)\b|`")
 _DATA = re.compile(r"^__(?:END|DATA)__[ \t]*\r?\n?", re.M)     # where the program's text ends
+_CALLS_IN = re.compile(rb"[(`&]|->")      # an expression that may call something
 _ARG_SEP = "\x1f"      # between the arguments a program is run with (as shell.py keeps them)
 _ESC = re.compile(r"\\(.)", re.S)
 _ANON = "an anonymous sub"
@@ -1284,8 +1285,12 @@ class _Perl:
         return _Handle("write", path)
 
     def print_to(self, n: Node, fn: str, place: Place) -> object:
+        """print/printf/say/syswrite: what goes to a device, a piped shell or a file written."""
         ind = next((c for c in n.named_children if c.type == "indirect_object"), None)
         fn_n = n.child_by_field_name("function")
+        if ind is None and fn != "syswrite" and not _CALLS_IN.search(self.src, n.start_byte,
+                                                                      n.end_byte):
+            return "1"              # text for the terminal or a log, with nothing run in it
         args = _flat(self.args_of(n, place, fn_n))
         handle: object = None
         if ind is not None:
