@@ -232,9 +232,9 @@ class _Perl:
         """`exit unless COND;`, `die … if COND;`, `COND or exit;`: the rest is gated."""
         if n.type != "expression_statement" or not n.named_child_count:
             return None
-        e = n.named_children[0]
+        e = n.named_child(0)
         if e.type == "postfix_conditional_expression":
-            body, cond = e.named_children[0], e.child_by_field_name("condition")
+            body, cond = e.named_child(0), e.child_by_field_name("condition")
         elif e.type == "lowprec_logical_expression":
             cond, body = e.child_by_field_name("left"), e.child_by_field_name("right")
         else:
@@ -246,7 +246,7 @@ class _Perl:
     def stmt(self, n: Node, place: Place) -> object:
         t = n.type
         if t == "expression_statement":
-            return self.value(n.named_children[0], place) if n.named_child_count else ""
+            return self.value(n.named_child(0), place) if n.named_child_count else ""
         if t in ("subroutine_declaration_statement", "comment", "pod", "data_section",
                  "use_version_statement", "format_statement", "heredoc_content",
                  "method_declaration_statement"):
@@ -401,7 +401,7 @@ class _Perl:
     def varname(self, node: Node) -> str:
         """The name of a variable node ($x, @x, %x, my $x, a container like $x[…])."""
         if node.type in ("variable_declaration", "localization_expression"):
-            v = node.child_by_field_name("variable") or (node.named_children[0]
+            v = node.child_by_field_name("variable") or (node.named_child(0)
                                                          if node.named_child_count else None)
             return self.varname(v) if v is not None else ""
         for c in node.named_children:
@@ -450,27 +450,29 @@ class _Perl:
         return self.call(sub, [], place) if sub is not None else name
 
     def scalar(self, n: Node, place: Place) -> object:
+        if n.named_child_count == 1:
+            k = n.named_child(0)
+            if k.type == "varname" and not k.named_child_count:
+                return self.lookup("$" + self.text(k))
         kids = n.named_children
-        if len(kids) == 1 and kids[0].type == "varname" and not kids[0].named_child_count:
-            return self.lookup("$" + self.text(kids[0]))
         inner = [c for c in kids if c.type != "varname"] or \
             [c for c in kids if c.type == "varname" and c.named_child_count]
         if inner:                              # $$ref, ${ … }
-            return self.value(inner[0].named_children[0] if inner[0].type == "varname"
+            return self.value(inner[0].named_child(0) if inner[0].type == "varname"
                               else inner[0], place)
         return self.lookup("$" + self.varname(n))
 
     def array(self, n: Node, place: Place) -> object:
         inner = [c for c in n.named_children if c.type == "varname" and c.named_child_count]
         if inner or n.child_by_field_name("arrayref") is not None:
-            ref = inner[0].named_children[0] if inner else n.child_by_field_name("arrayref")
+            ref = inner[0].named_child(0) if inner else n.child_by_field_name("arrayref")
             return self.value(ref, place) if ref is not None else []
         return self.lookup("@" + self.varname(n))
 
     def hash(self, n: Node, place: Place) -> object:
         inner = [c for c in n.named_children if c.type == "varname" and c.named_child_count]
         if inner or n.child_by_field_name("hashref") is not None:
-            ref = inner[0].named_children[0] if inner else n.child_by_field_name("hashref")
+            ref = inner[0].named_child(0) if inner else n.child_by_field_name("hashref")
             return self.value(ref, place) if ref is not None else {}
         name = self.varname(n)
         if name == "ENV":
@@ -564,13 +566,13 @@ class _Perl:
         return "1"
 
     def returns(self, n: Node, place: Place) -> object:
-        v = self.value(n.named_children[0], place) if n.named_child_count else ""
+        v = self.value(n.named_child(0), place) if n.named_child_count else ""
         if self.scope.returned and self.scope.returned[-1] is None:
             self.scope.returned[-1] = v
         return v
 
     def postfix_if(self, n: Node, place: Place) -> object:
-        body, cond = n.named_children[0], n.child_by_field_name("condition")
+        body, cond = n.named_child(0), n.child_by_field_name("condition")
         here = place
         if cond is not None:
             self.value(cond, place)
@@ -580,7 +582,7 @@ class _Perl:
         return self.value(body, here)
 
     def postfix_loop(self, n: Node, place: Place) -> object:
-        body, lst = n.named_children[0], n.child_by_field_name("list") or \
+        body, lst = n.named_child(0), n.child_by_field_name("list") or \
             n.child_by_field_name("condition")
         if lst is not None:
             v = self.value(lst, place)
@@ -747,7 +749,7 @@ class _Perl:
                 return self.scope.vars.get(("@" if f == "array" else "%") + name,
                                             [] if f == "array" else {})
             return self.value(c, place)          # $$r{…}, $x{a}{b}
-        first = n.named_children[0] if n.named_child_count else None
+        first = n.named_child(0) if n.named_child_count else None
         if first is not None and first != (n.child_by_field_name("index") or
                                            n.child_by_field_name("key")):
             return self.value(first, place)      # $r->[…], $r->{…}
@@ -917,7 +919,7 @@ class _Perl:
         dynamic = next((c for c in fn_n.named_children if c.named_child_count or
                         c.type == "code_deref_expression"), None) if fn_n is not None else None
         if dynamic is not None:                      # &$f(…), &{$f}(…)
-            inner = dynamic.named_children[0] if dynamic.type == "varname" else dynamic
+            inner = dynamic.named_child(0) if dynamic.type == "varname" else dynamic
             return self.call_each(self.value(inner, place), self.args_of(n, place, fn_n), place)
         short = name.rsplit("::", 1)[-1]
         sub = self.scope.subs.get(name) or (self.scope.subs.get(short) if "::" in name else None)
@@ -1124,7 +1126,7 @@ class _Perl:
             return ""
         if self.text(n).startswith("do"):
             f = kids[0]
-            self.include(_s(self.value(f.named_children[0] if f.type == "filename" and
+            self.include(_s(self.value(f.named_child(0) if f.type == "filename" and
                                        f.named_child_count else f, place)), n, place)
             return "1"
         if kids[0].type == "block":
@@ -1294,11 +1296,11 @@ class _Perl:
         args = _flat(self.args_of(n, place, fn_n))
         handle: object = None
         if ind is not None:
-            inner = ind.named_children[0] if ind.named_child_count else None
+            inner = ind.named_child(0) if ind.named_child_count else None
             if inner is not None and inner.type == "block" and inner.named_child_count:
-                inner = inner.named_children[0]
+                inner = inner.named_child(0)
                 if inner.type == "expression_statement" and inner.named_child_count:
-                    inner = inner.named_children[0]
+                    inner = inner.named_child(0)
             if inner is not None:
                 handle = self.scope.vars.get("*" + self.text(inner)) if inner.type == "bareword" \
                     else self.value(inner, place)
