@@ -5,7 +5,10 @@ parse is reported as unparsed rather than passed as benign."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -228,3 +231,16 @@ def test_a_program_the_grammar_cannot_parse_is_reported_unparsed_not_benign():
 def test_a_parse_error_away_from_any_effect_is_not_reported():
     j = _judge("#!/usr/bin/perl\nmy %h = (a => 1;\nprint \"report done\\n\";\n")
     assert (j.verdict, [r.rule for r in j.reasons]) == ("benign", [])
+
+
+def test_a_script_ending_inside_a_here_document_is_read_not_hung():
+    """tree-sitter-perl 2.0.3 loops forever on an interpolating here-document whose last line
+    runs into the end of the text after a `$`, `@` or backslash; the reader must return."""
+    text = '#!/usr/bin/perl\nmy $d = "/srv/ems/linedata";\nprint <<EOT;\n"$d\\n'
+    code = ("import sys\nfrom lineguard.collector.analyse.effects.judge import effects_of\n"
+            "from tests.test_effects_perl import _files, _job\n"
+            "files = _files(sys.stdin.read())\n"
+            "print(len(effects_of(_job(files), files)[0]))\n")
+    done = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True,
+                          text=True, timeout=600, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0 and done.stdout.strip() == "0", done.stderr
