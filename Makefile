@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check agent collector sim tests bench
+	$(BIN)/ruff check agent collector formats sim tests bench
 
 # Man pages are generated from the argument parsers; tests/test_manpages.py checks they are current.
 MANPAGE := $(BIN)/argparse-manpage --project-name lineguard --manual-title "lineguard manual" \

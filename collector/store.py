@@ -23,8 +23,8 @@ from typing import Any
 import sqlite_utils
 from cryptography.exceptions import InvalidSignature
 
-from lineguard.agent.wire import Artifact, Snapshot, Target, canonical, sha256_hex
 from lineguard.collector.anchor import GENESIS, Anchor
+from lineguard.formats.wire import Artifact, Snapshot, Target, canonical, sha256_hex
 
 SCHEMA_VERSION = 2
 

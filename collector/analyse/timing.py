@@ -32,7 +32,7 @@ from lineguard.collector.model import (
 )
 from lineguard.collector.schedule.calendar import CalendarSpec
 from lineguard.collector.schedule.cron import SEARCH_YEARS, CronSchedule
-from lineguard.collector.schedule.timespan import format_timespan, parse_timespan
+from lineguard.formats.timespan import format_timespan, parse_timespan
 
 # Debian's anacron.timer: OnCalendar=*-*-* 07..23:30, RandomizedDelaySec=5m.
 DEBIAN_ANACRON_HOURS = (7, 23)
@@ -147,10 +147,18 @@ def _calendar(trigger: CalendarTrigger, now: datetime, zone: tzinfo) -> Fire:
     relative = _monotonic_notes(trigger, notes)
     delay = trigger.randomized_delay_s
     delay_note = [f"plus up to {format_timespan(delay)} random delay"] if delay > 0 else []
+    if math.isinf(delay):
+        delay_note = ["plus a random delay without bound (RandomizedDelaySec=infinity)"]
     if earliest is not None:
         note = "; ".join(notes + [f"also {r}" for r in relative] + delay_note)
-        if delay > 0 and not math.isinf(delay):
-            return Fire("window", earliest, earliest + timedelta(seconds=delay), note)
+        if delay > 0:
+            # the window opens at the calendar time; an unbounded delay (or one past the
+            # year 9999) leaves it open: the earliest moment is still when it may fire
+            try:
+                latest = None if math.isinf(delay) else earliest + timedelta(seconds=delay)
+            except OverflowError:
+                latest = None
+            return Fire("window", earliest, latest, note)
         return Fire("exact", earliest, note=note)
     if relative:
         note = "; ".join(relative + delay_note + notes)
@@ -184,11 +192,22 @@ def _interval(trigger: IntervalTrigger, now: datetime, zone: tzinfo) -> Fire:
     if trigger.seconds <= 0:
         return Fire("unknown", note=f"interval of {trigger.seconds}s")
     span = format_timespan(trigger.seconds)
-    if trigger.anchor is None:
-        what = f"once, {span} after it was set" if trigger.once else f"every {span}"
-        return Fire("relative", note=what)
-    anchor = _utc(trigger.anchor if trigger.anchor.tzinfo else trigger.anchor.replace(tzinfo=zone))
     period = timedelta(seconds=trigger.seconds)
+    if trigger.anchor is None and trigger.once and trigger.unrun_at is not None:
+        read = _utc(trigger.unrun_at)
+        if read + period <= now:
+            return Fire("unknown", note=f"once, {span} after it was set; still pending when "
+                                        f"read at {_iso(read)}, so due by {_iso(read + period)}")
+        return Fire("window", max(now, read), read + period,
+                    note=f"once, {span} after it was set; still pending when read at {_iso(read)}")
+    if trigger.anchor is None and trigger.once:
+        return Fire("unknown", note=f"once, {span} after it was set, and when it was set (or "
+                                    f"whether it already ran) is not shown")
+    if trigger.anchor is None:
+        # the phase is not shown, but a repeating timer fires within one period of any instant
+        return Fire("window", now, now + period,
+                    note=f"every {span} from an instant not shown: next within {span}")
+    anchor = _utc(trigger.anchor if trigger.anchor.tzinfo else trigger.anchor.replace(tzinfo=zone))
     if trigger.once:
         at = anchor + period
         if at > now:

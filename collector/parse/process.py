@@ -7,17 +7,13 @@ import posixpath
 import re
 import shlex
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from lineguard.agent.sources.host.processes import InlineSleep, inline_sleeps, sleep_seconds
-from lineguard.agent.wire import Artifact
 from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
-from lineguard.collector.schedule.timespan import format_timespan
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
-
-_SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
+from lineguard.collector.parse.hostcontext import HostContext
+from lineguard.formats.shells import shell_argv
+from lineguard.formats.sleep import InlineSleep, inline_sleeps, sleep_seconds
+from lineguard.formats.timespan import format_timespan
+from lineguard.formats.wire import Artifact
 
 
 def jobs(ctx: HostContext) -> list[Job]:
@@ -40,6 +36,11 @@ def jobs(ctx: HostContext) -> list[Job]:
         else:
             command, later, note = _after_sleep(parent, argv, art)
             seconds += later
+            if command == shlex.join(argv) and art.meta.get("unit"):
+                # a unit's Exec line that sleeps: the unit's later commands run when it ends
+                rest = _unit_rest(ctx, str(art.meta["unit"]), argv)
+                if rest:
+                    command, note = rest, f"in {art.meta['unit']}, whose next commands follow"
         base = {"source": "process", "origin_path": art.name, "origin_line": None,
                 "owner": art.meta.get("user"), "timezone": "UTC", "command": command}
         try:
@@ -60,6 +61,28 @@ def jobs(ctx: HostContext) -> list[Job]:
                            trigger=AbsoluteTrigger(when=wakes,
                                                    note=f"{what}; {note}" if note else what)))
     return out
+
+
+def _unit_rest(ctx: HostContext, unit: str, argv: list[str]) -> str | None:
+    """The commands a service runs after its Exec line that is this process (None when the
+    process is not one of the unit's Exec lines)."""
+    from lineguard.collector.parse.systemd import service_commands
+    user, _, name = unit.rpartition("/")
+    scope = "system"
+    if user:
+        uid = user[len("user@"):-len(".service")]
+        who = ctx.uid_names.get(int(uid), uid) if uid.isdecimal() else uid
+        scope = f"user:{who}"
+    lines = service_commands(ctx, scope, name)
+    for i, line in enumerate(lines):
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            continue
+        if words and words[1:] == argv[1:] and posixpath.basename(words[0]) == \
+                posixpath.basename(argv[0]):
+            return "\n".join(lines[i + 1:]) or None
+    return None
 
 
 def _unparsable(ctx: HostContext, base: dict, argv: list[str], why: str) -> Job:
@@ -87,8 +110,8 @@ def _start(art: Artifact | None) -> datetime | None:
 def _shell_text(parent: Artifact | None) -> str | None:
     if parent is None:
         return None
-    argv = [str(a) for a in parent.meta.get("argv") or []]
-    if argv and posixpath.basename(argv[0]) in _SHELLS and "-c" in argv[:-1]:
+    argv = shell_argv([str(a) for a in parent.meta.get("argv") or []])
+    if argv and "-c" in argv[:-1]:
         return argv[argv.index("-c") + 1]
     return None
 
@@ -103,8 +126,8 @@ def _after_sleep(parent: Artifact | None, sleep_argv: list[str],
     text = _shell_text(parent)
     if text is None:
         argv = [str(a) for a in parent.meta.get("argv") or []] if parent is not None else []
-        if argv and posixpath.basename(argv[0]) in _SHELLS and len(argv) > 1 \
-                and not argv[1].startswith("-"):
+        shell = shell_argv(argv)
+        if shell and len(shell) > 1 and not shell[1].startswith("-"):
             return shlex.join(argv), 0.0, ""   # a script sleeping in the middle: the rest runs
         return shlex.join(sleep_argv), 0.0, ""
     mine = sleep_seconds(sleep_argv)

@@ -118,6 +118,13 @@ class Artifact:
                    sha256=sha256_hex(data), error=error)
 
 
+def is_failure(error: str) -> bool:
+    """Whether an artifact's error means evidence is missing. A file that does not exist, a
+    dangling link and a file kept by hash are facts about the host, not failures to read it."""
+    return not (error == "not found" or error.startswith("dangling link")
+                or error.endswith("sha256 only"))
+
+
 @dataclass(frozen=True)
 class Target:
     """A host or a device as seen in one snapshot, with an explicit poll status."""
