@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects.judge import effects_of, judge
 from lineguard.collector.analyse.effects.model import render
 from lineguard.collector.model import CronTrigger, Fire, Job, Judgement
+from lineguard.formats.wire import Artifact
 from tests.ruleexamples import NOW
 
 SCRIPT = "opt/ems/bin/task.pl"

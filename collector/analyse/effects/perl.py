@@ -18,15 +18,16 @@ import re
 import shlex
 import textwrap
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import tree_sitter_perl
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Language, Node, Parser, Tree
 
 from lineguard.collector.analyse.effects import commands, decode, device, sql
 from lineguard.collector.analyse.effects.mib import mib
-from lineguard.collector.analyse.effects.model import is_known, markers, render, unknown
+from lineguard.collector.analyse.effects.model import Gate, is_known, markers, render, unknown
 from lineguard.collector.analyse.effects.resolve import (
     MAX_LOOP,
     READERS,
@@ -54,10 +55,10 @@ def _parser() -> Parser:
         return Parser(Language(tree_sitter_perl.language()))
 
 
-_TREES: dict[bytes, object] = {}
+_TREES: dict[bytes, Tree] = {}
 
 
-def _parse(src: bytes):  # noqa: ANN202  (a tree_sitter.Tree)
+def _parse(src: bytes) -> Tree:
     """Parse trees by content: a module many scripts use is parsed once. The text always ends
     with a newline: tree-sitter-perl 2.0.3's scanner never returns from an interpolating
     here-document whose last line runs into the end of the text after a `$`, `@` or `\\`
@@ -234,20 +235,22 @@ class _Perl:
                 place = replace(place, gates=place.gates + (guard,))
         return last
 
-    def exit_guard(self, n: Node, place: Place):  # noqa: ANN201  (Gate | None)
+    def exit_guard(self, n: Node, place: Place) -> Gate | None:
         """`exit unless COND;`, `die … if COND;`, `COND or exit;`: the rest is gated."""
         if n.type != "expression_statement" or not n.named_child_count:
             return None
         e = n.named_child(0)
         if e.type == "postfix_conditional_expression":
             body, cond = e.named_child(0), e.child_by_field_name("condition")
+            negated = not self.keyword(e, "unless")   # `exit if COND`: the rest runs when not
         elif e.type == "lowprec_logical_expression":
             cond, body = e.child_by_field_name("left"), e.child_by_field_name("right")
+            negated = self.keyword(e, "and")          # `COND or exit`: the rest runs when it holds
         else:
             return None
         if body is None or cond is None or not re.match(r"(?:exit|die|return)\b", self.text(body)):
             return None
-        return self.gate(cond, place, n)
+        return self.gate(cond, place, n, negated)
 
     def stmt(self, n: Node, place: Place) -> object:
         t = n.type
@@ -298,28 +301,36 @@ class _Perl:
             return out
         return self.value(n, place)
 
-    def gate(self, cond: Node, place: Place, at: Node):  # noqa: ANN201  (Gate | None)
-        """The gate a condition sets (a date, host, file or account test), if any."""
+    def gate(self, cond: Node, place: Place, at: Node, negated: bool | None) -> Gate | None:
+        """The gate a condition sets (a date, host, file or account test), if any; `negated`:
+        whether what it gates runs when the condition does not hold (see shell.gate_of)."""
         text = self.text(cond)
         if not _GATE_HINT.search(text):
             return None
-        return gate_of(text, text, place, *self.at(at))
+        return gate_of(text, text, place, *self.at(at), negated=negated)
+
+    @staticmethod
+    def keyword(n: Node, word: str) -> bool:
+        """Is `word` (unless, and, …) one of the node's own tokens?"""
+        return any(c.type == word for c in n.children if not c.is_named)
 
     def conditional(self, n: Node, place: Place) -> object:
-        """if/unless/elsif/else: each branch runs under the gate its condition sets."""
+        """if/unless/elsif/else: each branch runs under the gate its condition sets (an else
+        branch keeps the gate, not its date window: it runs outside the condition)."""
         cond = n.child_by_field_name("condition")
-        here = place
+        here = other = place
         if cond is not None:
             self.value(cond, place)
-            g = self.gate(cond, place, cond)
+            g = self.gate(cond, place, cond, self.keyword(n, "unless"))
             if g is not None:
                 here = replace(place, gates=place.gates + (g,))
+                other = replace(place, gates=place.gates + (replace(g, window=(None, None)),))
         out: object = ""
         for c in n.named_children:
             if c.type == "block":
                 out = self.block(c, here)
             elif c.type in ("elsif", "else"):
-                self.conditional(c, place)
+                self.conditional(c, other)
         return out
 
     def loop_condition(self, cond: Node, place: Place) -> None:
@@ -582,7 +593,7 @@ class _Perl:
         here = place
         if cond is not None:
             self.value(cond, place)
-            g = self.gate(cond, place, cond)
+            g = self.gate(cond, place, cond, self.keyword(n, "unless"))
             if g is not None:
                 here = replace(place, gates=place.gates + (g,))
         return self.value(body, here)
@@ -1397,7 +1408,7 @@ class _Sprintf:
         return v if conv != "s" or spec == "%" else (spec + "s") % v
 
 
-def _report_errors(tree, reader: _Perl, place: Place) -> None:  # noqa: ANN001
+def _report_errors(tree: Tree, reader: _Perl, place: Place) -> None:
     """Stretches the grammar could not place that touch devices or data: unparsed, at the
     first such stretch (unknown is not benign)."""
     root = tree.root_node
@@ -1437,7 +1448,8 @@ def read_perl(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
 READERS["perl"] = read_perl
 
 
-def _const(fn):  # noqa: ANN001, ANN202
+def _const(fn: Callable[[_Perl, Node], object]) -> Callable[[_Perl, Node, Place], object]:
+    """A reader of a node that needs no place, in the dispatch table's form."""
     return lambda r, n, p: fn(r, n)
 
 
