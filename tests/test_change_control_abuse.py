@@ -77,3 +77,36 @@ def test_a_python_wait_in_a_loop_inside_the_window_lowers_nothing():
 def test_a_bounded_retry_inside_the_window_is_still_lowered(wait):
     j = _judge(WINDOW + wait)
     assert (j.verdict, j.severity) == ("suspicious", "medium")
+
+
+@pytest.mark.parametrize("copy", [
+    "cp -s /var/lib/ems/ne.db /srv/backup/ne.db\n",              # a symbolic link
+    "cp -l /var/lib/ems/ne.db /srv/backup/ne.db\n",              # a hard link
+    "cp --attributes-only /var/lib/ems/ne.db /srv/backup/ne.db\n",
+    "rsync -an /var/lib/ems/ne.db /srv/backup/ne.db\n",           # a dry run
+    "rsync --dry-run -a /var/lib/ems/ne.db /srv/backup/\n",
+    "tar czf /srv/backup/ne.tgz --exclude='*' /var/lib/ems/ne.db\n",
+])
+def test_a_copy_that_keeps_none_of_the_data_lowers_nothing(copy):
+    j = _judge(copy + "rm -f /var/lib/ems/ne.db\n")
+    assert j.verdict == "destructive"
+    assert not any("first (line" in r.title for r in j.reasons)
+
+
+@pytest.mark.parametrize("copy", [
+    "ssh atm1 'show running-config | include hostname' > /var/backups/atm1.cfg\n",
+    "ssh atm1 'show running-config | exclude pvc' > /var/backups/atm1.cfg\n",
+    "ssh atm1 'show running-config' | head -1 > /var/backups/atm1.cfg\n",
+    "ssh atm1 'show running-config' | grep hostname > /var/backups/atm1.cfg\n",
+])
+def test_a_configuration_kept_through_a_filter_is_no_copy(copy):
+    assert _judge(copy + ONE_PVC).verdict == "destructive"
+
+
+@pytest.mark.parametrize("copy", [
+    "cp -a /var/lib/ems/ne.db /srv/backup/ne.db\n",
+    "rsync -az /var/lib/ems/ne.db backup1:/srv/backup/\n",
+    "tar czf /srv/backup/ne.tgz /var/lib/ems/ne.db\n",
+])
+def test_a_whole_copy_still_lowers_one_file(copy):
+    assert _judge(copy + "rm -f /var/lib/ems/ne.db\n").verdict == "suspicious"

@@ -804,6 +804,22 @@ _SHOW_CONFIG = re.compile(r"\b(?:sh(?:ow?)?\s+run(?:ning-config)?(?:\s+all)?|sho
                           r"more\s+system:running-config|write\s+terminal)\s*$", re.I)
 
 
+# options under which a copying program keeps none of the data: a link to the original (gone
+# with it), a dry run, attributes only, every file excluded
+_KEEPS_NOTHING = {
+    "cp": re.compile(r"^(?:-[a-zA-Z]*[sl][a-zA-Z]*|--symbolic-link|--link|--attributes-only)$"),
+    "rsync": re.compile(r"^(?:-[a-zA-Z]*n[a-zA-Z]*|--dry-run|--list-only|--link-dest=.*|"
+                        r"--exclude=['\"]?\*+['\"]?|--max-size=['\"]?[01][bBkK]?['\"]?)$"),
+    "tar": re.compile(r"^--exclude=['\"]?\*+['\"]?$"),
+}
+# a device's configuration shown through a filter keeps only the lines the filter lets through
+_FILTERED = re.compile(r"\|\s*(?:i|e|b|s|inc\w*|exc\w*|beg\w*|sec\w*|match|except|find|count|"
+                       r"last|trim|head|tail|grep)\b", re.I)
+# what may stand between a copying program and the file its output goes to, keeping it whole
+KEEP_WHOLE = frozenset({"gzip", "pigz", "bzip2", "pbzip2", "xz", "zstd", "lz4", "cat", "tee",
+                        "gpg", "openssl", "dd"})
+
+
 def backups(argv: list[str], job: Job, place: Place, line: int, ev: str,
             stdout: str | None = None) -> None:
     """`backup` effects: copies a program keeps of data before a job changes it (cp, rsync
@@ -832,10 +848,13 @@ def backups(argv: list[str], job: Job, place: Place, line: int, ev: str,
         elif prog in ("ssh", "plink", "rsh", "clogin", "jlogin"):
             ops = operands(argv, _OPT_VALUES.get(prog, set()))
             remote = argv[argv.index("-c") + 1] if "-c" in argv[:-1] else " ".join(ops[1:])
-            if ops and any(_SHOW_CONFIG.search(c.strip()) for c in re.split(r"[;\n]", remote)):
+            if ops and any(_SHOW_CONFIG.search(c.strip()) and not _FILTERED.search(c)
+                           for c in re.split(r"[;\n]", remote)):
                 keep("device-config", host_of(ops[0]), stdout)
         return
     ops = operands(argv, set("tS") if prog == "cp" else set("fCT") if prog == "tar" else None)
+    if _KEEPS_NOTHING.get(prog) is not None and any(_KEEPS_NOTHING[prog].match(a) for a in args):
+        return           # a link, a dry run, attributes only, everything excluded: no copy
     if prog == "cp" and len(ops) >= 2 and ops[0] != "/dev/null":
         for src in ops[:-1]:
             keep("files", src, ops[-1])

@@ -633,7 +633,10 @@ class _Walker:
         ran = len(self.executed)
         out = self.stmt(body, env, place, stdin) if body is not None else None
         self.consumed = outer
-        for argv in self.executed[ran:]:
+        ran_here = self.executed[ran:]
+        for k, argv in enumerate(ran_here):
+            if any(commands.base(a[0]) not in commands.KEEP_WHOLE for a in ran_here[k + 1:] if a):
+                continue      # what it printed went through a filter (head, grep, sed …) first
             for op, path in outs:
                 if op != ">&":
                     # a dump, a walk or a device's configuration kept in a file
