@@ -110,3 +110,10 @@ def test_a_configuration_kept_through_a_filter_is_no_copy(copy):
 ])
 def test_a_whole_copy_still_lowers_one_file(copy):
     assert _judge(copy + "rm -f /var/lib/ems/ne.db\n").verdict == "suspicious"
+
+
+@pytest.mark.parametrize("guard", [TICKET, WINDOW])
+def test_a_ticket_or_window_does_not_lower_deleting_a_whole_database_file(guard):
+    j = _judge(guard + "rm -f /var/lib/ems/ne.db\n")
+    assert j.verdict == "destructive"
+    assert any("a database file holds every row" in r.title for r in j.reasons)

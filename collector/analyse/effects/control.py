@@ -29,6 +29,10 @@ MAX_WINDOW = timedelta(hours=24)       # a maintenance window is a night, not a 
 MASS = frozenset({"delete-tree", "wipe", "volume removal", "db-drop", "db-truncate",
                   "db-delete-all", "db-flush"})
 # where a copy does not survive the job (discarded, or gone at the next reboot)
+# a whole database in one file or folder: every row it holds goes with it
+_DATABASE_FILE = re.compile(r"\.(?:db|sqlite3?|dbf|mdb|ibd|myd)$|/var/lib/(?:postgresql|pgsql|mysql|"
+                            r"mariadb|mongodb|redis|influxdb|cassandra|clickhouse)(?:/|$)|oradata",
+                            re.I)
 # a path naming every file that matches a pattern: many targets, however it is written
 _GLOB = re.compile(r"[*?]|\[[^\]/]+\]")
 _VOLATILE = re.compile(r"^/(?:dev|proc|sys|run|tmp|var/tmp)(?:/|$)")
@@ -298,6 +302,11 @@ def control_of(e: Effect, index: int, effects: list[Effect], s: Setting) -> Cont
         forms.append(copy)
     elif why:
         refused.append(why)
+    if single and not copy and e.kind == "data-destruction" and \
+            _DATABASE_FILE.search(render(e.target).rstrip("/")):
+        # every row of a database at once: only a copy kept first makes that one change
+        single = False
+        refused.append("a database file holds every row: only a copy kept first lowers it")
     return Control(tuple(forms), tuple(refused), single, bool(copy), others)
 
 
