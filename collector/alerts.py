@@ -30,7 +30,7 @@ from email.utils import format_datetime, parseaddr
 from lineguard.agent.wire import canonical, sha256_hex
 from lineguard.collector.home import Settings, SitePolicy
 from lineguard.collector.mailbody import FINAL_WARNING, Context, compose, countdown, final_window
-from lineguard.collector.model import SEVERITIES, Finding
+from lineguard.collector.model import Finding, Severity
 from lineguard.collector.store import Store
 
 _SMTP_TIMEOUT_S = 15
@@ -68,13 +68,9 @@ def routes(settings: Settings, findings: list[Finding]) -> list[Route]:
         out.append(Route(f"site:{site or '-'}", policy.mail_to, policy, tuple(by_site[site])))
     if settings.security_to:
         out.append(Route("security", settings.security_to,
-                         replace(settings.default, alert_threshold="critical"),
-                         tuple(f for f in findings if f.severity == "critical")))
+                         replace(settings.default, alert_threshold=Severity.CRITICAL),
+                         tuple(f for f in findings if f.severity is Severity.CRITICAL)))
     return out
-
-
-def _rank(severity: str) -> int:
-    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
 def _iso(dt: datetime) -> str:
@@ -95,7 +91,7 @@ def why_due(finding: Finding, row: dict | None, settings: SitePolicy | Settings,
         # A send recorded after now is a wrong clock or a tampered row; either way the
         # alert must still go out, not wait until that moment.
         return "new (recorded as sent in the future)"
-    if _rank(finding.severity) > _rank(row["severity"]):
+    if finding.severity > Severity.stored(row["severity"], Severity.INFO):
         return f"escalated from {row['severity']}"
     last = _parse(row["last_sent"])
     if final_window(finding, now) and last < finding.fire_at - FINAL_WARNING:
@@ -109,18 +105,18 @@ def due(store: Store, route: Route, now: datetime) -> list[tuple[Finding, str]]:
     """The route's findings at or above its threshold that are due, most urgent first, with
     why."""
     settings = route.policy
-    threshold = _rank(settings.alert_threshold)
+    threshold = settings.alert_threshold
     out: list[tuple[Finding, str]] = []
     seen: set[str] = set()
     for f in route.findings:
-        if _rank(f.severity) < threshold or f.key in seen:
+        if f.severity < threshold or f.key in seen:
             continue
         seen.add(f.key)
         reason = why_due(f, store.alert_state(route.name, f.key), settings, now)
         if reason:
             out.append((f, reason))
     far = datetime.max.replace(tzinfo=UTC)
-    return sorted(out, key=lambda it: (-_rank(it[0].severity), it[0].fire_at or far, it[0].key))
+    return sorted(out, key=lambda it: (-it[0].severity.rank, it[0].fire_at or far, it[0].key))
 
 
 def subject(items: list[tuple[Finding, str]], now: datetime) -> str:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from lineguard.agent.wire import WireError, check_host, parse_utc
 from lineguard.collector.home import Home, Settings
 from lineguard.collector.jobs import JobView, collect, iso_z, json_document, parse_now
-from lineguard.collector.model import SEVERITIES, Finding, Job, trigger_kind, unreadable
+from lineguard.collector.model import Finding, Job, Severity, trigger_kind, unreadable
 from lineguard.collector.store import FindingRow, Store
 from lineguard.collector.waivers import WaiverBook, WaiverStatus, finding_id
 
@@ -35,7 +35,7 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
             continue
         if verdict.verdict == "benign":
             out.append(Finding(key=f"job-unparsable:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
-                               kind="job", severity="low", target=j.target,
+                               kind="job", severity=Severity.LOW, target=j.target,
                                title=f"unparsable {j.source} job on {j.target} "
                                      f"({j.origin_path}:{j.origin_line or '-'}): {j.problem}"))
             continue
@@ -62,7 +62,7 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
                                  + f" on {j.target} fires {when}",
                            detail="\n".join(lines), fire_at=v.fire.at, evidence=verdict.reasons,
                            fingerprint=f"job:{v.content}" if v.content else None,
-                           origin=v.origin))
+                           origin=v.origin, verdict=verdict.verdict))
     return out
 
 
@@ -72,13 +72,13 @@ def _unseen_finding(j: Job, cmd_id: str) -> Finding:
     could not be read runs code nobody has seen (medium)."""
     where = f"{j.origin_path}:{j.origin_line or '-'}"
     if j.state == "unparsable":
-        return Finding(key=f"job-unseen:{j.target}:{j.origin_path}", kind="job", severity="high",
+        return Finding(key=f"job-unseen:{j.target}:{j.origin_path}", kind="job", severity=Severity.HIGH,
                        target=j.target,
                        title=f"{j.source} schedule file {j.origin_path} on {j.target} could not "
                              f"be read: what it runs is unknown ({j.problem})",
                        detail=f"{where}: {j.problem}")
     return Finding(key=f"job-unseen:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
-                   kind="job", severity="medium", target=j.target,
+                   kind="job", severity=Severity.MEDIUM, target=j.target,
                    title=f"{j.source} job on {j.target} ({where}) runs files lineguard could not "
                          f"read ({j.problem})",
                    detail=f"command: {j.command}")
@@ -89,7 +89,7 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
     for a in store.agents():
         limit = timedelta(hours=settings.site(a.site).silence_hours)
         if a.last_seen is None:
-            out.append(Finding(key=f"silence:{a.name}:never", kind="silence", severity="medium",
+            out.append(Finding(key=f"silence:{a.name}:never", kind="silence", severity=Severity.MEDIUM,
                                target=a.name, title=f"agent {a.name} enrolled but never reported"))
             continue
         try:
@@ -99,7 +99,7 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
             continue
         if now - seen > limit:
             hours = (now - seen).total_seconds() / 3600
-            out.append(Finding(key=f"silence:{a.name}", kind="silence", severity="high",
+            out.append(Finding(key=f"silence:{a.name}", kind="silence", severity=Severity.HIGH,
                                target=a.name,
                                title=f"agent {a.name} silent for {hours:.1f} h (last #{a.last_seq} "
                                      f"at {a.last_seen})"))
@@ -109,7 +109,8 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
 # Rejected snapshots by audit event: an enrolled agent speaking for another's targets (critical:
 # it would replace that device's evidence), chain and signature attacks (high), malformed or
 # oversized files (medium) — any of them can be someone tampering with the evidence.
-_REJECT_SEVERITY = {"impersonation": "critical", "security": "high", "reject": "medium"}
+_REJECT_SEVERITY = {"impersonation": Severity.CRITICAL, "security": Severity.HIGH,
+                    "reject": Severity.MEDIUM}
 CHAIN_FINDINGS_PER_SOURCE = 20
 
 
@@ -151,7 +152,7 @@ def chain_findings(store: Store, now: datetime) -> list[Finding]:
     for name, seen in sorted(unenrolled.items()):
         state = "was removed" if store.agent(name, include_removed=True) else "is not enrolled"
         out.append(Finding(
-            key=f"chain:unenrolled:{name}", kind="chain", severity="high", target=name,
+            key=f"chain:unenrolled:{name}", kind="chain", severity=Severity.HIGH, target=name,
             title=f"{len(seen)} snapshot(s) from {name}, which {state}, rejected "
                   f"since {seen[0]['at'][:19]}Z (last {seen[-1]['at'][:19]}Z)",
             detail="\n".join([f"{seen[-1]['detail']}",
@@ -168,7 +169,7 @@ def integrity_findings(store: Store) -> list[Finding]:
     # "In the future" is against the real clock: a what-if --now before the agent's last report
     # is not tampering.
     return [Finding(key=f"integrity:{hashlib.sha256(p.encode()).hexdigest()[:12]}",
-                    kind="integrity", severity="high", target="collector",
+                    kind="integrity", severity=Severity.HIGH, target="collector",
                     title=f"collector database disagrees with its signed records: {p}",
                     detail="Run `lineguard audit --verify` for the full picture.")
             for p in quick_problems(store, utc_now())]
@@ -195,7 +196,7 @@ def trust_findings(store: Store, now: datetime) -> list[Finding]:
         else:
             title = (f"{r['subject']} moved {reason} by an operator: only {r['agent']}'s "
                      f"reports of it are trusted now")
-        out.append(Finding(key=f"trust:{r['id']}", kind="trust", severity="high",
+        out.append(Finding(key=f"trust:{r['id']}", kind="trust", severity=Severity.HIGH,
                            target=r["agent"] or "-", title=title,
                            detail=f"{r['at']} {r['event']}" + (
                                f"\nopen when it happened:\n{was_open}" if was_open else "")))
@@ -232,7 +233,7 @@ def site_findings(home: Home, store: Store, settings: Settings) -> list[Finding]
             continue
         out.append(Finding(
             key=f"site-move:{row.name}:{was or '-'}:{now_site or '-'}", kind="site",
-            severity="high", target=row.name, site=was,
+            severity=Severity.HIGH, target=row.name, site=was,
             title=f"{row.name} now reports site {now_site or 'none'}, not {was or 'none'} as in "
                   f"{where}: its mail, alert threshold and approvals follow the new site",
             detail=f"reported by {row.agent} at {row.taken_at}; approve a baseline with the new "
@@ -269,7 +270,7 @@ def baseline_rollback_findings(home: Home, store: Store, settings: Settings,
         else:
             continue
         out.append(Finding(
-            key=f"baseline-rollback:{target}:{digest}", kind="baseline", severity="high",
+            key=f"baseline-rollback:{target}:{digest}", kind="baseline", severity=Severity.HIGH,
             target=target, title=f"approved baseline of {target} {what}",
             detail="the baselines folder was rolled back, restored from an old copy or "
                    "emptied; approve the current baseline again if that was intended"))
@@ -278,8 +279,8 @@ def baseline_rollback_findings(home: Home, store: Store, settings: Settings,
 
 # Alert emails whose delivery is in doubt: a mailbox the server refused (those people were not
 # told), or a send the collector did not live to record (it may have gone out twice).
-_MAIL_EVENTS = {"alert-refused": ("medium", "alert email refused for some recipients"),
-                "alert-uncertain": ("low", "alert email interrupted, outcome unknown")}
+_MAIL_EVENTS = {"alert-refused": (Severity.MEDIUM, "alert email refused for some recipients"),
+                "alert-uncertain": (Severity.LOW, "alert email interrupted, outcome unknown")}
 
 
 def alert_mail_findings(store: Store, now: datetime) -> list[Finding]:
@@ -333,7 +334,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
     findings += alert_mail_findings(store, now)
     findings += fleet.correlate(findings)
     findings = [f if f.site else replace(f, site=site_of.get(f.target)) for f in findings]
-    return sorted(findings, key=lambda f: (-SEVERITIES.index(f.severity),
+    return sorted(findings, key=lambda f: (-f.severity.rank,
                                            f.fire_at.isoformat() if f.fire_at else "~", f.key))
 
 
@@ -351,7 +352,7 @@ def evaluate(home: Home, store: Store, now: datetime, views: list[JobView] | Non
     settings = home.settings()
     book = WaiverBook.load(home.waivers, home.baselines)
     out = [Judged(Finding(key=f"waiver:unreadable:{problem.split(':')[0]}", kind="waiver",
-                          severity="medium", target="-", title=f"waiver file not used: {problem}"),
+                          severity=Severity.MEDIUM, target="-", title=f"waiver file not used: {problem}"),
                   None, False) for problem in book.problems]
     for f in all_findings(home, store, now, views, problems):
         w = book.for_finding(f, settings.site(f.site).approvals, now)
@@ -394,8 +395,7 @@ def line(j: Judged, now: datetime, display: tzinfo = UTC) -> str:
 
 def exit_code(settings: Settings, judged: list[Judged]) -> int:
     """1 when an open finding is at or above its own site's alert threshold."""
-    return 1 if any(SEVERITIES.index(j.finding.severity)
-                    >= SEVERITIES.index(settings.site(j.finding.site).alert_threshold)
+    return 1 if any(j.finding.severity >= settings.site(j.finding.site).alert_threshold
                     for j in judged if not j.waived) else 0
 
 

@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from lineguard.agent.version import package_version
 from lineguard.collector.home import ConfigError, Home
+from lineguard.collector.model import TRIGGER_KINDS
 from lineguard.collector.render import line as fit_line
 from lineguard.collector.render import table as _table
 
@@ -75,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     jb.add_argument("--target")
     jb.add_argument("--json", action="store_true")
     jb.add_argument("--min-severity", default="info")
-    jb.add_argument("--trigger", choices=("clock", "boot", "event", "login", "hook"),
+    jb.add_argument("--trigger", choices=TRIGGER_KINDS,
                     help="only jobs with this kind of trigger")
     jb.add_argument("--wide", action="store_true", help="whole cells, whatever the terminal width")
     _tz(jb)
@@ -290,7 +291,7 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector.analyse.timing import countdown
     from lineguard.collector.jobs import collect, iso_z, json_document, parse_now, to_json
-    from lineguard.collector.model import SEVERITIES, trigger_kind
+    from lineguard.collector.model import SEVERITIES, Severity, trigger_kind
     if a.min_severity not in SEVERITIES:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
                          f"not {a.min_severity!r}")
@@ -303,8 +304,8 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
         select(store, [a.target], None, False)
     problems: list = []
     views = collect(store, now, a.target, problems, a.trigger)
-    floor = SEVERITIES.index(a.min_severity)
-    views = [v for v in views if SEVERITIES.index(v.judgement.severity) >= floor]
+    floor = Severity(a.min_severity)
+    views = [v for v in views if v.judgement.severity >= floor]
     for f in problems:      # a target whose jobs cannot be read is said, not left out quietly
         print(f"lineguard jobs: {f.title}", file=sys.stderr)
     if a.json:
@@ -336,8 +337,8 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     settings, site_of = home.settings(), sites(store)
     worst = [(v.judgement.severity, v.job.target) for v in views] + \
         [(f.severity, f.target) for f in problems]
-    return 1 if any(SEVERITIES.index(sev) >= SEVERITIES.index(
-        settings.site(site_of.get(target)).alert_threshold) for sev, target in worst) else 0
+    return 1 if any(sev >= settings.site(site_of.get(target)).alert_threshold
+                    for sev, target in worst) else 0
 
 
 def cmd_check(home: Home, a: argparse.Namespace) -> int:

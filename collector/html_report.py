@@ -18,7 +18,7 @@ from pathlib import Path
 from lineguard.collector.approvals import DEFAULT_REQUIRED
 from lineguard.collector.home import Home
 from lineguard.collector.jobs import JobView, clock_time, iso_z, latest_targets, parse_now
-from lineguard.collector.model import SEVERITIES, Finding, trigger_kind
+from lineguard.collector.model import Finding, Severity, trigger_kind
 from lineguard.collector.noc import target_sites
 from lineguard.collector.report import DIFF_KINDS
 from lineguard.collector.store import AgentRecord, Store
@@ -101,10 +101,10 @@ def _overview(targets: list[TargetRow], findings: list[Finding], sites: dict[str
     rows = []
     for site in sorted(set(counts) | set(by_site)):
         sev = by_site[site]
-        cells = "".join(f"<td class=\"n {s}\">{sev[s] or ''}</td>" for s in reversed(SEVERITIES))
+        cells = "".join(f"<td class=\"n {s}\">{sev[s] or ''}</td>" for s in reversed(Severity))
         rows.append(f"<tr><th>{escape(site)}</th><td class=\"n\">{counts[site]}</td>"
                     f"<td class=\"n\">{not_ok[site] or ''}</td>{cells}</tr>")
-    head = "".join(f"<th class=\"n\">{s}</th>" for s in reversed(SEVERITIES))
+    head = "".join(f"<th class=\"n\">{s}</th>" for s in reversed(Severity))
     return (f"<section id=\"overview\"><h2>Sites</h2><div class=\"scroll\"><table><thead><tr>"
             f"<th>site</th><th class=\"n\">targets</th><th class=\"n\">not ok</th>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div></section>")

@@ -12,7 +12,6 @@ from typing import Any
 
 from lineguard.agent.wire import Artifact, Target, canonical, sha256_hex
 from lineguard.collector.model import (
-    SEVERITIES,
     Finding,
     Fire,
     Job,
@@ -158,7 +157,7 @@ def _last_complete(store: Store, snap: StoredSnapshot, failed: Target
 
 def sort_key(v: JobView) -> tuple:
     far = datetime.max.replace(tzinfo=UTC)
-    return (v.fire.at or far, -SEVERITIES.index(v.judgement.severity), v.job.target,
+    return (v.fire.at or far, -v.judgement.severity.rank, v.job.target,
             v.job.origin_path, v.job.origin_line or 0)
 
 

@@ -26,7 +26,7 @@ from lineguard.collector.baseline import (
     load_approved,
     row_order,
 )
-from lineguard.collector.model import Finding, LineDataRow, Reason, unreadable
+from lineguard.collector.model import Finding, LineDataRow, Reason, Severity, unreadable
 from lineguard.collector.platforms import Platform, UnknownPlatform, for_facts, judged
 from lineguard.collector.store import Store, StoredSnapshot
 
@@ -441,7 +441,7 @@ def _digest(parts: Iterable[Any]) -> str:
 def target_findings(diff: TargetDiff) -> list[Finding]:
     """poll-failed for an incomplete poll; otherwise line-data-loss and drift as found."""
     if not diff.complete:
-        severity = "high" if diff.kind == "device" else "medium"
+        severity = Severity.HIGH if diff.kind == "device" else Severity.MEDIUM
         return [Finding(
             key=f"poll-failed:{diff.target}:{diff.status}", kind="poll-failed", severity=severity,
             target=diff.target,
@@ -467,7 +467,7 @@ def _loss_finding(diff: TargetDiff, lost: list[RowChange]) -> Finding:
         Reason("lg.line-data.lost", row_text(r.before), diff.config_artifact,
                _int(r.before.extra.get("line")) if r.before else None,
                title="line data row lost (line number in the reference config)",
-               severity="critical" if most else "high",
+               severity=Severity.CRITICAL if most else Severity.HIGH,
                explanation="A VP/VC link or cross-connect in the reference is gone from the "
                            "device: traffic over it (e.g. a base station's link) is cut.")
         for r in lost[:_EVIDENCE_LINES])
@@ -476,7 +476,7 @@ def _loss_finding(diff: TargetDiff, lost: list[RowChange]) -> Finding:
     return Finding(
         key=f"line-data-loss:{diff.target}:"
             f"{_digest(sorted(repr(r.before.key()) for r in lost if r.before))}",
-        kind="line-data-loss", severity="critical" if most else "high", target=diff.target,
+        kind="line-data-loss", severity=Severity.CRITICAL if most else Severity.HIGH, target=diff.target,
         title=f"line data lost on {diff.target}: {what} VP/VC rows gone "
               f"(vs {_against(diff)})",
         detail=(f"{diff.current} compared with {diff.reference}:\n"
@@ -486,7 +486,7 @@ def _loss_finding(diff: TargetDiff, lost: list[RowChange]) -> Finding:
 
 def _drift_finding(diff: TargetDiff, rows: list[RowChange]) -> Finding:
     decisive = [a for a in diff.artifacts if a.decisive]
-    severity = "high" if decisive else "medium"
+    severity = Severity.HIGH if decisive else Severity.MEDIUM
     counts = {c: [a.name for a in diff.artifacts if a.change == c]
               for c in ("changed", "added", "removed")}
     summary = ", ".join(f"{len(names)} {c} ({_names(names)})" for c, names in counts.items()
@@ -549,7 +549,7 @@ def _findings_of(store: Store, name: str, baselines_dir: Path, now: datetime,
     try:
         baseline = load_approved(baselines_dir, name, required)
     except BaselineError as e:
-        out.append(Finding(key=f"baseline:{name}:untrusted", kind="baseline", severity="high",
+        out.append(Finding(key=f"baseline:{name}:untrusted", kind="baseline", severity=Severity.HIGH,
                            target=name, title=f"baseline of {name} is not trusted",
                            detail=str(e)))
         baseline = None

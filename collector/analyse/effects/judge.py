@@ -18,8 +18,6 @@ from lineguard.collector.analyse.effects.resolve import Job as Followed
 from lineguard.collector.analyse.effects.resolve import Place, language_of, notes_of, read
 from lineguard.collector.analyse.effects.rules import Rule, RuleSet, default_rules
 from lineguard.collector.model import (
-    SEVERITIES,
-    VERDICTS,
     AnacronTrigger,
     CalendarTrigger,
     CronTrigger,
@@ -27,6 +25,8 @@ from lineguard.collector.model import (
     Job,
     Judgement,
     Reason,
+    Severity,
+    Verdict,
 )
 
 DEFAULT_ADMINS = frozenset({"root", "admin", "administrator", "netadmin"})
@@ -182,11 +182,6 @@ def _matching(rs: RuleSet, e: Effect) -> tuple[Rule, ...]:
     return found
 
 
-def _raise(sev: str, steps: int) -> str:
-    i = SEVERITIES.index(sev) + steps
-    return SEVERITIES[max(1, min(len(SEVERITIES) - 1, i))]
-
-
 def _yearly(job: Job) -> bool:
     t = job.trigger
     if isinstance(t, CronTrigger):
@@ -203,7 +198,7 @@ def _yearly(job: Job) -> bool:
 
 
 def _reason(rule: Rule, evidence: str, path: str | None, line: int | None, title: str = "",
-            severity: str | None = None) -> Reason:
+            severity: Severity | None = None) -> Reason:
     return Reason(rule=rule.id, evidence=evidence.strip(), path=path, line=line,
                   title=title or rule.title, explanation=rule.description,
                   severity=severity or rule.severity, references=rule.references)
@@ -229,7 +224,7 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     rs = rules or default_rules()
     effects, touches_devices, change_ref = effects_of(job, files)
     reasons: list[Reason] = []
-    verdict_of: dict[Reason, str] = {}
+    verdict_of: dict[Reason, Verdict] = {}
     for e in [*effects, *_pseudo(job)]:
         for rule in _matching(rs, e):
             sev, verdict = rule.severity, rule.verdict
@@ -243,19 +238,19 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
             unknowns = [n for n in notes if n.startswith("unknown:")]
             if unknowns:
                 title += " [" + "; ".join(unknowns) + "]"
-            if verdict == "destructive" and e.reach == "all":
-                sev = _raise(sev, 1)
-            if not e.called and verdict == "destructive":
-                sev, verdict = "low", "suspicious"
-            elif change_ref and e.reach == "one" and verdict == "destructive":
-                sev, verdict = min(sev, "medium", key=SEVERITIES.index), "suspicious"
+            if verdict is Verdict.DESTRUCTIVE and e.reach == "all":
+                sev = sev.step(1, lowest=Severity.LOW)
+            if not e.called and verdict is Verdict.DESTRUCTIVE:
+                sev, verdict = Severity.LOW, Verdict.SUSPICIOUS
+            elif change_ref and e.reach == "one" and verdict is Verdict.DESTRUCTIVE:
+                sev, verdict = min(sev, Severity.MEDIUM), Verdict.SUSPICIOUS
                 title += f" [change-controlled: {change_ref}, one target]"
             r = _reason(rule, e.evidence, e.path, e.line, title, sev)
             reasons.append(r)
             verdict_of[r] = verdict
-            if verdict != "benign" and e.kind in ("snmp-set", "device-command"):
+            if verdict is not Verdict.BENIGN and e.kind in ("snmp-set", "device-command"):
                 touches_devices = True
-            if verdict == "destructive":
+            if verdict is Verdict.DESTRUCTIVE:
                 for g in e.gates:
                     gr = rs.gates.get(g.kind) or rs.gates.get("environment")
                     if gr is not None:
@@ -269,19 +264,15 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
             verdict_of[r] = rs.concealment.verdict
     reasons = list(dict.fromkeys(reasons))
     reasons = _dedupe(reasons)
-    verdict = "benign"
-    for r in reasons:
-        v = verdict_of.get(r, "benign")
-        if VERDICTS.index(v) > VERDICTS.index(verdict):
-            verdict = v
-    flagged = [r for r in reasons if r.severity != "info"]
+    verdict = max((verdict_of.get(r, Verdict.BENIGN) for r in reasons), default=Verdict.BENIGN)
+    flagged = [r for r in reasons if r.severity is not Severity.INFO]
     if not flagged:
-        return Judgement(verdict=verdict, severity="info", reasons=tuple(reasons))
-    severity = max((r.severity for r in reasons), key=SEVERITIES.index)
+        return Judgement(verdict=verdict, severity=Severity.INFO, reasons=tuple(reasons))
+    severity = max(r.severity for r in reasons)
     steps = 0
     ctx = rs.context
     dormant = ctx.get("dormant")
-    if dormant is not None and verdict != "benign":
+    if dormant is not None and verdict is not Verdict.BENIGN:
         days = float(dormant.params.get("days", 14))
         far = fire is not None and fire.at is not None and fire.at - now > timedelta(days=days)
         if far or _yearly(job):
@@ -293,7 +284,7 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
             steps += 1
     owner_rule = ctx.get("owner")
     if owner_rule is not None and touches_devices and job.owner and job.owner not in admins \
-            and verdict != "benign":
+            and verdict is not Verdict.BENIGN:
         reasons.append(_reason(owner_rule, f"owner {job.owner}", job.origin_path, job.origin_line,
                                f"{owner_rule.title}: {job.owner}"))
         steps += 1
@@ -307,17 +298,16 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
         reasons.append(_reason(inert, why, job.origin_path, job.origin_line,
                                f"{inert.title}: {why}"))
         steps -= 1
-    if steps and verdict != "benign":
-        severity = _raise(severity, steps)
-    if verdict == "suspicious":
+    if steps and verdict is not Verdict.BENIGN:
+        severity = severity.step(steps, lowest=Severity.LOW)
+    if verdict is Verdict.SUSPICIOUS:
         # context makes a finding more urgent, never more certain: what lineguard could not
         # judge to be destructive stays at most medium
-        severity = min(severity, "medium", key=SEVERITIES.index)
-    if verdict == "suspicious" and change_ref and severity in ("high", "critical") and not any(
-            verdict_of.get(r) == "destructive" for r in reasons):
-        severity = "medium"
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    reasons.sort(key=lambda r: (-order[r.severity], r.path or "", r.line or 0))
+        severity = min(severity, Severity.MEDIUM)
+    if verdict is Verdict.SUSPICIOUS and change_ref and severity >= Severity.HIGH and not any(
+            verdict_of.get(r) is Verdict.DESTRUCTIVE for r in reasons):
+        severity = Severity.MEDIUM
+    reasons.sort(key=lambda r: (-r.severity.rank, r.path or "", r.line or 0))
     return Judgement(verdict=verdict, severity=severity, reasons=tuple(reasons))
 
 
@@ -326,7 +316,7 @@ def _dedupe(reasons: list[Reason]) -> list[Reason]:
     best: dict[tuple, Reason] = {}
     for r in reasons:
         k = (r.rule, r.path, r.line)
-        if k not in best or SEVERITIES.index(r.severity) > SEVERITIES.index(best[k].severity):
+        if k not in best or r.severity > best[k].severity:
             best[k] = r
     return [r for r in reasons if best[(r.rule, r.path, r.line)] is r]
 
