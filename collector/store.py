@@ -15,7 +15,7 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from cryptography.exceptions import InvalidSignature
 from lineguard.agent.wire import Artifact, Snapshot, Target, canonical, sha256_hex
 from lineguard.collector.anchor import GENESIS, Anchor
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def utc_now() -> str:
@@ -149,7 +149,7 @@ class Store:
                     self.db.execute("ALTER TABLE audit ADD COLUMN sig BLOB")
         if self.db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
             return
-        for version, step in enumerate((self._migrate_1, self._migrate_2), 1):
+        for version, step in enumerate((self._migrate_1, self._migrate_2, self._migrate_3), 1):
             with self.transaction():
                 # read again under the write lock: another process may have just migrated
                 if self.db.execute("PRAGMA user_version").fetchone()[0] < version:
@@ -191,6 +191,11 @@ class Store:
         db.execute("CREATE TABLE alert_mail (message_id TEXT PRIMARY KEY, state TEXT NOT NULL, "
                    "started_at TEXT, finished_at TEXT, keys TEXT)")
 
+    def _migrate_3(self) -> None:
+        """The `baselines` table goes: baselines are signed files in the home's baselines
+        folder, and the table was never written."""
+        self.db.execute("DROP TABLE IF EXISTS baselines")
+
     def _create(self) -> None:
         db = self.db
         with db.conn:
@@ -212,10 +217,6 @@ class Store:
             db["targets"].create_index(["name", "snapshot"])
             db["audit"].create({"id": int, "at": str, "event": str, "agent": str, "subject": str,
                                 "detail": str, "hash": str, "sig": bytes}, pk="id")
-            db["baselines"].create({"id": int, "target": str, "state": str, "proposed_at": str,
-                                    "proposed_from": int, "manifest": str, "approved_by": str,
-                                    "approved_at": str, "signature": str, "note": str}, pk="id")
-            db["baselines"].create_index(["target", "state"])
             db["alerts"].create({"key": str, "severity": str, "first_seen": str, "last_sent": str,
                                  "sent_count": int, "subject": str}, pk="key")
             # The audit log is append-only: the database itself refuses edits and deletions.
@@ -397,11 +398,10 @@ class Store:
         arts = []
         for d in doc["artifacts"]:
             blob = d.pop("blob", None)
-            art = Artifact(**d)
             if blob is not None:
                 # re-encode the way the agent chose, so the body canonicalises identically
-                art = replace(art, content=_encode(self.blob(blob), art.encoding))
-            arts.append(art)
+                d["content"] = _encode(self.blob(blob), d["encoding"])
+            arts.append(Artifact.from_wire(d))
         return Target(kind=kind, name=name, status=status, artifacts=tuple(arts), error=error,
                       facts=doc["facts"])
 
@@ -428,11 +428,6 @@ class Store:
             "ORDER BY s.taken_at DESC, s.id DESC LIMIT ?", [name, only_ok, limit]).fetchall()
         for r in rows:
             yield _stored(r[:8]), self.load_target(r[12], r[8], r[9], r[10], r[11])
-
-    def snapshot_index(self) -> list[tuple[int, str, int, str, str]]:
-        """(id, agent, seq, hash, key id) of every stored snapshot, by agent and seq."""
-        return self.db.execute("SELECT id, agent, seq, hash, key_id FROM snapshots "
-                               "ORDER BY agent, seq").fetchall()
 
     def first_ok(self, name: str, until: str | None = None,
                  accept: Callable[[Target], bool] | None = None,

@@ -128,7 +128,7 @@ def file_mode(art: Artifact, default: str) -> int | None:
 
 def _exists(ctx: HostContext, path: str) -> bool:
     art = ctx.artifacts.get(artifact_name(path))
-    return art is not None and art.error != "not found"
+    return art is not None and art.state != "missing"
 
 
 def cron_command(text: str) -> str:
@@ -166,7 +166,7 @@ def run_parts_jobs(ctx: HostContext, directory: str, lsb: bool, base: dict[str, 
             why = f"run-parts skips the name {name!r}"
         elif mode is not None and not mode & 0o111:
             why = f"not executable (mode {mode:04o}): run-parts skips it"
-        elif script.error and script.error.startswith("not a regular file"):
+        elif script.state == "special":
             why = "not a regular file: run-parts skips it"
         command = "/" + script.name
         files = (script.name, *[f for f in ctx.files_for(command) if f != script.name])

@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lineguard.agent.follow import artifact_name, referenced_paths
-from lineguard.agent.sources.host import is_failure
 from lineguard.agent.wire import Artifact, Target
 from lineguard.collector.model import Job, UnparsableTrigger
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
 _FOLLOW_DEPTH = 4
-# Errors the agent writes that mean "this file's content is not here".
-_NOT_GAPS = ("binary: sha256 only",)
+# States in which a file's content is all there is to know (a binary file is judged by hash).
+_NOT_GAPS = ("ok", "binary")
 # Files that define jobs, with the source and trigger kind of a job they would define: one the
 # agent could not read is still listed (as an unparsable job), never silently dropped.
 JOB_FILE_KINDS = {"crontab": ("cron", "clock"), "cron.d": ("cron", "clock"),
@@ -82,7 +81,7 @@ class HostContext:
             if art is None:
                 queue.extend(("/" + c.name, depth) for c in self.children(name))
                 continue
-            if art.error == "not found":
+            if art.state == "missing":
                 continue   # the agent looked and nothing is there: nothing to point at
             out.append(name)
             if depth < _FOLLOW_DEPTH:
@@ -101,7 +100,7 @@ class HostContext:
     def problem_with_files(self, files: tuple[str, ...]) -> str | None:
         """Why some of the files a job runs are not captured as text, if any."""
         missing = [f"{n}: {a.error}" for n in files
-                   if (a := self.artifacts[n]).error and a.error not in _NOT_GAPS]
+                   if (a := self.artifacts[n]).state not in _NOT_GAPS]
         return "not captured: " + "; ".join(missing) if missing else None
 
     def job(self, **fields: Any) -> Job:
@@ -184,8 +183,8 @@ def jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     out: list[Job] = []
     for art in target.artifacts:
         # unread, or read only in part (cut short): what is missing may hold any job
-        if art.kind in JOB_FILE_KINDS and art.error and "link" not in art.meta \
-                and (art.content is None or is_failure(art.error)):
+        if art.kind in JOB_FILE_KINDS and art.state not in ("ok", "unread") and "link" not in art.meta \
+                and (art.content is None or art.failed):
             out.append(not_captured(ctx, art))
     for parser in (cron, anacron, at, systemd, process, units, sysv, nethooks, udev, login,
                    authkeys, pam, schedfile):

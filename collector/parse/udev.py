@@ -40,5 +40,5 @@ def jobs(ctx: HostContext) -> list[Job]:
 def _exists(ctx: HostContext):
     def exists(path: str) -> bool:
         art = ctx.artifacts.get(artifact_name(path))
-        return art is not None and art.error != "not found"
+        return art is not None and art.state != "missing"
     return exists

@@ -102,7 +102,7 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
     arts = {name: mask_artifact(art, key) for name, art in arts.items()}
     facts = {"hostname": _hostname(fs, hostname, live), "timezone": timezone,
              "dialect": dialect(fs), "root": str(fs.root)}
-    failed = [a for a in arts.values() if a.error and is_failure(a.error)]
+    failed = [a for a in arts.values() if a.failed]
     # A schedule file or script that cannot be read is flagged on its own (the collector makes
     # it a finding naming the file); it must not turn the whole host partial, or one FIFO
     # dropped into /etc/cron.d would take every other file out of the baseline comparison.
@@ -145,13 +145,6 @@ def _expand(root: Path, pattern: str) -> list[str]:
         return [f"{RUNTIMES}/{u.name}/{pattern[9:]}"
                 for u in sorted((root / RUNTIMES).glob("*")) if u.is_dir()]
     return [pattern]
-
-
-def is_failure(error: str) -> bool:
-    """Whether an artifact's error means evidence is missing. A file that does not exist, a
-    dangling link and a file kept by hash are facts about the host, not failures to read it."""
-    return not (error == "not found" or error.startswith("dangling link")
-                or error.endswith("sha256 only"))
 
 
 def dialect(fs: RootFS) -> str:
@@ -224,7 +217,7 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
             if kept >= limits.max_followed_bytes:
                 return f"stopped following after {captured} files, {kept} bytes of text (limit)"
             art = fs.capture(name, "script")
-            if art.error and art.error.startswith("not a regular file (directory)"):
+            if art.state == "special" and fs.is_dir(name):
                 # `run-parts DIR`: what runs is the files inside, not what is in its
                 # subfolders (run-parts does not descend)
                 if not in_folder:

@@ -22,7 +22,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
         arts += [fs.capture(f"{STAMPS}/{n}", "anacron-stamp") for n in fs.listdir(STAMPS)]
     except RootPathError as e:
         arts.append(Artifact(name=STAMPS, kind="anacron-stamp", meta={"path": "/" + STAMPS},
-                             error=f"cannot list: {e.strerror}"))
+                             state="unreadable", error=f"cannot list: {e.strerror}"))
     commands = [c for c in (entry_command(line) for line in logical_lines(arts[0].text() or ""))
                 if c] if arts and arts[0].kind == "anacrontab" else []
     return arts, commands
