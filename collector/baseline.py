@@ -24,6 +24,7 @@ from lineguard.agent.wire import Target
 from lineguard.collector import approvals
 from lineguard.collector.approvals import DEFAULT_REQUIRED, ApprovalError, ApprovalState, Signature
 from lineguard.collector.model import LineDataRow
+from lineguard.collector.parse.device import line_data as parse_rows
 from lineguard.collector.platforms import judged
 from lineguard.collector.store import Store, StoredSnapshot
 
@@ -98,10 +99,6 @@ def line_data(target: Target) -> tuple[LineDataRow, ...] | None:
     """A target's line data rows, sorted by identity; () for hosts, None when no parser exists."""
     if target.kind != "device":
         return ()
-    try:
-        from lineguard.collector.parse.device import line_data as parse_rows
-    except ImportError:
-        return None
     try:
         rows = parse_rows(target)
     except ValueError:

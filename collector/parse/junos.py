@@ -4,7 +4,7 @@ event-options jobs (generate-event time-of-day / time-interval and the policies 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from lineguard.collector.model import (
@@ -38,12 +38,6 @@ class Node:
     def value(self, key: str) -> str | None:
         hits = [c for c in self.children or [] if c.words and c.words[0] == key]
         return " ".join(hits[0].words[1:]) if hits else None
-
-
-@dataclass
-class _Frame:
-    node: Node
-    pending: list[str] = field(default_factory=list)
 
 
 def parse_tree(text: str) -> Node:

@@ -15,7 +15,6 @@ import re
 import zlib
 
 MAX_OUTPUT = 1_000_000
-MAX_LAYERS = 6
 
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|0[0-7]{0,3}|[0-7]{1,3}|.)",
                      re.S)
