@@ -324,7 +324,8 @@ def _parse_artifact(d: Any) -> Artifact:
             raw = art.raw()
         except ValueError:
             raise WireError(f"artifact {art.name!r}: content is not valid base64") from None
-        _require(sha is not None and sha256_hex(raw) == sha, f"artifact {art.name!r}: content does not match its sha256")
+        _require(sha is not None and raw is not None and sha256_hex(raw) == sha,
+                 f"artifact {art.name!r}: content does not match its sha256")
     return art
 
 
@@ -400,8 +401,10 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     doc = dict(pairs)
     if len(doc) != len(pairs):
         seen: set[str] = set()
-        dup = next(k for k, _ in pairs if k in seen or seen.add(k))
-        raise WireError(f"duplicate key {dup[:40]!r} in one object")
+        for key, _ in pairs:
+            if key in seen:
+                raise WireError(f"duplicate key {key[:40]!r} in one object")
+            seen.add(key)
     return doc
 
 

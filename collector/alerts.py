@@ -85,16 +85,17 @@ def why_due(finding: Finding, row: dict | None, settings: SitePolicy | Settings,
             now: datetime) -> str | None:
     """Why `finding` should be emailed now ("new", "escalated", "final warning", "reminder"),
     or None when it is not due."""
-    if row is None or not row.get("last_sent"):
+    last = _parse(row["last_sent"]) if row is not None else None
+    if row is None or last is None:
         return "new"
-    if _parse(row["last_sent"]) > now:
+    if last > now:
         # A send recorded after now is a wrong clock or a tampered row; either way the
         # alert must still go out, not wait until that moment.
         return "new (recorded as sent in the future)"
     if finding.severity > Severity.stored(row["severity"], Severity.INFO):
         return f"escalated from {row['severity']}"
-    last = _parse(row["last_sent"])
-    if final_window(finding, now) and last < finding.fire_at - FINAL_WARNING:
+    if finding.fire_at is not None and final_window(finding, now) \
+            and last < finding.fire_at - FINAL_WARNING:
         return "final warning"
     if now - last >= timedelta(hours=settings.realert_hours):
         return "reminder"
@@ -127,8 +128,7 @@ def subject(items: list[tuple[Finding, str]], now: datetime) -> str:
     if top.kind == "job" and top.fire_at is not None:
         same = [f for f, _ in items if f.kind == "job" and f.target == top.target
                 and f.severity == top.severity]
-        word = ("destructive" if "destructive" in top.title.lower()
-                else "suspicious" if "suspicious" in top.title.lower() else top.severity)
+        word = top.verdict or top.severity
         jobs = "job fires" if len(same) == 1 else "jobs fire, the first"
         head = f"{len(same)} {word} {jobs} in {countdown(top.fire_at, now)} on {top.target}" \
             + (f" (site {top.site})" if top.site else "")

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from lineguard.agent.wire import Target
 from lineguard.collector import approvals
 from lineguard.collector.approvals import DEFAULT_REQUIRED, ApprovalError, ApprovalState, Signature
@@ -68,6 +70,14 @@ class Baseline:
     @property
     def approved_by(self) -> str | None:
         return ", ".join(self.approval.approvers) if self.approval else None
+
+    @property
+    def verified(self) -> ApprovalState:
+        """The signatures verify() checked; a baseline read without verify() has none."""
+        if self.approval is None:
+            raise BaselineError(f"the baseline of {self.target} was read without checking "
+                                f"its signatures")
+        return self.approval
 
     @property
     def approved_at(self) -> str | None:
@@ -278,11 +288,16 @@ def pending(baselines_dir: Path, target: str,
     if not path.exists():
         return None
     _, body, signatures = _read(path)
+    return approvals.check(FORMAT, body, signatures, _approvers_or_none(baselines_dir), required)
+
+
+def _approvers_or_none(baselines_dir: Path) -> dict[str, Ed25519PublicKey]:
+    """The folder's approvers; none when the file is missing or broken (then no signature
+    counts, and the proposal says so)."""
     try:
-        approvers = approvals.read_approvers(baselines_dir)
+        return approvals.read_approvers(baselines_dir)
     except ApprovalError:
-        approvers = {}
-    return approvals.check(FORMAT, body, signatures, approvers, required)
+        return {}
 
 
 def show(baselines_dir: Path, target: str, required: int = DEFAULT_REQUIRED) -> str:
@@ -293,9 +308,9 @@ def show(baselines_dir: Path, target: str, required: int = DEFAULT_REQUIRED) -> 
     if approved.exists():
         try:
             b = verify(approved, required)
-            out.append(f"{target}: in force, {b.approval.describe()}; signatures verified")
+            out.append(f"{target}: in force, {b.verified.describe()}; signatures verified")
             out += [f"  signed by {s.approver} ({s.key_id}) at {s.signed_at}"
-                    for s in b.approval.signed]
+                    for s in b.verified.signed]
             out += _summary(b)
         except BaselineError as e:
             out.append(f"{target}: NOT TRUSTED: {e}")
@@ -303,8 +318,9 @@ def show(baselines_dir: Path, target: str, required: int = DEFAULT_REQUIRED) -> 
         out.append(f"{target}: no approved baseline in {baselines_dir}")
     proposal = proposal_path(baselines_dir, target)
     if proposal.exists():
-        b, _, _ = _read(proposal)
-        state = pending(baselines_dir, target, required)
+        b, body, signatures = _read(proposal)
+        state = approvals.check(FORMAT, body, signatures, _approvers_or_none(baselines_dir),
+                                required)
         out.append(f"pending proposal {proposal.name}, proposed at {b.proposed_at}: "
                    f"{state.describe()}")
         out += [f"  signed by {s.approver} ({s.key_id}) at {s.signed_at}" for s in state.signed]

@@ -46,7 +46,7 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
                  f"trigger: {kind}   schedule: {j.schedule}   "
                  f"next fire: {iso_z(v.fire.at) or v.fire.note} ({when})",
                  f"command: {j.command}"]
-        if planted:
+        if j.provenance is not None and planted:
             lines.append(planted)
             lines += [f"  {s.user} from {s.host or s.line} {iso_z(s.start)}..{iso_z(s.end) or 'open'}"
                       f" ({s.source})" for s in j.provenance.sessions]

@@ -496,7 +496,7 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
                 state = baseline.approve(baseline.path_for(bdir, target), a.key, a.by, required)
                 store.audit("baseline-sign", None, target, f"{a.by}: {state.describe()}")
                 if state.in_force and bdir.resolve() == home.baselines.resolve():
-                    src = baseline.load_approved(bdir, target, required).source
+                    src = baseline.verify(baseline.approved_path(bdir, target), required).source
                     store.audit(IN_FORCE, src.agent, target,
                                 f"{src.taken_at} #{src.seq} {src.hash}")
                 records.append({"target": target, "in_force": state.in_force,

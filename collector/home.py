@@ -167,7 +167,8 @@ def _problem(key: str, value: object) -> str | None:
     if key == "report_url":
         from urllib.parse import urlsplit
         url = urlsplit(value) if isinstance(value, str) else None
-        return None if url is not None and url.scheme in ("http", "https") and url.netloc \
+        return None if isinstance(value, str) and url is not None \
+            and url.scheme in ("http", "https") and url.netloc \
             and not any(c.isspace() for c in value) else \
             "must be an http:// or https:// address of the published HTML report"
     if key in ("mail_to", "security_to"):

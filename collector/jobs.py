@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from lineguard.agent.wire import Artifact, Target, canonical, sha256_hex
 from lineguard.collector.model import (
@@ -45,6 +45,12 @@ def content_hash(job: Job, files: dict[str, Artifact]) -> str:
     return sha256_hex(canonical(parts))[:16]
 
 
+@overload
+def iso_z(dt: datetime) -> str: ...
+@overload
+def iso_z(dt: None) -> None: ...
+@overload
+def iso_z(dt: datetime | None) -> str | None: ...
 def iso_z(dt: datetime | None) -> str | None:
     return None if dt is None else dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

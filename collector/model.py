@@ -299,27 +299,27 @@ class _Ranked(enum.StrEnum):
         return type(self)._member_names_.index(self.name)
 
     def _other(self, other: object) -> int:
-        if type(other) is not type(self):
+        if not isinstance(other, _Ranked) or type(other) is not type(self):
             raise TypeError(f"cannot order {type(self).__name__} against {other!r}")
-        return other.rank  # type: ignore[attr-defined]
+        return other.rank
 
-    def __lt__(self, other: object) -> bool:   # type: ignore[override]
+    def __lt__(self, other: object) -> bool:
         return self.rank < self._other(other)
 
-    def __le__(self, other: object) -> bool:   # type: ignore[override]
+    def __le__(self, other: object) -> bool:
         return self.rank <= self._other(other)
 
-    def __gt__(self, other: object) -> bool:   # type: ignore[override]
+    def __gt__(self, other: object) -> bool:
         return self.rank > self._other(other)
 
-    def __ge__(self, other: object) -> bool:   # type: ignore[override]
+    def __ge__(self, other: object) -> bool:
         return self.rank >= self._other(other)
 
     @classmethod
     def stored(cls, word: str | None, default: Self) -> Self:
         """The member a stored word names, or `default` for a word this version does not know
         (a row written by hand or by another version)."""
-        return cls(word) if word in cls._value2member_map_ else default
+        return cls(word) if word is not None and word in cls._value2member_map_ else default
 
     def step(self, steps: int, lowest: Self | None = None) -> Self:
         """The member `steps` ranks up (down when negative), kept within lowest..the top."""

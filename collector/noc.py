@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from lineguard.collector.jobs import parse_now
-from lineguard.collector.model import Finding, Severity
+from lineguard.collector.model import Finding, Severity, Verdict
 from lineguard.collector.store import AgentRecord, Store
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
@@ -64,13 +64,13 @@ def unknown_status(message: str) -> PluginStatus:
 
 def next_destructive_fire(findings: Iterable[Finding], now: datetime) -> float | None:
     """Seconds until the soonest destructive job fires (0 when it is overdue), or None."""
-    times = [f.fire_at for f in findings if _destructive_job(f)]
+    times = [f.fire_at for f in findings if _destructive_job(f) and f.fire_at is not None]
     return max(0.0, (min(times) - now).total_seconds()) if times else None
 
 
 def _destructive_job(f: Finding) -> bool:
-    """An open finding of a destructive job with a clock time (check.job_findings' title)."""
-    return f.kind == "job" and f.fire_at is not None and f.title.startswith("destructive")
+    """An open finding of a destructive job with a clock time."""
+    return f.kind == "job" and f.fire_at is not None and f.verdict is Verdict.DESTRUCTIVE
 
 
 def target_sites(store: Store) -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ def terminal_width() -> int | None:
     return None
 
 
-def table(headers: list[str], rows: list[list[object]], *, wide: bool = False,
+def table(headers: list[str], rows: Sequence[Sequence[object]], *, wide: bool = False,
           width: int | None = None, elastic: tuple[str, ...] = ()) -> str:
     """`elastic` names the free-text columns (commands, paths) that give way first, so times,
     verdicts and names stay readable on a narrow terminal."""

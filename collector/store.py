@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlite_utils
 from cryptography.exceptions import InvalidSignature
+from sqlite_utils.db import Table
 
 from lineguard.agent.wire import Artifact, Snapshot, Target, canonical, sha256_hex
 from lineguard.collector.anchor import GENESIS, Anchor
@@ -199,25 +200,25 @@ class Store:
     def _create(self) -> None:
         db = self.db
         with db.conn:
-            db["agents"].create({"name": str, "public_key": str, "key_id": str, "site": str,
+            Table(db, "agents").create({"name": str, "public_key": str, "key_id": str, "site": str,
                                  "enrolled_at": str, "last_seq": int, "last_hash": str,
                                  "last_seen": str}, pk="name")
-            db["blobs"].create({"sha256": str, "size": int, "data": bytes}, pk="sha256")
-            db["snapshots"].create({"id": int, "agent": str, "seq": int, "hash": str, "prev": str,
+            Table(db, "blobs").create({"sha256": str, "size": int, "data": bytes}, pk="sha256")
+            Table(db, "snapshots").create({"id": int, "agent": str, "seq": int, "hash": str, "prev": str,
                                     "taken_at": str, "received_at": str, "key_id": str,
                                     "host": str, "sig": bytes},
                                    pk="id", foreign_keys=[("agent", "agents", "name")])
-            db["snapshots"].create_index(["hash"], unique=True)
-            db["snapshots"].create_index(["agent", "seq"])
-            db["targets"].create({"snapshot": int, "idx": int, "kind": str, "name": str,
+            Table(db, "snapshots").create_index(["hash"], unique=True)
+            Table(db, "snapshots").create_index(["agent", "seq"])
+            Table(db, "targets").create({"snapshot": int, "idx": int, "kind": str, "name": str,
                                   "status": str, "error": str, "manifest": str},
                                  foreign_keys=[("snapshot", "snapshots", "id"),
                                                ("manifest", "blobs", "sha256")])
-            db["targets"].create_index(["snapshot"])
-            db["targets"].create_index(["name", "snapshot"])
-            db["audit"].create({"id": int, "at": str, "event": str, "agent": str, "subject": str,
+            Table(db, "targets").create_index(["snapshot"])
+            Table(db, "targets").create_index(["name", "snapshot"])
+            Table(db, "audit").create({"id": int, "at": str, "event": str, "agent": str, "subject": str,
                                 "detail": str, "hash": str, "sig": bytes}, pk="id")
-            db["alerts"].create({"key": str, "severity": str, "first_seen": str, "last_sent": str,
+            Table(db, "alerts").create({"key": str, "severity": str, "first_seen": str, "last_sent": str,
                                  "sent_count": int, "subject": str}, pk="key")
             # The audit log is append-only: the database itself refuses edits and deletions.
             db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
@@ -384,7 +385,7 @@ class Store:
         for a in target.artifacts:
             d = a.to_wire()
             raw = a.raw()
-            if raw is not None:
+            if raw is not None and a.sha256 is not None:   # the wire checked they agree
                 if not self.has_blob(a.sha256):
                     self.put_blob(raw, a.sha256)
                 d["content"] = None

@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 
 from lineguard.collector.alerts import AlertError, countdown, message_id, routes, send_due
 from lineguard.collector.home import Settings
-from lineguard.collector.model import Finding, Reason, Severity
+from lineguard.collector.model import Finding, Reason, Severity, Verdict
 from lineguard.collector.store import Store
 from tests.smtpsink import Inbox, free_port, html_of, start_smtp, text_of
 
@@ -44,7 +44,8 @@ WIPE = Finding(
                      "snmpset -v2c -c private $ne 1.3.6.1.2.1.37.1.11.1.13 i 6",
                      "opt/maint/clean.sh", 14, title="ATM-MIB row destroyed over SNMP",
                      explanation="Sets RowStatus to destroy(6) on the VC cross-connect table: "
-                                 "deletes line data on the device.", severity=Severity.CRITICAL),))
+                                 "deletes line data on the device.", severity=Severity.CRITICAL),),
+    verdict=Verdict.DESTRUCTIVE)
 DRIFT = Finding(key="drift:atm-kobe-03:baseline:abc", kind="drift", severity=Severity.HIGH,
                 target="atm-kobe-03", title="atm-kobe-03 drifted from its approved baseline",
                 evidence=(Reason("lg.drift.line-added", "+ event manager applet NIGHTLY",

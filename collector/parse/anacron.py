@@ -48,11 +48,11 @@ def last_run(ctx: HostContext, job_id: str) -> date | None:
     if not re.fullmatch(r"\d{8}", text):
         return None
     try:
-        stamp = date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        day = date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         return None
     # A stamp so far ahead that no next run fits in a date is garbled: read as never run.
-    return stamp if stamp.year <= date.max.year - 200 else None
+    return day if day.year <= date.max.year - 200 else None
 
 
 def _start_hours(env: dict[str, str]) -> tuple[int, int] | None:

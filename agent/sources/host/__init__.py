@@ -195,15 +195,15 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
     Returns a note when the file or byte budget ran out."""
     # (path, depth, whether it is an entry of a folder named as a whole)
     queue: deque[tuple[str, int, bool]] = deque()
-    for text in commands:
-        queue.extend((p, 1, False) for p in referenced_paths(text))
-        queue.extend((p, 1, False) for p in _module_paths(fs, text))
+    for command in commands:
+        queue.extend((p, 1, False) for p in referenced_paths(command))
+        queue.extend((p, 1, False) for p in _module_paths(fs, command))
     scanned: set[str] = set()
-    for art in list(arts.values()):
-        text = art.text() if art.kind == "run-parts" else None
-        if text is not None and _is_shell(text):
-            scanned.add(art.name)
-            queue.extend((p, 2, False) for p in referenced_paths(text))
+    for listed in list(arts.values()):
+        parts = listed.text() if listed.kind == "run-parts" else None
+        if parts is not None and _is_shell(parts):
+            scanned.add(listed.name)
+            queue.extend((p, 2, False) for p in referenced_paths(parts))
     captured = kept = 0
     while queue:
         path, depth, in_folder = queue.popleft()

@@ -133,7 +133,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             wanted.add(service_of(timer, [art] + dropins.get(timer, [])))
     wanted |= {a.name.rsplit("/", 1)[-1][: -len(".timer")] + ".service"
                for a in arts if a.kind == "systemd-link"}
-    wanted |= {_template(s) for s in wanted if _template(s)}
+    wanted |= {t for s in wanted if (t := _template(s))}
     for folder, names in scanned:
         for entry in names:
             path = f"{folder}/{entry}"
@@ -150,7 +150,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
         more = {u for value in more for u in value.split() if u not in wanted}
         if not more:
             break
-        wanted |= more | {_template(u) for u in more if _template(u)}
+        wanted |= more | {t for u in more if (t := _template(u))}
         for folder, names in scanned:
             for entry in names:
                 if escape_text(entry) in more or escape_text(entry) in {_template(u) for u in more}:
