@@ -61,7 +61,7 @@ class CountedTrigger:
     base: Trigger
     period_s: int
     window_s: int
-    mode: Literal["on", "after", "until"]
+    mode: str                         # on | after | until, as written (timing refuses others)
     count: int
     note: str = ""
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from lineguard.agent.follow import artifact_name, referenced_paths
 from lineguard.agent.wire import Artifact, Target
-from lineguard.collector.model import Job, UnparsableTrigger
+from lineguard.collector.model import Job, TriggerKind, UnparsableTrigger
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
 _FOLLOW_DEPTH = 4
@@ -20,7 +20,7 @@ _FOLLOW_DEPTH = 4
 _NOT_GAPS = ("ok", "binary")
 # Files that define jobs, with the source and trigger kind of a job they would define: one the
 # agent could not read is still listed (as an unparsable job), never silently dropped.
-JOB_FILE_KINDS = {"crontab": ("cron", "clock"), "cron.d": ("cron", "clock"),
+JOB_FILE_KINDS: dict[str, tuple[str, TriggerKind]] = {"crontab": ("cron", "clock"), "cron.d": ("cron", "clock"),
                   "cron-spool": ("cron", "clock"), "anacrontab": ("anacron", "clock"),
                   "at-job": ("at", "clock"), "systemd-unit": ("systemd", "clock"),
                   "unit": ("systemd", "event"), "rc-local": ("sysv", "boot"),

@@ -42,8 +42,9 @@ class Node:
 
 def parse_tree(text: str) -> Node:
     """The curly-brace hierarchy; `[ a b ]` lists become words, comments are dropped."""
-    root = Node(words=[], line=0, children=[])
-    stack = [root]
+    top: list[Node] = []
+    root = Node(words=[], line=0, children=top)
+    branches = [top]       # the children of each open statement, innermost last
     words: list[str] = []
     start = 0
     in_list = False
@@ -59,18 +60,18 @@ def parse_tree(text: str) -> Node:
             elif tok == "]":
                 in_list = False
             elif tok == "{":
-                node = Node(words=_clean(words), line=start, children=[], raw=stripped)
-                stack[-1].children.append(node)
-                stack.append(node)
+                children: list[Node] = []
+                node = Node(words=_clean(words), line=start, children=children, raw=stripped)
+                branches[-1].append(node)
+                branches.append(children)
                 words = []
             elif tok == "}":
-                if len(stack) > 1:
-                    stack.pop()
+                if len(branches) > 1:
+                    branches.pop()
                 words = []
             elif tok == ";" and not in_list:
                 if words:
-                    stack[-1].children.append(Node(words=_clean(words), line=start,
-                                                   raw=stripped))
+                    branches[-1].append(Node(words=_clean(words), line=start, raw=stripped))
                 words = []
             else:
                 words.append(tok)
@@ -149,14 +150,15 @@ def jobs(device: str, config: str, zone_name: str) -> list[Job]:
             actions = _policy_actions(policy)
             timed = [e for e in triggering if e in events]
             for event in timed:
-                gen = events[event]
-                trigger = _policy_trigger(policy, gen, [e for e in triggering if e != event])
+                generated = events[event]
+                trigger = _policy_trigger(policy, generated,
+                                          [e for e in triggering if e != event])
                 out.append(Job(target=device, source="junos-event", origin_path=CONFIG,
-                               origin_line=gen.line, owner=None,
-                               schedule=f"generate-event {event} {gen.schedule} -> policy "
+                               origin_line=generated.line, owner=None,
+                               schedule=f"generate-event {event} {generated.schedule} -> policy "
                                         f"{name}{_within_text(policy)}",
                                command="; ".join(a for a, _ in actions), trigger=trigger,
-                               actions=actions, timezone=gen.zone,
+                               actions=actions, timezone=generated.zone,
                                state="unparsable" if isinstance(trigger, UnparsableTrigger)
                                else "active"))
             others = [e for e in triggering if e not in events]

@@ -9,7 +9,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
-from lineguard.collector.model import BootTrigger, EventTrigger, Job
+from lineguard.collector.model import BootTrigger, EventTrigger, Job, Trigger
 from lineguard.collector.parse.cron import file_mode
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ def jobs(ctx: HostContext) -> list[Job]:
         origin = next((ln for sk, lvl, ln in mine if sk == "S"), art.name)
         state, why = "active", None
         mode = file_mode(art, "0755")
+        trigger: Trigger
         if starts:
             trigger = BootTrigger(f"at boot (runlevels {''.join(starts)})")
             schedule = f"S links in runlevels {''.join(starts)}"

@@ -11,11 +11,12 @@ from lineguard.agent.sources.host.udev import RULE_DIRS, program_path, rule_prog
 from lineguard.collector.model import EventTrigger, Job
 
 if TYPE_CHECKING:
+    from lineguard.agent.wire import Artifact
     from lineguard.collector.parse.host import HostContext
 
 
 def jobs(ctx: HostContext) -> list[Job]:
-    chosen: dict[str, tuple[int, object]] = {}
+    chosen: dict[str, tuple[int, Artifact]] = {}
     for art in ctx.of_kind("udev-rules"):
         folder, _, name = art.name.rpartition("/")
         rank = RULE_DIRS.index(folder) if folder in RULE_DIRS else len(RULE_DIRS)

@@ -463,9 +463,9 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             w = job.written.get(path) if prog == "cat" and len(ops) == 1 else None
             if w is not None and w.content is not None:
                 return w.content     # a file this job wrote earlier
-            text = job.text_of(render(path)) if prog == "cat" and is_known(path) else None
-            if text is not None and len(ops) == 1 and len(text) < 65536:
-                return text          # the file as it was captured (a template, a list)
+            captured = job.text_of(render(path)) if prog == "cat" and is_known(path) else None
+            if captured is not None and len(ops) == 1 and len(captured) < 65536:
+                return captured      # the file as it was captured (a template, a list)
             return file_lines(render(path), job)
         return None
     if prog in ("snmpwalk", "snmpbulkwalk", "snmptable", "snmpbulkget"):
@@ -488,17 +488,18 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         src = _decoder_input(prog, argv)
         if src is None:
             return None
-        text = job.text_of(render(src)) if is_known(src) else None
-        if text is None:
+        encoded = job.text_of(render(src)) if is_known(src) else None
+        if encoded is None:
             return unknown(f"{layer} decoding of {render(src)}, which is not captured")
-        stdin = text
+        stdin = encoded
     if layer and stdin is not None and not is_known(stdin):
         return unknown(f"{layer} decoding of {render(stdin)[:80]}")
     if layer and stdin is not None:
-        out = decode.undo(layer, stdin, argv)
-        if out is None:
+        decoded = decode.undo(layer, stdin, argv)
+        if decoded is None:
             return unknown(f"data that {layer} cannot undo here (a key or format not written "
                            f"in the job)")
-        text = decode.as_text(out)
-        return text if text is not None else out.decode("latin-1") if isinstance(out, bytes) else out
+        plain = decode.as_text(decoded)
+        return plain if plain is not None else decoded.decode("latin-1") \
+            if isinstance(decoded, bytes) else decoded
     return None

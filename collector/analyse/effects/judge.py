@@ -74,11 +74,12 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
             if name not in followed.read and name in files:
                 # a file the agent linked to the job but no command above reached (run-parts
                 # directories, ExecStart of another key): read it as the job would run it
-                text = followed.text_of(name)
-                if text is not None and (text.startswith("#!") or
-                                         name.endswith((".sh", ".py", ".pl", ".exp"))):
+                script = followed.text_of(name)
+                if script is not None and (script.startswith("#!") or
+                                           name.endswith((".sh", ".py", ".pl", ".exp"))):
                     followed.read.add(name)
-                    shell.run_program(followed, name, language_of(name, text), text, [], place)
+                    shell.run_program(followed, name, language_of(name, script), script, [],
+                                      place)
     ref = ""
     for name in job.files:
         text = followed.text_of(name) or ""

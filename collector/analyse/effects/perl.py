@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import replace
+from typing import Literal
 
 from lineguard.collector.analyse.effects import commands, decode, device, sql
 from lineguard.collector.analyse.effects.model import is_known, markers, render, unknown
@@ -227,8 +228,8 @@ class _Perl:
                 argv = shlex.split(self.interp(m.group(1) or m.group(2) or ""))
             except ValueError:
                 argv = []
-            out = commands.output(argv, None, self.job) if argv else None
-            return out if out is not None else unknown(f"output of {tok[:60]}")
+            printed = commands.output(argv, None, self.job) if argv else None
+            return printed if printed is not None else unknown(f"output of {tok[:60]}")
         m = re.fullmatch(r"split\s*\(?\s*/((?:\\.|[^/])*)/\s*,\s*(.*?)\)?", tok, re.S)
         if m:
             text = self.s(self.value(m.group(2)))
@@ -241,10 +242,10 @@ class _Perl:
         m = re.fullmatch(r"\$(\w+)\s*->\s*(get_table|get_entries|get_bulk_request|walk)\s*\((.*)\)"
                          r"(?:\s*\|\|.*)?", tok, re.S)
         if m:
-            args = self.split(m.group(3), ",")
-            oid = next((self.s(self.value(args[i + 1])) for i, a in enumerate(args[:-1])
+            named = self.split(m.group(3), ",")
+            oid = next((self.s(self.value(named[i + 1])) for i, a in enumerate(named[:-1])
                         if a.strip().strip("'\"-").lower() in ("baseoid", "columns", "varbindlist")),
-                       self.s(self.value(args[0])) if args else "")
+                       self.s(self.value(named[0])) if named else "")
             from lineguard.collector.analyse.effects.mib import mib
             obj, idx = mib().resolve(render(oid))
             return walked(".".join(map(str, obj.oid)) if obj else oid, obj.name if obj else oid,
@@ -401,9 +402,10 @@ class _Perl:
     def statement(self, line: int, st: str, place: Place) -> None:
         if self.subs and "(" in st:
             self.call_subs(line, st, place)
-        m = _PARAMS.match(st)
+        m: re.Match[str] | Literal[False] | None = _PARAMS.match(st)
         if m:                                     # my ($a, $b) = @_;  my $a = shift;
-            args = list(self.scalars.get("_") or [])
+            given = self.scalars.get("_")
+            args = list(given) if isinstance(given, list | tuple | str) else []
             names = re.findall(r"\$(\w+)", m.group(1) or m.group(2) or "")
             if m.group(2):
                 self.scalars[names[0]] = args.pop(0) if args else unknown("an argument")
@@ -484,9 +486,9 @@ class _Perl:
             host = self.sessions.get(obj, "")
             if meth == "set_request":
                 vb = re.search(r"-varbindlist\s*=>\s*\[(.*)\]", body, re.S)
-                items = [self.s(self.value(x)) for x in self.split(vb.group(1), ",")] if vb else []
-                for i in range(0, len(items) - 2, 3):
-                    snmp_effect(self.job, place, line, ev, host, items[i], items[i + 2])
+                binds = [self.s(self.value(x)) for x in self.split(vb.group(1), ",")] if vb else []
+                for i in range(0, len(binds) - 2, 3):
+                    snmp_effect(self.job, place, line, ev, host, binds[i], binds[i + 2])
                 self.job.talks_to_devices = True
             elif meth in ("do", "prepare"):
                 for how, name in sql.destructive_statements(self.s(self.value(self.split(body, ",")[0]))):

@@ -104,6 +104,7 @@ class _Py:
         self.lines = text.split("\n")
         self.job = job
         self.place = place
+        self.cur_place = place              # where the statement being read stands
         self.functions: dict[str, Func] = {}
         self.called: set[str] = set()
         self.decoded: dict[str, tuple[str, ...]] = {}
@@ -113,7 +114,7 @@ class _Py:
 
     def ev_text(self, node: ast.AST) -> str:
         a = node.lineno - 1  # type: ignore[attr-defined]
-        b = getattr(node, "end_lineno", node.lineno) - 1  # type: ignore[attr-defined]
+        b = (getattr(node, "end_lineno", None) or a + 1) - 1
         return " ".join(x.strip() for x in self.lines[a:min(b, a + 3) + 1] if x.strip())[:400]
 
     # --- values ---------------------------------------------------------------------------
@@ -172,9 +173,9 @@ class _Py:
             if isinstance(n.slice, ast.Slice):
                 step = self.ev(n.slice.step, scope) if n.slice.step else None
                 if step == -1 and isinstance(base, str | bytes):
-                    out = _s(base)[::-1]
-                    self.decoded[out] = self.decoded.get(_s(base), ()) + ("reversal",)
-                    return out
+                    flipped = _s(base)[::-1]
+                    self.decoded[flipped] = self.decoded.get(_s(base), ()) + ("reversal",)
+                    return flipped
                 return base
             key = self.ev(n.slice, scope)
             try:
@@ -352,8 +353,8 @@ class _Py:
             return ("file", _s(args[0]), _s(args[1]) if len(args) > 1 else _s(kw.get("mode", "r")))
         if isinstance(recv, tuple) and recv and recv[0] == "file":
             if short in ("read", "readlines"):
-                text = self.job.text_of(render(recv[1]).lstrip("/")) if is_known(recv[1]) else None
-                return text if text is not None and short == "read" else file_lines(render(recv[1]), self.job)
+                content = self.job.text_of(render(recv[1]).lstrip("/")) if is_known(recv[1]) else None
+                return content if content is not None and short == "read" else file_lines(render(recv[1]), self.job)
             if short == "write" and recv[2].startswith(("w", "a")):
                 self.job.written[recv[1]] = Written(_s(args[0]) if args else "", "written by this job")
                 return None
@@ -419,13 +420,13 @@ class _Py:
                 snmp_effect(self.job, place, line, ev, target, unknown("the OID set"), unknown("the value"))
             return [unknown("the SET's response")]
         if short in ("bulk_walk_cmd", "walk_cmd", "bulkWalkCmd", "nextCmd", "next_cmd", "bulkCmd"):
-            vb = next((a for a in args if isinstance(a, VarBind)), None)
+            start = next((a for a in args if isinstance(a, VarBind)), None)
             target = _s(args[2]) if len(args) > 2 else ""
-            if vb is not None:
+            if start is not None:
                 from lineguard.collector.analyse.effects.mib import mib
-                obj, idx = mib().resolve(render(vb.oid))
-                oid = ".".join(map(str, obj.oid)) if obj else vb.oid
-                return [walked(oid, obj.name if obj else render(vb.oid), target)]
+                obj, idx = mib().resolve(render(start.oid))
+                oid = ".".join(map(str, obj.oid)) if obj else start.oid
+                return [walked(oid, obj.name if obj else render(start.oid), target)]
         if short in ("Session",) and ("hostname" in kw or args):
             self.job.talks_to_devices = True
             return Conn(_s(kw.get("hostname") or args[0]))
@@ -463,9 +464,9 @@ class _Py:
                 text += f" <<'LG_INPUT'\n{_s(data).rstrip(chr(10))}\nLG_INPUT"
             self.nested("shell", text, line, ev, f"via {fname}")
             if isinstance(cmd, list | tuple):
-                out = commands.output([_s(x) for x in cmd], None, self.job)
-                if out is not None:
-                    return out
+                printed = commands.output([_s(x) for x in cmd], None, self.job)
+                if printed is not None:
+                    return printed
             return unknown(f"output of `{render(text)[:60]}`")
         if fname.startswith("os.exec") or fname.startswith("os.spawn"):
             argv = [_s(x) for x in args if not isinstance(x, dict)]
@@ -495,8 +496,8 @@ class _Py:
             return None
         if fname in ("shutil.copy", "shutil.copyfile", "shutil.copy2") and len(args) >= 2:
             src = _s(args[0])
-            text = self.job.text_of(render(src).lstrip("/")) if is_known(src) else None
-            self.job.written[_s(args[1])] = Written(text, f"copied from {render(src)}")
+            copied = self.job.text_of(render(src).lstrip("/")) if is_known(src) else None
+            self.job.written[_s(args[1])] = Written(copied, f"copied from {render(src)}")
             return None
         if fname in ("os.truncate",) and len(args) >= 2 and _s(args[1]) == "0":
             commands._destroy(self.job, place, line, ev, _s(args[0]), "truncate")

@@ -115,7 +115,7 @@ def _rule(doc: Mapping[str, Any], macros: Mapping[str, str], source: str) -> Rul
     if unknown_keys:
         raise RuleError(f"{where}: unknown keys {sorted(unknown_keys)}")
     rule = Rule(
-        id=rid, title=doc["title"].strip(), description=" ".join(doc["description"].split()),
+        id=doc["id"], title=doc["title"].strip(), description=" ".join(doc["description"].split()),
         severity=Severity(doc["severity"]), verdict=Verdict(doc["verdict"]), family=doc["family"],
         effect=doc["effect"], references=tuple(doc.get("references") or ()), role=role,
         match=_compile(doc.get("match"), macros, where), none=_compile(doc.get("not"), macros, where),
