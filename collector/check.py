@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from lineguard.agent.wire import WireError, check_host, parse_utc
 from lineguard.collector.home import Home, Settings
 from lineguard.collector.jobs import JobView, collect, iso_z, json_document, parse_now
-from lineguard.collector.model import Finding, Job, Severity, trigger_kind, unreadable
+from lineguard.collector.model import Finding, Job, Severity, Verdict, trigger_kind, unreadable
 from lineguard.collector.store import FindingRow, Store
 from lineguard.collector.waivers import WaiverBook, WaiverStatus, finding_id
 
@@ -26,14 +26,14 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
     for v in views:
         j, verdict = v.job, v.judgement
         unseen = (j.problem or "").startswith("not captured")
-        if verdict.verdict == "benign" and j.state != "unparsable" \
+        if verdict.verdict is Verdict.BENIGN and j.state != "unparsable" \
                 and not (unseen and j.state == "active"):
             continue
         cmd_id = hashlib.sha256(j.command.encode()).hexdigest()[:12]
-        if verdict.verdict == "benign" and unseen:
+        if verdict.verdict is Verdict.BENIGN and unseen:
             out.append(_unseen_finding(j, cmd_id))
             continue
-        if verdict.verdict == "benign":
+        if verdict.verdict is Verdict.BENIGN:
             out.append(Finding(key=f"job-unparsable:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
                                kind="job", severity=Severity.LOW, target=j.target,
                                title=f"unparsable {j.source} job on {j.target} "

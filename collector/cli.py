@@ -291,7 +291,7 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector.analyse.timing import countdown
     from lineguard.collector.jobs import collect, iso_z, json_document, parse_now, to_json
-    from lineguard.collector.model import SEVERITIES, Severity, trigger_kind
+    from lineguard.collector.model import SEVERITIES, Severity, Verdict, trigger_kind
     if a.min_severity not in SEVERITIES:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
                          f"not {a.min_severity!r}")
@@ -324,12 +324,12 @@ def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
                       "OWNER", "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
                      elastic=("SCHEDULE", "COMMAND", "ORIGIN")))
         for v in views:
-            for r in v.judgement.reasons if v.judgement.verdict != "benign" else ():
+            for r in v.judgement.reasons if v.judgement.verdict is not Verdict.BENIGN else ():
                 print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
                                f"{v.job.origin_line or '-'} [{r.rule}] "
                                f"{r.path or v.job.origin_path}:{r.line or '-'}: {r.evidence}",
                                wide=a.wide))
-            if v.judgement.verdict != "benign" and v.job.provenance is not None:
+            if v.judgement.verdict is not Verdict.BENIGN and v.job.provenance is not None:
                 print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
                                f"{v.job.origin_line or '-'} {v.job.provenance.planted_by()}",
                                wide=a.wide))

@@ -18,7 +18,7 @@ from pathlib import Path
 from lineguard.collector.approvals import DEFAULT_REQUIRED
 from lineguard.collector.home import Home
 from lineguard.collector.jobs import JobView, clock_time, iso_z, latest_targets, parse_now
-from lineguard.collector.model import Finding, Severity, trigger_kind
+from lineguard.collector.model import Finding, Severity, Verdict, trigger_kind
 from lineguard.collector.noc import target_sites
 from lineguard.collector.report import DIFF_KINDS
 from lineguard.collector.store import AgentRecord, Store
@@ -145,7 +145,7 @@ def _timeline(views: list[JobView], now: datetime, display: tzinfo) -> str:
            f"aria-label=\"next fire of every pending job\"><text x=\"20\" y=\"18\">now</text>"
            f"<line class=\"axis\" x1=\"20\" x2=\"{TIMELINE_WIDTH - 20}\" y1=\"130\" y2=\"130\"/>"
            f"{''.join(ticks)}{''.join(marks)}</svg>")
-    destructive = sum(v.judgement.verdict == "destructive" for v, _ in pending)
+    destructive = sum(v.judgement.verdict is Verdict.DESTRUCTIVE for v, _ in pending)
     return (f"<section id=\"timeline\"><h2>Timeline</h2><p>{len(pending)} pending jobs until "
             f"{stamp(now + span, display)}; <span class=\"destructive\">{destructive} destructive</span>. "
             f"Hover or tap a mark for the job; it links to its evidence.</p>"
@@ -161,7 +161,7 @@ def _waiting(views: list[JobView]) -> str:
         return ""
     kinds = Counter(trigger_kind(v.job.trigger) for v in waiting)
     bad = Counter(trigger_kind(v.job.trigger) for v in waiting
-                  if v.judgement.verdict == "destructive")
+                  if v.judgement.verdict is Verdict.DESTRUCTIVE)
     items = "".join(f"<li>{escape(k)}: {kinds[k]}"
                     + (f" (<span class=\"destructive\">{bad[k]} destructive</span>)"
                        if bad[k] else "") + "</li>" for k in sorted(kinds))

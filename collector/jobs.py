@@ -17,6 +17,7 @@ from lineguard.collector.model import (
     Job,
     JobOrigin,
     Judgement,
+    Verdict,
     trigger_kind,
     unreadable,
 )
@@ -87,7 +88,7 @@ def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -
         verdict = adjust(job, judge(job, files, fire, now))
         # only what someone must act on: reading the defining line of every benign job would
         # split a large config once per job
-        where = None if verdict.verdict == "benign" else origin(job, files.get(job.origin_path))
+        where = None if verdict.verdict is Verdict.BENIGN else origin(job, files.get(job.origin_path))
         views.append(JobView(job, fire, verdict, content_hash(job, files), where))
     return views
 
