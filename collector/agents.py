@@ -25,6 +25,16 @@ def _public(key_path: Path) -> tuple[str, str]:
     return public_text(key), key_fingerprint(key)
 
 
+def _not_anothers(store: Store, name: str, key_id: str, key_path: Path) -> None:
+    """One key speaks for one agent: a key any other agent signs or signed with (removed agents
+    included) is refused, or a rogue agent could send snapshots that verify as another's."""
+    other = next((k.agent for k in store.agent_keys() if k.key_id == key_id and k.agent != name),
+                 None)
+    if other is not None:
+        raise AgentError(f"{key_path} is the key of agent {other!r} ({key_id}); "
+                         "each agent needs its own key (lineguard-agent keygen)")
+
+
 def _enrolled(store: Store, name: str) -> AgentRecord:
     agent = store.agent(name)
     if agent is None:
@@ -47,6 +57,7 @@ def enrol(store: Store, name: str, key_path: Path, site: str | None,
             " (removed; its history keeps the name: enrol it under a new one)" if removed
             else ""))
     public, key_id = _public(key_path)
+    _not_anothers(store, name, key_id, key_path)
     store.add_agent(name, public, key_id, site, targets)
     return _enrolled(store, name)
 
@@ -91,4 +102,5 @@ def rotate_key(store: Store, name: str, key_path: Path) -> tuple[str, str]:
         raise AgentError(f"{key_path} is the key {name} already signs with")
     if any(k.key_id == key_id for k in store.agent_keys(name)):
         raise AgentError(f"{key_path} is a key {name} signed with before; use a new key")
+    _not_anothers(store, name, key_id, key_path)
     return store.rotate_key(name, public, key_id), key_id

@@ -110,22 +110,29 @@ class Home:
             d.mkdir(parents=True, exist_ok=True)
         return Store(self.db_path)
 
+    @property
+    def config_path(self) -> Path:
+        return self.root / "config.toml"
+
     def settings(self) -> Settings:
-        path = self.root / "config.toml"
+        path = self.config_path
         if not path.exists():
             return Settings()
-        doc = read_toml(path, "collector settings", ConfigError)
-        where = str(path)
-        check_keys(doc, FLEET_KEYS + POLICY_KEYS + ("site",), where, ConfigError)
-        top = _policy(doc, where, FLEET_KEYS + POLICY_KEYS)
-        sites = doc.get("site", {})
-        if not isinstance(sites, dict) or not all(isinstance(v, dict) for v in sites.values()):
-            raise ConfigError(f"{where}: sites are tables: [site.NAME]")
-        per_site = {}
-        for name, table in sites.items():
-            check_keys(table, POLICY_KEYS, f"{where}: [site.{name}]", ConfigError)
-            per_site[name] = _policy(table, f"{where}: [site.{name}]", POLICY_KEYS)
-        return Settings(**top, sites=per_site)
+        return settings_from(read_toml(path, "collector settings", ConfigError), str(path))
+
+
+def settings_from(doc: dict[str, Any], where: str) -> Settings:
+    """The settings a parsed config.toml document says; `where` names it in errors."""
+    check_keys(doc, FLEET_KEYS + POLICY_KEYS + ("site",), where, ConfigError)
+    top = _policy(doc, where, FLEET_KEYS + POLICY_KEYS)
+    sites = doc.get("site", {})
+    if not isinstance(sites, dict) or not all(isinstance(v, dict) for v in sites.values()):
+        raise ConfigError(f"{where}: sites are tables: [site.NAME]")
+    per_site = {}
+    for name, table in sites.items():
+        check_keys(table, POLICY_KEYS, f"{where}: [site.{name}]", ConfigError)
+        per_site[name] = _policy(table, f"{where}: [site.{name}]", POLICY_KEYS)
+    return Settings(**top, sites=per_site)
 
 
 def _policy(table: dict[str, Any], where: str, keys: tuple[str, ...]) -> dict[str, Any]:

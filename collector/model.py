@@ -420,7 +420,7 @@ class LineDataRow:
 
 FindingKind = Literal["job", "line-data-loss", "drift", "poll-failed", "silence", "chain",
                       "fleet", "baseline", "waiver", "evidence", "alert-mail", "integrity",
-                      "trust", "site"]
+                      "trust", "site", "config"]
 
 
 @dataclass(frozen=True)
@@ -433,7 +433,8 @@ class Finding:
     evidence that cannot be read: see `unreadable`), alert-mail (an alert email refused for some
     recipients, or interrupted before its outcome was recorded), integrity (the collector's own
     audit log or store does not verify), trust (a key or enrolment change), site (a target
-    moved between sites).
+    moved between sites), config (the collector's own config.toml changed: see
+    collector/config_audit.py).
 
     verdict: for a judged job, what its judgement said (None for every other finding)."""
 

@@ -181,3 +181,26 @@ def test_inventory_check_reports_each_device_or_the_first_problem(tmp_path: Path
     assert agent(["inventory", "check", str(inv), "--credentials", str(creds)]) == 2
     assert "device 'atm-kobe-01': credentials 'lab-ios' are not defined" in \
         capsys.readouterr().err
+
+
+def test_one_key_speaks_for_one_agent_at_enrolment_and_at_rotation(fleet: Fleet, tmp_path: Path,
+                                                                   capsys) -> None:
+    # mgmt-01 is enrolled with the chain's key; a second agent presenting the same key could
+    # send snapshots that verify as mgmt-01's, so the key is refused for it.
+    capsys.readouterr()
+    assert run(fleet.home, "agents", "add", "rogue-01", "--key", str(fleet.chain.pub_path)) == 2
+    [err] = capsys.readouterr().err.strip().splitlines()
+    assert "is the key of agent 'mgmt-01'" in err and "keygen" in err
+    assert fleet.store.agent("rogue-01") is None
+
+    _, own_pub = generate(tmp_path / "rogue.key")
+    assert run(fleet.home, "agents", "add", "rogue-01", "--key", str(own_pub)) == 0
+    assert run(fleet.home, "agents", "rotate-key", "rogue-01", "--key",
+               str(fleet.chain.pub_path)) == 2
+    assert "is the key of agent 'mgmt-01'" in capsys.readouterr().err
+    # ... also once mgmt-01 is removed: its key still verifies what it signed.
+    assert run(fleet.home, "agents", "remove", "mgmt-01", "--reason", "decommissioned") == 0
+    assert run(fleet.home, "agents", "rotate-key", "rogue-01", "--key",
+               str(fleet.chain.pub_path)) == 2
+    assert [k.key_id for k in fleet.store.agent_keys("rogue-01")] == [
+        fleet.store.agent("rogue-01").key_id]

@@ -1,0 +1,125 @@
+"""The collector's own settings (HOME/config.toml) decide who is mailed, from which severity, how
+often, and how many approvers a baseline needs: an insider who edits them can silence every
+alert without touching a job. Every version of the file that the collector sees is appended to
+the signed audit log (its full text, so any two versions can be compared later), and a change
+is a finding for a week: HIGH when it weakens alerting or approval, CRITICAL when it takes
+recipients away (so `security_to` hears of it, whoever is left on the site's list), MEDIUM
+otherwise. A version that cannot be read or compared is treated as weakening."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from lineguard.agent.wire import parse_utc
+from lineguard.collector.home import ConfigError, Home, Settings, SitePolicy, settings_from
+from lineguard.collector.model import Finding, Severity
+from lineguard.collector.store import Store
+
+EVENT = "config"                  # audit event: the text of config.toml as the collector saw it
+OPEN_FOR = timedelta(days=7)      # how long a change stays a finding (a waiver can close it)
+RUN_SLACK = timedelta(minutes=10)   # a version recorded during this run, after `now` was taken
+ABSENT = "(no config.toml: every setting at its default)"
+
+
+@dataclass(frozen=True)
+class Change:
+    what: str            # "site kobe alert_threshold: high -> critical"
+    weakens: bool        # fewer alerts, later alerts, fewer approvers, mail sent elsewhere
+    drops_recipients: bool
+
+
+def record(home: Home, store: Store) -> None:
+    """Append the current config.toml to the audit log if it differs from the last version."""
+    path = home.config_path
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ABSENT
+    except (OSError, UnicodeDecodeError) as e:
+        text = f"(unreadable: {e})"
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    seen = store.audit_since("", (EVENT,))
+    if not seen or seen[-1]["subject"] != digest:
+        store.audit(EVENT, None, digest, text)
+
+
+def findings(home: Home, store: Store, now: datetime) -> list[Finding]:
+    """Record the current version, then one finding per change seen within the last week."""
+    record(home, store)
+    versions = store.audit_since("", (EVENT,))
+    out = []
+    for before, after in zip(versions, versions[1:], strict=False):
+        at = parse_utc(after["at"])
+        if now - at > OPEN_FOR or at - now > RUN_SLACK:
+            continue
+        changes = compare(before["detail"], after["detail"])
+        weakens = any(c.weakens for c in changes)
+        drops = any(c.drops_recipients for c in changes)
+        severity = Severity.CRITICAL if drops else Severity.HIGH if weakens else Severity.MEDIUM
+        listed = "; ".join(c.what for c in changes) or "layout or comments only"
+        out.append(Finding(
+            key=f"config-change:{after['subject'][:16]}", kind="config", severity=severity,
+            target="collector", site=None,
+            title=f"collector settings (config.toml) changed at {after['at']}: {listed}"[:400],
+            detail=(f"audit rows {before['id']} and {after['id']} hold both versions in full "
+                    "(lineguard audit); "
+                    + ("the change weakens alerting or approval: confirm who made it"
+                       if weakens else "confirm the change was intended")),
+            fingerprint=f"config-change:{after['subject']}"))
+    return out
+
+
+def _settings(text: str) -> Settings | None:
+    if text == ABSENT:
+        return Settings()
+    try:
+        return settings_from(tomllib.loads(text), "config.toml")
+    except (tomllib.TOMLDecodeError, ConfigError):
+        return None
+
+
+def compare(old_text: str, new_text: str) -> list[Change]:
+    """What changed from one version of config.toml to the next, setting by setting."""
+    old, new = _settings(old_text), _settings(new_text)
+    if old is None or new is None:
+        which = "the earlier" if old is None else "the new"
+        return [Change(f"{which} version cannot be read, so what changed is unknown", True, False)]
+    out = _policy_changes("default", old.default, new.default)
+    inherited = {c.what.removeprefix("default ") for c in out}
+    for name in sorted({*old.sites, *new.sites}, key=str):
+        out += [c for c in _policy_changes(f"site {name}", old.site(name), new.site(name))
+                if c.what.removeprefix(f"site {name} ") not in inherited]
+    lost = sorted(set(old.security_to) - set(new.security_to))
+    if lost:
+        out.append(Change(f"security_to no longer mails {', '.join(lost)}", True, True))
+    if set(new.security_to) - set(old.security_to):
+        out.append(Change(f"security_to now {', '.join(new.security_to)}", False, False))
+    for key, more_is_weaker in (("smtp_host", None), ("smtp_port", None), ("mail_from", None),
+                                ("max_snapshot_bytes", True), ("max_clock_skew_seconds", True),
+                                ("display_tz", False), ("report_url", False)):
+        was, now = getattr(old, key), getattr(new, key)
+        if was != now:
+            weakens = bool(more_is_weaker is None or (more_is_weaker and now > was))
+            out.append(Change(f"{key}: {was} -> {now}", weakens, False))
+    return out
+
+
+def _policy_changes(scope: str, was: SitePolicy, now: SitePolicy) -> list[Change]:
+    out = []
+    if was.alert_threshold != now.alert_threshold:
+        out.append(Change(f"{scope} alert_threshold: {was.alert_threshold} -> "
+                          f"{now.alert_threshold}", now.alert_threshold > was.alert_threshold,
+                          False))
+    lost = sorted(set(was.mail_to) - set(now.mail_to))
+    if lost:
+        out.append(Change(f"{scope} mail_to no longer mails {', '.join(lost)}", True, True))
+    added = sorted(set(now.mail_to) - set(was.mail_to))
+    if added:
+        out.append(Change(f"{scope} mail_to adds {', '.join(added)}", False, False))
+    for key, weaker in (("realert_hours", lambda a, b: b > a), ("silence_hours", lambda a, b: b > a),
+                        ("approvals", lambda a, b: b < a)):
+        a, b = getattr(was, key), getattr(now, key)
+        if a != b:
+            out.append(Change(f"{scope} {key}: {a:g} -> {b:g}", weaker(a, b), False))
+    return out
