@@ -296,24 +296,24 @@ class _Ranked(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        return type(self)._member_names_.index(self.name)
+        return _RANKS[self]
 
     def _other(self, other: object) -> int:
-        if not isinstance(other, _Ranked) or type(other) is not type(self):
+        if type(other) is not type(self):
             raise TypeError(f"cannot order {type(self).__name__} against {other!r}")
-        return other.rank
+        return _RANKS[other]
 
     def __lt__(self, other: object) -> bool:
-        return self.rank < self._other(other)
+        return _RANKS[self] < self._other(other)
 
     def __le__(self, other: object) -> bool:
-        return self.rank <= self._other(other)
+        return _RANKS[self] <= self._other(other)
 
     def __gt__(self, other: object) -> bool:
-        return self.rank > self._other(other)
+        return _RANKS[self] > self._other(other)
 
     def __ge__(self, other: object) -> bool:
-        return self.rank >= self._other(other)
+        return _RANKS[self] >= self._other(other)
 
     @classmethod
     def stored(cls, word: str | None, default: Self) -> Self:
@@ -342,6 +342,8 @@ class Verdict(_Ranked):
     DESTRUCTIVE = "destructive"
 
 
+# Looked up on every comparison (sorting and judging compare often): a dict, not a list search.
+_RANKS: dict[_Ranked, int] = {m: i for cls in (Severity, Verdict) for i, m in enumerate(cls)}
 SEVERITIES = tuple(s.value for s in Severity)
 VERDICTS = tuple(v.value for v in Verdict)
 
