@@ -99,7 +99,7 @@ class HostContext:
 
     def problem_with_files(self, files: tuple[str, ...]) -> str | None:
         """Why some of the files a job runs are not captured as text, if any."""
-        missing = [f"{n}: {a.error}" for n in files
+        missing = [f"{n}: {a.error or a.state}" for n in files
                    if (a := self.artifacts[n]).state not in _NOT_GAPS]
         return "not captured: " + "; ".join(missing) if missing else None
 
