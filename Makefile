@@ -24,9 +24,9 @@ test: $(STAMP)
 # tests/test_typecheck.py, which runs the same check as part of `make test`).
 TYPES   := $(VENV)/typecheck
 lint: $(STAMP)
-	$(BIN)/ruff check agent collector sim tests bench
+	$(BIN)/ruff check agent collector formats sim tests bench
 	mkdir -p $(TYPES)/lineguard
-	for p in agent collector sim; do ln -sfn $(CURDIR)/$$p $(TYPES)/lineguard/$$p; done
+	for p in agent collector formats sim; do ln -sfn $(CURDIR)/$$p $(TYPES)/lineguard/$$p; done
 	MYPYPATH=$(TYPES) $(BIN)/python -m mypy
 
 # Man pages are generated from the argument parsers; tests/test_manpages.py checks they are current.

@@ -11,7 +11,7 @@ from lineguard.agent.config import LOG_LEVELS, AgentConfig, AgentConfigError, lo
 from lineguard.agent.keys import KeyError_, generate, load_private
 from lineguard.agent.snapshot import ChainError
 from lineguard.agent.version import package_version
-from lineguard.agent.wire import is_name
+from lineguard.formats.wire import is_name
 
 
 class UsageError(Exception):

@@ -6,9 +6,9 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from lineguard.agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
 from lineguard.agent.tomlfile import check_keys, read_toml
-from lineguard.agent.wire import is_name
+from lineguard.formats.schedfile import ScheduledFile, ScheduledFileError
+from lineguard.formats.wire import is_name
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 

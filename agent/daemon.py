@@ -23,7 +23,7 @@ from lineguard.agent.snapshot import mask_key_for, settle_if_idle, snapshot_to
 from lineguard.agent.sources.host import ACCOUNT_DIRS, watched_paths
 from lineguard.agent.sources.host.secrets import masked_sha256
 from lineguard.agent.watch import HostWatch
-from lineguard.agent.wire import Snapshot
+from lineguard.formats.wire import Snapshot
 
 log = logging.getLogger("lineguard.agent")
 # Libraries that log every connection, login and job run at INFO: below the agent's own lines

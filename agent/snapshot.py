@@ -33,8 +33,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from lineguard.agent.restore.report import ARTIFACT_PREFIX, KIND
-from lineguard.agent.sources.host.schedfile import ScheduledFile
-from lineguard.agent.wire import Artifact, Snapshot, Target, WireError, key_fingerprint, load, sign
+from lineguard.formats.schedfile import ScheduledFile
+from lineguard.formats.wire import (
+    Artifact,
+    Snapshot,
+    Target,
+    WireError,
+    key_fingerprint,
+    load,
+    sign,
+)
 
 
 def reports_dir(chain: Path) -> Path:

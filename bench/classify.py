@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lineguard.agent.wire import Artifact  # noqa: E402
 from lineguard.collector.analyse import destructive  # noqa: E402
 from lineguard.collector.analyse.effects.judge import clear_cache  # noqa: E402
 from lineguard.collector.model import CronTrigger, Fire, Job  # noqa: E402
+from lineguard.formats.wire import Artifact  # noqa: E402
 from tests.falsealarm import CorpusUnavailable, load  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lineguard.agent.wire import load  # noqa: E402
 from lineguard.collector.home import Home  # noqa: E402
 from lineguard.collector.ingest import ingest_one  # noqa: E402
+from lineguard.formats.wire import load  # noqa: E402
 from tests.snapfactory import AgentChain, realistic_targets  # noqa: E402
 
 
@@ -26,7 +26,7 @@ def main(n: int = 2000) -> None:
     store = home.init()
     chain = AgentChain.create(tmp / "keys")
     from lineguard.agent.keys import public_text
-    from lineguard.agent.wire import key_fingerprint
+    from lineguard.formats.wire import key_fingerprint
     store.add_agent(chain.name, public_text(chain.key.public_key()),
                     key_fingerprint(chain.key.public_key()), "bench")
     targets = realistic_targets(chain.name)

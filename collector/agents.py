@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from lineguard.agent.keys import KeyError_, load_public, public_text
-from lineguard.agent.wire import is_name, key_fingerprint
 from lineguard.collector.home import Home
 from lineguard.collector.store import AgentRecord, Store
+from lineguard.formats.wire import is_name, key_fingerprint
 
 
 class AgentError(ValueError):

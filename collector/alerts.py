@@ -27,11 +27,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import format_datetime, parseaddr
 
-from lineguard.agent.wire import canonical, sha256_hex
 from lineguard.collector.home import Settings, SitePolicy
 from lineguard.collector.mailbody import FINAL_WARNING, Context, compose, countdown, final_window
 from lineguard.collector.model import Finding, Severity
 from lineguard.collector.store import Store
+from lineguard.formats.wire import canonical, sha256_hex
 
 _SMTP_TIMEOUT_S = 15
 

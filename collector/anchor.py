@@ -29,7 +29,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from lineguard.agent.keys import check_private_mode, generate, load_private
-from lineguard.agent.wire import canonical, key_fingerprint, sha256_hex
+from lineguard.formats.wire import canonical, key_fingerprint, sha256_hex
 
 KEY_NAME = "collector.key"
 LOG_NAME = "checkpoints.log"

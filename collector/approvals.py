@@ -4,7 +4,7 @@ A document (a baseline, a waiver, later a restore plan) is in force only when th
 number of distinct approvers (default 2, per site) have signed it with their own Ed25519 keys.
 Approvers and their public keys are listed in an `approvers` file ("NAME ssh-ed25519 AAAA...
 [comment]", '#' starts a comment line). Each signature covers the purpose (so a baseline
-signature can never pass as a waiver's), the canonical encoding (agent.wire.canonical) of the
+signature can never pass as a waiver's), the canonical encoding (formats.wire.canonical) of the
 document's body, the approver's name and when they signed.
 """
 
@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from lineguard.agent.keys import KeyError_, load_private, parse_public, public_text
-from lineguard.agent.wire import canonical, key_fingerprint
+from lineguard.formats.wire import canonical, key_fingerprint
 
 APPROVERS = "approvers"
 DEFAULT_REQUIRED = 2

@@ -22,17 +22,17 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from lineguard.agent.wire import Target
 from lineguard.collector import approvals
 from lineguard.collector.approvals import DEFAULT_REQUIRED, ApprovalError, ApprovalState, Signature
 from lineguard.collector.model import LineDataRow
 from lineguard.collector.parse.device import line_data as parse_rows
 from lineguard.collector.platforms import judged
 from lineguard.collector.store import Store, StoredSnapshot
+from lineguard.formats.wire import Target
 
 FORMAT = "lineguard-baseline/2"
 _HISTORY_LIMIT = 500
-_TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}")   # as agent.wire admits them
+_TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}")   # as formats.wire admits them
 
 
 class BaselineError(ValueError):

@@ -10,12 +10,12 @@ import sys
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from lineguard.agent.wire import WireError, check_host, parse_utc
 from lineguard.collector.home import Home, Settings
 from lineguard.collector.jobs import JobView, collect, iso_z, json_document, parse_now
 from lineguard.collector.model import Finding, Job, Severity, Verdict, trigger_kind, unreadable
 from lineguard.collector.store import FindingRow, Store
 from lineguard.collector.waivers import WaiverBook, WaiverStatus, finding_id
+from lineguard.formats.wire import WireError, check_host, parse_utc
 
 SECURITY_LOOKBACK = timedelta(days=7)
 

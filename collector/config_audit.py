@@ -13,10 +13,10 @@ import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from lineguard.agent.wire import parse_utc
 from lineguard.collector.home import ConfigError, Home, Settings, SitePolicy, settings_from
 from lineguard.collector.model import Finding, Severity
 from lineguard.collector.store import Store
+from lineguard.formats.wire import parse_utc
 
 EVENT = "config"                  # audit event: the text of config.toml as the collector saw it
 OPEN_FOR = timedelta(days=7)      # how long a change stays a finding (a waiver can close it)

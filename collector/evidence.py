@@ -24,7 +24,8 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 from lineguard.agent.keys import parse_public
-from lineguard.agent.wire import (
+from lineguard.collector.store import Store, utc_now
+from lineguard.formats.wire import (
     SignedSnapshot,
     WireError,
     canonical,
@@ -32,7 +33,6 @@ from lineguard.agent.wire import (
     parse_body,
     sha256_hex,
 )
-from lineguard.collector.store import Store, utc_now
 
 # "In the future" means beyond this: `check` judges as of a whole second, and clocks drift.
 CLOCK_SLACK = timedelta(minutes=5)

@@ -14,11 +14,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from lineguard.agent.wire import Target
 from lineguard.collector.analyse.drift import row_text, volatile_kinds
 from lineguard.collector.baseline import line_data
 from lineguard.collector.history import Change, changes, polls
 from lineguard.collector.store import Store
+from lineguard.formats.wire import Target
 
 MARKER = "lineguard-export.json"
 LINE_DATA = "line-data.txt"

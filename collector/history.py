@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from lineguard.agent.wire import Target
 from lineguard.collector.analyse.drift import (
     ArtifactChange,
     RowChange,
@@ -20,6 +19,7 @@ from lineguard.collector.analyse.drift import (
 )
 from lineguard.collector.baseline import line_data
 from lineguard.collector.store import Store, StoredSnapshot
+from lineguard.formats.wire import Target
 
 _ALL_POLLS = 1_000_000
 

@@ -37,9 +37,9 @@ from pathlib import Path
 
 from lineguard.agent.keys import parse_public
 from lineguard.agent.restore.report import KIND, DeviceOutcome, RestoreReport, RowOutcome
-from lineguard.agent.wire import SignedSnapshot, Snapshot, WireError, load, parse_utc
 from lineguard.collector.home import Home, Settings
 from lineguard.collector.store import Store
+from lineguard.formats.wire import SignedSnapshot, Snapshot, WireError, load, parse_utc
 
 SECURITY = "security"
 IMPERSONATION = "impersonation"     # an agent speaking for a target that belongs to another

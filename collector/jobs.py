@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, overload
 
-from lineguard.agent.wire import Artifact, Target, canonical, sha256_hex
 from lineguard.collector.model import (
     Finding,
     Fire,
@@ -23,6 +22,7 @@ from lineguard.collector.model import (
 )
 from lineguard.collector.provenance import to_json as provenance_json
 from lineguard.collector.store import Store, StoredSnapshot
+from lineguard.formats.wire import Artifact, Target, canonical, sha256_hex
 
 # Fire kinds without a clock time: their next_fire is null and the note says why.
 NO_TIME = ("relative", "boot", "event", "login", "hook", "never", "unknown")

@@ -11,16 +11,13 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from lineguard.collector.model import FileStamp, HistoryLine, Job, Provenance, Session
 from lineguard.collector.parse import logins
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.collector.parse.at import OWNER_UID
+from lineguard.collector.parse.hostcontext import HostContext
 
 _MAIL = re.compile(r"^#\s*mail\s+(\S+)", re.M)
-_UID = re.compile(r"^#\s*atrun uid=(\d+)", re.M)
 _PATH = re.compile(r"(?<![\w.-])/(?:[\w.+@%-]+/)*[\w.+@%-]+")
 _WORD = re.compile(r"[\w.+@%-]+")
 _FAILED_BEFORE = timedelta(hours=1)
@@ -133,7 +130,7 @@ def _submitter(ctx: HostContext, job: Job) -> str | None:
     the person behind `sudo at`), `# atrun uid=` the account the job runs as."""
     art = ctx.artifacts.get(job.origin_path)
     text = (art.text() if art else None) or ""
-    mail, uid = _MAIL.search(text), _UID.search(text)
+    mail, uid = _MAIL.search(text), OWNER_UID.search(text)
     login = mail.group(1) if mail else None
     runs_as = ctx.uid_names.get(int(uid.group(1))) if uid else None
     if login and runs_as and login != runs_as:

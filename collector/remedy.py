@@ -12,8 +12,8 @@ import posixpath
 import re
 from collections.abc import Callable
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.model import Job, JobOrigin
+from lineguard.formats.wire import Artifact
 
 _AT_SPOOL = re.compile(r"^[a-zA-Z=]([0-9a-f]{5})[0-9a-f]{8}$")
 _APPLET = re.compile(r"^\s*event manager applet\s+(\S+)")

@@ -24,8 +24,8 @@ import sqlite_utils
 from cryptography.exceptions import InvalidSignature
 from sqlite_utils.db import Table
 
-from lineguard.agent.wire import Artifact, Snapshot, Target, canonical, sha256_hex
 from lineguard.collector.anchor import GENESIS, Anchor
+from lineguard.formats.wire import Artifact, Snapshot, Target, canonical, sha256_hex
 
 SCHEMA_VERSION = 3
 

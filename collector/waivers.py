@@ -20,12 +20,12 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from lineguard.agent.wire import canonical, sha256_hex
 from lineguard.collector import approvals
 from lineguard.collector.approvals import ApprovalError, ApprovalState, Signature
 from lineguard.collector.home import Home
 from lineguard.collector.model import Finding
 from lineguard.collector.store import Store
+from lineguard.formats.wire import canonical, sha256_hex
 
 FORMAT = "lineguard-waiver/1"
 

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from lineguard.agent.keys import generate, load_public, public_text
-from lineguard.agent.wire import Artifact, Target, key_fingerprint
 from lineguard.collector import approvals, baseline
 from lineguard.collector.home import Home
 from lineguard.collector.ingest import ingest_paths
 from lineguard.collector.store import Store
+from lineguard.formats.wire import Artifact, Target, key_fingerprint
 from tests.snapfactory import AgentChain, ios_config
 
 

@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.model import (
     AnacronTrigger,
     CalendarTrigger,
     CronTrigger,
     Job,
 )
+from lineguard.formats.wire import Artifact
 
 # Packages whose .deb ships /etc/cron.*, /etc/anacrontab or systemd timers on Debian 12.
 PACKAGES = (

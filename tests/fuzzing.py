@@ -23,12 +23,12 @@ from hypothesis import strategies as st
 
 from lineguard.agent.devices.mask import mask_secrets
 from lineguard.agent.devices.profiles import cisco_ios, juniper_junos
-from lineguard.agent.follow import referenced_paths
 from lineguard.agent.sources.host.rootfs import read_job_lines
 from lineguard.agent.sources.host.secrets import mask_host_text
-from lineguard.agent.wire import Artifact, Target, WireError, load
 from lineguard.collector.jobs import judge_jobs, target_jobs
 from lineguard.collector.parse.device import IncompleteTarget, line_data
+from lineguard.formats.follow import referenced_paths
+from lineguard.formats.wire import Artifact, Target, WireError, load
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 HOST_FACTS = {"hostname": "fz-01", "timezone": "Asia/Tokyo", "dialect": "debian", "root": "/"}
@@ -179,7 +179,7 @@ class Base:
         the change gets past the signature to the checks and the store behind it."""
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-        from lineguard.agent.wire import canonical
+        from lineguard.formats.wire import canonical
         doc = json.loads(json.dumps(self.doc))
         if path:
             node = doc
@@ -224,8 +224,8 @@ class IngestBench:
 
     def __init__(self) -> None:
         from lineguard.agent.keys import public_text
-        from lineguard.agent.wire import key_fingerprint
         from lineguard.collector.home import Home
+        from lineguard.formats.wire import key_fingerprint
         self.dir = tempfile.TemporaryDirectory(prefix="lg-fuzz-")
         self.home = Home(Path(self.dir.name) / "home")
         self.store = self.home.init()

@@ -7,9 +7,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.destructive import Rule
 from lineguard.collector.model import CronTrigger, Fire, Job
+from lineguard.formats.wire import Artifact
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 _PYTHONISH = re.compile(r"^\s*(?:await |async |for .+ in |import |from \S+ import|"

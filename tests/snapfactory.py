@@ -11,7 +11,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lineguard.agent.keys import generate, load_private
-from lineguard.agent.wire import Artifact, Snapshot, Target, key_fingerprint, sign
+from lineguard.formats.wire import Artifact, Snapshot, Target, key_fingerprint, sign
 
 CRONTAB = """SHELL=/bin/sh
 PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin

@@ -95,7 +95,7 @@ def test_a_crash_between_writing_and_committing_never_reuses_the_number(tmp_path
                                                                         monkeypatch) -> None:
     import lineguard.agent.snapshot as snapshot
     from lineguard.agent.keys import generate, load_private
-    from lineguard.agent.wire import load
+    from lineguard.formats.wire import load
 
     root = tiny_root(tmp_path / "root")
     key_path, _ = generate(tmp_path / "agent.key")
@@ -264,7 +264,7 @@ def test_a_crash_before_the_outbox_file_was_written_resends_the_reserved_snapsho
         tmp_path: Path, monkeypatch) -> None:
     import lineguard.agent.snapshot as snapshot
     from lineguard.agent.keys import generate, load_private
-    from lineguard.agent.wire import load
+    from lineguard.formats.wire import load
 
     root = tiny_root(tmp_path / "root")
     key_path, _ = generate(tmp_path / "agent.key")

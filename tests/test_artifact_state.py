@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.sources.host import collect
-from lineguard.agent.wire import WireError, canonical, load, sha256_hex
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
 from lineguard.collector.parse.host import jobs
+from lineguard.formats.wire import WireError, canonical, load, sha256_hex
 from tests.hostroot import add_bad_input, debian_root, write
 from tests.snapfactory import AgentChain
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.keys import generate, load_private, public_text
-from lineguard.agent.wire import canonical, key_fingerprint, sha256_hex
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
+from lineguard.formats.wire import canonical, key_fingerprint, sha256_hex
 from tests.snapfactory import AgentChain
 
 
@@ -194,8 +194,8 @@ def test_swapping_an_agents_key_and_resigning_its_history_is_detected(
 
 def test_a_snapshot_inserted_behind_the_collectors_back_is_detected(
         stored: Home, enrolled: AgentChain, capsys) -> None:
-    from lineguard.agent.wire import load
     from lineguard.collector.store import Store
+    from lineguard.formats.wire import load
     signed = load(enrolled.snapshot()[1])
     store = Store(stored.db_path)
     store.db.execute("BEGIN")

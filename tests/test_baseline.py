@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from lineguard.agent.wire import canonical
 from lineguard.collector import baseline
 from lineguard.collector.baseline import BaselineError
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
+from lineguard.formats.wire import canonical
 from tests.baselinekit import Fleet, device
 from tests.snapfactory import AgentChain
 

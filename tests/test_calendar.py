@@ -1,10 +1,9 @@
 """systemd OnCalendar: systemd's own test vectors, and the real `systemd-analyze calendar` as a
-live oracle over many expressions, zones and base times; plus systemd time spans."""
+live oracle over many expressions, zones and base times (time spans: test_formats_timespan)."""
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import shutil
@@ -16,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from lineguard.collector.schedule.calendar import CalendarSpec
-from lineguard.collector.schedule.timespan import format_timespan, parse_timespan
 
 VECTORS = json.loads((Path(__file__).parent / "data" / "calendar_vectors.json").read_text())
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
@@ -149,27 +147,3 @@ def test_live_systemd_analyze_rejects_what_we_reject(text: str) -> None:
     assert result.returncode != 0
     with pytest.raises(ValueError):
         CalendarSpec.parse(text)
-
-
-# --- time spans --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("text,seconds", [
-    ("5h 30min", 19800), ("15min", 900), ("1d", 86400), ("2weeks", 1_209_600),
-    ("500ms", 0.5), ("90", 90), ("1.5h", 5400), ("5h30min", 19800), ("1M", 2_629_800),
-    ("1y", 31_557_600), ("10us", 1e-5), ("2 days 3 hours", 183_600),
-])
-def test_timespans(text: str, seconds: float) -> None:
-    assert parse_timespan(text) == pytest.approx(seconds)
-
-
-@pytest.mark.parametrize("text", ["", "5 parsecs", "abc", "1m x", "-5min"])
-def test_bad_timespans_are_rejected(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_timespan(text)
-
-
-def test_infinity_and_formatting() -> None:
-    assert math.isinf(parse_timespan("infinity"))
-    assert format_timespan(5400) == "1h 30min"
-    assert format_timespan(86400) == "1d"

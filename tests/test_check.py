@@ -15,9 +15,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from lineguard.agent.cli import main as agent
-from lineguard.agent.wire import canonical
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
+from lineguard.formats.wire import canonical
 from tests.smtpsink import text_of
 from tests.test_agent_delivery import tiny_root
 
@@ -161,7 +161,7 @@ def test_report_lists_agents_targets_findings_and_jobs(ingested: Home, tmp_path:
 
 def test_device_jobs_survive_a_failed_poll_marked_with_its_age(home: Home, enrolled, tmp_path: Path,
                                                               capsys) -> None:
-    from lineguard.agent.wire import Artifact, Target
+    from lineguard.formats.wire import Artifact, Target
     from lineguard.sim.state import build_device, render_ios
     config = render_ios(build_device("atm-kobe-01", "cisco_ios", "kobe", 1, seed=3))
     ok = Target(kind="device", name="atm-kobe-01", status="ok",
@@ -341,7 +341,7 @@ def test_a_deleted_blob_is_reported_by_audit_verify_not_an_input_error(
 
 def test_report_tables_keep_one_row_per_target_and_job(ingested: Home, enrolled, tmp_path: Path,
                                                        capsys) -> None:
-    from lineguard.agent.wire import Target
+    from lineguard.formats.wire import Target
     down = Target(kind="device", name="atm-kobe-01", status="unreachable",
                   error="ssh: connect failed | retried\nsecond attempt timed out",
                   facts={"platform": "cisco_ios", "site": "kobe", "method": "cli"})
@@ -366,7 +366,7 @@ def test_an_unknown_min_severity_says_which_are_known(home: Home, capsys) -> Non
 
 def test_jobs_a_partial_poll_did_not_read_are_still_shown_from_the_last_complete_one(
         home: Home, enrolled, tmp_path: Path, capsys) -> None:
-    from lineguard.agent.wire import Artifact, Target
+    from lineguard.formats.wire import Artifact, Target
     from tests.test_parse_ios import JOBS
     facts = {"platform": "cisco_ios", "site": "kobe", "method": "cli", "timezone": "JST 9 0",
              "polled_at": "2026-11-25T00:15:00Z"}

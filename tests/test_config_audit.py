@@ -96,7 +96,7 @@ def test_removing_the_file_or_breaking_it_is_weakening(configured: Home, capsys)
 
 
 def store_time(text: str):
-    from lineguard.agent.wire import parse_utc
+    from lineguard.formats.wire import parse_utc
     return parse_utc(text)
 
 

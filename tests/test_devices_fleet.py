@@ -11,8 +11,8 @@ import pytest
 from netmiko import ConnectHandler
 
 from lineguard.agent.devices import collect
-from lineguard.agent.wire import Target
 from lineguard.collector.parse.device import IncompleteTarget, jobs, line_data
+from lineguard.formats.wire import Target
 from lineguard.sim.fleet import HOST, Fleet
 from tests.devicefleet import MASK_KEY, fault, first, inventory
 

@@ -125,7 +125,7 @@ def test_unknown_credential_fields_are_refused(tmp_path):
 
 def test_the_fleet_poll_shows_a_progress_bar_only_on_a_terminal(capsys):
     from lineguard.agent.devices import _Progress
-    from lineguard.agent.wire import Target
+    from lineguard.formats.wire import Target
     progress = _Progress(2, enabled=True)
     progress.done(Target(kind="device", name="atm-kobe-01", status="ok"))
     progress.done(Target(kind="device", name="atm-kobe-02", status="timeout"))

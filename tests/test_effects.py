@@ -16,13 +16,13 @@ from datetime import timedelta
 
 import pytest
 
-from lineguard.agent.sources.host.systemd import expand_specifiers
-from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects import decode
 from lineguard.collector.analyse.effects.judge import effects_of, judge
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import render
 from lineguard.collector.model import CronTrigger, Fire, Job
+from lineguard.formats.systemd import expand_specifiers
+from lineguard.formats.wire import Artifact
 from tests.ruleexamples import NOW
 
 WIPE = "rm -rf /srv/ems/linedata"

@@ -12,9 +12,9 @@ from datetime import timedelta
 
 import pytest
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects.judge import judge
 from lineguard.collector.model import CronTrigger, Fire, Job
+from lineguard.formats.wire import Artifact
 from tests.ruleexamples import NOW
 
 ROW = "snmpset -v2c -c private atm9 1.3.6.1.2.1.37.1.7.1.13.1.0.77 i 6"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.destructive import judge
 from lineguard.collector.model import CronTrigger, Fire, Job, Judgement
+from lineguard.formats.wire import Artifact
 from tests.falsealarm import (
     MIN_HOOK_PACKAGES,
     MIN_PACKAGES,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.sources.host import HostLimits, collect
-from lineguard.agent.wire import Target, _parse_target
+from lineguard.formats.wire import Target, _parse_target
 from tests.hostroot import add_bad_input, debian_packages, debian_root, link, rhel_root, write
 
 
@@ -293,8 +293,8 @@ def test_live_collect_of_this_machine_completes() -> None:
 
 
 def test_odd_file_names_cannot_break_the_snapshot(tmp_path: Path) -> None:
-    from lineguard.agent.wire import canonical
     from lineguard.collector.parse.host import jobs
+    from lineguard.formats.wire import canonical
 
     root = debian_root(tmp_path, None)
     write(root, "etc/cron.d/evil\\name", "0 1 * * * root /bin/true\n")

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.sources.host import HostLimits, collect
-from lineguard.agent.wire import Target
 from lineguard.collector.check import all_findings
 from lineguard.collector.home import Home
 from lineguard.collector.jobs import collect as job_views
+from lineguard.formats.wire import Target
 from tests.baselinekit import Fleet
 from tests.hostroot import write
 from tests.snapfactory import AgentChain

@@ -1,10 +1,10 @@
-"""agent.follow: which files a command or a script would execute."""
+"""formats.follow: which files a command or a script would execute."""
 
 from __future__ import annotations
 
 import pytest
 
-from lineguard.agent.follow import referenced_paths
+from lineguard.formats.follow import referenced_paths
 
 VECTORS = [
     # Debian's own /etc/crontab and anacrontab lines

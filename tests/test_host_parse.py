@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.sources.host import collect
-from lineguard.agent.wire import Artifact, Target
 from lineguard.collector.model import (
     AbsoluteTrigger,
     AnacronTrigger,
@@ -20,6 +19,7 @@ from lineguard.collector.model import (
     UnparsableTrigger,
 )
 from lineguard.collector.parse.host import jobs
+from lineguard.formats.wire import Artifact, Target
 from tests.hostroot import add_bad_input, debian_packages, debian_root, link, rhel_root, write
 
 

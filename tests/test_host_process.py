@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.sources.host import HostLimits, collect
-from lineguard.agent.sources.host.processes import sleep_seconds
 from lineguard.collector.model import AbsoluteTrigger
 from lineguard.collector.parse.host import jobs
+from lineguard.formats.sleep import sleep_seconds
 from tests.hostroot import debian_root, write
 
 

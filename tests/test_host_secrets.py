@@ -236,14 +236,14 @@ def test_device_secrets_that_used_to_pass_are_masked() -> None:
 
 def test_a_sleeping_process_command_line_is_masked_in_content_and_argv() -> None:
     from lineguard.agent.sources.host.secrets import mask_artifact
-    from lineguard.agent.wire import Artifact
+    from lineguard.formats.wire import Artifact
     argv = ["sh", "-c", "sleep 6480000; mysql -pProc-S3cr3t ems -e 'DELETE FROM pvc'"]
     art = Artifact.from_bytes("proc/4242", "process", " ".join(argv).encode(),
                               {"pid": 4242, "argv": argv})
     masked = mask_artifact(art, KEY)
     assert "Proc-S3cr3t" not in (masked.text() or "") and "Proc-S3cr3t" not in str(masked.meta)
     assert "DELETE FROM pvc" in masked.meta["argv"][2] and masked.meta["masked"] == 1
-    from lineguard.agent.wire import _parse_artifact
+    from lineguard.formats.wire import _parse_artifact
     assert _parse_artifact(json.loads(json.dumps(masked.to_wire()))) == masked   # valid on the wire
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from lineguard.agent.wire import Artifact, Target, WireError, canonical, load
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
+from lineguard.formats.wire import Artifact, Target, WireError, canonical, load
 from tests.baselinekit import device
 from tests.snapfactory import AgentChain
 
@@ -296,7 +296,7 @@ def test_names_equal_after_nfc_normalisation_are_rejected(chain: AgentChain) -> 
 
 
 def test_the_agent_never_names_two_files_alike_after_nfc() -> None:
-    from lineguard.agent.follow import artifact_name
+    from lineguard.formats.follow import artifact_name
     nfc, nfd = artifact_name("/etc/cron.d/caf\u00e9"), artifact_name("/etc/cron.d/cafe\u0301")
     assert nfc == "etc/cron.d/caf\u00e9" and nfd != nfc
     import unicodedata
@@ -377,7 +377,7 @@ def test_two_ingests_at_once_store_everything_once_and_reject_nothing_spuriously
 
 def test_a_newline_in_a_host_file_name_cannot_forge_a_line_of_jobs_or_check(
         home: Home, enrolled: AgentChain, tmp_path: Path, capsys) -> None:
-    from lineguard.agent.follow import artifact_name
+    from lineguard.formats.follow import artifact_name
     from tests.baselinekit import host
     forged = "2027-01-01T00:00:00Z  in 1m  benign  info  ems  cron  root"
     name = artifact_name(f"/etc/cron.d/x\n{forged}")

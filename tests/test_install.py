@@ -54,6 +54,7 @@ def test_the_wheel_installs_nothing_at_the_top_but_lineguard(wheel: Path) -> Non
     assert {t for t in tops if not t.endswith((".dist-info", ".data"))} == {"lineguard"}, tops
     assert "lineguard-0.1.0.data/data/share/man/man1/lineguard.1" in names
     assert "lineguard/collector/rules/snmp.yaml" in names
+    assert "lineguard/formats/wire.py" in names
     assert any(n.startswith("lineguard/collector/rules/mibs/") for n in names)
     assert not any(n.startswith("lineguard/__init__") for n in names)   # a namespace package
 

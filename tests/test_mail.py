@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.cli import main as agent
-from lineguard.agent.wire import Artifact
 from lineguard.collector.alerts import send_due
 from lineguard.collector.check import evaluate
 from lineguard.collector.cli import main as lineguard
@@ -21,6 +20,7 @@ from lineguard.collector.html_report import fleet_html
 from lineguard.collector.mailbody import WIDTH, fold
 from lineguard.collector.model import AbsoluteTrigger, Job
 from lineguard.collector.remedy import origin
+from lineguard.formats.wire import Artifact
 from tests.hostroot import link, write
 from tests.smtpsink import html_of, text_of
 from tests.test_check import AT_FILE, ingest_planted

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from lineguard.agent.wire import Artifact, Target
 from lineguard.collector.model import CronTrigger
 from lineguard.collector.parse.device import IncompleteTarget, device_zone, jobs, line_data
+from lineguard.formats.wire import Artifact, Target
 from tests.test_parse_atm_mib import WALK
 from tests.test_parse_ios import JOBS, ROUTER
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.devices import profiles
-from lineguard.agent.wire import Artifact, Target
 from lineguard.collector import baseline, platforms
 from lineguard.collector.analyse import drift
 from lineguard.collector.home import Home
+from lineguard.formats.wire import Artifact, Target
 from lineguard.sim.state import build_device, render_ios, render_junos
 from tests.baselinekit import Fleet
 from tests.snapfactory import AgentChain

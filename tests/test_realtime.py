@@ -28,7 +28,7 @@ from lineguard.agent.devices.inventory import Device
 from lineguard.agent.keys import generate
 from lineguard.agent.listen import DeviceEvent, DeviceListener, Endpoint
 from lineguard.agent.outbox import pending
-from lineguard.agent.wire import Snapshot, load
+from lineguard.formats.wire import Snapshot, load
 from lineguard.sim.events import EventSender
 from lineguard.sim.fleet import CREDENTIALS, HOST, Fleet
 from tests.sim_support import VC_XC, set_int, v2c

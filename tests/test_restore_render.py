@@ -148,8 +148,8 @@ def test_the_collector_key_is_made_once_private_and_refused_when_others_can_read
     import stat
 
     from lineguard.agent.keys import KeyError_
-    from lineguard.agent.wire import key_fingerprint
     from lineguard.collector.keys import collector_key, key_path
+    from lineguard.formats.wire import key_fingerprint
     first = collector_key(tmp_path)
     assert stat.S_IMODE(key_path(tmp_path).stat().st_mode) == 0o600
     assert key_fingerprint(collector_key(tmp_path).public_key()) == key_fingerprint(

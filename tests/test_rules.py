@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.destructive import RuleError, judge, load_rules
 from lineguard.collector.model import AnacronTrigger, CronTrigger, Fire, Job
+from lineguard.formats.wire import Artifact
 from tests.ruleexamples import NOW, example_case
 
 RULES = load_rules()

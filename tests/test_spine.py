@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.keys import KeyError_, load_private, load_public
-from lineguard.agent.wire import WireError, load
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
 from lineguard.collector.ingest import ingest_paths
+from lineguard.formats.wire import WireError, load
 from tests.snapfactory import AgentChain
 
 
@@ -150,7 +150,7 @@ BAD_INPUTS = ["flipped-byte-start", "flipped-byte-middle", "flipped-byte-signatu
 @pytest.mark.parametrize("case", BAD_INPUTS)
 def test_bad_input_is_quarantined_with_one_line_error_and_store_unchanged(
         case: str, home: Home, enrolled: AgentChain, tmp_path: Path, capsys) -> None:
-    from lineguard.agent.wire import Artifact, Target
+    from lineguard.formats.wire import Artifact, Target
     for _ in range(2):
         assert run(home, "ingest", str(enrolled.write(tmp_path / "ok"))) == 0
     good_next = enrolled.snapshot(advance=False)[1]

@@ -18,8 +18,6 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.sources.host import collect
-from lineguard.agent.sources.host.processes import inline_sleeps
-from lineguard.agent.wire import Artifact, Target
 from lineguard.collector.analyse.timing import countdown, next_fire
 from lineguard.collector.model import (
     ConditionalTrigger,
@@ -33,6 +31,8 @@ from lineguard.collector.model import (
 from lineguard.collector.parse import ios, junos
 from lineguard.collector.parse.device import device_zone
 from lineguard.collector.parse.host import jobs as host_jobs
+from lineguard.formats.sleep import inline_sleeps
+from lineguard.formats.wire import Artifact, Target
 from tests.hostroot import debian_root
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -9,11 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from lineguard.agent.sources.host import ScheduledFile, collect
-from lineguard.agent.sources.host.apthooks import hooks
-from lineguard.agent.sources.host.authkeys import key_options
-from lineguard.agent.sources.host.logrotate import parse
-from lineguard.agent.sources.host.pam import exec_lines, options
-from lineguard.agent.sources.host.udev import rule_programs
 from lineguard.collector.model import (
     AbsoluteTrigger,
     AnacronTrigger,
@@ -26,6 +21,11 @@ from lineguard.collector.model import (
     trigger_kind,
 )
 from lineguard.collector.parse.host import jobs
+from lineguard.formats.aptconf import hooks
+from lineguard.formats.logrotate import parse
+from lineguard.formats.pam import exec_lines, options
+from lineguard.formats.ssh import key_options
+from lineguard.formats.udev import rule_programs
 from tests.hostroot import link, write
 
 PASSWD = "root:x:0:0:root:/root:/bin/bash\noper:x:1000:1000::/home/oper:/bin/bash\n"

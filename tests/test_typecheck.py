@@ -1,7 +1,7 @@
-"""mypy over agent, collector and sim, as `make lint` runs it, so CI (which runs the suite)
+"""mypy over agent, collector, formats and sim, as `make lint` runs it, so CI (which runs the suite)
 checks the types too. The packages are read under their installed names (lineguard.agent, …):
 mypy cannot follow the editable install's import hook, so it is pointed at a folder where
-lineguard/agent, lineguard/collector and lineguard/sim link to the repository's folders."""
+lineguard/agent, lineguard/collector, … link to the repository's folders."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGES = ("agent", "collector", "sim")
+PACKAGES = ("agent", "collector", "formats", "sim")
 
 
 def test_the_packages_type_check_clean(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from lineguard.agent.devices.hostkeys import KnownHosts
 from lineguard.agent.devices.inventory import Device, InventoryError
 from lineguard.agent.devices.result import failed
 from lineguard.agent.progress import Bar
-from lineguard.agent.wire import Target
+from lineguard.formats.wire import Target
 
 __all__ = ["collect", "collect_devices", "CredentialError", "InventoryError"]
 

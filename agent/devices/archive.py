@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lineguard.agent.devices import profiles
-from lineguard.agent.wire import is_name
+from lineguard.formats.wire import is_name
 
 _MAX_NODE_BYTES = 64 * 1024 * 1024
 

@@ -17,7 +17,7 @@ from lineguard.agent.devices.hostkeys import HostKeyError, KnownHosts
 from lineguard.agent.devices.inventory import Device
 from lineguard.agent.devices.profiles import Profile
 from lineguard.agent.devices.result import Output, build, failed
-from lineguard.agent.wire import Target
+from lineguard.formats.wire import Target
 
 _POLL_S = 0.01
 # The most one command's output may hold: a device that never stops sending must not exhaust the

@@ -13,7 +13,7 @@ from typing import Any
 from lineguard.agent.devices.inventory import Device
 from lineguard.agent.devices.mask import mask_secrets
 from lineguard.agent.devices.profiles import Profile
-from lineguard.agent.wire import Artifact, Target
+from lineguard.formats.wire import Artifact, Target
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from lineguard.agent.devices.inventory import Device
 from lineguard.agent.devices.profiles import Profile
 from lineguard.agent.devices.result import Output, build, failed
-from lineguard.agent.wire import Target
+from lineguard.formats.wire import Target
 
 MAX_BYTES = 64 * 1024 * 1024
 

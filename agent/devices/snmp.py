@@ -33,7 +33,7 @@ from lineguard.agent.devices.inventory import Device
 from lineguard.agent.devices.profiles import Profile, Walk
 from lineguard.agent.devices.profiles.atm_mib import PROFILE as _SNMP_PROFILE
 from lineguard.agent.devices.result import Output, build, failed
-from lineguard.agent.wire import Target
+from lineguard.formats.wire import Target
 
 # Varbinds asked for per GETBULK: repetitions x open columns of the table being walked (halved
 # while an agent answers tooBig). Fewer, larger exchanges cost both ends less per varbind.

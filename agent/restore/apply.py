@@ -44,10 +44,10 @@ from lineguard.agent.restore.report import (
     RestoreReport,
     RowOutcome,
 )
-from lineguard.agent.wire import Target
 from lineguard.collector.analyse.drift import row_text
 from lineguard.collector.model import LineDataRow
 from lineguard.collector.parse.device import IncompleteTarget, line_data
+from lineguard.formats.wire import Target
 
 # What a device prints when it refuses a configuration line.
 _CLI_ERROR = re.compile(r"^\s*(%.*|.*syntax error.*|error: .*|.*Invalid input.*)$", re.M)

@@ -20,9 +20,9 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from lineguard.agent.wire import canonical, key_fingerprint, sha256_hex
 from lineguard.collector.approvals import ApprovalError, Signature, check, parse_signatures
 from lineguard.collector.model import LineDataRow
+from lineguard.formats.wire import canonical, key_fingerprint, sha256_hex
 
 FORMAT = "lineguard-restore-plan/1"
 DOMAIN = "lineguard-restore-plan"

@@ -17,7 +17,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from lineguard.agent.wire import Target, canonical, sha256_hex
 from lineguard.collector.analyse.fleet import LossEvent, correlate_losses
 from lineguard.collector.approvals import DEFAULT_REQUIRED
 from lineguard.collector.baseline import (
@@ -30,6 +29,7 @@ from lineguard.collector.baseline import (
 from lineguard.collector.model import Finding, LineDataRow, Reason, Severity, unreadable
 from lineguard.collector.platforms import Platform, UnknownPlatform, for_facts, judged
 from lineguard.collector.store import Store, StoredSnapshot
+from lineguard.formats.wire import Target, canonical, sha256_hex
 
 # Host artifacts that change by nature (process lists, anacron's run stamps); they would drown real
 # drift. What they say that matters is judged by the jobs view; restore reports are the agent's

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from lineguard.agent.wire import canonical, sha256_hex
 from lineguard.collector.model import Finding, Reason, Severity, Verdict
+from lineguard.formats.wire import canonical, sha256_hex
 
 DEFAULT_WINDOW = timedelta(hours=1)
 _EVIDENCE = 12

@@ -32,7 +32,7 @@ from lineguard.collector.model import (
 )
 from lineguard.collector.schedule.calendar import CalendarSpec
 from lineguard.collector.schedule.cron import SEARCH_YEARS, CronSchedule
-from lineguard.collector.schedule.timespan import format_timespan, parse_timespan
+from lineguard.formats.timespan import format_timespan, parse_timespan
 
 # Debian's anacron.timer: OnCalendar=*-*-* 07..23:30, RandomizedDelaySec=5m.
 DEBIAN_ANACRON_HOURS = (7, 23)
@@ -147,10 +147,18 @@ def _calendar(trigger: CalendarTrigger, now: datetime, zone: tzinfo) -> Fire:
     relative = _monotonic_notes(trigger, notes)
     delay = trigger.randomized_delay_s
     delay_note = [f"plus up to {format_timespan(delay)} random delay"] if delay > 0 else []
+    if math.isinf(delay):
+        delay_note = ["plus a random delay without bound (RandomizedDelaySec=infinity)"]
     if earliest is not None:
         note = "; ".join(notes + [f"also {r}" for r in relative] + delay_note)
-        if delay > 0 and not math.isinf(delay):
-            return Fire("window", earliest, earliest + timedelta(seconds=delay), note)
+        if delay > 0:
+            # the window opens at the calendar time; an unbounded delay (or one past the
+            # year 9999) leaves it open: the earliest moment is still when it may fire
+            try:
+                latest = None if math.isinf(delay) else earliest + timedelta(seconds=delay)
+            except OverflowError:
+                latest = None
+            return Fire("window", earliest, latest, note)
         return Fire("exact", earliest, note=note)
     if relative:
         note = "; ".join(relative + delay_note + notes)

@@ -5,13 +5,9 @@ hooks wait for an install or upgrade, which is rare on a change-controlled serve
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from lineguard.agent.sources.host.apthooks import hooks
 from lineguard.collector.model import CalendarTrigger, HookTrigger, Job
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.collector.parse.hostcontext import HostContext
+from lineguard.formats.aptconf import hooks
 
 
 def _update_runner(earlier: list[Job]) -> Job | None:

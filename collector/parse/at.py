@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
-from lineguard.collector.parse.cron import file_mode
+from lineguard.collector.parse.hostcontext import HostContext, file_mode
 from lineguard.collector.parse.process import leading_sleeps
-from lineguard.collector.schedule.timespan import format_timespan
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.formats.timespan import format_timespan
+from lineguard.formats.wire import Artifact
 
 SPOOL_NAME = re.compile(r"^([A-Za-z=])([0-9a-f]{5})([0-9a-f]{8})$")
-_UID = re.compile(r"^#\s*atrun uid=(\d+)", re.M)
+# The account an at job runs as, in the header atd writes (`# atrun uid=1000 gid=1000`).
+OWNER_UID = re.compile(r"^#\s*atrun uid=(\d+)", re.M)
 _CD_BLOCK = re.compile(r"^cd .* \|\| \{\s*$")
 _HEREDOC = re.compile(r"<<\s*'?(marcinDELIMITER[0-9a-fA-F]*)'?\s*$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -64,7 +61,7 @@ def body(text: str) -> tuple[int, str]:
 def spool_job(ctx: HostContext, art: Artifact) -> Job:
     text = art.text() or ""
     file_name = art.name.rsplit("/", 1)[-1]
-    uid_match = _UID.search(text)
+    uid_match = OWNER_UID.search(text)
     owner = ctx.uid_names.get(int(uid_match.group(1))) if uid_match else None
     owner = owner or ctx.owner_of(art)
     line, command = body(text)

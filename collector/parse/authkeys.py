@@ -5,14 +5,11 @@ for every login it applies to (all, or those its Match block selects)."""
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
-from lineguard.agent.sources.host.authkeys import key_options, sshd_settings
 from lineguard.collector.model import Job, LoginTrigger
+from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.parse.login import home_users
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.formats.ssh import key_options, sshd_settings
 
 
 def jobs(ctx: HostContext) -> list[Job]:

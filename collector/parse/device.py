@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from lineguard.agent.wire import Target
 from lineguard.collector import platforms
 from lineguard.collector.model import Job, LineDataRow
+from lineguard.formats.wire import Target
 
 
 class IncompleteTarget(ValueError):

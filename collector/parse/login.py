@@ -5,12 +5,9 @@ a user's own files for that user. None of it has a clock time: it fires at the n
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
 from lineguard.collector.model import Job, LoginTrigger
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.collector.parse.hostcontext import HostContext
 
 _HOW = {
     "profile": "every login shell (sh, bash)", "bash.bashrc": "every interactive bash",

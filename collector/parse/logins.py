@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.model import HistoryLine, Session
+from lineguard.formats.wire import Artifact
 
 UTMP = struct.Struct("<hxxi32s4s32s256shhiii16s20s")     # struct utmp, 384 bytes
 BOOT_TIME, USER_PROCESS, DEAD_PROCESS = 2, 7, 8

@@ -9,13 +9,10 @@ import fnmatch
 import re
 import textwrap
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
 
-from lineguard.agent.sources.host.logrotate import CONF, parse, run_configs
 from lineguard.collector.model import CalendarTrigger, HookTrigger, Job
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.collector.parse.hostcontext import HostContext
+from lineguard.formats.logrotate import CONF, parse, run_configs
 
 _STATE = re.compile(r'^"?(.+?)"?\s+(\d{4})-(\d{1,2})-(\d{1,2})')
 

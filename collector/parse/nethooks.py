@@ -6,14 +6,11 @@ flaps: rare on a server, and easy to provoke."""
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
-from lineguard.agent.sources.host.nethooks import interface_commands
 from lineguard.collector.model import EventTrigger, Job
-from lineguard.collector.parse.cron import _RUN_PARTS_NAME, file_mode
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.collector.parse import runparts
+from lineguard.collector.parse.hostcontext import HostContext, file_mode
+from lineguard.formats.ifupdown import interface_commands
 
 _EVENTS = {"if-pre-up.d": "before a network interface comes up (ifupdown)",
            "if-up.d": "when a network interface comes up (ifupdown)",
@@ -51,7 +48,7 @@ def _script_job(ctx: HostContext, art) -> Job:
     why = None
     if mode is not None and not mode & 0o111:
         why = f"not executable (mode {mode:04o}): not run"
-    elif where.startswith("if-") and not _RUN_PARTS_NAME.match(name):
+    elif where.startswith("if-") and not runparts.NAME.match(name):
         why = f"run-parts skips the name {name!r}"
     elif "NetworkManager" in folder and (art.meta.get("uid", 0) != 0 or
                                          (mode is not None and mode & 0o6022)):

@@ -4,13 +4,9 @@ that includes common-session). `expose_authtok` hands it the user's password."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from lineguard.agent.sources.host.pam import PAM_CONF, exec_lines, options
 from lineguard.collector.model import Job, LoginTrigger
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.collector.parse.hostcontext import HostContext
+from lineguard.formats.pam import PAM_CONF, exec_lines, options
 
 
 def jobs(ctx: HostContext) -> list[Job]:

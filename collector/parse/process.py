@@ -7,17 +7,13 @@ import posixpath
 import re
 import shlex
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from lineguard.agent.sources.host.processes import InlineSleep, inline_sleeps, sleep_seconds
-from lineguard.agent.wire import Artifact
 from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
-from lineguard.collector.schedule.timespan import format_timespan
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
-
-_SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
+from lineguard.collector.parse.hostcontext import HostContext
+from lineguard.formats.shells import shell_argv
+from lineguard.formats.sleep import InlineSleep, inline_sleeps, sleep_seconds
+from lineguard.formats.timespan import format_timespan
+from lineguard.formats.wire import Artifact
 
 
 def jobs(ctx: HostContext) -> list[Job]:
@@ -87,8 +83,8 @@ def _start(art: Artifact | None) -> datetime | None:
 def _shell_text(parent: Artifact | None) -> str | None:
     if parent is None:
         return None
-    argv = [str(a) for a in parent.meta.get("argv") or []]
-    if argv and posixpath.basename(argv[0]) in _SHELLS and "-c" in argv[:-1]:
+    argv = shell_argv([str(a) for a in parent.meta.get("argv") or []])
+    if argv and "-c" in argv[:-1]:
         return argv[argv.index("-c") + 1]
     return None
 
@@ -103,8 +99,8 @@ def _after_sleep(parent: Artifact | None, sleep_argv: list[str],
     text = _shell_text(parent)
     if text is None:
         argv = [str(a) for a in parent.meta.get("argv") or []] if parent is not None else []
-        if argv and posixpath.basename(argv[0]) in _SHELLS and len(argv) > 1 \
-                and not argv[1].startswith("-"):
+        shell = shell_argv(argv)
+        if shell and len(shell) > 1 and not shell[1].startswith("-"):
             return shlex.join(argv), 0.0, ""   # a script sleeping in the middle: the rest runs
         return shlex.join(sleep_argv), 0.0, ""
     mine = sleep_seconds(sleep_argv)

@@ -4,10 +4,9 @@ in each artifact's meta "format"): one job per entry, its schedule read with the
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from lineguard.agent.sources.host.schedfile import ScheduledFile, ScheduledFileError
 from lineguard.collector.model import (
     AbsoluteTrigger,
     BootTrigger,
@@ -19,10 +18,10 @@ from lineguard.collector.model import (
     UnparsableTrigger,
 )
 from lineguard.collector.parse.cron import schedule_problem
-from lineguard.collector.parse.systemd import calendar_problem, timespan_s
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.collector.parse.hostcontext import HostContext
+from lineguard.collector.parse.systemd import calendar_problem
+from lineguard.formats.schedfile import ScheduledFile, ScheduledFileError
+from lineguard.formats.timespan import parse_timespan
 
 
 def jobs(ctx: HostContext) -> list[Job]:
@@ -69,9 +68,12 @@ def read_schedule(syntax: str, text: str, dialect: str, zone: str) -> Trigger:
         problem = calendar_problem(text)
         return UnparsableTrigger(problem) if problem else CalendarTrigger(calendars=(text,))
     if syntax == "interval":
-        seconds = timespan_s(text)
-        if not seconds:
-            return UnparsableTrigger(f"bad interval {text!r}")
+        try:
+            seconds = parse_timespan(text)
+        except ValueError as e:
+            return UnparsableTrigger(f"bad interval {text!r}: {e}")
+        if not 1 <= seconds < math.inf:
+            return UnparsableTrigger(f"bad interval {text!r}: it never repeats")
         return IntervalTrigger(seconds=int(seconds))
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))

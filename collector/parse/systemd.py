@@ -3,31 +3,32 @@ in unit-path order, the service it starts, and whether it is enabled, masked or 
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 import shlex
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from lineguard.agent.sources.host.systemd import (
+from lineguard.collector.model import CalendarTrigger, Job, UnparsableTrigger
+from lineguard.collector.parse.hostcontext import HostContext
+from lineguard.collector.schedule.calendar import CalendarSpec
+from lineguard.formats.systemd import (
     EXEC_KEYS,
     SYSTEM_UNIT_DIRS,
     USER_UNIT_DIRS,
+    Setting,
+    exec_command,
     expand_specifiers,
+    instantiate,
+    parse_unit,
+    template_of,
+    triggered_unit,
 )
-from lineguard.agent.wire import Artifact
-from lineguard.collector.model import CalendarTrigger, Job, UnparsableTrigger
-from lineguard.collector.schedule.calendar import CalendarSpec
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.formats.timespan import parse_timespan
+from lineguard.formats.wire import Artifact
 
 MONOTONIC = ("OnActiveSec", "OnBootSec", "OnStartupSec", "OnUnitActiveSec", "OnUnitInactiveSec")
 _TRUE = frozenset({"1", "yes", "true", "on"})
-_SPAN_UNITS = {"us": 1e-6, "usec": 1e-6, "ms": 1e-3, "msec": 1e-3, "s": 1, "sec": 1,
-               "second": 1, "seconds": 1, "m": 60, "min": 60, "minute": 60, "minutes": 60,
-               "h": 3600, "hr": 3600, "hour": 3600, "hours": 3600, "d": 86400, "day": 86400,
-               "days": 86400, "w": 604800, "week": 604800, "weeks": 604800, "": 1}
 
 
 def _user_patterns() -> list[tuple[re.Pattern[str], int]]:
@@ -75,38 +76,6 @@ def _sees(scope: str, other: str) -> bool:
     return scope == other or (scope.startswith("user:") and other == "user:*")
 
 
-def parse_unit(text: str) -> list[tuple[str, str, str, int]]:
-    """(section, key, value, line) in file order, continuation lines joined."""
-    out: list[tuple[str, str, str, int]] = []
-    section, pending, start = "", "", 0
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not pending:
-            start = number
-            if not line or line[0] in "#;":
-                continue
-            if line.startswith("[") and line.endswith("]"):
-                section = line[1:-1]
-                continue
-        if line.endswith("\\"):
-            pending += line[:-1] + " "
-            continue
-        full, pending = pending + line, ""
-        key, eq, value = full.partition("=")
-        if eq:
-            out.append((section, key.strip(), value.strip(), start))
-    return out
-
-
-def timespan_s(text: str) -> float | None:
-    total = 0.0
-    for number, unit in re.findall(r"(\d+(?:\.\d+)?)\s*([a-z]*)", text.lower()):
-        if unit not in _SPAN_UNITS:
-            return None
-        total += float(number) * _SPAN_UNITS[unit]
-    return total if re.fullmatch(r"(\s*\d+(?:\.\d+)?\s*[a-z]*)+\s*", text.lower()) else None
-
-
 def calendar_problem(expr: str) -> str | None:
     """Why systemd would reject an OnCalendar expression, or None."""
     try:
@@ -145,7 +114,7 @@ class Units:
     def find(self, scope: str, unit: str) -> tuple[_Place, Artifact, str | None] | None:
         """The unit file that defines `unit` for scope (instance falls back to its template),
         with the instance name."""
-        template, instance = _template(unit)
+        template, instance = template_of(unit)
         for name in (unit, template):
             if not name:
                 continue
@@ -158,7 +127,7 @@ class Units:
     def settings(self, scope: str, unit: str,
                  main: Artifact) -> list[tuple[str, str, str, int, str]]:
         """Settings of the unit file, then its drop-ins by file name (earlier path wins a name)."""
-        template, _ = _template(unit)
+        template, _ = template_of(unit)
         chosen: dict[str, tuple[_Place, Artifact]] = {}
         for name in filter(None, (template, unit)):
             for where, art in sorted(self.dropins.get(name, []), key=lambda pa: pa[0].rank):
@@ -167,14 +136,6 @@ class Units:
         ordered = [main] + [chosen[k][1] for k in sorted(chosen)]
         return [(s, k, v, n, art.name) for art in ordered for s, k, v, n in
                 parse_unit(art.text() or "")]
-
-
-def _template(unit: str) -> tuple[str | None, str | None]:
-    stem, _, suffix = unit.rpartition(".")
-    if "@" not in stem or stem.endswith("@"):
-        return None, None
-    prefix, _, instance = stem.partition("@")
-    return f"{prefix}@.{suffix}", instance
 
 
 def jobs(ctx: HostContext) -> list[Job]:
@@ -214,7 +175,7 @@ def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: str
     calendars: list[str] = []
     monotonic: list[tuple[str, str]] = []
     written: list[str] = []
-    delay, persistent, unit, first_line = 0.0, False, None, None
+    delay, persistent, first_line = 0.0, False, None
     for section, key, value, number, _path in settings:
         if section != "Timer":
             continue
@@ -229,12 +190,13 @@ def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: str
             else:
                 monotonic.append((key, value))
         elif key == "RandomizedDelaySec":
-            delay = timespan_s(value) or 0.0
+            # systemd ignores a value it cannot parse ("Failed to parse sec value"), so the
+            # one before it stays
+            with contextlib.suppress(ValueError):
+                delay = parse_timespan(value)
         elif key == "Persistent":
             persistent = value.lower() in _TRUE
-        elif key == "Unit":
-            unit = value or None
-    service = unit or (name[: -len(".timer")] + ".service")
+    service = triggered_unit(name, [Setting(*s[:4]) for s in settings])
     command, user = _service(units, scope, service, instance)
     if scope == "system":
         owner = user or "root"
@@ -280,14 +242,14 @@ def _service(units: Units, scope: str, service: str, instance: str | None,
         if section != "Service":
             continue
         if key in execs:
-            execs[key] = execs[key] + [value.lstrip("-@:+!|")] if value else []
+            execs[key] = execs[key] + [exec_command(value)] if value else []
         elif key == "EnvironmentFile" and value:
             env.append(". " + value.lstrip("-"))
         elif key == "Environment" and value:
             env.extend(f"export {v}" for v in shlex_split(value))
         elif key == "User":
             user = value or None
-    name = service.replace("@.", f"@{instance}.") if instance and "@." in service else service
+    name = instantiate(service, instance)
     who = scope.split(":", 1)[1] if scope.startswith("user:") else None
     home = None if who is None else ("/root" if who == "root" else f"/home/{who}")
     uid = next((str(u) for u, n in units.ctx.uid_names.items() if n == who), None) if who else None

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import TYPE_CHECKING
 
 from lineguard.collector.model import BootTrigger, EventTrigger, Job, Trigger
-from lineguard.collector.parse.cron import file_mode
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.collector.parse.hostcontext import HostContext, file_mode
 
 BOOT_RUNLEVELS = "2345S"
+
 _LINK = re.compile(r"^([SK])(\d\d)(.+)$")
 
 

@@ -4,15 +4,11 @@ name in /lib; an override linked to /dev/null disables it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from lineguard.agent.follow import artifact_name
-from lineguard.agent.sources.host.udev import RULE_DIRS, program_path, rule_programs
 from lineguard.collector.model import EventTrigger, Job
-
-if TYPE_CHECKING:
-    from lineguard.agent.wire import Artifact
-    from lineguard.collector.parse.host import HostContext
+from lineguard.collector.parse.hostcontext import HostContext
+from lineguard.formats.follow import artifact_name
+from lineguard.formats.udev import RULE_DIRS, program_path, rule_programs
+from lineguard.formats.wire import Artifact
 
 
 def jobs(ctx: HostContext) -> list[Job]:

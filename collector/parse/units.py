@@ -9,13 +9,11 @@ from __future__ import annotations
 import posixpath
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from lineguard.collector.model import BootTrigger, EventTrigger, Job, LoginTrigger, Trigger
+from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.parse.systemd import Units
-
-if TYPE_CHECKING:
-    from lineguard.collector.parse.host import HostContext
+from lineguard.formats.systemd import EXEC_KEYS, Setting, exec_command, instantiate, triggered_unit
 
 # Targets a normal boot reaches (default.target is one of graphical/multi-user).
 BOOT_TARGETS = frozenset({
@@ -26,8 +24,6 @@ BOOT_TARGETS = frozenset({
     "cryptsetup.target", "nss-lookup.target", "nss-user-lookup.target", "time-sync.target",
     "slices.target", "rpcbind.target",
 })
-_EXEC_KEYS = ("ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost", "ExecReload",
-              "ExecStop", "ExecStopPost")
 _PATH_KEYS = ("PathExists", "PathExistsGlob", "PathChanged", "PathModified", "DirectoryNotEmpty")
 _LISTEN_KEYS = ("ListenStream", "ListenDatagram", "ListenSequentialPacket", "ListenFIFO",
                 "ListenSpecial", "ListenNetlink", "ListenMessageQueue", "ListenUSBFunction")
@@ -82,11 +78,8 @@ def _timer_services(ctx: HostContext) -> list[_Start]:
         if found is None:
             continue
         _w, main, instance = found
-        units = [v for sec, k, v, _n, _p in timers.settings(where.scope, name, main)
-                 if sec == "Timer" and k == "Unit" and v]
-        service = units[-1] if units else name[: -len(".timer")] + ".service"
-        if instance and service.endswith("@.service"):
-            service = service.replace("@.service", f"@{instance}.service")
+        settings = [Setting(*s[:4]) for s in timers.settings(where.scope, name, main)]
+        service = instantiate(triggered_unit(name, settings), instance)
         out.append(_Start(where.scope, service, EventTrigger(f"when {name} starts it"),
                           f"{name} starts it", link.name, listed=False))
     return out
@@ -143,7 +136,7 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
                 if not v:
                     vals = []       # an empty assignment resets the list
                 else:
-                    vals += [(w, number) for w in v.split()] if key not in _EXEC_KEYS \
+                    vals += [(w, number) for w in v.split()] if key not in EXEC_KEYS \
                         and key not in _PATH_KEYS and key not in _LISTEN_KEYS else [(v, number)]
         return vals
 
@@ -183,7 +176,7 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
         return []
     if kind != "service" or not start.listed:
         return []
-    execs = [(v.lstrip("-@:+!|"), n) for k in _EXEC_KEYS for v, n in values("Service", k)]
+    execs = [(exec_command(v), n) for k in EXEC_KEYS for v, n in values("Service", k)]
     if instance:
         execs = [(c.replace("%i", instance).replace("%I", instance), n) for c, n in execs]
     users = values("Service", "User")

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from lineguard.agent.wire import Target
 from lineguard.collector.model import Job, LineDataRow
+from lineguard.formats.wire import Target
 
 if TYPE_CHECKING:
     from lineguard.collector.parse.device import DeviceZone

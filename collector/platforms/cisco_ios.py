@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from lineguard.agent.wire import Target
 from lineguard.collector.model import Job
 from lineguard.collector.parse import ios
 from lineguard.collector.parse.device import polled_at
 from lineguard.collector.platforms import Platform, control_characters, first_and_last, register
 from lineguard.collector.restore import ios as ios_restore
+from lineguard.formats.wire import Target
 
 if TYPE_CHECKING:
     from lineguard.collector.parse.device import DeviceZone

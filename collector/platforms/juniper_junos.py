@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from lineguard.agent.wire import Target
 from lineguard.collector.model import Job
 from lineguard.collector.parse import junos
 from lineguard.collector.platforms import Platform, control_characters, first_and_last, register
 from lineguard.collector.restore import junos as junos_restore
+from lineguard.formats.wire import Target
 
 if TYPE_CHECKING:
     from lineguard.collector.parse.device import DeviceZone

@@ -23,11 +23,11 @@ from lineguard.agent.restore.document import (
     SignedPlan,
     sign,
 )
-from lineguard.agent.wire import canonical, key_fingerprint, sha256_hex
 from lineguard.collector.analyse.drift import diff_target, row_text
 from lineguard.collector.baseline import Baseline, BaselineError, load_approved, row_order
 from lineguard.collector.platforms import UnknownPlatform, for_facts
 from lineguard.collector.store import Store
+from lineguard.formats.wire import canonical, key_fingerprint, sha256_hex
 
 DEFAULT_HOURS = 24.0
 

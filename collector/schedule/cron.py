@@ -30,19 +30,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from random import Random
 
+from lineguard.formats.cron import NICKNAMES, REBOOT
+
 DIALECTS = ("debian", "cronie", "ios")
 SEARCH_YEARS = 30     # Feb 29 on a given weekday recurs within 28 years
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-_SHORTHANDS = {
-    "@yearly": "0 0 1 1 *",
-    "@annually": "0 0 1 1 *",
-    "@monthly": "0 0 1 * *",
-    "@weekly": "0 0 * * 0",
-    "@daily": "0 0 * * *",
-    "@midnight": "0 0 * * *",
-    "@hourly": "0 * * * *",
-}
 _MAX_RANDOM_COMBINATIONS = 4096
 _MINUTE = timedelta(minutes=1)
 
@@ -96,12 +89,12 @@ class CronSchedule:
             raise ValueError(f"unknown cron dialect {dialect!r} (expected one of {DIALECTS})")
         text = expr.strip()
         if text.startswith("@"):
-            if text == "@reboot":
+            if text == REBOOT:
                 return cls(expr=expr, dialect=dialect, reboot=True,
                            never_reason="@reboot runs at boot, not at a clock time")
-            if text not in _SHORTHANDS:
+            if text not in NICKNAMES:
                 raise ValueError(f"unknown cron shorthand {text!r} (names are case-sensitive)")
-            text = _SHORTHANDS[text]
+            text = NICKNAMES[text]
         parts = text.split()
         if len(parts) != 5:
             raise ValueError(f"cron schedule needs 5 fields, got {len(parts)}: {expr!r}")

@@ -10,13 +10,6 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from lineguard.agent.follow import (
-    artifact_name,
-    module_files,
-    program_references,
-    python_modules,
-    referenced_paths,
-)
 from lineguard.agent.sources.host import (
     anacron,
     apthooks,
@@ -36,16 +29,23 @@ from lineguard.agent.sources.host import (
     units,
 )
 from lineguard.agent.sources.host.rootfs import HostLimits, RootFS
-from lineguard.agent.sources.host.schedfile import ScheduledFile
 from lineguard.agent.sources.host.secrets import mask_artifact
-from lineguard.agent.wire import Artifact, Target
+from lineguard.formats.follow import (
+    artifact_name,
+    module_files,
+    program_references,
+    python_modules,
+    referenced_paths,
+)
+from lineguard.formats.schedfile import ScheduledFile
+from lineguard.formats.shells import is_shell_text
+from lineguard.formats.wire import Artifact, Target
 
 __all__ = ["HostLimits", "ScheduledFile", "collect"]
 # Every source that reads the root: each returns its artifacts and the command texts to follow.
 SOURCES = (cron, anacron, at, systemd, units, sysv, nethooks, udev, apthooks, login,
            authkeys, pam, logins)
 
-_SHELL_NAMES = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox"})
 # Artifacts whose failure to be read is reported per file (the job or schedule it belongs to),
 # not as the whole host's poll being incomplete.
 PER_FILE_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "anacrontab", "at-job",
@@ -201,7 +201,7 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
     scanned: set[str] = set()
     for listed in list(arts.values()):
         parts = listed.text() if listed.kind == "run-parts" else None
-        if parts is not None and _is_shell(parts):
+        if parts is not None and is_shell_text(parts):
             scanned.add(listed.name)
             queue.extend((p, 2, False) for p in referenced_paths(parts))
     captured = kept = 0
@@ -230,7 +230,7 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
                 and depth < limits.follow_depth):
             scanned.add(art.name)
             text = art.text()
-            if text is not None and _is_shell(text):
+            if text is not None and is_shell_text(text):
                 queue.extend((p, depth + 1, False) for p in referenced_paths(text))
                 queue.extend((p, depth + 1, False) for p in _module_paths(fs, text))
             elif text is not None:
@@ -256,15 +256,3 @@ def _entries(fs: RootFS, name: str) -> list[str]:
         return fs.listdir(name)
     except OSError:
         return []
-
-
-def _is_shell(text: str) -> bool:
-    if not text.startswith("#!"):
-        return True
-    words = text[2:].split("\n", 1)[0].split()
-    if not words:
-        return True
-    prog = os.path.basename(words[0])
-    if prog == "env" and len(words) > 1:
-        prog = os.path.basename(words[1])
-    return prog in _SHELL_NAMES

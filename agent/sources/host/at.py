@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 SPOOLS = ("var/spool/cron/atjobs", "var/spool/at")
 WATCH = SPOOLS

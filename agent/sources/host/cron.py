@@ -8,15 +8,14 @@ from __future__ import annotations
 import re
 
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
-from lineguard.agent.wire import Artifact
+from lineguard.formats.cron import GUARD, entry, split_percent
+from lineguard.formats.wire import Artifact
 
 RUN_PARTS_DIRS = tuple(f"etc/cron.{p}" for p in ("hourly", "daily", "weekly", "monthly", "yearly"))
 DEBIAN_SPOOL = "var/spool/cron/crontabs"
 CRONIE_SPOOL = "var/spool/cron"
 # Where a cron job can be planted (for the host watch).
 WATCH = ("etc/crontab", "etc/cron.d", DEBIAN_SPOOL, CRONIE_SPOOL, *RUN_PARTS_DIRS)
-GUARD = re.compile(r"^\s*(?:test|\[)\s+-x\s+(/\S+?)\s*\]?\s*\|\|")
-_ENV_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\s*=")
 _STARTUP_FILE = re.compile(r"^\s*(?:BASH_ENV|ENV)\s*=\s*['\"]?(/[^\s'\"]+)", re.M)
 
 
@@ -37,9 +36,11 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
         if text is None or art.kind == "run-parts":
             continue
         system = art.kind in ("crontab", "cron.d")
-        commands += [c for c in (entry_command(line, system) for line in text.splitlines()) if c]
-        # `sh %cmd1%cmd2`: the text after the first % is the command's input, run by a shell
-        commands += [s for s in (entry_stdin(line, system) for line in text.splitlines()) if s]
+        for line in text.splitlines():
+            found = entry(line, system)
+            command, stdin = split_percent(found.command) if found else ("", None)
+            # `sh %cmd1%cmd2`: the text after the first % is the command's input, run by a shell
+            commands += [c for c in (command, stdin) if c]
         # BASH_ENV=FILE: bash reads FILE before every job of the file; capture it like a script
         commands += [f". {m.group(1)}" for m in _STARTUP_FILE.finditer(text)]
     # cron's PAM session (pam_env) reads /etc/environment into every job's environment
@@ -58,50 +59,9 @@ def _folder(fs: RootFS, folder: str, kind: str, files_only: bool = False) -> lis
         return [Artifact(name=folder, kind=kind, meta={"path": "/" + folder},
                          state="unreadable", error=f"cannot list: {e.strerror}")]
     out = []
-    for entry in names:
-        path = f"{folder}/{entry}"
+    for name in names:
+        path = f"{folder}/{name}"
         if files_only and fs.is_dir(path):
             continue
         out.append(fs.capture(path, kind, schedule=kind != "run-parts"))
     return out
-
-
-def entry_command(line: str, system: bool) -> str | None:
-    """The command part of a crontab entry, or None for comments, blank and environment lines."""
-    stripped = line.strip()
-    if not stripped or stripped.startswith("#") or _ENV_LINE.match(stripped):
-        return None
-    skip = (1 if stripped.startswith("@") else 5) + (1 if system else 0)
-    # maxsplit keeps the command's own spacing and quoting in the last piece.
-    words = stripped.split(None, skip)
-    return percent_cut(words[skip]) if len(words) > skip else None
-
-
-def entry_stdin(line: str, system: bool) -> str | None:
-    """The input an entry's `%` gives its command (each further % a newline), or None."""
-    stripped = line.strip()
-    if not stripped or stripped.startswith("#") or _ENV_LINE.match(stripped):
-        return None
-    skip = (1 if stripped.startswith("@") else 5) + (1 if system else 0)
-    words = stripped.split(None, skip)
-    if len(words) <= skip:
-        return None
-    command = words[skip].replace("\\%", "")
-    return command.split("%", 1)[1].replace("%", "\n") if "%" in command else None
-
-
-def percent_cut(command: str) -> str:
-    """cron ends the command at the first unescaped `%` (the rest is stdin); `\\%` is a `%`."""
-    out = []
-    i = 0
-    while i < len(command):
-        ch = command[i]
-        if ch == "\\" and i + 1 < len(command) and command[i + 1] == "%":
-            out.append("%")
-            i += 2
-            continue
-        if ch == "%":
-            break
-        out.append(ch)
-        i += 1
-    return "".join(out)

@@ -5,7 +5,7 @@ files. Whatever they run, runs when someone logs in or starts a shell."""
 from __future__ import annotations
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 SYSTEM_FILES = ("etc/profile", "etc/bash.bashrc", "etc/bashrc", "etc/bash.bash_logout",
                 "etc/zsh/zshenv", "etc/zsh/zprofile", "etc/zsh/zshrc", "etc/zsh/zlogin",

@@ -11,7 +11,7 @@ import subprocess
 
 from lineguard.agent.sources.host.login import homes
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError, capture_tail
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 UTMP_RECORD = 384                 # sizeof(struct utmp) on Linux (x86_64, aarch64)
 LOGIN_RECORDS = ("var/log/wtmp", "var/log/wtmp.1", "var/log/btmp", "var/log/btmp.1")

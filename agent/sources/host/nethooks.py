@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
-from lineguard.agent.wire import Artifact
+from lineguard.formats.ifupdown import interface_commands
+from lineguard.formats.wire import Artifact
 
 IFUPDOWN_DIRS = tuple(f"etc/network/{d}.d" for d in ("if-pre-up", "if-up", "if-down",
                                                       "if-post-down"))
@@ -15,7 +16,6 @@ DISPATCHER_DIRS = ("etc/NetworkManager/dispatcher.d", "etc/NetworkManager/dispat
 INTERFACES = "etc/network/interfaces"
 LOCAL_HOOKS = ("sbin/ifup-local", "sbin/ifdown-local", "usr/sbin/ifup-local",
                "usr/sbin/ifdown-local")
-INTERFACE_HOOKS = ("pre-up", "up", "post-up", "pre-down", "down", "post-down")
 WATCH = (*IFUPDOWN_DIRS, *DISPATCHER_DIRS, INTERFACES, INTERFACES + ".d", *LOCAL_HOOKS)
 
 
@@ -33,16 +33,6 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
     commands += [cmd for a in arts if a.kind == "interfaces"
                  for _, _, cmd in interface_commands(a.text() or "")]
     return arts, commands
-
-
-def interface_commands(text: str) -> list[tuple[int, str, str]]:
-    """(line, option, command) of every pre-up/up/post-up/down/... line of an interfaces file."""
-    out = []
-    for number, line in enumerate(text.splitlines(), 1):
-        words = line.strip().split(None, 1)
-        if len(words) == 2 and words[0] in INTERFACE_HOOKS:
-            out.append((number, words[0], words[1]))
-    return out
 
 
 def _list(fs: RootFS, folder: str) -> list[str]:

@@ -4,20 +4,13 @@
 from __future__ import annotations
 
 import os
-import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
 from lineguard.agent.sources.host.rootfs import RootFS, iso_utc
-from lineguard.agent.wire import Artifact
-
-_SPAN = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
-_UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-# A sleep inside program text: shell `sleep 75d`, Python `time.sleep(6480000)` or `sleep(N)`,
-# Perl `sleep 6480000;` / `sleep(N)`.
-_SLEEP_IN_TEXT = re.compile(r"(?:(?<=[\s;&|({])|^)(?:time\.)?sleep(?:\s*\(\s*(\d+(?:\.\d+)?)\s*\)"
-                            r"|\s+(\d+(?:\.\d+)?[smhd]?)(?![\w.]))")
+from lineguard.formats.sleep import inline_sleeps, sleep_seconds
+from lineguard.formats.wire import Artifact
 
 
 @dataclass(frozen=True)
@@ -27,41 +20,6 @@ class _Proc:
     argv: tuple[str, ...]
     uid: int
     start: float
-
-
-def sleep_seconds(argv: list[str] | tuple[str, ...]) -> float | None:
-    """Seconds a `sleep` command line waits (GNU sleep sums its arguments), else None."""
-    if not argv or os.path.basename(argv[0]) != "sleep" or len(argv) < 2:
-        return None
-    total = 0.0
-    for arg in argv[1:]:
-        if arg == "infinity":
-            return float("inf")
-        m = _SPAN.match(arg)
-        if not m:
-            return None
-        total += float(m.group(1)) * _UNIT_S[m.group(2)]
-    return total
-
-
-@dataclass(frozen=True)
-class InlineSleep:
-    """One sleep in program text: where it stands and how long it waits."""
-
-    start: int
-    end: int
-    seconds: float
-
-
-def inline_sleeps(text: str) -> list[InlineSleep]:
-    """The sleeps in program text, in order (shared with the collector, which times them)."""
-    out = []
-    for m in _SLEEP_IN_TEXT.finditer(text):
-        arg = m.group(1) or m.group(2)
-        seconds = sleep_seconds(["sleep", arg]) if m.group(2) else float(arg)
-        if seconds is not None:
-            out.append(InlineSleep(m.start(), m.end(), seconds))
-    return out
 
 
 def gather(fs: RootFS, proc: Path, long_sleep_s: int) -> list[Artifact]:

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lineguard.agent.follow import artifact_name, escape_text
-from lineguard.agent.wire import Artifact
+from lineguard.formats.follow import artifact_name, escape_text
+from lineguard.formats.wire import Artifact
 
 _MAX_SYMLINK_HOPS = 40          # the kernel's own limit (ELOOP after 40 links)
 _SNIFF = 8192                   # bytes looked at to tell a binary from text

@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lineguard.agent.devices.mask import keyed_digest
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 TOKEN_PREFIX = "lg-masked:hmac-sha256:"
 _TOKEN = re.compile(r"lg-masked:hmac-sha256:[0-9a-f]{16}")

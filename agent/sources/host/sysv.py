@@ -4,7 +4,7 @@ that start or stop them (Debian), and the same under /etc/rc.d (RHEL)."""
 from __future__ import annotations
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
-from lineguard.agent.wire import Artifact
+from lineguard.formats.wire import Artifact
 
 RC_LOCAL = ("etc/rc.local", "etc/rc.d/rc.local")
 INIT_DIRS = ("etc/init.d", "etc/rc.d/init.d")

@@ -4,19 +4,11 @@ the same name in /lib or /usr/lib."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
-from lineguard.agent.sources.host.anacron import logical_lines
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
-from lineguard.agent.wire import Artifact
+from lineguard.formats.udev import RULE_DIRS, program_path, rule_programs
+from lineguard.formats.wire import Artifact
 
-RULE_DIRS = ("etc/udev/rules.d", "run/udev/rules.d", "usr/local/lib/udev/rules.d",
-             "lib/udev/rules.d", "usr/lib/udev/rules.d")
-# Where udev looks for a program named without a path.
-PROGRAM_DIRS = ("lib/udev", "usr/lib/udev")
 WATCH = RULE_DIRS
-_RUNS = re.compile(r'\b(RUN(?:\{program\})?|PROGRAM|IMPORT\{program\})\s*\+?=\s*"((?:[^"\\]|\\.)*)"')
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
@@ -34,36 +26,3 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
     commands = [program_path(fs.exists, cmd) for a in arts
                 for _, _, cmd, _ in rule_programs(a.text() or "")]
     return arts, commands
-
-
-def logical_rules(text: str) -> list[tuple[int, str]]:
-    """(first line, rule) with backslash continuations joined; comments and blanks left out."""
-    return [(number, rule) for number, line in logical_lines(text)
-            if (rule := line.strip()) and not rule.startswith("#")]
-
-
-def rule_programs(text: str) -> list[tuple[int, str, str, str]]:
-    """(line, key, program command, the rule's match keys) for every rule that runs a program."""
-    out = []
-    for number, rule in logical_rules(text):
-        for m in _RUNS.finditer(rule):
-            command = m.group(2).replace('\\"', '"')
-            if command:
-                out.append((number, m.group(1), command, match_keys(rule)))
-    return out
-
-
-def match_keys(rule: str) -> str:
-    """The rule's match part, e.g. `SUBSYSTEM=="net", ACTION=="add"`."""
-    return ", ".join(p.strip() for p in rule.split(",") if "==" in p or "!=" in p)[:200]
-
-
-def program_path(exists: Callable[[str], bool], command: str) -> str:
-    """udev runs a program named without a path from /lib/udev (or /usr/lib/udev)."""
-    word = command.split(None, 1)
-    if not word or word[0].startswith("/"):
-        return command
-    for folder in PROGRAM_DIRS:
-        if exists(f"{folder}/{word[0]}"):
-            return f"/{folder}/{command}"
-    return f"/{PROGRAM_DIRS[0]}/{command}"

@@ -9,12 +9,11 @@ activates have their commands followed into the scripts they run."""
 
 from __future__ import annotations
 
-import re
-
-from lineguard.agent.follow import escape_text
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError, capture_folder
 from lineguard.agent.sources.host.systemd import unit_dirs
-from lineguard.agent.wire import Artifact
+from lineguard.formats.follow import escape_text
+from lineguard.formats.systemd import EXEC_KEYS, exec_command, parse_unit, template_of
+from lineguard.formats.wire import Artifact
 
 UNIT_TYPES = (".service", ".socket", ".path")
 LINK_DIRS = (".wants", ".requires", ".upholds")
@@ -23,8 +22,6 @@ LINGER = "var/lib/systemd/linger"
 WATCH = (LINGER,)
 # Settings naming units this one starts (or that start with it).
 STARTS = ("Wants", "Requires", "Upholds", "OnFailure", "OnSuccess", "Also", "Unit", "Service")
-_SETTING = re.compile(r"^\s*([A-Za-z]+)\s*=\s*(.*?)\s*$")
-_EXEC = re.compile(r"^Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)$")
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
@@ -71,29 +68,17 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
         if unit in done:
             continue
         done.add(unit)
-        files = by_unit.get(unit) or by_unit.get(template(unit) or "", [])
+        files = by_unit.get(unit) or by_unit.get(template_of(unit)[0] or "", [])
         for art in files:
-            for key, value in settings(art.text() or ""):
-                if _EXEC.match(key) and value:
-                    commands.append(value.lstrip("-@:+!|"))
+            for _section, key, value, _line in parse_unit(art.text() or ""):
+                if key in EXEC_KEYS and value:
+                    commands.append(exec_command(value))
                 elif key in STARTS:
                     queue += [u for u in value.split() if u not in done]
         if unit.endswith((".socket", ".path")):
             # a socket with Accept=yes starts one instance of NAME@.service per connection
             queue += [unit.rsplit(".", 1)[0] + s for s in (".service", "@.service")]
     return arts, commands
-
-
-def settings(text: str) -> list[tuple[str, str]]:
-    return [(m.group(1), m.group(2)) for m in map(_SETTING.match, text.splitlines()) if m]
-
-
-def template(unit: str) -> str | None:
-    """`getty@tty1.service` is defined by `getty@.service`."""
-    stem, dot, suffix = unit.rpartition(".")
-    if "@" not in stem or stem.endswith("@"):
-        return None
-    return stem.partition("@")[0] + "@" + dot + suffix
 
 
 def _unit(fs: RootFS, path: str) -> Artifact:

@@ -18,6 +18,7 @@ from lineguard.collector.analyse.effects.resolve import (
     file_lines,
     walked,
 )
+from lineguard.formats.shells import MULTI_CALL, SHELLS
 
 # Paths whose removal erases evidence, or disarms the scheduler / lineguard itself.
 FORENSIC = re.compile(r"(?:^|/)(?:\.?\w*_history|\.history|(?:wtmp|btmp|utmp|lastlog|faillog|"
@@ -29,7 +30,6 @@ SCHEDULER = re.compile(r"(?:^|/)(?:etc/cron(?:tab|\.d|\.daily|\.hourly|\.weekly|
                        r"etc/systemd/system/[^/]*\.timer|lib/systemd/system/[^/]*\.timer|"
                        r"etc/systemd/system/timers\.target\.wants)")
 LINEGUARD = re.compile(r"lineguard", re.I)
-_SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "busybox", "mksh"})
 _DEVICE_PROGRAMS = frozenset({"ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat",
                               "clogin", "jlogin", "nlogin", "plink", "rsh", "cu", "minicom"})
 # Options that take a value, per program (so the value is not taken for an operand).
@@ -69,10 +69,10 @@ KNOWN = frozenset({
     "openssl", "zlib-flate", "source", ".", "eval", "trap", "expect", "tclsh", "su", "runuser",
     "xargs", "psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql", "clickhouse-client",
     "cqlsh", "ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript", "gawk",
-    "jshell", "groovy", "sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash", "exec",
+    "jshell", "groovy", "exec",
     "ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat", "clogin", "jlogin", "nlogin",
     "plink", "rsh", "cu", "minicom", "parallel", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
-})
+}) | SHELLS
 
 
 # Programs whose only meaning to lineguard is what they print: when nothing reads their output
@@ -117,7 +117,7 @@ def unwrap(argv: list[str]) -> list[str]:
             continue
         if prog in ("su", "runuser", "flock") and "-c" in argv:
             return ["sh", "-c", argv[argv.index("-c") + 1]] if argv.index("-c") + 1 < len(argv) else []
-        if prog == "busybox" and len(argv) > 1:
+        if prog in MULTI_CALL and len(argv) > 1:
             argv = argv[1:]
             continue
         if prog not in _WRAPPERS:

@@ -11,7 +11,6 @@ import shlex
 from collections.abc import Mapping
 from datetime import timedelta
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect
 from lineguard.collector.analyse.effects.resolve import Job as Followed
@@ -28,6 +27,7 @@ from lineguard.collector.model import (
     Severity,
     Verdict,
 )
+from lineguard.formats.wire import Artifact
 
 DEFAULT_ADMINS = frozenset({"root", "admin", "administrator", "netadmin"})
 _ABS_PATH = re.compile(r"(?<![\w.$}-])/(?:[\w.+@-]+/)*[\w.+@-]+")

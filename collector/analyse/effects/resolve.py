@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from lineguard.agent.wire import Artifact
 from lineguard.collector.analyse.effects.model import (
     _BACK,
     CHANGE_REF,
@@ -21,6 +20,7 @@ from lineguard.collector.analyse.effects.model import (
     symbol,
     unknown,
 )
+from lineguard.formats.wire import Artifact
 
 MAX_DEPTH = 6             # nested programs (sh -c inside python inside a decoded payload …)
 MAX_LOOP = 16             # literal loop items expanded one by one; more are summarised

@@ -40,6 +40,7 @@ from lineguard.collector.analyse.effects.resolve import (
     unknown_output,
     unknown_var,
 )
+from lineguard.formats.shells import SHELLS
 
 _BRACE_WORD = re.compile(r"([^{}$]*)\{([^{}$\s]*,[^{}$\s]*)\}([^{}$]*)")
 # Standard-library modules commonly run with -m (their code is not a job's own).
@@ -49,7 +50,6 @@ _STDLIB_RUNNABLE = frozenset({"http", "json", "venv", "pip", "ensurepip", "zipfi
                               "trace", "pydoc", "webbrowser", "tabnanny", "platform", "sysconfig"})
 _ALIAS = "\x00alias:"   # env key prefix of an alias's text
 _SEP = "\x1f"          # between array elements / positional parameters
-_SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash"})
 _SQL_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql",
                           "clickhouse-client", "cqlsh"})
 _UNREADABLE = frozenset({"ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript",
@@ -758,7 +758,7 @@ class _Walker:
         if prog == "trap" and args:
             self.nested("shell", args[0], place, line, ev, "in a trap", env)
             return None
-        if prog in _SHELLS:
+        if prog in SHELLS:
             return self.interpreter("shell", args, env, place, line, ev, stdin, "-c")
         if _PYTHON.match(prog):
             return self.interpreter("python", args, env, place, line, ev, stdin, "-c")
@@ -1044,7 +1044,7 @@ class _Walker:
         else:
             target = ops[0] if ops else ""
         if prog in ("ssh", "plink", "rsh") and stdin is not None and is_known(stdin) and (
-                len(ops) == 1 or commands.base(ops[1].split()[0] if ops[1].split() else "") in _SHELLS):
+                len(ops) == 1 or commands.base(ops[1].split()[0] if ops[1].split() else "") in SHELLS):
             # the remote login shell (or `bash -s`) reads the input as commands: on a server
             # they are shell commands, on a device its CLI; both are read
             self.nested("shell", stdin, place, line, ev, f"on {render(target)} over {prog}, from its input")

@@ -12,12 +12,8 @@ import re
 import shlex
 import unicodedata
 
-# Programs that run their first script argument (options skipped); `-c TEXT` is read as shell.
-_INTERPRETERS = frozenset({
-    "sh", "bash", "dash", "ksh", "zsh", "ash", "busybox", "python", "python2", "python3",
-    "perl", "ruby", "php", "node", "tclsh", "lua", "expect",
-})
-_SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash"})
+from lineguard.formats.shells import MULTI_CALL, SHELLS, is_assignment, is_interpreter
+
 # Options of interpreters that take a value, so the value is not mistaken for the script.
 _OPTS_WITH_VALUE = frozenset({"-o", "-O", "-W", "-X", "-I", "-M"})
 # Prefix commands that run the rest of the line; value lists are the options that take a value.
@@ -192,17 +188,23 @@ def _resolve(word: str, cwd: str) -> str | None:
 def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
     """Record what one simple command runs; returns the working directory after it."""
     i = 0
-    while i < len(words) and (words[i] in _KEYWORDS or _is_assignment(words[i])):
+    while i < len(words) and (words[i] in _KEYWORDS or is_assignment(words[i])):
         i += 1
     while i < len(words):
         name = _basename(words[i])
+        if name in MULTI_CALL and i + 1 < len(words):
+            # `busybox sh -c ...`: the applet named next is what runs
+            if words[i].startswith("/"):
+                found.append(posixpath.normpath(words[i]))
+            i += 1
+            continue
         if name not in _WRAPPERS:
             break
         if words[i].startswith("/"):
             found.append(posixpath.normpath(words[i]))
         i = _skip_options(words, i + 1, _WRAPPERS[name])
         if name == "env":
-            while i < len(words) and _is_assignment(words[i]):
+            while i < len(words) and is_assignment(words[i]):
                 i += 1
         if name in _WRAPPER_FIRST_ARG_SKIPPED and i < len(words):
             i += 1
@@ -225,7 +227,7 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
         resolved = _resolve(directory, cwd) if directory else None
         if resolved:
             found.append(resolved)
-    elif name in ("su", "runuser") or name in _INTERPRETERS:
+    elif name in ("su", "runuser") or is_interpreter(name):
         _interpreter_args(name, args, cwd, found, depth)
     elif name in _DATA_READERS:
         # a program text or payload a tool reads (awk -f, base64 -d FILE, openssl -in FILE):
@@ -256,11 +258,11 @@ def _interpreter_args(name: str, args: list[str], cwd: str, found: list[str], de
     while j < len(args):
         arg = args[j]
         if arg == "-c" or (arg.startswith("-") and not arg.startswith("--") and arg.endswith("c")
-                           and name in _SHELLS | {"su", "runuser"}):
+                           and (name in SHELLS or name in ("su", "runuser"))):
             if j + 1 < len(args):
                 _scan(args[j + 1], cwd, found, depth + 1)
             return
-        if arg in ("-m", "-e", "-E") and name not in _SHELLS:
+        if arg in ("-m", "-e", "-E") and name not in SHELLS:
             return   # `python3 -m mod`, `perl -e CODE`: no script file to follow
         if arg.startswith("-"):
             j += 2 if arg in _OPTS_WITH_VALUE else 1
@@ -278,11 +280,6 @@ def _interpreter_args(name: str, args: list[str], cwd: str, found: list[str], de
 
 def _basename(word: str) -> str:
     return word[word.rfind("/") + 1:]      # posixpath.basename, without its generality
-
-
-def _is_assignment(word: str) -> bool:
-    name, eq, _ = word.partition("=")
-    return bool(eq) and name.isidentifier()
 
 
 def _skip_options(words: list[str], i: int, with_value: frozenset[str]) -> int:

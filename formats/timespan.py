@@ -1,5 +1,10 @@
-"""systemd time spans (systemd.time(7)): "5h 30min", "15min", "1d", "2weeks", "500ms", "1.5h";
-a bare number is seconds. Units are case-sensitive ("M" is a month, "m" a minute)."""
+"""systemd time spans (systemd.time(7)), the one parser both sides use: "5h 30min", "15min",
+"1d", "2weeks", "500ms", "1.5h", "1h30", "infinity"; a number without a unit is seconds.
+
+Units are case-sensitive as systemd's parse_time() reads them: "M" is a month and "m" a
+minute, "1MONTH" is no span at all. A number without a unit may not run into the next term
+("12.34.56" is rejected, "12.34 .56" is 12.9 seconds), "infinity" stands alone, and nothing
+is negative."""
 
 from __future__ import annotations
 
@@ -20,11 +25,13 @@ _UNITS: dict[str, float] = {
     "months": 2_629_800.0, "month": 2_629_800.0, "M": 2_629_800.0,   # 30.44 days
     "years": 31_557_600.0, "year": 31_557_600.0, "y": 31_557_600.0,  # 365.25 days
 }
-_TERM = re.compile(r"\s*(?P<num>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(?P<unit>[A-Za-zµμ]*)")
+_TERM = re.compile(r"\s*\+?(?P<num>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?P<space>\s*)"
+                   r"(?P<unit>[A-Za-zµμ]*)")
 
 
 def parse_timespan(text: str) -> float:
-    """Seconds in a systemd time span; "infinity" is math.inf. Raises ValueError."""
+    """Seconds in a systemd time span; "infinity" is math.inf. Raises ValueError saying what
+    is wrong, as systemd would refuse the setting."""
     stripped = text.strip()
     if stripped == "infinity":
         return math.inf
@@ -34,13 +41,15 @@ def parse_timespan(text: str) -> float:
     pos = 0
     while pos < len(stripped):
         match = _TERM.match(stripped, pos)
-        if not match or match.end() == pos:
+        if not match:
             raise ValueError(f"invalid time span {text!r} at {stripped[pos:]!r}")
-        unit = match["unit"] or "s"
-        if unit not in _UNITS:
+        unit = match["unit"]
+        if unit and unit not in _UNITS:
             raise ValueError(f"invalid time span {text!r}: unknown unit {unit!r}")
-        total += float(match["num"]) * _UNITS[unit]
         pos = match.end()
+        if not unit and not match["space"] and pos < len(stripped):
+            raise ValueError(f"invalid time span {text!r} at {stripped[pos:]!r}")
+        total += float(match["num"]) * _UNITS[unit or "s"]
         while pos < len(stripped) and stripped[pos].isspace():
             pos += 1
     return total

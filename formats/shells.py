@@ -1,0 +1,81 @@
+"""Which programs are shells, which run a script written in another language, and which are
+multi-call binaries: the one list the agent (which captured files it follows as shell text)
+and the collector (which texts it reads as shell, which sleeping parents chain commands) share.
+
+A multi-call binary is not itself a shell: `busybox sh -c TEXT` runs sh, `busybox rm F` runs
+rm; its first argument names the program."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash"})
+MULTI_CALL = frozenset({"busybox"})
+# Other languages' interpreters that run their first non-option argument as a script
+# (`python3 /opt/x.py`); versioned names (python3.11, perl5.36) are the same interpreter.
+_SCRIPT_INTERPRETERS = re.compile(
+    r"(?:python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|node|nodejs|tclsh[0-9.]*|lua[0-9.]*"
+    r"|expect)")
+# `env` options that take a value, so the value is not taken for the program.
+_ENV_OPTS_WITH_VALUE = frozenset({"-u", "--unset", "-C", "--chdir"})
+
+
+def is_shell(program: str) -> bool:
+    """Whether a program name or path (`/bin/bash`, `dash`) is a shell."""
+    return posixpath.basename(program) in SHELLS
+
+
+def is_interpreter(program: str) -> bool:
+    """Whether the program runs a script argument: a shell or another language's interpreter."""
+    name = posixpath.basename(program)
+    return name in SHELLS or bool(_SCRIPT_INTERPRETERS.fullmatch(name))
+
+
+def command_argv(argv: list[str] | tuple[str, ...]) -> list[str]:
+    """The argv of the program that really runs: `env [-i] [VAR=v]… PROG` and a multi-call
+    binary's `busybox PROG` stripped, so argv[0] is PROG."""
+    out = list(argv)
+    while out:
+        name = posixpath.basename(out[0])
+        if name in MULTI_CALL and len(out) > 1:
+            out = out[1:]
+        elif name == "env" and len(out) > 1:
+            i = 1
+            while i < len(out) and (out[i].startswith("-") or is_assignment(out[i])):
+                i += 2 if out[i] in _ENV_OPTS_WITH_VALUE else 1
+            if i >= len(out):
+                return out
+            out = out[i:]
+        else:
+            return out
+    return out
+
+
+def shell_argv(argv: list[str] | tuple[str, ...]) -> list[str] | None:
+    """`command_argv(argv)` when the program that runs is a shell, else None."""
+    real = command_argv(argv)
+    return real if real and is_shell(real[0]) else None
+
+
+def interpreter_line(text: str) -> list[str] | None:
+    """The words of a script's `#!` line, or None when it has none."""
+    if not text.startswith("#!"):
+        return None
+    return text[2:].split("\n", 1)[0].split()
+
+
+def is_shell_text(text: str) -> bool:
+    """Whether a script runs as shell: without a `#!` line (or with an empty one) the kernel
+    refuses it and the shell that called it runs it as sh; otherwise when its interpreter
+    (through `env` and a multi-call binary) is a shell."""
+    words = interpreter_line(text)
+    if not words:
+        return True
+    return shell_argv(words) is not None
+
+
+def is_assignment(word: str) -> bool:
+    """Whether a shell word is a variable assignment (`PATH=/bin`) rather than a command."""
+    name, eq, _ = word.partition("=")
+    return bool(eq) and name.isidentifier()

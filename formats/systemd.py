@@ -1,0 +1,164 @@
+"""systemd unit files as the service manager reads them (systemd.syntax(7), systemd.unit(5)):
+the unit search paths, settings by section with continuation lines and comment blocks inside
+them, template naming (`name@instance.type` is defined by `name@.type`), %-specifiers, the
+unit a timer starts, and the command an Exec*= setting runs. The agent reads units to know
+which services and scripts to capture; the collector reads them to build timer and unit jobs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+# Search order from `systemd-analyze unit-paths` (systemd 252); earlier paths win.
+SYSTEM_UNIT_DIRS = (
+    "etc/systemd/system.control", "run/systemd/system.control", "run/systemd/transient",
+    "run/systemd/generator.early", "etc/systemd/system", "etc/systemd/system.attached",
+    "run/systemd/system", "run/systemd/system.attached", "run/systemd/generator",
+    "usr/local/lib/systemd/system", "lib/systemd/system", "usr/lib/systemd/system",
+    "run/systemd/generator.late",
+)
+# "~" is each home (home/* and root), "$RUNTIME" each run/user/UID.
+USER_UNIT_DIRS = (
+    "~/.config/systemd/user.control", "$RUNTIME/systemd/user.control", "$RUNTIME/systemd/transient",
+    "$RUNTIME/systemd/generator.early", "~/.config/systemd/user", "etc/xdg/systemd/user",
+    "etc/systemd/user", "$RUNTIME/systemd/user", "run/systemd/user", "$RUNTIME/systemd/generator",
+    "~/.local/share/systemd/user", "usr/local/share/systemd/user", "usr/share/systemd/user",
+    "usr/local/lib/systemd/user", "usr/lib/systemd/user", "$RUNTIME/systemd/generator.late",
+)
+# The order in which a service runs its commands.
+EXEC_KEYS = ("ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost", "ExecReload",
+             "ExecStop", "ExecStopPost")
+UNIT_TYPES = frozenset({"service", "socket", "target", "device", "mount", "automount", "swap",
+                        "timer", "path", "slice", "scope"})
+_SPECIFIER = re.compile(r"%([a-zA-Z%])")
+# Exec*= prefixes: ignore failure, argv[0] apart, privileges, no env expansion.
+_EXEC_PREFIXES = "-@:+!|"
+
+
+class Setting(NamedTuple):
+    """One assignment of a unit file, with the line it starts on."""
+
+    section: str
+    key: str
+    value: str
+    line: int
+
+
+def parse_unit(text: str) -> list[Setting]:
+    """The assignments of a unit file or drop-in in file order, as systemd's config parser
+    reads them: a line ending in a single backslash goes on with the next line (the backslash
+    becomes a space), comment lines (`#`, `;`) inside a continued line are skipped, keys and
+    values are stripped, a line without `=` or before any section is ignored."""
+    out: list[Setting] = []
+    section = ""
+    pending: str | None = None
+    start = 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        lead = raw.lstrip()
+        if lead[:1] in ("#", ";"):
+            continue
+        if pending is None:
+            start, line = number, raw
+        else:
+            line = pending + raw
+        if _continues(line):
+            pending = line[:-1] + " "
+            continue
+        pending = None
+        section = _assign(line.strip(), section, start, out)
+    if pending is not None:
+        _assign(pending.strip(), section, start, out)
+    return out
+
+
+def _continues(line: str) -> bool:
+    """Whether the line ends in a backslash that is not itself escaped."""
+    trailing = len(line) - len(line.rstrip("\\"))
+    return trailing % 2 == 1
+
+
+def _assign(line: str, section: str, number: int, out: list[Setting]) -> str:
+    if not line:
+        return section
+    if line.startswith("[") and line.endswith("]"):
+        return line[1:-1]
+    key, eq, value = line.partition("=")
+    if eq and section:
+        out.append(Setting(section, key.strip(), value.strip(), number))
+    return section
+
+
+def template_of(unit: str) -> tuple[str | None, str | None]:
+    """(template, instance) of an instance name: `pg_dump@main.service` is defined by
+    `pg_dump@.service` with instance `main`; (None, None) for a plain unit or a template."""
+    stem, dot, suffix = unit.rpartition(".")
+    if not dot or "@" not in stem or stem.endswith("@"):
+        return None, None
+    prefix, _, instance = stem.partition("@")
+    return f"{prefix}@.{suffix}", instance
+
+
+def instantiate(unit: str, instance: str | None) -> str:
+    """`name@.type` with an instance is `name@instance.type`; any other name stays as it is."""
+    template, dot, suffix = unit.rpartition(".")
+    if instance and dot and template.endswith("@"):
+        return f"{template}{instance}.{suffix}"
+    return unit
+
+
+def unit_type(unit: str) -> str | None:
+    """The unit's type from its suffix (`service`, `timer` …), or None when it has no valid one."""
+    stem, dot, suffix = unit.rpartition(".")
+    return suffix if dot and stem and suffix in UNIT_TYPES else None
+
+
+def exec_command(value: str) -> str:
+    """The command line of an Exec*= value, without its special prefixes (`-`, `@`, `+` …)."""
+    return value.lstrip(_EXEC_PREFIXES)
+
+
+def triggered_unit(timer: str, settings: Iterable[Setting]) -> str:
+    """The unit a timer starts: the first valid `Unit=` of its [Timer] sections (the timer file,
+    then its drop-ins), specifiers expanded for the timer's name; systemd ignores every later
+    one ("Multiple units to trigger specified"), an empty one and the timer itself. Without
+    one, the service of the same name."""
+    for setting in settings:
+        if setting.section != "Timer" or setting.key != "Unit":
+            continue
+        unit = expand_specifiers(setting.value, timer)
+        if unit_type(unit) and unit != timer:
+            return unit
+    return timer.rpartition(".")[0] + ".service"
+
+
+def unescape(text: str) -> str:
+    """systemd-escape undone: `-` is `/`, `\\xNN` a byte (for %I, %P, %J, %f)."""
+    return re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text.replace("-", "/"))
+
+
+def expand_specifiers(text: str, unit: str, user: str | None = None, home: str | None = None,
+                      uid: str | None = None, hostname: str = "%H") -> str:
+    """A unit setting with its %-specifiers replaced as systemd does (systemd.unit(5),
+    "Specifiers"), for the system manager (user None) or a user's manager. Specifiers that
+    need the running machine (%m, %b, %v …) are left as written."""
+    stem, _, _suffix = unit.rpartition(".")
+    prefix, at, instance = stem.partition("@")
+    if user is None:
+        dirs = {"h": "/root", "u": "root", "U": "0", "t": "/run", "S": "/var/lib",
+                "C": "/var/cache", "L": "/var/log", "E": "/etc"}
+    else:
+        h = home or f"/home/{user}"
+        dirs = {"h": h, "u": user, "U": uid or "%U", "t": f"/run/user/{uid}" if uid else "%t",
+                "S": f"{h}/.local/state", "C": f"{h}/.cache", "L": f"{h}/.local/state/log",
+                "E": f"{h}/.config"}
+    values = {"n": unit, "N": stem, "p": prefix, "P": unescape(prefix), "i": instance,
+              "I": unescape(instance), "j": prefix.rsplit("-", 1)[-1],
+              "J": unescape(prefix.rsplit("-", 1)[-1]),
+              "f": "/" + unescape(instance if at else prefix).lstrip("/"),
+              "T": "/tmp", "V": "/var/tmp", "H": hostname, "l": hostname.split(".")[0],
+              "%": "%", **dirs}
+    if at and not instance:      # the template itself: its instance is not known
+        for k in "iIf":
+            values.pop(k)
+    return _SPECIFIER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
