@@ -48,6 +48,9 @@ class IntervalTrigger:
     seconds: int
     anchor: datetime | None = None
     once: bool = False
+    # a one-shot that had not run yet when the device was read at this instant (kron drops a
+    # oneshot occurrence from the config once it ran): it fires within `seconds` of it
+    unrun_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,17 @@ def _junos_event(job: Job, art: Artifact | None, text: str) -> list[str]:
     return [*out, "commit"]
 
 
+def _sysv(job: Job, art: Artifact | None, text: str) -> list[str]:
+    """A statement of rc.local is removed by its lines (a `( … ) &` group spans several)."""
+    if not job.origin_line or not job.origin_path.endswith("rc.local"):
+        return _generic(job, art, text)
+    last = job.origin_line + job.command.count("\n")
+    lines = f"line {last}" if last == job.origin_line else f"lines {job.origin_line}-{last}"
+    head = next((ln.strip(" \t(") for ln in job.command.splitlines() if ln.strip(" \t(")), "")
+    return [f"delete {lines} from {_host_path(job)}: {head}" + (" …" if last > job.origin_line
+                                                                 else "")]
+
+
 def _generic(job: Job, art: Artifact | None, text: str) -> list[str]:
     where = f"{job.origin_path}:{job.origin_line}" if job.origin_line else job.origin_path
     return [f"remove the {job.source} job defined at {where}" + (f": {text}" if text else "")]
@@ -152,5 +163,5 @@ def _generic(job: Job, art: Artifact | None, text: str) -> list[str]:
 _STOPPERS: dict[str, Callable[[Job, Artifact | None, str], list[str]]] = {
     "cron": _cron, "run-parts": _run_parts, "at": _at, "systemd": _systemd,
     "anacron": _anacron, "process": _process, "eem": _eem, "kron": _kron, "reload": _reload,
-    "junos-event": _junos_event,
+    "junos-event": _junos_event, "sysv": _sysv,
 }

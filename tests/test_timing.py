@@ -134,11 +134,12 @@ def test_naive_absolute_time_is_read_in_the_targets_zone() -> None:
     assert fire.at == utc(2026, 12, 1, 0, 0)
 
 
-def test_interval_with_anchor_is_exact_without_is_relative() -> None:
+def test_interval_with_anchor_is_exact_without_is_within_one_period() -> None:
     anchored = next_fire(IntervalTrigger(3600, anchor=utc(2026, 11, 25, 0, 10)), NOW, "UTC")
     assert anchored.at == utc(2026, 11, 25, 17, 10)
     loose = next_fire(IntervalTrigger(5400), NOW, "UTC")
-    assert loose.kind == "relative" and loose.note == "every 1h 30min"
+    assert (loose.kind, loose.at, loose.latest) == ("window", NOW, NOW + timedelta(minutes=90))
+    assert loose.note == "every 1h 30min from an instant not shown: next within 1h 30min"
 
 
 def test_one_shot_interval_that_has_passed_never_fires_again() -> None:

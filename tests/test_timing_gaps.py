@@ -155,7 +155,8 @@ def test_a_counted_policy_with_other_triggering_events_says_they_count_too():
                   events="[ TICK UI_COMMIT ]")
     timed = next(j for j in jobs if isinstance(j.trigger, CountedTrigger))
     assert "the count also includes UI_COMMIT" in timed.trigger.note
-    assert _fire(timed).kind == "relative"      # every hour, but the anchor is unknown
+    fire = _fire(timed)               # every hour from an unknown anchor: within the next hour
+    assert (fire.kind, fire.at, fire.latest) == ("window", NOW, NOW + timedelta(hours=1))
 
 
 # --- IOS EEM and kron -------------------------------------------------------------------------
@@ -230,7 +231,7 @@ def test_kron_runs_the_applet_its_policy_list_starts():
     night = jobs["NIGHT"]
     assert [a for a, _ in night.actions] == ["event manager run WIPE", "enable",
                                              "configure terminal", "no pvc 0/100"]
-    assert night.trigger == IntervalTrigger(2 * 86400 + 3 * 3600 + 600, once=True)
+    assert night.trigger == IntervalTrigger(2 * 86400 + 3 * 3600 + 600, once=True, unrun_at=NOW)
     assert [j for j in jobs.values() if j.source == "eem"] == []   # `event none`: no clock
 
 

@@ -192,11 +192,22 @@ def _interval(trigger: IntervalTrigger, now: datetime, zone: tzinfo) -> Fire:
     if trigger.seconds <= 0:
         return Fire("unknown", note=f"interval of {trigger.seconds}s")
     span = format_timespan(trigger.seconds)
-    if trigger.anchor is None:
-        what = f"once, {span} after it was set" if trigger.once else f"every {span}"
-        return Fire("relative", note=what)
-    anchor = _utc(trigger.anchor if trigger.anchor.tzinfo else trigger.anchor.replace(tzinfo=zone))
     period = timedelta(seconds=trigger.seconds)
+    if trigger.anchor is None and trigger.once and trigger.unrun_at is not None:
+        read = _utc(trigger.unrun_at)
+        if read + period <= now:
+            return Fire("unknown", note=f"once, {span} after it was set; still pending when "
+                                        f"read at {_iso(read)}, so due by {_iso(read + period)}")
+        return Fire("window", max(now, read), read + period,
+                    note=f"once, {span} after it was set; still pending when read at {_iso(read)}")
+    if trigger.anchor is None and trigger.once:
+        return Fire("unknown", note=f"once, {span} after it was set, and when it was set (or "
+                                    f"whether it already ran) is not shown")
+    if trigger.anchor is None:
+        # the phase is not shown, but a repeating timer fires within one period of any instant
+        return Fire("window", now, now + period,
+                    note=f"every {span} from an instant not shown: next within {span}")
+    anchor = _utc(trigger.anchor if trigger.anchor.tzinfo else trigger.anchor.replace(tzinfo=zone))
     if trigger.once:
         at = anchor + period
         if at > now:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Literal
 
@@ -463,7 +463,13 @@ def _kron_trigger(ctx: Context, m: re.Match[str], remaining: timedelta | None) -
             parts.insert(0, 0)
         seconds = parts[0] * 86400 + parts[1] * 3600 + parts[2] * 60
         anchor = ctx.polled_at + remaining if ctx.polled_at and remaining is not None else None
-        return _interval(seconds, anchor, mode == "oneshot", f"kron occurrence in {when[0]}")
+        if mode == "oneshot" and anchor is not None:
+            return AbsoluteTrigger(anchor, note="kron oneshot (show kron schedule)")
+        trigger = _interval(seconds, anchor, mode == "oneshot", f"kron occurrence in {when[0]}")
+        if mode == "oneshot" and isinstance(trigger, IntervalTrigger):
+            # a oneshot occurrence leaves the config once it ran: still here, it is pending
+            return replace(trigger, unrun_at=ctx.polled_at)
+        return trigger
     hh, mm = (int(x) for x in when[0].split(":"))
     month = day = dow = None
     for word in (w.lower() for w in when[1:]):

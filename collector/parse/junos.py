@@ -163,10 +163,12 @@ def jobs(device: str, config: str, zone_name: str) -> list[Job]:
                                else "active"))
             others = [e for e in triggering if e not in events]
             if others and actions:
-                reason = f"runs when system event(s) {', '.join(others)} occur, not on a clock"
+                reason = (f"runs when system event(s) {', '.join(others)} occur"
+                          f"{_within_text(policy)}, not on a clock")
                 out.append(Job(target=device, source="junos-event", origin_path=CONFIG,
                                origin_line=policy.line, owner=None,
-                               schedule=f"events {' '.join(others)} -> policy {name}",
+                               schedule=f"events {' '.join(others)} -> policy {name}"
+                                        f"{_within_text(policy)}",
                                command="; ".join(a for a, _ in actions),
                                trigger=UnparsableTrigger(reason, "event"), actions=actions,
                                timezone=zone_name, problem=reason))

@@ -36,6 +36,11 @@ def jobs(ctx: HostContext) -> list[Job]:
         else:
             command, later, note = _after_sleep(parent, argv, art)
             seconds += later
+            if command == shlex.join(argv) and art.meta.get("unit"):
+                # a unit's Exec line that sleeps: the unit's later commands run when it ends
+                rest = _unit_rest(ctx, str(art.meta["unit"]), argv)
+                if rest:
+                    command, note = rest, f"in {art.meta['unit']}, whose next commands follow"
         base = {"source": "process", "origin_path": art.name, "origin_line": None,
                 "owner": art.meta.get("user"), "timezone": "UTC", "command": command}
         try:
@@ -56,6 +61,28 @@ def jobs(ctx: HostContext) -> list[Job]:
                            trigger=AbsoluteTrigger(when=wakes,
                                                    note=f"{what}; {note}" if note else what)))
     return out
+
+
+def _unit_rest(ctx: HostContext, unit: str, argv: list[str]) -> str | None:
+    """The commands a service runs after its Exec line that is this process (None when the
+    process is not one of the unit's Exec lines)."""
+    from lineguard.collector.parse.systemd import service_commands
+    user, _, name = unit.rpartition("/")
+    scope = "system"
+    if user:
+        uid = user[len("user@"):-len(".service")]
+        who = ctx.uid_names.get(int(uid), uid) if uid.isdecimal() else uid
+        scope = f"user:{who}"
+    lines = service_commands(ctx, scope, name)
+    for i, line in enumerate(lines):
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            continue
+        if words and words[1:] == argv[1:] and posixpath.basename(words[0]) == \
+                posixpath.basename(argv[0]):
+            return "\n".join(lines[i + 1:]) or None
+    return None
 
 
 def _unparsable(ctx: HostContext, base: dict, argv: list[str], why: str) -> Job:

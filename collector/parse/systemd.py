@@ -269,3 +269,14 @@ def shlex_split(value: str) -> list[str]:
         return shlex.split(value)
     except ValueError:
         return value.split()
+
+
+def service_commands(ctx: HostContext, scope: str, unit: str) -> list[str]:
+    """Every command a service runs, in systemd's order (see `_service`), for one unit of the
+    host: what a process running inside that unit has still ahead of it."""
+    units = Units(ctx, ("systemd-unit", "unit"), "unit-link")
+    found = units.find(scope, unit)
+    if found is None:
+        return []
+    command, _user = _service(units, scope, unit, found[2])
+    return command.split("\n") if command else []

@@ -7,13 +7,51 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
+
+import tree_sitter_bash
+from tree_sitter import Language, Parser
 
 from lineguard.collector.model import BootTrigger, EventTrigger, Job, Trigger
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
+from lineguard.formats.shells import is_shell_text
 
 BOOT_RUNLEVELS = "2345S"
 
 _LINK = re.compile(r"^([SK])(\d\d)(.+)$")
+
+
+# top-level statements of rc.local that only set up what follows (read as its environment)
+_CONTEXT = frozenset({"comment", "variable_assignment", "declaration_command", ";", "&", "&&",
+                      "||", "\n"})
+_NOT_WORK = re.compile(r"^\s*(?:exit|set|true|:|umask)\b")
+
+
+@lru_cache(maxsize=1)
+def _bash() -> Parser:
+    return Parser(Language(tree_sitter_bash.language()))
+
+
+def rc_local_statements(text: str) -> list[tuple[int, str]]:
+    """(first line, text) of each top-level statement of rc.local that runs something: each is
+    started in turn at boot, and a `( … ) &` group runs on by itself, so each is its own job.
+    Statements on one line stay together. Empty when the file defines functions (a statement
+    may call them: the file is then judged whole)."""
+    src = text.encode()
+    rows: list[list[int]] = []
+    for node in _bash().parse(src).root_node.children:
+        if node.type == "function_definition":
+            return []
+        if node.type in _CONTEXT or _NOT_WORK.match(src[node.start_byte:node.end_byte].decode(
+                "utf-8", "replace")):
+            continue
+        first, last = node.start_point[0], node.end_point[0]
+        if rows and first <= rows[-1][1]:
+            rows[-1][1] = max(rows[-1][1], last)
+        else:
+            rows.append([first, last])
+    lines = text.split("\n")
+    return [(a + 1, "\n".join(lines[a:b + 1])) for a, b in rows]
 
 
 def jobs(ctx: HostContext) -> list[Job]:
@@ -23,10 +61,14 @@ def jobs(ctx: HostContext) -> list[Job]:
             mode = file_mode(art, "0755")
             why = None if mode is None or mode & 0o100 else \
                 f"not executable (mode {mode:04o}): not run at boot"
-            out.append(ctx.job(source="sysv", origin_path=art.name, origin_line=None,
-                               owner=ctx.owner_of(art) or "root", schedule="rc.local",
-                               command="/" + art.name, trigger=BootTrigger("at boot (rc.local)"),
-                               state="inert" if why else "active", problem=why))
+            text = art.content
+            parts: list[tuple[int | None, str]] = [
+                *(rc_local_statements(text) if is_shell_text(text) else [])]
+            for line, command in parts or [(None, "/" + art.name)]:
+                out.append(ctx.job(source="sysv", origin_path=art.name, origin_line=line,
+                                   owner=ctx.owner_of(art) or "root", schedule="rc.local",
+                                   command=command, trigger=BootTrigger("at boot (rc.local)"),
+                                   state="inert" if why else "active", problem=why))
     links: dict[str, list[tuple[str, str, str]]] = {}
     for art in ctx.of_kind("rc-link"):
         folder, base = posixpath.split(art.name)

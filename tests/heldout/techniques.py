@@ -271,7 +271,8 @@ def ansi_c(p: Payload, rng: random.Random, m: str) -> Job:
 
 
 def brace(p: Payload, rng: random.Random, m: str) -> Job:
-    if p.kind == "host" and p.path.count("/") >= 2:
+    if p.kind == "host" and p.path.count("/") >= 2 and p.argv[-1] == p.path:
+        # only where the path is the word the brace stands in for (`mysql -e SQL` has none)
         parent, _, name = p.path.rpartition("/")
         return Job(f"{' '.join(q(a) for a in p.argv[:-1])} {parent}/{{{name},{name}.old}}"
                    f"  # {m}")

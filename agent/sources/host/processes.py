@@ -20,6 +20,7 @@ class _Proc:
     argv: tuple[str, ...]
     uid: int
     start: float
+    unit: str = ""            # the systemd unit whose cgroup it runs in ("" when none)
 
 
 def gather(fs: RootFS, proc: Path, long_sleep_s: int) -> list[Artifact]:
@@ -44,6 +45,8 @@ def _waits_long(p: _Proc, long_sleep_s: int) -> bool:
 def _artifact(fs: RootFS, p: _Proc) -> Artifact:
     meta = {"pid": p.pid, "ppid": p.ppid, "uid": p.uid, "user": fs.owner(p.uid),
             "start": iso_utc(p.start), "argv": list(p.argv)}
+    if p.unit:
+        meta["unit"] = p.unit
     return Artifact.from_bytes(f"proc/{p.pid}", "process", shlex.join(p.argv).encode(), meta)
 
 
@@ -64,8 +67,29 @@ def _read_all(proc: Path) -> list[_Proc]:
         uid_line = next((ln for ln in status.splitlines() if ln.startswith("Uid:")), "Uid: 0")
         out.append(_Proc(pid=int(entry), ppid=int(stat_fields[1]), argv=argv,
                          uid=int(uid_line.split()[1]),
-                         start=boot + int(stat_fields[19]) / ticks))
+                         start=boot + int(stat_fields[19]) / ticks, unit=_unit(proc / entry)))
     return out
+
+
+def unit_of_cgroup(text: str) -> str:
+    """The systemd unit a process runs in, from /proc/PID/cgroup (v2 `0::/…/x.service`, or v1's
+    `name=systemd` line): a unit's sleeping ExecStartPre is followed by what the unit runs next.
+    Kept as the cgroup path's tail (`user@1000.service/app.slice/x.service` for a user unit)."""
+    for line in text.splitlines():
+        hierarchy, _, path = line.partition(":")[2].partition(":")
+        if hierarchy in ("", "name=systemd") and ".service" in path:
+            parts = path.strip("/").split("/")
+            user = next((p for p in parts if p.startswith("user@") and p.endswith(".service")), "")
+            unit = next((p for p in reversed(parts) if p.endswith(".service")), "")
+            return f"{user}/{unit}" if user and unit != user else unit
+    return ""
+
+
+def _unit(folder: Path) -> str:
+    try:
+        return unit_of_cgroup((folder / "cgroup").read_text())
+    except OSError:
+        return ""
 
 
 def _boot_time(proc: Path) -> float:

@@ -94,10 +94,29 @@ _REST_ROOT = re.compile(r"/(?:restconf/(?:data|config)|api/(?:v\d+/)?(?:config|r
                         r"rest(?:conf)?)/", re.I)
 
 
+_VALUED = "XdHuoOeAbcwmT"      # short options (of curl or wget) that take a value
+
+
+def _unbundled(args: list[str]) -> list[str]:
+    """Bundled short options as separate words: `-sku USER` is `-s -k -u USER`, `-XDELETE` is
+    `-X DELETE`."""
+    out: list[str] = []
+    for a in args:
+        if not a.startswith("-") or a.startswith("--") or len(a) <= 2:
+            out.append(a)
+            continue
+        for k, ch in enumerate(a[1:], 1):
+            out.append("-" + ch)
+            if ch in _VALUED:
+                out += [a[k + 1:]] if a[k + 1:] else []
+                break
+    return out
+
+
 def curl_request(argv: list[str]) -> tuple[str, str, str]:
     """(method, url, body) of a curl or wget command line (body may be `@FILE`)."""
     method, url, body = "", "", ""
-    args = argv[1:]
+    args = _unbundled(argv[1:])
     i = 0
     while i < len(args):
         a = args[i]
@@ -107,8 +126,6 @@ def curl_request(argv: list[str]) -> tuple[str, str, str]:
             continue
         if a.startswith("--method="):
             method = a.split("=", 1)[1]
-        elif a.startswith("-X") and len(a) > 2:
-            method = a[2:]
         elif a in ("-d", "--data", "--data-raw", "--data-binary", "--data-ascii", "--post-data",
                    "--body-data", "--json"):
             body, i = value, i + 2
@@ -140,14 +157,20 @@ def rest_lines(method: str, url: str, body: str) -> list[str]:
         path = urlsplit(url).path if "://" in url else url
         m = _REST_ROOT.search(path)
         rest = path[m.end():] if m else path.lstrip("/")
-        words = []
+        words, ios = [], False
         for seg in rest.split("/"):
             seg = unquote(seg)
             if not seg:
                 continue
-            seg = seg.split(":", 1)[-1] if re.match(r"^[\w-]+:", seg) else seg
+            if re.match(r"^[\w-]+:", seg):
+                module, seg = seg.split(":", 1)
+                ios = ios or module.lower().startswith("cisco-ios")
             name, _, key = seg.partition("=")
             words += [name] + ([key.replace(",", " ")] if key else [])
-        if words:
+        if ios and words[:1] == ["native"]:
+            # IOS-XE's native model mirrors the CLI: interface/ATM=0/1/0.100 is
+            # `interface ATM0/1/0.100`, and deleting it is its `no` form
+            lines.append("no " + re.sub(r"\b([A-Z][\w-]*) (\d\S*)", r"\1\2", " ".join(words[1:])))
+        elif words:
             lines.append("delete " + " ".join(words))
     return lines

@@ -71,7 +71,8 @@ KNOWN = frozenset({
     "cqlsh", "ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript", "gawk",
     "jshell", "groovy", "exec",
     "ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat", "clogin", "jlogin", "nlogin",
-    "plink", "rsh", "cu", "minicom", "parallel", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
+    "plink", "rsh", "cu", "minicom", "parallel", "tar", "pg_dump", "pg_dumpall", "mysqldump",
+    "mariadb-dump", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
 }) | SHELLS
 
 
@@ -154,7 +155,9 @@ def _split_string(argv: list[str]) -> list[str]:
 
 
 def host_of(word: str) -> str:
-    w = word.split("@", 1)[-1]
+    w = re.sub(r"^[^\x01@]*@", "", word)
+    if "\x01" in w:
+        return w             # a value standing for each device: its marker is kept whole
     return w.split(":", 1)[0] if w.count(":") == 1 else w
 
 
@@ -338,6 +341,7 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
             text = args[i + 1] if i + 1 < len(args) else ""
         for how, name in _sql.destructive_statements(text + ("\n" + stdin if stdin else "")):
             add(place.effect("data-destruction", line, ev, target=name, how=how))
+    backups(argv, job, place, line, ev)
     # files the job writes, downloads or copies: running them later is judged by this source
     _remember(prog, args, ops, job, stdin)
 
@@ -503,3 +507,82 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         return plain if plain is not None else decoded.decode("latin-1") \
             if isinstance(decoded, bytes) else decoded
     return None
+
+
+# Programs that print the data they read, so that `PROG … > FILE` keeps a copy of it.
+_DUMPERS = frozenset({"pg_dump", "pg_dumpall", "mysqldump", "mariadb-dump", "sqlite3"})
+_WALKERS = frozenset({"snmpwalk", "snmpbulkwalk", "snmptable"})
+_SHOW_CONFIG = re.compile(r"\b(?:sh(?:ow?)?\s+run(?:ning-config)?(?:\s+all)?|show\s+configuration|"
+                          r"more\s+system:running-config|write\s+terminal)\s*$", re.I)
+
+
+def backups(argv: list[str], job: Job, place: Place, line: int, ev: str,
+            stdout: str | None = None) -> None:
+    """`backup` effects: copies a program keeps of data before a job changes it (cp, rsync
+    without --delete, tar c, pg_dump/mysqldump to a file, sqlite3 .backup), or, with `stdout`
+    (the file its output is redirected to), a dump, an SNMP walk or a device's configuration
+    shown over a session. Change control weighs them against what the job later destroys."""
+    argv = unwrap(argv)
+    if not argv:
+        return
+    prog, args = base(argv[0]), argv[1:]
+    add = job.sink.append
+
+    def keep(category: str, what: str, dest: str, **kw: object) -> None:
+        add(place.effect("backup", line, ev, target=what, how=category, value=dest, **kw))
+
+    if stdout is not None:
+        if prog in _DUMPERS and (prog != "sqlite3" or ".dump" in " ".join(args)):
+            keep("database", _database(argv), stdout)
+        elif prog in _WALKERS:
+            ops = operands(argv, _OPT_VALUES["snmpwalk"])
+            if len(ops) >= 2:
+                from lineguard.collector.analyse.effects.mib import mib
+                obj, idx = mib().resolve(render(ops[1]))
+                oid = ".".join(map(str, obj.oid)) + (f".{idx}" if idx else "") if obj else ops[1]
+                keep("mib", ops[0], stdout, obj=obj.name if obj else ops[1], index=oid)
+        elif prog in ("ssh", "plink", "rsh", "clogin", "jlogin"):
+            ops = operands(argv, _OPT_VALUES.get(prog, set()))
+            remote = argv[argv.index("-c") + 1] if "-c" in argv[:-1] else " ".join(ops[1:])
+            if ops and any(_SHOW_CONFIG.search(c.strip()) for c in re.split(r"[;\n]", remote)):
+                keep("device-config", host_of(ops[0]), stdout)
+        return
+    ops = operands(argv, set("tS") if prog == "cp" else set("fCT") if prog == "tar" else None)
+    if prog == "cp" and len(ops) >= 2 and ops[0] != "/dev/null":
+        for src in ops[:-1]:
+            keep("files", src, ops[-1])
+    elif prog == "rsync" and "--delete" not in " ".join(args) and len(ops) >= 2:
+        for src in ops[:-1]:
+            keep("files", src, ops[-1])
+    elif prog == "tar" and args:
+        mode = args[0].lstrip("-")
+        dest = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-f", "--file")), None)
+        dest = dest or next((a.split("=", 1)[1] for a in args if a.startswith("--file=")), None)
+        words = [a for a in args[1:] if not a.startswith("-")]
+        if dest is None and "f" in mode and not args[0].startswith("--") and words:
+            dest, words = words[0], words[1:]
+        if ("c" in mode and not args[0].startswith("--") or "--create" in args) and dest:
+            for src in [w for w in words if w != dest]:
+                keep("files", src, dest)
+    elif prog in ("pg_dump", "pg_dumpall", "mysqldump", "mariadb-dump"):
+        dest = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-f", "--file", "-r")),
+                    None) or next((a.split("=", 1)[1] for a in args
+                                   if a.startswith(("--file=", "--result-file="))), None)
+        if dest:
+            keep("database", _database(argv), dest)
+    elif prog == "sqlite3" and len(ops) >= 2:
+        m = re.search(r"\.(?:backup|save)\s+(?:main\s+)?(\S+)", " ".join(ops[1:]))
+        if m:
+            keep("database", ops[0], m.group(1).strip("'\""))
+
+
+def _database(argv: list[str]) -> str:
+    """The database a dump program reads (-d/--dbname, else its first operand)."""
+    args = argv[1:]
+    for i, a in enumerate(args):
+        if a in ("-d", "--dbname") and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith("--dbname="):
+            return a.split("=", 1)[1]
+    ops = operands(argv, set("dfhpUuSPtr"))
+    return ops[0] if ops else "every database"

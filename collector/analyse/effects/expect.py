@@ -180,7 +180,8 @@ class _Tcl:
             self.job.budget -= 1
             here = replace(place, gates=place.gates + gates) if gates else place
             if raw and raw[0] in ("if", "while") and len(raw) > 1 and self._exits(raw):
-                g = gate_of(raw[1], raw[1], place, line + line_base, " ".join(raw)[:200])
+                g = gate_of(raw[1], raw[1], place, line + line_base, " ".join(raw)[:200],
+                            negated=True)       # `if {COND} {exit}`: the rest runs when not
                 if g is not None:
                     gates = gates + (g,)
             self.command(raw, here, line + line_base)
@@ -242,12 +243,16 @@ class _Tcl:
             self.body(args[-1], place, line)
             return None
         if cmd in ("if", "elseif") and len(args) >= 2:
-            g = gate_of(args[0], args[0], place, line, ev)
+            g = gate_of(args[0], args[0], place, line, ev, negated=False)
             sub = replace(place, gates=place.gates + (g,)) if g else place
+            # elseif and else bodies run outside the condition: the gate, not its date window
+            other = replace(place, gates=place.gates + (replace(g, window=(None, None)),)) \
+                if g else place
+            then = next((k for k, a in enumerate(args[1:], 1) if a.startswith("{")), 0)
             for k, a in enumerate(args[1:], 1):
                 if a.startswith("{") and (k == 1 or args[k - 1] in ("then", "else") or
                                           args[k - 2:k - 1] == ["elseif"] or k >= 2):
-                    self.body(a, sub, line)
+                    self.body(a, sub if k == then else other, line)
             return None
         if cmd == "open" and args:
             handle = f"file{len(self.files)}"

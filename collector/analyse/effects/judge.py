@@ -11,7 +11,7 @@ import shlex
 from collections.abc import Mapping
 from datetime import timedelta
 
-from lineguard.collector.analyse.effects import expect, perl, python, shell  # noqa: F401  (readers register)
+from lineguard.collector.analyse.effects import control, expect, perl, python, shell  # noqa: F401  (readers register)
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect
 from lineguard.collector.analyse.effects.resolve import Job as Followed
 from lineguard.collector.analyse.effects.resolve import Place, language_of, notes_of, read
@@ -67,7 +67,7 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
                     followed.sink.append(e)
                     followed.talks_to_devices = True
     if job.command.strip() and not job.actions:
-        cmd_place = Place(path=job.origin_path, anchor=(job.origin_line or 0, job.command))
+        cmd_place = _command_place(job, followed)
         env = _startup(job, followed)
         read("shell", job.command, followed, cmd_place, env)
         for name in job.files:
@@ -97,6 +97,17 @@ def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], b
     return out
 
 
+def _command_place(job: Job, followed: Followed) -> Place:
+    """Where the command's lines are: a command of several lines that stands as written in its
+    origin file (a statement of rc.local) reports each effect at its own line there."""
+    if "\n" in job.command and job.origin_line:
+        text = followed.text_of(job.origin_path) or ""
+        lines = text.split("\n")[job.origin_line - 1:]
+        if "\n".join(lines[:job.command.count("\n") + 1]) == job.command:
+            return Place(path=job.origin_path, offset=job.origin_line - 1)
+    return Place(path=job.origin_path, anchor=(job.origin_line or 0, job.command))
+
+
 _CRON_ENV = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
 
 
@@ -104,6 +115,8 @@ def _startup(job: Job, followed: Followed) -> dict[str, str]:
     """The environment a cron job starts with: the assignments above it in its crontab. With
     SHELL a bash, the file BASH_ENV names runs before the job: it is read here, where it acts."""
     env: dict[str, str] = {}
+    if job.source == "sysv" and job.origin_line:
+        return _rc_local_env(job, followed)
     if job.source != "cron" or not job.origin_line:
         return env
     # pam_env: NAME=VALUE lines of /etc/environment (no shell syntax), then the crontab's own
@@ -127,6 +140,24 @@ def _startup(job: Job, followed: Followed) -> dict[str, str]:
         read("shell", f". {shlex.quote(startup)}", followed,
              Place(path=job.origin_path, anchor=where["BASH_ENV"]), env)
     return env
+
+
+_RC_ASSIGN = re.compile(r"^(?:export\s+)?([A-Za-z_]\w*)=(\S*)\s*$")
+
+
+def _rc_local_env(job: Job, followed: Followed) -> dict[str, str]:
+    """A statement of rc.local starts with the variables the lines above it set."""
+    env: dict[str, str] = {}
+    for line in (followed.text_of(job.origin_path) or "").split("\n")[:(job.origin_line or 1) - 1]:
+        m = _RC_ASSIGN.match(line)
+        if m:
+            env[m.group(1)] = m.group(2).strip("'\"")
+    return env
+
+
+def _job_texts(job: Job, files: Mapping[str, Artifact]) -> list[str]:
+    """The job's command and the texts of the files it runs (where it declares a window)."""
+    return [job.command] + [files[n].text() or "" for n in job.files if n in files]
 
 
 def _device_change_ref(job: Job, followed: Followed) -> re.Match[str] | None:
@@ -226,7 +257,12 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     effects, touches_devices, change_ref = effects_of(job, files)
     reasons: list[Reason] = []
     verdict_of: dict[Reason, Verdict] = {}
-    for e in [*effects, *_pseudo(job)]:
+    dormant = rs.context.get("dormant")
+    setting = control.Setting(job=job, fire=fire, now=now, change_ref=change_ref,
+                              texts=lambda: _job_texts(job, files),
+                              near=timedelta(days=float(dormant.params.get("days", 14))
+                                             if dormant is not None else 14))
+    for i, e in enumerate([*effects, *_pseudo(job)]):
         for rule in _matching(rs, e):
             sev, verdict = rule.severity, rule.verdict
             title = rule.title
@@ -239,13 +275,20 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
             unknowns = [n for n in notes if n.startswith("unknown:")]
             if unknowns:
                 title += " [" + "; ".join(unknowns) + "]"
-            if verdict is Verdict.DESTRUCTIVE and e.reach == "all":
+            ctl = control.control_of(e, i, effects, setting) \
+                if verdict is Verdict.DESTRUCTIVE and e.called else None
+            if verdict is Verdict.DESTRUCTIVE and e.reach == "all" and not (ctl and ctl.copied):
                 sev = sev.step(1, lowest=Severity.LOW)
             if not e.called and verdict is Verdict.DESTRUCTIVE:
                 sev, verdict = Severity.LOW, Verdict.SUSPICIOUS
-            elif change_ref and e.reach == "one" and verdict is Verdict.DESTRUCTIVE:
+            elif ctl is not None and ctl.lowers:
+                # a controlled change of one thing: still shown, never hidden
                 sev, verdict = min(sev, Severity.MEDIUM), Verdict.SUSPICIOUS
-                title += f" [change-controlled: {change_ref}, one target]"
+            elif ctl is not None and ctl.copied:
+                # a mass change with a copy kept: recoverable, but still at least high
+                sev = max(sev, Severity.HIGH)
+            if ctl is not None:
+                title += ctl.note()
             r = _reason(rule, e.evidence, e.path, e.line, title, sev)
             reasons.append(r)
             verdict_of[r] = verdict
@@ -272,7 +315,6 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     severity = max(r.severity for r in reasons)
     steps = 0
     ctx = rs.context
-    dormant = ctx.get("dormant")
     if dormant is not None and verdict is not Verdict.BENIGN:
         days = float(dormant.params.get("days", 14))
         far = fire is not None and fire.at is not None and fire.at - now > timedelta(days=days)
@@ -283,6 +325,13 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
             reasons.append(_reason(dormant, f"{job.schedule} — {when}", job.origin_path,
                                    job.origin_line, f"{dormant.title}: {when}"))
             steps += 1
+    unknown_fire = ctx.get("unknown-fire")
+    if unknown_fire is not None and verdict is not Verdict.BENIGN and fire is not None and \
+            fire.kind == "unknown":
+        # unknown is not benign: a fire time that cannot be known may be a time bomb's
+        reasons.append(_reason(unknown_fire, f"{job.schedule} — {fire.note}", job.origin_path,
+                               job.origin_line, f"{unknown_fire.title}: {fire.note}"))
+        steps += 1
     owner_rule = ctx.get("owner")
     if owner_rule is not None and touches_devices and job.owner and job.owner not in admins \
             and verdict is not Verdict.BENIGN:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 # One effect kind per thing a job can do that matters (documented in collector/rules/README.md).
@@ -23,6 +24,7 @@ EffectKind = Literal[
     "unseen-code",      # runs code lineguard cannot see (downloaded, generated, not captured)
     "unparsed",         # a program in a language lineguard cannot read
     "concealment",      # an encoding undone and executed (even when the payload is benign)
+    "backup",           # a copy of data kept before it is changed (for change control)
     "runs",             # the program the job itself runs (for location rules)
     "schedule-line",    # the job's command as its scheduler holds it (for padding rules)
 ]
@@ -95,6 +97,9 @@ class Gate:
     path: str | None
     line: int | None
     evidence: str
+    # date gates: the instants the condition holds between, [from, until), in the job's zone
+    # (None: open on that side); both set only when the condition bounds the date both ways
+    window: tuple[datetime | None, datetime | None] = (None, None)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,9 @@ class Effect:
       unseen-code     target (the source: URL, generated file, missing file)
       unparsed        target (the language), how (what it also touches: devices, data)
       concealment     how (the encodings, outermost first)
+      backup          how (files|database|mib|device-config), target (what is copied: path,
+                      database, device), value (where the copy goes), obj/index (walked MIB
+                      object and its OID)
       runs            target (path of the program)
       schedule-line   target (the command line)
     `reach` says how far it goes: one thing, many named things, or all of a set (every row

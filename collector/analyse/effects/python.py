@@ -196,9 +196,10 @@ class _Py:
         if isinstance(n, ast.ListComp | ast.GeneratorExp | ast.SetComp) and len(n.generators) == 1:
             gen = n.generators[0]
             items = self.ev(gen.iter, scope)
-            if isinstance(items, str) and is_known(items) and not markers(items) and \
-                    len(items) <= 4096 and items in self.decoded:
-                items = list(items)           # the bytes of decoded data, one at a time
+            if isinstance(items, str) and len(items) <= 4096 and items in self.decoded:
+                # the bytes of decoded data, one at a time (raw bytes: a \x01 in them is data,
+                # not a value marker)
+                items = list(items)
             if isinstance(items, list | tuple) and len(items) <= 4096:
                 inner = dict(scope)
                 out = []
@@ -494,8 +495,12 @@ class _Py:
             elif _s(args[0]) in self.job.written:
                 self.job.written[_s(args[1])] = self.job.written[_s(args[0])]
             return None
-        if fname in ("shutil.copy", "shutil.copyfile", "shutil.copy2") and len(args) >= 2:
+        if fname in ("shutil.copy", "shutil.copyfile", "shutil.copy2", "shutil.copytree") and \
+                len(args) >= 2:
             src = _s(args[0])
+            commands.backups(["cp", src, _s(args[1])], self.job, place, line, ev)
+            if fname == "shutil.copytree":
+                return None
             copied = self.job.text_of(render(src).lstrip("/")) if is_known(src) else None
             self.job.written[_s(args[1])] = Written(copied, f"copied from {render(src)}")
             return None
@@ -683,7 +688,7 @@ class _Py:
             return self.block(st.body, scope)
         elif isinstance(st, ast.If):
             raw = ast.unparse(st.test)
-            g = gate_of(raw, raw, self.cur_place, st.lineno, self.ev_text(st))
+            g = gate_of(raw, raw, self.cur_place, st.lineno, self.ev_text(st), negated=False)
             if raw.strip() == "__name__ == '__main__'":
                 g = None
             saved = self.cur_place
@@ -692,6 +697,9 @@ class _Py:
             try:
                 self.ev(st.test, scope)
                 r = self.block(st.body, scope)
+                if g is not None:       # the else branch runs outside the date window
+                    self.cur_place = replace(saved, gates=saved.gates + (
+                        replace(g, window=(None, None)),))
                 r2 = self.block(st.orelse, scope)
             finally:
                 self.cur_place = saved

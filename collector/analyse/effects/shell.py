@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from lineguard.collector.analyse.effects import api, commands, decode, device, runners, sql
+from lineguard.collector.analyse.effects import api, commands, control, decode, device, runners, sql
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Effect,
@@ -80,7 +80,7 @@ def _parse(src: bytes):  # noqa: ANN202  (a tree_sitter.Tree)
     return tree
 
 
-_GATE_DATE = re.compile(r"\bdate\b|EPOCHSECONDS|EPOCHREALTIME|\bnow\b|time\.time|localtime|strftime")
+_GATE_DATE = re.compile(r"\bdate\b|\bclock\s+(?:seconds|format)\b|EPOCHSECONDS|EPOCHREALTIME|\bnow\b|time\.time|localtime|strftime")
 _GATE_HOST = re.compile(r"hostname|HOSTNAME|uname\s+-n|/etc/hostname|gethostname|socket\.getfqdn")
 _GATE_ACCOUNT = re.compile(r"\bid\s+(?:-u\s+)?\w|getent\s+passwd|/etc/passwd|\bwhoami\b|getpwnam|\bwho\b")
 _GATE_FILE = re.compile(r"(?:^|\s)-[efsdLr]\s+\S|os\.path\.exists|\.exists\(\)|-e\s+\$")
@@ -90,11 +90,15 @@ _PERL = re.compile(r"perl[\d.]*$")
 _MAX_CALLS = 4            # times one function body is followed per script
 
 
-def gate_of(raw: str, resolved: str, place: Place, line: int, evidence: str) -> Gate | None:
-    """The gate a condition sets, if it tests the date, the host, an account or a file."""
+def gate_of(raw: str, resolved: str, place: Place, line: int, evidence: str,
+            negated: bool | None = None) -> Gate | None:
+    """The gate a condition sets, if it tests the date, the host, an account or a file.
+    `negated`: False when the effects run only while the condition holds, True when they run
+    when it does not, None when the reader cannot tell (a date window is then not read)."""
     if _GATE_DATE.search(raw):
         return Gate("date", f"fires on or after {gate_date(raw + ' ' + resolved)}", place.path,
-                    *place.where(line, evidence))
+                    *place.where(line, evidence),
+                    window=control.date_window(raw) if negated is False else (None, None))
     if _GATE_HOST.search(raw):
         return Gate("host", "runs only on a chosen host", place.path, *place.where(line, evidence))
     if _GATE_ACCOUNT.search(raw):
@@ -104,6 +108,11 @@ def gate_of(raw: str, resolved: str, place: Place, line: int, evidence: str) -> 
         return Gate("file", "depends on a file being present", place.path,
                     *place.where(line, evidence))
     return None
+
+
+def _operator(n: Node) -> str:
+    """The first `&&` or `||` of a list."""
+    return next((c.type for c in n.children if c.type in ("&&", "||")), "")
 
 
 def gate_date(text: str) -> str:
@@ -134,6 +143,7 @@ class _Walker:
         self._foreign: dict[str, _Walker] = {}
         self.heredocs: dict[str, int] = {}       # heredoc text -> 0-based row where it starts
         self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
+        self.executed: list[list[str]] = []      # every argv run, in order (what a redirect keeps)
 
     # --- text and positions ---------------------------------------------------------------
 
@@ -325,8 +335,10 @@ class _Walker:
     def exit_guard(self, n: Node, env: dict[str, str], place: Place) -> Gate | None:
         """`[ COND ] || exit`, `COND && exit`, `if COND; then exit; fi`: the rest is gated."""
         cond: Node | None
+        negated = True            # `COND && exit`, `if COND; then exit`: the rest runs when not
         if n.type == "list" and n.named_child_count == 2 and _EXIT.match(self.text(n.named_children[1])):
             cond = n.named_children[0]
+            negated = _operator(n) != "||"
         elif n.type == "if_statement":
             body = [c for c in n.named_children if c.type not in ("comment",)]
             cond = n.child_by_field_name("condition")
@@ -336,7 +348,7 @@ class _Walker:
         else:
             return None
         raw = self.text(cond)
-        return gate_of(raw, raw, place, self.line(cond), self.evidence(n))
+        return gate_of(raw, raw, place, self.line(cond), self.evidence(n), negated)
 
     def stmt(self, n: Node, env: dict[str, str], place: Place, stdin: str | None = None
              ) -> str | None:
@@ -451,7 +463,8 @@ class _Walker:
             return None
         self.stmt(kids[0], env, place, stdin if len(kids) == 1 else None)
         raw = self.text(kids[0])
-        g = gate_of(raw, raw, place, self.line(kids[0]), self.evidence(n)) if kids[0].type in (
+        g = gate_of(raw, raw, place, self.line(kids[0]), self.evidence(n),
+                    negated=_operator(n) == "||") if kids[0].type in (
             "test_command", "command", "list") else None
         sub = replace(place, gates=place.gates + (g,)) if g else place
         out = None
@@ -465,14 +478,16 @@ class _Walker:
         if cond is not None:
             self.stmt(cond, env, place)
             raw = self.text(cond)
-            g = gate_of(raw, raw, place, self.line(cond), self.evidence(cond))
+            g = gate_of(raw, raw, place, self.line(cond), self.evidence(cond), negated=False)
         sub = replace(place, gates=place.gates + (g,)) if g else place
+        # an else branch runs outside the condition: it keeps the gate, not its date window
+        other = replace(place, gates=place.gates + (replace(g, window=(None, None)),)) if g else place
         for c in n.named_children:
             if c is cond or c.type == "comment" or (cond is not None and c.id == cond.id):
                 continue
             if c.type in ("elif_clause", "else_clause"):
                 for cc in c.named_children:
-                    self.stmt(cc, env, sub)
+                    self.stmt(cc, env, other)
             else:
                 self.stmt(c, env, sub)
 
@@ -555,8 +570,14 @@ class _Walker:
                 else:
                     outs.extend(self.file_redirect(r, env, place))
         outer, self.consumed = self.consumed, True
+        ran = len(self.executed)
         out = self.stmt(body, env, place, stdin) if body is not None else None
         self.consumed = outer
+        for argv in self.executed[ran:]:
+            for op, path in outs:
+                if op != ">&":
+                    # a dump, a walk or a device's configuration kept in a file
+                    commands.backups(argv, self.job, place, self.line(n), self.evidence(n), path)
         if after is not None:
             first = after.named_children[0] if after.type == "pipeline" else after
             out = self.stmt(first, env, place, out)
@@ -725,6 +746,7 @@ class _Walker:
     def execute(self, argv: list[str], env: dict[str, str], place: Place, line: int, ev: str,
                 stdin: str | None) -> str | None:
         job = self.job
+        self.executed.append(argv)
         name = argv[0]
         prog = commands.base(name)
         args = argv[1:]
@@ -1104,6 +1126,7 @@ class _Walker:
             elif a in ("-f", "--file") and i + 1 < len(args):
                 texts.append(self.job.text_of(render(args[i + 1]).lstrip("/")) or "")
         if prog == "sqlite3":
+            commands.backups(argv, self.job, place, line, ev)
             ops = [a for a in args if not a.startswith("-")]
             if len(ops) >= 2:
                 texts.append(" ".join(ops[1:]))
