@@ -36,6 +36,7 @@ _REDIRECTS = frozenset({">", ">>", "<", "<>", ">&", "<&", ">|", "&>", "&>>", "<<
 _UNRESOLVABLE = set("$*?[`~{}")
 _DATA_READERS = frozenset({"awk", "gawk", "mawk", "nawk", "sed", "base64", "base32", "openssl",
                            "xxd", "gunzip", "zcat", "bzcat", "xzcat", "uudecode"})
+_STATEMENT_READERS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus", "at", "batch"})
 _INPUT_FILE = re.compile(r"(?<![<0-9&])<\s*['\"]?(/[\w.+@/-]+)")
 _SYSTEM_INPUT = ("/dev/", "/proc/", "/sys/")
 _PUNCTUATION = set(";&|()<>")
@@ -218,7 +219,10 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
     path = _resolve(head, cwd) if "/" in head else None
     if path:
         found.append(path)
-    if name in (".", "source") and args:
+    if name in ("trap", "eval") and args and depth < 4:
+        # the command text a trap or eval runs later in this shell
+        _scan(" ".join(args[:1] if name == "trap" else args), cwd, found, depth + 1)
+    elif name in (".", "source") and args:
         sourced = _resolve(args[0], cwd)
         if sourced:
             found.append(sourced)
@@ -236,6 +240,15 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
             value = args[k + 1] if k + 1 < len(args) else ""
             src = _resolve(value, cwd) if a in ("-f", "-in", "--file", "-i") else (
                 _resolve(a, cwd) if not a.startswith("-") and name != "openssl" else None)
+            if src and not src.startswith(_SYSTEM_INPUT):
+                found.append(src)
+    elif name in _STATEMENT_READERS:
+        # statements a database client or at reads from a file (psql -f, sqlite3 .read, at -f)
+        for k, a in enumerate(args):
+            value = args[k + 1] if k + 1 < len(args) else ""
+            src = _resolve(value, cwd) if a in ("-f", "--file") else (
+                _resolve(a.split("=", 1)[1], cwd) if a.startswith("--file=") else (
+                    _resolve(a.split(None, 1)[1], cwd) if a.startswith(".read ") else None))
             if src and not src.startswith(_SYSTEM_INPUT):
                 found.append(src)
     elif name == "cat":

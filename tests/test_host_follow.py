@@ -40,6 +40,13 @@ VECTORS = [
     # command substitution and control flow
     ("x=$(/usr/bin/date +%s); echo $x", ["/usr/bin/date"]),
     ("if [ -x /usr/bin/foo ]; then /usr/bin/foo --bar; fi", ["/usr/bin/foo"]),
+    # statements a database client or at reads from a file
+    ("psql -d ems -f /opt/ems/sql/cleanup.sql", ["/opt/ems/sql/cleanup.sql"]),
+    ("sqlite3 /var/lib/ems/ne.db '.read /opt/ems/sql/x.sql'", ["/opt/ems/sql/x.sql"]),
+    ("mysql emsdb --file=/opt/ems/sql/y.sql", ["/opt/ems/sql/y.sql"]),
+    ("at -f /opt/ems/etc/late.at 03:00 2027-02-10", ["/opt/ems/etc/late.at"]),
+    ("sqlite3 /var/lib/ems/ne.db 'VACUUM;'", []),
+    ("trap '/opt/ems/bin/cleanup.sh' EXIT", ["/opt/ems/bin/cleanup.sh"]),
     # nothing resolvable
     ("$HOME/bin/x.sh", []),
     ("bash x.sh", []),

@@ -30,6 +30,22 @@ SCHEDULER = re.compile(r"(?:^|/)(?:etc/cron(?:tab|\.d|\.daily|\.hourly|\.weekly|
                        r"etc/systemd/system/[^/]*\.timer|lib/systemd/system/[^/]*\.timer|"
                        r"etc/systemd/system/timers\.target\.wants)")
 LINEGUARD = re.compile(r"lineguard", re.I)
+# Places where moving data to is losing it: volatile or scratch file systems.
+SCRATCH = re.compile(r"^/?(?:tmp|var/tmp|dev/shm|run)(?:/|$)")
+# Daemons whose stop, kill or disarming is scheduler tampering, and those that keep the logs.
+SCHEDULER_DAEMONS = re.compile(r"^(?:cron|crond|atd|anacron|crontab|at|timers\.target)$")
+LOG_DAEMONS = re.compile(r"^(?:auditd|auditctl|rsyslogd?|syslog-ng|syslogd|systemd-journald|"
+                         r"journald|syslog)$")
+# A systemd unit file: name and suffix.
+UNIT_FILE = re.compile(r"(?:^|/)(?:etc|lib|usr/lib|run)/systemd/system/([^/]+)\.(service|timer|"
+                       r"socket|path)$")
+# Block devices and volumes (not /dev/shm, /dev/fd, /dev/null …).
+BLOCK_DEVICE = re.compile(r"^/dev/(?:sd[a-z]|nvme\d|vd[a-z]|hd[a-z]|xvd[a-z]|mmcblk\d|md\d|"
+                          r"mapper/|dm-|disk/by-|(?!shm/|fd/|pts/|mqueue/|hugepages/|net/|"
+                          r"char/|input/|snd/|bus/|dri/|cpu/)[\w.-]+/[\w.+-]+$)")
+# Signals that ask a daemon to reload or reopen its logs, not to stop.
+_RELOAD_SIGNAL = re.compile(r"(?:^|\s)(?:-s\s*|--signal[= ]|-)(?:SIG)?(?:HUP|USR1|USR2|WINCH|CONT|1|"
+                            r"10|12)\b")
 _DEVICE_PROGRAMS = frozenset({"ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat",
                               "clogin", "jlogin", "nlogin", "plink", "rsh", "cu", "minicom"})
 # Options that take a value, per program (so the value is not taken for an operand).
@@ -40,14 +56,15 @@ _OPT_VALUES = {
     "snmptable": set("vcuaAxXlnrtOmMIECYeEZL"), "nc": set("pswiWqOTIKkx"),
     "clogin": set("cfuptsxyeEo"), "jlogin": set("cfuptsxyeEo"), "telnet": set("lenb"),
     "psql": set("cdfhpUoTvFRP"), "mysql": set("ehuPpDS"), "mariadb": set("ehuPpDS"),
-    "redis-cli": set("hpanu"),
+    "redis-cli": set("hpanu"), "install": set("mogSt"),
 }
 _WRAPPERS = {"sudo": set("ugCDhpUrt"), "doas": set("uC"), "nohup": set(), "nice": set("n"),
              "ionice": set("cnp"), "setsid": set(), "time": set(), "command": set(),
              "builtin": set(), "exec": set("a"), "stdbuf": set("ioe"), "chronic": set(),
              "timeout": set("sk"), "flock": set("wE"), "chroot": set(),
              "env": set("uCS"), "unbuffer": set(), "caffeinate": set(), "torsocks": set(),
-             "busybox": set(), "runuser": set("ug"), "watch": set("n")}
+             "busybox": set(), "runuser": set("ug"), "watch": set("n"),
+             "systemd-run": set("pEuM")}
 _FIRST_ARG_NOT_COMMAND = frozenset({"timeout", "flock", "chroot"})
 
 
@@ -73,6 +90,9 @@ KNOWN = frozenset({
     "ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat", "clogin", "jlogin", "nlogin",
     "plink", "rsh", "cu", "minicom", "parallel", "tar", "pg_dump", "pg_dumpall", "mysqldump",
     "mariadb-dump", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
+    "git", "fallocate", "nvme", "dmsetup", "lvreduce", "lvresize", "iptables", "ip6tables",
+    "nft", "ip", "route", "mount", "telinit", "init", "touch", "systemd-run", "read", "mapfile",
+    "readarray", "hash", "cd", "pushd", "zip", ":", "true",
 }) | SHELLS
 
 
@@ -82,6 +102,15 @@ OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq"
                          "cut", "sed", "tac", "hostname", "mktemp", "snmpwalk",
                          "snmpbulkwalk", "snmptable", "snmpbulkget", "base64", "base32", "xxd",
                          "rev", "tr"})
+
+
+def prints_only(argv: list[str]) -> bool:
+    """A program whose only effect is what it prints (sed -i edits files, printf -v sets a
+    variable: not these)."""
+    prog = base(argv[0]) if argv else ""
+    return prog in OUTPUT_ONLY and not (prog == "sed" and any(
+        re.match(r"-\w*i|--in-place", a) for a in argv[1:])) and not (
+        prog == "printf" and argv[1:2] == ["-v"])
 
 
 def known(prog: str) -> bool:
@@ -186,13 +215,18 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
     low = p.rstrip("/")
     if how == "delete" and (p.endswith("*") or p.endswith("/")):
         how = "delete-tree"      # a glob or a directory: everything in it
-    if LINEGUARD.search(low):
+    if place.path and low.lstrip("/") == place.path.lstrip("/") and how in ("delete", "overwrite"):
+        # the program deletes itself after running: what it did can no longer be read
+        job.sink.append(place.effect("anti-forensics", line, ev, target=path,
+                                     how="deletes its own program"))
+    elif LINEGUARD.search(low):
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s lineguard's files"))
     elif SCHEDULER.search(low) and (how != "delete" or "spool" in low):
         # a tree of jobs, or a user's crontab or at job; a package dropping its own
         # /etc/cron.d file is not tampering
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s scheduler entries"))
-    elif FORENSIC.search(low) or (how == "delete-tree" and FORENSIC_DIR.search(low.lstrip("/"))):
+    elif FORENSIC.search(low) or (how in ("delete-tree", "truncate", "overwrite") and
+                                  FORENSIC_DIR.search(low.lstrip("/"))):
         if not bounded:
             job.sink.append(place.effect("anti-forensics", line, ev, target=path, how=how))
     else:
@@ -202,9 +236,31 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
                                                         markers(path)) else "one"))
 
 
-_FIND_BOUND = re.compile(r"^-(?:mtime|mmin|atime|amin|ctime|cmin|newer\w*|size|empty|links|i?name|"
-                         r"i?wholename|i?regex|i?path|user|uid|group|gid|perm|inum|samefile|maxdepth)$")
+_AGE = re.compile(r"^-(?:mtime|mmin|atime|amin|ctime|cmin)$")
+_SELECTS = re.compile(r"^-(?:empty|links|user|uid|group|gid|perm|inum|samefile|i?regex)$")
+_NAMES = re.compile(r"^-(?:i?name|i?wholename|i?path)$")
 FIND_DELETERS = frozenset({"rm", "shred", "unlink", "srm", "wipe"})
+
+
+def find_bounded(preds: list[str]) -> bool:
+    """Whether find's predicates limit what it selects the way housekeeping does: older than an
+    age, larger than a size, a name pattern, an owner. `-mtime -N` and `-newer F` select the
+    recent files (every file a live application keeps), `-size +0` every non-empty one, a name
+    of `*` everything: none of them is a limit."""
+    for k, p in enumerate(preds):
+        val = preds[k + 1] if k + 1 < len(preds) else ""
+        if _AGE.match(p) and not val.startswith("-") and re.match(r"^\+?\d", val) \
+                and val.lstrip("+") not in ("0",):
+            return True
+        size = re.match(r"^([+-]?)(\d+)([bcwkMG]?)$", val) if p == "-size" else None
+        if size and not (size.group(1) == "+" and int(size.group(2)) <= 1
+                         and size.group(3) in ("", "b", "c", "w")):
+            return True
+        if _SELECTS.match(p):
+            return True
+        if _NAMES.match(p) and val.strip("'\"") not in ("*", "*.*", ".*", ""):
+            return True
+    return False
 
 
 def _find(argv: list[str], job: Job, place: Place, line: int, ev: str, piped_to_rm: bool) -> None:
@@ -218,15 +274,7 @@ def _find(argv: list[str], job: Job, place: Place, line: int, ev: str, piped_to_
         and base(preds[k + 1]) in FIND_DELETERS for k in range(len(preds)))
     if not deletes:
         return
-    bounded = False
-    for k, p in enumerate(preds):
-        if _FIND_BOUND.match(p):
-            val = preds[k + 1] if k + 1 < len(preds) else ""
-            if p in ("-name", "-iname", "-path", "-ipath", "-wholename") and val.strip("'\"") in ("*", "*.*"):
-                continue
-            if p == "-maxdepth":
-                continue
-            bounded = True
+    bounded = find_bounded(preds)
     for r in roots or ["."]:
         _destroy(job, place, line, ev, r, "delete-tree", bounded)
 
@@ -295,25 +343,106 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
             or src in job.written and job.written[src].source == "empty directory"
         if empty:
             _destroy(job, place, line, ev, dst, "delete-tree")
-    elif prog == "mv" and len(ops) >= 2 and ops[-1] == "/dev/null":
+    elif prog == "mv" and "-t" in args[:-1] and ops and moved_away(
+            [o for o in ops if o != args[args.index("-t") + 1]], args[args.index("-t") + 1]):
+        # mv -t DIR SOURCE…
+        for t in ops:
+            if t != args[args.index("-t") + 1]:
+                _destroy(job, place, line, ev, t, "delete-tree")
+    elif prog == "mv" and len(ops) >= 2 and moved_away(ops[:-1], ops[-1]):
+        # moved to /dev/null or a scratch file system, or a job, lineguard or log tree moved
+        # out of the place its reader looks: gone from there
         for t in ops[:-1]:
-            _destroy(job, place, line, ev, t, "delete")
-    elif prog in ("cp", "cat") and len(ops) >= 2 and ops[0] == "/dev/null" and prog == "cp":
-        _destroy(job, place, line, ev, ops[-1], "truncate")
+            _destroy(job, place, line, ev, t, "delete-tree" if not t.endswith("/dev/null") else
+                     "delete")
+    elif prog in ("mv", "cp", "install") and len(ops) >= 2 and \
+            FORENSIC.search(render(ops[-1]).rstrip("/")) and \
+            not any(FORENSIC.search(render(s).rstrip("/")) for s in ops[:-1]):
+        # a log or history file replaced by another file (a filtered copy): evidence rewritten
+        add(place.effect("anti-forensics", line, ev, target=ops[-1], how="replaces the contents of"))
+    elif prog == "rsync" and "--remove-source-files" in args and len(ops) >= 2 and \
+            SCRATCH.match(render(ops[-1])):
+        _destroy(job, place, line, ev, ops[-2], "delete-tree")
+    elif prog == "cp" and len(ops) >= 2 and ops[0] in ("/dev/null", "/dev/zero", "/dev/urandom",
+                                                         "/dev/random"):
+        _destroy(job, place, line, ev, ops[-1], "truncate" if ops[0] == "/dev/null" else
+                 "wipe" if BLOCK_DEVICE.match(render(ops[-1])) else "overwrite")
+    elif prog == "ln" and re.search(r"-\w*s", flags) and len(ops) >= 2 and ops[0] == "/dev/null" \
+            and UNIT_FILE.search(render(ops[-1])):
+        # a unit linked to /dev/null is masked, as `systemctl mask` does it
+        m = UNIT_FILE.search(render(ops[-1]))
+        _service("systemctl", ["mask", f"{m.group(1)}.{m.group(2)}"], job, place, line, ev)
     elif prog == "ln" and re.search(r"-\w*s", flags) and len(ops) >= 2 and ops[0] == "/dev/null":
         _destroy(job, place, line, ev, ops[-1], "redirect to /dev/null")
+    elif prog == "tar" and "--remove-files" in args:
+        _tar_remove(args, job, place, line, ev)
+    elif prog == "zip" and (re.search(r"(?:^|\s)-\w*m", flags) or "--move" in args) and len(ops) >= 2:
+        # zip -m deletes what it archived; into /dev/null or scratch the files are gone
+        if render(ops[0]) in ("/dev/null", "/dev/null.zip") or SCRATCH.match(render(ops[0])):
+            for m in ops[1:]:
+                _destroy(job, place, line, ev, m, "delete-tree")
+    elif prog == "install" and len(ops) >= 2 and ops[0] == "/dev/null":
+        _destroy(job, place, line, ev, ops[-1], "truncate")
+    elif prog == "tee" and stdin == "" and ops:
+        for t in ops:
+            _destroy(job, place, line, ev, t, "truncate")
+    elif prog == "sed" and re.search(r"(?:^|\s)-\w*i|--in-place", flags):
+        _sed_in_place(argv, job, place, line, ev)
+    elif prog == "git" and "clean" in args and re.search(r"-\w*f", flags):
+        where = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-C"), None)
+        _destroy(job, place, line, ev, (where or unknown("the directory git runs in")).rstrip("/")
+                 + "/*", "delete-tree")
+    elif prog == "fallocate" and re.search(r"--punch-hole|--zero-range|--collapse-range|"
+                                          r"(?:^|\s)-\w*[pzc]", flags):
+        for t in ops:
+            _destroy(job, place, line, ev, t, "overwrite")
+    elif prog == "nvme" and args and args[0] in ("format", "sanitize"):
+        for t in ops[1:]:
+            _destroy(job, place, line, ev, t, "wipe")
+    elif prog == "dmsetup" and args and args[0] in ("remove", "remove_all", "wipe_table", "clear"):
+        _destroy(job, place, line, ev, " ".join(ops[1:]) or "every device-mapper volume",
+                 "volume removal")
+    elif prog in ("lvreduce", "lvresize") and re.search(r"(?:^|\s)-\w*f|--force", flags) and \
+            (prog == "lvreduce" or re.search(r"-L\s*-|--size[= ]-", " ".join(args))):
+        for t in ops:
+            _destroy(job, place, line, ev, t, "volume removal")
+    elif prog in ("iptables", "ip6tables", "nft", "ip", "route") and _blocks_lineguard(args):
+        add(place.effect("tamper", line, ev, target=" ".join(a for a in args if LINEGUARD.search(a)),
+                         how="cuts off lineguard (traffic to it dropped)"))
+    elif prog == "mount" and ops:
+        _mount_over(render(ops[-1]), job, place, line, ev)
+    elif (prog == "systemctl" and args[:1] == ["isolate"] and ops[1:2] and
+          not re.match(r"(?:multi-user|graphical|default)(?:\.target)?$", ops[1])) or \
+            (prog in ("telinit", "init") and ops[:1] and ops[0] in ("1", "s", "S", "single")):
+        add(place.effect("tamper", line, ev, target="cron, at and lineguard (every service)",
+                         how=f"stops the scheduler and lineguard with {' '.join([prog, *args])}:"))
+    elif prog == "touch" and re.search(r"(?:^|\s)-\w*[rdt]|--reference|--date", flags):
+        _backdate(argv, job, place, line, ev)
     elif prog in ("systemctl", "service", "update-rc.d", "chkconfig", "rc-service", "rc-update",
                   "invoke-rc.d"):
         _service(prog, ops, job, place, line, ev, tuple(args))
     elif prog in ("kill", "pkill", "killall", "skill"):
         names = [o for o in ops if not o.isdigit()]
+        reload = _RELOAD_SIGNAL.search(" ".join(args))
         for n in names:
+            name = base(render(n))
             if LINEGUARD.search(render(n)):
                 add(place.effect("tamper", line, ev, target=n, how="kills"))
+            elif reload:
+                continue
+            elif prog != "kill" and LOG_DAEMONS.match(name):
+                add(place.effect("anti-forensics", line, ev, target=n, how="kills logging:"))
+            elif prog != "kill" and SCHEDULER_DAEMONS.match(name):
+                add(place.effect("tamper", line, ev, target=n, how="kills the scheduler"))
             elif prog != "kill":
                 add(place.effect("service", line, ev, target=n, how="kill"))
-    elif prog == "crontab" and (re.search(r"-\w*r", flags) or (ops == ["-"] and not stdin)):
+    elif prog == "crontab" and (re.search(r"-\w*r", flags) or (ops == ["-"] and not stdin) or
+                                ops[-1:] == ["/dev/null"]):
         add(place.effect("tamper", line, ev, target="the user's crontab", how="removes"))
+    elif prog == "crontab" and ops == ["-"] and stdin is not None and not is_known(stdin) and \
+            "crontab -l" in render(stdin) and re.search(r"grep\s+-\w*v|sed\s.*d\b|awk", ev):
+        add(place.effect("tamper", line, ev, target="the user's crontab",
+                         how="removes entries of"))
     elif prog == "atrm" or (prog == "at" and re.search(r"-\w*[rd]\b", flags)):
         add(place.effect("tamper", line, ev, target="at jobs " + " ".join(ops), how="removes"))
     elif prog == "history" and "-c" in args:
@@ -331,6 +460,13 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         add(place.effect("anti-forensics", line, ev, target="the kernel ring buffer", how="clears"))
     elif prog in ("chattr", "chmod") and any(LINEGUARD.search(render(o)) for o in ops):
         add(place.effect("tamper", line, ev, target=" ".join(ops), how=f"{prog} on lineguard's files"))
+    elif prog == "chmod" and ops and re.match(r"^(?:0+|[ugoa]*-[rwx]*x[rwx]*)$", ops[0]):
+        for o in ops[1:]:
+            name = base(render(o))
+            if SCHEDULER_DAEMONS.match(name):
+                add(place.effect("tamper", line, ev, target=o, how="disarms the scheduler (chmod):"))
+            elif LOG_DAEMONS.match(name):
+                add(place.effect("anti-forensics", line, ev, target=o, how="disarms logging (chmod):"))
     elif prog in ("dropdb", "mysqladmin", "redis-cli", "mongo", "mongosh"):
         from lineguard.collector.analyse.effects import sql as _sql
         text = " ".join(args) if prog != "dropdb" else f"DROP DATABASE {ops[-1] if ops else ''}"
@@ -341,9 +477,138 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
             text = args[i + 1] if i + 1 < len(args) else ""
         for how, name in _sql.destructive_statements(text + ("\n" + stdin if stdin else "")):
             add(place.effect("data-destruction", line, ev, target=name, how=how))
+        if prog == "redis-cli" and any(a.lower() in ("del", "unlink") for a in args):
+            # the keys a scan of the store lists, every one of them deleted
+            for o in ops:
+                if not is_known(o) and re.search(r"--scan|\bkeys\b", render(o), re.I):
+                    add(place.effect("data-destruction", line, ev, target=f"the keys {render(o)}",
+                                     how="db-delete-all", reach="all"))
     backups(argv, job, place, line, ev)
     # files the job writes, downloads or copies: running them later is judged by this source
     _remember(prog, args, ops, job, stdin)
+
+
+def history_off(name: str, value: str) -> bool:
+    """A shell setting that stops history being kept (HISTFILE=/dev/null, HISTSIZE=0 …)."""
+    return name in ("HISTFILE", "HISTSIZE", "HISTFILESIZE") and value in ("/dev/null", "0", "")
+
+
+# Logging configuration that discards what it is given.
+_LOG_CONFIG = re.compile(r"^/?etc/(?:rsyslog\.conf|rsyslog\.d/|syslog-ng/|systemd/journald\.conf|"
+                         r"audit/)")
+_DISCARDS = re.compile(r"(?m)(?:^\s*[^#\s]\S*\s+(?:stop|~)\s*$|^\s*Storage\s*=\s*none\b|"
+                       r"^\s*[^#\s]\S*\s+/dev/null\s*$|^\s*-e\s+0\b|^\s*-D\b)")
+
+
+def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: str) -> None:
+    """Text written or appended into a file whose content decides what the host keeps or where
+    it sends things: logging told to discard, a lineguard name pointed elsewhere."""
+    p = render(path)
+    if _LOG_CONFIG.match(p.lstrip("/")) and _DISCARDS.search(text):
+        job.sink.append(place.effect("anti-forensics", line, ev, target=path,
+                                     how="tells logging to discard everything:"))
+    elif p.rstrip("/") in ("/etc/hosts", "etc/hosts") and re.search(
+            r"(?m)^\s*[\d.:a-fA-F]+\s+.*lineguard", text, re.I):
+        job.sink.append(place.effect("tamper", line, ev, target=f"lineguard's address in {p}",
+                                     how="cuts off lineguard: points elsewhere"))
+
+
+def moved_away(sources: list[str], dest: str) -> bool:
+    """mv to /dev/null; a job or lineguard tree renamed beside itself (cron.d → cron.d.off: its
+    reader no longer finds it); data or logs moved onto a scratch file system."""
+    d = render(dest).rstrip("/")
+    if d == "/dev/null":
+        return True
+    watched = [s for s in (render(x).rstrip("/") for x in sources)
+               if SCHEDULER.search(s) or LINEGUARD.search(s)]      # (a log renamed is rotated)
+    if watched:
+        return is_known(dest) and all(posixpath.dirname(s) == posixpath.dirname(d) for s in watched)
+    return bool(SCRATCH.match(d)) and not any(SCRATCH.match(render(s)) for s in sources)
+
+
+def _tar_remove(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
+    """tar --remove-files: the files are deleted once archived; archived into nothing (/dev/null,
+    or a stream nobody keeps) they are simply gone."""
+    archive, members, i = None, [], 0
+    while i < len(args):
+        a = args[i]
+        if a.startswith("--file="):
+            archive = a.split("=", 1)[1]
+        elif a == "--file" or (a.startswith("-") and not a.startswith("--") and a.endswith("f")):
+            archive = args[i + 1] if i + 1 < len(args) else None
+            i += 1
+        elif not a.startswith("-"):
+            members.append(a)
+        i += 1
+    if archive in ("/dev/null", "/dev/zero") or (archive is not None and SCRATCH.match(render(archive))):
+        for m in members:
+            _destroy(job, place, line, ev, m, "delete-tree")
+
+
+def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -> None:
+    """sed -i: a script that deletes every line empties the file; one that deletes or changes
+    lines of a crontab, a log or lineguard's files removes jobs or evidence."""
+    args = argv[1:]
+    script = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-e", "--expression")),
+                  None)
+    ops = operands(argv, set("ef"))
+    if script is None and ops:
+        script, ops = ops[0], ops[1:]
+    if script is None:
+        return
+    everything = re.fullmatch(r"\s*(?:1\s*,\s*\$\s*)?d\s*;?\s*", script) is not None
+    deletes = re.search(r"(?:^|[/;}\s\d$])d\s*(?:;|$)", script) is not None
+    for f in ops:
+        p = render(f).rstrip("/")
+        if everything:
+            _destroy(job, place, line, ev, f, "truncate")
+        elif LINEGUARD.search(p):
+            job.sink.append(place.effect("tamper", line, ev, target=f, how="edits lineguard's files:"))
+        elif SCHEDULER.search(p) and deletes:
+            job.sink.append(place.effect("tamper", line, ev, target=f,
+                                         how="removes scheduler entries from"))
+        elif FORENSIC.search(p):
+            job.sink.append(place.effect("anti-forensics", line, ev, target=f,
+                                         how="edits lines out of"))
+
+
+_LG_NAME = re.compile(r"lineguard", re.I)
+
+
+def _blocks_lineguard(args: list[str]) -> bool:
+    text = " ".join(args)
+    return bool(_LG_NAME.search(text)) and bool(re.search(
+        r"\b(?:DROP|REJECT|drop|reject|blackhole|unreachable|prohibit)\b", text))
+
+
+def _mount_over(target: str, job: Job, place: Place, line: int, ev: str) -> None:
+    """A file system mounted over lineguard's files, a job tree or the logs hides them."""
+    t = target.rstrip("/")
+    if LINEGUARD.search(t):
+        job.sink.append(place.effect("tamper", line, ev, target=target,
+                                     how="hides lineguard's files (mounts over them):"))
+    elif SCHEDULER.search(t):
+        job.sink.append(place.effect("tamper", line, ev, target=target,
+                                     how="hides scheduler entries (mounts over them):"))
+    elif FORENSIC.search(t) or FORENSIC_DIR.search(t.lstrip("/")):
+        job.sink.append(place.effect("anti-forensics", line, ev, target=target,
+                                     how="hides the logs (mounts over them):"))
+
+
+# What provenance rests on: job definitions, programs, units, configuration.
+_PROVENANCE = re.compile(r"^/?(?:etc|usr|opt|bin|sbin|lib|srv|root|home|var/spool/cron|"
+                         r"var/lib/systemd)/")
+
+
+def _backdate(argv: list[str], job: Job, place: Place, line: int, ev: str) -> None:
+    """touch -r/-d/-t on a job definition, a program or a configuration file sets its time
+    back: the change no longer shows when it was made (scratch reference files do not count)."""
+    ops = operands(argv, set("rdt"))
+    for o in ops:
+        p = render(o)
+        if _PROVENANCE.match(p) and not SCRATCH.match(p):
+            job.sink.append(place.effect("anti-forensics", line, ev, target=o,
+                                         how="backdates (touch) the times of"))
 
 
 def _service(prog: str, ops: list[str], job: Job, place: Place, line: int, ev: str,
@@ -393,6 +658,10 @@ def _remember(prog: str, args: list[str], ops: list[str], job: Job, stdin: str |
             out = url.rstrip("/").rsplit("/", 1)[-1]
         if out:
             job.written[out] = Written(None, f"downloaded from {render(url)}")
+    elif prog in ("cp", "install") and len(ops) >= 2 and ops[-2] in ("/dev/stdin", "-") and \
+            stdin is not None:
+        job.written[ops[-1]] = Written(stdin if is_known(stdin) and not markers(stdin) else None,
+                                       "written by this job from its input")
     elif prog in ("cp", "mv", "install", "ln") and len(ops) >= 2:
         src, dst = ops[-2], ops[-1]
         text = job.text_of(render(src)) if is_known(src) else None
@@ -480,6 +749,13 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             name = obj.name + (f".{idx}" if idx else "") if obj else render(ops[1])
             oid = ".".join(map(str, obj.oid)) + (f".{idx}" if idx else "") if obj else render(ops[1])
             return walked(oid, name, ops[0])
+    if prog in (":", "true"):
+        return ""
+    if prog == "find" and not find_bounded(args) and not any(
+            a in ("-exec", "-execdir", "-delete", "-printf", "-fprint") for a in args):
+        # the paths of every entry under its roots: what a loop over them acts on
+        roots = [a for a in args if not a.startswith(("-", "(", "!", "\\("))][:1]
+        return "\n".join(r.rstrip("/") + "/*" for r in roots) if roots else None
     if prog == "mktemp" and "-d" in args:
         return symbol("empty", "", "a new empty directory")
     if prog == "hostname":

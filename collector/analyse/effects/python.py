@@ -217,8 +217,14 @@ class _Py:
             base = self.ev(n.value, scope)
             if isinstance(base, str) and _stands_for_a_set(base):
                 return base        # proc.stdout, row.oid …: still the walked rows, the lines
+            if isinstance(base, str) and base.endswith("/*") and n.attr in ("path", "name"):
+                return base if n.attr == "path" else "*"     # a directory entry (os.scandir)
             if isinstance(base, Module):
                 return base.scope.get(n.attr, unknown(f"{ast.unparse(n)[:60]}"))
+            if n.attr == "argv" and self.dotted(n, scope) == "sys.argv":
+                # the program's own path, then its arguments (given by whoever runs it)
+                argv = [scope.get("\x00argv0", unknown("the program's path"))]
+                return argv + [scope[f"\x00argv{i}"] for i in range(1, 10) if f"\x00argv{i}" in scope]
             return unknown(f"{ast.unparse(n)[:60]}")
         return unknown(f"{ast.unparse(n)[:60]}")
 
@@ -257,6 +263,20 @@ class _Py:
                 text = "".join(chr(c) for c in codes)
                 self.decoded[text] = ("character codes",)
                 return [text]
+        if fname == "map" and len(n.args) == 2 and isinstance(n.args[0], ast.Name | ast.Attribute):
+            # map(F, ITEMS): F called with each item (os.remove over a listing …)
+            items = self.ev(n.args[1], scope)
+            if isinstance(items, list | tuple) and items and len(items) <= 16 and \
+                    not isinstance(scope.get(ast.unparse(n.args[0])), Func):
+                out = []
+                for item in items:
+                    bound = "\x00map-item"
+                    inner = {**scope, bound: item}
+                    call = ast.copy_location(ast.Call(func=n.args[0],
+                                                      args=[ast.Name(bound, ast.Load())],
+                                                      keywords=[]), n)
+                    out.append(self.call(call, inner))
+                return out
         short = fname.rsplit(".", 1)[-1]
         args = [self.ev(a.value if isinstance(a, ast.Starred) else a, scope) for a in n.args]
         kw = {k.arg: self.ev(k.value, scope) for k in n.keywords if k.arg}
@@ -348,10 +368,33 @@ class _Py:
                             for i, a in enumerate(args))
         if fname in ("Path", "pathlib.Path", "PurePath", "PosixPath") and args:
             return "/".join(_s(a) for a in args)
+        # listing a directory: each entry stands as DIR/* (what the shell's glob would say)
+        if fname in ("os.listdir",) and args:
+            return ["*"]
+        if fname in ("os.scandir",) and args:
+            return [_s(args[0]).rstrip("/") + "/*"]
+        if fname in ("os.walk",) and args:
+            return [(_s(args[0]).rstrip("/"), ["*"], ["*"])]
+        if fname in ("glob.glob", "glob.iglob", "glob") and args:
+            return [_s(args[0])]
+        if short in ("glob", "rglob", "iterdir") and isinstance(recv, str) and is_known(recv):
+            return [recv.rstrip("/") + "/" + (_s(args[0]) if args else "*")]
+        if fname == "os.open" and len(n.args) >= 2 and "O_TRUNC" in ast.unparse(n.args[1]):
+            commands._destroy(self.job, place, line, ev, _s(args[0]), "truncate")
+            return None
         if fname in ("os.getenv", "os.environ.get"):
             return _s(args[1]) if len(args) > 1 else unknown(f"${_s(args[0]) if args else '?'}")
         if fname == "open" and args:
             return ("file", _s(args[0]), _s(args[1]) if len(args) > 1 else _s(kw.get("mode", "r")))
+        if isinstance(recv, tuple) and recv and recv[0] == "file" and recv[2].startswith("w") and (
+                short == "truncate" or (short == "close" and isinstance(f.value, ast.Call))):
+            # opened for writing and closed (or truncated) with nothing written: emptied
+            commands._destroy(self.job, place, line, ev, recv[1], "truncate")
+            return None
+        if isinstance(recv, tuple) and recv and recv[0] == "file" and short == "write" and \
+                commands.BLOCK_DEVICE.match(render(recv[1])):
+            commands._destroy(self.job, place, line, ev, recv[1], "wipe")
+            return None
         if isinstance(recv, tuple) and recv and recv[0] == "file":
             if short in ("read", "readlines"):
                 content = self.job.text_of(render(recv[1]).lstrip("/")) if is_known(recv[1]) else None
@@ -490,8 +533,9 @@ class _Py:
                 commands._destroy(self.job, place, line, ev, recv, "delete")
                 return None
         if fname in ("shutil.move", "os.rename", "os.replace") and len(args) >= 2:
-            if _s(args[1]) == "/dev/null":
-                commands._destroy(self.job, place, line, ev, _s(args[0]), "delete")
+            if commands.moved_away([_s(args[0])], _s(args[1])):
+                commands._destroy(self.job, place, line, ev, _s(args[0]),
+                                  "delete" if _s(args[1]) == "/dev/null" else "delete-tree")
             elif _s(args[0]) in self.job.written:
                 self.job.written[_s(args[1])] = self.job.written[_s(args[0])]
             return None
@@ -813,6 +857,10 @@ def read_python(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     r = _Py(text, job, place)
     scope: dict[str, Any] = {"__name__": "__main__"}
     scope.update({k: v for k, v in env.items() if not k.isdigit() and k != "@"})
+    # sys.argv and __file__: the program's path ($0 of whoever runs it) and its arguments
+    scope.update({f"\x00argv{k}": v for k, v in env.items() if k.isdigit()})
+    if "0" in env and env["0"] != "-c":
+        scope["__file__"] = env["0"]
     r.run(tree, scope)
 
 

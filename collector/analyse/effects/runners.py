@@ -32,10 +32,11 @@ def find_exec(argv: list[str]) -> tuple[list[Run], bool]:
         i += 1
     preds = argv[i:]
     name = next((preds[k + 1] for k, p in enumerate(preds[:-1]) if p in ("-name", "-iname")), "")
-    bounded = any(re.match(r"^-(?:mtime|mmin|atime|amin|ctime|cmin|newer\w*|size|empty|user|uid|"
-                           r"group|gid|perm|inum|samefile|i?regex)$", p) for p in preds) or \
-        (name not in ("", "*", "*.*") and "*" in name)
-    found = [f"{r.rstrip('/')}/{name}" if name and "*" not in name else r for r in roots or ["."]]
+    from lineguard.collector.analyse.effects.commands import find_bounded
+    bounded = find_bounded(preds)
+    # {} is each entry found: a named one, or every entry under the root
+    found = [f"{r.rstrip('/')}/{name}" if name and "*" not in name else
+             f"{r.rstrip('/')}/*" if "-type" in preds else r for r in roots or ["."]]
     runs: list[Run] = []
     k = 0
     while k < len(preds):
@@ -162,6 +163,9 @@ def awk(program: str) -> tuple[list[Run], str | None]:
                          r"(\"(?:[^\"\\]|\\.)*\"|[A-Za-z_]\w*)", program):
         runs.append(Run(None, f"{_awk_text(m.group(2), names)} <<'AWK_PRINTED'\n"
                               f"{_awk_text(m.group(1), names)}\nAWK_PRINTED", "printed by awk into a command"))
+    for m in re.finditer(r"\bprintf?\b\s*\(?\s*\"\"\s*\)?\s*>\s*(\"(?:[^\"\\]|\\.)*\")", program):
+        # nothing printed into a file: the file is emptied
+        runs.append(Run(None, f": > '{_awk_text(m.group(1), names)}'", "awk output into a file"))
     printed = None
     begin = re.fullmatch(r"\s*BEGIN\s*\{(.*)\}\s*", program, re.S)
     if begin and not runs:

@@ -16,7 +16,16 @@ from urllib.parse import urlsplit
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from lineguard.collector.analyse.effects import api, commands, control, decode, device, runners, sql
+from lineguard.collector.analyse.effects import (
+    api,
+    commands,
+    control,
+    decode,
+    device,
+    runners,
+    scripting,
+    sql,
+)
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Effect,
@@ -49,6 +58,9 @@ _STDLIB_RUNNABLE = frozenset({"http", "json", "venv", "pip", "ensurepip", "zipfi
                               "pdb", "site", "smtpd", "base64", "gzip", "calendar", "uuid", "sqlite3",
                               "trace", "pydoc", "webbrowser", "tabnanny", "platform", "sysconfig"})
 _ALIAS = "\x00alias:"   # env key prefix of an alias's text
+_CWD = "\x00cwd"        # env key: the directory a `cd` in the script went to
+# Programs whose operands are paths they destroy (relative ones resolved against a `cd`).
+_PATH_DESTROYERS = frozenset({"rm", "unlink", "rmdir", "shred", "truncate", "srm", "wipe"})
 _SEP = "\x1f"          # between array elements / positional parameters
 _SQL_CLIENTS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql",
                           "clickhouse-client", "cqlsh"})
@@ -189,6 +201,10 @@ class _Walker:
                     "$@", "${@}") or re.fullmatch(r'"\$\{\w+\[@\]\}"', self.text(node)):
                 return [p for p in parts[0].split(_SEP)] if parts and parts[0] else []
             return ["".join(p.replace(_SEP, " ") for p in parts)]
+        if t == "concatenation" and all(c.type == "word" for c in node.children):
+            brace = _BRACE_WORD.fullmatch(self.text(node))
+            if brace:       # the parser splits `/var/log/{a,b}` into words: one brace expansion
+                return [brace.group(1) + x + brace.group(3) for x in brace.group(2).split(",")]
         if t == "concatenation":
             joined = [""]
             for c in node.children:
@@ -271,6 +287,9 @@ class _Walker:
                 pat = op.lstrip("#%")
                 rx = re.escape(pat).replace(r"\*", ".*?" if len(op) - len(pat) == 1 else ".*")
                 val = re.sub(("^" + rx) if op[0] == "#" else (rx + "$"), "", val, count=1)
+            elif op in (",,", "^^", ",", "^", "~~") and val is not None and is_known(val):
+                val = {",,": val.lower(), "^^": val.upper(), "~~": val.swapcase(),
+                       ",": val[:1].lower() + val[1:], "^": val[:1].upper() + val[1:]}[op]
             elif op[:2] == ":+" or op[:1] == "+":
                 val = op.split("+", 1)[1] if val else ""
             elif op[:1] == ":" and val is not None and re.match(r":\s*(\d+)(?::(\d+))?$", op):
@@ -444,13 +463,15 @@ class _Walker:
             val = ""
         elif val_n.type == "array":
             val = _SEP.join(self.argv(val_n.named_children, env, place))
+        elif val_n.type == "command_substitution":
+            val = self.capture(val_n, env, place)      # an assignment does not split words
         else:
             ws = self.words(val_n, env, place)
             val = " ".join(ws) if val_n.type != "simple_expansion" else " ".join(ws)
         if "+=" in self.text(a)[: len(name) + 2] and name in env:
             val = env[name] + (_SEP if val_n is not None and val_n.type == "array" else "") + val
         env[name] = val
-        if name in ("HISTFILE", "HISTSIZE", "HISTFILESIZE") and val in ("/dev/null", "0", ""):
+        if commands.history_off(name, val):
             self.job.sink.append(place.effect("anti-forensics", self.line(a), self.evidence(a),
                                               target="shell history", how=f"sets {name}={val} for"))
 
@@ -530,7 +551,8 @@ class _Walker:
         for i, s in enumerate(stages):
             self.consumed = outer or i + 1 < len(stages)
             nxt = stages[i + 1] if i + 1 < len(stages) else None
-            to_rm = nxt is not None and re.match(r"\s*(?:sudo\s+)?xargs\b[^|]*\brm\b", self.text(nxt))
+            to_rm = nxt is not None and re.match(r"\s*(?:sudo\s+)?xargs\b[^|]*\b(?:rm|shred|unlink|srm|"
+                                                 r"wipe)\b", self.text(nxt))
             if to_rm and s.type == "command":
                 argv = commands.unwrap(self.argv(self.cmd_words(s), env, place))
                 if argv and commands.base(argv[0]) == "find":
@@ -566,7 +588,7 @@ class _Walker:
                 dest = r.child_by_field_name("destination")
                 if op.startswith("<") and dest is not None and not op.startswith("<&"):
                     path = " ".join(self.words(dest, env, place))
-                    stdin = self.file_text(path)
+                    stdin = "" if path == "/dev/null" else self.file_text(path)
                 else:
                     outs.extend(self.file_redirect(r, env, place))
         outer, self.consumed = self.consumed, True
@@ -598,14 +620,25 @@ class _Walker:
 
     def write(self, n: Node, body: Node | None, op: str, path: str, out: str | None,
               place: Place) -> None:
+        p = render(path)
+        ev = self.evidence(n)
+        if out is not None and is_known(out) and not markers(out):
+            commands.written_config(path, out, self.job, place, self.line(n), ev)
+            if commands.SCHEDULER.search(p):
+                # a job written into a scheduler's files runs later: judged like one
+                self.cron_lines(out, "/spool/" not in p, place, self.line(n), ev, {},
+                                f"written into {p}")
         if op.endswith(">>") or path in ("/dev/null", "/dev/stdout", "/dev/stderr"):
+            return
+        if commands.LINEGUARD.search(p) and not re.search(r"/log/|\.log$", p):
+            # lineguard's program, key or configuration overwritten: blinded
+            self.job.sink.append(place.effect("tamper", self.line(n), ev, target=path,
+                                              how="overwrites lineguard's files:"))
             return
         produced = body is None or self.text(body).strip() in (
             ":", "true", "echo -n", "printf ''", 'printf ""', "cat /dev/null", "echo -n ''",
-            'echo -n ""') or out == ""
-        p = render(path)
-        ev = self.evidence(n)
-        if re.match(r"/dev/(?:sd[a-z]|nvme\d|vd[a-z]|hd[a-z]|xvd[a-z]|mmcblk\d|md\d|mapper/|dm-)", p):
+            'echo -n ""', "exec") or out == ""
+        if commands.BLOCK_DEVICE.match(p):
             commands._destroy(self.job, place, self.line(n), ev, path, "wipe")
         elif produced or commands.FORENSIC.search(p):
             commands._destroy(self.job, place, self.line(n), ev, path, "truncate")
@@ -614,6 +647,20 @@ class _Walker:
         else:
             self.job.written[path] = Written(None, f"generated at run time by `{self.text(body)[:80]}`"
                                              if body is not None else "generated at run time")
+
+    def cron_lines(self, text: str, with_user: bool, place: Place, line: int, ev: str,
+                   env: dict[str, str], note: str) -> None:
+        """The commands of crontab lines (five time fields or @word, a user in system files)."""
+        for ln in text.splitlines():
+            ln = ln.strip()
+            if not ln or ln.startswith("#") or re.match(r"^[A-Za-z_]\w*=", ln):
+                continue
+            fields = ln.split(None, 1 if ln.startswith("@") else 5)
+            rest = fields[-1] if len(fields) > (1 if ln.startswith("@") else 5) else ""
+            if with_user and rest:
+                rest = rest.split(None, 1)[1] if len(rest.split(None, 1)) > 1 else ""
+            if rest:
+                self.nested("shell", rest.split("%", 1)[0], place, line, ev, note, env)
 
     def heredoc(self, r: Node, env: dict[str, str], place: Place) -> str:
         start = next((c for c in r.children if c.type == "heredoc_start"), None)
@@ -634,6 +681,13 @@ class _Walker:
         return text if text is not None and len(text) < 65536 else file_lines(render(path), self.job)
 
     def capture(self, node: Node, env: dict[str, str], place: Place) -> str:
+        redirect = next((c for c in node.named_children if c.type == "file_redirect"), None)
+        if redirect is not None and node.named_child_count == 1 and \
+                self.text(redirect).lstrip().startswith("<"):
+            # `$(< FILE)`: the file's text, as cat would print it
+            dest = redirect.child_by_field_name("destination")
+            if dest is not None:
+                return self.file_text(" ".join(self.words(dest, env, place))).rstrip("\n")
         out = None
         outer, self.consumed = self.consumed, True
         try:
@@ -684,8 +738,10 @@ class _Walker:
         if name is not None and not assigns:
             first = self.words(name, local, place)
             prog = commands.base(first[0]) if first else ""
+            prints = prog in commands.OUTPUT_ONLY and commands.prints_only(
+                [*first, *self.text(n).split()[1:]])
             if prog and is_known(prog) and (not commands.known(prog) or (
-                    prog in commands.OUTPUT_ONLY and not self.consumed)) and \
+                    prints and not self.consumed)) and \
                     prog not in self.functions and "/" not in first[0] and \
                     first[0] not in self.job.written:
                 # a program lineguard gives no meaning to: only what its arguments run counts
@@ -700,13 +756,57 @@ class _Walker:
                 env.update(local)
             return None
         line, ev = self.line(n), self.evidence(n)
+        funcs = _function_env(argv)
+        if funcs:
+            # BASH_FUNC_NAME%%=() {…} in the environment: the child shell has those functions
+            self.nested("shell", "".join(f"{k}() {v}\n" for k, v in funcs.items())
+                        + " ".join(_quote(a) for a in commands.unwrap(argv)), place, line, ev,
+                        "functions passed in the environment", env)
+            return None
         argv = commands.unwrap(argv)
         if not argv:
             return None
         if argv[0] == "read":
             self.read_builtin(argv, local, env, stdin)
             return None
+        if self.assigns_variables(argv, env, stdin):
+            return None
+        if argv[0] in ("cd", "pushd"):
+            self.change_dir(argv, env)
+            return None
+        if re.search(r"[?*[]", argv[0]) and argv[0].startswith("/"):
+            # a program spelled as a glob (/u?r/b??/r?): each known program it can match
+            for prog in _glob_programs(argv[0])[:24]:
+                self.execute([prog, *argv[1:]], local, place, line, ev, stdin)
+            return None
         return self.execute(argv, local, place, line, ev, stdin)
+
+    def assigns_variables(self, argv: list[str], env: dict[str, str], stdin: str | None) -> bool:
+        """Builtins whose effect is a variable: `set -- …` (the positional parameters),
+        `printf -v NAME …`, `mapfile`/`readarray` (an array of the input lines), `hash -p PATH
+        NAME` (NAME runs PATH)."""
+        prog, args = argv[0], argv[1:]
+        if prog == "set" and args[:1] == ["--"]:
+            env["@"] = _SEP.join(args[1:])
+            for i in range(1, 10):
+                env.pop(str(i), None)
+            for i, a in enumerate(args[1:10], 1):
+                env[str(i)] = a
+            return True
+        if prog == "printf" and len(args) >= 3 and args[0] == "-v":
+            out = commands.output(["printf", *args[2:]], None, self.job)
+            env[args[1]] = out if out is not None else unknown_var(args[1])
+            return True
+        if prog in ("mapfile", "readarray"):
+            names = [a for a in args if not a.startswith("-")]
+            name = names[-1] if names else "MAPFILE"
+            env[name] = _SEP.join(stdin.rstrip("\n").split("\n")) if stdin is not None and \
+                is_known(stdin) and not markers(stdin) else unknown_var(name)
+            return True
+        if prog == "hash" and len(args) >= 3 and args[0] == "-p":
+            env[_ALIAS + args[2]] = args[1]
+            return True
+        return False
 
     def read_builtin(self, argv: list[str], local: dict[str, str], env: dict[str, str],
                      stdin: str | None) -> None:
@@ -743,10 +843,30 @@ class _Walker:
             else:
                 env[name] = fields[k] if k < len(fields) else ""
 
+    def change_dir(self, argv: list[str], env: dict[str, str]) -> None:
+        """`cd DIR`: relative paths of later destroyers are under DIR."""
+        ops = [a for a in argv[1:] if not a.startswith("-")]
+        where = ops[0] if ops else env.get("HOME", unknown("the home directory"))
+        if where.startswith("/") or not is_known(where):
+            env[_CWD] = where.rstrip("/") or "/"
+        elif _CWD in env:
+            env[_CWD] = env[_CWD].rstrip("/") + "/" + where
+
     def execute(self, argv: list[str], env: dict[str, str], place: Place, line: int, ev: str,
                 stdin: str | None) -> str | None:
         job = self.job
         self.executed.append(argv)
+        if argv[0] in ("set", "printf", "mapfile", "readarray", "hash") and \
+                self.assigns_variables(argv, env, stdin):
+            return None
+        if argv[0] in ("cd", "pushd"):
+            self.change_dir(argv, env)
+            return None
+        if _CWD in env and commands.base(argv[0]) in _PATH_DESTROYERS:
+            # relative operands of a destroyer are under the directory the script went to
+            argv = [argv[0]] + [a if a.startswith(("/", "-", "~", "\x01")) or not a or "=" in a
+                                else env[_CWD].rstrip("/") + "/" + a.removeprefix("./")
+                                for a in argv[1:]]
         name = argv[0]
         prog = commands.base(name)
         args = argv[1:]
@@ -790,11 +910,20 @@ class _Walker:
             return self.interpreter("expect", args, env, place, line, ev, stdin, "-c")
         if prog in _UNREADABLE:
             job.sink.append(place.effect("unparsed", line, ev, target=prog))
+            inline = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-e", "-r", "-c",
+                                                                                 "--eval")), None)
+            if inline is not None:
+                scripting.read_foreign(prog, inline, job, place, line, ev, self.nested)
             return None
+        if prog in ("at", "batch") and "-f" in args[:-1]:
+            stdin = self.file_text(args[args.index("-f") + 1])
         if prog in ("at", "batch") and stdin is not None and not any(a.startswith("-") and
                                                                      "l" in a for a in args):
             self.nested("shell", stdin, place, line, ev, "queued with at", env)
             return None
+        if prog == "crontab" and stdin is not None and is_known(stdin) and not markers(stdin) \
+                and not re.search(r"-\w*[lr]", " ".join(args)):
+            self.cron_lines(stdin, False, place, line, ev, env, "installed with crontab")
         if prog in commands._DEVICE_PROGRAMS:
             self.device_session(prog, argv, env, place, line, ev, stdin)
             return None
@@ -909,6 +1038,12 @@ class _Walker:
                         return self.call(words[0], words[1:] + args[i + 3:], env, place, line, ev,
                                          stdin)
                     inner = env
+                    if language == "python":
+                        # python3 -c TEXT ARG…: sys.argv is ['-c', ARG…]
+                        inner = {k: v for k, v in env.items() if not k.isdigit() and k != "@"}
+                        inner["0"] = "-c"
+                        for k, a in enumerate(args[i + 2:i + 11], 1):
+                            inner[str(k)] = a
                     if language == "shell" and i + 2 < len(args):
                         # sh -c TEXT NAME ARG…: the positional parameters of TEXT
                         inner = {k: v for k, v in env.items() if not k.isdigit() and k != "@"}
@@ -922,8 +1057,8 @@ class _Walker:
                 self.python_module(args[i + 1], args[i + 2:], env, place, line, ev)
                 return None
             if not a.startswith("-") or a == "-":
-                if a == "-":
-                    break
+                if a in ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"):
+                    break       # the program is read from standard input
                 self.run_file(a, args[i + 1:], env, place, line, ev, language=language)
                 return None
             if language == "expect" and a == "-f" and i + 1 < len(args):
@@ -1119,20 +1254,33 @@ class _Walker:
         texts: list[str] = []
         args = argv[1:]
         for i, a in enumerate(args):
-            if a in ("-c", "-e", "--command", "--execute") and i + 1 < len(args):
+            if a in ("-c", "-e", "--command", "--execute", "-cmd") and i + 1 < len(args):
                 texts.append(args[i + 1])
             elif a.startswith(("--command=", "--execute=")):
                 texts.append(a.split("=", 1)[1])
             elif a in ("-f", "--file") and i + 1 < len(args):
-                texts.append(self.job.text_of(render(args[i + 1]).lstrip("/")) or "")
+                sql_text = self.file_text(args[i + 1])
+                if not is_known(sql_text) or markers(sql_text):
+                    self.job.sink.append(place.effect(
+                        "unseen-code", line, ev, target=f"SQL in {render(args[i + 1])} (not captured)"))
+                else:
+                    texts.append(sql_text)
         if prog == "sqlite3":
             commands.backups(argv, self.job, place, line, ev)
-            ops = [a for a in args if not a.startswith("-")]
+            ops = [a for i, a in enumerate(args) if not a.startswith("-") and not (
+                i and args[i - 1] in ("-cmd", "-init", "-separator", "-newline", "-nullvalue"))]
             if len(ops) >= 2:
                 texts.append(" ".join(ops[1:]))
-        if stdin is not None:
+        if prog == "sqlite3":
+            texts += [self.file_text(o.split(None, 1)[1]) for o in ops[1:]
+                      if o.startswith(".read ") and is_known(o)]
+        if stdin is not None and (not is_known(stdin) or markers(stdin)):
+            src = "; ".join(d for _, _, d in markers(stdin)) or "its input"
+            self.job.sink.append(place.effect("unseen-code", line, ev,
+                                              target=f"SQL {prog} reads from {src}"))
+        elif stdin is not None:
             texts.append(stdin)
-        for how, name in sql.destructive_statements("\n".join(texts)):
+        for how, name in sql.destructive_statements("\n\n".join(texts)):     # one text each
             self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how))
 
 
@@ -1179,7 +1327,9 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
     if hit is None:
         sub = Job(job.files)
         sub.read = set(job.read)
-        read(language, text, sub, Place(path=name, depth=place.depth + 1), dict(_ARG_ENV))
+        # $0 is the program's own path (a script that reads or deletes itself names it so)
+        read(language, text, sub, Place(path=name, depth=place.depth + 1),
+             {**_ARG_ENV, "0": "/" + name.lstrip("/")})
         hit = (sub.sink, sub.talks_to_devices, sub.change_ref)
         if len(_PROGRAMS) >= _PROGRAMS_SIZE:
             del _PROGRAMS[next(iter(_PROGRAMS))]
@@ -1237,6 +1387,30 @@ _PLAIN_LINE = re.compile(r"^[ \t]*(?:(?:export[ \t]+)?([A-Za-z_]\w*)=([\w./+@,:%
                          r"([\w./+@-]+(?:[ \t]+[\w./+@,:=%-]+)*)|#.*)?[ \t]*$")
 
 
+_FUNC_ENV = re.compile(r"^BASH_FUNC_([A-Za-z_][\w-]*)(?:%%|\(\))=\(\)\s*(\{.*\})\s*$", re.S)
+_BIN_DIRS = ("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin", "/usr/local/sbin")
+
+
+def _function_env(argv: list[str]) -> dict[str, str]:
+    """Functions `env 'BASH_FUNC_NAME%%=() {…}' …` hands to the program it runs."""
+    if commands.base(argv[0]) != "env":
+        return {}
+    return {m.group(1): m.group(2) for a in argv[1:] if (m := _FUNC_ENV.match(a))}
+
+
+def _quote(word: str) -> str:
+    return word if re.fullmatch(r"[\w./=:@%+,-]+", word) else "'" + word.replace("'", "'\\''") + "'"
+
+
+def _glob_programs(pattern: str) -> list[str]:
+    """The programs lineguard knows that a glob-spelled path can name (the standard bin dirs)."""
+    import fnmatch
+    folder, _, name = pattern.rpartition("/")
+    dirs = [d for d in _BIN_DIRS if fnmatch.fnmatchcase(d, folder)]
+    names = sorted(p for p in commands.KNOWN if "/" not in p and fnmatch.fnmatchcase(p, name))
+    return [f"{dirs[0]}/{n}" for n in names] if dirs else []
+
+
 def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
     """(line, name, value, command) of a script whose every line is a comment, a plain
     assignment or a program with plain arguments (no quoting, expansion or control flow), or
@@ -1262,6 +1436,9 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
     for no, name, value, command in plain:
         if name:
             env[name] = value
+            if commands.history_off(name, value):
+                job.sink.append(place.effect("anti-forensics", no, f"{name}={value}",
+                                             target="shell history", how=f"sets {name}={value} for"))
             continue
         if _ALIAS + command.split()[0] in env:
             w.nested("shell", env[_ALIAS + command.split()[0]] + command.strip()[len(command.split()[0]):],
@@ -1271,7 +1448,7 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
         if not argv or argv[0] in _KEYWORDS:
             continue
         prog = commands.base(argv[0])
-        if (prog in commands.OUTPUT_ONLY or not commands.known(prog)) and "/" not in argv[0] \
+        if (commands.prints_only(argv) or not commands.known(prog)) and "/" not in argv[0] \
                 and argv[0] not in w.functions:
             continue       # prints, or means nothing lineguard judges
         w.execute(argv, env, place, no, command.strip(), None)
@@ -1283,6 +1460,8 @@ _BRACE_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)\{([\w./=-]+(?:,[\w./=-]*)+)\}(?
 
 
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
+    if "<<" in text and not text.endswith("\n"):
+        text += "\n"      # a here-document closing on the last line (as `$(< file)` leaves it)
     if "{" in text:
         text = _BRACE_HEAD.sub(lambda m: m.group(1) + " ".join(m.group(2).split(",")), text)
     plain = _plain(text)

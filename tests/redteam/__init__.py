@@ -1,0 +1,1 @@
+"""The red-team corpus (host side): see generate.py."""
