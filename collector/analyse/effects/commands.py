@@ -368,10 +368,9 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         _destroy(job, place, line, ev, ops[-1], "truncate" if ops[0] == "/dev/null" else
                  "wipe" if BLOCK_DEVICE.match(render(ops[-1])) else "overwrite")
     elif prog == "ln" and re.search(r"-\w*s", flags) and len(ops) >= 2 and ops[0] == "/dev/null" \
-            and UNIT_FILE.search(render(ops[-1])):
+            and (unit := UNIT_FILE.search(render(ops[-1]))):
         # a unit linked to /dev/null is masked, as `systemctl mask` does it
-        m = UNIT_FILE.search(render(ops[-1]))
-        _service("systemctl", ["mask", f"{m.group(1)}.{m.group(2)}"], job, place, line, ev)
+        _service("systemctl", ["mask", f"{unit.group(1)}.{unit.group(2)}"], job, place, line, ev)
     elif prog == "ln" and re.search(r"-\w*s", flags) and len(ops) >= 2 and ops[0] == "/dev/null":
         _destroy(job, place, line, ev, ops[-1], "redirect to /dev/null")
     elif prog == "tar" and "--remove-files" in args:
@@ -379,8 +378,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog == "zip" and (re.search(r"(?:^|\s)-\w*m", flags) or "--move" in args) and len(ops) >= 2:
         # zip -m deletes what it archived; into /dev/null or scratch the files are gone
         if render(ops[0]) in ("/dev/null", "/dev/null.zip") or SCRATCH.match(render(ops[0])):
-            for m in ops[1:]:
-                _destroy(job, place, line, ev, m, "delete-tree")
+            for member in ops[1:]:
+                _destroy(job, place, line, ev, member, "delete-tree")
     elif prog == "install" and len(ops) >= 2 and ops[0] == "/dev/null":
         _destroy(job, place, line, ev, ops[-1], "truncate")
     elif prog == "tee" and stdin == "" and ops:

@@ -309,12 +309,12 @@ class _Py:
                     return s
             if short == "join":
                 parts = args[0] if args and isinstance(args[0], list) else []
-                out = s.join(_s(a) for a in parts)
+                joined = s.join(_s(a) for a in parts)
                 layers = tuple(dict.fromkeys(lay for a in parts if isinstance(a, str)
                                              for lay in self.decoded.get(a, ())))
                 if layers:
-                    self.decoded[out] = layers
-                return out
+                    self.decoded[joined] = layers
+                return joined
             if short in ("strip", "rstrip", "lstrip", "lower", "upper"):
                 return self._keep(s, getattr(s, short)())
             if short == "replace" and len(args) >= 2:
@@ -387,7 +387,8 @@ class _Py:
         if fname == "open" and args:
             return ("file", _s(args[0]), _s(args[1]) if len(args) > 1 else _s(kw.get("mode", "r")))
         if isinstance(recv, tuple) and recv and recv[0] == "file" and recv[2].startswith("w") and (
-                short == "truncate" or (short == "close" and isinstance(f.value, ast.Call))):
+                short == "truncate" or (short == "close" and isinstance(f, ast.Attribute)
+                                        and isinstance(f.value, ast.Call))):
             # opened for writing and closed (or truncated) with nothing written: emptied
             commands._destroy(self.job, place, line, ev, recv[1], "truncate")
             return None
