@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lineguard.collector.home import Home  # noqa: E402
 from lineguard.collector.ingest import ingest_one  # noqa: E402
+from lineguard.collector.render import ingest_result  # noqa: E402
 from lineguard.formats.wire import load  # noqa: E402
 from tests.snapfactory import AgentChain, realistic_targets  # noqa: E402
 
@@ -45,7 +46,7 @@ def main(n: int = 2000) -> None:
     t0 = time.perf_counter()
     for data in files:
         r = ingest_one(home, store, path, load(data), settings=settings)
-        assert r.outcome == "accepted", r.line()
+        assert r.outcome == "accepted", ingest_result(r)
     dt = time.perf_counter() - t0
     per = (checkpoint_size() - start_bytes) / n
     print(f"ingest: {n} snapshots of {size / 1024:.1f} KB (10 artifacts) in {dt:.2f} s "

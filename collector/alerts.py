@@ -210,26 +210,17 @@ def _begin(store: Store, msg_id: str, items: list[tuple[Finding, str]], now: dat
     repeat carries its Message-ID; if not, the log says it may have been sent."""
     keys = " ".join(f.key for f, _ in items)[:4000]
     with store.transaction():
-        stale = store.db.execute("SELECT message_id, started_at FROM alert_mail "
-                                 "WHERE state = 'sending' AND message_id != ?", [msg_id]).fetchall()
+        stale, again = store.begin_alert_mail(msg_id, _iso(now), keys)
         for other, started in stale:
-            store.db.execute("UPDATE alert_mail SET state = 'uncertain' WHERE message_id = ?",
-                             [other])
             store.audit("alert-uncertain", None, other,
                         f"started {started}; the collector stopped before recording the outcome")
-        if store.db.execute("SELECT 1 FROM alert_mail WHERE message_id = ? AND state = 'sending'",
-                            [msg_id]).fetchone():
+        if again:
             store.audit("alert-uncertain", None, msg_id,
                         "interrupted before its outcome was recorded; sent again, same Message-ID")
-        store.db.execute("INSERT INTO alert_mail (message_id, state, started_at, keys) "
-                         "VALUES (?, 'sending', ?, ?) ON CONFLICT(message_id) DO UPDATE SET "
-                         "state = 'sending', started_at = excluded.started_at",
-                         [msg_id, _iso(now), keys])
 
 
 def _failed(store: Store, msg_id: str) -> None:
-    with store.transaction():
-        store.db.execute("UPDATE alert_mail SET state = 'failed' WHERE message_id = ?", [msg_id])
+    store.end_alert_mail(msg_id, "failed")
 
 
 def _record(store: Store, route: Route, msg_id: str, items: list[tuple[Finding, str]],
@@ -243,8 +234,7 @@ def _record(store: Store, route: Route, msg_id: str, items: list[tuple[Finding, 
             store.audit("alert-refused", None, msg_id, "; ".join(
                 f"{rcpt}: {code} {text.decode('utf-8', 'replace')}"
                 for rcpt, (code, text) in sorted(refused.items()))[:2000])
-        store.db.execute("UPDATE alert_mail SET state = 'sent', finished_at = ? "
-                         "WHERE message_id = ?", [at, msg_id])
+        store.end_alert_mail(msg_id, "sent", at)
         store.record_alerts(route.name, [(f.key, f.severity) for f, _ in items], subj, at)
         store.audit("alert", None, f"{len(items)} finding(s) to {route.label}",
                     "; ".join(f"{f.key} ({reason})" for f, reason in items)[:2000], at=at)

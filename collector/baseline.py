@@ -32,6 +32,7 @@ from lineguard.formats.wire import Target
 
 FORMAT = "lineguard-baseline/2"
 _HISTORY_LIMIT = 500
+IN_FORCE = "baseline-in-force"     # audit event: a baseline came into force (its source)
 _TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}")   # as formats.wire admits them
 
 
@@ -300,75 +301,46 @@ def _approvers_or_none(baselines_dir: Path) -> dict[str, Ed25519PublicKey]:
         return {}
 
 
-def show(baselines_dir: Path, target: str, required: int = DEFAULT_REQUIRED) -> str:
-    """A human summary of the approved baseline and any pending proposal of `target`: who
-    signed and what is still missing."""
-    out: list[str] = []
-    approved = approved_path(baselines_dir, target)
-    if approved.exists():
+@dataclass(frozen=True)
+class BaselineStatus:
+    """Where a target's baselines stand (`baseline show`): the approved one, if any and
+    trusted (else why not), and a pending proposal with its signatures so far."""
+
+    target: str
+    folder: Path
+    approved: Baseline | None             # trusted, with its approval state
+    untrusted: str | None                 # the approved file exists but is not trusted: why
+    proposal: Baseline | None
+    proposal_name: str | None
+    proposal_state: ApprovalState | None
+
+
+def status(baselines_dir: Path, target: str, required: int = DEFAULT_REQUIRED) -> BaselineStatus:
+    approved: Baseline | None = None
+    untrusted: str | None = None
+    if approved_path(baselines_dir, target).exists():
         try:
-            b = verify(approved, required)
-            out.append(f"{target}: in force, {b.verified.describe()}; signatures verified")
-            out += [f"  signed by {s.approver} ({s.key_id}) at {s.signed_at}"
-                    for s in b.verified.signed]
-            out += _summary(b)
+            approved = verify(approved_path(baselines_dir, target), required)
         except BaselineError as e:
-            out.append(f"{target}: NOT TRUSTED: {e}")
-    else:
-        out.append(f"{target}: no approved baseline in {baselines_dir}")
-    proposal = proposal_path(baselines_dir, target)
-    if proposal.exists():
-        b, body, signatures = _read(proposal)
-        state = approvals.check(FORMAT, body, signatures, _approvers_or_none(baselines_dir),
-                                required)
-        out.append(f"pending proposal {proposal.name}, proposed at {b.proposed_at}: "
-                   f"{state.describe()}")
-        out += [f"  signed by {s.approver} ({s.key_id}) at {s.signed_at}" for s in state.signed]
-        out += [f"  does not count: {p}" for p in state.problems]
-        out += _summary(b)
-    return "\n".join(out)
+            untrusted = str(e)
+    proposal, name, state = None, None, None
+    path = proposal_path(baselines_dir, target)
+    if path.exists():
+        proposal, _, _ = _read(path)
+        name, state = path.name, pending(baselines_dir, target, required)
+    return BaselineStatus(target, baselines_dir, approved, untrusted, proposal, name, state)
 
 
-def record(baselines_dir: Path, target: str, required: int = DEFAULT_REQUIRED) -> dict[str, Any]:
-    """What `show` says, as data (`baseline show --json`)."""
-    out: dict[str, Any] = {"target": target, "approved": None, "pending": None}
-    approved = approved_path(baselines_dir, target)
-    if approved.exists():
-        try:
-            b = verify(approved, required)
-            out["approved"] = {"trusted": True, "problem": None, **_state_json(b.approval),
-                               **_baseline_json(b)}
-        except BaselineError as e:
-            out["approved"] = {"trusted": False, "problem": str(e)}
-    proposal = proposal_path(baselines_dir, target)
-    if proposal.exists():
-        b, _, _ = _read(proposal)
-        out["pending"] = {**_state_json(pending(baselines_dir, target, required)),
-                          **_baseline_json(b)}
-    return out
-
-
-def _state_json(state: ApprovalState | None) -> dict[str, Any]:
-    if state is None:
-        return {}
-    return {"in_force": state.in_force, "required": state.required,
-            "signed": [{"approver": s.approver, "key_id": s.key_id, "signed_at": s.signed_at}
-                       for s in state.signed], "problems": list(state.problems)}
-
-
-def _baseline_json(b: Baseline) -> dict[str, Any]:
-    return {"proposed_at": b.proposed_at,
-            "source": {"agent": b.source.agent, "seq": b.source.seq, "hash": b.source.hash,
-                       "taken_at": b.source.taken_at},
-            "line_data_rows": None if b.line_data is None else len(b.line_data),
-            "artifacts": [{"name": a.name, "kind": a.kind, "sha256": a.sha256}
-                          for a in b.artifacts]}
-
-
-def _summary(b: Baseline) -> list[str]:
-    rows = "not parsed" if b.line_data is None else f"{len(b.line_data)} row(s)"
-    lines = [f"  from {b.source.agent} #{b.source.seq} taken {b.source.taken_at} "
-             f"({b.source.hash[:12]}…)", f"  line data: {rows}",
-             f"  {len(b.artifacts)} artifact(s):"]
-    lines += [f"    {a.name:<44} {a.kind:<20} {(a.sha256 or '-')[:16]}" for a in b.artifacts]
-    return lines
+def sign(store: Store, baselines_dir: Path, target: str, key_path: Path, approver: str,
+         required: int, *, judged_here: bool) -> ApprovalState:
+    """`baseline approve`: `approver` signs the target's proposal (or approved baseline), on
+    the audit record. `judged_here`: `baselines_dir` is the folder the checks compare with, so
+    a baseline coming into force there is recorded as such (a later rollback is a finding)."""
+    state = approve(path_for(baselines_dir, target), key_path, approver, required)
+    store.audit("baseline-sign", None, target, f"{approver}: {state.describe()}")
+    if state.in_force and judged_here:
+        approved = load_approved(baselines_dir, target, required)
+        assert approved is not None     # in force: installed and verified just now
+        src = approved.source
+        store.audit(IN_FORCE, src.agent, target, f"{src.taken_at} #{src.seq} {src.hash}")
+    return state

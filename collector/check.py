@@ -6,15 +6,14 @@ alert emails that are due."""
 from __future__ import annotations
 
 import hashlib
-import sys
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from lineguard.collector.home import Home, Settings
-from lineguard.collector.jobs import JobView, collect, iso_z, json_document, parse_now
+from lineguard.collector.jobs import JobView, collect, iso_z, parse_now
 from lineguard.collector.model import Finding, Job, Severity, Verdict, trigger_kind, unreadable
 from lineguard.collector.store import FindingRow, Store
-from lineguard.collector.waivers import WaiverBook, WaiverStatus, finding_id
+from lineguard.collector.waivers import WaiverBook, WaiverStatus
 from lineguard.formats.wire import WireError, check_host, parse_utc
 
 SECURITY_LOOKBACK = timedelta(days=7)
@@ -241,15 +240,12 @@ def site_findings(home: Home, store: Store, settings: Settings) -> list[Finding]
     return out
 
 
-IN_FORCE = "baseline-in-force"     # audit event: a baseline came into force (its source)
-
-
 def baseline_rollback_findings(home: Home, store: Store, settings: Settings,
                                site_of: dict[str, str | None]) -> list[Finding]:
     """An approved baseline older than one this collector saw come into force, or gone: the
     baselines folder was rolled back or emptied (an older baseline signed before the line
     data grew would hide its deletion; without one, a target is compared with its first poll)."""
-    from lineguard.collector.baseline import BaselineError, load_approved
+    from lineguard.collector.baseline import IN_FORCE, BaselineError, load_approved
     newest: dict[str, dict] = {}
     for r in store.audit_since("", (IN_FORCE,)):
         newest[r["subject"]] = r
@@ -368,74 +364,38 @@ def resolved(store: Store, judged: list[Judged]) -> list[FindingRow]:
     return [r for r in store.finding_rows() if r.key not in current]
 
 
-def to_json(f: Finding, waiver: WaiverStatus | None = None, waived: bool = False,
-            now: datetime | None = None) -> dict:
-    return {"id": finding_id(f.key), "key": f.key, "kind": f.kind, "severity": f.severity,
-            "site": f.site, "target": f.target, "status": "waived" if waived else "open",
-            "title": f.title, "detail": f.detail, "fire_at": iso_z(f.fire_at),
-            "evidence": [{"rule": r.rule, "evidence": r.evidence, "path": r.path, "line": r.line}
-                         for r in f.evidence],
-            "waiver": None if waiver is None else {
-                "id": waiver.waiver.id, "in_force": waived, "reason": waiver.waiver.reason,
-                "until": waiver.waiver.until, "signed_by": list(waiver.approval.approvers),
-                "required": waiver.approval.required,
-                "note": waiver.describe(now) if now else ""}}
-
-
-def line(j: Judged, now: datetime, display: tzinfo = UTC) -> str:
-    from lineguard.collector.zones import both
-    f = j.finding
-    head = "WAIVED" if j.waived else f.severity.upper()
-    text = f"{head:8} {f.kind:15} {f.site or '-':10} {f.title}"
-    if f.fire_at is not None:
-        text += f"\n{'':8} {'':15} {'':10} fires {both(f.fire_at, display, f.origin.timezone if f.origin else None)}"
-    if j.waiver is not None:
-        text += f"\n{'':8} {'':15} {'':10} {'waived' if j.waived else 'not waived'}: " \
-                f"{j.waiver.describe(now)}"
-    return text
-
-
-def exit_code(settings: Settings, judged: list[Judged]) -> int:
-    """1 when an open finding is at or above its own site's alert threshold."""
-    return 1 if any(j.finding.severity >= settings.site(j.finding.site).alert_threshold
-                    for j in judged if not j.waived) else 0
-
-
-def run_check(home: Home, now_text: str | None, *, as_json: bool, email: bool,
-              store: Store | None = None, display: tzinfo | None = None) -> int:
-    """`display`: the zone of the text output and mail (default: the display_tz setting)."""
-    from lineguard.collector.zones import zone
-    now = parse_now(now_text)
-    store = store or home.open()
-    settings = home.settings()
-    display = display or zone(settings.display_tz)
+def check(home: Home, store: Store, now: datetime, *, record: bool) -> list[Judged]:
+    """`lineguard check`: every finding as of `now` with its waiver. With `record` (a run as of
+    the real now, not a what-if), the open findings are kept so that resolved ones can be
+    listed, and the alert state of waived findings is dropped (when a waiver ends, the finding
+    is mailed again as new)."""
     judged = evaluate(home, store, now)
-    if as_json:
-        print(json_document({"as_of": iso_z(now)}, "findings",
-                            [to_json(j.finding, j.waiver, j.waived, now) for j in judged]))
-    elif not judged:
-        print(f"no findings as of {iso_z(now)}")
-    else:
-        for j in sorted(judged, key=lambda j: j.waived):
-            print(line(j, now, display))
-    open_findings = [j.finding for j in judged if not j.waived]
-    if now_text is None:
+    if record:
         store.record_findings([(f.key, f.kind, f.severity, f.site, f.target, f.title)
                                for f in (j.finding for j in judged)], iso_z(now))
         store.forget_alerts([j.finding.key for j in judged if j.waived])
-    if email and now_text:
-        # Alert state records real sends: a what-if or a replay of another instant must not mark
-        # alerts as sent (a future --now would otherwise hold back the real ones until then).
-        print("lineguard check: --now given, so no alert email is sent", file=sys.stderr)
-    elif email:
-        from lineguard.collector.alerts import AlertError, send_due
-        from lineguard.collector.html_report import fleet_html
-        try:
-            sent = send_due(store, settings, open_findings, now,
-                            report=lambda: fleet_html(home, store, now, display=display),
-                            display=display)
-            if sent:
-                print(f"alert email sent for {len(sent)} finding(s)", file=sys.stderr)
-        except AlertError as e:
-            print(f"lineguard check: alert not sent, will retry next run: {e}", file=sys.stderr)
-    return exit_code(settings, judged)
+    return judged
+
+
+def alerting(settings: Settings, judged: list[Judged]) -> bool:
+    """An open finding at or above its own site's alert threshold."""
+    return any(at_or_above(j.finding.severity, settings.site(j.finding.site).alert_threshold)
+               for j in judged if not j.waived)
+
+
+def at_or_above(severity: Severity, threshold: Severity) -> bool:
+    """Whether a finding of `severity` reaches an alert threshold."""
+    return severity >= threshold
+
+
+def send_alerts(home: Home, store: Store, judged: list[Judged], now: datetime,
+                display: tzinfo) -> list[str]:
+    """Email the open findings that are due (alerts.send_due), the fleet report attached;
+    returns the keys sent. Raises AlertError when a mail could not be sent (they stay due).
+    Only for runs as of the real now: alert state records real sends."""
+    from lineguard.collector.alerts import send_due
+    from lineguard.collector.html_report import render_html
+    from lineguard.collector.report import fleet_report
+    return send_due(store, home.settings(), [j.finding for j in judged if not j.waived], now,
+                    report=lambda: render_html(fleet_report(home, store, now), display),
+                    display=display)

@@ -11,15 +11,15 @@ import json
 import os
 import sqlite3
 import sys
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import NoReturn
 
 from lineguard.agent.version import package_version
+from lineguard.collector import render
 from lineguard.collector.home import ConfigError, Home
 from lineguard.collector.model import TRIGGER_KINDS
-from lineguard.collector.render import line as fit_line
-from lineguard.collector.render import table as _table
+from lineguard.collector.store import Store
 
 
 class UsageError(Exception):
@@ -236,34 +236,22 @@ def cmd_agents(home: Home, a: argparse.Namespace) -> int:
         print(f"{a.name} now signs with {new}; {old} is retired and kept to verify its snapshots")
         return 0
     rows = store.agents(include_removed=a.all)
+    owned = {r.name: store.targets_owned(r.name) for r in rows}
     if a.json:
-        print(json.dumps([{**r.__dict__, "targets": store.targets_owned(r.name)} for r in rows],
-                         indent=2))
+        print(json.dumps([{**r.__dict__, "targets": owned[r.name]} for r in rows], indent=2))
         return 0
-    from lineguard.collector.zones import restamp
-    tz = display_zone(home, a)
-    print(_table(["AGENT", "SITE", "LAST SEQ", "LAST SEEN", "KEY", "TARGETS"]
-                 + (["REMOVED"] if a.all else []),
-                 [[r.name, r.site or "-", r.last_seq or "-", restamp(r.last_seen, tz) or "never",
-                   r.key_id, ",".join(store.targets_owned(r.name)) or "-"]
-                  + ([restamp(r.removed_at, tz) or "-"] if a.all else []) for r in rows],
-                 elastic=("TARGETS",)))
+    print(render.agents(rows, owned, display_zone(home, a), removed=a.all))
     return 0
 
 
 def cmd_targets(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector.targets import overview
-    from lineguard.collector.zones import restamp
     views = overview(home.open(), home.settings(), home.baselines)
-    tz = display_zone(home, a)
     if a.json:
-        print(json.dumps([v.to_json() for v in views], indent=2))
+        from lineguard.collector import render_json
+        print(json.dumps([render_json.target(v) for v in views], indent=2))
         return 0
-    print(_table(["TARGET", "KIND", "AGENT", "SITE", "STATUS", "LAST OK POLL", "BASELINE",
-                  "DETAIL"],
-                 [[v.name, v.kind, v.agent, v.site or "-", v.status,
-                   restamp(v.last_ok, tz) or "never",
-                   v.baseline, v.baseline_detail] for v in views], elastic=("DETAIL",)))
+    print(render.targets(views, display_zone(home, a)))
     return 0
 
 
@@ -279,72 +267,41 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
     finally:
         bar.close()
     if a.json:
-        print(json.dumps([r.to_json() for r in results], indent=1))
+        from lineguard.collector import render_json
+        print(json.dumps([render_json.ingest_result(r) for r in results], indent=1))
         return 2 if any(r.failed for r in results) else 0
     for r in results:
-        print(r.line(), file=sys.stderr if r.failed else sys.stdout)
+        print(render.ingest_result(r), file=sys.stderr if r.failed else sys.stdout)
     if not results:
         print(f"nothing to ingest in {', '.join(quoted(str(p)) for p in paths)}")
     return 2 if any(r.failed for r in results) else 0
 
 
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector.analyse.timing import countdown
-    from lineguard.collector.jobs import collect, iso_z, json_document, parse_now, to_json
-    from lineguard.collector.model import SEVERITIES, Severity, Verdict, trigger_kind
+    from lineguard.collector import render_json
+    from lineguard.collector.jobs import iso_z, job_list, parse_now
+    from lineguard.collector.model import SEVERITIES
     if a.min_severity not in SEVERITIES:
         raise UsageError(f"--min-severity must be one of {', '.join(SEVERITIES)}, "
                          f"not {a.min_severity!r}")
-    from lineguard.collector.zones import brief, label, local, stamp, zone
     now = parse_now(a.now)
     tz = display_zone(home, a)
-    store = home.open()
-    if a.target is not None:
-        from lineguard.collector.targets import select
-        select(store, [a.target], None, False)
-    problems: list = []
-    views = collect(store, now, a.target, problems, a.trigger)
-    floor = Severity(a.min_severity)
-    views = [v for v in views if v.judgement.severity >= floor]
-    for f in problems:      # a target whose jobs cannot be read is said, not left out quietly
+    listing = job_list(home.open(), home.settings(), now, target=a.target, trigger=a.trigger,
+                       min_severity=a.min_severity)
+    for f in listing.problems:   # a target whose jobs cannot be read is said, not left out quietly
         print(f"lineguard jobs: {f.title}", file=sys.stderr)
     if a.json:
-        print(json_document({"as_of": iso_z(now)}, "jobs", [to_json(v) for v in views]))
+        print(render_json.document({"as_of": iso_z(now)}, "jobs",
+                                   [render_json.job(v) for v in listing.views]))
     else:
-        own = [brief(v.fire.at, zone(v.job.timezone))
-               if v.fire.at and local(v.fire.at, tz, v.job.timezone) else "" for v in views]
-        rows = [[(stamp(v.fire.at, tz) + (f" ({o})" if o else "")) if v.fire.at else "-",
-                 countdown(now, v.fire),
-                 v.judgement.verdict, v.judgement.severity, v.job.target,
-                 trigger_kind(v.job.trigger), v.job.source,
-                 v.job.owner or "-", v.job.schedule, v.job.command,
-                 f"{v.job.origin_path}:{v.job.origin_line or '-'}"]
-                for v, o in zip(views, own, strict=True)]
-        print(_table([f"NEXT FIRE ({label(tz)})", "IN", "VERDICT", "SEV", "TARGET", "TRIG", "SOURCE",
-                      "OWNER", "SCHEDULE", "COMMAND", "ORIGIN"], rows, wide=a.wide,
-                     elastic=("SCHEDULE", "COMMAND", "ORIGIN")))
-        for v in views:
-            for r in v.judgement.reasons if v.judgement.verdict is not Verdict.BENIGN else ():
-                print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
-                               f"{v.job.origin_line or '-'} [{r.rule}] "
-                               f"{r.path or v.job.origin_path}:{r.line or '-'}: {r.evidence}",
-                               wide=a.wide))
-            if v.judgement.verdict is not Verdict.BENIGN and v.job.provenance is not None:
-                print(fit_line(f"  ! {v.job.target} {v.job.origin_path}:"
-                               f"{v.job.origin_line or '-'} {v.job.provenance.planted_by()}",
-                               wide=a.wide))
-    from lineguard.collector.targets import sites
-    settings, site_of = home.settings(), sites(store)
-    worst = [(v.judgement.severity, v.job.target) for v in views] + \
-        [(f.severity, f.target) for f in problems]
-    return 1 if any(sev >= settings.site(site_of.get(target)).alert_threshold
-                    for sev, target in worst) else 0
+        print(render.jobs(listing, tz, wide=a.wide))
+    return 1 if listing.alerting else 0
 
 
 def cmd_check(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector.check import evaluate, run_check
+    from lineguard.collector.jobs import parse_now
     if a.format == "nagios":
-        from lineguard.collector.jobs import parse_now
+        from lineguard.collector.check import evaluate
         from lineguard.collector.noc import nagios_status
         now = parse_now(a.now)
         settings = home.settings()
@@ -353,20 +310,52 @@ def cmd_check(home: Home, a: argparse.Namespace) -> int:
                                lambda site: settings.site(site).alert_threshold)
         print(status.line)
         return status.code
-    return run_check(home, a.now, as_json=a.json or a.format == "json", email=not a.no_email,
-                     display=display_zone(home, a))
+    display = display_zone(home, a)
+    now = parse_now(a.now)
+    return _check(home, home.open(), now, what_if=a.now is not None,
+                  as_json=a.json or a.format == "json", email=not a.no_email, display=display)
+
+
+def _check(home: Home, store: Store, now: datetime, *, what_if: bool, as_json: bool,
+           email: bool, display: tzinfo) -> int:
+    """One `check` run: print the findings, send the due alerts (not for a what-if --now:
+    alert state records real sends), exit 1 when one is at or above its site's threshold."""
+    from lineguard.collector import render_json
+    from lineguard.collector.alerts import AlertError
+    from lineguard.collector.check import alerting, check, send_alerts
+    from lineguard.collector.jobs import iso_z
+    judged = check(home, store, now, record=not what_if)
+    if as_json:
+        print(render_json.document({"as_of": iso_z(now)}, "findings",
+                                   [render_json.finding(j.finding, j.waiver, j.waived, now)
+                                    for j in judged]))
+    else:
+        print(render.check(judged, now, display))
+    if email and what_if:
+        # a what-if or a replay of another instant must not mark alerts as sent (a future
+        # --now would otherwise hold back the real ones until then)
+        print("lineguard check: --now given, so no alert email is sent", file=sys.stderr)
+    elif email:
+        try:
+            sent = send_alerts(home, store, judged, now, display)
+            if sent:
+                print(f"alert email sent for {len(sent)} finding(s)", file=sys.stderr)
+        except AlertError as e:
+            print(f"lineguard check: alert not sent, will retry next run: {e}", file=sys.stderr)
+    return 1 if alerting(home.settings(), judged) else 0
 
 
 def cmd_metrics(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector.check import evaluate
     from lineguard.collector.jobs import collect, parse_now
-    from lineguard.collector.noc import openmetrics, target_sites, write_textfile
+    from lineguard.collector.noc import openmetrics, write_textfile
+    from lineguard.collector.targets import known_sites
     now = parse_now(a.now)
     store = home.open()
     problems: list = []
     views = collect(store, now, problems=problems)
     text = openmetrics([j.finding for j in evaluate(home, store, now, views, problems)
-                        if not j.waived], store.agents(), target_sites(store), now)
+                        if not j.waived], store.agents(), known_sites(store), now)
     if a.out:
         write_textfile(a.out, text)
         print(f"wrote {a.out}")
@@ -389,21 +378,22 @@ def cmd_diff(home: Home, a: argparse.Namespace) -> int:
         required = home.settings().site(sites(store).get(a.target)).approvals
         d = diff_target(store, a.target, home.baselines, required=required)
     if a.json:
-        print(json.dumps(d.to_json(), indent=2))
+        from lineguard.collector import render_json
+        print(json.dumps(render_json.diff(d), indent=2))
     else:
-        print(d.render(display_zone(home, a)))
+        print(render.diff(d, display_zone(home, a)))
     return 1 if d.changed else 0
 
 
 def cmd_history(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector.history import history
-    from lineguard.collector.render import history as render_history
     changes = history(home.open(), a.target)
     if a.json:
-        print(json.dumps({"target": a.target, "changes": [c.to_json() for c in changes]},
+        from lineguard.collector import render_json
+        print(json.dumps({"target": a.target, "changes": [render_json.change(c) for c in changes]},
                          indent=1))
     else:
-        print(render_history(changes, display_zone(home, a), wide=a.wide))
+        print(render.history(changes, display_zone(home, a), wide=a.wide))
     return 0
 
 
@@ -424,32 +414,20 @@ def cmd_export(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_findings(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector.check import evaluate, line, resolved, to_json
-    from lineguard.collector.jobs import iso_z, json_document, parse_now
-    from lineguard.collector.waivers import finding_id
-    from lineguard.collector.zones import restamp
+    from lineguard.collector import render_json
+    from lineguard.collector.check import evaluate, resolved
+    from lineguard.collector.jobs import iso_z, parse_now
     now = parse_now(a.now)
     tz = display_zone(home, a)
     store = home.open()
     judged = evaluate(home, store, now)
     gone = resolved(store, judged)
     if a.json:
-        items = [to_json(j.finding, j.waiver, j.waived, now) for j in judged]
-        items += [{"id": finding_id(r.key), "key": r.key, "kind": r.kind,
-                   "severity": r.severity, "site": r.site, "target": r.target,
-                   "status": "resolved", "title": r.title, "first_seen": r.first_seen,
-                   "last_seen": r.last_seen} for r in gone]
-        print(json_document({"as_of": iso_z(now)}, "findings", items))
+        items = [render_json.finding(j.finding, j.waiver, j.waived, now) for j in judged]
+        items += [render_json.resolved(r) for r in gone]
+        print(render_json.document({"as_of": iso_z(now)}, "findings", items))
         return 0
-    for status, group in (("open", [j for j in judged if not j.waived]),
-                          ("waived", [j for j in judged if j.waived])):
-        print(f"{status.upper()} ({len(group)})")
-        for j in group:
-            print(f"  {finding_id(j.finding.key)}  " + line(j, now, tz).replace("\n", "\n  "))
-    print(f"RESOLVED ({len(gone)})")
-    for r in gone:
-        print(f"  {finding_id(r.key)}  {r.severity.upper():8} {r.kind:15} {r.site or '-':10} "
-              f"{r.title} (last seen {restamp(r.last_seen, tz)})")
+    print(render.findings(judged, gone, now, tz))
     return 0
 
 
@@ -459,11 +437,8 @@ def cmd_waive(home: Home, a: argparse.Namespace) -> int:
     now = parse_now(a.now)
     status = waive(home, home.open(), a.ref, a.until, a.reason, a.key, a.by, now)
     if a.json:
-        w = status.waiver
-        print(json.dumps({"id": w.id, "in_force": status.in_force(now), "reason": w.reason,
-                          "until": w.until, "signed_by": list(status.approval.approvers),
-                          "required": status.approval.required,
-                          "note": status.describe(now)}, indent=1))
+        from lineguard.collector import render_json
+        print(json.dumps(render_json.waiver(status, now), indent=1))
         return 0
     print(status.describe(now))
     if not status.in_force(now):
@@ -472,8 +447,7 @@ def cmd_waive(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector import baseline
-    from lineguard.collector.check import IN_FORCE
+    from lineguard.collector import baseline, render_json
     from lineguard.collector.targets import select, sites
     bdir = a.dir or home.baselines
     store = home.open()
@@ -493,19 +467,16 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
                 text = (f"proposed {path}; needs {required} approver(s): lineguard baseline "
                         f"approve {target} --key K --by NAME")
             elif a.baseline_cmd == "approve":
-                state = baseline.approve(baseline.path_for(bdir, target), a.key, a.by, required)
-                store.audit("baseline-sign", None, target, f"{a.by}: {state.describe()}")
-                if state.in_force and bdir.resolve() == home.baselines.resolve():
-                    src = baseline.verify(baseline.approved_path(bdir, target), required).source
-                    store.audit(IN_FORCE, src.agent, target,
-                                f"{src.taken_at} #{src.seq} {src.hash}")
+                state = baseline.sign(store, bdir, target, a.key, a.by, required,
+                                      judged_here=bdir.resolve() == home.baselines.resolve())
                 records.append({"target": target, "in_force": state.in_force,
                                 "signed_by": list(state.approvers), "required": required,
                                 "note": state.describe()})
                 text = f"{target}: {'in force, ' if state.in_force else ''}{state.describe()}"
             else:
-                records.append(baseline.record(bdir, target, required))
-                text = baseline.show(bdir, target, required)
+                st = baseline.status(bdir, target, required)
+                records.append(render_json.baseline_status(st))
+                text = render.baseline_status(st)
             if not a.json:
                 print(text)
         except baseline.BaselineError as e:
@@ -520,18 +491,20 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_watch(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector.check import run_check
     from lineguard.collector.inboxwatch import InboxWatch
     from lineguard.collector.ingest import ingest_paths
+    from lineguard.collector.jobs import parse_now
+    from lineguard.collector.zones import zone
     rounds, worst = 0, 0
     store = home.open()     # one connection for the whole watch, not two per round
     arrivals = InboxWatch(home.inbox)
     try:
         while True:
             for r in ingest_paths(home, store, [home.inbox]):
-                print(r.line(), flush=True)
-            worst = max(worst, run_check(home, None, as_json=False, email=not a.no_email,
-                                         store=store))
+                print(render.ingest_result(r), flush=True)
+            worst = max(worst, _check(home, store, parse_now(None), what_if=False,
+                                      as_json=False, email=not a.no_email,
+                                      display=zone(home.settings().display_tz)))
             rounds += 1
             if a.iterations and rounds >= a.iterations:
                 return worst
@@ -544,13 +517,15 @@ def cmd_watch(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_report(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector.report import render
+    from lineguard.collector.jobs import parse_now
+    from lineguard.collector.report import fleet_report
+    report = fleet_report(home, home.open(), parse_now(a.now))
     if a.html:
-        from lineguard.collector.html_report import fleet_html
-        from lineguard.collector.jobs import parse_now
-        text = fleet_html(home, home.open(), parse_now(a.now), display=display_zone(home, a))
+        from lineguard.collector.html_report import render_html
+        text = render_html(report, display_zone(home, a))
     else:
-        text = render(home, a.now, display_zone(home, a))
+        from lineguard.collector.markdown import render as markdown
+        text = markdown(report, display_zone(home, a))
     if a.out:
         a.out.write_text(text)
         print(f"wrote {a.out}")
@@ -560,42 +535,35 @@ def cmd_report(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_restore(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.agent.restore.document import PlanError, verify_collector
-    from lineguard.collector.keys import collector_key
-    from lineguard.collector.restore import approval, plan
+    from lineguard.agent.restore.document import PlanError
+    from lineguard.collector import render_json
+    from lineguard.collector.restore import approval
     bdir = a.dir or home.root / "baselines"
     try:
         if a.restore_cmd == "plan":
             return _restore_plan(home, a, bdir)
         if a.restore_cmd == "approve":
-            signed = approval.approve_plan(a.plan, home.root, bdir, a.key, a.by)
+            signed = approval.approve_plan(home.open(), a.plan, home.root, bdir, a.key, a.by)
             have, need = len(signed.approvals), signed.body.required_approvals
-            home.open().audit("restore-approve", None, signed.body.id,
-                              f"by {a.by}; {have} of {need} approval(s); digest "
-                              f"{signed.digest[:16]}")
             print(f"approved {signed.body.id} by {a.by}: {have} of {need} approval(s)"
                   + ("" if have >= need else f"; it needs {need - have} more"))
             return 0
-        signed = approval.read_plan(a.plan)
-        verify_collector(signed, collector_key(home.root).public_key())
-        good, problems = approval.approval_state(signed, bdir)
+        review = approval.review(a.plan, home.root, bdir)
         if a.json:
-            print(json.dumps({**plan.to_json(signed), "approved_by": good,
-                              "approval_problems": problems}, indent=2))
+            print(json.dumps({**render_json.restore_plan(review.plan),
+                              "approved_by": review.approved_by,
+                              "approval_problems": review.problems}, indent=2))
         else:
-            print(plan.render(signed))
-            need = signed.body.required_approvals
-            print(f"approvals verified: {len(good)} of {need} ({', '.join(good) or 'none'})"
-                  + "".join(f"\n  not counted: {p}" for p in problems))
+            print(render.plan_review(review))
         return 0
     except PlanError as e:
         raise UsageError(str(e)) from None
 
 
 def _restore_plan(home: Home, a: argparse.Namespace, bdir: Path) -> int:
+    from lineguard.collector import render_json
     from lineguard.collector.jobs import parse_now
-    from lineguard.collector.keys import collector_key
-    from lineguard.collector.restore import approval, plan
+    from lineguard.collector.restore import plan
     if bool(a.targets) + bool(a.site) + bool(a.all) != 1:
         raise UsageError("name the devices: TARGET..., --site S or --all (one of them)")
     if not a.hours > 0:
@@ -603,20 +571,13 @@ def _restore_plan(home: Home, a: argparse.Namespace, bdir: Path) -> int:
     store = home.open()
     settings = home.settings()
     now = parse_now(a.now)
-    signed = plan.make_plan(store, bdir, plan.select(store, a.targets, a.site, a.all),
-                            collector_key(home.root), now,
-                            lambda site: settings.site(site).approvals, a.hours)
-    required = signed.body.required_approvals
-    out = a.out or home.root / "restore" / f"{signed.body.id}.lgplan"
-    approval.write_plan(out, signed)
-    store.audit("restore-plan", None, signed.body.id,
-                f"{len(signed.body.devices)} device(s), {signed.body.row_count()} row(s), "
-                f"{len(signed.body.refused)} refused; digest {signed.digest[:16]}; {out}")
+    signed, out = plan.create(store, home.root, bdir, plan.select(store, a.targets, a.site, a.all),
+                              now, lambda site: settings.site(site).approvals, a.hours, a.out)
     if a.json:
-        print(json.dumps({"path": str(out), **plan.to_json(signed)}, indent=2))
+        print(json.dumps({"path": str(out), **render_json.restore_plan(signed)}, indent=2))
     else:
-        print(plan.render(signed))
-        print(f"wrote {out}; it needs {required} approval(s): "
+        print(render.restore_plan(signed))
+        print(f"wrote {out}; it needs {signed.body.required_approvals} approval(s): "
               f"lineguard restore approve {out} --key K --by NAME")
     return 1 if signed.body.refused else 0
 
@@ -637,11 +598,7 @@ def cmd_audit(home: Home, a: argparse.Namespace) -> int:
     if a.json:
         print(json.dumps(store.audit_rows(a.limit), indent=1))
         return 0
-    from lineguard.collector.zones import restamp
-    tz = display_zone(home, a)
-    print(_table(["ID", "AT", "EVENT", "AGENT", "SUBJECT", "DETAIL"],
-                 [[r["id"], restamp(r["at"], tz), r["event"], r["agent"] or "-", r["subject"], r["detail"]]
-                  for r in store.audit_rows(a.limit)], elastic=("SUBJECT", "DETAIL")))
+    print(render.audit(store.audit_rows(a.limit), display_zone(home, a)))
     return 0
 
 

@@ -61,9 +61,8 @@ def quick_problems(store: Store, now: str) -> list[str]:
     if last:
         try:
             doc = json.loads(last)
-            row = store.db.execute("SELECT sig FROM audit WHERE id = ?",
-                                   [int(doc["audit_id"])]).fetchone()
-            if row is None or row[0] is None or bytes(row[0]).hex() != doc["audit_sig"]:
+            sig = store.audit_signature(int(doc["audit_id"]))
+            if sig is None or sig.hex() != doc["audit_sig"]:
                 problems.append(f"the newest checkpoint names audit row {doc['audit_id']}, "
                                 "which the audit log no longer holds as signed")
         except (ValueError, KeyError, TypeError):
@@ -73,7 +72,7 @@ def quick_problems(store: Store, now: str) -> list[str]:
 
 def _checkpoints(store: Store) -> list[str]:
     checkpoints, problems = store.anchor.read_checkpoints()
-    heads = dict(store.db.execute("SELECT id, sig FROM audit").fetchall())
+    heads = store.audit_heads()
     top = max(heads, default=0)
     for cp in checkpoints:
         sig = heads.get(cp.audit_id)
@@ -81,7 +80,7 @@ def _checkpoints(store: Store) -> list[str]:
             problems.append(f"checkpoint {cp.n} ({cp.at}) names audit row {cp.audit_id}, which "
                             f"the audit log no longer holds (its last row is {top or 'none'}): "
                             "rows were removed")
-        elif bytes(sig).hex() != cp.audit_sig:
+        elif sig.hex() != cp.audit_sig:
             problems.append(f"checkpoint {cp.n} ({cp.at}): audit row {cp.audit_id} is not the "
                             "row that was checkpointed")
     if not checkpoints and any(sig is not None for sig in heads.values()):
@@ -91,8 +90,12 @@ def _checkpoints(store: Store) -> list[str]:
 
 
 def _audit_events(store: Store, event: str) -> list[tuple[str, str | None, str, str]]:
-    return store.db.execute("SELECT at, agent, subject, detail FROM audit WHERE event = ? "
-                            "ORDER BY id", [event]).fetchall()
+    return [(r["at"], r["agent"], r["subject"], r["detail"]) for r in store.audit_events(event)]
+
+
+def _audit_rows(store: Store, *events: str) -> list[tuple[str, str | None, str, str, str]]:
+    return [(r["at"], r["agent"], r["event"], r["subject"], r["detail"])
+            for r in store.audit_events(*events)]
 
 
 def _key_records(store: Store) -> dict[str, dict[str, str]]:
@@ -111,9 +114,8 @@ def _agents(store: Store, now: str) -> list[str]:
     current: dict[str, str] = {}
     sites: dict[str, str | None] = {}
     removed: dict[str, bool] = {}
-    for _, agent, event, subject, detail in store.db.execute(
-            "SELECT at, agent, event, subject, detail FROM audit WHERE event IN "
-            "('enrol', 'agent-rotate-key', 'agent-remove') ORDER BY id").fetchall():
+    for _, agent, event, subject, detail in _audit_rows(store, "enrol", "agent-rotate-key",
+                                                        "agent-remove"):
         name = str(agent)
         if event == "agent-remove":
             removed[name] = True
@@ -193,9 +195,7 @@ def _snapshots(store: Store) -> list[str]:
     stored: set[tuple[str, int]] = set()
     prev_by_agent: dict[str, tuple[int, str]] = {}
     per_agent: dict[str, int] = defaultdict(int)
-    rows = store.db.execute("SELECT id, agent, seq, hash, received_at, key_id FROM snapshots "
-                            "ORDER BY agent, seq").fetchall()
-    for sid, agent, seq, digest, received, key_id in rows:
+    for sid, agent, seq, digest, received, key_id in store.snapshot_index():
         stored.add((agent, seq))
         per_agent[agent] += 1
         record = accepted.get((agent, seq))
@@ -258,9 +258,7 @@ def _owners(store: Store) -> list[str]:
     records: a target moved to another agent by hand would let that agent speak for it."""
     recorded: dict[str, str] = {}
     cut = False
-    for _, agent, event, subject, detail in store.db.execute(
-            "SELECT at, agent, event, subject, detail FROM audit WHERE event IN "
-            "('enrol', 'pin', 'assign') ORDER BY id").fetchall():
+    for _, agent, event, subject, detail in _audit_rows(store, "enrol", "pin", "assign"):
         if event == "assign":
             recorded[subject] = str(agent)
             continue
@@ -270,8 +268,7 @@ def _owners(store: Store) -> list[str]:
         for name in filter(None, names.split(",")):
             recorded.setdefault(name, str(agent))   # a pin gives only what nobody owns yet
     problems: list[str] = []
-    table = {t: (a, how) for t, a, how in store.db.execute(
-        "SELECT target, agent, how FROM target_owners ORDER BY target").fetchall()}
+    table = {t: (a, how) for t, a, how in store.owner_rows()}
     for target, (agent, how) in table.items():
         if str(how or "").startswith("reported before ownership was kept"):
             continue   # pinned by the migration from what was stored
@@ -297,7 +294,7 @@ def _when(text: str) -> datetime:
 def _alerts(store: Store, now: str) -> list[str]:
     sent_at = {at for at, _, _, _ in _audit_events(store, "alert")}
     problems: list[str] = []
-    for key, last_sent in store.db.execute("SELECT key, last_sent FROM alerts ORDER BY key"):
+    for key, last_sent in store.alerts_sent():
         if last_sent is None:
             continue
         if _when(last_sent) > _when(now) + CLOCK_SLACK:

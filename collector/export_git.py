@@ -17,6 +17,7 @@ from pathlib import Path
 from lineguard.collector.analyse.drift import row_text, volatile_kinds
 from lineguard.collector.baseline import line_data
 from lineguard.collector.history import Change, changes, polls
+from lineguard.collector.render import change_summary
 from lineguard.collector.store import Store
 from lineguard.formats.wire import Target
 
@@ -121,7 +122,7 @@ def _commit(out: Path, change: Change) -> None:
            "GIT_AUTHOR_DATE": poll.taken_at, "GIT_COMMITTER_NAME": "lineguard export",
            "GIT_COMMITTER_EMAIL": "lineguard@localhost", "GIT_COMMITTER_DATE": poll.taken_at}
     _git(out, "add", "-A", "--", change.target)
-    message = (f"{change.target}: {change.summary()}\n\n"
+    message = (f"{change.target}: {change_summary(change)}\n\n"
                f"Poll {poll.label} taken {poll.taken_at}"
                + (f", compared with {change.previous.label}" if change.previous else "") + "\n")
     _git(out, "commit", "-q", "--allow-empty", "-m", message, env=who)

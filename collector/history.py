@@ -8,14 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from lineguard.collector.analyse.drift import (
     ArtifactChange,
     RowChange,
     TargetDiff,
     compare_polls,
-    row_text,
 )
 from lineguard.collector.baseline import line_data
 from lineguard.collector.store import Store, StoredSnapshot
@@ -58,36 +56,6 @@ class Change:
     @property
     def first(self) -> bool:
         return self.previous is None and self.poll.status == "ok"
-
-    def summary(self) -> str:
-        """One line: `first poll: 12 artifacts, 40 line-data rows`, `2 changed, 1 row lost`."""
-        p = self.poll
-        if p.status != "ok":
-            return f"poll {p.status}" + (f": {p.error}" if p.error else "") + \
-                " (nothing compared)"
-        if self.first:
-            rows = line_data(p.target)
-            return (f"first poll: {len(p.target.artifacts)} artifact(s)"
-                    + (f", {len(rows)} line-data row(s)" if rows else ""))
-        parts = [f"{n} {what}" for what in ("added", "removed", "changed")
-                 if (n := sum(a.change == what for a in self.artifacts))]
-        parts += [f"{n} row(s) {what}" for what in ("lost", "added", "changed")
-                  if (n := sum(r.change == what for r in self.rows))]
-        return ", ".join(parts)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"target": self.target, "taken_at": self.poll.taken_at,
-                "agent": self.poll.agent, "seq": self.poll.seq, "status": self.poll.status,
-                "error": self.poll.error,
-                "previous": None if self.previous is None else
-                {"agent": self.previous.agent, "seq": self.previous.seq,
-                 "taken_at": self.previous.taken_at},
-                "first": self.first, "summary": self.summary(),
-                "artifacts": [{"name": a.name, "kind": a.kind, "change": a.change,
-                               "old_sha256": a.old_sha256, "new_sha256": a.new_sha256}
-                              for a in self.artifacts],
-                "rows": [{"change": r.change, "row": row_text(r.before or r.after)}
-                         for r in self.rows]}
 
 
 def polls(store: Store, target: str) -> list[Poll]:

@@ -1,28 +1,24 @@
-"""`lineguard report --html`: one self-contained HTML page (no network fetches: inline CSS, inline
-SVG, a few lines of inline script) for the people who run the fleet — per-site overview, a
+"""`lineguard report --html`: a FleetReport as one self-contained HTML page (no network fetches:
+inline CSS, inline SVG, a few lines of inline script) for the people who run the fleet — per-site overview, a
 timeline of every pending job's next fire, findings worst first with their evidence and diffs,
 line-data loss per device, agents and their silence, baselines and who approved them.
 
-It renders the same records `check` and `jobs` compute; nothing here judges anything."""
+It renders the same records `check` and `jobs` compute; nothing here judges or reads the
+store."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from html import escape
-from pathlib import Path
 
-from lineguard.collector.approvals import DEFAULT_REQUIRED
-from lineguard.collector.home import Home
-from lineguard.collector.jobs import JobView, clock_time, iso_z, latest_targets, parse_now
+from lineguard.collector.jobs import JobView, clock_time, iso_z, parse_now
 from lineguard.collector.model import Finding, Severity, Verdict, trigger_kind
-from lineguard.collector.noc import target_sites
-from lineguard.collector.report import DIFF_KINDS
-from lineguard.collector.store import AgentRecord, Store
-from lineguard.collector.targets import baseline_state
+from lineguard.collector.report import DIFF_KINDS, FleetReport
+from lineguard.collector.store import AgentRecord
 from lineguard.collector.zones import both, label, local, restamp, stamp
 
 TIMELINE_WIDTH = 1000           # SVG user units; the SVG scales to the screen
@@ -43,16 +39,16 @@ class TargetRow:
     baseline: str
 
 
-def render_html(store: Store, baselines_dir: Path, findings: list[Finding],
-                views: list[JobView], now: datetime,
-                required: Mapping[str, int] | None = None, display: tzinfo = UTC) -> str:
-    """`required`: approver signatures each target's baseline needs (its site's; default 2).
-    Times are shown in `display`, job times also in their target's own zone."""
-    sites = target_sites(store)
-    targets = [TargetRow(t.name, t.kind, sites.get(t.name, "unknown"), snap.agent, t.status,
-                         t.error, _baseline_state(baselines_dir, t.name,
-                                                  (required or {}).get(t.name, DEFAULT_REQUIRED)))
-               for snap, t in latest_targets(store)]
+def render_html(report: FleetReport, display: tzinfo = UTC) -> str:
+    """The page of `report`: its open findings (waived ones are sanctioned, so the page shows
+    what still needs attention). Times are shown in `display`, job times also in their
+    target's own zone."""
+    now, views, sites = report.now, report.views, report.sites
+    findings = report.open_findings
+    targets = [TargetRow(t.name, t.kind, t.site or "unknown", t.agent, t.status, t.error,
+                         f"NOT TRUSTED: {t.baseline_detail}" if t.baseline == "untrusted"
+                         else t.baseline_detail)
+               for t in report.targets]
     body = [
         f"<header><h1>lineguard fleet report</h1><p>as of <time>{stamp(now, display)}</time> · "
         f"{len(targets)} targets · {len(findings)} findings · {len(views)} scheduled jobs</p>"
@@ -62,34 +58,13 @@ def render_html(store: Store, baselines_dir: Path, findings: list[Finding],
         _findings(findings),
         _losses(findings, sites),
         _jobs(views, now, display),
-        _agents(store.agents(), findings, now, display),
+        _agents(report.agents, findings, now, display),
         _baselines(targets),
     ]
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>lineguard report {iso_z(now)}</title><style>{_CSS}</style></head>"
             f"<body>{''.join(body)}<script>{_JS}</script></body></html>\n")
-
-
-def fleet_html(home: Home, store: Store, now: datetime,
-               views: list[JobView] | None = None, display: tzinfo = UTC) -> str:
-    """The report of `home` as of `now`: waived findings are sanctioned, so the page shows what
-    still needs attention."""
-    from lineguard.collector.check import evaluate
-    from lineguard.collector.jobs import collect
-    from lineguard.collector.targets import sites
-    problems: list[Finding] = []
-    views = collect(store, now, problems=problems) if views is None else views
-    settings = home.settings()
-    required = {t: settings.site(s).approvals for t, s in sites(store).items()}
-    return render_html(store, home.baselines,
-                       [j.finding for j in evaluate(home, store, now, views, problems)
-                        if not j.waived], views, now, required, display)
-
-
-def _baseline_state(baselines_dir: Path, target: str, required: int) -> str:
-    state, detail = baseline_state(baselines_dir, target, required)
-    return f"NOT TRUSTED: {detail}" if state == "untrusted" else detail
 
 
 def _overview(targets: list[TargetRow], findings: list[Finding], sites: dict[str, str]) -> str:

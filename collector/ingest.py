@@ -67,26 +67,10 @@ class IngestResult:
     agent: str | None = None
     seq: int | None = None
 
-    def to_json(self) -> dict[str, str | int | None]:
-        return {"path": str(self.path), "outcome": self.outcome, "reason": self.reason or None,
-                "agent": self.agent, "seq": self.seq}
-
     @property
     def failed(self) -> bool:
         """Something the operator must look at: the exit code of `ingest` says so."""
         return self.outcome in ("rejected", "skipped", "deferred")
-
-    def line(self) -> str:
-        name = quoted(str(self.path))
-        if self.outcome == "accepted":
-            return f"{name}: accepted {self.agent} #{self.seq}"
-        if self.outcome == "duplicate":
-            return f"{name}: already stored ({self.agent} #{self.seq}), nothing to do"
-        if self.outcome == "skipped":
-            return f"{name}: skipped: {one_line(self.reason)}"
-        if self.outcome == "deferred":
-            return f"{name}: not ingested, left in place to retry: {one_line(self.reason)}"
-        return f"{name}: rejected: {one_line(self.reason)}"
 
 
 class Rejected(Exception):

@@ -4,23 +4,23 @@ rule re-judges all history."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, overload
 
+from lineguard.collector.home import Settings
 from lineguard.collector.model import (
     Finding,
     Fire,
     Job,
     JobOrigin,
     Judgement,
+    Severity,
     Verdict,
     trigger_kind,
     unreadable,
 )
-from lineguard.collector.provenance import to_json as provenance_json
 from lineguard.collector.store import Store, StoredSnapshot
 from lineguard.formats.wire import Artifact, Target, canonical, sha256_hex
 
@@ -91,6 +91,37 @@ def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -
         where = None if verdict.verdict is Verdict.BENIGN else origin(job, files.get(job.origin_path))
         views.append(JobView(job, fire, verdict, content_hash(job, files), where))
     return views
+
+
+@dataclass(frozen=True)
+class JobList:
+    """`lineguard jobs`: the jobs asked for, the targets whose jobs could not be read (findings),
+    and whether any of them is at or above its site's alert threshold."""
+
+    now: datetime
+    views: list[JobView]
+    problems: list[Finding]
+    alerting: bool
+
+
+def job_list(store: Store, settings: Settings, now: datetime, *, target: str | None = None,
+             trigger: str | None = None, min_severity: str = "info") -> JobList:
+    """Every job of the newest snapshots as of `now` at or above `min_severity`, of one target
+    (LookupError when nothing reports it) or one trigger kind when given."""
+    from lineguard.collector.check import at_or_above
+    from lineguard.collector.targets import select, sites
+    if target is not None:
+        select(store, [target], None, False)
+    problems: list[Finding] = []
+    floor = Severity(min_severity)
+    views = [v for v in collect(store, now, target, problems, trigger)
+             if v.judgement.severity >= floor]
+    site_of = sites(store)
+    worst = [(v.judgement.severity, v.job.target) for v in views] + \
+        [(f.severity, f.target) for f in problems]
+    alerting = any(at_or_above(sev, settings.site(site_of.get(name)).alert_threshold)
+                   for sev, name in worst)
+    return JobList(now, views, problems, alerting)
 
 
 def latest_targets(store: Store, problems: list[Finding] | None = None
@@ -166,31 +197,3 @@ def sort_key(v: JobView) -> tuple:
     far = datetime.max.replace(tzinfo=UTC)
     return (v.fire.at or far, -v.judgement.severity.rank, v.job.target,
             v.job.origin_path, v.job.origin_line or 0)
-
-
-def to_json(v: JobView) -> dict[str, Any]:
-    j = v.job
-    return {
-        "target": j.target, "source": j.source,
-        "origin": {"path": j.origin_path, "line": j.origin_line},
-        "owner": j.owner, "schedule": j.schedule,
-        "next_fire": iso_z(clock_time(v.fire)),
-        "trigger": trigger_kind(j.trigger),
-        "fire": {"kind": v.fire.kind, "earliest": iso_z(v.fire.at), "latest": iso_z(v.fire.latest),
-                 "note": v.fire.note},
-        "command": j.command, "state": j.state, "problem": j.problem, "timezone": j.timezone,
-        "files": list(j.files),
-        "verdict": v.judgement.verdict, "severity": v.judgement.severity,
-        "reasons": [{"rule": r.rule, "evidence": r.evidence, "path": r.path, "line": r.line,
-                     "title": r.title, "severity": r.severity} for r in v.judgement.reasons],
-        "provenance": provenance_json(j.provenance),
-    }
-
-
-def json_document(head: dict, key: str, items: list[dict]) -> str:
-    """One JSON object whose list `key` has one item per line: readable, diffable, and written
-    by the C encoder (indent= would fall back to the pure-Python one, slow on 10,000 jobs)."""
-    if not items:
-        return json.dumps({**head, key: []})
-    opening = json.dumps(head)[:-1] + f', "{key}": [\n'
-    return opening + ",\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n]}"

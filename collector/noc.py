@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lineguard.collector.jobs import parse_now
 from lineguard.collector.model import Finding, Severity, Verdict
-from lineguard.collector.store import AgentRecord, Store
+from lineguard.collector.store import AgentRecord
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 STATE_NAMES = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
@@ -71,12 +71,6 @@ def next_destructive_fire(findings: Iterable[Finding], now: datetime) -> float |
 def _destructive_job(f: Finding) -> bool:
     """An open finding of a destructive job with a clock time."""
     return f.kind == "job" and f.fire_at is not None and f.verdict is Verdict.DESTRUCTIVE
-
-
-def target_sites(store: Store) -> dict[str, str]:
-    """Each target's site (collector.targets.sites), leaving out those without one."""
-    from lineguard.collector.targets import sites
-    return {name: site for name, site in sites(store).items() if site}
 
 
 def openmetrics(findings: list[Finding], agents: list[AgentRecord],

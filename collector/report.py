@@ -1,68 +1,67 @@
-"""`lineguard report`: a Markdown report, reproducible with --now, for people and for the record."""
+"""`lineguard report`: the fleet as of an instant — agents, the targets of the newest snapshots
+and their baselines, every finding with its waiver, every scheduled job — as one record. The
+Markdown (collector.markdown) and HTML (collector.html_report) reports and the alert email's
+attachment render it."""
 
 from __future__ import annotations
 
-from datetime import UTC, tzinfo
+from dataclasses import dataclass
+from datetime import datetime
 
-from lineguard.collector.check import evaluate
+from lineguard.collector.check import Judged, evaluate
 from lineguard.collector.home import Home
-from lineguard.collector.jobs import collect, latest_targets, parse_now
+from lineguard.collector.jobs import JobView, collect, latest_targets
 from lineguard.collector.model import Finding
-from lineguard.collector.zones import label, local, restamp, stamp
+from lineguard.collector.store import AgentRecord, Store
+from lineguard.collector.targets import BaselineState
 
-DIFF_KINDS = frozenset({"drift", "line-data-loss"})
+DIFF_KINDS = frozenset({"drift", "line-data-loss"})    # findings whose detail is a diff
 
 
-def render(home: Home, now_text: str | None, display: tzinfo = UTC) -> str:
-    """Times in `display`, and each job's also in its target's own zone where that differs."""
-    from lineguard.collector.analyse.timing import countdown
-    now = parse_now(now_text)
-    store = home.open()
-    out = [f"# lineguard report, as of {stamp(now, display)}", "", "## Agents", "",
-           "| agent | site | last seq | last seen |", "|---|---|---|---|"]
-    out += [f"| {a.name} | {a.site or '-'} | {a.last_seq or '-'} | "
-            f"{restamp(a.last_seen, display) or 'never'} |"
-            for a in store.agents()]
-    out += ["", "## Targets in the newest snapshots", "", "| target | kind | status | artifacts | error |",
-            "|---|---|---|---|---|"]
+@dataclass(frozen=True)
+class ReportTarget:
+    """A target of an agent's newest snapshot."""
+
+    name: str
+    kind: str
+    site: str | None
+    agent: str
+    status: str
+    error: str | None
+    artifacts: int
+    baseline: BaselineState
+    baseline_detail: str
+
+
+@dataclass(frozen=True)
+class FleetReport:
+    now: datetime
+    agents: list[AgentRecord]
+    targets: list[ReportTarget]
+    sites: dict[str, str]              # target and agent names -> site, where they have one
+    judged: list[Judged]               # every finding, waived ones too
+    views: list[JobView]               # every scheduled job
+
+    @property
+    def open_findings(self) -> list[Finding]:
+        """The findings that still need attention: waived ones are sanctioned."""
+        return [j.finding for j in self.judged if not j.waived]
+
+
+def fleet_report(home: Home, store: Store, now: datetime) -> FleetReport:
+    from lineguard.collector.approvals import DEFAULT_REQUIRED
+    from lineguard.collector.targets import baseline_state, sites
+    settings = home.settings()
+    site_of = sites(store)
+    required = {t: settings.site(s).approvals for t, s in site_of.items()}
+    targets = []
+    for snap, t in latest_targets(store):
+        state, detail = baseline_state(home.baselines, t.name,
+                                       required.get(t.name, DEFAULT_REQUIRED))
+        targets.append(ReportTarget(t.name, t.kind, site_of.get(t.name), snap.agent, t.status,
+                                    t.error, len(t.artifacts), state, detail))
     problems: list[Finding] = []
-    out += [f"| {t.name} | {t.kind} | {t.status} | {len(t.artifacts)} | {_cell(t.error or '')} |"
-            for _, t in latest_targets(store)]
-    all_views = collect(store, now, problems=problems)
-    judged = evaluate(home, store, now, all_views, problems)
-    out += ["", f"## Findings ({len(judged)})", ""]
-    for j in judged:
-        f = j.finding
-        site = f"[{f.site}] " if f.site else ""
-        out += [f"### {'WAIVED' if j.waived else f.severity.upper()}: {site}{_heading(f.title)}",
-                ""]
-        if j.waiver is not None:
-            out += [f"{'Waived' if j.waived else 'Not waived'}: {j.waiver.describe(now)}", ""]
-        if f.detail:
-            # fenced, so removed config lines stay diff lines instead of becoming list items
-            fence = "```diff" if f.kind in DIFF_KINDS else "```text"
-            out += [fence, *f.detail.replace("```", "`​``").splitlines(), "```", ""]
-        if f.origin is not None and f.origin.stop:
-            out += [f"How to stop it (on {f.target}):", "", "```sh", *f.origin.stop, "```", ""]
-    views = all_views
-    out += ["", f"## Scheduled jobs ({len(views)})", "",
-            f"| next fire ({label(display)}) | target's time | in | verdict | severity | target "
-            f"| origin | command |",
-            "|---|---|---|---|---|---|---|---|"]
-    for v in views:
-        cmd = _cell(v.job.command[:80])
-        when = stamp(v.fire.at, display) if v.fire.at else v.fire.note
-        out.append(f"| {when} | {local(v.fire.at, display, v.job.timezone) or '='} | "
-                   f"{countdown(now, v.fire)} | "
-                   f"{v.judgement.verdict} | {v.judgement.severity} | {v.job.target} | "
-                   f"{v.job.origin_path}:{v.job.origin_line or '-'} | `{cmd}` |")
-    return "\n".join(out) + "\n"
-
-
-def _heading(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _cell(text: str) -> str:
-    """Text inside one Markdown table cell: a `|` or a line break would end the row."""
-    return " ".join(text.split()).replace("|", "\\|")
+    views = collect(store, now, problems=problems)
+    return FleetReport(now=now, agents=store.agents(), targets=targets,
+                       sites={name: site for name, site in site_of.items() if site},
+                       judged=evaluate(home, store, now, views, problems), views=views)

@@ -301,6 +301,11 @@ class Store:
                                        f"WHERE target IN ({marks})", chunk).fetchall())
         return out
 
+    def owner_rows(self) -> list[tuple[str, str, str | None]]:
+        """(target, agent, how it was given) for every owned target, by target."""
+        return self.db.execute("SELECT target, agent, how FROM target_owners "
+                               "ORDER BY target").fetchall()
+
     def targets_owned(self, agent: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT target FROM target_owners WHERE agent = ? "
                                               "ORDER BY target", [agent])]
@@ -430,6 +435,12 @@ class Store:
         for r in rows:
             yield _stored(r[:8]), self.load_target(r[12], r[8], r[9], r[10], r[11])
 
+    def snapshot_index(self) -> list[tuple[int, str, int, str, str, str]]:
+        """(id, agent, seq, hash, received at, key id) of every stored snapshot, by agent and
+        seq."""
+        return self.db.execute("SELECT id, agent, seq, hash, received_at, key_id FROM snapshots "
+                               "ORDER BY agent, seq").fetchall()
+
     def first_ok(self, name: str, until: str | None = None,
                  accept: Callable[[Target], bool] | None = None,
                  ) -> tuple[StoredSnapshot, Target] | None:
@@ -490,6 +501,39 @@ class Store:
                 "sent_count = COALESCE(alerts.sent_count, 0) + 1, subject = excluded.subject",
                 [route, key, severity, at, at, subject])
 
+    def alerts_sent(self) -> list[tuple[str, str | None]]:
+        """(finding key, when last sent) of every alert state row, by key."""
+        return self.db.execute("SELECT key, last_sent FROM alerts ORDER BY key").fetchall()
+
+    def begin_alert_mail(self, message_id: str, at: str, keys: str) -> tuple[list[tuple[str, str]],
+                                                                          bool]:
+        """Put an alert email on record as `sending`, in the caller's transaction. Returns the
+        other emails still `sending` (message id, started at), now marked `uncertain` (the
+        collector did not live to record them), and whether this one was `sending` already."""
+        stale = self.db.execute("SELECT message_id, started_at FROM alert_mail "
+                                "WHERE state = 'sending' AND message_id != ?",
+                                [message_id]).fetchall()
+        for other, _ in stale:
+            self.db.execute("UPDATE alert_mail SET state = 'uncertain' WHERE message_id = ?",
+                            [other])
+        again = self.db.execute("SELECT 1 FROM alert_mail WHERE message_id = ? AND "
+                                "state = 'sending'", [message_id]).fetchone() is not None
+        self.db.execute("INSERT INTO alert_mail (message_id, state, started_at, keys) "
+                        "VALUES (?, 'sending', ?, ?) ON CONFLICT(message_id) DO UPDATE SET "
+                        "state = 'sending', started_at = excluded.started_at",
+                        [message_id, at, keys])
+        return [(m, started) for m, started in stale], again
+
+    def end_alert_mail(self, message_id: str, state: str, at: str | None = None) -> None:
+        """The outcome of an alert email on record: `sent` (at `at`) or `failed`."""
+        with self.transaction():
+            if at is None:
+                self.db.execute("UPDATE alert_mail SET state = ? WHERE message_id = ?",
+                                [state, message_id])
+            else:
+                self.db.execute("UPDATE alert_mail SET state = ?, finished_at = ? "
+                                "WHERE message_id = ?", [state, at, message_id])
+
     def forget_alerts(self, keys: list[str]) -> None:
         """Drop the alert state of `keys` on every route (waived findings: when a waiver ends,
         the finding is mailed again as new, not held back until a reminder is due)."""
@@ -518,6 +562,21 @@ class Store:
         marks = ", ".join("?" * len(events))
         return list(self.db["audit"].rows_where(f"event IN ({marks}) AND at >= ?",
                                                 [*events, since], order_by="id"))
+
+    def audit_events(self, *events: str) -> list[dict[str, Any]]:
+        """Every audit row of these events, oldest first."""
+        return self.audit_since("", events)
+
+    def audit_heads(self) -> dict[int, bytes | None]:
+        """Each audit row's id and the collector's signature of it (None before the key)."""
+        return {rid: None if sig is None else bytes(sig)
+                for rid, sig in self.db.execute("SELECT id, sig FROM audit").fetchall()}
+
+    def audit_signature(self, audit_id: int) -> bytes | None:
+        """The collector's signature of audit row `audit_id`; None when it has none or is
+        gone."""
+        row = self.db.execute("SELECT sig FROM audit WHERE id = ?", [audit_id]).fetchone()
+        return None if row is None or row[0] is None else bytes(row[0])
 
     def snapshot_body(self, snapshot_id: int) -> tuple[dict[str, Any], bytes]:
         """Re-assemble a stored snapshot's signed body and its signature."""

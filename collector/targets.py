@@ -3,9 +3,9 @@ last polled completely, and where its baseline stands."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from lineguard.collector import baseline
 from lineguard.collector.home import Settings
@@ -26,9 +26,6 @@ class TargetView:
     baseline: BaselineState
     baseline_detail: str              # who signed, what is missing, or why it is not trusted
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 def sites(store: Store) -> dict[str, str | None]:
     """Target and agent names -> site: a device's own site, else its agent's."""
@@ -37,6 +34,11 @@ def sites(store: Store) -> dict[str, str | None]:
     for row in store.target_rows():
         out[row.name] = row.facts.get("site") or agent_site.get(row.agent)
     return out
+
+
+def known_sites(store: Store) -> dict[str, str]:
+    """Each target's (and agent's) site, leaving out those without one."""
+    return {name: site for name, site in sites(store).items() if site}
 
 
 def baseline_state(baselines_dir: Path, target: str,

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from lineguard.agent.keys import generate, load_public, public_text
-from lineguard.collector import approvals, baseline
+from lineguard.collector import approvals, baseline, render
 from lineguard.collector.home import Home
 from lineguard.collector.ingest import ingest_paths
 from lineguard.collector.store import Store
@@ -64,7 +64,7 @@ class Fleet:
             self.chain.taken += timedelta(minutes=minutes - 15)
         path = self.chain.write(self.home.root / "outgoing", targets=tuple(targets))
         [result] = ingest_paths(self.home, self.store, [path])
-        assert result.outcome == "accepted", result.line()
+        assert result.outcome == "accepted", render.ingest_result(result)
         return self.chain.taken
 
     def approver(self, keys: Path, name: str = "tanaka") -> Path:

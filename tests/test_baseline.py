@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lineguard.collector import baseline
+from lineguard.collector import baseline, render
 from lineguard.collector.baseline import BaselineError
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
@@ -42,7 +42,7 @@ def test_proposal_comes_from_newest_complete_poll_and_approval_signs_it(fleet: F
     state = baseline.approve(proposal, key, "tanaka")
     assert not state.in_force and state.missing == 1 and proposal.exists()
     assert baseline.load_approved(fleet.baselines, "atm-kobe-03") is None
-    shown = baseline.show(fleet.baselines, "atm-kobe-03")
+    shown = render.baseline_status(baseline.status(fleet.baselines, "atm-kobe-03"))
     assert "PENDING: signed by tanaka (1 of 2 required); needs 1 more approver(s)" in shown
     assert baseline.approve(proposal, sato, "sato").in_force
     assert not proposal.exists()
@@ -52,7 +52,7 @@ def test_proposal_comes_from_newest_complete_poll_and_approval_signs_it(fleet: F
     row = next(r for r in approved.line_data if r.vci == 100)
     assert (row.kind, row.interface, row.vpi, row.extra.get("name")) == ("vcl", "ATM0/0/0", 1,
                                                                          "BTS100")
-    shown = baseline.show(fleet.baselines, "atm-kobe-03")
+    shown = render.baseline_status(baseline.status(fleet.baselines, "atm-kobe-03"))
     assert "in force, approved by tanaka, sato (2 of 2 required)" in shown
     assert "line data: 31 row(s)" in shown
 
@@ -101,7 +101,7 @@ def test_altered_baseline_is_not_trusted_but_reformatting_is_harmless(fleet: Fle
     path.write_text(json.dumps(doc, indent=2))
     with pytest.raises(BaselineError, match="bad signature.*not trusted"):
         baseline.load_approved(fleet.baselines, "atm-kobe-03")
-    assert "NOT TRUSTED" in baseline.show(fleet.baselines, "atm-kobe-03")
+    assert "NOT TRUSTED" in render.baseline_status(baseline.status(fleet.baselines, "atm-kobe-03"))
 
 
 def test_unsigned_or_unlisted_baseline_is_not_trusted(fleet: Fleet, tmp_path: Path) -> None:

@@ -16,10 +16,11 @@ from lineguard.collector.alerts import send_due
 from lineguard.collector.check import evaluate
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import ConfigError, Home
-from lineguard.collector.html_report import fleet_html
+from lineguard.collector.html_report import render_html
 from lineguard.collector.mailbody import WIDTH, fold
 from lineguard.collector.model import AbsoluteTrigger, Job
 from lineguard.collector.remedy import origin
+from lineguard.collector.report import fleet_report
 from lineguard.formats.wire import Artifact
 from tests.hostroot import link, write
 from tests.smtpsink import html_of, text_of
@@ -163,7 +164,8 @@ def test_the_report_is_attached_without_a_report_url(tmp_path: Path, home: Home,
     (home.root / "config.toml").write_text(f"smtp_port = {port}\nsilence_hours = 1000000\n")
     store = home.open()
     findings = [j.finding for j in evaluate(home, store, NOW)]
-    send_due(store, home.settings(), findings, NOW, report=lambda: fleet_html(home, store, NOW))
+    send_due(store, home.settings(), findings, NOW,
+             report=lambda: render_html(fleet_report(home, store, NOW)))
     [(_, _, msg)] = inbox.messages
     [report] = list(msg.iter_attachments())
     assert report.get_filename() == "lineguard-report.html"

@@ -10,8 +10,8 @@ poll-failed finding and nothing else; an unreachable device is never "line data 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, tzinfo
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from functools import partial
 from pathlib import Path
@@ -102,44 +102,6 @@ class TargetDiff:
 
     def rows_where(self, change: str) -> list[RowChange]:
         return [r for r in self.rows if r.change == change]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "target": self.target, "kind": self.kind, "site": self.site, "status": self.status,
-            "error": self.error, "taken_at": self.taken_at, "current": self.current,
-            "against": self.against, "reference": self.reference,
-            "rows_before": self.rows_before, "rows_after": self.rows_after,
-            "artifacts": [{"name": a.name, "kind": a.kind, "change": a.change,
-                           "old_sha256": a.old_sha256, "new_sha256": a.new_sha256,
-                           "diff": a.diff} for a in self.artifacts],
-            "rows": [{"change": r.change, "before": _row_json(r.before),
-                      "after": _row_json(r.after)} for r in self.rows],
-        }
-
-    def render(self, display: tzinfo = UTC) -> str:
-        from lineguard.collector.zones import restamp_text
-        head = restamp_text(f"{self.target} ({self.kind}): newest poll {self.current}: "
-                            f"{self.status}", display)
-        if not self.complete:
-            return "\n".join([head + (f" ({self.error})" if self.error else ""),
-                              "not compared: only a complete (ok) poll is diffed"])
-        out = [head, restamp_text(f"compared with {self.reference}", display)]
-        if not self.changed:
-            return "\n".join(out + ["no drift"])
-        for a in self.artifacts:
-            out.append(f"{a.change:<8} {a.name} ({a.kind})")
-            if a.diff:
-                out.append(a.diff.rstrip("\n"))
-        if self.rows:
-            out.append(f"line data: {self.rows_before} row(s) before, {self.rows_after} now")
-            out += [f"  {r.change:<8} {row_text(r.before or r.after)}" for r in self.rows]
-        return "\n".join(out)
-
-
-def _row_json(row: LineDataRow | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return asdict(row)
 
 
 def row_text(row: LineDataRow | None) -> str:

@@ -145,31 +145,18 @@ def make_plan(store: Store, baselines_dir: Path, names: list[str], key: Ed25519P
     return sign(body, key)
 
 
-def render(plan: SignedPlan, commands: bool = True) -> str:
-    """The plan as a reviewer reads it: per device where it came from, each row to create, and
-    the commands."""
-    b = plan.body
-    out = [f"restore plan {b.id}: {len(b.devices)} device(s), {b.row_count()} row(s); made "
-           f"{b.created_at}, expires {b.expires_at}; needs {b.required_approvals} approval(s), "
-           f"has {len(plan.approvals)}"
-           + (f" ({', '.join(a.approver for a in plan.approvals)})" if plan.approvals else "")]
-    for d in b.devices:
-        out.append(f"{d.device} ({d.platform} by {d.method}, agent {d.agent}, site "
-                   f"{d.site or '-'}): {len(d.rows)} row(s) from the baseline approved by "
-                   f"{d.baseline['approved_by']} at {d.baseline['approved_at']}, against poll "
-                   f"{d.poll['agent']} #{d.poll['seq']} taken {d.poll['taken_at']}")
-        out += [f"  {'create' if r.change == 'missing' else 'rewrite'} {r.what}" for r in d.rows]
-        if commands:
-            out.append("  commands:")
-            out += [f"    {c}" for a in d.actions for c in a.commands]
-            if d.commit:
-                out.append("    commit")
-    if b.refused:
-        out.append("refused:")
-        out += [f"  {r.device}{' ' + r.row if r.row else ''}: {r.reason}" for r in b.refused]
-    return "\n".join(out)
-
-
-def to_json(plan: SignedPlan) -> dict:
-    return {"digest": plan.digest, "approvals": [a.to_json() for a in plan.approvals],
-            **plan.body_json}
+def create(store: Store, home_root: Path, baselines_dir: Path, names: list[str], now: datetime,
+           approvals_for: Callable[[str | None], int], hours: float = DEFAULT_HOURS,
+           out: Path | None = None) -> tuple[SignedPlan, Path]:
+    """`restore plan`: make and sign the plan of `names` with the collector key, write it to
+    `out` (default HOME/restore/ID.lgplan) and put it on the audit record."""
+    from lineguard.collector.keys import collector_key
+    from lineguard.collector.restore.approval import write_plan
+    signed = make_plan(store, baselines_dir, names, collector_key(home_root), now, approvals_for,
+                       hours)
+    out = out or home_root / "restore" / f"{signed.body.id}.lgplan"
+    write_plan(out, signed)
+    store.audit("restore-plan", None, signed.body.id,
+                f"{len(signed.body.devices)} device(s), {signed.body.row_count()} row(s), "
+                f"{len(signed.body.refused)} refused; digest {signed.digest[:16]}; {out}")
+    return signed, out
