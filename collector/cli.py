@@ -278,6 +278,12 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_jobs(home: Home, a: argparse.Namespace) -> int:
+    from lineguard.collector.jobs import batch
+    with batch():      # judged and rendered as one batch: see batch()
+        return _jobs(home, a)
+
+
+def _jobs(home: Home, a: argparse.Namespace) -> int:
     from lineguard.collector import render_json
     from lineguard.collector.jobs import iso_z, job_list, parse_now
     from lineguard.collector.model import SEVERITIES

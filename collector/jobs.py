@@ -4,9 +4,12 @@ rule re-judges all history."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, overload
 
 from lineguard.collector.home import Settings
@@ -17,6 +20,7 @@ from lineguard.collector.model import (
     JobOrigin,
     Judgement,
     Severity,
+    Trigger,
     Verdict,
     trigger_kind,
     unreadable,
@@ -52,6 +56,7 @@ def iso_z(dt: datetime) -> str: ...
 def iso_z(dt: None) -> None: ...
 @overload
 def iso_z(dt: datetime | None) -> str | None: ...
+@lru_cache(maxsize=4096)       # many jobs share a next fire
 def iso_z(dt: datetime | None) -> str | None:
     return None if dt is None else dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -83,14 +88,40 @@ def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -
     from lineguard.collector.remedy import origin
 
     views = []
+    fires: dict[tuple[Trigger, str], Fire] = {}   # many jobs share a schedule and a zone
     for job in jobs:
-        fire = next_fire(job.trigger, now, job.timezone)
+        fire = fires.get((job.trigger, job.timezone))
+        if fire is None:
+            fire = fires[job.trigger, job.timezone] = next_fire(job.trigger, now, job.timezone)
         verdict = adjust(job, judge(job, files, fire, now))
         # only what someone must act on: reading the defining line of every benign job would
         # split a large config once per job
         where = None if verdict.verdict is Verdict.BENIGN else origin(job, files.get(job.origin_path))
         views.append(JobView(job, fire, verdict, content_hash(job, files), where))
     return views
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Automatic garbage collection paused while a batch of jobs is loaded, judged and
+    rendered: the cyclic collector would walk every loaded artifact, job and effect again each
+    time the batch grew by a quarter (a fifth of `lineguard jobs` over 10,000 jobs), and the
+    batch leaves next to no cyclic garbage. What the batch leaves alive is then frozen (not
+    walked by the collector: a command that ends after one batch would otherwise spend a
+    quarter of a second walking it once more); a later batch in the same process first makes
+    it collectable again and collects it."""
+    if not gc.isenabled():
+        yield
+        return
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 @dataclass(frozen=True)
@@ -145,7 +176,8 @@ def collect(store: Store, now: datetime, target: str | None = None,
     trigger kind (clock | boot | event | login | hook) when given. A target whose stored
     evidence cannot be parsed or judged is reported in `problems` (when given) and the others
     go on."""
-    views = _collect(store, now, target, problems)
+    with batch():
+        views = _collect(store, now, target, problems)
     if trigger is not None:
         views = [v for v in views if trigger_kind(v.job.trigger) == trigger]
     return views

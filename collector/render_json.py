@@ -21,6 +21,8 @@ from lineguard.collector.store import FindingRow
 from lineguard.collector.targets import TargetView
 from lineguard.collector.waivers import WaiverStatus, finding_id
 
+_ITEM = json.JSONEncoder(ensure_ascii=False)     # one encoder for every item, not one per item
+
 
 def document(head: dict, key: str, items: list[dict]) -> str:
     """One JSON object whose list `key` has one item per line: readable, diffable, and written
@@ -28,7 +30,7 @@ def document(head: dict, key: str, items: list[dict]) -> str:
     if not items:
         return json.dumps({**head, key: []})
     opening = json.dumps(head)[:-1] + f', "{key}": [\n'
-    return opening + ",\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n]}"
+    return opening + ",\n".join(map(_ITEM.encode, items)) + "\n]}"
 
 
 def job(v: JobView) -> dict[str, Any]:

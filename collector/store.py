@@ -28,6 +28,9 @@ from lineguard.collector.anchor import GENESIS, Anchor
 from lineguard.formats.wire import Artifact, Snapshot, Target, canonical, sha256_hex
 
 SCHEMA_VERSION = 3
+# Hashes per `IN (...)` query when blobs are read together (SQLite's bound-parameter limit was
+# 999 before 3.32).
+_BLOBS_PER_QUERY = 900
 
 
 def utc_now() -> str:
@@ -354,6 +357,20 @@ class Store:
             raise KeyError(f"blob {sha} missing from the store")
         return zlib.decompress(row[0])
 
+    def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """Several blobs by hash, read in a few queries rather than one each."""
+        wanted = list(dict.fromkeys(shas))
+        out: dict[str, bytes] = {}
+        for i in range(0, len(wanted), _BLOBS_PER_QUERY):
+            part = wanted[i:i + _BLOBS_PER_QUERY]
+            out.update((sha, zlib.decompress(data)) for sha, data in self.db.execute(
+                f"SELECT sha256, data FROM blobs WHERE sha256 IN ({','.join('?' * len(part))})",
+                part))
+        missing = next((sha for sha in wanted if sha not in out), None)
+        if missing is not None:
+            raise KeyError(f"blob {missing} missing from the store")
+        return out
+
     # --- snapshots ----------------------------------------------------------------------
 
     def has_snapshot(self, digest: str) -> bool:
@@ -401,12 +418,13 @@ class Store:
     def load_target(self, manifest_sha: str, kind: str, name: str, status: str,
                     error: str | None) -> Target:
         doc = json.loads(self.blob(manifest_sha))
+        bodies = self.blobs(d["blob"] for d in doc["artifacts"] if d.get("blob") is not None)
         arts = []
         for d in doc["artifacts"]:
             blob = d.pop("blob", None)
             if blob is not None:
                 # re-encode the way the agent chose, so the body canonicalises identically
-                d["content"] = _encode(self.blob(blob), d["encoding"])
+                d["content"] = _encode(bodies[blob], d.get("encoding", "utf-8"))
             arts.append(Artifact.from_wire(d))
         return Target(kind=kind, name=name, status=status, artifacts=tuple(arts), error=error,
                       facts=doc["facts"])

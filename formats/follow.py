@@ -40,6 +40,7 @@ _STATEMENT_READERS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus"
 _INPUT_FILE = re.compile(r"(?<![<0-9&])<\s*['\"]?(/[\w.+@/-]+)")
 _SYSTEM_INPUT = ("/dev/", "/proc/", "/sys/")
 _PUNCTUATION = set(";&|()<>")
+_LONE_PATH = re.compile(r"/[\w.+@/-]*")
 
 
 _ESCAPED = re.compile(r"[%\\\x00-\x1f\x7f\udc80-\udcff]")
@@ -79,6 +80,8 @@ def referenced_paths(command_text: str) -> list[str]:
     `python3 /opt/x.py`), `sh -c '...'` and `su -c '...'` (read recursively), `. FILE` and
     `source FILE`, `run-parts DIR` (the directory is returned), and `cd DIR && ./x`.
     """
+    if _LONE_PATH.fullmatch(command_text):
+        return [posixpath.normpath(command_text)]    # a program run by its path: most commands
     found: list[str] = []
     _scan(command_text, "", found, depth=0)
     return list(dict.fromkeys(found))
@@ -92,8 +95,9 @@ def _scan(text: str, cwd: str, found: list[str], depth: int) -> None:
             cwd = _command(words, cwd, found, depth)
         # `cmd < FILE`: what the command reads as its input (a shell or a device session
         # reads it as commands)
-        found.extend(posixpath.normpath(m.group(1)) for m in _INPUT_FILE.finditer(line)
-                     if not m.group(1).startswith(_SYSTEM_INPUT))
+        if "<" in line:
+            found.extend(posixpath.normpath(m.group(1)) for m in _INPUT_FILE.finditer(line)
+                         if not m.group(1).startswith(_SYSTEM_INPUT))
 
 
 def _logical_lines(text: str) -> list[str]:

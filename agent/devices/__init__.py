@@ -1,25 +1,26 @@
 """Device collection for the agent: read network elements by CLI (netmiko), SNMP (pysnmp) or a
 saved config, each into a wire Target with an explicit status. Interpretation is the collector's.
 
-``collect(inventory, credentials, mask_key=...)`` is the one entry point the agent calls."""
+``collect(inventory, credentials, mask_key=...)`` is the one entry point the agent calls.
+
+The pollers (netmiko, pysnmp, paramiko, rich) are imported when a poll starts, not with the
+package: the collector reads host evidence through agent modules that share the agent's secret
+masking (agent.devices.mask), and must not load an SSH and SNMP stack to do so."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from lineguard.agent.devices import cli, profiles, saved, snmp
 from lineguard.agent.devices import credentials as credentials_file
 from lineguard.agent.devices import inventory as inventory_file
+from lineguard.agent.devices import profiles
 from lineguard.agent.devices.credentials import CredentialError
-from lineguard.agent.devices.hostkeys import KnownHosts
 from lineguard.agent.devices.inventory import Device, InventoryError
 from lineguard.agent.devices.result import failed
-from lineguard.agent.progress import Bar
 from lineguard.formats.wire import Target
 
 __all__ = ["collect", "collect_devices", "CredentialError", "InventoryError"]
@@ -49,6 +50,11 @@ def collect_devices(devices: list[Device], creds: credentials_file.Credentials, 
                     known_hosts: Path | None = None) -> list[Target]:
     """As `collect`, for an inventory and credentials already loaded. With `known_hosts`, CLI
     devices' SSH host keys are trusted on first use and checked ever after."""
+    import asyncio
+
+    from lineguard.agent.devices import cli, saved, snmp
+    from lineguard.agent.devices.hostkeys import KnownHosts
+
     if not mask_key:
         raise ValueError("mask_key must not be empty")
     resolved = {d.name: creds.get(d.credentials) for d in devices if d.credentials}
@@ -118,6 +124,7 @@ class _Progress:
     """The fleet poll's progress bar (agent.progress), only when a person watches a terminal."""
 
     def __init__(self, total: int, enabled: bool):
+        from lineguard.agent.progress import Bar
         self.bar = Bar("devices", total, enabled=enabled)
 
     def done(self, target: Target) -> None:

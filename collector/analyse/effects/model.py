@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Literal
 
 # One effect kind per thing a job can do that matters (documented in collector/rules/README.md).
@@ -178,3 +179,9 @@ class Effect:
 
 # A change ticket (CHG0012345, CRQ-1234, RFC 2233 …) named in what a job runs.
 CHANGE_REF = re.compile(r"\b(?:CHG|CRQ|CR|RFC|MOP|CM|WO|TICKET|CHANGE)[-_ #:]?\s?\d[\d-]{2,}\b", re.I)
+@lru_cache(maxsize=4096)
+def change_ref_in(text: str) -> str:
+    """The first change ticket a text names, or "". Remembered per text: the scripts many jobs
+    run are searched once."""
+    m = CHANGE_REF.search(text)
+    return m.group(0) if m else ""

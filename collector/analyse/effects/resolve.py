@@ -6,21 +6,21 @@ known are markers (model.unknown / model.symbol)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from lineguard.collector.analyse.effects.model import (
     _BACK,
-    CHANGE_REF,
     Effect,
     Gate,
+    change_ref_in,
     is_known,
     markers,
     render,
     symbol,
     unknown,
 )
-from lineguard.formats.wire import Artifact
+from lineguard.formats.wire import Artifact, sha256_hex
 
 MAX_DEPTH = 6             # nested programs (sh -c inside python inside a decoded payload …)
 MAX_LOOP = 16             # literal loop items expanded one by one; more are summarised
@@ -39,20 +39,129 @@ class Written:
 _TEXTS: dict[str, tuple[str]] = {}      # artifact text by content hash (decoded once)
 
 
+def fingerprint(art: Artifact | None) -> str | None:
+    """All a reader can learn from looking a file up: None when it was not captured, else its
+    content hash ("" when the agent kept no content)."""
+    if art is None:
+        return None
+    if art.content is None:
+        return ""
+    return art.sha256 or sha256_hex(art.content.encode())
+
+
+@dataclass(frozen=True)
+class Looked:
+    """What following a program looked at outside itself: each captured file looked up, with
+    its fingerprint; each search over the names (suffixes -> the names found); and each file
+    it asked whether its caller had already followed, with the answer. A reading is reused
+    only where all of these come out the same."""
+
+    files: tuple[tuple[str, str | None], ...] = ()
+    searches: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    followed: tuple[tuple[str, bool], ...] = ()
+
+    def holds_for(self, files: Mapping[str, Artifact], followed: FollowedFiles) -> bool:
+        return all(fingerprint(files.get(name)) == fp for name, fp in self.files) and \
+            all((name in followed) == was for name, was in self.followed) and \
+            all(names_ending(files, suffixes) == found for suffixes, found in self.searches)
+
+
+class FollowedFiles(set[str]):
+    """The captured files a job has followed so far (a reader does not follow one twice). A
+    program read for all its callers starts with its caller's: each name it asks about that it
+    has not followed itself is noted with the answer, as its reading depends on it."""
+
+    def __init__(self, callers: Iterable[str] = ()) -> None:
+        super().__init__(callers)
+        self._callers = frozenset(self)
+        self._own: set[str] = set()
+        self.asked: dict[str, bool] = {}
+
+    def __contains__(self, name: object) -> bool:
+        if name in self._own:
+            return True
+        was = name in self._callers
+        if self._callers:
+            self.asked.setdefault(name, was)  # type: ignore[arg-type]
+        return was
+
+    def add(self, name: str) -> None:
+        self._own.add(name)
+        super().add(name)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What following a program or a job found, kept for reuse: its effects, whether it talks
+    to devices, a change reference named on the way, and what it looked at."""
+
+    effects: list[Effect]
+    talks_to_devices: bool
+    change_ref: str
+    looked: Looked
+    depth: int = 0          # the nesting depth it was read at
+    deepest: int = 0        # the deepest nested program it reached or was refused at
+
+    def fits(self, depth: int) -> bool:
+        """Whether reading it at `depth` would reach the same programs: where no nested
+        program was refused for depth (MAX_DEPTH), any depth that leaves room for the deepest."""
+        if self.deepest > MAX_DEPTH:
+            return depth == self.depth
+        return self.deepest - self.depth + depth <= MAX_DEPTH
+
+
+def names_ending(files: Mapping[str, Artifact], suffixes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(n for n in files if n.endswith(suffixes)))
+
+
 @dataclass
 class Job:
-    """State shared by every reader while one job is followed."""
+    """State shared by every reader while one job is followed. Readers reach the captured
+    files only through artifact, text_of and names_ending, which note what was looked at (see
+    looked): a cached reading is reused only where all of it is the same."""
 
     files: Mapping[str, Artifact]
     sink: list[Effect] = field(default_factory=list)
     written: dict[str, Written] = field(default_factory=dict)
-    read: set[str] = field(default_factory=set)           # artifacts already followed
+    read: FollowedFiles = field(default_factory=FollowedFiles)
     talks_to_devices: bool = False
     change_ref: str = ""
     budget: int = 20_000                                  # statements a job may cost
+    seen: dict[str, str | None] = field(default_factory=dict)     # name -> fingerprint
+    deepest: int = 0                                      # see Reading.deepest
+    searched: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+
+    def artifact(self, path: str) -> Artifact | None:
+        name = path.lstrip("/")
+        art = self.files.get(name)
+        self.seen[name] = fingerprint(art)
+        return art
+
+    def names_ending(self, suffixes: tuple[str, ...]) -> tuple[str, ...]:
+        """The captured files whose names end with one of `suffixes`, sorted."""
+        found = self.searched[suffixes] = names_ending(self.files, suffixes)
+        return found
+
+    def looked(self) -> Looked:
+        return Looked(tuple(self.seen.items()), tuple(self.searched.items()),
+                      tuple(self.read.asked.items()))
+
+    def reading(self, depth: int = 0) -> Reading:
+        return Reading(self.sink, self.talks_to_devices, self.change_ref, self.looked(), depth,
+                       self.deepest)
+
+    def saw(self, reading: Reading, depth: int) -> None:
+        """What a nested reading (or its cached result), read at `depth`, looked at counts as
+        looked at here."""
+        looked = reading.looked
+        self.seen.update(looked.files)
+        self.searched.update(looked.searches)
+        for name, _ in looked.followed:
+            name in self.read  # noqa: B015 — asked here too: this job's reading depends on it
+        self.deepest = max(self.deepest, reading.deepest - reading.depth + depth)
 
     def text_of(self, path: str) -> str | None:
-        art = self.files.get(path.lstrip("/"))
+        art = self.artifact(path)
         if art is None:
             return None
         if art.encoding == "utf-8" and art.content is not None:
@@ -158,13 +267,14 @@ READERS: dict[str, Reader] = {}
 def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] | None = None
          ) -> None:
     """Hand a program to the reader of its language (registered by each reader module)."""
+    job.deepest = max(job.deepest, place.depth)
     if place.depth > MAX_DEPTH or job.budget <= 0:
         return
     reader = READERS.get(language)
     if reader is None:
         return
-    if not job.change_ref and (m := CHANGE_REF.search(text)):
-        job.change_ref = m.group(0)      # a ticket in a decoded or generated text counts too
+    if not job.change_ref:
+        job.change_ref = change_ref_in(text)   # a ticket in a decoded or generated text counts too
     try:
         reader(text, job, place, env if env is not None else {})
     except RecursionError:

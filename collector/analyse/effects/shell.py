@@ -39,11 +39,14 @@ from lineguard.collector.analyse.effects.model import (
 from lineguard.collector.analyse.effects.resolve import (
     MAX_LOOP,
     READERS,
+    FollowedFiles,
     Job,
     Place,
+    Reading,
     Written,
     each_of,
     file_lines,
+    fingerprint,
     language_of,
     read,
     unknown_output,
@@ -1082,7 +1085,7 @@ class _Walker:
         """`python3 -m MODULE`: the captured file of an installed module, run as __main__; a
         module lineguard cannot find that is not the standard library's is unseen code."""
         rel = "/" + render(module).replace(".", "/")
-        found = sorted((n for n in self.job.files if n.endswith((rel + ".py", rel + "/__main__.py"))),
+        found = sorted(self.job.names_ending((rel + ".py", rel + "/__main__.py")),
                        key=lambda n: not re.search(r"(?:^|/)(?:python3[\d.]*|site-packages|"
                                                    r"dist-packages)/", n))
         if found:
@@ -1305,8 +1308,11 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
                                  value=m.value_name(obj, render(value)), reach=reach))
 
 
-_PROGRAMS: dict[tuple[str, str | None], tuple[list[Effect], bool, str]] = {}
+# (name, content hash) -> the readings of it over differing captured files (a library it
+# sources may differ from host to host), callers (see resolve.FollowedFiles) and depths
+_PROGRAMS: dict[tuple[str, str], tuple[Reading, ...]] = {}
 _PROGRAMS_SIZE = 4096
+_READINGS_PER_KEY = 8
 
 
 _ARG = re.compile(r"\x01arg:([^\x1d\x02]*)\x1d[^\x02]*\x02")
@@ -1320,24 +1326,27 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
     """A captured program run as its own process with `args`: read once per content (many
     jobs run the same packaged scripts with different arguments) with its arguments standing
     as markers, then bound to this caller's arguments; its effects are placed under the
-    caller's gates and notes."""
-    art = job.files.get(name)
-    key = (name, art.sha256 if art is not None else text)
-    hit = _PROGRAMS.get(key)
+    caller's gates and notes. A reading is reused only where every file it looked at (a
+    library it sources, a list it reads) is the same as when it was read."""
+    art = job.artifact(name)
+    key = (name, fingerprint(art) or text)
+    depth = place.depth + 1
+    readings = _PROGRAMS.get(key, ())
+    hit = next((r for r in readings if r.fits(depth) and r.looked.holds_for(job.files, job.read)),
+               None)
     if hit is None:
-        sub = Job(job.files)
-        sub.read = set(job.read)
+        sub = Job(job.files, read=FollowedFiles(job.read))
         # $0 is the program's own path (a script that reads or deletes itself names it so)
-        read(language, text, sub, Place(path=name, depth=place.depth + 1),
+        read(language, text, sub, Place(path=name, depth=depth),
              {**_ARG_ENV, "0": "/" + name.lstrip("/")})
-        hit = (sub.sink, sub.talks_to_devices, sub.change_ref)
-        if len(_PROGRAMS) >= _PROGRAMS_SIZE:
+        hit = sub.reading(depth)
+        if key not in _PROGRAMS and len(_PROGRAMS) >= _PROGRAMS_SIZE:
             del _PROGRAMS[next(iter(_PROGRAMS))]
-        _PROGRAMS[key] = hit
-    effects, talks, ref = hit
-    job.talks_to_devices |= talks
-    job.change_ref = job.change_ref or ref
-    for e in effects:
+        _PROGRAMS[key] = (hit, *readings[:_READINGS_PER_KEY - 1])
+    job.saw(hit, depth)
+    job.talks_to_devices |= hit.talks_to_devices
+    job.change_ref = job.change_ref or hit.change_ref
+    for e in hit.effects:
         for bound in _bind(e, args):
             if place.gates or place.via or not place.called:
                 bound = replace(bound, gates=place.gates + bound.gates, via=place.via + bound.via,
