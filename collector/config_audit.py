@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from lineguard.collector.home import ConfigError, Home, Settings, SitePolicy, settings_from
-from lineguard.collector.model import SEVERITIES, Finding
+from lineguard.collector.model import Finding, Severity
 from lineguard.collector.store import Store
 from lineguard.formats.wire import parse_utc
 
@@ -57,8 +57,8 @@ def findings(home: Home, store: Store, now: datetime) -> list[Finding]:
         changes = compare(before["detail"], after["detail"])
         weakens = any(c.weakens for c in changes)
         drops = any(c.drops_recipients for c in changes)
-        severity = "critical" if drops else _loud_enough(after["detail"]) if weakens \
-            else "medium"
+        severity = Severity.CRITICAL if drops else _loud_enough(after["detail"]) if weakens \
+            else Severity.MEDIUM
         listed = "; ".join(c.what for c in changes) or "layout or comments only"
         out.append(Finding(
             key=f"config-change:{after['subject'][:16]}", kind="config", severity=severity,
@@ -72,14 +72,14 @@ def findings(home: Home, store: Store, now: datetime) -> list[Finding]:
     return out
 
 
-def _loud_enough(text: str) -> str:
+def _loud_enough(text: str) -> Severity:
     """A weakening change is at least HIGH and at least the alert threshold the new version
     sets for the fleet-wide findings (this one has no site): a threshold raised to critical must
     not silence the finding that reports it."""
     new = _settings(text)
     if new is None:
-        return "critical"            # what the collector now mails is not known
-    return max("high", new.default.alert_threshold, key=SEVERITIES.index)
+        return Severity.CRITICAL     # what the collector now mails is not known
+    return max(Severity.HIGH, new.default.alert_threshold)
 
 
 def _settings(text: str) -> Settings | None:
@@ -121,8 +121,8 @@ def _policy_changes(scope: str, was: SitePolicy, now: SitePolicy) -> list[Change
     out = []
     if was.alert_threshold != now.alert_threshold:
         out.append(Change(f"{scope} alert_threshold: {was.alert_threshold} -> "
-                          f"{now.alert_threshold}", SEVERITIES.index(now.alert_threshold)
-                          > SEVERITIES.index(was.alert_threshold), False))
+                          f"{now.alert_threshold}", now.alert_threshold > was.alert_threshold,
+                          False))
     lost = sorted(set(was.mail_to) - set(now.mail_to))
     if lost:
         out.append(Change(f"{scope} mail_to no longer mails {', '.join(lost)}", True, True))
