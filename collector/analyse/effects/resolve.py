@@ -130,6 +130,7 @@ class Job:
     seen: dict[str, str | None] = field(default_factory=dict)     # name -> fingerprint
     deepest: int = 0                                      # see Reading.deepest
     searched: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    programs: int = 0                     # texts handed to a reader (nested ones included)
 
     def artifact(self, path: str) -> Artifact | None:
         name = path.lstrip("/")
@@ -268,6 +269,7 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
          ) -> None:
     """Hand a program to the reader of its language (registered by each reader module)."""
     job.deepest = max(job.deepest, place.depth)
+    job.programs += 1
     if place.depth > MAX_DEPTH or job.budget <= 0:
         return
     reader = READERS.get(language)
