@@ -314,13 +314,22 @@ def test_a_tcl_window_lowers_its_then_body_not_its_else():
     assert _judge_named(outside, "usr/local/sbin/change.exp").verdict == "destructive"
 
 
-def test_a_perl_date_condition_is_a_gate_never_a_window():
-    # the Perl reader cannot tell an if-block from the statements after it: no window is read
-    text = ('#!/usr/bin/perl\nuse POSIX qw(strftime);\n'
-            'if (strftime("%Y-%m-%d", localtime) eq "2026-11-27") {\n'
-            '    system("snmpset -v2c -c private atm1 atmVclRowStatus.1.0.32 i 6");\n}\n')
-    j = _judge_named(text, "usr/local/sbin/change.pl")
-    assert j.verdict == "destructive" and "lg.conceal.date-gate" in {r.rule for r in j.reasons}
+PERL_WINDOW = ('#!/usr/bin/perl\nuse POSIX qw(strftime);\n'
+               'if (strftime("%Y-%m-%d", localtime) eq "2026-11-27") {\n    {THEN}\n'
+               '} else {\n    {ELSE}\n}\n')
+PERL_WORK = 'system("snmpset -v2c -c private atm1 atmVclRowStatus.1.0.32 i 6");'
+
+
+def test_a_perl_window_lowers_its_then_body_not_its_else():
+    # read through tree-sitter-perl, an if-block is told from its else and from what follows
+    inside = PERL_WINDOW.replace("{THEN}", PERL_WORK).replace("{ELSE}", 'print "not today\\n";')
+    outside = PERL_WINDOW.replace("{THEN}", 'print "today\\n";').replace("{ELSE}", PERL_WORK)
+    after = PERL_WINDOW.replace("{THEN}", 'print "today\\n";').replace(
+        "{ELSE}", 'print "not today\\n";') + PERL_WORK + "\n"
+    assert _judge_named(inside, "usr/local/sbin/change.pl").verdict == "suspicious"
+    for text in (outside, after):
+        j = _judge_named(text, "usr/local/sbin/change.pl")
+        assert j.verdict == "destructive", [(r.rule, r.title) for r in j.reasons]
 
 
 def _judge_named(text: str, name: str):

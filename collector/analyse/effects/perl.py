@@ -1,290 +1,1071 @@
-"""Perl programs read with a careful tokenizer (no Perl parser ships as a usable wheel for our
-purpose: see the README): statements split outside strings, scalars, arrays and `use constant`
-followed, "…" interpolation, `.` concatenation, qw//q//qq//, sprintf/join/reverse/pack("H*")/
-decode_base64/uncompress, foreach over lists and over lines of an opened file. Effects come from
-system/exec/backticks/qx/piped open (read as shell), unlink/rmtree/remove_tree/truncate,
-Net::SNMP set_request, Net::Telnet/Net::SSH*/Net::OpenSSH/Expect sessions, DBI do/prepare,
-and eval of built or decoded code."""
+"""Perl programs read through tree-sitter-perl and followed the way perl would run them:
+scalars, arrays (push/unshift), hashes and references, `use constant`, interpolation, `.` and
+`x`, qw//q//qq//, here-documents, the text after __DATA__, sprintf/join/reverse/lc/uc/split/map,
+pack("H*")/unpack("u")/decode_base64/uncompress, `tr` and `s///` on a variable, foreach over
+lists, over lines of an opened file and over walked SNMP rows, subs with @_ bound at each call
+(named, anonymous, in a dispatch hash, by a name held in a variable, as methods of a class),
+`require`/`do FILE`/`use` of a captured module, files the program writes and then runs, eval
+of strings, and the `if`/`unless` tests that gate what follows. Effects come from system/exec/
+backticks/qx/piped open (read as shell), unlink/rmtree/remove_tree/truncate, a disk or a log
+opened for writing, Net::SNMP set_request, Net::Telnet/Net::SSH*/Net::OpenSSH/Expect/IO::Socket
+sessions, DBI do/prepare, and eval of built or decoded code. A stretch the grammar cannot place
+that touches devices or data is reported as unparsed."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
-from dataclasses import replace
+import textwrap
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import tree_sitter_perl
+from tree_sitter import Language, Node, Parser, Tree
 
 from lineguard.collector.analyse.effects import commands, decode, device, sql
-from lineguard.collector.analyse.effects.model import is_known, markers, render, unknown
+from lineguard.collector.analyse.effects.mib import mib
+from lineguard.collector.analyse.effects.model import Gate, is_known, markers, render, unknown
 from lineguard.collector.analyse.effects.resolve import (
+    MAX_LOOP,
     READERS,
     Job,
     Place,
+    Written,
     each_of,
+    expand_each,
     file_lines,
     read,
     walked,
 )
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
-_POD = re.compile(r"^=[a-zA-Z].*?^=cut\b.*?$", re.S | re.M)
-_STR = re.compile(r"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`|"""
-                  r"""\bq[qwx]?\s*(?:\{[^}]*\}|\([^)]*\)|\[[^\]]*\]|<[^>]*>|([^\w\s{(\[<])(?:(?!\2).)*\2))""", re.S)
-_TOKEN = re.compile(r"""\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`|"""
-                    r"""\bq[qwx]?\s*(?:\{[^}]*\}|\([^)]*\)|\[[^\]]*\]|<[^>]*>|([~!|/#^%,:@])(?:(?!\1).)*\1)|"""
-                    r"""#[^\n]*|[;{}]|[^\"'`q#;{}]+|.""", re.S)
-_PRINT_TO = re.compile(r"^(?:print|printf|syswrite)\s*\(?\s*\{?\s*\$(\w+)\s*\}?\s*,?\s*(.*)$", re.S)
-# A `{` opens a block after these (else it is a hash subscript, an anonymous hash, a file handle)
-_BLOCK_BEFORE = re.compile(r"(?:^|[;)]|\b(?:else|do|eval|BEGIN|END|sub\s+\w+|sub))\s*$")
-_SUB = re.compile(r"^sub\s+(\w+)\s*\{$")
-_CALL = re.compile(r"(?<![\w$@%>:])&?(\w+)\s*\((.*?)\)\s*(?:;|$|or\b|and\b|\|\||&&)", re.S)
-_PARAMS = re.compile(r"^(?:my|local)\s*(?:\(([^)]*)\)\s*=\s*@_|(\$\w+)\s*=\s*shift(?:\s*\(\s*@_\s*\))?)\s*$")
-_REQUIRE = re.compile(r"^(?:require|do)\s*\(?\s*(['\"][^'\"]+['\"]|\$\w+)\s*\)?$")
-_INTERESTING = re.compile(r"=|system|exec|`|qx|unlink|rmtree|remove_tree|truncate|eval|->|open|"
-                          r"\bfor|\bwhile|constant|print")
-_IF = re.compile(r"^(?:if|unless|elsif)\s*\(")
-_POSTFIX_IF = re.compile(r"\s(?:if|unless)\s*\(?.*(?:time|hostname|-e\s)")
-_ASSIGN = re.compile(r"^(?:my|our|local)?\s*([\$@])(\w+)\s*(\.?=)\s*(.+)$", re.S)
-_VALUE_START = re.compile(r"""^\s*(?:["'(\[$@\d]|q[qw]?\W|decode_base64|join|sprintf|pack|unpack|reverse|"""
-                          r"uncompress|lc\b|uc\b|scalar|<|MIME|Compress)")
-_VAR = re.compile(r"\$\{?(\w+)\}?(?:\[(\d+)\])?|@\{?(\w+)\}?")
+_MAX_TEXT = 2_000_000
+_MAX_CALLS = 4            # times one sub body is followed per program
+_MAX_DEPTH = 8            # nested sub calls followed
 
 
-def _closing(text: str, start: int) -> int:
-    """Index of the bracket closing the one at `start` (quotes skipped), or -1."""
-    depth, quote = 0, ""
-    for i in range(start, len(text)):
-        ch = text[i]
-        if quote:
-            if ch == quote and text[i - 1] != "\\":
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
+@lru_cache(maxsize=1)
+def _parser() -> Parser:
+    with warnings.catch_warnings():
+        # the wheel hands the grammar over as an address, which tree-sitter 0.25+ still takes
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return Parser(Language(tree_sitter_perl.language()))
 
 
-_HEREDOC = re.compile(r"<<\s*(?:'(\w+)'|\"(\w+)\"|(\w+))")
+_TREES: dict[bytes, Tree] = {}
 
 
-def _heredocs(text: str) -> str:
-    """Here-documents (`<<'TAG'`, `<<"TAG"`, `<<TAG`) as the quoted strings they are; their
-    lines stay as blank lines so line numbers hold."""
-    lines = text.split("\n")
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        m = _HEREDOC.search(line) if "<<" in line else None
-        if m is None:
-            out.append(line)
-            i += 1
-            continue
-        tag = m.group(1) or m.group(2) or m.group(3)
-        end = next((k for k in range(i + 1, len(lines)) if lines[k].strip() == tag), None)
-        if end is None:
-            out.append(line)
-            i += 1
-            continue
-        body = "\n".join(lines[i + 1:end]) + "\n"
-        quoted = "'" + body.replace("\\", "\\\\").replace("'", "\\'") + "'" if m.group(1) else \
-            '"' + body.replace('"', '\\"') + '"'
-        out.append(line[:m.start()] + quoted.replace("\n", "\\n" if not m.group(1) else "\n")
-                   + line[m.end():])
-        out.extend([""] * (end - i - 1))
-        i = end + 1
-    return "\n".join(out)
+def _parse(src: bytes) -> Tree:
+    """Parse trees by content: a module many scripts use is parsed once. The text always ends
+    with a newline: tree-sitter-perl 2.0.3's scanner never returns from an interpolating
+    here-document whose last line runs into the end of the text after a `$`, `@` or `\\`
+    (its continue mode reads to a newline without looking for the end), so without one a
+    ten-byte script would hang the collector."""
+    if not src.endswith(b"\n"):
+        src += b"\n"
+    tree = _TREES.get(src)
+    if tree is None:
+        tree = _parser().parse(src)
+        if len(_TREES) >= 256:
+            del _TREES[next(iter(_TREES))]
+        _TREES[src] = tree
+    return tree
+
+
+@dataclass
+class _Session:
+    """An object talking to something: a device (snmp, cli), a database (dbi)."""
+
+    kind: str
+    host: str
+
+
+@dataclass
+class _Handle:
+    """A file handle: a file read or written, a pipe to a program, a device session."""
+
+    kind: str             # file (read) | write | pipe | shell (a piped sh) | device | data
+    target: str
+    host: str = ""
+
+
+@dataclass
+class _Sub:
+    """A sub: its body (a block node) and the reader whose text it is written in."""
+
+    name: str
+    body: Node
+    owner: _Perl
+    place: Place
+
+    @property
+    def key(self) -> str:
+        return self.name if self.name != _ANON else f"{id(self.owner)}:{self.body.start_byte}"
+
+
+@dataclass
+class _Scope:
+    """What a program and everything it evals, requires and calls share."""
+
+    vars: dict[str, object] = field(default_factory=dict)      # "$x", "@x", "%x", "*FH"
+    subs: dict[str, _Sub] = field(default_factory=dict)
+    anonymous: dict[str, _Sub] = field(default_factory=dict)
+    called: set[str] = field(default_factory=set)
+    calls: dict[str, int] = field(default_factory=dict)
+    stack: list[str] = field(default_factory=list)
+    decoded: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    lib_dirs: list[str] = field(default_factory=list)
+    returned: list[object] = field(default_factory=list)
+
+
+_SESSION_CLASSES = re.compile(r"^(?:Net::(?:Telnet|SSH\w*|OpenSSH|SNMP|Appliance\w*|SSH::Perl|"
+                              r"SSH2|Netconf)|Expect|Control::CLI\w*|IO::Socket(?:::INET6?|::IP)?)$")
+_HOST_KEYS = frozenset({"host", "hostname", "ip", "peeraddr", "peerhost", "address", "server"})
+_SENDS = frozenset({"cmd", "print", "printf", "say", "send", "put", "write", "syswrite",
+                    "send_cmd", "cmd_remote"})
+_REMOTE = frozenset({"system", "capture", "capture2", "exec", "pipe_in", "open2",
+                     "open3"})
+_WALKS = frozenset({"get_table", "get_entries", "get_bulk_request", "walk"})
+_DECODERS = {"decode_base64": "base64", "uncompress": "zlib", "memGunzip": "gzip",
+             "decode_base32": "base32", "gunzip": "gzip"}
+# What a stretch the grammar could not place must touch to be reported as unparsed.
+_TOUCHES = re.compile(r"\b(?:system|exec|unlink|rmtree|remove_tree|truncate|qx|set_request|eval|"
+                      r"Net::|IO::Socket|DBI|Expect)\b|`")
+_DATA = re.compile(r"^__(?:END|DATA)__[ \t]*\r?\n?", re.M)     # where the program's text ends
+_CALLS_IN = re.compile(rb"[(`&]|->")      # an expression that may call something
+_ARG_SEP = "\x1f"      # between the arguments a program is run with (as shell.py keeps them)
+_ESC = re.compile(r"\\(.)", re.S)
+_ANON = "an anonymous sub"
+# What a condition must mention to be a gate at all (shell.gate_of tells which one).
+_GATE_HINT = re.compile(r"date|EPOCH|now|time|hostname|HOSTNAME|uname|getfqdn|\bid\b|getent|passwd|"
+                        r"whoami|getpw|\bwho\b|-[efsdLr]\s|exists")
+_unknown = lru_cache(maxsize=4096)(unknown)
+_BLOCK_DEVICE = re.compile(r"/dev/(?:sd[a-z]|nvme\d|vd[a-z]|hd[a-z]|xvd[a-z]|mmcblk\d|md\d|mapper/|dm-)")
+# Expressions whose value is one scalar even when it holds a reference to a list or a hash.
+_SCALARS = frozenset({"scalar", "anonymous_array_expression", "anonymous_hash_expression",
+                      "array_element_expression", "hash_element_expression", "refgen_expression",
+                      "anonymous_subroutine_expression", "method_call_expression"})
+
+
+def _flat(v: object) -> list[object]:
+    if isinstance(v, list):
+        return [x for item in v for x in _flat(item)]
+    if isinstance(v, dict):
+        return [x for kv in v.items() for x in kv]
+    return [v]
+
+
+def _s(v: object) -> str:
+    """A value as the text perl would make of it."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, list):
+        return " ".join(_s(x) for x in v)
+    if isinstance(v, _Session):
+        return v.host
+    if isinstance(v, _Handle):
+        return v.target
+    if isinstance(v, _Sub):
+        return unknown(f"a reference to {v.name}")
+    if isinstance(v, dict):
+        return unknown("a hash reference")
+    return str(v)
 
 
 class _Perl:
-    def __init__(self, text: str, job: Job, place: Place):
-        self.job, self.place = job, place
-        self.scalars: dict[str, object] = {}
-        self.handles: dict[str, str] = {}
-        self.sessions: dict[str, str] = {}
-        self.decoded: dict[str, tuple[str, ...]] = {}
-        self.text = text
-        self.subs: dict[str, tuple[list[tuple[int, str]], Place]] = {}
-        self.called: set[str] = set()
-        self.stack: list[str] = []
-        self.depth = 0
+    def __init__(self, src: bytes, job: Job, place: Place, scope: _Scope, env: dict[str, str]):
+        self.src = src
+        self.lines = src.decode("utf-8", "replace").split("\n")
+        self.job, self.place, self.scope, self.env = job, place, scope, env
+        self.heredocs: dict[int, Node] = {}      # where a heredoc token starts -> its body
 
-    def statements(self) -> list[tuple[int, str]]:
-        """(line, statement) split at `;`, `{` and `}` outside strings and comments."""
-        text = _POD.sub(lambda m: "\n" * m.group(0).count("\n"), self.text)
-        text = text.split("\n__END__", 1)[0].split("\n__DATA__", 1)[0]
-        text = _heredocs(text)
-        out: list[tuple[int, str]] = []
-        buf: list[str] = []
-        line = start = 1
-        inline = 0            # braces of a hash subscript, an anonymous hash or `print {$fh}`
-        for m in _TOKEN.finditer(text):
-            tok = m.group(0)
-            if tok == "{" and (inline or not _BLOCK_BEFORE.search("".join(buf[-8:]).rstrip() or ";")):
-                inline += 1
-                buf.append(tok)
-                continue
-            if tok == "}" and inline:
-                inline -= 1
-                buf.append(tok)
-                continue
-            if tok in (";", "{", "}"):
-                stmt = "".join(buf).strip()
-                if stmt:
-                    out.append((start, stmt + (tok if tok == "{" else "")))
-                if tok == "}":
-                    out.append((line, "}"))      # a block closes (subs are collected by it)
-                buf = []
-                start = line
-                continue
-            nl = tok.count("\n")
-            if tok[0] == "#" and (m.start() == 0 or text[m.start() - 1] in " \t\n;{}(,"):
-                line += nl
-                continue
-            if not buf and not tok.strip():
-                line += nl
-                start = line
-                continue
-            if not buf:
-                start = line + tok[:len(tok) - len(tok.lstrip())].count("\n")
-            buf.append(tok)
-            line += nl
-        if "".join(buf).strip():
-            out.append((start, "".join(buf).strip()))
+    # --- text and positions ---------------------------------------------------------------
+
+    @staticmethod
+    def text(node: Node) -> str:
+        return node.text.decode("utf-8", "replace") if node.text is not None else ""
+
+    def at(self, node: Node) -> tuple[int, str]:
+        row = node.start_point[0]
+        return row + 1, (self.lines[row].strip() if row < len(self.lines) else "")[:400]
+
+    # --- statements -----------------------------------------------------------------------
+
+    def run(self, root: Node) -> None:
+        self.declare(root)
+        self.block(root, self.place)
+
+    def declare(self, root: Node) -> None:
+        """Subs are known before anything runs (perl compiles them first)."""
+        for c in root.named_children:
+            if c.type == "subroutine_declaration_statement":
+                name, body = c.child_by_field_name("name"), c.child_by_field_name("body")
+                if name is not None and body is not None:
+                    sub = _Sub(self.text(name), body, self, self.place)
+                    self.scope.subs[sub.name] = sub
+                    self.scope.subs.setdefault(sub.name.rsplit("::", 1)[-1], sub)
+            elif c.type in ("package_statement", "class_statement", "phaser_statement",
+                            "block_statement", "block"):
+                self.declare(c)
+
+    def uncalled(self) -> None:
+        """Subs nothing here calls are read too, as such (a dispatch by a name built at run
+        time, a hook the caller's framework runs)."""
+        subs = [s for n, s in self.scope.subs.items() if s.name == n]
+        for sub in subs + list(self.scope.anonymous.values()):
+            if sub.key not in self.scope.called:
+                self.scope.called.add(sub.key)
+                what = f"{sub.name}()" if sub.name != _ANON else "an anonymous sub"
+                where = replace(sub.place, called=False,
+                                via=sub.place.via + (f"in {what}, which nothing here calls",))
+                sub.owner.block(sub.body, where)
+
+    def block(self, node: Node, place: Place) -> object:
+        last: object = ""
+        for c in node.named_children:
+            if self.job.budget <= 0:
+                return last
+            self.job.budget -= 1
+            last = self.stmt(c, place)
+            guard = self.exit_guard(c, place)
+            if guard is not None:
+                place = replace(place, gates=place.gates + (guard,))
+        return last
+
+    def exit_guard(self, n: Node, place: Place) -> Gate | None:
+        """`exit unless COND;`, `die … if COND;`, `COND or exit;`: the rest is gated."""
+        if n.type != "expression_statement" or not n.named_child_count:
+            return None
+        e = n.named_child(0)
+        if e.type == "postfix_conditional_expression":
+            body, cond = e.named_child(0), e.child_by_field_name("condition")
+            negated = not self.keyword(e, "unless")   # `exit if COND`: the rest runs when not
+        elif e.type == "lowprec_logical_expression":
+            cond, body = e.child_by_field_name("left"), e.child_by_field_name("right")
+            negated = self.keyword(e, "and")          # `COND or exit`: the rest runs when it holds
+        else:
+            return None
+        if body is None or cond is None or not re.match(r"(?:exit|die|return)\b", self.text(body)):
+            return None
+        return self.gate(cond, place, n, negated)
+
+    def stmt(self, n: Node, place: Place) -> object:
+        t = n.type
+        if t == "expression_statement":
+            return self.value(n.named_child(0), place) if n.named_child_count else ""
+        if t in ("subroutine_declaration_statement", "comment", "pod", "data_section",
+                 "use_version_statement", "format_statement", "heredoc_content",
+                 "method_declaration_statement"):
+            return ""
+        if t == "use_statement":
+            self.use(n, place)
+            return ""
+        if t == "conditional_statement":
+            return self.conditional(n, place)
+        if t == "for_statement":
+            return self.foreach(n, place)
+        if t == "loop_statement":
+            cond = n.child_by_field_name("condition")
+            if cond is not None:
+                self.loop_condition(cond, place)
+            body = n.child_by_field_name("block")
+            return self.block(body, place) if body is not None else ""
+        if t == "cstyle_for_statement":
+            for f in ("initialiser", "condition", "iterator"):
+                c = n.child_by_field_name(f)
+                if c is not None:
+                    self.value(c, place)
+            body = n.child_by_field_name("block")
+            return self.block(body, place) if body is not None else ""
+        if t in ("block_statement", "package_statement", "class_statement", "phaser_statement",
+                 "defer_statement", "block", "statement_label"):
+            out: object = ""
+            for c in n.named_children:
+                out = self.block(c, place) if c.type == "block" else \
+                    self.stmt(c, place) if c.type.endswith("statement") else out
+            return out
+        if t == "try_statement":
+            for c in n.named_children:
+                if c.type == "block":
+                    self.block(c, place)
+            return ""
+        if t == "ERROR":
+            # a stretch the grammar could not place: what it holds still runs, and if it
+            # touches devices or data the job is at least suspicious (see _report_errors)
+            out = ""
+            for c in n.named_children:
+                out = self.stmt(c, place)
+            return out
+        return self.value(n, place)
+
+    def gate(self, cond: Node, place: Place, at: Node, negated: bool | None) -> Gate | None:
+        """The gate a condition sets (a date, host, file or account test), if any; `negated`:
+        whether what it gates runs when the condition does not hold (see shell.gate_of)."""
+        text = self.text(cond)
+        if not _GATE_HINT.search(text):
+            return None
+        return gate_of(text, text, place, *self.at(at), negated=negated)
+
+    @staticmethod
+    def keyword(n: Node, word: str) -> bool:
+        """Is `word` (unless, and, …) one of the node's own tokens?"""
+        return any(c.type == word for c in n.children if not c.is_named)
+
+    def conditional(self, n: Node, place: Place) -> object:
+        """if/unless/elsif/else: each branch runs under the gate its condition sets (an else
+        branch keeps the gate, not its date window: it runs outside the condition)."""
+        cond = n.child_by_field_name("condition")
+        here = other = place
+        if cond is not None:
+            self.value(cond, place)
+            g = self.gate(cond, place, cond, self.keyword(n, "unless"))
+            if g is not None:
+                here = replace(place, gates=place.gates + (g,))
+                other = replace(place, gates=place.gates + (replace(g, window=(None, None)),))
+        out: object = ""
+        for c in n.named_children:
+            if c.type == "block":
+                out = self.block(c, here)
+            elif c.type in ("elsif", "else"):
+                self.conditional(c, other)
         return out
+
+    def loop_condition(self, cond: Node, place: Place) -> None:
+        """`while (my $x = <$fh>)`, `while (<$fh>)`: the variable stands for each line."""
+        if cond.type == "readline_expression":
+            self.scope.vars["$_"] = self.value(cond, place)
+            return
+        self.value(cond, place)
+
+    def foreach(self, n: Node, place: Place) -> object:
+        var = n.child_by_field_name("variable")
+        lst = n.child_by_field_name("list")
+        items = _flat(self.value(lst, place)) if lst is not None else []
+        name = "$" + self.varname(var) if var is not None else "$_"
+        self.scope.vars[name] = self.each(items)
+        body = n.child_by_field_name("block")
+        return self.block(body, place) if body is not None else ""
+
+    @staticmethod
+    def each(items: list[object]) -> object:
+        texts = [_s(x) for x in items]
+        if len(items) > 1 and all(is_known(x) for x in texts):
+            return each_of(texts)
+        if len(items) == 1 or (items and not isinstance(items[0], str)):
+            return items[0]
+        return texts[0] if texts else unknown("a loop item")
+
+    # --- use, require, do FILE ------------------------------------------------------------
+
+    def use(self, n: Node, place: Place) -> None:
+        module = n.child_by_field_name("module")
+        name = self.text(module) if module is not None else ""
+        args = [c for c in n.named_children if c != module]
+        if name == "constant" and args:
+            v = self.value(args[0], place)
+            if isinstance(v, dict):
+                self.scope.vars.update({k: x for k, x in v.items()})
+            else:
+                items = _flat(v)
+                if items:
+                    self.scope.vars[_s(items[0])] = items[1] if len(items) == 2 else items[1:]
+            return
+        if name == "lib":
+            for a in args:
+                self.scope.lib_dirs.extend(_s(x) for x in _flat(self.value(a, place)))
+            return
+        if name and not name[0].islower():      # a module, not a pragma (strict, warnings…)
+            self.include(name.replace("::", "/") + ".pm", n, place, module=True)
+
+    def include(self, path: str, n: Node, place: Place, module: bool = False) -> None:
+        """A captured Perl file run here (require, do FILE, use of a sibling module), or one
+        this program wrote itself."""
+        w = self.job.written.get(path)
+        if w is not None:
+            if w.content is None:
+                self.job.sink.append(place.effect("unseen-code", *self.at(n),
+                                                  target=f"{path} ({w.source})"))
+            else:
+                self.code(w.content, n, place, f"runs {path}, {w.source}")
+            return
+        here = posixpath.dirname(self.place.path or "")
+        if path.startswith("/") or not module:
+            candidates = [path] if path.startswith("/") else [posixpath.join(here, path), path]
+        else:
+            dirs = self.scope.lib_dirs + [here, posixpath.join(here, "lib"),
+                                          posixpath.join(posixpath.dirname(here), "lib")]
+            candidates = [posixpath.join(d, path) for d in dirs]
+        for c in candidates:
+            p = posixpath.normpath(c).lstrip("/")
+            text = self.job.text_of(p) if is_known(c) else None
+            if text is None:
+                continue
+            if p in self.job.read:
+                return
+            self.job.read.add(p)
+            src = text.encode("utf-8", "replace")[:_MAX_TEXT]
+            inner = _Perl(src, self.job, Place(path=p, gates=place.gates, via=place.via,
+                                               called=place.called, depth=place.depth + 1),
+                          self.scope, self.env)
+            inner.run(_parse(src).root_node)
+            return
 
     # --- values ---------------------------------------------------------------------------
 
-    def interp(self, s: str) -> str:
-        def one(m: re.Match[str]) -> str:
-            name = m.group(1) or m.group(3)
-            v = self.scalars.get(name)
-            if v is None:
-                return unknown(f"${name} is not known before the program runs")
-            if isinstance(v, list):
-                if m.group(2) is not None and int(m.group(2)) < len(v):
-                    return str(v[int(m.group(2))])
-                return " ".join(map(str, v)) if m.group(3) else str(v[0] if v else "")
-            return str(v)
-        return _VAR.sub(one, s)
+    def varname(self, node: Node) -> str:
+        """The name of a variable node ($x, @x, %x, my $x, a container like $x[…])."""
+        if node.type in ("variable_declaration", "localization_expression"):
+            v = node.child_by_field_name("variable") or (node.named_child(0)
+                                                         if node.named_child_count else None)
+            return self.varname(v) if v is not None else ""
+        for c in node.named_children:
+            if c.type == "varname":
+                return self.text(c)
+        return self.text(node).lstrip("$@%&*{").rstrip("}")
 
-    def atom(self, tok: str) -> object:
-        tok = tok.strip()
-        if not tok:
+    def lookup(self, key: str) -> object:
+        v = self.scope.vars.get(key)
+        if v is not None:
+            return v
+        name = key[1:]
+        if key == "@ARGV":
+            return [x for x in self.env.get("@", "").split(_ARG_SEP) if x] or \
+                unknown("the arguments given at run time")
+        if key == "@_":
+            return []
+        if key in ("$FindBin::Bin", "$FindBin::RealBin") and self.place.path:
+            return "/" + posixpath.dirname(self.place.path)
+        if name.isdigit() and name != "0":
+            return _unknown(f"${name}: what a pattern matched at run time")
+        return unknown(f"{key} is not known before the program runs")
+
+    def value(self, n: Node, place: Place) -> object:
+        """What an expression evaluates to; calls with effects are judged on the way."""
+        how = _VALUES.get(n.type)
+        if how is not None:
+            return how(self, n, place)
+        if n.type.endswith("statement") or n.type == "ERROR":
+            return self.stmt(n, place)
+        for c in n.named_children:
+            self.value(c, place)
+        return _unknown(self.text(n)[:60])
+
+    def regexp(self, n: Node, place: Place) -> str:
+        """A pattern (split's first argument) as written."""
+        c = n.child_by_field_name("content")
+        return self.text(c) if c is not None else ""
+
+    def bareword(self, n: Node, place: Place) -> object:
+        name = self.text(n)
+        v = self.scope.vars.get(name)        # a `use constant` name
+        if v is not None:
+            return v
+        sub = self.scope.subs.get(name)
+        return self.call(sub, [], place) if sub is not None else name
+
+    def scalar(self, n: Node, place: Place) -> object:
+        if n.named_child_count == 1:
+            k = n.named_child(0)
+            if k.type == "varname" and not k.named_child_count:
+                return self.lookup("$" + self.text(k))
+        kids = n.named_children
+        inner = [c for c in kids if c.type != "varname"] or \
+            [c for c in kids if c.type == "varname" and c.named_child_count]
+        if inner:                              # $$ref, ${ … }
+            return self.value(inner[0].named_child(0) if inner[0].type == "varname"
+                              else inner[0], place)
+        return self.lookup("$" + self.varname(n))
+
+    def array(self, n: Node, place: Place) -> object:
+        inner = [c for c in n.named_children if c.type == "varname" and c.named_child_count]
+        if inner or n.child_by_field_name("arrayref") is not None:
+            ref = inner[0].named_child(0) if inner else n.child_by_field_name("arrayref")
+            return self.value(ref, place) if ref is not None else []
+        return self.lookup("@" + self.varname(n))
+
+    def hash(self, n: Node, place: Place) -> object:
+        inner = [c for c in n.named_children if c.type == "varname" and c.named_child_count]
+        if inner or n.child_by_field_name("hashref") is not None:
+            ref = inner[0].named_child(0) if inner else n.child_by_field_name("hashref")
+            return self.value(ref, place) if ref is not None else {}
+        name = self.varname(n)
+        if name == "ENV":
+            return dict(self.env)
+        return self.scope.vars.get("%" + name, {})
+
+    def deref(self, n: Node, place: Place) -> object:
+        inner = n.named_children[-1] if n.named_child_count else None
+        return self.value(inner, place) if inner is not None else ""
+
+    def declared(self, n: Node, place: Place) -> object:
+        v = n.child_by_field_name("variable")
+        if v is not None:
+            return self.value(v, place)
+        return [self.value(c, place) for c in n.children_by_field_name("variables")]
+
+    def computed(self, n: Node, place: Place) -> object:
+        """Comparisons, negations, increments: their operands are judged, their value is not
+        followed."""
+        for c in n.named_children:
+            self.value(c, place)
+        return _unknown("a computed value")
+
+    def either(self, n: Node, place: Place) -> object:
+        """`A or B`, `A and B`."""
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        lv = self.value(left, place) if left is not None else ""
+        rv = self.value(right, place) if right is not None else ""
+        return lv if _s(lv) and is_known(_s(lv)) else rv
+
+    def ternary(self, n: Node, place: Place) -> object:
+        cond, a, b = (n.child_by_field_name(f) for f in ("condition", "consequent", "alternative"))
+        if cond is not None:
+            self.value(cond, place)
+        va = self.value(a, place) if a is not None else ""
+        vb = self.value(b, place) if b is not None else ""
+        if _s(va) == _s(vb):
+            return va
+        return self.each([va, vb]) if all(isinstance(x, str) for x in (va, vb)) else va
+
+    def list_of(self, n: Node, place: Place) -> object:
+        kids = [c for c in n.named_children if c.type != "comment"]
+        if n.type == "parenthesized_expression" and len(kids) == 1:
+            return self.value(kids[0], place)
+        out: list[object] = []
+        for c in kids:
+            out.extend(self.spread(c, self.value(c, place)))
+        return out
+
+    def slice(self, n: Node, place: Place) -> object:
+        """(LIST)[i]."""
+        lst = n.child_by_field_name("list")
+        items = _flat(self.value(lst, place)) if lst is not None else []
+        idx = [c for c in n.named_children if c != lst]
+        i = self.text(idx[-1]) if idx else ""
+        if lst is not None and len(items) == 1 and isinstance(items[0], str) and markers(items[0]):
+            return items[0]                     # a field of each walked row: still the rows
+        return items[int(i)] if i.lstrip("-").isdigit() and -len(items) <= int(i) < len(items) \
+            else unknown("a slice")
+
+    def anonymous_sub(self, n: Node, place: Place) -> object:
+        body = n.child_by_field_name("body")
+        if body is None:
             return ""
-        if tok[0] == "'" and tok.endswith("'"):
-            return tok[1:-1].replace("\\'", "'")
-        if tok[0] == '"' and tok.endswith('"'):
-            return decode.escapes(self.interp(tok[1:-1]))
-        m = re.match(r"^q([qwx]?)\s*[{(\[<~!|/#^%,:@](.*)[})\]>~!|/#^%,:@]$", tok, re.S)
-        if m:
-            if m.group(1) == "w":
-                return m.group(2).split()
-            return self.interp(m.group(2)) if m.group(1) == "q" else m.group(2)
-        if tok[0] == "(" and tok.endswith(")"):
-            inner = [self.value(p) for p in self.split(tok[1:-1], ",")]
-            flat: list[object] = []
-            for x in inner:
-                flat.extend(x if isinstance(x, list) else [x])
-            return flat
-        if tok[0] == "[" and tok.endswith("]"):
-            return self.atom("(" + tok[1:-1] + ")")
-        if re.fullmatch(r"-?\d+", tok):
-            return tok
-        m = re.fullmatch(r"([A-Za-z_]\w*)(?:\(\))?", tok)
-        if m and m.group(1) in self.scalars:          # a `use constant` name
-            return self.scalars[m.group(1)]
-        m = re.fullmatch(r"[\$@]\{?(\w+)\}?", tok)
-        if m:
-            v = self.scalars.get(m.group(1))
-            return v if v is not None else unknown(f"{tok} is not known before the program runs")
-        m = re.fullmatch(r"(?:MIME::Base64::)?(decode_base64|uncompress|reverse|lc|uc|join|sprintf|"
-                         r"pack|scalar|unpack|Compress::Zlib::uncompress|memGunzip)\s*\((.*)\)", tok, re.S)
-        if m:
-            fn, args = m.group(1).rsplit(":", 1)[-1], [self.value(a) for a in self.split(m.group(2), ",")]
-            return self.func(fn, args)
-        m = re.fullmatch(r"(decode_base64|reverse|scalar\s+reverse)\s+(.*)", tok, re.S)
-        if m:
-            return self.func(m.group(1).split()[-1], [self.value(m.group(2))])
-        m = re.fullmatch(r"map\s*\{\s*(?:scalar\s+)?reverse(?:\s*\(?\s*\$_\s*\)?)?\s*;?\s*\}\s*(.*)", tok, re.S)
-        if m:                       # each item reversed (a line-by-line reversal)
-            v = self.value(m.group(1))
-            items = v if isinstance(v, list) else [v]
-            out = [self.s(x)[::-1] for x in items]
-            for x, y in zip(items, out, strict=False):
-                self.decoded[y] = self.decoded.get(self.s(x), ()) + ("reversal",)
-            return out
-        m = re.fullmatch(r"map\s*\{[^{}]*\}\s*(.*)", tok, re.S)
-        if m:                       # each item changed some way: walked rows stay the rows
-            v = self.value(m.group(1))
-            return v if isinstance(v, str) and markers(v) else unknown(f"{tok[:60]}")
-        m = re.fullmatch(r"`([^`]*)`|qx\s*[{(\[/|!](.*)[})\]/|!]", tok, re.S)
-        if m:                       # a command's output, when it is one lineguard knows
-            try:
-                argv = shlex.split(self.interp(m.group(1) or m.group(2) or ""))
-            except ValueError:
-                argv = []
-            out = commands.output(argv, None, self.job) if argv else None
-            return out if out is not None else unknown(f"output of {tok[:60]}")
-        m = re.fullmatch(r"split\s*\(?\s*/((?:\\.|[^/])*)/\s*,\s*(.*?)\)?", tok, re.S)
-        if m:
-            text = self.s(self.value(m.group(2)))
-            sep = decode.escapes(m.group(1)) if m.group(1) in ("\\n", "\\r\\n", ",", ":", " ") else None
-            return text.split(sep) if sep else re.split(m.group(1), text)
-        m = re.fullmatch(r"(?:sort\s+)?(?:keys|values)\s*\(?\s*%\{?\$?(\w+)\}?\s*\)?", tok)
-        if m:
-            v = self.scalars.get(m.group(1))
-            return v if isinstance(v, str) and markers(v) else unknown(f"keys of %{m.group(1)}")
-        m = re.fullmatch(r"\$(\w+)\s*->\s*(get_table|get_entries|get_bulk_request|walk)\s*\((.*)\)"
-                         r"(?:\s*\|\|.*)?", tok, re.S)
-        if m:
-            args = self.split(m.group(3), ",")
-            oid = next((self.s(self.value(args[i + 1])) for i, a in enumerate(args[:-1])
-                        if a.strip().strip("'\"-").lower() in ("baseoid", "columns", "varbindlist")),
-                       self.s(self.value(args[0])) if args else "")
-            from lineguard.collector.analyse.effects.mib import mib
-            obj, idx = mib().resolve(render(oid))
-            return walked(".".join(map(str, obj.oid)) if obj else oid, obj.name if obj else oid,
-                          self.sessions.get(m.group(1), ""))
-        m = re.fullmatch(r"<\s*\$?(\w+)\s*>", tok)
-        if m and m.group(1) in self.handles:
-            return file_lines(self.handles[m.group(1)], self.job)
-        return unknown(f"{tok[:60]}")
+        sub = _Sub(_ANON, body, self, place)
+        self.scope.anonymous.setdefault(sub.key, sub)
+        return sub
 
-    def func(self, fn: str, args: list[object]) -> object:
-        s = [self.s(a) for a in args]
-        if fn == "decode_base64" and s:
-            return self.undo("base64", s[0])
-        if fn in ("uncompress", "memGunzip") and s:
-            return self.undo("zlib" if fn == "uncompress" else "gzip", s[0])
-        if fn == "reverse" and s:
-            out = "".join(s)[::-1]
-            self.decoded[out] = self.decoded.get("".join(s), ()) + ("reversal",)
+    def reference(self, n: Node, place: Place) -> object:
+        inner = n.named_children[-1] if n.named_child_count else None
+        if inner is not None and inner.type == "function":
+            sub = self.scope.subs.get(self.varname(inner))
+            return sub if sub is not None else unknown(f"\\&{self.varname(inner)}")
+        return self.value(inner, place) if inner is not None else ""
+
+    def listed_field(self, n: Node, place: Place) -> object:
+        lst = n.child_by_field_name("list")
+        return self.value(lst, place) if lst is not None else []
+
+    def do_block(self, n: Node, place: Place) -> object:
+        body = n.child_by_field_name("block") or next(
+            (c for c in n.named_children if c.type == "block"), None)
+        return self.block(body, place) if body is not None else ""
+
+    def require(self, n: Node, place: Place) -> object:
+        arg = n.named_children[-1] if n.named_child_count else None
+        if arg is not None and arg.type in ("bareword", "package"):
+            self.include(self.text(arg).replace("::", "/") + ".pm", n, place, module=True)
+        elif arg is not None:
+            self.include(_s(self.value(arg, place)), n, place)
+        return "1"
+
+    def returns(self, n: Node, place: Place) -> object:
+        v = self.value(n.named_child(0), place) if n.named_child_count else ""
+        if self.scope.returned and self.scope.returned[-1] is None:
+            self.scope.returned[-1] = v
+        return v
+
+    def postfix_if(self, n: Node, place: Place) -> object:
+        body, cond = n.named_child(0), n.child_by_field_name("condition")
+        here = place
+        if cond is not None:
+            self.value(cond, place)
+            g = self.gate(cond, place, cond, self.keyword(n, "unless"))
+            if g is not None:
+                here = replace(place, gates=place.gates + (g,))
+        return self.value(body, here)
+
+    def postfix_loop(self, n: Node, place: Place) -> object:
+        body, lst = n.named_child(0), n.child_by_field_name("list") or \
+            n.child_by_field_name("condition")
+        if lst is not None:
+            v = self.value(lst, place)
+            if n.type == "postfix_for_expression":
+                self.scope.vars["$_"] = self.each(_flat(v))
+        return self.value(body, place)
+
+    def bare_function(self, n: Node, place: Place) -> object:
+        """A call without arguments: `reverse`, `&f`."""
+        sub = self.scope.subs.get(self.varname(n))
+        return self.call(sub, list(self.scope.vars.get("@_") or []), place) \
+            if sub is not None else self.builtin(self.text(n), [], n)
+
+    def listed(self, n: Node, place: Place) -> list[object]:
+        return self.spread(n, self.value(n, place))
+
+    @staticmethod
+    def spread(n: Node, v: object) -> list[object]:
+        """A value in list context: arrays, hashes and lists spread, references do not."""
+        if n.type in _SCALARS or not isinstance(v, list | dict):
+            return [v]
+        return v if isinstance(v, list) else _flat(v)
+
+    @staticmethod
+    def pairs(items: list[object]) -> dict[str, object]:
+        return {_s(items[i]): items[i + 1] for i in range(0, len(items) - 1, 2)}
+
+    # --- strings --------------------------------------------------------------------------
+
+    def span(self, n: Node) -> tuple[int, int]:
+        """Where the text of a quoted construct lies: between its delimiters (whitespace-only
+        content has no node of its own)."""
+        if n.type in ("heredoc_content", "replacement", "transliteration_content"):
+            end = next((k.start_byte for k in n.named_children if k.type == "heredoc_end"),
+                       n.end_byte)
+            return n.start_byte, end
+        delims = [k for k in n.children if k.type == "'"]
+        if len(delims) >= 2:
+            return delims[0].end_byte, delims[1].start_byte
+        c = n.child_by_field_name("content")
+        return (c.start_byte, c.end_byte) if c is not None else (n.end_byte, n.end_byte)
+
+    def raw(self, n: Node) -> str:
+        a, b = self.span(n)
+        return self.src[a:b].decode("utf-8", "replace")
+
+    def literal(self, n: Node) -> str:
+        """A single-quoted string: only \\ and an escaped delimiter are escapes."""
+        delims = "\\" + "".join(self.text(k) for k in n.children if k.type == "'")
+        return _ESC.sub(lambda m: m.group(1) if m.group(1) in delims else m.group(0), self.raw(n))
+
+    def interpolated(self, n: Node, place: Place) -> str:
+        pos, end = self.span(n)
+        c = n if n.type in ("heredoc_content", "replacement") else n.child_by_field_name("content")
+        out: list[str] = []
+        for k in c.named_children if c is not None else ():
+            if k.type == "heredoc_end":
+                break
+            out.append(self.src[pos:k.start_byte].decode("utf-8", "replace"))
+            if k.type == "escape_sequence":
+                esc = self.text(k)
+                out.append(decode.escapes(esc) if esc[1:2].isalnum() else esc[1:])
+            elif k.type == "escaped_delimiter":
+                out.append(self.text(k)[1:])
+            else:
+                v = self.value(k, place)
+                out.append(" ".join(_s(x) for x in v) if isinstance(v, list) else _s(v))
+            pos = k.end_byte
+        out.append(self.src[pos:end].decode("utf-8", "replace"))
+        return "".join(out)
+
+    def heredoc(self, token: Node, place: Place) -> str:
+        """The body of `<<TAG`: the bodies follow the statement that names them, in order."""
+        body = self.heredocs.get(token.start_byte)
+        if body is None:
+            stmt = token
+            while stmt.parent is not None and stmt.parent.type not in ("source_file", "block"):
+                stmt = stmt.parent
+            tokens, stack = [], [stmt]
+            while stack:
+                x = stack.pop()
+                if x.type == "heredoc_token":
+                    tokens.append(x)
+                stack.extend(reversed(x.children))
+            bodies, x = [], stmt.next_sibling
+            while x is not None and (x.type == "heredoc_content" or not x.is_named):
+                if x.type == "heredoc_content":
+                    bodies.append(x)
+                x = x.next_sibling
+            self.heredocs.update({tk.start_byte: b for tk, b in zip(tokens, bodies, strict=False)})
+            body = self.heredocs.get(token.start_byte)
+        if body is None:
+            return unknown("a here-document")
+        tag = self.text(token)
+        text = self.raw(body) if "'" in tag else self.interpolated(body, place)  # <<'TAG': as is
+        if "~" in tag:                               # <<~TAG: the indentation is removed
+            text = textwrap.dedent(text.rstrip(" \t"))
+        return text
+
+    def backticks(self, n: Node, place: Place) -> str:
+        """`…` / qx{…}: the command runs (read as shell); its output is its value when known."""
+        cmd = self.literal(n) if re.match(r"qx\s*'", self.text(n)) else self.interpolated(n, place)
+        if not cmd.strip():
+            return ""
+        self.shell(cmd, n, place, "in backticks")
+        try:
+            argv = shlex.split(cmd) if is_known(cmd) else []
+        except ValueError:
+            argv = []
+        out = commands.output(argv, None, self.job) if argv else None
+        if out is not None:
+            return out
+        walk = re.match(r"\s*snmp(?:bulk)?walk\b.*?\s(\S+)\s*$", cmd)
+        if walk:                                  # each row of a walked column
+            obj, _ = mib().resolve(render(walk.group(1)))
+            return walked(".".join(map(str, obj.oid)) if obj else walk.group(1),
+                          obj.name if obj else walk.group(1), self.host_in(cmd))
+        return unknown(f"output of `{render(cmd)[:60]}`")
+
+    @staticmethod
+    def host_in(cmd: str) -> str:
+        words = cmd.split()
+        ops = commands.operands(words, commands._OPT_VALUES.get("snmpwalk"))
+        return ops[0] if len(ops) >= 2 else ""
+
+    # --- variables ------------------------------------------------------------------------
+
+    def element(self, n: Node, place: Place) -> object:
+        """$x[i], $x{k}, $r->[i], $r->{k}, $ENV{X}."""
+        idx = n.child_by_field_name("index") or n.child_by_field_name("key")
+        key = _s(self.value(idx, place)) if idx is not None else ""
+        container = self.container(n, place)
+        if isinstance(container, list):
+            if key.lstrip("-").isdigit() and -len(container) <= int(key) < len(container):
+                return container[int(key)]
+            return unknown(f"an element of {self.text(n)[:40]}")
+        if isinstance(container, dict):
+            if key in container:
+                return container[key]
+            if (not is_known(key) or markers(key)) and container:   # known only at run time
+                values = list(container.values())
+                return values if all(isinstance(x, _Sub) for x in values) else self.each(values)
+            if self.text(n).startswith("$ENV"):
+                return unknown(f"$ENV{{{render(key)}}} is not set in anything captured")
+            return _unknown(self.text(n)[:40])
+        if isinstance(container, str) and markers(container):
+            return container
+        return _unknown(self.text(n)[:40])
+
+    def container(self, n: Node, place: Place) -> object:
+        for f in ("array", "hash"):
+            c = n.child_by_field_name(f)
+            if c is None:
+                continue
+            if c.type == "container_variable":
+                name = self.varname(c)
+                if name == "ENV":
+                    return dict(self.env)
+                if name == "_" and f == "array":
+                    return self.scope.vars.get("@_") or []
+                if name == "ARGV" and f == "array":
+                    return [self.env.get(str(i), unknown(f"$ARGV[{i - 1}]: an argument given at "
+                                                         "run time")) for i in range(1, 10)]
+                return self.scope.vars.get(("@" if f == "array" else "%") + name,
+                                            [] if f == "array" else {})
+            return self.value(c, place)          # $$r{…}, $x{a}{b}
+        first = n.named_child(0) if n.named_child_count else None
+        if first is not None and first != (n.child_by_field_name("index") or
+                                           n.child_by_field_name("key")):
+            return self.value(first, place)      # $r->[…], $r->{…}
+        return None
+
+    def assign(self, n: Node, place: Place) -> object:
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        op_n = n.child_by_field_name("operator")
+        op = self.text(op_n) if op_n is not None else "="
+        if right is None or left is None:
+            return ""
+        v = self.value(right, place)
+        if op != "=":
+            old = self.value(left, place)
+            if op == ".=":
+                v = _s(old) + _s(v)
+            elif op == "x=":
+                v = _s(old) * int(_s(v)) if _s(v).isdigit() and int(_s(v)) < 64 else unknown("x=")
+            elif op in ("||=", "//="):
+                v = old if _s(old) and is_known(_s(old)) else v
+            elif op == "=~":
+                return v
+            else:
+                v = unknown(f"{op} of a value")
+        self.store(left, v, place)
+        return v
+
+    def store(self, left: Node, v: object, place: Place) -> None:
+        t = left.type
+        if t == "assignment_expression":              # (my $x = …) =~ tr/…/…/
+            inner = left.child_by_field_name("left")
+            if inner is not None:
+                self.store(inner, v, place)
+            return
+        if t in ("variable_declaration", "localization_expression"):
+            one = left.child_by_field_name("variable")
+            if one is not None:
+                self.store(one, v, place)
+                return
+            targets = list(left.children_by_field_name("variables"))
+        elif t in ("parenthesized_expression", "list_expression"):
+            targets = [c for c in left.named_children if c.type != "comment"]
+            if len(targets) == 1 and targets[0].type == "list_expression":
+                targets = list(targets[0].named_children)
+        else:
+            targets = []
+        if targets:                              # ($a, $b) = …
+            items = v if isinstance(v, list) else [v]
+            for i, tgt in enumerate(targets):
+                if tgt.type in ("array", "hash"):
+                    rest = items[i:]
+                    self.store(tgt, rest, place)
+                    return
+                self.store(tgt, items[i] if i < len(items) else unknown("an unassigned value"),
+                           place)
+            return
+        if t == "scalar":
+            self.scope.vars["$" + self.varname(left)] = v
+        elif t == "array":
+            self.scope.vars["@" + self.varname(left)] = v if isinstance(v, list) else _flat(v)
+        elif t == "hash":
+            self.scope.vars["%" + self.varname(left)] = v if isinstance(v, dict) else \
+                self.pairs(_flat(v))
+        elif t in ("array_element_expression", "hash_element_expression"):
+            idx = left.child_by_field_name("index") or left.child_by_field_name("key")
+            key = _s(self.value(idx, place)) if idx is not None else ""
+            box = self.container(left, place)
+            if isinstance(box, dict):
+                box[key] = v
+                name = left.child_by_field_name("hash")
+                if name is not None and name.type == "container_variable":
+                    self.scope.vars.setdefault("%" + self.varname(name), box)
+            elif isinstance(box, list) and key.isdigit() and int(key) < 1024:
+                box.extend([""] * (int(key) + 1 - len(box)))
+                box[int(key)] = v
+                name = left.child_by_field_name("array")
+                if name is not None and name.type == "container_variable":
+                    self.scope.vars.setdefault("@" + self.varname(name), box)
+
+    def binary(self, n: Node, place: Place) -> object:
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        op_n = n.child_by_field_name("operator")
+        op = self.text(op_n) if op_n is not None else ""
+        if op in ("=~", "!~") and right is not None and left is not None and right.type in (
+                "transliteration_expression", "substitution_regexp"):
+            old = self.value(left, place)
+            count, new = self.rewrite(right, old, place)
+            if not re.search(r"/\w*r\w*$", self.text(right)):
+                self.store(left, new, place)
+                return count
+            return new
+        lv = self.value(left, place) if left is not None else ""
+        rv = self.value(right, place) if right is not None else ""
+        if op == ".":
+            return _s(lv) + _s(rv)
+        if op == "x":
+            n_times = _s(rv)
+            if n_times.isdigit() and int(n_times) <= 64:
+                if isinstance(lv, list) and left is not None and left.type == "parenthesized_expression":
+                    return lv * int(n_times)
+                return _s(lv) * int(n_times)
+            return unknown("a repeated string")
+        if op in ("||", "//", "or"):
+            return lv if _s(lv) and is_known(_s(lv)) else rv
+        if op in ("&&", "and"):
+            return rv
+        if op in ("+", "-", "*") and _s(lv).lstrip("-").isdigit() and _s(rv).lstrip("-").isdigit():
+            a, b = int(_s(lv)), int(_s(rv))
+            return str(a + b if op == "+" else a - b if op == "-" else a * b)
+        return _unknown("a computed value")
+
+    def rewrite(self, n: Node, old: object, place: Place) -> tuple[str, object]:
+        """tr/…/…/ and s/…/…/ applied to a value: (what the operator returns, the new value)."""
+        text = _s(old) if old is not None else ""
+        if not is_known(text):
+            return "", unknown("a rewritten value")
+        if n.type == "transliteration_expression":
+            parts = [c for c in n.named_children if c.type in ("transliteration_content",
+                                                               "replacement")]
+            if len(parts) != 2:
+                return "", unknown("a transliterated value")
+            out = decode.tr(text, *(self.raw(p) for p in parts))
+            if out != text:
+                self.scope.decoded[out] = self.scope.decoded.get(text, ()) + ("character translation",)
+            return str(len(text)), out
+        pat = n.child_by_field_name("content")
+        rep = next((c for c in n.named_children if c.type == "replacement"), None)
+        mods = next((c for c in n.named_children if c.type.endswith("_modifiers")), None)
+        if pat is None:
+            return "", unknown("a substituted value")
+        flags = self.text(mods) if mods is not None else ""
+        repl = self.interpolated(rep, place) if rep is not None and "e" not in flags else ""
+        if "e" in flags:
+            return "", unknown("a computed substitution")
+        try:
+            out = re.sub(self.text(pat), repl.replace("\\", "\\\\"), text,
+                         count=0 if "g" in flags else 1, flags=re.I if "i" in flags else 0)
+        except re.error:
+            return "", unknown("a substituted value")
+        return "1", out
+
+    def readline(self, n: Node) -> object:
+        fh = next((c for c in n.named_children if c.type == "filehandle"), None)
+        h = self.scope.vars.get("$" + self.varname(fh)) or self.scope.vars.get(
+            "*" + self.text(fh)) if fh is not None else None
+        if isinstance(h, _Handle) and h.kind == "file":
+            return file_lines(h.target, self.job)
+        if isinstance(h, _Handle) and h.kind == "data":     # <DATA>: the text after __DATA__
+            return h.target.splitlines(keepends=True)
+        return unknown(f"lines read from {self.text(n)}")
+
+    # --- calls ----------------------------------------------------------------------------
+
+    def args_of(self, n: Node, place: Place, skip: Node | None = None) -> list[object]:
+        a = n.child_by_field_name("arguments")
+        if a is not None:
+            return self.listed(a, place)
+        return [self.value(c, place) for c in n.named_children
+                if c != skip and c.type not in ("indirect_object", "comment")]
+
+    def function(self, n: Node, place: Place) -> object:
+        fn_n = n.child_by_field_name("function")
+        if fn_n is not None and fn_n.is_named:
+            name = self.text(fn_n).lstrip("&")
+        else:
+            name = self.text(fn_n) if fn_n is not None else self.text(n).split("(")[0].split()[0]
+        dynamic = next((c for c in fn_n.named_children if c.named_child_count or
+                        c.type == "code_deref_expression"), None) if fn_n is not None else None
+        if dynamic is not None:                      # &$f(…), &{$f}(…)
+            inner = dynamic.named_child(0) if dynamic.type == "varname" else dynamic
+            return self.call_each(self.value(inner, place), self.args_of(n, place, fn_n), place)
+        short = name.rsplit("::", 1)[-1]
+        sub = self.scope.subs.get(name) or (self.scope.subs.get(short) if "::" in name else None)
+        if sub is not None and name not in ("system", "exec"):
+            return self.call(sub, self.args_of(n, place, fn_n), place)
+        if short in ("print", "printf", "say", "syswrite"):
+            return self.print_to(n, short, place)
+        if short == "open":
+            return self.open(n, place)
+        if short in ("push", "unshift"):
+            return self.push(n, short, place)
+        args = self.args_of(n, place, fn_n)
+        if short in ("system", "exec"):
+            flat = [_s(x) for x in _flat(args)]
+            text = flat[0] if len(flat) == 1 else " ".join(shlex.quote(x) for x in flat)
+            self.shell(text, n, place, f"via {short}()")
+            return unknown(f"the exit status of {short}()")
+        if short in ("unlink", "rmtree", "remove_tree"):     # (rmdir removes only empty ones)
+            how = "delete" if short == "unlink" else "delete-tree"
+            items = _flat(args) or [self.scope.vars.get("$_", unknown("$_"))]
+            for x in items:
+                if isinstance(x, dict):
+                    continue
+                line, ev = self.at(n)
+                commands._destroy(self.job, place, line, ev, _s(x), how)
+            return unknown("a count of files removed")
+        if short == "truncate" and len(args) >= 2 and _s(args[1]) == "0":
+            line, ev = self.at(n)
+            commands._destroy(self.job, place, line, ev, _s(args[0]), "truncate")
+            return "1"
+        return self.builtin(short, args, n)
+
+    def push(self, n: Node, fn: str, place: Place) -> object:
+        """push/unshift onto a named array (a list built up in a loop)."""
+        a = n.child_by_field_name("arguments")
+        parts = list(a.named_children) if a is not None and a.type == "list_expression" else \
+            [a] if a is not None else []
+        if not parts or parts[0].type != "array":
+            for p in parts:
+                self.value(p, place)
+            return _unknown("a count")
+        key = "@" + self.varname(parts[0])
+        box = self.scope.vars.get(key)
+        box = list(box) if isinstance(box, list) else []
+        # a value standing for each of a literal list is pushed as those values
+        items = [one for p in parts[1:] for x in self.listed(p, place)
+                 for one in (expand_each(x) if isinstance(x, str) else [x])]
+        items = items[:max(0, MAX_LOOP * 4 - len(box))]
+        box = box + items if fn == "push" else items + box
+        self.scope.vars[key] = box
+        return str(len(box))
+
+    def builtin(self, fn: str, args: list[object], n: Node) -> object:
+        s = [_s(a) for a in args]
+        underscore = _s(self.scope.vars.get("$_", ""))
+        if fn in _DECODERS:
+            return self.undo(_DECODERS[fn], s[0] if s else underscore)
+        if fn == "reverse":
+            if len(args) == 1 and isinstance(args[0], list):
+                return list(reversed(args[0]))
+            joined = "".join(s) if s else underscore
+            out = joined[::-1]
+            self.scope.decoded[out] = self.scope.decoded.get(joined, ()) + ("reversal",)
             return out
         if fn == "pack" and len(s) >= 2 and s[0].upper().startswith("H"):
-            return self.undo("hex", s[1])
+            return self.undo("hex", "".join(s[1:]))
+        if fn == "pack" and len(s) >= 2 and re.fullmatch(r"[CcU]\*?", s[0]) and \
+                all(x.isdigit() for x in s[1:]):
+            return "".join(chr(int(x) & 0x10FFFF) for x in s[1:])
         if fn == "unpack" and len(s) >= 2 and s[0].startswith("u"):
             return self.undo("uu", s[1])
-        if fn == "join" and s:
-            rest = [x for a in args[1:] for x in (a if isinstance(a, list) else [a])]
-            out = s[0].join(self.s(x) for x in rest)
-            layers = tuple(dict.fromkeys(lay for x in rest for lay in self.decoded.get(self.s(x), ())))
+        if fn == "unpack" and len(s) >= 2 and s[0].upper().startswith("H"):
+            return unknown("hex digits of a value")
+        if fn == "chr" and s and s[0].isdigit():
+            return chr(int(s[0]) & 0x10FFFF)
+        if fn == "join" and args:
+            rest = _flat(args[1:])
+            out = s[0].join(_s(x) for x in rest)
+            layers = tuple(dict.fromkeys(lay for x in rest for lay in self.scope.decoded.get(_s(x), ())))
             if layers:
-                self.decoded[out] = layers
+                self.scope.decoded[out] = layers
             return out
-        if fn == "sprintf" and s:
+        if fn == "sprintf" and args:
+            flat = [_s(x) for x in _flat(args)]
+            fmt = flat[0]
             try:
-                return s[0] % tuple(s[1:s[0].count("%") + 1])
-            except (TypeError, ValueError):
-                return " ".join(s)
-        if fn in ("lc", "uc") and s:
-            return s[0].lower() if fn == "lc" else s[0].upper()
-        if fn == "scalar" and args:
+                return re.sub(r"%(\d+\$)?[-+ 0#]*\d*(?:\.\d+)?[lhqLV]*([diouxXsc%])",
+                              _Sprintf(flat[1:]), fmt)
+            except (ValueError, IndexError):
+                return unknown("a formatted string")
+        if fn in ("lc", "uc", "lcfirst", "ucfirst"):
+            x = s[0] if s else underscore
+            return {"lc": x.lower(), "uc": x.upper(), "lcfirst": x[:1].lower() + x[1:],
+                    "ucfirst": x[:1].upper() + x[1:]}[fn] if is_known(x) else x
+        if fn in ("scalar", "chomp", "chop", "defined", "local", "my", "quotemeta") and args:
+            return args[0] if fn in ("scalar", "quotemeta") else ""
+        if fn == "split":
+            return self.split(args, underscore)
+        if fn in ("keys", "values"):
+            box = args[0] if args else {}
+            if isinstance(box, dict):
+                return list(box.keys() if fn == "keys" else box.values())
+            if isinstance(box, str) and markers(box):
+                return box
+            return unknown(f"{fn} of {self.text(n)[:40]}")
+        if fn in ("glob",) and s:
+            return s[0]
+        if fn in ("shift", "pop"):
+            box = args[0] if args and isinstance(args[0], list) else \
+                self.scope.vars.setdefault("@_", [])
+            if isinstance(box, list) and box:
+                return box.pop(0) if fn == "shift" else box.pop()
+            return unknown("an argument")
+        if fn == "bless" and args:
             return args[0]
         return unknown(f"{fn}()")
+
+    def split(self, args: list[object], underscore: str) -> object:
+        pat = _s(args[0]) if args else " "
+        text = _s(args[1]) if len(args) > 1 else underscore
+        if not is_known(text) or markers(text):
+            return text
+        sep = decode.escapes(pat) if pat in ("\\n", "\\r\\n", ",", ":", " ", "\\s+", "\n") else None
+        if pat in (" ", "\\s+"):
+            return text.split()
+        try:
+            return text.split(sep) if sep else re.split(pat, text)
+        except re.error:
+            return unknown("a split value")
 
     def undo(self, layer: str, data: str) -> object:
         if not is_known(data):
@@ -293,281 +1074,424 @@ class _Perl:
         if out is None:
             return unknown("data that does not decode")
         text = out if isinstance(out, str) else out.decode("latin-1")
-        self.decoded[text] = self.decoded.get(data, ()) + (layer,)
+        self.scope.decoded[text] = self.scope.decoded.get(data, ()) + (layer,)
         return text
 
-    @staticmethod
-    def split(expr: str, sep: str) -> list[str]:
-        parts, depth, buf, i = [], 0, [], 0
-        while i < len(expr):
-            m = _STR.match(expr, i) if expr[i] in "\"'`q" else None
-            if m and (expr[i] != "q" or i == 0 or not expr[i - 1].isalnum()):
-                buf.append(m.group(0))
-                i = m.end()
-                continue
-            c = expr[i]
-            depth += (c in "([{") - (c in ")]}")
-            if depth == 0 and (expr.startswith(sep, i) or (sep == "," and expr.startswith("=>", i))):
-                if sep == "." and (i + 1 < len(expr) and expr[i + 1] in ".=0123456789" or
-                                   i > 0 and expr[i - 1].isdigit()):
-                    buf.append(c)
-                    i += 1
-                    continue
-                parts.append("".join(buf))
-                buf = []
-                i += 2 if expr.startswith("=>", i) else len(sep)
-                continue
-            buf.append(c)
-            i += 1
-        parts.append("".join(buf))
-        return [p for p in (x.strip() for x in parts) if p]
+    def call(self, sub: _Sub | None, args: list[object], place: Place) -> object:
+        """A sub run with @_ bound to the arguments; its value is what it returns."""
+        if sub is None:
+            return unknown("a call")
+        sc = self.scope
+        sc.called.add(sub.key)
+        n = sc.calls.get(sub.name, 0)
+        if sub.name in sc.stack or len(sc.stack) >= _MAX_DEPTH or n >= _MAX_CALLS:
+            return unknown(f"the value of {sub.name}()")
+        sc.calls[sub.name] = n + 1
+        saved = sc.vars.get("@_")
+        sc.vars["@_"] = list(args)
+        sc.stack.append(sub.name)
+        sc.returned.append(None)
+        here = place if sub.owner is self and place.anchor is None else \
+            replace(sub.place, gates=place.gates + sub.place.gates, called=place.called)
+        try:
+            last = sub.owner.block(sub.body, here)
+        finally:
+            sc.stack.pop()
+            ret = sc.returned.pop()
+            sc.vars["@_"] = saved if saved is not None else []
+        return ret if ret is not None else last
 
-    def value(self, expr: str) -> object:
-        parts = self.split(expr.strip(), ".")
-        if len(parts) == 1:
-            return self.atom(parts[0])
-        return "".join(self.s(self.atom(p)) for p in parts)
+    def coderef_call(self, n: Node, place: Place) -> object:
+        """$f->(…), $h{k}->(…)."""
+        kids = [c for c in n.named_children if c.type != "comment"]
+        target = self.value(kids[0], place) if kids else ""
+        args_n = n.child_by_field_name("arguments")
+        return self.call_each(target, self.listed(args_n, place) if args_n is not None else [],
+                              place)
 
-    @staticmethod
-    def s(v: object) -> str:
-        if isinstance(v, list):
-            return " ".join(str(x) for x in v)
-        return str(v)
+    def call_each(self, target: object, args: list[object], place: Place) -> object:
+        """Every sub a code reference (or a list of them, or a sub's name) can be."""
+        subs = [target] if isinstance(target, _Sub) else \
+            [x for x in target if isinstance(x, _Sub)] if isinstance(target, list) else []
+        if not subs and isinstance(target, str):     # &{"name"}, &$name: a sub by its name
+            subs = [sub for name in expand_each(target) if (sub := self.scope.subs.get(name))]
+        out: object = unknown("the value of a code reference")
+        for sub in subs:
+            out = self.call(sub, args, place)
+        return out
 
-    # --- statements -----------------------------------------------------------------------
+    def map_grep(self, n: Node, place: Place) -> object:
+        lst = n.child_by_field_name("list")
+        items = self.value(lst, place) if lst is not None else []
+        if isinstance(items, str) and markers(items):
+            return items                              # each walked row, each line: still them
+        cb = n.child_by_field_name("callback")
+        if cb is None or "grep" in self.text(n)[:4]:
+            return items
+        out: list[object] = []
+        saved = self.scope.vars.get("$_")
+        for x in _flat(items)[:MAX_LOOP * 4]:
+            self.scope.vars["$_"] = x
+            v = self.block(cb, place) if cb.type == "block" else self.value(cb, place)
+            out.extend(v if isinstance(v, list) else [v])
+        self.scope.vars["$_"] = saved if saved is not None else ""
+        return out
 
-    def run(self, statements: list[tuple[int, str]] | None = None, place: Place | None = None
-            ) -> None:
-        """Run statements in order; `sub NAME {…}` bodies are kept for their calls (and read,
-        as uncalled, at the end of the program)."""
-        top = statements is None
-        place = place or self.place
-        stmts = self.statements() if statements is None else statements
-        gates: list = []
-        i = 0
-        while i < len(stmts):
-            line, st = stmts[i]
-            i += 1
-            if self.job.budget <= 0:
-                return
-            self.job.budget -= 1
-            if st == "}":
-                continue
-            m = _SUB.match(st)
-            if m:
-                depth, body = 1, []
-                while i < len(stmts) and depth:
-                    depth += stmts[i][1].endswith("{") - (stmts[i][1] == "}")
-                    if depth:
-                        body.append(stmts[i])
-                    i += 1
-                self.subs[m.group(1)] = (body, place)
-                continue
-            here = place
-            if ("if" in st or "unless" in st) and (_IF.match(st) or _POSTFIX_IF.search(st)):
-                g = gate_of(st, st, place, line, st.split("\n")[0])
-                if g is not None:
-                    gates.append(g)
-            if gates:
-                here = replace(place, gates=place.gates + tuple(gates))
-            self.statement(line, st, here)
-        if top:
-            for name, (body, where) in list(self.subs.items()):
-                if name not in self.called:
-                    self.called.add(name)
-                    self.run(body, replace(where, called=False,
-                                           via=where.via + (f"in {name}(), which nothing here calls",)))
+    def eval(self, n: Node, place: Place) -> object:
+        kids = [c for c in n.named_children if c.type != "comment"]
+        if not kids:
+            return ""
+        if self.text(n).startswith("do"):
+            f = kids[0]
+            self.include(_s(self.value(f.named_child(0) if f.type == "filename" and
+                                       f.named_child_count else f, place)), n, place)
+            return "1"
+        if kids[0].type == "block":
+            return self.block(kids[0], place)
+        self.code(_s(self.value(kids[0], place)), n, place)
+        return unknown("the value of eval")
 
-    def call_subs(self, line: int, st: str, place: Place) -> None:
-        """Calls of the program's own subs on this statement, with @_ bound to the arguments."""
-        for m in _CALL.finditer(st):
-            name = m.group(1)
-            if name not in self.subs or self.depth > 8 or name in self.stack:
-                continue
-            self.called.add(name)
-            body, _ = self.subs[name]
-            args = [self.value(a) for a in self.split(m.group(2), ",")]
-            saved = self.scalars.get("_")
-            self.scalars["_"] = [x for a in args for x in (a if isinstance(a, list) else [a])]
-            self.depth += 1
-            self.stack.append(name)
-            try:
-                self.run(body, place)
-            finally:
-                self.depth -= 1
-                self.stack.pop()
-                self.scalars["_"] = saved if saved is not None else []
+    # --- objects: sessions, handles -------------------------------------------------------
 
-    def statement(self, line: int, st: str, place: Place) -> None:
-        if self.subs and "(" in st:
-            self.call_subs(line, st, place)
-        m = _PARAMS.match(st)
-        if m:                                     # my ($a, $b) = @_;  my $a = shift;
-            args = list(self.scalars.get("_") or [])
-            names = re.findall(r"\$(\w+)", m.group(1) or m.group(2) or "")
-            if m.group(2):
-                self.scalars[names[0]] = args.pop(0) if args else unknown("an argument")
-                self.scalars["_"] = args
-            else:
-                for k, n in enumerate(names):
-                    self.scalars[n] = args[k] if k < len(args) else unknown(f"argument {k + 1}")
-            return
-        m = _REQUIRE.match(st)
-        if m:
-            path = self.s(self.value(m.group(1)))
-            text = self.job.text_of(path) if is_known(path) else None
-            if text is not None and path.lstrip("/") not in self.job.read:
-                self.job.read.add(path.lstrip("/"))
-                saved = self.text
-                self.text = text
-                try:
-                    self.run(self.statements(), Place(path=path.lstrip("/"), gates=place.gates,
-                                                      via=place.via, depth=place.depth + 1))
-                finally:
-                    self.text = saved
-            return
-        if not _INTERESTING.search(st):
-            return
-        ev = st.split("\n")[0][:400]
-        m = "constant" in st and re.match(r"^use\s+constant\s+(\w+)\s*=>\s*(.+)$", st, re.S)
-        if m:
-            self.scalars[m.group(1)] = self.value(m.group(2))
-            return
-        m = _ASSIGN.match(st)
-        if m and len(m.group(4)) < 600 and (_VALUE_START.match(m.group(4)) or "->" in m.group(4)) and not re.match(r"^(?:my\s+)?\$\w+\s*=\s*(?:Net::|Expect|DBI)", st):
-            v = self.value(m.group(4))
-            if m.group(3) == ".=":
-                v = self.s(self.scalars.get(m.group(2), "")) + self.s(v)
-            self.scalars[m.group(2)] = v
-        m = "open" in st and re.search(r"\bopen\s*\(?\s*(?:my\s+)?\$?(\w+)\s*,\s*(?:['\"]<['\"]\s*,\s*)?(['\"][^'\"]+['\"]|\$\w+)", st)
-        if m:
-            target = self.s(self.value(m.group(2)))
-            if target.startswith("|") or target.endswith("|") or "-|" in st or "|-" in st:
-                cmd = target.strip("| ")
-                words = cmd.split()
-                prog = commands.base(words[0]) if words else ""
-                if target.lstrip().startswith("|") and prog in commands._DEVICE_PROGRAMS:
-                    # what the program prints to this handle is sent to the device
-                    ops = commands.operands(words, commands._OPT_VALUES.get(prog))
-                    self.sessions[m.group(1)] = commands.host_of(ops[0]) if ops else ""
-                    self.job.talks_to_devices = True
-                self.shell(cmd, line, ev, place, "via a piped open")
-            else:
-                self.handles[m.group(1)] = target.lstrip("<> ")
-        m = st.startswith("for") and re.match(r"^(?:foreach|for)\s+(?:my\s+)?\$(\w+)\s*\((.*)\)\s*\{?$", st, re.S)
-        if m:
-            v = self.value(m.group(2))
-            items = v if isinstance(v, list) else [v]
-            self.scalars[m.group(1)] = each_of([self.s(x) for x in items]) if len(items) > 1 and all(
-                is_known(self.s(x)) for x in items) else (items[0] if items else unknown("a loop item"))
-        m = st.startswith("while") and re.match(r"^while\s*\(\s*(?:my\s+)?\$(\w+)\s*=\s*<\s*\$?(\w+)\s*>", st)
-        if m and m.group(2) in self.handles:
-            self.scalars[m.group(1)] = file_lines(self.handles[m.group(2)], self.job)
-        m = "->" in st and re.search(r"(?:my\s+)?\(?\s*\$(\w+)[^=;]*=\s*(Net::(?:Telnet|SSH\w*|OpenSSH|SNMP|Appliance\w*)|Expect|"
-                      r"Net::SSH::Perl|Net::SSH2|Control::CLI|IO::Socket(?:::INET6?|::IP)?)\s*->\s*(?:new|session|spawn)\s*\((.*?)\)\s*;?$", st, re.S)
-        if m:
-            args = self.split(m.group(3), ",")
-            host = unknown("the device it connects to")
-            for i, a in enumerate(args):
-                key = a.strip().strip("'\"-").lower()
-                if key in ("host", "hostname", "ip", "peeraddr", "peerhost") and i + 1 < len(args):
-                    host = self.s(self.value(args[i + 1]))
-            if args and "=>" not in m.group(3) and "," not in m.group(3):
-                host = self.s(self.value(args[0]))
-                if m.group(2) == "Expect":
-                    host = commands.host_of(host.split()[-1]) if host.split() else host
-            self.sessions[m.group(1)] = host
-            self.job.talks_to_devices = True
-        for m in ("->" not in st and ()) or re.finditer(r"\$(\w+)\s*->\s*(set_request|cmd|print|send|system|capture|exec|do|"
-                             r"prepare|login|open|put)\s*\((.*)\)", st, re.S):
-            obj, meth, body = m.group(1), m.group(2), m.group(3)
-            host = self.sessions.get(obj, "")
-            if meth == "set_request":
-                vb = re.search(r"-varbindlist\s*=>\s*\[(.*)\]", body, re.S)
-                items = [self.s(self.value(x)) for x in self.split(vb.group(1), ",")] if vb else []
-                for i in range(0, len(items) - 2, 3):
-                    snmp_effect(self.job, place, line, ev, host, items[i], items[i + 2])
+    def method(self, n: Node, place: Place) -> object:
+        inv_n, meth_n = n.child_by_field_name("invocant"), n.child_by_field_name("method")
+        meth = self.text(meth_n) if meth_n is not None else ""
+        args_n = n.child_by_field_name("arguments")
+        args = self.listed(args_n, place) if args_n is not None else []
+        if inv_n is not None and inv_n.type == "bareword":
+            cls = self.text(inv_n)
+            if _SESSION_CLASSES.match(cls) and meth in ("new", "session", "spawn", "connect"):
                 self.job.talks_to_devices = True
-            elif meth in ("do", "prepare"):
-                for how, name in sql.destructive_statements(self.s(self.value(self.split(body, ",")[0]))):
-                    self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how))
-            elif meth in ("cmd", "print", "send", "put") and obj in self.sessions:
-                args = self.split(body, ",")
-                if args and args[0].strip().strip("'\"-").lower() in ("string", "command"):
-                    args = args[1:]
-                text = self.s(self.value(args[0])) if args else ""
-                eff = device.command_effect(text, host, place.path, *place.where(line, ev),
-                                            gates=place.gates, via=place.via, called=place.called)
-                if eff is not None:
-                    self.job.sink.append(eff)
-            elif meth in ("system", "capture", "exec") and obj in self.sessions:
-                text = self.s(self.value(self.split(body, ",")[-1]))
-                eff = device.command_effect(text, host, place.path, *place.where(line, ev),
-                                            gates=place.gates, via=place.via, called=place.called)
-                if eff is not None:
-                    self.job.sink.append(eff)
-                self.shell(text, line, ev, place, f"on {render(host)} over ssh")
-        m = st.startswith(("print", "printf", "syswrite")) and _PRINT_TO.match(st)
-        if m and m.group(1) in self.sessions:
-            text = self.s(self.value(m.group(2).rstrip(")")))
-            eff = device.command_effect(text, self.sessions[m.group(1)], place.path,
-                                        *place.where(line, ev), gates=place.gates, via=place.via,
-                                        called=place.called)
-            if eff is not None:
-                self.job.sink.append(eff)
-        m = ("system" in st or "exec" in st) and (re.match(r"^(system|exec)\b\s*(.*?)$", st, re.S) or re.search(
-            r"(?<![\w>])(system|exec)\s*\((.*)\)", st, re.S))
-        if m:
-            body = m.group(2).strip()
-            if body.startswith("(") and _closing(body, 0) > 0:
-                body = body[1:_closing(body, 0)]      # system(LIST) rather than system LIST
-            args = self.split(body, ",")
-            vals = [self.value(a) for a in args]
-            flat = [self.s(x) for v in vals for x in (v if isinstance(v, list) else [v])]
-            text = flat[0] if len(flat) == 1 else " ".join(shlex.quote(x) for x in flat)
-            self.shell(text, line, ev, place, f"via {m.group(1)}()")
-        for m in ("`" not in st and "qx" not in st and ()) or re.finditer(
-                r"`([^`]*)`|\bqx\s*(?:\{(.*?)\}|\((.*?)\)|\[(.*?)\]|/(.*?)/|\|(.*?)\||!(.*?)!)", st, re.S):
-            body = next((g for g in m.groups() if g is not None), "")
-            self.shell(self.interp(body).replace("\\@", "@"), line, ev, place, "in backticks")
-        m = ("unlink" in st or "rmtree" in st or "remove_tree" in st or "rmdir" in st) and re.search(r"\b(unlink|rmtree|remove_tree|rmdir|File::Path::rmtree|File::Path::remove_tree)\s*\(?(.*?)\)?\s*(?:or\b|;|$)", st, re.S)
-        if m and not st.lstrip().startswith(("sub ", "use ")):
-            arg = m.group(2)
-            if arg.startswith("glob"):
-                arg = arg[4:].strip(" ()")
-            for a in self.split(arg, ","):
-                v = self.value(a)
-                for x in (v if isinstance(v, list) else [v]):
-                    commands._destroy(self.job, place, line, ev, self.s(x),
-                                      "delete" if m.group(1) in ("unlink", "rmdir") else "delete-tree")
-        m = "truncate" in st and re.search(r"\btruncate\s*\(?\s*([^,]+),\s*0\s*\)?", st)
-        if m:
-            commands._destroy(self.job, place, line, ev, self.s(self.value(m.group(1))), "truncate")
-        m = st.startswith("eval") and re.match(r"^eval\s*(?:\((.*)\)|(.+))$", st, re.S)
-        if m and not (m.group(1) or m.group(2) or "").strip().startswith("{"):
-            code = self.s(self.value(m.group(1) or m.group(2)))
-            self.code(code, line, ev, place)
+                kind = "snmp" if cls == "Net::SNMP" else "cli"
+                return _Session(kind, self.host_arg(args, cls))
+            if cls == "DBI":
+                return _Session("dbi", _s(args[0]) if args else "")
+            sub = self.scope.subs.get(f"{cls}::{meth}") or self.scope.subs.get(meth)
+            if sub is not None:
+                return self.call(sub, [cls, *args], place)
+            return unknown(f"{cls}->{meth}()")
+        inv = self.value(inv_n, place) if inv_n is not None else ""
+        if meth_n is not None and meth_n.type != "method":     # $obj->$name(…)
+            m = self.value(meth_n, place)
+            if isinstance(m, _Sub):
+                return self.call(m, [inv, *args], place)
+            meth = _s(m)
+        line, ev = self.at(n)
+        if meth in ("do", "prepare", "selectall_arrayref", "selectrow_array") and args:
+            for how, name in sql.destructive_statements(_s(args[0])):
+                self.job.sink.append(place.effect("data-destruction", line, ev, target=name,
+                                                  how=how))
+            return unknown("a statement's result")
+        if isinstance(inv, _Handle) and meth in _SENDS:
+            self.to_handle(inv, [_s(x) for x in _flat(args)], n, place)
+            return "1"
+        if not isinstance(inv, _Session):
+            sub = self.scope.subs.get(meth)
+            if sub is not None:
+                return self.call(sub, [inv, *args], place)
+            return unknown(f"->{meth}()")
+        if meth in ("open", "connect", "spawn") and args and inv.kind == "cli" and \
+                not is_known(inv.host):         # Net::Telnet open, Net::SSH2 connect, Expect spawn
+            inv.host = self.host_arg(args, "Expect" if meth == "spawn" else "")
+            return "1"
+        if meth in ("channel", "shell_channel") and inv.kind == "cli":
+            return inv                           # a channel of the same session
+        if meth == "set_request":
+            items = self.named(args, "varbindlist")
+            flat = [_s(x) for x in _flat(items if items is not None else args)]
+            for i in range(0, len(flat) - 2, 3):
+                snmp_effect(self.job, place, line, ev, inv.host, flat[i], flat[i + 2])
+            self.job.talks_to_devices = True
+            return unknown("an SNMP response")
+        if meth in _WALKS:
+            oid = self.named(args, "baseoid") or self.named(args, "columns") or \
+                self.named(args, "varbindlist") or (args[0] if args else "")
+            text = _s(_flat(oid)[0] if isinstance(oid, list) and oid else oid)
+            obj, _ = mib().resolve(render(text))
+            return walked(".".join(map(str, obj.oid)) if obj else text,
+                          obj.name if obj else text, inv.host)
+        if meth in _SENDS and inv.kind == "cli":
+            flat = _flat(args)
+            if flat and _s(flat[0]).lstrip("-").lower() in ("string", "command", "cmd"):
+                flat = flat[1:]
+            texts = [_s(x) for x in flat[:1]] if meth != "print" else [_s(x) for x in flat]
+            self.device_command("".join(texts), inv.host, n, place)
+            return unknown("what the device answers")
+        if meth in _REMOTE and inv.kind == "cli":
+            flat = [x for x in _flat(args) if not isinstance(x, dict)]
+            text = _s(flat[-1]) if flat else ""
+            self.device_command(text, inv.host, n, place)
+            self.shell(text, n, place, f"on {render(inv.host)} over ssh")
+            return unknown("what the device answers")
+        return unknown(f"->{meth}()")
 
-    def code(self, code: str, line: int, ev: str, place: Place) -> None:
-        layers = self.decoded.get(code)
+    @staticmethod
+    def named(args: list[object], key: str) -> object | None:
+        flat = args if len(args) != 1 or not isinstance(args[0], dict) else _flat(args[0])
+        for i, a in enumerate(flat[:-1]):
+            if isinstance(a, str) and a.lstrip("-").lower() == key:
+                return flat[i + 1]
+        return None
+
+    def host_arg(self, args: list[object], cls: str) -> str:
+        flat = _flat(args)
+        for key in _HOST_KEYS:
+            v = self.named(flat, key)
+            if v is not None:
+                return commands.host_of(_s(v)) if cls.startswith("IO::Socket") else _s(v)
+        if cls == "Expect":                      # the program spawned, and its last word
+            words = " ".join(_s(x) for x in flat).split()
+            return commands.host_of(words[-1]) if words else unknown("the device it connects to")
+        if flat and len(flat) % 2 == 1:
+            h = _s(flat[0])
+            return commands.host_of(h) if "@" in h or cls.startswith("IO::Socket") else h
+        return unknown("the device it connects to")
+
+    def open(self, n: Node, place: Place) -> object:
+        fn_n = n.child_by_field_name("function")
+        args_n = n.child_by_field_name("arguments")
+        parts = list(args_n.named_children) if args_n is not None and \
+            args_n.type == "list_expression" else [args_n] if args_n is not None else \
+            [c for c in n.named_children if c != fn_n]
+        if not parts:
+            return ""
+        fh = parts[0]
+        vals = [_s(self.value(p, place)) for p in parts[1:]]
+        mode, target = ("", vals[0]) if len(vals) == 1 else (vals[0].strip(), " ".join(vals[1:])) \
+            if vals else ("", "")
+        if len(vals) == 1:
+            m = re.match(r"^\s*(\||\+?[<>]{1,2})?\s*(.*?)\s*(\|)?\s*$", target, re.S)
+            if m:
+                mode = m.group(1) or ("-|" if m.group(3) else "")
+                target = m.group(2)
+        if mode in ("|-", "|"):
+            words = target.split()
+            prog = commands.base(words[0]) if words else ""
+            if prog in commands._DEVICE_PROGRAMS:
+                ops = commands.operands(words, commands._OPT_VALUES.get(prog))
+                handle = _Handle("device", target, commands.host_of(ops[0]) if ops else "")
+                self.job.talks_to_devices = True
+            elif prog in ("sh", "bash", "dash", "ksh", "zsh") and len(words) == 1:
+                handle = _Handle("shell", target)
+            else:
+                handle = _Handle("pipe", target)
+            self.shell(target, n, place, "via a piped open")
+        elif mode == "-|":
+            handle = _Handle("pipe", target)
+            self.shell(target, n, place, "via a piped open")
+        elif mode.lstrip("+").startswith(">"):
+            handle = self.write_handle(mode, target, n, place)
+        else:
+            handle = _Handle("file", target.lstrip("<> "))
+        key = ("*" + self.text(fh)) if fh.type in ("bareword", "filehandle") else \
+            "$" + self.varname(fh)
+        self.scope.vars[key] = handle
+        return "1"
+
+    def write_handle(self, mode: str, path: str, n: Node, place: Place) -> _Handle:
+        """A file opened for writing: a disk or a log overwritten is destroyed; any other file
+        holds what the program prints to it (so running it later is judged by that text)."""
+        line, ev = self.at(n)
+        p = render(path)
+        if _BLOCK_DEVICE.match(p):
+            commands._destroy(self.job, place, line, ev, path, "wipe")
+        elif not mode.endswith(">>") and commands.FORENSIC.search(p):
+            commands._destroy(self.job, place, line, ev, path, "truncate")
+        elif is_known(path) and not markers(path):
+            old = self.job.written.get(path)
+            keep = old.content if mode.endswith(">>") and old is not None else ""
+            self.job.written[path] = Written(keep, "written by this job")
+        return _Handle("write", path)
+
+    def print_to(self, n: Node, fn: str, place: Place) -> object:
+        """print/printf/say/syswrite: what goes to a device, a piped shell or a file written."""
+        ind = next((c for c in n.named_children if c.type == "indirect_object"), None)
+        fn_n = n.child_by_field_name("function")
+        if ind is None and fn != "syswrite" and not _CALLS_IN.search(self.src, n.start_byte,
+                                                                      n.end_byte):
+            return "1"              # text for the terminal or a log, with nothing run in it
+        args = _flat(self.args_of(n, place, fn_n))
+        handle: object = None
+        if ind is not None:
+            inner = ind.named_child(0) if ind.named_child_count else None
+            if inner is not None and inner.type == "block" and inner.named_child_count:
+                inner = inner.named_child(0)
+                if inner.type == "expression_statement" and inner.named_child_count:
+                    inner = inner.named_child(0)
+            if inner is not None:
+                handle = self.scope.vars.get("*" + self.text(inner)) if inner.type == "bareword" \
+                    else self.value(inner, place)
+        elif fn == "syswrite" and args:
+            handle, args = args[0], args[1:2]
+        if isinstance(handle, (_Handle, _Session)):
+            if fn == "printf" and args:
+                args = [self.builtin("sprintf", args, n)]
+            self.to_handle(handle, [_s(x) for x in args], n, place)
+        return "1"
+
+    def to_handle(self, handle: _Handle | _Session, texts: list[str], n: Node,
+                  place: Place) -> None:
+        text = "".join(texts)
+        if isinstance(handle, _Session):
+            if handle.kind == "cli":
+                self.device_command(text, handle.host, n, place)
+            return
+        if handle.kind == "device":
+            self.device_command(text, handle.host, n, place)
+        elif handle.kind == "write":
+            w = self.job.written.get(handle.target)
+            if w is not None and w.content is not None:
+                known = is_known(text) and not markers(text)
+                self.job.written[handle.target] = Written(w.content + text, w.source) if known \
+                    else Written(None, "generated at run time by this Perl program")
+        elif handle.kind == "shell":
+            self.shell(text, n, place, f"printed to `{handle.target}`")
+
+    def device_command(self, text: str, host: str, n: Node, place: Place) -> None:
+        line, ev = self.at(n)
+        eff = device.command_effect(text, host, place.path, *place.where(line, ev),
+                                    gates=place.gates, via=place.via, called=place.called)
+        if eff is not None:
+            self.job.sink.append(eff)
+
+    # --- programs run from here -----------------------------------------------------------
+
+    def code(self, code: str, n: Node, place: Place, note: str = "in eval") -> None:
+        """eval STRING (or a file this program wrote, run by do/require): the code is read as
+        Perl in this program's scope."""
+        line, ev = self.at(n)
+        layers = self.scope.decoded.get(code)
         if layers:
             self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
         if is_known(code) and not markers(code):
-            read("perl", code, self.job, place.nested(line, ev, "in eval" if not layers else
-                                                     f"decoded from {' then '.join(layers)}"))
+            inner_place = place.nested(line, ev, note if not layers else
+                                       f"decoded from {' then '.join(layers)}")
+            if inner_place.depth > 6:
+                return
+            src = code.encode("utf-8", "replace")[:_MAX_TEXT]
+            inner = _Perl(src, self.job, inner_place, self.scope, self.env)
+            inner.run(_parse(src).root_node)
+            _report_errors(_parse(src), inner, inner_place)
         else:
             self.job.sink.append(place.effect("unseen-code", line, ev, target=render(code)))
 
-    def shell(self, text: str, line: int, ev: str, place: Place, note: str) -> None:
-        layers = self.decoded.get(text)
+    def shell(self, text: str, n: Node, place: Place, note: str) -> None:
+        line, ev = self.at(n)
+        layers = self.scope.decoded.get(text)
         if layers:
             self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
             note = f"decoded from {' then '.join(layers)}"
         read("shell", text, self.job, place.nested(line, ev, note), {})
 
 
+class _Sprintf:
+    """sprintf's conversions over the arguments given (unknown ones stay markers)."""
+
+    def __init__(self, args: list[str]):
+        self.args, self.i = args, 0
+
+    def __call__(self, m: re.Match[str]) -> str:
+        conv = m.group(2)
+        if conv == "%":
+            return "%"
+        if m.group(1):
+            k = int(m.group(1)[:-1]) - 1
+        else:
+            k, self.i = self.i, self.i + 1
+        v = self.args[k] if k < len(self.args) else ""
+        spec = m.group(0)[:-1].replace(m.group(1) or "", "")
+        spec = re.sub(r"[lhqLV]", "", spec)
+        if conv in "diouxX" and v.lstrip("-").isdigit():
+            return (spec + ("d" if conv == "i" else conv)) % int(v)
+        if conv == "c" and v.isdigit():
+            return chr(int(v))
+        return v if conv != "s" or spec == "%" else (spec + "s") % v
+
+
+def _report_errors(tree: Tree, reader: _Perl, place: Place) -> None:
+    """Stretches the grammar could not place that touch devices or data: unparsed, at the
+    first such stretch (unknown is not benign)."""
+    root = tree.root_node
+    if not root.has_error:
+        return
+    stack = [root]
+    while stack:
+        x = stack.pop()
+        if x.type == "ERROR" or x.is_missing:
+            span = x.parent if x.is_missing and x.parent is not None else x
+            text = reader.text(span)
+            if _TOUCHES.search(text):
+                line, ev = reader.at(span)
+                reader.job.sink.append(place.effect(
+                    "unparsed", line, ev, target="perl (with syntax errors)",
+                    how="touches devices or data"))
+                return
+            continue
+        if x.has_error:
+            stack.extend(reversed(x.children))
+
+
 def read_perl(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
-    _Perl(text, job, place).run()
+    m = _DATA.search(text)
+    data = text[m.end():] if m else ""
+    src = text[:m.start()].encode("utf-8", "replace")[:_MAX_TEXT] if m else \
+        text.encode("utf-8", "replace")[:_MAX_TEXT]
+    tree = _parse(src)
+    scope = _Scope()
+    scope.vars["*DATA"] = _Handle("data", data)
+    reader = _Perl(src, job, place, scope, env)
+    reader.run(tree.root_node)
+    reader.uncalled()
+    _report_errors(tree, reader, place)
 
 
 READERS["perl"] = read_perl
+
+
+def _const(fn: Callable[[_Perl, Node], object]) -> Callable[[_Perl, Node, Place], object]:
+    """A reader of a node that needs no place, in the dispatch table's form."""
+    return lambda r, n, p: fn(r, n)
+
+
+_VALUES = {
+    "string_literal": _const(_Perl.literal),
+    "interpolated_string_literal": _Perl.interpolated, "heredoc_content": _Perl.interpolated,
+    "command_string": _Perl.backticks,
+    "quoted_word_list": lambda r, n, p: r.raw(n).split(),
+    "heredoc_token": _Perl.heredoc,
+    "number": lambda r, n, p: r.text(n), "version": lambda r, n, p: r.text(n),
+    "match_regexp": _Perl.regexp, "quoted_regexp": _Perl.regexp,
+    "autoquoted_bareword": _Perl.bareword, "bareword": _Perl.bareword, "package": _Perl.bareword,
+    "scalar": _Perl.scalar, "array": _Perl.array, "hash": _Perl.hash,
+    "array_deref_expression": _Perl.deref, "hash_deref_expression": _Perl.deref,
+    "scalar_deref_expression": _Perl.deref,
+    "array_element_expression": _Perl.element, "hash_element_expression": _Perl.element,
+    "variable_declaration": _Perl.declared, "localization_expression": _Perl.declared,
+    "assignment_expression": _Perl.assign, "binary_expression": _Perl.binary,
+    **dict.fromkeys(("equality_expression", "relational_expression", "logical_not_expression",
+                     "unary_expression", "postinc_expression", "preinc_expression", "arraylen",
+                     "arraylen_deref_expression"), _Perl.computed),
+    "lowprec_logical_expression": _Perl.either, "conditional_expression": _Perl.ternary,
+    "parenthesized_expression": _Perl.list_of, "list_expression": _Perl.list_of,
+    "anonymous_array_expression":
+        lambda r, n, p: [x for c in n.named_children for x in r.listed(c, p)],
+    "anonymous_hash_expression":
+        lambda r, n, p: r.pairs([x for c in n.named_children for x in r.listed(c, p)]),
+    "anonymous_slice_expression": _Perl.slice,
+    **dict.fromkeys(("function_call_expression", "ambiguous_function_call_expression",
+                     "func1op_call_expression", "func0op_call_expression"), _Perl.function),
+    "method_call_expression": _Perl.method, "coderef_call_expression": _Perl.coderef_call,
+    "anonymous_subroutine_expression": _Perl.anonymous_sub, "refgen_expression": _Perl.reference,
+    "map_grep_expression": _Perl.map_grep, "code_deref_expression": _Perl.deref, "sort_expression": _Perl.listed_field,
+    "readline_expression": _const(_Perl.readline), "eval_expression": _Perl.eval,
+    "do_expression": _Perl.do_block, "require_expression": _Perl.require,
+    "return_expression": _Perl.returns,
+    "postfix_conditional_expression": _Perl.postfix_if,
+    "postfix_for_expression": _Perl.postfix_loop, "postfix_loop_expression": _Perl.postfix_loop,
+    "fileglob_expression": lambda r, n, p: r.text(n).strip("<>"),
+    "glob": lambda r, n, p: r.text(n).strip("<>"),
+    **dict.fromkeys(("stub_expression", "undef_expression", "yadayada"), lambda r, n, p: ""),
+    "transliteration_expression": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
+    "substitution_regexp": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
+    "block": _Perl.block, "function": _Perl.bare_function,
+}
