@@ -247,6 +247,16 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
                 _resolve(a, cwd) if not a.startswith("-") and name != "openssl" else None)
             if src and not src.startswith(_SYSTEM_INPUT):
                 found.append(src)
+    elif name in _COMMAND_FILES:
+        # the commands or playbook a device tool sends (clogin -x FILE, ansible-playbook
+        # PLAY.yml -i INVENTORY): what reaches the devices is in that file
+        opts = _COMMAND_FILES[name]
+        for k, a in enumerate(args):
+            value = args[k + 1] if k + 1 < len(args) else ""
+            src = _resolve(value, cwd) if a in opts else (
+                _resolve(a, cwd) if a.endswith((".yml", ".yaml")) else None)
+            if src:
+                found.append(src)
     elif name in _STATEMENT_READERS:
         # statements a database client or at reads from a file (psql -f, sqlite3 .read, at -f)
         for k, a in enumerate(args):
@@ -269,6 +279,12 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
         if source:
             found.append(source)
     return cwd
+
+
+_COMMAND_FILES = {"clogin": frozenset({"-x"}), "jlogin": frozenset({"-x"}),
+                  "plink": frozenset({"-m"}),
+                  "nlogin": frozenset({"-x"}), "ansible": frozenset({"-i", "--inventory"}),
+                  "ansible-playbook": frozenset({"-i", "--inventory"})}
 
 
 def _interpreter_args(name: str, args: list[str], cwd: str, found: list[str], depth: int) -> None:

@@ -133,3 +133,33 @@ def test_a_unit_without_a_name_and_a_bare_event_block_are_no_crash():
     assert (row.interface, row.vpi, row.vci, row.extra["subinterface"]) == ("at-0/0/1", 0, 40,
                                                                             "at-0/0/1")
     assert junos.jobs("atm-kobe-04", config, "Asia/Tokyo") == []
+
+
+SET_FORMAT = """\
+# saved with `show configuration | display set`
+set system host-name atm-kobe-02
+set system time-zone Asia/Tokyo
+set interfaces at-0/0/0 atm-options vpi 0
+set interfaces at-0/0/0 unit 100 vci 0.100
+set interfaces at-0/0/0 unit 101 vci 0.101
+set event-options generate-event NIGHT time-of-day "03:00:00 +0900"
+set event-options policy P events NIGHT
+set event-options policy P within 600 not events UI_COMMIT
+set event-options policy P then change-configuration commands "delete interfaces at-0/0/0"
+set event-options policy P then change-configuration commit-options log cleanup
+"""
+
+
+def test_a_set_format_configuration_gives_the_same_jobs_and_line_data():
+    """`show configuration | display set` (a usual backup format): a planted event policy in
+    it is a job like in the curly form, each statement at its own line."""
+    jobs = junos.jobs("atm-kobe-02", SET_FORMAT, "Asia/Tokyo")
+    assert [(j.source, j.origin_line, j.actions) for j in jobs] == \
+        [("junos-event", 7, (("delete interfaces at-0/0/0", 10),))]
+    assert [(r.interface, r.vpi, r.vci) for r in junos.line_data("atm-kobe-02", SET_FORMAT)] == \
+        [("at-0/0/0", 0, 100), ("at-0/0/0", 0, 101)]
+
+
+def test_a_curly_configuration_quoting_set_is_not_read_as_set_format():
+    text = 'system {\n    host-name x;\n    login {\n        message "set a b";\n    }\n}\n'
+    assert junos.parse_tree(text).find("system")

@@ -46,8 +46,61 @@ class _Frame:
     pending: list[str] = field(default_factory=list)
 
 
+# Set-format configurations (`show configuration | display set`): the statements that open a
+# container (with the words that name it), so that `set A B C` lines build the same tree as
+# the curly-brace form. Anything else ends the path as a leaf statement.
+_CONTAINER = frozenset({"system", "interfaces", "event-options", "generate-event", "then",
+                        "change-configuration", "execute-commands", "commands", "commit-options",
+                        "attributes-match", "scripts", "op", "atm-options", "family",
+                        "destinations", "archive-sites", "protocols", "connections",
+                        "class-of-service", "routing-options"})
+_NAMED = frozenset({"policy", "unit", "within", "file", "destination", "interface-switch",
+                    "virtual-circuit", "vpi"})
+_SET = re.compile(r"^\s*set\s+")
+
+
+def _set_statements(text: str) -> bool:
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return bool(lines) and sum(bool(_SET.match(ln)) for ln in lines) * 2 > len(lines)
+
+
+def _set_tree(text: str) -> Node:
+    """The tree of a set-format configuration (each statement keeps its own line number)."""
+    root = Node(words=[], line=0, children=[])
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not _SET.match(line):
+            continue
+        words = _clean(_TOKEN.findall(line)[1:])
+        node, i = root, 0
+        while i < len(words):
+            w = words[i]
+            parent = node.words[0] if node.words else ""
+            if parent == "commands" or (w == "event-script" and parent == "then"):
+                key, i, leaf = words[i:], len(words), True
+            elif w in _NAMED and i + 1 < len(words):
+                key, i, leaf = words[i:i + 2], i + 2, False
+            elif w in _CONTAINER or parent == "interfaces":
+                key, i, leaf = [w], i + 1, False
+            else:
+                key, i, leaf = words[i:], len(words), True
+            found = next((c for c in node.children or [] if c.words == key), None)
+            if found is None:
+                found = Node(words=key, line=lineno, children=None if leaf else [],
+                             raw=line.strip())
+                node.children.append(found)
+            if leaf:
+                break
+            if found.children is None:
+                found.children = []
+            node = found
+    return root
+
+
 def parse_tree(text: str) -> Node:
-    """The curly-brace hierarchy; `[ a b ]` lists become words, comments are dropped."""
+    """The curly-brace hierarchy; `[ a b ]` lists become words, comments are dropped. A
+    set-format configuration (`display set`) builds the same tree."""
+    if _set_statements(text):
+        return _set_tree(text)
     root = Node(words=[], line=0, children=[])
     stack = [root]
     words: list[str] = []

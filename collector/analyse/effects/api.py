@@ -7,8 +7,9 @@ Each becomes a command line in the CLI vocabulary the device rules already judge
 
 from __future__ import annotations
 
+import json
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 _XML_HINT = re.compile(r"<\s*(?:rpc|edit-config|delete-config|load-configuration|copy-config|"
@@ -49,12 +50,14 @@ def _deleted(el: ElementTree.Element, path: list[str], out: list[str]) -> None:
     for child in el:
         name = _local(child.tag)
         op = next((v for k, v in child.attrib.items() if _local(k) in ("operation", "delete")), "")
-        step = path + [name] + ([_key(child)] if _key(child) else [])
+        # the datastore's own root (Junos <configuration>, IOS-XE <native>) names no statement
+        root = name in ("configuration", "native", "data") and not path
+        step = path + ([] if root else [name]) + ([_key(child)] if _key(child) else [])
         if op.lower() in ("delete", "remove", "delete-config") or \
                 child.attrib.get("delete", "").lower() == "delete":
-            out.append("delete " + " ".join(step))
+            out.append(" ".join(["delete", *step]))
         elif op.lower() == "replace" and not len(child):
-            out.append("delete " + " ".join(step) + " (replaced by nothing)")
+            out.append(" ".join(["delete", *step]) + (" (replaced by nothing)" if step else ""))
         else:
             _deleted(child, step, out)
 
@@ -91,6 +94,32 @@ def xml_lines(text: str) -> list[str]:
 
 _REST_ROOT = re.compile(r"/(?:restconf/(?:data|config)|api/(?:v\d+/)?(?:config|running|data)?|"
                         r"rest(?:conf)?)/", re.I)
+
+
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def httpie_request(argv: list[str], stdin: str | None) -> tuple[str, str, str]:
+    """(method, url, body) of an HTTPie (`http`/`https`/`xh`) command line: [METHOD] URL
+    [ITEM…], the body on its input."""
+    ops: list[str] = []
+    args = argv[1:]
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("-a", "--auth", "-A", "--auth-type", "--session", "--cert", "--cert-key",
+                 "--timeout", "-o", "--output", "--proxy"):
+            i += 2
+            continue
+        if not a.startswith("-"):
+            ops.append(a)
+        i += 1
+    method = ops.pop(0).upper() if ops and ops[0].upper() in _METHODS else ""
+    url = ops[0] if ops else ""
+    if url and "://" not in url:
+        url = ("https://" if argv[0].rsplit("/", 1)[-1] == "https" else "http://") + url
+    body = stdin or ""
+    return method or ("POST" if body or len(ops) > 1 else "GET"), url, body
 
 
 _VALUED = "XdHuoOeAbcwmT"      # short options (of curl or wget) that take a value
@@ -148,12 +177,26 @@ def curl_request(argv: list[str]) -> tuple[str, str, str]:
     return method, url, body
 
 
+def _empty_json(body: str) -> bool:
+    """A JSON body holding no data at all ({"…:interface": {}}): a PUT of it replaces the
+    resource with nothing."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return False
+
+    def empty(v: object) -> bool:
+        return v in ({}, [], None) or (isinstance(v, dict) and all(empty(x) for x in v.values()))
+    return isinstance(doc, dict) and empty(doc)
+
+
 def rest_lines(method: str, url: str, body: str) -> list[str]:
     """Device command lines a REST request amounts to: a DELETE of a configuration resource,
     or an XML RPC in the body."""
     lines = xml_lines(body) if body else []
-    if method.upper() == "DELETE":
-        path = urlsplit(url).path if "://" in url else url
+    if method.upper() == "DELETE" or (method.upper() == "PUT" and _empty_json(body)):
+        # the path after the authority (a host standing for a set may hold any character)
+        path = re.sub(r"^[A-Za-z][\w+.-]*://[^/]*", "", url).split("?")[0]
         m = _REST_ROOT.search(path)
         rest = path[m.end():] if m else path.lstrip("/")
         words, ios = [], False
@@ -172,4 +215,15 @@ def rest_lines(method: str, url: str, body: str) -> list[str]:
             lines.append("no " + re.sub(r"\b([A-Z][\w-]*) (\d\S*)", r"\1\2", " ".join(words[1:])))
         elif words:
             lines.append("delete " + " ".join(words))
+    elif method.upper() == "PUT" and _datastore_root(url):
+        # a PUT of the whole datastore replaces the configuration with the body
+        lines.append("load override <the configuration in the request body>")
     return lines
+
+
+def _datastore_root(url: str) -> bool:
+    path = re.sub(r"^[A-Za-z][\w+.-]*://[^/]*", "", url).split("?")[0]
+    m = _REST_ROOT.search(path)
+    rest = [unquote(x) for x in (path[m.end():] if m else "").split("/") if x]
+    return bool(m) and (not rest or (len(rest) == 1 and rest[0].split(":")[-1] in (
+        "native", "configuration", "data", "config")))

@@ -92,7 +92,8 @@ KNOWN = frozenset({
     "mariadb-dump", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
     "git", "fallocate", "nvme", "dmsetup", "lvreduce", "lvresize", "iptables", "ip6tables",
     "nft", "ip", "route", "mount", "telinit", "init", "touch", "systemd-run", "read", "mapfile",
-    "readarray", "hash", "cd", "pushd", "zip", ":", "true",
+    "readarray", "hash", "cd", "pushd", "zip", ":", "true", "http", "https", "xh", "ansible",
+    "ansible-playbook", "tmux", "screen",
 }) | SHELLS
 
 
@@ -184,9 +185,11 @@ def _split_string(argv: list[str]) -> list[str]:
 
 
 def host_of(word: str) -> str:
-    w = re.sub(r"^[^\x01@]*@", "", word)
-    if "\x01" in w:
-        return w             # a value standing for each device: its marker is kept whole
+    if "\x01" in word:
+        # a host standing for a set (each device of a list): markers hold ':' of their own
+        w = re.sub(r"^(?:[^@\x01]*@|\x01[^\x02]*\x02@)", "", word)
+        return re.sub(r":\d+$", "", w)
+    w = word.split("@", 1)[-1]
     return w.split(":", 1)[0] if w.count(":") == 1 else w
 
 

@@ -22,8 +22,9 @@ from lineguard.collector.analyse.effects.resolve import (
     each_of,
     file_lines,
     read,
+    walked,
 )
-from lineguard.collector.analyse.effects.shell import gate_of
+from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
 _MAX_DEPTH = 12
 
@@ -112,6 +113,15 @@ def _bracket_end(text: str, i: int) -> int:
     return n
 
 
+_OID = re.compile(r"\.?(?:\d+\.)+\d+")
+
+
+def _is_oid(word: str) -> bool:
+    from lineguard.collector.analyse.effects.mib import mib
+    return bool(_OID.fullmatch(word) or markers(word) or (
+        re.fullmatch(r"(?:[\w-]+::)?[a-z]\w*(?:\.[\w.]+)?", word) and mib().resolve(word)[0]))
+
+
 class _Tcl:
     def __init__(self, job: Job, place: Place, env: dict[str, str]):
         self.job, self.place = job, place
@@ -124,6 +134,7 @@ class _Tcl:
         self.files: dict[str, str] = {}        # channel name -> the file opened on it
         # channel of `open "|cmd" w` -> (cmd, lines put to it, place, line, evidence)
         self.pipes: dict[str, tuple[str, list[str], Place, int, str]] = {}
+        self.snmp: dict[str, str] = {}         # Scotty (Tnm) SNMP session handle -> its agent
 
     # --- substitution -----------------------------------------------------------------------
 
@@ -254,6 +265,17 @@ class _Tcl:
                                           args[k - 2:k - 1] == ["elseif"] or k >= 2):
                     self.body(a, sub if k == then else other, line)
             return None
+        if cmd in ("snmp", "Tnm::snmp", "::Tnm::snmp") and args and \
+                self.word(args[0], place, line) in ("generator", "session", "listener"):
+            # Scotty: an SNMP session to the agent named by -address
+            words = [self.word(a, place, line) for a in args[1:]]
+            host = next((words[k + 1] for k, w in enumerate(words[:-1]) if w == "-address"), "")
+            handle = f"snmp{len(self.snmp)}"
+            self.snmp[handle] = host or unknown("the agent of a Scotty session")
+            self.job.talks_to_devices = True
+            return handle
+        if cmd in self.snmp and args:
+            return self.snmp_call(cmd, args, place, line, ev)
         if cmd == "open" and args:
             handle = f"file{len(self.files)}"
             self.files[handle] = self.word(args[0], place, line)
@@ -353,6 +375,31 @@ class _Tcl:
                     return " ".join(words)
             return " ".join(words) if cmd != "join" else (
                 self.word(args[1], place, line) if len(args) > 1 else " ").join(words[0].split())
+        return None
+
+    def snmp_call(self, handle: str, args: list[str], place: Place, line: int, ev: str
+                  ) -> str | None:
+        """`$s set VBL`, `$s walk VAR OIDS BODY` on a Scotty session. A varbind list is read
+        as OIDs each followed by its type and value."""
+        sub = self.word(args[0], place, line)
+        host = self.snmp[handle]
+        if sub == "set" and len(args) >= 2:
+            words = re.findall(r"\x01[^\x02]*\x02|\S+", self.word(args[1], place, line)
+                               .replace("{", " ").replace("}", " "))
+            starts = [k for k, w in enumerate(words) if _is_oid(w)]
+            for n, k in enumerate(starts):
+                end = starts[n + 1] if n + 1 < len(starts) else len(words)
+                value = words[end - 1] if end - 1 > k else unknown("the value")
+                snmp_effect(self.job, place, line, ev, host, words[k], value)
+            return None
+        if sub == "walk" and len(args) >= 4:
+            from lineguard.collector.analyse.effects.mib import mib
+            oid = self.word(args[2], place, line).strip("{} ").split()[0]
+            obj, _idx = mib().resolve(oid)
+            self.vars[self.word(args[1], place, line)] = walked(
+                ".".join(map(str, obj.oid)) if obj else oid, obj.name if obj else oid, host)
+            self.body(args[3], place, line)
+            return None
         return None
 
     def undo(self, layer: str, data: str) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 
-from lineguard.collector.analyse.effects import control, expect, perl, python, shell  # noqa: F401  (readers register)
+from lineguard.collector.analyse.effects import applet, control, device, expect, perl, python, shell  # noqa: F401  (readers register)
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect, change_ref_in
 from lineguard.collector.analyse.effects.resolve import (
     FollowedFiles,
@@ -82,14 +83,11 @@ def _follow(job: Job, files: Mapping[str, Artifact]) -> Reading:
     followed = Followed(files)
     place = Place(path=None, anchor=None)
     if job.actions:
-        from lineguard.collector.analyse.effects.device import command_effect
-        variables: dict[str, str] = {}
-        for text, line in job.actions:
-            for t in _action_texts(text, variables):
-                e = command_effect(t, job.target, job.origin_path, line, text)
-                if e is not None:
-                    followed.sink.append(e)
-                    followed.talks_to_devices = True
+        config = followed.text_of(job.origin_path) if job.origin_path else None
+        sent = [e for cmd, line, text in applet.commands(job.actions, job.source, config)
+                if (e := device.command_effect(cmd, job.target, job.origin_path, line, text))]
+        followed.sink.extend(device.across(sent))
+        followed.talks_to_devices |= bool(sent)
     if job.command.strip() and not job.actions:
         cmd_place = _command_place(job, followed)
         env = _startup(job, followed)
@@ -114,6 +112,7 @@ def _follow(job: Job, files: Mapping[str, Artifact]) -> Reading:
         m = CHANGE_REF.search(job.command) or _device_change_ref(job, followed)
         ref = m.group(0) if m else followed.change_ref     # named in a text read on the way
     followed.change_ref = ref
+    followed.sink[:] = _rows(followed.sink)
     return followed.reading()
 
 
@@ -224,27 +223,21 @@ def _device_change_ref(job: Job, followed: Followed) -> re.Match[str] | None:
     return CHANGE_REF.search("\n".join(lines[max(0, job.origin_line - 8):last]))
 
 
-_SET = re.compile(r'^\s*(?:action\s+\S+\s+)?set\s+(\w+)\s+"?(.*?)"?\s*$')
-_APPLET_VAR = re.compile(r"\$\{?(\w+)\}?")
-
-
-def _action_texts(text: str, variables: dict[str, str]) -> list[str]:
-    """The command in an action line: itself, or the quoted command of `action N cli command
-    "…"`, with applet variables (`set VAR "…"`, then `$VAR`) replaced by their values."""
-    m = _SET.match(text)
-    if m:
-        variables[m.group(1)] = _APPLET_VAR.sub(lambda v: variables.get(v.group(1), v.group(0)),
-                                                m.group(2))
-        return []
-    m = re.match(r'^\s*action\s+\S+\s+cli\s+command\s+"((?:\\.|[^"\\])*)"', text)
-    if m:
-        text = m.group(1)
-    elif re.match(r"^\s*action\s+\S+\s+", text):
-        return []
-    text = text.strip().strip('"')
-    if "$" in text:
-        text = _APPLET_VAR.sub(lambda v: variables.get(v.group(1), v.group(0)), text)
-    return [text]
+def _rows(effects: list[Effect]) -> list[Effect]:
+    """Each SNMP SET with the other values the job sets in the same table row on the same
+    devices: a config-copy request is judged by its source and destination together."""
+    from lineguard.collector.analyse.effects.mib import mib
+    by_name = mib().by_name
+    rows: dict[tuple[str, str, str], list[str]] = {}
+    keys: list[tuple[str, str, str] | None] = []
+    for e in effects:
+        obj = by_name.get(e.obj) if e.kind == "snmp-set" else None
+        key = (obj.table, e.index, e.target) if obj is not None and obj.table else None
+        keys.append(key)
+        if key is not None:
+            rows.setdefault(key, []).append(f"{e.obj}={e.value}")
+    return [replace(e, row=" ".join(rows[k])) if k is not None and len(rows[k]) > 1 else e
+            for e, k in zip(effects, keys, strict=True)]
 
 
 _MATCHED: dict[tuple[int, int], tuple[RuleSet, Effect, tuple[Rule, ...]]] = {}

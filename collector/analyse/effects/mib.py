@@ -30,17 +30,24 @@ class Mib:
     by_name: dict[str, MibObject]
     by_oid: dict[tuple[int, ...], MibObject]
     syntaxes: dict[str, dict[int, str]]
+    nodes: dict[str, MibObject]         # the SMI tree names paths run through (never a result)
 
     def resolve(self, oid: str) -> tuple[MibObject | None, str]:
-        """(object, index) for an OID written any usual way; index keeps unresolved parts."""
+        """(object, index) for an OID written any usual way — numeric, `MODULE::name.index`,
+        `name[1][0][32]`, a symbolic path (`.iso.org.dod.internet.mgmt.mib-2.atmMIB.…`), an
+        entry and its column number (`atmVclEntry.13.1.0.32`), a pysnmp ObjectIdentity's
+        parts; index keeps unresolved parts."""
         text = oid.strip().strip("'\"")
         text = re.sub(r"^[\w-]+::", "", text)
-        text = re.sub(r"^(?:iso|\.?1)\.3\.6\.1\.2\.1\.", "1.3.6.1.2.1.", text)
-        text = re.sub(r"^mib-2\.", "1.3.6.1.2.1.", text).lstrip(".")
-        m = re.match(r"([A-Za-z][\w-]*)(?:\.(.*))?$", text, re.S)
-        if m and m.group(1) in self.by_name:
-            return self.by_name[m.group(1)], m.group(2) or ""
+        text = re.sub(r"\[\s*([^\]]*?)\s*\]", lambda m: "." + m.group(1), text).lstrip(".")
         parts = text.split(".")
+        # the last name on the path that this MIB data knows: what follows it is below it
+        for i in range(len(parts) - 1, -1, -1):
+            known = self.by_name.get(parts[i]) or self.nodes.get(parts[i])
+            if known is not None and not parts[i].isdigit():
+                parts = [*map(str, known.oid), *parts[i + 1:]]
+                break
+        text = ".".join(parts)
         nums: list[int] = []
         for p in parts:
             if not p.isdigit():
@@ -73,14 +80,16 @@ def _oid(text: str) -> tuple[int, ...]:
 @lru_cache(maxsize=1)
 def mib() -> Mib:
     by_name: dict[str, MibObject] = {}
+    nodes: dict[str, MibObject] = {}
     syntaxes: dict[str, dict[int, str]] = {}
     for path in sorted(MIB_DIR.glob("*.yaml")):
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
         modules = doc.get("modules") or {doc.get("module", path.stem): doc.get("objects") or {}}
         for module, objects in modules.items():
             for name, spec in (objects or {}).items():
-                by_name[name] = MibObject(name, module, _oid(spec["oid"]), spec.get("syntax", ""),
+                into = nodes if spec.get("node") else by_name
+                into[name] = MibObject(name, module, _oid(spec["oid"]), spec.get("syntax", ""),
                                           spec.get("table", ""), bool(spec.get("line_data")))
         for name, enum in (doc.get("syntaxes") or {}).items():
             syntaxes[name] = {int(k): v for k, v in enum.items()}
-    return Mib(by_name, {o.oid: o for o in by_name.values()}, syntaxes)
+    return Mib(by_name, {o.oid: o for o in by_name.values()}, syntaxes, nodes)

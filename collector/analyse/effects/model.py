@@ -84,7 +84,7 @@ def reach_of(*texts: str) -> Reach:
     """All when a value stands for every member of a set, else one."""
     for t in texts:
         for kind, _, _ in markers(t):
-            if kind in ("walk", "lines", "each"):
+            if kind in ("walk", "lines", "each", "listed"):
                 return "all"
     return "one"
 
@@ -110,7 +110,8 @@ class Effect:
     Fields used by each kind (others stay empty):
       device-command  platform (ios|junos|tl1), lines (the commands), target (the devices)
       snmp-set        obj (MIB object name or numeric OID), index, value (enum name(number)),
-                      target (the devices)
+                      target (the devices), row (every object the job sets in the same table
+                      row: `ccCopySourceFileType=networkFile(1) ccCopyDestFileType=…`)
       data-destruction how (delete|overwrite|truncate|wipe|volume|db-drop|db-truncate|
                       db-delete-all|db-flush), target (path, device, table or database),
                       bounded (an age, size or name limit)
@@ -145,12 +146,13 @@ class Effect:
     resolution: tuple[str, ...] = ()
     called: bool = True                   # False: inside a function nothing calls
     controlled: bool = False              # change-controlled: ticket named, single target
+    row: str = ""                         # snmp-set: the values set in the same row
 
     def fields(self) -> dict[str, str]:
         """The effect as text fields for rule matching (markers rendered)."""
         return {"target": render(self.target), "how": self.how, "platform": self.platform,
                 "line": "\n".join(self.lines), "object": render(self.obj), "index": render(self.index),
-                "value": self.value, "reach": self.reach,
+                "value": self.value, "reach": self.reach, "row": self.row,
                 "bounded": "yes" if self.bounded else "no",
                 "known": "yes" if is_known(self.target + self.obj + self.index + self.value
                                            + "".join(self.lines))

@@ -15,9 +15,10 @@ import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from lineguard.collector.analyse.effects import commands, decode, device, sql
+from lineguard.collector.analyse.effects import api, commands, decode, device, sql
 from lineguard.collector.analyse.effects.model import is_known, markers, render, unknown
 from lineguard.collector.analyse.effects.resolve import (
+    MAX_LOOP,
     READERS,
     Job,
     Place,
@@ -35,7 +36,20 @@ _DECODERS = {"b64decode": "base64", "standard_b64decode": "base64", "urlsafe_b64
 _DEVICE_SEND = ("send_config_set", "send_command", "send_command_timing", "send_command_expect",
                 "send_config_from_file", "send_multiline", "write_channel", "exec_command",
                 "sendline", "send", "write", "cmd", "cli", "config", "commit", "load_merge_candidate",
-                "load_replace_candidate")
+                "load_replace_candidate", "send_configs", "send_commands", "send_configs_from_file",
+                "send_interactive", "send_config", "sendall", "run", "load", "edit_config",
+                "delete_config", "copy_config", "dispatch", "rpc", "rollback")
+# Objects that open a session to a network element (SSH/Telnet/NETCONF/raw TCP libraries):
+# netmiko, paramiko, telnetlib, scrapli and napalm drivers, PyEZ, pexpect/pxssh, asyncssh,
+# ncclient, sockets.
+_SESSION = re.compile(r"^(?:ConnectHandler|Netmiko|BaseConnection|Telnet|SSHClient|\w*Driver|"
+                      r"Device|Scrapli|AsyncScrapli|get_network_driver|pxssh|spawnu?|"
+                      r"create_connection)$")
+_SESSION_CONNECT = re.compile(r"^(?:asyncssh|ncclient\.manager|manager|paramiko|socket)\."
+                              r"(?:connect\w*|create_connection)$")
+# session methods that carry no command: they hand back the session (a channel, a process)
+_SESSION_SAME = ("get_transport", "open_session", "invoke_shell", "create_process",
+                 "open_channel", "get_pty", "channel", "open", "__enter__", "__aenter__")
 
 
 @dataclass
@@ -43,6 +57,13 @@ class Conn:
     """A device session object (netmiko, paramiko, telnetlib, pexpect, scrapli, …)."""
 
     host: str
+
+
+@dataclass
+class Proc:
+    """A process a program started (subprocess.Popen): its command line, for its input."""
+
+    command: str
 
 
 @dataclass
@@ -96,7 +117,7 @@ def _s(v: Any) -> str:
 
 
 def _stands_for_a_set(text: str) -> bool:
-    return any(k in ("walk", "lines", "each") for k, _, _ in markers(text))
+    return any(k in ("walk", "lines", "each", "listed") for k, _, _ in markers(text))
 
 
 class _Py:
@@ -199,6 +220,8 @@ class _Py:
                 # the bytes of decoded data, one at a time (raw bytes: a \x01 in them is data,
                 # not a value marker)
                 items = list(items)
+            if isinstance(items, str) and _stands_for_a_set(items):
+                items = [items]               # each member of a set (rows, lines): one stand-in
             if isinstance(items, list | tuple) and len(items) <= 4096:
                 inner = dict(scope)
                 out = []
@@ -208,6 +231,13 @@ class _Py:
                         out.append(self.ev(n.elt, inner))
                 return out
             return unknown(f"{ast.unparse(n)[:60]}")
+        if isinstance(n, ast.BoolOp):
+            vals = [self.ev(v, scope) for v in n.values]
+            if isinstance(n.op, ast.Or):
+                # `x or default`: the first value that is not empty (a marker stands for one)
+                return next((v for v in vals if v not in (None, "", b"", 0, False, [], {})),
+                            vals[-1])
+            return vals[-1]
         if isinstance(n, ast.IfExp):
             return self.ev(n.body, scope)
         if isinstance(n, ast.Call):
@@ -215,7 +245,15 @@ class _Py:
         if isinstance(n, ast.Attribute):
             base = self.ev(n.value, scope)
             if isinstance(base, str) and _stands_for_a_set(base):
-                return base        # proc.stdout, row.oid …: still the walked rows, the lines
+                return "" if n.attr in ("oid_index", "iid") else base   # row.oid …: still the rows
+            if isinstance(base, Conn | Proc):
+                return base        # proc.stdin, stdout.channel …: the same session
+            if isinstance(base, tuple) and base and base[0] == "file" and n.attr == "name":
+                return base[1]
+            if isinstance(base, VarBind) and n.attr in ("tag", "oid", "name"):
+                return base.oid
+            if isinstance(base, VarBind) and n.attr in ("iid", "oid_index"):
+                return ""
             if isinstance(base, str) and base.endswith("/*") and n.attr in ("path", "name"):
                 return base if n.attr == "path" else "*"     # a directory entry (os.scandir)
             if isinstance(base, Module):
@@ -357,6 +395,14 @@ class _Py:
             return chr(args[0])
         if fname in ("str", "bytes", "bytearray") and args:
             return _s(args[0])
+        if fname == "dict" and (args or kw):
+            merged = dict(args[0]) if args and isinstance(args[0], dict) else {}
+            return {**merged, **kw}
+        if fname in ("tuple", "list") and len(args) == 1 and isinstance(args[0], str) and \
+                _stands_for_a_set(args[0]):
+            return [args[0]]
+        if fname == "int" and args and isinstance(args[0], str) and _stands_for_a_set(args[0]):
+            return args[0]
         if fname == "int" and args:
             try:
                 return int(_s(args[0]))
@@ -383,6 +429,8 @@ class _Py:
             return None
         if fname in ("os.getenv", "os.environ.get"):
             return _s(args[1]) if len(args) > 1 else unknown(f"${_s(args[0]) if args else '?'}")
+        if short in ("NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile"):
+            return ("file", f"/tmp/<a temporary file at line {line}>", _s(args[0]) if args else "w")
         if fname == "open" and args:
             return ("file", _s(args[0]), _s(args[1]) if len(args) > 1 else _s(kw.get("mode", "r")))
         if isinstance(recv, tuple) and recv and recv[0] == "file" and recv[2].startswith("w") and (
@@ -415,32 +463,47 @@ class _Py:
             self.nested("shell", cmd, line, ev, f"via {fname}")
             return Conn(unknown("a local program")) if short.startswith("spawn") else ""
         # device sessions
-        if short in ("ConnectHandler", "Telnet", "SSHClient", "Driver", "IOSXEDriver",
-                     "Device", "get_network_driver", "Netmiko", "spawn", "IOSDriver"):
-            host = kw.get("host") or kw.get("ip") or kw.get("hostname") or (args[0] if args else "")
+        called = scope.get(f.id) if isinstance(f, ast.Name) else (
+            self.ev(f, scope) if isinstance(f, ast.Call) else None)
+        if isinstance(called, Conn) and args:
+            # a driver class handed back by a factory (napalm get_network_driver), called
+            self.job.talks_to_devices = True
+            return Conn(_s(args[0]))
+        if _SESSION.match(short) or _SESSION_CONNECT.match(fname):
+            host = kw.get("host") or kw.get("ip") or kw.get("hostname") or kw.get("address") \
+                or (args[0] if args and short != "get_network_driver" else "")
+            if isinstance(host, list | tuple):
+                host = host[0] if host else ""
             if short == "spawn" and args:
                 words = _s(args[0]).split()
                 host = commands.host_of(words[-1]) if words else ""
             self.job.talks_to_devices = True
             return Conn(_s(host) if host else unknown("the device it connects to"))
         if isinstance(recv, Conn):
-            if short == "connect" and (args or kw):
-                recv.host = _s(kw.get("hostname") or (args[0] if args else recv.host))
+            if short in ("connect", "login") and (args or kw):
+                recv.host = _s(kw.get("hostname") or kw.get("host") or (args[0] if args else recv.host))
                 return None
-            if short == "invoke_shell":
+            if short in _SESSION_SAME:
                 return recv
             if short in _DEVICE_SEND and (args or kw):
-                payload = args[0] if args else kw.get("config_commands") or kw.get("command_string") or ""
-                if short == "send_config_from_file":
-                    t = self.job.text_of(render(_s(payload)).lstrip("/"))
-                    payload = t if t is not None else ""
-                texts = [_s(x) for x in payload] if isinstance(payload, list | tuple) else [_s(payload)]
-                self.device_effect(texts, recv.host, line, ev)
+                texts = self.session_texts(short, args, kw)
+                if texts:
+                    self.device_effect(texts, recv.host, line, ev)
                 if short == "exec_command":
-                    read("shell", " ".join(texts), self.job,
-                         place.nested(line, ev, f"on {render(recv.host)} over ssh"))
+                    if any(t.strip() for t in texts):
+                        read("shell", " ".join(texts), self.job,
+                             place.nested(line, ev, f"on {render(recv.host)} over ssh"))
+                    return [recv, recv, recv]            # stdin (written to), stdout, stderr
                 return ""
+            if short in ("Config", "Manager", "SW"):
+                return recv
+        if short in ("Config", "SW") and args and isinstance(args[0], Conn):
+            return args[0]            # PyEZ: the configuration utility of an open Device
         # SNMP
+        if short in ("addAsn1MibSource", "add_asn1_mib_source", "addMibSource", "add_mib_source",
+                     "loadMibs", "load_mibs", "resolveWithMib", "resolve_with_mib") and \
+                isinstance(recv, str):
+            return recv            # pysnmp: the same ObjectIdentity, told where its MIB is
         if short in ("ObjectIdentity", "ObjectName"):
             parts = [_s(a) for a in args]
             if len(parts) >= 2 and not parts[0][:1].isdigit():
@@ -455,16 +518,24 @@ class _Py:
             a = args[0]
             return _s(a[0]) if isinstance(a, list | tuple) and a else _s(a)
         if short in ("set_cmd", "setCmd", "set_cmd_async"):
-            target = next((_s(a) for a in args[2:3]), "")
-            vbs = [a for a in args if isinstance(a, VarBind)]
+            # hlapi: (engine, auth, target, context, varbinds…); the old oneliner API:
+            # (auth, target, (oid, value)…)
+            pairs = [VarBind(_s(a[0]), _s(a[1])) for a in args[1:]
+                     if isinstance(a, list | tuple) and len(a) == 2 and not isinstance(a[0], list)]
+            target = _s(args[1]) if pairs and len(args) > 1 else next((_s(a) for a in args[2:3]), "")
+            vbs = [a for a in args if isinstance(a, VarBind)] + pairs
             for vb in vbs:
                 snmp_effect(self.job, place, line, ev, target, vb.oid, vb.value)
             if not vbs:
                 snmp_effect(self.job, place, line, ev, target, unknown("the OID set"), unknown("the value"))
             return [unknown("the SET's response")]
-        if short in ("bulk_walk_cmd", "walk_cmd", "bulkWalkCmd", "nextCmd", "next_cmd", "bulkCmd"):
+        if short in ("bulk_walk_cmd", "walk_cmd", "bulkWalkCmd", "nextCmd", "next_cmd", "bulkCmd",
+                     "bulkwalk", "walk") and not isinstance(recv, Conn | VarBind):
             vb = next((a for a in args if isinstance(a, VarBind)), None)
-            target = _s(args[2]) if len(args) > 2 else ""
+            if vb is None:     # the oneliner API names the column as a plain OID
+                vb = next((VarBind(_s(a), "") for a in args[1:]
+                           if isinstance(a, str) and re.fullmatch(r"[\w:.-]*\d[\w:.-]*|\w+", a)), None)
+            target = _s(args[2]) if len(args) > 2 else _s(args[1]) if len(args) > 1 else ""
             if vb is not None:
                 from lineguard.collector.analyse.effects.mib import mib
                 obj, idx = mib().resolve(render(vb.oid))
@@ -473,6 +544,19 @@ class _Py:
         if short in ("Session",) and ("hostname" in kw or args):
             self.job.talks_to_devices = True
             return Conn(_s(kw.get("hostname") or args[0]))
+        if short in ("Client", "PyWrapper") and args and not isinstance(recv, Conn):
+            # puresnmp: Client(host, credentials), wrapped or not
+            self.job.talks_to_devices = True
+            return args[0] if isinstance(args[0], Conn) else Conn(_s(args[0]))
+        if isinstance(recv, Conn) and short in ("walk", "bulkwalk", "multiwalk") and args:
+            from lineguard.collector.analyse.effects.mib import mib
+            obj, _idx = mib().resolve(render(_s(args[0])))
+            oid = ".".join(map(str, obj.oid)) if obj else _s(args[0])
+            return [walked(oid, obj.name if obj else render(_s(args[0])), recv.host)]
+        if isinstance(recv, Conn) and short == "multiset" and args and isinstance(args[0], dict):
+            for oid, value in args[0].items():
+                snmp_effect(self.job, place, line, ev, recv.host, _s(oid), _s(value))
+            return None
         if isinstance(recv, Conn) and short in ("set", "set_multiple") and args:
             if short == "set_multiple" and isinstance(args[0], list):
                 for pair in args[0]:
@@ -480,16 +564,42 @@ class _Py:
                         snmp_effect(self.job, place, line, ev, recv.host, _s(pair[0]), _s(pair[1]))
             else:
                 oid = args[0]
-                oid = ".".join(_s(x) for x in oid) if isinstance(oid, list | tuple) else _s(oid)
+                oid = ".".join(_s(x) for x in oid if _s(x)) if isinstance(oid, list | tuple) else _s(oid)
                 snmp_effect(self.job, place, line, ev, recv.host, oid, _s(args[1]) if len(args) > 1 else "")
             return None
         if short == "Varbind" and args:
             return VarBind(".".join(_s(a) for a in args[:2] if _s(a)), _s(args[2]) if len(args) > 2 else "")
+        if short in ("snmp_set", "snmp_set_multiple") and args:
+            # easysnmp's functions: the session's keywords given with each call
+            host = _s(kw.get("hostname", "")) or unknown("the agent it sets")
+            self.job.talks_to_devices = True
+            pairs = args[0] if short == "snmp_set_multiple" and isinstance(args[0], list) \
+                else [(args[0], args[1] if len(args) > 1 else kw.get("value", ""))]
+            for pair in pairs:
+                if isinstance(pair, list | tuple) and len(pair) >= 2:
+                    oid = pair[0]
+                    oid = ".".join(_s(x) for x in oid if _s(x)) if isinstance(oid, list | tuple) \
+                        else _s(oid)
+                    snmp_effect(self.job, place, line, ev, host, oid, _s(pair[1]))
+            return None
+        if short == "VarList":
+            return [a for a in args if isinstance(a, VarBind)] + \
+                [x for a in args if isinstance(a, list) for x in a if isinstance(x, VarBind)]
         if fname in ("netsnmp.snmpset", "snmpset"):
             host = _s(kw.get("DestHost", ""))
-            for vb in args:
+            for vb in [y for a in args for y in (a if isinstance(a, list) else [a])]:
                 if isinstance(vb, VarBind):
                     snmp_effect(self.job, place, line, ev, host, vb.oid, vb.value)
+            return None
+        if fname in ("netsnmp.snmpwalk", "snmpwalk") and args:
+            # the VarList given is filled with every row walked from its column
+            from lineguard.collector.analyse.effects.mib import mib
+            host = _s(kw.get("DestHost", ""))
+            for vb in [y for a in args for y in (a if isinstance(a, list) else [a])]:
+                if isinstance(vb, VarBind) and is_known(vb.oid):
+                    obj, _idx = mib().resolve(render(vb.oid))
+                    oid = ".".join(map(str, obj.oid)) if obj else vb.oid
+                    vb.oid = walked(oid, obj.name if obj else render(vb.oid), host)
             return None
         # processes and shell
         if fname in ("os.system", "os.popen", "commands.getoutput", "subprocess.getoutput",
@@ -506,11 +616,21 @@ class _Py:
                 # what the program is given on its input (a session's commands)
                 text += f" <<'LG_INPUT'\n{_s(data).rstrip(chr(10))}\nLG_INPUT"
             self.nested("shell", text, line, ev, f"via {fname}")
+            if short == "Popen":
+                return Proc(text)      # what is later written to its input is read with it
             if isinstance(cmd, list | tuple):
                 out = commands.output([_s(x) for x in cmd], None, self.job)
                 if out is not None:
                     return out
             return unknown(f"output of `{render(text)[:60]}`")
+        if isinstance(recv, Proc) and short in ("communicate", "write", "writelines") and (
+                args or "input" in kw):
+            data = args[0] if args else kw["input"]
+            data = "".join(_s(x) for x in data) if isinstance(data, list | tuple) else _s(data)
+            if is_known(data) and data.strip():
+                self.nested("shell", f"{recv.command} <<'LG_INPUT'\n{data.rstrip(chr(10))}\nLG_INPUT",
+                            line, ev, "fed to its input")
+            return [unknown("the program's output"), ""] if short == "communicate" else None
         if fname.startswith("os.exec") or fname.startswith("os.spawn"):
             argv = [_s(x) for x in args if not isinstance(x, dict)]
             flat = [y for x in argv for y in ([x] if isinstance(x, str) else x)]
@@ -559,6 +679,21 @@ class _Py:
         if fname in ("urllib.request.urlretrieve", "urlretrieve", "wget.download") and len(args) >= 2:
             self.job.written[_s(args[1])] = Written(None, f"downloaded from {render(_s(args[0]))}")
             return None
+        rest = self.rest_call(fname, short, recv, args, kw)
+        if rest is not None:
+            method, url, body = rest
+            lines = api.rest_lines(method, url, body)
+            if lines:
+                self.device_effect(lines, commands.host_of(url.split("/")[2]) if "://" in url
+                                   else (recv.host if isinstance(recv, Conn) else url), line, ev)
+            if method.upper() != "GET":
+                return None
+        if short in ("HTTPSConnection", "HTTPConnection") and args:
+            return Conn(_s(args[0]))
+        if short == "Request" and fname.startswith("urllib") and args:
+            data = kw.get("data") if "data" in kw else (args[1] if len(args) > 1 else None)
+            return ("request", _s(kw.get("method") or ("POST" if data else "GET")), _s(args[0]),
+                    _s(data) if data else "")
         if short in ("urlopen", "get", "post") and fname.split(".")[0] in ("requests", "urllib",
                                                                           "urllib.request", "httpx"):
             return unknown(f"downloaded from {render(_s(args[0])) if args else 'the network'}")
@@ -617,6 +752,71 @@ class _Py:
         text = out if isinstance(out, str) else out.decode("latin-1")
         self.decoded[text] = self.decoded.get(data, ()) + (layer,)
         return text
+
+    def rest_call(self, fname: str, short: str, recv: Any, args: list[Any], kw: dict[str, Any]
+                  ) -> tuple[str, str, str] | None:
+        """(method, url, body) of an HTTP request a REST client library makes, or None."""
+        body = _s(kw.get("data") or kw.get("json") or kw.get("content") or kw.get("body") or "")
+        if isinstance(kw.get("json"), dict):
+            import json
+            body = json.dumps(kw["json"])
+        lib = fname.split(".")[0] in ("requests", "httpx", "session", "s", "client")
+        if lib and short in ("delete", "put", "patch", "post") and args:
+            return short.upper(), _s(args[0]), body
+        if lib and short == "request" and len(args) >= 2:
+            return _s(args[0]).upper(), _s(args[1]), body
+        if short == "urlopen" and args and isinstance(args[0], tuple) and args[0][0] == "request":
+            return args[0][1], args[0][2], args[0][3]
+        if isinstance(recv, Conn) and short == "request" and len(args) >= 2:
+            return _s(args[0]).upper(), _s(args[1]), _s(kw.get("body") or (args[2] if len(args) > 2 else ""))
+        return None
+
+    def session_texts(self, short: str, args: list[Any], kw: dict[str, Any]) -> list[str]:
+        """The command lines one call on a device session sends: the commands, a file of them,
+        what is written to its input, or the device command an API verb amounts to (napalm,
+        PyEZ, ncclient)."""
+        def text_of(path: Any) -> str:
+            w = self.job.written.get(_s(path))
+            if w is not None and w.content is not None:
+                return w.content
+            t = self.job.text_of(render(_s(path)).lstrip("/")) if is_known(_s(path)) else None
+            return t if t is not None else unknown(f"the commands in {render(_s(path))}")
+        payload: Any = args[0] if args else (
+            kw.get("config_commands") or kw.get("command_string") or kw.get("commands")
+            or kw.get("configs") or kw.get("config") or kw.get("input") or "")
+        if short in ("send_config_from_file", "send_configs_from_file"):
+            payload = text_of(args[0] if args else kw.get("config_file") or kw.get("file") or "")
+        elif short == "run" and "input" in kw:
+            payload = [_s(args[0]) if args else "", _s(kw["input"])]
+        elif short == "load_replace_candidate":
+            src = kw.get("config") or (text_of(kw["filename"]) if "filename" in kw else "")
+            return [f"configure replace {'<an empty configuration>' if not _s(src).strip() else render(_s(src))[:80]}"]
+        elif short == "load_merge_candidate" and "filename" in kw:
+            payload = text_of(kw["filename"])
+        elif short == "load":
+            body = payload if args else kw.get("path") and text_of(kw["path"])
+            if kw.get("overwrite") is True or _s(kw.get("overwrite")) == "True":
+                what = render(_s(body))[:80] if body and _s(body).strip() else "<an empty configuration>"
+                return [f"load override {what}"]
+            payload = body or ""
+        elif short == "edit_config" and _s(kw.get("default_operation")).lower() == "replace":
+            # the datastore becomes the configuration sent: everything else in it is removed
+            return ["load override <the configuration sent by edit-config>",
+                    *[_s(payload)]]
+        elif short == "delete_config":
+            return [f"delete-config {_s(kw.get('target') or (args[0] if args else 'the configuration'))}"]
+        elif short == "copy_config":
+            src = _s(kw.get("source") or (args[0] if args else ""))
+            dst = _s(kw.get("target") or (args[1] if len(args) > 1 else ""))
+            if "<" in src and not re.search(r"<(?!/?config\b|/?configuration\b)[\w-]+[\s/>]", src):
+                return [f"delete-config {dst or 'the configuration'} (replaced by an empty one)"]
+            return []
+        elif short == "rollback":
+            return [f"rollback {_s(kw.get('rb_id') or (args[0] if args else 0))}"]
+        if isinstance(payload, list | tuple):
+            return [_s(x) for x in payload if not isinstance(x, list | tuple)] + \
+                [_s(y) for x in payload if isinstance(x, list | tuple) for y in x[:1]]
+        return [_s(payload)]
 
     def device_effect(self, texts: list[str], host: str, line: int, ev: str) -> None:
         self.job.talks_to_devices = True
@@ -717,6 +917,14 @@ class _Py:
                 it = file_lines(render(it[1]), self.job)
             if isinstance(it, dict):
                 it = list(it)
+            if isinstance(it, list | tuple) and 1 < len(it) <= MAX_LOOP and \
+                    all(isinstance(x, list | tuple) for x in it):
+                # records (oid, value, type) …: the body runs once for each
+                r = None
+                for item in it:
+                    self.bind(st.target, item, scope)
+                    r = self.block(st.body, scope) or r
+                return r
             if isinstance(it, list) and len(it) > 1 and all(isinstance(x, str) and is_known(x) for x in it):
                 val: Any = each_of(list(it))
             elif isinstance(it, list) and it:

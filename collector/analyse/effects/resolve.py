@@ -225,26 +225,30 @@ def file_lines(path: str, job: Job | None = None) -> str:
         entries = [ln.split("#", 1)[0].split()[0] for ln in text.split("\n")
                    if ln.split("#", 1)[0].strip()]
         if 0 < len(entries) <= MAX_LOOP:
-            return entries[0] if len(entries) == 1 else each_of(entries)
+            # every entry the file lists: expandable like a literal list, but the whole set
+            return entries[0] if len(entries) == 1 else each_of(entries, f"every entry in {p}")
     what = "device" if _DEVICE_LIST.search(p.rsplit("/", 1)[-1]) else "entry"
     return symbol("lines", p, f"every {what} in {p}")
 
 
 EACH_SEP = "\x1e"
-_EACH = re.compile(r"\x01each:([^\x1d\x02]*)\x1d[^\x02]*\x02")
+_EACH = re.compile(r"\x01(?:each|listed):([^\x1d\x02]*)\x1d[^\x02]*\x02")
 
 
-def each_of(values: list[str]) -> str:
-    """A loop variable over a literal list: it stands for each value, kept for expansion."""
+def each_of(values: list[str], listed: str = "") -> str:
+    """A loop variable over a literal list: it stands for each value, kept for expansion.
+    `listed` names the file the values are every entry of (the whole set, not named items)."""
     shown = ", ".join(render(v) for v in values[:MAX_LOOP])
     more = f" and {len(values) - MAX_LOOP} more" if len(values) > MAX_LOOP else ""
     data = EACH_SEP.join(render(v) for v in values[:MAX_LOOP])
+    if listed:
+        return symbol("listed", data, f"{listed}: {shown}{more}")
     return symbol("each", data, f"each of {shown}{more}")
 
 
 def expand_each(text: str) -> list[str]:
     """The text once per value of the first loop variable in it (itself when there is none)."""
-    m = _EACH.search(text) if "\x01each:" in text else None
+    m = _EACH.search(text) if "\x01each:" in text or "\x01listed:" in text else None
     if m is None:
         return [text]
     values = m.group(1).translate(_BACK).split(EACH_SEP)

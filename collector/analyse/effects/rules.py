@@ -24,7 +24,7 @@ from lineguard.collector.model import SEVERITIES, VERDICTS
 RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
 ROLES = ("action", "gate", "concealment", "context")
 EFFECTS = (*EFFECT_KINDS, "gate", "context")
-FIELDS = ("target", "how", "platform", "line", "object", "index", "value", "reach", "bounded",
+FIELDS = ("target", "how", "platform", "line", "object", "index", "value", "row", "reach", "bounded",
           "known", "gate")
 _MACRO = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -8,15 +8,16 @@ command vocabulary (commands.py) or to the device, SNMP, SQL or another language
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import replace
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
 from lineguard.collector.analyse.effects import (
+    ansible,
     api,
     commands,
     control,
@@ -157,6 +158,7 @@ class _Walker:
         self.consumed = False          # is the output of the statement being run read by something
         self._foreign: dict[str, _Walker] = {}
         self.heredocs: dict[str, int] = {}       # heredoc text -> 0-based row where it starts
+        self.sockets: dict[str, str] = {}        # file descriptor -> host (bash /dev/tcp)
         self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
         self.executed: list[list[str]] = []      # every argv run, in order (what a redirect keeps)
 
@@ -228,11 +230,11 @@ class _Walker:
         if t == "process_substitution":
             v = self.capture(node, env, place)
             fd = f"/dev/fd/{63 - len(self.job.written) % 10}"
-            self.job.written[fd] = Written(v if is_known(v) and not markers(v) else None,
+            self.job.written[fd] = Written(v if is_known(v) else None,
                                            f"output of `{self.text(node)[2:-1].strip()[:80]}`")
             return [fd]
         if t == "arithmetic_expansion":
-            return [unknown("an arithmetic result")]
+            return [self.arithmetic(node, env)]
         if t == "brace_expression":
             m = re.match(r"\{(\d+)\.\.(\d+)\}", self.text(node))
             if m:
@@ -248,8 +250,29 @@ class _Walker:
         if t == "command_substitution":
             return self.capture(node, env, place)
         if t == "arithmetic_expansion":
-            return unknown("an arithmetic result")
+            return self.arithmetic(node, env)
         return self.text(node)
+
+    def arithmetic(self, node: Node, env: dict[str, str]) -> str:
+        """$(( … )) over whole numbers and variables holding them; unknown otherwise."""
+        expr = self.text(node)[3:-2].strip()
+
+        def var(m: re.Match[str]) -> str:
+            v = env.get(m.group(1), "")
+            return v if re.fullmatch(r"-?\d+", v.strip()) else "\x00"
+        expr = re.sub(r"\$?\{?([A-Za-z_]\w*)\}?", var, expr)
+        if "\x00" in expr or not re.fullmatch(r"[\d\s+\-*/%()]+", expr) or len(expr) > 200:
+            return unknown("an arithmetic result")
+        try:
+            tree = ast.parse(expr.replace("/", "//"), mode="eval")
+        except SyntaxError:
+            return unknown("an arithmetic result")
+        if any(isinstance(x, ast.Pow) for x in ast.walk(tree)):
+            return unknown("an arithmetic result")
+        try:
+            return str(eval(compile(tree, "<arith>", "eval"), {"__builtins__": {}}))  # noqa: S307
+        except (ArithmeticError, ValueError):
+            return unknown("an arithmetic result")
 
     def expansion(self, node: Node, env: dict[str, str]) -> str:
         body = self.text(node)
@@ -414,8 +437,14 @@ class _Walker:
         if t in ("subshell", "compound_statement", "do_group", "program"):
             inner = dict(env) if t == "subshell" else env
             out = None
+            printed: list[str] = []
             for c in n.named_children:
                 out = self.stmt(c, inner, place, stdin)
+                if out is not None and c.type != "comment":
+                    printed.append(out)
+            if t in ("subshell", "compound_statement") and self.consumed and len(printed) > 1:
+                # `{ echo a; sleep 1; echo b; } | telnet h`: what the group prints, in order
+                return "".join(x if x.endswith("\n") else x + "\n" for x in printed)
             return out
         if t == "if_statement":
             return self.if_(n, env, place)
@@ -532,11 +561,16 @@ class _Walker:
         body = n.child_by_field_name("body")
         if cond is not None:
             ct = self.text(cond)
-            m = re.match(r"^\s*read\s+(?:-\w+\s+(?:\S+\s+)?)*([A-Za-z_]\w*)", ct)
+            # `read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME [NAME…]`
+            m = re.match(r"^\s*read\s+(?:-[rse]+\s+|-[adpnNtu]\s*\S+\s+)*([A-Za-z_]\w*)(\s+\w)?",
+                         ct)
             if m:
+                lines = [x for x in (stdin or "").split("\n") if x.strip()]
+                if m.group(2):          # more names: the first takes the first field
+                    lines = [x.split()[0] for x in lines]
                 env[m.group(1)] = stdin if stdin is not None and (markers(stdin) or not is_known(stdin)) \
-                    else each_of(stdin.split("\n")) if stdin and "\n" in stdin.strip() \
-                    else (stdin.strip() if stdin else unknown("a line read at run time"))
+                    else each_of(lines) if len(lines) > 1 \
+                    else (lines[0].strip() if lines else unknown("a line read at run time"))
             else:
                 self.stmt(cond, env, place)
         if body is not None:
@@ -571,7 +605,13 @@ class _Walker:
         redirects = n.children_by_field_name("redirect")
         after: Node | None = None
         outs: list[tuple[str, str]] = []
+        sent_to: list[str] = []            # hosts whose /dev/tcp connection gets the output
         for r in redirects:
+            socket = self.socket_redirect(r, body, env, place) if r.type == "file_redirect" \
+                else None
+            if socket is not None:
+                sent_to += [socket] if socket else []
+                continue
             if r.type == "heredoc_redirect":
                 stdin = self.heredoc(r, env, place)
                 for c in r.named_children:
@@ -605,7 +645,44 @@ class _Walker:
                 out = self.stmt(s, env, place, out)
         for op, path in outs:
             self.write(n, body, op, path, out, place)
+        for host in sent_to:
+            self.job.talks_to_devices = True
+            eff = device.command_effect(out if out is not None and is_known(out) else
+                                        unknown("what the job prints to the connection"),
+                                        host, place.path, *place.where(self.line(n),
+                                                                       self.evidence(n)),
+                                        gates=place.gates, via=place.via, called=place.called)
+            if eff is not None:
+                self.job.sink.append(eff)
+        if sent_to:
+            return None
         return None if outs and any(o in (">", ">|", "&>") for o, _ in outs) else out
+
+    def socket_redirect(self, r: Node, body: Node | None, env: dict[str, str], place: Place
+                        ) -> str | None:
+        """bash network and serial-console redirections: `exec 3<>/dev/tcp/HOST/PORT` (or a
+        serial line, /dev/ttyS0) opens a connection on fd 3 (""), `… >&3` or `… > /dev/tcp/…`
+        sends the output to that peer (its name); None for any other redirection."""
+        text = self.text(r)
+        m = re.match(r"^\s*1?>&\s*(\d+)\s*$", text)
+        if m:
+            return self.sockets.get(m.group(1))
+        dest = r.child_by_field_name("destination") or next(
+            (c for c in reversed(r.named_children) if c.type not in ("file_descriptor", "ERROR")),
+            None)
+        m = re.match(r"^\s*(\d*)\s*(<>|>>|>|<)", text)
+        if m and dest is not None:
+            path = " ".join(self.words(dest, env, place))
+            tcp = re.match(r"^/dev/(?:tcp|udp)/(.+)/[^/]+$", path)
+            serial = re.match(r"^/dev/tty(?:S|USB|ACM|AMA|XRUSB)\d+$", path)
+            if tcp is None and serial is None:
+                return None
+            peer = tcp.group(1) if tcp else f"the console on {path}"
+            fd = m.group(1) or ("0" if m.group(2) == "<" else "1")
+            exec_only = body is None or self.text(body).strip() == "exec"
+            self.sockets[fd] = peer
+            return "" if exec_only or m.group(2) == "<" else peer
+        return None
 
     def file_redirect(self, r: Node, env: dict[str, str], place: Place) -> list[tuple[str, str]]:
         text = self.text(r)
@@ -809,7 +886,8 @@ class _Walker:
             names = [a for a in args if not a.startswith("-")]
             name = names[-1] if names else "MAPFILE"
             env[name] = _SEP.join(stdin.rstrip("\n").split("\n")) if stdin is not None and \
-                is_known(stdin) and not markers(stdin) else unknown_var(name)
+                is_known(stdin) and not markers(stdin) else (
+                    stdin if stdin is not None and is_known(stdin) else unknown_var(name))
             return True
         if prog == "hash" and len(args) >= 3 and args[0] == "-p":
             env[_ALIAS + args[2]] = args[1]
@@ -946,8 +1024,14 @@ class _Walker:
                 name.startswith("/dev/fd/"):
             if self.run_file(name, args, env, place, line, ev):
                 return None
-        if prog in ("curl", "wget"):
+        if prog in ("curl", "wget", "http", "https", "xh"):
             self.rest(argv, place, line, ev, stdin)
+        if prog in ("tmux", "screen"):
+            self.terminal_keys(prog, argv, place, line, ev)
+            return None
+        if prog in ("ansible", "ansible-playbook"):
+            self.ansible(prog, argv, place, line, ev)
+            return None
         commands.effects(argv, job, place, line, ev, stdin)
         out = commands.output(argv, stdin, job)
         if out is not None:
@@ -1196,8 +1280,15 @@ class _Walker:
         if prog in ("clogin", "jlogin", "nlogin"):
             if "-c" in argv and argv.index("-c") + 1 < len(argv):
                 texts.append(argv[argv.index("-c") + 1])
+            if "-x" in argv and argv.index("-x") + 1 < len(argv):
+                # -x FILE: the commands to run, one a line
+                texts.append(self.file_text(argv[argv.index("-x") + 1]))
             target = " ".join(ops) if ops else ""
         elif prog in ("ssh", "plink", "rsh"):
+            if prog == "plink" and "-m" in argv and argv.index("-m") + 1 < len(argv):
+                # plink -m FILE: the commands to run, read from the file
+                texts.append(self.file_text(argv[argv.index("-m") + 1]))
+                ops = [o for o in ops if o != argv[argv.index("-m") + 1]]
             if ops:
                 target = commands.host_of(ops[0])
                 if len(ops) > 1:
@@ -1230,9 +1321,68 @@ class _Walker:
         if eff is not None:
             self.job.sink.append(eff)
 
+    def terminal_keys(self, prog: str, argv: list[str], place: Place, line: int, ev: str) -> None:
+        """Keys typed into a terminal multiplexer's session (tmux send-keys, screen -X stuff):
+        a console left logged in to a device reads them as commands."""
+        args = argv[1:]
+        if prog == "tmux" and any(a in ("send-keys", "send") for a in args):
+            k = next(i for i, a in enumerate(args) if a in ("send-keys", "send"))
+            rest, target, keys = args[k + 1:], "", []
+            i = 0
+            while i < len(rest):
+                if rest[i] == "-t" and i + 1 < len(rest):
+                    target, i = rest[i + 1], i + 2
+                    continue
+                if not (rest[i].startswith("-") and len(rest[i]) == 2):
+                    keys.append("\n" if rest[i] in ("Enter", "C-m", "KPEnter") else rest[i])
+                i += 1
+            text = "".join(x if x == "\n" else x + ("" if x.endswith("\n") else " ") for x in keys)
+        elif prog == "screen" and "stuff" in args:
+            k = args.index("stuff")
+            target = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-S", "-r")), "")
+            text = decode.escapes(args[k + 1]) if k + 1 < len(args) else ""
+        else:
+            return
+        # the session may run a shell or a device's CLI: both are read
+        self.nested("shell", text.replace("\r", "\n"), place, line, ev,
+                    f"typed into {prog} session {target}".strip())
+        self.job.talks_to_devices = True
+        eff = device.command_effect(text.replace("\r", "\n"), f"the terminal session {target}".strip(),
+                                    place.path, *place.where(line, ev), gates=place.gates,
+                                    via=place.via, called=place.called)
+        if eff is not None:
+            self.job.sink.append(eff)
+
+    def ansible(self, prog: str, argv: list[str], place: Place, line: int, ev: str) -> None:
+        """The network tasks of a playbook (or an ad-hoc module call) on the inventory's hosts."""
+        inventory, ops, module, args = ansible.command(argv)
+        if prog == "ansible":
+            plays = [(ops[0] if ops else "all", ansible.module_lines(module, args, self.file_text))]
+        else:
+            plays = []
+            for path in ops:
+                text = self.file_text(path)
+                if not is_known(text) or markers(text):
+                    self.job.sink.append(place.effect("unseen-code", line, ev,
+                                                      target=f"{render(path)} (a playbook not captured)"))
+                    continue
+                plays += ansible.playbook(text, self.file_text)
+        for hosts, lines in plays:
+            if not lines:
+                continue
+            self.job.talks_to_devices = True
+            target = ansible.inventory_hosts(self.file_text(inventory), hosts) \
+                if inventory and is_known(inventory) else hosts
+            eff = device.command_effect(lines, target, place.path, *place.where(line, ev),
+                                        gates=place.gates, via=place.via + (f"{prog} {hosts}",),
+                                        called=place.called)
+            if eff is not None:
+                self.job.sink.append(eff)
+
     def rest(self, argv: list[str], place: Place, line: int, ev: str, stdin: str | None) -> None:
         """A REST/RESTCONF request or an XML RPC posted to a device's API."""
-        method, url, body = api.curl_request(argv)
+        method, url, body = api.httpie_request(argv, stdin) if commands.base(argv[0]) in (
+            "http", "https", "xh") else api.curl_request(argv)
         if body.startswith("@"):
             src = body[1:]
             body = (stdin or "") if src == "-" else (self.file_text(src) if is_known(src) else "")
@@ -1240,7 +1390,8 @@ class _Walker:
         if not lines:
             return
         self.job.talks_to_devices = True
-        host = urlsplit(render(url)).hostname or render(url) if "://" in render(url) else render(url)
+        m = re.match(r"^[A-Za-z][\w+.-]*://(?:[^@/]*@)?([^/]*)", url)
+        host = re.sub(r":\d+$", "", m.group(1)) if m else url
         eff = device.command_effect(lines, host, place.path, *place.where(line, ev),
                                     gates=place.gates, via=place.via + (f"{method} {render(url)[:80]}",),
                                     called=place.called)
@@ -1307,7 +1458,8 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
         obj, idx = m.resolve(text)
         index = idx
     name = obj.name if obj else oid
-    reach = "all" if walk is not None or any(k in ("lines", "walk") for k, _, _ in markers(host)) \
+    reach = "all" if walk is not None or any(k in ("lines", "walk", "listed")
+                                             for k, _, _ in markers(host)) \
         else "many" if any(k == "each" for k, _, _ in marks + markers(host)) else "one"
     job.talks_to_devices = True
     job.sink.append(place.effect("snmp-set", line, ev, target=host, obj=name, index=index,

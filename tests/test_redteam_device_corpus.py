@@ -1,0 +1,95 @@
+"""The device red-team corpus (tests/redteam_device): device work (ATM-MIB rows, the config-copy
+MIB, IOS/Junos/TL1 commands, NETCONF/RESTCONF) sent through carriers the other corpora were not
+built from, and device-side jobs, planted in host roots and device configs, snapshotted by the
+agent, ingested and read back from `lineguard jobs --json`. Every malicious case must reach its
+expected verdict (destructive; suspicious where the code runs unseen on the device or the file
+applied is not readable), no benign look-alike may be destructive or high.
+
+Today's misses are strict xfails listed by cause in tests/redteam_device/known_misses.txt
+(regenerate the ids with `python bench/redteam_device.py --misses`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.adversarial.pipeline import Outcome, judge_corpus
+from tests.redteam_device.carriers import CARRIERS
+from tests.redteam_device.devices import DEVICE_SIDE
+from tests.redteam_device.generate import Corpus, build, counts
+
+KNOWN_MISSES = Path(__file__).parent / "redteam_device" / "known_misses.txt"
+CORPUS = build()
+CASES = {c.id: c for c in CORPUS.cases}
+MISSES = {ln.split("#", 1)[0].strip() for ln in KNOWN_MISSES.read_text().splitlines()} - {""}
+
+
+@pytest.fixture(scope="module")
+def judged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    return judge_corpus(CORPUS, tmp_path_factory.mktemp("redteam-device"))
+
+
+def test_corpus_is_big_and_every_carrier_appears() -> None:
+    malicious = [c for c in CORPUS.cases if c.malicious]
+    benign = [c for c in CORPUS.cases if not c.malicious]
+    assert len(malicious) >= 150 and len(benign) >= 150
+    assert set(counts(malicious)["carrier"]) == set(CARRIERS) | set(DEVICE_SIDE)
+    assert len({c.marker for c in CORPUS.cases}) == len(CORPUS.cases) == len(CASES)
+
+
+def test_the_corpus_is_the_same_for_the_same_seed() -> None:
+    again = build()
+    assert [c.id for c in again.cases] == list(CASES)
+    assert [r.contents() for r in again.roots] == [r.contents() for r in CORPUS.roots]
+    assert [[d.config for d in ds] for ds in again.devices] == \
+        [[d.config for d in ds] for ds in CORPUS.devices]
+
+
+def _scripts(corpus: Corpus, suffix: str) -> list[tuple[str, str]]:
+    return [(p, t) for root in corpus.roots for p, (t, _m) in root.contents().items()
+            if p.endswith(suffix)]
+
+
+@pytest.mark.parametrize("suffix,argv", [(".sh", ["bash", "-n"]),
+                                          (".py", ["python3", "-m", "py_compile"])])
+def test_generated_scripts_are_code_their_interpreter_accepts(tmp_path: Path, suffix: str,
+                                                               argv: list[str]) -> None:
+    """A miss must be the engine's, never a case that could not run."""
+    if shutil.which(argv[0]) is None:
+        pytest.skip(f"{argv[0]} not installed")
+    scripts = _scripts(CORPUS, suffix)
+    assert scripts
+    bad = []
+    for n, (path, text) in enumerate(scripts):
+        f = tmp_path / f"s{n}{suffix}"
+        f.write_text(text)
+        r = subprocess.run([*argv, str(f)], capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            bad.append((path, r.stderr.strip()[:200]))
+    assert bad == []
+
+
+def test_known_misses_name_only_cases_of_this_corpus() -> None:
+    assert sorted(MISSES - set(CASES)) == []
+
+
+def _params() -> list:
+    return [pytest.param(cid, marks=pytest.mark.xfail(
+        strict=True, reason="known miss: tests/redteam_device/known_misses.txt"))
+            if cid in MISSES else cid for cid in CASES]
+
+
+@pytest.mark.parametrize("case_id", _params())
+def test_case(judged: dict[str, Outcome], case_id: str) -> None:
+    o = judged[case_id]
+    want = o.case.expect if o.case.malicious else "neither destructive nor high/critical"
+    assert o.caught, (f"{case_id} [{o.case.marker}]: {o.verdict}/{o.severity} "
+                      f"rules={list(o.rules)}; want {want}")
+
+
+def test_every_case_reaches_lineguard_jobs(judged: dict[str, Outcome]) -> None:
+    assert [cid for cid, o in judged.items() if o.jobs == 0] == []
