@@ -20,8 +20,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# mypy reads the packages under their installed names through a folder of links (see
+# tests/test_typecheck.py, which runs the same check as part of `make test`).
+TYPES   := $(VENV)/typecheck
 lint: $(STAMP)
 	$(BIN)/ruff check agent collector formats sim tests bench
+	mkdir -p $(TYPES)/lineguard
+	for p in agent collector formats sim; do ln -sfn $(CURDIR)/$$p $(TYPES)/lineguard/$$p; done
+	MYPYPATH=$(TYPES) $(BIN)/python -m mypy
 
 # Man pages are generated from the argument parsers; tests/test_manpages.py checks they are current.
 MANPAGE := $(BIN)/argparse-manpage --project-name lineguard --manual-title "lineguard manual" \

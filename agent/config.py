@@ -62,7 +62,8 @@ def load_config(path: Path) -> AgentConfig:
     # The agent's name is set as `agent`; `name` is only the field it lands in.
     check_keys(doc, (set(AgentConfig.__dataclass_fields__) - {"name"}) | {"agent"}, str(path),
                AgentConfigError)
-    if "key" not in doc:
+    key = p("key")
+    if key is None:
         raise AgentConfigError(f"{path}: 'key' (the agent's private key file) is required")
     for number in ("interval_minutes", "retry_minutes", "watch_debounce_s",
                    "event_min_interval_s"):
@@ -109,7 +110,7 @@ def load_config(path: Path) -> AgentConfig:
                                f"(at most 128, starting with a letter or digit)")
     try:
         return AgentConfig(
-            name=name, key=p("key"),
+            name=name, key=key,
             root=p("root") or Path("/"), inventory=p("inventory"), credentials=p("credentials"),
             outbox=p("outbox") or Path("/var/lib/lineguard/outbox"), state=p("state"),
             deliver=doc.get("deliver"), interval_minutes=float(doc.get("interval_minutes", 15)),

@@ -66,6 +66,7 @@ def load_public(path: Path) -> Ed25519PublicKey:
 
 def parse_public(data: bytes) -> Ed25519PublicKey:
     text = data.strip()
+    key: object
     if text.startswith(b"ssh-ed25519"):
         key = serialization.load_ssh_public_key(b" ".join(text.split()[:2]))
     else:

@@ -29,7 +29,7 @@ from email.utils import format_datetime, parseaddr
 
 from lineguard.collector.home import Settings, SitePolicy
 from lineguard.collector.mailbody import FINAL_WARNING, Context, compose, countdown, final_window
-from lineguard.collector.model import SEVERITIES, Finding
+from lineguard.collector.model import Finding, Severity
 from lineguard.collector.store import Store
 from lineguard.formats.wire import canonical, sha256_hex
 
@@ -68,13 +68,9 @@ def routes(settings: Settings, findings: list[Finding]) -> list[Route]:
         out.append(Route(f"site:{site or '-'}", policy.mail_to, policy, tuple(by_site[site])))
     if settings.security_to:
         out.append(Route("security", settings.security_to,
-                         replace(settings.default, alert_threshold="critical"),
-                         tuple(f for f in findings if f.severity == "critical")))
+                         replace(settings.default, alert_threshold=Severity.CRITICAL),
+                         tuple(f for f in findings if f.severity is Severity.CRITICAL)))
     return out
-
-
-def _rank(severity: str) -> int:
-    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
 def _iso(dt: datetime) -> str:
@@ -89,16 +85,17 @@ def why_due(finding: Finding, row: dict | None, settings: SitePolicy | Settings,
             now: datetime) -> str | None:
     """Why `finding` should be emailed now ("new", "escalated", "final warning", "reminder"),
     or None when it is not due."""
-    if row is None or not row.get("last_sent"):
+    last = _parse(row["last_sent"]) if row is not None else None
+    if row is None or last is None:
         return "new"
-    if _parse(row["last_sent"]) > now:
+    if last > now:
         # A send recorded after now is a wrong clock or a tampered row; either way the
         # alert must still go out, not wait until that moment.
         return "new (recorded as sent in the future)"
-    if _rank(finding.severity) > _rank(row["severity"]):
+    if finding.severity > Severity.stored(row["severity"], Severity.INFO):
         return f"escalated from {row['severity']}"
-    last = _parse(row["last_sent"])
-    if final_window(finding, now) and last < finding.fire_at - FINAL_WARNING:
+    if finding.fire_at is not None and final_window(finding, now) \
+            and last < finding.fire_at - FINAL_WARNING:
         return "final warning"
     if now - last >= timedelta(hours=settings.realert_hours):
         return "reminder"
@@ -109,18 +106,18 @@ def due(store: Store, route: Route, now: datetime) -> list[tuple[Finding, str]]:
     """The route's findings at or above its threshold that are due, most urgent first, with
     why."""
     settings = route.policy
-    threshold = _rank(settings.alert_threshold)
+    threshold = settings.alert_threshold
     out: list[tuple[Finding, str]] = []
     seen: set[str] = set()
     for f in route.findings:
-        if _rank(f.severity) < threshold or f.key in seen:
+        if f.severity < threshold or f.key in seen:
             continue
         seen.add(f.key)
         reason = why_due(f, store.alert_state(route.name, f.key), settings, now)
         if reason:
             out.append((f, reason))
     far = datetime.max.replace(tzinfo=UTC)
-    return sorted(out, key=lambda it: (-_rank(it[0].severity), it[0].fire_at or far, it[0].key))
+    return sorted(out, key=lambda it: (-it[0].severity.rank, it[0].fire_at or far, it[0].key))
 
 
 def subject(items: list[tuple[Finding, str]], now: datetime) -> str:
@@ -131,8 +128,7 @@ def subject(items: list[tuple[Finding, str]], now: datetime) -> str:
     if top.kind == "job" and top.fire_at is not None:
         same = [f for f, _ in items if f.kind == "job" and f.target == top.target
                 and f.severity == top.severity]
-        word = ("destructive" if "destructive" in top.title.lower()
-                else "suspicious" if "suspicious" in top.title.lower() else top.severity)
+        word = top.verdict or top.severity
         jobs = "job fires" if len(same) == 1 else "jobs fire, the first"
         head = f"{len(same)} {word} {jobs} in {countdown(top.fire_at, now)} on {top.target}" \
             + (f" (site {top.site})" if top.site else "")

@@ -20,9 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from lineguard.collector import approvals
 from lineguard.collector.approvals import DEFAULT_REQUIRED, ApprovalError, ApprovalState, Signature
 from lineguard.collector.model import LineDataRow
+from lineguard.collector.parse.device import line_data as parse_rows
 from lineguard.collector.platforms import judged
 from lineguard.collector.store import Store, StoredSnapshot
 from lineguard.formats.wire import Target
@@ -70,6 +73,14 @@ class Baseline:
         return ", ".join(self.approval.approvers) if self.approval else None
 
     @property
+    def verified(self) -> ApprovalState:
+        """The signatures verify() checked; a baseline read without verify() has none."""
+        if self.approval is None:
+            raise BaselineError(f"the baseline of {self.target} was read without checking "
+                                f"its signatures")
+        return self.approval
+
+    @property
     def approved_at(self) -> str | None:
         """When the last required signature was made."""
         if not self.approval or not self.approval.signed:
@@ -99,10 +110,6 @@ def line_data(target: Target) -> tuple[LineDataRow, ...] | None:
     """A target's line data rows, sorted by identity; () for hosts, None when no parser exists."""
     if target.kind != "device":
         return ()
-    try:
-        from lineguard.collector.parse.device import line_data as parse_rows
-    except ImportError:
-        return None
     try:
         rows = parse_rows(target)
     except ValueError:
@@ -282,11 +289,16 @@ def pending(baselines_dir: Path, target: str,
     if not path.exists():
         return None
     _, body, signatures = _read(path)
+    return approvals.check(FORMAT, body, signatures, _approvers_or_none(baselines_dir), required)
+
+
+def _approvers_or_none(baselines_dir: Path) -> dict[str, Ed25519PublicKey]:
+    """The folder's approvers; none when the file is missing or broken (then no signature
+    counts, and the proposal says so)."""
     try:
-        approvers = approvals.read_approvers(baselines_dir)
+        return approvals.read_approvers(baselines_dir)
     except ApprovalError:
-        approvers = {}
-    return approvals.check(FORMAT, body, signatures, approvers, required)
+        return {}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from lineguard.collector.home import Home, Settings
 from lineguard.collector.jobs import JobView, collect, iso_z, parse_now
-from lineguard.collector.model import SEVERITIES, Finding, Job, trigger_kind, unreadable
+from lineguard.collector.model import Finding, Job, Severity, Verdict, trigger_kind, unreadable
 from lineguard.collector.store import FindingRow, Store
 from lineguard.collector.waivers import WaiverBook, WaiverStatus
 from lineguard.formats.wire import WireError, check_host, parse_utc
@@ -25,16 +25,16 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
     for v in views:
         j, verdict = v.job, v.judgement
         unseen = (j.problem or "").startswith("not captured")
-        if verdict.verdict == "benign" and j.state != "unparsable" \
+        if verdict.verdict is Verdict.BENIGN and j.state != "unparsable" \
                 and not (unseen and j.state == "active"):
             continue
         cmd_id = hashlib.sha256(j.command.encode()).hexdigest()[:12]
-        if verdict.verdict == "benign" and unseen:
+        if verdict.verdict is Verdict.BENIGN and unseen:
             out.append(_unseen_finding(j, cmd_id))
             continue
-        if verdict.verdict == "benign":
+        if verdict.verdict is Verdict.BENIGN:
             out.append(Finding(key=f"job-unparsable:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
-                               kind="job", severity="low", target=j.target,
+                               kind="job", severity=Severity.LOW, target=j.target,
                                title=f"unparsable {j.source} job on {j.target} "
                                      f"({j.origin_path}:{j.origin_line or '-'}): {j.problem}"))
             continue
@@ -45,7 +45,7 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
                  f"trigger: {kind}   schedule: {j.schedule}   "
                  f"next fire: {iso_z(v.fire.at) or v.fire.note} ({when})",
                  f"command: {j.command}"]
-        if planted:
+        if j.provenance is not None and planted:
             lines.append(planted)
             lines += [f"  {s.user} from {s.host or s.line} {iso_z(s.start)}..{iso_z(s.end) or 'open'}"
                       f" ({s.source})" for s in j.provenance.sessions]
@@ -61,7 +61,7 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
                                  + f" on {j.target} fires {when}",
                            detail="\n".join(lines), fire_at=v.fire.at, evidence=verdict.reasons,
                            fingerprint=f"job:{v.content}" if v.content else None,
-                           origin=v.origin))
+                           origin=v.origin, verdict=verdict.verdict))
     return out
 
 
@@ -71,13 +71,13 @@ def _unseen_finding(j: Job, cmd_id: str) -> Finding:
     could not be read runs code nobody has seen (medium)."""
     where = f"{j.origin_path}:{j.origin_line or '-'}"
     if j.state == "unparsable":
-        return Finding(key=f"job-unseen:{j.target}:{j.origin_path}", kind="job", severity="high",
+        return Finding(key=f"job-unseen:{j.target}:{j.origin_path}", kind="job", severity=Severity.HIGH,
                        target=j.target,
                        title=f"{j.source} schedule file {j.origin_path} on {j.target} could not "
                              f"be read: what it runs is unknown ({j.problem})",
                        detail=f"{where}: {j.problem}")
     return Finding(key=f"job-unseen:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
-                   kind="job", severity="medium", target=j.target,
+                   kind="job", severity=Severity.MEDIUM, target=j.target,
                    title=f"{j.source} job on {j.target} ({where}) runs files lineguard could not "
                          f"read ({j.problem})",
                    detail=f"command: {j.command}")
@@ -88,7 +88,7 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
     for a in store.agents():
         limit = timedelta(hours=settings.site(a.site).silence_hours)
         if a.last_seen is None:
-            out.append(Finding(key=f"silence:{a.name}:never", kind="silence", severity="medium",
+            out.append(Finding(key=f"silence:{a.name}:never", kind="silence", severity=Severity.MEDIUM,
                                target=a.name, title=f"agent {a.name} enrolled but never reported"))
             continue
         try:
@@ -98,7 +98,7 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
             continue
         if now - seen > limit:
             hours = (now - seen).total_seconds() / 3600
-            out.append(Finding(key=f"silence:{a.name}", kind="silence", severity="high",
+            out.append(Finding(key=f"silence:{a.name}", kind="silence", severity=Severity.HIGH,
                                target=a.name,
                                title=f"agent {a.name} silent for {hours:.1f} h (last #{a.last_seq} "
                                      f"at {a.last_seen})"))
@@ -108,7 +108,8 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
 # Rejected snapshots by audit event: an enrolled agent speaking for another's targets (critical:
 # it would replace that device's evidence), chain and signature attacks (high), malformed or
 # oversized files (medium) — any of them can be someone tampering with the evidence.
-_REJECT_SEVERITY = {"impersonation": "critical", "security": "high", "reject": "medium"}
+_REJECT_SEVERITY = {"impersonation": Severity.CRITICAL, "security": Severity.HIGH,
+                    "reject": Severity.MEDIUM}
 CHAIN_FINDINGS_PER_SOURCE = 20
 
 
@@ -150,7 +151,7 @@ def chain_findings(store: Store, now: datetime) -> list[Finding]:
     for name, seen in sorted(unenrolled.items()):
         state = "was removed" if store.agent(name, include_removed=True) else "is not enrolled"
         out.append(Finding(
-            key=f"chain:unenrolled:{name}", kind="chain", severity="high", target=name,
+            key=f"chain:unenrolled:{name}", kind="chain", severity=Severity.HIGH, target=name,
             title=f"{len(seen)} snapshot(s) from {name}, which {state}, rejected "
                   f"since {seen[0]['at'][:19]}Z (last {seen[-1]['at'][:19]}Z)",
             detail="\n".join([f"{seen[-1]['detail']}",
@@ -167,7 +168,7 @@ def integrity_findings(store: Store) -> list[Finding]:
     # "In the future" is against the real clock: a what-if --now before the agent's last report
     # is not tampering.
     return [Finding(key=f"integrity:{hashlib.sha256(p.encode()).hexdigest()[:12]}",
-                    kind="integrity", severity="high", target="collector",
+                    kind="integrity", severity=Severity.HIGH, target="collector",
                     title=f"collector database disagrees with its signed records: {p}",
                     detail="Run `lineguard audit --verify` for the full picture.")
             for p in quick_problems(store, utc_now())]
@@ -194,7 +195,7 @@ def trust_findings(store: Store, now: datetime) -> list[Finding]:
         else:
             title = (f"{r['subject']} moved {reason} by an operator: only {r['agent']}'s "
                      f"reports of it are trusted now")
-        out.append(Finding(key=f"trust:{r['id']}", kind="trust", severity="high",
+        out.append(Finding(key=f"trust:{r['id']}", kind="trust", severity=Severity.HIGH,
                            target=r["agent"] or "-", title=title,
                            detail=f"{r['at']} {r['event']}" + (
                                f"\nopen when it happened:\n{was_open}" if was_open else "")))
@@ -231,7 +232,7 @@ def site_findings(home: Home, store: Store, settings: Settings) -> list[Finding]
             continue
         out.append(Finding(
             key=f"site-move:{row.name}:{was or '-'}:{now_site or '-'}", kind="site",
-            severity="high", target=row.name, site=was,
+            severity=Severity.HIGH, target=row.name, site=was,
             title=f"{row.name} now reports site {now_site or 'none'}, not {was or 'none'} as in "
                   f"{where}: its mail, alert threshold and approvals follow the new site",
             detail=f"reported by {row.agent} at {row.taken_at}; approve a baseline with the new "
@@ -265,7 +266,7 @@ def baseline_rollback_findings(home: Home, store: Store, settings: Settings,
         else:
             continue
         out.append(Finding(
-            key=f"baseline-rollback:{target}:{digest}", kind="baseline", severity="high",
+            key=f"baseline-rollback:{target}:{digest}", kind="baseline", severity=Severity.HIGH,
             target=target, title=f"approved baseline of {target} {what}",
             detail="the baselines folder was rolled back, restored from an old copy or "
                    "emptied; approve the current baseline again if that was intended"))
@@ -274,8 +275,8 @@ def baseline_rollback_findings(home: Home, store: Store, settings: Settings,
 
 # Alert emails whose delivery is in doubt: a mailbox the server refused (those people were not
 # told), or a send the collector did not live to record (it may have gone out twice).
-_MAIL_EVENTS = {"alert-refused": ("medium", "alert email refused for some recipients"),
-                "alert-uncertain": ("low", "alert email interrupted, outcome unknown")}
+_MAIL_EVENTS = {"alert-refused": (Severity.MEDIUM, "alert email refused for some recipients"),
+                "alert-uncertain": (Severity.LOW, "alert email interrupted, outcome unknown")}
 
 
 def alert_mail_findings(store: Store, now: datetime) -> list[Finding]:
@@ -331,7 +332,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
     findings += config_audit.findings(home, store, now)
     findings += fleet.correlate(findings)
     findings = [f if f.site else replace(f, site=site_of.get(f.target)) for f in findings]
-    return sorted(findings, key=lambda f: (-SEVERITIES.index(f.severity),
+    return sorted(findings, key=lambda f: (-f.severity.rank,
                                            f.fire_at.isoformat() if f.fire_at else "~", f.key))
 
 
@@ -349,7 +350,7 @@ def evaluate(home: Home, store: Store, now: datetime, views: list[JobView] | Non
     settings = home.settings()
     book = WaiverBook.load(home.waivers, home.baselines)
     out = [Judged(Finding(key=f"waiver:unreadable:{problem.split(':')[0]}", kind="waiver",
-                          severity="medium", target="-", title=f"waiver file not used: {problem}"),
+                          severity=Severity.MEDIUM, target="-", title=f"waiver file not used: {problem}"),
                   None, False) for problem in book.problems]
     for f in all_findings(home, store, now, views, problems):
         w = book.for_finding(f, settings.site(f.site).approvals, now)
@@ -382,9 +383,9 @@ def alerting(settings: Settings, judged: list[Judged]) -> bool:
                for j in judged if not j.waived)
 
 
-def at_or_above(severity: str, threshold: str) -> bool:
+def at_or_above(severity: Severity, threshold: Severity) -> bool:
     """Whether a finding of `severity` reaches an alert threshold."""
-    return SEVERITIES.index(severity) >= SEVERITIES.index(threshold)
+    return severity >= threshold
 
 
 def send_alerts(home: Home, store: Store, judged: list[Judged], now: datetime,

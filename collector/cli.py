@@ -18,6 +18,7 @@ from typing import NoReturn
 from lineguard.agent.version import package_version
 from lineguard.collector import render
 from lineguard.collector.home import ConfigError, Home
+from lineguard.collector.model import TRIGGER_KINDS
 from lineguard.collector.store import Store
 
 
@@ -75,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     jb.add_argument("--target")
     jb.add_argument("--json", action="store_true")
     jb.add_argument("--min-severity", default="info")
-    jb.add_argument("--trigger", choices=("clock", "boot", "event", "login", "hook"),
+    jb.add_argument("--trigger", choices=TRIGGER_KINDS,
                     help="only jobs with this kind of trigger")
     jb.add_argument("--wide", action="store_true", help="whole cells, whatever the terminal width")
     _tz(jb)

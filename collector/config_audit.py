@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from lineguard.collector.home import ConfigError, Home, Settings, SitePolicy, settings_from
-from lineguard.collector.model import SEVERITIES, Finding
+from lineguard.collector.model import Finding, Severity
 from lineguard.collector.store import Store
 from lineguard.formats.wire import parse_utc
 
@@ -56,7 +56,7 @@ def findings(home: Home, store: Store, now: datetime) -> list[Finding]:
         changes = compare(before["detail"], after["detail"])
         weakens = any(c.weakens for c in changes)
         drops = any(c.drops_recipients for c in changes)
-        severity = "critical" if drops else "high" if weakens else "medium"
+        severity = Severity.CRITICAL if drops else Severity.HIGH if weakens else Severity.MEDIUM
         listed = "; ".join(c.what for c in changes) or "layout or comments only"
         out.append(Finding(
             key=f"config-change:{after['subject'][:16]}", kind="config", severity=severity,
@@ -109,8 +109,8 @@ def _policy_changes(scope: str, was: SitePolicy, now: SitePolicy) -> list[Change
     out = []
     if was.alert_threshold != now.alert_threshold:
         out.append(Change(f"{scope} alert_threshold: {was.alert_threshold} -> "
-                          f"{now.alert_threshold}", SEVERITIES.index(now.alert_threshold)
-                          > SEVERITIES.index(was.alert_threshold), False))
+                          f"{now.alert_threshold}", now.alert_threshold > was.alert_threshold,
+                          False))
     lost = sorted(set(was.mail_to) - set(now.mail_to))
     if lost:
         out.append(Change(f"{scope} mail_to no longer mails {', '.join(lost)}", True, True))

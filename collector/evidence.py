@@ -169,8 +169,8 @@ def _agents(store: Store, now: str) -> list[str]:
             actual = key_fingerprint(parse_public(k.public_key.encode()))
         except ValueError:
             actual = "unreadable"
-        text = key_texts.get(k.agent, {}).get(k.key_id)
-        if actual != k.key_id or text is None or (text and text != k.public_key):
+        enrolled = key_texts.get(k.agent, {}).get(k.key_id)
+        if actual != k.key_id or enrolled is None or (enrolled and enrolled != k.public_key):
             problems.append(f"agent {k.agent}: key {k.key_id} in the key history is not a key "
                             "the signed records enrolled (key swapped or added)")
     return problems
@@ -242,7 +242,8 @@ def _snapshots(store: Store) -> list[str]:
 def _runs(seqs: list[int]) -> str:
     out: list[str] = []
     start = prev = seqs[0]
-    for s in seqs[1:] + [None]:   # type: ignore[list-item]
+    following: list[int | None] = [*seqs[1:], None]
+    for s in following:
         if s is not None and s == prev + 1:
             prev = s
             continue

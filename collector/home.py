@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from lineguard.agent.tomlfile import check_keys, read_toml
-from lineguard.collector.model import SEVERITIES
+from lineguard.collector.model import SEVERITIES, Severity
 from lineguard.collector.store import Store
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -26,7 +26,7 @@ class SitePolicy:
     many approvers must sign its baselines and waivers."""
 
     mail_to: tuple[str, ...] = ("soc@localhost",)
-    alert_threshold: str = "high"           # findings at or above this are mailed and make exit 1
+    alert_threshold: Severity = Severity.HIGH   # findings at or above this are mailed and make exit 1
     realert_hours: float = 24.0             # re-send an unchanged open finding after this long
     silence_hours: float = 2.0              # an agent not heard from for longer is reported
     approvals: int = 2                      # distinct approver signatures a baseline needs
@@ -43,7 +43,7 @@ class Settings:
     site, and `[site.NAME]` tables override them per site."""
 
     max_snapshot_bytes: int = DEFAULT_MAX_BYTES
-    alert_threshold: str = "high"
+    alert_threshold: Severity = Severity.HIGH
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     mail_from: str = "lineguard@localhost"
@@ -148,6 +148,8 @@ def _policy(table: dict[str, Any], where: str, keys: tuple[str, ...]) -> dict[st
     for key in ("mail_to", "security_to"):
         if key in out:
             out[key] = tuple(out[key])
+    if "alert_threshold" in out:
+        out["alert_threshold"] = Severity(out["alert_threshold"])
     return out
 
 
@@ -172,7 +174,8 @@ def _problem(key: str, value: object) -> str | None:
     if key == "report_url":
         from urllib.parse import urlsplit
         url = urlsplit(value) if isinstance(value, str) else None
-        return None if url is not None and url.scheme in ("http", "https") and url.netloc \
+        return None if isinstance(value, str) and url is not None \
+            and url.scheme in ("http", "https") and url.netloc \
             and not any(c.isspace() for c in value) else \
             "must be an http:// or https:// address of the published HTML report"
     if key in ("mail_to", "security_to"):

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from html import escape
 
 from lineguard.collector.jobs import JobView, clock_time, iso_z, parse_now
-from lineguard.collector.model import SEVERITIES, Finding, trigger_kind
+from lineguard.collector.model import Finding, Severity, Verdict, trigger_kind
 from lineguard.collector.report import DIFF_KINDS, FleetReport
 from lineguard.collector.store import AgentRecord
 from lineguard.collector.zones import both, label, local, restamp, stamp
@@ -76,10 +76,10 @@ def _overview(targets: list[TargetRow], findings: list[Finding], sites: dict[str
     rows = []
     for site in sorted(set(counts) | set(by_site)):
         sev = by_site[site]
-        cells = "".join(f"<td class=\"n {s}\">{sev[s] or ''}</td>" for s in reversed(SEVERITIES))
+        cells = "".join(f"<td class=\"n {s}\">{sev[s] or ''}</td>" for s in reversed(Severity))
         rows.append(f"<tr><th>{escape(site)}</th><td class=\"n\">{counts[site]}</td>"
                     f"<td class=\"n\">{not_ok[site] or ''}</td>{cells}</tr>")
-    head = "".join(f"<th class=\"n\">{s}</th>" for s in reversed(SEVERITIES))
+    head = "".join(f"<th class=\"n\">{s}</th>" for s in reversed(Severity))
     return (f"<section id=\"overview\"><h2>Sites</h2><div class=\"scroll\"><table><thead><tr>"
             f"<th>site</th><th class=\"n\">targets</th><th class=\"n\">not ok</th>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div></section>")
@@ -120,7 +120,7 @@ def _timeline(views: list[JobView], now: datetime, display: tzinfo) -> str:
            f"aria-label=\"next fire of every pending job\"><text x=\"20\" y=\"18\">now</text>"
            f"<line class=\"axis\" x1=\"20\" x2=\"{TIMELINE_WIDTH - 20}\" y1=\"130\" y2=\"130\"/>"
            f"{''.join(ticks)}{''.join(marks)}</svg>")
-    destructive = sum(v.judgement.verdict == "destructive" for v, _ in pending)
+    destructive = sum(v.judgement.verdict is Verdict.DESTRUCTIVE for v, _ in pending)
     return (f"<section id=\"timeline\"><h2>Timeline</h2><p>{len(pending)} pending jobs until "
             f"{stamp(now + span, display)}; <span class=\"destructive\">{destructive} destructive</span>. "
             f"Hover or tap a mark for the job; it links to its evidence.</p>"
@@ -136,7 +136,7 @@ def _waiting(views: list[JobView]) -> str:
         return ""
     kinds = Counter(trigger_kind(v.job.trigger) for v in waiting)
     bad = Counter(trigger_kind(v.job.trigger) for v in waiting
-                  if v.judgement.verdict == "destructive")
+                  if v.judgement.verdict is Verdict.DESTRUCTIVE)
     items = "".join(f"<li>{escape(k)}: {kinds[k]}"
                     + (f" (<span class=\"destructive\">{bad[k]} destructive</span>)"
                        if bad[k] else "") + "</li>" for k in sorted(kinds))

@@ -10,17 +10,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 from lineguard.collector.home import Settings
 from lineguard.collector.model import (
-    SEVERITIES,
     Finding,
     Fire,
     Job,
     JobOrigin,
     Judgement,
+    Severity,
     Trigger,
+    Verdict,
     trigger_kind,
     unreadable,
 )
@@ -49,6 +50,12 @@ def content_hash(job: Job, files: dict[str, Artifact]) -> str:
     return sha256_hex(canonical(parts))[:16]
 
 
+@overload
+def iso_z(dt: datetime) -> str: ...
+@overload
+def iso_z(dt: None) -> None: ...
+@overload
+def iso_z(dt: datetime | None) -> str | None: ...
 @lru_cache(maxsize=4096)       # many jobs share a next fire
 def iso_z(dt: datetime | None) -> str | None:
     return None if dt is None else dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -89,7 +96,7 @@ def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -
         verdict = adjust(job, judge(job, files, fire, now))
         # only what someone must act on: reading the defining line of every benign job would
         # split a large config once per job
-        where = None if verdict.verdict == "benign" else origin(job, files.get(job.origin_path))
+        where = None if verdict.verdict is Verdict.BENIGN else origin(job, files.get(job.origin_path))
         views.append(JobView(job, fire, verdict, content_hash(job, files), where))
     return views
 
@@ -137,9 +144,9 @@ def job_list(store: Store, settings: Settings, now: datetime, *, target: str | N
     if target is not None:
         select(store, [target], None, False)
     problems: list[Finding] = []
-    floor = SEVERITIES.index(min_severity)
+    floor = Severity(min_severity)
     views = [v for v in collect(store, now, target, problems, trigger)
-             if SEVERITIES.index(v.judgement.severity) >= floor]
+             if v.judgement.severity >= floor]
     site_of = sites(store)
     worst = [(v.judgement.severity, v.job.target) for v in views] + \
         [(f.severity, f.target) for f in problems]
@@ -220,5 +227,5 @@ def _last_complete(store: Store, snap: StoredSnapshot, failed: Target
 
 def sort_key(v: JobView) -> tuple:
     far = datetime.max.replace(tzinfo=UTC)
-    return (v.fire.at or far, -SEVERITIES.index(v.judgement.severity), v.job.target,
+    return (v.fire.at or far, -v.judgement.severity.rank, v.job.target,
             v.job.origin_path, v.job.origin_line or 0)

@@ -3,8 +3,10 @@ what they would do, and line data rows. Parsers build them; analysers judge them
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal, Self, get_args
 
 # --- triggers: how a scheduler decides to run a job (input to collector.analyse.timing) -------
 
@@ -62,7 +64,7 @@ class CountedTrigger:
     base: Trigger
     period_s: int
     window_s: int
-    mode: str                         # on | after | until
+    mode: str                         # on | after | until, as written (timing refuses others)
     count: int
     note: str = ""
 
@@ -145,17 +147,18 @@ class UnparsableTrigger:
     the mechanism has (a broken crontab line is still a clock job)."""
 
     reason: str
-    kind: str = "clock"
+    kind: TriggerKind = "clock"
 
 
 Trigger = (CronTrigger | CalendarTrigger | AbsoluteTrigger | IntervalTrigger | AnacronTrigger
            | BootTrigger | EventTrigger | LoginTrigger | HookTrigger | UnparsableTrigger
            | CountedTrigger | DelayedTrigger | ConditionalTrigger)
 
-TRIGGER_KINDS = ("clock", "boot", "event", "login", "hook")
+TriggerKind = Literal["clock", "boot", "event", "login", "hook"]
+TRIGGER_KINDS: tuple[TriggerKind, ...] = get_args(TriggerKind)
 
 
-def trigger_kind(trigger: Trigger) -> str:
+def trigger_kind(trigger: Trigger) -> TriggerKind:
     """What makes the job run: clock | boot | event | login | hook. A trigger built on another
     (counted, delayed, conditional) has the kind of the one it is built on."""
     if isinstance(trigger, CountedTrigger | DelayedTrigger | ConditionalTrigger):
@@ -173,6 +176,10 @@ def trigger_kind(trigger: Trigger) -> str:
     return "clock"
 
 
+FireKind = Literal["exact", "window", "relative", "boot", "event", "login", "hook", "never",
+                   "running", "unknown"]
+
+
 @dataclass(frozen=True)
 class Fire:
     """When a job fires next, as of some instant.
@@ -181,13 +188,15 @@ class Fire:
     event, login, hook (no clock time: the note says what it waits for), never (can never
     fire: note says why), running (already started), unknown (unparsable)."""
 
-    kind: str
+    kind: FireKind
     at: datetime | None = None        # UTC; earliest for a window
     latest: datetime | None = None    # UTC; end of a window
     note: str = ""
 
 
 # --- jobs ----------------------------------------------------------------------------------
+
+JobState = Literal["active", "inert", "running", "unparsable", "disabled"]
 
 
 @dataclass(frozen=True)
@@ -203,7 +212,7 @@ class Job:
     command: str                      # what runs
     trigger: Trigger
     files: tuple[str, ...] = ()       # artifact names of files it executes, followed transitively
-    state: str = "active"             # active | inert (the scheduler ignores it) | running | unparsable | disabled
+    state: JobState = "active"        # inert: the scheduler ignores it
     problem: str | None = None        # why inert/unparsable/not captured
     actions: tuple[tuple[str, int | None], ...] = ()   # device-side commands it runs, with their line
     timezone: str = "UTC"             # the zone the schedule is read in
@@ -282,8 +291,64 @@ class Provenance:
 
 # --- judgement -----------------------------------------------------------------------------
 
-SEVERITIES = ("info", "low", "medium", "high", "critical")
-VERDICTS = ("benign", "suspicious", "destructive")
+class _Ranked(enum.StrEnum):
+    """A vocabulary whose words are ordered by rank, in the order the members are declared.
+    Values are the words themselves, so what is stored, printed and written in rule files does
+    not change; only members compare, never a member and a bare string (that would compare
+    letters)."""
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+    def _other(self, other: object) -> int:
+        if type(other) is not type(self):
+            raise TypeError(f"cannot order {type(self).__name__} against {other!r}")
+        return _RANKS[other]
+
+    def __lt__(self, other: object) -> bool:
+        return _RANKS[self] < self._other(other)
+
+    def __le__(self, other: object) -> bool:
+        return _RANKS[self] <= self._other(other)
+
+    def __gt__(self, other: object) -> bool:
+        return _RANKS[self] > self._other(other)
+
+    def __ge__(self, other: object) -> bool:
+        return _RANKS[self] >= self._other(other)
+
+    @classmethod
+    def stored(cls, word: str | None, default: Self) -> Self:
+        """The member a stored word names, or `default` for a word this version does not know
+        (a row written by hand or by another version)."""
+        return cls(word) if word is not None and word in cls._value2member_map_ else default
+
+    def step(self, steps: int, lowest: Self | None = None) -> Self:
+        """The member `steps` ranks up (down when negative), kept within lowest..the top."""
+        members = list(type(self))
+        floor = lowest.rank if lowest is not None else 0
+        return members[max(floor, min(len(members) - 1, self.rank + steps))]
+
+
+class Severity(_Ranked):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Verdict(_Ranked):
+    BENIGN = "benign"
+    SUSPICIOUS = "suspicious"
+    DESTRUCTIVE = "destructive"
+
+
+# Looked up on every comparison (sorting and judging compare often): a dict, not a list search.
+_RANKS: dict[_Ranked, int] = {m: i for cls in (Severity, Verdict) for i, m in enumerate(cls)}
+SEVERITIES = tuple(s.value for s in Severity)
+VERDICTS = tuple(v.value for v in Verdict)
 
 
 @dataclass(frozen=True)
@@ -294,14 +359,14 @@ class Reason:
     line: int | None                  # 1-based
     title: str = ""
     explanation: str = ""
-    severity: str = "info"
+    severity: Severity = Severity.INFO
     references: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Judgement:
-    verdict: str = "benign"
-    severity: str = "info"
+    verdict: Verdict = Verdict.BENIGN
+    severity: Severity = Severity.INFO
     reasons: tuple[Reason, ...] = ()
 
 
@@ -325,6 +390,8 @@ class JobOrigin:
 
 # --- line data -----------------------------------------------------------------------------
 
+LineDataKind = Literal["vcl", "vpl", "vc-xc", "vp-xc"]
+
 
 @dataclass(frozen=True)
 class LineDataRow:
@@ -334,7 +401,7 @@ class LineDataRow:
     peer_* the high end."""
 
     device: str
-    kind: str
+    kind: LineDataKind
     interface: str
     vpi: int
     vci: int | None = None
@@ -356,6 +423,10 @@ class LineDataRow:
 
 # --- findings ------------------------------------------------------------------------------
 
+FindingKind = Literal["job", "line-data-loss", "drift", "poll-failed", "silence", "chain",
+                      "fleet", "baseline", "waiver", "evidence", "alert-mail", "integrity",
+                      "trust", "site", "config"]
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -365,12 +436,16 @@ class Finding:
     silence, chain (security event on ingest), fleet (the same thing on many targets), baseline
     (an untrusted baseline), waiver (a waiver file that cannot be used), evidence (stored
     evidence that cannot be read: see `unreadable`), alert-mail (an alert email refused for some
-    recipients, or interrupted before its outcome was recorded), config (the collector's own
-    config.toml changed: see collector/config_audit.py)."""
+    recipients, or interrupted before its outcome was recorded), integrity (the collector's own
+    audit log or store does not verify), trust (a key or enrolment change), site (a target
+    moved between sites), config (the collector's own config.toml changed: see
+    collector/config_audit.py).
+
+    verdict: for a judged job, what its judgement said (None for every other finding)."""
 
     key: str                          # stable identity, e.g. "job:mgmt-01:etc/cron.d/x:3"
-    kind: str
-    severity: str
+    kind: FindingKind
+    severity: Severity
     target: str
     title: str                        # one line
     detail: str = ""                  # several lines: evidence, explanation
@@ -379,6 +454,7 @@ class Finding:
     site: str | None = None           # the site (tenant) it belongs to; None: fleet-wide
     fingerprint: str | None = None    # what a waiver binds to (the evidence's content); None: key
     origin: JobOrigin | None = None   # for jobs: where it is defined and how to stop it
+    verdict: Verdict | None = None
 
     def __post_init__(self) -> None:
         # One line whatever it quotes (an error text, a name): every list, table and mail shows
@@ -397,7 +473,8 @@ def unreadable(where: str, target: str, what: str, error: Exception | str) -> Fi
     blob): a HIGH finding in its own right, never a reason for `check` to stop or to go quiet.
     `where` identifies the row (e.g. "mgmt-01#12"), `what` says which reading failed."""
     why = error if isinstance(error, str) else f"{error.__class__.__name__}: {error}"
-    return Finding(key=f"evidence:{where}:{target}:{what}", kind="evidence", severity="high",
+    return Finding(key=f"evidence:{where}:{target}:{what}", kind="evidence",
+                   severity=Severity.HIGH,
                    target=target,
                    title=f"stored evidence of {target} ({where}) cannot be read for {what}: "
                          f"{' '.join(why.split())[:160]}",

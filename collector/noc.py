@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from lineguard.collector.jobs import parse_now
-from lineguard.collector.model import SEVERITIES, Finding
+from lineguard.collector.model import Finding, Severity, Verdict
 from lineguard.collector.store import AgentRecord
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
@@ -32,27 +32,27 @@ class PluginStatus:
 
 
 def nagios_status(findings: list[Finding], now: datetime,
-                  threshold: Callable[[str | None], str]) -> PluginStatus:
+                  threshold: Callable[[str | None], Severity]) -> PluginStatus:
     """CRITICAL when any finding is at or above its own site's alert threshold (`threshold`:
     site -> severity name), WARNING for other findings of medium severity or above, else OK.
     The worst finding names the problem."""
     counts = Counter(f.severity for f in findings)
-    worst = max(findings, key=lambda f: SEVERITIES.index(f.severity), default=None)
-    if any(SEVERITIES.index(f.severity) >= SEVERITIES.index(threshold(f.site))
-           for f in findings):
+    worst = max(findings, key=lambda f: f.severity, default=None)
+    if any(f.severity >= threshold(f.site) for f in findings):
         code = CRITICAL
-    elif worst is not None and SEVERITIES.index(worst.severity) >= SEVERITIES.index("medium"):
+    elif worst is not None and worst.severity >= Severity.MEDIUM:
         code = WARNING
     else:
         code = OK
     if code == OK:
         text = "no findings at medium or above"
     else:
-        summary = ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITIES[2:]) if counts[s])
+        summary = ", ".join(f"{counts[s]} {s}" for s in reversed(Severity)
+                            if s >= Severity.MEDIUM and counts[s])
         assert worst is not None
         text = f"{summary}; worst: {_one_line(worst.title)}"
     fire = next_destructive_fire(findings, now)
-    perf = [f"{s}={counts[s]};;;0" for s in reversed(SEVERITIES)]
+    perf = [f"{s}={counts[s]};;;0" for s in reversed(Severity)]
     if fire is not None:
         perf.append(f"next_destructive_fire={fire:.0f}s;;;0")
     return PluginStatus(code, f"LINEGUARD {STATE_NAMES[code]} - {text} | {' '.join(perf)}")
@@ -64,13 +64,13 @@ def unknown_status(message: str) -> PluginStatus:
 
 def next_destructive_fire(findings: Iterable[Finding], now: datetime) -> float | None:
     """Seconds until the soonest destructive job fires (0 when it is overdue), or None."""
-    times = [f.fire_at for f in findings if _destructive_job(f)]
+    times = [f.fire_at for f in findings if _destructive_job(f) and f.fire_at is not None]
     return max(0.0, (min(times) - now).total_seconds()) if times else None
 
 
 def _destructive_job(f: Finding) -> bool:
-    """An open finding of a destructive job with a clock time (check.job_findings' title)."""
-    return f.kind == "job" and f.fire_at is not None and f.title.startswith("destructive")
+    """An open finding of a destructive job with a clock time."""
+    return f.kind == "job" and f.fire_at is not None and f.verdict is Verdict.DESTRUCTIVE
 
 
 def openmetrics(findings: list[Finding], agents: list[AgentRecord],
@@ -86,7 +86,7 @@ def openmetrics(findings: list[Finding], agents: list[AgentRecord],
     out += ["# TYPE lineguard_findings gauge",
             "# HELP lineguard_findings Open findings by site, severity and kind."]
     for site in known_sites:
-        for sev in SEVERITIES:
+        for sev in Severity:
             kinds = {k[2]: n for k, n in by_key.items() if k[0] == site and k[1] == sev}
             if not kinds:
                 out.append(_sample("lineguard_findings", {"site": site, "severity": sev,

@@ -37,8 +37,8 @@ def _evidence(ctx: HostContext) -> _Evidence:
     sessions: list[Session] = []
     failures: list[Session] = []
     lines: list[HistoryLine] = []
-    kinds = set()
-    homes = {}
+    kinds: set[str] = set()
+    homes: dict[str, str] = {}
     for art in ctx.of_kind("login-records", "auth-log", "journal", "shell-history"):
         if art.content is None:
             continue

@@ -189,7 +189,7 @@ def jobs(listing: JobList, display: tzinfo = UTC, *, wide: bool = False) -> str:
     """`lineguard jobs`: one row per job (its next fire in `display`, and in the target's own
     zone where that differs), then the reasons and provenance of each job that is not benign."""
     from lineguard.collector.analyse.timing import countdown
-    from lineguard.collector.model import trigger_kind
+    from lineguard.collector.model import Verdict, trigger_kind
     from lineguard.collector.zones import brief, label, local, stamp, zone
     views, now = listing.views, listing.now
     own = [brief(v.fire.at, zone(v.job.timezone))
@@ -207,10 +207,10 @@ def jobs(listing: JobList, display: tzinfo = UTC, *, wide: bool = False) -> str:
                  elastic=("SCHEDULE", "COMMAND", "ORIGIN"))]
     for v in views:
         where = f"  ! {v.job.target} {v.job.origin_path}:{v.job.origin_line or '-'}"
-        for r in v.judgement.reasons if v.judgement.verdict != "benign" else ():
+        for r in v.judgement.reasons if v.judgement.verdict is not Verdict.BENIGN else ():
             out.append(line(f"{where} [{r.rule}] {r.path or v.job.origin_path}:{r.line or '-'}: "
                             f"{r.evidence}", wide=wide))
-        if v.judgement.verdict != "benign" and v.job.provenance is not None:
+        if v.judgement.verdict is not Verdict.BENIGN and v.job.provenance is not None:
             out.append(line(f"{where} {v.job.provenance.planted_by()}", wide=wide))
     return "\n".join(out)
 

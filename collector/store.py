@@ -22,11 +22,12 @@ from typing import Any
 
 import sqlite_utils
 from cryptography.exceptions import InvalidSignature
+from sqlite_utils.db import Table
 
 from lineguard.collector.anchor import GENESIS, Anchor
 from lineguard.formats.wire import Artifact, Snapshot, Target, canonical, sha256_hex
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Hashes per `IN (...)` query when blobs are read together (SQLite's bound-parameter limit was
 # 999 before 3.32).
 _BLOBS_PER_QUERY = 900
@@ -152,7 +153,7 @@ class Store:
                     self.db.execute("ALTER TABLE audit ADD COLUMN sig BLOB")
         if self.db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
             return
-        for version, step in enumerate((self._migrate_1, self._migrate_2), 1):
+        for version, step in enumerate((self._migrate_1, self._migrate_2, self._migrate_3), 1):
             with self.transaction():
                 # read again under the write lock: another process may have just migrated
                 if self.db.execute("PRAGMA user_version").fetchone()[0] < version:
@@ -194,32 +195,33 @@ class Store:
         db.execute("CREATE TABLE alert_mail (message_id TEXT PRIMARY KEY, state TEXT NOT NULL, "
                    "started_at TEXT, finished_at TEXT, keys TEXT)")
 
+    def _migrate_3(self) -> None:
+        """The `baselines` table goes: baselines are signed files in the home's baselines
+        folder, and the table was never written."""
+        self.db.execute("DROP TABLE IF EXISTS baselines")
+
     def _create(self) -> None:
         db = self.db
         with db.conn:
-            db["agents"].create({"name": str, "public_key": str, "key_id": str, "site": str,
+            Table(db, "agents").create({"name": str, "public_key": str, "key_id": str, "site": str,
                                  "enrolled_at": str, "last_seq": int, "last_hash": str,
                                  "last_seen": str}, pk="name")
-            db["blobs"].create({"sha256": str, "size": int, "data": bytes}, pk="sha256")
-            db["snapshots"].create({"id": int, "agent": str, "seq": int, "hash": str, "prev": str,
+            Table(db, "blobs").create({"sha256": str, "size": int, "data": bytes}, pk="sha256")
+            Table(db, "snapshots").create({"id": int, "agent": str, "seq": int, "hash": str, "prev": str,
                                     "taken_at": str, "received_at": str, "key_id": str,
                                     "host": str, "sig": bytes},
                                    pk="id", foreign_keys=[("agent", "agents", "name")])
-            db["snapshots"].create_index(["hash"], unique=True)
-            db["snapshots"].create_index(["agent", "seq"])
-            db["targets"].create({"snapshot": int, "idx": int, "kind": str, "name": str,
+            Table(db, "snapshots").create_index(["hash"], unique=True)
+            Table(db, "snapshots").create_index(["agent", "seq"])
+            Table(db, "targets").create({"snapshot": int, "idx": int, "kind": str, "name": str,
                                   "status": str, "error": str, "manifest": str},
                                  foreign_keys=[("snapshot", "snapshots", "id"),
                                                ("manifest", "blobs", "sha256")])
-            db["targets"].create_index(["snapshot"])
-            db["targets"].create_index(["name", "snapshot"])
-            db["audit"].create({"id": int, "at": str, "event": str, "agent": str, "subject": str,
+            Table(db, "targets").create_index(["snapshot"])
+            Table(db, "targets").create_index(["name", "snapshot"])
+            Table(db, "audit").create({"id": int, "at": str, "event": str, "agent": str, "subject": str,
                                 "detail": str, "hash": str, "sig": bytes}, pk="id")
-            db["baselines"].create({"id": int, "target": str, "state": str, "proposed_at": str,
-                                    "proposed_from": int, "manifest": str, "approved_by": str,
-                                    "approved_at": str, "signature": str, "note": str}, pk="id")
-            db["baselines"].create_index(["target", "state"])
-            db["alerts"].create({"key": str, "severity": str, "first_seen": str, "last_sent": str,
+            Table(db, "alerts").create({"key": str, "severity": str, "first_seen": str, "last_sent": str,
                                  "sent_count": int, "subject": str}, pk="key")
             # The audit log is append-only: the database itself refuses edits and deletions.
             db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
@@ -405,7 +407,7 @@ class Store:
         for a in target.artifacts:
             d = a.to_wire()
             raw = a.raw()
-            if raw is not None:
+            if raw is not None and a.sha256 is not None:   # the wire checked they agree
                 if not self.has_blob(a.sha256):
                     self.put_blob(raw, a.sha256)
                 d["content"] = None
@@ -423,7 +425,7 @@ class Store:
             if blob is not None:
                 # re-encode the way the agent chose, so the body canonicalises identically
                 d["content"] = _encode(bodies[blob], d.get("encoding", "utf-8"))
-            arts.append(Artifact(**d))
+            arts.append(Artifact.from_wire(d))
         return Target(kind=kind, name=name, status=status, artifacts=tuple(arts), error=error,
                       facts=doc["facts"])
 

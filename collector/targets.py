@@ -51,7 +51,7 @@ def baseline_state(baselines_dir: Path, target: str,
     proposal = baseline.pending(baselines_dir, target, required)
     if approved is not None:
         extra = f"; a new proposal is {proposal.describe()}" if proposal else ""
-        return "approved", approved.approval.describe() + extra
+        return "approved", approved.verified.describe() + extra
     if proposal is not None:
         return "pending", proposal.describe()
     return "none", "no baseline: compared with its first complete poll"

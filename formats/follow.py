@@ -84,8 +84,7 @@ def referenced_paths(command_text: str) -> list[str]:
         return [posixpath.normpath(command_text)]    # a program run by its path: most commands
     found: list[str] = []
     _scan(command_text, "", found, depth=0)
-    seen: set[str] = set()
-    return [p for p in found if not (p in seen or seen.add(p))]
+    return list(dict.fromkeys(found))
 
 
 def _scan(text: str, cwd: str, found: list[str], depth: int) -> None:

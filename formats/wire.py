@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -25,6 +25,17 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 FORMAT = "lineguard-snapshot/1"
 STATUSES = ("ok", "unreachable", "auth-failed", "timeout", "partial")
 TARGET_KINDS = ("host", "device")
+# What became of an artifact: ok (all of it is here; for a link, the link itself), partial (the
+# content is here but not all of it: `error` says what is missing), binary (a binary file, kept
+# by its sha256), hash_only (too large to keep: its sha256 only), missing (nothing at that path),
+# dangling (a link to nothing), special (not a regular file: a directory, FIFO, socket or
+# device, not opened), unreadable (there, but the agent could not read it: `error` says why),
+# unread (the agent had no means to read it, e.g. no journalctl: `meta.unread` says why).
+ArtifactState = Literal["ok", "partial", "binary", "hash_only", "missing", "dangling", "special",
+                        "unreadable", "unread"]
+ARTIFACT_STATES: tuple[ArtifactState, ...] = get_args(ArtifactState)
+# Evidence the agent went for and did not get; the others are facts about the host.
+FAILED_STATES: frozenset[ArtifactState] = frozenset({"partial", "special", "unreadable"})
 # \Z, not $: `$` also matches before a final newline, which would let "name\n" through.
 _HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}\Z")
@@ -89,7 +100,21 @@ class Artifact:
     content: str | None = None      # text, or base64 when encoding == "base64"
     encoding: str = "utf-8"         # utf-8 | base64
     sha256: str | None = None       # hash of the raw bytes, always set when anything was read
-    error: str | None = None        # why content is absent or incomplete (too large, unreadable, ...)
+    error: str | None = None        # why content is absent or incomplete, for a person to read
+    state: ArtifactState = "ok"
+    # False: the snapshot predates the state field and `state` was read from `error` (see
+    # legacy_state); such an artifact is written back without it, as it was signed.
+    stated: bool = field(default=True, compare=False)
+
+    def __post_init__(self) -> None:
+        problem = state_problem(self.state, self.content, self.sha256, self.error)
+        if problem:
+            raise ValueError(f"artifact {self.name!r}: {problem}")
+
+    @property
+    def failed(self) -> bool:
+        """Whether evidence the agent went for is missing (not read, or read in part)."""
+        return self.state in FAILED_STATES
 
     def raw(self) -> bytes | None:
         if self.content is None:
@@ -104,25 +129,68 @@ class Artifact:
         return None if raw is None else raw.decode("utf-8", errors="replace")
 
     def to_wire(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "meta": self.meta, "content": self.content,
-                "encoding": self.encoding, "sha256": self.sha256, "error": self.error}
+        out = {"name": self.name, "kind": self.kind, "meta": self.meta, "content": self.content,
+               "encoding": self.encoding, "sha256": self.sha256, "error": self.error}
+        if self.stated:
+            out["state"] = self.state
+        return out
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Artifact:
+        """An artifact from its wire (or stored) fields, already checked; without a `state`
+        (an agent older than the field) the state is read from the error text it wrote."""
+        if "state" in d:
+            return cls(**d)
+        state = legacy_state(d.get("content"), d.get("meta") or {}, d.get("error"))
+        return cls(**d, state=state, stated=False)
 
     @classmethod
     def from_bytes(cls, name: str, kind: str, data: bytes, meta: dict[str, Any] | None = None,
                    error: str | None = None) -> Artifact:
+        """All of `data` as content: ok, or partial when `error` says what is not in it."""
         try:
             content, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             content, encoding = base64.b64encode(data).decode("ascii"), "base64"
         return cls(name=name, kind=kind, meta=dict(meta or {}), content=content, encoding=encoding,
-                   sha256=sha256_hex(data), error=error)
+                   sha256=sha256_hex(data), error=error, state="partial" if error else "ok")
 
 
-def is_failure(error: str) -> bool:
-    """Whether an artifact's error means evidence is missing. A file that does not exist, a
-    dangling link and a file kept by hash are facts about the host, not failures to read it."""
-    return not (error == "not found" or error.startswith("dangling link")
-                or error.endswith("sha256 only"))
+def state_problem(state: str, content: str | None, sha256: str | None,
+                  error: str | None) -> str | None:
+    """Why these fields cannot go together (None when they can): an artifact whose state hides
+    its error, or claims content it does not carry, would pass a gap off as evidence."""
+    if state not in ARTIFACT_STATES:
+        return f"state must be one of {', '.join(ARTIFACT_STATES)}"
+    if content is not None and state not in ("ok", "partial"):
+        return f"a {state} artifact cannot have content"
+    if content is None and state == "partial":
+        return "a partial artifact needs its content"
+    if (error is None) != (state in ("ok", "unread")):
+        return f"a {state} artifact {'needs' if error is None else 'cannot have'} an error"
+    if state in ("binary", "hash_only") and sha256 is None:
+        return f"a {state} artifact needs its sha256"
+    return None
+
+
+def legacy_state(content: str | None, meta: dict[str, Any], error: str | None) -> ArtifactState:
+    """The state of an artifact from an agent that did not write one, from the error texts
+    those agents wrote."""
+    if error is None:
+        return "unread" if content is None and meta.get("unread") else "ok"
+    if content is not None:
+        return "partial"
+    if error == "not found":
+        return "missing"
+    if error.startswith("dangling link"):
+        return "dangling"
+    if error == "binary: sha256 only":
+        return "binary"
+    if error.endswith("sha256 only"):
+        return "hash_only"
+    if error.startswith("not a regular file"):
+        return "special"
+    return "unreadable"
 
 
 @dataclass(frozen=True)
@@ -242,14 +310,22 @@ def _parse_artifact(d: Any) -> Artifact:
     sha = d.get("sha256")
     _require(sha is None or (isinstance(sha, str) and bool(_HEX64.match(sha))), "artifact sha256 must be 64 hex digits")
     _require(d.get("error") is None or isinstance(d["error"], str), "artifact error must be a string or null")
-    art = Artifact(name=d["name"], kind=d["kind"], meta=d["meta"], content=d.get("content"),
-                   encoding=d["encoding"], sha256=sha, error=d.get("error"))
+    fields = {"name": d["name"], "kind": d["kind"], "meta": d["meta"], "content": d.get("content"),
+              "encoding": d["encoding"], "sha256": sha, "error": d.get("error")}
+    if "state" in d:
+        problem = state_problem(d["state"], fields["content"], sha, fields["error"]) \
+            if isinstance(d["state"], str) else "state must be a string"
+        if problem:
+            raise WireError(f"artifact {d['name']!r}: {problem}")
+        fields["state"] = d["state"]
+    art = Artifact.from_wire(fields)
     if art.content is not None:
         try:
             raw = art.raw()
         except ValueError:
             raise WireError(f"artifact {art.name!r}: content is not valid base64") from None
-        _require(sha is not None and sha256_hex(raw) == sha, f"artifact {art.name!r}: content does not match its sha256")
+        _require(sha is not None and raw is not None and sha256_hex(raw) == sha,
+                 f"artifact {art.name!r}: content does not match its sha256")
     return art
 
 
@@ -325,8 +401,10 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     doc = dict(pairs)
     if len(doc) != len(pairs):
         seen: set[str] = set()
-        dup = next(k for k, _ in pairs if k in seen or seen.add(k))
-        raise WireError(f"duplicate key {dup[:40]!r} in one object")
+        for key, _ in pairs:
+            if key in seen:
+                raise WireError(f"duplicate key {key[:40]!r} in one object")
+            seen.add(key)
     return doc
 
 

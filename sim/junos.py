@@ -173,9 +173,9 @@ class JunosCli:
                 self.configuring = saved
             return self._edit(reply.text)
         if words[0] == "commit":
-            for change in self.candidate:
+            for step in self.candidate:
                 with self.state.lock:
-                    change(self.state)
+                    step(self.state)
                     self.state.touch()
             if self.candidate:
                 self.state.announce(self.user, self.peer)

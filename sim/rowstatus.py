@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from lineguard.sim.state import CrossConnect, DeviceState, Link, PendingCrossConnect
 
-ATM = (1, 3, 6, 1, 2, 1, 37, 1)
+ATM: tuple[int, ...] = (1, 3, 6, 1, 2, 1, 37, 1)
 VPL = ATM + (6, 1)
 VCL = ATM + (7, 1)
 VP_XC = ATM + (9, 1)

@@ -38,7 +38,7 @@ from pysnmp.smi import error as smi_error
 from lineguard.sim.rowstatus import DESTROY, RowError, existing_row, locate, set_row
 from lineguard.sim.state import DeviceState
 
-ATM = (1, 3, 6, 1, 2, 1, 37, 1)
+ATM: tuple[int, ...] = (1, 3, 6, 1, 2, 1, 37, 1)
 IF_TABLE = (1, 3, 6, 1, 2, 1, 2, 2, 1)
 IFX_TABLE = (1, 3, 6, 1, 2, 1, 31, 1, 1, 1)
 TRAFFIC = ATM + (5, 1)
@@ -152,8 +152,8 @@ class DeviceMib:
                 assert xc.low_vci is not None and xc.high_vci is not None
                 vcl(xc.low_if, xc.low_vpi, xc.low_vci, 1, 10, xc.index)
                 vcl(xc.high_if, xc.high_vpi, xc.high_vci, 1, 10, xc.index)
-                idx = (xc.index, xc.low_if, xc.low_vpi, xc.low_vci, xc.high_if, xc.high_vpi,
-                       xc.high_vci)
+                idx: tuple[int, ...] = (xc.index, xc.low_if, xc.low_vpi, xc.low_vci, xc.high_if,
+                                        xc.high_vpi, xc.high_vci)
                 for col, val in ((8, _i(1)), (9, _i(1)), (10, _i(1)),
                                  (11, rfc1902.TimeTicks(0)), (12, rfc1902.TimeTicks(0)),
                                  (13, _i(1))):

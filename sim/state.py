@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
 PLATFORMS = ("cisco_ios", "juniper_junos", "atm_mib")
-ENCAPSULATIONS = ("aal5snap", "aal5mux")
-SERVICE_CLASSES = ("UBR", "CBR", "VBR-nrt")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 

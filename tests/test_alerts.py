@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 
 from lineguard.collector.alerts import AlertError, countdown, message_id, routes, send_due
 from lineguard.collector.home import Settings
-from lineguard.collector.model import Finding, Reason
+from lineguard.collector.model import Finding, Reason, Severity, Verdict
 from lineguard.collector.store import Store
 from tests.smtpsink import Inbox, free_port, html_of, start_smtp, text_of
 
@@ -37,19 +37,20 @@ def settings(port: int, **kw) -> Settings:
 
 
 WIPE = Finding(
-    key="job:mgmt-01:etc/cron.d/maint:3", kind="job", severity="critical", target="mgmt-01",
+    key="job:mgmt-01:etc/cron.d/maint:3", kind="job", severity=Severity.CRITICAL, target="mgmt-01",
     title="destructive job on mgmt-01: /opt/maint/clean.sh", fire_at=FIRES,
     detail="cron job of root, schedule 30 18 8 2 * (Asia/Tokyo)",
     evidence=(Reason("lg.host.snmpset-destroy",
                      "snmpset -v2c -c private $ne 1.3.6.1.2.1.37.1.11.1.13 i 6",
                      "opt/maint/clean.sh", 14, title="ATM-MIB row destroyed over SNMP",
                      explanation="Sets RowStatus to destroy(6) on the VC cross-connect table: "
-                                 "deletes line data on the device.", severity="critical"),))
-DRIFT = Finding(key="drift:atm-kobe-03:baseline:abc", kind="drift", severity="high",
+                                 "deletes line data on the device.", severity=Severity.CRITICAL),),
+    verdict=Verdict.DESTRUCTIVE)
+DRIFT = Finding(key="drift:atm-kobe-03:baseline:abc", kind="drift", severity=Severity.HIGH,
                 target="atm-kobe-03", title="atm-kobe-03 drifted from its approved baseline",
                 evidence=(Reason("lg.drift.line-added", "+ event manager applet NIGHTLY",
                                  "running-config", 181),))
-NOISE = Finding(key="drift:mgmt-01:baseline:def", kind="drift", severity="medium",
+NOISE = Finding(key="drift:mgmt-01:baseline:def", kind="drift", severity=Severity.MEDIUM,
                 target="mgmt-01", title="mgmt-01 drifted: 1 changed (etc/passwd)")
 
 
@@ -88,7 +89,7 @@ def test_escalation_is_sent_at_once(store: Store, smtp) -> None:
     port, inbox = smtp
     cfg = settings(port, realert_hours=24)
     assert send_due(store, cfg, [DRIFT], NOW) == [DRIFT.key]
-    worse = replace(DRIFT, severity="critical")
+    worse = replace(DRIFT, severity=Severity.CRITICAL)
     assert send_due(store, cfg, [worse], NOW + timedelta(minutes=5)) == [DRIFT.key]
     assert inbox.messages[-1][2]["Subject"].startswith("[lineguard] CRITICAL: atm-kobe-03")
     assert "alert: escalated from high" in text_of(inbox.messages[-1][2])
@@ -127,7 +128,7 @@ def test_smtp_down_is_a_clear_error_and_the_alert_stays_due(store: Store) -> Non
 def test_nothing_due_sends_nothing(store: Store, smtp) -> None:
     port, inbox = smtp
     assert send_due(store, settings(port), [NOISE], NOW) == []
-    assert send_due(store, settings(port, alert_threshold="critical"), [DRIFT], NOW) == []
+    assert send_due(store, settings(port, alert_threshold=Severity.CRITICAL), [DRIFT], NOW) == []
     assert inbox.messages == []
 
 

@@ -147,7 +147,7 @@ def test_an_alert_marked_sent_in_the_future_is_detected_and_still_goes_out(
     from lineguard.collector.alerts import why_due
     from lineguard.collector.home import Settings
     from lineguard.collector.jobs import parse_now
-    from lineguard.collector.model import Finding
+    from lineguard.collector.model import Finding, Severity
     with insider(stored) as db:
         db.execute("INSERT INTO alerts (route, key, severity, first_seen, last_sent, sent_count, subject) "
                    "VALUES ('kobe', 'silence:mgmt-01', 'high', '2026-11-25T00:00:00Z', "
@@ -155,7 +155,7 @@ def test_an_alert_marked_sent_in_the_future_is_detected_and_still_goes_out(
     assert "alert silence:mgmt-01: marked sent at 2099-01-01T00:00:00Z, in the future" \
         in problems(stored, capsys)
     row = next(stored.open().db["alerts"].rows_where("key = ?", ["silence:mgmt-01"]))
-    finding = Finding(key="silence:mgmt-01", kind="silence", severity="high", target="mgmt-01",
+    finding = Finding(key="silence:mgmt-01", kind="silence", severity=Severity.HIGH, target="mgmt-01",
                       title="silent")
     assert why_due(finding, row, Settings(), parse_now("2026-12-01T00:00:00Z")) is not None
 
@@ -250,13 +250,13 @@ def test_every_alert_mail_carries_the_signed_checkpoint(stored: Home) -> None:
     from lineguard.collector.alerts import send_due
     from lineguard.collector.home import Settings
     from lineguard.collector.jobs import parse_now
-    from lineguard.collector.model import Finding
+    from lineguard.collector.model import Finding, Severity
     from tests.smtpsink import free_port, start_smtp
     port = free_port()
     controller, inbox = start_smtp(port)
     try:
         store = stored.open()
-        finding = Finding(key="silence:mgmt-01", kind="silence", severity="high",
+        finding = Finding(key="silence:mgmt-01", kind="silence", severity=Severity.HIGH,
                           target="mgmt-01", title="agent mgmt-01 silent")
         assert send_due(store, Settings(smtp_port=port), [finding],
                         parse_now("2026-12-01T00:00:00Z")) == [finding.key]

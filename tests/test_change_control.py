@@ -12,12 +12,13 @@ import pytest
 from lineguard.collector.analyse.effects.control import date_window, declared_windows
 from lineguard.collector.analyse.effects.judge import judge
 from lineguard.collector.model import (
-    SEVERITIES,
     AbsoluteTrigger,
     CalendarTrigger,
     CronTrigger,
     Fire,
     Job,
+    Severity,
+    Verdict,
 )
 from lineguard.formats.wire import Artifact
 from tests.ruleexamples import NOW
@@ -44,9 +45,6 @@ def _judge(text: str, *, source: str = "cron", trigger=None, fire_at: datetime |
 def _main(j, rule: str):
     return next(r for r in j.reasons if r.rule == rule)
 
-
-def _at_least(severity: str, floor: str) -> bool:
-    return SEVERITIES.index(severity) >= SEVERITIES.index(floor)
 
 
 # --- the window a date condition sets ---------------------------------------------------------
@@ -201,8 +199,8 @@ def test_one_file_copied_before_it_is_deleted_is_lowered():
 def test_a_mass_deletion_with_a_copy_stays_destructive_and_at_least_high(copy, wipe, rule):
     j = _judge(copy + wipe)
     bare = _judge(wipe)
-    assert j.verdict == "destructive" and _at_least(j.severity, "high")
-    assert SEVERITIES.index(j.severity) <= SEVERITIES.index(bare.severity)
+    assert j.verdict is Verdict.DESTRUCTIVE and j.severity >= Severity.HIGH
+    assert j.severity <= bare.severity
     assert "a mass change, still at least high" in _main(j, rule).title
 
 

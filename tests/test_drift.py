@@ -14,7 +14,7 @@ from lineguard.collector.analyse import drift
 from lineguard.collector.analyse.fleet import LossEvent, correlate, correlate_losses
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
-from lineguard.collector.model import Finding, Reason
+from lineguard.collector.model import Finding, Reason, Severity, Verdict
 from tests.baselinekit import Fleet, device, host
 from tests.snapfactory import AgentChain, ios_config
 
@@ -273,21 +273,22 @@ def test_correlate_losses_groups_by_window() -> None:
     assert correlate_losses(events[:1]) == []
 
 
-def job_finding(target: str, path: str, severity: str = "critical") -> Finding:
+def job_finding(target: str, path: str, severity: Severity = Severity.CRITICAL) -> Finding:
     reason = Reason("lg.host.snmpset-destroy",
                     "snmpset -v2c -c private $ne 1.3.6.1.2.1.37.1.11.1.13 i 6", path, 14,
                     title="ATM-MIB row destroyed over SNMP", severity=severity)
     return Finding(key=f"job:{target}:etc/cron.d/maint:3", kind="job", severity=severity,
                    target=target, title=f"destructive cron job on {target} fires in 74d 09h",
-                   fire_at=T0 + timedelta(days=74, hours=int(target[-1])), evidence=(reason,))
+                   fire_at=T0 + timedelta(days=74, hours=int(target[-1])), evidence=(reason,),
+                   verdict=Verdict.DESTRUCTIVE)
 
 
 def test_the_same_destructive_job_on_several_hosts_is_one_fleet_finding() -> None:
     found = [job_finding("mgmt-01", "opt/maint/clean.sh"),
-             job_finding("mgmt-02", "opt/maint/clean.sh", "high"),
+             job_finding("mgmt-02", "opt/maint/clean.sh", Severity.HIGH),
              job_finding("mgmt-03", "home/op/copy-of-clean.sh"),     # copied elsewhere
-             replace(job_finding("mgmt-04", "x.sh"), severity="low"),  # unparsable-job noise
-             Finding("drift:mgmt-05:x", "drift", "high", "mgmt-05", "drifted")]
+             replace(job_finding("mgmt-04", "x.sh"), severity=Severity.LOW),  # unparsable-job noise
+             Finding("drift:mgmt-05:x", "drift", Severity.HIGH, "mgmt-05", "drifted")]
     [f] = correlate(found)
     assert (f.kind, f.severity, f.target) == ("fleet", "critical", "mgmt-01,mgmt-02,mgmt-03")
     assert f.title == ("the same destructive job is scheduled on 3 targets: "
@@ -296,5 +297,19 @@ def test_the_same_destructive_job_on_several_hosts_is_one_fleet_finding() -> Non
     assert [e.path for e in f.evidence] == ["mgmt-01:opt/maint/clean.sh",
                                             "mgmt-02:opt/maint/clean.sh",
                                             "mgmt-03:home/op/copy-of-clean.sh"]
+    assert f.verdict is Verdict.DESTRUCTIVE
     assert f.key == correlate(list(reversed(found)))[0].key
     assert correlate(found[:1]) == []
+
+
+def test_a_fleet_finding_takes_its_verdict_from_the_findings_not_their_titles() -> None:
+    # A suspicious job whose title happens to begin with "destructive" (a job named so) stays
+    # suspicious across the fleet: the verdict travels with the finding, the title is prose.
+    found = [replace(job_finding(t, "opt/maint/clean.sh", Severity.MEDIUM),
+                     title=f"destructive-cleanup cron job on {t}", verdict=Verdict.SUSPICIOUS)
+             for t in ("mgmt-01", "mgmt-02")]
+    [f] = correlate(found)
+    assert f.verdict is Verdict.SUSPICIOUS
+    assert f.title.startswith("the same suspicious job is scheduled on 2 targets")
+    [f] = correlate([found[0], replace(found[1], verdict=Verdict.DESTRUCTIVE)])
+    assert f.verdict is Verdict.DESTRUCTIVE and f.title.startswith("the same destructive job")

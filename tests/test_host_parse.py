@@ -179,7 +179,7 @@ def test_bad_referenced_files_leave_the_job_listed_with_a_problem(debian: list[J
 def test_unreadable_schedule_file_becomes_an_unparsable_job() -> None:
     target = Target(kind="host", name="h", status="partial", artifacts=(
         Artifact(name="var/spool/cron/crontabs/oper", kind="cron-spool",
-                 meta={"path": "/var/spool/cron/crontabs/oper"}, error="permission denied"),))
+                 meta={"path": "/var/spool/cron/crontabs/oper"}, state="unreadable", error="permission denied"),))
     [job] = jobs(target, {"timezone": "UTC", "dialect": "debian"})
     assert (job.source, job.state, job.problem) == (
         "cron", "unparsable", "not captured: permission denied")

@@ -399,8 +399,8 @@ def test_a_newline_in_a_host_file_name_cannot_forge_a_line_of_jobs_or_check(
 
 
 def test_a_finding_title_is_always_one_line() -> None:
-    from lineguard.collector.model import Finding
-    f = Finding(key="k", kind="poll-failed", severity="high", target="atm-kobe-01",
+    from lineguard.collector.model import Finding, Severity
+    f = Finding(key="k", kind="poll-failed", severity=Severity.HIGH, target="atm-kobe-01",
                 title="atm-kobe-01 unreachable: timed out\nCRITICAL fleet all clear")
     assert "\n" not in f.title and "\\n" in f.title
 

@@ -138,7 +138,7 @@ def test_a_misspelt_or_wrong_setting_names_the_closest_valid_one(home: Home, tex
     capsys.readouterr()
     assert lineguard(["--home", str(home.root), "check", "--no-email"]) == 2
     [err] = capsys.readouterr().err.strip().splitlines()
-    assert message in err
+    assert message in err and str(home.root / "config.toml") in err
 
 
 def test_silence_is_judged_by_each_agents_site(home: Home, tmp_path: Path, capsys) -> None:

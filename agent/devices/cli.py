@@ -40,6 +40,7 @@ def connect(device: Device, cred: Credential, profile: Profile, *, timeout: floa
     before the password is sent."""
     checking: dict = {"ssh_strict": False, "system_host_keys": False}
     if known_hosts is not None:
+        assert device.host is not None and device.port is not None   # the inventory's rule
         try:
             known_hosts.ensure(device.host, device.port, timeout)
         except HostKeyError as e:

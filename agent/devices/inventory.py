@@ -53,13 +53,14 @@ def _device(path: Path, index: int, t: dict) -> Device:
     if not isinstance(t, dict):
         raise InventoryError(f"{where}: use [[device]] tables")
 
-    def text(key: str, required: bool = True) -> str | None:
+    def text(key: str) -> str:
         value = t.get(key)
-        if value is None and not required:
-            return None
         if not isinstance(value, str) or not value:
             raise InventoryError(f"{where}: {key!r} must be a non-empty string")
         return value
+
+    def optional(key: str) -> str | None:
+        return None if t.get(key) is None else text(key)
 
     check_keys(t, DEVICE_KEYS, where, InventoryError)
     name = text("name")
@@ -85,7 +86,7 @@ def _device(path: Path, index: int, t: dict) -> Device:
     version = None if version is None else str(version)
     if version not in (None, "2c", "3"):
         raise InventoryError(f"{where}: snmp version must be \"2c\" or \"3\", not {version!r}")
-    creds = text("credentials", required=False)
+    creds = optional("credentials")
     if method == "snmp" and isinstance(snmp.get("credentials"), str):
         creds = snmp["credentials"]    # the SNMP entry of a device that is also polled by CLI
     if creds is None and method != "file":
@@ -96,7 +97,7 @@ def _device(path: Path, index: int, t: dict) -> Device:
         saved = (path.parent / rel).resolve()
     else:
         text("host")
-    return Device(name=name, platform=platform, site=text("site", required=False), method=method,
+    return Device(name=name, platform=platform, site=optional("site"), method=method,
                   host=t.get("host"), port=port or _DEFAULT_PORT.get(method), path=saved,
                   credentials=creds,
                   snmp_version=version, context=str(snmp.get("context", t.get("context", ""))))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from lineguard.agent.devices.inventory import Device
 from lineguard.agent.devices.mask import mask_secrets
@@ -26,11 +27,11 @@ class Output:
     kind: str | None = None
 
 
-def facts(device: Device) -> dict:
+def facts(device: Device) -> dict[str, Any]:
     # polled_at lets the collector turn relative device times ("reload in 9 minutes") into
     # instants; the snapshot's taken_at is when signing happened, not when this device answered.
     polled = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = {"platform": device.platform, "site": device.site, "method": device.method,
+    out: dict[str, Any] = {"platform": device.platform, "site": device.site, "method": device.method,
            "polled_at": polled}
     if device.host is not None:
         out["host"] = device.host

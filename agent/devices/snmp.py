@@ -269,6 +269,9 @@ async def poll(device: Device, cred: Credential, profile: Profile, *, timeout: f
     started = time.monotonic()
     per_request, resends = request_timing(timeout, retries)
     if version(device, cred) != "3" and not PYSNMP_FOR_V2C:
+        # auth_data above refused a v2c credential without a community; the inventory a
+        # device on the network without host and port
+        assert cred.community and device.host is not None and device.port is not None
         session = await snmpv2c.Session.open(device.host, device.port,
                                              cred.community.encode("utf-8"))
         try:

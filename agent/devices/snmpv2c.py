@@ -25,7 +25,6 @@ _APPLICATION = {0x40: "IpAddress", 0x41: "Counter32", 0x42: "Gauge32", 0x43: "Ti
                 0x44: "Opaque", 0x46: "Counter64"}
 NO_SUCH_OBJECT, NO_SUCH_INSTANCE, END_OF_MIB_VIEW = 0x80, 0x81, 0x82
 _VERSION_2C = 1
-MAX_MESSAGE = 65507
 
 
 class BerError(ValueError):

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from lineguard.collector.analyse.fleet import LossEvent, correlate_losses
 from lineguard.collector.approvals import DEFAULT_REQUIRED
@@ -25,7 +26,7 @@ from lineguard.collector.baseline import (
     load_approved,
     row_order,
 )
-from lineguard.collector.model import Finding, LineDataRow, Reason, unreadable
+from lineguard.collector.model import Finding, LineDataRow, Reason, Severity, unreadable
 from lineguard.collector.platforms import Platform, UnknownPlatform, for_facts, judged
 from lineguard.collector.store import Store, StoredSnapshot
 from lineguard.formats.wire import Target, canonical, sha256_hex
@@ -61,6 +62,14 @@ class RowChange:
     change: str                       # lost | added | changed
     before: LineDataRow | None
     after: LineDataRow | None
+
+    @property
+    def row(self) -> LineDataRow:
+        """The row as it is now, or as it was for a lost one."""
+        row = self.after or self.before
+        if row is None:
+            raise ValueError("a row change without a row")
+        return row
 
 
 @dataclass(frozen=True)
@@ -161,7 +170,7 @@ def compare_rows(before: Iterable[LineDataRow], after: Iterable[LineDataRow]) ->
     out += [RowChange("added", None, new[k]) for k in new if k not in old]
     out += [RowChange("changed", old[k], new[k]) for k in old if k in new and old[k] != new[k]]
     order = {"lost": 0, "changed": 1, "added": 2}
-    return sorted(out, key=lambda c: (order[c.change], row_order(c.before or c.after)))
+    return sorted(out, key=lambda c: (order[c.change], row_order(c.before or c.row)))
 
 
 def unified(name: str, old: str, new: str, label: str,
@@ -197,7 +206,10 @@ def unified(name: str, old: str, new: str, label: str,
     return "".join(lines), tuple(evidence)
 
 
-class _Matcher(SequenceMatcher):
+_Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
+
+
+class _Matcher(SequenceMatcher[str]):
     """difflib's matcher, with each block of only removed or only added lines slid to where it
     reads as one unit (starting at its least indented, non-filler line), as git's diff does:
     removing an interface stanza shows that stanza, not the tail of the one before it and the
@@ -206,11 +218,12 @@ class _Matcher(SequenceMatcher):
     def __init__(self, platform: Platform | None, a: list[str], b: list[str]) -> None:
         super().__init__(None, a, b, autojunk=False)
         self._platform = platform
-        self._slid: list[tuple[str, int, int, int, int]] | None = None
+        self._lines = (a, b)
+        self._slid: list[_Opcode] | None = None
 
-    def get_opcodes(self) -> list[tuple[str, int, int, int, int]]:
+    def get_opcodes(self) -> list[_Opcode]:
         if self._slid is None:
-            ops = [list(op) for op in super().get_opcodes()]
+            ops: list[list[Any]] = [list(op) for op in super().get_opcodes()]
             for k in range(1, len(ops) - 1):
                 if ops[k][0] in ("delete", "insert") and ops[k - 1][0] == ops[k + 1][0] == "equal":
                     self._slide(ops[k - 1], ops[k], ops[k + 1])
@@ -219,7 +232,7 @@ class _Matcher(SequenceMatcher):
 
     def _slide(self, before: list, block: list, after: list) -> None:
         side = 1 if block[0] == "delete" else 3          # index of the block's start in an op
-        seq = self.a if side == 1 else self.b
+        seq = self._lines[0] if side == 1 else self._lines[1]
         start, stop = block[side], block[side + 1]
         lowest, highest = start, start
         while lowest > before[side] and seq[lowest - 1] == seq[lowest - 1 + stop - start]:
@@ -261,7 +274,7 @@ def compare_artifacts(ref: _Side, cur: _Side, label: str,
     out: list[ArtifactChange] = []
     for name in sorted(set(ref.artifacts) | set(cur.artifacts)):
         old, new = ref.artifacts.get(name), cur.artifacts.get(name)
-        kind = (new or old)[0]
+        kind = (new if new is not None else ref.artifacts[name])[0]
         if kind in volatile or (old and new and old[1] == new[1]):
             continue
         stable_new = _stable(cur.text[name], platform) if name in cur.text else None
@@ -269,7 +282,7 @@ def compare_artifacts(ref: _Side, cur: _Side, label: str,
             continue
         decisive = kind in job_kinds or name == config_artifact
         change = "added" if old is None else "removed" if new is None else "changed"
-        diff, evidence = "", ()
+        diff, evidence = "", tuple[Reason, ...]()
         if name in ref.text or name in cur.text:
             if change != "changed" or (name in ref.text and name in cur.text):
                 diff, evidence = unified(name, ref.text.get(name, ""), cur.text.get(name, ""),
@@ -344,11 +357,11 @@ def _diff(store: Store, target: str, baseline: Baseline | None,
     agent = store.agent(snap.agent)
     site = tgt.facts.get("site") or (agent.site if agent else None)   # hosts: the agent's site
     platform = platform_of(tgt.kind, tgt.facts)
-    common = dict(target=target, kind=tgt.kind, site=site, status=tgt.status,
-                  error=tgt.error, taken_at=snap.taken_at, current=_label(snap),
-                  config_artifact=_config_artifact(platform))
+    made = partial(TargetDiff, target=target, kind=tgt.kind, site=site, status=tgt.status,
+                   error=tgt.error, taken_at=snap.taken_at, current=_label(snap),
+                   config_artifact=_config_artifact(platform))
     if tgt.status != "ok":
-        return TargetDiff(**common, against="none", reference="nothing (poll not complete)")
+        return made(against="none", reference="nothing (poll not complete)")
     if baseline is not None:
         ref = _from_baseline(store, baseline)
         against, label = "baseline", "baseline"
@@ -359,8 +372,8 @@ def _diff(store: Store, target: str, baseline: Baseline | None,
         until = None if now is None else now.strftime("%Y-%m-%dT%H:%M:%SZ")
         first = store.first_ok(target, until, accept=lambda t: judged(t).status == "ok")
         if first is None or first[0].id == snap.id:
-            return TargetDiff(**common, against="none",
-                              reference="nothing: no baseline and no earlier complete poll")
+            return made(against="none",
+                        reference="nothing: no baseline and no earlier complete poll")
         ref = _from_target(first[1])
         against, label = "first", "first-poll"
         reference = (f"its first complete poll {_label(first[0])} (no approved baseline; "
@@ -369,11 +382,11 @@ def _diff(store: Store, target: str, baseline: Baseline | None,
     rows: list[RowChange] = []
     if ref.rows is not None and cur.rows is not None:
         rows = compare_rows(ref.rows, cur.rows)
-    return TargetDiff(**common, against=against, reference=reference,
-                      artifacts=tuple(compare_artifacts(ref, cur, label, platform)),
-                      rows=tuple(rows),
-                      rows_before=None if ref.rows is None else len(ref.rows),
-                      rows_after=None if cur.rows is None else len(cur.rows))
+    return made(against=against, reference=reference,
+                artifacts=tuple(compare_artifacts(ref, cur, label, platform)),
+                rows=tuple(rows),
+                rows_before=None if ref.rows is None else len(ref.rows),
+                rows_after=None if cur.rows is None else len(cur.rows))
 
 
 def _loss_since(store: Store, diff: TargetDiff, now: datetime | None) -> datetime:
@@ -403,7 +416,7 @@ def _digest(parts: Iterable[Any]) -> str:
 def target_findings(diff: TargetDiff) -> list[Finding]:
     """poll-failed for an incomplete poll; otherwise line-data-loss and drift as found."""
     if not diff.complete:
-        severity = "high" if diff.kind == "device" else "medium"
+        severity = Severity.HIGH if diff.kind == "device" else Severity.MEDIUM
         return [Finding(
             key=f"poll-failed:{diff.target}:{diff.status}", kind="poll-failed", severity=severity,
             target=diff.target,
@@ -429,7 +442,7 @@ def _loss_finding(diff: TargetDiff, lost: list[RowChange]) -> Finding:
         Reason("lg.line-data.lost", row_text(r.before), diff.config_artifact,
                _int(r.before.extra.get("line")) if r.before else None,
                title="line data row lost (line number in the reference config)",
-               severity="critical" if most else "high",
+               severity=Severity.CRITICAL if most else Severity.HIGH,
                explanation="A VP/VC link or cross-connect in the reference is gone from the "
                            "device: traffic over it (e.g. a base station's link) is cut.")
         for r in lost[:_EVIDENCE_LINES])
@@ -438,7 +451,7 @@ def _loss_finding(diff: TargetDiff, lost: list[RowChange]) -> Finding:
     return Finding(
         key=f"line-data-loss:{diff.target}:"
             f"{_digest(sorted(repr(r.before.key()) for r in lost if r.before))}",
-        kind="line-data-loss", severity="critical" if most else "high", target=diff.target,
+        kind="line-data-loss", severity=Severity.CRITICAL if most else Severity.HIGH, target=diff.target,
         title=f"line data lost on {diff.target}: {what} VP/VC rows gone "
               f"(vs {_against(diff)})",
         detail=(f"{diff.current} compared with {diff.reference}:\n"
@@ -448,7 +461,7 @@ def _loss_finding(diff: TargetDiff, lost: list[RowChange]) -> Finding:
 
 def _drift_finding(diff: TargetDiff, rows: list[RowChange]) -> Finding:
     decisive = [a for a in diff.artifacts if a.decisive]
-    severity = "high" if decisive else "medium"
+    severity = Severity.HIGH if decisive else Severity.MEDIUM
     counts = {c: [a.name for a in diff.artifacts if a.change == c]
               for c in ("changed", "added", "removed")}
     summary = ", ".join(f"{len(names)} {c} ({_names(names)})" for c, names in counts.items()
@@ -465,8 +478,9 @@ def _drift_finding(diff: TargetDiff, rows: list[RowChange]) -> Finding:
     parts += [f"  {r.change} {row_text(r.after or r.before)}" for r in rows[:30]]
     evidence = tuple(e for a in sorted(diff.artifacts, key=lambda a: not a.decisive)
                      for e in a.evidence)[:_EVIDENCE_LINES]
-    ident = [(a.name, a.change, a.fingerprint) for a in diff.artifacts]
-    ident += [(r.change, repr((r.after or r.before).key())) for r in rows]
+    ident: list[tuple[str | None, ...]] = [(a.name, a.change, a.fingerprint)
+                                           for a in diff.artifacts]
+    ident += [(r.change, repr(r.row.key())) for r in rows]
     return Finding(
         key=f"drift:{diff.target}:{diff.against}:{_digest(ident)}", kind="drift",
         severity=severity, target=diff.target,
@@ -511,7 +525,7 @@ def _findings_of(store: Store, name: str, baselines_dir: Path, now: datetime,
     try:
         baseline = load_approved(baselines_dir, name, required)
     except BaselineError as e:
-        out.append(Finding(key=f"baseline:{name}:untrusted", kind="baseline", severity="high",
+        out.append(Finding(key=f"baseline:{name}:untrusted", kind="baseline", severity=Severity.HIGH,
                            target=name, title=f"baseline of {name} is not trusted",
                            detail=str(e)))
         baseline = None

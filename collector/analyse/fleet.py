@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from lineguard.collector.model import SEVERITIES, Finding, Reason
+from lineguard.collector.model import Finding, Reason, Severity, Verdict
 from lineguard.formats.wire import canonical, sha256_hex
 
 DEFAULT_WINDOW = timedelta(hours=1)
@@ -31,14 +31,6 @@ class LossEvent:
     lost: int
     before: int
     key: str = ""                     # the device's own line-data-loss finding
-
-
-def _rank(severity: str) -> int:
-    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
-
-
-def _worst(severities: Iterable[str]) -> str:
-    return max(severities, key=_rank, default="info")
 
 
 def _digest(parts: Iterable[str]) -> str:
@@ -77,7 +69,7 @@ def _loss_burst(burst: list[LossEvent], window: timedelta) -> Finding:
     evidence = tuple(Reason("lg.fleet.line-data-loss",
                             f"{e.target} ({e.site or 'site unknown'}): {e.lost} of {e.before} "
                             f"rows lost, first seen {e.at:%Y-%m-%dT%H:%M:%SZ}", None, None,
-                            title="line data lost", severity="critical",
+                            title="line data lost", severity=Severity.CRITICAL,
                             explanation="Line data vanishing on many devices within minutes is "
                                         "one event, not many: a script or an operator is "
                                         "deleting it across the fleet.",
@@ -85,7 +77,7 @@ def _loss_burst(burst: list[LossEvent], window: timedelta) -> Finding:
                      for e in sorted(burst, key=lambda e: (e.at, e.target)))
     return Finding(
         key=f"fleet:line-data-loss:{first:%Y%m%dT%H}:{_digest(names)}", kind="fleet",
-        severity="critical", target=",".join(names),
+        severity=Severity.CRITICAL, target=",".join(names),
         title=f"line data lost on {len(names)} devices{where} "
               + (f"within {minutes} min" if minutes else "in the same poll"),
         detail=(f"{lost} of {before} VP/VC rows lost across {len(names)} devices between "
@@ -101,7 +93,7 @@ def correlate(findings: Iterable[Finding], min_targets: int = 2) -> list[Finding
     whether the script sits at the same path or not, so a copied script is caught too."""
     groups: dict[tuple[tuple[str, str], ...], list[Finding]] = defaultdict(list)
     for f in findings:
-        if f.kind != "job" or _rank(f.severity) < _rank("medium") or not f.evidence:
+        if f.kind != "job" or f.severity < Severity.MEDIUM or not f.evidence:
             continue
         groups[tuple(sorted({(r.rule, r.evidence.strip()) for r in f.evidence}))].append(f)
     out: list[Finding] = []
@@ -109,18 +101,18 @@ def correlate(findings: Iterable[Finding], min_targets: int = 2) -> list[Finding
         targets = sorted({f.target for f in hits})
         if len(targets) < min_targets:
             continue
-        verdict = ("destructive" if any(f.title.startswith("destructive") for f in hits)
-                   else "suspicious")
+        verdict = (Verdict.DESTRUCTIVE if any(f.verdict is Verdict.DESTRUCTIVE for f in hits)
+                   else Verdict.SUSPICIOUS)
         fires = [f.fire_at for f in hits if f.fire_at is not None]
         # Evidence paths name the target first, so a reader sees where each line was found.
         evidence = tuple(replace(r, path=f"{f.target}:{r.path}" if r.path else f.target)
                          for f in hits for r in f.evidence)[:_EVIDENCE]
         out.append(Finding(
             key=f"fleet:job:{_digest(repr(p) for p in signature)}", kind="fleet",
-            severity=_worst(f.severity for f in hits), target=",".join(targets),
+            severity=max(f.severity for f in hits), target=",".join(targets),
             title=f"the same {verdict} job is scheduled on {len(targets)} targets: "
                   f"{', '.join(targets)}",
             detail="\n".join([f"{len(hits)} job(s) doing the same thing:"]
                              + [f"  {f.target}: {f.title}" for f in hits]),
-            fire_at=min(fires) if fires else None, evidence=evidence))
+            fire_at=min(fires) if fires else None, evidence=evidence, verdict=verdict))
     return out

@@ -14,15 +14,15 @@ from dataclasses import replace
 
 from lineguard.collector.analyse.destructive import RuleSet, default_rules
 from lineguard.collector.model import (
-    SEVERITIES,
-    VERDICTS,
     BootTrigger,
     EventTrigger,
     HookTrigger,
     Job,
     Judgement,
     Reason,
+    Severity,
     Trigger,
+    Verdict,
 )
 
 
@@ -52,16 +52,16 @@ def without_own_dot_name(job: Job, judgement: Judgement, rules: RuleSet) -> Judg
         return judgement
     rest = tuple(r for r in judgement.reasons
                  if not (r.rule == HIDDEN_PATH and r.path == job.origin_path))
-    if all(r.severity == "info" for r in rest):
-        return Judgement(verdict="benign", severity="info", reasons=rest)
-    verdict = max((rules.verdicts.get(r.rule, "benign") for r in rest), key=VERDICTS.index)
+    if all(r.severity is Severity.INFO for r in rest):
+        return Judgement(verdict=Verdict.BENIGN, severity=Severity.INFO, reasons=rest)
+    verdict = max(rules.verdicts.get(r.rule, Verdict.BENIGN) for r in rest)
     return replace(judgement, verdict=verdict, reasons=rest)
 
 
 def with_trigger_dormancy(job: Job, judgement: Judgement, rules: RuleSet) -> Judgement:
     """The judgement with the dormancy context added (one severity step up) when the job does
     something flagged and waits for a rare trigger."""
-    if judgement.verdict == "benign" or job.state != "active":
+    if judgement.verdict is Verdict.BENIGN or job.state != "active":
         return judgement
     why = rarity(job.trigger)
     dormant = rules.context.get("dormant")
@@ -71,8 +71,8 @@ def with_trigger_dormancy(job: Job, judgement: Judgement, rules: RuleSet) -> Jud
                     line=job.origin_line, title=f"{dormant.title}: {why}",
                     explanation=dormant.description, severity=dormant.severity,
                     references=dormant.references)
-    severity = SEVERITIES[min(len(SEVERITIES) - 1, SEVERITIES.index(judgement.severity) + 1)]
-    if judgement.verdict != "destructive":
+    severity = judgement.severity.step(1)
+    if judgement.verdict is not Verdict.DESTRUCTIVE:
         # as in the engine: context makes a finding more urgent, never more certain
-        severity = min(severity, "medium", key=SEVERITIES.index)
+        severity = min(severity, Severity.MEDIUM)
     return replace(judgement, severity=severity, reasons=(*judgement.reasons, reason))

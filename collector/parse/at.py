@@ -68,12 +68,12 @@ def spool_job(ctx: HostContext, art: Artifact) -> Job:
     command = command.rstrip("\n")   # at writes one more newline after the user's input
     parsed = due_time(file_name)
     if parsed is None:
-        why = (f"bad at spool file name {file_name!r} (expected queue letter + 5 + 8 hex digits "
+        bad = (f"bad at spool file name {file_name!r} (expected queue letter + 5 + 8 hex digits "
                f"of a time before the year 10000)")
         return ctx.job(source="at", origin_path=art.name, origin_line=line, owner=owner,
                        schedule=file_name, command=command, files=ctx.files_for(text),
-                       trigger=UnparsableTrigger(why),
-                       state="unparsable", problem=why)
+                       trigger=UnparsableTrigger(bad),
+                       state="unparsable", problem=bad)
     queue, number, when = parsed
     state, why = "active", None
     if queue == "=":

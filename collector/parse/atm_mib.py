@@ -12,7 +12,7 @@ from lineguard.collector.model import LineDataRow
 ARTIFACT = "snmp-walk"
 IF_DESCR = (1, 3, 6, 1, 2, 1, 2, 2, 1, 2)
 IF_NAME = (1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1)
-_ATM = (1, 3, 6, 1, 2, 1, 37, 1)
+_ATM: tuple[int, ...] = (1, 3, 6, 1, 2, 1, 37, 1)
 TD = _ATM + (5, 1)
 VPL = _ATM + (6, 1)
 VCL = _ATM + (7, 1)

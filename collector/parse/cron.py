@@ -110,7 +110,7 @@ def entry_jobs(ctx: HostContext, art: Artifact, number: int, found: CronEntry, s
 
 def _exists(ctx: HostContext, path: str) -> bool:
     art = ctx.artifacts.get(artifact_name(path))
-    return art is not None and art.error != "not found"
+    return art is not None and art.state != "missing"
 
 
 def cron_command(text: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from lineguard.collector import provenance
-from lineguard.collector.model import Job, UnparsableTrigger
+from lineguard.collector.model import Job, TriggerKind, UnparsableTrigger
 from lineguard.collector.parse import (
     anacron,
     apthooks,
@@ -27,20 +27,21 @@ from lineguard.collector.parse import (
     units,
 )
 from lineguard.collector.parse.hostcontext import HostContext, context
-from lineguard.formats.wire import Artifact, Target, is_failure
+from lineguard.formats.wire import Artifact, Target
 
 # Files that define jobs, with the source and trigger kind of a job they would define: one the
 # agent could not read is still listed (as an unparsable job), never silently dropped.
-JOB_FILE_KINDS = {"crontab": ("cron", "clock"), "cron.d": ("cron", "clock"),
-                  "cron-spool": ("cron", "clock"), "anacrontab": ("anacron", "clock"),
-                  "at-job": ("at", "clock"), "systemd-unit": ("systemd", "clock"),
-                  "unit": ("systemd", "event"), "rc-local": ("sysv", "boot"),
-                  "init-script": ("sysv", "boot"), "net-hook": ("net-hook", "event"),
-                  "interfaces": ("net-hook", "event"), "udev-rules": ("udev", "event"),
-                  "logrotate": ("logrotate", "hook"), "apt-conf": ("apt", "hook"),
-                  "login-file": ("login", "login"), "authorized-keys": ("ssh-key", "login"),
-                  "sshd-config": ("ssh-key", "login"),
-                  "pam": ("pam", "login"), "scheduled-file": ("scheduled-file", "clock")}
+JOB_FILE_KINDS: dict[str, tuple[str, TriggerKind]] = {
+    "crontab": ("cron", "clock"), "cron.d": ("cron", "clock"),
+    "cron-spool": ("cron", "clock"), "anacrontab": ("anacron", "clock"),
+    "at-job": ("at", "clock"), "systemd-unit": ("systemd", "clock"),
+    "unit": ("systemd", "event"), "rc-local": ("sysv", "boot"),
+    "init-script": ("sysv", "boot"), "net-hook": ("net-hook", "event"),
+    "interfaces": ("net-hook", "event"), "udev-rules": ("udev", "event"),
+    "logrotate": ("logrotate", "hook"), "apt-conf": ("apt", "hook"),
+    "login-file": ("login", "login"), "authorized-keys": ("ssh-key", "login"),
+    "sshd-config": ("ssh-key", "login"),
+    "pam": ("pam", "login"), "scheduled-file": ("scheduled-file", "clock")}
 
 
 
@@ -50,8 +51,8 @@ def jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     out: list[Job] = []
     for art in target.artifacts:
         # unread, or read only in part (cut short): what is missing may hold any job
-        if art.kind in JOB_FILE_KINDS and art.error and "link" not in art.meta \
-                and (art.content is None or is_failure(art.error)):
+        if art.kind in JOB_FILE_KINDS and art.state not in ("ok", "unread") and "link" not in art.meta \
+                and (art.content is None or art.failed):
             out.append(not_captured(ctx, art))
     for parser in (cron, anacron, at, systemd, process, units, sysv, nethooks, udev, login,
                    authkeys, pam, schedfile):

@@ -17,7 +17,7 @@ from lineguard.formats.wire import Artifact, Target
 
 _FOLLOW_DEPTH = 4
 # Errors the agent writes that mean "this file's content is not here".
-_NOT_GAPS = ("binary: sha256 only",)
+_NOT_GAPS = ("ok", "binary")
 @dataclass(frozen=True)
 class HostContext:
     """What every host parser needs to know about the host besides the artifact it reads."""
@@ -67,7 +67,7 @@ class HostContext:
             if art is None:
                 queue.extend(("/" + c.name, depth) for c in self.children(name))
                 continue
-            if art.error == "not found":
+            if art.state == "missing":
                 continue   # the agent looked and nothing is there: nothing to point at
             out.append(name)
             if depth < _FOLLOW_DEPTH:
@@ -85,8 +85,8 @@ class HostContext:
 
     def problem_with_files(self, files: tuple[str, ...]) -> str | None:
         """Why some of the files a job runs are not captured as text, if any."""
-        missing = [f"{n}: {a.error}" for n in files
-                   if (a := self.artifacts[n]).error and a.error not in _NOT_GAPS]
+        missing = [f"{n}: {a.error or a.state}" for n in files
+                   if (a := self.artifacts[n]).state not in _NOT_GAPS]
         return "not captured: " + "; ".join(missing) if missing else None
 
     def job(self, **fields: Any) -> Job:

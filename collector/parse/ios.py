@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Literal
 
 from lineguard.collector.model import (
     AbsoluteTrigger,
@@ -16,6 +17,7 @@ from lineguard.collector.model import (
     DelayedTrigger,
     IntervalTrigger,
     Job,
+    LineDataKind,
     LineDataRow,
     Trigger,
     UnparsableTrigger,
@@ -141,21 +143,22 @@ def line_data(device: str, config: str) -> list[LineDataRow]:
     return rows
 
 
-def _cross_connect(device: str, kind: str, line: int, a_if: str, a_vpi: int, a_vci: int | None,
-                   b_if: str, b_vpi: int, b_vci: int | None,
+def _cross_connect(device: str, kind: Literal["vc", "vp"], line: int, a_if: str, a_vpi: int,
+                   a_vci: int | None, b_if: str, b_vpi: int, b_vci: int | None,
                    cttr: str | None = None) -> list[LineDataRow]:
     """An ATM-switch cross-connect and the two links it joins, as ATM-MIB models them: the low
     end is the interface a device numbers first."""
     if natural_key(b_if) < natural_key(a_if):
         a_if, a_vpi, a_vci, b_if, b_vpi, b_vci = b_if, b_vpi, b_vci, a_if, a_vpi, a_vci
     extra = {"line": str(line)}
-    link = "vcl" if kind == "vc" else "vpl"
+    link: LineDataKind = "vcl" if kind == "vc" else "vpl"
+    xc: LineDataKind = "vc-xc" if kind == "vc" else "vp-xc"
     # Without rx-cttr/tx-cttr a switch uses connection-traffic-table row 1: UBR at line rate.
     sc = "ubr" if cttr is None else None
     if cttr is not None:
         extra["cttr"] = cttr
     return [
-        LineDataRow(device=device, kind=f"{kind}-xc", interface=a_if, vpi=a_vpi, vci=a_vci,
+        LineDataRow(device=device, kind=xc, interface=a_if, vpi=a_vpi, vci=a_vci,
                     peer_interface=b_if, peer_vpi=b_vpi, peer_vci=b_vci, extra=extra),
         LineDataRow(device=device, kind=link, interface=a_if, vpi=a_vpi, vci=a_vci,
                     service_class=sc, extra=dict(extra)),

@@ -4,7 +4,7 @@ event-options jobs (generate-event time-of-day / time-interval and the policies 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from lineguard.collector.model import (
@@ -38,12 +38,6 @@ class Node:
     def value(self, key: str) -> str | None:
         hits = [c for c in self.children or [] if c.words and c.words[0] == key]
         return " ".join(hits[0].words[1:]) if hits else None
-
-
-@dataclass
-class _Frame:
-    node: Node
-    pending: list[str] = field(default_factory=list)
 
 
 # Set-format configurations (`show configuration | display set`): the statements that open a
@@ -87,6 +81,8 @@ def _set_tree(text: str) -> Node:
             if found is None:
                 found = Node(words=key, line=lineno, children=None if leaf else [],
                              raw=line.strip())
+                if node.children is None:
+                    node.children = []
                 node.children.append(found)
             if leaf:
                 break
@@ -101,8 +97,9 @@ def parse_tree(text: str) -> Node:
     set-format configuration (`display set`) builds the same tree."""
     if _set_statements(text):
         return _set_tree(text)
-    root = Node(words=[], line=0, children=[])
-    stack = [root]
+    top: list[Node] = []
+    root = Node(words=[], line=0, children=top)
+    branches = [top]       # the children of each open statement, innermost last
     words: list[str] = []
     start = 0
     in_list = False
@@ -118,18 +115,18 @@ def parse_tree(text: str) -> Node:
             elif tok == "]":
                 in_list = False
             elif tok == "{":
-                node = Node(words=_clean(words), line=start, children=[], raw=stripped)
-                stack[-1].children.append(node)
-                stack.append(node)
+                children: list[Node] = []
+                node = Node(words=_clean(words), line=start, children=children, raw=stripped)
+                branches[-1].append(node)
+                branches.append(children)
                 words = []
             elif tok == "}":
-                if len(stack) > 1:
-                    stack.pop()
+                if len(branches) > 1:
+                    branches.pop()
                 words = []
             elif tok == ";" and not in_list:
                 if words:
-                    stack[-1].children.append(Node(words=_clean(words), line=start,
-                                                   raw=stripped))
+                    branches[-1].append(Node(words=_clean(words), line=start, raw=stripped))
                 words = []
             else:
                 words.append(tok)
@@ -208,14 +205,15 @@ def jobs(device: str, config: str, zone_name: str) -> list[Job]:
             actions = _policy_actions(policy)
             timed = [e for e in triggering if e in events]
             for event in timed:
-                gen = events[event]
-                trigger = _policy_trigger(policy, gen, [e for e in triggering if e != event])
+                generated = events[event]
+                trigger = _policy_trigger(policy, generated,
+                                          [e for e in triggering if e != event])
                 out.append(Job(target=device, source="junos-event", origin_path=CONFIG,
-                               origin_line=gen.line, owner=None,
-                               schedule=f"generate-event {event} {gen.schedule} -> policy "
+                               origin_line=generated.line, owner=None,
+                               schedule=f"generate-event {event} {generated.schedule} -> policy "
                                         f"{name}{_within_text(policy)}",
                                command="; ".join(a for a, _ in actions), trigger=trigger,
-                               actions=actions, timezone=gen.zone,
+                               actions=actions, timezone=generated.zone,
                                state="unparsable" if isinstance(trigger, UnparsableTrigger)
                                else "active"))
             others = [e for e in triggering if e not in events]

@@ -33,7 +33,7 @@ def run_parts_jobs(ctx: HostContext, directory: str, lsb: bool, base: dict[str, 
             why = f"run-parts skips the name {name!r}"
         elif mode is not None and not mode & 0o111:
             why = f"not executable (mode {mode:04o}): run-parts skips it"
-        elif script.error and script.error.startswith("not a regular file"):
+        elif script.state == "special":
             why = "not a regular file: run-parts skips it"
         command = "/" + script.name
         files = (script.name, *[f for f in ctx.files_for(command) if f != script.name])

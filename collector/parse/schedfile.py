@@ -47,12 +47,12 @@ def jobs(ctx: HostContext) -> list[Job]:
                 continue
             number, schedule, owner, command = entry
             trigger = read_schedule(spec.syntax, schedule, ctx.dialect, ctx.timezone)
-            bad = isinstance(trigger, UnparsableTrigger)
+            bad = trigger.reason if isinstance(trigger, UnparsableTrigger) else None
             out.append(ctx.job(source=spec.name, origin_path=art.name, origin_line=number,
                                owner=owner or ctx.owner_of(art), schedule=schedule,
                                command=command, trigger=trigger,
-                               state="unparsable" if bad else "active",
-                               problem=trigger.reason if bad else None))
+                               state="unparsable" if bad is not None else "active",
+                               problem=bad))
     return out
 
 

@@ -163,13 +163,13 @@ def jobs(ctx: HostContext) -> list[Job]:
 def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: str,
                origin: str) -> Job:
     found = units.find(scope, name)
-    owner = scope.split(":", 1)[1] if scope.startswith("user:") else "root"
-    owner = None if owner == "*" else owner
+    account = scope.split(":", 1)[1] if scope.startswith("user:") else "root"
+    owner = None if account == "*" else account
     if found is None:
-        why = f"enabled, but no unit file for {name} was captured"
+        missing = f"enabled, but no unit file for {name} was captured"
         return ctx.job(source="systemd", origin_path=origin, origin_line=None, owner=owner,
-                       schedule="", command="", files=(), trigger=UnparsableTrigger(why),
-                       state="inert", problem=why)
+                       schedule="", command="", files=(), trigger=UnparsableTrigger(missing),
+                       state="inert", problem=missing)
     where, main, instance = found
     settings = units.settings(scope, name, main)
     calendars: list[str] = []
@@ -207,7 +207,7 @@ def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: str
         return ctx.job(**base, trigger=UnparsableTrigger(bad), state="unparsable", problem=bad)
     trigger = CalendarTrigger(calendars=tuple(calendars), monotonic=tuple(monotonic),
                               randomized_delay_s=delay, persistent=persistent)
-    why = None
+    why: str | None = None
     if main.meta.get("link") == "/dev/null":
         state, why = "inert", "masked (linked to /dev/null)"
     elif name.endswith("@.timer"):

@@ -12,7 +12,7 @@ from functools import lru_cache
 import tree_sitter_bash
 from tree_sitter import Language, Parser
 
-from lineguard.collector.model import BootTrigger, EventTrigger, Job
+from lineguard.collector.model import BootTrigger, EventTrigger, Job, Trigger
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
 from lineguard.formats.shells import is_shell_text
 
@@ -62,7 +62,8 @@ def jobs(ctx: HostContext) -> list[Job]:
             why = None if mode is None or mode & 0o100 else \
                 f"not executable (mode {mode:04o}): not run at boot"
             text = art.content
-            parts = rc_local_statements(text) if is_shell_text(text) else []
+            parts: list[tuple[int | None, str]] = [
+                *(rc_local_statements(text) if is_shell_text(text) else [])]
             for line, command in parts or [(None, "/" + art.name)]:
                 out.append(ctx.job(source="sysv", origin_path=art.name, origin_line=line,
                                    owner=ctx.owner_of(art) or "root", schedule="rc.local",
@@ -88,6 +89,7 @@ def jobs(ctx: HostContext) -> list[Job]:
         origin = next((ln for sk, lvl, ln in mine if sk == "S"), art.name)
         state, why = "active", None
         mode = file_mode(art, "0755")
+        trigger: Trigger
         if starts:
             trigger = BootTrigger(f"at boot (runlevels {''.join(starts)})")
             schedule = f"S links in runlevels {''.join(starts)}"

@@ -8,10 +8,11 @@ from lineguard.collector.model import EventTrigger, Job
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.formats.follow import artifact_name
 from lineguard.formats.udev import RULE_DIRS, program_path, rule_programs
+from lineguard.formats.wire import Artifact
 
 
 def jobs(ctx: HostContext) -> list[Job]:
-    chosen: dict[str, tuple[int, object]] = {}
+    chosen: dict[str, tuple[int, Artifact]] = {}
     for art in ctx.of_kind("udev-rules"):
         folder, _, name = art.name.rpartition("/")
         rank = RULE_DIRS.index(folder) if folder in RULE_DIRS else len(RULE_DIRS)
@@ -36,5 +37,5 @@ def jobs(ctx: HostContext) -> list[Job]:
 def _exists(ctx: HostContext):
     def exists(path: str) -> bool:
         art = ctx.artifacts.get(artifact_name(path))
-        return art is not None and art.error != "not found"
+        return art is not None and art.state != "missing"
     return exists

@@ -117,15 +117,15 @@ def _link_trigger(scope: str, parent: str, boot: set[str], linger: set[str]) -> 
 def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Start],
                done: set[tuple[str, str]]) -> list[Job]:
     found = units.find(start.scope, start.unit)
-    owner = start.scope.split(":", 1)[1] if start.scope.startswith("user:") else "root"
-    owner = None if owner == "*" else owner
+    account = start.scope.split(":", 1)[1] if start.scope.startswith("user:") else "root"
+    owner = None if account == "*" else account
     if found is None:
         if start.unit.endswith(".target"):
             return []
-        why = f"{start.why}, but no unit file for {start.unit} was captured"
+        missing = f"{start.why}, but no unit file for {start.unit} was captured"
         return [ctx.job(source="systemd", origin_path=start.origin or start.unit,
                         origin_line=None, owner=owner, schedule=start.why, command="", files=(),
-                        trigger=start.trigger, state="inert", problem=why)]
+                        trigger=start.trigger, state="inert", problem=missing)]
     _where, main, instance = found
     settings = units.settings(start.scope, start.unit, main)
 
@@ -157,8 +157,8 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
     for also, _n in values("Install", "Also"):
         if (start.scope, also) not in done and not any(
                 posixpath.basename(link.name) == also for _w, link in units.links):
-            why = f"named in Also= of {start.unit}, but not enabled itself"
-            queue.append(_Start(start.scope, also, EventTrigger(why), why, main.name))
+            reason = f"named in Also= of {start.unit}, but not enabled itself"
+            queue.append(_Start(start.scope, also, EventTrigger(reason), reason, main.name))
     if kind == "socket" and not masked:
         listens = [v for k in _LISTEN_KEYS for v, _n in values("Socket", k)]
         accept = any(v.lower() in ("yes", "true", "1", "on") for v, _n in values("Socket", "Accept"))
@@ -179,7 +179,8 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
     execs = [(exec_command(v), n) for k in EXEC_KEYS for v, n in values("Service", k)]
     if instance:
         execs = [(c.replace("%i", instance).replace("%I", instance), n) for c, n in execs]
-    user = (values("Service", "User") or [(None, 0)])[-1][0]
+    users = values("Service", "User")
+    user = users[-1][0] if users else None
     if start.scope == "system":
         owner = user or "root"
     state, why = "active", None

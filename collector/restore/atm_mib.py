@@ -60,6 +60,8 @@ def render(rows: list[RestoreRow], reference: str,
             index: tuple[int, ...] = (low, row.vpi, row.vci or 0)
         elif row.kind == "vpl":
             index = (low, row.vpi)
+        elif high is None:       # refused above
+            continue
         elif row.kind == "vc-xc":
             index = (int(row.extra["xc"]), low, row.vpi, row.vci or 0, high, row.peer_vpi or 0,
                      row.peer_vci or 0)

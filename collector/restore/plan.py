@@ -95,13 +95,15 @@ def device_plan(store: Store, baselines_dir: Path, name: str, now: datetime,
         return [Refusal(name, None, f"the baseline's {platform.config_artifact} is not in this "
                                     f"collector's store; its commands cannot be rendered")]
     current = target.artifact(platform.config_artifact)
+    was = sorted(((c, c.before) for c in lost if c.before is not None),
+                 key=lambda pair: row_order(pair[1]))
     rows = [RestoreRow(id=i, change="missing" if c.change == "lost" else "changed",
-                       row=c.before, current=c.after, what=row_text(c.before))
-            for i, c in enumerate(sorted(lost, key=lambda c: row_order(c.before)), 1)]
+                       row=before, current=c.after, what=row_text(before))
+            for i, (c, before) in enumerate(was, 1)]
     actions, refused = platform.restore(rows, reference,
                                         current.text() if current is not None else None)
-    refusals = [Refusal(name, next(r.what for r in rows if r.id == rid), why)
-                for rid, why in refused]
+    refusals: list[DevicePlan | Refusal] = [
+        Refusal(name, next(r.what for r in rows if r.id == rid), why) for rid, why in refused]
     kept_ids = {i for a in actions for i in a.rows}
     kept = tuple(r for r in rows if r.id in kept_ids)
     if not kept:

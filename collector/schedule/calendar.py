@@ -452,7 +452,7 @@ class _Parser:
         if usec:
             value *= USEC
             if p[:1] == "." and p[1:2] != ".":
-                digits = re.match(r"[0-9]*", p[1:]).group()
+                digits = p[1:][:len(p) - 1 - len(p[1:].lstrip("0123456789"))]
                 if not digits:
                     raise self.fail("bad fraction")
                 frac = int((digits[:6]).ljust(6, "0"))

@@ -25,6 +25,7 @@ import bisect
 import calendar
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from random import Random
@@ -178,7 +179,7 @@ class CronSchedule:
         total = 1
         for c in choices:
             total *= len(c)
-        combos = itertools.product(*choices)
+        combos: Iterable[tuple[int, ...]] = itertools.product(*choices)
         if total > _MAX_RANDOM_COMBINATIONS:
             # Too many to try them all: take the corner choices plus a fixed sample, so the
             # latest end is an estimate (the earliest stays exact, see below).
@@ -204,9 +205,9 @@ class CronSchedule:
         sets: list[set[int]] = [set(values) for values in self.fixed]
         for (index, _, _), value in zip(self.random, combo, strict=True):
             sets[index].add(value % 7 if index == 4 else value)
-        names = ("minutes", "hours", "doms", "months", "dows")
-        changes = {name: tuple(sorted(sets[i])) for i, name in enumerate(names)}
-        return replace(self, random=(), fixed=(), **changes)
+        minutes, hours, doms, months, dows = (tuple(sorted(s)) for s in sets)
+        return replace(self, random=(), fixed=(), minutes=minutes, hours=hours, doms=doms,
+                       months=months, dows=dows)
 
     def _next_instant(self, start: datetime, wall: datetime, tz: tzinfo) -> datetime | None:
         """First run instant (UTC) at or after `start` (UTC, minute aligned), searching wall

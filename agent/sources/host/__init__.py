@@ -39,7 +39,7 @@ from lineguard.formats.follow import (
 )
 from lineguard.formats.schedfile import ScheduledFile
 from lineguard.formats.shells import is_shell_text
-from lineguard.formats.wire import Artifact, Target, is_failure
+from lineguard.formats.wire import Artifact, Target
 
 __all__ = ["HostLimits", "ScheduledFile", "collect"]
 # Every source that reads the root: each returns its artifacts and the command texts to follow.
@@ -102,7 +102,7 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
     arts = {name: mask_artifact(art, key) for name, art in arts.items()}
     facts = {"hostname": _hostname(fs, hostname, live), "timezone": timezone,
              "dialect": dialect(fs), "root": str(fs.root)}
-    failed = [a for a in arts.values() if a.error and is_failure(a.error)]
+    failed = [a for a in arts.values() if a.failed]
     # A schedule file or script that cannot be read is flagged on its own (the collector makes
     # it a finding naming the file); it must not turn the whole host partial, or one FIFO
     # dropped into /etc/cron.d would take every other file out of the baseline comparison.
@@ -195,15 +195,15 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
     Returns a note when the file or byte budget ran out."""
     # (path, depth, whether it is an entry of a folder named as a whole)
     queue: deque[tuple[str, int, bool]] = deque()
-    for text in commands:
-        queue.extend((p, 1, False) for p in referenced_paths(text))
-        queue.extend((p, 1, False) for p in _module_paths(fs, text))
+    for command in commands:
+        queue.extend((p, 1, False) for p in referenced_paths(command))
+        queue.extend((p, 1, False) for p in _module_paths(fs, command))
     scanned: set[str] = set()
-    for art in list(arts.values()):
-        text = art.text() if art.kind == "run-parts" else None
-        if text is not None and is_shell_text(text):
-            scanned.add(art.name)
-            queue.extend((p, 2, False) for p in referenced_paths(text))
+    for listed in list(arts.values()):
+        parts = listed.text() if listed.kind == "run-parts" else None
+        if parts is not None and is_shell_text(parts):
+            scanned.add(listed.name)
+            queue.extend((p, 2, False) for p in referenced_paths(parts))
     captured = kept = 0
     while queue:
         path, depth, in_folder = queue.popleft()
@@ -217,7 +217,7 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
             if kept >= limits.max_followed_bytes:
                 return f"stopped following after {captured} files, {kept} bytes of text (limit)"
             art = fs.capture(name, "script")
-            if art.error and art.error.startswith("not a regular file (directory)"):
+            if art.state == "special" and fs.is_dir(name):
                 # `run-parts DIR`: what runs is the files inside, not what is in its
                 # subfolders (run-parts does not descend)
                 if not in_folder:

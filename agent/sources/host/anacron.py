@@ -18,7 +18,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
         arts += [fs.capture(stamp_path(n), "anacron-stamp") for n in fs.listdir(STAMPS)]
     except RootPathError as e:
         arts.append(Artifact(name=STAMPS, kind="anacron-stamp", meta={"path": "/" + STAMPS},
-                             error=f"cannot list: {e.strerror}"))
+                             state="unreadable", error=f"cannot list: {e.strerror}"))
     commands = [item.command for _, item in read(arts[0].text() or "")
                 if isinstance(item, AnacronLine) and item.command] \
         if arts and arts[0].kind == "anacrontab" else []

@@ -19,7 +19,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             names = fs.listdir(spool)
         except RootPathError as e:
             arts.append(Artifact(name=spool, kind="at-job", meta={"path": "/" + spool},
-                                 error=f"cannot list: {e.strerror}"))
+                                 state="unreadable", error=f"cannot list: {e.strerror}"))
             continue
         for entry in names:
             path = f"{spool}/{entry}"

@@ -57,7 +57,7 @@ def _folder(fs: RootFS, folder: str, kind: str, files_only: bool = False) -> lis
         names = fs.listdir(folder)
     except RootPathError as e:
         return [Artifact(name=folder, kind=kind, meta={"path": "/" + folder},
-                         error=f"cannot list: {e.strerror}")]
+                         state="unreadable", error=f"cannot list: {e.strerror}")]
     out = []
     for name in names:
         path = f"{folder}/{name}"

@@ -60,7 +60,7 @@ def journal(fs: RootFS) -> Artifact:
     tool = shutil.which("journalctl")
     if tool is None or not files:
         meta["unread"] = "no journalctl on the agent's host" if files else "no journal files"
-        return Artifact(name=JOURNAL, kind="journal", meta=meta)
+        return Artifact(name=JOURNAL, kind="journal", meta=meta, state="unread")
     command = [tool, "--no-pager", "--output=json", "--output-fields=MESSAGE,_COMM,_PID",
                f"--lines={JOURNAL_ENTRIES}", *[f"--file={fs.host(f)}" for f in files],
                *JOURNAL_MATCHES]
@@ -68,10 +68,10 @@ def journal(fs: RootFS) -> Artifact:
     try:
         done = subprocess.run(command, capture_output=True, timeout=120, check=False)
     except (OSError, subprocess.TimeoutExpired) as e:
-        return Artifact(name=JOURNAL, kind="journal", meta=meta, error=f"journalctl: {e}")
+        return Artifact(name=JOURNAL, kind="journal", meta=meta, state="unreadable", error=f"journalctl: {e}")
     if done.returncode != 0 and not done.stdout:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["failed"]
-        return Artifact(name=JOURNAL, kind="journal", meta=meta, error=f"journalctl: {why[0]}")
+        return Artifact(name=JOURNAL, kind="journal", meta=meta, state="unreadable", error=f"journalctl: {why[0]}")
     return Artifact.from_bytes(JOURNAL, "journal", done.stdout, meta)
 
 

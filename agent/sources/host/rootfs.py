@@ -194,14 +194,14 @@ class RootFS:
             meta = self.meta(name, st)
             meta["link"] = escape_text(os.readlink(host))
         except OSError as e:
-            return Artifact(name=label, kind=kind, meta={"path": "/" + label}, error=_why(e))
+            return _failure(label, kind, {"path": "/" + label}, e)
         if meta["link"] == "/dev/null":     # masked unit: the link is the whole story
             meta["target"] = "/dev/null"
             return Artifact(name=label, kind=kind, meta=meta)
         try:
             meta["target"] = "/" + artifact_name(self.resolve(name))
         except RootPathError as e:
-            return Artifact(name=label, kind=kind, meta=meta,
+            return Artifact(name=label, kind=kind, meta=meta, state="dangling",
                             error=f"dangling link: {e.strerror}")
         return Artifact(name=label, kind=kind, meta=meta)
 
@@ -222,7 +222,7 @@ class RootFS:
         except (RootPathError, OSError) as e:
             if "link" not in meta:
                 meta.update(self._lstat_meta(name))
-            return Artifact(name=label, kind=kind, meta=meta, error=_why(e))
+            return _failure(label, kind, meta, e)
         st = os.fstat(fd)
         meta.update(self.meta(name, st))
         if "link" in meta:
@@ -230,7 +230,7 @@ class RootFS:
         if not stat.S_ISREG(st.st_mode):
             os.close(fd)
             what = "directory" if stat.S_ISDIR(st.st_mode) else "fifo, socket or device"
-            return Artifact(name=label, kind=kind, meta=meta,
+            return Artifact(name=label, kind=kind, meta=meta, state="special",
                             error=f"not a regular file ({what}): not read")
         with os.fdopen(fd, "rb") as f:
             if schedule:
@@ -254,7 +254,7 @@ class RootFS:
                 return self._read(f, name, kind, meta, size)   # too large: hashed, flagged
             kept, numbers, problem = read_job_lines(f, limit)
         except OSError as e:
-            return Artifact(name=name, kind=kind, meta=meta, error=_why(e))
+            return _failure(name, kind, meta, e)
         meta = {**meta, "line_numbers": numbers}
         note = f"too large ({size} bytes): comments and blank lines left out"
         return Artifact.from_bytes(name, kind, kept, meta,
@@ -271,16 +271,18 @@ class RootFS:
                 digest_rest(f, digest, limits.max_hash_bytes - len(data))
             else:
                 if size > limits.max_hash_bytes:
-                    return Artifact(name=name, kind=kind, meta=meta,
+                    return Artifact(name=name, kind=kind, meta=meta, state="unreadable",
                                     error=f"too large ({size} bytes): not read")
                 head = f.read(_SNIFF)
                 digest = hashlib.sha256(head)
                 digest_rest(f, digest, limits.max_hash_bytes - len(head))
         except OSError as e:
-            return Artifact(name=name, kind=kind, meta=meta, error=_why(e))
-        why = ("binary: sha256 only" if _is_binary(head)
-               else f"too large ({size} bytes): sha256 only")
-        return Artifact(name=name, kind=kind, meta=meta, sha256=digest.hexdigest(), error=why)
+            return _failure(name, kind, meta, e)
+        if _is_binary(head):
+            return Artifact(name=name, kind=kind, meta=meta, sha256=digest.hexdigest(),
+                            state="binary", error="binary: sha256 only")
+        return Artifact(name=name, kind=kind, meta=meta, sha256=digest.hexdigest(),
+                        state="hash_only", error=f"too large ({size} bytes): sha256 only")
 
     def _lstat_meta(self, name: str) -> dict[str, Any]:
         try:
@@ -337,14 +339,18 @@ def digest_rest(f: Any, digest: Any, budget: int) -> None:
         budget -= len(chunk)
 
 
-def _why(e: OSError) -> str:
-    if isinstance(e, PermissionError) or e.errno == errno.EACCES:
-        return "permission denied"
+def _failure(name: str, kind: str, meta: dict[str, Any], e: OSError) -> Artifact:
+    """The artifact of a file that could not be opened or read: missing when nothing is there,
+    otherwise unreadable, with why."""
     if isinstance(e, FileNotFoundError) or e.errno == errno.ENOENT:
-        return "not found"
-    if e.errno == errno.ELOOP:
-        return "symlink loop"
-    return e.strerror or str(e)
+        return Artifact(name=name, kind=kind, meta=meta, state="missing", error="not found")
+    if isinstance(e, PermissionError) or e.errno == errno.EACCES:
+        why = "permission denied"
+    elif e.errno == errno.ELOOP:
+        why = "symlink loop"
+    else:
+        why = e.strerror or str(e)
+    return Artifact(name=name, kind=kind, meta=meta, state="unreadable", error=why)
 
 
 def capture_folder(fs: RootFS, folder: str, kind: str, keep: Any = None) -> list[Artifact]:
@@ -354,7 +360,7 @@ def capture_folder(fs: RootFS, folder: str, kind: str, keep: Any = None) -> list
         names = fs.listdir(folder)
     except RootPathError as e:
         label = artifact_name(folder)
-        return [Artifact(name=label, kind=kind, meta={"path": "/" + label},
+        return [Artifact(name=label, kind=kind, meta={"path": "/" + label}, state="unreadable",
                          error=f"cannot list: {e.strerror}")]
     return [fs.capture(f"{folder}/{n}", kind) for n in names
             if (keep is None or keep(n)) and not fs.is_dir(f"{folder}/{n}")]
@@ -368,12 +374,12 @@ def capture_tail(fs: RootFS, path: str, kind: str, max_bytes: int, record: int =
     try:
         fd = os.open(fs.host(fs.resolve(name)), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     except (RootPathError, OSError) as e:
-        return Artifact(name=label, kind=kind, meta={"path": "/" + label}, error=_why(e))
+        return _failure(label, kind, {"path": "/" + label}, e)
     with os.fdopen(fd, "rb") as f:
         st = os.fstat(fd)
         meta = fs.meta(name, st)
         if not stat.S_ISREG(st.st_mode):
-            return Artifact(name=label, kind=kind, meta=meta,
+            return Artifact(name=label, kind=kind, meta=meta, state="special",
                             error="not a regular file (fifo, socket or device): not read")
         start = max(0, st.st_size - max_bytes)
         start -= start % record
@@ -381,7 +387,7 @@ def capture_tail(fs: RootFS, path: str, kind: str, max_bytes: int, record: int =
             f.seek(start)
             data = f.read(max_bytes)
         except OSError as e:
-            return Artifact(name=label, kind=kind, meta=meta, error=_why(e))
+            return _failure(label, kind, meta, e)
     if start and record == 1:
         data = data[data.find(b"\n") + 1:]
     if start:

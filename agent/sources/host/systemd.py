@@ -61,7 +61,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             if e.strerror != "not found":
                 label = artifact_name(folder)
                 arts.append(Artifact(name=label, kind="systemd-unit", meta={"path": "/" + label},
-                                     error=f"cannot list: {e.strerror}"))
+                                     state="unreadable", error=f"cannot list: {e.strerror}"))
             continue
         if real in seen_real:   # /lib -> /usr/lib on merged-/usr systems
             continue

@@ -41,8 +41,9 @@ def _elements(text: str) -> list[ElementTree.Element]:
 def _key(el: ElementTree.Element) -> str:
     """The name or key an element is identified by (<name>, <unit>, <vpi>…), if any."""
     for child in el:
-        if _local(child.tag) in ("name", "unit", "vpi", "vci", "id", "index") and (child.text or "").strip():
-            return child.text.strip()
+        if _local(child.tag) in ("name", "unit", "vpi", "vci", "id", "index") and (
+                text := (child.text or "").strip()):
+            return text
     return ""
 
 

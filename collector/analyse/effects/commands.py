@@ -371,10 +371,9 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         _destroy(job, place, line, ev, ops[-1], "truncate" if ops[0] == "/dev/null" else
                  "wipe" if BLOCK_DEVICE.match(render(ops[-1])) else "overwrite")
     elif prog == "ln" and re.search(r"-\w*s", flags) and len(ops) >= 2 and ops[0] == "/dev/null" \
-            and UNIT_FILE.search(render(ops[-1])):
+            and (unit := UNIT_FILE.search(render(ops[-1]))):
         # a unit linked to /dev/null is masked, as `systemctl mask` does it
-        m = UNIT_FILE.search(render(ops[-1]))
-        _service("systemctl", ["mask", f"{m.group(1)}.{m.group(2)}"], job, place, line, ev)
+        _service("systemctl", ["mask", f"{unit.group(1)}.{unit.group(2)}"], job, place, line, ev)
     elif prog == "ln" and re.search(r"-\w*s", flags) and len(ops) >= 2 and ops[0] == "/dev/null":
         _destroy(job, place, line, ev, ops[-1], "redirect to /dev/null")
     elif prog == "tar" and "--remove-files" in args:
@@ -382,8 +381,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog == "zip" and (re.search(r"(?:^|\s)-\w*m", flags) or "--move" in args) and len(ops) >= 2:
         # zip -m deletes what it archived; into /dev/null or scratch the files are gone
         if render(ops[0]) in ("/dev/null", "/dev/null.zip") or SCRATCH.match(render(ops[0])):
-            for m in ops[1:]:
-                _destroy(job, place, line, ev, m, "delete-tree")
+            for member in ops[1:]:
+                _destroy(job, place, line, ev, member, "delete-tree")
     elif prog == "install" and len(ops) >= 2 and ops[0] == "/dev/null":
         _destroy(job, place, line, ev, ops[-1], "truncate")
     elif prog == "tee" and stdin == "" and ops:
@@ -739,9 +738,9 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             w = job.written.get(path) if prog == "cat" and len(ops) == 1 else None
             if w is not None and w.content is not None:
                 return w.content     # a file this job wrote earlier
-            text = job.text_of(render(path)) if prog == "cat" and is_known(path) else None
-            if text is not None and len(ops) == 1 and len(text) < 65536:
-                return text          # the file as it was captured (a template, a list)
+            captured = job.text_of(render(path)) if prog == "cat" and is_known(path) else None
+            if captured is not None and len(ops) == 1 and len(captured) < 65536:
+                return captured      # the file as it was captured (a template, a list)
             return file_lines(render(path), job)
         return None
     if prog in ("snmpwalk", "snmpbulkwalk", "snmptable", "snmpbulkget"):
@@ -771,19 +770,20 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         src = _decoder_input(prog, argv)
         if src is None:
             return None
-        text = job.text_of(render(src)) if is_known(src) else None
-        if text is None:
+        encoded = job.text_of(render(src)) if is_known(src) else None
+        if encoded is None:
             return unknown(f"{layer} decoding of {render(src)}, which is not captured")
-        stdin = text
+        stdin = encoded
     if layer and stdin is not None and not is_known(stdin):
         return unknown(f"{layer} decoding of {render(stdin)[:80]}")
     if layer and stdin is not None:
-        out = decode.undo(layer, stdin, argv)
-        if out is None:
+        decoded = decode.undo(layer, stdin, argv)
+        if decoded is None:
             return unknown(f"data that {layer} cannot undo here (a key or format not written "
                            f"in the job)")
-        text = decode.as_text(out)
-        return text if text is not None else out.decode("latin-1") if isinstance(out, bytes) else out
+        plain = decode.as_text(decoded)
+        return plain if plain is not None else decoded.decode("latin-1") \
+            if isinstance(decoded, bytes) else decoded
     return None
 
 

@@ -60,14 +60,14 @@ def _instant(m: re.Match[str]) -> tuple[datetime, timedelta] | None:
         if m.group("iso"):
             t = m.group("iso").replace("T", " ")
             fmt = {10: "%Y-%m-%d", 16: "%Y-%m-%d %H:%M", 19: "%Y-%m-%d %H:%M:%S"}[len(t)]
-            unit = {10: timedelta(days=1), 16: timedelta(minutes=1), 19: timedelta(seconds=1)}
-            return datetime.strptime(t, fmt), unit[len(t)]
+            iso_unit = {10: timedelta(days=1), 16: timedelta(minutes=1), 19: timedelta(seconds=1)}
+            return datetime.strptime(t, fmt), iso_unit[len(t)]
         if m.group("compact"):
             t = m.group("compact")
             fmt = {8: "%Y%m%d", 10: "%Y%m%d%H", 12: "%Y%m%d%H%M", 14: "%Y%m%d%H%M%S"}[len(t)]
-            unit = {8: timedelta(days=1), 10: timedelta(hours=1), 12: timedelta(minutes=1),
-                    14: timedelta(seconds=1)}
-            return datetime.strptime(t, fmt), unit[len(t)]
+            compact_unit = {8: timedelta(days=1), 10: timedelta(hours=1),
+                            12: timedelta(minutes=1), 14: timedelta(seconds=1)}
+            return datetime.strptime(t, fmt), compact_unit[len(t)]
         if m.group("epoch"):
             # seconds since the epoch are UTC whatever the job's zone
             return (datetime.fromtimestamp(int(m.group("epoch")), UTC).replace(tzinfo=None),

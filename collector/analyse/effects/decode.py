@@ -13,9 +13,12 @@ import gzip
 import lzma
 import re
 import zlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers import modes
 
 MAX_OUTPUT = 1_000_000
-MAX_LAYERS = 6
 
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|0[0-7]{0,3}|[0-7]{1,3}|.)",
                      re.S)
@@ -41,7 +44,8 @@ def _expand_set(spec: str) -> str:
                "[:digit:]": "0123456789"}
     for k, v in classes.items():
         spec = spec.replace(k, v)
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while i < len(spec):
         if i + 2 < len(spec) and spec[i + 1] == "-":
             a, b = ord(spec[i]), ord(spec[i + 2])
@@ -162,7 +166,7 @@ def decrypt(data: str | bytes, argv: list[str]) -> bytes | None:
     """`openssl enc -d -CIPHER -K HEX -iv HEX [-a]` undone with the key written on the command
     line (AES); None with a passphrase (-k/-pass) or anything else."""
     from cryptography.hazmat.primitives import padding
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 
     words = argv[1:]
     opt = {w: words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-K", "-iv")}
@@ -176,9 +180,7 @@ def decrypt(data: str | bytes, argv: list[str]) -> bytes | None:
         if raw is None or len(key) * 8 != int(cipher.group(2)):
             return None
         mode_name = cipher.group(3).lower()
-        mode = {"cbc": lambda: modes.CBC(iv), "ecb": modes.ECB, "ctr": lambda: modes.CTR(iv),
-                "cfb": lambda: modes.CFB(iv), "ofb": lambda: modes.OFB(iv)}[mode_name]()
-        dec = Cipher(algo(key), mode).decryptor()
+        dec = Cipher(algo(key), _mode(mode_name, iv)).decryptor()
         out = dec.update(raw) + dec.finalize()
         if mode_name in ("cbc", "ecb") and "-nopad" not in words:
             unpad = padding.PKCS7(128).unpadder()
@@ -186,6 +188,21 @@ def decrypt(data: str | bytes, argv: list[str]) -> bytes | None:
         return out
     except ValueError:
         return None
+
+
+def _mode(name: str, iv: bytes) -> modes.ModeWithInitializationVector | modes.ModeWithNonce \
+        | modes.ECB:
+    """The block cipher mode `name` (one _CIPHER allows) with the initialisation vector."""
+    from cryptography.hazmat.primitives.ciphers import modes
+    if name == "ecb":
+        return modes.ECB()
+    if name == "ctr":
+        return modes.CTR(iv)
+    if name == "cfb":
+        return modes.CFB(iv)
+    if name == "ofb":
+        return modes.OFB(iv)
+    return modes.CBC(iv)
 
 
 def uudecode(data: str | bytes) -> bytes | None:

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from lineguard.collector.analyse.effects import decode, device
 from lineguard.collector.analyse.effects.commands import _DEVICE_PROGRAMS, base, host_of
-from lineguard.collector.analyse.effects.model import is_known, markers, unknown
+from lineguard.collector.analyse.effects.model import Gate, is_known, markers, unknown
 from lineguard.collector.analyse.effects.resolve import (
     READERS,
     Job,
@@ -184,7 +184,7 @@ class _Tcl:
     # --- commands ---------------------------------------------------------------------------
 
     def run(self, text: str, place: Place, line_base: int = 0) -> None:
-        gates = ()
+        gates: tuple[Gate, ...] = ()
         for line, raw in split_commands(text):
             if self.job.budget <= 0:
                 return
@@ -304,8 +304,8 @@ class _Tcl:
             for a in args:
                 if a.startswith("{"):
                     inner = a[1:-1]
-                    for _, sub in split_commands(inner):
-                        for w in sub:
+                    for _, words in split_commands(inner):
+                        for w in words:
                             if w.startswith("{"):
                                 self.body(w, place, line)
             return None
@@ -364,8 +364,9 @@ class _Tcl:
             value = self.word(args[1] if cmd == "string" else args[0], place, line)
             if markers(value) or cmd == "string":
                 return value.strip() if cmd == "string" and not markers(value) else value
-            words, k = value.split(), self.word(args[1], place, line)
-            return words[int(k)] if k.isdigit() and int(k) < len(words) else unknown("a list item")
+            items, pick = value.split(), self.word(args[1], place, line)
+            return items[int(pick)] if pick.isdigit() and int(pick) < len(items) \
+                else unknown("a list item")
         if cmd in ("join", "concat", "list", "format") and want_value:
             words = [self.word(a, place, line) for a in args]
             if cmd == "format" and words:

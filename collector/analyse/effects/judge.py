@@ -25,8 +25,6 @@ from lineguard.collector.analyse.effects.resolve import (
 from lineguard.collector.analyse.effects.resolve import Job as Followed
 from lineguard.collector.analyse.effects.rules import Rule, RuleSet, default_rules
 from lineguard.collector.model import (
-    SEVERITIES,
-    VERDICTS,
     AnacronTrigger,
     CalendarTrigger,
     CronTrigger,
@@ -34,6 +32,8 @@ from lineguard.collector.model import (
     Job,
     Judgement,
     Reason,
+    Severity,
+    Verdict,
 )
 from lineguard.formats.wire import Artifact
 
@@ -98,11 +98,11 @@ def _follow(job: Job, files: Mapping[str, Artifact]) -> Reading:
             # a file the agent linked to the job but no command above (nor a program it ran)
             # reached (run-parts directories, ExecStart of another key): read it as the job
             # would run it
-            text = followed.text_of(name)
-            if text is not None and (text.startswith("#!") or
-                                     name.endswith((".sh", ".py", ".pl", ".exp"))):
+            script = followed.text_of(name)
+            if script is not None and (script.startswith("#!") or
+                                       name.endswith((".sh", ".py", ".pl", ".exp"))):
                 followed.read.add(name)
-                shell.run_program(followed, name, language_of(name, text), text, [], place)
+                shell.run_program(followed, name, language_of(name, script), script, [], place)
     ref = ""
     for name in job.files:
         ref = change_ref_in(followed.text_of(name) or "")
@@ -259,11 +259,6 @@ def _matching(rs: RuleSet, e: Effect) -> tuple[Rule, ...]:
     return found
 
 
-def _raise(sev: str, steps: int) -> str:
-    i = SEVERITIES.index(sev) + steps
-    return SEVERITIES[max(1, min(len(SEVERITIES) - 1, i))]
-
-
 def _yearly(job: Job) -> bool:
     t = job.trigger
     if isinstance(t, CronTrigger):
@@ -280,7 +275,7 @@ def _yearly(job: Job) -> bool:
 
 
 def _reason(rule: Rule, evidence: str, path: str | None, line: int | None, title: str = "",
-            severity: str | None = None) -> Reason:
+            severity: Severity | None = None) -> Reason:
     return Reason(rule=rule.id, evidence=evidence.strip(), path=path, line=line,
                   title=title or rule.title, explanation=rule.description,
                   severity=severity or rule.severity, references=rule.references)
@@ -306,7 +301,7 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     rs = rules or default_rules()
     effects, touches_devices, change_ref = effects_of(job, files)
     reasons: list[Reason] = []
-    verdict_of: dict[Reason, str] = {}
+    verdict_of: dict[Reason, Verdict] = {}
     dormant = rs.context.get("dormant")
     setting = control.Setting(job=job, fire=fire, now=now, change_ref=change_ref,
                               texts=lambda: _job_texts(job, files),
@@ -326,25 +321,25 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
             if unknowns:
                 title += " [" + "; ".join(unknowns) + "]"
             ctl = control.control_of(e, i, effects, setting) \
-                if verdict == "destructive" and e.called else None
-            if verdict == "destructive" and e.reach == "all" and not (ctl and ctl.copied):
-                sev = _raise(sev, 1)
-            if not e.called and verdict == "destructive":
-                sev, verdict = "low", "suspicious"
+                if verdict is Verdict.DESTRUCTIVE and e.called else None
+            if verdict is Verdict.DESTRUCTIVE and e.reach == "all" and not (ctl and ctl.copied):
+                sev = sev.step(1, lowest=Severity.LOW)
+            if not e.called and verdict is Verdict.DESTRUCTIVE:
+                sev, verdict = Severity.LOW, Verdict.SUSPICIOUS
             elif ctl is not None and ctl.lowers:
                 # a controlled change of one thing: still shown, never hidden
-                sev, verdict = min(sev, "medium", key=SEVERITIES.index), "suspicious"
+                sev, verdict = min(sev, Severity.MEDIUM), Verdict.SUSPICIOUS
             elif ctl is not None and ctl.copied:
                 # a mass change with a copy kept: recoverable, but still at least high
-                sev = max(sev, "high", key=SEVERITIES.index)
+                sev = max(sev, Severity.HIGH)
             if ctl is not None:
                 title += ctl.note()
             r = _reason(rule, e.evidence, e.path, e.line, title, sev)
             reasons.append(r)
             verdict_of[r] = verdict
-            if verdict != "benign" and e.kind in ("snmp-set", "device-command"):
+            if verdict is not Verdict.BENIGN and e.kind in ("snmp-set", "device-command"):
                 touches_devices = True
-            if verdict == "destructive":
+            if verdict is Verdict.DESTRUCTIVE:
                 for g in e.gates:
                     gr = rs.gates.get(g.kind) or rs.gates.get("environment")
                     if gr is not None:
@@ -358,18 +353,14 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
             verdict_of[r] = rs.concealment.verdict
     reasons = list(dict.fromkeys(reasons))
     reasons = _dedupe(reasons)
-    verdict = "benign"
-    for r in reasons:
-        v = verdict_of.get(r, "benign")
-        if VERDICTS.index(v) > VERDICTS.index(verdict):
-            verdict = v
-    flagged = [r for r in reasons if r.severity != "info"]
+    verdict = max((verdict_of.get(r, Verdict.BENIGN) for r in reasons), default=Verdict.BENIGN)
+    flagged = [r for r in reasons if r.severity is not Severity.INFO]
     if not flagged:
-        return Judgement(verdict=verdict, severity="info", reasons=tuple(reasons))
-    severity = max((r.severity for r in reasons), key=SEVERITIES.index)
+        return Judgement(verdict=verdict, severity=Severity.INFO, reasons=tuple(reasons))
+    severity = max(r.severity for r in reasons)
     steps = 0
     ctx = rs.context
-    if dormant is not None and verdict != "benign":
+    if dormant is not None and verdict is not Verdict.BENIGN:
         days = float(dormant.params.get("days", 14))
         far = fire is not None and fire.at is not None and fire.at - now > timedelta(days=days)
         if far or _yearly(job):
@@ -380,7 +371,7 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
                                    job.origin_line, f"{dormant.title}: {when}"))
             steps += 1
     unknown_fire = ctx.get("unknown-fire")
-    if unknown_fire is not None and verdict != "benign" and fire is not None and \
+    if unknown_fire is not None and verdict is not Verdict.BENIGN and fire is not None and \
             fire.kind == "unknown":
         # unknown is not benign: a fire time that cannot be known may be a time bomb's
         reasons.append(_reason(unknown_fire, f"{job.schedule} — {fire.note}", job.origin_path,
@@ -388,7 +379,7 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
         steps += 1
     owner_rule = ctx.get("owner")
     if owner_rule is not None and touches_devices and job.owner and job.owner not in admins \
-            and verdict != "benign":
+            and verdict is not Verdict.BENIGN:
         reasons.append(_reason(owner_rule, f"owner {job.owner}", job.origin_path, job.origin_line,
                                f"{owner_rule.title}: {job.owner}"))
         steps += 1
@@ -402,17 +393,16 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
         reasons.append(_reason(inert, why, job.origin_path, job.origin_line,
                                f"{inert.title}: {why}"))
         steps -= 1
-    if steps and verdict != "benign":
-        severity = _raise(severity, steps)
-    if verdict == "suspicious":
+    if steps and verdict is not Verdict.BENIGN:
+        severity = severity.step(steps, lowest=Severity.LOW)
+    if verdict is Verdict.SUSPICIOUS:
         # context makes a finding more urgent, never more certain: what lineguard could not
         # judge to be destructive stays at most medium
-        severity = min(severity, "medium", key=SEVERITIES.index)
-    if verdict == "suspicious" and change_ref and severity in ("high", "critical") and not any(
-            verdict_of.get(r) == "destructive" for r in reasons):
-        severity = "medium"
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    reasons.sort(key=lambda r: (-order[r.severity], r.path or "", r.line or 0))
+        severity = min(severity, Severity.MEDIUM)
+    if verdict is Verdict.SUSPICIOUS and change_ref and severity >= Severity.HIGH and not any(
+            verdict_of.get(r) is Verdict.DESTRUCTIVE for r in reasons):
+        severity = Severity.MEDIUM
+    reasons.sort(key=lambda r: (-r.severity.rank, r.path or "", r.line or 0))
     return Judgement(verdict=verdict, severity=severity, reasons=tuple(reasons))
 
 
@@ -421,7 +411,7 @@ def _dedupe(reasons: list[Reason]) -> list[Reason]:
     best: dict[tuple, Reason] = {}
     for r in reasons:
         k = (r.rule, r.path, r.line)
-        if k not in best or SEVERITIES.index(r.severity) > SEVERITIES.index(best[k].severity):
+        if k not in best or r.severity > best[k].severity:
             best[k] = r
     return [r for r in reasons if best[(r.rule, r.path, r.line)] is r]
 

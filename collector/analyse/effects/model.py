@@ -9,7 +9,7 @@ Values that could not be resolved are kept inside the text as markers (see `unkn
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Literal
@@ -126,7 +126,7 @@ class Effect:
       runs            target (path of the program)
       schedule-line   target (the command line)
     `reach` says how far it goes: one thing, many named things, or all of a set (every row
-    walked, every device listed). `resolution` notes how values were found (or not)."""
+    walked, every device listed)."""
 
     kind: str
     path: str | None              # artifact the evidence stands in; None for the job's command
@@ -143,7 +143,6 @@ class Effect:
     reach: Reach = "one"
     gates: tuple[Gate, ...] = ()
     via: tuple[str, ...] = ()             # how it was reached: "decoded from base64", "in f()"
-    resolution: tuple[str, ...] = ()
     called: bool = True                   # False: inside a function nothing calls
     controlled: bool = False              # change-controlled: ticket named, single target
     row: str = ""                         # snmp-set: the values set in the same row
@@ -179,16 +178,6 @@ class Effect:
         if k == "concealment":
             return f"undoes {self.how} and executes the result"
         return t
-
-
-@dataclass
-class Effects:
-    """Everything one text does, as read by a language reader (cached per content)."""
-
-    effects: list[Effect] = field(default_factory=list)
-    talks_to_devices: bool = False
-    exports: dict[str, str] = field(default_factory=dict)     # variables a sourcing script sees
-    change_ref: str = ""                                     # a change ticket the text names
 
 
 # A change ticket (CHG0012345, CRQ-1234, RFC 2233 …) named in what a job runs.

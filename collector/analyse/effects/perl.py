@@ -240,6 +240,8 @@ class _Perl:
         if n.type != "expression_statement" or not n.named_child_count:
             return None
         e = n.named_child(0)
+        body: Node | None
+        cond: Node | None
         if e.type == "postfix_conditional_expression":
             body, cond = e.named_child(0), e.child_by_field_name("condition")
             negated = not self.keyword(e, "unless")   # `exit if COND`: the rest runs when not
@@ -610,8 +612,10 @@ class _Perl:
     def bare_function(self, n: Node, place: Place) -> object:
         """A call without arguments: `reverse`, `&f`."""
         sub = self.scope.subs.get(self.varname(n))
-        return self.call(sub, list(self.scope.vars.get("@_") or []), place) \
-            if sub is not None else self.builtin(self.text(n), [], n)
+        given = self.scope.vars.get("@_")
+        args = list(given) if isinstance(given, list | tuple | str) else []
+        return self.call(sub, args, place) if sub is not None \
+            else self.builtin(self.text(n), [], n)
 
     def listed(self, n: Node, place: Place) -> list[object]:
         return self.spread(n, self.value(n, place))
@@ -684,11 +688,12 @@ class _Perl:
                 if x.type == "heredoc_token":
                     tokens.append(x)
                 stack.extend(reversed(x.children))
-            bodies, x = [], stmt.next_sibling
-            while x is not None and (x.type == "heredoc_content" or not x.is_named):
-                if x.type == "heredoc_content":
-                    bodies.append(x)
-                x = x.next_sibling
+            bodies, sibling = [], stmt.next_sibling
+            while sibling is not None and (sibling.type == "heredoc_content"
+                                           or not sibling.is_named):
+                if sibling.type == "heredoc_content":
+                    bodies.append(sibling)
+                sibling = sibling.next_sibling
             self.heredocs.update({tk.start_byte: b for tk, b in zip(tokens, bodies, strict=False)})
             body = self.heredocs.get(token.start_byte)
         if body is None:
@@ -1211,15 +1216,15 @@ class _Perl:
             return walked(".".join(map(str, obj.oid)) if obj else text,
                           obj.name if obj else text, inv.host)
         if meth in _SENDS and inv.kind == "cli":
-            flat = _flat(args)
-            if flat and _s(flat[0]).lstrip("-").lower() in ("string", "command", "cmd"):
-                flat = flat[1:]
-            texts = [_s(x) for x in flat[:1]] if meth != "print" else [_s(x) for x in flat]
+            sent = _flat(args)
+            if sent and _s(sent[0]).lstrip("-").lower() in ("string", "command", "cmd"):
+                sent = sent[1:]
+            texts = [_s(x) for x in sent[:1]] if meth != "print" else [_s(x) for x in sent]
             self.device_command("".join(texts), inv.host, n, place)
             return unknown("what the device answers")
         if meth in _REMOTE and inv.kind == "cli":
-            flat = [x for x in _flat(args) if not isinstance(x, dict)]
-            text = _s(flat[-1]) if flat else ""
+            remote = [x for x in _flat(args) if not isinstance(x, dict)]
+            text = _s(remote[-1]) if remote else ""
             self.device_command(text, inv.host, n, place)
             self.shell(text, n, place, f"on {render(inv.host)} over ssh")
             return unknown("what the device answers")

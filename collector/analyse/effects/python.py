@@ -125,6 +125,7 @@ class _Py:
         self.lines = text.split("\n")
         self.job = job
         self.place = place
+        self.cur_place = place              # where the statement being read stands
         self.functions: dict[str, Func] = {}
         self.called: set[str] = set()
         self.decoded: dict[str, tuple[str, ...]] = {}
@@ -134,7 +135,7 @@ class _Py:
 
     def ev_text(self, node: ast.AST) -> str:
         a = node.lineno - 1  # type: ignore[attr-defined]
-        b = getattr(node, "end_lineno", node.lineno) - 1  # type: ignore[attr-defined]
+        b = (getattr(node, "end_lineno", None) or a + 1) - 1
         return " ".join(x.strip() for x in self.lines[a:min(b, a + 3) + 1] if x.strip())[:400]
 
     # --- values ---------------------------------------------------------------------------
@@ -193,9 +194,9 @@ class _Py:
             if isinstance(n.slice, ast.Slice):
                 step = self.ev(n.slice.step, scope) if n.slice.step else None
                 if step == -1 and isinstance(base, str | bytes):
-                    out = _s(base)[::-1]
-                    self.decoded[out] = self.decoded.get(_s(base), ()) + ("reversal",)
-                    return out
+                    flipped = _s(base)[::-1]
+                    self.decoded[flipped] = self.decoded.get(_s(base), ()) + ("reversal",)
+                    return flipped
                 return base
             key = self.ev(n.slice, scope)
             try:
@@ -346,12 +347,12 @@ class _Py:
                     return s
             if short == "join":
                 parts = args[0] if args and isinstance(args[0], list) else []
-                out = s.join(_s(a) for a in parts)
+                joined = s.join(_s(a) for a in parts)
                 layers = tuple(dict.fromkeys(lay for a in parts if isinstance(a, str)
                                              for lay in self.decoded.get(a, ())))
                 if layers:
-                    self.decoded[out] = layers
-                return out
+                    self.decoded[joined] = layers
+                return joined
             if short in ("strip", "rstrip", "lstrip", "lower", "upper"):
                 return self._keep(s, getattr(s, short)())
             if short == "replace" and len(args) >= 2:
@@ -434,7 +435,8 @@ class _Py:
         if fname == "open" and args:
             return ("file", _s(args[0]), _s(args[1]) if len(args) > 1 else _s(kw.get("mode", "r")))
         if isinstance(recv, tuple) and recv and recv[0] == "file" and recv[2].startswith("w") and (
-                short == "truncate" or (short == "close" and isinstance(f.value, ast.Call))):
+                short == "truncate" or (short == "close" and isinstance(f, ast.Attribute)
+                                        and isinstance(f.value, ast.Call))):
             # opened for writing and closed (or truncated) with nothing written: emptied
             commands._destroy(self.job, place, line, ev, recv[1], "truncate")
             return None
@@ -444,8 +446,8 @@ class _Py:
             return None
         if isinstance(recv, tuple) and recv and recv[0] == "file":
             if short in ("read", "readlines"):
-                text = self.job.text_of(render(recv[1]).lstrip("/")) if is_known(recv[1]) else None
-                return text if text is not None and short == "read" else file_lines(render(recv[1]), self.job)
+                content = self.job.text_of(render(recv[1]).lstrip("/")) if is_known(recv[1]) else None
+                return content if content is not None and short == "read" else file_lines(render(recv[1]), self.job)
             if short == "write" and recv[2].startswith(("w", "a")):
                 self.job.written[recv[1]] = Written(_s(args[0]) if args else "", "written by this job")
                 return None
@@ -531,16 +533,17 @@ class _Py:
             return [unknown("the SET's response")]
         if short in ("bulk_walk_cmd", "walk_cmd", "bulkWalkCmd", "nextCmd", "next_cmd", "bulkCmd",
                      "bulkwalk", "walk") and not isinstance(recv, Conn | VarBind):
-            vb = next((a for a in args if isinstance(a, VarBind)), None)
-            if vb is None:     # the oneliner API names the column as a plain OID
-                vb = next((VarBind(_s(a), "") for a in args[1:]
-                           if isinstance(a, str) and re.fullmatch(r"[\w:.-]*\d[\w:.-]*|\w+", a)), None)
+            start = next((a for a in args if isinstance(a, VarBind)), None)
+            if start is None:     # the oneliner API names the column as a plain OID
+                start = next((VarBind(_s(a), "") for a in args[1:]
+                              if isinstance(a, str) and re.fullmatch(r"[\w:.-]*\d[\w:.-]*|\w+", a)),
+                             None)
             target = _s(args[2]) if len(args) > 2 else _s(args[1]) if len(args) > 1 else ""
-            if vb is not None:
+            if start is not None:
                 from lineguard.collector.analyse.effects.mib import mib
-                obj, idx = mib().resolve(render(vb.oid))
-                oid = ".".join(map(str, obj.oid)) if obj else vb.oid
-                return [walked(oid, obj.name if obj else render(vb.oid), target)]
+                obj, idx = mib().resolve(render(start.oid))
+                oid = ".".join(map(str, obj.oid)) if obj else start.oid
+                return [walked(oid, obj.name if obj else render(start.oid), target)]
         if short in ("Session",) and ("hostname" in kw or args):
             self.job.talks_to_devices = True
             return Conn(_s(kw.get("hostname") or args[0]))
@@ -573,9 +576,9 @@ class _Py:
             # easysnmp's functions: the session's keywords given with each call
             host = _s(kw.get("hostname", "")) or unknown("the agent it sets")
             self.job.talks_to_devices = True
-            pairs = args[0] if short == "snmp_set_multiple" and isinstance(args[0], list) \
+            settings: list[Any] = args[0] if short == "snmp_set_multiple" and isinstance(args[0], list) \
                 else [(args[0], args[1] if len(args) > 1 else kw.get("value", ""))]
-            for pair in pairs:
+            for pair in settings:
                 if isinstance(pair, list | tuple) and len(pair) >= 2:
                     oid = pair[0]
                     oid = ".".join(_s(x) for x in oid if _s(x)) if isinstance(oid, list | tuple) \
@@ -619,9 +622,9 @@ class _Py:
             if short == "Popen":
                 return Proc(text)      # what is later written to its input is read with it
             if isinstance(cmd, list | tuple):
-                out = commands.output([_s(x) for x in cmd], None, self.job)
-                if out is not None:
-                    return out
+                printed = commands.output([_s(x) for x in cmd], None, self.job)
+                if printed is not None:
+                    return printed
             return unknown(f"output of `{render(text)[:60]}`")
         if isinstance(recv, Proc) and short in ("communicate", "write", "writelines") and (
                 args or "input" in kw):
@@ -664,8 +667,8 @@ class _Py:
             commands.backups(["cp", src, _s(args[1])], self.job, place, line, ev)
             if fname == "shutil.copytree":
                 return None
-            text = self.job.text_of(render(src).lstrip("/")) if is_known(src) else None
-            self.job.written[_s(args[1])] = Written(text, f"copied from {render(src)}")
+            copied = self.job.text_of(render(src).lstrip("/")) if is_known(src) else None
+            self.job.written[_s(args[1])] = Written(copied, f"copied from {render(src)}")
             return None
         if fname in ("os.truncate",) and len(args) >= 2 and _s(args[1]) == "0":
             commands._destroy(self.job, place, line, ev, _s(args[0]), "truncate")

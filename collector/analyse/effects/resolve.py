@@ -179,8 +179,8 @@ class Job:
         key = art.sha256 or art.name
         hit = _TEXTS.get(key)
         if hit is None:
-            text = art.text()
-            hit = _TEXTS[key] = ("" if text is None or "\x00" in text[:4096] else text,)
+            read = art.text()
+            hit = _TEXTS[key] = ("" if read is None or "\x00" in read[:4096] else read,)
             if len(_TEXTS) > 4096:
                 del _TEXTS[next(iter(_TEXTS))]
         return hit[0] or None

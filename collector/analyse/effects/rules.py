@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from lineguard.collector.analyse.effects.model import EFFECT_KINDS, Effect
-from lineguard.collector.model import SEVERITIES, VERDICTS
+from lineguard.collector.model import SEVERITIES, VERDICTS, Severity, Verdict
 
 RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
 ROLES = ("action", "gate", "concealment", "context")
@@ -42,8 +42,8 @@ class Rule:
     id: str
     title: str
     description: str
-    severity: str
-    verdict: str
+    severity: Severity
+    verdict: Verdict
     family: str
     effect: str
     references: tuple[str, ...] = ()
@@ -115,8 +115,8 @@ def _rule(doc: Mapping[str, Any], macros: Mapping[str, str], source: str) -> Rul
     if unknown_keys:
         raise RuleError(f"{where}: unknown keys {sorted(unknown_keys)}")
     rule = Rule(
-        id=rid, title=doc["title"].strip(), description=" ".join(doc["description"].split()),
-        severity=doc["severity"], verdict=doc["verdict"], family=doc["family"],
+        id=doc["id"], title=doc["title"].strip(), description=" ".join(doc["description"].split()),
+        severity=Severity(doc["severity"]), verdict=Verdict(doc["verdict"]), family=doc["family"],
         effect=doc["effect"], references=tuple(doc.get("references") or ()), role=role,
         match=_compile(doc.get("match"), macros, where), none=_compile(doc.get("not"), macros, where),
         params=dict(doc.get("params") or {}),
@@ -162,7 +162,7 @@ class RuleSet:
     gates: Mapping[str, Rule]            # gate kind -> rule
     context: Mapping[str, Rule]          # context kind -> rule
     concealment: Rule | None
-    verdicts: Mapping[str, str] = field(default_factory=dict)    # rule id -> its verdict
+    verdicts: Mapping[str, Verdict] = field(default_factory=dict)   # rule id -> its verdict
 
     @classmethod
     def of(cls, rules: list[Rule]) -> RuleSet:

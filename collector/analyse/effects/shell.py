@@ -211,14 +211,15 @@ class _Walker:
             if brace:       # the parser splits `/var/log/{a,b}` into words: one brace expansion
                 return [brace.group(1) + x + brace.group(3) for x in brace.group(2).split(",")]
         if t == "concatenation":
-            out = [""]
+            joined = [""]
             for c in node.children:
                 ws = self.words(c, env, place) or [""]
-                out = [a + b for a in out for b in ws][:MAX_LOOP]
+                joined = [a + b for a in joined for b in ws][:MAX_LOOP]
             if any(c.type in ("simple_expansion", "expansion") for c in node.children):
                 # unquoted expansions are split on IFS: `rm${IFS}-rf${IFS}/` is three words
-                out = [w for o in out for w in (o.split() if is_known(o) and not markers(o) else [o])]
-            return out
+                joined = [w for o in joined
+                          for w in (o.split() if is_known(o) and not markers(o) else [o])]
+            return joined
         if t in ("simple_expansion", "expansion"):
             v = self.expansion(node, env)
             if _SEP in v:
@@ -378,6 +379,7 @@ class _Walker:
 
     def exit_guard(self, n: Node, env: dict[str, str], place: Place) -> Gate | None:
         """`[ COND ] || exit`, `COND && exit`, `if COND; then exit; fi`: the rest is gated."""
+        cond: Node | None
         negated = True            # `COND && exit`, `if COND; then exit`: the rest runs when not
         if n.type == "list" and n.named_child_count == 2 and _EXIT.match(self.text(n.named_children[1])):
             cond = n.named_children[0]
@@ -447,11 +449,14 @@ class _Walker:
                 return "".join(x if x.endswith("\n") else x + "\n" for x in printed)
             return out
         if t == "if_statement":
-            return self.if_(n, env, place)
+            self.if_(n, env, place)
+            return None
         if t in ("for_statement", "select_statement"):
-            return self.for_(n, env, place, stdin)
+            self.for_(n, env, place, stdin)
+            return None
         if t == "while_statement":
-            return self.while_(n, env, place, stdin)
+            self.while_(n, env, place, stdin)
+            return None
         if t == "c_style_for_statement":
             body = n.child_by_field_name("body")
             return self.stmt(body, env, place) if body is not None else None
