@@ -293,3 +293,14 @@ def test_deletion_severity_follows_what_is_deleted_and_its_bounds(text, loud):
 def test_specifiers_expand_as_systemd_does(spec, unit, user, expected):
     home = f"/home/{user}" if user else None
     assert expand_specifiers(spec, unit, user, home, "1000" if user else None) == expected
+
+
+def test_a_program_another_program_runs_is_read_once_not_again_on_its_own():
+    """The job runs a wrapper that runs the tool (both captured and linked to the job): the
+    tool is read where the wrapper runs it, and not a second time as a standalone program."""
+    job, files = _job("#!/bin/sh\n. /usr/share/ems/lib.sh\n/usr/sbin/ems-purge --all\n",
+                      extra={"usr/sbin/ems-purge": f"#!/bin/bash\n{WIPE}\n",
+                             "usr/share/ems/lib.sh": "#!/bin/sh\nLOG=/var/log/ems\n"})
+    wipes = [e for e in effects_of(job, files)[0] if e.kind == "data-destruction"]
+    assert [(e.path, render(e.target)) for e in wipes] == [("usr/sbin/ems-purge",
+                                                           "/srv/ems/linedata")]

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+from lineguard.collector.analyse.effects import resolve, shell
 from lineguard.collector.analyse.effects.judge import judge
 from lineguard.collector.model import CronTrigger, Fire, Job
 from lineguard.formats.wire import Artifact
@@ -157,3 +158,42 @@ def test_a_pathological_pattern_in_a_planted_script_is_not_run_and_not_benign():
     worker.join(timeout=120)
     assert done, "judging did not finish: the planted pattern was run"
     assert done[0] in ("suspicious", "destructive")
+
+
+# rkhunter's own preamble: on a BSD `print` is made to fail, under ksh `echo` becomes `print`,
+# and grep always means egrep; then thousands of lines print variables and grep files.
+_ALIASED = ("alias print=false\nalias echo='print'\nalias grep='grep -E'\n"
+            "check_test() { [ -n \"$(grep \" $1 \" /etc/rkhunter.conf)\" ]; }\n")
+
+
+def _read(text: str) -> resolve.Job:
+    """The shell text read as a whole program; the state it leaves (effects, work done)."""
+    job = resolve.Job(files={})
+    shell.read_shell(text, job, resolve.Place(path="usr/local/sbin/task"), {})
+    return job
+
+
+def test_aliases_and_unknown_words_cost_one_reading_not_one_per_line():
+    """`alias grep='grep -E'` is expanded once, not again inside its own text; a plain alias
+    to a program that only prints (echo -> print -> false) is not read again as a program;
+    the unknown output of a function run as a command is not read as a command line."""
+    lines = [f'echo "${{VAR{i}}}"\ngrep -q "^{i}:" /etc/passwd\n'
+             f'if `check_test t{i}`; then X{i}=$(grep "^{i}$" /etc/group); fi\n'
+             for i in range(200)]
+    job = _read(_ALIASED + "".join(lines))
+    assert job.sink == []
+    # the program itself and one reading of each `grep` alias whose output is read (the
+    # `X=$(grep …)` and the function's); no alias is read twice and nothing runs out of depth
+    assert job.programs <= 1 + 2 * 200
+    assert job.deepest <= 1
+
+
+@pytest.mark.parametrize("tail", [
+    "rm -rf /srv/ems/pvcdata\n",                        # alias rm='rm -i' style: once, then run
+    "alias rm='rm -i'\nrm -rf /srv/ems/pvcdata\n",
+    "alias wipe='grep x /etc/hosts; rm -rf /srv/ems/pvcdata'\nwipe\n",
+    'echo "$(rm -rf /srv/ems/pvcdata)"\n',              # echo -> print -> false: its arguments run
+    f"alias nightly='{ROW}'\nnightly\n",
+])
+def test_aliases_read_once_still_find_what_they_run(tail):
+    assert _verdict(_ALIASED + tail) == "destructive"

@@ -93,10 +93,11 @@ def _follow(job: Job, files: Mapping[str, Artifact]) -> Reading:
         env = _startup(job, followed)
         read("shell", job.command, followed, cmd_place, env)
         for name in job.files:
-            if name in followed.read:
+            if name in followed.read or name in followed.reached:
                 continue
-            # a file the agent linked to the job but no command above reached (run-parts
-            # directories, ExecStart of another key): read it as the job would run it
+            # a file the agent linked to the job but no command above (nor a program it ran)
+            # reached (run-parts directories, ExecStart of another key): read it as the job
+            # would run it
             script = followed.text_of(name)
             if script is not None and (script.startswith("#!") or
                                        name.endswith((".sh", ".py", ".pl", ".exp"))):

@@ -89,6 +89,11 @@ class FollowedFiles(set[str]):
         self._own.add(name)
         super().add(name)
 
+    @property
+    def own(self) -> frozenset[str]:
+        """The names followed here (not by the callers)."""
+        return frozenset(self._own)
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -101,6 +106,7 @@ class Reading:
     looked: Looked
     depth: int = 0          # the nesting depth it was read at
     deepest: int = 0        # the deepest nested program it reached or was refused at
+    reached: frozenset[str] = frozenset()   # captured files it followed, nested ones included
 
     def fits(self, depth: int) -> bool:
         """Whether reading it at `depth` would reach the same programs: where no nested
@@ -130,6 +136,8 @@ class Job:
     seen: dict[str, str | None] = field(default_factory=dict)     # name -> fingerprint
     deepest: int = 0                                      # see Reading.deepest
     searched: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    programs: int = 0                     # texts handed to a reader (nested ones included)
+    reached: set[str] = field(default_factory=set)   # followed by nested readings (see saw)
 
     def artifact(self, path: str) -> Artifact | None:
         name = path.lstrip("/")
@@ -148,7 +156,7 @@ class Job:
 
     def reading(self, depth: int = 0) -> Reading:
         return Reading(self.sink, self.talks_to_devices, self.change_ref, self.looked(), depth,
-                       self.deepest)
+                       self.deepest, frozenset(self.reached) | self.read.own)
 
     def saw(self, reading: Reading, depth: int) -> None:
         """What a nested reading (or its cached result), read at `depth`, looked at counts as
@@ -159,6 +167,7 @@ class Job:
         for name, _ in looked.followed:
             name in self.read  # noqa: B015 — asked here too: this job's reading depends on it
         self.deepest = max(self.deepest, reading.deepest - reading.depth + depth)
+        self.reached |= reading.reached
 
     def text_of(self, path: str) -> str | None:
         art = self.artifact(path)
@@ -272,6 +281,7 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
          ) -> None:
     """Hand a program to the reader of its language (registered by each reader module)."""
     job.deepest = max(job.deepest, place.depth)
+    job.programs += 1
     if place.depth > MAX_DEPTH or job.budget <= 0:
         return
     reader = READERS.get(language)

@@ -807,9 +807,13 @@ class _Walker:
         name = n.child_by_field_name("name")
         if name is not None and _ALIAS + self.text(name) in local:
             # an alias (defined here or in a sourced rc file): its text stands for the name
+            value, used = _expand_alias(self.text(name), env)
             rest = self.text(n)[name.end_byte - n.start_byte:]
-            self.nested("shell", local[_ALIAS + self.text(name)] + rest, place, self.line(n),
-                        self.evidence(n), f"alias {self.text(name)}", env)
+            words = [*value.split(), *rest.split()]
+            if not (_PLAIN_WORDS.match(value) and self.runs_nothing(words[:1], words, n, local,
+                                                                    place)):
+                self.nested("shell", value + rest, place, self.line(n), self.evidence(n),
+                            f"alias {self.text(name)}", _without(env, used))
             return None
         if name is not None and self.text(name) == "alias":
             for a in n.children_by_field_name("argument"):
@@ -820,18 +824,7 @@ class _Walker:
             return None
         if name is not None and not assigns:
             first = self.words(name, local, place)
-            prog = commands.base(first[0]) if first else ""
-            prints = prog in commands.OUTPUT_ONLY and commands.prints_only(
-                [*first, *self.text(n).split()[1:]])
-            if prog and is_known(prog) and (not commands.known(prog) or (
-                    prints and not self.consumed)) and \
-                    prog not in self.functions and "/" not in first[0] and \
-                    first[0] not in self.job.written:
-                # a program lineguard gives no meaning to: only what its arguments run counts
-                for a in n.children_by_field_name("argument"):
-                    if a.type != "word" and ("$(" in self.text(a) or "`" in self.text(a)
-                                             or "<(" in self.text(a)):
-                        self.words(a, local, place)
+            if self.runs_nothing(first, [*first, *self.text(n).split()[1:]], n, local, place):
                 return None
         argv = self.argv(self.cmd_words(n), local, place)
         if not argv:
@@ -863,6 +856,23 @@ class _Walker:
                 self.execute([prog, *argv[1:]], local, place, line, ev, stdin)
             return None
         return self.execute(argv, local, place, line, ev, stdin)
+
+    def runs_nothing(self, first: list[str], words: list[str], n: Node, local: dict[str, str],
+                     place: Place) -> bool:
+        """Whether command `n`, its program named by `first` (the words its name stands for),
+        runs a program lineguard gives no meaning to, or one that only prints what nothing
+        reads: then only what its arguments run counts, and those are read here."""
+        prog = commands.base(first[0]) if first else ""
+        prints = prog in commands.OUTPUT_ONLY and commands.prints_only(words)
+        if not (prog and is_known(prog) and (not commands.known(prog) or (
+                prints and not self.consumed)) and prog not in self.functions
+                and "/" not in first[0] and first[0] not in self.job.written):
+            return False
+        for a in n.children_by_field_name("argument"):
+            if a.type != "word" and ("$(" in self.text(a) or "`" in self.text(a)
+                                     or "<(" in self.text(a)):
+                self.words(a, local, place)
+        return True
 
     def assigns_variables(self, argv: list[str], env: dict[str, str], stdin: str | None) -> bool:
         """Builtins whose effect is a variable: `set -- …` (the positional parameters),
@@ -971,8 +981,9 @@ class _Walker:
                     self.nested("shell", r.text, place, line, ev, r.note, env)
                 if printed is not None and stdin is None:
                     return printed
-        elif not args and re.search(r"\s", name):
+        elif not args and re.search(r"[ \t\n]", name):
             # a command line given as one string (watch 'cmd', env -S, parallel): a shell runs it
+            # (a marker's own separator is no blank: an unknown word is not read again)
             self.nested("shell", name, place, line, ev, "a command line given as a string", env)
             return None
         if prog in ("source", ".") and args:
@@ -1591,6 +1602,34 @@ def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
     return out
 
 
+_ALIAS_HEAD = re.compile(r"\s*([^\s;&|<>()]+)")
+_PLAIN_WORDS = re.compile(r"^[\w./+@,:=%-]+(?:[ \t]+[\w./+@,:=%-]+)*$")
+
+
+def _expand_alias(command: str, env: dict[str, str]) -> tuple[str, set[str]]:
+    """A command whose first word is an alias, with that word replaced by the alias's text, as
+    bash does: the first word of the result is expanded again, but never an alias that is
+    already being expanded (`alias grep='grep -E'` stops after one round). Returns the text
+    and the aliases used (see _without)."""
+    used: set[str] = set()
+    text = command
+    head = _ALIAS_HEAD.match(text)
+    while head is not None and _ALIAS + head.group(1) in env and head.group(1) not in used:
+        used.add(head.group(1))
+        text = env[_ALIAS + head.group(1)] + text[head.end():]
+        head = _ALIAS_HEAD.match(text)
+    return text, used
+
+
+def _without(env: dict[str, str], aliases: set[str]) -> dict[str, str]:
+    """The environment an alias's text is read in: without the aliases used to expand it, so
+    they are not expanded again."""
+    inner = dict(env)
+    for name in aliases:
+        del inner[_ALIAS + name]
+    return inner
+
+
 def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
                 env: dict[str, str], caller: _Walker | None = None) -> None:
     """The lines of a plain script (see _plain), run in `env` (the caller's, when sourced)."""
@@ -1605,8 +1644,9 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
                                              target="shell history", how=f"sets {name}={value} for"))
             continue
         if _ALIAS + command.split()[0] in env:
-            w.nested("shell", env[_ALIAS + command.split()[0]] + command.strip()[len(command.split()[0]):],
-                     place, no, command.strip(), f"alias {command.split()[0]}", env)
+            expanded, used = _expand_alias(command.strip(), env)
+            w.nested("shell", expanded, place, no, command.strip(), f"alias {command.split()[0]}",
+                     _without(env, used))
             continue
         argv = commands.unwrap(command.split())
         if not argv or argv[0] in _KEYWORDS:
