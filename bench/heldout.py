@@ -11,13 +11,12 @@ are counted apart, and so is a control of plain payloads under each scheduler.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.adversarial.pipeline import Outcome, judge_timed, print_misses, show  # noqa: E402
+from tests.adversarial.pipeline import Outcome, corpus_bench, rate  # noqa: E402
 from tests.heldout.generate import (  # noqa: E402
     AXES,
     SCHEDULERS,
@@ -28,50 +27,22 @@ from tests.heldout.generate import (  # noqa: E402
 )
 
 
-def _rate(outs: list[Outcome], bad: bool) -> str:
-    if not outs:
-        return "-"
-    n = sum(o.caught for o in outs) if bad else sum(not o.caught for o in outs)
-    return f"{n}/{len(outs)} {100 * n / len(outs):3.0f}%"
-
-
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--misses", action="store_true", help="print the ids of today's misses")
-    ap.add_argument("--show", metavar="ID", help="print one case: files, verdict, reasons")
-    a = ap.parse_args()
-    corpus = build(a.seed)
-    if a.show:
-        return show(corpus, a.show)
-    outcomes, took = judge_timed(corpus)
-    if a.misses:
-        print_misses(outcomes)
-        return 0
-    read = [o for o in outcomes.values() if group(o.case) == "measured"]
+def _apart(outcomes: dict[str, Outcome]) -> None:
+    """The cases counted apart: unread mechanisms, and plain payloads under each scheduler."""
     off = [o for o in outcomes.values() if group(o.case) == "unread"]
     control = [o for o in outcomes.values() if group(o.case) == "control"]
-    bad = [o for o in read if o.case.malicious]
-    good = [o for o in read if not o.case.malicious]
-    print(f"held-out corpus (seed {a.seed}): {len(bad)} malicious, {len(good)} benign, judged "
-          f"end to end in {took:.1f} s")
-    print(f"  detected: {_rate(bad, True)}   false alarms: {_rate(good, False)}")
-    print(f"  apart: on mechanisms the agent does not read, detected {_rate(off, True)}; "
-          f"control (plain payloads), detected {_rate(control, True)}")
-    for axis in AXES:
-        print(f"\n{axis:<40} {'detected':>14} {'false alarms':>14}")
-        for value in sorted({o.case.axis(axis) for o in read}):
-            print(f"  {value:<38} {_rate([o for o in bad if o.case.axis(axis) == value], True):>14}"
-                  f" {_rate([o for o in good if o.case.axis(axis) == value], False):>14}")
+    print(f"  apart: on mechanisms the agent does not read, detected {rate(off, True)}; "
+          f"control (plain payloads), detected {rate(control, True)}")
     print(f"\n{'control: plain payload under':<40} {'detected':>14}")
     for value in SCHEDULERS:
-        print(f"  {value:<38} "
-              f"{_rate([o for o in control if o.case.scheduler == value], True):>14}")
+        print(f"  {value:<38} {rate([o for o in control if o.case.scheduler == value], True):>14}")
     print(f"\n{'unread mechanism':<40} {'detected':>14}")
     for value in UNSUPPORTED:
-        print(f"  {value:<38} {_rate([o for o in off if o.case.scheduler == value], True):>14}")
-    return 0
+        print(f"  {value:<38} {rate([o for o in off if o.case.scheduler == value], True):>14}")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(corpus_bench(__doc__, "held-out corpus", build, SEED, AXES,
+                                  lambda case, axis: case.axis(axis),
+                                  measured=lambda case: group(case) == "measured",
+                                  report=_apart))

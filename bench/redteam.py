@@ -10,48 +10,14 @@ share reaching destructive. Benign: share raising a false alarm (destructive or 
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.adversarial.pipeline import Outcome, judge_timed, print_misses, show  # noqa: E402
+from tests.adversarial.pipeline import corpus_bench  # noqa: E402
 from tests.redteam.generate import AXES, SEED, build  # noqa: E402
 
-
-def _rate(outs: list[Outcome], bad: bool) -> str:
-    if not outs:
-        return "-"
-    n = sum(o.caught for o in outs) if bad else sum(not o.caught for o in outs)
-    return f"{n}/{len(outs)} {100 * n / len(outs):3.0f}%"
-
-
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--misses", action="store_true", help="print the ids of today's misses")
-    ap.add_argument("--show", metavar="ID", help="print one case: files, verdict, reasons")
-    a = ap.parse_args()
-    corpus = build(a.seed)
-    if a.show:
-        return show(corpus, a.show)
-    outcomes, took = judge_timed(corpus)
-    if a.misses:
-        print_misses(outcomes)
-        return 0
-    bad = [o for o in outcomes.values() if o.case.malicious]
-    good = [o for o in outcomes.values() if not o.case.malicious]
-    print(f"red-team corpus (seed {a.seed}): {len(bad)} malicious, {len(good)} benign, judged "
-          f"end to end in {took:.1f} s")
-    print(f"  detected: {_rate(bad, True)}   false alarms: {_rate(good, False)}")
-    for axis in AXES:
-        print(f"\n{axis:<40} {'detected':>14} {'false alarms':>14}")
-        for value in sorted({o.case.axis(axis) for o in outcomes.values()}):
-            print(f"  {value:<38} {_rate([o for o in bad if o.case.axis(axis) == value], True):>14}"
-                  f" {_rate([o for o in good if o.case.axis(axis) == value], False):>14}")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(corpus_bench(__doc__, "red-team corpus", build, SEED, AXES,
+                                  lambda case, axis: case.axis(axis)))

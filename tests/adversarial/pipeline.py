@@ -5,6 +5,7 @@ how the engine reaches its verdict."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import json
@@ -12,7 +13,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,3 +178,54 @@ def show(corpus: Corpus, wanted: str) -> int:
                 print(f"  [{r['rule']}] {r['path']}:{r['line']}: {r['evidence']}")
     return 0
 
+
+
+def rate(outs: list[Outcome], bad: bool) -> str:
+    """`caught/total pct` of malicious outcomes, or `false alarms/total pct` of benign ones."""
+    if not outs:
+        return "-"
+    n = sum(o.caught for o in outs) if bad else sum(not o.caught for o in outs)
+    return f"{n}/{len(outs)} {100 * n / len(outs):3.0f}%"
+
+
+def print_axes(outs: list[Outcome], axes: tuple[str, ...],
+               axis_of: Callable[[Case, str], str]) -> None:
+    """Detection and false alarms per value of each axis of a generated corpus."""
+    bad = [o for o in outs if o.case.malicious]
+    good = [o for o in outs if not o.case.malicious]
+    for axis in axes:
+        print(f"\n{axis:<40} {'detected':>14} {'false alarms':>14}")
+        for value in sorted({axis_of(o.case, axis) for o in outs}):
+            print(f"  {value:<38} "
+                  f"{rate([o for o in bad if axis_of(o.case, axis) == value], True):>14} "
+                  f"{rate([o for o in good if axis_of(o.case, axis) == value], False):>14}")
+
+
+def corpus_bench(doc: str, name: str, build: Callable[[int], Corpus], seed: int,
+                 axes: tuple[str, ...], axis_of: Callable[[Case, str], str],
+                 measured: Callable[[Case], bool] = lambda case: True,
+                 report: Callable[[dict[str, Outcome]], None] | None = None) -> int:
+    """The command line every corpus bench shares: `[--seed N] [--misses] [--show ID]`, then the
+    figure over the `measured` cases, per axis, and whatever `report` adds."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--seed", type=int, default=seed)
+    ap.add_argument("--misses", action="store_true", help="print the ids of today's misses")
+    ap.add_argument("--show", metavar="ID", help="print one case: files, verdict, reasons")
+    a = ap.parse_args()
+    corpus = build(a.seed)
+    if a.show:
+        return show(corpus, a.show)
+    outcomes, took = judge_timed(corpus)
+    if a.misses:
+        print_misses(outcomes)
+        return 0
+    outs = [o for o in outcomes.values() if measured(o.case)]
+    bad = [o for o in outs if o.case.malicious]
+    good = [o for o in outs if not o.case.malicious]
+    print(f"{name} (seed {a.seed}): {len(bad)} malicious, {len(good)} benign, judged end to end "
+          f"in {took:.1f} s")
+    print(f"  detected: {rate(bad, True)}   false alarms: {rate(good, False)}")
+    if report is not None:
+        report(outcomes)
+    print_axes(outs, axes, axis_of)
+    return 0
