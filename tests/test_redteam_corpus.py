@@ -14,12 +14,18 @@ until its id is removed.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.adversarial.pipeline import Outcome, judge_corpus
+from tests.adversarial.pipeline import (
+    Outcome,
+    case_params,
+    judge_corpus,
+    known_misses,
+    missed,
+    uncompilable,
+)
 from tests.redteam.generate import TRIGGERS, build, counts
 from tests.redteam.payloads import BENIGN, MALICIOUS
 from tests.redteam.techniques import TECHNIQUES
@@ -27,7 +33,7 @@ from tests.redteam.techniques import TECHNIQUES
 KNOWN_MISSES = Path(__file__).parent / "redteam" / "known_misses.txt"
 CORPUS = build()
 CASES = {c.id: c for c in CORPUS.cases}
-MISSES = {ln.split("#", 1)[0].strip() for ln in KNOWN_MISSES.read_text().splitlines()} - {""}
+MISSES = known_misses(KNOWN_MISSES)
 
 
 @pytest.fixture(scope="module")
@@ -61,35 +67,19 @@ def test_generated_scripts_are_code_their_interpreter_accepts(tmp_path: Path, su
     """A miss must be the engine's, never a case that could not run."""
     if shutil.which(argv[0]) is None:
         pytest.skip(f"{argv[0]} not installed")
-    scripts = [(p, t) for root in CORPUS.roots for p, (t, _m) in root.contents().items()
-               if p.endswith(suffix)]
-    assert scripts
-    bad = []
-    for n, (path, text) in enumerate(scripts):
-        f = tmp_path / f"s{n}{suffix}"
-        f.write_text(text)
-        r = subprocess.run([*argv, str(f)], capture_output=True, text=True, timeout=60)
-        if r.returncode != 0:
-            bad.append((path, r.stderr.strip()[:200]))
-    assert bad == []
+    assert uncompilable(CORPUS, suffix, argv, tmp_path) == []
 
 
 def test_known_misses_name_only_cases_of_this_corpus() -> None:
     assert sorted(MISSES - set(CASES)) == []
 
 
-def _params() -> list:
-    return [pytest.param(cid, marks=pytest.mark.xfail(
-        strict=True, reason="known miss: tests/redteam/known_misses.txt"))
-            if cid in MISSES else cid for cid in CASES]
-
-
-@pytest.mark.parametrize("case_id", _params())
+@pytest.mark.parametrize("case_id", case_params(
+    CASES, MISSES, "tests/redteam/known_misses.txt"))
 def test_case(judged: dict[str, Outcome], case_id: str) -> None:
     o = judged[case_id]
     want = "destructive" if o.case.malicious else "neither destructive nor high/critical"
-    assert o.caught, (f"{case_id} [{o.case.marker}]: {o.verdict}/{o.severity} "
-                      f"rules={list(o.rules)}; want {want}")
+    assert o.caught, missed(o, case_id, want)
 
 
 def test_every_case_reaches_lineguard_jobs(judged: dict[str, Outcome]) -> None:
