@@ -77,7 +77,8 @@ class Corpus:
     devices: list[list[Device]] = field(default_factory=list)
 
 
-def _least(rng: random.Random, used: Counter, options: Sequence[str]) -> str:
+def least(rng: random.Random, used: Counter, options: Sequence[str]) -> str:
+    """One of the options used least so far (every generated corpus spreads its axes so)."""
     low = min(used[o] for o in options)
     return rng.choice([o for o in options if used[o] == low])
 
@@ -108,10 +109,12 @@ def _concealments(action: Action, language: str, scheduler: str, malicious: bool
             and not (c == "loop-list" and len(action.targets) < 2 and not snmp)]
 
 
-def _marker(rng: random.Random, taken: set[str]) -> str:
+def new_marker(rng: random.Random, taken: set[str], lead: str) -> str:
+    """A six-character marker no other case of the corpus has: `lead` (one letter, or a choice
+    of letters drawn from) and five random letters or digits."""
     while True:
-        m = rng.choice("kqxz") + "".join(rng.choice(string.ascii_lowercase + string.digits)
-                                         for _ in range(5))
+        first = lead if len(lead) == 1 else rng.choice(lead)
+        m = first + "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(5))
         if m not in taken:
             taken.add(m)
             return m
@@ -159,25 +162,25 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
     for n, (bad, i) in enumerate(plan):
         builders = MALICIOUS if bad else BENIGN
         u = used[bad]
-        scheduler = _least(rng, u["scheduler"], SCHEDULERS)
+        scheduler = least(rng, u["scheduler"], SCHEDULERS)
         if scheduler in DEVICE_SCHEDULERS:
             language = f"device-{_device_platform(scheduler)}"
-            effect = _least(rng, u["effect"],
+            effect = least(rng, u["effect"],
                             _compatible_effects(builders, needs[bad], scheduler))
         else:
             # the language first, so that the narrow libraries (netmiko, Net::SNMP) get their
             # share; then the least-used effect that language can carry
             langs = [name for name, cls in LANGS.items()
                      if any(cls.can & needs[bad][e] for e in builders)]
-            language = _least(rng, u["language"], langs)
-            effect = _least(rng, u["effect"], [e for e in builders
+            language = least(rng, u["language"], langs)
+            effect = least(rng, u["effect"], [e for e in builders
                                                if LANGS[language].can & needs[bad][e]])
         case_rng = random.Random(rng.random())
         action = _draw_action(builders, effect, case_rng, scheduler, language)
         # device-side jobs offer few concealments: balance them apart, or Junos' plain-only
         # policies would use up the host side's share of plain scripts
         side = "device" if scheduler in DEVICE_SCHEDULERS else "host"
-        concealment = _least(rng, u[f"concealment-{side}"],
+        concealment = least(rng, u[f"concealment-{side}"],
                              _concealments(action, language, scheduler, bad))
         u[f"concealment-{side}"][concealment] += 1
         for axis, value in zip(AXES, (effect, language, concealment, scheduler), strict=True):
@@ -186,7 +189,7 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
         while len(corpus.roots) <= root:
             corpus.roots.append(HostRoot())
             corpus.devices.append([])
-        marker = _marker(rng, taken)
+        marker = new_marker(rng, taken, "kqxz")
         case = Case(id=f"{'m' if bad else 'b'}{i:03d}.{effect}.{language}.{concealment}.{scheduler}",
                     malicious=bad, effect=effect, language=language, concealment=concealment,
                     scheduler=scheduler, marker=marker, root=root,

@@ -14,12 +14,11 @@ scheduler's gap from a technique's.
 from __future__ import annotations
 
 import random
-import string
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from tests.adversarial.generate import least, new_marker
 from tests.adversarial.schedulers import HostRoot
 from tests.heldout.effects import BENIGN, MALICIOUS, Payload
 from tests.heldout.techniques import DEVICE_AWARE, MALICIOUS_ONLY, TECHNIQUES, Job, apply
@@ -63,17 +62,6 @@ class Corpus:
     devices: list[list] = field(default_factory=list)
 
 
-def _least(rng: random.Random, used: Counter, options: Sequence[str]) -> str:
-    low = min(used[o] for o in options)
-    return rng.choice([o for o in options if used[o] == low])
-
-
-def _marker(rng: random.Random, taken: set[str]) -> str:
-    while True:
-        m = "h" + "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(5))
-        if m not in taken:
-            taken.add(m)
-            return m
 
 
 def _effects(technique: str, builders: dict) -> list[str]:
@@ -110,16 +98,16 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
             pool = [t for t in pool if t not in CRON_ONLY]
         if kind == "c":
             pool = ["plain"]
-        technique = _least(rng, u["technique"], pool)
+        technique = least(rng, u["technique"], pool)
         tech_effects = [e for e in _effects(technique, builders)
                         if technique != "tftp-empty-config" or e.startswith(("ios", "change"))]
-        effect = _least(rng, u["effect"], tech_effects)
+        effect = least(rng, u["effect"], tech_effects)
         scheds = UNSUPPORTED if off else CRON_ONLY.get(technique, SCHEDULERS)
-        scheduler = _least(rng, u["scheduler"], scheds)
+        scheduler = least(rng, u["scheduler"], scheds)
         for axis, value in zip(AXES, (technique, effect, scheduler), strict=True):
             u[axis][value] += 1
         case_rng = random.Random(rng.random())
-        marker = _marker(rng, taken)
+        marker = new_marker(rng, taken, "h")
         root = n // per_root
         while len(corpus.roots) <= root:
             corpus.roots.append(HostRoot())

@@ -11,11 +11,10 @@ login, PAM, forced SSH commands, logrotate, apt). Ids: `rm…` malicious, `rb…
 from __future__ import annotations
 
 import random
-import string
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from tests.adversarial.generate import least, new_marker
 from tests.adversarial.schedulers import HostRoot
 from tests.heldout.generate import plant as plant_heldout
 from tests.heldout.techniques import Job
@@ -60,17 +59,6 @@ class Corpus:
     devices: list[list] = field(default_factory=list)
 
 
-def _least(rng: random.Random, used: Counter, options: Sequence[str]) -> str:
-    low = min(used[o] for o in options)
-    return rng.choice([o for o in options if used[o] == low])
-
-
-def _marker(rng: random.Random, taken: set[str]) -> str:
-    while True:
-        m = "r" + "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(5))
-        if m not in taken:
-            taken.add(m)
-            return m
 
 
 def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENIGN_CASES,
@@ -84,13 +72,13 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
         u = used[bad]
         builders = MALICIOUS if bad else BENIGN
         techniques = [t for t in TECHNIQUES if bad or t not in MALICIOUS_ONLY]
-        technique = _least(rng, u["technique"], techniques)
-        goal = _least(rng, u["goal"], list(builders))
-        trigger = _least(rng, u["trigger"], TRIGGERS)
+        technique = least(rng, u["technique"], techniques)
+        goal = least(rng, u["goal"], list(builders))
+        trigger = least(rng, u["trigger"], TRIGGERS)
         for axis, value in zip(AXES, (technique, goal, trigger), strict=True):
             u[axis][value] += 1
         case_rng = random.Random(rng.random())
-        marker = _marker(rng, taken)
+        marker = new_marker(rng, taken, "r")
         root = n // per_root
         while len(corpus.roots) <= root:
             corpus.roots.append(HostRoot())

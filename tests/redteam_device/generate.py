@@ -13,10 +13,10 @@ that tests/adversarial and tests/heldout do not generate.
 from __future__ import annotations
 
 import random
-import string
 from collections import Counter
 from dataclasses import dataclass, field
 
+from tests.adversarial.generate import new_marker
 from tests.adversarial.schedulers import HostRoot
 from tests.heldout.generate import plant
 from tests.redteam_device.carriers import CARRIERS, Ctx
@@ -57,13 +57,6 @@ class Corpus:
     roots: list[HostRoot] = field(default_factory=list)
     devices: list[list] = field(default_factory=list)
 
-
-def _marker(rng: random.Random, taken: set[str]) -> str:
-    while True:
-        m = "r" + "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(5))
-        if m not in taken:
-            taken.add(m)
-            return m
 
 
 def _hosts(rng: random.Random, n: int) -> tuple[str, ...]:
@@ -136,7 +129,7 @@ def build(seed: int = SEED, per_root: int = CASES_PER_ROOT) -> Corpus:
             corpus.roots.append(HostRoot())
             corpus.devices.append([])
         case_rng = random.Random(rng.random())
-        marker = _marker(rng, taken)
+        marker = new_marker(rng, taken, "r")
         kind = "m" if bad else "b"
         i = numbers[kind]
         numbers[kind] += 1
