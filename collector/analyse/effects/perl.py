@@ -232,9 +232,8 @@ class _Perl:
     def block(self, node: Node, place: Place) -> object:
         last: object = ""
         for c in node.named_children:
-            if self.job.budget <= 0:
+            if self.job.spend(place, *self.at(c)):
                 return last
-            self.job.budget -= 1
             last = self.stmt(c, place)
             guard = self.exit_guard(c, place)
             if guard is not None:

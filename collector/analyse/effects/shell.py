@@ -367,9 +367,8 @@ class _Walker:
 
     def block(self, nodes: list[Node], env: dict[str, str], place: Place) -> None:
         for n in nodes:
-            if self.job.budget <= 0:
+            if self.job.spend(place, self.line(n), self.evidence(n)):
                 return
-            self.job.budget -= 1
             guard = self.exit_guard(n, env, place)
             if guard is not None:
                 place = replace(place, gates=place.gates + (guard,))
