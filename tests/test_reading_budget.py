@@ -10,7 +10,7 @@ import pytest
 
 from lineguard.collector.analyse import destructive
 from lineguard.collector.analyse.effects.judge import _matching
-from lineguard.collector.analyse.effects.resolve import BUDGET, Job, Place, read
+from lineguard.collector.analyse.effects.resolve import BUDGET, MAX_TEXT, Job, Place, read
 from lineguard.collector.analyse.effects.rules import default_rules
 from lineguard.collector.analyse.effects.shell import read_shell
 from lineguard.collector.model import CronTrigger
@@ -61,3 +61,10 @@ def test_the_budget_is_spent_once_and_reported_once():
     judged = _matching(default_rules(), unread[0])
     assert judged and all(r.verdict == "suspicious" for r in judged), \
         "what was left unread is judged, never benign"
+
+
+def test_a_program_past_the_parsers_limit_says_what_is_not_read():
+    text = "#!/bin/sh\n# " + "pad " * (MAX_TEXT // 4) + "\nrm -rf /srv/ems/linedata\n"
+    j = _judge("opt/ems/bin/huge.sh", text)
+    assert j.verdict != "benign"
+    assert any("past 2,000,000 bytes (not read)" in r.title for r in j.reasons)

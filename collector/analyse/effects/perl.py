@@ -38,11 +38,11 @@ from lineguard.collector.analyse.effects.resolve import (
     expand_each,
     file_lines,
     read,
+    source_bytes,
     walked,
 )
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
-_MAX_TEXT = 2_000_000
 _MAX_CALLS = 4            # times one sub body is followed per program
 _MAX_DEPTH = 8            # nested sub calls followed
 
@@ -413,10 +413,10 @@ class _Perl:
             if p in self.job.read:
                 return
             self.job.read.add(p)
-            src = text.encode("utf-8", "replace")[:_MAX_TEXT]
-            inner = _Perl(src, self.job, Place(path=p, gates=place.gates, via=place.via,
-                                               called=place.called, depth=place.depth + 1),
-                          self.scope, self.env)
+            where = Place(path=p, gates=place.gates, via=place.via, called=place.called,
+                          depth=place.depth + 1)
+            src = source_bytes(text, self.job, where)
+            inner = _Perl(src, self.job, where, self.scope, self.env)
             inner.run(_parse(src).root_node)
             return
 
@@ -1378,7 +1378,7 @@ class _Perl:
                                        f"decoded from {' then '.join(layers)}")
             if inner_place.depth > 6:
                 return
-            src = code.encode("utf-8", "replace")[:_MAX_TEXT]
+            src = source_bytes(code, self.job, inner_place)
             inner = _Perl(src, self.job, inner_place, self.scope, self.env)
             inner.run(_parse(src).root_node)
             _report_errors(_parse(src), inner, inner_place)
@@ -1444,8 +1444,7 @@ def _report_errors(tree: Tree, reader: _Perl, place: Place) -> None:
 def read_perl(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     m = _DATA.search(text)
     data = text[m.end():] if m else ""
-    src = text[:m.start()].encode("utf-8", "replace")[:_MAX_TEXT] if m else \
-        text.encode("utf-8", "replace")[:_MAX_TEXT]
+    src = source_bytes(text[:m.start()] if m else text, job, place)
     tree = _parse(src)
     scope = _Scope()
     scope.vars["*DATA"] = _Handle("data", data)

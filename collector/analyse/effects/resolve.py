@@ -236,6 +236,23 @@ class Place:
                       called=self.called, **kw)  # type: ignore[arg-type]
 
 
+MAX_TEXT = 2_000_000      # bytes of one program a parser is given
+
+
+def source_bytes(text: str, job: Job, place: Place) -> bytes:
+    """A program's text as the parsers take it. Past MAX_TEXT bytes the rest is not read, and
+    an effect says so (a program padded past the limit does not end quietly)."""
+    src = text.encode("utf-8", "replace")
+    if len(src) <= MAX_TEXT:
+        return src
+    kept = src[:MAX_TEXT].decode("utf-8", "replace")
+    line = kept.count("\n") + 1
+    job.sink.append(place.effect("unparsed", line, kept.rsplit("\n", 1)[-1][:200],
+                                 target=f"the rest of the program past {MAX_TEXT:,} bytes "
+                                        "(not read)"))
+    return src[:MAX_TEXT]
+
+
 def file_lines(path: str, job: Job | None = None) -> str:
     """The value of reading a file line by line (a device list, a list of circuits): its
     entries when the file was captured, else a marker standing for every entry."""
