@@ -39,6 +39,7 @@ from lineguard.collector.analyse.effects.resolve import (
     file_lines,
     read,
     source_bytes,
+    too_deep,
     walked,
 )
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
@@ -232,7 +233,7 @@ class _Perl:
     def block(self, node: Node, place: Place) -> object:
         last: object = ""
         for c in node.named_children:
-            if self.job.spend(place, *self.at(c)):
+            if self.job.spend("perl", place, *self.at(c)):
                 return last
             last = self.stmt(c, place)
             guard = self.exit_guard(c, place)
@@ -415,7 +416,7 @@ class _Perl:
             self.job.read.add(p)
             where = Place(path=p, gates=place.gates, via=place.via, called=place.called,
                           depth=place.depth + 1)
-            src = source_bytes(text, self.job, where)
+            src = source_bytes("perl", text, self.job, where)
             inner = _Perl(src, self.job, where, self.scope, self.env)
             inner.run(_parse(src).root_node)
             return
@@ -1376,9 +1377,9 @@ class _Perl:
         if is_known(code) and not markers(code):
             inner_place = place.nested(line, ev, note if not layers else
                                        f"decoded from {' then '.join(layers)}")
-            if inner_place.depth > 6:
+            if too_deep(self.job, inner_place, "perl", code):
                 return
-            src = source_bytes(code, self.job, inner_place)
+            src = source_bytes("perl", code, self.job, inner_place)
             inner = _Perl(src, self.job, inner_place, self.scope, self.env)
             inner.run(_parse(src).root_node)
             _report_errors(_parse(src), inner, inner_place)
@@ -1444,7 +1445,7 @@ def _report_errors(tree: Tree, reader: _Perl, place: Place) -> None:
 def read_perl(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     m = _DATA.search(text)
     data = text[m.end():] if m else ""
-    src = source_bytes(text[:m.start()] if m else text, job, place)
+    src = source_bytes("perl", text[:m.start()] if m else text, job, place)
     tree = _parse(src)
     scope = _Scope()
     scope.vars["*DATA"] = _Handle("data", data)

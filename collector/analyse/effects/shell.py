@@ -367,7 +367,7 @@ class _Walker:
 
     def block(self, nodes: list[Node], env: dict[str, str], place: Place) -> None:
         for n in nodes:
-            if self.job.spend(place, self.line(n), self.evidence(n)):
+            if self.job.spend("shell", place, self.line(n), self.evidence(n)):
                 return
             guard = self.exit_guard(n, env, place)
             if guard is not None:
@@ -1222,7 +1222,7 @@ class _Walker:
             self.job.read.add(name)
             where = replace(place, path=name, offset=0, anchor=None, depth=place.depth + 1,
                             function=None)
-            sub = _Walker(source_bytes(text, self.job, where), self.job, where)
+            sub = _Walker(source_bytes("shell", text, self.job, where), self.job, where)
             tree = _parse(sub.src)
             own = set()
             for c in tree.root_node.named_children:
@@ -1671,7 +1671,7 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     if plain is not None:
         _read_plain(plain, job, place, env)
         return
-    src = source_bytes(text, job, place)
+    src = source_bytes("shell", text, job, place)
     tree = _parse(src)
     w = _Walker(src, job, place)
     env.setdefault("IFS", " ")

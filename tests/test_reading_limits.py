@@ -1,16 +1,26 @@
-"""Padding cannot hide the end of a program: every reader reads a long script to its end (the
-statement budget grows with the text it is given), and where a reading does run out of budget,
-the rest is an effect saying where reading stopped, judged suspicious, never benign."""
+"""Neither padding nor nesting hides what a program does: every reader reads a long script to
+its end (the statement budget grows with the text it is given), programs nested ten deep are
+followed, and where a reading does stop (budget, parser limit, nesting), an effect says where,
+judged suspicious, never benign."""
 
 from __future__ import annotations
 
+import base64
+import shlex
 from datetime import UTC, datetime
 
 import pytest
 
 from lineguard.collector.analyse import destructive
 from lineguard.collector.analyse.effects.judge import _matching
-from lineguard.collector.analyse.effects.resolve import BUDGET, MAX_TEXT, Job, Place, read
+from lineguard.collector.analyse.effects.resolve import (
+    BUDGET,
+    MAX_DEPTH,
+    MAX_TEXT,
+    Job,
+    Place,
+    read,
+)
 from lineguard.collector.analyse.effects.rules import default_rules
 from lineguard.collector.analyse.effects.shell import read_shell
 from lineguard.collector.model import CronTrigger
@@ -67,4 +77,26 @@ def test_a_program_past_the_parsers_limit_says_what_is_not_read():
     text = "#!/bin/sh\n# " + "pad " * (MAX_TEXT // 4) + "\nrm -rf /srv/ems/linedata\n"
     j = _judge("opt/ems/bin/huge.sh", text)
     assert j.verdict != "benign"
-    assert any("past 2,000,000 bytes (not read)" in r.title for r in j.reasons)
+    assert any("not read past 2,000,000 bytes" in r.title for r in j.reasons)
+
+
+def _nested(depth: int, how: str) -> str:
+    cmd = "rm -rf /srv/ems/linedata"
+    for _ in range(depth):
+        cmd = ("sh -c " + shlex.quote(cmd) if how == "sh -c" else
+               f"echo {base64.b64encode(cmd.encode()).decode()} | base64 -d | sh")
+    return cmd
+
+
+@pytest.mark.parametrize("how", ["sh -c", "base64"])
+def test_programs_nested_ten_deep_are_followed_and_deeper_ones_are_not_benign(how):
+    def judged(depth: int):
+        job = CronJob(target="ems1", source="cron", origin_path="etc/cron.d/ems", origin_line=1,
+                      owner="root", schedule="0 3 * * *", command=_nested(depth, how),
+                      trigger=CronTrigger("0 3 * * *"))
+        return destructive.judge(job, {}, None, NOW)
+
+    assert judged(MAX_DEPTH).verdict == "destructive"
+    deeper = judged(MAX_DEPTH + 1)
+    assert deeper.verdict != "benign"
+    assert any(f"nested more than {MAX_DEPTH} programs deep" in r.title for r in deeper.reasons)
