@@ -164,3 +164,18 @@ def test_a_long_list_of_cache_files_cannot_bury_one_line_data_path():
     j = _judge("opt/ems/bin/many.sh", "#!/bin/sh\nfor d in " + " ".join(items) +
                "; do\n  rm -rf \"$d\"\ndone\n")
     assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+_LIST = "\n".join([f"/var/tmp/ems/c{i}" for i in range(40)] + ["/srv/ems/linedata"])
+RUNNERS = {
+    "xargs": f"xargs rm -rf <<EOF\n{_LIST}\nEOF\n",
+    "xargs -I": f"xargs -I{{}} rm -rf {{}} <<EOF\n{_LIST}\nEOF\n",
+    "printf | xargs": "printf '%s\\n' " + _LIST.replace("\n", " ") + " | xargs rm -rf\n",
+    "parallel :::": "parallel rm -rf ::: " + _LIST.replace("\n", " ") + "\n",
+}
+
+
+@pytest.mark.parametrize("how", sorted(RUNNERS))
+def test_the_forty_first_item_a_runner_is_given_is_judged(how):
+    j = _judge("opt/ems/bin/purge.sh", "#!/bin/sh\n" + RUNNERS[how])
+    assert j.verdict == "destructive", [r.title for r in j.reasons]

@@ -279,13 +279,13 @@ def each_of(values: list[str], listed: str = "") -> str:
     `listed` names the file the values are every entry of (the whole set, not named items)."""
     shown = ", ".join(render(v) for v in values[:MAX_LOOP])
     more = f" and {len(values) - MAX_LOOP} more" if len(values) > MAX_LOOP else ""
-    data = EACH_SEP.join(_judged_values([render(v) for v in values]))
+    data = EACH_SEP.join(judged_values([render(v) for v in values]))
     if listed:
         return symbol("listed", data, f"{listed}: {shown}{more}")
     return symbol("each", data, f"each of {shown}{more}")
 
 
-def _judged_values(values: list[str]) -> list[str]:
+def judged_values(values: list[str]) -> list[str]:
     """The values of a list judged one by one: every value up to MAX_EACH (the last of twenty
     may be the one that matters); past that, each value in a folder none of those is in (a
     list of 5,000 cache files cannot bury one line-data path), up to twice MAX_EACH; past
