@@ -36,6 +36,8 @@ _REDIRECTS = frozenset({">", ">>", "<", "<>", ">&", "<&", ">|", "&>", "&>>", "<<
 _UNRESOLVABLE = set("$*?[`~{}")
 _DATA_READERS = frozenset({"awk", "gawk", "mawk", "nawk", "sed", "base64", "base32", "openssl",
                            "xxd", "gunzip", "zcat", "bzcat", "xzcat", "uudecode"})
+_LIST_READERS = frozenset({"cat", "grep", "egrep", "fgrep", "cut", "sort", "uniq", "head", "tail",
+                           "tac"})
 _STATEMENT_READERS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus", "at", "batch"})
 _INPUT_FILE = re.compile(r"(?<![<0-9&])<\s*['\"]?(/[\w.+@/-]+)")
 _SYSTEM_INPUT = ("/dev/", "/proc/", "/sys/")
@@ -265,8 +267,9 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
                     _resolve(a.split(None, 1)[1], cwd) if a.startswith(".read ") else None))
             if src and not src.startswith(_SYSTEM_INPUT):
                 found.append(src)
-    elif name == "cat":
-        # a template or list a job reads: what it writes and then runs is built from it
+    elif name in _LIST_READERS:
+        # a template or list a job reads (whole or filtered): what it writes and then runs, or
+        # the devices and paths a loop over it acts on, are built from it
         for a in args:
             src = _resolve(a, cwd) if not a.startswith("-") else None
             if src and not src.startswith(("/proc/", "/sys/", "/dev/", "/run/", "/tmp/")):

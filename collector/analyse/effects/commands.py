@@ -97,6 +97,11 @@ KNOWN = frozenset({
 }) | SHELLS
 
 
+# Filters whose output from a list file is (part of) that list: a loop over it goes over the list.
+LIST_READERS = frozenset({"cat", "grep", "egrep", "fgrep", "sed", "awk", "gawk", "mawk", "cut",
+                          "sort", "uniq", "head", "tail", "tac", "tr"})
+
+
 # Programs whose only meaning to lineguard is what they print: when nothing reads their output
 # (no pipe, substitution or redirection), they do nothing lineguard judges.
 OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq", "grep", "egrep",
@@ -240,16 +245,23 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
 
 
 _AGE = re.compile(r"^-(?:mtime|mmin|atime|amin|ctime|cmin)$")
-_SELECTS = re.compile(r"^-(?:empty|links|user|uid|group|gid|perm|inum|samefile|i?regex)$")
-_NAMES = re.compile(r"^-(?:i?name|i?wholename|i?path)$")
+_SELECTS = re.compile(r"^-(?:empty|links|user|uid|group|gid|perm|inum|samefile)$")
+_NAMES = re.compile(r"^-(?:i?name|i?wholename|i?path|i?regex)$")
+# A name pattern that selects a kind of file by how its name starts or ends (`*.log`,
+# `*.gz.[0-9]`, `*~`, `.*\.tmp`, `sess_*`): housekeeping's limit. A literal name or a pattern
+# naming what it selects (`pvc.sqlite`, `*linedata*`, `*/xconnect/*`) is the selection itself.
+_NAME_CLASS = re.compile(r"^(?:(?:\*|\.\*|\.\+|\[[^]]*\])+(?:\\?\.[^/]*|~|#)|\*[^*?\[/]+|"
+                         r"[^*?\[/]+\*)$")
+_EVERYTHING = ("*", "*.*", ".*", "", "./*", "*/*")
 FIND_DELETERS = frozenset({"rm", "shred", "unlink", "srm", "wipe"})
 
 
 def find_bounded(preds: list[str]) -> bool:
     """Whether find's predicates limit what it selects the way housekeeping does: older than an
-    age, larger than a size, a name pattern, an owner. `-mtime -N` and `-newer F` select the
-    recent files (every file a live application keeps), `-size +0` every non-empty one, a name
-    of `*` everything: none of them is a limit."""
+    age, larger than a size, a name's start or end (`-name '*.log'`), an owner. `-mtime -N` and `-newer F`
+    select the recent files (every file a live application keeps), `-size +0` every non-empty
+    one, a name of `*` everything, and a name that names the files (`-name pvc.sqlite`,
+    `-path '*linedata*'`) selects those files whole: none of them is a limit."""
     for k, p in enumerate(preds):
         val = preds[k + 1] if k + 1 < len(preds) else ""
         if _AGE.match(p) and not val.startswith("-") and re.match(r"^\+?\d", val) \
@@ -261,25 +273,60 @@ def find_bounded(preds: list[str]) -> bool:
             return True
         if _SELECTS.match(p):
             return True
-        if _NAMES.match(p) and val.strip("'\"") not in ("*", "*.*", ".*", ""):
+        if _NAMES.match(p) and _NAME_CLASS.match(val.strip("'\"")):
             return True
     return False
 
 
+def find_selection(argv: list[str]) -> tuple[list[str], list[str]]:
+    """find's roots and what it selects under them: `ROOT/**/NAME` for each name or path
+    pattern it selects by (not negated, not pruned), else the roots themselves. The pattern
+    stays in the path so the rules see what it names (whether it limits: find_bounded)."""
+    roots, i = [], 1
+    while i < len(argv) and not argv[i].startswith(("-", "(", "!", "\\(")):
+        roots.append(argv[i])
+        i += 1
+    preds = argv[i:]
+    shallow = any(p in ("-maxdepth",) and preds[k + 1:k + 2] in (["0"], ["1"])
+                  for k, p in enumerate(preds))
+    named: list[tuple[str, str]] = []
+    for k, p in enumerate(preds[:-1]):
+        val = preds[k + 1].strip("'\"")
+        negated = k > 0 and preds[k - 1] in ("!", "-not", "\\!")
+        pruned = preds[k + 2:k + 3] == ["-prune"]
+        if not _NAMES.match(p) or negated or pruned or val in _EVERYTHING:
+            continue
+        named.append((p, val))
+    out = []
+    for r in roots or ["."]:
+        top = r.rstrip("/") if r not in ("/", "") else ""
+        if not named:
+            out.append(r)
+        for p, val in named[:4]:
+            if p in ("-name", "-iname"):
+                out.append(f"{top}/{val}" if shallow else f"{top}/**/{val}")
+            else:
+                # -path/-wholename/-regex match the whole path: an absolute pattern is itself
+                # the selection, a relative one sits under the root
+                out.append(val if val.startswith("/") else f"{top}/{val.lstrip('/')}")
+    return roots, out
+
+
 def _find(argv: list[str], job: Job, place: Place, line: int, ev: str, piped_to_rm: bool) -> None:
-    roots, preds, i = [], argv[1:], 1
+    roots, i = [], 1
     while i < len(argv) and not argv[i].startswith(("-", "(", "!", "\\(")):
         roots.append(argv[i])
         i += 1
     preds = argv[i:]
     deletes = "-delete" in preds or piped_to_rm or any(
-        preds[k] in ("-exec", "-execdir", "-ok") and k + 1 < len(preds)
-        and base(preds[k + 1]) in FIND_DELETERS for k in range(len(preds)))
+        preds[k] in ("-exec", "-execdir", "-ok", "-okdir") and k + 1 < len(preds)
+        and base((unwrap(preds[k + 1:]) or [""])[0]) in FIND_DELETERS
+        for k in range(len(preds)))
     if not deletes:
         return
     bounded = find_bounded(preds)
-    for r in roots or ["."]:
-        _destroy(job, place, line, ev, r, "delete-tree", bounded)
+    for t in find_selection(argv)[1]:
+        _destroy(job, place, line, ev, t, "delete-tree", bounded)
 
 
 def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
@@ -759,9 +806,12 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         return ""
     if prog == "find" and not find_bounded(args) and not any(
             a in ("-exec", "-execdir", "-delete", "-printf", "-fprint") for a in args):
-        # the paths of every entry under its roots: what a loop over them acts on
-        roots = [a for a in args if not a.startswith(("-", "(", "!", "\\("))][:1]
-        return "\n".join(r.rstrip("/") + "/*" for r in roots) if roots else None
+        # the paths of every entry under its roots, or what a name pattern selects there:
+        # what a loop over them acts on
+        roots, selected = find_selection(argv)
+        if not roots:
+            return None
+        return "\n".join(t.rstrip("/") + "/*" if t in roots else t for t in selected[:4])
     if prog == "ls" and not any(a in ("-d", "--directory") or
                                 re.match(r"^-[^-]*d", a) for a in args):
         # what it lists: the paths a glob names as written, each entry's name in a folder

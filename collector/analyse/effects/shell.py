@@ -48,6 +48,7 @@ from lineguard.collector.analyse.effects.resolve import (
     each_of,
     file_lines,
     fingerprint,
+    listed_in,
     language_of,
     read,
     unknown_output,
@@ -161,6 +162,7 @@ class _Walker:
         self.sockets: dict[str, str] = {}        # file descriptor -> host (bash /dev/tcp)
         self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
         self.executed: list[list[str]] = []      # every argv run, in order (what a redirect keeps)
+        self.listed: dict[str, str] = {}         # text read from a captured list -> its file
 
     # --- text and positions ---------------------------------------------------------------
 
@@ -553,8 +555,11 @@ class _Walker:
         items = self.argv(values, env, place) if values else env.get("@", "").split(_SEP)
         items = [i for i in items if i != ""]
         name = self.text(var)
+        source = self.listed.get(" ".join(items)) if self.listed and len(items) > 1 else None
         if len(items) == 1:
             env[name] = items[0]
+        elif source is not None and all(is_known(i) for i in items):
+            env[name] = listed_in(items, source)
         elif items:
             env[name] = each_of(items) if all(is_known(i) for i in items) else items[0]
         else:
@@ -573,7 +578,9 @@ class _Walker:
                 lines = [x for x in (stdin or "").split("\n") if x.strip()]
                 if m.group(2):          # more names: the first takes the first field
                     lines = [x.split()[0] for x in lines]
+                source = self.listed.get(stdin.strip()) if stdin and self.listed else None
                 env[m.group(1)] = stdin if stdin is not None and (markers(stdin) or not is_known(stdin)) \
+                    else listed_in(lines, source) if source is not None and len(lines) > 1 \
                     else each_of(lines) if len(lines) > 1 \
                     else (lines[0].strip() if lines else unknown("a line read at run time"))
             else:
@@ -632,6 +639,7 @@ class _Walker:
                 if op.startswith("<") and dest is not None and not op.startswith("<&"):
                     path = " ".join(self.words(dest, env, place))
                     stdin = "" if path == "/dev/null" else self.file_text(path)
+                    self.note_listed(stdin, path)
                 else:
                     outs.extend(self.file_redirect(r, env, place))
         outer, self.consumed = self.consumed, True
@@ -763,6 +771,13 @@ class _Walker:
         text = self.job.text_of(render(path)) if is_known(path) else None
         return text if text is not None and len(text) < 65536 else file_lines(render(path), self.job)
 
+    def note_listed(self, text: str | None, path: str) -> None:
+        """`text` is (a filtered part of) the list in captured file `path`: a loop over its
+        lines or words goes over every entry of that list."""
+        if text and is_known(text) and not markers(text) and is_known(path):
+            self.listed[text.strip()] = render(path)
+            self.listed[" ".join(text.split())] = render(path)
+
     def capture(self, node: Node, env: dict[str, str], place: Place) -> str:
         redirect = next((c for c in node.named_children if c.type == "file_redirect"), None)
         if redirect is not None and node.named_child_count == 1 and \
@@ -770,7 +785,10 @@ class _Walker:
             # `$(< FILE)`: the file's text, as cat would print it
             dest = redirect.child_by_field_name("destination")
             if dest is not None:
-                return self.file_text(" ".join(self.words(dest, env, place))).rstrip("\n")
+                path = " ".join(self.words(dest, env, place))
+                text = self.file_text(path).rstrip("\n")
+                self.note_listed(text, path)
+                return text
         out = None
         outer, self.consumed = self.consumed, True
         try:
@@ -1042,6 +1060,8 @@ class _Walker:
             return None
         commands.effects(argv, job, place, line, ev, stdin)
         out = commands.output(argv, stdin, job)
+        if out is not None and prog in commands.LIST_READERS:
+            self.list_read(argv, stdin, out)
         if out is not None:
             layer = decode.layer_of(argv)
             if layer is None and prog in ("printf", "echo") and re.search(
@@ -1051,6 +1071,16 @@ class _Walker:
             if layer is not None or prior:
                 self.decoded[out] = prior + ((layer,) if layer else ())
         return out
+
+    def list_read(self, argv: list[str], stdin: str | None, out: str) -> None:
+        """What a filter printed from a captured list (`cat`, `grep -v '^#' FILE`, `cut -d:
+        -f1 FILE`, or its input that came from one) is that list's entries."""
+        source = self.listed.get(stdin.strip()) if stdin and self.listed else None
+        if source is None:
+            source = next((o for o in reversed(argv[1:]) if o.startswith("/") and is_known(o)
+                           and self.job.artifact(o) is not None), None)
+        if source is not None:
+            self.note_listed(out, source)
 
     def runner(self, prog: str, argv: list[str], env: dict[str, str], place: Place, line: int,
                ev: str, stdin: str | None) -> None:
