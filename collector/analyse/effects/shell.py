@@ -1044,8 +1044,7 @@ class _Walker:
             self.snmpset(argv, place, line, ev)
             return None
         if prog in _SQL_CLIENTS:
-            self.sql_client(prog, argv, place, line, ev, stdin)
-            return None
+            return self.sql_client(prog, argv, place, line, ev, stdin)
         if "/" in name and not name.startswith("/dev/fd/") or name in job.written or \
                 name.startswith("/dev/fd/"):
             if self.run_file(name, args, env, place, line, ev):
@@ -1448,11 +1447,16 @@ class _Walker:
             snmp_effect(self.job, place, line, ev, host, rest[0], rest[1])
 
     def sql_client(self, prog: str, argv: list[str], place: Place, line: int, ev: str,
-                   stdin: str | None) -> None:
+                   stdin: str | None) -> str | None:
+        """The statements a database client runs (options, files, its input) judged; returns
+        what it prints when that is a listing of tables or statements it assembles."""
         texts: list[str] = []
         args = argv[1:]
+        inline = {"psql": "c", "mysql": "e", "mariadb": "e", "clickhouse-client": "q"}.get(prog)
         for i, a in enumerate(args):
-            if a in ("-c", "-e", "--command", "--execute", "-cmd") and i + 1 < len(args):
+            if (a in ("-c", "-e", "--command", "--execute", "-cmd", "--query") or inline and
+                    re.fullmatch(rf"-[A-Za-z]*{inline}", a)) and i + 1 < len(args):
+                # -c TEXT, or flags run together ending in it (psql -Atc, mysql -NBe)
                 texts.append(args[i + 1])
             elif a.startswith(("--command=", "--execute=")):
                 texts.append(a.split("=", 1)[1])
@@ -1472,14 +1476,17 @@ class _Walker:
         if prog == "sqlite3":
             texts += [self.file_text(o.split(None, 1)[1]) for o in ops[1:]
                       if o.startswith(".read ") and is_known(o)]
-        if stdin is not None and (not is_known(stdin) or markers(stdin)):
+        if stdin is not None and not is_known(stdin):
             src = "; ".join(d for _, _, d in markers(stdin)) or "its input"
             self.job.sink.append(place.effect("unseen-code", line, ev,
                                               target=f"SQL {prog} reads from {src}"))
         elif stdin is not None:
             texts.append(stdin)
-        for how, name in sql.destructive_statements("\n\n".join(texts)):     # one text each
-            self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how))
+        text = "\n\n".join(texts)
+        for how, name in sql.destructive_statements(text):     # one text each
+            self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how,
+                                              reach="all" if name.startswith("<every ") else "one"))
+        return sql.output(text) if texts else None
 
 
 def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str, value: str
