@@ -93,7 +93,8 @@ KNOWN = frozenset({
     "git", "fallocate", "nvme", "dmsetup", "lvreduce", "lvresize", "iptables", "ip6tables",
     "nft", "ip", "route", "mount", "telinit", "init", "touch", "systemd-run", "read", "mapfile",
     "readarray", "hash", "cd", "pushd", "zip", ":", "true", "http", "https", "xh", "ansible",
-    "ansible-playbook", "tmux", "screen", "ls", "tmpwatch", "tmpreaper",
+    "ansible-playbook", "tmux", "screen", "ls", "tmpwatch", "tmpreaper", "xfs_io", "debugfs",
+    "sg_format", "sg_sanitize",
 }) | SHELLS
 
 
@@ -357,15 +358,17 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         if of and not re.match(r"/dev/(?:null|stdout|stderr|tty|fd/)", of):
             if of.startswith("/dev/") or inp in ("/dev/zero", "/dev/urandom", "/dev/random"):
                 _destroy(job, place, line, ev, of, "wipe" if of.startswith("/dev/") else "overwrite")
-    elif prog == "wipefs" and re.search(r"-\w*a|--all", flags):
+    elif prog == "wipefs" and re.search(r"-\w*[ao]|--all|--offset", flags):
         for t in ops:
-            _destroy(job, place, line, ev, t, "wipe")
-    elif prog.startswith(("mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs")) or prog == "blkdiscard":
+            if t.startswith("/") or not is_known(t):      # not an --offset or --types value
+                _destroy(job, place, line, ev, t, "wipe")
+    elif prog.startswith(("mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs")) or prog in (
+            "blkdiscard", "sg_format", "sg_sanitize"):
         for t in ops:
             if t.startswith("/dev/") or not is_known(t):
                 _destroy(job, place, line, ev, t, "wipe")
     elif prog in ("sgdisk", "sfdisk", "parted", "fdisk") and re.search(
-            r"--zap-all|-Z\b|--clear|-o\b|--delete|mklabel|\brm\b", " ".join(args)):
+            r"--zap-all|-Z\b|--clear|-o\b|--delete|-d\s*\d|mklabel|\brm\b", " ".join(args)):
         for t in ops:
             if t.startswith("/dev/"):
                 _destroy(job, place, line, ev, t, "wipe")
@@ -383,7 +386,7 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog == "mdadm" and "--zero-superblock" in flags:
         for t in ops:
             _destroy(job, place, line, ev, t, "wipe")
-    elif prog == "cryptsetup" and args and args[0] in ("luksErase", "erase"):
+    elif prog == "cryptsetup" and args and args[0] in ("luksErase", "erase", "luksKillSlot"):
         _destroy(job, place, line, ev, ops[-1] if ops else "a LUKS volume", "wipe")
     elif prog == "find":
         _find(argv, job, place, line, ev, piped_to_rm)
@@ -447,8 +450,16 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
                  + "/*", "delete-tree")
     elif prog == "fallocate" and re.search(r"--punch-hole|--zero-range|--collapse-range|"
                                           r"(?:^|\s)-\w*[pzc]", flags):
-        for t in ops:
+        for t in ops[-1:]:        # one file, last: the other operands are option values
             _destroy(job, place, line, ev, t, "overwrite")
+    elif prog == "xfs_io":
+        _xfs_io(args, job, place, line, ev)
+    elif prog == "debugfs" and re.search(r"-\w*w", flags):
+        # debugfs -w -R 'rm PATH' DEVICE (or kill_file, clri): files removed under the file
+        # system's back, from its device
+        req = " ".join(args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-R", "-f"))
+        for m in re.finditer(r"\b(?:rm|kill_file|clri|unlink|rmdir)\s+(\S+)", req):
+            _destroy(job, place, line, ev, m.group(1), "delete")
     elif prog == "nvme" and args and args[0] in ("format", "sanitize"):
         for t in ops[1:]:
             _destroy(job, place, line, ev, t, "wipe")
@@ -539,6 +550,32 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     backups(argv, job, place, line, ev)
     # files the job writes, downloads or copies: running them later is judged by this source
     _remember(prog, args, ops, job, stdin)
+
+
+_XFS_IO = re.compile(r"^\s*(?:(truncate)\s+0*\b|(fpunch|fzero|fcollapse|finsert|zero)\b|"
+                     r"(pwrite)\b)")
+
+
+def _xfs_io(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
+    """xfs_io -c 'truncate 0' / 'fpunch 0 1g' / 'fzero …' / 'pwrite -S 0 …' FILE: emptied or
+    overwritten in place."""
+    cmds, files, i = [], [], 0
+    while i < len(args):
+        if args[i] in ("-c", "-C") and i + 1 < len(args):
+            cmds.append(args[i + 1])
+            i += 2
+            continue
+        if args[i].startswith("-c") and len(args[i]) > 2:
+            cmds.append(args[i][2:])
+        elif args[i] in ("-p", "-o", "-P"):
+            i += 1
+        elif not args[i].startswith("-"):
+            files.append(args[i])
+        i += 1
+    hows = [("truncate" if m.group(1) else "overwrite") for c in cmds
+            if (m := _XFS_IO.match(render(c)))]
+    for t in files if hows else ():
+        _destroy(job, place, line, ev, t, "truncate" if "truncate" in hows else "overwrite")
 
 
 def history_off(name: str, value: str) -> bool:

@@ -23,6 +23,7 @@ from lineguard.collector.analyse.effects import (
     control,
     decode,
     device,
+    edits,
     runners,
     scripting,
     sql,
@@ -1057,6 +1058,9 @@ class _Walker:
         if prog in ("ansible", "ansible-playbook"):
             self.ansible(prog, argv, place, line, ev)
             return None
+        if (prog == "systemctl" and "edit" in args) or (prog == "crontab" and "-e" in args):
+            self.edit(prog, args, env, place, line, ev, stdin)
+            return None
         commands.effects(argv, job, place, line, ev, stdin)
         out = commands.output(argv, stdin, job)
         if out is not None and prog in commands.LIST_READERS:
@@ -1070,6 +1074,27 @@ class _Walker:
             if layer is not None or prior:
                 self.decoded[out] = prior + ((layer,) if layer else ())
         return out
+
+    def edit(self, prog: str, args: list[str], env: dict[str, str], place: Place, line: int,
+             ev: str, stdin: str | None) -> None:
+        """`systemctl edit UNIT` / `crontab -e` with the editor fed or replaced (see edits.py);
+        what the new unit or crontab runs is read as the job's own."""
+        editor = edits.editor_of(env, systemd=prog == "systemctl")
+        content = edits.new_content(editor, stdin, "--stdin" in args, self.job)
+        if content is None:
+            return
+        if prog == "crontab":
+            text = edits.crontab_edit(content, self.job, place, line, ev)
+            if text is not None:
+                self.cron_lines(text, False, place, line, ev, env, "installed with crontab -e")
+            return
+        full = any(a in ("--full", "-l") for a in args)
+        after = args[args.index("edit") + 1:]
+        units = [a for a in after if not a.startswith("-")]
+        for unit in units:
+            for cmd in edits.unit_edit(unit, full, content, self.job, place, line, ev):
+                self.nested("shell", cmd, place, line, ev,
+                            f"run by {render(unit)} as rewritten by systemctl edit", env)
 
     def list_read(self, argv: list[str], stdin: str | None, out: str) -> None:
         """What a filter printed from a captured list (`cat`, `grep -v '^#' FILE`, `cut -d:
