@@ -94,7 +94,7 @@ KNOWN = frozenset({
     "nft", "ip", "route", "mount", "telinit", "init", "touch", "systemd-run", "read", "mapfile",
     "readarray", "hash", "cd", "pushd", "zip", ":", "true", "http", "https", "xh", "ansible",
     "ansible-playbook", "tmux", "screen", "ls", "tmpwatch", "tmpreaper", "xfs_io", "debugfs",
-    "sg_format", "sg_sanitize",
+    "sg_format", "sg_sanitize", "coproc",
 }) | SHELLS
 
 

@@ -64,6 +64,7 @@ _STDLIB_RUNNABLE = frozenset({"http", "json", "venv", "pip", "ensurepip", "zipfi
                               "pdb", "site", "smtpd", "base64", "gzip", "calendar", "uuid", "sqlite3",
                               "trace", "pydoc", "webbrowser", "tabnanny", "platform", "sysconfig"})
 _ALIAS = "\x00alias:"   # env key prefix of an alias's text
+_COPROC = "\x00coproc:"  # a descriptor's peer: the coprocess of that name
 _CWD = "\x00cwd"        # env key: the directory a `cd` in the script went to
 # Programs whose operands are paths they destroy (relative ones resolved against a `cd`).
 _PATH_DESTROYERS = frozenset({"rm", "unlink", "rmdir", "shred", "truncate", "srm", "wipe"})
@@ -164,6 +165,7 @@ class _Walker:
         self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
         self.executed: list[list[str]] = []      # every argv run, in order (what a redirect keeps)
         self.listed: dict[str, str] = {}         # text read from a captured list -> its file
+        self.coprocs: dict[str, list[str]] = {}  # coproc NAME -> the command it runs
 
     # --- text and positions ---------------------------------------------------------------
 
@@ -663,6 +665,10 @@ class _Walker:
         for op, path in outs:
             self.write(n, body, op, path, out, place)
         for host in sent_to:
+            if host.startswith(_COPROC):
+                self.coproc_input(host[len(_COPROC):], out, env, place, self.line(n),
+                                  self.evidence(n))
+                continue
             self.job.talks_to_devices = True
             eff = device.command_effect(out if out is not None and is_known(out) else
                                         unknown("what the job prints to the connection"),
@@ -681,12 +687,14 @@ class _Walker:
         serial line, /dev/ttyS0) opens a connection on fd 3 (""), `… >&3` or `… > /dev/tcp/…`
         sends the output to that peer (its name); None for any other redirection."""
         text = self.text(r)
-        m = re.match(r"^\s*1?>&\s*(\d+)\s*$", text)
-        if m:
-            return self.sockets.get(m.group(1))
         dest = r.child_by_field_name("destination") or next(
             (c for c in reversed(r.named_children) if c.type not in ("file_descriptor", "ERROR")),
             None)
+        m = re.match(r"^\s*1?>&\s*(\S+)\s*$", text)
+        if m and (m.group(1).isdigit() or (self.sockets and dest is not None)):
+            # `>&3`, or `>&"${NAME[1]}"`: the descriptor a coprocess reads from
+            fd = m.group(1) if m.group(1).isdigit() else "".join(self.words(dest, env, place))
+            return self.sockets.get(fd)
         m = re.match(r"^\s*(\d*)\s*(<>|>>|>|<)", text)
         if m and dest is not None:
             path = " ".join(self.words(dest, env, place))
@@ -1058,6 +1066,9 @@ class _Walker:
         if prog in ("ansible", "ansible-playbook"):
             self.ansible(prog, argv, place, line, ev)
             return None
+        if prog == "coproc":
+            self.coproc(args, env, place, line, ev)
+            return None
         if (prog == "systemctl" and "edit" in args) or (prog == "crontab" and "-e" in args):
             self.edit(prog, args, env, place, line, ev, stdin)
             return None
@@ -1074,6 +1085,30 @@ class _Walker:
             if layer is not None or prior:
                 self.decoded[out] = prior + ((layer,) if layer else ())
         return out
+
+    def coproc(self, args: list[str], env: dict[str, str], place: Place, line: int, ev: str
+               ) -> None:
+        """`coproc [NAME] COMMAND` (a body in braces is a function by now: see read_shell): the
+        command runs now, and again with what the job later writes to `${NAME[1]}`."""
+        name = args[0][1:] if args and args[0].startswith(":") else "COPROC"
+        argv = args[1:] if args and args[0].startswith(":") else args
+        if not argv:
+            return
+        k = len(self.coprocs)
+        read_fd, write_fd = str(63 - 2 * k), str(62 - 2 * k)
+        self.coprocs[name] = argv
+        self.sockets[write_fd] = _COPROC + name
+        env[name] = read_fd + _SEP + write_fd
+        self.execute(argv, env, place, line, ev, None)
+
+    def coproc_input(self, name: str, text: str | None, env: dict[str, str], place: Place,
+                     line: int, ev: str) -> None:
+        """What the job writes to a coprocess: its command reads it as input."""
+        argv = self.coprocs.get(name)
+        if argv:
+            self.execute(argv, env, replace(place, via=place.via + (f"written to coproc {name}",)),
+                         line, ev, text if text is not None else unknown(
+                             f"what the job writes to coproc {name}"))
 
     def edit(self, prog: str, args: list[str], env: dict[str, str], place: Place, line: int,
              ev: str, stdin: str | None) -> None:
@@ -1725,11 +1760,61 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
 _BRACE_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)\{([\w./=-]+(?:,[\w./=-]*)+)\}(?=[ \t])", re.M)
 
 
+_COPROC_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)coproc[ \t]+(?:([A-Za-z_]\w*)[ \t]+)?([{(])")
+
+
+def _coprocs_as_functions(text: str) -> str:
+    """`coproc [NAME] { BODY; }` and `coproc [NAME] ( BODY )`, which the parser does not know,
+    as a function holding BODY and `coproc :NAME FUNCTION` (same lines, same columns after)."""
+    out, at, k = [], 0, 0
+    for m in _COPROC_HEAD.finditer(text):
+        if m.start() < at:
+            continue
+        end = _closing(text, m.end() - 1)
+        if end < 0:
+            break
+        body = text[m.end():end].rstrip().rstrip(";")
+        fname = f"coproc_{m.group(2) or 'COPROC'}" + (f"_{k}" if k else "")
+        k += 1
+        out.append(text[at:m.start()] + m.group(1) +
+                   f"{fname}() {{ {body} ; }}; coproc :{m.group(2) or 'COPROC'} {fname}")
+        at = end + 1
+    return "".join(out) + text[at:] if out else text
+
+
+def _closing(text: str, open_at: int) -> int:
+    """Where the bracket at `open_at` closes (quotes skipped), or -1."""
+    opening = text[open_at]
+    closing = "}" if opening == "{" else ")"
+    depth, quote, i = 0, "", open_at
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == quote:
+                quote = ""
+            elif c == "\\" and quote == '"':
+                i += 1
+        elif c in "'\"":
+            quote = c
+        elif c == "\\":
+            i += 1
+        elif c == opening:
+            depth += 1
+        elif c == closing:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     if "<<" in text and not text.endswith("\n"):
         text += "\n"      # a here-document closing on the last line (as `$(< file)` leaves it)
     if "{" in text:
         text = _BRACE_HEAD.sub(lambda m: m.group(1) + " ".join(m.group(2).split(",")), text)
+    if "coproc" in text:
+        text = _coprocs_as_functions(text)
     plain = _plain(text)
     if plain is not None:
         _read_plain(plain, job, place, env)
