@@ -221,6 +221,13 @@ class _Tcl:
             return self.vars[self.word(args[0], place, line)]
         if cmd == "set" and len(args) == 1:
             return self.vars.get(self.word(args[0], place, line))
+        if cmd == "lappend" and args:
+            # a list built item by item (hosts read from a file, named one by one): a
+            # foreach over it goes over every item
+            name = self.word(args[0], place, line)
+            items = [self.word(a, place, line) for a in args[1:]]
+            self.vars[name] = " ".join(x for x in (self.vars.get(name, ""), *items) if x)
+            return self.vars[name]
         if cmd == "proc" and len(args) >= 3:
             params = self.word(args[1], place, line).split()
             self.procs[self.word(args[0], place, line)] = (
@@ -248,7 +255,8 @@ class _Tcl:
                                      depth=place.depth + 1))
             return None
         if cmd == "foreach" and len(args) >= 3:
-            items = self.word(args[1], place, line).split()
+            # Tcl list items are split on blanks (str.split would cut a marker apart)
+            items = [x for x in re.split(r"[ \t\r\n]+", self.word(args[1], place, line)) if x]
             self.vars[self.word(args[0], place, line)] = (
                 each_of(items) if len(items) > 1 else (items[0] if items else ""))
             self.body(args[-1], place, line)
