@@ -42,6 +42,8 @@ _STATEMENT_READERS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus"
 _INPUT_FILE = re.compile(r"(?<![<0-9&])<\s*['\"]?(/[\w.+@/-]+)")
 _SYSTEM_INPUT = ("/dev/", "/proc/", "/sys/")
 _PUNCTUATION = set(";&|()<>")
+_STATEMENT_FILES = (".sql", ".psql", ".cql", ".ddl")
+_FUNC_ENV = re.compile(r"^BASH_FUNC_[\w-]+(?:%%|\(\))=\(\)\s*\{(.*)\}\s*$", re.S)
 _LONE_PATH = re.compile(r"/[\w.+@/-]*")
 
 
@@ -167,11 +169,13 @@ def _simple_commands(line: str) -> list[list[str]]:
     for tok in _tokens(line):
         if skip_next:
             skip_next = False
-            continue
+            if not tok.endswith("("):     # `< <(cmd …)`: the input is a command's output
+                continue
         # an operator is all punctuation; an empty word (`''`) is an argument, not an operator
         operator = tok[:1] in _PUNCTUATION and set(tok) <= _PUNCTUATION
-        if tok in _REDIRECTS or (operator and ("<" in tok or ">" in tok)):
+        if tok in _REDIRECTS or (operator and ("<" in tok or ">" in tok) and not tok.endswith("(")):
             skip_next = True      # a redirection: its target is a file, not a command
+        # (`<(` and `>(` open a process substitution: a command follows)
         elif operator or tok in _SEPARATORS:
             commands.append([])
         elif tok.endswith("$") and len(tok) > 1:
@@ -194,6 +198,15 @@ def _resolve(word: str, cwd: str) -> str | None:
 
 def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
     """Record what one simple command runs; returns the working directory after it."""
+    for w in words:
+        # `env 'BASH_FUNC_f%%=() { … }' bash -c f`: the function body runs in the child shell
+        m = _FUNC_ENV.match(w) if w.startswith("BASH_FUNC_") else None
+        if m and depth < 4:
+            _scan(m.group(1), cwd, found, depth + 1)
+        # a statement file named on any command line (whatever the client is called: a
+        # variable, a wrapper function): what the job runs against a database is in it
+        if w.endswith(_STATEMENT_FILES) and w.startswith("/"):
+            found.append(posixpath.normpath(w))
     i = 0
     while i < len(words) and (words[i] in _KEYWORDS or is_assignment(words[i])):
         i += 1

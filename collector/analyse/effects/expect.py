@@ -13,7 +13,13 @@ import shlex
 from dataclasses import replace
 
 from lineguard.collector.analyse.effects import decode, device
-from lineguard.collector.analyse.effects.commands import _DEVICE_PROGRAMS, base, host_of
+from lineguard.collector.analyse.effects.commands import (
+    _DEVICE_PROGRAMS,
+    base,
+    host_of,
+    output,
+    unwrap,
+)
 from lineguard.collector.analyse.effects.model import Gate, is_known, markers, unknown
 from lineguard.collector.analyse.effects.resolve import (
     READERS,
@@ -334,7 +340,9 @@ class _Tcl:
             words = [w for w in words if not w.startswith(("2>", ">@", "<@"))]
             read("shell", " ".join(shlex.quote(w) for w in words), self.job,
                  place.nested(line, ev, "via exec"))
-            return unknown(f"output of `{' '.join(words)[:60]}`")
+            # what it prints, where that is known (the rows an snmpwalk yields, a list's lines)
+            printed = output(unwrap(words), None, self.job) if words else None
+            return printed if printed is not None else unknown(f"output of `{' '.join(words)[:60]}`")
         if cmd == "spawn" and args:
             words = [self.word(a, place, line) for a in args]
             while words and words[0].startswith("-"):       # spawn's own options (-noecho …)
@@ -375,6 +383,11 @@ class _Tcl:
             items, pick = value.split(), self.word(args[1], place, line)
             return items[int(pick)] if pick.isdigit() and int(pick) < len(items) \
                 else unknown("a list item")
+        if cmd == "split" and want_value and args:
+            value = self.word(args[0], place, line)
+            if markers(value) or not is_known(value):
+                return value        # each row walked, each line of a list: still every one
+            return None
         if cmd in ("join", "concat", "list", "format") and want_value:
             words = [self.word(a, place, line) for a in args]
             if cmd == "format" and words:
