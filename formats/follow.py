@@ -42,7 +42,7 @@ _STATEMENT_READERS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus"
 _INPUT_FILE = re.compile(r"(?<![<0-9&])<\s*['\"]?(/[\w.+@/-]+)")
 _SYSTEM_INPUT = ("/dev/", "/proc/", "/sys/")
 _PUNCTUATION = set(";&|()<>")
-_STATEMENT_FILES = (".sql", ".psql", ".cql", ".ddl")
+_STATEMENT_FILE = re.compile(r"(?<![\w.-])(/[\w.+@/-]+\.(?:sql|psql|cql|ddl))(?![\w.-])")
 _FUNC_ENV = re.compile(r"^BASH_FUNC_[\w-]+(?:%%|\(\))=\(\)\s*\{(.*)\}\s*$", re.S)
 _LONE_PATH = re.compile(r"/[\w.+@/-]*")
 
@@ -97,6 +97,10 @@ def _scan(text: str, cwd: str, found: list[str], depth: int) -> None:
     for line in _logical_lines(text):
         for words in _simple_commands(line):
             cwd = _command(words, cwd, found, depth)
+        # a statement file named anywhere on a line (whatever runs it: a client named by a
+        # variable or a wrapper function, a program in a here-document)
+        if ".sql" in line or ".cql" in line or ".ddl" in line:
+            found.extend(posixpath.normpath(m.group(1)) for m in _STATEMENT_FILE.finditer(line))
         # `cmd < FILE`: what the command reads as its input (a shell or a device session
         # reads it as commands)
         if "<" in line:
@@ -203,10 +207,6 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
         m = _FUNC_ENV.match(w) if w.startswith("BASH_FUNC_") else None
         if m and depth < 4:
             _scan(m.group(1), cwd, found, depth + 1)
-        # a statement file named on any command line (whatever the client is called: a
-        # variable, a wrapper function): what the job runs against a database is in it
-        if w.endswith(_STATEMENT_FILES) and w.startswith("/"):
-            found.append(posixpath.normpath(w))
     i = 0
     while i < len(words) and (words[i] in _KEYWORDS or is_assignment(words[i])):
         i += 1

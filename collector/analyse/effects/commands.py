@@ -294,7 +294,7 @@ def find_selection(argv: list[str]) -> tuple[list[str], list[str]]:
     for k, p in enumerate(preds[:-1]):
         val = preds[k + 1].strip("'\"")
         negated = k > 0 and preds[k - 1] in ("!", "-not", "\\!")
-        pruned = preds[k + 2:k + 3] == ["-prune"]
+        pruned = preds[k + 2:k + 4] in (["-prune", "-o"], ["-prune", "-or"])   # excluded
         if not _NAMES.match(p) or negated or pruned or val in _EVERYTHING:
             continue
         named.append((p, val))

@@ -575,8 +575,8 @@ class _Walker:
         if cond is not None:
             ct = self.text(cond)
             # `read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME [NAME…]`
-            m = re.match(r"^\s*read\s+(?:-[rse]+\s+|-[adpnNtu]\s*\S+\s+)*([A-Za-z_]\w*)(\s+\w)?",
-                         ct)
+            m = re.match(r"^\s*(?:[A-Za-z_]\w*=\S*\s+)*read\s+(?:-[rse]+\s+|-[adpnNtu]\s*\S+\s+)*"
+                         r"([A-Za-z_]\w*)(\s+\w)?", ct)      # (IFS= read -r NAME)
             if m:
                 lines = [x for x in (stdin or "").split("\n") if x.strip()]
                 if m.group(2):          # more names: the first takes the first field
