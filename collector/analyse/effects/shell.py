@@ -49,8 +49,8 @@ from lineguard.collector.analyse.effects.resolve import (
     each_of,
     file_lines,
     fingerprint,
-    listed_in,
     language_of,
+    listed_in,
     read,
     unknown_output,
     unknown_var,
@@ -691,10 +691,11 @@ class _Walker:
             (c for c in reversed(r.named_children) if c.type not in ("file_descriptor", "ERROR")),
             None)
         m = re.match(r"^\s*1?>&\s*(\S+)\s*$", text)
-        if m and (m.group(1).isdigit() or (self.sockets and dest is not None)):
-            # `>&3`, or `>&"${NAME[1]}"`: the descriptor a coprocess reads from
-            fd = m.group(1) if m.group(1).isdigit() else "".join(self.words(dest, env, place))
-            return self.sockets.get(fd)
+        if m and m.group(1).isdigit():
+            return self.sockets.get(m.group(1))
+        if m and self.sockets and dest is not None:
+            # `>&"${NAME[1]}"`: the descriptor a coprocess reads from
+            return self.sockets.get("".join(self.words(dest, env, place)))
         m = re.match(r"^\s*(\d*)\s*(<>|>>|>|<)", text)
         if m and dest is not None:
             path = " ".join(self.words(dest, env, place))
