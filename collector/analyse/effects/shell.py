@@ -1825,7 +1825,11 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     w = _Walker(src, job, place)
     env.setdefault("IFS", " ")
     w.run(tree.root_node, env)
-    if tree.root_node.has_error and not job.sink and _looks_like_data_or_devices(text):
+    # a program with syntax errors, in a job that showed nothing but housekeeping (deletions
+    # bounded by age or name, copies kept): what the broken part does is not known
+    if tree.root_node.has_error and not any(
+            not (e.kind == "backup" or e.kind == "data-destruction" and e.bounded)
+            for e in job.sink) and _looks_like_data_or_devices(text):
         job.sink.append(place.effect("unparsed", 1, text.split("\n", 1)[0][:200],
                                      target="shell (with syntax errors)"))
 
