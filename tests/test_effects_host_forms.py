@@ -238,6 +238,17 @@ def test_a_loop_over_a_device_list_reaches_every_device_in_it(loop, act, capture
     assert "every device in opt/ems/etc/ne.list" in _destructive(text, extra=extra)
 
 
+@pytest.mark.parametrize("text", [
+    "xargs -a /opt/ems/etc/ne.list -I{} snmpset -v2c -c private {} 1.3.6.1.2.1.37.1.7.1.13.1.0.32 i 6",
+    "xargs --arg-file=/opt/ems/etc/ne.list -I HOST ssh HOST 'configure terminal\nno pvc 0/32'",
+    "cat /opt/ems/etc/ne.list | xargs -I{} ssh {} 'configure terminal\nno pvc 0/32'",
+])
+@pytest.mark.parametrize("captured", [True, False])
+def test_xargs_over_a_device_list_reaches_every_device_in_it(text, captured):
+    extra = {"opt/ems/etc/ne.list": NE_LIST} if captured else {}
+    assert "every device in opt/ems/etc/ne.list" in _destructive(text + "\n", extra=extra)
+
+
 def test_a_loop_over_a_device_list_that_only_polls_stays_quiet():
     _quiet("while read -r h; do snmpget -v2c -c public \"$h\" sysUpTime.0; done "
            "< /opt/ems/etc/ne.list\n", extra={"opt/ems/etc/ne.list": NE_LIST})

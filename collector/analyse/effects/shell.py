@@ -1150,6 +1150,13 @@ class _Walker:
             runs = [r for r in runs if not r.argv or commands.base(r.argv[0])
                     not in commands.FIND_DELETERS]      # judged with find's own selection
         elif prog == "xargs":
+            # the items of a list file (-a FILE, or a list piped in) stand for every entry
+            arg_file = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a in ("-a", "--arg-file")),
+                            None) or next((a.split("=", 1)[1] for a in argv
+                                           if a.startswith("--arg-file=")), None)
+            source = arg_file or (self.listed.get(stdin.strip()) if stdin and self.listed else None)
+            if source is not None and is_known(source):
+                stdin = file_lines(render(source), self.job)
             runs = runners.xargs(argv, stdin)
         else:
             runs = runners.parallel(argv, stdin)
