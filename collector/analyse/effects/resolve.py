@@ -265,9 +265,19 @@ def file_lines(path: str, job: Job | None = None) -> str:
                    if ln.split("#", 1)[0].strip()]
         if 0 < len(entries) <= MAX_EACH:
             # every entry the file lists: expandable like a literal list, but the whole set
-            return entries[0] if len(entries) == 1 else each_of(entries, f"every entry in {p}")
-    what = "device" if _DEVICE_LIST.search(p.rsplit("/", 1)[-1]) else "entry"
-    return symbol("lines", p, f"every {what} in {p}")
+            return listed_in(entries, p)
+    return symbol("lines", p, f"every {_member(p)} in {p}")
+
+
+def _member(path: str) -> str:
+    return "device" if _DEVICE_LIST.search(path.rsplit("/", 1)[-1]) else "entry"
+
+
+def listed_in(values: list[str], path: str) -> str:
+    """A loop variable over what a file lists (lines read, words of `$(cat FILE)`): each value,
+    standing for the whole set: "every device in opt/ems/etc/ne.list: a, b"."""
+    p = path.lstrip("/")
+    return values[0] if len(values) == 1 else each_of(values, f"every {_member(p)} in {p}")
 
 
 EACH_SEP = "\x1e"

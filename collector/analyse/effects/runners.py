@@ -23,19 +23,15 @@ class Run:
 
 def find_exec(argv: list[str]) -> tuple[list[Run], bool]:
     """The commands of find's -exec/-execdir/-ok/-okdir actions, {} standing for each file
-    found under the roots, and whether the selection is bounded (an age, size or name limit)."""
-    roots: list[str] = []
-    i = 1
-    while i < len(argv) and not argv[i].startswith(("-", "(", "!", "\\(")):
-        roots.append(argv[i])
-        i += 1
-    preds = argv[i:]
-    name = next((preds[k + 1] for k, p in enumerate(preds[:-1]) if p in ("-name", "-iname")), "")
-    from lineguard.collector.analyse.effects.commands import find_bounded
+    found under the roots, and whether the selection is bounded (an age, size or suffix)."""
+    from lineguard.collector.analyse.effects.commands import find_bounded, find_selection
+    roots, selected = find_selection(argv)
+    preds = argv[1 + len(roots):]
     bounded = find_bounded(preds)
-    # {} is each entry found: a named one, or every entry under the root
-    found = [f"{r.rstrip('/')}/{name}" if name and "*" not in name else
-             f"{r.rstrip('/')}/*" if "-type" in preds else r for r in roots or ["."]]
+    # {} is each entry found: what a name or path pattern selects, or every entry under
+    # the root
+    found = [s if s not in roots else f"{s.rstrip('/')}/*" if "-type" in preds else s
+             for s in selected]
     runs: list[Run] = []
     k = 0
     while k < len(preds):
