@@ -102,6 +102,29 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
                                target=a.name,
                                title=f"agent {a.name} silent for {hours:.1f} h (last #{a.last_seq} "
                                      f"at {a.last_seen})"))
+    return out + unreported_findings(store, now)
+
+
+def unreported_findings(store: Store, now: datetime) -> list[Finding]:
+    """A target that its agent stopped carrying is as silent as a stopped agent, and quieter:
+    the agent keeps reporting, so its silence is never noticed, and the target's last poll
+    stays its newest for every comparison. Taking a device out of the inventory on the
+    management server (or renaming the host) would otherwise freeze its evidence before its
+    line data is deleted. Open until the target is reported again; a planned retirement is
+    waived by two approvers."""
+    out = []
+    for u in store.unreported_targets(iso_z(now)):
+        what = "line data and configuration" if u.kind == "device" else "jobs and files"
+        out.append(Finding(
+            key=f"silence:target:{u.name}", kind="silence", severity=Severity.HIGH,
+            target=u.name,
+            title=f"{u.name} is no longer reported by agent {u.owner}: its newest snapshot "
+                  f"#{u.owner_seq} ({u.owner_taken_at}) leaves it out; last reported in "
+                  f"{u.last_agent} #{u.last_seq} ({u.last_taken_at})",
+            detail=f"Its {what} are unknown since {u.last_taken_at}: every comparison still "
+                   f"uses that poll. Dropped from the agent's inventory or renamed on the "
+                   f"management server? If it was retired on purpose, two approvers waive "
+                   f"this finding (lineguard waive)."))
     return out
 
 

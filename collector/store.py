@@ -80,6 +80,20 @@ class TargetRow:
 
 
 @dataclass(frozen=True)
+class UnreportedTarget:
+    """A target its owner's newest snapshot leaves out, and where it was last reported."""
+
+    name: str
+    kind: str
+    owner: str
+    owner_seq: int                    # the owner's newest snapshot, which does not carry it
+    owner_taken_at: str
+    last_agent: str                   # the last snapshot that did carry it
+    last_seq: int
+    last_taken_at: str
+
+
+@dataclass(frozen=True)
 class FindingRow:
     """A finding as `check` recorded it: when it was first and last seen open."""
 
@@ -495,6 +509,31 @@ class Store:
                           last_ok=self._last_ok(n) if with_last_ok else None,
                           facts=json.loads(self.blob(m)).get("facts", {}))
                 for n, k, a, st, e, at, m in rows]
+
+    def unreported_targets(self, until: str | None = None) -> list[UnreportedTarget]:
+        """Targets an active agent owns and that were reported before (by it or by their
+        previous owner), but that the owner's newest snapshot (taken at or before `until`) does
+        not carry: dropped from its inventory, renamed, or never polled again."""
+        rows = self.db.execute(
+            "WITH newest AS (SELECT s.agent, MAX(s.seq) AS seq FROM snapshots s "
+            "  JOIN agents a ON a.name = s.agent WHERE a.removed_at IS NULL "
+            "  AND (? IS NULL OR s.taken_at <= ?) GROUP BY s.agent), "
+            "head AS (SELECT s.id, s.agent, s.seq, s.taken_at FROM snapshots s "
+            "  JOIN newest n ON n.agent = s.agent AND n.seq = s.seq) "
+            "SELECT o.target, o.agent, h.seq, h.taken_at FROM target_owners o "
+            "JOIN head h ON h.agent = o.agent WHERE NOT EXISTS (SELECT 1 FROM targets t "
+            "  WHERE t.snapshot = h.id AND t.name = o.target) ORDER BY o.target",
+            [until, until]).fetchall()
+        out = []
+        for target, agent, seq, taken_at in rows:
+            last = self.db.execute(
+                "SELECT t.kind, s.agent, s.seq, s.taken_at FROM targets t JOIN snapshots s "
+                "ON s.id = t.snapshot WHERE t.name = ? AND (? IS NULL OR s.taken_at <= ?) "
+                "ORDER BY s.taken_at DESC, s.id DESC LIMIT 1", [target, until, until]).fetchone()
+            if last is not None:
+                out.append(UnreportedTarget(target, last[0], agent, seq, taken_at, last[1],
+                                            last[2], last[3]))
+        return out
 
     def _last_ok(self, name: str) -> str | None:
         row = self.db.execute("SELECT MAX(s.taken_at) FROM targets t JOIN snapshots s "
