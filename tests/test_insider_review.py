@@ -6,11 +6,20 @@ test here failed before its fix."""
 from __future__ import annotations
 
 import json
+import sqlite3
+import zlib
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from lineguard.agent.cli import main as agent
+from lineguard.agent.restore.document import Refusal
+from lineguard.collector import check
+from lineguard.collector.baseline import load_approved
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
+from lineguard.collector.restore.plan import device_plan
+from tests.baselinekit import Fleet, device
+from tests.snapfactory import AgentChain
 from tests.test_agent_delivery import tiny_root
 from tests.test_archive_import import ios
 
@@ -74,3 +83,56 @@ def test_a_device_dropped_from_the_inventory_is_a_finding_not_a_frozen_last_poll
     ems.devices("atm-kobe-01", "atm-kobe-02")
     ems.report()
     assert not [f for f in ems.findings(capsys) if f["target"] == "atm-kobe-02"]
+
+
+def _fleet_with_loss(tmp_path: Path, home: Home) -> tuple[Fleet, datetime]:
+    """A device whose baseline two approvers signed (20 PVCs), then a poll with 10 of them."""
+    fleet = Fleet(home, AgentChain.create(tmp_path / "keys"))
+    fleet.poll(device("atm-kobe-01"))
+    fleet.approve("atm-kobe-01", fleet.approver(tmp_path / "keys"))
+    return fleet, fleet.poll(device("atm-kobe-01", pvcs=10)) + timedelta(minutes=1)
+
+
+def _kinds(fleet: Fleet, now: datetime) -> dict[str, str]:
+    return {j.finding.kind: j.finding.title for j in check.evaluate(fleet.home, fleet.store, now)}
+
+
+def test_pointing_the_newest_poll_at_an_older_manifest_is_caught_by_check(
+        tmp_path: Path, home: Home) -> None:
+    fleet, now = _fleet_with_loss(tmp_path, home)
+    assert "line-data-loss" in _kinds(fleet, now)
+    # someone with the database file makes the newest poll read like the first one
+    db = sqlite3.connect(home.db_path)
+    first, newest = db.execute("SELECT manifest FROM targets ORDER BY snapshot").fetchall()
+    db.execute("UPDATE targets SET manifest = ? WHERE manifest = ?", [first[0], newest[0]])
+    db.commit()
+    db.close()
+    kinds = _kinds(fleet, now)
+    assert "line-data-loss" not in kinds      # the comparison was fooled ...
+    assert "no longer hashes" in kinds["integrity"]   # ... and every check says so
+
+
+def test_dating_an_old_poll_anew_is_caught_by_check(tmp_path: Path, home: Home) -> None:
+    fleet, now = _fleet_with_loss(tmp_path, home)
+    db = sqlite3.connect(home.db_path)
+    db.execute("UPDATE snapshots SET taken_at = ? WHERE seq = 1",
+               [(now - timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ")])
+    db.commit()
+    db.close()
+    assert "no longer hashes" in _kinds(fleet, now)["integrity"]
+
+
+def test_a_restore_plan_is_never_rendered_from_an_altered_baseline_config(
+        tmp_path: Path, home: Home) -> None:
+    fleet, now = _fleet_with_loss(tmp_path, home)
+    approved = load_approved(fleet.baselines, "atm-kobe-01")
+    assert approved is not None
+    sha = next(a.sha256 for a in approved.artifacts if a.name == "running-config")
+    assert sha is not None
+    poisoned = fleet.store.blob(sha).replace(b"vbr-nrt 4000 2000", b"vbr-nrt 64 32")
+    db = sqlite3.connect(home.db_path)
+    db.execute("UPDATE blobs SET data = ? WHERE sha256 = ?", [zlib.compress(poisoned), sha])
+    db.commit()
+    db.close()
+    (refused,) = device_plan(fleet.store, fleet.baselines, "atm-kobe-01", now, lambda site: 2)
+    assert isinstance(refused, Refusal) and "altered" in refused.reason
