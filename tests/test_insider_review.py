@@ -22,6 +22,7 @@ from tests.baselinekit import Fleet, device
 from tests.snapfactory import AgentChain
 from tests.test_agent_delivery import tiny_root
 from tests.test_archive_import import ios
+from tests.test_check import AT_FILE
 
 NOW = "2026-12-01T09:00:00Z"
 
@@ -83,6 +84,22 @@ def test_a_device_dropped_from_the_inventory_is_a_finding_not_a_frozen_last_poll
     ems.devices("atm-kobe-01", "atm-kobe-02")
     ems.report()
     assert not [f for f in ems.findings(capsys) if f["target"] == "atm-kobe-02"]
+
+
+def test_a_job_whose_script_is_not_there_yet_is_a_finding_not_benign(
+        tmp_path: Path, home: Home, capsys) -> None:
+    """Planted months ahead, its payload put in place the night before (or kept in /var/tmp,
+    which a sandboxed agent does not see): what it runs is unknown, never benign."""
+    ems = Server(tmp_path, home)
+    (ems.root / "var/spool/cron/atjobs").mkdir(parents=True)
+    spooled = ems.root / f"var/spool/cron/atjobs/{AT_FILE}"
+    spooled.write_text("#!/bin/sh\n# atrun uid=0 gid=0\n# mail root 0\numask 22\n"
+                       "cd / || exit 1\n/var/tmp/ne-sync.sh\n")
+    spooled.chmod(0o700)     # atd runs only what is executable
+    ems.report()
+    (job,) = [f for f in ems.findings(capsys, NOW) if f["kind"] == "job"]
+    assert job["severity"] == "medium"
+    assert "var/tmp/ne-sync.sh: not there when the agent looked" in job["title"]
 
 
 def _fleet_with_loss(tmp_path: Path, home: Home) -> tuple[Fleet, datetime]:
