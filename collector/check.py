@@ -11,7 +11,15 @@ from datetime import datetime, timedelta, tzinfo
 
 from lineguard.collector.home import Home, Settings
 from lineguard.collector.jobs import JobView, collect, iso_z, parse_now
-from lineguard.collector.model import Finding, Job, Severity, Verdict, trigger_kind, unreadable
+from lineguard.collector.model import (
+    UNWAIVABLE,
+    Finding,
+    Job,
+    Severity,
+    Verdict,
+    trigger_kind,
+    unreadable,
+)
 from lineguard.collector.store import FindingRow, Store
 from lineguard.collector.waivers import WaiverBook, WaiverStatus
 from lineguard.formats.wire import WireError, check_host, parse_utc
@@ -376,7 +384,8 @@ def evaluate(home: Home, store: Store, now: datetime, views: list[JobView] | Non
                           severity=Severity.MEDIUM, target="-", title=f"waiver file not used: {problem}"),
                   None, False) for problem in book.problems]
     for f in all_findings(home, store, now, views, problems):
-        w = book.for_finding(f, settings.site(f.site).approvals, now)
+        w = None if f.kind in UNWAIVABLE else book.for_finding(f, settings.site(f.site).approvals,
+                                                                now)
         out.append(Judged(f, w, w is not None and w.in_force(now)))
     return out
 

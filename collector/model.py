@@ -425,7 +425,10 @@ class LineDataRow:
 
 FindingKind = Literal["job", "line-data-loss", "drift", "poll-failed", "silence", "chain",
                       "fleet", "baseline", "waiver", "evidence", "alert-mail", "integrity",
-                      "trust", "site", "config"]
+                      "trust", "site", "config", "approvers"]
+# Findings no waiver closes: a change of who may approve would be waived by the very approvers
+# it reports on.
+UNWAIVABLE: frozenset[FindingKind] = frozenset({"approvers"})
 
 
 @dataclass(frozen=True)
@@ -439,7 +442,8 @@ class Finding:
     recipients, or interrupted before its outcome was recorded), integrity (the collector's own
     audit log or store does not verify), trust (a key or enrolment change), site (a target
     moved between sites), config (the collector's own config.toml changed: see
-    collector/config_audit.py).
+    collector/config_audit.py), approvers (the approvers file changed: same module; never
+    waived).
 
     verdict: for a judged job, what its judgement said (None for every other finding)."""
 

@@ -23,7 +23,7 @@ from typing import Any
 from lineguard.collector import approvals
 from lineguard.collector.approvals import ApprovalError, ApprovalState, Signature
 from lineguard.collector.home import Home
-from lineguard.collector.model import Finding
+from lineguard.collector.model import UNWAIVABLE, Finding
 from lineguard.collector.store import Store
 from lineguard.formats.wire import canonical, sha256_hex
 
@@ -188,6 +188,10 @@ def request(finding: Finding, until: str, reason: str) -> Waiver:
     a second approver signing the same request signs the same waiver)."""
     if not reason.strip():
         raise WaiverError("--reason must say why the finding is sanctioned")
+    if finding.kind in UNWAIVABLE:
+        raise WaiverError(f"{finding.kind} findings cannot be waived: the approvers they "
+                          f"report on would be the ones to sign (it closes by itself a week "
+                          f"after the change)")
     ident = sha256_hex(canonical([finding.target, finding.binding, until, reason]))[:12]
     return Waiver(id=f"w-{ident}", target=finding.target, binding=finding.binding,
                   finding=finding.key, title=finding.title, reason=reason, until=until,

@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from lineguard.agent.cli import main as agent
 from lineguard.agent.restore.document import Refusal
-from lineguard.collector import check
+from lineguard.collector import baseline, check, waivers
 from lineguard.collector.baseline import load_approved
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
@@ -153,3 +155,30 @@ def test_a_restore_plan_is_never_rendered_from_an_altered_baseline_config(
     db.close()
     (refused,) = device_plan(fleet.store, fleet.baselines, "atm-kobe-01", now, lambda site: 2)
     assert isinstance(refused, Refusal) and "altered" in refused.reason
+
+
+def test_one_person_listing_two_keys_of_their_own_as_approvers_is_a_finding_no_waiver_hides(
+        tmp_path: Path, home: Home) -> None:
+    fleet = Fleet(home, AgentChain.create(tmp_path / "keys"))
+    fleet.poll(device("atm-kobe-01"))
+    fleet.approve("atm-kobe-01", fleet.approver(tmp_path / "keys"))
+    fleet.poll(device("atm-kobe-01"))
+    now = datetime.now(UTC)     # the audit log records the real time of each version
+    assert "approvers" not in _kinds(fleet, now)      # setting the approvers up is no change
+    # the insider lists two keys they hold, and signs a baseline without the deleted PVCs
+    mine = [fleet.approver(tmp_path / "insider", name) for name in ("sato", "suzuki")]
+    fleet.poll(device("atm-kobe-01", pvcs=10))
+    now = datetime.now(UTC)
+    proposal = baseline.propose(fleet.store, "atm-kobe-01", fleet.baselines)
+    baseline.approve(proposal, mine[0], "sato")
+    assert baseline.approve(proposal, mine[1], "suzuki").in_force
+    kinds = _kinds(fleet, now)
+    assert "line-data-loss" not in kinds              # the forged baseline is validly signed ...
+    assert kinds["approvers"].startswith("approvers file changed")   # ... by whom is a finding
+    assert "adds approver sato; adds approver suzuki" in kinds["approvers"]
+    (judged,) = [j for j in check.evaluate(home, fleet.store, now)
+                 if j.finding.kind == "approvers"]
+    assert judged.finding.severity == "high" and not judged.waived
+    with pytest.raises(waivers.WaiverError, match="cannot be waived"):
+        waivers.waive(home, fleet.store, judged.finding.key, "2027-01-31", "planned",
+                      mine[0], "sato", now)
