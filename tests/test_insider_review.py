@@ -6,8 +6,12 @@ test here failed before its fix."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
+import subprocess
 import zlib
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,16 +19,23 @@ import pytest
 
 from lineguard.agent.cli import main as agent
 from lineguard.agent.restore.document import Refusal
+from lineguard.agent.sources.host import collect
 from lineguard.collector import baseline, check, waivers
+from lineguard.collector.analyse.destructive import judge
+from lineguard.collector.analyse.timing import next_fire
 from lineguard.collector.baseline import load_approved
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.home import Home
+from lineguard.collector.model import IntervalTrigger
+from lineguard.collector.parse.host import jobs
 from lineguard.collector.restore.plan import device_plan
 from tests.baselinekit import Fleet, device
+from tests.hostroot import debian_root, write
 from tests.snapfactory import AgentChain
 from tests.test_agent_delivery import tiny_root
 from tests.test_archive_import import ios
 from tests.test_check import AT_FILE
+from tests.test_host_process import _sleep_child
 
 NOW = "2026-12-01T09:00:00Z"
 
@@ -182,3 +193,35 @@ def test_one_person_listing_two_keys_of_their_own_as_approvers_is_a_finding_no_w
     with pytest.raises(waivers.WaiverError, match="cannot be waived"):
         waivers.waive(home, fleet.store, judged.finding.key, "2027-01-31", "planned",
                       mine[0], "sato", now)
+
+
+LOOP = ('while :; do if [ "$(date +%Y%m%d)" -ge 20270213 ]; then /opt/ems/wipe-vc.sh --all; '
+        'break; fi; sleep 600; done')
+
+
+@pytest.fixture
+def poller() -> Iterator[subprocess.Popen[bytes]]:
+    """A resident job started from a terminal: it polls the clock every ten minutes."""
+    proc = subprocess.Popen(["bash", "-c", LOOP], start_new_session=True)
+    yield proc
+    os.killpg(proc.pid, signal.SIGKILL)   # our own session: the shell and its sleep
+    proc.wait(timeout=10)
+
+
+def test_a_resident_loop_polling_the_clock_is_a_destructive_job(
+        tmp_path: Path, poller: subprocess.Popen[bytes]) -> None:
+    """No single sleep of it is long, so it was not a job at all: the agent left it out."""
+    root = debian_root(tmp_path, None)
+    write(root, "opt/ems/wipe-vc.sh", "#!/bin/sh\nsnmpset -v2c -c private 10.40.0.10 "
+          "1.3.6.1.2.1.37.1.11.1.13.100.1.0.32.3.0.32 i 6\n", 0o755)
+    _sleep_child(poller.pid)
+    target, facts = collect(root, live=True)
+    (job,) = [j for j in jobs(target, facts) if j.origin_path == f"proc/{poller.pid}"]
+    assert isinstance(job.trigger, IntervalTrigger) and job.trigger.seconds == 600
+    assert "opt/ems/wipe-vc.sh" in job.files
+    now = datetime.now(UTC)
+    verdict = judge(job, {a.name: a for a in target.artifacts},
+                    next_fire(job.trigger, now, "UTC"), now)
+    assert verdict.verdict == "destructive"
+    # the loop's own sleep is a turn of it, not a second job
+    assert [j.origin_path for j in jobs(target, facts) if j.source == "process"] == [job.origin_path]
