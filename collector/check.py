@@ -233,12 +233,19 @@ def trust_findings(store: Store, now: datetime) -> list[Finding]:
     return out
 
 
+# Facts that say where a device's evidence comes from: read another way, from another address
+# or from a saved file, a poll can be a frozen copy or another device answering in its name.
+_SOURCE_FACTS = ("method", "host", "port", "path")
+
+
 def site_findings(home: Home, store: Store, settings: Settings) -> list[Finding]:
     """A device now reporting another site than its approved baseline (else its first complete
     poll) says: the inventory on the management server was relabelled. Its mail, threshold and
     number of approvers follow the site it claims, so a move to a quiet site (a lab that alerts
     only on critical, needs one approver) would hush its findings; the move is a HIGH finding
-    at the site it came from, until a baseline with the new site is approved or it is waived."""
+    at the site it came from, until a baseline with the new site is approved or it is waived.
+    Likewise a device now read another way or from elsewhere (cli to a saved `file`, another
+    host or port): a healthy copy of its configuration would then stand in for the device."""
     from lineguard.collector.baseline import BaselineError, load_approved
     out = []
     for row in store.target_rows():
@@ -256,19 +263,36 @@ def site_findings(home: Home, store: Store, settings: Settings) -> list[Finding]
         except BaselineError:
             approved = None               # drift reports an untrusted baseline itself
         if approved is not None:
-            was, where = approved.facts.get("site"), "its approved baseline"
+            reference, where = approved.facts, "its approved baseline"
         else:
-            was, where = first_site, f"its first complete poll ({first[0].taken_at})"
-        if was == now_site:
-            continue
-        out.append(Finding(
-            key=f"site-move:{row.name}:{was or '-'}:{now_site or '-'}", kind="site",
-            severity=Severity.HIGH, target=row.name, site=was,
-            title=f"{row.name} now reports site {now_site or 'none'}, not {was or 'none'} as in "
-                  f"{where}: its mail, alert threshold and approvals follow the new site",
-            detail=f"reported by {row.agent} at {row.taken_at}; approve a baseline with the new "
-                   f"site if the move is planned"))
+            reference, where = first[1].facts, f"its first complete poll ({first[0].taken_at})"
+        was = reference.get("site")
+        if was != now_site:
+            out.append(Finding(
+                key=f"site-move:{row.name}:{was or '-'}:{now_site or '-'}", kind="site",
+                severity=Severity.HIGH, target=row.name, site=was,
+                title=f"{row.name} now reports site {now_site or 'none'}, not {was or 'none'} "
+                      f"as in {where}: its mail, alert threshold and approvals follow the new "
+                      f"site",
+                detail=f"reported by {row.agent} at {row.taken_at}; approve a baseline with "
+                       f"the new site if the move is planned"))
+        if "method" in reference and any(reference.get(k) != row.facts.get(k)
+                                         for k in _SOURCE_FACTS):
+            then, now = _source(reference), _source(row.facts)
+            out.append(Finding(
+                key=f"source-move:{row.name}:{hashlib.sha256(now.encode()).hexdigest()[:12]}",
+                kind="source", severity=Severity.HIGH, target=row.name, site=was,
+                title=f"{row.name} is now read {now}, not {then} as in {where}: a saved copy "
+                      f"or another device could answer in its name",
+                detail=f"reported by {row.agent} at {row.taken_at}; approve a baseline read "
+                       f"the new way if the change is planned"))
     return out
+
+
+def _source(facts: dict) -> str:
+    """How a device was read, as a person says it: `by cli from 10.40.0.10:22`."""
+    where = facts.get("path") or ":".join(str(facts[k]) for k in ("host", "port") if k in facts)
+    return f"by {facts.get('method') or '?'}" + (f" from {where}" if where else "")
 
 
 def baseline_rollback_findings(home: Home, store: Store, settings: Settings,

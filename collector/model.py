@@ -425,7 +425,7 @@ class LineDataRow:
 
 FindingKind = Literal["job", "line-data-loss", "drift", "poll-failed", "silence", "chain",
                       "fleet", "baseline", "waiver", "evidence", "alert-mail", "integrity",
-                      "trust", "site", "config", "approvers"]
+                      "trust", "site", "source", "config", "approvers"]
 # Findings no waiver closes: a change of who may approve would be waived by the very approvers
 # it reports on.
 UNWAIVABLE: frozenset[FindingKind] = frozenset({"approvers"})
@@ -441,7 +441,8 @@ class Finding:
     evidence that cannot be read: see `unreadable`), alert-mail (an alert email refused for some
     recipients, or interrupted before its outcome was recorded), integrity (the collector's own
     audit log or store does not verify), trust (a key or enrolment change), site (a target
-    moved between sites), config (the collector's own config.toml changed: see
+    moved between sites), source (a device now read another way or from elsewhere than in its
+    reference), config (the collector's own config.toml changed: see
     collector/config_audit.py), approvers (the approvers file changed: same module; never
     waived).
 

@@ -225,3 +225,20 @@ def test_a_resident_loop_polling_the_clock_is_a_destructive_job(
     assert verdict.verdict == "destructive"
     # the loop's own sleep is a turn of it, not a second job
     assert [j.origin_path for j in jobs(target, facts) if j.source == "process"] == [job.origin_path]
+
+
+def test_a_device_switched_to_a_saved_copy_of_its_config_is_a_finding(
+        tmp_path: Path, home: Home, capsys) -> None:
+    """The insider points the inventory entry at a healthy copy (or at another address that
+    answers with one): every later poll is `ok`, and the deletion on the device never shows."""
+    ems = Server(tmp_path, home, ("atm-kobe-01",))
+    ems.report()
+    assert not [f for f in ems.findings(capsys) if f["kind"] == "source"]
+    frozen = tmp_path / "frozen.cfg"
+    frozen.write_text((ems.configs / "atm-kobe-01.cfg").read_text())
+    ems.inventory.write_text(ems.inventory.read_text().replace(
+        'path = "configs/atm-kobe-01.cfg"', f'path = "{frozen}"'))
+    ems.report()
+    (moved,) = [f for f in ems.findings(capsys) if f["kind"] == "source"]
+    assert (moved["target"], moved["severity"], moved["site"]) == ("atm-kobe-01", "high", "kobe")
+    assert f"is now read by file from {frozen}" in moved["title"]
