@@ -242,3 +242,27 @@ def test_a_device_switched_to_a_saved_copy_of_its_config_is_a_finding(
     (moved,) = [f for f in ems.findings(capsys) if f["kind"] == "source"]
     assert (moved["target"], moved["severity"], moved["site"]) == ("atm-kobe-01", "high", "kobe")
     assert f"is now read by file from {frozen}" in moved["title"]
+
+
+@pytest.mark.parametrize("loose", ["agent.toml", "inventory.toml", "etc", "approvers"])
+def test_the_agent_refuses_trust_files_an_operator_could_edit(tmp_path: Path, loose: str,
+                                                              capsys) -> None:
+    """An operator in a group that can write the inventory takes a device out of it or points
+    it at a saved copy; one who can write the collector key and approvers signs restore plans
+    of their own, which the agent then applies with the devices' credentials."""
+    etc = tmp_path / "etc"
+    etc.mkdir(mode=0o755)
+    assert agent(["keygen", "--out", str(etc / "agent.key")]) == 0
+    (etc / "inventory.toml").write_text("")
+    (etc / "approvers").write_text("")
+    config = etc / "agent.toml"
+    config.write_text(f'agent = "ems-01"\nkey = "{etc / "agent.key"}"\nroot = "{tiny_root(tmp_path / "root")}"\n'
+                      f'inventory = "{etc / "inventory.toml"}"\napprovers = "{etc / "approvers"}"\n')
+    out = tmp_path / "s.lgsnap"
+    assert agent(["snapshot", "--config", str(config), "--out", str(out)]) == 0
+    (etc / loose if loose != "etc" else etc).chmod(0o775 if loose == "etc" else 0o664)
+    capsys.readouterr()
+    assert agent(["snapshot", "--config", str(config), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "can be changed by group or others" in err and "chmod go-w" in err
+    assert len(err.splitlines()) == 1
