@@ -115,6 +115,26 @@ def test_a_job_whose_script_is_not_there_yet_is_a_finding_not_benign(
     assert "var/tmp/ne-sync.sh: not there when the agent looked" in job["title"]
 
 
+def test_a_job_running_a_compiled_program_of_its_own_is_a_finding_not_benign(
+        tmp_path: Path, home: Home, capsys) -> None:
+    """A program built on the operator terminal and run by an at job months later: nobody can
+    read it, so it is unseen code, named by its hash (a program from a package is not)."""
+    ems = Server(tmp_path, home)
+    (ems.root / "opt/ems/bin").mkdir(parents=True)
+    (ems.root / "opt/ems/bin/ne-sync").write_bytes(Path("/bin/true").read_bytes())
+    (ems.root / "opt/ems/bin/ne-sync").chmod(0o755)
+    (ems.root / "var/spool/cron/atjobs").mkdir(parents=True)
+    spooled = ems.root / f"var/spool/cron/atjobs/{AT_FILE}"
+    spooled.write_text("#!/bin/sh\n# atrun uid=0 gid=0\n# mail root 0\numask 22\n"
+                       "cd / || exit 1\n/opt/ems/bin/ne-sync --all\n/bin/true\n")
+    spooled.chmod(0o700)
+    ems.report()
+    (job,) = [f for f in ems.findings(capsys, NOW) if f["kind"] == "job"]
+    assert job["severity"] == "medium"
+    assert "opt/ems/bin/ne-sync: a compiled program nobody can read (sha256" in job["title"]
+    assert "bin/true" not in job["title"].replace("opt/ems/bin/ne-sync", "")
+
+
 def _fleet_with_loss(tmp_path: Path, home: Home) -> tuple[Fleet, datetime]:
     """A device whose baseline two approvers signed (20 PVCs), then a poll with 10 of them."""
     fleet = Fleet(home, AgentChain.create(tmp_path / "keys"))

@@ -88,9 +88,13 @@ class HostContext:
         return refs
 
     def problem_with_files(self, files: tuple[str, ...]) -> str | None:
-        """Why some of the files a job runs are not captured as text, if any."""
-        missing = [f"{n}: {a.error or a.state}" for n in files
-                   if (a := self.artifacts[n]).state not in _NOT_GAPS]
+        """Why some of the files a job runs are not captured as text, if any. A compiled
+        program is read by no one: outside the folders packages install programs in, it is
+        code nobody has seen (an insider's own build), named by its hash."""
+        missing = [f"{n}: {a.error or a.state}" if a.state not in _NOT_GAPS else
+                   f"{n}: a compiled program nobody can read (sha256 {str(a.sha256)[:16]}…)"
+                   for n in files if (a := self.artifacts[n]).state not in _NOT_GAPS
+                   or (a.state == "binary" and not n.startswith(_PACKAGED))]
         return "not captured: " + "; ".join(missing) if missing else None
 
     def absent_programs(self, command: str) -> list[str]:
