@@ -448,10 +448,32 @@ def send_alerts(home: Home, store: Store, judged: list[Judged], now: datetime,
                 display: tzinfo) -> list[str]:
     """Email the open findings that are due (alerts.send_due), the fleet report attached;
     returns the keys sent. Raises AlertError when a mail could not be sent (they stay due).
-    Only for runs as of the real now: alert state records real sends."""
-    from lineguard.collector.alerts import send_due
+    Only for runs as of the real now: alert state records real sends.
+
+    A change of the mail relay (smtp_host, smtp_port, mail_from) is also mailed through the
+    relay in force before it: sent only through the new one, the alert saying that mail now
+    goes elsewhere would go there too, and a relay that drops everything would hush it."""
+    from lineguard.collector import config_audit
+    from lineguard.collector.alerts import PREVIOUS_RELAY, AlertError, send_due
     from lineguard.collector.html_report import render_html
     from lineguard.collector.report import fleet_report
-    return send_due(store, home.settings(), [j.finding for j in judged if not j.waived], now,
-                    report=lambda: render_html(fleet_report(home, store, now), display),
-                    display=display)
+    due = [j.finding for j in judged if not j.waived]
+    sent: list[str] = []
+    failed: list[str] = []
+    try:
+        sent = send_due(store, home.settings(), due, now,
+                        report=lambda: render_html(fleet_report(home, store, now), display),
+                        display=display)
+    except AlertError as e:
+        failed.append(str(e))
+    before = config_audit.previous_relay(store, now)
+    if before is not None:
+        settings, key = before
+        try:
+            sent += send_due(store, settings, [f for f in due if f.key == key], now,
+                             display=display, via=PREVIOUS_RELAY)
+        except AlertError as e:
+            failed.append(str(e))
+    if failed:
+        raise AlertError("; ".join(failed))
+    return sent

@@ -5,7 +5,9 @@ the signed audit log (its full text, so any two versions can be compared later),
 is a finding for a week: HIGH when it weakens alerting or approval (and never below the fleet-wide
 threshold the new version sets, so raising the threshold cannot silence its own report), CRITICAL when it
 takes recipients away (so `security_to` hears of it, whoever is left on the site's list), MEDIUM
-otherwise. A version that cannot be read or compared is treated as weakening.
+otherwise. A change of the mail relay is also mailed through the relay in force before it
+(check.send_alerts): one that drops everything must not carry the only word of itself. A
+version that cannot be read or compared is treated as weakening.
 
 The approvers file (HOME/baselines/approvers) decides whose signatures put a baseline, a waiver
 or a restore plan in force: one person who can write it and lists two keys they hold has the
@@ -113,6 +115,29 @@ def compare_approvers(old: dict[str, str], new: dict[str, str]) -> list[Change]:
     return out
 
 
+# How alert mail leaves the collector.
+_RELAY = ("smtp_host", "smtp_port", "mail_from")
+
+
+def previous_relay(store: Store, now: datetime) -> tuple[Settings, str] | None:
+    """The settings in force before the newest change of the mail relay within the last week,
+    and the key of the finding that reports the change (None when the relay did not change, or
+    how mail left before cannot be read)."""
+    versions = store.audit_since("", (EVENT,))
+    for before, after in reversed(list(zip(versions, versions[1:], strict=False))):
+        if not _recent(now, after["at"]):
+            continue
+        old, new = _settings(before["detail"]), _settings(after["detail"])
+        if old is not None and (new is None or any(getattr(old, k) != getattr(new, k)
+                                                    for k in _RELAY)):
+            return old, _config_key(after)
+    return None
+
+
+def _config_key(version: dict) -> str:
+    return f"config-change:{version['subject'][:16]}"
+
+
 def _config_findings(store: Store, now: datetime) -> list[Finding]:
     versions = store.audit_since("", (EVENT,))
     out = []
@@ -126,7 +151,7 @@ def _config_findings(store: Store, now: datetime) -> list[Finding]:
             else Severity.MEDIUM
         listed = "; ".join(c.what for c in changes) or "layout or comments only"
         out.append(Finding(
-            key=f"config-change:{after['subject'][:16]}", kind="config", severity=severity,
+            key=_config_key(after), kind="config", severity=severity,
             target="collector", site=None,
             title=f"collector settings (config.toml) changed at {after['at']}: {listed}"[:400],
             detail=(f"audit rows {before['id']} and {after['id']} hold both versions in full "

@@ -31,6 +31,7 @@ from lineguard.collector.parse.host import jobs
 from lineguard.collector.restore.plan import device_plan
 from tests.baselinekit import Fleet, device
 from tests.hostroot import debian_root, write
+from tests.smtpsink import free_port, start_smtp, text_of
 from tests.snapfactory import AgentChain
 from tests.test_agent_delivery import tiny_root
 from tests.test_archive_import import ios
@@ -286,3 +287,26 @@ def test_the_agent_refuses_trust_files_an_operator_could_edit(tmp_path: Path, lo
     err = capsys.readouterr().err.strip()
     assert "can be changed by group or others" in err and "chmod go-w" in err
     assert len(err.splitlines()) == 1
+
+
+def test_pointing_alert_mail_at_another_relay_is_told_through_the_old_one(
+        home: Home, smtp, capsys) -> None:
+    """Every alert, the one about the change included, would otherwise leave through the
+    insider's relay, which drops them all."""
+    port, inbox = smtp
+    theirs_port = free_port()
+    controller, theirs = start_smtp(theirs_port)
+    try:
+        settings = ('smtp_host = "127.0.0.1"\nmail_from = "lg@soc.example.net"\n'
+                    'mail_to = ["noc@example.net"]\nsecurity_to = ["csirt@example.net"]\n')
+        home.config_path.write_text(settings + f"smtp_port = {port}\n")
+        assert lineguard(["--home", str(home.root), "check"]) == 0
+        home.config_path.write_text(settings + f"smtp_port = {theirs_port}\n")
+        assert lineguard(["--home", str(home.root), "check"]) == 1
+    finally:
+        controller.stop()
+    assert [m["Subject"] for _, _, m in theirs.messages] == [
+        m["Subject"] for _, _, m in inbox.messages]      # the same word, through both relays
+    (told,) = inbox.messages
+    assert told[1] == ["noc@example.net"] and "smtp_port" in told[2]["Subject"]
+    assert "through the mail relay in force before the change" in text_of(told[2])
