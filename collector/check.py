@@ -295,6 +295,34 @@ def _source(facts: dict) -> str:
     return f"by {facts.get('method') or '?'}" + (f" from {where}" if where else "")
 
 
+def device_clock_findings(store: Store) -> list[Finding]:
+    """A device whose own clock is off from the agent's: its schedules (EEM timer cron, kron
+    `at`, a reload at a time) run by that clock. Set ahead by months, a job the configuration
+    dates in February fires tomorrow; the jobs view times it by the device's clock, and this
+    says why."""
+    from lineguard.collector.parse.device import clock_offset
+    from lineguard.formats.timespan import format_timespan
+    out = []
+    for row in store.target_rows():
+        if row.kind != "device":
+            continue
+        newest = next(store.target_history(row.name, limit=1), None)
+        offset = clock_offset(newest[1]) if newest is not None else None
+        if offset is None:
+            continue
+        ahead = offset > timedelta(0)
+        span = format_timespan(abs(offset.total_seconds()))
+        out.append(Finding(
+            key=f"clock:{row.name}:{'ahead' if ahead else 'behind'}", kind="clock",
+            severity=Severity.HIGH if abs(offset) > timedelta(hours=1) else Severity.MEDIUM,
+            target=row.name,
+            title=f"{row.name}'s own clock runs {span} {'ahead' if ahead else 'behind'}: its "
+                  f"schedules fire that much {'earlier' if ahead else 'later'} than they read",
+            detail=f"read by {row.agent} at {row.taken_at}; the jobs view times its jobs by "
+                   f"the device's clock. Set it right (NTP) and ask who moved it."))
+    return out
+
+
 def baseline_rollback_findings(home: Home, store: Store, settings: Settings,
                                site_of: dict[str, str | None]) -> list[Finding]:
     """An approved baseline older than one this collector saw come into force, or gone: the
@@ -382,6 +410,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
     findings += integrity_findings(store)
     findings += trust_findings(store, now)
     findings += site_findings(home, store, settings)
+    findings += device_clock_findings(store)
     findings += baseline_rollback_findings(home, store, settings, site_of)
     findings += alert_mail_findings(store, now)
     findings += config_audit.findings(home, store, now)

@@ -29,10 +29,11 @@ from lineguard.collector.home import Home
 from lineguard.collector.model import IntervalTrigger
 from lineguard.collector.parse.host import jobs
 from lineguard.collector.restore.plan import device_plan
+from lineguard.formats.wire import Artifact, Target
 from tests.baselinekit import Fleet, device
 from tests.hostroot import debian_root, write
 from tests.smtpsink import free_port, start_smtp, text_of
-from tests.snapfactory import AgentChain
+from tests.snapfactory import AgentChain, ios_config
 from tests.test_agent_delivery import tiny_root
 from tests.test_archive_import import ios
 from tests.test_check import AT_FILE
@@ -310,3 +311,30 @@ def test_pointing_alert_mail_at_another_relay_is_told_through_the_old_one(
     (told,) = inbox.messages
     assert told[1] == ["noc@example.net"] and "smtp_port" in told[2]["Subject"]
     assert "through the mail relay in force before the change" in text_of(told[2])
+
+
+WIPE_APPLET = ('event manager applet NE-SYNC\n event timer cron cron-entry "0 3 13 2 *"\n'
+               ' action 1.0 cli command "enable"\n action 2.0 cli command "configure terminal"\n'
+               ' action 3.0 cli command "no interface ATM0/0/0.100"\n!\n')
+
+
+def test_a_device_clock_set_ahead_fires_its_jobs_sooner_and_says_so(
+        tmp_path: Path, home: Home, capsys) -> None:
+    """The applet reads 13 February; with the device's clock set 72 days ahead it fires on 2
+    December. The countdown must be the device's, not the calendar's."""
+    fleet = Fleet(home, AgentChain.create(tmp_path / "keys"))
+    config = ios_config("atm-kobe-01", 4, 7).replace("end\n", WIPE_APPLET + "end\n")
+    polled = "2026-11-25T00:15:00Z"                    # the chain's first snapshot
+    target = Target(kind="device", name="atm-kobe-01", status="ok", facts={
+        "platform": "cisco_ios", "site": "kobe", "method": "cli", "timezone": "JST 9 0",
+        "polled_at": polled}, artifacts=(
+        Artifact.from_bytes("running-config", "running-config", config.encode()),
+        Artifact.from_bytes("show-clock", "show-clock", b"09:15:00.120 JST Fri Feb 5 2027\n")))
+    fleet.poll(target)
+    capsys.readouterr()
+    lineguard(["--home", str(home.root), "jobs", "--now", polled, "--json"])
+    (job,) = [j for j in json.loads(capsys.readouterr().out)["jobs"] if j["source"] == "eem"]
+    assert (job["next_fire"], job["verdict"]) == ("2026-12-02T18:00:00Z", "destructive")
+    (clock,) = [j.finding for j in check.evaluate(home, fleet.store, datetime.now(UTC))
+                if j.finding.kind == "clock"]
+    assert clock.severity == "high" and "runs 72d" in clock.title and "ahead" in clock.title
