@@ -199,7 +199,8 @@ def compare(old_text: str, new_text: str) -> list[Change]:
         out.append(Change(f"security_to now {', '.join(new.security_to)}", False, False))
     for key, more_is_weaker in (("smtp_host", None), ("smtp_port", None), ("mail_from", None),
                                 ("max_snapshot_bytes", True), ("max_clock_skew_seconds", True),
-                                ("display_tz", False), ("report_url", False)):
+                                ("display_tz", False), ("report_url", False),
+                                ("max_waiver_days", True)):
         was, now = getattr(old, key), getattr(new, key)
         if was != now:
             weakens = bool(more_is_weaker is None or (more_is_weaker and now > was))

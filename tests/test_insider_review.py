@@ -338,3 +338,20 @@ def test_a_device_clock_set_ahead_fires_its_jobs_sooner_and_says_so(
     (clock,) = [j.finding for j in check.evaluate(home, fleet.store, datetime.now(UTC))
                 if j.finding.kind == "clock"]
     assert clock.severity == "high" and "runs 72d" in clock.title and "ahead" in clock.title
+
+
+def test_a_waiver_cannot_be_made_for_good(tmp_path: Path, home: Home, capsys) -> None:
+    fleet = Fleet(home, AgentChain.create(tmp_path / "keys"))
+    fleet.poll(device("atm-kobe-01"))
+    fleet.poll(device("atm-kobe-01", pvcs=10))
+    key = fleet.approver(tmp_path / "keys")
+    (loss,) = [f for f in check.all_findings(home, fleet.store, datetime.now(UTC))
+               if f.kind == "line-data-loss"]
+    capsys.readouterr()
+    assert lineguard(["--home", str(home.root), "waive", loss.key, "--until", "2099-12-31",
+                      "--reason", "known", "--key", str(key), "--by", "tanaka"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "more than 1826 days ahead (max_waiver_days)" in err and len(err.splitlines()) == 1
+    assert not list(home.waivers.glob("w-*.json"))
+    assert lineguard(["--home", str(home.root), "waive", loss.key, "--until", "2027-06-30",
+                      "--reason", "known", "--key", str(key), "--by", "tanaka"]) == 0
