@@ -58,7 +58,8 @@ def check_trusted(path: Path, what: str) -> None:
     root or the agent's own user could change it (as ssh's StrictModes does): owned by another
     user, or it or its folder writable by group or others. An operator who could edit the
     inventory would take a device out of it or point it at a saved copy; one who could edit the
-    collector key or approvers file would sign restore plans of their own."""
+    collector key or approvers file would sign restore plans of their own; one who owns the
+    agent key signs snapshots in the agent's name."""
     for p in (path, path.parent):
         try:
             st = p.stat()
@@ -132,8 +133,8 @@ def load_config(path: Path) -> AgentConfig:
     if not is_name(name):
         raise AgentConfigError(f"{path}: agent name {name!r} must be letters, digits and ._@:- "
                                f"(at most 128, starting with a letter or digit)")
-    for trust, what in (("inventory", "the inventory"), ("collector_key", "the collector key"),
-                        ("approvers", "the approvers file")):
+    for trust, what in (("key", "the agent key"), ("inventory", "the inventory"),
+                        ("collector_key", "the collector key"), ("approvers", "the approvers file")):
         named = p(trust)
         if named is not None:
             check_trusted(named, what)

@@ -266,7 +266,8 @@ def test_a_device_switched_to_a_saved_copy_of_its_config_is_a_finding(
     assert f"is now read by file from {frozen}" in moved["title"]
 
 
-@pytest.mark.parametrize("loose", ["agent.toml", "inventory.toml", "etc", "approvers"])
+@pytest.mark.parametrize("loose", ["agent.toml", "inventory.toml", "etc", "approvers",
+                                   "agent.key"])
 def test_the_agent_refuses_trust_files_an_operator_could_edit(tmp_path: Path, loose: str,
                                                               capsys) -> None:
     """An operator in a group that can write the inventory takes a device out of it or points
