@@ -38,11 +38,12 @@ from lineguard.collector.analyse.effects.resolve import (
     expand_each,
     file_lines,
     read,
+    source_bytes,
+    too_deep,
     walked,
 )
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
-_MAX_TEXT = 2_000_000
 _MAX_CALLS = 4            # times one sub body is followed per program
 _MAX_DEPTH = 8            # nested sub calls followed
 
@@ -232,9 +233,8 @@ class _Perl:
     def block(self, node: Node, place: Place) -> object:
         last: object = ""
         for c in node.named_children:
-            if self.job.budget <= 0:
+            if self.job.spend("perl", place, *self.at(c)):
                 return last
-            self.job.budget -= 1
             last = self.stmt(c, place)
             guard = self.exit_guard(c, place)
             if guard is not None:
@@ -414,10 +414,10 @@ class _Perl:
             if p in self.job.read:
                 return
             self.job.read.add(p)
-            src = text.encode("utf-8", "replace")[:_MAX_TEXT]
-            inner = _Perl(src, self.job, Place(path=p, gates=place.gates, via=place.via,
-                                               called=place.called, depth=place.depth + 1),
-                          self.scope, self.env)
+            where = Place(path=p, gates=place.gates, via=place.via, called=place.called,
+                          depth=place.depth + 1)
+            src = source_bytes("perl", text, self.job, where)
+            inner = _Perl(src, self.job, where, self.scope, self.env)
             inner.run(_parse(src).root_node)
             return
 
@@ -1377,9 +1377,9 @@ class _Perl:
         if is_known(code) and not markers(code):
             inner_place = place.nested(line, ev, note if not layers else
                                        f"decoded from {' then '.join(layers)}")
-            if inner_place.depth > 6:
+            if too_deep(self.job, inner_place, "perl", code):
                 return
-            src = code.encode("utf-8", "replace")[:_MAX_TEXT]
+            src = source_bytes("perl", code, self.job, inner_place)
             inner = _Perl(src, self.job, inner_place, self.scope, self.env)
             inner.run(_parse(src).root_node)
             _report_errors(_parse(src), inner, inner_place)
@@ -1445,8 +1445,7 @@ def _report_errors(tree: Tree, reader: _Perl, place: Place) -> None:
 def read_perl(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     m = _DATA.search(text)
     data = text[m.end():] if m else ""
-    src = text[:m.start()].encode("utf-8", "replace")[:_MAX_TEXT] if m else \
-        text.encode("utf-8", "replace")[:_MAX_TEXT]
+    src = source_bytes("perl", text[:m.start()] if m else text, job, place)
     tree = _parse(src)
     scope = _Scope()
     scope.vars["*DATA"] = _Handle("data", data)
