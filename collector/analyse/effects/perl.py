@@ -170,6 +170,8 @@ _CONNECT = libs.SessionClass("cli", ("host", "hostname", "ip", "address", "peera
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh"})
 _MAX_CONTEXT = 48          # commands a session remembers to read the next one in context
 _FINDS = frozenset({"find", "finddepth"})
+_BER_VALUES = frozenset({"encode_int", "encode_string", "encode_ip_address", "encode_uinteger32",
+                         "encode_counter32", "encode_gauge32", "encode_timeticks"})
 # A test in File::Find's wanted sub that limits what it removes the way housekeeping does: an
 # age or size over some amount (-M/-A/-C/-s or stat's times and size), or a file name pattern.
 _FIND_BOUND = re.compile(r"-[MACs]\s*(?:\$[\w:]+|_)?\s*>=?\s*\+?(?:0*[1-9]|0*\.\d*[1-9])|"
@@ -1185,6 +1187,10 @@ class _Perl:
             return self.undo("uu", s[1])
         if fn == "unpack" and len(s) >= 2 and s[0].upper().startswith("H"):
             return unknown("hex digits of a value")
+        if fn == "encode_oid":                   # BER (SNMP_Session): the OID as its numbers
+            return ".".join(s)
+        if fn in _BER_VALUES and s:
+            return s[0]
         if fn == "chr" and s and s[0].isdigit():
             return chr(int(s[0]) & 0x10FFFF)
         if fn == "join" and args:
@@ -1850,7 +1856,9 @@ _VALUES = {
     "heredoc_token": _Perl.heredoc,
     "number": lambda r, n, p: r.text(n), "version": lambda r, n, p: r.text(n),
     "match_regexp": _Perl.regexp, "quoted_regexp": _Perl.regexp,
-    "autoquoted_bareword": _Perl.bareword, "bareword": _Perl.bareword, "package": _Perl.bareword,
+    # a word before `=>` is a string, even when a sub or a constant has that name
+    "autoquoted_bareword": lambda r, n, p: r.text(n),
+    "bareword": _Perl.bareword, "package": _Perl.bareword,
     "scalar": _Perl.scalar, "array": _Perl.array, "hash": _Perl.hash,
     "array_deref_expression": _Perl.deref, "hash_deref_expression": _Perl.deref,
     "scalar_deref_expression": _Perl.deref,
