@@ -1342,8 +1342,10 @@ class _Perl:
         if inv_n is not None and inv_n.type == "bareword":
             return self.class_method(self.text(inv_n), meth, args, n, place)
         inv = self.value(inv_n, place) if inv_n is not None else ""
-        if meth_n is not None and meth_n.type != "method":     # $obj->$name(…)
-            m = self.value(meth_n, place)
+        dynamic = meth_n.named_child(0) if meth_n is not None and meth_n.named_child_count \
+            else meth_n if meth_n is not None and meth_n.type != "method" else None
+        if dynamic is not None:                                 # $obj->$name(…)
+            m = self.value(dynamic, place)
             if isinstance(m, _Sub):
                 return self.call(m, [inv, *args], place)
             meth = _s(m)
@@ -1379,7 +1381,10 @@ class _Perl:
             if spec.spawns:
                 return self.spawned(args, n, place) if args else \
                     _Session("cli", unknown("the device it connects to"), cls)
-            return _Session(spec.kind, self.host_arg(args, spec), cls)
+            session = _Session(spec.kind, self.host_arg(args, spec), cls)
+            if _s(self.named(_flat(args), "personality")).lower() in libs.JUNOS_PERSONALITIES:
+                session.cls += " (junos)"
+            return session
         if cls == "DBI":
             return _Session("dbi", _s(args[0]) if args else "")
         if cls in _VARBIND_CLASSES and meth == "new":
@@ -1425,6 +1430,8 @@ class _Perl:
         send = libs.CLASS_SENDS.get((inv.cls, meth)) or libs.SENDS.get(meth)
         if send is not None and inv.kind in ("cli", "netconf"):
             texts = self.sent(send, args)
+            if inv.cls.endswith("(junos)"):
+                texts = ["configure" if t == "configure terminal" else t for t in texts]
             if texts:
                 self.device_command(texts, inv.host, n, place, inv)
             return unknown("what the device answers")
@@ -1432,7 +1439,7 @@ class _Perl:
 
     def sent(self, send: libs.Send, args: list[object]) -> list[str]:
         """The texts one call puts on a session, as the table says where they are."""
-        flat = _flat(args)
+        flat = _flat(args) if send.takes else []
         out = list(send.fixed)
         for key in send.named:
             v = self.named(flat, key)

@@ -50,6 +50,8 @@ CLASSES: dict[str, SessionClass] = {
     "Net::Netconf::Device": SessionClass("netconf", ("hostname", "host")),
     "JUNOS::Device": SessionClass("netconf", ("hostname", "host")),
 }
+# Personalities (Net::Appliance::Session, Net::CLI::Interact) whose configure mode is Junos's.
+JUNOS_PERSONALITIES = frozenset({"junos", "junos_el"})
 # Methods of a class that make a session (Net::SNMP->session, Expect->spawn, SNMP_Session->open).
 CONSTRUCTORS = frozenset({"new", "session", "spawn", "connect", "open"})
 # Methods that name the device of an object made without one.
@@ -67,6 +69,7 @@ class Send:
     skip: int = 0                 # positional arguments before the text (send_slow's delay)
     stdin_at: int | None = None   # a positional argument fed to the command's input
     fixed: tuple[str, ...] = ()   # lines the call itself sends (begin_configure)
+    takes: bool = True            # False: its arguments are options, never sent
 
 
 SENDS: dict[str, Send] = {
@@ -78,10 +81,9 @@ SENDS: dict[str, Send] = {
     "send_slow": Send(first=False, skip=1),
     "command": Send(),                     # JUNOS::Device
     "macro": Send(),                       # Net::CLI::Interact
-    "begin_configure": Send(fixed=("configure terminal",)),
-    "end_configure": Send(fixed=("end",)),
-    "begin_privileged": Send(fixed=("enable",)),
-    "enable": Send(fixed=("enable",)),
+    # Net::Appliance::Session's configure mode (its Junos personality says "configure")
+    "begin_configure": Send(fixed=("configure terminal",), takes=False),
+    "end_configure": Send(fixed=("end",), takes=False),
 }
 # Net::SSH::Perl's cmd($cmd, $stdin): the second argument is the command's input.
 CLASS_SENDS: dict[tuple[str, str], Send] = {
