@@ -111,6 +111,19 @@ DESTRUCTIVE = {
         "sub wanted { -d $_ ? rmdir $_ : unlink $File::Find::name }\n"
         "finddepth({ wanted => \\&wanted, no_chdir => 1 }, @dirs);\n",
         "lg.host.rm-linedata", "delete-tree /var/opt/nms/xconnect"),
+    "commands-read-line-by-line-from-a-file": (
+        "use Net::Telnet;\nmy $t = Net::Telnet->new(Host => 'atm18');\n"
+        "open(my $c, '<', '/opt/ems/etc/retire.cfg') or die;\n"
+        "while (my $l = <$c>) { chomp $l; $t->cmd($l); }\nclose $c;\n",
+        "lg.ios.no-pvc", "sends to atm18 (ios): configure terminal; interface ATM0/3; no pvc 0/50"),
+    "config-slurped-and-sent-as-input": (
+        "use Net::OpenSSH;\n"
+        "my $cfg = do { local $/; open my $f, '<', '/opt/ems/etc/retire.cfg' or die; <$f> };\n"
+        "Net::OpenSSH->new('atm19')->capture({stdin_data => $cfg});\n",
+        "lg.ios.no-pvc", "sends to atm19 (ios): configure terminal; interface ATM0/3; no pvc 0/50"),
+    "path-tiny-remove-tree": (
+        "use Path::Tiny;\nmy $d = path('/var/opt/nms/xconnect');\n$d->remove_tree({safe => 0});\n",
+        "lg.host.rm-linedata", "delete-tree /var/opt/nms/xconnect"),
     "open-for-writing-and-closed-empty": (
         "my $db = '/srv/ems/linedata/pvc.csv';\nopen(my $fh, '>', $db) or die \"$db: $!\";\nclose $fh;\n",
         "lg.host.rm-linedata", "truncate /srv/ems/linedata/pvc.csv"),
@@ -168,6 +181,14 @@ QUIET = {
         "open(my $in, '<', '/srv/ems/linedata/pvc.csv') or die;\nmy @rows = <$in>;\nclose $in;\n"
         "open(my $log, '>>', '/srv/ems/linedata/audit.log') or die;\nprint $log scalar(@rows), \"\\n\";\n"
         "close $log;\n"),
+    "commands-file-of-show-commands": (
+        "use Net::Telnet;\nmy $t = Net::Telnet->new(Host => 'atm18');\n"
+        "open(my $c, '<', '/opt/ems/etc/show.cfg') or die;\n"
+        "while (my $l = <$c>) { chomp $l; print $t->cmd($l); }\n"
+        "my @hosts = map { (split)[0] } do { open my $h, '<', '/opt/ems/etc/ne.list'; <$h> };\n"),
+    "path-tiny-slurp-and-remove-a-tmp-file": (
+        "use Path::Tiny;\nmy $cfg = path('/opt/ems/etc/show.cfg')->slurp;\n"
+        "path('/tmp/ems-export.csv')->remove;\n"),
     "open-for-writing-a-report": (
         "open(my $fh, '>', '/srv/ems/reports/daily.csv') or die;\nprint {$fh} \"date,count\\n\";\n"
         "close $fh;\n"),
@@ -176,7 +197,8 @@ QUIET = {
 
 @pytest.mark.parametrize("case", QUIET, ids=list(QUIET))
 def test_the_same_library_doing_routine_work_stays_quiet(case):
-    j = _judge(HEAD + QUIET[case])
+    j = _judge(HEAD + QUIET[case], {"opt/ems/etc/show.cfg": "show atm pvc\nshow running-config\n",
+                                     "opt/ems/etc/ne.list": "atm1 kobe\natm2 osaka\n"})
     assert j.verdict != "destructive" and j.severity not in ("high", "critical"), (
         case, [(r.rule, r.title) for r in j.reasons])
 
@@ -194,3 +216,14 @@ def test_file_find_with_an_age_test_is_a_bounded_deletion_of_the_tree():
     text = HEAD + "use File::Find;\nfind(sub { unlink $_ if -M $_ > 90 }, '/srv/app/data');\n"
     [e] = [e for e in _effects(text) if e.kind == "data-destruction"]
     assert (e.how, render(e.target), e.bounded) == ("delete-tree", "/srv/app/data", True)
+
+
+def test_a_file_find_walk_handed_to_rm_is_the_tree_with_its_bound():
+    text = (HEAD + "use File::Find;\n"
+            "find(sub { system('rm', '-f', $File::Find::name) if -M $_ > 7 }, '/srv/app/spool');\n"
+            "find({ wanted => sub { system(\"rm -f $File::Find::name\") }, no_chdir => 1 },"
+            " '/srv/ems/linedata');\n")
+    got = [(e.how, render(e.target), e.bounded) for e in _effects(text)
+           if e.kind == "data-destruction"]
+    assert got == [("delete-tree", "/srv/app/spool", True),
+                   ("delete-tree", "/srv/ems/linedata", False)]

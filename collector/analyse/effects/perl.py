@@ -33,7 +33,7 @@ from lineguard.collector.analyse.effects.model import (
     is_known,
     markers,
     render,
-    symbol,
+    tree_of,
     unknown,
 )
 from lineguard.collector.analyse.effects.resolve import (
@@ -45,6 +45,7 @@ from lineguard.collector.analyse.effects.resolve import (
     each_of,
     expand_each,
     file_lines,
+    listed_file,
     read,
     walked,
 )
@@ -162,7 +163,6 @@ class _Scope:
     returned: list[object] = field(default_factory=list)
     oid_names: dict[str, str] = field(default_factory=dict)     # SNMP_util snmpmapOID
     pending: list[_Handle] = field(default_factory=list)        # opened for writing, unused yet
-    find_bounds: dict[str, bool] = field(default_factory=dict)  # File::Find root -> bounded
 
 
 _VARBIND_CLASSES = frozenset({"SNMP::Varbind", "SNMP::VarList"})
@@ -170,6 +170,9 @@ _CONNECT = libs.SessionClass("cli", ("host", "hostname", "ip", "address", "peera
 _SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh"})
 _MAX_CONTEXT = 48          # commands a session remembers to read the next one in context
 _FINDS = frozenset({"find", "finddepth"})
+_SLURPS = frozenset({"read_file", "read_text", "read_binary", "slurp"})
+_PATH_METHODS = frozenset({"slurp", "slurp_utf8", "slurp_raw", "lines", "lines_utf8", "remove",
+                           "remove_tree"})
 _BER_VALUES = frozenset({"encode_int", "encode_string", "encode_ip_address", "encode_uinteger32",
                          "encode_counter32", "encode_gauge32", "encode_timeticks"})
 # A test in File::Find's wanted sub that limits what it removes the way housekeeping does: an
@@ -333,14 +336,20 @@ class _Perl:
 
     def block(self, node: Node, place: Place) -> object:
         last: object = ""
+        separator = self.scope.vars.get("$/")       # `local $/` lasts to the end of its block
         for c in node.named_children:
             if self.job.budget <= 0:
-                return last
+                break
             self.job.budget -= 1
             last = self.stmt(c, place)
             guard = self.exit_guard(c, place)
             if guard is not None:
                 place = replace(place, gates=place.gates + (guard,))
+        if self.scope.vars.get("$/") is not separator:
+            if separator is None:
+                self.scope.vars.pop("$/", None)
+            else:
+                self.scope.vars["$/"] = separator
         return last
 
     def exit_guard(self, n: Node, place: Place) -> Gate | None:
@@ -611,10 +620,19 @@ class _Perl:
         return self.value(inner, place) if inner is not None else ""
 
     def declared(self, n: Node, place: Place) -> object:
+        if n.type == "localization_expression" and self.text(n).replace(" ", "") == "local$/":
+            self.scope.vars["$/"] = ""                  # slurp mode: a read is the whole file
+            return ""
         v = n.child_by_field_name("variable")
         if v is not None:
             return self.value(v, place)
         return [self.value(c, place) for c in n.children_by_field_name("variables")]
+
+    def undef(self, n: Node) -> str:
+        """`undef` is empty; `undef $/` puts reads in slurp mode."""
+        if self.text(n).replace(" ", "") == "undef$/":
+            self.scope.vars["$/"] = ""
+        return ""
 
     def computed(self, n: Node, place: Place) -> object:
         """Comparisons, negations, increments: their operands are judged, their value is not
@@ -930,8 +948,9 @@ class _Perl:
             items = v if isinstance(v, list) else [v]
             for i, tgt in enumerate(targets):
                 if tgt.type in ("array", "hash"):
-                    rest = items[i:]
-                    self.store(tgt, rest, place)
+                    self.store(tgt, items[i:], place)
+                    for after in targets[i + 1:]:        # what follows an array is undef
+                        self.store(after, "", place)
                     return
                 self.store(tgt, items[i] if i < len(items) else unknown("an unassigned value"),
                            place)
@@ -1025,11 +1044,24 @@ class _Perl:
         fh = next((c for c in n.named_children if c.type == "filehandle"), None)
         h = self.scope.vars.get("$" + self.varname(fh)) or self.scope.vars.get(
             "*" + self.text(fh)) if fh is not None else None
+        files = self.scope.vars.get("@ARGV")
+        if (fh is None or self.text(fh) == "ARGV") and isinstance(files, list) and files:
+            h = _Handle("file", _s(files[0]))              # <>: the files in @ARGV
         if isinstance(h, _Handle) and h.kind == "file":
+            if self.scope.vars.get("$/") == "":
+                return self.whole(h.target)
             return file_lines(h.target, self.job)
         if isinstance(h, _Handle) and h.kind == "data":     # <DATA>: the text after __DATA__
             return h.target.splitlines(keepends=True)
         return unknown(f"lines read from {self.text(n)}")
+
+    def whole(self, path: str) -> str:
+        """The text of a file read at once (slurped): as this job wrote it, or as captured."""
+        w = self.job.written.get(path)
+        if w is not None and w.content is not None:
+            return w.content
+        text = self.job.text_of(render(path).lstrip("/")) if is_known(path) else None
+        return text if text is not None else unknown(f"the text of {render(path)}")
 
     # --- calls ----------------------------------------------------------------------------
 
@@ -1093,16 +1125,14 @@ class _Perl:
             return self.file_find(args, place)
         if short in ("ssh", "ssh_cmd") and args:
             return self.net_ssh(args, n, place)
+        if short in _SLURPS and args:                # File::Slurp(er): the file's text
+            return self.whole(_s(args[0]))
+        if short == "path" and args:                 # Path::Tiny: the path, its methods below
+            return _s(args[0])
         return self.builtin(short, args, n)
 
     def destroy(self, path: str, how: str, n: Node, place: Place) -> None:
-        """A file removed or emptied; each file File::Find walks is the tree it walks."""
         line, ev = self.at(n)
-        tree = next((d for k, d, _ in markers(path) if k == "tree"), None)
-        if tree is not None:
-            commands._destroy(self.job, place, line, ev, tree, "delete-tree" if how.startswith(
-                "delete") else how, bounded=self.scope.find_bounds.get(tree, False))
-            return
         commands._destroy(self.job, place, line, ev, path, how)
 
     def file_find(self, args: list[object], place: Place) -> object:
@@ -1119,8 +1149,7 @@ class _Perl:
         names = ("$_", "$File::Find::name", "$File::Find::dir")
         saved = [self.scope.vars.get(k) for k in names]
         for root in [_s(x) for x in _flat(args[1:])][:MAX_LOOP]:
-            self.scope.find_bounds[root] = bounded
-            each = root.rstrip("/") + "/" + symbol("tree", root, f"every file under {render(root)}")
+            each = root.rstrip("/") + "/" + tree_of(root, bounded)
             self.scope.vars.update(zip(names, (each, each, root), strict=True))
             self.scope.calls.pop(wanted.name, None)
             self.call(wanted, [], place)
@@ -1365,6 +1394,8 @@ class _Perl:
         if isinstance(inv, _Handle) and meth in libs.SENDS:
             self.to_handle(inv, [_s(x) for x in _flat(args)], n, place)
             return "1"
+        if isinstance(inv, str) and meth in _PATH_METHODS:
+            return self.path_method(inv, meth, n, place)
         if not isinstance(inv, _Session):
             sub = self.scope.subs.get(meth)
             if sub is not None:
@@ -1393,6 +1424,15 @@ class _Perl:
         if sub is not None:
             return self.call(sub, [cls, *args], place)
         return unknown(f"{cls}->{meth}()")
+
+    def path_method(self, path: str, meth: str, n: Node, place: Place) -> object:
+        """Path::Tiny's path($p)->slurp / ->lines / ->remove / ->remove_tree."""
+        if meth.startswith("slurp"):
+            return self.whole(path)
+        if meth.startswith("lines"):
+            return file_lines(path, self.job)
+        self.destroy(path, "delete-tree" if meth == "remove_tree" else "delete", n, place)
+        return unknown("a count of files removed")
 
     def spawned(self, args: list[object], n: Node, place: Place) -> object:
         """Expect->spawn(@cmd): a session with the device a device program names (ssh, telnet,
@@ -1660,7 +1700,8 @@ class _Perl:
                 keep = old.content if mode.endswith(">>") and old is not None else ""
                 self.job.written[path] = Written(keep, "written by this job")
             if not mode.endswith(">>") and fh.type in ("bareword", "filehandle", "scalar",
-                                                       "variable_declaration"):
+                                                       "variable_declaration") and \
+                    self.text(fh) not in ("STDOUT", "STDERR"):    # a redirection, not a file
                 key = self.handle_key(fh)
                 name = re.escape(key[1:])
                 handle.pending = _Pending(self, n.end_byte, place, line, ev, re.compile(
@@ -1745,12 +1786,15 @@ class _Perl:
         """Commands sent to a device; on a session, read after what it sent before."""
         line, ev = self.at(n)
         self.job.talks_to_devices = True
+        texts = [text] if isinstance(text, str) else text
+        # each line read from a file of commands: the device gets every line of it
+        text = [self.whole(f) if (f := listed_file(t)) is not None else t for t in texts]
         before = session.sent[-_MAX_CONTEXT:] if session is not None else ()
         eff = device.command_effect(text, host, place.path, *place.where(line, ev),
                                     context=before, gates=place.gates, via=place.via,
                                     called=place.called)
         if session is not None:
-            session.sent.extend([text] if isinstance(text, str) else text)
+            session.sent.extend(text)
         if eff is not None:
             self.job.sink.append(eff)
 
@@ -1894,7 +1938,8 @@ _VALUES = {
     "postfix_for_expression": _Perl.postfix_loop, "postfix_loop_expression": _Perl.postfix_loop,
     "fileglob_expression": lambda r, n, p: r.text(n).strip("<>"),
     "glob": lambda r, n, p: r.text(n).strip("<>"),
-    **dict.fromkeys(("stub_expression", "undef_expression", "yadayada"), lambda r, n, p: ""),
+    **dict.fromkeys(("stub_expression", "yadayada"), lambda r, n, p: ""),
+    "undef_expression": lambda r, n, p: r.undef(n),
     "transliteration_expression": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
     "substitution_regexp": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
     "block": _Perl.block, "function": _Perl.bare_function,

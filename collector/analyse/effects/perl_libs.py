@@ -77,7 +77,7 @@ SENDS: dict[str, Send] = {
     "cmd_prompted": Send(named=("command",), first=False),
     "print": Send(first=False), "printf": Send(first=False), "say": Send(first=False),
     "put": Send(named=("string",)), "write": Send(), "syswrite": Send(),
-    "send": Send(), "send_cmd": Send(named=("command",)), "cmd_remote": Send(),
+    "send": Send(first=False), "send_cmd": Send(named=("command",)), "cmd_remote": Send(),
     "send_slow": Send(first=False, skip=1),
     "command": Send(),                     # JUNOS::Device
     "macro": Send(),                       # Net::CLI::Interact
