@@ -5,7 +5,7 @@ are. The Perl reader (perl.py) evaluates the arguments and turns what these tabl
 the same device-command and snmp-set effects every other reader makes.
 
 Sources: the modules' own documentation (Net::Telnet, Net::Telnet::Cisco, Net::SSH::Perl,
-Net::SSH2, Net::OpenSSH, Net::SSH::Expect, Net::Appliance::Session, Net::CLI::Interact,
+Net::SSH2, Net::OpenSSH, Net::SSH::Any, Net::SSH::Expect, Net::Appliance::Session, Net::CLI::Interact,
 Control::CLI, Expect, IO::Socket, Net::SNMP, net-snmp's SNMP, SNMP_Session, SNMP_util,
 Net_SNMP_util, Net::Netconf, JUNOS::Device)."""
 
@@ -33,6 +33,7 @@ CLASSES: dict[str, SessionClass] = {
     "Net::SSH2": SessionClass("cli", (), host_first=False),          # connect() names it
     "Net::OpenSSH": SessionClass("cli", _CLI_KEYS),
     "Net::SSH::Expect": SessionClass("cli", _CLI_KEYS),
+    "Net::SSH::Any": SessionClass("cli", _CLI_KEYS),                 # capture/system like OpenSSH
     "Net::Appliance::Session": SessionClass("cli", _CLI_KEYS),      # 1.x: new($host)
     "Net::CLI::Interact": SessionClass("cli", _CLI_KEYS, host_first=False),
     # Control::CLI->new('SSH'|'TELNET'|'/dev/ttyS0'): the transport; connect() names the device
