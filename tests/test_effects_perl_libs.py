@@ -59,6 +59,10 @@ DESTRUCTIVE = {
         "use Expect;\nmy $e = Expect->new;\n$e->spawn('telnet', 'tl1gw', 3083) or die;\n"
         "$e->send_slow(0.05, \"DLT-CRS-VC:NODE7:VC-4-12-8-200,VC-5-13-8-200:612;\\r\");\n",
         "lg.tl1.dlt-crs", "sends to tl1gw (tl1): DLT-CRS-VC:NODE7:VC-4-12-8-200,VC-5-13-8-200:612;"),
+    "expect-sends-over-a-range": (
+        "use Expect;\nmy $e = new Expect;\n$e->spawn('ssh', '-o', 'BatchMode=yes', 'oper@atm31');\n"
+        "$e->send(\"conf t\\r\");\n$e->send(\"no pvc 0/$_\\r\") for 32..34;\n",
+        "lg.ios.no-pvc", "sends to atm31 (ios): no pvc 0/32; no pvc 0/33; no pvc 0/34"),
     "expect-class-in-a-variable-sends-in-a-loop": (
         "my $class = 'Expect';\nmy @lines = ('configure', 'edit interfaces', 'delete at-2/0/0', 'commit');\n"
         "foreach my $h (qw(atm9 atm10)) {\n    my $e = $class->spawn(\"ssh -l oper $h\");\n"

@@ -992,6 +992,13 @@ class _Perl:
             return new
         lv = self.value(left, place) if left is not None else ""
         rv = self.value(right, place) if right is not None else ""
+        if op == ".." or (op == "." and left is not None and left.type == "number" and
+                          _s(lv).endswith(".") and right is not None and right.type == "number"):
+            # a range (the grammar reads `32..34` as `32.` . `34`)
+            a, b = _s(lv).rstrip("."), _s(rv)
+            if a.isdigit() and b.isdigit() and 0 <= int(b) - int(a) < MAX_LOOP * 4:
+                return [str(i) for i in range(int(a), int(b) + 1)]
+            return unknown("a range")
         if op == ".":
             return _s(lv) + _s(rv)
         if op == "x":
