@@ -96,7 +96,7 @@ class _Session:
     sent: list[str] = field(default_factory=list)
 
 
-class _Varbind(list):  # type: ignore[type-arg]
+class _Varbind(list[object]):
     """A net-snmp Varbind, [tag, iid, val, type]: a list a walk (getnext) fills in place."""
 
 
@@ -995,9 +995,9 @@ class _Perl:
         if op == ".." or (op == "." and left is not None and left.type == "number" and
                           _s(lv).endswith(".") and right is not None and right.type == "number"):
             # a range (the grammar reads `32..34` as `32.` . `34`)
-            a, b = _s(lv).rstrip("."), _s(rv)
-            if a.isdigit() and b.isdigit() and 0 <= int(b) - int(a) < MAX_LOOP * 4:
-                return [str(i) for i in range(int(a), int(b) + 1)]
+            lo, hi = _s(lv).rstrip("."), _s(rv)
+            if lo.isdigit() and hi.isdigit() and 0 <= int(hi) - int(lo) < MAX_LOOP * 4:
+                return [str(i) for i in range(int(lo), int(hi) + 1)]
             return unknown("a range")
         if op == ".":
             return _s(lv) + _s(rv)
@@ -1101,12 +1101,12 @@ class _Perl:
         if short in ("close", "sysopen"):
             return self.close(n, fn_n, place) if short == "close" else self.sysopen(n, fn_n, place)
         if name == "new":                       # new Class(…): Class->new(…)
-            inner = n.child_by_field_name("arguments")
-            cls_n = inner.child_by_field_name("function") if inner is not None and \
-                inner.type == "function_call_expression" else inner
-            if cls_n is not None and cls_n.type in ("function", "bareword"):
-                return self.class_method(self.text(cls_n), "new", self.args_of(inner, place, cls_n)
-                                         if inner is not cls_n else [], n, place)
+            made = n.child_by_field_name("arguments")
+            called = made is not None and made.type == "function_call_expression"
+            cls_n = made.child_by_field_name("function") if called and made is not None else made
+            if made is not None and cls_n is not None and cls_n.type in ("function", "bareword"):
+                return self.class_method(self.text(cls_n), "new", self.args_of(made, place, cls_n)
+                                         if called else [], n, place)
         if short in ("push", "unshift"):
             return self.push(n, short, place)
         args = self.args_of(n, place, fn_n)
@@ -1563,7 +1563,7 @@ class _Perl:
         if meth == "set_request_response":
             return [(_s(a[0]), _s(a[1])) for a in args if isinstance(a, list) and len(a) >= 2]
         if len(args) >= 2 and all(isinstance(a, str) for a in args):
-            return [(args[0], args[1])] if len(args) == 2 else [_vb_oid(_Varbind(args))]
+            return [(_s(args[0]), _s(args[1]))] if len(args) == 2 else [_vb_oid(_Varbind(args))]
         return [_vb_oid(vb) for vb in _varbinds(args)]
 
     def snmp_walk(self, inv: _Session, meth: str, args: list[object]) -> object:
