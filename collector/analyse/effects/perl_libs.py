@@ -99,7 +99,6 @@ REMOTE: dict[str, str] = {
     "pipe_in": "input", "open2": "input-first", "open3": "input-first",
     "open2pty": "input-first", "open3pty": "input-first", "open_ex": "input-first",
 }
-STDIN_KEYS = ("stdin_data", "stdin_file")
 
 # NETCONF / JUNOScript calls and the device command they amount to (named arguments).
 NETCONF = frozenset({"edit_config", "load_configuration", "delete_config", "copy_config"})
