@@ -100,3 +100,45 @@ def test_programs_nested_ten_deep_are_followed_and_deeper_ones_are_not_benign(ho
     deeper = judged(MAX_DEPTH + 1)
     assert deeper.verdict != "benign"
     assert any(f"nested more than {MAX_DEPTH} programs deep" in r.title for r in deeper.reasons)
+
+
+# Four harmless calls of a helper, then the one that deletes: the helper is read anew for each
+# new context (arguments, the globals it reads), or through its summary bound to the call.
+HELPER_CALLS = {
+    "args.sh": "#!/bin/sh\nclean() {\n  rm -rf \"$1\"\n}\n"
+               + "".join(f"clean /var/tmp/ems/cache{i}\n" for i in range(9))
+               + "clean /srv/ems/linedata\n",
+    "globals.sh": "#!/bin/sh\nclean() {\n  rm -rf \"$T\"\n}\n"
+                  + "".join(f"T=/var/tmp/ems/c{i}\nclean\n" for i in range(9))
+                  + "T=/srv/ems/linedata\nclean\n",
+    "nested.sh": "#!/bin/sh\nwipe() { rm -rf \"$1/$2\"; }\nclean() {\n  wipe \"$BASE\" \"$1\"\n}\n"
+                 + "".join(f"BASE=/var/tmp/ems\nclean c{i}\n" for i in range(9))
+                 + "BASE=/srv/ems\nclean linedata\n",
+    "runs-args.sh": "#!/bin/sh\nrun() {\n  \"$@\"\n}\n" + "".join(f"run echo {i}\n" for i in range(9))
+                    + "run rm -rf /srv/ems/linedata\n",
+    "args.pl": "#!/usr/bin/perl\nuse File::Path qw(rmtree);\nsub clean { my ($d) = @_; rmtree($d); }\n"
+               + "".join(f"clean('/var/tmp/ems/cache{i}');\n" for i in range(9))
+               + "clean('/srv/ems/linedata');\n",
+    "shift.pl": "#!/usr/bin/perl\nsub clean { my $d = shift; unlink glob(\"$d/*\"); }\n"
+                + "".join(f"clean('/var/tmp/ems/cache{i}');\n" for i in range(9))
+                + "clean('/srv/ems/linedata');\n",
+    "globals.pl": "#!/usr/bin/perl\nuse File::Path qw(rmtree);\nour $T;\nsub clean { rmtree($T); }\n"
+                  + "".join(f"$T = '/var/tmp/ems/c{i}';\nclean();\n" for i in range(9))
+                  + "$T = '/srv/ems/linedata';\nclean();\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HELPER_CALLS))
+def test_harmless_calls_of_a_helper_do_not_hide_the_one_that_deletes(name):
+    j = _judge(f"opt/ems/bin/{name}", HELPER_CALLS[name])
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any("/srv/ems/linedata" in r.title for r in j.reasons)
+
+
+def test_a_helper_called_a_thousand_ways_stays_quiet_and_cheap():
+    """A logging helper called with a thousand different messages: read a few times, then
+    through its (empty) summary: no finding, no "not followed"."""
+    text = ("#!/bin/sh\nlog() {\n  echo \"$(date) $1\" >> /var/log/ems/nightly.log\n}\n"
+            + "".join(f"log 'step {i} done'\n" for i in range(1000)))
+    j = _judge("opt/ems/bin/nightly.sh", text)
+    assert j.verdict == "benign" and not [r for r in j.reasons if r.severity != "info"]

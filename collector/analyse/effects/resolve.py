@@ -146,11 +146,12 @@ class Job:
     programs: int = 0                     # texts handed to a reader (nested ones included)
     reached: set[str] = field(default_factory=set)   # followed by nested readings (see saw)
 
-    def spend(self, language: str, place: Place, line: int, evidence: str) -> bool:
-        """One statement read. True once the budget is spent (what follows is not read), and
-        the first time an effect saying where reading stopped: unread is never benign."""
+    def spend(self, language: str, place: Place, line: int, evidence: str, cost: int = 1
+              ) -> bool:
+        """`cost` statements read. True once the budget is spent (what follows is not read),
+        and the first time an effect saying where reading stopped: unread is never benign."""
         if self.budget > 0:
-            self.budget -= 1
+            self.budget -= cost
             return False
         if not self.exhausted:
             self.exhausted = True
@@ -317,6 +318,58 @@ def notes_of(*texts: str) -> tuple[str, ...]:
         for kind, _data, desc in markers(t):
             out.append(f"unknown: {desc}" if kind == "?" else desc)
     return tuple(dict.fromkeys(out))
+
+
+FREE_CONTEXTS = 4         # contexts a function is followed in before its summary is used
+MAX_CONTEXTS = 16         # contexts a function that runs what it is handed is followed in
+
+
+class Calls:
+    """The calls of a program's functions followed so far. A call is known by its context:
+    its arguments and the values of the variables its body (and the functions it names)
+    reads; a call in a context already followed is not followed again (its effects are known,
+    its value is remembered). A function is followed in FREE_CONTEXTS contexts; a further call
+    takes the function's summary (its effects read once with its arguments standing as
+    markers) bound to its own arguments, so four harmless calls cannot hide a fifth that
+    deletes, and a helper called a thousand times is read five times. A function that runs
+    what it is handed (`eval "$1"`, `"$@"`) is followed in every context up to MAX_CONTEXTS;
+    past that, an effect says its further calls are not followed."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, dict[str, object]] = {}
+        self._refused: set[str] = set()
+        # function -> (the values of the globals it reads when summarised, its effects)
+        self.summaries: dict[str, tuple[str, list[Effect]]] = {}
+
+    def start(self, name: str, context: str, globals_: str, runs_arguments: bool = False
+              ) -> tuple[str, object]:
+        """("follow", None), ("known", the value it returned then), ("summary", None) or
+        ("refused", None). A summary serves calls that differ only in their arguments: where
+        the globals the function reads differ from those it was summarised with, and it has
+        effects, it is followed (up to MAX_CONTEXTS)."""
+        seen = self._values.setdefault(name, {})
+        if context in seen:
+            return "known", seen[context]
+        summary = self.summaries.get(name)
+        if len(seen) >= FREE_CONTEXTS and not runs_arguments and (
+                summary is None or summary[0] == globals_ or not summary[1]):
+            return "summary", None
+        if len(seen) >= MAX_CONTEXTS:
+            return "refused", None
+        seen[context] = None
+        return "follow", None
+
+    def done(self, name: str, context: str, value: object) -> None:
+        self._values[name][context] = value
+
+    def refuse(self, job: Job, place: Place, language: str, name: str, line: int,
+               evidence: str) -> None:
+        """Say, once per function, that its calls in further contexts are not followed."""
+        if name not in self._refused:
+            self._refused.add(name)
+            job.sink.append(place.effect(
+                "unparsed", line, evidence, target=language,
+                how=f"calls of {name}() in more than {MAX_CONTEXTS} contexts are not followed"))
 
 
 def too_deep(job: Job, place: Place, language: str, text: str) -> bool:
