@@ -16,6 +16,7 @@ from lineguard.collector.analyse.effects.judge import _matching
 from lineguard.collector.analyse.effects.resolve import (
     BUDGET,
     MAX_DEPTH,
+    MAX_EACH,
     MAX_TEXT,
     Job,
     Place,
@@ -142,3 +143,28 @@ def test_a_helper_called_a_thousand_ways_stays_quiet_and_cheap():
             + "".join(f"log 'step {i} done'\n" for i in range(1000)))
     j = _judge("opt/ems/bin/nightly.sh", text)
     assert j.verdict == "benign" and not [r for r in j.reasons if r.severity != "info"]
+
+
+_ITEMS = [f"/var/tmp/ems/c{i}" for i in range(20)] + ["/srv/ems/linedata"]
+LONG_LOOPS = {
+    "for.sh": "#!/bin/sh\nfor d in " + " ".join(_ITEMS) + "; do\n  rm -rf \"$d\"\ndone\n",
+    "array.sh": "#!/bin/bash\nA=(" + " ".join(_ITEMS) + ")\nfor d in \"${A[@]}\"; do rm -rf \"$d\"; done\n",
+    "for.pl": "#!/usr/bin/perl\nuse File::Path qw(rmtree);\nfor my $d (" +
+              ",".join(f"'{d}'" for d in _ITEMS) + ") { rmtree($d); }\n",
+    "for.py": "#!/usr/bin/python3\nimport shutil\nfor d in [" + ",".join(f"'{d}'" for d in _ITEMS)
+              + "]:\n    shutil.rmtree(d)\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONG_LOOPS))
+def test_the_last_of_twenty_one_loop_items_is_judged(name):
+    j = _judge(f"opt/ems/bin/{name}", LONG_LOOPS[name])
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+def test_a_long_list_of_cache_files_cannot_bury_one_line_data_path():
+    items = [f"/var/tmp/ems/c{i}" for i in range(5 * MAX_EACH)]
+    items.insert(3 * MAX_EACH, "/srv/ems/linedata")
+    j = _judge("opt/ems/bin/many.sh", "#!/bin/sh\nfor d in " + " ".join(items) +
+               "; do\n  rm -rf \"$d\"\ndone\n")
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
