@@ -1011,7 +1011,7 @@ class _Perl:
                           _s(lv).endswith(".") and right is not None and right.type == "number"):
             # a range (the grammar reads `32..34` as `32.` . `34`)
             lo, hi = _s(lv).rstrip("."), _s(rv)
-            if lo.isdigit() and hi.isdigit() and 0 <= int(hi) - int(lo) < MAX_LOOP * 4:
+            if lo.isdigit() and hi.isdigit() and 0 <= int(hi) - int(lo) < MAX_EACH:
                 return [str(i) for i in range(int(lo), int(hi) + 1)]
             return unknown("a range")
         if op == ".":
@@ -1171,7 +1171,7 @@ class _Perl:
         names = ("$_", "$File::Find::name", "$File::Find::dir")
         saved = [self.scope.vars.get(k) for k in names]
         self.scope.called.add(wanted.key)
-        for root in [_s(x) for x in _flat(args[1:])][:MAX_LOOP]:
+        for root in [_s(x) for x in _flat(args[1:])][:MAX_EACH]:
             each = root.rstrip("/") + "/" + tree_of(root, bounded)
             self.scope.vars.update(zip(names, (each, each, root), strict=True))
             if wanted.name not in self.scope.stack and len(self.scope.stack) < _MAX_DEPTH:
