@@ -105,33 +105,31 @@ def test_programs_nested_ten_deep_are_followed_and_deeper_ones_are_not_benign(ho
 
 # Four harmless calls of a helper, then the one that deletes: the helper is read anew for each
 # new context (arguments, the globals it reads), or through its summary bound to the call.
-HELPER_CALLS = {
-    "args.sh": "#!/bin/sh\nclean() {\n  rm -rf \"$1\"\n}\n"
-               + "".join(f"clean /var/tmp/ems/cache{i}\n" for i in range(9))
-               + "clean /srv/ems/linedata\n",
-    "globals.sh": "#!/bin/sh\nclean() {\n  rm -rf \"$T\"\n}\n"
-                  + "".join(f"T=/var/tmp/ems/c{i}\nclean\n" for i in range(9))
-                  + "T=/srv/ems/linedata\nclean\n",
-    "nested.sh": "#!/bin/sh\nwipe() { rm -rf \"$1/$2\"; }\nclean() {\n  wipe \"$BASE\" \"$1\"\n}\n"
-                 + "".join(f"BASE=/var/tmp/ems\nclean c{i}\n" for i in range(9))
-                 + "BASE=/srv/ems\nclean linedata\n",
-    "runs-args.sh": "#!/bin/sh\nrun() {\n  \"$@\"\n}\n" + "".join(f"run echo {i}\n" for i in range(9))
-                    + "run rm -rf /srv/ems/linedata\n",
-    "args.pl": "#!/usr/bin/perl\nuse File::Path qw(rmtree);\nsub clean { my ($d) = @_; rmtree($d); }\n"
-               + "".join(f"clean('/var/tmp/ems/cache{i}');\n" for i in range(9))
-               + "clean('/srv/ems/linedata');\n",
-    "shift.pl": "#!/usr/bin/perl\nsub clean { my $d = shift; unlink glob(\"$d/*\"); }\n"
-                + "".join(f"clean('/var/tmp/ems/cache{i}');\n" for i in range(9))
-                + "clean('/srv/ems/linedata');\n",
-    "globals.pl": "#!/usr/bin/perl\nuse File::Path qw(rmtree);\nour $T;\nsub clean { rmtree($T); }\n"
-                  + "".join(f"$T = '/var/tmp/ems/c{i}';\nclean();\n" for i in range(9))
-                  + "$T = '/srv/ems/linedata';\nclean();\n",
+HELPER_CALLS = {   # (the helper, a harmless call ({i}: which), the call that deletes)
+    "args.sh": ("#!/bin/sh\nclean() {\n  rm -rf \"$1\"\n}\n", "clean /var/tmp/ems/c{i}\n",
+                "clean /srv/ems/linedata\n"),
+    "globals.sh": ("#!/bin/sh\nclean() {\n  rm -rf \"$T\"\n}\n", "T=/var/tmp/ems/c{i}\nclean\n",
+                   "T=/srv/ems/linedata\nclean\n"),
+    "nested.sh": ("#!/bin/sh\nwipe() { rm -rf \"$1/$2\"; }\nclean() {\n  wipe \"$BASE\" \"$1\"\n}\n",
+                  "BASE=/var/tmp/ems\nclean c{i}\n", "BASE=/srv/ems\nclean linedata\n"),
+    "list.sh": ("#!/bin/sh\nclean() {\n for d in \"$@\"; do rm -rf \"$d\"; done\n}\n",
+                "clean /var/tmp/a{i} /var/tmp/b{i}\n", "clean /var/tmp/z /srv/ems/linedata\n"),
+    "runs-args.sh": ("#!/bin/sh\nrun() {\n  \"$@\"\n}\n", "run echo {i}\n",
+                     "run rm -rf /srv/ems/linedata\n"),
+    "args.pl": ("#!/usr/bin/perl\nuse File::Path qw(rmtree);\nsub clean { my ($d) = @_; rmtree($d); }\n",
+                "clean('/var/tmp/ems/c{i}');\n", "clean('/srv/ems/linedata');\n"),
+    "shift.pl": ("#!/usr/bin/perl\nsub clean { my $d = shift; unlink glob(\"$d/*\"); }\n",
+                 "clean('/var/tmp/ems/c{i}');\n", "clean('/srv/ems/linedata');\n"),
+    "globals.pl": ("#!/usr/bin/perl\nuse File::Path qw(rmtree);\nour $T;\nsub clean { rmtree($T); }\n",
+                   "$T = '/var/tmp/ems/c{i}';\nclean();\n", "$T = '/srv/ems/linedata';\nclean();\n"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(HELPER_CALLS))
 def test_harmless_calls_of_a_helper_do_not_hide_the_one_that_deletes(name):
-    j = _judge(f"opt/ems/bin/{name}", HELPER_CALLS[name])
+    helper, harmless, harmful = HELPER_CALLS[name]
+    j = _judge(f"opt/ems/bin/{name}",
+               helper + "".join(harmless.replace("{i}", str(i)) for i in range(9)) + harmful)
     assert j.verdict == "destructive", [r.title for r in j.reasons]
     assert any("/srv/ems/linedata" in r.title for r in j.reasons)
 
@@ -167,4 +165,41 @@ def test_a_long_list_of_cache_files_cannot_bury_one_line_data_path():
     items.insert(3 * MAX_EACH, "/srv/ems/linedata")
     j = _judge("opt/ems/bin/many.sh", "#!/bin/sh\nfor d in " + " ".join(items) +
                "; do\n  rm -rf \"$d\"\ndone\n")
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+_LIST = "\n".join([f"/var/tmp/ems/c{i}" for i in range(40)] + ["/srv/ems/linedata"])
+RUNNERS = {
+    "xargs": f"xargs rm -rf <<EOF\n{_LIST}\nEOF\n",
+    "xargs -I": f"xargs -I{{}} rm -rf {{}} <<EOF\n{_LIST}\nEOF\n",
+    "printf | xargs": "printf '%s\\n' " + _LIST.replace("\n", " ") + " | xargs rm -rf\n",
+    "parallel :::": "parallel rm -rf ::: " + _LIST.replace("\n", " ") + "\n",
+}
+
+
+@pytest.mark.parametrize("how", sorted(RUNNERS))
+def test_the_forty_first_item_a_runner_is_given_is_judged(how):
+    j = _judge("opt/ems/bin/purge.sh", "#!/bin/sh\n" + RUNNERS[how])
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+def test_the_last_of_seventy_commands_an_applet_loops_over_is_judged():
+    commands = ";".join([f"show interfaces atm0/{i}" for i in range(69)] + ["write erase"])
+    actions = (("action 1.0 cli command \"enable\"", 41),
+               (f"action 2.0 foreach cmd \"{commands}\" \";\"", 42),
+               ("action 3.0 cli command \"$cmd\"", 43), ("action 4.0 end", 44))
+    job = CronJob(target="atm-kobe-03", source="eem", origin_path="running-config",
+                  origin_line=40, owner=None, schedule='cron-entry "0 3 * * *"',
+                  command="event manager applet NIGHTLY", trigger=CronTrigger("0 3 * * *", "ios"),
+                  actions=actions)
+    j = destructive.judge(job, {}, None, NOW)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+def test_two_perl_calls_that_differ_only_in_a_long_lists_last_item_are_both_read():
+    safe = ",".join(f"'/var/tmp/ems/c{i}'" for i in range(40))
+    text = ("#!/usr/bin/perl\nuse File::Path qw(rmtree);\nsub purge { rmtree($_) for @_; }\n"
+            + "".join(f"purge({safe}, '/var/tmp/ems/x{i}');\n" for i in range(6))
+            + f"purge({safe}, '/srv/ems/linedata');\n")
+    j = _judge("opt/ems/bin/purge.pl", text)
     assert j.verdict == "destructive", [r.title for r in j.reasons]

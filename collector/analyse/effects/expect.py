@@ -13,7 +13,13 @@ import shlex
 from dataclasses import replace
 
 from lineguard.collector.analyse.effects import decode, device
-from lineguard.collector.analyse.effects.commands import _DEVICE_PROGRAMS, base, host_of
+from lineguard.collector.analyse.effects.commands import (
+    _DEVICE_PROGRAMS,
+    base,
+    host_of,
+    output,
+    unwrap,
+)
 from lineguard.collector.analyse.effects.model import Gate, is_known, markers, unknown
 from lineguard.collector.analyse.effects.resolve import (
     READERS,
@@ -221,6 +227,13 @@ class _Tcl:
             return self.vars[self.word(args[0], place, line)]
         if cmd == "set" and len(args) == 1:
             return self.vars.get(self.word(args[0], place, line))
+        if cmd == "lappend" and args:
+            # a list built item by item (hosts read from a file, named one by one): a
+            # foreach over it goes over every item
+            name = self.word(args[0], place, line)
+            items = [self.word(a, place, line) for a in args[1:]]
+            self.vars[name] = " ".join(x for x in (self.vars.get(name, ""), *items) if x)
+            return self.vars[name]
         if cmd == "proc" and len(args) >= 3:
             params = self.word(args[1], place, line).split()
             self.procs[self.word(args[0], place, line)] = (
@@ -248,7 +261,8 @@ class _Tcl:
                                      depth=place.depth + 1))
             return None
         if cmd == "foreach" and len(args) >= 3:
-            items = self.word(args[1], place, line).split()
+            # Tcl list items are split on blanks (str.split would cut a marker apart)
+            items = [x for x in re.split(r"[ \t\r\n]+", self.word(args[1], place, line)) if x]
             self.vars[self.word(args[0], place, line)] = (
                 each_of(items) if len(items) > 1 else (items[0] if items else ""))
             self.body(args[-1], place, line)
@@ -326,7 +340,9 @@ class _Tcl:
             words = [w for w in words if not w.startswith(("2>", ">@", "<@"))]
             read("shell", " ".join(shlex.quote(w) for w in words), self.job,
                  place.nested(line, ev, "via exec"))
-            return unknown(f"output of `{' '.join(words)[:60]}`")
+            # what it prints, where that is known (the rows an snmpwalk yields, a list's lines)
+            printed = output(unwrap(words), None, self.job) if words else None
+            return printed if printed is not None else unknown(f"output of `{' '.join(words)[:60]}`")
         if cmd == "spawn" and args:
             words = [self.word(a, place, line) for a in args]
             while words and words[0].startswith("-"):       # spawn's own options (-noecho …)
@@ -371,6 +387,11 @@ class _Tcl:
             items, pick = value.split(), self.word(args[1], place, line)
             return items[int(pick)] if pick.isdigit() and int(pick) < len(items) \
                 else unknown("a list item")
+        if cmd == "split" and want_value and args:
+            value = self.word(args[0], place, line)
+            if markers(value) or not is_known(value):
+                return value        # each row walked, each line of a list: still every one
+            return None
         if cmd in ("join", "concat", "list", "format") and want_value:
             words = [self.word(a, place, line) for a in args]
             if cmd == "format" and words:
