@@ -276,3 +276,18 @@ def test_an_interface_bounced_by_an_applet_is_not_a_shutdown(actions, loud):
     """The common recovery applet (shut, then no shut) is not an outage left behind."""
     j = _judge("", actions=actions, source="eem", command="x", config=APPLET)
     assert _loud(j) if loud else _quiet(j)
+
+
+@pytest.mark.parametrize("second,loud", [("delete at-0/0/0", True),
+                                         ("show at-0/0/0", False)])
+def test_expect_sends_are_read_after_what_the_session_was_sent_before(second, loud):
+    """`edit interfaces` then `delete at-0/0/0`, each its own `send`: the device deletes the
+    interface (Junos reads a statement at the edit level it was sent at)."""
+    text = ("#!/bin/sh\nfor h in $(cat /opt/ems/etc/ne.list); do\nexpect <<EOS\n"
+            "spawn ssh oper@$h\nexpect \">\"\nsend \"configure\\r\"\nexpect \"#\"\n"
+            "send \"edit interfaces\\r\"\nexpect \"#\"\n"
+            f"send \"{second}\\r\"\nexpect \"#\"\nsend \"exit\\r\"\nEOS\ndone\n")
+    j = _judge(text)
+    assert (_loud(j) if loud else _quiet(j)), [(r.rule, r.title) for r in j.reasons]
+    if loud:
+        assert any("delete interfaces at-0/0/0" in r.title for r in j.reasons)

@@ -11,6 +11,7 @@ Today's misses are strict xfails listed by cause in tests/redteam_device/known_m
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -63,6 +64,22 @@ def test_generated_scripts_are_code_their_interpreter_accepts(tmp_path: Path, su
     if shutil.which(argv[0]) is None:
         pytest.skip(f"{argv[0]} not installed")
     assert uncompilable(CORPUS, suffix, argv, tmp_path) == []
+
+
+def test_generated_perl_is_code_perl_accepts(tmp_path: Path) -> None:
+    """perl -c over every generated Perl job, each module it uses standing in as an empty
+    package that exports Net::SNMP's type constants (the modules are not installed here)."""
+    if shutil.which("perl") is None:
+        pytest.skip("perl not installed")
+    lib = tmp_path / "lib"
+    used = {m for root in CORPUS.roots for p, (t, _m) in root.contents().items()
+            if p.endswith(".pl") for m in re.findall(r"^use ([A-Z][\w:]*)", t, re.M)}
+    for module in used:
+        stub = lib / (module.replace("::", "/") + ".pm")
+        stub.parent.mkdir(parents=True, exist_ok=True)
+        stub.write_text(f"package {module};\nsub import {{ no strict 'refs'; my $c = caller;\n"
+                        "  *{\"${c}::$_\"} = sub () { 0 } for qw(INTEGER OCTET_STRING IPADDRESS); }\n1;\n")
+    assert uncompilable(CORPUS, ".pl", ["perl", f"-I{lib}", "-c"], tmp_path) == []
 
 
 def test_known_misses_name_only_cases_of_this_corpus() -> None:

@@ -331,11 +331,24 @@ def pl_snmp_session(w: Work, ctx: Ctx) -> Job:
     for vb in w.varbinds:
         t = _SNMP_TYPE[vb.vtype]
         if vb.index == WALK:
-            body += _pad([f"my $vb = SNMP::Varbind->new(['{vb.obj}']);",
-                          f"for ($sess->getnext($vb); $vb->tag eq '{vb.obj}' && !$sess->{{ErrorNum}}; "
-                          "$sess->getnext($vb)) {",
-                          f"    $sess->set(SNMP::Varbind->new([$vb->tag, $vb->iid, {vb.number}, '{t}']));",
-                          "}"])
+            entry = MIB[vb.obj][3]
+            style = ctx.rng.randrange(3) if entry else 0
+            if style == 0:
+                body += _pad([f"my $vb = SNMP::Varbind->new(['{vb.obj}']);",
+                              f"for ($sess->getnext($vb); $vb->tag eq '{vb.obj}' && !$sess->{{ErrorNum}}; "
+                              "$sess->getnext($vb)) {",
+                              f"    $sess->set(SNMP::Varbind->new([$vb->tag, $vb->iid, {vb.number}, '{t}']));",
+                              "}"])
+            elif style == 1:
+                body += _pad([f"my ($col) = $sess->bulkwalk(0, 32, new SNMP::VarList(['{vb.obj}']));",
+                              "for my $row (@$col) {",
+                              f"    $sess->set([['{vb.obj}', $row->iid, {vb.number}, '{t}']]);", "}"])
+            else:
+                table = entry.replace("Entry", "Table")
+                body += _pad([f"my $tbl = $sess->gettable('{table}');",
+                              "foreach my $iid (sort keys %$tbl) {",
+                              f"    $sess->set(new SNMP::Varbind(['{vb.obj}', $iid, {vb.number}, '{t}']));",
+                              "}"])
         else:
             vl += [f"['{vb.obj}', '{r}', '{vb.number}', '{t}']" for r in _rows(w, vb)]
     if vl:
@@ -349,7 +362,12 @@ def pl_snmp_util(w: Work, ctx: Ctx) -> Job:
         t = {"i": "int", "s": "string", "a": "ipaddr"}[vb.vtype]
         num = MIB[vb.obj][1]
         val = vb.number if vb.vtype == "i" else f"'{vb.value}'"
-        if vb.index == WALK:
+        if vb.index == WALK and ctx.rng.random() < 0.5:
+            body += _pad([f"snmpmapOID('col{vb.obj}', '{num}');",
+                          f"snmpmaptable(\"public\\@$h:161:5:1:1:2c\", sub {{ my ($idx) = @_; "
+                          f"snmpset(\"$comm\\@$h\", \"col{vb.obj}.$idx\", '{t}', {val}); }}, "
+                          f"'col{vb.obj}');"])
+        elif vb.index == WALK:
             body += _pad([f"foreach my $row (snmpwalk(\"public\\@$h\", '{num}')) {{",
                           "    my ($idx) = split /:/, $row, 2;",
                           f"    snmpset(\"$comm\\@$h\", \"{num}.$idx\", '{t}', {val});", "}"])
@@ -614,7 +632,7 @@ def pl_expect(w: Work, ctx: Ctx) -> Job:
              else "Expect->spawn('ssh', \"oper\\@$h\")")
     sends = [x for ln in w.lines for x in (
         f"$exp->expect(30, '{prompt}');",
-        f"$exp->send(\"{ln.replace('{T}', '$h').replace('@', chr(92) + '@')}\\r\");")]
+        f"$exp->send(\"{ln.replace(chr(34), chr(92) + chr(34)).replace('{T}', '$h').replace('@', chr(92) + '@')}\\r\");")]
     body = ["foreach my $h (@hosts) {", f"    my $exp = {spawn} or die \"spawn: $!\";",
             *(["    $exp->expect(30, 'assword:');", "    $exp->send(\"$pw\\r\");"]
               if w.kind != "tl1" else []), *("    " + s for s in sends),
@@ -627,7 +645,7 @@ def pl_expect(w: Work, ctx: Ctx) -> Job:
 
 
 def pl_openssh(w: Work, ctx: Ctx) -> Job:
-    data = "\\n".join(ln.replace("@", "\\@") for ln in w.lines)
+    data = "\\n".join(ln.replace('"', '\\"').replace("@", "\\@") for ln in w.lines)
     body = ["foreach my $h (@hosts) {",
             "    my $ssh = Net::OpenSSH->new($h, user => 'oper', password => $pw, "
             "master_opts => [-o => 'StrictHostKeyChecking=no']);",
@@ -637,6 +655,113 @@ def pl_openssh(w: Work, ctx: Ctx) -> Job:
                       "my $pw = do { local (@ARGV, $/) = '/opt/ems/etc/.pw'; <> }; chomp $pw;",
                       *pl_hosts(ctx), *body, ""])
     return _job(ctx, text, "perl", ".pl")
+
+
+def _pl_str(line: str, host_var: str = "$h") -> str:
+    """A command line as a Perl string: single-quoted, or double-quoted where a TL1 target
+    names the device."""
+    if "{T}" not in line:
+        return "'" + line.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    esc = line.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("@", "\\@")
+    return '"' + esc.replace("{T}", host_var) + '"'
+
+
+def _pl_cli(ctx: Ctx, w: Work, uses: list[str], body: list[str]) -> Job:
+    """A Perl CLI job: the password read from a file, the devices from a list, @cmds per device."""
+    text = "\n".join(["#!/usr/bin/perl", "use strict;", "use warnings;", *uses,
+                      *_ticket_comment(w, "#"),
+                      "my $pw = do { local (@ARGV, $/) = '/opt/ems/etc/.pw'; <> }; chomp $pw;",
+                      *pl_hosts(ctx), "foreach my $h (@hosts) {",
+                      f"    my @cmds = ({', '.join(_pl_str(ln) for ln in w.lines)});",
+                      *("    " + b for b in body), "}", ""])
+    return _job(ctx, text, "perl", ".pl")
+
+
+def pl_telnet(w: Work, ctx: Ctx) -> Job:
+    cls = "Net::Telnet::Cisco" if w.kind == "ios" and ctx.rng.random() < 0.5 else "Net::Telnet"
+    port = ", Port => 3083" if w.kind == "tl1" else ""
+    body = [f"my $t = {cls}->new(Host => $h, Timeout => 30{port}) or die \"telnet $h\";"]
+    if w.kind != "tl1":
+        body.append("$t->login('oper', $pw);")
+    body.append(ctx.pick("$t->cmd($_) for @cmds;",
+                         "foreach my $c (@cmds) { $t->cmd(String => $c, Timeout => 60); }",
+                         "$t->print(join(\"\\n\", @cmds));"))
+    return _pl_cli(ctx, w, [f"use {cls};"], [*body, "$t->close;"])
+
+
+def pl_appliance(w: Work, ctx: Ctx) -> Job:
+    personality = {"ios": "ios", "junos": "junos"}[w.kind]
+    body = ["my $s = Net::Appliance::Session->new({personality => '" + personality + "', "
+            "transport => 'SSH', host => $h});",
+            "$s->connect({username => 'oper', password => $pw});", "$s->begin_privileged;"]
+    if w.lines[0] in ("configure terminal", "conf t", "configure"):
+        keep = [ln for ln in w.lines if ln not in MODE]
+        body[0:0] = [f"my @conf = ({', '.join(_pl_str(ln) for ln in keep)});"]
+        body += ["$s->begin_configure;", "$s->cmd($_) foreach @conf;", "$s->end_configure;"]
+    else:
+        body += ["print $s->cmd($_), \"\\n\" for @cmds;"]
+    return _pl_cli(ctx, w, ["use Net::Appliance::Session;"], [*body, "$s->close;"])
+
+
+def pl_control_cli(w: Work, ctx: Ctx) -> Job:
+    make = ctx.pick("new Control::CLI('SSH')", "Control::CLI->new(Use => 'SSH')")
+    connect = ctx.pick("$cli->connect(Host => $h, Username => 'oper', Password => $pw);",
+                       "$cli->connect(\"$h\") or die; $cli->login(Username => 'oper', Password => $pw);")
+    send = ctx.pick("$cli->cmd($_) for @cmds;",
+                    "for my $c (@cmds) { my $out = $cli->cmd(Command => $c, Timeout => 20); }")
+    return _pl_cli(ctx, w, ["use Control::CLI;"], [f"my $cli = {make};", connect, send,
+                                                    "$cli->disconnect;"])
+
+
+def pl_ssh_perl(w: Work, ctx: Ctx) -> Job:
+    body = ["my $ssh = Net::SSH::Perl->new($h, protocol => 2);", "$ssh->login('oper', $pw);"]
+    body.append(ctx.pick("my ($out, $err, $rc) = $ssh->cmd(join(\"\\n\", @cmds) . \"\\n\");",
+                         "my ($first, @rest) = @cmds;",))
+    if body[-1].startswith("my ($first"):
+        body.append("my ($out) = $ssh->cmd($first, join(\"\\n\", @rest) . \"\\n\");")
+    return _pl_cli(ctx, w, ["use Net::SSH::Perl;"], body)
+
+
+def pl_openssh_pipe(w: Work, ctx: Ctx) -> Job:
+    body = ["my $ssh = Net::OpenSSH->new(\"oper\\@$h\", password => $pw, timeout => 30);",
+            "$ssh->error and die $ssh->error;"]
+    body += ctx.rng.choice([
+        ["my ($in, $pid) = $ssh->pipe_in() or die $ssh->error;", "print $in \"$_\\n\" for @cmds;",
+         "close $in;", "waitpid($pid, 0);"],
+        ["$ssh->system({stdin_data => [map { \"$_\\n\" } @cmds]}) or warn $ssh->error;"],
+        ["my $m = 'capture2';", "my ($out, $err) = $ssh->$m({stdin_data => join('', map { \"$_\\n\" } @cmds)});"],
+    ])
+    return _pl_cli(ctx, w, ["use Net::OpenSSH;"], body)
+
+
+def pl_ssh2(w: Work, ctx: Ctx) -> Job:
+    body = ["my $ssh2 = Net::SSH2->new();", "$ssh2->connect($h) or die \"ssh $h\";",
+            "$ssh2->auth_password('oper', $pw) or die;", "my $chan = $ssh2->channel();",
+            "$chan->shell();",
+            ctx.pick("print $chan \"$_\\n\" for @cmds;", "$chan->write(\"$_\\n\") foreach @cmds;"),
+            "$chan->send_eof();", "$ssh2->disconnect();"]
+    return _pl_cli(ctx, w, ["use Net::SSH2;"], body)
+
+
+def pl_net_snmp(w: Work, ctx: Ctx) -> Job:
+    asn1 = {"i": "INTEGER", "s": "OCTET_STRING", "a": "IPADDRESS"}
+    body = ["foreach my $h (@hosts) {",
+            "    my ($s, $err) = Net::SNMP->session(-hostname => $h, -community => $comm, "
+            "-version => 'snmpv2c');", "    die $err unless $s;"]
+    vbl = []
+    for vb in w.varbinds:
+        num = MIB[vb.obj][1]
+        val = vb.number if vb.vtype == "i" else f"'{vb.value}'"
+        if vb.index == WALK:
+            body += _pad([f"my $t = $s->get_table(-baseoid => '{num}') || {{}};",
+                          "foreach my $oid (keys %$t) {",
+                          f"    $s->set_request(-varbindlist => [$oid, {asn1[vb.vtype]}, {val}]);",
+                          "}"])
+        else:
+            vbl += [f"'{num}.{r}', {asn1[vb.vtype]}, {val}" for r in _rows(w, vb)]
+    if vbl:
+        body += _pad([f"$s->set_request(-varbindlist => [{', '.join(vbl)}]);"])
+    return _pl(ctx, w, ["use Net::SNMP qw(:asn1);"], [*body, "    $s->close;", "}"])
 
 
 def ansible(w: Work, ctx: Ctx) -> Job:
@@ -741,6 +866,7 @@ CARRIERS: dict[str, tuple[Carrier, frozenset[str], bool]] = {
     "py-oid-tuple": (py_oid_tuple, frozenset({"snmp"}), False),
     "pl-snmp-session": (pl_snmp_session, frozenset({"snmp"}), True),
     "pl-snmp-util": (pl_snmp_util, frozenset({"snmp"}), True),
+    "pl-net-snmp": (pl_net_snmp, frozenset({"snmp"}), True),
     "tcl-scotty": (tcl_scotty, frozenset({"snmp"}), True),
     "py-netmiko-file": (py_netmiko_file, frozenset({"ios", "junos"}), False),
     "py-netmiko-channel": (py_netmiko_channel, frozenset({"ios", "junos"}), False),
@@ -758,6 +884,12 @@ CARRIERS: dict[str, tuple[Carrier, frozenset[str], bool]] = {
     "sh-expect-heredoc": (sh_expect_heredoc, frozenset({"ios", "junos", "tl1"}), False),
     "pl-expect": (pl_expect, frozenset({"ios", "junos", "tl1"}), False),
     "pl-openssh": (pl_openssh, frozenset({"ios", "junos"}), False),
+    "pl-telnet": (pl_telnet, frozenset({"ios", "junos", "tl1"}), False),
+    "pl-appliance-session": (pl_appliance, frozenset({"ios", "junos"}), False),
+    "pl-control-cli": (pl_control_cli, frozenset({"ios", "junos"}), False),
+    "pl-ssh-perl": (pl_ssh_perl, frozenset({"ios", "junos"}), False),
+    "pl-openssh-pipe": (pl_openssh_pipe, frozenset({"ios", "junos"}), False),
+    "pl-ssh2-channel": (pl_ssh2, frozenset({"ios", "junos"}), False),
     "ansible-playbook": (ansible, frozenset({"ios", "junos"}), False),
     "py-ncclient": (py_ncclient, frozenset({"netconf"}), False),
     "py-rest": (py_rest, frozenset({"rest"}), False),

@@ -207,6 +207,13 @@ ARG_MARK = "\x01arg:"
 
 def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
              bounded: bool = False) -> None:
+    tree = next((d for k, d, _ in markers(path) if k == "tree"), None) if "\x01tree:" in path \
+        else None
+    if tree is not None:
+        # each file under a walked directory: the tree, bounded as the walk is
+        path, _, walk_bounded = tree.partition("\x1e")
+        how, bounded = ("delete-tree" if how.startswith("delete") else how), \
+            bounded or walk_bounded == "1"
     if ARG_MARK in path:
         # an argument of a program read once for all its callers: classified when bound
         job.sink.append(place.effect("data-destruction", line, ev, target=path, how=how,

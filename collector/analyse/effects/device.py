@@ -6,7 +6,7 @@ The same vocabulary serves device-side jobs and host scripts in every language."
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from lineguard.collector.analyse.effects import api
@@ -218,19 +218,26 @@ def canonical(lines: list[str], platform: str) -> list[str]:
     return _restored(lines)
 
 
-def command_effect(text: str | list[str], target: str, path: str | None, line: int | None,
-                   evidence: str, **kw: object) -> Effect | None:
-    """A device-command effect for the commands in `text`, or None when there are none."""
-    texts = [text] if isinstance(text, str) else text
+def _command_lines(texts: Sequence[str]) -> list[str]:
     # an XML RPC (NETCONF, Junos XML) is read as the command lines it amounts to
     texts = ["\n".join(api.xml_lines(t)) if "<" in t and api.xml_lines(t) else t for t in texts]
     lines = [x for t in texts for each in expand_each(t) for x in split_lines(each)]
-    lines = [x for x in lines if not _NOISE.match(x)]
+    return [x for x in lines if not _NOISE.match(x)]
+
+
+def command_effect(text: str | list[str], target: str, path: str | None, line: int | None,
+                   evidence: str, context: Sequence[str] = (), **kw: object) -> Effect | None:
+    """A device-command effect for the commands in `text`, or None when there are none.
+    `context`: what the same session sent before, which the commands are read after (their
+    platform, the Junos `edit` level they sit at)."""
+    lines = _command_lines([text] if isinstance(text, str) else text)
     if not lines:
         return None
+    before = _command_lines(context) if context else []
     # a line that is only a substituted value (a user name, a password read from a file) is
     # typed into the session; it does not make the commands act on a set
     reach = reach_of(target, *[x for x in lines if not _WHOLE_VALUE.fullmatch(x)])
-    platform = platform_of(lines)
+    platform = platform_of(before + lines)
     return Effect("device-command", path, line, evidence, target=target, platform=platform,
-                  lines=tuple(canonical(lines, platform)), reach=reach, **kw)  # type: ignore[arg-type]
+                  lines=tuple(canonical(before + lines, platform)[len(before):]), reach=reach,
+                  **kw)  # type: ignore[arg-type]

@@ -134,6 +134,7 @@ class _Tcl:
         self.vars: dict[str, str] = dict(env)
         self.procs: dict[str, tuple[list[str], str, Place]] = {}
         self.host = ""
+        self.sent: list[str] = []     # what the spawned session was sent (read in its context)
         self.decoded: dict[str, tuple[str, ...]] = {}
         self.depth = 0
         self.called: set[str] = set()
@@ -348,6 +349,7 @@ class _Tcl:
                 words = words[1:]
             prog = base(words[0]) if words else ""
             self.host = host_of(words[-1]) if words else ""
+            self.sent = []
             self.job.talks_to_devices = True
             if prog not in _DEVICE_PROGRAMS:
                 read("shell", " ".join(shlex.quote(w) for w in words), self.job,
@@ -355,9 +357,12 @@ class _Tcl:
             return None
         if cmd in ("send", "exp_send"):
             words = [self.word(a, place, line) for a in args if a not in ("--", "-s", "-h", "-i")]
-            eff = device.command_effect(" ".join(words), self.host or unknown("the spawned session"),
-                                        place.path, *place.where(line, ev), gates=place.gates,
+            text = " ".join(words)
+            eff = device.command_effect(text, self.host or unknown("the spawned session"),
+                                        place.path, *place.where(line, ev),
+                                        context=self.sent[-48:], gates=place.gates,
                                         via=place.via, called=place.called)
+            self.sent.append(text)
             if eff is not None:
                 self.job.sink.append(eff)
             return None

@@ -34,8 +34,9 @@ Reach = Literal["one", "many", "all"]
 GateKind = Literal["date", "host", "file", "account"]
 
 # Markers inside resolved text: \x01KIND:DATA\x1dDESCRIPTION\x02. KIND "?" is an unknown value;
-# "walk" (DATA = the walked OID), "lines" (DATA = the file) and "each" (DATA = the values) stand
-# for every member of a set. A marker may be handed to another language's reader (a Python
+# "walk" (DATA = the walked OID), "lines" (DATA = the file), "each" (DATA = the values) and
+# "tree" (DATA = a directory, then "1" when what walks it is bounded by age, size or name: see
+# tree_of) stand for every member of a set. A marker may be handed to another language's reader (a Python
 # f-string run by a shell): characters a shell or Perl would act on are kept out of it.
 _MARK = re.compile(r"\x01([^:\x1d\x02]*):?([^\x1d\x02]*)\x1d([^\x02]*)\x02")
 _RISKY = " \t\n'\"`$;&|<>()\\#*?[]{}~!="
@@ -74,6 +75,11 @@ def markers(text: str) -> list[tuple[str, str, str]]:
     if "\x01" not in text:
         return []
     return [(k, d.translate(_BACK), desc.translate(_BACK)) for k, d, desc in _MARK.findall(text)]
+
+
+def tree_of(root: str, bounded: bool) -> str:
+    """Every file under a directory a program walks (Perl's File::Find)."""
+    return symbol("tree", f"{root}\x1e{int(bounded)}", f"every file under {render(root)}")
 
 
 def is_known(text: str) -> bool:

@@ -26,6 +26,7 @@ import tree_sitter_perl
 from tree_sitter import Language, Node, Parser, Tree
 
 from lineguard.collector.analyse.effects import commands, decode, device, sql
+from lineguard.collector.analyse.effects import perl_libs as libs
 from lineguard.collector.analyse.effects.commands import ARG_MARK
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
@@ -34,6 +35,7 @@ from lineguard.collector.analyse.effects.model import (
     markers,
     render,
     symbol,
+    tree_of,
     unknown,
 )
 from lineguard.collector.analyse.effects.resolve import (
@@ -46,6 +48,7 @@ from lineguard.collector.analyse.effects.resolve import (
     each_of,
     expand_each,
     file_lines,
+    listed_file,
     read,
     source_bytes,
     too_deep,
@@ -92,10 +95,18 @@ def _parse(src: bytes) -> Tree:
 
 @dataclass
 class _Session:
-    """An object talking to something: a device (snmp, cli), a database (dbi)."""
+    """An object talking to something: a device (snmp, cli, netconf), a database (dbi). `sent`
+    is what the session has sent so far: a command is read in the context of the ones before it
+    (a Junos statement under an `edit`)."""
 
     kind: str
     host: str
+    cls: str = ""
+    sent: list[str] = field(default_factory=list)
+
+
+class _Varbind(list[object]):
+    """A net-snmp Varbind, [tag, iid, val, type]: a list a walk (getnext) fills in place."""
 
 
 @dataclass
@@ -105,6 +116,31 @@ class _Handle:
     kind: str             # file (read) | write | pipe | shell (a piped sh) | device | data
     target: str
     host: str = ""
+    pending: _Pending | None = None     # opened for writing, not yet seen written to
+
+
+@dataclass
+class _Pending:
+    """Where a file was opened for writing, to tell later whether anything used the handle."""
+
+    reader: _Perl
+    after: int            # the byte the open ends at
+    place: Place
+    line: int
+    evidence: str
+    used: re.Pattern[str]  # the handle's name as the program writes it
+
+
+def _emptied(handle: _Handle, until: int | None) -> None:
+    """A file opened for writing whose handle nothing names between the open and `until`
+    (its close, or the end of the program) is left empty: truncated."""
+    p = handle.pending
+    handle.pending = None
+    if p is None:
+        return
+    between = p.reader.src[p.after:until].decode("utf-8", "replace")
+    if not p.used.search(between):
+        commands._destroy(p.reader.job, p.place, p.line, p.evidence, handle.target, "truncate")
 
 
 @dataclass
@@ -135,16 +171,25 @@ class _Scope:
     decoded: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lib_dirs: list[str] = field(default_factory=list)
     returned: list[object] = field(default_factory=list)
+    oid_names: dict[str, str] = field(default_factory=dict)     # SNMP_util snmpmapOID
+    pending: list[_Handle] = field(default_factory=list)        # opened for writing, unused yet
 
 
-_SESSION_CLASSES = re.compile(r"^(?:Net::(?:Telnet|SSH\w*|OpenSSH|SNMP|Appliance\w*|SSH::Perl|"
-                              r"SSH2|Netconf)|Expect|Control::CLI\w*|IO::Socket(?:::INET6?|::IP)?)$")
-_HOST_KEYS = frozenset({"host", "hostname", "ip", "peeraddr", "peerhost", "address", "server"})
-_SENDS = frozenset({"cmd", "print", "printf", "say", "send", "put", "write", "syswrite",
-                    "send_cmd", "cmd_remote"})
-_REMOTE = frozenset({"system", "capture", "capture2", "exec", "pipe_in", "open2",
-                     "open3"})
-_WALKS = frozenset({"get_table", "get_entries", "get_bulk_request", "walk"})
+_VARBIND_CLASSES = frozenset({"SNMP::Varbind", "SNMP::VarList"})
+_CONNECT = libs.SessionClass("cli", ("host", "hostname", "ip", "address", "peeraddr"))
+_SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh"})
+_MAX_CONTEXT = 48          # commands a session remembers to read the next one in context
+_FINDS = frozenset({"find", "finddepth"})
+_SLURPS = frozenset({"read_file", "read_text", "read_binary", "slurp"})
+_PATH_METHODS = frozenset({"slurp", "slurp_utf8", "slurp_raw", "lines", "lines_utf8", "remove",
+                           "remove_tree"})
+_BER_VALUES = frozenset({"encode_int", "encode_string", "encode_ip_address", "encode_uinteger32",
+                         "encode_counter32", "encode_gauge32", "encode_timeticks"})
+# A test in File::Find's wanted sub that limits what it removes the way housekeeping does: an
+# age or size over some amount (-M/-A/-C/-s or stat's times and size), or a file name pattern.
+_FIND_BOUND = re.compile(r"-[MACs]\s*(?:\$[\w:]+|_)?\s*>=?\s*\+?(?:0*[1-9]|0*\.\d*[1-9])|"
+                         r"\bl?stat\b[^;]*\[\s*(?:7|8|9|10)\s*\]|"
+                         r"(?:=~|^|[\s(!])\s*m?/[^/\n]*(?:\\\.[A-Za-z]\w*|[A-Za-z]{3,})[^/\n]*/")
 _DECODERS = {"decode_base64": "base64", "uncompress": "zlib", "memGunzip": "gzip",
              "decode_base32": "base32", "gunzip": "gzip"}
 # What a stretch the grammar could not place must touch to be reported as unparsed.
@@ -167,7 +212,7 @@ _SCALARS = frozenset({"scalar", "anonymous_array_expression", "anonymous_hash_ex
 
 
 def _flat(v: object) -> list[object]:
-    if isinstance(v, list):
+    if isinstance(v, list) and not isinstance(v, _Varbind):
         return [x for item in v for x in _flat(item)]
     if isinstance(v, dict):
         return [x for kv in v.items() for x in kv]
@@ -189,6 +234,66 @@ def _s(v: object) -> str:
     if isinstance(v, dict):
         return unknown("a hash reference")
     return str(v)
+
+
+def _words(text: str) -> list[str]:
+    """Words of a command line (markers hold characters str.split would break them at)."""
+    return [w for w in re.split(r"[ \t\r\n]+", text) if w]
+
+
+def _varbinds_new(cls: str, args: list[object]) -> object:
+    """SNMP::Varbind->new([tag, iid, val, type]); SNMP::VarList->new([…], […], Varbind…)."""
+    if cls == "SNMP::Varbind":
+        first = args[0] if args else []
+        return _Varbind(first if isinstance(first, list) else args)
+    return [x if isinstance(x, _Varbind) else _Varbind(x) for x in args if isinstance(x, list)]
+
+
+def _varbinds(x: object) -> list[list[object]]:
+    """Every [tag, iid, val, type] a SET or a walk is given, however nested."""
+    if isinstance(x, _Varbind):
+        return [x]
+    if not isinstance(x, list):
+        return []
+    if x and all(not isinstance(y, list | dict) for y in x):
+        return [x]
+    return [vb for y in x for vb in _varbinds(y)]
+
+
+def _vb_oid(vb: list[object]) -> tuple[str, str]:
+    """(OID, value) of a Varbind: its tag, then its instance."""
+    tag = _s(vb[0]) if vb else ""
+    iid = _s(vb[1]) if len(vb) > 1 else ""
+    return (f"{tag}.{iid}" if iid and tag else tag or iid), (_s(vb[2]) if len(vb) > 2 else
+                                                              unknown("the value set"))
+
+
+def _agent(text: str) -> str:
+    """The agent of SNMP_util's "community@host:port:timeout:retries:backoff:version"."""
+    at = text.rsplit("@", 1)[-1]
+    if at.startswith("\x01"):
+        end = at.find("\x02")
+        return at[:end + 1] if end >= 0 else at
+    return at.split(":", 1)[0]
+
+
+def _netconf_lines(meth: str, args: list[object]) -> list[str]:
+    """The device command a NETCONF / JUNOScript call amounts to (its named arguments)."""
+    kw = {_s(k).lstrip("-").lower().replace("-", "_"): v for k, v in
+          zip(_flat(args)[::2], _flat(args)[1::2], strict=False)}
+    target = _s(kw.get("target", "the configuration"))
+    if meth == "delete_config":
+        return [f"delete-config {target}"]
+    if meth == "copy_config":
+        src = _s(kw.get("source", ""))
+        if "<" in src and not re.search(r"<(?!/?config\b|/?configuration\b)[\w-]+[\s/>]", src):
+            return [f"delete-config {target} (replaced by an empty one)"]
+        return []
+    config = next((_s(v) for k, v in kw.items() if k.startswith(("config", "configuration"))), "")
+    how = _s(kw.get("default_operation") or kw.get("action") or "").lower()
+    if how == "override" or (meth == "edit_config" and how == "replace"):
+        return ["load override <the configuration sent>", config]
+    return [config]
 
 
 class _Perl:
@@ -247,13 +352,19 @@ class _Perl:
 
     def block(self, node: Node, place: Place) -> object:
         last: object = ""
+        separator = self.scope.vars.get("$/")       # `local $/` lasts to the end of its block
         for c in node.named_children:
             if self.job.spend("perl", place, *self.at(c)):
-                return last
+                break
             last = self.stmt(c, place)
             guard = self.exit_guard(c, place)
             if guard is not None:
                 place = replace(place, gates=place.gates + (guard,))
+        if self.scope.vars.get("$/") is not separator:
+            if separator is None:
+                self.scope.vars.pop("$/", None)
+            else:
+                self.scope.vars["$/"] = separator
         return last
 
     def exit_guard(self, n: Node, place: Place) -> Gate | None:
@@ -524,10 +635,19 @@ class _Perl:
         return self.value(inner, place) if inner is not None else ""
 
     def declared(self, n: Node, place: Place) -> object:
+        if n.type == "localization_expression" and self.text(n).replace(" ", "") == "local$/":
+            self.scope.vars["$/"] = ""                  # slurp mode: a read is the whole file
+            return ""
         v = n.child_by_field_name("variable")
         if v is not None:
             return self.value(v, place)
         return [self.value(c, place) for c in n.children_by_field_name("variables")]
+
+    def undef(self, n: Node) -> str:
+        """`undef` is empty; `undef $/` puts reads in slurp mode."""
+        if self.text(n).replace(" ", "") == "undef$/":
+            self.scope.vars["$/"] = ""
+        return ""
 
     def computed(self, n: Node, place: Place) -> object:
         """Comparisons, negations, increments: their operands are judged, their value is not
@@ -843,8 +963,9 @@ class _Perl:
             items = v if isinstance(v, list) else [v]
             for i, tgt in enumerate(targets):
                 if tgt.type in ("array", "hash"):
-                    rest = items[i:]
-                    self.store(tgt, rest, place)
+                    self.store(tgt, items[i:], place)
+                    for after in targets[i + 1:]:        # what follows an array is undef
+                        self.store(after, "", place)
                     return
                 self.store(tgt, items[i] if i < len(items) else unknown("an unassigned value"),
                            place)
@@ -886,6 +1007,13 @@ class _Perl:
             return new
         lv = self.value(left, place) if left is not None else ""
         rv = self.value(right, place) if right is not None else ""
+        if op == ".." or (op == "." and left is not None and left.type == "number" and
+                          _s(lv).endswith(".") and right is not None and right.type == "number"):
+            # a range (the grammar reads `32..34` as `32.` . `34`)
+            lo, hi = _s(lv).rstrip("."), _s(rv)
+            if lo.isdigit() and hi.isdigit() and 0 <= int(hi) - int(lo) < MAX_EACH:
+                return [str(i) for i in range(int(lo), int(hi) + 1)]
+            return unknown("a range")
         if op == ".":
             return _s(lv) + _s(rv)
         if op == "x":
@@ -938,11 +1066,24 @@ class _Perl:
         fh = next((c for c in n.named_children if c.type == "filehandle"), None)
         h = self.scope.vars.get("$" + self.varname(fh)) or self.scope.vars.get(
             "*" + self.text(fh)) if fh is not None else None
+        files = self.scope.vars.get("@ARGV")
+        if (fh is None or self.text(fh) == "ARGV") and isinstance(files, list) and files:
+            h = _Handle("file", _s(files[0]))              # <>: the files in @ARGV
         if isinstance(h, _Handle) and h.kind == "file":
+            if self.scope.vars.get("$/") == "":
+                return self.whole(h.target)
             return file_lines(h.target, self.job)
         if isinstance(h, _Handle) and h.kind == "data":     # <DATA>: the text after __DATA__
             return h.target.splitlines(keepends=True)
         return unknown(f"lines read from {self.text(n)}")
+
+    def whole(self, path: str) -> str:
+        """The text of a file read at once (slurped): as this job wrote it, or as captured."""
+        w = self.job.written.get(path)
+        if w is not None and w.content is not None:
+            return w.content
+        text = self.job.text_of(render(path).lstrip("/")) if is_known(path) else None
+        return text if text is not None else unknown(f"the text of {render(path)}")
 
     # --- calls ----------------------------------------------------------------------------
 
@@ -972,6 +1113,15 @@ class _Perl:
             return self.print_to(n, short, place)
         if short == "open":
             return self.open(n, place)
+        if short in ("close", "sysopen"):
+            return self.close(n, fn_n, place) if short == "close" else self.sysopen(n, fn_n, place)
+        if name == "new":                       # new Class(…): Class->new(…)
+            made = n.child_by_field_name("arguments")
+            called = made is not None and made.type == "function_call_expression"
+            cls_n = made.child_by_field_name("function") if called and made is not None else made
+            if made is not None and cls_n is not None and cls_n.type in ("function", "bareword"):
+                return self.class_method(self.text(cls_n), "new", self.args_of(made, place, cls_n)
+                                         if called else [], n, place)
         if short in ("push", "unshift"):
             return self.push(n, short, place)
         args = self.args_of(n, place, fn_n)
@@ -984,16 +1134,69 @@ class _Perl:
             how = "delete" if short == "unlink" else "delete-tree"
             items = _flat(args) or [self.scope.vars.get("$_", unknown("$_"))]
             for x in items:
-                if isinstance(x, dict):
-                    continue
-                line, ev = self.at(n)
-                commands._destroy(self.job, place, line, ev, _s(x), how)
+                if not isinstance(x, dict):
+                    self.destroy(_s(x), how, n, place)
             return unknown("a count of files removed")
         if short == "truncate" and len(args) >= 2 and _s(args[1]) == "0":
-            line, ev = self.at(n)
-            commands._destroy(self.job, place, line, ev, _s(args[0]), "truncate")
+            self.destroy(_s(args[0]), "truncate", n, place)
             return "1"
+        if short in libs.SNMP_FUNCTIONS:
+            return self.snmp_function(short, args, n, place)
+        if short in _FINDS and args and (isinstance(args[0], _Sub) or isinstance(args[0], dict)
+                                         and isinstance(args[0].get("wanted"), _Sub)):
+            return self.file_find(args, place)
+        if short in ("ssh", "ssh_cmd") and args:
+            return self.net_ssh(args, n, place)
+        if short in _SLURPS and args:                # File::Slurp(er): the file's text
+            return self.whole(_s(args[0]))
+        if short == "path" and args:                 # Path::Tiny: the path, its methods below
+            return _s(args[0])
         return self.builtin(short, args, n)
+
+    def destroy(self, path: str, how: str, n: Node, place: Place) -> None:
+        line, ev = self.at(n)
+        commands._destroy(self.job, place, line, ev, path, how)
+
+    def file_find(self, args: list[object], place: Place) -> object:
+        """File::Find find/finddepth(\\&wanted | {wanted => …}, @dirs): the wanted sub runs
+        for every file under each directory ($_ and $File::Find::name stand for all of them);
+        an age, size or name test in it bounds what it removes."""
+        spec = args[0]
+        wanted = spec if isinstance(spec, _Sub) else spec.get("wanted") if isinstance(
+            spec, dict) else None
+        if not isinstance(wanted, _Sub):
+            return unknown("find()")
+        body = wanted.owner.text(wanted.body)
+        bounded = _FIND_BOUND.search(body) is not None
+        names = ("$_", "$File::Find::name", "$File::Find::dir")
+        saved = [self.scope.vars.get(k) for k in names]
+        self.scope.called.add(wanted.key)
+        for root in [_s(x) for x in _flat(args[1:])][:MAX_EACH]:
+            each = root.rstrip("/") + "/" + tree_of(root, bounded)
+            self.scope.vars.update(zip(names, (each, each, root), strict=True))
+            if wanted.name not in self.scope.stack and len(self.scope.stack) < _MAX_DEPTH:
+                self._call(wanted, [], place)      # once per tree ($_ is not a call context)
+        for k, v in zip(names, saved, strict=True):
+            if v is None:
+                self.scope.vars.pop(k, None)
+            else:
+                self.scope.vars[k] = v
+        return "1"
+
+    def net_ssh(self, args: list[object], n: Node, place: Place) -> object:
+        """Net::SSH's ssh('user@host', @cmd) and ssh_cmd($host, $cmd) or ssh_cmd({host =>,
+        command =>, args =>, stdin_string =>}): a command run on the device."""
+        spec = args[0] if isinstance(args[0], dict) else None
+        if spec is not None:
+            host = _s(spec.get("host", unknown("the device it connects to")))
+            if "user" in spec:
+                host = f"{_s(spec['user'])}@{host}"
+            words = [_s(x) for x in _flat([spec.get("command", ""), spec.get("args", [])]) if _s(x)]
+            stdin = _s(spec.get("stdin_string", ""))
+        else:
+            host, words, stdin = _s(args[0]), [_s(x) for x in _flat(args[1:])], ""
+        session = _Session("cli", commands.host_of(host), "Net::SSH")
+        return self.remote(session, "system", [{"stdin_data": stdin}, *words], n, place)
 
     def push(self, n: Node, fn: str, place: Place) -> object:
         """push/unshift onto a named array (a list built up in a loop)."""
@@ -1036,6 +1239,10 @@ class _Perl:
             return self.undo("uu", s[1])
         if fn == "unpack" and len(s) >= 2 and s[0].upper().startswith("H"):
             return unknown("hex digits of a value")
+        if fn == "encode_oid":                   # BER (SNMP_Session): the OID as its numbers
+            return ".".join(s)
+        if fn in _BER_VALUES and s:
+            return s[0]
         if fn == "chr" and s and s[0].isdigit():
             return chr(int(s[0]) & 0x10FFFF)
         if fn == "join" and args:
@@ -1240,71 +1447,254 @@ class _Perl:
         args_n = n.child_by_field_name("arguments")
         args = self.listed(args_n, place) if args_n is not None else []
         if inv_n is not None and inv_n.type == "bareword":
-            cls = self.text(inv_n)
-            if _SESSION_CLASSES.match(cls) and meth in ("new", "session", "spawn", "connect"):
-                self.job.talks_to_devices = True
-                kind = "snmp" if cls == "Net::SNMP" else "cli"
-                return _Session(kind, self.host_arg(args, cls))
-            if cls == "DBI":
-                return _Session("dbi", _s(args[0]) if args else "")
-            sub = self.scope.subs.get(f"{cls}::{meth}") or self.scope.subs.get(meth)
-            if sub is not None:
-                return self.call(sub, [cls, *args], place)
-            return unknown(f"{cls}->{meth}()")
+            return self.class_method(self.text(inv_n), meth, args, n, place)
         inv = self.value(inv_n, place) if inv_n is not None else ""
-        if meth_n is not None and meth_n.type != "method":     # $obj->$name(…)
-            m = self.value(meth_n, place)
+        dynamic = meth_n.named_child(0) if meth_n is not None and meth_n.named_child_count \
+            else meth_n if meth_n is not None and meth_n.type != "method" else None
+        if dynamic is not None:                                 # $obj->$name(…)
+            m = self.value(dynamic, place)
             if isinstance(m, _Sub):
                 return self.call(m, [inv, *args], place)
             meth = _s(m)
+        if isinstance(inv, str) and (inv in libs.CLASSES or inv in _VARBIND_CLASSES):
+            return self.class_method(inv, meth, args, n, place)     # $class->new(…)
         line, ev = self.at(n)
         if meth in ("do", "prepare", "selectall_arrayref", "selectrow_array") and args:
             for how, name in sql.destructive_statements(_s(args[0])):
                 self.job.sink.append(place.effect("data-destruction", line, ev, target=name,
                                                   how=how))
             return unknown("a statement's result")
-        if isinstance(inv, _Handle) and meth in _SENDS:
+        if isinstance(inv, _Varbind):
+            k = libs.VARBIND_FIELDS.get(meth)
+            if k is not None:
+                return inv[k] if k < len(inv) else ""
+            return ".".join(_s(x) for x in inv[:2] if _s(x)) if meth == "name" else unknown(meth)
+        if isinstance(inv, _Handle) and meth in libs.SENDS:
             self.to_handle(inv, [_s(x) for x in _flat(args)], n, place)
             return "1"
+        if isinstance(inv, str) and meth in _PATH_METHODS:
+            return self.path_method(inv, meth, n, place)
         if not isinstance(inv, _Session):
             sub = self.scope.subs.get(meth)
             if sub is not None:
                 return self.call(sub, [inv, *args], place)
             return unknown(f"->{meth}()")
-        if meth in ("open", "connect", "spawn") and args and inv.kind == "cli" and \
-                not is_known(inv.host):         # Net::Telnet open, Net::SSH2 connect, Expect spawn
-            inv.host = self.host_arg(args, "Expect" if meth == "spawn" else "")
+        return self.session_call(inv, meth, args, n, place)
+
+    def class_method(self, cls: str, meth: str, args: list[object], n: Node,
+                     place: Place) -> object:
+        """Class->method(…): a session made, a Varbind built, or a sub of that package."""
+        spec = libs.CLASSES.get(cls)
+        if spec is not None and meth in libs.CONSTRUCTORS:
+            self.job.talks_to_devices = True
+            if spec.spawns:
+                return self.spawned(args, n, place) if args else \
+                    _Session("cli", unknown("the device it connects to"), cls)
+            session = _Session(spec.kind, self.host_arg(args, spec), cls)
+            if _s(self.named(_flat(args), "personality")).lower() in libs.JUNOS_PERSONALITIES:
+                session.cls += " (junos)"
+            return session
+        if cls == "DBI":
+            return _Session("dbi", _s(args[0]) if args else "")
+        if cls in _VARBIND_CLASSES and meth == "new":
+            return _varbinds_new(cls, args)
+        sub = self.scope.subs.get(f"{cls}::{meth}") or self.scope.subs.get(meth)
+        if sub is not None:
+            return self.call(sub, [cls, *args], place)
+        return unknown(f"{cls}->{meth}()")
+
+    def path_method(self, path: str, meth: str, n: Node, place: Place) -> object:
+        """Path::Tiny's path($p)->slurp / ->lines / ->remove / ->remove_tree."""
+        if meth.startswith("slurp"):
+            return self.whole(path)
+        if meth.startswith("lines"):
+            return file_lines(path, self.job)
+        self.destroy(path, "delete-tree" if meth == "remove_tree" else "delete", n, place)
+        return unknown("a count of files removed")
+
+    def spawned(self, args: list[object], n: Node, place: Place) -> object:
+        """Expect->spawn(@cmd): a session with the device a device program names (ssh, telnet,
+        …), a shell its sends are read as, or a local program run."""
+        cmd = " ".join(_s(x) for x in _flat(args)).strip()
+        words = _words(cmd)
+        prog = commands.base(words[0]) if words else ""
+        if prog in commands._DEVICE_PROGRAMS:
+            ops = commands.operands(words, commands._OPT_VALUES.get(prog))
+            return _Session("cli", commands.host_of(ops[0]) if ops else
+                            unknown("the device it connects to"), "Expect")
+        if prog in _SHELLS and len(words) == 1:
+            return _Handle("shell", cmd)
+        self.shell(cmd, n, place, "spawned by Expect")
+        return _Session("cli", unknown("a local program"), "Expect")
+
+    def session_call(self, inv: _Session, meth: str, args: list[object], n: Node,
+                     place: Place) -> object:
+        if meth in libs.CONNECTS and args and inv.kind != "dbi" and not is_known(inv.host):
+            # Net::Telnet open, Net::SSH2 / Control::CLI connect, Expect spawn
+            new = self.spawned(args, n, place) if inv.cls == "Expect" and meth == "spawn" else \
+                _Session(inv.kind, self.host_arg(args, _CONNECT), inv.cls)
+            if isinstance(new, _Session):
+                inv.host = new.host
             return "1"
-        if meth in ("channel", "shell_channel") and inv.kind == "cli":
-            return inv                           # a channel of the same session
+        if meth in libs.SAME_SESSION:
+            return inv
+        if inv.kind == "snmp":
+            return self.snmp_call(inv, meth, args, n, place)
+        if inv.kind == "netconf" and meth in libs.NETCONF:
+            self.device_command(_netconf_lines(meth, args), inv.host, n, place, inv)
+            return unknown("the device's reply")
+        if meth in libs.REMOTE and inv.kind in ("cli", "netconf") and inv.cls != "Expect":
+            return self.remote(inv, meth, args, n, place)
+        send = libs.CLASS_SENDS.get((inv.cls, meth)) or libs.SENDS.get(meth)
+        if send is not None and inv.kind in ("cli", "netconf"):
+            texts = self.sent(send, args)
+            if inv.cls.endswith("(junos)"):
+                texts = ["configure" if t == "configure terminal" else t for t in texts]
+            if texts:
+                self.device_command(texts, inv.host, n, place, inv)
+            return unknown("what the device answers")
+        return unknown(f"->{meth}()")
+
+    def sent(self, send: libs.Send, args: list[object]) -> list[str]:
+        """The texts one call puts on a session, as the table says where they are."""
+        flat = _flat(args) if send.takes else []
+        out = list(send.fixed)
+        for key in send.named:
+            v = self.named(flat, key)
+            if v is not None:
+                return out + ["".join(_s(x) for x in _flat([v]))]
+        pos = flat[send.skip:]
+        if send.first:
+            out += [_s(x) for x in pos[:1]]
+        elif pos:
+            out.append("".join(_s(x) for x in pos))
+        if send.stdin_at is not None and len(flat) > send.stdin_at:
+            out.append(_s(flat[send.stdin_at]))
+        return out
+
+    def remote(self, inv: _Session, meth: str, args: list[object], n: Node,
+               place: Place) -> object:
+        """Net::OpenSSH method(\\%opts, @cmd), Net::SSH2 channel / Net::SSH::Expect exec($cmd):
+        the command runs on the host, fed what stdin_data or stdin_file hold; the device reads
+        the command and its input as one session."""
+        opts = next((a for a in args if isinstance(a, dict)), {})
+        words = [_s(x) for x in _flat([a for a in args if not isinstance(a, dict)])]
+        cmd = " ".join(words)
+        stdin = self.stdin_of(opts)
+        texts = [t for t in (cmd, stdin) if t]
+        if texts:
+            self.device_command(texts, inv.host, n, place, inv)
+        if cmd.strip():
+            if stdin and is_known(stdin):
+                cmd += f" <<'LG_INPUT'\n{stdin.rstrip(chr(10))}\nLG_INPUT"
+            self.shell(cmd, n, place, f"on {render(inv.host)} over ssh")
+        how = libs.REMOTE.get(meth, "output")
+        if how == "input":          # what is printed to the handle is the command's input
+            return _Session("cli", inv.host, inv.cls, list(texts))
+        if how == "input-first":
+            return [_Session("cli", inv.host, inv.cls, list(texts)), unknown("its output"),
+                    unknown("its error output"), unknown("a process id")]
+        return unknown("what the device answers")
+
+    def stdin_of(self, opts: dict[str, object]) -> str:
+        data = next((v for k, v in opts.items() if k.lstrip("-").lower() == "stdin_data"), None)
+        if data is not None:
+            return "".join(_s(x) for x in _flat([data]))
+        path = next((v for k, v in opts.items() if k.lstrip("-").lower() == "stdin_file"), None)
+        if path is None:
+            return ""
+        p = _s(_flat([path])[-1])
+        w = self.job.written.get(p)
+        if w is not None and w.content is not None:
+            return w.content
+        text = self.job.text_of(render(p).lstrip("/")) if is_known(p) else None
+        return text if text is not None else unknown(f"the commands in {render(p)}")
+
+    # --- SNMP -----------------------------------------------------------------------------
+
+    def snmp_call(self, inv: _Session, meth: str, args: list[object], n: Node,
+                  place: Place) -> object:
+        line, ev = self.at(n)
+        if meth in libs.SNMP_SETS:
+            for oid, value in self.snmp_vars(meth, args):
+                snmp_effect(self.job, place, line, ev, inv.host, oid, value)
+            self.job.talks_to_devices = True
+            return unknown("an SNMP response")
+        if meth in libs.SNMP_WALKS:
+            return self.snmp_walk(inv, meth, args)
+        return unknown(f"->{meth}()")
+
+    def snmp_vars(self, meth: str, args: list[object]) -> list[tuple[str, str]]:
+        """(OID, value) of each variable a SET names: Net::SNMP's -varbindlist triples,
+        net-snmp's Varbind/VarList/[tag, iid, val, type], SNMP_Session's [oid, value] pairs."""
         if meth == "set_request":
             items = self.named(args, "varbindlist")
             flat = [_s(x) for x in _flat(items if items is not None else args)]
-            for i in range(0, len(flat) - 2, 3):
-                snmp_effect(self.job, place, line, ev, inv.host, flat[i], flat[i + 2])
-            self.job.talks_to_devices = True
+            return [(flat[i], flat[i + 2]) for i in range(0, len(flat) - 2, 3)]
+        if meth == "set_request_response":
+            return [(_s(a[0]), _s(a[1])) for a in args if isinstance(a, list) and len(a) >= 2]
+        if len(args) >= 2 and all(isinstance(a, str) for a in args):
+            return [(_s(args[0]), _s(args[1]))] if len(args) == 2 else [_vb_oid(_Varbind(args))]
+        return [_vb_oid(vb) for vb in _varbinds(args)]
+
+    def snmp_walk(self, inv: _Session, meth: str, args: list[object]) -> object:
+        """The rows a walk yields: a Varbind walked in place (getnext), the VarLists bulkwalk
+        returns, a table's rows (gettable, Net::SNMP get_table)."""
+        if meth in ("getnext", "getbulk", "bulkwalk"):
+            vbs = _varbinds(args)
+            rows = []
+            for vb in vbs:
+                row = self.walk_of(_s(vb[0]) if vb else "", inv.host)
+                if isinstance(vb, _Varbind) and (len(vb) < 2 or not _s(vb[1])):
+                    vb[1:2] = [row]
+                rows.append([_Varbind([vb[0] if vb else "", row, unknown("a walked value"), ""])])
+            return rows if meth == "bulkwalk" else unknown("the next value")
+        oid = next((v for k in libs.SNMP_WALK_KEYS if (v := self.named(args, k)) is not None),
+                   None)
+        if oid is None:
+            oid = args[0] if args else ""
+        text = _s(_flat(oid)[0] if isinstance(oid, list) and oid else oid)
+        return self.walk_of(text, inv.host)
+
+    @staticmethod
+    def walk_of(text: str, host: str) -> str:
+        obj, _ = mib().resolve(render(text))
+        return walked(".".join(map(str, obj.oid)) if obj else text, obj.name if obj else text,
+                      host)
+
+    def snmp_function(self, fn: str, args: list[object], n: Node, place: Place) -> object:
+        """SNMP_util / Net_SNMP_util: snmpset("community@host:port…", oid, type, value, …),
+        snmpwalk and snmpgetbulk (each row walked), snmpmaptable (its callback run for each
+        row), snmpmapOID (names for OIDs)."""
+        rest = _flat(args[1:])
+        if fn == "snmpmapOID":
+            flat = [_s(x) for x in _flat(args)]
+            self.scope.oid_names.update({flat[i]: flat[i + 1] for i in range(0, len(flat) - 1, 2)})
+            return "1"
+        host = _agent(_s(args[0])) if args else unknown("the agent")
+        self.job.talks_to_devices = True
+        if fn == "snmpset":
+            line, ev = self.at(n)
+            texts = [_s(x) for x in rest]
+            for i in range(0, len(texts) - 2, 3):
+                snmp_effect(self.job, place, line, ev, host, self.oid_named(texts[i]),
+                            texts[i + 2])
             return unknown("an SNMP response")
-        if meth in _WALKS:
-            oid = self.named(args, "baseoid") or self.named(args, "columns") or \
-                self.named(args, "varbindlist") or (args[0] if args else "")
-            text = _s(_flat(oid)[0] if isinstance(oid, list) and oid else oid)
-            obj, _ = mib().resolve(render(text))
-            return walked(".".join(map(str, obj.oid)) if obj else text,
-                          obj.name if obj else text, inv.host)
-        if meth in _SENDS and inv.kind == "cli":
-            sent = _flat(args)
-            if sent and _s(sent[0]).lstrip("-").lower() in ("string", "command", "cmd"):
-                sent = sent[1:]
-            texts = [_s(x) for x in sent[:1]] if meth != "print" else [_s(x) for x in sent]
-            self.device_command("".join(texts), inv.host, n, place)
-            return unknown("what the device answers")
-        if meth in _REMOTE and inv.kind == "cli":
-            remote = [x for x in _flat(args) if not isinstance(x, dict)]
-            text = _s(remote[-1]) if remote else ""
-            self.device_command(text, inv.host, n, place)
-            self.shell(text, n, place, f"on {render(inv.host)} over ssh")
-            return unknown("what the device answers")
-        return unknown(f"->{meth}()")
+        if fn in ("snmpmaptable", "snmpmaptable4"):
+            sub = rest[0] if rest and isinstance(rest[0], _Sub) else None
+            cols = [x for x in rest[1:] if isinstance(x, str) and not x.isdigit()]
+            if sub is not None and cols:
+                self.call(sub, [self.walk_of(self.oid_named(cols[0]), host),
+                                *(unknown("a walked value") for _ in cols)], place)
+            return unknown("a count of rows")
+        oids = [_s(x) for x in rest if not (isinstance(x, str) and x.isdigit())]
+        return self.walk_of(self.oid_named(oids[0]), host) if oids else unknown("a walk")
+
+    def oid_named(self, text: str) -> str:
+        """An OID with a name snmpmapOID gave it replaced by its numbers."""
+        head, dot, tail = text.partition(".")
+        mapped = self.scope.oid_names.get(head)
+        return mapped + dot + tail if mapped is not None else text
 
     @staticmethod
     def named(args: list[object], key: str) -> object | None:
@@ -1314,18 +1704,18 @@ class _Perl:
                 return flat[i + 1]
         return None
 
-    def host_arg(self, args: list[object], cls: str) -> str:
+    def host_arg(self, args: list[object], spec: libs.SessionClass) -> str:
         flat = _flat(args)
-        for key in _HOST_KEYS:
+        nested = self.named(flat, "connect_options")           # Net::CLI::Interact
+        if isinstance(nested, dict):
+            flat = _flat(nested) + flat
+        for key in spec.host_keys:
             v = self.named(flat, key)
             if v is not None:
-                return commands.host_of(_s(v)) if cls.startswith("IO::Socket") else _s(v)
-        if cls == "Expect":                      # the program spawned, and its last word
-            words = " ".join(_s(x) for x in flat).split()
-            return commands.host_of(words[-1]) if words else unknown("the device it connects to")
-        if flat and len(flat) % 2 == 1:
-            h = _s(flat[0])
-            return commands.host_of(h) if "@" in h or cls.startswith("IO::Socket") else h
+                return commands.host_of(_s(v))
+        if spec.host_first and flat and (len(flat) % 2 == 1 or len(args) == 1) and \
+                not isinstance(flat[0], (dict, list)):
+            return commands.host_of(_s(flat[0]))
         return unknown("the device it connects to")
 
     def open(self, n: Node, place: Place) -> object:
@@ -1361,28 +1751,69 @@ class _Perl:
             handle = _Handle("pipe", target)
             self.shell(target, n, place, "via a piped open")
         elif mode.lstrip("+").startswith(">"):
-            handle = self.write_handle(mode, target, n, place)
+            handle = self.write_handle(mode, target, n, place, fh)
         else:
             handle = _Handle("file", target.lstrip("<> "))
-        key = ("*" + self.text(fh)) if fh.type in ("bareword", "filehandle") else \
-            "$" + self.varname(fh)
-        self.scope.vars[key] = handle
+        self.scope.vars[self.handle_key(fh)] = handle
         return "1"
 
-    def write_handle(self, mode: str, path: str, n: Node, place: Place) -> _Handle:
+    def handle_key(self, fh: Node) -> str:
+        return ("*" + self.text(fh)) if fh.type in ("bareword", "filehandle") else \
+            "$" + self.varname(fh)
+
+    def write_handle(self, mode: str, path: str, n: Node, place: Place, fh: Node) -> _Handle:
         """A file opened for writing: a disk or a log overwritten is destroyed; any other file
-        holds what the program prints to it (so running it later is judged by that text)."""
+        holds what the program prints to it (so running it later is judged by that text), and
+        one opened to be emptied (nothing ever written to it) is truncated."""
         line, ev = self.at(n)
         p = render(path)
+        handle = _Handle("write", path)
         if _BLOCK_DEVICE.match(p):
             commands._destroy(self.job, place, line, ev, path, "wipe")
         elif not mode.endswith(">>") and commands.FORENSIC.search(p):
             commands._destroy(self.job, place, line, ev, path, "truncate")
-        elif is_known(path) and not markers(path):
-            old = self.job.written.get(path)
-            keep = old.content if mode.endswith(">>") and old is not None else ""
-            self.job.written[path] = Written(keep, "written by this job")
-        return _Handle("write", path)
+        else:
+            if is_known(path) and not markers(path):
+                old = self.job.written.get(path)
+                keep = old.content if mode.endswith(">>") and old is not None else ""
+                self.job.written[path] = Written(keep, "written by this job")
+            if not mode.endswith(">>") and fh.type in ("bareword", "filehandle", "scalar",
+                                                       "variable_declaration") and \
+                    self.text(fh) not in ("STDOUT", "STDERR"):    # a redirection, not a file
+                key = self.handle_key(fh)
+                name = re.escape(key[1:])
+                handle.pending = _Pending(self, n.end_byte, place, line, ev, re.compile(
+                    rf"\b{name}\b" if key[0] == "*" else rf"\$(?:{name}\b|\{{{name}\}})"))
+                self.scope.pending.append(handle)
+        return handle
+
+    def close(self, n: Node, fn_n: Node | None, place: Place) -> object:
+        """close FH / close($fh): a file opened for writing and closed with nothing written to
+        it in between has been emptied."""
+        arg = next((c for c in n.named_children if c != fn_n and c.type != "comment"), None)
+        if arg is not None and arg.type in ("list_expression", "parenthesized_expression") \
+                and arg.named_child_count:
+            arg = arg.named_child(0)
+        if arg is None:
+            return "1"
+        handle = self.scope.vars.get("*" + self.text(arg)) if arg.type in (
+            "bareword", "filehandle") else self.value(arg, place)
+        if isinstance(handle, _Handle) and handle.pending is not None:
+            _emptied(handle, n.start_byte)
+        return "1"
+
+    def sysopen(self, n: Node, fn_n: Node | None, place: Place) -> object:
+        """sysopen(FH, $path, O_WRONLY|O_TRUNC…): opened for writing, emptied first."""
+        a = n.child_by_field_name("arguments")
+        parts = list(a.named_children) if a is not None and a.type == "list_expression" else []
+        if len(parts) < 3:
+            return unknown("sysopen()")
+        path = _s(self.value(parts[1], place))
+        flags = self.text(parts[2])
+        handle = self.write_handle(">" if "O_TRUNC" in flags else ">>", path, n, place, parts[0]) \
+            if re.search(r"O_(?:WRONLY|RDWR)", flags) else _Handle("file", path)
+        self.scope.vars[self.handle_key(parts[0])] = handle
+        return "1"
 
     def print_to(self, n: Node, fn: str, place: Place) -> object:
         """print/printf/say/syswrite: what goes to a device, a piped shell or a file written."""
@@ -1415,7 +1846,7 @@ class _Perl:
         text = "".join(texts)
         if isinstance(handle, _Session):
             if handle.kind == "cli":
-                self.device_command(text, handle.host, n, place)
+                self.device_command(text, handle.host, n, place, handle)
             return
         if handle.kind == "device":
             self.device_command(text, handle.host, n, place)
@@ -1428,10 +1859,20 @@ class _Perl:
         elif handle.kind == "shell":
             self.shell(text, n, place, f"printed to `{handle.target}`")
 
-    def device_command(self, text: str, host: str, n: Node, place: Place) -> None:
+    def device_command(self, text: str | list[str], host: str, n: Node, place: Place,
+                       session: _Session | None = None) -> None:
+        """Commands sent to a device; on a session, read after what it sent before."""
         line, ev = self.at(n)
+        self.job.talks_to_devices = True
+        texts = [text] if isinstance(text, str) else text
+        # each line read from a file of commands: the device gets every line of it
+        text = [self.whole(f) if (f := listed_file(t)) is not None else t for t in texts]
+        before = session.sent[-_MAX_CONTEXT:] if session is not None else ()
         eff = device.command_effect(text, host, place.path, *place.where(line, ev),
-                                    gates=place.gates, via=place.via, called=place.called)
+                                    context=before, gates=place.gates, via=place.via,
+                                    called=place.called)
+        if session is not None:
+            session.sent.extend(text)
         if eff is not None:
             self.job.sink.append(eff)
 
@@ -1538,6 +1979,8 @@ def read_perl(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     reader = _Perl(src, job, place, scope, env)
     reader.run(tree.root_node)
     reader.uncalled()
+    for handle in scope.pending:
+        _emptied(handle, None)
     _report_errors(tree, reader, place)
 
 
@@ -1557,7 +2000,9 @@ _VALUES = {
     "heredoc_token": _Perl.heredoc,
     "number": lambda r, n, p: r.text(n), "version": lambda r, n, p: r.text(n),
     "match_regexp": _Perl.regexp, "quoted_regexp": _Perl.regexp,
-    "autoquoted_bareword": _Perl.bareword, "bareword": _Perl.bareword, "package": _Perl.bareword,
+    # a word before `=>` is a string, even when a sub or a constant has that name
+    "autoquoted_bareword": lambda r, n, p: r.text(n),
+    "bareword": _Perl.bareword, "package": _Perl.bareword,
     "scalar": _Perl.scalar, "array": _Perl.array, "hash": _Perl.hash,
     "array_deref_expression": _Perl.deref, "hash_deref_expression": _Perl.deref,
     "scalar_deref_expression": _Perl.deref,
@@ -1586,7 +2031,8 @@ _VALUES = {
     "postfix_for_expression": _Perl.postfix_loop, "postfix_loop_expression": _Perl.postfix_loop,
     "fileglob_expression": lambda r, n, p: r.text(n).strip("<>"),
     "glob": lambda r, n, p: r.text(n).strip("<>"),
-    **dict.fromkeys(("stub_expression", "undef_expression", "yadayada"), lambda r, n, p: ""),
+    **dict.fromkeys(("stub_expression", "yadayada"), lambda r, n, p: ""),
+    "undef_expression": lambda r, n, p: r.undef(n),
     "transliteration_expression": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
     "substitution_regexp": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
     "block": _Perl.block, "function": _Perl.bare_function,

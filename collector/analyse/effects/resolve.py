@@ -280,6 +280,16 @@ def listed_in(values: list[str], path: str) -> str:
     return values[0] if len(values) == 1 else each_of(values, f"every {_member(p)} in {p}")
 
 
+_LISTED = re.compile(r"^\s*\x01(?:lines:([^\x1d\x02]*)\x1d[^\x02]*|listed:[^\x1d\x02]*\x1devery"
+                     r"\ue000(?:device|entry)\ue000in\ue000([^\x02]*?):\ue000[^\x02]*)\x02\s*$")
+
+
+def listed_file(value: str) -> str | None:
+    """The file a value stands for every entry of (see file_lines), when it is only that."""
+    m = _LISTED.match(value) if "\x01" in value else None
+    return (m.group(1) or m.group(2)).translate(_BACK) if m else None
+
+
 EACH_SEP = "\x1e"
 _EACH = re.compile(r"\x01(?:each|listed):([^\x1d\x02]*)\x1d[^\x02]*\x02")
 
