@@ -425,7 +425,16 @@ class LineDataRow:
 
 FindingKind = Literal["job", "line-data-loss", "drift", "poll-failed", "silence", "chain",
                       "fleet", "baseline", "waiver", "evidence", "alert-mail", "integrity",
-                      "trust", "site", "config"]
+                      "trust", "site", "config", "watch"]
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Who must hear of a finding whatever the settings now route, from which severity: a change
+    of the routing itself goes to the recipients before it and after it (config_audit)."""
+
+    recipients: tuple[str, ...]
+    threshold: Severity
 
 
 @dataclass(frozen=True)
@@ -439,7 +448,8 @@ class Finding:
     recipients, or interrupted before its outcome was recorded), integrity (the collector's own
     audit log or store does not verify), trust (a key or enrolment change), site (a target
     moved between sites), config (the collector's own config.toml changed: see
-    collector/config_audit.py).
+    collector/config_audit.py), watch (a step of `lineguard watch` keeps failing: see
+    collector/watch.py).
 
     verdict: for a judged job, what its judgement said (None for every other finding)."""
 
@@ -455,6 +465,7 @@ class Finding:
     fingerprint: str | None = None    # what a waiver binds to (the evidence's content); None: key
     origin: JobOrigin | None = None   # for jobs: where it is defined and how to stop it
     verdict: Verdict | None = None
+    notify: Notify | None = None      # mailed on a route of its own, not its site's (see Notify)
 
     def __post_init__(self) -> None:
         # One line whatever it quotes (an error text, a name): every list, table and mail shows
