@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from lineguard.collector.analyse.effects import bounds
 from lineguard.collector.analyse.effects.model import (
     _BACK,
     Effect,
@@ -133,6 +134,8 @@ class Job:
     talks_to_devices: bool = False
     change_ref: str = ""
     budget: int = 20_000                                  # statements a job may cost
+    deadline: float = field(default_factory=bounds.deadline)   # CPU time reading stops at
+    stopped: str = ""                                     # why reading stopped early (give_up)
     seen: dict[str, str | None] = field(default_factory=dict)     # name -> fingerprint
     deepest: int = 0                                      # see Reading.deepest
     searched: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
@@ -287,15 +290,43 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     reader = READERS.get(language)
     if reader is None:
         return
+    first = text[:200].split("\n", 1)[0]
+    if bounds.past(job.deadline):
+        give_up(job, place, 1, first, language)
+        return
     if not job.change_ref:
         job.change_ref = change_ref_in(text)   # a ticket in a decoded or generated text counts too
     try:
         reader(text, job, place, env if env is not None else {})
     except RecursionError:
         # nested deeper than the reader can follow: say so rather than call it benign
-        line, evidence = place.where(1, text.split("\n", 1)[0][:200])
+        line, evidence = place.where(1, first)
         job.sink.append(place.effect("unparsed", line, evidence,
                                      target=f"{language} (nested too deeply to follow)"))
+    except bounds.TooCostly as e:
+        line, evidence = place.where(1, first)
+        job.sink.append(place.effect("unparsed", line, evidence, target=f"{language} ({e})"))
+    if job.budget <= 0:
+        give_up(job, place, 1, first, language)      # a reader that stopped at the budget
+
+
+def give_up(job: Job, place: Place, line: int, evidence: str, language: str) -> None:
+    """Stop reading the job here: its statements or its CPU time are spent (bounds). The first
+    time, what is left unread becomes an `unparsed` effect saying why: never benign."""
+    if not job.stopped:
+        job.stopped = (f"{bounds.READ_SECONDS:g} s of CPU" if bounds.past(job.deadline)
+                       else "its statement budget")
+        job.sink.append(place.effect(
+            "unparsed", line, evidence,
+            target=f"{language} (too costly to read to the end: reading stopped after "
+                   f"{job.stopped})"))
+    job.budget = 0
+
+
+def spent(job: Job) -> bool:
+    """Whether a walker must stop before its next statement (it counts them on job.budget):
+    the budget is spent, or, looked at every bounds.CHECK_EVERY statements, the CPU time."""
+    return job.budget <= 0 or (job.budget % bounds.CHECK_EVERY == 0 and bounds.past(job.deadline))
 
 
 def language_of(name: str, text: str) -> str:

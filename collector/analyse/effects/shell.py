@@ -27,6 +27,7 @@ from lineguard.collector.analyse.effects import (
     scripting,
     sql,
 )
+from lineguard.collector.analyse.effects.bounds import parse_within
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Effect,
@@ -48,8 +49,10 @@ from lineguard.collector.analyse.effects.resolve import (
     each_of,
     file_lines,
     fingerprint,
+    give_up,
     language_of,
     read,
+    spent,
     unknown_output,
     unknown_var,
 )
@@ -89,7 +92,7 @@ def _parse(src: bytes):  # noqa: ANN202  (a tree_sitter.Tree)
     """Parse trees by content: a library many scripts source is parsed once."""
     tree = _TREES.get(src)
     if tree is None:
-        tree = _parser().parse(src)
+        tree = parse_within(_parser(), src)
         if len(_TREES) >= 512:
             del _TREES[next(iter(_TREES))]
         _TREES[src] = tree
@@ -367,7 +370,8 @@ class _Walker:
 
     def block(self, nodes: list[Node], env: dict[str, str], place: Place) -> None:
         for n in nodes:
-            if self.job.budget <= 0:
+            if spent(self.job):
+                give_up(self.job, place, self.line(n), self.evidence(n), "shell")
                 return
             self.job.budget -= 1
             guard = self.exit_guard(n, env, place)
@@ -1501,7 +1505,7 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
     hit = next((r for r in readings if r.fits(depth) and r.looked.holds_for(job.files, job.read)),
                None)
     if hit is None:
-        sub = Job(job.files, read=FollowedFiles(job.read))
+        sub = Job(job.files, read=FollowedFiles(job.read), deadline=job.deadline)
         # $0 is the program's own path (a script that reads or deletes itself names it so)
         read(language, text, sub, Place(path=name, depth=depth),
              {**_ARG_ENV, "0": "/" + name.lstrip("/")})
