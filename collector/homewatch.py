@@ -62,7 +62,7 @@ class HomeWatch:
         # A version is taken when a write is complete (closed, renamed into place, removed), not
         # at the truncation that starts one, which would be an empty file on record; polling
         # sees no closes, only states 2 s apart.
-        self.written = ("closed", "moved", "deleted")
+        self.written: tuple[str, ...] = ("closed", "moved", "deleted")
         try:
             self._schedule(observer, handler)
         except OSError as e:

@@ -13,7 +13,7 @@ import tree_sitter_bash
 from tree_sitter import Language, Parser
 
 from lineguard.collector.analyse.effects.bounds import TooCostly, parse_within
-from lineguard.collector.model import BootTrigger, EventTrigger, Job, Trigger
+from lineguard.collector.model import BootTrigger, EventTrigger, Job, JobState, Trigger
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
 from lineguard.formats.shells import is_shell_text
 
@@ -92,6 +92,7 @@ def jobs(ctx: HostContext) -> list[Job]:
         starts = sorted({lvl for sk, lvl, _ in mine if sk == "S" and lvl in BOOT_RUNLEVELS})
         stops = sorted({lvl for sk, lvl, _ in mine if sk == "K" or lvl in "06"})
         origin = next((ln for sk, lvl, ln in mine if sk == "S"), art.name)
+        state: JobState
         state, why = "active", None
         mode = file_mode(art, "0755")
         trigger: Trigger
