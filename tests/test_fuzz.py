@@ -94,9 +94,3 @@ def test_a_script_that_hits_a_bound_is_unread_and_says_so_never_benign(low_bound
     [reason] = [r for r in j.reasons if "too costly" in r.title]
     assert ("tree-sitter gave up" in reason.title) == what.endswith("parse"), reason.title
 
-
-def test_statements_past_the_budget_are_not_silently_skipped() -> None:
-    # before the bound, the rm after 20,000 statements was never seen and the job was benign
-    j = judge_script("#!/bin/sh\n" + "true\n" * 25_000 + "rm -rf /srv/ems/linedata\n")
-    assert j.verdict == "suspicious"
-    assert any("reading stopped after its statement budget" in r.title for r in j.reasons)

@@ -189,6 +189,12 @@ class _Perl:
     def text(node: Node) -> str:
         return node.text.decode("utf-8", "replace") if node.text is not None else ""
 
+    def head(self, node: Node, chars: int) -> str:
+        """The first `chars` characters of a node's text, without decoding all of it (a
+        fallback naming a whole sub body would otherwise decode it at every level)."""
+        return self.src[node.start_byte:min(node.end_byte, node.start_byte + 4 * chars)
+                        ].decode("utf-8", "replace")[:chars]
+
     def at(self, node: Node) -> tuple[int, str]:
         row = node.start_point[0]
         return row + 1, (self.lines[row].strip() if row < len(self.lines) else "")[:400]
@@ -227,9 +233,8 @@ class _Perl:
     def block(self, node: Node, place: Place) -> object:
         last: object = ""
         for c in node.named_children:
-            if self.job.budget <= 0:
+            if self.job.spend(place, *self.at(c)):
                 return last
-            self.job.budget -= 1
             last = self.stmt(c, place)
             guard = self.exit_guard(c, place)
             if guard is not None:
@@ -454,7 +459,7 @@ class _Perl:
             return self.stmt(n, place)
         for c in n.named_children:
             self.value(c, place)
-        return _unknown(self.text(n)[:60])
+        return _unknown(self.head(n, 60))
 
     def regexp(self, n: Node, place: Place) -> str:
         """A pattern (split's first argument) as written."""
@@ -741,7 +746,7 @@ class _Perl:
         if isinstance(container, list):
             if key.lstrip("-").isdigit() and -len(container) <= int(key) < len(container):
                 return container[int(key)]
-            return unknown(f"an element of {self.text(n)[:40]}")
+            return unknown(f"an element of {self.head(n, 40)}")
         if isinstance(container, dict):
             if key in container:
                 return container[key]
@@ -750,10 +755,10 @@ class _Perl:
                 return values if all(isinstance(x, _Sub) for x in values) else self.each(values)
             if self.text(n).startswith("$ENV"):
                 return unknown(f"$ENV{{{render(key)}}} is not set in anything captured")
-            return _unknown(self.text(n)[:40])
+            return _unknown(self.head(n, 40))
         if isinstance(container, str) and markers(container):
             return container
-        return _unknown(self.text(n)[:40])
+        return _unknown(self.head(n, 40))
 
     def container(self, n: Node, place: Place) -> object:
         for f in ("array", "hash"):
@@ -1047,7 +1052,7 @@ class _Perl:
                 return list(box.keys() if fn == "keys" else box.values())
             if isinstance(box, str) and markers(box):
                 return box
-            return unknown(f"{fn} of {self.text(n)[:40]}")
+            return unknown(f"{fn} of {self.head(n, 40)}")
         if fn in ("glob",) and s:
             return s[0]
         if fn in ("shift", "pop"):
@@ -1132,7 +1137,7 @@ class _Perl:
         if isinstance(items, str) and markers(items):
             return items                              # each walked row, each line: still them
         cb = n.child_by_field_name("callback")
-        if cb is None or "grep" in self.text(n)[:4]:
+        if cb is None or "grep" in self.head(n, 4):
             return items
         out: list[object] = []
         saved = self.scope.vars.get("$_")

@@ -25,6 +25,12 @@ from lineguard.formats.wire import Artifact, sha256_hex
 
 MAX_DEPTH = 6             # nested programs (sh -c inside python inside a decoded payload …)
 MAX_LOOP = 16             # literal loop items expanded one by one; more are summarised
+# Statements one reading may cost: a base for loops, calls and nested programs, plus one per
+# two characters of every text handed to a reader (no statement is shorter: a long script, or
+# a line of 30,000 `:;`, is read to its end, so padding cannot hide what comes last). What is
+# left unread is an effect.
+BUDGET = 20_000
+_CHARS_PER_STATEMENT = 2
 _DEVICE_LIST = re.compile(r"(?:^|[/_.-])(?:ne|nes|nodes?|devices?|hosts?|routers?|switch(?:es)?|"
                           r"inventory|targets?|atm|elements?|equipment)(?:[_.-]|$)", re.I)
 
@@ -133,14 +139,35 @@ class Job:
     read: FollowedFiles = field(default_factory=FollowedFiles)
     talks_to_devices: bool = False
     change_ref: str = ""
-    budget: int = 20_000                                  # statements a job may cost
+    budget: int = BUDGET                                  # statements a job may cost
+    exhausted: bool = False                               # the budget ran out (see spend)
     deadline: float = field(default_factory=bounds.deadline)   # CPU time reading stops at
-    stopped: str = ""                                     # why reading stopped early (give_up)
     seen: dict[str, str | None] = field(default_factory=dict)     # name -> fingerprint
     deepest: int = 0                                      # see Reading.deepest
     searched: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     programs: int = 0                     # texts handed to a reader (nested ones included)
     reached: set[str] = field(default_factory=set)   # followed by nested readings (see saw)
+
+    def spend(self, place: Place, line: int, evidence: str) -> bool:
+        """One statement read. True once the budget or the CPU time (bounds.READ_SECONDS, looked
+        at every bounds.CHECK_EVERY statements) is spent: what follows is not read (stop)."""
+        if self.budget > 0 and (self.budget % bounds.CHECK_EVERY
+                                or not bounds.past(self.deadline)):
+            self.budget -= 1
+            return False
+        return self.stop(place, line, evidence)
+
+    def stop(self, place: Place, line: int, evidence: str) -> bool:
+        """Read nothing more of this job. The first time, an effect saying where reading
+        stopped and why: unread is never benign. True, for `if job.stop(…): return`."""
+        if not self.exhausted:
+            self.exhausted = True
+            why = ("the reading budget was spent" if self.budget <= 0 else
+                   f"too costly: {bounds.READ_SECONDS:g} s of CPU were spent")
+            self.sink.append(place.effect(
+                "unparsed", line, evidence, target=f"the rest of the program (not read: {why} here)"))
+        self.budget = 0
+        return True
 
     def artifact(self, path: str) -> Artifact | None:
         name = path.lstrip("/")
@@ -285,14 +312,15 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     """Hand a program to the reader of its language (registered by each reader module)."""
     job.deepest = max(job.deepest, place.depth)
     job.programs += 1
-    if place.depth > MAX_DEPTH or job.budget <= 0:
+    if place.depth > MAX_DEPTH:
+        return
+    first = text[:200].split("\n", 1)[0]
+    if job.budget > 0 and not bounds.past(job.deadline):
+        job.budget += len(text) // _CHARS_PER_STATEMENT
+    elif job.stop(place, *place.where(1, first)):
         return
     reader = READERS.get(language)
     if reader is None:
-        return
-    first = text[:200].split("\n", 1)[0]
-    if bounds.past(job.deadline):
-        give_up(job, place, 1, first, language)
         return
     if not job.change_ref:
         job.change_ref = change_ref_in(text)   # a ticket in a decoded or generated text counts too
@@ -306,27 +334,6 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     except bounds.TooCostly as e:
         line, evidence = place.where(1, first)
         job.sink.append(place.effect("unparsed", line, evidence, target=f"{language} ({e})"))
-    if job.budget <= 0:
-        give_up(job, place, 1, first, language)      # a reader that stopped at the budget
-
-
-def give_up(job: Job, place: Place, line: int, evidence: str, language: str) -> None:
-    """Stop reading the job here: its statements or its CPU time are spent (bounds). The first
-    time, what is left unread becomes an `unparsed` effect saying why: never benign."""
-    if not job.stopped:
-        job.stopped = (f"{bounds.READ_SECONDS:g} s of CPU" if bounds.past(job.deadline)
-                       else "its statement budget")
-        job.sink.append(place.effect(
-            "unparsed", line, evidence,
-            target=f"{language} (too costly to read to the end: reading stopped after "
-                   f"{job.stopped})"))
-    job.budget = 0
-
-
-def spent(job: Job) -> bool:
-    """Whether a walker must stop before its next statement (it counts them on job.budget):
-    the budget is spent, or, looked at every bounds.CHECK_EVERY statements, the CPU time."""
-    return job.budget <= 0 or (job.budget % bounds.CHECK_EVERY == 0 and bounds.past(job.deadline))
 
 
 def language_of(name: str, text: str) -> str:

@@ -49,10 +49,8 @@ from lineguard.collector.analyse.effects.resolve import (
     each_of,
     file_lines,
     fingerprint,
-    give_up,
     language_of,
     read,
-    spent,
     unknown_output,
     unknown_var,
 )
@@ -370,10 +368,8 @@ class _Walker:
 
     def block(self, nodes: list[Node], env: dict[str, str], place: Place) -> None:
         for n in nodes:
-            if spent(self.job):
-                give_up(self.job, place, self.line(n), self.evidence(n), "shell")
+            if self.job.spend(place, self.line(n), self.evidence(n)):
                 return
-            self.job.budget -= 1
             guard = self.exit_guard(n, env, place)
             if guard is not None:
                 place = replace(place, gates=place.gates + (guard,))
