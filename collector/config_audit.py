@@ -47,9 +47,14 @@ def record(home: Home, store: Store, text: str | None = None) -> None:
     differs from the last version on record."""
     text = version_text(home.config_path) if text is None else text
     digest = hashlib.sha256(text.encode()).hexdigest()
-    with store.transaction():
+
+    def known() -> bool:
         seen = store.audit_since("", (EVENT,))
-        if not seen or seen[-1]["subject"] != digest:
+        return bool(seen) and seen[-1]["subject"] == digest
+    if known():
+        return
+    with store.transaction():      # `watch` and a `check` beside it record a version once
+        if not known():
             store.audit(EVENT, None, digest, text)
 
 
