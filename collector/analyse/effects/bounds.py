@@ -18,9 +18,10 @@ READ_SECONDS = 30.0       # CPU reading one job may take, nested programs includ
 CHECK_EVERY = 64          # statements between two looks at the clock (a look is a system call)
 # Below this size a parse is not bounded: tree-sitter is linear on real scripts, and the worst
 # shapes known (tree-sitter-perl on nested subscripts, chained ?:, runs of stray closers) are
-# quadratic, about 0.7 s for 16 KB. Above it they grow out of reach (64 KB of `} ) ] ;` take
-# 5 s, 2 MB would take hours), so every larger text is parsed under the bound.
-BOUNDED_FROM = 16_384
+# quadratic, about 3 s for 32 KB. Above it they grow out of reach (64 KB of `} ) ] ;` take
+# 5 s, 2 MB would take hours), so every larger text is parsed under the bound. Not lower: a
+# bounded parse costs more (tree-sitter calls back for the text at every lexer reset).
+BOUNDED_FROM = 32_768
 _COSTLY: dict[tuple[int, bytes], str] = {}     # (parser, sha256) a parse gave up on
 
 
