@@ -23,7 +23,7 @@ from lineguard.collector.analyse.effects.model import (
 )
 from lineguard.formats.wire import Artifact, sha256_hex
 
-MAX_DEPTH = 6             # nested programs (sh -c inside python inside a decoded payload …)
+MAX_DEPTH = 10            # nested programs (sh -c inside python inside a decoded payload …)
 MAX_LOOP = 16             # literal loop items expanded one by one; more are summarised
 # Statements one reading may cost: a base for loops, calls and nested programs, plus one per
 # two characters of every text handed to a reader (no statement is shorter: a long script, or
@@ -148,24 +148,28 @@ class Job:
     programs: int = 0                     # texts handed to a reader (nested ones included)
     reached: set[str] = field(default_factory=set)   # followed by nested readings (see saw)
 
-    def spend(self, place: Place, line: int, evidence: str) -> bool:
-        """One statement read. True once the budget or the CPU time (bounds.READ_SECONDS, looked
-        at every bounds.CHECK_EVERY statements) is spent: what follows is not read (stop)."""
-        if self.budget > 0 and (self.budget % bounds.CHECK_EVERY
-                                or not bounds.past(self.deadline)):
-            self.budget -= 1
-            return False
-        return self.stop(place, line, evidence)
+    def spend(self, language: str, place: Place, line: int, evidence: str, cost: int = 1
+              ) -> bool:
+        """`cost` statements read. True once the budget or the CPU time (bounds.READ_SECONDS,
+        looked at whenever the budget passes a multiple of bounds.CHECK_EVERY) is spent: what
+        follows is not read (stop)."""
+        if self.budget > 0:
+            before, self.budget = self.budget, self.budget - cost
+            if before // bounds.CHECK_EVERY == self.budget // bounds.CHECK_EVERY \
+                    or not bounds.past(self.deadline):
+                return False
+        return self.stop(language, place, line, evidence)
 
-    def stop(self, place: Place, line: int, evidence: str) -> bool:
+    def stop(self, language: str, place: Place, line: int, evidence: str) -> bool:
         """Read nothing more of this job. The first time, an effect saying where reading
         stopped and why: unread is never benign. True, for `if job.stop(…): return`."""
         if not self.exhausted:
             self.exhausted = True
-            why = ("the reading budget was spent" if self.budget <= 0 else
+            why = ("its reading budget was spent" if self.budget <= 0 else
                    f"too costly: {bounds.READ_SECONDS:g} s of CPU were spent")
             self.sink.append(place.effect(
-                "unparsed", line, evidence, target=f"the rest of the program (not read: {why} here)"))
+                "unparsed", line, evidence, target=language,
+                how=f"the rest is not read: {why} here"))
         self.budget = 0
         return True
 
@@ -246,6 +250,22 @@ class Place:
                       called=self.called, **kw)  # type: ignore[arg-type]
 
 
+MAX_TEXT = 2_000_000      # bytes of one program a parser is given
+
+
+def source_bytes(language: str, text: str, job: Job, place: Place) -> bytes:
+    """A program's text as the parsers take it. Past MAX_TEXT bytes the rest is not read, and
+    an effect says so (a program padded past the limit does not end quietly)."""
+    src = text.encode("utf-8", "replace")
+    if len(src) <= MAX_TEXT:
+        return src
+    kept = src[:MAX_TEXT].decode("utf-8", "replace")
+    line = kept.count("\n") + 1
+    job.sink.append(place.effect("unparsed", line, kept.rsplit("\n", 1)[-1][:200],
+                                 target=language, how=f"not read past {MAX_TEXT:,} bytes"))
+    return src[:MAX_TEXT]
+
+
 def file_lines(path: str, job: Job | None = None) -> str:
     """The value of reading a file line by line (a device list, a list of circuits): its
     entries when the file was captured, else a marker standing for every entry."""
@@ -303,6 +323,70 @@ def notes_of(*texts: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+FREE_CONTEXTS = 4         # contexts a function is followed in before its summary is used
+MAX_CONTEXTS = 16         # contexts a function that runs what it is handed is followed in
+
+
+class Calls:
+    """The calls of a program's functions followed so far. A call is known by its context:
+    its arguments and the values of the variables its body (and the functions it names)
+    reads; a call in a context already followed is not followed again (its effects are known,
+    its value is remembered). A function is followed in FREE_CONTEXTS contexts; a further call
+    takes the function's summary (its effects read once with its arguments standing as
+    markers) bound to its own arguments, so four harmless calls cannot hide a fifth that
+    deletes, and a helper called a thousand times is read five times. A function that runs
+    what it is handed (`eval "$1"`, `"$@"`) is followed in every context up to MAX_CONTEXTS;
+    past that, an effect says its further calls are not followed."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, dict[str, object]] = {}
+        self._refused: set[str] = set()
+        # function -> (the values of the globals it reads when summarised, its effects)
+        self.summaries: dict[str, tuple[str, list[Effect]]] = {}
+
+    def start(self, name: str, context: str, globals_: str, runs_arguments: bool = False
+              ) -> tuple[str, object]:
+        """("follow", None), ("known", the value it returned then), ("summary", None) or
+        ("refused", None). A summary serves calls that differ only in their arguments: where
+        the globals the function reads differ from those it was summarised with, and it has
+        effects, it is followed (up to MAX_CONTEXTS)."""
+        seen = self._values.setdefault(name, {})
+        if context in seen:
+            return "known", seen[context]
+        summary = self.summaries.get(name)
+        if len(seen) >= FREE_CONTEXTS and not runs_arguments and (
+                summary is None or summary[0] == globals_ or not summary[1]):
+            return "summary", None
+        if len(seen) >= MAX_CONTEXTS:
+            return "refused", None
+        seen[context] = None
+        return "follow", None
+
+    def done(self, name: str, context: str, value: object) -> None:
+        self._values[name][context] = value
+
+    def refuse(self, job: Job, place: Place, language: str, name: str, line: int,
+               evidence: str) -> None:
+        """Say, once per function, that its calls in further contexts are not followed."""
+        if name not in self._refused:
+            self._refused.add(name)
+            job.sink.append(place.effect(
+                "unparsed", line, evidence, target=language,
+                how=f"calls of {name}() in more than {MAX_CONTEXTS} contexts are not followed"))
+
+
+def too_deep(job: Job, place: Place, language: str, text: str) -> bool:
+    """Whether a program at `place` is nested deeper than lineguard follows (MAX_DEPTH); if
+    so, an effect says what is not read: seven `sh -c` around a deletion are not benign."""
+    if place.depth <= MAX_DEPTH:
+        return False
+    line, evidence = place.where(1, text.split("\n", 1)[0][:200])
+    job.sink.append(place.effect(
+        "unparsed", line, evidence, target=language,
+        how=f"nested more than {MAX_DEPTH} programs deep: not followed"))
+    return True
+
+
 Reader = Callable[[str, "Job", Place, dict[str, str]], None]
 READERS: dict[str, Reader] = {}
 
@@ -312,12 +396,12 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     """Hand a program to the reader of its language (registered by each reader module)."""
     job.deepest = max(job.deepest, place.depth)
     job.programs += 1
-    if place.depth > MAX_DEPTH:
+    if too_deep(job, place, language, text):
         return
     first = text[:200].split("\n", 1)[0]
     if job.budget > 0 and not bounds.past(job.deadline):
         job.budget += len(text) // _CHARS_PER_STATEMENT
-    elif job.stop(place, *place.where(1, first)):
+    elif job.stop(language, place, *place.where(1, first)):
         return
     reader = READERS.get(language)
     if reader is None:
@@ -333,7 +417,7 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
                                      target=f"{language} (nested too deeply to follow)"))
     except bounds.TooCostly as e:
         line, evidence = place.where(1, first)
-        job.sink.append(place.effect("unparsed", line, evidence, target=f"{language} ({e})"))
+        job.sink.append(place.effect("unparsed", line, evidence, target=language, how=str(e)))
 
 
 def language_of(name: str, text: str) -> str:
