@@ -292,13 +292,13 @@ def each_of(values: list[str], listed: str = "") -> str:
     `listed` names the file the values are every entry of (the whole set, not named items)."""
     shown = ", ".join(render(v) for v in values[:MAX_LOOP])
     more = f" and {len(values) - MAX_LOOP} more" if len(values) > MAX_LOOP else ""
-    data = EACH_SEP.join(_judged_values([render(v) for v in values]))
+    data = EACH_SEP.join(judged_values([render(v) for v in values]))
     if listed:
         return symbol("listed", data, f"{listed}: {shown}{more}")
     return symbol("each", data, f"each of {shown}{more}")
 
 
-def _judged_values(values: list[str]) -> list[str]:
+def judged_values(values: list[str]) -> list[str]:
     """The values of a list judged one by one: every value up to MAX_EACH (the last of twenty
     may be the one that matters); past that, each value in a folder none of those is in (a
     list of 5,000 cache files cannot bury one line-data path), up to twice MAX_EACH; past
@@ -366,21 +366,23 @@ class Calls:
         # function -> (the values of the globals it reads when summarised, its effects)
         self.summaries: dict[str, tuple[str, list[Effect]]] = {}
 
-    def start(self, name: str, context: str, globals_: str, runs_arguments: bool = False
+    def start(self, name: str, context: str, globals_: str, per_context: str = ""
               ) -> tuple[str, object]:
         """("follow", None), ("known", the value it returned then), ("summary", None) or
         ("refused", None). A summary serves calls that differ only in their arguments: where
         the globals the function reads differ from those it was summarised with, and it has
-        effects, it is followed (up to MAX_CONTEXTS)."""
+        effects, it is followed (up to MAX_CONTEXTS). `per_context`: "runs" for a function
+        that runs what it is handed (followed per context, then refused), "list" for one that
+        takes its arguments as a list (followed per context, then summarised)."""
         seen = self._values.setdefault(name, {})
         if context in seen:
             return "known", seen[context]
         summary = self.summaries.get(name)
-        if len(seen) >= FREE_CONTEXTS and not runs_arguments and (
+        if len(seen) >= FREE_CONTEXTS and not per_context and (
                 summary is None or summary[0] == globals_ or not summary[1]):
             return "summary", None
         if len(seen) >= MAX_CONTEXTS:
-            return "refused", None
+            return ("refused" if per_context == "runs" else "summary"), None
         seen[context] = None
         return "follow", None
 

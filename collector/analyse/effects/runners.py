@@ -11,8 +11,7 @@ import string
 from dataclasses import dataclass
 
 from lineguard.collector.analyse.effects.model import unknown
-
-_MAX_ITEMS = 8
+from lineguard.collector.analyse.effects.resolve import judged_values
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ def find_exec(argv: list[str]) -> tuple[list[Run], bool]:
             while end < len(preds) and preds[end] not in (";", "\\;", "+"):
                 end += 1
             cmd = preds[k + 1:end]
-            for f in found[:_MAX_ITEMS]:
+            for f in judged_values(found):
                 runs.append(Run([f if a == "{}" else a.replace("{}", f) for a in cmd],
                                 note=f"run by find {preds[k]}"))
             k = end
@@ -59,7 +58,7 @@ def items(stdin: str | None, what: str, lines: bool = False) -> list[str]:
     if stdin is None or "\x01" in stdin:
         return [stdin if stdin else unknown(what)]
     words = [w.strip() for w in stdin.split("\n") if w.strip()] if lines else stdin.split()
-    return words[:_MAX_ITEMS] or [unknown(what)]
+    return judged_values(words) or [unknown(what)]
 
 
 _XARGS_VALUE = set("aEdLnPs")
@@ -105,7 +104,7 @@ def parallel(argv: list[str], stdin: str | None) -> list[Run]:
     rest = argv[i:]
     if ":::" in rest:
         cut = rest.index(":::")
-        cmd, found = rest[:cut], [a for a in rest[cut + 1:] if a != ":::"][:_MAX_ITEMS]
+        cmd, found = rest[:cut], judged_values([a for a in rest[cut + 1:] if a != ":::"])
     else:
         cmd, found = rest, items(stdin, "the lines parallel reads", lines=True)
     text = " ".join(cmd)

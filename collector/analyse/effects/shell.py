@@ -107,6 +107,7 @@ _PYTHON = re.compile(r"python[\d.]*$")
 _PERL = re.compile(r"perl[\d.]*$")
 _VAR_REF = re.compile(r"\$\{?[#!]?([A-Za-z_]\w*)")
 _NAME = re.compile(r"[A-Za-z_][\w-]*")
+_LIST_ARGS = re.compile(r"\$\{?[@*#]|\bshift\b")
 # A function body that runs what it is handed: its arguments as a command, eval'd or given to a
 # shell. Followed in every context it is called in (up to resolve.MAX_CONTEXTS).
 _RUNS_ARGUMENTS = re.compile(r"(?:^|[;&|{`(]|\$\(|\b(?:then|do|else|exec|command|env|sudo|"
@@ -1107,8 +1108,12 @@ class _Walker:
         globals_ = repr([env.get(v) for v in sorted(self.reads(name)) if not v.isdigit()])
         context = repr((args, stdin, globals_))
         node = self.functions[name]
-        how, value = self.calls.start(name, context, globals_,
-                                      bool(_RUNS_ARGUMENTS.search(self.text(node))))
+        # a function that runs what it is handed, or takes its arguments as a list ("$@",
+        # shift, more than $1…$9): its summary could not stand for the call, so it is followed
+        body = self.text(node)
+        how, value = self.calls.start(
+            name, context, globals_, "runs" if _RUNS_ARGUMENTS.search(body) else
+            "list" if len(args) > 9 or _LIST_ARGS.search(body) else "")
         if how == "known":
             return value if isinstance(value, str) else None
         if how == "refused":
