@@ -29,7 +29,7 @@ from email.utils import format_datetime, parseaddr
 
 from lineguard.collector.home import Settings, SitePolicy
 from lineguard.collector.mailbody import FINAL_WARNING, Context, compose, countdown, final_window
-from lineguard.collector.model import Finding, Severity
+from lineguard.collector.model import Finding, Notify, Severity
 from lineguard.collector.store import Store
 from lineguard.formats.wire import canonical, sha256_hex
 
@@ -60,25 +60,38 @@ class Route:
             else ""
         if name == "security":
             return f"security list (every critical finding, all sites){relay}"
+        if name.startswith("notify:"):
+            return "recipients before and after a change of the collector's settings" + relay
         site = name.removeprefix("site:")
         return ("fleet-wide findings" if site == "-" else f"site {site}") + relay
 
 
 def routes(settings: Settings, findings: list[Finding], via: str = "") -> list[Route]:
-    """One route per site with findings, then the security list when one is configured.
+    """One route per site with findings, then the security list when one is configured, then
+    one per set of recipients that findings name themselves (Finding.notify: a change of the
+    routing goes to those it routed to before as well as after, not by the new routing).
     `via` names another mail relay than the configured one (its routes keep their own state)."""
     by_site: dict[str | None, list[Finding]] = {}
+    notified: dict[Notify, list[Finding]] = {}
     for f in findings:
-        by_site.setdefault(f.site, []).append(f)
+        if f.notify is not None:
+            notified.setdefault(f.notify, []).append(f)
+        else:
+            by_site.setdefault(f.site, []).append(f)
     out = []
     for site in sorted(by_site, key=lambda s: (s is None, s or "")):
         policy = settings.site(site)
         out.append(Route(f"{via}site:{site or '-'}", policy.mail_to, policy,
                          tuple(by_site[site])))
+    routed = [f for fs in by_site.values() for f in fs]
     if settings.security_to:
         out.append(Route(f"{via}security", settings.security_to,
                          replace(settings.default, alert_threshold=Severity.CRITICAL),
-                         tuple(f for f in findings if f.severity is Severity.CRITICAL)))
+                         tuple(f for f in routed if f.severity is Severity.CRITICAL)))
+    for notify, fs in notified.items():
+        digest = sha256_hex(canonical(list(notify.recipients)))[:12]
+        out.append(Route(f"{via}notify:{digest}", notify.recipients,
+                         replace(settings.default, alert_threshold=notify.threshold), tuple(fs)))
     return out
 
 

@@ -393,7 +393,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
                  problems: list[Finding] | None = None) -> list[Finding]:
     """Every finding as of `now`, each with its site; `views` (with the `problems` met
     collecting them) saves judging the jobs again when the caller has them."""
-    from lineguard.collector import config_audit
+    from lineguard.collector import config_audit, watch
     from lineguard.collector.analyse import drift, fleet
     from lineguard.collector.targets import sites
     settings = home.settings()
@@ -414,6 +414,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
     findings += baseline_rollback_findings(home, store, settings, site_of)
     findings += alert_mail_findings(store, now)
     findings += config_audit.findings(home, store, now)
+    findings += watch.findings(store, now)
     findings += fleet.correlate(findings)
     findings = [f if f.site else replace(f, site=site_of.get(f.target)) for f in findings]
     return sorted(findings, key=lambda f: (-f.severity.rank,

@@ -151,7 +151,9 @@ def _parser() -> argparse.ArgumentParser:
         b.add_argument("--json", action="store_true", help="one record per target")
 
     w = sub.add_parser("watch", help="ingest the inbox and check, repeatedly: at once when a "
-                                     "snapshot arrives, else every --interval seconds")
+                                     "snapshot arrives or config.toml changes, else every "
+                                     "--interval seconds; a failing step is logged, audited and "
+                                     "retried, and exit is 1 when one failed")
     w.add_argument("--interval", type=float, default=60.0)
     w.add_argument("--iterations", type=int, default=0, help="stop after N rounds (0 = until Ctrl-C)")
     w.add_argument("--no-email", action="store_true")
@@ -500,29 +502,58 @@ def cmd_baseline(home: Home, a: argparse.Namespace) -> int:
 
 
 def cmd_watch(home: Home, a: argparse.Namespace) -> int:
-    from lineguard.collector.inboxwatch import InboxWatch
+    from lineguard.collector import config_audit
+    from lineguard.collector.check import alerting, check, send_alerts
+    from lineguard.collector.homewatch import HomeWatch
     from lineguard.collector.ingest import ingest_paths
     from lineguard.collector.jobs import parse_now
+    from lineguard.collector.watch import Rounds
     from lineguard.collector.zones import zone
-    rounds, worst = 0, 0
+    worst = 0
     store = home.open()     # one connection for the whole watch, not two per round
-    arrivals = InboxWatch(home.inbox)
+    changes = HomeWatch(home.inbox, home.config_path)
+    rounds = Rounds(store, lambda line: print(line, file=sys.stderr, flush=True))
+    versions: list[str] = []      # config.toml as it was at each write, until on record
+
+    def record_versions() -> None:
+        for text in versions:
+            config_audit.record(home, store, text)
+        versions.clear()
+
+    def ingest() -> None:
+        for r in ingest_paths(home, store, [home.inbox]):
+            print(render.ingest_result(r), flush=True)
+
+    def judge() -> int:
+        now = parse_now(None)
+        judged = check(home, store, now, record=True)
+        display = zone(home.settings().display_tz)
+        print(render.check(judged, now, display), flush=True)
+        if not a.no_email:
+            rounds.run("alerts", lambda: _mailed(send_alerts(home, store, judged, now, display)))
+        return 1 if alerting(home.settings(), judged) else 0
+
     try:
         while True:
-            for r in ingest_paths(home, store, [home.inbox]):
-                print(render.ingest_result(r), flush=True)
-            worst = max(worst, _check(home, store, parse_now(None), what_if=False,
-                                      as_json=False, email=not a.no_email,
-                                      display=zone(home.settings().display_tz)))
-            rounds += 1
-            if a.iterations and rounds >= a.iterations:
+            rounds.round += 1
+            versions += changes.config_versions()
+            rounds.run("config", record_versions)
+            rounds.run("ingest", ingest)
+            worst = max(worst, rounds.run("check", judge) or 0,
+                        1 if rounds.failures else 0)      # a step that failed is not "all clear"
+            if a.iterations and rounds.round >= a.iterations:
                 return worst
-            arrivals.wait(a.interval)
+            changes.wait(a.interval)
     except KeyboardInterrupt:
         return worst
     finally:
-        arrivals.close()
+        changes.close()
         store.close()
+
+
+def _mailed(sent: list[str]) -> None:
+    if sent:
+        print(f"alert email sent for {len(sent)} finding(s)", file=sys.stderr)
 
 
 def cmd_report(home: Home, a: argparse.Namespace) -> int:

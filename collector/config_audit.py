@@ -23,10 +23,11 @@ import hashlib
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from lineguard.collector.approvals import APPROVERS
 from lineguard.collector.home import ConfigError, Home, Settings, SitePolicy, settings_from
-from lineguard.collector.model import Finding, Severity
+from lineguard.collector.model import Finding, Notify, Severity
 from lineguard.collector.store import Store
 from lineguard.formats.wire import parse_utc
 
@@ -45,19 +46,31 @@ class Change:
     drops_recipients: bool
 
 
-def record(home: Home, store: Store) -> None:
-    """Append the current config.toml and approvers file to the audit log, each when it
-    differs from its last version."""
-    for event, path, absent in ((EVENT, home.config_path, ABSENT),
-                                (APPROVERS_EVENT, home.baselines / APPROVERS, NO_APPROVERS)):
-        try:
-            text = path.read_text(encoding="utf-8") if path.exists() else absent
-        except (OSError, UnicodeDecodeError) as e:
-            text = f"(unreadable: {e})"
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        seen = store.audit_since("", (event,))
-        if not seen or seen[-1]["subject"] != digest:
-            store.audit(event, None, digest, text)
+def version_text(path: Path, absent: str = ABSENT) -> str:
+    """A watched file as a version on record: its text, or what stands for it when it is
+    missing or cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8") if path.exists() else absent
+    except (OSError, UnicodeDecodeError) as e:
+        return f"(unreadable: {e})"
+
+
+def record(home: Home, store: Store, text: str | None = None) -> None:
+    """Append the current config.toml (or `text`, a version `watch` read as it was written)
+    and approvers file to the audit log, each when it differs from its last version."""
+    config = version_text(home.config_path) if text is None else text
+    approvers = version_text(home.baselines / APPROVERS, NO_APPROVERS)
+    for event, version in ((EVENT, config), (APPROVERS_EVENT, approvers)):
+        digest = hashlib.sha256(version.encode()).hexdigest()
+
+        def known(event: str = event, digest: str = digest) -> bool:
+            seen = store.audit_since("", (event,))
+            return bool(seen) and seen[-1]["subject"] == digest
+        if known():
+            continue
+        with store.transaction():      # `watch` and a `check` beside it record a version once
+            if not known():
+                store.audit(event, None, digest, version)
 
 
 def findings(home: Home, store: Store, now: datetime) -> list[Finding]:
@@ -135,7 +148,9 @@ def previous_relay(store: Store, now: datetime) -> tuple[Settings, str] | None:
 
 
 def _config_key(version: dict) -> str:
-    return f"config-change:{version['subject'][:16]}"
+    """Keyed by the version's row, not only its text: a change back to an earlier version (an
+    edit undone) is a change of its own, mailed and waived on its own."""
+    return f"config-change:{version['id']}:{version['subject'][:16]}"
 
 
 def _config_findings(store: Store, now: datetime) -> list[Finding]:
@@ -150,16 +165,35 @@ def _config_findings(store: Store, now: datetime) -> list[Finding]:
         severity = Severity.CRITICAL if drops else _loud_enough(after["detail"]) if weakens \
             else Severity.MEDIUM
         listed = "; ".join(c.what for c in changes) or "layout or comments only"
+        # keyed by the version's row, not only its text: a change back to an earlier version
+        # (an edit undone) is a change of its own, mailed and waived on its own
         out.append(Finding(
             key=_config_key(after), kind="config", severity=severity,
+            notify=notify(before["detail"], after["detail"]),
             target="collector", site=None,
             title=f"collector settings (config.toml) changed at {after['at']}: {listed}"[:400],
             detail=(f"audit rows {before['id']} and {after['id']} hold both versions in full "
                     "(lineguard audit); "
                     + ("the change weakens alerting or approval: confirm who made it"
                        if weakens else "confirm the change was intended")),
-            fingerprint=f"config-change:{after['subject']}"))
+            fingerprint=f"config-change:{after['id']}:{after['subject']}"))
     return out
+
+
+def notify(old_text: str, new_text: str) -> Notify:
+    """Who hears of a change, whatever the new version routes: the fleet-wide recipients
+    (mail_to, security_to) of the version before it, as the audit log holds it, and of the new
+    one, and the recipients of every site the change touches, before and after; from the lower
+    of the two default alert thresholds. Removing the security team from security_to is
+    mailed to the security team."""
+    old, new = _settings(old_text), _settings(new_text)
+    # a version that cannot be read routes nothing known: the other one (or the defaults) does
+    versions = [v for v in (old, new) if v is not None] or [Settings()]
+    addresses = {a for v in versions for a in (*v.default.mail_to, *v.security_to)}
+    for name in {name for v in versions for name in v.sites}:
+        if old is None or new is None or old.site(name) != new.site(name):
+            addresses |= {a for v in versions for a in v.site(name).mail_to}
+    return Notify(tuple(sorted(addresses)), min(v.default.alert_threshold for v in versions))
 
 
 def _loud_enough(text: str) -> Severity:

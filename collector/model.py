@@ -427,10 +427,19 @@ class LineDataRow:
 
 FindingKind = Literal["job", "line-data-loss", "drift", "poll-failed", "silence", "chain",
                       "fleet", "baseline", "waiver", "evidence", "alert-mail", "integrity",
-                      "trust", "site", "source", "clock", "config", "approvers"]
+                      "trust", "site", "source", "clock", "config", "approvers", "watch"]
 # Findings no waiver closes: a change of who may approve would be waived by the very approvers
 # it reports on.
 UNWAIVABLE: frozenset[FindingKind] = frozenset({"approvers"})
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Who must hear of a finding whatever the settings now route, from which severity: a change
+    of the routing itself goes to the recipients before it and after it (config_audit)."""
+
+    recipients: tuple[str, ...]
+    threshold: Severity
 
 
 @dataclass(frozen=True)
@@ -444,9 +453,10 @@ class Finding:
     recipients, or interrupted before its outcome was recorded), integrity (the collector's own
     audit log or store does not verify), trust (a key or enrolment change), site (a target
     moved between sites), source (a device now read another way or from elsewhere than in its
-    reference), clock (a device's own clock is off from the agent's), config (the collector's own config.toml changed: see
-    collector/config_audit.py), approvers (the approvers file changed: same module; never
-    waived).
+    reference), clock (a device's own clock is off from the agent's), config (the collector's
+    own config.toml changed: see collector/config_audit.py), approvers (the approvers file
+    changed: same module; never waived), watch (a step of `lineguard watch` keeps failing:
+    see collector/watch.py).
 
     verdict: for a judged job, what its judgement said (None for every other finding)."""
 
@@ -462,6 +472,7 @@ class Finding:
     fingerprint: str | None = None    # what a waiver binds to (the evidence's content); None: key
     origin: JobOrigin | None = None   # for jobs: where it is defined and how to stop it
     verdict: Verdict | None = None
+    notify: Notify | None = None      # mailed on a route of its own, not its site's (see Notify)
 
     def __post_init__(self) -> None:
         # One line whatever it quotes (an error text, a name): every list, table and mail shows

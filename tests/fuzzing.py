@@ -15,7 +15,7 @@ import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,9 @@ from lineguard.agent.devices.mask import mask_secrets
 from lineguard.agent.devices.profiles import cisco_ios, juniper_junos
 from lineguard.agent.sources.host.rootfs import read_job_lines
 from lineguard.agent.sources.host.secrets import mask_host_text
+from lineguard.collector.analyse.effects.judge import judge
 from lineguard.collector.jobs import judge_jobs, target_jobs
+from lineguard.collector.model import CronTrigger, Fire, Job, Judgement
 from lineguard.collector.parse.device import IncompleteTarget, line_data
 from lineguard.formats.follow import referenced_paths
 from lineguard.formats.wire import Artifact, Target, WireError, load
@@ -303,3 +305,45 @@ TARGETS: tuple[FuzzTarget, ...] = (
                           mask_secrets(t, juniper_junos.SECRETS, MASK_KEY)) and None),
     FuzzTarget("schedule-stream", st.binary(max_size=2000), _schedule_lines),
 )
+
+
+# --- hostile scripts: shapes that make a parser or a walker work hard --------------------------
+# Runs of nesting openers, stray closers, chained operators and piled-up here-documents around a
+# destructive core: tree-sitter-perl is quadratic on many of them and tree-sitter-bash on a line
+# of here-document starts. Not in TARGETS (each may take the reading bound's seconds): test_fuzz
+# runs a few, with the bounds lowered.
+
+SHELL_RUNS = ["$(", "${a:-", '"$(', "`", "(", "{ ", "if true; then ", "while :; do ", "$((",
+              "case x in x) ", "[[ ", "<<E ", "f() { ", "! ", "echo | ", ")", "}", '")', "; fi",
+              "; done", ";; esac", "))", " ]]", "\nE\n", "; }", "true\n", "x=$x$x\n",
+              "if [ -f /x ]; then :; fi\n", "eval ", "sh -c '", "'"]
+ROW = "snmpset -v2c -c private atm9 1.3.6.1.2.1.37.1.7.1.13.1.0.77 i 6"
+SHELL_CORES = ["rm -rf /srv/ems/linedata", "true", ROW, "echo cm0gLXJmIC9zcnYK | base64 -d | sh"]
+PERL_RUNS = ["eval(", "foo(", "sub {", "$a{", "$x = $a ? 1 : ", "- ", "print ", "$a->[0]", "qw(",
+             "s{", "do {", "if ($x) {", "my (", '"@{[ ', ")", "}", ";", "]", ' ]}"', "} ) ] ; ",
+             "eval \"", "\"", "unlink ", "<<E . ", "\nE\n", "1;\n"]
+PERL_CORES = ["unlink '/srv/ems/linedata/pvc.csv'", "1", "system('rm -rf /srv/ems/linedata')",
+              f"system('{ROW}')"]
+
+
+def _hostile(runs: list[str], cores: list[str], head: str) -> st.SearchStrategy[str]:
+    run = st.tuples(st.sampled_from(runs), st.integers(min_value=1, max_value=12_000))
+    return st.tuples(st.lists(run, min_size=1, max_size=3), st.sampled_from(cores),
+                     st.lists(run, max_size=2)).map(
+        lambda t: head + "".join(r * n for r, n in t[0]) + t[1]
+        + "".join(r * n for r, n in t[2]) + "\n")
+
+
+HOSTILE_SCRIPTS = st.one_of(
+    _hostile(SHELL_RUNS, SHELL_CORES, "#!/bin/sh\n").map(lambda t: ("shell", t)),
+    _hostile(PERL_RUNS, PERL_CORES, "#!/usr/bin/perl\n").map(lambda t: ("perl", t)))
+
+
+def judge_script(text: str) -> Judgement:
+    """A captured script run by a cron job, judged."""
+    name = "opt/ems/bin/nightly"
+    job = Job(target="fz-01", source="cron", origin_path="etc/cron.d/fz", origin_line=1,
+              owner="root", schedule="0 3 * * *", command="/" + name,
+              trigger=CronTrigger("0 3 * * *"), files=(name,))
+    art = Artifact.from_bytes(name, "script", text.encode("utf-8", "surrogatepass"))
+    return judge(job, {name: art}, Fire(kind="exact", at=NOW + timedelta(days=1)), NOW)

@@ -160,6 +160,27 @@ def test_a_pathological_pattern_in_a_planted_script_is_not_run_and_not_benign():
     assert done[0] in ("suspicious", "destructive")
 
 
+@pytest.mark.parametrize(("argv", "text", "selected"), [
+    (["grep", "^[[:space:]]*[[:alpha:]_][[:alnum:]_]*="], "  ne_list=a\n# x=1\n", "  ne_list=a\n"),
+    (["grep", "-E", "[]x]+$"], "a]x\nab\n", "a]x\n"),
+    (["grep", "[^]a]"], "]]\na]b\n", "a]b\n"),
+    (["grep", "-E", "[a&&b]"], "&\nc\n", "&\n"),
+    (["grep", "[\\]"], "a\\b\nc\n", "a\\b\n"),
+    (["grep", "-o", "[[.-.][:digit:]]\\{2,\\}"], "vc 0-77\n", "0-77\n"),
+])
+def test_posix_bracket_expressions_select_what_grep_would(argv, text, selected):
+    from lineguard.collector.analyse.effects.runners import grep
+    assert grep(argv, text) == selected
+
+
+def test_posix_classes_in_sed_are_translated_not_read_as_nested_sets():
+    from lineguard.collector.analyse.effects.runners import sed
+    # pytest turns the "Possible nested set" FutureWarning into an error (pyproject.toml)
+    assert sed(["sed", "-n", "s/^[[:space:]]*#P[[:space:]]//p"], "  #P x\ny\n") == "x\n"
+    assert sed(["sed", "s/[[:bogus:]]//"], "x\n") is None       # unknown class: not run
+    assert sed(["sed", "s/[abc//"], "x\n") is None              # unterminated: not run
+
+
 # rkhunter's own preamble: on a BSD `print` is made to fail, under ksh `echo` becomes `print`,
 # and grep always means egrep; then thousands of lines print variables and grep files.
 _ALIASED = ("alias print=false\nalias echo='print'\nalias grep='grep -E'\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
+from lineguard.collector.model import AbsoluteTrigger, Job, JobState, UnparsableTrigger
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
 from lineguard.collector.parse.process import leading_sleeps
 from lineguard.formats.timespan import format_timespan
@@ -75,6 +75,7 @@ def spool_job(ctx: HostContext, art: Artifact) -> Job:
                        trigger=UnparsableTrigger(bad),
                        state="unparsable", problem=bad)
     queue, number, when = parsed
+    state: JobState
     state, why = "active", None
     if queue == "=":
         state, why = "running", "atd has started this job"

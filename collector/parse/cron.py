@@ -7,7 +7,14 @@ import functools
 import re
 from typing import Any
 
-from lineguard.collector.model import BootTrigger, CronTrigger, Job, Trigger, UnparsableTrigger
+from lineguard.collector.model import (
+    BootTrigger,
+    CronTrigger,
+    Job,
+    JobState,
+    Trigger,
+    UnparsableTrigger,
+)
 from lineguard.collector.parse.hostcontext import HostContext, file_mode, line_number
 from lineguard.collector.parse.runparts import RUN_PARTS_CALL, run_parts_jobs
 from lineguard.collector.schedule.cron import CronSchedule
@@ -91,6 +98,7 @@ def entry_jobs(ctx: HostContext, art: Artifact, number: int, found: CronEntry, s
     if problem:
         return [ctx.job(**base, owner=owner, command=command_text, files=(),
                         trigger=UnparsableTrigger(problem), state="unparsable", problem=problem)]
+    state: JobState
     state, why = ("inert", inert) if inert else ("active", None)
     if state == "active" and system and owner not in ctx.user_names and ctx.uid_names:
         state, why = "inert", f"user {owner!r} does not exist: cron skips the entry (ORPHAN)"

@@ -10,7 +10,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from lineguard.collector.model import Job
+from lineguard.collector.model import Job, JobState, Trigger
 from lineguard.formats.follow import artifact_name, referenced_paths
 from lineguard.formats.shells import is_shell_text
 from lineguard.formats.wire import Artifact, Target
@@ -110,18 +110,24 @@ class HostContext:
                 out.append(name)
         return out
 
-    def job(self, **fields: Any) -> Job:
-        """A Job of this host, with files and the not-captured problem filled in."""
-        files = fields.pop("files", None)
+    def job(self, *, source: str, origin_path: str, origin_line: int | None, owner: str | None,
+            schedule: str, command: str, trigger: Trigger, files: tuple[str, ...] | None = None,
+            state: JobState = "active", problem: str | None = None,
+            timezone: str | None = None) -> Job:
+        """A Job of this host: the files its command runs (unless given), the not-captured
+        problem (unless another is given: files not captured, or programs not there when the
+        agent looked) and the host's zone (unless given) filled in."""
         if files is None:
-            files = self.files_for(fields["command"])
-        absent = self.absent_programs(fields["command"])
-        problem = fields.pop("problem", None) or self.problem_with_files(files) or (
+            files = self.files_for(command)
+        absent = self.absent_programs(command)
+        problem = problem or self.problem_with_files(files) or (
             "not captured: " + "; ".join(f"{n}: not there when the agent looked (whatever is "
                                          f"put there later runs unseen)" for n in absent)
             if absent else None)
-        fields.setdefault("timezone", self.timezone)
-        return Job(target=self.target.name, files=files, problem=problem, **fields)
+        return Job(target=self.target.name, source=source, origin_path=origin_path,
+                   origin_line=origin_line, owner=owner, schedule=schedule, command=command,
+                   trigger=trigger, files=files, state=state, problem=problem,
+                   timezone=timezone or self.timezone)
 
 
 def line_number(art: Artifact, index: int) -> int:

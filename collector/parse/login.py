@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import posixpath
 
-from lineguard.collector.model import Job, LoginTrigger
+from lineguard.collector.model import Job, JobState, LoginTrigger
 from lineguard.collector.parse.hostcontext import HostContext
 
 _HOW = {
@@ -30,6 +30,7 @@ def jobs(ctx: HostContext) -> list[Job]:
         if art.content is None:
             continue
         folder, name = posixpath.split(art.name)
+        state: JobState
         state, why = "active", None
         if folder == "etc/profile.d":
             who, how = "any user", "every login shell (sourced by /etc/profile)"

@@ -8,6 +8,7 @@ import posixpath
 import re
 import shlex
 from datetime import datetime, timedelta
+from functools import partial
 
 from lineguard.collector.model import AbsoluteTrigger, IntervalTrigger, Job, UnparsableTrigger
 from lineguard.collector.parse.hostcontext import HostContext
@@ -57,25 +58,25 @@ def jobs(ctx: HostContext) -> list[Job]:
                 rest = _unit_rest(ctx, str(art.meta["unit"]), argv)
                 if rest:
                     command, note = rest, f"in {art.meta['unit']}, whose next commands follow"
-        base = {"source": "process", "origin_path": art.name, "origin_line": None,
-                "owner": art.meta.get("user"), "timezone": "UTC", "command": command}
+        base = partial(ctx.job, source="process", origin_path=art.name, origin_line=None,
+                       owner=_user(art), timezone="UTC", command=command)
         try:
             start = datetime.fromisoformat(str(art.meta["start"]).replace("Z", "+00:00"))
         except (KeyError, ValueError):
-            out.append(_unparsable(ctx, base, argv,
+            out.append(_unparsable(base, argv,
                                    f"no usable start time for pid {art.meta.get('pid')}"))
             continue
         try:
             wakes = start + timedelta(seconds=seconds)
         except OverflowError:
-            out.append(_unparsable(ctx, base, argv, f"pid {art.meta.get('pid')} sleeps "
-                                                    f"{seconds:g} s, past the year 9999"))
+            out.append(_unparsable(base, argv, f"pid {art.meta.get('pid')} sleeps "
+                                               f"{seconds:g} s, past the year 9999"))
             continue
         schedule = f"{' '.join(argv)} (started {start:%Y-%m-%dT%H:%M:%SZ})"
         what = f"pid {art.meta.get('pid')} wakes"
-        out.append(ctx.job(**base, schedule=schedule,
-                           trigger=AbsoluteTrigger(when=wakes,
-                                                   note=f"{what}; {note}" if note else what)))
+        out.append(base(schedule=schedule,
+                        trigger=AbsoluteTrigger(when=wakes,
+                                                note=f"{what}; {note}" if note else what)))
     return out
 
 
@@ -122,9 +123,14 @@ def _unit_rest(ctx: HostContext, unit: str, argv: list[str]) -> str | None:
     return None
 
 
-def _unparsable(ctx: HostContext, base: dict, argv: list[str], why: str) -> Job:
-    return ctx.job(**base, schedule=" ".join(argv), trigger=UnparsableTrigger(why),
-                   state="unparsable", problem=why)
+def _unparsable(base: partial[Job], argv: list[str], why: str) -> Job:
+    return base(schedule=" ".join(argv), trigger=UnparsableTrigger(why), state="unparsable",
+                problem=why)
+
+
+def _user(art: Artifact) -> str | None:
+    user = art.meta.get("user")
+    return str(user) if user is not None else None
 
 
 def _argv(art: Artifact) -> list[str]:

@@ -8,8 +8,9 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass
+from functools import partial
 
-from lineguard.collector.model import CalendarTrigger, Job, UnparsableTrigger
+from lineguard.collector.model import CalendarTrigger, Job, JobState, UnparsableTrigger
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.schedule.calendar import CalendarSpec
 from lineguard.formats.systemd import (
@@ -140,7 +141,7 @@ class Units:
 
 def jobs(ctx: HostContext) -> list[Job]:
     units = Units(ctx)
-    keys: dict[tuple[str, str], str] = {}
+    keys: dict[tuple[str, str], JobState] = {}
     link_of: dict[tuple[str, str], str] = {}
     for where, link in units.links:
         name = posixpath.basename(link.name)
@@ -160,7 +161,7 @@ def jobs(ctx: HostContext) -> list[Job]:
             for (scope, name), state in sorted(keys.items())]
 
 
-def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: str,
+def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: JobState,
                origin: str) -> Job:
     found = units.find(scope, name)
     account = scope.split(":", 1)[1] if scope.startswith("user:") else "root"
@@ -200,11 +201,11 @@ def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: str
     command, user = _service(units, scope, service, instance)
     if scope == "system":
         owner = user or "root"
-    base = {"source": "systemd", "origin_path": main.name, "origin_line": first_line,
-            "owner": owner, "schedule": "; ".join(written), "command": command}
+    base = partial(ctx.job, source="systemd", origin_path=main.name, origin_line=first_line,
+                   owner=owner, schedule="; ".join(written), command=command)
     bad = next((p for p in map(calendar_problem, calendars) if p), None)
     if bad:
-        return ctx.job(**base, trigger=UnparsableTrigger(bad), state="unparsable", problem=bad)
+        return base(trigger=UnparsableTrigger(bad), state="unparsable", problem=bad)
     trigger = CalendarTrigger(calendars=tuple(calendars), monotonic=tuple(monotonic),
                               randomized_delay_s=delay, persistent=persistent)
     why: str | None = None
@@ -218,7 +219,7 @@ def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: str
         why = "not enabled (no timers.target.wants link) and not transient"
     if command == "":
         why = why or f"service {service} not captured"
-    return ctx.job(**base, trigger=trigger, state=state, problem=why)
+    return base(trigger=trigger, state=state, problem=why)
 
 
 def _service(units: Units, scope: str, service: str, instance: str | None,

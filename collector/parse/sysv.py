@@ -12,7 +12,8 @@ from functools import lru_cache
 import tree_sitter_bash
 from tree_sitter import Language, Parser
 
-from lineguard.collector.model import BootTrigger, EventTrigger, Job, Trigger
+from lineguard.collector.analyse.effects.bounds import TooCostly, parse_within
+from lineguard.collector.model import BootTrigger, EventTrigger, Job, JobState, Trigger
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
 from lineguard.formats.shells import is_shell_text
 
@@ -36,10 +37,14 @@ def rc_local_statements(text: str) -> list[tuple[int, str]]:
     """(first line, text) of each top-level statement of rc.local that runs something: each is
     started in turn at boot, and a `( … ) &` group runs on by itself, so each is its own job.
     Statements on one line stay together. Empty when the file defines functions (a statement
-    may call them: the file is then judged whole)."""
+    may call them: the file is then judged whole), and when it is too costly to parse."""
     src = text.encode()
     rows: list[list[int]] = []
-    for node in _bash().parse(src).root_node.children:
+    try:
+        tree = parse_within(_bash(), src)
+    except TooCostly:
+        return []            # judged whole, where the reader says why it could not be read
+    for node in tree.root_node.children:
         if node.type == "function_definition":
             return []
         if node.type in _CONTEXT or _NOT_WORK.match(src[node.start_byte:node.end_byte].decode(
@@ -87,6 +92,7 @@ def jobs(ctx: HostContext) -> list[Job]:
         starts = sorted({lvl for sk, lvl, _ in mine if sk == "S" and lvl in BOOT_RUNLEVELS})
         stops = sorted({lvl for sk, lvl, _ in mine if sk == "K" or lvl in "06"})
         origin = next((ln for sk, lvl, ln in mine if sk == "S"), art.name)
+        state: JobState
         state, why = "active", None
         mode = file_mode(art, "0755")
         trigger: Trigger

@@ -10,7 +10,14 @@ import posixpath
 from collections import deque
 from dataclasses import dataclass
 
-from lineguard.collector.model import BootTrigger, EventTrigger, Job, LoginTrigger, Trigger
+from lineguard.collector.model import (
+    BootTrigger,
+    EventTrigger,
+    Job,
+    JobState,
+    LoginTrigger,
+    Trigger,
+)
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.parse.systemd import Units
 from lineguard.formats.systemd import EXEC_KEYS, Setting, exec_command, instantiate, triggered_unit
@@ -183,6 +190,7 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
     user = users[-1][0] if users else None
     if start.scope == "system":
         owner = user or "root"
+    state: JobState
     state, why = "active", None
     if masked:
         state, why = "inert", "masked (linked to /dev/null)"

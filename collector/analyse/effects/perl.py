@@ -27,6 +27,7 @@ from tree_sitter import Language, Node, Parser, Tree
 
 from lineguard.collector.analyse.effects import commands, decode, device, sql
 from lineguard.collector.analyse.effects import perl_libs as libs
+from lineguard.collector.analyse.effects.bounds import parse_within
 from lineguard.collector.analyse.effects.commands import ARG_MARK
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
@@ -86,7 +87,7 @@ def _parse(src: bytes) -> Tree:
         src += b"\n"
     tree = _TREES.get(src)
     if tree is None:
-        tree = _parser().parse(src)
+        tree = parse_within(_parser(), src)
         if len(_TREES) >= 256:
             del _TREES[next(iter(_TREES))]
         _TREES[src] = tree

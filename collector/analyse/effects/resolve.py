@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from lineguard.collector.analyse.effects import bounds
 from lineguard.collector.analyse.effects.model import (
     _BACK,
     Effect,
@@ -142,6 +143,7 @@ class Job:
     change_ref: str = ""
     budget: int = BUDGET                                  # statements a job may cost
     exhausted: bool = False                               # the budget ran out (see spend)
+    deadline: float = field(default_factory=bounds.deadline)   # CPU time reading stops at
     seen: dict[str, str | None] = field(default_factory=dict)     # name -> fingerprint
     deepest: int = 0                                      # see Reading.deepest
     searched: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
@@ -150,16 +152,27 @@ class Job:
 
     def spend(self, language: str, place: Place, line: int, evidence: str, cost: int = 1
               ) -> bool:
-        """`cost` statements read. True once the budget is spent (what follows is not read),
-        and the first time an effect saying where reading stopped: unread is never benign."""
+        """`cost` statements read. True once the budget or the CPU time (bounds.READ_SECONDS,
+        looked at whenever the budget passes a multiple of bounds.CHECK_EVERY) is spent: what
+        follows is not read (stop)."""
         if self.budget > 0:
-            self.budget -= cost
-            return False
+            before, self.budget = self.budget, self.budget - cost
+            if before // bounds.CHECK_EVERY == self.budget // bounds.CHECK_EVERY \
+                    or not bounds.past(self.deadline):
+                return False
+        return self.stop(language, place, line, evidence)
+
+    def stop(self, language: str, place: Place, line: int, evidence: str) -> bool:
+        """Read nothing more of this job. The first time, an effect saying where reading
+        stopped and why: unread is never benign. True, for `if job.stop(…): return`."""
         if not self.exhausted:
             self.exhausted = True
+            why = ("its reading budget was spent" if self.budget <= 0 else
+                   f"too costly: {bounds.READ_SECONDS:g} s of CPU were spent")
             self.sink.append(place.effect(
                 "unparsed", line, evidence, target=language,
-                how="the rest is not read: its reading budget was spent here"))
+                how=f"the rest is not read: {why} here"))
+        self.budget = 0
         return True
 
     def artifact(self, path: str) -> Artifact | None:
@@ -429,9 +442,10 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     job.programs += 1
     if too_deep(job, place, language, text):
         return
-    if job.budget > 0:
+    first = text[:200].split("\n", 1)[0]
+    if job.budget > 0 and not bounds.past(job.deadline):
         job.budget += len(text) // _CHARS_PER_STATEMENT
-    elif job.spend(language, place, *place.where(1, text.split("\n", 1)[0][:200])):
+    elif job.stop(language, place, *place.where(1, first)):
         return
     reader = READERS.get(language)
     if reader is None:
@@ -442,9 +456,12 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
         reader(text, job, place, env if env is not None else {})
     except RecursionError:
         # nested deeper than the reader can follow: say so rather than call it benign
-        line, evidence = place.where(1, text.split("\n", 1)[0][:200])
+        line, evidence = place.where(1, first)
         job.sink.append(place.effect("unparsed", line, evidence,
                                      target=f"{language} (nested too deeply to follow)"))
+    except bounds.TooCostly as e:
+        line, evidence = place.where(1, first)
+        job.sink.append(place.effect("unparsed", line, evidence, target=language, how=str(e)))
 
 
 def language_of(name: str, text: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import string
 from dataclasses import dataclass
 
 from lineguard.collector.analyse.effects.model import unknown
@@ -180,26 +181,81 @@ _MAX_REGEX_LINE = 8192
 
 
 def _bre(pattern: str, extended: bool) -> str:
-    """A POSIX regular expression as a Python one (BRE: \\( \\) \\{ \\} \\+ \\? \\| are the operators).
+    """A POSIX regular expression as a Python one (BRE: \\( \\) \\{ \\} \\+ \\? \\| are the operators;
+    bracket expressions in either are translated member by member, see _bracket).
     Raises re.error for a pattern this reader will not run (see _NESTED_QUANTIFIER)."""
-    converted = pattern if extended else _from_bre(pattern)
+    converted = _from_posix(pattern, extended)
     if _NESTED_QUANTIFIER.search(converted) or len(converted) > 1024:
         raise re.error("pattern not evaluated: nested quantifiers or back-references")
     return converted
 
 
-def _from_bre(pattern: str) -> str:
+def _from_posix(pattern: str, extended: bool) -> str:
     out, i = [], 0
     while i < len(pattern):
         c = pattern[i]
+        if c == "[":
+            text, i = _bracket(pattern, i)
+            out.append(text)
+            continue
         if c == "\\" and i + 1 < len(pattern):
             n = pattern[i + 1]
-            out.append(n if n in "(){}+?|" else c + n)
+            out.append(n if n in "(){}+?|" and not extended else c + n)
             i += 2
             continue
-        out.append("\\" + c if c in "(){}+?|" else c)
+        out.append("\\" + c if c in "(){}+?|" and not extended else c)
         i += 1
     return "".join(out)
+
+
+# POSIX character classes as Python set members (ASCII, as in the C locale cron jobs run in).
+_CLASSES = {"alpha": "a-zA-Z", "digit": "0-9", "alnum": "0-9A-Za-z", "upper": "A-Z",
+            "lower": "a-z", "space": " \\t\\n\\r\\f\\v", "blank": " \\t",
+            "punct": "".join("\\" + c for c in string.punctuation), "print": "\\x20-\\x7e",
+            "graph": "\\x21-\\x7e", "cntrl": "\\x00-\\x1f\\x7f", "xdigit": "0-9A-Fa-f"}
+
+
+def _bracket(pattern: str, start: int) -> tuple[str, int]:
+    """The POSIX bracket expression at `start` as a Python set, and the index after it. Inside
+    one, a backslash is an ordinary character, `]` first is a member, and `[:class:]`,
+    `[=c=]`, `[.c.]` are single members; every character Python would read as set syntax
+    (`[`, `\\`, `&&`, `~~`, `||`, `--`) is escaped, so no POSIX set becomes a nested one."""
+    i, members = start + 1, []
+    negate = pattern.startswith("^", i)
+    i += negate
+    first = True
+    while True:
+        if i >= len(pattern):
+            raise re.error("unterminated bracket expression")
+        c = pattern[i]
+        if c == "]" and not first:
+            break
+        first = False
+        if c == "[" and pattern[i + 1:i + 2] in (":", "=", "."):
+            kind = pattern[i + 1]
+            end = pattern.find(kind + "]", i + 2)
+            name = pattern[i + 2:end] if end > 0 else ""
+            if kind == ":" and name in _CLASSES:
+                members.append(_CLASSES[name])
+            elif kind != ":" and len(name) == 1:
+                members.append(_member(name))
+            else:
+                raise re.error(f"bracket member not evaluated: {pattern[i:i + 20]!r}")
+            i = end + 2
+        elif pattern[i + 1:i + 2] == "-" and pattern[i + 2:i + 3] not in ("", "]"):
+            low, high = c, pattern[i + 2]
+            if low > high:
+                raise re.error(f"invalid range {low}-{high}")
+            members.append(f"{_member(low)}-{_member(high)}")
+            i += 3
+        else:
+            members.append(_member(c))
+            i += 1
+    return "[" + "^" * negate + "".join(members) + "]", i + 1
+
+
+def _member(c: str) -> str:
+    return "\\" + c if c in "\\]^-[&~|" else c
 
 
 def sed(argv: list[str], text: str) -> str | None:

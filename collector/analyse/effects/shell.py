@@ -28,6 +28,7 @@ from lineguard.collector.analyse.effects import (
     scripting,
     sql,
 )
+from lineguard.collector.analyse.effects.bounds import parse_within
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Effect,
@@ -93,7 +94,7 @@ def _parse(src: bytes):  # noqa: ANN202  (a tree_sitter.Tree)
     """Parse trees by content: a library many scripts source is parsed once."""
     tree = _TREES.get(src)
     if tree is None:
-        tree = _parser().parse(src)
+        tree = parse_within(_parser(), src)
         if len(_TREES) >= 512:
             del _TREES[next(iter(_TREES))]
         _TREES[src] = tree
@@ -1669,7 +1670,7 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
     hit = next((r for r in readings if r.fits(depth) and r.looked.holds_for(job.files, job.read)),
                None)
     if hit is None:
-        sub = Job(job.files, read=FollowedFiles(job.read))
+        sub = Job(job.files, read=FollowedFiles(job.read), deadline=job.deadline)
         # $0 is the program's own path (a script that reads or deletes itself names it so)
         read(language, text, sub, Place(path=name, depth=depth),
              {**_ARG_ENV, "0": "/" + name.lstrip("/")})

@@ -1,0 +1,68 @@
+"""What reading one job may cost. A planted script chooses its own shape, and some shapes make
+tree-sitter or a walker take minutes (tree-sitter-perl is quadratic in nested calls, for one):
+a parse is halted after PARSE_SECONDS of CPU, and a job's reading after READ_SECONDS of CPU or
+its statement budget (resolve.Job.budget). What was not read becomes an `unparsed` effect that
+says why (resolve.give_up): a script built to exhaust the reader is never judged benign.
+
+CPU time of this process, not wall time: a loaded machine does not make a script unreadable."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from tree_sitter import Parser, Tree
+
+PARSE_SECONDS = 5.0       # CPU one tree-sitter parse may take (a 2 MB script takes well under 1 s)
+READ_SECONDS = 30.0       # CPU reading one job may take, nested programs included
+CHECK_EVERY = 64          # statements between two looks at the clock (a look is a system call)
+# Below this size a parse is not bounded: tree-sitter is linear on real scripts, and the worst
+# shapes known (tree-sitter-perl on nested subscripts, chained ?:, runs of stray closers) are
+# quadratic, about 3 s for 32 KB. Above it they grow out of reach (64 KB of `} ) ] ;` take
+# 5 s, 2 MB would take hours), so every larger text is parsed under the bound. Not lower: a
+# bounded parse costs more (tree-sitter calls back for the text at every lexer reset).
+BOUNDED_FROM = 32_768
+_COSTLY: dict[tuple[int, bytes], str] = {}     # (parser, sha256) a parse gave up on
+
+
+class TooCostly(Exception):
+    """A text tree-sitter gave up parsing at the bound; the message says so."""
+
+
+def deadline() -> float:
+    """The process CPU time at which a reading started now must stop."""
+    return time.process_time() + READ_SECONDS
+
+
+def past(at: float) -> bool:
+    return time.process_time() > at
+
+
+def parse_within(parser: Parser, src: bytes) -> Tree:
+    """parser.parse(src), for a text of BOUNDED_FROM bytes or more halted by tree-sitter's
+    progress callback after PARSE_SECONDS of CPU: TooCostly then (and at once for a text halted
+    before). py-tree-sitter takes a progress callback only with a read callback, and a tree read
+    that way answers node.text, which the walkers read all the time, by calling back for the
+    bytes: a text that parses in time is parsed again from bytes with that tree as the old one
+    (a clean text reuses nearly all of it; one full of errors costs about as much again, so a
+    parse costs at most about twice the bound)."""
+    if len(src) < BOUNDED_FROM:
+        return parser.parse(src)
+    key = (id(parser), hashlib.sha256(src).digest())
+    if key in _COSTLY:
+        raise TooCostly(_COSTLY[key])
+    seconds = PARSE_SECONDS
+    stop = time.process_time() + seconds
+    view = memoryview(src)     # tree-sitter asks for text again at every lexer reset: no copies
+    try:
+        probe = parser.parse(lambda at, _point: view[at:],
+                             progress_callback=lambda _at, _error: past(stop))
+    except ValueError:
+        parser.reset()         # else the next parse would resume this one
+        why = (f"too costly to parse: tree-sitter gave up after {seconds:g} s of CPU on "
+               f"{len(src):,} bytes")
+        if len(_COSTLY) >= 16:
+            del _COSTLY[next(iter(_COSTLY))]
+        _COSTLY[key] = why
+        raise TooCostly(why) from None
+    return parser.parse(src, old_tree=probe)
