@@ -1,0 +1,23 @@
+"""Benchmark: how much of the wave-5 red-team corpus (tests/redteam_wave5: Python libraries
+under concealment, Tcl/expect, Ruby, Node, Ansible ad-hoc, compiled programs, Python host
+destruction) lineguard catches, end to end (agent snapshot --root, ingest, jobs --json), per
+carrier, concealment, work and scheduler. Malicious: share reaching its expected verdict.
+Benign: share raising a false alarm (destructive or high/critical).
+
+    python bench/redteam_wave5.py [--seed N] [--misses] [--show ID]
+    --misses   print the ids missed today (the content of tests/redteam_wave5/known_misses.txt)
+    --show ID  print one case (an id or its unique prefix): its files, its jobs and reasons
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.adversarial.pipeline import corpus_bench  # noqa: E402
+from tests.redteam_wave5.generate import AXES, SEED, build  # noqa: E402
+
+if __name__ == "__main__":
+    raise SystemExit(corpus_bench(__doc__, "wave-5 red-team corpus", build, SEED, AXES, getattr))
