@@ -32,7 +32,8 @@ from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
 _DECODERS = {"b64decode": "base64", "standard_b64decode": "base64", "urlsafe_b64decode": "base64",
              "b32decode": "base32", "b16decode": "hex", "unhexlify": "hex", "a2b_hex": "hex",
-             "fromhex": "hex", "a2b_base64": "base64", "decompress": "", "rot13": "rot13"}
+             "fromhex": "hex", "a2b_base64": "base64", "decompress": "", "rot13": "rot13",
+             "b85decode": "base85", "a85decode": "ascii85"}
 _DEVICE_SEND = ("send_config_set", "send_command", "send_command_timing", "send_command_expect",
                 "send_config_from_file", "send_multiline", "write_channel", "exec_command",
                 "sendline", "send", "write", "cmd", "cli", "config", "commit", "load_merge_candidate",
@@ -44,7 +45,22 @@ _DEVICE_SEND = ("send_config_set", "send_command", "send_command_timing", "send_
 # ncclient, sockets.
 _SESSION = re.compile(r"^(?:ConnectHandler|Netmiko|BaseConnection|Telnet|SSHClient|\w*Driver|"
                       r"Device|Scrapli|AsyncScrapli|get_network_driver|pxssh|spawnu?|"
-                      r"create_connection)$")
+                      r"create_connection|Transport)$")
+# calls that open a session and hand back a (reader, writer) pair: telnetlib3, raw asyncio TCP
+_SESSION_PAIR = re.compile(r"^(?:telnetlib3|asyncio|asyncssh)\.open_connection$")
+# HTTP client objects (a REST/RESTCONF request is judged by its method, URL and body):
+# requests sessions, httpx and aiohttp clients, urllib3 pools
+_HTTP_CLIENT = frozenset({"requests.Session", "requests.session", "httpx.Client",
+                          "httpx.AsyncClient", "aiohttp.ClientSession", "urllib3.PoolManager",
+                          "urllib3.HTTPSConnectionPool", "urllib3.HTTPConnectionPool"})
+_HTTP_VERBS = ("delete", "put", "patch", "post", "request", "urlopen")
+# SNMP libraries' module functions: name → (host, OID, value) argument positions
+_SNMP_SET_FUNCS = {"puresnmp.set": (0, 2, 3), "puresnmp.api.raw.set": (0, 2, 3),
+                   "puresnmp.api.pythonic.set": (0, 2, 3)}
+# … and the walks: name → (host, OID) argument positions; a keyword host (easysnmp) when None
+_SNMP_WALK_FUNCS = {"puresnmp.walk": (0, 2), "puresnmp.bulkwalk": (0, 2),
+                    "puresnmp.api.raw.walk": (0, 2), "easysnmp.snmp_walk": (None, 0),
+                    "easysnmp.snmp_bulkwalk": (None, 0), "easysnmp.easy.snmp_walk": (None, 0)}
 _SESSION_CONNECT = re.compile(r"^(?:asyncssh|ncclient\.manager|manager|paramiko|socket)\."
                               r"(?:connect\w*|create_connection)$")
 # session methods that carry no command: they hand back the session (a channel, a process)
@@ -64,6 +80,13 @@ class Proc:
     """A process a program started (subprocess.Popen): its command line, for its input."""
 
     command: str
+
+
+@dataclass
+class Http:
+    """An HTTP client object (requests.Session, httpx.Client, urllib3.PoolManager …)."""
+
+    base: str = ""
 
 
 @dataclass
@@ -91,6 +114,11 @@ class Std:
 
     name: str
 
+
+# a test that limits what a deletion under it selects, the way housekeeping does: a file's
+# age or size, or a name pattern (what find's -mtime/-size/-name say in shell)
+_BOUND = re.compile(r"\b(?:getmtime|getctime|getatime|getsize|st_mtime|st_ctime|st_atime|st_size|"
+                    r"endswith|startswith|fnmatch|fnmatchcase|suffix)\b")
 
 _IMPORTERS = frozenset({"__import__", "builtins.__import__", "importlib.import_module",
                         "import_module"})
@@ -132,6 +160,7 @@ class _Py:
         self.depth = 0
         self.paths: list[str] = []          # sys.path entries the program adds
         self.xored = False                  # an ^ of numbers was computed (a xor decoding)
+        self.bounds = 0                     # inside an `if` on a file's age, size or name
 
     def ev_text(self, node: ast.AST) -> str:
         a = node.lineno - 1  # type: ignore[attr-defined]
@@ -263,6 +292,8 @@ class _Py:
                 # the program's own path, then its arguments (given by whoever runs it)
                 argv = [scope.get("\x00argv0", unknown("the program's path"))]
                 return argv + [scope[f"\x00argv{i}"] for i in range(1, 10) if f"\x00argv{i}" in scope]
+            if isinstance(base, Std):
+                return Std(f"{base.name}.{n.attr}")    # mod.func kept as a name to call later
             return unknown(f"{ast.unparse(n)[:60]}")
         return unknown(f"{ast.unparse(n)[:60]}")
 
@@ -284,10 +315,20 @@ class _Py:
 
     def call(self, n: ast.Call, scope: dict[str, Any]) -> Any:
         f = n.func
+        if isinstance(f, ast.Call) and isinstance(f.func, ast.Name) and f.func.id == "getattr" \
+                and len(f.args) >= 2:
+            # getattr(obj, NAME)(…) is obj.NAME(…) once NAME is known (a literal, a join, a
+            # dispatch table's entry): read as that call, whatever obj is
+            attr = self.ev(f.args[1], scope)
+            if isinstance(attr, str) and attr.isidentifier():
+                f = ast.copy_location(ast.Attribute(f.args[0], attr, ast.Load()), f)
+                n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
         fname = self.dotted(f, scope) or ast.unparse(f)
         if fname in _IMPORTERS and n.args:
             mod = self.ev(n.args[0], scope)
-            return Std(mod) if isinstance(mod, str) and is_known(mod) else unknown("a module")
+            if not (isinstance(mod, str) and is_known(mod)):
+                return unknown("a module")
+            return self.module(mod) or Std(mod)      # a captured module is read like `import`
         if fname == "getattr" and len(n.args) >= 2:
             base, attr = self.dotted(n.args[0], scope), self.ev(n.args[1], scope)
             if base and isinstance(attr, str) and attr.isidentifier():
@@ -396,6 +437,8 @@ class _Py:
             return chr(args[0])
         if fname in ("str", "bytes", "bytearray") and args:
             return _s(args[0])
+        if short in ("to_ele", "fromstring", "XML") and args and isinstance(args[0], str):
+            return args[0]          # an XML text parsed into an element: the same RPC (ncclient)
         if fname == "dict" and (args or kw):
             merged = dict(args[0]) if args and isinstance(args[0], dict) else {}
             return {**merged, **kw}
@@ -426,7 +469,7 @@ class _Py:
         if short in ("glob", "rglob", "iterdir") and isinstance(recv, str) and is_known(recv):
             return [recv.rstrip("/") + "/" + (_s(args[0]) if args else "*")]
         if fname == "os.open" and len(n.args) >= 2 and "O_TRUNC" in ast.unparse(n.args[1]):
-            commands._destroy(self.job, place, line, ev, _s(args[0]), "truncate")
+            self.destroy(place, line, ev, _s(args[0]), "truncate")
             return None
         if fname in ("os.getenv", "os.environ.get"):
             return _s(args[1]) if len(args) > 1 else unknown(f"${_s(args[0]) if args else '?'}")
@@ -438,11 +481,11 @@ class _Py:
                 short == "truncate" or (short == "close" and isinstance(f, ast.Attribute)
                                         and isinstance(f.value, ast.Call))):
             # opened for writing and closed (or truncated) with nothing written: emptied
-            commands._destroy(self.job, place, line, ev, recv[1], "truncate")
+            self.destroy(place, line, ev, recv[1], "truncate")
             return None
         if isinstance(recv, tuple) and recv and recv[0] == "file" and short == "write" and \
                 commands.BLOCK_DEVICE.match(render(recv[1])):
-            commands._destroy(self.job, place, line, ev, recv[1], "wipe")
+            self.destroy(place, line, ev, recv[1], "wipe")
             return None
         if isinstance(recv, tuple) and recv and recv[0] == "file":
             if short in ("read", "readlines"):
@@ -467,10 +510,32 @@ class _Py:
         # device sessions
         called = scope.get(f.id) if isinstance(f, ast.Name) else (
             self.ev(f, scope) if isinstance(f, ast.Call) else None)
-        if isinstance(called, Conn) and args:
+        if isinstance(called, Conn) and (args or kw.get("hostname") or kw.get("host")):
             # a driver class handed back by a factory (napalm get_network_driver), called
             self.job.talks_to_devices = True
-            return Conn(_s(args[0]))
+            return Conn(_s(args[0] if args else kw.get("hostname") or kw.get("host")))
+        if _SESSION_PAIR.match(fname) and (args or kw.get("host")):
+            self.job.talks_to_devices = True
+            conn = Conn(_s(args[0] if args else kw["host"]))
+            return [conn, conn]                       # (reader, writer): one session
+        if fname in _HTTP_CLIENT:
+            return Http(_s(kw.get("base_url") or (args[0] if args else "")))
+        if fname in _SNMP_SET_FUNCS and len(args) > max(_SNMP_SET_FUNCS[fname]):
+            at_host, at_oid, at_value = _SNMP_SET_FUNCS[fname]
+            self.job.talks_to_devices = True
+            snmp_effect(self.job, place, line, ev, _s(args[at_host]), _s(args[at_oid]),
+                        _s(args[at_value]))
+            return None
+        if fname in _SNMP_WALK_FUNCS:
+            at_host, at_oid = _SNMP_WALK_FUNCS[fname]
+            host = _s(kw.get("hostname", "")) if at_host is None else (
+                _s(args[at_host]) if len(args) > at_host else "")
+            col = _s(args[at_oid]) if len(args) > at_oid else _s(kw.get("oids", ""))
+            if col and is_known(col):
+                from lineguard.collector.analyse.effects.mib import mib
+                obj, _idx = mib().resolve(render(col))
+                oid = ".".join(map(str, obj.oid)) if obj else col
+                return [walked(oid, obj.name if obj else render(col), host)]
         if _SESSION.match(short) or _SESSION_CONNECT.match(fname):
             host = kw.get("host") or kw.get("ip") or kw.get("hostname") or kw.get("address") \
                 or (args[0] if args and short != "get_network_driver" else "")
@@ -648,16 +713,16 @@ class _Py:
         if short in ("rmtree", "remove", "unlink", "rmdir", "removedirs", "remove_tree"):
             if fname.startswith(("os.", "shutil.", "distutils.")) or (isinstance(f, ast.Name) and args):
                 if args:
-                    commands._destroy(self.job, place, line, ev, _s(args[0]),
-                                      "delete-tree" if short in ("rmtree", "remove_tree") else "delete")
+                    self.destroy(place, line, ev, _s(args[0]),
+                                 "delete-tree" if short in ("rmtree", "remove_tree") else "delete")
                 return None
             if isinstance(recv, str) and is_known(recv) and short in ("unlink", "rmdir"):
-                commands._destroy(self.job, place, line, ev, recv, "delete")
+                self.destroy(place, line, ev, recv, "delete")
                 return None
         if fname in ("shutil.move", "os.rename", "os.replace") and len(args) >= 2:
             if commands.moved_away([_s(args[0])], _s(args[1])):
-                commands._destroy(self.job, place, line, ev, _s(args[0]),
-                                  "delete" if _s(args[1]) == "/dev/null" else "delete-tree")
+                self.destroy(place, line, ev, _s(args[0]),
+                             "delete" if _s(args[1]) == "/dev/null" else "delete-tree")
             elif _s(args[0]) in self.job.written:
                 self.job.written[_s(args[1])] = self.job.written[_s(args[0])]
             return None
@@ -671,11 +736,11 @@ class _Py:
             self.job.written[_s(args[1])] = Written(copied, f"copied from {render(src)}")
             return None
         if fname in ("os.truncate",) and len(args) >= 2 and _s(args[1]) == "0":
-            commands._destroy(self.job, place, line, ev, _s(args[0]), "truncate")
+            self.destroy(place, line, ev, _s(args[0]), "truncate")
             return None
         if short in ("write_text", "write_bytes") and isinstance(recv, str):
             if args and _s(args[0]) == "":
-                commands._destroy(self.job, place, line, ev, recv, "truncate")
+                self.destroy(place, line, ev, recv, "truncate")
             else:
                 self.job.written[recv] = Written(_s(args[0]) if args else None, "written by this job")
             return None
@@ -717,6 +782,10 @@ class _Py:
         if short in ("run", "gather", "run_until_complete", "create_task", "ensure_future"):
             return args[0] if args else None
         return unknown(f"result of {fname[:60]}()")
+
+    def destroy(self, place: Place, line: int, ev: str, path: str, how: str) -> None:
+        """A file or tree destroyed; bounded inside an `if` that tests its age, size or name."""
+        commands._destroy(self.job, place, line, ev, path, how, bounded=self.bounds > 0)
 
     def exec_code(self, code: str, scope: dict[str, Any], line: int, ev: str) -> None:
         """exec()/eval() of a known text: run in the caller's scope, reported on this line."""
@@ -763,7 +832,10 @@ class _Py:
         if isinstance(kw.get("json"), dict):
             import json
             body = json.dumps(kw["json"])
-        lib = fname.split(".")[0] in ("requests", "httpx", "session", "s", "client")
+        lib = fname.split(".")[0] in ("requests", "httpx", "session", "s", "client") or \
+            isinstance(recv, Http)
+        if isinstance(recv, Http) and short in ("request", "urlopen") and len(args) >= 2:
+            return _s(args[0]).upper(), recv.base + _s(args[1]), body
         if lib and short in ("delete", "put", "patch", "post") and args:
             return short.upper(), _s(args[0]), body
         if lib and short == "request" and len(args) >= 2:
@@ -948,9 +1020,14 @@ class _Py:
             saved = self.cur_place
             if g is not None:
                 self.cur_place = replace(saved, gates=saved.gates + (g,))
+            bound = bool(_BOUND.search(raw))
             try:
                 self.ev(st.test, scope)
-                r = self.block(st.body, scope)
+                self.bounds += bound
+                try:
+                    r = self.block(st.body, scope)
+                finally:
+                    self.bounds -= bound
                 if g is not None:       # the else branch runs outside the date window
                     self.cur_place = replace(saved, gates=saved.gates + (
                         replace(g, window=(None, None)),))
@@ -975,11 +1052,15 @@ class _Py:
             return self.ev(st.value, scope) if st.value is not None else None
         elif isinstance(st, ast.Import | ast.ImportFrom):
             self.imports(st, scope)
+        elif isinstance(st, ast.Global):
+            scope["\x00global"] = scope.get("\x00global", frozenset()) | frozenset(st.names)
         return None
 
     def bind(self, t: ast.AST, v: Any, scope: dict[str, Any]) -> None:
         if isinstance(t, ast.Name):
             scope[t.id] = v
+            if t.id in scope.get("\x00global", ()) and scope is not self.globals:
+                self.globals[t.id] = v          # `global NAME` in a function: the module's
         elif isinstance(t, ast.Tuple | ast.List):
             vals = v if isinstance(v, list | tuple) and len(v) == len(t.elts) else [v] * len(t.elts)
             for e, x in zip(t.elts, vals, strict=False):

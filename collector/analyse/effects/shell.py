@@ -1456,7 +1456,7 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
                 ) -> None:
     """An snmp-set effect with the OID resolved to a MIB object and the value to its enum."""
     m = mib()
-    text = render(oid)
+    text = render(oid).rstrip(".")       # a walked row joined to an empty index: `{oid}.{iid}`
     marks = markers(oid)
     walk = next(((d, desc) for k, d, desc in marks if k == "walk"), None)
     if walk is not None and text.startswith("<") and text.endswith(">"):
