@@ -113,6 +113,28 @@ def _bracket_end(text: str, i: int) -> int:
     return n
 
 
+def list_items(value: str) -> list[str]:
+    """The elements of a Tcl list: words split at white space, a braced element kept whole
+    (`{no shutdown}` is one element), a quoted one with its backslashes undone."""
+    out: list[str] = []
+    # `;` separates nothing in a list (a TL1 command ends with one): kept out of the splitting
+    for _, words in split_commands(value.replace(";", "\x00")):
+        for w in words:
+            if w.startswith("{") and w.endswith("}"):
+                w = w[1:-1]
+            elif w.startswith('"') and w.endswith('"') and len(w) > 1:
+                w = decode.escapes(w[1:-1])
+            elif "\\" in w:
+                w = decode.escapes(w)
+            out.append(w.replace("\x00", ";"))
+    return out
+
+
+def as_list(items: list[str]) -> str:
+    """A Tcl list of the items: an element with white space, braces or nothing in it braced."""
+    return " ".join("{" + x + "}" if not x or re.search(r"[\s{}\";]", x) else x for x in items)
+
+
 _OID = re.compile(r"\.?(?:\d+\.)+\d+")
 
 
@@ -248,7 +270,7 @@ class _Tcl:
                                      depth=place.depth + 1))
             return None
         if cmd == "foreach" and len(args) >= 3:
-            items = self.word(args[1], place, line).split()
+            items = list_items(self.word(args[1], place, line))
             self.vars[self.word(args[0], place, line)] = (
                 each_of(items) if len(items) > 1 else (items[0] if items else ""))
             self.body(args[-1], place, line)
@@ -364,7 +386,7 @@ class _Tcl:
             value = self.word(args[1] if cmd == "string" else args[0], place, line)
             if markers(value) or cmd == "string":
                 return value.strip() if cmd == "string" and not markers(value) else value
-            items, pick = value.split(), self.word(args[1], place, line)
+            items, pick = list_items(value), self.word(args[1], place, line)
             return items[int(pick)] if pick.isdigit() and int(pick) < len(items) \
                 else unknown("a list item")
         if cmd in ("join", "concat", "list", "format") and want_value:
@@ -374,8 +396,10 @@ class _Tcl:
                     return words[0] % tuple(words[1:words[0].count("%") + 1])
                 except (TypeError, ValueError):
                     return " ".join(words)
+            if cmd == "list":
+                return as_list(words)
             return " ".join(words) if cmd != "join" else (
-                self.word(args[1], place, line) if len(args) > 1 else " ").join(words[0].split())
+                self.word(args[1], place, line) if len(args) > 1 else " ").join(list_items(words[0]))
         return None
 
     def snmp_call(self, handle: str, args: list[str], place: Place, line: int, ev: str
