@@ -514,12 +514,12 @@ def ansible_adhoc(w: Work, ctx: Ctx5) -> Job:
         parents = [ln for ln in lines if ln.startswith("interface ")][:1]
         rest = [ln for ln in lines if ln not in parents]
         short = plat[0].rsplit(".", 1)[1] if ctx.rng.random() < 0.5 else plat[0]
-        args = "lines=" + ",".join(rest).replace("'", "") + (
+        args = "lines='" + ",".join(rest).replace("'", "") + "'" + (
             f" parents='{parents[0]}'" if parents else "")
         mod = short
     else:
         mod = plat[1]
-        args = "commands=" + ",".join(w.lines)
+        args = "commands='" + ",".join(w.lines).replace("'", "") + "'"
     line = (f"ansible atm -i {inv} -c ansible.netcommon.network_cli -e "
             f"ansible_network_os={plat[2]} -m {mod} -a {shlex.quote(args)}")
     text = "\n".join(["#!/bin/sh", *_ticket(w, "#"), f"# {ctx.marker}", line, ""])

@@ -553,7 +553,7 @@ class _Py:
             if short in _SESSION_SAME:
                 return recv
             if short in _DEVICE_SEND and (args or kw):
-                texts = self.session_texts(short, args, kw)
+                texts = self.session_texts(short, args, kw, line, ev)
                 if texts:
                     self.device_effect(texts, recv.host, line, ev)
                 if short == "exec_command":
@@ -846,15 +846,20 @@ class _Py:
             return _s(args[0]).upper(), _s(args[1]), _s(kw.get("body") or (args[2] if len(args) > 2 else ""))
         return None
 
-    def session_texts(self, short: str, args: list[Any], kw: dict[str, Any]) -> list[str]:
+    def session_texts(self, short: str, args: list[Any], kw: dict[str, Any], line: int,
+                      ev: str) -> list[str]:
         """The command lines one call on a device session sends: the commands, a file of them,
         what is written to its input, or the device command an API verb amounts to (napalm,
-        PyEZ, ncclient)."""
+        PyEZ, ncclient). A file of commands that was not captured is code lineguard cannot see."""
         def text_of(path: Any) -> str:
             w = self.job.written.get(_s(path))
             if w is not None and w.content is not None:
                 return w.content
             t = self.job.text_of(render(_s(path)).lstrip("/")) if is_known(_s(path)) else None
+            if t is None:
+                self.job.sink.append(self.cur_place.effect(
+                    "unseen-code", line, ev,
+                    target=f"{render(_s(path))} (the commands it sends to devices; not captured)"))
             return t if t is not None else unknown(f"the commands in {render(_s(path))}")
         payload: Any = args[0] if args else (
             kw.get("config_commands") or kw.get("command_string") or kw.get("commands")

@@ -186,6 +186,19 @@ class Job:
         return hit[0] or None
 
 
+# where a distribution's packages put programs: a compiled program there is not a job's own
+_PACKAGED = ("usr/bin/", "bin/", "sbin/", "usr/sbin/", "usr/lib/", "lib/", "usr/lib64/",
+             "lib64/", "usr/libexec/", "usr/games/", "snap/")
+
+
+def compiled_program(job: Job, path: str) -> bool:
+    """Whether `path` is a captured compiled program (an executable the agent found binary)
+    outside the distribution's program folders: code the job brings that cannot be read."""
+    name = path.lstrip("/")
+    art = job.artifact(name)
+    return art is not None and art.state == "binary" and not name.startswith(_PACKAGED)
+
+
 @dataclass(frozen=True)
 class Place:
     """Where a reader is: the artifact and the line offset of the text it reads, or an anchor

@@ -45,6 +45,7 @@ from lineguard.collector.analyse.effects.resolve import (
     Place,
     Reading,
     Written,
+    compiled_program,
     each_of,
     file_lines,
     fingerprint,
@@ -1009,6 +1010,8 @@ class _Walker:
                                                                                  "--eval")), None)
             if inline is not None:
                 scripting.read_foreign(prog, inline, job, place, line, ev, self.nested)
+            elif args and not args[0].startswith("-"):
+                self.run_file(args[0], args[1:], env, place, line, ev)     # ruby FILE …
             return None
         if prog in ("at", "batch") and "-f" in args[:-1]:
             stdin = self.file_text(args[args.index("-f") + 1])
@@ -1265,6 +1268,9 @@ class _Walker:
                 return True
             return False
         if self.job.text_of(p.lstrip("/")) is None:
+            if compiled_program(self.job, p):
+                self.job.sink.append(place.effect("unseen-code", line, ev, target=(
+                    f"{p}, a compiled program (run with: {render(' '.join(args))[:160]})")))
             return False
         self.follow(path, args, env, place, line, ev)
         return True
