@@ -172,3 +172,15 @@ def test_python_deletions_under_an_age_or_name_test_are_bounded_housekeeping():
     assert _judge(code).verdict == "benign"
     unbounded = code.replace("        if n.endswith('.gz') and os.path.getmtime(p) < CUT:\n    ", "")
     assert _judge(unbounded).verdict == "destructive"
+
+
+@pytest.mark.parametrize("test", [
+    "os.path.getmtime(p) < time.time()",          # older than now: every file
+    "os.path.getmtime(p) > CUT",                  # newer than a cutoff: not housekeeping
+    "not n.endswith('.gz')",                      # everything but the archives
+])
+def test_a_python_test_that_selects_everything_is_no_bound(test):
+    code = (PY + "import os, time\nCUT = time.time() - 30 * 86400\n"
+            "for top, dirs, files in os.walk('/var/log/ems'):\n    for n in files:\n"
+            f"        p = os.path.join(top, n)\n        if {test}:\n            os.remove(p)\n")
+    assert _judge(code).verdict == "destructive"

@@ -115,10 +115,37 @@ class Std:
     name: str
 
 
-# a test that limits what a deletion under it selects, the way housekeeping does: a file's
-# age or size, or a name pattern (what find's -mtime/-size/-name say in shell)
-_BOUND = re.compile(r"\b(?:getmtime|getctime|getatime|getsize|st_mtime|st_ctime|st_atime|st_size|"
-                    r"endswith|startswith|fnmatch|fnmatchcase|suffix)\b")
+_AGE = re.compile(r"\b(?:getmtime|getctime|getatime|st_mtime|st_ctime|st_atime)\b")
+_SIZE = re.compile(r"\b(?:getsize|st_size)\b")
+_NAME_TEST = frozenset({"endswith", "startswith", "fnmatch", "fnmatchcase"})
+
+
+def _bounds(test: ast.expr) -> bool:
+    """Whether an `if` test limits what a deletion under it selects, the way housekeeping does
+    (what find's -mtime +N, -size +N and -name say in shell): older than a cutoff, larger than a
+    size, a name pattern. Negated tests and cutoffs that are now itself select everything."""
+    nodes = list(ast.walk(test))
+    if any(isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not) for n in nodes):
+        return False
+    for n in nodes:
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute | ast.Name) and \
+                (n.func.attr if isinstance(n.func, ast.Attribute) else n.func.id) in _NAME_TEST \
+                and any(isinstance(a, ast.Constant) and a.value or isinstance(a, ast.Tuple)
+                        for a in n.args):
+            return True
+        if not (isinstance(n, ast.Compare) and len(n.ops) == 1):
+            continue
+        left, right, op = ast.unparse(n.left), ast.unparse(n.comparators[0]), n.ops[0]
+        if "time.time()" in (left, right):
+            continue                        # older than now: every file
+        less, more = isinstance(op, ast.Lt | ast.LtE), isinstance(op, ast.Gt | ast.GtE)
+        if _AGE.search(left) and ("-" in left and more or "-" not in left and less) or \
+                _AGE.search(right) and more:
+            return True                     # modified before a cutoff, or older than an age
+        if _SIZE.search(left) and more or _SIZE.search(right) and less:
+            return True
+    return False
+
 
 _IMPORTERS = frozenset({"__import__", "builtins.__import__", "importlib.import_module",
                         "import_module"})
@@ -1025,7 +1052,7 @@ class _Py:
             saved = self.cur_place
             if g is not None:
                 self.cur_place = replace(saved, gates=saved.gates + (g,))
-            bound = bool(_BOUND.search(raw))
+            bound = _bounds(st.test)
             try:
                 self.ev(st.test, scope)
                 self.bounds += bound
