@@ -184,3 +184,14 @@ def test_a_python_test_that_selects_everything_is_no_bound(test):
             "for top, dirs, files in os.walk('/var/log/ems'):\n    for n in files:\n"
             f"        p = os.path.join(top, n)\n        if {test}:\n            os.remove(p)\n")
     assert _judge(code).verdict == "destructive"
+
+
+@pytest.mark.parametrize("how", [
+    "send = sh.send\nfor l in LINES:\n    send(l + '\\n')\n",
+    "OPS = {'push': sh.send, 'log': print}\nfor l in LINES:\n    OPS['push'](l + '\\n')\n",
+    "run = getattr(c, 'exec_command')\nfor l in LINES:\n    run(l)\n",
+])
+def test_a_session_method_kept_as_a_value_sends_when_called(how):
+    code = PY + SESSION + "LINES = ['write erase', 'reload']\n" + how
+    assert _judge(code).verdict == "destructive"
+    assert _judge(code.replace("'write erase', 'reload'", "'show version'")).verdict != "destructive"

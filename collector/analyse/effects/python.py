@@ -63,6 +63,11 @@ _SNMP_WALK_FUNCS = {"puresnmp.walk": (0, 2), "puresnmp.bulkwalk": (0, 2),
                     "easysnmp.snmp_bulkwalk": (None, 0), "easysnmp.easy.snmp_walk": (None, 0)}
 _SESSION_CONNECT = re.compile(r"^(?:asyncssh|ncclient\.manager|manager|paramiko|socket)\."
                               r"(?:connect\w*|create_connection)$")
+# session methods that send commands, kept as a value by an alias or a dispatch table
+_SEND_METHODS = frozenset({"send", "sendall", "sendline", "exec_command", "send_command",
+                           "send_command_timing", "send_config_set", "send_configs",
+                           "send_config", "send_commands", "write_channel", "edit_config",
+                           "delete_config", "dispatch", "cli", "send_multiline"})
 # session methods that carry no command: they hand back the session (a channel, a process)
 _SESSION_SAME = ("get_transport", "open_session", "invoke_shell", "create_process",
                  "open_channel", "get_pty", "channel", "open", "__enter__", "__aenter__")
@@ -87,6 +92,15 @@ class Http:
     """An HTTP client object (requests.Session, httpx.Client, urllib3.PoolManager …)."""
 
     base: str = ""
+
+
+@dataclass
+class Method:
+    """A method of a session, client or path taken as a value (`send = chan.send`,
+    `getattr(c, 'exec_command')`, a dispatch table of them): calling it is calling the method."""
+
+    recv: Any
+    attr: str
 
 
 @dataclass
@@ -303,6 +317,8 @@ class _Py:
             base = self.ev(n.value, scope)
             if isinstance(base, str) and _stands_for_a_set(base):
                 return "" if n.attr in ("oid_index", "iid") else base   # row.oid …: still the rows
+            if isinstance(base, Conn) and n.attr in _SEND_METHODS:
+                return Method(base, n.attr)
             if isinstance(base, Conn | Proc):
                 return base        # proc.stdin, stdout.channel …: the same session
             if isinstance(base, tuple) and base and base[0] == "file" and n.attr == "name":
@@ -350,6 +366,14 @@ class _Py:
             if isinstance(attr, str) and attr.isidentifier():
                 f = ast.copy_location(ast.Attribute(f.args[0], attr, ast.Load()), f)
                 n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
+        if isinstance(f, ast.Name | ast.Subscript):
+            held = self.ev(f, scope) if isinstance(f, ast.Subscript) else scope.get(f.id)
+            if isinstance(held, Method):
+                # a method kept as a value (an alias, a dispatch table entry): the call on it
+                scope = {**scope, "\x00recv": held.recv}
+                f = ast.copy_location(ast.Attribute(ast.Name("\x00recv", ast.Load()), held.attr,
+                                                    ast.Load()), f)
+                n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
         fname = self.dotted(f, scope) or ast.unparse(f)
         if fname in _IMPORTERS and n.args:
             mod = self.ev(n.args[0], scope)
@@ -362,6 +386,10 @@ class _Py:
                 held = scope.get(base) if "." not in base else None
                 if not isinstance(held, Module | Func | Conn):
                     return Std(f"{base}.{attr}")
+            if isinstance(attr, str) and attr.isidentifier():
+                recv = self.ev(n.args[0], scope)
+                if isinstance(recv, Conn | Http | Proc):
+                    return Method(recv, attr)
         if fname == "map" and len(n.args) == 2 and ast.unparse(n.args[0]) == "chr":
             codes = self.ev(n.args[1], scope)
             if isinstance(codes, list | tuple) and all(isinstance(c, int) and 0 <= c < 0x110000
