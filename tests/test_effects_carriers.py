@@ -195,3 +195,25 @@ def test_a_session_method_kept_as_a_value_sends_when_called(how):
     code = PY + SESSION + "LINES = ['write erase', 'reload']\n" + how
     assert _judge(code).verdict == "destructive"
     assert _judge(code.replace("'write erase', 'reload'", "'show version'")).verdict != "destructive"
+
+
+NAPALM = ("import napalm\nd = napalm.get_network_driver('ios')('atm-kobe-01', 'o', 'p')\nd.open()\n"
+          "d.load_replace_candidate(filename='/opt/ems/share/golden.cfg')\n")
+
+
+def test_a_napalm_candidate_changes_the_device_only_when_committed():
+    extra = {"opt/ems/share/golden.cfg": "hostname atm-kobe-01\nend\n"}
+    committed = _judge(PY + NAPALM + "if d.compare_config():\n    d.commit_config()\n", extra)
+    assert committed.verdict == "destructive" and "lg.ios.configure-replace" in _said(committed)
+    dry_run = _judge(PY + NAPALM + "print(d.compare_config())\nd.discard_config()\n", extra)
+    assert dry_run.verdict != "destructive"
+
+
+def test_the_netconf_library_sends_its_rpcs():
+    code = (PY + "from netconf.client import NetconfSSHSession\n"
+            "s = NetconfSSHSession('atm-kobe-01', 830, 'oper', 'pw')\n"
+            "s.send_rpc('<edit-config><target><candidate/></target><config><configuration>"
+            "<interfaces><interface operation=\"delete\"><name>at-0/0/0</name></interface>"
+            "</interfaces></configuration></config></edit-config>')\n")
+    assert _judge(code).verdict == "destructive"
+    assert _judge(code.replace(' operation="delete"', "")).verdict != "destructive"

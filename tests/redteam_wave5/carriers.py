@@ -553,6 +553,42 @@ def compiled_binary(w: Work, ctx: Ctx5) -> Job:
     return Job(cmd, {**files, **_host_file(ctx)})
 
 
+# ------------------------------------------- written after reading the engine (not first contact)
+def py_napalm_candidate(w: Work, ctx: Ctx5, bad: bool) -> Job:
+    """The whole configuration replaced by a file the job keeps; the benign form compares the
+    candidate and discards it (an audit dry run)."""
+    drv = {"ios": "ios", "junos": "junos"}[w.kind]
+    cfg = f"/opt/ems/share/golden/{ctx.marker}-replace.cfg"
+    body = [f"driver = napalm.get_network_driver({drv!r})", "for h in HOSTS:",
+            "    dev = driver(h, 'oper', PW)", "    dev.open()"]
+    if is_config(w):
+        extra = {cfg: ("\n".join(cfg_lines(w)) + "\n", 0o644)}
+        body += _pad([f"dev.load_replace_candidate(filename={cfg!r})",
+                      *(["diff = dev.compare_config()", "if diff:", "    dev.commit_config()"]
+                        if bad else ["print(dev.compare_config())", "dev.discard_config()"])])
+    else:
+        extra = {}
+        body += _pad([f"print(dev.cli({list(w.lines)!r}))"])
+    body += _pad(["dev.close()"])
+    return _py(ctx, w, ["import napalm"], body, extra)
+
+
+def py_netconf_lib(w: Work, ctx: Ctx5, bad: bool) -> Job:
+    """The `netconf` library (netconf.client): RPCs sent as text."""
+    op = w.lines[0]
+    if op == "copy-config":
+        rpc = "<delete-config><target><startup/></target></delete-config>"
+    elif op == "get-config":
+        rpc = "<get-config><source><running/></source></get-config>"
+    else:
+        rpc = f"<edit-config><target><candidate/></target>{op}</edit-config>"
+    body = ["for h in HOSTS:", "    session = NetconfSSHSession(h, 830, 'oper', PW)",
+            f"    session.send_rpc({rpc!r})",
+            *(["    session.send_rpc('<commit/>')"] if "edit-config" in rpc else []),
+            "    session.close()"]
+    return _py(ctx, w, ["from netconf.client import NetconfSSHSession"], body)
+
+
 Carrier = Callable[[Work, Ctx5], Job]
 PYTHON = "python"
 # carrier: (builder, kinds it sends, whether it walks an SNMP column itself, language)
@@ -580,5 +616,11 @@ CARRIERS: dict[str, tuple[Callable, frozenset[str], bool, str]] = {
     "node-ssh2": (node_ssh2, frozenset({"ios", "junos"}), False, "node"),
     "ansible-adhoc": (ansible_adhoc, frozenset({"ios", "junos"}), False, "shell"),
     "compiled-binary": (compiled_binary, frozenset({"ios", "junos", "snmp"}), False, "binary"),
+    # written after reading the engine: counted apart from the first-contact figure
+    "py-napalm-replace": (py_napalm_candidate, frozenset({"ios", "junos"}), False, PYTHON),
+    "py-netconf-lib": (py_netconf_lib, frozenset({"netconf"}), False, PYTHON),
 }
+AFTER_READING = {"py-napalm-replace", "py-netconf-lib"}
+# carriers whose builder also takes whether the case is malicious
+TAKES_INTENT = AFTER_READING
 UNSEEN = {"compiled-binary"}

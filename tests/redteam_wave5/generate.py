@@ -29,7 +29,14 @@ from tests.redteam_device.work import (
     SNMP_BENIGN,
     SNMP_MALICIOUS,
 )
-from tests.redteam_wave5.carriers import CARRIERS, PYTHON, UNSEEN, Ctx5
+from tests.redteam_wave5.carriers import (
+    AFTER_READING,
+    CARRIERS,
+    PYTHON,
+    TAKES_INTENT,
+    UNSEEN,
+    Ctx5,
+)
 from tests.redteam_wave5.conceal import CONCEALMENTS, EVERYDAY, PLAIN
 from tests.redteam_wave5.hostwork import HOST_BENIGN, HOST_MALICIOUS
 
@@ -79,13 +86,14 @@ def _builders(bad: bool) -> dict:
     return {**SNMP_BENIGN, **CLI_BENIGN, **API_BENIGN, **HOST_BENIGN}
 
 
-def _plan(rng: random.Random) -> list[tuple[bool, str, str, str]]:
-    """(malicious, carrier, concealment, work name) for every case."""
+def _plan(rng: random.Random, carriers: list[str]) -> list[tuple[bool, str, str, str]]:
+    """(malicious, carrier, concealment, work name) for every case of these carriers."""
     out = []
     for bad in (True, False):
         builders = _builders(bad)
         kinds = {name: _kind(name, bad) for name in builders}
-        for cname, (_fn, ckinds, _walks, lang) in CARRIERS.items():
+        for cname in carriers:
+            _fn, ckinds, _walks, lang = CARRIERS[cname]
             fits = [n for n in builders if kinds[n] in ckinds]
             used: Counter = Counter()
             if lang == PYTHON:
@@ -116,7 +124,10 @@ def build(seed: int = SEED, per_root: int = CASES_PER_ROOT) -> Corpus:
     taken: set[str] = set()
     used: Counter = Counter()
     numbers: Counter = Counter()
-    plan = _plan(rng)
+    # the carriers written after reading the engine come last, from their own draws, so the
+    # first-contact cases keep their ids, files and figure
+    plan = _plan(rng, [c for c in CARRIERS if c not in AFTER_READING]) + \
+        _plan(random.Random(seed + 1), [c for c in CARRIERS if c in AFTER_READING])
     for n, (bad, carrier, how, wname) in enumerate(plan):
         root = n // per_root
         while len(corpus.roots) <= root:
@@ -132,7 +143,8 @@ def build(seed: int = SEED, per_root: int = CASES_PER_ROOT) -> Corpus:
         hosts = _hosts(case_rng, 1 if one else case_rng.randint(3, 6))
         host_file = "" if one or case_rng.random() < 0.45 else \
             f"/opt/ems/etc/ne-{case_rng.choice(PREFECTURES)}-{marker}.list"
-        job = fn(w, Ctx5(case_rng, marker, hosts, host_file, how))
+        ctx = Ctx5(case_rng, marker, hosts, host_file, how)
+        job = fn(w, ctx, bad) if carrier in TAKES_INTENT else fn(w, ctx)
         scheduler = min(SCHEDULERS, key=lambda s: (used[s], case_rng.random()))
         used[scheduler] += 1
         plant(corpus.roots[root], scheduler, job, marker, case_rng)

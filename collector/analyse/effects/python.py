@@ -39,13 +39,13 @@ _DEVICE_SEND = ("send_config_set", "send_command", "send_command_timing", "send_
                 "sendline", "send", "write", "cmd", "cli", "config", "commit", "load_merge_candidate",
                 "load_replace_candidate", "send_configs", "send_commands", "send_configs_from_file",
                 "send_interactive", "send_config", "sendall", "run", "load", "edit_config",
-                "delete_config", "copy_config", "dispatch", "rpc", "rollback")
+                "delete_config", "copy_config", "dispatch", "rpc", "rollback", "send_rpc")
 # Objects that open a session to a network element (SSH/Telnet/NETCONF/raw TCP libraries):
 # netmiko, paramiko, telnetlib, scrapli and napalm drivers, PyEZ, pexpect/pxssh, asyncssh,
 # ncclient, sockets.
 _SESSION = re.compile(r"^(?:ConnectHandler|Netmiko|BaseConnection|Telnet|SSHClient|\w*Driver|"
                       r"Device|Scrapli|AsyncScrapli|get_network_driver|pxssh|spawnu?|"
-                      r"create_connection|Transport)$")
+                      r"create_connection|Transport|NetconfSSHSession)$")
 # calls that open a session and hand back a (reader, writer) pair: telnetlib3, raw asyncio TCP
 _SESSION_PAIR = re.compile(r"^(?:telnetlib3|asyncio|asyncssh)\.open_connection$")
 # HTTP client objects (a REST/RESTCONF request is judged by its method, URL and body):
@@ -68,6 +68,8 @@ _SEND_METHODS = frozenset({"send", "sendall", "sendline", "exec_command", "send_
                            "send_command_timing", "send_config_set", "send_configs",
                            "send_config", "send_commands", "write_channel", "edit_config",
                            "delete_config", "dispatch", "cli", "send_multiline"})
+# napalm: loading a candidate configuration, applied by commit_config, dropped by discard_config
+_STAGES = frozenset({"load_replace_candidate", "load_merge_candidate"})
 # session methods that carry no command: they hand back the session (a channel, a process)
 _SESSION_SAME = ("get_transport", "open_session", "invoke_shell", "create_process",
                  "open_channel", "get_pty", "channel", "open", "__enter__", "__aenter__")
@@ -75,9 +77,12 @@ _SESSION_SAME = ("get_transport", "open_session", "invoke_shell", "create_proces
 
 @dataclass
 class Conn:
-    """A device session object (netmiko, paramiko, telnetlib, pexpect, scrapli, …)."""
+    """A device session object (netmiko, paramiko, telnetlib, pexpect, scrapli, …). `staged`:
+    what a napalm driver loaded as its candidate (texts, line, evidence, place), sent to the
+    device only when it is committed — a candidate compared and discarded changes nothing."""
 
     host: str
+    staged: list[tuple[list[str], int, str, Place]] = field(default_factory=list)
 
 
 @dataclass
@@ -607,6 +612,19 @@ class _Py:
                 return None
             if short in _SESSION_SAME:
                 return recv
+            if short in _STAGES and (args or kw):
+                recv.staged.append((self.session_texts(short, args, kw, line, ev), line, ev,
+                                    self.cur_place))
+                return ""
+            if short in ("commit_config", "discard_config"):
+                if short == "commit_config":
+                    saved = self.cur_place
+                    for texts, at, text, where in recv.staged:
+                        self.cur_place = where
+                        self.device_effect(texts, recv.host, at, text)
+                    self.cur_place = saved
+                recv.staged.clear()
+                return ""
             if short in _DEVICE_SEND and (args or kw):
                 texts = self.session_texts(short, args, kw, line, ev)
                 if texts:
