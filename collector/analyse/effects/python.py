@@ -53,7 +53,6 @@ _SESSION_PAIR = re.compile(r"^(?:telnetlib3|asyncio|asyncssh)\.open_connection$"
 _HTTP_CLIENT = frozenset({"requests.Session", "requests.session", "httpx.Client",
                           "httpx.AsyncClient", "aiohttp.ClientSession", "urllib3.PoolManager",
                           "urllib3.HTTPSConnectionPool", "urllib3.HTTPConnectionPool"})
-_HTTP_VERBS = ("delete", "put", "patch", "post", "request", "urlopen")
 # SNMP libraries' module functions: name → (host, OID, value) argument positions
 _SNMP_SET_FUNCS = {"puresnmp.set": (0, 2, 3), "puresnmp.api.raw.set": (0, 2, 3),
                    "puresnmp.api.pythonic.set": (0, 2, 3)}
@@ -587,10 +586,10 @@ class _Py:
                         _s(args[at_value]))
             return None
         if fname in _SNMP_WALK_FUNCS:
-            at_host, at_oid = _SNMP_WALK_FUNCS[fname]
-            host = _s(kw.get("hostname", "")) if at_host is None else (
-                _s(args[at_host]) if len(args) > at_host else "")
-            col = _s(args[at_oid]) if len(args) > at_oid else _s(kw.get("oids", ""))
+            walk_host, walk_oid = _SNMP_WALK_FUNCS[fname]
+            host = _s(kw.get("hostname", "")) if walk_host is None else (
+                _s(args[walk_host]) if len(args) > walk_host else "")
+            col = _s(args[walk_oid]) if len(args) > walk_oid else _s(kw.get("oids", ""))
             if col and is_known(col):
                 from lineguard.collector.analyse.effects.mib import mib
                 obj, _idx = mib().resolve(render(col))

@@ -7,10 +7,11 @@ program is still reported as unparsed; these effects are what can be known."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lineguard.collector.analyse.effects import commands, decode, device
 from lineguard.collector.analyse.effects.model import unknown
-from lineguard.collector.analyse.effects.resolve import READERS, Job, Place, read
+from lineguard.collector.analyse.effects.resolve import READERS, Job, Place, Reader, read
 
 _STRING = r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')"""
 # Calls that run a command line through a shell.
@@ -30,16 +31,22 @@ def _unescape(text: str) -> str:
 
 
 def read_foreign(language: str, text: str, job: Job, place: Place, line: int, ev: str,
-                 shell_reader) -> None:  # noqa: ANN001  (the shell walker's nested())
-    """Effects of a program in `language` that lineguard cannot parse."""
+                 shell_reader, at: Callable[[int], tuple[int, str]] | None = None  # noqa: ANN001
+                 ) -> None:
+    """Effects of a program in `language` that lineguard cannot parse (`shell_reader`: the
+    shell walker's nested()). Reported on `line` (a one-liner), or where `at` places each call
+    (a whole program)."""
+    def where(pos: int) -> tuple[int, str]:
+        return at(pos) if at is not None else (line, ev)
     for m in _RUNS.finditer(text):
         cmd = next(g for g in m.groups() if g is not None)
-        shell_reader("shell", _unescape(cmd), place, line, ev, f"handed to a shell by {language}")
+        shell_reader("shell", _unescape(cmd), place, *where(m.start()),
+                     f"handed to a shell by {language}")
     for m in _DELETES.finditer(text):
         path = _unescape(m.group(2) if m.group(2) is not None else m.group(3))
         how = "delete-tree" if (_TREE.search(m.group(1)) and "recursive" in text) or \
             "rm_r" in m.group(1) or "remove_dir" in m.group(1) else "delete"
-        commands._destroy(job, place, line, ev, path, how)
+        commands._destroy(job, place, *where(m.start()), path, how)
 
 
 # libraries that open a session to a network element, in the languages read here
@@ -79,15 +86,7 @@ def read_program(language: str, text: str, job: Job, place: Place, env: dict[str
     def nested(lang: str, code: str, where: Place, line: int, ev: str, note: str) -> None:
         read(lang, code, job, where.nested(line, ev, note))
 
-    for m in _RUNS.finditer(text):
-        cmd = next(g for g in m.groups() if g is not None)
-        line, ev = at(m.start())
-        nested("shell", _unescape(cmd), place, line, ev, f"handed to a shell by {language}")
-    for m in _DELETES.finditer(text):
-        path = _unescape(m.group(2) if m.group(2) is not None else m.group(3))
-        how = "delete-tree" if (_TREE.search(m.group(1)) and "recursive" in text) or \
-            "rm_r" in m.group(1) or "remove_dir" in m.group(1) else "delete"
-        commands._destroy(job, place, *at(m.start()), path, how)
+    read_foreign(language, text, job, place, 1, lines[0], nested, at)
     if session is None:
         return
     found = device_lines(text)
@@ -103,7 +102,7 @@ def read_program(language: str, text: str, job: Job, place: Place, env: dict[str
         job.sink.append(eff)
 
 
-def _reader(language: str):  # noqa: ANN202  (a resolve.Reader)
+def _reader(language: str) -> Reader:
     return lambda text, job, place, env: read_program(language, text, job, place, env)
 
 
