@@ -217,3 +217,27 @@ def test_the_netconf_library_sends_its_rpcs():
             "</interfaces></configuration></config></edit-config>')\n")
     assert _judge(code).verdict == "destructive"
     assert _judge(code.replace(' operation="delete"', "")).verdict != "destructive"
+
+
+@pytest.mark.parametrize("code", [
+    # a class keeping its session in self, instantiated per device
+    "from netmiko import ConnectHandler\nclass NE:\n    def __init__(self, host):\n"
+    "        self.conn = ConnectHandler(device_type='cisco_ios', host=host)\n"
+    "    def purge(self, vcis):\n"
+    "        self.conn.send_config_set(['interface ATM0/1/0'] + [f'no pvc 0/{v}' for v in vcis])\n"
+    "for h in ['atm-kobe-01', 'atm-osaka-02']:\n    NE(h).purge(range(100, 164))\n",
+    # OIDs formatted with %d over ranges
+    "import os\nOID = '1.3.6.1.2.1.37.1.7.1.13'\nfor ifx in (1, 2):\n    for vci in range(32, 100):\n"
+    "        os.system('snmpset -v2c -c private atm1 %s.%d.0.%d i 6' % (OID, ifx, vci))\n",
+    # commands gathered with append and extend
+    "import paramiko\nssh = paramiko.SSHClient()\nssh.connect('atm1')\nch = ssh.invoke_shell()\n"
+    "cmds = []\ncmds.append('configure terminal')\n"
+    "cmds.extend(['interface ATM0/1/0', 'no atm pvc 0 100 interface ATM2/0/0 0 100'])\n"
+    "for c in cmds:\n    ch.send(c + '\\n')\n",
+])
+def test_classes_ranges_and_lists_built_step_by_step_are_followed(code):
+    v = _judge(PY + code)
+    assert v.verdict == "destructive"
+    quiet = code.replace("no pvc", "description pvc").replace(" i 6", " i 1") \
+        .replace("no atm pvc", "show atm pvc")
+    assert _judge(PY + quiet).verdict != "destructive"

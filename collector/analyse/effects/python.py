@@ -120,6 +120,22 @@ class Func:
 
 
 @dataclass
+class Cls:
+    """A class the program defines: its methods (Func) and class attributes."""
+
+    name: str
+    scope: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Obj:
+    """An instance of a program's class: `self.x = …` kept in `attrs`."""
+
+    cls: Cls
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Module:
     scope: dict[str, Any] = field(default_factory=dict)
 
@@ -247,12 +263,16 @@ class _Py:
                     return a + b
                 return _s(a) + _s(b)
             if isinstance(n.op, ast.Mod) and isinstance(a, str):
-                args = tuple(_s(x) for x in b) if isinstance(b, list | tuple) else (
-                    {k: _s(v) for k, v in b.items()} if isinstance(b, dict) else _s(b))
-                try:
-                    return a % args
-                except (TypeError, ValueError, KeyError):
-                    return a + " " + _s(b)
+                def keep(x: Any) -> Any:
+                    return x if isinstance(x, int | float) and not isinstance(x, bool) else _s(x)
+                args = tuple(keep(x) for x in b) if isinstance(b, list | tuple) else (
+                    {k: keep(v) for k, v in b.items()} if isinstance(b, dict) else keep(b))
+                for spec in (a, re.sub(r"%([-+ #0]*\d*(?:\.\d+)?)[diouxXeEfFgG]", r"%\1s", a)):
+                    try:                # a number spec given a value known only as text: as text
+                        return spec % args
+                    except (TypeError, ValueError, KeyError):
+                        continue
+                return a + " " + _s(b)
             if isinstance(n.op, ast.Div):
                 return _s(a).rstrip("/") + "/" + _s(b)
             if isinstance(n.op, ast.Mult) and isinstance(a, list) and isinstance(b, int):
@@ -321,6 +341,14 @@ class _Py:
             base = self.ev(n.value, scope)
             if isinstance(base, str) and _stands_for_a_set(base):
                 return "" if n.attr in ("oid_index", "iid") else base   # row.oid …: still the rows
+            if isinstance(base, Obj):
+                if n.attr in base.attrs:
+                    return base.attrs[n.attr]
+                if isinstance(base.cls.scope.get(n.attr), Func):
+                    return Method(base, n.attr)       # a bound method taken as a value
+                return base.cls.scope.get(n.attr, unknown(f"{ast.unparse(n)[:60]}"))
+            if isinstance(base, Cls):
+                return base.scope.get(n.attr, unknown(f"{ast.unparse(n)[:60]}"))
             if isinstance(base, Conn) and n.attr in _SEND_METHODS:
                 return Method(base, n.attr)
             if isinstance(base, Conn | Proc):
@@ -429,6 +457,20 @@ class _Py:
         # user functions
         if isinstance(f, ast.Name) and isinstance(scope.get(f.id), Func):
             return self.run_func(scope[f.id], args, kw, scope, line, ev)
+        made = scope.get(f.id) if isinstance(f, ast.Name) else recv.scope.get(short) \
+            if isinstance(recv, Module) else None
+        if isinstance(made, Cls):
+            obj = Obj(made)
+            init = made.scope.get("__init__")
+            if isinstance(init, Func):
+                self.run_func(init, [obj, *args], kw, scope, line, ev)
+            return obj
+        if isinstance(recv, Obj | Cls):
+            method = (recv.cls.scope if isinstance(recv, Obj) else recv.scope).get(short)
+            if isinstance(method, Func):
+                static = any(ast.unparse(d) == "staticmethod" for d in method.node.decorator_list)
+                first = [] if static or isinstance(recv, Cls) else [recv]
+                return self.run_func(method, [*first, *args], kw, scope, line, ev)
         if isinstance(recv, Module) and isinstance(recv.scope.get(short), Func):
             return self.run_func(recv.scope[short], args, kw, scope, line, ev)
         if isinstance(recv, str) and _stands_for_a_set(recv) and short not in (
@@ -492,6 +534,18 @@ class _Py:
             if self.xored:
                 self.decoded[text] = ("xor with a key",)
             return text
+        if fname == "range" and args and all(isinstance(a, int) for a in args):
+            numbers = range(*args[:3])
+            return list(numbers) if len(numbers) <= 4096 else unknown(f"each number of {fname}()")
+        if isinstance(recv, list) and short in ("append", "extend", "insert") and args:
+            # a list built step by step (commands, OIDs, paths): the same object in its scope
+            if short == "append":
+                recv.append(args[0])
+            elif short == "extend":
+                recv.extend(args[0] if isinstance(args[0], list | tuple) else [args[0]])
+            elif len(args) > 1 and isinstance(args[0], int):
+                recv.insert(args[0], args[1])
+            return None
         if fname == "chr" and args and isinstance(args[0], int) and 0 <= args[0] < 0x110000:
             return chr(args[0])
         if fname in ("str", "bytes", "bytearray") and args:
@@ -1024,14 +1078,18 @@ class _Py:
         self.globals = scope
         self.cur_place = self.place
         self.block(tree.body, scope)
-        for name, fn in list(scope.items()):
-            if isinstance(fn, Func) and fn.reader is self and name not in self.called:
+        funcs = [(name, fn, None) for name, fn in scope.items() if isinstance(fn, Func)]
+        funcs += [(name, fn, Obj(cls)) for cls in list(scope.values()) if isinstance(cls, Cls)
+                  for name, fn in cls.scope.items() if isinstance(fn, Func)]
+        for name, fn, owner in funcs:
+            if fn.reader is self and name not in self.called:
                 self.called.add(name)
                 self.cur_place = replace(self.place, called=False, function=name,
                                          via=self.place.via + (f"in {name}(), which nothing here calls",))
                 inner = dict(scope)
                 for a in fn.node.args.args:
-                    inner.setdefault(a.arg, unknown(f"argument {a.arg}"))
+                    inner.setdefault(a.arg, owner if owner is not None and a is fn.node.args.args[0]
+                                     else unknown(f"argument {a.arg}"))
                 self.block(fn.node.body, inner)
         self.cur_place = self.place
 
@@ -1048,6 +1106,20 @@ class _Py:
     def stmt(self, st: ast.stmt, scope: dict[str, Any]) -> Any:
         if isinstance(st, ast.FunctionDef | ast.AsyncFunctionDef):
             scope[st.name] = Func(st, self)
+        elif isinstance(st, ast.ClassDef):
+            cls = Cls(st.name)
+            for b in st.bases:                      # inherited methods and attributes first
+                base = self.ev(b, scope)
+                if isinstance(base, Cls):
+                    cls.scope.update(base.scope)
+            for item in st.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    cls.scope[item.name] = Func(item, self)
+                elif isinstance(item, ast.Assign | ast.AnnAssign):
+                    inner = {**scope, **cls.scope}
+                    self.stmt(item, inner)
+                    cls.scope.update({k: v for k, v in inner.items() if k not in scope})
+            scope[st.name] = cls
         elif isinstance(st, ast.Assign):
             v = self.ev(st.value, scope)
             for t in st.targets:
@@ -1077,8 +1149,11 @@ class _Py:
                     self.bind(st.target, item, scope)
                     r = self.block(st.body, scope) or r
                 return r
-            if isinstance(it, list) and len(it) > 1 and all(isinstance(x, str) and is_known(x) for x in it):
-                val: Any = each_of(list(it))
+            if isinstance(it, list) and len(it) > 1 and all(
+                    isinstance(x, int) and not isinstance(x, bool) for x in it):
+                val: Any = each_of([str(x) for x in it])      # range(…): each number
+            elif isinstance(it, list) and len(it) > 1 and all(isinstance(x, str) and is_known(x) for x in it):
+                val = each_of(list(it))
             elif isinstance(it, list) and it:
                 val = it[0]
             elif isinstance(it, str) and markers(it):
@@ -1146,6 +1221,10 @@ class _Py:
             base = self.ev(t.value, scope)
             if isinstance(base, dict):
                 base[_s(self.ev(t.slice, scope))] = v
+        elif isinstance(t, ast.Attribute):
+            base = self.ev(t.value, scope)
+            if isinstance(base, Obj):
+                base.attrs[t.attr] = v                # self.conn = ConnectHandler(…)
 
     def imports(self, st: ast.Import | ast.ImportFrom, scope: dict[str, Any]) -> None:
         names = [a.name for a in st.names] if isinstance(st, ast.Import) else [st.module or ""]
