@@ -460,11 +460,11 @@ class _Py:
         made = scope.get(f.id) if isinstance(f, ast.Name) else recv.scope.get(short) \
             if isinstance(recv, Module) else None
         if isinstance(made, Cls):
-            obj = Obj(made)
+            instance = Obj(made)
             init = made.scope.get("__init__")
             if isinstance(init, Func):
-                self.run_func(init, [obj, *args], kw, scope, line, ev)
-            return obj
+                self.run_func(init, [instance, *args], kw, scope, line, ev)
+            return instance
         if isinstance(recv, Obj | Cls):
             method = (recv.cls.scope if isinstance(recv, Obj) else recv.scope).get(short)
             if isinstance(method, Func):
@@ -1078,7 +1078,8 @@ class _Py:
         self.globals = scope
         self.cur_place = self.place
         self.block(tree.body, scope)
-        funcs = [(name, fn, None) for name, fn in scope.items() if isinstance(fn, Func)]
+        funcs: list[tuple[str, Func, Obj | None]] = [
+            (name, fn, None) for name, fn in scope.items() if isinstance(fn, Func)]
         funcs += [(name, fn, Obj(cls)) for cls in list(scope.values()) if isinstance(cls, Cls)
                   for name, fn in cls.scope.items() if isinstance(fn, Func)]
         for name, fn, owner in funcs:
@@ -1112,12 +1113,12 @@ class _Py:
                 base = self.ev(b, scope)
                 if isinstance(base, Cls):
                     cls.scope.update(base.scope)
-            for item in st.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    cls.scope[item.name] = Func(item, self)
-                elif isinstance(item, ast.Assign | ast.AnnAssign):
+            for member in st.body:
+                if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
+                    cls.scope[member.name] = Func(member, self)
+                elif isinstance(member, ast.Assign | ast.AnnAssign):
                     inner = {**scope, **cls.scope}
-                    self.stmt(item, inner)
+                    self.stmt(member, inner)
                     cls.scope.update({k: v for k, v in inner.items() if k not in scope})
             scope[st.name] = cls
         elif isinstance(st, ast.Assign):
