@@ -241,3 +241,23 @@ def test_classes_ranges_and_lists_built_step_by_step_are_followed(code):
     quiet = code.replace("no pvc", "description pvc").replace(" i 6", " i 1") \
         .replace("no atm pvc", "show atm pvc")
     assert _judge(PY + quiet).verdict != "destructive"
+
+
+@pytest.mark.parametrize("code", [
+    "import asyncio\nasync def main():\n    for r in ['1.0.100', '1.0.101']:\n"
+    "        p = await asyncio.create_subprocess_exec('snmpset', '-v2c', '-c', 'private', 'atm1',"
+    " '1.3.6.1.2.1.37.1.7.1.13.' + r, 'i', '6')\n        await p.wait()\nasyncio.run(main())\n",
+    "import sh\nfor r in ['1.0.100', '1.0.101']:\n"
+    "    sh.snmpset('-v2c', '-c', 'private', 'atm1', '1.3.6.1.2.1.37.1.7.1.13.' + r, 'i', '6')\n",
+    "import asyncio\nasync def main():\n"
+    "    p = await asyncio.create_subprocess_shell('snmpset -v2c -c private atm1 "
+    "1.3.6.1.2.1.37.1.7.1.13.1.0.100 i 6')\n    await p.wait()\nasyncio.run(main())\n",
+    "from fabric import Connection\nfor h in ['atm1', 'atm2']:\n"
+    "    Connection(h, user='oper').run('configure terminal\\ninterface ATM0/1/0\\n"
+    "no atm pvc 0 100 interface ATM2/0/0 0 100\\nend')\n",
+])
+def test_programs_started_by_asyncio_sh_and_fabric_are_read(code):
+    assert _judge(PY + code).verdict == "destructive"
+    quiet = code.replace("'i', '6'", "'i', '1'").replace(" i 6'", " i 1'") \
+        .replace("no atm pvc", "show atm pvc")
+    assert _judge(PY + quiet).verdict != "destructive"

@@ -61,12 +61,22 @@ _SNMP_WALK_FUNCS = {"puresnmp.walk": (0, 2), "puresnmp.bulkwalk": (0, 2),
                     "puresnmp.api.raw.walk": (0, 2), "easysnmp.snmp_walk": (None, 0),
                     "easysnmp.snmp_bulkwalk": (None, 0), "easysnmp.easy.snmp_walk": (None, 0)}
 _SESSION_CONNECT = re.compile(r"^(?:asyncssh|ncclient\.manager|manager|paramiko|socket)\."
-                              r"(?:connect\w*|create_connection)$")
+                              r"(?:connect\w*|create_connection)$|^fabric(?:\.connection)?\."
+                              r"Connection$")
 # session methods that send commands, kept as a value by an alias or a dispatch table
 _SEND_METHODS = frozenset({"send", "sendall", "sendline", "exec_command", "send_command",
                            "send_command_timing", "send_config_set", "send_configs",
                            "send_config", "send_commands", "write_channel", "edit_config",
                            "delete_config", "dispatch", "cli", "send_multiline"})
+# calls that start a program from an argument vector, and those that run a shell command line
+_SPAWN_ARGV = frozenset({"asyncio.create_subprocess_exec", "trio.run_process", "anyio.run_process",
+                         "pexpect.popen_spawn.PopenSpawn"})
+_SPAWN_SHELL = frozenset({"asyncio.create_subprocess_shell"})
+# the `sh` library's own names (any other sh.NAME runs the program NAME)
+_SH_API = frozenset({"Command", "ErrorReturnCode", "contrib", "glob", "cd", "pushd", "bake",
+                     "RunningCommand", "SignalException", "TimeoutException"})
+# session methods that run a command line on the far side's shell (besides exec_command)
+_REMOTE_SHELL = frozenset({"run", "sudo"})
 # napalm: loading a candidate configuration, applied by commit_config, dropped by discard_config
 _STAGES = frozenset({"load_replace_candidate", "load_merge_candidate"})
 # session methods that carry no command: they hand back the session (a channel, a process)
@@ -682,7 +692,10 @@ class _Py:
                 texts = self.session_texts(short, args, kw, line, ev)
                 if texts:
                     self.device_effect(texts, recv.host, line, ev)
-                if short == "exec_command":
+                if short == "exec_command" or short in _REMOTE_SHELL and args and \
+                        isinstance(args[0], str):
+                    # a command line run by the session's remote shell (paramiko, fabric,
+                    # asyncssh): what it does there is read as shell too
                     if any(t.strip() for t in texts):
                         read("shell", " ".join(texts), self.job,
                              place.nested(line, ev, f"on {render(recv.host)} over ssh"))
@@ -796,6 +809,18 @@ class _Py:
                     vb.oid = walked(oid, obj.name if obj else render(vb.oid), host)
             return None
         # processes and shell
+        if fname in _SPAWN_ARGV or fname in _SPAWN_SHELL or (
+                fname.startswith("sh.") and fname.count(".") == 1 and short not in _SH_API):
+            # asyncio's subprocesses, the `sh` library (sh.snmpset(…) runs snmpset)
+            if fname in _SPAWN_SHELL:
+                text = _s(args[0]) if args else ""
+            else:
+                words = [short] if fname.startswith("sh.") else []
+                words += [_s(y) for a in args for y in (a if isinstance(a, list | tuple) else [a])]
+                text = " ".join(shlex.quote(w) for w in words)
+            if text.strip():
+                self.nested("shell", text, line, ev, f"via {fname}")
+            return Proc(text)
         if fname in ("os.system", "os.popen", "commands.getoutput", "subprocess.getoutput",
                      "subprocess.getstatusoutput") or (
                 fname.startswith("subprocess.") and short in ("run", "call", "check_call",
