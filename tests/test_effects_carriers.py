@@ -261,3 +261,17 @@ def test_programs_started_by_asyncio_sh_and_fabric_are_read(code):
     quiet = code.replace("'i', '6'", "'i', '1'").replace(" i 6'", " i 1'") \
         .replace("no atm pvc", "show atm pvc")
     assert _judge(PY + quiet).verdict != "destructive"
+
+
+@pytest.mark.parametrize("script", [
+    "set cmds {{configure terminal} {interface ATM0/1/0} {no atm pvc 0 100 interface ATM2/0/0 0 100}"
+    " end}\nspawn ssh oper@atm-kobe-01\nfor {set i 0} {$i < [llength $cmds]} {incr i} {\n"
+    "    expect \"#\"\n    send -- \"[lindex $cmds $i]\\r\"\n}\n",
+    "array set dev {host atm-kobe-01 verb no}\nspawn telnet $dev(host)\n"
+    "foreach vci {100 101 102} {\n    expect \"#\"\n    send \"$dev(verb) pvc 0/$vci\\r\"\n}\n",
+])
+def test_tcl_for_loops_over_list_indexes_and_arrays_are_followed(script):
+    v = _judge("#!/usr/bin/expect -f\n" + script)
+    assert v.verdict == "destructive"
+    quiet = script.replace("{no atm pvc", "{show atm pvc").replace("verb no", "verb show")
+    assert _judge("#!/usr/bin/expect -f\n" + quiet).verdict != "destructive"

@@ -182,6 +182,8 @@ class _Tcl:
                     i += 1
                     continue
                 name = m.group(1) or m.group(2)
+                if m.group(3) is not None:              # $arr(key): an array element
+                    name = f"{name}({self.subst(m.group(3), place, line)})"
                 out.append(self.vars.get(name, unknown(f"${name} is not set")))
                 i += m.end()
             elif c == "\\" and i + 1 < n:
@@ -243,6 +245,20 @@ class _Tcl:
             return self.vars[self.word(args[0], place, line)]
         if cmd == "set" and len(args) == 1:
             return self.vars.get(self.word(args[0], place, line))
+        if cmd == "array" and len(args) >= 3 and self.word(args[0], place, line) == "set":
+            name, items = self.word(args[1], place, line), list_items(self.word(args[2], place, line))
+            for k, v in zip(items[::2], items[1::2], strict=False):
+                self.vars[f"{name}({k})"] = v
+            return None
+        if cmd == "for" and len(args) == 4:
+            # for {init} {test} {next} {body}: what `next` steps takes each value of the loop
+            self.body(args[0], place, line)
+            for _, words in split_commands(args[2].strip("{}")):
+                if words[0] in ("incr", "set") and len(words) > 1:
+                    var = self.word(words[1], place, line)
+                    self.vars[var] = unknown(f"each value of ${var} in the loop")
+            self.body(args[3], place, line)
+            return None
         if cmd == "proc" and len(args) >= 3:
             params = self.word(args[1], place, line).split()
             self.procs[self.word(args[0], place, line)] = (
@@ -387,8 +403,10 @@ class _Tcl:
             if markers(value) or cmd == "string":
                 return value.strip() if cmd == "string" and not markers(value) else value
             items, pick = list_items(value), self.word(args[1], place, line)
-            return items[int(pick)] if pick.isdigit() and int(pick) < len(items) \
-                else unknown("a list item")
+            if pick.isdigit():
+                return items[int(pick)] if int(pick) < len(items) else unknown("a list item")
+            # an index known only as the loop runs: each item in turn
+            return each_of(items) if len(items) > 1 else items[0] if items else unknown("a list item")
         if cmd in ("join", "concat", "list", "format") and want_value:
             words = [self.word(a, place, line) for a in args]
             if cmd == "format" and words:
