@@ -247,8 +247,8 @@ class _Tcl:
             return self.vars.get(self.word(args[0], place, line))
         if cmd == "array" and len(args) >= 3 and self.word(args[0], place, line) == "set":
             name, items = self.word(args[1], place, line), list_items(self.word(args[2], place, line))
-            for k, v in zip(items[::2], items[1::2], strict=False):
-                self.vars[f"{name}({k})"] = v
+            for key, val in zip(items[::2], items[1::2], strict=False):
+                self.vars[f"{name}({key})"] = val
             return None
         if cmd == "for" and len(args) == 4:
             # for {init} {test} {next} {body}: what `next` steps takes each value of the loop
