@@ -275,3 +275,23 @@ def test_tcl_for_loops_over_list_indexes_and_arrays_are_followed(script):
     assert v.verdict == "destructive"
     quiet = script.replace("{no atm pvc", "{show atm pvc").replace("verb no", "verb show")
     assert _judge("#!/usr/bin/expect -f\n" + quiet).verdict != "destructive"
+
+
+@pytest.mark.parametrize("code,quiet", [
+    ("import psycopg2\nfrom psycopg2 import sql\ncur = psycopg2.connect(dbname='ems').cursor()\n"
+     "for t in ('pvc', 'crossconnect'):\n"
+     "    cur.execute(sql.SQL('TRUNCATE {} CASCADE').format(sql.Identifier(t)))\n",
+     ("TRUNCATE {} CASCADE", "VACUUM ANALYZE {}")),
+    ("from sqlalchemy import create_engine, text\nengine = create_engine('postgresql://ems@db/ems')\n"
+     "with engine.begin() as conn:\n    conn.execute(text('DELETE FROM circuits'))\n",
+     ("DELETE FROM circuits", "DELETE FROM circuits WHERE id = 7")),
+    ("from sqlalchemy import create_engine, MetaData\nengine = create_engine('sqlite:///ne.db')\n"
+     "meta = MetaData()\nmeta.reflect(bind=engine)\nmeta.drop_all(bind=engine)\n",
+     ("meta.drop_all(bind=engine)", "meta.create_all(bind=engine)")),
+    ("from ems.models import Pvc\nPvc.objects.all().delete()\n",
+     ("objects.all()", "objects.filter(id=7)")),
+])
+def test_sql_built_by_driver_helpers_and_orms_is_judged(code, quiet):
+    v = _judge(PY + code)
+    assert v.verdict == "destructive"
+    assert _judge(PY + code.replace(*quiet)).verdict != "destructive"

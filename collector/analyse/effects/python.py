@@ -24,6 +24,7 @@ from lineguard.collector.analyse.effects.resolve import (
     Place,
     Written,
     each_of,
+    expand_each,
     file_lines,
     read,
     walked,
@@ -72,6 +73,10 @@ _SEND_METHODS = frozenset({"send", "sendall", "sendline", "exec_command", "send_
 _SPAWN_ARGV = frozenset({"asyncio.create_subprocess_exec", "trio.run_process", "anyio.run_process",
                          "pexpect.popen_spawn.PopenSpawn"})
 _SPAWN_SHELL = frozenset({"asyncio.create_subprocess_shell"})
+# SQL text built by a database driver's helpers (the statement as text)
+_SQL_TEXT = frozenset({"psycopg2.sql.SQL", "psycopg2.sql.Identifier", "psycopg2.sql.Literal",
+                       "psycopg.sql.SQL", "psycopg.sql.Identifier", "psycopg.sql.Literal",
+                       "sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"})
 # the `sh` library's own names (any other sh.NAME runs the program NAME)
 _SH_API = frozenset({"Command", "ErrorReturnCode", "contrib", "glob", "cd", "pushd", "bake",
                      "RunningCommand", "SignalException", "TimeoutException"})
@@ -560,6 +565,24 @@ class _Py:
             return chr(args[0])
         if fname in ("str", "bytes", "bytearray") and args:
             return _s(args[0])
+        if fname in _SQL_TEXT and args:
+            # SQL composed by the driver's helpers: psycopg2.sql.SQL(…).format(Identifier(t)),
+            # sqlalchemy.text(…) — the statement text
+            if short == "Identifier":
+                return ".".join(_s(a) for a in args)
+            return "'" + _s(args[0]).replace("'", "''") + "'" if short == "Literal" else _s(args[0])
+        if fname in ("sqlalchemy.create_engine", "create_engine") and args:
+            return _s(args[0])                      # the database URL stands for the engine
+        if short == "drop_all" and (args or kw.get("bind")):
+            self.job.sink.append(place.effect("data-destruction", line, ev, how="db-drop",
+                                              target=f"every table of {_s(kw.get('bind') or args[0])}"))
+            return None
+        if short == "delete" and isinstance(f, ast.Attribute) and not args and \
+                re.search(r"\.objects\.all\(\)$", ast.unparse(f.value)):
+            # a Django model's every row: Model.objects.all().delete()
+            self.job.sink.append(place.effect("data-destruction", line, ev, how="db-delete-all",
+                                              target=ast.unparse(f.value).split(".objects")[0]))
+            return None
         if short in ("to_ele", "fromstring", "XML") and args and isinstance(args[0], str):
             return args[0]          # an XML text parsed into an element: the same RPC (ncclient)
         if fname == "dict" and (args or kw):
@@ -918,8 +941,10 @@ class _Py:
             return unknown(f"downloaded from {render(_s(args[0])) if args else 'the network'}")
         # databases
         if short in ("execute", "executescript", "executemany") and args:
-            for how, name in sql.destructive_statements(_s(args[0])):
-                self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how))
+            for statement in expand_each(_s(args[0])):      # one per table a loop names
+                for how, name in sql.destructive_statements(statement):
+                    self.job.sink.append(place.effect("data-destruction", line, ev, target=name,
+                                                      how=how))
             return None
         if short in ("flushall", "flushdb"):
             self.job.sink.append(place.effect("data-destruction", line, ev,
