@@ -295,3 +295,30 @@ def test_sql_built_by_driver_helpers_and_orms_is_judged(code, quiet):
     v = _judge(PY + code)
     assert v.verdict == "destructive"
     assert _judge(PY + code.replace(*quiet)).verdict != "destructive"
+
+
+GO = ('package main\n\nimport "golang.org/x/crypto/ssh"\n\nfunc main() {\n'
+      '\tcfg := &ssh.ClientConfig{User: "oper"}\n'
+      '\tfor _, h := range []string{"atm-kobe-01", "atm-osaka-02"} {\n'
+      '\t\tc, _ := ssh.Dial("tcp", h+":22", cfg)\n\t\ts, _ := c.NewSession()\n'
+      '\t\ts.Run("configure terminal\\ninterface ATM0/1/0\\n'
+      'no atm pvc 0 100 interface ATM2/0/0 0 100\\nend")\n\t}\n}\n')
+
+
+def test_go_source_run_with_go_run_is_read_and_a_program_built_at_run_time_is_unseen():
+    v = _judge("#!/bin/sh\ngo run /opt/ems/src/purge.go\n", {"opt/ems/src/purge.go": GO})
+    assert v.verdict == "destructive"
+    assert "(ios): configure terminal; interface ATM0/1/0; no atm pvc" in _said(v)
+    quiet = GO.replace("no atm pvc", "show atm pvc")
+    assert _judge("#!/bin/sh\ngo run /opt/ems/src/purge.go\n",
+                  {"opt/ems/src/purge.go": quiet}).verdict == "suspicious"
+    assert _judge("#!/bin/sh\ngo version\n").verdict == "benign"
+    built = "#!/bin/sh\ncd /opt/ems/src && go build -o /opt/ems/bin/t . && /opt/ems/bin/t --all\n"
+    missing = Artifact(name="opt/ems/bin/t", kind="script", meta={}, state="missing",
+                       error="not found")
+    files = {SCRIPT: Artifact.from_bytes(SCRIPT, "script", built.encode()), missing.name: missing}
+    job = Job(target="ems1", source="cron", origin_path="etc/cron.d/task", origin_line=1,
+              owner="root", schedule="0 3 * * *", command=f"/{SCRIPT}",
+              trigger=CronTrigger("0 3 * * *"), files=tuple(files))
+    v = judge(job, files, Fire(kind="exact", at=NOW + timedelta(days=1)), NOW)
+    assert v.verdict == "suspicious" and "not on the host when the snapshot was taken" in _said(v)

@@ -191,12 +191,19 @@ _PACKAGED = ("usr/bin/", "bin/", "sbin/", "usr/sbin/", "usr/lib/", "lib/", "usr/
              "lib64/", "usr/libexec/", "usr/games/", "snap/")
 
 
-def compiled_program(job: Job, path: str) -> bool:
-    """Whether `path` is a captured compiled program (an executable the agent found binary)
-    outside the distribution's program folders: code the job brings that cannot be read."""
+def unseen_program(job: Job, path: str) -> str:
+    """What makes the program at `path` code that cannot be read ("" when nothing does): a
+    compiled program (the agent found it binary), or one not on the host when the snapshot was
+    taken (built, copied or downloaded at run time) — outside the distribution's folders."""
     name = path.lstrip("/")
     art = job.artifact(name)
-    return art is not None and art.state == "binary" and not name.startswith(_PACKAGED)
+    if art is None or name.startswith(_PACKAGED):
+        return ""
+    if art.state == "binary":
+        return "a compiled program"
+    if art.state == "missing":
+        return "not on the host when the snapshot was taken"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -328,7 +335,7 @@ def language_of(name: str, text: str) -> str:
     if interp in ("expect", "tclsh", "wish") or low.endswith((".exp", ".tcl")):
         return "expect"
     if interp in ("ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript") or \
-            low.endswith((".rb", ".php", ".js", ".lua", ".ps1")):
+            low.endswith((".rb", ".php", ".js", ".lua", ".ps1", ".go")):
         return interp or low.rsplit(".", 1)[-1]
     return "shell"
 

@@ -1,7 +1,8 @@
 """Programs in languages lineguard does not parse (Ruby, Node, PHP, Lua — one-liners and whole
 files): what they hand to a shell and which files they delete, read from the literal strings
 given to the calls that do it, and, when they open a session to a network element (Ruby
-net-ssh or net-telnet, Node ssh2, PHP ssh2), the command lines their string literals hold. The
+net-ssh or net-telnet, Node ssh2, PHP ssh2, Go x/crypto/ssh), the command lines their string
+literals hold. Go source run with `go run` is read the same way. The
 program is still reported as unparsed; these effects are what can be known."""
 
 from __future__ import annotations
@@ -53,9 +54,13 @@ def read_foreign(language: str, text: str, job: Job, place: Place, line: int, ev
 _DEVICE_SESSION = re.compile(
     r"""Net::SSH(?:::Telnet)?(?:\.start|\.new|::Telnet\.new)|Net::Telnet(?:::\w+)?\.new|"""
     r"""require\s*\(?\s*["'](?:net/ssh|net/telnet|net/netconf|ssh2|node-ssh|ssh2-promise|"""
-    r"""simple-ssh|telnet-client|telnet-stream)["']|\bssh2_connect\s*\(|\bnew\s+SSH2?\s*\(""")
+    r"""simple-ssh|telnet-client|telnet-stream)["']|\bssh2_connect\s*\(|\bnew\s+SSH2?\s*\(|"""
+    r""""golang\.org/x/crypto/ssh"|"github\.com/(?:scrapli/scrapligo|Juniper/go-netconf)""")
 # a literal that cannot be a command line: interpolation, a path, a module name
 _NOT_A_COMMAND = re.compile(r"#\{|\$\{|^\.?/|^[\w.-]+/[\w./-]+$|^\s*$")
+# one word is a command only when it is one of these (a user, host or option name is not)
+_ONE_WORD = frozenset({"conf", "configure", "end", "exit", "quit", "reload", "shutdown", "shut",
+                       "commit", "top", "up", "enable", "write", "wr", "rollback"})
 
 
 def device_lines(text: str) -> list[tuple[int, str]]:
@@ -65,7 +70,9 @@ def device_lines(text: str) -> list[tuple[int, str]]:
     for m in re.finditer(_STRING, text):
         raw = m.group(1) if m.group(1) is not None else m.group(2)
         value = decode.escapes(raw) if m.group(1) is not None else _unescape(raw)
-        if _NOT_A_COMMAND.search(value):
+        if _NOT_A_COMMAND.search(value) or (not re.search(r"\s", value.strip()) and not
+                                            re.match(r"[A-Za-z][\w-]*:", value)     # TL1
+                                            and value.strip().lower() not in _ONE_WORD):
             continue
         out.append((text.count("\n", 0, m.start()) + 1, value))
     return out
@@ -107,5 +114,5 @@ def _reader(language: str) -> Reader:
 
 
 # the names resolve.language_of gives these languages (interpreter or file suffix)
-for _name in ("ruby", "rb", "node", "nodejs", "js", "php", "lua"):
+for _name in ("ruby", "rb", "node", "nodejs", "js", "php", "lua", "go"):
     READERS[_name] = _reader(_name)

@@ -45,7 +45,6 @@ from lineguard.collector.analyse.effects.resolve import (
     Place,
     Reading,
     Written,
-    compiled_program,
     each_of,
     file_lines,
     fingerprint,
@@ -53,6 +52,7 @@ from lineguard.collector.analyse.effects.resolve import (
     read,
     unknown_output,
     unknown_var,
+    unseen_program,
 )
 from lineguard.formats.shells import SHELLS
 
@@ -1004,7 +1004,11 @@ class _Walker:
             return self.interpreter("perl", args, env, place, line, ev, stdin, "-e")
         if prog in ("expect", "tclsh"):
             return self.interpreter("expect", args, env, place, line, ev, stdin, "-c")
-        if prog in _UNREADABLE:
+        go_run = prog == "go" and args[:1] == ["run"]
+        if go_run:          # go run FILE.go ARGS: Go source, read like the unparsed languages
+            args = [a for a in args[1:] if a.endswith(".go")][:1] + \
+                [a for a in args[1:] if not a.endswith(".go") and not a.startswith("-")]
+        if prog in _UNREADABLE or go_run:
             job.sink.append(place.effect("unparsed", line, ev, target=prog))
             inline = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-e", "-r", "-c",
                                                                                  "--eval")), None)
@@ -1268,9 +1272,10 @@ class _Walker:
                 return True
             return False
         if self.job.text_of(p.lstrip("/")) is None:
-            if compiled_program(self.job, p):
+            why = unseen_program(self.job, p)
+            if why:
                 self.job.sink.append(place.effect("unseen-code", line, ev, target=(
-                    f"{p}, a compiled program (run with: {render(' '.join(args))[:160]})")))
+                    f"{p}, {why} (run with: {render(' '.join(args))[:160]})")))
             return False
         self.follow(path, args, env, place, line, ev)
         return True
