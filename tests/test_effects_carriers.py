@@ -322,3 +322,13 @@ def test_go_source_run_with_go_run_is_read_and_a_program_built_at_run_time_is_un
               trigger=CronTrigger("0 3 * * *"), files=tuple(files))
     v = judge(job, files, Fire(kind="exact", at=NOW + timedelta(days=1)), NOW)
     assert v.verdict == "suspicious" and "not on the host when the snapshot was taken" in _said(v)
+
+
+def test_a_nornir_task_sends_its_commands_to_every_host_of_the_inventory():
+    code = (PY + "from nornir import InitNornir\nfrom nornir_netmiko.tasks import netmiko_send_config\n"
+            "nr = InitNornir(config_file='/opt/ems/nornir/config.yaml')\n"
+            "nr.run(task=netmiko_send_config, config_commands=['interface ATM0/1/0', "
+            "'no atm pvc 0 100 interface ATM2/0/0 0 100'])\n")
+    v = _judge(code)
+    assert v.verdict == "destructive" and "every host of the nornir inventory" in _said(v)
+    assert _judge(code.replace("'no atm pvc", "'description pvc")).verdict != "destructive"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lineguard.collector.analyse.effects import api, commands, decode, device, sql
-from lineguard.collector.analyse.effects.model import is_known, markers, render, unknown
+from lineguard.collector.analyse.effects.model import is_known, markers, render, symbol, unknown
 from lineguard.collector.analyse.effects.resolve import (
     MAX_LOOP,
     READERS,
@@ -82,6 +82,14 @@ _SH_API = frozenset({"Command", "ErrorReturnCode", "contrib", "glob", "cd", "pus
                      "RunningCommand", "SignalException", "TimeoutException"})
 # session methods that run a command line on the far side's shell (besides exec_command)
 _REMOTE_SHELL = frozenset({"run", "sudo"})
+# nornir tasks (nr.run(task=T, …)): the keyword that carries the commands each one sends to
+# every host of the inventory
+_NORNIR_TASKS = {"netmiko_send_config": "config_commands", "netmiko_send_command": "command_string",
+                 "netmiko_multiline": "commands", "netmiko_send_config_from_file": "config_file",
+                 "napalm_configure": "configuration", "napalm_cli": "commands",
+                 "scrapli_send_configs": "configs", "scrapli_send_config": "config",
+                 "scrapli_send_command": "command", "scrapli_send_commands": "commands",
+                 "netconf_edit_config": "config"}
 # napalm: loading a candidate configuration, applied by commit_config, dropped by discard_config
 _STAGES = frozenset({"load_replace_candidate", "load_merge_candidate"})
 # session methods that carry no command: they hand back the session (a channel, a process)
@@ -653,6 +661,19 @@ class _Py:
                                  and isinstance(args[1], list) else "")
             self.nested("shell", cmd, line, ev, f"via {fname}")
             return Conn(unknown("a local program")) if short.startswith("spawn") else ""
+        task = kw.get("task")
+        if short == "run" and isinstance(task, Std) and task.name.rsplit(".", 1)[-1] in _NORNIR_TASKS:
+            name = task.name.rsplit(".", 1)[-1]
+            sent = kw.get(_NORNIR_TASKS[name])
+            if name.endswith("_from_file") and sent is not None:
+                sent = self.job.text_of(render(_s(sent)).lstrip("/")) or unknown(
+                    f"the commands in {render(_s(sent))}")
+            texts = [_s(x) for x in sent] if isinstance(sent, list | tuple) else [_s(sent or "")]
+            if name == "napalm_configure" and kw.get("replace") is True:
+                texts = [f"configure replace {render(texts[0])[:80] or '<an empty configuration>'}"]
+            self.device_effect(texts, symbol("listed", "nornir inventory",
+                                             "every host of the nornir inventory"), line, ev)
+            return None
         # device sessions
         called = scope.get(f.id) if isinstance(f, ast.Name) else (
             self.ev(f, scope) if isinstance(f, ast.Call) else None)
