@@ -332,3 +332,14 @@ def test_a_nornir_task_sends_its_commands_to_every_host_of_the_inventory():
     v = _judge(code)
     assert v.verdict == "destructive" and "every host of the nornir inventory" in _said(v)
     assert _judge(code.replace("'no atm pvc", "'description pvc")).verdict != "destructive"
+
+
+def test_ansible_runner_runs_an_ad_hoc_network_module_on_its_hosts():
+    code = (PY + "import ansible_runner\nansible_runner.run(private_data_dir='/opt/ems/ar', "
+            "host_pattern='atm', module='cisco.ios.ios_config', "
+            "module_args=\"lines='no atm pvc 0 100 interface ATM2/0/0 0 100' "
+            "parents='interface ATM0/1/0'\")\n")
+    v = _judge(code)
+    assert v.verdict == "destructive" and "matching atm" in _said(v)
+    assert _judge(code.replace("ios_config", "ios_command").replace("lines=", "commands=")
+                  .replace("no atm pvc", "show atm pvc")).verdict != "destructive"

@@ -15,7 +15,7 @@ import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from lineguard.collector.analyse.effects import api, commands, decode, device, sql
+from lineguard.collector.analyse.effects import ansible, api, commands, decode, device, sql
 from lineguard.collector.analyse.effects.model import is_known, markers, render, symbol, unknown
 from lineguard.collector.analyse.effects.resolve import (
     MAX_LOOP,
@@ -661,6 +661,26 @@ class _Py:
                                  and isinstance(args[1], list) else "")
             self.nested("shell", cmd, line, ev, f"via {fname}")
             return Conn(unknown("a local program")) if short.startswith("spawn") else ""
+        if fname in ("ansible_runner.run", "ansible_runner.run_async") and (
+                kw.get("module") or kw.get("playbook")):
+            # ansible-runner: an ad-hoc module or a playbook, run on the hosts it names
+            def read_file(path: str) -> str:
+                return self.job.text_of(render(path).lstrip("/")) or unknown(f"the file {path}")
+            hosts = _s(kw.get("host_pattern") or "all")
+            plays = [(hosts, ansible.module_lines(_s(kw["module"]), _s(kw.get("module_args", "")),
+                                                  read_file))] if kw.get("module") else []
+            if kw.get("playbook"):
+                book = _s(kw["playbook"])
+                if not book.startswith("/") and kw.get("private_data_dir"):
+                    book = f"{_s(kw['private_data_dir']).rstrip('/')}/project/{book}"
+                text = self.job.text_of(render(book).lstrip("/"))
+                plays += ansible.playbook(text, read_file) if text is not None else []
+            for pattern, lines in plays:
+                if lines:
+                    self.device_effect(lines, symbol("listed", pattern,
+                                                     f"every host of the inventory matching {pattern}"),
+                                       line, ev)
+            return None
         task = kw.get("task")
         if short == "run" and isinstance(task, Std) and task.name.rsplit(".", 1)[-1] in _NORNIR_TASKS:
             name = task.name.rsplit(".", 1)[-1]
