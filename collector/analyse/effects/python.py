@@ -673,8 +673,8 @@ class _Py:
                 book = _s(kw["playbook"])
                 if not book.startswith("/") and kw.get("private_data_dir"):
                     book = f"{_s(kw['private_data_dir']).rstrip('/')}/project/{book}"
-                text = self.job.text_of(render(book).lstrip("/"))
-                plays += ansible.playbook(text, read_file) if text is not None else []
+                playbook = self.job.text_of(render(book).lstrip("/"))
+                plays += ansible.playbook(playbook, read_file) if playbook is not None else []
             for pattern, lines in plays:
                 if lines:
                     self.device_effect(lines, symbol("listed", pattern,
