@@ -266,6 +266,9 @@ def cmd_ingest(home: Home, a: argparse.Namespace) -> int:
             r.path.name, r.outcome, not r.failed))
     finally:
         bar.close()
+    if any(r.outcome == "accepted" for r in results):
+        from lineguard.collector.jobs import follow_new
+        follow_new(store)
     if a.json:
         from lineguard.collector import render_json
         print(json.dumps([render_json.ingest_result(r) for r in results], indent=1))

@@ -5,7 +5,7 @@ rule re-judges all history."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -25,6 +25,7 @@ from lineguard.collector.model import (
     trigger_kind,
     unreadable,
 )
+from lineguard.collector.readings import StoredReadings, open_readings
 from lineguard.collector.store import Store, StoredSnapshot
 from lineguard.formats.wire import Artifact, Target, canonical, sha256_hex
 
@@ -81,19 +82,25 @@ def target_jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     return device_jobs(target)
 
 
-def judge_jobs(jobs: Iterable[Job], files: dict[str, Artifact], now: datetime) -> list[JobView]:
+def judge_jobs(jobs: list[Job], files: dict[str, Artifact], now: datetime,
+               memo: StoredReadings | None = None) -> list[JobView]:
+    """Each job with its next fire and judgement; `memo` holds the readings kept in the store
+    (fetched here for all the jobs at once)."""
     from lineguard.collector.analyse.destructive import judge
+    from lineguard.collector.analyse.effects.judge import cache_key
     from lineguard.collector.analyse.timing import next_fire
     from lineguard.collector.analyse.trigger_context import adjust
     from lineguard.collector.remedy import origin
 
+    if memo is not None:
+        memo.fetch(cache_key(job, files) for job in jobs)
     views = []
     fires: dict[tuple[Trigger, str], Fire] = {}   # many jobs share a schedule and a zone
     for job in jobs:
         fire = fires.get((job.trigger, job.timezone))
         if fire is None:
             fire = fires[job.trigger, job.timezone] = next_fire(job.trigger, now, job.timezone)
-        verdict = adjust(job, judge(job, files, fire, now))
+        verdict = adjust(job, judge(job, files, fire, now, memo=memo))
         # only what someone must act on: reading the defining line of every benign job would
         # split a large config once per job
         where = None if verdict.verdict is Verdict.BENIGN else origin(job, files.get(job.origin_path))
@@ -148,10 +155,13 @@ def job_list(store: Store, settings: Settings, now: datetime, *, target: str | N
     views = [v for v in collect(store, now, target, problems, trigger)
              if v.judgement.severity >= floor]
     site_of = sites(store)
-    worst = [(v.judgement.severity, v.job.target) for v in views] + \
-        [(f.severity, f.target) for f in problems]
+    worst: dict[str, Severity] = {}
+    for sev, name in [(v.judgement.severity, v.job.target) for v in views] + \
+            [(f.severity, f.target) for f in problems]:
+        if name not in worst or sev > worst[name]:
+            worst[name] = sev
     alerting = any(at_or_above(sev, settings.site(site_of.get(name)).alert_threshold)
-                   for sev, name in worst)
+                   for name, sev in worst.items())
     return JobList(now, views, problems, alerting)
 
 
@@ -176,35 +186,45 @@ def collect(store: Store, now: datetime, target: str | None = None,
     trigger kind (clock | boot | event | login | hook) when given. A target whose stored
     evidence cannot be parsed or judged is reported in `problems` (when given) and the others
     go on."""
+    memo = open_readings(store)
     with batch():
-        views = _collect(store, now, target, problems)
+        views = _collect(store, now, target, problems, memo)
+    if memo is not None:
+        memo.save()
     if trigger is not None:
         views = [v for v in views if trigger_kind(v.job.trigger) == trigger]
     return views
 
 
+def follow_new(store: Store) -> None:
+    """Follow the jobs of the newest snapshots now, so the views after an ingest start from
+    stored readings (a target that cannot be read is reported by those views, not here)."""
+    collect(store, datetime.now(UTC))
+
+
 def _collect(store: Store, now: datetime, target: str | None,
-             problems: list[Finding] | None) -> list[JobView]:
+             problems: list[Finding] | None, memo: StoredReadings | None) -> list[JobView]:
     views: list[JobView] = []
     for snap, tgt in latest_targets(store, problems):
         if target is not None and tgt.name != target:
             continue
         try:
-            views.extend(_target_views(store, snap, tgt, now))
+            views.extend(_target_views(store, snap, tgt, now, memo))
         except Exception as e:   # noqa: BLE001 — see latest_targets
             if problems is not None:
                 problems.append(unreadable(f"{snap.agent}#{snap.seq}", tgt.name, "its jobs", e))
     return sorted(views, key=sort_key)
 
 
-def _target_views(store: Store, snap: StoredSnapshot, tgt: Target, now: datetime) -> list[JobView]:
+def _target_views(store: Store, snap: StoredSnapshot, tgt: Target, now: datetime,
+                  memo: StoredReadings | None = None) -> list[JobView]:
     jobs = target_jobs(tgt, snap.host)
-    views = judge_jobs(jobs, {a.name: a for a in tgt.artifacts}, now)
+    views = judge_jobs(jobs, {a.name: a for a in tgt.artifacts}, now, memo)
     if tgt.status != "ok":
         old, old_jobs = _last_complete(store, snap, tgt)
         seen = {_identity(j) for j in jobs}
         views += judge_jobs([j for j in old_jobs if _identity(j) not in seen],
-                            {a.name: a for a in old.artifacts} if old else {}, now)
+                            {a.name: a for a in old.artifacts} if old else {}, now, memo)
     return views
 
 

@@ -27,7 +27,7 @@ from sqlite_utils.db import Table
 from lineguard.collector.anchor import GENESIS, Anchor
 from lineguard.formats.wire import Artifact, Snapshot, Target, canonical, sha256_hex
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Hashes per `IN (...)` query when blobs are read together (SQLite's bound-parameter limit was
 # 999 before 3.32).
 _BLOBS_PER_QUERY = 900
@@ -153,7 +153,8 @@ class Store:
                     self.db.execute("ALTER TABLE audit ADD COLUMN sig BLOB")
         if self.db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
             return
-        for version, step in enumerate((self._migrate_1, self._migrate_2, self._migrate_3), 1):
+        for version, step in enumerate((self._migrate_1, self._migrate_2, self._migrate_3,
+                                             self._migrate_4), 1):
             with self.transaction():
                 # read again under the write lock: another process may have just migrated
                 if self.db.execute("PRAGMA user_version").fetchone()[0] < version:
@@ -200,6 +201,11 @@ class Store:
         folder, and the table was never written."""
         self.db.execute("DROP TABLE IF EXISTS baselines")
 
+    def _migrate_4(self) -> None:
+        """What the effects engine found in each job, kept per engine (collector/readings.py)."""
+        self.db.execute("CREATE TABLE IF NOT EXISTS readings (key TEXT PRIMARY KEY, "
+                        "engine TEXT NOT NULL, body TEXT NOT NULL, mac BLOB NOT NULL)")
+
     def _create(self) -> None:
         db = self.db
         with db.conn:
@@ -228,6 +234,20 @@ class Store:
                        "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
             db.execute("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
                        "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
+
+    # --- readings (derived: collector/readings.py) ----------------------------------------
+
+    def readings(self, engine: str, keys: list[str]) -> list[tuple[str, str, bytes]]:
+        marks = ",".join("?" * len(keys))
+        return self.db.execute(f"SELECT key, body, mac FROM readings WHERE engine = ? "
+                               f"AND key IN ({marks})", [engine, *keys]).fetchall()
+
+    def put_readings(self, engine: str, rows: list[tuple[str, str, bytes]]) -> None:
+        """Store readings of `engine`; those of any other engine go (they are never read)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM readings WHERE engine != ?", [engine])
+            self.db.conn.executemany("INSERT OR REPLACE INTO readings (key, engine, body, mac) "
+                                     "VALUES (?, ?, ?, ?)", [(k, engine, b, m) for k, b, m in rows])
 
     # --- agents -------------------------------------------------------------------------
 

@@ -60,6 +60,8 @@ def split_percent(command: str) -> tuple[str, str | None]:
     """(command the shell runs, its standard input or None) under cron's `%` rule, as Vixie
     cron's do_command() applies it: the first unescaped `%` ends the command and `\\%` there is
     a `%`; in the input each `%` is a newline and `\\%` a `%`; other backslashes stay."""
+    if "%" not in command:
+        return command, None
     head: list[str] = []
     escaped = False
     for i, ch in enumerate(command):

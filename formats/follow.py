@@ -91,6 +91,8 @@ def _scan(text: str, cwd: str, found: list[str], depth: int) -> None:
     if depth > 3:
         return
     for line in _logical_lines(text):
+        if not cwd and "/" not in line:
+            continue    # names no path, and no directory was entered to resolve one against
         for words in _simple_commands(line):
             cwd = _command(words, cwd, found, depth)
         # `cmd < FILE`: what the command reads as its input (a shell or a device session
@@ -102,6 +104,8 @@ def _scan(text: str, cwd: str, found: list[str], depth: int) -> None:
 
 def _logical_lines(text: str) -> list[str]:
     """Lines joined over backslash continuations and over quotes left open at the line end."""
+    if "\\" not in text and "'" not in text and '"' not in text:
+        return text.splitlines()
     out: list[str] = []
     pending, joined = "", 0
     for raw in text.splitlines():

@@ -32,6 +32,7 @@ def test_same_schedule_in_two_zones_fires_at_two_instants():
 def test_collection_is_paused_for_the_batch_and_resumed_after_it_even_on_error(monkeypatch):
     assert gc.isenabled()
     seen = []
+    monkeypatch.setattr(jobs_view, "open_readings", lambda store: None)
     monkeypatch.setattr(jobs_view, "_collect",
                         lambda *a: seen.append((gc.isenabled(), gc.get_freeze_count())) or [])
     assert jobs_view.collect(None, NOW) == []

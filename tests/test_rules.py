@@ -302,10 +302,10 @@ def test_same_job_is_read_once_thanks_to_the_effects_cache():
     job, files = _script_job(text)
     from lineguard.collector.analyse.effects import judge as engine
     first = judge(job, files, _fire(), NOW)
-    cached = engine._CACHE[engine._cache_key(job, files)]
+    cached = engine._CACHE[engine.cache_key(job, files)]
     again = judge(job, files, _fire(), NOW)
     assert again == first and again.severity == "critical"
-    assert engine._CACHE[engine._cache_key(job, files)] is cached  # nothing was read anew
+    assert engine._CACHE[engine.cache_key(job, files)] is cached  # nothing was read anew
 
 
 def test_python_heredoc_is_read_as_python_with_its_multiline_calls():

@@ -11,6 +11,7 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
+from typing import Protocol
 
 from lineguard.collector.analyse.effects import applet, control, device, expect, perl, python, shell  # noqa: F401  (readers register)
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect, change_ref_in
@@ -59,23 +60,39 @@ def clear_cache() -> None:
     shell._PROGRAMS.clear()
 
 
-def _cache_key(job: Job, files: Mapping[str, Artifact]) -> tuple:
+def cache_key(job: Job, files: Mapping[str, Artifact]) -> tuple:
     """All of the job that following it depends on besides the captured files it looks at."""
     shas = tuple((n, files[n].sha256) for n in job.files if n in files)
     return (job.command, job.source, job.origin_path, job.origin_line, job.files, shas,
             job.actions, job.target if job.actions else None)
 
 
-def effects_of(job: Job, files: Mapping[str, Artifact]) -> tuple[list[Effect], bool, str]:
+class Memo(Protocol):
+    """Readings kept beyond this process (collector/readings.py), by `cache_key`."""
+
+    def get(self, key: tuple) -> Reading | None: ...
+    def put(self, key: tuple, reading: Reading) -> None: ...
+
+
+def effects_of(job: Job, files: Mapping[str, Artifact], memo: Memo | None = None
+               ) -> tuple[list[Effect], bool, str]:
     """(effects, talks to devices, change reference) of everything the job would run."""
-    key = _cache_key(job, files)
+    key = cache_key(job, files)
     readings = _CACHE.get(key, ())
     hit = next((r for r in readings if r.looked.holds_for(files, _NOTHING_FOLLOWED)), None)
+    if memo is not None:
+        kept = memo.get(key)
+        if kept is not None and kept.looked.holds_for(files, _NOTHING_FOLLOWED):
+            hit = hit or kept
+        else:
+            hit = hit or _follow(job, files)
+            memo.put(key, hit)      # kept for later processes (read here, or earlier in this one)
     if hit is None:
         hit = _follow(job, files)
+    if not readings or hit is not readings[0]:
         if key not in _CACHE and len(_CACHE) >= _CACHE_SIZE:
             del _CACHE[next(iter(_CACHE))]
-        _CACHE[key] = (hit, *readings[:_READINGS_PER_KEY - 1])
+        _CACHE[key] = (hit, *[r for r in readings if r is not hit][:_READINGS_PER_KEY - 1])
     return hit.effects, hit.talks_to_devices, hit.change_ref
 
 
@@ -295,11 +312,13 @@ def _pseudo(job: Job) -> list[Effect]:
 
 
 def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
-          rules: RuleSet | None = None, admins: frozenset[str] = DEFAULT_ADMINS) -> Judgement:
+          rules: RuleSet | None = None, admins: frozenset[str] = DEFAULT_ADMINS,
+          memo: Memo | None = None) -> Judgement:
     """What the job will do, with a reason for every effect a rule judges, pointing at file and
-    line; `fire` and `now` judge dormancy, `admins` are owners whose device jobs are not raised."""
+    line; `fire` and `now` judge dormancy, `admins` are owners whose device jobs are not raised,
+    `memo` keeps readings beyond this process."""
     rs = rules or default_rules()
-    effects, touches_devices, change_ref = effects_of(job, files)
+    effects, touches_devices, change_ref = effects_of(job, files, memo)
     reasons: list[Reason] = []
     verdict_of: dict[Reason, Verdict] = {}
     dormant = rs.context.get("dormant")

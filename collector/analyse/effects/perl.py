@@ -38,11 +38,11 @@ from lineguard.collector.analyse.effects.resolve import (
     expand_each,
     file_lines,
     read,
+    source_bytes,
     walked,
 )
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
-_MAX_TEXT = 2_000_000
 _MAX_CALLS = 4            # times one sub body is followed per program
 _MAX_DEPTH = 8            # nested sub calls followed
 
@@ -188,6 +188,12 @@ class _Perl:
     def text(node: Node) -> str:
         return node.text.decode("utf-8", "replace") if node.text is not None else ""
 
+    def head(self, node: Node, chars: int) -> str:
+        """The first `chars` characters of a node's text, without decoding all of it (a
+        fallback naming a whole sub body would otherwise decode it at every level)."""
+        return self.src[node.start_byte:min(node.end_byte, node.start_byte + 4 * chars)
+                        ].decode("utf-8", "replace")[:chars]
+
     def at(self, node: Node) -> tuple[int, str]:
         row = node.start_point[0]
         return row + 1, (self.lines[row].strip() if row < len(self.lines) else "")[:400]
@@ -226,9 +232,8 @@ class _Perl:
     def block(self, node: Node, place: Place) -> object:
         last: object = ""
         for c in node.named_children:
-            if self.job.budget <= 0:
+            if self.job.spend(place, *self.at(c)):
                 return last
-            self.job.budget -= 1
             last = self.stmt(c, place)
             guard = self.exit_guard(c, place)
             if guard is not None:
@@ -408,10 +413,10 @@ class _Perl:
             if p in self.job.read:
                 return
             self.job.read.add(p)
-            src = text.encode("utf-8", "replace")[:_MAX_TEXT]
-            inner = _Perl(src, self.job, Place(path=p, gates=place.gates, via=place.via,
-                                               called=place.called, depth=place.depth + 1),
-                          self.scope, self.env)
+            where = Place(path=p, gates=place.gates, via=place.via, called=place.called,
+                          depth=place.depth + 1)
+            src = source_bytes(text, self.job, where)
+            inner = _Perl(src, self.job, where, self.scope, self.env)
             inner.run(_parse(src).root_node)
             return
 
@@ -453,7 +458,7 @@ class _Perl:
             return self.stmt(n, place)
         for c in n.named_children:
             self.value(c, place)
-        return _unknown(self.text(n)[:60])
+        return _unknown(self.head(n, 60))
 
     def regexp(self, n: Node, place: Place) -> str:
         """A pattern (split's first argument) as written."""
@@ -740,7 +745,7 @@ class _Perl:
         if isinstance(container, list):
             if key.lstrip("-").isdigit() and -len(container) <= int(key) < len(container):
                 return container[int(key)]
-            return unknown(f"an element of {self.text(n)[:40]}")
+            return unknown(f"an element of {self.head(n, 40)}")
         if isinstance(container, dict):
             if key in container:
                 return container[key]
@@ -749,10 +754,10 @@ class _Perl:
                 return values if all(isinstance(x, _Sub) for x in values) else self.each(values)
             if self.text(n).startswith("$ENV"):
                 return unknown(f"$ENV{{{render(key)}}} is not set in anything captured")
-            return _unknown(self.text(n)[:40])
+            return _unknown(self.head(n, 40))
         if isinstance(container, str) and markers(container):
             return container
-        return _unknown(self.text(n)[:40])
+        return _unknown(self.head(n, 40))
 
     def container(self, n: Node, place: Place) -> object:
         for f in ("array", "hash"):
@@ -1046,7 +1051,7 @@ class _Perl:
                 return list(box.keys() if fn == "keys" else box.values())
             if isinstance(box, str) and markers(box):
                 return box
-            return unknown(f"{fn} of {self.text(n)[:40]}")
+            return unknown(f"{fn} of {self.head(n, 40)}")
         if fn in ("glob",) and s:
             return s[0]
         if fn in ("shift", "pop"):
@@ -1131,7 +1136,7 @@ class _Perl:
         if isinstance(items, str) and markers(items):
             return items                              # each walked row, each line: still them
         cb = n.child_by_field_name("callback")
-        if cb is None or "grep" in self.text(n)[:4]:
+        if cb is None or "grep" in self.head(n, 4):
             return items
         out: list[object] = []
         saved = self.scope.vars.get("$_")
@@ -1373,7 +1378,7 @@ class _Perl:
                                        f"decoded from {' then '.join(layers)}")
             if inner_place.depth > 6:
                 return
-            src = code.encode("utf-8", "replace")[:_MAX_TEXT]
+            src = source_bytes(code, self.job, inner_place)
             inner = _Perl(src, self.job, inner_place, self.scope, self.env)
             inner.run(_parse(src).root_node)
             _report_errors(_parse(src), inner, inner_place)
@@ -1439,8 +1444,7 @@ def _report_errors(tree: Tree, reader: _Perl, place: Place) -> None:
 def read_perl(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     m = _DATA.search(text)
     data = text[m.end():] if m else ""
-    src = text[:m.start()].encode("utf-8", "replace")[:_MAX_TEXT] if m else \
-        text.encode("utf-8", "replace")[:_MAX_TEXT]
+    src = source_bytes(text[:m.start()] if m else text, job, place)
     tree = _parse(src)
     scope = _Scope()
     scope.vars["*DATA"] = _Handle("data", data)

@@ -1187,9 +1187,8 @@ class _Py:
 
     def block(self, body: list[ast.stmt], scope: dict[str, Any]) -> Any:
         for st in body:
-            if self.job.budget <= 0:
+            if self.job.spend(self.cur_place, st.lineno, self.ev_text(st)):
                 return None
-            self.job.budget -= 1
             r = self.stmt(st, scope)
             if r is not None:
                 return r

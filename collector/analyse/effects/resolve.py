@@ -24,6 +24,12 @@ from lineguard.formats.wire import Artifact, sha256_hex
 
 MAX_DEPTH = 6             # nested programs (sh -c inside python inside a decoded payload …)
 MAX_LOOP = 16             # literal loop items expanded one by one; more are summarised
+# Statements one reading may cost: a base for loops, calls and nested programs, plus one per
+# two characters of every text handed to a reader (no statement is shorter: a long script, or
+# a line of 30,000 `:;`, is read to its end, so padding cannot hide what comes last). What is
+# left unread is an effect.
+BUDGET = 20_000
+_CHARS_PER_STATEMENT = 2
 _DEVICE_LIST = re.compile(r"(?:^|[/_.-])(?:ne|nes|nodes?|devices?|hosts?|routers?|switch(?:es)?|"
                           r"inventory|targets?|atm|elements?|equipment)(?:[_.-]|$)", re.I)
 
@@ -132,12 +138,26 @@ class Job:
     read: FollowedFiles = field(default_factory=FollowedFiles)
     talks_to_devices: bool = False
     change_ref: str = ""
-    budget: int = 20_000                                  # statements a job may cost
+    budget: int = BUDGET                                  # statements a job may cost
+    exhausted: bool = False                               # the budget ran out (see spend)
     seen: dict[str, str | None] = field(default_factory=dict)     # name -> fingerprint
     deepest: int = 0                                      # see Reading.deepest
     searched: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     programs: int = 0                     # texts handed to a reader (nested ones included)
     reached: set[str] = field(default_factory=set)   # followed by nested readings (see saw)
+
+    def spend(self, place: Place, line: int, evidence: str) -> bool:
+        """One statement read. True once the budget is spent (what follows is not read), and
+        the first time an effect saying where reading stopped: unread is never benign."""
+        if self.budget > 0:
+            self.budget -= 1
+            return False
+        if not self.exhausted:
+            self.exhausted = True
+            self.sink.append(place.effect(
+                "unparsed", line, evidence,
+                target="the rest of the program (not read: the reading budget was spent here)"))
+        return True
 
     def artifact(self, path: str) -> Artifact | None:
         name = path.lstrip("/")
@@ -236,6 +256,23 @@ class Place:
                       called=self.called, **kw)  # type: ignore[arg-type]
 
 
+MAX_TEXT = 2_000_000      # bytes of one program a parser is given
+
+
+def source_bytes(text: str, job: Job, place: Place) -> bytes:
+    """A program's text as the parsers take it. Past MAX_TEXT bytes the rest is not read, and
+    an effect says so (a program padded past the limit does not end quietly)."""
+    src = text.encode("utf-8", "replace")
+    if len(src) <= MAX_TEXT:
+        return src
+    kept = src[:MAX_TEXT].decode("utf-8", "replace")
+    line = kept.count("\n") + 1
+    job.sink.append(place.effect("unparsed", line, kept.rsplit("\n", 1)[-1][:200],
+                                 target=f"the rest of the program past {MAX_TEXT:,} bytes "
+                                        "(not read)"))
+    return src[:MAX_TEXT]
+
+
 def file_lines(path: str, job: Job | None = None) -> str:
     """The value of reading a file line by line (a device list, a list of circuits): its
     entries when the file was captured, else a marker standing for every entry."""
@@ -302,7 +339,11 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     """Hand a program to the reader of its language (registered by each reader module)."""
     job.deepest = max(job.deepest, place.depth)
     job.programs += 1
-    if place.depth > MAX_DEPTH or job.budget <= 0:
+    if place.depth > MAX_DEPTH:
+        return
+    if job.budget > 0:
+        job.budget += len(text) // _CHARS_PER_STATEMENT
+    elif job.spend(place, *place.where(1, text.split("\n", 1)[0][:200])):
         return
     reader = READERS.get(language)
     if reader is None:

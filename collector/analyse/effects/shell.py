@@ -50,6 +50,7 @@ from lineguard.collector.analyse.effects.resolve import (
     fingerprint,
     language_of,
     read,
+    source_bytes,
     unknown_output,
     unknown_var,
     unseen_program,
@@ -74,7 +75,6 @@ _UNREADABLE = frozenset({"ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscrip
 _RUNNERS = frozenset({"xargs", "parallel"})
 _AWK = frozenset({"awk", "gawk", "mawk", "nawk", "busybox-awk"})
 _EXIT = re.compile(r"^\s*(?:exit|return)\b")
-_MAX_TEXT = 2_000_000
 _PLACEHOLDER = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
 
 
@@ -368,9 +368,8 @@ class _Walker:
 
     def block(self, nodes: list[Node], env: dict[str, str], place: Place) -> None:
         for n in nodes:
-            if self.job.budget <= 0:
+            if self.job.spend(place, self.line(n), self.evidence(n)):
                 return
-            self.job.budget -= 1
             guard = self.exit_guard(n, env, place)
             if guard is not None:
                 place = replace(place, gates=place.gates + (guard,))
@@ -1228,9 +1227,9 @@ class _Walker:
             if name in self.job.read and not self.functions:
                 pass
             self.job.read.add(name)
-            sub = _Walker(text.encode("utf-8", "replace")[:_MAX_TEXT], self.job,
-                          replace(place, path=name, offset=0, anchor=None, depth=place.depth + 1,
-                                  function=None))
+            where = replace(place, path=name, offset=0, anchor=None, depth=place.depth + 1,
+                            function=None)
+            sub = _Walker(source_bytes(text, self.job, where), self.job, where)
             tree = _parse(sub.src)
             own = set()
             for c in tree.root_node.named_children:
@@ -1683,7 +1682,7 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     if plain is not None:
         _read_plain(plain, job, place, env)
         return
-    src = text.encode("utf-8", "replace")[:_MAX_TEXT]
+    src = source_bytes(text, job, place)
     tree = _parse(src)
     w = _Walker(src, job, place)
     env.setdefault("IFS", " ")
