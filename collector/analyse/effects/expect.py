@@ -210,7 +210,7 @@ class _Tcl:
     def run(self, text: str, place: Place, line_base: int = 0) -> None:
         gates: tuple[Gate, ...] = ()
         for line, raw in split_commands(text):
-            if self.job.spend(place, line + line_base, " ".join(raw)[:200]):
+            if self.job.spend("expect", place, line + line_base, " ".join(raw)[:200]):
                 return
             here = replace(place, gates=place.gates + gates) if gates else place
             if raw and raw[0] in ("if", "while") and len(raw) > 1 and self._exits(raw):

@@ -26,11 +26,20 @@ import tree_sitter_perl
 from tree_sitter import Language, Node, Parser, Tree
 
 from lineguard.collector.analyse.effects import commands, decode, device, sql
+from lineguard.collector.analyse.effects.commands import ARG_MARK
 from lineguard.collector.analyse.effects.mib import mib
-from lineguard.collector.analyse.effects.model import Gate, is_known, markers, render, unknown
+from lineguard.collector.analyse.effects.model import (
+    Gate,
+    is_known,
+    markers,
+    render,
+    symbol,
+    unknown,
+)
 from lineguard.collector.analyse.effects.resolve import (
     MAX_LOOP,
     READERS,
+    Calls,
     Job,
     Place,
     Written,
@@ -39,11 +48,17 @@ from lineguard.collector.analyse.effects.resolve import (
     file_lines,
     read,
     source_bytes,
+    too_deep,
     walked,
 )
-from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
+from lineguard.collector.analyse.effects.shell import _marked_text, bind_call, gate_of, snmp_effect
 
-_MAX_CALLS = 4            # times one sub body is followed per program
+_VAR_REF = re.compile(r"([$@%])\{?(\w+(?:::\w+)*)")
+_NAME = re.compile(r"\w+(?:::\w+)*")
+_DECLARED = re.compile(r"\b(?:my|local|state)\s*(\([^)]*\)|[$@%]\w+)")
+# A sub that runs what it is handed: its arguments eval'd, run as a command or called as code.
+_RUNS_ARGUMENTS = re.compile(r"\b(?:eval|system|exec)\s*\(?\s*(?:@_|\$_\[|shift\b)|"
+                             r"&\s*\{?\s*\$_\[|\$_\[\d+\]\s*->")
 _MAX_DEPTH = 8            # nested sub calls followed
 
 
@@ -114,7 +129,8 @@ class _Scope:
     subs: dict[str, _Sub] = field(default_factory=dict)
     anonymous: dict[str, _Sub] = field(default_factory=dict)
     called: set[str] = field(default_factory=set)
-    calls: dict[str, int] = field(default_factory=dict)
+    calls: Calls = field(default_factory=Calls)
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)   # sub -> variables it reads
     stack: list[str] = field(default_factory=list)
     decoded: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lib_dirs: list[str] = field(default_factory=list)
@@ -232,7 +248,7 @@ class _Perl:
     def block(self, node: Node, place: Place) -> object:
         last: object = ""
         for c in node.named_children:
-            if self.job.spend(place, *self.at(c)):
+            if self.job.spend("perl", place, *self.at(c)):
                 return last
             last = self.stmt(c, place)
             guard = self.exit_guard(c, place)
@@ -415,7 +431,7 @@ class _Perl:
             self.job.read.add(p)
             where = Place(path=p, gates=place.gates, via=place.via, called=place.called,
                           depth=place.depth + 1)
-            src = source_bytes(text, self.job, where)
+            src = source_bytes("perl", text, self.job, where)
             inner = _Perl(src, self.job, where, self.scope, self.env)
             inner.run(_parse(src).root_node)
             return
@@ -1093,10 +1109,61 @@ class _Perl:
             return unknown("a call")
         sc = self.scope
         sc.called.add(sub.key)
-        n = sc.calls.get(sub.name, 0)
-        if sub.name in sc.stack or len(sc.stack) >= _MAX_DEPTH or n >= _MAX_CALLS:
+        if sub.name in sc.stack or len(sc.stack) >= _MAX_DEPTH:
             return unknown(f"the value of {sub.name}()")
-        sc.calls[sub.name] = n + 1
+        globals_ = repr([_context(sc.vars.get(v)) for v in sorted(self.reads(sub))])
+        context = repr((_context(args), globals_))
+        how, value = sc.calls.start(sub.key, context, globals_,
+                                    bool(_RUNS_ARGUMENTS.search(sub.owner.text(sub.body))))
+        if how == "known":
+            return value
+        if how == "refused":
+            sc.calls.refuse(self.job, place, "perl", sub.name, *self.at(sub.body))
+        if how == "summary":
+            self._summary_call(sub, args, place, globals_)
+        if how != "follow":
+            return unknown(f"the value of {sub.name}()")
+        value = self._call(sub, args, place)
+        sc.calls.done(sub.key, context, value)
+        return value
+
+    def _summary_call(self, sub: _Sub, args: list[object], place: Place, globals_: str
+                      ) -> None:
+        """A call past the contexts a sub is followed in: the sub's effects read once with @_
+        standing as markers, bound to this call's arguments (see resolve.Calls)."""
+        sc = self.scope
+        kept = sc.calls.summaries.get(sub.key)
+        if kept is None:
+            before = len(self.job.sink)
+            saved = dict(sc.vars)
+            self._call(sub, list(_MARKED_ARGS), replace(place, gates=(), via=(), called=True))
+            sc.vars.clear()
+            sc.vars.update(saved)
+            kept = sc.calls.summaries[sub.key] = (globals_, self.job.sink[before:])
+            del self.job.sink[before:]
+        summary = [e for e in kept[1] if ARG_MARK in _marked_text(e)]
+        texts = [a if isinstance(a, str) else unknown(f"an argument of {sub.name}()")
+                 for a in args]
+        self.job.sink.extend(bind_call(summary, texts, place, sub.name))
+
+    def reads(self, sub: _Sub) -> frozenset[str]:
+        """The variables a sub reads ("$x", "@x", "%x"), with those of the subs it names."""
+        sc = self.scope
+        hit = sc.reads.get(sub.key)
+        if hit is not None:
+            return hit
+        sc.reads[sub.key] = frozenset()      # a sub naming itself adds nothing
+        text = sub.owner.text(sub.body)
+        own = {s + n for decl in _DECLARED.findall(text) for s, n in _VAR_REF.findall(decl)}
+        names = {s + n for s, n in _VAR_REF.findall(text) if n != "_"} - own
+        for other in set(_NAME.findall(text)) & sc.subs.keys():
+            if sc.subs[other] is not sub:
+                names |= self.reads(sc.subs[other])
+        hit = sc.reads[sub.key] = frozenset(names)
+        return hit
+
+    def _call(self, sub: _Sub, args: list[object], place: Place) -> object:
+        sc = self.scope
         saved = sc.vars.get("@_")
         sc.vars["@_"] = list(args)
         sc.stack.append(sub.name)
@@ -1376,9 +1443,9 @@ class _Perl:
         if is_known(code) and not markers(code):
             inner_place = place.nested(line, ev, note if not layers else
                                        f"decoded from {' then '.join(layers)}")
-            if inner_place.depth > 6:
+            if too_deep(self.job, inner_place, "perl", code):
                 return
-            src = source_bytes(code, self.job, inner_place)
+            src = source_bytes("perl", code, self.job, inner_place)
             inner = _Perl(src, self.job, inner_place, self.scope, self.env)
             inner.run(_parse(src).root_node)
             _report_errors(_parse(src), inner, inner_place)
@@ -1441,10 +1508,25 @@ def _report_errors(tree: Tree, reader: _Perl, place: Place) -> None:
             stack.extend(reversed(x.children))
 
 
+_MARKED_ARGS = tuple(symbol("arg", str(i), f"$_[{i - 1}]") for i in range(1, 10))
+
+
+def _context(value: object, depth: int = 0) -> object:
+    """A value as part of a call's context: text and numbers as they are, containers by their
+    first members, anything else by its type (what tells two calls apart, cheaply)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if depth < 3 and isinstance(value, (list, tuple)):
+        return [_context(v, depth + 1) for v in value[:32]]
+    if depth < 3 and isinstance(value, dict):
+        return [(str(k), _context(v, depth + 1)) for k, v in list(value.items())[:32]]
+    return type(value).__name__
+
+
 def read_perl(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     m = _DATA.search(text)
     data = text[m.end():] if m else ""
-    src = source_bytes(text[:m.start()] if m else text, job, place)
+    src = source_bytes("perl", text[:m.start()] if m else text, job, place)
     tree = _parse(src)
     scope = _Scope()
     scope.vars["*DATA"] = _Handle("data", data)

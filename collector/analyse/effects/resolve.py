@@ -22,7 +22,7 @@ from lineguard.collector.analyse.effects.model import (
 )
 from lineguard.formats.wire import Artifact, sha256_hex
 
-MAX_DEPTH = 6             # nested programs (sh -c inside python inside a decoded payload …)
+MAX_DEPTH = 10            # nested programs (sh -c inside python inside a decoded payload …)
 MAX_LOOP = 16             # literal loop items expanded one by one; more are summarised
 # Statements one reading may cost: a base for loops, calls and nested programs, plus one per
 # two characters of every text handed to a reader (no statement is shorter: a long script, or
@@ -146,17 +146,18 @@ class Job:
     programs: int = 0                     # texts handed to a reader (nested ones included)
     reached: set[str] = field(default_factory=set)   # followed by nested readings (see saw)
 
-    def spend(self, place: Place, line: int, evidence: str) -> bool:
-        """One statement read. True once the budget is spent (what follows is not read), and
-        the first time an effect saying where reading stopped: unread is never benign."""
+    def spend(self, language: str, place: Place, line: int, evidence: str, cost: int = 1
+              ) -> bool:
+        """`cost` statements read. True once the budget is spent (what follows is not read),
+        and the first time an effect saying where reading stopped: unread is never benign."""
         if self.budget > 0:
-            self.budget -= 1
+            self.budget -= cost
             return False
         if not self.exhausted:
             self.exhausted = True
             self.sink.append(place.effect(
-                "unparsed", line, evidence,
-                target="the rest of the program (not read: the reading budget was spent here)"))
+                "unparsed", line, evidence, target=language,
+                how="the rest is not read: its reading budget was spent here"))
         return True
 
     def artifact(self, path: str) -> Artifact | None:
@@ -259,7 +260,7 @@ class Place:
 MAX_TEXT = 2_000_000      # bytes of one program a parser is given
 
 
-def source_bytes(text: str, job: Job, place: Place) -> bytes:
+def source_bytes(language: str, text: str, job: Job, place: Place) -> bytes:
     """A program's text as the parsers take it. Past MAX_TEXT bytes the rest is not read, and
     an effect says so (a program padded past the limit does not end quietly)."""
     src = text.encode("utf-8", "replace")
@@ -268,8 +269,7 @@ def source_bytes(text: str, job: Job, place: Place) -> bytes:
     kept = src[:MAX_TEXT].decode("utf-8", "replace")
     line = kept.count("\n") + 1
     job.sink.append(place.effect("unparsed", line, kept.rsplit("\n", 1)[-1][:200],
-                                 target=f"the rest of the program past {MAX_TEXT:,} bytes "
-                                        "(not read)"))
+                                 target=language, how=f"not read past {MAX_TEXT:,} bytes"))
     return src[:MAX_TEXT]
 
 
@@ -330,6 +330,70 @@ def notes_of(*texts: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+FREE_CONTEXTS = 4         # contexts a function is followed in before its summary is used
+MAX_CONTEXTS = 16         # contexts a function that runs what it is handed is followed in
+
+
+class Calls:
+    """The calls of a program's functions followed so far. A call is known by its context:
+    its arguments and the values of the variables its body (and the functions it names)
+    reads; a call in a context already followed is not followed again (its effects are known,
+    its value is remembered). A function is followed in FREE_CONTEXTS contexts; a further call
+    takes the function's summary (its effects read once with its arguments standing as
+    markers) bound to its own arguments, so four harmless calls cannot hide a fifth that
+    deletes, and a helper called a thousand times is read five times. A function that runs
+    what it is handed (`eval "$1"`, `"$@"`) is followed in every context up to MAX_CONTEXTS;
+    past that, an effect says its further calls are not followed."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, dict[str, object]] = {}
+        self._refused: set[str] = set()
+        # function -> (the values of the globals it reads when summarised, its effects)
+        self.summaries: dict[str, tuple[str, list[Effect]]] = {}
+
+    def start(self, name: str, context: str, globals_: str, runs_arguments: bool = False
+              ) -> tuple[str, object]:
+        """("follow", None), ("known", the value it returned then), ("summary", None) or
+        ("refused", None). A summary serves calls that differ only in their arguments: where
+        the globals the function reads differ from those it was summarised with, and it has
+        effects, it is followed (up to MAX_CONTEXTS)."""
+        seen = self._values.setdefault(name, {})
+        if context in seen:
+            return "known", seen[context]
+        summary = self.summaries.get(name)
+        if len(seen) >= FREE_CONTEXTS and not runs_arguments and (
+                summary is None or summary[0] == globals_ or not summary[1]):
+            return "summary", None
+        if len(seen) >= MAX_CONTEXTS:
+            return "refused", None
+        seen[context] = None
+        return "follow", None
+
+    def done(self, name: str, context: str, value: object) -> None:
+        self._values[name][context] = value
+
+    def refuse(self, job: Job, place: Place, language: str, name: str, line: int,
+               evidence: str) -> None:
+        """Say, once per function, that its calls in further contexts are not followed."""
+        if name not in self._refused:
+            self._refused.add(name)
+            job.sink.append(place.effect(
+                "unparsed", line, evidence, target=language,
+                how=f"calls of {name}() in more than {MAX_CONTEXTS} contexts are not followed"))
+
+
+def too_deep(job: Job, place: Place, language: str, text: str) -> bool:
+    """Whether a program at `place` is nested deeper than lineguard follows (MAX_DEPTH); if
+    so, an effect says what is not read: seven `sh -c` around a deletion are not benign."""
+    if place.depth <= MAX_DEPTH:
+        return False
+    line, evidence = place.where(1, text.split("\n", 1)[0][:200])
+    job.sink.append(place.effect(
+        "unparsed", line, evidence, target=language,
+        how=f"nested more than {MAX_DEPTH} programs deep: not followed"))
+    return True
+
+
 Reader = Callable[[str, "Job", Place, dict[str, str]], None]
 READERS: dict[str, Reader] = {}
 
@@ -339,11 +403,11 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     """Hand a program to the reader of its language (registered by each reader module)."""
     job.deepest = max(job.deepest, place.depth)
     job.programs += 1
-    if place.depth > MAX_DEPTH:
+    if too_deep(job, place, language, text):
         return
     if job.budget > 0:
         job.budget += len(text) // _CHARS_PER_STATEMENT
-    elif job.spend(place, *place.where(1, text.split("\n", 1)[0][:200])):
+    elif job.spend(language, place, *place.where(1, text.split("\n", 1)[0][:200])):
         return
     reader = READERS.get(language)
     if reader is None:

@@ -40,6 +40,7 @@ from lineguard.collector.analyse.effects.model import (
 from lineguard.collector.analyse.effects.resolve import (
     MAX_LOOP,
     READERS,
+    Calls,
     FollowedFiles,
     Job,
     Place,
@@ -104,7 +105,13 @@ _GATE_FILE = re.compile(r"(?:^|\s)-[efsdLr]\s+\S|os\.path\.exists|\.exists\(\)|-
 _BACKSLASH = re.compile(r"\\(.)")
 _PYTHON = re.compile(r"python[\d.]*$")
 _PERL = re.compile(r"perl[\d.]*$")
-_MAX_CALLS = 4            # times one function body is followed per script
+_VAR_REF = re.compile(r"\$\{?[#!]?([A-Za-z_]\w*)")
+_NAME = re.compile(r"[A-Za-z_][\w-]*")
+# A function body that runs what it is handed: its arguments as a command, eval'd or given to a
+# shell. Followed in every context it is called in (up to resolve.MAX_CONTEXTS).
+_RUNS_ARGUMENTS = re.compile(r"(?:^|[;&|{`(]|\$\(|\b(?:then|do|else|exec|command|env|sudo|"
+                             r"nohup|time|xargs))\s*(?:\"?\$\{?[@*1-9]|eval\s+\"?\$\{?[@*1-9]|"
+                             r"\w*sh\s+-c\s+\"?\$\{?[@*1-9])", re.M)
 
 
 def gate_of(raw: str, resolved: str, place: Place, line: int, evidence: str,
@@ -155,7 +162,8 @@ class _Walker:
         self.functions: dict[str, Node] = {}
         self.called: set[str] = set()
         self.stack: list[str] = []
-        self.calls: dict[str, int] = {}
+        self.calls = Calls()
+        self._reads: dict[str, frozenset[str]] = {}   # function -> the variables it reads
         self.consumed = False          # is the output of the statement being run read by something
         self._foreign: dict[str, _Walker] = {}
         self.heredocs: dict[str, int] = {}       # heredoc text -> 0-based row where it starts
@@ -368,7 +376,7 @@ class _Walker:
 
     def block(self, nodes: list[Node], env: dict[str, str], place: Place) -> None:
         for n in nodes:
-            if self.job.spend(place, self.line(n), self.evidence(n)):
+            if self.job.spend("shell", place, self.line(n), self.evidence(n)):
                 return
             guard = self.exit_guard(n, env, place)
             if guard is not None:
@@ -1083,13 +1091,63 @@ class _Walker:
                 if e.kind == "data-destruction":
                     self.job.sink[k] = replace(e, bounded=True)
 
+    def reads(self, name: str) -> frozenset[str]:
+        """The variables function `name` reads, with those of the functions it names."""
+        hit = self._reads.get(name)
+        if hit is not None:
+            return hit
+        self._reads[name] = frozenset()       # a function naming itself adds nothing
+        node = self.functions.get(name)
+        text = self.text(node) if node is not None else ""
+        names = set(_VAR_REF.findall(text))
+        for other in (set(_NAME.findall(text)) & self.functions.keys()) - {name}:
+            names |= self.reads(other)
+        hit = self._reads[name] = frozenset(names)
+        return hit
+
     def call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
              ev: str, stdin: str | None) -> str | None:
-        if self.stack.count(name) >= 2 or len(self.stack) > 12 or \
-                self.calls.get(name, 0) >= _MAX_CALLS:
+        if self.stack.count(name) >= 2 or len(self.stack) > 12:
             return None
-        self.calls[name] = self.calls.get(name, 0) + 1
         self.called.add(name)
+        globals_ = repr([env.get(v) for v in sorted(self.reads(name)) if not v.isdigit()])
+        context = repr((args, stdin, globals_))
+        node = self.functions[name]
+        how, value = self.calls.start(name, context, globals_,
+                                      bool(_RUNS_ARGUMENTS.search(self.text(node))))
+        if how == "known":
+            return value if isinstance(value, str) else None
+        if how == "refused":
+            self.calls.refuse(self.job, place, "shell", name, line + place.offset, ev)
+        if how == "summary":
+            self._summary_call(name, args, env, place, line, ev, globals_)
+        if how != "follow":
+            return None
+        if self.job.spend("shell", place, line + place.offset, ev,
+                          cost=node.end_point[0] - node.start_point[0] + 1):
+            return None
+        out = self._call(name, args, env, place, line, ev, stdin)
+        self.calls.done(name, context, out)
+        return out
+
+    def _summary_call(self, name: str, args: list[str], env: dict[str, str], place: Place,
+                      line: int, ev: str, globals_: str) -> None:
+        """A call past the contexts a function is followed in: the function's effects read
+        once with its arguments as markers, bound to this call's arguments (see Calls)."""
+        kept = self.calls.summaries.get(name)
+        if kept is None:
+            before = len(self.job.sink)
+            neutral = replace(place, gates=(), via=(), called=True, anchor=(line, ev))
+            self._call(name, [], dict(env), neutral, line, ev, None, arg_env=_ARG_ENV)
+            kept = self.calls.summaries[name] = (globals_, self.job.sink[before:])
+            del self.job.sink[before:]
+        marked = [e for e in kept[1] if commands.ARG_MARK in _marked_text(e)]
+        site = (line + place.offset, ev) if place.anchor is None else None
+        self.job.sink.extend(bind_call(marked, args, place, name, site))
+
+    def _call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
+              ev: str, stdin: str | None, arg_env: dict[str, str] | None = None
+              ) -> str | None:
         node = self.functions[name]
         body = node.child_by_field_name("body")
         if body is None:
@@ -1104,6 +1162,7 @@ class _Walker:
             inner.pop(str(i), None)
         for i, a in enumerate(args[:9], 1):
             inner[str(i)] = a
+        inner.update(arg_env or {})
         self.stack.append(name)
         try:
             owner.stack = self.stack
@@ -1229,7 +1288,7 @@ class _Walker:
             self.job.read.add(name)
             where = replace(place, path=name, offset=0, anchor=None, depth=place.depth + 1,
                             function=None)
-            sub = _Walker(source_bytes(text, self.job, where), self.job, where)
+            sub = _Walker(source_bytes("shell", text, self.job, where), self.job, where)
             tree = _parse(sub.src)
             own = set()
             for c in tree.root_node.named_children:
@@ -1530,9 +1589,29 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
             job.sink.append(bound)
 
 
+def _marked_text(e: Effect) -> str:
+    return e.target + e.obj + e.index + e.value + "".join(e.lines)
+
+
+def bind_call(summary: list[Effect], args: list[str], place: Place, name: str,
+              site: tuple[int, str] | None = None) -> list[Effect]:
+    """A function's summary bound to one call's arguments, under the call's gates; each
+    effect also reported at the call `site` (line, evidence) when given."""
+    out = []
+    for e in summary:
+        for b in _bind(e, args):
+            b = replace(b, gates=place.gates + b.gates, via=place.via + b.via,
+                        called=place.called and b.called)
+            out.append(b)
+            if site is not None:
+                out.append(replace(b, path=place.path, line=site[0], evidence=site[1],
+                                   via=b.via + (f"calls {name}()",)))
+    return out
+
+
 def _bind(e: Effect, args: list[str]) -> list[Effect]:
     """The effect with the program's argument markers replaced by the caller's arguments."""
-    if commands.ARG_MARK not in e.target + e.obj + e.index + e.value + "".join(e.lines):
+    if commands.ARG_MARK not in _marked_text(e):
         return [e]
 
     def value(m: re.Match[str]) -> str:
@@ -1682,7 +1761,7 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     if plain is not None:
         _read_plain(plain, job, place, env)
         return
-    src = source_bytes(text, job, place)
+    src = source_bytes("shell", text, job, place)
     tree = _parse(src)
     w = _Walker(src, job, place)
     env.setdefault("IFS", " ")

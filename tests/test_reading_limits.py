@@ -1,0 +1,144 @@
+"""Neither padding nor nesting hides what a program does: every reader reads a long script to
+its end (the statement budget grows with the text it is given), programs nested ten deep are
+followed, and where a reading does stop (budget, parser limit, nesting), an effect says where,
+judged suspicious, never benign."""
+
+from __future__ import annotations
+
+import base64
+import shlex
+from datetime import UTC, datetime
+
+import pytest
+
+from lineguard.collector.analyse import destructive
+from lineguard.collector.analyse.effects.judge import _matching
+from lineguard.collector.analyse.effects.resolve import (
+    BUDGET,
+    MAX_DEPTH,
+    MAX_TEXT,
+    Job,
+    Place,
+    read,
+)
+from lineguard.collector.analyse.effects.rules import default_rules
+from lineguard.collector.analyse.effects.shell import read_shell
+from lineguard.collector.model import CronTrigger
+from lineguard.collector.model import Job as CronJob
+from lineguard.formats.wire import Artifact
+
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
+PADDED = BUDGET + 5_000          # lines of padding: past what a fixed budget would read
+CARRIERS = {
+    "sh": ("#!/bin/sh\n", "n=1\n", "rm -rf /srv/ems/linedata\n"),
+    "pl": ("#!/usr/bin/perl\n", "my $n = 1;\n", "system('rm -rf /srv/ems/linedata');\n"),
+    "py": ("#!/usr/bin/python3\nimport shutil\n", "n = 1\n", "shutil.rmtree('/srv/ems/linedata')\n"),
+    "exp": ("#!/usr/bin/expect -f\n", "set n 1\n",
+            "spawn ssh oper@atm-kobe-03\nsend \"configure terminal\\r\"\n"
+            "send \"no pvc 0/32\\r\"\n"),
+}
+
+
+def _judge(name: str, text: str):
+    files = {name: Artifact.from_bytes(name, "script", text.encode())}
+    job = CronJob(target="ems1", source="cron", origin_path="etc/cron.d/ems", origin_line=1,
+                  owner="root", schedule="0 3 * * *", command="/" + name,
+                  trigger=CronTrigger("0 3 * * *"), files=(name,))
+    return destructive.judge(job, files, None, NOW)
+
+
+@pytest.mark.parametrize("suffix", sorted(CARRIERS))
+def test_a_destructive_last_line_after_padding_is_read(suffix):
+    head, pad, tail = CARRIERS[suffix]
+    j = _judge(f"opt/ems/bin/nightly.{suffix}", head + pad * PADDED + tail)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+def test_padding_on_one_line_is_read_too():
+    j = _judge("opt/ems/bin/oneline.sh", "#!/bin/sh\n" + "n=1;" * PADDED +
+               " rm -rf /srv/ems/linedata\n")
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+def test_the_budget_is_spent_once_and_reported_once():
+    job = Job({}, budget=3)
+    read_shell('a="1"\nb=2\nc=3\nd=4\nrm -rf /srv/ems/linedata\n', job, Place(path="opt/x.sh"), {})
+    unread = [e for e in job.sink if e.kind == "unparsed"]
+    assert job.exhausted and len(unread) == 1
+    assert unread[0].line is not None and unread[0].line > 1
+    read("shell", "rm -rf /srv/ems/linedata\n", job, Place(path="opt/y.sh"), {})
+    assert [e.kind for e in job.sink] == ["unparsed"], "nothing more is read, nothing repeated"
+    judged = _matching(default_rules(), unread[0])
+    assert judged and all(r.verdict == "suspicious" for r in judged), \
+        "what was left unread is judged, never benign"
+
+
+def test_a_program_past_the_parsers_limit_says_what_is_not_read():
+    text = "#!/bin/sh\n# " + "pad " * (MAX_TEXT // 4) + "\nrm -rf /srv/ems/linedata\n"
+    j = _judge("opt/ems/bin/huge.sh", text)
+    assert j.verdict != "benign"
+    assert any("not read past 2,000,000 bytes" in r.title for r in j.reasons)
+
+
+def _nested(depth: int, how: str) -> str:
+    cmd = "rm -rf /srv/ems/linedata"
+    for _ in range(depth):
+        cmd = ("sh -c " + shlex.quote(cmd) if how == "sh -c" else
+               f"echo {base64.b64encode(cmd.encode()).decode()} | base64 -d | sh")
+    return cmd
+
+
+@pytest.mark.parametrize("how", ["sh -c", "base64"])
+def test_programs_nested_ten_deep_are_followed_and_deeper_ones_are_not_benign(how):
+    def judged(depth: int):
+        job = CronJob(target="ems1", source="cron", origin_path="etc/cron.d/ems", origin_line=1,
+                      owner="root", schedule="0 3 * * *", command=_nested(depth, how),
+                      trigger=CronTrigger("0 3 * * *"))
+        return destructive.judge(job, {}, None, NOW)
+
+    assert judged(MAX_DEPTH).verdict == "destructive"
+    deeper = judged(MAX_DEPTH + 1)
+    assert deeper.verdict != "benign"
+    assert any(f"nested more than {MAX_DEPTH} programs deep" in r.title for r in deeper.reasons)
+
+
+# Four harmless calls of a helper, then the one that deletes: the helper is read anew for each
+# new context (arguments, the globals it reads), or through its summary bound to the call.
+HELPER_CALLS = {
+    "args.sh": "#!/bin/sh\nclean() {\n  rm -rf \"$1\"\n}\n"
+               + "".join(f"clean /var/tmp/ems/cache{i}\n" for i in range(9))
+               + "clean /srv/ems/linedata\n",
+    "globals.sh": "#!/bin/sh\nclean() {\n  rm -rf \"$T\"\n}\n"
+                  + "".join(f"T=/var/tmp/ems/c{i}\nclean\n" for i in range(9))
+                  + "T=/srv/ems/linedata\nclean\n",
+    "nested.sh": "#!/bin/sh\nwipe() { rm -rf \"$1/$2\"; }\nclean() {\n  wipe \"$BASE\" \"$1\"\n}\n"
+                 + "".join(f"BASE=/var/tmp/ems\nclean c{i}\n" for i in range(9))
+                 + "BASE=/srv/ems\nclean linedata\n",
+    "runs-args.sh": "#!/bin/sh\nrun() {\n  \"$@\"\n}\n" + "".join(f"run echo {i}\n" for i in range(9))
+                    + "run rm -rf /srv/ems/linedata\n",
+    "args.pl": "#!/usr/bin/perl\nuse File::Path qw(rmtree);\nsub clean { my ($d) = @_; rmtree($d); }\n"
+               + "".join(f"clean('/var/tmp/ems/cache{i}');\n" for i in range(9))
+               + "clean('/srv/ems/linedata');\n",
+    "shift.pl": "#!/usr/bin/perl\nsub clean { my $d = shift; unlink glob(\"$d/*\"); }\n"
+                + "".join(f"clean('/var/tmp/ems/cache{i}');\n" for i in range(9))
+                + "clean('/srv/ems/linedata');\n",
+    "globals.pl": "#!/usr/bin/perl\nuse File::Path qw(rmtree);\nour $T;\nsub clean { rmtree($T); }\n"
+                  + "".join(f"$T = '/var/tmp/ems/c{i}';\nclean();\n" for i in range(9))
+                  + "$T = '/srv/ems/linedata';\nclean();\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HELPER_CALLS))
+def test_harmless_calls_of_a_helper_do_not_hide_the_one_that_deletes(name):
+    j = _judge(f"opt/ems/bin/{name}", HELPER_CALLS[name])
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any("/srv/ems/linedata" in r.title for r in j.reasons)
+
+
+def test_a_helper_called_a_thousand_ways_stays_quiet_and_cheap():
+    """A logging helper called with a thousand different messages: read a few times, then
+    through its (empty) summary: no finding, no "not followed"."""
+    text = ("#!/bin/sh\nlog() {\n  echo \"$(date) $1\" >> /var/log/ems/nightly.log\n}\n"
+            + "".join(f"log 'step {i} done'\n" for i in range(1000)))
+    j = _judge("opt/ems/bin/nightly.sh", text)
+    assert j.verdict == "benign" and not [r for r in j.reasons if r.severity != "info"]
