@@ -16,6 +16,7 @@ from lineguard.collector.analyse.effects.judge import _matching
 from lineguard.collector.analyse.effects.resolve import (
     BUDGET,
     MAX_DEPTH,
+    MAX_EACH,
     MAX_TEXT,
     Job,
     Place,
@@ -104,33 +105,29 @@ def test_programs_nested_ten_deep_are_followed_and_deeper_ones_are_not_benign(ho
 
 # Four harmless calls of a helper, then the one that deletes: the helper is read anew for each
 # new context (arguments, the globals it reads), or through its summary bound to the call.
-HELPER_CALLS = {
-    "args.sh": "#!/bin/sh\nclean() {\n  rm -rf \"$1\"\n}\n"
-               + "".join(f"clean /var/tmp/ems/cache{i}\n" for i in range(9))
-               + "clean /srv/ems/linedata\n",
-    "globals.sh": "#!/bin/sh\nclean() {\n  rm -rf \"$T\"\n}\n"
-                  + "".join(f"T=/var/tmp/ems/c{i}\nclean\n" for i in range(9))
-                  + "T=/srv/ems/linedata\nclean\n",
-    "nested.sh": "#!/bin/sh\nwipe() { rm -rf \"$1/$2\"; }\nclean() {\n  wipe \"$BASE\" \"$1\"\n}\n"
-                 + "".join(f"BASE=/var/tmp/ems\nclean c{i}\n" for i in range(9))
-                 + "BASE=/srv/ems\nclean linedata\n",
-    "runs-args.sh": "#!/bin/sh\nrun() {\n  \"$@\"\n}\n" + "".join(f"run echo {i}\n" for i in range(9))
-                    + "run rm -rf /srv/ems/linedata\n",
-    "args.pl": "#!/usr/bin/perl\nuse File::Path qw(rmtree);\nsub clean { my ($d) = @_; rmtree($d); }\n"
-               + "".join(f"clean('/var/tmp/ems/cache{i}');\n" for i in range(9))
-               + "clean('/srv/ems/linedata');\n",
-    "shift.pl": "#!/usr/bin/perl\nsub clean { my $d = shift; unlink glob(\"$d/*\"); }\n"
-                + "".join(f"clean('/var/tmp/ems/cache{i}');\n" for i in range(9))
-                + "clean('/srv/ems/linedata');\n",
-    "globals.pl": "#!/usr/bin/perl\nuse File::Path qw(rmtree);\nour $T;\nsub clean { rmtree($T); }\n"
-                  + "".join(f"$T = '/var/tmp/ems/c{i}';\nclean();\n" for i in range(9))
-                  + "$T = '/srv/ems/linedata';\nclean();\n",
+HELPER_CALLS = {   # (the helper, a harmless call ({i}: which), the call that deletes)
+    "args.sh": ("#!/bin/sh\nclean() {\n  rm -rf \"$1\"\n}\n", "clean /var/tmp/ems/c{i}\n",
+                "clean /srv/ems/linedata\n"),
+    "globals.sh": ("#!/bin/sh\nclean() {\n  rm -rf \"$T\"\n}\n", "T=/var/tmp/ems/c{i}\nclean\n",
+                   "T=/srv/ems/linedata\nclean\n"),
+    "nested.sh": ("#!/bin/sh\nwipe() { rm -rf \"$1/$2\"; }\nclean() {\n  wipe \"$BASE\" \"$1\"\n}\n",
+                  "BASE=/var/tmp/ems\nclean c{i}\n", "BASE=/srv/ems\nclean linedata\n"),
+    "runs-args.sh": ("#!/bin/sh\nrun() {\n  \"$@\"\n}\n", "run echo {i}\n",
+                     "run rm -rf /srv/ems/linedata\n"),
+    "args.pl": ("#!/usr/bin/perl\nuse File::Path qw(rmtree);\nsub clean { my ($d) = @_; rmtree($d); }\n",
+                "clean('/var/tmp/ems/c{i}');\n", "clean('/srv/ems/linedata');\n"),
+    "shift.pl": ("#!/usr/bin/perl\nsub clean { my $d = shift; unlink glob(\"$d/*\"); }\n",
+                 "clean('/var/tmp/ems/c{i}');\n", "clean('/srv/ems/linedata');\n"),
+    "globals.pl": ("#!/usr/bin/perl\nuse File::Path qw(rmtree);\nour $T;\nsub clean { rmtree($T); }\n",
+                   "$T = '/var/tmp/ems/c{i}';\nclean();\n", "$T = '/srv/ems/linedata';\nclean();\n"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(HELPER_CALLS))
 def test_harmless_calls_of_a_helper_do_not_hide_the_one_that_deletes(name):
-    j = _judge(f"opt/ems/bin/{name}", HELPER_CALLS[name])
+    helper, harmless, harmful = HELPER_CALLS[name]
+    j = _judge(f"opt/ems/bin/{name}",
+               helper + "".join(harmless.replace("{i}", str(i)) for i in range(9)) + harmful)
     assert j.verdict == "destructive", [r.title for r in j.reasons]
     assert any("/srv/ems/linedata" in r.title for r in j.reasons)
 
@@ -142,3 +139,28 @@ def test_a_helper_called_a_thousand_ways_stays_quiet_and_cheap():
             + "".join(f"log 'step {i} done'\n" for i in range(1000)))
     j = _judge("opt/ems/bin/nightly.sh", text)
     assert j.verdict == "benign" and not [r for r in j.reasons if r.severity != "info"]
+
+
+_ITEMS = [f"/var/tmp/ems/c{i}" for i in range(20)] + ["/srv/ems/linedata"]
+LONG_LOOPS = {
+    "for.sh": "#!/bin/sh\nfor d in " + " ".join(_ITEMS) + "; do\n  rm -rf \"$d\"\ndone\n",
+    "array.sh": "#!/bin/bash\nA=(" + " ".join(_ITEMS) + ")\nfor d in \"${A[@]}\"; do rm -rf \"$d\"; done\n",
+    "for.pl": "#!/usr/bin/perl\nuse File::Path qw(rmtree);\nfor my $d (" +
+              ",".join(f"'{d}'" for d in _ITEMS) + ") { rmtree($d); }\n",
+    "for.py": "#!/usr/bin/python3\nimport shutil\nfor d in [" + ",".join(f"'{d}'" for d in _ITEMS)
+              + "]:\n    shutil.rmtree(d)\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONG_LOOPS))
+def test_the_last_of_twenty_one_loop_items_is_judged(name):
+    j = _judge(f"opt/ems/bin/{name}", LONG_LOOPS[name])
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+def test_a_long_list_of_cache_files_cannot_bury_one_line_data_path():
+    items = [f"/var/tmp/ems/c{i}" for i in range(5 * MAX_EACH)]
+    items.insert(3 * MAX_EACH, "/srv/ems/linedata")
+    j = _judge("opt/ems/bin/many.sh", "#!/bin/sh\nfor d in " + " ".join(items) +
+               "; do\n  rm -rf \"$d\"\ndone\n")
+    assert j.verdict == "destructive", [r.title for r in j.reasons]

@@ -37,7 +37,7 @@ from lineguard.collector.analyse.effects.model import (
     unknown,
 )
 from lineguard.collector.analyse.effects.resolve import (
-    MAX_LOOP,
+    MAX_EACH,
     READERS,
     Calls,
     Job,
@@ -1010,7 +1010,7 @@ class _Perl:
         # a value standing for each of a literal list is pushed as those values
         items = [one for p in parts[1:] for x in self.listed(p, place)
                  for one in (expand_each(x) if isinstance(x, str) else [x])]
-        items = items[:max(0, MAX_LOOP * 4 - len(box))]
+        items = items[:max(0, MAX_EACH - len(box))]
         box = box + items if fn == "push" else items + box
         self.scope.vars[key] = box
         return str(len(box))
@@ -1207,7 +1207,7 @@ class _Perl:
             return items
         out: list[object] = []
         saved = self.scope.vars.get("$_")
-        for x in _flat(items)[:MAX_LOOP * 4]:
+        for x in _flat(items)[:MAX_EACH]:
             self.scope.vars["$_"] = x
             v = self.block(cb, place) if cb.type == "block" else self.value(cb, place)
             out.extend(v if isinstance(v, list) else [v])

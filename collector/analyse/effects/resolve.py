@@ -5,6 +5,7 @@ known are markers (model.unknown / model.symbol)."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,8 @@ from lineguard.collector.analyse.effects.model import (
 from lineguard.formats.wire import Artifact, sha256_hex
 
 MAX_DEPTH = 10            # nested programs (sh -c inside python inside a decoded payload …)
-MAX_LOOP = 16             # literal loop items expanded one by one; more are summarised
+MAX_LOOP = 16             # literal loop items shown in a reason; more are counted
+MAX_EACH = 256            # items of a list a loop goes over that are judged one by one
 # Statements one reading may cost: a base for loops, calls and nested programs, plus one per
 # two characters of every text handed to a reader (no statement is shorter: a long script, or
 # a line of 30,000 `:;`, is read to its end, so padding cannot hide what comes last). What is
@@ -281,7 +283,7 @@ def file_lines(path: str, job: Job | None = None) -> str:
     if text is not None and len(text) < 65536:
         entries = [ln.split("#", 1)[0].split()[0] for ln in text.split("\n")
                    if ln.split("#", 1)[0].strip()]
-        if 0 < len(entries) <= MAX_LOOP:
+        if 0 < len(entries) <= MAX_EACH:
             # every entry the file lists: expandable like a literal list, but the whole set
             return entries[0] if len(entries) == 1 else each_of(entries, f"every entry in {p}")
     what = "device" if _DEVICE_LIST.search(p.rsplit("/", 1)[-1]) else "entry"
@@ -297,10 +299,30 @@ def each_of(values: list[str], listed: str = "") -> str:
     `listed` names the file the values are every entry of (the whole set, not named items)."""
     shown = ", ".join(render(v) for v in values[:MAX_LOOP])
     more = f" and {len(values) - MAX_LOOP} more" if len(values) > MAX_LOOP else ""
-    data = EACH_SEP.join(render(v) for v in values[:MAX_LOOP])
+    data = EACH_SEP.join(_judged_values([render(v) for v in values]))
     if listed:
         return symbol("listed", data, f"{listed}: {shown}{more}")
     return symbol("each", data, f"each of {shown}{more}")
+
+
+def _judged_values(values: list[str]) -> list[str]:
+    """The values of a list judged one by one: every value up to MAX_EACH (the last of twenty
+    may be the one that matters); past that, each value in a folder none of those is in (a
+    list of 5,000 cache files cannot bury one line-data path), up to twice MAX_EACH; past
+    that, one value stands for the rest, unknown."""
+    kept = values[:MAX_EACH]
+    if len(values) <= MAX_EACH:
+        return kept
+    folders = {posixpath.dirname(v) for v in kept}
+    for v in values[MAX_EACH:]:
+        folder = posixpath.dirname(v)
+        if folder not in folders:
+            folders.add(folder)
+            kept.append(v)
+            if len(kept) >= 2 * MAX_EACH:
+                kept.append(render(unknown(f"the values of the list past {len(kept)}")))
+                break
+    return kept
 
 
 def expand_each(text: str) -> list[str]:
