@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +53,30 @@ class AgentConfig:
         return self.state or self.key.with_name(self.key.name + ".chain")
 
 
+def check_trusted(path: Path, what: str) -> None:
+    """Refuse a file that decides what the agent reports or applies when someone other than
+    root or the agent's own user could change it (as ssh's StrictModes does): owned by another
+    user, or it or its folder writable by group or others. An operator who could edit the
+    inventory would take a device out of it or point it at a saved copy; one who could edit the
+    collector key or approvers file would sign restore plans of their own; one who owns the
+    agent key signs snapshots in the agent's name."""
+    for p in (path, path.parent):
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            continue                       # a missing file is reported where it is read
+        if st.st_uid not in (0, os.geteuid()):
+            raise AgentConfigError(f"{p}: {what} is owned by uid {st.st_uid}, not root or the "
+                                   f"agent's own user: that account decides what the agent "
+                                   f"does (chown root {p})")
+        if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not (
+                p == path.parent and st.st_mode & stat.S_ISVTX):
+            raise AgentConfigError(f"{p}: {what} can be changed by group or others (mode "
+                                   f"{stat.S_IMODE(st.st_mode):04o}); run: chmod go-w {p}")
+
+
 def load_config(path: Path) -> AgentConfig:
+    check_trusted(path, "the config file")
     doc = read_toml(path, "the config file", AgentConfigError)
     base = path.parent
 
@@ -108,6 +133,11 @@ def load_config(path: Path) -> AgentConfig:
     if not is_name(name):
         raise AgentConfigError(f"{path}: agent name {name!r} must be letters, digits and ._@:- "
                                f"(at most 128, starting with a letter or digit)")
+    for trust, what in (("key", "the agent key"), ("inventory", "the inventory"),
+                        ("collector_key", "the collector key"), ("approvers", "the approvers file")):
+        named = p(trust)
+        if named is not None:
+            check_trusted(named, what)
     try:
         return AgentConfig(
             name=name, key=key,

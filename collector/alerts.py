@@ -36,6 +36,10 @@ from lineguard.formats.wire import canonical, sha256_hex
 _SMTP_TIMEOUT_S = 15
 
 
+# Route-name prefix of mail sent through the relay in force before config.toml changed it.
+PREVIOUS_RELAY = "previous-relay:"
+
+
 class AlertError(RuntimeError):
     """The alert email could not be sent; the alerts stay due."""
 
@@ -51,23 +55,28 @@ class Route:
 
     @property
     def label(self) -> str:
-        if self.name == "security":
-            return "security list (every critical finding, all sites)"
-        site = self.name.removeprefix("site:")
-        return "fleet-wide findings" if site == "-" else f"site {site}"
+        name = self.name.rpartition(PREVIOUS_RELAY)[2]
+        relay = " through the mail relay in force before the change" if name != self.name \
+            else ""
+        if name == "security":
+            return f"security list (every critical finding, all sites){relay}"
+        site = name.removeprefix("site:")
+        return ("fleet-wide findings" if site == "-" else f"site {site}") + relay
 
 
-def routes(settings: Settings, findings: list[Finding]) -> list[Route]:
-    """One route per site with findings, then the security list when one is configured."""
+def routes(settings: Settings, findings: list[Finding], via: str = "") -> list[Route]:
+    """One route per site with findings, then the security list when one is configured.
+    `via` names another mail relay than the configured one (its routes keep their own state)."""
     by_site: dict[str | None, list[Finding]] = {}
     for f in findings:
         by_site.setdefault(f.site, []).append(f)
     out = []
     for site in sorted(by_site, key=lambda s: (s is None, s or "")):
         policy = settings.site(site)
-        out.append(Route(f"site:{site or '-'}", policy.mail_to, policy, tuple(by_site[site])))
+        out.append(Route(f"{via}site:{site or '-'}", policy.mail_to, policy,
+                         tuple(by_site[site])))
     if settings.security_to:
-        out.append(Route("security", settings.security_to,
+        out.append(Route(f"{via}security", settings.security_to,
                          replace(settings.default, alert_threshold=Severity.CRITICAL),
                          tuple(f for f in findings if f.severity is Severity.CRITICAL)))
     return out
@@ -140,15 +149,16 @@ def subject(items: list[tuple[Finding, str]], now: datetime) -> str:
 
 def send_due(store: Store, settings: Settings, findings: list[Finding],
              now: datetime, report: Callable[[], str] | None = None,
-             display: tzinfo = UTC) -> list[str]:
+             display: tzinfo = UTC, via: str = "") -> list[str]:
     """Email the due findings, one digest per route; returns the keys sent ([] when none were
     due). Raises AlertError when a route's mail could not be sent (the SMTP server cannot be
     reached or refuses), after trying every route; what failed is not recorded as sent.
-    `report` makes the full HTML report, attached unless settings.report_url links it."""
+    `report` makes the full HTML report, attached unless settings.report_url links it. `via`
+    (PREVIOUS_RELAY): `settings` are those in force before the mail relay was changed."""
     html = report() if report is not None and not settings.report_url else None
     sent: list[str] = []
     failed: list[str] = []
-    for route in routes(settings, findings):
+    for route in routes(settings, findings, via):
         items = due(store, route, now)
         if not items:
             continue

@@ -11,7 +11,15 @@ from datetime import datetime, timedelta, tzinfo
 
 from lineguard.collector.home import Home, Settings
 from lineguard.collector.jobs import JobView, collect, iso_z, parse_now
-from lineguard.collector.model import Finding, Job, Severity, Verdict, trigger_kind, unreadable
+from lineguard.collector.model import (
+    UNWAIVABLE,
+    Finding,
+    Job,
+    Severity,
+    Verdict,
+    trigger_kind,
+    unreadable,
+)
 from lineguard.collector.store import FindingRow, Store
 from lineguard.collector.waivers import WaiverBook, WaiverStatus
 from lineguard.formats.wire import WireError, check_host, parse_utc
@@ -102,6 +110,29 @@ def silence_findings(store: Store, settings: Settings, now: datetime) -> list[Fi
                                target=a.name,
                                title=f"agent {a.name} silent for {hours:.1f} h (last #{a.last_seq} "
                                      f"at {a.last_seen})"))
+    return out + unreported_findings(store, now)
+
+
+def unreported_findings(store: Store, now: datetime) -> list[Finding]:
+    """A target that its agent stopped carrying is as silent as a stopped agent, and quieter:
+    the agent keeps reporting, so its silence is never noticed, and the target's last poll
+    stays its newest for every comparison. Taking a device out of the inventory on the
+    management server (or renaming the host) would otherwise freeze its evidence before its
+    line data is deleted. Open until the target is reported again; a planned retirement is
+    waived by two approvers."""
+    out = []
+    for u in store.unreported_targets(iso_z(now)):
+        what = "line data and configuration" if u.kind == "device" else "jobs and files"
+        out.append(Finding(
+            key=f"silence:target:{u.name}", kind="silence", severity=Severity.HIGH,
+            target=u.name,
+            title=f"{u.name} is no longer reported by agent {u.owner}: its newest snapshot "
+                  f"#{u.owner_seq} ({u.owner_taken_at}) leaves it out; last reported in "
+                  f"{u.last_agent} #{u.last_seq} ({u.last_taken_at})",
+            detail=f"Its {what} are unknown since {u.last_taken_at}: every comparison still "
+                   f"uses that poll. Dropped from the agent's inventory or renamed on the "
+                   f"management server? If it was retired on purpose, two approvers waive "
+                   f"this finding (lineguard waive)."))
     return out
 
 
@@ -202,12 +233,19 @@ def trust_findings(store: Store, now: datetime) -> list[Finding]:
     return out
 
 
+# Facts that say where a device's evidence comes from: read another way, from another address
+# or from a saved file, a poll can be a frozen copy or another device answering in its name.
+_SOURCE_FACTS = ("method", "host", "port", "path")
+
+
 def site_findings(home: Home, store: Store, settings: Settings) -> list[Finding]:
     """A device now reporting another site than its approved baseline (else its first complete
     poll) says: the inventory on the management server was relabelled. Its mail, threshold and
     number of approvers follow the site it claims, so a move to a quiet site (a lab that alerts
     only on critical, needs one approver) would hush its findings; the move is a HIGH finding
-    at the site it came from, until a baseline with the new site is approved or it is waived."""
+    at the site it came from, until a baseline with the new site is approved or it is waived.
+    Likewise a device now read another way or from elsewhere (cli to a saved `file`, another
+    host or port): a healthy copy of its configuration would then stand in for the device."""
     from lineguard.collector.baseline import BaselineError, load_approved
     out = []
     for row in store.target_rows():
@@ -225,18 +263,63 @@ def site_findings(home: Home, store: Store, settings: Settings) -> list[Finding]
         except BaselineError:
             approved = None               # drift reports an untrusted baseline itself
         if approved is not None:
-            was, where = approved.facts.get("site"), "its approved baseline"
+            reference, where = approved.facts, "its approved baseline"
         else:
-            was, where = first_site, f"its first complete poll ({first[0].taken_at})"
-        if was == now_site:
+            reference, where = first[1].facts, f"its first complete poll ({first[0].taken_at})"
+        was = reference.get("site")
+        if was != now_site:
+            out.append(Finding(
+                key=f"site-move:{row.name}:{was or '-'}:{now_site or '-'}", kind="site",
+                severity=Severity.HIGH, target=row.name, site=was,
+                title=f"{row.name} now reports site {now_site or 'none'}, not {was or 'none'} "
+                      f"as in {where}: its mail, alert threshold and approvals follow the new "
+                      f"site",
+                detail=f"reported by {row.agent} at {row.taken_at}; approve a baseline with "
+                       f"the new site if the move is planned"))
+        if "method" in reference and any(reference.get(k) != row.facts.get(k)
+                                         for k in _SOURCE_FACTS):
+            then, now = _source(reference), _source(row.facts)
+            out.append(Finding(
+                key=f"source-move:{row.name}:{hashlib.sha256(now.encode()).hexdigest()[:12]}",
+                kind="source", severity=Severity.HIGH, target=row.name, site=was,
+                title=f"{row.name} is now read {now}, not {then} as in {where}: a saved copy "
+                      f"or another device could answer in its name",
+                detail=f"reported by {row.agent} at {row.taken_at}; approve a baseline read "
+                       f"the new way if the change is planned"))
+    return out
+
+
+def _source(facts: dict) -> str:
+    """How a device was read, as a person says it: `by cli from 10.40.0.10:22`."""
+    where = facts.get("path") or ":".join(str(facts[k]) for k in ("host", "port") if k in facts)
+    return f"by {facts.get('method') or '?'}" + (f" from {where}" if where else "")
+
+
+def device_clock_findings(store: Store) -> list[Finding]:
+    """A device whose own clock is off from the agent's: its schedules (EEM timer cron, kron
+    `at`, a reload at a time) run by that clock. Set ahead by months, a job the configuration
+    dates in February fires tomorrow; the jobs view times it by the device's clock, and this
+    says why."""
+    from lineguard.collector.parse.device import clock_offset
+    from lineguard.formats.timespan import format_timespan
+    out = []
+    for row in store.target_rows():
+        if row.kind != "device":
             continue
+        newest = next(store.target_history(row.name, limit=1), None)
+        offset = clock_offset(newest[1]) if newest is not None else None
+        if offset is None:
+            continue
+        ahead = offset > timedelta(0)
+        span = format_timespan(abs(offset.total_seconds()))
         out.append(Finding(
-            key=f"site-move:{row.name}:{was or '-'}:{now_site or '-'}", kind="site",
-            severity=Severity.HIGH, target=row.name, site=was,
-            title=f"{row.name} now reports site {now_site or 'none'}, not {was or 'none'} as in "
-                  f"{where}: its mail, alert threshold and approvals follow the new site",
-            detail=f"reported by {row.agent} at {row.taken_at}; approve a baseline with the new "
-                   f"site if the move is planned"))
+            key=f"clock:{row.name}:{'ahead' if ahead else 'behind'}", kind="clock",
+            severity=Severity.HIGH if abs(offset) > timedelta(hours=1) else Severity.MEDIUM,
+            target=row.name,
+            title=f"{row.name}'s own clock runs {span} {'ahead' if ahead else 'behind'}: its "
+                  f"schedules fire that much {'earlier' if ahead else 'later'} than they read",
+            detail=f"read by {row.agent} at {row.taken_at}; the jobs view times its jobs by "
+                   f"the device's clock. Set it right (NTP) and ask who moved it."))
     return out
 
 
@@ -327,6 +410,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
     findings += integrity_findings(store)
     findings += trust_findings(store, now)
     findings += site_findings(home, store, settings)
+    findings += device_clock_findings(store)
     findings += baseline_rollback_findings(home, store, settings, site_of)
     findings += alert_mail_findings(store, now)
     findings += config_audit.findings(home, store, now)
@@ -353,7 +437,8 @@ def evaluate(home: Home, store: Store, now: datetime, views: list[JobView] | Non
                           severity=Severity.MEDIUM, target="-", title=f"waiver file not used: {problem}"),
                   None, False) for problem in book.problems]
     for f in all_findings(home, store, now, views, problems):
-        w = book.for_finding(f, settings.site(f.site).approvals, now)
+        w = None if f.kind in UNWAIVABLE else book.for_finding(f, settings.site(f.site).approvals,
+                                                                now)
         out.append(Judged(f, w, w is not None and w.in_force(now)))
     return out
 
@@ -392,10 +477,32 @@ def send_alerts(home: Home, store: Store, judged: list[Judged], now: datetime,
                 display: tzinfo) -> list[str]:
     """Email the open findings that are due (alerts.send_due), the fleet report attached;
     returns the keys sent. Raises AlertError when a mail could not be sent (they stay due).
-    Only for runs as of the real now: alert state records real sends."""
-    from lineguard.collector.alerts import send_due
+    Only for runs as of the real now: alert state records real sends.
+
+    A change of the mail relay (smtp_host, smtp_port, mail_from) is also mailed through the
+    relay in force before it: sent only through the new one, the alert saying that mail now
+    goes elsewhere would go there too, and a relay that drops everything would hush it."""
+    from lineguard.collector import config_audit
+    from lineguard.collector.alerts import PREVIOUS_RELAY, AlertError, send_due
     from lineguard.collector.html_report import render_html
     from lineguard.collector.report import fleet_report
-    return send_due(store, home.settings(), [j.finding for j in judged if not j.waived], now,
-                    report=lambda: render_html(fleet_report(home, store, now), display),
-                    display=display)
+    due = [j.finding for j in judged if not j.waived]
+    sent: list[str] = []
+    failed: list[str] = []
+    try:
+        sent = send_due(store, home.settings(), due, now,
+                        report=lambda: render_html(fleet_report(home, store, now), display),
+                        display=display)
+    except AlertError as e:
+        failed.append(str(e))
+    before = config_audit.previous_relay(store, now)
+    if before is not None:
+        settings, key = before
+        try:
+            sent += send_due(store, settings, [f for f in due if f.key == key], now,
+                             display=display, via=PREVIOUS_RELAY)
+        except AlertError as e:
+            failed.append(str(e))
+    if failed:
+        raise AlertError("; ".join(failed))
+    return sent

@@ -5,7 +5,17 @@ the signed audit log (its full text, so any two versions can be compared later),
 is a finding for a week: HIGH when it weakens alerting or approval (and never below the fleet-wide
 threshold the new version sets, so raising the threshold cannot silence its own report), CRITICAL when it
 takes recipients away (so `security_to` hears of it, whoever is left on the site's list), MEDIUM
-otherwise. A version that cannot be read or compared is treated as weakening."""
+otherwise. A change of the mail relay is also mailed through the relay in force before it
+(check.send_alerts): one that drops everything must not carry the only word of itself. A
+version that cannot be read or compared is treated as weakening.
+
+The approvers file (HOME/baselines/approvers) decides whose signatures put a baseline, a waiver
+or a restore plan in force: one person who can write it and lists two keys they hold has the
+two-person rule to themselves. Every version is kept the same way, and a change is a finding
+of its own kind (`approvers`) for a week: HIGH when someone may now sign who could not (an
+approver added, a key replaced), MEDIUM when approvers only left. It cannot be waived: the
+approvers it reports on would be the ones to waive it. Setting the file up the first time (no
+earlier version with an approver in it) is not a change."""
 
 from __future__ import annotations
 
@@ -14,6 +24,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from lineguard.collector.approvals import APPROVERS
 from lineguard.collector.home import ConfigError, Home, Settings, SitePolicy, settings_from
 from lineguard.collector.model import Finding, Severity
 from lineguard.collector.store import Store
@@ -23,6 +34,8 @@ EVENT = "config"                  # audit event: the text of config.toml as the 
 OPEN_FOR = timedelta(days=7)      # how long a change stays a finding (a waiver can close it)
 RUN_SLACK = timedelta(minutes=10)   # a version recorded during this run, after `now` was taken
 ABSENT = "(no config.toml: every setting at its default)"
+APPROVERS_EVENT = "approvers"     # audit event: the text of baselines/approvers
+NO_APPROVERS = "(no approvers file: nobody can approve)"
 
 
 @dataclass(frozen=True)
@@ -33,26 +46,103 @@ class Change:
 
 
 def record(home: Home, store: Store) -> None:
-    """Append the current config.toml to the audit log if it differs from the last version."""
-    path = home.config_path
-    try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ABSENT
-    except (OSError, UnicodeDecodeError) as e:
-        text = f"(unreadable: {e})"
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    seen = store.audit_since("", (EVENT,))
-    if not seen or seen[-1]["subject"] != digest:
-        store.audit(EVENT, None, digest, text)
+    """Append the current config.toml and approvers file to the audit log, each when it
+    differs from its last version."""
+    for event, path, absent in ((EVENT, home.config_path, ABSENT),
+                                (APPROVERS_EVENT, home.baselines / APPROVERS, NO_APPROVERS)):
+        try:
+            text = path.read_text(encoding="utf-8") if path.exists() else absent
+        except (OSError, UnicodeDecodeError) as e:
+            text = f"(unreadable: {e})"
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        seen = store.audit_since("", (event,))
+        if not seen or seen[-1]["subject"] != digest:
+            store.audit(event, None, digest, text)
 
 
 def findings(home: Home, store: Store, now: datetime) -> list[Finding]:
-    """Record the current version, then one finding per change seen within the last week."""
+    """Record the current versions, then one finding per change seen within the last week."""
     record(home, store)
+    return _config_findings(store, now) + _approver_findings(store, now)
+
+
+def _recent(now: datetime, at: str) -> bool:
+    when = parse_utc(at)
+    return not (now - when > OPEN_FOR or when - now > RUN_SLACK)
+
+
+def _approver_findings(store: Store, now: datetime) -> list[Finding]:
+    out = []
+    before: dict[str, str] = {}       # the last version that listed anyone
+    for version in store.audit_since("", (APPROVERS_EVENT,)):
+        listed = approver_keys(version["detail"])
+        changes = compare_approvers(before, listed) if before else []
+        if changes and _recent(now, version["at"]):
+            gained = any(c.weakens for c in changes)
+            out.append(Finding(
+                key=f"approvers-change:{version['subject'][:16]}", kind="approvers",
+                severity=Severity.HIGH if gained else Severity.MEDIUM, target="collector",
+                site=None,
+                title=f"approvers file changed at {version['at']}: "
+                      f"{'; '.join(c.what for c in changes)}"[:400],
+                detail=(f"audit row {version['id']} holds the new version in full (lineguard "
+                        "audit). Whoever is listed can sign baselines, waivers and restore "
+                        "plans: confirm the change with the approvers who were listed before. "
+                        "This finding cannot be waived; it closes a week after the change.")))
+        if listed:
+            before = listed
+    return out
+
+
+def approver_keys(text: str) -> dict[str, str]:
+    """NAME -> key text of each approver line, read as leniently as a reader of the file
+    would; a line that cannot be an approver is kept under its own text, so a change to it
+    still shows."""
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, _, key = line.strip().partition(" ")
+        out[name] = " ".join(key.split()[:2])
+    return out
+
+
+def compare_approvers(old: dict[str, str], new: dict[str, str]) -> list[Change]:
+    out = [Change(f"adds approver {n}", True, False) for n in sorted(new.keys() - old.keys())]
+    out += [Change(f"replaces the key of approver {n}", True, False)
+            for n in sorted(new.keys() & old.keys()) if new[n] != old[n]]
+    out += [Change(f"removes approver {n}", False, False) for n in sorted(old.keys() - new.keys())]
+    return out
+
+
+# How alert mail leaves the collector.
+_RELAY = ("smtp_host", "smtp_port", "mail_from")
+
+
+def previous_relay(store: Store, now: datetime) -> tuple[Settings, str] | None:
+    """The settings in force before the newest change of the mail relay within the last week,
+    and the key of the finding that reports the change (None when the relay did not change, or
+    how mail left before cannot be read)."""
+    versions = store.audit_since("", (EVENT,))
+    for before, after in reversed(list(zip(versions, versions[1:], strict=False))):
+        if not _recent(now, after["at"]):
+            continue
+        old, new = _settings(before["detail"]), _settings(after["detail"])
+        if old is not None and (new is None or any(getattr(old, k) != getattr(new, k)
+                                                    for k in _RELAY)):
+            return old, _config_key(after)
+    return None
+
+
+def _config_key(version: dict) -> str:
+    return f"config-change:{version['subject'][:16]}"
+
+
+def _config_findings(store: Store, now: datetime) -> list[Finding]:
     versions = store.audit_since("", (EVENT,))
     out = []
     for before, after in zip(versions, versions[1:], strict=False):
-        at = parse_utc(after["at"])
-        if now - at > OPEN_FOR or at - now > RUN_SLACK:
+        if not _recent(now, after["at"]):
             continue
         changes = compare(before["detail"], after["detail"])
         weakens = any(c.weakens for c in changes)
@@ -61,7 +151,7 @@ def findings(home: Home, store: Store, now: datetime) -> list[Finding]:
             else Severity.MEDIUM
         listed = "; ".join(c.what for c in changes) or "layout or comments only"
         out.append(Finding(
-            key=f"config-change:{after['subject'][:16]}", kind="config", severity=severity,
+            key=_config_key(after), kind="config", severity=severity,
             target="collector", site=None,
             title=f"collector settings (config.toml) changed at {after['at']}: {listed}"[:400],
             detail=(f"audit rows {before['id']} and {after['id']} hold both versions in full "
@@ -109,7 +199,8 @@ def compare(old_text: str, new_text: str) -> list[Change]:
         out.append(Change(f"security_to now {', '.join(new.security_to)}", False, False))
     for key, more_is_weaker in (("smtp_host", None), ("smtp_port", None), ("mail_from", None),
                                 ("max_snapshot_bytes", True), ("max_clock_skew_seconds", True),
-                                ("display_tz", False), ("report_url", False)):
+                                ("display_tz", False), ("report_url", False),
+                                ("max_waiver_days", True)):
         was, now = getattr(old, key), getattr(new, key)
         if was != now:
             weakens = bool(more_is_weaker is None or (more_is_weaker and now > was))

@@ -23,6 +23,8 @@ import zlib
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from lineguard.agent.keys import parse_public
 from lineguard.collector.store import Store, utc_now
 from lineguard.formats.wire import (
@@ -55,8 +57,10 @@ def verify_store(store: Store, now: str | None = None) -> list[str]:
 
 def quick_problems(store: Store, now: str) -> list[str]:
     """The checks cheap enough for every `check` run: the agents table and the alert state
-    against the signed records, and the audit log's head against the newest checkpoint."""
+    against the signed records, the snapshots the checks judge by, and the audit log's head
+    against the newest checkpoint."""
     problems = _agents(store, now) + _alerts(store, now) + _owners(store)
+    problems += judged_snapshots(store)
     last = store.anchor.last_line()
     if last:
         try:
@@ -182,49 +186,19 @@ def _show(state: tuple[object, object, object]) -> str:
 
 
 def _snapshots(store: Store) -> list[str]:
-    problems: list[str] = []
-    keys = {}
-    for k in store.agent_keys():
-        try:
-            keys[(k.agent, k.key_id)] = parse_public(k.public_key.encode())
-        except ValueError:
-            problems.append(f"agent {k.agent}: stored public key {k.key_id} is unreadable")
-    accepted: dict[tuple[str, int], tuple[str, str]] = {}
-    for at, agent, subject, digest in _audit_events(store, "accept"):
-        accepted[(str(agent), int(subject.lstrip("#")))] = (digest, at)
+    keys, problems = _snapshot_keys(store)
+    accepted = _accepted(store)
     stored: set[tuple[str, int]] = set()
     prev_by_agent: dict[str, tuple[int, str]] = {}
     per_agent: dict[str, int] = defaultdict(int)
-    for sid, agent, seq, digest, received, key_id in store.snapshot_index():
+    for row in store.snapshot_index():
+        _, agent, seq, digest, _, _ = row
         stored.add((agent, seq))
         per_agent[agent] += 1
-        record = accepted.get((agent, seq))
-        if record is None:
-            problems.append(f"{agent} #{seq}: stored without an accept record (inserted behind "
-                            "the collector's back)")
-        elif record[0] != digest:
-            problems.append(f"{agent} #{seq}: is not the snapshot that was accepted "
-                            f"({digest[:12]}…, accepted {record[0][:12]}…)")
-        elif record[1] != received:
-            problems.append(f"{agent} #{seq}: received_at {received} differs from the accept "
-                            f"record's {record[1]}")
-        try:
-            body, sig = store.snapshot_body(sid)
-        except (KeyError, ValueError, zlib.error) as e:
-            # a blob deleted or overwritten in the database: a finding, not a reason to stop
-            problems.append(f"{agent} #{seq}: cannot be re-assembled ({e.__class__.__name__}: {e})")
+        found, body = _prove(store, row, keys, accepted)
+        problems += found
+        if body is None:
             continue
-        data = canonical(body)
-        if sha256_hex(data) != digest:
-            problems.append(f"{agent} #{seq}: stored content no longer hashes to {digest[:12]}…")
-            continue
-        try:
-            SignedSnapshot(parse_body(body), data, sig).verify(keys[(agent, key_id)])
-        except WireError as e:
-            problems.append(f"{agent} #{seq}: {e}")
-        except KeyError:
-            problems.append(f"{agent} #{seq}: signed by {key_id}, a key never enrolled for "
-                            f"{agent}")
         last = prev_by_agent.get(agent)
         if last is not None and (seq != last[0] + 1 or body["prev"] != last[1]):
             problems.append(f"{agent} #{seq}: does not chain to #{last[0]}")
@@ -237,6 +211,71 @@ def _snapshots(store: Store) -> list[str]:
         problems.append(f"{agent}: accepted snapshot(s) {_runs(seqs)} missing from the "
                         f"store{every}: deleted")
     return problems
+
+
+def judged_snapshots(store: Store) -> list[str]:
+    """The snapshots every `check` judges by, re-proved each time: each agent's newest, and
+    each target's newest and first complete poll (its reference without a baseline). Pointing a
+    target's row at an older manifest, or dating an old snapshot anew, would otherwise make the
+    comparisons read what the agent never signed, until someone ran `audit --verify`."""
+    keys, problems = _snapshot_keys(store)
+    accepted = _accepted(store)
+    for row in store.judged_snapshot_index():
+        problems += _prove(store, row, keys, accepted)[0]
+    return problems
+
+
+def _snapshot_keys(store: Store) -> tuple[dict[tuple[str, str], Ed25519PublicKey], list[str]]:
+    keys, problems = {}, []
+    for k in store.agent_keys():
+        try:
+            keys[(k.agent, k.key_id)] = parse_public(k.public_key.encode())
+        except ValueError:
+            problems.append(f"agent {k.agent}: stored public key {k.key_id} is unreadable")
+    return keys, problems
+
+
+def _accepted(store: Store) -> dict[tuple[str, int], tuple[str, str]]:
+    """(agent, seq) -> (hash, received at) from the signed accept records."""
+    return {(str(agent), int(subject.lstrip("#"))): (digest, at)
+            for at, agent, subject, digest in _audit_events(store, "accept")}
+
+
+def _prove(store: Store, row: tuple[int, str, int, str, str, str],
+           keys: dict[tuple[str, str], Ed25519PublicKey],
+           accepted: dict[tuple[str, int], tuple[str, str]]) -> tuple[list[str], dict | None]:
+    """What is wrong with one stored snapshot (its accept record, its content re-assembled and
+    hashed, its signature), and its body when it could be re-assembled and hashes right."""
+    sid, agent, seq, digest, received, key_id = row
+    problems: list[str] = []
+    record = accepted.get((agent, seq))
+    if record is None:
+        problems.append(f"{agent} #{seq}: stored without an accept record (inserted behind "
+                        "the collector's back)")
+    elif record[0] != digest:
+        problems.append(f"{agent} #{seq}: is not the snapshot that was accepted "
+                        f"({digest[:12]}…, accepted {record[0][:12]}…)")
+    elif record[1] != received:
+        problems.append(f"{agent} #{seq}: received_at {received} differs from the accept "
+                        f"record's {record[1]}")
+    try:
+        body, sig = store.snapshot_body(sid)
+    except (KeyError, ValueError, zlib.error) as e:
+        # a blob deleted or overwritten in the database: a finding, not a reason to stop
+        return problems + [f"{agent} #{seq}: cannot be re-assembled "
+                           f"({e.__class__.__name__}: {e})"], None
+    data = canonical(body)
+    if sha256_hex(data) != digest:
+        return problems + [f"{agent} #{seq}: stored content no longer hashes to "
+                           f"{digest[:12]}…"], None
+    try:
+        SignedSnapshot(parse_body(body), data, sig).verify(keys[(agent, key_id)])
+    except WireError as e:
+        problems.append(f"{agent} #{seq}: {e}")
+    except KeyError:
+        problems.append(f"{agent} #{seq}: signed by {key_id}, a key never enrolled for "
+                        f"{agent}")
+    return problems, body
 
 
 def _runs(seqs: list[int]) -> str:

@@ -34,7 +34,7 @@ class SitePolicy:
 
 POLICY_KEYS = tuple(SitePolicy.__dataclass_fields__)
 FLEET_KEYS = ("max_snapshot_bytes", "smtp_host", "smtp_port", "mail_from", "security_to",
-              "max_clock_skew_seconds", "display_tz", "report_url")
+              "max_clock_skew_seconds", "display_tz", "report_url", "max_waiver_days")
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class Settings:
     max_clock_skew_seconds: int = 300       # how far an agent's clock may run ahead (or back)
     display_tz: str = "UTC"                 # the zone human output shows times in (--tz wins)
     report_url: str | None = None           # where the HTML report is published: mail links it
+    max_waiver_days: int = 1826             # how far ahead a waiver may end (it is reviewed then)
     sites: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
@@ -160,7 +161,7 @@ def _problem(key: str, value: object) -> str | None:
         return None if value in SEVERITIES else f"must be one of {', '.join(SEVERITIES)}"
     if isinstance(value, bool):
         return "must not be true or false"
-    if key in ("max_snapshot_bytes", "smtp_port", "approvals"):
+    if key in ("max_snapshot_bytes", "smtp_port", "approvals", "max_waiver_days"):
         return None if isinstance(value, int) and value > 0 else "must be a positive whole number"
     if key == "max_clock_skew_seconds":   # bounded: a skew of ages would overflow the clock
         return None if isinstance(value, int) and 0 <= value <= MAX_SKEW_SECONDS else \

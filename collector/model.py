@@ -72,11 +72,13 @@ class CountedTrigger:
 @dataclass(frozen=True)
 class DelayedTrigger:
     """Does its work `seconds` after `base` fires: an EEM `trigger delay`, an applet's `wait`
-    before its effect, a script that sleeps first. `note` says why."""
+    before its effect, a script that sleeps first. `note` says why. `clock`: the shift is a
+    device clock set off (negative when it runs ahead), not a wait."""
 
     base: Trigger
     seconds: float
     note: str = ""
+    clock: bool = False
 
 
 @dataclass(frozen=True)
@@ -425,7 +427,10 @@ class LineDataRow:
 
 FindingKind = Literal["job", "line-data-loss", "drift", "poll-failed", "silence", "chain",
                       "fleet", "baseline", "waiver", "evidence", "alert-mail", "integrity",
-                      "trust", "site", "config"]
+                      "trust", "site", "source", "clock", "config", "approvers"]
+# Findings no waiver closes: a change of who may approve would be waived by the very approvers
+# it reports on.
+UNWAIVABLE: frozenset[FindingKind] = frozenset({"approvers"})
 
 
 @dataclass(frozen=True)
@@ -438,8 +443,10 @@ class Finding:
     evidence that cannot be read: see `unreadable`), alert-mail (an alert email refused for some
     recipients, or interrupted before its outcome was recorded), integrity (the collector's own
     audit log or store does not verify), trust (a key or enrolment change), site (a target
-    moved between sites), config (the collector's own config.toml changed: see
-    collector/config_audit.py).
+    moved between sites), source (a device now read another way or from elsewhere than in its
+    reference), clock (a device's own clock is off from the agent's), config (the collector's own config.toml changed: see
+    collector/config_audit.py), approvers (the approvers file changed: same module; never
+    waived).
 
     verdict: for a judged job, what its judgement said (None for every other finding)."""
 

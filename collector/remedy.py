@@ -64,6 +64,13 @@ def _cron(job: Job, art: Artifact | None, text: str) -> list[str]:
     return [_delete_line(job, text)]
 
 
+def _incron(job: Job, art: Artifact | None, text: str) -> list[str]:
+    if job.origin_path.startswith("etc/"):      # a system table: a file of its own
+        return [_delete_line(job, text)]
+    return [f"incrontab -u {job.owner or posixpath.basename(job.origin_path)} -e",
+            _delete_line(job, text).replace("delete", "and delete", 1)]
+
+
 def _run_parts(job: Job, art: Artifact | None, text: str) -> list[str]:
     if job.files:
         script = "/" + job.files[0]
@@ -163,5 +170,5 @@ def _generic(job: Job, art: Artifact | None, text: str) -> list[str]:
 _STOPPERS: dict[str, Callable[[Job, Artifact | None, str], list[str]]] = {
     "cron": _cron, "run-parts": _run_parts, "at": _at, "systemd": _systemd,
     "anacron": _anacron, "process": _process, "eem": _eem, "kron": _kron, "reload": _reload,
-    "junos-event": _junos_event, "sysv": _sysv,
+    "junos-event": _junos_event, "sysv": _sysv, "incron": _incron,
 }

@@ -80,6 +80,20 @@ class TargetRow:
 
 
 @dataclass(frozen=True)
+class UnreportedTarget:
+    """A target its owner's newest snapshot leaves out, and where it was last reported."""
+
+    name: str
+    kind: str
+    owner: str
+    owner_seq: int                    # the owner's newest snapshot, which does not carry it
+    owner_taken_at: str
+    last_agent: str                   # the last snapshot that did carry it
+    last_seq: int
+    last_taken_at: str
+
+
+@dataclass(frozen=True)
 class FindingRow:
     """A finding as `check` recorded it: when it was first and last seen open."""
 
@@ -372,10 +386,12 @@ class Store:
         return self.db.execute("SELECT 1 FROM blobs WHERE sha256 = ?", [sha]).fetchone() is not None
 
     def blob(self, sha: str) -> bytes:
+        """The bytes stored under `sha`, checked to hash to it. Raises KeyError when they are
+        missing or altered."""
         row = self.db.execute("SELECT data FROM blobs WHERE sha256 = ?", [sha]).fetchone()
         if row is None:
             raise KeyError(f"blob {sha} missing from the store")
-        return zlib.decompress(row[0])
+        return _checked(sha, row[0])
 
     def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """Several blobs by hash, read in a few queries rather than one each."""
@@ -383,7 +399,7 @@ class Store:
         out: dict[str, bytes] = {}
         for i in range(0, len(wanted), _BLOBS_PER_QUERY):
             part = wanted[i:i + _BLOBS_PER_QUERY]
-            out.update((sha, zlib.decompress(data)) for sha, data in self.db.execute(
+            out.update((sha, _checked(sha, data)) for sha, data in self.db.execute(
                 f"SELECT sha256, data FROM blobs WHERE sha256 IN ({','.join('?' * len(part))})",
                 part))
         missing = next((sha for sha in wanted if sha not in out), None)
@@ -479,6 +495,26 @@ class Store:
         return self.db.execute("SELECT id, agent, seq, hash, received_at, key_id FROM snapshots "
                                "ORDER BY agent, seq").fetchall()
 
+    def judged_snapshot_index(self) -> list[tuple[int, str, int, str, str, str]]:
+        """snapshot_index rows of the snapshots the checks read: each active agent's newest,
+        each target's newest (as target_history orders them) and its first complete poll."""
+        ids = [r[0] for r in self.db.execute(
+            "SELECT MAX(s.id) FROM snapshots s JOIN agents a ON a.name = s.agent "
+            "WHERE a.removed_at IS NULL GROUP BY s.agent")]
+        for ordering, where in (("DESC", ""), ("", "AND t.status = 'ok' ")):
+            ids += [r[0] for r in self.db.execute(
+                f"SELECT (SELECT s.id FROM targets t JOIN snapshots s ON s.id = t.snapshot "
+                f"WHERE t.name = n.name {where}ORDER BY s.taken_at {ordering}, s.id {ordering} "
+                f"LIMIT 1) FROM (SELECT DISTINCT name FROM targets) n") if r[0] is not None]
+        chosen = sorted(set(ids))
+        out = []
+        for i in range(0, len(chosen), _BLOBS_PER_QUERY):
+            part = chosen[i:i + _BLOBS_PER_QUERY]
+            out += self.db.execute(
+                f"SELECT id, agent, seq, hash, received_at, key_id FROM snapshots WHERE id IN "
+                f"({','.join('?' * len(part))}) ORDER BY agent, seq", part).fetchall()
+        return out
+
     def first_ok(self, name: str, until: str | None = None,
                  accept: Callable[[Target], bool] | None = None,
                  ) -> tuple[StoredSnapshot, Target] | None:
@@ -515,6 +551,31 @@ class Store:
                           last_ok=self._last_ok(n) if with_last_ok else None,
                           facts=json.loads(self.blob(m)).get("facts", {}))
                 for n, k, a, st, e, at, m in rows]
+
+    def unreported_targets(self, until: str | None = None) -> list[UnreportedTarget]:
+        """Targets an active agent owns and that were reported before (by it or by their
+        previous owner), but that the owner's newest snapshot (taken at or before `until`) does
+        not carry: dropped from its inventory, renamed, or never polled again."""
+        rows = self.db.execute(
+            "WITH newest AS (SELECT s.agent, MAX(s.seq) AS seq FROM snapshots s "
+            "  JOIN agents a ON a.name = s.agent WHERE a.removed_at IS NULL "
+            "  AND (? IS NULL OR s.taken_at <= ?) GROUP BY s.agent), "
+            "head AS (SELECT s.id, s.agent, s.seq, s.taken_at FROM snapshots s "
+            "  JOIN newest n ON n.agent = s.agent AND n.seq = s.seq) "
+            "SELECT o.target, o.agent, h.seq, h.taken_at FROM target_owners o "
+            "JOIN head h ON h.agent = o.agent WHERE NOT EXISTS (SELECT 1 FROM targets t "
+            "  WHERE t.snapshot = h.id AND t.name = o.target) ORDER BY o.target",
+            [until, until]).fetchall()
+        out = []
+        for target, agent, seq, taken_at in rows:
+            last = self.db.execute(
+                "SELECT t.kind, s.agent, s.seq, s.taken_at FROM targets t JOIN snapshots s "
+                "ON s.id = t.snapshot WHERE t.name = ? AND (? IS NULL OR s.taken_at <= ?) "
+                "ORDER BY s.taken_at DESC, s.id DESC LIMIT 1", [target, until, until]).fetchone()
+            if last is not None:
+                out.append(UnreportedTarget(target, last[0], agent, seq, taken_at, last[1],
+                                            last[2], last[3]))
+        return out
 
     def _last_ok(self, name: str) -> str | None:
         row = self.db.execute("SELECT MAX(s.taken_at) FROM targets t JOIN snapshots s "
@@ -679,6 +740,16 @@ class Store:
         """The newest rows, the collector's signature in hex."""
         return [{**r, "sig": bytes(r["sig"]).hex() if r.get("sig") is not None else None}
                 for r in self.db["audit"].rows_where(order_by="id desc", limit=limit)]
+
+
+def _checked(sha: str, stored: bytes) -> bytes:
+    """A blob's bytes, which must hash to the name they are stored under: content-addressed
+    evidence edited in the database (a baseline's configuration a restore plan renders, a
+    manifest a comparison reads) is an error, never evidence."""
+    data = zlib.decompress(stored)
+    if sha256_hex(data) != sha:
+        raise KeyError(f"blob {sha[:12]}… no longer hashes to its name: altered in the database")
+    return data
 
 
 def _link(row: Any) -> str:

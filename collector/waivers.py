@@ -16,14 +16,14 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from lineguard.collector import approvals
 from lineguard.collector.approvals import ApprovalError, ApprovalState, Signature
 from lineguard.collector.home import Home
-from lineguard.collector.model import Finding
+from lineguard.collector.model import UNWAIVABLE, Finding
 from lineguard.collector.store import Store
 from lineguard.formats.wire import canonical, sha256_hex
 
@@ -79,8 +79,9 @@ def finding_id(key: str) -> str:
     return "f-" + hashlib.sha256(key.encode()).hexdigest()[:8]
 
 
-def parse_until(text: str, now: datetime) -> str:
-    """`2027-01-31` (end of that day, UTC) or an ISO instant; must lie in the future."""
+def parse_until(text: str, now: datetime, max_days: int) -> str:
+    """`2027-01-31` (end of that day, UTC) or an ISO instant; must lie in the future, and
+    within `max_days` (a waiver is a decision with a date to review it, never for good)."""
     try:
         if len(text) == 10:
             when = datetime.combine(date.fromisoformat(text), time(23, 59, 59), UTC)
@@ -91,6 +92,9 @@ def parse_until(text: str, now: datetime) -> str:
                           ) from None
     if when <= now:
         raise WaiverError(f"--until {text!r} is not in the future")
+    if when > now + timedelta(days=max_days):
+        raise WaiverError(f"--until {text!r} is more than {max_days} days ahead "
+                          f"(max_waiver_days): a waiver ends, and is reviewed, by then")
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -174,8 +178,8 @@ def waive(home: Home, store: Store, ref: str, until: str | None, reason: str | N
     else:
         if not until or not reason:
             raise WaiverError("a new waiver needs --until DATE and --reason TEXT")
-        waiver = request(resolve(ref, all_findings(home, store, now)), parse_until(until, now),
-                         reason)
+        waiver = request(resolve(ref, all_findings(home, store, now)),
+                         parse_until(until, now, home.settings().max_waiver_days), reason)
     status = sign(home.waivers, home.baselines, waiver, key, approver,
                   home.settings().site(waiver.site).approvals)
     store.audit("waiver-sign", None, status.waiver.id,
@@ -188,6 +192,10 @@ def request(finding: Finding, until: str, reason: str) -> Waiver:
     a second approver signing the same request signs the same waiver)."""
     if not reason.strip():
         raise WaiverError("--reason must say why the finding is sanctioned")
+    if finding.kind in UNWAIVABLE:
+        raise WaiverError(f"{finding.kind} findings cannot be waived: the approvers they "
+                          f"report on would be the ones to sign (it closes by itself a week "
+                          f"after the change)")
     ident = sha256_hex(canonical([finding.target, finding.binding, until, reason]))[:12]
     return Waiver(id=f"w-{ident}", target=finding.target, binding=finding.binding,
                   finding=finding.key, title=finding.title, reason=reason, until=until,

@@ -36,10 +36,14 @@ _REDIRECTS = frozenset({">", ">>", "<", "<>", ">&", "<&", ">|", "&>", "&>>", "<<
 _UNRESOLVABLE = set("$*?[`~{}")
 _DATA_READERS = frozenset({"awk", "gawk", "mawk", "nawk", "sed", "base64", "base32", "openssl",
                            "xxd", "gunzip", "zcat", "bzcat", "xzcat", "uudecode"})
+_LIST_READERS = frozenset({"cat", "grep", "egrep", "fgrep", "cut", "sort", "uniq", "head", "tail",
+                           "tac"})
 _STATEMENT_READERS = frozenset({"psql", "mysql", "mariadb", "sqlite3", "sqlplus", "at", "batch"})
 _INPUT_FILE = re.compile(r"(?<![<0-9&])<\s*['\"]?(/[\w.+@/-]+)")
 _SYSTEM_INPUT = ("/dev/", "/proc/", "/sys/")
 _PUNCTUATION = set(";&|()<>")
+_STATEMENT_FILE = re.compile(r"(?<![\w.-])(/[\w.+@/-]+\.(?:sql|psql|cql|ddl))(?![\w.-])")
+_FUNC_ENV = re.compile(r"^BASH_FUNC_[\w-]+(?:%%|\(\))=\(\)\s*\{(.*)\}\s*$", re.S)
 _LONE_PATH = re.compile(r"/[\w.+@/-]*")
 
 
@@ -95,6 +99,10 @@ def _scan(text: str, cwd: str, found: list[str], depth: int) -> None:
             continue    # names no path, and no directory was entered to resolve one against
         for words in _simple_commands(line):
             cwd = _command(words, cwd, found, depth)
+        # a statement file named anywhere on a line (whatever runs it: a client named by a
+        # variable or a wrapper function, a program in a here-document)
+        if ".sql" in line or ".cql" in line or ".ddl" in line:
+            found.extend(posixpath.normpath(m.group(1)) for m in _STATEMENT_FILE.finditer(line))
         # `cmd < FILE`: what the command reads as its input (a shell or a device session
         # reads it as commands)
         if "<" in line:
@@ -169,11 +177,13 @@ def _simple_commands(line: str) -> list[list[str]]:
     for tok in _tokens(line):
         if skip_next:
             skip_next = False
-            continue
+            if not tok.endswith("("):     # `< <(cmd …)`: the input is a command's output
+                continue
         # an operator is all punctuation; an empty word (`''`) is an argument, not an operator
         operator = tok[:1] in _PUNCTUATION and set(tok) <= _PUNCTUATION
-        if tok in _REDIRECTS or (operator and ("<" in tok or ">" in tok)):
+        if tok in _REDIRECTS or (operator and ("<" in tok or ">" in tok) and not tok.endswith("(")):
             skip_next = True      # a redirection: its target is a file, not a command
+        # (`<(` and `>(` open a process substitution: a command follows)
         elif operator or tok in _SEPARATORS:
             commands.append([])
         elif tok.endswith("$") and len(tok) > 1:
@@ -196,6 +206,11 @@ def _resolve(word: str, cwd: str) -> str | None:
 
 def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
     """Record what one simple command runs; returns the working directory after it."""
+    for w in words:
+        # `env 'BASH_FUNC_f%%=() { … }' bash -c f`: the function body runs in the child shell
+        m = _FUNC_ENV.match(w) if w.startswith("BASH_FUNC_") else None
+        if m and depth < 4:
+            _scan(m.group(1), cwd, found, depth + 1)
     i = 0
     while i < len(words) and (words[i] in _KEYWORDS or is_assignment(words[i])):
         i += 1
@@ -269,8 +284,9 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
                     _resolve(a.split(None, 1)[1], cwd) if a.startswith(".read ") else None))
             if src and not src.startswith(_SYSTEM_INPUT):
                 found.append(src)
-    elif name == "cat":
-        # a template or list a job reads: what it writes and then runs is built from it
+    elif name in _LIST_READERS:
+        # a template or list a job reads (whole or filtered): what it writes and then runs, or
+        # the devices and paths a loop over it acts on, are built from it
         for a in args:
             src = _resolve(a, cwd) if not a.startswith("-") else None
             if src and not src.startswith(("/proc/", "/sys/", "/dev/", "/run/", "/tmp/")):

@@ -449,6 +449,13 @@ def trigger_root(root: Path, login_at: float) -> Path:
           '# mounted backups\nACTION=="add", SUBSYSTEM=="block", \\\n'
           '  RUN+="/bin/sh -c \'rm -rf /srv/ems/linedata\'"\n')
 
+    # incron: a routine import of dropped files, and a job waiting for a flag file to appear
+    write(root, "etc/incron.d/ems-import",
+          "/srv/ems/import IN_CLOSE_WRITE /usr/bin/logger ems import $#\n")
+    write(root, "var/spool/incron/oper",
+          "# sync\n/home/oper/.cache IN_CREATE,IN_MOVED_TO /bin/sh -c 'rm -rf /srv/ems/linedata'\n",
+          0o600)
+
     # logrotate: routine postrotate, and a weekly log whose lastaction wipes the line data
     write(root, "etc/logrotate.conf", "weekly\nrotate 4\ncreate\ninclude /etc/logrotate.d\n")
     write(root, "etc/logrotate.d/ems", "/var/log/ems/*.log {\n    daily\n    missingok\n"

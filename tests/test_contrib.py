@@ -44,3 +44,14 @@ def test_systemd_analyze_verify_passes(unit: Path, tmp_path: Path) -> None:
     # systemd-analyze reports problems of other units on the machine too; ours must be clean
     ours = [line for line in (done.stdout + done.stderr).splitlines() if unit.name in line]
     assert not ours, "\n".join(ours)
+
+
+def test_the_agent_sees_every_folder_a_job_can_run_from() -> None:
+    """A mount namespace that hides a folder from the agent (a private /tmp, an empty /home)
+    shows it nothing where cron and atd still find the job's script: "not found" to the agent,
+    a payload to the job."""
+    service = _unit(UNITS[0].with_name("lineguard-agent.service"))["Service"]
+    assert service.get("PrivateTmp", "no") == "no"
+    assert service.get("ProtectHome", "no") in ("no", "read-only")
+    assert not {"InaccessiblePaths", "TemporaryFileSystem", "TemporaryFileSystems",
+                "BindPaths"} & set(service)

@@ -1,5 +1,5 @@
 """Every way a management server runs something later without a clock — systemd activation,
-SysV boot scripts, network hooks, udev, logrotate and apt hooks, login files, forced SSH
+SysV boot scripts, network hooks, udev, incron, logrotate and apt hooks, login files, forced SSH
 commands, PAM, a site's own scheduler file — through the real agent snapshot, ingest and
 `lineguard jobs --json`: a routine example of each stays benign, a planted one is destructive,
 each with its trigger kind, and every job says who put it there."""
@@ -36,6 +36,7 @@ BENIGN = [
     ("interfaces up", "etc/network/interfaces", 7, "event"),
     ("NetworkManager dispatcher", "etc/NetworkManager/dispatcher.d/10-ems-log", None, "event"),
     ("udev RUN+=", "etc/udev/rules.d/70-ems-usb.rules", 1, "event"),
+    ("incron system table", "etc/incron.d/ems-import", 1, "event"),
     ("logrotate postrotate", "etc/logrotate.d/ems", 5, "hook"),
     ("DPkg::Post-Invoke", "etc/apt/apt.conf.d/50ems", 2, "hook"),
     ("profile.d", "etc/profile.d/ems-path.sh", None, "login"),
@@ -60,6 +61,7 @@ DESTRUCTIVE = [
     ("interfaces post-down", "etc/network/interfaces", 8, "event"),
     ("NetworkManager dispatcher", "etc/NetworkManager/dispatcher.d/90-ems-sync", None, "event"),
     ("udev RUN+=", "etc/udev/rules.d/99-ems-disk.rules", 2, "event"),
+    ("incron user table", "var/spool/incron/oper", 2, "event"),
     ("logrotate lastaction", "etc/logrotate.d/ems-audit", 5, "hook"),
     ("APT::Update::Post-Invoke", "etc/apt/apt.conf.d/99zz-local", 2, "hook"),
     ("DPkg::Pre-Invoke", "etc/apt/apt.conf.d/99zz-local", 4, "hook"),

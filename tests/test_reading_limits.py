@@ -112,6 +112,8 @@ HELPER_CALLS = {   # (the helper, a harmless call ({i}: which), the call that de
                    "T=/srv/ems/linedata\nclean\n"),
     "nested.sh": ("#!/bin/sh\nwipe() { rm -rf \"$1/$2\"; }\nclean() {\n  wipe \"$BASE\" \"$1\"\n}\n",
                   "BASE=/var/tmp/ems\nclean c{i}\n", "BASE=/srv/ems\nclean linedata\n"),
+    "list.sh": ("#!/bin/sh\nclean() {\n for d in \"$@\"; do rm -rf \"$d\"; done\n}\n",
+                "clean /var/tmp/a{i} /var/tmp/b{i}\n", "clean /var/tmp/z /srv/ems/linedata\n"),
     "runs-args.sh": ("#!/bin/sh\nrun() {\n  \"$@\"\n}\n", "run echo {i}\n",
                      "run rm -rf /srv/ems/linedata\n"),
     "args.pl": ("#!/usr/bin/perl\nuse File::Path qw(rmtree);\nsub clean { my ($d) = @_; rmtree($d); }\n",
@@ -163,4 +165,41 @@ def test_a_long_list_of_cache_files_cannot_bury_one_line_data_path():
     items.insert(3 * MAX_EACH, "/srv/ems/linedata")
     j = _judge("opt/ems/bin/many.sh", "#!/bin/sh\nfor d in " + " ".join(items) +
                "; do\n  rm -rf \"$d\"\ndone\n")
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+_LIST = "\n".join([f"/var/tmp/ems/c{i}" for i in range(40)] + ["/srv/ems/linedata"])
+RUNNERS = {
+    "xargs": f"xargs rm -rf <<EOF\n{_LIST}\nEOF\n",
+    "xargs -I": f"xargs -I{{}} rm -rf {{}} <<EOF\n{_LIST}\nEOF\n",
+    "printf | xargs": "printf '%s\\n' " + _LIST.replace("\n", " ") + " | xargs rm -rf\n",
+    "parallel :::": "parallel rm -rf ::: " + _LIST.replace("\n", " ") + "\n",
+}
+
+
+@pytest.mark.parametrize("how", sorted(RUNNERS))
+def test_the_forty_first_item_a_runner_is_given_is_judged(how):
+    j = _judge("opt/ems/bin/purge.sh", "#!/bin/sh\n" + RUNNERS[how])
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+def test_the_last_of_seventy_commands_an_applet_loops_over_is_judged():
+    commands = ";".join([f"show interfaces atm0/{i}" for i in range(69)] + ["write erase"])
+    actions = (("action 1.0 cli command \"enable\"", 41),
+               (f"action 2.0 foreach cmd \"{commands}\" \";\"", 42),
+               ("action 3.0 cli command \"$cmd\"", 43), ("action 4.0 end", 44))
+    job = CronJob(target="atm-kobe-03", source="eem", origin_path="running-config",
+                  origin_line=40, owner=None, schedule='cron-entry "0 3 * * *"',
+                  command="event manager applet NIGHTLY", trigger=CronTrigger("0 3 * * *", "ios"),
+                  actions=actions)
+    j = destructive.judge(job, {}, None, NOW)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+def test_two_perl_calls_that_differ_only_in_a_long_lists_last_item_are_both_read():
+    safe = ",".join(f"'/var/tmp/ems/c{i}'" for i in range(40))
+    text = ("#!/usr/bin/perl\nuse File::Path qw(rmtree);\nsub purge { rmtree($_) for @_; }\n"
+            + "".join(f"purge({safe}, '/var/tmp/ems/x{i}');\n" for i in range(6))
+            + f"purge({safe}, '/srv/ems/linedata');\n")
+    j = _judge("opt/ems/bin/purge.pl", text)
     assert j.verdict == "destructive", [r.title for r in j.reasons]

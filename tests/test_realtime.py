@@ -108,7 +108,9 @@ def test_other_files_beside_a_watched_script_are_not_changes(tmp_path, caplog):
         (root / "opt/ems/README").write_text("unrelated\n")      # beside poll.sh
         (root / "opt/ems/logs").mkdir()
         (root / "etc/cron.d/ems").write_text("*/10 * * * * root /opt/ems/poll.sh\n")
-        wait_for(lambda: len(snapshots(cfg.outbox)) >= 2, "a snapshot after the cron change")
+        # the log line says why; it is written after the snapshot file, so wait for it
+        wait_for(lambda: any("snapshot #2" in r.getMessage() for r in list(caplog.records)),
+                 "the log line of a snapshot after the cron change")
     logged = [r.getMessage() for r in caplog.records]
     reasons = [m for m in logged if "snapshot #2" in m]
     assert reasons and "/etc/cron.d/ems" in reasons[0] and "/opt/ems" not in reasons[0], logged

@@ -38,7 +38,8 @@ from lineguard.formats.wire import Target, canonical, sha256_hex
 HOST_VOLATILE_KINDS = frozenset({"process", "anacron-stamp", "restore-report"})
 # Host files that decide what runs later: a change to one of these is a change to the job picture.
 HOST_JOB_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "run-parts", "anacrontab",
-                            "at-job", "systemd-unit", "systemd-link", "script"})
+                            "at-job", "systemd-unit", "systemd-link", "script", "incron-table",
+                            "incron-conf"})
 _HISTORY_LIMIT = 200
 _DIFF_LINES = 400
 _EVIDENCE_LINES = 8

@@ -223,7 +223,8 @@ def _delayed(trigger: DelayedTrigger, now: datetime, zone: tzinfo) -> Fire:
     """The effect comes `seconds` after the base fires, so a base fire within the last
     `seconds` still has its effect ahead: look for the base's fire after now - seconds."""
     delay = timedelta(seconds=trigger.seconds)
-    what = _join(trigger.note, f"{format_timespan(trigger.seconds)} after it starts")
+    what = trigger.note if trigger.clock else \
+        _join(trigger.note, f"{format_timespan(trigger.seconds)} after it starts")
     try:
         base = _dispatch(trigger.base, now - delay, zone)
     except OverflowError:

@@ -10,7 +10,15 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lineguard.collector import platforms
-from lineguard.collector.model import Job, LineDataRow
+from lineguard.collector.model import (
+    CalendarTrigger,
+    CronTrigger,
+    DelayedTrigger,
+    Job,
+    LineDataRow,
+    Trigger,
+)
+from lineguard.formats.timespan import format_timespan
 from lineguard.formats.wire import Target
 
 
@@ -76,7 +84,8 @@ def line_data(target: Target) -> list[LineDataRow]:
 def jobs(target: Target) -> list[Job]:
     """Jobs the device will run by itself, from whatever was read (a partial config's jobs are
     still real; only an absent config yields none). A platform without a job parser (an
-    SNMP-only ATM switch) has none to report."""
+    SNMP-only ATM switch) has none to report. A schedule read off the device's wall clock runs
+    by that clock: when it is set ahead (or behind), the job fires that much earlier (later)."""
     platform = platforms.for_target(target)
     if platform is None:
         return []
@@ -84,7 +93,43 @@ def jobs(target: Target) -> list[Job]:
     found = platform.jobs(target, zone)
     if zone.note:
         found = [j if j.problem else _with_problem(j, zone.note) for j in found]
+    offset = clock_offset(target)
+    if offset is not None:
+        note = (f"the device clock runs {format_timespan(abs(offset.total_seconds()))} "
+                f"{'ahead' if offset > timedelta(0) else 'behind'}, so it fires that much "
+                f"{'earlier' if offset > timedelta(0) else 'later'} than its schedule reads")
+        found = [replace(j, trigger=DelayedTrigger(j.trigger, -offset.total_seconds(), note,
+                                                             clock=True))
+                 if _wall_clock(j.trigger) else j for j in found]
     return found
+
+
+def _wall_clock(trigger: Trigger) -> bool:
+    """Whether the trigger is read off the device's wall clock (a cron entry or calendar, maybe
+    delayed or conditioned), not counted from when it was read (`reload in`, a countdown)."""
+    if isinstance(trigger, CronTrigger | CalendarTrigger):
+        return True
+    base = getattr(trigger, "base", None)
+    return base is not None and _wall_clock(base)
+
+
+# How far a device clock may be from the agent's before schedules are read by it (NTP keeps
+# them within seconds; a poll takes a while).
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+def clock_offset(target: Target) -> timedelta | None:
+    """How far the device's own clock was from the agent's when it was read (positive: ahead),
+    or None when it is within CLOCK_TOLERANCE or cannot be told."""
+    platform = platforms.for_target(target)
+    polled = polled_at(target)
+    if platform is None or platform.clock is None or polled is None:
+        return None
+    shown = platform.clock(target, device_zone(target.facts.get("timezone")))
+    if shown is None:
+        return None
+    offset = shown - polled
+    return offset if abs(offset) > CLOCK_TOLERANCE else None
 
 
 def _with_problem(job: Job, note: str) -> Job:

@@ -15,6 +15,7 @@ from lineguard.collector.parse import (
     at,
     authkeys,
     cron,
+    incron,
     login,
     logrotate,
     nethooks,
@@ -38,6 +39,7 @@ JOB_FILE_KINDS: dict[str, tuple[str, TriggerKind]] = {
     "unit": ("systemd", "event"), "rc-local": ("sysv", "boot"),
     "init-script": ("sysv", "boot"), "net-hook": ("net-hook", "event"),
     "interfaces": ("net-hook", "event"), "udev-rules": ("udev", "event"),
+    "incron-table": ("incron", "event"), "incron-conf": ("incron", "event"),
     "logrotate": ("logrotate", "hook"), "apt-conf": ("apt", "hook"),
     "login-file": ("login", "login"), "authorized-keys": ("ssh-key", "login"),
     "sshd-config": ("ssh-key", "login"),
@@ -54,8 +56,8 @@ def jobs(target: Target, host: dict[str, Any]) -> list[Job]:
         if art.kind in JOB_FILE_KINDS and art.state not in ("ok", "unread") and "link" not in art.meta \
                 and (art.content is None or art.failed):
             out.append(not_captured(ctx, art))
-    for parser in (cron, anacron, at, systemd, process, units, sysv, nethooks, udev, login,
-                   authkeys, pam, schedfile):
+    for parser in (cron, anacron, at, systemd, process, units, sysv, nethooks, udev, incron,
+                   login, authkeys, pam, schedfile):
         out += parser.jobs(ctx)
     # hooks run by other jobs: they fire with the job that runs them
     for hook_parser in (logrotate, apthooks):

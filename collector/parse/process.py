@@ -1,5 +1,6 @@
 """Sleeping processes: a long `sleep` (seen only on a live host) fires once, at its start time
-plus the sleep, running whatever its parent shell chained after it."""
+plus the sleep, running whatever its parent shell chained after it; a program that sleeps in a
+loop runs its body every turn while it lives."""
 
 from __future__ import annotations
 
@@ -8,21 +9,36 @@ import re
 import shlex
 from datetime import datetime, timedelta
 
-from lineguard.collector.model import AbsoluteTrigger, Job, UnparsableTrigger
+from lineguard.collector.model import AbsoluteTrigger, IntervalTrigger, Job, UnparsableTrigger
 from lineguard.collector.parse.hostcontext import HostContext
+from lineguard.formats.follow import artifact_name
 from lineguard.formats.shells import shell_argv
-from lineguard.formats.sleep import InlineSleep, inline_sleeps, sleep_seconds
+from lineguard.formats.sleep import (
+    INLINE_FLAGS,
+    InlineSleep,
+    inline_sleeps,
+    loop_sleeps,
+    program_of,
+    sleep_seconds,
+)
 from lineguard.formats.timespan import format_timespan
 from lineguard.formats.wire import Artifact
 
 
 def jobs(ctx: HostContext) -> list[Job]:
     procs = {a.meta.get("pid"): a for a in ctx.target.artifacts if a.kind == "process"}
+    loops = {pid: every for pid, art in procs.items()
+             if (every := _loop_seconds(ctx, _argv(art))) is not None}
     out: list[Job] = []
     for art in procs.values():
         argv = _argv(art)
         seconds = sleep_seconds(argv)
         parent = procs.get(art.meta.get("ppid"))
+        if art.meta.get("pid") in loops:
+            out.append(_polling(ctx, art, argv, loops[art.meta.get("pid")]))
+            continue
+        if seconds is not None and art.meta.get("ppid") in loops:
+            continue   # one turn of its parent's loop: the parent's job
         if seconds is None:
             program = _inline_program(argv)
             if program is None:
@@ -61,6 +77,27 @@ def jobs(ctx: HostContext) -> list[Job]:
                            trigger=AbsoluteTrigger(when=wakes,
                                                    note=f"{what}; {note}" if note else what)))
     return out
+
+
+def _loop_seconds(ctx: HostContext, argv: list[str]) -> float | None:
+    """How long the process's program (its -c text, or the captured script it runs) sleeps
+    each time round a loop; None when it does not loop."""
+    text, script = program_of(argv)
+    if script is not None:
+        art = ctx.artifacts.get(artifact_name(script))
+        text = art.text() if art is not None else None
+    return None if text is None else loop_sleeps(text)
+
+
+def _polling(ctx: HostContext, art: Artifact, argv: list[str], every: float) -> Job:
+    """A resident program that sleeps in a loop: it runs its body again every turn, for as
+    long as it lives (what the body does, and on which day, is for the judge to read)."""
+    start = _start(art)
+    return ctx.job(source="process", origin_path=art.name, origin_line=None,
+                   owner=art.meta.get("user"), timezone="UTC", command=shlex.join(argv),
+                   schedule=f"{' '.join(argv)} (loops every {format_timespan(every)}"
+                            + (f", started {start:%Y-%m-%dT%H:%M:%SZ})" if start else ")"),
+                   trigger=IntervalTrigger(seconds=max(1, round(every)), anchor=start))
 
 
 def _unit_rest(ctx: HostContext, unit: str, argv: list[str]) -> str | None:
@@ -169,8 +206,6 @@ def leading_sleeps(text: str) -> tuple[float, str]:
 # What may come before a program's first sleep without being an effect (Python/Perl imports).
 _IMPORTS = re.compile(r"(?:(?:import [\w., ]+|from \w+ import [\w, *]+|use [\w:]+[^;]*)"
                       r"\s*;?\s*)+")
-_INLINE = {"python": "-c", "python2": "-c", "python3": "-c", "perl": "-e", "ruby": "-e",
-           "php": "-r", "node": "-e"}
 
 
 def _inline_program(argv: list[str]) -> str | None:
@@ -178,7 +213,7 @@ def _inline_program(argv: list[str]) -> str | None:
     if not argv:
         return None
     name = posixpath.basename(argv[0])
-    flag = _INLINE.get(re.sub(r"\d+(\.\d+)*$", "", name)) or _INLINE.get(name)
+    flag = INLINE_FLAGS.get(re.sub(r"\d+(\.\d+)*$", "", name)) or INLINE_FLAGS.get(name)
     if flag is None:
         return None
     for i, arg in enumerate(argv[1:-1], 1):

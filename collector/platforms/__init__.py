@@ -4,7 +4,7 @@ A platform declares what the collector needs to know about one device family: wh
 holds its configuration (or line data), which artifacts and configuration lines change by
 nature, which artifacts decide what runs, how line data rows and device jobs are read from what
 was captured, when a captured configuration is complete and clean, and which commands restore
-its lost line data (collector/restore/<platform>.py). The analysis modules ask
+its lost line data (collector/restore/<platform>.py), and what its own clock showed. The analysis modules ask
 the platform and never name a vendor. The agent's side of a platform is its profile
 (agent/devices/profiles/)."""
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from lineguard.collector.model import Job, LineDataRow
@@ -60,6 +61,9 @@ class Platform:
     restore: Callable[[list, str, str | None], tuple[list, list]] | None = None
     # The commands take effect only after a `commit` (Junos).
     restore_commit: bool = False
+    # (what was read, its clock zone) -> the time the device's own clock showed, or None: its
+    # schedules run by that clock, whatever the agent's says.
+    clock: Callable[[Target, DeviceZone], datetime | None] | None = None
 
     def is_volatile_line(self, line: str) -> bool:
         return self.volatile_lines is not None and bool(self.volatile_lines.match(line))

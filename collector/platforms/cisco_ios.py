@@ -5,6 +5,7 @@ are its jobs."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from lineguard.collector.model import Job
@@ -39,6 +40,23 @@ def _jobs(target: Target, zone: DeviceZone) -> list[Job]:
     return []
 
 
+# `show clock`: `*10:15:32.123 JST Wed Nov 25 2026` (a leading * or . : not authoritative)
+_SHOW_CLOCK = re.compile(r"^[*.]?(\d{1,2}:\d\d:\d\d)(?:\.\d+)? \S+ \w{3} (\w{3}) (\d{1,2}) (\d{4})\s*$",
+                         re.MULTILINE)
+
+
+def _clock(target: Target, zone: DeviceZone) -> datetime | None:
+    """What `show clock` read, in the device's clock zone."""
+    m = _SHOW_CLOCK.search(_text(target, "show-clock") or "")
+    if m is None:
+        return None
+    try:
+        local = datetime.strptime(f"{m[4]} {m[2]} {m[3]} {m[1]}", "%Y %b %d %H:%M:%S")
+    except ValueError:
+        return None
+    return local.replace(tzinfo=zone.tz)
+
+
 def _text(target: Target, artifact: str) -> str | None:
     art = target.artifact(artifact)
     return art.text() if art is not None else None
@@ -71,6 +89,7 @@ PLATFORM = register(Platform(
     config_artifact=ios.CONFIG,
     line_data=ios.line_data,
     jobs=_jobs,
+    clock=_clock,
     volatile_artifacts=frozenset({"show-clock", "show-reload", "show-kron-schedule",
                                   "show-atm-vc"}),
     job_artifacts=frozenset({"show-event-manager-policy-registered"}),

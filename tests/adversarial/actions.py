@@ -64,9 +64,14 @@ def rm_linedata(rng: random.Random) -> Action:
         ("/home/ems/EMS/LINEDATA",),
         ("/data/nms/line", "/data/nms/xconnect"),
     ])
-    how = rng.randrange(5)
+    how = rng.randrange(9)
     argv = {0: ("rm", "-rf", T), 1: ("rm", "-fr", T), 2: ("find", T, "-type", "f", "-delete"),
-            3: ("shred", "-zu", T), 4: ("rm", "-rf", "--", T)}[how]
+            3: ("shred", "-zu", T), 4: ("rm", "-rf", "--", T),
+            # find selecting the data by a path pattern, an exact whole name, or its own root
+            5: ("find", "/", "-xdev", "-path", f"{T}*", "-delete"),
+            6: ("find", "/", "-wholename", T, "-prune", "-exec", "rm", "-rf", "{}", "+"),
+            7: ("find", T, "-depth", "-execdir", "rm", "-rf", "{}", ";"),
+            8: ("find", "/", "-xdev", "-ipath", T, "-exec", "rm", "-rf", "{}", "+")}[how]
     return Action("host", roots, "host", argvs=(argv,))
 
 
@@ -143,7 +148,8 @@ def wipe_disk(rng: random.Random) -> Action:
     argv = rng.choice([("dd", "if=/dev/zero", f"of={T}", "bs=1M"),
                        ("dd", "if=/dev/urandom", f"of={T}", "bs=4M", "oflag=direct"),
                        ("wipefs", "-a", "-f", T), ("mkfs.ext4", "-F", T),
-                       ("blkdiscard", "-f", T), ("lvremove", "-f", T), ("shred", "-n", "1", T)])
+                       ("blkdiscard", "-f", T), ("lvremove", "-f", T), ("shred", "-n", "1", T),
+                       ("sgdisk", "--zap-all", T), ("wipefs", "--all", "--force", T)])
     return Action("host", dev, "host", argvs=(argv,))
 
 
@@ -227,7 +233,11 @@ def housekeeping(rng: random.Random) -> Action:
                        ("find", T, "-name", "*.gz", "-mtime", "+30", "-exec", "rm", "-f", "{}",
                         ";"),
                        ("find", T, "-type", "f", "-size", "+200M", "-mtime", "+3", "-delete"),
-                       ("tmpreaper", "14d", T)])
+                       ("tmpreaper", "14d", T),
+                       # a pattern naming line data, under a cache or log tree, by age
+                       ("find", T, "-path", "*linedata*", "-mtime", "+7", "-delete"),
+                       ("find", T, "-name", "*.pvc.tmp", "-mmin", "+120", "-exec", "rm", "-f",
+                        "{}", "+")])
     return Action("host", dirs, "host", argvs=(argv,))
 
 

@@ -16,6 +16,7 @@ from lineguard.agent.sources.host import (
     at,
     authkeys,
     cron,
+    incron,
     login,
     logins,
     logrotate,
@@ -43,7 +44,7 @@ from lineguard.formats.wire import Artifact, Target
 
 __all__ = ["HostLimits", "ScheduledFile", "collect"]
 # Every source that reads the root: each returns its artifacts and the command texts to follow.
-SOURCES = (cron, anacron, at, systemd, units, sysv, nethooks, udev, apthooks, login,
+SOURCES = (cron, anacron, at, systemd, units, sysv, nethooks, udev, incron, apthooks, login,
            authkeys, pam, logins)
 
 # Artifacts whose failure to be read is reported per file (the job or schedule it belongs to),
@@ -53,7 +54,8 @@ PER_FILE_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "anacrontab", "at
                             "anacron-stamp", "process", "unit", "unit-link", "rc-local",
                             "init-script", "rc-link", "net-hook", "interfaces", "udev-rules",
                             "logrotate", "logrotate-state", "apt-conf", "login-file",
-                            "authorized-keys", "sshd-config", "pam", "scheduled-file"})
+                            "authorized-keys", "sshd-config", "pam", "scheduled-file",
+                            "incron-table", "incron-conf"})
 _BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9._@:-]")
 # Without the agent's mask key (a library caller, a test) secrets are still masked, under a key
 # that lives only as long as this process: nothing readable leaves, whoever calls.

@@ -1,5 +1,6 @@
 """Jobs waiting in memory on a live host: long `sleep` processes and the shells chained to them
-(`sleep 6480000; /opt/wipe.sh`, `nohup sh -c '...' &`). Read from /proc, never from the root."""
+(`sleep 6480000; /opt/wipe.sh`, `nohup sh -c '...' &`), and programs that sleep in a loop
+(`while :; do …; sleep 600; done`). Read from /proc, never from the root."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lineguard.agent.sources.host.rootfs import RootFS, iso_utc
-from lineguard.formats.sleep import inline_sleeps, sleep_seconds
+from lineguard.formats.sleep import inline_sleeps, loop_sleeps, program_of, sleep_seconds
 from lineguard.formats.wire import Artifact
 
 
@@ -26,7 +27,7 @@ class _Proc:
 def gather(fs: RootFS, proc: Path, long_sleep_s: int) -> list[Artifact]:
     procs = _read_all(proc)
     by_pid = {p.pid: p for p in procs}
-    candidates = {p.pid for p in procs if _waits_long(p, long_sleep_s)}
+    candidates = {p.pid for p in procs if _waits_long(p, long_sleep_s) or _polls(fs, p)}
     family = set(candidates)
     for pid in candidates:
         if by_pid[pid].ppid in by_pid:
@@ -40,6 +41,19 @@ def _waits_long(p: _Proc, long_sleep_s: int) -> bool:
     if seconds is not None:
         return seconds >= long_sleep_s
     return sum(s.seconds for s in inline_sleeps(" ".join(p.argv))) >= long_sleep_s
+
+
+def _polls(fs: RootFS, p: _Proc) -> bool:
+    """Whether the process runs a program that sleeps in a loop: a resident job polling the
+    clock for its day sleeps only minutes at a time, so no single sleep of it is long. Only
+    shells and interpreters started outside a system service (whose unit is read as a job of
+    its own): a terminal's `nohup`, `setsid` or `screen`, a user's own service."""
+    if p.unit and not p.unit.startswith("user@"):
+        return False
+    text, script = program_of(p.argv)
+    if script is not None:
+        text = fs.read_text(script)
+    return text is not None and loop_sleeps(text) is not None
 
 
 def _artifact(fs: RootFS, p: _Proc) -> Artifact:

@@ -104,6 +104,8 @@ class RootFS:
                 raise RootPathError(errno.ENOENT, "not found", path) from None
             except PermissionError:
                 raise RootPathError(errno.EACCES, "permission denied", path) from None
+            except OSError as e:     # a name too long for the file system, an I/O error …
+                raise RootPathError(e.errno or errno.EIO, e.strerror or "unreadable", path) from None
             if stat.S_ISLNK(st.st_mode):
                 hops += 1
                 if hops > _MAX_SYMLINK_HOPS:

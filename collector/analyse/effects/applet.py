@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import shlex
 
+from lineguard.collector.analyse.effects.resolve import judged_values
+
 _VAR = re.compile(r"\$\{?(\w+)\}?")
 _CLI = re.compile(r'^\s*(?:action\s+\S+\s+)?cli\s+command\s+"((?:\\.|[^"\\])*)"', re.I)
 _ALIAS = re.compile(r"^alias\s+\S+\s+(\S+)\s+(\S.*?)\s*$", re.I | re.M)
@@ -19,7 +21,6 @@ _EEM_OTHER = frozenset({"if", "else", "elseif", "while", "end", "regexp", "info"
                         "continue", "exit", "gets", "file", "snmp-trap", "snmp-request",
                         "divide", "multiply", "add", "subtract", "cns-event", "force-switchover"})
 _OPENS = frozenset({"if", "while", "foreach"})
-MAX_ITEMS = 64
 
 
 def aliases(config: str | None) -> dict[str, str]:
@@ -98,7 +99,7 @@ def _run(actions: list[tuple[str, int | None]], variables: dict[str, str],
             end = _body(actions, i)
             delim = words[3] if len(words) > 3 else " "
             items = [x for x in words[2].split(delim) if x.strip()] if delim else [words[2]]
-            for item in items[:MAX_ITEMS]:
+            for item in judged_values(items):
                 _run(actions[i:end], {**variables, words[1]: item.strip()}, table, out)
             i = end + 1
         elif verb == "reload":

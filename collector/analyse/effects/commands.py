@@ -93,8 +93,14 @@ KNOWN = frozenset({
     "git", "fallocate", "nvme", "dmsetup", "lvreduce", "lvresize", "iptables", "ip6tables",
     "nft", "ip", "route", "mount", "telinit", "init", "touch", "systemd-run", "read", "mapfile",
     "readarray", "hash", "cd", "pushd", "zip", ":", "true", "http", "https", "xh", "ansible",
-    "ansible-playbook", "tmux", "screen", "ls", "tmpwatch", "tmpreaper",
+    "ansible-playbook", "tmux", "screen", "ls", "tmpwatch", "tmpreaper", "xfs_io", "debugfs",
+    "sg_format", "sg_sanitize", "coproc",
 }) | SHELLS
+
+
+# Filters whose output from a list file is (part of) that list: a loop over it goes over the list.
+LIST_READERS = frozenset({"cat", "grep", "egrep", "fgrep", "sed", "awk", "gawk", "mawk", "cut",
+                          "sort", "uniq", "head", "tail", "tac", "tr"})
 
 
 # Programs whose only meaning to lineguard is what they print: when nothing reads their output
@@ -240,16 +246,23 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
 
 
 _AGE = re.compile(r"^-(?:mtime|mmin|atime|amin|ctime|cmin)$")
-_SELECTS = re.compile(r"^-(?:empty|links|user|uid|group|gid|perm|inum|samefile|i?regex)$")
-_NAMES = re.compile(r"^-(?:i?name|i?wholename|i?path)$")
+_SELECTS = re.compile(r"^-(?:empty|links|user|uid|group|gid|perm|inum|samefile)$")
+_NAMES = re.compile(r"^-(?:i?name|i?wholename|i?path|i?regex)$")
+# A name pattern that selects a kind of file by how its name starts or ends (`*.log`,
+# `*.gz.[0-9]`, `*~`, `.*\.tmp`, `sess_*`): housekeeping's limit. A literal name or a pattern
+# naming what it selects (`pvc.sqlite`, `*linedata*`, `*/xconnect/*`) is the selection itself.
+_NAME_CLASS = re.compile(r"^(?:(?:\*|\.\*|\.\+|\[[^]]*\])+(?:\\?\.[^/]*|~|#)|\*[^*?\[/]+|"
+                         r"[^*?\[/]+\*)$")
+_EVERYTHING = ("*", "*.*", ".*", "", "./*", "*/*")
 FIND_DELETERS = frozenset({"rm", "shred", "unlink", "srm", "wipe"})
 
 
 def find_bounded(preds: list[str]) -> bool:
     """Whether find's predicates limit what it selects the way housekeeping does: older than an
-    age, larger than a size, a name pattern, an owner. `-mtime -N` and `-newer F` select the
-    recent files (every file a live application keeps), `-size +0` every non-empty one, a name
-    of `*` everything: none of them is a limit."""
+    age, larger than a size, a name's start or end (`-name '*.log'`), an owner. `-mtime -N` and `-newer F`
+    select the recent files (every file a live application keeps), `-size +0` every non-empty
+    one, a name of `*` everything, and a name that names the files (`-name pvc.sqlite`,
+    `-path '*linedata*'`) selects those files whole: none of them is a limit."""
     for k, p in enumerate(preds):
         val = preds[k + 1] if k + 1 < len(preds) else ""
         if _AGE.match(p) and not val.startswith("-") and re.match(r"^\+?\d", val) \
@@ -261,25 +274,60 @@ def find_bounded(preds: list[str]) -> bool:
             return True
         if _SELECTS.match(p):
             return True
-        if _NAMES.match(p) and val.strip("'\"") not in ("*", "*.*", ".*", ""):
+        if _NAMES.match(p) and _NAME_CLASS.match(val.strip("'\"")):
             return True
     return False
 
 
+def find_selection(argv: list[str]) -> tuple[list[str], list[str]]:
+    """find's roots and what it selects under them: `ROOT/**/NAME` for each name or path
+    pattern it selects by (not negated, not pruned), else the roots themselves. The pattern
+    stays in the path so the rules see what it names (whether it limits: find_bounded)."""
+    roots, i = [], 1
+    while i < len(argv) and not argv[i].startswith(("-", "(", "!", "\\(")):
+        roots.append(argv[i])
+        i += 1
+    preds = argv[i:]
+    shallow = any(p in ("-maxdepth",) and preds[k + 1:k + 2] in (["0"], ["1"])
+                  for k, p in enumerate(preds))
+    named: list[tuple[str, str]] = []
+    for k, p in enumerate(preds[:-1]):
+        val = preds[k + 1].strip("'\"")
+        negated = k > 0 and preds[k - 1] in ("!", "-not", "\\!")
+        pruned = preds[k + 2:k + 4] in (["-prune", "-o"], ["-prune", "-or"])   # excluded
+        if not _NAMES.match(p) or negated or pruned or val in _EVERYTHING:
+            continue
+        named.append((p, val))
+    out = []
+    for r in roots or ["."]:
+        top = r.rstrip("/") if r not in ("/", "") else ""
+        if not named:
+            out.append(r)
+        for p, val in named[:4]:
+            if p in ("-name", "-iname"):
+                out.append(f"{top}/{val}" if shallow else f"{top}/**/{val}")
+            else:
+                # -path/-wholename/-regex match the whole path: an absolute pattern is itself
+                # the selection, a relative one sits under the root
+                out.append(val if val.startswith("/") else f"{top}/{val.lstrip('/')}")
+    return roots, out
+
+
 def _find(argv: list[str], job: Job, place: Place, line: int, ev: str, piped_to_rm: bool) -> None:
-    roots, preds, i = [], argv[1:], 1
+    roots, i = [], 1
     while i < len(argv) and not argv[i].startswith(("-", "(", "!", "\\(")):
         roots.append(argv[i])
         i += 1
     preds = argv[i:]
     deletes = "-delete" in preds or piped_to_rm or any(
-        preds[k] in ("-exec", "-execdir", "-ok") and k + 1 < len(preds)
-        and base(preds[k + 1]) in FIND_DELETERS for k in range(len(preds)))
+        preds[k] in ("-exec", "-execdir", "-ok", "-okdir") and k + 1 < len(preds)
+        and base((unwrap(preds[k + 1:]) or [""])[0]) in FIND_DELETERS
+        for k in range(len(preds)))
     if not deletes:
         return
     bounded = find_bounded(preds)
-    for r in roots or ["."]:
-        _destroy(job, place, line, ev, r, "delete-tree", bounded)
+    for t in find_selection(argv)[1]:
+        _destroy(job, place, line, ev, t, "delete-tree", bounded)
 
 
 def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
@@ -310,15 +358,17 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         if of and not re.match(r"/dev/(?:null|stdout|stderr|tty|fd/)", of):
             if of.startswith("/dev/") or inp in ("/dev/zero", "/dev/urandom", "/dev/random"):
                 _destroy(job, place, line, ev, of, "wipe" if of.startswith("/dev/") else "overwrite")
-    elif prog == "wipefs" and re.search(r"-\w*a|--all", flags):
+    elif prog == "wipefs" and re.search(r"-\w*[ao]|--all|--offset", flags):
         for t in ops:
-            _destroy(job, place, line, ev, t, "wipe")
-    elif prog.startswith(("mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs")) or prog == "blkdiscard":
+            if t.startswith("/") or not is_known(t):      # not an --offset or --types value
+                _destroy(job, place, line, ev, t, "wipe")
+    elif prog.startswith(("mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs")) or prog in (
+            "blkdiscard", "sg_format", "sg_sanitize"):
         for t in ops:
             if t.startswith("/dev/") or not is_known(t):
                 _destroy(job, place, line, ev, t, "wipe")
     elif prog in ("sgdisk", "sfdisk", "parted", "fdisk") and re.search(
-            r"--zap-all|-Z\b|--clear|-o\b|--delete|mklabel|\brm\b", " ".join(args)):
+            r"--zap-all|-Z\b|--clear|-o\b|--delete|-d\s*\d|mklabel|\brm\b", " ".join(args)):
         for t in ops:
             if t.startswith("/dev/"):
                 _destroy(job, place, line, ev, t, "wipe")
@@ -336,7 +386,7 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog == "mdadm" and "--zero-superblock" in flags:
         for t in ops:
             _destroy(job, place, line, ev, t, "wipe")
-    elif prog == "cryptsetup" and args and args[0] in ("luksErase", "erase"):
+    elif prog == "cryptsetup" and args and args[0] in ("luksErase", "erase", "luksKillSlot"):
         _destroy(job, place, line, ev, ops[-1] if ops else "a LUKS volume", "wipe")
     elif prog == "find":
         _find(argv, job, place, line, ev, piped_to_rm)
@@ -400,8 +450,16 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
                  + "/*", "delete-tree")
     elif prog == "fallocate" and re.search(r"--punch-hole|--zero-range|--collapse-range|"
                                           r"(?:^|\s)-\w*[pzc]", flags):
-        for t in ops:
+        for t in ops[-1:]:        # one file, last: the other operands are option values
             _destroy(job, place, line, ev, t, "overwrite")
+    elif prog == "xfs_io":
+        _xfs_io(args, job, place, line, ev)
+    elif prog == "debugfs" and re.search(r"-\w*w", flags):
+        # debugfs -w -R 'rm PATH' DEVICE (or kill_file, clri): files removed under the file
+        # system's back, from its device
+        req = " ".join(args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-R", "-f"))
+        for m in re.finditer(r"\b(?:rm|kill_file|clri|unlink|rmdir)\s+(\S+)", req):
+            _destroy(job, place, line, ev, m.group(1), "delete")
     elif prog == "nvme" and args and args[0] in ("format", "sanitize"):
         for t in ops[1:]:
             _destroy(job, place, line, ev, t, "wipe")
@@ -492,6 +550,32 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     backups(argv, job, place, line, ev)
     # files the job writes, downloads or copies: running them later is judged by this source
     _remember(prog, args, ops, job, stdin)
+
+
+_XFS_IO = re.compile(r"^\s*(?:(truncate)\s+0*\b|(fpunch|fzero|fcollapse|finsert|zero)\b|"
+                     r"(pwrite)\b)")
+
+
+def _xfs_io(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
+    """xfs_io -c 'truncate 0' / 'fpunch 0 1g' / 'fzero …' / 'pwrite -S 0 …' FILE: emptied or
+    overwritten in place."""
+    cmds, files, i = [], [], 0
+    while i < len(args):
+        if args[i] in ("-c", "-C") and i + 1 < len(args):
+            cmds.append(args[i + 1])
+            i += 2
+            continue
+        if args[i].startswith("-c") and len(args[i]) > 2:
+            cmds.append(args[i][2:])
+        elif args[i] in ("-p", "-o", "-P"):
+            i += 1
+        elif not args[i].startswith("-"):
+            files.append(args[i])
+        i += 1
+    hows = [("truncate" if m.group(1) else "overwrite") for c in cmds
+            if (m := _XFS_IO.match(render(c)))]
+    for t in files if hows else ():
+        _destroy(job, place, line, ev, t, "truncate" if "truncate" in hows else "overwrite")
 
 
 def history_off(name: str, value: str) -> bool:
@@ -759,9 +843,12 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         return ""
     if prog == "find" and not find_bounded(args) and not any(
             a in ("-exec", "-execdir", "-delete", "-printf", "-fprint") for a in args):
-        # the paths of every entry under its roots: what a loop over them acts on
-        roots = [a for a in args if not a.startswith(("-", "(", "!", "\\("))][:1]
-        return "\n".join(r.rstrip("/") + "/*" for r in roots) if roots else None
+        # the paths of every entry under its roots, or what a name pattern selects there:
+        # what a loop over them acts on
+        roots, selected = find_selection(argv)
+        if not roots:
+            return None
+        return "\n".join(t.rstrip("/") + "/*" if t in roots else t for t in selected[:4])
     if prog == "ls" and not any(a in ("-d", "--directory") or
                                 re.match(r"^-[^-]*d", a) for a in args):
         # what it lists: the paths a glob names as written, each entry's name in a folder

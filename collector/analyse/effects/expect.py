@@ -13,7 +13,13 @@ import shlex
 from dataclasses import replace
 
 from lineguard.collector.analyse.effects import decode, device
-from lineguard.collector.analyse.effects.commands import _DEVICE_PROGRAMS, base, host_of
+from lineguard.collector.analyse.effects.commands import (
+    _DEVICE_PROGRAMS,
+    base,
+    host_of,
+    output,
+    unwrap,
+)
 from lineguard.collector.analyse.effects.model import Gate, is_known, markers, unknown
 from lineguard.collector.analyse.effects.resolve import (
     READERS,
@@ -258,6 +264,14 @@ class _Tcl:
                     self.vars[var] = unknown(f"each value of ${var} in the loop")
             self.body(args[3], place, line)
             return None
+        if cmd == "lappend" and args:
+            # a list built item by item (hosts read from a file, named one by one): a
+            # foreach over it goes over every item
+            name = self.word(args[0], place, line)
+            items = [self.word(a, place, line) for a in args[1:]]
+            old = self.vars.get(name, "")
+            self.vars[name] = " ".join(x for x in (old, as_list(items) if items else "") if x)
+            return self.vars[name]
         if cmd == "proc" and len(args) >= 3:
             params = self.word(args[1], place, line).split()
             self.procs[self.word(args[0], place, line)] = (
@@ -285,6 +299,7 @@ class _Tcl:
                                      depth=place.depth + 1))
             return None
         if cmd == "foreach" and len(args) >= 3:
+            # Tcl list items (braced ones whole; a marker is never cut apart)
             items = list_items(self.word(args[1], place, line))
             self.vars[self.word(args[0], place, line)] = (
                 each_of(items) if len(items) > 1 else (items[0] if items else ""))
@@ -363,7 +378,9 @@ class _Tcl:
             words = [w for w in words if not w.startswith(("2>", ">@", "<@"))]
             read("shell", " ".join(shlex.quote(w) for w in words), self.job,
                  place.nested(line, ev, "via exec"))
-            return unknown(f"output of `{' '.join(words)[:60]}`")
+            # what it prints, where that is known (the rows an snmpwalk yields, a list's lines)
+            printed = output(unwrap(words), None, self.job) if words else None
+            return printed if printed is not None else unknown(f"output of `{' '.join(words)[:60]}`")
         if cmd == "spawn" and args:
             words = [self.word(a, place, line) for a in args]
             while words and words[0].startswith("-"):       # spawn's own options (-noecho …)
@@ -406,6 +423,11 @@ class _Tcl:
                 return items[int(pick)] if int(pick) < len(items) else unknown("a list item")
             # an index known only as the loop runs: each item in turn
             return each_of(items) if len(items) > 1 else items[0] if items else unknown("a list item")
+        if cmd == "split" and want_value and args:
+            value = self.word(args[0], place, line)
+            if markers(value) or not is_known(value):
+                return value        # each row walked, each line of a list: still every one
+            return None
         if cmd in ("join", "concat", "list", "format") and want_value:
             words = [self.word(a, place, line) for a in args]
             if cmd == "format" and words:

@@ -1113,8 +1113,12 @@ class _Perl:
             return unknown(f"the value of {sub.name}()")
         globals_ = repr([_context(sc.vars.get(v)) for v in sorted(self.reads(sub))])
         context = repr((_context(args), globals_))
-        how, value = sc.calls.start(sub.key, context, globals_,
-                                    bool(_RUNS_ARGUMENTS.search(sub.owner.text(sub.body))))
+        # more arguments than the summary's markers stand for: followed like a sub that runs
+        # what it is handed
+        how, value = sc.calls.start(
+            sub.key, context, globals_,
+            "runs" if _RUNS_ARGUMENTS.search(sub.owner.text(sub.body)) else
+            "list" if len(args) > len(_MARKED_ARGS) else "")
         if how == "known":
             return value
         if how == "refused":
@@ -1512,14 +1516,15 @@ _MARKED_ARGS = tuple(symbol("arg", str(i), f"$_[{i - 1}]") for i in range(1, 10)
 
 
 def _context(value: object, depth: int = 0) -> object:
-    """A value as part of a call's context: text and numbers as they are, containers by their
-    first members, anything else by its type (what tells two calls apart, cheaply)."""
+    """A value as part of a call's context: text and numbers as they are, containers by every
+    member (two calls that differ only in a list's last item are two contexts), anything else
+    by its type."""
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if depth < 3 and isinstance(value, (list, tuple)):
-        return [_context(v, depth + 1) for v in value[:32]]
+        return [_context(v, depth + 1) for v in value]
     if depth < 3 and isinstance(value, dict):
-        return [(str(k), _context(v, depth + 1)) for k, v in list(value.items())[:32]]
+        return [(str(k), _context(v, depth + 1)) for k, v in value.items()]
     return type(value).__name__
 
 

@@ -40,13 +40,14 @@ _DEVICE_SEND = ("send_config_set", "send_command", "send_command_timing", "send_
                 "sendline", "send", "write", "cmd", "cli", "config", "commit", "load_merge_candidate",
                 "load_replace_candidate", "send_configs", "send_commands", "send_configs_from_file",
                 "send_interactive", "send_config", "sendall", "run", "load", "edit_config",
-                "delete_config", "copy_config", "dispatch", "rpc", "rollback", "send_rpc")
+                "delete_config", "copy_config", "dispatch", "rpc", "rollback", "execute",
+                "send_rpc")
 # Objects that open a session to a network element (SSH/Telnet/NETCONF/raw TCP libraries):
 # netmiko, paramiko, telnetlib, scrapli and napalm drivers, PyEZ, pexpect/pxssh, asyncssh,
-# ncclient, sockets.
-_SESSION = re.compile(r"^(?:ConnectHandler|Netmiko|BaseConnection|Telnet|SSHClient|\w*Driver|"
+# ncclient, Exscript (SSH2, Telnet, prepare), sockets.
+_SESSION = re.compile(r"^(?:ConnectHandler|Netmiko|BaseConnection|Telnet|SSHClient|\w*Driver|SSH2|"
                       r"Device|Scrapli|AsyncScrapli|get_network_driver|pxssh|spawnu?|"
-                      r"create_connection|Transport|NetconfSSHSession)$")
+                      r"create_connection|prepare|Transport|NetconfSSHSession)$")
 # calls that open a session and hand back a (reader, writer) pair: telnetlib3, raw asyncio TCP
 _SESSION_PAIR = re.compile(r"^(?:telnetlib3|asyncio|asyncssh)\.open_connection$")
 # HTTP client objects (a REST/RESTCONF request is judged by its method, URL and body):
@@ -61,6 +62,9 @@ _SNMP_SET_FUNCS = {"puresnmp.set": (0, 2, 3), "puresnmp.api.raw.set": (0, 2, 3),
 _SNMP_WALK_FUNCS = {"puresnmp.walk": (0, 2), "puresnmp.bulkwalk": (0, 2),
                     "puresnmp.api.raw.walk": (0, 2), "easysnmp.snmp_walk": (None, 0),
                     "easysnmp.snmp_bulkwalk": (None, 0), "easysnmp.easy.snmp_walk": (None, 0)}
+# Exscript's runners: start(accounts, hosts, func), quickstart(hosts, func), Queue.run(hosts,
+# func) call func(job, host, conn) with a session to each host.
+_PER_HOST = ("start", "quickstart", "run", "run_or_ignore", "priority_run")
 _SESSION_CONNECT = re.compile(r"^(?:asyncssh|ncclient\.manager|manager|paramiko|socket)\."
                               r"(?:connect\w*|create_connection)$|^fabric(?:\.connection)?\."
                               r"Connection$")
@@ -723,6 +727,16 @@ class _Py:
                 obj, _idx = mib().resolve(render(col))
                 oid = ".".join(map(str, obj.oid)) if obj else col
                 return [walked(oid, obj.name if obj else render(col), host)]
+        if short in _PER_HOST and len(args) >= 2 and isinstance(args[-1], Func):
+            hosts = args[-2]
+            names = [re.sub(r"^\w+://", "", _s(h)) for h in hosts] if isinstance(hosts, list) \
+                else [_s(hosts)]
+            host = each_of(names) if len(names) > 1 else names[0] if names else \
+                unknown("the hosts it is given")
+            self.job.talks_to_devices = True
+            return self.run_func(args[-1], ["", host, Conn(host)], {}, scope, line, ev)
+        if short in ("get_hosts_from_file", "get_hosts_from_csv") and args:
+            return file_lines(render(_s(args[0])), self.job)   # Exscript: the hosts a list names
         if _SESSION.match(short) or _SESSION_CONNECT.match(fname):
             host = kw.get("host") or kw.get("ip") or kw.get("hostname") or kw.get("address") \
                 or (args[0] if args and short != "get_network_driver" else "")
@@ -735,7 +749,9 @@ class _Py:
             return Conn(_s(host) if host else unknown("the device it connects to"))
         if isinstance(recv, Conn):
             if short in ("connect", "login") and (args or kw):
-                recv.host = _s(kw.get("hostname") or kw.get("host") or (args[0] if args else recv.host))
+                new = _s(kw.get("hostname") or kw.get("host") or (args[0] if args else recv.host))
+                if short == "connect" or is_known(new):     # Exscript's login(Account(…))
+                    recv.host = new
                 return None
             if short in _SESSION_SAME:
                 return recv

@@ -285,9 +285,19 @@ def file_lines(path: str, job: Job | None = None) -> str:
                    if ln.split("#", 1)[0].strip()]
         if 0 < len(entries) <= MAX_EACH:
             # every entry the file lists: expandable like a literal list, but the whole set
-            return entries[0] if len(entries) == 1 else each_of(entries, f"every entry in {p}")
-    what = "device" if _DEVICE_LIST.search(p.rsplit("/", 1)[-1]) else "entry"
-    return symbol("lines", p, f"every {what} in {p}")
+            return listed_in(entries, p)
+    return symbol("lines", p, f"every {_member(p)} in {p}")
+
+
+def _member(path: str) -> str:
+    return "device" if _DEVICE_LIST.search(path.rsplit("/", 1)[-1]) else "entry"
+
+
+def listed_in(values: list[str], path: str) -> str:
+    """A loop variable over what a file lists (lines read, words of `$(cat FILE)`): each value,
+    standing for the whole set: "every device in opt/ems/etc/ne.list: a, b"."""
+    p = path.lstrip("/")
+    return values[0] if len(values) == 1 else each_of(values, f"every {_member(p)} in {p}")
 
 
 EACH_SEP = "\x1e"
@@ -299,13 +309,13 @@ def each_of(values: list[str], listed: str = "") -> str:
     `listed` names the file the values are every entry of (the whole set, not named items)."""
     shown = ", ".join(render(v) for v in values[:MAX_LOOP])
     more = f" and {len(values) - MAX_LOOP} more" if len(values) > MAX_LOOP else ""
-    data = EACH_SEP.join(_judged_values([render(v) for v in values]))
+    data = EACH_SEP.join(judged_values([render(v) for v in values]))
     if listed:
         return symbol("listed", data, f"{listed}: {shown}{more}")
     return symbol("each", data, f"each of {shown}{more}")
 
 
-def _judged_values(values: list[str]) -> list[str]:
+def judged_values(values: list[str]) -> list[str]:
     """The values of a list judged one by one: every value up to MAX_EACH (the last of twenty
     may be the one that matters); past that, each value in a folder none of those is in (a
     list of 5,000 cache files cannot bury one line-data path), up to twice MAX_EACH; past
@@ -373,21 +383,23 @@ class Calls:
         # function -> (the values of the globals it reads when summarised, its effects)
         self.summaries: dict[str, tuple[str, list[Effect]]] = {}
 
-    def start(self, name: str, context: str, globals_: str, runs_arguments: bool = False
+    def start(self, name: str, context: str, globals_: str, per_context: str = ""
               ) -> tuple[str, object]:
         """("follow", None), ("known", the value it returned then), ("summary", None) or
         ("refused", None). A summary serves calls that differ only in their arguments: where
         the globals the function reads differ from those it was summarised with, and it has
-        effects, it is followed (up to MAX_CONTEXTS)."""
+        effects, it is followed (up to MAX_CONTEXTS). `per_context`: "runs" for a function
+        that runs what it is handed (followed per context, then refused), "list" for one that
+        takes its arguments as a list (followed per context, then summarised)."""
         seen = self._values.setdefault(name, {})
         if context in seen:
             return "known", seen[context]
         summary = self.summaries.get(name)
-        if len(seen) >= FREE_CONTEXTS and not runs_arguments and (
+        if len(seen) >= FREE_CONTEXTS and not per_context and (
                 summary is None or summary[0] == globals_ or not summary[1]):
             return "summary", None
         if len(seen) >= MAX_CONTEXTS:
-            return "refused", None
+            return ("refused" if per_context == "runs" else "summary"), None
         seen[context] = None
         return "follow", None
 

@@ -10,8 +10,7 @@ import shlex
 from dataclasses import dataclass
 
 from lineguard.collector.analyse.effects.model import unknown
-
-_MAX_ITEMS = 8
+from lineguard.collector.analyse.effects.resolve import judged_values
 
 
 @dataclass(frozen=True)
@@ -24,19 +23,15 @@ class Run:
 
 def find_exec(argv: list[str]) -> tuple[list[Run], bool]:
     """The commands of find's -exec/-execdir/-ok/-okdir actions, {} standing for each file
-    found under the roots, and whether the selection is bounded (an age, size or name limit)."""
-    roots: list[str] = []
-    i = 1
-    while i < len(argv) and not argv[i].startswith(("-", "(", "!", "\\(")):
-        roots.append(argv[i])
-        i += 1
-    preds = argv[i:]
-    name = next((preds[k + 1] for k, p in enumerate(preds[:-1]) if p in ("-name", "-iname")), "")
-    from lineguard.collector.analyse.effects.commands import find_bounded
+    found under the roots, and whether the selection is bounded (an age, size or suffix)."""
+    from lineguard.collector.analyse.effects.commands import find_bounded, find_selection
+    roots, selected = find_selection(argv)
+    preds = argv[1 + len(roots):]
     bounded = find_bounded(preds)
-    # {} is each entry found: a named one, or every entry under the root
-    found = [f"{r.rstrip('/')}/{name}" if name and "*" not in name else
-             f"{r.rstrip('/')}/*" if "-type" in preds else r for r in roots or ["."]]
+    # {} is each entry found: what a name or path pattern selects, or every entry under
+    # the root
+    found = [s if s not in roots else f"{s.rstrip('/')}/*" if "-type" in preds else s
+             for s in selected]
     runs: list[Run] = []
     k = 0
     while k < len(preds):
@@ -45,7 +40,7 @@ def find_exec(argv: list[str]) -> tuple[list[Run], bool]:
             while end < len(preds) and preds[end] not in (";", "\\;", "+"):
                 end += 1
             cmd = preds[k + 1:end]
-            for f in found[:_MAX_ITEMS]:
+            for f in judged_values(found):
                 runs.append(Run([f if a == "{}" else a.replace("{}", f) for a in cmd],
                                 note=f"run by find {preds[k]}"))
             k = end
@@ -58,7 +53,7 @@ def items(stdin: str | None, what: str, lines: bool = False) -> list[str]:
     if stdin is None or "\x01" in stdin:
         return [stdin if stdin else unknown(what)]
     words = [w.strip() for w in stdin.split("\n") if w.strip()] if lines else stdin.split()
-    return words[:_MAX_ITEMS] or [unknown(what)]
+    return judged_values(words) or [unknown(what)]
 
 
 _XARGS_VALUE = set("aEdLnPs")
@@ -104,7 +99,7 @@ def parallel(argv: list[str], stdin: str | None) -> list[Run]:
     rest = argv[i:]
     if ":::" in rest:
         cut = rest.index(":::")
-        cmd, found = rest[:cut], [a for a in rest[cut + 1:] if a != ":::"][:_MAX_ITEMS]
+        cmd, found = rest[:cut], judged_values([a for a in rest[cut + 1:] if a != ":::"])
     else:
         cmd, found = rest, items(stdin, "the lines parallel reads", lines=True)
     text = " ".join(cmd)

@@ -23,6 +23,7 @@ from lineguard.collector.analyse.effects import (
     control,
     decode,
     device,
+    edits,
     runners,
     scripting,
     sql,
@@ -50,6 +51,7 @@ from lineguard.collector.analyse.effects.resolve import (
     file_lines,
     fingerprint,
     language_of,
+    listed_in,
     read,
     source_bytes,
     unknown_output,
@@ -65,6 +67,7 @@ _STDLIB_RUNNABLE = frozenset({"http", "json", "venv", "pip", "ensurepip", "zipfi
                               "pdb", "site", "smtpd", "base64", "gzip", "calendar", "uuid", "sqlite3",
                               "trace", "pydoc", "webbrowser", "tabnanny", "platform", "sysconfig"})
 _ALIAS = "\x00alias:"   # env key prefix of an alias's text
+_COPROC = "\x00coproc:"  # a descriptor's peer: the coprocess of that name
 _CWD = "\x00cwd"        # env key: the directory a `cd` in the script went to
 # Programs whose operands are paths they destroy (relative ones resolved against a `cd`).
 _PATH_DESTROYERS = frozenset({"rm", "unlink", "rmdir", "shred", "truncate", "srm", "wipe"})
@@ -107,6 +110,7 @@ _PYTHON = re.compile(r"python[\d.]*$")
 _PERL = re.compile(r"perl[\d.]*$")
 _VAR_REF = re.compile(r"\$\{?[#!]?([A-Za-z_]\w*)")
 _NAME = re.compile(r"[A-Za-z_][\w-]*")
+_LIST_ARGS = re.compile(r"\$\{?[@*#]|\bshift\b")
 # A function body that runs what it is handed: its arguments as a command, eval'd or given to a
 # shell. Followed in every context it is called in (up to resolve.MAX_CONTEXTS).
 _RUNS_ARGUMENTS = re.compile(r"(?:^|[;&|{`(]|\$\(|\b(?:then|do|else|exec|command|env|sudo|"
@@ -170,6 +174,8 @@ class _Walker:
         self.sockets: dict[str, str] = {}        # file descriptor -> host (bash /dev/tcp)
         self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
         self.executed: list[list[str]] = []      # every argv run, in order (what a redirect keeps)
+        self.listed: dict[str, str] = {}         # text read from a captured list -> its file
+        self.coprocs: dict[str, list[str]] = {}  # coproc NAME -> the command it runs
 
     # --- text and positions ---------------------------------------------------------------
 
@@ -561,8 +567,11 @@ class _Walker:
         items = self.argv(values, env, place) if values else env.get("@", "").split(_SEP)
         items = [i for i in items if i != ""]
         name = self.text(var)
+        source = self.listed.get(" ".join(items)) if self.listed and len(items) > 1 else None
         if len(items) == 1:
             env[name] = items[0]
+        elif source is not None and all(is_known(i) for i in items):
+            env[name] = listed_in(items, source)
         elif items:
             env[name] = each_of(items) if all(is_known(i) for i in items) else items[0]
         else:
@@ -575,13 +584,15 @@ class _Walker:
         if cond is not None:
             ct = self.text(cond)
             # `read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME [NAME…]`
-            m = re.match(r"^\s*read\s+(?:-[rse]+\s+|-[adpnNtu]\s*\S+\s+)*([A-Za-z_]\w*)(\s+\w)?",
-                         ct)
+            m = re.match(r"^\s*(?:[A-Za-z_]\w*=\S*\s+)*read\s+(?:-[rse]+\s+|-[adpnNtu]\s*\S+\s+)*"
+                         r"([A-Za-z_]\w*)(\s+\w)?", ct)      # (IFS= read -r NAME)
             if m:
                 lines = [x for x in (stdin or "").split("\n") if x.strip()]
                 if m.group(2):          # more names: the first takes the first field
                     lines = [x.split()[0] for x in lines]
+                source = self.listed.get(stdin.strip()) if stdin and self.listed else None
                 env[m.group(1)] = stdin if stdin is not None and (markers(stdin) or not is_known(stdin)) \
+                    else listed_in(lines, source) if source is not None and len(lines) > 1 \
                     else each_of(lines) if len(lines) > 1 \
                     else (lines[0].strip() if lines else unknown("a line read at run time"))
             else:
@@ -640,6 +651,7 @@ class _Walker:
                 if op.startswith("<") and dest is not None and not op.startswith("<&"):
                     path = " ".join(self.words(dest, env, place))
                     stdin = "" if path == "/dev/null" else self.file_text(path)
+                    self.note_listed(stdin, path)
                 else:
                     outs.extend(self.file_redirect(r, env, place))
         outer, self.consumed = self.consumed, True
@@ -662,6 +674,10 @@ class _Walker:
         for op, path in outs:
             self.write(n, body, op, path, out, place)
         for host in sent_to:
+            if host.startswith(_COPROC):
+                self.coproc_input(host[len(_COPROC):], out, env, place, self.line(n),
+                                  self.evidence(n))
+                continue
             self.job.talks_to_devices = True
             eff = device.command_effect(out if out is not None and is_known(out) else
                                         unknown("what the job prints to the connection"),
@@ -680,12 +696,15 @@ class _Walker:
         serial line, /dev/ttyS0) opens a connection on fd 3 (""), `… >&3` or `… > /dev/tcp/…`
         sends the output to that peer (its name); None for any other redirection."""
         text = self.text(r)
-        m = re.match(r"^\s*1?>&\s*(\d+)\s*$", text)
-        if m:
-            return self.sockets.get(m.group(1))
         dest = r.child_by_field_name("destination") or next(
             (c for c in reversed(r.named_children) if c.type not in ("file_descriptor", "ERROR")),
             None)
+        m = re.match(r"^\s*1?>&\s*(\S+)\s*$", text)
+        if m and m.group(1).isdigit():
+            return self.sockets.get(m.group(1))
+        if m and self.sockets and dest is not None:
+            # `>&"${NAME[1]}"`: the descriptor a coprocess reads from
+            return self.sockets.get("".join(self.words(dest, env, place)))
         m = re.match(r"^\s*(\d*)\s*(<>|>>|>|<)", text)
         if m and dest is not None:
             path = " ".join(self.words(dest, env, place))
@@ -771,6 +790,13 @@ class _Walker:
         text = self.job.text_of(render(path)) if is_known(path) else None
         return text if text is not None and len(text) < 65536 else file_lines(render(path), self.job)
 
+    def note_listed(self, text: str | None, path: str) -> None:
+        """`text` is (a filtered part of) the list in captured file `path`: a loop over its
+        lines or words goes over every entry of that list."""
+        if text and is_known(text) and not markers(text) and is_known(path):
+            self.listed[text.strip()] = render(path)
+            self.listed[" ".join(text.split())] = render(path)
+
     def capture(self, node: Node, env: dict[str, str], place: Place) -> str:
         redirect = next((c for c in node.named_children if c.type == "file_redirect"), None)
         if redirect is not None and node.named_child_count == 1 and \
@@ -778,7 +804,10 @@ class _Walker:
             # `$(< FILE)`: the file's text, as cat would print it
             dest = redirect.child_by_field_name("destination")
             if dest is not None:
-                return self.file_text(" ".join(self.words(dest, env, place))).rstrip("\n")
+                path = " ".join(self.words(dest, env, place))
+                text = self.file_text(path).rstrip("\n")
+                self.note_listed(text, path)
+                return text
         out = None
         outer, self.consumed = self.consumed, True
         try:
@@ -1040,8 +1069,7 @@ class _Walker:
             self.snmpset(argv, place, line, ev)
             return None
         if prog in _SQL_CLIENTS:
-            self.sql_client(prog, argv, place, line, ev, stdin)
-            return None
+            return self.sql_client(prog, argv, place, line, ev, stdin)
         if "/" in name and not name.startswith("/dev/fd/") or name in job.written or \
                 name.startswith("/dev/fd/"):
             if self.run_file(name, args, env, place, line, ev):
@@ -1054,8 +1082,16 @@ class _Walker:
         if prog in ("ansible", "ansible-playbook"):
             self.ansible(prog, argv, place, line, ev)
             return None
+        if prog == "coproc":
+            self.coproc(args, env, place, line, ev)
+            return None
+        if (prog == "systemctl" and "edit" in args) or (prog == "crontab" and "-e" in args):
+            self.edit(prog, args, env, place, line, ev, stdin)
+            return None
         commands.effects(argv, job, place, line, ev, stdin)
         out = commands.output(argv, stdin, job)
+        if out is not None and prog in commands.LIST_READERS:
+            self.list_read(argv, stdin, out)
         if out is not None:
             layer = decode.layer_of(argv)
             if layer is None and prog in ("printf", "echo") and re.search(
@@ -1066,6 +1102,61 @@ class _Walker:
                 self.decoded[out] = prior + ((layer,) if layer else ())
         return out
 
+    def coproc(self, args: list[str], env: dict[str, str], place: Place, line: int, ev: str
+               ) -> None:
+        """`coproc [NAME] COMMAND` (a body in braces is a function by now: see read_shell): the
+        command runs now, and again with what the job later writes to `${NAME[1]}`."""
+        name = args[0][1:] if args and args[0].startswith(":") else "COPROC"
+        argv = args[1:] if args and args[0].startswith(":") else args
+        if not argv:
+            return
+        k = len(self.coprocs)
+        read_fd, write_fd = str(63 - 2 * k), str(62 - 2 * k)
+        self.coprocs[name] = argv
+        self.sockets[write_fd] = _COPROC + name
+        env[name] = read_fd + _SEP + write_fd
+        self.execute(argv, env, place, line, ev, None)
+
+    def coproc_input(self, name: str, text: str | None, env: dict[str, str], place: Place,
+                     line: int, ev: str) -> None:
+        """What the job writes to a coprocess: its command reads it as input."""
+        argv = self.coprocs.get(name)
+        if argv:
+            self.execute(argv, env, replace(place, via=place.via + (f"written to coproc {name}",)),
+                         line, ev, text if text is not None else unknown(
+                             f"what the job writes to coproc {name}"))
+
+    def edit(self, prog: str, args: list[str], env: dict[str, str], place: Place, line: int,
+             ev: str, stdin: str | None) -> None:
+        """`systemctl edit UNIT` / `crontab -e` with the editor fed or replaced (see edits.py);
+        what the new unit or crontab runs is read as the job's own."""
+        editor = edits.editor_of(env, systemd=prog == "systemctl")
+        content = edits.new_content(editor, stdin, "--stdin" in args, self.job)
+        if content is None:
+            return
+        if prog == "crontab":
+            text = edits.crontab_edit(content, self.job, place, line, ev)
+            if text is not None:
+                self.cron_lines(text, False, place, line, ev, env, "installed with crontab -e")
+            return
+        full = any(a in ("--full", "-l") for a in args)
+        after = args[args.index("edit") + 1:]
+        units = [a for a in after if not a.startswith("-")]
+        for unit in units:
+            for cmd in edits.unit_edit(unit, full, content, self.job, place, line, ev):
+                self.nested("shell", cmd, place, line, ev,
+                            f"run by {render(unit)} as rewritten by systemctl edit", env)
+
+    def list_read(self, argv: list[str], stdin: str | None, out: str) -> None:
+        """What a filter printed from a captured list (`cat`, `grep -v '^#' FILE`, `cut -d:
+        -f1 FILE`, or its input that came from one) is that list's entries."""
+        source = self.listed.get(stdin.strip()) if stdin and self.listed else None
+        if source is None:
+            source = next((o for o in reversed(argv[1:]) if o.startswith("/") and is_known(o)
+                           and self.job.artifact(o) is not None), None)
+        if source is not None:
+            self.note_listed(out, source)
+
     def runner(self, prog: str, argv: list[str], env: dict[str, str], place: Place, line: int,
                ev: str, stdin: str | None) -> None:
         """The commands find -exec, xargs and parallel run, each read as run by them."""
@@ -1075,6 +1166,13 @@ class _Walker:
             runs = [r for r in runs if not r.argv or commands.base(r.argv[0])
                     not in commands.FIND_DELETERS]      # judged with find's own selection
         elif prog == "xargs":
+            # the items of a list file (-a FILE, or a list piped in) stand for every entry
+            arg_file = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a in ("-a", "--arg-file")),
+                            None) or next((a.split("=", 1)[1] for a in argv
+                                           if a.startswith("--arg-file=")), None)
+            source = arg_file or (self.listed.get(stdin.strip()) if stdin and self.listed else None)
+            if source is not None and is_known(source):
+                stdin = file_lines(render(source), self.job)
             runs = runners.xargs(argv, stdin)
         else:
             runs = runners.parallel(argv, stdin)
@@ -1113,8 +1211,12 @@ class _Walker:
         globals_ = repr([env.get(v) for v in sorted(self.reads(name)) if not v.isdigit()])
         context = repr((args, stdin, globals_))
         node = self.functions[name]
-        how, value = self.calls.start(name, context, globals_,
-                                      bool(_RUNS_ARGUMENTS.search(self.text(node))))
+        # a function that runs what it is handed, or takes its arguments as a list ("$@",
+        # shift, more than $1…$9): its summary could not stand for the call, so it is followed
+        body = self.text(node)
+        how, value = self.calls.start(
+            name, context, globals_, "runs" if _RUNS_ARGUMENTS.search(body) else
+            "list" if len(args) > 9 or _LIST_ARGS.search(body) else "")
         if how == "known":
             return value if isinstance(value, str) else None
         if how == "refused":
@@ -1487,11 +1589,16 @@ class _Walker:
             snmp_effect(self.job, place, line, ev, host, rest[0], rest[1])
 
     def sql_client(self, prog: str, argv: list[str], place: Place, line: int, ev: str,
-                   stdin: str | None) -> None:
+                   stdin: str | None) -> str | None:
+        """The statements a database client runs (options, files, its input) judged; returns
+        what it prints when that is a listing of tables or statements it assembles."""
         texts: list[str] = []
         args = argv[1:]
+        inline = {"psql": "c", "mysql": "e", "mariadb": "e", "clickhouse-client": "q"}.get(prog)
         for i, a in enumerate(args):
-            if a in ("-c", "-e", "--command", "--execute", "-cmd") and i + 1 < len(args):
+            if (a in ("-c", "-e", "--command", "--execute", "-cmd", "--query") or inline and
+                    re.fullmatch(rf"-[A-Za-z]*{inline}", a)) and i + 1 < len(args):
+                # -c TEXT, or flags run together ending in it (psql -Atc, mysql -NBe)
                 texts.append(args[i + 1])
             elif a.startswith(("--command=", "--execute=")):
                 texts.append(a.split("=", 1)[1])
@@ -1511,14 +1618,17 @@ class _Walker:
         if prog == "sqlite3":
             texts += [self.file_text(o.split(None, 1)[1]) for o in ops[1:]
                       if o.startswith(".read ") and is_known(o)]
-        if stdin is not None and (not is_known(stdin) or markers(stdin)):
+        if stdin is not None and not is_known(stdin):
             src = "; ".join(d for _, _, d in markers(stdin)) or "its input"
             self.job.sink.append(place.effect("unseen-code", line, ev,
                                               target=f"SQL {prog} reads from {src}"))
         elif stdin is not None:
             texts.append(stdin)
-        for how, name in sql.destructive_statements("\n\n".join(texts)):     # one text each
-            self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how))
+        text = "\n\n".join(texts)
+        for how, name in sql.destructive_statements(text):     # one text each
+            self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how,
+                                              reach="all" if name.startswith("<every ") else "one"))
+        return sql.output(text) if texts else None
 
 
 def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str, value: str
@@ -1752,11 +1862,61 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
 _BRACE_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)\{([\w./=-]+(?:,[\w./=-]*)+)\}(?=[ \t])", re.M)
 
 
+_COPROC_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)coproc[ \t]+(?:([A-Za-z_]\w*)[ \t]+)?([{(])")
+
+
+def _coprocs_as_functions(text: str) -> str:
+    """`coproc [NAME] { BODY; }` and `coproc [NAME] ( BODY )`, which the parser does not know,
+    as a function holding BODY and `coproc :NAME FUNCTION` (same lines, same columns after)."""
+    out, at, k = [], 0, 0
+    for m in _COPROC_HEAD.finditer(text):
+        if m.start() < at:
+            continue
+        end = _closing(text, m.end() - 1)
+        if end < 0:
+            break
+        body = text[m.end():end].rstrip().rstrip(";")
+        fname = f"coproc_{m.group(2) or 'COPROC'}" + (f"_{k}" if k else "")
+        k += 1
+        out.append(text[at:m.start()] + m.group(1) +
+                   f"{fname}() {{ {body} ; }}; coproc :{m.group(2) or 'COPROC'} {fname}")
+        at = end + 1
+    return "".join(out) + text[at:] if out else text
+
+
+def _closing(text: str, open_at: int) -> int:
+    """Where the bracket at `open_at` closes (quotes skipped), or -1."""
+    opening = text[open_at]
+    closing = "}" if opening == "{" else ")"
+    depth, quote, i = 0, "", open_at
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == quote:
+                quote = ""
+            elif c == "\\" and quote == '"':
+                i += 1
+        elif c in "'\"":
+            quote = c
+        elif c == "\\":
+            i += 1
+        elif c == opening:
+            depth += 1
+        elif c == closing:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     if "<<" in text and not text.endswith("\n"):
         text += "\n"      # a here-document closing on the last line (as `$(< file)` leaves it)
     if "{" in text:
         text = _BRACE_HEAD.sub(lambda m: m.group(1) + " ".join(m.group(2).split(",")), text)
+    if "coproc" in text:
+        text = _coprocs_as_functions(text)
     plain = _plain(text)
     if plain is not None:
         _read_plain(plain, job, place, env)
@@ -1766,7 +1926,11 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     w = _Walker(src, job, place)
     env.setdefault("IFS", " ")
     w.run(tree.root_node, env)
-    if tree.root_node.has_error and not job.sink and _looks_like_data_or_devices(text):
+    # a program with syntax errors, in a job that showed nothing but housekeeping (deletions
+    # bounded by age or name, copies kept): what the broken part does is not known
+    if tree.root_node.has_error and not any(
+            not (e.kind == "backup" or e.kind == "data-destruction" and e.bounded)
+            for e in job.sink) and _looks_like_data_or_devices(text):
         job.sink.append(place.effect("unparsed", 1, text.split("\n", 1)[0][:200],
                                      target="shell (with syntax errors)"))
 

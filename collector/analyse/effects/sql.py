@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import re
 
-from lineguard.collector.analyse.effects.model import render
+from lineguard.collector.analyse.effects.model import render, symbol
 from lineguard.collector.analyse.effects.resolve import expand_each
 
+# a table or database name, or a set of them standing for every name a listing printed
+_NAME = r"(?!(?:if\s+exists|table|only)\b)(?:<[^<>]*>|[\w.\"`\[\]$]+)"
 _STATEMENTS = [
-    (re.compile(r"\bdrop\s+(?:table|database|schema|collection)\s+(?:if\s+exists\s+)?"
-                r"([\w.\"`\[\]$]+(?:\s*,\s*[\w.\"`\[\]$]+)*)", re.I), "db-drop"),
-    (re.compile(r"\btruncate\s+(?:table\s+)?(?:only\s+)?([\w.\"`\[\]$]+)", re.I), "db-truncate"),
-    (re.compile(r"\bdelete\s+from\s+([\w.\"`\[\]$]+)\s*(?:;|$)", re.I), "db-delete-all"),
+    (re.compile(rf"\bdrop\s+(?:table|database|schema|collection)\s+(?:if\s+exists\s+)?"
+                rf"({_NAME}(?:\s*,\s*{_NAME})*)", re.I), "db-drop"),
+    (re.compile(rf"\btruncate\s+(?:table\s+)?(?:only\s+)?({_NAME})", re.I), "db-truncate"),
+    (re.compile(rf"\bdelete\s+from\s+({_NAME})\s*(?:;|$)", re.I), "db-delete-all"),
     (re.compile(r"\b(flushall|flushdb)\b", re.I), "db-flush"),
     (re.compile(r"\b(?:db\.)?(?:getSiblingDB\([^)]*\)\.)?dropDatabase\s*\(", re.I), "db-drop"),
     (re.compile(r"\bdb\.(\w+)\.(?:drop|remove)\s*\(\s*(?:\{\s*\})?\s*\)"), "db-drop"),
@@ -84,9 +86,9 @@ def _balanced(c: str) -> bool:
     return depth == 0
 
 
-_WHERE_DELETE = re.compile(r"\bdelete\s+from\s+([\w.\"`\[\]$]+)\s+where\s+(.+?)\s*(?:;|$)",
+_WHERE_DELETE = re.compile(rf"\bdelete\s+from\s+({_NAME})\s+where\s+(.+?)\s*(?:;|$)",
                            re.I | re.S)
-_UPDATE = re.compile(r"\bupdate\s+([\w.\"`\[\]$]+)\s+set\s+(.+?)(?:\s+where\s+(.+?))?\s*(?:;|$)",
+_UPDATE = re.compile(rf"\bupdate\s+({_NAME})\s+set\s+(.+?)(?:\s+where\s+(.+?))?\s*(?:;|$)",
                      re.I | re.S)
 _TEMP = re.compile(r"(?:^|[._])(?:tmp|temp|staging|scratch)(?:$|[._\d])", re.I)
 
@@ -95,6 +97,10 @@ def destructive_statements(text: str) -> list[tuple[str, str]]:
     """(how, table-or-database) for each statement that destroys data; temp/staging tables and
     DELETEs with a WHERE clause are not."""
     out: list[tuple[str, str]] = []
+    if _RUNS_RESULT.search(text):
+        # psql's \gexec, or EXECUTE in a procedure: the statements the query generates run
+        made = output(_RUNS_RESULT.sub(" ", text))
+        out += destructive_statements(made) if made and made != text else []
     texts = expand_each(text)
     if len(texts) > 1:        # a loop over named tables or databases: each statement judged
         return [x for t in texts for x in destructive_statements(t)]
@@ -105,7 +111,7 @@ def destructive_statements(text: str) -> list[tuple[str, str]]:
                 name = (m.group(1) if m.groups() else "database").strip("\"`[]")
                 if how == "db-flush":
                     name = "every key of the store"
-                if _TEMP.search(name.split(".")[-1]):
+                if not name or _TEMP.search(name.split(".")[-1]):
                     continue
                 out.append((how, name))
         for m in _WHERE_DELETE.finditer(stmt):
@@ -119,3 +125,48 @@ def destructive_statements(text: str) -> list[tuple[str, str]]:
                     not _TEMP.search(m.group(1).split(".")[-1]):
                 out.append(("db-update-all", m.group(1).strip("\"`[]")))
     return out
+
+
+# What a query prints that a job may run or loop over: the tables a catalogue lists, or the
+# statements a query assembles from literals and a listing ('DROP TABLE ' || tablename).
+_CATALOGUE = re.compile(r"\bfrom\s+((?:information_schema|pg_catalog|sys)\.\w+|pg_(?:tables|class|"
+                        r"stat_user_tables|statio_user_tables|database|namespace|views)|"
+                        r"sqlite_(?:master|schema|temp_master)|(?:all|user|dba)_tables)\b", re.I)
+_SOURCE = re.compile(r"\bfrom\s+([\w.\"`]+)", re.I)
+_LISTING = re.compile(r"^\s*(?:show\s+(?:full\s+)?(tables|databases|schemas)\b|\\(dt|l)\S*|"
+                      r"\.(tables))", re.I | re.M)
+_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+_VERBS = frozenset({"drop", "truncate", "delete", "vacuum", "analyze", "analyse", "reindex",
+                    "optimize", "repair", "check", "select", "alter", "update", "grant", "revoke",
+                    "cluster", "lock", "comment", "refresh", "insert", "copy"})
+_HEAD = re.compile(r"^\s*([a-z]+(?:\s+[a-z]+){0,4})\s*[\"`\[]?\s*$", re.I)
+_RUNS_RESULT = re.compile(r"\\gexec\b|\bexecute\s+(?=['(]|format\b|concat\b|quote_)", re.I)
+
+
+def output(text: str) -> str | None:
+    """What a query text prints, when it lists tables or assembles statements from a listing:
+    the statements with the listed names as one value standing for every one of them
+    ("DROP TABLE <every table listed by pg_tables>;"), or that value alone for a listing.
+    None when it prints something else."""
+    plain = render(text)
+    listing = _LISTING.search(plain)
+    catalogue = _CATALOGUE.search(plain)
+    source = catalogue or _SOURCE.search(plain)
+    heads = []
+    for m in _LITERAL.finditer(plain):
+        head = _HEAD.match(m.group(1).split("%", 1)[0])
+        if head and head.group(1).split()[0].lower() in _VERBS and source is not None:
+            heads.append(" ".join(head.group(1).split()))
+    if heads:
+        what = source.group(1).strip('"`') if source else "the query"
+        names = symbol("lines", what, f"every table listed by {what}")
+        return "".join(f"{h} {names};\n" for h in dict.fromkeys(heads))
+    if listing is not None:
+        kind = (listing.group(1) or listing.group(3) or "tables").lower()
+        kind = "databases" if kind in ("databases", "l") else kind if kind == "schemas" else "tables"
+        return symbol("lines", listing.group(0).strip(), f"every {kind[:-1]} listed by "
+                      f"`{listing.group(0).strip()}`")
+    if catalogue is not None and re.search(r"^\s*select\b", plain, re.I | re.M) and not re.search(
+            r"\b(?:count|sum|max|min|avg)\s*\(", plain, re.I):
+        return symbol("lines", catalogue.group(1), f"every table listed by {catalogue.group(1)}")
+    return None
