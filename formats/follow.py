@@ -345,6 +345,8 @@ _LITERAL_PATH = re.compile(r"""["'](/[\w.+@/-]+)["']|(?<![\w$/.-])(/(?:[\w.+@-]+
 _NOT_CAPTURED = ("/usr/bin/", "/bin/", "/sbin/", "/usr/sbin/", "/usr/lib/", "/lib/", "/dev/",
                  "/proc/", "/sys/", "/tmp/", "/run/", "/var/run/", "/var/log/")
 _PY_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+(?:\s*,\s*[\w.]+)*))", re.M)
+# a module loaded at run time by its name: importlib.import_module('helpers'), __import__('x')
+_PY_IMPORT_CALL = re.compile(r"""(?:import_module|__import__)\(\s*["']([\w.]+)["']""")
 _PERL_USE = re.compile(r"^\s*(?:use|require)\s+([A-Za-z][\w:]*)\s*[;(q]", re.M)
 _PERL_LIB = re.compile(r"""^\s*use\s+lib\s+(?:qw\W\s*)?["']?([^"';)]+)""", re.M)
 
@@ -390,8 +392,9 @@ def program_references(name: str, text: str) -> list[str]:
     here = posixpath.dirname("/" + name)
     found = [m.group(1) or m.group(2) for m in _LITERAL_PATH.finditer(text)]
     dirs = [here] + [d for d in found if not posixpath.splitext(d)[1]]
-    for m in _PY_IMPORT.finditer(text):
-        for mod in (m.group(1) or m.group(2)).split(","):
+    mods = [m.group(1) or m.group(2) for m in _PY_IMPORT.finditer(text)]
+    for mod_list in mods + [m.group(1) for m in _PY_IMPORT_CALL.finditer(text)]:
+        for mod in mod_list.split(","):
             rel = mod.strip().replace(".", "/")
             found += [f"{d}/{rel}.py" for d in dirs] + [f"{d}/{rel}/__init__.py" for d in dirs]
     libs = [x.strip() for m in _PERL_LIB.finditer(text) for x in m.group(1).split()]

@@ -232,7 +232,9 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
                 and depth < limits.follow_depth):
             scanned.add(art.name)
             text = art.text()
-            if text is not None and is_shell_text(text):
+            # a module another program loads (no #! line of its own) is read in its language
+            module = art.name.endswith((".py", ".pm", ".pl", ".tcl", ".exp"))
+            if text is not None and is_shell_text(text) and not module:
                 queue.extend((p, depth + 1, False) for p in referenced_paths(text))
                 queue.extend((p, depth + 1, False) for p in _module_paths(fs, text))
             elif text is not None:

@@ -38,7 +38,9 @@ def _list(v: Any) -> list[str]:
 def module_lines(module: str, args: Any, read: Callable[[str], str]) -> list[str]:
     """The command lines one network module call sends (none for any other module)."""
     if isinstance(args, str):
-        args = dict(kv.split("=", 1) for kv in shlex.split(args) if "=" in kv)
+        # ad-hoc k=v arguments: a list option given as text is split at its commas
+        args = {k: v.split(",") if k in ("lines", "commands", "parents") else v
+                for k, v in (kv.split("=", 1) for kv in shlex.split(args) if "=" in kv)}
     if not isinstance(args, dict):
         return []
     if _CONFIG.search(module):

@@ -86,7 +86,7 @@ KNOWN = frozenset({
     "openssl", "zlib-flate", "source", ".", "eval", "trap", "expect", "tclsh", "su", "runuser",
     "xargs", "psql", "mysql", "mariadb", "sqlite3", "sqlplus", "isql", "clickhouse-client",
     "cqlsh", "ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript", "gawk",
-    "jshell", "groovy", "exec",
+    "jshell", "groovy", "exec", "go",
     "ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat", "clogin", "jlogin", "nlogin",
     "plink", "rsh", "cu", "minicom", "parallel", "tar", "pg_dump", "pg_dumpall", "mysqldump",
     "mariadb-dump", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",

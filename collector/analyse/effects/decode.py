@@ -229,6 +229,13 @@ def undo(layer: str, data: str | bytes, argv: list[str] | None = None) -> str | 
         return b64(data)
     if layer == "base32":
         return b32(data)
+    if layer in ("base85", "ascii85"):
+        try:
+            out = (base64.b85decode if layer == "base85" else base64.a85decode)(
+                re.sub(rb"\s+", b"", _bytes(data)))
+        except ValueError:
+            return None
+        return out[:MAX_OUTPUT]
     if layer == "hex":
         return unhex(data)
     if layer == "reverse":

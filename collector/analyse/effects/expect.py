@@ -119,6 +119,28 @@ def _bracket_end(text: str, i: int) -> int:
     return n
 
 
+def list_items(value: str) -> list[str]:
+    """The elements of a Tcl list: words split at white space, a braced element kept whole
+    (`{no shutdown}` is one element), a quoted one with its backslashes undone."""
+    out: list[str] = []
+    # `;` separates nothing in a list (a TL1 command ends with one): kept out of the splitting
+    for _, words in split_commands(value.replace(";", "\x00")):
+        for w in words:
+            if w.startswith("{") and w.endswith("}"):
+                w = w[1:-1]
+            elif w.startswith('"') and w.endswith('"') and len(w) > 1:
+                w = decode.escapes(w[1:-1])
+            elif "\\" in w:
+                w = decode.escapes(w)
+            out.append(w.replace("\x00", ";"))
+    return out
+
+
+def as_list(items: list[str]) -> str:
+    """A Tcl list of the items: an element with white space, braces or nothing in it braced."""
+    return " ".join("{" + x + "}" if not x or re.search(r"[\s{}\";]", x) else x for x in items)
+
+
 _OID = re.compile(r"\.?(?:\d+\.)+\d+")
 
 
@@ -167,6 +189,8 @@ class _Tcl:
                     i += 1
                     continue
                 name = m.group(1) or m.group(2)
+                if m.group(3) is not None:              # $arr(key): an array element
+                    name = f"{name}({self.subst(m.group(3), place, line)})"
                 out.append(self.vars.get(name, unknown(f"${name} is not set")))
                 i += m.end()
             elif c == "\\" and i + 1 < n:
@@ -227,12 +251,27 @@ class _Tcl:
             return self.vars[self.word(args[0], place, line)]
         if cmd == "set" and len(args) == 1:
             return self.vars.get(self.word(args[0], place, line))
+        if cmd == "array" and len(args) >= 3 and self.word(args[0], place, line) == "set":
+            name, items = self.word(args[1], place, line), list_items(self.word(args[2], place, line))
+            for key, val in zip(items[::2], items[1::2], strict=False):
+                self.vars[f"{name}({key})"] = val
+            return None
+        if cmd == "for" and len(args) == 4:
+            # for {init} {test} {next} {body}: what `next` steps takes each value of the loop
+            self.body(args[0], place, line)
+            for _, words in split_commands(args[2].strip("{}")):
+                if words[0] in ("incr", "set") and len(words) > 1:
+                    var = self.word(words[1], place, line)
+                    self.vars[var] = unknown(f"each value of ${var} in the loop")
+            self.body(args[3], place, line)
+            return None
         if cmd == "lappend" and args:
             # a list built item by item (hosts read from a file, named one by one): a
             # foreach over it goes over every item
             name = self.word(args[0], place, line)
             items = [self.word(a, place, line) for a in args[1:]]
-            self.vars[name] = " ".join(x for x in (self.vars.get(name, ""), *items) if x)
+            old = self.vars.get(name, "")
+            self.vars[name] = " ".join(x for x in (old, as_list(items) if items else "") if x)
             return self.vars[name]
         if cmd == "proc" and len(args) >= 3:
             params = self.word(args[1], place, line).split()
@@ -261,8 +300,8 @@ class _Tcl:
                                      depth=place.depth + 1))
             return None
         if cmd == "foreach" and len(args) >= 3:
-            # Tcl list items are split on blanks (str.split would cut a marker apart)
-            items = [x for x in re.split(r"[ \t\r\n]+", self.word(args[1], place, line)) if x]
+            # Tcl list items (braced ones whole; a marker is never cut apart)
+            items = list_items(self.word(args[1], place, line))
             self.vars[self.word(args[0], place, line)] = (
                 each_of(items) if len(items) > 1 else (items[0] if items else ""))
             self.body(args[-1], place, line)
@@ -384,9 +423,11 @@ class _Tcl:
             value = self.word(args[1] if cmd == "string" else args[0], place, line)
             if markers(value) or cmd == "string":
                 return value.strip() if cmd == "string" and not markers(value) else value
-            items, pick = value.split(), self.word(args[1], place, line)
-            return items[int(pick)] if pick.isdigit() and int(pick) < len(items) \
-                else unknown("a list item")
+            items, pick = list_items(value), self.word(args[1], place, line)
+            if pick.isdigit():
+                return items[int(pick)] if int(pick) < len(items) else unknown("a list item")
+            # an index known only as the loop runs: each item in turn
+            return each_of(items) if len(items) > 1 else items[0] if items else unknown("a list item")
         if cmd == "split" and want_value and args:
             value = self.word(args[0], place, line)
             if markers(value) or not is_known(value):
@@ -399,8 +440,10 @@ class _Tcl:
                     return words[0] % tuple(words[1:words[0].count("%") + 1])
                 except (TypeError, ValueError):
                     return " ".join(words)
+            if cmd == "list":
+                return as_list(words)
             return " ".join(words) if cmd != "join" else (
-                self.word(args[1], place, line) if len(args) > 1 else " ").join(words[0].split())
+                self.word(args[1], place, line) if len(args) > 1 else " ").join(list_items(words[0]))
         return None
 
     def snmp_call(self, handle: str, args: list[str], place: Place, line: int, ev: str

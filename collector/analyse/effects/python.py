@@ -15,8 +15,8 @@ import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from lineguard.collector.analyse.effects import api, commands, decode, device, sql
-from lineguard.collector.analyse.effects.model import is_known, markers, render, unknown
+from lineguard.collector.analyse.effects import ansible, api, commands, decode, device, sql
+from lineguard.collector.analyse.effects.model import is_known, markers, render, symbol, unknown
 from lineguard.collector.analyse.effects.resolve import (
     MAX_LOOP,
     READERS,
@@ -24,6 +24,7 @@ from lineguard.collector.analyse.effects.resolve import (
     Place,
     Written,
     each_of,
+    expand_each,
     file_lines,
     read,
     walked,
@@ -32,24 +33,69 @@ from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
 _DECODERS = {"b64decode": "base64", "standard_b64decode": "base64", "urlsafe_b64decode": "base64",
              "b32decode": "base32", "b16decode": "hex", "unhexlify": "hex", "a2b_hex": "hex",
-             "fromhex": "hex", "a2b_base64": "base64", "decompress": "", "rot13": "rot13"}
+             "fromhex": "hex", "a2b_base64": "base64", "decompress": "", "rot13": "rot13",
+             "b85decode": "base85", "a85decode": "ascii85"}
 _DEVICE_SEND = ("send_config_set", "send_command", "send_command_timing", "send_command_expect",
                 "send_config_from_file", "send_multiline", "write_channel", "exec_command",
                 "sendline", "send", "write", "cmd", "cli", "config", "commit", "load_merge_candidate",
                 "load_replace_candidate", "send_configs", "send_commands", "send_configs_from_file",
                 "send_interactive", "send_config", "sendall", "run", "load", "edit_config",
-                "delete_config", "copy_config", "dispatch", "rpc", "rollback", "execute")
+                "delete_config", "copy_config", "dispatch", "rpc", "rollback", "execute",
+                "send_rpc")
 # Objects that open a session to a network element (SSH/Telnet/NETCONF/raw TCP libraries):
 # netmiko, paramiko, telnetlib, scrapli and napalm drivers, PyEZ, pexpect/pxssh, asyncssh,
 # ncclient, Exscript (SSH2, Telnet, prepare), sockets.
 _SESSION = re.compile(r"^(?:ConnectHandler|Netmiko|BaseConnection|Telnet|SSHClient|\w*Driver|SSH2|"
                       r"Device|Scrapli|AsyncScrapli|get_network_driver|pxssh|spawnu?|"
-                      r"create_connection|prepare)$")
+                      r"create_connection|prepare|Transport|NetconfSSHSession)$")
+# calls that open a session and hand back a (reader, writer) pair: telnetlib3, raw asyncio TCP
+_SESSION_PAIR = re.compile(r"^(?:telnetlib3|asyncio|asyncssh)\.open_connection$")
+# HTTP client objects (a REST/RESTCONF request is judged by its method, URL and body):
+# requests sessions, httpx and aiohttp clients, urllib3 pools
+_HTTP_CLIENT = frozenset({"requests.Session", "requests.session", "httpx.Client",
+                          "httpx.AsyncClient", "aiohttp.ClientSession", "urllib3.PoolManager",
+                          "urllib3.HTTPSConnectionPool", "urllib3.HTTPConnectionPool"})
+# SNMP libraries' module functions: name → (host, OID, value) argument positions
+_SNMP_SET_FUNCS = {"puresnmp.set": (0, 2, 3), "puresnmp.api.raw.set": (0, 2, 3),
+                   "puresnmp.api.pythonic.set": (0, 2, 3)}
+# … and the walks: name → (host, OID) argument positions; a keyword host (easysnmp) when None
+_SNMP_WALK_FUNCS = {"puresnmp.walk": (0, 2), "puresnmp.bulkwalk": (0, 2),
+                    "puresnmp.api.raw.walk": (0, 2), "easysnmp.snmp_walk": (None, 0),
+                    "easysnmp.snmp_bulkwalk": (None, 0), "easysnmp.easy.snmp_walk": (None, 0)}
 # Exscript's runners: start(accounts, hosts, func), quickstart(hosts, func), Queue.run(hosts,
 # func) call func(job, host, conn) with a session to each host.
 _PER_HOST = ("start", "quickstart", "run", "run_or_ignore", "priority_run")
 _SESSION_CONNECT = re.compile(r"^(?:asyncssh|ncclient\.manager|manager|paramiko|socket)\."
-                              r"(?:connect\w*|create_connection)$")
+                              r"(?:connect\w*|create_connection)$|^fabric(?:\.connection)?\."
+                              r"Connection$")
+# session methods that send commands, kept as a value by an alias or a dispatch table
+_SEND_METHODS = frozenset({"send", "sendall", "sendline", "exec_command", "send_command",
+                           "send_command_timing", "send_config_set", "send_configs",
+                           "send_config", "send_commands", "write_channel", "edit_config",
+                           "delete_config", "dispatch", "cli", "send_multiline"})
+# calls that start a program from an argument vector, and those that run a shell command line
+_SPAWN_ARGV = frozenset({"asyncio.create_subprocess_exec", "trio.run_process", "anyio.run_process",
+                         "pexpect.popen_spawn.PopenSpawn"})
+_SPAWN_SHELL = frozenset({"asyncio.create_subprocess_shell"})
+# SQL text built by a database driver's helpers (the statement as text)
+_SQL_TEXT = frozenset({"psycopg2.sql.SQL", "psycopg2.sql.Identifier", "psycopg2.sql.Literal",
+                       "psycopg.sql.SQL", "psycopg.sql.Identifier", "psycopg.sql.Literal",
+                       "sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"})
+# the `sh` library's own names (any other sh.NAME runs the program NAME)
+_SH_API = frozenset({"Command", "ErrorReturnCode", "contrib", "glob", "cd", "pushd", "bake",
+                     "RunningCommand", "SignalException", "TimeoutException"})
+# session methods that run a command line on the far side's shell (besides exec_command)
+_REMOTE_SHELL = frozenset({"run", "sudo"})
+# nornir tasks (nr.run(task=T, …)): the keyword that carries the commands each one sends to
+# every host of the inventory
+_NORNIR_TASKS = {"netmiko_send_config": "config_commands", "netmiko_send_command": "command_string",
+                 "netmiko_multiline": "commands", "netmiko_send_config_from_file": "config_file",
+                 "napalm_configure": "configuration", "napalm_cli": "commands",
+                 "scrapli_send_configs": "configs", "scrapli_send_config": "config",
+                 "scrapli_send_command": "command", "scrapli_send_commands": "commands",
+                 "netconf_edit_config": "config"}
+# napalm: loading a candidate configuration, applied by commit_config, dropped by discard_config
+_STAGES = frozenset({"load_replace_candidate", "load_merge_candidate"})
 # session methods that carry no command: they hand back the session (a channel, a process)
 _SESSION_SAME = ("get_transport", "open_session", "invoke_shell", "create_process",
                  "open_channel", "get_pty", "channel", "open", "__enter__", "__aenter__")
@@ -57,9 +103,12 @@ _SESSION_SAME = ("get_transport", "open_session", "invoke_shell", "create_proces
 
 @dataclass
 class Conn:
-    """A device session object (netmiko, paramiko, telnetlib, pexpect, scrapli, …)."""
+    """A device session object (netmiko, paramiko, telnetlib, pexpect, scrapli, …). `staged`:
+    what a napalm driver loaded as its candidate (texts, line, evidence, place), sent to the
+    device only when it is committed — a candidate compared and discarded changes nothing."""
 
     host: str
+    staged: list[tuple[list[str], int, str, Place]] = field(default_factory=list)
 
 
 @dataclass
@@ -67,6 +116,22 @@ class Proc:
     """A process a program started (subprocess.Popen): its command line, for its input."""
 
     command: str
+
+
+@dataclass
+class Http:
+    """An HTTP client object (requests.Session, httpx.Client, urllib3.PoolManager …)."""
+
+    base: str = ""
+
+
+@dataclass
+class Method:
+    """A method of a session, client or path taken as a value (`send = chan.send`,
+    `getattr(c, 'exec_command')`, a dispatch table of them): calling it is calling the method."""
+
+    recv: Any
+    attr: str
 
 
 @dataclass
@@ -82,6 +147,22 @@ class Func:
 
 
 @dataclass
+class Cls:
+    """A class the program defines: its methods (Func) and class attributes."""
+
+    name: str
+    scope: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Obj:
+    """An instance of a program's class: `self.x = …` kept in `attrs`."""
+
+    cls: Cls
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Module:
     scope: dict[str, Any] = field(default_factory=dict)
 
@@ -93,6 +174,38 @@ class Std:
     getattr(os, 'sys'+'tem')."""
 
     name: str
+
+
+_AGE = re.compile(r"\b(?:getmtime|getctime|getatime|st_mtime|st_ctime|st_atime)\b")
+_SIZE = re.compile(r"\b(?:getsize|st_size)\b")
+_NAME_TEST = frozenset({"endswith", "startswith", "fnmatch", "fnmatchcase"})
+
+
+def _bounds(test: ast.expr) -> bool:
+    """Whether an `if` test limits what a deletion under it selects, the way housekeeping does
+    (what find's -mtime +N, -size +N and -name say in shell): older than a cutoff, larger than a
+    size, a name pattern. Negated tests and cutoffs that are now itself select everything."""
+    nodes = list(ast.walk(test))
+    if any(isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not) for n in nodes):
+        return False
+    for n in nodes:
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute | ast.Name) and \
+                (n.func.attr if isinstance(n.func, ast.Attribute) else n.func.id) in _NAME_TEST \
+                and any(isinstance(a, ast.Constant) and a.value or isinstance(a, ast.Tuple)
+                        for a in n.args):
+            return True
+        if not (isinstance(n, ast.Compare) and len(n.ops) == 1):
+            continue
+        left, right, op = ast.unparse(n.left), ast.unparse(n.comparators[0]), n.ops[0]
+        if "time.time()" in (left, right):
+            continue                        # older than now: every file
+        less, more = isinstance(op, ast.Lt | ast.LtE), isinstance(op, ast.Gt | ast.GtE)
+        if _AGE.search(left) and ("-" in left and more or "-" not in left and less) or \
+                _AGE.search(right) and more:
+            return True                     # modified before a cutoff, or older than an age
+        if _SIZE.search(left) and more or _SIZE.search(right) and less:
+            return True
+    return False
 
 
 _IMPORTERS = frozenset({"__import__", "builtins.__import__", "importlib.import_module",
@@ -135,6 +248,7 @@ class _Py:
         self.depth = 0
         self.paths: list[str] = []          # sys.path entries the program adds
         self.xored = False                  # an ^ of numbers was computed (a xor decoding)
+        self.bounds = 0                     # inside an `if` on a file's age, size or name
 
     def ev_text(self, node: ast.AST) -> str:
         a = node.lineno - 1  # type: ignore[attr-defined]
@@ -176,12 +290,16 @@ class _Py:
                     return a + b
                 return _s(a) + _s(b)
             if isinstance(n.op, ast.Mod) and isinstance(a, str):
-                args = tuple(_s(x) for x in b) if isinstance(b, list | tuple) else (
-                    {k: _s(v) for k, v in b.items()} if isinstance(b, dict) else _s(b))
-                try:
-                    return a % args
-                except (TypeError, ValueError, KeyError):
-                    return a + " " + _s(b)
+                def keep(x: Any) -> Any:
+                    return x if isinstance(x, int | float) and not isinstance(x, bool) else _s(x)
+                args = tuple(keep(x) for x in b) if isinstance(b, list | tuple) else (
+                    {k: keep(v) for k, v in b.items()} if isinstance(b, dict) else keep(b))
+                for spec in (a, re.sub(r"%([-+ #0]*\d*(?:\.\d+)?)[diouxXeEfFgG]", r"%\1s", a)):
+                    try:                # a number spec given a value known only as text: as text
+                        return spec % args
+                    except (TypeError, ValueError, KeyError):
+                        continue
+                return a + " " + _s(b)
             if isinstance(n.op, ast.Div):
                 return _s(a).rstrip("/") + "/" + _s(b)
             if isinstance(n.op, ast.Mult) and isinstance(a, list) and isinstance(b, int):
@@ -250,6 +368,16 @@ class _Py:
             base = self.ev(n.value, scope)
             if isinstance(base, str) and _stands_for_a_set(base):
                 return "" if n.attr in ("oid_index", "iid") else base   # row.oid …: still the rows
+            if isinstance(base, Obj):
+                if n.attr in base.attrs:
+                    return base.attrs[n.attr]
+                if isinstance(base.cls.scope.get(n.attr), Func):
+                    return Method(base, n.attr)       # a bound method taken as a value
+                return base.cls.scope.get(n.attr, unknown(f"{ast.unparse(n)[:60]}"))
+            if isinstance(base, Cls):
+                return base.scope.get(n.attr, unknown(f"{ast.unparse(n)[:60]}"))
+            if isinstance(base, Conn) and n.attr in _SEND_METHODS:
+                return Method(base, n.attr)
             if isinstance(base, Conn | Proc):
                 return base        # proc.stdin, stdout.channel …: the same session
             if isinstance(base, tuple) and base and base[0] == "file" and n.attr == "name":
@@ -266,6 +394,8 @@ class _Py:
                 # the program's own path, then its arguments (given by whoever runs it)
                 argv = [scope.get("\x00argv0", unknown("the program's path"))]
                 return argv + [scope[f"\x00argv{i}"] for i in range(1, 10) if f"\x00argv{i}" in scope]
+            if isinstance(base, Std):
+                return Std(f"{base.name}.{n.attr}")    # mod.func kept as a name to call later
             return unknown(f"{ast.unparse(n)[:60]}")
         return unknown(f"{ast.unparse(n)[:60]}")
 
@@ -287,16 +417,38 @@ class _Py:
 
     def call(self, n: ast.Call, scope: dict[str, Any]) -> Any:
         f = n.func
+        if isinstance(f, ast.Call) and isinstance(f.func, ast.Name) and f.func.id == "getattr" \
+                and len(f.args) >= 2:
+            # getattr(obj, NAME)(…) is obj.NAME(…) once NAME is known (a literal, a join, a
+            # dispatch table's entry): read as that call, whatever obj is
+            attr = self.ev(f.args[1], scope)
+            if isinstance(attr, str) and attr.isidentifier():
+                f = ast.copy_location(ast.Attribute(f.args[0], attr, ast.Load()), f)
+                n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
+        if isinstance(f, ast.Name | ast.Subscript):
+            held = self.ev(f, scope) if isinstance(f, ast.Subscript) else scope.get(f.id)
+            if isinstance(held, Method):
+                # a method kept as a value (an alias, a dispatch table entry): the call on it
+                scope = {**scope, "\x00recv": held.recv}
+                f = ast.copy_location(ast.Attribute(ast.Name("\x00recv", ast.Load()), held.attr,
+                                                    ast.Load()), f)
+                n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
         fname = self.dotted(f, scope) or ast.unparse(f)
         if fname in _IMPORTERS and n.args:
             mod = self.ev(n.args[0], scope)
-            return Std(mod) if isinstance(mod, str) and is_known(mod) else unknown("a module")
+            if not (isinstance(mod, str) and is_known(mod)):
+                return unknown("a module")
+            return self.module(mod) or Std(mod)      # a captured module is read like `import`
         if fname == "getattr" and len(n.args) >= 2:
             base, attr = self.dotted(n.args[0], scope), self.ev(n.args[1], scope)
             if base and isinstance(attr, str) and attr.isidentifier():
                 held = scope.get(base) if "." not in base else None
                 if not isinstance(held, Module | Func | Conn):
                     return Std(f"{base}.{attr}")
+            if isinstance(attr, str) and attr.isidentifier():
+                recv = self.ev(n.args[0], scope)
+                if isinstance(recv, Conn | Http | Proc):
+                    return Method(recv, attr)
         if fname == "map" and len(n.args) == 2 and ast.unparse(n.args[0]) == "chr":
             codes = self.ev(n.args[1], scope)
             if isinstance(codes, list | tuple) and all(isinstance(c, int) and 0 <= c < 0x110000
@@ -332,6 +484,20 @@ class _Py:
         # user functions
         if isinstance(f, ast.Name) and isinstance(scope.get(f.id), Func):
             return self.run_func(scope[f.id], args, kw, scope, line, ev)
+        made = scope.get(f.id) if isinstance(f, ast.Name) else recv.scope.get(short) \
+            if isinstance(recv, Module) else None
+        if isinstance(made, Cls):
+            instance = Obj(made)
+            init = made.scope.get("__init__")
+            if isinstance(init, Func):
+                self.run_func(init, [instance, *args], kw, scope, line, ev)
+            return instance
+        if isinstance(recv, Obj | Cls):
+            method = (recv.cls.scope if isinstance(recv, Obj) else recv.scope).get(short)
+            if isinstance(method, Func):
+                static = any(ast.unparse(d) == "staticmethod" for d in method.node.decorator_list)
+                first = [] if static or isinstance(recv, Cls) else [recv]
+                return self.run_func(method, [*first, *args], kw, scope, line, ev)
         if isinstance(recv, Module) and isinstance(recv.scope.get(short), Func):
             return self.run_func(recv.scope[short], args, kw, scope, line, ev)
         if isinstance(recv, str) and _stands_for_a_set(recv) and short not in (
@@ -395,10 +561,42 @@ class _Py:
             if self.xored:
                 self.decoded[text] = ("xor with a key",)
             return text
+        if fname == "range" and args and all(isinstance(a, int) for a in args):
+            numbers = range(*args[:3])
+            return list(numbers) if len(numbers) <= 4096 else unknown(f"each number of {fname}()")
+        if isinstance(recv, list) and short in ("append", "extend", "insert") and args:
+            # a list built step by step (commands, OIDs, paths): the same object in its scope
+            if short == "append":
+                recv.append(args[0])
+            elif short == "extend":
+                recv.extend(args[0] if isinstance(args[0], list | tuple) else [args[0]])
+            elif len(args) > 1 and isinstance(args[0], int):
+                recv.insert(args[0], args[1])
+            return None
         if fname == "chr" and args and isinstance(args[0], int) and 0 <= args[0] < 0x110000:
             return chr(args[0])
         if fname in ("str", "bytes", "bytearray") and args:
             return _s(args[0])
+        if fname in _SQL_TEXT and args:
+            # SQL composed by the driver's helpers: psycopg2.sql.SQL(…).format(Identifier(t)),
+            # sqlalchemy.text(…) — the statement text
+            if short == "Identifier":
+                return ".".join(_s(a) for a in args)
+            return "'" + _s(args[0]).replace("'", "''") + "'" if short == "Literal" else _s(args[0])
+        if fname in ("sqlalchemy.create_engine", "create_engine") and args:
+            return _s(args[0])                      # the database URL stands for the engine
+        if short == "drop_all" and (args or kw.get("bind")):
+            self.job.sink.append(place.effect("data-destruction", line, ev, how="db-drop",
+                                              target=f"every table of {_s(kw.get('bind') or args[0])}"))
+            return None
+        if short == "delete" and isinstance(f, ast.Attribute) and not args and \
+                re.search(r"\.objects\.all\(\)$", ast.unparse(f.value)):
+            # a Django model's every row: Model.objects.all().delete()
+            self.job.sink.append(place.effect("data-destruction", line, ev, how="db-delete-all",
+                                              target=ast.unparse(f.value).split(".objects")[0]))
+            return None
+        if short in ("to_ele", "fromstring", "XML") and args and isinstance(args[0], str):
+            return args[0]          # an XML text parsed into an element: the same RPC (ncclient)
         if fname == "dict" and (args or kw):
             merged = dict(args[0]) if args and isinstance(args[0], dict) else {}
             return {**merged, **kw}
@@ -429,7 +627,7 @@ class _Py:
         if short in ("glob", "rglob", "iterdir") and isinstance(recv, str) and is_known(recv):
             return [recv.rstrip("/") + "/" + (_s(args[0]) if args else "*")]
         if fname == "os.open" and len(n.args) >= 2 and "O_TRUNC" in ast.unparse(n.args[1]):
-            commands._destroy(self.job, place, line, ev, _s(args[0]), "truncate")
+            self.destroy(place, line, ev, _s(args[0]), "truncate")
             return None
         if fname in ("os.getenv", "os.environ.get"):
             return _s(args[1]) if len(args) > 1 else unknown(f"${_s(args[0]) if args else '?'}")
@@ -441,11 +639,11 @@ class _Py:
                 short == "truncate" or (short == "close" and isinstance(f, ast.Attribute)
                                         and isinstance(f.value, ast.Call))):
             # opened for writing and closed (or truncated) with nothing written: emptied
-            commands._destroy(self.job, place, line, ev, recv[1], "truncate")
+            self.destroy(place, line, ev, recv[1], "truncate")
             return None
         if isinstance(recv, tuple) and recv and recv[0] == "file" and short == "write" and \
                 commands.BLOCK_DEVICE.match(render(recv[1])):
-            commands._destroy(self.job, place, line, ev, recv[1], "wipe")
+            self.destroy(place, line, ev, recv[1], "wipe")
             return None
         if isinstance(recv, tuple) and recv and recv[0] == "file":
             if short in ("read", "readlines"):
@@ -467,13 +665,68 @@ class _Py:
                                  and isinstance(args[1], list) else "")
             self.nested("shell", cmd, line, ev, f"via {fname}")
             return Conn(unknown("a local program")) if short.startswith("spawn") else ""
+        if fname in ("ansible_runner.run", "ansible_runner.run_async") and (
+                kw.get("module") or kw.get("playbook")):
+            # ansible-runner: an ad-hoc module or a playbook, run on the hosts it names
+            def read_file(path: str) -> str:
+                return self.job.text_of(render(path).lstrip("/")) or unknown(f"the file {path}")
+            hosts = _s(kw.get("host_pattern") or "all")
+            plays = [(hosts, ansible.module_lines(_s(kw["module"]), _s(kw.get("module_args", "")),
+                                                  read_file))] if kw.get("module") else []
+            if kw.get("playbook"):
+                book = _s(kw["playbook"])
+                if not book.startswith("/") and kw.get("private_data_dir"):
+                    book = f"{_s(kw['private_data_dir']).rstrip('/')}/project/{book}"
+                playbook = self.job.text_of(render(book).lstrip("/"))
+                plays += ansible.playbook(playbook, read_file) if playbook is not None else []
+            for pattern, lines in plays:
+                if lines:
+                    self.device_effect(lines, symbol("listed", pattern,
+                                                     f"every host of the inventory matching {pattern}"),
+                                       line, ev)
+            return None
+        task = kw.get("task")
+        if short == "run" and isinstance(task, Std) and task.name.rsplit(".", 1)[-1] in _NORNIR_TASKS:
+            name = task.name.rsplit(".", 1)[-1]
+            sent = kw.get(_NORNIR_TASKS[name])
+            if name.endswith("_from_file") and sent is not None:
+                sent = self.job.text_of(render(_s(sent)).lstrip("/")) or unknown(
+                    f"the commands in {render(_s(sent))}")
+            texts = [_s(x) for x in sent] if isinstance(sent, list | tuple) else [_s(sent or "")]
+            if name == "napalm_configure" and kw.get("replace") is True:
+                texts = [f"configure replace {render(texts[0])[:80] or '<an empty configuration>'}"]
+            self.device_effect(texts, symbol("listed", "nornir inventory",
+                                             "every host of the nornir inventory"), line, ev)
+            return None
         # device sessions
         called = scope.get(f.id) if isinstance(f, ast.Name) else (
             self.ev(f, scope) if isinstance(f, ast.Call) else None)
-        if isinstance(called, Conn) and args:
+        if isinstance(called, Conn) and (args or kw.get("hostname") or kw.get("host")):
             # a driver class handed back by a factory (napalm get_network_driver), called
             self.job.talks_to_devices = True
-            return Conn(_s(args[0]))
+            return Conn(_s(args[0] if args else kw.get("hostname") or kw.get("host")))
+        if _SESSION_PAIR.match(fname) and (args or kw.get("host")):
+            self.job.talks_to_devices = True
+            conn = Conn(_s(args[0] if args else kw["host"]))
+            return [conn, conn]                       # (reader, writer): one session
+        if fname in _HTTP_CLIENT:
+            return Http(_s(kw.get("base_url") or (args[0] if args else "")))
+        if fname in _SNMP_SET_FUNCS and len(args) > max(_SNMP_SET_FUNCS[fname]):
+            at_host, at_oid, at_value = _SNMP_SET_FUNCS[fname]
+            self.job.talks_to_devices = True
+            snmp_effect(self.job, place, line, ev, _s(args[at_host]), _s(args[at_oid]),
+                        _s(args[at_value]))
+            return None
+        if fname in _SNMP_WALK_FUNCS:
+            walk_host, walk_oid = _SNMP_WALK_FUNCS[fname]
+            host = _s(kw.get("hostname", "")) if walk_host is None else (
+                _s(args[walk_host]) if len(args) > walk_host else "")
+            col = _s(args[walk_oid]) if len(args) > walk_oid else _s(kw.get("oids", ""))
+            if col and is_known(col):
+                from lineguard.collector.analyse.effects.mib import mib
+                obj, _idx = mib().resolve(render(col))
+                oid = ".".join(map(str, obj.oid)) if obj else col
+                return [walked(oid, obj.name if obj else render(col), host)]
         if short in _PER_HOST and len(args) >= 2 and isinstance(args[-1], Func):
             hosts = args[-2]
             names = [re.sub(r"^\w+://", "", _s(h)) for h in hosts] if isinstance(hosts, list) \
@@ -502,11 +755,27 @@ class _Py:
                 return None
             if short in _SESSION_SAME:
                 return recv
+            if short in _STAGES and (args or kw):
+                recv.staged.append((self.session_texts(short, args, kw, line, ev), line, ev,
+                                    self.cur_place))
+                return ""
+            if short in ("commit_config", "discard_config"):
+                if short == "commit_config":
+                    saved = self.cur_place
+                    for texts, at, text, where in recv.staged:
+                        self.cur_place = where
+                        self.device_effect(texts, recv.host, at, text)
+                    self.cur_place = saved
+                recv.staged.clear()
+                return ""
             if short in _DEVICE_SEND and (args or kw):
-                texts = self.session_texts(short, args, kw)
+                texts = self.session_texts(short, args, kw, line, ev)
                 if texts:
                     self.device_effect(texts, recv.host, line, ev)
-                if short == "exec_command":
+                if short == "exec_command" or short in _REMOTE_SHELL and args and \
+                        isinstance(args[0], str):
+                    # a command line run by the session's remote shell (paramiko, fabric,
+                    # asyncssh): what it does there is read as shell too
                     if any(t.strip() for t in texts):
                         read("shell", " ".join(texts), self.job,
                              place.nested(line, ev, f"on {render(recv.host)} over ssh"))
@@ -620,6 +889,18 @@ class _Py:
                     vb.oid = walked(oid, obj.name if obj else render(vb.oid), host)
             return None
         # processes and shell
+        if fname in _SPAWN_ARGV or fname in _SPAWN_SHELL or (
+                fname.startswith("sh.") and fname.count(".") == 1 and short not in _SH_API):
+            # asyncio's subprocesses, the `sh` library (sh.snmpset(…) runs snmpset)
+            if fname in _SPAWN_SHELL:
+                text = _s(args[0]) if args else ""
+            else:
+                words = [short] if fname.startswith("sh.") else []
+                words += [_s(y) for a in args for y in (a if isinstance(a, list | tuple) else [a])]
+                text = " ".join(shlex.quote(w) for w in words)
+            if text.strip():
+                self.nested("shell", text, line, ev, f"via {fname}")
+            return Proc(text)
         if fname in ("os.system", "os.popen", "commands.getoutput", "subprocess.getoutput",
                      "subprocess.getstatusoutput") or (
                 fname.startswith("subprocess.") and short in ("run", "call", "check_call",
@@ -663,16 +944,16 @@ class _Py:
         if short in ("rmtree", "remove", "unlink", "rmdir", "removedirs", "remove_tree"):
             if fname.startswith(("os.", "shutil.", "distutils.")) or (isinstance(f, ast.Name) and args):
                 if args:
-                    commands._destroy(self.job, place, line, ev, _s(args[0]),
-                                      "delete-tree" if short in ("rmtree", "remove_tree") else "delete")
+                    self.destroy(place, line, ev, _s(args[0]),
+                                 "delete-tree" if short in ("rmtree", "remove_tree") else "delete")
                 return None
             if isinstance(recv, str) and is_known(recv) and short in ("unlink", "rmdir"):
-                commands._destroy(self.job, place, line, ev, recv, "delete")
+                self.destroy(place, line, ev, recv, "delete")
                 return None
         if fname in ("shutil.move", "os.rename", "os.replace") and len(args) >= 2:
             if commands.moved_away([_s(args[0])], _s(args[1])):
-                commands._destroy(self.job, place, line, ev, _s(args[0]),
-                                  "delete" if _s(args[1]) == "/dev/null" else "delete-tree")
+                self.destroy(place, line, ev, _s(args[0]),
+                             "delete" if _s(args[1]) == "/dev/null" else "delete-tree")
             elif _s(args[0]) in self.job.written:
                 self.job.written[_s(args[1])] = self.job.written[_s(args[0])]
             return None
@@ -686,11 +967,11 @@ class _Py:
             self.job.written[_s(args[1])] = Written(copied, f"copied from {render(src)}")
             return None
         if fname in ("os.truncate",) and len(args) >= 2 and _s(args[1]) == "0":
-            commands._destroy(self.job, place, line, ev, _s(args[0]), "truncate")
+            self.destroy(place, line, ev, _s(args[0]), "truncate")
             return None
         if short in ("write_text", "write_bytes") and isinstance(recv, str):
             if args and _s(args[0]) == "":
-                commands._destroy(self.job, place, line, ev, recv, "truncate")
+                self.destroy(place, line, ev, recv, "truncate")
             else:
                 self.job.written[recv] = Written(_s(args[0]) if args else None, "written by this job")
             return None
@@ -717,8 +998,10 @@ class _Py:
             return unknown(f"downloaded from {render(_s(args[0])) if args else 'the network'}")
         # databases
         if short in ("execute", "executescript", "executemany") and args:
-            for how, name in sql.destructive_statements(_s(args[0])):
-                self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how))
+            for statement in expand_each(_s(args[0])):      # one per table a loop names
+                for how, name in sql.destructive_statements(statement):
+                    self.job.sink.append(place.effect("data-destruction", line, ev, target=name,
+                                                      how=how))
             return None
         if short in ("flushall", "flushdb"):
             self.job.sink.append(place.effect("data-destruction", line, ev,
@@ -732,6 +1015,10 @@ class _Py:
         if short in ("run", "gather", "run_until_complete", "create_task", "ensure_future"):
             return args[0] if args else None
         return unknown(f"result of {fname[:60]}()")
+
+    def destroy(self, place: Place, line: int, ev: str, path: str, how: str) -> None:
+        """A file or tree destroyed; bounded inside an `if` that tests its age, size or name."""
+        commands._destroy(self.job, place, line, ev, path, how, bounded=self.bounds > 0)
 
     def exec_code(self, code: str, scope: dict[str, Any], line: int, ev: str) -> None:
         """exec()/eval() of a known text: run in the caller's scope, reported on this line."""
@@ -778,7 +1065,10 @@ class _Py:
         if isinstance(kw.get("json"), dict):
             import json
             body = json.dumps(kw["json"])
-        lib = fname.split(".")[0] in ("requests", "httpx", "session", "s", "client")
+        lib = fname.split(".")[0] in ("requests", "httpx", "session", "s", "client") or \
+            isinstance(recv, Http)
+        if isinstance(recv, Http) and short in ("request", "urlopen") and len(args) >= 2:
+            return _s(args[0]).upper(), recv.base + _s(args[1]), body
         if lib and short in ("delete", "put", "patch", "post") and args:
             return short.upper(), _s(args[0]), body
         if lib and short == "request" and len(args) >= 2:
@@ -789,15 +1079,20 @@ class _Py:
             return _s(args[0]).upper(), _s(args[1]), _s(kw.get("body") or (args[2] if len(args) > 2 else ""))
         return None
 
-    def session_texts(self, short: str, args: list[Any], kw: dict[str, Any]) -> list[str]:
+    def session_texts(self, short: str, args: list[Any], kw: dict[str, Any], line: int,
+                      ev: str) -> list[str]:
         """The command lines one call on a device session sends: the commands, a file of them,
         what is written to its input, or the device command an API verb amounts to (napalm,
-        PyEZ, ncclient)."""
+        PyEZ, ncclient). A file of commands that was not captured is code lineguard cannot see."""
         def text_of(path: Any) -> str:
             w = self.job.written.get(_s(path))
             if w is not None and w.content is not None:
                 return w.content
             t = self.job.text_of(render(_s(path)).lstrip("/")) if is_known(_s(path)) else None
+            if t is None:
+                self.job.sink.append(self.cur_place.effect(
+                    "unseen-code", line, ev,
+                    target=f"{render(_s(path))} (the commands it sends to devices; not captured)"))
             return t if t is not None else unknown(f"the commands in {render(_s(path))}")
         payload: Any = args[0] if args else (
             kw.get("config_commands") or kw.get("command_string") or kw.get("commands")
@@ -890,14 +1185,19 @@ class _Py:
         self.globals = scope
         self.cur_place = self.place
         self.block(tree.body, scope)
-        for name, fn in list(scope.items()):
-            if isinstance(fn, Func) and fn.reader is self and name not in self.called:
+        funcs: list[tuple[str, Func, Obj | None]] = [
+            (name, fn, None) for name, fn in scope.items() if isinstance(fn, Func)]
+        funcs += [(name, fn, Obj(cls)) for cls in list(scope.values()) if isinstance(cls, Cls)
+                  for name, fn in cls.scope.items() if isinstance(fn, Func)]
+        for name, fn, owner in funcs:
+            if fn.reader is self and name not in self.called:
                 self.called.add(name)
                 self.cur_place = replace(self.place, called=False, function=name,
                                          via=self.place.via + (f"in {name}(), which nothing here calls",))
                 inner = dict(scope)
                 for a in fn.node.args.args:
-                    inner.setdefault(a.arg, unknown(f"argument {a.arg}"))
+                    inner.setdefault(a.arg, owner if owner is not None and a is fn.node.args.args[0]
+                                     else unknown(f"argument {a.arg}"))
                 self.block(fn.node.body, inner)
         self.cur_place = self.place
 
@@ -913,6 +1213,20 @@ class _Py:
     def stmt(self, st: ast.stmt, scope: dict[str, Any]) -> Any:
         if isinstance(st, ast.FunctionDef | ast.AsyncFunctionDef):
             scope[st.name] = Func(st, self)
+        elif isinstance(st, ast.ClassDef):
+            cls = Cls(st.name)
+            for b in st.bases:                      # inherited methods and attributes first
+                base = self.ev(b, scope)
+                if isinstance(base, Cls):
+                    cls.scope.update(base.scope)
+            for member in st.body:
+                if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
+                    cls.scope[member.name] = Func(member, self)
+                elif isinstance(member, ast.Assign | ast.AnnAssign):
+                    inner = {**scope, **cls.scope}
+                    self.stmt(member, inner)
+                    cls.scope.update({k: v for k, v in inner.items() if k not in scope})
+            scope[st.name] = cls
         elif isinstance(st, ast.Assign):
             v = self.ev(st.value, scope)
             for t in st.targets:
@@ -942,8 +1256,11 @@ class _Py:
                     self.bind(st.target, item, scope)
                     r = self.block(st.body, scope) or r
                 return r
-            if isinstance(it, list) and len(it) > 1 and all(isinstance(x, str) and is_known(x) for x in it):
-                val: Any = each_of(list(it))
+            if isinstance(it, list) and len(it) > 1 and all(
+                    isinstance(x, int) and not isinstance(x, bool) for x in it):
+                val: Any = each_of([str(x) for x in it])      # range(…): each number
+            elif isinstance(it, list) and len(it) > 1 and all(isinstance(x, str) and is_known(x) for x in it):
+                val = each_of(list(it))
             elif isinstance(it, list) and it:
                 val = it[0]
             elif isinstance(it, str) and markers(it):
@@ -962,9 +1279,14 @@ class _Py:
             saved = self.cur_place
             if g is not None:
                 self.cur_place = replace(saved, gates=saved.gates + (g,))
+            bound = _bounds(st.test)
             try:
                 self.ev(st.test, scope)
-                r = self.block(st.body, scope)
+                self.bounds += bound
+                try:
+                    r = self.block(st.body, scope)
+                finally:
+                    self.bounds -= bound
                 if g is not None:       # the else branch runs outside the date window
                     self.cur_place = replace(saved, gates=saved.gates + (
                         replace(g, window=(None, None)),))
@@ -989,11 +1311,15 @@ class _Py:
             return self.ev(st.value, scope) if st.value is not None else None
         elif isinstance(st, ast.Import | ast.ImportFrom):
             self.imports(st, scope)
+        elif isinstance(st, ast.Global):
+            scope["\x00global"] = scope.get("\x00global", frozenset()) | frozenset(st.names)
         return None
 
     def bind(self, t: ast.AST, v: Any, scope: dict[str, Any]) -> None:
         if isinstance(t, ast.Name):
             scope[t.id] = v
+            if t.id in scope.get("\x00global", ()) and scope is not self.globals:
+                self.globals[t.id] = v          # `global NAME` in a function: the module's
         elif isinstance(t, ast.Tuple | ast.List):
             vals = v if isinstance(v, list | tuple) and len(v) == len(t.elts) else [v] * len(t.elts)
             for e, x in zip(t.elts, vals, strict=False):
@@ -1002,6 +1328,10 @@ class _Py:
             base = self.ev(t.value, scope)
             if isinstance(base, dict):
                 base[_s(self.ev(t.slice, scope))] = v
+        elif isinstance(t, ast.Attribute):
+            base = self.ev(t.value, scope)
+            if isinstance(base, Obj):
+                base.attrs[t.attr] = v                # self.conn = ConnectHandler(…)
 
     def imports(self, st: ast.Import | ast.ImportFrom, scope: dict[str, Any]) -> None:
         names = [a.name for a in st.names] if isinstance(st, ast.Import) else [st.module or ""]

@@ -222,6 +222,26 @@ class Job:
         return hit[0] or None
 
 
+# where a distribution's packages put programs: a compiled program there is not a job's own
+_PACKAGED = ("usr/bin/", "bin/", "sbin/", "usr/sbin/", "usr/lib/", "lib/", "usr/lib64/",
+             "lib64/", "usr/libexec/", "usr/games/", "snap/")
+
+
+def unseen_program(job: Job, path: str) -> str:
+    """What makes the program at `path` code that cannot be read ("" when nothing does): a
+    compiled program (the agent found it binary), or one not on the host when the snapshot was
+    taken (built, copied or downloaded at run time) — outside the distribution's folders."""
+    name = path.lstrip("/")
+    art = job.artifact(name)
+    if art is None or name.startswith(_PACKAGED):
+        return ""
+    if art.state == "binary":
+        return "a compiled program"
+    if art.state == "missing":
+        return "not on the host when the snapshot was taken"
+    return ""
+
+
 @dataclass(frozen=True)
 class Place:
     """Where a reader is: the artifact and the line offset of the text it reads, or an anchor
@@ -481,7 +501,7 @@ def language_of(name: str, text: str) -> str:
     if interp in ("expect", "tclsh", "wish") or low.endswith((".exp", ".tcl")):
         return "expect"
     if interp in ("ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript") or \
-            low.endswith((".rb", ".php", ".js", ".lua", ".ps1")):
+            low.endswith((".rb", ".php", ".js", ".lua", ".ps1", ".go")):
         return interp or low.rsplit(".", 1)[-1]
     return "shell"
 

@@ -1,13 +1,18 @@
-"""Programs in languages lineguard does not parse (Ruby, Node, PHP, Lua one-liners): what they
-hand to a shell and which files they delete, read from the literal strings given to the calls
-that do it. The program is still reported as unparsed; these effects are what can be known."""
+"""Programs in languages lineguard does not parse (Ruby, Node, PHP, Lua — one-liners and whole
+files): what they hand to a shell and which files they delete, read from the literal strings
+given to the calls that do it, and, when they open a session to a network element (Ruby
+net-ssh or net-telnet, Node ssh2, PHP ssh2, Go x/crypto/ssh), the command lines their string
+literals hold. Go source run with `go run` is read the same way. The
+program is still reported as unparsed; these effects are what can be known."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from lineguard.collector.analyse.effects import commands
-from lineguard.collector.analyse.effects.resolve import Job, Place
+from lineguard.collector.analyse.effects import commands, decode, device
+from lineguard.collector.analyse.effects.model import unknown
+from lineguard.collector.analyse.effects.resolve import READERS, Job, Place, Reader, read
 
 _STRING = r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')"""
 # Calls that run a command line through a shell.
@@ -27,13 +32,87 @@ def _unescape(text: str) -> str:
 
 
 def read_foreign(language: str, text: str, job: Job, place: Place, line: int, ev: str,
-                 shell_reader) -> None:  # noqa: ANN001  (the shell walker's nested())
-    """Effects of a program in `language` that lineguard cannot parse."""
+                 shell_reader, at: Callable[[int], tuple[int, str]] | None = None  # noqa: ANN001
+                 ) -> None:
+    """Effects of a program in `language` that lineguard cannot parse (`shell_reader`: the
+    shell walker's nested()). Reported on `line` (a one-liner), or where `at` places each call
+    (a whole program)."""
+    def where(pos: int) -> tuple[int, str]:
+        return at(pos) if at is not None else (line, ev)
     for m in _RUNS.finditer(text):
         cmd = next(g for g in m.groups() if g is not None)
-        shell_reader("shell", _unescape(cmd), place, line, ev, f"handed to a shell by {language}")
+        shell_reader("shell", _unescape(cmd), place, *where(m.start()),
+                     f"handed to a shell by {language}")
     for m in _DELETES.finditer(text):
         path = _unescape(m.group(2) if m.group(2) is not None else m.group(3))
         how = "delete-tree" if (_TREE.search(m.group(1)) and "recursive" in text) or \
             "rm_r" in m.group(1) or "remove_dir" in m.group(1) else "delete"
-        commands._destroy(job, place, line, ev, path, how)
+        commands._destroy(job, place, *where(m.start()), path, how)
+
+
+# libraries that open a session to a network element, in the languages read here
+_DEVICE_SESSION = re.compile(
+    r"""Net::SSH(?:::Telnet)?(?:\.start|\.new|::Telnet\.new)|Net::Telnet(?:::\w+)?\.new|"""
+    r"""require\s*\(?\s*["'](?:net/ssh|net/telnet|net/netconf|ssh2|node-ssh|ssh2-promise|"""
+    r"""simple-ssh|telnet-client|telnet-stream)["']|\bssh2_connect\s*\(|\bnew\s+SSH2?\s*\(|"""
+    r""""golang\.org/x/crypto/ssh"|"github\.com/(?:scrapli/scrapligo|Juniper/go-netconf)""")
+# a literal that cannot be a command line: interpolation, a path, a module name
+_NOT_A_COMMAND = re.compile(r"#\{|\$\{|^\.?/|^[\w.-]+/[\w./-]+$|^\s*$")
+# one word is a command only when it is one of these (a user, host or option name is not)
+_ONE_WORD = frozenset({"conf", "configure", "end", "exit", "quit", "reload", "shutdown", "shut",
+                       "commit", "top", "up", "enable", "write", "wr", "rollback"})
+
+
+def device_lines(text: str) -> list[tuple[int, str]]:
+    """(line, text) of each string literal of a program that opens a device session: the
+    command lines it may send (a literal that is no command is judged as nothing)."""
+    out: list[tuple[int, str]] = []
+    for m in re.finditer(_STRING, text):
+        raw = m.group(1) if m.group(1) is not None else m.group(2)
+        value = decode.escapes(raw) if m.group(1) is not None else _unescape(raw)
+        if _NOT_A_COMMAND.search(value) or (not re.search(r"\s", value.strip()) and not
+                                            re.match(r"[A-Za-z][\w-]*:", value)     # TL1
+                                            and value.strip().lower() not in _ONE_WORD):
+            continue
+        out.append((text.count("\n", 0, m.start()) + 1, value))
+    return out
+
+
+def read_program(language: str, text: str, job: Job, place: Place, env: dict[str, str]) -> None:
+    """A whole program in a language lineguard cannot parse: reported as unparsed, with what its
+    literal strings show it does."""
+    lines = text.split("\n")
+    session = _DEVICE_SESSION.search(text)
+    job.sink.append(place.effect("unparsed", 1, lines[0][:200], target=language,
+                                 how="talks to network elements" if session else ""))
+
+    def at(pos: int) -> tuple[int, str]:
+        n = text.count("\n", 0, pos) + 1
+        return n, lines[n - 1].strip()[:300]
+
+    def nested(lang: str, code: str, where: Place, line: int, ev: str, note: str) -> None:
+        read(lang, code, job, where.nested(line, ev, note))
+
+    read_foreign(language, text, job, place, 1, lines[0], nested, at)
+    if session is None:
+        return
+    found = device_lines(text)
+    if not found:
+        return
+    line, ev = found[0][0], lines[found[0][0] - 1].strip()[:300]
+    eff = device.command_effect([t for _, t in found],
+                                unknown(f"the devices this {language} program connects to"),
+                                place.path, *place.where(line, ev), gates=place.gates,
+                                via=place.via, called=place.called)
+    if eff is not None:
+        job.talks_to_devices = True
+        job.sink.append(eff)
+
+
+def _reader(language: str) -> Reader:
+    return lambda text, job, place, env: read_program(language, text, job, place, env)
+
+
+# the names resolve.language_of gives these languages (interpreter or file suffix)
+for _name in ("ruby", "rb", "node", "nodejs", "js", "php", "lua", "go"):
+    READERS[_name] = _reader(_name)

@@ -57,6 +57,7 @@ from lineguard.collector.analyse.effects.resolve import (
     source_bytes,
     unknown_output,
     unknown_var,
+    unseen_program,
 )
 from lineguard.formats.shells import SHELLS
 
@@ -1040,12 +1041,18 @@ class _Walker:
             return self.interpreter("perl", args, env, place, line, ev, stdin, "-e")
         if prog in ("expect", "tclsh"):
             return self.interpreter("expect", args, env, place, line, ev, stdin, "-c")
-        if prog in _UNREADABLE:
+        go_run = prog == "go" and args[:1] == ["run"]
+        if go_run:          # go run FILE.go ARGS: Go source, read like the unparsed languages
+            args = [a for a in args[1:] if a.endswith(".go")][:1] + \
+                [a for a in args[1:] if not a.endswith(".go") and not a.startswith("-")]
+        if prog in _UNREADABLE or go_run:
             job.sink.append(place.effect("unparsed", line, ev, target=prog))
             inline = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-e", "-r", "-c",
                                                                                  "--eval")), None)
             if inline is not None:
                 scripting.read_foreign(prog, inline, job, place, line, ev, self.nested)
+            elif args and not args[0].startswith("-"):
+                self.run_file(args[0], args[1:], env, place, line, ev)     # ruby FILE …
             return None
         if prog in ("at", "batch") and "-f" in args[:-1]:
             stdin = self.file_text(args[args.index("-f") + 1])
@@ -1426,6 +1433,10 @@ class _Walker:
                 return True
             return False
         if self.job.text_of(p.lstrip("/")) is None:
+            why = unseen_program(self.job, p)
+            if why:
+                self.job.sink.append(place.effect("unseen-code", line, ev, target=(
+                    f"{p}, {why} (run with: {render(' '.join(args))[:160]})")))
             return False
         self.follow(path, args, env, place, line, ev)
         return True
@@ -1625,7 +1636,7 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
                 ) -> None:
     """An snmp-set effect with the OID resolved to a MIB object and the value to its enum."""
     m = mib()
-    text = render(oid)
+    text = render(oid).rstrip(".")       # a walked row joined to an empty index: `{oid}.{iid}`
     marks = markers(oid)
     walk = next(((d, desc) for k, d, desc in marks if k == "walk"), None)
     if walk is not None and text.startswith("<") and text.endswith(">"):
