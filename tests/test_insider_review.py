@@ -114,7 +114,7 @@ def test_a_job_whose_script_is_not_there_yet_is_a_finding_not_benign(
     ems.report()
     (job,) = [f for f in ems.findings(capsys, NOW) if f["kind"] == "job"]
     assert job["severity"] == "medium"
-    assert "var/tmp/ne-sync.sh: not there when the agent looked" in job["title"]
+    assert "var/tmp/ne-sync.sh" in job["title"] + job["detail"], job
 
 
 def test_a_job_running_a_compiled_program_of_its_own_is_a_finding_not_benign(
