@@ -168,6 +168,7 @@ class _Scope:
     called: set[str] = field(default_factory=set)
     calls: Calls = field(default_factory=Calls)
     reads: dict[str, frozenset[str]] = field(default_factory=dict)   # sub -> variables it reads
+    runs_arguments: dict[str, bool] = field(default_factory=dict)    # sub -> runs what it is handed
     stack: list[str] = field(default_factory=list)
     decoded: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lib_dirs: list[str] = field(default_factory=list)
@@ -1323,10 +1324,11 @@ class _Perl:
         context = repr((_context(args), globals_))
         # more arguments than the summary's markers stand for: followed like a sub that runs
         # what it is handed
-        how, value = sc.calls.start(
-            sub.key, context, globals_,
-            "runs" if _RUNS_ARGUMENTS.search(sub.owner.text(sub.body)) else
-            "list" if len(args) > len(_MARKED_ARGS) else "")
+        runs = sc.runs_arguments.get(sub.key)
+        if runs is None:      # read once per sub, not at every call
+            runs = sc.runs_arguments[sub.key] = bool(_RUNS_ARGUMENTS.search(sub.owner.text(sub.body)))
+        how, value = sc.calls.start(sub.key, context, globals_, "runs" if runs else
+                                    "list" if len(args) > len(_MARKED_ARGS) else "")
         if how == "known":
             return value
         if how == "refused":

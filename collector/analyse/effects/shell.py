@@ -169,6 +169,7 @@ class _Walker:
         self.stack: list[str] = []
         self.calls = Calls()
         self._reads: dict[str, frozenset[str]] = {}   # function -> the variables it reads
+        self._takes: dict[str, str] = {}    # function -> "runs" | "list" | "" (see takes)
         self.consumed = False          # is the output of the statement being run read by something
         self._foreign: dict[str, _Walker] = {}
         self.heredocs: dict[str, int] = {}       # heredoc text -> 0-based row where it starts
@@ -1204,6 +1205,16 @@ class _Walker:
         hit = self._reads[name] = frozenset(names)
         return hit
 
+    def takes(self, name: str, node: Node) -> str:
+        """How function `name` takes its arguments, read once from its text: "runs" (runs
+        what it is handed), "list" ("$@", shift) or "" (by position)."""
+        hit = self._takes.get(name)
+        if hit is None:
+            body = self.text(node)
+            hit = self._takes[name] = ("runs" if _RUNS_ARGUMENTS.search(body) else
+                                       "list" if _LIST_ARGS.search(body) else "")
+        return hit
+
     def call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
              ev: str, stdin: str | None) -> str | None:
         if self.stack.count(name) >= 2 or len(self.stack) > 12:
@@ -1214,10 +1225,9 @@ class _Walker:
         node = self.functions[name]
         # a function that runs what it is handed, or takes its arguments as a list ("$@",
         # shift, more than $1…$9): its summary could not stand for the call, so it is followed
-        body = self.text(node)
-        how, value = self.calls.start(
-            name, context, globals_, "runs" if _RUNS_ARGUMENTS.search(body) else
-            "list" if len(args) > 9 or _LIST_ARGS.search(body) else "")
+        takes = self.takes(name, node)
+        how, value = self.calls.start(name, context, globals_,
+                                      "list" if not takes and len(args) > 9 else takes)
         if how == "known":
             return value if isinstance(value, str) else None
         if how == "refused":
