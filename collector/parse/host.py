@@ -15,15 +15,20 @@ from lineguard.collector.parse import (
     at,
     authkeys,
     cron,
+    githooks,
     incron,
+    kernelconf,
     login,
     logrotate,
     nethooks,
     pam,
     process,
+    pysite,
     schedfile,
+    supervisors,
     systemd,
     sysv,
+    tmpfiles,
     udev,
     units,
 )
@@ -43,7 +48,11 @@ JOB_FILE_KINDS: dict[str, tuple[str, TriggerKind]] = {
     "logrotate": ("logrotate", "hook"), "apt-conf": ("apt", "hook"),
     "login-file": ("login", "login"), "authorized-keys": ("ssh-key", "login"),
     "sshd-config": ("ssh-key", "login"),
-    "pam": ("pam", "login"), "scheduled-file": ("scheduled-file", "clock")}
+    "pam": ("pam", "login"), "scheduled-file": ("scheduled-file", "clock"),
+    "kernel-hook": ("apt", "hook"), "unit-generator": ("systemd", "boot"),
+    "tmpfiles": ("tmpfiles", "clock"), "kernel-conf": ("kernel", "event"),
+    "supervisor-conf": ("supervisor", "boot"), "python-site": ("python-site", "hook"),
+    "git-hook": ("git-hook", "hook")}
 
 
 
@@ -57,10 +66,10 @@ def jobs(target: Target, host: dict[str, Any]) -> list[Job]:
                 and (art.content is None or art.failed):
             out.append(not_captured(ctx, art))
     for parser in (cron, anacron, at, systemd, process, units, sysv, nethooks, udev, incron,
-                   login, authkeys, pam, schedfile):
+                   login, authkeys, schedfile, kernelconf, supervisors, pysite):
         out += parser.jobs(ctx)
     # hooks run by other jobs: they fire with the job that runs them
-    for hook_parser in (logrotate, apthooks):
+    for hook_parser in (logrotate, apthooks, tmpfiles, pam, githooks):
         out += hook_parser.jobs(ctx, out)
     return provenance.attach(ctx, out)
 

@@ -177,6 +177,8 @@ _TIMER = re.compile(r"^timer (cron|absolute|countdown|watchdog)\b(.*)$")
 _SYSLOG = re.compile(r'^syslog .*?\bpattern ("[^"]*"|\S+)')
 _WAIT = re.compile(r"^wait (\d+(?:\.\d+)?)\s*$")
 _RUN_APPLET = re.compile(r"^event manager run (\S+)", re.I)
+_POLICY = re.compile(r"^event manager policy (\S+)(?:.*\btype (user|system))?", re.I)
+_POLICY_DIR = re.compile(r"^event manager directory user policy (\S+)", re.I)
 _DEFAULT_MAXRUN = 20.0     # seconds an applet may run unless its event sets maxrun
 # Actions that prepare or decide rather than act: a wait after them still delays the effect.
 _PREAMBLE = ("enable", "configure terminal", "conf t", "terminal ", "show ", "info ", "regexp ",
@@ -202,7 +204,8 @@ class Context:
 def jobs(ctx: Context, config: str, show_reload: str | None = None,
          show_kron: str | None = None) -> list[Job]:
     lines = config.splitlines()
-    found = _eem_jobs(ctx, lines) + _kron_jobs(ctx, lines, show_kron or "")
+    found = _eem_jobs(ctx, lines) + _kron_jobs(ctx, lines, show_kron or "") + \
+        _tcl_policies(ctx, lines)
     if show_reload:
         found += reload_jobs(ctx, show_reload)
     return found
@@ -276,6 +279,29 @@ def _eem_jobs(ctx: Context, lines: list[str]) -> list[Job]:
                        state="unparsable" if isinstance(trigger, UnparsableTrigger) and
                        trigger.reason.startswith("cannot") else "active",
                        problem=trigger.reason if isinstance(trigger, UnparsableTrigger) else None))
+    return out
+
+
+def _tcl_policies(ctx: Context, lines: list[str]) -> list[Job]:
+    """`event manager policy NAME [type user]`: a Tcl policy from the user policy folder
+    (`event manager directory user policy DIR`) registers its own event and actions inside
+    the file, on the device's storage: it runs unseen, on an event nothing here names. Cisco's
+    own `type system` policies ship with the image and are not listed."""
+    folder = next((m.group(1).strip('"') for ln in lines
+                   if (m := _POLICY_DIR.match(ln))), "")
+    out = []
+    for n, line in enumerate(lines, 1):
+        m = _POLICY.match(line)
+        if not m or (m.group(2) or "user").lower() == "system":
+            continue
+        path = f"{folder.rstrip('/')}/{m.group(1)}" if folder else m.group(1)
+        action = (f"tclsh {path}", n)
+        why = (f"the Tcl policy {m.group(1)} registers its own event inside the file, on the "
+               "device's storage, which the configuration does not hold")
+        out.append(Job(target=ctx.device, source="eem", origin_path=CONFIG, origin_line=n,
+                       owner=None, schedule=line.strip(), command=action[0], actions=(action,),
+                       trigger=UnparsableTrigger(why, "event"), timezone=ctx.zone_name,
+                       problem=why))
     return out
 
 

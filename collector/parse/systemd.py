@@ -8,9 +8,16 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 
-from lineguard.collector.model import CalendarTrigger, Job, JobState, UnparsableTrigger
+from lineguard.collector.model import (
+    AbsoluteTrigger,
+    CalendarTrigger,
+    Job,
+    JobState,
+    UnparsableTrigger,
+)
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.schedule.calendar import CalendarSpec
 from lineguard.formats.systemd import (
@@ -18,6 +25,7 @@ from lineguard.formats.systemd import (
     SYSTEM_UNIT_DIRS,
     USER_UNIT_DIRS,
     Setting,
+    dropin_names,
     exec_command,
     expand_specifiers,
     instantiate,
@@ -127,10 +135,11 @@ class Units:
 
     def settings(self, scope: str, unit: str,
                  main: Artifact) -> list[tuple[str, str, str, int, str]]:
-        """Settings of the unit file, then its drop-ins by file name (earlier path wins a name)."""
-        template, _ = template_of(unit)
+        """Settings of the unit file, then its drop-ins by file name: those of the unit, its
+        template, its dash prefixes and its type (`service.d/`); a name in a more specific
+        folder, then an earlier path, wins."""
         chosen: dict[str, tuple[_Place, Artifact]] = {}
-        for name in filter(None, (template, unit)):
+        for name in dropin_names(unit):
             for where, art in sorted(self.dropins.get(name, []), key=lambda pa: pa[0].rank):
                 if _sees(scope, where.scope):
                     chosen.setdefault(posixpath.basename(art.name), (where, art))
@@ -206,8 +215,12 @@ def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: Job
     bad = next((p for p in map(calendar_problem, calendars) if p), None)
     if bad:
         return base(trigger=UnparsableTrigger(bad), state="unparsable", problem=bad)
-    trigger = CalendarTrigger(calendars=tuple(calendars), monotonic=tuple(monotonic),
-                              randomized_delay_s=delay, persistent=persistent)
+    trigger: CalendarTrigger | AbsoluteTrigger = CalendarTrigger(
+        calendars=tuple(calendars), monotonic=tuple(monotonic), randomized_delay_s=delay,
+        persistent=persistent)
+    started = _transient_start(where.directory, main, calendars, monotonic)
+    if started is not None:
+        trigger = started
     why: str | None = None
     if main.meta.get("link") == "/dev/null":
         state, why = "inert", "masked (linked to /dev/null)"
@@ -220,6 +233,24 @@ def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: Job
     if command == "":
         why = why or f"service {service} not captured"
     return base(trigger=trigger, state=state, problem=why)
+
+
+def _transient_start(directory: str, main: Artifact, calendars: list[str],
+                     monotonic: list[tuple[str, str]]) -> AbsoluteTrigger | None:
+    """`systemd-run --on-active=SPAN` writes a transient timer with only OnActiveSec= and starts
+    it at once: it elapses SPAN after the unit file was written (its mtime, kept by the agent).
+    None for any other timer, or when the span or the time cannot be read."""
+    if "/transient" not in directory or calendars or len(monotonic) != 1 \
+            or monotonic[0][0] != "OnActiveSec":
+        return None
+    try:
+        span = parse_timespan(monotonic[0][1])
+        written = datetime.fromisoformat(str(main.meta["mtime"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        return None
+    return AbsoluteTrigger(written + timedelta(seconds=span),
+                           note=f"systemd-run --on-active: OnActiveSec={monotonic[0][1]} after "
+                                f"the transient timer was written ({main.meta['mtime']})")
 
 
 def _service(units: Units, scope: str, service: str, instance: str | None,

@@ -68,7 +68,7 @@ def _ios(name: str, body: list[str]) -> str:
 
 def eem_env(name: str, applet: str, lines: tuple[str, ...], gate: str,
             rng: random.Random) -> str:
-    env = {f"_lg_{applet.lower()}_{i}": ln for i, ln in enumerate(lines)
+    env = {f"_lg_{applet.lower().replace('-', '_')}_{i}": ln for i, ln in enumerate(lines)
            if ln not in ("configure terminal", "end")}
     return _ios(name, [*(f"event manager environment {k} {v}" for k, v in env.items()),
                        f"event manager applet {applet}", f' event timer cron cron-entry "{CRON[0]}"',

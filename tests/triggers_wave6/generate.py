@@ -247,14 +247,14 @@ def _benign(corpus: Corpus, rng: random.Random, taken: set[str], slot, k: int) -
 
 def fire_ok(spec: str, jobs: list[dict]) -> bool:
     """Whether one of a case's loudest jobs has the trigger and next fire its placement
-    promises: `boot`/`login`/`event`/`hook` the trigger kind, `clock` a clock trigger with a
-    next fire, `periodic` a clock or hook job whose fire is known, `at:ISO` that exact next
+    promises: `boot`/`login`/`event`/`hook` the trigger kind, `clock` (`hook-timed`) a clock
+    (hook) trigger with a next fire, `periodic` a clock or hook job whose fire is known, `at:ISO` that exact next
     fire, `relative:WORD` a boot-relative fire whose note names WORD, `any` no promise."""
     for j in jobs:
         trig, fire, nxt = j["trigger"], j["fire"], j["next_fire"]
         if spec == "any" or spec == trig:
             return True
-        if spec == "clock" and trig == "clock" and nxt:
+        if spec in ("clock", "hook-timed") and trig == spec.split("-")[0] and nxt:
             return True
         if spec == "periodic" and trig in ("clock", "hook") and fire["kind"] not in (
                 "unknown", "never"):

@@ -544,8 +544,10 @@ def custom_runparts(root: TriggerRoot, m: str, command: str, rng: random.Random)
 def custom_runparts_benign(root: TriggerRoot, m: str, rng: random.Random) -> None:
     folder = f"opt/ems/cron.{m}"
     root.add(f"{folder}/50-sync", "#!/bin/sh\nlogger -t ems nightly\n", 0o755)
-    # run-parts skips names with dots: this one never runs
-    root.add(f"{folder}/60-old.sh", "#!/bin/sh\nrm -rf /srv/ems/linedata\n", 0o755)
+    # what dpkg leaves in such folders: run-parts skips both names
+    root.add(f"{folder}/.placeholder", "# DO NOT EDIT OR REMOVE\n# This file is a simple "
+             "placeholder to keep dpkg from removing this directory\n")
+    root.add(f"{folder}/50-sync.dpkg-old", "#!/bin/sh\nlogger -t ems nightly (old)\n", 0o755)
     root.add(f"etc/cron.d/ems-parts-{m}", f"{RUNPARTS[0]} root run-parts --report /{folder}\n")
 
 
@@ -598,7 +600,7 @@ HOST_PLACEMENTS: dict[str, Placement] = {p.name: p for p in (
     Placement("git-hook-cron-pull", git_hook, "sh", f"at:{GIT_CRON[1]}", (git_hook_benign,)),
     Placement("supervisor", supervisor, "argv", "boot", (supervisor_benign,)),
     Placement("monit-every", monit, "path", f"at:{MONIT[1]}", (monit_benign,)),
-    Placement("pam-exec-cron", pam_cron, "sh", "clock", (pam_cron_benign,)),
+    Placement("pam-exec-cron", pam_cron, "sh", "hook-timed", (pam_cron_benign,)),
     Placement("custom-run-parts", custom_runparts, "sh", f"at:{RUNPARTS[1]}",
               (custom_runparts_benign,)),
     Placement("private-anacrontab", private_anacron, "sh", "clock", (private_anacron_benign,)),
