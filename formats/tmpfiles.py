@@ -26,6 +26,7 @@ class Removal(NamedTuple):
     when: str
     command: str
     text: str
+    path: str
 
 
 def removals(text: str) -> list[Removal]:
@@ -47,17 +48,17 @@ def removals(text: str) -> list[Removal]:
         age = fields[5] if len(fields) > 5 else "-"
         quoted = shlex.quote(path)
         if kind == "R":
-            out.append(Removal(number, "boot", f"rm -rf {quoted}", line))
+            out.append(Removal(number, "boot", f"rm -rf {quoted}", line, path))
         elif kind == "r":
-            out.append(Removal(number, "boot", f"rm -f {quoted}", line))
+            out.append(Removal(number, "boot", f"rm -f {quoted}", line, path))
         elif kind == "D":
-            out.append(Removal(number, "boot", f"find {quoted} -mindepth 1 -delete", line))
+            out.append(Removal(number, "boot", f"find {quoted} -mindepth 1 -delete", line, path))
         if kind in _AGED and age not in ("-", ""):
             minutes = _minutes(age.lstrip("~"))
             if minutes is not None:
                 depth = " -maxdepth 1" if age.startswith("~") else ""
                 out.append(Removal(number, "clean", f"find {quoted} -mindepth 1{depth} "
-                                                    f"-mmin +{minutes} -delete", line))
+                                                    f"-mmin +{minutes} -delete", line, path))
     return out
 
 

@@ -348,3 +348,29 @@ def test_eem_environment_tcl_policies_and_junos_commit_scripts() -> None:
                            "            file purge.slax;\n        }\n    }\n}\n", "UTC")
     assert commit.command == "commit-script purge.slax"
     assert isinstance(commit.trigger, EventTrigger) and "commit" in commit.trigger.event
+
+
+def test_compiled_generators_and_packaged_volatile_cleanups(tmp_path: Path) -> None:
+    """A compiled generator is judged by where it lies (systemd's own in /lib are routine, one
+    in /etc is a program nobody can read); what packages clear under /tmp and /run on every
+    host is not listed, the same line in /etc is."""
+    from lineguard.collector.analyse.effects.judge import judge
+    root = tmp_path / "r"
+    elf = Path("/bin/true").read_bytes()
+    write(root, "lib/systemd/system-generators/systemd-fstab-generator", elf, 0o755)
+    write(root, "etc/systemd/system-generators/ems-bin", elf, 0o755)
+    write(root, "usr/lib/tmpfiles.d/x11.conf", "D! /tmp/.X11-unix 1777 root root 10d\n")
+    write(root, "etc/tmpfiles.d/x11.conf", "R /tmp/.X11-unix - - - -\nR /srv/ems/linedata\n")
+    write(root, "etc/passwd", PASSWD)
+    target, facts = collect(root)
+    found = jobs(target, facts)
+    arts = {a.name: a for a in target.artifacts}
+
+    def verdict(origin: str) -> str:
+        job = _one(found, origin)
+        return judge(job, arts, next_fire(job.trigger, NOW, "UTC"), NOW).verdict.value
+
+    assert verdict("lib/systemd/system-generators/systemd-fstab-generator") == "benign"
+    assert verdict("etc/systemd/system-generators/ems-bin") == "suspicious"
+    assert not [j for j in found if j.origin_path == "usr/lib/tmpfiles.d/x11.conf"]
+    assert [j.origin_line for j in found if j.origin_path == "etc/tmpfiles.d/x11.conf"] == [1, 2]

@@ -40,7 +40,7 @@ def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
                                owner="root", schedule=option, command=command, trigger=trigger,
                                timezone=update.timezone if update else ctx.timezone))
     return out + [_kernel_hook(ctx, art) for art in ctx.of_kind("kernel-hook")
-                  if art.content is not None]
+                  if art.content is not None or art.state == "binary"]
 
 
 def _kernel_hook(ctx: HostContext, art) -> Job:

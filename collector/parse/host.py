@@ -63,7 +63,7 @@ def jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     for art in target.artifacts:
         # unread, or read only in part (cut short): what is missing may hold any job
         if art.kind in JOB_FILE_KINDS and art.state not in ("ok", "unread") and "link" not in art.meta \
-                and (art.content is None or art.failed):
+                and (art.content is None or art.failed) and not _program(art):
             out.append(not_captured(ctx, art))
     for parser in (cron, anacron, at, systemd, process, units, sysv, nethooks, udev, incron,
                    login, authkeys, schedfile, kernelconf, supervisors, pysite):
@@ -72,6 +72,12 @@ def jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     for hook_parser in (logrotate, apthooks, tmpfiles, pam, githooks):
         out += hook_parser.jobs(ctx, out)
     return provenance.attach(ctx, out)
+
+
+def _program(art: Artifact) -> bool:
+    """A compiled program its parser makes a job of like any other (a generator): the job runs
+    it, and the engine judges a compiled program by where it lies."""
+    return art.kind in ("unit-generator", "kernel-hook") and art.state == "binary"
 
 
 def not_captured(ctx: HostContext, art: Artifact) -> Job:

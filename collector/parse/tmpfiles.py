@@ -1,7 +1,9 @@
 """tmpfiles.d lines that remove data: `R`/`r`/`D` at boot (systemd-tmpfiles-setup.service runs
 --remove), and an Age cleaned by `systemd-tmpfiles --clean`, which fires with
 systemd-tmpfiles-clean.timer when the host has it (daily, 15 min after boot). A file in an
-earlier folder hides the same name in a later one, as systemd-tmpfiles reads them."""
+earlier folder hides the same name in a later one, as systemd-tmpfiles reads them. What the
+packages' own folders (/usr/lib, /lib) clear under the volatile trees (/tmp, /var/tmp, /run)
+on every host is not listed; the same line in /etc or /run/tmpfiles.d is."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ import posixpath
 from lineguard.collector.model import BootTrigger, HookTrigger, Job
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.formats.tmpfiles import TMPFILES_DIRS, removals
+
+_PACKAGED = ("usr/lib/tmpfiles.d", "lib/tmpfiles.d")
+_VOLATILE = ("/tmp/", "/var/tmp/", "/run/", "/var/run/")
 
 
 def _cleaner(earlier: list[Job]) -> Job | None:
@@ -29,7 +34,10 @@ def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
         if art.content is None:
             continue
         masked = art.meta.get("link") == "/dev/null"
+        packaged = posixpath.dirname(art.name) in _PACKAGED
         for r in removals(art.text() or ""):
+            if packaged and r.path.startswith(_VOLATILE):
+                continue
             if r.when == "boot":
                 trigger: BootTrigger | HookTrigger = BootTrigger(
                     "at boot (systemd-tmpfiles --remove, systemd-tmpfiles-setup.service)")

@@ -91,7 +91,7 @@ def _generators(ctx: HostContext) -> list[Job]:
     for art in ctx.of_kind("unit-generator"):
         folder, name = posixpath.split(art.name)
         kind = posixpath.basename(folder).split("-", 1)[0]
-        if art.content is None or (kind, name) in seen:
+        if (art.content is None and art.state != "binary") or (kind, name) in seen:
             continue
         seen.add((kind, name))
         mode = file_mode(art, "0755")
