@@ -1,5 +1,7 @@
 """Kernel settings that make the kernel run a program: `kernel.core_pattern = |PROGRAM ARGS`
-in sysctl.d(5) files (run as root for every core dump), and modprobe.d(5) `install MODULE
+in sysctl.d(5) files (run as root for every core dump), `kernel.modprobe` and `kernel.hotplug`
+(run as root whenever the kernel asks for a module or reports a device), and modprobe.d(5)
+`install MODULE
 COMMAND` / `remove MODULE COMMAND` lines (run through /bin/sh instead of loading or unloading
 the module). The agent captures these files and follows the programs; the collector makes each
 line a job."""
@@ -18,7 +20,7 @@ MODPROBE_DIRS = ("etc/modprobe.d", "run/modprobe.d", "usr/local/lib/modprobe.d",
                  "usr/lib/modprobe.d", "lib/modprobe.d")
 MODULES_LOAD = ("etc/modules", "etc/modules-load.d", "run/modules-load.d",
                 "usr/lib/modules-load.d", "lib/modules-load.d")
-_CORE = re.compile(r"^\s*-?\s*kernel[./]core_pattern\s*=\s*(.*?)\s*$")
+_SETTING = re.compile(r"^\s*-?\s*kernel[./](core_pattern|modprobe|hotplug)\s*=\s*(.*?)\s*$")
 
 
 class KernelRun(NamedTuple):
@@ -30,15 +32,18 @@ class KernelRun(NamedTuple):
     command: str
 
 
-def core_pattern(text: str) -> list[KernelRun]:
-    """The core_pattern settings of a sysctl file that pipe the core to a program."""
+def sysctl_programs(text: str) -> list[KernelRun]:
+    """The settings of a sysctl file that name a program the kernel runs (`what` is the key;
+    a core_pattern that is not a pipe runs nothing: its command is empty)."""
     out = []
     for number, line in enumerate(text.splitlines(), 1):
-        m = _CORE.match(line)
-        if m and m.group(1).startswith("|"):
-            out.append(KernelRun(number, "core_pattern", "", m.group(1)[1:].strip()))
-        elif m:
-            out.append(KernelRun(number, "core_pattern", "", ""))
+        m = _SETTING.match(line)
+        if not m:
+            continue
+        key, value = m.group(1), m.group(2)
+        if key == "core_pattern":
+            value = value[1:].strip() if value.startswith("|") else ""
+        out.append(KernelRun(number, key, "", value))
     return out
 
 

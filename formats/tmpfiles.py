@@ -15,6 +15,8 @@ from lineguard.formats.timespan import parse_timespan
 # systemd-tmpfiles reads these folders; a name in an earlier one hides the same name later
 TMPFILES_DIRS = ("etc/tmpfiles.d", "run/tmpfiles.d", "usr/local/lib/tmpfiles.d",
                  "usr/lib/tmpfiles.d", "lib/tmpfiles.d")
+# systemd-tmpfiles --user: each user's own folders (`~` a home), run by the user's manager
+USER_TMPFILES_DIRS = ("~/.config/user-tmpfiles.d", "~/.local/share/user-tmpfiles.d")
 _AGED = frozenset("dDevqQC")
 _TYPE = re.compile(r"^([A-Za-z])([!+=~^-]*)$")
 
@@ -29,9 +31,9 @@ class Removal(NamedTuple):
     path: str
 
 
-def removals(text: str) -> list[Removal]:
+def removals(text: str, home: str = "") -> list[Removal]:
     """Every removal the file's lines ask for, in file order; lines it cannot split are
-    skipped (systemd-tmpfiles logs and skips them too)."""
+    skipped (systemd-tmpfiles logs and skips them too). `home`: the %h of a user's file."""
     out: list[Removal] = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
@@ -44,7 +46,7 @@ def removals(text: str) -> list[Removal]:
         m = _TYPE.match(fields[0]) if fields else None
         if m is None or len(fields) < 2:
             continue
-        kind, path = m.group(1), fields[1]
+        kind, path = m.group(1), fields[1].replace("%h", home) if home else fields[1]
         age = fields[5] if len(fields) > 5 else "-"
         quoted = shlex.quote(path)
         if kind == "R":

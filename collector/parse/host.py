@@ -15,6 +15,7 @@ from lineguard.collector.parse import (
     at,
     authkeys,
     cron,
+    daemons,
     githooks,
     incron,
     kernelconf,
@@ -52,7 +53,7 @@ JOB_FILE_KINDS: dict[str, tuple[str, TriggerKind]] = {
     "kernel-hook": ("apt", "hook"), "unit-generator": ("systemd", "boot"),
     "tmpfiles": ("tmpfiles", "clock"), "kernel-conf": ("kernel", "event"),
     "supervisor-conf": ("supervisor", "boot"), "python-site": ("python-site", "hook"),
-    "git-hook": ("git-hook", "hook")}
+    "git-hook": ("git-hook", "hook"), "daemon-conf": ("daemon", "event")}
 
 
 
@@ -66,7 +67,7 @@ def jobs(target: Target, host: dict[str, Any]) -> list[Job]:
                 and (art.content is None or art.failed) and not _program(art):
             out.append(not_captured(ctx, art))
     for parser in (cron, anacron, at, systemd, process, units, sysv, nethooks, udev, incron,
-                   login, authkeys, schedfile, kernelconf, supervisors, pysite):
+                   login, authkeys, schedfile, kernelconf, supervisors, pysite, daemons):
         out += parser.jobs(ctx)
     # hooks run by other jobs: they fire with the job that runs them
     for hook_parser in (logrotate, apthooks, tmpfiles, pam, githooks):

@@ -3,13 +3,15 @@
 systemd-tmpfiles-clean.timer when the host has it (daily, 15 min after boot). A file in an
 earlier folder hides the same name in a later one, as systemd-tmpfiles reads them. What the
 packages' own folders (/usr/lib, /lib) clear under the volatile trees (/tmp, /var/tmp, /run)
-on every host is not listed; the same line in /etc or /run/tmpfiles.d is."""
+on every host is not listed; the same line in /etc or /run/tmpfiles.d is. A user's own
+user-tmpfiles.d runs when their systemd manager starts: at their first login, or at boot when
+they linger."""
 
 from __future__ import annotations
 
 import posixpath
 
-from lineguard.collector.model import BootTrigger, HookTrigger, Job
+from lineguard.collector.model import BootTrigger, HookTrigger, Job, LoginTrigger, Trigger
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.formats.tmpfiles import TMPFILES_DIRS, removals
 
@@ -26,8 +28,12 @@ def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
     cleaner = _cleaner(earlier)
     seen: dict[str, str] = {}
     out: list[Job] = []
+    linger = {a.name.rsplit("/", 1)[-1] for a in ctx.of_kind("linger")}
     arts = sorted(ctx.of_kind("tmpfiles"), key=lambda a: _rank(a.name))
     for art in arts:
+        if "/user-tmpfiles.d/" in art.name:
+            out += _user_jobs(ctx, art, linger)
+            continue
         name = posixpath.basename(art.name)
         hidden = seen.get(name)
         seen.setdefault(name, art.name)
@@ -53,6 +59,24 @@ def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
                                owner="root", schedule=r.text, command=r.command, files=(),
                                trigger=trigger, state="inert" if why else "active",
                                problem=why))
+    return out
+
+
+def _user_jobs(ctx: HostContext, art, linger: set[str]) -> list[Job]:
+    home = art.name.split("/.config/")[0].split("/.local/")[0]
+    user = home.rsplit("/", 1)[-1] if home.startswith("home/") else "root"
+    start: Trigger = (BootTrigger(f"at boot: {user} lingers, so their manager runs "
+                                  "systemd-tmpfiles --user --remove") if user in linger else
+                      LoginTrigger(user, "the user's systemd manager runs systemd-tmpfiles "
+                                         "--user --remove at first login"))
+    out = []
+    for r in removals(art.text() or "", "/" + home):
+        trigger: Trigger = start if r.when == "boot" else HookTrigger(
+            host_job=f"systemd-tmpfiles --user --clean ({user}'s systemd-tmpfiles-clean.timer)",
+            operation="deletes what under the path is older than its Age")
+        out.append(ctx.job(source="tmpfiles", origin_path=art.name, origin_line=r.line,
+                           owner=user, schedule=r.text, command=r.command, files=(),
+                           trigger=trigger))
     return out
 
 

@@ -131,7 +131,7 @@ def _host_plan() -> list[tuple[str, str, str, str]]:
     n = 0
     for name, p in HOST_PLACEMENTS.items():
         if p.takes == "line":
-            for path in TMPFILES_DATA:
+            for path in TMPFILES_DATA[: 2 if name == "user-tmpfiles" else 3]:
                 plan.append((name, "line", "none", path))
             continue
         carriers = [c for c in CARRIERS if not (c == "inline" and p.takes == "path")]

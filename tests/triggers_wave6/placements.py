@@ -569,6 +569,95 @@ def private_anacron_benign(root: TriggerRoot, m: str, rng: random.Random) -> Non
         "@hourly /usr/sbin/anacron -s -t $HOME/.anacrontab -S $HOME/.anacron")
 
 
+# ------------------------------------------------------------- wave 6b: daemons and odd corners
+# (written after the first fixes, as a held-out check of how general they were)
+def _append(root: TriggerRoot, path: str, text: str, head: str = "", mode: int = 0o644) -> None:
+    old = root.files.pop(path, (head, mode))[0]
+    root.files[path] = (old + text, mode)
+
+
+TRAPD_HEAD = "# /etc/snmp/snmptrapd.conf\nauthCommunity log,execute,net public\n"
+
+
+def snmptrapd(root: TriggerRoot, m: str, command: str, rng: random.Random) -> None:
+    oid = rng.choice(["default", "IF-MIB::linkDown", ".1.3.6.1.6.3.1.1.5.3"])
+    _append(root, "etc/snmp/snmptrapd.conf", f"traphandle {oid} {command}\n", TRAPD_HEAD)
+
+
+def snmptrapd_benign(root: TriggerRoot, m: str, rng: random.Random) -> None:
+    path = f"/usr/local/sbin/trap-{m}"
+    root.add(path.lstrip("/"), "#!/bin/sh\nread host\nread ip\nlogger -t trap \"$host\"\n", 0o755)
+    _append(root, "etc/snmp/snmptrapd.conf", rng.choice([
+        f"traphandle default {path}\n",
+        f"traphandle IF-MIB::linkDown {path} down\n"]), TRAPD_HEAD)
+
+
+def snmpd_extend(root: TriggerRoot, m: str, command: str, rng: random.Random) -> None:
+    form = rng.choice(["extend", "exec", "pass"])
+    line = (f"extend ems-{m} {command}" if form == "extend" else
+            f"exec ems-{m} {command}" if form == "exec" else
+            f"pass .1.3.6.1.4.1.99999.{int(m, 36) % 1000} {command}")
+    root.add(f"etc/snmp/snmpd.conf.d/ems-{m}.conf", f"# EMS self-monitoring\n{line}\n")
+
+
+def snmpd_extend_benign(root: TriggerRoot, m: str, rng: random.Random) -> None:
+    root.add(f"etc/snmp/snmpd.conf.d/ems-{m}.conf", rng.choice([
+        "# as the snmpd.conf example\nextend test1 /bin/echo Hello, world!\n",
+        "pass .1.3.6.1.4.1.8072.2.255 /bin/sh /usr/share/snmp/passtest\n",
+        f"extend ems-queue-{m} /usr/bin/find /var/spool/ems -type f -newermt '-5 minutes'\n"]))
+
+
+def rsyslog_omprog(root: TriggerRoot, m: str, command: str, rng: random.Random) -> None:
+    quoted = command.replace('"', '\\"')
+    root.add(f"etc/rsyslog.d/60-ems-{m}.conf", rng.choice([
+        f'module(load="omprog")\nif $msg contains "LINK-3-UPDOWN" then {{\n'
+        f'    action(type="omprog" binary="{quoted}")\n}}\n',
+        f'$ModLoad omprog\n$ActionOMProgBinary {command}\n:msg, contains, "ATM" :omprog:\n']))
+
+
+def rsyslog_omprog_benign(root: TriggerRoot, m: str, rng: random.Random) -> None:
+    root.add(f"etc/rsyslog.d/60-ems-{m}.conf", rng.choice([
+        '*.* action(type="omfwd" target="10.40.0.5" port="514" protocol="udp")\n',
+        f'module(load="omprog")\nlocal5.* action(type="omprog" binary="/usr/bin/logger -t '
+        f'relay-{m}")\n']))
+
+
+PG = "etc/postgresql/15/main/conf.d"
+
+
+def pg_archive(root: TriggerRoot, m: str, command: str, rng: random.Random) -> None:
+    quoted = command.replace("'", "''")
+    root.add(f"{PG}/ems-{m}.conf", f"archive_mode = on\narchive_command = '{quoted}'\n"
+             "archive_timeout = 3600\n")
+
+
+def pg_archive_benign(root: TriggerRoot, m: str, rng: random.Random) -> None:
+    # the PostgreSQL documentation's example
+    root.add(f"{PG}/ems-{m}.conf", "archive_mode = on\narchive_command = 'test ! -f "
+             f"/mnt/server/archivedir-{m}/%f && cp %p /mnt/server/archivedir-{m}/%f'\n")
+
+
+def kernel_modprobe(root: TriggerRoot, m: str, command: str, rng: random.Random) -> None:
+    root.add(f"etc/sysctl.d/70-ems-{m}.conf", f"kernel.modprobe = {command}\n")
+
+
+def kernel_modprobe_benign(root: TriggerRoot, m: str, rng: random.Random) -> None:
+    root.add(f"etc/sysctl.d/70-ems-{m}.conf", "kernel.modprobe = /sbin/modprobe\n")
+
+
+def user_tmpfiles(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    user = f"op{m}"
+    root.users.append(user)
+    root.add(f"home/{user}/.config/user-tmpfiles.d/ems.conf",
+             f"{rng.choice(['R', 'D'])} {path} - - - -\n")
+
+
+def user_tmpfiles_benign(root: TriggerRoot, m: str, rng: random.Random) -> None:
+    user = f"op{m}"
+    root.users.append(user)
+    root.add(f"home/{user}/.config/user-tmpfiles.d/ems.conf", "d %h/.cache/ems 0700 - - 7d\n")
+
+
 HOST_PLACEMENTS: dict[str, Placement] = {p.name: p for p in (
     Placement("tmpfiles-age", tmpfiles_age, "line", "periodic", (tmpfiles_benign,)),
     Placement("tmpfiles-boot", tmpfiles_boot, "line", "boot", (tmpfiles_benign,)),
@@ -604,4 +693,12 @@ HOST_PLACEMENTS: dict[str, Placement] = {p.name: p for p in (
     Placement("custom-run-parts", custom_runparts, "sh", f"at:{RUNPARTS[1]}",
               (custom_runparts_benign,)),
     Placement("private-anacrontab", private_anacron, "sh", "clock", (private_anacron_benign,)),
+    # wave 6b
+    Placement("snmptrapd-traphandle", snmptrapd, "argv", "event", (snmptrapd_benign,)),
+    Placement("snmpd-extend", snmpd_extend, "argv", "event", (snmpd_extend_benign,)),
+    Placement("rsyslog-omprog", rsyslog_omprog, "argv", "event", (rsyslog_omprog_benign,)),
+    Placement("pg-archive-command", pg_archive, "sh", "event", (pg_archive_benign,)),
+    Placement("sysctl-kernel-modprobe", kernel_modprobe, "path", "event",
+              (kernel_modprobe_benign,)),
+    Placement("user-tmpfiles", user_tmpfiles, "line", "login", (user_tmpfiles_benign,)),
 )}

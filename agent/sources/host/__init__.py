@@ -16,6 +16,7 @@ from lineguard.agent.sources.host import (
     at,
     authkeys,
     cron,
+    daemons,
     githooks,
     incron,
     kernelconf,
@@ -50,7 +51,7 @@ from lineguard.formats.wire import Artifact, Target
 __all__ = ["HostLimits", "ScheduledFile", "collect"]
 # Every source that reads the root: each returns its artifacts and the command texts to follow.
 SOURCES = (cron, at, systemd, units, sysv, nethooks, udev, incron, apthooks, login,
-           authkeys, pam, logins, tmpfiles, kernelconf, supervisors, pysite)
+           authkeys, pam, logins, tmpfiles, kernelconf, supervisors, pysite, daemons)
 
 # Artifacts whose failure to be read is reported per file (the job or schedule it belongs to),
 # not as the whole host's poll being incomplete.
@@ -62,7 +63,7 @@ PER_FILE_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "anacrontab", "at
                             "authorized-keys", "sshd-config", "pam", "scheduled-file",
                             "incron-table", "incron-conf", "kernel-hook", "unit-generator",
                             "tmpfiles", "kernel-conf", "supervisor-conf", "python-site",
-                            "git-hook", "git-config"})
+                            "git-hook", "git-config", "daemon-conf"})
 _BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9._@:-]")
 # Without the agent's mask key (a library caller, a test) secrets are still masked, under a key
 # that lives only as long as this process: nothing readable leaves, whoever calls.

@@ -1,4 +1,5 @@
-"""What the kernel runs by itself: a core_pattern pipe in sysctl.d files and sysctl.conf, and
+"""What the kernel runs by itself: a core_pattern pipe, kernel.modprobe and kernel.hotplug in
+sysctl.d files and sysctl.conf, and
 modprobe.d `install`/`remove` commands, with the module lists that load modules at boot."""
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from lineguard.formats.kernelconf import (
     MODULES_LOAD,
     SYSCTL_DIRS,
     SYSCTL_FILES,
-    core_pattern,
     modprobe_runs,
+    sysctl_programs,
 )
 from lineguard.formats.wire import Artifact
 
@@ -25,7 +26,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
         elif fs.exists(path):
             arts.append(fs.capture(path, "kernel-conf"))
     commands = [r.command for a in arts if (t := a.text())
-                for r in (*core_pattern(t), *modprobe_runs(t)) if r.command]
+                for r in (*sysctl_programs(t), *modprobe_runs(t)) if r.command]
     return arts, commands
 
 

@@ -33,7 +33,7 @@ MASKED_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "run-parts", "anacr
                           "net-hook", "interfaces", "udev-rules", "logrotate", "apt-conf",
                           "login-file", "authorized-keys", "pam", "scheduled-file",
                           "kernel-hook", "unit-generator", "tmpfiles", "kernel-conf",
-                          "supervisor-conf", "python-site", "git-hook"})
+                          "supervisor-conf", "python-site", "git-hook", "daemon-conf"})
 
 # A value as a shell word: quoted whole, or up to the next blank or shell operator.
 _WORD = r"""(?:'(?P<sq>[^'\n]*)'|"(?P<dq>[^"\n]*)"|(?P<bare>[^\s'";&|()<>`]+))"""
