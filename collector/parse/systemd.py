@@ -94,6 +94,17 @@ def calendar_problem(expr: str) -> str | None:
     return None
 
 
+def shared_dropin(path: str) -> bool:
+    """Whether a drop-in file applies to many units: a type's top-level folder (`service.d/`)
+    or a dash prefix (`ems-.service.d/`). Its commands are one job of their own, not copied
+    into the job of every unit it reaches."""
+    folder = posixpath.basename(posixpath.dirname(path))
+    if not folder.endswith(".d"):
+        return False
+    unit = folder[:-2]
+    return "." not in unit or unit.rpartition(".")[0].endswith("-")
+
+
 class Units:
     """All systemd unit artifacts of the host, indexed by unit file name."""
 
@@ -268,7 +279,9 @@ def _service(units: Units, scope: str, service: str, instance: str | None,
     env: list[str] = []
     failure: list[str] = []
     user = None
-    for section, key, value, _n, _p in units.settings(scope, service, main):
+    for section, key, value, _n, path in units.settings(scope, service, main):
+        if value and key in EXEC_KEYS and shared_dropin(path):
+            continue            # a job of its own (units.shared_dropin_jobs)
         if section == "Unit" and key == "OnFailure":
             failure = failure + value.split() if value else []
         if section != "Service":

@@ -23,8 +23,16 @@ from lineguard.collector.model import (
     Trigger,
 )
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
-from lineguard.collector.parse.systemd import Units
-from lineguard.formats.systemd import EXEC_KEYS, Setting, exec_command, instantiate, triggered_unit
+from lineguard.collector.parse.systemd import Units, shared_dropin
+from lineguard.formats.systemd import (
+    EXEC_KEYS,
+    Setting,
+    dropin_names,
+    exec_command,
+    instantiate,
+    parse_unit,
+    triggered_unit,
+)
 from lineguard.formats.timespan import parse_timespan
 
 # Targets a normal boot reaches (default.target is one of graphical/multi-user).
@@ -73,14 +81,48 @@ def jobs(ctx: HostContext) -> list[Job]:
     queue = deque(ordered + _timer_services(ctx))
     out: list[Job] = []
     done: set[tuple[str, str]] = set()
+    started: list[_Start] = []
     while queue:
         start = queue.popleft()
         key = (start.scope, start.unit)
         if key in done:
             continue
         done.add(key)
+        started.append(start)
         out += _unit_jobs(ctx, units, start, queue, done)
-    return out + _generators(ctx)
+    return out + _shared_dropin_jobs(ctx, units, started) + _generators(ctx)
+
+
+def _shared_dropin_jobs(ctx: HostContext, units: Units, started: list[_Start]) -> list[Job]:
+    """The Exec lines of a drop-in that applies to many units (`service.d/`, `ems-.service.d/`):
+    one job, run with every unit it reaches — at boot when any of them starts at boot."""
+    out = []
+    for name, found in units.dropins.items():
+        for where, art in found:
+            if not shared_dropin(art.name) or art.content is None:
+                continue
+            execs = [(exec_command(v), n) for sec, k, v, n in parse_unit(art.text() or "")
+                     if v and (k in EXEC_KEYS or k in _SOCKET_EXEC)]
+            if not execs:
+                continue
+            reached = [s for s in started if s.scope == where.scope
+                       and name in dropin_names(s.unit)]
+            boot = next((s for s in reached if isinstance(s.trigger, BootTrigger)), None)
+            stem, dot, kind = name.rpartition(".")
+            what = f"every {stem}*.{kind}" if dot else f"every {name}"
+            trigger: Trigger
+            if boot is not None:
+                trigger = BootTrigger(f"at boot: with {what} that starts ({boot.unit} and "
+                                      f"{len(reached) - 1} more)")
+            elif reached:
+                trigger = reached[0].trigger
+            else:
+                trigger = EventTrigger(f"when {what} starts (none is started now)")
+            out.append(ctx.job(source="systemd", origin_path=art.name, origin_line=execs[0][1],
+                               owner="root" if where.scope == "system" else None,
+                               schedule=f"drop-in for {what}",
+                               command="\n".join(c for c, _n in execs), trigger=trigger))
+    return out
 
 
 def _generators(ctx: HostContext) -> list[Job]:
@@ -176,8 +218,10 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
 
     def values(section: str, key: str) -> list[tuple[str, int]]:
         vals: list[tuple[str, int]] = []
-        for sec, k, v, number, _path in settings:
+        for sec, k, v, number, path in settings:
             if sec == section and k == key:
+                if v and k in _WHOLE and shared_dropin(path):
+                    continue    # a job of its own (_shared_dropin_jobs)
                 if not v:
                     vals = []       # an empty assignment resets the list
                 else:
