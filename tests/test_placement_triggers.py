@@ -5,7 +5,7 @@ makes with its trigger, and when it fires — on real file formats in a host roo
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from lineguard.agent.sources.host import collect, watched_paths
@@ -429,3 +429,46 @@ def test_daemon_jobs_and_user_tmpfiles(tmp_path: Path) -> None:
     assert isinstance(wipe.trigger, LoginTrigger) and wipe.trigger.who == "oper"
     aged = _one(found, "home/oper/.config/user-tmpfiles.d/ems.conf", 2)
     assert isinstance(aged.trigger, HookTrigger) and aged.owner == "oper"
+
+
+REGISTERED = """\
+No.  Class     Type    Event Type          Trap  Time Registered           Name
+1    applet    user    timer countdown     Off   Mon Nov 23 10:00:00 2026  CLEAN
+ name {cd} time 7776000.000
+ maxrun 20.000
+ action 1.0 cli command "enable"
+2    applet    user    timer watchdog      Off   Mon Nov 23 10:00:00 2026  TICK
+ name {wd} time 86400.000
+3    script    user    timer cron          Off   Tue Nov 24  9:30:00 2026  wipe.tcl
+ name {nightly} cron entry {30 3 * * *}
+4    script    system  none                Off   Tue Nov 24  9:30:00 2026  tm_cli_cmd.tcl
+"""
+
+
+def test_eem_timers_and_tcl_policies_are_dated_from_their_registration() -> None:
+    """A countdown counts from when the applet was registered, a watchdog repeats from then,
+    and a Tcl policy's own timer is read from the registration list the agent captures."""
+    from lineguard.collector.parse import ios
+    config = ("clock timezone JST 9 0\n"
+              "event manager applet CLEAN\n event timer countdown name cd time 7776000\n"
+              ' action 1.0 cli command "enable"\n'
+              "event manager applet TICK\n event timer watchdog name wd time 86400\n"
+              ' action 1.0 cli command "show clock"\n'
+              'event manager directory user policy "flash:/eem/"\n'
+              "event manager policy wipe.tcl type user\n")
+    jst = timezone(timedelta(hours=9))
+    ctx = ios.Context("atm-1", jst, "Asia/Tokyo")
+    found = {j.origin_line: j for j in ios.jobs(ctx, config, show_registered=REGISTERED)}
+    countdown = next_fire(found[2].trigger, NOW, "Asia/Tokyo")
+    assert countdown.kind == "exact"
+    assert countdown.at == datetime(2026, 11, 23, 1, 0, tzinfo=UTC) + timedelta(days=90)
+    watchdog = next_fire(found[5].trigger, NOW, "Asia/Tokyo")
+    assert watchdog.at == datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
+    tcl = found[9]
+    assert tcl.command == "tclsh flash:/eem/wipe.tcl"
+    assert next_fire(tcl.trigger, NOW, "Asia/Tokyo").at == datetime(2026, 11, 25, 18, 30,
+                                                                   tzinfo=UTC)
+    # without the registration list the countdown and the policy's event stay unknown
+    bare = {j.origin_line: j for j in ios.jobs(ctx, config)}
+    assert next_fire(bare[2].trigger, NOW, "Asia/Tokyo").kind in ("unknown", "relative")
+    assert isinstance(bare[9].trigger, UnparsableTrigger)
