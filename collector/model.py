@@ -221,6 +221,7 @@ class Job:
     actions: tuple[tuple[str, int | None], ...] = ()   # device-side commands it runs, with their line
     timezone: str = "UTC"             # the zone the schedule is read in
     provenance: Provenance | None = None   # who put it there, from where, when
+    defined_in: tuple[str, ...] = ()  # other files that define it (drop-ins), for provenance
 
 
 # --- provenance ----------------------------------------------------------------------------

@@ -472,3 +472,19 @@ def test_eem_timers_and_tcl_policies_are_dated_from_their_registration() -> None
     bare = {j.origin_line: j for j in ios.jobs(ctx, config)}
     assert next_fire(bare[2].trigger, NOW, "Asia/Tokyo").kind in ("unknown", "relative")
     assert isinstance(bare[9].trigger, UnparsableTrigger)
+
+
+def test_a_planted_dropin_is_named_in_who_planted_the_job(tmp_path: Path) -> None:
+    """The unit file is the packaged one; the drop-in that adds the command is what changed."""
+    root = tmp_path / "r"
+    write(root, "lib/systemd/system/ssh.service", "[Service]\nExecStart=/usr/sbin/sshd -D\n"
+          "[Install]\nWantedBy=multi-user.target\n")
+    link(root, f"{SD}/multi-user.target.wants/ssh.service", "/lib/systemd/system/ssh.service")
+    os.utime(root / "lib/systemd/system/ssh.service", (1_600_000_000, 1_600_000_000))
+    write(root, f"{SD}/ssh.service.d/local.conf", "[Service]\nExecStartPost=/opt/x.sh\n")
+    write(root, "opt/x.sh", "#!/bin/sh\ntrue\n", 0o755)
+    os.utime(root / "opt/x.sh", (1_600_000_000, 1_600_000_000))
+    job = _one(_jobs(root), "lib/systemd/system/ssh.service")
+    assert job.defined_in == (f"{SD}/ssh.service.d/local.conf",)
+    assert job.provenance is not None
+    assert f"{SD}/ssh.service.d/local.conf" in [f.path for f in job.provenance.files]

@@ -7,7 +7,7 @@ import contextlib
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -243,7 +243,11 @@ def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: Job
         why = "not enabled (no timers.target.wants link) and not transient"
     if command == "":
         why = why or f"service {service} not captured"
-    return base(trigger=trigger, state=state, problem=why)
+    dropins = tuple(dict.fromkeys(
+        p for u in (name, service) if (f := units.find(scope, u))
+        for *_rest, p in units.settings(scope, u, f[1])
+        if p != f[1].name and not shared_dropin(p)))
+    return replace(base(trigger=trigger, state=state, problem=why), defined_in=dropins)
 
 
 def _transient_start(directory: str, main: Artifact, calendars: list[str],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lineguard.collector.model import (
     BootTrigger,
@@ -291,10 +291,12 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
     elif not execs:
         why = f"{start.unit} has no Exec lines"
     command = "\n".join(c for c, _n in execs)
-    out = [ctx.job(source="systemd", origin_path=main.name,
-                   origin_line=execs[0][1] if execs else None, owner=owner,
-                   schedule=start.why, command=command, trigger=start.trigger, state=state,
-                   problem=why)]
+    dropins = tuple(dict.fromkeys(p for *_rest, p in settings
+                                  if p != main.name and not shared_dropin(p)))
+    out = [replace(ctx.job(source="systemd", origin_path=main.name,
+                           origin_line=execs[0][1] if execs else None, owner=owner,
+                           schedule=start.why, command=command, trigger=start.trigger,
+                           state=state, problem=why), defined_in=dropins)]
     if stops and runtime:
         value, seconds = runtime
         out.append(ctx.job(source="systemd", origin_path=main.name, origin_line=stops[0][1],
