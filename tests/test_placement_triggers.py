@@ -488,3 +488,29 @@ def test_a_planted_dropin_is_named_in_who_planted_the_job(tmp_path: Path) -> Non
     assert job.defined_in == (f"{SD}/ssh.service.d/local.conf",)
     assert job.provenance is not None
     assert f"{SD}/ssh.service.d/local.conf" in [f.path for f in job.provenance.files]
+
+
+def test_how_to_stop_each_new_placement() -> None:
+    from lineguard.collector.remedy import origin
+    from lineguard.formats.wire import Artifact
+
+    def stop(source: str, path: str, line: int | None, schedule: str, text: str,
+             command: str = "/x") -> tuple[str, ...]:
+        art = Artifact.from_bytes(path, "x", text.encode())
+        job = Job(target="h", source=source, origin_path=path, origin_line=line, owner="root",
+                  schedule=schedule, command=command, trigger=BootTrigger())
+        return origin(job, art).stop
+
+    assert stop("systemd", "etc/systemd/system-generators/g", None, "system generator", "")[0] \
+        .startswith("rm /etc/systemd/system-generators/g")
+    assert stop("systemd", f"{SD}/service.d/a.conf", 2, "drop-in", "[Service]\nExecStartPost=/x\n") \
+        == (f"rm /{SD}/service.d/a.conf   (a drop-in for service)", "systemctl daemon-reload")
+    assert stop("kernel", "etc/sysctl.d/60.conf", 1, "kernel.core_pattern",
+                "kernel.core_pattern = |/x\n")[1].startswith("sysctl -w kernel.core_pattern='core'")
+    assert stop("daemon", "etc/snmp/snmptrapd.conf", 1, "traphandle default",
+                "traphandle default /x\n")[-1] == "systemctl restart snmptrapd"
+    assert stop("eem", "running-config", 1, "event manager policy w.tcl type user",
+                "event manager policy w.tcl type user\n", "tclsh flash:/eem/w.tcl")[1] == \
+        "no event manager policy w.tcl"
+    assert stop("junos-event", "configuration", 4, "system scripts commit file p.slax",
+                "")[:3] == ("configure", "delete system scripts commit file p.slax", "commit")
