@@ -12,6 +12,7 @@ from lineguard.collector.model import CalendarTrigger, HookTrigger, Job
 from lineguard.collector.parse import runparts
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
 from lineguard.formats.aptconf import hooks
+from lineguard.formats.wire import Artifact
 
 
 def _update_runner(earlier: list[Job]) -> Job | None:
@@ -43,7 +44,7 @@ def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
                   if art.content is not None or art.state == "binary"]
 
 
-def _kernel_hook(ctx: HostContext, art) -> Job:
+def _kernel_hook(ctx: HostContext, art: Artifact) -> Job:
     folder, name = posixpath.split(art.name)
     step = posixpath.basename(folder)[:-2]
     mode = file_mode(art, "0755")

@@ -15,10 +15,12 @@ from lineguard.collector.model import BootTrigger, EventTrigger, Job
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.formats.kernelconf import (
     SYSCTL_DIRS,
+    KernelRun,
     listed_modules,
     modprobe_runs,
     sysctl_programs,
 )
+from lineguard.formats.wire import Artifact
 
 _EVENTS = {"core_pattern": "when any process dumps core (kernel core_pattern pipe, run as root)",
            "modprobe": "whenever the kernel asks for a module (kernel.modprobe, run as root)",
@@ -33,10 +35,10 @@ def jobs(ctx: HostContext) -> list[Job]:
         for r in modprobe_runs(a.text() or "")]
 
 
-def _sysctl_jobs(ctx: HostContext, arts: list) -> list[Job]:
+def _sysctl_jobs(ctx: HostContext, arts: list[Artifact]) -> list[Job]:
     """Every program setting in the order sysctl applies them; of each key the last is in
     force, the earlier ones are overridden."""
-    chosen: dict[str, object] = {}
+    chosen: dict[str, Artifact] = {}
     for art in sorted(arts, key=lambda a: _rank(a.name)):
         if art.name != "etc/sysctl.conf":
             chosen.setdefault(posixpath.basename(art.name), art)
@@ -57,7 +59,7 @@ def _sysctl_jobs(ctx: HostContext, arts: list) -> list[Job]:
     return out
 
 
-def _modprobe_job(ctx: HostContext, art, run, boot: set[str]) -> Job:
+def _modprobe_job(ctx: HostContext, art: Artifact, run: KernelRun, boot: set[str]) -> Job:
     module = run.module.replace("_", "-")
     verb = "loaded" if run.what == "install" else "unloaded"
     if run.what == "install" and module in boot:

@@ -13,6 +13,7 @@ from lineguard.collector.model import Job, JobState, LoginTrigger
 from lineguard.collector.parse import runparts
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
 from lineguard.formats.shells import prompt_commands
+from lineguard.formats.wire import Artifact
 
 _HOW = {
     "profile": "every login shell (sh, bash)", "bash.bashrc": "every interactive bash",
@@ -72,7 +73,7 @@ def jobs(ctx: HostContext) -> list[Job]:
     return out
 
 
-def _prompt_commands(ctx: HostContext, art, who: str, owner: str | None) -> list[Job]:
+def _prompt_commands(ctx: HostContext, art: Artifact, who: str, owner: str | None) -> list[Job]:
     """Each `PROMPT_COMMAND=` of a start-up file: bash runs its value before every prompt."""
     how = "every prompt of an interactive bash (PROMPT_COMMAND)"
     return [ctx.job(source="login", origin_path=art.name, origin_line=number, owner=owner,

@@ -14,6 +14,7 @@ import posixpath
 from lineguard.collector.model import BootTrigger, HookTrigger, Job, LoginTrigger, Trigger
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.formats.tmpfiles import TMPFILES_DIRS, removals
+from lineguard.formats.wire import Artifact
 
 _PACKAGED = ("usr/lib/tmpfiles.d", "lib/tmpfiles.d")
 _VOLATILE = ("/tmp/", "/var/tmp/", "/run/", "/var/run/")
@@ -62,7 +63,7 @@ def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
     return out
 
 
-def _user_jobs(ctx: HostContext, art, linger: set[str]) -> list[Job]:
+def _user_jobs(ctx: HostContext, art: Artifact, linger: set[str]) -> list[Job]:
     home = art.name.split("/.config/")[0].split("/.local/")[0]
     user = home.rsplit("/", 1)[-1] if home.startswith("home/") else "root"
     start: Trigger = (BootTrigger(f"at boot: {user} lingers, so their manager runs "
