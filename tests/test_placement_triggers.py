@@ -514,3 +514,19 @@ def test_how_to_stop_each_new_placement() -> None:
         "no event manager policy w.tcl"
     assert stop("junos-event", "configuration", 4, "system scripts commit file p.slax",
                 "")[:3] == ("configure", "delete system scripts commit file p.slax", "commit")
+
+
+def test_what_jobs_run_by_way_of_other_jobs_is_watched(tmp_path: Path) -> None:
+    """A hook dropped into the repository a cron job pulls, or a private anacrontab edited,
+    starts a snapshot as a planted job does."""
+    root = tmp_path / "r"
+    write(root, "etc/crontab", "15 4 * * * ems cd /opt/cfg && git pull -q\n"
+          "@hourly oper /usr/sbin/anacron -t /home/oper/.anacrontab -S /home/oper/.anacron\n")
+    write(root, "opt/cfg/.git/config", "[core]\n\tbare = false\n")
+    write(root, "opt/cfg/.git/hooks/post-merge", "#!/bin/sh\ntrue\n", 0o755)
+    write(root, "home/oper/.anacrontab", "7\t5\tx\t/bin/true\n")
+    write(root, "etc/passwd", PASSWD)
+    target, _facts = collect(root)
+    watched = set(watched_paths(root, target))
+    assert {"opt/cfg/.git/hooks", "opt/cfg/.git/config", "opt/cfg/.git/hooks/post-merge",
+            "home/oper/.anacrontab"} <= watched

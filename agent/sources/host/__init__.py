@@ -136,14 +136,18 @@ def watched_paths(root: Path, target: Target | None = None,
                   scheduled_files: tuple[ScheduledFile, ...] = ()) -> list[str]:
     """Root-relative paths where a job can be planted, as each source declares them (`~` and
     `$RUNTIME` expanded for every home and runtime folder present) with the site's declared
-    scheduler files, and — given the newest host target — the scripts its jobs run, so
-    replacing a script is seen as fast as planting a job."""
+    scheduler files, and — given the newest host target — the scripts its jobs run, the tables
+    jobs run anacron with and the git hooks of repositories jobs run git in, so replacing any
+    of them is seen as fast as planting a job."""
     out: list[str] = [RootFS.name(s.path) for s in scheduled_files]
     for source in (*SOURCES, anacron, logrotate):
         for pattern in source.WATCH:
             out += _expand(root, pattern)
     if target is not None:
-        out += [a.name for a in target.artifacts if a.kind == "script"]
+        out += [a.name for a in target.artifacts if a.kind in ("script", "anacrontab", "git-hook")]
+        # a hook dropped into a repository a job pulls in, or a hooksPath set in its config
+        out += [p for a in target.artifacts if a.kind == "git-config"
+                for p in (a.name, a.name.rsplit("/", 1)[0] + "/hooks")]
     return sorted(set(out))
 
 
