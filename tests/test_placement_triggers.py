@@ -530,3 +530,16 @@ def test_what_jobs_run_by_way_of_other_jobs_is_watched(tmp_path: Path) -> None:
     watched = set(watched_paths(root, target))
     assert {"opt/cfg/.git/hooks", "opt/cfg/.git/config", "opt/cfg/.git/hooks/post-merge",
             "home/oper/.anacrontab"} <= watched
+
+
+def test_a_hook_reached_by_two_paths_is_one_job(tmp_path: Path) -> None:
+    """Debian links /usr/lib/python3.11/sitecustomize.py to /etc/python3.11: one job, as
+    merged-/usr's /lib and /usr/lib hold the same generators once."""
+    root = tmp_path / "r"
+    write(root, "etc/python3.11/sitecustomize.py", "import os\n")
+    link(root, "usr/lib/python3.11/sitecustomize.py", "/etc/python3.11/sitecustomize.py")
+    write(root, "usr/lib/systemd/system-generators/g", "#!/bin/sh\ntrue\n", 0o755)
+    link(root, "lib", "usr/lib")
+    found = _jobs(root)
+    assert len([j for j in found if j.source == "python-site"]) == 1
+    assert len([j for j in found if j.schedule == "system generator"]) == 1

@@ -28,13 +28,31 @@ def site_dirs(fs: RootFS, homes: list[str]) -> list[str]:
             out.append(base)
             out += [f"{base}/{s}" for s in ("site-packages", "dist-packages")
                     if fs.is_dir(f"{base}/{s}")]
-    return [d for d in out if fs.is_dir(d)]
+    real: dict[str, str] = {}
+    for d in out:           # each real folder once (/lib is /usr/lib on merged-/usr)
+        if fs.is_dir(d):
+            real.setdefault(fs.resolve(d), d)
+    return list(real.values())
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
     homes = ["root"] + [f"home/{h}" for h in _list(fs, "home")]
-    arts = [a for d in site_dirs(fs, homes)
-            for a in capture_folder(fs, d, "python-site", is_site_hook)]
+    arts: dict[str, Artifact] = {}
+    # each real file once: Debian's /usr/lib/python3.X/sitecustomize.py links to /etc/python3.X
+    for d in site_dirs(fs, homes):
+        for a in capture_folder(fs, d, "python-site", is_site_hook):
+            arts.setdefault(_real(fs, a.name), a)
+    return _commands(list(arts.values()))
+
+
+def _real(fs: RootFS, name: str) -> str:
+    try:
+        return fs.resolve(name)
+    except RootPathError:
+        return name
+
+
+def _commands(arts: list[Artifact]) -> tuple[list[Artifact], list[str]]:
     commands = []
     for art in arts:
         text = art.text() or ""

@@ -62,7 +62,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
                     active.add(escape_text(link))
     if fs.exists(LINGER):
         arts += capture_folder(fs, LINGER, "linger")
-    generators = [a for d in GENERATOR_DIRS if fs.is_dir(d)
+    generators = [a for d in _distinct(fs, GENERATOR_DIRS)
                   for a in capture_folder(fs, d, "unit-generator")]
     arts += generators
     by_unit: dict[str, list[Artifact]] = {}
@@ -92,6 +92,15 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             # a socket with Accept=yes starts one instance of NAME@.service per connection
             queue += [unit.rsplit(".", 1)[0] + s for s in (".service", "@.service")]
     return arts, commands
+
+
+def _distinct(fs: RootFS, folders: tuple[str, ...]) -> list[str]:
+    """The folders that exist, each real folder once (/lib is /usr/lib on merged-/usr)."""
+    out: dict[str, str] = {}
+    for folder in folders:
+        if fs.is_dir(folder):
+            out.setdefault(fs.resolve(folder), folder)
+    return list(out.values())
 
 
 def _unit(fs: RootFS, path: str) -> Artifact:
