@@ -27,8 +27,12 @@ def git_runs(text: str) -> list[tuple[str, str]]:
     """(repository, git subcommand) of every git call in a command or script whose repository
     is known: after `cd DIR` in the same text, or given with `-C DIR`."""
     out: list[tuple[str, str]] = []
+    if "git" not in text:
+        return out
     cwd = ""
     for part in _SPLIT.split(text):
+        if "cd" not in part and "git" not in part:
+            continue
         try:
             words = shlex.split(part, comments=True)
         except ValueError:
