@@ -116,6 +116,7 @@ _GLOB_CHARS = re.compile(r"[?*[]")
 _TO_FD = re.compile(r"^\s*1?>&\s*(\S+)\s*$")
 _REDIRECT_OP = re.compile(r"^\s*(\d*)\s*(<>|>>|>|<)")
 _QUOTED_ESCAPE = re.compile(r'\\([$`"\\\n])')
+_ALL_ITEMS = re.compile(r'"\$\{\w+\[@\]\}"')      # "${NAME[@]}": every item a word
 _C_ESCAPE = re.compile(r"\\(?:x|u|0|[1-7])")
 _PYTHON = re.compile(r"python[\d.]*$")
 _PERL = re.compile(r"perl[\d.]*$")
@@ -221,7 +222,7 @@ class _Walker:
         t = node.type
         if t in ("word", "number", "command_name", "extglob_pattern", "test_operator"):
             if t == "command_name" and node.named_child_count:
-                return self.words(node.named_children[0], env, place)
+                return self.words(node.named_child(0), env, place)
             s = self.text(node)
             if "\\" in s:
                 s = _BACKSLASH.sub(r"\1", s)
@@ -240,9 +241,10 @@ class _Walker:
                 self.decoded[out] = ("$'…' escapes",)
             return [out]
         if t in ("string", "translated_string"):
-            parts = [self.inside_quotes(c, env, place) for c in node.named_children]
-            if len(node.named_children) == 1 and self.text(node.named_children[0]) in (
-                    "$@", "${@}") or re.fullmatch(r'"\$\{\w+\[@\]\}"', self.text(node)):
+            kids = node.named_children
+            parts = [self.inside_quotes(c, env, place) for c in kids]
+            if len(kids) == 1 and (self.text(kids[0]) in ("$@", "${@}") or
+                                   _ALL_ITEMS.fullmatch(self.text(node))):
                 return [p for p in parts[0].split(_SEP)] if parts and parts[0] else []
             return ["".join(p.replace(_SEP, " ") for p in parts)]
         if t == "concatenation" and all(c.type == "word" for c in node.children):
@@ -885,11 +887,10 @@ class _Walker:
                 if eq:
                     env[_ALIAS + key] = value
             return None
-        if name is not None and not assigns:
-            first = self.words(name, local, place)
-            if self.runs_nothing(first, None, n, local, place):
-                return None
-        argv = self.argv(self.cmd_words(n), local, place)
+        first = self.words(name, local, place) if name is not None else []
+        if name is not None and not assigns and self.runs_nothing(first, None, n, local, place):
+            return None
+        argv = first + self.argv(n.children_by_field_name("argument"), local, place)
         if not argv:
             if assigns:
                 env.update(local)
