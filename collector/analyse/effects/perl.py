@@ -322,9 +322,6 @@ class _Perl:
         row = node.start_point[0]
         return row + 1, (self.lines[row].strip() if row < len(self.lines) else "")[:400]
 
-    def _at_text(self, node: Node) -> str:
-        return self.at(node)[1]
-
     # --- statements -----------------------------------------------------------------------
 
     def run(self, root: Node) -> None:
@@ -360,7 +357,7 @@ class _Perl:
         last: object = ""
         separator = self.scope.vars.get("$/")       # `local $/` lasts to the end of its block
         for c in node.named_children:
-            if self.job.spend("perl", place, c.start_point[0] + 1, partial(self._at_text, c)):
+            if self.job.spend("perl", place, c.start_point[0] + 1, partial(lambda node: self.at(node)[1], c)):
                 break
             last = self.stmt(c, place)
             guard = self.exit_guard(c, place)
