@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from lineguard.collector.analyse.effects import decode, device
 from lineguard.collector.analyse.effects.commands import (
@@ -33,11 +35,15 @@ from lineguard.collector.analyse.effects.resolve import (
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
 _MAX_DEPTH = 12
+MAX_VALUE = 65_536       # characters of a substituted word followed (see _Tcl.subst)
 
 
-def split_commands(text: str) -> list[tuple[int, list[str]]]:
-    """(line, raw words) of each command; raw words keep their braces or quotes."""
-    out: list[tuple[int, list[str]]] = []
+@lru_cache(maxsize=4096)
+def split_commands(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """(line, raw words) of each command; raw words keep their braces or quotes. Remembered
+    per text: a proc's body is split once, not at every call (a 600 KB Tcl program calling
+    its procs thousands of times spent most of its 30 s of CPU here)."""
+    out: list[tuple[int, tuple[str, ...]]] = []
     i, n, line = 0, len(text), 1
     words: list[str] = []
     start = 1
@@ -52,7 +58,7 @@ def split_commands(text: str) -> list[tuple[int, list[str]]]:
             continue
         if c in "\n;":
             if words:
-                out.append((start, words))
+                out.append((start, tuple(words)))
                 words = []
             line += c == "\n"
             i += 1
@@ -69,8 +75,8 @@ def split_commands(text: str) -> list[tuple[int, list[str]]]:
         words.append(word)
         i = j
     if words:
-        out.append((start, words))
-    return out
+        out.append((start, tuple(words)))
+    return tuple(out)
 
 
 def _word_end(text: str, i: int) -> int:
@@ -203,7 +209,11 @@ class _Tcl:
             else:
                 out.append(c)
                 i += 1
-        return "".join(out)
+        value = "".join(out)
+        # a value built from itself in a loop doubles each time (modulecmd.tcl reached 46 MB
+        # and 30 s of CPU): past MAX_VALUE it is not followed, it is unknown
+        return value if len(value) <= MAX_VALUE else unknown(
+            f"a value of {len(value):,} characters built at run time")
 
     def value_of(self, script: str, place: Place, line: int) -> str:
         """The result of `[script]`: the last command's value, when it is one we know."""
@@ -228,7 +238,7 @@ class _Tcl:
             self.command(raw, here, line + line_base)
 
     @staticmethod
-    def _exits(raw: list[str]) -> bool:
+    def _exits(raw: Sequence[str]) -> bool:
         return len(raw) >= 3 and re.search(r"\bexit\b", raw[2]) is not None
 
     def body(self, raw: str, place: Place, line: int) -> None:
@@ -241,7 +251,7 @@ class _Tcl:
         finally:
             self.depth -= 1
 
-    def command(self, raw: list[str], place: Place, line: int, want_value: bool = False
+    def command(self, raw: Sequence[str], place: Place, line: int, want_value: bool = False
                 ) -> str | None:
         cmd = self.word(raw[0], place, line)
         ev = " ".join(raw)[:300]

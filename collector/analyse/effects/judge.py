@@ -86,7 +86,8 @@ def effects_of(job: Job, files: Mapping[str, Artifact], memo: Memo | None = None
             hit = hit or kept
         else:
             hit = hit or _follow(job, files)
-            memo.put(key, hit)      # kept for later processes (read here, or earlier in this one)
+            if not hit.cut:         # a reading the CPU bound cut short is read again next run
+                memo.put(key, hit)  # kept for later processes (read here, or earlier in this one)
     if hit is None:
         hit = _follow(job, files)
     if not readings or hit is not readings[0]:
@@ -321,6 +322,7 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     effects, touches_devices, change_ref = effects_of(job, files, memo)
     reasons: list[Reason] = []
     verdict_of: dict[Reason, Verdict] = {}
+    unread: Severity | None = None      # the loudest reading limit reached (rule params.unread)
     dormant = rs.context.get("dormant")
     setting = control.Setting(job=job, fire=fire, now=now, change_ref=change_ref,
                               texts=lambda: _job_texts(job, files),
@@ -357,6 +359,8 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
             r = _reason(rule, e.evidence, e.path, e.line, title, sev)
             reasons.append(r)
             verdict_of[r] = verdict
+            if rule.params.get("unread"):
+                unread = max(sev, unread or sev)
             if verdict is not Verdict.BENIGN and e.kind in ("snmp-set", "device-command"):
                 touches_devices = True
             if verdict is Verdict.DESTRUCTIVE:
@@ -422,6 +426,10 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     if verdict is Verdict.SUSPICIOUS and change_ref and severity >= Severity.HIGH and not any(
             verdict_of.get(r) is Verdict.DESTRUCTIVE for r in reasons):
         severity = Severity.MEDIUM
+    if unread is not None:
+        # what a reading limit left unread is not lowered by anything read before it (a
+        # ticket, the cap on what is only suspicious): it is mailed
+        severity = max(severity, unread)
     reasons.sort(key=lambda r: (-r.severity.rank, r.path or "", r.line or 0))
     return Judgement(verdict=verdict, severity=severity, reasons=tuple(reasons))
 
