@@ -181,3 +181,21 @@ def test_what_changes_between_two_python_calls_is_read(name):
     path = f"opt/ems/bin/{name}"
     j = _judge({path: STATE_BETWEEN_CALLS[name]}, "/" + path)
     assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+@pytest.mark.parametrize(("scripts", "severity"), [(5, "critical"), (13, "high")])
+def test_a_chain_of_scripts_cannot_leave_the_last_one_out_of_the_snapshot(ems, capsys, scripts,
+                                                                         severity):
+    """The at job runs s0.sh, which runs s1.sh, … and the last one deletes. The agent followed
+    four programs deep: the fifth was never captured, and running what was not captured was
+    nothing: no finding at all. Now it follows past the nesting the collector reads, which
+    says itself where it stopped (high)."""
+    for i in range(scripts):
+        _script(ems, f"opt/ems/bin/s{i}.sh", f"#!/bin/sh\n/opt/ems/bin/s{i + 1}.sh\n")
+    _script(ems, f"opt/ems/bin/s{scripts}.sh", f"#!/bin/sh\nrm -rf {LINE_DATA}\n")
+    _plant_at(ems, "/opt/ems/bin/s0.sh")
+    ems.report()
+    rc, findings = _check(ems, capsys)
+    (planted,) = [f for f in findings if f["kind"] == "job"]
+    assert planted["severity"] == severity, planted["title"]
+    assert rc == 1
