@@ -132,17 +132,13 @@ def compare_approvers(old: dict[str, str], new: dict[str, str]) -> list[Change]:
 _RELAY = ("smtp_host", "smtp_port", "mail_from")
 
 
-def last_readable(home: Home) -> tuple[str, Settings] | None:
+def last_readable(store: Store) -> tuple[str, Settings] | None:
     """(when it was recorded, the settings) of the newest version of config.toml on record
     that can be read, for a collector whose config.toml cannot (Home.settings)."""
-    store = home.open()
-    try:
-        for version in reversed(store.audit_since("", (EVENT,))):
-            settings = _settings(version["detail"])
-            if settings is not None:
-                return version["at"], settings
-    finally:
-        store.close()
+    for version in reversed(store.audit_since("", (EVENT,))):
+        settings = _settings(version["detail"])
+        if settings is not None:
+            return version["at"], settings
     return None
 
 

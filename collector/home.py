@@ -133,7 +133,13 @@ class Home:
         except ConfigError as e:
             if self._kept is None:
                 from lineguard.collector.config_audit import last_readable
-                kept = last_readable(self) if self.db_path.is_file() else None
+                kept = None
+                if self.db_path.is_file():
+                    store = self.open()
+                    try:
+                        kept = last_readable(store)
+                    finally:
+                        store.close()
                 if kept is None:
                     raise
                 at, self._kept = kept
