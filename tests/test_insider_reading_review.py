@@ -199,3 +199,18 @@ def test_a_chain_of_scripts_cannot_leave_the_last_one_out_of_the_snapshot(ems, c
     (planted,) = [f for f in findings if f["kind"] == "job"]
     assert planted["severity"] == severity, planted["title"]
     assert rc == 1
+
+
+def test_what_a_limit_left_unread_stays_high_on_a_boot_trigger(ems, capsys, monkeypatch):
+    """A rare trigger raises a suspicious job one step but caps it at medium: that cap took
+    the reading limit of an @reboot job back below the default alert threshold."""
+    from lineguard.collector.analyse.effects import bounds
+    monkeypatch.setattr(bounds, "PARSE_SECONDS", 1.0)
+    _script(ems, "opt/ems/bin/sync.pl", COSTLY_PERL.replace(
+        "\n", f"\nsystem('rm -rf {LINE_DATA}');\n", 1))
+    (ems.root / "etc/cron.d/ems-boot").write_text("@reboot root /usr/bin/perl /opt/ems/bin/sync.pl\n")
+    ems.report()
+    rc, findings = _check(ems, capsys)
+    (planted,) = [f for f in findings if f["kind"] == "job"]
+    assert planted["severity"] == "high", planted["title"]
+    assert rc == 1
