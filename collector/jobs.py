@@ -48,7 +48,7 @@ def content_hash(job: Job, files: dict[str, Artifact], looked: tuple = ()) -> st
     BASH_ENV script, a library sourced through a variable, a list it reads), not where it is
     defined (a renamed job file is the same job; an edited script is not). The file the job is
     defined in counts only through the job's own fields."""
-    parts = [job.target, job.source, job.owner, job.schedule, job.command,
+    parts: list[Any] = [job.target, job.source, job.owner, job.schedule, job.command,
              sorted((name, files[name].sha256 if name in files else None) for name in job.files)]
     read = [[name, fp] for name, fp in looked if name != job.origin_path and name not in job.files]
     if read:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -38,11 +37,15 @@ _MAX_DEPTH = 12
 MAX_VALUE = 65_536       # characters of a substituted word followed (see _Tcl.subst)
 
 
+def split_commands(text: str) -> list[tuple[int, list[str]]]:
+    """(line, raw words) of each command; raw words keep their braces or quotes. Split once
+    per text: a proc's body is not split again at every call (a 600 KB Tcl program calling
+    its procs thousands of times spent most of its 30 s of CPU there)."""
+    return [(line, list(words)) for line, words in _split(text)]
+
+
 @lru_cache(maxsize=4096)
-def split_commands(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
-    """(line, raw words) of each command; raw words keep their braces or quotes. Remembered
-    per text: a proc's body is split once, not at every call (a 600 KB Tcl program calling
-    its procs thousands of times spent most of its 30 s of CPU here)."""
+def _split(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
     out: list[tuple[int, tuple[str, ...]]] = []
     i, n, line = 0, len(text), 1
     words: list[str] = []
@@ -238,7 +241,7 @@ class _Tcl:
             self.command(raw, here, line + line_base)
 
     @staticmethod
-    def _exits(raw: Sequence[str]) -> bool:
+    def _exits(raw: list[str]) -> bool:
         return len(raw) >= 3 and re.search(r"\bexit\b", raw[2]) is not None
 
     def body(self, raw: str, place: Place, line: int) -> None:
@@ -251,7 +254,7 @@ class _Tcl:
         finally:
             self.depth -= 1
 
-    def command(self, raw: Sequence[str], place: Place, line: int, want_value: bool = False
+    def command(self, raw: list[str], place: Place, line: int, want_value: bool = False
                 ) -> str | None:
         cmd = self.word(raw[0], place, line)
         ev = " ".join(raw)[:300]
