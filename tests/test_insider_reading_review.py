@@ -214,3 +214,19 @@ def test_what_a_limit_left_unread_stays_high_on_a_boot_trigger(ems, capsys, monk
     (planted,) = [f for f in findings if f["kind"] == "job"]
     assert planted["severity"] == "high", planted["title"]
     assert rc == 1
+
+
+DEEP_LINE = {   # one statement deeper than the reader's own recursion, then the deletion
+    "sum.pl": "#!/usr/bin/perl\nmy $n = 1" + " + 1" * 3000 + f";\nsystem('rm -rf {LINE_DATA}');\n",
+    "sum.py": "#!/usr/bin/python3\nimport shutil\nn = 1" + " + 1" * 1000
+              + f"\nshutil.rmtree('{LINE_DATA}')\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_LINE))
+def test_one_deeply_nested_line_does_not_leave_the_rest_of_the_program_unread(name):
+    """perl and python run these sums; the reader's recursion did not, and the whole program
+    was "nested too deeply to follow" (low): the deletion on the next line was not read."""
+    path = f"opt/ems/bin/{name}"
+    j = _judge({path: DEEP_LINE[name]}, "/" + path)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]

@@ -50,6 +50,7 @@ from lineguard.collector.analyse.effects.resolve import (
     expand_each,
     file_lines,
     listed_file,
+    nested_too_deeply,
     read,
     source_bytes,
     too_deep,
@@ -361,7 +362,11 @@ class _Perl:
         for c in node.named_children:
             if self.job.spend("perl", place, c.start_point[0] + 1, partial(lambda node: self.at(node)[1], c)):
                 break
-            last = self.stmt(c, place)
+            try:
+                last = self.stmt(c, place)
+            except RecursionError:
+                nested_too_deeply(self.job, place, "perl", *self.at(c))
+                continue
             guard = self.exit_guard(c, place)
             if guard is not None:
                 place = replace(place, gates=place.gates + (guard,))

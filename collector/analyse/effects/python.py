@@ -27,6 +27,7 @@ from lineguard.collector.analyse.effects.resolve import (
     each_of,
     expand_each,
     file_lines,
+    nested_too_deeply,
     read,
     walked,
 )
@@ -1256,7 +1257,12 @@ class _Py:
         for st in body:
             if self.job.spend("python", self.cur_place, st.lineno, partial(self.ev_text, st)):
                 return None
-            r = self.stmt(st, scope)
+            try:
+                r = self.stmt(st, scope)
+            except RecursionError:
+                nested_too_deeply(self.job, self.cur_place, "python", st.lineno,
+                                  self.ev_text(st)[:200])
+                continue
             if r is not None:
                 return r
         return None

@@ -453,6 +453,14 @@ def too_deep(job: Job, place: Place, language: str, text: str) -> bool:
     return True
 
 
+def nested_too_deeply(job: Job, place: Place, language: str, line: int, evidence: str) -> None:
+    """A program or one statement nested deeper than a reader's own recursion follows: said,
+    never benign. Readers catch it per statement and go on with the next one, so that one line
+    of a 3,000-term sum cannot leave the deletion after it unread."""
+    job.sink.append(place.effect("unparsed", line, evidence,
+                                 target=f"{language} (nested too deeply to follow)"))
+
+
 Reader = Callable[[str, "Job", Place, dict[str, str]], None]
 READERS: dict[str, Reader] = {}
 
@@ -478,9 +486,7 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
         reader(text, job, place, env if env is not None else {})
     except RecursionError:
         # nested deeper than the reader can follow: say so rather than call it benign
-        line, evidence = place.where(1, first)
-        job.sink.append(place.effect("unparsed", line, evidence,
-                                     target=f"{language} (nested too deeply to follow)"))
+        nested_too_deeply(job, place, language, *place.where(1, first))
     except bounds.TooCostly as e:
         line, evidence = place.where(1, first)
         job.sink.append(place.effect("unparsed", line, evidence, target=language, how=str(e)))
