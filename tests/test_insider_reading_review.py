@@ -220,12 +220,14 @@ DEEP_LINE = {   # one statement deeper than the reader's own recursion, then the
     "sum.pl": "#!/usr/bin/perl\nmy $n = 1" + " + 1" * 3000 + f";\nsystem('rm -rf {LINE_DATA}');\n",
     "sum.py": "#!/usr/bin/python3\nimport shutil\nn = 1" + " + 1" * 1000
               + f"\nshutil.rmtree('{LINE_DATA}')\n",
+    "if.sh": "#!/bin/sh\n" + "if true; then " * 1000 + "true" + "; fi" * 1000
+             + f"\nrm -rf {LINE_DATA}\n",
 }
 
 
 @pytest.mark.parametrize("name", sorted(DEEP_LINE))
 def test_one_deeply_nested_line_does_not_leave_the_rest_of_the_program_unread(name):
-    """perl and python run these sums; the reader's recursion did not, and the whole program
+    """perl, python and bash run these; the reader's recursion did not, and the whole program
     was "nested too deeply to follow" (low): the deletion on the next line was not read."""
     path = f"opt/ems/bin/{name}"
     j = _judge({path: DEEP_LINE[name]}, "/" + path)

@@ -54,6 +54,7 @@ from lineguard.collector.analyse.effects.resolve import (
     fingerprint,
     language_of,
     listed_in,
+    nested_too_deeply,
     read,
     source_bytes,
     unknown_output,
@@ -415,7 +416,10 @@ class _Walker:
                 place = replace(place, gates=place.gates + (guard,))
                 continue
             self.consumed = False
-            self.stmt(n, env, place)
+            try:
+                self.stmt(n, env, place)
+            except RecursionError:      # one statement: said, and the next ones are read
+                nested_too_deeply(self.job, place, "shell", n.start_point[0] + 1, self.evidence(n))
 
     def exit_guard(self, n: Node, env: dict[str, str], place: Place) -> Gate | None:
         """`[ COND ] || exit`, `COND && exit`, `if COND; then exit; fi`: the rest is gated."""
