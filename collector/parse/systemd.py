@@ -296,10 +296,8 @@ def _service(units: Units, scope: str, service: str, instance: str | None,
         at = (path, number)
         if key in execs:
             execs[key] = execs[key] + [(exec_command(value), at)] if value else []
-        elif key == "EnvironmentFile" and value:
-            env.append((". " + value.lstrip("-"), at))
-        elif key == "Environment" and value:
-            env.extend((f"export {v}", at) for v in shlex_split(value))
+        elif key in ("EnvironmentFile", "Environment"):
+            env = environment(env, key, value, at)
         elif key == "User":
             user = value or None
     name = instantiate(service, instance)
@@ -314,6 +312,20 @@ def _service(units: Units, scope: str, service: str, instance: str | None,
                                instance, depth + 1)
             lines += more
     return lines, user
+
+
+def environment(env: list[tuple[str, tuple[str, int]]], key: str, value: str,
+                at: tuple[str, int]) -> list[tuple[str, tuple[str, int]]]:
+    """`env` (shell lines a service's commands run after, each with the file and line that
+    writes it) with one Environment= or EnvironmentFile= setting added: a file as `. FILE` (the
+    reader sees its variables; the agent captures it), each assignment as `export NAME=VALUE`;
+    an empty value resets what that key set before, as systemd does."""
+    if not value:
+        word = "export " if key == "Environment" else ". "
+        return [(line, where) for line, where in env if not line.startswith(word)]
+    if key == "EnvironmentFile":
+        return [*env, (". " + value.lstrip("-"), at)]
+    return [*env, *((f"export {v}", at) for v in shlex_split(value))]
 
 
 def shlex_split(value: str) -> list[str]:

@@ -23,7 +23,7 @@ from lineguard.collector.model import (
     Trigger,
 )
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
-from lineguard.collector.parse.systemd import Units, shared_dropin
+from lineguard.collector.parse.systemd import Units, environment, shared_dropin
 from lineguard.formats.systemd import (
     EXEC_KEYS,
     Setting,
@@ -280,6 +280,12 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
     execs = [(exec_command(v), n) for k in keys for v, n in values("Service", k)]
     stops = [(exec_command(v), n) for k in _STOP_KEYS for v, n in values("Service", k)] \
         if runtime else []
+    # what the commands run in: Environment= and EnvironmentFile= as the timer's service reads
+    # them (parse/systemd.environment), so `rm -rf ${LINEDATA}` names what it deletes
+    env: list[tuple[str, _At]] = []
+    for sec, key, value, number, path in settings:
+        if sec == "Service" and key in ("Environment", "EnvironmentFile"):
+            env = environment(env, key, value, (path, number))
     if instance:
         execs = [(c.replace("%i", instance).replace("%I", instance), n) for c, n in execs]
         stops = [(c.replace("%i", instance).replace("%I", instance), n) for c, n in stops]
@@ -295,21 +301,23 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
         state, why = "disabled", start.why
     elif not execs:
         why = f"{start.unit} has no Exec lines"
-    command = "\n".join(c for c, _n in execs)
+    runs = env + execs if execs else []
+    command = "\n".join(c for c, _n in runs)
     # the job stands at its first command, in the unit or in the drop-in that adds it
     origin, line = (execs[0][1][0], execs[0][1][1]) if execs else (main.name, None)
     dropins = tuple(dict.fromkeys(p for *_rest, p in settings
                                   if p != origin and not shared_dropin(p)))
     out = [replace(ctx.job(source="systemd", origin_path=origin, origin_line=line, owner=owner,
                            schedule=start.why, command=command, trigger=start.trigger,
-                           state=state, problem=why, command_at=tuple(at for _c, at in execs)),
+                           state=state, problem=why, command_at=tuple(at for _c, at in runs)),
                    defined_in=dropins)]
     if stops and runtime:
         value, seconds = runtime
         out.append(ctx.job(source="systemd", origin_path=stops[0][1][0],
-                           origin_line=stops[0][1][1], command_at=tuple(at for _c, at in stops),
+                           origin_line=stops[0][1][1],
+                           command_at=tuple(at for _c, at in env + stops),
                            owner=owner, schedule=f"{start.why}; RuntimeMaxSec={value}",
-                           command="\n".join(c for c, _n in stops),
+                           command="\n".join(c for c, _n in env + stops),
                            trigger=DelayedTrigger(start.trigger, seconds,
                                                   f"RuntimeMaxSec={value}: systemd stops the "
                                                   "service then and runs its stop commands"),

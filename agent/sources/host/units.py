@@ -86,6 +86,9 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             for _section, key, value, _line in parse_unit(art.text() or ""):
                 if key in EXEC_KEYS and value:
                     commands.append(exec_command(value))
+                elif key == "EnvironmentFile" and value:
+                    # read by the service's commands: captured like a file a script sources
+                    commands.append(". " + value.lstrip("-"))
                 elif key in STARTS:
                     queue += [u for u in value.split() if u not in done]
         if unit.endswith((".socket", ".path")):
