@@ -159,9 +159,13 @@ class Effect:
                 "line": "\n".join(self.lines), "object": render(self.obj), "index": render(self.index),
                 "value": self.value, "reach": self.reach, "row": self.row,
                 "bounded": "yes" if self.bounded else "no",
-                "known": "yes" if is_known(self.target + self.obj + self.index + self.value
-                                           + "".join(self.lines))
-                else "no"}
+                "known": "yes" if is_known(self.values_text()) else "no"}
+
+    def values_text(self) -> str:
+        """Every value the effect names (target, object, index, value, lines) as one text:
+        where a marker of an unresolved value, or of a program argument bound at each call,
+        is looked for."""
+        return self.target + self.obj + self.index + self.value + "".join(self.lines)
 
     def describe(self) -> str:
         """The effect in resolved form, for a reason's title."""

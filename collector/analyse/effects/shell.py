@@ -1254,7 +1254,7 @@ class _Walker:
             self._call(name, [], dict(env), neutral, line, ev, None, arg_env=_ARG_ENV)
             kept = self.calls.summaries[name] = (globals_, self.job.sink[before:])
             del self.job.sink[before:]
-        marked = [e for e in kept[1] if commands.ARG_MARK in _marked_text(e)]
+        marked = [e for e in kept[1] if commands.ARG_MARK in e.values_text()]
         site = (line + place.offset, ev) if place.anchor is None else None
         self.job.sink.extend(bind_call(marked, args, place, name, site))
 
@@ -1710,10 +1710,6 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
             job.sink.append(bound)
 
 
-def _marked_text(e: Effect) -> str:
-    return e.target + e.obj + e.index + e.value + "".join(e.lines)
-
-
 def bind_call(summary: list[Effect], args: list[str], place: Place, name: str,
               site: tuple[int, str] | None = None) -> list[Effect]:
     """A function's summary bound to one call's arguments, under the call's gates; each
@@ -1732,7 +1728,7 @@ def bind_call(summary: list[Effect], args: list[str], place: Place, name: str,
 
 def _bind(e: Effect, args: list[str]) -> list[Effect]:
     """The effect with the program's argument markers replaced by the caller's arguments."""
-    if commands.ARG_MARK not in _marked_text(e):
+    if commands.ARG_MARK not in e.values_text():
         return [e]
 
     def value(m: re.Match[str]) -> str:
