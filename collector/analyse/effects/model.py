@@ -123,7 +123,8 @@ class Effect:
                       bounded (an age, size or name limit)
       service         how (stop|disable|mask|kill), target (unit or process)
       tamper, anti-forensics  how (what is done), target (what it is done to)
-      unseen-code     target (the source: URL, generated file, missing file)
+      unseen-code     target (the source: URL, generated file, missing file), how (why it
+                      cannot be seen, where the source does not say: a compiled program …)
       unparsed        target (the language), how (what it also touches: devices, data)
       concealment     how (the encodings, outermost first)
       backup          how (files|database|mib|device-config), target (what is copied: path,
@@ -182,7 +183,7 @@ class Effect:
         if k in ("service", "tamper", "anti-forensics"):
             return f"{self.how} {t}".strip()
         if k == "unseen-code":
-            return f"runs code it cannot see: {t}"
+            return f"runs code it cannot see: {t}" + (f", {self.how}" if self.how else "")
         if k == "unparsed":
             return f"runs a {t} program lineguard cannot read" + (f" ({self.how})" if self.how else "")
         if k == "concealment":

@@ -1445,8 +1445,9 @@ class _Walker:
         if self.job.text_of(p.lstrip("/")) is None:
             why = unseen_program(self.job, p)
             if why:
-                self.job.sink.append(place.effect("unseen-code", line, ev, target=(
-                    f"{p}, {why} (run with: {render(' '.join(args))[:160]})")))
+                self.job.sink.append(place.effect(
+                    "unseen-code", line, ev, target=p,
+                    how=f"{why} (run with: {render(' '.join(args))[:160]})"))
             return False
         self.follow(path, args, env, place, line, ev)
         return True
