@@ -142,6 +142,21 @@ def test_a_job_running_a_compiled_program_of_its_own_is_a_finding_not_benign(
     assert "/bin/true" not in job["title"].replace("/opt/ems/bin/ne-sync", "")
 
 
+def test_a_file_a_job_only_reads_is_not_unseen_code_when_it_is_not_there(
+        tmp_path: Path, home: Home, capsys) -> None:
+    """A password file or a report a job reads, not there when the agent looked, runs nothing:
+    only a program the job runs is unseen code (the effects engine decides, not every path the
+    command names)."""
+    ems = Server(tmp_path, home)
+    (ems.root / "var/spool/cron/atjobs").mkdir(parents=True)
+    spooled = ems.root / f"var/spool/cron/atjobs/{AT_FILE}"
+    spooled.write_text("#!/bin/sh\n# atrun uid=0 gid=0\n# mail root 0\numask 22\n"
+                       "cd / || exit 1\n/usr/bin/logger -t ems report:$(cat /opt/ems/etc/ne-report.txt)\n")
+    spooled.chmod(0o700)
+    ems.report()
+    assert [f["title"] for f in ems.findings(capsys, NOW) if f["kind"] == "job"] == []
+
+
 def _fleet_with_loss(tmp_path: Path, home: Home) -> tuple[Fleet, datetime]:
     """A device whose baseline two approvers signed (20 PVCs), then a poll with 10 of them."""
     fleet = Fleet(home, AgentChain.create(tmp_path / "keys"))
