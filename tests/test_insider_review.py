@@ -68,6 +68,15 @@ class Server:
                           f'site = "kobe"\nmethod = "file"\npath = "configs/{name}.cfg"\n')
         self.inventory.write_text("\n".join(tables))
 
+    def at_job(self, commands: str) -> None:
+        """An at job running `commands`, spooled as atd spools one (executable: atd runs
+        only what is)."""
+        (self.root / "var/spool/cron/atjobs").mkdir(parents=True)
+        spooled = self.root / f"var/spool/cron/atjobs/{AT_FILE}"
+        spooled.write_text("#!/bin/sh\n# atrun uid=0 gid=0\n# mail root 0\numask 22\n"
+                           "cd / || exit 1\n" + commands)
+        spooled.chmod(0o700)
+
     def report(self) -> None:
         """One snapshot, delivered and ingested."""
         self.n += 1
@@ -106,11 +115,7 @@ def test_a_job_whose_script_is_not_there_yet_is_a_finding_not_benign(
     """Planted months ahead, its payload put in place the night before (or kept in /var/tmp,
     which a sandboxed agent does not see): what it runs is unknown, never benign."""
     ems = Server(tmp_path, home)
-    (ems.root / "var/spool/cron/atjobs").mkdir(parents=True)
-    spooled = ems.root / f"var/spool/cron/atjobs/{AT_FILE}"
-    spooled.write_text("#!/bin/sh\n# atrun uid=0 gid=0\n# mail root 0\numask 22\n"
-                       "cd / || exit 1\n/var/tmp/ne-sync.sh\n")
-    spooled.chmod(0o700)     # atd runs only what is executable
+    ems.at_job("/var/tmp/ne-sync.sh\n")
     ems.report()
     (job,) = [f for f in ems.findings(capsys, NOW) if f["kind"] == "job"]
     assert job["severity"] == "medium"
@@ -127,11 +132,7 @@ def test_a_job_running_a_compiled_program_of_its_own_is_a_finding_not_benign(
     (ems.root / "opt/ems/bin").mkdir(parents=True)
     (ems.root / "opt/ems/bin/ne-sync").write_bytes(Path("/bin/true").read_bytes())
     (ems.root / "opt/ems/bin/ne-sync").chmod(0o755)
-    (ems.root / "var/spool/cron/atjobs").mkdir(parents=True)
-    spooled = ems.root / f"var/spool/cron/atjobs/{AT_FILE}"
-    spooled.write_text("#!/bin/sh\n# atrun uid=0 gid=0\n# mail root 0\numask 22\n"
-                       "cd / || exit 1\n/opt/ems/bin/ne-sync --all\n/bin/true\n")
-    spooled.chmod(0o700)
+    ems.at_job("/opt/ems/bin/ne-sync --all\n/bin/true\n")
     ems.report()
     (job,) = [f for f in ems.findings(capsys, NOW) if f["kind"] == "job"]
     assert job["severity"] == "medium"
@@ -148,11 +149,7 @@ def test_a_file_a_job_only_reads_is_not_unseen_code_when_it_is_not_there(
     only a program the job runs is unseen code (the effects engine decides, not every path the
     command names)."""
     ems = Server(tmp_path, home)
-    (ems.root / "var/spool/cron/atjobs").mkdir(parents=True)
-    spooled = ems.root / f"var/spool/cron/atjobs/{AT_FILE}"
-    spooled.write_text("#!/bin/sh\n# atrun uid=0 gid=0\n# mail root 0\numask 22\n"
-                       "cd / || exit 1\n/usr/bin/logger -t ems report:$(cat /opt/ems/etc/ne-report.txt)\n")
-    spooled.chmod(0o700)
+    ems.at_job("/usr/bin/logger -t ems report:$(cat /opt/ems/etc/ne-report.txt)\n")
     ems.report()
     assert [f["title"] for f in ems.findings(capsys, NOW) if f["kind"] == "job"] == []
 
