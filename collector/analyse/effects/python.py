@@ -1203,7 +1203,7 @@ class _Py:
 
     def block(self, body: list[ast.stmt], scope: dict[str, Any]) -> Any:
         for st in body:
-            if self.job.spend("python", self.cur_place, st.lineno, self.ev_text(st)):
+            if self.job.spend("python", self.cur_place, st.lineno, lambda st=st: self.ev_text(st)):
                 return None
             r = self.stmt(st, scope)
             if r is not None:

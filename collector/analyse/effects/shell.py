@@ -190,7 +190,8 @@ class _Walker:
 
     @staticmethod
     def text(node: Node) -> str:
-        return node.text.decode("utf-8", "replace") if node.text is not None else ""
+        t = node.text
+        return t.decode("utf-8", "replace") if t is not None else ""
 
     # --- words ----------------------------------------------------------------------------
 
@@ -384,7 +385,7 @@ class _Walker:
 
     def block(self, nodes: list[Node], env: dict[str, str], place: Place) -> None:
         for n in nodes:
-            if self.job.spend("shell", place, self.line(n), self.evidence(n)):
+            if self.job.spend("shell", place, n.start_point[0] + 1, lambda n=n: self.evidence(n)):
                 return
             guard = self.exit_guard(n, env, place)
             if guard is not None:
