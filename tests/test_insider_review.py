@@ -138,7 +138,8 @@ def test_a_job_running_a_compiled_program_of_its_own_is_a_finding_not_benign(
     assert job["severity"] == "medium"
     assert job["title"].startswith("runs unseen code /opt/ems/bin/ne-sync at job on ems-01 "
                                    "fires in "), job["title"]
-    assert "/opt/ems/bin/ne-sync, a compiled program (run with: --all)" in job["detail"]
+    assert "/opt/ems/bin/ne-sync, a compiled program (sha256 " in job["detail"]
+    assert "(run with: --all)" in job["detail"]
     assert "/bin/true, a compiled program" not in job["detail"], "a packaged program is not"
     assert "/bin/true" not in job["title"].replace("/opt/ems/bin/ne-sync", "")
 

@@ -243,7 +243,7 @@ def unseen_program(job: Job, path: str) -> str:
     if art is None or name.startswith(_PACKAGED):
         return ""
     if art.state == "binary":
-        return "a compiled program"
+        return "a compiled program" + (f" (sha256 {art.sha256[:16]}…)" if art.sha256 else "")
     if art.state == "missing":
         return "not on the host when the snapshot was taken"
     return ""
