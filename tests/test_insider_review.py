@@ -144,6 +144,17 @@ def test_a_job_running_a_compiled_program_of_its_own_is_a_finding_not_benign(
     assert "/bin/true" not in job["title"].replace("/opt/ems/bin/ne-sync", "")
 
 
+def test_a_job_running_several_unseen_programs_names_two_and_counts_the_rest(
+        tmp_path: Path, home: Home, capsys) -> None:
+    ems = Server(tmp_path, home)
+    ems.at_job("/var/tmp/ne-a.sh\n/var/tmp/ne-b.sh\n/var/tmp/ne-c.sh\n")
+    ems.report()
+    (job,) = [f for f in ems.findings(capsys, NOW) if f["kind"] == "job"]
+    assert job["title"].startswith("runs unseen code /var/tmp/ne-a.sh, /var/tmp/ne-b.sh (+1 more) "
+                                   "at job on ems-01 fires in "), job["title"]
+    assert "/var/tmp/ne-c.sh, not on the host" in job["detail"]
+
+
 def test_a_file_a_job_only_reads_is_not_unseen_code_when_it_is_not_there(
         tmp_path: Path, home: Home, capsys) -> None:
     """A password file or a report a job reads, not there when the agent looked, runs nothing:
