@@ -229,7 +229,7 @@ class Job:
 # and one missing there (a package removed, its cron file left behind) runs nothing until a
 # package manager puts it back.
 _PACKAGED = ("bin/", "sbin/", "lib/", "lib64/", "usr/bin/", "usr/sbin/", "usr/lib/", "usr/lib64/",
-            "usr/libexec/", "usr/share/", "usr/games/", "snap/")
+             "usr/libexec/", "usr/share/", "usr/games/", "snap/")
 
 
 def unseen_program(job: Job, path: str) -> str:
