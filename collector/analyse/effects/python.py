@@ -1273,7 +1273,8 @@ class _Py:
             return self.block(st.body, scope)
         elif isinstance(st, ast.If):
             raw = ast.unparse(st.test)
-            g = gate_of(raw, raw, self.cur_place, st.lineno, self.ev_text(st), negated=False)
+            g = gate_of(raw, raw, self.cur_place, st.lineno, lambda: self.ev_text(st),
+                        negated=False)
             if raw.strip() == "__name__ == '__main__'":
                 g = None
             saved = self.cur_place
