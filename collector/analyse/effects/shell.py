@@ -12,7 +12,7 @@ import ast
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
@@ -400,7 +400,7 @@ class _Walker:
 
     def block(self, nodes: list[Node], env: dict[str, str], place: Place) -> None:
         for n in nodes:
-            if self.job.spend("shell", place, n.start_point[0] + 1, lambda n=n: self.evidence(n)):
+            if self.job.spend("shell", place, n.start_point[0] + 1, partial(self.evidence, n)):
                 return
             guard = self.exit_guard(n, env, place)
             if guard is not None:
