@@ -47,19 +47,21 @@ class CorpusSuite:
             return judge_corpus(self.corpus, tmp_path_factory.mktemp(self.folder.replace("_", "-")))
         return pytest.fixture(scope="module", name="judged")(judged)
 
+    def case_params(self) -> list[Any]:
+        """One pytest parameter a case id; a known miss is a strict xfail naming its list."""
+        xfail = pytest.mark.xfail(strict=True, reason=f"known miss: {self.misses_file}")
+        return [pytest.param(cid, marks=xfail) if cid in self.misses else cid
+                for cid in self.cases]
+
     def case_test(self) -> Callable[..., None]:
         """One test a case: a malicious one reaches its expected verdict, a benign one is
         neither destructive nor high/critical."""
-        xfail = pytest.mark.xfail(strict=True, reason=f"known miss: {self.misses_file}")
-
-        @pytest.mark.parametrize("case_id", [pytest.param(cid, marks=xfail)
-                                             if cid in self.misses else cid for cid in self.cases])
+        @pytest.mark.parametrize("case_id", self.case_params())
         def test_case(judged: Judged, case_id: str) -> None:
             o = judged[case_id]
             want = f"at least {o.case.expect}" if o.case.malicious \
                 else "neither destructive nor high/critical"
-            assert o.caught, (f"{case_id} [{o.case.marker}]: {o.verdict}/{o.severity} "
-                              f"rules={list(o.rules)}; want {want}")
+            assert o.caught, missed(o, case_id, want)
         return test_case
 
     def same_for_the_same_seed(self, devices: bool = False) -> Callable[[], None]:
@@ -113,3 +115,8 @@ def uncompilable(corpus: Any, suffix: str, argv: list[str], scratch: Path
         if r.returncode != 0:
             bad.append((path, r.stderr.strip()[:200]))
     return bad
+
+
+def missed(o: Outcome, case_id: str, want: str) -> str:
+    """Why a case failed: its verdict, severity and rules, and what it should have reached."""
+    return f"{case_id} [{o.case.marker}]: {o.verdict}/{o.severity} rules={list(o.rules)}; want {want}"
