@@ -137,7 +137,7 @@ def judge_corpus(corpus: Corpus, base: Path) -> dict[str, Outcome]:
 
 
 @contextlib.contextmanager
-def _quiet() -> Iterator[Path]:
+def quiet() -> Iterator[Path]:
     """A scratch folder, with the CLI's own output kept off the bench's."""
     with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
             contextlib.redirect_stderr(io.StringIO()):
@@ -147,7 +147,7 @@ def _quiet() -> Iterator[Path]:
 def judge_timed(corpus: Corpus) -> tuple[dict[str, Outcome], float]:
     """Every case judged end to end in a scratch folder, and the seconds it took."""
     started = time.perf_counter()
-    with _quiet() as tmp:
+    with quiet() as tmp:
         result = judge_corpus(corpus, tmp)
     return result, time.perf_counter() - started
 
@@ -175,7 +175,7 @@ def show(corpus: Corpus, wanted: str) -> int:
     for dev in corpus.devices[case.root]:
         if case.marker in dev.name:
             print(f"\n--- device {dev.name} ({dev.platform})\n{dev.config}", end="")
-    with _quiet() as tmp:
+    with quiet() as tmp:
         doc = run(corpus, tmp)
     for job in doc["jobs"]:
         text = " ".join([job["target"], job["origin"]["path"] or "", job["command"] or ""])
@@ -210,17 +210,22 @@ def print_axes(outs: list[Outcome], axes: tuple[str, ...],
                   f"{rate([o for o in good if axis_of(o.case, axis) == value], False):>14}")
 
 
+def bench_args(doc: str, seed: int) -> argparse.Namespace:
+    """`[--seed N] [--misses] [--show ID]`, the options of every corpus bench."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--seed", type=int, default=seed)
+    ap.add_argument("--misses", action="store_true", help="print the ids of today's misses")
+    ap.add_argument("--show", metavar="ID", help="print one case: files, jobs, verdict, reasons")
+    return ap.parse_args()
+
+
 def corpus_bench(doc: str, name: str, build: Callable[[int], Corpus], seed: int,
                  axes: tuple[str, ...], axis_of: Callable[[Case, str], str] = getattr,
                  measured: Callable[[Case], bool] = lambda case: True,
                  report: Callable[[dict[str, Outcome]], None] | None = None) -> int:
-    """The command line every corpus bench shares: `[--seed N] [--misses] [--show ID]`, then the
-    figure over the `measured` cases, per axis, and whatever `report` adds."""
-    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
-    ap.add_argument("--seed", type=int, default=seed)
-    ap.add_argument("--misses", action="store_true", help="print the ids of today's misses")
-    ap.add_argument("--show", metavar="ID", help="print one case: files, verdict, reasons")
-    a = ap.parse_args()
+    """The command line every corpus bench shares (bench_args), then the figure over the
+    `measured` cases, per axis, and whatever `report` adds."""
+    a = bench_args(doc, seed)
     corpus = build(a.seed)
     if a.show:
         return show(corpus, a.show)
