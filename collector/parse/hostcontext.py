@@ -18,6 +18,9 @@ from lineguard.formats.wire import Artifact, Target
 _FOLLOW_DEPTH = 4
 # Errors the agent writes that mean "this file's content is not here".
 _NOT_GAPS = ("ok", "binary")
+# a text the agent kept only the hash of, being past its size limit (padding a script past it
+# must not make what it runs quieter: check raises it, see check._unseen_finding)
+TOO_LARGE = "past the size the agent reads"
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,12 @@ class HostContext:
 
     def problem_with_files(self, files: tuple[str, ...]) -> str | None:
         """Why some of the files a job runs are not captured, if any (what the agent could not
-        read: an error, a file cut short). A program that is not there, or compiled, is code
-        nobody can read: the effects engine names it where the job runs it
-        (effects.resolve.unseen_program)."""
-        missing = [f"{n}: {a.error or a.state}" for n in files
-                   if (a := self.artifacts[n]).state not in _NOT_GAPS]
+        read: an error, a file cut short, a text past the size it reads). A program that is not
+        there, or compiled, is code nobody can read: the effects engine names it where the job
+        runs it (effects.resolve.unseen_program)."""
+        missing = [f"{n}: {TOO_LARGE} ({a.error})" if a.state == "hash_only" else
+                   f"{n}: {a.error or a.state}"
+                   for n in files if (a := self.artifacts[n]).state not in _NOT_GAPS]
         return "not captured: " + "; ".join(missing) if missing else None
 
     def job(self, *, source: str, origin_path: str, origin_line: int | None, owner: str | None,
