@@ -29,4 +29,4 @@ def _verdicts(outcomes: dict[str, Outcome]) -> None:
 
 if __name__ == "__main__":
     raise SystemExit(corpus_bench(__doc__, "adversarial corpus", build, SEED, AXES,
-                                  lambda case, axis: case.axis(axis), report=_verdicts))
+                                  report=_verdicts))

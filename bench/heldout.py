@@ -43,6 +43,5 @@ def _apart(outcomes: dict[str, Outcome]) -> None:
 
 if __name__ == "__main__":
     raise SystemExit(corpus_bench(__doc__, "held-out corpus", build, SEED, AXES,
-                                  lambda case, axis: case.axis(axis),
                                   measured=lambda case: group(case) == "measured",
                                   report=_apart))

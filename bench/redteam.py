@@ -19,5 +19,4 @@ from tests.adversarial.pipeline import corpus_bench  # noqa: E402
 from tests.redteam.generate import AXES, SEED, build  # noqa: E402
 
 if __name__ == "__main__":
-    raise SystemExit(corpus_bench(__doc__, "red-team corpus", build, SEED, AXES,
-                                  lambda case, axis: case.axis(axis)))
+    raise SystemExit(corpus_bench(__doc__, "red-team corpus", build, SEED, AXES))

@@ -17,8 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.adversarial.pipeline import corpus_bench  # noqa: E402
-from tests.redteam_device.generate import SEED, build  # noqa: E402
+from tests.redteam_device.generate import AXES, SEED, build  # noqa: E402
 
 if __name__ == "__main__":
-    raise SystemExit(corpus_bench(__doc__, "device red-team corpus", build, SEED,
-                                  ("carrier", "work", "scheduler"), getattr))
+    raise SystemExit(corpus_bench(__doc__, "device red-team corpus", build, SEED, AXES))

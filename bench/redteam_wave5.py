@@ -32,5 +32,5 @@ def _apart(outcomes: dict[str, Outcome]) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(corpus_bench(__doc__, "wave-5 red-team corpus", build, SEED, AXES, getattr,
+    raise SystemExit(corpus_bench(__doc__, "wave-5 red-team corpus", build, SEED, AXES,
                                   report=_apart))

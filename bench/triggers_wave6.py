@@ -8,33 +8,24 @@ per placement, carrier, gate and effect.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import io
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.adversarial.pipeline import rate, show  # noqa: E402
+from tests.adversarial.pipeline import bench_args, quiet, rate, show  # noqa: E402
 from tests.triggers_wave6.generate import AXES, SEED, build, judge  # noqa: E402
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--misses", action="store_true", help="print the ids of today's misses")
-    ap.add_argument("--show", metavar="ID", help="print one case: files, jobs, fire, reasons")
-    a = ap.parse_args()
+    a = bench_args(__doc__, SEED)
     corpus = build(a.seed)
     if a.show:
         return show(corpus, a.show)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
-            contextlib.redirect_stderr(io.StringIO()):
-        result = judge(corpus, Path(tmp))
+    with quiet() as tmp:
+        result = judge(corpus, tmp)
     took = time.perf_counter() - started
     if a.misses:
         for cid, t in result.items():

@@ -15,6 +15,7 @@ from lineguard.collector.model import (
     UNWAIVABLE,
     Finding,
     Job,
+    Judgement,
     Severity,
     Verdict,
     trigger_kind,
@@ -65,13 +66,26 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
                 lines.append(f"  {r.explanation.strip()}")
         out.append(Finding(key=f"job:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
                            kind="job", severity=verdict.severity, target=j.target,
-                           title=f"{verdict.verdict} {j.source} job"
+                           title=f"{_what(verdict)} {j.source} job"
                                  + ("" if kind == "clock" else f" ({kind})")
                                  + f" on {j.target} fires {when}",
                            detail="\n".join(lines), fire_at=v.fire.at, evidence=verdict.reasons,
                            fingerprint=f"job:{v.content}" if v.content else None,
                            origin=v.origin, verdict=verdict.verdict))
     return out
+
+
+def _what(judgement: Judgement) -> str:
+    """How a job finding's title begins: the verdict, or, for a job suspicious because it runs
+    code nobody can read, that code named (`runs unseen code /var/tmp/ne-sync.sh at job …`)."""
+    if judgement.verdict is not Verdict.SUSPICIOUS:
+        return str(judgement.verdict)
+    unseen = list(dict.fromkeys(" ".join(r.subject.split()) for r in judgement.reasons
+                                if r.effect == "unseen-code" and r.subject.strip()))
+    if not unseen:
+        return str(judgement.verdict)
+    named = ", ".join(s if len(s) <= 80 else s[:79] + "…" for s in unseen[:2])
+    return f"runs unseen code {named}" + (f" (+{len(unseen) - 2} more)" if len(unseen) > 2 else "")
 
 
 def _unseen_finding(j: Job, cmd_id: str) -> Finding:

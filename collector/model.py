@@ -369,6 +369,8 @@ class Reason:
     explanation: str = ""
     severity: Severity = Severity.INFO
     references: tuple[str, ...] = ()
+    effect: str = ""                  # kind of the effect the rule judged ("" for context reasons)
+    subject: str = ""                 # what that effect acts on, for people (a path, the source)
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,15 @@ class Server:
                           f'site = "kobe"\nmethod = "file"\npath = "configs/{name}.cfg"\n')
         self.inventory.write_text("\n".join(tables))
 
+    def at_job(self, commands: str) -> None:
+        """An at job running `commands`, spooled as atd spools one (executable: atd runs
+        only what is)."""
+        (self.root / "var/spool/cron/atjobs").mkdir(parents=True)
+        spooled = self.root / f"var/spool/cron/atjobs/{AT_FILE}"
+        spooled.write_text("#!/bin/sh\n# atrun uid=0 gid=0\n# mail root 0\numask 22\n"
+                           "cd / || exit 1\n" + commands)
+        spooled.chmod(0o700)
+
     def report(self) -> None:
         """One snapshot, delivered and ingested."""
         self.n += 1
@@ -106,15 +115,13 @@ def test_a_job_whose_script_is_not_there_yet_is_a_finding_not_benign(
     """Planted months ahead, its payload put in place the night before (or kept in /var/tmp,
     which a sandboxed agent does not see): what it runs is unknown, never benign."""
     ems = Server(tmp_path, home)
-    (ems.root / "var/spool/cron/atjobs").mkdir(parents=True)
-    spooled = ems.root / f"var/spool/cron/atjobs/{AT_FILE}"
-    spooled.write_text("#!/bin/sh\n# atrun uid=0 gid=0\n# mail root 0\numask 22\n"
-                       "cd / || exit 1\n/var/tmp/ne-sync.sh\n")
-    spooled.chmod(0o700)     # atd runs only what is executable
+    ems.at_job("/var/tmp/ne-sync.sh\n")
     ems.report()
     (job,) = [f for f in ems.findings(capsys, NOW) if f["kind"] == "job"]
     assert job["severity"] == "medium"
-    assert "var/tmp/ne-sync.sh" in job["title"] + job["detail"], job
+    assert job["title"].startswith("runs unseen code /var/tmp/ne-sync.sh at job on ems-01 "
+                                   "fires in "), job["title"]
+    assert "/var/tmp/ne-sync.sh, not on the host when the snapshot was taken" in job["detail"]
 
 
 def test_a_job_running_a_compiled_program_of_its_own_is_a_finding_not_benign(
@@ -125,18 +132,38 @@ def test_a_job_running_a_compiled_program_of_its_own_is_a_finding_not_benign(
     (ems.root / "opt/ems/bin").mkdir(parents=True)
     (ems.root / "opt/ems/bin/ne-sync").write_bytes(Path("/bin/true").read_bytes())
     (ems.root / "opt/ems/bin/ne-sync").chmod(0o755)
-    (ems.root / "var/spool/cron/atjobs").mkdir(parents=True)
-    spooled = ems.root / f"var/spool/cron/atjobs/{AT_FILE}"
-    spooled.write_text("#!/bin/sh\n# atrun uid=0 gid=0\n# mail root 0\numask 22\n"
-                       "cd / || exit 1\n/opt/ems/bin/ne-sync --all\n/bin/true\n")
-    spooled.chmod(0o700)
+    ems.at_job("/opt/ems/bin/ne-sync --all\n/bin/true\n")
     ems.report()
     (job,) = [f for f in ems.findings(capsys, NOW) if f["kind"] == "job"]
     assert job["severity"] == "medium"
-    said = job["title"] + job["detail"]
-    assert "/opt/ems/bin/ne-sync, a compiled program" in said or \
-        "opt/ems/bin/ne-sync: a compiled program nobody can read (sha256" in said, job
-    assert "/bin/true, a compiled program" not in said, "a program from a package is not"
+    assert job["title"].startswith("runs unseen code /opt/ems/bin/ne-sync at job on ems-01 "
+                                   "fires in "), job["title"]
+    assert "/opt/ems/bin/ne-sync, a compiled program (sha256 " in job["detail"]
+    assert "(run with: --all)" in job["detail"]
+    assert "/bin/true, a compiled program" not in job["detail"], "a packaged program is not"
+    assert "/bin/true" not in job["title"].replace("/opt/ems/bin/ne-sync", "")
+
+
+def test_a_job_running_several_unseen_programs_names_two_and_counts_the_rest(
+        tmp_path: Path, home: Home, capsys) -> None:
+    ems = Server(tmp_path, home)
+    ems.at_job("/var/tmp/ne-a.sh\n/var/tmp/ne-b.sh\n/var/tmp/ne-c.sh\n")
+    ems.report()
+    (job,) = [f for f in ems.findings(capsys, NOW) if f["kind"] == "job"]
+    assert job["title"].startswith("runs unseen code /var/tmp/ne-a.sh, /var/tmp/ne-b.sh (+1 more) "
+                                   "at job on ems-01 fires in "), job["title"]
+    assert "/var/tmp/ne-c.sh, not on the host" in job["detail"]
+
+
+def test_a_file_a_job_only_reads_is_not_unseen_code_when_it_is_not_there(
+        tmp_path: Path, home: Home, capsys) -> None:
+    """A password file or a report a job reads, not there when the agent looked, runs nothing:
+    only a program the job runs is unseen code (the effects engine decides, not every path the
+    command names)."""
+    ems = Server(tmp_path, home)
+    ems.at_job("/usr/bin/logger -t ems report:$(cat /opt/ems/etc/ne-report.txt)\n")
+    ems.report()
+    assert [f["title"] for f in ems.findings(capsys, NOW) if f["kind"] == "job"] == []
 
 
 def _fleet_with_loss(tmp_path: Path, home: Home) -> tuple[Fleet, datetime]:

@@ -13,20 +13,15 @@ Today's misses are strict xfails listed in tests/triggers_wave6/known_misses.txt
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from tests.adversarial.pipeline import case_params, known_misses, missed, uncompilable
+from tests.corpus import CorpusSuite, missed
 from tests.triggers_wave6.devices import DEVICE_PLACEMENTS
 from tests.triggers_wave6.generate import Timed, build, counts, judge
 from tests.triggers_wave6.placements import HOST_PLACEMENTS
 
-KNOWN_MISSES = Path(__file__).parent / "triggers_wave6" / "known_misses.txt"
-CORPUS = build()
-CASES = {c.id: c for c in CORPUS.cases}
-MISSES = known_misses(KNOWN_MISSES)
+SUITE = CorpusSuite("triggers_wave6", build)
+CORPUS, CASES, MISSES = SUITE.corpus, SUITE.cases, SUITE.misses
 
 
 @pytest.fixture(scope="module")
@@ -44,28 +39,16 @@ def test_corpus_is_big_and_every_placement_appears_in_both_halves() -> None:
     assert len({c.marker for c in CORPUS.cases}) == len(CORPUS.cases) == len(CASES)
 
 
-def test_the_corpus_is_the_same_for_the_same_seed() -> None:
-    again = build()
-    assert [c.id for c in again.cases] == list(CASES)
-    assert [r.contents() for r in again.roots] == [r.contents() for r in CORPUS.roots]
+test_the_corpus_is_the_same_for_the_same_seed = SUITE.same_for_the_same_seed()
+test_generated_programs_are_code_their_interpreter_accepts = SUITE.scripts_compile(
+    [(".py", ["python3", "-m", "py_compile"]), (".sh", ["sh", "-n"])])
+test_known_misses_name_only_cases_of_this_corpus = SUITE.known_misses_are_cases()
 
 
-@pytest.mark.parametrize("suffix,argv", [(".py", ["python3", "-m", "py_compile"]),
-                                          (".sh", ["sh", "-n"])])
-def test_generated_programs_are_code_their_interpreter_accepts(tmp_path: Path, suffix: str,
-                                                                argv: list[str]) -> None:
-    if shutil.which(argv[0]) is None:
-        pytest.skip(f"{argv[0]} not installed")
-    assert uncompilable(CORPUS, suffix, argv, tmp_path) == []
-
-
-def test_known_misses_name_only_cases_of_this_corpus() -> None:
-    assert sorted(MISSES - set(CASES)) == []
-
-
-@pytest.mark.parametrize("case_id", case_params(
-    CASES, MISSES, "tests/triggers_wave6/known_misses.txt"))
+@pytest.mark.parametrize("case_id", SUITE.case_params())
 def test_case(judged: dict[str, Timed], case_id: str) -> None:
+    """A malicious case reaches its verdict and fires as its placement says; a benign one is
+    neither destructive nor high/critical."""
     t = judged[case_id]
     o = t.outcome
     if not o.case.malicious:

@@ -21,10 +21,8 @@ _NOT_GAPS = ("ok", "binary")
 # a text the agent kept only the hash of, being past its size limit (padding a script past it
 # must not make what it runs quieter: check raises it, see check._unseen_finding)
 TOO_LARGE = "past the size the agent reads"
-# Where packages install programs: a job naming one that is not installed (a package removed,
-# its cron file left behind) runs nothing until a package manager puts it back.
-_PACKAGED = ("bin/", "sbin/", "lib/", "lib64/", "usr/bin/", "usr/sbin/", "usr/lib/",
-             "usr/lib64/", "usr/libexec/", "usr/share/")
+
+
 @dataclass(frozen=True)
 class HostContext:
     """What every host parser needs to know about the host besides the artifact it reads."""
@@ -91,28 +89,14 @@ class HostContext:
         return refs
 
     def problem_with_files(self, files: tuple[str, ...]) -> str | None:
-        """Why some of the files a job runs are not captured as text, if any. A compiled
-        program is read by no one: outside the folders packages install programs in, it is
-        code nobody has seen (an insider's own build), named by its hash."""
+        """Why some of the files a job runs are not captured, if any (what the agent could not
+        read: an error, a file cut short, a text past the size it reads). A program that is not
+        there, or compiled, is code nobody can read: the effects engine names it where the job
+        runs it (effects.resolve.unseen_program)."""
         missing = [f"{n}: {TOO_LARGE} ({a.error})" if a.state == "hash_only" else
-                   f"{n}: {a.error or a.state}" if a.state not in _NOT_GAPS else
-                   f"{n}: a compiled program nobody can read (sha256 {str(a.sha256)[:16]}…)"
-                   for n in files if (a := self.artifacts[n]).state not in _NOT_GAPS
-                   or (a.state == "binary" and not n.startswith(_PACKAGED))]
+                   f"{n}: {a.error or a.state}"
+                   for n in files if (a := self.artifacts[n]).state not in _NOT_GAPS]
         return "not captured: " + "; ".join(missing) if missing else None
-
-    def absent_programs(self, command: str) -> list[str]:
-        """Files the command itself runs that were not there when the agent looked, outside
-        the folders packages install programs in: whoever can write there decides, on the
-        day, what the job runs, and nobody sees it before (a payload put in place the night
-        before a job planted months ago, or kept where the agent's sandbox does not look)."""
-        out = []
-        for path in referenced_paths(command):
-            name = artifact_name(path)
-            art = self.artifacts.get(name)
-            if art is not None and art.state == "missing" and not name.startswith(_PACKAGED):
-                out.append(name)
-        return out
 
     def job(self, *, source: str, origin_path: str, origin_line: int | None, owner: str | None,
             schedule: str, command: str, trigger: Trigger, files: tuple[str, ...] | None = None,
@@ -120,15 +104,10 @@ class HostContext:
             timezone: str | None = None,
             command_at: tuple[tuple[str, int], ...] = ()) -> Job:
         """A Job of this host: the files its command runs (unless given), the not-captured
-        problem (unless another is given: files not captured, or programs not there when the
-        agent looked) and the host's zone (unless given) filled in."""
+        problem (unless another is given) and the host's zone (unless given) filled in."""
         if files is None:
             files = self.files_for(command)
-        absent = self.absent_programs(command)
-        problem = problem or self.problem_with_files(files) or (
-            "not captured: " + "; ".join(f"{n}: not there when the agent looked (whatever is "
-                                         f"put there later runs unseen)" for n in absent)
-            if absent else None)
+        problem = problem or self.problem_with_files(files)
         return Job(target=self.target.name, source=source, origin_path=origin_path,
                    origin_line=origin_line, owner=owner, schedule=schedule, command=command,
                    trigger=trigger, files=files, state=state, problem=problem,

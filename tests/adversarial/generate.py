@@ -15,6 +15,8 @@ import string
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from tests.adversarial.actions import BENIGN, MALICIOUS, PREFECTURES, Action
 from tests.adversarial.langs import LANGS
@@ -59,9 +61,6 @@ class Case:
     root: int
     expect: str           # malicious: the least verdict that counts as caught
 
-    def axis(self, name: str) -> str:
-        return getattr(self, name)
-
 
 @dataclass(frozen=True)
 class Device:
@@ -72,9 +71,24 @@ class Device:
 
 @dataclass
 class Corpus:
-    cases: list[Case] = field(default_factory=list)
+    """Cases (of any generated corpus) laid out over host roots, each root with the saved
+    configurations of its devices."""
+
+    cases: list[Any] = field(default_factory=list)
     roots: list[HostRoot] = field(default_factory=list)
-    devices: list[list[Device]] = field(default_factory=list)
+    devices: list[list[Any]] = field(default_factory=list)
+
+    def root(self, n: int) -> HostRoot:
+        """The n-th host root, made (with its empty device list) when first asked for."""
+        while len(self.roots) <= n:
+            self.roots.append(HostRoot())
+            self.devices.append([])
+        return self.roots[n]
+
+
+def tally(cases: Sequence[Any], axes: Sequence[str]) -> dict[str, Counter]:
+    """How many of the cases take each value of each axis."""
+    return {axis: Counter(getattr(c, axis) for c in cases) for axis in axes}
 
 
 def least(rng: random.Random, used: Counter, options: Sequence[str]) -> str:
@@ -186,9 +200,7 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
         for axis, value in zip(AXES, (effect, language, concealment, scheduler), strict=True):
             u[axis][value] += 1
         root = n // per_root
-        while len(corpus.roots) <= root:
-            corpus.roots.append(HostRoot())
-            corpus.devices.append([])
+        corpus.root(root)
         marker = new_marker(rng, taken, "kqxz")
         case = Case(id=f"{'m' if bad else 'b'}{i:03d}.{effect}.{language}.{concealment}.{scheduler}",
                     malicious=bad, effect=effect, language=language, concealment=concealment,
@@ -238,6 +250,5 @@ def _plant(corpus: Corpus, case: Case, action: Action, rng: random.Random) -> No
     plant_host(root, case.scheduler, f"{stem}-{case.marker}", command, rng, owner)
 
 
-def counts(cases: list[Case]) -> dict[str, Counter]:
-    return {axis: Counter(c.axis(axis) for c in cases) for axis in AXES}
+counts = partial(tally, axes=AXES)
 

@@ -10,11 +10,10 @@ import contextlib
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,7 +137,7 @@ def judge_corpus(corpus: Corpus, base: Path) -> dict[str, Outcome]:
 
 
 @contextlib.contextmanager
-def _quiet() -> Iterator[Path]:
+def quiet() -> Iterator[Path]:
     """A scratch folder, with the CLI's own output kept off the bench's."""
     with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
             contextlib.redirect_stderr(io.StringIO()):
@@ -148,7 +147,7 @@ def _quiet() -> Iterator[Path]:
 def judge_timed(corpus: Corpus) -> tuple[dict[str, Outcome], float]:
     """Every case judged end to end in a scratch folder, and the seconds it took."""
     started = time.perf_counter()
-    with _quiet() as tmp:
+    with quiet() as tmp:
         result = judge_corpus(corpus, tmp)
     return result, time.perf_counter() - started
 
@@ -176,7 +175,7 @@ def show(corpus: Corpus, wanted: str) -> int:
     for dev in corpus.devices[case.root]:
         if case.marker in dev.name:
             print(f"\n--- device {dev.name} ({dev.platform})\n{dev.config}", end="")
-    with _quiet() as tmp:
+    with quiet() as tmp:
         doc = run(corpus, tmp)
     for job in doc["jobs"]:
         text = " ".join([job["target"], job["origin"]["path"] or "", job["command"] or ""])
@@ -199,7 +198,7 @@ def rate(outs: list[Outcome], bad: bool) -> str:
 
 
 def print_axes(outs: list[Outcome], axes: tuple[str, ...],
-               axis_of: Callable[[Case, str], str]) -> None:
+               axis_of: Callable[[Case, str], str] = getattr) -> None:
     """Detection and false alarms per value of each axis of a generated corpus."""
     bad = [o for o in outs if o.case.malicious]
     good = [o for o in outs if not o.case.malicious]
@@ -211,17 +210,22 @@ def print_axes(outs: list[Outcome], axes: tuple[str, ...],
                   f"{rate([o for o in good if axis_of(o.case, axis) == value], False):>14}")
 
 
-def corpus_bench(doc: str, name: str, build: Callable[[int], Corpus], seed: int,
-                 axes: tuple[str, ...], axis_of: Callable[[Case, str], str],
-                 measured: Callable[[Case], bool] = lambda case: True,
-                 report: Callable[[dict[str, Outcome]], None] | None = None) -> int:
-    """The command line every corpus bench shares: `[--seed N] [--misses] [--show ID]`, then the
-    figure over the `measured` cases, per axis, and whatever `report` adds."""
+def bench_args(doc: str, seed: int) -> argparse.Namespace:
+    """`[--seed N] [--misses] [--show ID]`, the options of every corpus bench."""
     ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("--seed", type=int, default=seed)
     ap.add_argument("--misses", action="store_true", help="print the ids of today's misses")
-    ap.add_argument("--show", metavar="ID", help="print one case: files, verdict, reasons")
-    a = ap.parse_args()
+    ap.add_argument("--show", metavar="ID", help="print one case: files, jobs, verdict, reasons")
+    return ap.parse_args()
+
+
+def corpus_bench(doc: str, name: str, build: Callable[[int], Corpus], seed: int,
+                 axes: tuple[str, ...], axis_of: Callable[[Case, str], str] = getattr,
+                 measured: Callable[[Case], bool] = lambda case: True,
+                 report: Callable[[dict[str, Outcome]], None] | None = None) -> int:
+    """The command line every corpus bench shares (bench_args), then the figure over the
+    `measured` cases, per axis, and whatever `report` adds."""
+    a = bench_args(doc, seed)
     corpus = build(a.seed)
     if a.show:
         return show(corpus, a.show)
@@ -239,39 +243,3 @@ def corpus_bench(doc: str, name: str, build: Callable[[int], Corpus], seed: int,
         report(outcomes)
     print_axes(outs, axes, axis_of)
     return 0
-
-
-# --- what the corpus test modules share ---------------------------------------------------
-
-def known_misses(path: Path) -> set[str]:
-    """The case ids listed in a known_misses.txt (comments after '#')."""
-    return {ln.split("#", 1)[0].strip() for ln in path.read_text().splitlines()} - {""}
-
-
-def case_params(case_ids: Iterable[str], misses: set[str], listed_in: str) -> list:
-    """One pytest parameter per case; a known miss is a strict xfail naming its list."""
-    import pytest
-    return [pytest.param(cid, marks=pytest.mark.xfail(strict=True,
-                                                      reason=f"known miss: {listed_in}"))
-            if cid in misses else cid for cid in case_ids]
-
-
-def uncompilable(corpus: Corpus, suffix: str, argv: list[str], scratch: Path
-                 ) -> list[tuple[str, str]]:
-    """The generated scripts ending in `suffix` that `argv` (a syntax check) refuses, with why:
-    a miss must be the engine's, never a case that could not run. Raises if there are none."""
-    scripts = [(p, t) for root in corpus.roots for p, (t, _m) in root.contents().items()
-               if p.endswith(suffix)]
-    assert scripts, f"no {suffix} scripts in the corpus"
-    bad = []
-    for n, (path, text) in enumerate(scripts):
-        f = scratch / f"s{n}{suffix}"
-        f.write_text(text)
-        r = subprocess.run([*argv, str(f)], capture_output=True, text=True, timeout=60)
-        if r.returncode != 0:
-            bad.append((path, r.stderr.strip()[:200]))
-    return bad
-
-
-def missed(o: Outcome, case_id: str, want: str) -> str:
-    return f"{case_id} [{o.case.marker}]: {o.verdict}/{o.severity} rules={list(o.rules)}; want {want}"

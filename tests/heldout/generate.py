@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
-from tests.adversarial.generate import least, new_marker
+from tests.adversarial.generate import Corpus, least, new_marker, tally
 from tests.adversarial.schedulers import HostRoot
 from tests.heldout.effects import BENIGN, MALICIOUS, Payload
 from tests.heldout.techniques import DEVICE_AWARE, MALICIOUS_ONLY, TECHNIQUES, Job, apply
@@ -51,15 +52,7 @@ class Case:
     root: int
     expect: str = "destructive"
 
-    def axis(self, name: str) -> str:
-        return getattr(self, name)
 
-
-@dataclass
-class Corpus:
-    cases: list[Case] = field(default_factory=list)
-    roots: list[HostRoot] = field(default_factory=list)
-    devices: list[list] = field(default_factory=list)
 
 
 
@@ -109,9 +102,7 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
         case_rng = random.Random(rng.random())
         marker = new_marker(rng, taken, "h")
         root = n // per_root
-        while len(corpus.roots) <= root:
-            corpus.roots.append(HostRoot())
-            corpus.devices.append([])
+        corpus.root(root)
         i = numbers[kind]
         numbers[kind] += 1
         case = Case(id=f"h{kind}{i:03d}.{technique}.{effect}.{scheduler}", malicious=bad,
@@ -272,5 +263,4 @@ def _unsupported(root: HostRoot, scheduler: str, name: str, cmd: str,
              + '"; };\n', 0o644)
 
 
-def counts(cases: list[Case]) -> dict[str, Counter]:
-    return {axis: Counter(c.axis(axis) for c in cases) for axis in AXES}
+counts = partial(tally, axes=AXES)

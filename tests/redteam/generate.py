@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 
-from tests.adversarial.generate import least, new_marker
+from tests.adversarial.generate import Corpus, least, new_marker, tally
 from tests.adversarial.schedulers import HostRoot
 from tests.heldout.generate import plant as plant_heldout
 from tests.heldout.techniques import Job
@@ -48,15 +49,7 @@ class Case:
     root: int
     expect: str = "destructive"
 
-    def axis(self, name: str) -> str:
-        return getattr(self, name)
 
-
-@dataclass
-class Corpus:
-    cases: list[Case] = field(default_factory=list)
-    roots: list[HostRoot] = field(default_factory=list)
-    devices: list[list] = field(default_factory=list)
 
 
 
@@ -80,9 +73,7 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
         case_rng = random.Random(rng.random())
         marker = new_marker(rng, taken, "r")
         root = n // per_root
-        while len(corpus.roots) <= root:
-            corpus.roots.append(HostRoot())
-            corpus.devices.append([])
+        corpus.root(root)
         i = sum(1 for c in corpus.cases if c.malicious == bad)
         case = Case(id=f"r{'m' if bad else 'b'}{i:03d}.{technique}.{goal}.{trigger}",
                     malicious=bad, technique=technique, goal=goal, trigger=trigger,
@@ -142,5 +133,4 @@ def plant(root: HostRoot, trigger: str, job: Job, marker: str, rng: random.Rando
             root.links[f"etc/rc{level}.d/S99{name}"] = f"../init.d/{name}"
 
 
-def counts(cases: list[Case]) -> dict[str, Counter]:
-    return {axis: Counter(c.axis(axis) for c in cases) for axis in AXES}
+counts = partial(tally, axes=AXES)

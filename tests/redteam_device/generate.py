@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 
-from tests.adversarial.generate import new_marker
-from tests.adversarial.schedulers import HostRoot
+from tests.adversarial.generate import Corpus, new_marker, tally
 from tests.heldout.generate import plant
 from tests.redteam_device.carriers import CARRIERS, Ctx
 from tests.redteam_device.devices import DEVICE_SIDE, UNSEEN
@@ -37,6 +37,7 @@ CASES_PER_ROOT = 60
 SCHEDULERS = ("cron.d", "user-crontab", "at-batch-heredoc", "anacron-long", "systemd-dropin",
               "systemd-timer-unit-key", "systemd-user-onboot-linger")
 PREFECTURES = ("kobe", "osaka", "kyoto", "nara", "shiga", "wakayama", "hyogo", "himeji")
+AXES = ("carrier", "work", "scheduler")
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,11 @@ class Case:
     expect: str = "destructive"
 
 
-@dataclass
-class Corpus:
-    cases: list[Case] = field(default_factory=list)
-    roots: list[HostRoot] = field(default_factory=list)
-    devices: list[list] = field(default_factory=list)
 
 
 
-def _hosts(rng: random.Random, n: int) -> tuple[str, ...]:
+def hosts(rng: random.Random, n: int) -> tuple[str, ...]:
+    """n devices a job reaches, named one of three ways (a site name, an address, a domain)."""
     picks = rng.sample(PREFECTURES, n)
     style = rng.randrange(3)
     if style == 0:
@@ -125,9 +122,7 @@ def build(seed: int = SEED, per_root: int = CASES_PER_ROOT) -> Corpus:
     rng.shuffle(plan)
     for n, (bad, carrier, where, w) in enumerate(plan):
         root = n // per_root
-        while len(corpus.roots) <= root:
-            corpus.roots.append(HostRoot())
-            corpus.devices.append([])
+        corpus.root(root)
         case_rng = random.Random(rng.random())
         marker = new_marker(rng, taken, "r")
         kind = "m" if bad else "b"
@@ -142,16 +137,14 @@ def build(seed: int = SEED, per_root: int = CASES_PER_ROOT) -> Corpus:
             scheduler = min(SCHEDULERS, key=lambda s: (used[s], case_rng.random()))
             used[scheduler] += 1
             one = w.one or w.ticket
-            hosts = _hosts(case_rng, 1 if one else case_rng.randint(3, 6))
+            names = hosts(case_rng, 1 if one else case_rng.randint(3, 6))
             host_file = "" if one or case_rng.random() < 0.45 else \
                 f"/opt/ems/etc/ne-{case_rng.choice(PREFECTURES)}-{marker}.list"
-            job = CARRIERS[carrier][0](w, Ctx(case_rng, marker, hosts, host_file))
+            job = CARRIERS[carrier][0](w, Ctx(case_rng, marker, names, host_file))
             plant(corpus.roots[root], scheduler, job, marker, case_rng)
         corpus.cases.append(Case(f"r{kind}{i:03d}.{carrier}.{w.name}.{scheduler}", bad, carrier,
                                  w.name, scheduler, marker, root, expect))
     return corpus
 
 
-def counts(cases: list[Case]) -> dict[str, Counter]:
-    return {axis: Counter(getattr(c, axis) for c in cases)
-            for axis in ("carrier", "work", "scheduler")}
+counts = partial(tally, axes=AXES)

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 
-from tests.adversarial.generate import least, new_marker
-from tests.adversarial.schedulers import HostRoot
+from tests.adversarial.generate import Corpus, least, new_marker, tally
 from tests.heldout.generate import plant
+from tests.redteam_device.generate import PREFECTURES, SCHEDULERS
+from tests.redteam_device.generate import hosts as device_hosts
 from tests.redteam_device.work import (
     API_BENIGN,
     API_MALICIOUS,
@@ -42,9 +44,6 @@ from tests.redteam_wave5.hostwork import HOST_BENIGN, HOST_MALICIOUS
 
 SEED = 20261205
 CASES_PER_ROOT = 60
-SCHEDULERS = ("cron.d", "user-crontab", "at-batch-heredoc", "anacron-long", "systemd-dropin",
-              "systemd-timer-unit-key", "systemd-user-onboot-linger")
-PREFECTURES = ("kobe", "osaka", "kyoto", "nara", "shiga", "wakayama", "hyogo", "himeji")
 AXES = ("carrier", "conceal", "work", "scheduler")
 PER_CONCEALMENT = {"py-host": 3}        # cases per concealment (1 for the other carriers)
 NON_PYTHON = 8                          # cases of each kind for a carrier with no concealment
@@ -63,11 +62,6 @@ class Case:
     expect: str = "destructive"
 
 
-@dataclass
-class Corpus:
-    cases: list[Case] = field(default_factory=list)
-    roots: list[HostRoot] = field(default_factory=list)
-    devices: list[list] = field(default_factory=list)
 
 
 def _kind(name: str, bad: bool) -> str:
@@ -108,16 +102,6 @@ def _plan(rng: random.Random, carriers: list[str]) -> list[tuple[bool, str, str,
     return out
 
 
-def _hosts(rng: random.Random, n: int) -> tuple[str, ...]:
-    picks = rng.sample(PREFECTURES, n)
-    style = rng.randrange(3)
-    if style == 0:
-        return tuple(f"atm-{p}-{rng.randint(1, 9):02d}" for p in picks)
-    if style == 1:
-        return tuple(f"10.{rng.randint(40, 49)}.0.{rng.randint(2, 250)}" for _ in picks)
-    return tuple(f"ne{rng.randint(100, 999)}.{p}.atm.example.net" for p in picks)
-
-
 def build(seed: int = SEED, per_root: int = CASES_PER_ROOT) -> Corpus:
     rng = random.Random(seed)
     corpus = Corpus()
@@ -130,9 +114,7 @@ def build(seed: int = SEED, per_root: int = CASES_PER_ROOT) -> Corpus:
         _plan(random.Random(seed + 1), [c for c in CARRIERS if c in AFTER_READING])
     for n, (bad, carrier, how, wname) in enumerate(plan):
         root = n // per_root
-        while len(corpus.roots) <= root:
-            corpus.roots.append(HostRoot())
-            corpus.devices.append([])
+        corpus.root(root)
         case_rng = random.Random(rng.random())
         marker = new_marker(rng, taken, "w")
         build_work = _builders(bad)[wname]
@@ -140,7 +122,7 @@ def build(seed: int = SEED, per_root: int = CASES_PER_ROOT) -> Corpus:
         w = build_work(case_rng, walks) if wname in SNMP_MALICIOUS or wname in SNMP_BENIGN \
             else build_work(case_rng)
         one = getattr(w, "one", False) or bool(w.ticket)
-        hosts = _hosts(case_rng, 1 if one else case_rng.randint(3, 6))
+        hosts = device_hosts(case_rng, 1 if one else case_rng.randint(3, 6))
         host_file = "" if one or case_rng.random() < 0.45 else \
             f"/opt/ems/etc/ne-{case_rng.choice(PREFECTURES)}-{marker}.list"
         ctx = Ctx5(case_rng, marker, hosts, host_file, how)
@@ -157,5 +139,4 @@ def build(seed: int = SEED, per_root: int = CASES_PER_ROOT) -> Corpus:
     return corpus
 
 
-def counts(cases: list[Case]) -> dict[str, Counter]:
-    return {axis: Counter(getattr(c, axis) for c in cases) for axis in AXES}
+counts = partial(tally, axes=AXES)

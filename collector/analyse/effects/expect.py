@@ -128,26 +128,106 @@ def _bracket_end(text: str, i: int) -> int:
     return n
 
 
+_LIST_SPACE = " \t\n\r\v\f"
+_TCL_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}"
+                         r"|\n[ \t]*|.)", re.S)
+_TCL_SIMPLE = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def _backslashes(text: str) -> str:
+    """Tcl's backslash substitution: \\n and the other letters, \\xHH, \\uHHHH, \\UHHHHHHHH,
+    octal, backslash-newline (and the blanks after it) as one space, any other character as
+    itself (`\\ ` is a blank that does not separate, `\\{` a brace that opens nothing)."""
+    def one(m: re.Match[str]) -> str:
+        s = m.group(1)
+        if s[0] in "xuU" and len(s) > 1:
+            return chr(min(int(s[1:], 16), 0x10FFFF))
+        if s[0] in "01234567":
+            return chr(int(s, 8) & 0xFF)
+        if s[0] == "\n":
+            return " "
+        return _TCL_SIMPLE.get(s, s)
+    return _TCL_ESCAPE.sub(one, text) if "\\" in text else text
+
+
+def _escape_end(text: str, j: int) -> int:
+    """Past the character at `j`, or past the whole backslash sequence starting there (a
+    backslash-newline takes the blanks after it along)."""
+    if text[j] != "\\":
+        return j + 1
+    m = _TCL_ESCAPE.match(text, j)
+    return m.end() if m else j + 1
+
+
 def list_items(value: str) -> list[str]:
-    """The elements of a Tcl list: words split at white space, a braced element kept whole
-    (`{no shutdown}` is one element), a quoted one with its backslashes undone."""
+    """The elements of a Tcl list, split as Tcl splits one: at white space; an element in
+    braces kept as written (nested braces counted, a brace after a backslash not); one in
+    quotes, or bare, with its backslash sequences substituted (`{no shutdown}`, `"no
+    shutdown"` and `no\\ shutdown` are one element each). `$`, `[`, `;` and `#` mean nothing
+    in a list. What Tcl would refuse (an unmatched brace or quote, a closing one followed by
+    more than white space) is read on, not dropped: the rest is the element, or the next one."""
     out: list[str] = []
-    # `;` separates nothing in a list (a TL1 command ends with one): kept out of the splitting
-    for _, words in split_commands(value.replace(";", "\x00")):
-        for w in words:
-            if w.startswith("{") and w.endswith("}"):
-                w = w[1:-1]
-            elif w.startswith('"') and w.endswith('"') and len(w) > 1:
-                w = decode.escapes(w[1:-1])
-            elif "\\" in w:
-                w = decode.escapes(w)
-            out.append(w.replace("\x00", ";"))
-    return out
+    i, n = 0, len(value)
+    while True:
+        while i < n and value[i] in _LIST_SPACE:
+            i += 1
+        if i >= n:
+            return out
+        if value[i] == "{":
+            depth, j = 1, i + 1
+            while j < n:
+                c = value[j]
+                if c == "\\":
+                    j += 2
+                    continue
+                depth += (c == "{") - (c == "}")
+                if depth == 0:
+                    break
+                j += 1
+            out.append(value[i + 1:min(j, n)])
+            i = j + 1
+        elif value[i] == '"':
+            j = i + 1
+            while j < n and value[j] != '"':
+                j = _escape_end(value, j)
+            out.append(_backslashes(value[i + 1:min(j, n)]))
+            i = j + 1
+        else:
+            j = i
+            while j < n and value[j] not in _LIST_SPACE:
+                j = _escape_end(value, j)
+            out.append(_backslashes(value[i:min(j, n)]))
+            i = j
+
+
+def _braces_balance(text: str) -> bool:
+    """Whether braces around `text` would hold it as one list element (counted as
+    list_items counts them: a character after a backslash does not count)."""
+    depth, i = 0, 0
+    while i < len(text):
+        c = text[i]
+        i += 2 if c == "\\" else 1
+        depth += (c == "{") - (c == "}")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def as_list(items: list[str]) -> str:
-    """A Tcl list of the items: an element with white space, braces or nothing in it braced."""
-    return " ".join("{" + x + "}" if not x or re.search(r"[\s{}\";]", x) else x for x in items)
+    """A Tcl list of the items, as Tcl's `list` writes one: an element with white space or
+    characters a script would act on braced, or, where braces cannot hold it (unbalanced, a
+    trailing backslash), each such character backslashed; an empty element is `{}`."""
+    out = []
+    for x in items:
+        if x and not re.search(r"[\s{}\[\]$\";\\]", x) and not x.startswith("#"):
+            out.append(x)
+        elif _braces_balance(x) and not x.endswith("\\"):
+            out.append("{" + x + "}")
+        else:
+            out.append(re.sub(r"([\s{}\[\]$\";\\])",
+                              lambda m: {"\n": "\\n", "\t": "\\t"}.get(m.group(1), "\\" + m.group(1)),
+                              x))
+    return " ".join(out)
 
 
 _OID = re.compile(r"\.?(?:\d+\.)+\d+")
@@ -163,7 +243,8 @@ class _Tcl:
     def __init__(self, job: Job, place: Place, env: dict[str, str]):
         self.job, self.place = job, place
         self.vars: dict[str, str] = dict(env)
-        self.procs: dict[str, tuple[list[str], str, Place]] = {}
+        # name -> (parameters: each a name, or a name and its default; body; where written)
+        self.procs: dict[str, tuple[list[list[str]], str, Place]] = {}
         self.host = ""
         self.sent: list[str] = []     # what the spawned session was sent (read in its context)
         self.decoded: dict[str, tuple[str, ...]] = {}
@@ -203,11 +284,8 @@ class _Tcl:
                 out.append(self.vars.get(name, unknown(f"${name} is not set")))
                 i += m.end()
             elif c == "\\" and i + 1 < n:
-                j = i + 2
-                if s[i + 1] in "x0u":
-                    m = re.match(r"\\(?:x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{4}|0[0-7]{0,3})", s[i:])
-                    j = i + (m.end() if m else 2)
-                out.append(decode.escapes(s[i:j]))
+                j = _escape_end(s, i)
+                out.append(_backslashes(s[i:j]))
                 i = j
             else:
                 out.append(c)
@@ -287,22 +365,24 @@ class _Tcl:
             self.vars[name] = " ".join(x for x in (old, as_list(items) if items else "") if x)
             return self.vars[name]
         if cmd == "proc" and len(args) >= 3:
-            params = self.word(args[1], place, line).split()
+            # each parameter is a name, or a list of a name and its default
+            params = [p for p in map(list_items, list_items(self.word(args[1], place, line))) if p]
             self.procs[self.word(args[0], place, line)] = (
-                [p.strip("{}").split()[0] for p in params if p.strip("{}")], args[2],
-                replace(place, offset=place.offset))
+                params, args[2], replace(place, offset=place.offset))
             return None
         if cmd in self.procs:
             self.called.add(cmd)
             params, body, _ = self.procs[cmd]
+            names = [p[0] for p in params]
             saved = dict(self.vars)
             values = [self.word(a, place, line) for a in args]
             for i, p in enumerate(params):
-                self.vars[p] = values[i] if i < len(values) else unknown(f"argument {p}")
-            if params and params[-1] == "args":
-                self.vars["args"] = " ".join(values[len(params) - 1:])
+                self.vars[p[0]] = values[i] if i < len(values) else \
+                    p[1] if len(p) > 1 else unknown(f"argument {p[0]}")
+            if names and names[-1] == "args":
+                self.vars["args"] = as_list(values[len(names) - 1:])
             self.body(body, place, line)
-            self.vars = {**saved, **{k: v for k, v in self.vars.items() if k not in params}}
+            self.vars = {**saved, **{k: v for k, v in self.vars.items() if k not in names}}
             return None
         if cmd == "source" and args:
             path = self.word(args[0], place, line)
@@ -313,11 +393,13 @@ class _Tcl:
                                      depth=place.depth + 1))
             return None
         if cmd == "foreach" and len(args) >= 3:
-            # Tcl list items (braced ones whole; a marker is never cut apart)
+            # Tcl list items (braced ones whole; a marker is never cut apart); over an empty
+            # list (no items, not an unknown value) the body never runs
             items = list_items(self.word(args[1], place, line))
-            self.vars[self.word(args[0], place, line)] = (
-                each_of(items) if len(items) > 1 else (items[0] if items else ""))
-            self.body(args[-1], place, line)
+            if items:
+                self.vars[self.word(args[0], place, line)] = \
+                    each_of(items) if len(items) > 1 else items[0]
+                self.body(args[-1], place, line)
             return None
         if cmd in ("if", "elseif") and len(args) >= 2:
             g = gate_of(args[0], args[0], place, line, ev, negated=False)

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from lineguard.collector.analyse.effects import applet, control, device, expect, perl, python, shell  # noqa: F401  (readers register)
-from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect, change_ref_in
+from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect, change_ref_in, render
 from lineguard.collector.analyse.effects.resolve import (
     FollowedFiles,
     Place,
@@ -346,10 +346,12 @@ def _yearly(job: Job) -> bool:
 
 
 def _reason(rule: Rule, evidence: str, path: str | None, line: int | None, title: str = "",
-            severity: Severity | None = None) -> Reason:
+            severity: Severity | None = None, effect: Effect | None = None) -> Reason:
     return Reason(rule=rule.id, evidence=evidence.strip(), path=path, line=line,
                   title=title or rule.title, explanation=rule.description,
-                  severity=severity or rule.severity, references=rule.references)
+                  severity=severity or rule.severity, references=rule.references,
+                  effect=effect.kind if effect is not None else "",
+                  subject=render(effect.target) if effect is not None else "")
 
 
 def _pseudo(job: Job) -> list[Effect]:
@@ -417,7 +419,7 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
                 sev = max(sev, Severity.HIGH)
             if ctl is not None:
                 title += ctl.note()
-            r = _reason(rule, e.evidence, e.path, e.line, title, sev)
+            r = _reason(rule, e.evidence, e.path, e.line, title, sev, e)
             reasons.append(r)
             verdict_of[r] = verdict
             if verdict is not Verdict.BENIGN and e.kind in ("snmp-set", "device-command"):

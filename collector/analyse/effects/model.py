@@ -123,7 +123,8 @@ class Effect:
                       bounded (an age, size or name limit)
       service         how (stop|disable|mask|kill), target (unit or process)
       tamper, anti-forensics  how (what is done), target (what it is done to)
-      unseen-code     target (the source: URL, generated file, missing file)
+      unseen-code     target (the source: URL, generated file, missing file), how (why it
+                      cannot be seen, where the source does not say: a compiled program …)
       unparsed        target (the language), how (what it also touches: devices, data)
       concealment     how (the encodings, outermost first)
       backup          how (files|database|mib|device-config), target (what is copied: path,
@@ -159,9 +160,13 @@ class Effect:
                 "line": "\n".join(self.lines), "object": render(self.obj), "index": render(self.index),
                 "value": self.value, "reach": self.reach, "row": self.row,
                 "bounded": "yes" if self.bounded else "no",
-                "known": "yes" if is_known(self.target + self.obj + self.index + self.value
-                                           + "".join(self.lines))
-                else "no"}
+                "known": "yes" if is_known(self.values_text()) else "no"}
+
+    def values_text(self) -> str:
+        """Every value the effect names (target, object, index, value, lines) as one text:
+        where a marker of an unresolved value, or of a program argument bound at each call,
+        is looked for."""
+        return self.target + self.obj + self.index + self.value + "".join(self.lines)
 
     def describe(self) -> str:
         """The effect in resolved form, for a reason's title."""
@@ -178,7 +183,7 @@ class Effect:
         if k in ("service", "tamper", "anti-forensics"):
             return f"{self.how} {t}".strip()
         if k == "unseen-code":
-            return f"runs code it cannot see: {t}"
+            return f"runs code it cannot see: {t}" + (f", {self.how}" if self.how else "")
         if k == "unparsed":
             return f"runs a {t} program lineguard cannot read" + (f" ({self.how})" if self.how else "")
         if k == "concealment":

@@ -56,7 +56,7 @@ from lineguard.collector.analyse.effects.resolve import (
     too_deep,
     walked,
 )
-from lineguard.collector.analyse.effects.shell import _marked_text, bind_call, gate_of, snmp_effect
+from lineguard.collector.analyse.effects.shell import bind_call, gate_of, snmp_effect
 
 _VAR_REF = re.compile(r"([$@%])\{?(\w+(?:::\w+)*)")
 _NAME = re.compile(r"\w+(?:::\w+)*")
@@ -1363,7 +1363,7 @@ class _Perl:
             sc.vars.update(saved)
             kept = sc.calls.summaries[sub.key] = (globals_, self.job.sink[before:])
             del self.job.sink[before:]
-        summary = [e for e in kept[1] if ARG_MARK in _marked_text(e)]
+        summary = [e for e in kept[1] if ARG_MARK in e.values_text()]
         texts = [a if isinstance(a, str) else unknown(f"an argument of {sub.name}()")
                  for a in args]
         self.job.sink.extend(bind_call(summary, texts, place, sub.name))

@@ -1284,7 +1284,7 @@ class _Walker:
             self._call(name, [], dict(env), neutral, line, ev, None, arg_env=_ARG_ENV)
             kept = self.calls.summaries[name] = (globals_, self.job.sink[before:])
             del self.job.sink[before:]
-        marked = [e for e in kept[1] if commands.ARG_MARK in _marked_text(e)]
+        marked = [e for e in kept[1] if commands.ARG_MARK in e.values_text()]
         site = (line + place.offset, ev) if place.anchor is None else None
         self.job.sink.extend(bind_call(marked, args, place, name, site))
 
@@ -1475,8 +1475,9 @@ class _Walker:
         if self.job.text_of(p.lstrip("/")) is None:
             why = unseen_program(self.job, p)
             if why:
-                self.job.sink.append(place.effect("unseen-code", line, ev, target=(
-                    f"{p}, {why} (run with: {render(' '.join(args))[:160]})")))
+                self.job.sink.append(place.effect(
+                    "unseen-code", line, ev, target=p,
+                    how=f"{why} (run with: {render(' '.join(args))[:160]})"))
             return False
         self.follow(path, args, env, place, line, ev)
         return True
@@ -1741,10 +1742,6 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
             job.sink.append(bound)
 
 
-def _marked_text(e: Effect) -> str:
-    return e.target + e.obj + e.index + e.value + "".join(e.lines)
-
-
 def bind_call(summary: list[Effect], args: list[str], place: Place, name: str,
               site: tuple[int, str] | None = None) -> list[Effect]:
     """A function's summary bound to one call's arguments, under the call's gates; each
@@ -1763,7 +1760,7 @@ def bind_call(summary: list[Effect], args: list[str], place: Place, name: str,
 
 def _bind(e: Effect, args: list[str]) -> list[Effect]:
     """The effect with the program's argument markers replaced by the caller's arguments."""
-    if commands.ARG_MARK not in _marked_text(e):
+    if commands.ARG_MARK not in e.values_text():
         return [e]
 
     def value(m: re.Match[str]) -> str:

@@ -1,0 +1,92 @@
+"""Tcl lists read the way Tcl reads them (expect.list_items, expect.as_list): checked against
+tclsh itself, and through the engine: a `foreach` over a list literal goes over whole items,
+however each is quoted, and a proc's parameter list binds names and defaults."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lineguard.collector.analyse.effects.expect import as_list, list_items
+from lineguard.collector.analyse.effects.model import render
+from tests.test_effects import _effects
+
+LISTS = [
+    '{no pvc 0/100} "no pvc 0/101" show',      # braced and quoted items keep their blanks
+    "no\\ pvc\\ 0/100 end",                    # a backslashed blank does not separate
+    "{a {b c}} d",                             # nested braces stay in the item
+    '"a;b" {x y}',                             # ; separates nothing in a list
+    "#a $b [c d] e",                           # nor do #, $ and brackets
+    "{a\\}b} \\{c d",                          # a backslashed brace counts for nothing
+    '"a \\"b" {} { }',                         # an escaped quote; empty and blank items
+    "a\\\n    b c",                            # backslash-newline and its blanks: one space
+    '"x\\ty" \\x41\\u00e9 \\q',                # substitutions in quoted and bare items
+    "  lead\ttrail\n  ",                       # any white space separates
+    "\\\\{ a",                                 # a backslashed backslash, then a brace
+]
+
+
+_SPLIT = ("fconfigure stdin -encoding utf-8\nfconfigure stdout -encoding utf-8\n"
+          "foreach s [split [read stdin] \\x1e] {\n"
+          "  puts [join [lmap e $s {string map {\\n <NL> \\t <TAB>} $e}] \\x1f]\n}\n")
+
+
+def _tcl_items(lists: list[str], scratch: Path) -> list[list[str]]:
+    """How tclsh splits each list (handed over as data, so no script substitution happens)."""
+    script = scratch / "split.tcl"
+    script.write_text(_SPLIT)
+    out = subprocess.run(["tclsh", str(script)], input="\x1e".join(lists), capture_output=True,
+                         text=True, encoding="utf-8", timeout=60, check=True).stdout
+    return [line.split("\x1f") if line else [] for line in out.split("\n")[:len(lists)]]
+
+
+def _shown(items: list[str]) -> list[str]:
+    return [x.replace("\n", "<NL>").replace("\t", "<TAB>") for x in items]
+
+
+@pytest.mark.skipif(shutil.which("tclsh") is None, reason="tclsh not installed")
+def test_list_items_split_a_list_as_tclsh_does(tmp_path: Path) -> None:
+    assert [_shown(list_items(s)) for s in LISTS] == _tcl_items(LISTS, tmp_path)
+
+
+@pytest.mark.parametrize("items", [
+    ["no pvc 0/100", "", " ", "a{b", "}x{", "ends\\", 'q"uote', "$v", "[cmd]", "#c", "a;b",
+     "tab\there", "line\nbreak", "plain"],
+    ["{", "}", "{}", "\\{", "a b {c"],
+])
+def test_as_list_writes_a_list_that_reads_back_item_for_item(items: list[str],
+                                                             tmp_path: Path) -> None:
+    assert list_items(as_list(items)) == items
+    if shutil.which("tclsh"):
+        assert _tcl_items([as_list(items)], tmp_path) == [_shown(items)]
+
+
+def _sent(loop_list: str) -> list[str]:
+    text = ("#!/usr/bin/expect -f\nspawn ssh oper@atm-kobe-01\nexpect \"#\"\n"
+            f"foreach c {loop_list} {{\n  send \"$c\\r\"\n  expect \"#\"\n}}\n")
+    (e,) = [e for e in _effects(text, name="usr/local/sbin/task.exp")
+            if e.kind == "device-command"]
+    return [render(x) for x in e.lines]
+
+
+@pytest.mark.parametrize("loop_list", [
+    '{{no pvc 0/100} "no pvc 0/101" no\\ pvc\\ 0/102}',
+    '[list "no pvc 0/100" {no pvc 0/101} no\\ pvc\\ 0/102]',
+    '"{no pvc 0/100} \\"no pvc 0/101\\" no\\\\ pvc\\\\ 0/102"',
+])
+def test_foreach_over_a_list_literal_sends_each_whole_item(loop_list: str) -> None:
+    assert _sent(loop_list) == ["no pvc 0/100", "no pvc 0/101", "no pvc 0/102"]
+
+
+def test_a_proc_parameter_with_a_default_is_bound_by_name() -> None:
+    """`{vc 0/100}` is the parameter vc with its default, not two parameters."""
+    text = ("#!/usr/bin/expect -f\nproc purge {dev {vc 0/100} args} {\n"
+            "  spawn ssh oper@$dev\n  expect \"#\"\n  send \"no pvc $vc\\r\"\n"
+            "  foreach x $args { send \"no pvc $x\\r\" }\n}\n"
+            "purge atm-kobe-01\npurge atm-kobe-02 0/101 {0/102 extra} 0/103\n")
+    sent = sorted({render(x) for e in _effects(text, name="usr/local/sbin/task.exp")
+                   if e.kind == "device-command" and e.called for x in e.lines})
+    assert sent == ["no pvc 0/100", "no pvc 0/101", "no pvc 0/102 extra", "no pvc 0/103"]
