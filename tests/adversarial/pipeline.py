@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -266,3 +267,52 @@ def uncompilable(corpus: Corpus, suffix: str, argv: list[str], scratch: Path
 
 def missed(o: Outcome, case_id: str, want: str) -> str:
     return f"{case_id} [{o.case.marker}]: {o.verdict}/{o.severity} rules={list(o.rules)}; want {want}"
+
+
+def corpus_tests(corpus: Corpus, misses_path: Path, axes: dict[str, Iterable[str]],
+                 syntax: dict[str, list[str]], minimum: tuple[int, int] = (200, 150)) -> dict:
+    """The tests every generated corpus owes, ready for a test module to take into its globals:
+    size and axes covered, the generated scripts accepted by their interpreters, known misses
+    that name cases, every case judged end to end (a known miss is a strict xfail) and found
+    among `lineguard jobs`. `axes`: each axis and the values the malicious cases must cover;
+    `syntax`: file suffix -> the syntax-check command line for it."""
+    import pytest
+
+    cases = {c.id: c for c in corpus.cases}
+    misses = known_misses(misses_path)
+    listed_in = str(misses_path.relative_to(Path(__file__).resolve().parents[2]))
+
+    @pytest.fixture(scope="module")
+    def judged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+        return judge_corpus(corpus, tmp_path_factory.mktemp(misses_path.parent.name))
+
+    def test_corpus_is_big_and_covers_every_axis() -> None:
+        bad = [c for c in corpus.cases if c.malicious]
+        assert len(bad) >= minimum[0] and len(corpus.cases) - len(bad) >= minimum[1]
+        for axis, values in axes.items():
+            assert {getattr(c, axis) for c in bad} == set(values), axis
+        assert len({c.marker for c in corpus.cases}) == len(corpus.cases) == len(cases)
+
+    @pytest.mark.parametrize("suffix", sorted(syntax))
+    def test_generated_files_are_code_their_interpreter_accepts(tmp_path: Path,
+                                                                suffix: str) -> None:
+        """A miss must be the engine's, never a case that could not run."""
+        argv = syntax[suffix]
+        if shutil.which(argv[0]) is None:
+            pytest.skip(f"{argv[0]} not installed")
+        assert uncompilable(corpus, suffix, argv, tmp_path) == []
+
+    def test_known_misses_name_only_cases_of_this_corpus() -> None:
+        assert sorted(misses - set(cases)) == []
+
+    @pytest.mark.parametrize("case_id", case_params(cases, misses, listed_in))
+    def test_case(judged: dict[str, Outcome], case_id: str) -> None:
+        o = judged[case_id]
+        want = o.case.expect if o.case.malicious else "neither destructive nor high/critical"
+        assert o.caught, missed(o, case_id, want)
+
+    def test_every_case_reaches_lineguard_jobs(judged: dict[str, Outcome]) -> None:
+        assert [cid for cid, o in judged.items() if o.jobs == 0] == []
+
+    return {name: obj for name, obj in locals().items()
+            if name.startswith("test_") or name == "judged"}
