@@ -10,7 +10,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash"})
+SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash", "yash", "posh",
+                    "ksh93", "pdksh", "lksh"})
 MULTI_CALL = frozenset({"busybox"})
 # Other languages' interpreters that run their first non-option argument as a script
 # (`python3 /opt/x.py`); versioned names (python3.11, perl5.36) are the same interpreter.

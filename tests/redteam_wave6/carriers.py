@@ -61,7 +61,7 @@ def tar_checkpoint(line: str, rng: random.Random, m: str) -> Job:
 
 def ssh_proxycommand(line: str, rng: random.Random, m: str) -> Job:
     cmd = "sh -c " + q(line)
-    return Job(f"ssh -F /dev/null -o BatchMode=yes {q('ProxyCommand=' + cmd.replace('%', '%%'))}"
+    return Job(f"ssh -F /dev/null -o BatchMode=yes -o {q('ProxyCommand=' + cmd.replace('%', '%%'))}"
                f" -o ConnectTimeout=5 ems-bastion true  # {m}")
 
 

@@ -64,8 +64,18 @@ _WRAPPERS = {"sudo": set("ugCDhpUrt"), "doas": set("uC"), "nohup": set(), "nice"
              "timeout": set("sk"), "flock": set("wE"), "chroot": set(),
              "env": set("uCS"), "unbuffer": set(), "caffeinate": set(), "torsocks": set(),
              "busybox": set(), "runuser": set("ug"), "watch": set("n"),
-             "systemd-run": set("pEuM")}
-_FIRST_ARG_NOT_COMMAND = frozenset({"timeout", "flock", "chroot"})
+             "systemd-run": set("pEuM"), "nsenter": set("tSG"), "unshare": set("SGRw"),
+             "strace": set("oeEpuSsIbXPa"), "ltrace": set("oepusnaAl"), "taskset": set(),
+             "chrt": set(), "systemd-inhibit": set(), "setpriv": set(), "prlimit": set("p"),
+             "cgexec": set("g"), "firejail": set(), "bwrap": set(), "catchsegv": set()}
+# The first argument after the options is no command: a timeout, a lock file, a root, a CPU
+# mask (taskset), a priority (chrt).
+_FIRST_ARG_NOT_COMMAND = frozenset({"timeout", "flock", "chroot", "taskset", "chrt"})
+# Long options of the wrappers that take their value as the next word.
+_LONG_VALUES = frozenset({"--propagation", "--setgroups", "--map-user", "--map-group", "--what",
+                          "--who", "--why", "--mode", "--output", "--target", "--user",
+                          "--group", "--signal", "--kill-after", "--setuid", "--setgid",
+                          "--root", "--wd", "--expr", "--property", "--unit", "--uid", "--gid"})
 
 
 # Every program this module or the readers give a meaning to (effects, output, a session, a
@@ -94,7 +104,8 @@ KNOWN = frozenset({
     "nft", "ip", "route", "mount", "telinit", "init", "touch", "systemd-run", "read", "mapfile",
     "readarray", "hash", "cd", "pushd", "zip", ":", "true", "http", "https", "xh", "ansible",
     "ansible-playbook", "tmux", "screen", "ls", "tmpwatch", "tmpreaper", "xfs_io", "debugfs",
-    "sg_format", "sg_sanitize", "coproc",
+    "sg_format", "sg_sanitize", "coproc", "make", "gmake", "m4", "gdb", "vim", "vi", "ex",
+    "view", "nvim", "vim.basic", "vim.tiny", "script",
 }) | SHELLS
 
 
@@ -111,12 +122,16 @@ OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq"
                          "rev", "tr", "ls"})
 
 
+# a sed script that runs commands (`e CMD`, `s///e`) does more than print
+_SED_RUNS = re.compile(r"^(?:-f|--file)\b|(?:^|[\s;\d$/,'\"])e(?:\s|$)|^['\"]?s(.).*\1.*\1\w*e\w*['\"]?$")
+
+
 def prints_only(argv: list[str]) -> bool:
     """A program whose only effect is what it prints (sed -i edits files, printf -v sets a
     variable: not these)."""
     prog = base(argv[0]) if argv else ""
     return prog in OUTPUT_ONLY and not (prog == "sed" and any(
-        re.match(r"-\w*i|--in-place", a) for a in argv[1:])) and not (
+        re.match(r"-\w*i|--in-place", a) or _SED_RUNS.search(a) for a in argv[1:])) and not (
         prog == "printf" and argv[1:2] == ["-v"])
 
 
@@ -152,7 +167,7 @@ def unwrap(argv: list[str]) -> list[str]:
                                  for a in argv[1:]):
             argv = _split_string(argv)
             continue
-        if prog in ("su", "runuser", "flock") and "-c" in argv:
+        if prog in ("su", "runuser", "flock", "sg") and "-c" in argv:
             return ["sh", "-c", argv[argv.index("-c") + 1]] if argv.index("-c") + 1 < len(argv) else []
         if prog in MULTI_CALL and len(argv) > 1:
             argv = argv[1:]
@@ -162,7 +177,10 @@ def unwrap(argv: list[str]) -> list[str]:
         vals = _WRAPPERS[prog]
         i = 1
         while i < len(argv) and (argv[i].startswith("-") or (prog == "env" and "=" in argv[i])):
-            if len(argv[i]) == 2 and argv[i][1] in vals:
+            if argv[i] == "--":
+                i += 1
+                break
+            if (len(argv[i]) == 2 and argv[i][1] in vals) or argv[i] in _LONG_VALUES:
                 i += 1
             i += 1
         if prog in _FIRST_ARG_NOT_COMMAND:

@@ -661,8 +661,10 @@ class _Py:
                 short in ("spawn", "spawnu", "popen_spawn") and args and
                 commands.base(_s(args[0]).split()[0] if _s(args[0]).split() else "") not in
                 commands._DEVICE_PROGRAMS):
-            cmd = _s(args[0]) + ((" " + " ".join(_s(a) for a in args[1])) if len(args) > 1
-                                 and isinstance(args[1], list) else "")
+            cmd = " ".join(shlex.quote(_s(a)) for a in args[0]) if isinstance(
+                args[0], list | tuple) else _s(args[0]) + (
+                (" " + " ".join(_s(a) for a in args[1])) if len(args) > 1
+                and isinstance(args[1], list) else "")     # pty.spawn takes an argv list
             self.nested("shell", cmd, line, ev, f"via {fname}")
             return Conn(unknown("a local program")) if short.startswith("spawn") else ""
         if fname in ("ansible_runner.run", "ansible_runner.run_async") and (
@@ -930,10 +932,13 @@ class _Py:
                 self.nested("shell", f"{recv.command} <<'LG_INPUT'\n{data.rstrip(chr(10))}\nLG_INPUT",
                             line, ev, "fed to its input")
             return [unknown("the program's output"), ""] if short == "communicate" else None
-        if fname.startswith("os.exec") or fname.startswith("os.spawn"):
-            argv = [_s(x) for x in args if not isinstance(x, dict)]
-            flat = [y for x in argv for y in ([x] if isinstance(x, str) else x)]
-            self.nested("shell", " ".join(shlex.quote(x) for x in flat[1:]), line, ev, f"via {fname}")
+        if fname.startswith(("os.exec", "os.spawn", "os.posix_spawn")):
+            # the program, then its argv (whose first word is the program's name again)
+            argv = [x for x in args[:2 if fname.startswith("os.posix") else len(args)]
+                    if not isinstance(x, dict)]
+            flat = [_s(y) for x in argv for y in (x if isinstance(x, list | tuple) else [x])]
+            self.nested("shell", " ".join(shlex.quote(x) for x in flat[1:]), line, ev,
+                        f"via {fname}")
             return None
         if fname == "compile" and args:
             return _s(args[0])

@@ -155,6 +155,8 @@ def awk(program: str) -> tuple[list[Run], str | None]:
              re.finditer(r'\b([A-Za-z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:[;}\n]|$)', program)}
     for m in re.finditer(r"\bsystem\s*\(((?:[^()\"]|\"(?:[^\"\\]|\\.)*\"|\([^()]*\))*)\)", program):
         runs.append(Run(None, _awk_text(m.group(1), names), "in awk system()"))
+    for m in re.finditer(r'("(?:[^"\\]|\\.)*"|[A-Za-z_]\w*)\s*\|&?\s*getline\b', program):
+        runs.append(Run(None, _awk_text(m.group(1), names), "run by awk's getline"))
     for m in re.finditer(r"\bprintf?\b\s*\(?((?:[^|;}\"]|\"(?:[^\"\\]|\\.)*\")*)\)?\s*\|\s*"
                          r"(\"(?:[^\"\\]|\\.)*\"|[A-Za-z_]\w*)", program):
         runs.append(Run(None, f"{_awk_text(m.group(2), names)} <<'AWK_PRINTED'\n"
@@ -325,3 +327,251 @@ def grep(argv: list[str], text: str) -> str | None:
         if bool(hits) != ("v" in flags):
             out += [m.group(0) for m in hits] if "o" in flags and hits else [line]
     return "\n".join(out) + ("\n" if out else "")
+
+
+# --- programs that run a shell command written in their own syntax ---------------------------
+# Each reader takes the argv, the program's input and a way to read a captured file, and returns
+# the shell command lines the program runs: make recipes, m4 `syscmd`, GNU sed's `e`, tar's
+# checkpoint actions and filters, ssh's ProxyCommand, gdb's and vim's shell escapes, git aliases
+# and command-valued settings, the shell escapes of the SQL clients' consoles, script -c.
+
+def _values(argv: list[str], short: tuple[str, ...], long: tuple[str, ...]) -> list[str]:
+    """Every value of the options named (`-x V`, `-xV`, `--long V`, `--long=V`)."""
+    out, i = [], 1
+    while i < len(argv):
+        a = argv[i]
+        if (a in short or a in long) and i + 1 < len(argv):
+            out.append(argv[i + 1])
+            i += 2
+            continue
+        for o in long:
+            if a.startswith(o + "="):
+                out.append(a[len(o) + 1:])
+        for o in short:
+            if a.startswith(o) and len(a) > len(o) and not a.startswith("--"):
+                out.append(a[len(o):])
+        i += 1
+    return out
+
+
+_MAKE_VAR = re.compile(r"^([A-Za-z_][\w.-]*)\s*(?::{1,3}|\+|\?)?=\s*(.*)$")
+_MAKE_REF = re.compile(r"\$(?:\(([^()$]*)\)|\{([^{}$]*)\}|([A-Za-z@<^*?]))")
+
+
+def make(argv: list[str], stdin: str | None, text_of) -> list[Run]:  # noqa: ANN001
+    """The recipes of the makefile make reads (-f FILE, -C DIR, stdin for `-f -`), with `$$`
+    undone and the makefile's own simple variables put in."""
+    files = _values(argv, ("-f",), ("--file", "--makefile"))
+    dirs = _values(argv, ("-C",), ("--directory",))
+    folder = dirs[-1].rstrip("/") + "/" if dirs else ""
+    texts = []
+    for f in files or [folder + n for n in ("GNUmakefile", "makefile", "Makefile")]:
+        text = stdin if f == "-" else text_of(f if f.startswith("/") else folder + f)
+        if text:
+            texts.append(text)
+            if not files:
+                break
+    runs: list[Run] = []
+    for text in texts:
+        names = {m.group(1): m.group(2) for ln in text.split("\n")
+                 if (m := _MAKE_VAR.match(ln))}
+
+        def ref(m: re.Match[str]) -> str:
+            name = m.group(1) or m.group(2) or m.group(3)
+            return names.get(name, unknown(f"make variable {name}")) if name in names or \
+                not name.isidentifier() else unknown(f"make variable {name}")
+        for ln in text.replace("\\\n", " ").split("\n"):
+            if ln.startswith("\t") and ln.strip():
+                cmd = ln.strip().lstrip("@-+").strip()
+                cmd = _MAKE_REF.sub(ref, cmd.replace("$$", "\x00")).replace("\x00", "$")
+                runs.append(Run(None, cmd, "in a make recipe"))
+    return runs
+
+
+def m4(argv: list[str], stdin: str | None, text_of) -> list[Run]:  # noqa: ANN001
+    """m4's `syscmd(…)`/`esyscmd(…)` in the files it reads (quotes as `changequote` sets)."""
+    texts = [text_of(a) for a in argv[1:] if not a.startswith("-")] or [stdin]
+    runs = []
+    for text in texts:
+        if not text or "syscmd" not in text:
+            continue
+        left, right = "`", "'"
+        for m in re.finditer(r"\bchangequote\(([^,)]*),([^)]*)\)|\be?syscmd\(", text):
+            if m.group(0).startswith("changequote"):
+                left, right = m.group(1).strip() or "`", m.group(2).strip() or "'"
+                continue
+            body, depth, k = [], 1, m.end()
+            while k < len(text) and depth:
+                if text.startswith(left, k):
+                    end = text.find(right, k + len(left))
+                    end = len(text) if end < 0 else end
+                    body.append(text[k + len(left):end])
+                    k = end + len(right)
+                    continue
+                c = text[k]
+                depth += c == "("
+                depth -= c == ")"
+                if depth:
+                    body.append(c)
+                k += 1
+            runs.append(Run(None, "".join(body), "in m4 syscmd"))
+    return runs
+
+
+_SED_E = re.compile(r"^\s*(?:(?:\d+|\$|/(?:[^/\\]|\\.)*/)(?:\s*,\s*(?:\d+|\$|/(?:[^/\\]|\\.)*/))?)?"
+                    r"\s*e\s+(.+)$")
+
+
+def sed_exec(argv: list[str], stdin: str | None, text_of) -> list[Run]:  # noqa: ANN001
+    """GNU sed's `e COMMAND` and the `e` flag of `s///e` (the replacement is run)."""
+    scripts = _values(argv, ("-e",), ("--expression",))
+    for f in _values(argv, ("-f",), ("--file",)):
+        scripts.append(text_of(f) or "")
+    if not scripts:
+        ops = [a for a in argv[1:] if not a.startswith("-")]
+        scripts = ops[:1]
+    runs = []
+    for s in scripts:
+        for ln in s.split("\n"):
+            m = _SED_E.match(ln)
+            if m:
+                runs.append(Run(None, m.group(1), "run by sed's e command"))
+                continue
+            s_cmd = re.match(r"^\s*(?:\S*?)s(.)(?:(?!\1).|\\.)*\1((?:(?!\1).|\\.)*)\1(\w*)$", ln)
+            if s_cmd and "e" in s_cmd.group(3):
+                runs.append(Run(None, s_cmd.group(2).replace("&", unknown("the line sed read")),
+                                "run by sed's s///e"))
+    return runs
+
+
+def tar_commands(argv: list[str], stdin: str | None, text_of) -> list[Run]:  # noqa: ANN001
+    """tar's checkpoint `exec=` actions, `--to-command`, compress programs and volume scripts."""
+    runs = [Run(None, v[5:], "run by tar --checkpoint-action")
+            for v in _values(argv, (), ("--checkpoint-action",)) if v.startswith("exec=")]
+    runs += [Run(None, v, "run by tar") for v in _values(
+        argv, ("-I", "-F"), ("--to-command", "--use-compress-program", "--info-script",
+                             "--new-volume-script"))]
+    return runs
+
+
+_SSH_COMMANDS = ("proxycommand", "localcommand", "knownhostscommand", "remotecommand")
+
+
+def ssh_options(argv: list[str], stdin: str | None, text_of) -> list[Run]:  # noqa: ANN001
+    """ssh's command-valued options (-o ProxyCommand=…, LocalCommand, KnownHostsCommand): run on
+    this host by a shell, `%%` a percent sign."""
+    runs = []
+    for v in _values(argv, ("-o",), ()):
+        key, _, value = v.replace("=", " ", 1).partition(" ")
+        if key.lower() in _SSH_COMMANDS[:3] and value.strip() and value.strip() != "none":
+            runs.append(Run(None, value.strip().replace("%%", "%"), f"run by ssh's {key}"))
+    return runs
+
+
+def gdb(argv: list[str], stdin: str | None, text_of) -> list[Run]:  # noqa: ANN001
+    """gdb's `shell CMD` / `!CMD` in -ex/-iex commands and -x command files."""
+    cmds = _values(argv, ("-ex", "-iex", "-eval-command"), ("--eval-command", "--init-eval-command"))
+    for f in _values(argv, ("-x",), ("--command", "-command")):
+        cmds += (text_of(f) or "").split("\n")
+    return [Run(None, m.group(1), "run by gdb's shell") for c in cmds
+            if (m := re.match(r"^\s*(?:shell\s+|!)(.+)$", c, re.S))]
+
+
+_VIM_BANG = re.compile(r"^\s*(?:sil(?:ent)?!?\s+)*(?:\d*,?\d*|%)?\s*(?:r(?:ead)?\s*|w(?:rite)?\s+)?!(.+)$")
+_VIM_SYSTEM = re.compile(r"\bsystem(?:list)?\s*\(\s*(?:'((?:[^']|'')*)'|\"((?:[^\"\\]|\\.)*)\")")
+
+
+def vim(argv: list[str], stdin: str | None, text_of) -> list[Run]:  # noqa: ANN001
+    """vim/ex: `:!CMD` (and `r !`, `w !`, a range `!`) and `system('…')` in -c/+/--cmd
+    commands and -S files."""
+    cmds = _values(argv, ("-c", "--cmd"), ()) + [a[1:] for a in argv[1:] if a.startswith("+")]
+    for f in _values(argv, ("-S",), ()):
+        cmds += (text_of(f) or "").split("\n")
+    runs = []
+    for c in cmds:
+        # `:!CMD` takes the rest of the command, bars included; before it, `|` separates
+        bang = next((m for part in [c, *c.split("|")[1:]] if (m := _VIM_BANG.match(part))), None)
+        if bang:
+            runs.append(Run(None, re.sub(r"\\([%#!])", r"\1", bang.group(1)), "run by vim's :!"))
+        for m in _VIM_SYSTEM.finditer(c):
+            text = m.group(1).replace("''", "'") if m.group(1) is not None else \
+                _literal(m.group(2))
+            runs.append(Run(None, text, "run by vim's system()"))
+    return runs
+
+
+_GIT_COMMAND_KEYS = frozenset({"core.sshcommand", "core.pager", "core.editor", "core.fsmonitor",
+                               "core.askpass", "sequence.editor", "diff.external", "pager.log",
+                               "gpg.program", "credential.helper"})
+# The hooks git runs for a subcommand, from a folder core.hooksPath names.
+_GIT_HOOKS = {"commit": ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit"),
+              "merge": ("pre-merge-commit", "post-merge"), "pull": ("post-merge",),
+              "checkout": ("post-checkout",), "switch": ("post-checkout",),
+              "rebase": ("pre-rebase",), "push": ("pre-push",), "am": ("applypatch-msg",
+                                                                      "pre-applypatch"),
+              "gc": ("pre-auto-gc",), "clone": ("post-checkout",)}
+
+
+def git(argv: list[str], stdin: str | None, text_of) -> list[Run]:  # noqa: ANN001
+    """git's command-valued settings given with -c (an alias `!CMD` run by its name, an
+    ssh command, pager, editor, fsmonitor hook …) and the hooks of a core.hooksPath folder."""
+    settings, i = {}, 1
+    while i < len(argv) and argv[i].startswith("-"):
+        if argv[i] == "-c" and i + 1 < len(argv):
+            key, _, value = argv[i + 1].partition("=")
+            settings[key.lower()] = value
+            i += 2
+            continue
+        i += 2 if argv[i] in ("-C", "--git-dir", "--work-tree", "--namespace") else 1
+    sub = argv[i] if i < len(argv) else ""
+    runs = []
+    alias = settings.get(f"alias.{sub.lower()}", "")
+    if alias.startswith("!"):
+        runs.append(Run(None, " ".join([alias[1:], *argv[i + 1:]]), f"git alias {sub}"))
+    for key, value in settings.items():
+        if key in _GIT_COMMAND_KEYS and value:
+            runs.append(Run(None, value.lstrip("!"), f"run by git's {key}"))
+    hooks = settings.get("core.hookspath")
+    if hooks:
+        for name in _GIT_HOOKS.get(sub, ()):
+            path = hooks.rstrip("/") + "/" + name
+            text = text_of(path)
+            runs.append(Run(None, text if text is not None else path,
+                            f"git {sub} hook {name}"))
+    return runs
+
+
+def script_c(argv: list[str], stdin: str | None, text_of) -> list[Run]:  # noqa: ANN001
+    """`script -c CMD [FILE]` (flags run together: -qec)."""
+    for k, a in enumerate(argv[1:-1], 1):
+        if a == "--command" or (a.startswith("-") and not a.startswith("--") and a.endswith("c")):
+            return [Run(None, argv[k + 1], "run by script -c")]
+        if a.startswith("--command="):
+            return [Run(None, a.split("=", 1)[1], "run by script -c")]
+    return []
+
+
+def console_escapes(argv: list[str], stdin: str | None, text_of) -> list[Run]:  # noqa: ANN001
+    """A database console's shell escape: sqlite3 `.shell`/`.system`, psql and mysql `\\!`,
+    mysql `system` — in its arguments, its input and the files it is told to read."""
+    texts = [a for a in argv[1:] if not a.startswith("-")] + \
+        _values(argv, ("-c", "-e", "-cmd"), ("--command", "--execute"))
+    for f in _values(argv, ("-f",), ("--file",)):
+        texts.append(text_of(f) or "")
+    if stdin and "\x01" not in stdin:
+        texts.append(stdin)
+    runs = []
+    for t in texts:
+        for ln in t.split("\n"):
+            m = re.match(r"^\s*(?:\.(?:shell|system)|\\!|system)\s+(.+)$", ln)
+            if m:
+                runs.append(Run(None, m.group(1), "a shell escape of a database console"))
+    return runs
+
+
+CARRIERS = {"make": make, "gmake": make, "m4": m4, "sed": sed_exec, "tar": tar_commands,
+            "gtar": tar_commands, "ssh": ssh_options, "scp": ssh_options, "sftp": ssh_options,
+            "gdb": gdb, "vim": vim, "vi": vim, "ex": vim, "view": vim, "nvim": vim,
+            "vim.basic": vim, "vim.tiny": vim, "git": git, "script": script_c,
+            "sqlite3": console_escapes, "psql": console_escapes, "mysql": console_escapes,
+            "mariadb": console_escapes}

@@ -792,6 +792,13 @@ class _Walker:
         text = self.job.text_of(render(path)) if is_known(path) else None
         return text if text is not None and len(text) < 65536 else file_lines(render(path), self.job)
 
+    def captured_text(self, path: str) -> str | None:
+        """The text of a file the job wrote or the agent captured; None when neither."""
+        w = self.job.written.get(path)
+        if w is not None:
+            return w.content
+        return self.job.text_of(render(path).lstrip("/")) if is_known(path) else None
+
     def note_listed(self, text: str | None, path: str) -> None:
         """`text` is (a filtered part of) the list in captured file `path`: a loop over its
         lines or words goes over every entry of that list."""
@@ -1025,6 +1032,9 @@ class _Walker:
             # (a marker's own separator is no blank: an unknown word is not read again)
             self.nested("shell", name, place, line, ev, "a command line given as a string", env)
             return None
+        if prog in runners.CARRIERS:
+            for r in runners.CARRIERS[prog](argv, stdin, self.captured_text):
+                self.nested("shell", r.text, place, line, ev, r.note, env)
         if prog in ("source", ".") and args:
             self.follow(args[0], args[1:], env, place, line, ev, same_env=True)
             return None
