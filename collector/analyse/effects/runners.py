@@ -358,6 +358,12 @@ _MAKE_VAR = re.compile(r"^([A-Za-z_][\w.-]*)\s*(?::{1,3}|\+|\?)?=\s*(.*)$")
 _MAKE_REF = re.compile(r"\$(?:\(([^()$]*)\)|\{([^{}$]*)\}|([A-Za-z@<^*?]))")
 
 
+def _make_value(m: re.Match[str], names: dict[str, str]) -> str:
+    """A make variable's value where the makefile assigns it a plain one, else a marker."""
+    name = m.group(1) or m.group(2) or m.group(3)
+    return names[name] if name in names else unknown(f"make variable {name}")
+
+
 def make(argv: list[str], stdin: str | None, text_of) -> list[Run]:  # noqa: ANN001
     """The recipes of the makefile make reads (-f FILE, -C DIR, stdin for `-f -`), with `$$`
     undone and the makefile's own simple variables put in."""
@@ -375,15 +381,11 @@ def make(argv: list[str], stdin: str | None, text_of) -> list[Run]:  # noqa: ANN
     for text in texts:
         names = {m.group(1): m.group(2) for ln in text.split("\n")
                  if (m := _MAKE_VAR.match(ln))}
-
-        def ref(m: re.Match[str]) -> str:
-            name = m.group(1) or m.group(2) or m.group(3)
-            return names.get(name, unknown(f"make variable {name}")) if name in names or \
-                not name.isidentifier() else unknown(f"make variable {name}")
         for ln in text.replace("\\\n", " ").split("\n"):
             if ln.startswith("\t") and ln.strip():
                 cmd = ln.strip().lstrip("@-+").strip()
-                cmd = _MAKE_REF.sub(ref, cmd.replace("$$", "\x00")).replace("\x00", "$")
+                cmd = _MAKE_REF.sub(lambda m, names=names: _make_value(m, names),
+                                    cmd.replace("$$", "\x00")).replace("\x00", "$")
                 runs.append(Run(None, cmd, "in a make recipe"))
     return runs
 

@@ -40,6 +40,7 @@ from lineguard.collector.analyse.effects.model import (
     unknown,
 )
 from lineguard.collector.analyse.effects.resolve import (
+    MAX_DEPTH,
     MAX_LOOP,
     READERS,
     Calls,
@@ -219,8 +220,8 @@ class _Walker:
             return [out]
         if t in ("string", "translated_string"):
             parts = [self.inside_quotes(c, env, place) for c in node.named_children]
-            if len(node.named_children) == 1 and self.text(node.named_children[0]) in (
-                    "$@", "${@}") or re.fullmatch(r'"\$\{\w+\[@\]\}"', self.text(node)):
+            if len(node.named_children) == 1 and _ALL_ARGS.fullmatch(self.text(
+                    node.named_children[0])) or re.fullmatch(r'"\$\{\w+\[@\]\}"', self.text(node)):
                 return [p for p in parts[0].split(_SEP)] if parts and parts[0] else []
             return ["".join(p.replace(_SEP, " ") for p in parts)]
         if t == "concatenation" and all(c.type == "word" for c in node.children):
@@ -238,10 +239,10 @@ class _Walker:
                           for w in (o.split() if is_known(o) and not markers(o) else [o])]
             return joined
         if t in ("simple_expansion", "expansion"):
-            v = self.expansion(node, env)
+            v = self.expansion(node, env, place)
             if _SEP in v:
                 return v.split(_SEP)
-            return v.split() if is_known(v) and not markers(v) and v.strip() else [v]
+            return _split_ifs(v, env) if is_known(v) and not markers(v) and v.strip() else [v]
         if t == "command_substitution":
             v = self.capture(node, env, place)
             return [v] if not is_known(v) or markers(v) else (v.split() or [""])
@@ -264,7 +265,7 @@ class _Walker:
         if t == "string_content":
             return re.sub(r'\\([$`"\\\n])', r"\1", self.text(node))
         if t in ("simple_expansion", "expansion"):
-            return self.expansion(node, env)
+            return self.expansion(node, env, place)
         if t == "command_substitution":
             return self.capture(node, env, place)
         if t == "arithmetic_expansion":
@@ -292,7 +293,7 @@ class _Walker:
         except (ArithmeticError, ValueError):
             return unknown("an arithmetic result")
 
-    def expansion(self, node: Node, env: dict[str, str]) -> str:
+    def expansion(self, node: Node, env: dict[str, str], place: Place | None = None) -> str:
         body = self.text(node)
         body = body[2:-1] if body.startswith("${") else body[1:]
         m = re.match(r"^(#?)(!?)([A-Za-z_]\w*|[@*#?$!0-9])(\[[^]]*\])?(.*)$", body, re.S)
@@ -300,8 +301,31 @@ class _Walker:
             return unknown(f"${{{body}}}")
         count, indirect, name, sub, op = m.groups()
         if name in ("@", "*"):
+            cut = re.fullmatch(r":\s*(\d+)(?::(\d+))?", op)
+            if cut and "@" in env:
+                # ${@:N[:M]}: the positional parameters from $N on ($0 when N is 0)
+                items = [env.get("0", "")] + env["@"].split(_SEP)
+                a, b = int(cut.group(1)), cut.group(2)
+                return _SEP.join(items[a:a + int(b)] if b else items[a:])
             return env.get("@", "")
+        if op in ("@P", "@E") and place is not None:
+            val = self._operand(name, indirect, sub, env)
+            if val is None or not is_known(val):
+                return val if val is not None else unknown_var(name)
+            if op == "@E":
+                out = decode.escapes(val)
+                if out != val:
+                    self.decoded[out] = ("${…@E} escapes",)
+                return out
+            if "$(" in val or "`" in val:
+                # a prompt string's command substitutions run when it is expanded
+                self.nested("shell", f": {val}", place, self.line(node), self.evidence(node),
+                            "in a prompt expansion ${…@P}", env)
+            return unknown(f"the prompt expansion of ${name}")
         val = env.get(name)
+        if val is None and sub:
+            val = env.get(f"{name}{sub}")     # an element assigned by its key alone
+            sub = None
         if indirect and val is not None:
             val = env.get(val)
         if val is not None and sub:
@@ -312,7 +336,7 @@ class _Walker:
             elif key.isdigit():
                 val = items[int(key)] if int(key) < len(items) else ""
             else:
-                val = items[0]
+                val = env.get(f"{name}[{key}]", items[0])
         elif val is not None and _SEP in val:
             val = val.split(_SEP)[0]
         if count:
@@ -342,6 +366,17 @@ class _Walker:
             if name.isdigit() or name in ("#", "?", "$", "!"):
                 return unknown(f"${name}: an argument given at run time")
             return unknown_var(name)
+        return val
+
+    @staticmethod
+    def _operand(name: str, indirect: str, sub: str | None, env: dict[str, str]) -> str | None:
+        val = env.get(name)
+        if indirect and val is not None:
+            val = env.get(val)
+        if val is not None and _SEP in val:
+            items = val.split(_SEP)
+            key = (sub or "[0]")[1:-1]
+            val = items[int(key)] if key.isdigit() and int(key) < len(items) else items[0]
         return val
 
     def subst_text(self, text: str, env: dict[str, str]) -> str:
@@ -423,6 +458,10 @@ class _Walker:
         if t == "declaration_command":
             ref = any(c.type == "word" and re.fullmatch(r"-\w*n\w*", self.text(c))
                       for c in n.named_children)
+            if any(c.type == "word" and re.fullmatch(r"-\w*i\w*", self.text(c))
+                   for c in n.named_children):
+                # declare -i NAME=EXPR: the value is evaluated as arithmetic
+                self.arith_names(self.text(n), env, place, n)
             for c in n.named_children:
                 if c.type == "variable_assignment":
                     self.assign(c, env, place)
@@ -452,6 +491,9 @@ class _Walker:
             return self.redirected(n, env, place, stdin)
         if t == "list":
             return self.and_or(n, env, place, stdin)
+        if t == "compound_statement" and n.children and n.children[0].type == "((":
+            self.arith_names(self.text(n), env, place, n)
+            return None
         if t in ("subshell", "compound_statement", "do_group", "program"):
             inner = dict(env) if t == "subshell" else env
             out = None
@@ -496,8 +538,19 @@ class _Walker:
         if t in ("test_command", "comment"):
             for c in n.named_children:
                 self.words(c, env, place) if c.type == "command_substitution" else None
+            if t == "test_command" and _ARITH_TEST.search(self.text(n)):
+                self.arith_names(self.text(n), env, place, n)
             return None
         return None
+
+    def arith_names(self, text: str, env: dict[str, str], place: Place, n: Node) -> None:
+        """Arithmetic evaluation reads the variables it names as expressions in turn, and an
+        array subscript among them (`a[$(cmd)]`) runs its command substitutions."""
+        for name in set(_NAME.findall(text)):
+            v = env.get(name)
+            if v and ("$(" in v or "`" in v) and is_known(v):
+                self.nested("shell", f": {v}", place, self.line(n), self.evidence(n),
+                            f"in the arithmetic value of {name}", env)
 
     def assign(self, a: Node, env: dict[str, str], place: Place) -> None:
         name_n = a.child_by_field_name("name")
@@ -506,11 +559,22 @@ class _Walker:
             return
         name = self.text(name_n)
         if name_n.type == "subscript":
+            # NAME[key]=value: kept under its key
+            key = re.fullmatch(r"([A-Za-z_]\w*)\[([^]$`]+)\]", name)
+            if key and val_n is not None and val_n.type != "array":
+                env[name] = " ".join(self.words(val_n, env, place))
             return
         if val_n is None:
             val = ""
         elif val_n.type == "array":
-            val = _SEP.join(self.argv(val_n.named_children, env, place))
+            items = self.argv(val_n.named_children, env, place)
+            keyed = [m for it in items if (m := _KEYED.match(it))]
+            if keyed and len(keyed) == len(items):
+                # declare -A NAME=([key]=value …): each value under its key
+                for m in keyed:
+                    env[f"{name}[{m.group(1)}]"] = m.group(2)
+                items = [m.group(2) for m in keyed]
+            val = _SEP.join(items)
         elif val_n.type == "command_substitution":
             val = self.capture(val_n, env, place)      # an assignment does not split words
         else:
@@ -896,6 +960,10 @@ class _Walker:
         if argv[0] in ("cd", "pushd"):
             self.change_dir(argv, env)
             return None
+        if argv[0] == "set" and "PS4" in env and any(a == "-x" or re.fullmatch(r"-\w*x\w*", a)
+                                                      or a == "xtrace" for a in argv[1:]):
+            # under xtrace every command's trace line expands PS4, substitutions included
+            self.arith_names("PS4", env, place, n)
         if re.search(r"[?*[]", argv[0]) and argv[0].startswith("/"):
             # a program spelled as a glob (/u?r/b??/r?): each known program it can match
             for prog in _glob_programs(argv[0])[:24]:
@@ -1036,10 +1104,19 @@ class _Walker:
             for r in runners.CARRIERS[prog](argv, stdin, self.captured_text):
                 self.nested("shell", r.text, place, line, ev, r.note, env)
         if prog in ("source", ".") and args:
+            if args[0] in _STDIN_FILES and stdin is not None:
+                # `. /dev/stdin <<<TEXT`: the shell reads its input as the sourced file
+                self.interpreter("shell", [], env, place, line, ev, stdin, "-c")
+                return None
             self.follow(args[0], args[1:], env, place, line, ev, same_env=True)
             return None
         if prog == "eval":
-            self.nested("shell", " ".join(args), place, line, ev, "in eval", env)
+            text = " ".join(args)
+            if "()" in text and is_known(text) and place.depth < MAX_DEPTH:
+                # an eval that defines functions defines them in this shell
+                self.source_text(text, place.nested(line, ev, "in eval"), env)
+            else:
+                self.nested("shell", text, place, line, ev, "in eval", env)
             return None
         if prog == "trap" and args:
             self.nested("shell", args[0], place, line, ev, "in a trap", env)
@@ -1411,21 +1488,7 @@ class _Walker:
             self.job.read.add(name)
             where = replace(place, path=name, offset=0, anchor=None, depth=place.depth + 1,
                             function=None)
-            sub = _Walker(source_bytes("shell", text, self.job, where), self.job, where)
-            tree = _parse(sub.src)
-            own = set()
-            for c in tree.root_node.named_children:
-                if c.type == "function_definition":
-                    sub.define(c)
-            own = set(sub.functions)
-            for fname in self.functions:
-                if fname not in own:
-                    sub.functions[fname] = self.functions[fname]
-                    sub._foreign[fname] = self._foreign.get(fname, self)
-            sub.block(tree.root_node.named_children, inner, sub.place)
-            for fname in set(sub.functions) - set(self.functions):
-                self.functions[fname] = sub.functions[fname]
-                self._foreign[fname] = sub._foreign.get(fname, sub)
+            self.source_text(text, where, inner)
             return
         self.job.read.add(name)
         run_program(self.job, name, lang, text, args, place)
@@ -1439,6 +1502,24 @@ class _Walker:
                 return
         else:
             self.job.sink.append(place.effect("unseen-code", line, ev, target=f"{p} ({w.source})"))
+
+    def source_text(self, text: str, where: Place, inner: dict[str, str]) -> None:
+        """Shell text run in this shell (a sourced file, an eval): the functions it defines
+        are this shell's from then on, and it calls this shell's."""
+        sub = _Walker(source_bytes("shell", text, self.job, where), self.job, where)
+        tree = _parse(sub.src)
+        for c in tree.root_node.named_children:
+            if c.type == "function_definition":
+                sub.define(c)
+        own = set(sub.functions)
+        for fname in self.functions:
+            if fname not in own:
+                sub.functions[fname] = self.functions[fname]
+                sub._foreign[fname] = self._foreign.get(fname, self)
+        sub.block(tree.root_node.named_children, inner, sub.place)
+        for fname in set(sub.functions) - set(self.functions):
+            self.functions[fname] = sub.functions[fname]
+            self._foreign[fname] = sub._foreign.get(fname, sub)
 
     def run_file(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
                  ev: str, language: str | None = None) -> bool:
@@ -1824,6 +1905,20 @@ def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
 
 _ALIAS_HEAD = re.compile(r"\s*([^\s;&|<>()]+)")
 _PLAIN_WORDS = re.compile(r"^[\w./+@,:=%-]+(?:[ \t]+[\w./+@,:=%-]+)*$")
+
+
+_STDIN_FILES = frozenset({"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+_ARITH_TEST = re.compile(r" -(?:eq|ne|lt|le|gt|ge) ")
+_ALL_ARGS = re.compile(r"\$@|\$\{@(?::\s*\d+(?::\d+)?)?\}")
+_KEYED = re.compile(r"^\[([^]]+)\]=(.*)$", re.S)
+
+
+def _split_ifs(value: str, env: dict[str, str]) -> list[str]:
+    """An unquoted expansion split into words on IFS (blanks unless the job set it)."""
+    ifs = env.get("IFS", " ")
+    if not ifs.strip():
+        return value.split()
+    return [w for w in re.split("[" + re.escape(ifs) + "]", value) if w]
 
 
 def _expand_alias(command: str, env: dict[str, str]) -> tuple[str, set[str]]:
