@@ -12,7 +12,7 @@ import re
 
 SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash", "yash", "posh",
                     "ksh93", "pdksh", "lksh"})
-MULTI_CALL = frozenset({"busybox"})
+MULTI_CALL = frozenset({"busybox", "toybox"})
 # Other languages' interpreters that run their first non-option argument as a script
 # (`python3 /opt/x.py`); versioned names (python3.11, perl5.36) are the same interpreter.
 _SCRIPT_INTERPRETERS = re.compile(

@@ -15,6 +15,8 @@ import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import yaml
+
 from lineguard.collector.analyse.effects import ansible, api, commands, decode, device, sql
 from lineguard.collector.analyse.effects.model import is_known, markers, render, symbol, unknown
 from lineguard.collector.analyse.effects.resolve import (
@@ -35,13 +37,17 @@ _DECODERS = {"b64decode": "base64", "standard_b64decode": "base64", "urlsafe_b64
              "b32decode": "base32", "b16decode": "hex", "unhexlify": "hex", "a2b_hex": "hex",
              "fromhex": "hex", "a2b_base64": "base64", "decompress": "", "rot13": "rot13",
              "b85decode": "base85", "a85decode": "ascii85"}
+# pyATS/Genie: a testbed file loaded into sessions to the devices it lists
+_TESTBED_LOADERS = frozenset({"genie.testbed.load", "pyats.topology.loader.load",
+                              "pyats.topology.load", "genie.conf.Genie.init"})
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DEVICE_SEND = ("send_config_set", "send_command", "send_command_timing", "send_command_expect",
                 "send_config_from_file", "send_multiline", "write_channel", "exec_command",
                 "sendline", "send", "write", "cmd", "cli", "config", "commit", "load_merge_candidate",
                 "load_replace_candidate", "send_configs", "send_commands", "send_configs_from_file",
                 "send_interactive", "send_config", "sendall", "run", "load", "edit_config",
                 "delete_config", "copy_config", "dispatch", "rpc", "rollback", "execute",
-                "send_rpc")
+                "send_rpc", "configure")
 # Objects that open a session to a network element (SSH/Telnet/NETCONF/raw TCP libraries):
 # netmiko, paramiko, telnetlib, scrapli and napalm drivers, PyEZ, pexpect/pxssh, asyncssh,
 # ncclient, Exscript (SSH2, Telnet, prepare), sockets.
@@ -415,6 +421,26 @@ class _Py:
             return v.name if isinstance(v, Std) else None
         return None
 
+    def testbed(self, path: str) -> dict[str, Any]:
+        """The devices of a pyATS testbed file, each a session to its address (the file's
+        name standing for them all when it was not captured)."""
+        self.job.talks_to_devices = True
+        text = self.job.text_of(render(path).lstrip("/")) if is_known(path) else None
+        try:
+            doc = yaml.load(text, Loader=_YAML_LOADER) if text else None
+        except yaml.YAMLError:
+            doc = None
+        devices = doc.get("devices") if isinstance(doc, dict) else None
+        if not isinstance(devices, dict) or not devices:
+            return {"*": Conn(unknown(f"the devices of the testbed {render(path)}"))}
+        out = {}
+        for name, spec in list(devices.items())[:MAX_LOOP]:
+            conns = spec.get("connections") if isinstance(spec, dict) else None
+            ips = [c.get("ip") or c.get("host") for c in (conns or {}).values()
+                   if isinstance(c, dict) and (c.get("ip") or c.get("host"))]
+            out[str(name)] = Conn(str(ips[0]) if ips else str(name))
+        return out
+
     def call(self, n: ast.Call, scope: dict[str, Any]) -> Any:
         f = n.func
         if isinstance(f, ast.Call) and isinstance(f.func, ast.Name) and f.func.id == "getattr" \
@@ -737,6 +763,12 @@ class _Py:
                 unknown("the hosts it is given")
             self.job.talks_to_devices = True
             return self.run_func(args[-1], ["", host, Conn(host)], {}, scope, line, ev)
+        if fname in _TESTBED_LOADERS and args:
+            # pyATS/Genie: a testbed file names the devices; `tb.devices` holds a session to each
+            return Obj(Cls("Testbed"), {"devices": self.testbed(_s(args[0]))})
+        if isinstance(recv, dict) and short in ("items", "values", "keys") and not args:
+            return [list(x) for x in recv.items()] if short == "items" else list(
+                recv.values() if short == "values" else recv.keys())
         if short in ("get_hosts_from_file", "get_hosts_from_csv") and args:
             return file_lines(render(_s(args[0])), self.job)   # Exscript: the hosts a list names
         if _SESSION.match(short) or _SESSION_CONNECT.match(fname):

@@ -60,6 +60,7 @@ from lineguard.collector.analyse.effects.resolve import (
     unknown_var,
     unseen_program,
 )
+from lineguard.formats import carriers
 from lineguard.formats.shells import SHELLS
 
 _BRACE_WORD = re.compile(r"([^{}$]*)\{([^{}$\s]*,[^{}$\s]*)\}([^{}$]*)")
@@ -1075,6 +1076,8 @@ class _Walker:
             argv = [argv[0]] + [a if a.startswith(("/", "-", "~", "\x01")) or not a or "=" in a
                                 else env[_CWD].rstrip("/") + "/" + a.removeprefix("./")
                                 for a in argv[1:]]
+        if _CWD in env and commands.base(argv[0]) == "git" and "-C" not in argv:
+            argv = [argv[0], "-C", env[_CWD], *argv[1:]]      # git works in the directory
         name = argv[0]
         prog = commands.base(name)
         args = argv[1:]
@@ -1100,9 +1103,10 @@ class _Walker:
             # (a marker's own separator is no blank: an unknown word is not read again)
             self.nested("shell", name, place, line, ev, "a command line given as a string", env)
             return None
-        if prog in runners.CARRIERS:
-            for r in runners.CARRIERS[prog](argv, stdin, self.captured_text):
-                self.nested("shell", r.text, place, line, ev, r.note, env)
+        if prog in carriers.CARRIERS:
+            # a program that runs shell commands written in its own syntax (make, sed e, …)
+            for text, note in carriers.carried(argv, stdin, self.captured_text, unknown):
+                self.nested("shell", text, place, line, ev, note, env)
         if prog in ("source", ".") and args:
             if args[0] in _STDIN_FILES and stdin is not None:
                 # `. /dev/stdin <<<TEXT`: the shell reads its input as the sourced file
@@ -1126,6 +1130,7 @@ class _Walker:
         if _PYTHON.match(prog):
             return self.interpreter("python", args, env, place, line, ev, stdin, "-c")
         if _PERL.match(prog):
+            commands.perl_in_place(argv, job, place, line, ev)
             return self.interpreter("perl", args, env, place, line, ev, stdin, "-e")
         if prog in ("expect", "tclsh"):
             return self.interpreter("expect", args, env, place, line, ev, stdin, "-c")
@@ -1154,6 +1159,13 @@ class _Walker:
         if prog in commands._DEVICE_PROGRAMS:
             self.device_session(prog, argv, env, place, line, ev, stdin)
             return None
+        session = commands.raw_session(argv)
+        if session is not None:
+            # a TLS client, curl's telnet://: what it is given goes to the host as typed
+            host, upload = session
+            text = stdin if upload in (None, "-") else self.file_text(upload)
+            self.device_session("nc", ["nc", host], env, place, line, ev, text)
+            return None
         if prog == "snmpset":
             self.snmpset(argv, place, line, ev)
             return None
@@ -1165,6 +1177,16 @@ class _Walker:
                 return None
         if prog in ("curl", "wget", "http", "https", "xh"):
             self.rest(argv, place, line, ev, stdin)
+        if prog in _API_CLIENTS:
+            request = api.client_request(argv, self.captured_text)
+            if request is not None:
+                self.device_lines(request[0], request[1], place, line, ev, prog)
+            return None
+        remote = commands.file_transfer_deletes(argv, self.captured_text)
+        if remote:
+            # files deleted on the far side of an FTP/SFTP session: on a network element, its
+            # configuration files
+            self.device_lines(remote[0], remote[1], place, line, ev, prog)
         if prog in ("tmux", "screen"):
             self.terminal_keys(prog, argv, place, line, ev)
             return None
@@ -1679,6 +1701,18 @@ class _Walker:
         if eff is not None:
             self.job.sink.append(eff)
 
+    def device_lines(self, host: str, lines: list[str], place: Place, line: int, ev: str,
+                     how: str) -> None:
+        """Command lines a device client sends to `host` (an API request, a file deleted)."""
+        if not lines:
+            return
+        self.job.talks_to_devices = True
+        eff = device.command_effect(lines, host, place.path, *place.where(line, ev),
+                                    gates=place.gates, via=place.via + (f"sent by {how}",),
+                                    called=place.called)
+        if eff is not None:
+            self.job.sink.append(eff)
+
     def snmpset(self, argv: list[str], place: Place, line: int, ev: str) -> None:
         self.job.talks_to_devices = True
         ops = commands.operands(argv, commands._OPT_VALUES["snmpset"])
@@ -1726,7 +1760,13 @@ class _Walker:
                                               target=f"SQL {prog} reads from {src}"))
         elif stdin is not None:
             texts.append(stdin)
+        if prog == "sqlplus":
+            # sqlplus USER/PW@DB @FILE (and @@FILE, START FILE inside its input): the script
+            texts += [self.file_text(a.lstrip("@")) for a in args if a.startswith("@") and
+                      len(a) > 1 and is_known(a)]
         text = "\n\n".join(texts)
+        if prog == "psql" and ":" in text:
+            text = sql.psql_variables(text, args)
         for how, name in sql.destructive_statements(text):     # one text each
             self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how,
                                               reach="all" if name.startswith("<every ") else "one"))
@@ -1907,6 +1947,7 @@ _ALIAS_HEAD = re.compile(r"\s*([^\s;&|<>()]+)")
 _PLAIN_WORDS = re.compile(r"^[\w./+@,:=%-]+(?:[ \t]+[\w./+@,:=%-]+)*$")
 
 
+_API_CLIENTS = frozenset({"gnmic", "netconf-console", "netconf-console2"})
 _STDIN_FILES = frozenset({"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 _ARITH_TEST = re.compile(r" -(?:eq|ne|lt|le|gt|ge) ")
 _ALL_ARGS = re.compile(r"\$@|\$\{@(?::\s*\d+(?::\d+)?)?\}")
