@@ -101,7 +101,8 @@ def artifact_name(path: str) -> str:
     return _NON_ASCII.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), name)
 
 
-def referenced_paths(command_text: str, programs: dict[str, str] | None = None) -> list[str]:
+def referenced_paths(command_text: str, programs: dict[str, str] | None = None,
+                     literals: list[str] | None = None) -> list[str]:
     """Absolute paths the text would execute or source, in order of appearance, without repeats.
 
     Understands absolute program paths, interpreters with a script argument (`bash x.sh`,
@@ -111,12 +112,12 @@ def referenced_paths(command_text: str, programs: dict[str, str] | None = None) 
     if _LONE_PATH.fullmatch(command_text):
         return [posixpath.normpath(command_text)]    # a program run by its path: most commands
     found: list[str] = []
-    _scan(command_text, "", found, depth=0, programs=programs)
+    _scan(command_text, "", found, depth=0, programs=programs, literals=literals)
     return list(dict.fromkeys(found))
 
 
 def _scan(text: str, cwd: str, found: list[str], depth: int,
-          programs: dict[str, str] | None = None) -> None:
+          programs: dict[str, str] | None = None, literals: list[str] | None = None) -> None:
     if depth > 3:
         return
     for line in _logical_lines(text):
@@ -124,6 +125,10 @@ def _scan(text: str, cwd: str, found: list[str], depth: int,
             continue    # names no path, and no directory was entered to resolve one against
         for words in _simple_commands(line):
             cwd = _command(words, cwd, found, depth, programs)
+        if literals is not None and ("'" in line or '"' in line):
+            # a quoted command line kept for later (an array element, a prompt, a trap, a
+            # string a function is handed): the scripts and files it names, in `literals`
+            _scan_literals(line, cwd, literals, depth)
         # a statement file named anywhere on a line (whatever runs it: a client named by a
         # variable or a wrapper function, a program in a here-document)
         if ".sql" in line or ".cql" in line or ".ddl" in line:
