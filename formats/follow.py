@@ -36,11 +36,10 @@ _WRAPPERS: dict[str, frozenset[str]] = {
     "systemd-inhibit": frozenset({"--what", "--who", "--why", "--mode"}),
     "systemd-run": frozenset({"-p", "-E", "-u", "-M", "--unit", "--property"}),
     "cgexec": frozenset({"-g"}), "firejail": frozenset(), "catchsegv": frozenset(),
-    "sg": frozenset(),
 }
 # Wrappers whose first positional argument is not the command (a duration, a lock file, a dir,
-# a CPU mask, a priority, a group).
-_WRAPPER_FIRST_ARG_SKIPPED = frozenset({"timeout", "flock", "chroot", "taskset", "chrt", "sg"})
+# a CPU mask, a priority).
+_WRAPPER_FIRST_ARG_SKIPPED = frozenset({"timeout", "flock", "chroot", "taskset", "chrt"})
 # Files a program reads that decide what it does to a device or to data (a batch of commands,
 # a configuration it applies, a request body): captured so the collector can judge them.
 _DATA_FILES: dict[str, frozenset[str]] = {
@@ -48,6 +47,8 @@ _DATA_FILES: dict[str, frozenset[str]] = {
     "netconf-console": frozenset({"--edit-config", "--rpc"}),
     "gnmic": frozenset({"--replace-file", "--update-file"}),
 }
+# run a command line given with -c as another user or group
+_SWITCH_USER = frozenset({"su", "runuser", "sg"})
 _CONFIG_OPERANDS = frozenset({"systemd-tmpfiles", "logrotate"})
 # Inline programs of other languages (python3 -c, perl -e, ruby -e, node -e, php -r, lua -e,
 # an awk program): a string literal that is a command line may name a script it runs.
@@ -306,7 +307,7 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int,
         resolved = _resolve(directory, cwd) if directory else None
         if resolved:
             found.append(resolved)
-    elif name in ("su", "runuser") or is_interpreter(name):
+    elif name in _SWITCH_USER or is_interpreter(name):
         _interpreter_args(name, args, cwd, found, depth)
     elif name in _DATA_READERS:
         # a program text or payload a tool reads (awk -f, base64 -d FILE, openssl -in FILE):
@@ -365,12 +366,12 @@ def _interpreter_args(name: str, args: list[str], cwd: str, found: list[str], de
     j = 0
     while j < len(args):
         arg = args[j]
-        if arg in _INLINE_FLAGS and name not in SHELLS and name not in ("su", "runuser"):
+        if arg in _INLINE_FLAGS and name not in SHELLS and name not in _SWITCH_USER:
             if j + 1 < len(args) and depth < 4:
                 _scan_literals(args[j + 1], cwd, found, depth)    # `python3 -c CODE`
             return
         if arg == "-c" or (arg.startswith("-") and not arg.startswith("--") and arg.endswith("c")
-                           and (name in SHELLS or name in ("su", "runuser"))):
+                           and (name in SHELLS or name in _SWITCH_USER)):
             if j + 1 < len(args):
                 _scan(args[j + 1], cwd, found, depth + 1)
             return
@@ -379,8 +380,8 @@ def _interpreter_args(name: str, args: list[str], cwd: str, found: list[str], de
         if arg.startswith("-"):
             j += 2 if arg in _OPTS_WITH_VALUE else 1
             continue
-        if name in ("su", "runuser"):
-            j += 1   # the user name
+        if name in _SWITCH_USER:
+            j += 1   # the user (or group) name
             continue
         script = _resolve(arg, cwd)
         if script is None and arg and cwd and _UNRESOLVABLE.isdisjoint(arg):

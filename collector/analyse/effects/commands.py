@@ -1084,6 +1084,17 @@ def perl_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
             _destroy(job, place, line, ev, f, "truncate")
 
 
+def _config_text(conf: str, prog: str, job: Job, place: Place, line: int, ev: str) -> str | None:
+    """A configuration file a program applies; one that was not captured is code nobody has
+    seen (what it removes cannot be known)."""
+    text = job.text_of(render(conf).lstrip("/")) if is_known(conf) else None
+    if text is None:
+        job.sink.append(place.effect("unseen-code", line, ev,
+                                     target=f"{render(conf)}, the configuration {prog} applies "
+                                            "(not captured)"))
+    return text
+
+
 def _tmpfiles(args: list[str], ops: list[str], job: Job, place: Place, line: int,
               ev: str) -> None:
     """systemd-tmpfiles --remove/--clean with the configuration files it is given: `R`/`r`
@@ -1091,7 +1102,7 @@ def _tmpfiles(args: list[str], ops: list[str], job: Job, place: Place, line: int
     folder, another age bounds it."""
     remove, clean = "--remove" in args or "--purge" in args, "--clean" in args
     for conf in ops:
-        text = job.text_of(render(conf).lstrip("/")) if is_known(conf) else None
+        text = _config_text(conf, "systemd-tmpfiles", job, place, line, ev)
         for ln in (text or "").split("\n"):
             f = ln.split()
             if len(f) < 2 or f[0].startswith("#"):
@@ -1109,7 +1120,7 @@ def _logrotate(ops: list[str], job: Job, place: Place, line: int, ev: str) -> No
     """A logrotate configuration the job runs: the files of a block that keeps no old copy
     (`rotate 0`) are deleted at rotation, wiped with `shred`."""
     for conf in ops:
-        text = job.text_of(render(conf).lstrip("/")) if is_known(conf) else None
+        text = _config_text(conf, "logrotate", job, place, line, ev)
         for m in re.finditer(r"(?ms)^\s*([^{}#\n][^{}\n]*?)\s*\{([^{}]*)\}", text or ""):
             body = m.group(2)
             if re.search(r"(?m)^\s*rotate\s+0\s*$", body):

@@ -712,6 +712,14 @@ class _Walker:
                         outs.extend(self.file_redirect(c, env, place))
             elif r.type == "herestring_redirect":
                 stdin = " ".join(self.argv(r.named_children, env, place)) + "\n"
+            elif r.type == "file_redirect" and _HERESTRING_FD.match(self.text(r)):
+                # `exec 3<<<TEXT` (which the grammar reads as an error): fd 3 holds TEXT, and
+                # `source /dev/fd/3` runs it
+                fd = _HERESTRING_FD.match(self.text(r)).group(1)    # type: ignore[union-attr]
+                text = " ".join(self.argv([c for c in r.named_children if c.type in (
+                    "string", "raw_string", "word", "concatenation", "ansi_c_string",
+                    "simple_expansion", "expansion")], env, place))
+                self.job.written[f"/dev/fd/{fd}"] = Written(text + "\n", f"a here-string on fd {fd}")
             elif r.type == "file_redirect":
                 op = self.text(r).lstrip("0123456789&")[:2]
                 dest = r.child_by_field_name("destination")
@@ -1164,6 +1172,10 @@ class _Walker:
             # a TLS client, curl's telnet://: what it is given goes to the host as typed
             host, upload = session
             text = stdin if upload in (None, "-") else self.file_text(upload)
+            if text is None or not is_known(text):
+                self.job.sink.append(place.effect(
+                    "unseen-code", line, ev, target=f"what {prog} sends to {render(host)} "
+                                                    "(its input was not captured)"))
             self.device_session("nc", ["nc", host], env, place, line, ev, text)
             return None
         if prog == "snmpset":
@@ -1178,6 +1190,11 @@ class _Walker:
         if prog in ("curl", "wget", "http", "https", "xh"):
             self.rest(argv, place, line, ev, stdin)
         if prog in _API_CLIENTS:
+            for f in carriers.values(argv, (), ("--edit-config", "--rpc", "--replace-file",
+                                                "--update-file")):
+                if self.captured_text(f) is None:
+                    self.job.sink.append(place.effect("unseen-code", line, ev, target=(
+                        f"{render(f)}, the request {prog} sends (not captured)")))
             request = api.client_request(argv, self.captured_text)
             if request is not None:
                 self.device_lines(request[0], request[1], place, line, ev, prog)
@@ -1948,6 +1965,7 @@ _PLAIN_WORDS = re.compile(r"^[\w./+@,:=%-]+(?:[ \t]+[\w./+@,:=%-]+)*$")
 
 
 _API_CLIENTS = frozenset({"gnmic", "netconf-console", "netconf-console2"})
+_HERESTRING_FD = re.compile(r"^(\d+)<<<")
 _STDIN_FILES = frozenset({"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 _ARITH_TEST = re.compile(r" -(?:eq|ne|lt|le|gt|ge) ")
 _ALL_ARGS = re.compile(r"\$@|\$\{@(?::\s*\d+(?::\d+)?)?\}")
