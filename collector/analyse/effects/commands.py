@@ -63,7 +63,7 @@ _WRAPPERS = {"sudo": set("ugCDhpUrt"), "doas": set("uC"), "nohup": set(), "nice"
              "builtin": set(), "exec": set("a"), "stdbuf": set("ioe"), "chronic": set(),
              "timeout": set("sk"), "flock": set("wE"), "chroot": set(),
              "env": set("uCS"), "unbuffer": set(), "caffeinate": set(), "torsocks": set(),
-             "busybox": set(), "runuser": set("ug"), "watch": set("n"),
+             "busybox": set(), "toybox": set(), "runuser": set("ug"), "watch": set("n"),
              "systemd-run": set("pEuM"), "nsenter": set("tSG"), "unshare": set("SGRw"),
              "strace": set("oeEpuSsIbXPa"), "ltrace": set("oepusnaAl"), "taskset": set(),
              "chrt": set(), "systemd-inhibit": set(), "setpriv": set(), "prlimit": set("p"),
@@ -125,7 +125,8 @@ OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq"
 
 
 # a sed script that runs commands (`e CMD`, `s///e`) does more than print
-_SED_RUNS = re.compile(r"^(?:-f|--file)\b|(?:^|[\s;\d$/,'\"])e(?:\s|$)|^['\"]?s(.).*\1.*\1\w*e\w*['\"]?$")
+_SED_RUNS = re.compile(r"(?:^|\s)(?:-f|--file)\b|(?:^|[\s;'\"])[\d$]*e\s|"
+                       r"(?:^|\s)['\"]?s([^\w\s])(?:(?!\1).)*\1(?:(?!\1).)*\1\w*e\w*['\"]?(?:\s|$)")
 
 
 def prints_only(argv: list[str]) -> bool:
@@ -133,7 +134,8 @@ def prints_only(argv: list[str]) -> bool:
     variable: not these)."""
     prog = base(argv[0]) if argv else ""
     return prog in OUTPUT_ONLY and not (prog == "sed" and any(
-        re.match(r"-\w*i|--in-place", a) or _SED_RUNS.search(a) for a in argv[1:])) and not (
+        re.match(r"-\w*i|--in-place", a) for a in argv[1:]) or _SED_RUNS.search(
+        " ".join(argv[1:]))) and not (
         prog == "printf" and argv[1:2] == ["-v"])
 
 
