@@ -1087,10 +1087,10 @@ def perl_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
 
 
 def _config_text(conf: str, prog: str, job: Job, place: Place, line: int, ev: str) -> str | None:
-    """A configuration file a program applies; one that was not captured is code nobody has
-    seen (what it removes cannot be known)."""
+    """A configuration file a program applies; one that was not captured, outside the
+    system's own configuration, is code nobody has seen (what it removes cannot be known)."""
     text = job.text_of(render(conf).lstrip("/")) if is_known(conf) else None
-    if text is None:
+    if text is None and not render(conf).startswith(("/etc/", "/usr/", "/lib/")):
         job.sink.append(place.effect("unseen-code", line, ev,
                                      target=f"{render(conf)}, the configuration {prog} applies "
                                             "(not captured)"))

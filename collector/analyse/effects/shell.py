@@ -174,6 +174,8 @@ class _Walker:
         self._takes: dict[str, str] = {}    # function -> "runs" | "list" | "" (see takes)
         self.consumed = False          # is the output of the statement being run read by something
         self._foreign: dict[str, _Walker] = {}
+        # variables whose value holds a command substitution (run if evaluated again)
+        self.subst_vars: set[str] = set()
         self.heredocs: dict[str, int] = {}       # heredoc text -> 0-based row where it starts
         self.sockets: dict[str, str] = {}        # file descriptor -> host (bash /dev/tcp)
         self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
@@ -459,8 +461,8 @@ class _Walker:
         if t == "declaration_command":
             ref = any(c.type == "word" and re.fullmatch(r"-\w*n\w*", self.text(c))
                       for c in n.named_children)
-            if any(c.type == "word" and re.fullmatch(r"-\w*i\w*", self.text(c))
-                   for c in n.named_children):
+            if self.subst_vars and any(c.type == "word" and re.fullmatch(r"-\w*i\w*", self.text(c))
+                                       for c in n.named_children):
                 # declare -i NAME=EXPR: the value is evaluated as arithmetic
                 self.arith_names(self.text(n), env, place, n)
             for c in n.named_children:
@@ -492,7 +494,8 @@ class _Walker:
             return self.redirected(n, env, place, stdin)
         if t == "list":
             return self.and_or(n, env, place, stdin)
-        if t == "compound_statement" and n.children and n.children[0].type == "((":
+        if t == "compound_statement" and self.subst_vars and n.children and \
+                n.children[0].type == "((":
             self.arith_names(self.text(n), env, place, n)
             return None
         if t in ("subshell", "compound_statement", "do_group", "program"):
@@ -539,7 +542,7 @@ class _Walker:
         if t in ("test_command", "comment"):
             for c in n.named_children:
                 self.words(c, env, place) if c.type == "command_substitution" else None
-            if t == "test_command" and _ARITH_TEST.search(self.text(n)):
+            if t == "test_command" and self.subst_vars and _ARITH_TEST.search(self.text(n)):
                 self.arith_names(self.text(n), env, place, n)
             return None
         return None
@@ -547,7 +550,7 @@ class _Walker:
     def arith_names(self, text: str, env: dict[str, str], place: Place, n: Node) -> None:
         """Arithmetic evaluation reads the variables it names as expressions in turn, and an
         array subscript among them (`a[$(cmd)]`) runs its command substitutions."""
-        for name in set(_NAME.findall(text)):
+        for name in self.subst_vars & set(_NAME.findall(text)):
             v = env.get(name)
             if v and ("$(" in v or "`" in v) and is_known(v):
                 self.nested("shell", f": {v}", place, self.line(n), self.evidence(n),
@@ -584,6 +587,8 @@ class _Walker:
         if "+=" in self.text(a)[: len(name) + 2] and name in env:
             val = env[name] + (_SEP if val_n is not None and val_n.type == "array" else "") + val
         env[name] = val
+        if "$(" in val or "`" in val:
+            self.subst_vars.add(name)
         if commands.history_off(name, val):
             self.job.sink.append(place.effect("anti-forensics", self.line(a), self.evidence(a),
                                               target="shell history", how=f"sets {name}={val} for"))
@@ -969,7 +974,7 @@ class _Walker:
         if argv[0] in ("cd", "pushd"):
             self.change_dir(argv, env)
             return None
-        if argv[0] == "set" and "PS4" in env and any(a == "-x" or re.fullmatch(r"-\w*x\w*", a)
+        if argv[0] == "set" and "PS4" in self.subst_vars and any(a == "-x" or re.fullmatch(r"-\w*x\w*", a)
                                                       or a == "xtrace" for a in argv[1:]):
             # under xtrace every command's trace line expands PS4, substitutions included
             self.arith_names("PS4", env, place, n)
