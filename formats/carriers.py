@@ -28,7 +28,7 @@ def values(argv: list[str], short: tuple[str, ...], long: tuple[str, ...] = ()) 
             continue
         out += [a[len(o) + 1:] for o in long if a.startswith(o + "=")]
         out += [a[len(o):] for o in short if a.startswith(o) and len(a) > len(o)
-                and not a.startswith("--") and not any(a == s for s in short)]
+                and not a.startswith("--")]
         i += 1
     return out
 
@@ -256,7 +256,8 @@ def git_files(argv: list[str]) -> list[str]:
     return [hooks.rstrip("/") + "/" + h for h in _GIT_HOOKS.get(sub, ())] if hooks else []
 
 
-def _whole(text: str) -> Found:
+def _hook(text: str) -> Found:
+    """A hook is a program of its own: all of it runs."""
     return [(text, "a git hook")]
 
 
@@ -301,7 +302,7 @@ CARRIERS: dict[str, Carrier] = {
     "scp": Carrier(ssh_inline), "sftp": Carrier(ssh_inline),
     "gdb": Carrier(gdb_inline, gdb_files, gdb_program), "vim": _VIM, "vi": _VIM, "ex": _VIM,
     "view": _VIM, "nvim": _VIM, "vim.basic": _VIM, "vim.tiny": _VIM,
-    "git": Carrier(git_inline, git_files, _whole, runs_files=True),
+    "git": Carrier(git_inline, git_files, _hook, runs_files=True),
     "script": Carrier(script_inline), "sqlite3": _CONSOLE, "psql": _CONSOLE, "mysql": _CONSOLE,
     "mariadb": _CONSOLE,
 }
@@ -320,9 +321,10 @@ def carried(argv: list[str], stdin: str | None, text_of: Callable[[str], str | N
             if carrier.runs_files:
                 out.append((path, "a git hook (not captured)"))
             continue
-        out += make_program(text, unknown) if carrier is _MAKE else carrier.program(text)
-        if carrier is _MAKE and not path.endswith(("/Makefile", "/makefile", "/GNUmakefile")):
+        if carrier is not _MAKE:
+            out += carrier.program(text)
             continue
-        if carrier is _MAKE:
-            break          # the first of make's default names that exists is the one read
+        out += make_program(text, unknown)
+        if path.endswith(("/Makefile", "/makefile", "/GNUmakefile")):
+            break          # make reads the first of its default names that exists
     return out

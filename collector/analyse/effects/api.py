@@ -12,6 +12,8 @@ import re
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
+from lineguard.formats.carriers import values
+
 _XML_HINT = re.compile(r"<\s*(?:rpc|edit-config|delete-config|load-configuration|copy-config|"
                        r"config|configuration)\b", re.I)
 _FRAME = re.compile(r"\]\]>\]\]>|^\s*#\d+\s*$|^\s*##\s*$", re.M)
@@ -254,27 +256,19 @@ def client_request(argv: list[str], text_of) -> tuple[str, list[str]] | None:  #
     args = argv[1:]
 
     def value(*names: str) -> list[str]:
-        out = []
-        for i, a in enumerate(args):
-            if a in names and i + 1 < len(args):
-                out.append(args[i + 1])
-            out += [a.split("=", 1)[1] for n in names if a.startswith(n + "=")]
-        return out
+        return values(argv, (), names)
     if prog == "gnmic":
         host = next(iter(value("-a", "--address")), "")
         lines = []
         if "set" in args:
             lines += ["delete " + " ".join(_path_words(p)) for p in value("--delete")]
-            paths = value("--replace-path", "--update-path")
-            vals = value("--replace-value", "--update-value")
-            for f in value("--replace-file", "--update-file"):
-                vals.append(text_of(f) or "x")
+            # a replace with an empty value (or an empty file) leaves nothing at its path
+            vals = value("--replace-value") + [text_of(f) or "x" for f in value("--replace-file")]
             for k, p in enumerate(value("--replace-path")):
                 if k < len(vals) and _EMPTY_VALUE.match(vals[k]):
                     words = _path_words(p)
                     lines.append("delete " + " ".join(words) if words else
                                  "load override <an empty configuration>")
-            del paths
         return re.sub(r":\d+$", "", host), [ln.rstrip() for ln in lines]
     if prog in ("netconf-console", "netconf-console2"):
         host = next(iter(value("--host")), "")
