@@ -133,10 +133,9 @@ def prints_only(argv: list[str]) -> bool:
     """A program whose only effect is what it prints (sed -i edits files, printf -v sets a
     variable: not these)."""
     prog = base(argv[0]) if argv else ""
-    return prog in OUTPUT_ONLY and not (prog == "sed" and any(
+    return prog in OUTPUT_ONLY and not (prog == "sed" and (any(
         re.match(r"-\w*i|--in-place", a) for a in argv[1:]) or _SED_RUNS.search(
-        " ".join(argv[1:]))) and not (
-        prog == "printf" and argv[1:2] == ["-v"])
+        " ".join(argv[1:])))) and not (prog == "printf" and argv[1:2] == ["-v"])
 
 
 def known(prog: str) -> bool:
@@ -1187,6 +1186,9 @@ def raw_session(argv: list[str]) -> tuple[str, str | None] | None:
     return None
 
 
+# Programs that open a session to a host or transfer files with one (raw_session,
+# file_transfer_deletes): the others are not looked at for either.
+SESSION_TOOLS = frozenset({"openssl", "gnutls-cli", "curl", "lftp", "sftp"})
 # FTP/SFTP commands that delete a file on the server
 _REMOTE_DELETE = re.compile(r"^\s*(?:-?rm|dele|delete|mdelete|mrm|rmdir|glob\s+rm)\b(?:\s+-\w+)*\s+(.+)$",
                             re.I)

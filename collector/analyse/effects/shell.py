@@ -1172,7 +1172,7 @@ class _Walker:
         if prog in commands._DEVICE_PROGRAMS:
             self.device_session(prog, argv, env, place, line, ev, stdin)
             return None
-        session = commands.raw_session(argv)
+        session = commands.raw_session(argv) if prog in commands.SESSION_TOOLS else None
         if session is not None:
             # a TLS client, curl's telnet://: what it is given goes to the host as typed
             host, upload = session
@@ -1204,7 +1204,8 @@ class _Walker:
             if request is not None:
                 self.device_lines(request[0], request[1], place, line, ev, prog)
             return None
-        remote = commands.file_transfer_deletes(argv, self.captured_text)
+        remote = commands.file_transfer_deletes(argv, self.captured_text) \
+            if prog in commands.SESSION_TOOLS else None
         if remote:
             # files deleted on the far side of an FTP/SFTP session: on a network element, its
             # configuration files
