@@ -54,9 +54,17 @@ def parse_within(parser: Parser, src: bytes) -> Tree:
     seconds = PARSE_SECONDS
     stop = time.process_time() + seconds
     view = memoryview(src)     # tree-sitter asks for text again at every lexer reset: no copies
+    calls = 0
+
+    def progress(_at: int, _error: bool) -> bool:
+        # called at every lexer reset (about once per 10 bytes): the clock, a system call, is
+        # looked at once every CHECK_EVERY calls
+        nonlocal calls
+        calls += 1
+        return calls % CHECK_EVERY == 0 and past(stop)
+
     try:
-        probe = parser.parse(lambda at, _point: view[at:],
-                             progress_callback=lambda _at, _error: past(stop))
+        probe = parser.parse(lambda at, _point: view[at:], progress_callback=progress)
     except ValueError:
         parser.reset()         # else the next parse would resume this one
         why = (f"too costly to parse: tree-sitter gave up after {seconds:g} s of CPU on "

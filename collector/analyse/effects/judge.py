@@ -54,10 +54,14 @@ def clear_cache() -> None:
     """Forget every job read so far (benchmarks measure cold reading with it)."""
     _CACHE.clear()
     _MATCHED.clear()
+    _MATCHED_FIELDS.clear()
     _ASSIGNMENTS.clear()
     _PAM_ENV.clear()
     change_ref_in.cache_clear()
     shell._PROGRAMS.clear()
+    shell._TREES.clear()
+    shell._takes.cache_clear()
+    perl._TREES.clear()
 
 
 def cache_key(job: Job, files: Mapping[str, Artifact]) -> tuple:
@@ -258,6 +262,7 @@ def _rows(effects: list[Effect]) -> list[Effect]:
 
 
 _MATCHED: dict[tuple[int, int], tuple[RuleSet, Effect, tuple[Rule, ...]]] = {}
+_MATCHED_FIELDS: dict[tuple, tuple[RuleSet, tuple[Rule, ...]]] = {}
 
 
 def _matching(rs: RuleSet, e: Effect) -> tuple[Rule, ...]:
@@ -268,8 +273,20 @@ def _matching(rs: RuleSet, e: Effect) -> tuple[Rule, ...]:
     if hit is not None and hit[0] is rs and hit[1] is e:
         return hit[2]
     candidates = rs.by_effect.get(e.kind, ())
-    fields = e.fields() if candidates else {}
-    found = tuple(r for r in candidates if r.matches(e, fields))
+    found: tuple[Rule, ...] = ()
+    if candidates:
+        # rules see only the effect's fields: effects alike in those (the same cleanup in many
+        # scripts) are matched once
+        fields = e.fields()
+        by_fields = (id(rs), e.kind, e.lines, *fields.values())
+        alike = _MATCHED_FIELDS.get(by_fields)
+        if alike is not None and alike[0] is rs:
+            found = alike[1]
+        else:
+            found = tuple(r for r in candidates if r.matches(e, fields))
+            if len(_MATCHED_FIELDS) >= 65536:
+                del _MATCHED_FIELDS[next(iter(_MATCHED_FIELDS))]
+            _MATCHED_FIELDS[by_fields] = (rs, found)
     if len(_MATCHED) >= 65536:
         del _MATCHED[next(iter(_MATCHED))]
     _MATCHED[key] = (rs, e, found)     # both kept, so neither id is reused while remembered

@@ -309,7 +309,8 @@ class _Perl:
 
     @staticmethod
     def text(node: Node) -> str:
-        return node.text.decode("utf-8", "replace") if node.text is not None else ""
+        t = node.text
+        return t.decode("utf-8", "replace") if t is not None else ""
 
     def head(self, node: Node, chars: int) -> str:
         """The first `chars` characters of a node's text, without decoding all of it (a
@@ -356,7 +357,7 @@ class _Perl:
         last: object = ""
         separator = self.scope.vars.get("$/")       # `local $/` lasts to the end of its block
         for c in node.named_children:
-            if self.job.spend("perl", place, *self.at(c)):
+            if self.job.spend("perl", place, c.start_point[0] + 1, lambda c=c: self.at(c)[1]):
                 break
             last = self.stmt(c, place)
             guard = self.exit_guard(c, place)

@@ -1240,7 +1240,7 @@ class _Py:
 
     def block(self, body: list[ast.stmt], scope: dict[str, Any]) -> Any:
         for st in body:
-            if self.job.spend("python", self.cur_place, st.lineno, self.ev_text(st)):
+            if self.job.spend("python", self.cur_place, st.lineno, lambda st=st: self.ev_text(st)):
                 return None
             r = self.stmt(st, scope)
             if r is not None:
@@ -1310,7 +1310,8 @@ class _Py:
             return self.block(st.body, scope)
         elif isinstance(st, ast.If):
             raw = ast.unparse(st.test)
-            g = gate_of(raw, raw, self.cur_place, st.lineno, self.ev_text(st), negated=False)
+            g = gate_of(raw, raw, self.cur_place, st.lineno, lambda: self.ev_text(st),
+                        negated=False)
             if raw.strip() == "__name__ == '__main__'":
                 g = None
             saved = self.cur_place

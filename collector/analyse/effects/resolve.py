@@ -150,11 +150,12 @@ class Job:
     programs: int = 0                     # texts handed to a reader (nested ones included)
     reached: set[str] = field(default_factory=set)   # followed by nested readings (see saw)
 
-    def spend(self, language: str, place: Place, line: int, evidence: str, cost: int = 1
-              ) -> bool:
+    def spend(self, language: str, place: Place, line: int,
+              evidence: str | Callable[[], str], cost: int = 1) -> bool:
         """`cost` statements read. True once the budget or the CPU time (bounds.READ_SECONDS,
         looked at whenever the budget passes a multiple of bounds.CHECK_EVERY) is spent: what
-        follows is not read (stop)."""
+        follows is not read (stop). `evidence` may be a function giving the text: it is then
+        only worked out when reading stops there."""
         if self.budget > 0:
             before, self.budget = self.budget, self.budget - cost
             if before // bounds.CHECK_EVERY == self.budget // bounds.CHECK_EVERY \
@@ -162,7 +163,8 @@ class Job:
                 return False
         return self.stop(language, place, line, evidence)
 
-    def stop(self, language: str, place: Place, line: int, evidence: str) -> bool:
+    def stop(self, language: str, place: Place, line: int,
+             evidence: str | Callable[[], str]) -> bool:
         """Read nothing more of this job. The first time, an effect saying where reading
         stopped and why: unread is never benign. True, for `if job.stop(…): return`."""
         if not self.exhausted:
@@ -170,7 +172,8 @@ class Job:
             why = ("its reading budget was spent" if self.budget <= 0 else
                    f"too costly: {bounds.READ_SECONDS:g} s of CPU were spent")
             self.sink.append(place.effect(
-                "unparsed", line, evidence, target=language,
+                "unparsed", line, evidence() if callable(evidence) else evidence,
+                target=language,
                 how=f"the rest is not read: {why} here"))
         self.budget = 0
         return True

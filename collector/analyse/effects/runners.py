@@ -260,6 +260,11 @@ def _member(c: str) -> str:
     return "\\" + c if c in "\\]^-[&~|" else c
 
 
+_SED_SUBSTITUTE = re.compile(r"s(.)(.*?)\1(.*?)\1([gpI]*)")
+_SED_ADDRESS = re.compile(r"/(.*)/\s*([pd])")
+_SED_GROUP = re.compile(r"\\(\d)")
+
+
 def sed(argv: list[str], text: str) -> str | None:
     """What `sed [-n] [-E] SCRIPT` prints from text, for scripts of s///[gp] and /RE/p, d
     commands; None for anything else."""
@@ -273,32 +278,39 @@ def sed(argv: list[str], text: str) -> str | None:
         if not ops:
             return None
         scripts = [ops[0]]
-    cmds = [c.strip() for s in scripts for c in s.split(";") if c.strip()]
-    out = []
+    out: list[str] = []
     if any(len(line) > _MAX_REGEX_LINE for line in text.split("\n")):
         return None
+    # each command made once: ("s", pattern, replacement, count, print) or (pattern, "p"|"d")
+    program: list[tuple] = []
     try:
+        for c in (c.strip() for s in scripts for c in s.split(";")):
+            if not c:
+                continue
+            m = _SED_SUBSTITUTE.fullmatch(c)
+            a = _SED_ADDRESS.fullmatch(c)
+            if m:
+                rx = re.compile(_bre(m.group(2), extended), re.I if "I" in m.group(4) else 0)
+                repl = _SED_GROUP.sub(r"\\\1", m.group(3)).replace("&", r"\g<0>")
+                program.append(("s", rx, repl, 0 if "g" in m.group(4) else 1, "p" in m.group(4)))
+            elif a:
+                program.append((re.compile(_bre(a.group(1), extended)), a.group(2)))
+            else:
+                return None
         for line in text.split("\n"):
             printed, cur, deleted = [], line, False
-            for c in cmds:
-                m = re.fullmatch(r"s(.)(.*?)\1(.*?)\1([gpI]*)", c)
-                a = re.fullmatch(r"/(.*)/\s*([pd])", c)
-                if m:
-                    rx = re.compile(_bre(m.group(2), extended), re.I if "I" in m.group(4) else 0)
-                    repl = re.sub(r"\\(\d)", r"\\\1", m.group(3)).replace("&", r"\g<0>")
-                    new, n = rx.subn(repl, cur, count=0 if "g" in m.group(4) else 1)
-                    cur = new
-                    if n and "p" in m.group(4):
+            for step in program:
+                if step[0] == "s":
+                    _, rx, repl, count, prints = step
+                    cur, n = rx.subn(repl, cur, count=count)
+                    if n and prints:
                         printed.append(cur)
-                elif a:
-                    if re.search(_bre(a.group(1), extended), cur):
-                        if a.group(2) == "p":
-                            printed.append(cur)
-                        else:
-                            deleted = True
-                            break
-                else:
-                    return None
+                elif step[0].search(cur):
+                    if step[1] == "p":
+                        printed.append(cur)
+                    else:
+                        deleted = True
+                        break
             out += printed + ([] if quiet or deleted else [cur])
     except re.error:
         return None

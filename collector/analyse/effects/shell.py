@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
@@ -108,6 +109,9 @@ _GATE_DATE = re.compile(r"\bdate\b|\bclock\s+(?:seconds|format)\b|EPOCHSECONDS|E
 _GATE_HOST = re.compile(r"hostname|HOSTNAME|uname\s+-n|/etc/hostname|gethostname|socket\.getfqdn")
 _GATE_ACCOUNT = re.compile(r"\bid\s+(?:-u\s+)?\w|getent\s+passwd|/etc/passwd|\bwhoami\b|getpwnam|\bwho\b")
 _GATE_FILE = re.compile(r"(?:^|\s)-[efsdLr]\s+\S|os\.path\.exists|\.exists\(\)|-e\s+\$")
+# Any of the four: most conditions test none, and one search then answers for all of them
+_GATE_ANY = re.compile("|".join(f"(?:{g.pattern})" for g in (_GATE_DATE, _GATE_HOST, _GATE_ACCOUNT,
+                                                           _GATE_FILE)))
 _BACKSLASH = re.compile(r"\\(.)")
 _PYTHON = re.compile(r"python[\d.]*$")
 _PERL = re.compile(r"perl[\d.]*$")
@@ -121,11 +125,22 @@ _RUNS_ARGUMENTS = re.compile(r"(?:^|[;&|{`(]|\$\(|\b(?:then|do|else|exec|command
                              r"\w*sh\s+-c\s+\"?\$\{?[@*1-9])", re.M)
 
 
-def gate_of(raw: str, resolved: str, place: Place, line: int, evidence: str,
-            negated: bool | None = None) -> Gate | None:
+@lru_cache(maxsize=4096)
+def _takes(body: str) -> str:
+    """See _Walker.takes; by text, as the libraries many scripts source define the same ones."""
+    return "runs" if _RUNS_ARGUMENTS.search(body) else "list" if _LIST_ARGS.search(body) else ""
+
+
+def gate_of(raw: str, resolved: str, place: Place, line: int,
+            evidence: str | Callable[[], str], negated: bool | None = None) -> Gate | None:
     """The gate a condition sets, if it tests the date, the host, an account or a file.
     `negated`: False when the effects run only while the condition holds, True when they run
-    when it does not, None when the reader cannot tell (a date window is then not read)."""
+    when it does not, None when the reader cannot tell (a date window is then not read).
+    `evidence` may be a function giving the text (worked out only for a gate)."""
+    if not _GATE_ANY.search(raw):
+        return None
+    if callable(evidence):
+        evidence = evidence()
     if _GATE_DATE.search(raw):
         return Gate("date", f"fires on or after {gate_date(raw + ' ' + resolved)}", place.path,
                     *place.where(line, evidence),
@@ -194,7 +209,8 @@ class _Walker:
 
     @staticmethod
     def text(node: Node) -> str:
-        return node.text.decode("utf-8", "replace") if node.text is not None else ""
+        t = node.text
+        return t.decode("utf-8", "replace") if t is not None else ""
 
     # --- words ----------------------------------------------------------------------------
 
@@ -422,7 +438,7 @@ class _Walker:
 
     def block(self, nodes: list[Node], env: dict[str, str], place: Place) -> None:
         for n in nodes:
-            if self.job.spend("shell", place, self.line(n), self.evidence(n)):
+            if self.job.spend("shell", place, n.start_point[0] + 1, lambda n=n: self.evidence(n)):
                 return
             guard = self.exit_guard(n, env, place)
             if guard is not None:
@@ -447,7 +463,7 @@ class _Walker:
         else:
             return None
         raw = self.text(cond)
-        return gate_of(raw, raw, place, self.line(cond), self.evidence(n), negated)
+        return gate_of(raw, raw, place, self.line(cond), lambda: self.evidence(n), negated)
 
     def stmt(self, n: Node, env: dict[str, str], place: Place, stdin: str | None = None
              ) -> str | None:
@@ -602,7 +618,7 @@ class _Walker:
             return None
         self.stmt(kids[0], env, place, stdin if len(kids) == 1 else None)
         raw = self.text(kids[0])
-        g = gate_of(raw, raw, place, self.line(kids[0]), self.evidence(n),
+        g = gate_of(raw, raw, place, self.line(kids[0]), lambda: self.evidence(n),
                     negated=_operator(n) == "||") if kids[0].type in (
             "test_command", "command", "list") else None
         sub = replace(place, gates=place.gates + (g,)) if g else place
@@ -617,7 +633,8 @@ class _Walker:
         if cond is not None:
             self.stmt(cond, env, place)
             raw = self.text(cond)
-            g = gate_of(raw, raw, place, self.line(cond), self.evidence(cond), negated=False)
+            g = gate_of(raw, raw, place, self.line(cond), lambda: self.evidence(cond),
+                        negated=False)
         sub = replace(place, gates=place.gates + (g,)) if g else place
         # an else branch runs outside the condition: it keeps the gate, not its date window
         other = replace(place, gates=place.gates + (replace(g, window=(None, None)),)) if g else place
@@ -929,17 +946,18 @@ class _Walker:
             if r.type == "herestring_redirect":
                 stdin = " ".join(self.argv(r.named_children, local, place)) + "\n"
         name = n.child_by_field_name("name")
-        if name is not None and _ALIAS + self.text(name) in local:
+        name_text = self.text(name) if name is not None else ""
+        if name is not None and _ALIAS + name_text in local:
             # an alias (defined here or in a sourced rc file): its text stands for the name
-            value, used = _expand_alias(self.text(name), env)
+            value, used = _expand_alias(name_text, env)
             rest = self.text(n)[name.end_byte - n.start_byte:]
             words = [*value.split(), *rest.split()]
             if not (_PLAIN_WORDS.match(value) and self.runs_nothing(words[:1], words, n, local,
                                                                     place)):
                 self.nested("shell", value + rest, place, self.line(n), self.evidence(n),
-                            f"alias {self.text(name)}", _without(env, used))
+                            f"alias {name_text}", _without(env, used))
             return None
-        if name is not None and self.text(name) == "alias":
+        if name_text == "alias":
             for a in n.children_by_field_name("argument"):
                 word = "".join(self.words(a, local, place))
                 key, eq, value = word.partition("=")
@@ -948,7 +966,7 @@ class _Walker:
             return None
         if name is not None and not assigns:
             first = self.words(name, local, place)
-            if self.runs_nothing(first, [*first, *self.text(n).split()[1:]], n, local, place):
+            if self.runs_nothing(first, None, n, local, place):
                 return None
         argv = self.argv(self.cmd_words(n), local, place)
         if not argv:
@@ -985,21 +1003,26 @@ class _Walker:
             return None
         return self.execute(argv, local, place, line, ev, stdin)
 
-    def runs_nothing(self, first: list[str], words: list[str], n: Node, local: dict[str, str],
-                     place: Place) -> bool:
+    def runs_nothing(self, first: list[str], words: list[str] | None, n: Node,
+                     local: dict[str, str], place: Place) -> bool:
         """Whether command `n`, its program named by `first` (the words its name stands for),
         runs a program lineguard gives no meaning to, or one that only prints what nothing
-        reads: then only what its arguments run counts, and those are read here."""
+        reads: then only what its arguments run counts, and those are read here. `words`: the
+        command's words, or None for its text split at blanks."""
         prog = commands.base(first[0]) if first else ""
-        prints = prog in commands.OUTPUT_ONLY and commands.prints_only(words)
-        if not (prog and is_known(prog) and (not commands.known(prog) or (
-                prints and not self.consumed)) and prog not in self.functions
-                and "/" not in first[0] and first[0] not in self.job.written):
+        if not prog or prog in self.functions or "/" in first[0]:
+            return False
+        if commands.known(prog):
+            if self.consumed or prog not in commands.OUTPUT_ONLY or not commands.prints_only(
+                    words if words is not None else [*first, *self.text(n).split()[1:]]):
+                return False
+        if not is_known(prog) or first[0] in self.job.written:
             return False
         for a in n.children_by_field_name("argument"):
-            if a.type != "word" and ("$(" in self.text(a) or "`" in self.text(a)
-                                     or "<(" in self.text(a)):
-                self.words(a, local, place)
+            if a.type != "word":
+                t = self.text(a)
+                if "$(" in t or "`" in t or "<(" in t:
+                    self.words(a, local, place)
         return True
 
     def assigns_variables(self, argv: list[str], env: dict[str, str], stdin: str | None) -> bool:
@@ -1342,9 +1365,7 @@ class _Walker:
         what it is handed), "list" ("$@", shift) or "" (by position)."""
         hit = self._takes.get(name)
         if hit is None:
-            body = self.text(node)
-            hit = self._takes[name] = ("runs" if _RUNS_ARGUMENTS.search(body) else
-                                       "list" if _LIST_ARGS.search(body) else "")
+            hit = self._takes[name] = _takes(self.text(node))
         return hit
 
     def call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
