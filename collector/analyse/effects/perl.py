@@ -20,7 +20,7 @@ import textwrap
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import tree_sitter_perl
 from tree_sitter import Language, Node, Parser, Tree
@@ -324,6 +324,9 @@ class _Perl:
 
     # --- statements -----------------------------------------------------------------------
 
+
+    def evidence_at(self, node: Node) -> str:
+        return self.at(node)[1]
     def run(self, root: Node) -> None:
         self.declare(root)
         self.block(root, self.place)
@@ -357,7 +360,7 @@ class _Perl:
         last: object = ""
         separator = self.scope.vars.get("$/")       # `local $/` lasts to the end of its block
         for c in node.named_children:
-            if self.job.spend("perl", place, c.start_point[0] + 1, lambda c=c: self.at(c)[1]):
+            if self.job.spend("perl", place, c.start_point[0] + 1, partial(self.evidence_at, c)):
                 break
             last = self.stmt(c, place)
             guard = self.exit_guard(c, place)

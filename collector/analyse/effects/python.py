@@ -13,6 +13,7 @@ import re
 import shlex
 import warnings
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import yaml
@@ -1240,7 +1241,7 @@ class _Py:
 
     def block(self, body: list[ast.stmt], scope: dict[str, Any]) -> Any:
         for st in body:
-            if self.job.spend("python", self.cur_place, st.lineno, lambda st=st: self.ev_text(st)):
+            if self.job.spend("python", self.cur_place, st.lineno, partial(self.ev_text, st)):
                 return None
             r = self.stmt(st, scope)
             if r is not None:

@@ -12,7 +12,7 @@ import ast
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
@@ -324,8 +324,8 @@ class _Walker:
             if cut and "@" in env:
                 # ${@:N[:M]}: the positional parameters from $N on ($0 when N is 0)
                 items = [env.get("0", "")] + env["@"].split(_SEP)
-                a, b = int(cut.group(1)), cut.group(2)
-                return _SEP.join(items[a:a + int(b)] if b else items[a:])
+                start, count = int(cut.group(1)), cut.group(2)
+                return _SEP.join(items[start:start + int(count)] if count else items[start:])
             return env.get("@", "")
         if op in ("@P", "@E") and place is not None:
             val = self._operand(name, indirect, sub, env)
@@ -438,7 +438,7 @@ class _Walker:
 
     def block(self, nodes: list[Node], env: dict[str, str], place: Place) -> None:
         for n in nodes:
-            if self.job.spend("shell", place, n.start_point[0] + 1, lambda n=n: self.evidence(n)):
+            if self.job.spend("shell", place, n.start_point[0] + 1, partial(self.evidence, n)):
                 return
             guard = self.exit_guard(n, env, place)
             if guard is not None:
@@ -1199,12 +1199,12 @@ class _Walker:
         if session is not None:
             # a TLS client, curl's telnet://: what it is given goes to the host as typed
             host, upload = session
-            text = stdin if upload in (None, "-") else self.file_text(upload)
-            if text is None or not is_known(text):
+            sent = stdin if upload in (None, "-") else self.file_text(upload)
+            if sent is None or not is_known(sent):
                 self.job.sink.append(place.effect(
                     "unseen-code", line, ev, target=f"what {prog} sends to {render(host)} "
                                                     "(its input was not captured)"))
-            self.device_session("nc", ["nc", host], env, place, line, ev, text)
+            self.device_session("nc", ["nc", host], env, place, line, ev, sent)
             return None
         if prog == "snmpset":
             self.snmpset(argv, place, line, ev)
