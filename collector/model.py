@@ -134,13 +134,15 @@ class HookTrigger:
     hook when apt runs. `via` is the trigger of the job that runs the hook, when the host
     schedules it (logrotate.timer, apt-daily.timer); `not_before` the earliest instant the hook
     can be due (a weekly log rotated yesterday). `rare`: the operation happens seldom (package
-    installs)."""
+    installs). `also`: the triggers of other jobs that run the hook too (every cron job runs
+    cron's PAM session); it fires with whichever of them comes first."""
 
     host_job: str
     operation: str
     via: Trigger | None = None
     not_before: datetime | None = None
     rare: bool = False
+    also: tuple[Trigger, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,7 @@ class Job:
     actions: tuple[tuple[str, int | None], ...] = ()   # device-side commands it runs, with their line
     timezone: str = "UTC"             # the zone the schedule is read in
     provenance: Provenance | None = None   # who put it there, from where, when
+    defined_in: tuple[str, ...] = ()  # other files that define it (drop-ins), for provenance
 
 
 # --- provenance ----------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def attach(ctx: HostContext, jobs: list[Job]) -> list[Job]:
 
 
 def of(ctx: HostContext, job: Job, ev: _Evidence) -> Provenance:
-    stamps = [st for name in dict.fromkeys([job.origin_path, *job.files])
+    stamps = [st for name in dict.fromkeys([job.origin_path, *job.defined_in, *job.files])
               if (st := _stamp(ctx, ev, name)) is not None]
     # the agent writes every time as "YYYY-MM-DDTHH:MM:SSZ": text order is time order
     newest = max(stamps, key=lambda st: st.ctime or st.mtime or "", default=None)

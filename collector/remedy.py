@@ -17,6 +17,7 @@ from lineguard.formats.wire import Artifact
 
 _AT_SPOOL = re.compile(r"^[a-zA-Z=]([0-9a-f]{5})[0-9a-f]{8}$")
 _APPLET = re.compile(r"^\s*event manager applet\s+(\S+)")
+_TCL_POLICY = re.compile(r"^\s*event manager policy\s+(\S+)")
 _KRON_OCCURRENCE = re.compile(r"^\s*kron occurrence\s+(\S+)")
 _POLICY_LIST = re.compile(r"^\s+policy-list\s+(\S+)")
 _JUNOS_POLICY = re.compile(r"-> policy (\S+)")
@@ -89,6 +90,12 @@ def _at(job: Job, art: Artifact | None, text: str) -> list[str]:
 def _systemd(job: Job, art: Artifact | None, text: str) -> list[str]:
     path = _host_path(job)
     timer = posixpath.basename(path)
+    if "-generators/" in path:      # a generator: it runs again at every daemon-reload
+        return [f"rm {path}   (a generator: systemd runs it at boot and at every "
+                "daemon-reload)", "systemctl daemon-reload"]
+    if path.endswith(".conf") and posixpath.dirname(path).endswith(".d"):     # a drop-in
+        return [f"rm {path}   (a drop-in for {posixpath.basename(posixpath.dirname(path))[:-2]})",
+                "systemctl daemon-reload"]
     user_unit = "/systemd/user/" in path or path.startswith("/run/user/")
     ctl = f"systemctl --user -M {job.owner}@" if user_unit and job.owner else "systemctl"
     if "/transient/" in path:       # systemd-run: no file to remove, gone once stopped
@@ -116,6 +123,9 @@ def _process(job: Job, art: Artifact | None, text: str) -> list[str]:
 
 
 def _eem(job: Job, art: Artifact | None, text: str) -> list[str]:
+    if p := _TCL_POLICY.match(text):
+        return ["configure terminal", f"no event manager policy {p.group(1)}", "end",
+                "write memory", f"and delete the policy file {job.command.split()[-1]}"]
     m = _APPLET.match(text)
     name = m.group(1) if m else "NAME"
     return ["configure terminal", f"no event manager applet {name}", "end", "write memory"]
@@ -143,6 +153,9 @@ def _reload(job: Job, art: Artifact | None, text: str) -> list[str]:
 
 
 def _junos_event(job: Job, art: Artifact | None, text: str) -> list[str]:
+    if job.schedule.startswith("system scripts commit file "):
+        return ["configure", f"delete {job.schedule}", "commit",
+                f"and remove /var/db/scripts/commit/{job.schedule.rsplit(' ', 1)[-1]}"]
     m = _JUNOS_POLICY.search(job.schedule)
     name = m.group(1) if m else "NAME"
     out = ["configure", f"delete event-options policy {name}"]
@@ -162,6 +175,33 @@ def _sysv(job: Job, art: Artifact | None, text: str) -> list[str]:
                                                                  else "")]
 
 
+def _line_then(*after: str) -> Callable[[Job, Artifact | None, str], list[str]]:
+    """Delete the job's line (or its file, when it has no line), then what makes the running
+    program let go of it."""
+    def stop(job: Job, art: Artifact | None, text: str) -> list[str]:
+        first = _delete_line(job, text) if job.origin_line else f"rm {_host_path(job)}"
+        return [first, *(a.format(path=_host_path(job)) for a in after)]
+    return stop
+
+
+def _kernel(job: Job, art: Artifact | None, text: str) -> list[str]:
+    if job.schedule.startswith("kernel."):       # a sysctl: the running kernel keeps it
+        now = {"kernel.core_pattern": "core", "kernel.modprobe": "/sbin/modprobe",
+               "kernel.hotplug": ""}.get(job.schedule, "")
+        return [_delete_line(job, text),
+                f"sysctl -w {job.schedule}={now!r}   (the running kernel keeps the value "
+                "until it is set again)"]
+    return [_delete_line(job, text)]
+
+
+def _daemon(job: Job, art: Artifact | None, text: str) -> list[str]:
+    path = job.origin_path
+    daemon = ("snmptrapd" if "snmptrapd" in path else "snmpd" if "snmp" in path else
+              "rsyslog" if "rsyslog" in path else "postgresql")
+    verb = "reload" if daemon == "postgresql" else "restart"
+    return [_delete_line(job, text), f"systemctl {verb} {daemon}"]
+
+
 def _generic(job: Job, art: Artifact | None, text: str) -> list[str]:
     where = f"{job.origin_path}:{job.origin_line}" if job.origin_line else job.origin_path
     return [f"remove the {job.source} job defined at {where}" + (f": {text}" if text else "")]
@@ -171,4 +211,9 @@ _STOPPERS: dict[str, Callable[[Job, Artifact | None, str], list[str]]] = {
     "cron": _cron, "run-parts": _run_parts, "at": _at, "systemd": _systemd,
     "anacron": _anacron, "process": _process, "eem": _eem, "kron": _kron, "reload": _reload,
     "junos-event": _junos_event, "sysv": _sysv, "incron": _incron,
+    "tmpfiles": _line_then(), "kernel": _kernel, "daemon": _daemon,
+    "supervisor": _line_then("and the rest of its [program] section, then: supervisorctl "
+                             "reread && supervisorctl update"),
+    "monit": _line_then("and the rest of its check, then: monit reload"),
+    "python-site": _line_then(), "git-hook": _line_then(),
 }

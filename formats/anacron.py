@@ -62,3 +62,12 @@ def stamp_date(text: str) -> date | None:
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         return None
+
+
+_TABLE_OPTION = re.compile(r"(?:^|[\s;&|(])(?:\S*/)?anacron\b[^;&|\n]*?\s-t\s*(\S+)")
+
+
+def run_tables(command: str) -> list[str]:
+    """The anacrontab files an `anacron -t FILE` command line runs instead of /etc/anacrontab
+    (a user's own table, run from their crontab), as written (`$HOME`, `~` unexpanded)."""
+    return [m.group(1).strip("'\"") for m in _TABLE_OPTION.finditer(command)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 
 SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash", "yash", "posh",
                     "ksh93", "pdksh", "lksh"})
@@ -80,3 +81,23 @@ def is_assignment(word: str) -> bool:
     """Whether a shell word is a variable assignment (`PATH=/bin`) rather than a command."""
     name, eq, _ = word.partition("=")
     return bool(eq) and name.isidentifier()
+
+
+_PROMPT = re.compile(r"^\s*(?:export\s+|declare\s+(?:-\w+\s+)?)?PROMPT_COMMAND\+?=(.+)$")
+
+
+def prompt_commands(text: str) -> list[tuple[int, str]]:
+    """(line, command) of each `PROMPT_COMMAND=` in a shell start-up file: bash runs the value
+    before every prompt of an interactive shell, so it is a command, not a string."""
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        m = _PROMPT.match(line)
+        if not m:
+            continue
+        try:
+            words = shlex.split(m.group(1), comments=True)
+        except ValueError:
+            words = [m.group(1)]
+        if command := " ".join(words).strip():
+            out.append((number, command))
+    return out

@@ -99,6 +99,20 @@ def template_of(unit: str) -> tuple[str | None, str | None]:
     return f"{prefix}@.{suffix}", instance
 
 
+def dropin_names(unit: str) -> list[str]:
+    """The names whose `NAME.d/` drop-ins apply to a unit, most specific first (systemd.unit(5),
+    systemd 246+): the unit, its template, each dash-truncated prefix (`foo-bar-baz.service`:
+    `foo-bar-.service`, `foo-.service`), then the top-level `service` (every service)."""
+    stem, dot, kind = unit.rpartition(".")
+    if not dot:
+        return [unit]
+    template = template_of(unit)[0]
+    base = (template or unit).rpartition(".")[0].rstrip("@")
+    parts = base.split("-")
+    prefixes = [f"{'-'.join(parts[:i])}-.{kind}" for i in range(len(parts) - 1, 0, -1)]
+    return [n for n in (unit, template, *prefixes, kind) if n]
+
+
 def instantiate(unit: str, instance: str | None) -> str:
     """`name@.type` with an instance is `name@instance.type`; any other name stays as it is."""
     template, dot, suffix = unit.rpartition(".")

@@ -498,6 +498,23 @@ def trigger_root(root: Path, login_at: float) -> Path:
           "session optional pam_exec.so seteuid /usr/local/sbin/.sess.sh\n")
     _exec(root, "usr/local/sbin/.sess.sh", "every session", True)
 
+    # placements of wave 6: a generator, tmpfiles.d, update-motd, a core_pattern pipe and
+    # supervisord, each routine and planted
+    write(root, "etc/systemd/system-generators/ems-instances",
+          "#!/bin/sh\nout=\"$1\"\nmkdir -p \"$out/multi-user.target.wants\"\n", 0o755)
+    _exec(root, "usr/local/lib/systemd/system-generators/ems-early", "generator", True)
+    write(root, "etc/tmpfiles.d/ems-cache.conf", "d /var/tmp/ems-cache 0750 ems ems 10d\n")
+    write(root, "etc/tmpfiles.d/ems-reset.conf", "# reset at boot\nR /srv/ems/linedata - - - -\n")
+    _exec(root, "etc/update-motd.d/10-ems", "motd", False)
+    _exec(root, "etc/update-motd.d/95-ems-news", "motd news", True)
+    write(root, "etc/sysctl.d/50-coredump.conf", "kernel.core_pattern=|/lib/systemd/"
+          "systemd-coredump %P %u %g %s %t 9223372036854775808 %h\n")
+    write(root, "etc/sysctl.d/60-ems-crash.conf", "kernel.core_pattern = |/opt/ems/bin/crash.sh %p\n")
+    _exec(root, "opt/ems/bin/crash.sh", "core dump", True)
+    write(root, "etc/supervisor/conf.d/ems.conf", "[program:ems-trapd]\n"
+          "command=/usr/sbin/snmptrapd -f -Lo\n[program:ems-sync]\ncommand=/opt/ems/bin/sup.sh\n")
+    _exec(root, "opt/ems/bin/sup.sh", "supervisord", True)
+
     # the site's own scheduler
     write(root, "opt/ems/etc/schedule.tab", SCHEDULE_TAB)
     _exec(root, "opt/ems/bin/backup-db.sh", "backup", False)

@@ -45,6 +45,11 @@ BENIGN = [
     ("authorized_keys command=", "home/oper/.ssh/authorized_keys", 1, "login"),
     ("PAM pam_exec", "etc/pam.d/sshd", 2, "login"),
     ("site scheduler file", "opt/ems/etc/schedule.tab", 2, "clock"),
+    ("systemd generator", "etc/systemd/system-generators/ems-instances", None, "boot"),
+    ("tmpfiles.d age", "etc/tmpfiles.d/ems-cache.conf", 1, "hook"),
+    ("update-motd.d", "etc/update-motd.d/10-ems", None, "login"),
+    ("core_pattern pipe (overridden)", "etc/sysctl.d/50-coredump.conf", 1, "event"),
+    ("supervisord program", "etc/supervisor/conf.d/ems.conf", 1, "boot"),
 ]
 DESTRUCTIVE = [
     ("systemd service at boot", "etc/systemd/system/ems-cleanup.service", None, "boot"),
@@ -70,6 +75,11 @@ DESTRUCTIVE = [
     ("authorized_keys command=", "root/.ssh/authorized_keys", 1, "login"),
     ("PAM pam_exec", "etc/pam.d/common-session", 3, "login"),
     ("site scheduler file", "opt/ems/etc/schedule.tab", 3, "clock"),
+    ("systemd generator", "usr/local/lib/systemd/system-generators/ems-early", None, "boot"),
+    ("tmpfiles.d R at boot", "etc/tmpfiles.d/ems-reset.conf", 2, "boot"),
+    ("update-motd.d", "etc/update-motd.d/95-ems-news", None, "login"),
+    ("core_pattern pipe", "etc/sysctl.d/60-ems-crash.conf", 1, "event"),
+    ("supervisord program", "etc/supervisor/conf.d/ems.conf", 3, "boot"),
 ]
 
 

@@ -377,9 +377,12 @@ def _not_clock(trigger: BootTrigger | EventTrigger | LoginTrigger | HookTrigger,
     if trigger.not_before is not None and _utc(trigger.not_before) > now:
         start = _utc(trigger.not_before)
         what += f", due {_iso(start)}"
-    host = _dispatch(trigger.via, start, zone)
-    if host.at is None:
-        return Fire("hook", note=_join(what, host.note))
+    fires = [_dispatch(t, start, zone) for t in (trigger.via, *trigger.also)]
+    timed = [f for f in fires if f.at is not None]
+    if not timed:
+        return Fire("hook", note=_join(what, fires[0].note))
+    ahead = [f for f in timed if f.at is not None and f.at >= start] or timed
+    host = min(ahead, key=lambda f: f.at or start)
     return Fire(host.kind, host.at, host.latest, _join(what, host.note))
 
 

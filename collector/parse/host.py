@@ -15,15 +15,21 @@ from lineguard.collector.parse import (
     at,
     authkeys,
     cron,
+    daemons,
+    githooks,
     incron,
+    kernelconf,
     login,
     logrotate,
     nethooks,
     pam,
     process,
+    pysite,
     schedfile,
+    supervisors,
     systemd,
     sysv,
+    tmpfiles,
     udev,
     units,
 )
@@ -43,7 +49,11 @@ JOB_FILE_KINDS: dict[str, tuple[str, TriggerKind]] = {
     "logrotate": ("logrotate", "hook"), "apt-conf": ("apt", "hook"),
     "login-file": ("login", "login"), "authorized-keys": ("ssh-key", "login"),
     "sshd-config": ("ssh-key", "login"),
-    "pam": ("pam", "login"), "scheduled-file": ("scheduled-file", "clock")}
+    "pam": ("pam", "login"), "scheduled-file": ("scheduled-file", "clock"),
+    "kernel-hook": ("apt", "hook"), "unit-generator": ("systemd", "boot"),
+    "tmpfiles": ("tmpfiles", "clock"), "kernel-conf": ("kernel", "event"),
+    "supervisor-conf": ("supervisor", "boot"), "python-site": ("python-site", "hook"),
+    "git-hook": ("git-hook", "hook"), "daemon-conf": ("daemon", "event")}
 
 
 
@@ -54,15 +64,21 @@ def jobs(target: Target, host: dict[str, Any]) -> list[Job]:
     for art in target.artifacts:
         # unread, or read only in part (cut short): what is missing may hold any job
         if art.kind in JOB_FILE_KINDS and art.state not in ("ok", "unread") and "link" not in art.meta \
-                and (art.content is None or art.failed):
+                and (art.content is None or art.failed) and not _program(art):
             out.append(not_captured(ctx, art))
     for parser in (cron, anacron, at, systemd, process, units, sysv, nethooks, udev, incron,
-                   login, authkeys, pam, schedfile):
+                   login, authkeys, schedfile, kernelconf, supervisors, pysite, daemons):
         out += parser.jobs(ctx)
     # hooks run by other jobs: they fire with the job that runs them
-    for hook_parser in (logrotate, apthooks):
+    for hook_parser in (logrotate, apthooks, tmpfiles, pam, githooks):
         out += hook_parser.jobs(ctx, out)
     return provenance.attach(ctx, out)
+
+
+def _program(art: Artifact) -> bool:
+    """A compiled program its parser makes a job of like any other (a generator): the job runs
+    it, and the engine judges a compiled program by where it lies."""
+    return art.kind in ("unit-generator", "kernel-hook") and art.state == "binary"
 
 
 def not_captured(ctx: HostContext, art: Artifact) -> Job:

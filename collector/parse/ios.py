@@ -177,6 +177,8 @@ _TIMER = re.compile(r"^timer (cron|absolute|countdown|watchdog)\b(.*)$")
 _SYSLOG = re.compile(r'^syslog .*?\bpattern ("[^"]*"|\S+)')
 _WAIT = re.compile(r"^wait (\d+(?:\.\d+)?)\s*$")
 _RUN_APPLET = re.compile(r"^event manager run (\S+)", re.I)
+_POLICY = re.compile(r"^event manager policy (\S+)(?:.*\btype (user|system))?", re.I)
+_POLICY_DIR = re.compile(r"^event manager directory user policy (\S+)", re.I)
 _DEFAULT_MAXRUN = 20.0     # seconds an applet may run unless its event sets maxrun
 # Actions that prepare or decide rather than act: a wait after them still delays the effect.
 _PREAMBLE = ("enable", "configure terminal", "conf t", "terminal ", "show ", "info ", "regexp ",
@@ -199,10 +201,47 @@ class Context:
     polled_at: datetime | None = None     # UTC, when the agent read the device
 
 
+@dataclass(frozen=True)
+class Registration:
+    """A policy as `show event manager policy registered` lists it: applet or script, its
+    event type, when it was registered (the device's wall clock) and the lines under it."""
+
+    kind: str
+    event: str
+    at: datetime | None
+    details: tuple[str, ...]
+
+
+_REGISTERED = re.compile(r"^\s*\d+\s+(applet|script)\s+(?:user|system)\s+(.+?)\s+(?:On|Off)\s+"
+                         r"(\w{3} \w{3}\s+\d{1,2}\s+\d{1,2}:\d\d:\d\d \d{4})\s+(\S+)\s*$")
+
+
+def registrations(text: str) -> dict[str, Registration]:
+    """Policies by name from `show event manager policy registered`."""
+    out: dict[str, Registration] = {}
+    name, kind, event, at, details = "", "", "", None, []
+    for line in [*text.splitlines(), "0 applet user end Off Thu Jan  1 00:00:00 1970 _"]:
+        m = _REGISTERED.match(line)
+        if m is None:
+            if name and line.startswith(" "):
+                details.append(line.strip())
+            continue
+        if name:
+            out[name] = Registration(kind, event, at, tuple(details))
+        kind, event, name, details = m.group(1), m.group(2).strip(), m.group(4), []
+        try:
+            at = datetime.strptime(" ".join(m.group(3).split()), "%a %b %d %H:%M:%S %Y")
+        except ValueError:
+            at = None
+    return out
+
+
 def jobs(ctx: Context, config: str, show_reload: str | None = None,
-         show_kron: str | None = None) -> list[Job]:
+         show_kron: str | None = None, show_registered: str | None = None) -> list[Job]:
     lines = config.splitlines()
-    found = _eem_jobs(ctx, lines) + _kron_jobs(ctx, lines, show_kron or "")
+    registered = registrations(show_registered or "")
+    found = _eem_jobs(ctx, lines, registered) + _kron_jobs(ctx, lines, show_kron or "") + \
+        _tcl_policies(ctx, lines, registered)
     if show_reload:
         found += reload_jobs(ctx, show_reload)
     return found
@@ -260,13 +299,14 @@ def _applets(lines: list[str]) -> dict[str, _Applet]:
     return out
 
 
-def _eem_jobs(ctx: Context, lines: list[str]) -> list[Job]:
+def _eem_jobs(ctx: Context, lines: list[str],
+              registered: dict[str, Registration] | None = None) -> list[Job]:
     out = []
     applets = _applets(lines)
     for applet in applets.values():
         if not applet.events or applet.events[0][1].startswith("none"):
             continue      # `event none` runs only when an operator (or kron) invokes it
-        trigger = _applet_trigger(applet)
+        trigger = _anchored(ctx, _applet_trigger(applet), (registered or {}).get(applet.name))
         actions = _with_invoked(applet.actions, applets, {applet.name})
         schedule = "; ".join(text for _, text in applet.events)
         out.append(Job(target=ctx.device, source="eem", origin_path=CONFIG,
@@ -277,6 +317,69 @@ def _eem_jobs(ctx: Context, lines: list[str]) -> list[Job]:
                        trigger.reason.startswith("cannot") else "active",
                        problem=trigger.reason if isinstance(trigger, UnparsableTrigger) else None))
     return out
+
+
+def _anchored(ctx: Context, trigger: Trigger, reg: Registration | None) -> Trigger:
+    """An EEM countdown or watchdog counts from when the applet was registered, which `show
+    event manager policy registered` gives: a countdown then fires once at that time plus its
+    span, a watchdog every span from it."""
+    if reg is None or reg.at is None:
+        return trigger
+    if isinstance(trigger, DelayedTrigger | ConditionalTrigger):
+        return replace(trigger, base=_anchored(ctx, trigger.base, reg))
+    if not isinstance(trigger, IntervalTrigger) or trigger.anchor is not None:
+        return trigger
+    at = reg.at.replace(tzinfo=ctx.zone)
+    if trigger.once:
+        return _readable("countdown", lambda: AbsoluteTrigger(
+            at + timedelta(seconds=trigger.seconds),
+            note=f"EEM countdown of {trigger.seconds}s from its registration at "
+                 f"{reg.at:%Y-%m-%d %H:%M:%S} (show event manager policy registered)"))
+    return replace(trigger, anchor=at)
+
+
+def _tcl_policies(ctx: Context, lines: list[str],
+                  registered: dict[str, Registration] | None = None) -> list[Job]:
+    """`event manager policy NAME [type user]`: a Tcl policy from the user policy folder
+    (`event manager directory user policy DIR`) registers its own event and actions inside
+    the file, on the device's storage: it runs unseen. `show event manager policy registered`
+    names its event (a timer is then dated); without it the event is unknown. Cisco's own
+    `type system` policies ship with the image and are not listed."""
+    folder = next((m.group(1).strip('"') for ln in lines
+                   if (m := _POLICY_DIR.match(ln))), "")
+    out = []
+    for n, line in enumerate(lines, 1):
+        m = _POLICY.match(line)
+        if not m or (m.group(2) or "user").lower() == "system":
+            continue
+        path = f"{folder.rstrip('/')}/{m.group(1)}" if folder else m.group(1)
+        action = (f"tclsh {path}", n)
+        why = (f"the Tcl policy {m.group(1)} registers its own event inside the file, on the "
+               "device's storage, which the configuration does not hold")
+        trigger: Trigger = UnparsableTrigger(why, "event")
+        reg = (registered or {}).get(m.group(1))
+        if reg is not None:
+            trigger = _anchored(ctx, _registered_trigger(reg), reg)
+            why = f"registered on {reg.event} (show event manager policy registered)"
+        out.append(Job(target=ctx.device, source="eem", origin_path=CONFIG, origin_line=n,
+                       owner=None, schedule=line.strip(), command=action[0], actions=(action,),
+                       trigger=trigger, timezone=ctx.zone_name, problem=why))
+    return out
+
+
+def _registered_trigger(reg: Registration) -> Trigger:
+    """The trigger of a policy from its registration: a timer's cron entry or time in the
+    lines under it, any other event by name."""
+    details = " ".join(reg.details)
+    if reg.event.startswith("timer "):
+        kind = reg.event.split()[1]
+        cron = re.search(r"cron entry \{([^}]*)\}", details)
+        if kind == "cron" and cron:
+            return _eem_trigger(f'timer cron cron-entry "{cron.group(1).strip()}"')
+        time = re.search(r"\btime (\d+(?:\.\d+)?)", details)
+        if time:
+            return _eem_trigger(f"timer {kind} time {time.group(1)}")
+    return UnparsableTrigger(f"runs on its registered event {reg.event}, not on a clock", "event")
 
 
 def _with_invoked(actions: tuple[tuple[str, int], ...], applets: dict[str, _Applet],

@@ -12,6 +12,7 @@ from lineguard.collector.model import (
     ConditionalTrigger,
     CountedTrigger,
     CronTrigger,
+    EventTrigger,
     IntervalTrigger,
     Job,
     LineDataRow,
@@ -227,6 +228,26 @@ def jobs(device: str, config: str, zone_name: str) -> list[Job]:
                                command="; ".join(a for a, _ in actions),
                                trigger=UnparsableTrigger(reason, "event"), actions=actions,
                                timezone=zone_name, problem=reason))
+    return out + _commit_scripts(device, root, zone_name)
+
+
+def _commit_scripts(device: str, root: Node, zone_name: str) -> list[Job]:
+    """`system scripts commit file X`: Junos runs X (from /var/db/scripts/commit on the device,
+    not in the configuration) at every commit, and what it emits is committed with it."""
+    out = []
+    for system in root.find("system"):
+        for scripts in system.find("scripts"):
+            for commit in scripts.find("commit"):
+                for f in commit.find("file"):
+                    if len(f.words) < 2:
+                        continue
+                    action = (f"commit-script {f.words[1]}", f.line)
+                    out.append(Job(target=device, source="junos-event", origin_path=CONFIG,
+                                   origin_line=f.line, owner=None,
+                                   schedule=f"system scripts commit file {f.words[1]}",
+                                   command=action[0], actions=(action,), timezone=zone_name,
+                                   trigger=EventTrigger("at every commit of the configuration "
+                                                        "(Junos commit script)")))
     return out
 
 

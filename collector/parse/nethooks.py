@@ -21,7 +21,13 @@ _EVENTS = {"if-pre-up.d": "before a network interface comes up (ifupdown)",
            "pre-down.d": "before NetworkManager takes a connection down",
            "no-wait.d": "on a NetworkManager event (not waited for)",
            "ifup-local": "when an interface comes up (RHEL ifup-local)",
-           "ifdown-local": "when an interface goes down (RHEL ifdown-local)"}
+           "ifdown-local": "when an interface goes down (RHEL ifdown-local)",
+           "dhclient-enter-hooks.d": "before dhclient applies a DHCP lease (sourced at every "
+                                     "bind, renewal and expiry)",
+           "dhclient-exit-hooks.d": "after dhclient applied a DHCP lease (sourced at every bind, "
+                                    "renewal and expiry)"}
+_NETWORKD = "networkd-dispatcher"
+_SOURCED = ("dhclient-enter-hooks.d", "dhclient-exit-hooks.d")
 _OPTION_EVENTS = {"pre-up": "before", "up": "when", "post-up": "after", "pre-down": "before",
                   "down": "when", "post-down": "after"}
 
@@ -46,7 +52,14 @@ def _script_job(ctx: HostContext, art) -> Job:
     where = posixpath.basename(folder) if name not in _EVENTS else name
     mode = file_mode(art, "0755")
     why = None
-    if mode is not None and not mode & 0o111:
+    event = _EVENTS.get(where, f"network event ({where})")
+    if _NETWORKD in folder:
+        event = f"when systemd-networkd reports a link {where[:-2]} (networkd-dispatcher)"
+    if where in _SOURCED:
+        # dhclient-script sources the hooks run-parts --list names: no x bit needed
+        if not runparts.NAME.match(name):
+            why = f"run-parts skips the name {name!r}"
+    elif mode is not None and not mode & 0o111:
         why = f"not executable (mode {mode:04o}): not run"
     elif where.startswith("if-") and not runparts.NAME.match(name):
         why = f"run-parts skips the name {name!r}"
@@ -57,5 +70,5 @@ def _script_job(ctx: HostContext, art) -> Job:
     return ctx.job(source="net-hook", origin_path=art.name, origin_line=None,
                    owner="root", schedule=where, command=command,
                    files=(art.name, *[f for f in ctx.files_for(command) if f != art.name]),
-                   trigger=EventTrigger(_EVENTS.get(where, f"network event ({where})"), rare=True),
+                   trigger=EventTrigger(event, rare=True),
                    state="inert" if why else "active", problem=why)

@@ -7,10 +7,17 @@ import contextlib
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import partial
 
-from lineguard.collector.model import CalendarTrigger, Job, JobState, UnparsableTrigger
+from lineguard.collector.model import (
+    AbsoluteTrigger,
+    CalendarTrigger,
+    Job,
+    JobState,
+    UnparsableTrigger,
+)
 from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.schedule.calendar import CalendarSpec
 from lineguard.formats.systemd import (
@@ -18,6 +25,7 @@ from lineguard.formats.systemd import (
     SYSTEM_UNIT_DIRS,
     USER_UNIT_DIRS,
     Setting,
+    dropin_names,
     exec_command,
     expand_specifiers,
     instantiate,
@@ -86,6 +94,17 @@ def calendar_problem(expr: str) -> str | None:
     return None
 
 
+def shared_dropin(path: str) -> bool:
+    """Whether a drop-in file applies to many units: a type's top-level folder (`service.d/`)
+    or a dash prefix (`ems-.service.d/`). Its commands are one job of their own, not copied
+    into the job of every unit it reaches."""
+    folder = posixpath.basename(posixpath.dirname(path))
+    if not folder.endswith(".d"):
+        return False
+    unit = folder[:-2]
+    return "." not in unit or unit.rpartition(".")[0].endswith("-")
+
+
 class Units:
     """All systemd unit artifacts of the host, indexed by unit file name."""
 
@@ -127,10 +146,11 @@ class Units:
 
     def settings(self, scope: str, unit: str,
                  main: Artifact) -> list[tuple[str, str, str, int, str]]:
-        """Settings of the unit file, then its drop-ins by file name (earlier path wins a name)."""
-        template, _ = template_of(unit)
+        """Settings of the unit file, then its drop-ins by file name: those of the unit, its
+        template, its dash prefixes and its type (`service.d/`); a name in a more specific
+        folder, then an earlier path, wins."""
         chosen: dict[str, tuple[_Place, Artifact]] = {}
-        for name in filter(None, (template, unit)):
+        for name in dropin_names(unit):
             for where, art in sorted(self.dropins.get(name, []), key=lambda pa: pa[0].rank):
                 if _sees(scope, where.scope):
                     chosen.setdefault(posixpath.basename(art.name), (where, art))
@@ -206,8 +226,12 @@ def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: Job
     bad = next((p for p in map(calendar_problem, calendars) if p), None)
     if bad:
         return base(trigger=UnparsableTrigger(bad), state="unparsable", problem=bad)
-    trigger = CalendarTrigger(calendars=tuple(calendars), monotonic=tuple(monotonic),
-                              randomized_delay_s=delay, persistent=persistent)
+    trigger: CalendarTrigger | AbsoluteTrigger = CalendarTrigger(
+        calendars=tuple(calendars), monotonic=tuple(monotonic), randomized_delay_s=delay,
+        persistent=persistent)
+    started = _transient_start(where.directory, main, calendars, monotonic)
+    if started is not None:
+        trigger = started
     why: str | None = None
     if main.meta.get("link") == "/dev/null":
         state, why = "inert", "masked (linked to /dev/null)"
@@ -219,7 +243,29 @@ def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: Job
         why = "not enabled (no timers.target.wants link) and not transient"
     if command == "":
         why = why or f"service {service} not captured"
-    return base(trigger=trigger, state=state, problem=why)
+    dropins = tuple(dict.fromkeys(
+        p for u in (name, service) if (f := units.find(scope, u))
+        for *_rest, p in units.settings(scope, u, f[1])
+        if p != f[1].name and not shared_dropin(p)))
+    return replace(base(trigger=trigger, state=state, problem=why), defined_in=dropins)
+
+
+def _transient_start(directory: str, main: Artifact, calendars: list[str],
+                     monotonic: list[tuple[str, str]]) -> AbsoluteTrigger | None:
+    """`systemd-run --on-active=SPAN` writes a transient timer with only OnActiveSec= and starts
+    it at once: it elapses SPAN after the unit file was written (its mtime, kept by the agent).
+    None for any other timer, or when the span or the time cannot be read."""
+    if "/transient" not in directory or calendars or len(monotonic) != 1 \
+            or monotonic[0][0] != "OnActiveSec":
+        return None
+    try:
+        span = parse_timespan(monotonic[0][1])
+        written = datetime.fromisoformat(str(main.meta["mtime"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        return None
+    return AbsoluteTrigger(written + timedelta(seconds=span),
+                           note=f"systemd-run --on-active: OnActiveSec={monotonic[0][1]} after "
+                                f"the transient timer was written ({main.meta['mtime']})")
 
 
 def _service(units: Units, scope: str, service: str, instance: str | None,
@@ -237,7 +283,9 @@ def _service(units: Units, scope: str, service: str, instance: str | None,
     env: list[str] = []
     failure: list[str] = []
     user = None
-    for section, key, value, _n, _p in units.settings(scope, service, main):
+    for section, key, value, _n, path in units.settings(scope, service, main):
+        if value and key in EXEC_KEYS and shared_dropin(path):
+            continue            # a job of its own (units.shared_dropin_jobs)
         if section == "Unit" and key == "OnFailure":
             failure = failure + value.split() if value else []
         if section != "Service":

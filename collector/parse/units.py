@@ -2,25 +2,38 @@
 `*.upholds/`) starts and on what trigger — boot for the targets a boot reaches, an event for a
 socket (a connection), a path unit (a file changes) or another unit (it starts, fails or
 succeeds: `Wants=`, `OnFailure=`, `OnSuccess=`), and a user's login for user units unless the
-user lingers (then boot). `Also=` units that were never enabled are listed as disabled."""
+user lingers (then boot). `Also=` units that were never enabled are listed as disabled. A
+socket's own Exec lines run when it is started; a service's ExecStop/ExecStopPost run
+RuntimeMaxSec after it starts when it sets one (systemd stops it then): a job of their own,
+delayed. Generators run at boot and at every daemon-reload."""
 
 from __future__ import annotations
 
 import posixpath
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lineguard.collector.model import (
     BootTrigger,
+    DelayedTrigger,
     EventTrigger,
     Job,
     JobState,
     LoginTrigger,
     Trigger,
 )
-from lineguard.collector.parse.hostcontext import HostContext
-from lineguard.collector.parse.systemd import Units
-from lineguard.formats.systemd import EXEC_KEYS, Setting, exec_command, instantiate, triggered_unit
+from lineguard.collector.parse.hostcontext import HostContext, file_mode
+from lineguard.collector.parse.systemd import Units, shared_dropin
+from lineguard.formats.systemd import (
+    EXEC_KEYS,
+    Setting,
+    dropin_names,
+    exec_command,
+    instantiate,
+    parse_unit,
+    triggered_unit,
+)
+from lineguard.formats.timespan import parse_timespan
 
 # Targets a normal boot reaches (default.target is one of graphical/multi-user).
 BOOT_TARGETS = frozenset({
@@ -32,8 +45,12 @@ BOOT_TARGETS = frozenset({
     "slices.target", "rpcbind.target",
 })
 _PATH_KEYS = ("PathExists", "PathExistsGlob", "PathChanged", "PathModified", "DirectoryNotEmpty")
+_SOCKET_EXEC = ("ExecStartPre", "ExecStartPost", "ExecStopPre", "ExecStopPost")
+_STOP_KEYS = ("ExecStop", "ExecStopPost")
 _LISTEN_KEYS = ("ListenStream", "ListenDatagram", "ListenSequentialPacket", "ListenFIFO",
                 "ListenSpecial", "ListenNetlink", "ListenMessageQueue", "ListenUSBFunction")
+# settings whose value is one thing (a command, a path, a time span), not a list of names
+_WHOLE = frozenset((*EXEC_KEYS, *_SOCKET_EXEC, *_PATH_KEYS, *_LISTEN_KEYS, "RuntimeMaxSec"))
 
 
 @dataclass(frozen=True)
@@ -64,13 +81,76 @@ def jobs(ctx: HostContext) -> list[Job]:
     queue = deque(ordered + _timer_services(ctx))
     out: list[Job] = []
     done: set[tuple[str, str]] = set()
+    started: list[_Start] = []
     while queue:
         start = queue.popleft()
         key = (start.scope, start.unit)
         if key in done:
             continue
         done.add(key)
+        started.append(start)
         out += _unit_jobs(ctx, units, start, queue, done)
+    return out + _shared_dropin_jobs(ctx, units, started) + _generators(ctx)
+
+
+def _shared_dropin_jobs(ctx: HostContext, units: Units, started: list[_Start]) -> list[Job]:
+    """The Exec lines of a drop-in that applies to many units (`service.d/`, `ems-.service.d/`):
+    one job, run with every unit it reaches — at boot when any of them starts at boot."""
+    out = []
+    for name, found in units.dropins.items():
+        for where, art in found:
+            if not shared_dropin(art.name) or art.content is None:
+                continue
+            execs = [(exec_command(v), n) for sec, k, v, n in parse_unit(art.text() or "")
+                     if v and (k in EXEC_KEYS or k in _SOCKET_EXEC)]
+            if not execs:
+                continue
+            reached = [s for s in started if s.scope == where.scope
+                       and name in dropin_names(s.unit)]
+            boot = next((s for s in reached if isinstance(s.trigger, BootTrigger)), None)
+            stem, dot, kind = name.rpartition(".")
+            what = f"every {stem}*.{kind}" if dot else f"every {name}"
+            trigger: Trigger
+            if boot is not None:
+                trigger = BootTrigger(f"at boot: with {what} that starts ({boot.unit} and "
+                                      f"{len(reached) - 1} more)")
+            elif reached:
+                trigger = reached[0].trigger
+            else:
+                trigger = EventTrigger(f"when {what} starts (none is started now)")
+            out.append(ctx.job(source="systemd", origin_path=art.name, origin_line=execs[0][1],
+                               owner="root" if where.scope == "system" else None,
+                               schedule=f"drop-in for {what}",
+                               command="\n".join(c for c, _n in execs), trigger=trigger))
+    return out
+
+
+def _generators(ctx: HostContext) -> list[Job]:
+    """systemd runs each generator (the first of a name in the generator folders) early at
+    boot and at every `systemctl daemon-reload`, as root, before it reads any unit."""
+    out: list[Job] = []
+    seen: set[tuple[str, str]] = set()
+    for art in ctx.of_kind("unit-generator"):
+        folder, name = posixpath.split(art.name)
+        kind = posixpath.basename(folder).split("-", 1)[0]
+        if (art.content is None and art.state != "binary") or (kind, name) in seen:
+            continue
+        seen.add((kind, name))
+        mode = file_mode(art, "0755")
+        why = None
+        if art.meta.get("link") == "/dev/null":
+            why = "masked (linked to /dev/null)"
+        elif mode is not None and not mode & 0o111:
+            why = f"not executable (mode {mode:04o}): not run"
+        manager = "the system manager" if kind == "system" else "each user's manager"
+        command = "/" + art.name
+        out.append(ctx.job(source="systemd", origin_path=art.name, origin_line=None,
+                           owner="root" if kind == "system" else None,
+                           schedule=f"{kind} generator", command=command,
+                           files=(art.name, *[f for f in ctx.files_for(command) if f != art.name]),
+                           trigger=BootTrigger(f"at boot and at every daemon-reload ({manager} "
+                                               "runs its generators)"),
+                           state="inert" if why else "active", problem=why))
     return out
 
 
@@ -138,13 +218,15 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
 
     def values(section: str, key: str) -> list[tuple[str, int]]:
         vals: list[tuple[str, int]] = []
-        for sec, k, v, number, _path in settings:
+        for sec, k, v, number, path in settings:
             if sec == section and k == key:
+                if v and k in _WHOLE and shared_dropin(path):
+                    continue    # a job of its own (_shared_dropin_jobs)
                 if not v:
                     vals = []       # an empty assignment resets the list
                 else:
-                    vals += [(w, number) for w in v.split()] if key not in EXEC_KEYS \
-                        and key not in _PATH_KEYS and key not in _LISTEN_KEYS else [(v, number)]
+                    vals += [(w, number) for w in v.split()] if key not in _WHOLE \
+                        else [(v, number)]
         return vals
 
     def follow(names: list[tuple[str, int]], trigger: Trigger, why: str) -> None:
@@ -173,7 +255,12 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
                                                     else f"{stem}.service", 0)])[0][0]
         follow([(service, 0)], EventTrigger(f"a connection to {', '.join(listens) or stem} "
                                             f"(socket {start.unit})"), f"{start.unit} activates it")
-        return []
+        own = [(exec_command(v), n) for k in _SOCKET_EXEC for v, n in values("Socket", k)]
+        if not own or not start.listed:
+            return []
+        return [ctx.job(source="systemd", origin_path=main.name, origin_line=own[0][1],
+                        owner=owner or "root", schedule=start.why,
+                        command="\n".join(c for c, _n in own), trigger=start.trigger)]
     if kind == "path" and not masked:
         watched = [f"{k}={v}" for k in _PATH_KEYS for v, _n in values("Path", k)]
         service = (values("Path", "Unit") or [(f"{stem}.service", 0)])[0][0]
@@ -183,9 +270,14 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
         return []
     if kind != "service" or not start.listed:
         return []
-    execs = [(exec_command(v), n) for k in EXEC_KEYS for v, n in values("Service", k)]
+    runtime = _runtime_max(values("Service", "RuntimeMaxSec"))
+    keys = [k for k in EXEC_KEYS if not (runtime and k in _STOP_KEYS)]
+    execs = [(exec_command(v), n) for k in keys for v, n in values("Service", k)]
+    stops = [(exec_command(v), n) for k in _STOP_KEYS for v, n in values("Service", k)] \
+        if runtime else []
     if instance:
         execs = [(c.replace("%i", instance).replace("%I", instance), n) for c, n in execs]
+        stops = [(c.replace("%i", instance).replace("%I", instance), n) for c, n in stops]
     users = values("Service", "User")
     user = users[-1][0] if users else None
     if start.scope == "system":
@@ -199,7 +291,29 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
     elif not execs:
         why = f"{start.unit} has no Exec lines"
     command = "\n".join(c for c, _n in execs)
-    return [ctx.job(source="systemd", origin_path=main.name,
-                    origin_line=execs[0][1] if execs else None, owner=owner,
-                    schedule=start.why, command=command, trigger=start.trigger, state=state,
-                    problem=why)]
+    dropins = tuple(dict.fromkeys(p for *_rest, p in settings
+                                  if p != main.name and not shared_dropin(p)))
+    out = [replace(ctx.job(source="systemd", origin_path=main.name,
+                           origin_line=execs[0][1] if execs else None, owner=owner,
+                           schedule=start.why, command=command, trigger=start.trigger,
+                           state=state, problem=why), defined_in=dropins)]
+    if stops and runtime:
+        value, seconds = runtime
+        out.append(ctx.job(source="systemd", origin_path=main.name, origin_line=stops[0][1],
+                           owner=owner, schedule=f"{start.why}; RuntimeMaxSec={value}",
+                           command="\n".join(c for c, _n in stops),
+                           trigger=DelayedTrigger(start.trigger, seconds,
+                                                  f"RuntimeMaxSec={value}: systemd stops the "
+                                                  "service then and runs its stop commands"),
+                           state=state, problem=why if state != "active" else None))
+    return out
+
+
+def _runtime_max(values: list[tuple[str, int]]) -> tuple[str, float] | None:
+    """RuntimeMaxSec= as (written, seconds), when it bounds the run (not infinity)."""
+    if not values or values[-1][0] in ("infinity", ""):
+        return None
+    try:
+        return values[-1][0], parse_timespan(values[-1][0])
+    except ValueError:
+        return None

@@ -34,7 +34,8 @@ def _jobs(target: Target, zone: DeviceZone) -> list[Job]:
     ctx = ios.Context(device=target.name, zone=zone.tz, zone_name=zone.name,
                       polled_at=polled_at(target))
     if config:
-        return ios.jobs(ctx, config, reload_text, _text(target, "show-kron-schedule"))
+        return ios.jobs(ctx, config, reload_text, _text(target, "show-kron-schedule"),
+                        _text(target, "show-event-manager-policy-registered"))
     if reload_text:
         return ios.reload_jobs(ctx, reload_text)
     return []

@@ -56,6 +56,8 @@ def lay_out(corpus: Corpus, base: Path) -> list[tuple[Path, Path | None]]:
             write(folder, path, text, mode)
         for path, to in root.links.items():
             link(folder, path, to)
+        for path, when in getattr(root, "mtimes", {}).items():   # a file written days ago
+            os.utime(folder / path, (when, when))
         inventory = None
         if corpus.devices[i]:
             inventory = base / f"inventory{i:02d}.toml"
@@ -104,13 +106,19 @@ def _ok(rc: int, what: str) -> None:
         raise RuntimeError(f"{what} failed with exit {rc}")
 
 
-def outcomes(corpus: Corpus, doc: dict) -> dict[str, Outcome]:
-    """Each case's loudest job, found by its marker in the job's target, origin or command."""
+def case_jobs(corpus: Corpus, doc: dict) -> dict[str, list[dict]]:
+    """Each case marker's jobs, found by the marker in the job's target, origin or command."""
     found: dict[str, list[dict]] = {c.marker: [] for c in corpus.cases}
     for job in doc["jobs"]:
         text = " ".join([job["target"], job["origin"]["path"] or "", job["command"] or ""])
         for marker in {m for m in found if m in text}:
             found[marker].append(job)
+    return found
+
+
+def outcomes(corpus: Corpus, doc: dict) -> dict[str, Outcome]:
+    """Each case's loudest job."""
+    found = case_jobs(corpus, doc)
     result = {}
     for case in corpus.cases:
         jobs = found[case.marker]
@@ -175,7 +183,8 @@ def show(corpus: Corpus, wanted: str) -> int:
         text = " ".join([job["target"], job["origin"]["path"] or "", job["command"] or ""])
         if case.marker in text:
             print(f"\n=== job {job['origin']['path']}:{job['origin']['line']} -> {job['verdict']} "
-                  f"{job['severity']} (next fire {job['next_fire']})")
+                  f"{job['severity']} (next fire {job['next_fire']}; trigger {job['trigger']}; "
+                  f"{job['fire']['kind']}: {job['fire']['note']})")
             for r in job["reasons"]:
                 print(f"  [{r['rule']}] {r['path']}:{r['line']}: {r['evidence']}")
     return 0

@@ -16,16 +16,22 @@ from lineguard.agent.sources.host import (
     at,
     authkeys,
     cron,
+    daemons,
+    githooks,
     incron,
+    kernelconf,
     login,
     logins,
     logrotate,
     nethooks,
     pam,
     processes,
+    pysite,
     schedfile,
+    supervisors,
     systemd,
     sysv,
+    tmpfiles,
     udev,
     units,
 )
@@ -45,8 +51,8 @@ from lineguard.formats.wire import Artifact, Target
 
 __all__ = ["HostLimits", "ScheduledFile", "collect"]
 # Every source that reads the root: each returns its artifacts and the command texts to follow.
-SOURCES = (cron, anacron, at, systemd, units, sysv, nethooks, udev, incron, apthooks, login,
-           authkeys, pam, logins)
+SOURCES = (cron, at, systemd, units, sysv, nethooks, udev, incron, apthooks, login,
+           authkeys, pam, logins, tmpfiles, kernelconf, supervisors, pysite, daemons)
 
 # Artifacts whose failure to be read is reported per file (the job or schedule it belongs to),
 # not as the whole host's poll being incomplete.
@@ -56,7 +62,9 @@ PER_FILE_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "anacrontab", "at
                             "init-script", "rc-link", "net-hook", "interfaces", "udev-rules",
                             "logrotate", "logrotate-state", "apt-conf", "login-file",
                             "authorized-keys", "sshd-config", "pam", "scheduled-file",
-                            "incron-table", "incron-conf"})
+                            "incron-table", "incron-conf", "kernel-hook", "unit-generator",
+                            "tmpfiles", "kernel-conf", "supervisor-conf", "python-site",
+                            "git-hook", "git-config", "daemon-conf"})
 _BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9._@:-]")
 # Without the agent's mask key (a library caller, a test) secrets are still masked, under a key
 # that lives only as long as this process: nothing readable leaves, whoever calls.
@@ -92,15 +100,22 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
     found, texts = schedfile.gather(fs, scheduled_files)
     add(found)
     commands += texts
-    # logrotate last: a job may run it with a config of its own, which is read too
-    found, texts = logrotate.gather(fs, commands)
-    add(found)
-    commands += texts
+    # anacron and logrotate last: a job may run them with a table or config of its own,
+    # which is read too
+    for runner in (anacron, logrotate):
+        found, texts = runner.gather(fs, commands)
+        add(found)
+        commands += texts
     if live:
         procs = processes.gather(fs, Path("/proc"), limits.long_sleep_s)
         add(procs)
         commands += [a.text() or "" for a in procs]
     truncated = _follow(fs, commands, arts, limits)
+    # git hooks run with the git calls of jobs and of the scripts they run
+    found, texts = githooks.gather(fs, commands + [t for a in list(arts.values())
+                                                   if a.kind == "script" and (t := a.text())])
+    add(found)
+    truncated = truncated or _follow(fs, texts, arts, limits)
     key = mask_key or _PROCESS_MASK_KEY
     arts = {name: mask_artifact(art, key) for name, art in arts.items()}
     facts = {"hostname": _hostname(fs, hostname, live), "timezone": timezone,
@@ -122,14 +137,18 @@ def watched_paths(root: Path, target: Target | None = None,
                   scheduled_files: tuple[ScheduledFile, ...] = ()) -> list[str]:
     """Root-relative paths where a job can be planted, as each source declares them (`~` and
     `$RUNTIME` expanded for every home and runtime folder present) with the site's declared
-    scheduler files, and — given the newest host target — the scripts its jobs run, so
-    replacing a script is seen as fast as planting a job."""
+    scheduler files, and — given the newest host target — the scripts its jobs run, the tables
+    jobs run anacron with and the git hooks of repositories jobs run git in, so replacing any
+    of them is seen as fast as planting a job."""
     out: list[str] = [RootFS.name(s.path) for s in scheduled_files]
-    for source in (*SOURCES, logrotate):
+    for source in (*SOURCES, anacron, logrotate):
         for pattern in source.WATCH:
             out += _expand(root, pattern)
     if target is not None:
-        out += [a.name for a in target.artifacts if a.kind == "script"]
+        out += [a.name for a in target.artifacts if a.kind in ("script", "anacrontab", "git-hook")]
+        # a hook dropped into a repository a job pulls in, or a hooksPath set in its config
+        out += [p for a in target.artifacts if a.kind == "git-config"
+                for p in (a.name, a.name.rsplit("/", 1)[0] + "/hooks")]
     return sorted(set(out))
 
 

@@ -1,7 +1,8 @@
 """apt and dpkg hooks: commands in /etc/apt/apt.conf and /etc/apt/apt.conf.d that apt runs
 around package operations (DPkg::Pre-Invoke, DPkg::Post-Invoke, DPkg::Pre-Install-Pkgs) and
 around `apt-get update` (APT::Update::Pre-Invoke, APT::Update::Post-Invoke[-Success]), read with
-formats.aptconf."""
+formats.aptconf; and the kernel hook folders (/etc/kernel/*.d) whose programs a kernel
+package's maintainer scripts run with run-parts at every kernel install or removal."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from lineguard.formats.wire import Artifact
 
 CONF = "etc/apt/apt.conf"
 CONF_DIR = "etc/apt/apt.conf.d"
-WATCH = (CONF, CONF_DIR)
+KERNEL_DIRS = tuple(f"etc/kernel/{d}.d" for d in ("preinst", "postinst", "prerm", "postrm"))
+WATCH = (CONF, CONF_DIR, *KERNEL_DIRS)
 # apt reads only files whose names are letters, digits, _ - . (and no extension or .conf).
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -22,4 +24,6 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
     arts = [fs.capture(CONF, "apt-conf")] if fs.exists(CONF) else []
     if fs.is_dir(CONF_DIR):
         arts += capture_folder(fs, CONF_DIR, "apt-conf", lambda n: bool(_NAME.match(n)))
-    return arts, [cmd for a in arts for _, _, cmd in hooks(a.text() or "")]
+    commands = [cmd for a in arts for _, _, cmd in hooks(a.text() or "")]
+    kernel = [a for d in KERNEL_DIRS if fs.is_dir(d) for a in capture_folder(fs, d, "kernel-hook")]
+    return arts + kernel, commands + [t for a in kernel if (t := a.text())]

@@ -1,19 +1,24 @@
 """Login and shell start-up files: /etc/profile, /etc/profile.d, the system bashrc and zsh
 files, and each user's .profile, .bash_profile, .bash_login, .bashrc, .bash_logout and zsh
-files. Whatever they run, runs when someone logs in or starts a shell."""
+files; what sshd runs at each login (/etc/ssh/sshrc, ~/.ssh/rc) and pam_motd's
+/etc/update-motd.d; the completion files bash-completion sources into every interactive bash.
+Whatever they run, runs when someone logs in or starts a shell."""
 
 from __future__ import annotations
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.formats.shells import prompt_commands
 from lineguard.formats.wire import Artifact
 
 SYSTEM_FILES = ("etc/profile", "etc/bash.bashrc", "etc/bashrc", "etc/bash.bash_logout",
                 "etc/zsh/zshenv", "etc/zsh/zprofile", "etc/zsh/zshrc", "etc/zsh/zlogin",
-                "etc/zsh/zlogout", "etc/zshrc", "etc/zprofile", "etc/csh.login")
+                "etc/zsh/zlogout", "etc/zshrc", "etc/zprofile", "etc/csh.login", "etc/ssh/sshrc")
 PROFILE_DIR = "etc/profile.d"
+# folders whose every file runs at a login or in every interactive shell
+LOGIN_DIRS = (PROFILE_DIR, "etc/update-motd.d", "etc/bash_completion.d")
 USER_FILES = (".profile", ".bash_profile", ".bash_login", ".bashrc", ".bash_logout", ".zshenv",
-              ".zprofile", ".zshrc", ".zlogin", ".zlogout")
-WATCH = (*SYSTEM_FILES, PROFILE_DIR, *(f"~/{n}" for n in USER_FILES))
+              ".zprofile", ".zshrc", ".zlogin", ".zlogout", ".ssh/rc")
+WATCH = (*SYSTEM_FILES, *LOGIN_DIRS, *(f"~/{n}" for n in USER_FILES))
 
 
 def accounts(fs: RootFS) -> list[tuple[str, str]]:
@@ -50,9 +55,11 @@ def homes(fs: RootFS) -> list[tuple[str, str]]:
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
     arts = [fs.capture(p, "login-file") for p in SYSTEM_FILES if fs.exists(p)]
-    if fs.is_dir(PROFILE_DIR):
-        arts += capture_folder(fs, PROFILE_DIR, "login-file")
+    for folder in LOGIN_DIRS:
+        if fs.is_dir(folder):
+            arts += capture_folder(fs, folder, "login-file")
     for _user, home in homes(fs):
         arts += [fs.capture(f"{home}/{n}", "login-file") for n in USER_FILES
                  if fs.exists(f"{home}/{n}")]
-    return arts, [t for a in arts if (t := a.text())]
+    texts = [t for a in arts if (t := a.text())]
+    return arts, texts + [c for t in texts for _n, c in prompt_commands(t)]

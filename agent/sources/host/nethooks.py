@@ -1,5 +1,6 @@
 """Network hooks: ifupdown's /etc/network/if-*.d folders and the up/down commands of
-/etc/network/interfaces, NetworkManager's dispatcher.d, and RHEL's ifup-local/ifdown-local."""
+/etc/network/interfaces, NetworkManager's dispatcher.d, networkd-dispatcher's state folders,
+dhclient's enter and exit hooks, and RHEL's ifup-local/ifdown-local."""
 
 from __future__ import annotations
 
@@ -13,15 +14,23 @@ DISPATCHER_DIRS = ("etc/NetworkManager/dispatcher.d", "etc/NetworkManager/dispat
                    "etc/NetworkManager/dispatcher.d/pre-down.d",
                    "etc/NetworkManager/dispatcher.d/no-wait.d",
                    "usr/lib/NetworkManager/dispatcher.d")
+NETWORKD_STATES = ("off", "no-carrier", "dormant", "degraded", "carrier", "routable",
+                   "configuring", "configured")
+NETWORKD_DIRS = tuple(f"{base}/{s}.d" for base in ("etc/networkd-dispatcher",
+                                                   "usr/lib/networkd-dispatcher")
+                      for s in NETWORKD_STATES)
+DHCLIENT_DIRS = ("etc/dhcp/dhclient-enter-hooks.d", "etc/dhcp/dhclient-exit-hooks.d",
+                 "etc/dhcp3/dhclient-enter-hooks.d", "etc/dhcp3/dhclient-exit-hooks.d")
 INTERFACES = "etc/network/interfaces"
 LOCAL_HOOKS = ("sbin/ifup-local", "sbin/ifdown-local", "usr/sbin/ifup-local",
                "usr/sbin/ifdown-local")
-WATCH = (*IFUPDOWN_DIRS, *DISPATCHER_DIRS, INTERFACES, INTERFACES + ".d", *LOCAL_HOOKS)
+HOOK_DIRS = IFUPDOWN_DIRS + DISPATCHER_DIRS + NETWORKD_DIRS + DHCLIENT_DIRS
+WATCH = (*HOOK_DIRS, INTERFACES, INTERFACES + ".d", *LOCAL_HOOKS)
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
     arts: list[Artifact] = []
-    for folder in IFUPDOWN_DIRS + DISPATCHER_DIRS:
+    for folder in HOOK_DIRS:
         if fs.is_dir(folder):
             arts += capture_folder(fs, folder, "net-hook")
     configs = [INTERFACES] if fs.exists(INTERFACES) else []

@@ -31,7 +31,9 @@ _VARIABLE = re.compile(r"\$(?:\{?[A-Za-z_][A-Za-z0-9_]*\}?|\d)")
 MASKED_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "run-parts", "anacrontab", "at-job",
                           "systemd-unit", "script", "process", "unit", "rc-local", "init-script",
                           "net-hook", "interfaces", "udev-rules", "logrotate", "apt-conf",
-                          "login-file", "authorized-keys", "pam", "scheduled-file"})
+                          "login-file", "authorized-keys", "pam", "scheduled-file",
+                          "kernel-hook", "unit-generator", "tmpfiles", "kernel-conf",
+                          "supervisor-conf", "python-site", "git-hook", "daemon-conf"})
 
 # A value as a shell word: quoted whole, or up to the next blank or shell operator.
 _WORD = r"""(?:'(?P<sq>[^'\n]*)'|"(?P<dq>[^"\n]*)"|(?P<bare>[^\s'";&|()<>`]+))"""

@@ -1,5 +1,6 @@
-"""Device-side jobs as the device runs them: the actions of an EEM applet (variables, `string`
-results, `append`, `foreach` loops, the `reload` action, `cli command`), kron policy commands,
+"""Device-side jobs as the device runs them: the actions of an EEM applet (variables, the
+device's `event manager environment` variables, `string` results, `append`, `foreach` loops,
+the `reload` action, `cli command`), kron policy commands,
 Junos event-policy commands, each with the IOS `alias` definitions of the device's own
 configuration expanded. What comes out are the command lines the device would execute, read
 by the same vocabulary as commands sent from a host."""
@@ -14,6 +15,7 @@ from lineguard.collector.analyse.effects.resolve import judged_values
 _VAR = re.compile(r"\$\{?(\w+)\}?")
 _CLI = re.compile(r'^\s*(?:action\s+\S+\s+)?cli\s+command\s+"((?:\\.|[^"\\])*)"', re.I)
 _ALIAS = re.compile(r"^alias\s+\S+\s+(\S+)\s+(\S.*?)\s*$", re.I | re.M)
+_ENVIRONMENT = re.compile(r"^event manager environment\s+(\S+)\s+(.*?)\s*$", re.I | re.M)
 # EEM applet actions that are not commands sent to the device's CLI
 _EEM_OTHER = frozenset({"if", "else", "elseif", "while", "end", "regexp", "info", "syslog",
                         "puts", "wait", "comment", "mail", "increment", "decrement", "counter",
@@ -26,6 +28,12 @@ _OPENS = frozenset({"if", "while", "foreach"})
 def aliases(config: str | None) -> dict[str, str]:
     """IOS `alias MODE NAME COMMAND` lines of a device configuration, by name."""
     return {m.group(1).lower(): m.group(2) for m in _ALIAS.finditer(config or "")}
+
+
+def environment(config: str | None) -> dict[str, str]:
+    """EEM environment variables (`event manager environment NAME VALUE`): every applet of the
+    device sees them as `$NAME`."""
+    return {m.group(1): m.group(2) for m in _ENVIRONMENT.finditer(config or "")}
 
 
 def _words(text: str) -> list[str]:
@@ -53,7 +61,7 @@ def commands(actions: tuple[tuple[str, int | None], ...], source: str, config: s
             cmd = m.group(1) if m else text.strip().strip('"')
             out.append((_expand_alias(cmd, table), line, text))
         return out
-    _run(list(actions), {}, table, out)
+    _run(list(actions), environment(config), table, out)
     return out
 
 

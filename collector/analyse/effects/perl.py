@@ -324,9 +324,6 @@ class _Perl:
 
     # --- statements -----------------------------------------------------------------------
 
-
-    def evidence_at(self, node: Node) -> str:
-        return self.at(node)[1]
     def run(self, root: Node) -> None:
         self.declare(root)
         self.block(root, self.place)
@@ -360,7 +357,7 @@ class _Perl:
         last: object = ""
         separator = self.scope.vars.get("$/")       # `local $/` lasts to the end of its block
         for c in node.named_children:
-            if self.job.spend("perl", place, c.start_point[0] + 1, partial(self.evidence_at, c)):
+            if self.job.spend("perl", place, c.start_point[0] + 1, partial(lambda node: self.at(node)[1], c)):
                 break
             last = self.stmt(c, place)
             guard = self.exit_guard(c, place)

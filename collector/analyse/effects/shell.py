@@ -113,6 +113,13 @@ _GATE_FILE = re.compile(r"(?:^|\s)-[efsdLr]\s+\S|os\.path\.exists|\.exists\(\)|-
 _GATE_ANY = re.compile("|".join(f"(?:{g.pattern})" for g in (_GATE_DATE, _GATE_HOST, _GATE_ACCOUNT,
                                                            _GATE_FILE)))
 _BACKSLASH = re.compile(r"\\(.)")
+_EXPANSION = re.compile(r"^(#?)(!?)([A-Za-z_]\w*|[@*#?$!0-9])(\[[^]]*\])?(.*)$", re.S)
+_GLOB_CHARS = re.compile(r"[?*[]")
+_TO_FD = re.compile(r"^\s*1?>&\s*(\S+)\s*$")
+_REDIRECT_OP = re.compile(r"^\s*(\d*)\s*(<>|>>|>|<)")
+_QUOTED_ESCAPE = re.compile(r'\\([$`"\\\n])')
+_ALL_ITEMS = re.compile(r'"\$\{\w+\[@\]\}"')      # "${NAME[@]}": every item a word
+_C_ESCAPE = re.compile(r"\\(?:x|u|0|[1-7])")
 _PYTHON = re.compile(r"python[\d.]*$")
 _PERL = re.compile(r"perl[\d.]*$")
 _VAR_REF = re.compile(r"\$\{?[#!]?([A-Za-z_]\w*)")
@@ -219,7 +226,7 @@ class _Walker:
         t = node.type
         if t in ("word", "number", "command_name", "extglob_pattern", "test_operator"):
             if t == "command_name" and node.named_child_count:
-                return self.words(node.named_children[0], env, place)
+                return self.words(node.named_child(0), env, place)
             s = self.text(node)
             if "\\" in s:
                 s = _BACKSLASH.sub(r"\1", s)
@@ -234,13 +241,14 @@ class _Walker:
         if t == "ansi_c_string":
             raw = self.text(node)[2:-1]
             out = decode.escapes(raw)
-            if re.search(r"\\(?:x|u|0|[1-7])", raw):
+            if _C_ESCAPE.search(raw):
                 self.decoded[out] = ("$'…' escapes",)
             return [out]
         if t in ("string", "translated_string"):
-            parts = [self.inside_quotes(c, env, place) for c in node.named_children]
-            if len(node.named_children) == 1 and _ALL_ARGS.fullmatch(self.text(
-                    node.named_children[0])) or re.fullmatch(r'"\$\{\w+\[@\]\}"', self.text(node)):
+            kids = node.named_children
+            parts = [self.inside_quotes(c, env, place) for c in kids]
+            if len(kids) == 1 and (_ALL_ARGS.fullmatch(self.text(kids[0])) or
+                                   _ALL_ITEMS.fullmatch(self.text(node))):
                 return [p for p in parts[0].split(_SEP)] if parts and parts[0] else []
             return ["".join(p.replace(_SEP, " ") for p in parts)]
         if t == "concatenation" and all(c.type == "word" for c in node.children):
@@ -282,7 +290,7 @@ class _Walker:
     def inside_quotes(self, node: Node, env: dict[str, str], place: Place) -> str:
         t = node.type
         if t == "string_content":
-            return re.sub(r'\\([$`"\\\n])', r"\1", self.text(node))
+            return _QUOTED_ESCAPE.sub(r"\1", self.text(node))
         if t in ("simple_expansion", "expansion"):
             return self.expansion(node, env, place)
         if t == "command_substitution":
@@ -315,7 +323,7 @@ class _Walker:
     def expansion(self, node: Node, env: dict[str, str], place: Place | None = None) -> str:
         body = self.text(node)
         body = body[2:-1] if body.startswith("${") else body[1:]
-        m = re.match(r"^(#?)(!?)([A-Za-z_]\w*|[@*#?$!0-9])(\[[^]]*\])?(.*)$", body, re.S)
+        m = _EXPANSION.match(body)
         if not m:
             return unknown(f"${{{body}}}")
         count, indirect, name, sub, op = m.groups()
@@ -796,13 +804,13 @@ class _Walker:
         dest = r.child_by_field_name("destination") or next(
             (c for c in reversed(r.named_children) if c.type not in ("file_descriptor", "ERROR")),
             None)
-        m = re.match(r"^\s*1?>&\s*(\S+)\s*$", text)
+        m = _TO_FD.match(text)
         if m and m.group(1).isdigit():
             return self.sockets.get(m.group(1))
         if m and self.sockets and dest is not None:
             # `>&"${NAME[1]}"`: the descriptor a coprocess reads from
             return self.sockets.get("".join(self.words(dest, env, place)))
-        m = re.match(r"^\s*(\d*)\s*(<>|>>|>|<)", text)
+        m = _REDIRECT_OP.match(text)
         if m and dest is not None:
             path = " ".join(self.words(dest, env, place))
             tcp = re.match(r"^/dev/(?:tcp|udp)/(.+)/[^/]+$", path)
@@ -964,11 +972,10 @@ class _Walker:
                 if eq:
                     env[_ALIAS + key] = value
             return None
-        if name is not None and not assigns:
-            first = self.words(name, local, place)
-            if self.runs_nothing(first, None, n, local, place):
-                return None
-        argv = self.argv(self.cmd_words(n), local, place)
+        first = self.words(name, local, place) if name is not None else []
+        if name is not None and not assigns and self.runs_nothing(first, None, n, local, place):
+            return None
+        argv = first + self.argv(n.children_by_field_name("argument"), local, place)
         if not argv:
             if assigns:
                 env.update(local)
@@ -996,7 +1003,7 @@ class _Walker:
                                                       or a == "xtrace" for a in argv[1:]):
             # under xtrace every command's trace line expands PS4, substitutions included
             self.arith_names("PS4", env, place, n)
-        if re.search(r"[?*[]", argv[0]) and argv[0].startswith("/"):
+        if argv[0].startswith("/") and _GLOB_CHARS.search(argv[0]):
             # a program spelled as a glob (/u?r/b??/r?): each known program it can match
             for prog in _glob_programs(argv[0])[:24]:
                 self.execute([prog, *argv[1:]], local, place, line, ev, stdin)

@@ -1,0 +1,57 @@
+"""Daemons that run a program on an event: snmptrapd and snmpd (net-snmp), rsyslog's omprog
+and `^program` actions, PostgreSQL's archive and restore commands — their configuration files
+and the programs they name."""
+
+from __future__ import annotations
+
+from lineguard.agent.sources.host.rootfs import RootFS, RootPathError, capture_folder
+from lineguard.formats.daemonconf import (
+    PG_PARENTS,
+    RSYSLOG_DIRS,
+    RSYSLOG_FILES,
+    SNMP_DIRS,
+    SNMP_FILES,
+    pg_commands,
+    rsyslog_programs,
+    snmp_handlers,
+)
+from lineguard.formats.wire import Artifact
+
+WATCH = (*SNMP_FILES, *SNMP_DIRS, *RSYSLOG_FILES, *RSYSLOG_DIRS, *PG_PARENTS)
+_PG_NAMES = ("postgresql.conf", "postgresql.auto.conf")
+
+
+def _pg_files(fs: RootFS) -> list[str]:
+    """postgresql.conf, postgresql.auto.conf and conf.d/*.conf of every cluster, up to two
+    folders below the parents (VERSION/CLUSTER, data, VERSION/data; never the data itself)."""
+    out: list[str] = []
+    queue = [(p, 0) for p in PG_PARENTS if fs.is_dir(p)]
+    while queue:
+        folder, depth = queue.pop()
+        for name in _list(fs, folder):
+            path = f"{folder}/{name}"
+            if name in _PG_NAMES and not fs.is_dir(path):
+                out.append(path)
+            elif name == "conf.d" and fs.is_dir(path):
+                out += [f"{path}/{c}" for c in _list(fs, path) if c.endswith(".conf")]
+            elif depth < 2 and fs.is_dir(path) and fs.readlink(path) is None:
+                queue.append((path, depth + 1))
+    return sorted(out)
+
+
+def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
+    arts = [fs.capture(p, "daemon-conf") for p in (*SNMP_FILES, *RSYSLOG_FILES)
+            if fs.exists(p) and not fs.is_dir(p)]
+    arts += [a for d in (*SNMP_DIRS, *RSYSLOG_DIRS) if fs.is_dir(d)
+             for a in capture_folder(fs, d, "daemon-conf")]
+    arts += [fs.capture(p, "daemon-conf") for p in _pg_files(fs)]
+    commands = [h.command for a in arts if (t := a.text())
+                for h in (*snmp_handlers(t), *rsyslog_programs(t), *pg_commands(t))]
+    return arts, commands
+
+
+def _list(fs: RootFS, path: str) -> list[str]:
+    try:
+        return fs.listdir(path)
+    except RootPathError:
+        return []
