@@ -209,17 +209,21 @@ def _newest_ok(store: Store, target: str) -> tuple[StoredSnapshot, Target]:
                         f"is only taken from a poll with status ok")
 
 
-def propose(store: Store, target: str, baselines_dir: Path) -> Path:
-    """Write TARGET.proposed.json from the newest snapshot in which the target's poll was ok."""
-    snap, tgt = _newest_ok(store, target)
-    proposal = Baseline(
-        target=tgt.name, kind=tgt.kind,
-        proposed_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+def _of_poll(snap: StoredSnapshot, tgt: Target, proposed_at: str) -> Baseline:
+    """The baseline a complete poll makes."""
+    return Baseline(
+        target=tgt.name, kind=tgt.kind, proposed_at=proposed_at,
         source=SourceSnapshot(agent=snap.agent, seq=snap.seq, hash=snap.hash,
                               taken_at=snap.taken_at),
         artifacts=tuple(sorted((BaselineArtifact(a.name, a.kind, a.sha256) for a in tgt.artifacts),
                                key=lambda a: a.name)),
         line_data=line_data(tgt), facts=dict(tgt.facts))
+
+
+def propose(store: Store, target: str, baselines_dir: Path) -> Path:
+    """Write TARGET.proposed.json from the newest snapshot in which the target's poll was ok."""
+    snap, tgt = _newest_ok(store, target)
+    proposal = _of_poll(snap, tgt, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     baselines_dir.mkdir(parents=True, exist_ok=True)
     path = proposal_path(baselines_dir, target)
     _write(path, proposal.body(), ())
@@ -331,12 +335,35 @@ def status(baselines_dir: Path, target: str, required: int = DEFAULT_REQUIRED) -
     return BaselineStatus(target, baselines_dir, approved, untrusted, proposal, name, state)
 
 
+def as_polled(store: Store, path: Path) -> Baseline:
+    """The baseline in `path` if it is exactly what the poll it names made (the stored,
+    signed snapshot: agent, number and digest; its artifacts, line data and facts as judged
+    now). Approvers sign with `approve --all` what they have not opened: whoever can write the
+    baselines folder must not have them sign line data without the rows they mean to delete."""
+    b, body, _ = _read(path)
+    src = b.source
+    snap = store.snapshot_at(src.agent, src.seq)
+    if snap is None or snap.hash != src.hash:
+        raise BaselineError(f"{path}: does not match the poll it names ({src.agent} #{src.seq} "
+                            f"is not in the store with that digest); propose it again")
+    tgt = next((t for t in store.targets_of(snap.id) if t.name == b.target), None)
+    polled = judged(tgt) if tgt is not None else None
+    if polled is None or polled.status != "ok" or \
+            _of_poll(snap, polled, b.proposed_at).body() != body:
+        raise BaselineError(f"{path}: does not match the poll it names ({src.agent} #{src.seq}: "
+                            f"its artifacts, line data or facts differ); propose it again")
+    return b
+
+
 def sign(store: Store, baselines_dir: Path, target: str, key_path: Path, approver: str,
          required: int, *, judged_here: bool) -> ApprovalState:
     """`baseline approve`: `approver` signs the target's proposal (or approved baseline), on
     the audit record. `judged_here`: `baselines_dir` is the folder the checks compare with, so
-    a baseline coming into force there is recorded as such (a later rollback is a finding)."""
-    state = approve(path_for(baselines_dir, target), key_path, approver, required)
+    a baseline coming into force there is recorded as such (a later rollback is a finding).
+    What is signed is what the store polled: a file that says anything else is refused."""
+    path = path_for(baselines_dir, target)
+    as_polled(store, path)
+    state = approve(path, key_path, approver, required)
     store.audit("baseline-sign", None, target, f"{approver}: {state.describe()}")
     if state.in_force and judged_here:
         approved = load_approved(baselines_dir, target, required)

@@ -662,7 +662,10 @@ def main(argv: list[str] | None = None) -> int:
     home = Home.resolve(a.home)
     nagios = getattr(a, "format", None) == "nagios"
     try:
-        return COMMANDS[a.cmd](home, a)
+        code = COMMANDS[a.cmd](home, a)
+        if home.fallback:      # config.toml broken: said on every run that used the settings
+            print(f"lineguard {a.cmd}: {home.fallback}", file=sys.stderr)
+        return code
     except BrokenPipeError:
         return quiet_broken_pipe()
     except (UsageError, ConfigError, ValueError, LookupError) as e:

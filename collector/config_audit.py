@@ -132,6 +132,16 @@ def compare_approvers(old: dict[str, str], new: dict[str, str]) -> list[Change]:
 _RELAY = ("smtp_host", "smtp_port", "mail_from")
 
 
+def last_readable(store: Store) -> tuple[str, Settings] | None:
+    """(when it was recorded, the settings) of the newest version of config.toml on record
+    that can be read, for a collector whose config.toml cannot (Home.settings)."""
+    for version in reversed(store.audit_since("", (EVENT,))):
+        settings = _settings(version["detail"])
+        if settings is not None:
+            return version["at"], settings
+    return None
+
+
 def previous_relay(store: Store, now: datetime) -> tuple[Settings, str] | None:
     """The settings in force before the newest change of the mail relay within the last week,
     and the key of the finding that reports the change (None when the relay did not change, or

@@ -70,6 +70,9 @@ class Settings:
 @dataclass
 class Home:
     root: Path
+    # set when config.toml cannot be used and the newest version on record stands in for it
+    fallback: str | None = field(default=None, compare=False)
+    _kept: Settings | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def resolve(cls, arg: str | None) -> Home:
@@ -116,10 +119,32 @@ class Home:
         return self.root / "config.toml"
 
     def settings(self) -> Settings:
+        """The settings in force. A config.toml that cannot be used (not TOML, a key that is
+        not known, half written) does not stop the collector: the newest version the audit
+        log holds that can be read stands in (config_audit.last_readable), `fallback` says
+        so, and `check` reports the broken version as a change (critical: what it would
+        mail is unknown), to the recipients of the version before it. Only with no such
+        version is it an error: breaking the file must not mute every alert."""
         path = self.config_path
         if not path.exists():
             return Settings()
-        return settings_from(read_toml(path, "collector settings", ConfigError), str(path))
+        try:
+            return settings_from(read_toml(path, "collector settings", ConfigError), str(path))
+        except ConfigError as e:
+            if self._kept is None:
+                from lineguard.collector.config_audit import last_readable
+                kept = None
+                if self.db_path.is_file():
+                    store = self.open()
+                    try:
+                        kept = last_readable(store)
+                    finally:
+                        store.close()
+                if kept is None:
+                    raise
+                at, self._kept = kept
+                self.fallback = f"{e}; using the settings recorded at {at} until it is fixed"
+            return self._kept
 
 
 def settings_from(doc: dict[str, Any], where: str) -> Settings:

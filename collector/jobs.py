@@ -42,12 +42,17 @@ class JobView:
     origin: JobOrigin | None = None   # its defining file's facts and how to stop it
 
 
-def content_hash(job: Job, files: dict[str, Artifact]) -> str:
+def content_hash(job: Job, files: dict[str, Artifact], looked: tuple = ()) -> str:
     """What the job will do, by content: its command, schedule and owner and the bytes of every
-    file it executes, not where it is defined (a renamed job file is the same job; an edited
-    script is not)."""
-    parts = [job.target, job.source, job.owner, job.schedule, job.command,
+    file it executes, and of every file reading it looked at (`looked`, Judgement.looked: a
+    BASH_ENV script, a library sourced through a variable, a list it reads), not where it is
+    defined (a renamed job file is the same job; an edited script is not). The file the job is
+    defined in counts only through the job's own fields."""
+    parts: list[Any] = [job.target, job.source, job.owner, job.schedule, job.command,
              sorted((name, files[name].sha256 if name in files else None) for name in job.files)]
+    read = [[name, fp] for name, fp in looked if name != job.origin_path and name not in job.files]
+    if read:
+        parts.append(read)
     return sha256_hex(canonical(parts))[:16]
 
 
@@ -104,7 +109,7 @@ def judge_jobs(jobs: list[Job], files: dict[str, Artifact], now: datetime,
         # only what someone must act on: reading the defining line of every benign job would
         # split a large config once per job
         where = None if verdict.verdict is Verdict.BENIGN else origin(job, files.get(job.origin_path))
-        views.append(JobView(job, fire, verdict, content_hash(job, files), where))
+        views.append(JobView(job, fire, verdict, content_hash(job, files, verdict.looked), where))
     return views
 
 

@@ -373,6 +373,9 @@ class Judgement:
     verdict: Verdict = Verdict.BENIGN
     severity: Severity = Severity.INFO
     reasons: tuple[Reason, ...] = ()
+    # every captured file reading the job looked at, with its content hash (None: not
+    # captured): a waiver binds to them (jobs.content_hash)
+    looked: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)

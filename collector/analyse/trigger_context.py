@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from lineguard.collector.analyse.destructive import RuleSet, default_rules
+from lineguard.collector.analyse.effects.judge import unread_floor
 from lineguard.collector.model import (
     BootTrigger,
     EventTrigger,
@@ -73,6 +74,7 @@ def with_trigger_dormancy(job: Job, judgement: Judgement, rules: RuleSet) -> Jud
                     references=dormant.references)
     severity = judgement.severity.step(1)
     if judgement.verdict is not Verdict.DESTRUCTIVE:
-        # as in the engine: context makes a finding more urgent, never more certain
-        severity = min(severity, Severity.MEDIUM)
+        # as in the engine: context makes a finding more urgent, never more certain (and
+        # never below what a reading limit left unread)
+        severity = max(min(severity, Severity.MEDIUM), unread_floor(judgement.reasons, rules))
     return replace(judgement, severity=severity, reasons=(*judgement.reasons, reason))

@@ -18,6 +18,9 @@ from lineguard.formats.wire import Artifact, Target
 _FOLLOW_DEPTH = 4
 # Errors the agent writes that mean "this file's content is not here".
 _NOT_GAPS = ("ok", "binary")
+# a text the agent kept only the hash of, being past its size limit (padding a script past it
+# must not make what it runs quieter: check raises it, see check._unseen_finding)
+TOO_LARGE = "past the size the agent reads"
 # Where packages install programs: a job naming one that is not installed (a package removed,
 # its cron file left behind) runs nothing until a package manager puts it back.
 _PACKAGED = ("bin/", "sbin/", "lib/", "lib64/", "usr/bin/", "usr/sbin/", "usr/lib/",
@@ -91,7 +94,8 @@ class HostContext:
         """Why some of the files a job runs are not captured as text, if any. A compiled
         program is read by no one: outside the folders packages install programs in, it is
         code nobody has seen (an insider's own build), named by its hash."""
-        missing = [f"{n}: {a.error or a.state}" if a.state not in _NOT_GAPS else
+        missing = [f"{n}: {TOO_LARGE} ({a.error})" if a.state == "hash_only" else
+                   f"{n}: {a.error or a.state}" if a.state not in _NOT_GAPS else
                    f"{n}: a compiled program nobody can read (sha256 {str(a.sha256)[:16]}…)"
                    for n in files if (a := self.artifacts[n]).state not in _NOT_GAPS
                    or (a.state == "binary" and not n.startswith(_PACKAGED))]

@@ -29,11 +29,15 @@ class HostLimits:
     """How much the agent reads. Oversized files are hashed streaming up to `max_hash_bytes`;
     beyond that only their metadata is kept. Following stops at `max_followed_files` files or
     `max_followed_bytes` of kept text, whichever comes first, so that a host cannot make the
-    agent hold 50,000 files of a megabyte each."""
+    agent hold 50,000 files of a megabyte each. Scripts are followed `follow_depth` programs
+    deep, past the nesting the collector reads (resolve.MAX_DEPTH, 10), so that a deeper chain
+    of scripts is reported by the collector's reading of the job itself (nested too deep: high)
+    rather than ending in a script that was never captured (at 4, a chain of five scripts left
+    the fifth, the one that deleted, out of the snapshot: the job was benign)."""
 
     max_text_bytes: int = 1 << 20
     max_hash_bytes: int = 64 << 20
-    follow_depth: int = 4
+    follow_depth: int = 12
     max_followed_files: int = 50_000
     max_followed_bytes: int = 256 << 20
     long_sleep_s: int = 3600

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import replace
+from functools import lru_cache
 
 from lineguard.collector.analyse.effects import decode, device
 from lineguard.collector.analyse.effects.commands import (
@@ -33,11 +34,19 @@ from lineguard.collector.analyse.effects.resolve import (
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
 _MAX_DEPTH = 12
+MAX_VALUE = 65_536       # characters of a substituted word followed (see _Tcl.subst)
 
 
 def split_commands(text: str) -> list[tuple[int, list[str]]]:
-    """(line, raw words) of each command; raw words keep their braces or quotes."""
-    out: list[tuple[int, list[str]]] = []
+    """(line, raw words) of each command; raw words keep their braces or quotes. Split once
+    per text: a proc's body is not split again at every call (a 600 KB Tcl program calling
+    its procs thousands of times spent most of its 30 s of CPU there)."""
+    return [(line, list(words)) for line, words in _split(text)]
+
+
+@lru_cache(maxsize=4096)
+def _split(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    out: list[tuple[int, tuple[str, ...]]] = []
     i, n, line = 0, len(text), 1
     words: list[str] = []
     start = 1
@@ -52,7 +61,7 @@ def split_commands(text: str) -> list[tuple[int, list[str]]]:
             continue
         if c in "\n;":
             if words:
-                out.append((start, words))
+                out.append((start, tuple(words)))
                 words = []
             line += c == "\n"
             i += 1
@@ -69,8 +78,8 @@ def split_commands(text: str) -> list[tuple[int, list[str]]]:
         words.append(word)
         i = j
     if words:
-        out.append((start, words))
-    return out
+        out.append((start, tuple(words)))
+    return tuple(out)
 
 
 def _word_end(text: str, i: int) -> int:
@@ -203,7 +212,11 @@ class _Tcl:
             else:
                 out.append(c)
                 i += 1
-        return "".join(out)
+        value = "".join(out)
+        # a value built from itself in a loop doubles each time (modulecmd.tcl reached 46 MB
+        # and 30 s of CPU): past MAX_VALUE it is not followed, it is unknown
+        return value if len(value) <= MAX_VALUE else unknown(
+            f"a value of {len(value):,} characters built at run time")
 
     def value_of(self, script: str, place: Place, line: int) -> str:
         """The result of `[script]`: the last command's value, when it is one we know."""

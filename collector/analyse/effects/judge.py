@@ -81,6 +81,12 @@ class Memo(Protocol):
 def effects_of(job: Job, files: Mapping[str, Artifact], memo: Memo | None = None
                ) -> tuple[list[Effect], bool, str]:
     """(effects, talks to devices, change reference) of everything the job would run."""
+    hit = reading_of(job, files, memo)
+    return hit.effects, hit.talks_to_devices, hit.change_ref
+
+
+def reading_of(job: Job, files: Mapping[str, Artifact], memo: Memo | None = None) -> Reading:
+    """What following the job found, with every captured file it looked at."""
     key = cache_key(job, files)
     readings = _CACHE.get(key, ())
     hit = next((r for r in readings if r.looked.holds_for(files, _NOTHING_FOLLOWED)), None)
@@ -90,14 +96,15 @@ def effects_of(job: Job, files: Mapping[str, Artifact], memo: Memo | None = None
             hit = hit or kept
         else:
             hit = hit or _follow(job, files)
-            memo.put(key, hit)      # kept for later processes (read here, or earlier in this one)
+            if not hit.cut:         # a reading the CPU bound cut short is read again next run
+                memo.put(key, hit)  # kept for later processes (read here, or earlier in this one)
     if hit is None:
         hit = _follow(job, files)
     if not readings or hit is not readings[0]:
         if key not in _CACHE and len(_CACHE) >= _CACHE_SIZE:
             del _CACHE[next(iter(_CACHE))]
         _CACHE[key] = (hit, *[r for r in readings if r is not hit][:_READINGS_PER_KEY - 1])
-    return hit.effects, hit.talks_to_devices, hit.change_ref
+    return hit
 
 
 def _follow(job: Job, files: Mapping[str, Artifact]) -> Reading:
@@ -335,7 +342,10 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     line; `fire` and `now` judge dormancy, `admins` are owners whose device jobs are not raised,
     `memo` keeps readings beyond this process."""
     rs = rules or default_rules()
-    effects, touches_devices, change_ref = effects_of(job, files, memo)
+    reading = reading_of(job, files, memo)
+    effects, touches_devices, change_ref = reading.effects, reading.talks_to_devices, \
+        reading.change_ref
+    looked = tuple(sorted(reading.looked.files, key=lambda f: (f[0], f[1] or "")))
     reasons: list[Reason] = []
     verdict_of: dict[Reason, Verdict] = {}
     dormant = rs.context.get("dormant")
@@ -393,7 +403,8 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     verdict = max((verdict_of.get(r, Verdict.BENIGN) for r in reasons), default=Verdict.BENIGN)
     flagged = [r for r in reasons if r.severity is not Severity.INFO]
     if not flagged:
-        return Judgement(verdict=verdict, severity=Severity.INFO, reasons=tuple(reasons))
+        return Judgement(verdict=verdict, severity=Severity.INFO, reasons=tuple(reasons),
+                         looked=looked)
     severity = max(r.severity for r in reasons)
     steps = 0
     ctx = rs.context
@@ -439,8 +450,23 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     if verdict is Verdict.SUSPICIOUS and change_ref and severity >= Severity.HIGH and not any(
             verdict_of.get(r) is Verdict.DESTRUCTIVE for r in reasons):
         severity = Severity.MEDIUM
+    severity = max(severity, unread_floor(reasons, rs))
     reasons.sort(key=lambda r: (-r.severity.rank, r.path or "", r.line or 0))
-    return Judgement(verdict=verdict, severity=severity, reasons=tuple(reasons))
+    return Judgement(verdict=verdict, severity=severity, reasons=tuple(reasons), looked=looked)
+
+
+def unread_floor(reasons: tuple[Reason, ...] | list[Reason], rules: RuleSet) -> Severity:
+    """The severity below which nothing takes a job where a reading limit left something
+    unread (rules with params.unread): not the cap on what is only suspicious, not a change
+    ticket, not a rare trigger's context. INFO where there is none."""
+    ids = _UNREAD.get(id(rules))
+    if ids is None or ids[0] is not rules:
+        ids = _UNREAD[id(rules)] = (rules, frozenset(r.id for r in rules.rules
+                                                      if r.params.get("unread")))
+    return max((r.severity for r in reasons if r.rule in ids[1]), default=Severity.INFO)
+
+
+_UNREAD: dict[int, tuple[RuleSet, frozenset[str]]] = {}
 
 
 def _destructive_changes(effects: list[Effect], rs: RuleSet) -> int:

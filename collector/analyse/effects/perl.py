@@ -50,6 +50,7 @@ from lineguard.collector.analyse.effects.resolve import (
     expand_each,
     file_lines,
     listed_file,
+    nested_too_deeply,
     read,
     source_bytes,
     too_deep,
@@ -63,6 +64,8 @@ _DECLARED = re.compile(r"\b(?:my|local|state)\s*(\([^)]*\)|[$@%]\w+)")
 # A sub that runs what it is handed: its arguments eval'd, run as a command or called as code.
 _RUNS_ARGUMENTS = re.compile(r"\b(?:eval|system|exec)\s*\(?\s*(?:@_|\$_\[|shift\b)|"
                              r"&\s*\{?\s*\$_\[|\$_\[\d+\]\s*->")
+# @_ taken as a list (`for (@_)`, `map … @_`), not unpacked (`my ($a, $b) = @_`)
+_LIST_ARGUMENTS = re.compile(r"(?:^|[^=\s])\s*@_\b")
 _MAX_DEPTH = 8            # nested sub calls followed
 
 
@@ -168,7 +171,7 @@ class _Scope:
     called: set[str] = field(default_factory=set)
     calls: Calls = field(default_factory=Calls)
     reads: dict[str, frozenset[str]] = field(default_factory=dict)   # sub -> variables it reads
-    runs_arguments: dict[str, bool] = field(default_factory=dict)    # sub -> runs what it is handed
+    runs_arguments: dict[str, str] = field(default_factory=dict)    # sub -> runs | list | ""
     stack: list[str] = field(default_factory=list)
     decoded: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lib_dirs: list[str] = field(default_factory=list)
@@ -359,7 +362,11 @@ class _Perl:
         for c in node.named_children:
             if self.job.spend("perl", place, c.start_point[0] + 1, partial(lambda node: self.at(node)[1], c)):
                 break
-            last = self.stmt(c, place)
+            try:
+                last = self.stmt(c, place)
+            except RecursionError:
+                nested_too_deeply(self.job, place, "perl", *self.at(c))
+                continue
             guard = self.exit_guard(c, place)
             if guard is not None:
                 place = replace(place, gates=place.gates + (guard,))
@@ -1323,17 +1330,17 @@ class _Perl:
             return unknown(f"the value of {sub.name}()")
         globals_ = repr([_context(sc.vars.get(v)) for v in sorted(self.reads(sub))])
         context = repr((_context(args), globals_))
-        # more arguments than the summary's markers stand for: followed like a sub that runs
-        # what it is handed
-        runs = sc.runs_arguments.get(sub.key)
-        if runs is None:      # read once per sub, not at every call
-            runs = sc.runs_arguments[sub.key] = bool(_RUNS_ARGUMENTS.search(sub.owner.text(sub.body)))
-        how, value = sc.calls.start(sub.key, context, globals_, "runs" if runs else
-                                    "list" if len(args) > len(_MARKED_ARGS) else "")
+        # a sub that runs what it is handed, or takes @_ as a list (or is given more
+        # arguments than the summary's markers stand for): followed per context
+        takes = sc.runs_arguments.get(sub.key)
+        if takes is None:      # read once per sub, not at every call
+            body = sub.owner.text(sub.body)
+            takes = sc.runs_arguments[sub.key] = ("runs" if _RUNS_ARGUMENTS.search(body) else
+                                                  "list" if _LIST_ARGUMENTS.search(body) else "")
+        how, value = sc.calls.start(sub.key, context, globals_, takes or
+                                    ("list" if len(args) > len(_MARKED_ARGS) else ""))
         if how == "known":
             return value
-        if how == "refused":
-            sc.calls.refuse(self.job, place, "perl", sub.name, *self.at(sub.body))
         if how == "summary":
             self._summary_call(sub, args, place, globals_)
         if how != "follow":

@@ -29,6 +29,7 @@ from lineguard.collector.analyse.effects.resolve import (
     each_of,
     expand_each,
     file_lines,
+    nested_too_deeply,
     read,
     walked,
 )
@@ -239,6 +240,34 @@ def _s(v: Any) -> str:
     return unknown("a value computed at run time")
 
 
+_ABSENT = object()
+
+
+def _context(v: Any, depth: int = 0) -> Any:
+    """A value as part of a call's context: equal only where following the call would find the
+    same (texts, numbers and containers item by item, objects by their attributes); what
+    cannot be compared so is its own context (followed again)."""
+    if isinstance(v, str | bytes | int | float | bool) or v is None:
+        return v
+    if depth > 8:
+        return ("deep", id(v))
+    if isinstance(v, list | tuple | set | frozenset):
+        items = sorted(map(repr, v)) if isinstance(v, set | frozenset) else v
+        return (type(v).__name__, tuple(_context(x, depth + 1) for x in items))
+    if isinstance(v, dict):
+        return ("dict", tuple((repr(k), _context(x, depth + 1)) for k, x in v.items()))
+    if isinstance(v, Obj):
+        return ("obj", id(v.cls), _context(v.attrs, depth + 1), _context(v.cls, depth + 1))
+    if isinstance(v, Cls | Module):        # class attributes and module globals change too
+        return (type(v).__name__, id(v), _context(v.scope, depth + 1))
+    if isinstance(v, Func):
+        return ("func", id(v.node))
+    if isinstance(v, Std | VarBind | Conn | Http | Method | Proc):
+        return (type(v).__name__, repr(v)) if isinstance(v, Std | VarBind) else \
+            (type(v).__name__, _context(vars(v), depth + 1))
+    return ("object", id(v))
+
+
 def _stands_for_a_set(text: str) -> bool:
     return any(k in ("walk", "lines", "each", "listed") for k, _, _ in markers(text))
 
@@ -256,6 +285,8 @@ class _Py:
         self.paths: list[str] = []          # sys.path entries the program adds
         self.xored = False                  # an ^ of numbers was computed (a xor decoding)
         self.bounds = 0                     # inside an `if` on a file's age, size or name
+        self.followed: dict[tuple, Any] = {}    # calls followed: context -> the value returned
+        self._reads: dict[int, tuple[str, ...]] = {}
 
     def ev_text(self, node: ast.AST) -> str:
         a = node.lineno - 1  # type: ignore[attr-defined]
@@ -1206,16 +1237,36 @@ class _Py:
             inner[fn.node.args.vararg.arg] = args[len(params):]
         for k in fn.node.args.kwonlyargs:
             inner[k.arg] = kw.get(k.arg, unknown(f"argument {k.arg}"))
-        saved = fn.reader.cur_place
+        # a call in a context already followed (the values of everything the body reads, the
+        # gates it is under) is not followed again: its effects are known, its value kept
+        names = fn.reader.reads_of(fn.node)
+        context = (id(fn.node), self.cur_place.called, self.cur_place.gates,
+                   _context([inner.get(n, _ABSENT) for n in names]))
+        if context in fn.reader.followed:
+            return fn.reader.followed[context]
+        fn.reader.followed[context] = unknown(f"what {fn.node.name}() returns")  # recursion
+        saved, depth = fn.reader.cur_place, fn.reader.depth
         fn.reader.depth = self.depth + 1
         fn.reader.cur_place = replace(saved if fn.reader is not self else self.cur_place,
                                       function=fn.node.name, gates=self.cur_place.gates)
         try:
             ret = fn.reader.block(fn.node.body, inner)
         finally:
-            fn.reader.cur_place = saved
-            fn.reader.depth = self.depth
-        return ret if ret is not None else unknown(f"what {fn.node.name}() returns")
+            # the caller's depth back (fn.reader may be self: nine calls in a row are not nine
+            # levels deep)
+            fn.reader.cur_place, fn.reader.depth = saved, depth
+        out = fn.reader.followed[context] = ret if ret is not None else unknown(
+            f"what {fn.node.name}() returns")
+        return out
+
+    def reads_of(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+        """The names a function's body reads (its parameters, the globals it uses), once."""
+        hit = self._reads.get(id(node))
+        if hit is None:
+            hit = self._reads[id(node)] = tuple(sorted(
+                {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+                | {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}))
+        return hit
 
     # --- statements -----------------------------------------------------------------------
 
@@ -1243,7 +1294,12 @@ class _Py:
         for st in body:
             if self.job.spend("python", self.cur_place, st.lineno, partial(self.ev_text, st)):
                 return None
-            r = self.stmt(st, scope)
+            try:
+                r = self.stmt(st, scope)
+            except RecursionError:
+                nested_too_deeply(self.job, self.cur_place, "python", st.lineno,
+                                  self.ev_text(st)[:200])
+                continue
             if r is not None:
                 return r
         return None
@@ -1371,6 +1427,8 @@ class _Py:
             base = self.ev(t.value, scope)
             if isinstance(base, Obj):
                 base.attrs[t.attr] = v                # self.conn = ConnectHandler(…)
+            elif isinstance(base, Cls | Module):
+                base.scope[t.attr] = v                # Cfg.path = …, settings.TARGET = …
 
     def imports(self, st: ast.Import | ast.ImportFrom, scope: dict[str, Any]) -> None:
         names = [a.name for a in st.names] if isinstance(st, ast.Import) else [st.module or ""]

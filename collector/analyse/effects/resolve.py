@@ -116,6 +116,10 @@ class Reading:
     depth: int = 0          # the nesting depth it was read at
     deepest: int = 0        # the deepest nested program it reached or was refused at
     reached: frozenset[str] = frozenset()   # captured files it followed, nested ones included
+    # stopped by the CPU bound of the job it was read for: what it holds depends on what that
+    # job read before and on the machine, not on its text, so it is never reused for another
+    # job nor stored (another job, or a later run, reads it again)
+    cut: bool = False
 
     def fits(self, depth: int) -> bool:
         """Whether reading it at `depth` would reach the same programs: where no nested
@@ -149,6 +153,7 @@ class Job:
     searched: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     programs: int = 0                     # texts handed to a reader (nested ones included)
     reached: set[str] = field(default_factory=set)   # followed by nested readings (see saw)
+    cut: bool = False                     # stopped by the CPU bound (see Reading.cut)
 
     def spend(self, language: str, place: Place, line: int,
               evidence: str | Callable[[], str], cost: int = 1) -> bool:
@@ -169,6 +174,7 @@ class Job:
         stopped and why: unread is never benign. True, for `if job.stop(…): return`."""
         if not self.exhausted:
             self.exhausted = True
+            self.cut = self.budget > 0
             why = ("its reading budget was spent" if self.budget <= 0 else
                    f"too costly: {bounds.READ_SECONDS:g} s of CPU were spent")
             self.sink.append(place.effect(
@@ -195,7 +201,7 @@ class Job:
 
     def reading(self, depth: int = 0) -> Reading:
         return Reading(self.sink, self.talks_to_devices, self.change_ref, self.looked(), depth,
-                       self.deepest, frozenset(self.reached) | self.read.own)
+                       self.deepest, frozenset(self.reached) | self.read.own, self.cut)
 
     def saw(self, reading: Reading, depth: int) -> None:
         """What a nested reading (or its cached result), read at `depth`, looked at counts as
@@ -207,6 +213,7 @@ class Job:
             name in self.read  # noqa: B015 — asked here too: this job's reading depends on it
         self.deepest = max(self.deepest, reading.deepest - reading.depth + depth)
         self.reached |= reading.reached
+        self.cut |= reading.cut
 
     def text_of(self, path: str) -> str | None:
         art = self.artifact(path)
@@ -389,7 +396,7 @@ def notes_of(*texts: str) -> tuple[str, ...]:
 
 
 FREE_CONTEXTS = 4         # contexts a function is followed in before its summary is used
-MAX_CONTEXTS = 16         # contexts a function that runs what it is handed is followed in
+MAX_CONTEXTS = 16         # contexts a function whose globals differ is followed in
 
 
 class Calls:
@@ -400,23 +407,24 @@ class Calls:
     takes the function's summary (its effects read once with its arguments standing as
     markers) bound to its own arguments, so four harmless calls cannot hide a fifth that
     deletes, and a helper called a thousand times is read five times. A function that runs
-    what it is handed (`eval "$1"`, `"$@"`) is followed in every context up to MAX_CONTEXTS;
-    past that, an effect says its further calls are not followed."""
+    what it is handed (`eval "$1"`, `"$@"`) or takes its arguments as a list (`for d in
+    "$@"`, `for (@_)`) is followed in every context: no summary stands for what it is handed
+    or for each item of its list, and a cap let the seventeenth call hide a deletion (the
+    statement budget and the CPU bound still end a reading, and say so)."""
 
     def __init__(self) -> None:
         self._values: dict[str, dict[str, object]] = {}
-        self._refused: set[str] = set()
         # function -> (the values of the globals it reads when summarised, its effects)
         self.summaries: dict[str, tuple[str, list[Effect]]] = {}
 
     def start(self, name: str, context: str, globals_: str, per_context: str = ""
               ) -> tuple[str, object]:
-        """("follow", None), ("known", the value it returned then), ("summary", None) or
-        ("refused", None). A summary serves calls that differ only in their arguments: where
-        the globals the function reads differ from those it was summarised with, and it has
-        effects, it is followed (up to MAX_CONTEXTS). `per_context`: "runs" for a function
-        that runs what it is handed (followed per context, then refused), "list" for one that
-        takes its arguments as a list (followed per context, then summarised)."""
+        """("follow", None), ("known", the value it returned then) or ("summary", None). A
+        summary serves calls that differ only in their arguments: where the globals the
+        function reads differ from those it was summarised with, and it has effects, it is
+        followed (up to MAX_CONTEXTS). `per_context`: "runs" for a function that runs what it
+        is handed, "list" for one that takes its arguments as a list: followed in every
+        context (markers bound to a list's items do not stand for each item)."""
         seen = self._values.setdefault(name, {})
         if context in seen:
             return "known", seen[context]
@@ -424,22 +432,13 @@ class Calls:
         if len(seen) >= FREE_CONTEXTS and not per_context and (
                 summary is None or summary[0] == globals_ or not summary[1]):
             return "summary", None
-        if len(seen) >= MAX_CONTEXTS:
-            return ("refused" if per_context == "runs" else "summary"), None
+        if len(seen) >= MAX_CONTEXTS and not per_context:
+            return "summary", None
         seen[context] = None
         return "follow", None
 
     def done(self, name: str, context: str, value: object) -> None:
         self._values[name][context] = value
-
-    def refuse(self, job: Job, place: Place, language: str, name: str, line: int,
-               evidence: str) -> None:
-        """Say, once per function, that its calls in further contexts are not followed."""
-        if name not in self._refused:
-            self._refused.add(name)
-            job.sink.append(place.effect(
-                "unparsed", line, evidence, target=language,
-                how=f"calls of {name}() in more than {MAX_CONTEXTS} contexts are not followed"))
 
 
 def too_deep(job: Job, place: Place, language: str, text: str) -> bool:
@@ -452,6 +451,14 @@ def too_deep(job: Job, place: Place, language: str, text: str) -> bool:
         "unparsed", line, evidence, target=language,
         how=f"nested more than {MAX_DEPTH} programs deep: not followed"))
     return True
+
+
+def nested_too_deeply(job: Job, place: Place, language: str, line: int, evidence: str) -> None:
+    """A program or one statement nested deeper than a reader's own recursion follows: said,
+    never benign. Readers catch it per statement and go on with the next one, so that one line
+    of a 3,000-term sum cannot leave the deletion after it unread."""
+    job.sink.append(place.effect("unparsed", line, evidence,
+                                 target=f"{language} (nested too deeply to follow)"))
 
 
 Reader = Callable[[str, "Job", Place, dict[str, str]], None]
@@ -479,9 +486,7 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
         reader(text, job, place, env if env is not None else {})
     except RecursionError:
         # nested deeper than the reader can follow: say so rather than call it benign
-        line, evidence = place.where(1, first)
-        job.sink.append(place.effect("unparsed", line, evidence,
-                                     target=f"{language} (nested too deeply to follow)"))
+        nested_too_deeply(job, place, language, *place.where(1, first))
     except bounds.TooCostly as e:
         line, evidence = place.where(1, first)
         job.sink.append(place.effect("unparsed", line, evidence, target=language, how=str(e)))

@@ -331,11 +331,16 @@ def grep(argv: list[str], text: str) -> str | None:
                           re.I if "i" in flags else 0) for p in pats]
     except re.error:
         return None
-    if any(len(line) > _MAX_REGEX_LINE for line in text.split("\n")):
+    lines = text.split("\n")
+    if any(len(line) > _MAX_REGEX_LINE for line in lines):
         return None
     out = []
-    for line in text.split("\n"):
-        hits = [m for rx in rxs for m in rx.finditer(line)]
-        if bool(hits) != ("v" in flags):
-            out += [m.group(0) for m in hits] if "o" in flags and hits else [line]
+    invert, only = "v" in flags, "o" in flags
+    for line in lines:
+        if only:
+            hits = [m for rx in rxs for m in rx.finditer(line)]
+            if bool(hits) != invert:
+                out += [m.group(0) for m in hits] if hits else [line]
+        elif any(rx.search(line) for rx in rxs) != invert:
+            out.append(line)
     return "\n".join(out) + ("\n" if out else "")

@@ -55,6 +55,7 @@ from lineguard.collector.analyse.effects.resolve import (
     fingerprint,
     language_of,
     listed_in,
+    nested_too_deeply,
     read,
     source_bytes,
     unknown_output,
@@ -126,7 +127,7 @@ _VAR_REF = re.compile(r"\$\{?[#!]?([A-Za-z_]\w*)")
 _NAME = re.compile(r"[A-Za-z_][\w-]*")
 _LIST_ARGS = re.compile(r"\$\{?[@*#]|\bshift\b")
 # A function body that runs what it is handed: its arguments as a command, eval'd or given to a
-# shell. Followed in every context it is called in (up to resolve.MAX_CONTEXTS).
+# shell. Followed in every context it is called in (resolve.Calls).
 _RUNS_ARGUMENTS = re.compile(r"(?:^|[;&|{`(]|\$\(|\b(?:then|do|else|exec|command|env|sudo|"
                              r"nohup|time|xargs))\s*(?:\"?\$\{?[@*1-9]|eval\s+\"?\$\{?[@*1-9]|"
                              r"\w*sh\s+-c\s+\"?\$\{?[@*1-9])", re.M)
@@ -453,7 +454,10 @@ class _Walker:
                 place = replace(place, gates=place.gates + (guard,))
                 continue
             self.consumed = False
-            self.stmt(n, env, place)
+            try:
+                self.stmt(n, env, place)
+            except RecursionError:      # one statement: said, and the next ones are read
+                nested_too_deeply(self.job, place, "shell", n.start_point[0] + 1, self.evidence(n))
 
     def exit_guard(self, n: Node, env: dict[str, str], place: Place) -> Gate | None:
         """`[ COND ] || exit`, `COND && exit`, `if COND; then exit; fi`: the rest is gated."""
@@ -1390,8 +1394,6 @@ class _Walker:
                                       "list" if not takes and len(args) > 9 else takes)
         if how == "known":
             return value if isinstance(value, str) else None
-        if how == "refused":
-            self.calls.refuse(self.job, place, "shell", name, line + place.offset, ev)
         if how == "summary":
             self._summary_call(name, args, env, place, line, ev, globals_)
         if how != "follow":
@@ -1878,9 +1880,10 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
         read(language, text, sub, Place(path=name, depth=depth),
              {**_ARG_ENV, "0": "/" + name.lstrip("/")})
         hit = sub.reading(depth)
-        if key not in _PROGRAMS and len(_PROGRAMS) >= _PROGRAMS_SIZE:
-            del _PROGRAMS[next(iter(_PROGRAMS))]
-        _PROGRAMS[key] = (hit, *readings[:_READINGS_PER_KEY - 1])
+        if not hit.cut:         # cut short by this job's CPU bound: not the program's reading
+            if key not in _PROGRAMS and len(_PROGRAMS) >= _PROGRAMS_SIZE:
+                del _PROGRAMS[next(iter(_PROGRAMS))]
+            _PROGRAMS[key] = (hit, *readings[:_READINGS_PER_KEY - 1])
     job.saw(hit, depth)
     job.talks_to_devices |= hit.talks_to_devices
     job.change_ref = job.change_ref or hit.change_ref
@@ -1920,7 +1923,9 @@ def _bind(e: Effect, args: list[str]) -> list[Effect]:
     def value(m: re.Match[str]) -> str:
         k = m.group(1)
         if k == "@":
-            return " ".join(args) if args else unknown("the arguments given at run time")
+            # "$@" is each argument (rm -rf "$@", for d in "$@"), not one path with blanks
+            return (each_of(args) if len(args) > 1 else args[0] if args else
+                    unknown("the arguments given at run time"))
         i = int(k) if k.isdigit() else 0
         return args[i - 1] if 0 < i <= len(args) else unknown(f"${k}: an argument given at run time")
 
