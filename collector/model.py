@@ -222,6 +222,9 @@ class Job:
     timezone: str = "UTC"             # the zone the schedule is read in
     provenance: Provenance | None = None   # who put it there, from where, when
     defined_in: tuple[str, ...] = ()  # other files that define it (drop-ins), for provenance
+    # where each line of `command` is written, (path, line), when its lines come from several
+    # places (a unit's Exec lines and those its drop-ins add); () when the origin says it all
+    command_at: tuple[tuple[str, int], ...] = ()
 
 
 # --- provenance ----------------------------------------------------------------------------

@@ -110,9 +110,11 @@ def test_python_site_lines_and_the_programs_they_name() -> None:
 
 
 def test_git_calls_with_their_repository_and_hooks_path() -> None:
-    assert git_runs("cd /opt/cfg && git pull -q; git -C /srv/r -c a=b checkout main\n"
-                    "git status; cd relative && git pull") == [
-        ("/opt/cfg", "pull"), ("/srv/r", "checkout"), ("/opt/cfg", "pull")]
+    assert [(r.repo, r.sub, r.git_dir) for r in git_runs(
+        "cd /opt/cfg && git pull -q; git -C /srv/r -c a=b checkout main\n"
+        "git status; cd relative && git pull")] == [
+        ("/opt/cfg", "pull", "/opt/cfg/.git"), ("/srv/r", "checkout", "/srv/r/.git"),
+        ("/opt/cfg/relative", "pull", "/opt/cfg/relative/.git")]
     assert hooks_dir("/opt/cfg", "[core]\n\thooksPath = /opt/hooks\n") == "/opt/hooks"
     assert hooks_dir("/opt/cfg", "[core]\n\thooksPath = .githooks\n") == "/opt/cfg/.githooks"
     assert hooks_dir("/opt/cfg", None) == "/opt/cfg/.git/hooks"

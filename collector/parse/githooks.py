@@ -8,23 +8,34 @@ import posixpath
 
 from lineguard.collector.model import HookTrigger, Job
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
-from lineguard.formats.githooks import HOOKS, git_runs, hooks_dir
+from lineguard.formats.githooks import (
+    HOOKS,
+    SYSTEM_CONFIG,
+    USER_CONFIGS,
+    GitRun,
+    assignments,
+    git_runs,
+    hooks_dir,
+)
 
 
 def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
     runners: dict[str, list[tuple[Job, str, str]]] = {}
+    homes = _homes(ctx)
     for job in earlier:
         if job.state != "active" or job.source == "git-hook":
             continue
         texts = [job.command] + [t for f in job.files if (a := ctx.artifacts.get(f))
                                  and a.kind == "script" and (t := a.text())]
-        for repo, sub in {r for t in texts for r in git_runs(t)}:
-            config = ctx.artifacts.get(f"{repo}/.git/config".lstrip("/"))
-            folder = hooks_dir(repo, config.text() if config else None).lstrip("/")
-            for hook in HOOKS[sub]:
+        if not any("git" in t for t in texts):
+            continue
+        home = homes.get(job.owner or "")
+        for run in _runs(ctx, job, texts, home):
+            folder = _hooks_folder(ctx, run, home)
+            for hook in HOOKS[run.sub]:
                 art = ctx.artifacts.get(f"{folder}/{hook}")
                 if art is not None and art.kind == "git-hook" and art.content is not None:
-                    runners.setdefault(art.name, []).append((job, repo, sub))
+                    runners.setdefault(art.name, []).append((job, run.repo, run.sub))
     out = []
     for name, runs in runners.items():
         art = ctx.artifacts[name]
@@ -44,4 +55,44 @@ def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
                                                also=tuple(j.trigger for j, _r, _s in runs[1:])),
                            state="inert" if why else "active", problem=why,
                            timezone=first.timezone))
+    return out
+
+
+def _runs(ctx: HostContext, job: Job, texts: list[str], home: str | None) -> set[GitRun]:
+    """The job's git calls, with the variables its texts leave unassigned looked up where the
+    job gets its environment: the crontab lines above it, the files it reads (an
+    EnvironmentFile, a sourced library)."""
+    env = {"HOME": home} if home else {}
+    missing: set[str] = set()
+    runs = {r for t in texts for r in git_runs(t, env, missing)}
+    if missing:
+        origin = ctx.artifacts.get(job.origin_path)
+        above = "\n".join(((origin.text() if origin else None) or "").split("\n")
+                          [:max(0, (job.origin_line or 1) - 1)]) if job.source == "cron" else ""
+        for text in [above, *(t for f in job.files if (a := ctx.artifacts.get(f))
+                              and (t := a.text()))]:
+            env.update(assignments(text, missing))
+        runs |= {r for t in texts for r in git_runs(t, env)}
+    return runs
+
+
+def _hooks_folder(ctx: HostContext, run: GitRun, home: str | None) -> str:
+    """Where git looks for the hooks of this call, for the job's user (artifact name)."""
+    def text(path: str) -> str | None:
+        art = ctx.artifacts.get(path.lstrip("/"))
+        return art.text() if art is not None and art.kind == "git-config" else None
+
+    user = [text(home + c[1:]) for c in USER_CONFIGS] if home else []
+    return hooks_dir(run.repo, text(f"{run.git_dir}/config"), run.git_dir,
+                     (*user, text(SYSTEM_CONFIG)), home, run.hooks_path).lstrip("/")
+
+
+def _homes(ctx: HostContext) -> dict[str, str]:
+    """Each account's home, from the captured passwd."""
+    passwd = ctx.artifacts.get("etc/passwd")
+    out: dict[str, str] = {}
+    for line in ((passwd.text() if passwd else None) or "").splitlines():
+        fields = line.split(":")
+        if len(fields) >= 6 and fields[5].startswith("/"):
+            out.setdefault(fields[0], fields[5].rstrip("/") or "/")
     return out

@@ -117,7 +117,8 @@ class HostContext:
     def job(self, *, source: str, origin_path: str, origin_line: int | None, owner: str | None,
             schedule: str, command: str, trigger: Trigger, files: tuple[str, ...] | None = None,
             state: JobState = "active", problem: str | None = None,
-            timezone: str | None = None) -> Job:
+            timezone: str | None = None,
+            command_at: tuple[tuple[str, int], ...] = ()) -> Job:
         """A Job of this host: the files its command runs (unless given), the not-captured
         problem (unless another is given: files not captured, or programs not there when the
         agent looked) and the host's zone (unless given) filled in."""
@@ -131,7 +132,7 @@ class HostContext:
         return Job(target=self.target.name, source=source, origin_path=origin_path,
                    origin_line=origin_line, owner=owner, schedule=schedule, command=command,
                    trigger=trigger, files=files, state=state, problem=problem,
-                   timezone=timezone or self.timezone)
+                   timezone=timezone or self.timezone, command_at=command_at)
 
 
 def line_number(art: Artifact, index: int) -> int:

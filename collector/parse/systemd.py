@@ -218,11 +218,13 @@ def _timer_job(ctx: HostContext, units: Units, scope: str, name: str, state: Job
         elif key == "Persistent":
             persistent = value.lower() in _TRUE
     service = triggered_unit(name, [Setting(*s[:4]) for s in settings])
-    command, user = _service(units, scope, service, instance)
+    lines, user = _service(units, scope, service, instance)
+    command = "\n".join(c for c, _at in lines)
     if scope == "system":
         owner = user or "root"
     base = partial(ctx.job, source="systemd", origin_path=main.name, origin_line=first_line,
-                   owner=owner, schedule="; ".join(written), command=command)
+                   owner=owner, schedule="; ".join(written), command=command,
+                   command_at=tuple(at for _c, at in lines))
     bad = next((p for p in map(calendar_problem, calendars) if p), None)
     if bad:
         return base(trigger=UnparsableTrigger(bad), state="unparsable", problem=bad)
@@ -269,33 +271,35 @@ def _transient_start(directory: str, main: Artifact, calendars: list[str],
 
 
 def _service(units: Units, scope: str, service: str, instance: str | None,
-             depth: int = 0) -> tuple[str, str | None]:
-    """(what the service runs, User=): every Exec* command in the order systemd runs them
-    (ExecCondition, ExecStartPre, ExecStart, ExecStartPost, ExecReload, ExecStop,
-    ExecStopPost), preceded by its EnvironmentFile=s (as `. FILE`, so the reader sees their
-    variables) and Environment= assignments, followed by its OnFailure= units; specifiers
-    expanded as systemd does for the unit's manager (system or the user's)."""
+             depth: int = 0) -> tuple[list[tuple[str, tuple[str, int]]], str | None]:
+    """(what the service runs, each line with the file and line that writes it; User=): every
+    Exec* command in the order systemd runs them (ExecCondition, ExecStartPre, ExecStart,
+    ExecStartPost, ExecReload, ExecStop, ExecStopPost), preceded by its EnvironmentFile=s (as
+    `. FILE`, so the reader sees their variables) and Environment= assignments, followed by its
+    OnFailure= units; specifiers expanded as systemd does for the unit's manager (system or the
+    user's)."""
     found = units.find(scope, service)
     if found is None:
-        return "", None
+        return [], None
     _where, main, _ = found
-    execs: dict[str, list[str]] = {k: [] for k in EXEC_KEYS}
-    env: list[str] = []
+    execs: dict[str, list[tuple[str, tuple[str, int]]]] = {k: [] for k in EXEC_KEYS}
+    env: list[tuple[str, tuple[str, int]]] = []
     failure: list[str] = []
     user = None
-    for section, key, value, _n, path in units.settings(scope, service, main):
+    for section, key, value, number, path in units.settings(scope, service, main):
         if value and key in EXEC_KEYS and shared_dropin(path):
             continue            # a job of its own (units.shared_dropin_jobs)
         if section == "Unit" and key == "OnFailure":
             failure = failure + value.split() if value else []
         if section != "Service":
             continue
+        at = (path, number)
         if key in execs:
-            execs[key] = execs[key] + [exec_command(value)] if value else []
+            execs[key] = execs[key] + [(exec_command(value), at)] if value else []
         elif key == "EnvironmentFile" and value:
-            env.append(". " + value.lstrip("-"))
+            env.append((". " + value.lstrip("-"), at))
         elif key == "Environment" and value:
-            env.extend(f"export {v}" for v in shlex_split(value))
+            env.extend((f"export {v}", at) for v in shlex_split(value))
         elif key == "User":
             user = value or None
     name = instantiate(service, instance)
@@ -303,14 +307,13 @@ def _service(units: Units, scope: str, service: str, instance: str | None,
     home = None if who is None else ("/root" if who == "root" else f"/home/{who}")
     uid = next((str(u) for u, n in units.ctx.uid_names.items() if n == who), None) if who else None
     lines = env + [c for k in EXEC_KEYS for c in execs[k]]
-    lines = [expand_specifiers(c, name, who, home, uid) for c in lines]
+    lines = [(expand_specifiers(c, name, who, home, uid), at) for c, at in lines]
     if depth < 2:
         for unit in failure:
             more, _ = _service(units, scope, expand_specifiers(unit, name, who, home, uid),
                                instance, depth + 1)
-            if more:
-                lines.append(more)
-    return "\n".join(lines), user
+            lines += more
+    return lines, user
 
 
 def shlex_split(value: str) -> list[str]:
@@ -327,5 +330,5 @@ def service_commands(ctx: HostContext, scope: str, unit: str) -> list[str]:
     found = units.find(scope, unit)
     if found is None:
         return []
-    command, _user = _service(units, scope, unit, found[2])
-    return command.split("\n") if command else []
+    lines, _user = _service(units, scope, unit, found[2])
+    return [c for c, _at in lines]

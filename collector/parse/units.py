@@ -51,6 +51,8 @@ _LISTEN_KEYS = ("ListenStream", "ListenDatagram", "ListenSequentialPacket", "Lis
                 "ListenSpecial", "ListenNetlink", "ListenMessageQueue", "ListenUSBFunction")
 # settings whose value is one thing (a command, a path, a time span), not a list of names
 _WHOLE = frozenset((*EXEC_KEYS, *_SOCKET_EXEC, *_PATH_KEYS, *_LISTEN_KEYS, "RuntimeMaxSec"))
+_At = tuple[str, int]        # (file, line) a setting is written at: the unit or a drop-in
+_NOWHERE: _At = ("", 0)
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,8 @@ def _shared_dropin_jobs(ctx: HostContext, units: Units, started: list[_Start]) -
             out.append(ctx.job(source="systemd", origin_path=art.name, origin_line=execs[0][1],
                                owner="root" if where.scope == "system" else None,
                                schedule=f"drop-in for {what}",
-                               command="\n".join(c for c, _n in execs), trigger=trigger))
+                               command="\n".join(c for c, _n in execs), trigger=trigger,
+                               command_at=tuple((art.name, n) for _c, n in execs)))
     return out
 
 
@@ -216,8 +219,9 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
     _where, main, instance = found
     settings = units.settings(start.scope, start.unit, main)
 
-    def values(section: str, key: str) -> list[tuple[str, int]]:
-        vals: list[tuple[str, int]] = []
+    def values(section: str, key: str) -> list[tuple[str, _At]]:
+        """The values of a setting, each with the file and line that writes it."""
+        vals: list[tuple[str, _At]] = []
         for sec, k, v, number, path in settings:
             if sec == section and k == key:
                 if v and k in _WHOLE and shared_dropin(path):
@@ -225,11 +229,11 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
                 if not v:
                     vals = []       # an empty assignment resets the list
                 else:
-                    vals += [(w, number) for w in v.split()] if key not in _WHOLE \
-                        else [(v, number)]
+                    vals += [(w, (path, number)) for w in v.split()] if key not in _WHOLE \
+                        else [(v, (path, number))]
         return vals
 
-    def follow(names: list[tuple[str, int]], trigger: Trigger, why: str) -> None:
+    def follow(names: list[tuple[str, _At]], trigger: Trigger, why: str) -> None:
         for name, _n in names:
             if (start.scope, name) not in done:
                 queue.append(_Start(start.scope, name, trigger, why, main.name))
@@ -252,19 +256,20 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
         listens = [v for k in _LISTEN_KEYS for v, _n in values("Socket", k)]
         accept = any(v.lower() in ("yes", "true", "1", "on") for v, _n in values("Socket", "Accept"))
         service = (values("Socket", "Service") or [(f"{stem}@.service" if accept
-                                                    else f"{stem}.service", 0)])[0][0]
-        follow([(service, 0)], EventTrigger(f"a connection to {', '.join(listens) or stem} "
+                                                    else f"{stem}.service", _NOWHERE)])[0][0]
+        follow([(service, _NOWHERE)], EventTrigger(f"a connection to {', '.join(listens) or stem} "
                                             f"(socket {start.unit})"), f"{start.unit} activates it")
         own = [(exec_command(v), n) for k in _SOCKET_EXEC for v, n in values("Socket", k)]
         if not own or not start.listed:
             return []
-        return [ctx.job(source="systemd", origin_path=main.name, origin_line=own[0][1],
+        return [ctx.job(source="systemd", origin_path=own[0][1][0], origin_line=own[0][1][1],
                         owner=owner or "root", schedule=start.why,
-                        command="\n".join(c for c, _n in own), trigger=start.trigger)]
+                        command="\n".join(c for c, _n in own), trigger=start.trigger,
+                        command_at=tuple(at for _c, at in own))]
     if kind == "path" and not masked:
         watched = [f"{k}={v}" for k in _PATH_KEYS for v, _n in values("Path", k)]
-        service = (values("Path", "Unit") or [(f"{stem}.service", 0)])[0][0]
-        follow([(service, 0)], EventTrigger(f"{' or '.join(watched) or 'a watched path'} "
+        service = (values("Path", "Unit") or [(f"{stem}.service", _NOWHERE)])[0][0]
+        follow([(service, _NOWHERE)], EventTrigger(f"{' or '.join(watched) or 'a watched path'} "
                                             f"(path unit {start.unit})"),
                f"{start.unit} activates it")
         return []
@@ -291,15 +296,18 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
     elif not execs:
         why = f"{start.unit} has no Exec lines"
     command = "\n".join(c for c, _n in execs)
+    # the job stands at its first command, in the unit or in the drop-in that adds it
+    origin, line = (execs[0][1][0], execs[0][1][1]) if execs else (main.name, None)
     dropins = tuple(dict.fromkeys(p for *_rest, p in settings
-                                  if p != main.name and not shared_dropin(p)))
-    out = [replace(ctx.job(source="systemd", origin_path=main.name,
-                           origin_line=execs[0][1] if execs else None, owner=owner,
+                                  if p != origin and not shared_dropin(p)))
+    out = [replace(ctx.job(source="systemd", origin_path=origin, origin_line=line, owner=owner,
                            schedule=start.why, command=command, trigger=start.trigger,
-                           state=state, problem=why), defined_in=dropins)]
+                           state=state, problem=why, command_at=tuple(at for _c, at in execs)),
+                   defined_in=dropins)]
     if stops and runtime:
         value, seconds = runtime
-        out.append(ctx.job(source="systemd", origin_path=main.name, origin_line=stops[0][1],
+        out.append(ctx.job(source="systemd", origin_path=stops[0][1][0],
+                           origin_line=stops[0][1][1], command_at=tuple(at for _c, at in stops),
                            owner=owner, schedule=f"{start.why}; RuntimeMaxSec={value}",
                            command="\n".join(c for c, _n in stops),
                            trigger=DelayedTrigger(start.trigger, seconds,
@@ -309,7 +317,7 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
     return out
 
 
-def _runtime_max(values: list[tuple[str, int]]) -> tuple[str, float] | None:
+def _runtime_max(values: list[tuple[str, _At]]) -> tuple[str, float] | None:
     """RuntimeMaxSec= as (written, seconds), when it bounds the run (not infinity)."""
     if not values or values[-1][0] in ("infinity", ""):
         return None

@@ -112,8 +112,10 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
         commands += [a.text() or "" for a in procs]
     truncated = _follow(fs, commands, arts, limits)
     # git hooks run with the git calls of jobs and of the scripts they run
-    found, texts = githooks.gather(fs, commands + [t for a in list(arts.values())
-                                                   if a.kind == "script" and (t := a.text())])
+    scripts = [t for a in list(arts.values()) if a.kind == "script" and (t := a.text())]
+    found, texts = githooks.gather(fs, commands + scripts,
+                                   (t for a in list(arts.values())
+                                    if a.kind != "script" and (t := a.text())))
     add(found)
     truncated = truncated or _follow(fs, texts, arts, limits)
     key = mask_key or _PROCESS_MASK_KEY
@@ -141,14 +143,15 @@ def watched_paths(root: Path, target: Target | None = None,
     jobs run anacron with and the git hooks of repositories jobs run git in, so replacing any
     of them is seen as fast as planting a job."""
     out: list[str] = [RootFS.name(s.path) for s in scheduled_files]
-    for source in (*SOURCES, anacron, logrotate):
+    for source in (*SOURCES, anacron, logrotate, githooks):
         for pattern in source.WATCH:
             out += _expand(root, pattern)
     if target is not None:
         out += [a.name for a in target.artifacts if a.kind in ("script", "anacrontab", "git-hook")]
         # a hook dropped into a repository a job pulls in, or a hooksPath set in its config
         out += [p for a in target.artifacts if a.kind == "git-config"
-                for p in (a.name, a.name.rsplit("/", 1)[0] + "/hooks")]
+                for p in (a.name, a.name.rsplit("/", 1)[0] + "/hooks")
+                if p == a.name or not a.name.endswith(("gitconfig", ".config/git/config"))]
     return sorted(set(out))
 
 

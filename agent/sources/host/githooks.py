@@ -2,23 +2,74 @@
 
 from __future__ import annotations
 
-from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
-from lineguard.formats.githooks import git_runs, hooks_dir
+from collections.abc import Iterable
+
+from lineguard.agent.sources.host.rootfs import RootFS, RootPathError, capture_folder
+from lineguard.formats.githooks import (
+    SYSTEM_CONFIG,
+    USER_CONFIGS,
+    GitRun,
+    assignments,
+    git_runs,
+    hooks_dir,
+)
 from lineguard.formats.wire import Artifact
 
-WATCH: tuple[str, ...] = ()          # found through the jobs that run git, not by place
+# Repositories are found through the jobs that run git, not by place; the user's and the
+# system's configs are where a core.hooksPath for all of them is set.
+WATCH: tuple[str, ...] = (SYSTEM_CONFIG.lstrip("/"), *USER_CONFIGS)
 
 
-def gather(fs: RootFS, texts: list[str]) -> tuple[list[Artifact], list[str]]:
+def gather(fs: RootFS, texts: list[str], assigning: Iterable[str] = ()
+           ) -> tuple[list[Artifact], list[str]]:
     """The git config and the hooks (not the shipped *.sample files) of every repository the
-    commands and scripts run git in."""
+    commands and scripts run git in, with the user and system git configs that may set
+    core.hooksPath for it. A repository named through a variable another text assigns (an
+    EnvironmentFile, a sourced library, a crontab's lines: `assigning`, read only then) is found
+    with that value. Nothing is read when no text runs git."""
+    named = [t for t in texts if "git" in t]
+    missing: set[str] = set()
+    runs = [r for t in named for r in git_runs(t, missing=missing)]
+    if missing:
+        env: dict[str, str] = {}
+        for text in (*texts, *assigning):
+            env.update(assignments(text, missing))
+        if env:
+            runs += [r for t in named for r in git_runs(t, env)]
+    if not runs:
+        return [], []
     arts: list[Artifact] = []
-    repos = dict.fromkeys(repo for t in texts for repo, _sub in git_runs(t))
-    for repo in repos:
-        config = fs.name(f"{repo}/.git/config")
+    inherited = _inherited_configs(fs)
+    arts += [art for art, _home in inherited]
+    folders: dict[str, None] = {}
+    for run in dict.fromkeys(runs):
+        config = fs.name(f"{run.git_dir}/config")
         conf = fs.capture(config, "git-config") if fs.exists(config) else None
         arts += [conf] if conf else []
-        folder = fs.name(hooks_dir(repo, conf.text() if conf else None))
+        own = conf.text() if conf else None
+        # the owner is the job's, not known here: every user's setting is a candidate
+        folders[_folder(run, own, None, None)] = None
+        for art, home in inherited:
+            folders[_folder(run, own, art, home)] = None
+    for folder in folders:
         if fs.is_dir(folder):
             arts += capture_folder(fs, folder, "git-hook", lambda n: not n.endswith(".sample"))
-    return arts, [t for a in arts if a.kind == "git-hook" and (t := a.text())]
+    unique = list({a.name: a for a in arts}.values())
+    return unique, [t for a in unique if a.kind == "git-hook" and (t := a.text())]
+
+
+def _folder(run: GitRun, own: str | None, inherited: Artifact | None, home: str | None) -> str:
+    config = inherited.text() if inherited else None
+    return RootFS.name(hooks_dir(run.repo, own, run.git_dir, (config,), home, run.hooks_path))
+
+
+def _inherited_configs(fs: RootFS) -> list[tuple[Artifact, str | None]]:
+    """The system git config and each home's user configs, with the home they belong to."""
+    try:
+        homes = ["/root"] + [f"/home/{h}" for h in sorted(fs.listdir("home"))]
+    except RootPathError:
+        homes = ["/root"]
+    paths = [(SYSTEM_CONFIG, None)] + [(home + c[1:], home) for home in homes
+                                       for c in USER_CONFIGS]
+    return [(fs.capture(RootFS.name(p), "git-config"), home) for p, home in paths
+            if fs.exists(RootFS.name(p))]

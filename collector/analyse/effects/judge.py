@@ -68,7 +68,7 @@ def cache_key(job: Job, files: Mapping[str, Artifact]) -> tuple:
     """All of the job that following it depends on besides the captured files it looks at."""
     shas = tuple((n, files[n].sha256) for n in job.files if n in files)
     return (job.command, job.source, job.origin_path, job.origin_line, job.files, shas,
-            job.actions, job.target if job.actions else None)
+            job.actions, job.target if job.actions else None, job.command_at)
 
 
 class Memo(Protocol):
@@ -140,19 +140,49 @@ def _follow(job: Job, files: Mapping[str, Artifact]) -> Reading:
         m = CHANGE_REF.search(job.command) or _device_change_ref(job, followed)
         ref = m.group(0) if m else followed.change_ref     # named in a text read on the way
     followed.change_ref = ref
-    followed.sink[:] = _rows(followed.sink)
+    followed.sink[:] = _rows(_at_own_lines(job, followed.sink))
     return followed.reading()
 
 
 def _command_place(job: Job, followed: Followed) -> Place:
     """Where the command's lines are: a command of several lines that stands as written in its
-    origin file (a statement of rc.local) reports each effect at its own line there."""
+    origin file (a statement of rc.local) reports each effect at its own line there; one whose
+    lines are written in several places (a unit's Exec lines and its drop-ins') reports each at
+    its line of the command, then moved to where that line is written (`_at_own_lines`)."""
+    if _has_own_lines(job):
+        return Place(path=job.origin_path)
     if "\n" in job.command and job.origin_line:
         text = followed.text_of(job.origin_path) or ""
         lines = text.split("\n")[job.origin_line - 1:]
         if "\n".join(lines[:job.command.count("\n") + 1]) == job.command:
             return Place(path=job.origin_path, offset=job.origin_line - 1)
     return Place(path=job.origin_path, anchor=(job.origin_line or 0, job.command))
+
+
+def _has_own_lines(job: Job) -> bool:
+    return len(job.command_at) == job.command.count("\n") + 1
+
+
+def _at_own_lines(job: Job, effects: list[Effect]) -> list[Effect]:
+    """Effects (and their gates) reported at a line of the command moved to the file and line
+    that line is written at: an Exec line a drop-in adds is cited in the drop-in."""
+    if not _has_own_lines(job):
+        return effects
+    at = job.command_at
+
+    def moved(path: str | None, line: int | None) -> tuple[str | None, int | None]:
+        if path == job.origin_path and line is not None and 0 < line <= len(at):
+            return at[line - 1]
+        return path, line
+
+    out = []
+    for e in effects:
+        path, line = moved(e.path, e.line)
+        gates = tuple(replace(g, path=p, line=n) if (p, n) != (g.path, g.line) else g
+                      for g in e.gates for p, n in [moved(g.path, g.line)])
+        out.append(e if (path, line, gates) == (e.path, e.line, e.gates)
+                   else replace(e, path=path, line=line, gates=gates))
+    return out
 
 
 _CRON_ENV = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
@@ -327,11 +357,17 @@ def _pseudo(job: Job) -> list[Effect]:
     out = [Effect("schedule-line", job.origin_path, job.origin_line, job.command,
                   target=job.command)]
     cmd_paths = [p.lstrip("/") for p in _ABS_PATH.findall(job.command)]
+    lines = job.command.split("\n") if _has_own_lines(job) else []
     for name in dict.fromkeys([*cmd_paths, *job.files[:1]]):
         in_cmd = name in cmd_paths
-        out.append(Effect("runs", job.origin_path if in_cmd else name,
-                          job.origin_line if in_cmd else None,
-                          job.command if in_cmd else name, target=name))
+        path, line, evidence = (job.origin_path, job.origin_line, job.command) if in_cmd \
+            else (name, None, name)
+        # the line of the command that names it, where that line is written
+        own = next((i for i, text in enumerate(lines) if "/" + name in text), None) \
+            if in_cmd else None
+        if own is not None:
+            (path, line), evidence = job.command_at[own], lines[own]
+        out.append(Effect("runs", path, line, evidence, target=name))
     return out
 
 
