@@ -12,6 +12,7 @@ import re
 import shlex
 import unicodedata
 
+from lineguard.formats.carriers import CARRIERS, make_program
 from lineguard.formats.shells import MULTI_CALL, SHELLS, is_assignment, is_interpreter
 
 # Options of interpreters that take a value, so the value is not mistaken for the script.
@@ -26,9 +27,33 @@ _WRAPPERS: dict[str, frozenset[str]] = {
     "flock": frozenset({"-w", "-E", "-c"}), "timeout": frozenset({"-s", "-k"}),
     "xargs": frozenset({"-I", "-n", "-P", "-d", "-a", "-L", "-s", "-E"}),
     "sshpass": frozenset({"-p", "-f", "-d", "-P"}),
+    "nsenter": frozenset({"-t", "-S", "-G", "--target", "--setuid", "--setgid"}),
+    "unshare": frozenset({"-S", "-G", "-R", "-w", "--propagation", "--setgroups", "--map-user",
+                          "--map-group", "--setuid", "--setgid", "--root", "--wd"}),
+    "strace": frozenset({"-o", "-e", "-E", "-p", "-u", "-S", "-s", "-I", "-b", "-X", "-P", "-a"}),
+    "ltrace": frozenset({"-o", "-e", "-p", "-u", "-s", "-n", "-a", "-A", "-l"}),
+    "taskset": frozenset(), "chrt": frozenset(), "setpriv": frozenset(), "prlimit": frozenset(),
+    "systemd-inhibit": frozenset({"--what", "--who", "--why", "--mode"}),
+    "systemd-run": frozenset({"-p", "-E", "-u", "-M", "--unit", "--property"}),
+    "cgexec": frozenset({"-g"}), "firejail": frozenset(), "catchsegv": frozenset(),
 }
-# Wrappers whose first positional argument is not the command (a duration, a lock file, a dir).
-_WRAPPER_FIRST_ARG_SKIPPED = frozenset({"timeout", "flock", "chroot"})
+# Wrappers whose first positional argument is not the command (a duration, a lock file, a dir,
+# a CPU mask, a priority).
+_WRAPPER_FIRST_ARG_SKIPPED = frozenset({"timeout", "flock", "chroot", "taskset", "chrt"})
+# Files a program reads that decide what it does to a device or to data (a batch of commands,
+# a configuration it applies, a request body): captured so the collector can judge them.
+_DATA_FILES: dict[str, frozenset[str]] = {
+    "sftp": frozenset({"-b"}), "lftp": frozenset({"-f"}), "curl": frozenset({"-T", "--upload-file"}),
+    "netconf-console": frozenset({"--edit-config", "--rpc"}),
+    "gnmic": frozenset({"--replace-file", "--update-file"}),
+}
+# run a command line given with -c as another user or group
+_SWITCH_USER = frozenset({"su", "runuser", "sg"})
+_CONFIG_OPERANDS = frozenset({"systemd-tmpfiles", "logrotate"})
+# Inline programs of other languages (python3 -c, perl -e, ruby -e, node -e, php -r, lua -e,
+# an awk program): a string literal that is a command line may name a script it runs.
+_INLINE_FLAGS = frozenset({"-c", "-e", "-E", "-r", "--eval"})
+_LITERAL = re.compile(r"'((?:[^'\\\n]|\\.)*)'|\"((?:[^\"\\\n]|\\.)*)\"")
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for",
                        "case", "esac", "in", "!", "{", "}", "[[", "]]", "function", "select"})
 _SEPARATORS = frozenset({";", "&", "&&", "|", "||", "|&", ";;", "(", ")", "$(", "`"})
@@ -77,7 +102,8 @@ def artifact_name(path: str) -> str:
     return _NON_ASCII.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), name)
 
 
-def referenced_paths(command_text: str) -> list[str]:
+def referenced_paths(command_text: str, programs: dict[str, str] | None = None,
+                     literals: list[str] | None = None) -> list[str]:
     """Absolute paths the text would execute or source, in order of appearance, without repeats.
 
     Understands absolute program paths, interpreters with a script argument (`bash x.sh`,
@@ -87,18 +113,23 @@ def referenced_paths(command_text: str) -> list[str]:
     if _LONE_PATH.fullmatch(command_text):
         return [posixpath.normpath(command_text)]    # a program run by its path: most commands
     found: list[str] = []
-    _scan(command_text, "", found, depth=0)
+    _scan(command_text, "", found, depth=0, programs=programs, literals=literals)
     return list(dict.fromkeys(found))
 
 
-def _scan(text: str, cwd: str, found: list[str], depth: int) -> None:
+def _scan(text: str, cwd: str, found: list[str], depth: int,
+          programs: dict[str, str] | None = None, literals: list[str] | None = None) -> None:
     if depth > 3:
         return
     for line in _logical_lines(text):
         if not cwd and "/" not in line:
             continue    # names no path, and no directory was entered to resolve one against
         for words in _simple_commands(line):
-            cwd = _command(words, cwd, found, depth)
+            cwd = _command(words, cwd, found, depth, programs)
+        if literals is not None and ("'" in line or '"' in line):
+            # a quoted command line kept for later (an array element, a prompt, a trap, a
+            # string a function is handed): the scripts and files it names, in `literals`
+            _scan_literals(line, cwd, literals, depth)
         # a statement file named anywhere on a line (whatever runs it: a client named by a
         # variable or a wrapper function, a program in a here-document)
         if ".sql" in line or ".cql" in line or ".ddl" in line:
@@ -204,7 +235,8 @@ def _resolve(word: str, cwd: str) -> str | None:
     return None
 
 
-def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
+def _command(words: list[str], cwd: str, found: list[str], depth: int,
+             programs: dict[str, str] | None = None) -> str:
     """Record what one simple command runs; returns the working directory after it."""
     for w in words:
         # `env 'BASH_FUNC_f%%=() { … }' bash -c f`: the function body runs in the child shell
@@ -242,6 +274,27 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
     path = _resolve(head, cwd) if "/" in head else None
     if path:
         found.append(path)
+    if name in CARRIERS and depth < 4:
+        # a program running shell commands written in its own syntax: what its command line
+        # holds, and the files it reads as its program (read for commands once captured)
+        carrier = CARRIERS[name]
+        for text, _how in carrier.inline(words[i:]):
+            _scan(text, cwd, found, depth + 1)
+        for f in carrier.files(words[i:]):
+            resolved = _resolve(f, cwd)
+            if resolved:
+                found.append(resolved)
+                if programs is not None:
+                    programs[resolved] = name
+    if name in _DATA_FILES or name in _CONFIG_OPERANDS:
+        opts = _DATA_FILES.get(name, frozenset())
+        for k, a in enumerate(args):
+            value = args[k + 1] if k + 1 < len(args) else ""
+            src = _resolve(value, cwd) if a in opts else _resolve(a.split("=", 1)[1], cwd) if (
+                "=" in a and a.split("=", 1)[0] in opts) else (
+                _resolve(a, cwd) if name in _CONFIG_OPERANDS and not a.startswith("-") else None)
+            if src and not src.startswith(_SYSTEM_INPUT):
+                found.append(src)
     if name in ("trap", "eval") and args and depth < 4:
         # the command text a trap or eval runs later in this shell
         _scan(" ".join(args[:1] if name == "trap" else args), cwd, found, depth + 1)
@@ -254,11 +307,14 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int) -> str:
         resolved = _resolve(directory, cwd) if directory else None
         if resolved:
             found.append(resolved)
-    elif name in ("su", "runuser") or is_interpreter(name):
+    elif name in _SWITCH_USER or is_interpreter(name):
         _interpreter_args(name, args, cwd, found, depth)
     elif name in _DATA_READERS:
         # a program text or payload a tool reads (awk -f, base64 -d FILE, openssl -in FILE):
-        # what it prints may be run
+        # what it prints may be run; an awk program's command-line strings may name a script
+        if name in ("awk", "gawk", "mawk", "nawk") and depth < 4:
+            for code in [a for a in args if not a.startswith("-")][:1]:
+                _scan_literals(code, cwd, found, depth)
         for k, a in enumerate(args):
             value = args[k + 1] if k + 1 < len(args) else ""
             src = _resolve(value, cwd) if a in ("-f", "-in", "--file", "-i") else (
@@ -310,18 +366,22 @@ def _interpreter_args(name: str, args: list[str], cwd: str, found: list[str], de
     j = 0
     while j < len(args):
         arg = args[j]
+        if arg in _INLINE_FLAGS and name not in SHELLS and name not in _SWITCH_USER:
+            if j + 1 < len(args) and depth < 4:
+                _scan_literals(args[j + 1], cwd, found, depth)    # `python3 -c CODE`
+            return
         if arg == "-c" or (arg.startswith("-") and not arg.startswith("--") and arg.endswith("c")
-                           and (name in SHELLS or name in ("su", "runuser"))):
+                           and (name in SHELLS or name in _SWITCH_USER)):
             if j + 1 < len(args):
                 _scan(args[j + 1], cwd, found, depth + 1)
             return
-        if arg in ("-m", "-e", "-E") and name not in SHELLS:
-            return   # `python3 -m mod`, `perl -e CODE`: no script file to follow
+        if arg == "-m" and name not in SHELLS:
+            return   # `python3 -m mod`: no script file to follow
         if arg.startswith("-"):
             j += 2 if arg in _OPTS_WITH_VALUE else 1
             continue
-        if name in ("su", "runuser"):
-            j += 1   # the user name
+        if name in _SWITCH_USER:
+            j += 1   # the user (or group) name
             continue
         script = _resolve(arg, cwd)
         if script is None and arg and cwd and _UNRESOLVABLE.isdisjoint(arg):
@@ -329,6 +389,15 @@ def _interpreter_args(name: str, args: list[str], cwd: str, found: list[str], de
         if script:
             found.append(script)
         return
+
+
+def _scan_literals(code: str, cwd: str, found: list[str], depth: int) -> None:
+    """The string literals of a program in another language that are command lines (they hold
+    a blank), read as shell: `pty.spawn(['sh', '-c', 'bash /opt/x.sh'])` runs /opt/x.sh."""
+    for m in _LITERAL.finditer(code):
+        text = m.group(1) if m.group(1) is not None else m.group(2)
+        if " " in text.strip():
+            _scan(text, cwd, found, depth + 1)
 
 
 def _basename(word: str) -> str:
@@ -408,3 +477,13 @@ def program_references(name: str, text: str) -> list[str]:
             continue
         out.append(p)
     return out
+
+
+def carrier_commands(program: str, text: str) -> list[str]:
+    """The shell commands a file holds that `program` (a carrier: make, m4, sed -f, gdb -x,
+    vim -S, git hooks, a console's -f) reads as its program."""
+    carrier = CARRIERS.get(program)
+    if carrier is None:
+        return []
+    return [c for c, _ in (make_program(text) if program in ("make", "gmake") else
+                           carrier.program(text))]

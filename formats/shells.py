@@ -11,8 +11,9 @@ import posixpath
 import re
 import shlex
 
-SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash"})
-MULTI_CALL = frozenset({"busybox"})
+SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash", "yash", "posh",
+                    "ksh93", "pdksh", "lksh"})
+MULTI_CALL = frozenset({"busybox", "toybox"})
 # Other languages' interpreters that run their first non-option argument as a script
 # (`python3 /opt/x.py`); versioned names (python3.11, perl5.36) are the same interpreter.
 _SCRIPT_INTERPRETERS = re.compile(

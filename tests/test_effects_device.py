@@ -291,3 +291,52 @@ def test_expect_sends_are_read_after_what_the_session_was_sent_before(second, lo
     assert (_loud(j) if loud else _quiet(j)), [(r.rule, r.title) for r in j.reasons]
     if loud:
         assert any("delete interfaces at-0/0/0" in r.title for r in j.reasons)
+
+
+# --- device clients of the wave-6 red team: gNMI, netconf-console, TLS and telnet:// sessions,
+# files deleted over FTP/SFTP, pyATS testbeds ------------------------------------------------
+
+NC = "opt/ems/share/nc.xml"
+TESTBED = "opt/ems/etc/testbed.yaml"
+PYATS = ("from genie.testbed import load\n\ntb = load('/opt/ems/etc/testbed.yaml')\n"
+         "for name, dev in tb.devices.items():\n    dev.connect(log_stdout=False)\n"
+         "    dev.{call}\n")
+BED = ("testbed:\n  name: ems\ndevices:\n  atm-kobe-01:\n    os: iosxe\n    connections:\n"
+       "      cli:\n        protocol: ssh\n        ip: 10.40.0.10\n")
+
+
+@pytest.mark.parametrize("text,extra", [
+    ("gnmic -a atm9:57400 -u oper -p x --insecure set --delete '/interfaces/interface[name=at-0/0/0]'\n",
+     {}),
+    ("gnmic -a atm9:57400 --insecure set --replace-path /configuration --replace-value '{}'\n", {}),
+    (f"netconf-console --host atm9 --port 830 --db running --edit-config /{NC}\n",
+     {NC: '<config xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"><configuration><interfaces>'
+          '<interface nc:operation="delete"><name>at-0/0/0</name></interface></interfaces>'
+          "</configuration></config>\n"}),
+    ("curl -s telnet://atm9:23 -T /opt/ems/share/s.txt\n",
+     {"opt/ems/share/s.txt": "oper\npw\nconfigure terminal\ninterface ATM1/0\nno pvc 1/100\nend\n"}),
+    ("openssl s_client -quiet -connect atm9:3083 < /opt/ems/share/t.txt\n",
+     {"opt/ems/share/t.txt": "ACT-USER::OPER:CT1::PW;\nDLT-CRS-VC::ALL:CT2:::;\n"}),
+    ("curl -s -u oper:pw -Q 'DELE startup-config' ftp://atm9/\n", {}),
+    ("lftp -u oper,pw -e 'rm -f /config/juniper.conf.gz; bye' sftp://atm9\n", {}),
+    ("sftp -b /opt/ems/share/b oper@atm9\n", {"opt/ems/share/b": "rm /config/juniper.conf.gz\nbye\n"}),
+    ("python3 /opt/ems/bin/ne.py\n",
+     {"opt/ems/bin/ne.py": PYATS.format(call="configure(['interface ATM1/0', 'no pvc 1/100'])"),
+      TESTBED: BED}),
+])
+def test_device_work_sent_by_api_clients_file_transfers_and_test_frameworks(text, extra):
+    assert _loud(_judge(text, extra=extra))
+
+
+@pytest.mark.parametrize("text,extra", [
+    ("gnmic -a atm9:57400 --insecure get --path /interfaces/interface/state/oper-status\n", {}),
+    ("netconf-console --host atm9 --get-config --db running\n", {}),
+    ("curl -s -u oper:pw -o /srv/backup/atm9.cfg ftp://atm9/startup-config\n", {}),
+    ("sftp -b /opt/ems/share/b oper@atm9\n", {"opt/ems/share/b": "get /config/juniper.conf.gz /srv/b/\n"}),
+    ("openssl s_client -quiet -connect atm9:3083 < /opt/ems/share/t.txt\n",
+     {"opt/ems/share/t.txt": "ACT-USER::OPER:CT1::PW;\nRTRV-CRS-VC::ALL:CT2;\n"}),
+    ("python3 /opt/ems/bin/ne.py\n",
+     {"opt/ems/bin/ne.py": PYATS.format(call="execute('show atm pvc')"), TESTBED: BED}),
+])
+def test_the_same_clients_reading_the_device_are_quiet(text, extra):
+    assert _quiet(_judge(text, extra=extra))

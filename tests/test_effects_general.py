@@ -218,3 +218,116 @@ def test_aliases_and_unknown_words_cost_one_reading_not_one_per_line():
 ])
 def test_aliases_read_once_still_find_what_they_run(tail):
     assert _verdict(_ALIASED + tail) == "destructive"
+
+
+# --- programs that run shell commands written in their own syntax (formats/carriers.py) ------
+
+_MK = "usr/local/lib/ems/nightly.mk"
+
+
+@pytest.mark.parametrize("text,extra", [
+    (f"make -s -f /{_MK} all\n", {_MK: f"T = private\nall:\n\t@{ROW.replace('private', '$(T)')}\n"}),
+    ("make -C /usr/local/lib/ems\n", {"usr/local/lib/ems/Makefile": "all:\n\trm -rf /srv/ems/pvcdata\n"}),
+    ("m4 /usr/local/lib/ems/r.m4 >/dev/null\n",
+     {"usr/local/lib/ems/r.m4": f"changequote(@[,]@)dnl\nesyscmd(@[{ROW}]@)dnl\n"}),
+    (f"sed -n '1e {ROW}' /etc/hostname\n", {}),
+    ("sed -n -f /usr/local/lib/ems/f.sed /etc/hostname\n",
+     {"usr/local/lib/ems/f.sed": "1e rm -rf /srv/ems/pvcdata\n"}),
+    (f"echo | sed 's|.*|{ROW}|e'\n", {}),
+    (f"tar -cf /dev/null /etc/hostname --checkpoint=1 '--checkpoint-action=exec={ROW}'\n", {}),
+    (f"ssh -o 'ProxyCommand=sh -c \"{ROW}\"' bastion true\n", {}),
+    (f"gdb -batch -nx -ex 'shell {ROW}'\n", {}),
+    (f"vim -es -N -u NONE -c \"call system('{ROW}')\" -c 'qa!'\n", {}),
+    (f"ex -s +'silent !{ROW}' +q\n", {}),
+    (f"git -c 'alias.tidy=!{ROW}' tidy\n", {}),
+    (f"git -c core.pager='{ROW}' log -1\n", {}),
+    ("git -C /opt/ems/etc -c core.hooksPath=/usr/local/lib/ems/hooks commit -qm x\n",
+     {"usr/local/lib/ems/hooks/pre-commit": f"#!/bin/sh\n{ROW}\n"}),
+    (f"sqlite3 :memory: '.shell {ROW}'\n", {}),
+    (f"psql -X -q -c '\\! {ROW}'\n", {}),
+    (f"awk 'BEGIN {{ c = \"{ROW}\"; while ((c | getline l) > 0) ; close(c) }}'\n", {}),
+    (f"script -qec '{ROW}' /dev/null\n", {}),
+])
+def test_a_program_running_commands_in_its_own_syntax_is_judged_as_running_them(text, extra):
+    assert _verdict(text, extra) == "destructive"
+
+
+@pytest.mark.parametrize("text,extra", [
+    (f"make -s -f /{_MK} all\n", {_MK: "all:\n\t@gzip -9 /var/log/ems/old.log\n"}),
+    ("sed -e 's/old/new/' /opt/ems/etc/ems.conf\n", {}),
+    ("tar -czf /srv/backup/etc.tgz /opt/ems/etc --checkpoint=1000\n", {}),
+    ("ssh -o 'ProxyCommand=ssh -W %h:%p bastion' atm9 'show atm pvc'\n", {}),
+    ("git -c alias.st=status st\n", {}),
+    ("vim -es -c '%s/a/b/g' -c wq /opt/ems/etc/ems.conf\n", {}),
+    ("awk 'BEGIN { \"date +%F\" | getline d; print d }'\n", {}),
+    ("script -qc 'ls -l /srv/ems' /dev/null\n", {}),
+])
+def test_the_same_programs_doing_ordinary_work_are_quiet(text, extra):
+    assert _verdict(text, extra) != "destructive"
+
+
+@pytest.mark.parametrize("wrapper", [
+    "nsenter -t 1 -m -u -i -n -p --", "unshare -m --propagation private", "strace -f -o /dev/null",
+    "taskset -c 0", "chrt -i 0", "systemd-inhibit --what=shutdown --why=x", "setpriv --reuid=0",
+    "yash -c", "busybox ash -c", "toybox sh -c",
+])
+def test_wrappers_and_other_shells_run_what_they_are_given(wrapper):
+    cmd = f"{wrapper} '{ROW}'" if wrapper.endswith("-c") else f"{wrapper} {ROW}"
+    assert _verdict(cmd + "\n") == "destructive"
+
+
+@pytest.mark.parametrize("code", [
+    f"import pty; pty.spawn(['sh', '-c', '{ROW}'])",
+    f"import os; os.posix_spawnp('sh', ['sh', '-c', '{ROW}'], os.environ)",
+])
+def test_python_spawning_a_shell_from_an_argument_list(code):
+    assert _verdict(f'python3 -c "{code}"\n') == "destructive"
+
+
+@pytest.mark.parametrize("line", [
+    f"node -e \"require('child_process').spawnSync('sh', ['-c', '{ROW}'])\"",
+    f"ruby -e \"IO.popen(['sh', '-c', '{ROW}']) {{ |io| io.read }}\"",
+])
+def test_other_languages_handing_a_shell_its_command_in_an_argument_list(line):
+    assert _verdict(line + "\n") == "destructive"
+
+
+# --- bash features that run or decode what a variable holds ----------------------------------
+
+@pytest.mark.parametrize("text", [
+    f"x='$({ROW})'\n: \"${{x@P}}\"\n",                                   # prompt expansion
+    f"PS4='$({ROW}) '\nset -x\n:\n",                                       # xtrace prompt
+    f"a=()\nn='a[$({ROW})]'\n(( n )) || true\n",                          # arithmetic subscript
+    f"a=()\nn='a[$({ROW})]'\n[[ $n -eq 0 ]]\n",
+    f"a=()\nn='a[$({ROW})]'\ndeclare -i k=n\n",
+    "c='\\x72m -rf /srv/ems/pvcdata'\neval \"${c@E}\"\n",                  # escape expansion
+    f"set -f\nIFS=^\nc='sh^-c^{ROW}'\n$c\n",                              # IFS splitting
+    f"declare -A t=([run]=sh [opt]=-c [arg]='{ROW}')\n\"${{t[run]}}\" \"${{t[opt]}}\" \"${{t[arg]}}\"\n",
+    f"set -- a b sh -c '{ROW}'\n\"${{@:3}}\"\n",                          # positional slice
+    f"eval \"$(printf '%s() {{ %s; }}' tidy '{ROW}')\"\ntidy\n",           # eval defines a function
+    f". /dev/stdin <<<'{ROW}'\n",
+    f"exec 3<<<'{ROW}'\nsource /dev/fd/3\n",
+])
+def test_bash_features_that_run_a_variables_value(text):
+    assert _verdict(text) == "destructive"
+
+
+@pytest.mark.parametrize("text", [
+    "x='nightly run'\necho \"${x@P}\"\n",
+    "n=5\n(( n > 3 )) && echo many\n",
+    "PS4='+ ${LINENO}: '\nset -x\nls /srv/ems\n",
+    "IFS=, read -r a b <<< 'x,y'\necho \"$a\"\n",
+    "declare -A t=([run]=ls [arg]=/srv/ems)\n\"${t[run]}\" \"${t[arg]}\"\n",
+])
+def test_the_same_features_over_ordinary_values_are_quiet(text):
+    assert _verdict(text) != "destructive"
+
+
+@pytest.mark.parametrize("form,encode", [
+    ("base32hex", lambda b: base64.b32hexencode(b).decode()),
+    ("base2msbf", lambda b: "".join(f"{x:08b}" for x in b)),
+    ("base64url", lambda b: base64.urlsafe_b64encode(b).decode()),
+])
+def test_basenc_layers_are_undone(form, encode):
+    blob = encode(f"{ROW}\n".encode())
+    assert _verdict(f"basenc --{form} -d <<< '{blob}' | sh\n") == "destructive"

@@ -332,3 +332,105 @@ def test_a_path_too_long_for_the_file_system_is_not_found_not_an_error(tmp_path:
     assert fs.exists(long_name) is False
     with pytest.raises(RootPathError):
         fs.resolve(long_name)
+
+
+# --- destroyers of the wave-6 red team: data stores, configurations a tool applies, editors --
+
+SQL = "opt/ems/sql/n.sql"
+CONF = "opt/ems/etc/n.conf"
+
+
+@pytest.mark.parametrize("text,extra", [
+    (f"sqlplus -s ems/pw@EMSDB @/{SQL}\n", {SQL: "DELETE FROM ems.pvc;\nCOMMIT;\n"}),
+    (f"psql -X -v tbl=pvc -d ems -f /{SQL}\n", {SQL: "TRUNCATE TABLE :\"tbl\" CASCADE;\n"}),
+    (f"psql -X -d ems -f /{SQL}\n", {SQL: "\\set t pvc\nDELETE FROM :t;\n"}),
+    ("mariadb-admin --force drop emsdb\n", {}),
+    ("etcdctl del --prefix /ems/linedata/\n", {}),
+    ("ETCDCTL_API=3 etcdctl del '' --from-key=true\n", {}),
+    ("curl -s -X DELETE 'http://127.0.0.1:9200/linedata'\n", {}),
+    ("curl -s -XPOST 'localhost:9200/pvc/_delete_by_query' -H 'Content-Type: application/json' "
+     "-d '{\"query\":{\"match_all\":{}}}'\n", {}),
+    (f"systemd-tmpfiles --remove /{CONF}\n", {CONF: "R /srv/ems/linedata - - - - -\n"}),
+    (f"systemd-tmpfiles --clean /{CONF}\n", {CONF: "e /srv/ems/linedata - - - 0\n"}),
+    (f"logrotate -f -s /dev/null /{CONF}\n",
+     {CONF: "/srv/ems/linedata/*.csv {\n    rotate 0\n    shred\n}\n"}),
+    ("git -C /opt/ems/etc rm -rfq .\n", {}),
+    ("cd /opt/ems/etc && git rm -rqf *\n", {}),
+    (": | sponge /srv/ems/linedata/pvc.csv\n", {}),
+    ("ex -sc '%d|x' /srv/ems/linedata/pvc.csv\n", {}),
+    ("vim -es -c '%d' -c 'wq' /srv/ems/linedata/pvc.csv\n", {}),
+    ("printf ',d\\nw\\nq\\n' | ed -s /srv/ems/linedata/pvc.csv\n", {}),
+    ("perl -i -ne 'print if 0' /srv/ems/linedata/pvc.csv\n", {}),
+    ("perl -pi -e '$_ = \"\"' /srv/ems/linedata/pvc.csv\n", {}),
+    ("dd if=/dev/null of=/srv/ems/linedata/pvc.csv\n", {}),
+    ("truncate --reference=/dev/null /srv/ems/linedata/pvc.csv\n", {}),
+    ("scrub -r /srv/ems/linedata/pvc.csv\n", {}),
+    ("rsync -r --delete-excluded --exclude='*' /etc/ems/ /srv/ems/linedata/\n", {}),
+    ("toybox rm -rf /srv/ems/linedata\n", {}),
+])
+def test_data_destroyed_through_stores_configurations_and_editors(text, extra):
+    _destructive(text, extra=extra)
+
+
+@pytest.mark.parametrize("text,extra", [
+    (f"sqlplus -s ems/pw@EMSDB @/{SQL}\n", {SQL: "DELETE FROM ems.audit WHERE ts < SYSDATE - 90;\n"}),
+    (f"psql -X -v tbl=audit -d ems -f /{SQL}\n",
+     {SQL: "DELETE FROM :\"tbl\" WHERE ts < now() - interval '90 days';\n"}),
+    ("mariadb-admin ping\n", {}),
+    ("etcdctl get --prefix /ems/config/\n", {}),
+    ("etcdctl del /ems/lock/nightly\n", {}),
+    ("curl -s 'http://127.0.0.1:9200/_cat/indices?v'\n", {}),
+    (f"systemd-tmpfiles --clean /{CONF}\n", {CONF: "e /var/tmp/ems - - - 10d\n"}),
+    (f"systemd-tmpfiles --create /{CONF}\n", {CONF: "d /run/ems 0755 ems ems -\n"}),
+    (f"logrotate -s /var/lib/ems/state /{CONF}\n",
+     {CONF: "/var/log/ems/*.log {\n    weekly\n    rotate 8\n}\n"}),
+    ("git -C /opt/ems/etc rm -q --cached stale.lock\n", {}),
+    ("sort -u /opt/ems/etc/ne.list | sponge /opt/ems/etc/ne.list\n", {}),
+    ("ex -sc '%s/old/new/g|x' /opt/ems/etc/ems.conf\n", {}),
+    ("vim -es -c 'g/^#/d' -c wq /opt/ems/etc/ne.list\n", {}),
+    ("perl -pi -e 's/^poll=.*/poll=300/' /opt/ems/etc/ems.conf\n", {}),
+    ("dd if=/dev/null of=/srv/ems/linedata/pvc.csv conv=notrunc\n", {}),
+    ("rsync -a --delete /srv/ems/linedata/ /backup/linedata/\n", {}),
+])
+def test_the_same_programs_doing_bounded_or_read_only_work_are_quiet(text, extra):
+    _quiet(text, extra=extra)
+
+
+def test_a_configuration_a_tool_applies_that_was_not_captured_is_not_benign():
+    j = _judge("systemd-tmpfiles --remove /opt/ems/etc/gone.conf\n")
+    assert j.verdict is Verdict.SUSPICIOUS, j.reasons
+
+
+# --- what the agent captures for these ---------------------------------------------------------
+
+@pytest.mark.parametrize("text,path", [
+    ("make -s -f /opt/ems/build/n.mk all", "/opt/ems/build/n.mk"),
+    ("make -C /opt/ems/build", "/opt/ems/build/Makefile"),
+    ("m4 /opt/ems/share/r.m4 >/dev/null", "/opt/ems/share/r.m4"),
+    ("sed -n -f /opt/ems/share/f.sed /etc/hostname", "/opt/ems/share/f.sed"),
+    ("tar -cf /dev/null /etc/hostname '--checkpoint-action=exec=bash /opt/ems/c.sh'",
+     "/opt/ems/c.sh"),
+    ("ssh -o 'ProxyCommand=sh -c \"bash /opt/ems/p.sh\"' h true", "/opt/ems/p.sh"),
+    ("git -C /opt/ems/etc -c core.hooksPath=/opt/ems/hooks commit -qm x",
+     "/opt/ems/hooks/pre-commit"),
+    ("awk 'BEGIN { c = \"bash /opt/ems/d.sh\"; c | getline }'", "/opt/ems/d.sh"),
+    ("python3 -c \"import pty; pty.spawn(['sh', '-c', 'bash /opt/ems/x.sh'])\"", "/opt/ems/x.sh"),
+    ("php -r 'passthru(\"bash /opt/ems/g.sh\");'", "/opt/ems/g.sh"),
+    ("nsenter -t 1 -m -- sh -c 'bash /opt/ems/e.sh'", "/opt/ems/e.sh"),
+    ("unshare -m --propagation private sh -c 'bash /opt/ems/e.sh'", "/opt/ems/e.sh"),
+    ("sg root -c 'bash /opt/ems/s.sh'", "/opt/ems/s.sh"),
+    ("sftp -b /opt/ems/share/f.batch oper@h", "/opt/ems/share/f.batch"),
+    ("curl -s telnet://h:23 -T /opt/ems/share/s.txt", "/opt/ems/share/s.txt"),
+    ("netconf-console --host h --edit-config /opt/ems/share/nc.xml", "/opt/ems/share/nc.xml"),
+    ("systemd-tmpfiles --remove /opt/ems/etc/t.conf", "/opt/ems/etc/t.conf"),
+    ("logrotate -f /opt/ems/etc/r.conf", "/opt/ems/etc/r.conf"),
+])
+def test_the_agent_captures_what_carriers_and_data_tools_read(text, path):
+    assert path in referenced_paths(text)
+
+
+def test_files_named_in_a_quoted_command_line_are_found_apart():
+    quoted: list[str] = []
+    found = referenced_paths("declare -A t=([arg]='systemd-tmpfiles --remove /opt/ems/t.conf')\n"
+                             "logger 'backup of /srv/ems failed'", None, quoted)
+    assert found == [] and quoted == ["/opt/ems/t.conf"]

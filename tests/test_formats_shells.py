@@ -32,7 +32,8 @@ NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 def test_the_one_list() -> None:
-    assert SHELLS == {"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash"}
+    assert SHELLS == {"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "rbash", "yash", "posh",
+                      "ksh93", "pdksh", "lksh"}
     assert not is_shell("busybox") and not is_shell("python3") and is_shell("/usr/bin/mksh")
     assert all(is_interpreter(p) for p in ("bash", "python3.11", "perl5.36", "/usr/bin/expect"))
     assert not is_interpreter("sleep")

@@ -130,3 +130,22 @@ def test_a_job_whose_script_cannot_be_read_is_a_finding(fleet: Fleet, tmp_path: 
     [unseen] = [f for f in findings if f.key.startswith("job-unseen:")]
     assert unseen.severity == "medium" and "etc/cron.d/purge:1" in unseen.title
     assert "opt/ems/purge.sh" in unseen.title
+
+
+@pytest.mark.parametrize("carrier,program", [
+    ("make -s -f /opt/ems/build/n.mk all", ("opt/ems/build/n.mk", "all:\n\t@bash {script}\n")),
+    ("sed -n -f /opt/ems/share/f.sed /etc/hostname", ("opt/ems/share/f.sed", "1e bash {script}\n")),
+    ("m4 /opt/ems/share/r.m4", ("opt/ems/share/r.m4", "esyscmd(`bash {script}')dnl\n")),
+])
+def test_the_agent_follows_a_script_run_from_a_carriers_program_file(tmp_path: Path, carrier: str,
+                                                                    program: tuple[str, str]):
+    """make, sed -f and m4 read a file as their program: the agent captures it, and the script
+    its commands run, so the collector reads what that script does."""
+    root = _root(tmp_path)
+    script = "/usr/local/lib/ems/nightly.sh"
+    write(root, program[0], program[1].format(script=script))
+    write(root, script, "#!/bin/sh\nrm -rf /srv/ems/linedata\n", 0o755)
+    write(root, "etc/cron.d/nightly", f"0 3 * * * root {carrier}\n")
+    target, _ = collect(root, hostname="mgmt-01")
+    assert target.artifact(program[0]) is not None
+    assert target.artifact(script.lstrip("/")) is not None

@@ -39,6 +39,7 @@ from lineguard.agent.sources.host.rootfs import HostLimits, RootFS
 from lineguard.agent.sources.host.secrets import mask_artifact
 from lineguard.formats.follow import (
     artifact_name,
+    carrier_commands,
     module_files,
     program_references,
     python_modules,
@@ -219,8 +220,11 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
     Returns a note when the file or byte budget ran out."""
     # (path, depth, whether it is an entry of a folder named as a whole)
     queue: deque[tuple[str, int, bool]] = deque()
+    # files a carrier (make, m4, sed -f, gdb -x, vim -S, a console's -f) reads as its
+    # program, by path: once captured, the commands they hold are followed too
+    programs: dict[str, str] = {}
     for command in commands:
-        queue.extend((p, 1, False) for p in referenced_paths(command))
+        queue.extend((p, 1, False) for p in _referenced(fs, command, programs))
         queue.extend((p, 1, False) for p in _module_paths(fs, command))
     scanned: set[str] = set()
     for listed in list(arts.values()):
@@ -256,14 +260,26 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
             text = art.text()
             # a module another program loads (no #! line of its own) is read in its language
             module = art.name.endswith((".py", ".pm", ".pl", ".tcl", ".exp"))
-            if text is not None and is_shell_text(text) and not module:
-                queue.extend((p, depth + 1, False) for p in referenced_paths(text))
+            carrier = programs.get("/" + art.name)
+            if text is not None and carrier is not None:
+                for cmd in carrier_commands(carrier, text):
+                    queue.extend((p, depth + 1, False) for p in referenced_paths(cmd, programs))
+            elif text is not None and is_shell_text(text) and not module:
+                queue.extend((p, depth + 1, False) for p in _referenced(fs, text, programs))
                 queue.extend((p, depth + 1, False) for p in _module_paths(fs, text))
             elif text is not None:
                 # Python, Perl, expect: the modules, libraries and files they load
                 queue.extend((p, depth + 1, False) for p in program_references(art.name, text)
                              if fs.exists(p) and not fs.is_dir(p))
     return ""
+
+
+def _referenced(fs: RootFS, text: str, programs: dict[str, str]) -> list[str]:
+    """What a command or shell script runs, and the files named in the command lines it
+    keeps in quotes (for later, an eval, a trap) that exist on this root."""
+    quoted: list[str] = []
+    found = referenced_paths(text, programs, quoted)
+    return found + [p for p in quoted if p not in found and fs.exists(p) and not fs.is_dir(p)]
 
 
 def _module_paths(fs: RootFS, text: str) -> list[str]:

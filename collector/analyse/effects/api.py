@@ -12,6 +12,8 @@ import re
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
+from lineguard.formats.carriers import values
+
 _XML_HINT = re.compile(r"<\s*(?:rpc|edit-config|delete-config|load-configuration|copy-config|"
                        r"config|configuration)\b", re.I)
 _FRAME = re.compile(r"\]\]>\]\]>|^\s*#\d+\s*$|^\s*##\s*$", re.M)
@@ -228,3 +230,55 @@ def _datastore_root(url: str) -> bool:
     rest = [unquote(x) for x in (path[m.end():] if m else "").split("/") if x]
     return bool(m) and (not rest or (len(rest) == 1 and rest[0].split(":")[-1] in (
         "native", "configuration", "data", "config")))
+
+
+def _path_words(path: str) -> list[str]:
+    """A gNMI/YANG path (`/interfaces/interface[name=at-0/0/0]`) as configuration words, the
+    datastore's own root (`configuration`, `config`, `data`) left out."""
+    words = []
+    for seg in re.findall(r"(?:[^/\[]|\[[^\]]*\])+", path):
+        name = re.sub(r"\[.*", "", seg).split(":")[-1]
+        keys = re.findall(r"\[[^=\]]*=([^\]]*)\]", seg)
+        words += [name, *keys]
+    while words[:1] and words[0] in ("configuration", "config", "data", "native"):
+        words = words[1:]
+    return words
+
+
+_EMPTY_VALUE = re.compile(r"^\s*(?:\{\s*\}|\[\s*\]|\"\"|''|null)?\s*$")
+
+
+def client_request(argv: list[str], text_of) -> tuple[str, list[str]] | None:  # noqa: ANN001
+    """(host, command lines) a device API client's command line amounts to: gnmic `set`
+    deletes and replaces (an empty value replaces with nothing), netconf-console's
+    edit-config/rpc files and --delete-config; None when the program is none of these."""
+    prog = argv[0].rsplit("/", 1)[-1]
+    args = argv[1:]
+
+    def value(*names: str) -> list[str]:
+        return values(argv, (), names)
+    if prog == "gnmic":
+        host = next(iter(value("-a", "--address")), "")
+        lines = []
+        if "set" in args:
+            lines += ["delete " + " ".join(_path_words(p)) for p in value("--delete")]
+            # a replace with an empty value (or an empty file) leaves nothing at its path
+            vals = value("--replace-value") + [text_of(f) or "x" for f in value("--replace-file")]
+            for k, p in enumerate(value("--replace-path")):
+                if k < len(vals) and _EMPTY_VALUE.match(vals[k]):
+                    words = _path_words(p)
+                    lines.append("delete " + " ".join(words) if words else
+                                 "load override <an empty configuration>")
+        return re.sub(r":\d+$", "", host), [ln.rstrip() for ln in lines]
+    if prog in ("netconf-console", "netconf-console2"):
+        host = next(iter(value("--host")), "")
+        lines = []
+        for f in value("--edit-config", "--rpc"):
+            body = text_of(f) or ""
+            if "<config" in body and "<edit-config" not in body:
+                body = f"<edit-config><target><running/></target>{body}</edit-config>"
+            lines += xml_lines(body)
+        if "--delete-config" in " ".join(args):
+            lines.append("delete")
+        return host, lines
+    return None

@@ -63,9 +63,19 @@ _WRAPPERS = {"sudo": set("ugCDhpUrt"), "doas": set("uC"), "nohup": set(), "nice"
              "builtin": set(), "exec": set("a"), "stdbuf": set("ioe"), "chronic": set(),
              "timeout": set("sk"), "flock": set("wE"), "chroot": set(),
              "env": set("uCS"), "unbuffer": set(), "caffeinate": set(), "torsocks": set(),
-             "busybox": set(), "runuser": set("ug"), "watch": set("n"),
-             "systemd-run": set("pEuM")}
-_FIRST_ARG_NOT_COMMAND = frozenset({"timeout", "flock", "chroot"})
+             "busybox": set(), "toybox": set(), "runuser": set("ug"), "watch": set("n"),
+             "systemd-run": set("pEuM"), "nsenter": set("tSG"), "unshare": set("SGRw"),
+             "strace": set("oeEpuSsIbXPa"), "ltrace": set("oepusnaAl"), "taskset": set(),
+             "chrt": set(), "systemd-inhibit": set(), "setpriv": set(), "prlimit": set("p"),
+             "cgexec": set("g"), "firejail": set(), "bwrap": set(), "catchsegv": set()}
+# The first argument after the options is no command: a timeout, a lock file, a root, a CPU
+# mask (taskset), a priority (chrt).
+_FIRST_ARG_NOT_COMMAND = frozenset({"timeout", "flock", "chroot", "taskset", "chrt"})
+# Long options of the wrappers that take their value as the next word.
+_LONG_VALUES = frozenset({"--propagation", "--setgroups", "--map-user", "--map-group", "--what",
+                          "--who", "--why", "--mode", "--output", "--target", "--user",
+                          "--group", "--signal", "--kill-after", "--setuid", "--setgid",
+                          "--root", "--wd", "--expr", "--property", "--unit", "--uid", "--gid"})
 
 
 # Every program this module or the readers give a meaning to (effects, output, a session, a
@@ -94,7 +104,10 @@ KNOWN = frozenset({
     "nft", "ip", "route", "mount", "telinit", "init", "touch", "systemd-run", "read", "mapfile",
     "readarray", "hash", "cd", "pushd", "zip", ":", "true", "http", "https", "xh", "ansible",
     "ansible-playbook", "tmux", "screen", "ls", "tmpwatch", "tmpreaper", "xfs_io", "debugfs",
-    "sg_format", "sg_sanitize", "coproc",
+    "sg_format", "sg_sanitize", "coproc", "make", "gmake", "m4", "gdb", "vim", "vi", "ex",
+    "view", "nvim", "vim.basic", "vim.tiny", "script", "etcdctl", "sponge", "logrotate",
+    "systemd-tmpfiles", "mariadb-admin", "gnutls-cli", "ed", "red", "gnmic", "netconf-console",
+    "netconf-console2", "lftp", "ftp", "scrub",
 }) | SHELLS
 
 
@@ -111,13 +124,18 @@ OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq"
                          "rev", "tr", "ls"})
 
 
+# a sed script that runs commands (`e CMD`, `s///e`) does more than print
+_SED_RUNS = re.compile(r"(?:^|\s)(?:-f|--file)\b|(?:^|[\s;'\"])[\d$]*e\s|"
+                       r"(?:^|\s)['\"]?s([^\w\s])(?:(?!\1).)*\1(?:(?!\1).)*\1\w*e\w*['\"]?(?:\s|$)")
+
+
 def prints_only(argv: list[str]) -> bool:
     """A program whose only effect is what it prints (sed -i edits files, printf -v sets a
     variable: not these)."""
     prog = base(argv[0]) if argv else ""
-    return prog in OUTPUT_ONLY and not (prog == "sed" and any(
-        re.match(r"-\w*i|--in-place", a) for a in argv[1:])) and not (
-        prog == "printf" and argv[1:2] == ["-v"])
+    return prog in OUTPUT_ONLY and not (prog == "sed" and (any(
+        re.match(r"-\w*i|--in-place", a) for a in argv[1:]) or _SED_RUNS.search(
+        " ".join(argv[1:])))) and not (prog == "printf" and argv[1:2] == ["-v"])
 
 
 def known(prog: str) -> bool:
@@ -152,7 +170,7 @@ def unwrap(argv: list[str]) -> list[str]:
                                  for a in argv[1:]):
             argv = _split_string(argv)
             continue
-        if prog in ("su", "runuser", "flock") and "-c" in argv:
+        if prog in ("su", "runuser", "flock", "sg") and "-c" in argv:
             return ["sh", "-c", argv[argv.index("-c") + 1]] if argv.index("-c") + 1 < len(argv) else []
         if prog in MULTI_CALL and len(argv) > 1:
             argv = argv[1:]
@@ -162,7 +180,10 @@ def unwrap(argv: list[str]) -> list[str]:
         vals = _WRAPPERS[prog]
         i = 1
         while i < len(argv) and (argv[i].startswith("-") or (prog == "env" and "=" in argv[i])):
-            if len(argv[i]) == 2 and argv[i][1] in vals:
+            if argv[i] == "--":
+                i += 1
+                break
+            if (len(argv[i]) == 2 and argv[i][1] in vals) or argv[i] in _LONG_VALUES:
                 i += 1
             i += 1
         if prog in _FIRST_ARG_NOT_COMMAND:
@@ -347,7 +368,10 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     ops = operands(argv, _OPT_VALUES.get(prog))
     flags = " ".join(a for a in args if a.startswith("-"))
     add = job.sink.append
-    if prog in ("rm", "unlink", "rmdir", "srm", "wipe"):
+    if prog == "scrub" and "-r" in args:
+        for t in ops:
+            _destroy(job, place, line, ev, t, "wipe")
+    elif prog in ("rm", "unlink", "rmdir", "srm", "wipe"):
         tree = re.search(r"(?:^|\s)-\w*[rR]|--recursive", flags) is not None
         for t in ops:
             _destroy(job, place, line, ev, t, "delete-tree" if tree else "delete")
@@ -355,9 +379,10 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         for t in ops:
             _destroy(job, place, line, ev, t, "wipe" if t.startswith("/dev/") else "overwrite")
     elif prog == "truncate":
-        if re.search(r"(?:-s\s*|--size[= ])0\b|-s0\b", " ".join(args)):
+        if re.search(r"(?:-s\s*|--size[= ])0\b|-s0\b|(?:-r\s*|--reference[= ])/dev/null\b",
+                     " ".join(args)):
             for t in ops:
-                if t not in ("0",):
+                if t not in ("0", "/dev/null"):
                     _destroy(job, place, line, ev, t, "truncate")
     elif prog == "dd":
         of = next((a[3:] for a in args if a.startswith("of=")), None)
@@ -365,6 +390,10 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         if of and not re.match(r"/dev/(?:null|stdout|stderr|tty|fd/)", of):
             if of.startswith("/dev/") or inp in ("/dev/zero", "/dev/urandom", "/dev/random"):
                 _destroy(job, place, line, ev, of, "wipe" if of.startswith("/dev/") else "overwrite")
+            elif "notrunc" not in " ".join(args) and (inp == "/dev/null" or "count=0" in args or
+                                                       (not inp and stdin == "")):
+                # nothing copied into a file dd opens without conv=notrunc: it is emptied
+                _destroy(job, place, line, ev, of, "truncate")
     elif prog == "wipefs" and re.search(r"-\w*[ao]|--all|--offset", flags):
         for t in ops:
             if t.startswith("/") or not is_known(t):      # not an --offset or --types value
@@ -404,7 +433,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog == "rsync" and "--delete" in " ".join(args) and len(ops) >= 2:
         src, dst = ops[-2], ops[-1]
         empty = any(k == "empty" for k, _, _ in markers(src)) or _SAFE_EMPTY.search(render(src)) \
-            or src in job.written and job.written[src].source == "empty directory"
+            or src in job.written and job.written[src].source == "empty directory" or (
+                "--delete-excluded" in args and _EXCLUDES_ALL.search(" ".join(args)))
         if empty:
             _destroy(job, place, line, ev, dst, "delete-tree")
     elif prog == "mv" and "-t" in args[:-1] and ops and moved_away(
@@ -446,11 +476,27 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
                 _destroy(job, place, line, ev, member, "delete-tree")
     elif prog == "install" and len(ops) >= 2 and ops[0] == "/dev/null":
         _destroy(job, place, line, ev, ops[-1], "truncate")
-    elif prog == "tee" and stdin == "" and ops:
+    elif prog in ("tee", "sponge") and stdin == "" and ops and not re.search(
+            r"(?:^|\s)-\w*a|--append", flags):
         for t in ops:
             _destroy(job, place, line, ev, t, "truncate")
+    elif prog in _EDITORS:
+        _edited_empty(prog, argv, ops, stdin, job, place, line, ev)
+    elif prog == "etcdctl" and (ops[:1] in (["del"], ["rm"], ["rmdir"])) and (
+            "--prefix" in args or "--from-key=true" in args or "--from-key" in args):
+        key = ops[1] if len(ops) > 1 else ""
+        add(place.effect("data-destruction", line, ev, how="db-delete-all", reach="all",
+                         target=f"etcd keys under {key!r}" if key else "every etcd key"))
+    elif prog == "systemd-tmpfiles" and re.search(r"--remove|--clean|--purge", flags):
+        _tmpfiles(args, ops, job, place, line, ev)
+    elif prog == "logrotate":
+        _logrotate(ops, job, place, line, ev)
+    elif prog in ("curl", "wget", "http", "https", "xh"):
+        _data_store_request(argv, job, place, line, ev)
     elif prog == "sed" and re.search(r"(?:^|\s)-\w*i|--in-place", flags):
         _sed_in_place(argv, job, place, line, ev)
+    elif prog == "git" and "rm" in args and "--cached" not in args:
+        _git_rm(args, job, place, line, ev)
     elif prog == "git" and "clean" in args and re.search(r"-\w*f", flags):
         where = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-C"), None)
         _destroy(job, place, line, ev, (where or unknown("the directory git runs in")).rstrip("/")
@@ -538,10 +584,10 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
                 add(place.effect("tamper", line, ev, target=o, how="disarms the scheduler (chmod):"))
             elif LOG_DAEMONS.match(name):
                 add(place.effect("anti-forensics", line, ev, target=o, how="disarms logging (chmod):"))
-    elif prog in ("dropdb", "mysqladmin", "redis-cli", "mongo", "mongosh"):
+    elif prog in ("dropdb", "mysqladmin", "mariadb-admin", "redis-cli", "mongo", "mongosh"):
         from lineguard.collector.analyse.effects import sql as _sql
         text = " ".join(args) if prog != "dropdb" else f"DROP DATABASE {ops[-1] if ops else ''}"
-        if prog == "mysqladmin" and "drop" in args:
+        if prog in ("mysqladmin", "mariadb-admin") and "drop" in args:
             text = f"DROP DATABASE {ops[-1]}"
         if prog in ("mongo", "mongosh") and "--eval" in args:
             i = args.index("--eval")
@@ -987,3 +1033,194 @@ def _database(argv: list[str]) -> str:
             return a.split("=", 1)[1]
     ops = operands(argv, set("dfhpUuSPtr"))
     return ops[0] if ops else "every database"
+
+
+# rsync options that exclude every file: with --delete-excluded, everything at the destination
+_EXCLUDES_ALL = re.compile(r"--exclude[= ]['\"]?\*['\"]?(?:\s|$)|--filter[= ]['\"]?-\s*\*['\"]?(?:\s|$)")
+# editors run from a job: ex/vim commands and ed scripts
+_EDITORS = frozenset({"vim", "vi", "ex", "nvim", "vim.basic", "vim.tiny", "ed", "red"})
+_DELETE_ALL = re.compile(r"^\s*(?:%|1,\$|,|g/\^?/)\s*d(?:e(?:l(?:ete)?)?)?\s*$")
+_WRITES = re.compile(r"^\s*(?:x|xit|wq|w|write|up|update|exit|wqa|xa|wqall|xall)!?\s*$")
+
+
+def _edited_empty(prog: str, argv: list[str], ops: list[str], stdin: str | None, job: Job,
+                  place: Place, line: int, ev: str) -> None:
+    """An editor told to delete every line and write the file (`ex -sc '%d|x' F`, `vim -es -c
+    '%d' -c wq F`, ed fed `,d` and `w`): the file is emptied."""
+    if prog in ("ed", "red"):
+        cmds = (stdin or "").split("\n") if stdin and is_known(stdin) else []
+        files = [o for o in ops if o != "-"]
+    else:
+        cmds = [c for i, a in enumerate(argv[1:-1], 1) if a == "--cmd" or
+                re.fullmatch(r"-[a-zA-Z]*c", a) for c in argv[i + 1].split("|")]
+        cmds += [c for a in argv[1:] if a.startswith("+") for c in a[1:].split("|")]
+        cmds += (stdin or "").split("\n") if stdin and is_known(stdin) else []
+        values = {argv[i + 1] for i, a in enumerate(argv[1:-1], 1)
+                  if a in ("--cmd", "-S") or re.fullmatch(r"-[a-zA-Z]*c", a)}
+        files = [o for o in ops if o not in values and not o.startswith("+")]
+    cmds = [re.sub(r"^\s*(?:sil(?:ent)?!?\s+)+", "", c).lstrip(":") for c in cmds]
+    first = next((k for k, c in enumerate(cmds) if _DELETE_ALL.match(c)), None)
+    if first is not None and any(_WRITES.match(c) for c in cmds[first + 1:]):
+        for f in files:
+            _destroy(job, place, line, ev, f, "truncate")
+
+
+def perl_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -> None:
+    """`perl -i -n` whose program prints nothing (or only under a false condition), `perl -i
+    -p` that empties each line: every file it edits is emptied."""
+    flags = "".join(a[1:] for a in argv[1:] if re.fullmatch(r"-[a-zA-Z]+\S*", a) and
+                    not a.startswith("-e"))
+    if "i" not in flags or not ("n" in flags or "p" in flags):
+        return
+    progs = [argv[i + 1] for i, a in enumerate(argv[:-1]) if re.fullmatch(r"-\w*[eE]", a)]
+    if not progs:
+        return
+    code = " ".join(progs)
+    prints = re.search(r"\b(?:print|printf|say)\b(?!\s+if\s+0\b|\s+unless\s+1\b)", code)
+    empties = re.search(r"\$_\s*=\s*(?:\"\"|''|q\(\)|qq\(\))|\bundef\s+\$_", code)
+    if ("p" not in flags and not prints) or ("p" in flags and empties):
+        files = [a for i, a in enumerate(argv[1:], 1) if not a.startswith("-") and
+                 not re.fullmatch(r"-\w*[eE]", argv[i - 1])]
+        for f in files:
+            _destroy(job, place, line, ev, f, "truncate")
+
+
+def _config_text(conf: str, prog: str, job: Job, place: Place, line: int, ev: str) -> str | None:
+    """A configuration file a program applies; one that was not captured, outside the
+    system's own configuration, is code nobody has seen (what it removes cannot be known)."""
+    text = job.text_of(render(conf).lstrip("/")) if is_known(conf) else None
+    if text is None and not render(conf).startswith(("/etc/", "/usr/", "/lib/")):
+        job.sink.append(place.effect("unseen-code", line, ev,
+                                     target=f"{render(conf)}, the configuration {prog} applies "
+                                            "(not captured)"))
+    return text
+
+
+def _tmpfiles(args: list[str], ops: list[str], job: Job, place: Place, line: int,
+              ev: str) -> None:
+    """systemd-tmpfiles --remove/--clean with the configuration files it is given: `R`/`r`
+    lines (and `D` under --remove) delete their path; under --clean, an age of 0 empties the
+    folder, another age bounds it."""
+    remove, clean = "--remove" in args or "--purge" in args, "--clean" in args
+    for conf in ops:
+        text = _config_text(conf, "systemd-tmpfiles", job, place, line, ev)
+        for ln in (text or "").split("\n"):
+            f = ln.split()
+            if len(f) < 2 or f[0].startswith("#"):
+                continue
+            kind, path, age = f[0].rstrip("!+-=~^"), f[1], f[5] if len(f) > 5 else "-"
+            if remove and kind in ("R", "r", "D"):
+                _destroy(job, place, line, ev, path if kind == "r" else path.rstrip("/") + "/*",
+                         "delete" if kind == "r" else "delete-tree")
+            elif clean and kind in ("d", "D", "e", "v", "q", "Q", "C", "x") and age != "-":
+                _destroy(job, place, line, ev, path.rstrip("/") + "/*", "delete-tree",
+                         bounded=not re.fullmatch(r"~?0+[a-z]*", age))
+
+
+def _logrotate(ops: list[str], job: Job, place: Place, line: int, ev: str) -> None:
+    """A logrotate configuration the job runs: the files of a block that keeps no old copy
+    (`rotate 0`) are deleted at rotation, wiped with `shred`."""
+    for conf in ops:
+        text = _config_text(conf, "logrotate", job, place, line, ev)
+        for m in re.finditer(r"(?ms)^\s*([^{}#\n][^{}\n]*?)\s*\{([^{}]*)\}", text or ""):
+            body = m.group(2)
+            if re.search(r"(?m)^\s*rotate\s+0\s*$", body):
+                how = "wipe" if re.search(r"(?m)^\s*shred\s*$", body) else "delete"
+                for path in m.group(1).split():
+                    _destroy(job, place, line, ev, path, how)
+
+
+def _git_rm(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
+    """`git rm [-r] PATHSPEC…` (not --cached): the files go from the working tree too."""
+    where = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-C"), None)
+    k = args.index("rm")
+    specs = [a for a in args[k + 1:] if not a.startswith("-")]
+    tree = any(re.fullmatch(r"-\w*r\w*", a) for a in args[k + 1:])
+    folder = (where or unknown("the directory git runs in")).rstrip("/")
+    for spec in specs:
+        whole = spec in (".", "*", ":/", "./")
+        _destroy(job, place, line, ev, folder + "/" + ("*" if whole else spec.lstrip("./")),
+                 "delete-tree" if tree or whole or "*" in spec else "delete")
+
+
+# Data stores spoken to over HTTP, by port: a DELETE of a path's first segment drops that
+# index or database; _delete_by_query matching every document deletes them all.
+_HTTP_STORES = {"9200": "Elasticsearch/OpenSearch index", "9201": "Elasticsearch/OpenSearch index",
+                "5984": "CouchDB database", "8529": "ArangoDB collection"}
+
+
+def _data_store_request(argv: list[str], job: Job, place: Place, line: int, ev: str) -> None:
+    from lineguard.collector.analyse.effects import api
+    method, url, body = api.curl_request(argv)
+    m = re.match(r"^(?:https?://)?(?:[^@/]*@)?[^/:]+:(\d+)/([^/?\s]+)(/[^?\s]*)?", render(url))
+    if not m or m.group(1) not in _HTTP_STORES or m.group(2).startswith("_"):
+        return
+    store, name, rest = _HTTP_STORES[m.group(1)], m.group(2), m.group(3) or ""
+    if method.upper() == "DELETE" and rest in ("", "/"):
+        job.sink.append(place.effect("data-destruction", line, ev, how="db-drop",
+                                     target=f"{store} {name}",
+                                     reach="all" if "*" in name or name == "_all" else "one"))
+    elif rest.rstrip("/") == "/_delete_by_query" and re.search(r"match_all", body):
+        job.sink.append(place.effect("data-destruction", line, ev, how="db-delete-all",
+                                     target=f"{store} {name}", reach="all"))
+
+
+def raw_session(argv: list[str]) -> tuple[str, str | None] | None:
+    """A program that opens a plain session to a host and passes it what it is given: the
+    host and the file it uploads (None: its input). openssl s_client -connect H:P,
+    gnutls-cli H, curl telnet://H (-T FILE)."""
+    prog = base(argv[0])
+    args = argv[1:]
+    if prog == "openssl" and args[:1] == ["s_client"]:
+        host = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-connect"), None)
+        return (host_of(host), None) if host else None
+    if prog == "gnutls-cli":
+        ops = operands(argv, set("p"))
+        return (ops[0], None) if ops else None
+    if prog == "curl":
+        url = next((a for a in args if a.lower().startswith("telnet://")), None)
+        if url:
+            upload = next((args[i + 1] for i, a in enumerate(args[:-1])
+                           if a in ("-T", "--upload-file")), None)
+            return host_of(re.sub(r"^telnet://", "", url, flags=re.I).split("/")[0]), upload
+    return None
+
+
+# Programs that open a session to a host or transfer files with one (raw_session,
+# file_transfer_deletes): the others are not looked at for either.
+SESSION_TOOLS = frozenset({"openssl", "gnutls-cli", "curl", "lftp", "sftp"})
+# FTP/SFTP commands that delete a file on the server
+_REMOTE_DELETE = re.compile(r"^\s*(?:-?rm|dele|delete|mdelete|mrm|rmdir|glob\s+rm)\b(?:\s+-\w+)*\s+(.+)$",
+                            re.I)
+
+
+def file_transfer_deletes(argv: list[str], text_of) -> tuple[str, list[str]] | None:  # noqa: ANN001
+    """(host, `file delete PATH` lines) for files an FTP/SFTP client deletes on a server:
+    curl -Q/--quote "DELE F", lftp -e "rm F", sftp -b BATCH (and its input), ftp's input."""
+    prog = base(argv[0])
+    args = argv[1:]
+    texts: list[str] = []
+    host = ""
+    if prog == "curl":
+        texts = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-Q", "--quote")]
+        url = next((a for a in args if re.match(r"s?ftps?://", a, re.I)), "")
+        host = re.sub(r"^\w+://(?:[^@/]*@)?", "", url).split("/")[0]
+    elif prog == "lftp":
+        texts = [c for i, a in enumerate(args[:-1]) if a in ("-e", "-c")
+                 for c in args[i + 1].split(";")]
+        ops = [a for i, a in enumerate(args) if not a.startswith("-") and not (
+            i and args[i - 1] in ("-e", "-c", "-u", "-p", "-f"))]
+        host = re.sub(r"^\w+://(?:[^@/]*@)?", "", ops[-1]).split("/")[0] if ops else ""
+    elif prog == "sftp":
+        batch = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-b"), None)
+        if batch is not None and batch != "-":
+            texts = (text_of(batch) or "").split("\n")
+        ops = operands(argv, set("bBcDFiJloPRsS"))
+        host = host_of(ops[0]) if ops else ""
+    if not texts:
+        return None
+    # an IOS device's configuration files, reached as files, are its saved configuration
+    lines = [f"erase {name}" if (name := m.group(1).strip().rsplit("/", 1)[-1].lower()) in (
+        "startup-config", "nvram:startup-config") else f"file delete {m.group(1).strip()}"
+        for t in texts if (m := _REMOTE_DELETE.match(t.strip().strip("\"'")))]
+    return (re.sub(r":\d+$", "", host), lines) if lines else None

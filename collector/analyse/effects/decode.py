@@ -131,6 +131,39 @@ _DECODERS = {"base64": "base64", "base32": "base32", "basenc": "base64", "xxd": 
              "uudecode": "uu", "od": "", "perl": "", "python3": ""}
 
 
+# basenc's encodings, by option
+_BASENC = {"--base64": "base64", "--base64url": "base64url", "--base32": "base32",
+           "--base32hex": "base32hex", "--base16": "hex", "--base2msbf": "base2msbf",
+           "--base2lsbf": "base2lsbf", "--z85": "z85"}
+_Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#"
+
+
+def _basenc(layer: str, data: str | bytes) -> bytes | None:
+    """basenc's other encodings undone: base64url, base32hex, base2 (either bit order), Z85."""
+    text = re.sub(r"\s+", "", data if isinstance(data, str) else _text(data))
+    try:
+        if layer == "base64url":
+            return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        if layer == "base32hex":
+            return base64.b32hexdecode(text + "=" * (-len(text) % 8))
+        if layer in ("base2msbf", "base2lsbf"):
+            if len(text) % 8 or set(text) - {"0", "1"}:
+                return None
+            groups = [text[i:i + 8] for i in range(0, len(text), 8)]
+            return bytes(int(g if layer == "base2msbf" else g[::-1], 2) for g in groups)
+        if len(text) % 5 or set(text) - set(_Z85):
+            return None
+        out = bytearray()
+        for i in range(0, len(text), 5):
+            n = 0
+            for ch in text[i:i + 5]:
+                n = n * 85 + _Z85.index(ch)
+            out += n.to_bytes(4, "big")
+        return bytes(out)
+    except (ValueError, OverflowError):
+        return None
+
+
 def layer_of(argv: list[str]) -> str | None:
     """The layer a pipeline stage undoes (base64, hex, reverse, tr, gzip, …), or None if the
     stage is not a decoder (a plain `gzip` compresses; `base64` without -d encodes)."""
@@ -142,7 +175,10 @@ def layer_of(argv: list[str]) -> str | None:
     if not name:
         return None
     if prog in ("base64", "base32", "basenc"):
-        return name if re.search(r"(?:^|\s)(?:-\w*d\w*|--decode)\b", opts) else None
+        if not re.search(r"(?:^|\s)(?:-\w*d\w*|--decode)\b", opts):
+            return None
+        return next((_BASENC[a] for a in argv[1:] if a in _BASENC), name) if prog == "basenc" \
+            else name
     if prog == "openssl":
         if "-d" not in argv:
             return None
@@ -229,6 +265,8 @@ def undo(layer: str, data: str | bytes, argv: list[str] | None = None) -> str | 
         return b64(data)
     if layer == "base32":
         return b32(data)
+    if layer in ("base64url", "base32hex", "base2msbf", "base2lsbf", "z85"):
+        return _basenc(layer, data)
     if layer in ("base85", "ascii85"):
         try:
             out = (base64.b85decode if layer == "base85" else base64.a85decode)(

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
+import yaml
+
 from lineguard.collector.analyse.effects import ansible, api, commands, decode, device, sql
 from lineguard.collector.analyse.effects.model import is_known, markers, render, symbol, unknown
 from lineguard.collector.analyse.effects.resolve import (
@@ -37,13 +39,17 @@ _DECODERS = {"b64decode": "base64", "standard_b64decode": "base64", "urlsafe_b64
              "b32decode": "base32", "b16decode": "hex", "unhexlify": "hex", "a2b_hex": "hex",
              "fromhex": "hex", "a2b_base64": "base64", "decompress": "", "rot13": "rot13",
              "b85decode": "base85", "a85decode": "ascii85"}
+# pyATS/Genie: a testbed file loaded into sessions to the devices it lists
+_TESTBED_LOADERS = frozenset({"genie.testbed.load", "pyats.topology.loader.load",
+                              "pyats.topology.load", "genie.conf.Genie.init"})
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DEVICE_SEND = ("send_config_set", "send_command", "send_command_timing", "send_command_expect",
                 "send_config_from_file", "send_multiline", "write_channel", "exec_command",
                 "sendline", "send", "write", "cmd", "cli", "config", "commit", "load_merge_candidate",
                 "load_replace_candidate", "send_configs", "send_commands", "send_configs_from_file",
                 "send_interactive", "send_config", "sendall", "run", "load", "edit_config",
                 "delete_config", "copy_config", "dispatch", "rpc", "rollback", "execute",
-                "send_rpc")
+                "send_rpc", "configure")
 # Objects that open a session to a network element (SSH/Telnet/NETCONF/raw TCP libraries):
 # netmiko, paramiko, telnetlib, scrapli and napalm drivers, PyEZ, pexpect/pxssh, asyncssh,
 # ncclient, Exscript (SSH2, Telnet, prepare), sockets.
@@ -447,6 +453,26 @@ class _Py:
             return v.name if isinstance(v, Std) else None
         return None
 
+    def testbed(self, path: str) -> dict[str, Any]:
+        """The devices of a pyATS testbed file, each a session to its address (the file's
+        name standing for them all when it was not captured)."""
+        self.job.talks_to_devices = True
+        text = self.job.text_of(render(path).lstrip("/")) if is_known(path) else None
+        try:
+            doc = yaml.load(text, Loader=_YAML_LOADER) if text else None
+        except yaml.YAMLError:
+            doc = None
+        devices = doc.get("devices") if isinstance(doc, dict) else None
+        if not isinstance(devices, dict) or not devices:
+            return {"*": Conn(unknown(f"the devices of the testbed {render(path)}"))}
+        out = {}
+        for name, spec in list(devices.items())[:MAX_LOOP]:
+            conns = spec.get("connections") if isinstance(spec, dict) else None
+            ips = [c.get("ip") or c.get("host") for c in (conns or {}).values()
+                   if isinstance(c, dict) and (c.get("ip") or c.get("host"))]
+            out[str(name)] = Conn(str(ips[0]) if ips else str(name))
+        return out
+
     def call(self, n: ast.Call, scope: dict[str, Any]) -> Any:
         f = n.func
         if isinstance(f, ast.Call) and isinstance(f.func, ast.Name) and f.func.id == "getattr" \
@@ -693,8 +719,10 @@ class _Py:
                 short in ("spawn", "spawnu", "popen_spawn") and args and
                 commands.base(_s(args[0]).split()[0] if _s(args[0]).split() else "") not in
                 commands._DEVICE_PROGRAMS):
-            cmd = _s(args[0]) + ((" " + " ".join(_s(a) for a in args[1])) if len(args) > 1
-                                 and isinstance(args[1], list) else "")
+            cmd = " ".join(shlex.quote(_s(a)) for a in args[0]) if isinstance(
+                args[0], list | tuple) else _s(args[0]) + (
+                (" " + " ".join(_s(a) for a in args[1])) if len(args) > 1
+                and isinstance(args[1], list) else "")     # pty.spawn takes an argv list
             self.nested("shell", cmd, line, ev, f"via {fname}")
             return Conn(unknown("a local program")) if short.startswith("spawn") else ""
         if fname in ("ansible_runner.run", "ansible_runner.run_async") and (
@@ -767,6 +795,12 @@ class _Py:
                 unknown("the hosts it is given")
             self.job.talks_to_devices = True
             return self.run_func(args[-1], ["", host, Conn(host)], {}, scope, line, ev)
+        if fname in _TESTBED_LOADERS and args:
+            # pyATS/Genie: a testbed file names the devices; `tb.devices` holds a session to each
+            return Obj(Cls("Testbed"), {"devices": self.testbed(_s(args[0]))})
+        if isinstance(recv, dict) and short in ("items", "values", "keys") and not args:
+            return [list(x) for x in recv.items()] if short == "items" else list(
+                recv.values() if short == "values" else recv.keys())
         if short in ("get_hosts_from_file", "get_hosts_from_csv") and args:
             return file_lines(render(_s(args[0])), self.job)   # Exscript: the hosts a list names
         if _SESSION.match(short) or _SESSION_CONNECT.match(fname):
@@ -962,10 +996,13 @@ class _Py:
                 self.nested("shell", f"{recv.command} <<'LG_INPUT'\n{data.rstrip(chr(10))}\nLG_INPUT",
                             line, ev, "fed to its input")
             return [unknown("the program's output"), ""] if short == "communicate" else None
-        if fname.startswith("os.exec") or fname.startswith("os.spawn"):
-            argv = [_s(x) for x in args if not isinstance(x, dict)]
-            flat = [y for x in argv for y in ([x] if isinstance(x, str) else x)]
-            self.nested("shell", " ".join(shlex.quote(x) for x in flat[1:]), line, ev, f"via {fname}")
+        if fname.startswith(("os.exec", "os.spawn", "os.posix_spawn")):
+            # the program, then its argv (whose first word is the program's name again)
+            argv = [x for x in args[:2 if fname.startswith("os.posix") else len(args)]
+                    if not isinstance(x, dict)]
+            flat = [_s(y) for x in argv for y in (x if isinstance(x, list | tuple) else [x])]
+            self.nested("shell", " ".join(shlex.quote(x) for x in flat[1:]), line, ev,
+                        f"via {fname}")
             return None
         if fname == "compile" and args:
             return _s(args[0])

@@ -155,6 +155,8 @@ def awk(program: str) -> tuple[list[Run], str | None]:
              re.finditer(r'\b([A-Za-z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:[;}\n]|$)', program)}
     for m in re.finditer(r"\bsystem\s*\(((?:[^()\"]|\"(?:[^\"\\]|\\.)*\"|\([^()]*\))*)\)", program):
         runs.append(Run(None, _awk_text(m.group(1), names), "in awk system()"))
+    for m in re.finditer(r'("(?:[^"\\]|\\.)*"|[A-Za-z_]\w*)\s*\|&?\s*getline\b', program):
+        runs.append(Run(None, _awk_text(m.group(1), names), "run by awk's getline"))
     for m in re.finditer(r"\bprintf?\b\s*\(?((?:[^|;}\"]|\"(?:[^\"\\]|\\.)*\")*)\)?\s*\|\s*"
                          r"(\"(?:[^\"\\]|\\.)*\"|[A-Za-z_]\w*)", program):
         runs.append(Run(None, f"{_awk_text(m.group(2), names)} <<'AWK_PRINTED'\n"

@@ -19,6 +19,10 @@ _STRING = r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')"""
 _RUNS = re.compile(r"(?:\b(?:system|exec|execSync|spawnSync|shell_exec|passthru|popen|proc_open|"
                    r"os\.execute|io\.popen|Open3\.\w+|IO\.popen|Kernel\.system)\s*\(?\s*" + _STRING
                    + r"|`([^`]+)`|%x\{([^}]*)\})")
+# A shell given its command line in an argument list (spawnSync('sh', ['-c', CMD]), IO.popen(
+# ['sh', '-c', CMD]), Open3.capture2('bash', '-c', CMD)).
+_SHELL_ARGV = re.compile(r"""["'](?:/usr)?(?:/bin/)?(?:ba|da|k|z)?sh["']\s*,\s*\[?\s*["']-c["']\s*,\s*"""
+                         + _STRING)
 # Calls that delete a file or a tree.
 _DELETES = re.compile(r"\b(FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.remove_dir|FileUtils\.rm|"
                       r"File\.delete|File\.unlink|Dir\.rmdir|rmSync|rmdirSync|unlinkSync|"
@@ -41,6 +45,10 @@ def read_foreign(language: str, text: str, job: Job, place: Place, line: int, ev
         return at(pos) if at is not None else (line, ev)
     for m in _RUNS.finditer(text):
         cmd = next(g for g in m.groups() if g is not None)
+        shell_reader("shell", _unescape(cmd), place, *where(m.start()),
+                     f"handed to a shell by {language}")
+    for m in _SHELL_ARGV.finditer(text):
+        cmd = m.group(1) if m.group(1) is not None else m.group(2)
         shell_reader("shell", _unescape(cmd), place, *where(m.start()),
                      f"handed to a shell by {language}")
     for m in _DELETES.finditer(text):

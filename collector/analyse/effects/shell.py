@@ -41,6 +41,7 @@ from lineguard.collector.analyse.effects.model import (
     unknown,
 )
 from lineguard.collector.analyse.effects.resolve import (
+    MAX_DEPTH,
     MAX_LOOP,
     READERS,
     Calls,
@@ -61,6 +62,7 @@ from lineguard.collector.analyse.effects.resolve import (
     unknown_var,
     unseen_program,
 )
+from lineguard.formats import carriers
 from lineguard.formats.shells import SHELLS
 
 _BRACE_WORD = re.compile(r"([^{}$]*)\{([^{}$\s]*,[^{}$\s]*)\}([^{}$]*)")
@@ -195,6 +197,8 @@ class _Walker:
         self._takes: dict[str, str] = {}    # function -> "runs" | "list" | "" (see takes)
         self.consumed = False          # is the output of the statement being run read by something
         self._foreign: dict[str, _Walker] = {}
+        # variables whose value holds a command substitution (run if evaluated again)
+        self.subst_vars: set[str] = set()
         self.heredocs: dict[str, int] = {}       # heredoc text -> 0-based row where it starts
         self.sockets: dict[str, str] = {}        # file descriptor -> host (bash /dev/tcp)
         self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
@@ -244,7 +248,7 @@ class _Walker:
         if t in ("string", "translated_string"):
             kids = node.named_children
             parts = [self.inside_quotes(c, env, place) for c in kids]
-            if len(kids) == 1 and (self.text(kids[0]) in ("$@", "${@}") or
+            if len(kids) == 1 and (_ALL_ARGS.fullmatch(self.text(kids[0])) or
                                    _ALL_ITEMS.fullmatch(self.text(node))):
                 return [p for p in parts[0].split(_SEP)] if parts and parts[0] else []
             return ["".join(p.replace(_SEP, " ") for p in parts)]
@@ -263,10 +267,10 @@ class _Walker:
                           for w in (o.split() if is_known(o) and not markers(o) else [o])]
             return joined
         if t in ("simple_expansion", "expansion"):
-            v = self.expansion(node, env)
+            v = self.expansion(node, env, place)
             if _SEP in v:
                 return v.split(_SEP)
-            return v.split() if is_known(v) and not markers(v) and v.strip() else [v]
+            return _split_ifs(v, env) if is_known(v) and not markers(v) and v.strip() else [v]
         if t == "command_substitution":
             v = self.capture(node, env, place)
             return [v] if not is_known(v) or markers(v) else (v.split() or [""])
@@ -289,7 +293,7 @@ class _Walker:
         if t == "string_content":
             return _QUOTED_ESCAPE.sub(r"\1", self.text(node))
         if t in ("simple_expansion", "expansion"):
-            return self.expansion(node, env)
+            return self.expansion(node, env, place)
         if t == "command_substitution":
             return self.capture(node, env, place)
         if t == "arithmetic_expansion":
@@ -317,7 +321,7 @@ class _Walker:
         except (ArithmeticError, ValueError):
             return unknown("an arithmetic result")
 
-    def expansion(self, node: Node, env: dict[str, str]) -> str:
+    def expansion(self, node: Node, env: dict[str, str], place: Place | None = None) -> str:
         body = self.text(node)
         body = body[2:-1] if body.startswith("${") else body[1:]
         m = _EXPANSION.match(body)
@@ -325,8 +329,31 @@ class _Walker:
             return unknown(f"${{{body}}}")
         count, indirect, name, sub, op = m.groups()
         if name in ("@", "*"):
+            cut = re.fullmatch(r":\s*(\d+)(?::(\d+))?", op)
+            if cut and "@" in env:
+                # ${@:N[:M]}: the positional parameters from $N on ($0 when N is 0)
+                items = [env.get("0", "")] + env["@"].split(_SEP)
+                start, count = int(cut.group(1)), cut.group(2)
+                return _SEP.join(items[start:start + int(count)] if count else items[start:])
             return env.get("@", "")
+        if op in ("@P", "@E") and place is not None:
+            val = self._operand(name, indirect, sub, env)
+            if val is None or not is_known(val):
+                return val if val is not None else unknown_var(name)
+            if op == "@E":
+                out = decode.escapes(val)
+                if out != val:
+                    self.decoded[out] = ("${…@E} escapes",)
+                return out
+            if "$(" in val or "`" in val:
+                # a prompt string's command substitutions run when it is expanded
+                self.nested("shell", f": {val}", place, self.line(node), self.evidence(node),
+                            "in a prompt expansion ${…@P}", env)
+            return unknown(f"the prompt expansion of ${name}")
         val = env.get(name)
+        if val is None and sub:
+            val = env.get(f"{name}{sub}")     # an element assigned by its key alone
+            sub = None
         if indirect and val is not None:
             val = env.get(val)
         if val is not None and sub:
@@ -337,7 +364,7 @@ class _Walker:
             elif key.isdigit():
                 val = items[int(key)] if int(key) < len(items) else ""
             else:
-                val = items[0]
+                val = env.get(f"{name}[{key}]", items[0])
         elif val is not None and _SEP in val:
             val = val.split(_SEP)[0]
         if count:
@@ -367,6 +394,17 @@ class _Walker:
             if name.isdigit() or name in ("#", "?", "$", "!"):
                 return unknown(f"${name}: an argument given at run time")
             return unknown_var(name)
+        return val
+
+    @staticmethod
+    def _operand(name: str, indirect: str, sub: str | None, env: dict[str, str]) -> str | None:
+        val = env.get(name)
+        if indirect and val is not None:
+            val = env.get(val)
+        if val is not None and _SEP in val:
+            items = val.split(_SEP)
+            key = (sub or "[0]")[1:-1]
+            val = items[int(key)] if key.isdigit() and int(key) < len(items) else items[0]
         return val
 
     def subst_text(self, text: str, env: dict[str, str]) -> str:
@@ -451,6 +489,10 @@ class _Walker:
         if t == "declaration_command":
             ref = any(c.type == "word" and re.fullmatch(r"-\w*n\w*", self.text(c))
                       for c in n.named_children)
+            if self.subst_vars and any(c.type == "word" and re.fullmatch(r"-\w*i\w*", self.text(c))
+                                       for c in n.named_children):
+                # declare -i NAME=EXPR: the value is evaluated as arithmetic
+                self.arith_names(self.text(n), env, place, n)
             for c in n.named_children:
                 if c.type == "variable_assignment":
                     self.assign(c, env, place)
@@ -480,6 +522,10 @@ class _Walker:
             return self.redirected(n, env, place, stdin)
         if t == "list":
             return self.and_or(n, env, place, stdin)
+        if t == "compound_statement" and self.subst_vars and n.children and \
+                n.children[0].type == "((":
+            self.arith_names(self.text(n), env, place, n)
+            return None
         if t in ("subshell", "compound_statement", "do_group", "program"):
             inner = dict(env) if t == "subshell" else env
             out = None
@@ -524,8 +570,19 @@ class _Walker:
         if t in ("test_command", "comment"):
             for c in n.named_children:
                 self.words(c, env, place) if c.type == "command_substitution" else None
+            if t == "test_command" and self.subst_vars and _ARITH_TEST.search(self.text(n)):
+                self.arith_names(self.text(n), env, place, n)
             return None
         return None
+
+    def arith_names(self, text: str, env: dict[str, str], place: Place, n: Node) -> None:
+        """Arithmetic evaluation reads the variables it names as expressions in turn, and an
+        array subscript among them (`a[$(cmd)]`) runs its command substitutions."""
+        for name in self.subst_vars & set(_NAME.findall(text)):
+            v = env.get(name)
+            if v and ("$(" in v or "`" in v) and is_known(v):
+                self.nested("shell", f": {v}", place, self.line(n), self.evidence(n),
+                            f"in the arithmetic value of {name}", env)
 
     def assign(self, a: Node, env: dict[str, str], place: Place) -> None:
         name_n = a.child_by_field_name("name")
@@ -534,11 +591,22 @@ class _Walker:
             return
         name = self.text(name_n)
         if name_n.type == "subscript":
+            # NAME[key]=value: kept under its key
+            key = re.fullmatch(r"([A-Za-z_]\w*)\[([^]$`]+)\]", name)
+            if key and val_n is not None and val_n.type != "array":
+                env[name] = " ".join(self.words(val_n, env, place))
             return
         if val_n is None:
             val = ""
         elif val_n.type == "array":
-            val = _SEP.join(self.argv(val_n.named_children, env, place))
+            items = self.argv(val_n.named_children, env, place)
+            keyed = [m for it in items if (m := _KEYED.match(it))]
+            if keyed and len(keyed) == len(items):
+                # declare -A NAME=([key]=value …): each value under its key
+                for m in keyed:
+                    env[f"{name}[{m.group(1)}]"] = m.group(2)
+                items = [m.group(2) for m in keyed]
+            val = _SEP.join(items)
         elif val_n.type == "command_substitution":
             val = self.capture(val_n, env, place)      # an assignment does not split words
         else:
@@ -547,6 +615,8 @@ class _Walker:
         if "+=" in self.text(a)[: len(name) + 2] and name in env:
             val = env[name] + (_SEP if val_n is not None and val_n.type == "array" else "") + val
         env[name] = val
+        if "$(" in val or "`" in val:
+            self.subst_vars.add(name)
         if commands.history_off(name, val):
             self.job.sink.append(place.effect("anti-forensics", self.line(a), self.evidence(a),
                                               target="shell history", how=f"sets {name}={val} for"))
@@ -676,6 +746,14 @@ class _Walker:
                         outs.extend(self.file_redirect(c, env, place))
             elif r.type == "herestring_redirect":
                 stdin = " ".join(self.argv(r.named_children, env, place)) + "\n"
+            elif r.type == "file_redirect" and _HERESTRING_FD.match(self.text(r)):
+                # `exec 3<<<TEXT` (which the grammar reads as an error): fd 3 holds TEXT, and
+                # `source /dev/fd/3` runs it
+                fd = _HERESTRING_FD.match(self.text(r)).group(1)    # type: ignore[union-attr]
+                text = " ".join(self.argv([c for c in r.named_children if c.type in (
+                    "string", "raw_string", "word", "concatenation", "ansi_c_string",
+                    "simple_expansion", "expansion")], env, place))
+                self.job.written[f"/dev/fd/{fd}"] = Written(text + "\n", f"a here-string on fd {fd}")
             elif r.type == "file_redirect":
                 op = self.text(r).lstrip("0123456789&")[:2]
                 dest = r.child_by_field_name("destination")
@@ -821,6 +899,13 @@ class _Walker:
         text = self.job.text_of(render(path)) if is_known(path) else None
         return text if text is not None and len(text) < 65536 else file_lines(render(path), self.job)
 
+    def captured_text(self, path: str) -> str | None:
+        """The text of a file the job wrote or the agent captured; None when neither."""
+        w = self.job.written.get(path)
+        if w is not None:
+            return w.content
+        return self.job.text_of(render(path).lstrip("/")) if is_known(path) else None
+
     def note_listed(self, text: str | None, path: str) -> None:
         """`text` is (a filtered part of) the list in captured file `path`: a loop over its
         lines or words goes over every entry of that list."""
@@ -918,6 +1003,10 @@ class _Walker:
         if argv[0] in ("cd", "pushd"):
             self.change_dir(argv, env)
             return None
+        if argv[0] == "set" and "PS4" in self.subst_vars and any(a == "-x" or re.fullmatch(r"-\w*x\w*", a)
+                                                      or a == "xtrace" for a in argv[1:]):
+            # under xtrace every command's trace line expands PS4, substitutions included
+            self.arith_names("PS4", env, place, n)
         if argv[0].startswith("/") and _GLOB_CHARS.search(argv[0]):
             # a program spelled as a glob (/u?r/b??/r?): each known program it can match
             for prog in _glob_programs(argv[0])[:24]:
@@ -1034,6 +1123,8 @@ class _Walker:
             argv = [argv[0]] + [a if a.startswith(("/", "-", "~", "\x01")) or not a or "=" in a
                                 else env[_CWD].rstrip("/") + "/" + a.removeprefix("./")
                                 for a in argv[1:]]
+        if _CWD in env and commands.base(argv[0]) == "git" and "-C" not in argv:
+            argv = [argv[0], "-C", env[_CWD], *argv[1:]]      # git works in the directory
         name = argv[0]
         prog = commands.base(name)
         args = argv[1:]
@@ -1059,11 +1150,24 @@ class _Walker:
             # (a marker's own separator is no blank: an unknown word is not read again)
             self.nested("shell", name, place, line, ev, "a command line given as a string", env)
             return None
+        if prog in carriers.CARRIERS:
+            # a program that runs shell commands written in its own syntax (make, sed e, …)
+            for text, note in carriers.carried(argv, stdin, self.captured_text, unknown):
+                self.nested("shell", text, place, line, ev, note, env)
         if prog in ("source", ".") and args:
+            if args[0] in _STDIN_FILES and stdin is not None:
+                # `. /dev/stdin <<<TEXT`: the shell reads its input as the sourced file
+                self.interpreter("shell", [], env, place, line, ev, stdin, "-c")
+                return None
             self.follow(args[0], args[1:], env, place, line, ev, same_env=True)
             return None
         if prog == "eval":
-            self.nested("shell", " ".join(args), place, line, ev, "in eval", env)
+            text = " ".join(args)
+            if "()" in text and is_known(text) and place.depth < MAX_DEPTH:
+                # an eval that defines functions defines them in this shell
+                self.source_text(text, place.nested(line, ev, "in eval"), env)
+            else:
+                self.nested("shell", text, place, line, ev, "in eval", env)
             return None
         if prog == "trap" and args:
             self.nested("shell", args[0], place, line, ev, "in a trap", env)
@@ -1073,6 +1177,7 @@ class _Walker:
         if _PYTHON.match(prog):
             return self.interpreter("python", args, env, place, line, ev, stdin, "-c")
         if _PERL.match(prog):
+            commands.perl_in_place(argv, job, place, line, ev)
             return self.interpreter("perl", args, env, place, line, ev, stdin, "-e")
         if prog in ("expect", "tclsh"):
             return self.interpreter("expect", args, env, place, line, ev, stdin, "-c")
@@ -1101,6 +1206,17 @@ class _Walker:
         if prog in commands._DEVICE_PROGRAMS:
             self.device_session(prog, argv, env, place, line, ev, stdin)
             return None
+        session = commands.raw_session(argv) if prog in commands.SESSION_TOOLS else None
+        if session is not None:
+            # a TLS client, curl's telnet://: what it is given goes to the host as typed
+            host, upload = session
+            sent = stdin if upload in (None, "-") else self.file_text(upload)
+            if sent is None or not is_known(sent):
+                self.job.sink.append(place.effect(
+                    "unseen-code", line, ev, target=f"what {prog} sends to {render(host)} "
+                                                    "(its input was not captured)"))
+            self.device_session("nc", ["nc", host], env, place, line, ev, sent)
+            return None
         if prog == "snmpset":
             self.snmpset(argv, place, line, ev)
             return None
@@ -1112,6 +1228,22 @@ class _Walker:
                 return None
         if prog in ("curl", "wget", "http", "https", "xh"):
             self.rest(argv, place, line, ev, stdin)
+        if prog in _API_CLIENTS:
+            for f in carriers.values(argv, (), ("--edit-config", "--rpc", "--replace-file",
+                                                "--update-file")):
+                if self.captured_text(f) is None:
+                    self.job.sink.append(place.effect("unseen-code", line, ev, target=(
+                        f"{render(f)}, the request {prog} sends (not captured)")))
+            request = api.client_request(argv, self.captured_text)
+            if request is not None:
+                self.device_lines(request[0], request[1], place, line, ev, prog)
+            return None
+        remote = commands.file_transfer_deletes(argv, self.captured_text) \
+            if prog in commands.SESSION_TOOLS else None
+        if remote:
+            # files deleted on the far side of an FTP/SFTP session: on a network element, its
+            # configuration files
+            self.device_lines(remote[0], remote[1], place, line, ev, prog)
         if prog in ("tmux", "screen"):
             self.terminal_keys(prog, argv, place, line, ev)
             return None
@@ -1431,21 +1563,7 @@ class _Walker:
             self.job.read.add(name)
             where = replace(place, path=name, offset=0, anchor=None, depth=place.depth + 1,
                             function=None)
-            sub = _Walker(source_bytes("shell", text, self.job, where), self.job, where)
-            tree = _parse(sub.src)
-            own = set()
-            for c in tree.root_node.named_children:
-                if c.type == "function_definition":
-                    sub.define(c)
-            own = set(sub.functions)
-            for fname in self.functions:
-                if fname not in own:
-                    sub.functions[fname] = self.functions[fname]
-                    sub._foreign[fname] = self._foreign.get(fname, self)
-            sub.block(tree.root_node.named_children, inner, sub.place)
-            for fname in set(sub.functions) - set(self.functions):
-                self.functions[fname] = sub.functions[fname]
-                self._foreign[fname] = sub._foreign.get(fname, sub)
+            self.source_text(text, where, inner)
             return
         self.job.read.add(name)
         run_program(self.job, name, lang, text, args, place)
@@ -1459,6 +1577,24 @@ class _Walker:
                 return
         else:
             self.job.sink.append(place.effect("unseen-code", line, ev, target=f"{p} ({w.source})"))
+
+    def source_text(self, text: str, where: Place, inner: dict[str, str]) -> None:
+        """Shell text run in this shell (a sourced file, an eval): the functions it defines
+        are this shell's from then on, and it calls this shell's."""
+        sub = _Walker(source_bytes("shell", text, self.job, where), self.job, where)
+        tree = _parse(sub.src)
+        for c in tree.root_node.named_children:
+            if c.type == "function_definition":
+                sub.define(c)
+        own = set(sub.functions)
+        for fname in self.functions:
+            if fname not in own:
+                sub.functions[fname] = self.functions[fname]
+                sub._foreign[fname] = self._foreign.get(fname, self)
+        sub.block(tree.root_node.named_children, inner, sub.place)
+        for fname in set(sub.functions) - set(self.functions):
+            self.functions[fname] = sub.functions[fname]
+            self._foreign[fname] = sub._foreign.get(fname, sub)
 
     def run_file(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
                  ev: str, language: str | None = None) -> bool:
@@ -1619,6 +1755,18 @@ class _Walker:
         if eff is not None:
             self.job.sink.append(eff)
 
+    def device_lines(self, host: str, lines: list[str], place: Place, line: int, ev: str,
+                     how: str) -> None:
+        """Command lines a device client sends to `host` (an API request, a file deleted)."""
+        if not lines:
+            return
+        self.job.talks_to_devices = True
+        eff = device.command_effect(lines, host, place.path, *place.where(line, ev),
+                                    gates=place.gates, via=place.via + (f"sent by {how}",),
+                                    called=place.called)
+        if eff is not None:
+            self.job.sink.append(eff)
+
     def snmpset(self, argv: list[str], place: Place, line: int, ev: str) -> None:
         self.job.talks_to_devices = True
         ops = commands.operands(argv, commands._OPT_VALUES["snmpset"])
@@ -1666,7 +1814,13 @@ class _Walker:
                                               target=f"SQL {prog} reads from {src}"))
         elif stdin is not None:
             texts.append(stdin)
+        if prog == "sqlplus":
+            # sqlplus USER/PW@DB @FILE (and @@FILE, START FILE inside its input): the script
+            texts += [self.file_text(a.lstrip("@")) for a in args if a.startswith("@") and
+                      len(a) > 1 and is_known(a)]
         text = "\n\n".join(texts)
+        if prog == "psql" and ":" in text:
+            text = sql.psql_variables(text, args)
         for how, name in sql.destructive_statements(text):     # one text each
             self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how,
                                               reach="all" if name.startswith("<every ") else "one"))
@@ -1844,6 +1998,22 @@ def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
 
 _ALIAS_HEAD = re.compile(r"\s*([^\s;&|<>()]+)")
 _PLAIN_WORDS = re.compile(r"^[\w./+@,:=%-]+(?:[ \t]+[\w./+@,:=%-]+)*$")
+
+
+_API_CLIENTS = frozenset({"gnmic", "netconf-console", "netconf-console2"})
+_HERESTRING_FD = re.compile(r"^(\d+)<<<")
+_STDIN_FILES = frozenset({"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+_ARITH_TEST = re.compile(r" -(?:eq|ne|lt|le|gt|ge) ")
+_ALL_ARGS = re.compile(r"\$@|\$\{@(?::\s*\d+(?::\d+)?)?\}")
+_KEYED = re.compile(r"^\[([^]]+)\]=(.*)$", re.S)
+
+
+def _split_ifs(value: str, env: dict[str, str]) -> list[str]:
+    """An unquoted expansion split into words on IFS (blanks unless the job set it)."""
+    ifs = env.get("IFS", " ")
+    if not ifs.strip():
+        return value.split()
+    return [w for w in re.split("[" + re.escape(ifs) + "]", value) if w]
 
 
 def _expand_alias(command: str, env: dict[str, str]) -> tuple[str, set[str]]:

@@ -170,3 +170,25 @@ def output(text: str) -> str | None:
             r"\b(?:count|sum|max|min|avg)\s*\(", plain, re.I):
         return symbol("lines", catalogue.group(1), f"every table listed by {catalogue.group(1)}")
     return None
+
+
+def psql_variables(text: str, args: list[str]) -> str:
+    """psql's variables put into its SQL: `-v NAME=VALUE`/`--set`/`--variable` and `\\set NAME
+    VALUE` lines, referenced as `:NAME`, `:"NAME"` (an identifier) or `:'NAME'` (a literal)."""
+    names: dict[str, str] = {}
+    for i, a in enumerate(args):
+        value = args[i + 1] if a in ("-v", "--set", "--variable") and i + 1 < len(args) else \
+            a.split("=", 1)[1] if a.startswith(("--set=", "--variable=")) else None
+        if value and "=" in value:
+            k, _, v = value.partition("=")
+            names[k] = v
+    out = []
+    for ln in text.split("\n"):
+        m = re.match(r"^\s*\\set\s+(\w+)\s*(.*)$", ln)
+        if m:
+            names[m.group(1)] = m.group(2).strip().strip("'")
+            continue
+        out.append(re.sub(r""":(["']?)(\w+)\1""", lambda r: (
+            f'"{names[r.group(2)]}"' if r.group(1) == '"' else f"'{names[r.group(2)]}'"
+            if r.group(1) else names[r.group(2)]) if r.group(2) in names else r.group(0), ln))
+    return "\n".join(out)

@@ -1,0 +1,330 @@
+"""Programs that run shell commands written in their own syntax: make recipes, m4 `syscmd`, GNU
+sed's `e`, tar's checkpoint actions and filters, ssh's command-valued options, gdb's and vim's
+shell escapes, git aliases, command settings and hooks, the shell escapes of database consoles,
+`script -c`. Shared by the agent (to capture the files such a program reads as its program, and
+follow what they run) and the collector (to judge the commands).
+
+Each carrier reads three things: the commands its command line holds (`inline`), the files it
+reads as a program (`files`), and the commands one such file holds (`program`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Found = list[tuple[str, str]]          # (shell command line, how the carrier runs it)
+
+
+def values(argv: list[str], short: tuple[str, ...], long: tuple[str, ...] = ()) -> list[str]:
+    """Every value of the options named (`-x V`, `-xV`, `--long V`, `--long=V`)."""
+    out, i = [], 1
+    while i < len(argv):
+        a = argv[i]
+        if (a in short or a in long) and i + 1 < len(argv):
+            out.append(argv[i + 1])
+            i += 2
+            continue
+        out += [a[len(o) + 1:] for o in long if a.startswith(o + "=")]
+        out += [a[len(o):] for o in short if a.startswith(o) and len(a) > len(o)
+                and not a.startswith("--")]
+        i += 1
+    return out
+
+
+def _none(argv: list[str], stdin: str | None = None) -> Found:
+    return []
+
+
+def _no_files(argv: list[str]) -> list[str]:
+    return []
+
+
+def _no_program(text: str) -> Found:
+    return []
+
+
+# --- make --------------------------------------------------------------------------------------
+_MAKE_VAR = re.compile(r"^([A-Za-z_][\w.-]*)\s*(?::{1,3}|\+|\?)?=\s*(.*)$")
+_MAKE_REF = re.compile(r"\$(?:\(([^()$]*)\)|\{([^{}$]*)\}|([A-Za-z@<^*?]))")
+
+
+def make_files(argv: list[str]) -> list[str]:
+    files = values(argv, ("-f",), ("--file", "--makefile"))
+    dirs = values(argv, ("-C",), ("--directory",))
+    folder = dirs[-1].rstrip("/") + "/" if dirs else ""
+    return [f if f.startswith("/") or f == "-" else folder + f for f in files] or (
+        [folder + "GNUmakefile", folder + "makefile", folder + "Makefile"] if folder else [])
+
+
+def make_program(text: str, unknown: Callable[[str], str] = lambda what: "") -> Found:
+    """The recipes of a makefile, `$$` undone and its own plain variables put in."""
+    names = {m.group(1): m.group(2) for ln in text.split("\n") if (m := _MAKE_VAR.match(ln))}
+    out = []
+    for ln in text.replace("\\\n", " ").split("\n"):
+        if ln.startswith("\t") and ln.strip():
+            cmd = ln.strip().lstrip("@-+").strip().replace("$$", "\x00")
+            cmd = _MAKE_REF.sub(lambda m: names.get(
+                m.group(1) or m.group(2) or m.group(3) or "",
+                unknown(f"make variable {m.group(1) or m.group(2) or m.group(3)}")), cmd)
+            out.append((cmd.replace("\x00", "$"), "in a make recipe"))
+    return out
+
+
+# --- m4 ----------------------------------------------------------------------------------------
+def m4_files(argv: list[str]) -> list[str]:
+    return [a for a in argv[1:] if not a.startswith("-")]
+
+
+def m4_program(text: str) -> Found:
+    """m4's `syscmd(…)`/`esyscmd(…)`, the quotes as `changequote` sets them."""
+    if "syscmd" not in text:
+        return []
+    out: Found = []
+    left, right = "`", "'"
+    for m in re.finditer(r"\bchangequote\(([^,)]*),([^)]*)\)|\be?syscmd\(", text):
+        if m.group(0).startswith("changequote"):
+            left, right = m.group(1).strip() or "`", m.group(2).strip() or "'"
+            continue
+        body, depth, k = [], 1, m.end()
+        while k < len(text) and depth:
+            if text.startswith(left, k):
+                end = text.find(right, k + len(left))
+                end = len(text) if end < 0 else end
+                body.append(text[k + len(left):end])
+                k = end + len(right)
+                continue
+            depth += (text[k] == "(") - (text[k] == ")")
+            if depth:
+                body.append(text[k])
+            k += 1
+        out.append(("".join(body), "in m4 syscmd"))
+    return out
+
+
+# --- sed ---------------------------------------------------------------------------------------
+_ADDRESS = r"(?:\d+|\$|/(?:[^/\\]|\\.)*/)"
+_SED_E = re.compile(rf"^\s*(?:{_ADDRESS}(?:\s*,\s*{_ADDRESS})?)?\s*e\s+(.+)$")
+_SED_S = re.compile(r"^\s*\S*?s(.)(?:(?!\1).|\\.)*\1((?:(?!\1).|\\.)*)\1(\w*)$")
+
+
+def sed_inline(argv: list[str], stdin: str | None = None) -> Found:
+    scripts = values(argv, ("-e",), ("--expression",))
+    if not scripts and not values(argv, ("-f",), ("--file",)):
+        scripts = [a for a in argv[1:] if not a.startswith("-")][:1]
+    return [x for s in scripts for x in sed_program(s)]
+
+
+def sed_program(text: str) -> Found:
+    """GNU sed's `e COMMAND` and the replacement of `s///e` (run as a command)."""
+    out: Found = []
+    for ln in text.split("\n"):
+        m = _SED_E.match(ln)
+        if m:
+            out.append((m.group(1), "run by sed's e command"))
+            continue
+        s = _SED_S.match(ln)
+        if s and "e" in s.group(3):
+            out.append((s.group(2), "run by sed's s///e"))
+    return out
+
+
+# --- tar, ssh, script --------------------------------------------------------------------------
+def tar_inline(argv: list[str], stdin: str | None = None) -> Found:
+    out = [(v[5:], "run by tar --checkpoint-action")
+           for v in values(argv, (), ("--checkpoint-action",)) if v.startswith("exec=")]
+    return out + [(v, "run by tar") for v in values(
+        argv, ("-I", "-F"), ("--to-command", "--use-compress-program", "--info-script",
+                             "--new-volume-script"))]
+
+
+_SSH_COMMANDS = ("proxycommand", "localcommand", "knownhostscommand")
+
+
+def ssh_inline(argv: list[str], stdin: str | None = None) -> Found:
+    """ssh's command-valued options, run on this host by a shell (`%%` a percent sign)."""
+    out = []
+    for v in values(argv, ("-o",)):
+        key, _, value = v.replace("=", " ", 1).partition(" ")
+        if key.lower() in _SSH_COMMANDS and value.strip() not in ("", "none"):
+            out.append((value.strip().replace("%%", "%"), f"run by ssh's {key}"))
+    return out
+
+
+def script_inline(argv: list[str], stdin: str | None = None) -> Found:
+    """`script -c CMD [FILE]` (flags run together: -qec)."""
+    for k, a in enumerate(argv[1:-1], 1):
+        if a == "--command" or re.fullmatch(r"-[a-zA-Z]*c", a):
+            return [(argv[k + 1], "run by script -c")]
+        if a.startswith("--command="):
+            return [(a.split("=", 1)[1], "run by script -c")]
+    return []
+
+
+# --- gdb, vim ----------------------------------------------------------------------------------
+def gdb_inline(argv: list[str], stdin: str | None = None) -> Found:
+    return [x for c in values(argv, ("-ex", "-iex", "-eval-command"),
+                              ("--eval-command", "--init-eval-command")) for x in gdb_program(c)]
+
+
+def gdb_files(argv: list[str]) -> list[str]:
+    return values(argv, ("-x",), ("--command", "-command"))
+
+
+def gdb_program(text: str) -> Found:
+    return [(m.group(1), "run by gdb's shell") for c in text.split("\n")
+            if (m := re.match(r"^\s*(?:shell\s+|!)(.+)$", c))]
+
+
+_VIM_BANG = re.compile(r"^\s*(?:sil(?:ent)?!?\s+)*(?:\d*,?\d*|%)?\s*(?:r(?:ead)?\s*|w(?:rite)?\s+)?"
+                       r"!(.+)$")
+_VIM_SYSTEM = re.compile(r"\bsystem(?:list)?\s*\(\s*(?:'((?:[^']|'')*)'|\"((?:[^\"\\]|\\.)*)\")")
+
+
+def vim_commands(argv: list[str]) -> list[str]:
+    """The ex commands of a vim/ex command line: -c/--cmd (also run together, `-sc`), +CMD."""
+    return values(argv, (), ("--cmd",)) + [a[1:] for a in argv[1:] if a.startswith("+")] + \
+        [argv[i + 1] for i, a in enumerate(argv[1:-1], 1) if re.fullmatch(r"-[a-zA-Z]*c", a)]
+
+
+def vim_inline(argv: list[str], stdin: str | None = None) -> Found:
+    return [x for c in vim_commands(argv) for x in vim_program(c)]
+
+
+def vim_files(argv: list[str]) -> list[str]:
+    return values(argv, ("-S",))
+
+
+def vim_program(text: str) -> Found:
+    """`:!CMD` (also `r !`, `w !`, a range's `!`) and `system('…')`."""
+    out: Found = []
+    for c in text.split("\n"):
+        # `:!CMD` takes the rest of the command, bars included; before it, `|` separates
+        bang = next((m for part in [c, *c.split("|")[1:]] if (m := _VIM_BANG.match(part))), None)
+        if bang:
+            out.append((re.sub(r"\\([%#!])", r"\1", bang.group(1)), "run by vim's :!"))
+        for m in _VIM_SYSTEM.finditer(c):
+            text_ = m.group(1).replace("''", "'") if m.group(1) is not None else re.sub(
+                r"\\(.)", lambda e: {"n": "\n", "t": "\t"}.get(e.group(1), e.group(1)), m.group(2))
+            out.append((text_, "run by vim's system()"))
+    return out
+
+
+# --- git ---------------------------------------------------------------------------------------
+_GIT_COMMAND_KEYS = frozenset({"core.sshcommand", "core.pager", "core.editor", "core.fsmonitor",
+                               "core.askpass", "sequence.editor", "diff.external", "pager.log",
+                               "gpg.program", "credential.helper"})
+# The hooks git runs for a subcommand, from the folder core.hooksPath names.
+_GIT_HOOKS = {"commit": ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit"),
+              "merge": ("pre-merge-commit", "post-merge"), "pull": ("post-merge",),
+              "checkout": ("post-checkout",), "switch": ("post-checkout",),
+              "rebase": ("pre-rebase",), "push": ("pre-push",),
+              "am": ("applypatch-msg", "pre-applypatch"), "gc": ("pre-auto-gc",),
+              "clone": ("post-checkout",)}
+
+
+def _git_settings(argv: list[str]) -> tuple[dict[str, str], int]:
+    settings, i = {}, 1
+    while i < len(argv) and argv[i].startswith("-"):
+        if argv[i] == "-c" and i + 1 < len(argv):
+            key, _, value = argv[i + 1].partition("=")
+            settings[key.lower()] = value
+            i += 2
+            continue
+        i += 2 if argv[i] in ("-C", "--git-dir", "--work-tree", "--namespace") else 1
+    return settings, i
+
+
+def git_inline(argv: list[str], stdin: str | None = None) -> Found:
+    """An alias `!CMD` run by its name, command-valued settings given with -c."""
+    settings, i = _git_settings(argv)
+    sub = argv[i] if i < len(argv) else ""
+    out = []
+    alias = settings.get(f"alias.{sub.lower()}", "")
+    if alias.startswith("!"):
+        out.append((" ".join([alias[1:], *argv[i + 1:]]), f"git alias {sub}"))
+    return out + [(v.lstrip("!"), f"run by git's {k}") for k, v in settings.items()
+                  if k in _GIT_COMMAND_KEYS and v]
+
+
+def git_files(argv: list[str]) -> list[str]:
+    """The hooks of a core.hooksPath folder the subcommand runs."""
+    settings, i = _git_settings(argv)
+    hooks = settings.get("core.hookspath")
+    sub = argv[i] if i < len(argv) else ""
+    return [hooks.rstrip("/") + "/" + h for h in _GIT_HOOKS.get(sub, ())] if hooks else []
+
+
+def _hook(text: str) -> Found:
+    """A hook is a program of its own: all of it runs."""
+    return [(text, "a git hook")]
+
+
+# --- database consoles -------------------------------------------------------------------------
+_ESCAPE = re.compile(r"^\s*(?:\.(?:shell|system)|\\!|system)\s+(.+)$")
+
+
+def console_inline(argv: list[str], stdin: str | None = None) -> Found:
+    """sqlite3 `.shell`/`.system`, psql and mysql `\\!`, mysql `system`, in the arguments and
+    the input."""
+    texts = [a for a in argv[1:] if not a.startswith("-")] + \
+        values(argv, ("-c", "-e", "-cmd"), ("--command", "--execute"))
+    if stdin:
+        texts.append(stdin)
+    return [x for t in texts for x in console_program(t)]
+
+
+def console_files(argv: list[str]) -> list[str]:
+    return values(argv, ("-f",), ("--file",))
+
+
+def console_program(text: str) -> Found:
+    return [(m.group(1), "a shell escape of a database console") for ln in text.split("\n")
+            if (m := _ESCAPE.match(ln))]
+
+
+@dataclass(frozen=True)
+class Carrier:
+    inline: Callable[..., Found] = _none
+    files: Callable[[list[str]], list[str]] = _no_files
+    program: Callable[[str], Found] = _no_program
+    runs_files: bool = False      # the files are programs of their own (hooks): run unseen
+
+
+_MAKE = Carrier(files=make_files, program=make_program)
+_VIM = Carrier(vim_inline, vim_files, vim_program)
+_CONSOLE = Carrier(console_inline, console_files, console_program)
+CARRIERS: dict[str, Carrier] = {
+    "make": _MAKE, "gmake": _MAKE, "m4": Carrier(files=m4_files, program=m4_program),
+    "sed": Carrier(sed_inline, lambda argv: values(argv, ("-f",), ("--file",)), sed_program),
+    "tar": Carrier(tar_inline), "gtar": Carrier(tar_inline), "ssh": Carrier(ssh_inline),
+    "scp": Carrier(ssh_inline), "sftp": Carrier(ssh_inline),
+    "gdb": Carrier(gdb_inline, gdb_files, gdb_program), "vim": _VIM, "vi": _VIM, "ex": _VIM,
+    "view": _VIM, "nvim": _VIM, "vim.basic": _VIM, "vim.tiny": _VIM,
+    "git": Carrier(git_inline, git_files, _hook, runs_files=True),
+    "script": Carrier(script_inline), "sqlite3": _CONSOLE, "psql": _CONSOLE, "mysql": _CONSOLE,
+    "mariadb": _CONSOLE,
+}
+
+
+def carried(argv: list[str], stdin: str | None, text_of: Callable[[str], str | None],
+            unknown: Callable[[str], str] = lambda what: "") -> Found:
+    """Every shell command a carrier's command line runs, with the programs it reads from
+    files (`text_of` a path: its text, or None when not captured; a hook not captured is run
+    by its path, so its reader reports code nobody has seen)."""
+    carrier = CARRIERS[argv[0].rsplit("/", 1)[-1]]
+    out = carrier.inline(argv, stdin)
+    for path in carrier.files(argv):
+        text = stdin if path == "-" else text_of(path)
+        if text is None:
+            if carrier.runs_files:
+                out.append((path, "a git hook (not captured)"))
+            continue
+        if carrier is not _MAKE:
+            out += carrier.program(text)
+            continue
+        out += make_program(text, unknown)
+        if path.endswith(("/Makefile", "/makefile", "/GNUmakefile")):
+            break          # make reads the first of its default names that exists
+    return out
