@@ -321,6 +321,10 @@ class _Perl:
         return self.src[node.start_byte:min(node.end_byte, node.start_byte + 4 * chars)
                         ].decode("utf-8", "replace")[:chars]
 
+    def evidence(self, node: Node) -> str:
+        """The text of the line a node starts on (the evidence half of `at`)."""
+        return self.at(node)[1]
+
     def at(self, node: Node) -> tuple[int, str]:
         row = node.start_point[0]
         return row + 1, (self.lines[row].strip() if row < len(self.lines) else "")[:400]
@@ -360,7 +364,7 @@ class _Perl:
         last: object = ""
         separator = self.scope.vars.get("$/")       # `local $/` lasts to the end of its block
         for c in node.named_children:
-            if self.job.spend("perl", place, c.start_point[0] + 1, partial(lambda node: self.at(node)[1], c)):
+            if self.job.spend("perl", place, c.start_point[0] + 1, partial(self.evidence, c)):
                 break
             try:
                 last = self.stmt(c, place)
