@@ -37,6 +37,7 @@ from lineguard.agent.sources.host import (
 )
 from lineguard.agent.sources.host.rootfs import HostLimits, RootFS
 from lineguard.agent.sources.host.secrets import mask_artifact
+from lineguard.collector.analyse.effects.wanted import missing_files
 from lineguard.formats.follow import (
     artifact_name,
     carrier_commands,
@@ -118,6 +119,7 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
                                     if a.kind != "script" and (t := a.text())))
     add(found)
     truncated = truncated or _follow(fs, texts, arts, limits)
+    truncated = truncated or _capture_wanted(fs, commands + texts, arts, limits)
     key = mask_key or _PROCESS_MASK_KEY
     arts = {name: mask_artifact(art, key) for name, art in arts.items()}
     facts = {"hostname": _hostname(fs, hostname, live), "timezone": timezone,
@@ -271,6 +273,30 @@ def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
                 # Python, Perl, expect: the modules, libraries and files they load
                 queue.extend((p, depth + 1, False) for p in program_references(art.name, text)
                              if fs.exists(p) and not fs.is_dir(p))
+    return ""
+
+
+def _capture_wanted(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
+                    limits: HostLimits) -> str:
+    """Capture the files the collector's reading of each command looks for and finds
+    missing (named inside a decoded payload, a command line built or split at run time), and
+    what those run in turn; again while a round captures something new. Returns a note when
+    the follow budget ran out."""
+    pending = list(dict.fromkeys(c for c in commands if c.strip()))
+    tried: set[str] = set()
+    for _round in range(limits.follow_depth):
+        wanted: dict[str, list[str]] = {}
+        for command in pending:
+            for name in missing_files(command, arts):
+                if name not in tried and fs.exists(name) and not fs.is_dir(name):
+                    wanted.setdefault(name, []).append(command)
+        if not wanted:
+            return ""
+        tried.update(wanted)
+        note = _follow(fs, ["/" + n for n in wanted], arts, limits)
+        if note:
+            return note
+        pending = list(dict.fromkeys(c for cs in wanted.values() for c in cs))
     return ""
 
 

@@ -376,6 +376,8 @@ class _Py:
         if isinstance(n, ast.ListComp | ast.GeneratorExp | ast.SetComp) and len(n.generators) == 1:
             gen = n.generators[0]
             items = self.ev(gen.iter, scope)
+            if isinstance(items, tuple) and items and items[0] == "file":
+                items = file_lines(render(items[1]), self.job)    # each line of an open file
             if isinstance(items, str) and len(items) <= 4096 and items in self.decoded:
                 # the bytes of decoded data, one at a time (raw bytes: a \x01 in them is data,
                 # not a value marker)
@@ -1006,6 +1008,12 @@ class _Py:
             return None
         if fname == "compile" and args:
             return _s(args[0])
+        if fname == "shlex.split" and args:
+            # a command line cut into its words (a value's marker holds no blank: one word)
+            try:
+                return shlex.split(_s(args[0]))
+            except ValueError:
+                return _s(args[0]).split()
         if fname in ("exec", "eval", "builtins.exec") and args:
             self.exec_code(_s(args[0]), scope, line, ev)
             return None
