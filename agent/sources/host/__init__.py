@@ -37,7 +37,7 @@ from lineguard.agent.sources.host import (
 )
 from lineguard.agent.sources.host.rootfs import HostLimits, RootFS
 from lineguard.agent.sources.host.secrets import mask_artifact
-from lineguard.collector.analyse.effects.wanted import missing_files
+from lineguard.collector.analyse.effects.wanted import wanted_files
 from lineguard.formats.follow import (
     artifact_name,
     carrier_commands,
@@ -287,7 +287,7 @@ def _capture_wanted(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
     for _round in range(limits.follow_depth):
         wanted: dict[str, list[str]] = {}
         for command in pending:
-            for name in missing_files(command, arts):
+            for name in _wanted(command, arts):
                 if name not in tried and fs.exists(name) and not fs.is_dir(name):
                     wanted.setdefault(name, []).append(command)
         if not wanted:
@@ -298,6 +298,15 @@ def _capture_wanted(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
             return note
         pending = list(dict.fromkeys(c for cs in wanted.values() for c in cs))
     return ""
+
+
+def _wanted(command: str, arts: dict[str, Artifact]) -> list[str]:
+    """wanted_files, or nothing where the reader fails on the text: what the agent found by
+    literal paths is still sent, and the collector meets the same text and says so there."""
+    try:
+        return wanted_files(command, arts)
+    except Exception:       # noqa: BLE001  (one job's text must not stop the host's snapshot)
+        return []
 
 
 def _referenced(fs: RootFS, text: str, programs: dict[str, str]) -> list[str]:

@@ -879,7 +879,7 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             w = job.written.get(path) if prog == "cat" and len(ops) == 1 else None
             if w is not None and w.content is not None:
                 return w.content     # a file this job wrote earlier
-            captured = job.text_of(render(path)) if prog == "cat" and is_known(path) else None
+            captured = job.value_of(render(path)) if prog == "cat" and is_known(path) else None
             if captured is not None and len(ops) == 1 and len(captured) < 65536:
                 return captured      # the file as it was captured (a template, a list)
             return file_lines(render(path), job)

@@ -707,7 +707,7 @@ class _Py:
             return None
         if isinstance(recv, tuple) and recv and recv[0] == "file":
             if short in ("read", "readlines"):
-                content = self.job.text_of(render(recv[1]).lstrip("/")) if is_known(recv[1]) else None
+                content = self.job.value_of(render(recv[1])) if is_known(recv[1]) else None
                 return content if content is not None and short == "read" else file_lines(render(recv[1]), self.job)
             if short == "write" and recv[2].startswith(("w", "a")):
                 self.job.written[recv[1]] = Written(_s(args[0]) if args else "", "written by this job")

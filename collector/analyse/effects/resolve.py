@@ -154,6 +154,9 @@ class Job:
     programs: int = 0                     # texts handed to a reader (nested ones included)
     reached: set[str] = field(default_factory=set)   # followed by nested readings (see saw)
     cut: bool = False                     # stopped by the CPU bound (see Reading.cut)
+    # files read for their content as a value (a password, a setting), not as a program, a
+    # list or an input a tool acts on: the agent does not capture them for the job's sake
+    values: set[str] = field(default_factory=set)
 
     def spend(self, language: str, place: Place, line: int,
               evidence: str | Callable[[], str], cost: int = 1) -> bool:
@@ -214,6 +217,11 @@ class Job:
         self.deepest = max(self.deepest, reading.deepest - reading.depth + depth)
         self.reached |= reading.reached
         self.cut |= reading.cut
+
+    def value_of(self, path: str) -> str | None:
+        """text_of a file whose content is read as a value (see values)."""
+        self.values.add(path.lstrip("/"))
+        return self.text_of(path)
 
     def text_of(self, path: str) -> str | None:
         art = self.artifact(path)

@@ -1,8 +1,9 @@
-"""The files reading a command looked for and did not find among those captured: the agent
+"""The files a job's reading looked for and did not find among those captured: the agent
 captures them next, so a file named only where the reader sees it (inside a decoded payload,
-a command line built at run time, a value split or trimmed by the shell) is judged for what it
-holds rather than reported as code nobody has seen. The agent follows literal paths; this is
-the same reading the collector does, so the two never disagree on what a job needs."""
+a command line built, split or trimmed at run time) is judged for what it holds rather than
+reported as code nobody has seen. The agent follows literal paths; this is the same reading the
+collector does, so the two agree on what a job runs. A file read only for its content as a
+value (a password, a setting) is not asked for: it stays on the host."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from lineguard.collector.analyse.effects.resolve import Job, Place, read
 from lineguard.formats.wire import Artifact
 
 
-def missing_files(command: str, files: Mapping[str, Artifact]) -> list[str]:
-    """The root-relative names reading `command` (shell) looked up that `files` lacks, in the
-    order looked up."""
+def wanted_files(command: str, files: Mapping[str, Artifact]) -> list[str]:
+    """The root-relative names reading `command` (shell) looked up and found missing from
+    `files`, other than values, in the order looked up."""
     job = Job(files)
     read("shell", command, job, Place(path=None, anchor=None), {})
-    return [name for name, fingerprint in job.seen.items() if fingerprint is None]
+    return [name for name, fingerprint in job.seen.items()
+            if fingerprint is None and name not in job.values]
