@@ -68,6 +68,9 @@ class Looked:
     files: tuple[tuple[str, str | None], ...] = ()
     searches: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     followed: tuple[tuple[str, bool], ...] = ()
+    # the files among `files` read for their content as a value (see Job.values): what the
+    # reading needs, not what it depends on, so not compared by holds_for
+    values: tuple[str, ...] = ()
 
     def holds_for(self, files: Mapping[str, Artifact], followed: FollowedFiles) -> bool:
         return all(fingerprint(files.get(name)) == fp for name, fp in self.files) and \
@@ -200,7 +203,7 @@ class Job:
 
     def looked(self) -> Looked:
         return Looked(tuple(self.seen.items()), tuple(self.searched.items()),
-                      tuple(self.read.asked.items()))
+                      tuple(self.read.asked.items()), tuple(sorted(self.values)))
 
     def reading(self, depth: int = 0) -> Reading:
         return Reading(self.sink, self.talks_to_devices, self.change_ref, self.looked(), depth,
@@ -212,6 +215,7 @@ class Job:
         looked = reading.looked
         self.seen.update(looked.files)
         self.searched.update(looked.searches)
+        self.values.update(looked.values)
         for name, _ in looked.followed:
             name in self.read  # noqa: B015 — asked here too: this job's reading depends on it
         self.deepest = max(self.deepest, reading.deepest - reading.depth + depth)
