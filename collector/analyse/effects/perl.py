@@ -301,12 +301,19 @@ def _netconf_lines(meth: str, args: list[object]) -> list[str]:
     return [config]
 
 
+# statements made of blocks of statements (read flat when nested too deeply)
+_COMPOUND = frozenset({"conditional_statement", "for_statement", "loop_statement",
+                       "cstyle_for_statement", "block_statement", "block", "try_statement",
+                       "statement_label", "elsif", "else"})
+
+
 class _Perl:
     def __init__(self, src: bytes, job: Job, place: Place, scope: _Scope, env: dict[str, str]):
         self.src = src
         self.lines = src.decode("utf-8", "replace").split("\n")
         self.job, self.place, self.scope, self.env = job, place, scope, env
         self.heredocs: dict[int, Node] = {}      # where a heredoc token starts -> its body
+        self.blocks = 0          # blocks being read (1: the program's own statements)
 
     # --- text and positions ---------------------------------------------------------------
 
@@ -361,6 +368,13 @@ class _Perl:
                 sub.owner.block(sub.body, where)
 
     def block(self, node: Node, place: Place) -> object:
+        self.blocks += 1
+        try:
+            return self._block(node, place)
+        finally:
+            self.blocks -= 1
+
+    def _block(self, node: Node, place: Place) -> object:
         last: object = ""
         separator = self.scope.vars.get("$/")       # `local $/` lasts to the end of its block
         for c in node.named_children:
@@ -369,6 +383,10 @@ class _Perl:
             try:
                 last = self.stmt(c, place)
             except RecursionError:
+                if self.blocks > 1:
+                    raise       # read flat by the outermost statement, where there is room
+                # blocks nested deeper than this reader recurses: their statements read flat
+                self.flat(c, place)
                 nested_too_deeply(self.job, place, "perl", *self.at(c))
                 continue
             guard = self.exit_guard(c, place)
@@ -380,6 +398,22 @@ class _Perl:
             else:
                 self.scope.vars["$/"] = separator
         return last
+
+    def flat(self, node: Node, place: Place) -> None:
+        """The simple statements inside a compound one, however deeply its blocks nest, read
+        one after another without the blocks around them: what they do is known, the
+        conditions they stand under are not (they are not gates here)."""
+        pending = [node]
+        while pending:
+            n = pending.pop()
+            if n.type in _COMPOUND:
+                pending.extend(c for c in reversed(n.named_children)
+                               if c.type in _COMPOUND or c.type.endswith("statement"))
+            elif n.type.endswith("statement"):
+                try:
+                    self.stmt(n, place)
+                except RecursionError:
+                    nested_too_deeply(self.job, place, "perl", *self.at(n))
 
     def exit_guard(self, n: Node, place: Place) -> Gate | None:
         """`exit unless COND;`, `die … if COND;`, `COND or exit;`: the rest is gated."""
