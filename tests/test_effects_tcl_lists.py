@@ -12,7 +12,8 @@ import pytest
 
 from lineguard.collector.analyse.effects.expect import as_list, list_items
 from lineguard.collector.analyse.effects.model import render
-from tests.test_effects import _effects
+from lineguard.collector.model import Verdict
+from tests.test_effects import _effects, _judge
 
 LISTS = [
     '{no pvc 0/100} "no pvc 0/101" show',      # braced and quoted items keep their blanks
@@ -90,3 +91,48 @@ def test_a_proc_parameter_with_a_default_is_bound_by_name() -> None:
     sent = sorted({render(x) for e in _effects(text, name="usr/local/sbin/task.exp")
                    if e.kind == "device-command" and e.called for x in e.lines})
     assert sent == ["no pvc 0/100", "no pvc 0/101", "no pvc 0/102 extra", "no pvc 0/103"]
+
+
+# foreach with several loop variables (`foreach {host vc} $pairs`) or several lists side by
+# side (`foreach host $hosts vc $vcs`): each variable takes its own items
+PAIRED = {
+    "pairs": ("set pairs {atm-kobe-01 0/100 atm-kobe-02 0/101}\n", "{host vc} $pairs"),
+    "pairs-literal": ("", '{host vc} {atm-kobe-01 0/100 atm-kobe-02 "0/101"}'),
+    "side-by-side": ("set hosts {atm-kobe-01 atm-kobe-02}\nset vcs [list 0/100 0/101]\n",
+                     "host $hosts vc $vcs"),
+    "three-vars": ("set rows {atm-kobe-01 ATM1/0 0/100 atm-kobe-02 ATM2/0 0/101}\n",
+                   "{host ifc vc} $rows"),
+}
+
+
+def _paired(setup: str, loop: str, command: str) -> list:
+    text = (f"#!/usr/bin/expect -f\n{setup}foreach {loop} {{\n  spawn ssh oper@$host\n"
+            f"  expect \"#\"\n  send \"configure terminal\\r\"\n  send \"{command}\\r\"\n"
+            "  send \"end\\r\"\n}\n")
+    return [e for e in _effects(text, name="usr/local/sbin/task.exp")
+            if e.kind == "device-command"]
+
+
+@pytest.mark.parametrize("form", PAIRED)
+def test_foreach_with_several_variables_binds_each_to_its_own_items(form: str) -> None:
+    sent = _paired(*PAIRED[form], "no pvc $vc")
+    lines = sorted({render(x) for e in sent for x in e.lines})
+    assert "no pvc 0/100" in lines and "no pvc 0/101" in lines, lines
+    assert all("not set" not in render(e.target) for e in sent)
+    assert {"atm-kobe-01", "atm-kobe-02"} <= set(render(sent[0].target).strip("<>")
+                                                 .replace(",", " ").split())
+
+
+def test_a_host_script_deleting_each_listed_folder_of_a_pair_list_is_destructive() -> None:
+    text = ("#!/usr/bin/tclsh\nforeach {dir mode} {/srv/ems/linedata force /tmp/x keep} {\n"
+            "  if {$mode eq \"force\"} { exec rm -rf $dir }\n}\n")
+    assert _judge(text, name="usr/local/sbin/task.tcl").verdict is Verdict.DESTRUCTIVE
+
+
+@pytest.mark.parametrize("form", PAIRED)
+def test_foreach_with_several_variables_showing_circuits_stays_quiet(form: str) -> None:
+    setup, loop = PAIRED[form]
+    text = (f"#!/usr/bin/expect -f\n{setup}foreach {loop} {{\n  spawn ssh oper@$host\n"
+            "  expect \"#\"\n  send \"show atm vc $vc\\r\"\n  send \"exit\\r\"\n}\n")
+    j = _judge(text, name="usr/local/sbin/task.exp")
+    assert j.verdict.value != "destructive" and j.severity.value not in ("high", "critical")

@@ -428,12 +428,20 @@ class _Tcl:
                                      depth=place.depth + 1))
             return None
         if cmd == "foreach" and len(args) >= 3:
-            # Tcl list items (braced ones whole; a marker is never cut apart); over an empty
-            # list (no items, not an unknown value) the body never runs
-            items = list_items(self.word(args[1], place, line))
-            if items:
-                self.vars[self.word(args[0], place, line)] = \
-                    each_of(items) if len(items) > 1 else items[0]
+            # foreach VARS LIST ?VARS LIST …? BODY: each variable of a list of several takes
+            # every n-th item (`foreach {host vc} $pairs`), lists side by side each their own.
+            # Tcl list items (braced ones whole; a marker is never cut apart); over empty
+            # lists (no items, not an unknown value) the body never runs
+            runs = False
+            for names, listed in zip(args[:-1:2], args[1:-1:2], strict=False):
+                items = list_items(self.word(listed, place, line))
+                variables = list_items(self.word(names, place, line)) or [""]
+                for k, var in enumerate(variables):
+                    values = items[k::len(variables)]
+                    self.vars[var] = each_of(values) if len(values) > 1 else \
+                        values[0] if values else ""
+                runs = runs or bool(items)
+            if runs:
                 self.body(args[-1], place, line)
             return None
         if cmd in ("if", "elseif") and len(args) >= 2:
