@@ -433,9 +433,9 @@ class _Tcl:
             # Tcl list items (braced ones whole; a marker is never cut apart); over empty
             # lists (no items, not an unknown value) the body never runs
             runs = False
-            for names, listed in zip(args[:-1:2], args[1:-1:2], strict=False):
+            for loop_vars, listed in zip(args[:-1:2], args[1:-1:2], strict=False):
                 items = list_items(self.word(listed, place, line))
-                variables = list_items(self.word(names, place, line)) or [""]
+                variables = list_items(self.word(loop_vars, place, line)) or [""]
                 for k, var in enumerate(variables):
                     values = items[k::len(variables)]
                     self.vars[var] = each_of(values) if len(values) > 1 else \
