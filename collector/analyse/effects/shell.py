@@ -42,6 +42,7 @@ from lineguard.collector.analyse.effects.model import (
 )
 from lineguard.collector.analyse.effects.resolve import (
     MAX_DEPTH,
+    MAX_EACH,
     MAX_LOOP,
     READERS,
     Calls,
@@ -171,6 +172,35 @@ def _uses_list(node: Node) -> bool:
             return True
         todo.extend(n.children)
     return False
+
+
+def _shifts(loop: Node) -> bool:
+    """Whether a loop runs `shift` (in its condition or its body)."""
+    todo = [loop]
+    while todo:
+        n = todo.pop()
+        if n.type == "command_name" and n.text == b"shift":
+            return True
+        todo.extend(n.children)
+    return False
+
+
+def _shift(env: dict[str, str], count: int) -> None:
+    """`shift COUNT`: the positional parameters move down. Known ones are taken from $@; a
+    program's or function's own, bound at each call (markers), each take the next one's
+    marker, and past $9 none is known."""
+    listed = env.get("@")
+    if listed is not None and not markers(listed):
+        rest = listed.split(_SEP)[count:] if listed else []
+        env["@"] = _SEP.join(rest)
+        values: list[str | None] = [*rest[:9], *[None] * (9 - len(rest[:9]))]
+    else:
+        values = [env.get(str(i + count)) for i in range(1, 10)]
+    for i, v in enumerate(values, 1):
+        if v is None:
+            env.pop(str(i), None)
+        else:
+            env[str(i)] = v
 
 
 def _in_string(n: Node) -> bool:
@@ -757,6 +787,30 @@ class _Walker:
                 self.stmt(cond, env, place)
         if body is not None:
             self.stmt(body, env, place)
+            if not (cond is not None and m) and _shifts(n):
+                self.each_argument(cond, body, env, place)
+
+    def each_argument(self, cond: Node | None, body: Node, env: dict[str, str],
+                      place: Place) -> None:
+        """A loop that shifts the positional parameters (`while [ $# -gt 0 ]; do …; shift;
+        done`, `while shift; do …`) goes over every argument: read again while one is left
+        and each round shifts. Arguments bound at each call (markers, $1…$9) are followed
+        while a round still acts on one of them."""
+        for _ in range(MAX_EACH):
+            first = env.get("1")
+            if not first:
+                return              # no argument left
+            was = (env.get("@"), first)
+            before = len(self.job.sink)
+            if cond is not None:
+                self.stmt(cond, env, place)
+            self.stmt(body, env, place)
+            if markers(first) and not any(commands.ARG_MARK in e.values_text()
+                                          for e in self.job.sink[before:]):
+                del self.job.sink[before:]      # what the first round found, again
+                return
+            if (env.get("@"), env.get("1")) == was:
+                return              # this round shifted nothing
 
     def pipeline(self, n: Node, env: dict[str, str], place: Place, stdin: str | None) -> str | None:
         stages = [c for c in n.named_children if c.type != "comment"]
@@ -1078,8 +1132,8 @@ class _Walker:
         reads: then only what its arguments run counts, and those are read here. `words`: the
         command's words, or None for its text split at blanks."""
         prog = commands.base(first[0]) if first else ""
-        if not prog or prog in self.functions or "/" in first[0]:
-            return False
+        if not prog or prog in self.functions or "/" in first[0] or prog == "shift":
+            return False        # (shift moves the positional parameters: see assigns_variables)
         if commands.known(prog):
             if self.consumed or prog not in commands.OUTPUT_ONLY or not commands.prints_only(
                     words if words is not None else [*first, *self.text(n).split()[1:]]):
@@ -1098,6 +1152,9 @@ class _Walker:
         `printf -v NAME …`, `mapfile`/`readarray` (an array of the input lines), `hash -p PATH
         NAME` (NAME runs PATH)."""
         prog, args = argv[0], argv[1:]
+        if prog == "shift":
+            _shift(env, int(args[0]) if args and args[0].isdigit() else 1)
+            return True
         if prog == "set" and args[:1] == ["--"]:
             env["@"] = _SEP.join(args[1:])
             for i in range(1, 10):
