@@ -63,3 +63,13 @@ def test_an_option_parsing_loop_stays_quiet() -> None:
             "  esac\n  shift\ndone\nprintf '%s\\n' \"report to $out\"\n")
     j = _judge(text, command="/usr/local/sbin/task -v -o /srv/ems/linedata/report.txt")
     assert j.verdict is not Verdict.DESTRUCTIVE and j.severity.value not in ("high", "critical")
+
+
+@pytest.mark.parametrize("args", ["/srv/ems/linedata -k 3", "-k 3 /srv/ems/linedata",
+                                  "-k 3 /tmp/ems-cache /srv/ems/linedata"])
+def test_a_shift_in_one_case_branch_does_not_skip_an_argument(args: str) -> None:
+    """Every branch of a `case` is read, each from the arguments the case was reached with."""
+    text = ("purge() {\n  while [ $# -gt 0 ]; do\n    case \"$1\" in\n"
+            "      -k) keep=$2; shift ;;\n      *) rm -rf \"$1\" ;;\n    esac\n    shift\n"
+            f"  done\n}}\npurge {args}\n")
+    assert _judge(text).verdict is Verdict.DESTRUCTIVE

@@ -196,11 +196,18 @@ def _shift(env: dict[str, str], count: int) -> None:
         values: list[str | None] = [*rest[:9], *[None] * (9 - len(rest[:9]))]
     else:
         values = [env.get(str(i + count)) for i in range(1, 10)]
-    for i, v in enumerate(values, 1):
+    _restore(env, {str(i): v for i, v in enumerate(values, 1)})
+
+
+_POSITIONAL = ("@", *map(str, range(1, 10)))
+
+
+def _restore(env: dict[str, str], values: dict[str, str | None]) -> None:
+    for k, v in values.items():
         if v is None:
-            env.pop(str(i), None)
+            env.pop(k, None)
         else:
-            env[str(i)] = v
+            env[k] = v
 
 
 def _in_string(n: Node) -> bool:
@@ -638,12 +645,16 @@ class _Walker:
             body = n.child_by_field_name("body")
             return self.stmt(body, env, place) if body is not None else None
         if t == "case_statement":
+            # every branch is read; each starts from the positional parameters the case was
+            # reached with (a `shift` in one branch must not move another's $1)
+            positional = {k: env.get(k) for k in _POSITIONAL}
             for item in n.named_children:
                 if item.type == "case_item":
                     for c in item.named_children:
                         if c.type not in ("word", "extglob_pattern", "concatenation", "string",
                                           "raw_string"):
                             self.stmt(c, env, place)
+                    _restore(env, positional)
             return None
         if t == "negated_command":
             return self.stmt(n.named_children[-1], env, place, stdin) if n.named_child_count else None
