@@ -988,6 +988,12 @@ class _Py:
                 if printed is not None:
                     return printed
             return unknown(f"output of `{render(text)[:60]}`")
+        if short in ("system", "popen", "_system") and args and isinstance(args[0], str | bytes) \
+                and _s(args[0]).split()[:1] and commands.known(commands.base(_s(args[0]).split()[0])):
+            # a C library's system() (ctypes.CDLL("libc.so.6").system(b"…")), a framework's
+            # own: a command line handed to anything named system is read as run
+            self.nested("shell", _s(args[0]), line, ev, f"via {fname or short}()")
+            return unknown(f"the status of `{render(_s(args[0]))[:60]}`")
         if isinstance(recv, Proc) and short in ("communicate", "write", "writelines") and (
                 args or "input" in kw):
             data = args[0] if args else kw["input"]
