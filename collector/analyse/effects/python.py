@@ -1396,10 +1396,16 @@ class _Py:
                 self.cur_place = saved
             return r or r2
         elif isinstance(st, ast.With | ast.AsyncWith):
+            used = {x.id for b in st.body for x in ast.walk(b) if isinstance(x, ast.Name)}
             for item in st.items:
                 v = self.ev(item.context_expr, scope)
                 if item.optional_vars is not None:
                     self.bind(item.optional_vars, v, scope)
+                if isinstance(v, tuple) and v and v[0] == "file" and str(v[2]).startswith("w") \
+                        and not (isinstance(item.optional_vars, ast.Name) and
+                                 item.optional_vars.id in used):
+                    # opened for writing, the file never used in the block: emptied
+                    self.destroy(self.cur_place, st.lineno, self.ev_text(st), v[1], "truncate")
             return self.block(st.body, scope)
         elif isinstance(st, ast.Try):
             r = self.block(st.body, scope)
