@@ -287,7 +287,7 @@ def _capture_wanted(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
     for _round in range(limits.follow_depth):
         wanted: dict[str, list[str]] = {}
         for command in pending:
-            for name in _wanted(command, arts):
+            for name in _wanted(command, arts, limits.follow_depth):
                 if name not in tried and fs.exists(name) and not fs.is_dir(name):
                     wanted.setdefault(name, []).append(command)
         if not wanted:
@@ -300,11 +300,11 @@ def _capture_wanted(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
     return ""
 
 
-def _wanted(command: str, arts: dict[str, Artifact]) -> list[str]:
+def _wanted(command: str, arts: dict[str, Artifact], depth: int) -> list[str]:
     """wanted_files, or nothing where the reader fails on the text: what the agent found by
     literal paths is still sent, and the collector meets the same text and says so there."""
     try:
-        return wanted_files(command, arts)
+        return wanted_files(command, arts, depth)
     except Exception:       # noqa: BLE001  (one job's text must not stop the host's snapshot)
         return []
 

@@ -28,18 +28,12 @@ from lineguard.collector.analyse.effects.resolve import (
     Place,
     each_of,
     file_lines,
-    nested_too_deeply,
     read,
     walked,
 )
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
-# procedure calls and evals nested in one another (a procedure calling itself stops here);
-# blocks (if, foreach, while bodies) nest as deep as the text does
 _MAX_DEPTH = 12
-# commands whose braced words are blocks of commands (read flat when nested too deeply)
-_BLOCKS = frozenset({"if", "elseif", "else", "then", "while", "for", "foreach", "catch", "time",
-                     "uplevel", "namespace", "switch"})
 MAX_VALUE = 65_536       # characters of a substituted word followed (see _Tcl.subst)
 
 
@@ -273,7 +267,6 @@ class _Tcl:
         self.sent: list[str] = []     # what the spawned session was sent (read in its context)
         self.decoded: dict[str, tuple[str, ...]] = {}
         self.depth = 0
-        self.blocks = 0          # bodies being run (0: the program's own top-level commands)
         self.called: set[str] = set()
         self.files: dict[str, str] = {}        # channel name -> the file opened on it
         # channel of `open "|cmd" w` -> (cmd, lines put to it, place, line, evidence)
@@ -341,49 +334,21 @@ class _Tcl:
                             negated=True)       # `if {COND} {exit}`: the rest runs when not
                 if g is not None:
                     gates = gates + (g,)
-            try:
-                self.command(raw, here, line + line_base)
-            except RecursionError:
-                if self.blocks:
-                    raise           # read flat by the outermost command, where there is room
-                # blocks nested deeper than this reader recurses: their commands are read flat
-                self.flat(raw, here, line + line_base)
-                nested_too_deeply(self.job, here, "expect", line + line_base,
-                                  " ".join(raw)[:200])
-
-    def flat(self, raw: list[str], place: Place, line: int) -> None:
-        """The commands inside a block command's braced bodies, however deeply they nest,
-        read one after another without the blocks around them: what they do is known, the
-        conditions they stand under are not (they are not gates here)."""
-        pending = [raw]
-        while pending:
-            words = pending.pop()
-            if words and words[0] in _BLOCKS:
-                bodies = [w for w in words[1:] if w.startswith("{")]
-                if words[0] in ("if", "elseif", "while") and bodies and bodies[0] == words[1]:
-                    bodies = bodies[1:]          # the condition, not a body
-                pending.extend(cmd for body in reversed(bodies)
-                               for _, cmd in reversed(split_commands(body[1:-1])))
-            elif words:
-                self.command(words, place, line)
+            self.command(raw, here, line + line_base)
 
     @staticmethod
     def _exits(raw: list[str]) -> bool:
         return len(raw) >= 3 and re.search(r"\bexit\b", raw[2]) is not None
 
-    def body(self, raw: str, place: Place, line: int, call: bool = False) -> None:
-        """Run a braced body: a block of the text (nested no deeper than the text itself,
-        and always read), or a procedure's body at a `call` (bounded by _MAX_DEPTH)."""
-        if call and self.depth > _MAX_DEPTH:
+    def body(self, raw: str, place: Place, line: int) -> None:
+        if self.depth > _MAX_DEPTH:
             return
-        self.depth += call
-        self.blocks += 1
+        self.depth += 1
         try:
             text = raw[1:-1] if raw.startswith("{") else self.word(raw, place, line)
             self.run(text, place, line - 1)
         finally:
-            self.depth -= call
-            self.blocks -= 1
+            self.depth -= 1
 
     def command(self, raw: list[str], place: Place, line: int, want_value: bool = False
                 ) -> str | None:
@@ -434,7 +399,7 @@ class _Tcl:
                     p[1] if len(p) > 1 else unknown(f"argument {p[0]}")
             if names and names[-1] == "args":
                 self.vars["args"] = as_list(values[len(names) - 1:])
-            self.body(body, place, line, call=True)
+            self.body(body, place, line)
             self.vars = {**saved, **{k: v for k, v in self.vars.items() if k not in names}}
             return None
         if cmd == "source" and args:

@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lineguard.collector.analyse.effects import judge  # noqa: F401  (readers register)
-from lineguard.collector.analyse.effects.resolve import Job, Place, read
+from lineguard.collector.analyse.effects.resolve import MAX_DEPTH, Job, Place, read
 from lineguard.formats.wire import Artifact
 
 
-def wanted_files(command: str, files: Mapping[str, Artifact]) -> list[str]:
+def wanted_files(command: str, files: Mapping[str, Artifact], follow_depth: int) -> list[str]:
     """The root-relative names reading `command` (shell) looked up and found missing from
-    `files`, other than values, in the order looked up."""
+    `files`, other than values, in the order looked up. Programs nested more than
+    `follow_depth` deep are not read (where the agent's own following stops too)."""
     job = Job(files)
-    read("shell", command, job, Place(path=None, anchor=None), {})
+    read("shell", command, job, Place(path=None, anchor=None,
+                                      depth=MAX_DEPTH + 1 - follow_depth), {})
     return [name for name, fingerprint in job.seen.items()
             if fingerprint is None and name not in job.values]
