@@ -41,6 +41,8 @@ PACKAGES = (
     "autopostgresqlbackup", "automysqlbackup", "backup-manager", "backupninja", "cron-apt",
     "logcheck", "apt-xapian-index", "acct", "webalizer", "roundcube-core", "greylistd", "sarg",
     "munin", "tripwire", "apt-listbugs",
+    # Network config archiver: rancid-run and its cron.d file (tests/realjobs).
+    "rancid",
 ) + (
     # Packages that ship code run by other triggers: boot (init.d, systemd units), network
     # hooks (if-*.d, NetworkManager dispatcher), udev rules with RUN+=, logrotate scripts, apt
