@@ -1201,9 +1201,9 @@ def _data_store_request(argv: list[str], job: Job, place: Place, line: int, ev: 
     from lineguard.collector.analyse.effects import api
     method, url, body = api.curl_request(argv)
     # values shown as <description> may hold spaces and slashes: kept whole while the URL is cut
-    shown: list[str] = []
-    flat = _MARKER_SHOWN.sub(lambda v: shown.append(v.group()) or f"\x00{len(shown) - 1}\x00",
-                             render(url))
+    shown = _MARKER_SHOWN.findall(render(url))
+    pieces = _MARKER_SHOWN.split(render(url))
+    flat = "".join(p + (f"\x00{i}\x00" if i < len(shown) else "") for i, p in enumerate(pieces))
     m = re.match(r"^(?:https?://)?(?:[^@/]*@)?[^/:]+:(\d+)/([^/?\s]+)(/[^?\s]*)?", flat)
     if not m or m.group(1) not in _HTTP_STORES or m.group(2).startswith("_"):
         return
