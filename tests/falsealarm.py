@@ -41,8 +41,15 @@ PACKAGES = (
     "autopostgresqlbackup", "automysqlbackup", "backup-manager", "backupninja", "cron-apt",
     "logcheck", "apt-xapian-index", "acct", "webalizer", "roundcube-core", "greylistd", "sarg",
     "munin", "tripwire", "apt-listbugs",
-    # Network config archiver: rancid-run and its cron.d file (tests/realjobs).
-    "rancid",
+    # What a network-management server runs besides: the config archiver (rancid-run and its
+    # cron.d file, tests/realjobs), NMS pollers and monitoring plugins, backup and retention
+    # tools, certificate renewal.
+    "rancid", "mrtg", "smokeping", "icinga2-common", "nagios-nrpe-server",
+    "monitoring-plugins-basic", "monitoring-plugins-standard", "nagios-snmp-plugins",
+    "zabbix-agent", "zabbix-server-pgsql", "snmptt", "cacti-spine", "mon", "collectd-core",
+    "prometheus-node-exporter-collectors", "nfdump", "borgmatic", "borgbackup", "duply",
+    "rdiff-backup", "pgbackrest", "barman", "bacula-common", "bacula-director",
+    "elasticsearch-curator", "dehydrated",
 ) + (
     # Packages that ship code run by other triggers: boot (init.d, systemd units), network
     # hooks (if-*.d, NetworkManager dispatcher), udev rules with RUN+=, logrotate scripts, apt

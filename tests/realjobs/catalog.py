@@ -107,6 +107,73 @@ JOBS: tuple[RealJob, ...] = (
                 '  echo "OK - config copied"; exit 0',
                 'fi',
                 'echo "CRITICAL - copy state $STATE"; exit 2')}),
+    RealJob("oxidized-exec-hook", "Oxidized docs/Hooks.md, hook type exec (the command of a "
+            "post_store hook, run here by the scheduler as a wrapper does)", "Apache-2.0, one line",
+            "/bin/sh -c 'echo \"Config written for $OX_NODE_NAME\" >> "
+            "/var/lib/oxidized/log/ox_node_store.log'", owner="ems"),
+    RealJob("oxidized-git-push", "Oxidized docs/Hooks.md: pushing the configuration repository "
+            "after a run", "Apache-2.0, short excerpt", "/usr/local/bin/oxidized-push.sh",
+            owner="ems",
+            files={"usr/local/bin/oxidized-push.sh": _sh(
+                "#!/bin/sh",
+                "cd /var/lib/oxidized/configs.git || exit 1",
+                "git push --quiet origin master")}),
+    RealJob("junos-display-set-backup", "Juniper TechLibrary: `show configuration | display set` "
+            "over ssh, saved per device and day", "short excerpt",
+            "/usr/local/bin/junos-backup.sh /etc/ems/junos.list", owner="ems",
+            files={"usr/local/bin/junos-backup.sh": _sh(
+                "#!/bin/bash",
+                'list="$1"',
+                "day=$(date +%F)",
+                "while read -r host; do",
+                '  ssh -n -o BatchMode=yes "backup@$host" "show configuration | display set" \\',
+                '    > "/var/backups/junos/$host-$day.set"',
+                'done < "$list"',
+                "find /var/backups/junos -name '*.set' -mtime +90 -delete"),
+                "etc/ems/junos.list": _sh("atm-kobe-02", "atm-osaka-02")}),
+    RealJob("netmiko-backup-loop", "netmiko documentation, examples/show_command.py (MIT), over "
+            "a device list as NMS backup scripts do", "MIT, short excerpt",
+            "/usr/bin/python3 /opt/ems/bin/backup_configs.py", owner="ems",
+            files={"opt/ems/bin/backup_configs.py": _sh(
+                "#!/usr/bin/env python3",
+                "import datetime",
+                "from netmiko import ConnectHandler",
+                "",
+                'today = datetime.date.today().isoformat()',
+                'for host in open("/etc/ems/ne.list").read().split():',
+                '    device = {"device_type": "cisco_ios", "host": host, "username": "backup",',
+                '              "use_keys": True}',
+                "    with ConnectHandler(**device) as conn:",
+                '        conn.enable()',
+                '        output = conn.send_command("show running-config")',
+                '    with open(f"/var/backups/ne/{host}-{today}.cfg", "w") as f:',
+                "        f.write(output)"),
+                "etc/ems/ne.list": _sh("atm-kobe-01", "atm-osaka-01", "atm-kyoto-01")}),
+    RealJob("perl-net-telnet-backup", "Net::Telnet::Cisco synopsis (Perl Artistic/GPL), a "
+            "nightly `show running-config` to a file", "Artistic-1.0-Perl, short excerpt",
+            "/usr/bin/perl /opt/ems/bin/ios-backup.pl atm-kobe-01", owner="ems",
+            files={"opt/ems/bin/ios-backup.pl": _sh(
+                "#!/usr/bin/perl",
+                "use strict;",
+                "use Net::Telnet::Cisco;",
+                "my $host = shift;",
+                "my $session = Net::Telnet::Cisco->new(Host => $host);",
+                "$session->login('backup', $ENV{'NE_PASS'});",
+                "$session->enable($ENV{'NE_ENABLE'});",
+                "$session->cmd('terminal length 0');",
+                "my @config = $session->cmd('show running-config');",
+                'open(my $out, ">", "/var/backups/ne/$host.cfg") or die;',
+                "print $out @config;",
+                "close($out);",
+                "$session->close;")}),
+    RealJob("tl1-retrieve-crs", "Telcordia TL1 (GR-833) RTRV-CRS-VC as inventory scripts send it "
+            "to an ATM switch", "one line",
+            "/usr/local/bin/tl1-inventory.sh atm-sw-01", owner="ems",
+            files={"usr/local/bin/tl1-inventory.sh": _sh(
+                "#!/bin/sh",
+                'ne="$1"',
+                "printf 'ACT-USER:%s:inv:100::%s;\\nRTRV-CRS-VC:%s:ALL:101;\\nCANC-USER:%s:inv:102;\\n' \\",
+                '  "$ne" "$TL1_PASS" "$ne" "$ne" | nc -w 30 "$ne" 3083 > "/var/lib/ems/tl1/$ne.crs"')}),
     # ---------------------------------------------------------------- NMS pollers
     RealJob("librenms-poller", "librenms/librenms dist/librenms.nonroot.cron", "GPL-3.0, one line",
             "/opt/librenms/cronic /opt/librenms/poller-wrapper.py 16", owner="ems"),
