@@ -53,6 +53,11 @@ def unknown(why: str) -> str:
     return f"\x01?:\x1d{_safe(why)}\x02"
 
 
+# A function's or program's argument standing as itself while its summary is read (see
+# resolve.Calls): symbol("arg", "1", "$1") …
+ARG_MARK = "\x01arg:"
+
+
 def symbol(kind: str, data: str, description: str) -> str:
     """A value standing for each member of a known set (walked rows, lines of a file)."""
     return f"\x01{kind}:{_safe(data)}\x1d{_safe(description)}\x02"
@@ -193,9 +198,12 @@ class Effect:
 
 # A change ticket (CHG0012345, CRQ-1234, RFC 2233 …) named in what a job runs.
 # Spelled case by case rather than with re.I: the search runs over every script a job runs, and
-# sre scans an explicit alternation of character classes about twice as fast.
-CHANGE_REF = re.compile(r"\b(?:[Cc](?:[Hh][Gg]|[Rr][Qq]?|[Mm]|[Hh][Aa][Nn][Gg][Ee])|[Rr][Ff][Cc]|"
+# sre scans an explicit alternation of character classes about twice as fast, and a lookahead on
+# the letters a ticket can start with rejects most positions at their first character.
+CHANGE_REF = re.compile(r"\b(?=[CcRrMmWwTt])(?:[Cc](?:[Hh][Gg]|[Rr][Qq]?|[Mm]|[Hh][Aa][Nn][Gg][Ee])|[Rr][Ff][Cc]|"
                         r"[Mm][Oo][Pp]|[Ww][Oo]|[Tt][Ii][Cc][Kk][Ee][Tt])[-_ #:]?\s?\d[\d-]{2,}\b")
+
+
 @lru_cache(maxsize=4096)
 def change_ref_in(text: str) -> str:
     """The first change ticket a text names, or "". Remembered per text: the scripts many jobs

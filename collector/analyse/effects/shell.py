@@ -125,7 +125,8 @@ _PYTHON = re.compile(r"python[\d.]*$")
 _PERL = re.compile(r"perl[\d.]*$")
 _VAR_REF = re.compile(r"\$\{?[#!]?([A-Za-z_]\w*)")
 _NAME = re.compile(r"[A-Za-z_][\w-]*")
-_LIST_ARGS = re.compile(r"\$\{?[@*#]|\bshift\b")
+# What may make a function take its arguments as a list (its syntax then decides: _uses_list)
+_LIST_ARGS = re.compile(r"\$\{?[@*#]|\bshift\b|\bfor\s+\w+\s*(?:;|$|do\b)", re.M)
 # A function body that runs what it is handed: its arguments as a command, eval'd or given to a
 # shell. Followed in every context it is called in (resolve.Calls).
 _RUNS_ARGUMENTS = re.compile(r"(?:^|[;&|{`(]|\$\(|\b(?:then|do|else|exec|command|env|sudo|"
@@ -133,10 +134,61 @@ _RUNS_ARGUMENTS = re.compile(r"(?:^|[;&|{`(]|\$\(|\b(?:then|do|else|exec|command
                              r"\w*sh\s+-c\s+\"?\$\{?[@*1-9])", re.M)
 
 
-@lru_cache(maxsize=4096)
-def _takes(body: str) -> str:
-    """See _Walker.takes; by text, as the libraries many scripts source define the same ones."""
-    return "runs" if _RUNS_ARGUMENTS.search(body) else "list" if _LIST_ARGS.search(body) else ""
+_TAKES: dict[str, str] = {}      # function text -> how it takes its arguments (see _takes)
+
+
+def _takes(body: str, node: Node) -> str:
+    """See _Walker.takes; kept by text, as the libraries many scripts source define the same
+    functions."""
+    hit = _TAKES.get(body)
+    if hit is None:
+        if len(_TAKES) > 4096:
+            _TAKES.clear()
+        hit = _TAKES[body] = ("runs" if _RUNS_ARGUMENTS.search(body) else
+                              "list" if _LIST_ARGS.search(body) and _uses_list(node) else "")
+    return hit
+
+
+def _uses_list(node: Node) -> bool:
+    """Whether a function uses its arguments as a list, read from its syntax: "$@" or an
+    unquoted $* (each argument a word), $# (how many), `shift`, or a `for` without `in`. A
+    quoted "$*" is one word (the arguments joined), and $# inside a message ("got $# args") is
+    text: neither makes a list, so `echo "usage: $*" >&2` does not cost a helper its summary."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        kind = n.type
+        if kind == "special_variable_name":
+            name = n.text
+            if name == b"@" or name == b"*" and not _in_string(n) or \
+                    name == b"#" and not _in_message(n):
+                return True
+        elif kind == "expansion" and n.text == b"${#}":
+            if not _in_message(n):
+                return True
+        elif kind == "command_name" and n.text == b"shift" or \
+                kind == "for_statement" and n.child_by_field_name("value") is None:
+            return True
+        todo.extend(n.children)
+    return False
+
+
+def _in_string(n: Node) -> bool:
+    """Whether an expansion's parameter stands inside a double-quoted string."""
+    up = n.parent
+    up = up.parent if up is not None and up.type in ("simple_expansion", "expansion") else up
+    return up is not None and up.type == "string"
+
+
+def _in_message(n: Node) -> bool:
+    """Whether an expansion's parameter stands inside a quoted string with text of its own."""
+    up = n.parent
+    up = up.parent if up is not None and up.type in ("simple_expansion", "expansion") else up
+    return up is not None and up.type == "string" and \
+        any(c.type == "string_content" for c in up.children)
+
+
+_GATE_TESTED: dict[str, bool] = {}   # condition text -> whether it tests any of the four
 
 
 def gate_of(raw: str, resolved: str, place: Place, line: int,
@@ -145,7 +197,12 @@ def gate_of(raw: str, resolved: str, place: Place, line: int,
     `negated`: False when the effects run only while the condition holds, True when they run
     when it does not, None when the reader cannot tell (a date window is then not read).
     `evidence` may be a function giving the text (worked out only for a gate)."""
-    if not _GATE_ANY.search(raw):
+    tests = _GATE_TESTED.get(raw)
+    if tests is None:
+        if len(_GATE_TESTED) >= 8192:
+            _GATE_TESTED.clear()
+        tests = _GATE_TESTED[raw] = _GATE_ANY.search(raw) is not None
+    if not tests:
         return None
     if callable(evidence):
         evidence = evidence()
@@ -1029,6 +1086,10 @@ class _Walker:
                 return False
         if not is_known(prog) or first[0] in self.job.written:
             return False
+        if prog not in _NAMES_PROGRAMS and any(
+                _program_word(w.strip("'\"")) for w in (words[1:] if words is not None
+                                                        else self.text(n).split()[1:])):
+            return False        # it may launch what it is handed (see launched)
         for a in n.children_by_field_name("argument"):
             if a.type != "word":
                 t = self.text(a)
@@ -1245,7 +1306,10 @@ class _Walker:
             # configuration files
             self.device_lines(remote[0], remote[1], place, line, ev, prog)
         if prog in ("tmux", "screen"):
-            self.terminal_keys(prog, argv, place, line, ev)
+            if any(a in ("send-keys", "send", "stuff") for a in args):
+                self.terminal_keys(prog, argv, place, line, ev)
+            else:       # a session, window or pane started with a command, run-shell
+                self.launched(prog, args, env, place, line, ev)
             return None
         if prog in ("ansible", "ansible-playbook"):
             self.ansible(prog, argv, place, line, ev)
@@ -1255,6 +1319,9 @@ class _Walker:
             return None
         if (prog == "systemctl" and "edit" in args) or (prog == "crontab" and "-e" in args):
             self.edit(prog, args, env, place, line, ev, stdin)
+            return None
+        if not commands.known(prog) and prog not in _NAMES_PROGRAMS and \
+                self.launched(prog, args, env, place, line, ev):
             return None
         commands.effects(argv, job, place, line, ev, stdin)
         out = commands.output(argv, stdin, job)
@@ -1269,6 +1336,29 @@ class _Walker:
             if layer is not None or prior:
                 self.decoded[out] = prior + ((layer,) if layer else ())
         return out
+
+    def launched(self, prog: str, args: list[str], env: dict[str, str], place: Place, line: int,
+                 ev: str) -> bool:
+        """A program lineguard gives no meaning to, handed a command line: `screen -dmS x CMD`,
+        `tmux new -d 'CMD'`, `start-stop-daemon --start --exec PROG -- ARGS`, `tsp CMD`, `gosu
+        USER CMD`. Read as running it: a launcher runs what it is handed, and a program missing
+        from lineguard's tables must not be a place to hide a deletion. The command is the first
+        argument naming a program lineguard knows, with the rest (arguments after a `--` that
+        follows only options go to it, as start-stop-daemon passes them), or the first argument
+        that is a whole command line. True when one was read."""
+        for i, a in enumerate(args):
+            if _program_word(a):
+                rest = args[i + 1:]
+                if "--" in rest and all(w.startswith("-") for w in rest[:rest.index("--")]):
+                    rest = rest[rest.index("--") + 1:]
+                self.nested("shell", " ".join(_quote(w) for w in [a, *rest]), place, line, ev,
+                            f"run by {prog}", env)
+                return True
+            if is_known(a) and not markers(a) and _BLANK.search(a.strip()) and \
+                    _program_word(a.split()[0]):
+                self.nested("shell", a, place, line, ev, f"a command line given to {prog}", env)
+                return True
+        return False
 
     def coproc(self, args: list[str], env: dict[str, str], place: Place, line: int, ev: str
                ) -> None:
@@ -1376,7 +1466,7 @@ class _Walker:
         what it is handed), "list" ("$@", shift) or "" (by position)."""
         hit = self._takes.get(name)
         if hit is None:
-            hit = self._takes[name] = _takes(self.text(node))
+            hit = self._takes[name] = _takes(self.text(node), node)
         return hit
 
     def call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
@@ -1394,8 +1484,9 @@ class _Walker:
                                       "list" if not takes and len(args) > 9 else takes)
         if how == "known":
             return value if isinstance(value, str) else None
-        if how == "summary":
-            self._summary_call(name, args, env, place, line, ev, globals_)
+        if how == "summary" and self._summary_call(name, args, env, place, line, ev, globals_):
+            self.calls.runs_its_arguments(name, context)
+            how = "follow"
         if how != "follow":
             return None
         if self.job.spend("shell", place, line + place.offset, ev,
@@ -1406,19 +1497,24 @@ class _Walker:
         return out
 
     def _summary_call(self, name: str, args: list[str], env: dict[str, str], place: Place,
-                      line: int, ev: str, globals_: str) -> None:
+                      line: int, ev: str, globals_: str) -> bool:
         """A call past the contexts a function is followed in: the function's effects read
-        once with its arguments as markers, bound to this call's arguments (see Calls)."""
+        once with its arguments as markers, bound to this call's arguments (see Calls). True
+        (nothing bound) when the summary reads an argument as code: the call is followed."""
         kept = self.calls.summaries.get(name)
         if kept is None:
-            before = len(self.job.sink)
+            before, code_before = len(self.job.sink), self.job.code_from_arguments
             neutral = replace(place, gates=(), via=(), called=True, anchor=(line, ev))
             self._call(name, [], dict(env), neutral, line, ev, None, arg_env=_ARG_ENV)
+            ran = Calls.ran_arguments(self.job, code_before, self.job.sink[before:])
             kept = self.calls.summaries[name] = (globals_, self.job.sink[before:])
             del self.job.sink[before:]
+            if ran:
+                return True
         marked = [e for e in kept[1] if commands.ARG_MARK in e.values_text()]
         site = (line + place.offset, ev) if place.anchor is None else None
         self.job.sink.extend(bind_call(marked, args, place, name, site))
+        return False
 
     def _call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
               ev: str, stdin: str | None, arg_env: dict[str, str] | None = None
@@ -1514,6 +1610,8 @@ class _Walker:
             elif is_known(stdin) and not markers(stdin):
                 self.nested(language, stdin, place, line, ev, f"fed to {language} on stdin", env)
             else:
+                if commands.ARG_MARK in stdin:     # an argument fed to a shell: see Calls
+                    job.code_from_arguments += 1
                 src = "; ".join(d for k, _, d in markers(stdin)) or "its input"
                 job.sink.append(place.effect("unseen-code", line, ev, target=src))
         return None
@@ -1971,6 +2069,34 @@ def _quote(word: str) -> str:
     return word if re.fullmatch(r"[\w./=:@%+,-]+", word) else "'" + word.replace("'", "'\\''") + "'"
 
 
+# Programs that take a program's name as data and never run it (`which rm`, `man rm`, `dpkg -S
+# /bin/rm`, `logger "rm -rf … failed"`): not launchers (see _Walker.launched).
+_NAMES_PROGRAMS = frozenset({
+    "which", "type", "whereis", "man", "whatis", "apropos", "info", "help", "dpkg", "dpkg-query",
+    "dpkg-divert", "apt", "apt-get", "apt-cache", "aptitude", "dnf", "yum", "rpm", "zypper",
+    "update-alternatives", "pidof", "pgrep", "hash", "complete", "compgen", "logger", "stat",
+    "file", "strings", "ldd", "readlink", "realpath", "basename", "dirname", "test", "[", "[[",
+    "mail", "mailx", "sendmail", "wall", "write", "notify-send", "whiptail", "dialog", "zenity",
+    "getent", "id", "ps", "lsof", "fuser", "md5sum", "sha1sum", "sha256sum", "sha512sum", "cksum",
+    "du", "wc", "diff", "cmp", "chmod", "chown", "chgrp", "touch", "getfacl", "setfacl", "lsattr",
+    "local", "export", "declare", "typeset", "readonly", "unset", "true", "false", ":", "return",
+    "exit", "log", "die", "warn", "msg", "debug", "error", "say", "usage"})
+_BLANK = re.compile(r"[ \t\n;]")
+
+
+@lru_cache(maxsize=4096)
+def _program_word(word: str) -> bool:
+    """Whether a word names a program lineguard reads or gives a meaning to (rm, sh, python3,
+    snmpset, ssh, /bin/rm …): the start of a command line handed to a launcher."""
+    if not word or word.startswith("-") or "\x01" in word:
+        return False
+    prog = commands.base(word)
+    return bool(prog) and (commands.known(prog) or prog in SHELLS or prog in _SQL_CLIENTS or
+                           prog in _UNREADABLE or prog in carriers.CARRIERS or
+                           prog in ("expect", "tclsh", "snmpset", "eval") or
+                           bool(_PYTHON.match(prog) or _PERL.match(prog)))
+
+
 def _glob_programs(pattern: str) -> list[str]:
     """The programs lineguard knows that a glob-spelled path can name (the standard bin dirs)."""
     import fnmatch
@@ -2062,9 +2188,10 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
         if not argv or argv[0] in _KEYWORDS:
             continue
         prog = commands.base(argv[0])
-        if (commands.prints_only(argv) or not commands.known(prog)) and "/" not in argv[0] \
-                and argv[0] not in w.functions:
-            continue       # prints, or means nothing lineguard judges
+        if (commands.prints_only(argv) or not commands.known(prog) and (
+                prog in _NAMES_PROGRAMS or not any(map(_program_word, argv[1:])))) \
+                and "/" not in argv[0] and argv[0] not in w.functions:
+            continue       # prints, or means nothing lineguard judges (nor launches a command)
         w.execute(argv, env, place, no, command.strip(), None)
 
 
