@@ -47,9 +47,8 @@ PACKAGES = (
     "rancid", "mrtg", "smokeping", "icinga2-common", "nagios-nrpe-server",
     "monitoring-plugins-basic", "monitoring-plugins-standard", "nagios-snmp-plugins",
     "zabbix-agent", "zabbix-server-pgsql", "snmptt", "cacti-spine", "mon", "collectd-core",
-    "prometheus-node-exporter-collectors", "nfdump", "borgmatic", "borgbackup", "duply",
-    "rdiff-backup", "pgbackrest", "barman", "bacula-common", "bacula-director",
-    "elasticsearch-curator", "dehydrated",
+    "prometheus-node-exporter-collectors", "nfdump", "borgmatic", "duply", "rdiff-backup",
+    "pgbackrest", "barman", "bacula-director", "elasticsearch-curator", "dehydrated",
 ) + (
     # Packages that ship code run by other triggers: boot (init.d, systemd units), network
     # hooks (if-*.d, NetworkManager dispatcher), udev rules with RUN+=, logrotate scripts, apt
