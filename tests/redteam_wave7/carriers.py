@@ -75,7 +75,8 @@ def sh_native(e: Effect, rng: random.Random, m: str) -> Job:
                        f"/home/oper/.ne-pass ssh -T -o StrictHostKeyChecking=no noc@{e.host}",
                        files)
         if v == "herestring-socat":
-            return Job(f"socat -t 5 - TCP:{e.host}:3083 <<< {q(e.stdin)}")
+            text = "$'" + e.stdin.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
+            return Job(f"socat -t 5 - TCP:{e.host}:3083 <<< {text}")
         sends = "; ".join('send \\"' + ln + '\\r\\"; expect \\"#\\"' for ln in e.lines)
         return Job(f"expect -c \"spawn ssh noc@{e.host}; expect \\\"#\\\"; {sends}; "
                    "send \\\"exit\\r\\\"; expect eof\"")

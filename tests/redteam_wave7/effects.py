@@ -43,10 +43,10 @@ class Effect:
 
     @property
     def sh(self) -> str:
-        """The effect as one shell line."""
+        """The effect as one shell line (its input as printf arguments, never a newline)."""
         cmd = shlex.join(self.argv)
-        if self.stdin:
-            return f"printf %s {shlex.quote(self.stdin)} | {cmd}"
+        if self.stdin:      # one line whatever the input: concealments read lines of files
+            return f"printf '%s\\n' {' '.join(map(shlex.quote, self.lines))} | {cmd}"
         return cmd
 
 

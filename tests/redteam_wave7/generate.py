@@ -188,6 +188,8 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
         root = corpus.roots[r]
         e = effects[effect](case_rng)
         job = CARRIERS[carrier](e, case_rng, m)
+        if "\n" in job.command:
+            raise ValueError(f"{carrier} wrote a line with a newline: concealments read lines")
         text, files = script(job.command, conceal, gate, case_rng, m)
         path = f"/opt/ems/libexec/{case_rng.choice(['ne-sync', 'pvc-audit', 'nightly'])}-{m}.sh"
         for p, (t, mode) in {**job.files, **files, path: (text, 0o755)}.items():
