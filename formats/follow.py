@@ -243,6 +243,13 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int,
         m = _FUNC_ENV.match(w) if w.startswith("BASH_FUNC_") else None
         if m and depth < 4:
             _scan(m.group(1), cwd, found, depth + 1)
+        elif w.startswith(("BASH_ENV=", "ENV=")):
+            # the start-up file a child shell reads before anything else (bash -c, sh -i)
+            startup = _resolve(w.split("=", 1)[1], cwd)
+            if startup:
+                found.append(startup)
+        elif w.startswith("PROMPT_COMMAND=") and depth < 4:
+            _scan(w.split("=", 1)[1], cwd, found, depth + 1)   # run by an interactive shell
     i = 0
     while i < len(words) and (words[i] in _KEYWORDS or is_assignment(words[i])):
         i += 1

@@ -107,7 +107,7 @@ KNOWN = frozenset({
     "sg_format", "sg_sanitize", "coproc", "make", "gmake", "m4", "gdb", "vim", "vi", "ex",
     "view", "nvim", "vim.basic", "vim.tiny", "script", "etcdctl", "sponge", "logrotate",
     "systemd-tmpfiles", "mariadb-admin", "gnutls-cli", "ed", "red", "gnmic", "netconf-console",
-    "netconf-console2", "lftp", "ftp", "scrub",
+    "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq",
 }) | SHELLS
 
 
@@ -139,7 +139,8 @@ def prints_only(argv: list[str]) -> bool:
 
 
 def known(prog: str) -> bool:
-    return prog in KNOWN or prog in _WRAPPERS or prog.startswith(("python", "perl", "mkfs"))
+    return prog in KNOWN or prog in _WRAPPERS or prog.startswith(("python", "perl", "mkfs")) or \
+        (prog[-1:].isdigit() and prog.rstrip("0123456789.") in KNOWN)   # lua5.4, php8.2, tclsh8.6
 
 
 def base(word: str) -> str:
@@ -856,6 +857,10 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             return "".join(out)
         except (TypeError, ValueError):
             return fmt.replace("%%", "%") + "".join(rest)
+    if prog in ("jq", "gojq"):
+        # a command line joined from jq's named arguments (`jq -rn --arg a … '$a + $b' | sh`)
+        from lineguard.collector.analyse.effects import runners
+        return runners.jq(argv)
     if prog in ("sed", "grep", "egrep"):
         # a payload picked out of a file or the input (a crontab comment, a marked line)
         from lineguard.collector.analyse.effects import runners

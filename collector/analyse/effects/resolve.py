@@ -381,6 +381,12 @@ def expand_each(text: str) -> list[str]:
     return [text[:m.start()] + v + text[m.end():] for v in values]
 
 
+def whole_each(text: str) -> bool:
+    """Whether the text is one loop variable and nothing else (code run for each value)."""
+    return text.lstrip().startswith(("\x01each:", "\x01listed:")) and \
+        _EACH.fullmatch(text.strip()) is not None
+
+
 def walked(oid_text: str, name: str, host: str) -> str:
     on = render(host).replace("<", "").replace(">", "") or "a device"
     return symbol("walk", oid_text, f"each row walked from {name} on {on}")
@@ -512,7 +518,9 @@ def language_of(name: str, text: str) -> str:
         return "perl"
     if interp in ("expect", "tclsh", "wish") or low.endswith((".exp", ".tcl")):
         return "expect"
-    if interp in ("ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript") or \
+    if interp.rstrip("0123456789.") in ("ruby", "php", "node", "nodejs", "lua"):
+        return interp.rstrip("0123456789.")       # lua5.4, php8.2: the language
+    if interp in ("pwsh", "Rscript", "osascript") or \
             low.endswith((".rb", ".php", ".js", ".lua", ".ps1", ".go")):
         return interp or low.rsplit(".", 1)[-1]
     return "shell"
