@@ -303,3 +303,86 @@ def as_text(data: str | bytes) -> str | None:
     text = _text(data[:MAX_OUTPUT])
     ok = sum(ch.isprintable() or ch in "\n\t\r" for ch in text)
     return text if text and ok / len(text) > 0.9 else None
+
+
+# pickle opcodes that push a text or a number (their argument), and those that only bookkeep
+_PICKLE_PUSH = frozenset({"UNICODE", "BINUNICODE", "SHORT_BINUNICODE", "BINUNICODE8", "STRING",
+                          "BINSTRING", "SHORT_BINSTRING", "BINBYTES", "SHORT_BINBYTES", "INT",
+                          "BININT", "BININT1", "BININT2", "LONG", "LONG1", "FLOAT", "BINFLOAT"})
+_PICKLE_SKIP = frozenset({"PROTO", "FRAME", "MEMOIZE", "PUT", "BINPUT", "LONG_BINPUT", "STOP",
+                          "POP", "NEWOBJ", "BUILD"})
+
+
+def unpickled_calls(data: bytes) -> str | None:
+    """The calls a pickle makes when it is loaded (a GLOBAL reduced with its arguments:
+    `os.system('…')`, `subprocess.run([...])`), written as Python source, read without
+    loading it (pickletools walks the opcodes). None when it holds none or does not parse."""
+    import pickletools
+    stack: list[object] = []
+    marks: list[int] = []
+    memo: dict[int, object] = {}
+    calls: list[str] = []
+    try:
+        for op, arg, _pos in pickletools.genops(data[:65536]):
+            name = op.name
+            if name in _PICKLE_PUSH:
+                stack.append(arg.decode("latin-1") if isinstance(arg, bytes) else arg)
+            elif name == "GLOBAL":
+                stack.append(Call(str(arg).replace(" ", ".")))
+            elif name == "STACK_GLOBAL":
+                attr, mod = stack.pop(), stack.pop()
+                stack.append(Call(f"{mod}.{attr}"))
+            elif name == "MARK":
+                marks.append(len(stack))
+            elif name in ("TUPLE", "LIST"):
+                k = marks.pop()
+                items = stack[k:]
+                del stack[k:]
+                stack.append(tuple(items) if name == "TUPLE" else list(items))
+            elif name in ("TUPLE1", "TUPLE2", "TUPLE3"):
+                n = int(name[-1])
+                items = stack[len(stack) - n:]
+                del stack[len(stack) - n:]
+                stack.append(tuple(items))
+            elif name in ("EMPTY_TUPLE", "EMPTY_LIST", "EMPTY_DICT"):
+                stack.append({"EMPTY_TUPLE": (), "EMPTY_LIST": [], "EMPTY_DICT": {}}[name])
+            elif name == "APPENDS":
+                k = marks.pop()
+                items = stack[k:]
+                del stack[k:]
+                target = stack[-1]
+                if isinstance(target, list):
+                    target.extend(items)
+            elif name == "APPEND":
+                item = stack.pop()
+                if isinstance(stack[-1], list):
+                    stack[-1].append(item)  # type: ignore[union-attr]
+            elif name in ("NONE", "NEWTRUE", "NEWFALSE"):
+                stack.append({"NONE": None, "NEWTRUE": True, "NEWFALSE": False}[name])
+            elif name in ("BINGET", "GET", "LONG_BINGET"):
+                stack.append(memo.get(int(arg), None))
+            elif name == "REDUCE":
+                args, fn = stack.pop(), stack.pop()
+                if isinstance(fn, Call) and isinstance(args, tuple):
+                    calls.append(f"{fn.name}({', '.join(map(repr, args))})")
+                stack.append(None)
+            elif name not in _PICKLE_SKIP:
+                return None
+            if name in ("MEMOIZE",) and stack:
+                memo[len(memo)] = stack[-1]
+            elif name in ("PUT", "BINPUT", "LONG_BINPUT") and stack:
+                memo[int(arg)] = stack[-1]
+    except (ValueError, IndexError, KeyError, TypeError):
+        return None
+    if not calls:
+        return None
+    modules = sorted({c.split("(", 1)[0].rsplit(".", 1)[0] for c in calls if "." in c.split("(", 1)[0]})
+    head = "".join(f"import {m.replace('posix', 'os')}\n" for m in modules)
+    return head + "".join(c.replace("posix.", "os.", 1) + "\n" for c in calls)
+
+
+class Call:
+    """A callable a pickle names (module.attribute)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name

@@ -1,0 +1,138 @@
+"""Root causes the wave-7 red team found (tests/redteam_wave7), each a mechanism with its quiet
+look-alike: code that is each value of a loop (lines of a file read into an array, a literal
+list) run per value, command_not_found_handle, PROMPT_COMMAND of an interactive shell, the
+start-up file BASH_ENV/ENV names (followed by the agent too), versioned interpreters lineguard
+does not parse, jq joining its named arguments into a command line for a shell, make's
+`$(shell …)` and `define` blocks, importlib reached through an alias, NETCONF
+load_configuration, pickles whose loading calls a program, and a module path that names no
+change ticket."""
+
+from __future__ import annotations
+
+import base64
+import pickle
+from datetime import timedelta
+
+import pytest
+
+from lineguard.collector.analyse.effects.judge import judge
+from lineguard.collector.analyse.effects.model import change_ref_in
+from lineguard.collector.model import CronTrigger, Fire, Job
+from lineguard.formats.follow import referenced_paths
+from lineguard.formats.wire import Artifact
+from tests.ruleexamples import NOW
+
+ROW = "snmpset -v2c -c private atm9 1.3.6.1.2.1.37.1.6.1.8.6.144 i 6"
+GET = "snmpget -v2c -c public atm9 1.3.6.1.2.1.37.1.6.1.8.6.144"
+
+
+def _judged(text: str, extra: dict[str, str] | None = None) -> tuple[str, str]:
+    files = {"usr/local/sbin/task": Artifact.from_bytes("usr/local/sbin/task", "script",
+                                                        text.encode())}
+    for n, t in (extra or {}).items():
+        files[n] = Artifact.from_bytes(n, "script", t.encode())
+    job = Job(target="ems1", source="cron", origin_path="etc/cron.d/task", origin_line=1,
+              owner="root", schedule="0 3 * * *", command="/usr/local/sbin/task",
+              trigger=CronTrigger("0 3 * * *"), files=tuple(files))
+    j = judge(job, files, Fire(kind="exact", at=NOW + timedelta(days=1)), NOW)
+    return j.verdict.value, j.severity.value
+
+
+def _shell_forms(line: str) -> list[tuple[str, dict[str, str]]]:
+    return [
+        ("mapfile -t steps < /opt/ems/l.lst\nfor s in \"${steps[@]}\"; do eval \"$s\"; done\n",
+         {"opt/ems/l.lst": f"logger -t ems start\n{line}\n"}),
+        (f"for s in 'logger -t ems start' '{line}'; do eval \"$s\"; done\n", {}),
+        (f"command_not_found_handle() {{\n  {line}\n}}\nems-resync-now\n", {}),
+        (f"PROMPT_COMMAND='{line}' bash --norc --noprofile -i </dev/null\n", {}),
+        ("BASH_ENV=/opt/ems/p.sh bash -c :\n", {"opt/ems/p.sh": f"export A=1\n{line}\n"}),
+    ]
+
+
+@pytest.mark.parametrize("k", range(5))
+def test_shell_code_run_by_loops_handlers_and_interactive_shells_is_judged(k: int) -> None:
+    text, extra = _shell_forms(ROW)[k]
+    assert _judged(text, extra)[0] == "destructive"
+    quiet, extra = _shell_forms(GET)[k]
+    assert _judged(quiet, extra)[0] == "benign"
+
+
+def test_the_agent_follows_the_startup_file_and_prompt_command_a_job_names() -> None:
+    assert "/opt/ems/p.sh" in referenced_paths("BASH_ENV=/opt/ems/p.sh bash -c :")
+    assert "/opt/ems/p.sh" in referenced_paths("ENV=/opt/ems/p.sh sh -i")
+    assert "/opt/ems/run.sh" in referenced_paths("PROMPT_COMMAND='/opt/ems/run.sh' bash -i")
+
+
+@pytest.mark.parametrize("command", ["lua5.4 /opt/ems/x.lua", "php8.2 -f /opt/ems/x.php",
+                                     "php -f /opt/ems/x.php"])
+def test_a_versioned_interpreter_lineguard_does_not_parse_is_read_as_its_language(
+        command: str) -> None:
+    path = command.split()[-1]
+    body = f"os.execute(\"{ROW}\")\n" if path.endswith(".lua") else \
+        f"<?php\nshell_exec(\"{ROW}\");\n"
+    verdict, _ = _judged(f"{command}\n", {path.lstrip("/"): body})
+    assert verdict == "destructive"
+    verdict, _ = _judged(f"{command}\n", {path.lstrip("/"): body.replace(ROW, "uptime")})
+    assert verdict != "destructive"
+
+
+def test_jq_joining_its_arguments_into_a_command_line_for_a_shell_is_read() -> None:
+    half = len(ROW) // 2
+    text = f"jq -rn --arg a '{ROW[:half]}' --arg b '{ROW[half:]}' '$a + $b' | sh\n"
+    assert _judged(text)[0] == "destructive"
+    text = f"jq -rn --arg h atm9 '\"snmpget -v2c -c public \\($h) sysUpTime.0\"' | sh\n"
+    assert _judged(text)[0] == "benign"
+
+
+@pytest.mark.parametrize("makefile", [
+    "OUT := $(shell {line})\nall:\n\t@echo done\n",
+    "define RUN\n{line}\nendef\nreport:\n\t@$(RUN)\n",
+])
+def test_make_shell_functions_and_define_blocks_are_read(makefile: str) -> None:
+    extra = {"opt/ems/x.mk": makefile.format(line=ROW)}
+    assert _judged("make -s -f /opt/ems/x.mk all\n", extra)[0] == "destructive"
+    extra = {"opt/ems/x.mk": makefile.format(line=GET)}
+    assert _judged("make -s -f /opt/ems/x.mk all\n", extra)[0] == "benign"
+
+
+def test_importlib_through_an_alias_and_getattr_is_followed() -> None:
+    code = ("import importlib as il; getattr(il.import_module('sub' + 'process'), 'r' + 'un')"
+            "({argv!r})")
+    assert _judged(f"python3 -c \"{code.format(argv=ROW.split())}\"\n")[0] == "destructive"
+    assert _judged(f"python3 -c \"{code.format(argv=GET.split())}\"\n")[0] == "benign"
+
+
+def test_netconf_load_configuration_sends_its_set_lines() -> None:
+    prog = ("from ncclient import manager\n"
+            "with manager.connect(host='atm9', username='noc', password='x', "
+            "device_params={{'name': 'junos'}}) as m:\n"
+            "    m.load_configuration(action='set', config={lines!r})\n    m.commit()\n")
+    bad = {"opt/ems/x.py": prog.format(lines=["delete interfaces at-0/0/0 unit 100"])}
+    good = {"opt/ems/x.py": prog.format(lines=["set interfaces at-0/0/0 description core"])}
+    assert _judged("python3 /opt/ems/x.py\n", bad)[0] == "destructive"
+    assert _judged("python3 /opt/ems/x.py\n", good)[0] != "destructive"
+
+
+class _System:
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self) -> tuple:
+        import os
+        return (os.system, (self.command,))
+
+
+def test_a_pickle_whose_loading_runs_a_program_is_judged_by_that_program() -> None:
+    def job(command: str) -> str:
+        blob = base64.b64encode(pickle.dumps(_System(command), protocol=2)).decode()
+        return f"python3 -c \"import pickle, base64; pickle.loads(base64.b64decode('{blob}'))\"\n"
+    assert _judged(job("rm -rf /srv/ems/linedata"))[0] == "destructive"
+    verdict, severity = _judged(job("ls /var/tmp"))
+    assert verdict == "suspicious" and severity not in ("high", "critical")  # concealment only
+
+
+def test_a_module_path_names_no_change_ticket() -> None:
+    assert change_ref_in("from pysnmp.proto.rfc1902 import Integer") == ""
+    assert change_ref_in("import lib/rfc1902/x") == ""
+    assert change_ref_in("# CHG0012345 approved") == "CHG0012345"
+    assert change_ref_in("per RFC#881 tonight") == "RFC#881"
