@@ -253,6 +253,13 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int,
     i = 0
     while i < len(words) and (words[i] in _KEYWORDS or is_assignment(words[i])):
         i += 1
+    if i < len(words) and words[i] == "coproc":
+        # `coproc [NAME] { …; }` / `coproc CMD`: the coprocess runs the command
+        i += 1
+        if i + 1 < len(words) and words[i + 1] == "{":
+            i += 2
+        while i < len(words) and words[i] in _KEYWORDS:
+            i += 1
     while i < len(words):
         name = _basename(words[i])
         if name in MULTI_CALL and i + 1 < len(words):

@@ -136,3 +136,19 @@ def test_a_module_path_names_no_change_ticket() -> None:
     assert change_ref_in("import lib/rfc1902/x") == ""
     assert change_ref_in("# CHG0012345 approved") == "CHG0012345"
     assert change_ref_in("per RFC#881 tonight") == "RFC#881"
+
+
+def test_a_program_whose_path_is_put_together_at_run_time_is_code_nobody_has_seen() -> None:
+    split = "printf -v run '%s%s' 'python3 /opt/e' 'ms/x.py'\neval \"$run\"\n"
+    assert _judged(split)[0] == "suspicious"
+    split = "printf -v run '%s%s' 'make -s -f /opt/e' 'ms/x.mk all'\neval \"$run\"\n"
+    assert _judged(split)[0] == "suspicious"
+    # written literally: the agent captures it (a missing one is recorded as missing)
+    assert _judged("python3 /opt/ems/x.py\n")[0] == "benign"
+    assert _judged("X=/opt/ems/x.py\npython3 \"$X\"\n")[0] == "benign"
+
+
+def test_the_agent_follows_what_a_coprocess_runs() -> None:
+    for text in ("coproc NESYNC { python3 /opt/ems/x.py; }", "coproc { python3 /opt/ems/x.py; }",
+                 "coproc python3 /opt/ems/x.py"):
+        assert referenced_paths(text) == ["/opt/ems/x.py"]

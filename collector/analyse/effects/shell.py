@@ -1172,6 +1172,13 @@ class _Walker:
             # a program that runs shell commands written in its own syntax (make, sed e, …)
             for text, note in carriers.carried(argv, stdin, self.captured_text, unknown):
                 self.nested("shell", text, place, line, ev, note, env)
+            for f in carriers.CARRIERS[prog].files(argv):
+                why = unseen_program(self.job, f, self.named_in(line, ev, place)) if \
+                    f.startswith("/") and is_known(f) and self.job.text_of(f.lstrip("/")) is None \
+                    else ""
+                if why and "named only" in why:
+                    self.job.sink.append(place.effect("unseen-code", line, ev, target=f,
+                                                      how=f"{why} (the program {prog} reads)"))
         if prog in ("source", ".") and args:
             if args[0] in _STDIN_FILES and stdin is not None:
                 # `. /dev/stdin <<<TEXT`: the shell reads its input as the sourced file
@@ -1632,6 +1639,13 @@ class _Walker:
             self.functions[fname] = sub.functions[fname]
             self._foreign[fname] = sub._foreign.get(fname, sub)
 
+    def named_in(self, line: int, ev: str, place: Place) -> tuple[str | None, ...]:
+        """Where a path a job runs may be written literally: the line (of the file read, not
+        of a text put together from it) and that file."""
+        return (place.where(line, ev)[1],
+                self.src.decode("utf-8", "replace") if place.anchor is None else None,
+                self.job.text_of(place.path) if place.path else None)
+
     def run_file(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
                  ev: str, language: str | None = None) -> bool:
         p = render(path)
@@ -1645,7 +1659,7 @@ class _Walker:
                 return True
             return False
         if self.job.text_of(p.lstrip("/")) is None:
-            why = unseen_program(self.job, p)
+            why = unseen_program(self.job, p, self.named_in(line, ev, place))
             if why:
                 self.job.sink.append(place.effect(
                     "unseen-code", line, ev, target=p,
