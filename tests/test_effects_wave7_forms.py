@@ -80,7 +80,7 @@ def test_jq_joining_its_arguments_into_a_command_line_for_a_shell_is_read() -> N
     half = len(ROW) // 2
     text = f"jq -rn --arg a '{ROW[:half]}' --arg b '{ROW[half:]}' '$a + $b' | sh\n"
     assert _judged(text)[0] == "destructive"
-    text = f"jq -rn --arg h atm9 '\"snmpget -v2c -c public \\($h) sysUpTime.0\"' | sh\n"
+    text = "jq -rn --arg h atm9 '\"snmpget -v2c -c public \\($h) sysUpTime.0\"' | sh\n"
     assert _judged(text)[0] == "benign"
 
 
@@ -164,3 +164,17 @@ def test_tcl_argument_expansion_and_exec_input_are_followed(tcl: str) -> None:
     good = tcl.format(words=GET, tl1="ACT-USER:ATM9:noc:C1::x;\nRTRV-CRS-VC:ATM9:ALL:C2;\n")
     assert _judged("tclsh /opt/ems/x.tcl\n", {"opt/ems/x.tcl": bad})[0] == "destructive"
     assert _judged("tclsh /opt/ems/x.tcl\n", {"opt/ems/x.tcl": good})[0] == "benign"
+
+
+@pytest.mark.parametrize("awk", [
+    'BEGIN {{ n = split("{tail}", a, " "); c = "{head}"; '
+    'for (i = 1; i <= n; i++) c = sprintf("%s %s", c, a[i]); system(c) }}',
+    'BEGIN {{ n = split("{tail}", a, " "); c = "{head}"; for (k = 1; k <= n; k++) '
+    '{{ c = c " " a[k] }}\n system(c) }}',
+])
+def test_awk_values_are_followed_through_split_sprintf_and_loops(awk: str) -> None:
+    def job(line: str) -> str:
+        head, _, tail = line.partition(" ")
+        return f"awk '{awk.format(head=head, tail=tail)}'\n"
+    assert _judged(job(ROW))[0] == "destructive"
+    assert _judged(job(GET))[0] == "benign"

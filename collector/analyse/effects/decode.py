@@ -356,11 +356,11 @@ def unpickled_calls(data: bytes) -> str | None:
             elif name == "APPEND":
                 item = stack.pop()
                 if isinstance(stack[-1], list):
-                    stack[-1].append(item)  # type: ignore[union-attr]
+                    stack[-1].append(item)
             elif name in ("NONE", "NEWTRUE", "NEWFALSE"):
                 stack.append({"NONE": None, "NEWTRUE": True, "NEWFALSE": False}[name])
             elif name in ("BINGET", "GET", "LONG_BINGET"):
-                stack.append(memo.get(int(arg), None))
+                stack.append(memo.get(int(str(arg)), None))
             elif name == "REDUCE":
                 args, fn = stack.pop(), stack.pop()
                 if isinstance(fn, Call) and isinstance(args, tuple):
@@ -371,7 +371,7 @@ def unpickled_calls(data: bytes) -> str | None:
             if name in ("MEMOIZE",) and stack:
                 memo[len(memo)] = stack[-1]
             elif name in ("PUT", "BINPUT", "LONG_BINPUT") and stack:
-                memo[int(arg)] = stack[-1]
+                memo[int(str(arg))] = stack[-1]
     except (ValueError, IndexError, KeyError, TypeError):
         return None
     if not calls:

@@ -337,17 +337,17 @@ class _Tcl:
         if "{*}" in raw[1:]:
             # argument expansion: `exec {*}$cmd` runs the list's items as separate words (the
             # word after `{*}`, which the splitter keeps apart)
-            out: list[str] = []
+            expanded: list[str] = []
             k = 0
             while k < len(raw):
                 if raw[k] == "{*}" and k + 1 < len(raw):
-                    out += ["{" + i + "}" if _braces_balance(i) else i
-                            for i in list_items(self.word(raw[k + 1], place, line))]
+                    expanded += ["{" + i + "}" if _braces_balance(i) else i
+                                 for i in list_items(self.word(raw[k + 1], place, line))]
                     k += 2
                     continue
-                out.append(raw[k])
+                expanded.append(raw[k])
                 k += 1
-            raw = out
+            raw = expanded
         cmd = self.word(raw[0], place, line)
         ev = " ".join(raw)[:300]
         args = raw[1:]

@@ -11,6 +11,7 @@ import shlex
 import string
 from dataclasses import dataclass
 
+from lineguard.collector.analyse.effects import awkvalues
 from lineguard.collector.analyse.effects.model import unknown
 from lineguard.collector.analyse.effects.resolve import judged_values
 
@@ -154,8 +155,14 @@ def awk(program: str) -> tuple[list[Run], str | None]:
     runs: list[Run] = []
     names = {m.group(1): _literal(m.group(2)) for m in
              re.finditer(r'\b([A-Za-z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:[;}\n]|$)', program)}
-    for m in re.finditer(r"\bsystem\s*\(((?:[^()\"]|\"(?:[^\"\\]|\\.)*\"|\([^()]*\))*)\)", program):
-        runs.append(Run(None, _awk_text(m.group(1), names), "in awk system()"))
+    followed = awkvalues.commands(program)
+    if followed is not None:
+        # values followed through assignments, sprintf, split arrays and loops
+        runs.extend(Run(None, text, "in awk system()") for text in followed)
+    else:
+        for m in re.finditer(r"\bsystem\s*\(((?:[^()\"]|\"(?:[^\"\\]|\\.)*\"|\([^()]*\))*)\)",
+                             program):
+            runs.append(Run(None, _awk_text(m.group(1), names), "in awk system()"))
     for m in re.finditer(r'("(?:[^"\\]|\\.)*"|[A-Za-z_]\w*)\s*\|&?\s*getline\b', program):
         runs.append(Run(None, _awk_text(m.group(1), names), "run by awk's getline"))
     for m in re.finditer(r"\bprintf?\b\s*\(?((?:[^|;}\"]|\"(?:[^\"\\]|\\.)*\")*)\)?\s*\|\s*"
