@@ -178,3 +178,24 @@ def test_awk_values_are_followed_through_split_sprintf_and_loops(awk: str) -> No
         return f"awk '{awk.format(head=head, tail=tail)}'\n"
     assert _judged(job(ROW))[0] == "destructive"
     assert _judged(job(GET))[0] == "benign"
+
+
+@pytest.mark.parametrize("js", [
+    "const cp = require('child_' + 'process');\ncp.execFileSync({argv0!r}, {args});\n",
+    "const {{ execSync }} = require('child_process');\n"
+    "execSync(Buffer.from('{b64}', 'base64').toString());\n",
+    "new Function('require', {code!r})(require);\n",
+    "const snmp = require('net-snmp');\nconst s = snmp.createSession('atm9', 'private');\n"
+    "s.set([{{ oid: {oid!r}, type: snmp.ObjectType.Integer, value: {value} }}], () => 0);\n",
+])
+def test_node_programs_are_read_through_argv_decoding_code_strings_and_net_snmp(js: str) -> None:
+    def program(line: str) -> str:
+        argv = line.split()
+        return js.format(argv0=argv[0], args=repr(argv[1:]).replace("'", '"'),
+                         b64=base64.b64encode(line.encode()).decode(),
+                         code=f"require('child_process').execSync({line!r});",
+                         oid=argv[5], value=6 if argv[0] == "snmpset" else 1)
+    bad = {"opt/ems/x.js": program(ROW)}
+    assert _judged("node /opt/ems/x.js\n", bad)[0] == "destructive"
+    verdict, severity = _judged("node /opt/ems/x.js\n", {"opt/ems/x.js": program(GET)})
+    assert verdict != "destructive" and severity not in ("high", "critical")
