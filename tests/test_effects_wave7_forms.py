@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import pickle
+import shlex
 from datetime import timedelta
 
 import pytest
@@ -199,3 +200,29 @@ def test_node_programs_are_read_through_argv_decoding_code_strings_and_net_snmp(
     assert _judged("node /opt/ems/x.js\n", bad)[0] == "destructive"
     verdict, severity = _judged("node /opt/ems/x.js\n", {"opt/ems/x.js": program(GET)})
     assert verdict != "destructive" and severity not in ("high", "critical")
+
+
+def test_printf_s_prints_backslashes_as_written() -> None:
+    def job(verb: str) -> str:
+        code = ("import subprocess; subprocess.run(['ssh', 'noc@atm9'], input=b'configure "
+                f"private\\n{verb} interfaces at-1/0/0\\ncommit and-quit\\n')")
+        return f"source <(printf '%s\\n' {shlex.quote('python3 -c ' + shlex.quote(code))})\n"
+    assert _judged(job("delete"))[0] == "destructive"
+    assert _judged(job("show"))[0] == "benign"
+
+
+@pytest.mark.parametrize("text,path", [
+    ("alias nesync=/opt/ems/lib/x.pl", "/opt/ems/lib/x.pl"),
+    ("bash -s <<< /srv/ems/tools/x.pl", "/srv/ems/tools/x.pl"),
+    ("printf -v run '%s%s' '/usr/bin/nodejs ' /usr/local/lib/ems/a.js",
+     "/usr/local/lib/ems/a.js"),
+])
+def test_the_agent_follows_aliases_shell_here_strings_and_printf_v_arguments(
+        text: str, path: str) -> None:
+    assert path in referenced_paths(text)
+
+
+def test_an_awk_program_file_named_only_at_run_time_is_code_nobody_has_seen() -> None:
+    split = "printf -v run '%s%s' 'mawk -f /home/op' 'er/x.awk'\neval \"$run\"\n"
+    assert _judged(split)[0] == "suspicious"
+    assert _judged("mawk -f /home/oper/x.awk\n")[0] == "benign"

@@ -844,13 +844,16 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         if "%" not in fmt:
             return fmt
         try:
-            n = len(re.findall(r"%[-#0 +]*\d*(?:\.\d+)?[sbdiouxXc]", fmt))
+            convs = re.findall(r"%[-#0 +]*\d*(?:\.\d+)?([sbdiouxXc])", fmt)
+            n = len(convs)
             form = re.sub(r"%[-#0 +]*\d*(?:\.\d+)?b", "%s", fmt)
             out = []
-            # the format is used again for each further group of arguments
+            # the format is used again for each further group of arguments; only %b undoes
+            # the escapes of its argument (%s prints `\n` as written)
             for k in range(0, max(len(rest), 1), max(n, 1)):
                 chunk = rest[k:k + n]
-                values = [decode.escapes(r) for r in chunk] + [""] * max(0, n - len(chunk))
+                values = [decode.escapes(r) if c == "b" else r
+                          for r, c in zip(chunk, convs, strict=False)] + [""] * max(0, n - len(chunk))
                 out.append(form % tuple(values))
                 if n == 0 or len(out) > 256:
                     break

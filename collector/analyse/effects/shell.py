@@ -1214,6 +1214,11 @@ class _Walker:
             program, source = runners.awk_program(argv)
             if source is not None and is_known(source):
                 program = self.job.text_of(render(source).lstrip("/"))
+                why = unseen_program(self.job, source, self.named_in(line, ev, place)) \
+                    if program is None else ""
+                if why:
+                    self.job.sink.append(place.effect("unseen-code", line, ev, target=source,
+                                                      how=f"{why} (the program awk runs)"))
             if program is not None:
                 runs, printed = runners.awk(program)
                 for r in runs:
