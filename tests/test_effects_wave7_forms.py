@@ -226,3 +226,16 @@ def test_an_awk_program_file_named_only_at_run_time_is_code_nobody_has_seen() ->
     split = "printf -v run '%s%s' 'mawk -f /home/op' 'er/x.awk'\neval \"$run\"\n"
     assert _judged(split)[0] == "suspicious"
     assert _judged("mawk -f /home/oper/x.awk\n")[0] == "benign"
+
+
+@pytest.mark.parametrize("perl", [
+    "require LWP::UserAgent;\nrequire HTTP::Request;\nmy $ua = LWP::UserAgent->new;\n"
+    "my $r = HTTP::Request->new({method} => '{url}');\n$ua->request($r);\n",
+    "require HTTP::Tiny;\nmy $h = HTTP::Tiny->new;\n$h->request('{method}', '{url}');\n",
+])
+def test_perl_http_requests_are_judged_by_method_and_url(perl: str) -> None:
+    url = "https://atm9/restconf/data/Cisco-IOS-XE-native:native/interface/ATM=1%2F0"
+    bad = {"opt/ems/x.pl": perl.format(method="DELETE", url=url)}
+    good = {"opt/ems/x.pl": perl.format(method="GET", url=url)}
+    assert _judged("perl /opt/ems/x.pl\n", bad)[0] == "destructive"
+    assert _judged("perl /opt/ems/x.pl\n", good)[0] == "benign"
