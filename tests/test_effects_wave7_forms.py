@@ -239,3 +239,16 @@ def test_perl_http_requests_are_judged_by_method_and_url(perl: str) -> None:
     good = {"opt/ems/x.pl": perl.format(method="GET", url=url)}
     assert _judged("perl /opt/ems/x.pl\n", bad)[0] == "destructive"
     assert _judged("perl /opt/ems/x.pl\n", good)[0] == "benign"
+
+
+def test_a_marshalled_code_object_is_judged_by_the_calls_it_makes() -> None:
+    import marshal
+
+    def job(argv: list[str]) -> str:
+        src = f"import subprocess\nsubprocess.run({argv!r})\n"
+        blob = base64.b64encode(marshal.dumps(compile(src, "<x>", "exec"))).decode()
+        return (f"python3 -c \"import marshal, base64; "
+                f"exec(marshal.loads(base64.b64decode('{blob}')))\"\n")
+    assert _judged(job(ROW.split()))[0] == "destructive"
+    verdict, severity = _judged(job(GET.split()))
+    assert verdict == "suspicious" and severity not in ("high", "critical")  # concealment only

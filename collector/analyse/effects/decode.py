@@ -386,3 +386,83 @@ class Call:
 
     def __init__(self, name: str) -> None:
         self.name = name
+
+
+_NO_STACK = frozenset({"PUSH_NULL", "PRECALL", "NOP", "RESUME", "CACHE", "COPY_FREE_VARS",
+                       "EXTENDED_ARG", "MAKE_CELL"})
+
+
+def unmarshalled_calls(data: bytes) -> str | None:
+    """The calls a marshalled module code object makes, written as Python source: its
+    imports, names, attributes, constants, lists and calls followed on a symbolic stack (the
+    code is never run). None when the data is no code object of this Python's marshal format,
+    or holds no call."""
+    import dis
+    import marshal
+    import types
+    if not data[:1] or data[0] & 0x7F != 0x63 or len(data) > 65536:
+        return None
+    try:
+        code = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(code, types.CodeType):
+        return None
+    stack: list[object] = []
+    names: dict[str, object] = {}
+    calls: list[str] = []
+    imports: list[str] = []
+    kwnames: tuple[str, ...] = ()
+    for ins in dis.get_instructions(code):
+        op, arg = ins.opname, ins.argval
+        try:
+            if op in _NO_STACK:
+                continue
+            if op == "IMPORT_NAME":
+                del stack[-2:]
+                imports.append(str(arg))
+                stack.append(Call(str(arg)))
+            elif op in ("STORE_NAME", "STORE_GLOBAL", "STORE_FAST"):
+                names[str(arg)] = stack.pop()
+            elif op in ("LOAD_NAME", "LOAD_GLOBAL", "LOAD_FAST"):
+                stack.append(names.get(str(arg), Call(str(arg))))
+            elif op in ("LOAD_ATTR", "LOAD_METHOD", "IMPORT_FROM"):
+                base = stack.pop() if op != "IMPORT_FROM" else stack[-1]
+                head = base.name if isinstance(base, Call) else repr(base)
+                stack.append(Call(f"{head}.{arg}"))
+            elif op == "LOAD_CONST":
+                stack.append(arg)
+            elif op in ("BUILD_LIST", "BUILD_TUPLE"):
+                n = int(ins.arg or 0)
+                items = stack[len(stack) - n:] if n else []
+                del stack[len(stack) - n:]
+                stack.append(list(items) if op == "BUILD_LIST" else tuple(items))
+            elif op == "LIST_EXTEND":
+                items = stack.pop()
+                if isinstance(stack[-1], list) and isinstance(items, list | tuple):
+                    stack[-1] = [*stack[-1], *items]
+            elif op == "KW_NAMES":
+                held = code.co_consts[ins.arg] if ins.arg is not None and \
+                    ins.arg < len(code.co_consts) else ()
+                kwnames = tuple(held) if isinstance(held, tuple) else ()
+            elif op == "CALL":
+                n = int(ins.arg or 0)
+                args = stack[len(stack) - n:] if n else []
+                del stack[len(stack) - n:]
+                fn = stack.pop()
+                pos, kws = args[:len(args) - len(kwnames)], args[len(args) - len(kwnames):]
+                parts = [repr(a) for a in pos] + [f"{k}={v!r}" for k, v in zip(kwnames, kws,
+                                                                                  strict=False)]
+                if isinstance(fn, Call):
+                    calls.append(f"{fn.name}({', '.join(parts)})")
+                kwnames = ()
+                stack.append(Call("_"))
+            elif op == "POP_TOP":
+                stack.pop()
+            elif op in ("RETURN_VALUE", "RETURN_CONST"):
+                break
+        except (IndexError, AttributeError):
+            return None
+    if not calls:
+        return None
+    return "".join(f"import {m}\n" for m in dict.fromkeys(imports)) + "\n".join(calls) + "\n"

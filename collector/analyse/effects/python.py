@@ -1012,6 +1012,16 @@ class _Py:
         if fname in ("exec", "eval", "builtins.exec") and args:
             self.exec_code(_s(args[0]), scope, line, ev)
             return None
+        if fname == "marshal.loads" and args:
+            # a marshalled code object: the calls it makes, read as source (never run)
+            data = _s(args[0])
+            src = decode.unmarshalled_calls(data.encode("latin-1", "replace")) \
+                if is_known(data) else None
+            if src is None:
+                return unknown("an unmarshalled code object")
+            self.decoded[src] = self.decoded.get(data, ()) + ("marshal",)
+            self.job.sink.append(place.effect("concealment", line, ev, how="a marshalled code object"))
+            return src
         if fname in ("pickle.loads", "_pickle.loads", "cPickle.loads", "dill.loads") and args:
             # loading a pickle calls what it names: the calls read as code (never loaded here)
             data = _s(args[0])
