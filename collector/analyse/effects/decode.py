@@ -438,9 +438,9 @@ def unmarshalled_calls(data: bytes) -> str | None:
                 del stack[len(stack) - n:]
                 stack.append(list(items) if op == "BUILD_LIST" else tuple(items))
             elif op == "LIST_EXTEND":
-                items = stack.pop()
-                if isinstance(stack[-1], list) and isinstance(items, list | tuple):
-                    stack[-1] = [*stack[-1], *items]
+                more = stack.pop()
+                if isinstance(stack[-1], list) and isinstance(more, list | tuple):
+                    stack[-1] = [*stack[-1], *more]
             elif op == "KW_NAMES":
                 held = code.co_consts[ins.arg] if ins.arg is not None and \
                     ins.arg < len(code.co_consts) else ()
