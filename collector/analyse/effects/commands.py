@@ -115,7 +115,7 @@ KNOWN = frozenset({
     "sg_format", "sg_sanitize", "coproc", "make", "gmake", "m4", "gdb", "vim", "vi", "ex",
     "view", "nvim", "vim.basic", "vim.tiny", "script", "etcdctl", "sponge", "logrotate",
     "systemd-tmpfiles", "mariadb-admin", "gnutls-cli", "ed", "red", "gnmic", "netconf-console",
-    "netconf-console2", "lftp", "ftp", "scrub",
+    "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq",
 }) | SHELLS
 
 
@@ -147,7 +147,8 @@ def prints_only(argv: list[str]) -> bool:
 
 
 def known(prog: str) -> bool:
-    return prog in KNOWN or prog in _WRAPPERS or prog.startswith(("python", "perl", "mkfs"))
+    return prog in KNOWN or prog in _WRAPPERS or prog.startswith(("python", "perl", "mkfs")) or \
+        (prog[-1:].isdigit() and prog.rstrip("0123456789.") in KNOWN)   # lua5.4, php8.2, tclsh8.6
 
 
 def base(word: str) -> str:
@@ -857,19 +858,26 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         if "%" not in fmt:
             return fmt
         try:
-            n = len(re.findall(r"%[-#0 +]*\d*(?:\.\d+)?[sbdiouxXc]", fmt))
+            convs = re.findall(r"%[-#0 +]*\d*(?:\.\d+)?([sbdiouxXc])", fmt)
+            n = len(convs)
             form = re.sub(r"%[-#0 +]*\d*(?:\.\d+)?b", "%s", fmt)
             out = []
-            # the format is used again for each further group of arguments
+            # the format is used again for each further group of arguments; only %b undoes
+            # the escapes of its argument (%s prints `\n` as written)
             for k in range(0, max(len(rest), 1), max(n, 1)):
                 chunk = rest[k:k + n]
-                values = [decode.escapes(r) for r in chunk] + [""] * max(0, n - len(chunk))
+                values = [decode.escapes(r) if c == "b" else r
+                          for r, c in zip(chunk, convs, strict=False)] + [""] * max(0, n - len(chunk))
                 out.append(form % tuple(values))
                 if n == 0 or len(out) > 256:
                     break
             return "".join(out)
         except (TypeError, ValueError):
             return fmt.replace("%%", "%") + "".join(rest)
+    if prog in ("jq", "gojq"):
+        # a command line joined from jq's named arguments (`jq -rn --arg a … '$a + $b' | sh`)
+        from lineguard.collector.analyse.effects import runners
+        return runners.jq(argv)
     if prog in ("sed", "grep", "egrep"):
         # a payload picked out of a file or the input (a crontab comment, a marked line)
         from lineguard.collector.analyse.effects import runners
