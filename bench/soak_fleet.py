@@ -1,10 +1,11 @@
 """Soak benchmark: a simulated fleet under the agent daemon, nothing changed, then one change.
 
     python bench/soak_fleet.py [--sites 5] [--devices 50] [--cycles 30] [--interval 3]
-                               [--after 2] [--json]
+                               [--after 2] [--noise all] [--json]
 
 1. Starts `python -m sim fleet` (IOS, Junos and ATM-MIB devices over several sites) in its own
-   process, and `lineguard-agent run` on it with a short poll interval (seconds) delivering into
+   process (with --noise, every device's captures carry what real devices and terminals add:
+   sim.noise), and `lineguard-agent run` on it with a short poll interval (seconds) delivering into
    a collector's inbox; an SMTP sink (aiosmtpd) on loopback receives the collector's mail.
 2. Every cycle the collector ingests the new snapshot and runs `lineguard check` (mail on).
    After the first cycle every target's baseline is proposed and approved, as an operator does.
@@ -87,9 +88,10 @@ def _quiet(fn, *args) -> tuple[int, str]:
     return rc, out.getvalue() + err.getvalue()
 
 
-def _start_fleet(work: Path, sites: int, devices: int) -> subprocess.Popen:
+def _start_fleet(work: Path, sites: int, devices: int, noise: str = "") -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "lineguard.sim", "fleet", "--sites", str(sites),
-                             "--devices", str(devices), "--out", str(work / "fleet")],
+                             "--devices", str(devices), "--out", str(work / "fleet"),
+                             *(["--noise", noise] if noise else [])],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None
     deadline = time.monotonic() + 120
@@ -248,7 +250,8 @@ def change_one_device(work: Path) -> str:
     return f"{dev['name']}: description of {intf}"
 
 
-def soak(sites: int, devices: int, cycles: int, interval_s: float, after: int) -> dict:
+def soak(sites: int, devices: int, cycles: int, interval_s: float, after: int,
+         noise: str = "") -> dict:
     work = Path(tempfile.mkdtemp(prefix="lg-soak-"))
     fleet = daemon = None
     smtp_port = _free_port()
@@ -256,7 +259,7 @@ def soak(sites: int, devices: int, cycles: int, interval_s: float, after: int) -
     smtp = Controller(sink, hostname="127.0.0.1", port=smtp_port, ready_timeout=10)
     smtp.start()
     try:
-        fleet = _start_fleet(work, sites, devices)
+        fleet = _start_fleet(work, sites, devices, noise)
         home, cfg, approvers = _setup(work, interval_s, smtp_port)
         daemon = subprocess.Popen([sys.executable, "-c", "import sys; from agent.cli import main;"
                                    " sys.exit(main(sys.argv[1:]))", "run", "--config", str(cfg)],
@@ -314,9 +317,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=3.0,
                         help="the agent's poll interval in seconds")
     parser.add_argument("--after", type=int, default=2, help="cycles after the one change")
+    parser.add_argument("--noise", default="",
+                        help="capture noise on every device (sim.noise names, comma-separated, "
+                             "or 'all')")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args(argv)
-    result = soak(args.sites, args.devices, args.cycles, args.interval, args.after)
+    result = soak(args.sites, args.devices, args.cycles, args.interval, args.after, args.noise)
     _print(result)
     if args.json:
         print("SOAK " + json.dumps(result))

@@ -58,17 +58,59 @@ def make_files(argv: list[str]) -> list[str]:
         [folder + "GNUmakefile", folder + "makefile", folder + "Makefile"] if folder else [])
 
 
-def make_program(text: str, unknown: Callable[[str], str] = lambda what: "") -> Found:
-    """The recipes of a makefile, `$$` undone and its own plain variables put in."""
-    names = {m.group(1): m.group(2) for ln in text.split("\n") if (m := _MAKE_VAR.match(ln))}
+def _make_shells(line: str) -> list[str]:
+    """The commands of each `$(shell …)` in a makefile line (balanced parentheses)."""
     out = []
+    start = line.find("$(shell ")
+    while start != -1:
+        depth, k = 0, start + 1
+        while k < len(line):
+            depth += {"(": 1, ")": -1}.get(line[k], 0)
+            if depth == 0:
+                break
+            k += 1
+        out.append(line[start + 8:k])
+        start = line.find("$(shell ", k)
+    return out
+
+
+def make_program(text: str, unknown: Callable[[str], str] = lambda what: "") -> Found:
+    """The recipes of a makefile, `$$` undone and its own plain variables (and `define`
+    blocks) put in, and every `$(shell …)`, which make runs when it expands the line (an
+    immediate `:=` while it reads the makefile, even under -n)."""
+    names: dict[str, str] = {}
+    lines: list[str] = []
+    block: list[str] | None = None
+    name = ""
     for ln in text.replace("\\\n", " ").split("\n"):
-        if ln.startswith("\t") and ln.strip():
-            cmd = ln.strip().lstrip("@-+").strip().replace("$$", "\x00")
-            cmd = _MAKE_REF.sub(lambda m: names.get(
-                m.group(1) or m.group(2) or m.group(3) or "",
-                unknown(f"make variable {m.group(1) or m.group(2) or m.group(3)}")), cmd)
-            out.append((cmd.replace("\x00", "$"), "in a make recipe"))
+        if block is not None:
+            if ln.strip() == "endef":
+                names[name], block = "\n".join(block), None
+            else:
+                block.append(ln)
+            continue
+        if ln.startswith("define ") and not ln.startswith("\t"):
+            name, block = ln[7:].strip().rstrip("=:+? ").strip(), []
+            continue
+        lines.append(ln)
+        if (m := _MAKE_VAR.match(ln)):
+            names[m.group(1)] = m.group(2)
+
+    def expand(cmd: str) -> str:
+        cmd = cmd.replace("$$", "\x00").replace("\\#", "#")
+        cmd = _MAKE_REF.sub(lambda m: names.get(
+            m.group(1) or m.group(2) or m.group(3) or "",
+            unknown(f"make variable {m.group(1) or m.group(2) or m.group(3)}")), cmd)
+        return cmd.replace("\x00", "$")
+
+    out = []
+    for ln in lines:
+        for cmd in _make_shells(ln):
+            out.append((expand(cmd), "run by make's $(shell)"))
+        if ln.startswith("\t") and ln.strip() and "$(shell " not in ln:
+            for part in expand(ln.strip().lstrip("@-+").strip()).split("\n"):
+                if part.strip():
+                    out.append((part.strip().lstrip("@-+").strip(), "in a make recipe"))
     return out
 
 

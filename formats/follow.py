@@ -126,6 +126,10 @@ def _scan(text: str, cwd: str, found: list[str], depth: int,
             continue    # names no path, and no directory was entered to resolve one against
         for words in _simple_commands(line):
             cwd = _command(words, cwd, found, depth, programs)
+        if "<<<" in line and depth < 4:
+            # `bash <<< 'cmd'`: a shell reads the here-string as its script
+            for m in _SHELL_HERESTRING.finditer(line):
+                _scan(_unquote(m.group(1)), cwd, found, depth + 1)
         if literals is not None and ("'" in line or '"' in line):
             # a quoted command line kept for later (an array element, a prompt, a trap, a
             # string a function is handed): the scripts and files it names, in `literals`
@@ -202,6 +206,14 @@ def _tokens(line: str) -> list[str]:
         return line.split()
 
 
+_SHELL_HERESTRING = re.compile(r"(?:^|[\s;&|(])(?:/\S*/)?(?:ba|da|k|z)?sh(?:\s+-\w+)*\s*<<<\s*"
+                               r"('[^']*'|\"[^\"]*\"|[^\s;&|]+)")
+
+
+def _unquote(word: str) -> str:
+    return word[1:-1] if len(word) > 1 and word[0] == word[-1] and word[0] in "'\"" else word
+
+
 def _simple_commands(line: str) -> list[list[str]]:
     commands: list[list[str]] = [[]]
     skip_next = False
@@ -243,9 +255,23 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int,
         m = _FUNC_ENV.match(w) if w.startswith("BASH_FUNC_") else None
         if m and depth < 4:
             _scan(m.group(1), cwd, found, depth + 1)
+        elif w.startswith(("BASH_ENV=", "ENV=")):
+            # the start-up file a child shell reads before anything else (bash -c, sh -i)
+            startup = _resolve(w.split("=", 1)[1], cwd)
+            if startup:
+                found.append(startup)
+        elif w.startswith("PROMPT_COMMAND=") and depth < 4:
+            _scan(w.split("=", 1)[1], cwd, found, depth + 1)   # run by an interactive shell
     i = 0
     while i < len(words) and (words[i] in _KEYWORDS or is_assignment(words[i])):
         i += 1
+    if i < len(words) and words[i] == "coproc":
+        # `coproc [NAME] { …; }` / `coproc CMD`: the coprocess runs the command
+        i += 1
+        if i + 1 < len(words) and words[i + 1] == "{":
+            i += 2
+        while i < len(words) and words[i] in _KEYWORDS:
+            i += 1
     while i < len(words):
         name = _basename(words[i])
         if name in MULTI_CALL and i + 1 < len(words):
@@ -268,6 +294,16 @@ def _command(words: list[str], cwd: str, found: list[str], depth: int,
         return cwd
     head, args = words[i], words[i + 1:]
     name = _basename(head)
+    if head == "alias" and depth < 4:
+        # `alias name=CMD`: CMD runs where the name is used (with expand_aliases)
+        for a in args:
+            if "=" in a:
+                _scan(a.split("=", 1)[1], cwd, found, depth + 1)
+        return cwd
+    if head == "printf" and args[:1] == ["-v"]:
+        # `printf -v VAR FMT ARG…`: a variable put together from its arguments, run later
+        found.extend(p for a in args[2:] if (p := _resolve(a.strip(), cwd)) and "/" in a.strip()
+                     and _LONE_PATH.fullmatch(a.strip()))
     if head == "cd":
         target = next((a for a in args if not a.startswith("-")), None)
         return (_resolve(target, cwd) or cwd) if target else cwd

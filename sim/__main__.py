@@ -1,10 +1,11 @@
 """`python -m lineguard.sim fleet --sites 3 --devices 60 [--out DIR] [--base-port N] [--fault NAME=FAULT]
-[--pvcs N] [--cross-connects N] [--seed N]`.
+[--pvcs N] [--cross-connects N] [--seed N] [--noise NAME,...|all]`.
 
 Starts the fleet, writes DIR/inventory.toml and DIR/credentials.toml, prints one ready line and
 serves until Ctrl-C or SIGTERM. FAULT is a field of sim.state.Faults: drop_mid_config,
 truncate_config, reject_auth, snmp_silent, delay_s:SECONDS, snmp_silent_after:N or
-stray_prompts:N.
+stray_prompts:N. NOISE is what real devices and terminals put into captures (sim.noise: paging,
+ansi, cr, echo, banner, prompts, trailing, timestamps, ntp, crypto, reorder), on every device.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from lineguard.sim import require_extra  # noqa: I001 (before the imports that n
 require_extra("python -m lineguard.sim")
 
 from lineguard.sim.fleet import Fleet, SimDevice  # noqa: E402
+from lineguard.sim.noise import NOISES  # noqa: E402
 from lineguard.sim.state import Faults  # noqa: E402
 
 _FAULTS = {f.name for f in fields(Faults)}
@@ -49,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="device i listens on N+i (TCP for SSH, UDP for SNMP)")
     fleet.add_argument("--seed", type=int, default=0)
     fleet.add_argument("--fault", action="append", default=[], metavar="NAME=FAULT")
+    fleet.add_argument("--noise", default="", metavar="NAME,...",
+                       help="capture noise on every device (sim.noise), or 'all'")
     fleet.add_argument("--pvcs", type=int, default=24, help="PVCs per IOS/Junos device")
     fleet.add_argument("--cross-connects", type=int, default=24,
                        help="cross-connects per IOS/atm_mib device (1 in 8 is a VP)")
@@ -83,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
                              pvcs=args.pvcs, cross_connects=args.cross_connects)
         for spec in args.fault:
             _apply_fault(fleet, spec)
+        if args.noise:
+            fleet.make_noisy(NOISES if args.noise == "all" else args.noise.split(","), args.seed)
     except (ValueError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

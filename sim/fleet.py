@@ -12,6 +12,7 @@ import asyncio
 import functools
 import json
 import os
+import random
 import socket
 import threading
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lineguard.sim.events import EventSender
+from lineguard.sim.noise import NOISES
 from lineguard.sim.snmp import FleetSnmpAgent, SnmpCredentials
 from lineguard.sim.ssh import Login, start_ssh
 from lineguard.sim.state import DeviceState, Faults, build_device
@@ -176,6 +178,18 @@ class Fleet:
         """From now on, every device reports its changes to the sender's addresses."""
         for dev in self.devices:
             dev.state.on_change = functools.partial(sender.config_changed, dev.state)
+
+    def make_noisy(self, names: Iterable[str], seed: int = 0) -> None:
+        """Every device's captures carry this noise (sim.noise.NOISES), drawn anew at each
+        poll from the device's own generator."""
+        wanted = frozenset(names)
+        unknown = sorted(wanted - set(NOISES))
+        if unknown:
+            raise ValueError(f"unknown noise {', '.join(unknown)}; expected some of "
+                             f"{', '.join(NOISES)}")
+        for i, dev in enumerate(self.devices):
+            dev.state.faults.noise = wanted
+            dev.state.faults.noise_rng = random.Random(seed * 100_003 + i)
 
     def by_platform(self, platform: str) -> list[SimDevice]:
         return [d for d in self.devices if d.platform == platform]

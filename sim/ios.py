@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from lineguard.sim import noise
 from lineguard.sim.state import (
     AtmInterface,
     CrossConnect,
@@ -217,7 +218,10 @@ class IosCli:
         return Reply(_filter(text, pipe))
 
     def _running_config(self, pipe: str) -> Reply:
-        text, hangup = as_faulted(render_ios(self.state), self.state.faults)
+        faults = self.state.faults
+        text = noise.ios_config(render_ios(self.state), self.state.hostname, faults.noise,
+                                faults.noise_rng)
+        text, hangup = as_faulted(text, faults)
         return Reply(text, hangup=True) if hangup else Reply(_filter(text, pipe))
 
     def _reload(self, verb: str, args: list[str], line: str) -> Reply:

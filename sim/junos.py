@@ -29,6 +29,7 @@ import shlex
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from lineguard.sim import noise
 from lineguard.sim.ios import Reply
 from lineguard.sim.state import (
     DeviceState,
@@ -130,6 +131,9 @@ class JunosCli:
 
     def _show_configuration(self, pipe: str) -> Reply:
         text = render_junos_set(self.state) if "display set" in pipe else render_junos(self.state)
+        faults = self.state.faults
+        text = noise.junos_config(text, faults.noise, faults.noise_rng,
+                                  self.state.changed.astimezone(self.state.tz))
         text, hangup = as_faulted(text, self.state.faults)
         return Reply(text, hangup=True) if hangup else Reply(text + "\n")
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import asyncssh
 
+from lineguard.sim import noise
 from lineguard.sim.ios import IosCli
 from lineguard.sim.junos import JunosCli
 from lineguard.sim.state import DeviceState
@@ -148,9 +149,12 @@ async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
             process.exit(0)
             return
         term = Terminal(process)
-        term.write(("\n" if isinstance(cli, IosCli) else "\n--- JUNOS 15.1R7.9 built "
+        faults = state.faults
+        term.write(noise.banner(faults.noise, faults.noise_rng) +
+                   ("\n" if isinstance(cli, IosCli) else "\n--- JUNOS 15.1R7.9 built "
                     "2019-05-17 04:13:22 UTC\n") + cli.prompt)
         echo = True
+        strayed = False
         while True:
             line = await term.readline(echo)
             if line is None:
@@ -159,12 +163,18 @@ async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
             if state.faults.delay_s and line.strip():
                 # a slow box is slow to run commands; a bare Enter still gets its prompt at once
                 await asyncio.sleep(state.faults.delay_s)
-            if state.faults.stray_prompts and line.strip() and reply.text:
+            # at most once a session: an Enter in flight, which the client's next read settles
+            stray = "prompts" in faults.noise and not strayed and line.strip() != "enable" \
+                and faults.noise_rng.random() < 0.2
+            strayed = strayed or stray
+            if (state.faults.stray_prompts or stray) and line.strip() and reply.text:
                 # what a device that echoes typed-ahead input on arrival shows when an Enter
                 # was pressed twice: the second Enter's prompt glued to the next output
-                state.faults.stray_prompts -= 1
+                if not stray:
+                    state.faults.stray_prompts -= 1
                 term.write(cli.prompt)
-            term.write(reply.text)
+            term.write(noise.terminal(reply.text, state.platform, faults.noise,
+                                      faults.noise_rng, line))
             if reply.hangup:
                 await out.drain()
                 if state.faults.drop_mid_config and reply.text:

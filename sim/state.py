@@ -30,6 +30,9 @@ class Faults:
     snmp_silent: bool = False
     snmp_silent_after: int | None = None   # answer this many more requests, then fall silent
     stray_prompts: int = 0                 # the next N command outputs begin with a prompt
+    # Capture noise of real devices and terminals (sim.noise.NOISES), new at every poll.
+    noise: frozenset[str] = frozenset()
+    noise_rng: random.Random = field(default_factory=lambda: random.Random(0))
 
 
 def as_faulted(config: str, faults: Faults) -> tuple[str, bool]:

@@ -41,6 +41,14 @@ PACKAGES = (
     "autopostgresqlbackup", "automysqlbackup", "backup-manager", "backupninja", "cron-apt",
     "logcheck", "apt-xapian-index", "acct", "webalizer", "roundcube-core", "greylistd", "sarg",
     "munin", "tripwire", "apt-listbugs",
+    # What a network-management server runs besides: the config archiver (rancid-run and its
+    # cron.d file, tests/realjobs), NMS pollers and monitoring plugins, backup and retention
+    # tools, certificate renewal.
+    "rancid", "mrtg", "smokeping", "icinga2-common", "nagios-nrpe-server",
+    "monitoring-plugins-basic", "monitoring-plugins-standard", "nagios-snmp-plugins",
+    "zabbix-agent", "zabbix-server-pgsql", "snmptt", "cacti-spine", "mon", "collectd-core",
+    "prometheus-node-exporter-collectors", "nfdump", "borgmatic", "duply", "rdiff-backup",
+    "pgbackrest", "barman", "bacula-director", "elasticsearch-curator", "dehydrated",
 ) + (
     # Packages that ship code run by other triggers: boot (init.d, systemd units), network
     # hooks (if-*.d, NetworkManager dispatcher), udev rules with RUN+=, logrotate scripts, apt
@@ -111,6 +119,13 @@ def build(packages: tuple[str, ...] = PACKAGES, where: Path | None = None) -> Pa
         if _run(["dpkg-deb", "-x", str(deb), str(out)]).returncode == 0:
             (out / ".done").write_text(deb.name + "\n")
     return _enough(trees, packages, debs)
+
+
+def unpacked(trees: Path, packages: tuple[str, ...] = PACKAGES) -> list[Path]:
+    """The unpacked trees of the corpus's own packages: the cache is shared (other corpora and
+    sweeps unpack more packages beside them), and the corpus is what it declares."""
+    wanted = set(packages)
+    return sorted(p for p in trees.iterdir() if p.name in wanted and (p / ".done").exists())
 
 
 def _enough(trees: Path, packages: tuple[str, ...], debs: Path) -> Path:

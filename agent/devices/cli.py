@@ -12,6 +12,7 @@ import time
 from netmiko import ConnectHandler
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
 
+from lineguard.agent.devices import terminal
 from lineguard.agent.devices.credentials import Credential
 from lineguard.agent.devices.hostkeys import HostKeyError, KnownHosts
 from lineguard.agent.devices.inventory import Device
@@ -192,15 +193,9 @@ def _prompt_pattern(base_prompt: str) -> re.Pattern[str]:
 
 
 def _clean(raw: str, command: str, prompt: str) -> str:
-    """The command's output: without the echoed command line and the closing prompt."""
-    echo = raw.find(command)
-    if echo >= 0:
-        raw = raw[echo:]
-    text = raw.replace("\r\n", "\n").replace("\r", "")
-    lines = text.split("\n")
-    if lines and command in lines[0]:
-        lines = lines[1:]
-    text = _prompt_pattern(prompt).sub("", "\n".join(lines))
+    """The command's output as the terminal showed it (agent.devices.terminal): without the
+    echoed command line and the closing prompt."""
+    text = _prompt_pattern(prompt).sub("", "\n".join(terminal.command_output(raw, command)))
     return text.rstrip() + "\n" if text.strip() else ""
 
 

@@ -256,8 +256,11 @@ class _Matcher(SequenceMatcher[str]):
 
 
 def _numbered(text: str, platform: Platform | None) -> list[tuple[int, str]]:
-    return [(n, line) for n, line in enumerate(text.splitlines(), 1)
-            if not (platform and platform.is_volatile_line(line))]
+    """The lines drift compares, numbered as stored: a device's as its platform normalises
+    them (Platform.comparable), a host file's as they are."""
+    if platform is not None:
+        return platform.comparable(text)
+    return list(enumerate(text.splitlines(), 1))
 
 
 def _span(lines: list[tuple[int, str]], start: int, stop: int) -> str:

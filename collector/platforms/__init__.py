@@ -54,6 +54,9 @@ class Platform:
     volatile_lines: re.Pattern[str] | None = None
     # Lines that carry nothing alone (IOS `!` separators): never evidence of a change.
     filler_lines: re.Pattern[str] | None = None
+    # Lines the device prints in the order of its own tables, which changes with no change to
+    # the configuration: a run of them is compared in one order.
+    unordered_lines: re.Pattern[str] | None = None
     # (config text, device name) -> why the capture is incomplete or unclean, or None.
     capture_problem: Callable[[str, str], str | None] = _always_clean
     # Restore commands (collector.restore.<platform>): (rows to put back, the baseline's
@@ -70,6 +73,32 @@ class Platform:
 
     def is_filler_line(self, line: str) -> bool:
         return self.filler_lines is not None and bool(self.filler_lines.match(line))
+
+    def comparable(self, text: str) -> list[tuple[int, str]]:
+        """(line number, line) of a captured configuration as drift compares it: the one place
+        a platform's capture noise is set aside. Volatile lines are left out, trailing blanks
+        (which devices print and capture tools keep or strip) ignored, and each run of
+        unordered lines put in one order. Nothing else: any other difference is drift."""
+        out: list[tuple[int, str]] = []
+        run = 0                       # where the current run of unordered lines starts in out
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.rstrip()
+            if self.is_volatile_line(line):
+                continue
+            if self.unordered_lines is not None and self.unordered_lines.match(line):
+                out.append((number, line))
+                continue
+            self._settle(out, run)
+            out.append((number, line))
+            run = len(out)
+        self._settle(out, run)
+        return out
+
+    @staticmethod
+    def _settle(out: list[tuple[int, str]], run: int) -> None:
+        """The run of unordered lines out[run:] sorted by text, each with its line number."""
+        if len(out) - run > 1:
+            out[run:] = sorted(out[run:], key=lambda item: item[1])
 
 
 _REGISTRY: dict[str, Platform] = {}

@@ -98,6 +98,9 @@ PLATFORM = register(Platform(
                               r"|! Last configuration change at |! NVRAM config last updated at "
                               r"|ntp clock-period )"),
     filler_lines=re.compile(r"^\s*!?\s*$"),
+    # printed from the logging and NTP association tables, whose order a reload or a name
+    # resolved again changes
+    unordered_lines=re.compile(r"^(?:logging host |ntp server |ntp peer |snmp-server host )"),
     capture_problem=capture_problem,
     restore=ios_restore.render,
 ))

@@ -26,6 +26,7 @@ from lineguard.collector.analyse.effects.resolve import (
     walked,
 )
 from lineguard.formats.shells import MULTI_CALL, SHELLS
+from lineguard.formats.timespan import parse_timespan
 
 # Paths whose removal erases evidence, or disarms the scheduler / lineguard itself.
 FORENSIC = re.compile(r"(?:^|/)(?:\.?\w*_history|\.history|(?:wtmp|btmp|utmp|lastlog|faillog|"
@@ -114,7 +115,7 @@ KNOWN = frozenset({
     "sg_format", "sg_sanitize", "coproc", "make", "gmake", "m4", "gdb", "vim", "vi", "ex",
     "view", "nvim", "vim.basic", "vim.tiny", "script", "etcdctl", "sponge", "logrotate",
     "systemd-tmpfiles", "mariadb-admin", "gnutls-cli", "ed", "red", "gnmic", "netconf-console",
-    "netconf-console2", "lftp", "ftp", "scrub",
+    "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq",
 }) | SHELLS
 
 
@@ -146,7 +147,8 @@ def prints_only(argv: list[str]) -> bool:
 
 
 def known(prog: str) -> bool:
-    return prog in KNOWN or prog in _WRAPPERS or prog.startswith(("python", "perl", "mkfs"))
+    return prog in KNOWN or prog in _WRAPPERS or prog.startswith(("python", "perl", "mkfs")) or \
+        (prog[-1:].isdigit() and prog.rstrip("0123456789.") in KNOWN)   # lua5.4, php8.2, tclsh8.6
 
 
 def base(word: str) -> str:
@@ -574,7 +576,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         add(place.effect("anti-forensics", line, ev, target="shell history", how="switches off"))
     elif prog == "unset" and any(a in ("HISTFILE", "PROMPT_COMMAND") for a in args):
         add(place.effect("anti-forensics", line, ev, target="shell history", how="unsets HISTFILE for"))
-    elif prog == "journalctl" and re.search(r"--vacuum-(?:time|size|files)", flags):
+    elif prog == "journalctl" and re.search(r"--vacuum-(?:time|size|files)", flags) and \
+            not journal_retention(args):
         add(place.effect("anti-forensics", line, ev, target="the systemd journal", how="vacuums"))
     elif prog == "auditctl" and (re.search(r"(?:^|\s)-D\b", flags) or
                                  re.search(r"-e\s*0", " ".join(args))):
@@ -855,19 +858,26 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         if "%" not in fmt:
             return fmt
         try:
-            n = len(re.findall(r"%[-#0 +]*\d*(?:\.\d+)?[sbdiouxXc]", fmt))
+            convs = re.findall(r"%[-#0 +]*\d*(?:\.\d+)?([sbdiouxXc])", fmt)
+            n = len(convs)
             form = re.sub(r"%[-#0 +]*\d*(?:\.\d+)?b", "%s", fmt)
             out = []
-            # the format is used again for each further group of arguments
+            # the format is used again for each further group of arguments; only %b undoes
+            # the escapes of its argument (%s prints `\n` as written)
             for k in range(0, max(len(rest), 1), max(n, 1)):
                 chunk = rest[k:k + n]
-                values = [decode.escapes(r) for r in chunk] + [""] * max(0, n - len(chunk))
+                values = [decode.escapes(r) if c == "b" else r
+                          for r, c in zip(chunk, convs, strict=False)] + [""] * max(0, n - len(chunk))
                 out.append(form % tuple(values))
                 if n == 0 or len(out) > 256:
                     break
             return "".join(out)
         except (TypeError, ValueError):
             return fmt.replace("%%", "%") + "".join(rest)
+    if prog in ("jq", "gojq"):
+        # a command line joined from jq's named arguments (`jq -rn --arg a … '$a + $b' | sh`)
+        from lineguard.collector.analyse.effects import runners
+        return runners.jq(argv)
     if prog in ("sed", "grep", "egrep"):
         # a payload picked out of a file or the input (a crontab comment, a marked line)
         from lineguard.collector.analyse.effects import runners
@@ -1162,16 +1172,69 @@ _HTTP_STORES = {"9200": "Elasticsearch/OpenSearch index", "9201": "Elasticsearch
                 "5984": "CouchDB database", "8529": "ArangoDB collection"}
 
 
+# The smallest limits `journalctl --vacuum-*` may keep for the vacuum to be retention rather than
+# erasure: a day of entries, 32 MiB of journal files, two archived files.
+_JOURNAL_KEEPS = {"time": 86_400.0, "size": 32 * 2**20, "files": 2.0}
+_JOURNAL_SIZE = re.compile(r"^(\d+(?:\.\d+)?)([KMGTPE]?)i?B?$", re.I)
+
+
+def _journal_limit(kind: str, value: str) -> float | None:
+    """A --vacuum-KIND limit as seconds, bytes or files; None when it cannot be read."""
+    try:
+        if kind == "time":
+            return parse_timespan(value)
+        if kind == "files":
+            return float(int(value))
+    except ValueError:
+        return None
+    m = _JOURNAL_SIZE.match(value)
+    return float(m.group(1)) * 1024 ** "_KMGTPE".index((m.group(2) or "_").upper()) if m else None
+
+
+def journal_retention(args: list[str]) -> bool:
+    """`journalctl --vacuum-time/-size/-files` whose every limit keeps at least a day, 32 MiB or
+    two files: retention, as journald's own limits do. An unreadable or unresolved limit, or one
+    below these (`--vacuum-time=1s`), is erasure."""
+    limits: list[tuple[str, str]] = []
+    for i, a in enumerate(args):
+        m = re.match(r"^--vacuum-(time|size|files)(?:=(.*))?$", a)
+        if m:
+            value = m.group(2) if m.group(2) is not None else (args[i + 1] if i + 1 < len(args)
+                                                               else "")
+            limits.append((m.group(1), value))
+    for kind, value in limits:
+        if not is_known(value):
+            return False
+        got = _journal_limit(kind, value.strip())
+        if got is None or got < _JOURNAL_KEEPS[kind]:
+            return False
+    return bool(limits)
+
+
+# A value computed by `date` for a day in the past (`date -d '30 days ago' +%Y.%m.%d`): an index
+# or database named with it is the one of that day, as retention by date deletes.
+_PAST_DAY = re.compile(r"^output of `date\b(?=.*(?:\bago\b|\byesterday\b|\blast\s|"
+                       r"-\s*\d+\s*(?:days?|weeks?|months?|years?)\b))(?=.*%[dFjeDx])")
+_MARKER_SHOWN = re.compile(r"<[^<>]*>")
+
+
 def _data_store_request(argv: list[str], job: Job, place: Place, line: int, ev: str) -> None:
     from lineguard.collector.analyse.effects import api
     method, url, body = api.curl_request(argv)
-    m = re.match(r"^(?:https?://)?(?:[^@/]*@)?[^/:]+:(\d+)/([^/?\s]+)(/[^?\s]*)?", render(url))
+    # values shown as <description> may hold spaces and slashes: kept whole while the URL is cut
+    shown = _MARKER_SHOWN.findall(render(url))
+    pieces = _MARKER_SHOWN.split(render(url))
+    flat = "".join(p + (f"\x00{i}\x00" if i < len(shown) else "") for i, p in enumerate(pieces))
+    m = re.match(r"^(?:https?://)?(?:[^@/]*@)?[^/:]+:(\d+)/([^/?\s]+)(/[^?\s]*)?", flat)
     if not m or m.group(1) not in _HTTP_STORES or m.group(2).startswith("_"):
         return
-    store, name, rest = _HTTP_STORES[m.group(1)], m.group(2), m.group(3) or ""
+    used = [shown[int(n)][1:-1] for n in re.findall(r"\x00(\d+)\x00", m.group(2))]
+    name = re.sub(r"\x00(\d+)\x00", lambda n: shown[int(n.group(1))], m.group(2))
+    store, rest = _HTTP_STORES[m.group(1)], m.group(3) or ""
     if method.upper() == "DELETE" and rest in ("", "/"):
+        dated = "*" not in name and any(_PAST_DAY.match(u) for u in used)
         job.sink.append(place.effect("data-destruction", line, ev, how="db-drop",
-                                     target=f"{store} {name}",
+                                     target=f"{store} {name}", bounded=dated,
                                      reach="all" if "*" in name or name == "_all" else "one"))
     elif rest.rstrip("/") == "/_delete_by_query" and re.search(r"match_all", body):
         job.sink.append(place.effect("data-destruction", line, ev, how="db-delete-all",

@@ -307,3 +307,166 @@ def as_text(data: str | bytes) -> str | None:
     text = _text(data[:MAX_OUTPUT])
     ok = sum(ch.isprintable() or ch in "\n\t\r" for ch in text)
     return text if text and ok / len(text) > 0.9 else None
+
+
+# pickle opcodes that push a text or a number (their argument), and those that only bookkeep
+_PICKLE_PUSH = frozenset({"UNICODE", "BINUNICODE", "SHORT_BINUNICODE", "BINUNICODE8", "STRING",
+                          "BINSTRING", "SHORT_BINSTRING", "BINBYTES", "SHORT_BINBYTES", "INT",
+                          "BININT", "BININT1", "BININT2", "LONG", "LONG1", "FLOAT", "BINFLOAT"})
+_PICKLE_SKIP = frozenset({"PROTO", "FRAME", "MEMOIZE", "PUT", "BINPUT", "LONG_BINPUT", "STOP",
+                          "POP", "NEWOBJ", "BUILD"})
+
+
+def unpickled_calls(data: bytes) -> str | None:
+    """The calls a pickle makes when it is loaded (a GLOBAL reduced with its arguments:
+    `os.system('…')`, `subprocess.run([...])`), written as Python source, read without
+    loading it (pickletools walks the opcodes). None when it holds none or does not parse."""
+    import pickletools
+    stack: list[object] = []
+    marks: list[int] = []
+    memo: dict[int, object] = {}
+    calls: list[str] = []
+    try:
+        for op, arg, _pos in pickletools.genops(data[:65536]):
+            name = op.name
+            if name in _PICKLE_PUSH:
+                stack.append(arg.decode("latin-1") if isinstance(arg, bytes) else arg)
+            elif name == "GLOBAL":
+                stack.append(Call(str(arg).replace(" ", ".")))
+            elif name == "STACK_GLOBAL":
+                attr, mod = stack.pop(), stack.pop()
+                stack.append(Call(f"{mod}.{attr}"))
+            elif name == "MARK":
+                marks.append(len(stack))
+            elif name in ("TUPLE", "LIST"):
+                k = marks.pop()
+                items = stack[k:]
+                del stack[k:]
+                stack.append(tuple(items) if name == "TUPLE" else list(items))
+            elif name in ("TUPLE1", "TUPLE2", "TUPLE3"):
+                n = int(name[-1])
+                items = stack[len(stack) - n:]
+                del stack[len(stack) - n:]
+                stack.append(tuple(items))
+            elif name in ("EMPTY_TUPLE", "EMPTY_LIST", "EMPTY_DICT"):
+                stack.append({"EMPTY_TUPLE": (), "EMPTY_LIST": [], "EMPTY_DICT": {}}[name])
+            elif name == "APPENDS":
+                k = marks.pop()
+                items = stack[k:]
+                del stack[k:]
+                target = stack[-1]
+                if isinstance(target, list):
+                    target.extend(items)
+            elif name == "APPEND":
+                item = stack.pop()
+                if isinstance(stack[-1], list):
+                    stack[-1].append(item)
+            elif name in ("NONE", "NEWTRUE", "NEWFALSE"):
+                stack.append({"NONE": None, "NEWTRUE": True, "NEWFALSE": False}[name])
+            elif name in ("BINGET", "GET", "LONG_BINGET"):
+                stack.append(memo.get(int(str(arg)), None))
+            elif name == "REDUCE":
+                args, fn = stack.pop(), stack.pop()
+                if isinstance(fn, Call) and isinstance(args, tuple):
+                    calls.append(f"{fn.name}({', '.join(map(repr, args))})")
+                stack.append(None)
+            elif name not in _PICKLE_SKIP:
+                return None
+            if name in ("MEMOIZE",) and stack:
+                memo[len(memo)] = stack[-1]
+            elif name in ("PUT", "BINPUT", "LONG_BINPUT") and stack:
+                memo[int(str(arg))] = stack[-1]
+    except (ValueError, IndexError, KeyError, TypeError):
+        return None
+    if not calls:
+        return None
+    modules = sorted({c.split("(", 1)[0].rsplit(".", 1)[0] for c in calls if "." in c.split("(", 1)[0]})
+    head = "".join(f"import {m.replace('posix', 'os')}\n" for m in modules)
+    return head + "".join(c.replace("posix.", "os.", 1) + "\n" for c in calls)
+
+
+class Call:
+    """A callable a pickle names (module.attribute)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+_NO_STACK = frozenset({"PUSH_NULL", "PRECALL", "NOP", "RESUME", "CACHE", "COPY_FREE_VARS",
+                       "EXTENDED_ARG", "MAKE_CELL"})
+
+
+def unmarshalled_calls(data: bytes) -> str | None:
+    """The calls a marshalled module code object makes, written as Python source: its
+    imports, names, attributes, constants, lists and calls followed on a symbolic stack (the
+    code is never run). None when the data is no code object of this Python's marshal format,
+    or holds no call."""
+    import dis
+    import marshal
+    import types
+    if not data[:1] or data[0] & 0x7F != 0x63 or len(data) > 65536:
+        return None
+    try:
+        code = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(code, types.CodeType):
+        return None
+    stack: list[object] = []
+    names: dict[str, object] = {}
+    calls: list[str] = []
+    imports: list[str] = []
+    kwnames: tuple[str, ...] = ()
+    for ins in dis.get_instructions(code):
+        op, arg = ins.opname, ins.argval
+        try:
+            if op in _NO_STACK:
+                continue
+            if op == "IMPORT_NAME":
+                del stack[-2:]
+                imports.append(str(arg))
+                stack.append(Call(str(arg)))
+            elif op in ("STORE_NAME", "STORE_GLOBAL", "STORE_FAST"):
+                names[str(arg)] = stack.pop()
+            elif op in ("LOAD_NAME", "LOAD_GLOBAL", "LOAD_FAST"):
+                stack.append(names.get(str(arg), Call(str(arg))))
+            elif op in ("LOAD_ATTR", "LOAD_METHOD", "IMPORT_FROM"):
+                base = stack.pop() if op != "IMPORT_FROM" else stack[-1]
+                head = base.name if isinstance(base, Call) else repr(base)
+                stack.append(Call(f"{head}.{arg}"))
+            elif op == "LOAD_CONST":
+                stack.append(arg)
+            elif op in ("BUILD_LIST", "BUILD_TUPLE"):
+                n = int(ins.arg or 0)
+                items = stack[len(stack) - n:] if n else []
+                del stack[len(stack) - n:]
+                stack.append(list(items) if op == "BUILD_LIST" else tuple(items))
+            elif op == "LIST_EXTEND":
+                more = stack.pop()
+                if isinstance(stack[-1], list) and isinstance(more, list | tuple):
+                    stack[-1] = [*stack[-1], *more]
+            elif op == "KW_NAMES":
+                held = code.co_consts[ins.arg] if ins.arg is not None and \
+                    ins.arg < len(code.co_consts) else ()
+                kwnames = tuple(held) if isinstance(held, tuple) else ()
+            elif op == "CALL":
+                n = int(ins.arg or 0)
+                args = stack[len(stack) - n:] if n else []
+                del stack[len(stack) - n:]
+                fn = stack.pop()
+                pos, kws = args[:len(args) - len(kwnames)], args[len(args) - len(kwnames):]
+                parts = [repr(a) for a in pos] + [f"{k}={v!r}" for k, v in zip(kwnames, kws,
+                                                                                  strict=False)]
+                if isinstance(fn, Call):
+                    calls.append(f"{fn.name}({', '.join(parts)})")
+                kwnames = ()
+                stack.append(Call("_"))
+            elif op == "POP_TOP":
+                stack.pop()
+            elif op in ("RETURN_VALUE", "RETURN_CONST"):
+                break
+        except (IndexError, AttributeError):
+            return None
+    if not calls:
+        return None
+    return "".join(f"import {m}\n" for m in dict.fromkeys(imports)) + "\n".join(calls) + "\n"

@@ -352,6 +352,20 @@ class _Tcl:
 
     def command(self, raw: list[str], place: Place, line: int, want_value: bool = False
                 ) -> str | None:
+        if "{*}" in raw[1:]:
+            # argument expansion: `exec {*}$cmd` runs the list's items as separate words (the
+            # word after `{*}`, which the splitter keeps apart)
+            expanded: list[str] = []
+            k = 0
+            while k < len(raw):
+                if raw[k] == "{*}" and k + 1 < len(raw):
+                    expanded += ["{" + i + "}" if _braces_balance(i) else i
+                                 for i in list_items(self.word(raw[k + 1], place, line))]
+                    k += 2
+                    continue
+                expanded.append(raw[k])
+                k += 1
+            raw = expanded
         cmd = self.word(raw[0], place, line)
         ev = " ".join(raw)[:300]
         args = raw[1:]
@@ -500,7 +514,15 @@ class _Tcl:
         if cmd == "exec" and args:
             words = [self.word(a, place, line) for a in args if a not in ("&",)]
             words = [w for w in words if not w.startswith(("2>", ">@", "<@"))]
-            read("shell", " ".join(shlex.quote(w) for w in words), self.job,
+            # `<< VALUE`: the value is the program's input; `< FILE`: the file is
+            feed = ""
+            for k, w in enumerate(words[:-1]):
+                if w in ("<<", "<") and "\n" + "TCL_INPUT" not in words[k + 1]:
+                    feed = f" <<'TCL_INPUT'\n{words[k + 1]}\nTCL_INPUT" if w == "<<" else \
+                        f" < {shlex.quote(words[k + 1])}"
+                    words = words[:k] + words[k + 2:]
+                    break
+            read("shell", " ".join(shlex.quote(w) for w in words) + feed, self.job,
                  place.nested(line, ev, "via exec"))
             # what it prints, where that is known (the rows an snmpwalk yields, a list's lines)
             printed = output(unwrap(words), None, self.job) if words else None

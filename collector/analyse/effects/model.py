@@ -200,8 +200,10 @@ class Effect:
 # Spelled case by case rather than with re.I: the search runs over every script a job runs, and
 # sre scans an explicit alternation of character classes about twice as fast, and a lookahead on
 # the letters a ticket can start with rejects most positions at their first character.
-CHANGE_REF = re.compile(r"\b(?=[CcRrMmWwTt])(?:[Cc](?:[Hh][Gg]|[Rr][Qq]?|[Mm]|[Hh][Aa][Nn][Gg][Ee])|[Rr][Ff][Cc]|"
-                        r"[Mm][Oo][Pp]|[Ww][Oo]|[Tt][Ii][Cc][Kk][Ee][Tt])[-_ #:]?\s?\d[\d-]{2,}\b")
+# (not a component of a dotted module name or a path: `pysnmp.proto.rfc1902` names no change)
+CHANGE_REF = re.compile(r"\b(?=[CcRrMmWwTt])(?<![./])(?:[Cc](?:[Hh][Gg]|[Rr][Qq]?|[Mm]|[Hh][Aa][Nn][Gg][Ee])|"
+                        r"[Rr][Ff][Cc]|[Mm][Oo][Pp]|[Ww][Oo]|[Tt][Ii][Cc][Kk][Ee][Tt])[-_ #:]?\s?"
+                        r"\d[\d-]{2,}\b(?![./]\w)")
 
 
 @lru_cache(maxsize=4096)

@@ -25,7 +25,7 @@ from functools import lru_cache, partial
 import tree_sitter_perl
 from tree_sitter import Language, Node, Parser, Tree
 
-from lineguard.collector.analyse.effects import commands, decode, device, sql
+from lineguard.collector.analyse.effects import api, commands, decode, device, sql
 from lineguard.collector.analyse.effects import perl_libs as libs
 from lineguard.collector.analyse.effects.bounds import parse_within
 from lineguard.collector.analyse.effects.commands import ARG_MARK
@@ -95,6 +95,30 @@ def _parse(src: bytes) -> Tree:
             del _TREES[next(iter(_TREES))]
         _TREES[src] = tree
     return tree
+
+
+@dataclass(frozen=True)
+class _Request:
+    """An HTTP::Request: its method and URL."""
+
+    method: str
+    url: str
+
+
+_HTTP_VERBS = frozenset({"delete", "put", "patch", "post"})
+
+
+def _rest_call(meth: str, args: list[object]) -> tuple[str, str] | None:
+    """(method, URL) of an HTTP request a Perl user agent makes: `->request($req)` of an
+    HTTP::Request, `->request('DELETE', $url)` (HTTP::Tiny), `->delete($url)`."""
+    flat = _flat(args)
+    if meth in ("request", "simple_request") and flat and isinstance(flat[0], _Request):
+        return flat[0].method, flat[0].url
+    if meth == "request" and len(flat) >= 2 and _s(flat[1]).startswith(("http://", "https://")):
+        return _s(flat[0]).upper(), _s(flat[1])
+    if meth in _HTTP_VERBS and flat and _s(flat[0]).startswith(("http://", "https://")):
+        return meth.upper(), _s(flat[0])
+    return None
 
 
 @dataclass
@@ -1529,6 +1553,14 @@ class _Perl:
             return "1"
         if isinstance(inv, str) and meth in _PATH_METHODS:
             return self.path_method(inv, meth, n, place)
+        rest = _rest_call(meth, args) if not isinstance(inv, _Session) else None
+        if rest is not None:
+            # LWP::UserAgent / HTTP::Tiny / Mojo::UserAgent: a request with its method and URL
+            method, url = rest
+            lines = api.rest_lines(method, url, "")
+            if lines and "://" in url:
+                self.device_command(lines, commands.host_of(url.split("/")[2]), n, place)
+            return unknown("the response")
         if not isinstance(inv, _Session):
             sub = self.scope.subs.get(meth)
             if sub is not None:
@@ -1551,6 +1583,10 @@ class _Perl:
             return session
         if cls == "DBI":
             return _Session("dbi", _s(args[0]) if args else "")
+        if cls == "HTTP::Request" and meth == "new" and len(_flat(args)) >= 2:
+            # HTTP::Request->new(DELETE => $url): sent later by a user agent's request()
+            flat = _flat(args)
+            return _Request(_s(flat[0]).upper(), _s(flat[1]))
         if cls in _VARBIND_CLASSES and meth == "new":
             return _varbinds_new(cls, args)
         sub = self.scope.subs.get(f"{cls}::{meth}") or self.scope.subs.get(meth)

@@ -49,7 +49,7 @@ _DEVICE_SEND = ("send_config_set", "send_command", "send_command_timing", "send_
                 "load_replace_candidate", "send_configs", "send_commands", "send_configs_from_file",
                 "send_interactive", "send_config", "sendall", "run", "load", "edit_config",
                 "delete_config", "copy_config", "dispatch", "rpc", "rollback", "execute",
-                "send_rpc", "configure")
+                "send_rpc", "configure", "load_configuration")
 # Objects that open a session to a network element (SSH/Telnet/NETCONF/raw TCP libraries):
 # netmiko, paramiko, telnetlib, scrapli and napalm drivers, PyEZ, pexpect/pxssh, asyncssh,
 # ncclient, Exscript (SSH2, Telnet, prepare), sockets.
@@ -80,7 +80,8 @@ _SESSION_CONNECT = re.compile(r"^(?:asyncssh|ncclient\.manager|manager|paramiko|
 _SEND_METHODS = frozenset({"send", "sendall", "sendline", "exec_command", "send_command",
                            "send_command_timing", "send_config_set", "send_configs",
                            "send_config", "send_commands", "write_channel", "edit_config",
-                           "delete_config", "dispatch", "cli", "send_multiline"})
+                           "delete_config", "dispatch", "cli", "send_multiline",
+                           "load_configuration"})
 # calls that start a program from an argument vector, and those that run a shell command line
 _SPAWN_ARGV = frozenset({"asyncio.create_subprocess_exec", "trio.run_process", "anyio.run_process",
                          "pexpect.popen_spawn.PopenSpawn"})
@@ -450,7 +451,9 @@ class _Py:
         if isinstance(f, ast.Attribute):
             b = self.dotted(f.value, scope)
             return f"{b}.{f.attr}" if b else None
-        if isinstance(f, ast.Call) and ast.unparse(f.func) in _IMPORTERS | {"getattr"}:
+        if isinstance(f, ast.Call) and (ast.unparse(f.func) in _IMPORTERS | {"getattr"} or
+                                        self.dotted(f.func, scope) in _IMPORTERS):
+            # (`import importlib as il; il.import_module('o' + 's')` too)
             v = self.ev(f, scope)
             return v.name if isinstance(v, Std) else None
         return None
@@ -1022,6 +1025,28 @@ class _Py:
                 return _s(args[0]).split()
         if fname in ("exec", "eval", "builtins.exec") and args:
             self.exec_code(_s(args[0]), scope, line, ev)
+            return None
+        if fname == "marshal.loads" and args:
+            # a marshalled code object: the calls it makes, read as source (never run)
+            data = _s(args[0])
+            src = decode.unmarshalled_calls(data.encode("latin-1", "replace")) \
+                if is_known(data) else None
+            if src is None:
+                return unknown("an unmarshalled code object")
+            self.decoded[src] = self.decoded.get(data, ()) + ("marshal",)
+            self.job.sink.append(place.effect("concealment", line, ev, how="a marshalled code object"))
+            return src
+        if fname in ("pickle.loads", "_pickle.loads", "cPickle.loads", "dill.loads") and args:
+            # loading a pickle calls what it names: the calls read as code (never loaded here)
+            data = _s(args[0])
+            src = decode.unpickled_calls(data.encode("latin-1", "replace")) \
+                if is_known(data) else None
+            if src is None:
+                self.job.sink.append(place.effect("unseen-code", line, ev,
+                                                  target=f"what the pickle {fname}() loads calls"))
+                return unknown("an unpickled object")
+            self.job.sink.append(place.effect("concealment", line, ev, how="a pickle"))
+            self.exec_code(src, scope, line, ev)
             return None
         # files
         if short in ("rmtree", "remove", "unlink", "rmdir", "removedirs", "remove_tree"):

@@ -263,16 +263,25 @@ _PACKAGED = ("bin/", "sbin/", "lib/", "lib64/", "usr/bin/", "usr/sbin/", "usr/li
              "usr/libexec/", "usr/share/", "usr/games/", "snap/")
 
 
-def unseen_program(job: Job, path: str) -> str:
+def unseen_program(job: Job, path: str, named_in: tuple[str | None, ...] = ()) -> str:
     """What makes the program a job runs at `path` code that cannot be read ("" when nothing
     does): a compiled program (the agent found it binary: an insider's own build), or one not
     on the host when the snapshot was taken (built, copied or downloaded at run time, or put in
-    place the night before a job planted months ago) — outside the folders of _PACKAGED. The
-    one place lineguard decides this; the unseen-code effect names the program and why."""
+    place the night before a job planted months ago) — outside the folders of _PACKAGED — or
+    one the agent never looked at, its path named in none of `named_in` (put together when the
+    job runs). The one place lineguard decides this; the unseen-code effect names the program
+    and why."""
     name = path.lstrip("/")
     art = job.artifact(name)
-    if art is None or name.startswith(_PACKAGED):
+    if name.startswith(_PACKAGED) or not path.startswith("/"):
         return ""
+    if art is None:
+        # the agent captures every path a job names literally; one named nowhere in what it
+        # captured was put together only when the job runs (split, computed, read from a file)
+        # (`named_in`: the texts the path was found in: the line, the file being read)
+        if any(text and path in text for text in named_in):
+            return ""
+        return "named only when the job runs (the agent could not see the path to capture it)"
     if art.state == "binary":
         return "a compiled program" + (f" (sha256 {art.sha256[:16]}…)" if art.sha256 else "")
     if art.state == "missing":
@@ -404,6 +413,12 @@ def expand_each(text: str) -> list[str]:
         return [text]
     values = m.group(1).translate(_BACK).split(EACH_SEP)
     return [text[:m.start()] + v + text[m.end():] for v in values]
+
+
+def whole_each(text: str) -> bool:
+    """Whether the text is one loop variable and nothing else (code run for each value)."""
+    return text.lstrip().startswith(("\x01each:", "\x01listed:")) and \
+        _EACH.fullmatch(text.strip()) is not None
 
 
 def walked(oid_text: str, name: str, host: str) -> str:
@@ -557,7 +572,9 @@ def language_of(name: str, text: str) -> str:
         return "perl"
     if interp in ("expect", "tclsh", "wish") or low.endswith((".exp", ".tcl")):
         return "expect"
-    if interp in ("ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscript", "osascript") or \
+    if interp.rstrip("0123456789.") in ("ruby", "php", "node", "nodejs", "lua"):
+        return interp.rstrip("0123456789.")       # lua5.4, php8.2: the language
+    if interp in ("pwsh", "Rscript", "osascript") or \
             low.endswith((".rb", ".php", ".js", ".lua", ".ps1", ".go")):
         return interp or low.rsplit(".", 1)[-1]
     return "shell"

@@ -5,11 +5,13 @@ of the items; an item that cannot be known stays a marker, so the command is sti
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import string
 from dataclasses import dataclass
 
+from lineguard.collector.analyse.effects import awkvalues
 from lineguard.collector.analyse.effects.model import unknown
 from lineguard.collector.analyse.effects.resolve import judged_values
 
@@ -153,8 +155,14 @@ def awk(program: str) -> tuple[list[Run], str | None]:
     runs: list[Run] = []
     names = {m.group(1): _literal(m.group(2)) for m in
              re.finditer(r'\b([A-Za-z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:[;}\n]|$)', program)}
-    for m in re.finditer(r"\bsystem\s*\(((?:[^()\"]|\"(?:[^\"\\]|\\.)*\"|\([^()]*\))*)\)", program):
-        runs.append(Run(None, _awk_text(m.group(1), names), "in awk system()"))
+    followed = awkvalues.commands(program)
+    if followed is not None:
+        # values followed through assignments, sprintf, split arrays and loops
+        runs.extend(Run(None, text, "in awk system()") for text in followed)
+    else:
+        for m in re.finditer(r"\bsystem\s*\(((?:[^()\"]|\"(?:[^\"\\]|\\.)*\"|\([^()]*\))*)\)",
+                             program):
+            runs.append(Run(None, _awk_text(m.group(1), names), "in awk system()"))
     for m in re.finditer(r'("(?:[^"\\]|\\.)*"|[A-Za-z_]\w*)\s*\|&?\s*getline\b', program):
         runs.append(Run(None, _awk_text(m.group(1), names), "run by awk's getline"))
     for m in re.finditer(r"\bprintf?\b\s*\(?((?:[^|;}\"]|\"(?:[^\"\\]|\\.)*\")*)\)?\s*\|\s*"
@@ -344,3 +352,52 @@ def grep(argv: list[str], text: str) -> str | None:
         elif any(rx.search(line) for rx in rxs) != invert:
             out.append(line)
     return "\n".join(out) + ("\n" if out else "")
+
+
+_JQ_VALUE = frozenset({"--arg", "--argjson", "--slurpfile", "--rawfile", "--indent", "-L",
+                       "--tab", "-f", "--from-file"})
+_JQ_TERM = re.compile(r'\s*(?:\$(\w+)|"((?:[^"\\]|\\.)*)")\s*')
+
+
+def jq(argv: list[str]) -> str | None:
+    """What `jq -rn [--arg NAME VALUE]… FILTER` prints when the filter only joins its named
+    arguments and string literals (`$a + $b`, `"\\($a) …"`): a command line built to be piped
+    into a shell. None when the filter does anything else or jq reads its input."""
+    names: dict[str, str] = {}
+    flags, prog, i = "", None, 1
+    while i < len(argv):
+        a = argv[i]
+        if a in ("--arg", "--argjson") and i + 2 < len(argv):
+            names[argv[i + 1]] = argv[i + 2]
+            i += 3
+            continue
+        if a in _JQ_VALUE:
+            i += 2
+            continue
+        if a.startswith("--"):
+            flags += {"--raw-output": "r", "--null-input": "n", "--join-output": "j"}.get(a, "")
+        elif a.startswith("-") and len(a) > 1:
+            flags += a[1:]
+        elif prog is None:
+            prog = a
+        i += 1
+    if prog is None or "n" not in flags or not ("r" in flags or "j" in flags):
+        return None
+    out = []
+    for part in prog.split("+"):
+        m = _JQ_TERM.fullmatch(part)
+        if m is None:
+            return None
+        if m.group(1) is not None:
+            if m.group(1) not in names:
+                return None
+            out.append(names[m.group(1)])
+            continue
+        text = re.sub(r"\\\(\s*\$(\w+)\s*\)", lambda v: names.get(v.group(1), "\x00"), m.group(2))
+        if "\x00" in text:
+            return None
+        try:
+            out.append(json.loads(f'"{text}"'))
+        except ValueError:
+            return None
+    return "".join(out) + ("" if "j" in flags else "\n")

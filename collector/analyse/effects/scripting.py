@@ -8,6 +8,7 @@ program is still reported as unparsed; these effects are what can be known."""
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable
 
 from lineguard.collector.analyse.effects import commands, decode, device
@@ -35,6 +36,84 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
+# --- JavaScript (Node.js): the forms a program runs a program, a session or a request in ------
+_JS_LANGS = frozenset({"node", "nodejs", "js"})
+_JS_STR = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`$]*`)"""
+# execFileSync('prog', ['a', 'b'], { input: '…' }) and spawn/spawnSync/execFile alike
+_JS_ARGV = re.compile(r"\b(?:execFileSync|execFile|spawnSync|spawn)\s*\(\s*(" + _JS_STR +
+                      r")\s*,\s*\[((?:\s*" + _JS_STR + r"\s*,?)*)\]\s*(?:,\s*\{([^}]*)\})?")
+_JS_INPUT = re.compile(r"\binput\s*:\s*(" + _JS_STR + ")")
+# Buffer.from('…', 'base64' | 'hex') and atob('…'): decoded where they stand
+_JS_DECODE = re.compile(r"\bBuffer\.from\(\s*(" + _JS_STR + r")\s*,\s*['\"](base64|hex)['\"]\s*\)"
+                        r"(?:\.toString\(\s*(?:['\"][\w-]*['\"])?\s*\))?|\batob\(\s*(" + _JS_STR + r")\s*\)")
+# code in a string: new Function(…, 'code') and eval('code')
+_JS_CODE = re.compile(r"\bnew\s+Function\s*\((?:\s*" + _JS_STR + r"\s*,)*\s*(" + _JS_STR +
+                      r")\s*\)|\beval\s*\(\s*(" + _JS_STR + r")\s*\)")
+# net-snmp: createSession('host', 'community'), then session.set([{ oid: '…', value: N }])
+_JS_SNMP_SESSION = re.compile(r"\bcreateSession\s*\(\s*(" + _JS_STR + r")\s*,\s*(" + _JS_STR + ")")
+_JS_SNMP_SET = re.compile(r"\boid\s*:\s*(" + _JS_STR + r")[^}]*?\bvalue\s*:\s*(" + _JS_STR +
+                          r"|-?\d+)")
+# https/http.request({ host, path, method: 'DELETE' }) and fetch(url, { method })
+_JS_REQUEST = re.compile(r"\b(?:https?\.request|request)\s*\(\s*\{([^}]*)\}")
+_JS_FETCH = re.compile(r"\bfetch\s*\(\s*(" + _JS_STR + r")\s*,\s*\{([^}]*)\}")
+
+
+def _js(literal: str) -> str:
+    """The value of a JavaScript string literal."""
+    body = literal[1:-1]
+    return decode.escapes(body) if literal[0] != "`" else body
+
+
+def _js_field(fields: str, name: str) -> str:
+    m = re.search(r"\b" + name + r"\s*:\s*(" + _JS_STR + ")", fields)
+    return _js(m.group(1)) if m else ""
+
+
+def _js_forms(text: str, shell_reader, place: Place, where: Callable[[int], tuple[int, str]],
+              language: str) -> None:  # noqa: ANN001
+    """What a Node.js program runs through the forms plain literals miss: argument vectors,
+    decoded strings, code in strings, net-snmp SETs and HTTP requests (read as the shell
+    command that does the same)."""
+    for m in _JS_DECODE.finditer(text):
+        lit, how = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), "base64")
+        out = decode.undo(how, _js(lit))
+        if out is None:
+            continue
+        value = out if isinstance(out, str) else out.decode("latin-1")
+        shell_reader("shell", value, place, *where(m.start()), f"decoded from {how} by {language}")
+    for m in _JS_CODE.finditer(text):
+        code = _js(m.group(1) or m.group(2))
+        shell_reader(language, code, place, *where(m.start()), f"code in a string run by {language}")
+    for m in _JS_ARGV.finditer(text):
+        argv = [_js(m.group(1))] + [_js(x) for x in re.findall(_JS_STR, m.group(2))]
+        line = " ".join(shlex.quote(a) for a in argv)
+        feed = _JS_INPUT.search(m.group(3) or "")
+        if feed:
+            line += f" <<'JS_INPUT'\n{_js(feed.group(1))}\nJS_INPUT"
+        shell_reader("shell", line, place, *where(m.start()), f"started by {language}")
+    session = _JS_SNMP_SESSION.search(text)
+    if session:
+        host, community = _js(session.group(1)), _js(session.group(2))
+        for m in _JS_SNMP_SET.finditer(text, session.end()):
+            value = _js(m.group(2)) if m.group(2)[0] in "'\"`" else m.group(2)
+            kind = "i" if re.fullmatch(r"-?\d+", value) else "s"
+            shell_reader("shell", shlex.join(["snmpset", "-v2c", "-c", community, host,
+                                              _js(m.group(1)), kind, value]),
+                         place, *where(m.start()), f"an SNMP SET by {language} (net-snmp)")
+    for m in _JS_REQUEST.finditer(text):
+        method = _js_field(m.group(1), "method").upper()
+        host = _js_field(m.group(1), "host") or _js_field(m.group(1), "hostname")
+        if method and method != "GET" and host:
+            url = f"https://{host}{_js_field(m.group(1), 'path')}"
+            shell_reader("shell", shlex.join(["curl", "-X", method, url]), place,
+                         *where(m.start()), f"an HTTP request by {language}")
+    for m in _JS_FETCH.finditer(text):
+        method = _js_field(m.group(2), "method").upper()
+        if method and method != "GET":
+            shell_reader("shell", shlex.join(["curl", "-X", method, _js(m.group(1))]), place,
+                         *where(m.start()), f"an HTTP request by {language}")
+
+
 def read_foreign(language: str, text: str, job: Job, place: Place, line: int, ev: str,
                  shell_reader, at: Callable[[int], tuple[int, str]] | None = None  # noqa: ANN001
                  ) -> None:
@@ -51,6 +130,8 @@ def read_foreign(language: str, text: str, job: Job, place: Place, line: int, ev
         cmd = m.group(1) if m.group(1) is not None else m.group(2)
         shell_reader("shell", _unescape(cmd), place, *where(m.start()),
                      f"handed to a shell by {language}")
+    if language in _JS_LANGS:
+        _js_forms(text, shell_reader, place, where, language)
     for m in _DELETES.finditer(text):
         path = _unescape(m.group(2) if m.group(2) is not None else m.group(3))
         how = "delete-tree" if (_TREE.search(m.group(1)) and "recursive" in text) or \

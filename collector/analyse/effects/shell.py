@@ -52,6 +52,7 @@ from lineguard.collector.analyse.effects.resolve import (
     Reading,
     Written,
     each_of,
+    expand_each,
     file_lines,
     fingerprint,
     language_of,
@@ -62,6 +63,7 @@ from lineguard.collector.analyse.effects.resolve import (
     unknown_output,
     unknown_var,
     unseen_program,
+    whole_each,
 )
 from lineguard.formats import carriers
 from lineguard.formats.shells import SHELLS
@@ -85,6 +87,17 @@ _UNREADABLE = frozenset({"ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscrip
 _RUNNERS = frozenset({"xargs", "parallel"})
 _AWK = frozenset({"awk", "gawk", "mawk", "nawk", "busybox-awk"})
 _EXIT = re.compile(r"^\s*(?:exit|return)\b")
+_NOT_FOUND = "command_not_found_handle"
+# builtins and everyday programs a script runs that are never "not found"
+_BUILTINS = frozenset({"wait", "exit", "return", "shift", "local", "declare", "typeset", "export",
+                       "readonly", "let", "test", "[", "[[", "false", "shopt", "unalias", "umask",
+                       "ulimit", "type", "command", "builtin", "enable", "getopts", "break",
+                       "continue", "logger", "date", "sleep", "stat", "wc", "id", "whoami", "env",
+                       "sudo", "nice", "ionice", "timeout", "flock", "nohup", "disown", "jobs",
+                       "fg", "bg", "kill", "times", "caller", "dirs", "popd", "suspend", "compgen",
+                       "complete", "help", "history", "fc", "bind", "mkdir", "touch", "chmod",
+                       "chown", "ln", "cp", "mv", "df", "du", "uname", "basename", "dirname",
+                       "seq", "expr", "md5sum", "sha256sum", "diff", "cmp", "find", "xargs"})
 _PLACEHOLDER = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
 
 
@@ -1143,8 +1156,11 @@ class _Walker:
         reads: then only what its arguments run counts, and those are read here. `words`: the
         command's words, or None for its text split at blanks."""
         prog = commands.base(first[0]) if first else ""
-        if not prog or prog in self.functions or "/" in first[0] or prog == "shift":
-            return False        # (shift moves the positional parameters: see assigns_variables)
+        if not prog or prog in self.functions or "/" in first[0] or prog == "shift" or \
+                _NOT_FOUND in self.functions:
+            # shift moves the positional parameters (see assigns_variables); a program not
+            # found runs command_not_found_handle
+            return False
         if commands.known(prog):
             if self.consumed or prog not in commands.OUTPUT_ONLY or not commands.prints_only(
                     words if words is not None else [*first, *self.text(n).split()[1:]]):
@@ -1259,6 +1275,11 @@ class _Walker:
         args = argv[1:]
         if name in self.functions:
             return self.call(name, args, env, place, line, ev, stdin)
+        if _NOT_FOUND in self.functions and "/" not in name and is_known(name) and \
+                not commands.known(prog) and prog not in _BUILTINS:
+            # bash runs command_not_found_handle with the command line of a program it cannot
+            # find: a name lineguard knows no program by may be one
+            return self.call(_NOT_FOUND, argv, env, place, line, ev, stdin)
         if prog in _RUNNERS or (prog == "find" and any(a in ("-exec", "-execdir", "-ok", "-okdir")
                                                        for a in args)):
             self.runner(prog, argv, env, place, line, ev, stdin)
@@ -1268,6 +1289,11 @@ class _Walker:
             program, source = runners.awk_program(argv)
             if source is not None and is_known(source):
                 program = self.job.text_of(render(source).lstrip("/"))
+                why = unseen_program(self.job, source, self.named_in(line, ev, place)) \
+                    if program is None else ""
+                if why:
+                    self.job.sink.append(place.effect("unseen-code", line, ev, target=source,
+                                                      how=f"{why} (the program awk runs)"))
             if program is not None:
                 runs, printed = runners.awk(program)
                 for r in runs:
@@ -1283,6 +1309,13 @@ class _Walker:
             # a program that runs shell commands written in its own syntax (make, sed e, …)
             for text, note in carriers.carried(argv, stdin, self.captured_text, unknown):
                 self.nested("shell", text, place, line, ev, note, env)
+            for f in carriers.CARRIERS[prog].files(argv):
+                why = unseen_program(self.job, f, self.named_in(line, ev, place)) if \
+                    f.startswith("/") and is_known(f) and self.job.text_of(f.lstrip("/")) is None \
+                    else ""
+                if why and "named only" in why:
+                    self.job.sink.append(place.effect("unseen-code", line, ev, target=f,
+                                                      how=f"{why} (the program {prog} reads)"))
         if prog in ("source", ".") and args:
             if args[0] in _STDIN_FILES and stdin is not None:
                 # `. /dev/stdin <<<TEXT`: the shell reads its input as the sourced file
@@ -1317,12 +1350,18 @@ class _Walker:
         if go_run:          # go run FILE.go ARGS: Go source, read like the unparsed languages
             args = [a for a in args[1:] if a.endswith(".go")][:1] + \
                 [a for a in args[1:] if not a.endswith(".go") and not a.startswith("-")]
+        if prog not in _UNREADABLE and prog.rstrip("0123456789.") in _UNREADABLE:
+            prog = prog.rstrip("0123456789.")       # lua5.4, php8.2, ruby3.1: the language
         if prog in _UNREADABLE or go_run:
             job.sink.append(place.effect("unparsed", line, ev, target=prog))
             inline = next((args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-e", "-r", "-c",
                                                                                  "--eval")), None)
+            script = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-f"), None) \
+                if prog == "php" else None          # php -f FILE
             if inline is not None:
                 scripting.read_foreign(prog, inline, job, place, line, ev, self.nested)
+            elif script is not None:
+                self.run_file(script, [], env, place, line, ev)
             elif args and not args[0].startswith("-"):
                 self.run_file(args[0], args[1:], env, place, line, ev)     # ruby FILE …
             return None
@@ -1624,6 +1663,12 @@ class _Walker:
 
     def nested(self, language: str, text: str, place: Place, line: int, ev: str, note: str,
                env: dict[str, str] | None = None) -> None:
+        if language == "shell" and whole_each(text):
+            # the code itself is each value of a loop (`for s in …; do eval "$s"`, lines of a
+            # file read into an array): each value is run
+            for value in expand_each(text.strip()):
+                self.nested(language, value, place, line, ev, note, env)
+            return
         layers = self.decoded.get(text) or self.decoded.get(text.strip())
         if layers:
             self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
@@ -1634,6 +1679,12 @@ class _Walker:
     def interpreter(self, language: str, args: list[str], env: dict[str, str], place: Place,
                     line: int, ev: str, stdin: str | None, inline: str) -> str | None:
         job = self.job
+        if language == "shell" and env.get("PROMPT_COMMAND") and any(
+                a == "-i" or (a[:1] == "-" and a[1:2] != "-" and "i" in a and len(a) <= 4)
+                for a in args):
+            # an interactive shell runs PROMPT_COMMAND before its first prompt
+            self.nested("shell", env["PROMPT_COMMAND"], place, line, ev,
+                        "PROMPT_COMMAND of an interactive shell", env)
         i = 0
         while i < len(args):
             a = args[i]
@@ -1765,6 +1816,13 @@ class _Walker:
             self.functions[fname] = sub.functions[fname]
             self._foreign[fname] = sub._foreign.get(fname, sub)
 
+    def named_in(self, line: int, ev: str, place: Place) -> tuple[str | None, ...]:
+        """Where a path a job runs may be written literally: the line (of the file read, not
+        of a text put together from it) and that file."""
+        return (place.where(line, ev)[1],
+                self.src.decode("utf-8", "replace") if place.anchor is None else None,
+                self.job.text_of(place.path) if place.path else None)
+
     def run_file(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
                  ev: str, language: str | None = None) -> bool:
         p = render(path)
@@ -1778,7 +1836,7 @@ class _Walker:
                 return True
             return False
         if self.job.text_of(p.lstrip("/")) is None:
-            why = unseen_program(self.job, p)
+            why = unseen_program(self.job, p, self.named_in(line, ev, place))
             if why:
                 self.job.sink.append(place.effect(
                     "unseen-code", line, ev, target=p,
