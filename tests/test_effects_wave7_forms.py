@@ -252,3 +252,14 @@ def test_a_marshalled_code_object_is_judged_by_the_calls_it_makes() -> None:
     assert _judged(job(ROW.split()))[0] == "destructive"
     verdict, severity = _judged(job(GET.split()))
     assert verdict == "suspicious" and severity not in ("high", "critical")  # concealment only
+
+
+def test_a_marshalled_payload_is_undone_in_a_child_process_and_garbage_stays_unread():
+    """marshal.loads is unsafe on hostile data: the collector never loads it itself."""
+    import marshal
+
+    from lineguard.collector.analyse.effects import decode
+    code = marshal.dumps(compile("import os\nos.system('rm -rf /srv/ems/linedata')\n", "x", "exec"))
+    assert "rm -rf /srv/ems/linedata" in (decode.unmarshalled_calls(code) or "")
+    assert decode.unmarshalled_calls(code[:40]) is None          # cut short: unread
+    assert decode.unmarshalled_calls(b"\xe3" + b"\xff" * 64) is None

@@ -397,10 +397,31 @@ _NO_STACK = frozenset({"PUSH_NULL", "PRECALL", "NOP", "RESUME", "CACHE", "COPY_F
 
 
 def unmarshalled_calls(data: bytes) -> str | None:
+    """The calls a marshalled module code object makes, written as Python source (see
+    calls_of_marshalled). marshal.loads is not safe on hostile data (CPython says so: a
+    crafted object can crash the interpreter), so it is undone in a child process: a payload
+    that crashes it or takes too long stays unread (None), and ingestion goes on."""
+    import subprocess
+    import sys
+    if not data[:1] or data[0] & 0x7F != 0x63 or len(data) > 65536:
+        return None
+    child = ("import sys\nfrom lineguard.collector.analyse.effects.decode import "
+             "calls_of_marshalled\nr = calls_of_marshalled(sys.stdin.buffer.read())\n"
+             "sys.stdout.write('\\x00' if r is None else r)\n")
+    try:
+        done = subprocess.run([sys.executable, "-I", "-c", child], input=data,
+                              capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    out = done.stdout.decode("utf-8", "replace")
+    return None if done.returncode != 0 or out == "\x00" else out
+
+
+def calls_of_marshalled(data: bytes) -> str | None:
     """The calls a marshalled module code object makes, written as Python source: its
     imports, names, attributes, constants, lists and calls followed on a symbolic stack (the
     code is never run). None when the data is no code object of this Python's marshal format,
-    or holds no call."""
+    or holds no call. Loads hostile data: call it only in a process of its own."""
     import dis
     import marshal
     import types
