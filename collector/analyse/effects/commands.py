@@ -888,13 +888,17 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         if "%" not in fmt:
             return fmt
         try:
-            n = len(re.findall(r"%[-#0 +]*\d*(?:\.\d+)?[sbdiouxXc]", fmt))
+            conversions = re.findall(r"%[-#0 +]*\d*(?:\.\d+)?([sbdiouxXc])", fmt)
+            n = len(conversions)
             form = re.sub(r"%[-#0 +]*\d*(?:\.\d+)?b", "%s", fmt)
             out = []
             # the format is used again for each further group of arguments
             for k in range(0, max(len(rest), 1), max(n, 1)):
                 chunk = rest[k:k + n]
-                values = [decode.escapes(r) for r in chunk] + [""] * max(0, n - len(chunk))
+                # only %b undoes escapes in its argument; %s prints it as it is
+                values = [decode.escapes(r) if c == "b" else r
+                          for r, c in zip(chunk, conversions, strict=False)]
+                values += [""] * max(0, n - len(chunk))
                 out.append(form % tuple(values))
                 if n == 0 or len(out) > 256:
                     break
