@@ -708,10 +708,10 @@ def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
         return
     everything = re.fullmatch(r"\s*(?:1\s*,\s*\$\s*)?d\s*;?\s*", script) is not None
     added = _SED_ADDS.match(script)
-    for f in ops if added else ():
+    text = added.group(1).replace("\\n", "\n") if added else None
+    for f in ops if text else ():
         # lines added into a place that runs later (`$a rm -rf …` into rc.local): planted
-        planted.plant(job, place, line, ev, f, added.group(1).replace("\\n", "\n"),
-                      "added by sed -i")
+        planted.plant(job, place, line, ev, f, text, "added by sed -i")
     deletes = re.search(r"(?:^|[/;}\s\d$])d\s*(?:;|$)", script) is not None
     for f in ops:
         p = render(f).rstrip("/")
