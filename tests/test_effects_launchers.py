@@ -78,7 +78,7 @@ BENIGN = [
     "dpkg -S /bin/rm",
     f"logger -t cleanup \"rm -rf {LINE_DATA} refused\"",
     "update-alternatives --set editor /usr/bin/vim.basic",
-    f"nq find /var/tmp/ems -mtime +7 -delete",
+    "nq find /var/tmp/ems -mtime +7 -delete",
 ]
 
 

@@ -9,7 +9,14 @@ import re
 import shlex
 
 from lineguard.collector.analyse.effects import decode, planted
-from lineguard.collector.analyse.effects.model import is_known, markers, render, symbol, unknown
+from lineguard.collector.analyse.effects.model import (
+    ARG_MARK,
+    is_known,
+    markers,
+    render,
+    symbol,
+    unknown,
+)
 from lineguard.collector.analyse.effects.resolve import (
     Job,
     Place,
@@ -223,7 +230,6 @@ def host_of(word: str) -> str:
 _SAFE_EMPTY = re.compile(r"empty|blank|void|nothing|null", re.I)
 
 
-ARG_MARK = "\x01arg:"
 
 
 def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
