@@ -699,6 +699,10 @@ def _tar_remove(args: list[str], job: Job, place: Place, line: int, ev: str) -> 
 
 # sed's a, i and c commands (an optional address first): the text they put into the file
 _SED_ADDS = re.compile(r"\s*(?:\$|\d+|/(?:[^/\\]|\\.)*/)?\s*[aic]\\?\s*\n?(.+)", re.S)
+# A sed script that leaves nothing of any line: `d`, `1,$d`, `s/.*//`, `s|^.*$||g`.
+_EVERY_LINE = re.compile(r"\s*(?:1\s*,\s*\$\s*)?(?:d|s([^\w\s\\])\^?\.(?:\*|\\?\+)\$?\1\1[gp]*)\s*;?\s*")
+# A Perl substitution that empties the line it is given (under -p: every line of the file).
+_EMPTIES_LINE = re.compile(r"(?:^|[;{\s])s([^\w\s\\])\^?\.[*+]\$?\1\1[gsx]*\s*(?:;|$|})")
 
 
 def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -> None:
@@ -712,7 +716,7 @@ def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
         script, ops = ops[0], ops[1:]
     if script is None:
         return
-    everything = re.fullmatch(r"\s*(?:1\s*,\s*\$\s*)?d\s*;?\s*", script) is not None
+    everything = _EVERY_LINE.fullmatch(script) is not None
     added = _SED_ADDS.match(script)
     text = added.group(1).replace("\\n", "\n") if added else None
     for f in ops if text else ():
@@ -1132,7 +1136,8 @@ def perl_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
         return
     code = " ".join(progs)
     prints = re.search(r"\b(?:print|printf|say)\b(?!\s+if\s+0\b|\s+unless\s+1\b)", code)
-    empties = re.search(r"\$_\s*=\s*(?:\"\"|''|q\(\)|qq\(\))|\bundef\s+\$_", code)
+    empties = re.search(r"\$_\s*=\s*(?:\"\"|''|q\(\)|qq\(\))|\bundef\s+\$_", code) or \
+        _EMPTIES_LINE.search(code)
     if ("p" not in flags and not prints) or ("p" in flags and empties):
         files = [a for i, a in enumerate(argv[1:], 1) if not a.startswith("-") and
                  not re.fullmatch(r"-\w*[eE]", argv[i - 1])]

@@ -314,14 +314,15 @@ def source_bytes(language: str, text: str, job: Job, place: Place) -> bytes:
     return src[:MAX_TEXT]
 
 
-def file_lines(path: str, job: Job | None = None) -> str:
+def file_lines(path: str, job: Job | None = None, whole: bool = False) -> str:
     """The value of reading a file line by line (a device list, a list of circuits): its
-    entries when the file was captured, else a marker standing for every entry."""
+    entries (each line's first word, or the whole line when `whole`: Tcl's gets, a line of
+    commands) when the file was captured, else a marker standing for every entry."""
     p = path.lstrip("/")
     text = job.text_of(p) if job is not None and is_known(path) else None
     if text is not None and len(text) < 65536:
-        entries = [ln.split("#", 1)[0].split()[0] for ln in text.split("\n")
-                   if ln.split("#", 1)[0].strip()]
+        entries = [ln.strip() if whole else ln.split("#", 1)[0].split()[0]
+                   for ln in text.split("\n") if ln.split("#", 1)[0].strip()]
         if 0 < len(entries) <= MAX_EACH:
             # every entry the file lists: expandable like a literal list, but the whole set
             return listed_in(entries, p)

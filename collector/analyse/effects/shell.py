@@ -1236,6 +1236,9 @@ class _Walker:
             return None
         if prog in SHELLS:
             return self.interpreter("shell", args, env, place, line, ev, stdin, "-c")
+        if _PYTHON.match(prog) and args[:2] in (["-m", "base64"], ["-m", "gzip"]):
+            # the standard library's command lines: the same as the programs of those names
+            return self.execute([args[1], *args[2:]], env, place, line, ev, stdin)
         if _PYTHON.match(prog):
             return self.interpreter("python", args, env, place, line, ev, stdin, "-c")
         if _PERL.match(prog):
