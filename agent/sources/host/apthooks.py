@@ -10,11 +10,11 @@ import re
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
 from lineguard.formats.aptconf import hooks
+from lineguard.formats.placements import APT_CONF, APT_CONF_DIR, KERNEL_DIRS
 from lineguard.formats.wire import Artifact
 
-CONF = "etc/apt/apt.conf"
-CONF_DIR = "etc/apt/apt.conf.d"
-KERNEL_DIRS = tuple(f"etc/kernel/{d}.d" for d in ("preinst", "postinst", "prerm", "postrm"))
+CONF = APT_CONF
+CONF_DIR = APT_CONF_DIR
 WATCH = (CONF, CONF_DIR, *KERNEL_DIRS)
 # apt reads only files whose names are letters, digits, _ - . (and no extension or .conf).
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
+from lineguard.formats.placements import AT_SPOOLS
 from lineguard.formats.wire import Artifact
 
-SPOOLS = ("var/spool/cron/atjobs", "var/spool/at")
+SPOOLS = AT_SPOOLS
 WATCH = SPOOLS
 # Bookkeeping atd keeps next to the jobs; every other file is captured, even with a bad name.
 _NOT_JOBS = frozenset({".SEQ", ".lockfile"})

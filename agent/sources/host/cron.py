@@ -9,11 +9,9 @@ import re
 
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
 from lineguard.formats.cron import GUARD, entry, split_percent
+from lineguard.formats.placements import CRONIE_SPOOL, DEBIAN_SPOOL, RUN_PARTS_DIRS
 from lineguard.formats.wire import Artifact
 
-RUN_PARTS_DIRS = tuple(f"etc/cron.{p}" for p in ("hourly", "daily", "weekly", "monthly", "yearly"))
-DEBIAN_SPOOL = "var/spool/cron/crontabs"
-CRONIE_SPOOL = "var/spool/cron"
 # Where a cron job can be planted (for the host watch).
 WATCH = ("etc/crontab", "etc/cron.d", DEBIAN_SPOOL, CRONIE_SPOOL, *RUN_PARTS_DIRS)
 _STARTUP_FILE = re.compile(r"^\s*(?:BASH_ENV|ENV)\s*=\s*['\"]?(/[^\s'\"]+)", re.M)

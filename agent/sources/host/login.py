@@ -7,17 +7,16 @@ Whatever they run, runs when someone logs in or starts a shell."""
 from __future__ import annotations
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.formats.placements import (
+    LOGIN_DIRS,
+    LOGIN_SYSTEM_FILES,
+    LOGIN_USER_FILES,
+)
 from lineguard.formats.shells import prompt_commands
 from lineguard.formats.wire import Artifact
 
-SYSTEM_FILES = ("etc/profile", "etc/bash.bashrc", "etc/bashrc", "etc/bash.bash_logout",
-                "etc/zsh/zshenv", "etc/zsh/zprofile", "etc/zsh/zshrc", "etc/zsh/zlogin",
-                "etc/zsh/zlogout", "etc/zshrc", "etc/zprofile", "etc/csh.login", "etc/ssh/sshrc")
-PROFILE_DIR = "etc/profile.d"
-# folders whose every file runs at a login or in every interactive shell
-LOGIN_DIRS = (PROFILE_DIR, "etc/update-motd.d", "etc/bash_completion.d")
-USER_FILES = (".profile", ".bash_profile", ".bash_login", ".bashrc", ".bash_logout", ".zshenv",
-              ".zprofile", ".zshrc", ".zlogin", ".zlogout", ".ssh/rc")
+SYSTEM_FILES = LOGIN_SYSTEM_FILES
+USER_FILES = LOGIN_USER_FILES
 WATCH = (*SYSTEM_FILES, *LOGIN_DIRS, *(f"~/{n}" for n in USER_FILES))
 
 

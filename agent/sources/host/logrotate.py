@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
 from lineguard.formats.logrotate import CONF, included, parse, run_configs
+from lineguard.formats.placements import LOGROTATE_DIR
 from lineguard.formats.wire import Artifact
 
-CONF_DIR = "etc/logrotate.d"
+CONF_DIR = LOGROTATE_DIR
 STATE_FILES = ("var/lib/logrotate/status", "var/lib/logrotate/logrotate.status",
                "var/lib/logrotate.status")
 WATCH = (CONF, CONF_DIR)

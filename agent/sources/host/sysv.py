@@ -4,10 +4,9 @@ that start or stop them (Debian), and the same under /etc/rc.d (RHEL)."""
 from __future__ import annotations
 
 from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.formats.placements import INIT_DIRS, RC_LOCAL
 from lineguard.formats.wire import Artifact
 
-RC_LOCAL = ("etc/rc.local", "etc/rc.d/rc.local")
-INIT_DIRS = ("etc/init.d", "etc/rc.d/init.d")
 RUNLEVELS = "0123456S"
 WATCH = (*RC_LOCAL, *INIT_DIRS,
          *(f"{base}/rc{r}.d" for base in ("etc", "etc/rc.d") for r in RUNLEVELS))

@@ -8,7 +8,7 @@ import posixpath
 import re
 import shlex
 
-from lineguard.collector.analyse.effects import decode
+from lineguard.collector.analyse.effects import decode, planted
 from lineguard.collector.analyse.effects.model import (
     ARG_MARK,
     is_known,
@@ -535,7 +535,7 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         add(place.effect("tamper", line, ev, target=" ".join(a for a in args if LINEGUARD.search(a)),
                          how="cuts off lineguard (traffic to it dropped)"))
     elif prog == "mount" and ops:
-        _mount_over(render(ops[-1]), job, place, line, ev)
+        _mount_over(render(ops[-1]), job, place, line, ev, _hides(args, ops, job))
     elif (prog == "systemctl" and args[:1] == ["isolate"] and ops[1:2] and
           not re.match(r"(?:multi-user|graphical|default)(?:\.target)?$", ops[1])) or \
             (prog in ("telinit", "init") and ops[:1] and ops[0] in ("1", "s", "S", "single")):
@@ -610,8 +610,11 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
                     add(place.effect("data-destruction", line, ev, target=f"the keys {render(o)}",
                                      how="db-delete-all", reach="all"))
     backups(argv, job, place, line, ev)
-    # files the job writes, downloads or copies: running them later is judged by this source
-    _remember(prog, args, ops, job, stdin)
+    # files the job writes, downloads or copies: running them later is judged by this source,
+    # and one put where it runs later (a job planted) by what it will do
+    for dest in _remember(prog, args, ops, job, stdin):
+        w = job.written[dest]
+        planted.plant(job, place, line, ev, dest, w.content, w.source)
 
 
 _XFS_IO = re.compile(r"^\s*(?:(truncate)\s+0*\b|(fpunch|fzero|fcollapse|finsert|zero)\b|"
@@ -697,6 +700,8 @@ def _tar_remove(args: list[str], job: Job, place: Place, line: int, ev: str) -> 
             _destroy(job, place, line, ev, m, "delete-tree")
 
 
+# sed's a, i and c commands (an optional address first): the text they put into the file
+_SED_ADDS = re.compile(r"\s*(?:\$|\d+|/(?:[^/\\]|\\.)*/)?\s*[aic]\\?\s*\n?(.+)", re.S)
 # A sed script that leaves nothing of any line: `d`, `1,$d`, `s/.*//`, `s|^.*$||g`.
 _EVERY_LINE = re.compile(r"\s*(?:1\s*,\s*\$\s*)?(?:d|s([^\w\s\\])\^?\.(?:\*|\\?\+)\$?\1\1[gp]*)\s*;?\s*")
 # A Perl substitution that empties the line it is given (under -p: every line of the file).
@@ -715,6 +720,11 @@ def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
     if script is None:
         return
     everything = _EVERY_LINE.fullmatch(script) is not None
+    added = _SED_ADDS.match(script)
+    text = added.group(1).replace("\\n", "\n") if added else None
+    for f in ops if text else ():
+        # lines added into a place that runs later (`$a rm -rf …` into rc.local): planted
+        planted.plant(job, place, line, ev, f, text, "added by sed -i")
     deletes = re.search(r"(?:^|[/;}\s\d$])d\s*(?:;|$)", script) is not None
     for f in ops:
         p = render(f).rstrip("/")
@@ -739,8 +749,32 @@ def _blocks_lineguard(args: list[str]) -> bool:
         r"\b(?:DROP|REJECT|drop|reject|blackhole|unreachable|prohibit)\b", text))
 
 
-def _mount_over(target: str, job: Job, place: Place, line: int, ev: str) -> None:
-    """A file system mounted over lineguard's files, a job tree or the logs hides them."""
+def _hides(args: list[str], ops: list[str], job: Job) -> bool:
+    """Whether the mount puts something empty over its mount point: a memory file system
+    (tmpfs, ramfs), or an empty or scratch folder bound over it (--bind, --rbind, -o bind); not
+    a disk mounted where its data lives, nor data bound to a second place."""
+    joined = " ".join(args)
+    if _EMPTY_FS.search(joined) or (len(ops) >= 2 and ops[0] in ("tmpfs", "ramfs")):
+        return True
+    if not _BIND.search(joined) or len(ops) < 2:
+        return False
+    src = render(ops[-2]).rstrip("/")
+    made = job.written.get(ops[-2])
+    return bool(SCRATCH.match(src)) or "empty" in src.rsplit("/", 1)[-1] or src == "/dev/null" \
+        or (made is not None and made.source == "empty directory")
+
+
+_EMPTY_FS = re.compile(r"(?:^|\s)(?:-t\s*|--types[= ])(?:tmpfs|ramfs)\b")
+_BIND = re.compile(r"(?:^|\s)(?:--r?bind|-[a-zA-Z]*[BR]\b|-o\s*\S*\br?bind\b|"
+                   r"--options[= ]\S*\br?bind\b)")
+
+
+def _mount_over(target: str, job: Job, place: Place, line: int, ev: str,
+                hides: bool = False) -> None:
+    """A file system mounted over lineguard's files, a job tree or the logs hides them; an
+    empty one (`hides`) mounted over data hides the data from what reads it (the EMS): for it
+    the data is gone, as if deleted (judged by where it is: a tmp, cache or run folder is not
+    data)."""
     t = target.rstrip("/")
     if LINEGUARD.search(t):
         job.sink.append(place.effect("tamper", line, ev, target=target,
@@ -751,6 +785,8 @@ def _mount_over(target: str, job: Job, place: Place, line: int, ev: str) -> None
     elif FORENSIC.search(t) or FORENSIC_DIR.search(t.lstrip("/")):
         job.sink.append(place.effect("anti-forensics", line, ev, target=target,
                                      how="hides the logs (mounts over them):"))
+    elif hides and t:
+        _destroy(job, place, line, ev, target, "mounted over")
 
 
 # What provenance rests on: job definitions, programs, units, configuration.
@@ -801,7 +837,9 @@ def _service(prog: str, ops: list[str], job: Job, place: Place, line: int, ev: s
             job.sink.append(place.effect("service", line, ev, target=u, how=how))
 
 
-def _remember(prog: str, args: list[str], ops: list[str], job: Job, stdin: str | None) -> None:
+def _remember(prog: str, args: list[str], ops: list[str], job: Job, stdin: str | None
+              ) -> list[str]:
+    """Note in job.written what the files the program writes will hold; the paths written."""
     if prog in ("curl", "wget", "fetch", "aria2c", "scp", "sftp", "tftp", "rsync") and ops:
         out = None
         for i, a in enumerate(args):
@@ -816,22 +854,27 @@ def _remember(prog: str, args: list[str], ops: list[str], job: Job, stdin: str |
             out = url.rstrip("/").rsplit("/", 1)[-1]
         if out:
             job.written[out] = Written(None, f"downloaded from {render(url)}")
+            return [out]
     elif prog in ("cp", "install") and len(ops) >= 2 and ops[-2] in ("/dev/stdin", "-") and \
             stdin is not None:
         job.written[ops[-1]] = Written(stdin if is_known(stdin) and not markers(stdin) else None,
                                        "written by this job from its input")
+        return [ops[-1]]
     elif prog in ("cp", "mv", "install", "ln") and len(ops) >= 2:
-        src, dst = ops[-2], ops[-1]
+        src, dst = ops[-2], planted.into(ops[-1], ops[-2])
         text = job.text_of(render(src)) if is_known(src) else None
         prior = job.written.get(src)
         job.written[dst] = prior if prior is not None else Written(
             text, f"copied from {render(src)}" + ("" if text is not None else " (not captured)"))
+        return [dst]
     elif prog == "mkdir" and ops:
         for o in ops:
             job.written.setdefault(o, Written(None, "empty directory"))
     elif prog == "tee" and ops and stdin is not None:
         for o in ops:
             job.written[o] = Written(stdin, "written by this job")
+        return ops
+    return []
 
 
 def _decoder_input(prog: str, argv: list[str]) -> str | None:

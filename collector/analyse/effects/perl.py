@@ -25,7 +25,7 @@ from functools import lru_cache, partial
 import tree_sitter_perl
 from tree_sitter import Language, Node, Parser, Tree
 
-from lineguard.collector.analyse.effects import api, commands, decode, device, sql
+from lineguard.collector.analyse.effects import api, commands, decode, device, planted, sql
 from lineguard.collector.analyse.effects import perl_libs as libs
 from lineguard.collector.analyse.effects.bounds import parse_within
 from lineguard.collector.analyse.effects.commands import ARG_MARK
@@ -1942,6 +1942,10 @@ class _Perl:
         if handle.kind == "device":
             self.device_command(text, handle.host, n, place)
         elif handle.kind == "write":
+            # printed into a place that runs later: judged by what the planted job will do
+            line, ev = self.at(n)
+            planted.plant(self.job, place, line, ev, handle.target, text,
+                          "generated at run time by this Perl program")
             w = self.job.written.get(handle.target)
             if w is not None and w.content is not None:
                 known = is_known(text) and not markers(text)

@@ -18,7 +18,15 @@ from typing import Any
 
 import yaml
 
-from lineguard.collector.analyse.effects import ansible, api, commands, decode, device, sql
+from lineguard.collector.analyse.effects import (
+    ansible,
+    api,
+    commands,
+    decode,
+    device,
+    planted,
+    sql,
+)
 from lineguard.collector.analyse.effects.model import is_known, markers, render, symbol, unknown
 from lineguard.collector.analyse.effects.resolve import (
     MAX_LOOP,
@@ -713,7 +721,8 @@ class _Py:
                 content = self.job.value_of(render(recv[1])) if is_known(recv[1]) else None
                 return content if content is not None and short == "read" else file_lines(render(recv[1]), self.job)
             if short == "write" and recv[2].startswith(("w", "a")):
-                self.job.written[recv[1]] = Written(_s(args[0]) if args else "", "written by this job")
+                self.wrote(recv[1], Written(_s(args[0]) if args else "", "written by this job"),
+                           place, line, ev)
                 return None
         if short in ("read_text", "read_bytes") and isinstance(recv, str):
             return file_lines(render(recv), self.job)
@@ -1063,7 +1072,7 @@ class _Py:
                 self.destroy(place, line, ev, _s(args[0]),
                              "delete" if _s(args[1]) == "/dev/null" else "delete-tree")
             elif _s(args[0]) in self.job.written:
-                self.job.written[_s(args[1])] = self.job.written[_s(args[0])]
+                self.wrote(_s(args[1]), self.job.written[_s(args[0])], place, line, ev)
             return None
         if fname in ("shutil.copy", "shutil.copyfile", "shutil.copy2", "shutil.copytree") and \
                 len(args) >= 2:
@@ -1072,7 +1081,8 @@ class _Py:
             if fname == "shutil.copytree":
                 return None
             copied = self.job.text_of(render(src).lstrip("/")) if is_known(src) else None
-            self.job.written[_s(args[1])] = Written(copied, f"copied from {render(src)}")
+            self.wrote(planted.into(_s(args[1]), src), Written(copied, f"copied from {render(src)}"),
+                       place, line, ev)
             return None
         if fname in ("os.truncate",) and len(args) >= 2 and _s(args[1]) == "0":
             self.destroy(place, line, ev, _s(args[0]), "truncate")
@@ -1081,10 +1091,12 @@ class _Py:
             if args and _s(args[0]) == "":
                 self.destroy(place, line, ev, recv, "truncate")
             else:
-                self.job.written[recv] = Written(_s(args[0]) if args else None, "written by this job")
+                self.wrote(recv, Written(_s(args[0]) if args else None, "written by this job"),
+                           place, line, ev)
             return None
         if fname in ("urllib.request.urlretrieve", "urlretrieve", "wget.download") and len(args) >= 2:
-            self.job.written[_s(args[1])] = Written(None, f"downloaded from {render(_s(args[0]))}")
+            self.wrote(_s(args[1]), Written(None, f"downloaded from {render(_s(args[0]))}"),
+                       place, line, ev)
             return None
         rest = self.rest_call(fname, short, recv, args, kw)
         if rest is not None:
@@ -1246,6 +1258,12 @@ class _Py:
                                     via=p.via, called=p.called)
         if eff is not None:
             self.job.sink.append(eff)
+
+    def wrote(self, path: str, written: Written, place: Place, line: int, ev: str) -> None:
+        """The program writes, copies or downloads `written` into `path`: later reads and runs
+        of it see that, and a file put where it runs later is judged by what it will run."""
+        self.job.written[path] = written
+        planted.plant(self.job, place, line, ev, path, written.content, written.source)
 
     def nested(self, language: str, text: str, line: int, ev: str, note: str) -> None:
         place = self.cur_place

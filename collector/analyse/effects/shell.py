@@ -25,6 +25,7 @@ from lineguard.collector.analyse.effects import (
     decode,
     device,
     edits,
+    planted,
     runners,
     scripting,
     sql,
@@ -978,10 +979,10 @@ class _Walker:
         ev = self.evidence(n)
         if out is not None and is_known(out) and not markers(out):
             commands.written_config(path, out, self.job, place, self.line(n), ev)
-            if commands.SCHEDULER.search(p):
-                # a job written into a scheduler's files runs later: judged like one
-                self.cron_lines(out, "/spool/" not in p, place, self.line(n), ev, {},
-                                f"written into {p}")
+        # a job written into a place that runs later: judged by what that job will do
+        planted.plant(self.job, place, self.line(n), ev, path, out,
+                      f"generated at run time by `{self.text(body)[:80]}`"
+                      if body is not None else "generated at run time")
         if op.endswith(">>") or path in ("/dev/null", "/dev/stdout", "/dev/stderr"):
             return
         if commands.LINEGUARD.search(p) and not re.search(r"/log/|\.log$", p):
