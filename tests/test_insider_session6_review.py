@@ -54,3 +54,38 @@ def test_a_ticket_does_not_lower_a_change_that_removes_a_whole_set(text):
 def test_one_named_circuit_under_a_ticket_is_still_lowered(text):
     j = _judge(TICKET + text)
     assert (j.verdict, j.severity) == ("suspicious", "medium"), [r.title for r in j.reasons]
+
+
+# --- housekeeping bounds that never bind ------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    # a database's files are old: "older than a day" is nearly all of them
+    "find /var/lib/postgresql -mtime +1 -delete\n",
+    "find /var/lib/mysql -type f -mtime +7 -exec rm -f {} +\n",
+    # the EMS/NMS's whole data tree by age
+    "find /srv/ems -mtime +1 -delete\n",
+    "find /opt/nms/db -type f -mtime +1 -exec rm {} +\n",
+    # bounds that select every file: smaller than 100 GB, older than a minute
+    "find /var/lib -size -100G -delete\n",
+    "find /srv/app -mmin +5 -delete\n",
+    "find /srv/ems/linedata -size -2000000 -delete\n",
+])
+def test_a_bound_that_never_binds_does_not_make_a_data_wipe_housekeeping(text):
+    """Judged benign before: an age or size bound made the deletion "housekeeping", whatever
+    tree it walked."""
+    j = _judge(text)
+    assert j.verdict == "destructive" and j.severity in ("high", "critical"), \
+        [(r.rule, r.title) for r in j.reasons]
+
+
+@pytest.mark.parametrize("text", [
+    "find /var/lib/postgresql/15/main/log -name '*.log' -mtime +7 -delete\n",
+    "find /var/lib/mysql -name '*.err' -mtime +30 -delete\n",
+    "find /srv/ems/reports -mtime +30 -delete\n",
+    "find /opt/ems/tmp -type f -mtime +7 -delete\n",
+    "find /var/log/ems -size -1k -delete\n",
+    "find /tmp -mmin +5 -delete\n",
+    "find /var/lib/php/sessions -cmin +24 -delete\n",
+])
+def test_housekeeping_with_a_real_bound_stays_benign(text):
+    assert _judge(text).verdict == "benign"
