@@ -89,3 +89,77 @@ def test_a_bound_that_never_binds_does_not_make_a_data_wipe_housekeeping(text):
 ])
 def test_housekeeping_with_a_real_bound_stays_benign(text):
     assert _judge(text).verdict == "benign"
+
+
+# --- a value a job takes from a file that is not there yet -------------------------------------
+
+def _sweep_unit(root, settings: str, command: str) -> None:
+    from tests.hostroot import link, write
+    from tests.test_dropin_evidence import LIB, SD
+    write(root, f"{LIB}/ems-sweep.service", "[Unit]\nDescription=sweep\n\n[Service]\n"
+          f"Type=oneshot\n{settings}ExecStart={command}\n[Install]\nWantedBy=multi-user.target\n")
+    link(root, f"{SD}/multi-user.target.wants/ems-sweep.service", f"/{LIB}/ems-sweep.service")
+
+
+def _sweep_verdict(root):
+    from tests.test_dropin_evidence import _judged
+    (verdict,) = [v for j, v in _judged(root) if "ems-sweep" in (j.origin_path or "")]
+    return verdict
+
+
+def test_a_boot_service_wiping_through_an_environment_file_not_there_yet_is_destructive(tmp_path):
+    """`EnvironmentFile=-/etc/default/ems-sweep` (optional, absent today) and `rm -rf
+    ${LINEDATA}/*`: judged benign. At the next boot it deletes every file on the server (the
+    variable is empty), or — once the insider writes the file the night before — the line
+    data."""
+    root = tmp_path / "r"
+    _sweep_unit(root, "EnvironmentFile=-/etc/default/ems-sweep\n",
+                "/bin/sh -c 'rm -rf ${LINEDATA}/*'")
+    v = _sweep_verdict(root)
+    assert v.verdict == "destructive" and v.severity in ("high", "critical"), v
+    main = next(r for r in v.reasons if r.rule == "lg.host.rm-unset-root")
+    assert "etc/default/ems-sweep may set it, and it is not on the host" in main.title
+    # the file planted later: the line data, named
+    from tests.hostroot import write
+    write(root, "etc/default/ems-sweep", "LINEDATA=/srv/ems/linedata\n")
+    v = _sweep_verdict(root)
+    assert v.verdict == "destructive" and any("/srv/ems/linedata" in r.title for r in v.reasons)
+
+
+def test_a_deletion_named_by_an_environment_file_not_there_yet_is_not_benign(tmp_path):
+    root = tmp_path / "r"
+    _sweep_unit(root, "EnvironmentFile=-/etc/default/ems-sweep\n", "/bin/rm -rf ${LINEDATA}")
+    v = _sweep_verdict(root)
+    assert (v.verdict, v.severity) == ("suspicious", "medium"), v
+    (r,) = [r for r in v.reasons if r.rule == "lg.host.rm-unseen-value"]
+    assert "etc/default/ems-sweep" in r.title
+
+
+def test_a_script_sourcing_a_file_not_there_yet_before_deleting_is_not_benign():
+    j = _judge("[ -r /opt/ems/etc/purge.env ] && . /opt/ems/etc/purge.env\n"
+               'shred -u "$TABLE"\n')
+    assert j.verdict == "suspicious", [(r.rule, r.title) for r in j.reasons]
+    assert any("opt/ems/etc/purge.env may set it" in r.title for r in j.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    'rm -rf "$EMS_SPOOL"/*\n',
+    'rm -rf ${EMS_SPOOL}/*\n',
+])
+def test_a_tree_named_by_a_variable_nothing_sets_is_a_wipe_of_everything(text):
+    """Unset, `rm -rf "$X"/*` is `rm -rf /*`: judged benign (an unknown path read as scratch)."""
+    j = _judge(text)
+    assert j.verdict == "destructive" and j.severity in ("high", "critical")
+
+
+@pytest.mark.parametrize("text", [
+    # what the runtime sets, and what a job reads at run time, is not "unset"
+    'rm -rf "$RUNTIME_DIRECTORY"/*\n',
+    'rm -rf "${TMPDIR:-/tmp}"/*\n',
+    'find /var/tmp/build -mindepth 1 -type d | while read -r d; do rm -rf "$d"/*; done\n',
+    'd=$(mktemp -d)\ntrap \'rm -rf "$d"/*\' EXIT\n',
+    'clean() {\n  rm -rf "$1"/*\n}\nclean /var/tmp/ems\n',
+])
+def test_values_known_or_set_at_run_time_stay_quiet(text):
+    j = _judge(text)
+    assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]

@@ -386,7 +386,13 @@ def walked(oid_text: str, name: str, host: str) -> str:
     return symbol("walk", oid_text, f"each row walked from {name} on {on}")
 
 
-def unknown_var(name: str) -> str:
+def unknown_var(name: str, unseen: str | None = None) -> str:
+    """The value of a variable nothing captured sets. `unseen`: a file the job takes its
+    variables from (`. FILE`, a unit's EnvironmentFile=) that is not on the host, so that
+    whoever writes it later sets the variable (UNSEEN_SOURCE says so in the rules)."""
+    if unseen:
+        return unknown(f"${name} is not set in anything captured; {unseen} may set it, and it "
+                       "is not on the host")
     return unknown(f"${name} is not set in anything captured")
 
 

@@ -64,6 +64,7 @@ from lineguard.collector.analyse.effects.resolve import (
 )
 from lineguard.formats import carriers
 from lineguard.formats.shells import SHELLS
+from lineguard.formats.wire import Artifact
 
 _BRACE_WORD = re.compile(r"([^{}$]*)\{([^{}$\s]*,[^{}$\s]*)\}([^{}$]*)")
 # Standard-library modules commonly run with -m (their code is not a job's own).
@@ -72,6 +73,9 @@ _STDLIB_RUNNABLE = frozenset({"http", "json", "venv", "pip", "ensurepip", "zipfi
                               "pdb", "site", "smtpd", "base64", "gzip", "calendar", "uuid", "sqlite3",
                               "trace", "pydoc", "webbrowser", "tabnanny", "platform", "sysconfig"})
 _ALIAS = "\x00alias:"   # env key prefix of an alias's text
+# env key: the files the job takes its variables from (`. FILE`, a unit's EnvironmentFile=)
+# that are not on the host, so a variable nothing captured sets may be set by whoever writes them
+_UNSEEN_SOURCE = "\x00unseen-source"
 _COPROC = "\x00coproc:"  # a descriptor's peer: the coprocess of that name
 _CWD = "\x00cwd"        # env key: the directory a `cd` in the script went to
 # Programs whose operands are paths they destroy (relative ones resolved against a `cd`).
@@ -393,7 +397,7 @@ class _Walker:
         if val is None:
             if name.isdigit() or name in ("#", "?", "$", "!"):
                 return unknown(f"${name}: an argument given at run time")
-            return unknown_var(name)
+            return unknown_var(name, env.get(_UNSEEN_SOURCE))
         return val
 
     @staticmethod
@@ -1050,14 +1054,14 @@ class _Walker:
             return True
         if prog == "printf" and len(args) >= 3 and args[0] == "-v":
             out = commands.output(["printf", *args[2:]], None, self.job)
-            env[args[1]] = out if out is not None else unknown_var(args[1])
+            env[args[1]] = out if out is not None else _at_run_time(args[1])
             return True
         if prog in ("mapfile", "readarray"):
             names = [a for a in args if not a.startswith("-")]
             name = names[-1] if names else "MAPFILE"
             env[name] = _SEP.join(stdin.rstrip("\n").split("\n")) if stdin is not None and \
                 is_known(stdin) and not markers(stdin) else (
-                    stdin if stdin is not None and is_known(stdin) else unknown_var(name))
+                    stdin if stdin is not None and is_known(stdin) else _at_run_time(name))
             return True
         if prog == "hash" and len(args) >= 3 and args[0] == "-p":
             env[_ALIAS + args[2]] = args[1]
@@ -1089,11 +1093,11 @@ class _Walker:
         if ifs.strip() == "":
             fields = [f for f in fields if f]
         if array:
-            env[array] = _SEP.join(fields) if known else unknown_var(array)
+            env[array] = _SEP.join(fields) if known else _at_run_time(array)
             return
         for k, name in enumerate(names or ["REPLY"]):
             if not known:
-                env[name] = unknown_var(name)
+                env[name] = _at_run_time(name)
             elif k == len(names or ["REPLY"]) - 1:
                 env[name] = (ifs[0] if ifs.strip() else " ").join(fields[k:])
             else:
@@ -1541,6 +1545,11 @@ class _Walker:
             return
         name = p.lstrip("/")
         text = self.job.text_of(name) if is_known(path) else None
+        if text is None and same_env and is_known(path) and _not_there(self.job.artifact(name)):
+            # sourced but not on the host: whoever writes it later sets this shell's variables
+            seen = env.get(_UNSEEN_SOURCE)
+            env[_UNSEEN_SOURCE] = f"{seen}, {name}" if seen and name not in seen else seen or name
+            return
         if text is None or (not same_env and name in self.job.read):
             return
         if same_env:
@@ -1978,6 +1987,16 @@ def _glob_programs(pattern: str) -> list[str]:
     dirs = [d for d in _BIN_DIRS if fnmatch.fnmatchcase(d, folder)]
     names = sorted(p for p in commands.KNOWN if "/" not in p and fnmatch.fnmatchcase(p, name))
     return [f"{dirs[0]}/{n}" for n in names] if dirs else []
+
+
+def _at_run_time(name: str) -> str:
+    """A variable set at run time from input not known now (`read`, `mapfile`, `printf -v`)."""
+    return unknown(f"${name}: read at run time")
+
+
+def _not_there(art: Artifact | None) -> bool:
+    """A file the agent did not find (or never looked for): nothing in it is known yet."""
+    return art is None or art.state == "missing"
 
 
 def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
