@@ -163,3 +163,46 @@ def test_a_tree_named_by_a_variable_nothing_sets_is_a_wipe_of_everything(text):
 def test_values_known_or_set_at_run_time_stay_quiet(text):
     j = _judge(text)
     assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]
+
+
+# --- git hooks a job runs without naming them ------------------------------------------------
+
+def test_hooks_that_fetch_reset_and_index_writes_run_and_included_hook_paths_are_captured(
+        tmp_path):
+    """`git fetch` runs reference-transaction (every ref update does), `git pull` also
+    post-index-change; a repository config can `[include] path = …` a file under the
+    operator's home that sets core.hooksPath. None of these hooks was captured or judged: a
+    hook deleting the line data ran with the cron job unseen."""
+    from lineguard.agent.sources.host import collect, watched_paths
+    from tests.hostroot import write
+    from tests.test_git_hook_repos import HOOK, _hook_jobs
+    root = tmp_path / "r"
+    write(root, "etc/cron.d/ems-sync", "SHELL=/bin/sh\n10 4 * * * ems cd /opt/cfg && git fetch -q\n"
+          "20 4 * * * ems git -C /opt/b pull -q\n30 4 * * * ems git -C /opt/c pull -q\n")
+    write(root, "opt/cfg/.git/config", "[core]\n\tbare = false\n")
+    write(root, "opt/cfg/.git/hooks/reference-transaction", HOOK, 0o755)
+    write(root, "opt/b/.git/config", "[core]\n\tbare = false\n")
+    write(root, "opt/b/.git/hooks/post-index-change", HOOK, 0o755)
+    write(root, "opt/c/.git/config", "[core]\n\tbare = false\n[include]\n\tpath = ~/.x.cfg\n"
+          "[user]\n\tname = ems\n")
+    write(root, "home/ems/.x.cfg", "[core]\n\thooksPath = /home/ems/.h\n")
+    write(root, "home/ems/.h/post-merge", HOOK, 0o755)
+    found = _hook_jobs(root)
+    assert set(found) == {"opt/cfg/.git/hooks/reference-transaction",
+                          "opt/b/.git/hooks/post-index-change", "home/ems/.h/post-merge"}
+    # the included file is watched like the config that includes it
+    target, _facts = collect(root)
+    assert "home/ems/.x.cfg" in set(watched_paths(root, target))
+
+
+def test_an_include_that_sets_nothing_leaves_the_hooks_where_they_were():
+    from lineguard.formats.githooks import hooks_dir, with_includes
+    files = {"/home/ems/.x.cfg": "[user]\n\temail = e@x\n"}
+    config = with_includes("[include]\n\tpath = ~/.x.cfg\n[core]\n\tbare = false\n",
+                           "/opt/c/.git/config", files.get, "/home/ems")
+    assert hooks_dir("/opt/c", config, "/opt/c/.git") == "/opt/c/.git/hooks"
+    # a value the including file sets after the include wins, as in git
+    files["/home/ems/.x.cfg"] = "[core]\n\thooksPath = /home/ems/.h\n"
+    config = with_includes("[include]\n\tpath = ~/.x.cfg\n[core]\n\thooksPath = hooks\n",
+                           "/opt/c/.git/config", files.get, "/home/ems")
+    assert hooks_dir("/opt/c", config, "/opt/c/.git") == "/opt/c/hooks"
