@@ -206,3 +206,37 @@ def test_an_include_that_sets_nothing_leaves_the_hooks_where_they_were():
     config = with_includes("[include]\n\tpath = ~/.x.cfg\n[core]\n\thooksPath = hooks\n",
                            "/opt/c/.git/config", files.get, "/home/ems")
     assert hooks_dir("/opt/c", config, "/opt/c/.git") == "/opt/c/hooks"
+
+
+# --- a loop over a list nobody can see now is every item of it, not one target -----------------
+
+@pytest.mark.parametrize("text", [
+    "curl -s http://10.9.9.9/rows | while read idx; do\n"
+    "  snmpset -v2c -c private atm1 atmVclRowStatus.$idx i 6\ndone\n",
+    "for idx in $(curl -s http://10.9.9.9/rows); do\n"
+    "  snmpset -v2c -c private atm1 atmVcCrossConnectRowStatus.$idx i 6\ndone\n",
+    "wget -qO- http://10.9.9.9/circuits | while read vc; do\n"
+    "  ssh atm1 \"configure terminal\ninterface ATM0/1\nno pvc $vc\"\ndone\n",
+])
+def test_a_ticket_does_not_lower_a_loop_over_a_list_fetched_at_run_time(text):
+    """The rows come from a list only the run will see: each SET was "one target" and the
+    ticket lowered the job to suspicious/medium; the list may name every row."""
+    j = _judge(TICKET + text)
+    assert j.verdict == "destructive" and j.severity in ("high", "critical"), \
+        [(r.rule, r.title) for r in j.reasons]
+    assert any("not lowered" in r.title for r in j.reasons)
+
+
+# --- a device session written in double quotes over several lines ------------------------------
+
+@pytest.mark.parametrize("text", [
+    'ssh atm1 "configure terminal\ninterface ATM0/1\nno pvc 0/32"\n',
+    'for vc in 0/32 0/33; do\n  ssh atm1 "configure terminal\ninterface ATM0/1\nno pvc $vc"\ndone\n',
+    'sh -c "cd /srv/ems\nrm -rf linedata"\n',
+])
+def test_a_multi_line_double_quoted_command_is_read_line_by_line(text):
+    """The parser leaves the line breaks of a double-quoted string out of its parts: the
+    session read as one line, `configure terminalinterface ATM0/1no pvc 0/32`, matched no
+    rule — benign, where the same text in single quotes was critical."""
+    j = _judge(text)
+    assert j.verdict == "destructive", [(r.rule, r.title) for r in j.reasons]

@@ -9,7 +9,14 @@ import re
 import shlex
 
 from lineguard.collector.analyse.effects import decode
-from lineguard.collector.analyse.effects.model import is_known, markers, render, symbol, unknown
+from lineguard.collector.analyse.effects.model import (
+    is_known,
+    markers,
+    over_unknown_list,
+    render,
+    symbol,
+    unknown,
+)
 from lineguard.collector.analyse.effects.resolve import (
     Job,
     Place,
@@ -270,7 +277,8 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
         job.sink.append(place.effect("data-destruction", line, ev, target=path, how=how,
                                      bounded=bounded,
                                      reach="all" if any(k in ("lines", "walk") for k, _, _ in
-                                                        markers(path)) else "one"))
+                                                        markers(path)) or
+                                     over_unknown_list(path) else "one"))
 
 
 _AGE = re.compile(r"^-(?:mtime|mmin|atime|amin|ctime|cmin)$")

@@ -34,8 +34,10 @@ from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Effect,
     Gate,
+    each_unknown,
     is_known,
     markers,
+    over_unknown_list,
     render,
     symbol,
     unknown,
@@ -312,7 +314,17 @@ class _Walker:
             if len(kids) == 1 and (_ALL_ARGS.fullmatch(self.text(kids[0])) or
                                    _ALL_ITEMS.fullmatch(self.text(node))):
                 return [p for p in parts[0].split(_SEP)] if parts and parts[0] else []
-            return ["".join(p.replace(_SEP, " ") for p in parts)]
+            # the parser leaves the line breaks of a quoted string between its parts out of
+            # every node: they are the source between them (`ssh ne "conf t<NL>no pvc 0/32"`)
+            out, end = [], node.start_byte + (2 if t == "translated_string" else 1)
+            for c, p in zip(kids, parts, strict=True):
+                if c.start_byte > end:
+                    out.append(self.src[end:c.start_byte].decode("utf-8", "replace"))
+                out.append(p.replace(_SEP, " "))
+                end = c.end_byte
+            if node.end_byte - 1 > end:
+                out.append(self.src[end:node.end_byte - 1].decode("utf-8", "replace"))
+            return ["".join(out)]
         if t == "concatenation" and all(c.type == "word" for c in node.children):
             brace = _BRACE_WORD.fullmatch(self.text(node))
             if brace:       # the parser splits `/var/log/{a,b}` into words: one brace expansion
@@ -731,7 +743,8 @@ class _Walker:
         name = self.text(var)
         source = self.listed.get(" ".join(items)) if self.listed and len(items) > 1 else None
         if len(items) == 1:
-            env[name] = items[0]
+            # one word that is not known: the list it expands to at run time
+            env[name] = items[0] if is_known(items[0]) else each_unknown(items[0])
         elif source is not None and all(is_known(i) for i in items):
             env[name] = listed_in(items, source)
         elif items:
@@ -753,10 +766,12 @@ class _Walker:
                 if m.group(2):          # more names: the first takes the first field
                     lines = [x.split()[0] for x in lines]
                 source = self.listed.get(stdin.strip()) if stdin and self.listed else None
-                env[m.group(1)] = stdin if stdin is not None and (markers(stdin) or not is_known(stdin)) \
+                env[m.group(1)] = each_unknown(stdin) if stdin is not None and not is_known(stdin) \
+                    else stdin if stdin is not None and markers(stdin) \
                     else listed_in(lines, source) if source is not None and len(lines) > 1 \
                     else each_of(lines) if len(lines) > 1 \
-                    else (lines[0].strip() if lines else unknown("a line read at run time"))
+                    else (lines[0].strip() if lines else each_unknown(unknown("a line read at "
+                                                                             "run time")))
             else:
                 self.stmt(cond, env, place)
         if body is not None:
@@ -1889,7 +1904,8 @@ class _Walker:
             text = sql.psql_variables(text, args)
         for how, name in sql.destructive_statements(text):     # one text each
             self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how,
-                                              reach="all" if name.startswith("<every ") else "one"))
+                                              reach="all" if name.startswith("<every ") or
+                                              over_unknown_list(name) else "one"))
         return sql.output(text) if texts else None
 
 
@@ -1908,7 +1924,8 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
         index = idx
     name = obj.name if obj else oid
     reach = "all" if walk is not None or any(k in ("lines", "walk", "listed")
-                                             for k, _, _ in markers(host)) \
+                                             for k, _, _ in markers(host)) or \
+        over_unknown_list(oid, host) \
         else "many" if any(k == "each" for k, _, _ in marks + markers(host)) else "one"
     job.talks_to_devices = True
     job.sink.append(place.effect("snmp-set", line, ev, target=host, obj=name, index=index,
