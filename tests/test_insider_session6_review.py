@@ -227,6 +227,38 @@ def test_a_ticket_does_not_lower_a_loop_over_a_list_fetched_at_run_time(text):
     assert any("not lowered" in r.title for r in j.reasons)
 
 
+
+def _judge_program(text: str, suffix: str):
+    from datetime import timedelta
+
+    from lineguard.collector.analyse.effects.judge import judge
+    from lineguard.collector.model import CronTrigger, Fire, Job
+    from lineguard.formats.wire import Artifact
+    from tests.ruleexamples import NOW
+    name = f"usr/local/sbin/change.{suffix}"
+    interp = {"py": "/usr/bin/python3", "pl": "/usr/bin/perl"}[suffix]
+    files = {name: Artifact.from_bytes(name, "script", f"#!{interp}\n{text}".encode())}
+    job = Job(target="ems1", source="cron", origin_path="etc/cron.d/change", origin_line=1,
+              owner="root", schedule="0 3 * * *", command="/" + name,
+              trigger=CronTrigger("0 3 * * *"), files=(name,))
+    return judge(job, files, Fire(kind="exact", at=NOW + timedelta(days=1)), NOW)
+
+
+@pytest.mark.parametrize("suffix, text", [
+    ("py", "import os, urllib.request\n"
+           "for r in urllib.request.urlopen('http://10.9.9.9/rows').read().split():\n"
+           "    os.system(f'snmpset -v2c -c private atm1 atmVclRowStatus.{r} i 6')\n"),
+    ("py", "import os, sys\nfor r in sys.stdin:\n"
+           "    os.system('snmpset -v2c -c private atm1 atmVclRowStatus.%s i 6' % r.strip())\n"),
+    ("pl", "my @rows = split /\\n/, `curl -s http://10.9.9.9/rows`;\n"
+           "foreach my $r (@rows) { system(\"snmpset -v2c -c private atm1 atmVclRowStatus.$r i 6\"); }\n"),
+])
+def test_a_python_or_perl_loop_over_a_list_fetched_at_run_time_is_not_lowered(suffix, text):
+    j = _judge_program(TICKET + text, suffix)
+    assert j.verdict == "destructive" and j.severity in ("high", "critical"), \
+        [(r.rule, r.title) for r in j.reasons]
+
+
 # --- a device session written in double quotes over several lines ------------------------------
 
 @pytest.mark.parametrize("text", [
