@@ -142,6 +142,24 @@ def test_a_script_sourcing_a_file_not_there_yet_before_deleting_is_not_benign():
     assert any("opt/ems/etc/purge.env may set it" in r.title for r in j.reasons)
 
 
+
+def test_a_harmless_default_the_missing_file_can_override_is_not_benign(tmp_path):
+    """`${LINEDATA:-/var/tmp/ems-sweep}`: harmless while the environment file is absent, the
+    line data once the insider writes `LINEDATA=/srv/ems/linedata` into it."""
+    root = tmp_path / "r"
+    _sweep_unit(root, "EnvironmentFile=-/etc/default/ems-sweep\n",
+                "/bin/sh -c 'rm -rf \"${LINEDATA:-/var/tmp/ems-sweep}\"/*'")
+    v = _sweep_verdict(root)
+    assert (v.verdict, v.severity) == ("suspicious", "medium"), v
+    assert any("defaults to /var/tmp/ems-sweep; etc/default/ems-sweep may set it" in r.title
+               for r in v.reasons)
+
+
+def test_a_packaged_library_missing_from_the_capture_is_no_plant_spot():
+    j = _judge(". /usr/lib/ems/tools\nrm -f \"$prom_dir\"/ems.prom.$$\n")
+    assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]
+
+
 @pytest.mark.parametrize("text", [
     'rm -rf "$EMS_SPOOL"/*\n',
     'rm -rf ${EMS_SPOOL}/*\n',

@@ -243,7 +243,7 @@ class Job:
 # Where a distribution's packages put programs: a compiled program there is not a job's own,
 # and one missing there (a package removed, its cron file left behind) runs nothing until a
 # package manager puts it back.
-_PACKAGED = ("bin/", "sbin/", "lib/", "lib64/", "usr/bin/", "usr/sbin/", "usr/lib/", "usr/lib64/",
+PACKAGED = ("bin/", "sbin/", "lib/", "lib64/", "usr/bin/", "usr/sbin/", "usr/lib/", "usr/lib64/",
              "usr/libexec/", "usr/share/", "usr/games/", "snap/")
 
 
@@ -251,11 +251,11 @@ def unseen_program(job: Job, path: str) -> str:
     """What makes the program a job runs at `path` code that cannot be read ("" when nothing
     does): a compiled program (the agent found it binary: an insider's own build), or one not
     on the host when the snapshot was taken (built, copied or downloaded at run time, or put in
-    place the night before a job planted months ago) — outside the folders of _PACKAGED. The
+    place the night before a job planted months ago) — outside the folders of PACKAGED. The
     one place lineguard decides this; the unseen-code effect names the program and why."""
     name = path.lstrip("/")
     art = job.artifact(name)
-    if art is None or name.startswith(_PACKAGED):
+    if art is None or name.startswith(PACKAGED):
         return ""
     if art.state == "binary":
         return "a compiled program" + (f" (sha256 {art.sha256[:16]}…)" if art.sha256 else "")

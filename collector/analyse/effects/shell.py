@@ -45,6 +45,7 @@ from lineguard.collector.analyse.effects.model import (
 from lineguard.collector.analyse.effects.resolve import (
     MAX_DEPTH,
     MAX_LOOP,
+    PACKAGED,
     READERS,
     Calls,
     FollowedFiles,
@@ -447,6 +448,11 @@ class _Walker:
                 dflt = op[2:] if op[:1] == ":" else op[1:]
                 if val is None or (op[0] == ":" and val == ""):
                     val = self.subst_text(dflt, env)
+                    if val is not None and env.get(_UNSEEN_SOURCE) and not name.isdigit():
+                        # the default holds only until the file not on the host sets it
+                        val = unknown(f"${name} defaults to {render(val)[:80]}; "
+                                      f"{env[_UNSEEN_SOURCE]} may set it, and it is not on "
+                                      "the host")
             elif op[:1] == "/" and val is not None and is_known(val):
                 pat, _, rep = op.lstrip("/").partition("/")
                 pat = re.escape(pat).replace(r"\*", ".*").replace(r"\?", ".")
@@ -1617,7 +1623,8 @@ class _Walker:
             return
         name = p.lstrip("/")
         text = self.job.text_of(name) if is_known(path) else None
-        if text is None and same_env and is_known(path) and _not_there(self.job.artifact(name)):
+        if text is None and same_env and is_known(path) and not name.startswith(PACKAGED) \
+                and _not_there(self.job.artifact(name)):
             # sourced but not on the host: whoever writes it later sets this shell's variables
             seen = env.get(_UNSEEN_SOURCE)
             env[_UNSEEN_SOURCE] = f"{seen}, {name}" if seen and name not in seen else seen or name
@@ -2069,7 +2076,8 @@ def _at_run_time(name: str) -> str:
 
 
 def _not_there(art: Artifact | None) -> bool:
-    """A file the agent did not find (or never looked for): nothing in it is known yet."""
+    """A file the agent did not find (or never looked for): nothing in it is known yet (where
+    a package keeps its files, one missing is the package's, not a place to plant one)."""
     return art is None or art.state == "missing"
 
 
