@@ -290,3 +290,43 @@ def test_a_multi_line_double_quoted_command_is_read_line_by_line(text):
     rule — benign, where the same text in single quotes was critical."""
     j = _judge(text)
     assert j.verdict == "destructive", [(r.rule, r.title) for r in j.reasons]
+
+
+# --- the environment a systemd manager gives every service ------------------------------------
+
+def test_a_default_environment_for_every_service_is_read_with_the_unit(tmp_path):
+    """A boot service deleting `${EMS_TMP:-/var/tmp/ems}/*` reads as scratch; one
+    `DefaultEnvironment="EMS_TMP=/srv/ems/linedata"` in /etc/systemd/system.conf.d makes it
+    the line data, and the agent did not even capture that file: benign."""
+    from lineguard.agent.sources.host import collect, watched_paths
+    from tests.hostroot import write
+    root = tmp_path / "r"
+    _sweep_unit(root, "", "/bin/sh -c 'rm -rf \"${EMS_TMP:-/var/tmp/ems}\"/*'")
+    assert _sweep_verdict(root).verdict == "benign"
+    write(root, "etc/systemd/system.conf.d/10-ems.conf",
+          '[Manager]\nDefaultEnvironment="EMS_TMP=/srv/ems/linedata" LANG=C.UTF-8\n')
+    v = _sweep_verdict(root)
+    assert v.verdict == "destructive", v
+    assert any("/srv/ems/linedata" in r.title for r in v.reasons)
+    target, _facts = collect(root)
+    assert "etc/systemd/system.conf.d" in set(watched_paths(root, target))
+
+
+def test_a_users_environment_d_reaches_the_users_timer(tmp_path):
+    """A lingering user's timer: ~/.config/environment.d is the user manager's environment."""
+    from lineguard.collector.model import Verdict
+    from tests.hostroot import write
+    from tests.test_dropin_evidence import _judged
+    root = tmp_path / "r"
+    unit = "home/ems/.config/systemd/user"
+    write(root, "var/lib/systemd/linger/ems", "")
+    write(root, f"{unit}/sweep.service", "[Service]\nType=oneshot\n"
+          "ExecStart=/bin/sh -c 'rm -rf \"${EMS_TMP:-/var/tmp/ems}\"/*'\n")
+    write(root, f"{unit}/sweep.timer", "[Timer]\nOnCalendar=daily\n[Install]\nWantedBy=timers.target\n")
+    write(root, f"{unit}/timers.target.wants/.keep", "")
+    (root / f"{unit}/timers.target.wants/.keep").unlink()
+    (root / f"{unit}/timers.target.wants/sweep.timer").symlink_to(f"/{unit}/sweep.timer")
+    write(root, "home/ems/.config/environment.d/50-ems.conf", "EMS_TMP=/srv/ems/linedata\n")
+    judged = [(j, v) for j, v in _judged(root) if "sweep" in j.command or "sweep" in (j.origin_path or "")]
+    assert judged, "the user timer is a job"
+    assert any(v.verdict == Verdict.DESTRUCTIVE for _j, v in judged), judged
