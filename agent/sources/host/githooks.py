@@ -65,8 +65,8 @@ def gather(fs: RootFS, texts: list[str], assigning: Iterable[str] = ()
                 for h in homes}
         for own in owns:
             folders[_folder(run, own, None, None)] = None
-            for _art, home, text in inherited:
-                folders[_folder(run, own, text, home)] = None
+            for _art, their_home, their_config in inherited:
+                folders[_folder(run, own, their_config, their_home)] = None
     for folder in folders:
         if fs.is_dir(folder):
             arts += capture_folder(fs, folder, "git-hook", lambda n: not n.endswith(".sample"))

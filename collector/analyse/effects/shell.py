@@ -317,15 +317,16 @@ class _Walker:
                 return [p for p in parts[0].split(_SEP)] if parts and parts[0] else []
             # the parser leaves the line breaks of a quoted string between its parts out of
             # every node: they are the source between them (`ssh ne "conf t<NL>no pvc 0/32"`)
-            out, end = [], node.start_byte + (2 if t == "translated_string" else 1)
+            pieces: list[str] = []
+            end = node.start_byte + (2 if t == "translated_string" else 1)
             for c, p in zip(kids, parts, strict=True):
                 if c.start_byte > end:
-                    out.append(self.src[end:c.start_byte].decode("utf-8", "replace"))
-                out.append(p.replace(_SEP, " "))
+                    pieces.append(self.src[end:c.start_byte].decode("utf-8", "replace"))
+                pieces.append(p.replace(_SEP, " "))
                 end = c.end_byte
             if node.end_byte - 1 > end:
-                out.append(self.src[end:node.end_byte - 1].decode("utf-8", "replace"))
-            return ["".join(out)]
+                pieces.append(self.src[end:node.end_byte - 1].decode("utf-8", "replace"))
+            return ["".join(pieces)]
         if t == "concatenation" and all(c.type == "word" for c in node.children):
             brace = _BRACE_WORD.fullmatch(self.text(node))
             if brace:       # the parser splits `/var/log/{a,b}` into words: one brace expansion
