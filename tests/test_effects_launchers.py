@@ -78,7 +78,7 @@ BENIGN = [
     "dpkg -S /bin/rm",
     f"logger -t cleanup \"rm -rf {LINE_DATA} refused\"",
     "update-alternatives --set editor /usr/bin/vim.basic",
-    f"nq find /var/tmp/ems -mtime +7 -delete",
+    "nq find /var/tmp/ems -mtime +7 -delete",
 ]
 
 
@@ -87,3 +87,18 @@ def test_launching_harmless_work_or_naming_a_program_is_not_high(line):
     j = _judge({"opt/ems/bin/maint.sh": f"#!/bin/sh\n{line}\n"}, "/opt/ems/bin/maint.sh")
     assert j.verdict != "destructive" and j.severity not in ("high", "critical"), \
         [r.title for r in j.reasons]
+
+
+@pytest.mark.parametrize("call", ['ctypes.CDLL("libc.so.6").system(b"rm -rf /srv/ems/linedata")',
+                                  'libc = ctypes.CDLL(None)\nlibc.system(b"rm -rf /srv/ems/linedata")'])
+def test_a_c_library_system_call_from_python_is_read_as_a_shell(call):
+    j = _judge({"opt/ems/bin/maint.py": f"#!/usr/bin/python3\nimport ctypes\n{call}\n"},
+               "/opt/ems/bin/maint.py")
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+def test_a_method_named_system_given_no_command_line_is_not_read_as_one():
+    j = _judge({"opt/ems/bin/maint.py": "#!/usr/bin/python3\nimport platform\n"
+                "print(platform.system())\nlog.system('nightly run done')\n"},
+               "/opt/ems/bin/maint.py")
+    assert j.verdict == "benign", [r.title for r in j.reasons]

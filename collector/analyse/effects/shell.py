@@ -1261,6 +1261,9 @@ class _Walker:
             return None
         if prog in SHELLS:
             return self.interpreter("shell", args, env, place, line, ev, stdin, "-c")
+        if _PYTHON.match(prog) and args[:2] in (["-m", "base64"], ["-m", "gzip"]):
+            # the standard library's command lines: the same as the programs of those names
+            return self.execute([args[1], *args[2:]], env, place, line, ev, stdin)
         if _PYTHON.match(prog):
             return self.interpreter("python", args, env, place, line, ev, stdin, "-c")
         if _PERL.match(prog):
@@ -1510,8 +1513,9 @@ class _Walker:
                                       "list" if not takes and len(args) > 9 else takes)
         if how == "known":
             return value if isinstance(value, str) else None
-        if how == "summary":
-            self._summary_call(name, args, env, place, line, ev, globals_)
+        if how == "summary" and self._summary_call(name, args, env, place, line, ev, globals_):
+            self.calls.runs_its_arguments(name, context)
+            how = "follow"
         if how != "follow":
             return None
         if self.job.spend("shell", place, line + place.offset, ev,
@@ -1522,19 +1526,24 @@ class _Walker:
         return out
 
     def _summary_call(self, name: str, args: list[str], env: dict[str, str], place: Place,
-                      line: int, ev: str, globals_: str) -> None:
+                      line: int, ev: str, globals_: str) -> bool:
         """A call past the contexts a function is followed in: the function's effects read
-        once with its arguments as markers, bound to this call's arguments (see Calls)."""
+        once with its arguments as markers, bound to this call's arguments (see Calls). True
+        (nothing bound) when the summary reads an argument as code: the call is followed."""
         kept = self.calls.summaries.get(name)
         if kept is None:
-            before = len(self.job.sink)
+            before, code_before = len(self.job.sink), self.job.code_from_arguments
             neutral = replace(place, gates=(), via=(), called=True, anchor=(line, ev))
             self._call(name, [], dict(env), neutral, line, ev, None, arg_env=_ARG_ENV)
+            ran = Calls.ran_arguments(self.job, code_before, self.job.sink[before:])
             kept = self.calls.summaries[name] = (globals_, self.job.sink[before:])
             del self.job.sink[before:]
+            if ran:
+                return True
         marked = [e for e in kept[1] if commands.ARG_MARK in e.values_text()]
         site = (line + place.offset, ev) if place.anchor is None else None
         self.job.sink.extend(bind_call(marked, args, place, name, site))
+        return False
 
     def _call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
               ev: str, stdin: str | None, arg_env: dict[str, str] | None = None
@@ -1630,6 +1639,8 @@ class _Walker:
             elif is_known(stdin) and not markers(stdin):
                 self.nested(language, stdin, place, line, ev, f"fed to {language} on stdin", env)
             else:
+                if commands.ARG_MARK in stdin:     # an argument fed to a shell: see Calls
+                    job.code_from_arguments += 1
                 src = "; ".join(d for k, _, d in markers(stdin)) or "its input"
                 job.sink.append(place.effect("unseen-code", line, ev, target=src))
         return None
