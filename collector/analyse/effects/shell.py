@@ -315,6 +315,8 @@ class _Walker:
             if len(kids) == 1 and (_ALL_ARGS.fullmatch(self.text(kids[0])) or
                                    _ALL_ITEMS.fullmatch(self.text(node))):
                 return [p for p in parts[0].split(_SEP)] if parts and parts[0] else []
+            if node.start_point[0] == node.end_point[0]:
+                return ["".join(p.replace(_SEP, " ") for p in parts)]
             # the parser leaves the line breaks of a quoted string between its parts out of
             # every node: they are the source between them (`ssh ne "conf t<NL>no pvc 0/32"`)
             pieces: list[str] = []
