@@ -113,6 +113,13 @@ def build(packages: tuple[str, ...] = PACKAGES, where: Path | None = None) -> Pa
     return _enough(trees, packages, debs)
 
 
+def unpacked(trees: Path, packages: tuple[str, ...] = PACKAGES) -> list[Path]:
+    """The unpacked trees of the corpus's own packages: the cache is shared (other corpora and
+    sweeps unpack more packages beside them), and the corpus is what it declares."""
+    wanted = set(packages)
+    return sorted(p for p in trees.iterdir() if p.name in wanted and (p / ".done").exists())
+
+
 def _enough(trees: Path, packages: tuple[str, ...], debs: Path) -> Path:
     done = [p for p in packages if (trees / p / ".done").exists()]
     if len(done) < MIN_PACKAGES:

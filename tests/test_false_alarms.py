@@ -23,6 +23,7 @@ from tests.falsealarm import (
     build,
     load,
     summary,
+    unpacked,
 )
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -92,7 +93,7 @@ def test_every_script_the_corpus_packages_ship_stays_quiet(corpus: Corpus):
     fire = Fire(kind="exact", at=NOW + timedelta(hours=5))
     scripts = lines = 0
     loud = []
-    for tree in sorted(p for p in trees.iterdir() if (p / ".done").exists()):
+    for tree in unpacked(trees):
         for path in sorted(tree.rglob("*")):
             if path.is_symlink() or not path.is_file() or path.stat().st_size > 500_000:
                 continue
@@ -120,12 +121,11 @@ def _merged_root(trees: Path) -> Path:
     """All unpacked packages laid over one tree (hard links), as one server's filesystem."""
     root = trees.parent / "root"
     stamp = root / ".merged"
-    held = "enabled\n" + "\n".join(sorted(p.name for p in trees.iterdir()
-                                              if (p / ".done").exists()))
+    held = "enabled\n" + "\n".join(p.name for p in unpacked(trees))
     if not stamp.exists() or stamp.read_text() != held:
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir()
-        for tree in sorted(p for p in trees.iterdir() if (p / ".done").exists()):
+        for tree in unpacked(trees):
             subprocess.run(["cp", "-al", "--no-clobber", f"{tree}/.", str(root)],
                            capture_output=True, timeout=300)
         (root / ".done").unlink(missing_ok=True)
@@ -197,7 +197,7 @@ def test_hooks_of_real_packages_on_every_trigger_stay_quiet(corpus: Corpus):
     trees = build()
     root = _merged_root(trees)
     owner: dict[str, str] = {}
-    for tree in sorted(p for p in trees.iterdir() if (p / ".done").exists()):
+    for tree in unpacked(trees):
         for d, _dirs, names in os.walk(tree):
             rel = os.path.relpath(d, tree)
             for n in names:
