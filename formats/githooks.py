@@ -1,11 +1,12 @@
-"""git hooks a job runs without naming them: `git pull`, `merge`, `checkout`, `commit`,
-`rebase`, `am`, `push` or `gc` in a repository run the executable hooks of that repository.
+"""git hooks a job runs without naming them: `git pull`, `fetch`, `merge`, `checkout`,
+`commit`, `rebase`, `am`, `push`, `reset`, `stash`, `add`, `status` or `gc` in a repository run
+the executable hooks of that repository (HOOKS).
 The repository is the one git finds: after `cd DIR` (a literal or a variable the text, or the
 job's environment, assigns), `git -C DIR`, `--git-dir=`/`GIT_DIR=` (its hooks are in that
 folder), `--work-tree=`/`GIT_WORK_TREE=`. The hooks folder is `GIT_DIR/hooks` unless
 `core.hooksPath` says otherwise: `git -c core.hooksPath=…`, then the repository's own config,
 then the user's (~/.gitconfig, ~/.config/git/config), then the system's (/etc/gitconfig), the
-first that sets it winning. The agent captures the hooks of every repository a job's command
+first that sets it winning; each with the files its `include.path` settings name. The agent captures the hooks of every repository a job's command
 or script runs git in; the collector makes each a hook job that fires with the jobs that run
 git."""
 
@@ -14,17 +15,25 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
+# githooks(5): reference-transaction runs with every command that updates a ref (a fetch
+# too), post-index-change with every one that writes the index, pre-auto-gc with those that
+# run `git gc --auto` after their work
+_REFS, _INDEX, _GC = "reference-transaction", "post-index-change", "pre-auto-gc"
 HOOKS = {
-    "pull": ("pre-merge-commit", "post-merge", "post-checkout", "post-rewrite"),
-    "merge": ("pre-merge-commit", "post-merge"),
-    "checkout": ("post-checkout",), "switch": ("post-checkout",),
-    "commit": ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit"),
-    "rebase": ("pre-rebase", "post-rewrite", "post-checkout"),
-    "am": ("applypatch-msg", "pre-applypatch", "post-applypatch"),
-    "push": ("pre-push",), "gc": ("pre-auto-gc",),
+    "pull": ("pre-merge-commit", "post-merge", "post-checkout", "post-rewrite", _REFS, _INDEX,
+             _GC),
+    "merge": ("pre-merge-commit", "post-merge", _REFS, _INDEX, _GC),
+    "checkout": ("post-checkout", _REFS, _INDEX), "switch": ("post-checkout", _REFS, _INDEX),
+    "commit": ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", _REFS, _INDEX,
+               _GC),
+    "rebase": ("pre-rebase", "post-rewrite", "post-checkout", _REFS, _INDEX, _GC),
+    "am": ("applypatch-msg", "pre-applypatch", "post-applypatch", _REFS, _INDEX, _GC),
+    "push": ("pre-push", _REFS), "gc": (_GC,),
+    "fetch": (_REFS, _GC), "reset": (_REFS, _INDEX), "stash": (_REFS, _INDEX),
+    "add": (_INDEX,), "status": (_INDEX,),
 }
 # The user's config files, the one that wins first (git-config(1) FILES: git reads the XDG
 # one, then ~/.gitconfig, and a later value wins); "~" is the user's home.
@@ -203,6 +212,44 @@ def hooks_path(config: str | None) -> str | None:
         if key.strip().lower() == "hookspath":
             found = value.split(" #")[0].split(" ;")[0].strip().strip("\"'")
     return found
+
+
+MAX_INCLUDES = 8      # nested include.path files read (git itself stops at 10)
+
+
+def with_includes(config: str | None, path: str, read: Callable[[str], str | None],
+                  home: str | None = None, depth: int = 0) -> str | None:
+    """The config at `path` with the files its `[include]` and `[includeIf …]` `path =`
+    settings name read in where they stand, as git reads them (a later value wins). An
+    includeIf's condition is not weighed: it may hold when the job runs. Relative names are
+    taken from the including file's folder, `~/` from the user's home."""
+    if config is None or "include" not in config.lower() or depth >= MAX_INCLUDES:
+        return config
+    out: list[str] = []
+    section, header = "", ""
+    for raw in config.splitlines():
+        out.append(raw)
+        line = raw.strip()
+        if line.startswith("["):
+            header = line.split("]", 1)[0] + "]"
+            section = header[1:-1].strip().lower()
+            line = line.split("]", 1)[1].strip()
+        if not (section == "include" or section.startswith("includeif")) or "=" not in line:
+            continue
+        key, _eq, value = line.partition("=")
+        value = value.split(" #")[0].split(" ;")[0].strip().strip("\"'")
+        if key.strip().lower() != "path" or not value:
+            continue
+        if value.startswith("~/"):
+            if not home:
+                continue
+            value = home + value[1:]
+        name = posixpath.normpath(value if value.startswith("/")
+                                  else posixpath.join(posixpath.dirname(path), value))
+        included = with_includes(read(name), name, read, home, depth + 1)
+        if included is not None:
+            out += [included, header]       # the including file's section goes on after it
+    return "\n".join(out)
 
 
 def hooks_dir(repo: str, config: str | None, git_dir: str | None = None,

@@ -7,6 +7,7 @@ which services and scripts to capture; the collector reads them to build timer a
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -176,3 +177,32 @@ def expand_specifiers(text: str, unit: str, user: str | None = None, home: str |
         for k in "iIf":
             values.pop(k)
     return _SPECIFIER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+# The environment a manager gives every service before the unit's own Environment= (systemd-
+# system.conf(5) DefaultEnvironment=, environment.d(5) for the user managers): files that set
+# a variable for every job at once.
+SYSTEM_MANAGER_CONF = ("etc/systemd/system.conf", "etc/systemd/system.conf.d")
+USER_MANAGER_CONF = ("etc/systemd/user.conf", "etc/systemd/user.conf.d", "usr/lib/environment.d",
+                     "etc/environment.d", "~/.config/environment.d")
+
+
+def manager_environment(text: str, environment_d: bool) -> list[tuple[str, int]]:
+    """(NAME=VALUE, line) of a manager configuration's `DefaultEnvironment=` (a list of
+    assignments, quoted as in Environment=) or, for an environment.d file, of its KEY=VALUE
+    lines."""
+    out: list[tuple[str, int]] = []
+    if environment_d:
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.strip()
+            if line and not line.startswith("#") and "=" in line:
+                out.append((line, number))
+        return out
+    for st in parse_unit(text):
+        if st.section == "Manager" and st.key == "DefaultEnvironment" and st.value:
+            try:
+                words = shlex.split(st.value)
+            except ValueError:
+                words = st.value.split()
+            out += [(w, st.line) for w in words if "=" in w]
+    return out

@@ -114,6 +114,8 @@ def test_git_calls_with_their_repository_and_hooks_path() -> None:
         "cd /opt/cfg && git pull -q; git -C /srv/r -c a=b checkout main\n"
         "git status; cd relative && git pull")] == [
         ("/opt/cfg", "pull", "/opt/cfg/.git"), ("/srv/r", "checkout", "/srv/r/.git"),
+        # status refreshes and writes the index: post-index-change runs
+        ("/opt/cfg", "status", "/opt/cfg/.git"),
         ("/opt/cfg/relative", "pull", "/opt/cfg/relative/.git")]
     assert hooks_dir("/opt/cfg", "[core]\n\thooksPath = /opt/hooks\n") == "/opt/hooks"
     assert hooks_dir("/opt/cfg", "[core]\n\thooksPath = .githooks\n") == "/opt/cfg/.githooks"

@@ -16,6 +16,7 @@ from lineguard.formats.githooks import (
     assignments,
     git_runs,
     hooks_dir,
+    with_includes,
 )
 
 
@@ -82,9 +83,12 @@ def _hooks_folder(ctx: HostContext, run: GitRun, home: str | None) -> str:
         art = ctx.artifacts.get(path.lstrip("/"))
         return art.text() if art is not None and art.kind == "git-config" else None
 
-    user = [text(home + c[1:]) for c in USER_CONFIGS] if home else []
-    return hooks_dir(run.repo, text(f"{run.git_dir}/config"), run.git_dir,
-                     (*user, text(SYSTEM_CONFIG)), home, run.hooks_path).lstrip("/")
+    def config(path: str) -> str | None:
+        return with_includes(text(path), path, text, home)
+
+    user = [config(home + c[1:]) for c in USER_CONFIGS] if home else []
+    return hooks_dir(run.repo, config(f"{run.git_dir}/config"), run.git_dir,
+                     (*user, config(SYSTEM_CONFIG)), home, run.hooks_path).lstrip("/")
 
 
 def _homes(ctx: HostContext) -> dict[str, str]:

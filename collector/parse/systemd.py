@@ -22,13 +22,16 @@ from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.schedule.calendar import CalendarSpec
 from lineguard.formats.systemd import (
     EXEC_KEYS,
+    SYSTEM_MANAGER_CONF,
     SYSTEM_UNIT_DIRS,
+    USER_MANAGER_CONF,
     USER_UNIT_DIRS,
     Setting,
     dropin_names,
     exec_command,
     expand_specifiers,
     instantiate,
+    manager_environment,
     parse_unit,
     template_of,
     triggered_unit,
@@ -111,6 +114,7 @@ class Units:
     def __init__(self, ctx: HostContext, unit_kinds: tuple[str, ...] = ("systemd-unit",),
                  link_kind: str = "systemd-link") -> None:
         self.ctx = ctx
+        self._manager: dict[str, list[tuple[str, tuple[str, int]]]] = {}
         self.files: dict[str, list[tuple[_Place, Artifact]]] = {}
         self.dropins: dict[str, list[tuple[_Place, Artifact]]] = {}
         self.links: list[tuple[_Place, Artifact]] = []
@@ -130,6 +134,32 @@ class Units:
                 where = place(ctx, parent)
                 if where:
                     self.files.setdefault(base, []).append((where, art))
+
+    def manager_env(self, scope: str) -> list[tuple[str, tuple[str, int]]]:
+        """`declare -x NAME=VALUE` lines, each with the file and line that writes it, of the
+        environment the scope's manager gives every service before the unit's own settings:
+        DefaultEnvironment= of system.conf and its drop-ins for the system manager; of
+        user.conf, then environment.d (the system's, then the user's own) for a user's."""
+        hit = self._manager.get(scope)
+        if hit is not None:
+            return hit
+        user = scope.split(":", 1)[1] if scope.startswith("user:") else None
+        home = None if user in (None, "*") else "root" if user == "root" else f"home/{user}"
+        places = SYSTEM_MANAGER_CONF if user is None else tuple(
+            p if not p.startswith("~") else f"{home}{p[1:]}" for p in USER_MANAGER_CONF
+            if home or not p.startswith("~"))
+        confs = self.ctx.of_kind("systemd-conf")
+        out: list[tuple[str, tuple[str, int]]] = []
+        for where in places:
+            for art in sorted((a for a in confs if a.name == where or
+                               a.name.startswith(where + "/")), key=lambda a: a.name):
+                for assign, number in manager_environment(art.text() or "",
+                                                          "environment.d" in art.name):
+                    name, _eq, value = assign.partition("=")
+                    # not `export`: a unit's empty Environment= resets only its own
+                    out.append((f"declare -x {name}={shlex.quote(value)}", (art.name, number)))
+        self._manager[scope] = out
+        return out
 
     def find(self, scope: str, unit: str) -> tuple[_Place, Artifact, str | None] | None:
         """The unit file that defines `unit` for scope (instance falls back to its template),
@@ -283,7 +313,7 @@ def _service(units: Units, scope: str, service: str, instance: str | None,
         return [], None
     _where, main, _ = found
     execs: dict[str, list[tuple[str, tuple[str, int]]]] = {k: [] for k in EXEC_KEYS}
-    env: list[tuple[str, tuple[str, int]]] = []
+    env: list[tuple[str, tuple[str, int]]] = list(units.manager_env(scope))
     failure: list[str] = []
     user = None
     for section, key, value, number, path in units.settings(scope, service, main):

@@ -282,7 +282,7 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
         if runtime else []
     # what the commands run in: Environment= and EnvironmentFile= as the timer's service reads
     # them (parse/systemd.environment), so `rm -rf ${LINEDATA}` names what it deletes
-    env: list[tuple[str, _At]] = []
+    env: list[tuple[str, _At]] = list(units.manager_env(start.scope))
     for sec, key, value, number, path in settings:
         if sec == "Service" and key in ("Environment", "EnvironmentFile"):
             env = environment(env, key, value, (path, number))

@@ -65,7 +65,7 @@ PER_FILE_KINDS = frozenset({"crontab", "cron.d", "cron-spool", "anacrontab", "at
                             "authorized-keys", "sshd-config", "pam", "scheduled-file",
                             "incron-table", "incron-conf", "kernel-hook", "unit-generator",
                             "tmpfiles", "kernel-conf", "supervisor-conf", "python-site",
-                            "git-hook", "git-config", "daemon-conf"})
+                            "git-hook", "git-config", "daemon-conf", "systemd-conf"})
 _BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9._@:-]")
 # Without the agent's mask key (a library caller, a test) secrets are still masked, under a key
 # that lives only as long as this process: nothing readable leaves, whoever calls.

@@ -12,6 +12,7 @@ from lineguard.formats.githooks import (
     assignments,
     git_runs,
     hooks_dir,
+    with_includes,
 )
 from lineguard.formats.wire import Artifact
 
@@ -39,18 +40,33 @@ def gather(fs: RootFS, texts: list[str], assigning: Iterable[str] = ()
     if not runs:
         return [], []
     arts: list[Artifact] = []
-    inherited = _inherited_configs(fs)
-    arts += [art for art, _home in inherited]
+
+    def read(path: str) -> str | None:
+        """A config file another one includes: captured, so the collector reads it too."""
+        name = fs.name(path)
+        if not name or not fs.exists(name) or fs.is_dir(name):
+            return None
+        art = fs.capture(name, "git-config")
+        arts.append(art)
+        return art.text()
+
+    inherited = [(art, home, with_includes(art.text(), "/" + art.name, read, home))
+                 for art, home in _inherited_configs(fs)]
+    arts += [art for art, _home, _text in inherited]
     folders: dict[str, None] = {}
     for run in dict.fromkeys(runs):
         config = fs.name(f"{run.git_dir}/config")
         conf = fs.capture(config, "git-config") if fs.exists(config) else None
         arts += [conf] if conf else []
-        own = conf.text() if conf else None
-        # the owner is the job's, not known here: every user's setting is a candidate
-        folders[_folder(run, own, None, None)] = None
-        for art, home in inherited:
-            folders[_folder(run, own, art, home)] = None
+        # the owner is the job's, not known here: every user's setting is a candidate, and
+        # a repository's config may include a file under any home
+        homes = [None, *_homes(fs)]
+        owns = {with_includes(conf.text() if conf else None, f"{run.git_dir}/config", read, h)
+                for h in homes}
+        for own in owns:
+            folders[_folder(run, own, None, None)] = None
+            for _art, their_home, their_config in inherited:
+                folders[_folder(run, own, their_config, their_home)] = None
     for folder in folders:
         if fs.is_dir(folder):
             arts += capture_folder(fs, folder, "git-hook", lambda n: not n.endswith(".sample"))
@@ -58,18 +74,20 @@ def gather(fs: RootFS, texts: list[str], assigning: Iterable[str] = ()
     return unique, [t for a in unique if a.kind == "git-hook" and (t := a.text())]
 
 
-def _folder(run: GitRun, own: str | None, inherited: Artifact | None, home: str | None) -> str:
-    config = inherited.text() if inherited else None
-    return RootFS.name(hooks_dir(run.repo, own, run.git_dir, (config,), home, run.hooks_path))
+def _folder(run: GitRun, own: str | None, inherited: str | None, home: str | None) -> str:
+    return RootFS.name(hooks_dir(run.repo, own, run.git_dir, (inherited,), home, run.hooks_path))
+
+
+def _homes(fs: RootFS) -> list[str]:
+    try:
+        return ["/root"] + [f"/home/{h}" for h in sorted(fs.listdir("home"))]
+    except RootPathError:
+        return ["/root"]
 
 
 def _inherited_configs(fs: RootFS) -> list[tuple[Artifact, str | None]]:
     """The system git config and each home's user configs, with the home they belong to."""
-    try:
-        homes = ["/root"] + [f"/home/{h}" for h in sorted(fs.listdir("home"))]
-    except RootPathError:
-        homes = ["/root"]
-    paths = [(SYSTEM_CONFIG, None)] + [(home + c[1:], home) for home in homes
+    paths = [(SYSTEM_CONFIG, None)] + [(home + c[1:], home) for home in _homes(fs)
                                        for c in USER_CONFIGS]
     return [(fs.capture(RootFS.name(p), "git-config"), home) for p, home in paths
             if fs.exists(RootFS.name(p))]

@@ -9,7 +9,9 @@ from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
 from lineguard.formats.follow import artifact_name, escape_text
 from lineguard.formats.systemd import (
     EXEC_KEYS,
+    SYSTEM_MANAGER_CONF,
     SYSTEM_UNIT_DIRS,
+    USER_MANAGER_CONF,
     USER_UNIT_DIRS,
     Setting,
     exec_command,
@@ -21,8 +23,9 @@ from lineguard.formats.systemd import (
 )
 from lineguard.formats.wire import Artifact
 
-# Every unit folder; user ones as patterns, expanded by the watch (see host.watched_paths).
-WATCH = SYSTEM_UNIT_DIRS + USER_UNIT_DIRS
+# Every unit folder; user ones as patterns, expanded by the watch (see host.watched_paths);
+# the managers' configurations that set every service's environment.
+WATCH = SYSTEM_UNIT_DIRS + USER_UNIT_DIRS + SYSTEM_MANAGER_CONF + USER_MANAGER_CONF
 
 
 def _scope_of(path: str) -> tuple[str | None, str | None]:
@@ -128,7 +131,23 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             # read by the service: captured like a file a script sources
             commands += [". " + expand_specifiers(s.value.lstrip("-"), name, user, home)
                          for s in service if s.key == "EnvironmentFile"]
-    return arts, commands
+    return arts + manager_conf(fs), commands
+
+
+def manager_conf(fs: RootFS) -> list[Artifact]:
+    """The system and user managers' configurations and environment.d files: a variable they
+    set reaches every service (DefaultEnvironment=, environment.d)."""
+    homes = ["root"] + [f"home/{h}" for h in _safe_list(fs, "home")]
+    paths = [p for p in SYSTEM_MANAGER_CONF + USER_MANAGER_CONF if not p.startswith("~")]
+    paths += [h + p[1:] for p in USER_MANAGER_CONF if p.startswith("~") for h in homes]
+    out = []
+    for path in paths:
+        if path.endswith(".conf") and fs.exists(path) and not fs.is_dir(path):
+            out.append(fs.capture(path, "systemd-conf"))
+        elif fs.is_dir(path):
+            out += [fs.capture(f"{path}/{c}", "systemd-conf") for c in sorted(_safe_list(fs, path))
+                    if c.endswith(".conf") and not fs.is_dir(f"{path}/{c}")]
+    return out
 
 
 def _settings(art: Artifact) -> list[Setting]:

@@ -13,6 +13,7 @@ from lineguard.collector.analyse.effects.model import (
     ARG_MARK,
     is_known,
     markers,
+    over_unknown_list,
     render,
     symbol,
     unknown,
@@ -278,7 +279,8 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
         job.sink.append(place.effect("data-destruction", line, ev, target=path, how=how,
                                      bounded=bounded,
                                      reach="all" if any(k in ("lines", "walk") for k, _, _ in
-                                                        markers(path)) else "one"))
+                                                        markers(path)) or
+                                     over_unknown_list(path) else "one"))
 
 
 _AGE = re.compile(r"^-(?:mtime|mmin|atime|amin|ctime|cmin)$")
@@ -293,20 +295,31 @@ _EVERYTHING = ("*", "*.*", ".*", "", "./*", "*/*")
 FIND_DELETERS = frozenset({"rm", "shred", "unlink", "srm", "wipe"})
 
 
+# bounds that select (nearly) every file a data tree keeps: younger than an hour is what is
+# being written now, "smaller than a gigabyte" is every ordinary file
+_MINUTES_THAT_BIND = 60
+_SIZE_THAT_NEVER_BINDS = 1 << 30
+_SIZE_UNIT = {"": 512, "b": 512, "c": 1, "w": 2, "k": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
 def find_bounded(preds: list[str]) -> bool:
     """Whether find's predicates limit what it selects the way housekeeping does: older than an
     age, larger than a size, a name's start or end (`-name '*.log'`), an owner. `-mtime -N` and `-newer F`
     select the recent files (every file a live application keeps), `-size +0` every non-empty
-    one, a name of `*` everything, and a name that names the files (`-name pvc.sqlite`,
-    `-path '*linedata*'`) selects those files whole: none of them is a limit."""
+    one, `-size -100G` every ordinary one, `-mmin +1` all but what is being written, a name
+    of `*` everything, and a name that names the files (`-name pvc.sqlite`, `-path
+    '*linedata*'`) selects those files whole: none of them is a limit."""
     for k, p in enumerate(preds):
         val = preds[k + 1] if k + 1 < len(preds) else ""
-        if _AGE.match(p) and not val.startswith("-") and re.match(r"^\+?\d", val) \
-                and val.lstrip("+") not in ("0",):
+        if _AGE.match(p) and not val.startswith("-") and re.match(r"^\+?\d+$", val) \
+                and val.lstrip("+") not in ("0",) and not (
+                    p.endswith("min") and int(val.lstrip("+")) < _MINUTES_THAT_BIND):
             return True
         size = re.match(r"^([+-]?)(\d+)([bcwkMG]?)$", val) if p == "-size" else None
         if size and not (size.group(1) == "+" and int(size.group(2)) <= 1
-                         and size.group(3) in ("", "b", "c", "w")):
+                         and size.group(3) in ("", "b", "c", "w")) and not (
+                size.group(1) == "-" and
+                int(size.group(2)) * _SIZE_UNIT[size.group(3)] >= _SIZE_THAT_NEVER_BINDS):
             return True
         if _SELECTS.match(p):
             return True

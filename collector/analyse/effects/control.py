@@ -29,8 +29,8 @@ MAX_WINDOW = timedelta(hours=24)       # a maintenance window is a night, not a 
 MASS = frozenset({"delete-tree", "wipe", "volume removal", "db-drop", "db-truncate",
                   "db-delete-all", "db-flush"})
 # where a copy does not survive the job (discarded, or gone at the next reboot)
-# a whole database in one file or folder: every row it holds goes with it
-_DATABASE_FILE = re.compile(r"\.(?:db|sqlite3?|dbf|mdb|ibd|myd)$|/var/lib/(?:postgresql|pgsql|mysql|"
+# a whole database (or table) in one file or folder: every row it holds goes with it
+_DATABASE_FILE = re.compile(r"\.(?:db|sqlite3?|dbf|mdb|ibd|myd|tbl)$|/var/lib/(?:postgresql|pgsql|mysql|"
                             r"mariadb|mongodb|redis|influxdb|cassandra|clickhouse)(?:/|$)|oradata",
                             re.I)
 # a path naming every file that matches a pattern: many targets, however it is written
@@ -174,6 +174,7 @@ class Control:
     single: bool                      # the effect acts on one target
     copied: bool                      # a copy was kept before it
     changes: int = 1                  # how many things the job changes in all
+    whole: bool = False               # it removes a whole set at once (see control_of)
 
     @property
     def lowers(self) -> bool:
@@ -187,6 +188,8 @@ class Control:
                           " — a mass change, still at least high" if self.copied else
                           f" — but the job changes {self.changes} things, so none is lowered"
                           if self.changes > 1 else
+                          " — but it removes a whole interface, configuration or table at once,"
+                          " so it is not lowered" if self.whole else
                           " — but it acts on every member of a set, so it is not lowered"))
         parts += [f"not change control: {r}" for r in self.refused]
         return " [" + "; ".join(parts) + "]" if parts else ""
@@ -279,11 +282,14 @@ def _loop_count(word: str, header: str) -> float:
     return float(len(words))
 
 
-def control_of(e: Effect, index: int, effects: list[Effect], s: Setting) -> Control:
-    """The change control effect `effects[index]` is under."""
+def control_of(e: Effect, index: int, effects: list[Effect], s: Setting, whole: bool = False
+               ) -> Control:
+    """The change control effect `effects[index]` is under. `whole`: the effect removes a
+    whole set at once (an interface with all its circuits, a whole configuration, a file
+    system: the rule's params.whole), which is never one target."""
     forms: list[str] = []
     refused: list[str] = []
-    single = e.reach == "one" and not (e.kind == "data-destruction" and (
+    single = e.reach == "one" and not whole and not (e.kind == "data-destruction" and (
         e.how in MASS or _GLOB.search(render(e.target))))
     others = s.changes if single else 1
     single = single and others <= 1      # one of many changes, each offered as one target
@@ -307,7 +313,7 @@ def control_of(e: Effect, index: int, effects: list[Effect], s: Setting) -> Cont
         # every row of a database at once: only a copy kept first makes that one change
         single = False
         refused.append("a database file holds every row: only a copy kept first lowers it")
-    return Control(tuple(forms), tuple(refused), single, bool(copy), others)
+    return Control(tuple(forms), tuple(refused), single, bool(copy), others, whole)
 
 
 def changes_in(e: Effect) -> int:

@@ -406,7 +406,7 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
             unknowns = [n for n in notes if n.startswith("unknown:")]
             if unknowns:
                 title += " [" + "; ".join(unknowns) + "]"
-            ctl = control.control_of(e, i, effects, setting) \
+            ctl = control.control_of(e, i, effects, setting, rule.acts_on_a_whole_set(e)) \
                 if verdict is Verdict.DESTRUCTIVE and e.called else None
             if verdict is Verdict.DESTRUCTIVE and e.reach == "all" and not (ctl and ctl.copied):
                 sev = sev.step(1, lowest=Severity.LOW)

@@ -91,13 +91,28 @@ def is_known(text: str) -> bool:
     return "\x01?:" not in text
 
 
+EACH_UNKNOWN = "each item of "     # an unknown marker's description: a loop over an unknown list
+
+
+def each_unknown(value: str) -> str:
+    """A loop variable over a list not known before the job runs (`for x in $(curl …)`,
+    `… | while read x`): unknown, and standing for every item of that list."""
+    return unknown(EACH_UNKNOWN + render(value).strip("<>"))
+
+
+def over_unknown_list(*texts: str) -> bool:
+    """Whether a value is a loop variable over a list not known before the job runs."""
+    return any(kind == "?" and desc.startswith(EACH_UNKNOWN)
+               for t in texts if "\x01?:" in t for kind, _, desc in markers(t))
+
+
 def reach_of(*texts: str) -> Reach:
     """All when a value stands for every member of a set, else one."""
     for t in texts:
         for kind, _, _ in markers(t):
             if kind in ("walk", "lines", "each", "listed"):
                 return "all"
-    return "one"
+    return "all" if over_unknown_list(*texts) else "one"
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from lineguard.collector.analyse.effects.commands import ARG_MARK
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Gate,
+    each_unknown,
     is_known,
     markers,
     render,
@@ -560,9 +561,11 @@ class _Perl:
         texts = [_s(x) for x in items]
         if len(items) > 1 and all(is_known(x) for x in texts):
             return each_of(texts)
+        if len(items) == 1 and isinstance(items[0], str) and not is_known(items[0]):
+            return each_unknown(items[0])       # a list known only when it runs: each item
         if len(items) == 1 or (items and not isinstance(items[0], str)):
             return items[0]
-        return texts[0] if texts else unknown("a loop item")
+        return texts[0] if texts else each_unknown(unknown("a loop item"))
 
     # --- use, require, do FILE ------------------------------------------------------------
 

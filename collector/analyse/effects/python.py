@@ -27,7 +27,15 @@ from lineguard.collector.analyse.effects import (
     planted,
     sql,
 )
-from lineguard.collector.analyse.effects.model import is_known, markers, render, symbol, unknown
+from lineguard.collector.analyse.effects.model import (
+    each_unknown,
+    is_known,
+    markers,
+    over_unknown_list,
+    render,
+    symbol,
+    unknown,
+)
 from lineguard.collector.analyse.effects.resolve import (
     MAX_LOOP,
     READERS,
@@ -1134,7 +1142,10 @@ class _Py:
             return None
         if short in ("run", "gather", "run_until_complete", "create_task", "ensure_future"):
             return args[0] if args else None
-        return unknown(f"result of {fname[:60]}()")
+        result = unknown(f"result of {fname[:60]}()")
+        # a method of each item of a list known only when it runs: each result
+        return each_unknown(result) if isinstance(recv, str) and over_unknown_list(recv) \
+            else result
 
     def destroy(self, place: Place, line: int, ev: str, path: str, how: str) -> None:
         """A file or tree destroyed; bounded inside an `if` that tests its age, size or name."""
@@ -1415,9 +1426,10 @@ class _Py:
             elif isinstance(it, list) and it:
                 val = it[0]
             elif isinstance(it, str) and markers(it):
-                val = it
+                # a list known only when it runs: each item of it (reach all)
+                val = it if is_known(it) else each_unknown(it)
             else:
-                val = unknown(f"each item of {ast.unparse(st.iter)[:60]}")
+                val = each_unknown(unknown(ast.unparse(st.iter)[:60]))
             self.bind(st.target, val, scope)
             return self.block(st.body, scope) or self.block(st.orelse, scope)
         elif isinstance(st, ast.While):

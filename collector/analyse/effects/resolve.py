@@ -259,7 +259,7 @@ class Job:
 # Where a distribution's packages put programs: a compiled program there is not a job's own,
 # and one missing there (a package removed, its cron file left behind) runs nothing until a
 # package manager puts it back.
-_PACKAGED = ("bin/", "sbin/", "lib/", "lib64/", "usr/bin/", "usr/sbin/", "usr/lib/", "usr/lib64/",
+PACKAGED = ("bin/", "sbin/", "lib/", "lib64/", "usr/bin/", "usr/sbin/", "usr/lib/", "usr/lib64/",
              "usr/libexec/", "usr/share/", "usr/games/", "snap/")
 
 
@@ -267,13 +267,13 @@ def unseen_program(job: Job, path: str, named_in: tuple[str | None, ...] = ()) -
     """What makes the program a job runs at `path` code that cannot be read ("" when nothing
     does): a compiled program (the agent found it binary: an insider's own build), or one not
     on the host when the snapshot was taken (built, copied or downloaded at run time, or put in
-    place the night before a job planted months ago) — outside the folders of _PACKAGED — or
+    place the night before a job planted months ago) — outside the folders of PACKAGED — or
     one the agent never looked at, its path named in none of `named_in` (put together when the
     job runs). The one place lineguard decides this; the unseen-code effect names the program
     and why."""
     name = path.lstrip("/")
     art = job.artifact(name)
-    if name.startswith(_PACKAGED) or not path.startswith("/"):
+    if name.startswith(PACKAGED) or not path.startswith("/"):
         return ""
     if art is None:
         # the agent captures every path a job names literally; one named nowhere in what it
@@ -426,7 +426,13 @@ def walked(oid_text: str, name: str, host: str) -> str:
     return symbol("walk", oid_text, f"each row walked from {name} on {on}")
 
 
-def unknown_var(name: str) -> str:
+def unknown_var(name: str, unseen: str | None = None) -> str:
+    """The value of a variable nothing captured sets. `unseen`: a file the job takes its
+    variables from (`. FILE`, a unit's EnvironmentFile=) that is not on the host, so that
+    whoever writes it later sets the variable (UNSEEN_SOURCE says so in the rules)."""
+    if unseen:
+        return unknown(f"${name} is not set in anything captured; {unseen} may set it, and it "
+                       "is not on the host")
     return unknown(f"${name} is not set in anything captured")
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from lineguard.collector.analyse.effects.model import EFFECT_KINDS, Effect
+from lineguard.collector.analyse.effects.model import EFFECT_KINDS, Effect, render
 from lineguard.collector.model import SEVERITIES, VERDICTS, Severity, Verdict
 
 RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
@@ -54,6 +54,16 @@ class Rule:
     examples: tuple[Any, ...] = field(default=(), compare=False, hash=False)
     counterexamples: tuple[Any, ...] = field(default=(), compare=False, hash=False)
     source: str = ""
+    # params.whole: the command lines this rule judges that act on a whole set (a whole
+    # interface, configuration or file system), which change control never lowers
+    whole: re.Pattern[str] | None = field(default=None, compare=False, hash=False)
+
+    def acts_on_a_whole_set(self, e: Effect) -> bool:
+        """Whether the effect, judged by this rule, removes a whole set at once (params.whole:
+        true for every line the rule judges, or a regex the line must match)."""
+        if self.whole is None:
+            return False
+        return not self.whole.pattern or any(self.whole.search(render(ln)) for ln in e.lines)
 
     @property
     def scope(self) -> str:
@@ -121,11 +131,26 @@ def _rule(doc: Mapping[str, Any], macros: Mapping[str, str], source: str) -> Rul
         match=_compile(doc.get("match"), macros, where), none=_compile(doc.get("not"), macros, where),
         params=dict(doc.get("params") or {}),
         examples=tuple(doc.get("examples") or ()),
-        counterexamples=tuple(doc.get("counterexamples") or ()), source=source)
+        counterexamples=tuple(doc.get("counterexamples") or ()), source=source,
+        whole=_whole(doc.get("params") or {}, where))
     if role == "action" and not rule.match and rule.effect not in ("unseen-code", "unparsed",
                                                                    "anti-forensics"):
         raise RuleError(f"{where}: an action rule needs match")
     return rule
+
+
+def _whole(params: Mapping[str, Any], where: str) -> re.Pattern[str] | None:
+    spec = params.get("whole")
+    if spec is None or spec is False:
+        return None
+    if spec is True:
+        return re.compile("")
+    if not isinstance(spec, str):
+        raise RuleError(f"{where}: params.whole must be true or a regex")
+    try:
+        return re.compile(spec)
+    except re.error as e:
+        raise RuleError(f"{where}: params.whole: {e}") from None
 
 
 def load_rules(path: str | Path | None = None) -> list[Rule]:

@@ -35,8 +35,10 @@ from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Effect,
     Gate,
+    each_unknown,
     is_known,
     markers,
+    over_unknown_list,
     render,
     symbol,
     unknown,
@@ -45,6 +47,7 @@ from lineguard.collector.analyse.effects.resolve import (
     MAX_DEPTH,
     MAX_EACH,
     MAX_LOOP,
+    PACKAGED,
     READERS,
     Calls,
     FollowedFiles,
@@ -68,6 +71,7 @@ from lineguard.collector.analyse.effects.resolve import (
 )
 from lineguard.formats import carriers
 from lineguard.formats.shells import SHELLS
+from lineguard.formats.wire import Artifact
 
 _BRACE_WORD = re.compile(r"([^{}$]*)\{([^{}$\s]*,[^{}$\s]*)\}([^{}$]*)")
 # Standard-library modules commonly run with -m (their code is not a job's own).
@@ -76,6 +80,9 @@ _STDLIB_RUNNABLE = frozenset({"http", "json", "venv", "pip", "ensurepip", "zipfi
                               "pdb", "site", "smtpd", "base64", "gzip", "calendar", "uuid", "sqlite3",
                               "trace", "pydoc", "webbrowser", "tabnanny", "platform", "sysconfig"})
 _ALIAS = "\x00alias:"   # env key prefix of an alias's text
+# env key: the files the job takes its variables from (`. FILE`, a unit's EnvironmentFile=)
+# that are not on the host, so a variable nothing captured sets may be set by whoever writes them
+_UNSEEN_SOURCE = "\x00unseen-source"
 _COPROC = "\x00coproc:"  # a descriptor's peer: the coprocess of that name
 _CWD = "\x00cwd"        # env key: the directory a `cd` in the script went to
 # Programs whose operands are paths they destroy (relative ones resolved against a `cd`).
@@ -359,7 +366,20 @@ class _Walker:
             if len(kids) == 1 and (_ALL_ARGS.fullmatch(self.text(kids[0])) or
                                    _ALL_ITEMS.fullmatch(self.text(node))):
                 return [p for p in parts[0].split(_SEP)] if parts and parts[0] else []
-            return ["".join(p.replace(_SEP, " ") for p in parts)]
+            if node.start_point[0] == node.end_point[0]:
+                return ["".join(p.replace(_SEP, " ") for p in parts)]
+            # the parser leaves the line breaks of a quoted string between its parts out of
+            # every node: they are the source between them (`ssh ne "conf t<NL>no pvc 0/32"`)
+            pieces: list[str] = []
+            end = node.start_byte + (2 if t == "translated_string" else 1)
+            for c, p in zip(kids, parts, strict=True):
+                if c.start_byte > end:
+                    pieces.append(self.src[end:c.start_byte].decode("utf-8", "replace"))
+                pieces.append(p.replace(_SEP, " "))
+                end = c.end_byte
+            if node.end_byte - 1 > end:
+                pieces.append(self.src[end:node.end_byte - 1].decode("utf-8", "replace"))
+            return ["".join(pieces)]
         if t == "concatenation" and all(c.type == "word" for c in node.children):
             brace = _BRACE_WORD.fullmatch(self.text(node))
             if brace:       # the parser splits `/var/log/{a,b}` into words: one brace expansion
@@ -482,6 +502,11 @@ class _Walker:
                 dflt = op[2:] if op[:1] == ":" else op[1:]
                 if val is None or (op[0] == ":" and val == ""):
                     val = self.subst_text(dflt, env)
+                    if val is not None and env.get(_UNSEEN_SOURCE) and not name.isdigit():
+                        # the default holds only until the file not on the host sets it
+                        val = unknown(f"${name} defaults to {render(val)[:80]}; "
+                                      f"{env[_UNSEEN_SOURCE]} may set it, and it is not on "
+                                      "the host")
             elif op[:1] == "/" and val is not None and is_known(val):
                 pat, _, rep = op.lstrip("/").partition("/")
                 pat = re.escape(pat).replace(r"\*", ".*").replace(r"\?", ".")
@@ -501,7 +526,7 @@ class _Walker:
         if val is None:
             if name.isdigit() or name in ("#", "?", "$", "!"):
                 return unknown(f"${name}: an argument given at run time")
-            return unknown_var(name)
+            return unknown_var(name, env.get(_UNSEEN_SOURCE))
         return val
 
     @staticmethod
@@ -782,7 +807,8 @@ class _Walker:
         name = self.text(var)
         source = self.listed.get(" ".join(items)) if self.listed and len(items) > 1 else None
         if len(items) == 1:
-            env[name] = items[0]
+            # one word that is not known: the list it expands to at run time
+            env[name] = items[0] if is_known(items[0]) else each_unknown(items[0])
         elif source is not None and all(is_known(i) for i in items):
             env[name] = listed_in(items, source)
         elif items:
@@ -804,10 +830,12 @@ class _Walker:
                 if m.group(2):          # more names: the first takes the first field
                     lines = [x.split()[0] for x in lines]
                 source = self.listed.get(stdin.strip()) if stdin and self.listed else None
-                env[m.group(1)] = stdin if stdin is not None and (markers(stdin) or not is_known(stdin)) \
+                env[m.group(1)] = each_unknown(stdin) if stdin is not None and not is_known(stdin) \
+                    else stdin if stdin is not None and markers(stdin) \
                     else listed_in(lines, source) if source is not None and len(lines) > 1 \
                     else each_of(lines) if len(lines) > 1 \
-                    else (lines[0].strip() if lines else unknown("a line read at run time"))
+                    else (lines[0].strip() if lines else each_unknown(unknown("a line read at "
+                                                                             "run time")))
             else:
                 self.stmt(cond, env, place)
         if body is not None:
@@ -1196,14 +1224,14 @@ class _Walker:
             return True
         if prog == "printf" and len(args) >= 3 and args[0] == "-v":
             out = commands.output(["printf", *args[2:]], None, self.job)
-            env[args[1]] = out if out is not None else unknown_var(args[1])
+            env[args[1]] = out if out is not None else _at_run_time(args[1])
             return True
         if prog in ("mapfile", "readarray"):
             names = [a for a in args if not a.startswith("-")]
             name = names[-1] if names else "MAPFILE"
             env[name] = _SEP.join(stdin.rstrip("\n").split("\n")) if stdin is not None and \
                 is_known(stdin) and not markers(stdin) else (
-                    stdin if stdin is not None and is_known(stdin) else unknown_var(name))
+                    stdin if stdin is not None and is_known(stdin) else _at_run_time(name))
             return True
         if prog == "hash" and len(args) >= 3 and args[0] == "-p":
             env[_ALIAS + args[2]] = args[1]
@@ -1235,11 +1263,11 @@ class _Walker:
         if ifs.strip() == "":
             fields = [f for f in fields if f]
         if array:
-            env[array] = _SEP.join(fields) if known else unknown_var(array)
+            env[array] = _SEP.join(fields) if known else _at_run_time(array)
             return
         for k, name in enumerate(names or ["REPLY"]):
             if not known:
-                env[name] = unknown_var(name)
+                env[name] = _at_run_time(name)
             elif k == len(names or ["REPLY"]) - 1:
                 env[name] = (ifs[0] if ifs.strip() else " ").join(fields[k:])
             else:
@@ -1762,6 +1790,12 @@ class _Walker:
             return
         name = p.lstrip("/")
         text = self.job.text_of(name) if is_known(path) else None
+        if text is None and same_env and is_known(path) and not name.startswith(PACKAGED) \
+                and _not_there(self.job.artifact(name)):
+            # sourced but not on the host: whoever writes it later sets this shell's variables
+            seen = env.get(_UNSEEN_SOURCE)
+            env[_UNSEEN_SOURCE] = f"{seen}, {name}" if seen and name not in seen else seen or name
+            return
         if text is None or (not same_env and name in self.job.read):
             return
         if same_env:
@@ -2051,7 +2085,8 @@ class _Walker:
             text = sql.psql_variables(text, args)
         for how, name in sql.destructive_statements(text):     # one text each
             self.job.sink.append(place.effect("data-destruction", line, ev, target=name, how=how,
-                                              reach="all" if name.startswith("<every ") else "one"))
+                                              reach="all" if name.startswith("<every ") or
+                                              over_unknown_list(name) else "one"))
         return sql.output(text) if texts else None
 
 
@@ -2070,7 +2105,8 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
         index = idx
     name = obj.name if obj else oid
     reach = "all" if walk is not None or any(k in ("lines", "walk", "listed")
-                                             for k, _, _ in markers(host)) \
+                                             for k, _, _ in markers(host)) or \
+        over_unknown_list(oid, host) \
         else "many" if any(k == "each" for k, _, _ in marks + markers(host)) else "one"
     job.talks_to_devices = True
     job.sink.append(place.effect("snmp-set", line, ev, target=host, obj=name, index=index,
@@ -2234,6 +2270,17 @@ def _glob_programs(pattern: str) -> list[str]:
     dirs = [d for d in _BIN_DIRS if fnmatch.fnmatchcase(d, folder)]
     names = sorted(p for p in commands.KNOWN if "/" not in p and fnmatch.fnmatchcase(p, name))
     return [f"{dirs[0]}/{n}" for n in names] if dirs else []
+
+
+def _at_run_time(name: str) -> str:
+    """A variable set at run time from input not known now (`read`, `mapfile`, `printf -v`)."""
+    return unknown(f"${name}: read at run time")
+
+
+def _not_there(art: Artifact | None) -> bool:
+    """A file the agent did not find (or never looked for): nothing in it is known yet (where
+    a package keeps its files, one missing is the package's, not a place to plant one)."""
+    return art is None or art.state == "missing"
 
 
 def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
