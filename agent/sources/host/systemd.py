@@ -8,15 +8,16 @@ import re
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
 from lineguard.formats.follow import artifact_name, escape_text
 from lineguard.formats.systemd import (
-    EXEC_KEYS,
     SYSTEM_UNIT_DIRS,
     USER_UNIT_DIRS,
+    Manager,
     Setting,
-    exec_command,
+    UnitSetting,
     expand_specifiers,
     parse_unit,
     template_of,
     triggered_unit,
+    unit_commands,
     unit_type,
 )
 from lineguard.formats.wire import Artifact
@@ -119,16 +120,20 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
         unit = art.name.rsplit("/", 1)[-1]
         if unit.endswith(".conf"):
             unit = art.name.rsplit("/", 2)[-2][:-2]
-        user, home = _scope_of(art.name)
-        names = [i for i in instances if template_of(i)[0] == unit] or [unit]
-        service = [s for s in _settings(art) if s.section == "Service" and s.value]
-        for name in names:
-            commands += [expand_specifiers(exec_command(s.value), name, user, home)
-                         for s in service if s.key in EXEC_KEYS]
-            # read by the service: captured like a file a script sources
-            commands += [". " + expand_specifiers(s.value.lstrip("-"), name, user, home)
-                         for s in service if s.key == "EnvironmentFile"]
+        for name in [i for i in instances if template_of(i)[0] == unit] or [unit]:
+            commands += commands_of(art, name)
     return arts, commands
+
+
+def commands_of(art: Artifact, unit: str) -> list[str]:
+    """What a unit file or drop-in has `unit` run (an instance name for an instance of a
+    template), read as the collector reads it (formats.systemd.unit_commands): its Exec* lines
+    and its EnvironmentFile=s as `. FILE`, so each is captured like a file a script sources."""
+    user, home = _scope_of(art.name)
+    settings = [UnitSetting(*s, art.name) for s in _settings(art)]
+    run = unit_commands(settings, unit, Manager(user, home))
+    return [c for c, _at in run.environment if c.startswith(". ")] + \
+        [c for c, _at in run.commands()]
 
 
 def _settings(art: Artifact) -> list[Setting]:
