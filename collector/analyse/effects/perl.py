@@ -206,8 +206,6 @@ _ARG_SEP = "\x1f"      # between the arguments a program is run with (as shell.p
 _ESC = re.compile(r"\\(.)", re.S)
 _ANON = "an anonymous sub"
 # What a condition must mention to be a gate at all (shell.gate_of tells which one).
-_GATE_HINT = re.compile(r"date|EPOCH|now|time|hostname|HOSTNAME|uname|getfqdn|\bid\b|getent|passwd|"
-                        r"whoami|getpw|\bwho\b|-[efsdLr]\s|exists")
 _unknown = lru_cache(maxsize=4096)(unknown)
 _BLOCK_DEVICE = re.compile(r"/dev/(?:sd[a-z]|nvme\d|vd[a-z]|hd[a-z]|xvd[a-z]|mmcblk\d|md\d|mapper/|dm-)")
 # Expressions whose value is one scalar even when it holds a reference to a list or a hash.
@@ -451,11 +449,11 @@ class _Perl:
 
     def gate(self, cond: Node, place: Place, at: Node, negated: bool | None) -> Gate | None:
         """The gate a condition sets (a date, host, file or account test), if any; `negated`:
-        whether what it gates runs when the condition does not hold (see shell.gate_of)."""
+        whether what it gates runs when the condition does not hold (see shell.gate_of, which
+        tells a condition that tests none of them by one search)."""
         text = self.text(cond)
-        if not _GATE_HINT.search(text):
-            return None
-        return gate_of(text, text, place, *self.at(at), negated=negated)
+        return gate_of(text, text, place, at.start_point[0] + 1, partial(self.evidence, at),
+                       negated=negated)
 
     @staticmethod
     def keyword(n: Node, word: str) -> bool:
