@@ -36,8 +36,8 @@ def _scope_of(path: str) -> tuple[str | None, str | None]:
 
 def unit_dirs(fs: RootFS) -> list[str]:
     """Every unit directory of the root in search order: system paths, then each user's."""
-    homes = ["root"] + [f"home/{h}" for h in _safe_list(fs, "home")]
-    runtimes = [f"run/user/{u}" for u in _safe_list(fs, "run/user")]
+    homes = ["root"] + [f"home/{h}" for h in fs.entries("home")]
+    runtimes = [f"run/user/{u}" for u in fs.entries("run/user")]
     dirs = list(SYSTEM_UNIT_DIRS)
     for pattern in USER_UNIT_DIRS:
         if pattern.startswith("~"):
@@ -74,10 +74,10 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
                 arts.append(_unit(fs, path))
             elif entry.endswith(".timer.d"):
                 arts += [fs.capture(f"{path}/{c}", "systemd-unit", schedule=True)
-                         for c in _safe_list(fs, path) if c.endswith(".conf")]
+                         for c in fs.entries(path) if c.endswith(".conf")]
             elif entry.endswith((".wants", ".requires")):
                 arts += [fs.link_artifact(f"{path}/{w}", "systemd-link")
-                         for w in _safe_list(fs, path) if w.endswith(".timer")]
+                         for w in fs.entries(path) if w.endswith(".timer")]
     dropins: dict[str, list[Artifact]] = {}
     for art in arts:
         parts = art.name.rsplit("/", 2)
@@ -98,7 +98,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
                 arts.append(_unit(fs, path))
             elif label.endswith(".service.d") and label[:-2] in wanted:
                 arts += [fs.capture(f"{path}/{c}", "systemd-unit", schedule=True)
-                         for c in _safe_list(fs, path) if c.endswith(".conf")]
+                         for c in fs.entries(path) if c.endswith(".conf")]
     # OnFailure= units run too: capture them (and theirs) like the services timers start
     for _ in range(3):
         more = {u for art in arts if ".service" in art.name
@@ -159,10 +159,3 @@ def _unit(fs: RootFS, path: str) -> Artifact:
     if fs.readlink(path) == "/dev/null":
         return fs.link_artifact(path, "systemd-unit")
     return fs.capture(path, "systemd-unit", schedule=True)
-
-
-def _safe_list(fs: RootFS, path: str) -> list[str]:
-    try:
-        return fs.listdir(path)
-    except RootPathError:
-        return []

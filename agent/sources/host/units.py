@@ -52,7 +52,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             elif entry.endswith(tuple(u + ".d" for u in UNIT_TYPES)) or entry in TOP_DROPINS:
                 arts += capture_folder(fs, path, "unit", lambda n: n.endswith(".conf"))
             elif entry.endswith(LINK_DIRS) and fs.is_dir(path):
-                for link in _list(fs, path):
+                for link in fs.entries(path):
                     if link.endswith(".timer"):
                         # the timer source owns timers and their links; what the timer's
                         # service starts in turn (OnFailure=, Wants=) is followed here
@@ -105,10 +105,3 @@ def _unit(fs: RootFS, path: str) -> Artifact:
     if fs.readlink(path) == "/dev/null":      # masked: the link is the whole story
         return fs.link_artifact(path, "unit")
     return fs.capture(path, "unit")
-
-
-def _list(fs: RootFS, path: str) -> list[str]:
-    try:
-        return fs.listdir(path)
-    except RootPathError:
-        return []
