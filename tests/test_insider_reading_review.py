@@ -71,6 +71,46 @@ def test_a_script_given_line_data_as_its_second_argument_is_destructive(body):
     assert j.verdict == "destructive", [r.title for r in j.reasons]
 
 
+
+# How a shell helper takes its arguments decides whether a summary may stand for its later calls
+# ("list": followed in every context). Read from its syntax, not its text: a usage message that
+# names "$*" (rkhunter's get_option, called seventy times) does not make a list.
+TAKES = {
+    'echo "Error: missing arguments: $*" >&2; x=$1': "",
+    'echo $OPT "$*" | sed -e "s/ /<SP>/g"': "",          # quoted "$*": one word
+    'echo "got $# arguments" >&2; rm -f "$1"': "",
+    '# shift the options away, see $@ below\n cp "$1" "$2"': "",   # comments are not code
+    'rm -rf $*': "list",                                     # unquoted: each argument a word
+    'for d in "$@"; do rm -rf "$d"; done': "list",
+    'for d; do rm -rf "$d"; done': "list",
+    'while [ "$#" -gt 0 ]; do rm -rf "$1"; shift; done': "list",
+    'x=${#}; rm -rf "$1"': "list",
+    'set -- ${@:2}; rm -rf "$1"': "list",
+    'echo "removing $@"; rm -rf "$1"': "list",                # "$@" splits even in a message
+    'eval "$1"': "runs",
+}
+
+
+@pytest.mark.parametrize("body", sorted(TAKES))
+def test_how_a_shell_helper_takes_its_arguments_is_read_from_its_syntax(body):
+    from lineguard.collector.analyse.effects import shell
+    text = f"f() {{\n  {body.replace(chr(92) + 'n', chr(10))}\n}}\n"
+    node = shell._parse(text.encode()).root_node.named_children[0]
+    shell._TAKES.clear()
+    assert shell._takes(node.text.decode(), node) == TAKES[body]
+
+
+@pytest.mark.parametrize("message", ['echo "removing: $*" >&2', 'logger -t ems "clean ($# args)"'])
+def test_a_helper_whose_message_names_its_arguments_is_still_read_at_its_fortieth_call(message):
+    """Not a list: after its free contexts the summary stands for the calls, bound to each
+    call's own arguments, so the fortieth call that deletes line data is still seen."""
+    helper = f"#!/bin/sh\nclean() {{\n  {message}\n  rm -rf \"$1\"\n}}\n"
+    calls = "".join(f"clean /var/tmp/ems/c{i}\n" for i in range(40))
+    j = _judge({"opt/ems/bin/clean.sh": helper + calls + f"clean {LINE_DATA}\n"},
+               "/opt/ems/bin/clean.sh")
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any(LINE_DATA in r.title for r in j.reasons)
+
 # --- end to end: the agent's snapshot of a real tree, ingest, the store, `lineguard check` ----
 
 AT_NOW = "2026-12-01T09:00:00Z"      # the at job below fires 2027-02-10: 71 days ahead

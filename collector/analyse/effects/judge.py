@@ -60,7 +60,8 @@ def clear_cache() -> None:
     change_ref_in.cache_clear()
     shell._PROGRAMS.clear()
     shell._TREES.clear()
-    shell._takes.cache_clear()
+    shell._TAKES.clear()
+    shell._GATE_TESTED.clear()
     perl._TREES.clear()
 
 
@@ -383,7 +384,7 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     reading = reading_of(job, files, memo)
     effects, touches_devices, change_ref = reading.effects, reading.talks_to_devices, \
         reading.change_ref
-    looked = tuple(sorted(reading.looked.files, key=lambda f: (f[0], f[1] or "")))
+    looked = reading.looked.files          # sorted by name (resolve.Looked)
     reasons: list[Reason] = []
     verdict_of: dict[Reason, Verdict] = {}
     dormant = rs.context.get("dormant")

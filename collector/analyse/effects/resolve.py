@@ -58,6 +58,10 @@ def fingerprint(art: Artifact | None) -> str | None:
     return art.sha256 or sha256_hex(art.content.encode())
 
 
+def _by_name(f: tuple[str, str | None]) -> tuple[str, str]:
+    return f[0], f[1] or ""
+
+
 @dataclass(frozen=True)
 class Looked:
     """What following a program looked at outside itself: each captured file looked up, with
@@ -68,6 +72,10 @@ class Looked:
     files: tuple[tuple[str, str | None], ...] = ()
     searches: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     followed: tuple[tuple[str, bool], ...] = ()
+
+    def __post_init__(self) -> None:
+        # sorted once here, as every judgement of every job sharing the reading shows them
+        object.__setattr__(self, "files", tuple(sorted(self.files, key=_by_name)))
 
     def holds_for(self, files: Mapping[str, Artifact], followed: FollowedFiles) -> bool:
         return all(fingerprint(files.get(name)) == fp for name, fp in self.files) and \

@@ -125,7 +125,8 @@ _PYTHON = re.compile(r"python[\d.]*$")
 _PERL = re.compile(r"perl[\d.]*$")
 _VAR_REF = re.compile(r"\$\{?[#!]?([A-Za-z_]\w*)")
 _NAME = re.compile(r"[A-Za-z_][\w-]*")
-_LIST_ARGS = re.compile(r"\$\{?[@*#]|\bshift\b")
+# What may make a function take its arguments as a list (its syntax then decides: _uses_list)
+_LIST_ARGS = re.compile(r"\$\{?[@*#]|\bshift\b|\bfor\s+\w+\s*(?:;|$|do\b)", re.M)
 # A function body that runs what it is handed: its arguments as a command, eval'd or given to a
 # shell. Followed in every context it is called in (resolve.Calls).
 _RUNS_ARGUMENTS = re.compile(r"(?:^|[;&|{`(]|\$\(|\b(?:then|do|else|exec|command|env|sudo|"
@@ -133,10 +134,61 @@ _RUNS_ARGUMENTS = re.compile(r"(?:^|[;&|{`(]|\$\(|\b(?:then|do|else|exec|command
                              r"\w*sh\s+-c\s+\"?\$\{?[@*1-9])", re.M)
 
 
-@lru_cache(maxsize=4096)
-def _takes(body: str) -> str:
-    """See _Walker.takes; by text, as the libraries many scripts source define the same ones."""
-    return "runs" if _RUNS_ARGUMENTS.search(body) else "list" if _LIST_ARGS.search(body) else ""
+_TAKES: dict[str, str] = {}      # function text -> how it takes its arguments (see _takes)
+
+
+def _takes(body: str, node: Node) -> str:
+    """See _Walker.takes; kept by text, as the libraries many scripts source define the same
+    functions."""
+    hit = _TAKES.get(body)
+    if hit is None:
+        if len(_TAKES) > 4096:
+            _TAKES.clear()
+        hit = _TAKES[body] = ("runs" if _RUNS_ARGUMENTS.search(body) else
+                              "list" if _LIST_ARGS.search(body) and _uses_list(node) else "")
+    return hit
+
+
+def _uses_list(node: Node) -> bool:
+    """Whether a function uses its arguments as a list, read from its syntax: "$@" or an
+    unquoted $* (each argument a word), $# (how many), `shift`, or a `for` without `in`. A
+    quoted "$*" is one word (the arguments joined), and $# inside a message ("got $# args") is
+    text: neither makes a list, so `echo "usage: $*" >&2` does not cost a helper its summary."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        kind = n.type
+        if kind == "special_variable_name":
+            name = n.text
+            if name == b"@" or name == b"*" and not _in_string(n) or \
+                    name == b"#" and not _in_message(n):
+                return True
+        elif kind == "expansion" and n.text == b"${#}":
+            if not _in_message(n):
+                return True
+        elif kind == "command_name" and n.text == b"shift" or \
+                kind == "for_statement" and n.child_by_field_name("value") is None:
+            return True
+        todo.extend(n.children)
+    return False
+
+
+def _in_string(n: Node) -> bool:
+    """Whether an expansion's parameter stands inside a double-quoted string."""
+    up = n.parent
+    up = up.parent if up is not None and up.type in ("simple_expansion", "expansion") else up
+    return up is not None and up.type == "string"
+
+
+def _in_message(n: Node) -> bool:
+    """Whether an expansion's parameter stands inside a quoted string with text of its own."""
+    up = n.parent
+    up = up.parent if up is not None and up.type in ("simple_expansion", "expansion") else up
+    return up is not None and up.type == "string" and \
+        any(c.type == "string_content" for c in up.children)
+
+
+_GATE_TESTED: dict[str, bool] = {}   # condition text -> whether it tests any of the four
 
 
 def gate_of(raw: str, resolved: str, place: Place, line: int,
@@ -145,7 +197,12 @@ def gate_of(raw: str, resolved: str, place: Place, line: int,
     `negated`: False when the effects run only while the condition holds, True when they run
     when it does not, None when the reader cannot tell (a date window is then not read).
     `evidence` may be a function giving the text (worked out only for a gate)."""
-    if not _GATE_ANY.search(raw):
+    tests = _GATE_TESTED.get(raw)
+    if tests is None:
+        if len(_GATE_TESTED) >= 8192:
+            _GATE_TESTED.clear()
+        tests = _GATE_TESTED[raw] = _GATE_ANY.search(raw) is not None
+    if not tests:
         return None
     if callable(evidence):
         evidence = evidence()
@@ -1376,7 +1433,7 @@ class _Walker:
         what it is handed), "list" ("$@", shift) or "" (by position)."""
         hit = self._takes.get(name)
         if hit is None:
-            hit = self._takes[name] = _takes(self.text(node))
+            hit = self._takes[name] = _takes(self.text(node), node)
         return hit
 
     def call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
