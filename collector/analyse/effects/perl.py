@@ -27,7 +27,7 @@ from tree_sitter import Language, Node, Parser, Tree
 
 from lineguard.collector.analyse.effects import commands, decode, device, sql
 from lineguard.collector.analyse.effects import perl_libs as libs
-from lineguard.collector.analyse.effects.bounds import parse_within
+from lineguard.collector.analyse.effects.bounds import Trees
 from lineguard.collector.analyse.effects.commands import ARG_MARK
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
@@ -77,24 +77,18 @@ def _parser() -> Parser:
         return Parser(Language(tree_sitter_perl.language()))
 
 
-_TREES: dict[bytes, Tree] = {}
+_TREES = Trees(_parser, 256)
 
 
 def _parse(src: bytes) -> Tree:
-    """Parse trees by content: a module many scripts use is parsed once. The text always ends
+    """Parse trees by content (a module many scripts use is parsed once). The text always ends
     with a newline: tree-sitter-perl 2.0.3's scanner never returns from an interpolating
     here-document whose last line runs into the end of the text after a `$`, `@` or `\\`
     (its continue mode reads to a newline without looking for the end), so without one a
     ten-byte script would hang the collector."""
     if not src.endswith(b"\n"):
         src += b"\n"
-    tree = _TREES.get(src)
-    if tree is None:
-        tree = parse_within(_parser(), src)
-        if len(_TREES) >= 256:
-            del _TREES[next(iter(_TREES))]
-        _TREES[src] = tree
-    return tree
+    return _TREES.parse(src)
 
 
 @dataclass
