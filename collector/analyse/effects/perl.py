@@ -1309,12 +1309,8 @@ class _Perl:
     def undo(self, layer: str, data: str) -> object:
         if not is_known(data):
             return unknown("decoded data")
-        out = decode.undo(layer, data)
-        if out is None:
-            return unknown("data that does not decode")
-        text = out if isinstance(out, str) else out.decode("latin-1")
-        self.scope.decoded[text] = self.scope.decoded.get(data, ()) + (layer,)
-        return text
+        text = decode.undo_noted(layer, data, self.scope.decoded)
+        return unknown("data that does not decode") if text is None else text
 
     def call(self, sub: _Sub | None, args: list[object], place: Place) -> object:
         """A sub run with @_ bound to the arguments; its value is what it returns."""
