@@ -331,3 +331,10 @@ def test_the_same_features_over_ordinary_values_are_quiet(text):
 def test_basenc_layers_are_undone(form, encode):
     blob = encode(f"{ROW}\n".encode())
     assert _verdict(f"basenc --{form} -d <<< '{blob}' | sh\n") == "destructive"
+
+
+@pytest.mark.parametrize("decoder", ["openssl enc -d -base64", "openssl enc -d -a -A",
+                                     "python3 -m base64 -d", "python3 -m base64 --decode"])
+def test_base64_undone_by_openssl_without_a_cipher_or_by_pythons_module(decoder):
+    blob = base64.b64encode(f"{ROW}\n".encode()).decode()
+    assert _verdict(f"echo {blob} | {decoder} | sh\n") == "destructive"

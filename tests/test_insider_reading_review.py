@@ -111,6 +111,33 @@ def test_a_helper_whose_message_names_its_arguments_is_still_read_at_its_fortiet
     assert j.verdict == "destructive", [r.title for r in j.reasons]
     assert any(LINE_DATA in r.title for r in j.reasons)
 
+
+# A helper that runs what it is handed in a way no text rule lists: its summary read the
+# argument as code (a marker), so the fortieth call's command was never read (benign).
+RUNS_HANDED = {
+    "ssh-one.sh": ('#!/bin/bash\ndev() { ssh admin@atm1 "$1"; }\n', "dev 'show ver {i}'\n",
+                   "dev 'configure terminal; interface ATM0/0; no pvc 0/100; end'\n"),
+    "ssh-all.sh": ('#!/bin/bash\ndev() { ssh admin@atm1 "$*"; }\n', "dev show ver {i}\n",
+                   "dev configure terminal \\; interface ATM0/0 \\; no pvc 0/100\n"),
+    "stdin.sh": ('#!/bin/bash\ndev() { printf "%s\\n" "$1" | ssh admin@atm1; }\n',
+                 "dev 'show ver {i}'\n", "dev 'no pvc 0/100'\n"),
+    "su.sh": ('#!/bin/sh\nas_ems() { su ems -c "$*"; }\n', "as_ems echo {i}\n",
+              f"as_ems rm -rf {LINE_DATA}\n"),
+    "pipe.sh": ('#!/bin/sh\nrun() { echo "$1" | sh; }\n', "run 'echo {i}'\n",
+                f"run 'rm -rf {LINE_DATA}'\n"),
+    "remote.pl": ('#!/usr/bin/perl\nsub dev { system("ssh admin\\@atm1 \'$_[0]\'"); }\n',
+                  "dev('show ver {i}');\n", "dev('no pvc 0/100');\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RUNS_HANDED))
+def test_a_helper_that_runs_what_it_is_handed_is_followed_at_every_call(name):
+    helper, harmless, harmful = RUNS_HANDED[name]
+    path = f"opt/ems/bin/{name}"
+    j = _judge({path: helper + "".join(harmless.replace("{i}", str(i)) for i in range(40))
+                + harmful}, "/" + path)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
 # --- end to end: the agent's snapshot of a real tree, ingest, the store, `lineguard check` ----
 
 AT_NOW = "2026-12-01T09:00:00Z"      # the at job below fires 2027-02-10: 71 days ahead

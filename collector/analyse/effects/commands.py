@@ -9,7 +9,14 @@ import re
 import shlex
 
 from lineguard.collector.analyse.effects import decode
-from lineguard.collector.analyse.effects.model import is_known, markers, render, symbol, unknown
+from lineguard.collector.analyse.effects.model import (
+    ARG_MARK,
+    is_known,
+    markers,
+    render,
+    symbol,
+    unknown,
+)
 from lineguard.collector.analyse.effects.resolve import (
     Job,
     Place,
@@ -223,7 +230,6 @@ def host_of(word: str) -> str:
 _SAFE_EMPTY = re.compile(r"empty|blank|void|nothing|null", re.I)
 
 
-ARG_MARK = "\x01arg:"
 
 
 def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
@@ -688,6 +694,12 @@ def _tar_remove(args: list[str], job: Job, place: Place, line: int, ev: str) -> 
             _destroy(job, place, line, ev, m, "delete-tree")
 
 
+# A sed script that leaves nothing of any line: `d`, `1,$d`, `s/.*//`, `s|^.*$||g`.
+_EVERY_LINE = re.compile(r"\s*(?:1\s*,\s*\$\s*)?(?:d|s([^\w\s\\])\^?\.(?:\*|\\?\+)\$?\1\1[gp]*)\s*;?\s*")
+# A Perl substitution that empties the line it is given (under -p: every line of the file).
+_EMPTIES_LINE = re.compile(r"(?:^|[;{\s])s([^\w\s\\])\^?\.[*+]\$?\1\1[gsx]*\s*(?:;|$|})")
+
+
 def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -> None:
     """sed -i: a script that deletes every line empties the file; one that deletes or changes
     lines of a crontab, a log or lineguard's files removes jobs or evidence."""
@@ -699,7 +711,7 @@ def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
         script, ops = ops[0], ops[1:]
     if script is None:
         return
-    everything = re.fullmatch(r"\s*(?:1\s*,\s*\$\s*)?d\s*;?\s*", script) is not None
+    everything = _EVERY_LINE.fullmatch(script) is not None
     deletes = re.search(r"(?:^|[/;}\s\d$])d\s*(?:;|$)", script) is not None
     for f in ops:
         p = render(f).rstrip("/")
@@ -1077,7 +1089,8 @@ def perl_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
         return
     code = " ".join(progs)
     prints = re.search(r"\b(?:print|printf|say)\b(?!\s+if\s+0\b|\s+unless\s+1\b)", code)
-    empties = re.search(r"\$_\s*=\s*(?:\"\"|''|q\(\)|qq\(\))|\bundef\s+\$_", code)
+    empties = re.search(r"\$_\s*=\s*(?:\"\"|''|q\(\)|qq\(\))|\bundef\s+\$_", code) or \
+        _EMPTIES_LINE.search(code)
     if ("p" not in flags and not prints) or ("p" in flags and empties):
         files = [a for i, a in enumerate(argv[1:], 1) if not a.startswith("-") and
                  not re.fullmatch(r"-\w*[eE]", argv[i - 1])]

@@ -182,9 +182,13 @@ def layer_of(argv: list[str]) -> str | None:
     if prog == "openssl":
         if "-d" not in argv:
             return None
-        if argv[1:2] == ["enc"] or (argv[1:2] and _CIPHER.match(argv[1].lstrip("-"))):
-            return "openssl enc"
         b64 = (argv[1:2] == ["base64"] or re.search(r"(?:^|\s)-(?:base64|a)\b", opts))
+        cipher = any(_CIPHER.match(a.lstrip("-")) for a in argv[1:]) or \
+            (argv[1:2] and argv[1] != "enc" and _CIPHER.match(argv[1].lstrip("-")))
+        if argv[1:2] == ["enc"] and b64 and not cipher:
+            return "base64"           # `openssl enc -d -base64`: no cipher, only the encoding
+        if argv[1:2] == ["enc"] or cipher:
+            return "openssl enc"
         return "base64" if b64 else None
     if prog == "xxd":
         return "hex" if "-r" in opts else None

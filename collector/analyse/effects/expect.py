@@ -233,6 +233,24 @@ def as_list(items: list[str]) -> str:
 _OID = re.compile(r"\.?(?:\d+\.)+\d+")
 
 
+def _string_map(pairs: list[str], text: str) -> str | None:
+    """Tcl's `string map PAIRS TEXT`: at each position the first key that matches is replaced
+    and the scan goes on after it. None for an odd list of pairs (a Tcl error)."""
+    if len(pairs) % 2:
+        return None
+    out, i = [], 0
+    while i < len(text):
+        k = next((j for j in range(0, len(pairs), 2) if pairs[j] and text.startswith(pairs[j], i)),
+                 None)
+        if k is None:
+            out.append(text[i])
+            i += 1
+        else:
+            out.append(pairs[k + 1])
+            i += len(pairs[k])
+    return "".join(out)
+
+
 def _is_oid(word: str) -> bool:
     from lineguard.collector.analyse.effects.mib import mib
     return bool(_OID.fullmatch(word) or markers(word) or (
@@ -442,7 +460,9 @@ class _Tcl:
         if cmd == "while" and args:
             m = re.search(r"gets\s+\$(\w+)\s+(\w+)", args[0])
             if m and self.vars.get(m.group(1)) in self.files:
-                self.vars[m.group(2)] = file_lines(self.files[self.vars[m.group(1)]], self.job)
+                # gets reads a whole line (a device's name, or a command to send it)
+                self.vars[m.group(2)] = file_lines(self.files[self.vars[m.group(1)]], self.job,
+                                                   whole=True)
         if cmd in ("while", "for", "catch", "time", "uplevel", "namespace") and args:
             for a in args:
                 if a.startswith("{") and ("\n" in a or " " in a.strip("{} ")):
@@ -500,6 +520,26 @@ class _Tcl:
             if eff is not None:
                 self.job.sink.append(eff)
             return None
+        if cmd == "file" and len(args) >= 2 and self.word(args[0], place, line) == "delete":
+            # file delete ?-force? ?--? PATH…: rm, recursive only when forced
+            words = [self.word(a, place, line) for a in args[1:]]
+            force = "-force" in words[:2]
+            paths = [w for w in words if w not in ("-force", "--")]
+            read("shell", ("rm -rf " if force else "rm -f ") +
+                 " ".join(shlex.quote(w) for w in paths), self.job,
+                 place.nested(line, ev, "Tcl file delete"))
+            return None
+        if cmd == "after" and len(args) >= 2 and self.word(args[0], place, line).isdigit():
+            # after MS SCRIPT: the script runs once the event loop has waited MS
+            self.body(args[1] if len(args) == 2 else "{" + " ".join(args[1:]) + "}", place, line)
+            return None
+        if cmd == "subst" and want_value and args:
+            return self.subst(self.word(args[-1], place, line), place, line)
+        if cmd == "string" and want_value and len(args) >= 3 and \
+                self.word(args[0], place, line) == "map":
+            subject = self.word(args[-1], place, line)
+            return _string_map(list_items(self.word(args[-2], place, line)), subject) \
+                if is_known(subject) else None
         if cmd == "binary" and len(args) >= 3 and self.word(args[0], place, line) == "decode":
             layer = {"base64": "base64", "hex": "hex"}.get(self.word(args[1], place, line))
             return self.undo(layer, self.word(args[-1], place, line)) if layer else None

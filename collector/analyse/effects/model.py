@@ -53,6 +53,11 @@ def unknown(why: str) -> str:
     return f"\x01?:\x1d{_safe(why)}\x02"
 
 
+# A function's or program's argument standing as itself while its summary is read (see
+# resolve.Calls): symbol("arg", "1", "$1") …
+ARG_MARK = "\x01arg:"
+
+
 def symbol(kind: str, data: str, description: str) -> str:
     """A value standing for each member of a known set (walked rows, lines of a file)."""
     return f"\x01{kind}:{_safe(data)}\x1d{_safe(description)}\x02"

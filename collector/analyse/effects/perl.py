@@ -1333,8 +1333,9 @@ class _Perl:
                                     ("list" if len(args) > len(_MARKED_ARGS) else ""))
         if how == "known":
             return value
-        if how == "summary":
-            self._summary_call(sub, args, place, globals_)
+        if how == "summary" and self._summary_call(sub, args, place, globals_):
+            sc.calls.runs_its_arguments(sub.key, context)
+            how = "follow"
         if how != "follow":
             return unknown(f"the value of {sub.name}()")
         value = self._call(sub, args, place)
@@ -1342,23 +1343,28 @@ class _Perl:
         return value
 
     def _summary_call(self, sub: _Sub, args: list[object], place: Place, globals_: str
-                      ) -> None:
+                      ) -> bool:
         """A call past the contexts a sub is followed in: the sub's effects read once with @_
-        standing as markers, bound to this call's arguments (see resolve.Calls)."""
+        standing as markers, bound to this call's arguments (see resolve.Calls). True (nothing
+        bound) when the summary reads an argument as code: the call is followed."""
         sc = self.scope
         kept = sc.calls.summaries.get(sub.key)
         if kept is None:
-            before = len(self.job.sink)
+            before, code_before = len(self.job.sink), self.job.code_from_arguments
             saved = dict(sc.vars)
             self._call(sub, list(_MARKED_ARGS), replace(place, gates=(), via=(), called=True))
             sc.vars.clear()
             sc.vars.update(saved)
+            ran = Calls.ran_arguments(self.job, code_before, self.job.sink[before:])
             kept = sc.calls.summaries[sub.key] = (globals_, self.job.sink[before:])
             del self.job.sink[before:]
+            if ran:
+                return True
         summary = [e for e in kept[1] if ARG_MARK in e.values_text()]
         texts = [a if isinstance(a, str) else unknown(f"an argument of {sub.name}()")
                  for a in args]
         self.job.sink.extend(bind_call(summary, texts, place, sub.name))
+        return False
 
     def reads(self, sub: _Sub) -> frozenset[str]:
         """The variables a sub reads ("$x", "@x", "%x"), with those of the subs it names."""

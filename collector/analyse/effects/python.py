@@ -988,6 +988,12 @@ class _Py:
                 if printed is not None:
                     return printed
             return unknown(f"output of `{render(text)[:60]}`")
+        if short in ("system", "popen", "_system") and args and isinstance(args[0], str | bytes) \
+                and _s(args[0]).split()[:1] and commands.known(commands.base(_s(args[0]).split()[0])):
+            # a C library's system() (ctypes.CDLL("libc.so.6").system(b"…")), a framework's
+            # own: a command line handed to anything named system is read as run
+            self.nested("shell", _s(args[0]), line, ev, f"via {fname or short}()")
+            return unknown(f"the status of `{render(_s(args[0]))[:60]}`")
         if isinstance(recv, Proc) and short in ("communicate", "write", "writelines") and (
                 args or "input" in kw):
             data = args[0] if args else kw["input"]
@@ -1386,10 +1392,16 @@ class _Py:
                 self.cur_place = saved
             return r or r2
         elif isinstance(st, ast.With | ast.AsyncWith):
+            used = {x.id for b in st.body for x in ast.walk(b) if isinstance(x, ast.Name)}
             for item in st.items:
                 v = self.ev(item.context_expr, scope)
                 if item.optional_vars is not None:
                     self.bind(item.optional_vars, v, scope)
+                if isinstance(v, tuple) and v and v[0] == "file" and str(v[2]).startswith("w") \
+                        and not (isinstance(item.optional_vars, ast.Name) and
+                                 item.optional_vars.id in used):
+                    # opened for writing, the file never used in the block: emptied
+                    self.destroy(self.cur_place, st.lineno, self.ev_text(st), v[1], "truncate")
             return self.block(st.body, scope)
         elif isinstance(st, ast.Try):
             r = self.block(st.body, scope)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from lineguard.collector.analyse.effects import bounds
 from lineguard.collector.analyse.effects.model import (
     _BACK,
+    ARG_MARK,
     Effect,
     Gate,
     change_ref_in,
@@ -162,6 +163,9 @@ class Job:
     programs: int = 0                     # texts handed to a reader (nested ones included)
     reached: set[str] = field(default_factory=set)   # followed by nested readings (see saw)
     cut: bool = False                     # stopped by the CPU bound (see Reading.cut)
+    # texts read as code that hold an argument marker: a summary that counts one more than
+    # before stands for a function that runs what it is handed (see Calls.runs_its_arguments)
+    code_from_arguments: int = 0
 
     def spend(self, language: str, place: Place, line: int,
               evidence: str | Callable[[], str], cost: int = 1) -> bool:
@@ -310,14 +314,15 @@ def source_bytes(language: str, text: str, job: Job, place: Place) -> bytes:
     return src[:MAX_TEXT]
 
 
-def file_lines(path: str, job: Job | None = None) -> str:
+def file_lines(path: str, job: Job | None = None, whole: bool = False) -> str:
     """The value of reading a file line by line (a device list, a list of circuits): its
-    entries when the file was captured, else a marker standing for every entry."""
+    entries (each line's first word, or the whole line when `whole`: Tcl's gets, a line of
+    commands) when the file was captured, else a marker standing for every entry."""
     p = path.lstrip("/")
     text = job.text_of(p) if job is not None and is_known(path) else None
     if text is not None and len(text) < 65536:
-        entries = [ln.split("#", 1)[0].split()[0] for ln in text.split("\n")
-                   if ln.split("#", 1)[0].strip()]
+        entries = [ln.strip() if whole else ln.split("#", 1)[0].split()[0]
+                   for ln in text.split("\n") if ln.split("#", 1)[0].strip()]
         if 0 < len(entries) <= MAX_EACH:
             # every entry the file lists: expandable like a literal list, but the whole set
             return listed_in(entries, p)
@@ -428,6 +433,22 @@ class Calls:
         self._values: dict[str, dict[str, object]] = {}
         # function -> (the values of the globals it reads when summarised, its effects)
         self.summaries: dict[str, tuple[str, list[Effect]]] = {}
+        self.running: set[str] = set()      # functions found to run what they are handed
+
+    def runs_its_arguments(self, name: str, context: str) -> None:
+        """A function whose summary read its arguments as code (a shell, an interpreter, a
+        device session given "$1" or "$*"): no summary stands for what it is handed, so it is
+        followed in every context from now on, this call first. A text rule cannot know every
+        way of running what one is handed (`su -c "$*"`, `ssh host "$1"`, `echo "$1" | sh`)."""
+        self.running.add(name)
+        self._values.setdefault(name, {})[context] = None
+
+    @staticmethod
+    def ran_arguments(job: Job, code_before: int, effects: list[Effect]) -> bool:
+        """Whether reading a summary read an argument as code: a text handed to a reader, or
+        command lines sent to a device, holding an argument marker."""
+        return job.code_from_arguments > code_before or any(
+            e.kind == "device-command" and any(ARG_MARK in x for x in e.lines) for e in effects)
 
     def start(self, name: str, context: str, globals_: str, per_context: str = ""
               ) -> tuple[str, object]:
@@ -440,6 +461,8 @@ class Calls:
         seen = self._values.setdefault(name, {})
         if context in seen:
             return "known", seen[context]
+        if name in self.running:
+            per_context = "runs"
         summary = self.summaries.get(name)
         if len(seen) >= FREE_CONTEXTS and not per_context and (
                 summary is None or summary[0] == globals_ or not summary[1]):
@@ -482,6 +505,8 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     """Hand a program to the reader of its language (registered by each reader module)."""
     job.deepest = max(job.deepest, place.depth)
     job.programs += 1
+    if ARG_MARK in text:
+        job.code_from_arguments += 1
     if too_deep(job, place, language, text):
         return
     first = text[:200].split("\n", 1)[0]

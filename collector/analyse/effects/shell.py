@@ -1076,6 +1076,10 @@ class _Walker:
                 return False
         if not is_known(prog) or first[0] in self.job.written:
             return False
+        if prog not in _NAMES_PROGRAMS and any(
+                _program_word(w.strip("'\"")) for w in (words[1:] if words is not None
+                                                        else self.text(n).split()[1:])):
+            return False        # it may launch what it is handed (see launched)
         for a in n.children_by_field_name("argument"):
             if a.type != "word":
                 t = self.text(a)
@@ -1221,6 +1225,9 @@ class _Walker:
             return None
         if prog in SHELLS:
             return self.interpreter("shell", args, env, place, line, ev, stdin, "-c")
+        if _PYTHON.match(prog) and args[:2] in (["-m", "base64"], ["-m", "gzip"]):
+            # the standard library's command lines: the same as the programs of those names
+            return self.execute([args[1], *args[2:]], env, place, line, ev, stdin)
         if _PYTHON.match(prog):
             return self.interpreter("python", args, env, place, line, ev, stdin, "-c")
         if _PERL.match(prog):
@@ -1292,7 +1299,10 @@ class _Walker:
             # configuration files
             self.device_lines(remote[0], remote[1], place, line, ev, prog)
         if prog in ("tmux", "screen"):
-            self.terminal_keys(prog, argv, place, line, ev)
+            if any(a in ("send-keys", "send", "stuff") for a in args):
+                self.terminal_keys(prog, argv, place, line, ev)
+            else:       # a session, window or pane started with a command, run-shell
+                self.launched(prog, args, env, place, line, ev)
             return None
         if prog in ("ansible", "ansible-playbook"):
             self.ansible(prog, argv, place, line, ev)
@@ -1302,6 +1312,9 @@ class _Walker:
             return None
         if (prog == "systemctl" and "edit" in args) or (prog == "crontab" and "-e" in args):
             self.edit(prog, args, env, place, line, ev, stdin)
+            return None
+        if not commands.known(prog) and prog not in _NAMES_PROGRAMS and \
+                self.launched(prog, args, env, place, line, ev):
             return None
         commands.effects(argv, job, place, line, ev, stdin)
         out = commands.output(argv, stdin, job)
@@ -1316,6 +1329,29 @@ class _Walker:
             if layer is not None or prior:
                 self.decoded[out] = prior + ((layer,) if layer else ())
         return out
+
+    def launched(self, prog: str, args: list[str], env: dict[str, str], place: Place, line: int,
+                 ev: str) -> bool:
+        """A program lineguard gives no meaning to, handed a command line: `screen -dmS x CMD`,
+        `tmux new -d 'CMD'`, `start-stop-daemon --start --exec PROG -- ARGS`, `tsp CMD`, `gosu
+        USER CMD`. Read as running it: a launcher runs what it is handed, and a program missing
+        from lineguard's tables must not be a place to hide a deletion. The command is the first
+        argument naming a program lineguard knows, with the rest (arguments after a `--` that
+        follows only options go to it, as start-stop-daemon passes them), or the first argument
+        that is a whole command line. True when one was read."""
+        for i, a in enumerate(args):
+            if _program_word(a):
+                rest = args[i + 1:]
+                if "--" in rest and all(w.startswith("-") for w in rest[:rest.index("--")]):
+                    rest = rest[rest.index("--") + 1:]
+                self.nested("shell", " ".join(_quote(w) for w in [a, *rest]), place, line, ev,
+                            f"run by {prog}", env)
+                return True
+            if is_known(a) and not markers(a) and _BLANK.search(a.strip()) and \
+                    _program_word(a.split()[0]):
+                self.nested("shell", a, place, line, ev, f"a command line given to {prog}", env)
+                return True
+        return False
 
     def coproc(self, args: list[str], env: dict[str, str], place: Place, line: int, ev: str
                ) -> None:
@@ -1441,8 +1477,9 @@ class _Walker:
                                       "list" if not takes and len(args) > 9 else takes)
         if how == "known":
             return value if isinstance(value, str) else None
-        if how == "summary":
-            self._summary_call(name, args, env, place, line, ev, globals_)
+        if how == "summary" and self._summary_call(name, args, env, place, line, ev, globals_):
+            self.calls.runs_its_arguments(name, context)
+            how = "follow"
         if how != "follow":
             return None
         if self.job.spend("shell", place, line + place.offset, ev,
@@ -1453,19 +1490,24 @@ class _Walker:
         return out
 
     def _summary_call(self, name: str, args: list[str], env: dict[str, str], place: Place,
-                      line: int, ev: str, globals_: str) -> None:
+                      line: int, ev: str, globals_: str) -> bool:
         """A call past the contexts a function is followed in: the function's effects read
-        once with its arguments as markers, bound to this call's arguments (see Calls)."""
+        once with its arguments as markers, bound to this call's arguments (see Calls). True
+        (nothing bound) when the summary reads an argument as code: the call is followed."""
         kept = self.calls.summaries.get(name)
         if kept is None:
-            before = len(self.job.sink)
+            before, code_before = len(self.job.sink), self.job.code_from_arguments
             neutral = replace(place, gates=(), via=(), called=True, anchor=(line, ev))
             self._call(name, [], dict(env), neutral, line, ev, None, arg_env=_ARG_ENV)
+            ran = Calls.ran_arguments(self.job, code_before, self.job.sink[before:])
             kept = self.calls.summaries[name] = (globals_, self.job.sink[before:])
             del self.job.sink[before:]
+            if ran:
+                return True
         marked = [e for e in kept[1] if commands.ARG_MARK in e.values_text()]
         site = (line + place.offset, ev) if place.anchor is None else None
         self.job.sink.extend(bind_call(marked, args, place, name, site))
+        return False
 
     def _call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
               ev: str, stdin: str | None, arg_env: dict[str, str] | None = None
@@ -1561,6 +1603,8 @@ class _Walker:
             elif is_known(stdin) and not markers(stdin):
                 self.nested(language, stdin, place, line, ev, f"fed to {language} on stdin", env)
             else:
+                if commands.ARG_MARK in stdin:     # an argument fed to a shell: see Calls
+                    job.code_from_arguments += 1
                 src = "; ".join(d for k, _, d in markers(stdin)) or "its input"
                 job.sink.append(place.effect("unseen-code", line, ev, target=src))
         return None
@@ -2018,6 +2062,34 @@ def _quote(word: str) -> str:
     return word if re.fullmatch(r"[\w./=:@%+,-]+", word) else "'" + word.replace("'", "'\\''") + "'"
 
 
+# Programs that take a program's name as data and never run it (`which rm`, `man rm`, `dpkg -S
+# /bin/rm`, `logger "rm -rf … failed"`): not launchers (see _Walker.launched).
+_NAMES_PROGRAMS = frozenset({
+    "which", "type", "whereis", "man", "whatis", "apropos", "info", "help", "dpkg", "dpkg-query",
+    "dpkg-divert", "apt", "apt-get", "apt-cache", "aptitude", "dnf", "yum", "rpm", "zypper",
+    "update-alternatives", "pidof", "pgrep", "hash", "complete", "compgen", "logger", "stat",
+    "file", "strings", "ldd", "readlink", "realpath", "basename", "dirname", "test", "[", "[[",
+    "mail", "mailx", "sendmail", "wall", "write", "notify-send", "whiptail", "dialog", "zenity",
+    "getent", "id", "ps", "lsof", "fuser", "md5sum", "sha1sum", "sha256sum", "sha512sum", "cksum",
+    "du", "wc", "diff", "cmp", "chmod", "chown", "chgrp", "touch", "getfacl", "setfacl", "lsattr",
+    "local", "export", "declare", "typeset", "readonly", "unset", "true", "false", ":", "return",
+    "exit", "log", "die", "warn", "msg", "debug", "error", "say", "usage"})
+_BLANK = re.compile(r"[ \t\n;]")
+
+
+@lru_cache(maxsize=4096)
+def _program_word(word: str) -> bool:
+    """Whether a word names a program lineguard reads or gives a meaning to (rm, sh, python3,
+    snmpset, ssh, /bin/rm …): the start of a command line handed to a launcher."""
+    if not word or word.startswith("-") or "\x01" in word:
+        return False
+    prog = commands.base(word)
+    return bool(prog) and (commands.known(prog) or prog in SHELLS or prog in _SQL_CLIENTS or
+                           prog in _UNREADABLE or prog in carriers.CARRIERS or
+                           prog in ("expect", "tclsh", "snmpset", "eval") or
+                           bool(_PYTHON.match(prog) or _PERL.match(prog)))
+
+
 def _glob_programs(pattern: str) -> list[str]:
     """The programs lineguard knows that a glob-spelled path can name (the standard bin dirs)."""
     import fnmatch
@@ -2109,9 +2181,10 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
         if not argv or argv[0] in _KEYWORDS:
             continue
         prog = commands.base(argv[0])
-        if (commands.prints_only(argv) or not commands.known(prog)) and "/" not in argv[0] \
-                and argv[0] not in w.functions:
-            continue       # prints, or means nothing lineguard judges
+        if (commands.prints_only(argv) or not commands.known(prog) and (
+                prog in _NAMES_PROGRAMS or not any(map(_program_word, argv[1:])))) \
+                and "/" not in argv[0] and argv[0] not in w.functions:
+            continue       # prints, or means nothing lineguard judges (nor launches a command)
         w.execute(argv, env, place, no, command.strip(), None)
 
 
