@@ -33,7 +33,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiosmtpd.controller import Controller  # noqa: E402
-from netmiko import ConnectHandler  # noqa: E402
 from pysnmp.hlapi.v3arch.asyncio import (  # noqa: E402
     CommunityData,
     ContextData,
@@ -50,6 +49,7 @@ from lineguard.agent.daemon import run  # noqa: E402
 from lineguard.agent.keys import generate  # noqa: E402
 from lineguard.sim.events import EventSender  # noqa: E402
 from lineguard.sim.fleet import CREDENTIALS, HOST, Fleet  # noqa: E402
+from tests.sim_support import remove_pvc  # noqa: E402
 
 VC_XC_ROW_STATUS = "1.3.6.1.2.1.37.1.11.1.13"
 
@@ -116,14 +116,7 @@ def plant_at_job(root: Path, n: int) -> str:
 def delete_pvc(fleet: Fleet, n: int) -> str:
     dev = fleet.by_platform("cisco_ios")[n % len(fleet.by_platform("cisco_ios"))]
     intf, sub, pvc = dev.state.all_pvcs()[0]
-    login = CREDENTIALS["lab-ios"]
-    conn = ConnectHandler(device_type="cisco_ios", host=HOST, port=dev.port,
-                          username=login["username"], password=login["password"],
-                          secret=login["secret"], conn_timeout=30)
-    conn.enable()
-    conn.send_config_set([f"interface {intf.name}.{sub.number} point-to-point",
-                          f"no pvc {pvc.vpi}/{pvc.vci}"])
-    conn.disconnect()
+    remove_pvc(dev, f"{intf.name}.{sub.number} point-to-point", pvc.vpi, pvc.vci)
     return dev.name
 
 

@@ -34,7 +34,7 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
     out = []
     for v in views:
         j, verdict = v.job, v.judgement
-        unseen = (j.problem or "").startswith("not captured")
+        unseen = bool(j.unread) and (j.state == "active" or j.origin_path in j.unread)
         if verdict.verdict is Verdict.BENIGN and j.state != "unparsable" \
                 and not (unseen and j.state == "active"):
             continue

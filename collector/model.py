@@ -225,6 +225,9 @@ class Job:
     # where each line of `command` is written, (path, line), when its lines come from several
     # places (a unit's Exec lines and those its drop-ins add); () when the origin says it all
     command_at: tuple[tuple[str, int], ...] = ()
+    # what the agent could not read (an error, a FIFO, a text past its size limit): files the
+    # job runs, or the file that defines it (its origin) when nothing of it could be read
+    unread: tuple[str, ...] = ()
 
 
 # --- provenance ----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ the server archives). One reader per file format; each returns (line, what, comm
 from __future__ import annotations
 
 import re
-import shlex
 from typing import NamedTuple
 
 SNMP_FILES = ("etc/snmp/snmptrapd.conf", "etc/snmp/snmpd.conf", "usr/share/snmp/snmpd.conf",
@@ -70,11 +69,3 @@ def pg_commands(text: str) -> list[Handler]:
     """PostgreSQL's shell command settings (quotes doubled inside, as postgresql.conf writes)."""
     return [Handler(text.count("\n", 0, m.start()) + 1, m.group(1), m.group(2).replace("''", "'"))
             for m in _PG.finditer(text) if m.group(2).strip()]
-
-
-def first_word(command: str) -> str:
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        words = command.split()
-    return words[0] if words else ""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import NamedTuple
 
 # Search order from `systemd-analyze unit-paths` (systemd 252); earlier paths win.
@@ -30,6 +31,8 @@ USER_UNIT_DIRS = (
 # The order in which a service runs its commands.
 EXEC_KEYS = ("ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost", "ExecReload",
              "ExecStop", "ExecStopPost")
+# What a socket runs of its own around listening (systemd.socket(5)), in that order.
+SOCKET_EXEC_KEYS = ("ExecStartPre", "ExecStartPost", "ExecStopPre", "ExecStopPost")
 UNIT_TYPES = frozenset({"service", "socket", "target", "device", "mount", "automount", "swap",
                         "timer", "path", "slice", "scope"})
 _SPECIFIER = re.compile(r"%([a-zA-Z%])")
@@ -44,6 +47,16 @@ class Setting(NamedTuple):
     key: str
     value: str
     line: int
+
+
+class UnitSetting(NamedTuple):
+    """One assignment of a unit read with its drop-ins, with the file and line that write it."""
+
+    section: str
+    key: str
+    value: str
+    line: int
+    path: str
 
 
 def parse_unit(text: str) -> list[Setting]:
@@ -206,3 +219,85 @@ def manager_environment(text: str, environment_d: bool) -> list[tuple[str, int]]
                 words = st.value.split()
             out += [(w, st.line) for w in words if "=" in w]
     return out
+
+
+class Manager(NamedTuple):
+    """The service manager a unit runs under, as its specifiers see it: the system's (no user)
+    or one user's (name, home and uid where known)."""
+
+    user: str | None = None
+    home: str | None = None
+    uid: str | None = None
+
+
+SYSTEM = Manager()
+# (file, line) a setting is written at: the unit or one of its drop-ins
+Written = tuple[str, int]
+# a line the unit runs, with where it is written
+Line = tuple[str, Written]
+# The section that holds a unit type's commands and their keys in the order it runs them.
+_RUNS = {"service": ("Service", EXEC_KEYS), "socket": ("Socket", SOCKET_EXEC_KEYS)}
+
+
+@dataclass(frozen=True)
+class UnitCommands:
+    """What a unit runs, read as its manager reads the unit and its drop-ins, specifiers
+    expanded: the environment its commands run in (`. FILE` for EnvironmentFile=, so a reader
+    sees its variables and the agent captures it; `export NAME=VALUE` for Environment=), its
+    Exec* command lines by key, the OnFailure= units it starts when it fails, and User=."""
+
+    environment: tuple[Line, ...]
+    execs: Mapping[str, tuple[Line, ...]]
+    on_failure: tuple[str, ...]
+    user: str | None
+
+    def commands(self, keys: Iterable[str] = EXEC_KEYS) -> list[Line]:
+        """The command lines of these Exec* keys, in the order given (the run order)."""
+        return [line for key in keys for line in self.execs.get(key, ())]
+
+
+def unit_commands(settings: Iterable[UnitSetting], unit: str,
+                  manager: Manager = SYSTEM) -> UnitCommands:
+    """What `unit` (an instance name for an instance of a template) runs under `manager`, from
+    its settings in the order systemd applies them: an empty value resets what its key set
+    before; a service's commands are in [Service], a socket's own in [Socket]."""
+    section, keys = _RUNS.get(unit_type(unit) or "", _RUNS["service"])
+    execs: dict[str, list[Line]] = {k: [] for k in keys}
+    env: list[Line] = []
+    failure: list[str] = []
+    user = None
+    for sec, key, value, number, path in settings:
+        if sec == "Unit" and key == "OnFailure":
+            failure = failure + value.split() if value else []
+        if sec != section:
+            continue
+        at = (path, number)
+        if key in execs:
+            execs[key] = execs[key] + [(exec_command(value), at)] if value else []
+        elif key in ("EnvironmentFile", "Environment"):
+            env = _environment(env, key, value, at)
+        elif key == "User":
+            user = value or None
+
+    def expand(text: str) -> str:
+        return expand_specifiers(text, unit, *manager)
+
+    return UnitCommands(environment=tuple((expand(c), at) for c, at in env),
+                        execs={k: tuple((expand(c), at) for c, at in v) for k, v in execs.items()},
+                        on_failure=tuple(expand(u) for u in failure), user=user)
+
+
+def _environment(env: list[Line], key: str, value: str, at: Written) -> list[Line]:
+    """`env` with one Environment= or EnvironmentFile= setting added: a file as `. FILE`, each
+    assignment as `export NAME=VALUE`; an empty value resets what that key set before, as
+    systemd does."""
+    if not value:
+        word = "export " if key == "Environment" else ". "
+        return [(line, where) for line, where in env if not line.startswith(word)]
+    if key == "EnvironmentFile":
+        return [*env, (". " + value.lstrip("-"), at)]
+    try:
+        assignments = shlex.split(value)
+    except ValueError:
+        assignments = value.split()
+    return [*env, *((f"export {v}", at) for v in assignments)]

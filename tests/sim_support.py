@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import pytest
+from netmiko import BaseConnection, ConnectHandler
 from pysnmp.hlapi.v3arch.asyncio import (
     CommunityData,
     ContextData,
@@ -23,7 +24,7 @@ from pysnmp.hlapi.v3arch.asyncio import (
     usmHMACSHAAuthProtocol,
 )
 
-from lineguard.sim.fleet import CREDENTIALS, Fleet
+from lineguard.sim.fleet import CREDENTIALS, HOST, Fleet, SimDevice
 from lineguard.sim.state import Faults
 
 VCL = "1.3.6.1.2.1.37.1.7"
@@ -110,6 +111,23 @@ async def _set(auth, port: int, oid: str, value: int):
 
 def set_int(auth, port: int, oid: str, value: int) -> None:
     _run(_set(auth, port, oid, value))
+
+
+def operator_cli(dev: SimDevice, **extra) -> BaseConnection:
+    """A netmiko session to a simulated CLI device as the lab operator, over real SSH (a long
+    connect timeout: the machine may be loaded)."""
+    login = CREDENTIALS[dev.credentials]
+    return ConnectHandler(device_type=dev.platform, host=HOST, port=dev.port,
+                          username=login["username"], password=login["password"],
+                          secret=login.get("secret", ""), conn_timeout=30, **extra)
+
+
+def remove_pvc(dev: SimDevice, interface: str, vpi: int, vci: int) -> None:
+    """`no pvc VPI/VCI` under `interface` of a simulated IOS device, typed by an operator."""
+    conn = operator_cli(dev)
+    conn.enable()
+    conn.send_config_set([f"interface {interface}", f"no pvc {vpi}/{vci}"])
+    conn.disconnect()
 
 
 def snmpbulkwalk(port: int, root: str, version: str = "2c") -> list[str] | None:

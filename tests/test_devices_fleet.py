@@ -8,13 +8,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from netmiko import ConnectHandler
 
 from lineguard.agent.devices import collect
 from lineguard.collector.parse.device import IncompleteTarget, jobs, line_data
 from lineguard.formats.wire import Target
 from lineguard.sim.fleet import HOST, Fleet
 from tests.devicefleet import MASK_KEY, fault, first, inventory
+from tests.sim_support import remove_pvc
 
 
 @pytest.fixture(scope="module")
@@ -76,14 +76,7 @@ def test_a_pvc_removed_over_the_cli_is_gone_from_both_views(fleet, tmp_path):
     dev = fleet.by_platform("cisco_ios")[1]
     before = _one(fleet, tmp_path, dev, "cli", "lab-ios")
     victim = next(r for r in line_data(before) if r.kind == "vcl" and "subinterface" in r.extra)
-    login = fleet.credentials["lab-ios"]
-    conn = ConnectHandler(device_type="cisco_ios", host=HOST, port=dev.port,
-                          username=login["username"], password=login["password"],
-                          secret=login["secret"], conn_timeout=5)
-    conn.enable()
-    conn.send_config_set([f"interface {victim.extra['subinterface']}",
-                          f"no pvc {victim.vpi}/{victim.vci}"])
-    conn.disconnect()
+    remove_pvc(dev, victim.extra["subinterface"], victim.vpi, victim.vci)
     by_cli = _one(fleet, tmp_path, dev, "cli", "lab-ios")
     by_snmp = _one(fleet, tmp_path, dev, "snmp", "lab-snmp")
     after_cli, after_snmp = set(line_data(by_cli)), set(line_data(by_snmp))

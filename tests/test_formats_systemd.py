@@ -15,13 +15,16 @@ from lineguard.agent.sources.host import collect
 from lineguard.collector.model import Job
 from lineguard.collector.parse.host import jobs
 from lineguard.formats.systemd import (
+    Manager,
     Setting,
+    UnitSetting,
     exec_command,
     expand_specifiers,
     instantiate,
     parse_unit,
     template_of,
     triggered_unit,
+    unit_commands,
     unit_type,
 )
 from tests.hostroot import GROUP, PASSWD, link, write
@@ -85,6 +88,26 @@ def test_specifiers_for_an_instance_a_template_and_a_users_manager() -> None:
     assert expand_specifiers("/opt/%i.sh %h", "dump@.service") == "/opt/%i.sh /root"
     assert expand_specifiers("%h %u %U %t %E", "sync.service", "oper", "/home/oper", "1000") == (
         "/home/oper oper 1000 /run/user/1000 /home/oper/.config")
+
+
+def test_what_a_unit_runs_is_read_in_run_order_with_resets_and_specifiers() -> None:
+    """One reader for every unit a job runs: environment first, Exec* lines in the order the
+    manager runs them, an empty value resetting its key, specifiers for the user's manager."""
+    unit = [("Unit", "OnFailure", "alert@%p.service", 2), ("Service", "User", "ems", 4),
+            ("Service", "ExecStop", "/bin/true", 5), ("Service", "ExecStart", "-%h/a", 6),
+            ("Service", "EnvironmentFile", "-%E/ems.env", 7), ("Service", "Environment",
+                                                              '"A=1 2" B=%u', 8)]
+    dropin = [("Service", "ExecStart", "", 1), ("Service", "ExecStart", "%h/b %i", 2),
+              ("Service", "Environment", "", 3), ("Service", "ExecCondition", "/bin/c", 4)]
+    settings = [UnitSetting(*s, "u") for s in unit] + [UnitSetting(*s, "d") for s in dropin]
+    run = unit_commands(settings, "sweep@x.service", Manager("ems", "/home/ems", "1001"))
+    assert run.environment == ((". /home/ems/.config/ems.env", ("u", 7)),)
+    assert run.commands() == [("/bin/c", ("d", 4)), ("/home/ems/b x", ("d", 2)),
+                              ("/bin/true", ("u", 5))]
+    assert (run.on_failure, run.user) == (("alert@sweep.service",), "ems")
+    socket = unit_commands([UnitSetting("Socket", "ExecStartPre", "/bin/p %n", 1, "s"),
+                            UnitSetting("Service", "ExecStart", "/bin/no", 2, "s")], "f.socket")
+    assert socket.commands(("ExecStartPre", "ExecStart")) == [("/bin/p f.socket", ("s", 1))]
 
 
 def test_exec_prefixes_and_unit_types() -> None:

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import os
 import tracemalloc
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from lineguard.agent.sources.host import HostLimits, collect
-from lineguard.collector.check import all_findings
+from lineguard.collector.check import all_findings, job_findings
 from lineguard.collector.home import Home
+from lineguard.collector.jobs import JobView
 from lineguard.collector.jobs import collect as job_views
+from lineguard.collector.model import CronTrigger, Fire, Job, Judgement
 from lineguard.formats.wire import Target
 from tests.baselinekit import Fleet
 from tests.hostroot import write
@@ -130,6 +133,26 @@ def test_a_job_whose_script_cannot_be_read_is_a_finding(fleet: Fleet, tmp_path: 
     [unseen] = [f for f in findings if f.key.startswith("job-unseen:")]
     assert unseen.severity == "medium" and "etc/cron.d/purge:1" in unseen.title
     assert "opt/ems/purge.sh" in unseen.title
+    [view] = _view(fleet, "etc/cron.d/purge")
+    assert view.job.unread == ("opt/ems/purge.sh",)
+
+
+def test_what_was_unread_is_a_fact_of_the_job_not_a_phrase_of_its_problem() -> None:
+    """A job is a finding for what the agent could not read (Job.unread), whatever its problem
+    text says: a problem that merely begins "not captured" reads nothing as unread."""
+    job = Job(target="mgmt-01", source="cron", origin_path="etc/cron.d/x", origin_line=1,
+              owner="root", schedule="0 4 * * *", command="/opt/ems/x.sh",
+              trigger=CronTrigger("0 4 * * *"), files=("opt/ems/x.sh",))
+    fire = Fire(kind="exact", at=NOW)
+
+    def findings(j: Job) -> list[str]:
+        return [f.key.split(":")[0] for f in job_findings([JobView(j, fire, Judgement())], NOW)]
+
+    assert findings(replace(job, unread=("opt/ems/x.sh",))) == ["job-unseen"]
+    assert findings(replace(job, problem="not captured: but only in words")) == []
+    unparsable = replace(job, state="unparsable", problem="bad schedule")
+    assert findings(replace(unparsable, unread=("opt/ems/x.sh",))) == ["job-unparsable"]
+    assert findings(replace(unparsable, unread=("etc/cron.d/x",))) == ["job-unseen"]
 
 
 @pytest.mark.parametrize("carrier,program", [

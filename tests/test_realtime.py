@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
-from netmiko import ConnectHandler
 
 from lineguard.agent.config import AgentConfig
 from lineguard.agent.daemon import EventSnapshots, run
@@ -30,8 +29,8 @@ from lineguard.agent.listen import DeviceEvent, DeviceListener, Endpoint
 from lineguard.agent.outbox import pending
 from lineguard.formats.wire import Snapshot, load
 from lineguard.sim.events import EventSender
-from lineguard.sim.fleet import CREDENTIALS, HOST, Fleet
-from tests.sim_support import VC_XC, set_int, v2c
+from lineguard.sim.fleet import CREDENTIALS, Fleet
+from tests.sim_support import VC_XC, remove_pvc, set_int, v2c
 from tests.test_agent_delivery import tiny_root
 
 DEADLINE_S = 120.0
@@ -297,14 +296,7 @@ def test_device_changes_over_cli_and_snmp_are_polled_at_once(event_fleet, tmp_pa
         wait_for(lambda: len(snapshots(cfg.outbox)) == 1, "the first scheduled snapshot")
         first = snapshots(cfg.outbox)[0]
         intf, sub, pvc = ios.state.all_pvcs()[0]
-        login = event_fleet.credentials["lab-ios"]
-        conn = ConnectHandler(device_type="cisco_ios", host=HOST, port=ios.port,
-                              username=login["username"], password=login["password"],
-                              secret=login["secret"], conn_timeout=30)
-        conn.enable()
-        conn.send_config_set([f"interface {intf.name}.{sub.number} point-to-point",
-                              f"no pvc {pvc.vpi}/{pvc.vci}"])
-        conn.disconnect()
+        remove_pvc(ios, f"{intf.name}.{sub.number} point-to-point", pvc.vpi, pvc.vci)
         wait_for(lambda: len(snapshots(cfg.outbox)) >= 2, "a poll after the IOS syslog")
         after_cli = snapshots(cfg.outbox)[-1]
         xc = next(x for x in mib.state.cross_connects.values() if x.kind == "vc")

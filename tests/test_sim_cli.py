@@ -10,7 +10,7 @@ from netmiko import ConnectHandler
 from netmiko.exceptions import NetmikoAuthenticationException, ReadTimeout
 
 from lineguard.sim.fleet import CREDENTIALS
-from tests.sim_support import VCL, v2c, walk
+from tests.sim_support import VCL, operator_cli, v2c, walk
 
 
 @pytest.fixture(autouse=True)
@@ -20,19 +20,12 @@ def _healthy(healthy):
 
 def _ios(fleet, **extra):
     dev = fleet.by_platform("cisco_ios")[0]
-    cred = CREDENTIALS["lab-ios"]
-    conn = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
-                          username=cred["username"], password=cred["password"],
-                          secret=cred["secret"], conn_timeout=30, **extra)
-    return dev, conn
+    return dev, operator_cli(dev, **extra)
 
 
 def _junos(fleet):
     dev = fleet.by_platform("juniper_junos")[0]
-    cred = CREDENTIALS["lab-junos"]
-    return dev, ConnectHandler(device_type="juniper_junos", host="127.0.0.1", port=dev.port,
-                               username=cred["username"], password=cred["password"],
-                               conn_timeout=30)
+    return dev, operator_cli(dev)
 
 
 def test_netmiko_logs_in_enables_and_reads_the_whole_config(fleet):

@@ -5,6 +5,7 @@ share about the host is `hostcontext`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from lineguard.collector import provenance
@@ -86,7 +87,8 @@ def not_captured(ctx: HostContext, art: Artifact) -> Job:
     source, kind = JOB_FILE_KINDS[art.kind]
     if art.kind == "scheduled-file":
         source = str((art.meta.get("format") or {}).get("name") or source)
-    return ctx.job(source=source, origin_path=art.name, origin_line=None,
-                   owner=ctx.owner_of(art), schedule="", command="", files=(),
-                   trigger=UnparsableTrigger(f"not captured: {art.error}", kind),
-                   state="unparsable", problem=f"not captured: {art.error}")
+    return replace(ctx.job(source=source, origin_path=art.name, origin_line=None,
+                           owner=ctx.owner_of(art), schedule="", command="", files=(),
+                           trigger=UnparsableTrigger(f"not captured: {art.error}", kind),
+                           state="unparsable", problem=f"not captured: {art.error}"),
+                   unread=(art.name,))

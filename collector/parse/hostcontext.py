@@ -95,8 +95,12 @@ class HostContext:
         runs it (effects.resolve.unseen_program)."""
         missing = [f"{n}: {TOO_LARGE} ({a.error})" if a.state == "hash_only" else
                    f"{n}: {a.error or a.state}"
-                   for n in files if (a := self.artifacts[n]).state not in _NOT_GAPS]
+                   for n in self.unread(files) if (a := self.artifacts[n])]
         return "not captured: " + "; ".join(missing) if missing else None
+
+    def unread(self, files: tuple[str, ...]) -> tuple[str, ...]:
+        """The files of `files` the agent could not read (see problem_with_files)."""
+        return tuple(n for n in files if self.artifacts[n].state not in _NOT_GAPS)
 
     def job(self, *, source: str, origin_path: str, origin_line: int | None, owner: str | None,
             schedule: str, command: str, trigger: Trigger, files: tuple[str, ...] | None = None,
@@ -111,7 +115,8 @@ class HostContext:
         return Job(target=self.target.name, source=source, origin_path=origin_path,
                    origin_line=origin_line, owner=owner, schedule=schedule, command=command,
                    trigger=trigger, files=files, state=state, problem=problem,
-                   timezone=timezone or self.timezone, command_at=command_at)
+                   timezone=timezone or self.timezone, command_at=command_at,
+                   unread=self.unread(files))
 
 
 def line_number(art: Artifact, index: int) -> int:

@@ -22,23 +22,30 @@ from lineguard.collector.parse.hostcontext import HostContext
 from lineguard.collector.schedule.calendar import CalendarSpec
 from lineguard.formats.systemd import (
     EXEC_KEYS,
+    SOCKET_EXEC_KEYS,
+    SYSTEM,
     SYSTEM_MANAGER_CONF,
     SYSTEM_UNIT_DIRS,
     USER_MANAGER_CONF,
     USER_UNIT_DIRS,
+    Line,
+    Manager,
     Setting,
+    UnitCommands,
+    UnitSetting,
     dropin_names,
-    exec_command,
-    expand_specifiers,
     instantiate,
     manager_environment,
     parse_unit,
     template_of,
     triggered_unit,
+    unit_commands,
 )
 from lineguard.formats.timespan import parse_timespan
 from lineguard.formats.wire import Artifact
 
+# The keys whose commands a drop-in shared by many units adds as a job of its own.
+_RUN_KEYS = frozenset((*EXEC_KEYS, *SOCKET_EXEC_KEYS))
 MONOTONIC = ("OnActiveSec", "OnBootSec", "OnStartupSec", "OnUnitActiveSec", "OnUnitInactiveSec")
 _TRUE = frozenset({"1", "yes", "true", "on"})
 
@@ -174,8 +181,7 @@ class Units:
                 return hits[0][0], hits[0][1], instance
         return None
 
-    def settings(self, scope: str, unit: str,
-                 main: Artifact) -> list[tuple[str, str, str, int, str]]:
+    def settings(self, scope: str, unit: str, main: Artifact) -> list[UnitSetting]:
         """Settings of the unit file, then its drop-ins by file name: those of the unit, its
         template, its dash prefixes and its type (`service.d/`); a name in a more specific
         folder, then an earlier path, wins."""
@@ -185,8 +191,27 @@ class Units:
                 if _sees(scope, where.scope):
                     chosen.setdefault(posixpath.basename(art.name), (where, art))
         ordered = [main] + [chosen[k][1] for k in sorted(chosen)]
-        return [(s, k, v, n, art.name) for art in ordered for s, k, v, n in
-                parse_unit(art.text() or "")]
+        return [UnitSetting(*s, art.name) for art in ordered for s in parse_unit(art.text() or "")]
+
+    def manager(self, scope: str) -> Manager:
+        """The manager a unit of this scope runs under: the system's, or the user's."""
+        if not scope.startswith("user:"):
+            return SYSTEM
+        who = scope.split(":", 1)[1]
+        uid = next((str(u) for u, n in self.ctx.uid_names.items() if n == who), None)
+        return Manager(who, "/root" if who == "root" else f"/home/{who}", uid)
+
+    def commands(self, scope: str, unit: str, main: Artifact,
+                 instance: str | None) -> UnitCommands:
+        """What the unit runs (formats.systemd.unit_commands) under its scope's manager. The
+        commands of a drop-in shared by many units are a job of their own
+        (units.shared_dropin_jobs), not part of each unit's."""
+        own = [s for s in self.settings(scope, unit, main)
+               if not (s.value and s.key in _RUN_KEYS and shared_dropin(s.path))]
+        run = unit_commands(own, instantiate(unit, instance), self.manager(scope))
+        # the environment the manager gives every service comes before the unit's own
+        # (DefaultEnvironment=, environment.d)
+        return replace(run, environment=(*self.manager_env(scope), *run.environment))
 
 
 def jobs(ctx: HostContext) -> list[Job]:
@@ -301,68 +326,21 @@ def _transient_start(directory: str, main: Artifact, calendars: list[str],
 
 
 def _service(units: Units, scope: str, service: str, instance: str | None,
-             depth: int = 0) -> tuple[list[tuple[str, tuple[str, int]]], str | None]:
-    """(what the service runs, each line with the file and line that writes it; User=): every
-    Exec* command in the order systemd runs them (ExecCondition, ExecStartPre, ExecStart,
-    ExecStartPost, ExecReload, ExecStop, ExecStopPost), preceded by its EnvironmentFile=s (as
-    `. FILE`, so the reader sees their variables) and Environment= assignments, followed by its
-    OnFailure= units; specifiers expanded as systemd does for the unit's manager (system or the
-    user's)."""
+             depth: int = 0) -> tuple[list[Line], str | None]:
+    """(what the service runs, each line with the file and line that writes it; User=): its
+    environment, every Exec* command in the order systemd runs them (ExecCondition,
+    ExecStartPre, ExecStart, ExecStartPost, ExecReload, ExecStop, ExecStopPost), then what its
+    OnFailure= units run."""
     found = units.find(scope, service)
     if found is None:
         return [], None
-    _where, main, _ = found
-    execs: dict[str, list[tuple[str, tuple[str, int]]]] = {k: [] for k in EXEC_KEYS}
-    env: list[tuple[str, tuple[str, int]]] = list(units.manager_env(scope))
-    failure: list[str] = []
-    user = None
-    for section, key, value, number, path in units.settings(scope, service, main):
-        if value and key in EXEC_KEYS and shared_dropin(path):
-            continue            # a job of its own (units.shared_dropin_jobs)
-        if section == "Unit" and key == "OnFailure":
-            failure = failure + value.split() if value else []
-        if section != "Service":
-            continue
-        at = (path, number)
-        if key in execs:
-            execs[key] = execs[key] + [(exec_command(value), at)] if value else []
-        elif key in ("EnvironmentFile", "Environment"):
-            env = environment(env, key, value, at)
-        elif key == "User":
-            user = value or None
-    name = instantiate(service, instance)
-    who = scope.split(":", 1)[1] if scope.startswith("user:") else None
-    home = None if who is None else ("/root" if who == "root" else f"/home/{who}")
-    uid = next((str(u) for u, n in units.ctx.uid_names.items() if n == who), None) if who else None
-    lines = env + [c for k in EXEC_KEYS for c in execs[k]]
-    lines = [(expand_specifiers(c, name, who, home, uid), at) for c, at in lines]
+    run = units.commands(scope, service, found[1], instance)
+    lines = [*run.environment, *run.commands()]
     if depth < 2:
-        for unit in failure:
-            more, _ = _service(units, scope, expand_specifiers(unit, name, who, home, uid),
-                               instance, depth + 1)
+        for unit in run.on_failure:
+            more, _ = _service(units, scope, unit, instance, depth + 1)
             lines += more
-    return lines, user
-
-
-def environment(env: list[tuple[str, tuple[str, int]]], key: str, value: str,
-                at: tuple[str, int]) -> list[tuple[str, tuple[str, int]]]:
-    """`env` (shell lines a service's commands run after, each with the file and line that
-    writes it) with one Environment= or EnvironmentFile= setting added: a file as `. FILE` (the
-    reader sees its variables; the agent captures it), each assignment as `export NAME=VALUE`;
-    an empty value resets what that key set before, as systemd does."""
-    if not value:
-        word = "export " if key == "Environment" else ". "
-        return [(line, where) for line, where in env if not line.startswith(word)]
-    if key == "EnvironmentFile":
-        return [*env, (". " + value.lstrip("-"), at)]
-    return [*env, *((f"export {v}", at) for v in shlex_split(value))]
-
-
-def shlex_split(value: str) -> list[str]:
-    try:
-        return shlex.split(value)
-    except ValueError:
-        return value.split()
+    return lines, run.user
 
 
 def service_commands(ctx: HostContext, scope: str, unit: str) -> list[str]:

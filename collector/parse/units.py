@@ -23,10 +23,12 @@ from lineguard.collector.model import (
     Trigger,
 )
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
-from lineguard.collector.parse.systemd import Units, environment, shared_dropin
+from lineguard.collector.parse.systemd import Units, shared_dropin
 from lineguard.formats.systemd import (
     EXEC_KEYS,
+    SOCKET_EXEC_KEYS,
     Setting,
+    Written,
     dropin_names,
     exec_command,
     instantiate,
@@ -45,14 +47,12 @@ BOOT_TARGETS = frozenset({
     "slices.target", "rpcbind.target",
 })
 _PATH_KEYS = ("PathExists", "PathExistsGlob", "PathChanged", "PathModified", "DirectoryNotEmpty")
-_SOCKET_EXEC = ("ExecStartPre", "ExecStartPost", "ExecStopPre", "ExecStopPost")
 _STOP_KEYS = ("ExecStop", "ExecStopPost")
 _LISTEN_KEYS = ("ListenStream", "ListenDatagram", "ListenSequentialPacket", "ListenFIFO",
                 "ListenSpecial", "ListenNetlink", "ListenMessageQueue", "ListenUSBFunction")
 # settings whose value is one thing (a command, a path, a time span), not a list of names
-_WHOLE = frozenset((*EXEC_KEYS, *_SOCKET_EXEC, *_PATH_KEYS, *_LISTEN_KEYS, "RuntimeMaxSec"))
-_At = tuple[str, int]        # (file, line) a setting is written at: the unit or a drop-in
-_NOWHERE: _At = ("", 0)
+_WHOLE = frozenset((*EXEC_KEYS, *SOCKET_EXEC_KEYS, *_PATH_KEYS, *_LISTEN_KEYS, "RuntimeMaxSec"))
+_NOWHERE: Written = ("", 0)
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def _shared_dropin_jobs(ctx: HostContext, units: Units, started: list[_Start]) -
             if not shared_dropin(art.name) or art.content is None:
                 continue
             execs = [(exec_command(v), n) for sec, k, v, n in parse_unit(art.text() or "")
-                     if v and (k in EXEC_KEYS or k in _SOCKET_EXEC)]
+                     if v and (k in EXEC_KEYS or k in SOCKET_EXEC_KEYS)]
             if not execs:
                 continue
             reached = [s for s in started if s.scope == where.scope
@@ -218,10 +218,11 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
                         trigger=start.trigger, state="inert", problem=missing)]
     _where, main, instance = found
     settings = units.settings(start.scope, start.unit, main)
+    run = units.commands(start.scope, start.unit, main, instance)
 
-    def values(section: str, key: str) -> list[tuple[str, _At]]:
+    def values(section: str, key: str) -> list[tuple[str, Written]]:
         """The values of a setting, each with the file and line that writes it."""
-        vals: list[tuple[str, _At]] = []
+        vals: list[tuple[str, Written]] = []
         for sec, k, v, number, path in settings:
             if sec == section and k == key:
                 if v and k in _WHOLE and shared_dropin(path):
@@ -233,8 +234,8 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
                         else [(v, (path, number))]
         return vals
 
-    def follow(names: list[tuple[str, _At]], trigger: Trigger, why: str) -> None:
-        for name, _n in names:
+    def follow(names: list[str], trigger: Trigger, why: str) -> None:
+        for name in names:
             if (start.scope, name) not in done:
                 queue.append(_Start(start.scope, name, trigger, why, main.name))
 
@@ -242,10 +243,10 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
     kind = start.unit.rsplit(".", 1)[-1]
     stem = start.unit.rsplit(".", 1)[0]
     for key in ("Wants", "Requires", "Upholds"):
-        follow(values("Unit", key), start.trigger, f"{start.unit} {key}= it")
-    follow(values("Unit", "OnFailure"),
+        follow([n for n, _at in values("Unit", key)], start.trigger, f"{start.unit} {key}= it")
+    follow(list(run.on_failure),
            EventTrigger(f"when {start.unit} fails", rare=True), f"OnFailure= of {start.unit}")
-    follow(values("Unit", "OnSuccess"),
+    follow([n for n, _at in values("Unit", "OnSuccess")],
            EventTrigger(f"when {start.unit} finishes successfully"), f"OnSuccess= of {start.unit}")
     for also, _n in values("Install", "Also"):
         if (start.scope, also) not in done and not any(
@@ -257,19 +258,20 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
         accept = any(v.lower() in ("yes", "true", "1", "on") for v, _n in values("Socket", "Accept"))
         service = (values("Socket", "Service") or [(f"{stem}@.service" if accept
                                                     else f"{stem}.service", _NOWHERE)])[0][0]
-        follow([(service, _NOWHERE)], EventTrigger(f"a connection to {', '.join(listens) or stem} "
+        follow([service], EventTrigger(f"a connection to {', '.join(listens) or stem} "
                                             f"(socket {start.unit})"), f"{start.unit} activates it")
-        own = [(exec_command(v), n) for k in _SOCKET_EXEC for v, n in values("Socket", k)]
+        own = run.commands(SOCKET_EXEC_KEYS)
         if not own or not start.listed:
             return []
+        runs = [*run.environment, *own]
         return [ctx.job(source="systemd", origin_path=own[0][1][0], origin_line=own[0][1][1],
                         owner=owner or "root", schedule=start.why,
-                        command="\n".join(c for c, _n in own), trigger=start.trigger,
-                        command_at=tuple(at for _c, at in own))]
+                        command="\n".join(c for c, _n in runs), trigger=start.trigger,
+                        command_at=tuple(at for _c, at in runs))]
     if kind == "path" and not masked:
         watched = [f"{k}={v}" for k in _PATH_KEYS for v, _n in values("Path", k)]
         service = (values("Path", "Unit") or [(f"{stem}.service", _NOWHERE)])[0][0]
-        follow([(service, _NOWHERE)], EventTrigger(f"{' or '.join(watched) or 'a watched path'} "
+        follow([service], EventTrigger(f"{' or '.join(watched) or 'a watched path'} "
                                             f"(path unit {start.unit})"),
                f"{start.unit} activates it")
         return []
@@ -277,22 +279,12 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
         return []
     runtime = _runtime_max(values("Service", "RuntimeMaxSec"))
     keys = [k for k in EXEC_KEYS if not (runtime and k in _STOP_KEYS)]
-    execs = [(exec_command(v), n) for k in keys for v, n in values("Service", k)]
-    stops = [(exec_command(v), n) for k in _STOP_KEYS for v, n in values("Service", k)] \
-        if runtime else []
-    # what the commands run in: Environment= and EnvironmentFile= as the timer's service reads
-    # them (parse/systemd.environment), so `rm -rf ${LINEDATA}` names what it deletes
-    env: list[tuple[str, _At]] = list(units.manager_env(start.scope))
-    for sec, key, value, number, path in settings:
-        if sec == "Service" and key in ("Environment", "EnvironmentFile"):
-            env = environment(env, key, value, (path, number))
-    if instance:
-        execs = [(c.replace("%i", instance).replace("%I", instance), n) for c, n in execs]
-        stops = [(c.replace("%i", instance).replace("%I", instance), n) for c, n in stops]
-    users = values("Service", "User")
-    user = users[-1][0] if users else None
+    execs = run.commands(keys)
+    stops = run.commands(_STOP_KEYS) if runtime else []
+    # what the commands run in, so `rm -rf ${LINEDATA}` names what it deletes
+    env = list(run.environment)
     if start.scope == "system":
-        owner = user or "root"
+        owner = run.user or "root"
     state: JobState
     state, why = "active", None
     if masked:
@@ -325,7 +317,7 @@ def _unit_jobs(ctx: HostContext, units: Units, start: _Start, queue: deque[_Star
     return out
 
 
-def _runtime_max(values: list[tuple[str, _At]]) -> tuple[str, float] | None:
+def _runtime_max(values: list[tuple[str, Written]]) -> tuple[str, float] | None:
     """RuntimeMaxSec= as (written, seconds), when it bounds the run (not infinity)."""
     if not values or values[-1][0] in ("infinity", ""):
         return None

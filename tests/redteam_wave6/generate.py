@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 
-from tests.adversarial.generate import least, new_marker
+from tests.adversarial.generate import Corpus, least, new_marker, tally
 from tests.adversarial.schedulers import HostRoot
 from tests.heldout.generate import plant as plant_heldout
 from tests.redteam.generate import OWN_TRIGGERS
@@ -46,13 +47,6 @@ class Case:
     expect: str = "destructive"
 
 
-@dataclass
-class Corpus:
-    cases: list[Case] = field(default_factory=list)
-    roots: list[HostRoot] = field(default_factory=list)
-    devices: list[list] = field(default_factory=list)
-
-
 def plant(root: HostRoot, scheduler: str, job, marker: str, rng: random.Random) -> None:  # noqa: ANN001
     (plant_redteam if scheduler in OWN_TRIGGERS else plant_heldout)(root, scheduler, job, marker,
                                                                     rng)
@@ -76,14 +70,11 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
         case_rng = random.Random(rng.random())
         marker = new_marker(rng, taken, "x")
         root = n // per_root
-        while len(corpus.roots) <= root:
-            corpus.roots.append(HostRoot())
-            corpus.devices.append([])
         w = works[work](case_rng).marked(marker)
         job = carry(carrier, conceal, w.sh, case_rng, marker)
         job.files.update({p: (t, 0o755 if p.endswith((".sh", ".py")) else 0o644)
                           for p, t in w.files.items()})
-        plant(corpus.roots[root], scheduler, job, marker, case_rng)
+        plant(corpus.root(root), scheduler, job, marker, case_rng)
         kind = "m" if bad else "b"
         i = sum(1 for c in corpus.cases if c.malicious == bad)
         corpus.cases.append(Case(f"x{kind}{i:03d}.{work}.{carrier}.{conceal}.{scheduler}", bad,
@@ -91,5 +82,4 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
     return corpus
 
 
-def counts(cases: list[Case]) -> dict[str, Counter]:
-    return {axis: Counter(getattr(c, axis) for c in cases) for axis in AXES}
+counts = partial(tally, axes=AXES)

@@ -22,6 +22,7 @@ from tests.triggers_wave6.devices import (
     BENIGN_BUILDERS,
     DEVICE_PLACEMENTS,
     IOS_SHOW,
+    DevicePlacement,
     device_lines,
 )
 from tests.triggers_wave6.placements import (
@@ -153,25 +154,37 @@ def _device_plan() -> list[tuple[str, str, str]]:
     return plan
 
 
+class _Draw:
+    """The next case's marker, root and own random source, from the corpus's one seed: cases
+    fill the roots `per_root` at a time, in the order they are drawn."""
+
+    def __init__(self, corpus: Corpus, seed: int, per_root: int) -> None:
+        self.corpus, self.rng, self.per_root = corpus, random.Random(seed), per_root
+        self.taken: set[str] = set()
+        self.drawn = 0
+
+    def __call__(self) -> tuple[str, int, random.Random]:
+        m = new_marker(self.rng, self.taken, "kqxz")
+        r = self.drawn // self.per_root
+        while len(self.corpus.roots) <= r:
+            self.corpus.roots.append(TriggerRoot())
+            self.corpus.devices.append([])
+        self.drawn += 1
+        return m, r, random.Random(self.rng.random())
+
+
+def _device_names(p: DevicePlacement, m: str, case_rng: random.Random) -> tuple[str, str]:
+    """A case's device and the name of its job there (upper case on IOS, as operators write)."""
+    name = f"atm-{case_rng.choice(PREFECTURES)}-{m}"
+    return name, f"LG-{m.upper()}" if p.platform == "cisco_ios" else f"lg-{m}"
+
+
 def build(seed: int = SEED, per_root: int = CASES_PER_ROOT) -> Corpus:
-    rng = random.Random(seed)
     corpus = Corpus()
-    taken: set[str] = set()
-
-    def slot(k: int) -> int:
-        root = k // per_root
-        while len(corpus.roots) <= root:
-            corpus.roots.append(TriggerRoot())
-            corpus.devices.append([])
-        return root
-
-    k = 0
+    draw = _Draw(corpus, seed, per_root)
     for i, (pname, carrier, gate, effect) in enumerate(_host_plan()):
         p = HOST_PLACEMENTS[pname]
-        m = new_marker(rng, taken, "kqxz")
-        r = slot(k)
-        k += 1
-        case_rng = random.Random(rng.random())
+        m, r, case_rng = draw()
         root = corpus.roots[r]
         if carrier == "line":
             p.plant(root, m, effect, case_rng)
@@ -183,23 +196,19 @@ def build(seed: int = SEED, per_root: int = CASES_PER_ROOT) -> Corpus:
     base = i + 1
     for j, (pname, work, gate) in enumerate(_device_plan()):
         p = DEVICE_PLACEMENTS[pname]
-        m = new_marker(rng, taken, "kqxz")
-        r = slot(k)
-        k += 1
-        case_rng = random.Random(rng.random())
-        name = f"atm-{case_rng.choice(PREFECTURES)}-{m}"
-        job = f"LG-{m.upper()}" if p.platform == "cisco_ios" else f"lg-{m}"
+        m, r, case_rng = draw()
+        name, job = _device_names(p, m, case_rng)
         lines = device_lines(work)
         config = p.build(name, job, lines, gate, case_rng)
         corpus.devices[r].append(Device(name, p.platform, config))
         corpus.cases.append(Case(f"m{base + j:03d}.{pname}.{work}.{gate}", True, pname, "device",
                                  gate, work, m, r, "suspicious" if p.unseen else "destructive",
                                  p.fire))
-    _benign(corpus, rng, taken, slot, k)
+    _benign(corpus, draw)
     return corpus
 
 
-def _benign(corpus: Corpus, rng: random.Random, taken: set[str], slot, k: int) -> None:
+def _benign(corpus: Corpus, draw: _Draw) -> None:
     i = 0
     works = list(BENIGN_WORK)
     for pname, p in HOST_PLACEMENTS.items():
@@ -209,10 +218,7 @@ def _benign(corpus: Corpus, rng: random.Random, taken: set[str], slot, k: int) -
             variants += [("script" if p.takes == "path" else "inline", "none"),
                          ("python", "none")]
         for carrier, gate in variants:
-            m = new_marker(rng, taken, "kqxz")
-            r = slot(k)
-            k += 1
-            case_rng = random.Random(rng.random())
+            m, r, case_rng = draw()
             root = corpus.roots[r]
             effect = "-"
             if carrier == "packaged":
@@ -226,12 +232,8 @@ def _benign(corpus: Corpus, rng: random.Random, taken: set[str], slot, k: int) -
             i += 1
     for pname, p in DEVICE_PLACEMENTS.items():
         for _ in range(2):
-            m = new_marker(rng, taken, "kqxz")
-            r = slot(k)
-            k += 1
-            case_rng = random.Random(rng.random())
-            name = f"atm-{case_rng.choice(PREFECTURES)}-{m}"
-            job = f"LG-{m.upper()}" if p.platform == "cisco_ios" else f"lg-{m}"
+            m, r, case_rng = draw()
+            name, job = _device_names(p, m, case_rng)
             if pname in BENIGN_BUILDERS:
                 config = BENIGN_BUILDERS[pname](name, job, (), "none", case_rng)
             elif p.platform == "cisco_ios":

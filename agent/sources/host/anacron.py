@@ -39,13 +39,6 @@ def gather(fs: RootFS, commands: list[str] | None = None) -> tuple[list[Artifact
 def _expand_home(fs: RootFS, path: str) -> list[str]:
     for lead in ("$HOME/", "${HOME}/", "~/"):
         if path.startswith(lead):
-            homes = ["root"] + [f"home/{h}" for h in _list(fs, "home")]
+            homes = ["root"] + [f"home/{h}" for h in fs.entries("home")]
             return [f"{h}/{path[len(lead):]}" for h in homes]
     return [fs.name(path)] if path.startswith("/") else []
-
-
-def _list(fs: RootFS, path: str) -> list[str]:
-    try:
-        return fs.listdir(path)
-    except RootPathError:
-        return []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.sources.host.rootfs import RootFS, capture_paths
 from lineguard.formats.aptconf import hooks
 from lineguard.formats.placements import APT_CONF, APT_CONF_DIR, KERNEL_DIRS
 from lineguard.formats.wire import Artifact
@@ -21,9 +21,7 @@ _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
-    arts = [fs.capture(CONF, "apt-conf")] if fs.exists(CONF) else []
-    if fs.is_dir(CONF_DIR):
-        arts += capture_folder(fs, CONF_DIR, "apt-conf", lambda n: bool(_NAME.match(n)))
+    arts = capture_paths(fs, (CONF, CONF_DIR), "apt-conf", lambda n: bool(_NAME.match(n)))
     commands = [cmd for a in arts for _, _, cmd in hooks(a.text() or "")]
-    kernel = [a for d in KERNEL_DIRS if fs.is_dir(d) for a in capture_folder(fs, d, "kernel-hook")]
+    kernel = capture_paths(fs, KERNEL_DIRS, "kernel-hook")
     return arts + kernel, commands + [t for a in kernel if (t := a.text())]

@@ -5,7 +5,7 @@ in a Match block), which replaces the shell of every login it applies to."""
 from __future__ import annotations
 
 from lineguard.agent.sources.host.login import accounts, homes
-from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.sources.host.rootfs import RootFS, capture_paths
 from lineguard.formats.ssh import key_options, sshd_settings
 from lineguard.formats.wire import Artifact
 
@@ -34,10 +34,8 @@ def key_files(fs: RootFS, configs: list[Artifact]) -> dict[str, str]:
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
-    configs = [fs.capture(SSHD_CONFIG, "sshd-config")] if fs.exists(SSHD_CONFIG) else []
-    if fs.is_dir(SSHD_CONFIG_DIR):
-        configs += capture_folder(fs, SSHD_CONFIG_DIR, "sshd-config",
-                                  lambda n: n.endswith(".conf"))
+    configs = capture_paths(fs, (SSHD_CONFIG, SSHD_CONFIG_DIR), "sshd-config",
+                            lambda n: n.endswith(".conf"))
     arts = []
     for path, user in key_files(fs, configs).items():
         if fs.exists(path):

@@ -4,7 +4,7 @@ and the programs they name."""
 
 from __future__ import annotations
 
-from lineguard.agent.sources.host.rootfs import RootFS, RootPathError, capture_folder
+from lineguard.agent.sources.host.rootfs import RootFS, capture_paths
 from lineguard.formats.daemonconf import (
     PG_PARENTS,
     RSYSLOG_DIRS,
@@ -28,30 +28,20 @@ def _pg_files(fs: RootFS) -> list[str]:
     queue = [(p, 0) for p in PG_PARENTS if fs.is_dir(p)]
     while queue:
         folder, depth = queue.pop()
-        for name in _list(fs, folder):
+        for name in fs.entries(folder):
             path = f"{folder}/{name}"
             if name in _PG_NAMES and not fs.is_dir(path):
                 out.append(path)
             elif name == "conf.d" and fs.is_dir(path):
-                out += [f"{path}/{c}" for c in _list(fs, path) if c.endswith(".conf")]
+                out += [f"{path}/{c}" for c in fs.entries(path) if c.endswith(".conf")]
             elif depth < 2 and fs.is_dir(path) and fs.readlink(path) is None:
                 queue.append((path, depth + 1))
     return sorted(out)
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
-    arts = [fs.capture(p, "daemon-conf") for p in (*SNMP_FILES, *RSYSLOG_FILES)
-            if fs.exists(p) and not fs.is_dir(p)]
-    arts += [a for d in (*SNMP_DIRS, *RSYSLOG_DIRS) if fs.is_dir(d)
-             for a in capture_folder(fs, d, "daemon-conf")]
-    arts += [fs.capture(p, "daemon-conf") for p in _pg_files(fs)]
+    arts = capture_paths(fs, (*SNMP_FILES, *RSYSLOG_FILES, *SNMP_DIRS, *RSYSLOG_DIRS, *_pg_files(fs)),
+                         "daemon-conf")
     commands = [h.command for a in arts if (t := a.text())
                 for h in (*snmp_handlers(t), *rsyslog_programs(t), *pg_commands(t))]
     return arts, commands
-
-
-def _list(fs: RootFS, path: str) -> list[str]:
-    try:
-        return fs.listdir(path)
-    except RootPathError:
-        return []

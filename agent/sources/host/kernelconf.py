@@ -4,7 +4,7 @@ modprobe.d `install`/`remove` commands, with the module lists that load modules 
 
 from __future__ import annotations
 
-from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.sources.host.rootfs import RootFS, capture_paths
 from lineguard.formats.kernelconf import (
     MODPROBE_DIRS,
     MODULES_LOAD,
@@ -19,12 +19,7 @@ WATCH = (*SYSCTL_FILES, *SYSCTL_DIRS, *MODPROBE_DIRS, *MODULES_LOAD)
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
-    arts: list[Artifact] = []
-    for path in (*SYSCTL_FILES, *SYSCTL_DIRS, *MODPROBE_DIRS, *MODULES_LOAD):
-        if fs.is_dir(path):
-            arts += capture_folder(fs, path, "kernel-conf", _is_conf)
-        elif fs.exists(path):
-            arts.append(fs.capture(path, "kernel-conf"))
+    arts = capture_paths(fs, WATCH, "kernel-conf", _is_conf)
     commands = [r.command for a in arts if (t := a.text())
                 for r in (*sysctl_programs(t), *modprobe_runs(t)) if r.command]
     return arts, commands

@@ -6,7 +6,7 @@ Whatever they run, runs when someone logs in or starts a shell."""
 
 from __future__ import annotations
 
-from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.sources.host.rootfs import RootFS, capture_paths
 from lineguard.formats.placements import (
     LOGIN_DIRS,
     LOGIN_SYSTEM_FILES,
@@ -40,11 +40,7 @@ def homes(fs: RootFS) -> list[tuple[str, str]]:
             home = fs.name(fields[5])
             if home not in out.values() and fs.is_dir(home):
                 out.setdefault(fields[0], home)
-    try:
-        names = fs.listdir("home")
-    except OSError:
-        names = []
-    for name in names:
+    for name in fs.entries("home"):
         if f"home/{name}" not in out.values() and fs.is_dir(f"home/{name}"):
             out.setdefault(name, f"home/{name}")
     if "root" not in out and fs.is_dir("root"):
@@ -53,10 +49,7 @@ def homes(fs: RootFS) -> list[tuple[str, str]]:
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
-    arts = [fs.capture(p, "login-file") for p in SYSTEM_FILES if fs.exists(p)]
-    for folder in LOGIN_DIRS:
-        if fs.is_dir(folder):
-            arts += capture_folder(fs, folder, "login-file")
+    arts = capture_paths(fs, (*SYSTEM_FILES, *LOGIN_DIRS), "login-file")
     for _user, home in homes(fs):
         arts += [fs.capture(f"{home}/{n}", "login-file") for n in USER_FILES
                  if fs.exists(f"{home}/{n}")]

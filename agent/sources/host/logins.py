@@ -40,9 +40,9 @@ def journal_files(fs: RootFS) -> list[str]:
     """The journal files under /var/log/journal (and its machine-id folders), resolved inside
     the root."""
     out = []
-    for entry in _list(fs, JOURNAL):
+    for entry in fs.entries(JOURNAL):
         path = f"{JOURNAL}/{entry}"
-        names = [f"{path}/{n}" for n in _list(fs, path)] if fs.is_dir(path) else [path]
+        names = [f"{path}/{n}" for n in fs.entries(path)] if fs.is_dir(path) else [path]
         for name in names:
             if name.endswith((".journal", ".journal~")):
                 try:
@@ -73,10 +73,3 @@ def journal(fs: RootFS) -> Artifact:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["failed"]
         return Artifact(name=JOURNAL, kind="journal", meta=meta, state="unreadable", error=f"journalctl: {why[0]}")
     return Artifact.from_bytes(JOURNAL, "journal", done.stdout, meta)
-
-
-def _list(fs: RootFS, path: str) -> list[str]:
-    try:
-        return fs.listdir(path)
-    except RootPathError:
-        return []

@@ -3,7 +3,7 @@ the services that include them."""
 
 from __future__ import annotations
 
-from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.sources.host.rootfs import RootFS, capture_paths
 from lineguard.formats.pam import PAM_CONF, exec_lines
 from lineguard.formats.wire import Artifact
 
@@ -12,10 +12,7 @@ WATCH = (*PAM_DIRS, PAM_CONF)
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
-    arts = [fs.capture(PAM_CONF, "pam")] if fs.exists(PAM_CONF) else []
-    for folder in PAM_DIRS:
-        if fs.is_dir(folder):
-            arts += capture_folder(fs, folder, "pam")
+    arts = capture_paths(fs, (PAM_CONF, *PAM_DIRS), "pam")
     commands = [cmd for a in arts
                 for *_, cmd in exec_lines(a.text() or "", a.name == PAM_CONF)]
     return arts, commands

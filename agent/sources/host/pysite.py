@@ -21,7 +21,7 @@ def site_dirs(fs: RootFS, homes: list[str]) -> list[str]:
     out = []
     parents = [*SITE_PARENTS, *(f"{h}/.local/lib" for h in homes)]
     for parent in parents:
-        for name in _list(fs, parent):
+        for name in fs.entries(parent):
             if not name.startswith("python3"):
                 continue
             base = f"{parent}/{name}"
@@ -36,7 +36,7 @@ def site_dirs(fs: RootFS, homes: list[str]) -> list[str]:
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
-    homes = ["root"] + [f"home/{h}" for h in _list(fs, "home")]
+    homes = ["root"] + [f"home/{h}" for h in fs.entries("home")]
     arts: dict[str, Artifact] = {}
     # each real file once: Debian's /usr/lib/python3.X/sitecustomize.py links to /etc/python3.X
     for d in site_dirs(fs, homes):
@@ -62,10 +62,3 @@ def _commands(arts: list[Artifact]) -> tuple[list[Artifact], list[str]]:
         elif text:
             commands.append("python3 /" + art.name)
     return arts, commands
-
-
-def _list(fs: RootFS, path: str) -> list[str]:
-    try:
-        return fs.listdir(path) if fs.is_dir(path) else []
-    except RootPathError:
-        return []

@@ -8,6 +8,7 @@ import hashlib
 import os
 import posixpath
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -169,6 +170,15 @@ class RootFS:
             return []
         except PermissionError:
             raise RootPathError(errno.EACCES, "permission denied", path) from None
+
+    def entries(self, path: str) -> list[str]:
+        """Entry names of a directory as `listdir` gives them, but none when it cannot be listed:
+        for folders whose contents only lead to what is captured elsewhere (an unreadable folder
+        of captured files is reported by `capture_folder`)."""
+        try:
+            return self.listdir(path)
+        except OSError:
+            return []
 
     def read_text(self, path: str) -> str | None:
         """A small regular file's text (for passwd, group, hostname), or None when unreadable.
@@ -370,6 +380,19 @@ def capture_folder(fs: RootFS, folder: str, kind: str, keep: Any = None) -> list
                          error=f"cannot list: {e.strerror}")]
     return [fs.capture(f"{folder}/{n}", kind) for n in names
             if (keep is None or keep(n)) and not fs.is_dir(f"{folder}/{n}")]
+
+
+def capture_paths(fs: RootFS, paths: Iterable[str], kind: str,
+                  keep: Any = None) -> list[Artifact]:
+    """Each path that exists, as artifacts of `kind`: a folder as `capture_folder` captures it
+    (the entries `keep(name)` accepts), a file as itself."""
+    out: list[Artifact] = []
+    for path in paths:
+        if fs.is_dir(path):
+            out += capture_folder(fs, path, kind, keep)
+        elif fs.exists(path):
+            out.append(fs.capture(path, kind))
+    return out
 
 
 def capture_tail(fs: RootFS, path: str, kind: str, max_bytes: int, record: int = 1) -> Artifact:

@@ -3,7 +3,7 @@ or when a check fails, and the programs those commands run."""
 
 from __future__ import annotations
 
-from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.sources.host.rootfs import RootFS, capture_paths
 from lineguard.formats.supervisors import (
     MONIT_DIRS,
     MONIT_FILES,
@@ -18,12 +18,7 @@ WATCH = (*SUPERVISOR_FILES, *SUPERVISOR_DIRS, *MONIT_FILES, *MONIT_DIRS)
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
-    arts: list[Artifact] = []
-    for path in WATCH:
-        if fs.is_dir(path):
-            arts += capture_folder(fs, path, "supervisor-conf")
-        elif fs.exists(path):
-            arts.append(fs.capture(path, "supervisor-conf"))
+    arts = capture_paths(fs, WATCH, "supervisor-conf")
     commands = [s.command for a in arts if (t := a.text())
                 for s in (monit(t) if "monit" in a.name else supervisord(t))]
     return arts, commands

@@ -8,17 +8,18 @@ import re
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
 from lineguard.formats.follow import artifact_name, escape_text
 from lineguard.formats.systemd import (
-    EXEC_KEYS,
     SYSTEM_MANAGER_CONF,
     SYSTEM_UNIT_DIRS,
     USER_MANAGER_CONF,
     USER_UNIT_DIRS,
+    Manager,
     Setting,
-    exec_command,
+    UnitSetting,
     expand_specifiers,
     parse_unit,
     template_of,
     triggered_unit,
+    unit_commands,
     unit_type,
 )
 from lineguard.formats.wire import Artifact
@@ -38,8 +39,8 @@ def _scope_of(path: str) -> tuple[str | None, str | None]:
 
 def unit_dirs(fs: RootFS) -> list[str]:
     """Every unit directory of the root in search order: system paths, then each user's."""
-    homes = ["root"] + [f"home/{h}" for h in _safe_list(fs, "home")]
-    runtimes = [f"run/user/{u}" for u in _safe_list(fs, "run/user")]
+    homes = ["root"] + [f"home/{h}" for h in fs.entries("home")]
+    runtimes = [f"run/user/{u}" for u in fs.entries("run/user")]
     dirs = list(SYSTEM_UNIT_DIRS)
     for pattern in USER_UNIT_DIRS:
         if pattern.startswith("~"):
@@ -76,10 +77,10 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
                 arts.append(_unit(fs, path))
             elif entry.endswith(".timer.d"):
                 arts += [fs.capture(f"{path}/{c}", "systemd-unit", schedule=True)
-                         for c in _safe_list(fs, path) if c.endswith(".conf")]
+                         for c in fs.entries(path) if c.endswith(".conf")]
             elif entry.endswith((".wants", ".requires")):
                 arts += [fs.link_artifact(f"{path}/{w}", "systemd-link")
-                         for w in _safe_list(fs, path) if w.endswith(".timer")]
+                         for w in fs.entries(path) if w.endswith(".timer")]
     dropins: dict[str, list[Artifact]] = {}
     for art in arts:
         parts = art.name.rsplit("/", 2)
@@ -100,7 +101,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
                 arts.append(_unit(fs, path))
             elif label.endswith(".service.d") and label[:-2] in wanted:
                 arts += [fs.capture(f"{path}/{c}", "systemd-unit", schedule=True)
-                         for c in _safe_list(fs, path) if c.endswith(".conf")]
+                         for c in fs.entries(path) if c.endswith(".conf")]
     # OnFailure= units run too: capture them (and theirs) like the services timers start
     for _ in range(3):
         more = {u for art in arts if ".service" in art.name
@@ -122,22 +123,15 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
         unit = art.name.rsplit("/", 1)[-1]
         if unit.endswith(".conf"):
             unit = art.name.rsplit("/", 2)[-2][:-2]
-        user, home = _scope_of(art.name)
-        names = [i for i in instances if template_of(i)[0] == unit] or [unit]
-        service = [s for s in _settings(art) if s.section == "Service" and s.value]
-        for name in names:
-            commands += [expand_specifiers(exec_command(s.value), name, user, home)
-                         for s in service if s.key in EXEC_KEYS]
-            # read by the service: captured like a file a script sources
-            commands += [". " + expand_specifiers(s.value.lstrip("-"), name, user, home)
-                         for s in service if s.key == "EnvironmentFile"]
+        for name in [i for i in instances if template_of(i)[0] == unit] or [unit]:
+            commands += commands_of(art, name)
     return arts + manager_conf(fs), commands
 
 
 def manager_conf(fs: RootFS) -> list[Artifact]:
     """The system and user managers' configurations and environment.d files: a variable they
     set reaches every service (DefaultEnvironment=, environment.d)."""
-    homes = ["root"] + [f"home/{h}" for h in _safe_list(fs, "home")]
+    homes = ["root"] + [f"home/{h}" for h in fs.entries("home")]
     paths = [p for p in SYSTEM_MANAGER_CONF + USER_MANAGER_CONF if not p.startswith("~")]
     paths += [h + p[1:] for p in USER_MANAGER_CONF if p.startswith("~") for h in homes]
     out = []
@@ -145,9 +139,20 @@ def manager_conf(fs: RootFS) -> list[Artifact]:
         if path.endswith(".conf") and fs.exists(path) and not fs.is_dir(path):
             out.append(fs.capture(path, "systemd-conf"))
         elif fs.is_dir(path):
-            out += [fs.capture(f"{path}/{c}", "systemd-conf") for c in sorted(_safe_list(fs, path))
+            out += [fs.capture(f"{path}/{c}", "systemd-conf") for c in sorted(fs.entries(path))
                     if c.endswith(".conf") and not fs.is_dir(f"{path}/{c}")]
     return out
+
+
+def commands_of(art: Artifact, unit: str) -> list[str]:
+    """What a unit file or drop-in has `unit` run (an instance name for an instance of a
+    template), read as the collector reads it (formats.systemd.unit_commands): its Exec* lines
+    and its EnvironmentFile=s as `. FILE`, so each is captured like a file a script sources."""
+    user, home = _scope_of(art.name)
+    settings = [UnitSetting(*s, art.name) for s in _settings(art)]
+    run = unit_commands(settings, unit, Manager(user, home))
+    return [c for c, _at in run.environment if c.startswith(". ")] + \
+        [c for c, _at in run.commands()]
 
 
 def _settings(art: Artifact) -> list[Setting]:
@@ -173,10 +178,3 @@ def _unit(fs: RootFS, path: str) -> Artifact:
     if fs.readlink(path) == "/dev/null":
         return fs.link_artifact(path, "systemd-unit")
     return fs.capture(path, "systemd-unit", schedule=True)
-
-
-def _safe_list(fs: RootFS, path: str) -> list[str]:
-    try:
-        return fs.listdir(path)
-    except RootPathError:
-        return []

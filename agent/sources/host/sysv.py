@@ -3,7 +3,7 @@ that start or stop them (Debian), and the same under /etc/rc.d (RHEL)."""
 
 from __future__ import annotations
 
-from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.sources.host.rootfs import RootFS, capture_paths
 from lineguard.formats.placements import INIT_DIRS, RC_LOCAL
 from lineguard.formats.wire import Artifact
 
@@ -18,19 +18,10 @@ def link_dirs(fs: RootFS) -> list[str]:
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
-    arts = [fs.capture(p, "rc-local") for p in RC_LOCAL if fs.exists(p)]
-    for folder in INIT_DIRS:
-        if fs.is_dir(folder):
-            arts += capture_folder(fs, folder, "init-script",
-                                   lambda n: not n.startswith(".") and n != "README")
+    arts = capture_paths(fs, RC_LOCAL, "rc-local")
+    arts += capture_paths(fs, INIT_DIRS, "init-script",
+                          lambda n: not n.startswith(".") and n != "README")
     for folder in link_dirs(fs):
-        names = [n for n in _list(fs, folder) if n[:1] in ("S", "K")]
+        names = [n for n in fs.entries(folder) if n[:1] in ("S", "K")]
         arts += [fs.link_artifact(f"{folder}/{n}", "rc-link") for n in names]
     return arts, [t for a in arts if a.kind != "rc-link" and (t := a.text())]
-
-
-def _list(fs: RootFS, folder: str) -> list[str]:
-    try:
-        return fs.listdir(folder)
-    except OSError:
-        return []

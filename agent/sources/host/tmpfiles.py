@@ -6,7 +6,7 @@ nothing is followed: the line is the job."""
 from __future__ import annotations
 
 from lineguard.agent.sources.host.login import homes
-from lineguard.agent.sources.host.rootfs import RootFS, capture_folder
+from lineguard.agent.sources.host.rootfs import RootFS, capture_paths
 from lineguard.formats.tmpfiles import TMPFILES_DIRS, USER_TMPFILES_DIRS
 from lineguard.formats.wire import Artifact
 
@@ -16,8 +16,7 @@ WATCH = TMPFILES_DIRS + USER_TMPFILES_DIRS
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
     folders = list(TMPFILES_DIRS) + [f"{home}/{d[2:]}" for _user, home in homes(fs)
                                      for d in USER_TMPFILES_DIRS]
-    arts = [a for d in folders if fs.is_dir(d)
-            for a in capture_folder(fs, d, "tmpfiles", _is_conf)]
+    arts = capture_paths(fs, folders, "tmpfiles", _is_conf)
     return arts, []
 
 

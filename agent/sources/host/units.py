@@ -11,9 +11,9 @@ activates have their commands followed into the scripts they run."""
 from __future__ import annotations
 
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError, capture_folder
-from lineguard.agent.sources.host.systemd import unit_dirs
+from lineguard.agent.sources.host.systemd import commands_of, unit_dirs
 from lineguard.formats.follow import escape_text
-from lineguard.formats.systemd import EXEC_KEYS, exec_command, parse_unit, template_of
+from lineguard.formats.systemd import parse_unit, template_of
 from lineguard.formats.wire import Artifact
 
 UNIT_TYPES = (".service", ".socket", ".path")
@@ -52,7 +52,7 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
             elif entry.endswith(tuple(u + ".d" for u in UNIT_TYPES)) or entry in TOP_DROPINS:
                 arts += capture_folder(fs, path, "unit", lambda n: n.endswith(".conf"))
             elif entry.endswith(LINK_DIRS) and fs.is_dir(path):
-                for link in _list(fs, path):
+                for link in fs.entries(path):
                     if link.endswith(".timer"):
                         # the timer source owns timers and their links; what the timer's
                         # service starts in turn (OnFailure=, Wants=) is followed here
@@ -83,14 +83,9 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
         done.add(unit)
         files = by_unit.get(unit) or by_unit.get(template_of(unit)[0] or "", [])
         for art in files:
-            for _section, key, value, _line in parse_unit(art.text() or ""):
-                if key in EXEC_KEYS and value:
-                    commands.append(exec_command(value))
-                elif key == "EnvironmentFile" and value:
-                    # read by the service's commands: captured like a file a script sources
-                    commands.append(". " + value.lstrip("-"))
-                elif key in STARTS:
-                    queue += [u for u in value.split() if u not in done]
+            commands += commands_of(art, unit)
+            queue += [u for s in parse_unit(art.text() or "") if s.key in STARTS
+                      for u in s.value.split() if u not in done]
         if unit.endswith((".socket", ".path")):
             # a socket with Accept=yes starts one instance of NAME@.service per connection
             queue += [unit.rsplit(".", 1)[0] + s for s in (".service", "@.service")]
@@ -110,10 +105,3 @@ def _unit(fs: RootFS, path: str) -> Artifact:
     if fs.readlink(path) == "/dev/null":      # masked: the link is the whole story
         return fs.link_artifact(path, "unit")
     return fs.capture(path, "unit")
-
-
-def _list(fs: RootFS, path: str) -> list[str]:
-    try:
-        return fs.listdir(path)
-    except RootPathError:
-        return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 
 from tree_sitter import Parser, Tree
 
@@ -27,6 +28,28 @@ _COSTLY: dict[tuple[int, bytes], str] = {}     # (parser, sha256) a parse gave u
 
 class TooCostly(Exception):
     """A text tree-sitter gave up parsing at the bound; the message says so."""
+
+
+class Trees:
+    """Parse trees of one language by content, each parsed within the bound: a library many
+    scripts source is parsed once; past `size` texts the oldest is dropped."""
+
+    def __init__(self, parser: Callable[[], Parser], size: int) -> None:
+        self._parser = parser
+        self._size = size
+        self._trees: dict[bytes, Tree] = {}
+
+    def parse(self, src: bytes) -> Tree:
+        tree = self._trees.get(src)
+        if tree is None:
+            tree = parse_within(self._parser(), src)
+            if len(self._trees) >= self._size:
+                del self._trees[next(iter(self._trees))]
+            self._trees[src] = tree
+        return tree
+
+    def clear(self) -> None:
+        self._trees.clear()
 
 
 def deadline() -> float:

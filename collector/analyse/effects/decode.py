@@ -259,6 +259,18 @@ def uudecode(data: str | bytes) -> bytes | None:
     return out or None
 
 
+def undo_noted(layer: str, data: str, decoded: dict[str, tuple[str, ...]]) -> str | None:
+    """One layer of `data` undone as text (bytes read as Latin-1), or None when it does not
+    decode; `decoded` notes the layers that made the text, after those that made `data` (a
+    reader's record of what was concealed, for its evidence)."""
+    out = undo(layer, data)
+    if out is None:
+        return None
+    text = out if isinstance(out, str) else out.decode("latin-1")
+    decoded[text] = decoded.get(data, ()) + (layer,)
+    return text
+
+
 def undo(layer: str, data: str | bytes, argv: list[str] | None = None) -> str | bytes | None:
     """One layer undone; None when the data does not decode."""
     if layer == "uu":

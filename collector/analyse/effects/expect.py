@@ -639,12 +639,8 @@ class _Tcl:
     def undo(self, layer: str, data: str) -> str:
         if not is_known(data) or markers(data):
             return unknown("decoded data")
-        out = decode.undo(layer, data)
-        if out is None:
-            return unknown("data that does not decode")
-        text = out if isinstance(out, str) else out.decode("latin-1")
-        self.decoded[text] = self.decoded.get(data, ()) + (layer,)
-        return text
+        text = decode.undo_noted(layer, data, self.decoded)
+        return unknown("data that does not decode") if text is None else text
 
 
 def read_expect(text: str, job: Job, place: Place, env: dict[str, str]) -> None:

@@ -27,7 +27,7 @@ from tree_sitter import Language, Node, Parser, Tree
 
 from lineguard.collector.analyse.effects import api, commands, decode, device, planted, sql
 from lineguard.collector.analyse.effects import perl_libs as libs
-from lineguard.collector.analyse.effects.bounds import parse_within
+from lineguard.collector.analyse.effects.bounds import Trees
 from lineguard.collector.analyse.effects.commands import ARG_MARK
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
@@ -78,24 +78,18 @@ def _parser() -> Parser:
         return Parser(Language(tree_sitter_perl.language()))
 
 
-_TREES: dict[bytes, Tree] = {}
+_TREES = Trees(_parser, 256)
 
 
 def _parse(src: bytes) -> Tree:
-    """Parse trees by content: a module many scripts use is parsed once. The text always ends
+    """Parse trees by content (a module many scripts use is parsed once). The text always ends
     with a newline: tree-sitter-perl 2.0.3's scanner never returns from an interpolating
     here-document whose last line runs into the end of the text after a `$`, `@` or `\\`
     (its continue mode reads to a newline without looking for the end), so without one a
     ten-byte script would hang the collector."""
     if not src.endswith(b"\n"):
         src += b"\n"
-    tree = _TREES.get(src)
-    if tree is None:
-        tree = parse_within(_parser(), src)
-        if len(_TREES) >= 256:
-            del _TREES[next(iter(_TREES))]
-        _TREES[src] = tree
-    return tree
+    return _TREES.parse(src)
 
 
 @dataclass(frozen=True)
@@ -231,8 +225,6 @@ _ARG_SEP = "\x1f"      # between the arguments a program is run with (as shell.p
 _ESC = re.compile(r"\\(.)", re.S)
 _ANON = "an anonymous sub"
 # What a condition must mention to be a gate at all (shell.gate_of tells which one).
-_GATE_HINT = re.compile(r"date|EPOCH|now|time|hostname|HOSTNAME|uname|getfqdn|\bid\b|getent|passwd|"
-                        r"whoami|getpw|\bwho\b|-[efsdLr]\s|exists")
 _unknown = lru_cache(maxsize=4096)(unknown)
 _BLOCK_DEVICE = re.compile(r"/dev/(?:sd[a-z]|nvme\d|vd[a-z]|hd[a-z]|xvd[a-z]|mmcblk\d|md\d|mapper/|dm-)")
 # Expressions whose value is one scalar even when it holds a reference to a list or a hash.
@@ -510,11 +502,11 @@ class _Perl:
 
     def gate(self, cond: Node, place: Place, at: Node, negated: bool | None) -> Gate | None:
         """The gate a condition sets (a date, host, file or account test), if any; `negated`:
-        whether what it gates runs when the condition does not hold (see shell.gate_of)."""
+        whether what it gates runs when the condition does not hold (see shell.gate_of, which
+        tells a condition that tests none of them by one search)."""
         text = self.text(cond)
-        if not _GATE_HINT.search(text):
-            return None
-        return gate_of(text, text, place, *self.at(at), negated=negated)
+        return gate_of(text, text, place, at.start_point[0] + 1, partial(self.evidence, at),
+                       negated=negated)
 
     @staticmethod
     def keyword(n: Node, word: str) -> bool:
@@ -1378,12 +1370,8 @@ class _Perl:
     def undo(self, layer: str, data: str) -> object:
         if not is_known(data):
             return unknown("decoded data")
-        out = decode.undo(layer, data)
-        if out is None:
-            return unknown("data that does not decode")
-        text = out if isinstance(out, str) else out.decode("latin-1")
-        self.scope.decoded[text] = self.scope.decoded.get(data, ()) + (layer,)
-        return text
+        text = decode.undo_noted(layer, data, self.scope.decoded)
+        return unknown("data that does not decode") if text is None else text
 
     def call(self, sub: _Sub | None, args: list[object], place: Place) -> object:
         """A sub run with @_ bound to the arguments; its value is what it returns."""

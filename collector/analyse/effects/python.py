@@ -1182,12 +1182,8 @@ class _Py:
     def decode_layer(self, layer: str, data: str) -> Any:
         if not layer or not is_known(data):
             return unknown("decoded data")
-        out = decode.undo(layer, data)
-        if out is None:
-            return unknown("data that does not decode")
-        text = out if isinstance(out, str) else out.decode("latin-1")
-        self.decoded[text] = self.decoded.get(data, ()) + (layer,)
-        return text
+        text = decode.undo_noted(layer, data, self.decoded)
+        return unknown("data that does not decode") if text is None else text
 
     def rest_call(self, fname: str, short: str, recv: Any, args: list[Any], kw: dict[str, Any]
                   ) -> tuple[str, str, str] | None:

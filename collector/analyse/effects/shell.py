@@ -30,7 +30,7 @@ from lineguard.collector.analyse.effects import (
     scripting,
     sql,
 )
-from lineguard.collector.analyse.effects.bounds import parse_within
+from lineguard.collector.analyse.effects.bounds import Trees
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Effect,
@@ -114,18 +114,8 @@ def _parser() -> Parser:
     return Parser(Language(tree_sitter_bash.language()))
 
 
-_TREES: dict[bytes, object] = {}
-
-
-def _parse(src: bytes):  # noqa: ANN202  (a tree_sitter.Tree)
-    """Parse trees by content: a library many scripts source is parsed once."""
-    tree = _TREES.get(src)
-    if tree is None:
-        tree = parse_within(_parser(), src)
-        if len(_TREES) >= 512:
-            del _TREES[next(iter(_TREES))]
-        _TREES[src] = tree
-    return tree
+_TREES = Trees(_parser, 512)
+_parse = _TREES.parse
 
 
 _GATE_DATE = re.compile(r"\bdate\b|\bclock\s+(?:seconds|format)\b|EPOCHSECONDS|EPOCHREALTIME|\bnow\b|time\.time|localtime|strftime")
