@@ -263,3 +263,11 @@ def test_a_marshalled_payload_is_undone_in_a_child_process_and_garbage_stays_unr
     assert "rm -rf /srv/ems/linedata" in (decode.unmarshalled_calls(code) or "")
     assert decode.unmarshalled_calls(code[:40]) is None          # cut short: unread
     assert decode.unmarshalled_calls(b"\xe3" + b"\xff" * 64) is None
+
+
+def test_awk_sprintf_percent_c_spells_a_command_from_character_codes() -> None:
+    """%c gives the character of a number's code: `sprintf("%c%c -rf …", 114, 109)` is rm."""
+    codes = "sprintf(\"%c%c -rf /srv/ems/linedata\", 114, 109)"
+    assert _judged(f"awk 'BEGIN {{ system({codes}) }}'\n")[0] == "destructive"
+    quiet = "sprintf(\"%c%c /srv/ems/linedata\", 108, 115)"            # ls
+    assert _judged(f"awk 'BEGIN {{ system({quiet}) }}'\n")[0] == "benign"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from lineguard.collector.analyse.effects.model import unknown
+from lineguard.collector.analyse.effects.model import is_known, unknown
 
 _TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|(\d+(?:\.\d+)?)|([A-Za-z_]\w*)|'
                     r"(<=|>=|==|!=|\+\+|--|\+=|&&|\|\||[-+*/%<>=!(){}\[\];,|\n]))")
@@ -209,10 +209,15 @@ class _Awk:
         if name == "sprintf" and args and args[0]:
             fmt = self.expr(args[0])
             values = [self.expr(a) for a in args[1:]]
-            parts = re.split(r"%[-+ 0#]*\d*(?:\.\d+)?[sdic]", fmt.replace("%%", "\x00"))
+            spec = r"%[-+ 0#]*\d*(?:\.\d+)?([sdic])"
+            parts = re.split(spec, fmt.replace("%%", "\x00"))
             out = [parts[0]]
-            for k, rest in enumerate(parts[1:]):
-                out.append(values[k] if k < len(values) else "")
+            for k, (conv, rest) in enumerate(zip(parts[1::2], parts[2::2], strict=True)):
+                v = values[k] if k < len(values) else ""
+                if conv == "c" and is_known(v):
+                    # %c: the character of a number's code, or a string's first character
+                    v = chr(int(v)) if v.strip().isdigit() and int(v) < 0x110000 else v[:1]
+                out.append(v)
                 out.append(rest)
             return "".join(out).replace("\x00", "%")
         if name == "split" and len(args) >= 2 and args[1] and args[1][0][0] == "name":
