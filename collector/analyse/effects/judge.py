@@ -61,7 +61,7 @@ def clear_cache() -> None:
     shell._PROGRAMS.clear()
     shell._TREES.clear()
     shell._TAKES.clear()
-    shell._GATE_TESTED.clear()
+    shell._tests_any_gate.cache_clear()
     perl._TREES.clear()
 
 

@@ -1455,14 +1455,13 @@ class _Py:
                 self.cur_place = saved
             return r or r2
         elif isinstance(st, ast.With | ast.AsyncWith):
-            used = {x.id for b in st.body for x in ast.walk(b) if isinstance(x, ast.Name)}
             for item in st.items:
                 v = self.ev(item.context_expr, scope)
                 if item.optional_vars is not None:
                     self.bind(item.optional_vars, v, scope)
                 if isinstance(v, tuple) and v and v[0] == "file" and str(v[2]).startswith("w") \
-                        and not (isinstance(item.optional_vars, ast.Name) and
-                                 item.optional_vars.id in used):
+                        and not (isinstance(item.optional_vars, ast.Name) and _uses_name(
+                            st.body, item.optional_vars.id)):
                     # opened for writing, the file never used in the block: emptied
                     self.destroy(self.cur_place, st.lineno, self.ev_text(st), v[1], "truncate")
             return self.block(st.body, scope)
@@ -1587,3 +1586,8 @@ def read_python(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
 
 
 READERS["python"] = read_python
+
+
+def _uses_name(body: list[ast.stmt], name: str) -> bool:
+    """Whether any statement of `body` names `name`."""
+    return any(isinstance(x, ast.Name) and x.id == name for b in body for x in ast.walk(b))

@@ -221,22 +221,28 @@ def _restore(env: dict[str, str], values: dict[str, str | None]) -> None:
             env[k] = v
 
 
-def _in_string(n: Node) -> bool:
-    """Whether an expansion's parameter stands inside a double-quoted string."""
+def _string_around(n: Node) -> Node | None:
+    """The double-quoted string an expansion's parameter stands in, if any."""
     up = n.parent
     up = up.parent if up is not None and up.type in ("simple_expansion", "expansion") else up
-    return up is not None and up.type == "string"
+    return up if up is not None and up.type == "string" else None
+
+
+def _in_string(n: Node) -> bool:
+    return _string_around(n) is not None
 
 
 def _in_message(n: Node) -> bool:
     """Whether an expansion's parameter stands inside a quoted string with text of its own."""
-    up = n.parent
-    up = up.parent if up is not None and up.type in ("simple_expansion", "expansion") else up
-    return up is not None and up.type == "string" and \
-        any(c.type == "string_content" for c in up.children)
+    up = _string_around(n)
+    return up is not None and any(c.type == "string_content" for c in up.children)
 
 
-_GATE_TESTED: dict[str, bool] = {}   # condition text -> whether it tests any of the four
+@lru_cache(maxsize=8192)
+def _tests_any_gate(raw: str) -> bool:
+    """Whether a condition's text tests the date, the host, an account or a file (asked once
+    per text: the same conditions stand in many scripts)."""
+    return _GATE_ANY.search(raw) is not None
 
 
 def gate_of(raw: str, resolved: str, place: Place, line: int,
@@ -245,12 +251,7 @@ def gate_of(raw: str, resolved: str, place: Place, line: int,
     `negated`: False when the effects run only while the condition holds, True when they run
     when it does not, None when the reader cannot tell (a date window is then not read).
     `evidence` may be a function giving the text (worked out only for a gate)."""
-    tests = _GATE_TESTED.get(raw)
-    if tests is None:
-        if len(_GATE_TESTED) >= 8192:
-            _GATE_TESTED.clear()
-        tests = _GATE_TESTED[raw] = _GATE_ANY.search(raw) is not None
-    if not tests:
+    if not _tests_any_gate(raw):
         return None
     if callable(evidence):
         evidence = evidence()
@@ -1186,9 +1187,8 @@ class _Walker:
                 return False
         if not is_known(prog) or first[0] in self.job.written:
             return False
-        if prog not in _NAMES_PROGRAMS and any(
-                _program_word(w.strip("'\"")) for w in (words[1:] if words is not None
-                                                        else self.text(n).split()[1:])):
+        if _may_launch(prog, [w.strip("'\"") for w in (words[1:] if words is not None
+                                                         else self.text(n).split()[1:])]):
             return False        # it may launch what it is handed (see launched)
         for a in n.children_by_field_name("argument"):
             if a.type != "word":
@@ -2253,6 +2253,13 @@ def _program_word(word: str) -> bool:
                            bool(_PYTHON.match(prog) or _PERL.match(prog)))
 
 
+def _may_launch(prog: str, args: list[str]) -> bool:
+    """Whether a program lineguard gives no meaning to may launch a command line among its
+    arguments (see _Walker.launched): it is no program that only names programs, and one of
+    its arguments names a program lineguard knows."""
+    return prog not in _NAMES_PROGRAMS and any(map(_program_word, args))
+
+
 def _glob_programs(pattern: str) -> list[str]:
     """The programs lineguard knows that a glob-spelled path can name (the standard bin dirs)."""
     import fnmatch
@@ -2355,8 +2362,8 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
         if not argv or argv[0] in _KEYWORDS:
             continue
         prog = commands.base(argv[0])
-        if (commands.prints_only(argv) or not commands.known(prog) and (
-                prog in _NAMES_PROGRAMS or not any(map(_program_word, argv[1:])))) \
+        if (commands.prints_only(argv) or not commands.known(prog) and
+                not _may_launch(prog, argv[1:])) \
                 and "/" not in argv[0] and argv[0] not in w.functions:
             continue       # prints, or means nothing lineguard judges (nor launches a command)
         w.execute(argv, env, place, no, command.strip(), None)
