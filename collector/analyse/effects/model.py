@@ -48,8 +48,10 @@ def _safe(text: str) -> str:
     return text.replace("\x01", "").replace("\x02", "").translate(_SAFE)
 
 
+@lru_cache(maxsize=8192)
 def unknown(why: str) -> str:
-    """A value that cannot be known before the job runs, with the reason."""
+    """A value that cannot be known before the job runs, with the reason (the same reasons
+    come up again and again: made once)."""
     return f"\x01?:\x1d{_safe(why)}\x02"
 
 
