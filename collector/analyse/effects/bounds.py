@@ -47,7 +47,7 @@ class Trees:
         self._trees: dict[bytes, Tree] = {}
         # the first and the last SIMILAR_ENDS bytes of a clean text -> that text
         self._ends: dict[bytes, bytes] = {}
-        self.edited = 0           # texts parsed from a near-copy's tree so far
+        self.edited = 0           # texts parsed from a near-copy's tree since the last clear
 
     def parse(self, src: bytes) -> Tree:
         tree = self._trees.get(src)
@@ -92,6 +92,7 @@ class Trees:
     def clear(self) -> None:
         self._trees.clear()
         self._ends.clear()
+        self.edited = 0
 
 
 SIMILAR_FROM = 1024       # bytes from which a text is looked for among near-copies
