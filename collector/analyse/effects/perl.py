@@ -703,7 +703,7 @@ class _Perl:
             return self.value(ref, place) if ref is not None else {}
         name = self.varname(n)
         if name == "ENV":
-            return dict(self.env)
+            return self.environment()
         return self.scope.vars.get("%" + name, {})
 
     def deref(self, n: Node, place: Place) -> object:
@@ -979,7 +979,7 @@ class _Perl:
             if c.type == "container_variable":
                 name = self.varname(c)
                 if name == "ENV":
-                    return dict(self.env)
+                    return self.environment()
                 if name == "_" and f == "array":
                     return self.scope.vars.get("@_") or []
                 if name == "ARGV" and f == "array":
@@ -1140,6 +1140,27 @@ class _Perl:
         except re.error:
             return "", unknown("a substituted value")
         return "1", out
+
+    def environment(self) -> dict[str, object]:
+        """%ENV: the environment the program started with, and what it set in it since
+        (`$ENV{X} = …` is read back by `$ENV{X}`)."""
+        env = self.scope.vars.get("%ENV")
+        if isinstance(env, dict):
+            return env
+        made: dict[str, object] = dict(self.env)
+        self.scope.vars["%ENV"] = made
+        return made
+
+    def rewrite_topic(self, n: Node, place: Place) -> object:
+        """A bare tr/…/…/ or s/…/…/ acts on $_ in place (`$_ = '…'; tr/a-z/n-za-m/; system($_)`);
+        with /r it leaves $_ alone and gives the new text."""
+        mods = next((c for c in n.named_children if c.type.endswith("_modifiers")), None)
+        returned, new = self.rewrite(n, self.scope.vars.get("$_"), place)
+        if mods is not None and "r" in self.text(mods):
+            return new
+        if isinstance(new, str) and is_known(new):
+            self.scope.vars["$_"] = new
+        return new
 
     def readline(self, n: Node) -> object:
         fh = next((c for c in n.named_children if c.type == "filehandle"), None)
@@ -1328,8 +1349,8 @@ class _Perl:
             return ".".join(s)
         if fn in _BER_VALUES and s:
             return s[0]
-        if fn == "chr" and s and s[0].isdigit():
-            return chr(int(s[0]) & 0x10FFFF)
+        if fn == "chr" and (s[0] if s else underscore).isdigit():    # chr, chr($n)
+            return chr(int(s[0] if s else underscore) & 0x10FFFF)
         if fn == "join" and args:
             rest = _flat(args[1:])
             out = s[0].join(_s(x) for x in rest)
@@ -2159,7 +2180,7 @@ _VALUES = {
     "glob": lambda r, n, p: r.text(n).strip("<>"),
     **dict.fromkeys(("stub_expression", "yadayada"), lambda r, n, p: ""),
     "undef_expression": lambda r, n, p: r.undef(n),
-    "transliteration_expression": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
-    "substitution_regexp": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
+    "transliteration_expression": lambda r, n, p: r.rewrite_topic(n, p),
+    "substitution_regexp": lambda r, n, p: r.rewrite_topic(n, p),
     "block": _Perl.block, "function": _Perl.bare_function,
 }

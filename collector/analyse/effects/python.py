@@ -444,6 +444,8 @@ class _Py:
                     return flipped
                 return base
             key = self.ev(n.slice, scope)
+            if isinstance(base, Std) and isinstance(key, str) and key.isidentifier():
+                return Std(f"{base.name}.{key}")       # vars(os)['system'], os.__dict__[…]
             if isinstance(base, Ini) and _s(key) not in base and base.unread:
                 return Unread(file_lines(base.unread, self.job))    # a section of it
             if isinstance(base, Unread):
@@ -525,6 +527,8 @@ class _Py:
                 argv = [scope.get("\x00argv0", unknown("the program's path"))]
                 return argv + [scope[f"\x00argv{i}"] for i in range(1, 10) if f"\x00argv{i}" in scope]
             if isinstance(base, Std):
+                if n.attr == "__dict__":                # os.__dict__['system']: the module
+                    return base
                 return Std(f"{base.name}.{n.attr}")    # mod.func kept as a name to call later
             return unknown(f"{ast.unparse(n)[:60]}")
         return unknown(f"{ast.unparse(n)[:60]}")
@@ -585,7 +589,27 @@ class _Py:
                 f = ast.copy_location(ast.Attribute(ast.Name("\x00recv", ast.Load()), held.attr,
                                                     ast.Load()), f)
                 n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
+            elif isinstance(held, Std) and isinstance(f, ast.Subscript):
+                # a library function kept in a table (`{'clean': shutil.rmtree}['clean'](p)`)
+                scope = {**scope, "\x00std": held}
+                f = ast.copy_location(ast.Name("\x00std", ast.Load()), f)
+                n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
         fname = self.dotted(f, scope) or ast.unparse(f)
+        for builtin in ("__builtins__.", "builtins."):     # getattr(__builtins__, 'ex'+'ec')
+            if fname.startswith(builtin) and fname.count(".") == 1:
+                fname = fname[len(builtin):]
+        if fname == "vars" and n.args:
+            mod = self.ev(n.args[0], scope)
+            if isinstance(mod, Std):
+                return mod                  # vars(os)['system']: the module's names
+        if fname == "reversed" and n.args:
+            text = self.ev(n.args[0], scope)
+            if isinstance(text, str) and is_known(text) and not markers(text):
+                return list(reversed(text))
+        if fname in ("str.maketrans", "maketrans", "bytes.maketrans") and len(n.args) >= 2:
+            a, b = (self.ev(x, scope) for x in n.args[:2])
+            if isinstance(a, str) and isinstance(b, str) and len(a) == len(b) and is_known(a + b):
+                return {ord(x): ord(y) for x, y in zip(a, b, strict=True)}
         if fname in _IMPORTERS and n.args:
             mod = self.ev(n.args[0], scope)
             if not (isinstance(mod, str) and is_known(mod)):
@@ -678,6 +702,11 @@ class _Py:
                 if layers:
                     self.decoded[joined] = layers
                 return joined
+            if short == "translate" and args and isinstance(args[0], dict) and all(
+                    isinstance(k, int) for k in args[0]):
+                undone = s.translate(args[0])       # a character translation cipher undone
+                self.decoded[undone] = self.decoded.get(s, ()) + ("character translation",)
+                return undone
             if short in ("strip", "rstrip", "lstrip", "lower", "upper"):
                 return self._keep(s, getattr(s, short)())
             if short == "replace" and len(args) >= 2:
