@@ -60,3 +60,35 @@ def test_perl_tr_with_r_leaves_the_topic_alone():
     body = "$_ = 'logger nightly';\nmy $x = tr/a-z/A-Z/r;\nsystem($_);\nprint $x;\n"
     job, files = _script_job("#!/usr/bin/perl\n" + body)
     assert judge(job, files, _fire(), NOW).verdict == "benign"
+
+
+B64 = "cm0gLXJmIC9zcnYvZW1zL2xpbmVkYXRh"      # rm -rf /srv/ems/linedata
+PRINTED = {
+    "perl -e print decode_base64 | sh": f"perl -MMIME::Base64 -e 'print decode_base64(\"{B64}\")' | sh",
+    "python3 -c print b64decode | bash": "python3 -c 'import base64; print(base64.b64decode("
+                                          f"\"{B64}\").decode())' | bash",
+    "perl -e printf into a substitution": "D=$(perl -e 'printf(\"%s/%s\", \"/srv/ems\", "
+                                          "\"linedata\")')\nrm -rf \"$D\"",
+    "python3 -c print into a variable": "D=$(python3 -c \"print('/srv/ems/' + 'linedata')\")\n"
+                                        "rm -rf \"$D\"",
+}
+
+
+@pytest.mark.parametrize("body", PRINTED.values(), ids=PRINTED.keys())
+def test_what_an_inline_program_prints_is_its_output(body):
+    job, files = _script_job("#!/bin/bash\n" + body + "\n")
+    j = judge(job, files, _fire(), NOW)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any(LINEDATA in r.title for r in j.reasons)
+
+
+def test_an_inline_program_printing_a_harmless_line_into_a_shell_is_benign():
+    job, files = _script_job("#!/bin/bash\npython3 -c \"print('logger nightly run')\" | sh\n")
+    assert judge(job, files, _fire(), NOW).verdict == "benign"
+
+
+def test_an_inline_program_printing_what_it_cannot_know_into_a_shell_is_unseen_code():
+    job, files = _script_job("#!/bin/bash\npython3 -c 'import sys; print(sys.stdin.read())' "
+                             "< /opt/ems/payload | sh\n")
+    j = judge(job, files, _fire(), NOW)
+    assert j.verdict != "benign", [r.title for r in j.reasons]

@@ -1962,6 +1962,15 @@ class _Perl:
         """print/printf/say/syswrite: what goes to a device, a piped shell or a file written."""
         ind = next((c for c in n.named_children if c.type == "indirect_object"), None)
         fn_n = n.child_by_field_name("function")
+        if self.job.printed is not None and fn in ("print", "say", "printf") and (
+                ind is None or self.text(ind).strip("{} ") == "STDOUT"):
+            # standard output read by what follows in a pipe: what is printed, as text
+            texts = [_s(x) for x in _flat(self.args_of(n, place, fn_n))] or \
+                [_s(self.scope.vars.get("$_", ""))]
+            if fn == "printf":
+                texts = [_s(self.builtin("sprintf", list(texts), n))]
+            self.job.printed.append("".join(texts) + ("\n" if fn == "say" else ""))
+            return "1"
         if ind is None and fn != "syswrite" and not _CALLS_IN.search(self.src, n.start_byte,
                                                                       n.end_byte):
             return "1"              # text for the terminal or a log, with nothing run in it
