@@ -598,13 +598,14 @@ class _Py:
         for builtin in ("__builtins__.", "builtins."):     # getattr(__builtins__, 'ex'+'ec')
             if fname.startswith(builtin) and fname.count(".") == 1:
                 fname = fname[len(builtin):]
-        if fname in ("print", "sys.stdout.write") and self.job.printed is not None:
+        if fname in ("print", "sys.stdout.write") and self.job.printed is not None and \
+                not any(k.arg == "file" for k in n.keywords):
+            # standard output read by what follows in a pipe: what is printed, as text
             texts = [self.ev(a, scope) for a in n.args]
             sep = next((self.ev(k.value, scope) for k in n.keywords if k.arg == "sep"), " ")
             end = next((self.ev(k.value, scope) for k in n.keywords if k.arg == "end"), "\n")
-            if not any(k.arg == "file" for k in n.keywords):
-                self.job.printed.append(_s(sep).join(_s(t) for t in texts) +
-                                        (_s(end) if fname == "print" else ""))
+            self.job.printed.append(_s(sep).join(_s(t) for t in texts) +
+                                    (_s(end) if fname == "print" else ""))
             return None
         if fname == "vars" and n.args:
             mod = self.ev(n.args[0], scope)
