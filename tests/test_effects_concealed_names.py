@@ -35,12 +35,16 @@ PL = {
 }
 
 
-@pytest.mark.parametrize("body", PY.values(), ids=PY.keys())
-def test_python_names_and_texts_reached_the_long_way(body):
-    job, files = _script_job("#!/usr/bin/python3\n" + body + "\n")
+def _destroys_line_data(head: str, body: str) -> None:
+    job, files = _script_job(head + body + "\n")
     j = judge(job, files, _fire(), NOW)
     assert j.verdict == "destructive", [r.title for r in j.reasons]
     assert any(LINEDATA in r.title for r in j.reasons)
+
+
+@pytest.mark.parametrize("body", PY.values(), ids=PY.keys())
+def test_python_names_and_texts_reached_the_long_way(body):
+    _destroys_line_data("#!/usr/bin/python3\n", body)
 
 
 @pytest.mark.parametrize("body", PL.values(), ids=PL.keys())
@@ -76,10 +80,7 @@ PRINTED = {
 
 @pytest.mark.parametrize("body", PRINTED.values(), ids=PRINTED.keys())
 def test_what_an_inline_program_prints_is_its_output(body):
-    job, files = _script_job("#!/bin/bash\n" + body + "\n")
-    j = judge(job, files, _fire(), NOW)
-    assert j.verdict == "destructive", [r.title for r in j.reasons]
-    assert any(LINEDATA in r.title for r in j.reasons)
+    _destroys_line_data("#!/bin/bash\n", body)
 
 
 def test_an_inline_program_printing_a_harmless_line_into_a_shell_is_benign():
