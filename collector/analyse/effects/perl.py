@@ -1215,6 +1215,8 @@ class _Perl:
             return self.print_to(n, short, place)
         if short == "open":
             return self.open(n, place)
+        if short in ("open2", "open3"):
+            return self.open2(n, short, place)
         if short in ("close", "sysopen"):
             return self.close(n, fn_n, place) if short == "close" else self.sysopen(n, fn_n, place)
         if name == "new":                       # new Class(…): Class->new(…)
@@ -1879,17 +1881,7 @@ class _Perl:
                 mode = m.group(1) or ("-|" if m.group(3) else "")
                 target = m.group(2)
         if mode in ("|-", "|"):
-            words = target.split()
-            prog = commands.base(words[0]) if words else ""
-            if prog in commands._DEVICE_PROGRAMS:
-                ops = commands.operands(words, commands._OPT_VALUES.get(prog))
-                handle = _Handle("device", target, commands.host_of(ops[0]) if ops else "")
-                self.job.talks_to_devices = True
-            elif prog in ("sh", "bash", "dash", "ksh", "zsh") and len(words) == 1:
-                handle = _Handle("shell", target)
-            else:
-                handle = _Handle("pipe", target)
-            self.shell(target, n, place, "via a piped open")
+            handle = self.piped_to(target, n, place, "via a piped open")
         elif mode == "-|":
             handle = _Handle("pipe", target)
             self.shell(target, n, place, "via a piped open")
@@ -1899,6 +1891,40 @@ class _Perl:
             handle = _Handle("file", target.lstrip("<> "))
         self.scope.vars[self.handle_key(fh)] = handle
         return "1"
+
+    def piped_to(self, target: str, n: Node, place: Place, note: str) -> _Handle:
+        """The handle a program writes into a command's input through (a piped open, IPC::Open2
+        and Open3): a device session, a shell, or another program; the command itself is run."""
+        words = target.split()
+        prog = commands.base(words[0]) if words else ""
+        if prog in commands._DEVICE_PROGRAMS:
+            ops = commands.operands(words, commands._OPT_VALUES.get(prog))
+            handle = _Handle("device", target, commands.host_of(ops[0]) if ops else "")
+            self.job.talks_to_devices = True
+        elif prog in ("sh", "bash", "dash", "ksh", "zsh") and len(words) == 1:
+            handle = _Handle("shell", target)
+        else:
+            handle = _Handle("pipe", target)
+        self.shell(target, n, place, note)
+        return handle
+
+    def open2(self, n: Node, short: str, place: Place) -> object:
+        """IPC::Open2 `open2($out, $in, CMD…)` and IPC::Open3 `open3($in, $out, $err, CMD…)`:
+        what is printed to $in is the command's input."""
+        fn_n = n.child_by_field_name("function")
+        args_n = n.child_by_field_name("arguments")
+        parts = list(args_n.named_children) if args_n is not None and \
+            args_n.type == "list_expression" else [c for c in n.named_children if c != fn_n]
+        at_in, first_cmd = (1, 2) if short == "open2" else (0, 3)
+        if len(parts) <= first_cmd:
+            return unknown(f"the process {short}() starts")
+        words = [_s(x) for p in parts[first_cmd:] for x in _flat(self.value(p, place))]
+        target = words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)
+        handle = self.piped_to(target, n, place, f"via {short}()")
+        fh = parts[at_in]
+        if fh.type in ("variable_declaration", "scalar", "bareword", "filehandle"):
+            self.scope.vars[self.handle_key(fh)] = handle
+        return unknown(f"the process id {short}() returns")
 
     def handle_key(self, fh: Node) -> str:
         return ("*" + self.text(fh)) if fh.type in ("bareword", "filehandle") else \

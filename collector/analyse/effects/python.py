@@ -1123,9 +1123,13 @@ class _Py:
             else:
                 text = _s(cmd)
             data = kw.get("input")
+            source = kw.get("stdin")
             if isinstance(data, str | bytes) and is_known(_s(data)) and _s(data).strip():
                 # what the program is given on its input (a session's commands)
                 text += f" <<'LG_INPUT'\n{_s(data).rstrip(chr(10))}\nLG_INPUT"
+            elif isinstance(source, tuple) and source and source[0] == "file" and \
+                    not str(source[2]).startswith(("w", "a")):
+                text += f" < {shlex.quote(_s(source[1]))}"    # stdin=open(FILE): its lines
             self.nested("shell", text, line, ev, f"via {fname}")
             if short == "Popen":
                 return Proc(text)      # what is later written to its input is read with it

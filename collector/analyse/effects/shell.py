@@ -1916,6 +1916,21 @@ class _Walker:
                 # -x FILE: the commands to run, one a line
                 texts.append(self.file_text(argv[argv.index("-x") + 1]))
             target = " ".join(ops) if ops else ""
+        elif prog == "netmiko-cfg":
+            # netmiko-tools: --cmd COMMAND or --infile FILE sent as configuration to the devices
+            # named (in ~/.netmiko.yml, or a group of it such as `all`)
+            names, k = [], 1
+            while k < len(argv):
+                a = argv[k]
+                if a in ("--cmd", "--infile", "--username", "--password") and k + 1 < len(argv):
+                    if a != "--username" and a != "--password":
+                        texts.append(argv[k + 1] if a == "--cmd" else self.file_text(argv[k + 1]))
+                    k += 2
+                    continue
+                if not a.startswith("-"):
+                    names.append(a)
+                k += 1
+            target = " ".join(names) or unknown("the devices of the netmiko inventory")
         elif prog in ("ssh", "plink", "rsh"):
             if prog == "plink" and "-m" in argv and argv.index("-m") + 1 < len(argv):
                 # plink -m FILE: the commands to run, read from the file
