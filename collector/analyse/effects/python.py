@@ -180,6 +180,7 @@ class Cls:
 
     name: str
     scope: dict[str, Any] = field(default_factory=dict)
+    library_base: bool = False          # it extends a library's class (threading.Thread …)
 
 
 @dataclass
@@ -1560,6 +1561,8 @@ class _Py:
         for v in [*args, *kw.values()]:
             if isinstance(v, Func) and v is not done and fname not in _CALLS_NOTHING:
                 self.run_func(v, [], {}, scope, line, ev)
+            elif isinstance(v, Cls) and fname not in _CALLS_NOTHING:
+                self.instantiated.add(v.name)     # a handler class the library makes objects of
 
     def reads_of(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
         """The names a function's body reads (its parameters, the globals it uses), once."""
@@ -1583,12 +1586,14 @@ class _Py:
         for name, fn, owner in funcs:
             if fn.reader is self and name not in self.called:
                 self.called.add(name)
-                if owner is not None and owner.cls.name in self.instantiated and \
-                        name.startswith("__") and name.endswith("__"):
-                    # __del__, __exit__, __call__ … of a class the program makes objects of:
-                    # Python calls them itself
+                if owner is not None and owner.cls.name in self.instantiated and (
+                        name.startswith("__") and name.endswith("__") or owner.cls.library_base):
+                    # __del__, __exit__, __call__ … of a class the program makes objects of
+                    # (Python calls them itself), and the methods of one that extends a
+                    # library's class (Thread.run, a socketserver handler's handle): the
+                    # library calls them
                     self.cur_place = replace(self.place, function=name, via=self.place.via + (
-                        f"in {owner.cls.name}.{name}(), which Python calls on its objects",))
+                        f"in {owner.cls.name}.{name}(), which Python or the library calls",))
                 else:
                     self.cur_place = replace(self.place, called=False, function=name, via=(
                         *self.place.via, f"in {name}(), which nothing here calls"))
@@ -1622,6 +1627,9 @@ class _Py:
                 base = self.ev(b, scope)
                 if isinstance(base, Cls):
                     cls.scope.update(base.scope)
+                    cls.library_base |= base.library_base
+                elif isinstance(base, Std):
+                    cls.library_base = True
             for member in st.body:
                 if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
                     cls.scope[member.name] = Func(member, self)
