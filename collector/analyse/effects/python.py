@@ -1532,8 +1532,7 @@ class _Py:
         here with the arguments it is handed with. Any other function of the program handed
         to code lineguard cannot see is called too, with arguments unknown: what it does is
         what the job does, not a function nothing calls."""
-        spec = _HANDED.get(fname) or _HANDED.get(short) if isinstance(n.func, ast.Attribute) \
-            else _HANDED.get(fname) or _HANDED.get(short)
+        spec = _HANDED.get(fname) or _HANDED.get(short)
         done: Any = None
         if spec is not None:
             pos, name, rest, seq, kw_seq = spec
@@ -1546,8 +1545,8 @@ class _Py:
                     given = args[pos + 1:]
                     named = {k: v for k, v in kw.items() if k != name}
                 else:                       # args=(…), kwargs={…} (or at their positions)
-                    items = kw.get(seq) if seq in kw else args[seq_pos] if (
-                        seq_pos := _SEQ_AT.get(short, -1)) >= 0 and seq_pos < len(args) else ()
+                    at = _SEQ_AT.get(short, len(args))
+                    items = kw[seq] if seq in kw else args[at] if at < len(args) else ()
                     given = list(items) if isinstance(items, list | tuple) else []
                     extra = kw.get(kw_seq) if kw_seq else None
                     named = dict(extra) if isinstance(extra, dict) else {}
