@@ -829,6 +829,11 @@ class _Perl:
     def bare_function(self, n: Node, place: Place) -> object:
         """A call without arguments: `reverse`, `&f`."""
         sub = self.scope.subs.get(self.varname(n))
+        if sub is None and self.text(n) in ("print", "say") and self.job.printed is not None:
+            # a bare print prints $_, to standard output read by what follows in a pipe
+            self.job.printed.append(_s(self.scope.vars.get("$_", "")) +
+                                    ("\n" if self.text(n) == "say" else ""))
+            return "1"
         given = self.scope.vars.get("@_")
         args = list(given) if isinstance(given, list | tuple | str) else []
         return self.call(sub, args, place) if sub is not None \
@@ -1644,7 +1649,9 @@ class _Perl:
         if fmt == "ini" and not text.lstrip().startswith("["):
             text = "[_]\n" + text
         doc = settings.parsed(fmt, text, keep_case=True)
-        return doc if isinstance(doc, dict | list) else unknown(f"settings in {source[:60]}")
+        # a text that does not parse here (a parser's limits, a dialect): what it says, still
+        return doc if isinstance(doc, dict | list) else settings.unparsed(
+            source if is_file else "the settings text it decodes")
 
     def path_method(self, path: str, meth: str, n: Node, place: Place) -> object:
         """Path::Tiny's path($p)->slurp / ->lines / ->remove / ->remove_tree."""

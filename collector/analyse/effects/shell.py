@@ -1710,10 +1710,12 @@ class _Walker:
             self.nested("shell", env["PROMPT_COMMAND"], place, line, ev,
                         "PROMPT_COMMAND of an interactive shell", env)
         i = 0
+        # the option whose value is the program (perl's -E is -e with the newer features on)
+        letters = inline[1] + ("E" if language == "perl" else "")
         while i < len(args):
             a = args[i]
-            if a == inline or (a.startswith("-") and a.endswith(inline[1]) and len(a) <= 4
-                               and inline[1] in a[1:] and not a.startswith("--")):
+            if a == inline or (a.startswith("-") and a[-1:] in letters and len(a) <= 4
+                               and not a.startswith("--")):
                 if i + 1 < len(args):
                     words = args[i + 1].split()
                     if language == "shell" and words and words[0] in self.functions:
@@ -1878,7 +1880,7 @@ class _Walker:
         if w is not None:
             self.run_written(p, w, place, line, ev, language or "shell", env)
             return True
-        unseen = unseen_source(path) if "\x01" in path else ""
+        unseen = unseen_source(path, within=True) if "\x01" in path else ""
         if unseen:          # a program named by what was downloaded or by an uncaptured file
             self.job.sink.append(place.effect("unseen-code", line, ev, target=unseen))
         if not is_known(path) or unseen:
