@@ -101,6 +101,8 @@ HANDED = {
     f"a = (5, shutil.rmtree, ['{LINEDATA}'])\nthreading.Timer(*a).start()",
     "partial of a partial": "import functools, shutil\n"
     f"f = functools.partial(functools.partial(shutil.rmtree), '{LINEDATA}')\nf()",
+    "a partial of a partial called later": "import functools, shutil\nf = shutil.rmtree\n"
+    f"f = functools.partial(f)\nf = functools.partial(f)\nf('{LINEDATA}')",
     "a partial handed to a timer": "import functools, threading, shutil\n"
     "f = functools.partial(shutil.rmtree)\n"
     f"threading.Timer(60, f, ['{LINEDATA}']).start()",
@@ -164,3 +166,40 @@ def test_a_python_print_to_a_file_written_is_what_the_file_holds(script: str):
 def test_an_inline_program_and_what_it_prints_are_read(line: str):
     j = _judged("#!/bin/sh\n" + line + "\n")
     assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+@pytest.mark.parametrize(("ifs", "line"), [
+    ("$'\\t'", f"wipe\t{LINEDATA}"),          # ANSI-C quoting: a tab
+    ("$' \\t'", f"wipe {LINEDATA}"),          # a quoted value with a blank in it
+    ("'\\t'", f"wipet{LINEDATA}"),            # single quotes: a backslash and a t, split at t
+], ids=["ansi-c tab", "ansi-c blank and tab", "single-quoted backslash-t"])
+def test_a_read_loop_splits_at_the_ifs_bash_gives_it(ifs: str, line: str):
+    j = _judged(f'#!/bin/bash\nwhile IFS={ifs} read -r k v; do rm -rf "$v"; done < /etc/ems/c\n',
+                {"etc/ems/c": line + "\n"})
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any(LINEDATA in r.title for r in j.reasons), [r.title for r in j.reasons]
+
+
+PERL = "#!/usr/bin/perl\n"
+RM = f"system('rm -rf {LINEDATA}')"
+
+
+@pytest.mark.parametrize("script", [
+    PERL + f"local $SIG{{ALRM}} = sub {{ {RM} }};\nalarm 3600;\nsleep 4000;\n",
+    PERL + f"sub cleanup {{ {RM} }}\n$SIG{{TERM}} = 'cleanup';\nsleep 4000;\n",
+    PERL + f"sub cleanup {{ {RM} }}\n$SIG{{TERM}} = 'main::cleanup';\nsleep 4000;\n",
+], ids=["local handler", "handler by name", "handler by qualified name"])
+def test_a_perl_signal_handler_set_in_any_form_is_called(script: str):
+    j = _judged(script)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+@pytest.mark.parametrize("script", [
+    PERL + f"$ENV{{P}} = '{LINEDATA}';\nsystem('rm -rf \"$P\"');\n",
+    PERL + f"local $ENV{{P}} = '{LINEDATA}';\nsystem('rm -rf \"$P\"');\n",
+    PERL + f"local $ENV{{P}} = '{LINEDATA}';\nsystem(\"rm -rf $ENV{{P}}\");\n",
+], ids=["set", "set with local", "read back after local"])
+def test_what_perl_sets_in_its_environment_is_what_the_shell_it_runs_reads(script: str):
+    j = _judged(script)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any(LINEDATA in r.title for r in j.reasons), [r.title for r in j.reasons]

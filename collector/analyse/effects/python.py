@@ -602,22 +602,27 @@ class _Py:
                 n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
         if isinstance(f, ast.Name | ast.Subscript):
             held = self.ev(f, scope) if isinstance(f, ast.Subscript) else scope.get(f.id)
+            if isinstance(held, Bound):
+                # functools.partial's callable (of a partial …): the bound arguments first
+                bound_args: list[Any] = []
+                bound_kw: dict[str, Any] = {}
+                while isinstance(held, Bound):
+                    bound_args, bound_kw = [*held.args, *bound_args], {**held.kw, **bound_kw}
+                    held = held.func
+                marks = {f"\x00bound{i}": v for i, v in enumerate(bound_args)}
+                named = {f"\x00bound-{k}": v for k, v in bound_kw.items()}
+                scope = {**scope, "\x00bound-fn": held, **marks, **named}
+                f = ast.copy_location(ast.Name("\x00bound-fn", ast.Load()), f)
+                n = ast.copy_location(ast.Call(
+                    f, [*(ast.Name(k, ast.Load()) for k in marks), *n.args],
+                    [*(ast.keyword(arg=k.removeprefix("\x00bound-"), value=ast.Name(k, ast.Load()))
+                       for k in named), *n.keywords]), n)
             if isinstance(held, Method):
                 # a method kept as a value (an alias, a dispatch table entry): the call on it
                 scope = {**scope, "\x00recv": held.recv}
                 f = ast.copy_location(ast.Attribute(ast.Name("\x00recv", ast.Load()), held.attr,
                                                     ast.Load()), f)
                 n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
-            elif isinstance(held, Bound):
-                # functools.partial's callable: its bound arguments first
-                marks = {f"\x00bound{i}": v for i, v in enumerate(held.args)}
-                named = {f"\x00bound-{k}": v for k, v in held.kw.items()}
-                scope = {**scope, "\x00bound-fn": held.func, **marks, **named}
-                f = ast.copy_location(ast.Name("\x00bound-fn", ast.Load()), f)
-                n = ast.copy_location(ast.Call(
-                    f, [*(ast.Name(k, ast.Load()) for k in marks), *n.args],
-                    [*(ast.keyword(arg=k.removeprefix("\x00bound-"), value=ast.Name(k, ast.Load()))
-                       for k in named), *n.keywords]), n)
             elif isinstance(held, Std) and isinstance(f, ast.Subscript):
                 # a library function kept in a table (`{'clean': shutil.rmtree}['clean'](p)`)
                 scope = {**scope, "\x00std": held}

@@ -2448,18 +2448,23 @@ def _closing(text: str, open_at: int) -> int:
     return -1
 
 
-# `[IFS=… ]read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME…` as a loop's condition
-_READ_LOOP = re.compile(r"^\s*((?:[A-Za-z_]\w*=\S*\s+)*)read\s+(?:(-[rse]+|-[adpnNtu]\s*\S+)\s+)*"
+# `[IFS=… ]read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME…` as a loop's condition (an
+# assignment's value may be quoted, blanks and all: IFS=$' \t'; one way to match each)
+_READ_LOOP = re.compile(r"^\s*((?:[A-Za-z_]\w*=(?:\$?'[^']*'|\"[^\"]*\"|\$(?!')|[^\s'\"$])*\s+)*)read\s+(?:(-[rse]+|-[adpnNtu]\s*\S+)\s+)*"
                         r"([A-Za-z_]\w*(?:[ \t]+[A-Za-z_]\w*)*)(?![\w$])")
 
 
 def _ifs_of(assignments: str) -> str:
-    """The IFS a `read` is given in front of it (`IFS='=' read`, `IFS== read`), or ""."""
-    m = re.search(r"(?:^|\s)IFS=(?:'([^']*)'|\"([^\"]*)\"|(\S*))", assignments)
+    """The IFS a `read` is given in front of it (`IFS='=' read`, `IFS== read`, `IFS=$'\\t'
+    read`), or "". Only $'…' undoes backslash escapes: IFS='\\t' is a backslash and a t."""
+    m = re.search(r"(?:^|\s)IFS=(?:\$'((?:[^'\\]|\\.)*)'|'([^']*)'|\"([^\"]*)\"|(\S*))",
+                  assignments)
     if not m:
         return ""
-    value = next((g for g in m.groups() if g is not None), "")
-    return decode.escapes(value) if "\\" in value else value or "\n"
+    ansi, single, double, bare = m.groups()
+    value = decode.escapes(ansi) if ansi is not None else next(
+        (g for g in (single, double, bare) if g is not None), "")
+    return value or "\n"
 
 
 def _fields(line: str, ifs: str, count: int) -> list[str]:
