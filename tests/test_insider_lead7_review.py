@@ -106,6 +106,8 @@ HANDED = {
     "a partial handed to a timer": "import functools, threading, shutil\n"
     "f = functools.partial(shutil.rmtree)\n"
     f"threading.Timer(60, f, ['{LINEDATA}']).start()",
+    "a Thread subclass started": "import threading, shutil\nclass Wipe(threading.Thread):\n"
+    f"    def run(self):\n        shutil.rmtree('{LINEDATA}')\nWipe().start()",
     "an executor's map": "import concurrent.futures as cf, shutil\n"
     f"with cf.ThreadPoolExecutor() as ex:\n    ex.map(shutil.rmtree, ['{LINEDATA}'])",
     "a pool's starmap": "import multiprocessing, os\nwith multiprocessing.Pool() as p:\n"

@@ -727,6 +727,10 @@ class _Py:
                 static = any(ast.unparse(d) == "staticmethod" for d in method.node.decorator_list)
                 first = [] if static or isinstance(recv, Cls) else [recv]
                 return self.run_func(method, [*first, *args], kw, scope, line, ev)
+            run = recv.cls.scope.get("run") if isinstance(recv, Obj) else None
+            if short == "start" and method is None and isinstance(run, Func):
+                # a Thread or Process subclass: start() runs its run()
+                return self.run_func(run, [recv], {}, scope, line, ev)
         if isinstance(recv, Module) and isinstance(recv.scope.get(short), Func):
             return self.run_func(recv.scope[short], args, kw, scope, line, ev)
         bound_callable = self.handed(n, fname, short, args, kw, scope, line, ev)
