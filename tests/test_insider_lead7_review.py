@@ -205,3 +205,13 @@ def test_what_perl_sets_in_its_environment_is_what_the_shell_it_runs_reads(scrip
     j = _judged(script)
     assert j.verdict == "destructive", [r.title for r in j.reasons]
     assert any(LINEDATA in r.title for r in j.reasons), [r.title for r in j.reasons]
+
+
+@pytest.mark.parametrize("body", [
+    f"import shutil\nshutil.rmtree(p := '{LINEDATA}')\n",
+    f"import shutil\nif (p := '{LINEDATA}'):\n    shutil.rmtree(p)\n",
+    f"import threading, shutil\nthreading.Timer(1, (f := shutil.rmtree), ['{LINEDATA}']).start()\n",
+], ids=["an argument", "a condition then its name", "a callable handed over"])
+def test_an_assignment_expression_gives_its_value_and_binds_its_name(body: str):
+    j = _judged(PY + body)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]

@@ -405,6 +405,10 @@ class _Py:
             if n.id in scope:
                 return scope[n.id]
             return unknown(f"{n.id} is not known before the program runs")
+        if isinstance(n, ast.NamedExpr):    # (p := '/srv/…'): the value, bound to the name too
+            value = self.ev(n.value, scope)
+            scope[n.target.id] = value
+            return value
         if isinstance(n, ast.Lambda):       # a function like any other, its body returned
             fn = ast.copy_location(ast.FunctionDef(name="<lambda>", args=n.args,
                                                    body=[ast.copy_location(ast.Return(n.body), n)],
