@@ -12,6 +12,7 @@ from lineguard.collector.analyse.effects import decode, planted
 from lineguard.collector.analyse.effects.model import (
     ARG_MARK,
     is_known,
+    literal,
     markers,
     over_unknown_list,
     render,
@@ -435,8 +436,12 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         for t in ops:
             _destroy(job, place, line, ev, t, "volume removal")
     elif prog in ("zpool", "zfs") and args and args[0] == "destroy":
+        # DATASET@SNAPSHOT (`@<…>` a name built at run time) is a recovery point, not the
+        # data, unless -R takes the clones made from it, live file systems, along
+        clones = re.search(r"(?:^|\s)-\w*R", flags) is not None
         for t in ops[1:]:
-            _destroy(job, place, line, ev, t, "volume removal")
+            snap = prog == "zfs" and not clones and ("@" in literal(t) or "@<" in render(t))
+            _destroy(job, place, line, ev, t, "snapshot removal" if snap else "volume removal")
     elif prog == "btrfs" and len(args) >= 2 and args[0].startswith("sub") and args[1] in ("delete", "del"):
         for t in ops[2:]:
             _destroy(job, place, line, ev, t, "volume removal")

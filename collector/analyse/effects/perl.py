@@ -70,6 +70,15 @@ _LIST_ARGUMENTS = re.compile(r"(?:^|[^=\s])\s*@_\b")
 _MAX_DEPTH = 8            # nested sub calls followed
 
 
+@lru_cache(maxsize=256)
+def _regex(pattern: str, flags: int) -> re.Pattern[str]:
+    """A pattern the script holds, compiled once: Python's warnings about what a later version
+    may read differently (`[[`) are the script's, not the reader's."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return re.compile(pattern, flags)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Parser:
     with warnings.catch_warnings():
@@ -1123,8 +1132,8 @@ class _Perl:
         if "e" in flags:
             return "", unknown("a computed substitution")
         try:
-            out = re.sub(self.text(pat), repl.replace("\\", "\\\\"), text,
-                         count=0 if "g" in flags else 1, flags=re.I if "i" in flags else 0)
+            out = _regex(self.text(pat), re.I if "i" in flags else 0).sub(
+                repl.replace("\\", "\\\\"), text, count=0 if "g" in flags else 1)
         except re.error:
             return "", unknown("a substituted value")
         return "1", out
@@ -1363,7 +1372,7 @@ class _Perl:
         if pat in (" ", "\\s+"):
             return text.split()
         try:
-            return text.split(sep) if sep else re.split(pat, text)
+            return text.split(sep) if sep else _regex(pat, 0).split(text)
         except re.error:
             return unknown("a split value")
 
@@ -1971,6 +1980,13 @@ class _Perl:
         layers = self.scope.decoded.get(code)
         if layers:
             self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
+        modules = _required_modules(code) if not layers else None
+        if modules is not None:
+            # `eval "require $name"` over module names (the optional-module idiom): loads
+            # installed modules, as `use` does; a value that is not a module name is code
+            for name in modules:
+                self.include(name.replace("::", "/") + ".pm", n, place, module=True)
+            return
         if is_known(code) and not markers(code):
             inner_place = place.nested(line, ev, note if not layers else
                                        f"decoded from {' then '.join(layers)}")
@@ -1990,6 +2006,19 @@ class _Perl:
             self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
             note = f"decoded from {' then '.join(layers)}"
         read("shell", text, self.job, place.nested(line, ev, note), {})
+
+
+_MODULE = re.compile(r"[A-Za-z_]\w*(?:::\w+)*")
+
+
+def _required_modules(code: str) -> list[str] | None:
+    """The module names of eval'd code that is only `require NAME` (for each name of a known
+    list), else None."""
+    m = re.fullmatch(r"\s*require\s+(.+?)\s*;?\s*", code, re.S)
+    if m is None or not is_known(m.group(1)):
+        return None
+    names = [x for x in expand_each(m.group(1)) if x]
+    return names if all(_MODULE.fullmatch(x) for x in names) else None
 
 
 class _Sprintf:
