@@ -106,10 +106,14 @@ foreach my $snap (@prunesnaps) {
 
 def test_pruning_a_zfs_snapshot_is_not_wiping_the_volume():
     assert _judge_script("usr/sbin/prune", SANOID_PRUNE).verdict == "benign"
-    assert _judge_script("usr/local/bin/prune.sh",
-                         "zfs destroy tank/ems@autosnap_2026-01-01_daily\n").verdict == "benign"
+    for line in ("zfs destroy tank/ems@autosnap_2026-01-01_daily",
+                 # zfs-auto-snapshot's: each name a snapshot listing prints, destroyed deferred
+                 "for s in $(zfs list -H -t snapshot -S creation -o name); do\n"
+                 "  zfs destroy -d $s\ndone"):
+        assert _judge_script("usr/local/bin/prune.sh", line + "\n").verdict == "benign", line
     for line in ("zfs destroy tank/ems", "zfs destroy -R tank/ems@autosnap_2026-01-01_daily",
-                 "zpool destroy tank", 'zfs destroy -r "$1"'):
+                 "zpool destroy tank", 'zfs destroy -r "$1"',
+                 "for s in $(zfs list -H -o name); do zfs destroy $s; done"):
         j = _judge_script("usr/local/bin/prune.sh", line + "\n")
         assert (j.verdict, j.severity) == ("destructive", "critical"), line
         assert any(r.rule == "lg.host.disk-wipe" for r in j.reasons), line

@@ -284,6 +284,8 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
                                      over_unknown_list(path) else "one"))
 
 
+# a value standing for each name a snapshot listing prints
+_SNAPSHOT_LIST = re.compile(r"^<each item of output of `[^`]*\bzfs list\b[^`]*-t\s*snap(?:shot)?\b")
 _AGE = re.compile(r"^-(?:mtime|mmin|atime|amin|ctime|cmin)$")
 _SELECTS = re.compile(r"^-(?:empty|links|user|uid|group|gid|perm|inum|samefile)$")
 _NAMES = re.compile(r"^-(?:i?name|i?wholename|i?path|i?regex)$")
@@ -436,11 +438,15 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         for t in ops:
             _destroy(job, place, line, ev, t, "volume removal")
     elif prog in ("zpool", "zfs") and args and args[0] == "destroy":
-        # DATASET@SNAPSHOT (`@<…>` a name built at run time) is a recovery point, not the
-        # data, unless -R takes the clones made from it, live file systems, along
+        # DATASET@SNAPSHOT (`@<…>` a name built at run time, each name `zfs list -t snapshot`
+        # lists, or any name under -d, which only snapshots take) is a recovery point, not
+        # the data, unless -R takes the clones made from it, live file systems, along
         clones = re.search(r"(?:^|\s)-\w*R", flags) is not None
+        deferred = re.search(r"(?:^|\s)-\w*d", flags) is not None
         for t in ops[1:]:
-            snap = prog == "zfs" and not clones and ("@" in literal(t) or "@<" in render(t))
+            snap = prog == "zfs" and not clones and (
+                deferred or "@" in literal(t) or "@<" in render(t) or
+                _SNAPSHOT_LIST.search(render(t)) is not None)
             _destroy(job, place, line, ev, t, "snapshot removal" if snap else "volume removal")
     elif prog == "btrfs" and len(args) >= 2 and args[0].startswith("sub") and args[1] in ("delete", "del"):
         for t in ops[2:]:
