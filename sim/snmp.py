@@ -90,7 +90,9 @@ class DeviceMib:
                 # errors keep arriving on a live switch: between walks and during one
                 rng = self.state.faults.noise_rng
                 for i in rng.sample(self._counters, max(1, len(self._counters) // 4)):
-                    self._values[i] = rfc1902.Counter32(int(self._values[i]) + rng.randint(1, 9))
+                    now = self._values[i]
+                    assert isinstance(now, rfc1902.Counter32)
+                    self._values[i] = rfc1902.Counter32(int(now) + rng.randint(1, 9))
             return self._oids, self._names, self._values
 
     def descriptors(self) -> set[int]:
