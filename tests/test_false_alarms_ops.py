@@ -6,7 +6,8 @@ judged: none destructive, none high or critical; the medium ones are counted and
 real effect the script has (a service stopped around a suspend, the output of a server eval'd,
 an event script chosen at run time). The two general readings these packages taught are
 checked both ways: pruning a ZFS snapshot is not wiping the volume, and `eval "require $m"`
-over module names loads modules, while the same forms over data stay loud."""
+over module names loads modules, while the same forms over data stay loud; so is one from the
+real-jobs corpus: logrotate's state file (-s) is not the configuration it applies."""
 
 from __future__ import annotations
 
@@ -131,3 +132,16 @@ def test_eval_require_of_module_names_loads_modules_but_eval_of_code_stays_loud(
                "eval \"require $m\";\n")
     j = _judge_script("usr/lib/nagios/plugins/check_x", fetched)
     assert any(r.rule == "lg.host.unseen-code" for r in j.reasons)
+
+
+def test_logrotate_state_file_is_not_the_configuration_it_applies():
+    """`logrotate -s STATE CONF` (tests/realjobs logrotate-rancid): the state file logrotate
+    keeps is not code; the configuration is read, and an uncaptured one is still unseen."""
+    conf = "/var/lib/ems/logrotate.state"
+    for line in (f"logrotate -s {conf} /etc/ems/logrotate.conf",
+                 f"logrotate --state {conf} -m /usr/bin/mail /etc/ems/logrotate.conf"):
+        j = _judge_script("usr/local/bin/rotate.sh", line + "\n")
+        assert not [r for r in j.reasons if "logrotate.state" in r.subject], line
+    j = _judge_script("usr/local/bin/rotate.sh", f"logrotate -s {conf} /opt/ems/logrotate.conf\n")
+    assert [r.rule for r in j.reasons] == ["lg.host.unseen-code"]
+    assert "/opt/ems/logrotate.conf" in j.reasons[0].subject

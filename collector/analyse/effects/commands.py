@@ -67,7 +67,9 @@ _OPT_VALUES = {
     "clogin": set("cfuptsxyeEo"), "jlogin": set("cfuptsxyeEo"), "telnet": set("lenb"),
     "psql": set("cdfhpUoTvFRP"), "mysql": set("ehuPpDS"), "mariadb": set("ehuPpDS"),
     "redis-cli": set("hpanu"), "install": set("mogSt"),
+    "logrotate": set("slm"),        # state file, log file, mail command: no configuration
 }
+_LOGROTATE_LONG_VALUES = frozenset({"--state", "--log", "--mail"})
 _WRAPPERS = {"sudo": set("ugCDhpUrt"), "doas": set("uC"), "nohup": set(), "nice": set("n"),
              "ionice": set("cnp"), "setsid": set(), "time": set(), "command": set(),
              "builtin": set(), "exec": set("a"), "stdbuf": set("ioe"), "chronic": set(),
@@ -522,7 +524,10 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog == "systemd-tmpfiles" and re.search(r"--remove|--clean|--purge", flags):
         _tmpfiles(args, ops, job, place, line, ev)
     elif prog == "logrotate":
-        _logrotate(ops, job, place, line, ev)
+        # its configurations: not the file a --state, --log or --mail names
+        _logrotate(operands([a for k, a in enumerate(argv)
+                             if not (k and argv[k - 1] in _LOGROTATE_LONG_VALUES)],
+                            _OPT_VALUES["logrotate"]), job, place, line, ev)
     elif prog in ("curl", "wget", "http", "https", "xh"):
         _data_store_request(argv, job, place, line, ev)
     elif prog == "sed" and re.search(r"(?:^|\s)-\w*i|--in-place", flags):
