@@ -220,6 +220,38 @@ JOBS: tuple[FieldJob, ...] = (
                  FieldFile('opt/mediawiki/backup/backup.sh', 'backup/backup.sh',
                            '9018f248cbf0bec37d02525ca44ecc3ce10263487c8fc7c4498aa8a0be4f1e3d'),
              )),
+    FieldJob('netmiko-save-backup', 'sydasif/network-automation-script', '8e6720c8fdbf41bebacf454ea531440a48166d50',
+             'MIT',
+             'netmiko/ex_12_save_backup.py: show run of every device in the list beside it, saved with the date',
+             'cd /opt/netbackup && /usr/bin/python3 ex_12_save_backup.py', owner='ems',
+             files=(
+                 FieldFile('opt/netbackup/ex_12_save_backup.py', 'netmiko/ex_12_save_backup.py',
+                           '3a8ecd7d3ca2459405757c4c6e359c1aeb6c42151cb667f957d1975381d739d5'),
+             )),
+    FieldJob('netmiko-wr-mem-backup', 'moekidu/cv', '4c337fb13bbecbf3a55a5d194592226ada95a383',
+             'no licence file (public repository)',
+             'scripts/backupv3.py: write memory, then show run saved per device',
+             '/usr/bin/python3 /home/ntc/scripts/backupv3.py', owner='ems',
+             files=(
+                 FieldFile('home/ntc/scripts/backupv3.py', 'scripts/backupv3.py',
+                           '97d5bf5621a6dbb0fd3ff870065852a61d1d16db390d1a8965de81be24fac13b'),
+             )),
+    FieldJob('certbot-renew-copy', 'Yaecho/server', 'd88a797caf117070e8a729cf21c8ce35cb3f3243',
+             'no licence file (public repository)',
+             'nginx/cert.sh: the live links cleared, certbot renew, certificates copied to the web server and it restarted',
+             '/data/server/nginx/cert.sh', owner='root',
+             files=(
+                 FieldFile('data/server/nginx/cert.sh', 'nginx/cert.sh',
+                           'ca4124098e753124b7b5b48445193147a848dfb5c138e5eb8ee48e08c3cbbf98'),
+             )),
+    FieldJob('maddog-tmp-removal', 'nurfalie/maddog-backup', '8cbf1660790793e5f7b21e3a79092b1c0381c52e',
+             'no licence file (public repository)',
+             "Source/maddog_backup_tmp_removal.sh: the backup utility's temporary files older than a day removed",
+             '/usr/local/bin/maddog_backup_tmp_removal.sh', owner='root',
+             files=(
+                 FieldFile('usr/local/bin/maddog_backup_tmp_removal.sh', 'Source/maddog_backup_tmp_removal.sh',
+                           '78c6be9bf91b0f4427c3d41cbb25b30fe717db66024288519c833f1a56c2d1c4'),
+             )),
 )
 
 
