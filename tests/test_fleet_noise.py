@@ -221,3 +221,16 @@ def test_role_lines_restart_notes_and_counters_are_really_there(noisy):
     else:
         second = snmpbulkwalk(switch.port, aal5) or []
     assert first and len(first) == len(second) and first != second
+
+
+def test_only_the_role_lines_around_an_output_are_left_out():
+    """Above the output (a prompt in flight) and below it; one inside the output is data; an
+    output of role lines alone is empty, which the collector calls a failed capture."""
+    from lineguard.agent.devices.terminal import without_context
+
+    assert without_context("{master:0}\nsystem {\n    host-name a;\n}\n\n{master:1}\n") == \
+        "system {\n    host-name a;\n}"
+    inside = 'system {\n    login message "{master:0}";\n}\n'
+    assert without_context(inside) == inside.rstrip("\n")
+    assert without_context("\n{backup:1}\n").strip() == ""
+    assert without_context("\n  version 15.1;\n") == "\n  version 15.1;"
