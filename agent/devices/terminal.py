@@ -64,14 +64,17 @@ def command_output(raw: str, command: str) -> list[str]:
 
 def without_context(text: str) -> str:
     """The output without the routing-engine role lines at its end or beginning (a prompt in
-    flight leaves one above the output). A line inside it is data and stays."""
+    flight leaves one above the output), nor the blank lines around them; a role line inside
+    the output is data and stays, and an output with none is returned as it is."""
     if "{" not in text:
         return text
     lines = text.split("\n")
-    while lines and (not lines[-1].strip() or CONTEXT.match(lines[-1].strip())):
-        lines.pop()
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or CONTEXT.match(lines[end - 1].strip())):
+        end -= 1
     start = 0
-    while start < len(lines) and (not lines[start].strip() or CONTEXT.match(lines[start].strip())):
+    while start < end and (not lines[start].strip() or CONTEXT.match(lines[start].strip())):
         start += 1
-    return "\n".join(lines[start:]) if start and any(
-        CONTEXT.match(ln.strip()) for ln in lines[:start]) else "\n".join(lines)
+    if not any(CONTEXT.match(ln.strip()) for ln in lines[:start] + lines[end:]):
+        return text
+    return "\n".join(lines[start:end])
