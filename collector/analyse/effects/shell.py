@@ -67,6 +67,7 @@ from lineguard.collector.analyse.effects.resolve import (
     unknown_output,
     unknown_var,
     unseen_program,
+    unseen_source,
     whole_each,
 )
 from lineguard.formats import carriers
@@ -1862,10 +1863,10 @@ class _Walker:
         if w is not None:
             self.run_written(p, w, place, line, ev, language or "shell", env)
             return True
-        if not is_known(path):
-            if any("downloaded" in d for _, _, d in markers(path)):
-                self.job.sink.append(place.effect("unseen-code", line, ev, target=p))
-                return True
+        unseen = unseen_source(path) if "\x01" in path else ""
+        if unseen:          # a program named by what was downloaded or by an uncaptured file
+            self.job.sink.append(place.effect("unseen-code", line, ev, target=unseen))
+        if not is_known(path) or unseen:
             return False
         if self.job.text_of(p.lstrip("/")) is None:
             why = unseen_program(self.job, p, self.named_in(line, ev, place))
@@ -2381,6 +2382,7 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
 
 # A brace expansion where a command starts (`{sh,-c} '…'`): bash expands it into the words of
 # the command; the parser would take the brace for a group, so the words are written out first.
+_BRACE_ANY = re.compile(r"\{[\w./=-]+,")      # what every _BRACE_HEAD match holds: a cheap look first
 _BRACE_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)\{([\w./=-]+(?:,[\w./=-]*)+)\}(?=[ \t])", re.M)
 
 
@@ -2435,7 +2437,7 @@ def _closing(text: str, open_at: int) -> int:
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     if "<<" in text and not text.endswith("\n"):
         text += "\n"      # a here-document closing on the last line (as `$(< file)` leaves it)
-    if "{" in text:
+    if "{" in text and _BRACE_ANY.search(text):
         text = _BRACE_HEAD.sub(lambda m: m.group(1) + " ".join(m.group(2).split(",")), text)
     if "coproc" in text:
         text = _coprocs_as_functions(text)
