@@ -9,11 +9,9 @@ names too), easysnmp/netsnmp sets, DB-API execute, exec/eval of built or decoded
 from __future__ import annotations
 
 import ast
-import configparser
 import json
 import re
 import shlex
-import tomllib
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -28,6 +26,7 @@ from lineguard.collector.analyse.effects import (
     decode,
     device,
     planted,
+    settings,
     sql,
 )
 from lineguard.collector.analyse.effects.model import (
@@ -254,25 +253,6 @@ _CONFIG_LOADS = {"json.load": "json", "json.loads": "json", "yaml.safe_load": "y
                  "tomllib.loads": "toml", "toml.load": "toml", "toml.loads": "toml"}
 _INI_PARSERS = frozenset({"ConfigParser", "RawConfigParser", "SafeConfigParser"})
 _NOT_CONFIG = object()
-
-
-def _parsed(fmt: str, text: str) -> Any:
-    """A settings text as the program gets it (values as found); unknown where it does not
-    parse."""
-    try:
-        if fmt == "json":
-            return json.loads(text)
-        if fmt == "yaml":
-            return yaml.load(text, Loader=_YAML_LOADER)
-        if fmt == "toml":
-            return tomllib.loads(text)
-        ini = configparser.ConfigParser(interpolation=None, strict=False)
-        ini.read_string(text)
-        out = {s: dict(ini.items(s, raw=True)) for s in ini.sections()}
-        out["DEFAULT"] = dict(ini.defaults())
-        return out
-    except (ValueError, yaml.YAMLError, configparser.Error, tomllib.TOMLDecodeError):
-        return unknown(f"settings in a {fmt} text that does not parse")
 
 
 # decorators that register a function to be called (at exit, on a schedule, on a signal)
@@ -1442,12 +1422,12 @@ class _Py:
             elif isinstance(source, str) and fname in ("toml.load",):
                 path = render(source)
             elif isinstance(source, str | bytes) and is_known(_s(source)):
-                return _parsed(_CONFIG_LOADS[fname], _s(source))
+                return settings.parsed(_CONFIG_LOADS[fname], _s(source))
             else:
                 return unknown(f"settings read by {fname}()")
             # (text_of: a settings file decides what the job acts on, so the agent captures it)
             text = self.job.text_of(path.lstrip("/")) if is_known(path) else None
-            return file_lines(path, self.job) if text is None else _parsed(
+            return file_lines(path, self.job) if text is None else settings.parsed(
                 _CONFIG_LOADS[fname], text)
         if short in _INI_PARSERS and not isinstance(recv, Ini):
             return Ini()
@@ -1467,7 +1447,7 @@ class _Py:
                 if text is None:
                     recv.unread = recv.unread or where
                 else:
-                    for section, values in _parsed("ini", text).items():
+                    for section, values in settings.parsed("ini", text).items():
                         recv.setdefault(section, {}).update(values)
             return list(paths)
         if short in ("get", "getint", "getfloat", "getboolean") and len(args) >= 2:
