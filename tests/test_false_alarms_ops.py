@@ -155,3 +155,22 @@ def test_logrotate_state_file_is_not_the_configuration_it_applies():
     j = _judge_script("usr/local/bin/rotate.sh", f"logrotate -s {conf} /opt/ems/logrotate.conf\n")
     assert [r.rule for r in j.reasons] == ["lg.host.unseen-code"]
     assert "/opt/ems/logrotate.conf" in j.reasons[0].subject
+
+
+def test_a_sed_script_given_with_e_is_no_file_it_reads():
+    """torrus's usage loop evals what `sed -e 's/=.*//' -e 's/^/a=/'` makes of a word: the
+    scripts are not files whose content it runs. A file sed does read still gives its lines."""
+    usage = ("#!/bin/sh\ncommands='compile=compile.pl ttproxy=ttproxy.pl'\n"
+             "for pair in ${commands}; do\n"
+             "  eval `echo ${pair} | sed -e 's/=.*//' -e 's/^/a=/'`\n  echo \"  \"${a}\ndone\n")
+    j = _judge_script("usr/sbin/torrus", usage)
+    assert not [r for r in j.reasons if "s/" in r.subject], [r.subject for r in j.reasons]
+    texts = {"usr/local/bin/purge.sh": 'x=$(sed -e "s/^DIR=//" /etc/ems/paths.conf)\nrm -rf "$x"\n',
+             "etc/ems/paths.conf": "DIR=/srv/ems/linedata\n"}
+    files = {p: Artifact.from_bytes(p, "script", t.encode()) for p, t in texts.items()}
+    job = Job(target="ems-01", source="cron", origin_path="etc/cron.d/purge", origin_line=1,
+              owner="root", schedule="0 3 * * *", command="/usr/local/bin/purge.sh",
+              trigger=CronTrigger("0 3 * * *"), files=tuple(files))
+    j = judge(job, files, FIRE, NOW)
+    assert (j.verdict, [r.subject for r in j.reasons if r.rule == "lg.host.rm-linedata"]) == \
+        ("destructive", ["/srv/ems/linedata"])

@@ -160,6 +160,24 @@ def base(word: str) -> str:
     return word.rsplit("/", 1)[-1]
 
 
+def sed_files(argv: list[str]) -> list[str]:
+    """The files sed reads: its operands but the script, which is the first operand unless a
+    script is given with -e/-f (`-ne SCRIPT`, `--expression=…`), never a file."""
+    words, scripted, skip = [], False, False
+    for a in argv[1:]:
+        if skip:
+            skip = False
+        elif a.startswith("--"):
+            scripted = scripted or a.startswith(("--expression", "--file"))
+            skip = a in ("--expression", "--file", "--line-length")
+        elif a.startswith("-") and a != "-":
+            scripted = scripted or "e" in a[1:] or "f" in a[1:]
+            skip = a[-1] in "efl"
+        else:
+            words.append(a)
+    return words if scripted else words[1:]
+
+
 def operands(argv: list[str], with_value: set[str] | None = None) -> list[str]:
     """Arguments that are not options (nor option values)."""
     vals = with_value or set()
@@ -962,7 +980,8 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
     if prog in ("sed", "grep", "egrep"):
         # a payload picked out of a file or the input (a crontab comment, a marked line)
         from lineguard.collector.analyse.effects import runners
-        ops = [o for o in operands(argv) if o.startswith("/")]
+        ops = [o for o in (sed_files(argv) if prog == "sed" else operands(argv))
+               if o.startswith("/")]
         src = stdin if not ops else (job.text_of(render(ops[-1])) if is_known(ops[-1]) else None)
         if src is not None and is_known(src) and not markers(src) and len(src) < 65536:
             picked = (runners.sed if prog == "sed" else runners.grep)(argv, src)
@@ -971,10 +990,13 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             if prog == "sed":    # a script this reader will not run: what it prints is unknown
                 return unknown(f"what sed makes of {render(ops[-1]) if ops else 'its input'}")
     if prog in ("cat", "head", "tail", "sort", "uniq", "grep", "egrep", "awk", "cut", "sed", "tac"):
-        ops = [o for o in operands(argv) if o.startswith("/") or "." in o]
+        ops = [o for o in (sed_files(argv) if prog == "sed" else operands(argv))
+               if o.startswith("/") or "." in o]
         if prog == "cat" and not ops and stdin is not None:
             return stdin
-        if prog in ("awk", "sed", "grep", "cut", "sort", "uniq", "head", "tail") and stdin is not None \
+        if prog == "sed" and stdin is not None and not sed_files(argv):
+            return stdin
+        if prog in ("awk", "grep", "cut", "sort", "uniq", "head", "tail") and stdin is not None \
                 and not [o for o in operands(argv)[1:] if "/" in o]:
             return stdin
         if ops:
