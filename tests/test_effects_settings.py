@@ -10,6 +10,7 @@ import pytest
 from lineguard.collector.analyse.destructive import judge
 from lineguard.collector.analyse.effects.settings import picked
 from lineguard.collector.analyse.effects.wanted import wanted_files
+from lineguard.collector.model import Severity
 from tests.test_rules import NOW, _fire, _script_job
 
 LINEDATA = "/srv/ems/linedata"
@@ -100,3 +101,30 @@ def test_the_agent_captures_the_settings_file_a_job_reads(body, name, text):
 ])
 def test_jq_paths_pick_values_as_jq_prints_them(doc, path, value):
     assert picked(doc, path) == value
+
+
+KEYS = ("opt/ems/etc/ems.conf", "# ems settings\nKEEP=7\nLINEDATA=/srv/ems/linedata\n")
+READ_LOOPS = {
+    "IFS='=' read -r k v": "while IFS='=' read -r k v; do\n  [ \"$k\" = LINEDATA ] && D=$v\n"
+                           "done < /opt/ems/etc/ems.conf\nrm -rf \"$D\"",
+    "IFS== read k v, case": "while IFS== read k v; do\n  case $k in LINEDATA) rm -rf \"$v\";; esac\n"
+                            "done < /opt/ems/etc/ems.conf",
+    "grep | while IFS=: read": "grep -v '^#' /opt/ems/etc/ems.conf | tr = : | "
+                               "while IFS=: read -r key value; do rm -rf \"$value\"; done",
+}
+
+
+@pytest.mark.parametrize("body", READ_LOOPS.values(), ids=READ_LOOPS.keys())
+def test_a_read_loop_over_settings_gives_each_name_its_field(body):
+    job, files = _script_job("#!/bin/bash\n" + body + "\n", extra=dict([KEYS]))
+    j = judge(job, files, _fire(), NOW)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any(LINEDATA in r.title for r in j.reasons)
+
+
+def test_a_read_loop_over_settings_that_name_no_data_is_benign():
+    body = READ_LOOPS["IFS='=' read -r k v"]
+    job, files = _script_job("#!/bin/bash\n" + body + "\n", extra={
+        KEYS[0]: "KEEP=7\nSCRATCH=/var/tmp/ems-scratch\n"})
+    j = judge(job, files, _fire(), NOW)
+    assert j.verdict != "destructive" and j.severity < Severity.HIGH, [r.title for r in j.reasons]
