@@ -123,3 +123,26 @@ def _cd_and_run(env_text: str) -> tuple[str, str]:
 def test_a_program_run_from_the_folder_the_job_went_to_reads_its_files_there():
     assert _cd_and_run('CONFDIR="/var/tmp/bkp/work"\n') == ("benign", "info")
     assert _cd_and_run('CONFDIR="/srv/ems/linedata"\n') == ("destructive", "critical")
+
+
+def test_a_program_the_job_wrote_is_the_one_it_runs_however_it_names_it():
+    """`./x` is the `x` written before, and `/DIR/x` the `x` written after `cd DIR`: judged by
+    what was written, not run unread."""
+    from datetime import UTC, datetime, timedelta
+
+    from lineguard.collector.analyse.destructive import judge
+    from lineguard.collector.model import CronTrigger, Fire, Job
+    from lineguard.formats.wire import Artifact
+
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    for script in ('echo "rm -rf /srv/ems/linedata" > run.sh\nchmod +x run.sh\n./run.sh\n',
+                   'cd /var/tmp\necho "rm -rf /srv/ems/linedata" > run.sh\nchmod +x run.sh\n'
+                   './run.sh\n',
+                   'cd /var/tmp\necho "rm -rf /srv/ems/linedata" > ./run.sh\n/var/tmp/run.sh\n'):
+        name = "usr/local/bin/stage.sh"
+        files = {name: Artifact.from_bytes(name, "script", script.encode())}
+        job = Job(target="ems-01", source="cron", origin_path="etc/cron.d/stage", origin_line=1,
+                  owner="root", schedule="0 3 * * *", command="/" + name,
+                  trigger=CronTrigger("0 3 * * *"), files=(name,))
+        j = judge(job, files, Fire(kind="exact", at=now + timedelta(hours=5)), now)
+        assert j.verdict == "destructive", script

@@ -1786,7 +1786,7 @@ class _Walker:
     def follow(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
                ev: str, same_env: bool = False) -> None:
         p = render(path)
-        w = self.job.written.get(path) or self.job.written.get(p)
+        w = self.written_at(path, env)
         if w is not None:
             self.run_written(p, w, place, line, ev, "shell", env)
             return
@@ -1860,10 +1860,23 @@ class _Walker:
                 self.src.decode("utf-8", "replace") if place.anchor is None else None,
                 self.job.text_of(place.path) if place.path else None)
 
+    def written_at(self, path: str, env: dict[str, str]) -> Written | None:
+        """What this job wrote at `path`, however either names it: `./x` and `x` are one file,
+        and so are `/DIR/x` and `x` written after `cd DIR`."""
+        p = render(path)
+        w = self.job.written.get(path) or self.job.written.get(p)
+        if w is not None or not self.job.written:
+            return w
+        names = [p[2:]] if p.startswith("./") else []
+        cwd = env.get(_CWD, "").rstrip("/")
+        if cwd and p.startswith(cwd + "/"):
+            names += [p[len(cwd) + 1:], "./" + p[len(cwd) + 1:]]
+        return next((w for n in names if (w := self.job.written.get(n)) is not None), None)
+
     def run_file(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
                  ev: str, language: str | None = None) -> bool:
         p = render(path)
-        w = self.job.written.get(path) or self.job.written.get(p)
+        w = self.written_at(path, env)
         if w is not None:
             self.run_written(p, w, place, line, ev, language or "shell", env)
             return True
