@@ -21,6 +21,18 @@ Configuration noise, in `show running-config` / `show configuration` (sim.ios, s
               blank IOS prints
   reorder     IOS `logging host` and `ntp server` lines in the order of the device's tables,
               which changes after a reload or a name's re-resolution
+  restart     IOS `! No configuration change since last restart` in place of the `! Last
+              configuration change at …` line, as after a reload with nothing changed since
+
+Session context (sim.ssh): Junos on a box with two routing engines, in a virtual chassis or a
+cluster prints the engine's role on a line of its own before every prompt:
+  context     `{master:0}` (`{master:1}` after a switchover, `{master:member0-re0}`,
+              `{primary:node0}`) above each prompt
+
+Counters in the SNMP walk (sim.snmp):
+  counters    the ATM-MIB's Counter32 columns a real switch keeps, the AAL5 CRC, SAR time-out
+              and oversized-SDU errors of each VCC (aal5VccTable) and each interface's OCD
+              events (atmInterfaceTCTable), counting up between and during walks
 """
 
 from __future__ import annotations
@@ -30,7 +42,8 @@ import re
 from datetime import datetime, timedelta
 
 NOISES = ("paging", "ansi", "cr", "echo", "banner", "prompts", "timestamps", "ntp", "crypto",
-          "trailing", "reorder")
+          "trailing", "reorder", "restart", "context", "counters")
+_CONTEXTS = ("{master:0}", "{master:1}", "{master:member0-re0}", "{primary:node0}")
 _PAGE = 23
 _IOS_MORE = " --More-- "
 _CERT_HEX = 12
@@ -73,13 +86,25 @@ def banner(noise: frozenset[str], rng: random.Random) -> str:
     return f"\nLast login: {when} from 127.0.0.1\n"
 
 
+def context(platform: str, noise: frozenset[str], rng: random.Random) -> str:
+    """The routing engine's role Junos prints on its own line before each prompt: which engine
+    is master changes with a switchover, which is no change of the configuration."""
+    if "context" not in noise or platform != "juniper_junos":
+        return ""
+    return "\n" + rng.choice(_CONTEXTS) + "\n"
+
+
 def ios_config(text: str, hostname: str, noise: frozenset[str], rng: random.Random) -> str:
     """IOS running-config with the configuration noise; the size line counted again."""
-    if not noise & {"timestamps", "ntp", "crypto", "reorder"}:
+    if not noise & {"timestamps", "ntp", "crypto", "reorder", "restart"}:
         return text
     lines = text.split("\n")
-    if "timestamps" in noise:
+    if "restart" in noise and rng.random() < 0.5:
         at = next(i for i, ln in enumerate(lines) if ln.startswith("! Last configuration change"))
+        lines[at] = "! No configuration change since last restart"
+    if "timestamps" in noise:
+        at = next(i for i, ln in enumerate(lines) if ln.startswith(
+            ("! Last configuration change", "! No configuration change")))
         lines.insert(at + 1, f"! NVRAM config last updated at "
                              f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:"
                              f"{rng.randint(0, 59):02d} JST Wed Dec 2 2026 by lgops")

@@ -46,6 +46,8 @@ VPL = ATM + (6, 1)
 VCL = ATM + (7, 1)
 VP_XC = ATM + (9, 1)
 VC_XC = ATM + (11, 1)
+ATM_TC = ATM + (4, 1)           # atmInterfaceTCTable
+AAL5_VCC = ATM + (12, 1)        # aal5VccTable
 _NO_CLP_NO_SCR = ATM + (1, 2)
 _NO_CLP_SCR = ATM + (1, 5)
 _SERVICE_CATEGORY = {"CBR": 2, "VBR-nrt": 4, "UBR": 6}
@@ -77,12 +79,20 @@ class DeviceMib:
         self._oids: list[tuple[int, ...]] = []
         self._names: list[rfc1902.ObjectName] = []
         self._values: list[object] = []
+        self._counters: list[int] = []        # positions of the Counter32 columns
 
     def table(self) -> tuple[list[tuple[int, ...]], list[rfc1902.ObjectName], list[object]]:
         with self.state.lock:
             if self._version != self.state.version:
                 self._build()
                 self._version = self.state.version
+            if self._counters and "counters" in self.state.faults.noise:
+                # errors keep arriving on a live switch: between walks and during one
+                rng = self.state.faults.noise_rng
+                for i in rng.sample(self._counters, max(1, len(self._counters) // 4)):
+                    now = self._values[i]
+                    assert isinstance(now, rfc1902.Counter32)
+                    self._values[i] = rfc1902.Counter32(int(now) + rng.randint(1, 9))
             return self._oids, self._names, self._values
 
     def descriptors(self) -> set[int]:
@@ -194,9 +204,18 @@ class DeviceMib:
                 idx = (xc.index, xc.low_if, xc.low_vpi, xc.high_if, xc.high_vpi)
                 rows[VP_XC + (6,) + idx] = _i(pending.admin)
                 rows[VP_XC + (11,) + idx] = _i(pending.status)
+        if "counters" in st.faults.noise:
+            links = {k[len(VCL) + 1:] for k in rows if k[:len(VCL)] == VCL}
+            for ifindex in {link[0] for link in links}:
+                rows[ATM_TC + (1, ifindex)] = rfc1902.Counter32(0)       # atmInterfaceOCDEvents
+                rows[ATM_TC + (2, ifindex)] = _i(1)                     # atmInterfaceTCAlarmState
+            for idx in links:
+                for col in (3, 4, 5):     # aal5VccCrcErrors, SarTimeOuts, OverSizedSDUs
+                    rows[AAL5_VCC + (col,) + idx] = rfc1902.Counter32(0)
         self._oids = sorted(rows)
         self._names = [rfc1902.ObjectName(oid) for oid in self._oids]
         self._values = [rows[oid] for oid in self._oids]
+        self._counters = [i for i, v in enumerate(self._values) if isinstance(v, rfc1902.Counter32)]
 
 
 class _Silent(snmp_error.PySnmpError):

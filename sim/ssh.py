@@ -152,7 +152,8 @@ async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
         faults = state.faults
         term.write(noise.banner(faults.noise, faults.noise_rng) +
                    ("\n" if isinstance(cli, IosCli) else "\n--- JUNOS 15.1R7.9 built "
-                    "2019-05-17 04:13:22 UTC\n") + cli.prompt)
+                    "2019-05-17 04:13:22 UTC\n") +
+                   noise.context(state.platform, faults.noise, faults.noise_rng) + cli.prompt)
         echo = True
         strayed = False
         while True:
@@ -172,7 +173,8 @@ async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
                 # was pressed twice: the second Enter's prompt glued to the next output
                 if not stray:
                     state.faults.stray_prompts -= 1
-                term.write(cli.prompt)
+                term.write(noise.context(state.platform, faults.noise, faults.noise_rng) +
+                           cli.prompt)
             term.write(noise.terminal(reply.text, state.platform, faults.noise,
                                       faults.noise_rng, line))
             if reply.hangup:
@@ -185,7 +187,8 @@ async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
                 return
             echo = not reply.password
             if cli.awaiting is None:
-                term.write(cli.prompt)
+                term.write(noise.context(state.platform, faults.noise, faults.noise_rng) +
+                           cli.prompt)
         process.exit(0)
     except (asyncssh.Error, OSError, BrokenPipeError, ConnectionError):
         return

@@ -1,10 +1,13 @@
 """Capture noise at fleet scale: every device of a simulated fleet prints what real devices and
 terminals put into captures (sim.noise: pager prompts and their erasure, escape sequences,
 CR CR LF, a second echo of the command, login banners, stray prompts, trailing blanks, commit and
-NVRAM timestamps, ntp clock-period, a certificate chain, logging/NTP lines in a new order), new
-at every poll. Polled with netmiko over SSH by the agent many times with nothing changed, the
-collector finds no drift, no lost line data and no failed poll; one PVC removed on one device
-and one cross-connect on another are each found HIGH on the very next poll."""
+NVRAM timestamps, ntp clock-period, a certificate chain, logging/NTP lines in a new order, IOS's
+"no configuration change since last restart", the Junos routing engine's role above every
+prompt, switching with a switchover, and ATM-MIB error counters counting), new at every poll.
+Polled with netmiko over SSH and SNMP by the agent many times with nothing changed, the
+collector finds no drift, no lost line data and no failed poll; one PVC removed on one IOS
+device, one cross-connect on another, a unit deleted on a Junos router and a VCL row destroyed
+over SNMP on an ATM switch are each found HIGH on the very next poll."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from lineguard.agent.cli import main as agent
 from lineguard.collector.cli import main as lineguard
 from lineguard.sim.fleet import HOST, Fleet, SimDevice
 from lineguard.sim.noise import NOISES
+from tests.sim_support import VCL, operator_cli, set_int, snmpbulkwalk, v2c, walk
 
 DEVICES = 12          # 2 sites: IOS, Junos and ATM-MIB switches (the fleet's own mix)
 QUIET_POLLS = 6
@@ -109,7 +113,7 @@ def test_an_untouched_noisy_fleet_polled_many_times_shows_no_drift(noisy):
         loud += [f"poll {n + 1}: {f}" for f in _loud(run.poll())]
     print(f"\n{DEVICES} noisy devices x {QUIET_POLLS} polls: {len(loud)} drift or failed-poll "
           f"findings")
-    assert loud == []
+    assert loud == [], "\n".join(loud)
 
 
 def test_one_pvc_and_one_cross_connect_removed_are_found_high_on_the_next_poll(noisy):
@@ -158,3 +162,75 @@ def test_the_noise_is_really_there(noisy):
                 break
     assert "--More--" in raw and "\x1b[" in raw and "\r\r\n" in raw
     assert "ntp clock-period" in raw and "crypto pki certificate chain" in raw
+
+
+def test_a_unit_deleted_on_junos_and_a_row_destroyed_over_snmp_are_found_on_the_next_poll(noisy):
+    """The role lines and counters left out of the comparison hide no real change."""
+    fleet, run = noisy
+    junos, switch = fleet.by_platform("juniper_junos")[0], fleet.by_platform("atm_mib")[0]
+    intf = next(i for i in junos.state.interfaces.values() if i.subinterfaces)
+    unit = sorted(intf.subinterfaces)[0]
+    conn = operator_cli(junos)
+    try:
+        conn.send_config_set([f"delete interfaces {intf.name} unit {unit}"],
+                             exit_config_mode=False)
+        assert "commit complete" in conn.commit()
+        conn.exit_config_mode()
+    finally:
+        conn.disconnect()
+    row = next(oid for oid, value in walk(v2c(), switch.port, VCL)
+               if oid[len(VCL.split(".")):][:2] == (1, 13) and int(value) == 1)
+    set_int(v2c(), switch.port, ".".join(map(str, row)), 6)
+    findings = run.poll()
+    drift = {f["target"] for f in findings if f["kind"] == "drift" and f["severity"] == "high"}
+    lost = {f["target"] for f in findings if f["kind"] == "line-data-loss"}
+    assert junos.name in drift | lost, _loud(findings)
+    assert switch.name in lost, _loud(findings)
+
+
+def test_role_lines_restart_notes_and_counters_are_really_there(noisy):
+    """Over real SSH and SNMP: the Junos role line above the prompt, IOS's restart note in some
+    sessions, and error counters that move between two walks of the switch."""
+    fleet, _ = noisy
+    junos = fleet.by_platform("juniper_junos")[1]
+    conn = operator_cli(junos)
+    try:
+        shown = conn.send_command("show configuration", strip_prompt=False)
+    finally:
+        conn.disconnect()
+    assert any(line.strip().startswith(("{master:", "{primary:")) for line in shown.splitlines())
+    notes = set()
+    ios = fleet.by_platform("cisco_ios")[3]
+    for _ in range(8):          # bounded: each session draws the note anew, half of them this one
+        conn = operator_cli(ios)
+        try:
+            conn.enable()
+            text = conn.send_command("show running-config", read_timeout=60)
+        finally:
+            conn.disconnect()
+        notes |= {ln for ln in text.splitlines() if ln.startswith(("! Last configuration",
+                                                                  "! No configuration"))}
+        if any(n.startswith("! No") for n in notes) and any(n.startswith("! Last") for n in notes):
+            break
+    assert "! No configuration change since last restart" in notes
+    aal5 = "1.3.6.1.2.1.37.1.12.1.3"          # aal5VccCrcErrors
+    switch = fleet.by_platform("atm_mib")[1]
+    first = snmpbulkwalk(switch.port, aal5)
+    if first is None:
+        first, second = ([str(v) for _, v in walk(v2c(), switch.port, aal5)] for _ in range(2))
+    else:
+        second = snmpbulkwalk(switch.port, aal5) or []
+    assert first and len(first) == len(second) and first != second
+
+
+def test_only_the_role_lines_around_an_output_are_left_out():
+    """Above the output (a prompt in flight) and below it; one inside the output is data; an
+    output of role lines alone is empty, which the collector calls a failed capture."""
+    from lineguard.agent.devices.terminal import without_context
+
+    assert without_context("{master:0}\nsystem {\n    host-name a;\n}\n\n{master:1}\n") == \
+        "system {\n    host-name a;\n}"
+    inside = 'system {\n    login message "{master:0}";\n}\n'
+    assert without_context(inside) == inside
+    assert without_context("\n{backup:1}\n").strip() == ""
+    assert without_context("\n  version 15.1;\n") == "\n  version 15.1;\n"

@@ -194,8 +194,10 @@ def _prompt_pattern(base_prompt: str) -> re.Pattern[str]:
 
 def _clean(raw: str, command: str, prompt: str) -> str:
     """The command's output as the terminal showed it (agent.devices.terminal): without the
-    echoed command line and the closing prompt."""
+    echoed command line and the closing prompt, nor the line above that prompt where Junos
+    names the routing engine's role."""
     text = _prompt_pattern(prompt).sub("", "\n".join(terminal.command_output(raw, command)))
+    text = terminal.without_context(text)
     return text.rstrip() + "\n" if text.strip() else ""
 
 

@@ -14,6 +14,12 @@ _ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)
 # Pager prompts a device prints between pages: IOS `--More--`, Junos `---(more 45%)---`
 _PAGER = re.compile(r"^ ?(?:--More--|---\(more(?: \d{1,3}%)?\)---) ?")
 _LINE_END = re.compile(r"\r*\n")
+# The line Junos prints above each prompt on a box with two routing engines, in a virtual
+# chassis or a cluster: `{master:0}`, `{backup:1}`, `{master:member0-re0}`, `{primary:node0}`
+# (netmiko's strip_context_items knows the same). Which engine is master changes with a
+# switchover, which changes nothing configured.
+CONTEXT = re.compile(r"^\{(?:master|backup|linecard|primary|secondary|hold|ineligible|"
+                     r"disabled)(?::[\w-]+)?\}$")
 
 
 def _as_shown(line: str) -> str:
@@ -54,3 +60,21 @@ def command_output(raw: str, command: str) -> list[str]:
         while lines and command.strip() and lines[0].strip() == command.strip():
             lines = lines[1:]
     return lines
+
+
+def without_context(text: str) -> str:
+    """The output without the routing-engine role lines at its end or beginning (a prompt in
+    flight leaves one above the output), nor the blank lines around them; a role line inside
+    the output is data and stays, and an output with none is returned as it is."""
+    if "{" not in text:
+        return text
+    lines = text.split("\n")
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or CONTEXT.match(lines[end - 1].strip())):
+        end -= 1
+    start = 0
+    while start < end and (not lines[start].strip() or CONTEXT.match(lines[start].strip())):
+        start += 1
+    if not any(CONTEXT.match(ln.strip()) for ln in lines[:start] + lines[end:]):
+        return text
+    return "\n".join(lines[start:end])

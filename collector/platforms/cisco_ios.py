@@ -96,6 +96,7 @@ PLATFORM = register(Platform(
     job_artifacts=frozenset({"show-event-manager-policy-registered"}),
     volatile_lines=re.compile(r"^(?:Building configuration|Current configuration ?:"
                               r"|! Last configuration change at |! NVRAM config last updated at "
+                              r"|! No configuration change since last restart"
                               r"|ntp clock-period )"),
     filler_lines=re.compile(r"^\s*!?\s*$"),
     # printed from the logging and NTP association tables, whose order a reload or a name

@@ -73,7 +73,9 @@ PLATFORM = register(Platform(
     config_artifact=junos.CONFIG,
     line_data=junos.line_data,
     jobs=_jobs,
-    volatile_lines=re.compile(r"^## Last (?:commit|changed): "),
+    # and the routing engine's role above the prompt, in a capture taken without stripping it
+    volatile_lines=re.compile(r"^(?:## Last (?:commit|changed): |\{(?:master|backup|linecard|"
+                              r"primary|secondary)(?::[\w-]+)?\}\s*$)"),
     capture_problem=capture_problem,
     restore=junos_restore.render,
     restore_commit=True,

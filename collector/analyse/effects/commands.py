@@ -13,6 +13,7 @@ from lineguard.collector.analyse.effects import decode, planted
 from lineguard.collector.analyse.effects.model import (
     ARG_MARK,
     is_known,
+    literal,
     markers,
     over_unknown_list,
     render,
@@ -68,7 +69,9 @@ _OPT_VALUES = {
     "clogin": set("cfuptsxyeEo"), "jlogin": set("cfuptsxyeEo"), "telnet": set("lenb"),
     "psql": set("cdfhpUoTvFRP"), "mysql": set("ehuPpDS"), "mariadb": set("ehuPpDS"),
     "redis-cli": set("hpanu"), "install": set("mogSt"),
+    "logrotate": set("slm"),        # state file, log file, mail command: no configuration
 }
+_LOGROTATE_LONG_VALUES = frozenset({"--state", "--log", "--mail"})
 _WRAPPERS = {"sudo": set("ugCDhpUrt"), "doas": set("uC"), "nohup": set(), "nice": set("n"),
              "ionice": set("cnp"), "setsid": set(), "time": set(), "command": set(),
              "builtin": set(), "exec": set("a"), "stdbuf": set("ioe"), "chronic": set(),
@@ -156,6 +159,24 @@ def known(prog: str) -> bool:
 
 def base(word: str) -> str:
     return word.rsplit("/", 1)[-1]
+
+
+def sed_files(argv: list[str]) -> list[str]:
+    """The files sed reads: its operands but the script, which is the first operand unless a
+    script is given with -e/-f (`-ne SCRIPT`, `--expression=…`), never a file."""
+    words, scripted, skip = [], False, False
+    for a in argv[1:]:
+        if skip:
+            skip = False
+        elif a.startswith("--"):
+            scripted = scripted or a.startswith(("--expression", "--file"))
+            skip = a in ("--expression", "--file", "--line-length")
+        elif a.startswith("-") and a != "-":
+            scripted = scripted or "e" in a[1:] or "f" in a[1:]
+            skip = a[-1] in "efl"
+        else:
+            words.append(a)
+    return words if scripted else words[1:]
 
 
 def operands(argv: list[str], with_value: set[str] | None = None) -> list[str]:
@@ -285,6 +306,8 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
                                      over_unknown_list(path) else "one"))
 
 
+# a value standing for each name a snapshot listing prints
+_SNAPSHOT_LIST = re.compile(r"^<each item of output of `[^`]*\bzfs list\b[^`]*-t\s*snap(?:shot)?\b")
 _AGE = re.compile(r"^-(?:mtime|mmin|atime|amin|ctime|cmin)$")
 _SELECTS = re.compile(r"^-(?:empty|links|user|uid|group|gid|perm|inum|samefile)$")
 _NAMES = re.compile(r"^-(?:i?name|i?wholename|i?path|i?regex)$")
@@ -437,8 +460,16 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         for t in ops:
             _destroy(job, place, line, ev, t, "volume removal")
     elif prog in ("zpool", "zfs") and args and args[0] == "destroy":
+        # DATASET@SNAPSHOT (`@<…>` a name built at run time, each name `zfs list -t snapshot`
+        # lists, or any name under -d, which only snapshots take) is a recovery point, not
+        # the data, unless -R takes the clones made from it, live file systems, along
+        clones = re.search(r"(?:^|\s)-\w*R", flags) is not None
+        deferred = re.search(r"(?:^|\s)-\w*d", flags) is not None
         for t in ops[1:]:
-            _destroy(job, place, line, ev, t, "volume removal")
+            snap = prog == "zfs" and not clones and (
+                deferred or "@" in literal(t) or "@<" in render(t) or
+                _SNAPSHOT_LIST.search(render(t)) is not None)
+            _destroy(job, place, line, ev, t, "snapshot removal" if snap else "volume removal")
     elif prog == "btrfs" and len(args) >= 2 and args[0].startswith("sub") and args[1] in ("delete", "del"):
         for t in ops[2:]:
             _destroy(job, place, line, ev, t, "volume removal")
@@ -513,7 +544,10 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog == "systemd-tmpfiles" and re.search(r"--remove|--clean|--purge", flags):
         _tmpfiles(args, ops, job, place, line, ev)
     elif prog == "logrotate":
-        _logrotate(ops, job, place, line, ev)
+        # its configurations: not the file a --state, --log or --mail names
+        _logrotate(operands([a for k, a in enumerate(argv)
+                             if not (k and argv[k - 1] in _LOGROTATE_LONG_VALUES)],
+                            _OPT_VALUES["logrotate"]), job, place, line, ev)
     elif prog in ("curl", "wget", "http", "https", "xh"):
         _data_store_request(argv, job, place, line, ev)
     elif prog == "sed" and re.search(r"(?:^|\s)-\w*i|--in-place", flags):
@@ -947,7 +981,8 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
     if prog in ("sed", "grep", "egrep"):
         # a payload picked out of a file or the input (a crontab comment, a marked line)
         from lineguard.collector.analyse.effects import runners
-        ops = [o for o in operands(argv) if o.startswith("/")]
+        ops = [o for o in (sed_files(argv) if prog == "sed" else operands(argv))
+               if o.startswith("/")]
         src = stdin if not ops else (job.text_of(render(ops[-1])) if is_known(ops[-1]) else None)
         if src is not None and is_known(src) and not markers(src) and len(src) < 65536:
             picked = (runners.sed if prog == "sed" else runners.grep)(argv, src)
@@ -956,10 +991,13 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             if prog == "sed":    # a script this reader will not run: what it prints is unknown
                 return unknown(f"what sed makes of {render(ops[-1]) if ops else 'its input'}")
     if prog in ("cat", "head", "tail", "sort", "uniq", "grep", "egrep", "awk", "cut", "sed", "tac"):
-        ops = [o for o in operands(argv) if o.startswith("/") or "." in o]
+        ops = [o for o in (sed_files(argv) if prog == "sed" else operands(argv))
+               if o.startswith("/") or "." in o]
         if prog == "cat" and not ops and stdin is not None:
             return stdin
-        if prog in ("awk", "sed", "grep", "cut", "sort", "uniq", "head", "tail") and stdin is not None \
+        if prog == "sed" and stdin is not None and not sed_files(argv):
+            return stdin
+        if prog in ("awk", "grep", "cut", "sort", "uniq", "head", "tail") and stdin is not None \
                 and not [o for o in operands(argv)[1:] if "/" in o]:
             return stdin
         if ops:

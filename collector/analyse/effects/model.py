@@ -77,6 +77,11 @@ def plain(text: str) -> str:
     return render(text)
 
 
+def literal(text: str) -> str:
+    """The text's own characters, markers left out."""
+    return _MARK.sub("", text) if "\x01" in text else text
+
+
 def markers(text: str) -> list[tuple[str, str, str]]:
     """(kind, data, description) of each marker in the text."""
     if "\x01" not in text:

@@ -78,6 +78,15 @@ _LIST_ARGUMENTS = re.compile(r"(?:^|[^=\s])\s*@_\b")
 _MAX_DEPTH = 8            # nested sub calls followed
 
 
+@lru_cache(maxsize=256)
+def _regex(pattern: str, flags: int) -> re.Pattern[str]:
+    """A pattern the script holds, compiled once: Python's warnings about what a later version
+    may read differently (`[[`) are the script's, not the reader's."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return re.compile(pattern, flags)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Parser:
     with warnings.catch_warnings():
@@ -1146,8 +1155,8 @@ class _Perl:
         if "e" in flags:
             return "", unknown("a computed substitution")
         try:
-            out = re.sub(self.text(pat), repl.replace("\\", "\\\\"), text,
-                         count=0 if "g" in flags else 1, flags=re.I if "i" in flags else 0)
+            out = _regex(self.text(pat), re.I if "i" in flags else 0).sub(
+                repl.replace("\\", "\\\\"), text, count=0 if "g" in flags else 1)
         except re.error:
             return "", unknown("a substituted value")
         return "1", out
@@ -1415,7 +1424,7 @@ class _Perl:
         if pat in (" ", "\\s+"):
             return text.split()
         try:
-            return text.split(sep) if sep else re.split(pat, text)
+            return text.split(sep) if sep else _regex(pat, 0).split(text)
         except re.error:
             return unknown("a split value")
 
@@ -2080,6 +2089,13 @@ class _Perl:
         layers = self.scope.decoded.get(code)
         if layers:
             self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
+        modules = _required_modules(code) if not layers else None
+        if modules is not None:
+            # `eval "require $name"` over module names (the optional-module idiom): loads
+            # installed modules, as `use` does; a value that is not a module name is code
+            for name in modules:
+                self.include(name.replace("::", "/") + ".pm", n, place, module=True)
+            return
         if is_known(code) and not markers(code):
             inner_place = place.nested(line, ev, note if not layers else
                                        f"decoded from {' then '.join(layers)}")
@@ -2108,6 +2124,19 @@ class _Perl:
             return {}
         return {k: v for k, v in env.items() if isinstance(k, str) and isinstance(v, str)
                 and self.env.get(k) != v}
+
+
+_MODULE = re.compile(r"[A-Za-z_]\w*(?:::\w+)*")
+
+
+def _required_modules(code: str) -> list[str] | None:
+    """The module names of eval'd code that is only `require NAME` (for each name of a known
+    list), else None."""
+    m = re.fullmatch(r"\s*require\s+(.+?)\s*;?\s*", code, re.S)
+    if m is None or not is_known(m.group(1)):
+        return None
+    names = [x for x in expand_each(m.group(1)) if x]
+    return names if all(_MODULE.fullmatch(x) for x in names) else None
 
 
 class _Sprintf:

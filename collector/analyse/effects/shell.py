@@ -1292,6 +1292,9 @@ class _Walker:
             argv = [argv[0]] + [a if a.startswith(("/", "-", "~", "\x01")) or not a or "=" in a
                                 else env[_CWD].rstrip("/") + "/" + a.removeprefix("./")
                                 for a in argv[1:]]
+        if _CWD in env and "/" in argv[0] and not argv[0].startswith(("/", "~", "\x01")):
+            # `./prog`, `bin/prog`: the program under the directory the shell went to
+            argv = [env[_CWD].rstrip("/") + "/" + argv[0].removeprefix("./"), *argv[1:]]
         if _CWD in env and commands.base(argv[0]) == "git" and "-C" not in argv:
             argv = [argv[0], "-C", env[_CWD], *argv[1:]]      # git works in the directory
         name = argv[0]
@@ -1345,7 +1348,11 @@ class _Walker:
                 # `. /dev/stdin <<<TEXT`: the shell reads its input as the sourced file
                 self.interpreter("shell", [], env, place, line, ev, stdin, "-c")
                 return None
-            self.follow(args[0], args[1:], env, place, line, ev, same_env=True)
+            sourced = args[0]
+            if _CWD in env and is_known(sourced) and not sourced.startswith(("/", "~", "\x01")):
+                # a relative name not found on PATH is read from the working directory
+                sourced = env[_CWD].rstrip("/") + "/" + sourced.removeprefix("./")
+            self.follow(sourced, args[1:], env, place, line, ev, same_env=True)
             return None
         if prog == "eval":
             text = " ".join(args)
@@ -1799,7 +1806,7 @@ class _Walker:
     def follow(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
                ev: str, same_env: bool = False) -> None:
         p = render(path)
-        w = self.job.written.get(path) or self.job.written.get(p)
+        w = self.written_at(path, env)
         if w is not None:
             self.run_written(p, w, place, line, ev, "shell", env)
             return
@@ -1836,7 +1843,7 @@ class _Walker:
             self.source_text(text, where, inner)
             return
         self.job.read.add(name)
-        run_program(self.job, name, lang, text, args, place)
+        run_program(self.job, name, lang, text, args, place, env.get(_CWD))
 
     def run_written(self, p: str, w: Written, place: Place, line: int, ev: str, language: str,
                     env: dict[str, str]) -> None:
@@ -1873,10 +1880,23 @@ class _Walker:
                 self.src.decode("utf-8", "replace") if place.anchor is None else None,
                 self.job.text_of(place.path) if place.path else None)
 
+    def written_at(self, path: str, env: dict[str, str]) -> Written | None:
+        """What this job wrote at `path`, however either names it: `./x` and `x` are one file,
+        and so are `/DIR/x` and `x` written after `cd DIR`."""
+        p = render(path)
+        w = self.job.written.get(path) or self.job.written.get(p)
+        if w is not None or not self.job.written:
+            return w
+        names = [p[2:]] if p.startswith("./") else []
+        cwd = env.get(_CWD, "").rstrip("/")
+        if cwd and p.startswith(cwd + "/"):
+            names += [p[len(cwd) + 1:], "./" + p[len(cwd) + 1:]]
+        return next((w for n in names if (w := self.job.written.get(n)) is not None), None)
+
     def run_file(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
                  ev: str, language: str | None = None) -> bool:
         p = render(path)
-        w = self.job.written.get(path) or self.job.written.get(p)
+        w = self.written_at(path, env)
         if w is not None:
             self.run_written(p, w, place, line, ev, language or "shell", env)
             return True
@@ -2143,9 +2163,10 @@ def snmp_effect(job: Job, place: Place, line: int, ev: str, host: str, oid: str,
                                  value=m.value_name(obj, render(value)), reach=reach))
 
 
-# (name, content hash) -> the readings of it over differing captured files (a library it
-# sources may differ from host to host), callers (see resolve.FollowedFiles) and depths
-_PROGRAMS: dict[tuple[str, str], tuple[Reading, ...]] = {}
+# (name, content hash, the directory it starts in) -> the readings of it over differing
+# captured files (a library it sources may differ from host to host), callers (see
+# resolve.FollowedFiles) and depths
+_PROGRAMS: dict[tuple[str, str, str | None], tuple[Reading, ...]] = {}
 _PROGRAMS_SIZE = 4096
 _READINGS_PER_KEY = 8
 
@@ -2156,15 +2177,16 @@ _ARG_ENV = {"@": symbol("arg", "@", "$@"), **{str(i): symbol("arg", str(i), f"${
                                               for i in range(1, 10)}}
 
 
-def run_program(job: Job, name: str, language: str, text: str, args: list[str], place: Place
-                ) -> None:
+def run_program(job: Job, name: str, language: str, text: str, args: list[str], place: Place,
+                cwd: str | None = None) -> None:
     """A captured program run as its own process with `args`: read once per content (many
     jobs run the same packaged scripts with different arguments) with its arguments standing
     as markers, then bound to this caller's arguments; its effects are placed under the
     caller's gates and notes. A reading is reused only where every file it looked at (a
     library it sources, a list it reads) is the same as when it was read."""
     art = job.artifact(name)
-    key = (name, fingerprint(art) or text)
+    cwd = cwd if language == "shell" and cwd and is_known(cwd) else None
+    key = (name, fingerprint(art) or text, cwd)
     depth = place.depth + 1
     readings = _PROGRAMS.get(key, ())
     hit = next((r for r in readings if r.fits(depth) and r.looked.holds_for(job.files, job.read)),
@@ -2172,8 +2194,9 @@ def run_program(job: Job, name: str, language: str, text: str, args: list[str], 
     if hit is None:
         sub = Job(job.files, read=FollowedFiles(job.read), deadline=job.deadline)
         # $0 is the program's own path (a script that reads or deletes itself names it so)
+        # …and it starts in the directory its caller was in
         read(language, text, sub, Place(path=name, depth=depth),
-             {**_ARG_ENV, "0": "/" + name.lstrip("/")})
+             {**_ARG_ENV, "0": "/" + name.lstrip("/"), **({_CWD: cwd} if cwd else {})})
         hit = sub.reading(depth)
         if not hit.cut:         # cut short by this job's CPU bound: not the program's reading
             if key not in _PROGRAMS and len(_PROGRAMS) >= _PROGRAMS_SIZE:
