@@ -1,9 +1,22 @@
 """Root causes the wave-8 red team found (tests/redteam_wave8), one family a test group, each
-with its quiet look-alike. Family "event daemons": the daemons and system files of a
-management server that run a program on an event (mail aliases and ~/.forward pipes, Zabbix
-UserParameter, NRPE commands, keepalived notify scripts, inittab, xinetd/inetd servers, acpid
-actions, smartd -M exec, audit dispatcher plugins) and the suspend/resume and PPP hook
-folders were never captured: a job planted there was no job at all."""
+with its quiet look-alike:
+
+- event daemons: the daemons and system files of a management server that run a program on
+  an event (mail aliases and ~/.forward pipes, Zabbix UserParameter, NRPE commands, keepalived
+  notify scripts, inittab, xinetd/inetd servers, acpid actions, smartd -M exec, audit
+  dispatcher plugins) and the suspend/resume and PPP hook folders were never captured: a job
+  planted there was no job at all;
+- archives into nothing: tar --remove-files writing its archive to a standard output thrown
+  away, members under -C, old-style `tar cf -`; rsync --delete from a folder the job just made
+  (named with a trailing slash);
+- keyless RESTCONF lists: a DELETE of IOS-XE's `native/interface/ATM-subinterface` (every ATM
+  subinterface);
+- brace expansion spelling a command whose words are quoted or that ends the line;
+- xargs items split by -0/-d and grouped by -n (`echo CMD | xargs -d '\\n' -n1 bash -c`);
+- interpreters launched with the code's values in their argv or environment (`perl -e …
+  $ARGV[0]`, Python `os.environ[…]`/`os.getenv`);
+- curl's -K configuration files (the method and URL written there, not on the command line);
+- the agent stopping on a name with a NUL byte."""
 
 from __future__ import annotations
 
@@ -13,10 +26,12 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.sources.host import collect
+from lineguard.collector.analyse.effects.runners import xargs
 from lineguard.collector.model import BootTrigger, EventTrigger, Job
 from lineguard.collector.parse.host import jobs
 from lineguard.formats import daemonconf
 from tests.hostroot import write
+from tests.test_effects_wave7_forms import _judged
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 PASSWD = ("root:x:0:0:root:/root:/bin/bash\noper:x:1000:1000::/home/oper:/bin/bash\n")
@@ -116,3 +131,92 @@ def test_a_name_with_a_nul_byte_is_no_file_and_stops_nothing(tmp_path: Path) -> 
           "| xargs -0 -I{} bash -c '{}'\n", 0o755)
     write(root, "opt/x.py", "print(1)\n")
     assert [j.command for j in _jobs(root) if j.origin_path == "etc/cron.d/ems"] == ["/opt/run.sh"]
+
+
+# --- family: archives into nothing ------------------------------------------------------------
+@pytest.mark.parametrize("line", [
+    "tar -C /var/lib/ems/pvc -czf - . --remove-files > /dev/null",
+    "tar cf - --remove-files /opt/ems/data/xconnect | cat > /dev/null",
+    "tar --remove-files -czf /dev/null /srv/ems/linedata",
+    "mkdir -p /tmp/.e1 && rsync -r --delete-before /tmp/.e1/ /srv/ems/linedata/",
+])
+def test_data_archived_or_synced_into_nothing_is_destroyed(line: str) -> None:
+    assert _judged(f"#!/bin/bash\n{line}\n")[0] == "destructive"
+
+
+@pytest.mark.parametrize("line", [
+    "tar -C /srv/ems/linedata -czf - . --remove-files > /var/backups/ems/linedata.tgz",
+    "tar -czf - /srv/ems/linedata > /var/backups/ems/linedata.tgz",
+    "rsync -a --delete /srv/ems/linedata/ /var/backups/ems/linedata/",
+])
+def test_archives_and_mirrors_that_are_kept_are_not(line: str) -> None:
+    assert _judged(f"#!/bin/bash\n{line}\n")[0] != "destructive"
+
+
+# --- family: keyless RESTCONF lists -----------------------------------------------------------
+URL = "https://atm-kobe-01/restconf/data/Cisco-IOS-XE-native:native/interface/ATM-subinterface"
+
+
+def test_delete_of_every_atm_subinterface_over_restconf() -> None:
+    assert _judged(f"#!/bin/bash\nhttp --verify=no -a noc:s DELETE {URL}\n") == \
+        ("destructive", "critical")
+    assert _judged(f"#!/bin/bash\ncurl -sk -XGET {URL}\n")[0] == "benign"
+    assert _judged("#!/bin/bash\ncurl -sk -X DELETE https://ne1/restconf/data/"
+                   "Cisco-IOS-XE-native:native/interface/Loopback=5\n")[0] == "benign"
+
+
+# --- family: brace expansion ------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "{rm,-rf,/srv/ems/linedata}\n",
+    "{bash,-c,'rm -rf /srv/ems/linedata'}\n",
+    "{bash,-c,'printf '\"'\"'%s\\n'\"'\"' x; rm -rf /srv/ems/linedata'} ; echo done\n",
+])
+def test_brace_expansion_spelling_a_command(text: str) -> None:
+    assert _judged("#!/bin/bash\n" + text)[0] == "destructive"
+    assert _judged("#!/bin/bash\n" + text.replace("rm -rf", "ls -l").replace(
+        "rm,-rf", "ls,-l"))[0] == "benign"
+
+
+# --- family: xargs items ----------------------------------------------------------------------
+def test_xargs_splits_items_by_nul_delimiter_and_count() -> None:
+    cmd = "rm -rf /srv/ems/linedata"
+    one = xargs(["xargs", "-d", "\\n", "-n1", "bash", "-c"], cmd + "\n")
+    assert [r.argv for r in one] == [["bash", "-c", cmd]]
+    nul = xargs(["xargs", "-0", "-I{}", "bash", "-c", "{}"], cmd + "\0")
+    assert [r.argv for r in nul] == [["bash", "-c", cmd]]
+    words = xargs(["xargs", "-n", "2", "echo"], "a b c\n")
+    assert [r.argv for r in words] == [["echo", "a", "b"], ["echo", "c"]]
+
+
+@pytest.mark.parametrize("line", [
+    "echo 'rm -rf /srv/ems/linedata' | xargs -d '\\n' -n1 bash -c",
+    "printf '%s\\0' 'rm -rf /srv/ems/linedata' | xargs -0 -I{} bash -c '{}'",
+])
+def test_code_handed_to_a_shell_by_xargs(line: str) -> None:
+    assert _judged(f"#!/bin/bash\n{line}\n")[0] == "destructive"
+    assert _judged(f"#!/bin/bash\n{line.replace('rm -rf', 'ls -l')}\n")[0] == "benign"
+
+
+# --- family: values in an interpreter's argv or environment -----------------------------------
+@pytest.mark.parametrize("line", [
+    "perl -e 'system(\"bash\", \"-c\", $ARGV[0])' 'CMD'",
+    "STEP='CMD' python3 -c 'import os, subprocess; subprocess.run(os.environ[\"STEP\"], "
+    "shell=True)'",
+    "STEP='CMD' python3 -c 'import os; os.system(os.getenv(\"STEP\"))'",
+])
+def test_interpreters_running_their_argv_or_environment(line: str) -> None:
+    assert _judged("#!/bin/bash\n" + line.replace("CMD", "rm -rf /srv/ems/linedata"))[0] == \
+        "destructive"
+    assert _judged("#!/bin/bash\n" + line.replace("CMD", "ls -l /srv/ems/linedata"))[0] == \
+        "benign"
+
+
+# --- family: curl configuration files ---------------------------------------------------------
+def test_curl_reads_its_request_from_a_config_file() -> None:
+    conf = f'url = "{URL}"\nrequest = "DELETE"\nuser = "noc:secret"\ninsecure\nsilent\n'
+    script = "#!/bin/bash\ncurl -K /opt/ems/etc/a.curlrc\n"
+    assert _judged(script, {"opt/ems/etc/a.curlrc": conf})[0] == "destructive"
+    assert _judged(script, {"opt/ems/etc/a.curlrc": conf.replace("DELETE", "GET")})[0] == \
+        "benign"
+    # not captured: what it requests is unseen, never benign
+    assert _judged(script)[0] == "suspicious"
