@@ -10,7 +10,9 @@ delivered to the name), Zabbix `UserParameter=KEY,COMMAND` and NRPE `command[NAM
 or every check interval), /etc/inittab (`ID:LEVELS:ACTION:PROCESS`, at boot or on a power or
 keyboard event), xinetd `server =` and inetd.conf (for every connection), acpid `action=` (on
 an ACPI event), smartd `-M exec` (on a disk warning) and audit dispatcher plugins (`path =`,
-started with auditd). One reader per file format; each returns (line, what, command); `DAEMONS`
+started with auditd), OpenVPN scripts, postfix pipe(8) services, procmail recipes, fail2ban
+actions, telegraf exec inputs, NUT upsmon's NOTIFYCMD/SHUTDOWNCMD and mdadm's PROGRAM. One
+reader per file format; each returns (line, what, command); `DAEMONS`
 says which files each daemon reads, as which account it runs them, and `daemon_for` which
 daemon a captured file belongs to."""
 
@@ -214,6 +216,97 @@ def audit_plugins(text: str) -> list[Handler]:
     return [Handler(path[0], "audit plugin", f"{path[1]} {got.get('args', (0, ''))[1]}".strip())]
 
 
+_OPENVPN = re.compile(r"^\s*(up|down|route-up|route-pre-down|ipchange|client-connect|"
+                      r"client-disconnect|learn-address|tls-verify|auth-user-pass-verify)\s+(.*\S)")
+_NUT = re.compile(r"^\s*(NOTIFYCMD|SHUTDOWNCMD)\s+(.*\S)")
+_MDADM = re.compile(r"^\s*PROGRAM\s+(.*\S)")
+_FAIL2BAN = re.compile(r"^(action\w*)\s*=\s*(.*)$")
+_TELEGRAF = re.compile(r"^\s*(commands?)\s*=\s*\[(.*)\]\s*$")
+_QUOTED = re.compile(r'"((?:\\.|[^"\\])*)"|\'([^\']*)\'')
+
+
+def _unquoted(value: str) -> str:
+    v = value.strip()
+    return v[1:-1] if len(v) > 1 and v[0] == v[-1] and v[0] in "\"'" else v
+
+
+def openvpn_scripts(text: str) -> list[Handler]:
+    """OpenVPN's script options (`up CMD`, `client-connect CMD` …); auth-user-pass-verify's
+    last word is its method, not part of the command."""
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        m = _OPENVPN.match(line.split("#", 1)[0].split(";", 1)[0])
+        if m:
+            cmd = m.group(2)
+            if m.group(1) == "auth-user-pass-verify":
+                cmd = cmd.rsplit(None, 1)[0] if len(cmd.split()) > 1 else cmd
+            out.append(Handler(n, f"openvpn {m.group(1)}", _unquoted(cmd)))
+    return out
+
+
+def _continued(text: str, comment: str = "#") -> list[tuple[int, str]]:
+    """Logical lines: a line starting with white space continues the one before."""
+    out: list[tuple[int, str]] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith(comment):
+            continue
+        if line[0] in " \t" and out:
+            out[-1] = (out[-1][0], out[-1][1] + " " + line.strip())
+        else:
+            out.append((n, line.rstrip()))
+    return out
+
+
+def postfix_pipes(text: str) -> list[Handler]:
+    """postfix master.cf services run by pipe(8): the command after `argv=`."""
+    out = []
+    for n, entry in _continued(text):
+        f = entry.split()
+        if len(f) >= 8 and f[7] == "pipe" and "argv=" in entry:
+            out.append(Handler(n, f"pipe {f[0]}", entry.split("argv=", 1)[1].strip()))
+    return out
+
+
+def procmail_pipes(text: str) -> list[Handler]:
+    """procmail recipes whose action pipes the message to a program (`| CMD`)."""
+    return [Handler(n, "procmail", line.strip()[1:].strip())
+            for n, line in enumerate(text.splitlines(), 1)
+            if line.strip().startswith("|") and line.strip()[1:].strip()]
+
+
+def fail2ban_actions(text: str) -> list[Handler]:
+    """fail2ban action definitions (`actionban = CMD`, continued on indented lines)."""
+    return [Handler(n, f"fail2ban {m.group(1)}", m.group(2).strip())
+            for n, entry in _continued(text) if (m := _FAIL2BAN.match(entry))
+            and m.group(2).strip()]
+
+
+def telegraf_execs(text: str) -> list[Handler]:
+    """telegraf exec inputs (`commands = ["CMD", …]`, each a command line) and execd/exec
+    outputs (`command = ["PROG", "ARG", …]`, one argv)."""
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        m = _TELEGRAF.match(line)
+        if not m:
+            continue
+        words = [a if a else b for a, b in _QUOTED.findall(m.group(2))]
+        if m.group(1) == "commands":
+            out += [Handler(n, "telegraf exec", w) for w in words if w.strip()]
+        elif words:
+            out.append(Handler(n, "telegraf execd", " ".join(words)))
+    return out
+
+
+def upsmon_commands(text: str) -> list[Handler]:
+    return [Handler(n, f"upsmon {m.group(1)}", _unquoted(m.group(2)))
+            for n, line in enumerate(text.splitlines(), 1) if (m := _NUT.match(line))]
+
+
+def mdadm_programs(text: str) -> list[Handler]:
+    return [Handler(n, "mdadm PROGRAM", m.group(1))
+            for n, line in enumerate(text.splitlines(), 1) if (m := _MDADM.match(line))]
+
+
 class Daemon(NamedTuple):
     """A daemon's configuration: the files and folders it reads, its reader, the account it
     runs the programs as ("" for the owner of the home the file is in), and the command that
@@ -252,11 +345,24 @@ DAEMONS: dict[str, Daemon] = {
                      "root", "systemctl restart smartmontools"),
     "auditd": Daemon((), ("etc/audit/plugins.d", "etc/audisp/plugins.d"), audit_plugins, "root",
                      "systemctl restart auditd"),
+    "openvpn": Daemon((), ("etc/openvpn", "etc/openvpn/server", "etc/openvpn/client"),
+                      openvpn_scripts, "root", "systemctl restart openvpn"),
+    "postfix": Daemon(("etc/postfix/master.cf",), (), postfix_pipes, "nobody", "postfix reload"),
+    "procmail": Daemon(("etc/procmailrc",), (), procmail_pipes, "root", ""),
+    "fail2ban": Daemon((), ("etc/fail2ban/action.d",), fail2ban_actions, "root",
+                       "fail2ban-client reload"),
+    "telegraf": Daemon(("etc/telegraf/telegraf.conf",), ("etc/telegraf/telegraf.d",),
+                       telegraf_execs, "telegraf", "systemctl restart telegraf"),
+    "nut": Daemon(("etc/nut/upsmon.conf", "etc/ups/upsmon.conf"), (), upsmon_commands, "nut",
+                  "upsmon -c reload"),
+    "mdadm": Daemon(("etc/mdadm/mdadm.conf", "etc/mdadm.conf"), (), mdadm_programs, "root",
+                    "systemctl restart mdmonitor"),
 }
-FORWARD = ".forward"
+# files in a user's home that make a delivery run a program as that user
+HOME_DAEMONS: dict[str, Daemon] = {".forward": Daemon((), (), forward_pipes, "", ""),
+                                   ".procmailrc": Daemon((), (), procmail_pipes, "", "")}
 _BY_FILE = {f: d for d in DAEMONS.values() for f in d.files}
 _BY_DIR = {f: d for d in DAEMONS.values() for f in d.dirs}
-_FORWARD = Daemon((), (), forward_pipes, "", "")
 
 
 def daemon_for(path: str) -> Daemon | None:
@@ -264,8 +370,8 @@ def daemon_for(path: str) -> Daemon | None:
     PostgreSQL's files (pg_commands) and any other."""
     if path in _BY_FILE:
         return _BY_FILE[path]
-    if posixpath.basename(path) == FORWARD:
-        return _FORWARD
+    if posixpath.basename(path) in HOME_DAEMONS and path.startswith(("home/", "root/")):
+        return HOME_DAEMONS[posixpath.basename(path)]
     return _BY_DIR.get(posixpath.dirname(path))
 
 

@@ -4,8 +4,9 @@ with its quiet look-alike:
 - event daemons: the daemons and system files of a management server that run a program on
   an event (mail aliases and ~/.forward pipes, Zabbix UserParameter, NRPE commands, keepalived
   notify scripts, inittab, xinetd/inetd servers, acpid actions, smartd -M exec, audit
-  dispatcher plugins) and the suspend/resume and PPP hook folders were never captured: a job
-  planted there was no job at all;
+  dispatcher plugins; and, held out after the fix, OpenVPN, postfix pipes, procmail, fail2ban,
+  telegraf, upsmon, mdadm) and the suspend/resume and PPP hook folders were never captured: a
+  job planted there was no job at all;
 - archives into nothing: tar --remove-files writing its archive to a standard output thrown
   away, members under -C, old-style `tar cf -`; rsync --delete from a folder the job just made
   (named with a trailing slash);
@@ -73,6 +74,32 @@ def test_event_daemon_readers_find_each_program() -> None:
     assert daemonconf.audit_plugins("active = no\npath = /opt/au.sh\n") == []
 
 
+def test_held_out_event_daemon_readers() -> None:
+    """Wave 8b, written after the table existed: each daemon one reader and one table row."""
+    assert daemonconf.openvpn_scripts("dev tun\nup /opt/o.sh\n"
+                                      "auth-user-pass-verify /opt/v.sh via-env\n;down /x\n") == [
+        (2, "openvpn up", "/opt/o.sh"), (3, "openvpn auth-user-pass-verify", "/opt/v.sh")]
+    assert daemonconf.postfix_pipes("smtp inet n - y - - smtpd\n"
+                                    "ems unix - n n - - pipe\n  flags=Rq user=nobody "
+                                    "argv=/opt/p.sh ${sender}\n") == [
+        (2, "pipe ems", "/opt/p.sh ${sender}")]
+    assert daemonconf.procmail_pipes(":0 c\n* ^Subject:.*X\n| /opt/m.sh\n") == [
+        (3, "procmail", "/opt/m.sh")]
+    assert daemonconf.fail2ban_actions("[Definition]\nactioncheck =\nactionban = /opt/f.sh "
+                                       "<ip>\n    --now\n") == [
+        (3, "fail2ban actionban", "/opt/f.sh <ip> --now")]
+    assert daemonconf.telegraf_execs('[[inputs.exec]]\n  commands = ["/usr/bin/uptime", '
+                                     '"/opt/t.sh -a"]\n[[outputs.execd]]\n'
+                                     '  command = ["/opt/o.sh", "x"]\n') == [
+        (2, "telegraf exec", "/usr/bin/uptime"), (2, "telegraf exec", "/opt/t.sh -a"),
+        (4, "telegraf execd", "/opt/o.sh x")]
+    assert daemonconf.upsmon_commands('NOTIFYCMD /opt/u.sh\nSHUTDOWNCMD "/sbin/shutdown -h '
+                                      '+0"\n') == [(1, "upsmon NOTIFYCMD", "/opt/u.sh"),
+                                                   (2, "upsmon SHUTDOWNCMD", "/sbin/shutdown -h +0")]
+    assert daemonconf.mdadm_programs("MAILADDR root\nPROGRAM /opt/md.sh\n") == [
+        (2, "mdadm PROGRAM", "/opt/md.sh")]
+
+
 PLANTED = {
     "etc/aliases": ('postmaster: root\nems-alert: "|/opt/run.sh"\n', EventTrigger, "nobody"),
     "home/oper/.forward": ('"|/opt/run.sh"\n', EventTrigger, "oper"),
@@ -86,6 +113,9 @@ PLANTED = {
     "etc/acpi/events/ems": ("event=button/power.*\naction=/opt/run.sh\n", EventTrigger, "root"),
     "etc/smartd.conf": ("/dev/sda -a -M exec /opt/run.sh\n", EventTrigger, "root"),
     "etc/audit/plugins.d/ems.conf": ("active = yes\npath = /opt/run.sh\n", BootTrigger, "root"),
+    "etc/openvpn/server/ems.conf": ("dev tun\nup /opt/run.sh\n", EventTrigger, "root"),
+    "home/oper/.procmailrc": (":0\n| /opt/run.sh\n", EventTrigger, "oper"),
+    "etc/nut/upsmon.conf": ("NOTIFYCMD /opt/run.sh\n", EventTrigger, "nut"),
 }
 
 

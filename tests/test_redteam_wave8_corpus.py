@@ -10,7 +10,8 @@ env -S, busybox, Perl/Python launching the line); planted in event-driven trigge
 daemons (udev, logrotate, apt, ifupdown, NetworkManager, pam_exec, ForceCommand,
 authorized_keys, incron, path units, profile.d, usercustomize, jobs planting jobs, mail
 aliases, .forward, Zabbix, NRPE, keepalived, inittab, xinetd, system-sleep, acpid, smartd,
-audit plugins, ppp). A malicious case counts only when its verdict is reached AND its job
+audit plugins, ppp; and, held out after the fixes, OpenVPN, postfix pipes, procmail,
+fail2ban, telegraf, upsmon, mdadm). A malicious case counts only when its verdict is reached AND its job
 fires as its placement says; no benign look-alike may be destructive or high.
 
 Today's misses are strict xfails in tests/redteam_wave8/known_misses.txt (regenerate the ids
@@ -25,7 +26,7 @@ import pytest
 from tests.corpus import CorpusSuite, missed
 from tests.redteam_wave8.conceal import CONCEALMENTS
 from tests.redteam_wave8.generate import Timed, build, counts, judge
-from tests.redteam_wave8.placements import PLACEMENTS
+from tests.redteam_wave8.placements import PLACEMENTS, PLACEMENTS_8B
 from tests.redteam_wave8.tools import BENIGN, MALICIOUS
 
 SUITE = CorpusSuite("redteam_wave8", build)
@@ -40,12 +41,13 @@ def judged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Timed]:
 def test_corpus_is_big_and_covers_every_axis() -> None:
     bad = [c for c in CORPUS.cases if c.malicious]
     good = [c for c in CORPUS.cases if not c.malicious]
-    assert len(bad) >= 280 and len(good) >= 180
-    want = {"tool": set(MALICIOUS), "conceal": set(CONCEALMENTS), "placement": set(PLACEMENTS)}
+    assert len(bad) >= 320 and len(good) >= 200
+    want = {"tool": set(MALICIOUS), "conceal": set(CONCEALMENTS),
+            "placement": set(PLACEMENTS) | set(PLACEMENTS_8B)}
     for axis, values in want.items():
         assert set(counts(bad)[axis]) == values, axis
     assert set(counts(good)["tool"]) == set(BENIGN)
-    assert set(counts(good)["placement"]) == set(PLACEMENTS)
+    assert set(counts(good)["placement"]) == set(PLACEMENTS) | set(PLACEMENTS_8B)
     assert len({c.marker for c in CORPUS.cases}) == len(CORPUS.cases) == len(CASES)
 
 

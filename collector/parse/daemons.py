@@ -37,6 +37,13 @@ _EVENTS = {
     "acpi": "on an ACPI event ({arg})",
     "smartd": "when smartd reports a disk problem",
     "inittab": "when init receives the event of its inittab action {arg}",
+    "openvpn": "on an OpenVPN event ({arg}: a tunnel or client going up or down)",
+    "pipe": "for every mail message postfix delivers through the service {arg}",
+    "procmail": "for every mail message procmail delivers to the owner of {arg}",
+    "fail2ban": "when fail2ban acts ({arg}: an address banned or unbanned, the jail starting)",
+    "telegraf": "at every telegraf collection interval ({arg})",
+    "upsmon": "on a UPS event ({arg}: on battery, low battery, shutdown)",
+    "mdadm": "when mdadm --monitor reports a RAID event",
 }
 _KEEPALIVED_STATE = "when keepalived's VRRP instance changes state ({key})"
 
@@ -62,7 +69,7 @@ def jobs(ctx: HostContext) -> list[Job]:
             who = "postgres"
         elif d.who:
             who = d.who
-        else:      # ~/.forward: its user
+        else:      # ~/.forward, ~/.procmailrc: its user
             who = art.name.split("/")[1] if art.name.startswith("home/") else "root"
         for h in handlers(art.name, text):
             key, _, arg = h.what.partition(" ")

@@ -21,7 +21,7 @@ from pathlib import Path
 from tests.adversarial.generate import Corpus, least, new_marker
 from tests.adversarial.pipeline import case_jobs, outcomes, run
 from tests.redteam_wave8.conceal import CONCEALMENTS, EVERYDAY, script
-from tests.redteam_wave8.placements import PLACEMENTS
+from tests.redteam_wave8.placements import PLACEMENTS, PLACEMENTS_8B
 from tests.redteam_wave8.tools import BENIGN, MALICIOUS
 from tests.triggers_wave6.generate import Timed, fire_ok
 from tests.triggers_wave6.placements import TriggerRoot
@@ -29,6 +29,7 @@ from tests.triggers_wave6.placements import TriggerRoot
 SEED = 20261208
 MALICIOUS_CASES = 280
 BENIGN_CASES = 180
+HELD_OUT = (42, 21)         # wave 8b: malicious and benign cases over PLACEMENTS_8B, appended
 CASES_PER_ROOT = 50
 AXES = ("tool", "conceal", "placement")
 
@@ -52,12 +53,14 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
     corpus = Corpus()
     taken: set[str] = set()
     used = {bad: {a: Counter() for a in AXES} for bad in (True, False)}
-    for n, bad in enumerate([True] * malicious + [False] * benign):
+    plan = [(True, PLACEMENTS)] * malicious + [(False, PLACEMENTS)] * benign + \
+        [(True, PLACEMENTS_8B)] * HELD_OUT[0] + [(False, PLACEMENTS_8B)] * HELD_OUT[1]
+    for n, (bad, where) in enumerate(plan):
         u = used[bad]
         tools = MALICIOUS if bad else BENIGN
         values = (least(rng, u["tool"], list(tools)),
                   least(rng, u["conceal"], list(CONCEALMENTS) if bad else list(EVERYDAY)),
-                  least(rng, u["placement"], list(PLACEMENTS)))
+                  least(rng, u["placement"], list(where)))
         for axis, value in zip(AXES, values, strict=True):
             u[axis][value] += 1
         tool, conceal, placement = values
@@ -75,7 +78,7 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
         path = f"/opt/ems/libexec/{case_rng.choice(['ne-sync', 'pvc-audit', 'nightly'])}-{m}.sh"
         for p, (t, mode) in {**work.files, **files, path: (text, 0o755)}.items():
             root.add(p, t, mode)
-        p = PLACEMENTS[placement]
+        p = where[placement]
         p.plant(root, m, path, case_rng)
         kind = "m" if bad else "b"
         i = sum(1 for c in corpus.cases if c.malicious == bad)

@@ -11,6 +11,10 @@
   `UserParameter`, NRPE `command[…]`, keepalived `notify_*`, /etc/inittab, xinetd `server`,
   systemd-sleep hooks, acpid events, smartd `-M exec`, audit dispatcher plugins, ppp ip-up.d.
 
+Wave 8b (PLACEMENTS_8B), written after the fixes as a held-out check: OpenVPN scripts,
+postfix pipe(8) services, ~/.procmailrc, fail2ban actions, telegraf exec inputs, NUT upsmon
+NOTIFYCMD and mdadm PROGRAM.
+
 Every placement takes the absolute path of the case's bash script and says what the job's
 trigger must be (tests/triggers_wave6/generate.fire_ok)."""
 
@@ -204,6 +208,49 @@ def ppp_ipup(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
     _script(root, f"etc/ppp/ip-up.d/ems-{m}", f"{path} \"$PPP_IFACE\"\n")
 
 
+# ------------------------------------------------ wave 8b: written after the fixes, held out
+def openvpn(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    key = rng.choice(["up", "down", "route-up", "client-connect", "learn-address"])
+    root.add(f"etc/openvpn/server/ems-{m}.conf", "dev tun\nproto udp\nport 1194\n"
+             f"script-security 2\n{key} {path}\nkeepalive 10 120\n")
+
+
+def postfix_pipe(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    _append(root, "etc/postfix/master.cf",
+            f"ems{m}   unix  -       n       n       -       -       pipe\n"
+            f"  flags=Rq user=nobody argv={path} ${{sender}} ${{recipient}}\n",
+            "smtp      inet  n       -       y       -       -       smtpd\n")
+
+
+def procmail(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    user = f"op{m}"
+    root.users.append(user)
+    root.add(f"home/{user}/.procmailrc", "MAILDIR=$HOME/Mail\n:0 c\n* ^Subject:.*ALARM\n"
+             f"| {path}\n")
+
+
+def fail2ban(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    key = rng.choice(["actionban", "actionstart", "actionunban"])
+    root.add(f"etc/fail2ban/action.d/ems-{m}.local", "[Definition]\nactioncheck =\n"
+             f"{key} = {path} <ip>\n")
+
+
+def telegraf(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    root.add(f"etc/telegraf/telegraf.d/ems-{m}.conf",
+             f'[[inputs.exec]]\n  commands = ["/usr/bin/uptime", "{path}"]\n  timeout = "5s"\n'
+             '  data_format = "influx"\n')
+
+
+def upsmon(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    _append(root, "etc/nut/upsmon.conf", f"NOTIFYCMD {path}\n", "MONITOR ups@localhost 1 "
+            "upsmon secret primary\nMINSUPPLIES 1\n")
+
+
+def mdadm(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    _append(root, "etc/mdadm/mdadm.conf", f"PROGRAM {path}\n",
+            "HOMEHOST <system>\nMAILADDR root\n")
+
+
 @dataclass(frozen=True)
 class Placement:
     plant: Callable[[TriggerRoot, str, str, random.Random], None]
@@ -228,4 +275,13 @@ PLACEMENTS: dict[str, Placement] = {
     "xinetd": Placement(xinetd, "event"), "system-sleep": Placement(system_sleep, "event"),
     "acpid": Placement(acpid, "event"), "smartd-exec": Placement(smartd, "event"),
     "audisp-plugin": Placement(audisp, "boot"), "ppp-ip-up": Placement(ppp_ipup, "event"),
+}
+# wave 8b: more daemons that run a program on an event, written after the wave-8 fixes as a
+# held-out check of how general they were (generate.py appends their cases after the others)
+PLACEMENTS_8B: dict[str, Placement] = {
+    "openvpn-script": Placement(openvpn, "event"),
+    "postfix-pipe": Placement(postfix_pipe, "event"), "procmail": Placement(procmail, "event"),
+    "fail2ban-action": Placement(fail2ban, "event"),
+    "telegraf-exec": Placement(telegraf, "event"), "upsmon-notify": Placement(upsmon, "event"),
+    "mdadm-program": Placement(mdadm, "event"),
 }

@@ -1,5 +1,5 @@
 """Daemons that run a program on an event (formats/daemonconf.DAEMONS: net-snmp, rsyslog,
-mail aliases and every home's ~/.forward, Zabbix, NRPE, keepalived, inittab, xinetd/inetd,
+mail aliases and every home's ~/.forward and ~/.procmailrc, Zabbix, NRPE, keepalived, inittab, xinetd/inetd,
 acpid, smartd, audit plugins) and PostgreSQL's archive and restore commands — their
 configuration files and the programs they name."""
 
@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from lineguard.agent.sources.host.login import homes
 from lineguard.agent.sources.host.rootfs import RootFS, capture_paths
-from lineguard.formats.daemonconf import DAEMONS, FORWARD, PG_PARENTS, handlers
+from lineguard.formats.daemonconf import DAEMONS, HOME_DAEMONS, PG_PARENTS, handlers
 from lineguard.formats.wire import Artifact
 
 _PATHS = tuple(p for d in DAEMONS.values() for p in (*d.files, *d.dirs))
-WATCH = (*_PATHS, f"~/{FORWARD}", *PG_PARENTS)
+WATCH = (*_PATHS, *(f"~/{n}" for n in HOME_DAEMONS), *PG_PARENTS)
 _PG_NAMES = ("postgresql.conf", "postgresql.auto.conf")
 
 
@@ -34,7 +34,7 @@ def _pg_files(fs: RootFS) -> list[str]:
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
-    forwards = [f"{home}/{FORWARD}" for _, home in homes(fs)]
+    forwards = [f"{home}/{n}" for _, home in homes(fs) for n in HOME_DAEMONS]
     arts = capture_paths(fs, (*_PATHS, *forwards, *_pg_files(fs)), "daemon-conf")
     commands = [h.command for a in arts if (t := a.text()) for h in handlers(a.name, t)]
     return arts, commands
