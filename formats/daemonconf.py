@@ -274,9 +274,14 @@ def procmail_pipes(text: str) -> list[Handler]:
             if line.strip().startswith("|") and line.strip()[1:].strip()]
 
 
+_F2B_TAG = re.compile(r"<([\w-]+)>")
+
+
 def fail2ban_actions(text: str) -> list[Handler]:
-    """fail2ban action definitions (`actionban = CMD`, continued on indented lines)."""
-    return [Handler(n, f"fail2ban {m.group(1)}", m.group(2).strip())
+    """fail2ban action definitions (`actionban = CMD`, continued on indented lines). fail2ban
+    puts one value of the jail (an address, a port, a name) in each `<tag>`: a word, never
+    a redirection or a pattern, so each tag is shown as the word `f2b-TAG`."""
+    return [Handler(n, f"fail2ban {m.group(1)}", _F2B_TAG.sub(r"f2b-\1", m.group(2).strip()))
             for n, entry in _continued(text) if (m := _FAIL2BAN.match(entry))
             and m.group(2).strip()]
 

@@ -87,7 +87,7 @@ def test_held_out_event_daemon_readers() -> None:
         (3, "procmail", "/opt/m.sh")]
     assert daemonconf.fail2ban_actions("[Definition]\nactioncheck =\nactionban = /opt/f.sh "
                                        "<ip>\n    --now\n") == [
-        (3, "fail2ban actionban", "/opt/f.sh <ip> --now")]
+        (3, "fail2ban actionban", "/opt/f.sh f2b-ip --now")]
     assert daemonconf.telegraf_execs('[[inputs.exec]]\n  commands = ["/usr/bin/uptime", '
                                      '"/opt/t.sh -a"]\n[[outputs.execd]]\n'
                                      '  command = ["/opt/o.sh", "x"]\n') == [
@@ -250,3 +250,13 @@ def test_curl_reads_its_request_from_a_config_file() -> None:
         "benign"
     # not captured: what it requests is unseen, never benign
     assert _judged(script)[0] == "suspicious"
+
+
+def test_fail2ban_tags_are_one_word_each() -> None:
+    """A stock fail2ban action (symbiosis-blacklist-allports) removes the one file named after
+    the address it unbans: `<ip>` is a value, not a redirection nor a pattern."""
+    stock = ("[Definition]\nactionunban = rm -f /etc/symbiosis/firewall/blacklist.d/<ip>.auto\n"
+             "               <iptables> -D <chain> -s <ip> -j <blocktype> || :\n")
+    (h,) = daemonconf.fail2ban_actions(stock)
+    assert "<" not in h.command
+    assert _judged("#!/bin/sh\n" + h.command + "\n")[0] != "destructive"
