@@ -340,3 +340,30 @@ def test_device_work_sent_by_api_clients_file_transfers_and_test_frameworks(text
 ])
 def test_the_same_clients_reading_the_device_are_quiet(text, extra):
     assert _quiet(_judge(text, extra=extra))
+
+
+NETCONF_SET = ("ssh -s ems@{host} netconf <<'RPC'\n<rpc><load-configuration action=\"set\" "
+               "format=\"text\"><configuration-set>\n{line}\n</configuration-set>"
+               "</load-configuration></rpc>\n]]>]]>\n<rpc><commit-configuration/></rpc>\nRPC\n")
+
+
+@pytest.mark.parametrize("line", ["delete interfaces at-0/0/0", "delete interfaces at-0/0/0 unit 100",
+                                  "deactivate interfaces at-0/0/0"])
+def test_set_format_statements_sent_in_a_netconf_rpc_are_device_commands(line):
+    j = _judge("#!/bin/sh\n" + NETCONF_SET.format(host="atm-osaka-02", line=line))
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any("atm-osaka-02" in r.title and line in r.title for r in j.reasons)
+
+
+def test_a_netconf_rpc_that_only_sets_a_description_is_benign():
+    j = _judge("#!/bin/sh\n" + NETCONF_SET.format(
+        host="atm-osaka-02", line='set interfaces at-0/0/0 description "to kobe"'))
+    assert j.verdict == "benign", [r.title for r in j.reasons]
+
+
+def test_a_tl1_session_spawned_with_a_port_is_sent_to_the_host_not_the_port():
+    j = _judge("#!/usr/bin/expect -f\nspawn telnet tl1gw-kobe 3083\nexpect \">\"\n"
+               "send \"DLT-CRS-VC:NODE7:NTVCL-0-32,LTVCL-0-32:2;\\r\"\n")
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any("tl1gw-kobe" in r.title for r in j.reasons), [r.title for r in j.reasons]
+    assert not any("3083 (tl1)" in r.title for r in j.reasons)
