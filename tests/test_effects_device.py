@@ -367,3 +367,32 @@ def test_a_tl1_session_spawned_with_a_port_is_sent_to_the_host_not_the_port():
     assert j.verdict == "destructive", [r.title for r in j.reasons]
     assert any("tl1gw-kobe" in r.title for r in j.reasons), [r.title for r in j.reasons]
     assert not any("3083 (tl1)" in r.title for r in j.reasons)
+
+
+CMDS = "configure terminal\ninterface ATM0/0/0\nno pvc 0/32\nend\n"
+SESSIONS = {
+    "netmiko-cfg --cmd": ("#!/bin/sh\nnetmiko-cfg --cmd 'no pvc 0/32' atm-kobe-01\n", {}),
+    "netmiko-cfg --infile": ("#!/bin/sh\nnetmiko-cfg --infile /opt/ems/etc/cmds.txt all\n",
+                             {"opt/ems/etc/cmds.txt": CMDS}),
+    "Python subprocess stdin=open(FILE)": (
+        "#!/usr/bin/python3\nimport subprocess\nwith open('/opt/ems/etc/cmds.txt') as f:\n"
+        "    subprocess.run(['ssh', 'atm-kobe-01'], stdin=f)\n", {"opt/ems/etc/cmds.txt": CMDS}),
+    "Perl IPC::Open2": ("#!/usr/bin/perl\nuse IPC::Open2;\n"
+                        "my $pid = open2(my $out, my $in, 'ssh', 'atm-kobe-01');\n"
+                        "print $in \"configure terminal\\nno pvc 0/32\\n\";\n", {}),
+    "Perl IPC::Open3": ("#!/usr/bin/perl\nuse IPC::Open3;\n"
+                        "my $pid = open3(my $in, my $out, my $err, 'ssh atm-kobe-01');\n"
+                        "print $in \"configure terminal\\nno pvc 0/32\\n\";\n", {}),
+}
+
+
+@pytest.mark.parametrize(("text", "extra"), SESSIONS.values(), ids=SESSIONS.keys())
+def test_commands_sent_through_more_session_programs_are_device_commands(text, extra):
+    j = _judge(text, extra=extra)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any("no pvc 0/32" in r.title for r in j.reasons)
+
+
+def test_netmiko_cfg_sending_show_commands_is_benign():
+    assert _judge("#!/bin/sh\nnetmiko-cfg --cmd 'logging buffered 64000' atm-kobe-01\n").verdict \
+        == "benign"

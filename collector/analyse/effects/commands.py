@@ -57,7 +57,8 @@ BLOCK_DEVICE = re.compile(r"^/dev/(?:sd[a-z]|nvme\d|vd[a-z]|hd[a-z]|xvd[a-z]|mmc
 _RELOAD_SIGNAL = re.compile(r"(?:^|\s)(?:-s\s*|--signal[= ]|-)(?:SIG)?(?:HUP|USR1|USR2|WINCH|CONT|1|"
                             r"10|12)\b")
 _DEVICE_PROGRAMS = frozenset({"ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat",
-                              "clogin", "jlogin", "nlogin", "plink", "rsh", "cu", "minicom"})
+                              "clogin", "jlogin", "nlogin", "plink", "rsh", "cu", "minicom",
+                              "netmiko-cfg"})
 # Options that take a value, per program (so the value is not taken for an operand).
 _OPT_VALUES = {
     "ssh": set("bcDEeFIiJLlmOopQRSWw"), "sshpass": set("pfde"), "plink": set("lpPiw"),
@@ -117,7 +118,7 @@ KNOWN = frozenset({
     "sg_format", "sg_sanitize", "coproc", "make", "gmake", "m4", "gdb", "vim", "vi", "ex",
     "view", "nvim", "vim.basic", "vim.tiny", "script", "etcdctl", "sponge", "logrotate",
     "systemd-tmpfiles", "mariadb-admin", "gnutls-cli", "ed", "red", "gnmic", "netconf-console",
-    "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq", "yq", "crudini",
+    "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq", "yq", "crudini", "netmiko-cfg",
 }) | SHELLS
 
 
