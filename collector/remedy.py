@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from lineguard.collector.model import Job, JobOrigin
+from lineguard.formats.daemonconf import daemon_for
 from lineguard.formats.wire import Artifact
 
 _AT_SPOOL = re.compile(r"^[a-zA-Z=]([0-9a-f]{5})[0-9a-f]{8}$")
@@ -196,10 +197,13 @@ def _kernel(job: Job, art: Artifact | None, text: str) -> list[str]:
 
 def _daemon(job: Job, art: Artifact | None, text: str) -> list[str]:
     path = job.origin_path
-    daemon = ("snmptrapd" if "snmptrapd" in path else "snmpd" if "snmp" in path else
-              "rsyslog" if "rsyslog" in path else "postgresql")
-    verb = "reload" if daemon == "postgresql" else "restart"
-    return [_delete_line(job, text), f"systemctl {verb} {daemon}"]
+    d = daemon_for(path)
+    if d is None:
+        return [_delete_line(job, text), "systemctl reload postgresql"]
+    if "snmp" in path:
+        return [_delete_line(job, text),
+                f"systemctl restart {'snmptrapd' if 'snmptrapd' in path else 'snmpd'}"]
+    return [_delete_line(job, text), *([d.reload] if d.reload else [])]
 
 
 def _generic(job: Job, art: Artifact | None, text: str) -> list[str]:

@@ -63,6 +63,12 @@ NETWORKD_DIRS = tuple(f"{base}/{s}.d" for base in ("etc/networkd-dispatcher",
                       for s in NETWORKD_STATES)
 DHCLIENT_DIRS = ("etc/dhcp/dhclient-enter-hooks.d", "etc/dhcp/dhclient-exit-hooks.d",
                  "etc/dhcp3/dhclient-enter-hooks.d", "etc/dhcp3/dhclient-exit-hooks.d")
+# other event hook folders whose executables run like network hooks: systemd-sleep and
+# pm-utils (suspend, hibernate, resume), pppd (run-parts when a PPP link goes up or down)
+SLEEP_HOOK_DIRS = ("lib/systemd/system-sleep", "usr/lib/systemd/system-sleep",
+                   "etc/pm/sleep.d", "usr/lib/pm-utils/sleep.d")
+PPP_HOOK_DIRS = tuple(f"etc/ppp/{d}.d" for d in ("ip-up", "ip-down", "ipv6-up", "ipv6-down",
+                                                  "ip-pre-up"))
 INTERFACES = "etc/network/interfaces"
 LOCAL_NET_HOOKS = ("sbin/ifup-local", "sbin/ifdown-local", "usr/sbin/ifup-local",
                    "usr/sbin/ifdown-local")
@@ -106,7 +112,9 @@ def _folders() -> dict[str, Placement]:
     out |= {d: Placement("kernel-hook", "when a kernel is installed or removed")
             for d in KERNEL_DIRS}
     out |= {d: Placement("net-hook", "when a network interface goes up or down")
-            for d in NET_HOOK_DIRS}
+            for d in (*NET_HOOK_DIRS, *PPP_HOOK_DIRS)}
+    out |= {d: Placement("net-hook", "when the system suspends or resumes")
+            for d in SLEEP_HOOK_DIRS}
     out |= {d: Placement("udev-rules", "when a device event matches") for d in udev.RULE_DIRS}
     out |= {d: Placement("tmpfiles", "at boot and daily") for d in tmpfiles.TMPFILES_DIRS}
     out |= {d: Placement("systemd-unit", "when the unit starts")

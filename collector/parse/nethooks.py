@@ -1,7 +1,8 @@
 """Network hooks: scripts ifupdown runs (with run-parts) from /etc/network/if-*.d when an
 interface goes up or down, `up`/`down` commands in /etc/network/interfaces, NetworkManager's
-dispatcher scripts, and RHEL's ifup-local. An interface changes state at boot and when a link
-flaps: rare on a server, and easy to provoke."""
+dispatcher scripts, RHEL's ifup-local, pppd's ip-up.d/ip-down.d, and the suspend/resume hooks
+of systemd-sleep and pm-utils. An interface changes state at boot and when a link flaps: rare
+on a server, and easy to provoke."""
 
 from __future__ import annotations
 
@@ -25,7 +26,14 @@ _EVENTS = {"if-pre-up.d": "before a network interface comes up (ifupdown)",
            "dhclient-enter-hooks.d": "before dhclient applies a DHCP lease (sourced at every "
                                      "bind, renewal and expiry)",
            "dhclient-exit-hooks.d": "after dhclient applied a DHCP lease (sourced at every bind, "
-                                    "renewal and expiry)"}
+                                    "renewal and expiry)",
+           "ip-up.d": "when a PPP link comes up (pppd)",
+           "ip-pre-up.d": "before a PPP link comes up (pppd)",
+           "ip-down.d": "when a PPP link goes down (pppd)",
+           "ipv6-up.d": "when a PPP link's IPv6 comes up (pppd)",
+           "ipv6-down.d": "when a PPP link's IPv6 goes down (pppd)",
+           "system-sleep": "when the system suspends, hibernates or resumes (systemd-sleep)",
+           "sleep.d": "when the system suspends or resumes (pm-utils)"}
 _NETWORKD = "networkd-dispatcher"
 _SOURCED = ("dhclient-enter-hooks.d", "dhclient-exit-hooks.d")
 _OPTION_EVENTS = {"pre-up": "before", "up": "when", "post-up": "after", "pre-down": "before",
@@ -61,7 +69,7 @@ def _script_job(ctx: HostContext, art) -> Job:
             why = f"run-parts skips the name {name!r}"
     elif mode is not None and not mode & 0o111:
         why = f"not executable (mode {mode:04o}): not run"
-    elif where.startswith("if-") and not runparts.NAME.match(name):
+    elif where.startswith(("if-", "ip")) and not runparts.NAME.match(name):
         why = f"run-parts skips the name {name!r}"
     elif "NetworkManager" in folder and (art.meta.get("uid", 0) != 0 or
                                          (mode is not None and mode & 0o6022)):

@@ -1,23 +1,17 @@
-"""Daemons that run a program on an event: snmptrapd and snmpd (net-snmp), rsyslog's omprog
-and `^program` actions, PostgreSQL's archive and restore commands — their configuration files
-and the programs they name."""
+"""Daemons that run a program on an event (formats/daemonconf.DAEMONS: net-snmp, rsyslog,
+mail aliases and every home's ~/.forward and ~/.procmailrc, Zabbix, NRPE, keepalived, inittab, xinetd/inetd,
+acpid, smartd, audit plugins) and PostgreSQL's archive and restore commands — their
+configuration files and the programs they name."""
 
 from __future__ import annotations
 
+from lineguard.agent.sources.host.login import homes
 from lineguard.agent.sources.host.rootfs import RootFS, capture_paths
-from lineguard.formats.daemonconf import (
-    PG_PARENTS,
-    RSYSLOG_DIRS,
-    RSYSLOG_FILES,
-    SNMP_DIRS,
-    SNMP_FILES,
-    pg_commands,
-    rsyslog_programs,
-    snmp_handlers,
-)
+from lineguard.formats.daemonconf import DAEMONS, HOME_DAEMONS, PG_PARENTS, handlers
 from lineguard.formats.wire import Artifact
 
-WATCH = (*SNMP_FILES, *SNMP_DIRS, *RSYSLOG_FILES, *RSYSLOG_DIRS, *PG_PARENTS)
+_PATHS = tuple(p for d in DAEMONS.values() for p in (*d.files, *d.dirs))
+WATCH = (*_PATHS, *(f"~/{n}" for n in HOME_DAEMONS), *PG_PARENTS)
 _PG_NAMES = ("postgresql.conf", "postgresql.auto.conf")
 
 
@@ -40,8 +34,7 @@ def _pg_files(fs: RootFS) -> list[str]:
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
-    arts = capture_paths(fs, (*SNMP_FILES, *RSYSLOG_FILES, *SNMP_DIRS, *RSYSLOG_DIRS, *_pg_files(fs)),
-                         "daemon-conf")
-    commands = [h.command for a in arts if (t := a.text())
-                for h in (*snmp_handlers(t), *rsyslog_programs(t), *pg_commands(t))]
+    forwards = [f"{home}/{n}" for _, home in homes(fs) for n in HOME_DAEMONS]
+    arts = capture_paths(fs, (*_PATHS, *forwards, *_pg_files(fs)), "daemon-conf")
+    commands = [h.command for a in arts if (t := a.text()) for h in handlers(a.name, t)]
     return arts, commands

@@ -1,6 +1,7 @@
 """Network hooks: ifupdown's /etc/network/if-*.d folders and the up/down commands of
 /etc/network/interfaces, NetworkManager's dispatcher.d, networkd-dispatcher's state folders,
-dhclient's enter and exit hooks, and RHEL's ifup-local/ifdown-local."""
+dhclient's enter and exit hooks, RHEL's ifup-local/ifdown-local, pppd's ip-up.d/ip-down.d and
+the suspend/resume hooks of systemd-sleep and pm-utils."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from lineguard.formats.placements import (
     INTERFACES,
     LOCAL_NET_HOOKS,
     NET_HOOK_DIRS,
+    PPP_HOOK_DIRS,
+    SLEEP_HOOK_DIRS,
 )
 from lineguard.formats.wire import Artifact
 
-HOOK_DIRS = NET_HOOK_DIRS
+HOOK_DIRS = (*NET_HOOK_DIRS, *PPP_HOOK_DIRS, *SLEEP_HOOK_DIRS)
 LOCAL_HOOKS = LOCAL_NET_HOOKS
 WATCH = (*HOOK_DIRS, INTERFACES, INTERFACES + ".d", *LOCAL_HOOKS)
 

@@ -93,6 +93,8 @@ class RootFS:
     def resolve(self, path: str) -> str:
         """The real name of `path` inside the root, following symlinks (absolute ones are read
         relative to the root; `..` stops at the root). Raises RootPathError."""
+        if "\0" in path:       # no file system holds such a name (a job's `printf '%s\0'`)
+            raise RootPathError(errno.EINVAL, "a NUL byte in the name", path)
         parts = [p for p in self.name(path).split("/") if p]
         done: list[str] = []
         hops = 0

@@ -129,7 +129,7 @@ def httpie_request(argv: list[str], stdin: str | None) -> tuple[str, str, str]:
     return method or ("POST" if body or len(ops) > 1 else "GET"), url, body
 
 
-_VALUED = "XdHuoOeAbcwmT"      # short options (of curl or wget) that take a value
+_VALUED = "XdHuoOeAbcwmTK"     # short options (of curl or wget) that take a value
 
 
 def _unbundled(args: list[str]) -> list[str]:
@@ -146,6 +146,34 @@ def _unbundled(args: list[str]) -> list[str]:
                 out += [a[k + 1:]] if a[k + 1:] else []
                 break
     return out
+
+
+def curl_config_args(text: str) -> list[str]:
+    """The command-line words a curl configuration file (`-K FILE`, `--config FILE`) stands
+    for: one option a line, `--name value`, `name = value`, `name: value` or `name value`,
+    values optionally double-quoted (with backslash escapes), `#` comments."""
+    out: list[str] = []
+    for line in text.splitlines():
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        m = re.match(r'^(-{0,2}[\w-]+)\s*(?:[=:]\s*|\s+|$)(.*)$', s)
+        if not m:
+            continue
+        name, value = m.group(1), m.group(2).strip()
+        if value.startswith('"') and value.endswith('"') and len(value) > 1:
+            value = re.sub(r"\\(.)", r"\1", value[1:-1])
+        out.append(name if name.startswith("-") else ("-" if len(name) == 1 else "--") + name)
+        if value:
+            out.append(value)
+    return out
+
+
+def curl_config_files(argv: list[str]) -> list[str]:
+    """The configuration files a curl command line reads (-K, --config)."""
+    args = _unbundled(argv[1:])
+    return [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-K", "--config")] + \
+        [a.split("=", 1)[1] for a in args if a.startswith("--config=")]
 
 
 def curl_request(argv: list[str]) -> tuple[str, str, str]:
@@ -178,6 +206,9 @@ def curl_request(argv: list[str]) -> tuple[str, str, str]:
             continue
         elif not a.startswith("-") and not url:
             url = a
+        elif a == "--url":
+            url, i = value, i + 2
+            continue
         i += 1
     if not method:
         method = "POST" if body else "GET"

@@ -487,7 +487,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog == "rsync" and "--delete" in " ".join(args) and len(ops) >= 2:
         src, dst = ops[-2], ops[-1]
         empty = any(k == "empty" for k, _, _ in markers(src)) or _SAFE_EMPTY.search(render(src)) \
-            or src in job.written and job.written[src].source == "empty directory" or (
+            or any(job.written[k].source == "empty directory" for k in (src, src.rstrip("/"))
+                   if k in job.written) or (
                 "--delete-excluded" in args and _EXCLUDES_ALL.search(" ".join(args)))
         if empty:
             _destroy(job, place, line, ev, dst, "delete-tree")
@@ -730,20 +731,44 @@ def moved_away(sources: list[str], dest: str) -> bool:
     return bool(SCRATCH.match(d)) and not any(SCRATCH.match(render(s)) for s in sources)
 
 
-def _tar_remove(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
-    """tar --remove-files: the files are deleted once archived; archived into nothing (/dev/null,
-    or a stream nobody keeps) they are simply gone."""
-    archive, members, i = None, [], 0
-    while i < len(args):
-        a = args[i]
-        if a.startswith("--file="):
-            archive = a.split("=", 1)[1]
-        elif a == "--file" or (a.startswith("-") and not a.startswith("--") and a.endswith("f")):
-            archive = args[i + 1] if i + 1 < len(args) else None
+def _tar_parts(args: list[str]) -> tuple[str | None, list[str]]:
+    """tar's archive (None when not named: the standard output) and its members, each
+    relative member read under the `-C`/`--directory` folder in force before it; an old-style
+    first word (`cf ARCHIVE`, `czf -`) takes its archive from the next word."""
+    archive, members, folder = None, [], ""
+    rest = list(args)
+    if rest and re.fullmatch(r"[A-Za-z]+", rest[0]) and "f" in rest[0] and len(rest) > 1:
+        archive, rest = rest[1], rest[2:]
+    i = 0
+    while i < len(rest):
+        a = rest[i]
+        value = rest[i + 1] if i + 1 < len(rest) else None
+        if a.startswith(("--file=", "--directory=")):
+            key, _, v = a.partition("=")
+            archive, folder = (v, folder) if key == "--file" else (archive, v)
+        elif a in ("--file", "--directory", "-C") or (
+                a.startswith("-") and not a.startswith("--") and a[-1] in "fC"):
+            if a in ("--file",) or a.endswith("f") and a != "-C":
+                archive = value
+            else:
+                folder = value or ""
+            i += 1
+        elif a in ("-T", "--files-from", "-X", "--exclude-from"):
             i += 1
         elif not a.startswith("-"):
-            members.append(a)
+            members.append(posixpath.normpath(posixpath.join(folder, a)) if folder and
+                           not a.startswith("/") else a)
         i += 1
+    return archive, members
+
+
+def _tar_remove(args: list[str], job: Job, place: Place, line: int, ev: str,
+                stdout: str | None = None) -> None:
+    """tar --remove-files: the files are deleted once archived; archived into nothing
+    (/dev/null, scratch, or the standard output sent there: `stdout`) they are simply gone."""
+    archive, members = _tar_parts(args)
+    if archive in (None, "-"):
+        archive = stdout
     if archive in ("/dev/null", "/dev/zero") or (archive is not None and SCRATCH.match(render(archive))):
         for m in members:
             _destroy(job, place, line, ev, m, "delete-tree")
@@ -1102,7 +1127,9 @@ def backups(argv: list[str], job: Job, place: Place, line: int, ev: str,
         add(place.effect("backup", line, ev, target=what, how=category, value=dest, **kw))
 
     if stdout is not None:
-        if prog in _DUMPERS and (prog != "sqlite3" or ".dump" in " ".join(args)):
+        if prog == "tar" and "--remove-files" in args:
+            _tar_remove(args, job, place, line, ev, stdout)
+        elif prog in _DUMPERS and (prog != "sqlite3" or ".dump" in " ".join(args)):
             keep("database", _database(argv), stdout)
         elif prog in _WALKERS:
             ops = operands(argv, _OPT_VALUES["snmpwalk"])

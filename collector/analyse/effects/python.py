@@ -127,6 +127,7 @@ _STAGES = frozenset({"load_replace_candidate", "load_merge_candidate"})
 # session methods that carry no command: they hand back the session (a channel, a process)
 _SESSION_SAME = ("get_transport", "open_session", "invoke_shell", "create_process",
                  "open_channel", "get_pty", "channel", "open", "__enter__", "__aenter__")
+_ENVIRON = "\x00environ"      # the scope key of the environment the program starts with
 
 
 @dataclass
@@ -457,7 +458,8 @@ class _Py:
                     return a ^ b
             return unknown("an arithmetic result")
         if isinstance(n, ast.Subscript):
-            base = self.ev(n.value, scope)
+            base = dict(scope.get(_ENVIRON, {})) if isinstance(n.value, ast.Attribute) and \
+                self.dotted(n.value, scope) == "os.environ" else self.ev(n.value, scope)
             if isinstance(n.slice, ast.Slice):
                 step = self.ev(n.slice.step, scope) if n.slice.step else None
                 if step == -1 and isinstance(base, str | bytes):
@@ -876,6 +878,9 @@ class _Py:
             self.destroy(place, line, ev, _s(args[0]), "truncate")
             return None
         if fname in ("os.getenv", "os.environ.get"):
+            held = scope.get(_ENVIRON, {}).get(_s(args[0])) if args else None
+            if held is not None:
+                return held
             return _s(args[1]) if len(args) > 1 else unknown(f"${_s(args[0]) if args else '?'}")
         if short in ("NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile"):
             return ("file", f"/tmp/<a temporary file at line {line}>", _s(args[0]) if args else "w")
@@ -1923,6 +1928,8 @@ def read_python(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     r = _Py(text, job, place)
     scope: dict[str, Any] = {"__name__": "__main__"}
     scope.update({k: v for k, v in env.items() if not k.isdigit() and k != "@"})
+    # os.environ: the variables the program is started with
+    scope[_ENVIRON] = {k: v for k, v in env.items() if not k.isdigit() and k != "@"}
     # sys.argv and __file__: the program's path ($0 of whoever runs it) and its arguments
     scope.update({f"\x00argv{k}": v for k, v in env.items() if k.isdigit()})
     if "0" in env and env["0"] != "-c":

@@ -62,14 +62,28 @@ def items(stdin: str | None, what: str, lines: bool = False) -> list[str]:
 _XARGS_VALUE = set("aEdLnPs")
 
 
+def _xargs_delimiter(value: str) -> str:
+    """-d's delimiter: one character, or a C escape (`\\n`, `\\t`, `\\0`, `\\x0a`, octal)."""
+    if value.startswith("\\") and len(value) > 1:
+        simple = {"n": "\n", "t": "\t", "0": "\0", "r": "\r", "\\": "\\"}
+        if value[1] == "x":
+            return chr(int(value[2:] or "0", 16))
+        if value[1:].isdigit() and len(value) > 2:
+            return chr(int(value[1:], 8))
+        return simple.get(value[1], value[1])
+    return value[:1] or "\n"
+
+
 def xargs(argv: list[str], stdin: str | None) -> list[Run]:
     """The commands xargs runs: with -I R (or -i), once per input item with R replaced; else
-    once with the items appended."""
-    i, repl = 1, None
+    with the items appended, -n N of them a command. Items are words, or what -0 (NUL) or
+    -d DELIM separates, or lines under -I."""
+    i, repl, sep, per = 1, None, None, 0
     while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
         a = argv[i]
+        value = argv[i + 1] if i + 1 < len(argv) else ""
         if a in ("-I", "--replace") and i + 1 < len(argv):
-            repl, i = argv[i + 1], i + 2
+            repl, i = value, i + 2
             continue
         if a.startswith("-I") and len(a) > 2:
             repl = a[2:]
@@ -77,15 +91,35 @@ def xargs(argv: list[str], stdin: str | None) -> list[Run]:
             repl = a.split("=", 1)[1]
         elif a in ("-i",):
             repl = "{}"
+        elif a in ("-0", "--null"):
+            sep = "\0"
+        elif a.startswith("--delimiter="):
+            sep = _xargs_delimiter(a.split("=", 1)[1])
+        elif a in ("-d", "--delimiter"):
+            sep, i = _xargs_delimiter(value), i + 1
+        elif a.startswith("-d") and len(a) > 2:
+            sep = _xargs_delimiter(a[2:])
+        elif a in ("-n", "--max-args", "-L", "--max-lines") and value.isdigit():
+            per, i = int(value), i + 1
+        elif a.startswith(("-n", "-L")) and a[2:].isdigit():
+            per = int(a[2:])
         elif len(a) == 2 and a[1] in _XARGS_VALUE:
             i += 1
         i += 1
     if i < len(argv) and argv[i] == "--":
         i += 1
     cmd = argv[i:] or ["echo"]
-    found = items(stdin, "the items xargs reads", lines=repl is not None)
+    if sep is not None and stdin is not None and "\x01" not in stdin:
+        found = judged_values([w for w in stdin.split(sep) if w.strip()]) or \
+            [unknown("the items xargs reads")]
+        if sep == "\0" and found and found[-1].endswith("\n") and "\n" not in found[-1][:-1]:
+            found[-1] = found[-1][:-1]
+    else:
+        found = items(stdin, "the items xargs reads", lines=repl is not None)
     if repl is None:
-        return [Run(cmd + found, note="run by xargs")]
+        if per <= 0:
+            return [Run(cmd + found, note="run by xargs")]
+        return [Run(cmd + found[k:k + per], note="run by xargs") for k in range(0, len(found), per)]
     return [Run([a.replace(repl, it) for a in cmd], note="run by xargs -I") for it in found]
 
 

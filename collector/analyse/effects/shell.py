@@ -1730,10 +1730,11 @@ class _Walker:
                         return self.call(words[0], words[1:] + args[i + 3:], env, place, line, ev,
                                          stdin)
                     inner = env
-                    if language == "python":
-                        # python3 -c TEXT ARG…: sys.argv is ['-c', ARG…]
+                    if language in ("python", "perl"):
+                        # python3 -c TEXT ARG…: sys.argv is ['-c', ARG…]; perl -e TEXT ARG…:
+                        # @ARGV is (ARG…), $0 is -e
                         inner = {k: v for k, v in env.items() if not k.isdigit() and k != "@"}
-                        inner["0"] = "-c"
+                        inner["0"] = inline
                         for k, a in enumerate(args[i + 2:i + 11], 1):
                             inner[str(k)] = a
                     if language == "shell" and i + 2 < len(args):
@@ -2049,7 +2050,16 @@ class _Walker:
                 self.job.sink.append(eff)
 
     def rest(self, argv: list[str], place: Place, line: int, ev: str, stdin: str | None) -> None:
-        """A REST/RESTCONF request or an XML RPC posted to a device's API."""
+        """A REST/RESTCONF request or an XML RPC posted to a device's API (curl's options read
+        from its -K configuration files too)."""
+        if commands.base(argv[0]) == "curl":
+            for conf in api.curl_config_files(argv):
+                text = self.captured_text(conf)
+                if text is None:
+                    self.job.sink.append(place.effect("unseen-code", line, ev, target=render(conf),
+                                                      how="a curl configuration not captured"))
+                else:
+                    argv = [*argv, *api.curl_config_args(text)]
         method, url, body = api.httpie_request(argv, stdin) if commands.base(argv[0]) in (
             "http", "https", "xh") else api.curl_request(argv)
         if body.startswith("@"):
@@ -2434,8 +2444,18 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
 
 # A brace expansion where a command starts (`{sh,-c} '…'`): bash expands it into the words of
 # the command; the parser would take the brace for a group, so the words are written out first.
-_BRACE_ANY = re.compile(r"\{[\w./=-]+,")      # what every _BRACE_HEAD match holds: a cheap look first
-_BRACE_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)\{([\w./=-]+(?:,[\w./=-]*)+)\}(?=[ \t])", re.M)
+# Its words may be quoted (`{bash,-c,'rm -rf …'}`: a quoted comma does not split) and it may
+# end the line.
+_BRACE_ITEM = r"""(?:[\w./=@:%+-]|'[^'\n]*'|"(?:[^"\\\n]|\\.)*"|\\.)"""
+_BRACE_ANY = re.compile(r"\{" + _BRACE_ITEM + r"+,")   # what every _BRACE_HEAD match holds: a cheap look first
+_BRACE_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)\{(" + _BRACE_ITEM + r"+(?:," + _BRACE_ITEM
+                         + r"*)+)\}(?=[ \t;&|]|$)", re.M)
+_BRACE_COMMA = re.compile(r"""((?:[^,'"\\]|'[^']*'|"(?:[^"\\]|\\.)*"|\\.)*)(?:,|$)""")
+
+
+def _brace_words(m: re.Match[str]) -> str:
+    return m.group(1) + " ".join(w.group(1) for w in _BRACE_COMMA.finditer(m.group(2))
+                                 if w.group(0))
 
 
 _COPROC_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)coproc[ \t]+(?:([A-Za-z_]\w*)[ \t]+)?([{(])")
@@ -2524,7 +2544,7 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     if "<<" in text and not text.endswith("\n"):
         text += "\n"      # a here-document closing on the last line (as `$(< file)` leaves it)
     if "{" in text and _BRACE_ANY.search(text):
-        text = _BRACE_HEAD.sub(lambda m: m.group(1) + " ".join(m.group(2).split(",")), text)
+        text = _BRACE_HEAD.sub(_brace_words, text)
     if "coproc" in text:
         text = _coprocs_as_functions(text)
     plain = _plain(text)
