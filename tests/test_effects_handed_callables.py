@@ -142,3 +142,13 @@ def test_a_method_of_a_plain_class_nothing_calls_is_still_only_suspicious():
     job, files = _script_job(PY + "import shutil\nclass J:\n    def run(self):\n"
                              f"        shutil.rmtree('{LINEDATA}')\nJ()\n")
     assert judge(job, files, _fire(), NOW).verdict == "suspicious"
+
+
+def test_an_uncaptured_files_content_as_a_quoted_argument_is_data_not_code():
+    """`system(@cmd)` quotes each word: a list file's content among them is an argument."""
+    body = ("#!/usr/bin/perl\nopen(my $f, '<', '/etc/dirvish/excludes');\nlocal $/;\n"
+            "my $x = <$f>;\nmy @cmd = ('rsync', '-a', \"--exclude=$x\", '/srv/a/', '/srv/b/');\n"
+            "system(@cmd);\n")
+    job, files = _script_job(body)
+    j = judge(job, files, _fire(), NOW)
+    assert not any(r.effect == "unseen-code" for r in j.reasons), [r.title for r in j.reasons]

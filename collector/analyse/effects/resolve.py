@@ -513,6 +513,9 @@ class Calls:
         self._values[name][context] = value
 
 
+_SINGLE_QUOTED = re.compile(r"'[^']*'")
+
+
 def unseen_source(text: str, within: bool = False) -> str:
     """What a program text stands for when all of it is the content of a file that was not
     captured (a `lines` marker) or something downloaded, else "": such a text is code nobody
@@ -524,7 +527,10 @@ def unseen_source(text: str, within: bool = False) -> str:
     rest = _MARK.sub("", text).strip()
     found = markers(text)
     if within:
-        found = [m for m in found if m[0] == "lines" or "downloaded" in m[2]]
+        # inside single quotes it is one word of data (`system(@cmd)` quotes each argument,
+        # a marker holds no quote of its own), not code the shell parses
+        found = [m for m in markers(_SINGLE_QUOTED.sub("", text))
+                 if m[0] == "lines" or "downloaded" in m[2]]
     if (rest and not within) or not found or ARG_MARK in text or not all(
             k == "lines" or "downloaded" in d for k, _, d in found):
         return ""
