@@ -127,3 +127,45 @@ def test_shell_calls_nested_twice_per_level_report_effects_linear_in_depth(depth
     deletions = [r for r in j.reasons if r.rule == "lg.host.rm-linedata"]
     # the deletion itself and one call site per level: not 2^depth copies
     assert 1 <= len(deletions) <= depth + 2, len(deletions)
+
+
+_PADDING = [f"/var/tmp/ems/c{i}/x" for i in range(600)]
+LONG_LISTS = {
+    "sh for": ("sh", "for d in " + " ".join(_PADDING) + f" {LINE}; do rm -rf \"$d\"; done"),
+    "python for": ("py", "import shutil\nfor d in [" + ", ".join(map(repr, _PADDING)) +
+                   f", '{LINE}']:\n    shutil.rmtree(d)"),
+    "python map": ("py", "import os\nlist(map(os.remove, [" + ", ".join(map(repr, _PADDING)) +
+                   f", '{LINE}/pvc.db']))"),
+    "tcl foreach": ("exp", "foreach d {" + " ".join(_PADDING) + f" {LINE}}} "
+                    "{ file delete -force $d }"),
+    "perl for": ("pl", "use File::Path qw(rmtree);\nfor my $d (" +
+                 ", ".join(f"'{p}'" for p in _PADDING) + f", '{LINE}') {{ rmtree($d); }}"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONG_LISTS))
+def test_a_deletion_hidden_past_the_items_judged_one_by_one_is_never_benign(name: str) -> None:
+    """600 scratch paths in 600 folders, then the line data: past the values judged one by
+    one the rest was one unknown value, and the job was benign."""
+    j = _run(*LONG_LISTS[name])
+    assert j.verdict != "benign" and j.severity in ("high", "critical"), \
+        [r.title for r in j.reasons]
+
+
+@pytest.mark.parametrize("lines", [12_000, 25_000])      # past the old decoder limit; the reader's
+@pytest.mark.parametrize("layers", ["base64", "gzip"])
+def test_a_decoded_payload_past_the_decoder_limit_is_never_quietly_shorter(layers: str,
+                                                                            lines: int) -> None:
+    """A payload larger than a decoder yields was cut there, and the deletion at its end
+    dropped (only "undoes base64", medium): what is cut now reaches the reader's limit."""
+    import base64
+    import gzip
+
+    from lineguard.collector.analyse.effects import decode, resolve
+    assert decode.MAX_OUTPUT > resolve.MAX_TEXT
+    payload = ("echo " + "x" * 100 + "\n") * lines + f"rm -rf {LINE}\n"
+    data = payload.encode() if layers == "base64" else gzip.compress(payload.encode())
+    undo = "base64 -d" if layers == "base64" else "base64 -d | gunzip"
+    j = _run("sh", f"echo {base64.b64encode(data).decode()} | {undo} | sh")
+    assert j.verdict != "benign" and j.severity in ("high", "critical"), \
+        [r.title for r in j.reasons]

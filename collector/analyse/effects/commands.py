@@ -20,9 +20,12 @@ from lineguard.collector.analyse.effects.model import (
     unknown,
 )
 from lineguard.collector.analyse.effects.resolve import (
+    LIST_CUT,
+    MAX_EACH,
     Job,
     Place,
     Written,
+    cut_by_limit,
     expand_each,
     file_lines,
     walked,
@@ -286,6 +289,11 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
         for one in each:
             _destroy(job, place, line, ev, one, how, bounded)
         return
+    if f"<{LIST_CUT} " in path:
+        # a list longer than its values are judged one by one (resolve.judged_values): the
+        # rest is not read, and a padded list is how one deletion is hidden among many
+        cut_by_limit(job, place, "list-of-paths", line, ev,
+                     f"a deletion of more than {2 * MAX_EACH} paths in as many folders")
     if is_known(path) and ("/../" in path or "/./" in path):
         path = posixpath.normpath(path)
     p = render(path)

@@ -1214,6 +1214,13 @@ class _Perl:
                 if not isinstance(x, dict):
                     self.destroy(_s(x), how, n, place)
             return unknown("a count of files removed")
+        if short == "chmod" and len(_flat(args)) >= 2:
+            # chmod MODE, FILES: judged as the shell's chmod (a mode no one may read under)
+            flat = [_s(x) for x in _flat(args)]
+            mode = format(int(flat[0], 8 if flat[0].startswith("0") else 10), "03o") \
+                if flat[0].isdigit() else flat[0]
+            self.shell(shlex.join(["chmod", mode, *flat[1:]]), n, place, "via chmod()")
+            return unknown("a count of files changed")
         if short == "truncate" and len(args) >= 2 and _s(args[1]) == "0":
             self.destroy(_s(args[0]), "truncate", n, place)
             return "1"

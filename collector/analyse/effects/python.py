@@ -37,6 +37,7 @@ from lineguard.collector.analyse.effects.model import (
     unknown,
 )
 from lineguard.collector.analyse.effects.resolve import (
+    MAX_EACH,
     MAX_LOOP,
     READERS,
     Job,
@@ -46,6 +47,7 @@ from lineguard.collector.analyse.effects.resolve import (
     each_of,
     expand_each,
     file_lines,
+    judged_values,
     nested_too_deeply,
     read,
     walked,
@@ -605,10 +607,11 @@ class _Py:
         if fname == "map" and len(n.args) == 2 and isinstance(n.args[0], ast.Name | ast.Attribute):
             # map(F, ITEMS): F called with each item (os.remove over a listing …)
             items = self.ev(n.args[1], scope)
-            if isinstance(items, list | tuple) and items and len(items) <= 16 and \
+            if isinstance(items, list | tuple) and items and \
                     not isinstance(scope.get(ast.unparse(n.args[0])), Func):
                 out = []
-                for item in items:
+                for item in judged_values([x for x in items if isinstance(x, str)]) \
+                        if len(items) > MAX_EACH else items:
                     bound = "\x00map-item"
                     inner = {**scope, bound: item}
                     call = ast.copy_location(ast.Call(func=n.args[0],
@@ -1177,6 +1180,14 @@ class _Py:
             copied = self.job.text_of(render(src).lstrip("/")) if is_known(src) else None
             self.wrote(planted.into(_s(args[1]), src), Written(copied, f"copied from {render(src)}"),
                        place, line, ev)
+            return None
+        if (fname in ("os.chmod", "os.lchmod") and len(args) >= 2 or
+                short in ("chmod", "lchmod") and isinstance(recv, str) and args) and \
+                isinstance(args[-1], int):
+            # a mode taken away (os.chmod(p, 0), Path(p).chmod(0o000)): judged as chmod is
+            path = _s(args[0]) if fname in ("os.chmod", "os.lchmod") else recv
+            self.nested("shell", shlex.join(["chmod", format(args[-1], "03o"), path]), line, ev,
+                        f"via {fname}")
             return None
         if fname in ("os.truncate",) and len(args) >= 2 and _s(args[1]) == "0":
             self.destroy(place, line, ev, _s(args[0]), "truncate")

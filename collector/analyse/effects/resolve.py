@@ -393,6 +393,9 @@ def each_of(values: list[str], listed: str = "") -> str:
     return symbol("each", data, f"each of {shown}{more}")
 
 
+LIST_CUT = "the values of the list past"     # what stands for a list's values past the limit
+
+
 def judged_values(values: list[str]) -> list[str]:
     """The values of a list judged one by one: every value up to MAX_EACH (the last of twenty
     may be the one that matters); past that, each value in a folder none of those is in (a
@@ -408,7 +411,7 @@ def judged_values(values: list[str]) -> list[str]:
             folders.add(folder)
             kept.append(v)
             if len(kept) >= 2 * MAX_EACH:
-                kept.append(render(unknown(f"the values of the list past {len(kept)}")))
+                kept.append(render(unknown(f"{LIST_CUT} {len(kept)}")))
                 break
     return kept
 
