@@ -8,6 +8,7 @@ import posixpath
 import re
 import shlex
 from dataclasses import replace
+from functools import partial
 
 from lineguard.collector.analyse.effects import decode, planted
 from lineguard.collector.analyse.effects.model import (
@@ -144,8 +145,8 @@ KNOWN = frozenset({
     "sg_format", "sg_sanitize", "coproc", "make", "gmake", "m4", "gdb", "vim", "vi", "ex",
     "view", "nvim", "vim.basic", "vim.tiny", "script", "etcdctl", "sponge", "logrotate",
     "systemd-tmpfiles", "mariadb-admin", "gnutls-cli", "ed", "red", "gnmic", "netconf-console",
-    "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq", "pigz", "pbzip2", "lzip", "zstd",
-    "pzstd", "lz4", "compress",
+    "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq", "yq", "crudini", "pigz", "pbzip2",
+    "lzip", "zstd", "pzstd", "lz4", "compress",
 }) | SHELLS
 
 
@@ -1035,6 +1036,12 @@ def prints_nothing(prog: str, args: list[str]) -> bool:
     return False
 
 
+def _settings_text(job: Job, path: str) -> str | None:
+    """A settings file's text, captured for the job (it decides what the job acts on)."""
+    return job.text_of(render(path).lstrip("/")) if is_known(path) and path.startswith("/") \
+        else None
+
+
 def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
     """What a command prints, when that is known well enough to follow (None: unknown)."""
     if not argv:
@@ -1069,10 +1076,12 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             return "".join(out)
         except (TypeError, ValueError):
             return fmt.replace("%%", "%") + "".join(rest)
-    if prog in ("jq", "gojq"):
-        # a command line joined from jq's named arguments (`jq -rn --arg a … '$a + $b' | sh`)
-        from lineguard.collector.analyse.effects import runners
-        return runners.jq(argv)
+    if prog in ("jq", "gojq", "yq", "crudini"):
+        # a setting picked out of a captured settings file (`jq -r .paths.data FILE`), or a
+        # command line joined from jq's named arguments (`jq -rn --arg a … '$a + $b' | sh`)
+        from lineguard.collector.analyse.effects import runners, settings
+        value = settings.tool_output(prog, argv, partial(_settings_text, job))
+        return value if value is not None or prog == "crudini" else runners.jq(argv)
     if prog in ("sed", "grep", "egrep"):
         # a payload picked out of a file or the input (a crontab comment, a marked line)
         from lineguard.collector.analyse.effects import runners

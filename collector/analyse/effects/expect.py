@@ -551,6 +551,23 @@ class _Tcl:
                 self.too_deep(text, nested, line, braced=False)
             self.depth -= 1
             return None
+        if cmd == "glob" and args:
+            # the files a pattern matches: the pattern stands for each of them (as a shell's
+            # unquoted glob does), under -directory/-path when given
+            words = [self.word(a, place, line) for a in args]
+            prefix, k = "", 0
+            patterns: list[str] = []
+            while k < len(words):
+                w = words[k]
+                if w in ("-directory", "-path", "-types") and k + 1 < len(words):
+                    prefix = words[k + 1].rstrip("/") + "/" if w == "-directory" else \
+                        words[k + 1] if w == "-path" else prefix
+                    k += 2
+                    continue
+                if not (w.startswith("-") and patterns == []) or w == "--":
+                    patterns += [] if w == "--" else [w]
+                k += 1
+            return " ".join(prefix + p for p in patterns) if patterns else unknown("a glob")
         if cmd == "exec" and args:
             words = [self.word(a, place, line) for a in args if a not in ("&",)]
             words = [w for w in words if not w.startswith(("2>", ">@", "<@"))]

@@ -25,7 +25,15 @@ from functools import lru_cache, partial
 import tree_sitter_perl
 from tree_sitter import Language, Node, Parser, Tree
 
-from lineguard.collector.analyse.effects import api, commands, decode, device, planted, sql
+from lineguard.collector.analyse.effects import (
+    api,
+    commands,
+    decode,
+    device,
+    planted,
+    settings,
+    sql,
+)
 from lineguard.collector.analyse.effects import perl_libs as libs
 from lineguard.collector.analyse.effects.bounds import Trees
 from lineguard.collector.analyse.effects.commands import ARG_MARK
@@ -80,6 +88,7 @@ def _parser() -> Parser:
 
 
 _TREES = Trees(_parser, 256)
+_INI_CLASSES = frozenset({"Config::Tiny", "Config::INI::Reader", "Config::IniFiles"})
 
 
 def _parse(src: bytes) -> Tree:
@@ -1008,6 +1017,9 @@ class _Perl:
             else:
                 v = unknown(f"{op} of a value")
         self.store(left, v, place)
+        if isinstance(v, _Sub) and self.text(left).replace(" ", "").startswith(("$SIG{", "$main::SIG{")):
+            # a signal handler (`$SIG{ALRM} = sub {…}; alarm 3600`): perl calls it
+            self.call(v, [unknown("the signal's name")], place)
         return v
 
     def store(self, left: Node, v: object, place: Place) -> None:
@@ -1153,6 +1165,8 @@ class _Perl:
         if w is not None and w.content is not None:
             return w.content
         text = self.job.text_of(render(path).lstrip("/")) if is_known(path) else None
+        if text is None and is_known(path) and render(path).startswith("/"):
+            return file_lines(render(path), self.job)   # standing for what was not captured
         return text if text is not None else unknown(f"the text of {render(path)}")
 
     # --- calls ----------------------------------------------------------------------------
@@ -1231,6 +1245,10 @@ class _Perl:
             return self.file_find(args, place)
         if short in ("ssh", "ssh_cmd") and args:
             return self.net_ssh(args, n, place)
+        if short in ("decode_json", "from_json", "Load") and args:     # JSON, YAML::Load
+            return self.settings("yaml" if short == "Load" else "json", _s(args[0]), False)
+        if short == "LoadFile" and args:                             # YAML(::XS)::LoadFile
+            return self.settings("yaml", _s(args[0]), True)
         if short in _SLURPS and args:                # File::Slurp(er): the file's text
             return self.whole(_s(args[0]))
         if short == "path" and args:                 # Path::Tiny: the path, its methods below
@@ -1613,10 +1631,32 @@ class _Perl:
             return _Request(_s(flat[0]).upper(), _s(flat[1]))
         if cls in _VARBIND_CLASSES and meth == "new":
             return _varbinds_new(cls, args)
+        if cls in _INI_CLASSES and meth in ("read", "read_file") and args:
+            return self.settings("ini", _s(args[0]), is_file=True)
+        if cls in _INI_CLASSES and meth == "read_string" and args:
+            return self.settings("ini", _s(args[0]), is_file=False)
         sub = self.scope.subs.get(f"{cls}::{meth}") or self.scope.subs.get(meth)
         if sub is not None:
             return self.call(sub, [cls, *args], place)
         return unknown(f"{cls}->{meth}()")
+
+    def settings(self, fmt: str, source: str, is_file: bool) -> object:
+        """A settings file (or text) as the program gets it: Config::Tiny's hash of sections
+        (keys before any section under `_`), JSON and YAML documents. A file that was not
+        captured gives values standing for its content."""
+        text: str | None = source if not is_file else None
+        if is_file:
+            text = self.job.text_of(source.lstrip("/")) if is_known(source) else None
+            if text is None:
+                return file_lines(source, self.job)
+        if text is not None and markers(text):
+            return text             # the content of a file not captured: its values stand so
+        if text is None or not is_known(text):
+            return unknown(f"settings read from {source[:60]}")
+        if fmt == "ini" and not text.lstrip().startswith("["):
+            text = "[_]\n" + text
+        doc = settings.parsed(fmt, text, keep_case=True)
+        return doc if isinstance(doc, dict | list) else unknown(f"settings in {source[:60]}")
 
     def path_method(self, path: str, meth: str, n: Node, place: Place) -> object:
         """Path::Tiny's path($p)->slurp / ->lines / ->remove / ->remove_tree."""

@@ -68,6 +68,7 @@ from lineguard.collector.analyse.effects.resolve import (
     unknown_output,
     unknown_var,
     unseen_program,
+    unseen_source,
     whole_each,
 )
 from lineguard.formats import carriers
@@ -817,19 +818,23 @@ class _Walker:
         if cond is not None:
             ct = self.text(cond)
             # `read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME [NAME…]`
-            m = re.match(r"^\s*(?:[A-Za-z_]\w*=\S*\s+)*read\s+(?:-[rse]+\s+|-[adpnNtu]\s*\S+\s+)*"
-                         r"([A-Za-z_]\w*)(\s+\w)?", ct)      # (IFS= read -r NAME)
+            m = _READ_LOOP.match(ct)
             if m:
-                lines = [x for x in (stdin or "").split("\n") if x.strip()]
-                if m.group(2):          # more names: the first takes the first field
-                    lines = [x.split()[0] for x in lines]
+                all_lines = [x for x in (stdin or "").split("\n") if x.strip()]
+                names = m.group(3).split()
+                # each line split at IFS (as set for the read, else the script's), the last
+                # name taking the rest: each name stands for its field of every line
+                ifs = _ifs_of(m.group(1)) or env.get("IFS", " ") or " "
+                fields = [_fields(x, ifs, len(names)) for x in all_lines]
                 source = self.listed.get(stdin.strip()) if stdin and self.listed else None
-                env[m.group(1)] = each_unknown(stdin) if stdin is not None and not is_known(stdin) \
-                    else stdin if stdin is not None and markers(stdin) \
-                    else listed_in(lines, source) if source is not None and len(lines) > 1 \
-                    else each_of(lines) if len(lines) > 1 \
-                    else (lines[0].strip() if lines else each_unknown(unknown("a line read at "
-                                                                             "run time")))
+                for k, name in enumerate(names):
+                    lines = [f[k] for f in fields if k < len(f)] if len(names) > 1 else all_lines
+                    env[name] = each_unknown(stdin) if stdin is not None and not is_known(stdin) \
+                        else stdin if stdin is not None and markers(stdin) \
+                        else listed_in(lines, source) if source is not None and len(lines) > 1 \
+                        and k == 0 else each_of(lines) if len(lines) > 1 \
+                        else (lines[0].strip() if lines else each_unknown(
+                            unknown("a line read at run time")))
             else:
                 self.stmt(cond, env, place)
         if body is not None:
@@ -1868,10 +1873,10 @@ class _Walker:
         if w is not None:
             self.run_written(p, w, place, line, ev, language or "shell", env)
             return True
-        if not is_known(path):
-            if any("downloaded" in d for _, _, d in markers(path)):
-                self.job.sink.append(place.effect("unseen-code", line, ev, target=p))
-                return True
+        unseen = unseen_source(path) if "\x01" in path else ""
+        if unseen:          # a program named by what was downloaded or by an uncaptured file
+            self.job.sink.append(place.effect("unseen-code", line, ev, target=unseen))
+        if not is_known(path) or unseen:
             return False
         if self.job.text_of(p.lstrip("/")) is None:
             why = unseen_program(self.job, p, self.named_in(line, ev, place))
@@ -2384,6 +2389,7 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
 
 # A brace expansion where a command starts (`{sh,-c} '…'`): bash expands it into the words of
 # the command; the parser would take the brace for a group, so the words are written out first.
+_BRACE_ANY = re.compile(r"\{[\w./=-]+,")      # what every _BRACE_HEAD match holds: a cheap look first
 _BRACE_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)\{([\w./=-]+(?:,[\w./=-]*)+)\}(?=[ \t])", re.M)
 
 
@@ -2435,10 +2441,39 @@ def _closing(text: str, open_at: int) -> int:
     return -1
 
 
+# `[IFS=… ]read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME…` as a loop's condition
+_READ_LOOP = re.compile(r"^\s*((?:[A-Za-z_]\w*=\S*\s+)*)read\s+(?:(-[rse]+|-[adpnNtu]\s*\S+)\s+)*"
+                        r"([A-Za-z_]\w*(?:[ \t]+[A-Za-z_]\w*)*)(?![\w$])")
+
+
+def _ifs_of(assignments: str) -> str:
+    """The IFS a `read` is given in front of it (`IFS='=' read`, `IFS== read`), or ""."""
+    m = re.search(r"(?:^|\s)IFS=(?:'([^']*)'|\"([^\"]*)\"|(\S*))", assignments)
+    if not m:
+        return ""
+    value = next((g for g in m.groups() if g is not None), "")
+    return decode.escapes(value) if "\\" in value else value or "\n"
+
+
+def _fields(line: str, ifs: str, count: int) -> list[str]:
+    """`read` of one line into `count` names: split at IFS characters, the last name taking
+    the rest (blanks in IFS run together and are trimmed)."""
+    if count <= 1:
+        return [line.strip()]
+    blanks = "".join(c for c in ifs if c in " \t\n")
+    others = "".join(c for c in ifs if c not in " \t\n")
+    pattern = "[" + re.escape(others) + "]" if others else ""
+    if blanks:
+        pattern = (f"[{re.escape(blanks)}]*{pattern}[{re.escape(blanks)}]*" if pattern
+                   else f"[{re.escape(blanks)}]+")
+    line = line.strip(blanks) if blanks else line
+    return re.split(pattern, line, maxsplit=count - 1) if pattern else [line]
+
+
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     if "<<" in text and not text.endswith("\n"):
         text += "\n"      # a here-document closing on the last line (as `$(< file)` leaves it)
-    if "{" in text:
+    if "{" in text and _BRACE_ANY.search(text):
         text = _BRACE_HEAD.sub(lambda m: m.group(1) + " ".join(m.group(2).split(",")), text)
     if "coproc" in text:
         text = _coprocs_as_functions(text)
