@@ -119,3 +119,26 @@ def test_the_same_file_captured_is_judged_by_its_content():
                              extra={"opt/ems/cmd.txt": "logger nightly run\n"})
     assert judge(job, files, _fire(), NOW).verdict == "benign"
 
+
+
+LIBRARY_CLASSES = {
+    "Thread.run": "import threading, shutil\nclass J(threading.Thread):\n    def run(self):\n"
+                  f"        shutil.rmtree('{LINEDATA}')\nJ().start()",
+    "a socketserver handler": "import socketserver, shutil\n"
+                              "class H(socketserver.BaseRequestHandler):\n    def handle(self):\n"
+                              f"        shutil.rmtree('{LINEDATA}')\n"
+                              "socketserver.TCPServer(('', 9999), H).serve_forever()",
+}
+
+
+@pytest.mark.parametrize("body", LIBRARY_CLASSES.values(), ids=LIBRARY_CLASSES.keys())
+def test_methods_of_a_class_extending_a_library_class_are_called_by_the_library(body):
+    job, files = _script_job(PY + body + "\n")
+    j = judge(job, files, _fire(), NOW)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+def test_a_method_of_a_plain_class_nothing_calls_is_still_only_suspicious():
+    job, files = _script_job(PY + "import shutil\nclass J:\n    def run(self):\n"
+                             f"        shutil.rmtree('{LINEDATA}')\nJ()\n")
+    assert judge(job, files, _fire(), NOW).verdict == "suspicious"

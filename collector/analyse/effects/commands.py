@@ -85,7 +85,8 @@ def killed_process(word: str) -> str | None:
 
 
 _DEVICE_PROGRAMS = frozenset({"ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat",
-                              "clogin", "jlogin", "nlogin", "plink", "rsh", "cu", "minicom"})
+                              "clogin", "jlogin", "nlogin", "plink", "rsh", "cu", "minicom",
+                              "netmiko-cfg"})
 # Options that take a value, per program (so the value is not taken for an operand).
 _OPT_VALUES = {
     "ssh": set("bcDEeFIiJLlmOopQRSWw"), "sshpass": set("pfde"), "plink": set("lpPiw"),
@@ -145,8 +146,8 @@ KNOWN = frozenset({
     "sg_format", "sg_sanitize", "coproc", "make", "gmake", "m4", "gdb", "vim", "vi", "ex",
     "view", "nvim", "vim.basic", "vim.tiny", "script", "etcdctl", "sponge", "logrotate",
     "systemd-tmpfiles", "mariadb-admin", "gnutls-cli", "ed", "red", "gnmic", "netconf-console",
-    "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq", "yq", "crudini", "pigz", "pbzip2",
-    "lzip", "zstd", "pzstd", "lz4", "compress",
+    "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq", "yq", "crudini", "netmiko-cfg",
+    "pigz", "pbzip2", "lzip", "zstd", "pzstd", "lz4", "compress",
 }) | SHELLS
 
 

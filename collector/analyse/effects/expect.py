@@ -34,6 +34,8 @@ from lineguard.collector.analyse.effects.resolve import (
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
 _MAX_DEPTH = 12          # bodies (if, foreach, proc calls, eval) followed inside each other
+# programs that take a port after the host (`telnet HOST PORT`, `nc HOST PORT`)
+_HOST_PORT_PROGRAMS = frozenset({"telnet", "nc", "ncat", "netcat", "socat", "busybox"})
 MAX_VALUE = 65_536       # characters of a substituted word followed (see _Tcl.subst)
 
 
@@ -589,7 +591,11 @@ class _Tcl:
             while words and words[0].startswith("-"):       # spawn's own options (-noecho …)
                 words = words[1:]
             prog = base(words[0]) if words else ""
-            self.host = host_of(words[-1]) if words else ""
+            # the host is the last word, but for a port after it (`spawn telnet tl1gw 3083`)
+            named = [w for w in words[1:] if not w.startswith("-")]
+            if len(named) >= 2 and named[-1].isdigit() and prog in _HOST_PORT_PROGRAMS:
+                named = named[:-1]
+            self.host = host_of(named[-1] if named else words[-1]) if words else ""
             self.sent = []
             self.job.talks_to_devices = True
             if prog not in _DEVICE_PROGRAMS:

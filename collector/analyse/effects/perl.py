@@ -706,7 +706,7 @@ class _Perl:
             return self.value(ref, place) if ref is not None else {}
         name = self.varname(n)
         if name == "ENV":
-            return dict(self.env)
+            return self.environment()
         return self.scope.vars.get("%" + name, {})
 
     def deref(self, n: Node, place: Place) -> object:
@@ -982,7 +982,7 @@ class _Perl:
             if c.type == "container_variable":
                 name = self.varname(c)
                 if name == "ENV":
-                    return dict(self.env)
+                    return self.environment()
                 if name == "_" and f == "array":
                     return self.scope.vars.get("@_") or []
                 if name == "ARGV" and f == "array":
@@ -1144,6 +1144,27 @@ class _Perl:
             return "", unknown("a substituted value")
         return "1", out
 
+    def environment(self) -> dict[str, object]:
+        """%ENV: the environment the program started with, and what it set in it since
+        (`$ENV{X} = …` is read back by `$ENV{X}`)."""
+        env = self.scope.vars.get("%ENV")
+        if isinstance(env, dict):
+            return env
+        made: dict[str, object] = dict(self.env)
+        self.scope.vars["%ENV"] = made
+        return made
+
+    def rewrite_topic(self, n: Node, place: Place) -> object:
+        """A bare tr/…/…/ or s/…/…/ acts on $_ in place (`$_ = '…'; tr/a-z/n-za-m/; system($_)`);
+        with /r it leaves $_ alone and gives the new text."""
+        mods = next((c for c in n.named_children if c.type.endswith("_modifiers")), None)
+        returned, new = self.rewrite(n, self.scope.vars.get("$_"), place)
+        if mods is not None and "r" in self.text(mods):
+            return new
+        if isinstance(new, str) and is_known(new):
+            self.scope.vars["$_"] = new
+        return new
+
     def readline(self, n: Node) -> object:
         fh = next((c for c in n.named_children if c.type == "filehandle"), None)
         h = self.scope.vars.get("$" + self.varname(fh)) or self.scope.vars.get(
@@ -1197,6 +1218,8 @@ class _Perl:
             return self.print_to(n, short, place)
         if short == "open":
             return self.open(n, place)
+        if short in ("open2", "open3"):
+            return self.open2(n, short, place)
         if short in ("close", "sysopen"):
             return self.close(n, fn_n, place) if short == "close" else self.sysopen(n, fn_n, place)
         if name == "new":                       # new Class(…): Class->new(…)
@@ -1347,8 +1370,8 @@ class _Perl:
             return ".".join(s)
         if fn in _BER_VALUES and s:
             return s[0]
-        if fn == "chr" and s and s[0].isdigit():
-            return chr(int(s[0]) & 0x10FFFF)
+        if fn == "chr" and (s[0] if s else underscore).isdigit():    # chr, chr($n)
+            return chr(int(s[0] if s else underscore) & 0x10FFFF)
         if fn == "join" and args:
             rest = _flat(args[1:])
             out = s[0].join(_s(x) for x in rest)
@@ -1891,17 +1914,7 @@ class _Perl:
                 mode = m.group(1) or ("-|" if m.group(3) else "")
                 target = m.group(2)
         if mode in ("|-", "|"):
-            words = target.split()
-            prog = commands.base(words[0]) if words else ""
-            if prog in commands._DEVICE_PROGRAMS:
-                ops = commands.operands(words, commands._OPT_VALUES.get(prog))
-                handle = _Handle("device", target, commands.host_of(ops[0]) if ops else "")
-                self.job.talks_to_devices = True
-            elif prog in ("sh", "bash", "dash", "ksh", "zsh") and len(words) == 1:
-                handle = _Handle("shell", target)
-            else:
-                handle = _Handle("pipe", target)
-            self.shell(target, n, place, "via a piped open")
+            handle = self.piped_to(target, n, place, "via a piped open")
         elif mode == "-|":
             handle = _Handle("pipe", target)
             self.shell(target, n, place, "via a piped open")
@@ -1911,6 +1924,40 @@ class _Perl:
             handle = _Handle("file", target.lstrip("<> "))
         self.scope.vars[self.handle_key(fh)] = handle
         return "1"
+
+    def piped_to(self, target: str, n: Node, place: Place, note: str) -> _Handle:
+        """The handle a program writes into a command's input through (a piped open, IPC::Open2
+        and Open3): a device session, a shell, or another program; the command itself is run."""
+        words = target.split()
+        prog = commands.base(words[0]) if words else ""
+        if prog in commands._DEVICE_PROGRAMS:
+            ops = commands.operands(words, commands._OPT_VALUES.get(prog))
+            handle = _Handle("device", target, commands.host_of(ops[0]) if ops else "")
+            self.job.talks_to_devices = True
+        elif prog in ("sh", "bash", "dash", "ksh", "zsh") and len(words) == 1:
+            handle = _Handle("shell", target)
+        else:
+            handle = _Handle("pipe", target)
+        self.shell(target, n, place, note)
+        return handle
+
+    def open2(self, n: Node, short: str, place: Place) -> object:
+        """IPC::Open2 `open2($out, $in, CMD…)` and IPC::Open3 `open3($in, $out, $err, CMD…)`:
+        what is printed to $in is the command's input."""
+        fn_n = n.child_by_field_name("function")
+        args_n = n.child_by_field_name("arguments")
+        parts = list(args_n.named_children) if args_n is not None and \
+            args_n.type == "list_expression" else [c for c in n.named_children if c != fn_n]
+        at_in, first_cmd = (1, 2) if short == "open2" else (0, 3)
+        if len(parts) <= first_cmd:
+            return unknown(f"the process {short}() starts")
+        words = [_s(x) for p in parts[first_cmd:] for x in _flat(self.value(p, place))]
+        target = words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)
+        handle = self.piped_to(target, n, place, f"via {short}()")
+        fh = parts[at_in]
+        if fh.type in ("variable_declaration", "scalar", "bareword", "filehandle"):
+            self.scope.vars[self.handle_key(fh)] = handle
+        return unknown(f"the process id {short}() returns")
 
     def handle_key(self, fh: Node) -> str:
         return ("*" + self.text(fh)) if fh.type in ("bareword", "filehandle") else \
@@ -1974,6 +2021,15 @@ class _Perl:
         """print/printf/say/syswrite: what goes to a device, a piped shell or a file written."""
         ind = next((c for c in n.named_children if c.type == "indirect_object"), None)
         fn_n = n.child_by_field_name("function")
+        if self.job.printed is not None and fn in ("print", "say", "printf") and (
+                ind is None or self.text(ind).strip("{} ") == "STDOUT"):
+            # standard output read by what follows in a pipe: what is printed, as text
+            texts = [_s(x) for x in _flat(self.args_of(n, place, fn_n))] or \
+                [_s(self.scope.vars.get("$_", ""))]
+            if fn == "printf":
+                texts = [_s(self.builtin("sprintf", list(texts), n))]
+            self.job.printed.append("".join(texts) + ("\n" if fn == "say" else ""))
+            return "1"
         if ind is None and fn != "syswrite" and not _CALLS_IN.search(self.src, n.start_byte,
                                                                       n.end_byte):
             return "1"              # text for the terminal or a log, with nothing run in it
@@ -2192,7 +2248,7 @@ _VALUES = {
     "glob": lambda r, n, p: r.text(n).strip("<>"),
     **dict.fromkeys(("stub_expression", "yadayada"), lambda r, n, p: ""),
     "undef_expression": lambda r, n, p: r.undef(n),
-    "transliteration_expression": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
-    "substitution_regexp": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
+    "transliteration_expression": lambda r, n, p: r.rewrite_topic(n, p),
+    "substitution_regexp": lambda r, n, p: r.rewrite_topic(n, p),
     "block": _Perl.block, "function": _Perl.bare_function,
 }

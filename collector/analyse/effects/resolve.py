@@ -180,6 +180,9 @@ class Job:
     # the functions being followed, innermost last: a depth reached through a function that
     # calls itself is not a reading limit (its body was read further up)
     running: list[str] = field(default_factory=list)
+    # what an inline program prints, while its output feeds a pipe (`perl -e 'print …' | sh`):
+    # readers add each text they print to standard output; None when nothing reads it
+    printed: list[str] | None = None
 
     def spend(self, language: str, place: Place, line: int,
               evidence: str | Callable[[], str], cost: int = 1) -> bool:

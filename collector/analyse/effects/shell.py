@@ -1746,6 +1746,11 @@ class _Walker:
                         inner["@"] = _SEP.join(args[i + 3:])
                         for k, a in enumerate(args[i + 3:i + 12], 1):
                             inner[str(k)] = a
+                    if self.consumed and language in ("python", "perl"):
+                        # its output feeds what follows (`perl -e 'print …' | sh`): what it
+                        # prints is that stage's output
+                        return self.printed_by(language, args[i + 1], place, line, ev, inline,
+                                               inner)
                     self.nested(language, args[i + 1], place, line, ev, f"inside {language} {inline}",
                                 inner)
                 return None
@@ -1774,6 +1779,19 @@ class _Walker:
                 src = "; ".join(d for k, _, d in markers(stdin)) or "its input"
                 job.sink.append(place.effect("unseen-code", line, ev, target=src))
         return None
+
+    def printed_by(self, language: str, code: str, place: Place, line: int, ev: str,
+                   inline: str, env: dict[str, str]) -> str | None:
+        """Read an inline program and give what it prints to standard output, when all of it
+        is known (None otherwise: the output is then unknown)."""
+        outer, self.job.printed = self.job.printed, []
+        try:
+            self.nested(language, code, place, line, ev, f"inside {language} {inline}", env)
+            printed = self.job.printed
+        finally:
+            self.job.printed = outer
+        text = "".join(printed)
+        return text if printed and is_known(text) else None
 
     def python_module(self, module: str, args: list[str], env: dict[str, str], place: Place,
                       line: int, ev: str) -> None:
@@ -1911,6 +1929,21 @@ class _Walker:
                 # -x FILE: the commands to run, one a line
                 texts.append(self.file_text(argv[argv.index("-x") + 1]))
             target = " ".join(ops) if ops else ""
+        elif prog == "netmiko-cfg":
+            # netmiko-tools: --cmd COMMAND or --infile FILE sent as configuration to the devices
+            # named (in ~/.netmiko.yml, or a group of it such as `all`)
+            names, k = [], 1
+            while k < len(argv):
+                a = argv[k]
+                if a in ("--cmd", "--infile", "--username", "--password") and k + 1 < len(argv):
+                    if a != "--username" and a != "--password":
+                        texts.append(argv[k + 1] if a == "--cmd" else self.file_text(argv[k + 1]))
+                    k += 2
+                    continue
+                if not a.startswith("-"):
+                    names.append(a)
+                k += 1
+            target = " ".join(names) or unknown("the devices of the netmiko inventory")
         elif prog in ("ssh", "plink", "rsh"):
             if prog == "plink" and "-m" in argv and argv.index("-m") + 1 < len(argv):
                 # plink -m FILE: the commands to run, read from the file
