@@ -23,7 +23,7 @@ import pytest
 from tests.corpus import CorpusSuite, missed
 from tests.redteam_wave7.carriers import CARRIERS
 from tests.redteam_wave7.conceal import CONCEALMENTS, GATES
-from tests.redteam_wave7.effects import BENIGN, MALICIOUS
+from tests.redteam_wave7.effects import ADDED_BENIGN, ADDED_MALICIOUS, BENIGN, MALICIOUS
 from tests.redteam_wave7.generate import SCHEDULERS, Timed, build, counts, judge
 
 SUITE = CorpusSuite("redteam_wave7", build)
@@ -39,11 +39,14 @@ def test_corpus_is_big_and_covers_every_axis() -> None:
     bad = [c for c in CORPUS.cases if c.malicious]
     good = [c for c in CORPUS.cases if not c.malicious]
     assert len(bad) >= 240 and len(good) >= 160
-    want = {"effect": set(MALICIOUS), "carrier": set(CARRIERS), "conceal": set(CONCEALMENTS),
-            "gate": set(GATES), "scheduler": set(SCHEDULERS)}
+    want = {"effect": set(MALICIOUS) | set(ADDED_MALICIOUS), "carrier": set(CARRIERS),
+            "conceal": set(CONCEALMENTS), "gate": set(GATES), "scheduler": set(SCHEDULERS)}
     for axis, values in want.items():
         assert set(counts(bad)[axis]) == values, axis
-    assert set(counts(good)["effect"]) == set(BENIGN)
+    assert set(counts(good)["effect"]) == set(BENIGN) | set(ADDED_BENIGN)
+    # session 7's addendum: every added effect through every carrier
+    added = [c for c in bad if c.effect in ADDED_MALICIOUS]
+    assert set(counts(added)["carrier"]) == set(CARRIERS)
     assert set(counts(good)["carrier"]) == set(CARRIERS)
     assert len({c.marker for c in CORPUS.cases}) == len(CORPUS.cases) == len(CASES)
 

@@ -250,6 +250,16 @@ def _py_native(e: Effect, rng: random.Random) -> str:
                 "urllib.request.urlopen(req, context=ssl._create_unverified_context())\n")
     if e.how == "rmtree":
         return f"import shutil\nshutil.rmtree({e.path!r}, ignore_errors=True)\n"
+    if e.how == "git":        # command objects: plumbum, sh, invoke
+        args = ", ".join(map(repr, e.argv[1:]))
+        return rng.choice([f"from plumbum import local\nlocal['git'][{args}]()\n",
+                           f"import sh\nsh.git({args})\n",
+                           f"from invoke import run\nrun({e.sh!r}, hide=True)\n"])
+    if e.how == "deny" and e.extra.get("mode"):
+        return (f"import os\nfor top, dirs, names in os.walk({e.path!r}):\n"
+                f"    for n in names:\n        os.chmod(os.path.join(top, n), 0o{e.extra['mode']})\n")
+    if e.how == "deny":
+        return f"import subprocess\nsubprocess.run({list(e.argv)!r}, check=False)\n"
     if e.how in ("shred", "truncate"):
         return (f"import os\nfor top, dirs, names in os.walk({e.path!r}):\n"
                 "    for n in names:\n        os.truncate(os.path.join(top, n), 0)\n")
@@ -299,6 +309,9 @@ def _perl_native(e: Effect, rng: random.Random) -> str:
                 "$r->authorization_basic('noc', 'secret');\n$ua->request($r);\n")
     if e.how == "rmtree":
         return f"use File::Path qw(remove_tree);\nremove_tree('{e.path}');\n"
+    if e.how == "deny" and e.extra.get("mode"):
+        return ("use File::Find;\n"
+                f"find(sub {{ chmod 0{e.extra['mode']}, $File::Find::name; }}, '{e.path}');\n")
     return f"system({', '.join(_cq(a) for a in e.argv)});\n"
 
 

@@ -228,3 +228,62 @@ BENIGN: dict[str, Callable[[random.Random], Effect]] = {
     "restconf-get": restconf_get, "cache-prune": cache_prune, "linedata-backup": linedata_backup,
     "db-vacuum": db_vacuum,
 }
+
+
+# ------------------------------------------------------- added in session 7: without rm
+# Data destroyed by programs other than the deleters: a configuration archive (RANCID's,
+# Oxidized's) rewound or emptied by git, its history pushed over, line data made unreadable
+# or immutable; and their everyday look-alikes (an archive synced to its upstream, tightened
+# permissions). Generated as an addendum (generate.ADDED_*), so the first cases stay as
+# they were.
+ARCHIVES = ("/var/lib/rancid/atm/configs", "/var/lib/rancid/core/configs",
+            "/var/lib/oxidized/configs.git", "/home/oxidized/.config/oxidized/configs")
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+def archive_rewind(rng: random.Random) -> Effect:
+    repo = rng.choice(ARCHIVES)
+    rest = rng.choice([("reset", "--hard", EMPTY_TREE), ("reset", "-q", "--hard", "HEAD~120"),
+                       ("checkout", EMPTY_TREE[:12], "--", ".")])
+    return Effect("archive-rewind", "host", ("git", "-C", repo, *rest), path=repo, how="git")
+
+
+def archive_force_push(rng: random.Random) -> Effect:
+    repo = rng.choice(ARCHIVES)
+    push = rng.choice([("push", "--force", "origin", "HEAD:master"),
+                       ("push", "-f", "backup", "master"), ("push", "origin", "+HEAD:main")])
+    return Effect("archive-force-push", "host", ("git", "-C", repo, *push), path=repo, how="git")
+
+
+def linedata_deny(rng: random.Random) -> Effect:
+    path = rng.choice(LINEDATA)
+    argv = rng.choice([("chmod", "-R", "000", path), ("chmod", "-R", "a-rwx", path),
+                       ("chattr", "-R", "+i", path)])
+    return Effect("linedata-deny", "host", argv, path=path, how="deny",
+                  extra={"mode": "0" if argv[0] == "chmod" else ""})
+
+
+ADDED_MALICIOUS: dict[str, Callable[[random.Random], Effect]] = {
+    "archive-rewind": archive_rewind, "archive-force-push": archive_force_push,
+    "linedata-deny": linedata_deny,
+}
+
+
+def archive_sync(rng: random.Random) -> Effect:
+    repo = rng.choice(ARCHIVES)
+    rest = rng.choice([("reset", "--hard", "origin/master"), ("push", "-q", "origin", "master"),
+                       ("checkout", "master")])
+    return Effect("archive-sync", "host", ("git", "-C", repo, *rest), path=repo, how="git")
+
+
+def linedata_perms(rng: random.Random) -> Effect:
+    path = rng.choice(LINEDATA)
+    argv = rng.choice([("chmod", "-R", "0750", path), ("chmod", "-R", "go-rwx", path),
+                       ("chattr", "-R", "-i", path)])
+    return Effect("linedata-perms", "host", argv, path=path, how="deny",
+                  extra={"mode": "750" if argv[0] == "chmod" else ""})
+
+
+ADDED_BENIGN: dict[str, Callable[[random.Random], Effect]] = {
+    "archive-sync": archive_sync, "linedata-perms": linedata_perms,
+}

@@ -21,13 +21,17 @@ from tests.adversarial.generate import Corpus, least, new_marker
 from tests.adversarial.pipeline import case_jobs, outcomes, run
 from tests.redteam_wave7.carriers import CARRIERS, UNPARSED
 from tests.redteam_wave7.conceal import BENIGN_GATES, CONCEALMENTS, EVERYDAY, GATES, script
-from tests.redteam_wave7.effects import BENIGN, MALICIOUS
+from tests.redteam_wave7.effects import ADDED_BENIGN, ADDED_MALICIOUS, BENIGN, MALICIOUS, Effect
 from tests.triggers_wave6.generate import Timed, fire_ok
 from tests.triggers_wave6.placements import SD, TriggerRoot
 
 SEED = 20261207
 MALICIOUS_CASES = 264
 BENIGN_CASES = 176
+# session 7's addendum (data destroyed without rm), drawn after the cases above from a seed of
+# its own: the first cases stay the same
+ADDED_MALICIOUS_CASES = 36
+ADDED_BENIGN_CASES = 24
 CASES_PER_ROOT = 55
 AXES = ("effect", "carrier", "conceal", "gate", "scheduler")
 AT_BASE = datetime(2027, 3, 3, 1, 0, tzinfo=UTC)
@@ -164,13 +168,27 @@ def _command(path: str, rng: random.Random) -> str:
 
 def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENIGN_CASES,
           per_root: int = CASES_PER_ROOT) -> Corpus:
-    rng = random.Random(seed)
     corpus = Corpus()
     taken: set[str] = set()
+    _draw(corpus, taken, random.Random(seed), [True] * malicious + [False] * benign,
+          (MALICIOUS, BENIGN), per_root)
+    scale = malicious / MALICIOUS_CASES
+    _draw(corpus, taken, random.Random(seed + 7),
+          [True] * round(ADDED_MALICIOUS_CASES * scale) + [False] * round(ADDED_BENIGN_CASES * scale),
+          (ADDED_MALICIOUS, ADDED_BENIGN), per_root)
+    return corpus
+
+
+def _draw(corpus: Corpus, taken: set[str], rng: random.Random, kinds: list[bool],
+          pools: tuple[dict[str, Callable[[random.Random], Effect]],
+                       dict[str, Callable[[random.Random], Effect]]], per_root: int) -> None:
+    """Cases for `kinds` (malicious or not), each axis the least used value so far."""
     used = {bad: {a: Counter() for a in AXES} for bad in (True, False)}
-    for n, bad in enumerate([True] * malicious + [False] * benign):
+    start = len(corpus.cases)
+    for k, bad in enumerate(kinds):
+        n = start + k
         u = used[bad]
-        effects = MALICIOUS if bad else BENIGN
+        effects = pools[0] if bad else pools[1]
         values = (least(rng, u["effect"], list(effects)),
                   least(rng, u["carrier"], list(CARRIERS)),
                   least(rng, u["conceal"], list(CONCEALMENTS) if bad else list(EVERYDAY)),
@@ -206,7 +224,6 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
         corpus.cases.append(Case(f"w{kind}{i:03d}.{effect}.{carrier}.{conceal}.{gate}.{scheduler}",
                                  bad, effect, carrier, conceal, gate, scheduler, m, r, command,
                                  expect if bad else "benign", fire if bad else "any"))
-    return corpus
 
 
 def counts(cases: list[Case]) -> dict[str, Counter]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from dataclasses import replace
 from functools import partial
 
 from lineguard.collector.analyse.effects import decode, planted
@@ -21,9 +22,12 @@ from lineguard.collector.analyse.effects.model import (
     unknown,
 )
 from lineguard.collector.analyse.effects.resolve import (
+    LIST_CUT,
+    MAX_EACH,
     Job,
     Place,
     Written,
+    cut_by_limit,
     expand_each,
     file_lines,
     walked,
@@ -57,6 +61,30 @@ BLOCK_DEVICE = re.compile(r"^/dev/(?:sd[a-z]|nvme\d|vd[a-z]|hd[a-z]|xvd[a-z]|mmc
 # Signals that ask a daemon to reload or reopen its logs, not to stop.
 _RELOAD_SIGNAL = re.compile(r"(?:^|\s)(?:-s\s*|--signal[= ]|-)(?:SIG)?(?:HUP|USR1|USR2|WINCH|CONT|1|"
                             r"10|12)\b")
+# Where a value holds a process id: a pid file (`$(cat /run/crond.pid)`, Perl's <$fh> of it,
+# Python's open(…).read()) or a look-up by name (`pidof cron`, `pgrep -f lineguard-agent`,
+# `systemctl show -p MainPID --value atd`): the process it names.
+_PID_FILE = re.compile(r"([\w@+-]+(?:\.[\w@+-]+)*?)\.pid\b")
+_PID_OF = re.compile(r"\b(?:pidof|pgrep|pidofproc|MainPID(?:\s+--value)?)\b(?:\s+-\S+)*\s+([\w@.+-]+)")
+
+
+def killed_process(word: str) -> str | None:
+    """The process a kill operand stands for: its name, or the program whose pid a value read
+    at run time holds (a pid file, pidof/pgrep); None for a number or a value that names
+    neither."""
+    found = markers(word)
+    if not found:
+        return None if word.lstrip("-").isdigit() else word
+    for _kind, data, desc in found:
+        m = _PID_OF.search(desc)
+        if m:
+            return base(m.group(1))
+        m = _PID_FILE.search(f"{data} {desc}")
+        if m:
+            return m.group(1)
+    return None
+
+
 _DEVICE_PROGRAMS = frozenset({"ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat",
                               "clogin", "jlogin", "nlogin", "plink", "rsh", "cu", "minicom",
                               "netmiko-cfg"})
@@ -122,6 +150,7 @@ KNOWN = frozenset({
     "view", "nvim", "vim.basic", "vim.tiny", "script", "etcdctl", "sponge", "logrotate",
     "systemd-tmpfiles", "mariadb-admin", "gnutls-cli", "ed", "red", "gnmic", "netconf-console",
     "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq", "yq", "crudini", "netmiko-cfg",
+    "pigz", "pbzip2", "lzip", "zstd", "pzstd", "lz4", "compress",
 }) | SHELLS
 
 
@@ -267,6 +296,11 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
         path, _, walk_bounded = tree.partition("\x1e")
         how, bounded = ("delete-tree" if how.startswith("delete") else how), \
             bounded or walk_bounded == "1"
+    moved = job.written.get(path)
+    if moved is not None and moved.origin and moved.origin != path and how != "deny":
+        # a file this job moved or compressed here from elsewhere, the original removed:
+        # what is deleted is what the original held
+        _destroy(job, place, line, ev, moved.origin, how, bounded)
     if ARG_MARK in path:
         # an argument of a program read once for all its callers: classified when bound
         job.sink.append(place.effect("data-destruction", line, ev, target=path, how=how,
@@ -278,6 +312,11 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
         for one in each:
             _destroy(job, place, line, ev, one, how, bounded)
         return
+    if f"<{LIST_CUT} " in path:
+        # a list longer than its values are judged one by one (resolve.judged_values): the
+        # rest is not read, and a padded list is how one deletion is hidden among many
+        cut_by_limit(job, place, "list-of-paths", line, ev,
+                     f"a deletion of more than {2 * MAX_EACH} paths in as many folders")
     if is_known(path) and ("/../" in path or "/./" in path):
         path = posixpath.normpath(path)
     p = render(path)
@@ -522,6 +561,11 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         _service("systemctl", ["mask", f"{unit.group(1)}.{unit.group(2)}"], job, place, line, ev)
     elif prog == "ln" and re.search(r"-\w*s", flags) and len(ops) >= 2 and ops[0] == "/dev/null":
         _destroy(job, place, line, ev, ops[-1], "redirect to /dev/null")
+    elif prog in _COMPRESSORS and (away := [(f, o) for f, o in compressed_away(prog, args, ops)
+                                            if moved_away([f], o)]):
+        # compressed onto a scratch file system (or /dev/null), the original removed
+        for f, _o in away:
+            _destroy(job, place, line, ev, f, "delete")
     elif prog == "tar" and "--remove-files" in args:
         _tar_remove(args, job, place, line, ev)
     elif prog == "zip" and (re.search(r"(?:^|\s)-\w*m", flags) or "--move" in args) and len(ops) >= 2:
@@ -555,6 +599,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         _sed_in_place(argv, job, place, line, ev)
     elif prog == "git" and "rm" in args and "--cached" not in args:
         _git_rm(args, job, place, line, ev)
+    elif prog == "git" and any(a in ("reset", "checkout", "restore", "push") for a in args):
+        _git(args, job, place, line, ev)
     elif prog == "git" and "clean" in args and re.search(r"-\w*f", flags):
         where = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-C"), None)
         _destroy(job, place, line, ev, (where or unknown("the directory git runs in")).rstrip("/")
@@ -598,19 +644,22 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         _service(prog, ops, job, place, line, ev, tuple(args))
     elif prog in ("kill", "pkill", "killall", "skill"):
         names = [o for o in ops if not o.isdigit()]
-        reload = _RELOAD_SIGNAL.search(" ".join(args))
+        reload = _RELOAD_SIGNAL.search(" ".join(args)) or re.search(
+            r"(?:^|\s)(?:-s\s*|--signal[= ]|-)0\b", " ".join(args))   # -0: is it alive?
         for n in names:
-            name = base(render(n))
-            if LINEGUARD.search(render(n)):
-                add(place.effect("tamper", line, ev, target=n, how="kills"))
+            # kill PID: the process whose pid the value holds (a pid file, pidof, pgrep)
+            named = killed_process(n) if prog == "kill" else None
+            name = base(named or render(n))
+            if LINEGUARD.search(render(n)) or (named and LINEGUARD.search(named)):
+                add(place.effect("tamper", line, ev, target=named or n, how="kills"))
             elif reload:
                 continue
-            elif prog != "kill" and LOG_DAEMONS.match(name):
-                add(place.effect("anti-forensics", line, ev, target=n, how="kills logging:"))
-            elif prog != "kill" and SCHEDULER_DAEMONS.match(name):
-                add(place.effect("tamper", line, ev, target=n, how="kills the scheduler"))
-            elif prog != "kill":
-                add(place.effect("service", line, ev, target=n, how="kill"))
+            elif (prog != "kill" or named) and LOG_DAEMONS.match(name):
+                add(place.effect("anti-forensics", line, ev, target=named or n, how="kills logging:"))
+            elif (prog != "kill" or named) and SCHEDULER_DAEMONS.match(name):
+                add(place.effect("tamper", line, ev, target=named or n, how="kills the scheduler"))
+            elif prog != "kill" or (named and not is_known(n)):
+                add(place.effect("service", line, ev, target=named or n, how="kill"))
     elif prog == "crontab" and (re.search(r"-\w*r", flags) or (ops == ["-"] and not stdin) or
                                 ops[-1:] == ["/dev/null"]):
         add(place.effect("tamper", line, ev, target="the user's crontab", how="removes"))
@@ -643,6 +692,11 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
                 add(place.effect("tamper", line, ev, target=o, how="disarms the scheduler (chmod):"))
             elif LOG_DAEMONS.match(name):
                 add(place.effect("anti-forensics", line, ev, target=o, how="disarms logging (chmod):"))
+            elif denies(prog, ops[0]):
+                _destroy(job, place, line, ev, o, "deny")
+    elif prog in ("chmod", "chattr") and len(ops) >= 2 and denies(prog, ops[0]):
+        for o in ops[1:]:
+            _destroy(job, place, line, ev, o, "deny")
     elif prog in ("dropdb", "mysqladmin", "mariadb-admin", "redis-cli", "mongo", "mongosh"):
         from lineguard.collector.analyse.effects import sql as _sql
         text = " ".join(args) if prog != "dropdb" else f"DROP DATABASE {ops[-1] if ops else ''}"
@@ -669,6 +723,23 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
 
 _XFS_IO = re.compile(r"^\s*(?:(truncate)\s+0*\b|(fpunch|fzero|fcollapse|finsert|zero)\b|"
                      r"(pwrite)\b)")
+
+
+# A mode no one can read under (0, 000, a-r, ugo-rwx, a=, u=,g=,o=) or write under (a-w, -w):
+# the data is still there, and nothing that reads or updates it can (chmod); a file made
+# immutable (chattr +i) cannot be updated or replaced. Denial, not deletion: only the rules for
+# line data and databases judge it (`how: deny`).
+_DENIES_CHMOD = re.compile(r"^(?:(?:a|ugo|uog|ogu|oug|gou|guo)?-[rwx]*[rw][rwx]*|(?:a|ugo)?=x?|"
+                           r"u=x?,g=x?,o=x?)$")
+
+
+def denies(prog: str, mode: str) -> bool:
+    """Whether chmod MODE or chattr ATTRS takes the data away from what reads or updates it."""
+    if prog == "chattr":
+        return re.fullmatch(r"\+[a-zA-Z]*i[a-zA-Z]*", mode) is not None
+    if re.fullmatch(r"[0-7]{1,4}", mode):
+        return all(int(d) < 4 for d in mode.zfill(3)[-3:])       # no one may read
+    return _DENIES_CHMOD.match(mode) is not None
 
 
 def _xfs_io(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
@@ -911,6 +982,37 @@ def _service(prog: str, ops: list[str], job: Job, place: Place, line: int, ev: s
             job.sink.append(place.effect("service", line, ev, target=u, how=how))
 
 
+# Compressors, and the suffix each gives the file it replaces its source with.
+_COMPRESSORS = {"gzip": ".gz", "pigz": ".gz", "xz": ".xz", "lzma": ".lzma", "bzip2": ".bz2",
+                "pbzip2": ".bz2", "lzip": ".lz", "zstd": ".zst", "pzstd": ".zst", "lz4": ".lz4",
+                "compress": ".Z"}
+_KEEPS_SOURCE = re.compile(r"^(?:-\w*[ckdlt]\w*|--(?:stdout|to-stdout|keep|decompress|uncompress|"
+                           r"list|test))$")
+
+
+def compressed_away(prog: str, args: list[str], ops: list[str]) -> list[tuple[str, str]]:
+    """(source, archive) for each file a compressor replaces with its archive, the source
+    removed: gzip/xz/bzip2 FILE (FILE.gz …, or `-S SUFFIX`), zstd/lz4 only with --rm (their
+    archive `-o OUT` when given). Deleting the archive afterwards deletes the file."""
+    if any(_KEEPS_SOURCE.match(a) for a in args):
+        return []
+    if prog in ("zstd", "pzstd", "lz4") and "--rm" not in args:
+        return []
+    suffix = _COMPRESSORS[prog]
+    out = None
+    for i, a in enumerate(args[:-1]):
+        if a in ("-S", "--suffix"):
+            suffix = args[i + 1]
+        elif a in ("-o", "--output"):
+            out = args[i + 1]
+    files = [o for o in ops if o not in (suffix, out) and o != "-"]
+    if prog == "lz4" and len(files) == 2 and "-m" not in args:
+        out = files[1]                         # lz4 SOURCE DESTINATION
+    if out is not None:
+        return [(f, out) for f in files[:1]]
+    return [(f, f + suffix) for f in files]
+
+
 def _remember(prog: str, args: list[str], ops: list[str], job: Job, stdin: str | None
               ) -> list[str]:
     """Note in job.written what the files the program writes will hold; the paths written."""
@@ -940,7 +1042,15 @@ def _remember(prog: str, args: list[str], ops: list[str], job: Job, stdin: str |
         prior = job.written.get(src)
         job.written[dst] = prior if prior is not None else Written(
             text, f"copied from {render(src)}" + ("" if text is not None else " (not captured)"))
+        if prog == "mv":
+            job.written[dst] = replace(job.written[dst], origin=(prior.origin if prior else None)
+                                       or src)
         return [dst]
+    elif prog in _COMPRESSORS:
+        for src, out in compressed_away(prog, args, ops):
+            prior = job.written.get(src)
+            job.written[out] = Written(None, f"{render(src)} compressed",
+                                       (prior.origin if prior else None) or src)
     elif prog == "mkdir" and ops:
         for o in ops:
             job.written.setdefault(o, Written(None, "empty directory"))
@@ -959,6 +1069,33 @@ def _decoder_input(prog: str, argv: list[str]) -> str | None:
     return ops[-1] if ops and ops[-1] != "-" else None
 
 
+# Programs told to print nothing, whatever they read: head/tail of 0 lines or bytes, grep
+# stopping after 0 matches, sed deleting every line, awk with only BEGIN blocks that print
+# nothing or a pattern never true. `PROG … > FILE` then empties FILE as `: > FILE` does.
+_NO_LINES = re.compile(r"(?:^|\s)(?:-[nc]\s*0+|-0+|--(?:lines|bytes)=0+)(?=\s|$)")
+_NO_MATCHES = re.compile(r"(?:^|\s)(?:-m\s*0+|--max-count=0+)(?=\s|$)")
+_AWK_NOTHING = re.compile(r"^\s*(?:(?:BEGIN\s*\{[^{}]*\}\s*;?\s*)+|0+|!\s*1|NR\s*(?:==\s*0|<\s*[01]|<=\s*0)|"
+                          r"(?:0|NR\s*==\s*0)\s*\{[^{}]*\})\s*$")
+_AWK_PRINTS = re.compile(r"\b(?:print|printf|system|getline)\b|>")
+
+
+def prints_nothing(prog: str, args: list[str]) -> bool:
+    """Whether a program prints nothing at all, whatever its input (see _NO_LINES)."""
+    if prog in ("head", "tail"):
+        return _NO_LINES.search(" ".join(args)) is not None
+    if prog in ("grep", "egrep", "fgrep", "rg"):
+        return _NO_MATCHES.search(" ".join(args)) is not None
+    if prog in ("awk", "gawk", "mawk", "nawk"):
+        program = next((a for a in args if not a.startswith("-")), None)
+        return program is not None and "-f" not in args and \
+            _AWK_NOTHING.match(program) is not None and (
+                program.strip().startswith(("0", "!", "NR")) or not _AWK_PRINTS.search(program))
+    if prog == "sed":
+        script = [a for a in args if not a.startswith("-")][:1]
+        return script in (["d"], ["1,$d"], ["$!d;d"]) or ("-n" in args and script == [""])
+    return False
+
+
 def _settings_text(job: Job, path: str) -> str | None:
     """A settings file's text, captured for the job (it decides what the job acts on)."""
     return job.text_of(render(path).lstrip("/")) if is_known(path) and path.startswith("/") \
@@ -971,6 +1108,8 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         return None
     prog = base(argv[0])
     args = argv[1:]
+    if prints_nothing(prog, args):
+        return ""
     if prog == "echo":
         words = [a for a in args if a not in ("-n", "-e", "-E", "-ne", "-en")]
         text = " ".join(words)
@@ -1295,6 +1434,68 @@ def _git_rm(args: list[str], job: Job, place: Place, line: int, ev: str) -> None
         whole = spec in (".", "*", ":/", "./")
         _destroy(job, place, line, ev, folder + "/" + ("*" if whole else spec.lstrip("./")),
                  "delete-tree" if tree or whole or "*" in spec else "delete")
+
+
+# git's empty tree, and revisions that name an older state of the branch than its tip
+# (HEAD~3, HEAD^^, @~1, HEAD@{2}, the root commit a rev-list prints): what a hard reset or a
+# checkout of every path to them leaves is no longer what the repository holds
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+_OLDER = re.compile(r"^(?:HEAD|@)(?:[~^]\d*)+$|^(?:HEAD)?@\{\d+\}$")
+_ROOT_COMMIT = re.compile(r"rev-list\b.*--max-parents=0|rev-list\b.*--reverse")
+_GIT_VALUES = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace"})
+_FORCE_PUSH = re.compile(r"^(?:-\w*f\w*|--force(?:-with-lease(?:=.*)?|-if-includes)?|--mirror|"
+                         r"--delete|-d|--prune)$")
+
+
+def _git_revision(rev: str) -> str | None:
+    """How a working tree reset or checked out to `rev` is destroyed: "delete-tree" for the
+    empty tree, "overwrite" for an older state of the branch; None for its tip, a remote
+    branch or a tag (a deploy's `git reset --hard origin/main`)."""
+    if rev == EMPTY_TREE or rev.startswith(EMPTY_TREE[:12]):
+        return "delete-tree"
+    if _OLDER.match(rev) or any(_ROOT_COMMIT.search(d) for _k, _d, d in markers(rev)):
+        return "overwrite"
+    return None
+
+
+def _git(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
+    """What git destroys besides `git rm` and `git clean`: a hard reset or a checkout of every
+    path to the empty tree or an older state (the files of a configuration archive — RANCID's,
+    Oxidized's — rewound or emptied), and a forced push or a branch deleted on the remote (its
+    history replaced: `history rewrite`, which only a line-data or archive rule judges)."""
+    i, where = 0, None
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] in _GIT_VALUES and i + 1 < len(args):
+            where = args[i + 1] if args[i] in ("-C", "--work-tree") else where
+            i += 2
+            continue
+        i += 1
+    if i >= len(args):
+        return
+    verb, rest = args[i], args[i + 1:]
+    folder = (where or unknown("the directory git runs in")).rstrip("/")
+    words = [a for a in rest if not a.startswith("-")]
+    if verb == "reset" and "--hard" in rest and words:
+        how = _git_revision(words[0])
+        if how:
+            _destroy(job, place, line, ev, folder + "/*", how)
+    elif verb in ("checkout", "restore"):
+        source = next((a.split("=", 1)[1] for a in rest if a.startswith(("--source=", "-s="))),
+                      None) or next((rest[k + 1] for k, a in enumerate(rest[:-1])
+                                     if a in ("--source", "-s")), None)
+        if verb == "checkout" and "--" in rest:
+            source = next((a for a in rest[:rest.index("--")] if not a.startswith("-")), None)
+            paths = rest[rest.index("--") + 1:]
+        else:
+            paths = words[1:] if verb == "checkout" else [w for w in words if w != source]
+        how = _git_revision(source) if source else None
+        if how and any(p in (".", "*", ":/", "./") for p in paths):
+            _destroy(job, place, line, ev, folder + "/*", how)
+    elif verb == "push" and (any(_FORCE_PUSH.match(a) for a in rest) or
+                             any(w.startswith((":", "+")) for w in words[1:])):
+        remote = words[0] if words else "its remote"
+        job.sink.append(place.effect("data-destruction", line, ev, target=folder,
+                                     how="history rewrite", value=remote))
 
 
 # Data stores spoken to over HTTP, by port: a DELETE of a path's first segment drops that

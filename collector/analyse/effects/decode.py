@@ -1,7 +1,8 @@
 """Undoing the encodings and compressions a one-liner can apply before it runs a payload:
 base64/base32, hex (xxd -r -p), printf/echo -e/$'…' escapes, tr ciphers (rot13 and any other
 character mapping), reversal, gzip/zlib/bzip2/xz, in any combination. Size limited: a decoder
-never yields more than MAX_OUTPUT bytes."""
+never yields more than MAX_OUTPUT bytes, one more than a reader is given (resolve.MAX_TEXT): a
+payload cut here is a program past the reader's limit, which says so (never quietly shorter)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers import modes
 
-MAX_OUTPUT = 1_000_000
+MAX_OUTPUT = 2_000_001      # resolve.MAX_TEXT + 1
 
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|0[0-7]{0,3}|[0-7]{1,3}|.)",
                      re.S)

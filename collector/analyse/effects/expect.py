@@ -33,7 +33,7 @@ from lineguard.collector.analyse.effects.resolve import (
 )
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
-_MAX_DEPTH = 12
+_MAX_DEPTH = 12          # bodies (if, foreach, proc calls, eval) followed inside each other
 # programs that take a port after the host (`telnet HOST PORT`, `nc HOST PORT`)
 _HOST_PORT_PROGRAMS = frozenset({"telnet", "nc", "ncat", "netcat", "socat", "busybox"})
 MAX_VALUE = 65_536       # characters of a substituted word followed (see _Tcl.subst)
@@ -270,6 +270,13 @@ class _Tcl:
         self.decoded: dict[str, tuple[str, ...]] = {}
         self.depth = 0
         self.called: set[str] = set()
+        # proc calls followed: (proc, arguments, gates, via, variables) -> variables after
+        self.followed: dict[tuple[object, ...], dict[str, str]] = {}
+        self.running: list[str] = []           # procs being followed, innermost last
+        # bodies past _MAX_DEPTH, read later from depth 0: (text, place, line, variables,
+        # braced: a body, else eval'd text)
+        self.deferred: list[tuple[str, Place, int, dict[str, str], bool]] = []
+        self.deferred_keys: set[tuple[object, ...]] = set()
         self.files: dict[str, str] = {}        # channel name -> the file opened on it
         # channel of `open "|cmd" w` -> (cmd, lines put to it, place, line, evidence)
         self.pipes: dict[str, tuple[str, list[str], Place, int, str]] = {}
@@ -338,12 +345,22 @@ class _Tcl:
                     gates = gates + (g,)
             self.command(raw, here, line + line_base)
 
+    def too_deep(self, raw: str, place: Place, line: int, braced: bool = True) -> None:
+        """A body past _MAX_DEPTH is not followed now but read later, once, from depth 0 with
+        the variables and gates in force here (read_expect): a deletion nested or called
+        thirteen deep is found, and a deep real program costs no more than its bodies."""
+        key = (raw, place.path, place.anchor, line)
+        if key not in self.deferred_keys:
+            self.deferred_keys.add(key)
+            self.deferred.append((raw, place, line, dict(self.vars), braced))
+
     @staticmethod
     def _exits(raw: list[str]) -> bool:
         return len(raw) >= 3 and re.search(r"\bexit\b", raw[2]) is not None
 
     def body(self, raw: str, place: Place, line: int) -> None:
         if self.depth > _MAX_DEPTH:
+            self.too_deep(raw, place, line)
             return
         self.depth += 1
         try:
@@ -410,13 +427,28 @@ class _Tcl:
             names = [p[0] for p in params]
             saved = dict(self.vars)
             values = [self.word(a, place, line) for a in args]
+            # a call in a context already followed (its arguments, the variables in force,
+            # its gates) is not followed again: its effects are known and the variables it
+            # leaves are kept (procs calling each procedure twice were followed 2^depth times)
+            context = (cmd, tuple(values), place.gates, place.via, frozenset(saved.items()))
+            after = self.followed.get(context)
+            if after is not None:
+                self.vars = dict(after)
+                return None
+            if cmd in self.running:
+                return None           # a proc calling itself: its body is being read
             for i, p in enumerate(params):
                 self.vars[p[0]] = values[i] if i < len(values) else \
                     p[1] if len(p) > 1 else unknown(f"argument {p[0]}")
             if names and names[-1] == "args":
                 self.vars["args"] = as_list(values[len(names) - 1:])
-            self.body(body, place, line)
+            self.running.append(cmd)
+            try:
+                self.body(body, place, line)
+            finally:
+                self.running.pop()
             self.vars = {**saved, **{k: v for k, v in self.vars.items() if k not in names}}
+            self.followed[context] = dict(self.vars)
             return None
         if cmd == "source" and args:
             path = self.word(args[0], place, line)
@@ -473,6 +505,12 @@ class _Tcl:
                 # a pipe to a command: what is `puts` to the channel is its input
                 self.pipes[handle] = (self.files[handle][1:], [], place, line, ev)
             return handle
+        if cmd == "read" and args and self.word(args[-1], place, line) in self.files:
+            # the contents of a file opened for reading: captured, or named (a pid file's pid)
+            path = self.files[self.word(args[-1], place, line)]
+            text = self.job.value_of(path) if is_known(path) and not path.startswith("|") \
+                else None
+            return text.strip() if text is not None else unknown(f"the contents of {path}")
         if cmd == "puts" and len(args) >= 2 and self.word(args[-2], place, line) in self.pipes:
             self.pipes[self.word(args[-2], place, line)][1].append(self.word(args[-1], place, line))
             return None
@@ -511,6 +549,8 @@ class _Tcl:
             self.depth += 1
             if self.depth <= _MAX_DEPTH:
                 self.run(text, nested)
+            else:
+                self.too_deep(text, nested, line, braced=False)
             self.depth -= 1
             return None
         if cmd == "glob" and args:
@@ -669,6 +709,15 @@ class _Tcl:
 def read_expect(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     t = _Tcl(job, place, env)
     t.run(text, place)
+    while t.deferred and not job.exhausted:
+        # bodies nested or called deeper than _MAX_DEPTH: each read once, from depth 0 (its
+        # own deeper bodies deferred in turn), with the variables and gates of where it was
+        raw, where, line, variables, braced = t.deferred.pop(0)
+        t.vars, t.depth = variables, 0
+        if braced:
+            t.body(raw, where, line)
+        else:
+            t.run(raw, where)
     for name, (_params, body, where) in list(t.procs.items()):
         if name not in t.called:
             t.called.add(name)

@@ -55,6 +55,7 @@ from lineguard.collector.analyse.effects.resolve import (
     Job,
     Place,
     Written,
+    cut_by_limit,
     each_of,
     expand_each,
     file_lines,
@@ -75,7 +76,7 @@ _RUNS_ARGUMENTS = re.compile(r"\b(?:eval|system|exec)\s*\(?\s*(?:@_|\$_\[|shift\
                              r"&\s*\{?\s*\$_\[|\$_\[\d+\]\s*->")
 # @_ taken as a list (`for (@_)`, `map … @_`), not unpacked (`my ($a, $b) = @_`)
 _LIST_ARGUMENTS = re.compile(r"(?:^|[^=\s])\s*@_\b")
-_MAX_DEPTH = 8            # nested sub calls followed
+_MAX_DEPTH = 16           # nested sub calls followed; deeper is said (too_deep)
 
 
 @lru_cache(maxsize=256)
@@ -349,6 +350,7 @@ class _Perl:
         self.job, self.place, self.scope, self.env = job, place, scope, env
         self.heredocs: dict[int, Node] = {}      # where a heredoc token starts -> its body
         self.blocks = 0          # blocks being read (1: the program's own statements)
+        self.current: Node | None = None     # the statement being read (where a limit cuts)
 
     # --- text and positions ---------------------------------------------------------------
 
@@ -415,6 +417,7 @@ class _Perl:
         for c in node.named_children:
             if self.job.spend("perl", place, c.start_point[0] + 1, partial(self.evidence, c)):
                 break
+            self.current = c
             try:
                 last = self.stmt(c, place)
             except RecursionError:
@@ -1254,6 +1257,13 @@ class _Perl:
             text = flat[0] if len(flat) == 1 else " ".join(shlex.quote(x) for x in flat)
             self.shell(text, n, place, f"via {short}()")
             return unknown(f"the exit status of {short}()")
+        if short == "kill" and len(_flat(args)) >= 2:
+            # kill SIGNAL, PIDS: judged as the shell's `kill -SIGNAL PID…` (the process a pid
+            # file, pidof or pgrep names is what is killed)
+            flat = [_s(x) for x in _flat(args)]
+            sig = flat[0].lstrip("-").upper().removeprefix("SIG") or "TERM"
+            self.shell(shlex.join(["kill", f"-{sig}", *flat[1:]]), n, place, "via kill()")
+            return unknown("a count of processes signalled")
         if short in ("unlink", "rmtree", "remove_tree"):     # (rmdir removes only empty ones)
             how = "delete" if short == "unlink" else "delete-tree"
             items = _flat(args) or [self.scope.vars.get("$_", unknown("$_"))]
@@ -1261,6 +1271,13 @@ class _Perl:
                 if not isinstance(x, dict):
                     self.destroy(_s(x), how, n, place)
             return unknown("a count of files removed")
+        if short == "chmod" and len(_flat(args)) >= 2:
+            # chmod MODE, FILES: judged as the shell's chmod (a mode no one may read under)
+            flat = [_s(x) for x in _flat(args)]
+            mode = format(int(flat[0], 8 if flat[0].startswith("0") else 10), "03o") \
+                if flat[0].isdigit() else flat[0]
+            self.shell(shlex.join(["chmod", mode, *flat[1:]]), n, place, "via chmod()")
+            return unknown("a count of files changed")
         if short == "truncate" and len(args) >= 2 and _s(args[1]) == "0":
             self.destroy(_s(args[0]), "truncate", n, place)
             return "1"
@@ -1302,7 +1319,9 @@ class _Perl:
         for root in [_s(x) for x in _flat(args[1:])][:MAX_EACH]:
             each = root.rstrip("/") + "/" + tree_of(root, bounded)
             self.scope.vars.update(zip(names, (each, each, root), strict=True))
-            if wanted.name not in self.scope.stack and len(self.scope.stack) < _MAX_DEPTH:
+            if len(self.scope.stack) >= _MAX_DEPTH:
+                self.too_deep(place)
+            elif wanted.name not in self.scope.stack:
                 self._call(wanted, [], place)      # once per tree ($_ is not a call context)
         for k, v in zip(names, saved, strict=True):
             if v is None:
@@ -1406,11 +1425,15 @@ class _Perl:
         if fn in ("glob",) and s:
             return s[0]
         if fn in ("shift", "pop"):
-            box = args[0] if args and isinstance(args[0], list) else \
-                self.scope.vars.setdefault("@_", [])
+            # with no array: @_ in a sub, @ARGV (the program's arguments) outside any
+            key = "@_" if self.scope.stack else "@ARGV"
+            if not (args and isinstance(args[0], list)) and key not in self.scope.vars:
+                given = self.lookup(key)
+                self.scope.vars[key] = given if isinstance(given, list) else []
+            box = args[0] if args and isinstance(args[0], list) else self.scope.vars[key]
             if isinstance(box, list) and box:
                 return box.pop(0) if fn == "shift" else box.pop()
-            return unknown("an argument")
+            return unknown("an argument" if key == "@_" else "an argument given at run time")
         if fn == "bless" and args:
             return args[0]
         return unknown(f"{fn}()")
@@ -1434,13 +1457,23 @@ class _Perl:
         text = decode.undo_noted(layer, data, self.scope.decoded)
         return unknown("data that does not decode") if text is None else text
 
+    def too_deep(self, place: Place) -> None:
+        """A call past _MAX_DEPTH nested sub calls: not followed, and said (a deletion nine
+        subs down is not benign)."""
+        line, ev = self.at(self.current) if self.current is not None else (1, "")
+        cut_by_limit(self.job, place, "perl", line, ev,
+                     f"subs called more than {_MAX_DEPTH} deep")
+
     def call(self, sub: _Sub | None, args: list[object], place: Place) -> object:
         """A sub run with @_ bound to the arguments; its value is what it returns."""
         if sub is None:
             return unknown("a call")
         sc = self.scope
         sc.called.add(sub.key)
-        if sub.name in sc.stack or len(sc.stack) >= _MAX_DEPTH:
+        if sub.name in sc.stack:
+            return unknown(f"the value of {sub.name}()")
+        if len(sc.stack) >= _MAX_DEPTH:
+            self.too_deep(place)
             return unknown(f"the value of {sub.name}()")
         globals_ = repr([_context(sc.vars.get(v)) for v in sorted(self.reads(sub))])
         context = repr((_context(args), globals_))

@@ -39,14 +39,17 @@ from lineguard.collector.analyse.effects.model import (
     unknown,
 )
 from lineguard.collector.analyse.effects.resolve import (
+    MAX_EACH,
     MAX_LOOP,
     READERS,
     Job,
     Place,
     Written,
+    cut_by_limit,
     each_of,
     expand_each,
     file_lines,
+    judged_values,
     nested_too_deeply,
     read,
     unseen_source,
@@ -54,6 +57,7 @@ from lineguard.collector.analyse.effects.resolve import (
 )
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
+MAX_CALL_DEPTH = 16       # functions calling functions followed; deeper is said (cut_by_limit)
 _DECODERS = {"b64decode": "base64", "standard_b64decode": "base64", "urlsafe_b64decode": "base64",
              "b32decode": "base32", "b16decode": "hex", "unhexlify": "hex", "a2b_hex": "hex",
              "fromhex": "hex", "a2b_base64": "base64", "decompress": "", "rot13": "rot13",
@@ -112,6 +116,21 @@ _SQL_TEXT = frozenset({"psycopg2.sql.SQL", "psycopg2.sql.Identifier", "psycopg2.
 # the `sh` library's own names (any other sh.NAME runs the program NAME)
 _SH_API = frozenset({"Command", "ErrorReturnCode", "contrib", "glob", "cd", "pushd", "bake",
                      "RunningCommand", "SignalException", "TimeoutException"})
+# builders of command objects (Command) from a program name, and the libraries' own runners
+# of a command line
+_COMMAND_OF = frozenset({"sh.Command", "plumbum.local.get", "plumbum.machines.local.get"})
+_COMMAND_ROOTS = frozenset({"plumbum.local", "plumbum.machines.local"})
+_COMMAND_RUNS = frozenset({"run", "run_fg", "run_bg", "run_tee", "run_retcode", "run_nohup",
+                           "popen", "__call__", "bgrun", "_run"})
+_COMMAND_SAME = frozenset({"with_env", "with_cwd", "setenv"})
+_COMMAND_RUNNERS = frozenset({"invoke.Context", "invoke.context.Context", "fabric.Context"})
+_RUNS_LINE = frozenset({"invoke.run", "invoke.sudo", "envoy.run", "delegator.run",
+                        "fabric.api.local", "fabric.api.run", "fabric.api.sudo",
+                        "fabric.operations.local", "fabric.operations.run",
+                        "fabric.operations.sudo", "fabric2.Connection.local", "executor.execute",
+                        "plumbum.local.run"})
+_TASK_DECORATORS = frozenset({"invoke.task", "fabric.task", "fabric.api.task",
+                              "fabric.decorators.task"})
 # session methods that run a command line on the far side's shell (besides exec_command)
 _REMOTE_SHELL = frozenset({"run", "sudo"})
 # nornir tasks (nr.run(task=T, …)): the keyword that carries the commands each one sends to
@@ -161,6 +180,21 @@ class Method:
 
     recv: Any
     attr: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command built as an object and run later: plumbum's `local["rm"]["-rf", p]` and
+    `plumbum.cmd.rm`, sh's `sh.Command("rm")` and `sh.rm.bake("-rf")` (`text`: its shell
+    words so far); or a runner of command lines (`runner`): an invoke task's context,
+    invoke.Context(). Calling one, `.run()`, `.popen()`, `& FG` … runs it as a shell command."""
+
+    text: str = ""
+    runner: bool = False
+
+    def more(self, words: list[Any]) -> Command:
+        flat = [_s(y) for a in words for y in (a if isinstance(a, list | tuple) else [a])]
+        return Command(" ".join([self.text, *map(shlex.quote, flat)]).strip())
 
 
 @dataclass
@@ -342,6 +376,19 @@ def _s(v: Any) -> str:
 _ABSENT = object()
 
 
+def _command_words(v: Any) -> str | None:
+    """The shell words a command object stands for: a Command, `plumbum.cmd.NAME` (the
+    program NAME), `plumbum.local` (no program yet: its subscript names it); else None."""
+    if isinstance(v, Command):
+        return v.text if not v.runner else None
+    if isinstance(v, Std):
+        if v.name.startswith("plumbum.cmd.") and v.name.count(".") == 2:
+            return shlex.quote(v.name.rsplit(".", 1)[1])
+        if v.name in _COMMAND_ROOTS:
+            return ""
+    return None
+
+
 def _context(v: Any, depth: int = 0) -> Any:
     """A value as part of a call's context: equal only where following the call would find the
     same (texts, numbers and containers item by item, objects by their attributes); what
@@ -361,8 +408,8 @@ def _context(v: Any, depth: int = 0) -> Any:
         return (type(v).__name__, id(v), _context(v.scope, depth + 1))
     if isinstance(v, Func):
         return ("func", id(v.node))
-    if isinstance(v, Std | VarBind | Conn | Http | Method | Proc):
-        return (type(v).__name__, repr(v)) if isinstance(v, Std | VarBind) else \
+    if isinstance(v, Std | VarBind | Conn | Http | Method | Proc | Command):
+        return (type(v).__name__, repr(v)) if isinstance(v, Std | VarBind | Command) else \
             (type(v).__name__, _context(vars(v), depth + 1))
     return ("object", id(v))
 
@@ -386,6 +433,11 @@ class _Py:
         self.bounds = 0                     # inside an `if` on a file's age, size or name
         self.followed: dict[tuple, Any] = {}    # calls followed: context -> the value returned
         self._reads: dict[int, tuple[str, ...]] = {}
+        # files opened for writing (open(p, "w"): emptied there), with where; and the ids of
+        # those something was done with (written, handed to a call, kept, returned, closed
+        # after being judged): one nothing was done with was only emptied (see emptied_files)
+        self.opened: list[tuple[tuple[str, str, str], Place, int, str]] = []
+        self.used_files: set[int] = set()
         self.instantiated: set[str] = set()      # classes the program makes objects of
 
     def ev_text(self, node: ast.AST) -> str:
@@ -430,6 +482,13 @@ class _Py:
                     if k is not None}
         if isinstance(n, ast.BinOp):
             a, b = self.ev(n.left, scope), self.ev(n.right, scope)
+            if isinstance(a, Command) and not a.runner:
+                right = _command_words(b)
+                if isinstance(n.op, ast.BitOr) and right is not None:
+                    return Command(f"{a.text} | {right}")        # a plumbum pipeline
+                if isinstance(n.op, ast.BitAnd):
+                    # `cmd & FG`, `& BG`, `& TF`, `& RETCODE`: run now
+                    return self.run_command(a.text, n.lineno, self.ev_text(n), "plumbum")
             if isinstance(n.op, ast.Add):
                 if isinstance(a, list) and isinstance(b, list):
                     return a + b
@@ -460,6 +519,11 @@ class _Py:
         if isinstance(n, ast.Subscript):
             base = dict(scope.get(_ENVIRON, {})) if isinstance(n.value, ast.Attribute) and \
                 self.dotted(n.value, scope) == "os.environ" else self.ev(n.value, scope)
+            words = _command_words(base)
+            if words is not None and not isinstance(n.slice, ast.Slice):
+                # local["rm"], rm["-rf", p], local["rm"]["-rf"][p]: the command, more words
+                key = self.ev(n.slice, scope)
+                return Command(words).more(list(key) if isinstance(key, list | tuple) else [key])
             if isinstance(n.slice, ast.Slice):
                 step = self.ev(n.slice.step, scope) if n.slice.step else None
                 if step == -1 and isinstance(base, str | bytes):
@@ -650,6 +714,8 @@ class _Py:
                 end = next((self.ev(k.value, scope) for k in n.keywords if k.arg == "end"), "\n")
                 text = _s(sep).join(_s(t) for t in texts) + (_s(end) if fname == "print" else "")
                 if written is not None:     # print(…, file=f) to a file opened for writing
+                    if self.opened:         # something is written to it: not left empty
+                        self.use_files([dest], {}, None, fname)
                     self.wrote(written, Written(text, "written by this job"), self.cur_place,
                                n.lineno, self.ev_text(n))
                 else:               # standard output read by what follows in a pipe
@@ -692,10 +758,11 @@ class _Py:
         if fname == "map" and len(n.args) == 2 and isinstance(n.args[0], ast.Name | ast.Attribute):
             # map(F, ITEMS): F called with each item (os.remove over a listing …)
             items = self.ev(n.args[1], scope)
-            if isinstance(items, list | tuple) and items and len(items) <= 16 and \
+            if isinstance(items, list | tuple) and items and \
                     not isinstance(scope.get(ast.unparse(n.args[0])), Func):
                 out = []
-                for item in items:
+                for item in judged_values([x for x in items if isinstance(x, str)]) \
+                        if len(items) > MAX_EACH else items:
                     bound = "\x00map-item"
                     inner = {**scope, bound: item}
                     call = ast.copy_location(ast.Call(func=n.args[0],
@@ -714,6 +781,11 @@ class _Py:
         line, ev = n.lineno, self.ev_text(n)
         place = self.cur_place
         recv = self.ev(f.value, scope) if isinstance(f, ast.Attribute) else None
+        if self.opened:
+            self.use_files(args, kw, recv, short)
+        ran = self.command_call(f, fname, short, recv, args, scope, line, ev)
+        if ran is not _ABSENT:
+            return ran
         # user functions
         if isinstance(f, ast.Name) and isinstance(scope.get(f.id), Func):
             return self.run_func(scope[f.id], args, kw, scope, line, ev)
@@ -857,7 +929,9 @@ class _Py:
             try:
                 return int(_s(args[0]))
             except ValueError:
-                return unknown("a number")
+                # a value read at run time stays what it was read from (a pid file's pid)
+                return args[0] if isinstance(args[0], str) and markers(args[0]) else \
+                    unknown("a number")
         if fname in ("os.path.join", "posixpath.join"):
             return "/".join(_s(a).rstrip("/") if i < len(args) - 1 else _s(a)
                             for i, a in enumerate(args))
@@ -885,15 +959,18 @@ class _Py:
         if short in ("NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile"):
             return ("file", f"/tmp/<a temporary file at line {line}>", _s(args[0]) if args else "w")
         if fname == "open" and args:
-            return ("file", _s(args[0]), _s(args[1]) if len(args) > 1 else _s(kw.get("mode", "r")))
+            opened = ("file", _s(args[0]), _s(args[1]) if len(args) > 1 else _s(kw.get("mode", "r")))
+            if opened[2].startswith("w"):
+                self.opened.append((opened, place, line, ev))
+            return opened
         if fname in _CONFIG_LOADS or short in _INI_PARSERS or isinstance(recv, Ini):
             loaded = self.config(fname, short, recv, args, kw)
             if loaded is not _NOT_CONFIG:
                 return loaded
         if isinstance(recv, tuple) and recv and recv[0] == "file" and recv[2].startswith("w") and (
-                short == "truncate" or (short == "close" and isinstance(f, ast.Attribute)
-                                        and isinstance(f.value, ast.Call))):
+                short == "truncate" or (short == "close" and id(recv) not in self.used_files)):
             # opened for writing and closed (or truncated) with nothing written: emptied
+            self.used_files.add(id(recv))
             self.destroy(place, line, ev, recv[1], "truncate")
             return None
         if isinstance(recv, tuple) and recv and recv[0] == "file" and short == "write" and \
@@ -908,6 +985,8 @@ class _Py:
                 self.wrote(recv[1], Written(_s(args[0]) if args else "", "written by this job"),
                            place, line, ev)
                 return None
+        if short == "joinpath" and isinstance(recv, str) and args:
+            return "/".join([recv.rstrip("/"), *(_s(a).strip("/") for a in args)])
         if short in ("read_text", "read_bytes") and isinstance(recv, str):
             return file_lines(render(recv), self.job)
         if fname in ("sys.path.insert", "sys.path.append") and args:
@@ -1209,6 +1288,13 @@ class _Py:
                 self.nested("shell", f"{recv.command} <<'LG_INPUT'\n{data.rstrip(chr(10))}\nLG_INPUT",
                             line, ev, "fed to its input")
             return [unknown("the program's output"), ""] if short == "communicate" else None
+        if fname in ("os.kill", "os.killpg") and len(args) >= 2:
+            # a signal sent to a pid: judged as the shell's `kill -SIG PID` (the process a pid
+            # file or pidof names is what is killed)
+            sig = args[1].name.rsplit(".", 1)[-1] if isinstance(args[1], Std) else _s(args[1])
+            self.nested("shell", shlex.join(["kill", f"-{sig.removeprefix('SIG')}", _s(args[0])]),
+                        line, ev, f"via {fname}")
+            return None
         if fname.startswith(("os.exec", "os.spawn", "os.posix_spawn")):
             # the program, then its argv (whose first word is the program's name again)
             argv = [x for x in args[:2 if fname.startswith("os.posix") else len(args)]
@@ -1276,6 +1362,14 @@ class _Py:
             copied = self.job.text_of(render(src).lstrip("/")) if is_known(src) else None
             self.wrote(planted.into(_s(args[1]), src), Written(copied, f"copied from {render(src)}"),
                        place, line, ev)
+            return None
+        if (fname in ("os.chmod", "os.lchmod") and len(args) >= 2 or
+                short in ("chmod", "lchmod") and isinstance(recv, str) and args) and \
+                isinstance(args[-1], int):
+            # a mode taken away (os.chmod(p, 0), Path(p).chmod(0o000)): judged as chmod is
+            path = _s(args[0]) if fname in ("os.chmod", "os.lchmod") else recv
+            self.nested("shell", shlex.join(["chmod", format(args[-1], "03o"), path]), line, ev,
+                        f"via {fname}")
             return None
         if fname in ("os.truncate",) and len(args) >= 2 and _s(args[1]) == "0":
             self.destroy(place, line, ev, _s(args[0]), "truncate")
@@ -1457,6 +1551,68 @@ class _Py:
         self.job.written[path] = written
         planted.plant(self.job, place, line, ev, path, written.content, written.source)
 
+    def use_files(self, args: list[Any], kw: dict[str, Any], recv: Any, short: str) -> None:
+        """A file opened for writing handed to a call (json.dump(rows, f), print(…, file=f),
+        csv.writer(f)) or used through a method other than close: something may be written."""
+        for a in (*args, *kw.values()):
+            if isinstance(a, tuple) and a[:1] == ("file",):
+                self.used_files.add(id(a))
+        if isinstance(recv, tuple) and recv[:1] == ("file",) and short not in ("close", "truncate"):
+            self.used_files.add(id(recv))
+
+    def emptied_files(self) -> None:
+        """Files opened for writing that nothing was written to, handed to or kept from by
+        the end of the program (`open(p, "w")` alone, `f = open(p, "w")` and nothing
+        else): opening emptied them."""
+        for opened, place, line, ev in self.opened:
+            if id(opened) not in self.used_files:
+                self.used_files.add(id(opened))
+                self.destroy(place, line, ev, opened[1], "truncate")
+
+    def command_call(self, f: ast.expr, fname: str, short: str, recv: Any, args: list[Any],
+                     scope: dict[str, Any], line: int, ev: str) -> Any:
+        """A call that builds or runs a command object (Command), or runs a command line
+        through a library (invoke, fabric, envoy, delegator): run as a shell command like
+        subprocess. _ABSENT when the call is none of these."""
+        held = scope.get(f.id) if isinstance(f, ast.Name) else \
+            self.ev(f, scope) if isinstance(f, ast.Subscript | ast.Call | ast.BinOp) else None
+        words = _command_words(held)
+        if words is not None:                 # cmd(…), local["rm"](…), plumbum.cmd.rm(…)
+            return self.run_command(Command(words).more(args).text, line, ev, fname)
+        if fname in _COMMAND_OF and args:
+            return Command(shlex.quote(_s(args[0])))
+        if fname in _COMMAND_RUNNERS:
+            return Command(runner=True)
+        if fname.startswith("sh.") and fname.count(".") == 2 and short == "bake":
+            return Command(fname.split(".")[1]).more(args)      # sh.rm.bake("-rf")
+        words = _command_words(recv)
+        if words is not None and not (isinstance(recv, Command) and recv.runner):
+            if short in _COMMAND_RUNS:
+                return self.run_command(Command(words).more(args).text, line, ev, fname)
+            if short == "bake" or short == "__getitem__":
+                return Command(words).more(args)
+            if short in _COMMAND_SAME:
+                return Command(words)
+        runs_line = fname in _RUNS_LINE or (
+            isinstance(recv, Command) and recv.runner and short in ("run", "sudo", "local")) or (
+            isinstance(recv, Conn) and short == "local")
+        if runs_line and args and isinstance(args[0], str | bytes):
+            return self.run_command(_s(args[0]), line, ev, fname)
+        if isinstance(recv, Conn) and short == "sudo" and args and isinstance(args[0], str):
+            self.nested_at(self.cur_place.nested(line, ev, f"on {render(recv.host)} over ssh"),
+                           _s(args[0]))
+            return unknown(f"output of `{render(_s(args[0]))[:60]}`")
+        return _ABSENT
+
+    def run_command(self, text: str, line: int, ev: str, how: str) -> Any:
+        if text.strip():
+            self.nested("shell", text, line, ev, f"via {how}")
+        return unknown(f"output of `{render(text)[:60]}`")
+
+    def nested_at(self, place: Place, text: str) -> None:
+        if text.strip():
+            read("shell", text, self.job, place)
+
     def nested(self, language: str, text: str, line: int, ev: str, note: str) -> None:
         place = self.cur_place
         layers = self.decoded.get(text)
@@ -1467,7 +1623,13 @@ class _Py:
 
     def run_func(self, fn: Func, args: list[Any], kw: dict[str, Any], scope: dict[str, Any],
                  line: int, ev: str) -> Any:
-        if self.depth > 8:
+        if self.depth > MAX_CALL_DEPTH:
+            # not followed, and said (a deletion seventeen functions down is not benign),
+            # unless a function on the way calls itself: its body was read further up
+            running = self.job.running
+            if len(set(running)) == len(running):
+                cut_by_limit(self.job, self.cur_place, "python", line, ev,
+                             f"functions called more than {MAX_CALL_DEPTH} deep")
             return unknown("a deeply nested call")
         fn.reader.called.add(fn.node.name)
         inner = dict(fn.reader.globals)
@@ -1496,6 +1658,7 @@ class _Py:
         fn.reader.followed[context] = unknown(f"what {fn.node.name}() returns")  # recursion
         saved, depth = fn.reader.cur_place, fn.reader.depth
         fn.reader.depth = self.depth + 1
+        self.job.running.append(f"python {id(fn.node)}")
         fn.reader.cur_place = replace(saved if fn.reader is not self else self.cur_place,
                                       function=fn.node.name, gates=self.cur_place.gates)
         try:
@@ -1504,6 +1667,7 @@ class _Py:
             # the caller's depth back (fn.reader may be self: nine calls in a row are not nine
             # levels deep)
             fn.reader.cur_place, fn.reader.depth = saved, depth
+            self.job.running.pop()
         out = fn.reader.followed[context] = ret if ret is not None else unknown(
             f"what {fn.node.name}() returns")
         return out
@@ -1674,6 +1838,11 @@ class _Py:
         self.globals = scope
         self.cur_place = self.place
         self.block(tree.body, scope)
+        self.read_uncalled(scope)
+        self.emptied_files()
+        self.cur_place = self.place
+
+    def read_uncalled(self, scope: dict[str, Any]) -> None:
         funcs: list[tuple[str, Func, Obj | None]] = [
             (name, fn, None) for name, fn in scope.items() if isinstance(fn, Func)]
         funcs += [(name, fn, Obj(cls)) for cls in list(scope.values()) if isinstance(cls, Cls)
@@ -1681,7 +1850,16 @@ class _Py:
         for name, fn, owner in funcs:
             if fn.reader is self and name not in self.called:
                 self.called.add(name)
-                if owner is not None and owner.cls.name in self.instantiated and (
+                inner = dict(scope)
+                task = any(self.dotted(d.func if isinstance(d, ast.Call) else d, scope)
+                           in _TASK_DECORATORS for d in fn.node.decorator_list)
+                if task and fn.node.args.args:
+                    # an invoke/fabric task: run by name from the command line (`inv wipe`),
+                    # its first argument the context whose run() runs a shell command line
+                    self.cur_place = replace(self.place, function=name, via=self.place.via + (
+                        f"in task {name}() (invoke/fabric run it by name)",))
+                    inner[fn.node.args.args[0].arg] = Command(runner=True)
+                elif owner is not None and owner.cls.name in self.instantiated and (
                         name.startswith("__") and name.endswith("__") or owner.cls.library_base):
                     # __del__, __exit__, __call__ … of a class the program makes objects of
                     # (Python calls them itself), and the methods of one that extends a
@@ -1692,10 +1870,16 @@ class _Py:
                 else:
                     self.cur_place = replace(self.place, called=False, function=name, via=(
                         *self.place.via, f"in {name}(), which nothing here calls"))
-                inner = dict(scope)
-                for a in fn.node.args.args:
-                    inner.setdefault(a.arg, owner if owner is not None and a is fn.node.args.args[0]
-                                     else unknown(f"argument {a.arg}"))
+                params = fn.node.args.args
+                defaults = dict(zip([a.arg for a in params[len(params) -
+                                                           len(fn.node.args.defaults):]],
+                                    fn.node.args.defaults, strict=True))
+                for a in params:
+                    # a parameter with a default has it when nothing passes one (a task run
+                    # by name from the command line)
+                    inner.setdefault(a.arg, owner if owner is not None and a is params[0] else
+                                     self.ev(defaults[a.arg], scope) if a.arg in defaults else
+                                     unknown(f"argument {a.arg}"))
                 self.block(fn.node.body, inner)
         self.cur_place = self.place
 
@@ -1811,7 +1995,10 @@ class _Py:
                         and not (isinstance(item.optional_vars, ast.Name) and _uses_name(
                             st.body, item.optional_vars.id)):
                     # opened for writing, the file never used in the block: emptied
+                    self.used_files.add(id(v))
                     self.destroy(self.cur_place, st.lineno, self.ev_text(st), v[1], "truncate")
+                elif isinstance(v, tuple) and v[:1] == ("file",):
+                    self.used_files.add(id(v))        # used in the block: judged there
             return self.block(st.body, scope)
         elif isinstance(st, ast.Try):
             r = self.block(st.body, scope)
@@ -1821,7 +2008,10 @@ class _Py:
             self.block(st.finalbody, scope)
             return r
         elif isinstance(st, ast.Return):
-            return self.ev(st.value, scope) if st.value is not None else None
+            out = self.ev(st.value, scope) if st.value is not None else None
+            if isinstance(out, tuple) and out[:1] == ("file",):
+                self.used_files.add(id(out))          # handed to the caller
+            return out
         elif isinstance(st, ast.Import | ast.ImportFrom):
             self.imports(st, scope)
         elif isinstance(st, ast.Global):
@@ -1837,7 +2027,15 @@ class _Py:
             vals = v if isinstance(v, list | tuple) and len(v) == len(t.elts) else [v] * len(t.elts)
             for e, x in zip(t.elts, vals, strict=False):
                 self.bind(e, x, scope)
-        elif isinstance(t, ast.Subscript):
+        elif isinstance(t, ast.Subscript | ast.Attribute) and isinstance(v, tuple) and \
+                v[:1] == ("file",):
+            self.used_files.add(id(v))                # kept (sys.stdout = f, self.out = f)
+            self.bind_into(t, v, scope)
+        else:
+            self.bind_into(t, v, scope)
+
+    def bind_into(self, t: ast.AST, v: Any, scope: dict[str, Any]) -> None:
+        if isinstance(t, ast.Subscript):
             base = self.ev(t.value, scope)
             if isinstance(base, dict):
                 base[_s(self.ev(t.slice, scope))] = v

@@ -45,6 +45,9 @@ class Written:
 
     content: str | None
     source: str
+    # the file this one is, moved or compressed here with the original removed (mv, gzip,
+    # zstd --rm): deleting this one deletes what that file held (commands._destroy)
+    origin: str | None = None
 
 
 _TEXTS: dict[str, tuple[str]] = {}      # artifact text by content hash (decoded once)
@@ -173,6 +176,10 @@ class Job:
     # texts read as code that hold an argument marker: a summary that counts one more than
     # before stands for a function that runs what it is handed (see Calls.runs_its_arguments)
     code_from_arguments: int = 0
+    limits: set[tuple[str, str | None, int]] = field(default_factory=set)   # see cut_by_limit
+    # the functions being followed, innermost last: a depth reached through a function that
+    # calls itself is not a reading limit (its body was read further up)
+    running: list[str] = field(default_factory=list)
     # what an inline program prints, while its output feeds a pipe (`perl -e 'print …' | sh`):
     # readers add each text they print to standard output; None when nothing reads it
     printed: list[str] | None = None
@@ -390,6 +397,9 @@ def each_of(values: list[str], listed: str = "") -> str:
     return symbol("each", data, f"each of {shown}{more}")
 
 
+LIST_CUT = "the values of the list past"     # what stands for a list's values past the limit
+
+
 def judged_values(values: list[str]) -> list[str]:
     """The values of a list judged one by one: every value up to MAX_EACH (the last of twenty
     may be the one that matters); past that, each value in a folder none of those is in (a
@@ -405,7 +415,7 @@ def judged_values(values: list[str]) -> list[str]:
             folders.add(folder)
             kept.append(v)
             if len(kept) >= 2 * MAX_EACH:
-                kept.append(render(unknown(f"the values of the list past {len(kept)}")))
+                kept.append(render(unknown(f"{LIST_CUT} {len(kept)}")))
                 break
     return kept
 
@@ -556,6 +566,19 @@ def nested_too_deeply(job: Job, place: Place, language: str, line: int, evidence
     of a 3,000-term sum cannot leave the deletion after it unread."""
     job.sink.append(place.effect("unparsed", line, evidence,
                                  target=f"{language} (nested too deeply to follow)"))
+
+
+def cut_by_limit(job: Job, place: Place, language: str, line: int, evidence: str,
+                 limit: str) -> None:
+    """What a reader's own limit (calls nested past a depth, blocks nested past a depth, items
+    of a list past a count) left unread: an `unparsed` effect naming the limit, judged as a
+    reading limit (lg.conceal.reading-limit, never lowered). A job padded or nested to reach a
+    limit becomes louder, never benign. Said once per limit and line."""
+    key = (limit, place.path, line)
+    if key not in job.limits:
+        job.limits.add(key)
+        job.sink.append(place.effect("unparsed", line, evidence, target=language,
+                                     how=f"{limit}: not followed"))
 
 
 Reader = Callable[[str, "Job", Place, dict[str, str]], None]

@@ -55,6 +55,7 @@ from lineguard.collector.analyse.effects.resolve import (
     Place,
     Reading,
     Written,
+    cut_by_limit,
     each_of,
     expand_each,
     file_lines,
@@ -95,6 +96,7 @@ _UNREADABLE = frozenset({"ruby", "php", "node", "nodejs", "lua", "pwsh", "Rscrip
                          "jshell", "groovy"})
 _RUNNERS = frozenset({"xargs", "parallel"})
 _AWK = frozenset({"awk", "gawk", "mawk", "nawk", "busybox-awk"})
+MAX_CALL_DEPTH = 16       # functions calling functions followed; deeper is said (cut_by_limit)
 _EXIT = re.compile(r"^\s*(?:exit|return)\b")
 _NOT_FOUND = "command_not_found_handle"
 # builtins and everyday programs a script runs that are never "not found"
@@ -299,6 +301,7 @@ class _Walker:
         self.functions: dict[str, Node] = {}
         self.called: set[str] = set()
         self.stack: list[str] = []
+        self.site_copies: set[int] = set()     # ids of effects copied to a call site (_call)
         self.calls = Calls()
         self._reads: dict[str, frozenset[str]] = {}   # function -> the variables it reads
         self._takes: dict[str, str] = {}    # function -> "runs" | "list" | "" (see takes)
@@ -1612,7 +1615,11 @@ class _Walker:
 
     def call(self, name: str, args: list[str], env: dict[str, str], place: Place, line: int,
              ev: str, stdin: str | None) -> str | None:
-        if self.stack.count(name) >= 2 or len(self.stack) > 12:
+        if self.stack.count(name) >= 2:
+            return None
+        if len(self.stack) >= MAX_CALL_DEPTH:
+            cut_by_limit(self.job, place, "shell", line, ev,
+                         f"functions called more than {MAX_CALL_DEPTH} deep")
             return None
         self.called.add(name)
         globals_ = repr([env.get(v) for v in sorted(self.reads(name)) if not v.isdigit()])
@@ -1677,16 +1684,22 @@ class _Walker:
         inner.update(arg_env or {})
         self.stack.append(name)
         try:
-            owner.stack = self.stack
+            owner.stack, owner.site_copies = self.stack, self.site_copies
             out = owner.stmt(body, inner, fplace, stdin)
         finally:
             self.stack.pop()
-        # the call site is reported too: the line that makes the function's effects happen
+        # the call site is reported too: the line that makes the function's effects happen.
+        # Only what the body did itself is copied, not the call-site copies of the functions
+        # it calls: one copy per effect and call level (copying the copies doubled the effects
+        # at every level of nested calls)
         if place.anchor is None:
+            site = (place.path, line + place.offset)
             for e in self.job.sink[before:]:
-                if (e.path, e.line) != (place.path, line + place.offset) and e.via[-1:] != (f"calls {name}()",):
-                    self.job.sink.append(replace(e, path=place.path, line=line + place.offset,
-                                                 evidence=ev, via=e.via + (f"calls {name}()",)))
+                if (e.path, e.line) != site and id(e) not in self.site_copies:
+                    copy = replace(e, path=place.path, line=line + place.offset, evidence=ev,
+                                   via=e.via + (f"calls {name}()",))
+                    self.site_copies.add(id(copy))
+                    self.job.sink.append(copy)
         for k, v in inner.items():
             if not (k.isdigit() or k == "@"):
                 env[k] = v
