@@ -1046,6 +1046,8 @@ class _Py:
         if fname == "marshal.loads" and args:
             # a marshalled code object: the calls it makes, read as source (never run)
             data = _s(args[0])
+            if is_known(data):
+                self.job.spawn("marshalled objects")
             src = decode.unmarshalled_calls(data.encode("latin-1", "replace")) \
                 if is_known(data) else None
             if src is None:

@@ -172,6 +172,7 @@ class Job:
     # texts read as code that hold an argument marker: a summary that counts one more than
     # before stands for a function that runs what it is handed (see Calls.runs_its_arguments)
     code_from_arguments: int = 0
+    children: int = 0                     # processes started for its reading (see spawn)
 
     def spend(self, language: str, place: Place, line: int,
               evidence: str | Callable[[], str], cost: int = 1) -> bool:
@@ -201,6 +202,14 @@ class Job:
                 how=f"the rest is not read: {why} here"))
         self.budget = 0
         return True
+
+    def spawn(self, what: str) -> None:
+        """One more process of its own for this job's reading (`what` it undoes): past
+        bounds.MAX_CHILDREN, PastLimit, and the rest of the program is not read."""
+        self.children += 1
+        if self.children > bounds.MAX_CHILDREN:
+            raise bounds.PastLimit(f"not read: more than {bounds.MAX_CHILDREN} {what} in one "
+                                   f"job, each undone in a process of its own")
 
     def artifact(self, path: str) -> Artifact | None:
         name = path.lstrip("/")

@@ -1,0 +1,138 @@
+"""An insider with operator access who has read lineguard's source, against what session 7's
+engine added: payloads undone in a process of its own, decoders' size limits, the agent's
+capture of what the collector's reading looks for. Every test here failed before its fix (the
+attack succeeded)."""
+
+from __future__ import annotations
+
+import base64
+import bz2
+import gzip
+import marshal
+import pickle
+import tracemalloc
+import zlib
+
+import pytest
+
+from tests.test_insider_reading_review import LINE_DATA, _judge
+
+WIPE = f"rm -rf {LINE_DATA}"
+PADDING = ": routine housekeeping step\n" * 40_000           # 1.1 MB once undone
+
+
+def _loud(j) -> None:
+    """Mailed (high or above) and never benign."""
+    assert j.verdict != "benign" and j.severity in ("high", "critical"), \
+        [(r.rule, r.title) for r in j.reasons]
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _python(body: str):
+    name = "opt/ems/bin/sync.py"
+    return _judge({name: "#!/usr/bin/python3\nimport base64, marshal, os, pickle, zlib\n" + body},
+                  "/" + name)
+
+
+def _shell(body: str):
+    name = "opt/ems/bin/sync.sh"
+    return _judge({name: "#!/bin/sh\n" + body}, "/" + name)
+
+
+# --- a payload padded past a decoder's limit ---------------------------------------------------
+
+def test_a_compressed_payload_padded_past_the_output_limit_is_loud_in_shell():
+    """3 KB of gzip that undoes to 1.1 MB of no-ops and then the wipe: the decompressor kept
+    the first 1,000,000 bytes and dropped the rest without a word — medium ("undoes an
+    encoding and runs it"), not mailed."""
+    payload = _b64(gzip.compress((PADDING + WIPE + "\n").encode()))
+    _loud(_shell(f"echo {payload} | base64 -d | gunzip | sh\n"))
+
+
+def test_a_compressed_payload_padded_past_the_output_limit_is_loud_in_python():
+    payload = _b64(zlib.compress((PADDING + WIPE + "\n").encode()))
+    _loud(_python(f"os.system(zlib.decompress(base64.b64decode('{payload}')).decode())\n"))
+
+
+def test_a_decoded_script_padded_past_the_output_limit_is_loud():
+    """base64 of a 1.1 MB script (1.5 MB of text, under the 2 MB a program may hold): the
+    decoded script was cut at 1,000,000 bytes and the wipe after it was never read."""
+    _loud(_shell(f"echo {_b64((PADDING + WIPE).encode())} | base64 -d | sh\n"))
+
+
+def test_a_compression_bomb_is_read_in_bounded_memory_and_is_loud():
+    """14 KB of concatenated bzip2 streams undo to 300 MB (2,000 would be 2 GB): the whole
+    output was made in memory before it was cut, so a planted job could take the collector
+    (and the agent, which reads the same way) down while it ingests."""
+    bomb = _b64(bz2.compress(b"\0" * 1_000_000) * 300)
+    tracemalloc.start()
+    try:
+        j = _shell(f"echo {bomb} | base64 -d | bunzip2 | sh\n")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    _loud(j)
+    assert peak < 64 << 20, f"{peak:,} bytes at the peak"
+
+
+@pytest.mark.parametrize("harmless", ["echo nightly sync", "logger -t ems sync done"])
+def test_a_small_compressed_payload_is_still_judged_by_what_it_runs(harmless):
+    """The limit does not touch a payload under it: judged by what it holds."""
+    j = _shell(f"echo {_b64(gzip.compress(harmless.encode()))} | base64 -d | gunzip | sh\n")
+    assert j.verdict != "destructive" and j.severity not in ("high", "critical"), \
+        [(r.rule, r.title) for r in j.reasons]
+    j = _shell(f"echo {_b64(bz2.compress(WIPE.encode()) * 2)} | base64 -d | bunzip2 | sh\n")
+    assert j.verdict == "destructive", [(r.rule, r.title) for r in j.reasons]
+
+
+# --- objects undone only in a process of their own ---------------------------------------------
+
+class _Wipe:
+    def __reduce__(self):
+        import os
+        return os.system, (WIPE,)
+
+
+def test_a_pickle_padded_past_what_is_read_is_loud():
+    """A 70 KB string first, then the call: the pickle was read to 64 KB only, and the job was
+    "runs code it cannot see" (medium)."""
+    data = _b64(pickle.dumps(["x" * 70_000, _Wipe()]))
+    _loud(_python(f"pickle.loads(base64.b64decode('{data}'))\n"))
+
+
+def test_a_marshalled_code_object_padded_past_what_is_read_is_loud():
+    code = compile("import os\n" + "x = 1\n" * 20_000 + f"os.system('{WIPE}')\n", "x", "exec")
+    _loud(_python(f"exec(marshal.loads(base64.b64decode('{_b64(marshal.dumps(code))}')))\n"))
+
+
+def test_a_marshalled_code_object_this_python_cannot_read_is_loud():
+    """A code object marshalled by the management server's own (older) Python does not load
+    here: the job was "runs code it cannot see" (medium) while it conceals what it runs on
+    purpose. Stood for by a code object whose bytes were cut."""
+    code = marshal.dumps(compile(f"import os\nos.system('{WIPE}')\n", "x", "exec"))
+    _loud(_python(f"exec(marshal.loads(base64.b64decode('{_b64(code[:-7])}')))\n"))
+
+
+def test_a_marshalled_text_is_read_as_the_code_exec_runs():
+    """exec() runs a text as well as a code object: marshal.dumps of the command text itself
+    was not undone at all (only code objects were), and the job was medium."""
+    data = _b64(marshal.dumps(f"import os\nos.system('{WIPE}')\n"))
+    j = _python(f"exec(marshal.loads(base64.b64decode('{data}')))\n")
+    assert j.verdict == "destructive", [(r.rule, r.title) for r in j.reasons]
+
+
+def test_thousands_of_marshalled_objects_do_not_hold_the_reader_for_hours():
+    """Each marshalled object is undone in a new Python process (about 0.1 s of start-up,
+    outside this process's CPU bound): 10,000 of them in one job held the collector's
+    ingestion (and the agent's snapshot) for about twenty minutes a job. Past the count of
+    processes one job may start, the rest is not read, and the job says so."""
+    lines = "".join(
+        f"exec(marshal.loads(base64.b64decode('{_b64(marshal.dumps(compile(f'print({i})', 'x', 'exec')))}')))\n"
+        for i in range(200))
+    j = _python(lines)
+    _loud(j)
+    assert any("not read: more than 8 marshalled objects" in r.title for r in j.reasons), \
+        [r.title for r in j.reasons]
