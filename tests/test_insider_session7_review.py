@@ -136,3 +136,54 @@ def test_thousands_of_marshalled_objects_do_not_hold_the_reader_for_hours():
     _loud(j)
     assert any("not read: more than 8 marshalled objects" in r.title for r in j.reasons), \
         [r.title for r in j.reasons]
+
+
+# --- the agent, as root, captures what an operator's own job names -----------------------------
+
+def _operator_root(tmp_path, crontab: str):
+    from tests.hostroot import write
+    root = tmp_path / "root"
+    write(root, "etc/passwd", "root:x:0:0::/root:/bin/bash\noper:x:1000:1000::/home/oper:/bin/bash\n")
+    write(root, "etc/debian_version", "12.8\n")
+    write(root, "var/spool/cron/crontabs/oper", crontab)
+    return root
+
+
+def test_an_operators_job_cannot_copy_the_agent_key_or_password_hashes_into_a_snapshot(tmp_path):
+    """`cat /etc/lineguard/agent.key` and `. /etc/shadow` in the operator's own crontab: the
+    agent (root) captured both files whole as the job's scripts, and snapshots are written
+    0644 in the outbox — the operator read the agent's private key there (and signed
+    snapshots in its name) and every password hash of the server."""
+    from lineguard.agent.keys import generate
+    from lineguard.agent.sources.host import collect
+    root = _operator_root(tmp_path, "0 3 * * * cat /etc/lineguard/agent.key >/dev/null\n"
+                                    "5 3 * * * . /etc/shadow\n")
+    key, _pub = generate(root / "etc/lineguard/agent.key")
+    shadow = "root:$6$Qx1T$Yt7cVfakehashfakehash:19000:0:99999:7:::\noper:!:19000::::::\n"
+    (root / "etc/shadow").write_text(shadow)
+    body = "".join(key.read_text().splitlines()[1:-1])
+    target, _ = collect(root, hostname="ems1")
+    arts = {a.name: a for a in target.artifacts}
+    assert "etc/lineguard/agent.key" in arts and "etc/shadow" in arts     # still evidence
+    for a in target.artifacts:
+        text = a.text() or ""
+        assert body not in text.replace("\n", "") and "$6$Qx1T$" not in text, a.name
+    # a changed key or hash still changes what is recorded
+    (root / "etc/lineguard/agent.key").unlink()
+    generate(root / "etc/lineguard/agent.key")
+    again = {a.name: a for a in collect(root, hostname="ems1")[0].artifacts}
+    assert again["etc/lineguard/agent.key"].sha256 != arts["etc/lineguard/agent.key"].sha256
+
+
+def test_a_key_like_block_in_a_script_does_not_mask_the_code_in_it(tmp_path):
+    """Only a file that is nothing but a key is masked: a script cannot wrap its wipe in a
+    BEGIN/END PRIVATE KEY frame to have it masked out of the rules' sight."""
+    from tests.hostroot import write
+
+    from lineguard.agent.sources.host import collect
+    root = _operator_root(tmp_path, "0 3 * * * /home/oper/bin/tidy\n")
+    write(root, "home/oper/bin/tidy", "#!/bin/sh\n-----BEGIN PRIVATE KEY-----\n"
+          "/srv/ems/bin/wipeall\n-----END PRIVATE KEY-----\n" + WIPE + "\n", mode=0o755)
+    (art,) = [a for a in collect(root, hostname="ems1")[0].artifacts
+              if a.name == "home/oper/bin/tidy"]
+    assert "/srv/ems/bin/wipeall" in art.text() and WIPE in art.text()
