@@ -21,7 +21,7 @@ from lineguard.collector.model import (
     trigger_kind,
     unreadable,
 )
-from lineguard.collector.parse.hostcontext import TOO_LARGE
+from lineguard.collector.parse.hostcontext import NOT_REACHED, TOO_LARGE
 from lineguard.collector.store import FindingRow, Store
 from lineguard.collector.waivers import WaiverBook, WaiverStatus
 from lineguard.formats.wire import WireError, check_host, parse_utc
@@ -92,7 +92,8 @@ def _unseen_finding(j: Job, cmd_id: str) -> Finding:
     """What the agent could not read is louder, not quieter: a schedule file it could not
     capture (a FIFO, unreadable, cut short) hides every job in it (high); a job whose script
     could not be read runs code nobody has seen (medium), and one whose script is past the
-    size the agent reads was padded there or is no routine script (high: mailed)."""
+    size the agent reads was padded there or is no routine script, or that the agent did not
+    reach within its follow limit, is high (mailed)."""
     where = f"{j.origin_path}:{j.origin_line or '-'}"
     if j.state == "unparsable":
         return Finding(key=f"job-unseen:{j.target}:{j.origin_path}", kind="job", severity=Severity.HIGH,
@@ -102,7 +103,8 @@ def _unseen_finding(j: Job, cmd_id: str) -> Finding:
                        detail=f"{where}: {j.problem}")
     return Finding(key=f"job-unseen:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
                    kind="job", target=j.target,
-                   severity=Severity.HIGH if TOO_LARGE in (j.problem or "") else Severity.MEDIUM,
+                   severity=Severity.HIGH if TOO_LARGE in (j.problem or "") or
+                   NOT_REACHED in (j.problem or "") else Severity.MEDIUM,
                    title=f"{j.source} job on {j.target} ({where}) runs files lineguard could not "
                          f"read ({j.problem})",
                    detail=f"command: {j.command}")

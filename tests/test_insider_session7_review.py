@@ -178,12 +178,71 @@ def test_an_operators_job_cannot_copy_the_agent_key_or_password_hashes_into_a_sn
 def test_a_key_like_block_in_a_script_does_not_mask_the_code_in_it(tmp_path):
     """Only a file that is nothing but a key is masked: a script cannot wrap its wipe in a
     BEGIN/END PRIVATE KEY frame to have it masked out of the rules' sight."""
-    from tests.hostroot import write
-
     from lineguard.agent.sources.host import collect
+    from tests.hostroot import write
     root = _operator_root(tmp_path, "0 3 * * * /home/oper/bin/tidy\n")
     write(root, "home/oper/bin/tidy", "#!/bin/sh\n-----BEGIN PRIVATE KEY-----\n"
           "/srv/ems/bin/wipeall\n-----END PRIVATE KEY-----\n" + WIPE + "\n", mode=0o755)
     (art,) = [a for a in collect(root, hostname="ems1")[0].artifacts
               if a.name == "home/oper/bin/tidy"]
     assert "/srv/ems/bin/wipeall" in art.text() and WIPE in art.text()
+
+
+# --- one job spending the agent's follow budget ------------------------------------------------
+
+def _budget_root(tmp_path, junk_job: str):
+    from tests.hostroot import write
+    from tests.test_dropin_evidence import PASSWD
+    root = tmp_path / "r"
+    write(root, "etc/passwd", PASSWD)
+    write(root, "etc/timezone", "UTC\n")
+    for i in range(40):
+        write(root, f"home/ems/junk/{i:03d}", "#!/bin/sh\necho step\n", 0o755)
+    write(root, "etc/cron.d/00-tidy", junk_job)
+    write(root, "etc/cron.d/ems", "0 2 * * * root /opt/ems/bin/nightly.sh\n")
+    write(root, "opt/ems/bin/nightly.sh", "#!/bin/sh\n/opt/ems/lib/step1.sh\n", 0o755)
+    for k in range(1, 6):
+        write(root, f"opt/ems/lib/step{k}.sh", f"#!/bin/sh\n/opt/ems/lib/step{k + 1}.sh\n", 0o755)
+    write(root, "opt/ems/lib/step6.sh", f"#!/bin/sh\n{WIPE}\n", 0o755)
+    return root
+
+
+def _judged_with(root, limits):
+    from lineguard.agent.sources.host import collect
+    from lineguard.collector.analyse.effects.judge import judge
+    from lineguard.collector.analyse.timing import next_fire
+    from lineguard.collector.parse.host import jobs
+    from tests.test_dropin_evidence import NOW
+    target, facts = collect(root, limits=limits)
+    arts = {a.name: a for a in target.artifacts}
+    return target, {j.command: (j, judge(j, arts, next_fire(j.trigger, NOW, "UTC"), NOW))
+                    for j in jobs(target, facts)}
+
+
+def test_a_job_naming_many_files_cannot_spend_the_follow_budget_before_another_jobs_script(
+        tmp_path):
+    """`run-parts` over a folder of 40 files of the operator's own, in a cron file sorted
+    first: the agent followed one queue for the whole host, the folder's files went first,
+    the budget ran out, and the scripts the planted job reaches were never captured — it was
+    judged benign (the host only "partial"). 40 files against a budget of 20 here; 50,000
+    small files against the agent's default budget on a real host."""
+    from lineguard.agent.sources.host import HostLimits
+    root = _budget_root(tmp_path, "0 1 * * * ems run-parts /home/ems/junk\n")
+    target, judged = _judged_with(root, HostLimits(max_followed_files=20))
+    assert target.status == "partial"          # the junk job still spent the rest
+    _job, verdict = judged["/opt/ems/bin/nightly.sh"]
+    assert verdict.verdict == "destructive", verdict
+
+
+def test_what_the_follow_budget_left_unread_is_a_loud_finding(tmp_path):
+    """The planted job's own chain is what runs past the budget: each script still to be
+    read is recorded as not read, and the job is high (a reading limit), not benign."""
+    from lineguard.agent.sources.host import HostLimits
+    from lineguard.collector.check import _unseen_finding
+    from lineguard.collector.parse.hostcontext import NOT_REACHED
+    root = _budget_root(tmp_path, "# nothing\n")
+    target, judged = _judged_with(root, HostLimits(max_followed_files=3))
+    job, verdict = judged["/opt/ems/bin/nightly.sh"]
+    assert verdict.verdict != "benign" and verdict.severity in ("high", "critical"), verdict
+    assert NOT_REACHED in (job.problem or "")
+    assert _unseen_finding(job, "x").severity == "high"

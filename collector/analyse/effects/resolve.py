@@ -295,7 +295,17 @@ def unseen_program(job: Job, path: str, named_in: tuple[str | None, ...] = ()) -
         return "a compiled program" + (f" (sha256 {art.sha256[:16]}…)" if art.sha256 else "")
     if art.state == "missing":
         return "not on the host when the snapshot was taken"
+    if art.state == "unread" and art.kind == "script":
+        return f"not read: {art.meta.get('unread') or 'the agent did not capture it'}"
     return ""
+
+
+def unseen_effect(place: Place, line: int, evidence: str, target: str, how: str) -> Effect:
+    """The effect of running a program unseen_program named: unseen code, or — where a limit
+    kept it from being read (its `how` begins "not read") — a reading limit, which is high."""
+    if how.startswith("not read"):
+        return place.effect("unparsed", line, evidence, target=target, how=how)
+    return place.effect("unseen-code", line, evidence, target=target, how=how)
 
 
 @dataclass(frozen=True)

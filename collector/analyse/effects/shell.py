@@ -66,6 +66,7 @@ from lineguard.collector.analyse.effects.resolve import (
     source_bytes,
     unknown_output,
     unknown_var,
+    unseen_effect,
     unseen_program,
     whole_each,
 )
@@ -1311,8 +1312,8 @@ class _Walker:
                 why = unseen_program(self.job, source, self.named_in(line, ev, place)) \
                     if program is None else ""
                 if why:
-                    self.job.sink.append(place.effect("unseen-code", line, ev, target=source,
-                                                      how=f"{why} (the program awk runs)"))
+                    self.job.sink.append(unseen_effect(place, line, ev, source,
+                                                       f"{why} (the program awk runs)"))
             if program is not None:
                 runs, printed = runners.awk(program)
                 for r in runs:
@@ -1332,9 +1333,9 @@ class _Walker:
                 why = unseen_program(self.job, f, self.named_in(line, ev, place)) if \
                     f.startswith("/") and is_known(f) and self.job.text_of(f.lstrip("/")) is None \
                     else ""
-                if why and "named only" in why:
-                    self.job.sink.append(place.effect("unseen-code", line, ev, target=f,
-                                                      how=f"{why} (the program {prog} reads)"))
+                if why and ("named only" in why or why.startswith("not read")):
+                    self.job.sink.append(unseen_effect(place, line, ev, f,
+                                                       f"{why} (the program {prog} reads)"))
         if prog in ("source", ".") and args:
             if args[0] in _STDIN_FILES and stdin is not None:
                 # `. /dev/stdin <<<TEXT`: the shell reads its input as the sourced file
@@ -1863,9 +1864,8 @@ class _Walker:
         if self.job.text_of(p.lstrip("/")) is None:
             why = unseen_program(self.job, p, self.named_in(line, ev, place))
             if why:
-                self.job.sink.append(place.effect(
-                    "unseen-code", line, ev, target=p,
-                    how=f"{why} (run with: {render(' '.join(args))[:160]})"))
+                self.job.sink.append(unseen_effect(
+                    place, line, ev, p, f"{why} (run with: {render(' '.join(args))[:160]})"))
             return False
         self.follow(path, args, env, place, line, ev)
         return True
