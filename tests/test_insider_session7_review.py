@@ -246,3 +246,52 @@ def test_what_the_follow_budget_left_unread_is_a_loud_finding(tmp_path):
     assert verdict.verdict != "benign" and verdict.severity in ("high", "critical"), verdict
     assert NOT_REACHED in (job.problem or "")
     assert _unseen_finding(job, "x").severity == "high"
+
+
+# --- a change ticket and a range of circuits ----------------------------------------------------
+
+TICKET = "# CHG0012345: retire BTS100 (approved change)\n"
+
+
+@pytest.mark.parametrize("text", [
+    # IOS: 969 PVCs in one line
+    "ssh atm1 'configure terminal\ninterface ATM0/1\nno range pvc 0/32 0/1000'\n",
+    "ssh atm1 'configure terminal\ninterface ATM0/1\nno range BTS pvc 1/32 1/63'\n",
+    # a VP cross-connect carries every VC inside the path
+    "ssh atm1 'configure terminal\ninterface ATM0/1/0\nno atm pvp 1 interface ATM0/1/1 7'\n",
+    # the saved configuration itself
+    "ssh atm1 'delete /force nvram:startup-config'\n",
+])
+def test_a_ticket_does_not_lower_a_range_of_circuits_or_the_saved_configuration(text):
+    """One line, one device, a ticket comment anyone can type: "one target", lowered to
+    suspicious/medium (not mailed) while it removes hundreds of circuits."""
+    from tests.test_change_control import _judge as judge_job
+    j = judge_job(TICKET + text)
+    assert j.verdict == "destructive" and j.severity in ("high", "critical"), \
+        [(r.rule, r.title) for r in j.reasons]
+    assert any("not lowered" in r.title for r in j.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "ssh atm1 'configure\nwildcard range delete interfaces at-0/0/0 unit <100-900>\ncommit and-quit'\n",
+    "ssh atm1 'configure\nwildcard range delete interfaces at-0/0/[0-3]\ncommit and-quit'\n",
+    "ssh atm1 'configure\nwildcard delete interfaces at-0/0/0 \"unit 1.*\"\ncommit and-quit'\n",
+])
+@pytest.mark.parametrize("ticket", ["", TICKET])
+def test_a_junos_wildcard_range_delete_is_destructive_and_never_lowered(text, ticket):
+    """`wildcard range delete …` was read as a statement named `range`: benign, with or
+    without a ticket, while it deletes every unit (every circuit) in the range."""
+    from tests.test_change_control import _judge as judge_job
+    j = judge_job(ticket + text)
+    assert j.verdict == "destructive" and j.severity in ("high", "critical"), \
+        [(r.rule, r.title) for r in j.reasons]
+
+
+def test_one_named_circuit_under_a_ticket_is_still_lowered_on_every_platform():
+    from tests.test_change_control import _judge as judge_job
+    for text in ("ssh atm1 'configure terminal\ninterface ATM0/1\nno pvc 0/32'\n",
+                 "ssh atm1 'configure terminal\ninterface ATM0/1/0\nno atm pvc 1 40 interface "
+                 "ATM0/1/1 7 50'\n",
+                 "ssh atm1 'configure\ndelete interfaces at-0/0/0 unit 100\ncommit and-quit'\n"):
+        j = judge_job(TICKET + text)
+        assert (j.verdict, j.severity) == ("suspicious", "medium"), [r.title for r in j.reasons]
