@@ -295,3 +295,64 @@ def test_one_named_circuit_under_a_ticket_is_still_lowered_on_every_platform():
                  "ssh atm1 'configure\ndelete interfaces at-0/0/0 unit 100\ncommit and-quit'\n"):
         j = judge_job(TICKET + text)
         assert (j.verdict, j.severity) == ("suspicious", "medium"), [r.title for r in j.reasons]
+
+
+# --- jobs that plant jobs by ways the planting reader did not know ------------------------------
+
+CRON_LINE = f"0 3 10 2 * root {WIPE}"
+
+PLANTERS = {
+    # `crontab FILE`: the user's crontab replaced by a file the job wrote
+    "crontab-file": f"echo '0 3 10 2 * {WIPE}' > /var/tmp/c\ncrontab /var/tmp/c\n",
+    "crontab-user-file": f"echo '0 3 10 2 * {WIPE}' > /var/tmp/c\ncrontab -u ems /var/tmp/c\n",
+    # dd writing its input into a cron folder
+    "dd": f"echo '{CRON_LINE}' | dd of=/etc/cron.d/ems-rotate status=none\n",
+    # cp/mv/install -t DIR SOURCE
+    "cp-t": f"echo '{CRON_LINE}' > /var/tmp/x\ncp -t /etc/cron.d /var/tmp/x\n",
+    "install-t": f"echo '{CRON_LINE}' > /var/tmp/x\ninstall -m 644 -t /etc/cron.d /var/tmp/x\n",
+    # a local rsync is a copy, not a download
+    "rsync-local": f"echo '{CRON_LINE}' > /var/tmp/x\nrsync -a /var/tmp/x /etc/cron.d/x\n",
+    # file systems mounted over line data at the next boot, or now through an empty overlay
+    "fstab": "echo 'tmpfs /srv/ems/linedata tmpfs defaults 0 0' >> /etc/fstab\n",
+    "fstab-bind": "echo '/var/empty /srv/ems/linedata none bind 0 0' >> /etc/fstab\n",
+    "mount-unit": "printf '[Mount]\\nWhat=tmpfs\\nWhere=/srv/ems/linedata\\nType=tmpfs\\n' "
+                  "> /etc/systemd/system/srv-ems-linedata.mount\n",
+    "overlay": "mount -t overlay overlay -o lowerdir=/var/empty /srv/ems/linedata\n",
+    # a start-up file every shell of every job reads, set for every job at once
+    "environment": f"echo '{WIPE}' > /var/tmp/e\necho 'BASH_ENV=/var/tmp/e' >> /etc/environment\n",
+    "default-environment": f"echo '{WIPE}' > /var/tmp/e\nmkdir -p /etc/systemd/system.conf.d\n"
+                           "printf '[Manager]\\nDefaultEnvironment=BASH_ENV=/var/tmp/e\\n' "
+                           "> /etc/systemd/system.conf.d/ems.conf\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLANTERS))
+def test_a_job_planting_a_wipe_by_another_writer_is_destructive(name):
+    """Each was judged benign: the planting reader knew `crontab -`, tee, >, cp SRC DEST,
+    mv, ln, install and sed, and mounts typed on the command line."""
+    j = _shell(PLANTERS[name])
+    assert j.verdict == "destructive" and j.severity in ("high", "critical"), \
+        [(r.rule, r.title) for r in j.reasons]
+
+
+@pytest.mark.parametrize("text", [
+    # the file a planted setting names is written later, or a library every program loads
+    "echo 'BASH_ENV=/var/tmp/e' >> /etc/environment\necho rm -rf x > /var/tmp/e\n",
+    "echo /var/tmp/libx.so > /etc/ld.so.preload\n",
+    "tar -xzf /var/tmp/pkg.tgz -C /etc/cron.d\n",
+])
+def test_a_planted_start_up_file_or_archive_whose_content_is_unknown_is_not_benign(text):
+    j = _shell(text)
+    assert j.verdict != "benign", [(r.rule, r.title) for r in j.reasons]
+
+
+@pytest.mark.parametrize("text", [
+    "echo '/dev/sdb1 /srv/ems/linedata ext4 defaults 0 2' >> /etc/fstab\n",
+    "echo 'LANG=C.UTF-8' >> /etc/environment\n",
+    "echo '0 3 * * * ems /opt/ems/bin/report.sh' > /var/tmp/c\ncrontab -l > /dev/null\n",
+    "rsync -a /srv/ems/linedata/ /backup/linedata/\n",
+    "dd if=/dev/zero of=/var/tmp/swap bs=1M count=16\n",
+])
+def test_ordinary_fstab_environment_and_copies_stay_quiet(text):
+    j = _shell(text)
+    assert j.severity not in ("high", "critical"), [(r.rule, r.title) for r in j.reasons]

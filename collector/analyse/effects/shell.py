@@ -1394,6 +1394,18 @@ class _Walker:
         if prog == "crontab" and stdin is not None and is_known(stdin) and not markers(stdin) \
                 and not re.search(r"-\w*[lr]", " ".join(args)):
             self.cron_lines(stdin, False, place, line, ev, env, "installed with crontab")
+        elif prog == "crontab" and not re.search(r"-\w*[lre]", " ".join(args)) and \
+                (table := [o for o in commands.operands(argv, {"u"}) if o != "-"]):
+            # `crontab FILE`: the user's crontab replaced by the file (written by the job, or
+            # captured); one whose content is not known installs jobs nobody has seen
+            installed = self.captured_text(table[-1])
+            if installed is not None and is_known(installed) and not markers(installed):
+                self.cron_lines(installed, False, place, line, ev, env,
+                                f"installed with crontab from {render(table[-1])}")
+            else:
+                self.job.sink.append(place.effect(
+                    "unseen-code", line, ev, target=f"the user's crontab: installs jobs whose "
+                    f"content is not captured ({render(table[-1])})"))
         if prog in commands._DEVICE_PROGRAMS:
             self.device_session(prog, argv, env, place, line, ev, stdin)
             return None
