@@ -356,3 +356,22 @@ def test_a_planted_start_up_file_or_archive_whose_content_is_unknown_is_not_beni
 def test_ordinary_fstab_environment_and_copies_stay_quiet(text):
     j = _shell(text)
     assert j.severity not in ("high", "critical"), [(r.rule, r.title) for r in j.reasons]
+
+
+def test_the_agents_reading_of_many_costly_jobs_is_bounded_in_all_and_said(tmp_path):
+    """Each job's reading is bounded (30 s of CPU), their number was not: a thousand planted
+    jobs, each a script shaped to cost seconds to read, held the agent's snapshot for hours
+    (no snapshot of the host at all, its other jobs included). Past the agent's bound for all
+    of them the snapshot goes out, partial, saying why."""
+    from lineguard.agent.sources.host import HostLimits, collect
+    from tests.hostroot import write
+    root = tmp_path / "r"
+    write(root, "etc/passwd", "root:x:0:0::/root:/bin/bash\n")
+    body = "".join(f'v{k}="$(printf %s {k})"; x=$v{k}\n' for k in range(30))
+    for i in range(6):
+        write(root, f"opt/ems/bin/s{i}.sh", f"#!/bin/bash\n{body}echo {i}\n", 0o755)
+    write(root, "etc/cron.d/ems", "".join(f"0 {i} * * * root /opt/ems/bin/s{i}.sh\n"
+                                          for i in range(6)))
+    target, _ = collect(root, limits=HostLimits(wanted_cpu_s=0.0))
+    assert target.status == "partial" and "stopped reading jobs" in (target.error or "")
+    assert {f"opt/ems/bin/s{i}.sh" for i in range(6)} <= {a.name for a in target.artifacts}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -341,9 +342,13 @@ def _capture_wanted(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
     the follow budget ran out."""
     pending = list(dict.fromkeys(c for c in commands if c.strip()))
     tried: set[str] = set()
+    stop = time.process_time() + limits.wanted_cpu_s
     for _round in range(limits.follow_depth):
         wanted: dict[str, list[str]] = {}
-        for command in pending:
+        for k, command in enumerate(pending):
+            if time.process_time() > stop:
+                return (f"stopped reading jobs for the files they look for after "
+                        f"{limits.wanted_cpu_s:g} s of CPU ({len(pending) - k} not read) (limit)")
             for name in _wanted(command, arts, limits.follow_depth):
                 if name not in tried and fs.exists(name) and not fs.is_dir(name):
                     wanted.setdefault(name, []).append(command)

@@ -34,7 +34,8 @@ class HostLimits:
     deep, past the nesting the collector reads (resolve.MAX_DEPTH, 10), so that a deeper chain
     of scripts is reported by the collector's reading of the job itself (nested too deep: high)
     rather than ending in a script that was never captured (at 4, a chain of five scripts left
-    the fifth, the one that deleted, out of the snapshot: the job was benign)."""
+    the fifth, the one that deleted, out of the snapshot: the job was benign). Reading the jobs
+    for the files they look for stops after `wanted_cpu_s` of CPU in all."""
 
     max_text_bytes: int = 1 << 20
     max_hash_bytes: int = 64 << 20
@@ -42,6 +43,10 @@ class HostLimits:
     max_followed_files: int = 50_000
     max_followed_bytes: int = 256 << 20
     long_sleep_s: int = 3600
+    # CPU the collector's reading of the host's jobs may take on the agent, all jobs together
+    # (host._capture_wanted: each job's own reading is bounded, not their number): past it the
+    # snapshot goes out partial, saying so, rather than hours late or never
+    wanted_cpu_s: float = 300.0
 
 
 def iso_utc(ts: float) -> str:
