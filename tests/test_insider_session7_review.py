@@ -375,3 +375,48 @@ def test_the_agents_reading_of_many_costly_jobs_is_bounded_in_all_and_said(tmp_p
     target, _ = collect(root, limits=HostLimits(wanted_cpu_s=0.0))
     assert target.status == "partial" and "stopped reading jobs" in (target.error or "")
     assert {f"opt/ems/bin/s{i}.sh" for i in range(6)} <= {a.name for a in target.artifacts}
+
+
+# --- commands run by a wrapper or a tool's settings -------------------------------------------
+
+RUN_BY = {
+    # a shell opened as another user reads the job's input as its commands
+    "sudo-s": f"echo '{WIPE}' | sudo -s\n",
+    "sudo-i-u": f"echo '{WIPE}' | sudo -i -u ems\n",
+    "su-dash": f"echo '{WIPE}' | su - ems\n",
+    # a command git runs, set in its environment or in its config for later runs
+    "git-ssh-command": f"GIT_SSH_COMMAND='sh -c \"{WIPE}\"' git -C /srv/ems/repo fetch\n",
+    "git-config-pager": f"git config --global core.pager 'sh -c \"{WIPE}\"'\n",
+    "git-config-alias": f"git config --system alias.st '!{WIPE}'\n",
+    "git-config-hookspath": "mkdir -p /var/tmp/h\n"
+                            f"printf '#!/bin/sh\\n{WIPE}\\n' > /var/tmp/h/post-merge\n"
+                            "git -C /srv/ems/repo config core.hooksPath /var/tmp/h\n"
+                            "git -C /srv/ems/repo pull\n",
+    # ansible's ad-hoc command module (the default) and shell tasks of a playbook
+    "ansible-adhoc": f"ansible localhost -m shell -a '{WIPE}'\n",
+    "ansible-default-module": f"ansible all -i localhost, -a '{WIPE}'\n",
+    "ansible-playbook-shell": "cat > /var/tmp/p.yml <<'EOF'\n- hosts: localhost\n  tasks:\n"
+                              f"    - name: tidy\n      shell: {WIPE}\nEOF\n"
+                              "ansible-playbook /var/tmp/p.yml\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RUN_BY))
+def test_a_wipe_run_by_a_shell_or_a_tools_settings_is_destructive(name):
+    """Each was benign."""
+    j = _shell(RUN_BY[name])
+    assert j.verdict == "destructive" and j.severity in ("high", "critical"), \
+        [(r.rule, r.title) for r in j.reasons]
+
+
+@pytest.mark.parametrize("text", [
+    "sudo -u ems /opt/ems/bin/report.sh\n",
+    "git config --global user.name 'EMS backup'\n",
+    "git config --global core.pager 'less -R'\n",
+    "GIT_SSH_COMMAND='ssh -i /etc/ems/deploy_key' git -C /srv/ems/repo fetch\n",
+    "ansible all -i /etc/ansible/hosts -m ping\n",
+    "ansible localhost -m shell -a 'find /var/tmp/ems -mtime +7 -delete'\n",
+])
+def test_ordinary_sudo_git_and_ansible_stay_quiet(text):
+    j = _shell(text)
+    assert j.severity not in ("high", "critical"), [(r.rule, r.title) for r in j.reasons]

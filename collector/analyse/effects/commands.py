@@ -182,6 +182,10 @@ def unwrap(argv: list[str]) -> list[str]:
             continue
         if prog in ("su", "runuser", "flock", "sg") and "-c" in argv:
             return ["sh", "-c", argv[argv.index("-c") + 1]] if argv.index("-c") + 1 < len(argv) else []
+        if (prog in ("su", "ksu") and all(a.startswith("-") or a.isidentifier() for a in argv[1:])
+                and len([a for a in argv[1:] if not a.startswith("-")]) <= 1) or \
+                (prog in ("sudo", "doas") and _LOGIN_SHELL.fullmatch(" ".join(argv[1:]))):
+            return ["sh"]     # `su [-] [USER]`, `sudo -s`/`-i [-u USER]`: a shell reads the input
         if prog in MULTI_CALL and len(argv) > 1:
             argv = argv[1:]
             continue
@@ -200,6 +204,12 @@ def unwrap(argv: list[str]) -> list[str]:
             i += 1
         argv = argv[i:]
     return argv
+
+
+# sudo/doas options that open a shell and name no command: the user's shell reads the input
+_LOGIN_SHELL = re.compile(r"(?:(?:-[EHnPS]+|--preserve-env|--non-interactive|-u \S+|--user=\S+)\s)*"
+                          r"(?:-[EHnPS]*[si][EHnPS]*|--shell|--login)"
+                          r"(?:\s(?:-[EHnPS]+|-u \S+|--user=\S+))*")
 
 
 def _split_string(argv: list[str]) -> list[str]:

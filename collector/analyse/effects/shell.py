@@ -1329,6 +1329,11 @@ class _Walker:
             # a program that runs shell commands written in its own syntax (make, sed e, …)
             for text, note in carriers.carried(argv, stdin, self.captured_text, unknown):
                 self.nested("shell", text, place, line, ev, note, env)
+            if prog == "git":
+                # commands git runs from its environment (GIT_SSH_COMMAND=… git fetch)
+                for var in carriers.GIT_COMMAND_VARIABLES:
+                    if env.get(var, "").strip():
+                        self.nested("shell", env[var], place, line, ev, f"run by git's {var}", env)
             for f in carriers.CARRIERS[prog].files(argv):
                 why = unseen_program(self.job, f, self.named_in(line, ev, place)) if \
                     f.startswith("/") and is_known(f) and self.job.text_of(f.lstrip("/")) is None \
@@ -1977,8 +1982,11 @@ class _Walker:
     def ansible(self, prog: str, argv: list[str], place: Place, line: int, ev: str) -> None:
         """The network tasks of a playbook (or an ad-hoc module call) on the inventory's hosts."""
         inventory, ops, module, args = ansible.command(argv)
+        shells: list[tuple[str, str]] = []
         if prog == "ansible":
             plays = [(ops[0] if ops else "all", ansible.module_lines(module, args, self.file_text))]
+            cmd = ansible.shell_command(module, args) if args else None
+            shells += [(ops[0] if ops else "all", cmd)] if cmd else []
         else:
             plays = []
             for path in ops:
@@ -1988,6 +1996,10 @@ class _Walker:
                                                       target=f"{render(path)} (a playbook not captured)"))
                     continue
                 plays += ansible.playbook(text, self.file_text)
+                shells += ansible.shell_tasks(text)
+        for hosts, cmd in shells:
+            # a command run on each host of the play (this one too, for localhost)
+            self.nested("shell", cmd, place, line, ev, f"run on {hosts} by {prog}")
         for hosts, lines in plays:
             if not lines:
                 continue
