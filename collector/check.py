@@ -75,6 +75,44 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
     return out
 
 
+def lowered_as_one_change(judgement: Judgement) -> list[str]:
+    """The reasons of a job's destructive effects that change control lowered as a change of
+    one thing (their titles)."""
+    from lineguard.collector.analyse.effects.control import ONE_TARGET
+    return [r.title for r in judgement.reasons
+            if "[change-controlled:" in r.title and ONE_TARGET in r.title]
+
+
+def split_change_findings(views: list[JobView], now: datetime) -> list[Finding]:
+    """Change control lowers a change of one thing, not one of many (a job changing several is
+    not lowered): the same holds across jobs. Where more than one pending job on a host is
+    lowered that way, together they are a mass change split into one-circuit jobs (one per
+    PVC, each naming a ticket anyone can type): one high finding names them all."""
+    from lineguard.collector.analyse.timing import countdown
+    by_target: dict[str, list[tuple[JobView, list[str]]]] = {}
+    for v in views:
+        if v.job.state == "active" and (titles := lowered_as_one_change(v.judgement)):
+            by_target.setdefault(v.job.target, []).append((v, titles))
+    out = []
+    for target, group in sorted(by_target.items()):
+        if len(group) < 2:
+            continue
+        timed = [(v.fire.at, v.fire) for v, _ in group if v.fire is not None and v.fire.at]
+        first = min(timed, key=lambda t: t[0])[1] if timed else None
+        ids = sorted(f"{v.job.origin_path}:{v.job.origin_line}:{v.job.command}" for v, _ in group)
+        digest = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:12]
+        lines = [f"{v.job.source} job {v.job.origin_path}:{v.job.origin_line or '-'}: "
+                 f"{v.job.command}\n  " + "\n  ".join(titles) for v, titles in group]
+        out.append(Finding(
+            key=f"job-split:{target}:{digest}", kind="job", severity=Severity.HIGH,
+            target=target,
+            title=f"{len(group)} destructive jobs on {target}, each lowered by change control "
+                  f"as one target: together they change {len(group)} things"
+                  + (f"; the first fires {countdown(now, first)}" if first else ""),
+            detail="\n".join(lines), fire_at=first.at if first else None))
+    return out
+
+
 def _what(judgement: Judgement) -> str:
     """How a job finding's title begins: the verdict, or, for a job suspicious because it runs
     code nobody can read, that code named (`runs unseen code /var/tmp/ne-sync.sh at job …`)."""
@@ -420,7 +458,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
     if views is None:
         problems = []
         views = collect(store, now, problems=problems)
-    findings = job_findings(views, now) + list(problems or [])
+    findings = job_findings(views, now) + split_change_findings(views, now) + list(problems or [])
     findings += stored_evidence_findings(store)
     findings += drift.findings(store, home.baselines, now,
                                lambda name: settings.site(site_of.get(name)).approvals)

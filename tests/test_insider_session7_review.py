@@ -420,3 +420,42 @@ def test_a_wipe_run_by_a_shell_or_a_tools_settings_is_destructive(name):
 def test_ordinary_sudo_git_and_ansible_stay_quiet(text):
     j = _shell(text)
     assert j.severity not in ("high", "critical"), [(r.rule, r.title) for r in j.reasons]
+
+
+# --- a mass deletion split into single-circuit jobs under a ticket -----------------------------
+
+def test_a_mass_deletion_split_into_one_circuit_jobs_under_a_ticket_is_mailed(tmp_path, home,
+                                                                            capsys):
+    """Change control lowers a change of one thing, not one of many, and a job that removes
+    several circuits is not lowered. The insider plants one job per circuit instead, each
+    naming a ticket and one PVC: each was "suspicious, medium" — nothing mailed, while
+    together they remove every circuit of the interface."""
+    from tests.test_insider_reading_review import _check, _script
+    from tests.test_insider_review import Server
+    ems = Server(tmp_path, home)
+    lines = []
+    for vci in range(32, 38):
+        _script(ems, f"opt/ems/bin/retire-{vci}.sh", f"#!/bin/sh\n{TICKET}"
+                f"ssh atm1 'configure terminal\ninterface ATM0/1\nno pvc 0/{vci}'\n")
+        lines.append(f"0 3 10 2 * root /opt/ems/bin/retire-{vci}.sh\n")
+    (ems.root / "etc/cron.d").mkdir(parents=True, exist_ok=True)
+    (ems.root / "etc/cron.d/retire").write_text("".join(lines))
+    ems.report()
+    rc, findings = _check(ems, capsys)
+    jobs = [f for f in findings if f["kind"] == "job"]
+    assert rc == 1, [(f["severity"], f["title"]) for f in jobs]
+    (split,) = [f for f in jobs if f["severity"] in ("high", "critical")]
+    assert "6 " in split["title"] and "one target" in split["title"], split["title"]
+
+
+def test_one_change_controlled_circuit_job_stays_medium(tmp_path, home, capsys):
+    from tests.test_insider_reading_review import _check, _script
+    from tests.test_insider_review import Server
+    ems = Server(tmp_path, home)
+    _script(ems, "opt/ems/bin/retire.sh", f"#!/bin/sh\n{TICKET}"
+            "ssh atm1 'configure terminal\ninterface ATM0/1\nno pvc 0/32'\n")
+    (ems.root / "etc/cron.d").mkdir(parents=True, exist_ok=True)
+    (ems.root / "etc/cron.d/retire").write_text("0 3 10 2 * root /opt/ems/bin/retire.sh\n")
+    ems.report()
+    rc, findings = _check(ems, capsys)
+    assert rc == 0 and [f["severity"] for f in findings if f["kind"] == "job"] == ["medium"]

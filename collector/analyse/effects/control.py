@@ -26,6 +26,9 @@ from lineguard.collector.model import AbsoluteTrigger, CalendarTrigger, Fire, Jo
 from lineguard.formats.sleep import inline_sleeps, sleep_seconds
 
 MAX_WINDOW = timedelta(hours=24)       # a maintenance window is a night, not a season
+# how a reason says its effect was lowered as a controlled change of one thing (see
+# Control.note; check.split_change_findings counts such jobs across a host)
+ONE_TARGET = ", one target"
 MASS = frozenset({"delete-tree", "wipe", "volume removal", "db-drop", "db-truncate",
                   "db-delete-all", "db-flush"})
 # where a copy does not survive the job (discarded, or gone at the next reboot)
@@ -184,7 +187,7 @@ class Control:
         parts = []
         if self.forms:
             parts.append("change-controlled: " + "; ".join(self.forms) +
-                         (", one target" if self.single else
+                         (ONE_TARGET if self.single else
                           " — a mass change, still at least high" if self.copied else
                           f" — but the job changes {self.changes} things, so none is lowered"
                           if self.changes > 1 else
