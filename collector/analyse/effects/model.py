@@ -48,8 +48,10 @@ def _safe(text: str) -> str:
     return text.replace("\x01", "").replace("\x02", "").translate(_SAFE)
 
 
+@lru_cache(maxsize=8192)
 def unknown(why: str) -> str:
-    """A value that cannot be known before the job runs, with the reason."""
+    """A value that cannot be known before the job runs, with the reason (the same reasons
+    come up again and again: made once)."""
     return f"\x01?:\x1d{_safe(why)}\x02"
 
 
@@ -212,13 +214,14 @@ class Effect:
 
 
 # A change ticket (CHG0012345, CRQ-1234, RFC 2233 …) named in what a job runs.
-# Spelled case by case rather than with re.I: the search runs over every script a job runs, and
-# sre scans an explicit alternation of character classes about twice as fast, and a lookahead on
-# the letters a ticket can start with rejects most positions at their first character.
-# (not a component of a dotted module name or a path: `pysnmp.proto.rfc1902` names no change)
-CHANGE_REF = re.compile(r"\b(?=[CcRrMmWwTt])(?<![./])(?:[Cc](?:[Hh][Gg]|[Rr][Qq]?|[Mm]|[Hh][Aa][Nn][Gg][Ee])|"
-                        r"[Rr][Ff][Cc]|[Mm][Oo][Pp]|[Ww][Oo]|[Tt][Ii][Cc][Kk][Ee][Tt])[-_ #:]?\s?"
-                        r"\d[\d-]{2,}\b(?![./]\w)")
+# Spelled case by case rather than with re.I, and starting with the class of letters a ticket
+# can start with (what comes before it is looked at behind that letter): sre then skips every
+# other position in its own loop, twice as fast as a leading lookahead, over every script a
+# job runs. (Not a component of a dotted module name or a path: `pysnmp.proto.rfc1902` names
+# no change.)
+CHANGE_REF = re.compile(r"[CcRrMmWwTt](?<![\w./].)(?:(?<=[Cc])(?:[Hh][Gg]|[Rr][Qq]?|[Mm]|"
+                        r"[Hh][Aa][Nn][Gg][Ee])|(?<=[Rr])[Ff][Cc]|(?<=[Mm])[Oo][Pp]|(?<=[Ww])[Oo]|"
+                        r"(?<=[Tt])[Ii][Cc][Kk][Ee][Tt])[-_ #:]?\s?\d[\d-]{2,}\b(?![./]\w)")
 
 
 @lru_cache(maxsize=4096)

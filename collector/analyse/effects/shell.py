@@ -2395,6 +2395,7 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
 
 # A brace expansion where a command starts (`{sh,-c} '…'`): bash expands it into the words of
 # the command; the parser would take the brace for a group, so the words are written out first.
+_BRACE_ANY = re.compile(r"\{[\w./=-]+,")      # what every _BRACE_HEAD match holds: a cheap look first
 _BRACE_HEAD = re.compile(r"(^|[;&|]\s*|\n[ \t]*)\{([\w./=-]+(?:,[\w./=-]*)+)\}(?=[ \t])", re.M)
 
 
@@ -2449,7 +2450,7 @@ def _closing(text: str, open_at: int) -> int:
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     if "<<" in text and not text.endswith("\n"):
         text += "\n"      # a here-document closing on the last line (as `$(< file)` leaves it)
-    if "{" in text:
+    if "{" in text and _BRACE_ANY.search(text):
         text = _BRACE_HEAD.sub(lambda m: m.group(1) + " ".join(m.group(2).split(",")), text)
     if "coproc" in text:
         text = _coprocs_as_functions(text)
