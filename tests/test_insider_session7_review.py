@@ -459,3 +459,49 @@ def test_one_change_controlled_circuit_job_stays_medium(tmp_path, home, capsys):
     ems.report()
     rc, findings = _check(ems, capsys)
     assert rc == 0 and [f["severity"] for f in findings if f["kind"] == "job"] == ["medium"]
+
+
+# --- a snapshot padded past the collector's size limit -------------------------------------------
+
+def _padded_snapshot(ems, tmp_path, max_bytes: int, pad_planted: bool):
+    """Followed scripts full of control characters (JSON writes six bytes for each), beside
+    a planted job; one snapshot taken under `max_bytes`, put in the collector's inbox."""
+    from lineguard.agent.keys import load_private
+    from lineguard.agent.snapshot import take
+    from tests.test_insider_reading_review import _plant_at, _script
+    pad = "#" + "\x01" * 30_000 + "\n"
+    for i in range(8):
+        _script(ems, f"home/ems/junk/{i}", f"#!/bin/sh\n{pad}echo {i}\n")
+    (ems.root / "etc/cron.d/tidy").write_text("0 1 * * * ems run-parts /home/ems/junk\n")
+    _script(ems, "opt/ems/bin/sync.sh", f"#!/bin/sh\n{pad if pad_planted else ''}{WIPE}\n")
+    _plant_at(ems, "/opt/ems/bin/sync.sh")
+    snap, data = take(agent="ems-01", key=load_private(ems.key), chain=tmp_path / "chain",
+                      root=ems.root, hostname="ems-01", live=False, max_bytes=max_bytes)
+    assert len(data) <= max_bytes
+    (ems.home.inbox / "s1.lgsnap").write_bytes(data)
+    return snap
+
+
+@pytest.mark.parametrize("pad_planted", [False, True])
+def test_a_snapshot_padded_past_the_collectors_limit_is_trimmed_not_refused(tmp_path, home,
+                                                                           capsys, pad_planted):
+    """Scripts of a job of the operator's own, full of control characters, made the host's
+    snapshot larger than the collector takes (its followed-text budget, 256 MB, is 1.5 GB
+    once JSON-escaped; the collector refuses past 64 MB): every snapshot of the host was
+    refused as "oversized" (medium) and the at job planted beside the padding never reached
+    the collector. The agent keeps the file under the limit: the largest followed scripts are
+    recorded as not read, and a job running one is a reading limit (high)."""
+    from lineguard.collector.cli import main as lineguard
+    from tests.test_insider_reading_review import _check
+    from tests.test_insider_review import Server
+    limit = 160_000
+    (home.root / "config.toml").write_text(f"max_snapshot_bytes = {limit}\n")
+    ems = Server(tmp_path, home)
+    snap = _padded_snapshot(ems, tmp_path, limit, pad_planted)
+    assert snap.targets[0].status == "partial" and "size limit" in snap.targets[0].error
+    assert lineguard(["--home", str(home.root), "ingest"]) == 0
+    rc, findings = _check(ems, capsys)
+    (planted,) = [f for f in findings if f["kind"] == "job" and "at" in f["title"].split()]
+    assert rc == 1 and planted["severity"] in ("high", "critical"), planted
+    if not pad_planted:
+        assert planted["title"].startswith("destructive"), planted
