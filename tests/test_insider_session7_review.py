@@ -505,3 +505,27 @@ def test_a_snapshot_padded_past_the_collectors_limit_is_trimmed_not_refused(tmp_
     assert rc == 1 and planted["severity"] in ("high", "critical"), planted
     if not pad_planted:
         assert planted["title"].startswith("destructive"), planted
+
+
+# --- Python codecs by their other names ---------------------------------------------------------
+
+_B64 = base64.b64encode(WIPE.encode()).decode()
+
+
+@pytest.mark.parametrize("call", [
+    f"codecs.decode(b'{_B64}', 'base64_codec').decode()",
+    f"codecs.decode(b'{_B64}', 'base-64').decode()",
+    f"base64.decodebytes(b'{_B64}').decode()",
+    f"codecs.decode(codecs.decode(b'{base64.b64encode(bz2.compress(WIPE.encode())).decode()}', "
+    "'base64'), 'bz2_codec').decode()",
+    f"codecs.decode(codecs.decode(b'{base64.b64encode(zlib.compress(WIPE.encode())).decode()}', "
+    "'base64'), 'zip').decode()",
+    "codecs.encode('ez -es /fei/rzf/yvarqngn', 'rot13')",
+    f"codecs.decode(b'{__import__('quopri').encodestring(WIPE.encode()).decode()}', "
+    "'quopri').decode()",
+])
+def test_a_command_decoded_with_a_python_codec_alias_is_read(call):
+    """Each was benign: only four codec names were known (and codecs.encode not at all, though
+    rot13 encodes and decodes alike)."""
+    j = _python(f"import codecs\nos.system({call})\n")
+    assert j.verdict == "destructive", [(r.rule, r.title) for r in j.reasons]

@@ -280,6 +280,16 @@ def uudecode(data: str | bytes) -> bytes | None:
     return out or None
 
 
+# Python's codec names (codecs.decode, str/bytes .decode and .encode, with their aliases) of
+# the transforms a layer here undoes; a text codec (utf-8, latin-1 …) changes nothing
+PYTHON_CODECS = {"base64": "base64", "base_64": "base64", "base64_codec": "base64",
+                 "hex": "hex", "hex_codec": "hex", "zip": "zlib", "zlib": "zlib",
+                 "zlib_codec": "zlib", "bz2": "bzip2", "bz2_codec": "bzip2", "uu": "uu",
+                 "uu_codec": "uu", "rot13": "rot13", "rot_13": "rot13", "quopri": "quopri",
+                 "quotedprintable": "quopri", "quoted_printable": "quopri",
+                 "quopri_codec": "quopri"}
+
+
 def undo_noted(layer: str, data: str, decoded: dict[str, tuple[str, ...]]) -> str | None:
     """One layer of `data` undone as text (bytes read as Latin-1), or None when it does not
     decode; `decoded` notes the layers that made the text, after those that made `data` (a
@@ -296,6 +306,9 @@ def undo(layer: str, data: str | bytes, argv: list[str] | None = None) -> str | 
     """One layer undone; None when the data does not decode."""
     if layer == "uu":
         return uudecode(data)
+    if layer == "quopri":
+        import quopri
+        return quopri.decodestring(_bytes(data))
     if layer == "openssl enc":
         return decrypt(data, argv or [])
     if layer == "base64":
