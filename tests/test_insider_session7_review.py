@@ -529,3 +529,32 @@ def test_a_command_decoded_with_a_python_codec_alias_is_read(call):
     rot13 encodes and decodes alike)."""
     j = _python(f"import codecs\nos.system({call})\n")
     assert j.verdict == "destructive", [(r.rule, r.title) for r in j.reasons]
+
+
+# --- SQL comments ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("statement", [
+    # the WHERE clause is a comment: every row goes
+    "DELETE FROM pvc -- WHERE id = 5",
+    "DELETE FROM pvc /* WHERE id = 5 */",
+    # a comment after a condition every row meets
+    "DELETE FROM pvc WHERE 1=1 -- nightly",
+    # a term or its negation
+    "DELETE FROM pvc WHERE id = 0 OR id <> 0",
+    "DELETE FROM pvc WHERE EXISTS (SELECT 1)",
+])
+def test_a_line_data_table_emptied_behind_sql_comments_is_destructive(statement):
+    """Each was benign: a WHERE written in a comment read as qualifying the DELETE, and a
+    comment after `1=1` kept the condition from being read."""
+    j = _shell(f'psql -d ems -c "{statement}"\n')
+    assert j.verdict == "destructive", [(r.rule, r.title) for r in j.reasons]
+
+
+@pytest.mark.parametrize("statement", [
+    "DELETE FROM pvc WHERE id = 5 -- retired, CHG0012345",
+    "DELETE FROM pvc_history WHERE ts < now() - interval '90 days' /* housekeeping */",
+    "SELECT '--' || name FROM pvc",
+])
+def test_qualified_deletes_with_comments_stay_quiet(statement):
+    j = _shell(f'psql -d ems -c "{statement}"\n')
+    assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]
