@@ -558,3 +558,21 @@ def test_a_line_data_table_emptied_behind_sql_comments_is_destructive(statement)
 def test_qualified_deletes_with_comments_stay_quiet(statement):
     j = _shell(f'psql -d ems -c "{statement}"\n')
     assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]
+
+
+# --- a guard that does not guard --------------------------------------------------------------------
+
+@pytest.mark.parametrize("guard", ["/etc/passwd", "/etc/timezone"])
+def test_test_x_on_a_file_without_an_execute_bit_does_not_make_a_job_inert(tmp_path, guard):
+    """`test -x FILE || …` skips the rest only when FILE is executable: /etc/passwd is there
+    (captured, 0644), so the rest runs at every fire. The job was called inert ("cannot fire
+    as written") and lowered one step — a high deletion to medium, not mailed."""
+    from tests.hostroot import write
+    from tests.test_dropin_evidence import _judged
+    plain, guarded = tmp_path / "plain", tmp_path / "guarded"
+    action = "find /srv/ems -mtime +1 -delete"
+    write(plain, "etc/cron.d/ems", f"0 3 10 2 * root {action}\n")
+    write(guarded, "etc/cron.d/ems", f"0 3 10 2 * root test -x {guard} || {action}\n")
+    ((_j0, v0),) = [(j, v) for j, v in _judged(plain) if "find" in j.command]
+    ((j, v),) = [(j, v) for j, v in _judged(guarded) if "find" in j.command]
+    assert j.state == "active" and v.severity == v0.severity, (j.state, j.problem, v)
