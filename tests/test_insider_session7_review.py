@@ -576,3 +576,36 @@ def test_test_x_on_a_file_without_an_execute_bit_does_not_make_a_job_inert(tmp_p
     ((_j0, v0),) = [(j, v) for j, v in _judged(plain) if "find" in j.command]
     ((j, v),) = [(j, v) for j, v in _judged(guarded) if "find" in j.command]
     assert j.state == "active" and v.severity == v0.severity, (j.state, j.problem, v)
+
+
+# --- a NUL byte in a script -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("script", [
+    b"#!/bin/sh\n# \x00 nightly\n" + WIPE.encode() + b"\n",
+    # no #! line, run by sh: dash skips the NUL and runs `rm`
+    b"# nightly tidy\nr\x00m -rf /srv/ems/linedata\n",
+])
+@pytest.mark.parametrize("command", ["sh /opt/ems/bin/x.sh", "/opt/ems/bin/x.sh"])
+def test_a_nul_byte_does_not_make_a_script_a_compiled_program(tmp_path, script, command):
+    """One NUL byte in a comment: the agent kept only the script's hash ("binary") and the
+    job was "runs a compiled program" (medium), while dash, cron's /bin/sh, skips the NUL and
+    deletes the line data."""
+    from tests.hostroot import write
+    from tests.test_dropin_evidence import _judged
+    root = tmp_path / "r"
+    write(root, "opt/ems/bin/x.sh", script, 0o755)
+    write(root, "etc/cron.d/ems", f"0 3 10 2 * root {command}\n")
+    ((_job, verdict),) = [(j, v) for j, v in _judged(root) if "x.sh" in j.command]
+    assert verdict.verdict == "destructive", verdict
+
+
+def test_a_compiled_program_is_still_binary(tmp_path):
+    from lineguard.agent.sources.host import collect
+    from tests.hostroot import write
+    root = tmp_path / "r"
+    write(root, "etc/passwd", "root:x:0:0::/root:/bin/bash\n")
+    elf = b"\x7fELF\x02\x01\x01" + b"\x00" * 9 + b"\x02\x00\x3e\x00" + bytes(range(256)) * 4
+    write(root, "opt/ems/bin/syncd", elf, 0o755)
+    write(root, "etc/cron.d/ems", "0 3 * * * root /opt/ems/bin/syncd\n")
+    (art,) = [a for a in collect(root)[0].artifacts if a.name == "opt/ems/bin/syncd"]
+    assert art.state == "binary" and art.content is None

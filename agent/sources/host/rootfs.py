@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lineguard.formats.follow import artifact_name, escape_text
+from lineguard.formats.shells import is_binary
 from lineguard.formats.wire import Artifact
 
 _MAX_SYMLINK_HOPS = 40          # the kernel's own limit (ELOOP after 40 links)
@@ -54,7 +55,7 @@ def iso_utc(ts: float) -> str:
 
 
 def _is_binary(head: bytes) -> bool:
-    return b"\x00" in head[:_SNIFF]
+    return is_binary(head[:_SNIFF])
 
 
 class RootFS:

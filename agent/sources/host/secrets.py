@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lineguard.agent.devices.mask import keyed_digest
+from lineguard.formats.shells import is_binary
 from lineguard.formats.wire import Artifact
 
 TOKEN_PREFIX = "lg-masked:hmac-sha256:"
@@ -168,7 +169,7 @@ def masked_sha256(path: Path, key: bytes, text_limit: int = 1 << 20) -> str | No
     try:
         with path.open("rb") as f:
             head = f.read(text_limit + 1)
-            if len(head) > text_limit or b"\x00" in head:
+            if len(head) > text_limit or is_binary(head[:8192]):
                 digest = hashlib.sha256(head)
                 while chunk := f.read(1 << 20):
                     digest.update(chunk)

@@ -23,6 +23,7 @@ from lineguard.collector.analyse.effects.model import (
     symbol,
     unknown,
 )
+from lineguard.formats.shells import script_text
 from lineguard.formats.wire import Artifact, sha256_hex
 
 MAX_DEPTH = 10            # nested programs (sh -c inside python inside a decoded payload …)
@@ -253,13 +254,12 @@ class Job:
         if art is None:
             return None
         if art.encoding == "utf-8" and art.content is not None:
-            text = art.content
-            return None if "\x00" in text[:4096] else text
+            return script_text(art.content)
         key = art.sha256 or art.name
         hit = _TEXTS.get(key)
         if hit is None:
             read = art.text()
-            hit = _TEXTS[key] = ("" if read is None or "\x00" in read[:4096] else read,)
+            hit = _TEXTS[key] = ((script_text(read) or "") if read is not None else "",)
             if len(_TEXTS) > 4096:
                 del _TEXTS[next(iter(_TEXTS))]
         return hit[0] or None
