@@ -520,11 +520,17 @@ def _destructive_changes(effects: list[Effect], rs: RuleSet) -> int:
 
 
 def _dedupe(reasons: list[Reason]) -> list[Reason]:
-    """One reason per rule and line: the loudest."""
+    """One reason per rule and line: the loudest. Code run unseen is one reason per source
+    (a line that runs an uncaptured file's content and installs what it prints as a job names
+    both)."""
     best: dict[tuple, Reason] = {}
+
+    def key(r: Reason) -> tuple:
+        return (r.rule, r.path, r.line, r.subject if r.effect == "unseen-code" else "")
+
     for r in reasons:
-        k = (r.rule, r.path, r.line)
+        k = key(r)
         if k not in best or r.severity > best[k].severity:
             best[k] = r
-    return [r for r in reasons if best[(r.rule, r.path, r.line)] is r]
+    return [r for r in reasons if best[key(r)] is r]
 

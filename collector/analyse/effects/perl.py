@@ -1005,6 +1005,9 @@ class _Perl:
             else:
                 v = unknown(f"{op} of a value")
         self.store(left, v, place)
+        if isinstance(v, _Sub) and self.text(left).replace(" ", "").startswith(("$SIG{", "$main::SIG{")):
+            # a signal handler (`$SIG{ALRM} = sub {…}; alarm 3600`): perl calls it
+            self.call(v, [unknown("the signal's name")], place)
         return v
 
     def store(self, left: Node, v: object, place: Place) -> None:

@@ -9,8 +9,11 @@ names too), easysnmp/netsnmp sets, DB-API execute, exec/eval of built or decoded
 from __future__ import annotations
 
 import ast
+import configparser
+import json
 import re
 import shlex
+import tomllib
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -47,6 +50,7 @@ from lineguard.collector.analyse.effects.resolve import (
     file_lines,
     nested_too_deeply,
     read,
+    unseen_source,
     walked,
 )
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
@@ -193,6 +197,21 @@ class Module:
     scope: dict[str, Any] = field(default_factory=dict)
 
 
+class Ini(dict):
+    """A configparser object: section -> {key: value} of the files it read; `unread`: a file
+    it was asked to read that was not captured (its settings then stand for that content)."""
+
+    unread: str = ""
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A section of settings read from a file that was not captured: every key gives `value`,
+    a marker standing for that file's content."""
+
+    value: str
+
+
 @dataclass(frozen=True)
 class Std:
     """A module or name of one that was not captured (os, subprocess, shutil.rmtree …), however
@@ -200,6 +219,70 @@ class Std:
     getattr(os, 'sys'+'tem')."""
 
     name: str
+
+
+# Library callables that call a callable they are handed: name -> (its position, its keyword,
+# whether its arguments follow it (f, *args, **kwargs), else the keyword of a sequence of them
+# (args=…) and of a mapping of keyword arguments (kwargs=…)). See _Py.handed.
+_HANDED: dict[str, tuple[int, str, bool, str, str]] = {
+    "Timer": (1, "function", False, "args", "kwargs"),
+    "threading.Thread": (1, "target", False, "args", "kwargs"),
+    "Thread": (1, "target", False, "args", "kwargs"),
+    "Process": (1, "target", False, "args", "kwargs"),
+    "partial": (0, "func", True, "", ""),
+    "partialmethod": (0, "func", True, "", ""),
+    "atexit.register": (0, "func", True, "", ""),
+    "submit": (0, "fn", True, "", ""),
+    "apply_async": (0, "func", False, "args", "kwds"),
+    "apply": (0, "func", False, "args", "kwds"),
+    "call_soon": (0, "callback", True, "", ""),
+    "call_soon_threadsafe": (0, "callback", True, "", ""),
+    "call_later": (1, "callback", True, "", ""),
+    "call_at": (1, "callback", True, "", ""),
+    "run_in_executor": (1, "func", True, "", ""),
+    "to_thread": (0, "func", True, "", ""),
+    "enter": (2, "action", False, "argument", "kwargs"),
+    "enterabs": (2, "action", False, "argument", "kwargs"),
+    "start_new_thread": (0, "function", False, "args", "kwargs"),
+    "add_job": (0, "func", False, "args", "kwargs"),
+    "do": (0, "job_func", True, "", ""),               # schedule.every(…).do(job, *args)
+    "signal.signal": (1, "handler", False, "", ""),
+    "finalize": (1, "func", True, "", ""),
+}
+# settings loaders: function -> the format it reads
+_CONFIG_LOADS = {"json.load": "json", "json.loads": "json", "yaml.safe_load": "yaml",
+                 "yaml.load": "yaml", "yaml.full_load": "yaml", "tomllib.load": "toml",
+                 "tomllib.loads": "toml", "toml.load": "toml", "toml.loads": "toml"}
+_INI_PARSERS = frozenset({"ConfigParser", "RawConfigParser", "SafeConfigParser"})
+_NOT_CONFIG = object()
+
+
+def _parsed(fmt: str, text: str) -> Any:
+    """A settings text as the program gets it (values as found); unknown where it does not
+    parse."""
+    try:
+        if fmt == "json":
+            return json.loads(text)
+        if fmt == "yaml":
+            return yaml.load(text, Loader=_YAML_LOADER)
+        if fmt == "toml":
+            return tomllib.loads(text)
+        ini = configparser.ConfigParser(interpolation=None, strict=False)
+        ini.read_string(text)
+        out = {s: dict(ini.items(s, raw=True)) for s in ini.sections()}
+        out["DEFAULT"] = dict(ini.defaults())
+        return out
+    except (ValueError, yaml.YAMLError, configparser.Error, tomllib.TOMLDecodeError):
+        return unknown(f"settings in a {fmt} text that does not parse")
+
+
+# decorators that register a function to be called (at exit, on a schedule, on a signal)
+_REGISTERS = frozenset({"register", "scheduled_job", "repeat", "on_exit"})
+_SEQ_AT = {"Timer": 2, "apply_async": 1, "apply": 1, "enter": 3, "enterabs": 3,
+           "start_new_thread": 1}     # where the sequence of arguments stands when not named
+# callables that take a function without calling it (a value kept or compared)
+_CALLS_NOTHING = frozenset({"isinstance", "callable", "id", "repr", "str", "print", "hasattr",
+                            "setattr", "getattr", "type", "hash", "dir", "vars", "len"})
 
 
 _AGE = re.compile(r"\b(?:getmtime|getctime|getatime|st_mtime|st_ctime|st_atime)\b")
@@ -305,6 +388,7 @@ class _Py:
         self.bounds = 0                     # inside an `if` on a file's age, size or name
         self.followed: dict[tuple, Any] = {}    # calls followed: context -> the value returned
         self._reads: dict[int, tuple[str, ...]] = {}
+        self.instantiated: set[str] = set()      # classes the program makes objects of
 
     def ev_text(self, node: ast.AST) -> str:
         a = node.lineno - 1  # type: ignore[attr-defined]
@@ -325,6 +409,11 @@ class _Py:
             if n.id in scope:
                 return scope[n.id]
             return unknown(f"{n.id} is not known before the program runs")
+        if isinstance(n, ast.Lambda):       # a function like any other, its body returned
+            fn = ast.copy_location(ast.FunctionDef(name="<lambda>", args=n.args,
+                                                   body=[ast.copy_location(ast.Return(n.body), n)],
+                                                   decorator_list=[]), n)
+            return Func(ast.fix_missing_locations(fn), self)
         if isinstance(n, ast.List | ast.Tuple | ast.Set):
             out: list[Any] = []
             for e in n.elts:
@@ -376,6 +465,10 @@ class _Py:
                     return flipped
                 return base
             key = self.ev(n.slice, scope)
+            if isinstance(base, Ini) and _s(key) not in base and base.unread:
+                return Unread(file_lines(base.unread, self.job))    # a section of it
+            if isinstance(base, Unread):
+                return base.value
             try:
                 if isinstance(base, dict):
                     return base.get(_s(key), unknown(f"{ast.unparse(n)[:60]}"))
@@ -564,10 +657,13 @@ class _Py:
         # user functions
         if isinstance(f, ast.Name) and isinstance(scope.get(f.id), Func):
             return self.run_func(scope[f.id], args, kw, scope, line, ev)
+        if isinstance(f, ast.Lambda):       # (lambda p: …)(x)
+            return self.run_func(self.ev(f, scope), args, kw, scope, line, ev)
         made = scope.get(f.id) if isinstance(f, ast.Name) else recv.scope.get(short) \
             if isinstance(recv, Module) else None
         if isinstance(made, Cls):
             instance = Obj(made)
+            self.instantiated.add(made.name)
             init = made.scope.get("__init__")
             if isinstance(init, Func):
                 self.run_func(init, [instance, *args], kw, scope, line, ev)
@@ -580,6 +676,7 @@ class _Py:
                 return self.run_func(method, [*first, *args], kw, scope, line, ev)
         if isinstance(recv, Module) and isinstance(recv.scope.get(short), Func):
             return self.run_func(recv.scope[short], args, kw, scope, line, ev)
+        self.handed(n, fname, short, args, kw, scope, line, ev)
         if isinstance(recv, str) and _stands_for_a_set(recv) and short not in (
                 "format", "join", "replace", "decode", "encode", "fromhex"):
             return recv            # name.prettyPrint(), line.split()[0] …: each member still
@@ -705,6 +802,10 @@ class _Py:
             return ("file", f"/tmp/<a temporary file at line {line}>", _s(args[0]) if args else "w")
         if fname == "open" and args:
             return ("file", _s(args[0]), _s(args[1]) if len(args) > 1 else _s(kw.get("mode", "r")))
+        if fname in _CONFIG_LOADS or short in _INI_PARSERS or isinstance(recv, Ini):
+            loaded = self.config(fname, short, recv, args, kw)
+            if loaded is not _NOT_CONFIG:
+                return loaded
         if isinstance(recv, tuple) and recv and recv[0] == "file" and recv[2].startswith("w") and (
                 short == "truncate" or (short == "close" and isinstance(f, ast.Attribute)
                                         and isinstance(f.value, ast.Call))):
@@ -811,6 +912,11 @@ class _Py:
         if fname in _TESTBED_LOADERS and args:
             # pyATS/Genie: a testbed file names the devices; `tb.devices` holds a session to each
             return Obj(Cls("Testbed"), {"devices": self.testbed(_s(args[0]))})
+        if isinstance(recv, Unread) and short == "get":
+            return recv.value
+        if isinstance(recv, dict) and short == "get" and args and isinstance(args[0], str):
+            return recv.get(args[0], args[1] if len(args) > 1 else unknown(
+                f"the setting {args[0]}"))
         if isinstance(recv, dict) and short in ("items", "values", "keys") and not args:
             return [list(x) for x in recv.items()] if short == "items" else list(
                 recv.values() if short == "values" else recv.keys())
@@ -1148,7 +1254,8 @@ class _Py:
         """exec()/eval() of a known text: run in the caller's scope, reported on this line."""
         place = self.cur_place
         if not is_known(code) or markers(code):
-            self.job.sink.append(place.effect("unseen-code", line, ev, target=render(code)))
+            self.job.sink.append(place.effect("unseen-code", line, ev,
+                                              target=unseen_source(code) or render(code)))
             return
         layers = self.decoded.get(code)
         if layers:
@@ -1194,7 +1301,6 @@ class _Py:
         """(method, url, body) of an HTTP request a REST client library makes, or None."""
         body = _s(kw.get("data") or kw.get("json") or kw.get("content") or kw.get("body") or "")
         if isinstance(kw.get("json"), dict):
-            import json
             body = json.dumps(kw["json"])
         lib = fname.split(".")[0] in ("requests", "httpx", "session", "s", "client") or \
             isinstance(recv, Http)
@@ -1327,6 +1433,116 @@ class _Py:
             f"what {fn.node.name}() returns")
         return out
 
+    def config(self, fname: str, short: str, recv: Any, args: list[Any], kw: dict[str, Any]
+               ) -> Any:
+        """Settings a program reads from a file (json, YAML, TOML, INI through configparser):
+        the values of the captured file, so that `shutil.rmtree(cfg['paths']['data'])` deletes
+        what the file names; a file that was not captured gives values standing for its
+        content (never an empty setting)."""
+        if fname in _CONFIG_LOADS:
+            source = args[0] if args else kw.get("fp") or kw.get("s") or kw.get("stream")
+            if isinstance(source, tuple) and source and source[0] == "file":
+                path = render(source[1])
+            elif isinstance(source, str) and fname in ("toml.load",):
+                path = render(source)
+            elif isinstance(source, str | bytes) and is_known(_s(source)):
+                return _parsed(_CONFIG_LOADS[fname], _s(source))
+            else:
+                return unknown(f"settings read by {fname}()")
+            # (text_of: a settings file decides what the job acts on, so the agent captures it)
+            text = self.job.text_of(path.lstrip("/")) if is_known(path) else None
+            return file_lines(path, self.job) if text is None else _parsed(
+                _CONFIG_LOADS[fname], text)
+        if short in _INI_PARSERS and not isinstance(recv, Ini):
+            return Ini()
+        if not isinstance(recv, Ini):
+            return _NOT_CONFIG
+        if short in ("read", "read_file", "read_string"):
+            given = args[0] if args else ""
+            paths = given if isinstance(given, list | tuple) and not (
+                given and given[0] == "file") else [given]
+            for p in paths:
+                if short == "read_string":
+                    text = _s(p) if is_known(_s(p)) else None
+                    where = "a string"
+                else:
+                    where = render(p[1] if isinstance(p, tuple) and p and p[0] == "file" else _s(p))
+                    text = self.job.text_of(where.lstrip("/")) if is_known(where) else None
+                if text is None:
+                    recv.unread = recv.unread or where
+                else:
+                    for section, values in _parsed("ini", text).items():
+                        recv.setdefault(section, {}).update(values)
+            return list(paths)
+        if short in ("get", "getint", "getfloat", "getboolean") and len(args) >= 2:
+            found = recv.get(_s(args[0]), {}).get(_s(args[1]).lower())
+            if found is not None:
+                return found
+            if recv.unread:
+                return file_lines(recv.unread, self.job)
+            return kw.get("fallback", unknown(f"setting {_s(args[0])}.{_s(args[1])}"))
+        if short in ("sections",):
+            return [k for k in recv if k != "DEFAULT"]
+        return _NOT_CONFIG
+
+    def decorated(self, st: ast.FunctionDef | ast.AsyncFunctionDef, fn: Func,
+                  scope: dict[str, Any]) -> Any:
+        """The function a `def` binds after its decorators: a decorator of the program's own
+        is run with it (and may call it there and then), one that registers it to be called
+        (atexit.register, APScheduler's scheduled_job) hands it over, and calls it."""
+        value: Any = fn
+        for d in reversed(st.decorator_list):
+            target = d.func if isinstance(d, ast.Call) else d
+            dec = scope.get(target.id) if isinstance(target, ast.Name) else None
+            if isinstance(dec, Func):
+                if isinstance(d, ast.Call):             # @make(arg): make(arg) gives the decorator
+                    dec = self.ev(d, scope)
+                if isinstance(dec, Func):
+                    got = self.run_func(dec, [value], {}, scope, st.lineno, self.ev_text(st))
+                    value = got if isinstance(got, Func) else value
+            elif (self.dotted(target, scope) or "").rsplit(".", 1)[-1] in _REGISTERS and \
+                    isinstance(value, Func):
+                self.run_func(value, [], {}, scope, st.lineno, self.ev_text(st))
+        return value
+
+    def handed(self, n: ast.Call, fname: str, short: str, args: list[Any], kw: dict[str, Any],
+               scope: dict[str, Any], line: int, ev: str) -> None:
+        """A callable handed to a library that calls it, now or later (threading.Timer, a
+        Thread's or Process's target, functools.partial, atexit.register, sched, an executor,
+        an event loop, APScheduler's add_job, signal handlers, weakref.finalize …): called
+        here with the arguments it is handed with. Any other function of the program handed
+        to code lineguard cannot see is called too, with arguments unknown: what it does is
+        what the job does, not a function nothing calls."""
+        spec = _HANDED.get(fname) or _HANDED.get(short) if isinstance(n.func, ast.Attribute) \
+            else _HANDED.get(fname) or _HANDED.get(short)
+        done: Any = None
+        if spec is not None:
+            pos, name, rest, seq, kw_seq = spec
+            node = n.args[pos] if pos < len(n.args) and not isinstance(n.args[pos], ast.Starred) \
+                else next((k.value for k in n.keywords if k.arg == name), None)
+            value = self.ev(node, scope) if node is not None else None
+            if node is not None and isinstance(value, Func | Std | Method):
+                done = value
+                if rest:                    # f, *args, **kwargs after it
+                    given = args[pos + 1:]
+                    named = {k: v for k, v in kw.items() if k != name}
+                else:                       # args=(…), kwargs={…} (or at their positions)
+                    items = kw.get(seq) if seq in kw else args[seq_pos] if (
+                        seq_pos := _SEQ_AT.get(short, -1)) >= 0 and seq_pos < len(args) else ()
+                    given = list(items) if isinstance(items, list | tuple) else []
+                    extra = kw.get(kw_seq) if kw_seq else None
+                    named = dict(extra) if isinstance(extra, dict) else {}
+                marks = {f"\x00handed{i}": v for i, v in enumerate(given)}
+                named_marks = {f"\x00handed-{k}": v for k, v in named.items() if isinstance(k, str)}
+                call = ast.copy_location(ast.Call(
+                    func=node, args=[ast.Name(k, ast.Load()) for k in marks],
+                    keywords=[ast.keyword(arg=k.removeprefix("\x00handed-"), value=ast.Name(k, ast.Load()))
+                              for k in named_marks]), n)
+                self.call(call, {**scope, **marks, **named_marks})
+        for v in [*args, *kw.values()]:
+            if isinstance(v, Func) and v is not done and fname not in _CALLS_NOTHING:
+                self.run_func(v, [], {}, scope, line, ev)
+
     def reads_of(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
         """The names a function's body reads (its parameters, the globals it uses), once."""
         hit = self._reads.get(id(node))
@@ -1349,8 +1565,15 @@ class _Py:
         for name, fn, owner in funcs:
             if fn.reader is self and name not in self.called:
                 self.called.add(name)
-                self.cur_place = replace(self.place, called=False, function=name,
-                                         via=self.place.via + (f"in {name}(), which nothing here calls",))
+                if owner is not None and owner.cls.name in self.instantiated and \
+                        name.startswith("__") and name.endswith("__"):
+                    # __del__, __exit__, __call__ … of a class the program makes objects of:
+                    # Python calls them itself
+                    self.cur_place = replace(self.place, function=name, via=self.place.via + (
+                        f"in {owner.cls.name}.{name}(), which Python calls on its objects",))
+                else:
+                    self.cur_place = replace(self.place, called=False, function=name, via=(
+                        *self.place.via, f"in {name}(), which nothing here calls"))
                 inner = dict(scope)
                 for a in fn.node.args.args:
                     inner.setdefault(a.arg, owner if owner is not None and a is fn.node.args.args[0]
@@ -1374,7 +1597,7 @@ class _Py:
 
     def stmt(self, st: ast.stmt, scope: dict[str, Any]) -> Any:
         if isinstance(st, ast.FunctionDef | ast.AsyncFunctionDef):
-            scope[st.name] = Func(st, self)
+            scope[st.name] = self.decorated(st, Func(st, self), scope)
         elif isinstance(st, ast.ClassDef):
             cls = Cls(st.name)
             for b in st.bases:                      # inherited methods and attributes first
@@ -1514,6 +1737,8 @@ class _Py:
                     for a in st.names:
                         if a.asname:
                             scope[a.asname] = Std(a.name)
+                        else:       # `import os.path` binds os: `f = os.remove` keeps the name
+                            scope.setdefault(a.name.split(".")[0], Std(a.name.split(".")[0]))
                 else:
                     for a in st.names:
                         if a.name != "*" and mod:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from lineguard.collector.analyse.effects import bounds
 from lineguard.collector.analyse.effects.model import (
     _BACK,
+    _MARK,
     ARG_MARK,
     Effect,
     Gate,
@@ -528,6 +529,21 @@ class Calls:
         self._values[name][context] = value
 
 
+def unseen_source(text: str) -> str:
+    """What a program text stands for when all of it is the content of a file that was not
+    captured (a `lines` marker) or something downloaded, else "": such a text is code nobody
+    has seen, not an empty program."""
+    if "\x01" not in text:
+        return ""
+    rest = _MARK.sub("", text).strip()
+    found = markers(text)
+    if rest or not found or ARG_MARK in text or not all(
+            k == "lines" or "downloaded" in d for k, _, d in found):
+        return ""
+    return "; ".join(dict.fromkeys(f"the content of /{d.lstrip('/')} (not captured)" if k == "lines"
+                                   else desc for k, d, desc in found))
+
+
 def too_deep(job: Job, place: Place, language: str, text: str) -> bool:
     """Whether a program at `place` is nested deeper than lineguard follows (MAX_DEPTH); if
     so, an effect says what is not read: seven `sh -c` around a deletion are not benign."""
@@ -562,6 +578,12 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     if too_deep(job, place, language, text):
         return
     first = text[:200].split("\n", 1)[0]
+    unseen = unseen_source(text)
+    if unseen:
+        # `eval "$(cat FILE)"`, `sh -c "$(< FILE)"`, exec(open(FILE).read()) of a file the agent
+        # did not capture (it did not exist yet): the job runs code nobody has seen
+        job.sink.append(place.effect("unseen-code", *place.where(1, first), target=unseen))
+        return
     if job.budget > 0 and not bounds.past(job.deadline):
         job.budget += len(text) // _CHARS_PER_STATEMENT
     elif job.stop(language, place, *place.where(1, first)):

@@ -68,6 +68,7 @@ from lineguard.collector.analyse.effects.resolve import (
     unknown_var,
     unseen_effect,
     unseen_program,
+    unseen_source,
     whole_each,
 )
 from lineguard.formats import carriers
@@ -1873,10 +1874,10 @@ class _Walker:
         if w is not None:
             self.run_written(p, w, place, line, ev, language or "shell", env)
             return True
-        if not is_known(path):
-            if any("downloaded" in d for _, _, d in markers(path)):
-                self.job.sink.append(place.effect("unseen-code", line, ev, target=p))
-                return True
+        unseen = unseen_source(path) if "\x01" in path else ""
+        if unseen:          # a program named by what was downloaded or by an uncaptured file
+            self.job.sink.append(place.effect("unseen-code", line, ev, target=unseen))
+        if not is_known(path) or unseen:
             return False
         if self.job.text_of(p.lstrip("/")) is None:
             why = unseen_program(self.job, p, self.named_in(line, ev, place))
