@@ -609,3 +609,12 @@ def test_a_compiled_program_is_still_binary(tmp_path):
     write(root, "etc/cron.d/ems", "0 3 * * * root /opt/ems/bin/syncd\n")
     (art,) = [a for a in collect(root)[0].artifacts if a.name == "opt/ems/bin/syncd"]
     assert art.state == "binary" and art.content is None
+
+
+def test_a_script_full_of_marker_bytes_is_read_to_its_end():
+    """Resolved values carry markers between \\x01 and \\x02; a captured script may hold \\x01
+    bytes of its own. A text of 100,000 of them was scanned once per \\x01 to its end (the
+    marker pattern let a marker run over the next \\x01): hours of CPU inside one regex, past
+    every reading bound, for the collector and the agent alike."""
+    j = _shell("# " + "\x01" * 100_000 + "\n" + WIPE + "\n")
+    assert j.verdict == "destructive", [(r.rule, r.title) for r in j.reasons]
