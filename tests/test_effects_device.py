@@ -340,3 +340,59 @@ def test_device_work_sent_by_api_clients_file_transfers_and_test_frameworks(text
 ])
 def test_the_same_clients_reading_the_device_are_quiet(text, extra):
     assert _quiet(_judge(text, extra=extra))
+
+
+NETCONF_SET = ("ssh -s ems@{host} netconf <<'RPC'\n<rpc><load-configuration action=\"set\" "
+               "format=\"text\"><configuration-set>\n{line}\n</configuration-set>"
+               "</load-configuration></rpc>\n]]>]]>\n<rpc><commit-configuration/></rpc>\nRPC\n")
+
+
+@pytest.mark.parametrize("line", ["delete interfaces at-0/0/0", "delete interfaces at-0/0/0 unit 100",
+                                  "deactivate interfaces at-0/0/0"])
+def test_set_format_statements_sent_in_a_netconf_rpc_are_device_commands(line):
+    j = _judge("#!/bin/sh\n" + NETCONF_SET.format(host="atm-osaka-02", line=line))
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any("atm-osaka-02" in r.title and line in r.title for r in j.reasons)
+
+
+def test_a_netconf_rpc_that_only_sets_a_description_is_benign():
+    j = _judge("#!/bin/sh\n" + NETCONF_SET.format(
+        host="atm-osaka-02", line='set interfaces at-0/0/0 description "to kobe"'))
+    assert j.verdict == "benign", [r.title for r in j.reasons]
+
+
+def test_a_tl1_session_spawned_with_a_port_is_sent_to_the_host_not_the_port():
+    j = _judge("#!/usr/bin/expect -f\nspawn telnet tl1gw-kobe 3083\nexpect \">\"\n"
+               "send \"DLT-CRS-VC:NODE7:NTVCL-0-32,LTVCL-0-32:2;\\r\"\n")
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any("tl1gw-kobe" in r.title for r in j.reasons), [r.title for r in j.reasons]
+    assert not any("3083 (tl1)" in r.title for r in j.reasons)
+
+
+CMDS = "configure terminal\ninterface ATM0/0/0\nno pvc 0/32\nend\n"
+SESSIONS = {
+    "netmiko-cfg --cmd": ("#!/bin/sh\nnetmiko-cfg --cmd 'no pvc 0/32' atm-kobe-01\n", {}),
+    "netmiko-cfg --infile": ("#!/bin/sh\nnetmiko-cfg --infile /opt/ems/etc/cmds.txt all\n",
+                             {"opt/ems/etc/cmds.txt": CMDS}),
+    "Python subprocess stdin=open(FILE)": (
+        "#!/usr/bin/python3\nimport subprocess\nwith open('/opt/ems/etc/cmds.txt') as f:\n"
+        "    subprocess.run(['ssh', 'atm-kobe-01'], stdin=f)\n", {"opt/ems/etc/cmds.txt": CMDS}),
+    "Perl IPC::Open2": ("#!/usr/bin/perl\nuse IPC::Open2;\n"
+                        "my $pid = open2(my $out, my $in, 'ssh', 'atm-kobe-01');\n"
+                        "print $in \"configure terminal\\nno pvc 0/32\\n\";\n", {}),
+    "Perl IPC::Open3": ("#!/usr/bin/perl\nuse IPC::Open3;\n"
+                        "my $pid = open3(my $in, my $out, my $err, 'ssh atm-kobe-01');\n"
+                        "print $in \"configure terminal\\nno pvc 0/32\\n\";\n", {}),
+}
+
+
+@pytest.mark.parametrize(("text", "extra"), SESSIONS.values(), ids=SESSIONS.keys())
+def test_commands_sent_through_more_session_programs_are_device_commands(text, extra):
+    j = _judge(text, extra=extra)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert any("no pvc 0/32" in r.title for r in j.reasons)
+
+
+def test_netmiko_cfg_sending_show_commands_is_benign():
+    assert _judge("#!/bin/sh\nnetmiko-cfg --cmd 'logging buffered 64000' atm-kobe-01\n").verdict \
+        == "benign"

@@ -120,40 +120,25 @@ def test_the_same_file_captured_is_judged_by_its_content():
     assert judge(job, files, _fire(), NOW).verdict == "benign"
 
 
-SETTINGS = {
-    "configparser []": ("import shutil, configparser\ncp = configparser.ConfigParser()\n"
-                        "cp.read('/opt/ems/etc/ems.ini')\nshutil.rmtree(cp['paths']['linedata'])",
-                        "opt/ems/etc/ems.ini", "[paths]\nlinedata = /srv/ems/linedata\n"),
-    "configparser get": ("import shutil\nfrom configparser import ConfigParser\ncp = ConfigParser()\n"
-                         "cp.read(['/opt/ems/etc/ems.ini'])\nshutil.rmtree(cp.get('paths', 'LineData'))",
-                         "opt/ems/etc/ems.ini", "[paths]\nLineData = /srv/ems/linedata\n"),
-    "json.load of an open file": ("import json, shutil\nwith open('/opt/ems/etc/ems.json') as f:\n"
-                                  "    cfg = json.load(f)\nshutil.rmtree(cfg['paths'].get('linedata'))",
-                                  "opt/ems/etc/ems.json", '{"paths": {"linedata": "/srv/ems/linedata"}}'),
-    "yaml.safe_load": ("import yaml, os\ncfg = yaml.safe_load(open('/opt/ems/etc/ems.yaml'))\n"
-                       "os.system('rm -rf ' + cfg['paths']['linedata'])",
-                       "opt/ems/etc/ems.yaml", "paths:\n  linedata: /srv/ems/linedata\n"),
-    "tomllib.load": ("import tomllib, shutil\ncfg = tomllib.load(open('/opt/ems/etc/ems.toml', 'rb'))\n"
-                     "shutil.rmtree(cfg['paths']['linedata'])",
-                     "opt/ems/etc/ems.toml", '[paths]\nlinedata = "/srv/ems/linedata"\n'),
+
+LIBRARY_CLASSES = {
+    "Thread.run": "import threading, shutil\nclass J(threading.Thread):\n    def run(self):\n"
+                  f"        shutil.rmtree('{LINEDATA}')\nJ().start()",
+    "a socketserver handler": "import socketserver, shutil\n"
+                              "class H(socketserver.BaseRequestHandler):\n    def handle(self):\n"
+                              f"        shutil.rmtree('{LINEDATA}')\n"
+                              "socketserver.TCPServer(('', 9999), H).serve_forever()",
 }
 
 
-@pytest.mark.parametrize(("body", "name", "text"), SETTINGS.values(), ids=SETTINGS.keys())
-def test_a_path_taken_from_a_settings_file_is_what_the_file_says(body, name, text):
-    job, files = _script_job(PY + body + "\n", extra={name: text})
-    j = judge(job, files, _fire(), NOW)
-    assert j.verdict == "destructive", [r.title for r in j.reasons]
-    assert any(LINEDATA in r.title for r in j.reasons)
-    # the same job where the settings name a scratch folder is housekeeping, not line data
-    job, files = _script_job(PY + body + "\n",
-                             extra={name: text.replace(LINEDATA, "/var/tmp/ems-scratch")})
-    assert not any(LINEDATA in r.title for r in judge(job, files, _fire(), NOW).reasons)
-
-
-@pytest.mark.parametrize(("body", "name", "text"), SETTINGS.values(), ids=SETTINGS.keys())
-def test_settings_from_a_file_that_was_not_captured_are_not_an_empty_path(body, name, text):
+@pytest.mark.parametrize("body", LIBRARY_CLASSES.values(), ids=LIBRARY_CLASSES.keys())
+def test_methods_of_a_class_extending_a_library_class_are_called_by_the_library(body):
     job, files = _script_job(PY + body + "\n")
     j = judge(job, files, _fire(), NOW)
-    assert j.verdict in ("suspicious", "destructive"), [r.title for r in j.reasons]
-    assert any(name in r.title for r in j.reasons), [r.title for r in j.reasons]
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+def test_a_method_of_a_plain_class_nothing_calls_is_still_only_suspicious():
+    job, files = _script_job(PY + "import shutil\nclass J:\n    def run(self):\n"
+                             f"        shutil.rmtree('{LINEDATA}')\nJ()\n")
+    assert judge(job, files, _fire(), NOW).verdict == "suspicious"

@@ -29,6 +29,9 @@ DESTRUCTIVE = {
                   "send \"$c\\r\"\n",
     "gets lines": "set f [open /opt/ems/etc/cmds.txt]\nspawn ssh admin@atm1\n"
                   "while {[gets $f l] >= 0} { send \"$l\\r\" }\n",
+    "exec {*}[glob]": f"exec rm -rf {{*}}[glob {LINE_DATA}/*]\n",
+    "glob -directory": f"file delete -force {{*}}[glob -nocomplain -directory {LINE_DATA} *.db]\n",
+    "glob -types": f"exec rm -f {{*}}[glob -types f -- {LINE_DATA}/*.csv]\n",
 }
 
 
@@ -43,6 +46,8 @@ BENIGN = {
     "plain wait": "after 1000\nspawn ssh admin@atm1\nsend \"show atm vc\\r\"\n",
     "show commands": "set f [open /opt/ems/etc/show.txt]\nspawn ssh admin@atm1\n"
                      "while {[gets $f l] >= 0} { send \"$l\\r\" }\n",
+    "scratch glob": "exec rm -f {*}[glob -nocomplain /var/tmp/ems/*.tmp]\n",
+    "listing a glob": "foreach f [glob /var/log/ems/*.log] { puts $f }\n",
 }
 
 

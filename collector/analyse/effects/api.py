@@ -1,6 +1,6 @@
 """Device management APIs read as the device commands they amount to: NETCONF RPCs
 (`<delete-config>`, `<edit-config>` with operation="delete"/"remove"), Junos XML RPCs
-(`<load-configuration action="override">`) and RESTCONF/REST requests (DELETE of a resource).
+(`<load-configuration action="override">`, set-format statements in `<configuration-set>`) and RESTCONF/REST requests (DELETE of a resource).
 Each becomes a command line in the CLI vocabulary the device rules already judge
 (`delete interfaces interface at-0/0/0`, `load override <an empty configuration>`,
 `delete-config startup`), so one set of rules covers the CLI and the APIs."""
@@ -90,6 +90,10 @@ def xml_lines(text: str) -> list[str]:
                     what = "<an empty configuration>" if len(body) < 40 else \
                         f"<a configuration of {len(body)} characters>"
                     out.append(f"load {action} {what}")
+                for c in el:
+                    if _local(c.tag) == "configuration-set":
+                        # set-format statements (`delete interfaces at-0/0/0`): CLI lines
+                        out += [x.strip() for x in (c.text or "").split("\n") if x.strip()]
             elif name in ("config", "configuration"):
                 _deleted(el, [], out)
     return list(dict.fromkeys(out))

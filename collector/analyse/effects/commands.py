@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from functools import partial
 
 from lineguard.collector.analyse.effects import decode, planted
 from lineguard.collector.analyse.effects.model import (
@@ -56,7 +57,8 @@ BLOCK_DEVICE = re.compile(r"^/dev/(?:sd[a-z]|nvme\d|vd[a-z]|hd[a-z]|xvd[a-z]|mmc
 _RELOAD_SIGNAL = re.compile(r"(?:^|\s)(?:-s\s*|--signal[= ]|-)(?:SIG)?(?:HUP|USR1|USR2|WINCH|CONT|1|"
                             r"10|12)\b")
 _DEVICE_PROGRAMS = frozenset({"ssh", "sshpass", "telnet", "nc", "ncat", "netcat", "socat",
-                              "clogin", "jlogin", "nlogin", "plink", "rsh", "cu", "minicom"})
+                              "clogin", "jlogin", "nlogin", "plink", "rsh", "cu", "minicom",
+                              "netmiko-cfg"})
 # Options that take a value, per program (so the value is not taken for an operand).
 _OPT_VALUES = {
     "ssh": set("bcDEeFIiJLlmOopQRSWw"), "sshpass": set("pfde"), "plink": set("lpPiw"),
@@ -116,7 +118,7 @@ KNOWN = frozenset({
     "sg_format", "sg_sanitize", "coproc", "make", "gmake", "m4", "gdb", "vim", "vi", "ex",
     "view", "nvim", "vim.basic", "vim.tiny", "script", "etcdctl", "sponge", "logrotate",
     "systemd-tmpfiles", "mariadb-admin", "gnutls-cli", "ed", "red", "gnmic", "netconf-console",
-    "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq",
+    "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq", "yq", "crudini", "netmiko-cfg",
 }) | SHELLS
 
 
@@ -976,6 +978,12 @@ def _decoder_input(prog: str, argv: list[str]) -> str | None:
     return ops[-1] if ops and ops[-1] != "-" else None
 
 
+def _settings_text(job: Job, path: str) -> str | None:
+    """A settings file's text, captured for the job (it decides what the job acts on)."""
+    return job.text_of(render(path).lstrip("/")) if is_known(path) and path.startswith("/") \
+        else None
+
+
 def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
     """What a command prints, when that is known well enough to follow (None: unknown)."""
     if not argv:
@@ -1008,10 +1016,12 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             return "".join(out)
         except (TypeError, ValueError):
             return fmt.replace("%%", "%") + "".join(rest)
-    if prog in ("jq", "gojq"):
-        # a command line joined from jq's named arguments (`jq -rn --arg a … '$a + $b' | sh`)
-        from lineguard.collector.analyse.effects import runners
-        return runners.jq(argv)
+    if prog in ("jq", "gojq", "yq", "crudini"):
+        # a setting picked out of a captured settings file (`jq -r .paths.data FILE`), or a
+        # command line joined from jq's named arguments (`jq -rn --arg a … '$a + $b' | sh`)
+        from lineguard.collector.analyse.effects import runners, settings
+        value = settings.tool_output(prog, argv, partial(_settings_text, job))
+        return value if value is not None or prog == "crudini" else runners.jq(argv)
     if prog in ("sed", "grep", "egrep"):
         # a payload picked out of a file or the input (a crontab comment, a marked line)
         from lineguard.collector.analyse.effects import runners

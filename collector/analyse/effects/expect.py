@@ -34,6 +34,8 @@ from lineguard.collector.analyse.effects.resolve import (
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
 
 _MAX_DEPTH = 12
+# programs that take a port after the host (`telnet HOST PORT`, `nc HOST PORT`)
+_HOST_PORT_PROGRAMS = frozenset({"telnet", "nc", "ncat", "netcat", "socat", "busybox"})
 MAX_VALUE = 65_536       # characters of a substituted word followed (see _Tcl.subst)
 
 
@@ -511,6 +513,23 @@ class _Tcl:
                 self.run(text, nested)
             self.depth -= 1
             return None
+        if cmd == "glob" and args:
+            # the files a pattern matches: the pattern stands for each of them (as a shell's
+            # unquoted glob does), under -directory/-path when given
+            words = [self.word(a, place, line) for a in args]
+            prefix, k = "", 0
+            patterns: list[str] = []
+            while k < len(words):
+                w = words[k]
+                if w in ("-directory", "-path", "-types") and k + 1 < len(words):
+                    prefix = words[k + 1].rstrip("/") + "/" if w == "-directory" else \
+                        words[k + 1] if w == "-path" else prefix
+                    k += 2
+                    continue
+                if not (w.startswith("-") and patterns == []) or w == "--":
+                    patterns += [] if w == "--" else [w]
+                k += 1
+            return " ".join(prefix + p for p in patterns) if patterns else unknown("a glob")
         if cmd == "exec" and args:
             words = [self.word(a, place, line) for a in args if a not in ("&",)]
             words = [w for w in words if not w.startswith(("2>", ">@", "<@"))]
@@ -532,7 +551,11 @@ class _Tcl:
             while words and words[0].startswith("-"):       # spawn's own options (-noecho …)
                 words = words[1:]
             prog = base(words[0]) if words else ""
-            self.host = host_of(words[-1]) if words else ""
+            # the host is the last word, but for a port after it (`spawn telnet tl1gw 3083`)
+            named = [w for w in words[1:] if not w.startswith("-")]
+            if len(named) >= 2 and named[-1].isdigit() and prog in _HOST_PORT_PROGRAMS:
+                named = named[:-1]
+            self.host = host_of(named[-1] if named else words[-1]) if words else ""
             self.sent = []
             self.job.talks_to_devices = True
             if prog not in _DEVICE_PROGRAMS:

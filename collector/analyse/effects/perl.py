@@ -25,7 +25,15 @@ from functools import lru_cache, partial
 import tree_sitter_perl
 from tree_sitter import Language, Node, Parser, Tree
 
-from lineguard.collector.analyse.effects import api, commands, decode, device, planted, sql
+from lineguard.collector.analyse.effects import (
+    api,
+    commands,
+    decode,
+    device,
+    planted,
+    settings,
+    sql,
+)
 from lineguard.collector.analyse.effects import perl_libs as libs
 from lineguard.collector.analyse.effects.bounds import Trees
 from lineguard.collector.analyse.effects.commands import ARG_MARK
@@ -79,6 +87,7 @@ def _parser() -> Parser:
 
 
 _TREES = Trees(_parser, 256)
+_INI_CLASSES = frozenset({"Config::Tiny", "Config::INI::Reader", "Config::IniFiles"})
 
 
 def _parse(src: bytes) -> Tree:
@@ -694,7 +703,7 @@ class _Perl:
             return self.value(ref, place) if ref is not None else {}
         name = self.varname(n)
         if name == "ENV":
-            return dict(self.env)
+            return self.environment()
         return self.scope.vars.get("%" + name, {})
 
     def deref(self, n: Node, place: Place) -> object:
@@ -970,7 +979,7 @@ class _Perl:
             if c.type == "container_variable":
                 name = self.varname(c)
                 if name == "ENV":
-                    return dict(self.env)
+                    return self.environment()
                 if name == "_" and f == "array":
                     return self.scope.vars.get("@_") or []
                 if name == "ARGV" and f == "array":
@@ -1132,6 +1141,27 @@ class _Perl:
             return "", unknown("a substituted value")
         return "1", out
 
+    def environment(self) -> dict[str, object]:
+        """%ENV: the environment the program started with, and what it set in it since
+        (`$ENV{X} = …` is read back by `$ENV{X}`)."""
+        env = self.scope.vars.get("%ENV")
+        if isinstance(env, dict):
+            return env
+        made: dict[str, object] = dict(self.env)
+        self.scope.vars["%ENV"] = made
+        return made
+
+    def rewrite_topic(self, n: Node, place: Place) -> object:
+        """A bare tr/…/…/ or s/…/…/ acts on $_ in place (`$_ = '…'; tr/a-z/n-za-m/; system($_)`);
+        with /r it leaves $_ alone and gives the new text."""
+        mods = next((c for c in n.named_children if c.type.endswith("_modifiers")), None)
+        returned, new = self.rewrite(n, self.scope.vars.get("$_"), place)
+        if mods is not None and "r" in self.text(mods):
+            return new
+        if isinstance(new, str) and is_known(new):
+            self.scope.vars["$_"] = new
+        return new
+
     def readline(self, n: Node) -> object:
         fh = next((c for c in n.named_children if c.type == "filehandle"), None)
         h = self.scope.vars.get("$" + self.varname(fh)) or self.scope.vars.get(
@@ -1153,6 +1183,8 @@ class _Perl:
         if w is not None and w.content is not None:
             return w.content
         text = self.job.text_of(render(path).lstrip("/")) if is_known(path) else None
+        if text is None and is_known(path) and render(path).startswith("/"):
+            return file_lines(render(path), self.job)   # standing for what was not captured
         return text if text is not None else unknown(f"the text of {render(path)}")
 
     # --- calls ----------------------------------------------------------------------------
@@ -1183,6 +1215,8 @@ class _Perl:
             return self.print_to(n, short, place)
         if short == "open":
             return self.open(n, place)
+        if short in ("open2", "open3"):
+            return self.open2(n, short, place)
         if short in ("close", "sysopen"):
             return self.close(n, fn_n, place) if short == "close" else self.sysopen(n, fn_n, place)
         if name == "new":                       # new Class(…): Class->new(…)
@@ -1217,6 +1251,10 @@ class _Perl:
             return self.file_find(args, place)
         if short in ("ssh", "ssh_cmd") and args:
             return self.net_ssh(args, n, place)
+        if short in ("decode_json", "from_json", "Load") and args:     # JSON, YAML::Load
+            return self.settings("yaml" if short == "Load" else "json", _s(args[0]), False)
+        if short == "LoadFile" and args:                             # YAML(::XS)::LoadFile
+            return self.settings("yaml", _s(args[0]), True)
         if short in _SLURPS and args:                # File::Slurp(er): the file's text
             return self.whole(_s(args[0]))
         if short == "path" and args:                 # Path::Tiny: the path, its methods below
@@ -1313,8 +1351,8 @@ class _Perl:
             return ".".join(s)
         if fn in _BER_VALUES and s:
             return s[0]
-        if fn == "chr" and s and s[0].isdigit():
-            return chr(int(s[0]) & 0x10FFFF)
+        if fn == "chr" and (s[0] if s else underscore).isdigit():    # chr, chr($n)
+            return chr(int(s[0] if s else underscore) & 0x10FFFF)
         if fn == "join" and args:
             rest = _flat(args[1:])
             out = s[0].join(_s(x) for x in rest)
@@ -1583,10 +1621,32 @@ class _Perl:
             return _Request(_s(flat[0]).upper(), _s(flat[1]))
         if cls in _VARBIND_CLASSES and meth == "new":
             return _varbinds_new(cls, args)
+        if cls in _INI_CLASSES and meth in ("read", "read_file") and args:
+            return self.settings("ini", _s(args[0]), is_file=True)
+        if cls in _INI_CLASSES and meth == "read_string" and args:
+            return self.settings("ini", _s(args[0]), is_file=False)
         sub = self.scope.subs.get(f"{cls}::{meth}") or self.scope.subs.get(meth)
         if sub is not None:
             return self.call(sub, [cls, *args], place)
         return unknown(f"{cls}->{meth}()")
+
+    def settings(self, fmt: str, source: str, is_file: bool) -> object:
+        """A settings file (or text) as the program gets it: Config::Tiny's hash of sections
+        (keys before any section under `_`), JSON and YAML documents. A file that was not
+        captured gives values standing for its content."""
+        text: str | None = source if not is_file else None
+        if is_file:
+            text = self.job.text_of(source.lstrip("/")) if is_known(source) else None
+            if text is None:
+                return file_lines(source, self.job)
+        if text is not None and markers(text):
+            return text             # the content of a file not captured: its values stand so
+        if text is None or not is_known(text):
+            return unknown(f"settings read from {source[:60]}")
+        if fmt == "ini" and not text.lstrip().startswith("["):
+            text = "[_]\n" + text
+        doc = settings.parsed(fmt, text, keep_case=True)
+        return doc if isinstance(doc, dict | list) else unknown(f"settings in {source[:60]}")
 
     def path_method(self, path: str, meth: str, n: Node, place: Place) -> object:
         """Path::Tiny's path($p)->slurp / ->lines / ->remove / ->remove_tree."""
@@ -1821,17 +1881,7 @@ class _Perl:
                 mode = m.group(1) or ("-|" if m.group(3) else "")
                 target = m.group(2)
         if mode in ("|-", "|"):
-            words = target.split()
-            prog = commands.base(words[0]) if words else ""
-            if prog in commands._DEVICE_PROGRAMS:
-                ops = commands.operands(words, commands._OPT_VALUES.get(prog))
-                handle = _Handle("device", target, commands.host_of(ops[0]) if ops else "")
-                self.job.talks_to_devices = True
-            elif prog in ("sh", "bash", "dash", "ksh", "zsh") and len(words) == 1:
-                handle = _Handle("shell", target)
-            else:
-                handle = _Handle("pipe", target)
-            self.shell(target, n, place, "via a piped open")
+            handle = self.piped_to(target, n, place, "via a piped open")
         elif mode == "-|":
             handle = _Handle("pipe", target)
             self.shell(target, n, place, "via a piped open")
@@ -1841,6 +1891,40 @@ class _Perl:
             handle = _Handle("file", target.lstrip("<> "))
         self.scope.vars[self.handle_key(fh)] = handle
         return "1"
+
+    def piped_to(self, target: str, n: Node, place: Place, note: str) -> _Handle:
+        """The handle a program writes into a command's input through (a piped open, IPC::Open2
+        and Open3): a device session, a shell, or another program; the command itself is run."""
+        words = target.split()
+        prog = commands.base(words[0]) if words else ""
+        if prog in commands._DEVICE_PROGRAMS:
+            ops = commands.operands(words, commands._OPT_VALUES.get(prog))
+            handle = _Handle("device", target, commands.host_of(ops[0]) if ops else "")
+            self.job.talks_to_devices = True
+        elif prog in ("sh", "bash", "dash", "ksh", "zsh") and len(words) == 1:
+            handle = _Handle("shell", target)
+        else:
+            handle = _Handle("pipe", target)
+        self.shell(target, n, place, note)
+        return handle
+
+    def open2(self, n: Node, short: str, place: Place) -> object:
+        """IPC::Open2 `open2($out, $in, CMD…)` and IPC::Open3 `open3($in, $out, $err, CMD…)`:
+        what is printed to $in is the command's input."""
+        fn_n = n.child_by_field_name("function")
+        args_n = n.child_by_field_name("arguments")
+        parts = list(args_n.named_children) if args_n is not None and \
+            args_n.type == "list_expression" else [c for c in n.named_children if c != fn_n]
+        at_in, first_cmd = (1, 2) if short == "open2" else (0, 3)
+        if len(parts) <= first_cmd:
+            return unknown(f"the process {short}() starts")
+        words = [_s(x) for p in parts[first_cmd:] for x in _flat(self.value(p, place))]
+        target = words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)
+        handle = self.piped_to(target, n, place, f"via {short}()")
+        fh = parts[at_in]
+        if fh.type in ("variable_declaration", "scalar", "bareword", "filehandle"):
+            self.scope.vars[self.handle_key(fh)] = handle
+        return unknown(f"the process id {short}() returns")
 
     def handle_key(self, fh: Node) -> str:
         return ("*" + self.text(fh)) if fh.type in ("bareword", "filehandle") else \
@@ -1904,6 +1988,15 @@ class _Perl:
         """print/printf/say/syswrite: what goes to a device, a piped shell or a file written."""
         ind = next((c for c in n.named_children if c.type == "indirect_object"), None)
         fn_n = n.child_by_field_name("function")
+        if self.job.printed is not None and fn in ("print", "say", "printf") and (
+                ind is None or self.text(ind).strip("{} ") == "STDOUT"):
+            # standard output read by what follows in a pipe: what is printed, as text
+            texts = [_s(x) for x in _flat(self.args_of(n, place, fn_n))] or \
+                [_s(self.scope.vars.get("$_", ""))]
+            if fn == "printf":
+                texts = [_s(self.builtin("sprintf", list(texts), n))]
+            self.job.printed.append("".join(texts) + ("\n" if fn == "say" else ""))
+            return "1"
         if ind is None and fn != "syswrite" and not _CALLS_IN.search(self.src, n.start_byte,
                                                                       n.end_byte):
             return "1"              # text for the terminal or a log, with nothing run in it
@@ -2122,7 +2215,7 @@ _VALUES = {
     "glob": lambda r, n, p: r.text(n).strip("<>"),
     **dict.fromkeys(("stub_expression", "yadayada"), lambda r, n, p: ""),
     "undef_expression": lambda r, n, p: r.undef(n),
-    "transliteration_expression": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
-    "substitution_regexp": lambda r, n, p: r.rewrite(n, r.scope.vars.get("$_"), p)[1],
+    "transliteration_expression": lambda r, n, p: r.rewrite_topic(n, p),
+    "substitution_regexp": lambda r, n, p: r.rewrite_topic(n, p),
     "block": _Perl.block, "function": _Perl.bare_function,
 }

@@ -9,11 +9,9 @@ names too), easysnmp/netsnmp sets, DB-API execute, exec/eval of built or decoded
 from __future__ import annotations
 
 import ast
-import configparser
 import json
 import re
 import shlex
-import tomllib
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -28,6 +26,7 @@ from lineguard.collector.analyse.effects import (
     decode,
     device,
     planted,
+    settings,
     sql,
 )
 from lineguard.collector.analyse.effects.model import (
@@ -182,6 +181,7 @@ class Cls:
 
     name: str
     scope: dict[str, Any] = field(default_factory=dict)
+    library_base: bool = False          # it extends a library's class (threading.Thread …)
 
 
 @dataclass
@@ -255,25 +255,6 @@ _CONFIG_LOADS = {"json.load": "json", "json.loads": "json", "yaml.safe_load": "y
                  "tomllib.loads": "toml", "toml.load": "toml", "toml.loads": "toml"}
 _INI_PARSERS = frozenset({"ConfigParser", "RawConfigParser", "SafeConfigParser"})
 _NOT_CONFIG = object()
-
-
-def _parsed(fmt: str, text: str) -> Any:
-    """A settings text as the program gets it (values as found); unknown where it does not
-    parse."""
-    try:
-        if fmt == "json":
-            return json.loads(text)
-        if fmt == "yaml":
-            return yaml.load(text, Loader=_YAML_LOADER)
-        if fmt == "toml":
-            return tomllib.loads(text)
-        ini = configparser.ConfigParser(interpolation=None, strict=False)
-        ini.read_string(text)
-        out = {s: dict(ini.items(s, raw=True)) for s in ini.sections()}
-        out["DEFAULT"] = dict(ini.defaults())
-        return out
-    except (ValueError, yaml.YAMLError, configparser.Error, tomllib.TOMLDecodeError):
-        return unknown(f"settings in a {fmt} text that does not parse")
 
 
 # decorators that register a function to be called (at exit, on a schedule, on a signal)
@@ -465,6 +446,8 @@ class _Py:
                     return flipped
                 return base
             key = self.ev(n.slice, scope)
+            if isinstance(base, Std) and isinstance(key, str) and key.isidentifier():
+                return Std(f"{base.name}.{key}")       # vars(os)['system'], os.__dict__[…]
             if isinstance(base, Ini) and _s(key) not in base and base.unread:
                 return Unread(file_lines(base.unread, self.job))    # a section of it
             if isinstance(base, Unread):
@@ -546,6 +529,8 @@ class _Py:
                 argv = [scope.get("\x00argv0", unknown("the program's path"))]
                 return argv + [scope[f"\x00argv{i}"] for i in range(1, 10) if f"\x00argv{i}" in scope]
             if isinstance(base, Std):
+                if n.attr == "__dict__":                # os.__dict__['system']: the module
+                    return base
                 return Std(f"{base.name}.{n.attr}")    # mod.func kept as a name to call later
             return unknown(f"{ast.unparse(n)[:60]}")
         return unknown(f"{ast.unparse(n)[:60]}")
@@ -606,7 +591,36 @@ class _Py:
                 f = ast.copy_location(ast.Attribute(ast.Name("\x00recv", ast.Load()), held.attr,
                                                     ast.Load()), f)
                 n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
+            elif isinstance(held, Std) and isinstance(f, ast.Subscript):
+                # a library function kept in a table (`{'clean': shutil.rmtree}['clean'](p)`)
+                scope = {**scope, "\x00std": held}
+                f = ast.copy_location(ast.Name("\x00std", ast.Load()), f)
+                n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
         fname = self.dotted(f, scope) or ast.unparse(f)
+        for builtin in ("__builtins__.", "builtins."):     # getattr(__builtins__, 'ex'+'ec')
+            if fname.startswith(builtin) and fname.count(".") == 1:
+                fname = fname[len(builtin):]
+        if fname in ("print", "sys.stdout.write") and self.job.printed is not None and \
+                not any(k.arg == "file" for k in n.keywords):
+            # standard output read by what follows in a pipe: what is printed, as text
+            texts = [self.ev(a, scope) for a in n.args]
+            sep = next((self.ev(k.value, scope) for k in n.keywords if k.arg == "sep"), " ")
+            end = next((self.ev(k.value, scope) for k in n.keywords if k.arg == "end"), "\n")
+            self.job.printed.append(_s(sep).join(_s(t) for t in texts) +
+                                    (_s(end) if fname == "print" else ""))
+            return None
+        if fname == "vars" and n.args:
+            mod = self.ev(n.args[0], scope)
+            if isinstance(mod, Std):
+                return mod                  # vars(os)['system']: the module's names
+        if fname == "reversed" and n.args:
+            text = self.ev(n.args[0], scope)
+            if isinstance(text, str) and is_known(text) and not markers(text):
+                return list(reversed(text))
+        if fname in ("str.maketrans", "maketrans", "bytes.maketrans") and len(n.args) >= 2:
+            a, b = (self.ev(x, scope) for x in n.args[:2])
+            if isinstance(a, str) and isinstance(b, str) and len(a) == len(b) and is_known(a + b):
+                return {ord(x): ord(y) for x, y in zip(a, b, strict=True)}
         if fname in _IMPORTERS and n.args:
             mod = self.ev(n.args[0], scope)
             if not (isinstance(mod, str) and is_known(mod)):
@@ -699,6 +713,11 @@ class _Py:
                 if layers:
                     self.decoded[joined] = layers
                 return joined
+            if short == "translate" and args and isinstance(args[0], dict) and all(
+                    isinstance(k, int) for k in args[0]):
+                undone = s.translate(args[0])       # a character translation cipher undone
+                self.decoded[undone] = self.decoded.get(s, ()) + ("character translation",)
+                return undone
             if short in ("strip", "rstrip", "lstrip", "lower", "upper"):
                 return self._keep(s, getattr(s, short)())
             if short == "replace" and len(args) >= 2:
@@ -1096,9 +1115,13 @@ class _Py:
             else:
                 text = _s(cmd)
             data = kw.get("input")
+            source = kw.get("stdin")
             if isinstance(data, str | bytes) and is_known(_s(data)) and _s(data).strip():
                 # what the program is given on its input (a session's commands)
                 text += f" <<'LG_INPUT'\n{_s(data).rstrip(chr(10))}\nLG_INPUT"
+            elif isinstance(source, tuple) and source and source[0] == "file" and \
+                    not str(source[2]).startswith(("w", "a")):
+                text += f" < {shlex.quote(_s(source[1]))}"    # stdin=open(FILE): its lines
             self.nested("shell", text, line, ev, f"via {fname}")
             if short == "Popen":
                 return Proc(text)      # what is later written to its input is read with it
@@ -1446,12 +1469,12 @@ class _Py:
             elif isinstance(source, str) and fname in ("toml.load",):
                 path = render(source)
             elif isinstance(source, str | bytes) and is_known(_s(source)):
-                return _parsed(_CONFIG_LOADS[fname], _s(source))
+                return settings.parsed(_CONFIG_LOADS[fname], _s(source))
             else:
                 return unknown(f"settings read by {fname}()")
             # (text_of: a settings file decides what the job acts on, so the agent captures it)
             text = self.job.text_of(path.lstrip("/")) if is_known(path) else None
-            return file_lines(path, self.job) if text is None else _parsed(
+            return file_lines(path, self.job) if text is None else settings.parsed(
                 _CONFIG_LOADS[fname], text)
         if short in _INI_PARSERS and not isinstance(recv, Ini):
             return Ini()
@@ -1471,7 +1494,7 @@ class _Py:
                 if text is None:
                     recv.unread = recv.unread or where
                 else:
-                    for section, values in _parsed("ini", text).items():
+                    for section, values in settings.parsed("ini", text).items():
                         recv.setdefault(section, {}).update(values)
             return list(paths)
         if short in ("get", "getint", "getfloat", "getboolean") and len(args) >= 2:
@@ -1513,8 +1536,7 @@ class _Py:
         here with the arguments it is handed with. Any other function of the program handed
         to code lineguard cannot see is called too, with arguments unknown: what it does is
         what the job does, not a function nothing calls."""
-        spec = _HANDED.get(fname) or _HANDED.get(short) if isinstance(n.func, ast.Attribute) \
-            else _HANDED.get(fname) or _HANDED.get(short)
+        spec = _HANDED.get(fname) or _HANDED.get(short)
         done: Any = None
         if spec is not None:
             pos, name, rest, seq, kw_seq = spec
@@ -1527,8 +1549,8 @@ class _Py:
                     given = args[pos + 1:]
                     named = {k: v for k, v in kw.items() if k != name}
                 else:                       # args=(…), kwargs={…} (or at their positions)
-                    items = kw.get(seq) if seq in kw else args[seq_pos] if (
-                        seq_pos := _SEQ_AT.get(short, -1)) >= 0 and seq_pos < len(args) else ()
+                    at = _SEQ_AT.get(short, len(args))
+                    items = kw[seq] if seq in kw else args[at] if at < len(args) else ()
                     given = list(items) if isinstance(items, list | tuple) else []
                     extra = kw.get(kw_seq) if kw_seq else None
                     named = dict(extra) if isinstance(extra, dict) else {}
@@ -1542,6 +1564,8 @@ class _Py:
         for v in [*args, *kw.values()]:
             if isinstance(v, Func) and v is not done and fname not in _CALLS_NOTHING:
                 self.run_func(v, [], {}, scope, line, ev)
+            elif isinstance(v, Cls) and fname not in _CALLS_NOTHING:
+                self.instantiated.add(v.name)     # a handler class the library makes objects of
 
     def reads_of(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
         """The names a function's body reads (its parameters, the globals it uses), once."""
@@ -1565,12 +1589,14 @@ class _Py:
         for name, fn, owner in funcs:
             if fn.reader is self and name not in self.called:
                 self.called.add(name)
-                if owner is not None and owner.cls.name in self.instantiated and \
-                        name.startswith("__") and name.endswith("__"):
-                    # __del__, __exit__, __call__ … of a class the program makes objects of:
-                    # Python calls them itself
+                if owner is not None and owner.cls.name in self.instantiated and (
+                        name.startswith("__") and name.endswith("__") or owner.cls.library_base):
+                    # __del__, __exit__, __call__ … of a class the program makes objects of
+                    # (Python calls them itself), and the methods of one that extends a
+                    # library's class (Thread.run, a socketserver handler's handle): the
+                    # library calls them
                     self.cur_place = replace(self.place, function=name, via=self.place.via + (
-                        f"in {owner.cls.name}.{name}(), which Python calls on its objects",))
+                        f"in {owner.cls.name}.{name}(), which Python or the library calls",))
                 else:
                     self.cur_place = replace(self.place, called=False, function=name, via=(
                         *self.place.via, f"in {name}(), which nothing here calls"))
@@ -1604,6 +1630,9 @@ class _Py:
                 base = self.ev(b, scope)
                 if isinstance(base, Cls):
                     cls.scope.update(base.scope)
+                    cls.library_base |= base.library_base
+                elif isinstance(base, Std):
+                    cls.library_base = True
             for member in st.body:
                 if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
                     cls.scope[member.name] = Func(member, self)

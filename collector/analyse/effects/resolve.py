@@ -175,6 +175,9 @@ class Job:
     # before stands for a function that runs what it is handed (see Calls.runs_its_arguments)
     code_from_arguments: int = 0
     children: int = 0                     # processes started for its reading (see spawn)
+    # what an inline program prints, while its output feeds a pipe (`perl -e 'print …' | sh`):
+    # readers add each text they print to standard output; None when nothing reads it
+    printed: list[str] | None = None
 
     def spend(self, language: str, place: Place, line: int,
               evidence: str | Callable[[], str], cost: int = 1) -> bool:

@@ -816,19 +816,23 @@ class _Walker:
         if cond is not None:
             ct = self.text(cond)
             # `read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME [NAME…]`
-            m = re.match(r"^\s*(?:[A-Za-z_]\w*=\S*\s+)*read\s+(?:-[rse]+\s+|-[adpnNtu]\s*\S+\s+)*"
-                         r"([A-Za-z_]\w*)(\s+\w)?", ct)      # (IFS= read -r NAME)
+            m = _READ_LOOP.match(ct)
             if m:
-                lines = [x for x in (stdin or "").split("\n") if x.strip()]
-                if m.group(2):          # more names: the first takes the first field
-                    lines = [x.split()[0] for x in lines]
+                all_lines = [x for x in (stdin or "").split("\n") if x.strip()]
+                names = m.group(3).split()
+                # each line split at IFS (as set for the read, else the script's), the last
+                # name taking the rest: each name stands for its field of every line
+                ifs = _ifs_of(m.group(1)) or env.get("IFS", " ") or " "
+                fields = [_fields(x, ifs, len(names)) for x in all_lines]
                 source = self.listed.get(stdin.strip()) if stdin and self.listed else None
-                env[m.group(1)] = each_unknown(stdin) if stdin is not None and not is_known(stdin) \
-                    else stdin if stdin is not None and markers(stdin) \
-                    else listed_in(lines, source) if source is not None and len(lines) > 1 \
-                    else each_of(lines) if len(lines) > 1 \
-                    else (lines[0].strip() if lines else each_unknown(unknown("a line read at "
-                                                                             "run time")))
+                for k, name in enumerate(names):
+                    lines = [f[k] for f in fields if k < len(f)] if len(names) > 1 else all_lines
+                    env[name] = each_unknown(stdin) if stdin is not None and not is_known(stdin) \
+                        else stdin if stdin is not None and markers(stdin) \
+                        else listed_in(lines, source) if source is not None and len(lines) > 1 \
+                        and k == 0 else each_of(lines) if len(lines) > 1 \
+                        else (lines[0].strip() if lines else each_unknown(
+                            unknown("a line read at run time")))
             else:
                 self.stmt(cond, env, place)
         if body is not None:
@@ -1747,6 +1751,11 @@ class _Walker:
                         inner["@"] = _SEP.join(args[i + 3:])
                         for k, a in enumerate(args[i + 3:i + 12], 1):
                             inner[str(k)] = a
+                    if self.consumed and language in ("python", "perl"):
+                        # its output feeds what follows (`perl -e 'print …' | sh`): what it
+                        # prints is that stage's output
+                        return self.printed_by(language, args[i + 1], place, line, ev, inline,
+                                               inner)
                     self.nested(language, args[i + 1], place, line, ev, f"inside {language} {inline}",
                                 inner)
                 return None
@@ -1775,6 +1784,19 @@ class _Walker:
                 src = "; ".join(d for k, _, d in markers(stdin)) or "its input"
                 job.sink.append(place.effect("unseen-code", line, ev, target=src))
         return None
+
+    def printed_by(self, language: str, code: str, place: Place, line: int, ev: str,
+                   inline: str, env: dict[str, str]) -> str | None:
+        """Read an inline program and give what it prints to standard output, when all of it
+        is known (None otherwise: the output is then unknown)."""
+        outer, self.job.printed = self.job.printed, []
+        try:
+            self.nested(language, code, place, line, ev, f"inside {language} {inline}", env)
+            printed = self.job.printed
+        finally:
+            self.job.printed = outer
+        text = "".join(printed)
+        return text if printed and is_known(text) else None
 
     def python_module(self, module: str, args: list[str], env: dict[str, str], place: Place,
                       line: int, ev: str) -> None:
@@ -1911,6 +1933,21 @@ class _Walker:
                 # -x FILE: the commands to run, one a line
                 texts.append(self.file_text(argv[argv.index("-x") + 1]))
             target = " ".join(ops) if ops else ""
+        elif prog == "netmiko-cfg":
+            # netmiko-tools: --cmd COMMAND or --infile FILE sent as configuration to the devices
+            # named (in ~/.netmiko.yml, or a group of it such as `all`)
+            names, k = [], 1
+            while k < len(argv):
+                a = argv[k]
+                if a in ("--cmd", "--infile", "--username", "--password") and k + 1 < len(argv):
+                    if a != "--username" and a != "--password":
+                        texts.append(argv[k + 1] if a == "--cmd" else self.file_text(argv[k + 1]))
+                    k += 2
+                    continue
+                if not a.startswith("-"):
+                    names.append(a)
+                k += 1
+            target = " ".join(names) or unknown("the devices of the netmiko inventory")
         elif prog in ("ssh", "plink", "rsh"):
             if prog == "plink" and "-m" in argv and argv.index("-m") + 1 < len(argv):
                 # plink -m FILE: the commands to run, read from the file
@@ -2446,6 +2483,35 @@ def _closing(text: str, open_at: int) -> int:
                 return i
         i += 1
     return -1
+
+
+# `[IFS=… ]read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME…` as a loop's condition
+_READ_LOOP = re.compile(r"^\s*((?:[A-Za-z_]\w*=\S*\s+)*)read\s+(?:(-[rse]+|-[adpnNtu]\s*\S+)\s+)*"
+                        r"([A-Za-z_]\w*(?:[ \t]+[A-Za-z_]\w*)*)(?![\w$])")
+
+
+def _ifs_of(assignments: str) -> str:
+    """The IFS a `read` is given in front of it (`IFS='=' read`, `IFS== read`), or ""."""
+    m = re.search(r"(?:^|\s)IFS=(?:'([^']*)'|\"([^\"]*)\"|(\S*))", assignments)
+    if not m:
+        return ""
+    value = next((g for g in m.groups() if g is not None), "")
+    return decode.escapes(value) if "\\" in value else value or "\n"
+
+
+def _fields(line: str, ifs: str, count: int) -> list[str]:
+    """`read` of one line into `count` names: split at IFS characters, the last name taking
+    the rest (blanks in IFS run together and are trimmed)."""
+    if count <= 1:
+        return [line.strip()]
+    blanks = "".join(c for c in ifs if c in " \t\n")
+    others = "".join(c for c in ifs if c not in " \t\n")
+    pattern = "[" + re.escape(others) + "]" if others else ""
+    if blanks:
+        pattern = (f"[{re.escape(blanks)}]*{pattern}[{re.escape(blanks)}]*" if pattern
+                   else f"[{re.escape(blanks)}]+")
+    line = line.strip(blanks) if blanks else line
+    return re.split(pattern, line, maxsplit=count - 1) if pattern else [line]
 
 
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
