@@ -550,6 +550,12 @@ def test_a_line_data_table_emptied_behind_sql_comments_is_destructive(statement)
     assert j.verdict == "destructive", [(r.rule, r.title) for r in j.reasons]
 
 
+def test_a_redis_option_is_not_taken_for_an_sql_comment():
+    """`--` begins an option on a redis command line, not a comment."""
+    j = _shell("redis-cli -h ems-cache --no-auth-warning FLUSHALL\n")
+    assert j.verdict == "destructive", [(r.rule, r.title) for r in j.reasons]
+
+
 @pytest.mark.parametrize("statement", [
     "DELETE FROM pvc WHERE id = 5 -- retired, CHG0012345",
     "DELETE FROM pvc_history WHERE ts < now() - interval '90 days' /* housekeeping */",

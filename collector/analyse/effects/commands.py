@@ -626,7 +626,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         if prog in ("mongo", "mongosh") and "--eval" in args:
             i = args.index("--eval")
             text = args[i + 1] if i + 1 < len(args) else ""
-        for how, name in _sql.destructive_statements(text + ("\n" + stdin if stdin else "")):
+        for how, name in _sql.destructive_statements(text + ("\n" + stdin if stdin else ""),
+                                                     sql=prog not in ("redis-cli", "mongo", "mongosh")):
             add(place.effect("data-destruction", line, ev, target=name, how=how))
         if prog == "redis-cli" and any(a.lower() in ("del", "unlink") for a in args):
             # the keys a scan of the store lists, every one of them deleted

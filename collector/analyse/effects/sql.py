@@ -101,19 +101,20 @@ _COMMENTS = re.compile(r"('(?:[^']|'')*')|--[^\n]*|/\*.*?\*/", re.S)
 _TEMP = re.compile(r"(?:^|[._])(?:tmp|temp|staging|scratch)(?:$|[._\d])", re.I)
 
 
-def destructive_statements(text: str) -> list[tuple[str, str]]:
+def destructive_statements(text: str, sql: bool = True) -> list[tuple[str, str]]:
     """(how, table-or-database) for each statement that destroys data; temp/staging tables and
-    DELETEs with a WHERE clause are not."""
+    DELETEs with a WHERE clause are not. `sql`: the text is SQL, whose comments are left out
+    (not a redis or mongo command line, where `--` begins an option)."""
     out: list[tuple[str, str]] = []
     if _RUNS_RESULT.search(text):
         # psql's \gexec, or EXECUTE in a procedure: the statements the query generates run
         made = output(_RUNS_RESULT.sub(" ", text))
-        out += destructive_statements(made) if made and made != text else []
+        out += destructive_statements(made, sql) if made and made != text else []
     texts = expand_each(text)
     if len(texts) > 1:        # a loop over named tables or databases: each statement judged
-        return [x for t in texts for x in destructive_statements(t)]
+        return [x for t in texts for x in destructive_statements(t, sql)]
     text = render(text)
-    if "--" in text or "/*" in text:
+    if sql and ("--" in text or "/*" in text):
         text = _COMMENTS.sub(lambda m: m.group(1) or " ", text)
     for stmt in re.split(r";\s*(?=\S)|\n\s*\n", text):
         for rx, how in _STATEMENTS:
