@@ -1021,7 +1021,7 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
         # a setting picked out of a captured settings file (`jq -r .paths.data FILE`), or a
         # command line joined from jq's named arguments (`jq -rn --arg a … '$a + $b' | sh`)
         from lineguard.collector.analyse.effects import runners, settings
-        value = settings.tool_output(prog, argv, partial(_settings_text, job))
+        value = settings.tool_output(prog, argv, partial(_settings_text, job), stdin)
         return value if value is not None or prog == "crudini" else runners.jq(argv)
     if prog in ("sed", "grep", "egrep"):
         # a payload picked out of a file or the input (a crontab comment, a marked line)

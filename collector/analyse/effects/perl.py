@@ -829,6 +829,11 @@ class _Perl:
     def bare_function(self, n: Node, place: Place) -> object:
         """A call without arguments: `reverse`, `&f`."""
         sub = self.scope.subs.get(self.varname(n))
+        if sub is None and self.text(n) in ("print", "say") and self.job.printed is not None:
+            # a bare print prints $_, to standard output read by what follows in a pipe
+            self.job.printed.append(_s(self.scope.vars.get("$_", "")) +
+                                    ("\n" if self.text(n) == "say" else ""))
+            return "1"
         given = self.scope.vars.get("@_")
         args = list(given) if isinstance(given, list | tuple | str) else []
         return self.call(sub, args, place) if sub is not None \
@@ -1014,9 +1019,13 @@ class _Perl:
             else:
                 v = unknown(f"{op} of a value")
         self.store(left, v, place)
-        if isinstance(v, _Sub) and self.text(left).replace(" ", "").startswith(("$SIG{", "$main::SIG{")):
-            # a signal handler (`$SIG{ALRM} = sub {…}; alarm 3600`): perl calls it
-            self.call(v, [unknown("the signal's name")], place)
+        handler = v if isinstance(v, _Sub) else self.scope.subs.get(
+            v.removeprefix("main::")) if isinstance(v, str) and v else None
+        if handler is not None and self.text(left).replace(" ", "").removeprefix(
+                "local").startswith(("$SIG{", "$main::SIG{")):
+            # a signal handler (`$SIG{ALRM} = sub {…}`, `local $SIG{TERM} = 'cleanup'`; then
+            # alarm 3600): perl calls it
+            self.call(handler, [unknown("the signal's name")], place)
         return v
 
     def store(self, left: Node, v: object, place: Place) -> None:
@@ -1028,6 +1037,8 @@ class _Perl:
             return
         if t in ("variable_declaration", "localization_expression"):
             one = left.child_by_field_name("variable")
+            if one is None and t == "localization_expression" and left.named_child_count == 1:
+                one = left.named_child(0)           # local $ENV{X} = …, local $SIG{ALRM} = …
             if one is not None:
                 self.store(one, v, place)
                 return
@@ -1646,7 +1657,9 @@ class _Perl:
         if fmt == "ini" and not text.lstrip().startswith("["):
             text = "[_]\n" + text
         doc = settings.parsed(fmt, text, keep_case=True)
-        return doc if isinstance(doc, dict | list) else unknown(f"settings in {source[:60]}")
+        # a text that does not parse here (a parser's limits, a dialect): what it says, still
+        return doc if isinstance(doc, dict | list) else settings.unparsed(
+            source if is_file else "the settings text it decodes")
 
     def path_method(self, path: str, meth: str, n: Node, place: Place) -> object:
         """Path::Tiny's path($p)->slurp / ->lines / ->remove / ->remove_tree."""
@@ -2085,7 +2098,16 @@ class _Perl:
         if layers:
             self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
             note = f"decoded from {' then '.join(layers)}"
-        read("shell", text, self.job, place.nested(line, ev, note), {})
+        read("shell", text, self.job, place.nested(line, ev, note), self.exported())
+
+    def exported(self) -> dict[str, str]:
+        """What the program set in %ENV (`$ENV{P} = '/srv/…'`): the environment of a shell it
+        runs, where `rm -rf "$P"` reads it."""
+        env = self.scope.vars.get("%ENV")
+        if not isinstance(env, dict):
+            return {}
+        return {k: v for k, v in env.items() if isinstance(k, str) and isinstance(v, str)
+                and self.env.get(k) != v}
 
 
 class _Sprintf:

@@ -164,6 +164,16 @@ class Method:
 
 
 @dataclass
+class Bound:
+    """A callable with arguments bound to it (functools.partial): calling it calls `func`
+    with `args` and `kw` before the arguments of the call."""
+
+    func: Any
+    args: list[Any]
+    kw: dict[str, Any]
+
+
+@dataclass
 class VarBind:
     oid: str
     value: str
@@ -198,10 +208,13 @@ class Module:
 
 
 class Ini(dict):
-    """A configparser object: section -> {key: value} of the files it read; `unread`: a file
-    it was asked to read that was not captured (its settings then stand for that content)."""
+    """A configparser object: section -> {key: value} of the files it read; `unread`: what
+    its settings stand for after it was asked to read a file that was not captured, or that
+    does not parse here (that file's content); `interpolates`: %(name)s references filled in
+    (ConfigParser, not RawConfigParser or interpolation=None)."""
 
     unread: str = ""
+    interpolates: bool = True
 
 
 @dataclass(frozen=True)
@@ -260,7 +273,11 @@ _NOT_CONFIG = object()
 # decorators that register a function to be called (at exit, on a schedule, on a signal)
 _REGISTERS = frozenset({"register", "scheduled_job", "repeat", "on_exit"})
 _SEQ_AT = {"Timer": 2, "apply_async": 1, "apply": 1, "enter": 3, "enterabs": 3,
-           "start_new_thread": 1}     # where the sequence of arguments stands when not named
+           "start_new_thread": 1, "Thread": 3, "Process": 3}
+# where the sequence of arguments stands when not named (Thread(group, target, name, args)),
+# the mapping of keyword arguments just after it
+# a pool's or executor's map: the callable called with each item (starmap: spread over its args)
+_MAPS = frozenset({"map", "imap", "imap_unordered", "map_async", "starmap", "starmap_async"})
 # callables that take a function without calling it (a value kept or compared)
 _CALLS_NOTHING = frozenset({"isinstance", "callable", "id", "repr", "str", "print", "hasattr",
                             "setattr", "getattr", "type", "hash", "dir", "vars", "len"})
@@ -390,6 +407,10 @@ class _Py:
             if n.id in scope:
                 return scope[n.id]
             return unknown(f"{n.id} is not known before the program runs")
+        if isinstance(n, ast.NamedExpr):    # (p := '/srv/…'): the value, bound to the name too
+            value = self.ev(n.value, scope)
+            scope[n.target.id] = value
+            return value
         if isinstance(n, ast.Lambda):       # a function like any other, its body returned
             fn = ast.copy_location(ast.FunctionDef(name="<lambda>", args=n.args,
                                                    body=[ast.copy_location(ast.Return(n.body), n)],
@@ -449,11 +470,13 @@ class _Py:
             if isinstance(base, Std) and isinstance(key, str) and key.isidentifier():
                 return Std(f"{base.name}.{key}")       # vars(os)['system'], os.__dict__[…]
             if isinstance(base, Ini) and _s(key) not in base and base.unread:
-                return Unread(file_lines(base.unread, self.job))    # a section of it
+                return Unread(base.unread)    # a section of it
             if isinstance(base, Unread):
                 return base.value
             try:
                 if isinstance(base, dict):
+                    if isinstance(key, int | float | bool) and key in base:
+                        return base[key]        # a settings document's non-string key (1: …)
                     return base.get(_s(key), unknown(f"{ast.unparse(n)[:60]}"))
                 if isinstance(base, list | tuple) and isinstance(key, int):
                     return base[key]
@@ -585,6 +608,21 @@ class _Py:
                 n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
         if isinstance(f, ast.Name | ast.Subscript):
             held = self.ev(f, scope) if isinstance(f, ast.Subscript) else scope.get(f.id)
+            if isinstance(held, Bound):
+                # functools.partial's callable (of a partial …): the bound arguments first
+                bound_args: list[Any] = []
+                bound_kw: dict[str, Any] = {}
+                while isinstance(held, Bound):
+                    bound_args, bound_kw = [*held.args, *bound_args], {**held.kw, **bound_kw}
+                    held = held.func
+                marks = {f"\x00bound{i}": v for i, v in enumerate(bound_args)}
+                named = {f"\x00bound-{k}": v for k, v in bound_kw.items()}
+                scope = {**scope, "\x00bound-fn": held, **marks, **named}
+                f = ast.copy_location(ast.Name("\x00bound-fn", ast.Load()), f)
+                n = ast.copy_location(ast.Call(
+                    f, [*(ast.Name(k, ast.Load()) for k in marks), *n.args],
+                    [*(ast.keyword(arg=k.removeprefix("\x00bound-"), value=ast.Name(k, ast.Load()))
+                       for k in named), *n.keywords]), n)
             if isinstance(held, Method):
                 # a method kept as a value (an alias, a dispatch table entry): the call on it
                 scope = {**scope, "\x00recv": held.recv}
@@ -600,15 +638,22 @@ class _Py:
         for builtin in ("__builtins__.", "builtins."):     # getattr(__builtins__, 'ex'+'ec')
             if fname.startswith(builtin) and fname.count(".") == 1:
                 fname = fname[len(builtin):]
-        if fname in ("print", "sys.stdout.write") and self.job.printed is not None and \
-                not any(k.arg == "file" for k in n.keywords):
-            # standard output read by what follows in a pipe: what is printed, as text
-            texts = [self.ev(a, scope) for a in n.args]
-            sep = next((self.ev(k.value, scope) for k in n.keywords if k.arg == "sep"), " ")
-            end = next((self.ev(k.value, scope) for k in n.keywords if k.arg == "end"), "\n")
-            self.job.printed.append(_s(sep).join(_s(t) for t in texts) +
-                                    (_s(end) if fname == "print" else ""))
-            return None
+        if fname in ("print", "sys.stdout.write"):
+            dest = next((self.ev(k.value, scope) for k in n.keywords if k.arg == "file"), None)
+            written = dest[1] if isinstance(dest, tuple) and len(dest) == 3 and \
+                dest[0] == "file" and _s(dest[2]).startswith(("w", "a")) else None
+            stdout = dest is None or (isinstance(dest, Std) and dest.name == "sys.stdout")
+            if written is not None or (stdout and self.job.printed is not None):
+                texts = [self.ev(a, scope) for a in n.args]
+                sep = next((self.ev(k.value, scope) for k in n.keywords if k.arg == "sep"), " ")
+                end = next((self.ev(k.value, scope) for k in n.keywords if k.arg == "end"), "\n")
+                text = _s(sep).join(_s(t) for t in texts) + (_s(end) if fname == "print" else "")
+                if written is not None:     # print(…, file=f) to a file opened for writing
+                    self.wrote(written, Written(text, "written by this job"), self.cur_place,
+                               n.lineno, self.ev_text(n))
+                else:               # standard output read by what follows in a pipe
+                    self.job.printed.append(text)  # type: ignore[union-attr]
+                return None
         if fname == "vars" and n.args:
             mod = self.ev(n.args[0], scope)
             if isinstance(mod, Std):
@@ -688,9 +733,15 @@ class _Py:
                 static = any(ast.unparse(d) == "staticmethod" for d in method.node.decorator_list)
                 first = [] if static or isinstance(recv, Cls) else [recv]
                 return self.run_func(method, [*first, *args], kw, scope, line, ev)
+            run = recv.cls.scope.get("run") if isinstance(recv, Obj) else None
+            if short == "start" and method is None and isinstance(run, Func):
+                # a Thread or Process subclass: start() runs its run()
+                return self.run_func(run, [recv], {}, scope, line, ev)
         if isinstance(recv, Module) and isinstance(recv.scope.get(short), Func):
             return self.run_func(recv.scope[short], args, kw, scope, line, ev)
-        self.handed(n, fname, short, args, kw, scope, line, ev)
+        bound_callable = self.handed(n, fname, short, args, kw, scope, line, ev)
+        if bound_callable is not None:
+            return bound_callable       # functools.partial(…)
         if isinstance(recv, str) and _stands_for_a_set(recv) and short not in (
                 "format", "join", "replace", "decode", "encode", "fromhex"):
             return recv            # name.prettyPrint(), line.split()[0] …: each member still
@@ -1474,10 +1525,15 @@ class _Py:
                 return unknown(f"settings read by {fname}()")
             # (text_of: a settings file decides what the job acts on, so the agent captures it)
             text = self.job.text_of(path.lstrip("/")) if is_known(path) else None
-            return file_lines(path, self.job) if text is None else settings.parsed(
-                _CONFIG_LOADS[fname], text)
+            if text is None:
+                return file_lines(path, self.job)
+            doc = settings.parsed(_CONFIG_LOADS[fname], text)
+            return doc if isinstance(doc, dict | list) or is_known(doc) else \
+                settings.unparsed(path)
         if short in _INI_PARSERS and not isinstance(recv, Ini):
-            return Ini()
+            ini = Ini()
+            ini.interpolates = short != "RawConfigParser" and "interpolation" not in kw
+            return ini
         if not isinstance(recv, Ini):
             return _NOT_CONFIG
         if short in ("read", "read_file", "read_string"):
@@ -1491,10 +1547,13 @@ class _Py:
                 else:
                     where = render(p[1] if isinstance(p, tuple) and p and p[0] == "file" else _s(p))
                     text = self.job.text_of(where.lstrip("/")) if is_known(where) else None
-                if text is None:
-                    recv.unread = recv.unread or where
+                doc = settings.parsed("ini", text, interpolate=recv.interpolates) \
+                    if text is not None else None
+                if not isinstance(doc, dict):       # not captured, or does not parse here
+                    recv.unread = recv.unread or (file_lines(where, self.job) if text is None
+                                                  else settings.unparsed(where))
                 else:
-                    for section, values in settings.parsed("ini", text).items():
+                    for section, values in doc.items():
                         recv.setdefault(section, {}).update(values)
             return list(paths)
         if short in ("get", "getint", "getfloat", "getboolean") and len(args) >= 2:
@@ -1502,7 +1561,7 @@ class _Py:
             if found is not None:
                 return found
             if recv.unread:
-                return file_lines(recv.unread, self.job)
+                return recv.unread
             return kw.get("fallback", unknown(f"setting {_s(args[0])}.{_s(args[1])}"))
         if short in ("sections",):
             return [k for k in recv if k != "DEFAULT"]
@@ -1529,43 +1588,75 @@ class _Py:
         return value
 
     def handed(self, n: ast.Call, fname: str, short: str, args: list[Any], kw: dict[str, Any],
-               scope: dict[str, Any], line: int, ev: str) -> None:
+               scope: dict[str, Any], line: int, ev: str) -> Bound | None:
         """A callable handed to a library that calls it, now or later (threading.Timer, a
         Thread's or Process's target, functools.partial, atexit.register, sched, an executor,
-        an event loop, APScheduler's add_job, signal handlers, weakref.finalize …): called
-        here with the arguments it is handed with. Any other function of the program handed
-        to code lineguard cannot see is called too, with arguments unknown: what it does is
-        what the job does, not a function nothing calls."""
+        an event loop, a pool's map, APScheduler's add_job, signal handlers, weakref.finalize
+        …): called here with the arguments it is handed with, spread ones (`Timer(*a)`) too.
+        Any other function of the program handed to code lineguard cannot see is called too,
+        with arguments unknown: what it does is what the job does, not a function nothing
+        calls. functools.partial gives a Bound, called again where it is called."""
         spec = _HANDED.get(fname) or _HANDED.get(short)
+        given = self.spread(n, args, scope)
         done: Any = None
+        out: Bound | None = None
         if spec is not None:
             pos, name, rest, seq, kw_seq = spec
-            node = n.args[pos] if pos < len(n.args) and not isinstance(n.args[pos], ast.Starred) \
-                else next((k.value for k in n.keywords if k.arg == name), None)
-            value = self.ev(node, scope) if node is not None else None
-            if node is not None and isinstance(value, Func | Std | Method):
+            value = given[pos] if pos < len(given) else kw.get(name)
+            if isinstance(value, Func | Std | Method | Bound):
                 done = value
                 if rest:                    # f, *args, **kwargs after it
-                    given = args[pos + 1:]
+                    passed = given[pos + 1:]
                     named = {k: v for k, v in kw.items() if k != name}
                 else:                       # args=(…), kwargs={…} (or at their positions)
-                    at = _SEQ_AT.get(short, len(args))
-                    items = kw[seq] if seq in kw else args[at] if at < len(args) else ()
-                    given = list(items) if isinstance(items, list | tuple) else []
-                    extra = kw.get(kw_seq) if kw_seq else None
+                    seq_pos = _SEQ_AT.get(short, -1)
+                    items = kw.get(seq) if seq in kw else given[seq_pos] if \
+                        0 <= seq_pos < len(given) else ()
+                    passed = list(items) if isinstance(items, list | tuple) else []
+                    extra = kw.get(kw_seq) if kw_seq in kw else given[seq_pos + 1] if \
+                        kw_seq and 0 <= seq_pos < len(given) - 1 else None
                     named = dict(extra) if isinstance(extra, dict) else {}
-                marks = {f"\x00handed{i}": v for i, v in enumerate(given)}
-                named_marks = {f"\x00handed-{k}": v for k, v in named.items() if isinstance(k, str)}
-                call = ast.copy_location(ast.Call(
-                    func=node, args=[ast.Name(k, ast.Load()) for k in marks],
-                    keywords=[ast.keyword(arg=k.removeprefix("\x00handed-"), value=ast.Name(k, ast.Load()))
-                              for k in named_marks]), n)
-                self.call(call, {**scope, **marks, **named_marks})
+                self.call_value(value, passed, named, n, scope)
+                if short in ("partial", "partialmethod"):
+                    out = Bound(value, passed, named)
+        elif short in _MAPS and given and isinstance(given[0], Func | Std | Method | Bound):
+            done = given[0]
+            items = given[1] if len(given) > 1 else kw.get("iterable", kw.get("iterables"))
+            for item in items[:16] if isinstance(items, list | tuple) and items else [
+                    unknown(f"an item {short}() is handed")]:
+                spread = short.startswith("starmap") and isinstance(item, list | tuple)
+                self.call_value(done, list(item) if spread else [item], {}, n, scope)
         for v in [*args, *kw.values()]:
             if isinstance(v, Func) and v is not done and fname not in _CALLS_NOTHING:
                 self.run_func(v, [], {}, scope, line, ev)
             elif isinstance(v, Cls) and fname not in _CALLS_NOTHING:
                 self.instantiated.add(v.name)     # a handler class the library makes objects of
+        return out
+
+    def spread(self, n: ast.Call, args: list[Any], scope: dict[str, Any]) -> list[Any]:
+        """The values of a call's positional arguments, a `*seq` of a known sequence spread."""
+        if not any(isinstance(a, ast.Starred) for a in n.args):
+            return args
+        out: list[Any] = []
+        for node, value in zip(n.args, args, strict=True):
+            if isinstance(node, ast.Starred) and isinstance(value, list | tuple):
+                out.extend(value)
+            else:
+                out.append(value)
+        return out
+
+    def call_value(self, value: Any, passed: list[Any], named: dict[str, Any], n: ast.Call,
+                   scope: dict[str, Any]) -> Any:
+        """Call a callable held as a value (a function, a library function's name, a method,
+        a Bound) with values, as a call written at `n`."""
+        marks = {f"\x00handed{i}": v for i, v in enumerate(passed)}
+        named_marks = {f"\x00handed-{k}": v for k, v in named.items() if isinstance(k, str)}
+        call = ast.copy_location(ast.Call(
+            func=ast.Name("\x00handed-fn", ast.Load()),
+            args=[ast.Name(k, ast.Load()) for k in marks],
+            keywords=[ast.keyword(arg=k.removeprefix("\x00handed-"), value=ast.Name(k, ast.Load()))
+                      for k in named_marks]), n)
+        return self.call(call, {**scope, "\x00handed-fn": value, **marks, **named_marks})
 
     def reads_of(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
         """The names a function's body reads (its parameters, the globals it uses), once."""

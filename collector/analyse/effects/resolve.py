@@ -532,15 +532,19 @@ class Calls:
         self._values[name][context] = value
 
 
-def unseen_source(text: str) -> str:
+def unseen_source(text: str, within: bool = False) -> str:
     """What a program text stands for when all of it is the content of a file that was not
     captured (a `lines` marker) or something downloaded, else "": such a text is code nobody
-    has seen, not an empty program."""
+    has seen, not an empty program. `within`: such content anywhere in the text (a shell
+    parses what it splices into a command line as code: `eval "x$(cat F)"`, `eval "echo
+    $(cat F)"` run whatever F says after a `;`), the other markers left aside."""
     if "\x01" not in text:
         return ""
     rest = _MARK.sub("", text).strip()
     found = markers(text)
-    if rest or not found or ARG_MARK in text or not all(
+    if within:
+        found = [m for m in found if m[0] == "lines" or "downloaded" in m[2]]
+    if (rest and not within) or not found or ARG_MARK in text or not all(
             k == "lines" or "downloaded" in d for k, _, d in found):
         return ""
     return "; ".join(dict.fromkeys(f"the content of /{d.lstrip('/')} (not captured)" if k == "lines"
@@ -587,6 +591,10 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
         # did not capture (it did not exist yet): the job runs code nobody has seen
         job.sink.append(place.effect("unseen-code", *place.where(1, first), target=unseen))
         return
+    spliced = unseen_source(text, within=True) if language == "shell" else ""
+    if spliced:
+        # the rest of the text is read as well: what it does around that content is known
+        job.sink.append(place.effect("unseen-code", *place.where(1, first), target=spliced))
     if job.budget > 0 and not bounds.past(job.deadline):
         job.budget += len(text) // _CHARS_PER_STATEMENT
     elif job.stop(language, place, *place.where(1, first)):

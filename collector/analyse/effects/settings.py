@@ -15,17 +15,19 @@ from typing import Any
 
 import yaml
 
-from lineguard.collector.analyse.effects.model import unknown
+from lineguard.collector.analyse.effects.model import symbol, unknown
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # a path filter: .a.b, .a["b c"], .a[0], ."a"
 _STEP = re.compile(r"""\.(?:([A-Za-z_][\w-]*)|"([^"]*)")|\.?\[(?:(\d+)|"([^"]*)")\]""")
 
 
-def parsed(fmt: str, text: str, keep_case: bool = False) -> Any:
+def parsed(fmt: str, text: str, keep_case: bool = False, interpolate: bool = False) -> Any:
     """A settings text (fmt json|yaml|toml|ini) as the program gets it; unknown where it does
-    not parse. INI: {section: {key: value}}, the defaults under DEFAULT, keys in lower case as
-    Python's configparser gives them unless `keep_case` (Perl's readers)."""
+    not parse (a parser's limits too: nesting deeper than it recurses, a number too long).
+    INI: {section: {key: value}}, the defaults under DEFAULT, keys in lower case as Python's
+    configparser gives them unless `keep_case` (Perl's readers); `interpolate`: %(name)s
+    references filled in, as Python's ConfigParser does (a value it cannot fill stays raw)."""
     try:
         if fmt == "json":
             return json.loads(text)
@@ -39,9 +41,28 @@ def parsed(fmt: str, text: str, keep_case: bool = False) -> Any:
         ini.read_string(text)
         out: dict[str, Any] = {s: dict(ini.items(s, raw=True)) for s in ini.sections()}
         out["DEFAULT"] = dict(ini.defaults())
+        if interpolate:
+            filled = configparser.ConfigParser(strict=False)
+            filled.optionxform = ini.optionxform  # type: ignore[method-assign]
+            filled.read_dict(out)
+            for s, values in out.items():
+                for k in values:
+                    try:
+                        values[k] = filled.get(s, k)
+                    except configparser.Error:
+                        pass            # a reference that cannot be filled: the raw value
         return out
-    except (ValueError, yaml.YAMLError, configparser.Error, tomllib.TOMLDecodeError):
+    except (ValueError, yaml.YAMLError, configparser.Error, tomllib.TOMLDecodeError,
+            RecursionError):
         return unknown(f"settings in a {fmt} text that does not parse")
+
+
+def unparsed(path: str) -> str:
+    """What a value read from a settings file stands for where the file does not parse here
+    (or the filter picking it is not one lineguard follows): something the file says, as
+    for a file that was not captured, never an empty or harmless value."""
+    p = path.lstrip("/")
+    return symbol("lines", p, f"every entry in {p}")     # as lg.host.rm-unseen-list reads it
 
 
 def picked(doc: Any, path: str) -> str | None:
@@ -75,10 +96,14 @@ def picked(doc: Any, path: str) -> str | None:
     return None
 
 
-def tool_output(prog: str, argv: list[str], text_of: Any) -> str | None:
-    """What a settings tool prints: `jq [-r] FILTER FILE`, `yq [e|eval] [-r] FILTER FILE`,
+def tool_output(prog: str, argv: list[str], text_of: Any, stdin: str | None = None
+                ) -> str | None:
+    """What a settings tool prints: `jq [-r] FILTER [FILE]`, `yq [e|eval] [-r] FILTER [FILE]`,
     `crudini --get FILE SECTION KEY`; `text_of(path)` gives a captured file's text (None when
-    it was not captured). None when the command is anything else or the value is not found."""
+    it was not captured), `stdin` the input when no file is named. Where the file was not
+    captured, does not parse or the filter is more than a path, what it prints stands for a
+    value read from that file (`unparsed`). None when the command is anything else or a path
+    finds nothing."""
     args = [a for a in argv[1:] if a not in ("e", "eval") or prog != "yq"]
     if prog == "crudini":
         if "--get" not in args:
@@ -88,20 +113,41 @@ def tool_output(prog: str, argv: list[str], text_of: Any) -> str | None:
             return None
         text = text_of(rest[0])
         if text is None:
-            return None
+            return unparsed(rest[0])
         if not text.lstrip().startswith("["):
             text = "[_]\n" + text           # keys before any section: crudini's section ""
         doc = parsed("ini", text)
-        section = doc.get(rest[1] if rest[1] else "_", {}) if isinstance(doc, dict) else {}
+        if not isinstance(doc, dict):
+            return unparsed(rest[0])
+        section = doc.get(rest[1] if rest[1] else "_", {})
         value = section.get(rest[2].lower()) if isinstance(section, dict) else None
         return value if isinstance(value, str) else None
     plain = [a for a in args if not a.startswith("-")]
-    if len(plain) != 2 or len([a for a in args if a.startswith("-")]) > 2:
+    flags = [a for a in args if a.startswith("-")]
+    if not 1 <= len(plain) <= 2 or len(flags) > 2 or any(
+            f in ("-n", "--null-input", "--arg", "--argjson") for f in flags):
         return None
-    flt, path = plain
-    text = text_of(path)
+    flt, path = plain[0], plain[1] if len(plain) == 2 else ""
+    text = text_of(path) if path else stdin
     if text is None:
-        return None
+        return unparsed(path) if path.startswith("/") else None
+    if "\x01" in text:
+        return text             # the content of a file not captured: what it says, still
     fmt = "json" if prog in ("jq", "gojq") or path.endswith(".json") else \
         "toml" if path.endswith(".toml") else "yaml"
-    return picked(parsed(fmt, text), flt)
+    doc = parsed(fmt, text)
+    value = picked(doc, flt) if isinstance(doc, dict | list) else None
+    if value is not None or (isinstance(doc, dict | list) and _is_path(flt)):
+        return value            # (a path that finds nothing prints null)
+    return unparsed(path or "its input")
+
+
+def _is_path(flt: str) -> bool:
+    """Whether a jq/yq filter is a plain path (`.a.b[0]`), which `picked` follows."""
+    at, flt = 0, flt.strip()
+    while at < len(flt):
+        m = _STEP.match(flt, at)
+        if m is None:
+            return False
+        at = m.end()
+    return flt not in ("", ".")

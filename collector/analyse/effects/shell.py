@@ -1728,10 +1728,12 @@ class _Walker:
             self.nested("shell", env["PROMPT_COMMAND"], place, line, ev,
                         "PROMPT_COMMAND of an interactive shell", env)
         i = 0
+        # the option whose value is the program (perl's -E is -e with the newer features on)
+        letters = inline[1] + ("E" if language == "perl" else "")
         while i < len(args):
             a = args[i]
-            if a == inline or (a.startswith("-") and a.endswith(inline[1]) and len(a) <= 4
-                               and inline[1] in a[1:] and not a.startswith("--")):
+            if a == inline or (a.startswith("-") and a[-1:] in letters and len(a) <= 4
+                               and not a.startswith("--")):
                 if i + 1 < len(args):
                     words = args[i + 1].split()
                     if language == "shell" and words and words[0] in self.functions:
@@ -1896,7 +1898,7 @@ class _Walker:
         if w is not None:
             self.run_written(p, w, place, line, ev, language or "shell", env)
             return True
-        unseen = unseen_source(path) if "\x01" in path else ""
+        unseen = unseen_source(path, within=True) if "\x01" in path else ""
         if unseen:          # a program named by what was downloaded or by an uncaptured file
             self.job.sink.append(place.effect("unseen-code", line, ev, target=unseen))
         if not is_known(path) or unseen:
@@ -2485,18 +2487,23 @@ def _closing(text: str, open_at: int) -> int:
     return -1
 
 
-# `[IFS=… ]read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME…` as a loop's condition
-_READ_LOOP = re.compile(r"^\s*((?:[A-Za-z_]\w*=\S*\s+)*)read\s+(?:(-[rse]+|-[adpnNtu]\s*\S+)\s+)*"
+# `[IFS=… ]read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME…` as a loop's condition (an
+# assignment's value may be quoted, blanks and all: IFS=$' \t'; one way to match each)
+_READ_LOOP = re.compile(r"^\s*((?:[A-Za-z_]\w*=(?:\$?'[^']*'|\"[^\"]*\"|\$(?!')|[^\s'\"$])*\s+)*)read\s+(?:(-[rse]+|-[adpnNtu]\s*\S+)\s+)*"
                         r"([A-Za-z_]\w*(?:[ \t]+[A-Za-z_]\w*)*)(?![\w$])")
 
 
 def _ifs_of(assignments: str) -> str:
-    """The IFS a `read` is given in front of it (`IFS='=' read`, `IFS== read`), or ""."""
-    m = re.search(r"(?:^|\s)IFS=(?:'([^']*)'|\"([^\"]*)\"|(\S*))", assignments)
+    """The IFS a `read` is given in front of it (`IFS='=' read`, `IFS== read`, `IFS=$'\\t'
+    read`), or "". Only $'…' undoes backslash escapes: IFS='\\t' is a backslash and a t."""
+    m = re.search(r"(?:^|\s)IFS=(?:\$'((?:[^'\\]|\\.)*)'|'([^']*)'|\"([^\"]*)\"|(\S*))",
+                  assignments)
     if not m:
         return ""
-    value = next((g for g in m.groups() if g is not None), "")
-    return decode.escapes(value) if "\\" in value else value or "\n"
+    ansi, single, double, bare = m.groups()
+    value = decode.escapes(ansi) if ansi is not None else next(
+        (g for g in (single, double, bare) if g is not None), "")
+    return value or "\n"
 
 
 def _fields(line: str, ifs: str, count: int) -> list[str]:
