@@ -35,10 +35,12 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from lineguard.agent.restore.report import ARTIFACT_PREFIX, KIND
 from lineguard.formats.schedfile import ScheduledFile
 from lineguard.formats.wire import (
+    MAX_SNAPSHOT_BYTES,
     Artifact,
     Snapshot,
     Target,
     WireError,
+    canonical,
     key_fingerprint,
     load,
     sign,
@@ -126,8 +128,10 @@ def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("
          hostname: str | None = None, inventory: Path | None = None,
          credentials: Path | None = None, live: bool | None = None, progress: bool = False,
          now: datetime | None = None,
-         scheduled_files: tuple[ScheduledFile, ...] = ()) -> tuple[Snapshot, bytes]:
-    """Gather, chain and sign one snapshot. Returns it and the file bytes (chain not yet advanced)."""
+         scheduled_files: tuple[ScheduledFile, ...] = (),
+         max_bytes: int = MAX_SNAPSHOT_BYTES) -> tuple[Snapshot, bytes]:
+    """Gather, chain and sign one snapshot, under `max_bytes` (see fitted). Returns it and the
+    file bytes (chain not yet advanced)."""
     from lineguard.agent.sources.host import collect as collect_host
 
     if live is None:
@@ -152,7 +156,40 @@ def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("
     facts.setdefault("hostname", hostname or socket.gethostname())
     snap = Snapshot(agent=agent, key_id=key_fingerprint(key.public_key()), seq=seq + 1,
                     prev=prev, taken_at=taken, host=facts, targets=tuple(targets))
-    return snap, sign(snap, key)
+    data = sign(snap, key)
+    if len(data) > max_bytes:
+        snap = fitted(snap, len(data), max_bytes)
+        data = sign(snap, key)
+    return snap, data
+
+
+def fitted(snap: Snapshot, size: int, max_bytes: int) -> Snapshot:
+    """The snapshot brought under `max_bytes` (the collector refuses a larger file, and every
+    later one: the host's evidence would stop, a job planted beside the padding with it): the
+    host's followed scripts with the largest encoded text (padding, or text JSON writes six
+    bytes a character for) are recorded as not read instead, largest first, and the host
+    target is partial, saying so. The collector then judges each job that runs one as having
+    run past a reading limit (high)."""
+    host = snap.targets[0]
+    scripts = sorted(((len(canonical(a.to_wire())), a.name) for a in host.artifacts
+                      if a.kind == "script" and a.content is not None), reverse=True)
+    over = size - int(max_bytes * 0.95)
+    dropped: set[str] = set()
+    for cost, name in scripts:
+        if over <= 0:
+            break
+        dropped.add(name)
+        over -= cost
+    why = (f"not captured: dropped to keep the snapshot under {max_bytes:,} bytes "
+           f"(the collector's limit; it was {size:,})")
+    artifacts = tuple(
+        Artifact(name=a.name, kind=a.kind, state="unread",
+                 meta={**{k: v for k, v in a.meta.items() if k != "unread"}, "unread": why})
+        if a.name in dropped else a for a in host.artifacts)
+    note = f"{len(dropped)} followed script(s) dropped to fit the snapshot size limit"
+    host = replace(host, artifacts=artifacts, status="partial",
+                   error="; ".join(filter(None, [host.error, note])))
+    return replace(snap, targets=(host, *snap.targets[1:]))
 
 
 def commit(chain: Path, snap: Snapshot) -> None:

@@ -21,7 +21,7 @@ from lineguard.collector.model import (
     trigger_kind,
     unreadable,
 )
-from lineguard.collector.parse.hostcontext import TOO_LARGE
+from lineguard.collector.parse.hostcontext import NOT_REACHED, TOO_LARGE
 from lineguard.collector.store import FindingRow, Store
 from lineguard.collector.waivers import WaiverBook, WaiverStatus
 from lineguard.formats.wire import WireError, check_host, parse_utc
@@ -75,6 +75,44 @@ def job_findings(views: list[JobView], now: datetime) -> list[Finding]:
     return out
 
 
+def lowered_as_one_change(judgement: Judgement) -> list[str]:
+    """The reasons of a job's destructive effects that change control lowered as a change of
+    one thing (their titles)."""
+    from lineguard.collector.analyse.effects.control import ONE_TARGET
+    return [r.title for r in judgement.reasons
+            if "[change-controlled:" in r.title and ONE_TARGET in r.title]
+
+
+def split_change_findings(views: list[JobView], now: datetime) -> list[Finding]:
+    """Change control lowers a change of one thing, not one of many (a job changing several is
+    not lowered): the same holds across jobs. Where more than one pending job on a host is
+    lowered that way, together they are a mass change split into one-circuit jobs (one per
+    PVC, each naming a ticket anyone can type): one high finding names them all."""
+    from lineguard.collector.analyse.timing import countdown
+    by_target: dict[str, list[tuple[JobView, list[str]]]] = {}
+    for v in views:
+        if v.job.state == "active" and (titles := lowered_as_one_change(v.judgement)):
+            by_target.setdefault(v.job.target, []).append((v, titles))
+    out = []
+    for target, group in sorted(by_target.items()):
+        if len(group) < 2:
+            continue
+        timed = [(v.fire.at, v.fire) for v, _ in group if v.fire is not None and v.fire.at]
+        first = min(timed, key=lambda t: t[0])[1] if timed else None
+        ids = sorted(f"{v.job.origin_path}:{v.job.origin_line}:{v.job.command}" for v, _ in group)
+        digest = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:12]
+        lines = [f"{v.job.source} job {v.job.origin_path}:{v.job.origin_line or '-'}: "
+                 f"{v.job.command}\n  " + "\n  ".join(titles) for v, titles in group]
+        out.append(Finding(
+            key=f"job-split:{target}:{digest}", kind="job", severity=Severity.HIGH,
+            target=target,
+            title=f"{len(group)} destructive jobs on {target}, each lowered by change control "
+                  f"as one target: together they change {len(group)} things"
+                  + (f"; the first fires {countdown(now, first)}" if first else ""),
+            detail="\n".join(lines), fire_at=first.at if first else None))
+    return out
+
+
 def _what(judgement: Judgement) -> str:
     """How a job finding's title begins: the verdict, or, for a job suspicious because it runs
     code nobody can read, that code named (`runs unseen code /var/tmp/ne-sync.sh at job …`)."""
@@ -92,7 +130,8 @@ def _unseen_finding(j: Job, cmd_id: str) -> Finding:
     """What the agent could not read is louder, not quieter: a schedule file it could not
     capture (a FIFO, unreadable, cut short) hides every job in it (high); a job whose script
     could not be read runs code nobody has seen (medium), and one whose script is past the
-    size the agent reads was padded there or is no routine script (high: mailed)."""
+    size the agent reads was padded there or is no routine script, or that the agent did not
+    reach within its follow limit, is high (mailed)."""
     where = f"{j.origin_path}:{j.origin_line or '-'}"
     if j.state == "unparsable":
         return Finding(key=f"job-unseen:{j.target}:{j.origin_path}", kind="job", severity=Severity.HIGH,
@@ -102,7 +141,8 @@ def _unseen_finding(j: Job, cmd_id: str) -> Finding:
                        detail=f"{where}: {j.problem}")
     return Finding(key=f"job-unseen:{j.target}:{j.origin_path}:{j.origin_line}:{cmd_id}",
                    kind="job", target=j.target,
-                   severity=Severity.HIGH if TOO_LARGE in (j.problem or "") else Severity.MEDIUM,
+                   severity=Severity.HIGH if TOO_LARGE in (j.problem or "") or
+                   NOT_REACHED in (j.problem or "") else Severity.MEDIUM,
                    title=f"{j.source} job on {j.target} ({where}) runs files lineguard could not "
                          f"read ({j.problem})",
                    detail=f"command: {j.command}")
@@ -418,7 +458,7 @@ def all_findings(home: Home, store: Store, now: datetime, views: list[JobView] |
     if views is None:
         problems = []
         views = collect(store, now, problems=problems)
-    findings = job_findings(views, now) + list(problems or [])
+    findings = job_findings(views, now) + split_change_findings(views, now) + list(problems or [])
     findings += stored_evidence_findings(store)
     findings += drift.findings(store, home.baselines, now,
                                lambda name: settings.site(site_of.get(name)).approvals)

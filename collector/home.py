@@ -11,8 +11,9 @@ from typing import Any
 from lineguard.agent.tomlfile import check_keys, read_toml
 from lineguard.collector.model import SEVERITIES, Severity
 from lineguard.collector.store import Store
+from lineguard.formats.wire import MAX_SNAPSHOT_BYTES
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_BYTES = MAX_SNAPSHOT_BYTES
 MAX_SKEW_SECONDS = 366 * 86400
 
 

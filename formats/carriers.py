@@ -278,23 +278,61 @@ def _git_settings(argv: list[str]) -> tuple[dict[str, str], int]:
     return settings, i
 
 
+# The environment variables whose value git runs as a command (git(1) ENVIRONMENT VARIABLES)
+GIT_COMMAND_VARIABLES = ("GIT_SSH_COMMAND", "GIT_SSH", "GIT_PAGER", "GIT_EDITOR",
+                         "GIT_SEQUENCE_EDITOR", "GIT_ASKPASS", "GIT_EXTERNAL_DIFF")
+_GIT_CONFIG_OPTIONS = frozenset({"--global", "--system", "--local", "--worktree", "--add",
+                                 "--replace-all", "--unset", "--unset-all", "--bool", "--int",
+                                 "--path", "--no-type"})
+
+
+def _git_config_set(argv: list[str], i: int) -> tuple[str, str] | None:
+    """(key, value) `git config [--global|--system|-f FILE …] KEY VALUE` sets for every later
+    git run, or None (a read, an unset, a listing)."""
+    words, k = [], i + 1
+    while k < len(argv):
+        a = argv[k]
+        if a in ("-f", "--file", "--blob", "--type"):
+            k += 2
+            continue
+        if a.startswith("-") and a not in _GIT_CONFIG_OPTIONS and not a.startswith(("--file=",
+                                                                                    "--type=")):
+            return None           # --get, --list, --unset, -e …: sets nothing
+        if not a.startswith("-"):
+            words.append(a)
+        k += 1
+    return (words[0].lower(), words[1]) if len(words) >= 2 else None
+
+
 def git_inline(argv: list[str], stdin: str | None = None) -> Found:
-    """An alias `!CMD` run by its name, command-valued settings given with -c."""
+    """An alias `!CMD` run by its name, command-valued settings given with -c, and the same
+    settings written with `git config` for every later git run (a job planting one)."""
     settings, i = _git_settings(argv)
     sub = argv[i] if i < len(argv) else ""
     out = []
     alias = settings.get(f"alias.{sub.lower()}", "")
     if alias.startswith("!"):
         out.append((" ".join([alias[1:], *argv[i + 1:]]), f"git alias {sub}"))
-    return out + [(v.lstrip("!"), f"run by git's {k}") for k, v in settings.items()
-                  if k in _GIT_COMMAND_KEYS and v]
+    out += [(v.lstrip("!"), f"run by git's {k}") for k, v in settings.items()
+            if k in _GIT_COMMAND_KEYS and v]
+    kept = _git_config_set(argv, i) if sub == "config" else None
+    if kept is not None:
+        key, value = kept
+        if key in _GIT_COMMAND_KEYS or (key.startswith("alias.") and value.startswith("!")):
+            out.append((value.lstrip("!"), f"set as git's {key}: run by later git commands"))
+    return out
 
 
 def git_files(argv: list[str]) -> list[str]:
-    """The hooks of a core.hooksPath folder the subcommand runs."""
+    """The hooks of a core.hooksPath folder the subcommand runs; every hook of the folder a
+    `git config core.hooksPath DIR` sets for later git runs."""
     settings, i = _git_settings(argv)
     hooks = settings.get("core.hookspath")
     sub = argv[i] if i < len(argv) else ""
+    kept = _git_config_set(argv, i) if sub == "config" else None
+    if kept is not None and kept[0] == "core.hookspath":
+        return [kept[1].rstrip("/") + "/" + h for h in
+                dict.fromkeys(h for names in _GIT_HOOKS.values() for h in names)]
     return [hooks.rstrip("/") + "/" + h for h in _GIT_HOOKS.get(sub, ())] if hooks else []
 
 

@@ -23,6 +23,40 @@ _SCRIPT_INTERPRETERS = re.compile(
 _ENV_OPTS_WITH_VALUE = frozenset({"-u", "--unset", "-C", "--chdir"})
 
 
+# a binary's own first bytes: ELF, a.out, Mach-O, compiled Python, a Java class
+_BINARY_MAGIC = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa", b"\xca\xfe\xba\xbe")
+
+
+def is_binary(head: bytes) -> bool:
+    """Whether a file's first bytes are a compiled program or data, not a text that a shell or
+    an interpreter reads. A NUL byte alone does not make a text binary: dash (cron's /bin/sh)
+    skips NUL bytes and runs the script, so one NUL in a comment must not turn a script into
+    "a compiled program" nobody can read (a medium finding in place of the deletion)."""
+    if b"\x00" not in head:
+        return False
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    if head.startswith(b"#!"):
+        return False
+    try:
+        text = head.replace(b"\x00", b"").decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.start < len(head) - 4:
+            return True
+        text = head[:e.start].replace(b"\x00", b"").decode("utf-8", "replace")
+    readable = sum(ch.isprintable() or ch in "\n\t\r" for ch in text)
+    return head.count(b"\x00") * 20 > len(head) or not text or readable * 20 < len(text) * 19
+
+
+def script_text(text: str) -> str | None:
+    """A captured file's text as a shell reads it (NUL bytes skipped), or None when it is a
+    binary's."""
+    if "\x00" not in text:
+        return text
+    head = text[:8192].encode("utf-8", "surrogateescape")
+    return None if is_binary(head) else text.replace("\x00", "")
+
+
 def is_shell(program: str) -> bool:
     """Whether a program name or path (`/bin/bash`, `dash`) is a shell."""
     return posixpath.basename(program) in SHELLS

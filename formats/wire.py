@@ -75,6 +75,11 @@ class WireError(ValueError):
     """The bytes are not a well-formed, correctly signed lineguard snapshot."""
 
 
+# The largest snapshot file a collector takes by default (its max_snapshot_bytes); the agent
+# keeps its snapshots under it (agent.snapshot.fitted)
+MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
+
+
 def canonical(obj: Any) -> bytes:
     """Canonical JSON: sorted keys, UTF-8, no insignificant whitespace, no NaN."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import pytest
 
-from lineguard.collector.analyse.effects import decode
+from lineguard.collector.analyse.effects import bounds, decode
 from lineguard.collector.analyse.effects.judge import effects_of, judge
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import render
@@ -113,7 +113,11 @@ def test_an_encoded_benign_payload_is_still_concealment():
 
 def test_decoders_stop_at_their_size_limit_and_reject_garbage():
     bomb = zlib.compress(b"x" * (decode.MAX_OUTPUT * 4))
-    assert len(decode.decompress(bomb, "zlib") or b"") == decode.MAX_OUTPUT
+    # past the limit nothing is cut quietly: the reading stops there and says so
+    with pytest.raises(bounds.PastLimit, match="not read: zlib output past"):
+        decode.decompress(bomb, "zlib")
+    assert decode.decompress(zlib.compress(b"x" * decode.MAX_OUTPUT), "zlib") == \
+        b"x" * decode.MAX_OUTPUT
     assert decode.decompress(b"not compressed", "gzip") is None
     assert decode.tr("Uryyb", "A-Za-z", "N-ZA-Mn-za-m") == "Hello"
     assert decode.escapes(r"\x72\0155\u0020\055") == "rm -"

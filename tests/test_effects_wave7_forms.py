@@ -261,8 +261,12 @@ def test_a_marshalled_payload_is_undone_in_a_child_process_and_garbage_stays_unr
     from lineguard.collector.analyse.effects import decode
     code = marshal.dumps(compile("import os\nos.system('rm -rf /srv/ems/linedata')\n", "x", "exec"))
     assert "rm -rf /srv/ems/linedata" in (decode.unmarshalled_calls(code) or "")
-    assert decode.unmarshalled_calls(code[:40]) is None          # cut short: unread
-    assert decode.unmarshalled_calls(b"\xe3" + b"\xff" * 64) is None
+    # cut short or garbage: not read, and said so (a reading limit: never a benign job)
+    from lineguard.collector.analyse.effects.bounds import PastLimit
+    with pytest.raises(PastLimit, match="not read"):
+        decode.unmarshalled_calls(code[:40])
+    with pytest.raises(PastLimit, match="not read"):
+        decode.unmarshalled_calls(b"\xe3" + b"\xff" * 64)
 
 
 def test_awk_sprintf_percent_c_spells_a_command_from_character_codes() -> None:

@@ -106,8 +106,8 @@ def entry_jobs(ctx: HostContext, art: Artifact, number: int, found: CronEntry, s
                         else CronTrigger(schedule, ctx.dialect))
     command = cron_command(command_text)
     guard = GUARD.match(command)
-    if guard and state == "active" and _exists(ctx, guard.group(1)):
-        state, why = "inert", f"{guard.group(1)} exists, so `test -x ... ||` skips the rest"
+    if guard and state == "active" and _executable(ctx, guard.group(1)):
+        state, why = "inert", f"{guard.group(1)} is executable, so `test -x ... ||` skips the rest"
     call = RUN_PARTS_CALL.search(command)
     if call and state == "active":
         return run_parts_jobs(ctx, call.group(2), "--lsbsysinit" in call.group(1),
@@ -116,9 +116,14 @@ def entry_jobs(ctx: HostContext, art: Artifact, number: int, found: CronEntry, s
                     problem=why)]
 
 
-def _exists(ctx: HostContext, path: str) -> bool:
+def _executable(ctx: HostContext, path: str) -> bool:
+    """Whether `test -x PATH` holds: the file is there with an execute bit (a 0644 file is
+    there, and `test -x /etc/passwd || rm …` runs the rest every time)."""
     art = ctx.artifacts.get(artifact_name(path))
-    return art is not None and art.state != "missing"
+    if art is None or art.state == "missing":
+        return False
+    mode = file_mode(art, "0755")
+    return mode is not None and bool(mode & 0o111)
 
 
 def cron_command(text: str) -> str:

@@ -21,6 +21,9 @@ _NOT_GAPS = ("ok", "binary")
 # a text the agent kept only the hash of, being past its size limit (padding a script past it
 # must not make what it runs quieter: check raises it, see check._unseen_finding)
 TOO_LARGE = "past the size the agent reads"
+# a script the agent reached no more: its follow budget was spent (by the host's other jobs, or
+# by one naming tens of thousands of files): as loud as a text past the size limit
+NOT_REACHED = "not reached within the agent's follow limit"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class HostContext:
         there, or compiled, is code nobody can read: the effects engine names it where the job
         runs it (effects.resolve.unseen_program)."""
         missing = [f"{n}: {TOO_LARGE} ({a.error})" if a.state == "hash_only" else
+                   f"{n}: {NOT_REACHED} ({a.meta.get('unread')})" if a.state == "unread" else
                    f"{n}: {a.error or a.state}"
                    for n in self.unread(files) if (a := self.artifacts[n])]
         return "not captured: " + "; ".join(missing) if missing else None

@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import re
 import socket
+import time
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -219,61 +221,117 @@ def _hostname(fs: RootFS, given: str | None, live: bool) -> str:
 def _follow(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
             limits: HostLimits) -> str:
     """Capture what the commands run, then what those scripts run, up to follow_depth levels.
-    Returns a note when the file or byte budget ran out."""
-    # (path, depth, whether it is an entry of a folder named as a whole)
-    queue: deque[tuple[str, int, bool]] = deque()
+    Returns a note when the file or byte budget ran out.
+
+    Each command follows from a queue of its own, and the queues take turns (one file each):
+    a job naming 50,000 files of its own (`run-parts` over a folder of them) cannot spend the
+    budget before another job's scripts are reached. Where the budget runs out, each file still
+    queued that is on the host is recorded as not read (state unread, meta.unread says why), so
+    a job whose script was not reached is a finding, never a job running nothing."""
+    # per command: (path, depth, whether it is an entry of a folder named as a whole)
+    queues: list[deque[tuple[str, int, bool]]] = []
     # files a carrier (make, m4, sed -f, gdb -x, vim -S, a console's -f) reads as its
     # program, by path: once captured, the commands they hold are followed too
     programs: dict[str, str] = {}
     for command in commands:
-        queue.extend((p, 1, False) for p in _referenced(fs, command, programs))
-        queue.extend((p, 1, False) for p in _module_paths(fs, command))
+        queues.append(deque((p, 1, False) for p in _referenced(fs, command, programs)))
+        queues[-1].extend((p, 1, False) for p in _module_paths(fs, command))
     scanned: set[str] = set()
     for listed in list(arts.values()):
         parts = listed.text() if listed.kind == "run-parts" else None
         if parts is not None and is_shell_text(parts):
             scanned.add(listed.name)
-            queue.extend((p, 2, False) for p in referenced_paths(parts))
-    captured = kept = 0
-    while queue:
+            queues.append(deque((p, 2, False) for p in referenced_paths(parts)))
+    spent = _Spent()
+    turn = deque(q for q in queues if q)
+    while turn:
+        queue = turn.popleft()
         path, depth, in_folder = queue.popleft()
-        name = fs.name(path)
-        if not name:
-            continue
-        art = arts.get(artifact_name(name))
-        if art is None:
-            if captured >= limits.max_followed_files:
-                return f"stopped following after {captured} files (limit)"
-            if kept >= limits.max_followed_bytes:
-                return f"stopped following after {captured} files, {kept} bytes of text (limit)"
-            art = fs.capture(name, "script")
-            if art.state == "special" and fs.is_dir(name):
-                # `run-parts DIR`: what runs is the files inside, not what is in its
-                # subfolders (run-parts does not descend)
-                if not in_folder:
-                    queue.extend((f"/{name}/{e}", depth, True) for e in _entries(fs, name))
-                continue
-            arts[art.name] = art
-            captured += 1
-            kept += len(art.content or "")
-        if (art.kind in ("script", "run-parts") and art.name not in scanned
-                and depth < limits.follow_depth):
-            scanned.add(art.name)
-            text = art.text()
-            # a module another program loads (no #! line of its own) is read in its language
-            module = art.name.endswith((".py", ".pm", ".pl", ".tcl", ".exp"))
-            carrier = programs.get("/" + art.name)
-            if text is not None and carrier is not None:
-                for cmd in carrier_commands(carrier, text):
-                    queue.extend((p, depth + 1, False) for p in referenced_paths(cmd, programs))
-            elif text is not None and is_shell_text(text) and not module:
-                queue.extend((p, depth + 1, False) for p in _referenced(fs, text, programs))
-                queue.extend((p, depth + 1, False) for p in _module_paths(fs, text))
-            elif text is not None:
-                # Python, Perl, expect: the modules, libraries and files they load
-                queue.extend((p, depth + 1, False) for p in program_references(art.name, text)
-                             if fs.exists(p) and not fs.is_dir(p))
+        note = _follow_one(fs, path, depth, in_folder, queue, arts, programs, scanned, limits,
+                           spent)
+        if note is not None:
+            queue.appendleft((path, depth, in_folder))
+            _left_unread(fs, [queue, *turn], arts, note)
+            return note
+        if queue:
+            turn.append(queue)
     return ""
+
+
+@dataclass
+class _Spent:
+    """What following has captured so far: files and bytes of text."""
+
+    files: int = 0
+    text: int = 0
+
+
+def _follow_one(fs: RootFS, path: str, depth: int, in_folder: bool,
+                queue: deque[tuple[str, int, bool]], arts: dict[str, Artifact],
+                programs: dict[str, str], scanned: set[str], limits: HostLimits,
+                spent: _Spent) -> str | None:
+    """Capture one queued path (what it runs joins `queue`); the budget note when it is spent."""
+    name = fs.name(path)
+    if not name:
+        return None
+    art = arts.get(artifact_name(name))
+    if art is None:
+        if spent.files >= limits.max_followed_files:
+            return f"stopped following after {spent.files} files (limit)"
+        if spent.text >= limits.max_followed_bytes:
+            return f"stopped following after {spent.files} files, {spent.text} bytes of text (limit)"
+        art = fs.capture(name, "script")
+        if art.state == "special" and fs.is_dir(name):
+            # `run-parts DIR`: what runs is the files inside, not what is in its
+            # subfolders (run-parts does not descend)
+            if not in_folder:
+                queue.extend((f"/{name}/{e}", depth, True) for e in _entries(fs, name))
+            return None
+        arts[art.name] = art
+        spent.files += 1
+        spent.text += len(art.content or "")
+    if (art.kind in ("script", "run-parts") and art.name not in scanned
+            and depth < limits.follow_depth):
+        scanned.add(art.name)
+        text = art.text()
+        # a module another program loads (no #! line of its own) is read in its language
+        module = art.name.endswith((".py", ".pm", ".pl", ".tcl", ".exp"))
+        carrier = programs.get("/" + art.name)
+        if text is not None and carrier is not None:
+            for cmd in carrier_commands(carrier, text):
+                queue.extend((p, depth + 1, False) for p in referenced_paths(cmd, programs))
+        elif text is not None and is_shell_text(text) and not module:
+            queue.extend((p, depth + 1, False) for p in _referenced(fs, text, programs))
+            queue.extend((p, depth + 1, False) for p in _module_paths(fs, text))
+        elif text is not None:
+            # Python, Perl, expect: the modules, libraries and files they load
+            queue.extend((p, depth + 1, False) for p in program_references(art.name, text)
+                         if fs.exists(p) and not fs.is_dir(p))
+    return None
+
+
+# files recorded as not read where the follow budget ran out (a name each; past this many the
+# host's note says the rest were not listed)
+MAX_LEFT_UNREAD = 10_000
+
+
+def _left_unread(fs: RootFS, queues: list[deque[tuple[str, int, bool]]],
+                 arts: dict[str, Artifact], note: str) -> None:
+    """Record the files still queued when the budget ran out that are on the host, as unread:
+    what runs them is then judged as running files the agent could not read."""
+    left = 0
+    for queue in queues:
+        for path, _depth, _in_folder in queue:
+            name = fs.name(path)
+            label = artifact_name(name) if name else ""
+            if not label or label in arts or not fs.exists(name) or fs.is_dir(name):
+                continue
+            if left >= MAX_LEFT_UNREAD:
+                return
+            arts[label] = Artifact(name=label, kind="script",
+                                   meta={"path": "/" + label, "unread": f"not captured: {note}"},
+                                   state="unread")
+            left += 1
 
 
 def _capture_wanted(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
@@ -284,9 +342,13 @@ def _capture_wanted(fs: RootFS, commands: list[str], arts: dict[str, Artifact],
     the follow budget ran out."""
     pending = list(dict.fromkeys(c for c in commands if c.strip()))
     tried: set[str] = set()
+    stop = time.process_time() + limits.wanted_cpu_s
     for _round in range(limits.follow_depth):
         wanted: dict[str, list[str]] = {}
-        for command in pending:
+        for k, command in enumerate(pending):
+            if time.process_time() > stop:
+                return (f"stopped reading jobs for the files they look for after "
+                        f"{limits.wanted_cpu_s:g} s of CPU ({len(pending) - k} not read) (limit)")
             for name in _wanted(command, arts, limits.follow_depth):
                 if name not in tried and fs.exists(name) and not fs.is_dir(name):
                     wanted.setdefault(name, []).append(command)

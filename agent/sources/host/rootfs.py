@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lineguard.formats.follow import artifact_name, escape_text
+from lineguard.formats.shells import is_binary
 from lineguard.formats.wire import Artifact
 
 _MAX_SYMLINK_HOPS = 40          # the kernel's own limit (ELOOP after 40 links)
@@ -34,7 +35,8 @@ class HostLimits:
     deep, past the nesting the collector reads (resolve.MAX_DEPTH, 10), so that a deeper chain
     of scripts is reported by the collector's reading of the job itself (nested too deep: high)
     rather than ending in a script that was never captured (at 4, a chain of five scripts left
-    the fifth, the one that deleted, out of the snapshot: the job was benign)."""
+    the fifth, the one that deleted, out of the snapshot: the job was benign). Reading the jobs
+    for the files they look for stops after `wanted_cpu_s` of CPU in all."""
 
     max_text_bytes: int = 1 << 20
     max_hash_bytes: int = 64 << 20
@@ -42,6 +44,10 @@ class HostLimits:
     max_followed_files: int = 50_000
     max_followed_bytes: int = 256 << 20
     long_sleep_s: int = 3600
+    # CPU the collector's reading of the host's jobs may take on the agent, all jobs together
+    # (host._capture_wanted: each job's own reading is bounded, not their number): past it the
+    # snapshot goes out partial, saying so, rather than hours late or never
+    wanted_cpu_s: float = 300.0
 
 
 def iso_utc(ts: float) -> str:
@@ -49,7 +55,7 @@ def iso_utc(ts: float) -> str:
 
 
 def _is_binary(head: bytes) -> bool:
-    return b"\x00" in head[:_SNIFF]
+    return is_binary(head[:_SNIFF])
 
 
 class RootFS:

@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lineguard.agent.devices.mask import keyed_digest
+from lineguard.formats.shells import is_binary
 from lineguard.formats.wire import Artifact
 
 TOKEN_PREFIX = "lg-masked:hmac-sha256:"
@@ -69,6 +70,30 @@ _PATTERNS = (
 )
 
 
+# Files that are secrets as a whole: a private key (PEM, OpenSSH, PGP: nothing but the key) and
+# a shadow file (nothing but its lines). A job need only name one (`cat /etc/lineguard/agent.key`,
+# `. /etc/shadow` in an operator's own crontab) for the agent, which runs as root, to capture it
+# as the job's script, into a snapshot that any local user can read in the outbox: the agent's
+# own key would sign snapshots in its name. Only such a file as a whole: a key-like block inside
+# a script is not masked, or a line of code put in one would be masked out of the rules' sight.
+_KEY_FILE = re.compile(r"\A\s*-----BEGIN (?P<label>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----\r?\n"
+                       r"(?P<block>(?:[A-Za-z0-9+/=]{1,76}\r?\n)+)-----END (?P=label)-----\s*\Z")
+_SHADOW_LINE = re.compile(r"^[\w.-]+:(?P<hash>[^:\n]*)(?::\d*){5}:[^:\n]*:[^:\n]*$", re.M)
+
+
+def _secret_file_spans(text: str) -> set[tuple[int, int]]:
+    """The spans of a whole-file secret to mask (see _KEY_FILE): a key's body, each password
+    hash of a shadow file; empty for any other text."""
+    if "-----BEGIN" in text:
+        m = _KEY_FILE.match(text)
+        return {m.span("block")} if m else set()
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    found = list(_SHADOW_LINE.finditer(text)) if ":" in text else []
+    if not lines or len(found) != len(lines):
+        return set()
+    return {m.span("hash") for m in found if len(m.group("hash")) > 2}
+
+
 def mask_token(value: str, key: bytes) -> str:
     return f"{TOKEN_PREFIX}{keyed_digest(value, key)}"
 
@@ -81,12 +106,17 @@ def mask_host_text(text: str, key: bytes) -> str:
     for pattern in _PATTERNS:
         spans += [_value_span(m) for m in pattern.finditer(text)]
     spans += _program_spans(text)
+    blocks = _secret_file_spans(text)
     out: list[str] = []
     at = 0
-    for start, end in sorted(set(spans)):
+    for start, end in sorted(set(spans) | blocks):
         if start < at or start == end:
             continue   # overlapping a span already masked, or an empty value
         value = text[start:end]
+        if (start, end) in blocks:
+            out += [text[at:start], mask_token(value, key) + ("\n" if value.endswith("\n") else "")]
+            at = end
+            continue
         if _VARIABLE.fullmatch(value) and text[start - 1:start] != "'":
             continue   # `"$PW"`: a reference to a secret kept elsewhere, not the secret
         if _CODE.search(value):
@@ -139,7 +169,7 @@ def masked_sha256(path: Path, key: bytes, text_limit: int = 1 << 20) -> str | No
     try:
         with path.open("rb") as f:
             head = f.read(text_limit + 1)
-            if len(head) > text_limit or b"\x00" in head:
+            if len(head) > text_limit or is_binary(head[:8192]):
                 digest = hashlib.sha256(head)
                 while chunk := f.read(1 << 20):
                     digest.update(chunk)

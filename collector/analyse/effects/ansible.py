@@ -55,6 +55,37 @@ def module_lines(module: str, args: Any, read: Callable[[str], str]) -> list[str
     return []
 
 
+_SHELL = re.compile(r"(?:^|\.)(?:shell|command|raw|script)$")
+
+
+def shell_command(module: str, args: Any) -> str | None:
+    """The command line a shell/command/raw/script module runs on its hosts (ad-hoc `-a TEXT`,
+    whose module is `command` when none is named; a task's text or its cmd/argv), or None."""
+    if not _SHELL.search(module or "command"):
+        return None
+    if isinstance(args, dict):
+        argv = args.get("argv")
+        if isinstance(argv, list):
+            return " ".join(shlex.quote(str(a)) for a in argv)
+        args = args.get("cmd") or args.get("_raw_params") or args.get("free_form")
+    return str(args) if isinstance(args, str) and args.strip() else None
+
+
+def shell_tasks(text: str) -> list[tuple[str, str]]:
+    """(the play's hosts, command line) for every shell/command/raw/script task of a playbook."""
+    try:
+        doc = yaml.load(text, Loader=_YAML_LOADER)
+    except yaml.YAMLError:
+        return []
+    out: list[tuple[str, str]] = []
+    for play in doc if isinstance(doc, list) else []:
+        if isinstance(play, dict):
+            out += [(str(play.get("hosts", "all")), cmd) for task in _tasks([play])
+                    for module, args in task.items() if _SHELL.search(str(module))
+                    and (cmd := shell_command(str(module), args))]
+    return out
+
+
 def _tasks(items: Any) -> list[dict]:
     out: list[dict] = []
     for t in items if isinstance(items, list) else []:

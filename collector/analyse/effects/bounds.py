@@ -16,6 +16,10 @@ from tree_sitter import Parser, Tree
 
 PARSE_SECONDS = 5.0       # CPU one tree-sitter parse may take (a 2 MB script takes well under 1 s)
 READ_SECONDS = 30.0       # CPU reading one job may take, nested programs included
+# processes of their own one job's reading may start (decode.unmarshalled_calls): CPU time
+# counts this process only, and a process costs a start-up each, so a job holding thousands of
+# marshalled objects would take hours of the collector's (and the agent's) time
+MAX_CHILDREN = 8
 CHECK_EVERY = 64          # statements between two looks at the clock (a look is a system call)
 # Below this size a parse is not bounded: tree-sitter is linear on real scripts, and the worst
 # shapes known (tree-sitter-perl on nested subscripts, chained ?:, runs of stray closers) are
@@ -28,6 +32,13 @@ _COSTLY: dict[tuple[int, bytes], str] = {}     # (parser, sha256) a parse gave u
 
 class TooCostly(Exception):
     """A text tree-sitter gave up parsing at the bound; the message says so."""
+
+
+class PastLimit(TooCostly):
+    """A payload a decoder will not undo whole: larger than its limit once undone (padding put
+    before the line that matters), or one only a process of its own may undo and that process
+    could not. The program it was found in is not read past it, and the message, which begins
+    "not read", says which limit: a reading limit, never a benign job."""
 
 
 class Trees:

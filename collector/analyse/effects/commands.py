@@ -234,6 +234,10 @@ def unwrap(argv: list[str]) -> list[str]:
             continue
         if prog in ("su", "runuser", "flock", "sg") and "-c" in argv:
             return ["sh", "-c", argv[argv.index("-c") + 1]] if argv.index("-c") + 1 < len(argv) else []
+        if (prog in ("su", "ksu") and all(a.startswith("-") or a.isidentifier() for a in argv[1:])
+                and len([a for a in argv[1:] if not a.startswith("-")]) <= 1) or \
+                (prog in ("sudo", "doas") and _LOGIN_SHELL.fullmatch(" ".join(argv[1:]))):
+            return ["sh"]     # `su [-] [USER]`, `sudo -s`/`-i [-u USER]`: a shell reads the input
         if prog in MULTI_CALL and len(argv) > 1:
             argv = argv[1:]
             continue
@@ -252,6 +256,12 @@ def unwrap(argv: list[str]) -> list[str]:
             i += 1
         argv = argv[i:]
     return argv
+
+
+# sudo/doas options that open a shell and name no command: the user's shell reads the input
+_LOGIN_SHELL = re.compile(r"(?:(?:-[EHnPS]+|--preserve-env|--non-interactive|-u \S+|--user=\S+)\s)*"
+                          r"(?:-[EHnPS]*[si][EHnPS]*|--shell|--login)"
+                          r"(?:\s(?:-[EHnPS]+|-u \S+|--user=\S+))*")
 
 
 def _split_string(argv: list[str]) -> list[str]:
@@ -705,7 +715,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         if prog in ("mongo", "mongosh") and "--eval" in args:
             i = args.index("--eval")
             text = args[i + 1] if i + 1 < len(args) else ""
-        for how, name in _sql.destructive_statements(text + ("\n" + stdin if stdin else "")):
+        for how, name in _sql.destructive_statements(text + ("\n" + stdin if stdin else ""),
+                                                     sql=prog not in ("redis-cli", "mongo", "mongosh")):
             add(place.effect("data-destruction", line, ev, target=name, how=how))
         if prog == "redis-cli" and any(a.lower() in ("del", "unlink") for a in args):
             # the keys a scan of the store lists, every one of them deleted
@@ -901,12 +912,25 @@ def _hides(args: list[str], ops: list[str], job: Job) -> bool:
     joined = " ".join(args)
     if _EMPTY_FS.search(joined) or (len(ops) >= 2 and ops[0] in ("tmpfs", "ramfs")):
         return True
+    lower = _OVERLAY_LOWER.search(joined)
+    if lower is not None:
+        # an overlay shows its lower folders: empty or scratch ones show nothing of the data
+        return all(_empty_folder(d, job) for d in lower.group(1).split(":") if d)
     if not _BIND.search(joined) or len(ops) < 2:
         return False
-    src = render(ops[-2]).rstrip("/")
-    made = job.written.get(ops[-2])
+    return _empty_folder(ops[-2], job)
+
+
+def _empty_folder(path: str, job: Job) -> bool:
+    """A folder that holds nothing of value: scratch space, one named empty, /dev/null, or one
+    the job has just made."""
+    src = render(path).rstrip("/")
+    made = job.written.get(path)
     return bool(SCRATCH.match(src)) or "empty" in src.rsplit("/", 1)[-1] or src == "/dev/null" \
         or (made is not None and made.source == "empty directory")
+
+
+_OVERLAY_LOWER = re.compile(r"\blowerdir=([^,\s]+)")
 
 
 _EMPTY_FS = re.compile(r"(?:^|\s)(?:-t\s*|--types[= ])(?:tmpfs|ramfs)\b")
@@ -1016,6 +1040,32 @@ def compressed_away(prog: str, args: list[str], ops: list[str]) -> list[tuple[st
 def _remember(prog: str, args: list[str], ops: list[str], job: Job, stdin: str | None
               ) -> list[str]:
     """Note in job.written what the files the program writes will hold; the paths written."""
+    if prog in ("scp", "rsync") and len(ops) >= 2 and not _REMOTE.match(render(ops[0])) \
+            and not any(_REMOTE.match(render(o)) for o in ops[:-1]):
+        prog = "cp"                    # a local copy: the source is on this host
+    if prog in ("cp", "mv", "install", "ln") and (folder := _target_directory(args)):
+        # `cp -t DIR SOURCE…`: each source into DIR
+        placed = []
+        for src in ops:
+            dst = planted.into(folder.rstrip("/") + "/", src)
+            copied = job.text_of(render(src)) if is_known(src) else None
+            prior = job.written.get(src)
+            job.written[dst] = prior if prior is not None else Written(
+                copied, f"copied from {render(src)}" + ("" if copied is not None else " (not captured)"))
+            placed.append(dst)
+        return placed
+    if prog == "dd" and stdin is not None:
+        outs = [a[3:] for a in args if a.startswith("of=")]
+        if outs:
+            job.written[outs[-1]] = Written(stdin if is_known(stdin) and not markers(stdin)
+                                            else None, "written by this job (dd)")
+            return outs[-1:]
+    if prog == "tar" and (folder := _extracts_into(args)) and \
+            planted.placement(folder.rstrip("/") + "/x") is not None:
+        # an archive unpacked into a folder jobs run from: what it holds is not captured
+        dst = folder.rstrip("/") + "/<each file of the archive>"
+        job.written[dst] = Written(None, "unpacked from an archive")
+        return [dst]
     if prog in ("curl", "wget", "fetch", "aria2c", "scp", "sftp", "tftp", "rsync") and ops:
         out = None
         for i, a in enumerate(args):
@@ -1059,6 +1109,35 @@ def _remember(prog: str, args: list[str], ops: list[str], job: Job, stdin: str |
             job.written[o] = Written(stdin, "written by this job")
         return ops
     return []
+
+
+_REMOTE = re.compile(r"^(?:[\w.+-]+://|[\w.@-]+:(?!/{2}))")
+
+
+def _target_directory(args: list[str]) -> str | None:
+    """The folder of `cp/mv/install/ln -t DIR` (--target-directory=DIR), or None."""
+    for i, a in enumerate(args):
+        if a in ("-t", "--target-directory") and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith("--target-directory="):
+            return a.split("=", 1)[1]
+        if re.fullmatch(r"-[a-zA-Z]*t\S+", a) and not a.startswith("--"):
+            return a[a.index("t") + 1:]
+    return None
+
+
+def _extracts_into(args: list[str]) -> str | None:
+    """The folder `tar -x … -C DIR` (--directory=DIR) unpacks into, or None for no extract."""
+    first = args[0] if args else ""
+    if not (re.fullmatch(r"-?[a-zA-Z]*x[a-zA-Z]*", first) or "--extract" in args or "-x" in args
+            or any(re.fullmatch(r"-[a-zA-Z]*x[a-zA-Z]*", a) for a in args)):
+        return None
+    for i, a in enumerate(args):
+        if a in ("-C", "--directory") and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith("--directory="):
+            return a.split("=", 1)[1]
+    return None
 
 
 def _decoder_input(prog: str, argv: list[str]) -> str | None:

@@ -26,6 +26,9 @@ from lineguard.collector.model import AbsoluteTrigger, CalendarTrigger, Fire, Jo
 from lineguard.formats.sleep import inline_sleeps, sleep_seconds
 
 MAX_WINDOW = timedelta(hours=24)       # a maintenance window is a night, not a season
+# how a reason says its effect was lowered as a controlled change of one thing (see
+# Control.note; check.split_change_findings counts such jobs across a host)
+ONE_TARGET = ", one target"
 MASS = frozenset({"delete-tree", "wipe", "volume removal", "db-drop", "db-truncate",
                   "db-delete-all", "db-flush"})
 # where a copy does not survive the job (discarded, or gone at the next reboot)
@@ -184,12 +187,12 @@ class Control:
         parts = []
         if self.forms:
             parts.append("change-controlled: " + "; ".join(self.forms) +
-                         (", one target" if self.single else
+                         (ONE_TARGET if self.single else
                           " — a mass change, still at least high" if self.copied else
                           f" — but the job changes {self.changes} things, so none is lowered"
                           if self.changes > 1 else
-                          " — but it removes a whole interface, configuration or table at once,"
-                          " so it is not lowered" if self.whole else
+                          " — but it removes a whole interface, configuration, table or range"
+                          " at once, so it is not lowered" if self.whole else
                           " — but it acts on every member of a set, so it is not lowered"))
         parts += [f"not change control: {r}" for r in self.refused]
         return " [" + "; ".join(parts) + "]" if parts else ""
@@ -289,6 +292,8 @@ def control_of(e: Effect, index: int, effects: list[Effect], s: Setting, whole: 
     system: the rule's params.whole), which is never one target."""
     forms: list[str] = []
     refused: list[str] = []
+    whole = whole or (e.kind == "device-command" and any(
+        _RANGE_LINE.search(x) for ln in e.lines if _CHANGE_LINE.match(x := render(ln).strip())))
     single = e.reach == "one" and not whole and not (e.kind == "data-destruction" and (
         e.how in MASS or _GLOB.search(render(e.target))))
     others = s.changes if single else 1
@@ -431,6 +436,11 @@ def _covers(b: Effect, e: Effect) -> bool:
 _SAVE_LINE = re.compile(r"^(?:copy\s+(?:running-config|system:running-config)\s+(?!startup-config)"
                         r"\S+|show\s+(?:running-config|configuration)\s*\|\s*(?:redirect|save)\s+"
                         r"\S+|save\s+\S+|request\s+system\s+configuration\s+rescue\s+save)", re.I)
+# a change line naming a range or a pattern of members acts on every member it covers: IOS
+# `no range pvc 0/32 0/1000`, Junos `wildcard range delete … unit <100-900>` or `at-0/0/[0-3]`,
+# a wildcard's regex, TL1's `&&` ranges and ALL
+_RANGE_LINE = re.compile(r"^no\s+(?:\S+\s+)?range\b|\[[^\]\s]*\d-\d[^\]\s]*\]|<[^>\s]*\d-\d[^>\s]*>|"
+                         r"\*|\.\+|&&|[:,]ALL\b", re.I)
 _CHANGE_LINE = re.compile(r"^(?:no|default|delete|deactivate|erase|load|rollback|DLT|ED|RMV)\b",
                           re.I)
 

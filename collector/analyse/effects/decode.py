@@ -10,16 +10,20 @@ import base64
 import binascii
 import bz2
 import codecs
-import gzip
+import functools
 import lzma
 import re
 import zlib
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from lineguard.collector.analyse.effects import bounds
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers import modes
 
-MAX_OUTPUT = 2_000_001      # resolve.MAX_TEXT + 1
+MAX_OUTPUT = 2_000_001      # resolve.MAX_TEXT + 1: a payload past what a reader is given is said
+MAX_OBJECT = 65_536         # bytes of a pickle or a marshalled object read for what it calls
 
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|0[0-7]{0,3}|[0-7]{1,3}|.)",
                      re.S)
@@ -104,20 +108,37 @@ def unhex(data: str | bytes) -> bytes | None:
         return None
 
 
+# a decompressor of one stream (zlib wbits 47: a zlib or a gzip stream, whichever it is)
+_DECOMPRESSORS: dict[str, Callable[[], Any]] = {
+    "gzip": functools.partial(zlib.decompressobj, 47), "zlib": functools.partial(zlib.decompressobj, 47),
+    "bzip2": bz2.BZ2Decompressor, "xz": lzma.LZMADecompressor}
+
+
 def decompress(data: str | bytes, how: str) -> bytes | None:
+    """The data decompressed, every stream of it (gzip, bzip2 and xz tools undo concatenated
+    streams), or None when it does not decompress. Never more than MAX_OUTPUT bytes are made:
+    past that, PastLimit (a few kilobytes can hold gigabytes, and padding put first would push
+    the line that matters past any cut)."""
     raw = _bytes(data)
+    make = _DECOMPRESSORS.get(how)
+    if make is None:
+        return None
+    out = bytearray()
     try:
-        if how == "gzip":
-            return gzip.decompress(raw)[:MAX_OUTPUT]
-        if how == "zlib":      # wbits 47: a zlib or a gzip stream, whichever it is
-            return zlib.decompress(raw, 47)[:MAX_OUTPUT]
-        if how == "bzip2":
-            return bz2.decompress(raw)[:MAX_OUTPUT]
-        if how == "xz":
-            return lzma.decompress(raw)[:MAX_OUTPUT]
+        while raw:
+            d = make()
+            out += d.decompress(raw, MAX_OUTPUT + 1 - len(out))
+            if len(out) > MAX_OUTPUT:
+                raise bounds.PastLimit(f"not read: {how} output past {MAX_OUTPUT:,} bytes "
+                                       f"(from {len(_bytes(data)):,} bytes compressed)")
+            if not d.eof:
+                return None                    # a stream cut short
+            raw = d.unused_data if how != "zlib" else b""
+            if raw.strip(b"\x00") == b"":
+                break                          # gzip's zero padding after the last member
     except (OSError, zlib.error, lzma.LZMAError, ValueError, EOFError):
         return None
-    return None
+    return bytes(out)
 
 
 def rot13(data: str) -> str:
@@ -260,6 +281,16 @@ def uudecode(data: str | bytes) -> bytes | None:
     return out or None
 
 
+# Python's codec names (codecs.decode, str/bytes .decode and .encode, with their aliases) of
+# the transforms a layer here undoes; a text codec (utf-8, latin-1 …) changes nothing
+PYTHON_CODECS = {"base64": "base64", "base_64": "base64", "base64_codec": "base64",
+                 "hex": "hex", "hex_codec": "hex", "zip": "zlib", "zlib": "zlib",
+                 "zlib_codec": "zlib", "bz2": "bzip2", "bz2_codec": "bzip2", "uu": "uu",
+                 "uu_codec": "uu", "rot13": "rot13", "rot_13": "rot13", "quopri": "quopri",
+                 "quotedprintable": "quopri", "quoted_printable": "quopri",
+                 "quopri_codec": "quopri"}
+
+
 def undo_noted(layer: str, data: str, decoded: dict[str, tuple[str, ...]]) -> str | None:
     """One layer of `data` undone as text (bytes read as Latin-1), or None when it does not
     decode; `decoded` notes the layers that made the text, after those that made `data` (a
@@ -276,6 +307,9 @@ def undo(layer: str, data: str | bytes, argv: list[str] | None = None) -> str | 
     """One layer undone; None when the data does not decode."""
     if layer == "uu":
         return uudecode(data)
+    if layer == "quopri":
+        import quopri
+        return quopri.decodestring(_bytes(data))
     if layer == "openssl enc":
         return decrypt(data, argv or [])
     if layer == "base64":
@@ -319,7 +353,12 @@ def as_text(data: str | bytes) -> str | None:
         return data
     text = _text(data[:MAX_OUTPUT])
     ok = sum(ch.isprintable() or ch in "\n\t\r" for ch in text)
-    return text if text and ok / len(text) > 0.9 else None
+    if not text or ok / len(text) <= 0.9:
+        return None
+    if len(data) > MAX_OUTPUT:
+        raise bounds.PastLimit(f"not read: a decoded script past {MAX_OUTPUT:,} bytes "
+                               f"({len(data):,})")
+    return text
 
 
 # pickle opcodes that push a text or a number (their argument), and those that only bookkeep
@@ -335,12 +374,14 @@ def unpickled_calls(data: bytes) -> str | None:
     `os.system('…')`, `subprocess.run([...])`), written as Python source, read without
     loading it (pickletools walks the opcodes). None when it holds none or does not parse."""
     import pickletools
+    if len(data) > MAX_OBJECT:
+        raise bounds.PastLimit(f"not read: a pickle past {MAX_OBJECT:,} bytes ({len(data):,})")
     stack: list[object] = []
     marks: list[int] = []
     memo: dict[int, object] = {}
     calls: list[str] = []
     try:
-        for op, arg, _pos in pickletools.genops(data[:65536]):
+        for op, arg, _pos in pickletools.genops(data):
             name = op.name
             if name in _PICKLE_PUSH:
                 stack.append(arg.decode("latin-1") if isinstance(arg, bytes) else arg)
@@ -409,15 +450,20 @@ _NO_STACK = frozenset({"PUSH_NULL", "PRECALL", "NOP", "RESUME", "CACHE", "COPY_F
                        "EXTENDED_ARG", "MAKE_CELL"})
 
 
+@functools.lru_cache(maxsize=64)
 def unmarshalled_calls(data: bytes) -> str | None:
     """The calls a marshalled module code object makes, written as Python source (see
-    calls_of_marshalled). marshal.loads is not safe on hostile data (CPython says so: a
-    crafted object can crash the interpreter), so it is undone in a child process: a payload
-    that crashes it or takes too long stays unread (None), and ingestion goes on."""
+    calls_of_marshalled); None when the data is no code object or it makes no call.
+    marshal.loads is not safe on hostile data (CPython says so: a crafted object can crash the
+    interpreter), so it is undone in a child process. A code object that process cannot read
+    (made by another Python version, crafted, past MAX_OBJECT) or that crashes it or takes too
+    long is PastLimit: code a job conceals and that nobody can read is never benign. A job's
+    reader asks for at most bounds.MAX_CHILDREN of them (resolve.Job.spawn)."""
     import subprocess
     import sys
-    if not data[:1] or data[0] & 0x7F != 0x63 or len(data) > 65536:
-        return None
+    if len(data) > MAX_OBJECT:
+        raise bounds.PastLimit(f"not read: a marshalled code object past {MAX_OBJECT:,} "
+                               f"bytes ({len(data):,})")
     child = ("import sys\nfrom lineguard.collector.analyse.effects.decode import "
              "calls_of_marshalled\nr = calls_of_marshalled(sys.stdin.buffer.read())\n"
              "sys.stdout.write('\\x00' if r is None else r)\n")
@@ -425,25 +471,31 @@ def unmarshalled_calls(data: bytes) -> str | None:
         done = subprocess.run([sys.executable, "-I", "-c", child], input=data,
                               capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
-        return None
+        done = None
+    if done is None or done.returncode != 0:
+        raise bounds.PastLimit("not read: a marshalled code object this Python cannot read "
+                               "(made by another Python version, or crafted)")
     out = done.stdout.decode("utf-8", "replace")
-    return None if done.returncode != 0 or out == "\x00" else out
+    return None if out == "\x00" else out
 
 
 def calls_of_marshalled(data: bytes) -> str | None:
     """The calls a marshalled module code object makes, written as Python source: its
     imports, names, attributes, constants, lists and calls followed on a symbolic stack (the
-    code is never run). None when the data is no code object of this Python's marshal format,
-    or holds no call. Loads hostile data: call it only in a process of its own."""
+    code is never run); a marshalled text is the source itself (exec runs it as it is). None
+    when it is neither or makes no call; ValueError when this Python cannot read it. Loads
+    hostile data: call it only in a process of its own."""
     import dis
     import marshal
     import types
-    if not data[:1] or data[0] & 0x7F != 0x63 or len(data) > 65536:
-        return None
+    if len(data) > MAX_OBJECT:
+        raise ValueError("past MAX_OBJECT")
     try:
         code = marshal.loads(data)
-    except (ValueError, EOFError, TypeError):
-        return None
+    except (EOFError, TypeError) as e:
+        raise ValueError(str(e)) from None
+    if isinstance(code, str | bytes):
+        return _text(code) if isinstance(code, bytes) else code
     if not isinstance(code, types.CodeType):
         return None
     stack: list[object] = []
@@ -500,7 +552,7 @@ def calls_of_marshalled(data: bytes) -> str | None:
             elif op in ("RETURN_VALUE", "RETURN_CONST"):
                 break
         except (IndexError, AttributeError):
-            return None
+            raise ValueError(f"{op} not followed") from None
     if not calls:
         return None
     return "".join(f"import {m}\n" for m in dict.fromkeys(imports)) + "\n".join(calls) + "\n"

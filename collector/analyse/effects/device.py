@@ -122,7 +122,10 @@ def _junos(lines: list[str]) -> list[str]:
         words = line.split()
         verb = words[0].lower() if words else ""
         if verb == "wildcard" and len(words) > 1:
-            line = _words(" ".join(words[1:]), _JUNOS_WORDS, _JUNOS_NEXT)
+            # `wildcard range STATEMENT` (names with [0-5] or <100-900>), `wildcard delete PATH
+            # REGEX`: the statement, on every match (control.py: never one target)
+            rest = words[2:] if words[1].lower() == "range" and len(words) > 2 else words[1:]
+            line = _words(" ".join(rest), _JUNOS_WORDS, _JUNOS_NEXT)
             words, verb = line.split(), line.split()[0].lower()
         if verb == "edit":
             path += words[1:]

@@ -681,7 +681,7 @@ class _Tcl:
         sub = self.word(args[0], place, line)
         host = self.snmp[handle]
         if sub == "set" and len(args) >= 2:
-            words = re.findall(r"\x01[^\x02]*\x02|\S+", self.word(args[1], place, line)
+            words = re.findall(r"\x01[^\x01\x02]*\x02|\S+", self.word(args[1], place, line)
                                .replace("{", " ").replace("}", " "))
             starts = [k for k, w in enumerate(words) if _is_oid(w)]
             for n, k in enumerate(starts):

@@ -38,7 +38,9 @@ GateKind = Literal["date", "host", "file", "account"]
 # "tree" (DATA = a directory, then "1" when what walks it is bounded by age, size or name: see
 # tree_of) stand for every member of a set. A marker may be handed to another language's reader (a Python
 # f-string run by a shell): characters a shell or Perl would act on are kept out of it.
-_MARK = re.compile(r"\x01([^:\x1d\x02]*):?([^\x1d\x02]*)\x1d([^\x02]*)\x02")
+# (No part of a marker holds \x01 or \x02, see _safe: a text full of \x01 bytes of its own, a
+# captured script's, is scanned in linear time, not once per \x01 to its end.)
+_MARK = re.compile(r"\x01([^:\x01\x1d\x02]*):?([^\x01\x1d\x02]*)\x1d([^\x01\x02]*)\x02")
 _RISKY = " \t\n'\"`$;&|<>()\\#*?[]{}~!="
 _SAFE = {ord(c): 0xE000 + i for i, c in enumerate(_RISKY)}
 _BACK = {0xE000 + i: c for i, c in enumerate(_RISKY)}

@@ -61,7 +61,8 @@ MAX_CALL_DEPTH = 16       # functions calling functions followed; deeper is said
 _DECODERS = {"b64decode": "base64", "standard_b64decode": "base64", "urlsafe_b64decode": "base64",
              "b32decode": "base32", "b16decode": "hex", "unhexlify": "hex", "a2b_hex": "hex",
              "fromhex": "hex", "a2b_base64": "base64", "decompress": "", "rot13": "rot13",
-             "b85decode": "base85", "a85decode": "ascii85"}
+             "b85decode": "base85", "a85decode": "ascii85", "decodebytes": "base64",
+             "decodestring": "base64", "a2b_uu": "uu", "a2b_qp": "quopri"}
 # pyATS/Genie: a testbed file loaded into sessions to the devices it lists
 _TESTBED_LOADERS = frozenset({"genie.testbed.load", "pyats.topology.loader.load",
                               "pyats.topology.load", "genie.conf.Genie.init"})
@@ -818,9 +819,9 @@ class _Py:
         if isinstance(recv, str) and _stands_for_a_set(recv) and short not in (
                 "format", "join", "replace", "decode", "encode", "fromhex"):
             return recv            # name.prettyPrint(), line.split()[0] …: each member still
-        if fname == "codecs.decode" and len(args) > 1:
-            return self.decode_layer({"rot13": "rot13", "rot_13": "rot13", "hex": "hex",
-                                      "base64": "base64"}.get(_s(args[1]), ""), _s(args[0]))
+        if fname in ("codecs.decode", "codecs.encode") and args:
+            codec = _s(args[1] if len(args) > 1 else kw.get("encoding", "utf-8")).lower()
+            return self.codec(codec, _s(args[0]), fname == "codecs.encode")
         # string methods
         if isinstance(f, ast.Attribute) and isinstance(recv, str | bytes) and is_known(_s(recv)):
             s = _s(recv)
@@ -853,12 +854,8 @@ class _Py:
                     return s.splitlines()
                 return s.split(_s(args[0])) if args and isinstance(args[0], str | bytes) else s.split()
             if short in ("decode", "encode"):
-                codec = _s(args[0]) if args else ""
-                if codec in ("rot13", "rot_13"):
-                    return self.decode_layer("rot13", s)
-                if codec in ("hex", "hex_codec", "base64", "base64_codec"):
-                    return self.decode_layer("hex" if "hex" in codec else "base64", s)
-                return s                      # same text, still whatever it was decoded from
+                codec = _s(args[0] if args else kw.get("encoding", "utf-8")).lower()
+                return self.codec(codec, s, short == "encode")
             if short == "fromhex":
                 return self.decode_layer("hex", _s(args[0]) if args else "")
         # decoders
@@ -866,13 +863,7 @@ class _Py:
                                             ("zlib", "gzip", "bz2", "lzma")):
             layer = _DECODERS[short] or {"zlib": "zlib", "gzip": "gzip", "bz2": "bzip2",
                                          "lzma": "xz"}.get(fname.split(".")[0], "")
-            if fname.startswith("codecs.") and len(args) > 1:
-                layer = {"rot13": "rot13", "rot_13": "rot13", "hex": "hex", "base64": "base64"}.get(
-                    _s(args[1]), "")
             return self.decode_layer(layer, _s(args[0]))
-        if fname == "codecs.decode" and len(args) > 1:
-            return self.decode_layer({"rot13": "rot13", "rot_13": "rot13", "hex": "hex",
-                                      "base64": "base64"}.get(_s(args[1]), ""), _s(args[0]))
         if fname in ("map", "list", "tuple", "sorted") and args and isinstance(args[-1], list):
             return [_s(x) for x in args[-1]] if fname == "map" else list(args[-1])
         if fname in ("bytes", "bytearray") and args and isinstance(args[0], list) and args[0] and \
@@ -1317,6 +1308,8 @@ class _Py:
         if fname == "marshal.loads" and args:
             # a marshalled code object: the calls it makes, read as source (never run)
             data = _s(args[0])
+            if is_known(data):
+                self.job.spawn("marshalled objects")
             src = decode.unmarshalled_calls(data.encode("latin-1", "replace")) \
                 if is_known(data) else None
             if src is None:
@@ -1458,6 +1451,17 @@ class _Py:
         if before in self.decoded and after not in self.decoded:
             self.decoded[after] = self.decoded[before]
         return after
+
+    def codec(self, codec: str, data: str, encode: bool) -> Any:
+        """`data` decoded (or, for rot13, encoded: the same) with a Python codec: a transform
+        undone as its layer; a text codec (utf-8 …) leaves the text as it is, still whatever it
+        was decoded from; encoding with a transform makes a value no one runs."""
+        layer = decode.PYTHON_CODECS.get(codec.replace("-", "_"))
+        if layer is None:
+            return data
+        if encode and layer != "rot13":
+            return unknown(f"data encoded with {codec}")
+        return self.decode_layer(layer, data)
 
     def decode_layer(self, layer: str, data: str) -> Any:
         if not layer or not is_known(data):

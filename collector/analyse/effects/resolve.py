@@ -24,6 +24,7 @@ from lineguard.collector.analyse.effects.model import (
     symbol,
     unknown,
 )
+from lineguard.formats.shells import script_text
 from lineguard.formats.wire import Artifact, sha256_hex
 
 MAX_DEPTH = 10            # nested programs (sh -c inside python inside a decoded payload …)
@@ -180,6 +181,7 @@ class Job:
     # the functions being followed, innermost last: a depth reached through a function that
     # calls itself is not a reading limit (its body was read further up)
     running: list[str] = field(default_factory=list)
+    children: int = 0                     # processes started for its reading (see spawn)
     # what an inline program prints, while its output feeds a pipe (`perl -e 'print …' | sh`):
     # readers add each text they print to standard output; None when nothing reads it
     printed: list[str] | None = None
@@ -212,6 +214,14 @@ class Job:
                 how=f"the rest is not read: {why} here"))
         self.budget = 0
         return True
+
+    def spawn(self, what: str) -> None:
+        """One more process of its own for this job's reading (`what` it undoes): past
+        bounds.MAX_CHILDREN, PastLimit, and the rest of the program is not read."""
+        self.children += 1
+        if self.children > bounds.MAX_CHILDREN:
+            raise bounds.PastLimit(f"not read: more than {bounds.MAX_CHILDREN} {what} in one "
+                                   f"job, each undone in a process of its own")
 
     def artifact(self, path: str) -> Artifact | None:
         name = path.lstrip("/")
@@ -255,13 +265,12 @@ class Job:
         if art is None:
             return None
         if art.encoding == "utf-8" and art.content is not None:
-            text = art.content
-            return None if "\x00" in text[:4096] else text
+            return script_text(art.content)
         key = art.sha256 or art.name
         hit = _TEXTS.get(key)
         if hit is None:
             read = art.text()
-            hit = _TEXTS[key] = ("" if read is None or "\x00" in read[:4096] else read,)
+            hit = _TEXTS[key] = ((script_text(read) or "") if read is not None else "",)
             if len(_TEXTS) > 4096:
                 del _TEXTS[next(iter(_TEXTS))]
         return hit[0] or None
@@ -297,7 +306,17 @@ def unseen_program(job: Job, path: str, named_in: tuple[str | None, ...] = ()) -
         return "a compiled program" + (f" (sha256 {art.sha256[:16]}…)" if art.sha256 else "")
     if art.state == "missing":
         return "not on the host when the snapshot was taken"
+    if art.state == "unread" and art.kind == "script":
+        return f"not read: {art.meta.get('unread') or 'the agent did not capture it'}"
     return ""
+
+
+def unseen_effect(place: Place, line: int, evidence: str, target: str, how: str) -> Effect:
+    """The effect of running a program unseen_program named: unseen code, or — where a limit
+    kept it from being read (its `how` begins "not read") — a reading limit, which is high."""
+    if how.startswith("not read"):
+        return place.effect("unparsed", line, evidence, target=target, how=how)
+    return place.effect("unseen-code", line, evidence, target=target, how=how)
 
 
 @dataclass(frozen=True)

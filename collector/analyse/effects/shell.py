@@ -67,6 +67,7 @@ from lineguard.collector.analyse.effects.resolve import (
     source_bytes,
     unknown_output,
     unknown_var,
+    unseen_effect,
     unseen_program,
     unseen_source,
     whole_each,
@@ -1322,8 +1323,8 @@ class _Walker:
                 why = unseen_program(self.job, source, self.named_in(line, ev, place)) \
                     if program is None else ""
                 if why:
-                    self.job.sink.append(place.effect("unseen-code", line, ev, target=source,
-                                                      how=f"{why} (the program awk runs)"))
+                    self.job.sink.append(unseen_effect(place, line, ev, source,
+                                                       f"{why} (the program awk runs)"))
             if program is not None:
                 runs, printed = runners.awk(program)
                 for r in runs:
@@ -1339,13 +1340,18 @@ class _Walker:
             # a program that runs shell commands written in its own syntax (make, sed e, …)
             for text, note in carriers.carried(argv, stdin, self.captured_text, unknown):
                 self.nested("shell", text, place, line, ev, note, env)
+            if prog == "git":
+                # commands git runs from its environment (GIT_SSH_COMMAND=… git fetch)
+                for var in carriers.GIT_COMMAND_VARIABLES:
+                    if env.get(var, "").strip():
+                        self.nested("shell", env[var], place, line, ev, f"run by git's {var}", env)
             for f in carriers.CARRIERS[prog].files(argv):
                 why = unseen_program(self.job, f, self.named_in(line, ev, place)) if \
                     f.startswith("/") and is_known(f) and self.job.text_of(f.lstrip("/")) is None \
                     else ""
-                if why and "named only" in why:
-                    self.job.sink.append(place.effect("unseen-code", line, ev, target=f,
-                                                      how=f"{why} (the program {prog} reads)"))
+                if why and ("named only" in why or why.startswith("not read")):
+                    self.job.sink.append(unseen_effect(place, line, ev, f,
+                                                       f"{why} (the program {prog} reads)"))
         if prog in ("source", ".") and args:
             if args[0] in _STDIN_FILES and stdin is not None:
                 # `. /dev/stdin <<<TEXT`: the shell reads its input as the sourced file
@@ -1408,6 +1414,18 @@ class _Walker:
         if prog == "crontab" and stdin is not None and is_known(stdin) and not markers(stdin) \
                 and not re.search(r"-\w*[lr]", " ".join(args)):
             self.cron_lines(stdin, False, place, line, ev, env, "installed with crontab")
+        elif prog == "crontab" and not re.search(r"-\w*[lre]", " ".join(args)) and \
+                (table := [o for o in commands.operands(argv, {"u"}) if o != "-"]):
+            # `crontab FILE`: the user's crontab replaced by the file (written by the job, or
+            # captured); one whose content is not known installs jobs nobody has seen
+            installed = self.captured_text(table[-1])
+            if installed is not None and is_known(installed) and not markers(installed):
+                self.cron_lines(installed, False, place, line, ev, env,
+                                f"installed with crontab from {render(table[-1])}")
+            else:
+                self.job.sink.append(place.effect(
+                    "unseen-code", line, ev, target=f"the user's crontab: installs jobs whose "
+                    f"content is not captured ({render(table[-1])})"))
         if prog in commands._DEVICE_PROGRAMS:
             self.device_session(prog, argv, env, place, line, ev, stdin)
             return None
@@ -1922,9 +1940,8 @@ class _Walker:
         if self.job.text_of(p.lstrip("/")) is None:
             why = unseen_program(self.job, p, self.named_in(line, ev, place))
             if why:
-                self.job.sink.append(place.effect(
-                    "unseen-code", line, ev, target=p,
-                    how=f"{why} (run with: {render(' '.join(args))[:160]})"))
+                self.job.sink.append(unseen_effect(
+                    place, line, ev, p, f"{why} (run with: {render(' '.join(args))[:160]})"))
             return False
         self.follow(path, args, env, place, line, ev)
         return True
@@ -2039,8 +2056,11 @@ class _Walker:
     def ansible(self, prog: str, argv: list[str], place: Place, line: int, ev: str) -> None:
         """The network tasks of a playbook (or an ad-hoc module call) on the inventory's hosts."""
         inventory, ops, module, args = ansible.command(argv)
+        shells: list[tuple[str, str]] = []
         if prog == "ansible":
             plays = [(ops[0] if ops else "all", ansible.module_lines(module, args, self.file_text))]
+            cmd = ansible.shell_command(module, args) if args else None
+            shells += [(ops[0] if ops else "all", cmd)] if cmd else []
         else:
             plays = []
             for path in ops:
@@ -2050,6 +2070,10 @@ class _Walker:
                                                       target=f"{render(path)} (a playbook not captured)"))
                     continue
                 plays += ansible.playbook(text, self.file_text)
+                shells += ansible.shell_tasks(text)
+        for hosts, cmd in shells:
+            # a command run on each host of the play (this one too, for localhost)
+            self.nested("shell", cmd, place, line, ev, f"run on {hosts} by {prog}")
         for hosts, lines in plays:
             if not lines:
                 continue

@@ -28,7 +28,10 @@ _ALL_ROWS_TERM = re.compile(
     r"^(?:true|1|not\s+(?:false|0)|'(\w*)'\s*=\s*'\1'|(\w+)\s*=\s*\2|"
     r"[\w.]+\s*(?:>=\s*0(?:\.0*)?|>\s*-\d+(?:\.\d+)?|>=\s*-\d+(?:\.\d+)?|(?:<>|!=)\s*-\d+)|"
     r"[\w.]*id\s*>\s*0|[\w.]+\s+is\s+not\s+null|[\w.]+\s+(?:i?like|glob)\s+'[%*]+'|"
-    r"(?:exists|[\w.]+\s+in)\s*\(\s*select\s+[\w.*]+\s+from\s+[\w.\"`]+\s*\))$", re.I)
+    r"(?:exists|[\w.]+\s+in)\s*\(\s*select\s+[\w.*]+\s+from\s+[\w.\"`]+\s*\)|"
+    r"exists\s*\(\s*select\s+[\w.*']+\s*\))$", re.I)
+# a term and its negation (`id = 0 OR id <> 0`): between them every row
+_TERM = re.compile(r"^([\w.]+)\s*(=|==|<>|!=)\s*([\w.']+)$")
 _NUMBERS = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(=|==|<>|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)$")
 
 
@@ -63,7 +66,9 @@ def every_row(cond: str) -> bool:
         c = c[1:-1].strip()
     ors = _split_top(c, "or")
     if len(ors) > 1:
-        return any(every_row(x) for x in ors)
+        terms = {(m[1], m[2] in ("=", "=="), m[3]) for x in ors if (m := _TERM.match(x.strip()))}
+        return any(every_row(x) for x in ors) or any((a, not eq, b) in terms
+                                                     for a, eq, b in terms)
     ands = _split_top(c, "and")
     if len(ands) > 1:
         return all(every_row(x) for x in ands)
@@ -90,21 +95,27 @@ _WHERE_DELETE = re.compile(rf"\bdelete\s+from\s+({_NAME})\s+where\s+(.+?)\s*(?:;
                            re.I | re.S)
 _UPDATE = re.compile(rf"\bupdate\s+({_NAME})\s+set\s+(.+?)(?:\s+where\s+(.+?))?\s*(?:;|$)",
                      re.I | re.S)
+# SQL comments: `-- …` to the end of the line, `/* … */` (outside quotes: a comment cannot
+# hide the rest of a WHERE clause from being read)
+_COMMENTS = re.compile(r"('(?:[^']|'')*')|--[^\n]*|/\*.*?\*/", re.S)
 _TEMP = re.compile(r"(?:^|[._])(?:tmp|temp|staging|scratch)(?:$|[._\d])", re.I)
 
 
-def destructive_statements(text: str) -> list[tuple[str, str]]:
+def destructive_statements(text: str, sql: bool = True) -> list[tuple[str, str]]:
     """(how, table-or-database) for each statement that destroys data; temp/staging tables and
-    DELETEs with a WHERE clause are not."""
+    DELETEs with a WHERE clause are not. `sql`: the text is SQL, whose comments are left out
+    (not a redis or mongo command line, where `--` begins an option)."""
     out: list[tuple[str, str]] = []
     if _RUNS_RESULT.search(text):
         # psql's \gexec, or EXECUTE in a procedure: the statements the query generates run
         made = output(_RUNS_RESULT.sub(" ", text))
-        out += destructive_statements(made) if made and made != text else []
+        out += destructive_statements(made, sql) if made and made != text else []
     texts = expand_each(text)
     if len(texts) > 1:        # a loop over named tables or databases: each statement judged
-        return [x for t in texts for x in destructive_statements(t)]
+        return [x for t in texts for x in destructive_statements(t, sql)]
     text = render(text)
+    if sql and ("--" in text or "/*" in text):
+        text = _COMMENTS.sub(lambda m: m.group(1) or " ", text)
     for stmt in re.split(r";\s*(?=\S)|\n\s*\n", text):
         for rx, how in _STATEMENTS:
             for m in rx.finditer(stmt):
