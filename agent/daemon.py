@@ -67,8 +67,9 @@ def take_snapshot(cfg: AgentConfig, reason: str = "") -> tuple[Path, Snapshot]:
                        scheduled_files=cfg.scheduled_file)
     out = cfg.outbox / outbox_name(cfg.name, snap.seq)
     bad = [t for t in snap.targets if t.status != "ok"]
-    log.info("snapshot #%d%s: %d target(s), %d not ok", snap.seq,
-             f" ({reason})" if reason else "", len(snap.targets), len(bad))
+    # the file it went to names the agent too (several agents may share one log)
+    log.info("snapshot #%d%s: %d target(s), %d not ok: %s", snap.seq,
+             f" ({reason})" if reason else "", len(snap.targets), len(bad), out)
     for t in bad:
         log.warning("%s %s: %s", t.name, t.status, t.error or "no detail")
     return out, snap

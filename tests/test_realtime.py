@@ -107,11 +107,14 @@ def test_other_files_beside_a_watched_script_are_not_changes(tmp_path, caplog):
         (root / "opt/ems/README").write_text("unrelated\n")      # beside poll.sh
         (root / "opt/ems/logs").mkdir()
         (root / "etc/cron.d/ems").write_text("*/10 * * * * root /opt/ems/poll.sh\n")
-        # the log line says why; it is written after the snapshot file, so wait for it
-        wait_for(lambda: any("snapshot #2" in r.getMessage() for r in list(caplog.records)),
-                 "the log line of a snapshot after the cron change")
+        # the log line says why; it is written after the snapshot file, so wait for it. Only
+        # this agent's lines: an earlier test's agent may still be logging as this one starts
+        def ours() -> list[str]:
+            return [m for r in list(caplog.records)
+                    if "snapshot #2" in (m := r.getMessage()) and str(cfg.outbox) in m]
+        wait_for(lambda: bool(ours()), "the log line of a snapshot after the cron change")
     logged = [r.getMessage() for r in caplog.records]
-    reasons = [m for m in logged if "snapshot #2" in m]
+    reasons = ours()
     assert reasons and "/etc/cron.d/ems" in reasons[0] and "/opt/ems" not in reasons[0], logged
 
 
