@@ -30,6 +30,13 @@ _DELETES = re.compile(r"\b(FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.remove_di
                       r"fs\.rm|fs\.unlink|unlink|rmdir|os\.remove)\s*\(\s*"
                       + _STRING)
 _TREE = re.compile(r"rmSync|rmdir|fs\.rm$")
+# Each file a pattern names deleted: array_map('unlink', glob(P)) (PHP), Dir.glob(P).each {
+# |f| File.delete(f) } and FileUtils.rm_rf(Dir[P]) (Ruby), glob.sync(P).forEach(fs.unlinkSync)
+_GLOB_DELETES = re.compile(r"\b(?:Dir\.glob|Dir\[|glob(?:\.sync|Sync)?)\s*\(?\s*" + _STRING +
+                           r"[^\n;]*?\b(FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.rm|File\.delete|"
+                           r"File\.unlink|unlinkSync|rmSync|unlink)\b|"
+                           r"\b(FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.rm|array_map\s*\(\s*"
+                           r"['\"]unlink['\"]\s*,)\s*\(?\s*(?:Dir\.glob|Dir\[|glob)\s*\(?\s*" + _STRING)
 
 
 def _unescape(text: str) -> str:
@@ -114,12 +121,112 @@ def _js_forms(text: str, shell_reader, place: Place, where: Callable[[int], tupl
                          *where(m.start()), f"an HTTP request by {language}")
 
 
+# NAME = 'literal' (Ruby, Lua `local`, JavaScript `const/let/var`, PHP `$name`), alone on its line
+_LITERAL_SET = re.compile(r"^[ \t]*(?:(?:const|let|var|local)\s+)?(\$?[A-Za-z_]\w*)\s*=\s*"
+                          + _STRING + r"\s*;?[ \t]*$", re.M)
+# a name written into a string: Ruby #{x}, JavaScript ${x}, PHP {$x} and "$x"
+_INTERPOLATED = re.compile(r"#\{\s*([^{}]*?)\s*\}|\$\{\s*([^{}]*?)\s*\}|"
+                           r"\{(\$[A-Za-z_]\w*)\}|(\$[A-Za-z_]\w*)")
+_TEMPLATE = re.compile(r"`([^`]*)`")         # a JavaScript template (a Ruby or shell backtick)
+# a literal joined to a name: + (Ruby, JavaScript), . (PHP), .. (Lua)
+# a line's parts, in order: a string ("…" or '…'), a name, a join (+, ., ..), anything else
+_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|' + r"('(?:[^'\\]|\\.)*')|(\$?[A-Za-z_]\w*)|"
+                    r"([ \t]*(?:\+|\.\.?)[ \t]*)|([^\"'$A-Za-z_+.]+|.)", re.S)
+_T_DOUBLE, _T_SINGLE, _T_NAME, _T_JOIN = 1, 2, 3, 4
+
+
+def _escaped(value: str, quote: str) -> str:
+    """A plain value as the body of a string literal in `quote`."""
+    return value.replace("\\", "\\\\").replace(quote, "\\" + quote)
+
+
+def _requoted(body: str, quote: str) -> str:
+    """The body of a string literal written in the other quote, as a body in `quote`: escapes
+    kept, each bare `quote` escaped."""
+    out, escaped = [], False
+    for c in body:
+        out.append("\\" + c if c == quote and not escaped else c)
+        escaped = c == "\\" and not escaped
+    return "".join(out)
+
+
+def _joins(left: int | None, right: int | None) -> bool:
+    """Whether two parts joined make one literal: literals and names, one a literal at least."""
+    literals = (_T_DOUBLE, _T_SINGLE)
+    return (left in literals and (right in literals or right == _T_NAME)) or \
+        (right in literals and left == _T_NAME)
+
+
+def with_values(language: str, text: str) -> str:
+    """The program with the names its literal assignments set written into the strings that
+    use them (`d = '/srv/x'; system("rm -rf #{d}")`, `'rm -rf ' . $d`): what those strings
+    hold when it runs. A name set to two different values, or never to a literal, stands as
+    unknown: its command is still read, with an operand nobody knows (not benign). Newlines
+    are kept where they are, so lines keep their numbers."""
+    values: dict[str, str | None] = {}
+    for m in _LITERAL_SET.finditer(text):
+        raw = m.group(2) if m.group(2) is not None else m.group(3)
+        value = _unescape(raw)
+        values[m.group(1)] = value if values.get(m.group(1), value) == value and \
+            "\n" not in value and '"' not in value and "\\" not in value else None
+    # what is not a name the program set (ARGV[0], ENV['X'], a call) stands as unknown
+
+    def value_of(name: str) -> str:
+        v = values.get(name)
+        return v if v is not None else unknown(f"{name} in the {language} program")
+
+    def interpolate(m: re.Match[str]) -> str:
+        name = next(g for g in m.groups() if g is not None)
+        if m.group(4) is not None and (language != "php" or name not in values):
+            return m.group(0)      # a bare $x is PHP's, and only a name the program sets
+        return value_of(name)
+
+    def double_quoted(m: re.Match[str]) -> str:
+        if m.group(1) is None:
+            return m.group(0)
+        return '"' + _INTERPOLATED.sub(interpolate, m.group(1)) + '"'
+    text = re.sub(_STRING, double_quoted, text)
+    text = _TEMPLATE.sub(lambda m: "`" + _INTERPOLATED.sub(interpolate, m.group(1)) + "`", text)
+    return "\n".join(_joined(line, value_of) if ("'" in line or '"' in line) and
+                     ("+" in line or "." in line) else line for line in text.split("\n"))
+
+
+def _joined(line: str, value_of: Callable[[str], str]) -> str:
+    """The line with each literal joined to a literal or a name (+, . or ..) written as one
+    literal, quoted as the leftmost part was: `'rm -rf ' + d + '/x'` -> `'rm -rf /srv/x'`.
+    Strings are found from the start of the line, so a quote inside one is not a start; a name
+    followed by `(`, `[` or an attribute is a call, not a value."""
+    tokens = [(m.lastindex, m.group(0)) for m in _TOKEN.finditer(line)]
+    out: list[tuple[int | None, str]] = []
+    for i, (kind, text) in enumerate(tokens):
+        if kind == _T_JOIN and text == "." and out and not out[-1][1].startswith("$") and \
+                (out[-1][1][-1:].isalnum() or out[-1][1][-1:] in "_)]"):
+            kind = None               # obj.attr, f().x: an attribute, not a join (PHP's is $a.$b)
+        elif kind == _T_NAME and out and out[-1] == (None, "."):
+            kind = None               # the attribute's name
+        out.append((kind, text))
+        if kind == _T_NAME and i + 1 < len(tokens) and (
+                tokens[i + 1][1][:1] in "([" or tokens[i + 1][1] == "." and not text.startswith("$")):
+            out[-1] = (None, text)                # a call or an attribute: not a value
+        while len(out) >= 3 and out[-2][0] == _T_JOIN and _joins(out[-3][0], out[-1][0]):
+            (left_kind, left), (right_kind, right) = out[-3], out[-1]
+            quote = left[0] if left_kind != _T_NAME else right[0]
+            body = (_escaped(value_of(left), quote) if left_kind == _T_NAME else left[1:-1]) + \
+                (_escaped(value_of(right), quote) if right_kind == _T_NAME else
+                 _requoted(right[1:-1], quote))
+            del out[-3:]
+            out.append((_T_DOUBLE if quote == '"' else _T_SINGLE, quote + body + quote))
+    return "".join(text for _, text in out)
+
+
 def read_foreign(language: str, text: str, job: Job, place: Place, line: int, ev: str,
                  shell_reader, at: Callable[[int], tuple[int, str]] | None = None  # noqa: ANN001
                  ) -> None:
     """Effects of a program in `language` that lineguard cannot parse (`shell_reader`: the
     shell walker's nested()). Reported on `line` (a one-liner), or where `at` places each call
     (a whole program)."""
+    text = with_values(language, text)
+
     def where(pos: int) -> tuple[int, str]:
         return at(pos) if at is not None else (line, ev)
     for m in _RUNS.finditer(text):
@@ -132,6 +239,10 @@ def read_foreign(language: str, text: str, job: Job, place: Place, line: int, ev
                      f"handed to a shell by {language}")
     if language in _JS_LANGS:
         _js_forms(text, shell_reader, place, where, language)
+    for m in _GLOB_DELETES.finditer(text):
+        pattern = next(g for g in (m.group(1), m.group(2), m.group(5), m.group(6)) if g is not None)
+        how = "delete-tree" if "rm_r" in (m.group(3) or m.group(4) or "") else "delete"
+        commands._destroy(job, place, *where(m.start()), _unescape(pattern), how)
     for m in _DELETES.finditer(text):
         path = _unescape(m.group(2) if m.group(2) is not None else m.group(3))
         how = "delete-tree" if (_TREE.search(m.group(1)) and "recursive" in text) or \
@@ -175,9 +286,11 @@ def read_program(language: str, text: str, job: Job, place: Place, env: dict[str
     job.sink.append(place.effect("unparsed", 1, lines[0][:200], target=language,
                                  how="talks to network elements" if session else ""))
 
+    valued = with_values(language, text)       # read_foreign reads this text: lines kept
+
     def at(pos: int) -> tuple[int, str]:
-        n = text.count("\n", 0, pos) + 1
-        return n, lines[n - 1].strip()[:300]
+        n = valued.count("\n", 0, pos) + 1
+        return n, lines[min(n, len(lines)) - 1].strip()[:300]
 
     def nested(lang: str, code: str, where: Place, line: int, ev: str, note: str) -> None:
         read(lang, code, job, where.nested(line, ev, note))
