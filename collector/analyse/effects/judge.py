@@ -120,7 +120,7 @@ def _follow(job: Job, files: Mapping[str, Artifact]) -> Reading:
     if job.command.strip() and not job.actions:
         cmd_place = _command_place(job, followed)
         env = _startup(job, followed)
-        read("shell", job.command, followed, cmd_place, env)
+        read(_command_language(job, env), job.command, followed, cmd_place, env)
         for name in job.files:
             if name in followed.read or name in followed.reached:
                 continue
@@ -214,6 +214,13 @@ def _startup(job: Job, followed: Followed) -> dict[str, str]:
         read("shell", f". {shlex.quote(startup)}", followed,
              Place(path=job.origin_path, anchor=where["BASH_ENV"]), env)
     return env
+
+
+def _command_language(job: Job, env: dict[str, str]) -> str:
+    """The language of a cron job's command: cron runs it as `$SHELL -c COMMAND`, so a crontab
+    whose SHELL is an interpreter (python3, perl, tclsh) holds code of that language."""
+    shell_path = env.get("SHELL") if job.source == "cron" else None
+    return language_of("", f"#!{shell_path}") if shell_path else "shell"
 
 
 def _pam_env(text: str) -> dict[str, str]:

@@ -35,6 +35,7 @@ from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Effect,
     Gate,
+    change_ref_in,
     each_unknown,
     is_known,
     markers,
@@ -2015,6 +2016,9 @@ class _Walker:
                     self.job.sink.append(eff)
         elif stdin is not None:
             texts.append(stdin if is_known(stdin) else "")
+        if not self.job.change_ref:
+            # a ticket written in the commands sent (a comment line of a clogin -x file)
+            self.job.change_ref = change_ref_in("\n".join(t for t in texts if t))
         eff = device.command_effect([t for t in texts if t], target, place.path,
                                     *place.where(line, ev), gates=place.gates, via=place.via,
                                     called=place.called)
