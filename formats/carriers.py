@@ -488,6 +488,54 @@ CARRIERS: dict[str, Carrier] = {
 }
 
 
+# --- what a carrier takes from its environment ---------------------------------------------------
+_VIM_SYSTEM_VAR = re.compile(r"\bsystem(?:list)?\s*\(\s*\$([A-Za-z_]\w*)\s*\)")
+_GIT_CONFIG_FILES = ("GIT_CONFIG_SYSTEM", "GIT_CONFIG_GLOBAL", "GIT_CONFIG")
+_INI_SECTION = re.compile(r'^\s*\[\s*([\w.-]+)(?:\s+"([^"]*)")?\s*\]')
+_INI_VALUE = re.compile(r"^\s*([\w.-]+)\s*=\s*(.*?)\s*$")
+
+
+def git_config_settings(text: str) -> dict[str, str]:
+    """`section.key` (`section.sub.key`) → value of a git configuration file."""
+    out, section = {}, ""
+    for line in text.split("\n"):
+        if (m := _INI_SECTION.match(line)) is not None:
+            section = m.group(1).lower() + (f".{m.group(2)}" if m.group(2) else "")
+        elif section and (m := _INI_VALUE.match(line)) is not None and \
+                not line.lstrip().startswith(("#", ";")):
+            value = m.group(2)
+            if len(value) > 1 and value[0] == value[-1] == '"':
+                value = re.sub(r'\\(["\\])', r"\1", value[1:-1])
+            out[f"{section}.{m.group(1).lower()}"] = value
+    return out
+
+
+def from_environment(argv: list[str], env: dict[str, str],
+                     text_of: Callable[[str], str | None]) -> Found:
+    """The commands a carrier takes from its environment: vim's `system($NAME)`, and git's
+    settings from the files GIT_CONFIG_GLOBAL/SYSTEM name and GIT_CONFIG_COUNT's pairs (an
+    alias `!CMD`, a command-valued setting)."""
+    prog = argv[0].rsplit("/", 1)[-1]
+    if CARRIERS.get(prog) is _VIM:
+        return [(env[m.group(1)], "run by vim's system() (from its environment)")
+                for c in vim_commands(argv) for m in _VIM_SYSTEM_VAR.finditer(c)
+                if env.get(m.group(1))]
+    if prog != "git":
+        return []
+    settings: dict[str, str] = {}
+    for var in _GIT_CONFIG_FILES:
+        text = text_of(env[var]) if env.get(var, "").startswith("/") else None
+        settings.update(git_config_settings(text or ""))
+    count = env.get("GIT_CONFIG_COUNT", "")
+    for k in range(int(count) if count.isdigit() else 0):
+        if env.get(f"GIT_CONFIG_KEY_{k}"):
+            settings[env[f"GIT_CONFIG_KEY_{k}"].lower()] = env.get(f"GIT_CONFIG_VALUE_{k}", "")
+    if not settings:
+        return []
+    given = [w for k, v in settings.items() for w in ("-c", f"{k}={v}")]
+    return git_inline([argv[0], *given, *argv[1:]])
+
+
 def carried(argv: list[str], stdin: str | None, text_of: Callable[[str], str | None],
             unknown: Callable[[str], str] = lambda what: "") -> Found:
     """Every shell command a carrier's command line runs, with the programs it reads from

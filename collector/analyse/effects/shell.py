@@ -294,6 +294,15 @@ def gate_date(text: str) -> str:
     return "an unknown date"
 
 
+
+# input lines a `perl -n`/`-p` program is read for (each its own reading, $_ that line)
+_PER_LINE_RUNS = 8
+
+
+def _perl_string(text: str) -> str:
+    """A Perl double-quoted literal holding `text` as it is."""
+    return '"' + re.sub(r'([\\"$@])', r"\\\1", text) + '"'
+
 class _Walker:
     def __init__(self, src: bytes, job: Job, place: Place):
         self.src = src
@@ -1327,7 +1336,7 @@ class _Walker:
                     self.job.sink.append(unseen_effect(place, line, ev, source,
                                                        f"{why} (the program awk runs)"))
             if program is not None:
-                runs, printed = runners.awk(program)
+                runs, printed = runners.awk(runners.awk_inputs(program, argv, env))
                 for r in runs:
                     self.nested("shell", r.text, place, line, ev, r.note, env)
                 if printed is not None and stdin is None:
@@ -1339,7 +1348,8 @@ class _Walker:
             return None
         if prog in carriers.CARRIERS:
             # a program that runs shell commands written in its own syntax (make, sed e, …)
-            for text, note in carriers.carried(argv, stdin, self.captured_text, unknown):
+            for text, note in [*carriers.carried(argv, stdin, self.captured_text, unknown),
+                               *carriers.from_environment(argv, env, self.captured_text)]:
                 self.nested("shell", text, place, line, ev, note, env)
             if prog == "git":
                 # commands git runs from its environment (GIT_SSH_COMMAND=… git fetch)
@@ -1775,6 +1785,13 @@ class _Walker:
                         inner["@"] = _SEP.join(args[i + 3:])
                         for k, a in enumerate(args[i + 3:i + 12], 1):
                             inner[str(k)] = a
+                    if language == "perl" and stdin is not None and is_known(stdin) and any(
+                            re.fullmatch(r"-[a-zA-Z]*[np][a-zA-Z]*", o) for o in args[:i + 1]):
+                        # perl -n/-p: the program runs once per input line, $_ that line
+                        for row in [r for r in stdin.split("\n") if r.strip()][:_PER_LINE_RUNS]:
+                            self.nested(language, f"$_ = {_perl_string(row)};\n{args[i + 1]}",
+                                        place, line, ev, f"inside perl {a}, for each line", inner)
+                        return None
                     if self.consumed and language in ("python", "perl"):
                         # its output feeds what follows (`perl -e 'print …' | sh`): what it
                         # prints is that stage's output
