@@ -51,9 +51,11 @@ def awk_pipe(line: str, rng: random.Random, m: str, files: Files) -> str:
 
 
 def m4_syscmd(line: str, rng: random.Random, m: str, files: Files) -> str:
-    if "[" in line or "]" in line:
+    if "`" not in line and "'" not in line:
         return f"printf '%s\\n' {q('esyscmd(`' + line + chr(39) + ')')} | m4"
-    return f"m4 <<'M4'\nchangequote([,])dnl\nesyscmd([{line}])dnl\nM4"
+    left, right = next(p for p in (("[", "]"), ("<<", ">>"), ("{{", "}}"))
+                       if p[0] not in line and p[1] not in line)
+    return f"m4 <<'M4'\nchangequote({left},{right})dnl\nesyscmd({left}{line}{right})dnl\nM4"
 
 
 def dc_bang(line: str, rng: random.Random, m: str, files: Files) -> str:

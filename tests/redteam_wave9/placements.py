@@ -114,6 +114,8 @@ def linger_timer(root: TriggerRoot, m: str, path: str, rng: random.Random) -> No
 
 
 def rancid_conf(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    if "rancid" not in root.users:
+        root.users.append("rancid")
     conf = f"etc/rancid/rancid-{m}.conf"
     root.add(conf, "# rancid.conf for the core group\nTERM=network; export TERM\n"
              "BASEDIR=/var/lib/rancid; export BASEDIR\nLOGDIR=/var/log/rancid; export LOGDIR\n"

@@ -470,7 +470,8 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
         # a tree of jobs, or a user's crontab or at job; a package dropping its own
         # /etc/cron.d file is not tampering
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s scheduler entries"))
-    elif FORENSIC.search(low) or (how in ("delete-tree", "truncate", "overwrite") and
+    elif FORENSIC.search(low) or FORENSIC.search(low.rstrip("*").rstrip(".")) or (
+            how in ("delete-tree", "truncate", "overwrite") and
                                   FORENSIC_DIR.search(low.lstrip("/"))):
         if not bounded:
             job.sink.append(place.effect("anti-forensics", line, ev, target=path, how=how))
@@ -524,7 +525,10 @@ def find_bounded(preds: list[str]) -> bool:
             return True
         if _SELECTS.match(p):
             return True
-        if _NAMES.match(p) and _NAME_CLASS.match(val.strip("'\"")):
+        name = val.strip("'\"")
+        if _NAMES.match(p) and _NAME_CLASS.match(name) and \
+                not FORENSIC.search("/" + name.rstrip("*").rstrip(".")):
+            # (`auth.log*`, `wtmp.*`: a log or history file and its rotations, named whole)
             return True
     return False
 

@@ -295,6 +295,20 @@ def gate_date(text: str) -> str:
 
 
 
+# zsh's `${(FLAGS)NAME}`: j:SEP: joins an array, L/U fold case, @ keeps the elements apart
+_ZSH_FLAGS = re.compile(r"\$\{\(([^)]*)\)([A-Za-z_]\w*)\}")
+
+
+def _zsh_flags(text: str) -> str:
+    def bash(m: re.Match[str]) -> str:
+        flags, name = m.group(1), m.group(2)
+        if "L" in flags:
+            return f"${{{name},,}}"
+        if "U" in flags:
+            return f"${{{name}^^}}"
+        return f"${{{name}[*]}}" if "j" in flags else f"${{{name}[@]}}"
+    return _ZSH_FLAGS.sub(bash, text)
+
 # input lines a `perl -n`/`-p` program is read for (each its own reading, $_ that line)
 _PER_LINE_RUNS = 8
 
@@ -1386,6 +1400,9 @@ class _Walker:
             self.nested("shell", args[0], place, line, ev, "in a trap", env)
             return None
         if prog in SHELLS:
+            if prog == "zsh":
+                # zsh's parameter expansion flags, written as bash writes the same expansion
+                args = [_zsh_flags(a) if "${(" in a else a for a in args]
             return self.interpreter("shell", args, env, place, line, ev, stdin, "-c")
         if _PYTHON.match(prog) and args[:2] in (["-m", "base64"], ["-m", "gzip"]):
             # the standard library's command lines: the same as the programs of those names
