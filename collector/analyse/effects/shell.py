@@ -1805,8 +1805,8 @@ class _Walker:
                     if language == "perl" and stdin is not None and is_known(stdin) and any(
                             re.fullmatch(r"-[a-zA-Z]*[np][a-zA-Z]*", o) for o in args[:i + 1]):
                         # perl -n/-p: the program runs once per input line, $_ that line
-                        for row in [r for r in stdin.split("\n") if r.strip()][:_PER_LINE_RUNS]:
-                            self.nested(language, f"$_ = {_perl_string(row)};\n{args[i + 1]}",
+                        for each in [r for r in stdin.split("\n") if r.strip()][:_PER_LINE_RUNS]:
+                            self.nested(language, f"$_ = {_perl_string(each)};\n{args[i + 1]}",
                                         place, line, ev, f"inside perl {a}, for each line", inner)
                         return None
                     if self.consumed and language in ("python", "perl"):
