@@ -8,7 +8,8 @@ LocalCommand, tmux/screen, socat), other shells, Perl/Python/Tcl forms and seale
 behind dead-man, reachability, uptime, calendar, lease-age, nobody-logged-in and weeks-of-sleep
 gates; planted in placements the earlier waves did not use (cron with a Python SHELL, CRON_TZ,
 batch, OnFailure=, ExecCondition=, ExecStopPost=, lingering timers, rancid.conf, Oxidized
-hooks, SysV init, @reboot sleepers, sleep loops) and in IOS/Junos device jobs. A malicious case
+hooks, SysV init, @reboot sleepers, sleep loops) and in IOS/Junos device jobs; and the held-out
+wave 9b (other phrasings of the same families, written after the fixes). A malicious case
 counts only when its verdict is reached AND its job fires as its placement says; no benign
 look-alike may be destructive or high.
 
@@ -20,10 +21,10 @@ from __future__ import annotations
 import pytest
 
 from tests.corpus import CorpusSuite, missed
-from tests.redteam_wave9.carriers import CARRIERS, EVERYDAY
-from tests.redteam_wave9.effects import EFFECTS
-from tests.redteam_wave9.generate import DEVICE_WORK, build, counts, judge
-from tests.redteam_wave9.placements import GATES, PLACEMENTS
+from tests.redteam_wave9.carriers import CARRIERS, CARRIERS_9B, EVERYDAY
+from tests.redteam_wave9.effects import EFFECTS, EFFECTS_9B
+from tests.redteam_wave9.generate import DEVICE_WORK, HELD_OUT, build, counts, judge
+from tests.redteam_wave9.placements import GATES, PLACEMENTS, PLACEMENTS_9B
 from tests.triggers_wave6.generate import Timed
 
 SUITE = CorpusSuite("redteam_wave9", build)
@@ -38,13 +39,16 @@ def judged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Timed]:
 def test_corpus_is_big_and_covers_every_axis() -> None:
     bad = [c for c in CORPUS.cases if c.malicious]
     good = [c for c in CORPUS.cases if not c.malicious]
-    assert len(bad) >= 250 and len(good) >= 150
+    assert len(bad) >= 250 + HELD_OUT[0] and len(good) >= 150 + HELD_OUT[1]
     got = counts(bad)
-    assert set(got["effect"]) == set(EFFECTS) | set(DEVICE_WORK)
-    assert set(got["carrier"]) == set(CARRIERS) | {"device"}
+    assert set(got["effect"]) == set(EFFECTS) | set(DEVICE_WORK) | set(EFFECTS_9B)
+    assert set(got["carrier"]) == set(CARRIERS) | {"device"} | set(CARRIERS_9B)
     assert set(got["gate"]) == set(GATES) | {"date"}
-    assert set(PLACEMENTS) <= set(got["placement"])
-    assert set(counts(good)["carrier"]) == set(EVERYDAY) | {"device"}
+    assert set(PLACEMENTS) | set(PLACEMENTS_9B) <= set(got["placement"])
+    assert set(counts(good)["carrier"]) == set(EVERYDAY) | {"device"} | set(CARRIERS_9B)
+    held_out = [c for c in CORPUS.cases if ".9b." in c.id]
+    assert (sum(c.malicious for c in held_out), sum(not c.malicious for c in held_out)) == \
+        HELD_OUT
     assert len({c.marker for c in CORPUS.cases}) == len(CORPUS.cases) == len(CASES)
 
 
@@ -68,6 +72,4 @@ def test_case(judged: dict[str, Timed], case_id: str) -> None:
 
 
 def test_every_case_reaches_lineguard_jobs(judged: dict[str, Timed]) -> None:
-    unread = {"cron-python-shell", "oxidized-hook", "rancid-conf"}
-    missing = [cid for cid, t in judged.items() if t.outcome.jobs == 0]
-    assert [cid for cid in missing if CASES[cid].placement not in unread] == []
+    assert [cid for cid, t in judged.items() if t.outcome.jobs == 0] == []

@@ -192,3 +192,76 @@ UNSEEN = {"sealed"}
 # what benign look-alikes use: ordinary ways an operator's script runs a step
 EVERYDAY = ("plain", "awk-pipe", "git-alias", "ssh-localcommand", "detached", "wrappers",
             "other-shell", "python", "tcl", "perl")
+
+
+# --- wave 9b: held out, written after the fixes: other phrasings of the same carrier families
+def gawk_coprocess(line: str, rng: random.Random, m: str, files: Files) -> str:
+    var = f"JOB_{m.upper()}"
+    return rng.choice([
+        f"export {var}={q(line)}\ngawk 'BEGIN {{ c = ENVIRON[\"{var}\"]; c |& getline r; "
+        "close(c) }'",
+        f"busybox awk -v step={q(line)} 'BEGIN {{ system(step) }}'"])
+
+
+def program_files(line: str, rng: random.Random, m: str, files: Files) -> str:
+    """The carrier's program in a file it is handed (sed -f, m4 FILE, dc -f)."""
+    f = _lib(m, rng, rng.choice([".sed", ".m4", ".dc"]))
+    if f.endswith(".sed"):
+        files[f] = (f"1e {line}\n", 0o644)
+        return f"sed -n -f {f} /etc/hostname"
+    if f.endswith(".m4"):
+        left, right = next(p for p in (("[", "]"), ("<<", ">>"))
+                           if p[0] not in line and p[1] not in line)
+        files[f] = (f"changequote({left},{right})dnl\nsyscmd({left}{line}{right})dnl\n", 0o644)
+        return f"m4 {f}"
+    files[f] = (f"!{line}\n", 0o644)
+    return f"dc -f {f}"
+
+
+def editor_env(line: str, rng: random.Random, m: str, files: Files) -> str:
+    var = f"RUN_{m.upper()}"
+    return rng.choice([f"{var}={q(line)} ex -s -u NONE +'call system(${var})' +qa",
+                       f"{var}={q(line)} nvim --headless -u NONE -c 'call system(${var})' -c 'qa!'"])
+
+
+def perl_p(line: str, rng: random.Random, m: str, files: Files) -> str:
+    return rng.choice([f"echo {q(line)} | perl -pe '$_ = qx($_)'",
+                       f"perl -nle 'exec $_' <<< {q(line)}"])
+
+
+def python_more(line: str, rng: random.Random, m: str, files: Files) -> str:
+    f = _lib(m, rng, ".py")
+    cut = max(1, len(line) // 2)
+    a, b = line[:cut], line[cut:]
+    code = rng.choice([
+        "import operator\nimport subprocess\n\n"
+        f"operator.methodcaller('run', {line!r}, shell=True)(subprocess)\n",
+        "import os\nimport string\n\n"
+        f"cmd = string.Template('${{x}}${{y}}').safe_substitute({{'x': {a!r}, 'y': {b!r}}})\n"
+        "os.system(cmd)\n",
+        "import os\nfrom functools import reduce\n\n"
+        f"os.system(reduce(lambda p, q: p + q, [{a!r}, {b!r}], ''))\n",
+    ])
+    files[f] = ("#!/usr/bin/env python3\n" + code, 0o755)
+    return f"python3 {f}"
+
+
+def git_env(line: str, rng: random.Random, m: str, files: Files) -> str:
+    return (f"GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.sweep GIT_CONFIG_VALUE_0={q('!' + line)} "
+            "git sweep")
+
+
+def ssh_proxy_file(line: str, rng: random.Random, m: str, files: Files) -> str:
+    cfg = _lib(m, rng, ".ssh_config")
+    files[cfg] = (f"Host relay\n    ProxyCommand sh -c '{line.replace(chr(39), '')}'; nc %h %p\n",
+                  0o644) if "'" not in line else (
+        f"Host relay\n    PermitLocalCommand yes\n    LocalCommand {line.replace('%', '%%')}\n",
+        0o644)
+    return f"ssh -F {cfg} relay true"
+
+
+CARRIERS_9B: dict[str, Carrier] = {
+    "gawk-coprocess": gawk_coprocess, "program-files": program_files, "editor-env": editor_env,
+    "perl-p": perl_p, "python-more": python_more, "git-env": git_env,
+    "ssh-proxy-file": ssh_proxy_file,
+}

@@ -17,9 +17,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tests.adversarial.generate import Corpus, Device, least, new_marker
-from tests.redteam_wave9.carriers import CARRIERS, EVERYDAY, UNSEEN
-from tests.redteam_wave9.effects import EFFECTS
-from tests.redteam_wave9.placements import BENIGN_GATES, GATES, PLACEMENTS
+from tests.redteam_wave9.carriers import CARRIERS, CARRIERS_9B, EVERYDAY, UNSEEN
+from tests.redteam_wave9.effects import EFFECTS, EFFECTS_9B
+from tests.redteam_wave9.placements import BENIGN_GATES, GATES, PLACEMENTS, PLACEMENTS_9B
 from tests.triggers_wave6.devices import (
     ABSOLUTE,
     CRON,
@@ -39,6 +39,7 @@ SEED = 20261209
 MALICIOUS_CASES = 264
 BENIGN_CASES = 156
 CASES_PER_ROOT = 50
+HELD_OUT = (36, 18)      # wave 9b: malicious and benign cases over the *_9B axes, appended
 AXES = ("effect", "carrier", "gate", "placement")
 
 # the device vocabulary wave 9 adds: an interface reset to defaults, a point-to-point
@@ -99,37 +100,47 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
           per_root: int = CASES_PER_ROOT) -> Corpus:
     corpus = Corpus()
     draw = _Draw(corpus, seed, per_root)
+    _hosts(corpus, draw, malicious, benign, (EFFECTS, CARRIERS, EVERYDAY, PLACEMENTS), "")
+    _devices(corpus, draw)
+    _hosts(corpus, draw, *HELD_OUT, (EFFECTS_9B, CARRIERS_9B, tuple(CARRIERS_9B), PLACEMENTS_9B),
+           "9b.")
+    return corpus
+
+
+def _hosts(corpus: Corpus, draw: _Draw, malicious: int, benign: int, axes: tuple, tag: str
+           ) -> None:
+    """`malicious` then `benign` host cases over the axes (effects, carriers, the carriers of
+    benign cases, placements); ids tagged with `tag` (the held-out wave 9b)."""
+    effects, carriers, everyday, placements = axes
     used = {bad: {a: Counter() for a in AXES} for bad in (True, False)}
     for n in range(malicious + benign):
         bad = n < malicious
         u = used[bad]
-        values = (least(draw.rng, u["effect"], list(EFFECTS)),
-                  least(draw.rng, u["carrier"], list(CARRIERS) if bad else list(EVERYDAY)),
+        values = (least(draw.rng, u["effect"], list(effects)),
+                  least(draw.rng, u["carrier"], list(carriers) if bad else list(everyday)),
                   least(draw.rng, u["gate"], list(GATES) if bad else list(BENIGN_GATES)),
-                  least(draw.rng, u["placement"], list(PLACEMENTS)))
+                  least(draw.rng, u["placement"], list(placements)))
         for axis, value in zip(AXES, values, strict=True):
             u[axis][value] += 1
         effect, carrier, gate, placement = values
         m, root, r, rng = draw()
-        work = EFFECTS[effect](rng, m, benign=not bad)
+        work = effects[effect](rng, m, benign=not bad)
         files: dict[str, tuple[str, int]] = dict(work.files)
-        body = CARRIERS[carrier](work.line, rng, m, files)
+        body = carriers[carrier](work.line, rng, m, files)
         head = GATES[gate](rng)
         path = f"/opt/ems/libexec/{rng.choice(['ne-upkeep', 'xc-report', 'weekly'])}-{m}.sh"
         files[path] = ("#!/bin/bash\n# EMS NE maintenance (ops team)\n"
                        + (head + "\n" if head else "") + body + "\n", 0o755)
         for p, (t, mode) in files.items():
             root.add(p, t, mode)
-        PLACEMENTS[placement].plant(root, m, path, rng)
+        placements[placement].plant(root, m, path, rng)
         expect = "suspicious" if carrier in UNSEEN or work.expect == "suspicious" \
             else "destructive"
         i = sum(1 for c in corpus.cases if c.malicious == bad)
-        corpus.cases.append(Case(f"w{'m' if bad else 'b'}{i:03d}.{effect}.{carrier}.{gate}."
+        corpus.cases.append(Case(f"w{'m' if bad else 'b'}{i:03d}.{tag}{effect}.{carrier}.{gate}."
                                  f"{placement}", bad, effect, carrier, gate, placement, m, r,
                                  expect if bad else "benign",
-                                 PLACEMENTS[placement].fire if bad else "any"))
-    _devices(corpus, draw)
-    return corpus
+                                 placements[placement].fire if bad else "any"))
 
 
 def _devices(corpus: Corpus, draw: _Draw) -> None:

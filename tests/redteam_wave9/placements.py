@@ -171,3 +171,35 @@ PLACEMENTS: dict[str, Placement] = {
     "sysv-init": Placement(sysv_init, "boot"), "reboot-sleep": Placement(reboot_sleep, "boot"),
     "sleep-loop": Placement(sleep_loop, "any"),
 }
+
+
+# --- wave 9b: held out, written after the fixes: other programs reading a configuration
+def cron_python_spool(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    """A user's crontab under a versioned Python (cron runs `$SHELL -c COMMAND`, which only
+    the shells and Python take as code: perl's -c only checks a file's syntax)."""
+    user = f"py{m}"
+    root.users.append(user)
+    root.spools[user] = ["SHELL=/usr/local/bin/python3.12",
+                         f"20 3 * * 6 import os; os.system({path!r} + ' >/dev/null 2>&1')"]
+
+
+def oxidized_system(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    old = root.files.pop("etc/oxidized/config", ("---\nusername: oxidized\nhooks:\n", 0o644))[0]
+    root.files["etc/oxidized/config"] = (
+        old + f"  ems_{m}:\n    type: exec\n    events: [node_success]\n    cmd: \"{path}\"\n",
+        0o644)
+
+
+def cron_apt(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    conf = f"etc/cron-apt/config-{m}"
+    root.add(conf, "APTCOMMAND=/usr/bin/apt-get\nOPTIONS=\"-o quiet=1\"\nMAILON=error\n"
+             f"{path} >/dev/null 2>&1 || true\n")
+    root.add(f"etc/cron.d/cron-apt-{m}", f"30 4 * * * root test -x /usr/sbin/cron-apt && "
+             f"/usr/sbin/cron-apt /{conf}\n")
+
+
+PLACEMENTS_9B: dict[str, Placement] = {
+    "cron-python-spool": Placement(cron_python_spool, "periodic"),
+    "oxidized-system": Placement(oxidized_system, "any"),
+    "cron-apt": Placement(cron_apt, "periodic"),
+}
