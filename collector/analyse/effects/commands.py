@@ -299,7 +299,7 @@ _SAFE_EMPTY = re.compile(r"empty|blank|void|nothing|null", re.I)
 
 # programs that change nothing under an option asking what they would do, by program: (the
 # letter of a short option, and the long options)
-_DRY_RUN_OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+DRY_RUN_OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "wipefs": ("n", ("--no-act",)), "rsync": ("n", ("--dry-run",)),
     "mke2fs": ("n", ()), "mkfs.ext2": ("n", ()), "mkfs.ext3": ("n", ()), "mkfs.ext4": ("n", ()),
     "borg": ("n", ("--dry-run",)), "restic": ("n", ("--dry-run",)),
@@ -309,7 +309,7 @@ _DRY_RUN_OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def _dry_run(prog: str, args: list[str]) -> bool:
-    dry = _DRY_RUN_OPTIONS.get(prog)
+    dry = DRY_RUN_OPTIONS.get(prog)
     if dry is None:
         return False
     letter, long = dry
