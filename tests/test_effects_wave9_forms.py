@@ -250,3 +250,8 @@ def test_a_ticket_in_a_clogin_command_file_marks_the_change() -> None:
                    {"opt/ems/c.cmds": cmds})[0] != "destructive"
     assert _judged("#!/bin/bash\nclogin -x /opt/ems/c.cmds atm-kobe-01\n",
                    {"opt/ems/c.cmds": cmds.split("\n", 1)[1]})[0] == "destructive"
+
+
+def test_awk_reading_a_variable_the_job_never_set_is_read_as_before() -> None:
+    text = "#!/bin/sh\nawk 'BEGIN { print ENVIRON[\"AWKPATH\"] }'\nawk -v x 'BEGIN { }'\n"
+    assert _judged(text)[0] == "benign"

@@ -196,7 +196,8 @@ def awk_inputs(program: str, argv: list[str], env: dict[str, str]) -> str:
     assignment as a BEGIN block ahead of the program (awk assigns them before BEGIN)."""
     if "ENVIRON" in program:
         program = _ENVIRON.sub(lambda m: _awk_string(env[m.group(1)])
-                               if is_known(env.get(m.group(1), "\x01")) else m.group(0), program)
+                               if m.group(1) in env and is_known(env[m.group(1)])
+                               else m.group(0), program)
     assigned = [a for k, a in enumerate(argv[1:], 1) if argv[k - 1] in ("-v", "--assign")]
     assigned += [a[2:] for a in argv[1:] if a.startswith("-v") and len(a) > 2]
     pre = [f"{m.group(1)} = {_awk_string(m.group(2))}" for a in assigned
