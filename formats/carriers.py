@@ -364,6 +364,102 @@ def console_program(text: str) -> Found:
             if (m := _ESCAPE.match(ln))]
 
 
+# --- programs reading their script from their input -------------------------------------------
+def _operands(argv: list[str]) -> list[str]:
+    return [a for a in argv[1:] if not a.startswith("-") or a == "-"]
+
+
+def m4_inline(argv: list[str], stdin: str | None = None) -> Found:
+    """m4 reads its input when no file is named (or `-` is)."""
+    files = m4_files(argv)
+    return m4_program(stdin) if stdin and (not files or "-" in _operands(argv)) else []
+
+
+_DC_BANG = re.compile(r"!(?![<>=])\s*(.+)$")
+
+
+def dc_inline(argv: list[str], stdin: str | None = None) -> Found:
+    """dc's `-e SCRIPT`, and its input when no file is named."""
+    texts = values(argv, ("-e",), ("--expression",))
+    if stdin and not dc_files(argv) and not texts:
+        texts.append(stdin)
+    return [x for t in texts for x in dc_program(t)]
+
+
+def dc_files(argv: list[str]) -> list[str]:
+    named = values(argv, ("-e", "-f"), ("--expression", "--file"))
+    return values(argv, ("-f",), ("--file",)) + [a for a in _operands(argv) if a not in named]
+
+
+def dc_program(text: str) -> Found:
+    """dc's `!`: the rest of the line is a command line run by a shell (`!<`, `!=`, `!>` are
+    comparisons)."""
+    return [(m.group(1), "run by dc's !") for ln in text.split("\n")
+            if (m := _DC_BANG.search(ln))]
+
+
+_ED_BANG = re.compile(r"^\s*[\d.,$;'a-z+-]*\s*(?:[rwWe]\s*)?!(.+)$")
+
+
+def ed_inline(argv: list[str], stdin: str | None = None) -> Found:
+    """ed reads its commands from its input: `!CMD`, `r !CMD`, `w !CMD`, `e !CMD`."""
+    return ed_program(stdin) if stdin else []
+
+
+def ed_program(text: str) -> Found:
+    # ed puts the file's name for an unescaped `%` and the last command for `!`: an escaped
+    # one is itself
+    return [(re.sub(r"\\([%!])", r"\1", m.group(1)), "run by ed's !")
+            for ln in text.split("\n") if (m := _ED_BANG.match(ln))]
+
+
+# --- ssh configuration files --------------------------------------------------------------------
+def ssh_files(argv: list[str]) -> list[str]:
+    return values(argv, ("-F",))
+
+
+def ssh_program(text: str) -> Found:
+    """The command-valued keywords of an ssh configuration file (`LocalCommand CMD`)."""
+    out: Found = []
+    for ln in text.split("\n"):
+        key, _, value = ln.strip().replace("=", " ", 1).partition(" ")
+        if key.lower() in _SSH_COMMANDS and value.strip() not in ("", "none"):
+            out.append((value.strip().replace("%%", "%"), f"run by ssh's {key} (its -F file)"))
+    return out
+
+
+# --- socat ----------------------------------------------------------------------------------------
+_SOCAT_RUN = re.compile(r"^(?:SYSTEM|EXEC):(.+?)(?:,[a-z-]+(?:=[^,]*)?)*$", re.IGNORECASE)
+
+
+def socat_inline(argv: list[str], stdin: str | None = None) -> Found:
+    """socat's SYSTEM:CMD (a shell runs it) and EXEC:PROG ARGS addresses."""
+    return [(m.group(1), "run by socat's address") for a in _operands(argv)
+            if (m := _SOCAT_RUN.match(a))]
+
+
+# --- programs sourcing a shell configuration file -------------------------------------------------
+# program → (the option naming another file, the file it reads by default): the file is shell
+# code the program sources on every run (RANCID's rancid.conf, cron-apt's config)
+SOURCED_CONFIGS: dict[str, tuple[tuple[str, ...], str]] = {
+    "rancid-run": (("-f",), "/etc/rancid/rancid.conf"),
+    "rancid-cvs": (("-f",), "/etc/rancid/rancid.conf"),
+    "control_rancid": (("-f",), "/etc/rancid/rancid.conf"),
+    "cron-apt": ((), "/etc/cron-apt/config"),
+}
+
+
+def sourced_files(argv: list[str]) -> list[str]:
+    options, default = SOURCED_CONFIGS[argv[0].rsplit("/", 1)[-1]]
+    named = values(argv, options) if options else _operands(argv)[:1]
+    return named[-1:] or [default]
+
+
+def sourced_program(text: str) -> Found:
+    """A configuration file the program sources: all of it runs, as shell."""
+    return [(text, "a configuration file the program sources")]
+
+
 @dataclass(frozen=True)
 class Carrier:
     inline: Callable[..., Found] = _none
@@ -376,9 +472,13 @@ _MAKE = Carrier(files=make_files, program=make_program)
 _VIM = Carrier(vim_inline, vim_files, vim_program)
 _CONSOLE = Carrier(console_inline, console_files, console_program)
 CARRIERS: dict[str, Carrier] = {
-    "make": _MAKE, "gmake": _MAKE, "m4": Carrier(files=m4_files, program=m4_program),
+    "make": _MAKE, "gmake": _MAKE, "m4": Carrier(m4_inline, m4_files, m4_program),
+    "dc": Carrier(dc_inline, dc_files, dc_program), "ed": Carrier(ed_inline),
+    "red": Carrier(ed_inline), "socat": Carrier(socat_inline),
+    **{p: Carrier(files=sourced_files, program=sourced_program) for p in SOURCED_CONFIGS},
     "sed": Carrier(sed_inline, lambda argv: values(argv, ("-f",), ("--file",)), sed_program),
-    "tar": Carrier(tar_inline), "gtar": Carrier(tar_inline), "ssh": Carrier(ssh_inline),
+    "tar": Carrier(tar_inline), "gtar": Carrier(tar_inline),
+    "ssh": Carrier(ssh_inline, ssh_files, ssh_program),
     "scp": Carrier(ssh_inline), "sftp": Carrier(ssh_inline),
     "gdb": Carrier(gdb_inline, gdb_files, gdb_program), "vim": _VIM, "vi": _VIM, "ex": _VIM,
     "view": _VIM, "nvim": _VIM, "vim.basic": _VIM, "vim.tiny": _VIM,
@@ -386,6 +486,54 @@ CARRIERS: dict[str, Carrier] = {
     "script": Carrier(script_inline), "sqlite3": _CONSOLE, "psql": _CONSOLE, "mysql": _CONSOLE,
     "mariadb": _CONSOLE,
 }
+
+
+# --- what a carrier takes from its environment ---------------------------------------------------
+_VIM_SYSTEM_VAR = re.compile(r"\bsystem(?:list)?\s*\(\s*\$([A-Za-z_]\w*)\s*\)")
+_GIT_CONFIG_FILES = ("GIT_CONFIG_SYSTEM", "GIT_CONFIG_GLOBAL", "GIT_CONFIG")
+_INI_SECTION = re.compile(r'^\s*\[\s*([\w.-]+)(?:\s+"([^"]*)")?\s*\]')
+_INI_VALUE = re.compile(r"^\s*([\w.-]+)\s*=\s*(.*?)\s*$")
+
+
+def git_config_settings(text: str) -> dict[str, str]:
+    """`section.key` (`section.sub.key`) → value of a git configuration file."""
+    out, section = {}, ""
+    for line in text.split("\n"):
+        if (m := _INI_SECTION.match(line)) is not None:
+            section = m.group(1).lower() + (f".{m.group(2)}" if m.group(2) else "")
+        elif section and (m := _INI_VALUE.match(line)) is not None and \
+                not line.lstrip().startswith(("#", ";")):
+            value = m.group(2)
+            if len(value) > 1 and value[0] == value[-1] == '"':
+                value = re.sub(r'\\(["\\])', r"\1", value[1:-1])
+            out[f"{section}.{m.group(1).lower()}"] = value
+    return out
+
+
+def from_environment(argv: list[str], env: dict[str, str],
+                     text_of: Callable[[str], str | None]) -> Found:
+    """The commands a carrier takes from its environment: vim's `system($NAME)`, and git's
+    settings from the files GIT_CONFIG_GLOBAL/SYSTEM name and GIT_CONFIG_COUNT's pairs (an
+    alias `!CMD`, a command-valued setting)."""
+    prog = argv[0].rsplit("/", 1)[-1]
+    if CARRIERS.get(prog) is _VIM:
+        return [(env[m.group(1)], "run by vim's system() (from its environment)")
+                for c in vim_commands(argv) for m in _VIM_SYSTEM_VAR.finditer(c)
+                if env.get(m.group(1))]
+    if prog != "git":
+        return []
+    settings: dict[str, str] = {}
+    for var in _GIT_CONFIG_FILES:
+        text = text_of(env[var]) if env.get(var, "").startswith("/") else None
+        settings.update(git_config_settings(text or ""))
+    count = env.get("GIT_CONFIG_COUNT", "")
+    for k in range(int(count) if count.isdigit() else 0):
+        if env.get(f"GIT_CONFIG_KEY_{k}"):
+            settings[env[f"GIT_CONFIG_KEY_{k}"].lower()] = env.get(f"GIT_CONFIG_VALUE_{k}", "")
+    if not settings:
+        return []
+    given = [w for k, v in settings.items() for w in ("-c", f"{k}={v}")]
+    return git_inline([argv[0], *given, *argv[1:]])
 
 
 def carried(argv: list[str], stdin: str | None, text_of: Callable[[str], str | None],

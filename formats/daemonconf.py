@@ -312,6 +312,44 @@ def mdadm_programs(text: str) -> list[Handler]:
             for n, line in enumerate(text.splitlines(), 1) if (m := _MDADM.match(line))]
 
 
+_YAML_KEY = re.compile(r"^(\s*)(?:-\s+)?([\w-]+):\s*(.*?)\s*$")
+
+
+def oxidized_hooks(text: str) -> list[Handler]:
+    """Oxidized's exec hooks (`hooks: NAME: {type: exec, events: [...], cmd: CMD}`): each
+    hook's `cmd` is a shell command line run on the events it lists (node_success,
+    post_store, ...). Read line by line, as the YAML block style Oxidized documents writes it."""
+    out: list[Handler] = []
+    in_hooks = False
+    hook, kind, events, cmd = "", "", "", (0, "")
+
+    def close() -> None:
+        if hook and kind == "exec" and cmd[1]:
+            out.append(Handler(cmd[0], f"oxidized-hook {events or hook}", cmd[1]))
+
+    for n, line in enumerate(text.splitlines(), 1):
+        m = _YAML_KEY.match(line)
+        if not m or line.lstrip().startswith("#"):
+            continue
+        indent, key, value = len(m.group(1)), m.group(2), _unquoted(m.group(3))
+        if m.group(3).startswith('"'):
+            value = value.replace('\\"', '"').replace("\\\\", "\\")
+        if indent == 0:
+            close()
+            in_hooks, hook, kind, events, cmd = key == "hooks", "", "", "", (0, "")
+        elif in_hooks and not value and key not in ("events", "cmd", "type"):
+            close()
+            hook, kind, events, cmd = key, "", "", (0, "")
+        elif in_hooks and key == "type":
+            kind = value
+        elif in_hooks and key == "events":
+            events = value.strip("[]").replace(" ", "")
+        elif in_hooks and key == "cmd":
+            cmd = (n, value)
+    close()
+    return out
+
+
 class Daemon(NamedTuple):
     """A daemon's configuration: the files and folders it reads, its reader, the account it
     runs the programs as ("" for the owner of the home the file is in), and the command that
@@ -360,12 +398,17 @@ DAEMONS: dict[str, Daemon] = {
                        telegraf_execs, "telegraf", "systemctl restart telegraf"),
     "nut": Daemon(("etc/nut/upsmon.conf", "etc/ups/upsmon.conf"), (), upsmon_commands, "nut",
                   "upsmon -c reload"),
+    "oxidized": Daemon(("etc/oxidized/config",), (), oxidized_hooks, "oxidized",
+                       "systemctl restart oxidized"),
     "mdadm": Daemon(("etc/mdadm/mdadm.conf", "etc/mdadm.conf"), (), mdadm_programs, "root",
                     "systemctl restart mdmonitor"),
 }
 # files in a user's home that make a delivery run a program as that user
+# (its path under the home: Oxidized reads ~/.config/oxidized/config of the account it runs as)
 HOME_DAEMONS: dict[str, Daemon] = {".forward": Daemon((), (), forward_pipes, "", ""),
-                                   ".procmailrc": Daemon((), (), procmail_pipes, "", "")}
+                                   ".procmailrc": Daemon((), (), procmail_pipes, "", ""),
+                                   ".config/oxidized/config": Daemon((), (), oxidized_hooks, "",
+                                                                     "")}
 _BY_FILE = {f: d for d in DAEMONS.values() for f in d.files}
 _BY_DIR = {f: d for d in DAEMONS.values() for f in d.dirs}
 
@@ -375,8 +418,10 @@ def daemon_for(path: str) -> Daemon | None:
     PostgreSQL's files (pg_commands) and any other."""
     if path in _BY_FILE:
         return _BY_FILE[path]
-    if posixpath.basename(path) in HOME_DAEMONS and path.startswith(("home/", "root/")):
-        return HOME_DAEMONS[posixpath.basename(path)]
+    if path.startswith(("home/", "root/")):
+        under = path.split("/", 2 if path.startswith("home/") else 1)[-1]
+        if under in HOME_DAEMONS:
+            return HOME_DAEMONS[under]
     return _BY_DIR.get(posixpath.dirname(path))
 
 

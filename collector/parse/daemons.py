@@ -44,6 +44,7 @@ _EVENTS = {
     "telegraf": "at every telegraf collection interval ({arg})",
     "upsmon": "on a UPS event ({arg}: on battery, low battery, shutdown)",
     "mdadm": "when mdadm --monitor reports a RAID event",
+    "oxidized-hook": "when Oxidized reports {arg} (a device's configuration fetched or stored)",
 }
 _KEEPALIVED_STATE = "when keepalived's VRRP instance changes state ({key})"
 
@@ -69,7 +70,7 @@ def jobs(ctx: HostContext) -> list[Job]:
             who = "postgres"
         elif d.who:
             who = d.who
-        else:      # ~/.forward, ~/.procmailrc: its user
+        else:      # ~/.forward, ~/.procmailrc, ~/.config/oxidized/config: its user
             who = art.name.split("/")[1] if art.name.startswith("home/") else "root"
         for h in handlers(art.name, text):
             key, _, arg = h.what.partition(" ")

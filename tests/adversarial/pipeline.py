@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.adversarial.generate import Case, Corpus
 from tests.hostroot import link, write
@@ -242,4 +243,38 @@ def corpus_bench(doc: str, name: str, build: Callable[[int], Corpus], seed: int,
     if report is not None:
         report(outcomes)
     print_axes(outs, axes, axis_of)
+    return 0
+
+
+def timed_corpus_bench(doc: str, name: str, build: Callable[[int], Corpus], seed: int,
+                       judge: Callable[[Corpus, Path], dict[str, Any]],
+                       axes: tuple[str, ...]) -> int:
+    """The command line of the corpus benches whose cases must also fire as placed
+    (`judge` returns triggers_wave6 `Timed` outcomes): the figure per axis, `--misses` with
+    why each one missed (its verdict, or its fire)."""
+    a = bench_args(doc, seed)
+    corpus = build(a.seed)
+    if a.show:
+        return show(corpus, a.show)
+    started = time.perf_counter()
+    with quiet() as tmp:
+        judged = judge(corpus, tmp)
+    took = time.perf_counter() - started
+    if a.misses:
+        for cid, t in judged.items():
+            if not t.caught:
+                why = "verdict" if not t.outcome.caught else "fire"
+                print(f"{cid}  # {why}: {t.outcome.verdict}/{t.outcome.severity}")
+        return 0
+    outs = [t.outcome for t in judged.values()]
+    timed = {t.outcome.case.id for t in judged.values() if t.caught}
+    bad = [o for o in outs if o.case.malicious]
+    good = [o for o in outs if not o.case.malicious]
+    late = [o for o in bad if o.caught and o.case.id not in timed]
+    print(f"{name} (seed {a.seed}): {len(bad)} malicious, {len(good)} benign, "
+          f"judged end to end in {took:.1f} s")
+    print(f"  detected (verdict and fire): {sum(o.case.id in timed for o in bad)}/{len(bad)}   "
+          f"verdict only: {rate(bad, True)}   fire wrong: {len(late)}   "
+          f"false alarms: {rate(good, False)}")
+    print_axes(outs, axes)
     return 0

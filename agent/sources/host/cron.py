@@ -6,15 +6,18 @@ cuts each entry down to its command so the files it runs can be followed."""
 from __future__ import annotations
 
 import re
+import shlex
 
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError
 from lineguard.formats.cron import GUARD, entry, split_percent
 from lineguard.formats.placements import CRONIE_SPOOL, DEBIAN_SPOOL, RUN_PARTS_DIRS
+from lineguard.formats.shells import SHELLS
 from lineguard.formats.wire import Artifact
 
 # Where a cron job can be planted (for the host watch).
 WATCH = ("etc/crontab", "etc/cron.d", DEBIAN_SPOOL, CRONIE_SPOOL, *RUN_PARTS_DIRS)
 _STARTUP_FILE = re.compile(r"^\s*(?:BASH_ENV|ENV)\s*=\s*['\"]?(/[^\s'\"]+)", re.M)
+_SHELL_SET = re.compile(r"^\s*SHELL\s*=\s*['\"]?([^\s'\"]+)")
 
 
 def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
@@ -34,9 +37,17 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
         if text is None or art.kind == "run-parts":
             continue
         system = art.kind in ("crontab", "cron.d")
+        shell = ""
         for line in text.splitlines():
+            if (m := _SHELL_SET.match(line)) is not None:
+                shell = m.group(1) if m.group(1).rsplit("/", 1)[-1] not in SHELLS else ""
+                continue
             found = entry(line, system)
             command, stdin = split_percent(found.command) if found else ("", None)
+            if command and shell:
+                # cron runs `$SHELL -c COMMAND`: with SHELL an interpreter, the command is its
+                # code (SHELL=/usr/bin/python3)
+                command = f"{shell} -c {shlex.quote(command)}"
             # `sh %cmd1%cmd2`: the text after the first % is the command's input, run by a shell
             commands += [c for c in (command, stdin) if c]
         # BASH_ENV=FILE: bash reads FILE before every job of the file; capture it like a script

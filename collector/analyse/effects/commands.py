@@ -32,6 +32,7 @@ from lineguard.collector.analyse.effects.resolve import (
     file_lines,
     walked,
 )
+from lineguard.formats.carriers import CARRIERS
 from lineguard.formats.shells import MULTI_CALL, SHELLS
 from lineguard.formats.timespan import parse_timespan
 
@@ -150,8 +151,9 @@ KNOWN = frozenset({
     "view", "nvim", "vim.basic", "vim.tiny", "script", "etcdctl", "sponge", "logrotate",
     "systemd-tmpfiles", "mariadb-admin", "gnutls-cli", "ed", "red", "gnmic", "netconf-console",
     "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq", "yq", "crudini", "netmiko-cfg",
-    "pigz", "pbzip2", "lzip", "zstd", "pzstd", "lz4", "compress",
-}) | SHELLS
+    "pigz", "pbzip2", "lzip", "zstd", "pzstd", "lz4", "compress", "borg", "borgbackup",
+    "restic", "rdiff-backup", "duplicity",
+}) | SHELLS | frozenset(CARRIERS)       # every program that runs commands in its own syntax
 
 
 # Filters whose output from a list file is (part of) that list: a loop over it goes over the list.
@@ -174,11 +176,12 @@ _SED_RUNS = re.compile(r"(?:^|\s)(?:-f|--file)\b|(?:^|[\s;'\"])[\d$]*e\s|"
 
 def prints_only(argv: list[str]) -> bool:
     """A program whose only effect is what it prints (sed -i edits files, printf -v sets a
-    variable: not these)."""
+    variable, sort -o writes a file: not these)."""
     prog = base(argv[0]) if argv else ""
     return prog in OUTPUT_ONLY and not (prog == "sed" and (any(
         re.match(r"-\w*i|--in-place", a) for a in argv[1:]) or _SED_RUNS.search(
-        " ".join(argv[1:])))) and not (prog == "printf" and argv[1:2] == ["-v"])
+        " ".join(argv[1:])))) and not (prog == "printf" and argv[1:2] == ["-v"]) and \
+        not (prog == "sort" and _sort_output(argv[1:]) is not None)     # sort -o FILE writes
 
 
 def known(prog: str) -> bool:
@@ -294,6 +297,130 @@ def host_of(word: str) -> str:
 
 _SAFE_EMPTY = re.compile(r"empty|blank|void|nothing|null", re.I)
 
+# programs that change nothing under an option asking what they would do, by program: (the
+# letter of a short option, and the long options)
+DRY_RUN_OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "wipefs": ("n", ("--no-act",)), "rsync": ("n", ("--dry-run",)),
+    "mke2fs": ("n", ()), "mkfs.ext2": ("n", ()), "mkfs.ext3": ("n", ()), "mkfs.ext4": ("n", ()),
+    "borg": ("n", ("--dry-run",)), "restic": ("n", ("--dry-run",)),
+    "lvremove": ("t", ("--test",)), "vgremove": ("t", ("--test",)), "sgdisk": ("", ("--pretend",)),
+    "rdiff-backup": ("", ("--dry-run",)), "duplicity": ("", ("--dry-run",)),
+}
+
+
+def _dry_run(prog: str, args: list[str]) -> bool:
+    dry = DRY_RUN_OPTIONS.get(prog)
+    if dry is None:
+        return False
+    letter, long = dry
+    return any(a in long or (letter and a.startswith("-") and not a.startswith("--") and
+                             letter in a[1:] and a[1:].isalpha()) for a in args)
+
+
+def _sort_output(args: list[str]) -> str | None:
+    for k, a in enumerate(args):
+        if a in ("-o", "--output") and k + 1 < len(args):
+            return args[k + 1]
+        if a.startswith("--output="):
+            return a.split("=", 1)[1]
+        if a.startswith("-o") and len(a) > 2 and not a.startswith("--"):
+            return a[2:]
+    return None
+
+
+# What a backup tool's own retention keeps: the units of a --keep-within/--remove-older-than
+# age in days, and the --keep-* options that keep history (a day or more back) by themselves.
+_AGE_DAYS = {"s": 1 / 86400, "m": 1 / 1440, "h": 1 / 24, "d": 1, "D": 1, "w": 7, "W": 7,
+             "M": 30, "y": 365, "Y": 365}
+_KEEPS_HISTORY = ("--keep-daily", "--keep-weekly", "--keep-monthly", "--keep-yearly", "-d", "-w",
+                  "-m", "-y")
+
+
+def _age_days(value: str) -> float | None:
+    m = re.fullmatch(r"(\d+)([smhdDwWMyY])", value)
+    if value == "now":
+        return 0.0
+    return int(m.group(1)) * _AGE_DAYS[m.group(2)] if m else None
+
+
+def _option(args: list[str], names: tuple[str, ...]) -> str | None:
+    for k, a in enumerate(args):
+        if a in names and k + 1 < len(args):
+            return args[k + 1]
+        for n in names:
+            if n.startswith("--") and a.startswith(n + "="):
+                return a.split("=", 1)[1]
+    return None
+
+
+def _keeps_history(args: list[str]) -> bool:
+    """Whether a prune/forget keeps a day or more of backups (a daily/weekly/... keep above
+    zero, or a --keep-within of a day or more)."""
+    for name in _KEEPS_HISTORY:
+        v = _option(args, (name,))
+        if v is not None and v.isdigit() and int(v) > 0:
+            return True
+    within = _option(args, ("--keep-within",))
+    days = _age_days(within) if within else None
+    return days is not None and days >= 1
+
+
+_BACKUP_VALUES = frozenset({"-r", "--repo", "-d", "-w", "-m", "-y", "-H", "--prefix", "-a",
+                            "--glob-archives", "--remove-older-than", "--tag", "--host",
+                            "--path", "--password-file", "--cache-dir"})
+
+
+def _backup_words(args: list[str]) -> list[str]:
+    """A backup tool's arguments that are neither options nor their values."""
+    out, skip = [], False
+    for a in args:
+        if skip:
+            skip = False
+        elif a.startswith("-"):
+            skip = "=" not in a and (a in _BACKUP_VALUES or a.startswith("--keep-"))
+        else:
+            out.append(a)
+    return out
+
+
+def _borg(args: list[str], ops: list[str]) -> str | None:
+    ops = _backup_words(args)
+    verb = ops[0] if ops else ""
+    repo = next((o for o in ops[1:] if not o.startswith("-")), "$BORG_REPO")
+    if verb == "delete" or (verb == "prune" and not _keeps_history(args)):
+        return repo.split("::", 1)[0] or "$BORG_REPO"
+    return None
+
+
+def _restic(args: list[str], ops: list[str]) -> str | None:
+    repo = _option(args, ("-r", "--repo")) or "$RESTIC_REPOSITORY"
+    ops = _backup_words(args)
+    ids = [o for o in ops if o != "forget"]
+    if "forget" in ops and not ids and not _keeps_history(args):
+        return repo
+    return None
+
+
+def _remove_older(args: list[str], ops: list[str]) -> str | None:
+    """rdiff-backup --remove-older-than T and duplicity remove-older-than T: the backups older
+    than T are removed; under a day, all the history is."""
+    age = _option(args, ("--remove-older-than",))
+    ops = _backup_words(args)
+    if age is None and "remove-older-than" in ops:
+        k = ops.index("remove-older-than")
+        age = ops[k + 1] if k + 1 < len(ops) else None
+    days = _age_days(age) if age else None
+    if days is not None and days < 1:
+        rest = [o for o in ops if o not in ("remove-older-than", age)]
+        return rest[-1] if rest else "the backup repository"
+    return None
+
+
+# backup tools deleting their own history: each reads its arguments and returns the repository
+# it purges, or None when what it keeps is a day or more back
+_BACKUP_TOOLS = {"borg": _borg, "borgbackup": _borg, "restic": _restic,
+                 "rdiff-backup": _remove_older, "duplicity": _remove_older}
+
 
 
 
@@ -343,7 +470,8 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
         # a tree of jobs, or a user's crontab or at job; a package dropping its own
         # /etc/cron.d file is not tampering
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s scheduler entries"))
-    elif FORENSIC.search(low) or (how in ("delete-tree", "truncate", "overwrite") and
+    elif FORENSIC.search(low) or FORENSIC.search(low.rstrip("*").rstrip(".")) or (
+            how in ("delete-tree", "truncate", "overwrite") and
                                   FORENSIC_DIR.search(low.lstrip("/"))):
         if not bounded:
             job.sink.append(place.effect("anti-forensics", line, ev, target=path, how=how))
@@ -397,7 +525,10 @@ def find_bounded(preds: list[str]) -> bool:
             return True
         if _SELECTS.match(p):
             return True
-        if _NAMES.match(p) and _NAME_CLASS.match(val.strip("'\"")):
+        name = val.strip("'\"")
+        if _NAMES.match(p) and _NAME_CLASS.match(name) and \
+                not FORENSIC.search("/" + name.rstrip("*").rstrip(".")):
+            # (`auth.log*`, `wtmp.*`: a log or history file and its rotations, named whole)
             return True
     return False
 
@@ -463,6 +594,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     ops = operands(argv, _OPT_VALUES.get(prog))
     flags = " ".join(a for a in args if a.startswith("-"))
     add = job.sink.append
+    if _dry_run(prog, args):
+        return          # asked only to show what it would do
     if prog == "scrub" and "-r" in args:
         for t in ops:
             _destroy(job, place, line, ev, t, "wipe")
@@ -576,6 +709,15 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         # compressed onto a scratch file system (or /dev/null), the original removed
         for f, _o in away:
             _destroy(job, place, line, ev, f, "delete")
+    elif prog in _BACKUP_TOOLS:
+        repo = _BACKUP_TOOLS[prog](args, ops)
+        if repo is not None:
+            job.sink.append(place.effect("data-destruction", line, ev, target=repo,
+                                         how="backup purge", value=prog))
+    elif prog == "sort" and (out := _sort_output(args)) is not None and \
+            [o for o in ops if o != out] == ["/dev/null"]:
+        # sort -o FILE /dev/null: FILE opened for its output and given nothing
+        _destroy(job, place, line, ev, out, "truncate")
     elif prog == "tar" and "--remove-files" in args:
         _tar_remove(args, job, place, line, ev)
     elif prog == "zip" and (re.search(r"(?:^|\s)-\w*m", flags) or "--move" in args) and len(ops) >= 2:
@@ -609,7 +751,7 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         _sed_in_place(argv, job, place, line, ev)
     elif prog == "git" and "rm" in args and "--cached" not in args:
         _git_rm(args, job, place, line, ev)
-    elif prog == "git" and any(a in ("reset", "checkout", "restore", "push") for a in args):
+    elif prog == "git" and any(a in _GIT_DESTROYING_VERBS for a in args):
         _git(args, job, place, line, ev)
     elif prog == "git" and "clean" in args and re.search(r"-\w*f", flags):
         where = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-C"), None)
@@ -1526,6 +1668,29 @@ _FORCE_PUSH = re.compile(r"^(?:-\w*f\w*|--force(?:-with-lease(?:=.*)?|-if-includ
                          r"--delete|-d|--prune)$")
 
 
+def _never(rest: list[str], words: list[str]) -> bool:
+    return False
+
+
+# git verbs that drop history from the repository they run in, by verb: whether the
+# arguments do (a branch deleted by force, a ref deleted, reflogs expired now, every path
+# filtered out of every commit)
+_GIT_HISTORY_DROPPED = {
+    "branch": lambda rest, words: bool(words) and (
+        any(a.startswith("-") and not a.startswith("--") and "D" in a for a in rest) or
+        ("--delete" in rest and "--force" in rest)),
+    "update-ref": lambda rest, words: "-d" in rest and bool(words),
+    "reflog": lambda rest, words: words[:1] in (["expire"], ["delete"]) and any(
+        a in ("--expire=now", "--expire=all", "--expire-unreachable=now") for a in rest),
+    "filter-branch": lambda rest, words: any(re.search(r"\bgit\s+rm\b.*(?:\s\.|\*)", a)
+                                             for a in rest),
+    "filter-repo": lambda rest, words: "--invert-paths" in rest and "--force" in rest,
+}
+
+
+_GIT_DESTROYING_VERBS = frozenset({"reset", "checkout", "restore", "push", *_GIT_HISTORY_DROPPED})
+
+
 def _git_revision(rev: str) -> str | None:
     """How a working tree reset or checked out to `rev` is destroyed: "delete-tree" for the
     empty tree, "overwrite" for an older state of the branch; None for its tip, a remote
@@ -1545,9 +1710,11 @@ def _git(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
     i, where = 0, None
     while i < len(args) and args[i].startswith("-"):
         if args[i] in _GIT_VALUES and i + 1 < len(args):
-            where = args[i + 1] if args[i] in ("-C", "--work-tree") else where
+            where = args[i + 1] if args[i] in ("-C", "--work-tree", "--git-dir") else where
             i += 2
             continue
+        if args[i].startswith("--git-dir="):
+            where = args[i].split("=", 1)[1]
         i += 1
     if i >= len(args):
         return
@@ -1570,6 +1737,12 @@ def _git(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
         how = _git_revision(source) if source else None
         if how and any(p in (".", "*", ":/", "./") for p in paths):
             _destroy(job, place, line, ev, folder + "/*", how)
+    elif _GIT_HISTORY_DROPPED.get(verb, _never)(rest, words):
+        # a branch, its reflog or every commit's files dropped from the repository itself:
+        # its history gone once git collects what nothing refers to
+        repo = folder[:-5] if folder.endswith("/.git") else folder    # the work tree's
+        job.sink.append(place.effect("data-destruction", line, ev, target=repo or "/",
+                                     how="history rewrite", value=f"git {verb}"))
     elif verb == "push" and (any(_FORCE_PUSH.match(a) for a in rest) or
                              any(w.startswith((":", "+")) for w in words[1:])):
         remote = words[0] if words else "its remote"

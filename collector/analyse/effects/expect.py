@@ -636,6 +636,15 @@ class _Tcl:
         if cmd == "binary" and len(args) >= 3 and self.word(args[0], place, line) == "decode":
             layer = {"base64": "base64", "hex": "hex"}.get(self.word(args[1], place, line))
             return self.undo(layer, self.word(args[-1], place, line)) if layer else None
+        if cmd == "binary" and len(args) >= 3 and self.word(args[0], place, line) == "format" \
+                and self.word(args[1], place, line) in ("H*", "h*", "a*", "A*"):
+            # binary format H* HEX: the bytes the hex digits spell (a*, A*: the string itself)
+            fmt, data = self.word(args[1], place, line), self.word(args[2], place, line)
+            if fmt[0] in "aA":
+                return data
+            if fmt == "h*":      # low nibble first
+                data = "".join(data[k + 1:k + 2] + data[k] for k in range(0, len(data), 2))
+            return self.undo("hex", data)
         if cmd == "zlib" and len(args) >= 2:
             how = self.word(args[0], place, line)
             if how in ("gunzip", "inflate", "decompress"):

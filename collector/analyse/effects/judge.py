@@ -123,7 +123,7 @@ def _follow(job: Job, files: Mapping[str, Artifact]) -> Reading:
     if job.command.strip() and not job.actions:
         cmd_place = _command_place(job, followed)
         env = _startup(job, followed)
-        read("shell", job.command, followed, cmd_place, env)
+        read(*_command(job, env), followed, cmd_place, env)
         for name in job.files:
             if name in followed.read or name in followed.reached:
                 continue
@@ -217,6 +217,17 @@ def _startup(job: Job, followed: Followed) -> dict[str, str]:
         read("shell", f". {shlex.quote(startup)}", followed,
              Place(path=job.origin_path, anchor=where["BASH_ENV"]), env)
     return env
+
+
+def _command(job: Job, env: dict[str, str]) -> tuple[str, str]:
+    """The language and text of a job's command. Cron runs it as `$SHELL -c COMMAND`: with
+    SHELL a Python, the command is Python code; with another interpreter it is what that
+    interpreter makes of `-c COMMAND` (perl's -c checks a file's syntax, running nothing)."""
+    shell_path = env.get("SHELL", "") if job.source == "cron" else ""
+    language = language_of("", f"#!{shell_path}") if shell_path else "shell"
+    if language in ("shell", "python"):
+        return language, job.command
+    return "shell", f"{shlex.quote(shell_path)} -c {shlex.quote(job.command)}"
 
 
 def _pam_env(text: str) -> dict[str, str]:

@@ -263,7 +263,7 @@ _FIND_BOUND = re.compile(r"-[MACs]\s*(?:\$[\w:]+|_)?\s*>=?\s*\+?(?:0*[1-9]|0*\.\
 _DECODERS = {"decode_base64": "base64", "uncompress": "zlib", "memGunzip": "gzip",
              "decode_base32": "base32", "gunzip": "gzip"}
 # What a stretch the grammar could not place must touch to be reported as unparsed.
-_TOUCHES = re.compile(r"\b(?:system|exec|unlink|rmtree|remove_tree|truncate|qx|set_request|eval|"
+_TOUCHES = re.compile(r"\b(?:system|exec|unlink|rmtree|remove_tree|truncate|qx|readpipe|set_request|eval|"
                       r"Net::|IO::Socket|DBI|Expect)\b|`")
 _DATA = re.compile(r"^__(?:END|DATA)__[ \t]*\r?\n?", re.M)     # where the program's text ends
 _CALLS_IN = re.compile(rb"[(`&]|->")      # an expression that may call something
@@ -1286,6 +1286,11 @@ class _Perl:
         if short in ("push", "unshift"):
             return self.push(n, short, place)
         args = self.args_of(n, place, fn_n)
+        if short == "readpipe":
+            # readpipe EXPR is qx// with the command computed: read as shell
+            flat = [_s(x) for x in _flat(args)] or [_s(self.scope.vars.get("$_", unknown("$_")))]
+            self.shell(" ".join(flat), n, place, "via readpipe()")
+            return unknown(f"output of `{render(' '.join(flat))[:60]}`")
         if short in ("system", "exec"):
             flat = [_s(x) for x in _flat(args)]
             text = flat[0] if len(flat) == 1 else " ".join(shlex.quote(x) for x in flat)

@@ -12,6 +12,7 @@ import ast
 import json
 import re
 import shlex
+import string
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -259,6 +260,17 @@ class Unread:
     a marker standing for that file's content."""
 
     value: str
+
+
+@dataclass(frozen=True)
+class Tmpl:
+    """A string.Template: its text, put together when substitute() is called on it."""
+
+    text: str
+
+
+# callables of the operator module that join two values (reduce's function)
+_JOINERS = frozenset({"operator.add", "operator.concat", "operator.iadd", "operator.iconcat"})
 
 
 @dataclass(frozen=True)
@@ -643,6 +655,43 @@ class _Py:
             return v.name if isinstance(v, Std) else None
         return None
 
+    def built_string(self, n: ast.Call, f: ast.expr, fname: str, scope: dict[str, Any]
+                     ) -> Any:
+        """A string put together by the standard library: string.Template and its
+        substitute()/safe_substitute(), functools.reduce joining strings (operator.add, or a
+        lambda adding its two arguments). None when the call is none of these."""
+        if fname == "string.Template" and n.args:
+            text = self.ev(n.args[0], scope)
+            return Tmpl(text) if isinstance(text, str) else None
+        if isinstance(f, ast.Attribute) and f.attr in ("substitute", "safe_substitute"):
+            recv = self.ev(f.value, scope)
+            if not isinstance(recv, Tmpl):
+                return None
+            values: dict[str, str] = {}
+            for a in n.args:
+                got = self.ev(a, scope)
+                if isinstance(got, dict):
+                    values.update({_s(k): _s(v) for k, v in got.items()})
+            values.update({k.arg: _s(self.ev(k.value, scope)) for k in n.keywords if k.arg})
+            return string.Template(recv.text).safe_substitute(values)
+        if fname == "functools.reduce" and len(n.args) >= 2 and self.joins(n.args[0], scope):
+            items = self.ev(n.args[1], scope)
+            start = self.ev(n.args[2], scope) if len(n.args) > 2 else None
+            if isinstance(items, list | tuple) and items and \
+                    all(isinstance(i, str) for i in items):
+                return (start if isinstance(start, str) else "") + "".join(items)
+        return None
+
+    def joins(self, fn: ast.expr, scope: dict[str, Any]) -> bool:
+        """Whether a reduce function joins its two arguments (operator.add, `lambda a, b: a + b`)."""
+        if isinstance(fn, ast.Lambda):
+            names = [a.arg for a in fn.args.args]
+            body = fn.body
+            return len(names) == 2 and isinstance(body, ast.BinOp) and \
+                isinstance(body.op, ast.Add) and \
+                [ast.unparse(body.left), ast.unparse(body.right)] == names
+        return self.dotted(fn, scope) in _JOINERS
+
     def testbed(self, path: str) -> dict[str, Any]:
         """The devices of a pyATS testbed file, each a session to its address (the file's
         name standing for them all when it was not captured)."""
@@ -673,6 +722,15 @@ class _Py:
             if isinstance(attr, str) and attr.isidentifier():
                 f = ast.copy_location(ast.Attribute(f.args[0], attr, ast.Load()), f)
                 n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
+        if isinstance(f, ast.Call) and self.dotted(f.func, scope) == "operator.methodcaller" \
+                and f.args and len(n.args) == 1:
+            # operator.methodcaller(NAME, ARGS…)(OBJ) is OBJ.NAME(ARGS…)
+            attr = self.ev(f.args[0], scope)
+            if isinstance(attr, str) and attr.isidentifier():
+                n = ast.copy_location(ast.Call(
+                    ast.copy_location(ast.Attribute(n.args[0], attr, ast.Load()), f),
+                    f.args[1:], f.keywords), n)
+                f = n.func
         if isinstance(f, ast.Name | ast.Subscript):
             held = self.ev(f, scope) if isinstance(f, ast.Subscript) else scope.get(f.id)
             if isinstance(held, Bound):
@@ -705,6 +763,9 @@ class _Py:
         for builtin in ("__builtins__.", "builtins."):     # getattr(__builtins__, 'ex'+'ec')
             if fname.startswith(builtin) and fname.count(".") == 1:
                 fname = fname[len(builtin):]
+        built = self.built_string(n, f, fname, scope)
+        if built is not None:
+            return built
         if fname in ("print", "sys.stdout.write"):
             dest = next((self.ev(k.value, scope) for k in n.keywords if k.arg == "file"), None)
             written = dest[1] if isinstance(dest, tuple) and len(dest) == 3 and \

@@ -12,7 +12,7 @@ import string
 from dataclasses import dataclass
 
 from lineguard.collector.analyse.effects import awkvalues
-from lineguard.collector.analyse.effects.model import unknown
+from lineguard.collector.analyse.effects.model import is_known, unknown
 from lineguard.collector.analyse.effects.resolve import judged_values
 
 
@@ -181,6 +181,28 @@ def awk_program(argv: list[str]) -> tuple[str | None, str | None]:
     if i < len(argv) and argv[i] == "--":
         i += 1
     return (argv[i] if i < len(argv) else None), None
+
+
+_ENVIRON = re.compile(r'\bENVIRON\s*\[\s*"([A-Za-z_]\w*)"\s*\]')
+
+
+def _awk_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def awk_inputs(program: str, argv: list[str], env: dict[str, str]) -> str:
+    """The program with the values it is handed from outside written in: each
+    `ENVIRON["NAME"]` the environment's value (when known), and each `-v NAME=VALUE`
+    assignment as a BEGIN block ahead of the program (awk assigns them before BEGIN)."""
+    if "ENVIRON" in program:
+        program = _ENVIRON.sub(lambda m: _awk_string(env[m.group(1)])
+                               if m.group(1) in env and is_known(env[m.group(1)])
+                               else m.group(0), program)
+    assigned = [a for k, a in enumerate(argv[1:], 1) if argv[k - 1] in ("-v", "--assign")]
+    assigned += [a[2:] for a in argv[1:] if a.startswith("-v") and len(a) > 2]
+    pre = [f"{m.group(1)} = {_awk_string(m.group(2))}" for a in assigned
+           if (m := re.fullmatch(r"([A-Za-z_]\w*)=(.*)", a, re.S)) and is_known(m.group(2))]
+    return f"BEGIN {{ {'; '.join(pre)} }}\n{program}" if pre else program
 
 
 def awk(program: str) -> tuple[list[Run], str | None]:

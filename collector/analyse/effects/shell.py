@@ -35,6 +35,7 @@ from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Effect,
     Gate,
+    change_ref_in,
     each_unknown,
     is_known,
     markers,
@@ -306,6 +307,29 @@ def gate_date(text: str) -> str:
         return datetime.fromtimestamp(int(m.group(1)), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return "an unknown date"
 
+
+
+# zsh's `${(FLAGS)NAME}`: j:SEP: joins an array, L/U fold case, @ keeps the elements apart
+_ZSH_FLAGS = re.compile(r"\$\{\(([^)]*)\)([A-Za-z_]\w*)\}")
+
+
+def _zsh_flags(text: str) -> str:
+    def bash(m: re.Match[str]) -> str:
+        flags, name = m.group(1), m.group(2)
+        if "L" in flags:
+            return f"${{{name},,}}"
+        if "U" in flags:
+            return f"${{{name}^^}}"
+        return f"${{{name}[*]}}" if "j" in flags else f"${{{name}[@]}}"
+    return _ZSH_FLAGS.sub(bash, text)
+
+# input lines a `perl -n`/`-p` program is read for (each its own reading, $_ that line)
+_PER_LINE_RUNS = 8
+
+
+def _perl_string(text: str) -> str:
+    """A Perl double-quoted literal holding `text` as it is."""
+    return '"' + re.sub(r'([\\"$@])', r"\\\1", text) + '"'
 
 class _Walker:
     def __init__(self, src: bytes, job: Job, place: Place):
@@ -1350,7 +1374,7 @@ class _Walker:
                     self.job.sink.append(unseen_effect(place, line, ev, source,
                                                        f"{why} (the program awk runs)"))
             if program is not None:
-                runs, printed = runners.awk(program)
+                runs, printed = runners.awk(runners.awk_inputs(program, argv, env))
                 for r in runs:
                     self.nested("shell", r.text, place, line, ev, r.note, env)
                 if printed is not None and stdin is None:
@@ -1362,7 +1386,8 @@ class _Walker:
             return None
         if prog in carriers.CARRIERS:
             # a program that runs shell commands written in its own syntax (make, sed e, …)
-            for text, note in carriers.carried(argv, stdin, self.captured_text, unknown):
+            for text, note in [*carriers.carried(argv, stdin, self.captured_text, unknown),
+                               *carriers.from_environment(argv, env, self.captured_text)]:
                 self.nested("shell", text, place, line, ev, note, env)
             if prog == "git":
                 # commands git runs from its environment (GIT_SSH_COMMAND=… git fetch)
@@ -1399,6 +1424,9 @@ class _Walker:
             self.nested("shell", args[0], place, line, ev, "in a trap", env)
             return None
         if prog in SHELLS:
+            if prog == "zsh":
+                # zsh's parameter expansion flags, written as bash writes the same expansion
+                args = [_zsh_flags(a) if "${(" in a else a for a in args]
             return self.interpreter("shell", args, env, place, line, ev, stdin, "-c")
         if _PYTHON.match(prog) and args[:2] in (["-m", "base64"], ["-m", "gzip"]):
             # the standard library's command lines: the same as the programs of those names
@@ -1798,6 +1826,13 @@ class _Walker:
                         inner["@"] = _SEP.join(args[i + 3:])
                         for k, a in enumerate(args[i + 3:i + 12], 1):
                             inner[str(k)] = a
+                    if language == "perl" and stdin is not None and is_known(stdin) and any(
+                            re.fullmatch(r"-[a-zA-Z]*[np][a-zA-Z]*", o) for o in args[:i + 1]):
+                        # perl -n/-p: the program runs once per input line, $_ that line
+                        for each in [r for r in stdin.split("\n") if r.strip()][:_PER_LINE_RUNS]:
+                            self.nested(language, f"$_ = {_perl_string(each)};\n{args[i + 1]}",
+                                        place, line, ev, f"inside perl {a}, for each line", inner)
+                        return None
                     if self.consumed and language in ("python", "perl"):
                         # its output feeds what follows (`perl -e 'print …' | sh`): what it
                         # prints is that stage's output
@@ -2039,6 +2074,9 @@ class _Walker:
                     self.job.sink.append(eff)
         elif stdin is not None:
             texts.append(stdin if is_known(stdin) else "")
+        if not self.job.change_ref:
+            # a ticket written in the commands sent (a comment line of a clogin -x file)
+            self.job.change_ref = change_ref_in("\n".join(t for t in texts if t))
         eff = device.command_effect([t for t in texts if t], target, place.path,
                                     *place.where(line, ev), gates=place.gates, via=place.via,
                                     called=place.called)
