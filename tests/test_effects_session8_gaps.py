@@ -101,6 +101,14 @@ DESTROYS |= {
     "anyinflate of zlib to system": ("pl", "use MIME::Base64;\nuse IO::Uncompress::AnyInflate qw(anyinflate);\n"
                                            f"my $blob = decode_base64('{_packed(zlib.compress, f'rm -rf {LINE}')}');\n"
                                            "my $cmd;\nanyinflate(\\$blob => \\$cmd);\nsystem($cmd);"),
+    "IO::Uncompress::Gunzip->new(\\$d), <$z>": ("pl", "use MIME::Base64;\nuse IO::Uncompress::Gunzip;\n"
+                                                f"my $d = decode_base64('{_packed(gzip.compress, f'rm -rf {LINE}')}');\n"
+                                                "my $z = IO::Uncompress::Gunzip->new(\\$d);\n"
+                                                "my $t = join '', <$z>;\nsystem($t);"),
+    "IO::Uncompress::Bunzip2->new, getline": ("pl", "use MIME::Base64;\nuse IO::Uncompress::Bunzip2;\n"
+                                                    f"my $d = decode_base64('{_packed(bz2.compress, f'rm -rf {LINE}')}');\n"
+                                                    "my $z = IO::Uncompress::Bunzip2->new(\\$d) or die;\n"
+                                                    "while (my $l = $z->getline()) { system($l); }"),
     "bunzip2 into a file then run": ("pl", "use MIME::Base64;\nuse IO::Uncompress::Bunzip2 qw(bunzip2);\n"
                                            f"my $b = decode_base64('{_packed(bz2.compress, f'rm -rf {LINE}')}');\n"
                                            "bunzip2 \\$b => '/tmp/step.sh';\nsystem('sh', '/tmp/step.sh');"),
@@ -156,6 +164,7 @@ HISTORY = {
     "python env=": ("py", "import subprocess\nsubprocess.call('bash -i', shell=True, "
                           "env={'HISTFILE': '/dev/null'})"),
     "perl %ENV": ("pl", "$ENV{HISTFILE} = '/dev/null';\nsystem('bash -i');"),
+    "perl delete $ENV": ("pl", "delete $ENV{HISTFILE};\nsystem('bash -i');"),
     "perl %ENV size": ("pl", "$ENV{'HISTFILESIZE'} = 0;\nexec('/bin/bash');"),
 }
 

@@ -239,6 +239,10 @@ _DECODERS = {"decode_base64": "base64", "uncompress": "zlib", "memGunzip": "gzip
 # a zlib or a gzip stream, as anyinflate does)
 _UNCOMPRESS = {"gunzip": "gzip", "inflate": "zlib", "anyinflate": "zlib",
                "anyuncompress": "zlib", "bunzip2": "bzip2", "unxz": "xz", "unlzma": "xz"}
+_UNCOMPRESS_CLASSES = {"IO::Uncompress::Gunzip": "gzip", "IO::Uncompress::Inflate": "zlib",
+                       "IO::Uncompress::AnyInflate": "zlib", "IO::Uncompress::AnyUncompress": "zlib",
+                       "IO::Uncompress::Bunzip2": "bzip2", "IO::Uncompress::UnXz": "xz",
+                       "IO::Uncompress::UnLzma": "xz"}
 _SCALAR_REF = re.compile(r"\\\s*\$\{?\s*([A-Za-z_]\w*)\s*\}?")
 # What a stretch the grammar could not place must touch to be reported as unparsed.
 _TOUCHES = re.compile(r"\b(?:system|exec|unlink|rmtree|remove_tree|truncate|qx|set_request|eval|"
@@ -1308,6 +1312,15 @@ class _Perl:
                 if flat[0].isdigit() else flat[0]
             self.shell(shlex.join(["chmod", mode, *flat[1:]]), n, place, "via chmod()")
             return unknown("a count of files changed")
+        if short == "delete":
+            for c in n.named_children:
+                key_n = c.child_by_field_name("key") if c.type == "hash_element_expression" \
+                    else None
+                if key_n is not None and self.text(c).replace(" ", "").startswith("$ENV{"):
+                    # delete $ENV{X}: gone from the environment of what the program runs
+                    key = _s(self.value(key_n, place))
+                    self.environment().pop(key, None)
+                    commands.environment_change(key, None, self.job, place, *self.at(c))
         if short == "chown" and len(_flat(args)) >= 3:
             # chown UID, GID, FILES: judged as the shell's chown (a crontab given away)
             flat = [_s(x) for x in _flat(args)]
@@ -1690,6 +1703,9 @@ class _Perl:
             if k is not None:
                 return inv[k] if k < len(inv) else ""
             return ".".join(_s(x) for x in inv[:2] if _s(x)) if meth == "name" else unknown(meth)
+        if isinstance(inv, _Handle) and inv.kind == "data" and meth in ("getline", "getlines"):
+            lines = inv.target.splitlines(keepends=True)     # a decompressing reader's text
+            return lines if meth == "getlines" else (lines[0] if lines else "")
         if isinstance(inv, _Handle) and meth in libs.SENDS:
             self.to_handle(inv, [_s(x) for x in _flat(args)], n, place)
             return "1"
@@ -1731,6 +1747,17 @@ class _Perl:
             return _Request(_s(flat[0]).upper(), _s(flat[1]))
         if cls in _VARBIND_CLASSES and meth == "new":
             return _varbinds_new(cls, args)
+        if cls in _UNCOMPRESS_CLASSES and meth == "new" and args:
+            # IO::Uncompress::Gunzip->new(\\$buf | FILE): a handle reading what it undoes
+            first = n.child_by_field_name("arguments")
+            while first is not None and first.type in ("list_expression",
+                                                       "parenthesized_expression") and \
+                    first.named_child_count:
+                first = first.named_child(0)
+            data = _s(args[0]) if first is not None and self.text(first).startswith("\\") \
+                else self.whole(_s(args[0]))
+            text = self.undo(_UNCOMPRESS_CLASSES[cls], data)
+            return _Handle("data", text) if isinstance(text, str) and is_known(text) else text
         if cls in _INI_CLASSES and meth in ("read", "read_file") and args:
             return self.settings("ini", _s(args[0]), is_file=True)
         if cls in _INI_CLASSES and meth == "read_string" and args:
