@@ -196,6 +196,8 @@ BLINDS = {
     "ufw reject out to any port": ("sh", "ufw reject out to any port 22"),
     "firewall-cmd direct rule": ("sh", "firewall-cmd --direct --add-rule ipv4 filter OUTPUT 0 "
                                        "-p tcp --dport 22 -j DROP"),
+    "accepting, then dropping ssh out": ("sh", "iptables -P OUTPUT ACCEPT\n"
+                                               "iptables -A OUTPUT -p tcp --dport 22 -j DROP"),
     "python runs iptables": ("py", "import subprocess\nsubprocess.run(['iptables', '-A', 'OUTPUT', "
                                    "'-p', 'udp', '--dport', '161', '-j', 'DROP'])"),
 }
@@ -213,6 +215,13 @@ KEEPS = {
     "nft one address": ("sh", "nft add rule inet filter output ip daddr 198.51.100.9 drop"),
     "ufw one network": ("sh", "ufw deny out to 203.0.113.0/24"),
     "ufw smtp": ("sh", "ufw deny out 25"),
+    "all blocked for a moment, then accepted": ("sh", "iptables -P OUTPUT DROP\niptables -P INPUT DROP\n"
+                                                      "iptables -F\niptables -P OUTPUT ACCEPT"),
+    "default deny with what may go out": ("sh", "iptables -A OUTPUT -o lo -j ACCEPT\n"
+                                                "iptables -A OUTPUT -p tcp --dport 22 -j ACCEPT\n"
+                                                "iptables -P OUTPUT DROP"),
+    "ufw default deny with allows": ("sh", "ufw default deny outgoing\nufw allow out 22/tcp\n"
+                                           "ufw allow out 161/udp"),
     "ufw ssh to one host": ("sh", "ufw deny out to 10.0.0.5 port 22"),
     "chown of cron.d to root": ("sh", "chown root:root /etc/cron.d/ems"),
     "chown of a crontab to its user": ("sh", "chown ems:crontab /var/spool/cron/crontabs/ems"),

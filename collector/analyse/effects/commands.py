@@ -639,9 +639,15 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         for t in ops:
             _destroy(job, place, line, ev, t, "volume removal")
     elif prog in _FIREWALLS and (cut := firewall.cuts_off(prog, args)) is not None:
-        add(place.effect("tamper", line, ev, target=cut if LINEGUARD.search(cut) else
-                         f"{cut}, what lineguard's agent polls and delivers over",
-                         how="cuts off lineguard: the firewall or routes drop"))
+        if not (cut.startswith(firewall.EVERYTHING) and job.lets_out):
+            add(place.effect("tamper", line, ev, target=cut if LINEGUARD.search(cut) else
+                             f"{cut}, what lineguard's agent polls and delivers over",
+                             how="cuts off lineguard: the firewall or routes drop"))
+    elif prog in _FIREWALLS and firewall.lets_out(prog, args):
+        # outgoing traffic let through: a default-deny this job sets is firewall management
+        job.lets_out = True
+        job.sink[:] = [e for e in job.sink if not (e.kind == "tamper" and
+                                                   e.target.startswith(firewall.EVERYTHING))]
     elif prog == "mount" and ops:
         _mount_over(render(ops[-1]), job, place, line, ev, _hides(args, ops, job))
     elif (prog == "systemctl" and args[:1] == ["isolate"] and ops[1:2] and

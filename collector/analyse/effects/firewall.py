@@ -3,7 +3,9 @@ rejects what lineguard's agent sends (every outgoing connection, or the ports it
 and delivers snapshots on), or traffic naming lineguard. Read from iptables/ip6tables (and
 firewall-cmd's direct rules, which take the same words), nft, ufw, ip route and route; a rule
 narrowed to one destination, interface, owner or state, or to another port, cuts nothing of
-lineguard's and stays quiet."""
+lineguard's and stays quiet. So does a default-deny policy the same job lets traffic out of
+(an ACCEPT rule for outgoing traffic, or the policy put back): firewall management, not a cut;
+a rule dropping lineguard's ports is a cut whatever else the job allows."""
 
 from __future__ import annotations
 
@@ -24,6 +26,25 @@ _NARROWING = frozenset({"-d", "--destination", "--dst", "-o", "--out-interface",
                         "--source", "--src", "-m", "--match", "--sport", "--source-port",
                         "--sports", "--uid-owner", "--gid-owner", "--icmp-type", "-f"})
 _PORTS = frozenset({"--dport", "--destination-port", "--dports", "--destination-ports"})
+
+
+EVERYTHING = "every outgoing connection"
+
+
+def lets_out(prog: str, args: list[str]) -> bool:
+    """Whether the command lets outgoing traffic through (an ACCEPT rule or policy for it)."""
+    low = [a.lower() for a in args]
+    if prog in ("iptables", "ip6tables", "firewall-cmd"):
+        chain = _value(args, ("-P", "--policy", "-A", "--append", "-I", "--insert")) or \
+            (low[low.index("--add-rule") + 3] if "--add-rule" in low[:-3] else "")
+        return chain.upper() == "OUTPUT" and "accept" in low
+    if prog == "nft":
+        words = {w for a in low for w in re.split(r"[\s;{}]+", a)}
+        return "output" in words and "accept" in words
+    if prog == "ufw":
+        return low[:1] == ["allow"] and "out" in low or \
+            low[:1] == ["default"] and "allow" in low and "outgoing" in low
+    return False
 
 
 def cuts_off(prog: str, args: list[str]) -> str | None:
@@ -53,7 +74,7 @@ def _iptables(args: list[str]) -> str | None:
     if policy is not None:
         k = args.index(policy) if policy in args else -1
         given = args[k + 1] if 0 <= k < len(args) - 1 else ""
-        return "every outgoing connection (OUTPUT policy)" if policy.upper() == "OUTPUT" and \
+        return f"{EVERYTHING} (OUTPUT policy)" if policy.upper() == "OUTPUT" and \
             given in _DROPS else None
     chain = _value(args, ("-A", "--append", "-I", "--insert", "-R", "--replace"))
     target = _value(args, ("-j", "--jump")) or ""
@@ -69,7 +90,7 @@ def _iptables(args: list[str]) -> str | None:
         return None
     if ports is not None:
         return _lineguard_ports(re.split(r"[,:]", ports))
-    return "every outgoing connection" + ("" if proto == "all" else f" over {proto}")
+    return EVERYTHING + ("" if proto == "all" else f" over {proto}")
 
 
 def _narrowed(args: list[str], options: frozenset[str]) -> bool:
@@ -84,7 +105,7 @@ def _nft(args: list[str]) -> str | None:
         return None
     if "policy" in low:
         k = low.index("policy")
-        return "every outgoing connection (output policy)" if k + 1 < len(low) and \
+        return f"{EVERYTHING} (output policy)" if k + 1 < len(low) and \
             low[k + 1] in _DROPS else None
     if "rule" not in low or not _DROPS & set(low):
         return None
@@ -96,13 +117,13 @@ def _nft(args: list[str]) -> str | None:
         ports = words[k + 1] if k + 1 < len(words) else ""
         return _lineguard_ports(re.split(r"[,{}\s-]+", ports))
     return None if {"saddr", "ct", "meta", "sport", "icmp", "icmpv6"} & set(after) else \
-        "every outgoing connection"
+        EVERYTHING
 
 
 def _ufw(args: list[str]) -> str | None:
     low = [a.lower() for a in args]
     if low[:1] == ["default"]:
-        return "every outgoing connection (ufw default)" if {"deny", "reject"} & set(low) and \
+        return f"{EVERYTHING} (ufw default)" if {"deny", "reject"} & set(low) and \
             "outgoing" in low else None
     if not low or low[0] not in ("deny", "reject") or "out" not in low:
         return None
