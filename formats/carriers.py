@@ -11,7 +11,8 @@ reads as a program (`files`), and the commands one such file holds (`program`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import shlex
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 Found = list[tuple[str, str]]          # (shell command line, how the carrier runs it)
@@ -255,8 +256,30 @@ def vim_program(text: str) -> Found:
 
 # --- git ---------------------------------------------------------------------------------------
 _GIT_COMMAND_KEYS = frozenset({"core.sshcommand", "core.pager", "core.editor", "core.fsmonitor",
-                               "core.askpass", "sequence.editor", "diff.external", "pager.log",
-                               "gpg.program", "credential.helper"})
+                               "core.askpass", "core.gitproxy", "sequence.editor",
+                               "diff.external", "gpg.program", "credential.helper",
+                               "uploadpack.packobjectshook", "sendemail.sendmailcmd"})
+# Settings with a name of their own in the middle (git-config(1), gitattributes(5)): the
+# filter driver a path's `filter=NAME` attribute picks runs its clean command on add, status
+# and diff, its smudge command on checkout, reset and pull; a diff driver's command and
+# textconv on diff and log -p; a merge driver on merge and pull; a pager per subcommand.
+_GIT_COMMAND_NAMES = frozenset({("filter", "clean"), ("filter", "smudge"), ("filter", "process"),
+                                ("diff", "command"), ("diff", "textconv"),
+                                ("merge", "driver"), ("credential", "helper"),
+                                ("gpg", "program")})
+_GIT_NOT_COMMANDS = frozenset({"", "true", "false", "yes", "no", "on", "off", "1", "0"})
+
+
+def git_runs_setting(key: str, value: str) -> bool:
+    """Whether git runs `value`, the value of setting `key` (any case), as a command."""
+    section, _, rest = key.lower().partition(".")
+    name = rest.rsplit(".", 1)[-1]
+    if value.strip().lower() in _GIT_NOT_COMMANDS:
+        return False
+    return f"{section}.{rest}" in _GIT_COMMAND_KEYS or section == "pager" or \
+        ("." in rest and (section, name) in _GIT_COMMAND_NAMES)
+
+
 # The hooks git runs for a subcommand, from the folder core.hooksPath names.
 _GIT_HOOKS = {"commit": ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit"),
               "merge": ("pre-merge-commit", "post-merge"), "pull": ("post-merge",),
@@ -278,9 +301,43 @@ def _git_settings(argv: list[str]) -> tuple[dict[str, str], int]:
     return settings, i
 
 
-# The environment variables whose value git runs as a command (git(1) ENVIRONMENT VARIABLES)
+# The environment variables whose value git runs as a command (git(1) ENVIRONMENT VARIABLES),
+# with the general ones git falls back on for its pager and editor
 GIT_COMMAND_VARIABLES = ("GIT_SSH_COMMAND", "GIT_SSH", "GIT_PAGER", "GIT_EDITOR",
-                         "GIT_SEQUENCE_EDITOR", "GIT_ASKPASS", "GIT_EXTERNAL_DIFF")
+                         "GIT_SEQUENCE_EDITOR", "GIT_ASKPASS", "GIT_EXTERNAL_DIFF", "PAGER",
+                         "VISUAL", "EDITOR")
+
+
+def git_with_environment(argv: list[str], env: Mapping[str, str]) -> list[str]:
+    """`argv` with the settings git takes from its environment given as `-c KEY=VALUE`, as git
+    reads them: GIT_CONFIG_COUNT with GIT_CONFIG_KEY_<n>/GIT_CONFIG_VALUE_<n>,
+    GIT_CONFIG_PARAMETERS (what `git -c` hands to the git commands it starts), and
+    `--config-env=KEY=VARIABLE` (the value of that variable)."""
+    settings: list[str] = []
+    count = env.get("GIT_CONFIG_COUNT", "")
+    for n in range(min(int(count), 64) if count.isdigit() else 0):
+        key = env.get(f"GIT_CONFIG_KEY_{n}")
+        if key:
+            settings.append(f"{key}={env.get(f'GIT_CONFIG_VALUE_{n}', '')}")
+    try:
+        settings += shlex.split(env.get("GIT_CONFIG_PARAMETERS", ""))
+    except ValueError:
+        pass                # not quoted as git quotes it: git refuses it too
+    out = [argv[0]]
+    for k, a in enumerate(argv[1:], 1):
+        if a.startswith("--config-env="):
+            key, _, var = a[len("--config-env="):].partition("=")
+            out += ["-c", f"{key}={env.get(var, '')}"]
+        elif a == "--config-env" and k + 1 < len(argv):
+            continue            # its value is the next word, turned into a setting below
+        elif argv[k - 1] == "--config-env":
+            key, _, var = a.partition("=")
+            out += ["-c", f"{key}={env.get(var, '')}"]
+        else:
+            out.append(a)
+    return [out[0], *(w for s in settings for w in ("-c", s)), *out[1:]]
+
+
 _GIT_CONFIG_OPTIONS = frozenset({"--global", "--system", "--local", "--worktree", "--add",
                                  "--replace-all", "--unset", "--unset-all", "--bool", "--int",
                                  "--path", "--no-type"})
@@ -314,12 +371,62 @@ def git_inline(argv: list[str], stdin: str | None = None) -> Found:
     if alias.startswith("!"):
         out.append((" ".join([alias[1:], *argv[i + 1:]]), f"git alias {sub}"))
     out += [(v.lstrip("!"), f"run by git's {k}") for k, v in settings.items()
-            if k in _GIT_COMMAND_KEYS and v]
+            if git_runs_setting(k, v)]
     kept = _git_config_set(argv, i) if sub == "config" else None
     if kept is not None:
         key, value = kept
-        if key in _GIT_COMMAND_KEYS or (key.startswith("alias.") and value.startswith("!")):
+        if git_runs_setting(key, value) or (key.startswith("alias.") and value.startswith("!")):
             out.append((value.lstrip("!"), f"set as git's {key}: run by later git commands"))
+    return out
+
+
+_GIT_SECTION = re.compile(r'^\s*\[\s*([\w.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
+_GIT_ENTRY = re.compile(r"^\s*([A-Za-z][\w-]*)\s*(?:=\s*(.*))?$")
+
+
+def _git_value(raw: str) -> str:
+    """A git config value as git reads it: quotes removed, \\ escapes undone, a comment
+    (# or ; outside quotes) dropped, blanks around it trimmed."""
+    out, quoted, k = [], False, 0
+    while k < len(raw):
+        c = raw[k]
+        if c == "\\" and k + 1 < len(raw):
+            out.append({"n": "\n", "t": "\t", "b": "\b"}.get(raw[k + 1], raw[k + 1]))
+            k += 2
+            continue
+        if c == '"':
+            quoted = not quoted
+        elif c in "#;" and not quoted:
+            break
+        else:
+            out.append(c)
+        k += 1
+    return "".join(out).strip()
+
+
+def git_config_commands(text: str) -> list[tuple[int, str, str]]:
+    """(line, command, setting) for every command a git config file holds: the settings git
+    runs (git_runs_setting) and the `!` aliases, read as git reads the file (`[section
+    "name"]` or `[section.name]` headers, `key = value`, a line ending in a backslash going
+    on)."""
+    out, section, lines = [], "", text.split("\n")
+    number = 0
+    while number < len(lines):
+        line, start = lines[number], number + 1
+        while line.endswith("\\") and number + 1 < len(lines):
+            number += 1
+            line = line[:-1] + lines[number]
+        number += 1
+        head = _GIT_SECTION.match(line)
+        if head:
+            section = head.group(1) + (f".{head.group(2)}" if head.group(2) is not None else "")
+            line = line[head.end():]
+        entry = _GIT_ENTRY.match(line)
+        if not section or entry is None or entry.group(2) is None:
+            continue
+        key, value = f"{section}.{entry.group(1)}".lower(), _git_value(entry.group(2))
+        if git_runs_setting(key, value) or (key.startswith("alias.") and value.startswith("!")):
+            out.append((start, value.lstrip("!"), key))
     return out
 
 
@@ -491,30 +598,14 @@ CARRIERS: dict[str, Carrier] = {
 # --- what a carrier takes from its environment ---------------------------------------------------
 _VIM_SYSTEM_VAR = re.compile(r"\bsystem(?:list)?\s*\(\s*\$([A-Za-z_]\w*)\s*\)")
 _GIT_CONFIG_FILES = ("GIT_CONFIG_SYSTEM", "GIT_CONFIG_GLOBAL", "GIT_CONFIG")
-_INI_SECTION = re.compile(r'^\s*\[\s*([\w.-]+)(?:\s+"([^"]*)")?\s*\]')
-_INI_VALUE = re.compile(r"^\s*([\w.-]+)\s*=\s*(.*?)\s*$")
-
-
-def git_config_settings(text: str) -> dict[str, str]:
-    """`section.key` (`section.sub.key`) → value of a git configuration file."""
-    out, section = {}, ""
-    for line in text.split("\n"):
-        if (m := _INI_SECTION.match(line)) is not None:
-            section = m.group(1).lower() + (f".{m.group(2)}" if m.group(2) else "")
-        elif section and (m := _INI_VALUE.match(line)) is not None and \
-                not line.lstrip().startswith(("#", ";")):
-            value = m.group(2)
-            if len(value) > 1 and value[0] == value[-1] == '"':
-                value = re.sub(r'\\(["\\])', r"\1", value[1:-1])
-            out[f"{section}.{m.group(1).lower()}"] = value
-    return out
 
 
 def from_environment(argv: list[str], env: dict[str, str],
                      text_of: Callable[[str], str | None]) -> Found:
     """The commands a carrier takes from its environment: vim's `system($NAME)`, and git's
-    settings from the files GIT_CONFIG_GLOBAL/SYSTEM name and GIT_CONFIG_COUNT's pairs (an
-    alias `!CMD`, a command-valued setting)."""
+    settings from the files GIT_CONFIG_GLOBAL/SYSTEM name (an alias `!CMD` run by its name, a
+    command-valued setting; GIT_CONFIG_COUNT's pairs and GIT_CONFIG_PARAMETERS are given as
+    `-c` by git_with_environment)."""
     prog = argv[0].rsplit("/", 1)[-1]
     if CARRIERS.get(prog) is _VIM:
         return [(env[m.group(1)], "run by vim's system() (from its environment)")
@@ -522,18 +613,13 @@ def from_environment(argv: list[str], env: dict[str, str],
                 if env.get(m.group(1))]
     if prog != "git":
         return []
-    settings: dict[str, str] = {}
+    given: list[str] = []
     for var in _GIT_CONFIG_FILES:
         text = text_of(env[var]) if env.get(var, "").startswith("/") else None
-        settings.update(git_config_settings(text or ""))
-    count = env.get("GIT_CONFIG_COUNT", "")
-    for k in range(int(count) if count.isdigit() else 0):
-        if env.get(f"GIT_CONFIG_KEY_{k}"):
-            settings[env[f"GIT_CONFIG_KEY_{k}"].lower()] = env.get(f"GIT_CONFIG_VALUE_{k}", "")
-    if not settings:
-        return []
-    given = [w for k, v in settings.items() for w in ("-c", f"{k}={v}")]
-    return git_inline([argv[0], *given, *argv[1:]])
+        for _, command, key in git_config_commands(text or ""):
+            given += ["-c", f"{key}={'!' if key.startswith('alias.') else ''}{command}"]
+    # the subcommand with only these settings: what the command line sets itself is carried()'s
+    return git_inline([argv[0], *given, *argv[_git_settings(argv)[1]:]]) if given else []
 
 
 def carried(argv: list[str], stdin: str | None, text_of: Callable[[str], str | None],

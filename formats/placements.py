@@ -12,7 +12,9 @@ from typing import NamedTuple
 from lineguard.formats import (
     anacron,
     aptconf,
+    carriers,
     cron,
+    githooks,
     ifupdown,
     incron,
     logrotate,
@@ -146,6 +148,10 @@ _FILES = _files()
 # "~/X" places, found under any home (root's or /home/USER)
 _USER_FILES = {f: Placement("login-file", "at every login or shell start of its user")
                for f in LOGIN_USER_FILES}
+# git's own settings: the commands among them run whenever git runs (githooks.USER_CONFIGS)
+_GIT_CONFIG = Placement("git-config", "when git runs there")
+_FILES[githooks.SYSTEM_CONFIG.lstrip("/")] = _GIT_CONFIG
+_USER_FILES |= {f[2:]: _GIT_CONFIG for f in githooks.USER_CONFIGS}
 _USER_FOLDERS = {d[2:]: Placement("systemd-unit", "when the user's unit starts")
                  for d in systemd.USER_UNIT_DIRS if d.startswith("~/")}
 _USER_FOLDERS |= {d[2:]: Placement("tmpfiles", "at each login of its user")
@@ -165,6 +171,8 @@ def placement(path: str) -> Placement | None:
     hit = _FOLDERS.get(folder)
     if hit is not None:
         return hit
+    if name == "config" and (folder.endswith("/.git") or folder == ".git"):
+        return _GIT_CONFIG
     if posixpath.basename(folder) == "hooks" and folder.endswith(".git/hooks"):
         return Placement("git-hook", f"when git runs its {name} hook")
     if pysite.is_site_hook(name) and ("-packages" in folder or folder.startswith("etc/python")):
@@ -222,6 +230,8 @@ def planted(kind: str, path: str, text: str) -> list[Planted]:
     if kind == "python-site" and path.endswith(".pth"):
         return [Planted(n, pysite.as_command(code), False)
                 for n, code in pysite.pth_statements(text)]
+    if kind == "git-config":
+        return [Planted(n, command, False) for n, command, _k in carriers.git_config_commands(text)]
     if kind == "incron-conf":
         return []
     # a script: rc.local, an init script, a run-parts or hook script, a login file, an at job

@@ -12,6 +12,9 @@ from tests.test_change_control import _judge
     "id > 0", "name LIKE '%'", "id IN (SELECT id FROM pvc)", "2 = 2", "5 > 3",
     "vpi >= 0 OR vci = 32", "(1=1)", "id <> -1", "id = 5 OR 1 = 1",
     "EXISTS (SELECT 1 FROM pvc)",
+    # conditions on literals alone, however compared (session 8)
+    "'x' LIKE '%'", "'ab' NOT LIKE 'c%'", "'b' > 'a'", "NOT 1 = 0", "NOT (2 < 1)",
+    "vpi = 3 OR 'a' <> 'b'", "5", "NOT FALSE", "'ems' ILIKE 'E_S'",
 ])
 def test_a_where_every_row_meets_wipes_line_data(where):
     j = _judge(f'psql -d ems -c "DELETE FROM pvc WHERE {where}"\n')
@@ -21,7 +24,8 @@ def test_a_where_every_row_meets_wipes_line_data(where):
 
 @pytest.mark.parametrize("where", [
     "id = 5", "vpi = 0 AND vci = 32", "(id = 5) OR (id = 6)", "status = 'retired'",
-    "vpi = 0 AND 1 = 1",
+    "vpi = 0 AND 1 = 1", "'a' = 'b'", "NOT 1", "name LIKE 'tmp%'", "NOT active", "0",
+    "'x' NOT LIKE '%'",
 ])
 def test_a_where_naming_rows_is_not_a_wipe(where):
     j = _judge(f'psql -d ems -c "DELETE FROM pvc WHERE {where}"\n')

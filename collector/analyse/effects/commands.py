@@ -10,7 +10,7 @@ import shlex
 from dataclasses import replace
 from functools import partial
 
-from lineguard.collector.analyse.effects import decode, planted
+from lineguard.collector.analyse.effects import decode, firewall, planted
 from lineguard.collector.analyse.effects.model import (
     ARG_MARK,
     is_known,
@@ -130,8 +130,8 @@ KNOWN = frozenset({
     "zfs", "btrfs", "mdadm", "cryptsetup", "find", "rsync", "mv", "cp", "ln", "install", "tee",
     "mkdir", "systemctl", "service", "update-rc.d", "chkconfig", "rc-service", "rc-update",
     "invoke-rc.d", "kill", "pkill", "killall", "skill", "crontab", "atrm", "at", "batch",
-    "history", "set", "unset", "journalctl", "auditctl", "dmesg", "chattr", "chmod", "dropdb",
-    "mysqladmin", "redis-cli", "mongo", "mongosh", "curl", "wget", "fetch", "aria2c", "scp",
+    "history", "set", "unset", "journalctl", "auditctl", "dmesg", "chattr", "chmod", "chown",
+    "dropdb", "mysqladmin", "redis-cli", "mongo", "mongosh", "curl", "wget", "fetch", "aria2c", "scp",
     "sftp", "tftp", "echo", "printf", "cat", "head", "tail", "sort", "uniq", "grep", "egrep",
     "awk", "cut", "sed", "tac", "snmpwalk", "snmpbulkwalk", "snmptable", "snmpbulkget",
     "snmpset", "mktemp", "hostname", "base64", "base32", "basenc", "xxd", "rev", "tr", "gunzip",
@@ -144,7 +144,8 @@ KNOWN = frozenset({
     "plink", "rsh", "cu", "minicom", "parallel", "tar", "pg_dump", "pg_dumpall", "mysqldump",
     "mariadb-dump", "mawk", "nawk", "watch", "mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs",
     "git", "fallocate", "nvme", "dmsetup", "lvreduce", "lvresize", "iptables", "ip6tables",
-    "nft", "ip", "route", "mount", "telinit", "init", "touch", "systemd-run", "read", "mapfile",
+    "nft", "ip", "route", "ufw", "firewall-cmd", "mount", "telinit", "init", "touch",
+    "systemd-run", "read", "mapfile",
     "readarray", "hash", "cd", "pushd", "zip", ":", "true", "http", "https", "xh", "ansible",
     "ansible-playbook", "tmux", "screen", "ls", "tmpwatch", "tmpreaper", "xfs_io", "debugfs",
     "sg_format", "sg_sanitize", "coproc", "make", "gmake", "m4", "gdb", "vim", "vi", "ex",
@@ -779,9 +780,16 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
             (prog == "lvreduce" or re.search(r"-L\s*-|--size[= ]-", " ".join(args))):
         for t in ops:
             _destroy(job, place, line, ev, t, "volume removal")
-    elif prog in ("iptables", "ip6tables", "nft", "ip", "route") and _blocks_lineguard(args):
-        add(place.effect("tamper", line, ev, target=" ".join(a for a in args if LINEGUARD.search(a)),
-                         how="cuts off lineguard (traffic to it dropped)"))
+    elif prog in _FIREWALLS and (cut := firewall.cuts_off(prog, args)) is not None:
+        if not (cut.startswith(firewall.EVERYTHING) and job.lets_out):
+            add(place.effect("tamper", line, ev, target=cut if LINEGUARD.search(cut) else
+                             f"{cut}, what lineguard's agent polls and delivers over",
+                             how="cuts off lineguard: the firewall or routes drop"))
+    elif prog in _FIREWALLS and firewall.lets_out(prog, args):
+        # outgoing traffic let through: a default-deny this job sets is firewall management
+        job.lets_out = True
+        job.sink[:] = [e for e in job.sink if not (e.kind == "tamper" and
+                                                   e.target.startswith(firewall.EVERYTHING))]
     elif prog == "mount" and ops:
         _mount_over(render(ops[-1]), job, place, line, ev, _hides(args, ops, job))
     elif (prog == "systemctl" and args[:1] == ["isolate"] and ops[1:2] and
@@ -825,8 +833,9 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         add(place.effect("anti-forensics", line, ev, target="shell history", how="clears"))
     elif prog == "set" and "+o" in args and "history" in args:
         add(place.effect("anti-forensics", line, ev, target="shell history", how="switches off"))
-    elif prog == "unset" and any(a in ("HISTFILE", "PROMPT_COMMAND") for a in args):
-        add(place.effect("anti-forensics", line, ev, target="shell history", how="unsets HISTFILE for"))
+    elif prog == "unset" and any(a in _HISTORY_KEEPERS for a in args):
+        for a in args:
+            environment_change(a, None, job, place, line, ev)
     elif prog == "journalctl" and re.search(r"--vacuum-(?:time|size|files)", flags) and \
             not journal_retention(args):
         add(place.effect("anti-forensics", line, ev, target="the systemd journal", how="vacuums"))
@@ -845,6 +854,10 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
             elif LOG_DAEMONS.match(name):
                 add(place.effect("anti-forensics", line, ev, target=o, how="disarms logging (chmod):"))
             elif denies(prog, ops[0]):
+                _destroy(job, place, line, ev, o, "deny")
+    elif prog == "chown" and len(ops) >= 2:
+        for o in ops[1:]:
+            if disowns(ops[0], render(o)):
                 _destroy(job, place, line, ev, o, "deny")
     elif prog in ("chmod", "chattr") and len(ops) >= 2 and denies(prog, ops[0]):
         for o in ops[1:]:
@@ -895,6 +908,27 @@ def denies(prog: str, mode: str) -> bool:
     return _DENIES_CHMOD.match(mode) is not None
 
 
+# A user's crontab in the spool: cron runs it only while that user owns it (Debian's and
+# cronie's cron skip one owned by anyone else), as it runs the system's tables only while
+# root owns them.
+_SPOOL_TABLE = re.compile(r"^/?var/spool/cron/(?:crontabs/)?([^/]+)$")
+_SYSTEM_TABLE = re.compile(r"^/?etc/(?:crontab|cron\.d(?:/[^/]+)?|anacrontab)$")
+
+
+def disowns(owner: str, path: str) -> bool:
+    """Whether `chown OWNER[:GROUP] PATH` gives a crontab to someone cron will not run it for:
+    a user's spool table to anyone but that user, a system table to anyone but root."""
+    user = owner.split(":", 1)[0].split(".", 1)[0]
+    if not user or not is_known(owner):
+        return False
+    spool = _SPOOL_TABLE.match(path)
+    if spool is not None and spool.group(1) not in ("crontabs", "atjobs", "atspool"):
+        if user.isdigit():          # a uid: only root's is known without the passwd file
+            return spool.group(1) == "root" and user != "0"
+        return user != spool.group(1)
+    return _SYSTEM_TABLE.match(path) is not None and user not in ("root", "0")
+
+
 def _xfs_io(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
     """xfs_io -c 'truncate 0' / 'fpunch 0 1g' / 'fzero …' / 'pwrite -S 0 …' FILE: emptied or
     overwritten in place."""
@@ -920,6 +954,22 @@ def _xfs_io(args: list[str], job: Job, place: Place, line: int, ev: str) -> None
 def history_off(name: str, value: str) -> bool:
     """A shell setting that stops history being kept (HISTFILE=/dev/null, HISTSIZE=0 …)."""
     return name in ("HISTFILE", "HISTSIZE", "HISTFILESIZE") and value in ("/dev/null", "0", "")
+
+
+_HISTORY_KEEPERS = frozenset({"HISTFILE", "PROMPT_COMMAND"})
+
+
+def environment_change(name: str, value: str | None, job: Job, place: Place, line: int,
+                       ev: str) -> None:
+    """A variable set (`value`) or removed (None) in the environment of what the job runs
+    (a shell's assignment or unset, Python's os.environ/putenv/unsetenv, Perl's %ENV): one
+    that stops shell history being kept is anti-forensics."""
+    if value is None and name in _HISTORY_KEEPERS:
+        job.sink.append(place.effect("anti-forensics", line, ev, target="shell history",
+                                     how=f"unsets {name} for"))
+    elif value is not None and history_off(name, value):
+        job.sink.append(place.effect("anti-forensics", line, ev, target="shell history",
+                                     how=f"sets {name}={value} for"))
 
 
 # Logging configuration that discards what it is given.
@@ -1038,13 +1088,7 @@ def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
                                          how="edits lines out of"))
 
 
-_LG_NAME = re.compile(r"lineguard", re.I)
-
-
-def _blocks_lineguard(args: list[str]) -> bool:
-    text = " ".join(args)
-    return bool(_LG_NAME.search(text)) and bool(re.search(
-        r"\b(?:DROP|REJECT|drop|reject|blackhole|unreachable|prohibit)\b", text))
+_FIREWALLS = frozenset({"iptables", "ip6tables", "nft", "ip", "route", "ufw", "firewall-cmd"})
 
 
 def _hides(args: list[str], ops: list[str], job: Job) -> bool:

@@ -262,6 +262,15 @@ _FIND_BOUND = re.compile(r"-[MACs]\s*(?:\$[\w:]+|_)?\s*>=?\s*\+?(?:0*[1-9]|0*\.\
                          r"(?:=~|^|[\s(!])\s*m?/[^/\n]*(?:\\\.[A-Za-z]\w*|[A-Za-z]{3,})[^/\n]*/")
 _DECODERS = {"decode_base64": "base64", "uncompress": "zlib", "memGunzip": "gzip",
              "decode_base32": "base32", "gunzip": "gzip"}
+# IO::Uncompress's functions (INPUT => OUTPUT) and the layer each undoes (zlib's reader takes
+# a zlib or a gzip stream, as anyinflate does)
+_UNCOMPRESS = {"gunzip": "gzip", "inflate": "zlib", "anyinflate": "zlib",
+               "anyuncompress": "zlib", "bunzip2": "bzip2", "unxz": "xz", "unlzma": "xz"}
+_UNCOMPRESS_CLASSES = {"IO::Uncompress::Gunzip": "gzip", "IO::Uncompress::Inflate": "zlib",
+                       "IO::Uncompress::AnyInflate": "zlib", "IO::Uncompress::AnyUncompress": "zlib",
+                       "IO::Uncompress::Bunzip2": "bzip2", "IO::Uncompress::UnXz": "xz",
+                       "IO::Uncompress::UnLzma": "xz"}
+_SCALAR_REF = re.compile(r"\\\s*\$\{?\s*([A-Za-z_]\w*)\s*\}?")
 # What a stretch the grammar could not place must touch to be reported as unparsed.
 _TOUCHES = re.compile(r"\b(?:system|exec|unlink|rmtree|remove_tree|truncate|qx|readpipe|set_request|eval|"
                       r"Net::|IO::Socket|DBI|Expect)\b|`")
@@ -826,9 +835,33 @@ class _Perl:
     def reference(self, n: Node, place: Place) -> object:
         inner = n.named_children[-1] if n.named_child_count else None
         if inner is not None and inner.type == "function":
-            sub = self.scope.subs.get(self.varname(inner))
-            return sub if sub is not None else unknown(f"\\&{self.varname(inner)}")
+            named = next((c for c in inner.named_children if c.type == "code_deref_expression"),
+                         None)
+            # \&name, or \&{EXPR}: the sub EXPR names (\&{"main::$h"})
+            name = _s(self.deref(named, place)) if named is not None else self.varname(inner)
+            sub = self.sub_of(name)
+            return sub if sub is not None else unknown(f"\\&{name}")
         return self.value(inner, place) if inner is not None else ""
+
+    def sub_of(self, name: object) -> _Sub | None:
+        """The sub a value stands for where perl takes a sub: a code reference, or its name
+        (`'h'`, `'main::h'`, `'&h'`: a signal handler, \\&{NAME}, *NAME{CODE})."""
+        if isinstance(name, _Sub):
+            return name
+        if not isinstance(name, str) or not name:
+            return None
+        bare = name.lstrip("&*").removeprefix("main::")
+        return self.scope.subs.get(bare) or self.scope.subs.get(bare.rsplit("::", 1)[-1]) \
+            if "::" in bare else self.scope.subs.get(bare)
+
+    def glob_slot(self, n: Node, place: Place) -> object:
+        """*NAME{CODE}: the sub of that name; any other slot's value is not followed."""
+        parts = [self.text(c) for c in n.named_children]
+        if len(parts) == 2 and parts[1] == "CODE":
+            sub = self.sub_of(parts[0])
+            if sub is not None:
+                return sub
+        return unknown(f"a glob slot {self.text(n)[:40]}")
 
     def listed_field(self, n: Node, place: Place) -> object:
         lst = n.child_by_field_name("list")
@@ -1065,8 +1098,7 @@ class _Perl:
             else:
                 v = unknown(f"{op} of a value")
         self.store(left, v, place)
-        handler = v if isinstance(v, _Sub) else self.scope.subs.get(
-            v.removeprefix("main::")) if isinstance(v, str) and v else None
+        handler = self.sub_of(v)
         if handler is not None and self.text(left).replace(" ", "").removeprefix(
                 "local").startswith(("$SIG{", "$main::SIG{")):
             # a signal handler (`$SIG{ALRM} = sub {…}`, `local $SIG{TERM} = 'cleanup'`; then
@@ -1119,6 +1151,8 @@ class _Perl:
             box = self.container(left, place)
             if isinstance(box, dict):
                 box[key] = v
+                if box is self.scope.vars.get("%ENV"):
+                    commands.environment_change(key, _s(v), self.job, place, *self.at(left))
                 name = left.child_by_field_name("hash")
                 if name is not None and name.type == "container_variable":
                     self.scope.vars.setdefault("%" + self.varname(name), box)
@@ -1317,6 +1351,20 @@ class _Perl:
                 if flat[0].isdigit() else flat[0]
             self.shell(shlex.join(["chmod", mode, *flat[1:]]), n, place, "via chmod()")
             return unknown("a count of files changed")
+        if short == "delete":
+            for c in n.named_children:
+                key_n = c.child_by_field_name("key") if c.type == "hash_element_expression" \
+                    else None
+                if key_n is not None and self.text(c).replace(" ", "").startswith("$ENV{"):
+                    # delete $ENV{X}: gone from the environment of what the program runs
+                    key = _s(self.value(key_n, place))
+                    self.environment().pop(key, None)
+                    commands.environment_change(key, None, self.job, place, *self.at(c))
+        if short == "chown" and len(_flat(args)) >= 3:
+            # chown UID, GID, FILES: judged as the shell's chown (a crontab given away)
+            flat = [_s(x) for x in _flat(args)]
+            self.shell(shlex.join(["chown", flat[0], *flat[2:]]), n, place, "via chown()")
+            return unknown("a count of files changed")
         if short == "truncate" and len(args) >= 2 and _s(args[1]) == "0":
             self.destroy(_s(args[0]), "truncate", n, place)
             return "1"
@@ -1335,7 +1383,29 @@ class _Perl:
             return self.whole(_s(args[0]))
         if short == "path" and args:                 # Path::Tiny: the path, its methods below
             return _s(args[0])
+        if short in _UNCOMPRESS and len(args) >= 2:
+            return self.uncompress(_UNCOMPRESS[short], n, args, place)
         return self.builtin(short, args, n)
+
+    def uncompress(self, layer: str, n: Node, args: list[object], place: Place) -> object:
+        """IO::Uncompress's functions (`gunzip \\$in => \\$out`, `anyinflate $file =>
+        $file2`): the input a scalar reference holds (or a file), the output written through
+        a scalar reference (or into a file)."""
+        a = n.child_by_field_name("arguments")
+        nodes = [c for c in (a.named_children if a is not None else []) if c.type != "comment"]
+        if len(nodes) == 1 and nodes[0].type == "list_expression":
+            nodes = list(nodes[0].named_children)
+        refs = [_SCALAR_REF.fullmatch(self.text(c)) for c in nodes[:2]]
+        source = refs[0] if refs else None
+        data = _s(self.scope.vars.get("$" + source.group(1), "")) if source is not None \
+            else self.whole(_s(args[0]))
+        text = self.undo(layer, data) if isinstance(data, str) else unknown("decoded data")
+        target = refs[1] if len(refs) > 1 else None
+        if target is not None:
+            self.scope.vars["$" + target.group(1)] = text
+        elif isinstance(text, str) and is_known(text):
+            self.job.written[_s(args[1])] = Written(text, "decompressed by this job")
+        return "1"
 
     def destroy(self, path: str, how: str, n: Node, place: Place) -> None:
         line, ev = self.at(n)
@@ -1669,6 +1739,9 @@ class _Perl:
             if k is not None:
                 return inv[k] if k < len(inv) else ""
             return ".".join(_s(x) for x in inv[:2] if _s(x)) if meth == "name" else unknown(meth)
+        if isinstance(inv, _Handle) and inv.kind == "data" and meth in ("getline", "getlines"):
+            lines = inv.target.splitlines(keepends=True)     # a decompressing reader's text
+            return lines if meth == "getlines" else (lines[0] if lines else "")
         if isinstance(inv, _Handle) and meth in libs.SENDS:
             self.to_handle(inv, [_s(x) for x in _flat(args)], n, place)
             return "1"
@@ -1710,6 +1783,17 @@ class _Perl:
             return _Request(_s(flat[0]).upper(), _s(flat[1]))
         if cls in _VARBIND_CLASSES and meth == "new":
             return _varbinds_new(cls, args)
+        if cls in _UNCOMPRESS_CLASSES and meth == "new" and args:
+            # IO::Uncompress::Gunzip->new(\\$buf | FILE): a handle reading what it undoes
+            first = n.child_by_field_name("arguments")
+            while first is not None and first.type in ("list_expression",
+                                                       "parenthesized_expression") and \
+                    first.named_child_count:
+                first = first.named_child(0)
+            data = _s(args[0]) if first is not None and self.text(first).startswith("\\") \
+                else self.whole(_s(args[0]))
+            text = self.undo(_UNCOMPRESS_CLASSES[cls], data)
+            return _Handle("data", text) if isinstance(text, str) and is_known(text) else text
         if cls in _INI_CLASSES and meth in ("read", "read_file") and args:
             return self.settings("ini", _s(args[0]), is_file=True)
         if cls in _INI_CLASSES and meth == "read_string" and args:
@@ -1723,14 +1807,10 @@ class _Perl:
         """A settings file (or text) as the program gets it: Config::Tiny's hash of sections
         (keys before any section under `_`), JSON and YAML documents. A file that was not
         captured gives values standing for its content."""
-        text: str | None = source if not is_file else None
-        if is_file:
-            text = self.job.text_of(source.lstrip("/")) if is_known(source) else None
-            if text is None:
-                return file_lines(source, self.job)
-        if text is not None and markers(text):
+        text = self.whole(source) if is_file else source    # a file as written or captured
+        if markers(text):
             return text             # the content of a file not captured: its values stand so
-        if text is None or not is_known(text):
+        if not is_known(text):
             return unknown(f"settings read from {source[:60]}")
         if fmt == "ini" and not text.lstrip().startswith("["):
             text = "[_]\n" + text
@@ -2325,6 +2405,7 @@ _VALUES = {
                      "func1op_call_expression", "func0op_call_expression"), _Perl.function),
     "method_call_expression": _Perl.method, "coderef_call_expression": _Perl.coderef_call,
     "anonymous_subroutine_expression": _Perl.anonymous_sub, "refgen_expression": _Perl.reference,
+    "glob_slot_expression": _Perl.glob_slot,
     "map_grep_expression": _Perl.map_grep, "code_deref_expression": _Perl.deref, "sort_expression": _Perl.listed_field,
     "readline_expression": _const(_Perl.readline), "eval_expression": _Perl.eval,
     "do_expression": _Perl.do_block, "require_expression": _Perl.require,

@@ -150,6 +150,8 @@ _STAGES = frozenset({"load_replace_candidate", "load_merge_candidate"})
 _SESSION_SAME = ("get_transport", "open_session", "invoke_shell", "create_process",
                  "open_channel", "get_pty", "channel", "open", "__enter__", "__aenter__")
 _ENVIRON = "\x00environ"      # the scope key of the environment the program starts with
+_ENVIRON_CHANGES = frozenset({"os.putenv", "os.unsetenv", "os.environ.pop", "os.environ.update",
+                              "os.environ.setdefault", "os.environ.__setitem__"})
 
 
 @dataclass
@@ -453,6 +455,8 @@ class _Py:
         self.opened: list[tuple[tuple[str, str, str], Place, int, str]] = []
         self.used_files: set[int] = set()
         self.instantiated: set[str] = set()      # classes the program makes objects of
+        self.environ: dict[str, str] = {}        # os.environ, as the program has changed it
+        self.child_env: dict[str, str] | None = None    # env= of the command being started
 
     def ev_text(self, node: ast.AST) -> str:
         a = node.lineno - 1  # type: ignore[attr-defined]
@@ -818,21 +822,11 @@ class _Py:
                 text = "".join(chr(c) for c in codes)
                 self.decoded[text] = ("character codes",)
                 return [text]
-        if fname == "map" and len(n.args) == 2 and isinstance(n.args[0], ast.Name | ast.Attribute):
+        if fname == "map" and len(n.args) == 2:
             # map(F, ITEMS): F called with each item (os.remove over a listing …)
-            items = self.ev(n.args[1], scope)
-            if isinstance(items, list | tuple) and items and \
-                    not isinstance(scope.get(ast.unparse(n.args[0])), Func):
-                out = []
-                for item in judged_values([x for x in items if isinstance(x, str)]) \
-                        if len(items) > MAX_EACH else items:
-                    bound = "\x00map-item"
-                    inner = {**scope, bound: item}
-                    call = ast.copy_location(ast.Call(func=n.args[0],
-                                                      args=[ast.Name(bound, ast.Load())],
-                                                      keywords=[]), n)
-                    out.append(self.call(call, inner))
-                return out
+            fn = self.ev(n.args[0], scope)
+            if isinstance(fn, Func | Std | Method | Bound):
+                return self.each_call(fn, self.ev(n.args[1], scope), n, scope, "map")
         short = fname.rsplit(".", 1)[-1]
         args = [self.ev(a.value if isinstance(a, ast.Starred) else a, scope) for a in n.args]
         kw = {k.arg: self.ev(k.value, scope) for k in n.keywords if k.arg}
@@ -846,6 +840,8 @@ class _Py:
         recv = self.ev(f.value, scope) if isinstance(f, ast.Attribute) else None
         if self.opened:
             self.use_files(args, kw, recv, short)
+        if fname in _ENVIRON_CHANGES:
+            return self.change_environ(fname, args, kw, scope, line, ev)
         ran = self.command_call(f, fname, short, recv, args, scope, line, ev)
         if ran is not _ABSENT:
             return ran
@@ -1319,7 +1315,14 @@ class _Py:
             elif isinstance(source, tuple) and source and source[0] == "file" and \
                     not str(source[2]).startswith(("w", "a")):
                 text += f" < {shlex.quote(_s(source[1]))}"    # stdin=open(FILE): its lines
+            child = kw.get("env")
+            if isinstance(child, dict):
+                # the environment the command is started with (env=): its variables as set
+                self.child_env = {_s(k): _s(v) for k, v in child.items()}
+                for name, value in self.child_env.items():
+                    commands.environment_change(name, value, self.job, self.cur_place, line, ev)
             self.nested("shell", text, line, ev, f"via {fname}")
+            self.child_env = None
             if short == "Popen":
                 return Proc(text)      # what is later written to its input is read with it
             if isinstance(cmd, list | tuple):
@@ -1424,6 +1427,13 @@ class _Py:
             # a mode taken away (os.chmod(p, 0), Path(p).chmod(0o000)): judged as chmod is
             path = _s(args[0]) if fname in ("os.chmod", "os.lchmod") else recv
             self.nested("shell", shlex.join(["chmod", format(args[-1], "03o"), path]), line, ev,
+                        f"via {fname}")
+            return None
+        if fname in ("os.chown", "os.lchown", "shutil.chown") and len(args) >= 2 or \
+                fname == "shutil.chown" and args and "user" in kw:
+            # an owner given away (os.chown(p, 65534, -1)): judged as chown is
+            owner = _s(kw["user"] if "user" in kw else args[1])
+            self.nested("shell", shlex.join(["chown", owner, _s(args[0])]), line, ev,
                         f"via {fname}")
             return None
         if fname in ("os.truncate",) and len(args) >= 2 and _s(args[1]) == "0":
@@ -1670,6 +1680,31 @@ class _Py:
             return unknown(f"output of `{render(_s(args[0]))[:60]}`")
         return _ABSENT
 
+    def change_environ(self, fname: str, args: list[Any], kw: dict[str, Any],
+                       scope: dict[str, Any], line: int, ev: str) -> Any:
+        """os.putenv/unsetenv and os.environ's own methods: the environment of every command
+        the program starts from then on."""
+        env = scope.setdefault(_ENVIRON, {})
+        if fname == "os.environ.update":
+            changes = {**(args[0] if args and isinstance(args[0], dict) else {}), **kw}
+            names: list[tuple[str, str | None]] = [(_s(k), _s(v)) for k, v in changes.items()]
+        elif fname in ("os.unsetenv", "os.environ.pop"):
+            names = [(_s(args[0]), None)] if args else []
+        else:                       # putenv, setdefault, __setitem__
+            names = [(_s(args[0]), _s(args[1]) if len(args) > 1 else "")] if args else []
+        for name, value in names:
+            self.set_environ(env, name, value, line, ev)
+        return None
+
+    def set_environ(self, env: dict[str, Any], name: str, value: str | None, line: int,
+                    ev: str) -> None:
+        for held in (env, self.environ):
+            if value is None:
+                held.pop(name, None)
+            else:
+                held[name] = value
+        commands.environment_change(name, value, self.job, self.cur_place, line, ev)
+
     def run_command(self, text: str, line: int, ev: str, how: str) -> Any:
         if text.strip():
             self.nested("shell", text, line, ev, f"via {how}")
@@ -1685,7 +1720,10 @@ class _Py:
         if layers:
             self.job.sink.append(place.effect("concealment", line, ev, how=" then ".join(layers)))
             note = f"decoded from {' then '.join(layers)}"
-        read(language, text, self.job, place.nested(line, ev, note), {})
+        env = {} if language != "shell" else dict(self.child_env if self.child_env is not None
+                                                  else self.environ)
+        read(language, text, self.job, place.nested(line, ev, note),
+             {k: v for k, v in env.items() if isinstance(v, str)})
 
     def run_func(self, fn: Func, args: list[Any], kw: dict[str, Any], scope: dict[str, Any],
                  line: int, ev: str) -> Any:
@@ -1853,16 +1891,27 @@ class _Py:
         elif short in _MAPS and given and isinstance(given[0], Func | Std | Method | Bound):
             done = given[0]
             items = given[1] if len(given) > 1 else kw.get("iterable", kw.get("iterables"))
-            for item in items[:16] if isinstance(items, list | tuple) and items else [
-                    unknown(f"an item {short}() is handed")]:
-                spread = short.startswith("starmap") and isinstance(item, list | tuple)
-                self.call_value(done, list(item) if spread else [item], {}, n, scope)
+            self.each_call(done, items, n, scope, short)
         for v in [*args, *kw.values()]:
             if isinstance(v, Func) and v is not done and fname not in _CALLS_NOTHING:
                 self.run_func(v, [], {}, scope, line, ev)
             elif isinstance(v, Cls) and fname not in _CALLS_NOTHING:
                 self.instantiated.add(v.name)     # a handler class the library makes objects of
         return out
+
+    def each_call(self, fn: Any, items: Any, n: ast.Call, scope: dict[str, Any], how: str
+                  ) -> list[Any]:
+        """`fn` called with each item, as map() and a pool's map/imap/starmap call it (starmap
+        spreads each item); past MAX_EACH items the ones judged_values keeps; items not known:
+        one call with an unknown item. The values returned, in order."""
+        if not isinstance(items, list | tuple) or not items:
+            items = [unknown(f"an item {how}() is handed")]
+        elif len(items) > MAX_EACH:
+            names = [x for x in items if isinstance(x, str)]
+            items = judged_values(names) if len(names) == len(items) else list(items[:MAX_EACH])
+        spread = how.startswith("starmap")
+        return [self.call_value(fn, list(item) if spread and isinstance(item, list | tuple)
+                                else [item], {}, n, scope) for item in items]
 
     def spread(self, n: ast.Call, args: list[Any], scope: dict[str, Any]) -> list[Any]:
         """The values of a call's positional arguments, a `*seq` of a known sequence spread."""
@@ -2002,6 +2051,13 @@ class _Py:
                 self.bind(st.target, _s(cur) + _s(add), scope)
         elif isinstance(st, ast.Expr):
             self.ev(st.value, scope)
+        elif isinstance(st, ast.Delete):
+            for t in st.targets:            # del os.environ["HISTFILE"]
+                if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Attribute) and \
+                        self.dotted(t.value, scope) == "os.environ":
+                    self.set_environ(scope.setdefault(_ENVIRON, {}),
+                                     _s(self.ev(t.slice, scope)), None, st.lineno,
+                                     self.ev_text(st))
         elif isinstance(st, ast.For | ast.AsyncFor):
             it = self.ev(st.iter, scope)
             if isinstance(it, tuple) and it and it[0] == "file":
@@ -2105,7 +2161,11 @@ class _Py:
             self.bind_into(t, v, scope)
 
     def bind_into(self, t: ast.AST, v: Any, scope: dict[str, Any]) -> None:
-        if isinstance(t, ast.Subscript):
+        if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Attribute) and \
+                self.dotted(t.value, scope) == "os.environ":
+            self.set_environ(scope.setdefault(_ENVIRON, {}), _s(self.ev(t.slice, scope)), _s(v),
+                             t.lineno, self.ev_text(t))
+        elif isinstance(t, ast.Subscript):
             base = self.ev(t.value, scope)
             if isinstance(base, dict):
                 base[_s(self.ev(t.slice, scope))] = v

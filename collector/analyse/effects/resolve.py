@@ -185,6 +185,9 @@ class Job:
     # what an inline program prints, while its output feeds a pipe (`perl -e 'print …' | sh`):
     # readers add each text they print to standard output; None when nothing reads it
     printed: list[str] | None = None
+    # the job lets outgoing traffic through its firewall (an ACCEPT rule or policy): a
+    # default-deny it sets is firewall management, not lineguard cut off (see firewall.py)
+    lets_out: bool = False
 
     def spend(self, language: str, place: Place, line: int,
               evidence: str | Callable[[], str], cost: int = 1) -> bool:

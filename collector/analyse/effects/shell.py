@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 
 import tree_sitter_bash
@@ -691,10 +691,8 @@ class _Walker:
             for c in n.named_children:
                 name = self.text(c)
                 env.pop(name, None)
-                if name in ("HISTFILE", "PROMPT_COMMAND"):
-                    self.job.sink.append(place.effect("anti-forensics", self.line(n),
-                                                      self.evidence(n), target="shell history",
-                                                      how="unsets HISTFILE for"))
+                commands.environment_change(name, None, self.job, place, self.line(n),
+                                            self.evidence(n))
             return None
         if t == "function_definition":
             self.define(n)
@@ -798,9 +796,7 @@ class _Walker:
         env[name] = val
         if "$(" in val or "`" in val:
             self.subst_vars.add(name)
-        if commands.history_off(name, val):
-            self.job.sink.append(place.effect("anti-forensics", self.line(a), self.evidence(a),
-                                              target="shell history", how=f"sets {name}={val} for"))
+        commands.environment_change(name, val, self.job, place, self.line(a), self.evidence(a))
 
     def and_or(self, n: Node, env: dict[str, str], place: Place, stdin: str | None = None
                ) -> str | None:
@@ -864,19 +860,25 @@ class _Walker:
     def while_(self, n: Node, env: dict[str, str], place: Place, stdin: str | None) -> None:
         cond = n.child_by_field_name("condition")
         body = n.child_by_field_name("body")
+        spec: _ReadArgs | None = None
         if cond is not None:
-            ct = self.text(cond)
-            # `read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME [NAME…]`
-            m = _READ_LOOP.match(ct)
-            if m:
-                all_lines = [x for x in (stdin or "").split("\n") if x.strip()]
-                names = m.group(3).split()
-                # each line split at IFS (as set for the read, else the script's), the last
-                # name taking the rest: each name stands for its field of every line
-                ifs = _ifs_of(m.group(1)) or env.get("IFS", " ") or " "
-                fields = [_fields(x, ifs, len(names)) for x in all_lines]
+            # `[IFS=…] read [-rs] [-a ARRAY] [-d/-p/-n/-N/-t/-u VALUE] NAME [NAME…]`
+            spec, ifs = self.read_condition(cond, env, place)
+            if spec is not None:
+                all_lines = [x for x in _records(stdin or "", spec) if x.strip()]
+                names = [spec.array] if spec.array else spec.names
+                # each record split at IFS (as set for the read, else the script's), the last
+                # name taking the rest: each name stands for its field of every record
+                fields = [_fields(x, ifs, 0 if spec.array else len(names)) for x in all_lines]
                 source = self.listed.get(stdin.strip()) if stdin and self.listed else None
-                for k, name in enumerate(names):
+                if spec.array and stdin is not None and is_known(stdin) and not markers(stdin):
+                    # an array read from each record: element k stands for field k of every one
+                    width = max((len(f) for f in fields), default=0)
+                    columns = [[f[k] for f in fields if k < len(f)] for k in range(width)]
+                    env[spec.array] = _SEP.join(c[0] if len(c) == 1 else each_of(c)
+                                                for c in columns)
+                for k, name in enumerate([] if spec.array and stdin is not None and
+                                         is_known(stdin) and not markers(stdin) else names):
                     lines = [f[k] for f in fields if k < len(f)] if len(names) > 1 else all_lines
                     env[name] = each_unknown(stdin) if stdin is not None and not is_known(stdin) \
                         else stdin if stdin is not None and markers(stdin) \
@@ -888,8 +890,23 @@ class _Walker:
                 self.stmt(cond, env, place)
         if body is not None:
             self.stmt(body, env, place)
-            if not (cond is not None and m) and _shifts(n):
+            if not (cond is not None and spec is not None) and _shifts(n):
                 self.each_argument(cond, body, env, place)
+
+    def read_condition(self, cond: Node, env: dict[str, str], place: Place
+                       ) -> tuple[_ReadArgs | None, str]:
+        """A loop condition that is a `read` (with its own assignments: `IFS=: read -ra F`):
+        its options and names, and the IFS it splits with; (None, "") for any other."""
+        if cond.type != "command":
+            return None, ""
+        name = cond.child_by_field_name("name")
+        if name is None or self.text(name) != "read":
+            return None, ""
+        local = dict(env)
+        for a in (c for c in cond.named_children if c.type == "variable_assignment"):
+            self.assign(a, local, place)
+        argv = self.argv(self.cmd_words(cond), local, place)
+        return _read_args(argv), local.get("IFS", " ")
 
     def each_argument(self, cond: Node | None, body: Node, env: dict[str, str],
                       place: Place) -> None:
@@ -940,6 +957,10 @@ class _Walker:
                    ) -> str | None:
         body = n.child_by_field_name("body")
         redirects = n.children_by_field_name("redirect")
+        # the grammar hangs a here-string after a compound command (`done <<< "$x"`) outside
+        # the redirect field
+        redirects += [c for c in n.named_children if c.type == "herestring_redirect" and
+                      c not in redirects]
         after: Node | None = None
         outs: list[tuple[str, str]] = []
         sent_to: list[str] = []            # hosts whose /dev/tcp connection gets the output
@@ -1068,7 +1089,7 @@ class _Walker:
             return
         produced = body is None or self.text(body).strip() in (
             ":", "true", "echo -n", "printf ''", 'printf ""', "cat /dev/null", "echo -n ''",
-            'echo -n ""', "exec") or out == ""
+            'echo -n ""', "exec") or out == "" or _EXEC_FD.fullmatch(self.text(body))
         if commands.BLOCK_DEVICE.match(p):
             commands._destroy(self.job, place, self.line(n), ev, path, "wipe")
         elif produced or commands.FORENSIC.search(p):
@@ -1287,38 +1308,20 @@ class _Walker:
 
     def read_builtin(self, argv: list[str], local: dict[str, str], env: dict[str, str],
                      stdin: str | None) -> None:
-        """`read [-r] [-a ARRAY] NAME…` of a known input, split on IFS (as set for the read)."""
-        names, array, i = [], None, 1
-        while i < len(argv):
-            a = argv[i]
-            if a.startswith("-") and len(a) > 1:
-                for k, flag in enumerate(a[1:]):
-                    if flag in "adpnNtu":
-                        value = a[k + 2:] or (argv[i + 1] if i + 1 < len(argv) else "")
-                        if not a[k + 2:]:
-                            i += 1
-                        if flag == "a":
-                            array = value
-                        break
-            else:
-                names.append(a)
-            i += 1
-        line = (stdin or "").split("\n", 1)[0]
-        known = stdin is not None and is_known(line) and not markers(line)
-        ifs = local.get("IFS", " \t\n") or " \t\n"
-        fields = [f for f in re.split("[" + re.escape(ifs) + "]", line)] if known else []
-        if ifs.strip() == "":
-            fields = [f for f in fields if f]
-        if array:
-            env[array] = _SEP.join(fields) if known else _at_run_time(array)
+        """`read [-r] [-a ARRAY] [-d DELIM] NAME…` of a known input: its first record, split
+        on IFS (as set for the read)."""
+        spec = _read_args(argv)
+        record = _records(stdin or "", spec)[:1]
+        known = stdin is not None and all(is_known(r) and not markers(r) for r in record)
+        ifs = local.get("IFS", " \t\n")
+        line = record[0] if record else ""
+        if spec.array:
+            env[spec.array] = _SEP.join(_fields(line, ifs, 0)) if known else \
+                _at_run_time(spec.array)
             return
-        for k, name in enumerate(names or ["REPLY"]):
-            if not known:
-                env[name] = _at_run_time(name)
-            elif k == len(names or ["REPLY"]) - 1:
-                env[name] = (ifs[0] if ifs.strip() else " ").join(fields[k:])
-            else:
-                env[name] = fields[k] if k < len(fields) else ""
+        fields = _fields(line, ifs, len(spec.names)) if known else []
+        for k, name in enumerate(spec.names):
+            env[name] = (fields[k] if k < len(fields) else "") if known else _at_run_time(name)
 
     def change_dir(self, argv: list[str], env: dict[str, str]) -> None:
         """`cd DIR`: relative paths of later destroyers are under DIR."""
@@ -1385,6 +1388,9 @@ class _Walker:
             self.nested("shell", name, place, line, ev, "a command line given as a string", env)
             return None
         if prog in carriers.CARRIERS:
+            if prog == "git":
+                # settings git takes from its environment, as if given with -c
+                argv = carriers.git_with_environment(argv, env)
             # a program that runs shell commands written in its own syntax (make, sed e, …)
             for text, note in [*carriers.carried(argv, stdin, self.captured_text, unknown),
                                *carriers.from_environment(argv, env, self.captured_text)]:
@@ -2521,9 +2527,7 @@ def _read_plain(plain: list[tuple[int, str, str, str]], job: Job, place: Place,
     for no, name, value, command in plain:
         if name:
             env[name] = value
-            if commands.history_off(name, value):
-                job.sink.append(place.effect("anti-forensics", no, f"{name}={value}",
-                                             target="shell history", how=f"sets {name}={value} for"))
+            commands.environment_change(name, value, job, place, no, f"{name}={value}")
             continue
         if _ALIAS + command.split()[0] in env:
             expanded, used = _expand_alias(command.strip(), env)
@@ -2605,29 +2609,62 @@ def _closing(text: str, open_at: int) -> int:
     return -1
 
 
-# `[IFS=… ]read [-rse] [-a/-d/-p/-n/-N/-t/-u VALUE] NAME…` as a loop's condition (an
-# assignment's value may be quoted, blanks and all: IFS=$' \t'; one way to match each)
-_READ_LOOP = re.compile(r"^\s*((?:[A-Za-z_]\w*=(?:\$?'[^']*'|\"[^\"]*\"|\$(?!')|[^\s'\"$])*\s+)*)read\s+(?:(-[rse]+|-[adpnNtu]\s*\S+)\s+)*"
-                        r"([A-Za-z_]\w*(?:[ \t]+[A-Za-z_]\w*)*)(?![\w$])")
+# `exec {NAME}>FILE`: bash opens FILE on a descriptor it picks (NAME holds it), truncating it
+_EXEC_FD = re.compile(r"\s*exec(?:\s+\{[A-Za-z_]\w*\})+\s*")
 
 
-def _ifs_of(assignments: str) -> str:
-    """The IFS a `read` is given in front of it (`IFS='=' read`, `IFS== read`, `IFS=$'\\t'
-    read`), or "". Only $'…' undoes backslash escapes: IFS='\\t' is a backslash and a t."""
-    m = re.search(r"(?:^|\s)IFS=(?:\$'((?:[^'\\]|\\.)*)'|'([^']*)'|\"([^\"]*)\"|(\S*))",
-                  assignments)
-    if not m:
-        return ""
-    ansi, single, double, bare = m.groups()
-    value = decode.escapes(ansi) if ansi is not None else next(
-        (g for g in (single, double, bare) if g is not None), "")
-    return value or "\n"
+@dataclass(frozen=True)
+class _ReadArgs:
+    """What a `read` command line asks for: the names (REPLY when none), the array of -a, the
+    record delimiter of -d (NUL for -d ''), the character count of -n/-N (0: the whole
+    record)."""
+
+    names: list[str]
+    array: str | None = None
+    delim: str = "\n"
+    chars: int = 0
+
+
+def _read_args(argv: list[str]) -> _ReadArgs:
+    """`read`'s options as bash parses them: flags run together (`-ra NAME`, `-rd ''`), an
+    option's value attached or the next word (-a -d -p -n -N -t -u), then the names."""
+    names: list[str] = []
+    array, delim, chars, i = None, "\n", 0, 1
+    while i < len(argv):
+        a = argv[i]
+        if a.startswith("-") and len(a) > 1 and not names:
+            for k, flag in enumerate(a[1:]):
+                if flag in "adpnNtu":
+                    value = a[k + 2:] or (argv[i + 1] if i + 1 < len(argv) else "")
+                    if not a[k + 2:]:
+                        i += 1
+                    if flag == "a":
+                        array = value
+                    elif flag == "d":
+                        delim = value[:1] or "\0"
+                    elif flag in "nN" and value.isdigit():
+                        chars = int(value)
+                    break
+        else:
+            names.append(a)
+        i += 1
+    return _ReadArgs(names or ["REPLY"], array, delim, chars)
+
+
+def _records(text: str, spec: _ReadArgs) -> list[str]:
+    """The records successive `read`s of `text` get: split at the delimiter (a last record
+    without one is still read), each cut to -n/-N characters."""
+    parts = text.split(spec.delim)
+    if parts and parts[-1] == "":
+        parts.pop()
+    return [p[:spec.chars] for p in parts] if spec.chars else parts
 
 
 def _fields(line: str, ifs: str, count: int) -> list[str]:
-    """`read` of one line into `count` names: split at IFS characters, the last name taking
-    the rest (blanks in IFS run together and are trimmed)."""
-    if count <= 1:
+    """`read` of one line into `count` names (0: every field, as -a reads them): split at IFS
+    characters, the last name taking the rest (blanks in IFS run together and are trimmed; an
+    empty IFS splits nothing)."""
+    if count == 1:
         return [line.strip()]
     blanks = "".join(c for c in ifs if c in " \t\n")
     others = "".join(c for c in ifs if c not in " \t\n")
@@ -2636,7 +2673,8 @@ def _fields(line: str, ifs: str, count: int) -> list[str]:
         pattern = (f"[{re.escape(blanks)}]*{pattern}[{re.escape(blanks)}]*" if pattern
                    else f"[{re.escape(blanks)}]+")
     line = line.strip(blanks) if blanks else line
-    return re.split(pattern, line, maxsplit=count - 1) if pattern else [line]
+    fields = re.split(pattern, line, maxsplit=max(count - 1, 0)) if pattern else [line]
+    return [f for f in fields if f] if count == 0 and blanks and not others else fields
 
 
 def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:

@@ -5,6 +5,7 @@ deleteMany({}))."""
 
 from __future__ import annotations
 
+import operator
 import re
 
 from lineguard.collector.analyse.effects.model import render, symbol
@@ -22,17 +23,17 @@ _STATEMENTS = [
     (re.compile(r"\bdb\.(\w+)\.(?:drop|remove)\s*\(\s*(?:\{\s*\})?\s*\)"), "db-drop"),
     (re.compile(r"\bdb\.(\w+)\.deleteMany\s*\(\s*\{\s*\}\s*\)"), "db-delete-all"),
 ]
-# a WHERE term every row meets: 1=1, TRUE, 'a'='a', x = x, x IS NOT NULL, x LIKE '%', an id
-# above zero, a number at or above zero or a negative one, x IN (SELECT x FROM t) unfiltered
+# a WHERE term every row meets besides the conditions on literals alone (_constant: 1=1,
+# TRUE, 'a'='a', NOT 0): x = x, x IS NOT NULL, x LIKE '%', an id above zero, a number at or
+# above zero or a negative one, x IN (SELECT x FROM t) unfiltered
 _ALL_ROWS_TERM = re.compile(
-    r"^(?:true|1|not\s+(?:false|0)|'(\w*)'\s*=\s*'\1'|(\w+)\s*=\s*\2|"
+    r"^(?:(\w+)\s*=\s*\1|"
     r"[\w.]+\s*(?:>=\s*0(?:\.0*)?|>\s*-\d+(?:\.\d+)?|>=\s*-\d+(?:\.\d+)?|(?:<>|!=)\s*-\d+)|"
     r"[\w.]*id\s*>\s*0|[\w.]+\s+is\s+not\s+null|[\w.]+\s+(?:i?like|glob)\s+'[%*]+'|"
     r"(?:exists|[\w.]+\s+in)\s*\(\s*select\s+[\w.*]+\s+from\s+[\w.\"`]+\s*\)|"
     r"exists\s*\(\s*select\s+[\w.*']+\s*\))$", re.I)
 # a term and its negation (`id = 0 OR id <> 0`): between them every row
 _TERM = re.compile(r"^([\w.]+)\s*(=|==|<>|!=)\s*([\w.']+)$")
-_NUMBERS = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(=|==|<>|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)$")
 
 
 def _split_top(cond: str, word: str) -> list[str]:
@@ -74,12 +75,49 @@ def every_row(cond: str) -> bool:
         return all(every_row(x) for x in ands)
     if _ALL_ROWS_TERM.match(c):
         return True
-    m = _NUMBERS.match(c)
-    if m:
-        a, op, b = float(m.group(1)), m.group(2), float(m.group(3))
-        return {"=": a == b, "==": a == b, "<>": a != b, "!=": a != b, "<=": a <= b,
-                ">=": a >= b, "<": a < b, ">": a > b}[op]
-    return False
+    negated = _NOT.match(c)
+    if negated:
+        return _constant(negated.group(1)) is False      # NOT of what no row meets
+    return _constant(c) is True
+
+
+# a comparison of two literals (numbers, or quoted strings: 'b' > 'a', 'x' LIKE '%')
+_NOT = re.compile(r"^not\s+(.+)$", re.I | re.S)
+_LITERALS = re.compile(r"^(-?\d+(?:\.\d+)?|'(?:[^']|'')*')\s*(=|==|<>|!=|<=|>=|<|>|"
+                       r"(?:not\s+)?i?like)\s*(-?\d+(?:\.\d+)?|'(?:[^']|'')*')$", re.I)
+
+
+def _constant(term: str) -> bool | None:
+    """The value of a condition on literals only (the same for every row), else None."""
+    c = term.strip()
+    while c.startswith("(") and c.endswith(")") and _balanced(c[1:-1]):
+        c = c[1:-1].strip()
+    if c.lower() in ("true", "false"):
+        return c.lower() == "true"
+    if re.fullmatch(r"-?\d+(?:\.\d+)?", c):
+        return float(c) != 0
+    m = _LITERALS.match(c)
+    if m is None:
+        return None
+    a, op, b = m.group(1), m.group(2).lower(), m.group(3)
+    if op.endswith("like"):
+        pattern = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch)
+                          for ch in b.strip("'").replace("''", "'"))
+        hit = re.fullmatch(pattern, a.strip("'").replace("''", "'"),
+                           re.S | (re.I if "ilike" in op else 0)) is not None
+        return not hit if op.startswith("not") else hit
+    if a.startswith("'") or b.startswith("'"):
+        return _compare(a.strip("'").replace("''", "'"), op, b.strip("'").replace("''", "'"))
+    return _compare(float(a), op, float(b))
+
+
+def _compare(x: float | str, op: str, y: float | str) -> bool:
+    """x OP y, two numbers or two strings."""
+    return bool(_OPERATORS[op](x, y))
+
+
+_OPERATORS = {"=": operator.eq, "==": operator.eq, "<>": operator.ne, "!=": operator.ne,
+              "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
 
 
 def _balanced(c: str) -> bool:

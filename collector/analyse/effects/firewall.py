@@ -1,0 +1,154 @@
+"""Firewall and routing commands that cut lineguard off: a rule, policy or route that drops or
+rejects what lineguard's agent sends (every outgoing connection, or the ports it polls devices
+and delivers snapshots on), or traffic naming lineguard. Read from iptables/ip6tables (and
+firewall-cmd's direct rules, which take the same words), nft, ufw, ip route and route; a rule
+narrowed to one destination, interface, owner or state, or to another port, cuts nothing of
+lineguard's and stays quiet. So does a default-deny policy the same job lets traffic out of
+(an ACCEPT rule for outgoing traffic, or the policy put back): firewall management, not a cut;
+a rule dropping lineguard's ports is a cut whatever else the job allows."""
+
+from __future__ import annotations
+
+import re
+
+# What the agent connects to (agent/devices: netmiko over ssh or telnet, SNMP, NETCONF) and
+# delivers over (sftp://): cut these outgoing and it sees and reports nothing.
+LINEGUARD_PORTS = {"22": "ssh: device polling and sftp delivery", "ssh": "ssh",
+                   "23": "telnet: device polling", "telnet": "telnet",
+                   "161": "SNMP polling", "snmp": "SNMP", "830": "NETCONF polling",
+                   "netconf": "NETCONF"}
+_NAME = re.compile(r"lineguard", re.I)
+_DROPS = frozenset({"DROP", "REJECT", "drop", "reject", "deny", "blackhole", "unreachable",
+                    "prohibit"})
+# iptables options that narrow a rule to some of the traffic (a destination, an interface,
+# an owner, a connection state …): such a rule alone does not cut everything
+_NARROWING = frozenset({"-d", "--destination", "--dst", "-o", "--out-interface", "-s",
+                        "--source", "--src", "-m", "--match", "--sport", "--source-port",
+                        "--sports", "--uid-owner", "--gid-owner", "--icmp-type", "-f"})
+_PORTS = frozenset({"--dport", "--destination-port", "--dports", "--destination-ports"})
+
+
+EVERYTHING = "every outgoing connection"
+
+
+def lets_out(prog: str, args: list[str]) -> bool:
+    """Whether the command lets outgoing traffic through (an ACCEPT rule or policy for it)."""
+    low = [a.lower() for a in args]
+    if prog in ("iptables", "ip6tables", "firewall-cmd"):
+        chain = _value(args, ("-P", "--policy", "-A", "--append", "-I", "--insert")) or \
+            (low[low.index("--add-rule") + 3] if "--add-rule" in low[:-3] else "")
+        return chain.upper() == "OUTPUT" and "accept" in low
+    if prog == "nft":
+        words = {w for a in low for w in re.split(r"[\s;{}]+", a)}
+        return "output" in words and "accept" in words
+    if prog == "ufw":
+        return low[:1] == ["allow"] and "out" in low or \
+            low[:1] == ["default"] and "allow" in low and "outgoing" in low
+    return False
+
+
+def cuts_off(prog: str, args: list[str]) -> str | None:
+    """What of lineguard's traffic the command drops (for the reason), or None."""
+    text = " ".join(args)
+    if _NAME.search(text) and any(w in _DROPS for w in re.split(r"[\s;{}]+", text)):
+        return "traffic to lineguard"
+    if prog in ("iptables", "ip6tables"):
+        return _iptables(args)
+    if prog == "firewall-cmd" and "--direct" in args:
+        # --add-rule FAMILY TABLE CHAIN PRIORITY ARGS…: the ARGS are iptables' own
+        for k, a in enumerate(args):
+            if a in ("--add-rule", "--insert-rule", "--passthrough") and k + 4 < len(args):
+                chain = args[k + 3] if a != "--passthrough" else ""
+                rest = args[k + 5:] if a != "--passthrough" else args[k + 2:]
+                return _iptables(["-A", chain, *rest] if chain else rest)
+        return None
+    if prog == "nft":
+        return _nft(args)
+    if prog == "ufw":
+        return _ufw(args)
+    return None
+
+
+def _iptables(args: list[str]) -> str | None:
+    policy = _value(args, ("-P", "--policy"))
+    if policy is not None:
+        k = args.index(policy) if policy in args else -1
+        given = args[k + 1] if 0 <= k < len(args) - 1 else ""
+        return f"{EVERYTHING} (OUTPUT policy)" if policy.upper() == "OUTPUT" and \
+            given in _DROPS else None
+    chain = _value(args, ("-A", "--append", "-I", "--insert", "-R", "--replace"))
+    target = _value(args, ("-j", "--jump")) or ""
+    if chain is None or chain.upper() != "OUTPUT" or target not in _DROPS:
+        return None
+    proto = (_value(args, ("-p", "--protocol")) or "all").lower()
+    if proto not in ("all", "tcp", "udp", "6", "17"):
+        return None
+    ports = _value(args, tuple(_PORTS))
+    # with ports named, a match module only picks them (-m multiport); a destination, an
+    # interface or an owner still narrows the rule to someone else's traffic
+    if _narrowed(args, _NARROWING - {"-m", "--match"} if ports is not None else _NARROWING):
+        return None
+    if ports is not None:
+        return _lineguard_ports(re.split(r"[,:]", ports))
+    return EVERYTHING + ("" if proto == "all" else f" over {proto}")
+
+
+def _narrowed(args: list[str], options: frozenset[str]) -> bool:
+    longs = tuple(o + "=" for o in options if o.startswith("--"))
+    return any(a in options or a.startswith(longs) for a in args)
+
+
+def _nft(args: list[str]) -> str | None:
+    words = [w for a in args for w in re.split(r"[\s;{}]+", a) if w]
+    low = [w.lower() for w in words]
+    if "output" not in low:
+        return None
+    if "policy" in low:
+        k = low.index("policy")
+        return f"{EVERYTHING} (output policy)" if k + 1 < len(low) and \
+            low[k + 1] in _DROPS else None
+    if "rule" not in low or not _DROPS & set(low):
+        return None
+    after = low[low.index("output") + 1:]
+    if {"daddr", "oif", "oifname", "skuid", "skgid"} & set(after):
+        return None           # to one address, on one interface, of one user
+    if "dport" in low:
+        k = low.index("dport")
+        ports = words[k + 1] if k + 1 < len(words) else ""
+        return _lineguard_ports(re.split(r"[,{}\s-]+", ports))
+    return None if {"saddr", "ct", "meta", "sport", "icmp", "icmpv6"} & set(after) else \
+        EVERYTHING
+
+
+def _ufw(args: list[str]) -> str | None:
+    low = [a.lower() for a in args]
+    if low[:1] == ["default"]:
+        return f"{EVERYTHING} (ufw default)" if {"deny", "reject"} & set(low) and \
+            "outgoing" in low else None
+    if not low or low[0] not in ("deny", "reject") or "out" not in low:
+        return None
+    rest = low[low.index("out") + 1:]
+    to = rest[rest.index("to") + 1] if "to" in rest[:-1] else "any"
+    if "on" in rest or to != "any":
+        return None           # to one address or on one interface: not all of lineguard's
+    if "port" in rest[:-1]:
+        return _lineguard_ports(re.split(r"[,:]", rest[rest.index("port") + 1]))
+    if not rest or rest[0] in ("to", "from", "proto") or "." in rest[0] or ":" in rest[0]:
+        return None
+    return _lineguard_ports(re.split(r"[,/]", rest[0]))      # 22, 161/udp, ssh
+
+
+def _lineguard_ports(ports: list[str]) -> str | None:
+    hit = [LINEGUARD_PORTS[p] for p in ports if p in LINEGUARD_PORTS]
+    return f"outgoing {', '.join(dict.fromkeys(hit))}" if hit else None
+
+
+def _value(args: list[str], names: tuple[str, ...]) -> str | None:
+    """The value of the first of `names` given (`-x V`, `--long=V`), or None."""
+    for k, a in enumerate(args):
+        if a in names and k + 1 < len(args):
+            return args[k + 1]
+        for n in names:
+            if n.startswith("--") and a.startswith(n + "="):
+                return a[len(n) + 1:]
+    return None
