@@ -883,6 +883,8 @@ def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
         planted.plant(job, place, line, ev, f, text, "added by sed -i")
     deletes = re.search(r"(?:^|[/;}\s\d$])d\s*(?:;|$)", script) is not None
     for f in ops:
+        # read later in the job, the file holds what sed made of it: not what was captured
+        job.written[f] = Written("" if everything else None, f"edited in place by `{ev[:80]}`")
         p = render(f).rstrip("/")
         if everything:
             _destroy(job, place, line, ev, f, "truncate")
@@ -1446,6 +1448,10 @@ def perl_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
     progs = [argv[i + 1] for i, a in enumerate(argv[:-1]) if re.fullmatch(r"-\w*[eE]", a)]
     if not progs:
         return
+    for f in (a for i, a in enumerate(argv[1:], 1) if not a.startswith("-") and
+              not re.fullmatch(r"-\w*[eE]", argv[i - 1])):
+        # read later in the job, the file holds what the program made of it
+        job.written[f] = Written(None, f"edited in place by `{ev[:80]}`")
     code = " ".join(progs)
     prints = re.search(r"\b(?:print|printf|say)\b(?!\s+if\s+0\b|\s+unless\s+1\b)", code)
     empties = re.search(r"\$_\s*=\s*(?:\"\"|''|q\(\)|qq\(\))|\bundef\s+\$_", code) or \

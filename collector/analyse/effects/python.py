@@ -415,6 +415,13 @@ def _context(v: Any, depth: int = 0) -> Any:
     return ("object", id(v))
 
 
+def _each_line(path: str, job: Job) -> str | list[str]:
+    """The lines of a file a loop or readlines() goes through (file_lines): a file of one
+    line is a list of that line, not a text whose characters a loop would go through."""
+    lines = file_lines(path, job)
+    return [lines] if not markers(lines) else lines
+
+
 def _stands_for_a_set(text: str) -> bool:
     return any(k in ("walk", "lines", "each", "listed") for k, _, _ in markers(text))
 
@@ -560,7 +567,7 @@ class _Py:
             gen = n.generators[0]
             items = self.ev(gen.iter, scope)
             if isinstance(items, tuple) and items and items[0] == "file":
-                items = file_lines(render(items[1]), self.job)    # each line of an open file
+                items = _each_line(render(items[1]), self.job)    # each line of an open file
             if isinstance(items, str) and len(items) <= 4096 and items in self.decoded:
                 # the bytes of decoded data, one at a time (raw bytes: a \x01 in them is data,
                 # not a value marker)
@@ -971,7 +978,8 @@ class _Py:
         if isinstance(recv, tuple) and recv and recv[0] == "file":
             if short in ("read", "readlines"):
                 content = self.job.value_of(render(recv[1])) if is_known(recv[1]) else None
-                return content if content is not None and short == "read" else file_lines(render(recv[1]), self.job)
+                return content if content is not None and short == "read" else \
+                    _each_line(render(recv[1]), self.job)
             if short == "write" and recv[2].startswith(("w", "a")):
                 self.wrote(recv[1], Written(_s(args[0]) if args else "", "written by this job"),
                            place, line, ev)
@@ -1939,7 +1947,7 @@ class _Py:
         elif isinstance(st, ast.For | ast.AsyncFor):
             it = self.ev(st.iter, scope)
             if isinstance(it, tuple) and it and it[0] == "file":
-                it = file_lines(render(it[1]), self.job)
+                it = _each_line(render(it[1]), self.job)
             if isinstance(it, dict):
                 it = list(it)
             if isinstance(it, list | tuple) and 1 < len(it) <= MAX_LOOP and \

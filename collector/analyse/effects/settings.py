@@ -137,9 +137,30 @@ def tool_output(prog: str, argv: list[str], text_of: Any, stdin: str | None = No
         "toml" if path.endswith(".toml") else "yaml"
     doc = parsed(fmt, text)
     value = picked(doc, flt) if isinstance(doc, dict | list) else None
+    if value is None and fmt == "yaml" and _typed_key(doc):
+        # `on:`, `yes:`, `1:` are booleans and numbers to YAML 1.1 (PyYAML, Python's yq) and
+        # names to YAML 1.2 (the Go yq, which prints what the path names there): either
+        # may run, the value a path finds is the one judged
+        try:
+            value = picked(yaml.load(text, Loader=yaml.BaseLoader), flt)
+        except yaml.YAMLError:
+            value = None
+        if value is None:
+            return unparsed(path or "its input")
     if value is not None or (isinstance(doc, dict | list) and _is_path(flt)):
         return value            # (a path that finds nothing prints null)
     return unparsed(path or "its input")
+
+
+def _typed_key(doc: Any, depth: int = 0) -> bool:
+    """Whether a parsed YAML document has a key that is not a string, at any depth."""
+    if depth > 64:
+        return True
+    if isinstance(doc, dict):
+        return any(not isinstance(k, str) or _typed_key(v, depth + 1) for k, v in doc.items())
+    if isinstance(doc, list):
+        return any(_typed_key(v, depth + 1) for v in doc)
+    return False
 
 
 def _is_path(flt: str) -> bool:

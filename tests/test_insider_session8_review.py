@@ -1,0 +1,181 @@
+"""An insider with operator access who has read lineguard's source, against what session 7's
+engine added: settings files read by jq/yq/Python/Perl, lists read back line by line. Every
+test here failed before its fix (the attack succeeded)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_insider_reading_review import LINE_DATA, _judge
+
+SETTINGS = "opt/ems/etc/purge.json"
+LIST = "opt/ems/etc/purge.list"
+HARMLESS = "/var/tmp/ems/cache/old"
+
+
+def _loud(j) -> None:
+    """Never benign: destructive, or the list it deletes is said to be unknown."""
+    assert j.verdict != "benign" and any(r.rule in ("lg.host.rm-linedata", "lg.host.rm-unseen-list")
+                                         for r in j.reasons), \
+        [(r.rule, r.title) for r in j.reasons]
+
+
+def _destructive(j) -> None:
+    assert j.verdict == "destructive" and j.severity in ("high", "critical"), \
+        [(r.rule, r.title) for r in j.reasons]
+
+
+# --- a file captured harmless and rewritten at run time ---------------------------------------
+
+REWRITTEN = {
+    # the captured settings file names a cache; the job writes the line data over it first
+    "echo-json": (f"echo '{{\"data\": \"{LINE_DATA}\"}}' > /{SETTINGS}\n"
+                  f"rm -rf \"$(jq -r .data /{SETTINGS})\"\n", True),
+    "append": (f"echo {LINE_DATA} >> /{LIST}\nfor d in $(cat /{LIST}); do rm -rf \"$d\"; done\n",
+               True),
+    "sed-i-json": (f"sed -i 's#{HARMLESS}#{LINE_DATA}#' /{SETTINGS}\n"
+                   f"rm -rf \"$(jq -r .data /{SETTINGS})\"\n", False),
+    "sed-i-list": (f"sed -i 's#{HARMLESS}#{LINE_DATA}#' /{LIST}\n"
+                   f"for d in $(cat /{LIST}); do rm -rf \"$d\"; done\n", False),
+    "perl-pi": (f"perl -pi -e 's#{HARMLESS}#{LINE_DATA}#' /{LIST}\nxargs rm -rf < /{LIST}\n",
+                False),
+    "curl-json": (f"curl -s http://10.0.0.5/p.json -o /{SETTINGS}\n"
+                  f"rm -rf \"$(jq -r .data /{SETTINGS})\"\n", False),
+    "curl-list": (f"curl -s http://10.0.0.5/p -o /{LIST}\n"
+                  f"while read d; do rm -rf \"$d\"; done < /{LIST}\n", False),
+    "cp-list": (f"cp /home/oper/x /{LIST}\nrm -rf $(head -1 /{LIST})\n", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REWRITTEN))
+def test_a_settings_file_or_list_the_job_rewrites_is_not_read_as_captured(name):
+    """The agent captured the file naming a cache directory; the job rewrites it (or edits,
+    downloads, copies over it) and then deletes what it names: each was judged by the
+    captured text, benign."""
+    body, known = REWRITTEN[name]
+    j = _judge({"opt/ems/bin/purge.sh": "#!/bin/sh\n" + body,
+                SETTINGS: f'{{"data": "{HARMLESS}"}}\n', LIST: HARMLESS + "\n"},
+               "/opt/ems/bin/purge.sh")
+    (_destructive if known else _loud)(j)
+
+
+PY_REWRITTEN = {
+    "json": (f"open('/{SETTINGS}', 'w').write('{{\"data\": \"{LINE_DATA}\"}}')\n"
+             f"shutil.rmtree(json.load(open('/{SETTINGS}'))['data'])\n"),
+    "lines": (f"with open('/{LIST}', 'w') as f:\n    f.write('{LINE_DATA}')\n"
+              f"for d in open('/{LIST}'):\n    shutil.rmtree(d.strip())\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PY_REWRITTEN))
+def test_a_file_a_python_job_rewrites_is_read_as_written(name):
+    j = _judge({"opt/ems/bin/purge.py": "#!/usr/bin/python3\nimport json, shutil\n"
+                + PY_REWRITTEN[name], SETTINGS: f'{{"data": "{HARMLESS}"}}\n',
+                LIST: HARMLESS + "\n"}, "/opt/ems/bin/purge.py")
+    _destructive(j)
+
+
+def test_a_perl_job_reading_a_list_it_downloaded_is_not_read_as_captured():
+    j = _judge({"opt/ems/bin/purge.pl": "#!/usr/bin/perl\nuse File::Path qw(rmtree);\n"
+                f"system('curl -s http://10.0.0.5/p -o /{LIST}');\n"
+                f"open(my $fh, '<', '/{LIST}');\nwhile (my $d = <$fh>) {{ chomp $d; rmtree($d); }}\n",
+                LIST: HARMLESS + "\n"}, "/opt/ems/bin/purge.pl")
+    _loud(j)
+
+
+@pytest.mark.parametrize("loop", [
+    "for d in open('/{f}'):\n    shutil.rmtree(d.strip())\n",
+    "for d in open('/{f}').readlines():\n    shutil.rmtree(d.strip())\n",
+    "[shutil.rmtree(d.strip()) for d in open('/{f}')]\n",
+])
+def test_a_python_loop_over_a_one_line_list_deletes_that_line(loop):
+    """A captured list of one line: the loop was read as going through the characters of
+    a text (benign); with a second line it was destructive."""
+    j = _judge({"opt/ems/bin/purge.py": "#!/usr/bin/python3\nimport shutil\n"
+                + loop.replace("{f}", LIST), LIST: LINE_DATA + "\n"}, "/opt/ems/bin/purge.py")
+    _destructive(j)
+
+
+def test_a_file_the_job_only_reads_is_still_read_as_captured():
+    """What the agent captured still decides where the job does not touch the file."""
+    for body in (f"rm -rf \"$(jq -r .data /{SETTINGS})\"\n",
+                 f"for d in $(cat /{LIST}); do rm -rf \"$d\"; done\n",
+                 f"echo done >> /var/log/ems/purge.log\nxargs rm -rf < /{LIST}\n"):
+        j = _judge({"opt/ems/bin/purge.sh": "#!/bin/sh\n" + body,
+                    SETTINGS: f'{{"data": "{HARMLESS}"}}\n', LIST: HARMLESS + "\n"},
+                   "/opt/ems/bin/purge.sh")
+        assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]
+
+
+# --- YAML 1.1 and 1.2 ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "path"), [
+    (f"on: {LINE_DATA}\n", ".on"),
+    (f"paths:\n  yes: {LINE_DATA}\n  cache: {HARMLESS}\n", ".paths.yes"),
+    (f"paths:\n  off: {LINE_DATA}\n", '.paths["off"]'),
+])
+def test_a_yaml_key_read_as_a_boolean_by_one_yq_and_a_name_by_the_other_is_followed(text, path):
+    """`on:` is the boolean true to PyYAML (YAML 1.1): `.on` found nothing (null, benign),
+    while the Go yq (YAML 1.2) prints the line data's path."""
+    name = "opt/ems/etc/purge.yaml"
+    j = _judge({"opt/ems/bin/purge.sh": f"#!/bin/sh\nrm -rf \"$(yq -r '{path}' /{name})\"\n",
+                name: text}, "/opt/ems/bin/purge.sh")
+    _destructive(j)
+
+
+# --- a value parked under a secret's name, masked by the agent --------------------------------
+
+MASKED_VALUES = {
+    # the path to delete, the payload to run, the program to run: one word each, under a name
+    # the agent masks (…TOKEN=, …SECRET=, token = '…'), so the collector saw only its hash
+    "path": f"#!/bin/sh\nAPI_TOKEN={LINE_DATA}\nrm -rf \"$API_TOKEN\"\n",
+    "payload": "#!/bin/sh\nSECRET=cm0gLXJmIC9zcnYvZW1zL2xpbmVkYXRh\necho $SECRET | base64 -d | sh\n",
+    "program": "#!/bin/sh\nSYNC_TOKEN=/home/oper/.w\n\"$SYNC_TOKEN\" --all\n",
+    "python": f"#!/usr/bin/python3\nimport shutil\ntoken = '{LINE_DATA}'\nshutil.rmtree(token)\n",
+    "python-exec": "#!/usr/bin/python3\nimport base64\n"
+                   "token = 'aW1wb3J0IHNodXRpbDsgc2h1dGlsLnJtdHJlZSgnL3Nydi9lbXMvbGluZWRhdGEnKQ=='\n"
+                   "exec(base64.b64decode(token))\n",
+    "perl": f"#!/usr/bin/perl\nuse File::Path qw(rmtree);\nmy %c = (secret => '{LINE_DATA}');\n"
+            "rmtree($c{secret});\n",
+}
+
+
+def _collected(tmp_path, script: str):
+    from lineguard.agent.sources.host import HostLimits
+    from tests.hostroot import write
+    from tests.test_dropin_evidence import PASSWD
+    from tests.test_insider_session7_review import _judged_with
+    root = tmp_path / "r"
+    write(root, "etc/passwd", PASSWD)
+    write(root, "etc/timezone", "UTC\n")
+    write(root, "etc/cron.d/ems", "0 2 * * * root /opt/ems/bin/nightly\n")
+    write(root, "opt/ems/bin/nightly", script, 0o755)
+    target, judged = _judged_with(root, HostLimits())
+    (art,) = [a for a in target.artifacts if a.name == "opt/ems/bin/nightly"]
+    return art.text(), judged["/opt/ems/bin/nightly"][1]
+
+
+@pytest.mark.parametrize("name", sorted(MASKED_VALUES))
+def test_a_value_the_agent_masks_as_a_secret_is_not_a_quiet_one(tmp_path, name):
+    """The agent masks the value (as it must: a token is a secret), and the collector judged
+    `rm -rf lg-masked:…` a relative path (benign), the payload's hash undone as garbage (medium),
+    the masked program as one it gives no meaning to (benign). A secret is never what a job
+    deletes or runs: doing so with one is high."""
+    text, verdict = _collected(tmp_path, MASKED_VALUES[name])
+    assert "lg-masked:hmac-sha256:" in text and LINE_DATA not in text     # masked
+    assert verdict.severity in ("high", "critical"), [(r.rule, r.title) for r in verdict.reasons]
+    assert any("masked as a secret" in r.title for r in verdict.reasons), verdict.reasons
+
+
+@pytest.mark.parametrize("script", [
+    "#!/bin/sh\nmysql -ps3cr3t ems -e 'select 1' > /var/tmp/ems/ping\n",
+    "#!/bin/sh\nexport PGPASSWORD=s3cr3t\npg_dump ems > /var/backups/ems.sql\n",
+    "#!/bin/sh\nsnmpget -v2c -c s3cr3t atm-kobe-01 1.3.6.1.2.1.1.3.0\n",
+    "#!/bin/sh\nAPI_TOKEN=abc123\ncurl -s -H \"Authorization: Bearer $API_TOKEN\" https://nms/api/poll\n",
+    "#!/usr/bin/python3\nimport requests\ntoken = 'abc123'\nrequests.get('https://nms/api', headers={'X-Token': token})\n",
+])
+def test_secrets_used_as_secrets_stay_quiet(tmp_path, script):
+    text, verdict = _collected(tmp_path, script)
+    assert "lg-masked:hmac-sha256:" in text
+    assert verdict.severity not in ("high", "critical"), [(r.rule, r.title) for r in verdict.reasons]
+    assert not any("masked" in r.title for r in verdict.reasons)
