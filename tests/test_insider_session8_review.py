@@ -179,3 +179,53 @@ def test_secrets_used_as_secrets_stay_quiet(tmp_path, script):
     assert "lg-masked:hmac-sha256:" in text
     assert verdict.severity not in ("high", "critical"), [(r.rule, r.title) for r in verdict.reasons]
     assert not any("masked" in r.title for r in verdict.reasons)
+
+
+# --- Python a reader had no rule for --------------------------------------------------------
+
+RMTREE = f"shutil.rmtree('{LINE_DATA}')"
+PY_FORMS = {
+    # statements and expressions the reader passed over: benign
+    "match": f"match 1:\n    case 1:\n        {RMTREE}\n",
+    "match-in-function": f"def main(a):\n    match a:\n        case 'x':\n            {RMTREE}\nmain('x')\n",
+    "except-star": f"try:\n    pass\nexcept* ValueError:\n    {RMTREE}\n",
+    "while-else": f"while False:\n    pass\nelse:\n    {RMTREE}\n",
+    "assert": f"assert {RMTREE} or True\n",
+    "raise": f"raise SystemExit({RMTREE})\n",
+    "not": f"if not {RMTREE}:\n    pass\n",
+    "compare": f"if {RMTREE} is None:\n    pass\n",
+    "dict-comprehension": f"d = {{k: {RMTREE} for k in [1]}}\n",
+    "generator": f"def g():\n    yield {RMTREE}\nlist(g())\n",
+    "class-body": f"class A:\n    {RMTREE}\n",
+    # run by Python as a class or function is made, or when an attribute is read: "in
+    # a function nothing calls" (low)
+    "default-value": f"def f(x={RMTREE}):\n    pass\n",
+    "class-decorator": f"def deco(c):\n    {RMTREE}\n    return c\n@deco\nclass A:\n    pass\n",
+    "init-subclass": f"class B:\n    def __init_subclass__(cls):\n        {RMTREE}\nclass C(B):\n    pass\n",
+    "metaclass": f"class M(type):\n    def __init__(cls, *a):\n        {RMTREE}\nclass C(metaclass=M):\n    pass\n",
+    "property": f"class A:\n    @property\n    def p(self):\n        {RMTREE}\nA().p\n",
+    # library functions handed a callable: benign
+    "sorted-key": f"sorted(['{LINE_DATA}'], key=shutil.rmtree)\n",
+    "reduce": f"import functools\nfunctools.reduce(lambda a, b: shutil.rmtree(b), ['{LINE_DATA}'], 0)\n",
+    "filter": f"list(filter(shutil.rmtree, ['{LINE_DATA}']))\n",
+    "exit-stack": f"import contextlib\nwith contextlib.ExitStack() as s:\n    s.callback(shutil.rmtree, '{LINE_DATA}')\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PY_FORMS))
+def test_python_a_reader_had_no_rule_for_is_read(name):
+    j = _judge({"opt/ems/bin/purge.py": "#!/usr/bin/python3\nimport shutil\n" + PY_FORMS[name]},
+               "/opt/ems/bin/purge.py")
+    _destructive(j)
+
+
+@pytest.mark.parametrize("body", [
+    "match sys.argv[1:]:\n    case ['-v']:\n        print('verbose')\n    case _:\n        pass\n",
+    "class Cfg:\n    path = '/var/tmp/ems'\n    @property\n    def size(self):\n        return 1\nprint(Cfg().size)\n",
+    "def f(x=os.path.join('/var/tmp', 'x')):\n    return x\n",
+    "print(sorted(['b', 'a'], key=str.lower))\n",
+])
+def test_ordinary_python_of_those_forms_stays_quiet(body):
+    j = _judge({"opt/ems/bin/tool.py": "#!/usr/bin/python3\nimport os, sys\n" + body},
+               "/opt/ems/bin/tool.py")
+    assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]

@@ -296,6 +296,7 @@ _HANDED: dict[str, tuple[int, str, bool, str, str]] = {
     "do": (0, "job_func", True, "", ""),               # schedule.every(…).do(job, *args)
     "signal.signal": (1, "handler", False, "", ""),
     "finalize": (1, "func", True, "", ""),
+    "callback": (0, "callback", True, "", ""),       # contextlib.ExitStack().callback(f, *a)
 }
 # settings loaders: function -> the format it reads
 _CONFIG_LOADS = {"json.load": "json", "json.loads": "json", "yaml.safe_load": "yaml",
@@ -305,6 +306,8 @@ _INI_PARSERS = frozenset({"ConfigParser", "RawConfigParser", "SafeConfigParser"}
 _NOT_CONFIG = object()
 
 
+# decorators that make a method an attribute: reading it calls the method
+_PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
 # decorators that register a function to be called (at exit, on a schedule, on a signal)
 _REGISTERS = frozenset({"register", "scheduled_job", "repeat", "on_exit"})
 _SEQ_AT = {"Timer": 2, "apply_async": 1, "apply": 1, "enter": 3, "enterabs": 3,
@@ -312,7 +315,10 @@ _SEQ_AT = {"Timer": 2, "apply_async": 1, "apply": 1, "enter": 3, "enterabs": 3,
 # where the sequence of arguments stands when not named (Thread(group, target, name, args)),
 # the mapping of keyword arguments just after it
 # a pool's or executor's map: the callable called with each item (starmap: spread over its args)
-_MAPS = frozenset({"map", "imap", "imap_unordered", "map_async", "starmap", "starmap_async"})
+_MAPS = frozenset({"map", "imap", "imap_unordered", "map_async", "starmap", "starmap_async",
+                   "filter", "filterfalse", "takewhile", "dropwhile", "reduce"})
+# functions calling the callable given as key= with each item
+_KEYED = frozenset({"sorted", "min", "max", "nsmallest", "nlargest", "groupby"})
 # callables that take a function without calling it (a value kept or compared)
 _CALLS_NOTHING = frozenset({"isinstance", "callable", "id", "repr", "str", "print", "hasattr",
                             "setattr", "getattr", "type", "hash", "dir", "vars", "len"})
@@ -629,7 +635,33 @@ class _Py:
                     return base
                 return Std(f"{base.name}.{n.attr}")    # mod.func kept as a name to call later
             return unknown(f"{ast.unparse(n)[:60]}")
-        return unknown(f"{ast.unparse(n)[:60]}")
+        return self.parts(n, scope)
+
+    def parts(self, n: ast.AST, scope: dict[str, Any]) -> Any:
+        """An expression or statement the reader has no rule of its own for (a comparison,
+        `not`, a dict comprehension, a slice, yield; match, except*, assert, raise, del): what
+        it gives stays unknown, but every call in it is read and every body in it runs, each
+        case of a match and each handler as a branch. What it returns, for a statement."""
+        inner = scope
+        out = None
+        children = list(ast.iter_child_nodes(n))
+        for gen in (c for c in children if isinstance(c, ast.comprehension)):
+            inner = dict(scope) if inner is scope else inner
+            items = self.ev(gen.iter, inner)
+            self.bind(gen.target, items if isinstance(items, str) and _stands_for_a_set(items)
+                      else each_unknown(unknown(ast.unparse(gen.iter)[:60])), inner)
+            for c in gen.ifs:
+                self.ev(c, inner)
+        stmts = [c for c in children if isinstance(c, ast.stmt)]
+        if stmts:
+            out = self.block(stmts, inner)
+        for c in children:
+            if isinstance(c, ast.expr):
+                self.ev(c, inner)
+            elif isinstance(c, ast.match_case | ast.excepthandler):
+                out = self.parts(c, inner) or out
+        return out if isinstance(n, ast.stmt | ast.match_case | ast.excepthandler) else \
+            unknown(f"{ast.unparse(n)[:60]}")
 
     # --- calls ----------------------------------------------------------------------------
 
@@ -1744,6 +1776,18 @@ class _Py:
             return [k for k in recv if k != "DEFAULT"]
         return _NOT_CONFIG
 
+    def defined(self, st: ast.FunctionDef | ast.AsyncFunctionDef, scope: dict[str, Any]) -> None:
+        """What a `def` runs as it is read: its default values and its decorators' arguments
+        (`def f(x=shutil.rmtree(…))` deletes when the module is loaded, not when f is called)."""
+        for d in [*st.args.defaults, *st.args.kw_defaults]:
+            if d is not None and not isinstance(d, ast.Constant | ast.Name):
+                self.ev(d, scope)
+        for d in st.decorator_list:
+            if isinstance(d, ast.Call):
+                for a in [*d.args, *(k.value for k in d.keywords)]:
+                    if not isinstance(a, ast.Constant | ast.Name):
+                        self.ev(a, scope)
+
     def decorated(self, st: ast.FunctionDef | ast.AsyncFunctionDef, fn: Func,
                   scope: dict[str, Any]) -> Any:
         """The function a `def` binds after its decorators: a decorator of the program's own
@@ -1802,7 +1846,17 @@ class _Py:
             for item in items[:16] if isinstance(items, list | tuple) and items else [
                     unknown(f"an item {short}() is handed")]:
                 spread = short.startswith("starmap") and isinstance(item, list | tuple)
-                self.call_value(done, list(item) if spread else [item], {}, n, scope)
+                passed = list(item) if spread else [item]
+                if short == "reduce":           # (what it has so far, the item)
+                    passed = [unknown("what reduce() has so far"), item]
+                self.call_value(done, passed, {}, n, scope)
+        elif short in _KEYED and isinstance(kw.get("key"), Func | Std | Method | Bound):
+            # sorted(items, key=f), min/max(…, key=f): f called with each item
+            done = kw["key"]
+            items = given[0] if len(given) == 1 else list(given)
+            for item in items[:16] if isinstance(items, list | tuple) and items else [
+                    unknown(f"an item {short}() is handed")]:
+                self.call_value(done, [item], {}, n, scope)
         for v in [*args, *kw.values()]:
             if isinstance(v, Func) and v is not done and fname not in _CALLS_NOTHING:
                 self.run_func(v, [], {}, scope, line, ev)
@@ -1872,7 +1926,10 @@ class _Py:
                         f"in task {name}() (invoke/fabric run it by name)",))
                     inner[fn.node.args.args[0].arg] = Command(runner=True)
                 elif owner is not None and owner.cls.name in self.instantiated and (
-                        name.startswith("__") and name.endswith("__") or owner.cls.library_base):
+                        name.startswith("__") and name.endswith("__") or owner.cls.library_base
+                        or any(self.dotted(d, scope) in _PROPERTIES or isinstance(
+                            d, ast.Attribute) and d.attr in ("setter", "getter", "deleter")
+                            for d in fn.node.decorator_list)):
                     # __del__, __exit__, __call__ … of a class the program makes objects of
                     # (Python calls them itself), and the methods of one that extends a
                     # library's class (Thread.run, a socketserver handler's handle): the
@@ -1911,24 +1968,42 @@ class _Py:
 
     def stmt(self, st: ast.stmt, scope: dict[str, Any]) -> Any:
         if isinstance(st, ast.FunctionDef | ast.AsyncFunctionDef):
+            self.defined(st, scope)
             scope[st.name] = self.decorated(st, Func(st, self), scope)
         elif isinstance(st, ast.ClassDef):
             cls = Cls(st.name)
+            made_by: list[Func] = []                # what Python runs as the class is made
             for b in st.bases:                      # inherited methods and attributes first
                 base = self.ev(b, scope)
                 if isinstance(base, Cls):
                     cls.scope.update(base.scope)
                     cls.library_base |= base.library_base
+                    if isinstance(hook := base.scope.get("__init_subclass__"), Func):
+                        made_by.append(hook)
                 elif isinstance(base, Std):
                     cls.library_base = True
+            for k in st.keywords:
+                meta = self.ev(k.value, scope)
+                if k.arg == "metaclass" and isinstance(meta, Cls):
+                    made_by += [f for name in ("__new__", "__init__", "__call__")
+                                if isinstance(f := meta.scope.get(name), Func)]
             for member in st.body:
                 if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
+                    self.defined(member, {**scope, **cls.scope})
                     cls.scope[member.name] = Func(member, self)
-                elif isinstance(member, ast.Assign | ast.AnnAssign):
+                else:       # the class body runs as the class is made
                     inner = {**scope, **cls.scope}
                     self.stmt(member, inner)
                     cls.scope.update({k: v for k, v in inner.items() if k not in scope})
             scope[st.name] = cls
+            ev = self.ev_text(st)
+            for fn in made_by:
+                self.called.add(fn.node.name)
+                self.run_func(fn, [cls], {}, scope, st.lineno, ev)
+            for d in reversed(st.decorator_list):   # @decorate class …: decorate(cls)
+                dec = self.ev(d, scope)
+                if isinstance(dec, Func):
+                    self.run_func(dec, [cls], {}, scope, st.lineno, ev)
         elif isinstance(st, ast.Assign):
             v = self.ev(st.value, scope)
             for t in st.targets:
@@ -1973,7 +2048,8 @@ class _Py:
             self.bind(st.target, val, scope)
             return self.block(st.body, scope) or self.block(st.orelse, scope)
         elif isinstance(st, ast.While):
-            return self.block(st.body, scope)
+            self.ev(st.test, scope)
+            return self.block(st.body, scope) or self.block(st.orelse, scope)
         elif isinstance(st, ast.If):
             raw = ast.unparse(st.test)
             g = gate_of(raw, raw, self.cur_place, st.lineno, lambda: self.ev_text(st),
@@ -2028,6 +2104,8 @@ class _Py:
             self.imports(st, scope)
         elif isinstance(st, ast.Global):
             scope["\x00global"] = scope.get("\x00global", frozenset()) | frozenset(st.names)
+        elif not isinstance(st, ast.Pass | ast.Break | ast.Continue | ast.Nonlocal):
+            return self.parts(st, scope)
         return None
 
     def bind(self, t: ast.AST, v: Any, scope: dict[str, Any]) -> None:
