@@ -655,11 +655,11 @@ class _Py:
         stmts = [c for c in children if isinstance(c, ast.stmt)]
         if stmts:
             out = self.block(stmts, inner)
-        for c in children:
-            if isinstance(c, ast.expr):
-                self.ev(c, inner)
-            elif isinstance(c, ast.match_case | ast.excepthandler):
-                out = self.parts(c, inner) or out
+        for child in children:
+            if isinstance(child, ast.expr):
+                self.ev(child, inner)
+            elif isinstance(child, ast.match_case | ast.excepthandler):
+                out = self.parts(child, inner) or out
         return out if isinstance(n, ast.stmt | ast.match_case | ast.excepthandler) else \
             unknown(f"{ast.unparse(n)[:60]}")
 
