@@ -229,3 +229,22 @@ def test_ordinary_python_of_those_forms_stays_quiet(body):
     j = _judge({"opt/ems/bin/tool.py": "#!/usr/bin/python3\nimport os, sys\n" + body},
                "/opt/ems/bin/tool.py")
     assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]
+
+
+@pytest.mark.parametrize("body", [
+    f"type Paths = list[str]\n{RMTREE}\n",                           # Python 3.12
+    f"x = f'{{'-'.join(['a', 'b'])}}'\n{RMTREE}\n",                  # PEP 701 (3.12)
+    f"print('{{0}}'.format(f'{{RMTREE!r}}'))\nx = f'{{shutil.rmtree('{LINE_DATA}')}}'\n",
+])
+def test_a_line_of_newer_python_syntax_does_not_hide_the_program(body):
+    """One line of syntax the collector's Python (3.11) does not parse and the host's (3.12+)
+    runs: the whole program was "not valid Python 3" (low, not mailed)."""
+    j = _judge({"opt/ems/bin/purge.py": "#!/usr/bin/python3\nimport shutil\n" + body},
+               "/opt/ems/bin/purge.py")
+    assert j.severity in ("high", "critical"), [(r.rule, r.title) for r in j.reasons]
+
+
+def test_a_python_2_script_is_read_around_its_print_statements():
+    j = _judge({"opt/ems/bin/tidy.py": "#!/usr/bin/python\nimport shutil\nprint 'tidying'\n"
+                "shutil.rmtree('/var/tmp/ems/cache')\nprint 'done'\n"}, "/opt/ems/bin/tidy.py")
+    assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]

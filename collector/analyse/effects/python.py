@@ -2198,6 +2198,33 @@ def _parse(text: str) -> ast.Module:
         return ast.parse(text)
 
 
+_TOUCHES = re.compile(r"\b(?:rmtree|remove|unlink|system|subprocess|snmp|netmiko|paramiko|"
+                      r"telnetlib|send|execute)\b")
+MAX_SKIPPED = 16          # lines of a program this Python cannot parse, left out to read the rest
+
+
+def _parse_around(text: str) -> tuple[ast.Module, list[int]] | None:
+    """The module's tree with the lines this Python cannot parse left out (a newer Python's
+    syntax: `type X = …`, f-strings nesting their own quotes; Python 2's print statement), and
+    those lines (1-based); None where more than MAX_SKIPPED would be. One line of syntax this
+    collector's Python does not know does not hide the rest of a program."""
+    lines = text.split("\n")
+    skipped: list[int] = []
+    while len(skipped) <= MAX_SKIPPED:
+        try:
+            return _parse("\n".join(lines)), skipped
+        except SyntaxError as e:
+            at = (e.lineno or 0) - 1
+            if not 0 <= at < len(lines) or at + 1 in skipped:
+                return None
+            line = lines[at]
+            lines[at] = line[:len(line) - len(line.lstrip())] + "pass"
+            skipped.append(at + 1)
+        except ValueError:
+            return None
+    return None
+
+
 def read_python(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     try:
         tree = _parse(text)
@@ -2207,12 +2234,22 @@ def read_python(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
             tree = _parse(text.split("\n", 1)[1] if "\n" in text else "")
             place = replace(place, offset=place.offset + 1)
         except (SyntaxError, ValueError):
-            if re.search(r"\b(?:rmtree|remove|unlink|system|subprocess|snmp|netmiko|paramiko|"
-                         r"telnetlib|send|execute)\b", text):
-                job.sink.append(place.effect("unparsed", 1, text.split("\n", 1)[0][:200],
-                                             target="python (not valid Python 3)",
-                                             how="touches devices or data"))
-            return
+            around = _parse_around(text)
+            lines = text.split("\n")
+            if around is None:
+                if _TOUCHES.search(text):
+                    job.sink.append(place.effect("unparsed", 1, lines[0][:200],
+                                                 target="python (not valid Python 3)",
+                                                 how="touches devices or data"))
+                return
+            tree, skipped = around
+            for k in skipped:
+                # the rest was read: a line left out that touches devices or data is what a
+                # line of newer syntax would hide (a reading limit, high)
+                if _TOUCHES.search(lines[k - 1]):
+                    job.sink.append(place.effect(
+                        "unparsed", k, lines[k - 1][:200], target="python",
+                        how="not read: a line this Python cannot parse touches devices or data"))
     r = _Py(text, job, place)
     scope: dict[str, Any] = {"__name__": "__main__"}
     scope.update({k: v for k, v in env.items() if not k.isdigit() and k != "@"})
