@@ -248,3 +248,32 @@ def test_a_python_2_script_is_read_around_its_print_statements():
     j = _judge({"opt/ems/bin/tidy.py": "#!/usr/bin/python\nimport shutil\nprint 'tidying'\n"
                 "shutil.rmtree('/var/tmp/ems/cache')\nprint 'done'\n"}, "/opt/ems/bin/tidy.py")
     assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]
+
+
+# --- Perl a reader had no rule for ------------------------------------------------------------
+
+PL_RMTREE = f"rmtree('{LINE_DATA}')"
+PERL_FORMS = {
+    # blocks of sort and grep were not read (map's were): benign
+    "sort-block": f"my @a = sort {{ {PL_RMTREE}; 0 }} (1, 2);\n",
+    "sort-sub": f"sub byname {{ {PL_RMTREE}; 0 }}\nmy @a = sort byname (1, 2);\n",
+    "grep-block": f"my @a = grep {{ {PL_RMTREE} }} (1);\n",
+    # `print SH …` to a bareword handle piped to a shell: read as a call of a sub SH (benign)
+    "bareword-pipe": f"open(SH, '| /bin/sh');\nprint SH \"rm -rf {LINE_DATA}\\n\";\nclose(SH);\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PERL_FORMS))
+def test_perl_a_reader_had_no_rule_for_is_read(name):
+    j = _judge({"opt/ems/bin/purge.pl": "#!/usr/bin/perl\nuse File::Path qw(rmtree);\n"
+                + PERL_FORMS[name]}, "/opt/ems/bin/purge.pl")
+    _destructive(j)
+
+
+@pytest.mark.parametrize("body", [
+    "my @x = sort { $a cmp $b } grep { -d $_ } ('/var/tmp/a', '/var/tmp/b');\nprint \"@x\\n\";\n",
+    "open(LOG, '>>', '/var/log/ems/tidy.log');\nprint LOG \"tidy done\\n\";\nclose(LOG);\n",
+])
+def test_ordinary_perl_sorts_greps_and_bareword_handles_stay_quiet(body):
+    j = _judge({"opt/ems/bin/tidy.pl": "#!/usr/bin/perl\n" + body}, "/opt/ems/bin/tidy.pl")
+    assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]

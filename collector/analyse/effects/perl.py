@@ -1578,16 +1578,26 @@ class _Perl:
         if isinstance(items, str) and markers(items):
             return items                              # each walked row, each line: still them
         cb = n.child_by_field_name("callback")
-        if cb is None or "grep" in self.head(n, 4):
+        if cb is None:
             return items
+        # grep and sort run their block for each item as map does (what it does is what the
+        # program does), and give the items themselves: sort a pair at a time in $a and $b
+        sorts = n.type == "sort_expression"
+        kept = "grep" in self.head(n, 4) or sorts
         out: list[object] = []
-        saved = self.scope.vars.get("$_")
+        names = ("$a", "$b") if sorts else ("$_",)
+        saved = {k: self.scope.vars.get(k) for k in names}
         for x in _flat(items)[:MAX_EACH]:
-            self.scope.vars["$_"] = x
+            for k in names:
+                self.scope.vars[k] = x
+            if sorts and cb.type != "block":     # sort byname LIST: the sub byname
+                self.call(self.scope.subs.get(self.text(cb).lstrip("&")), [], place)
+                continue
             v = self.block(cb, place) if cb.type == "block" else self.value(cb, place)
             out.extend(v if isinstance(v, list) else [v])
-        self.scope.vars["$_"] = saved if saved is not None else ""
-        return out
+        for k, v in saved.items():
+            self.scope.vars[k] = v if v is not None else ""
+        return items if kept else out
 
     def eval(self, n: Node, place: Place) -> object:
         kids = [c for c in n.named_children if c.type != "comment"]
@@ -2043,6 +2053,19 @@ class _Perl:
         """print/printf/say/syswrite: what goes to a device, a piped shell or a file written."""
         ind = next((c for c in n.named_children if c.type == "indirect_object"), None)
         fn_n = n.child_by_field_name("function")
+        held = [c for c in n.named_children if c != fn_n and c.type != "comment"]
+        called = held[0].child_by_field_name("function") if len(held) == 1 and \
+            held[0].type.endswith("function_call_expression") else None
+        bare = self.scope.vars.get("*" + self.text(called).strip()) if called is not None \
+            and ind is None else None
+        if isinstance(bare, _Handle):
+            # `print SH "…"` for a bareword handle opened before, which tree-sitter-perl reads
+            # as a call of a sub SH: the text printed to that handle
+            texts = [_s(x) for x in _flat(self.args_of(held[0], place, called))]
+            if fn == "printf" and texts:
+                texts = [_s(self.builtin("sprintf", list(texts), n))]
+            self.to_handle(bare, texts, n, place)
+            return "1"
         if self.job.printed is not None and fn in ("print", "say", "printf") and (
                 ind is None or self.text(ind).strip("{} ") == "STDOUT"):
             # standard output read by what follows in a pipe: what is printed, as text
@@ -2289,7 +2312,7 @@ _VALUES = {
                      "func1op_call_expression", "func0op_call_expression"), _Perl.function),
     "method_call_expression": _Perl.method, "coderef_call_expression": _Perl.coderef_call,
     "anonymous_subroutine_expression": _Perl.anonymous_sub, "refgen_expression": _Perl.reference,
-    "map_grep_expression": _Perl.map_grep, "code_deref_expression": _Perl.deref, "sort_expression": _Perl.listed_field,
+    "map_grep_expression": _Perl.map_grep, "code_deref_expression": _Perl.deref, "sort_expression": _Perl.map_grep,
     "readline_expression": _const(_Perl.readline), "eval_expression": _Perl.eval,
     "do_expression": _Perl.do_block, "require_expression": _Perl.require,
     "return_expression": _Perl.returns,
