@@ -260,6 +260,12 @@ PERL_FORMS = {
     "grep-block": f"my @a = grep {{ {PL_RMTREE} }} (1);\n",
     # `print SH …` to a bareword handle piped to a shell: read as a call of a sub SH (benign)
     "bareword-pipe": f"open(SH, '| /bin/sh');\nprint SH \"rm -rf {LINE_DATA}\\n\";\nclose(SH);\n",
+    # subs Perl calls itself: "in a sub nothing here calls" (low)
+    "DESTROY": f"package X;\nsub new {{ bless {{}} }}\nsub DESTROY {{ main::{PL_RMTREE}; }}\n"
+               "package main;\nmy $x = X->new;\n",
+    "AUTOLOAD": f"sub AUTOLOAD {{ {PL_RMTREE}; }}\nsync_now();\n",
+    "tie": f"package T;\nsub TIESCALAR {{ bless {{}} }}\nsub FETCH {{ main::{PL_RMTREE}; }}\n"
+           "package main;\ntie my $v, 'T';\nmy $y = $v;\n",
 }
 
 

@@ -71,6 +71,13 @@ from lineguard.collector.analyse.effects.shell import bind_call, gate_of, snmp_e
 _VAR_REF = re.compile(r"([$@%])\{?(\w+(?:::\w+)*)")
 _NAME = re.compile(r"\w+(?:::\w+)*")
 _DECLARED = re.compile(r"\b(?:my|local|state)\s*(\([^)]*\)|[$@%]\w+)")
+# Subs Perl calls itself, by their names: as an object goes (DESTROY), for a sub nobody defined
+# (AUTOLOAD), for a tied variable's every use (tie's methods), as a module is used (import).
+_PERL_CALLS = frozenset({"DESTROY", "AUTOLOAD", "import", "unimport", "CLONE", "TIESCALAR",
+                         "TIEARRAY", "TIEHASH", "TIEHANDLE", "FETCH", "STORE", "FETCHSIZE",
+                         "STORESIZE", "EXISTS", "DELETE", "CLEAR", "PUSH", "POP", "SHIFT",
+                         "UNSHIFT", "SPLICE", "FIRSTKEY", "NEXTKEY", "SCALAR", "UNTIE", "PRINT",
+                         "PRINTF", "WRITE", "READLINE", "GETC", "READ", "CLOSE", "OPEN"})
 # A sub that runs what it is handed: its arguments eval'd, run as a command or called as code.
 _RUNS_ARGUMENTS = re.compile(r"\b(?:eval|system|exec)\s*\(?\s*(?:@_|\$_\[|shift\b)|"
                              r"&\s*\{?\s*\$_\[|\$_\[\d+\]\s*->")
@@ -400,8 +407,11 @@ class _Perl:
             if sub.key not in self.scope.called:
                 self.scope.called.add(sub.key)
                 what = f"{sub.name}()" if sub.name != _ANON else "an anonymous sub"
-                where = replace(sub.place, called=False,
-                                via=sub.place.via + (f"in {what}, which nothing here calls",))
+                short = sub.name.rsplit("::", 1)[-1]
+                where = replace(sub.place, via=sub.place.via + (
+                    f"in {what}, which Perl calls itself",)) if short in _PERL_CALLS else \
+                    replace(sub.place, called=False,
+                            via=sub.place.via + (f"in {what}, which nothing here calls",))
                 sub.owner.block(sub.body, where)
 
     def block(self, node: Node, place: Place) -> object:
