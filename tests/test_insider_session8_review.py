@@ -283,3 +283,29 @@ def test_perl_a_reader_had_no_rule_for_is_read(name):
 def test_ordinary_perl_sorts_greps_and_bareword_handles_stay_quiet(body):
     j = _judge({"opt/ems/bin/tidy.pl": "#!/usr/bin/perl\n" + body}, "/opt/ems/bin/tidy.pl")
     assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]
+
+
+@pytest.mark.parametrize("body", [
+    # a write in a branch that never runs stood for the file; the captured list was hidden
+    f"[ -f /nonexistent ] && echo {HARMLESS} > /{LIST}\nxargs rm -rf < /{LIST}\n",
+    f"if [ \"$(date +%d)\" = 31 ]; then echo {HARMLESS} > /{LIST}; fi\nxargs rm -rf < /{LIST}\n",
+    f"case $1 in x) echo {HARMLESS} > /{LIST};; esac\nfor d in $(cat /{LIST}); do rm -rf $d; done\n",
+    f"[ -f /nonexistent ] && echo '{{\"data\": \"{HARMLESS}\"}}' > /{SETTINGS}\n"
+    f"rm -rf \"$(jq -r .data /{SETTINGS})\"\n",
+])
+def test_a_write_that_may_not_run_does_not_hide_what_the_file_held(body):
+    """The captured list (settings) names the line data; a write of a harmless one, in a
+    branch that never runs, was all the reader saw of the file."""
+    j = _judge({"opt/ems/bin/purge.sh": "#!/bin/sh\n" + body,
+                SETTINGS: f'{{"data": "{LINE_DATA}"}}\n', LIST: LINE_DATA + "\n"},
+               "/opt/ems/bin/purge.sh")
+    _destructive(j)
+
+
+def test_a_python_write_that_may_not_run_does_not_hide_the_settings_file():
+    j = _judge({"opt/ems/bin/purge.py": "#!/usr/bin/python3\nimport json, os, shutil\n"
+                "if os.path.exists('/nonexistent'):\n"
+                f"    open('/{SETTINGS}', 'w').write('{{\"data\": \"{HARMLESS}\"}}')\n"
+                f"shutil.rmtree(json.load(open('/{SETTINGS}'))['data'])\n",
+                SETTINGS: f'{{"data": "{LINE_DATA}"}}\n'}, "/opt/ems/bin/purge.py")
+    _destructive(j)

@@ -1177,9 +1177,9 @@ def prints_nothing(prog: str, args: list[str]) -> bool:
     return False
 
 
-def _settings_text(job: Job, path: str) -> str | None:
-    """A settings file's text, captured for the job (it decides what the job acts on)."""
-    return job.text_of(render(path).lstrip("/")) if is_known(path) and path.startswith("/") \
+def _settings_text(job: Job, path: str) -> list[str | None] | None:
+    """The texts a settings file may hold when the job reads it (resolve.Job.texts_of)."""
+    return job.texts_of(render(path).lstrip("/")) if is_known(path) and path.startswith("/") \
         else None
 
 
@@ -1247,9 +1247,10 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             return stdin
         if ops:
             path = ops[-1]
-            w = job.written.get(path) if prog == "cat" and len(ops) == 1 else None
-            if w is not None and w.content is not None:
-                return w.content     # a file this job wrote earlier
+            if prog == "cat" and len(ops) == 1 and path in job.written:
+                # a file this job wrote earlier: what it wrote, and what it held before
+                held = job.text_of(path)
+                return held if held is not None else file_lines(render(path), job)
             captured = job.value_of(render(path)) if prog == "cat" and is_known(path) else None
             if captured is not None and len(ops) == 1 and len(captured) < 65536:
                 return captured      # the file as it was captured (a template, a list)

@@ -1732,13 +1732,15 @@ class _Py:
                 return settings.parsed(_CONFIG_LOADS[fname], _s(source))
             else:
                 return unknown(f"settings read by {fname}()")
-            # (text_of: a settings file decides what the job acts on, so the agent captures it)
-            text = self.job.text_of(path.lstrip("/")) if is_known(path) else None
-            if text is None:
+            # (a settings file decides what the job acts on, so the agent captures it; what
+            # the job wrote there before is read as well, see Job.texts_of)
+            texts = self.job.texts_of(path.lstrip("/")) if is_known(path) else [None]
+            if any(t is None for t in texts):
                 return file_lines(path, self.job)
-            doc = settings.parsed(_CONFIG_LOADS[fname], text)
-            return doc if isinstance(doc, dict | list) or is_known(doc) else \
-                settings.unparsed(path)
+            docs = [settings.parsed(_CONFIG_LOADS[fname], t or "") for t in texts]
+            if not all(isinstance(d, dict | list) or is_known(d) for d in docs):
+                return settings.unparsed(path)
+            return settings.either(docs)
         if short in _INI_PARSERS and not isinstance(recv, Ini):
             ini = Ini()
             ini.interpolates = short != "RawConfigParser" and "interpolation" not in kw

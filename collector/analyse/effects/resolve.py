@@ -260,17 +260,30 @@ class Job:
         self.values.add(path.lstrip("/"))
         return self.text_of(path)
 
-    def text_of(self, path: str, captured: bool = False) -> str | None:
-        """What the file at `path` holds when the job reads it: what the job wrote there
+    def texts_of(self, path: str) -> list[str | None]:
+        """What the file at `path` may hold when the job reads it: what the job wrote there
         before (None where that is not known: downloaded, edited in place, copied from a file
-        not captured), else its captured text (only that where `captured`). A file the job
-        rewrites is not read as the agent found it: a settings file or a list captured
-        harmless and replaced at run time would otherwise stand for what the job acts on."""
+        not captured) and, unless it is the same, its captured text — the write may sit in a
+        branch that does not run (`[ -f X ] && echo … > LIST`), so neither hides the other. A
+        file the job rewrites is not read as the agent found it alone: a settings file or a
+        list captured harmless and replaced at run time would stand for what the job acts on."""
+        name = path.lstrip("/")
+        w = (self.written.get("/" + name) or self.written.get(name)) if self.written else None
+        captured = self.text_of(path, captured=True)
+        if w is None:
+            return [captured]
+        return [w.content] if captured is None or captured == w.content else [w.content, captured]
+
+    def text_of(self, path: str, captured: bool = False) -> str | None:
+        """What the file at `path` holds when the job reads it (see texts_of): one text, the
+        lines of each it may hold (a list read either way lists them all); None where one is
+        not known. `captured`: the file as the agent captured it, whatever the job wrote."""
         if self.written and not captured:
-            name = path.lstrip("/")
-            w = self.written.get("/" + name) or self.written.get(name)
-            if w is not None:
-                return w.content
+            texts = self.texts_of(path)
+            if len(texts) > 1 or path.lstrip("/") not in self.files:
+                if any(t is None for t in texts):
+                    return None
+                return "\n".join(dict.fromkeys(ln for t in texts for ln in (t or "").split("\n")))
         art = self.artifact(path)
         if art is None:
             return None
