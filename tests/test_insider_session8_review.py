@@ -309,3 +309,14 @@ def test_a_python_write_that_may_not_run_does_not_hide_the_settings_file():
                 f"shutil.rmtree(json.load(open('/{SETTINGS}'))['data'])\n",
                 SETTINGS: f'{{"data": "{LINE_DATA}"}}\n'}, "/opt/ems/bin/purge.py")
     _destructive(j)
+
+
+@pytest.mark.parametrize("line", [
+    f"a[$(rm -rf {LINE_DATA})]=1\n",
+    f"k=x\na[$k]=$(rm -rf {LINE_DATA})\n",
+    f"a[`rm -rf {LINE_DATA}`]=1\n",
+])
+def test_an_array_element_assigned_under_a_computed_key_is_expanded(line):
+    """The key (and the value, under a key that is not a plain word) of `NAME[key]=value`
+    was not expanded: a command substitution in either never ran (benign)."""
+    _destructive(_judge({"opt/ems/bin/purge.sh": "#!/bin/bash\n" + line}, "/opt/ems/bin/purge.sh"))

@@ -724,10 +724,16 @@ class _Walker:
             return
         name = self.text(name_n)
         if name_n.type == "subscript":
-            # NAME[key]=value: kept under its key
+            # NAME[key]=value: kept under its key; a key and a value that are not plain words
+            # are expanded all the same (`a[$(cmd)]=…` runs cmd)
             key = re.fullmatch(r"([A-Za-z_]\w*)\[([^]$`]+)\]", name)
-            if key and val_n is not None and val_n.type != "array":
-                env[name] = " ".join(self.words(val_n, env, place))
+            index = name_n.child_by_field_name("index")
+            if not key and index is not None:
+                self.words(index, env, place)
+            if val_n is not None and val_n.type != "array":
+                value = " ".join(self.words(val_n, env, place))
+                if key:
+                    env[name] = value
             return
         if val_n is None:
             val = ""
