@@ -320,3 +320,24 @@ def test_an_array_element_assigned_under_a_computed_key_is_expanded(line):
     """The key (and the value, under a key that is not a plain word) of `NAME[key]=value`
     was not expanded: a command substitution in either never ran (benign)."""
     _destructive(_judge({"opt/ems/bin/purge.sh": "#!/bin/bash\n" + line}, "/opt/ems/bin/purge.sh"))
+
+
+@pytest.mark.parametrize("line", [
+    f"echo 'rm -rf {LINE_DATA}' | sed e\n",
+    f"echo {LINE_DATA} | sed 's/^/rm -rf /e'\n",
+    f"echo x | sed '1e rm -rf {LINE_DATA}'\n",
+])
+def test_what_gnu_sed_runs_is_read(line):
+    """sed's e command runs the pattern space (or the command after it), s///e runs the line
+    it made: `sed e` alone was taken for a program that only prints (benign)."""
+    _destructive(_judge({"opt/ems/bin/purge.sh": "#!/bin/sh\n" + line}, "/opt/ems/bin/purge.sh"))
+
+
+@pytest.mark.parametrize("line", [
+    "sed -e '/^$/d' -e 's/ *$//' /etc/motd\n",
+    "echo edit | sed 's/edit/done/'\n",
+    "sed -n '/^exec /p' /opt/ems/etc/ems.conf\n",
+])
+def test_sed_that_only_edits_stays_quiet(line):
+    j = _judge({"opt/ems/bin/tidy.sh": "#!/bin/sh\n" + line}, "/opt/ems/bin/tidy.sh")
+    assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]
