@@ -341,3 +341,13 @@ def test_what_gnu_sed_runs_is_read(line):
 def test_sed_that_only_edits_stays_quiet(line):
     j = _judge({"opt/ems/bin/tidy.sh": "#!/bin/sh\n" + line}, "/opt/ems/bin/tidy.sh")
     assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]
+
+
+@pytest.mark.parametrize("line", [
+    "rm -rf \"$(jq -r .data ~/.purge.json)\"\n",
+    "rm -rf \"$(yq -r .paths.data etc/purge.yaml)\"\n",
+])
+def test_a_settings_file_named_by_a_home_or_relative_path_is_not_an_empty_value(line):
+    """Only a settings file named by an absolute path stood for its content when it was not
+    captured; `~/.purge.json` (which the agent does not capture) gave nothing (benign)."""
+    _loud(_judge({"opt/ems/bin/purge.sh": "#!/bin/sh\n" + line}, "/opt/ems/bin/purge.sh"))

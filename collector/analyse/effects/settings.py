@@ -174,7 +174,7 @@ def _output(prog: str, argv: list[str], text_of: Any, stdin: str | None = None
     flt, path = plain[0], plain[1] if len(plain) == 2 else ""
     text = text_of(path) if path else stdin
     if text is None:
-        return unparsed(path) if path.startswith("/") else None
+        return unparsed(path) if path else None      # a file not captured: what it says
     if "\x01" in text:
         return text             # the content of a file not captured: what it says, still
     fmt = "json" if prog in ("jq", "gojq") or path.endswith(".json") else \
