@@ -209,6 +209,9 @@ PY_FORMS = {
     "reduce": f"import functools\nfunctools.reduce(lambda a, b: shutil.rmtree(b), ['{LINE_DATA}'], 0)\n",
     "filter": f"list(filter(shutil.rmtree, ['{LINE_DATA}']))\n",
     "exit-stack": f"import contextlib\nwith contextlib.ExitStack() as s:\n    s.callback(shutil.rmtree, '{LINE_DATA}')\n",
+    # a function put into a library's hook by assignment: never read (benign)
+    "excepthook": f"import sys\nsys.excepthook = lambda *a: {RMTREE}\nraise SystemExit(1)\n",
+    "excepthook-def": f"import sys\ndef bye(*a):\n    {RMTREE}\nsys.excepthook = bye\n1 / 0\n",
 }
 
 

@@ -2137,6 +2137,12 @@ class _Py:
                 base.attrs[t.attr] = v                # self.conn = ConnectHandler(…)
             elif isinstance(base, Cls | Module):
                 base.scope[t.attr] = v                # Cfg.path = …, settings.TARGET = …
+            elif isinstance(base, Std) and isinstance(v, Func | Method | Bound):
+                # a function of the program put into a library's hook (sys.excepthook,
+                # threading.excepthook, signal handlers by attribute …): the library calls it
+                self.call_value(v, [], {}, ast.Call(func=t, args=[], keywords=[],
+                                                    lineno=t.lineno, col_offset=t.col_offset),
+                                scope)
 
     def imports(self, st: ast.Import | ast.ImportFrom, scope: dict[str, Any]) -> None:
         names = [a.name for a in st.names] if isinstance(st, ast.Import) else [st.module or ""]
