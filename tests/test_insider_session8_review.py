@@ -269,6 +269,11 @@ PERL_FORMS = {
     "AUTOLOAD": f"sub AUTOLOAD {{ {PL_RMTREE}; }}\nsync_now();\n",
     "tie": f"package T;\nsub TIESCALAR {{ bless {{}} }}\nsub FETCH {{ main::{PL_RMTREE}; }}\n"
            "package main;\ntie my $v, 'T';\nmy $y = $v;\n",
+    # a sub handed to a pragma as it is used: never read (benign)
+    "overload": f"package O;\nuse overload '\"\"' => sub {{ main::{PL_RMTREE}; '' }};\n"
+                "sub new { bless {} }\npackage main;\nprint O->new;\n",
+    # CLASS->can('name')->(): "in a sub nothing here calls" (low)
+    "can": f"sub wipe {{ {PL_RMTREE} }}\nmain->can('wipe')->();\n",
 }
 
 

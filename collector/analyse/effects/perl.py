@@ -609,6 +609,13 @@ class _Perl:
             for a in args:
                 self.scope.lib_dirs.extend(_s(x) for x in _flat(self.value(a, place)))
             return
+        for a in args:
+            # what a module or pragma is handed as it is used: a sub among it (`use overload
+            # '""' => sub {…}`, a handler) is the module's to call
+            for v in _flat(self.value(a, place)):
+                if isinstance(v, _Sub):
+                    self.scope.called.add(v.key)
+                    self.call(v, [], place)
         if name and not name[0].islower():      # a module, not a pragma (strict, warnings…)
             self.include(name.replace("::", "/") + ".pm", n, place, module=True)
 
@@ -1630,6 +1637,13 @@ class _Perl:
         meth = self.text(meth_n) if meth_n is not None else ""
         args_n = n.child_by_field_name("arguments")
         args = self.listed(args_n, place) if args_n is not None else []
+        if meth == "can" and args and is_known(_s(_flat(args)[0])):
+            # CLASS->can('name'): the sub of that name, to be called
+            name = _s(_flat(args)[0])
+            inv_text = self.text(inv_n) if inv_n is not None else ""
+            sub = self.scope.subs.get(f"{inv_text}::{name}") or self.scope.subs.get(name)
+            if sub is not None:
+                return sub
         if inv_n is not None and inv_n.type == "bareword":
             return self.class_method(self.text(inv_n), meth, args, n, place)
         inv = self.value(inv_n, place) if inv_n is not None else ""
