@@ -278,12 +278,14 @@ class Job:
         """What the file at `path` holds when the job reads it (see texts_of): one text, the
         lines of each it may hold (a list read either way lists them all); None where one is
         not known. `captured`: the file as the agent captured it, whatever the job wrote."""
-        if self.written and not captured:
+        if self.written and not captured and (
+                "/" + path.lstrip("/") in self.written or path.lstrip("/") in self.written):
             texts = self.texts_of(path)
-            if len(texts) > 1 or path.lstrip("/") not in self.files:
-                if any(t is None for t in texts):
-                    return None
-                return "\n".join(dict.fromkeys(ln for t in texts for ln in (t or "").split("\n")))
+            if any(t is None for t in texts):
+                return None
+            if len(texts) == 1:
+                return texts[0]
+            return "\n".join(dict.fromkeys(ln for t in texts for ln in (t or "").split("\n")))
         art = self.artifact(path)
         if art is None:
             return None
