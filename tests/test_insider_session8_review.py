@@ -359,3 +359,11 @@ def test_a_settings_file_named_by_a_home_or_relative_path_is_not_an_empty_value(
     """Only a settings file named by an absolute path stood for its content when it was not
     captured; `~/.purge.json` (which the agent does not capture) gave nothing (benign)."""
     _loud(_judge({"opt/ems/bin/purge.sh": "#!/bin/sh\n" + line}, "/opt/ems/bin/purge.sh"))
+
+
+def test_a_python_2_script_naming_removal_in_its_prints_is_not_a_reading_limit():
+    j = _judge({"opt/ems/bin/tidy.py": "#!/usr/bin/python\nimport os\nprint 'tidying'\n"
+                "for f in os.listdir('/var/tmp/ems'):\n    print 'remove %s' % f\n"
+                "    os.remove(os.path.join('/var/tmp/ems', f))\nprint 'system done'\n"},
+               "/opt/ems/bin/tidy.py")
+    assert j.severity not in ("high", "critical"), [(r.rule, r.title) for r in j.reasons]

@@ -2209,6 +2209,7 @@ def _parse(text: str) -> ast.Module:
 _TOUCHES = re.compile(r"\b(?:rmtree|remove|unlink|system|subprocess|snmp|netmiko|paramiko|"
                       r"telnetlib|send|execute)\b")
 MAX_SKIPPED = 16          # lines of a program this Python cannot parse, left out to read the rest
+NEWER_SYNTAX_LINES = 2    # at most this many: a newer Python's syntax, not another language
 
 
 def _parse_around(text: str) -> tuple[ast.Module, list[int]] | None:
@@ -2251,13 +2252,19 @@ def read_python(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
                                                  how="touches devices or data"))
                 return
             tree, skipped = around
-            for k in skipped:
-                # the rest was read: a line left out that touches devices or data is what a
-                # line of newer syntax would hide (a reading limit, high)
-                if _TOUCHES.search(lines[k - 1]):
-                    job.sink.append(place.effect(
-                        "unparsed", k, lines[k - 1][:200], target="python",
-                        how="not read: a line this Python cannot parse touches devices or data"))
+            touching = [k for k in skipped if _TOUCHES.search(lines[k - 1])]
+            if touching and len(skipped) > NEWER_SYNTAX_LINES:
+                # many lines of another Python (2's print statements): as a program that does
+                # not parse, read around
+                job.sink.append(place.effect("unparsed", touching[0], lines[touching[0] - 1][:200],
+                                             target="python (not valid Python 3)",
+                                             how="touches devices or data"))
+            for k in touching if len(skipped) <= NEWER_SYNTAX_LINES else ():
+                # the rest was read: a line of newer syntax left out that touches devices or
+                # data is how such a line hides what it does (a reading limit, high)
+                job.sink.append(place.effect(
+                    "unparsed", k, lines[k - 1][:200], target="python",
+                    how="not read: a line this Python cannot parse touches devices or data"))
     r = _Py(text, job, place)
     scope: dict[str, Any] = {"__name__": "__main__"}
     scope.update({k: v for k, v in env.items() if not k.isdigit() and k != "@"})
