@@ -248,9 +248,13 @@ def test_a_line_of_newer_python_syntax_does_not_hide_the_program(body):
 
 
 def test_a_python_2_script_is_read_around_its_print_statements():
+    """Still the low "not valid Python 3" it was, and what the rest does is read."""
     j = _judge({"opt/ems/bin/tidy.py": "#!/usr/bin/python\nimport shutil\nprint 'tidying'\n"
                 "shutil.rmtree('/var/tmp/ems/cache')\nprint 'done'\n"}, "/opt/ems/bin/tidy.py")
-    assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]
+    assert j.severity in ("info", "low"), [(r.rule, r.title) for r in j.reasons]
+    j = _judge({"opt/ems/bin/tidy.py": "#!/usr/bin/python\nimport shutil\nprint 'tidying'\n"
+                f"{RMTREE}\nprint 'done'\n"}, "/opt/ems/bin/tidy.py")
+    _destructive(j)
 
 
 # --- Perl a reader had no rule for ------------------------------------------------------------

@@ -2252,14 +2252,15 @@ def read_python(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
                                                  how="touches devices or data"))
                 return
             tree, skipped = around
-            touching = [k for k in skipped if _TOUCHES.search(lines[k - 1])]
-            if touching and len(skipped) > NEWER_SYNTAX_LINES:
-                # many lines of another Python (2's print statements): as a program that does
-                # not parse, read around
-                job.sink.append(place.effect("unparsed", touching[0], lines[touching[0] - 1][:200],
+            touching = [k for k in skipped if _TOUCHES.search(lines[k - 1])] \
+                if len(skipped) <= NEWER_SYNTAX_LINES else []
+            if not touching and _TOUCHES.search(text):
+                # lines of another Python (2's print statements) or another language: the
+                # program as one that does not parse (low), read around all the same
+                job.sink.append(place.effect("unparsed", skipped[0], lines[skipped[0] - 1][:200],
                                              target="python (not valid Python 3)",
                                              how="touches devices or data"))
-            for k in touching if len(skipped) <= NEWER_SYNTAX_LINES else ():
+            for k in touching:
                 # the rest was read: a line of newer syntax left out that touches devices or
                 # data is how such a line hides what it does (a reading limit, high)
                 job.sink.append(place.effect(
