@@ -371,3 +371,25 @@ def test_a_python_2_script_naming_removal_in_its_prints_is_not_a_reading_limit()
                 "    os.remove(os.path.join('/var/tmp/ems', f))\nprint 'system done'\n"},
                "/opt/ems/bin/tidy.py")
     assert j.severity not in ("high", "critical"), [(r.rule, r.title) for r in j.reasons]
+
+
+@pytest.mark.parametrize("line", [
+    "systemctl freeze lineguard-agent.service\n",       # its processes stopped in place
+    "kill -9 -1\n",                                     # every process, the agent among them
+    "kill -s KILL -- -1\n",
+    "killall5 -9\n",
+    # a trailing `-1` (pid -1) was read as the signal SIGHUP: a reload, skipped
+    "kill -9 $(pidof cron) -1\n",
+    "kill -9 $(cat /run/rsyslogd.pid) -10\n",
+])
+def test_stopping_lineguard_the_scheduler_or_logging_is_not_read_as_a_reload(line):
+    j = _judge({"opt/ems/bin/tidy.sh": "#!/bin/sh\n" + line}, "/opt/ems/bin/tidy.sh")
+    assert j.verdict != "benign" and j.severity in ("high", "critical"), \
+        [(r.rule, r.title) for r in j.reasons]
+
+
+@pytest.mark.parametrize("line", ["kill -HUP $(pidof cron)\n", "kill -1 1234\n",
+                                  "kill -USR1 $(cat /run/rsyslogd.pid)\n", "systemctl thaw ems.service\n"])
+def test_reloads_stay_quiet(line):
+    j = _judge({"opt/ems/bin/tidy.sh": "#!/bin/sh\n" + line}, "/opt/ems/bin/tidy.sh")
+    assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]

@@ -679,10 +679,20 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog in ("systemctl", "service", "update-rc.d", "chkconfig", "rc-service", "rc-update",
                   "invoke-rc.d"):
         _service(prog, ops, job, place, line, ev, tuple(args))
-    elif prog in ("kill", "pkill", "killall", "skill"):
+    elif prog in ("kill", "pkill", "killall", "skill", "killall5"):
         names = [o for o in ops if not o.isdigit()]
-        reload = _RELOAD_SIGNAL.search(" ".join(args)) or re.search(
-            r"(?:^|\s)(?:-s\s*|--signal[= ]|-)0\b", " ".join(args))   # -0: is it alive?
+        # the signal is the leading option (`-9`, `-s KILL`, `--signal=HUP`), not any word
+        # after it: `kill -9 PID -1` is no reload, and its -1 is every process
+        lead = 2 if args[:1] in (["-s"], ["-n"], ["--signal"]) else \
+            1 if args[:1] and args[0].startswith("-") and args[0] != "--" else 0
+        signal, pids = " ".join(args[:lead]), args[lead:]
+        reload = _RELOAD_SIGNAL.search(signal) or re.search(
+            r"(?:^|\s)(?:-s\s*|--signal[= ]|-)0\b", signal)   # -0: is it alive?
+        if not reload and (prog == "killall5" or (prog == "kill" and "-1" in pids)):
+            # pid -1: every process the job may signal (as root: all but init), lineguard's
+            # agent among them
+            add(place.effect("tamper", line, ev, target="every process, lineguard's agent among "
+                                                        "them", how="kills"))
         for n in names:
             # kill PID: the process whose pid the value holds (a pid file, pidof, pgrep)
             named = killed_process(n) if prog == "kill" else None
@@ -1005,8 +1015,9 @@ def _backdate(argv: list[str], job: Job, place: Place, line: int, ev: str) -> No
 
 def _service(prog: str, ops: list[str], job: Job, place: Place, line: int, ev: str,
              _flags: tuple[str, ...] = ()) -> None:
+    # (a frozen unit's processes are stopped in place: `systemctl freeze`, systemd 246+)
     verbs = {"stop": "stop", "disable": "disable", "mask": "mask", "kill": "kill",
-             "remove": "disable", "off": "disable", "del": "disable"}
+             "remove": "disable", "off": "disable", "del": "disable", "freeze": "stop"}
     if prog == "systemctl":
         if not ops:
             return
