@@ -393,3 +393,25 @@ def test_stopping_lineguard_the_scheduler_or_logging_is_not_read_as_a_reload(lin
 def test_reloads_stay_quiet(line):
     j = _judge({"opt/ems/bin/tidy.sh": "#!/bin/sh\n" + line}, "/opt/ems/bin/tidy.sh")
     assert j.verdict == "benign", [(r.rule, r.title) for r in j.reasons]
+
+
+@pytest.mark.parametrize("body", [
+    # another function of the same name called: this one counted as called, never read
+    f"class A:\n    def run(self):\n        {RMTREE}\nclass B:\n    def run(self):\n        pass\nB().run()\n",
+    f"def run():\n    {RMTREE}\nclass B:\n    def run(self):\n        pass\nB().run()\n",
+])
+def test_a_function_is_not_called_because_another_of_its_name_is(body):
+    j = _judge({"opt/ems/bin/purge.py": "#!/usr/bin/python3\nimport shutil\n" + body},
+               "/opt/ems/bin/purge.py")
+    assert j.verdict != "benign" and any(r.rule == "lg.host.rm-linedata" for r in j.reasons), \
+        [(r.rule, r.title) for r in j.reasons]
+
+
+@pytest.mark.parametrize("body", [
+    f"class A:\n    def run(self):\n        {RMTREE}\nclass B(A):\n    def run(self):\n        super().run()\nB().run()\n",
+    "class A:\n    def __init__(self, p):\n        shutil.rmtree(p)\nclass B(A):\n    def __init__(self):\n"
+    f"        super().__init__('{LINE_DATA}')\nB()\n",
+])
+def test_a_base_class_method_called_through_super_is_called(body):
+    _destructive(_judge({"opt/ems/bin/purge.py": "#!/usr/bin/python3\nimport shutil\n" + body},
+                        "/opt/ems/bin/purge.py"))

@@ -227,6 +227,8 @@ class Cls:
     name: str
     scope: dict[str, Any] = field(default_factory=dict)
     library_base: bool = False          # it extends a library's class (threading.Thread …)
+    bases: list[Cls] = field(default_factory=list)      # the program's classes it extends
+    own: dict[int, Func] = field(default_factory=dict)  # methods defined in its body, by node
 
 
 @dataclass
@@ -439,7 +441,7 @@ class _Py:
         self.place = place
         self.cur_place = place              # where the statement being read stands
         self.functions: dict[str, Func] = {}
-        self.called: set[str] = set()
+        self.called: set[int] = set()          # the functions called (their def nodes' ids)
         self.decoded: dict[str, tuple[str, ...]] = {}
         self.depth = 0
         self.paths: list[str] = []          # sys.path entries the program adds
@@ -601,6 +603,9 @@ class _Py:
         if isinstance(n, ast.Call):
             return self.call(n, scope)
         if isinstance(n, ast.Attribute):
+            if isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name) and \
+                    n.value.func.id == "super" and "super" not in scope:
+                return self.super_attr(n.attr, scope)
             base = self.ev(n.value, scope)
             if isinstance(base, str) and _stands_for_a_set(base):
                 return "" if n.attr in ("oid_index", "iid") else base   # row.oid …: still the rows
@@ -663,6 +668,29 @@ class _Py:
         return out if isinstance(n, ast.stmt | ast.match_case | ast.excepthandler) else \
             unknown(f"{ast.unparse(n)[:60]}")
 
+    def super_attr(self, attr: str, scope: dict[str, Any]) -> Any:
+        """`super().attr` in a method of the program's class: the attribute of the first base
+        class that has it (a method bound to the same object), as Python finds it."""
+        running = [r for r in self.job.running if r.startswith("python ")]
+        at = int(running[-1].split()[1]) if running else -1
+        classes = [v for v in [*self.globals.values(), *scope.values()] if isinstance(v, Cls)]
+        owner = next((c for c in classes if at in c.own), None)
+        if owner is None:
+            return unknown(f"super().{attr}")
+        fn = owner.own[at]
+        params = fn.node.args.posonlyargs + fn.node.args.args
+        me = scope.get(params[0].arg) if params else None
+        todo = list(owner.bases)
+        while todo:
+            base = todo.pop(0)
+            found = base.scope.get(attr)
+            if isinstance(found, Func):
+                return Bound(found, [me], {}) if me is not None else found
+            if found is not None:
+                return found
+            todo.extend(base.bases)
+        return unknown(f"super().{attr}")
+
     # --- calls ----------------------------------------------------------------------------
 
     def dotted(self, f: ast.AST, scope: dict[str, Any]) -> str | None:
@@ -711,6 +739,13 @@ class _Py:
             if isinstance(attr, str) and attr.isidentifier():
                 f = ast.copy_location(ast.Attribute(f.args[0], attr, ast.Load()), f)
                 n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Call) and \
+                isinstance(f.value.func, ast.Name) and f.value.func.id == "super" and \
+                "super" not in scope:
+            # super().method(…): the base class's method, on the same object
+            scope = {**scope, "\x00super": self.super_attr(f.attr, scope)}
+            f = ast.copy_location(ast.Name("\x00super", ast.Load()), f)
+            n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
         if isinstance(f, ast.Name | ast.Subscript):
             held = self.ev(f, scope) if isinstance(f, ast.Subscript) else scope.get(f.id)
             if isinstance(held, Bound):
@@ -1675,7 +1710,7 @@ class _Py:
                 cut_by_limit(self.job, self.cur_place, "python", line, ev,
                              f"functions called more than {MAX_CALL_DEPTH} deep")
             return unknown("a deeply nested call")
-        fn.reader.called.add(fn.node.name)
+        fn.reader.called.add(id(fn.node))
         inner = dict(fn.reader.globals)
         params = fn.node.args.posonlyargs + fn.node.args.args
         defaults = fn.node.args.defaults
@@ -1916,8 +1951,9 @@ class _Py:
         funcs += [(name, fn, Obj(cls)) for cls in list(scope.values()) if isinstance(cls, Cls)
                   for name, fn in cls.scope.items() if isinstance(fn, Func)]
         for name, fn, owner in funcs:
-            if fn.reader is self and name not in self.called:
-                self.called.add(name)
+            if fn.reader is self and id(fn.node) not in self.called:
+                # (by the function itself: another of the same name called is not this one)
+                self.called.add(id(fn.node))
                 inner = dict(scope)
                 task = any(self.dotted(d.func if isinstance(d, ast.Call) else d, scope)
                            in _TASK_DECORATORS for d in fn.node.decorator_list)
@@ -1980,6 +2016,7 @@ class _Py:
                 if isinstance(base, Cls):
                     cls.scope.update(base.scope)
                     cls.library_base |= base.library_base
+                    cls.bases.append(base)
                     if isinstance(hook := base.scope.get("__init_subclass__"), Func):
                         made_by.append(hook)
                 elif isinstance(base, Std):
@@ -1992,7 +2029,7 @@ class _Py:
             for member in st.body:
                 if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
                     self.defined(member, {**scope, **cls.scope})
-                    cls.scope[member.name] = Func(member, self)
+                    cls.scope[member.name] = cls.own[id(member)] = Func(member, self)
                 else:       # the class body runs as the class is made
                     inner = {**scope, **cls.scope}
                     self.stmt(member, inner)
@@ -2000,7 +2037,7 @@ class _Py:
             scope[st.name] = cls
             ev = self.ev_text(st)
             for fn in made_by:
-                self.called.add(fn.node.name)
+                self.called.add(id(fn.node))
                 self.run_func(fn, [cls], {}, scope, st.lineno, ev)
             for d in reversed(st.decorator_list):   # @decorate class …: decorate(cls)
                 dec = self.ev(d, scope)
