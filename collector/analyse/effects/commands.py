@@ -32,6 +32,7 @@ from lineguard.collector.analyse.effects.resolve import (
     file_lines,
     walked,
 )
+from lineguard.formats import carriers
 from lineguard.formats.shells import MULTI_CALL, SHELLS
 from lineguard.formats.timespan import parse_timespan
 
@@ -167,45 +168,13 @@ OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq"
                          "rev", "tr", "ls"})
 
 
-# GNU sed running a command: `e` alone (the pattern space), `e COMMAND`, or s///…e
-_SED_E = re.compile(r"(?:^|[;{}\n])\s*(?:\d+|\$|/(?:[^/\\]|\\.)*/)?\s*e"
-                    r"(?:\s+(?P<cmd>[^;}\n]+))?\s*(?=$|[;}\n])"
-                    r"|(?:^|[;{}\n])\s*s(?P<d>[^\w\s\\])(?:(?!(?P=d)).)*(?P=d)(?:(?!(?P=d)).)*"
-                    r"(?P=d)[gpiIm0-9]*e", re.S)
-
-
-def sed_runs(argv: list[str], stdin: str | None) -> str | None:
-    """The command lines GNU sed runs (`sed e`, `sed 'e CMD'`, `sed 's/…/…/e'`): the lines it
-    edits (s///e: after the substitution where that is known), or the command named; None
-    when its script runs nothing."""
-    args = argv[1:]
-    scripts = [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-e", "--expression")]
-    if not scripts:
-        scripts = [a for a in args if not a.startswith("-")][:1]
-    found = [m for sc in scripts for m in _SED_E.finditer(sc)]
-    if not found:
-        return None
-    named = [m.group("cmd") for m in found if m.group("cmd")]
-    if named:
-        return "\n".join(named)
-    if stdin is None:
-        return unknown("the lines sed runs")
-    if any(m.group("d") for m in found):     # s///e: the lines after the substitution
-        from lineguard.collector.analyse.effects import runners
-        plain = [_SED_E.sub(lambda m: m.group(0)[:-1] if m.group("d") else m.group(0), a)
-                 for a in argv]
-        edited = runners.sed(plain, stdin) if is_known(stdin) else None
-        return edited if edited is not None else stdin
-    return stdin
-
-
 def prints_only(argv: list[str]) -> bool:
     """A program whose only effect is what it prints (sed -i edits files, printf -v sets a
     variable: not these)."""
     prog = base(argv[0]) if argv else ""
     return prog in OUTPUT_ONLY and not (prog == "sed" and (any(
         re.match(r"-\w*i|--in-place|-f$|--file\b", a) for a in argv[1:]) or
-        sed_runs(argv, None) is not None)) and not (prog == "printf" and argv[1:2] == ["-v"])
+        carriers.sed_runs(argv))) and not (prog == "printf" and argv[1:2] == ["-v"])
 
 
 def known(prog: str) -> bool:

@@ -156,7 +156,9 @@ def _masked(effects: list[Effect]) -> list[Effect]:
     for e in effects:
         if e.kind in ("unparsed", "schedule-line", "runs"):
             continue
-        held = " ".join((e.target, e.obj, e.index, e.value, *e.lines))
+        # what it acts on: the path, the device, the object (the lines sent to a device or the
+        # value set may hold a password or a community as they should)
+        held = " ".join((e.target, e.obj, e.index))
         if MASKED_PREFIX in held and MASKED.search(held):
             out.append(replace(e, kind="unparsed", target=e.kind, lines=(), obj="", index="",
                                value="", how=f"not read: {e.how or e.kind} of "

@@ -1504,9 +1504,6 @@ class _Walker:
         if not commands.known(prog) and prog not in _NAMES_PROGRAMS and \
                 self.launched(prog, args, env, place, line, ev):
             return None
-        if prog == "sed" and (run := commands.sed_runs(argv, stdin)) is not None:
-            # GNU sed's e command and s///e flag run the pattern space as a command line
-            self.nested("shell", run, place, line, ev, "run by sed's e command", env)
         commands.effects(argv, job, place, line, ev, stdin)
         out = commands.output(argv, stdin, job)
         if out is not None and prog in commands.LIST_READERS:
