@@ -152,11 +152,70 @@ _SED_E = re.compile(rf"^\s*(?:{_ADDRESS}(?:\s*,\s*{_ADDRESS})?)?\s*e\s+(.+)$")
 _SED_S = re.compile(r"^\s*\S*?s(.)(?:(?!\1).|\\.)*\1((?:(?!\1).|\\.)*)\1(\w*)$")
 
 
-def sed_inline(argv: list[str], stdin: str | None = None) -> Found:
+_SED_BARE_E = re.compile(rf"^\s*(?:{_ADDRESS}(?:\s*,\s*{_ADDRESS})?)?\s*e\s*$")
+
+
+def _sed_scripts(argv: list[str]) -> list[str]:
     scripts = values(argv, ("-e",), ("--expression",))
     if not scripts and not values(argv, ("-f",), ("--file",)):
         scripts = [a for a in argv[1:] if not a.startswith("-")][:1]
-    return [x for s in scripts for x in sed_program(s)]
+    return [ln for s in scripts for ln in s.split("\n")]
+
+
+def _bare_e(line: str) -> bool:
+    """A sed line holding the command `e` alone (`e`, `1e`, `/x/e`, `p;e`)."""
+    return any(_SED_BARE_E.match(part) for part in line.split(";"))
+
+
+def sed_runs(argv: list[str]) -> bool:
+    """Whether sed's script runs commands (`e`, `e COMMAND`, `s///e`) or is read from a file.
+    `argv` may be a command's text split at blanks, its quotes still in it."""
+    if any(q in a for a in argv for q in "'\""):
+        try:
+            argv = [argv[0], *shlex.split(" ".join(argv[1:]))]
+        except ValueError:
+            pass
+    return bool(values(argv, ("-f",), ("--file",))) or any(
+        _bare_e(ln) or _SED_E.match(ln) or ((s := _SED_S.match(ln)) and "e" in s.group(3))
+        for ln in _sed_scripts(argv))
+
+
+def sed_inline(argv: list[str], stdin: str | None = None) -> Found:
+    out: Found = []
+    for ln in _sed_scripts(argv):
+        if _bare_e(ln):
+            # `e` alone runs the pattern space: each line sed reads is a command line
+            if stdin is not None:
+                out.append((stdin, "run by sed's e command (the lines it reads)"))
+            continue
+        out += sed_program(ln)
+        s = _SED_S.match(ln)
+        if s and "e" in s.group(3) and stdin is not None:
+            # s///e runs the line the substitution made (`s/^/rm -rf /e`): each input line
+            # with the replacement where the pattern matched
+            made = _sed_substituted(s.group(0), stdin)
+            if made is not None:
+                out.append((made, "run by sed's s///e"))
+    return out
+
+
+def _sed_substituted(command: str, text: str) -> str | None:
+    """Each line of `text` after the first match of a sed `s` command (basic regex, `&` for
+    the match), or None where the pattern is not one Python's re reads the same way."""
+    s = _SED_S.match(command)
+    if s is None:
+        return None
+    d = s.group(1)
+    body = command[command.index("s" + d) + 2:]
+    parts = re.split(rf"(?<!\\){re.escape(d)}", body)
+    if len(parts) < 3:
+        return None
+    pattern = parts[0].replace("\\(", "(").replace("\\)", ")")
+    repl = parts[1].replace("\\", "\\\\").replace("&", "\\g<0>")
+    try:
+        return "\n".join(re.sub(pattern, repl, ln, count=1) for ln in text.split("\n"))
+    except (re.error, IndexError):
+        return None
 
 
 def sed_program(text: str) -> Found:

@@ -75,6 +75,13 @@ class WireError(ValueError):
     """The bytes are not a well-formed, correctly signed lineguard snapshot."""
 
 
+# A secret in host text (a password option, a TOKEN= variable) as the agent records it: its
+# keyed hash in one plain shell word (agent/sources/host/secrets.py writes it; the collector
+# knows it for a value it cannot read, see effects.judge).
+MASKED_PREFIX = "lg-masked:hmac-sha256:"
+MASKED = re.compile(r"lg-masked:hmac-sha256:[0-9a-f]{16}")
+
+
 # The largest snapshot file a collector takes by default (its max_snapshot_bytes); the agent
 # keeps its snapshots under it (agent.snapshot.fitted)
 MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024

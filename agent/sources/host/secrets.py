@@ -20,10 +20,10 @@ from pathlib import Path
 
 from lineguard.agent.devices.mask import keyed_digest
 from lineguard.formats.shells import is_binary
+from lineguard.formats.wire import MASKED as _TOKEN
+from lineguard.formats.wire import MASKED_PREFIX as TOKEN_PREFIX
 from lineguard.formats.wire import Artifact
 
-TOKEN_PREFIX = "lg-masked:hmac-sha256:"
-_TOKEN = re.compile(r"lg-masked:hmac-sha256:[0-9a-f]{16}")
 # A secret on a command line is one word; a value with blanks or shell operators could be code
 # an insider parks under a secret's name to have it masked out of the rules' sight.
 _CODE = re.compile(r"[\s;|&`<>(){}]")

@@ -32,6 +32,7 @@ from lineguard.collector.analyse.effects.resolve import (
     file_lines,
     walked,
 )
+from lineguard.formats import carriers
 from lineguard.formats.carriers import CARRIERS
 from lineguard.formats.shells import MULTI_CALL, SHELLS
 from lineguard.formats.timespan import parse_timespan
@@ -170,18 +171,13 @@ OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq"
                          "rev", "tr", "ls"})
 
 
-# a sed script that runs commands (`e CMD`, `s///e`) does more than print
-_SED_RUNS = re.compile(r"(?:^|\s)(?:-f|--file)\b|(?:^|[\s;'\"])[\d$]*e\s|"
-                       r"(?:^|\s)['\"]?s([^\w\s])(?:(?!\1).)*\1(?:(?!\1).)*\1\w*e\w*['\"]?(?:\s|$)")
-
-
 def prints_only(argv: list[str]) -> bool:
     """A program whose only effect is what it prints (sed -i edits files, printf -v sets a
     variable, sort -o writes a file: not these)."""
     prog = base(argv[0]) if argv else ""
     return prog in OUTPUT_ONLY and not (prog == "sed" and (any(
-        re.match(r"-\w*i|--in-place", a) for a in argv[1:]) or _SED_RUNS.search(
-        " ".join(argv[1:])))) and not (prog == "printf" and argv[1:2] == ["-v"]) and \
+        re.match(r"-\w*i|--in-place|-f$|--file\b", a) for a in argv[1:]) or
+        carriers.sed_runs(argv))) and not (prog == "printf" and argv[1:2] == ["-v"]) and \
         not (prog == "sort" and _sort_output(argv[1:]) is not None)     # sort -o FILE writes
 
 
@@ -802,10 +798,20 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
     elif prog in ("systemctl", "service", "update-rc.d", "chkconfig", "rc-service", "rc-update",
                   "invoke-rc.d"):
         _service(prog, ops, job, place, line, ev, tuple(args))
-    elif prog in ("kill", "pkill", "killall", "skill"):
+    elif prog in ("kill", "pkill", "killall", "skill", "killall5"):
         names = [o for o in ops if not o.isdigit()]
-        reload = _RELOAD_SIGNAL.search(" ".join(args)) or re.search(
-            r"(?:^|\s)(?:-s\s*|--signal[= ]|-)0\b", " ".join(args))   # -0: is it alive?
+        # the signal is the leading option (`-9`, `-s KILL`, `--signal=HUP`), not any word
+        # after it: `kill -9 PID -1` is no reload, and its -1 is every process
+        lead = 2 if args[:1] in (["-s"], ["-n"], ["--signal"]) else \
+            1 if args[:1] and args[0].startswith("-") and args[0] != "--" else 0
+        signal, pids = " ".join(args[:lead]), args[lead:]
+        reload = _RELOAD_SIGNAL.search(signal) or re.search(
+            r"(?:^|\s)(?:-s\s*|--signal[= ]|-)0\b", signal)   # -0: is it alive?
+        if not reload and (prog == "killall5" or (prog == "kill" and "-1" in pids)):
+            # pid -1: every process the job may signal (as root: all but init), lineguard's
+            # agent among them
+            add(place.effect("tamper", line, ev, target="every process, lineguard's agent among "
+                                                        "them", how="kills"))
         for n in names:
             # kill PID: the process whose pid the value holds (a pid file, pidof, pgrep)
             named = killed_process(n) if prog == "kill" else None
@@ -1075,6 +1081,8 @@ def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
         planted.plant(job, place, line, ev, f, text, "added by sed -i")
     deletes = re.search(r"(?:^|[/;}\s\d$])d\s*(?:;|$)", script) is not None
     for f in ops:
+        # read later in the job, the file holds what sed made of it: not what was captured
+        job.written[f] = Written("" if everything else None, f"edited in place by `{ev[:80]}`")
         p = render(f).rstrip("/")
         if everything:
             _destroy(job, place, line, ev, f, "truncate")
@@ -1162,8 +1170,9 @@ def _backdate(argv: list[str], job: Job, place: Place, line: int, ev: str) -> No
 
 def _service(prog: str, ops: list[str], job: Job, place: Place, line: int, ev: str,
              _flags: tuple[str, ...] = ()) -> None:
+    # (a frozen unit's processes are stopped in place: `systemctl freeze`, systemd 246+)
     verbs = {"stop": "stop", "disable": "disable", "mask": "mask", "kill": "kill",
-             "remove": "disable", "off": "disable", "del": "disable"}
+             "remove": "disable", "off": "disable", "del": "disable", "freeze": "stop"}
     if prog == "systemctl":
         if not ops:
             return
@@ -1361,9 +1370,9 @@ def prints_nothing(prog: str, args: list[str]) -> bool:
     return False
 
 
-def _settings_text(job: Job, path: str) -> str | None:
-    """A settings file's text, captured for the job (it decides what the job acts on)."""
-    return job.text_of(render(path).lstrip("/")) if is_known(path) and path.startswith("/") \
+def _settings_text(job: Job, path: str) -> list[str | None] | None:
+    """The texts a settings file may hold when the job reads it (resolve.Job.texts_of)."""
+    return job.texts_of(render(path).lstrip("/")) if is_known(path) and path.startswith("/") \
         else None
 
 
@@ -1431,9 +1440,10 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
             return stdin
         if ops:
             path = ops[-1]
-            w = job.written.get(path) if prog == "cat" and len(ops) == 1 else None
-            if w is not None and w.content is not None:
-                return w.content     # a file this job wrote earlier
+            if prog == "cat" and len(ops) == 1 and path in job.written:
+                # a file this job wrote earlier: what it wrote, and what it held before
+                held = job.text_of(path)
+                return held if held is not None else file_lines(render(path), job)
             captured = job.value_of(render(path)) if prog == "cat" and is_known(path) else None
             if captured is not None and len(ops) == 1 and len(captured) < 65536:
                 return captured      # the file as it was captured (a template, a list)
@@ -1632,6 +1642,10 @@ def perl_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
     progs = [argv[i + 1] for i, a in enumerate(argv[:-1]) if re.fullmatch(r"-\w*[eE]", a)]
     if not progs:
         return
+    for f in (a for i, a in enumerate(argv[1:], 1) if not a.startswith("-") and
+              not re.fullmatch(r"-\w*[eE]", argv[i - 1])):
+        # read later in the job, the file holds what the program made of it
+        job.written[f] = Written(None, f"edited in place by `{ev[:80]}`")
     code = " ".join(progs)
     prints = re.search(r"\b(?:print|printf|say)\b(?!\s+if\s+0\b|\s+unless\s+1\b)", code)
     empties = re.search(r"\$_\s*=\s*(?:\"\"|''|q\(\)|qq\(\))|\bundef\s+\$_", code) or \

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lineguard.collector.analyse.effects import bounds
+from lineguard.formats.wire import MASKED, MASKED_PREFIX
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers import modes
@@ -304,7 +305,11 @@ def undo_noted(layer: str, data: str, decoded: dict[str, tuple[str, ...]]) -> st
 
 
 def undo(layer: str, data: str | bytes, argv: list[str] | None = None) -> str | bytes | None:
-    """One layer undone; None when the data does not decode."""
+    """One layer undone; None when the data does not decode. A value the agent masked as a
+    secret (formats.wire.MASKED) undoes to itself: what it held is not known, and whatever
+    runs it is seen running a masked value (commands.effects)."""
+    if isinstance(data, str) and MASKED_PREFIX in data and (masked := MASKED.findall(data)):
+        return " ".join(masked)
     if layer == "uu":
         return uudecode(data)
     if layer == "quopri":

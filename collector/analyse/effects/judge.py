@@ -36,7 +36,7 @@ from lineguard.collector.model import (
     Severity,
     Verdict,
 )
-from lineguard.formats.wire import Artifact
+from lineguard.formats.wire import MASKED, MASKED_PREFIX, Artifact
 
 DEFAULT_ADMINS = frozenset({"root", "admin", "administrator", "netadmin"})
 _ABS_PATH = re.compile(r"(?<![\w.$}-])/(?:[\w.+@-]+/)*[\w.+@-]+")
@@ -130,14 +130,14 @@ def _follow(job: Job, files: Mapping[str, Artifact]) -> Reading:
             # a file the agent linked to the job but no command above (nor a program it ran)
             # reached (run-parts directories, ExecStart of another key): read it as the job
             # would run it
-            script = followed.text_of(name)
+            script = followed.text_of(name, captured=True)
             if script is not None and (script.startswith("#!") or
                                        name.endswith((".sh", ".py", ".pl", ".exp"))):
                 followed.read.add(name)
                 shell.run_program(followed, name, language_of(name, script), script, [], place)
     ref = ""
     for name in job.files:
-        ref = change_ref_in(followed.text_of(name) or "")
+        ref = change_ref_in(followed.text_of(name, captured=True) or "")
         if ref:
             break
     if not ref:
@@ -145,7 +145,29 @@ def _follow(job: Job, files: Mapping[str, Artifact]) -> Reading:
         ref = m.group(0) if m else followed.change_ref     # named in a text read on the way
     followed.change_ref = ref
     followed.sink[:] = _rows(_at_own_lines(job, followed.sink))
+    followed.sink.extend(_masked(followed.sink))
     return followed.reading()
+
+
+def _masked(effects: list[Effect]) -> list[Effect]:
+    """What a job does to a value the agent masked as a secret (formats.wire.MASKED: a
+    `TOKEN=…` or `password = '…'` assignment, an option's value), each an `unparsed` effect:
+    a path deleted, a command or payload run, a device or circuit acted on that is a
+    secret's value is one lineguard cannot read, and a secret is never what a job deletes or
+    runs: naming one so is how a path or a payload is kept out of the rules' sight."""
+    out = []
+    for e in effects:
+        if e.kind in ("unparsed", "schedule-line", "runs"):
+            continue
+        # what it acts on: the path, the device, the object (the lines sent to a device or the
+        # value set may hold a password or a community as they should)
+        held = " ".join((e.target, e.obj, e.index))
+        if MASKED_PREFIX in held and MASKED.search(held):
+            out.append(replace(e, kind="unparsed", target=e.kind, lines=(), obj="", index="",
+                               value="", how=f"not read: {e.how or e.kind} of "
+                                              f"{render(e.target)}, a value the agent masked as a "
+                                              "secret"))
+    return out
 
 
 def _command_place(job: Job, followed: Followed) -> Place:

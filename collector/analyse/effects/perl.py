@@ -71,6 +71,13 @@ from lineguard.collector.analyse.effects.shell import bind_call, gate_of, snmp_e
 _VAR_REF = re.compile(r"([$@%])\{?(\w+(?:::\w+)*)")
 _NAME = re.compile(r"\w+(?:::\w+)*")
 _DECLARED = re.compile(r"\b(?:my|local|state)\s*(\([^)]*\)|[$@%]\w+)")
+# Subs Perl calls itself, by their names: as an object goes (DESTROY), for a sub nobody defined
+# (AUTOLOAD), for a tied variable's every use (tie's methods), as a module is used (import).
+_PERL_CALLS = frozenset({"DESTROY", "AUTOLOAD", "import", "unimport", "CLONE", "TIESCALAR",
+                         "TIEARRAY", "TIEHASH", "TIEHANDLE", "FETCH", "STORE", "FETCHSIZE",
+                         "STORESIZE", "EXISTS", "DELETE", "CLEAR", "PUSH", "POP", "SHIFT",
+                         "UNSHIFT", "SPLICE", "FIRSTKEY", "NEXTKEY", "SCALAR", "UNTIE", "PRINT",
+                         "PRINTF", "WRITE", "READLINE", "GETC", "READ", "CLOSE", "OPEN"})
 # A sub that runs what it is handed: its arguments eval'd, run as a command or called as code.
 _RUNS_ARGUMENTS = re.compile(r"\b(?:eval|system|exec)\s*\(?\s*(?:@_|\$_\[|shift\b)|"
                              r"&\s*\{?\s*\$_\[|\$_\[\d+\]\s*->")
@@ -436,8 +443,11 @@ class _Perl:
             if sub.key not in self.scope.called:
                 self.scope.called.add(sub.key)
                 what = f"{sub.name}()" if sub.name != _ANON else "an anonymous sub"
-                where = replace(sub.place, called=False,
-                                via=sub.place.via + (f"in {what}, which nothing here calls",))
+                short = sub.name.rsplit("::", 1)[-1]
+                where = replace(sub.place, via=sub.place.via + (
+                    f"in {what}, which Perl calls itself",)) if short in _PERL_CALLS else \
+                    replace(sub.place, called=False,
+                            via=sub.place.via + (f"in {what}, which nothing here calls",))
                 sub.owner.block(sub.body, where)
 
     def block(self, node: Node, place: Place) -> object:
@@ -642,6 +652,13 @@ class _Perl:
             for a in args:
                 self.scope.lib_dirs.extend(_s(x) for x in _flat(self.value(a, place)))
             return
+        for a in args:
+            # what a module or pragma is handed as it is used: a sub among it (`use overload
+            # '""' => sub {…}`, a handler) is the module's to call
+            for v in _flat(self.value(a, place)):
+                if isinstance(v, _Sub):
+                    self.scope.called.add(v.key)
+                    self.call(v, [], place)
         if name and not name[0].islower():      # a module, not a pragma (strict, warnings…)
             self.include(name.replace("::", "/") + ".pm", n, place, module=True)
 
@@ -1684,16 +1701,26 @@ class _Perl:
         if isinstance(items, str) and markers(items):
             return items                              # each walked row, each line: still them
         cb = n.child_by_field_name("callback")
-        if cb is None or "grep" in self.head(n, 4):
+        if cb is None:
             return items
+        # grep and sort run their block for each item as map does (what it does is what the
+        # program does), and give the items themselves: sort a pair at a time in $a and $b
+        sorts = n.type == "sort_expression"
+        kept = "grep" in self.head(n, 4) or sorts
         out: list[object] = []
-        saved = self.scope.vars.get("$_")
+        names = ("$a", "$b") if sorts else ("$_",)
+        saved = {k: self.scope.vars.get(k) for k in names}
         for x in _flat(items)[:MAX_EACH]:
-            self.scope.vars["$_"] = x
+            for k in names:
+                self.scope.vars[k] = x
+            if sorts and cb.type != "block":     # sort byname LIST: the sub byname
+                self.call(self.scope.subs.get(self.text(cb).lstrip("&")), [], place)
+                continue
             v = self.block(cb, place) if cb.type == "block" else self.value(cb, place)
             out.extend(v if isinstance(v, list) else [v])
-        self.scope.vars["$_"] = saved if saved is not None else ""
-        return out
+        for k, v in saved.items():
+            self.scope.vars[k] = v if v is not None else ""
+        return items if kept else out
 
     def eval(self, n: Node, place: Place) -> object:
         kids = [c for c in n.named_children if c.type != "comment"]
@@ -1716,6 +1743,13 @@ class _Perl:
         meth = self.text(meth_n) if meth_n is not None else ""
         args_n = n.child_by_field_name("arguments")
         args = self.listed(args_n, place) if args_n is not None else []
+        if meth == "can" and args and is_known(_s(_flat(args)[0])):
+            # CLASS->can('name'): the sub of that name, to be called
+            name = _s(_flat(args)[0])
+            inv_text = self.text(inv_n) if inv_n is not None else ""
+            sub = self.scope.subs.get(f"{inv_text}::{name}") or self.scope.subs.get(name)
+            if sub is not None:
+                return sub
         if inv_n is not None and inv_n.type == "bareword":
             return self.class_method(self.text(inv_n), meth, args, n, place)
         inv = self.value(inv_n, place) if inv_n is not None else ""
@@ -2159,6 +2193,19 @@ class _Perl:
         """print/printf/say/syswrite: what goes to a device, a piped shell or a file written."""
         ind = next((c for c in n.named_children if c.type == "indirect_object"), None)
         fn_n = n.child_by_field_name("function")
+        held = [c for c in n.named_children if c != fn_n and c.type != "comment"]
+        called = held[0].child_by_field_name("function") if len(held) == 1 and \
+            held[0].type.endswith("function_call_expression") else None
+        bare = self.scope.vars.get("*" + self.text(called).strip()) if called is not None \
+            and ind is None else None
+        if isinstance(bare, _Handle):
+            # `print SH "…"` for a bareword handle opened before, which tree-sitter-perl reads
+            # as a call of a sub SH: the text printed to that handle
+            texts = [_s(x) for x in _flat(self.args_of(held[0], place, called))]
+            if fn == "printf" and texts:
+                texts = [_s(self.builtin("sprintf", list(texts), n))]
+            self.to_handle(bare, texts, n, place)
+            return "1"
         if self.job.printed is not None and fn in ("print", "say", "printf") and (
                 ind is None or self.text(ind).strip("{} ") == "STDOUT"):
             # standard output read by what follows in a pipe: what is printed, as text
@@ -2406,7 +2453,7 @@ _VALUES = {
     "method_call_expression": _Perl.method, "coderef_call_expression": _Perl.coderef_call,
     "anonymous_subroutine_expression": _Perl.anonymous_sub, "refgen_expression": _Perl.reference,
     "glob_slot_expression": _Perl.glob_slot,
-    "map_grep_expression": _Perl.map_grep, "code_deref_expression": _Perl.deref, "sort_expression": _Perl.listed_field,
+    "map_grep_expression": _Perl.map_grep, "code_deref_expression": _Perl.deref, "sort_expression": _Perl.map_grep,
     "readline_expression": _const(_Perl.readline), "eval_expression": _Perl.eval,
     "do_expression": _Perl.do_block, "require_expression": _Perl.require,
     "return_expression": _Perl.returns,

@@ -231,6 +231,8 @@ class Cls:
     name: str
     scope: dict[str, Any] = field(default_factory=dict)
     library_base: bool = False          # it extends a library's class (threading.Thread …)
+    bases: list[Cls] = field(default_factory=list)      # the program's classes it extends
+    own: dict[int, Func] = field(default_factory=dict)  # methods defined in its body, by node
 
 
 @dataclass
@@ -311,6 +313,7 @@ _HANDED: dict[str, tuple[int, str, bool, str, str]] = {
     "do": (0, "job_func", True, "", ""),               # schedule.every(…).do(job, *args)
     "signal.signal": (1, "handler", False, "", ""),
     "finalize": (1, "func", True, "", ""),
+    "callback": (0, "callback", True, "", ""),       # contextlib.ExitStack().callback(f, *a)
 }
 # settings loaders: function -> the format it reads
 _CONFIG_LOADS = {"json.load": "json", "json.loads": "json", "yaml.safe_load": "yaml",
@@ -320,6 +323,8 @@ _INI_PARSERS = frozenset({"ConfigParser", "RawConfigParser", "SafeConfigParser"}
 _NOT_CONFIG = object()
 
 
+# decorators that make a method an attribute: reading it calls the method
+_PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
 # decorators that register a function to be called (at exit, on a schedule, on a signal)
 _REGISTERS = frozenset({"register", "scheduled_job", "repeat", "on_exit"})
 _SEQ_AT = {"Timer": 2, "apply_async": 1, "apply": 1, "enter": 3, "enterabs": 3,
@@ -327,7 +332,10 @@ _SEQ_AT = {"Timer": 2, "apply_async": 1, "apply": 1, "enter": 3, "enterabs": 3,
 # where the sequence of arguments stands when not named (Thread(group, target, name, args)),
 # the mapping of keyword arguments just after it
 # a pool's or executor's map: the callable called with each item (starmap: spread over its args)
-_MAPS = frozenset({"map", "imap", "imap_unordered", "map_async", "starmap", "starmap_async"})
+_MAPS = frozenset({"map", "imap", "imap_unordered", "map_async", "starmap", "starmap_async",
+                   "filter", "filterfalse", "takewhile", "dropwhile", "reduce"})
+# functions calling the callable given as key= with each item
+_KEYED = frozenset({"sorted", "min", "max", "nsmallest", "nlargest", "groupby"})
 # callables that take a function without calling it (a value kept or compared)
 _CALLS_NOTHING = frozenset({"isinstance", "callable", "id", "repr", "str", "print", "hasattr",
                             "setattr", "getattr", "type", "hash", "dir", "vars", "len"})
@@ -430,6 +438,13 @@ def _context(v: Any, depth: int = 0) -> Any:
     return ("object", id(v))
 
 
+def _each_line(path: str, job: Job) -> str | list[str]:
+    """The lines of a file a loop or readlines() goes through (file_lines): a file of one
+    line is a list of that line, not a text whose characters a loop would go through."""
+    lines = file_lines(path, job)
+    return [lines] if not markers(lines) else lines
+
+
 def _stands_for_a_set(text: str) -> bool:
     return any(k in ("walk", "lines", "each", "listed") for k, _, _ in markers(text))
 
@@ -441,7 +456,7 @@ class _Py:
         self.place = place
         self.cur_place = place              # where the statement being read stands
         self.functions: dict[str, Func] = {}
-        self.called: set[str] = set()
+        self.called: set[int] = set()          # the functions called (their def nodes' ids)
         self.decoded: dict[str, tuple[str, ...]] = {}
         self.depth = 0
         self.paths: list[str] = []          # sys.path entries the program adds
@@ -577,7 +592,7 @@ class _Py:
             gen = n.generators[0]
             items = self.ev(gen.iter, scope)
             if isinstance(items, tuple) and items and items[0] == "file":
-                items = file_lines(render(items[1]), self.job)    # each line of an open file
+                items = _each_line(render(items[1]), self.job)    # each line of an open file
             if isinstance(items, str) and len(items) <= 4096 and items in self.decoded:
                 # the bytes of decoded data, one at a time (raw bytes: a \x01 in them is data,
                 # not a value marker)
@@ -605,6 +620,9 @@ class _Py:
         if isinstance(n, ast.Call):
             return self.call(n, scope)
         if isinstance(n, ast.Attribute):
+            if isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name) and \
+                    n.value.func.id == "super" and "super" not in scope:
+                return self.super_attr(n.attr, scope)
             base = self.ev(n.value, scope)
             if isinstance(base, str) and _stands_for_a_set(base):
                 return "" if n.attr in ("oid_index", "iid") else base   # row.oid …: still the rows
@@ -639,7 +657,56 @@ class _Py:
                     return base
                 return Std(f"{base.name}.{n.attr}")    # mod.func kept as a name to call later
             return unknown(f"{ast.unparse(n)[:60]}")
-        return unknown(f"{ast.unparse(n)[:60]}")
+        return self.parts(n, scope)
+
+    def parts(self, n: ast.AST, scope: dict[str, Any]) -> Any:
+        """An expression or statement the reader has no rule of its own for (a comparison,
+        `not`, a dict comprehension, a slice, yield; match, except*, assert, raise, del): what
+        it gives stays unknown, but every call in it is read and every body in it runs, each
+        case of a match and each handler as a branch. What it returns, for a statement."""
+        inner = scope
+        out = None
+        children = list(ast.iter_child_nodes(n))
+        for gen in (c for c in children if isinstance(c, ast.comprehension)):
+            inner = dict(scope) if inner is scope else inner
+            items = self.ev(gen.iter, inner)
+            self.bind(gen.target, items if isinstance(items, str) and _stands_for_a_set(items)
+                      else each_unknown(unknown(ast.unparse(gen.iter)[:60])), inner)
+            for c in gen.ifs:
+                self.ev(c, inner)
+        stmts = [c for c in children if isinstance(c, ast.stmt)]
+        if stmts:
+            out = self.block(stmts, inner)
+        for child in children:
+            if isinstance(child, ast.expr):
+                self.ev(child, inner)
+            elif isinstance(child, ast.match_case | ast.excepthandler):
+                out = self.parts(child, inner) or out
+        return out if isinstance(n, ast.stmt | ast.match_case | ast.excepthandler) else \
+            unknown(f"{ast.unparse(n)[:60]}")
+
+    def super_attr(self, attr: str, scope: dict[str, Any]) -> Any:
+        """`super().attr` in a method of the program's class: the attribute of the first base
+        class that has it (a method bound to the same object), as Python finds it."""
+        running = [r for r in self.job.running if r.startswith("python ")]
+        at = int(running[-1].split()[1]) if running else -1
+        classes = [v for v in [*self.globals.values(), *scope.values()] if isinstance(v, Cls)]
+        owner = next((c for c in classes if at in c.own), None)
+        if owner is None:
+            return unknown(f"super().{attr}")
+        fn = owner.own[at]
+        params = fn.node.args.posonlyargs + fn.node.args.args
+        me = scope.get(params[0].arg) if params else None
+        todo = list(owner.bases)
+        while todo:
+            base = todo.pop(0)
+            found = base.scope.get(attr)
+            if isinstance(found, Func):
+                return Bound(found, [me], {}) if me is not None else found
+            if found is not None:
+                return found
+            todo.extend(base.bases)
+        return unknown(f"super().{attr}")
 
     # --- calls ----------------------------------------------------------------------------
 
@@ -735,6 +802,13 @@ class _Py:
                     ast.copy_location(ast.Attribute(n.args[0], attr, ast.Load()), f),
                     f.args[1:], f.keywords), n)
                 f = n.func
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Call) and \
+                isinstance(f.value.func, ast.Name) and f.value.func.id == "super" and \
+                "super" not in scope:
+            # super().method(…): the base class's method, on the same object
+            scope = {**scope, "\x00super": self.super_attr(f.attr, scope)}
+            f = ast.copy_location(ast.Name("\x00super", ast.Load()), f)
+            n = ast.copy_location(ast.Call(f, n.args, n.keywords), n)
         if isinstance(f, ast.Name | ast.Subscript):
             held = self.ev(f, scope) if isinstance(f, ast.Subscript) else scope.get(f.id)
             if isinstance(held, Bound):
@@ -1029,7 +1103,8 @@ class _Py:
         if isinstance(recv, tuple) and recv and recv[0] == "file":
             if short in ("read", "readlines"):
                 content = self.job.value_of(render(recv[1])) if is_known(recv[1]) else None
-                return content if content is not None and short == "read" else file_lines(render(recv[1]), self.job)
+                return content if content is not None and short == "read" else \
+                    _each_line(render(recv[1]), self.job)
             if short == "write" and recv[2].startswith(("w", "a")):
                 self.wrote(recv[1], Written(_s(args[0]) if args else "", "written by this job"),
                            place, line, ev)
@@ -1735,7 +1810,7 @@ class _Py:
                 cut_by_limit(self.job, self.cur_place, "python", line, ev,
                              f"functions called more than {MAX_CALL_DEPTH} deep")
             return unknown("a deeply nested call")
-        fn.reader.called.add(fn.node.name)
+        fn.reader.called.add(id(fn.node))
         inner = dict(fn.reader.globals)
         params = fn.node.args.posonlyargs + fn.node.args.args
         defaults = fn.node.args.defaults
@@ -1792,13 +1867,15 @@ class _Py:
                 return settings.parsed(_CONFIG_LOADS[fname], _s(source))
             else:
                 return unknown(f"settings read by {fname}()")
-            # (text_of: a settings file decides what the job acts on, so the agent captures it)
-            text = self.job.text_of(path.lstrip("/")) if is_known(path) else None
-            if text is None:
+            # (a settings file decides what the job acts on, so the agent captures it; what
+            # the job wrote there before is read as well, see Job.texts_of)
+            texts = self.job.texts_of(path.lstrip("/")) if is_known(path) else [None]
+            if any(t is None for t in texts):
                 return file_lines(path, self.job)
-            doc = settings.parsed(_CONFIG_LOADS[fname], text)
-            return doc if isinstance(doc, dict | list) or is_known(doc) else \
-                settings.unparsed(path)
+            docs = [settings.parsed(_CONFIG_LOADS[fname], t or "") for t in texts]
+            if not all(isinstance(d, dict | list) or is_known(d) for d in docs):
+                return settings.unparsed(path)
+            return settings.either(docs)
         if short in _INI_PARSERS and not isinstance(recv, Ini):
             ini = Ini()
             ini.interpolates = short != "RawConfigParser" and "interpolation" not in kw
@@ -1835,6 +1912,18 @@ class _Py:
         if short in ("sections",):
             return [k for k in recv if k != "DEFAULT"]
         return _NOT_CONFIG
+
+    def defined(self, st: ast.FunctionDef | ast.AsyncFunctionDef, scope: dict[str, Any]) -> None:
+        """What a `def` runs as it is read: its default values and its decorators' arguments
+        (`def f(x=shutil.rmtree(…))` deletes when the module is loaded, not when f is called)."""
+        for d in [*st.args.defaults, *st.args.kw_defaults]:
+            if d is not None and not isinstance(d, ast.Constant | ast.Name):
+                self.ev(d, scope)
+        for d in st.decorator_list:
+            if isinstance(d, ast.Call):
+                for a in [*d.args, *(k.value for k in d.keywords)]:
+                    if not isinstance(a, ast.Constant | ast.Name):
+                        self.ev(a, scope)
 
     def decorated(self, st: ast.FunctionDef | ast.AsyncFunctionDef, fn: Func,
                   scope: dict[str, Any]) -> Any:
@@ -1892,6 +1981,11 @@ class _Py:
             done = given[0]
             items = given[1] if len(given) > 1 else kw.get("iterable", kw.get("iterables"))
             self.each_call(done, items, n, scope, short)
+        elif short in _KEYED and isinstance(kw.get("key"), Func | Std | Method | Bound):
+            # sorted(items, key=f), min/max(…, key=f): f called with each item
+            done = kw["key"]
+            items = given[0] if len(given) == 1 else list(given)
+            self.each_call(done, items, n, scope, short)
         for v in [*args, *kw.values()]:
             if isinstance(v, Func) and v is not done and fname not in _CALLS_NOTHING:
                 self.run_func(v, [], {}, scope, line, ev)
@@ -1911,7 +2005,8 @@ class _Py:
             items = judged_values(names) if len(names) == len(items) else list(items[:MAX_EACH])
         spread = how.startswith("starmap")
         return [self.call_value(fn, list(item) if spread and isinstance(item, list | tuple)
-                                else [item], {}, n, scope) for item in items]
+                                else [unknown("what reduce() has so far"), item]
+                                if how == "reduce" else [item], {}, n, scope) for item in items]
 
     def spread(self, n: ast.Call, args: list[Any], scope: dict[str, Any]) -> list[Any]:
         """The values of a call's positional arguments, a `*seq` of a known sequence spread."""
@@ -1963,8 +2058,9 @@ class _Py:
         funcs += [(name, fn, Obj(cls)) for cls in list(scope.values()) if isinstance(cls, Cls)
                   for name, fn in cls.scope.items() if isinstance(fn, Func)]
         for name, fn, owner in funcs:
-            if fn.reader is self and name not in self.called:
-                self.called.add(name)
+            if fn.reader is self and id(fn.node) not in self.called:
+                # (by the function itself: another of the same name called is not this one)
+                self.called.add(id(fn.node))
                 inner = dict(scope)
                 task = any(self.dotted(d.func if isinstance(d, ast.Call) else d, scope)
                            in _TASK_DECORATORS for d in fn.node.decorator_list)
@@ -1975,7 +2071,10 @@ class _Py:
                         f"in task {name}() (invoke/fabric run it by name)",))
                     inner[fn.node.args.args[0].arg] = Command(runner=True)
                 elif owner is not None and owner.cls.name in self.instantiated and (
-                        name.startswith("__") and name.endswith("__") or owner.cls.library_base):
+                        name.startswith("__") and name.endswith("__") or owner.cls.library_base
+                        or any(self.dotted(d, scope) in _PROPERTIES or isinstance(
+                            d, ast.Attribute) and d.attr in ("setter", "getter", "deleter")
+                            for d in fn.node.decorator_list)):
                     # __del__, __exit__, __call__ … of a class the program makes objects of
                     # (Python calls them itself), and the methods of one that extends a
                     # library's class (Thread.run, a socketserver handler's handle): the
@@ -2018,24 +2117,43 @@ class _Py:
 
     def stmt(self, st: ast.stmt, scope: dict[str, Any]) -> Any:
         if isinstance(st, ast.FunctionDef | ast.AsyncFunctionDef):
+            self.defined(st, scope)
             scope[st.name] = self.decorated(st, Func(st, self), scope)
         elif isinstance(st, ast.ClassDef):
             cls = Cls(st.name)
+            made_by: list[Func] = []                # what Python runs as the class is made
             for b in st.bases:                      # inherited methods and attributes first
                 base = self.ev(b, scope)
                 if isinstance(base, Cls):
                     cls.scope.update(base.scope)
                     cls.library_base |= base.library_base
+                    cls.bases.append(base)
+                    if isinstance(hook := base.scope.get("__init_subclass__"), Func):
+                        made_by.append(hook)
                 elif isinstance(base, Std):
                     cls.library_base = True
+            for k in st.keywords:
+                meta = self.ev(k.value, scope)
+                if k.arg == "metaclass" and isinstance(meta, Cls):
+                    made_by += [f for name in ("__new__", "__init__", "__call__")
+                                if isinstance(f := meta.scope.get(name), Func)]
             for member in st.body:
                 if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
-                    cls.scope[member.name] = Func(member, self)
-                elif isinstance(member, ast.Assign | ast.AnnAssign):
+                    self.defined(member, {**scope, **cls.scope})
+                    cls.scope[member.name] = cls.own[id(member)] = Func(member, self)
+                else:       # the class body runs as the class is made
                     inner = {**scope, **cls.scope}
                     self.stmt(member, inner)
                     cls.scope.update({k: v for k, v in inner.items() if k not in scope})
             scope[st.name] = cls
+            ev = self.ev_text(st)
+            for fn in made_by:
+                self.called.add(id(fn.node))
+                self.run_func(fn, [cls], {}, scope, st.lineno, ev)
+            for d in reversed(st.decorator_list):   # @decorate class …: decorate(cls)
+                dec = self.ev(d, scope)
+                if isinstance(dec, Func):
+                    self.run_func(dec, [cls], {}, scope, st.lineno, ev)
         elif isinstance(st, ast.Assign):
             v = self.ev(st.value, scope)
             for t in st.targets:
@@ -2061,7 +2179,7 @@ class _Py:
         elif isinstance(st, ast.For | ast.AsyncFor):
             it = self.ev(st.iter, scope)
             if isinstance(it, tuple) and it and it[0] == "file":
-                it = file_lines(render(it[1]), self.job)
+                it = _each_line(render(it[1]), self.job)
             if isinstance(it, dict):
                 it = list(it)
             if isinstance(it, list | tuple) and 1 < len(it) <= MAX_LOOP and \
@@ -2087,7 +2205,8 @@ class _Py:
             self.bind(st.target, val, scope)
             return self.block(st.body, scope) or self.block(st.orelse, scope)
         elif isinstance(st, ast.While):
-            return self.block(st.body, scope)
+            self.ev(st.test, scope)
+            return self.block(st.body, scope) or self.block(st.orelse, scope)
         elif isinstance(st, ast.If):
             raw = ast.unparse(st.test)
             g = gate_of(raw, raw, self.cur_place, st.lineno, lambda: self.ev_text(st),
@@ -2142,6 +2261,8 @@ class _Py:
             self.imports(st, scope)
         elif isinstance(st, ast.Global):
             scope["\x00global"] = scope.get("\x00global", frozenset()) | frozenset(st.names)
+        elif not isinstance(st, ast.Pass | ast.Break | ast.Continue | ast.Nonlocal):
+            return self.parts(st, scope)
         return None
 
     def bind(self, t: ast.AST, v: Any, scope: dict[str, Any]) -> None:
@@ -2175,6 +2296,12 @@ class _Py:
                 base.attrs[t.attr] = v                # self.conn = ConnectHandler(…)
             elif isinstance(base, Cls | Module):
                 base.scope[t.attr] = v                # Cfg.path = …, settings.TARGET = …
+            elif isinstance(base, Std) and isinstance(v, Func | Method | Bound):
+                # a function of the program put into a library's hook (sys.excepthook,
+                # threading.excepthook, signal handlers by attribute …): the library calls it
+                self.call_value(v, [], {}, ast.Call(func=t, args=[], keywords=[],
+                                                    lineno=t.lineno, col_offset=t.col_offset),
+                                scope)
 
     def imports(self, st: ast.Import | ast.ImportFrom, scope: dict[str, Any]) -> None:
         names = [a.name for a in st.names] if isinstance(st, ast.Import) else [st.module or ""]
@@ -2238,6 +2365,34 @@ def _parse(text: str) -> ast.Module:
         return ast.parse(text)
 
 
+_TOUCHES = re.compile(r"\b(?:rmtree|remove|unlink|system|subprocess|snmp|netmiko|paramiko|"
+                      r"telnetlib|send|execute)\b")
+MAX_SKIPPED = 16          # lines of a program this Python cannot parse, left out to read the rest
+NEWER_SYNTAX_LINES = 2    # at most this many: a newer Python's syntax, not another language
+
+
+def _parse_around(text: str) -> tuple[ast.Module, list[int]] | None:
+    """The module's tree with the lines this Python cannot parse left out (a newer Python's
+    syntax: `type X = …`, f-strings nesting their own quotes; Python 2's print statement), and
+    those lines (1-based); None where more than MAX_SKIPPED would be. One line of syntax this
+    collector's Python does not know does not hide the rest of a program."""
+    lines = text.split("\n")
+    skipped: list[int] = []
+    while len(skipped) <= MAX_SKIPPED:
+        try:
+            return _parse("\n".join(lines)), skipped
+        except SyntaxError as e:
+            at = (e.lineno or 0) - 1
+            if not 0 <= at < len(lines) or at + 1 in skipped:
+                return None
+            line = lines[at]
+            lines[at] = line[:len(line) - len(line.lstrip())] + "pass"
+            skipped.append(at + 1)
+        except ValueError:
+            return None
+    return None
+
+
 def read_python(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     try:
         tree = _parse(text)
@@ -2247,12 +2402,29 @@ def read_python(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
             tree = _parse(text.split("\n", 1)[1] if "\n" in text else "")
             place = replace(place, offset=place.offset + 1)
         except (SyntaxError, ValueError):
-            if re.search(r"\b(?:rmtree|remove|unlink|system|subprocess|snmp|netmiko|paramiko|"
-                         r"telnetlib|send|execute)\b", text):
-                job.sink.append(place.effect("unparsed", 1, text.split("\n", 1)[0][:200],
+            around = _parse_around(text)
+            lines = text.split("\n")
+            if around is None:
+                if _TOUCHES.search(text):
+                    job.sink.append(place.effect("unparsed", 1, lines[0][:200],
+                                                 target="python (not valid Python 3)",
+                                                 how="touches devices or data"))
+                return
+            tree, skipped = around
+            touching = [k for k in skipped if _TOUCHES.search(lines[k - 1])] \
+                if len(skipped) <= NEWER_SYNTAX_LINES else []
+            if not touching and _TOUCHES.search(text):
+                # lines of another Python (2's print statements) or another language: the
+                # program as one that does not parse (low), read around all the same
+                job.sink.append(place.effect("unparsed", skipped[0], lines[skipped[0] - 1][:200],
                                              target="python (not valid Python 3)",
                                              how="touches devices or data"))
-            return
+            for k in touching:
+                # the rest was read: a line of newer syntax left out that touches devices or
+                # data is how such a line hides what it does (a reading limit, high)
+                job.sink.append(place.effect(
+                    "unparsed", k, lines[k - 1][:200], target="python",
+                    how="not read: a line this Python cannot parse touches devices or data"))
     r = _Py(text, job, place)
     scope: dict[str, Any] = {"__name__": "__main__"}
     scope.update({k: v for k, v in env.items() if not k.isdigit() and k != "@"})

@@ -25,7 +25,7 @@ from lineguard.collector.analyse.effects.model import (
     unknown,
 )
 from lineguard.formats.shells import script_text
-from lineguard.formats.wire import Artifact, sha256_hex
+from lineguard.formats.wire import MASKED, MASKED_PREFIX, Artifact, sha256_hex
 
 MAX_DEPTH = 10            # nested programs (sh -c inside python inside a decoded payload …)
 MAX_LOOP = 16             # literal loop items shown in a reason; more are counted
@@ -263,7 +263,32 @@ class Job:
         self.values.add(path.lstrip("/"))
         return self.text_of(path)
 
-    def text_of(self, path: str) -> str | None:
+    def texts_of(self, path: str) -> list[str | None]:
+        """What the file at `path` may hold when the job reads it: what the job wrote there
+        before (None where that is not known: downloaded, edited in place, copied from a file
+        not captured) and, unless it is the same, its captured text — the write may sit in a
+        branch that does not run (`[ -f X ] && echo … > LIST`), so neither hides the other. A
+        file the job rewrites is not read as the agent found it alone: a settings file or a
+        list captured harmless and replaced at run time would stand for what the job acts on."""
+        name = path.lstrip("/")
+        w = (self.written.get("/" + name) or self.written.get(name)) if self.written else None
+        captured = self.text_of(path, captured=True)
+        if w is None:
+            return [captured]
+        return [w.content] if captured is None or captured == w.content else [w.content, captured]
+
+    def text_of(self, path: str, captured: bool = False) -> str | None:
+        """What the file at `path` holds when the job reads it (see texts_of): one text, the
+        lines of each it may hold (a list read either way lists them all); None where one is
+        not known. `captured`: the file as the agent captured it, whatever the job wrote."""
+        if self.written and not captured and (
+                "/" + path.lstrip("/") in self.written or path.lstrip("/") in self.written):
+            texts = self.texts_of(path)
+            if any(t is None for t in texts):
+                return None
+            if len(texts) == 1:
+                return texts[0]
+            return "\n".join(dict.fromkeys(ln for t in texts for ln in (t or "").split("\n")))
         art = self.artifact(path)
         if art is None:
             return None
@@ -617,6 +642,11 @@ def read(language: str, text: str, job: Job, place: Place, env: dict[str, str] |
     if too_deep(job, place, language, text):
         return
     first = text[:200].split("\n", 1)[0]
+    if MASKED_PREFIX in first and MASKED.fullmatch(text.strip()):
+        # a program that is a secret's value as the agent masked it: a secret is never code
+        job.sink.append(place.effect("unparsed", *place.where(1, first), target=language,
+                                     how="not read: runs a value the agent masked as a secret"))
+        return
     unseen = unseen_source(text)
     if unseen:
         # `eval "$(cat FILE)"`, `sh -c "$(< FILE)"`, exec(open(FILE).read()) of a file the agent

@@ -11,11 +11,13 @@ import configparser
 import json
 import re
 import tomllib
+from functools import partial
 from typing import Any
 
 import yaml
 
 from lineguard.collector.analyse.effects.model import symbol, unknown
+from lineguard.collector.analyse.effects.resolve import each_of
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # a path filter: .a.b, .a["b c"], .a[0], ."a"
@@ -96,8 +98,50 @@ def picked(doc: Any, path: str) -> str | None:
     return None
 
 
+def either(values: list[Any]) -> Any:
+    """One value standing for each of several a setting may have (a settings file the job may
+    or may not have rewritten before reading it, see resolve.Job.texts_of): documents merged
+    key by key, differing texts each of them."""
+    first = values[0]
+    if all(v == first for v in values[1:]):
+        return first
+    if all(isinstance(v, dict) for v in values):
+        keys = dict.fromkeys(k for v in values for k in v)
+        return {k: either([v[k] for v in values if k in v]) for k in keys}
+    if all(isinstance(v, list) for v in values):
+        return [x for v in values for x in v]
+    texts = [str(v) for v in values if isinstance(v, str | int | float) and
+             not isinstance(v, bool)]
+    return each_of(list(dict.fromkeys(texts))) if len(texts) == len(values) else first
+
+
 def tool_output(prog: str, argv: list[str], text_of: Any, stdin: str | None = None
                 ) -> str | None:
+    """What a settings tool prints (see _output); `text_of(path)` may give the texts a file
+    may hold (a list, resolve.Job.texts_of): then what it prints from each, `either`."""
+    read: list[list[str | None]] = []
+
+    def first(path: str) -> str | None:
+        texts = text_of(path)
+        if isinstance(texts, list):
+            read.append(texts)
+            return texts[0] if texts else None
+        return texts
+
+    value = _output(prog, argv, first, stdin)
+    if not read or len(read[0]) < 2 or any(t is None for t in read[0]):
+        return value
+    values = [_output(prog, argv, partial(_given, t), stdin) for t in read[0]]
+    return None if all(v is None for v in values) else either(
+        [v if v is not None else "null" for v in values])
+
+
+def _given(text: str | None, _path: str) -> str | None:
+    return text
+
+
+def _output(prog: str, argv: list[str], text_of: Any, stdin: str | None = None
+            ) -> str | None:
     """What a settings tool prints: `jq [-r] FILTER [FILE]`, `yq [e|eval] [-r] FILTER [FILE]`,
     `crudini --get FILE SECTION KEY`; `text_of(path)` gives a captured file's text (None when
     it was not captured), `stdin` the input when no file is named. Where the file was not
@@ -130,16 +174,37 @@ def tool_output(prog: str, argv: list[str], text_of: Any, stdin: str | None = No
     flt, path = plain[0], plain[1] if len(plain) == 2 else ""
     text = text_of(path) if path else stdin
     if text is None:
-        return unparsed(path) if path.startswith("/") else None
+        return unparsed(path) if path else None      # a file not captured: what it says
     if "\x01" in text:
         return text             # the content of a file not captured: what it says, still
     fmt = "json" if prog in ("jq", "gojq") or path.endswith(".json") else \
         "toml" if path.endswith(".toml") else "yaml"
     doc = parsed(fmt, text)
     value = picked(doc, flt) if isinstance(doc, dict | list) else None
+    if value is None and fmt == "yaml" and _typed_key(doc):
+        # `on:`, `yes:`, `1:` are booleans and numbers to YAML 1.1 (PyYAML, Python's yq) and
+        # names to YAML 1.2 (the Go yq, which prints what the path names there): either
+        # may run, the value a path finds is the one judged
+        try:
+            value = picked(yaml.load(text, Loader=yaml.BaseLoader), flt)
+        except yaml.YAMLError:
+            value = None
+        if value is None:
+            return unparsed(path or "its input")
     if value is not None or (isinstance(doc, dict | list) and _is_path(flt)):
         return value            # (a path that finds nothing prints null)
     return unparsed(path or "its input")
+
+
+def _typed_key(doc: Any, depth: int = 0) -> bool:
+    """Whether a parsed YAML document has a key that is not a string, at any depth."""
+    if depth > 64:
+        return True
+    if isinstance(doc, dict):
+        return any(not isinstance(k, str) or _typed_key(v, depth + 1) for k, v in doc.items())
+    if isinstance(doc, list):
+        return any(_typed_key(v, depth + 1) for v in doc)
+    return False
 
 
 def _is_path(flt: str) -> bool:

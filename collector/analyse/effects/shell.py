@@ -75,7 +75,7 @@ from lineguard.collector.analyse.effects.resolve import (
 )
 from lineguard.formats import carriers
 from lineguard.formats.shells import SHELLS
-from lineguard.formats.wire import Artifact
+from lineguard.formats.wire import MASKED_PREFIX, Artifact
 
 _BRACE_WORD = re.compile(r"([^{}$]*)\{([^{}$\s]*,[^{}$\s]*)\}([^{}$]*)")
 # Standard-library modules commonly run with -m (their code is not a job's own).
@@ -770,10 +770,16 @@ class _Walker:
             return
         name = self.text(name_n)
         if name_n.type == "subscript":
-            # NAME[key]=value: kept under its key
+            # NAME[key]=value: kept under its key; a key and a value that are not plain words
+            # are expanded all the same (`a[$(cmd)]=…` runs cmd)
             key = re.fullmatch(r"([A-Za-z_]\w*)\[([^]$`]+)\]", name)
-            if key and val_n is not None and val_n.type != "array":
-                env[name] = " ".join(self.words(val_n, env, place))
+            index = name_n.child_by_field_name("index")
+            if not key and index is not None:
+                self.words(index, env, place)
+            if val_n is not None and val_n.type != "array":
+                value = " ".join(self.words(val_n, env, place))
+                if key:
+                    env[name] = value
             return
         if val_n is None:
             val = ""
@@ -1080,7 +1086,14 @@ class _Walker:
         planted.plant(self.job, place, self.line(n), ev, path, out,
                       f"generated at run time by `{self.text(body)[:80]}`"
                       if body is not None else "generated at run time")
-        if op.endswith(">>") or path in ("/dev/null", "/dev/stdout", "/dev/stderr"):
+        if path in ("/dev/null", "/dev/stdout", "/dev/stderr"):
+            return
+        if op.endswith(">>"):
+            # read later in the job, the file holds what it held and what was added
+            before = self.job.text_of(p) if is_known(path) else None
+            self.job.written[path] = Written(
+                before + out if before is not None and out is not None and is_known(out)
+                and not markers(out) else None, "appended to by this job")
             return
         if commands.LINEGUARD.search(p) and not re.search(r"/log/|\.log$", p):
             # lineguard's program, key or configuration overwritten: blinded
@@ -1255,9 +1268,9 @@ class _Walker:
         command's words, or None for its text split at blanks."""
         prog = commands.base(first[0]) if first else ""
         if not prog or prog in self.functions or "/" in first[0] or prog == "shift" or \
-                _NOT_FOUND in self.functions:
+                _NOT_FOUND in self.functions or MASKED_PREFIX in prog:
             # shift moves the positional parameters (see assigns_variables); a program not
-            # found runs command_not_found_handle
+            # found runs command_not_found_handle; a masked one is judged (execute)
             return False
         if commands.known(prog):
             if self.consumed or prog not in commands.OUTPUT_ONLY or not commands.prints_only(
@@ -1355,6 +1368,12 @@ class _Walker:
         name = argv[0]
         prog = commands.base(name)
         args = argv[1:]
+        if MASKED_PREFIX in name:
+            # a program or command line that is a secret's value (`TOKEN=/home/op/wipe;
+            # "$TOKEN"`, a payload decoded from one): a secret is never what a job runs
+            job.sink.append(place.effect("unparsed", line, ev, target="shell", how=(
+                "not read: runs a program or command the agent masked as a secret")))
+            return None
         if name in self.functions:
             return self.call(name, args, env, place, line, ev, stdin)
         if _NOT_FOUND in self.functions and "/" not in name and is_known(name) and \
