@@ -151,6 +151,7 @@ async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
         term = Terminal(process)
         faults = state.faults
         term.write(noise.banner(faults.noise, faults.noise_rng) +
+                   noise.session_motd(state.hostname, state.platform, faults.noise) +
                    ("\n" if isinstance(cli, IosCli) else "\n--- JUNOS 15.1R7.9 built "
                     "2019-05-17 04:13:22 UTC\n") +
                    noise.context(state.platform, faults.noise, faults.noise_rng) + cli.prompt)
