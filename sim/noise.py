@@ -10,7 +10,8 @@ Terminal noise, on every command's output over SSH (sim.ssh):
   cr          lines ending in CR CR LF
   echo        the command line echoed once more at the top of its output
   banner      a `Last login:` line with the time of the session before the first prompt
-  prompts     now and then a stray prompt glued to an output (an Enter pressed twice)
+  prompts     now and then a stray prompt before an output (an Enter pressed twice), sent at
+              once and the output only after a pause, as the device runs the command
   trailing    blanks added at the end of some lines
   motd        the device's message of the day printed before the first prompt, holding lines
               that look like prompts (`HOST#`, `HOST>`, `user@HOST>`, `login:`), as operators
@@ -52,6 +53,7 @@ NOISES = ("paging", "ansi", "cr", "echo", "banner", "prompts", "timestamps", "nt
           "trailing", "reorder", "restart", "context", "counters", "motd")
 _CONTEXTS = ("{master:0}", "{master:1}", "{master:member0-re0}", "{primary:node0}")
 _PAGE = 23
+STRAY_PAUSE_S = 0.5
 _IOS_MORE = " --More-- "
 _CERT_HEX = 12
 

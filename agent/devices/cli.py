@@ -122,6 +122,8 @@ def _collect(conn, device: Device, cred: Credential, profile: Profile, timeout: 
     for command in profile.commands:
         started = time.monotonic()
         text, problem = read_command(conn, command.command, prompt, timeout, profile.verbatim)
+        if problem is None and not text.strip():
+            text, problem = in_flight(conn, command.command, prompt, timeout, profile.verbatim)
         if problem is None and prompt_inside(text, prompt, profile.verbatim):
             # The session was not settled when the command was sent; it is now, having just
             # shown its prompt: read once more rather than keep a capture with a prompt in it.
@@ -182,6 +184,23 @@ def read_command(conn, command: str, prompt: str, timeout: float,
             return _clean(buf, command, prompt), (f"timed out waiting for the prompt ({timeout:g}s "
                                                   f"without output, {len(buf)} bytes read)")
         time.sleep(_POLL_S)
+
+
+def in_flight(conn, command: str, prompt: str, timeout: float,
+              verbatim: Callable[[str], Verbatim] = no_banners) -> tuple[str, str | None]:
+    """The output of `command` after a prompt came alone in its place: an Enter in flight, whose
+    prompt the device sent at once, while the output comes only once the command has run. One
+    Enter, and what comes before the first prompt is that output (empty if the device had
+    nothing more to send: then the output was empty)."""
+    text, problem = read_command(conn, "", prompt, timeout, verbatim)
+    lines = text.split("\n")
+    cut = prompt_inside(text, prompt, verbatim)
+    if cut is not None:
+        lines = lines[:cut - 1]
+    while lines and lines[0].strip() in ("", command.strip()):
+        lines = lines[1:]          # the line the stray prompt ended, and a repeated echo
+    out = terminal.without_context("\n".join(lines))
+    return (out.rstrip() + "\n" if out.strip() else ""), problem
 
 
 def prompt_inside(text: str, prompt: str,
