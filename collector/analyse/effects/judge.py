@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import timedelta
 from typing import Protocol
 
@@ -61,6 +61,7 @@ def clear_cache() -> None:
     """Forget every job read so far (benchmarks measure cold reading with it)."""
     _CACHE.clear()
     _MATCHED.clear()
+    _JUDGED.clear()
     _MATCHED_FIELDS.clear()
     _ASSIGNMENTS.clear()
     _PAM_ENV.clear()
@@ -68,8 +69,10 @@ def clear_cache() -> None:
     shell._PROGRAMS.clear()
     shell._TREES.clear()
     shell._TAKES.clear()
+    shell._REFS.clear()
     shell._tests_any_gate.cache_clear()
     perl._TREES.clear()
+    perl._BODIES.clear()
 
 
 def cache_key(job: Job, files: Mapping[str, Artifact]) -> tuple:
@@ -407,6 +410,42 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     `memo` keeps readings beyond this process."""
     rs = rules or default_rules()
     reading = reading_of(job, files, memo)
+    key = _judged_key(job, reading, rs, fire, now, admins)
+    hit = _JUDGED.get(key) if key is not None else None
+    if hit is not None and hit[0] is reading and hit[1] is rs:
+        return hit[2]
+    judgement = _judgement(job, files, fire, now, rs, admins, reading)
+    if key is not None:
+        if len(_JUDGED) >= 65536:
+            del _JUDGED[next(iter(_JUDGED))]
+        _JUDGED[key] = (reading, rs, judgement)    # both kept, so neither id is reused
+    return judgement
+
+
+# Fields of a job its judgement does not depend on: where the job runs (a device-side job's
+# target is part of its reading), and who put it there and when (shown with it, not judged).
+# Any other field, and any field added later, is part of the key.
+_NOT_JUDGED = frozenset({"target", "provenance", "defined_in"})
+_JUDGED_FIELDS = tuple(f.name for f in fields(Job) if f.name not in _NOT_JUDGED)
+_JUDGED: dict[tuple, tuple[Reading, RuleSet, Judgement]] = {}
+
+
+def _judged_key(job: Job, reading: Reading, rs: RuleSet, fire: Fire | None, now,
+                admins: frozenset[str]) -> tuple | None:
+    """What a judgement depends on besides the files the reading looked at (the reading holds
+    for them): the same packaged job on a thousand hosts is judged once per schedule. None
+    where a value cannot be a key."""
+    key = (id(reading), id(rs), fire, now, admins, job.target if job.actions else None,
+           *[getattr(job, name) for name in _JUDGED_FIELDS])
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _judgement(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, rs: RuleSet,
+               admins: frozenset[str], reading: Reading) -> Judgement:
     effects, touches_devices, change_ref = reading.effects, reading.talks_to_devices, \
         reading.change_ref
     looked = reading.looked.files          # sorted by name (resolve.Looked)

@@ -35,7 +35,7 @@ from lineguard.collector.analyse.effects import (
     sql,
 )
 from lineguard.collector.analyse.effects import perl_libs as libs
-from lineguard.collector.analyse.effects.bounds import Trees
+from lineguard.collector.analyse.effects.bounds import CHECK_EVERY, Trees
 from lineguard.collector.analyse.effects.commands import ARG_MARK
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
@@ -77,6 +77,33 @@ _RUNS_ARGUMENTS = re.compile(r"\b(?:eval|system|exec)\s*\(?\s*(?:@_|\$_\[|shift\
 # @_ taken as a list (`for (@_)`, `map … @_`), not unpacked (`my ($a, $b) = @_`)
 _LIST_ARGUMENTS = re.compile(r"(?:^|[^=\s])\s*@_\b")
 _MAX_DEPTH = 16           # nested sub calls followed; deeper is said (too_deep)
+
+
+@dataclass(frozen=True)
+class _Body:
+    """What a sub's text says of it, read once per text (the modules many programs use define
+    the same subs, and a near-copy of a program holds the same subs as the program)."""
+
+    reads: frozenset[str]       # the variables it names and does not declare ("$x", "@x")
+    words: frozenset[str]       # the names it holds (the subs it may call among them)
+    takes: str                  # "runs" (runs what it is handed), "list" (@_ as a list) or ""
+
+
+_BODIES: dict[str, _Body] = {}
+
+
+def _body(text: str) -> _Body:
+    hit = _BODIES.get(text)
+    if hit is None:
+        if len(_BODIES) > 4096:
+            _BODIES.clear()
+        own = {s + n for decl in _DECLARED.findall(text) for s, n in _VAR_REF.findall(decl)}
+        hit = _BODIES[text] = _Body(
+            reads=frozenset({s + n for s, n in _VAR_REF.findall(text) if n != "_"} - own),
+            words=frozenset(_NAME.findall(text)),
+            takes="runs" if _RUNS_ARGUMENTS.search(text) else
+                  "list" if _LIST_ARGUMENTS.search(text) else "")
+    return hit
 
 
 @lru_cache(maxsize=256)
@@ -414,10 +441,17 @@ class _Perl:
     def _block(self, node: Node, place: Place) -> object:
         last: object = ""
         separator = self.scope.vars.get("$/")       # `local $/` lasts to the end of its block
+        job = self.job
         for c in node.named_children:
-            if self.job.spend("perl", place, c.start_point[0] + 1, partial(self.evidence, c)):
+            b = job.budget
+            if b > 0 and b % CHECK_EVERY:      # Job.spend's common case, inline
+                job.budget = b - 1
+            elif job.spend("perl", place, c.start_point[0] + 1, partial(self.evidence, c)):
                 break
             self.current = c
+            if c.type == "comment":
+                last = ""
+                continue
             try:
                 last = self.stmt(c, place)
             except RecursionError:
@@ -1481,9 +1515,7 @@ class _Perl:
         # arguments than the summary's markers stand for): followed per context
         takes = sc.runs_arguments.get(sub.key)
         if takes is None:      # read once per sub, not at every call
-            body = sub.owner.text(sub.body)
-            takes = sc.runs_arguments[sub.key] = ("runs" if _RUNS_ARGUMENTS.search(body) else
-                                                  "list" if _LIST_ARGUMENTS.search(body) else "")
+            takes = sc.runs_arguments[sub.key] = _body(sub.owner.text(sub.body)).takes
         how, value = sc.calls.start(sub.key, context, globals_, takes or
                                     ("list" if len(args) > len(_MARKED_ARGS) else ""))
         if how == "known":
@@ -1528,10 +1560,9 @@ class _Perl:
         if hit is not None:
             return hit
         sc.reads[sub.key] = frozenset()      # a sub naming itself adds nothing
-        text = sub.owner.text(sub.body)
-        own = {s + n for decl in _DECLARED.findall(text) for s, n in _VAR_REF.findall(decl)}
-        names = {s + n for s, n in _VAR_REF.findall(text) if n != "_"} - own
-        for other in set(_NAME.findall(text)) & sc.subs.keys():
+        body = _body(sub.owner.text(sub.body))
+        names = set(body.reads)
+        for other in body.words & sc.subs.keys():
             if sc.subs[other] is not sub:
                 names |= self.reads(sc.subs[other])
         hit = sc.reads[sub.key] = frozenset(names)

@@ -29,6 +29,7 @@ from lineguard.collector.analyse.effects import (
     settings,
     sql,
 )
+from lineguard.collector.analyse.effects.bounds import CHECK_EVERY
 from lineguard.collector.analyse.effects.model import (
     each_unknown,
     is_known,
@@ -1888,8 +1889,12 @@ class _Py:
         self.cur_place = self.place
 
     def block(self, body: list[ast.stmt], scope: dict[str, Any]) -> Any:
+        job = self.job
         for st in body:
-            if self.job.spend("python", self.cur_place, st.lineno, partial(self.ev_text, st)):
+            b = job.budget
+            if b > 0 and b % CHECK_EVERY:      # Job.spend's common case, inline
+                job.budget = b - 1
+            elif job.spend("python", self.cur_place, st.lineno, partial(self.ev_text, st)):
                 return None
             try:
                 r = self.stmt(st, scope)

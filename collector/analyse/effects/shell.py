@@ -30,7 +30,7 @@ from lineguard.collector.analyse.effects import (
     scripting,
     sql,
 )
-from lineguard.collector.analyse.effects.bounds import Trees
+from lineguard.collector.analyse.effects.bounds import CHECK_EVERY, Trees
 from lineguard.collector.analyse.effects.mib import mib
 from lineguard.collector.analyse.effects.model import (
     Effect,
@@ -162,6 +162,20 @@ def _takes(body: str, node: Node) -> str:
             _TAKES.clear()
         hit = _TAKES[body] = ("runs" if _RUNS_ARGUMENTS.search(body) else
                               "list" if _LIST_ARGS.search(body) and _uses_list(node) else "")
+    return hit
+
+
+_REFS: dict[str, tuple[frozenset[str], frozenset[str]]] = {}    # function text -> _refs
+
+
+def _refs(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The variables a function's text names and the words it holds (the functions it may
+    call among them), kept by text as _takes is."""
+    hit = _REFS.get(text)
+    if hit is None:
+        if len(_REFS) > 4096:
+            _REFS.clear()
+        hit = _REFS[text] = (frozenset(_VAR_REF.findall(text)), frozenset(_NAME.findall(text)))
     return hit
 
 
@@ -415,7 +429,8 @@ class _Walker:
     def inside_quotes(self, node: Node, env: dict[str, str], place: Place) -> str:
         t = node.type
         if t == "string_content":
-            return _QUOTED_ESCAPE.sub(r"\1", self.text(node))
+            text = self.text(node)
+            return _QUOTED_ESCAPE.sub(r"\1", text) if "\\" in text else text
         if t in ("simple_expansion", "expansion"):
             return self.expansion(node, env, place)
         if t == "command_substitution":
@@ -575,9 +590,16 @@ class _Walker:
             self.functions[self.text(name)] = node
 
     def block(self, nodes: list[Node], env: dict[str, str], place: Place) -> None:
+        job = self.job
         for n in nodes:
-            if self.job.spend("shell", place, n.start_point[0] + 1, partial(self.evidence, n)):
+            b = job.budget
+            if b > 0 and b % CHECK_EVERY:      # Job.spend's common case, inline
+                job.budget = b - 1
+            elif job.spend("shell", place, n.start_point[0] + 1, partial(self.evidence, n)):
                 return
+            if n.type == "comment":
+                self.consumed = False
+                continue
             guard = self.exit_guard(n, env, place)
             if guard is not None:
                 place = replace(place, gates=place.gates + (guard,))
@@ -611,6 +633,14 @@ class _Walker:
         t = n.type
         if t == "command":
             return self.command(n, env, place, stdin)
+        if t == "comment":
+            return None
+        if t == "test_command":
+            for c in n.named_children:
+                self.words(c, env, place) if c.type == "command_substitution" else None
+            if self.subst_vars and _ARITH_TEST.search(self.text(n)):
+                self.arith_names(self.text(n), env, place, n)
+            return None
         if t in ("variable_assignment", "variable_assignments"):
             for a in ([n] if t == "variable_assignment" else n.named_children):
                 self.assign(a, env, place)
@@ -700,12 +730,6 @@ class _Walker:
             for c in n.named_children:
                 out = self.stmt(c, env, place, stdin)
             return out
-        if t in ("test_command", "comment"):
-            for c in n.named_children:
-                self.words(c, env, place) if c.type == "command_substitution" else None
-            if t == "test_command" and self.subst_vars and _ARITH_TEST.search(self.text(n)):
-                self.arith_names(self.text(n), env, place, n)
-            return None
         return None
 
     def arith_names(self, text: str, env: dict[str, str], place: Place, n: Node) -> None:
@@ -1616,9 +1640,9 @@ class _Walker:
             return hit
         self._reads[name] = frozenset()       # a function naming itself adds nothing
         node = self.functions.get(name)
-        text = self.text(node) if node is not None else ""
-        names = set(_VAR_REF.findall(text))
-        for other in (set(_NAME.findall(text)) & self.functions.keys()) - {name}:
+        variables, words = _refs(self.text(node) if node is not None else "")
+        names = set(variables)
+        for other in (words & self.functions.keys()) - {name}:
             names |= self.reads(other)
         hit = self._reads[name] = frozenset(names)
         return hit
