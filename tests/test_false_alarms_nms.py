@@ -1,8 +1,7 @@
 """Schedule lines a network-management server really runs (RANCID, Oxidized, LibreNMS, Cacti,
 NetBox, Icinga/Nagios housekeeping, certbot, ansible-pull, database retention), judged by the
-engine: none high or destructive. The three kinds that were (a RANCID work file swept from its
-configs folder, backups of crontabs swept from the cron spool, a lock or heartbeat file named in
-the schedule line taken for the job's hidden program) are benign, and each destructive twin
+engine: none high or destructive. The two kinds that were (a RANCID work file swept from its
+configs folder, backups of crontabs swept from the cron spool) are benign, and each destructive twin
 next to them is still caught."""
 
 from __future__ import annotations
@@ -39,10 +38,6 @@ QUIET = (
     "rm -f /var/lib/rancid/atm/configs/*.raw",
     "find /var/spool/cron/crontabs -name '*.bak' -mtime +30 -delete",
     "find /etc/cron.d -name '*.dpkg-old' -delete",
-    "rm -f /var/lib/rancid/.lock",
-    "test -f /var/lib/librenms/.daily.lock && rm -f /var/lib/librenms/.daily.lock",
-    "touch /var/lib/nms/.last-success",
-    "find /home/ems/.ansible/tmp -mindepth 1 -mtime +1 -exec rm -rf {} +",
 )
 
 # (schedule line, the verdict it must keep)
@@ -53,10 +48,6 @@ TWINS = (
     ("find /var/spool/cron/crontabs -mtime +30 -delete", "destructive"),
     ("rm -f /var/spool/cron/crontabs/oper", "destructive"),
     ("find /etc/cron.d -name 'ems*' -delete", "destructive"),
-    ("rm -f /home/op/.x/run && /home/op/.x/run", "suspicious"),
-    ("test -x /home/op/.x/run && /home/op/.x/run", "suspicious"),
-    (r"find /tmp -name x -exec /home/op/.x/run {} \;", "suspicious"),
-    ("touch /var/lib/nms/.last && bash /home/op/.cache/.sys/update.sh", "suspicious"),
 )
 
 
@@ -74,7 +65,7 @@ def test_management_server_housekeeping_is_not_loud(command):
         (j.verdict, j.severity, [(r.rule, r.subject) for r in j.reasons])
 
 
-@pytest.mark.parametrize("command", QUIET[-8:])
+@pytest.mark.parametrize("command", QUIET[-4:])
 def test_the_ones_that_were_false_alarms_are_benign(command):
     j = _judged(command)
     assert (j.verdict, j.severity) == ("benign", "info"), [(r.rule, r.subject) for r in j.reasons]

@@ -40,13 +40,6 @@ from lineguard.formats.wire import Artifact
 
 DEFAULT_ADMINS = frozenset({"root", "admin", "administrator", "netadmin"})
 _ABS_PATH = re.compile(r"(?<![\w.$}-])/(?:[\w.+@-]+/)*[\w.+@-]+")
-# Programs that never run a path they are given: a path only ever handed to one of them in the
-# schedule line (a lock file removed, a heartbeat file touched, a folder swept by age) is data,
-# not the job's program. find runs what follows -exec/-execdir/-ok, which stays the program.
-_OPERAND_ONLY = frozenset({"rm", "rmdir", "unlink", "touch", "mkdir", "truncate", "find", "ls",
-                           "test", "[", "du", "stat", "chmod", "chown", "chgrp"})
-_FIND_RUNS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
-_COMMAND_BREAK = re.compile(r"\|\||&&|[;|&\n()]")
 # A change reference: a ticket id (CHG0012345, CRQ-1234, RFC#881, CR 2026-118) named in a comment
 # or a ticket file the job reads.
 # (what a job runs and where) -> its readings over differing captured files: a reading is
@@ -369,8 +362,7 @@ def _pseudo(job: Job) -> list[Effect]:
     """The job's own program and schedule line, for location and padding rules."""
     out = [Effect("schedule-line", job.origin_path, job.origin_line, job.command,
                   target=job.command)]
-    data = _operand_paths(job.command)
-    cmd_paths = [p.lstrip("/") for p in _ABS_PATH.findall(job.command) if p not in data]
+    cmd_paths = [p.lstrip("/") for p in _ABS_PATH.findall(job.command)]
     lines = job.command.split("\n") if _has_own_lines(job) else []
     for name in dict.fromkeys([*cmd_paths, *job.files[:1]]):
         in_cmd = name in cmd_paths
@@ -383,23 +375,6 @@ def _pseudo(job: Job) -> list[Effect]:
             (path, line), evidence = job.command_at[own], lines[own]
         out.append(Effect("runs", path, line, evidence, target=name))
     return out
-
-
-def _operand_paths(command: str) -> set[str]:
-    """Absolute paths the schedule line only hands to programs that never run them."""
-    operands: set[str] = set()
-    others: set[str] = set()
-    for part in _COMMAND_BREAK.split(command):
-        words = part.split()
-        if not words:
-            continue
-        if words[0].rsplit("/", 1)[-1] in _OPERAND_ONLY:
-            runs = next((i for i, w in enumerate(words) if w in _FIND_RUNS), len(words))
-            operands.update(_ABS_PATH.findall(" ".join(words[1:runs])))
-            others.update(_ABS_PATH.findall(" ".join([words[0], *words[runs:]])))
-        else:
-            others.update(_ABS_PATH.findall(part))
-    return operands - others
 
 
 def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
