@@ -10,8 +10,12 @@ Terminal noise, on every command's output over SSH (sim.ssh):
   cr          lines ending in CR CR LF
   echo        the command line echoed once more at the top of its output
   banner      a `Last login:` line with the time of the session before the first prompt
-  prompts     now and then a stray prompt glued to an output (an Enter pressed twice)
+  prompts     now and then a stray prompt before an output (an Enter pressed twice), sent at
+              once and the output only after a pause, as the device runs the command
   trailing    blanks added at the end of some lines
+  motd        the device's message of the day printed before the first prompt, holding lines
+              that look like prompts (`HOST#`, `HOST>`, `user@HOST>`, `login:`), as operators
+              write them into instructions and warnings
 
 Configuration noise, in `show running-config` / `show configuration` (sim.ios, sim.junos):
   timestamps  IOS `! NVRAM config last updated at <now>` (a `write memory` without a change),
@@ -23,6 +27,10 @@ Configuration noise, in `show running-config` / `show configuration` (sim.ios, s
               which changes after a reload or a name's re-resolution
   restart     IOS `! No configuration change since last restart` in place of the `! Last
               configuration change at …` line, as after a reload with nothing changed since
+  motd        the same message configured: IOS `banner motd ^C` … `^C` and a one-line
+              `banner exec ^C…^C`, whose lines the device prints verbatim in running-config
+              (a prompt-like line there is banner text, not a prompt); Junos `system login
+              message "…\n…"`
 
 Session context (sim.ssh): Junos on a box with two routing engines, in a virtual chassis or a
 cluster prints the engine's role on a line of its own before every prompt:
@@ -42,9 +50,10 @@ import re
 from datetime import datetime, timedelta
 
 NOISES = ("paging", "ansi", "cr", "echo", "banner", "prompts", "timestamps", "ntp", "crypto",
-          "trailing", "reorder", "restart", "context", "counters")
+          "trailing", "reorder", "restart", "context", "counters", "motd")
 _CONTEXTS = ("{master:0}", "{master:1}", "{master:member0-re0}", "{primary:node0}")
 _PAGE = 23
+STRAY_PAUSE_S = 0.5
 _IOS_MORE = " --More-- "
 _CERT_HEX = 12
 
@@ -86,6 +95,28 @@ def banner(noise: frozenset[str], rng: random.Random) -> str:
     return f"\nLast login: {when} from 127.0.0.1\n"
 
 
+def motd_lines(hostname: str, platform: str) -> list[str]:
+    """The message of the day an operator configured on this device: the same at every poll,
+    with lines a reader of the capture could take for prompts or a login."""
+    prompt = f"lgops@{hostname}>" if platform == "juniper_junos" else f"{hostname}#"
+    return ["*" * 60,
+            f" {hostname}: ATM access node. Authorised access only.",
+            " Before any change, save the line data:",
+            f"{prompt} show atm vc",
+            f"{hostname}>",
+            "login:",
+            " Password: see the NOC runbook, chapter 4",
+            "end",
+            "*" * 60]
+
+
+def session_motd(hostname: str, platform: str, noise: frozenset[str]) -> str:
+    """The message of the day as a session prints it after login, before the first prompt."""
+    if "motd" not in noise:
+        return ""
+    return "\n" + "\n".join(motd_lines(hostname, platform)) + "\n"
+
+
 def context(platform: str, noise: frozenset[str], rng: random.Random) -> str:
     """The routing engine's role Junos prints on its own line before each prompt: which engine
     is master changes with a switchover, which is no change of the configuration."""
@@ -96,7 +127,7 @@ def context(platform: str, noise: frozenset[str], rng: random.Random) -> str:
 
 def ios_config(text: str, hostname: str, noise: frozenset[str], rng: random.Random) -> str:
     """IOS running-config with the configuration noise; the size line counted again."""
-    if not noise & {"timestamps", "ntp", "crypto", "reorder", "restart"}:
+    if not noise & {"timestamps", "ntp", "crypto", "reorder", "restart", "motd"}:
         return text
     lines = text.split("\n")
     if "restart" in noise and rng.random() < 0.5:
@@ -121,6 +152,9 @@ def ios_config(text: str, hostname: str, noise: frozenset[str], rng: random.Rand
         extra.append(f"ntp clock-period {17179869 + rng.randint(-99, 99)}")
     if "crypto" in noise:
         extra += _certificate(hostname, rng)
+    if "motd" in noise:
+        extra += ["banner exec ^CSessions are logged. Lost? Type exit at the " + hostname +
+                  "# prompt^C", "banner motd ^C", *motd_lines(hostname, "cisco_ios"), "^C"]
     if extra:
         lines[tail:tail] = extra + ["!"]
     body_at = next(i for i, ln in enumerate(lines) if ln.startswith("Current configuration"))
@@ -145,6 +179,11 @@ def _certificate(hostname: str, rng: random.Random) -> list[str]:
 
 def junos_config(text: str, noise: frozenset[str], rng: random.Random, changed: datetime) -> str:
     """Junos `show configuration` with the configuration noise."""
+    if "motd" in noise and "\nsystem {\n" in text:
+        hostname = re.search(r"^    host-name (\S+);$", text, re.MULTILINE)
+        message = "\\n".join(motd_lines(hostname[1] if hostname else "router", "juniper_junos"))
+        text = text.replace("\nsystem {\n", "\nsystem {\n    login {\n"
+                            f'        message "{message}";\n    }}\n', 1)
     if "timestamps" in noise and text.startswith("## Last commit: "):
         _, _, rest = text.partition("\n")
         at = changed + timedelta(minutes=rng.randint(1, 10_000))

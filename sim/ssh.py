@@ -151,6 +151,7 @@ async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
         term = Terminal(process)
         faults = state.faults
         term.write(noise.banner(faults.noise, faults.noise_rng) +
+                   noise.session_motd(state.hostname, state.platform, faults.noise) +
                    ("\n" if isinstance(cli, IosCli) else "\n--- JUNOS 15.1R7.9 built "
                     "2019-05-17 04:13:22 UTC\n") +
                    noise.context(state.platform, faults.noise, faults.noise_rng) + cli.prompt)
@@ -161,9 +162,6 @@ async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
             if line is None:
                 break
             reply = cli.handle(line)
-            if state.faults.delay_s and line.strip():
-                # a slow box is slow to run commands; a bare Enter still gets its prompt at once
-                await asyncio.sleep(state.faults.delay_s)
             # at most once a session: an Enter in flight, which the client's next read settles
             stray = "prompts" in faults.noise and not strayed and line.strip() != "enable" \
                 and faults.noise_rng.random() < 0.2
@@ -175,6 +173,14 @@ async def _session(process: asyncssh.SSHServerProcess, state: DeviceState,
                     state.faults.stray_prompts -= 1
                 term.write(noise.context(state.platform, faults.noise, faults.noise_rng) +
                            cli.prompt)
+                if stray:
+                    # that Enter's prompt goes out at once, the output once the command ran:
+                    # the client reads the prompt alone before any of the output
+                    await out.drain()
+                    await asyncio.sleep(noise.STRAY_PAUSE_S)
+            if state.faults.delay_s and line.strip():
+                # a slow box is slow to run commands; a bare Enter still gets its prompt at once
+                await asyncio.sleep(state.faults.delay_s)
             term.write(noise.terminal(reply.text, state.platform, faults.noise,
                                       faults.noise_rng, line))
             if reply.hangup:

@@ -25,6 +25,12 @@ MEDIUM = {
     # runs the reload/renew hooks kept (base64-encoded) in its per-domain configuration under
     # ~/.acme.sh, and sources its account.conf: neither is part of the job's files here
     "acme-sh-cron",
+    # runs NetBox's manage.py, which is NetBox's own code, not part of the job's files here
+    "netbox-housekeeping",
+    # removes each dump its while-read loop collected from `stat` of the backup folder and the
+    # purge age, cut from `stat`'s lines: a list built from command output the engine does not
+    # follow through `cut`, so the paths stay unknown (named for review), never called benign
+    "pg-back",
 }
 
 
@@ -90,6 +96,12 @@ def test_field_jobs_are_never_destructive_nor_high_and_medium_only_where_explain
     ("zfs-auto-snapshot-daily", "zfs destroy -r tank/ems"),
     ("delete-old-backup", "rm -rf /srv/ems/linedata"),
     ("routerbkp", "snmpset -v2c -c private atm-kobe-01 ATM-MIB::atmVclRowStatus.3.0.100 i 6"),
+    # the retention sweep of the same script without its age bound, on line data
+    ("pfsense-config-backup", "find /srv/ems/linedata -type f -exec rm {} \\;"),
+    ("mikrotik-mkbackup", "ssh lgops@atm-kobe-01 'configure terminal ; interface ATM1/0.100 ; "
+                          "no pvc 1/100'"),
+    ("pg-back", "dropdb --if-exists ems"),
+    ("netbox-housekeeping", "rm -rf /opt/netbox/netbox/media /srv/ems/linedata"),
 ])
 def test_the_same_scripts_with_a_destructive_line_are_loud(field, tmp_path, job_id, line):
     job, texts = next((j, t) for j, t in field if j.id == job_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 
 from netmiko import ConnectHandler
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
@@ -18,6 +19,7 @@ from lineguard.agent.devices.hostkeys import HostKeyError, KnownHosts
 from lineguard.agent.devices.inventory import Device
 from lineguard.agent.devices.profiles import Profile
 from lineguard.agent.devices.result import Output, build, failed
+from lineguard.formats.banners import Verbatim, no_banners
 from lineguard.formats.wire import Target
 
 _POLL_S = 0.01
@@ -119,12 +121,14 @@ def _collect(conn, device: Device, cred: Credential, profile: Profile, timeout: 
     outputs: list[Output] = []
     for command in profile.commands:
         started = time.monotonic()
-        text, problem = read_command(conn, command.command, prompt, timeout)
-        if problem is None and prompt_inside(text, prompt):
+        text, problem = read_command(conn, command.command, prompt, timeout, profile.verbatim)
+        if problem is None and not text.strip():
+            text, problem = in_flight(conn, command.command, prompt, timeout, profile.verbatim)
+        if problem is None and prompt_inside(text, prompt, profile.verbatim):
             # The session was not settled when the command was sent; it is now, having just
             # shown its prompt: read once more rather than keep a capture with a prompt in it.
-            text, problem = read_command(conn, command.command, prompt, timeout)
-            line = prompt_inside(text, prompt) if problem is None else None
+            text, problem = read_command(conn, command.command, prompt, timeout, profile.verbatim)
+            line = prompt_inside(text, prompt, profile.verbatim) if problem is None else None
             if line:
                 problem = f"device prompt inside the output at line {line}, twice"
         meta = {"command": command.command, "seconds": round(time.monotonic() - started, 3)}
@@ -136,9 +140,12 @@ def _collect(conn, device: Device, cred: Credential, profile: Profile, timeout: 
     return build(device, profile, outputs, mask_key)
 
 
-def read_command(conn, command: str, prompt: str, timeout: float) -> tuple[str, str | None]:
+def read_command(conn, command: str, prompt: str, timeout: float,
+                 verbatim: Callable[[str], Verbatim] = no_banners,
+                 ) -> tuple[str, str | None]:
     """Send one command (or, with "", just Enter) and read until the prompt returns;
-    (output, problem or None)."""
+    (output, problem or None). A prompt-like line inside text the device prints verbatim (an
+    IOS banner whose closing delimiter has not come yet) does not end the output."""
     end_prompt = _prompt_pattern(prompt)
     try:
         conn.write_channel(command + conn.RETURN)
@@ -166,7 +173,8 @@ def read_command(conn, command: str, prompt: str, timeout: float) -> tuple[str, 
             if echo < 0:
                 echo = buf.find(command)
             # Only the tail can hold the closing prompt: keeps a multi-megabyte config linear.
-            if echo >= 0 and end_prompt.search(buf, max(echo + len(command), len(buf) - 512)):
+            if echo >= 0 and end_prompt.search(buf, max(echo + len(command), len(buf) - 512)) \
+                    and not verbatim("\n".join(terminal.screen_lines(buf[echo:]))).open:
                 return _clean(buf, command, prompt), None
             continue
         channel = conn.remote_conn
@@ -178,11 +186,31 @@ def read_command(conn, command: str, prompt: str, timeout: float) -> tuple[str, 
         time.sleep(_POLL_S)
 
 
-def prompt_inside(text: str, prompt: str) -> int | None:
-    """The line number of the first line of `text` that begins with the device's prompt."""
+def in_flight(conn, command: str, prompt: str, timeout: float,
+              verbatim: Callable[[str], Verbatim] = no_banners) -> tuple[str, str | None]:
+    """The output of `command` after a prompt came alone in its place: an Enter in flight, whose
+    prompt the device sent at once, while the output comes only once the command has run. One
+    Enter, and what comes before the first prompt is that output (empty if the device had
+    nothing more to send: then the output was empty)."""
+    text, problem = read_command(conn, "", prompt, timeout, verbatim)
+    lines = text.split("\n")
+    cut = prompt_inside(text, prompt, verbatim)
+    if cut is not None:
+        lines = lines[:cut - 1]
+    while lines and lines[0].strip() in ("", command.strip()):
+        lines = lines[1:]          # the line the stray prompt ended, and a repeated echo
+    out = terminal.without_context("\n".join(lines))
+    return (out.rstrip() + "\n" if out.strip() else ""), problem
+
+
+def prompt_inside(text: str, prompt: str,
+                  verbatim: Callable[[str], Verbatim] = no_banners) -> int | None:
+    """The line number of the first line of `text` that begins with the device's prompt,
+    outside the text the device prints verbatim (banners)."""
     start = re.compile(r"^" + re.escape(prompt.strip()) + r"[^\n]{0,60}?[>#%]")
+    text_lines = verbatim(text).lines
     for number, line in enumerate(text.splitlines(), 1):
-        if start.match(line):
+        if start.match(line) and number not in text_lines:
             return number
     return None
 

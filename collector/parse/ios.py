@@ -22,6 +22,7 @@ from lineguard.collector.model import (
     Trigger,
     UnparsableTrigger,
 )
+from lineguard.formats import banners
 
 CONFIG = "running-config"
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -100,7 +101,12 @@ def line_data(device: str, config: str) -> list[LineDataRow]:
             rows.append(pvc.row())
             pvc = None
 
+    banner = banners.verbatim(config).lines
     for lineno, line in enumerate(config.splitlines(), 1):
+        if lineno in banner:
+            close()
+            interface = None
+            continue
         if pvc is not None and (line.startswith("  ") and not line.strip().startswith("!")):
             if m := _RATE.match(line):
                 sc, a, b, _ = m.groups()
@@ -238,7 +244,9 @@ def registrations(text: str) -> dict[str, Registration]:
 
 def jobs(ctx: Context, config: str, show_reload: str | None = None,
          show_kron: str | None = None, show_registered: str | None = None) -> list[Job]:
-    lines = config.splitlines()
+    # banner text is the operator's prose, never an applet or a kron policy: blanked, numbered
+    banner = banners.verbatim(config).lines
+    lines = [("" if n in banner else ln) for n, ln in enumerate(config.splitlines(), 1)]
     registered = registrations(show_registered or "")
     found = _eem_jobs(ctx, lines, registered) + _kron_jobs(ctx, lines, show_kron or "") + \
         _tcl_policies(ctx, lines, registered)

@@ -13,6 +13,7 @@ from lineguard.collector.parse import ios
 from lineguard.collector.parse.device import polled_at
 from lineguard.collector.platforms import Platform, control_characters, first_and_last, register
 from lineguard.collector.restore import ios as ios_restore
+from lineguard.formats import banners
 from lineguard.formats.wire import Target
 
 if TYPE_CHECKING:
@@ -64,8 +65,9 @@ def _text(target: Target, artifact: str) -> str | None:
 
 
 def capture_problem(config: str, device: str) -> str | None:
-    """Complete: begins as running-config does and ends with `end`. Clean: no prompt at the
-    start of a line, no echoed command, no terminal control characters."""
+    """Complete: begins as running-config does and ends with `end`, outside any banner. Clean:
+    no prompt at the start of a line, no echoed command, no terminal control characters;
+    banner text (formats.banners) is the operator's, where a prompt-like line is no prompt."""
     ends = first_and_last(config)
     if ends is None:
         return "empty configuration"
@@ -74,10 +76,15 @@ def capture_problem(config: str, device: str) -> str | None:
         return (f"does not begin as a running-config does (line {first_no}: {first[:60]!r})")
     if last.strip() != "end":
         return f"does not end with 'end' (line {last_no}: {last[:60]!r}): truncated"
+    text_lines = banners.verbatim(config)
+    if text_lines.open:
+        return "ends inside a banner (its closing ^C never came): truncated"
     names = {device, *_HOSTNAME.findall(config)}
     prompt = re.compile(r"^(?:" + "|".join(re.escape(n) for n in sorted(names)) +
                         r")(?:\([\w-]+\))?[>#]")
     for number, line in enumerate(config.splitlines(), 1):
+        if number in text_lines.lines:
+            continue
         if prompt.match(line):
             return f"device prompt at the start of line {number} ({line[:60]!r})"
         if _ECHO.match(line):

@@ -252,6 +252,46 @@ JOBS: tuple[FieldJob, ...] = (
                  FieldFile('usr/local/bin/maddog_backup_tmp_removal.sh', 'Source/maddog_backup_tmp_removal.sh',
                            '78c6be9bf91b0f4427c3d41cbb25b30fe717db66024288519c833f1a56c2d1c4'),
              )),
+    FieldJob('netbox-housekeeping', 'netbox-community/netbox', '5f8a4f6c432ca54b625d86ddcaad3c374cd74339',
+             'Apache-2.0',
+             "contrib/netbox-housekeeping.sh, linked into /etc/cron.daily as the housekeeping docs say: "
+             "expired sessions and changelog records past their retention deleted by NetBox",
+             '/opt/netbox/contrib/netbox-housekeeping.sh', owner='root',
+             files=(
+                 FieldFile('opt/netbox/contrib/netbox-housekeeping.sh', 'contrib/netbox-housekeeping.sh',
+                           '7eec07fb661814661c4ba5a8b30f9ad1f123d434f3346283988c4df46ceb0b82'),
+             )),
+    FieldJob('pfsense-config-backup', 'dsgnr/Pfsense-Backup-Bash-Script', '7eb1334ecc10655684d33caf983ac27711cb0fbe',
+             'GPL-3.0',
+             "pfsense-backup.sh from cron (README): config.xml of each firewall copied by scp, "
+             "copies older than 30 days removed",
+             '/usr/local/bin/pfsense-backup.sh', owner='root',
+             files=(
+                 FieldFile('usr/local/bin/pfsense-backup.sh', 'pfsense-backup.sh',
+                           'cd46fe18d7f35aefec36b4073ca41c2c0d31a70d63dfafc8c2f66a7194e68243'),
+             )),
+    FieldJob('mikrotik-mkbackup', 'h8r1dx4/mkbackup', '1ad8a4ae6f5249d5476d128c429a7d922dff54f3',
+             'GPL-2.0',
+             "mkbackup.sh at midnight (add-cronjob.sh's crontab line): a backup saved on each router "
+             "of router.list over SSH and copied into a dated folder",
+             '/opt/mkbackup/mkbackup.sh', owner='ems',
+             files=(
+                 FieldFile('opt/mkbackup/mkbackup.sh', 'mkbackup.sh',
+                           'aa66336b848294850690b2a41143d24b5a5a69b2cd1e8b9a632e19e949eff078'),
+                 FieldFile('opt/mkbackup/router.list', 'router.list',
+                           '92b6c3e8e310aeab42f9a9608c50ff0beca8d0794b9dbb1fbb25433161353da0'),
+             )),
+    FieldJob('pg-back', 'orgrim/pg_back', '5dc433160ee5d72fa80f2cb9690c84019a03988f',
+             'BSD-2-Clause (licence block in the script)',
+             "pg_back 1.x, the shell version, as the postgres user (README): every database dumped, "
+             "dumps older than the purge age (30 days) removed, its /etc/pg_back/pg_back.conf sourced",
+             '/usr/bin/pg_back -b /var/backups/postgresql', owner='ems',
+             files=(
+                 FieldFile('usr/bin/pg_back', 'pg_back',
+                           'fd6c82b88e5dc564f4d99ce087da89e721000c0f96c46d2da79b6282e830b4d2'),
+                 FieldFile('etc/pg_back/pg_back.conf', 'pg_back.conf',
+                           '1639a653d7a09d50c32622500a39524b81a419836370fd62a6a4d8ae867bd377'),
+             )),
 )
 
 

@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lineguard.formats.banners import Verbatim, no_banners
+
 
 @dataclass(frozen=True)
 class Command:
@@ -34,6 +36,9 @@ class Profile:
     walks: tuple[Walk, ...] = ()
     secrets: tuple[re.Pattern[str], ...] = ()
     enable: bool = False                            # enter privileged mode before the commands
+    # The lines of an output the device prints verbatim (IOS banners: formats.banners), where
+    # a prompt-like line is text: the reader neither stops at nor rejects one there.
+    verbatim: Callable[[str], Verbatim] = field(default=no_banners)
     # Why a config looks cut short, or None when it is complete.
     truncation: Callable[[str], str | None] = field(default=lambda text: None)
     # The device clock zone as the device states it, from the collected outputs by artifact name.

@@ -12,6 +12,7 @@ from lineguard.agent.devices.profiles import (
     Profile,
     register,
 )
+from lineguard.formats import banners
 
 _M = re.MULTILINE
 
@@ -52,6 +53,8 @@ def truncation(config: str) -> str | None:
         return "empty configuration"
     if lines[-1] != "end":
         return f"configuration does not end with 'end' (last line: {lines[-1][:60]!r}): truncated"
+    if banners.verbatim(config).open:
+        return "configuration ends inside a banner (its closing ^C never came): truncated"
     return None
 
 
@@ -80,6 +83,7 @@ PROFILE = register(Profile(
     ),
     secrets=SECRETS,
     truncation=truncation,
+    verbatim=banners.verbatim,
     timezone=timezone,
     archive_names=("cisco", "ios", "iosxe"),
     # config mode left after changes; a command logged by `archive log config`; ATM VC events

@@ -46,6 +46,12 @@ SCHEDULER = re.compile(r"(?:^|/)(?:etc/cron(?:tab|\.d|\.daily|\.hourly|\.weekly|
                        r"var/spool/(?:cron|at|anacron)|etc/anacrontab|var/spool/cron/atjobs|"
                        r"etc/systemd/system/[^/]*\.timer|lib/systemd/system/[^/]*\.timer|"
                        r"etc/systemd/system/timers\.target\.wants)")
+# What an editor, a package manager or an admin leaves beside a job file, named so that no
+# scheduler reads it: cron skips names with a dot in /etc/cron.d and run-parts folders, a
+# crontab in the spool is a login name, systemd loads `.timer` units only. Removing these
+# (`*.bak`, `oper.old`, `*.dpkg-old`, `*~`) removes no job.
+SCHEDULER_LEFTOVER = re.compile(r"(?:\.(?:bak|old|orig|tmp|swp|save|dpkg-(?:old|dist|new|tmp|bak)|"
+                                r"rpm(?:save|new|orig)|ucf-(?:old|dist|new))|~)$")
 LINEGUARD = re.compile(r"lineguard", re.I)
 # Places where moving data to is losing it: volatile or scratch file systems.
 SCRATCH = re.compile(r"^/?(?:tmp|var/tmp|dev/shm|run)(?:/|$)")
@@ -463,7 +469,8 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
                                      how="deletes its own program"))
     elif LINEGUARD.search(low):
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s lineguard's files"))
-    elif SCHEDULER.search(low) and (how != "delete" or "spool" in low):
+    elif SCHEDULER.search(low) and (how != "delete" or "spool" in low) and \
+            not SCHEDULER_LEFTOVER.search(low):
         # a tree of jobs, or a user's crontab or at job; a package dropping its own
         # /etc/cron.d file is not tampering
         job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s scheduler entries"))
