@@ -100,3 +100,21 @@ def test_crafted_text_does_not_hold_the_collector(body: str) -> None:
     assert len(with_values("ruby", text)) < 20 * len(text)
     j = _judged("rb", text)
     assert j.verdict == "destructive", [r.title for r in j.reasons]
+
+
+# Names a function does not see, or that a definition takes over: PHP's functions see no
+# variable set outside them (an unset $d is empty: the whole directory), a Ruby or Lua
+# method of that name is what the name calls inside a method.
+UNSEEN = {
+    "php function scope": ("php", PHP + f"$d = 'tmp';\nfunction purge() {{ system(\"rm -rf "
+                           f"{LINEDATA}/{{$d}}\"); }}\npurge();\n"),
+    "ruby method of that name": ("rb", RB + f"d = 'tmp'\ndef d\n  ARGV[0]\nend\ndef purge\n"
+                                 f"  system(\"rm -rf {LINEDATA}/#{{d}}\")\nend\npurge\n"),
+}
+
+
+@pytest.mark.parametrize("ext, text", UNSEEN.values(), ids=UNSEEN.keys())
+def test_a_name_a_function_does_not_see_is_not_its_outer_literal(ext: str, text: str) -> None:
+    j = _judged(ext, text)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert j.severity == "critical", [r.title for r in j.reasons]

@@ -138,8 +138,8 @@ _OPEN_STRING = re.compile(r"""(")((?:[^"\\]|\\[\s\S])*)("?)|(')((?:[^'\\]|\\[\s\
 _ASSIGNED = re.compile(r"(?<![\w$.@:])(\$?[A-Za-z_]\w*+)\s*"
                        r"(?:\+|-|\*\*?|/|%|\.\.?|\|\|?|&&?|\?\?|<<|>>|\^)?=(?![=~>])")
 _BINDERS = re.compile(
-    r"\bfunction\b\s*&?\s*[\w$]*+\s*\(([^()]*)\)|"
-    r"\bdef\s+[\w.?!]++\s*(?:\(([^()]*)\)|((?:[*&]{0,2}\w++\s*,\s*)*[*&]{0,2}\w++))?|"
+    r"\bfunction\b\s*&?\s*([\w$]*+)\s*\(([^()]*)\)|"
+    r"\bdef\s+(?:\w++\.)?(\w++)[?!=]?\s*(?:\(([^()]*)\)|((?:[*&]{0,2}\w++\s*,\s*)*[*&]{0,2}\w++))?|"
     r"\|([^|\n]*)\||\(([^()]*)\)\s*=>|(?<![$\w])([$\w]+)\s*=>|"
     r"\bfor\b\s*\(?\s*(?:const|let|var|local)?\s*((?:[\w$]++\s*,\s*)*[\w$]++)\s+(?:in|of)\b|"
     r"\bas\s+(&?\s*\$\w++(?:\s*=>\s*&?\s*\$\w++)?)|\blist\s*\(([^()]*)\)|[\[{]([^\[\]{}]*)[\]}]\s*=(?![=>])|"
@@ -199,8 +199,8 @@ def with_values(language: str, text: str) -> str:
     # in-place change) holds what nobody knows when it is used: unknown, as is what is not a
     # name the program set (ARGV[0], ENV['X'], a call)
     if values:
-        if _ANY_NAME.search(text):
-            values.clear()
+        if _ANY_NAME.search(text) or language == "php" and "function" in text:
+            values.clear()       # (a PHP function sees none of the names set outside it)
         assigned: dict[str, int] = {}
         for name in _ASSIGNED.findall(text):
             assigned[name] = assigned.get(name, 0) + 1
