@@ -118,3 +118,25 @@ def test_a_name_a_function_does_not_see_is_not_its_outer_literal(ext: str, text:
     j = _judged(ext, text)
     assert j.verdict == "destructive", [r.title for r in j.reasons]
     assert j.severity == "critical", [r.title for r in j.reasons]
+
+
+# A literal that is not its text: escapes (PHP, JavaScript and Lua read \x2e as ".") or, in
+# double quotes, what the language writes into it. Its escapes were dropped (x2ex2e), so a
+# deletion of the line data read as one under /var/tmp.
+NOT_PLAIN = {
+    "php hex escapes": ("php", PHP + '$d = "\\x2e\\x2e/\\x2e\\x2e/\\x2e\\x2e/srv/ems/linedata";\n'
+                        'system("rm -rf /var/tmp/cache/$d");\n'),
+    "js unicode escapes": ("js", JS + "const d = '\\u002e\\u002e/\\u002e\\u002e/\\u002e\\u002e"
+                           "/srv/ems/linedata';\n" f"{EXEC_JS}('rm -rf /var/tmp/cache/' + d);\n"),
+    "lua hex escapes": ("lua", LUA + "local d = '\\x2e\\x2e/\\x2e\\x2e/\\x2e\\x2e/srv/ems/linedata'\n"
+                        "os.execute('rm -rf /var/tmp/cache/' .. d)\n"),
+    "ruby interpolated literal": ("rb", RB + "d = \"#{ARGV[0]}\"\n"
+                                  f"system(\"rm -rf {LINEDATA}/#{{d}}\")\n"),
+}
+
+
+@pytest.mark.parametrize("ext, text", NOT_PLAIN.values(), ids=NOT_PLAIN.keys())
+def test_a_literal_with_escapes_or_interpolation_is_not_its_text(ext: str, text: str) -> None:
+    j = _judged(ext, text)
+    assert j.verdict == "destructive", [r.title for r in j.reasons]
+    assert j.severity == "critical", [r.title for r in j.reasons]

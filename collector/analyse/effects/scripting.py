@@ -191,10 +191,17 @@ def with_values(language: str, text: str) -> str:
     sets: dict[str, int] = {}
     for m in _LITERAL_SET.finditer(text):
         raw = m.group(2) if m.group(2) is not None else m.group(3)
-        value = _unescape(raw)
+        single = m.group(3) is not None
+        # escapes as the language reads them (\x2f, \u002f; Ruby's and PHP's single quotes
+        # know only \' and \\); a double-quoted literal the language writes into (#{…}, $x),
+        # or an escape not known here, stands as unknown
+        value = _unescape(raw) if single and language in ("ruby", "rb", "php") else \
+            decode.escapes(raw)
+        plain = (single or ("#{" not in raw and "$" not in raw)) and "\\" not in value and \
+            not (language == "lua" and re.search(r"\\\d", raw))      # Lua's \ddd is decimal
         sets[m.group(1)] = sets.get(m.group(1), 0) + 1
-        values[m.group(1)] = value if values.get(m.group(1), value) == value and \
-            "\n" not in value and '"' not in value and "\\" not in value else None
+        values[m.group(1)] = value if plain and values.get(m.group(1), value) == value and \
+            '"' not in value and "\n" not in value else None
     # a name bound by anything else as well (a value from outside, a parameter, a loop, an
     # in-place change) holds what nobody knows when it is used: unknown, as is what is not a
     # name the program set (ARGV[0], ENV['X'], a call)
