@@ -7,6 +7,7 @@ program is still reported as unparsed; these effects are what can be known."""
 
 from __future__ import annotations
 
+import bisect
 import re
 import shlex
 from collections.abc import Callable
@@ -32,10 +33,12 @@ _DELETES = re.compile(r"\b(FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.remove_di
 _TREE = re.compile(r"rmSync|rmdir|fs\.rm$")
 # Each file a pattern names deleted: array_map('unlink', glob(P)) (PHP), Dir.glob(P).each {
 # |f| File.delete(f) } and FileUtils.rm_rf(Dir[P]) (Ruby), glob.sync(P).forEach(fs.unlinkSync)
-_GLOB_DELETES = re.compile(r"\b(?:Dir\.glob|Dir\[|glob(?:\.sync|Sync)?)\s*\(?\s*" + _STRING +
-                           r"[^\n;]*?\b(FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.rm|File\.delete|"
-                           r"File\.unlink|unlinkSync|rmSync|unlink)\b|"
-                           r"\b(FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.rm|array_map\s*\(\s*"
+# (a pattern, then the first deletion or end of statement after it: found once per text, so
+# many patterns on one line are not each followed to its end)
+_GLOB = re.compile(r"\b(?:Dir\.glob|Dir\[|glob(?:\.sync|Sync)?)\s*\(?\s*" + _STRING)
+_GLOB_THEN = re.compile(r"\b(FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.rm|File\.delete|"
+                        r"File\.unlink|unlinkSync|rmSync|unlink)\b|[\n;]")
+_DELETES_GLOB = re.compile(r"\b(FileUtils\.rm_rf|FileUtils\.rm_r|FileUtils\.rm|array_map\s*\(\s*"
                            r"['\"]unlink['\"]\s*,)\s*\(?\s*(?:Dir\.glob|Dir\[|glob)\s*\(?\s*" + _STRING)
 
 
@@ -122,16 +125,37 @@ def _js_forms(text: str, shell_reader, place: Place, where: Callable[[int], tupl
 
 
 # NAME = 'literal' (Ruby, Lua `local`, JavaScript `const/let/var`, PHP `$name`), alone on its line
-_LITERAL_SET = re.compile(r"^[ \t]*(?:(?:const|let|var|local)\s+)?(\$?[A-Za-z_]\w*)\s*=\s*"
-                          + _STRING + r"\s*;?[ \t]*$", re.M)
+# (the literal within its line: an open quote is not followed past it)
+_LITERAL_SET = re.compile(r"^[ \t]*(?:(?:const|let|var|local)[ \t]+)?(\$?[A-Za-z_]\w*)[ \t]*=[ \t]*"
+                          r"""(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')[ \t]*;?[ \t]*$""", re.M)
 # a name written into a string: Ruby #{x}, JavaScript ${x}, PHP {$x} and "$x"
-_INTERPOLATED = re.compile(r"#\{\s*([^{}]*?)\s*\}|\$\{\s*([^{}]*?)\s*\}|"
-                           r"\{(\$[A-Za-z_]\w*)\}|(\$[A-Za-z_]\w*)")
+_INTERPOLATED = re.compile(r"#\{([^{}]*)\}|\$\{([^{}]*)\}|\{(\$[A-Za-z_]\w*)\}|(\$[A-Za-z_]\w*)")
+# a string literal, or one left open to the end of the text: it always matches where it starts,
+# so an open quote is not tried again from each later quote (linear on any text)
+_OPEN_STRING = re.compile(r"""(")((?:[^"\\]|\\[\s\S])*)("?)|(')((?:[^'\\]|\\[\s\S])*)('?)""")
+# what binds a name besides `NAME = literal`: any assignment (compound ones too), parameters,
+# loop and block variables, destructuring, PHP references and Ruby's in-place changes
+_ASSIGNED = re.compile(r"(?<![\w$.@:])(\$?[A-Za-z_]\w*+)\s*"
+                       r"(?:\+|-|\*\*?|/|%|\.\.?|\|\|?|&&?|\?\?|<<|>>|\^)?=(?![=~>])")
+_BINDERS = re.compile(
+    r"\bfunction\b\s*&?\s*([\w$]*+)\s*\(([^()]*)\)|"
+    r"\bdef\s+(?:\w++\.)?(\w++)[?!=]?\s*(?:\(([^()]*)\)|((?:[*&]{0,2}\w++\s*,\s*)*[*&]{0,2}\w++))?|"
+    r"\|([^|\n]*)\||\(([^()]*)\)\s*=>|(?<![$\w])([$\w]+)\s*=>|"
+    r"\bfor\b\s*\(?\s*(?:const|let|var|local)?\s*((?:[\w$]++\s*,\s*)*[\w$]++)\s+(?:in|of)\b|"
+    r"\bas\s+(&?\s*\$\w++(?:\s*=>\s*&?\s*\$\w++)?)|\blist\s*\(([^()]*)\)|[\[{]([^\[\]{}]*)[\]}]\s*=(?![=>])|"
+    r"&\s*(\$[A-Za-z_]\w*)|\$GLOBALS\s*\[\s*['\"](\w+)|"
+    r"(?<![\w$.@:])([A-Za-z_]\w*)\s*(?:<<(?![-~A-Z'\"])|\.(?:replace|concat|prepend|insert|"
+    r"clear|\w+!)(?!\w))")
+_BOUND_NAME = re.compile(r"\$?[A-Za-z_]\w*")
+# names of any value: PHP's variable variables and extract(), a binding set from a string
+_ANY_NAME = re.compile(r"\$\$|\bextract\s*\(|\bparse_str\s*\(|"
+                       r"local_variable_set|\beval\b")
+_MAX_WRITTEN = 1 << 16    # characters of values written into one program; past that, unknown
 _TEMPLATE = re.compile(r"`([^`]*)`")         # a JavaScript template (a Ruby or shell backtick)
 # a literal joined to a name: + (Ruby, JavaScript), . (PHP), .. (Lua)
 # a line's parts, in order: a string ("…" or '…'), a name, a join (+, ., ..), anything else
 _TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|' + r"('(?:[^'\\]|\\.)*')|(\$?[A-Za-z_]\w*)|"
-                    r"([ \t]*(?:\+|\.\.?)[ \t]*)|([^\"'$A-Za-z_+.]+|.)", re.S)
+                    r"([ \t]*(?:\+|\.\.?)[ \t]*)|([^\"'$A-Za-z_+.]+|[\"'].*|.)", re.S)    # a quote left open: the rest
 _T_DOUBLE, _T_SINGLE, _T_NAME, _T_JOIN = 1, 2, 3, 4
 
 
@@ -164,28 +188,58 @@ def with_values(language: str, text: str) -> str:
     unknown: its command is still read, with an operand nobody knows (not benign). Newlines
     are kept where they are, so lines keep their numbers."""
     values: dict[str, str | None] = {}
+    sets: dict[str, int] = {}
     for m in _LITERAL_SET.finditer(text):
         raw = m.group(2) if m.group(2) is not None else m.group(3)
-        value = _unescape(raw)
-        values[m.group(1)] = value if values.get(m.group(1), value) == value and \
-            "\n" not in value and '"' not in value and "\\" not in value else None
-    # what is not a name the program set (ARGV[0], ENV['X'], a call) stands as unknown
+        single = m.group(3) is not None
+        # escapes as the language reads them (\x2f, \u002f; Ruby's and PHP's single quotes
+        # know only \' and \\); a double-quoted literal the language writes into (#{…}, $x),
+        # or an escape not known here, stands as unknown
+        value = _unescape(raw) if single and language in ("ruby", "rb", "php") else \
+            decode.escapes(raw)
+        plain = (single or ("#{" not in raw and "$" not in raw)) and "\\" not in value and \
+            not (language == "lua" and re.search(r"\\\d", raw))      # Lua's \ddd is decimal
+        sets[m.group(1)] = sets.get(m.group(1), 0) + 1
+        values[m.group(1)] = value if plain and values.get(m.group(1), value) == value and \
+            '"' not in value and "\n" not in value else None
+    # a name bound by anything else as well (a value from outside, a parameter, a loop, an
+    # in-place change) holds what nobody knows when it is used: unknown, as is what is not a
+    # name the program set (ARGV[0], ENV['X'], a call)
+    if values:
+        if _ANY_NAME.search(text) or language == "php" and "function" in text:
+            values.clear()       # (a PHP function sees none of the names set outside it)
+        assigned: dict[str, int] = {}
+        for name in _ASSIGNED.findall(text):
+            assigned[name] = assigned.get(name, 0) + 1
+        for name, count in assigned.items():
+            if name in values and count > sets[name]:
+                values[name] = None
+        for m in _BINDERS.finditer(text):
+            for group in m.groups():
+                for name in _BOUND_NAME.findall(group or ""):
+                    if name in values:
+                        values[name] = None
+    written = 0
 
     def value_of(name: str) -> str:
+        nonlocal written
         v = values.get(name)
-        return v if v is not None else unknown(f"{name} in the {language} program")
+        if v is not None and written + len(v) <= _MAX_WRITTEN:
+            written += len(v)
+            return v
+        return unknown(f"{name} in the {language} program")
 
     def interpolate(m: re.Match[str]) -> str:
-        name = next(g for g in m.groups() if g is not None)
+        name = next(g for g in m.groups() if g is not None).strip()
         if m.group(4) is not None and (language != "php" or name not in values):
             return m.group(0)      # a bare $x is PHP's, and only a name the program sets
         return value_of(name)
 
     def double_quoted(m: re.Match[str]) -> str:
-        if m.group(1) is None:
-            return m.group(0)
-        return '"' + _INTERPOLATED.sub(interpolate, m.group(1)) + '"'
-    text = re.sub(_STRING, double_quoted, text)
+        if m.group(1) is None or not m.group(3):
+            return m.group(0)      # single-quoted, or open to the end: as written
+        return '"' + _INTERPOLATED.sub(interpolate, m.group(2)) + '"'
+    text = _OPEN_STRING.sub(double_quoted, text)
     text = _TEMPLATE.sub(lambda m: "`" + _INTERPOLATED.sub(interpolate, m.group(1)) + "`", text)
     return "\n".join(_joined(line, value_of) if ("'" in line or '"' in line) and
                      ("+" in line or "." in line) else line for line in text.split("\n"))
@@ -198,6 +252,7 @@ def _joined(line: str, value_of: Callable[[str], str]) -> str:
     followed by `(`, `[` or an attribute is a call, not a value."""
     tokens = [(m.lastindex, m.group(0)) for m in _TOKEN.finditer(line)]
     out: list[tuple[int | None, str]] = []
+    bodies: dict[int, list[str]] = {}       # a joined literal's place in out -> its body
     for i, (kind, text) in enumerate(tokens):
         if kind == _T_JOIN and text == "." and out and not out[-1][1].startswith("$") and \
                 (out[-1][1][-1:].isalnum() or out[-1][1][-1:] in "_)]"):
@@ -211,12 +266,35 @@ def _joined(line: str, value_of: Callable[[str], str]) -> str:
         while len(out) >= 3 and out[-2][0] == _T_JOIN and _joins(out[-3][0], out[-1][0]):
             (left_kind, left), (right_kind, right) = out[-3], out[-1]
             quote = left[0] if left_kind != _T_NAME else right[0]
-            body = (_escaped(value_of(left), quote) if left_kind == _T_NAME else left[1:-1]) + \
-                (_escaped(value_of(right), quote) if right_kind == _T_NAME else
-                 _requoted(right[1:-1], quote))
+            at = len(out) - 3
+            # a literal already joined keeps its body as parts (each join adds, never copies)
+            parts = bodies.pop(at, None) or [_escaped(value_of(left), quote)
+                                             if left_kind == _T_NAME else left[1:-1]]
+            if right_kind == _T_NAME:
+                parts.append(_escaped(value_of(right), quote))
+            else:
+                parts.extend(_requoted(p, quote) for p in bodies.pop(at + 2, [right[1:-1]]))
             del out[-3:]
-            out.append((_T_DOUBLE if quote == '"' else _T_SINGLE, quote + body + quote))
-    return "".join(text for _, text in out)
+            out.append((_T_DOUBLE if quote == '"' else _T_SINGLE, quote * 2))
+            bodies[at] = parts
+    return "".join(text if i not in bodies else text[0] + "".join(bodies[i]) + text[0]
+                   for i, (_, text) in enumerate(out))
+
+
+def _glob_deletes(text: str) -> list[tuple[int, str, str]]:
+    """(where, pattern, the call) of each deletion of every file a pattern names."""
+    out: list[tuple[int, str, str]] = []
+    for m in _DELETES_GLOB.finditer(text):
+        out.append((m.start(), next(g for g in (m.group(2), m.group(3)) if g is not None),
+                    m.group(1)))
+    after = [(m.start(), m.group(1) or "") for m in _GLOB_THEN.finditer(text)]
+    starts = [at for at, _ in after]
+    for m in _GLOB.finditer(text):
+        i = bisect.bisect_left(starts, m.end())
+        if i < len(after) and after[i][1]:      # a deletion before the statement ends
+            out.append((m.start(), m.group(1) if m.group(1) is not None else m.group(2),
+                        after[i][1]))
+    return sorted(out)
 
 
 def read_foreign(language: str, text: str, job: Job, place: Place, line: int, ev: str,
@@ -239,10 +317,9 @@ def read_foreign(language: str, text: str, job: Job, place: Place, line: int, ev
                      f"handed to a shell by {language}")
     if language in _JS_LANGS:
         _js_forms(text, shell_reader, place, where, language)
-    for m in _GLOB_DELETES.finditer(text):
-        pattern = next(g for g in (m.group(1), m.group(2), m.group(5), m.group(6)) if g is not None)
-        how = "delete-tree" if "rm_r" in (m.group(3) or m.group(4) or "") else "delete"
-        commands._destroy(job, place, *where(m.start()), _unescape(pattern), how)
+    for start, pattern, deleter in _glob_deletes(text):
+        how = "delete-tree" if "rm_r" in deleter else "delete"
+        commands._destroy(job, place, *where(start), _unescape(pattern), how)
     for m in _DELETES.finditer(text):
         path = _unescape(m.group(2) if m.group(2) is not None else m.group(3))
         how = "delete-tree" if (_TREE.search(m.group(1)) and "recursive" in text) or \
