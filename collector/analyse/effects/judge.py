@@ -419,11 +419,15 @@ def judge(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, *,
     rs = rules or default_rules()
     reading = reading_of(job, files, memo)
     key = _judged_key(job, reading, rs, fire, now, admins)
-    hit = _JUDGED.get(key) if key is not None else None
+    try:
+        hit = _JUDGED.get(key)
+        kept = True
+    except TypeError:          # a value that cannot be a key: judged every time
+        hit, kept = None, False
     if hit is not None and hit[0] is reading and hit[1] is rs:
         return hit[2]
     judgement = _judgement(job, files, fire, now, rs, admins, reading)
-    if key is not None:
+    if kept:
         if len(_JUDGED) >= 65536:
             del _JUDGED[next(iter(_JUDGED))]
         _JUDGED[key] = (reading, rs, judgement)    # both kept, so neither id is reused
@@ -439,17 +443,11 @@ _JUDGED: dict[tuple, tuple[Reading, RuleSet, Judgement]] = {}
 
 
 def _judged_key(job: Job, reading: Reading, rs: RuleSet, fire: Fire | None, now,
-                admins: frozenset[str]) -> tuple | None:
+                admins: frozenset[str]) -> tuple:
     """What a judgement depends on besides the files the reading looked at (the reading holds
-    for them): the same packaged job on a thousand hosts is judged once per schedule. None
-    where a value cannot be a key."""
-    key = (id(reading), id(rs), fire, now, admins, job.target if job.actions else None,
-           *[getattr(job, name) for name in _JUDGED_FIELDS])
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
+    for them): the same packaged job on a thousand hosts is judged once per schedule."""
+    return (id(reading), id(rs), fire, now, admins, job.target if job.actions else None,
+            *[getattr(job, name) for name in _JUDGED_FIELDS])
 
 
 def _judgement(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, rs: RuleSet,
