@@ -152,7 +152,6 @@ _ANY_NAME = re.compile(r"\$\$|\bextract\s*\(|\bparse_str\s*\(|"
                        r"local_variable_set|\beval\b")
 _MAX_WRITTEN = 1 << 16    # characters of values written into one program; past that, unknown
 _TEMPLATE = re.compile(r"`([^`]*)`")         # a JavaScript template (a Ruby or shell backtick)
-# a literal joined to a name: + (Ruby, JavaScript), . (PHP), .. (Lua)
 # a line's parts, in order: a string ("…" or '…'), a name, a join (+, ., ..), anything else
 _TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|' + r"('(?:[^'\\]|\\.)*')|(\$?[A-Za-z_]\w*)|"
                     r"([ \t]*(?:\+|\.\.?)[ \t]*)|([^\"'$A-Za-z_+.]+|[\"'].*|.)", re.S)    # a quote left open: the rest
