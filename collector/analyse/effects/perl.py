@@ -242,7 +242,7 @@ class _Scope:
     anonymous: dict[str, _Sub] = field(default_factory=dict)
     called: set[str] = field(default_factory=set)
     calls: Calls = field(default_factory=Calls)
-    reads: dict[str, frozenset[str]] = field(default_factory=dict)   # sub -> variables it reads
+    reads: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sub -> variables it reads
     runs_arguments: dict[str, str] = field(default_factory=dict)    # sub -> runs | list | ""
     stack: list[str] = field(default_factory=list)
     decoded: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -1601,8 +1601,9 @@ class _Perl:
         if len(sc.stack) >= _MAX_DEPTH:
             self.too_deep(place)
             return unknown(f"the value of {sub.name}()")
-        globals_ = repr([_context(sc.vars.get(v)) for v in sorted(self.reads(sub))])
-        context = repr((_context(args), globals_))
+        get = sc.vars.get
+        globals_ = tuple([_context(get(v)) for v in self.reads(sub)])
+        context = (_context(args), globals_)
         # a sub that runs what it is handed, or takes @_ as a list (or is given more
         # arguments than the summary's markers stand for): followed per context
         takes = sc.runs_arguments.get(sub.key)
@@ -1621,8 +1622,8 @@ class _Perl:
         sc.calls.done(sub.key, context, value)
         return value
 
-    def _summary_call(self, sub: _Sub, args: list[object], place: Place, globals_: str
-                      ) -> bool:
+    def _summary_call(self, sub: _Sub, args: list[object], place: Place,
+                      globals_: tuple[object, ...]) -> bool:
         """A call past the contexts a sub is followed in: the sub's effects read once with @_
         standing as markers, bound to this call's arguments (see resolve.Calls). True (nothing
         bound) when the summary reads an argument as code: the call is followed."""
@@ -1645,19 +1646,20 @@ class _Perl:
         self.job.sink.extend(bind_call(summary, texts, place, sub.name))
         return False
 
-    def reads(self, sub: _Sub) -> frozenset[str]:
-        """The variables a sub reads ("$x", "@x", "%x"), with those of the subs it names."""
+    def reads(self, sub: _Sub) -> tuple[str, ...]:
+        """The variables a sub reads ("$x", "@x", "%x"), with those of the subs it names,
+        sorted: the order its call contexts list their values in."""
         sc = self.scope
         hit = sc.reads.get(sub.key)
         if hit is not None:
             return hit
-        sc.reads[sub.key] = frozenset()      # a sub naming itself adds nothing
+        sc.reads[sub.key] = ()      # a sub naming itself adds nothing
         body = _body(sub.owner.text(sub.body))
         names = set(body.reads)
         for other in body.words & sc.subs.keys():
             if sc.subs[other] is not sub:
-                names |= self.reads(sc.subs[other])
-        hit = sc.reads[sub.key] = frozenset(names)
+                names.update(self.reads(sc.subs[other]))
+        hit = sc.reads[sub.key] = tuple(sorted(names))
         return hit
 
     def _call(self, sub: _Sub, args: list[object], place: Place) -> object:
@@ -2385,16 +2387,26 @@ def _report_errors(tree: Tree, reader: _Perl, place: Place) -> None:
 _MARKED_ARGS = tuple(symbol("arg", str(i), f"$_[{i - 1}]") for i in range(1, 10))
 
 
+# Marks in a call's context key, which no value of a program can be: the members of a hash
+# that follow, and a value that is neither text nor a container (shown by its repr).
+_HASH = object()
+_SCALAR = object()
+
+
 def _context(value: object, depth: int = 0) -> object:
-    """A value as part of a call's context: text and numbers as they are, containers by every
-    member (two calls that differ only in a list's last item are two contexts), anything else
-    by its type."""
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    """A value as part of a call's context key: text as it is, containers by every member (two
+    calls that differ only in a list's last item are two contexts), anything else by its type.
+    Hashable and compared as it is built (no repr): an empty hash is the same as an empty list,
+    a container past three levels is its type's name."""
+    if isinstance(value, str) or value is None:
         return value
+    if isinstance(value, (int, float, bool)):
+        return (_SCALAR, repr(value))       # 1, 1.0 and True are three values, not one
     if depth < 3 and isinstance(value, (list, tuple)):
-        return [_context(v, depth + 1) for v in value]
+        return tuple([_context(v, depth + 1) for v in value])
     if depth < 3 and isinstance(value, dict):
-        return [(str(k), _context(v, depth + 1)) for k, v in value.items()]
+        return (_HASH, *[(str(k), _context(v, depth + 1)) for k, v in value.items()]) \
+            if value else ()
     return type(value).__name__
 
 
