@@ -122,12 +122,22 @@ def _regex(pattern: str, flags: int) -> re.Pattern[str]:
         return re.compile(pattern, flags)
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Parser:
+def _language() -> Language:
     with warnings.catch_warnings():
         # the wheel hands the grammar over as an address, which tree-sitter 0.25+ still takes
         warnings.simplefilter("ignore", DeprecationWarning)
-        return Parser(Language(tree_sitter_perl.language()))
+        return Language(tree_sitter_perl.language())
+
+
+_LANGUAGE = _language()
+# The grammar's field ids by name: a node's child looked up by id, not by a name tree-sitter
+# would look up among the grammar's fields at every call (a third of the cost of a lookup).
+_FIELD = {_LANGUAGE.field_name_for_id(i): i for i in range(1, _LANGUAGE.field_count + 1)}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Parser:
+    return Parser(_LANGUAGE)
 
 
 _TREES = Trees(_parser, 256)
@@ -140,9 +150,11 @@ def _parse(src: bytes) -> Tree:
     here-document whose last line runs into the end of the text after a `$`, `@` or `\\`
     (its continue mode reads to a newline without looking for the end), so without one a
     ten-byte script would hang the collector."""
-    if not src.endswith(b"\n"):
-        src += b"\n"
-    return _TREES.parse(src)
+    return _TREES.parse(_with_newline(src))
+
+
+def _with_newline(src: bytes) -> bytes:
+    return src if src.endswith(b"\n") else src + b"\n"
 
 
 @dataclass(frozen=True)
@@ -389,6 +401,7 @@ _COMPOUND = frozenset({"conditional_statement", "for_statement", "loop_statement
 class _Perl:
     def __init__(self, src: bytes, job: Job, place: Place, scope: _Scope, env: dict[str, str]):
         self.src = src
+        self.parsed = _with_newline(src)     # the text its tree was parsed from (see _parse)
         self.lines = src.decode("utf-8", "replace").split("\n")
         self.job, self.place, self.scope, self.env = job, place, scope, env
         self.heredocs: dict[int, Node] = {}      # where a heredoc token starts -> its body
@@ -397,10 +410,9 @@ class _Perl:
 
     # --- text and positions ---------------------------------------------------------------
 
-    @staticmethod
-    def text(node: Node) -> str:
-        t = node.text
-        return t.decode("utf-8", "replace") if t is not None else ""
+    def text(self, node: Node) -> str:
+        """A node's text, sliced from the text parsed (cheaper than asking the node for it)."""
+        return self.parsed[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
     def head(self, node: Node, chars: int) -> str:
         """The first `chars` characters of a node's text, without decoding all of it (a
@@ -426,7 +438,7 @@ class _Perl:
         """Subs are known before anything runs (perl compiles them first)."""
         for c in root.named_children:
             if c.type == "subroutine_declaration_statement":
-                name, body = c.child_by_field_name("name"), c.child_by_field_name("body")
+                name, body = c.child_by_field_id(_FIELD["name"]), c.child_by_field_id(_FIELD["body"])
                 if name is not None and body is not None:
                     sub = _Sub(self.text(name), body, self, self.place)
                     self.scope.subs[sub.name] = sub
@@ -514,10 +526,10 @@ class _Perl:
         body: Node | None
         cond: Node | None
         if e.type == "postfix_conditional_expression":
-            body, cond = e.named_child(0), e.child_by_field_name("condition")
+            body, cond = e.named_child(0), e.child_by_field_id(_FIELD["condition"])
             negated = not self.keyword(e, "unless")   # `exit if COND`: the rest runs when not
         elif e.type == "lowprec_logical_expression":
-            cond, body = e.child_by_field_name("left"), e.child_by_field_name("right")
+            cond, body = e.child_by_field_id(_FIELD["left"]), e.child_by_field_id(_FIELD["right"])
             negated = self.keyword(e, "and")          # `COND or exit`: the rest runs when it holds
         else:
             return None
@@ -541,17 +553,17 @@ class _Perl:
         if t == "for_statement":
             return self.foreach(n, place)
         if t == "loop_statement":
-            cond = n.child_by_field_name("condition")
+            cond = n.child_by_field_id(_FIELD["condition"])
             if cond is not None:
                 self.loop_condition(cond, place)
-            body = n.child_by_field_name("block")
+            body = n.child_by_field_id(_FIELD["block"])
             return self.block(body, place) if body is not None else ""
         if t == "cstyle_for_statement":
             for f in ("initialiser", "condition", "iterator"):
-                c = n.child_by_field_name(f)
+                c = n.child_by_field_id(_FIELD[f])
                 if c is not None:
                     self.value(c, place)
-            body = n.child_by_field_name("block")
+            body = n.child_by_field_id(_FIELD["block"])
             return self.block(body, place) if body is not None else ""
         if t in ("block_statement", "package_statement", "class_statement", "phaser_statement",
                  "defer_statement", "block", "statement_label"):
@@ -590,7 +602,7 @@ class _Perl:
     def conditional(self, n: Node, place: Place) -> object:
         """if/unless/elsif/else: each branch runs under the gate its condition sets (an else
         branch keeps the gate, not its date window: it runs outside the condition)."""
-        cond = n.child_by_field_name("condition")
+        cond = n.child_by_field_id(_FIELD["condition"])
         here = other = place
         if cond is not None:
             self.value(cond, place)
@@ -614,12 +626,12 @@ class _Perl:
         self.value(cond, place)
 
     def foreach(self, n: Node, place: Place) -> object:
-        var = n.child_by_field_name("variable")
-        lst = n.child_by_field_name("list")
+        var = n.child_by_field_id(_FIELD["variable"])
+        lst = n.child_by_field_id(_FIELD["list"])
         items = _flat(self.value(lst, place)) if lst is not None else []
         name = "$" + self.varname(var) if var is not None else "$_"
         self.scope.vars[name] = self.each(items)
-        body = n.child_by_field_name("block")
+        body = n.child_by_field_id(_FIELD["block"])
         return self.block(body, place) if body is not None else ""
 
     @staticmethod
@@ -636,7 +648,7 @@ class _Perl:
     # --- use, require, do FILE ------------------------------------------------------------
 
     def use(self, n: Node, place: Place) -> None:
-        module = n.child_by_field_name("module")
+        module = n.child_by_field_id(_FIELD["module"])
         name = self.text(module) if module is not None else ""
         args = [c for c in n.named_children if c != module]
         if name == "constant" and args:
@@ -700,7 +712,7 @@ class _Perl:
     def varname(self, node: Node) -> str:
         """The name of a variable node ($x, @x, %x, my $x, a container like $x[…])."""
         if node.type in ("variable_declaration", "localization_expression"):
-            v = node.child_by_field_name("variable") or (node.named_child(0)
+            v = node.child_by_field_id(_FIELD["variable"]) or (node.named_child(0)
                                                          if node.named_child_count else None)
             return self.varname(v) if v is not None else ""
         for c in node.named_children:
@@ -737,7 +749,7 @@ class _Perl:
 
     def regexp(self, n: Node, place: Place) -> str:
         """A pattern (split's first argument) as written."""
-        c = n.child_by_field_name("content")
+        c = n.child_by_field_id(_FIELD["content"])
         return self.text(c) if c is not None else ""
 
     def bareword(self, n: Node, place: Place) -> object:
@@ -763,15 +775,15 @@ class _Perl:
 
     def array(self, n: Node, place: Place) -> object:
         inner = [c for c in n.named_children if c.type == "varname" and c.named_child_count]
-        if inner or n.child_by_field_name("arrayref") is not None:
-            ref = inner[0].named_child(0) if inner else n.child_by_field_name("arrayref")
+        if inner or n.child_by_field_id(_FIELD["arrayref"]) is not None:
+            ref = inner[0].named_child(0) if inner else n.child_by_field_id(_FIELD["arrayref"])
             return self.value(ref, place) if ref is not None else []
         return self.lookup("@" + self.varname(n))
 
     def hash(self, n: Node, place: Place) -> object:
         inner = [c for c in n.named_children if c.type == "varname" and c.named_child_count]
-        if inner or n.child_by_field_name("hashref") is not None:
-            ref = inner[0].named_child(0) if inner else n.child_by_field_name("hashref")
+        if inner or n.child_by_field_id(_FIELD["hashref"]) is not None:
+            ref = inner[0].named_child(0) if inner else n.child_by_field_id(_FIELD["hashref"])
             return self.value(ref, place) if ref is not None else {}
         name = self.varname(n)
         if name == "ENV":
@@ -786,10 +798,10 @@ class _Perl:
         if n.type == "localization_expression" and self.text(n).replace(" ", "") == "local$/":
             self.scope.vars["$/"] = ""                  # slurp mode: a read is the whole file
             return ""
-        v = n.child_by_field_name("variable")
+        v = n.child_by_field_id(_FIELD["variable"])
         if v is not None:
             return self.value(v, place)
-        return [self.value(c, place) for c in n.children_by_field_name("variables")]
+        return [self.value(c, place) for c in n.children_by_field_id(_FIELD["variables"])]
 
     def undef(self, n: Node) -> str:
         """`undef` is empty; `undef $/` puts reads in slurp mode."""
@@ -806,13 +818,13 @@ class _Perl:
 
     def either(self, n: Node, place: Place) -> object:
         """`A or B`, `A and B`."""
-        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        left, right = n.child_by_field_id(_FIELD["left"]), n.child_by_field_id(_FIELD["right"])
         lv = self.value(left, place) if left is not None else ""
         rv = self.value(right, place) if right is not None else ""
         return lv if _s(lv) and is_known(_s(lv)) else rv
 
     def ternary(self, n: Node, place: Place) -> object:
-        cond, a, b = (n.child_by_field_name(f) for f in ("condition", "consequent", "alternative"))
+        cond, a, b = (n.child_by_field_id(_FIELD[f]) for f in ("condition", "consequent", "alternative"))
         if cond is not None:
             self.value(cond, place)
         va = self.value(a, place) if a is not None else ""
@@ -832,7 +844,7 @@ class _Perl:
 
     def slice(self, n: Node, place: Place) -> object:
         """(LIST)[i]."""
-        lst = n.child_by_field_name("list")
+        lst = n.child_by_field_id(_FIELD["list"])
         items = _flat(self.value(lst, place)) if lst is not None else []
         idx = [c for c in n.named_children if c != lst]
         i = self.text(idx[-1]) if idx else ""
@@ -842,7 +854,7 @@ class _Perl:
             else unknown("a slice")
 
     def anonymous_sub(self, n: Node, place: Place) -> object:
-        body = n.child_by_field_name("body")
+        body = n.child_by_field_id(_FIELD["body"])
         if body is None:
             return ""
         sub = _Sub(_ANON, body, self, place)
@@ -881,11 +893,11 @@ class _Perl:
         return unknown(f"a glob slot {self.text(n)[:40]}")
 
     def listed_field(self, n: Node, place: Place) -> object:
-        lst = n.child_by_field_name("list")
+        lst = n.child_by_field_id(_FIELD["list"])
         return self.value(lst, place) if lst is not None else []
 
     def do_block(self, n: Node, place: Place) -> object:
-        body = n.child_by_field_name("block") or next(
+        body = n.child_by_field_id(_FIELD["block"]) or next(
             (c for c in n.named_children if c.type == "block"), None)
         return self.block(body, place) if body is not None else ""
 
@@ -904,7 +916,7 @@ class _Perl:
         return v
 
     def postfix_if(self, n: Node, place: Place) -> object:
-        body, cond = n.named_child(0), n.child_by_field_name("condition")
+        body, cond = n.named_child(0), n.child_by_field_id(_FIELD["condition"])
         here = place
         if cond is not None:
             self.value(cond, place)
@@ -914,8 +926,8 @@ class _Perl:
         return self.value(body, here)
 
     def postfix_loop(self, n: Node, place: Place) -> object:
-        body, lst = n.named_child(0), n.child_by_field_name("list") or \
-            n.child_by_field_name("condition")
+        body, lst = n.named_child(0), n.child_by_field_id(_FIELD["list"]) or \
+            n.child_by_field_id(_FIELD["condition"])
         if lst is not None:
             v = self.value(lst, place)
             if n.type == "postfix_for_expression":
@@ -961,7 +973,7 @@ class _Perl:
         delims = [k for k in n.children if k.type == "'"]
         if len(delims) >= 2:
             return delims[0].end_byte, delims[1].start_byte
-        c = n.child_by_field_name("content")
+        c = n.child_by_field_id(_FIELD["content"])
         return (c.start_byte, c.end_byte) if c is not None else (n.end_byte, n.end_byte)
 
     def raw(self, n: Node) -> str:
@@ -975,7 +987,7 @@ class _Perl:
 
     def interpolated(self, n: Node, place: Place) -> str:
         pos, end = self.span(n)
-        c = n if n.type in ("heredoc_content", "replacement") else n.child_by_field_name("content")
+        c = n if n.type in ("heredoc_content", "replacement") else n.child_by_field_id(_FIELD["content"])
         out: list[str] = []
         for k in c.named_children if c is not None else ():
             if k.type == "heredoc_end":
@@ -1052,7 +1064,7 @@ class _Perl:
 
     def element(self, n: Node, place: Place) -> object:
         """$x[i], $x{k}, $r->[i], $r->{k}, $ENV{X}."""
-        idx = n.child_by_field_name("index") or n.child_by_field_name("key")
+        idx = n.child_by_field_id(_FIELD["index"]) or n.child_by_field_id(_FIELD["key"])
         key = _s(self.value(idx, place)) if idx is not None else ""
         container = self.container(n, place)
         if isinstance(container, list):
@@ -1074,7 +1086,7 @@ class _Perl:
 
     def container(self, n: Node, place: Place) -> object:
         for f in ("array", "hash"):
-            c = n.child_by_field_name(f)
+            c = n.child_by_field_id(_FIELD[f])
             if c is None:
                 continue
             if c.type == "container_variable":
@@ -1090,14 +1102,14 @@ class _Perl:
                                             [] if f == "array" else {})
             return self.value(c, place)          # $$r{…}, $x{a}{b}
         first = n.named_child(0) if n.named_child_count else None
-        if first is not None and first != (n.child_by_field_name("index") or
-                                           n.child_by_field_name("key")):
+        if first is not None and first != (n.child_by_field_id(_FIELD["index"]) or
+                                           n.child_by_field_id(_FIELD["key"])):
             return self.value(first, place)      # $r->[…], $r->{…}
         return None
 
     def assign(self, n: Node, place: Place) -> object:
-        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
-        op_n = n.child_by_field_name("operator")
+        left, right = n.child_by_field_id(_FIELD["left"]), n.child_by_field_id(_FIELD["right"])
+        op_n = n.child_by_field_id(_FIELD["operator"])
         op = self.text(op_n) if op_n is not None else "="
         if right is None or left is None:
             return ""
@@ -1126,18 +1138,18 @@ class _Perl:
     def store(self, left: Node, v: object, place: Place) -> None:
         t = left.type
         if t == "assignment_expression":              # (my $x = …) =~ tr/…/…/
-            inner = left.child_by_field_name("left")
+            inner = left.child_by_field_id(_FIELD["left"])
             if inner is not None:
                 self.store(inner, v, place)
             return
         if t in ("variable_declaration", "localization_expression"):
-            one = left.child_by_field_name("variable")
+            one = left.child_by_field_id(_FIELD["variable"])
             if one is None and t == "localization_expression" and left.named_child_count == 1:
                 one = left.named_child(0)           # local $ENV{X} = …, local $SIG{ALRM} = …
             if one is not None:
                 self.store(one, v, place)
                 return
-            targets = list(left.children_by_field_name("variables"))
+            targets = list(left.children_by_field_id(_FIELD["variables"]))
         elif t in ("parenthesized_expression", "list_expression"):
             targets = [c for c in left.named_children if c.type != "comment"]
             if len(targets) == 1 and targets[0].type == "list_expression":
@@ -1163,26 +1175,26 @@ class _Perl:
             self.scope.vars["%" + self.varname(left)] = v if isinstance(v, dict) else \
                 self.pairs(_flat(v))
         elif t in ("array_element_expression", "hash_element_expression"):
-            idx = left.child_by_field_name("index") or left.child_by_field_name("key")
+            idx = left.child_by_field_id(_FIELD["index"]) or left.child_by_field_id(_FIELD["key"])
             key = _s(self.value(idx, place)) if idx is not None else ""
             box = self.container(left, place)
             if isinstance(box, dict):
                 box[key] = v
                 if box is self.scope.vars.get("%ENV"):
                     commands.environment_change(key, _s(v), self.job, place, *self.at(left))
-                name = left.child_by_field_name("hash")
+                name = left.child_by_field_id(_FIELD["hash"])
                 if name is not None and name.type == "container_variable":
                     self.scope.vars.setdefault("%" + self.varname(name), box)
             elif isinstance(box, list) and key.isdigit() and int(key) < 1024:
                 box.extend([""] * (int(key) + 1 - len(box)))
                 box[int(key)] = v
-                name = left.child_by_field_name("array")
+                name = left.child_by_field_id(_FIELD["array"])
                 if name is not None and name.type == "container_variable":
                     self.scope.vars.setdefault("@" + self.varname(name), box)
 
     def binary(self, n: Node, place: Place) -> object:
-        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
-        op_n = n.child_by_field_name("operator")
+        left, right = n.child_by_field_id(_FIELD["left"]), n.child_by_field_id(_FIELD["right"])
+        op_n = n.child_by_field_id(_FIELD["operator"])
         op = self.text(op_n) if op_n is not None else ""
         if op in ("=~", "!~") and right is not None and left is not None and right.type in (
                 "transliteration_expression", "substitution_regexp"):
@@ -1233,7 +1245,7 @@ class _Perl:
             if out != text:
                 self.scope.decoded[out] = self.scope.decoded.get(text, ()) + ("character translation",)
             return str(len(text)), out
-        pat = n.child_by_field_name("content")
+        pat = n.child_by_field_id(_FIELD["content"])
         rep = next((c for c in n.named_children if c.type == "replacement"), None)
         mods = next((c for c in n.named_children if c.type.endswith("_modifiers")), None)
         if pat is None:
@@ -1298,14 +1310,14 @@ class _Perl:
     # --- calls ----------------------------------------------------------------------------
 
     def args_of(self, n: Node, place: Place, skip: Node | None = None) -> list[object]:
-        a = n.child_by_field_name("arguments")
+        a = n.child_by_field_id(_FIELD["arguments"])
         if a is not None:
             return self.listed(a, place)
         return [self.value(c, place) for c in n.named_children
                 if c != skip and c.type not in ("indirect_object", "comment")]
 
     def function(self, n: Node, place: Place) -> object:
-        fn_n = n.child_by_field_name("function")
+        fn_n = n.child_by_field_id(_FIELD["function"])
         if fn_n is not None and fn_n.is_named:
             name = self.text(fn_n).lstrip("&")
         else:
@@ -1328,9 +1340,9 @@ class _Perl:
         if short in ("close", "sysopen"):
             return self.close(n, fn_n, place) if short == "close" else self.sysopen(n, fn_n, place)
         if name == "new":                       # new Class(…): Class->new(…)
-            made = n.child_by_field_name("arguments")
+            made = n.child_by_field_id(_FIELD["arguments"])
             called = made is not None and made.type == "function_call_expression"
-            cls_n = made.child_by_field_name("function") if called and made is not None else made
+            cls_n = made.child_by_field_id(_FIELD["function"]) if called and made is not None else made
             if made is not None and cls_n is not None and cls_n.type in ("function", "bareword"):
                 return self.class_method(self.text(cls_n), "new", self.args_of(made, place, cls_n)
                                          if called else [], n, place)
@@ -1370,7 +1382,7 @@ class _Perl:
             return unknown("a count of files changed")
         if short == "delete":
             for c in n.named_children:
-                key_n = c.child_by_field_name("key") if c.type == "hash_element_expression" \
+                key_n = c.child_by_field_id(_FIELD["key"]) if c.type == "hash_element_expression" \
                     else None
                 if key_n is not None and self.text(c).replace(" ", "").startswith("$ENV{"):
                     # delete $ENV{X}: gone from the environment of what the program runs
@@ -1408,7 +1420,7 @@ class _Perl:
         """IO::Uncompress's functions (`gunzip \\$in => \\$out`, `anyinflate $file =>
         $file2`): the input a scalar reference holds (or a file), the output written through
         a scalar reference (or into a file)."""
-        a = n.child_by_field_name("arguments")
+        a = n.child_by_field_id(_FIELD["arguments"])
         nodes = [c for c in (a.named_children if a is not None else []) if c.type != "comment"]
         if len(nodes) == 1 and nodes[0].type == "list_expression":
             nodes = list(nodes[0].named_children)
@@ -1473,7 +1485,7 @@ class _Perl:
 
     def push(self, n: Node, fn: str, place: Place) -> object:
         """push/unshift onto a named array (a list built up in a loop)."""
-        a = n.child_by_field_name("arguments")
+        a = n.child_by_field_id(_FIELD["arguments"])
         parts = list(a.named_children) if a is not None and a.type == "list_expression" else \
             [a] if a is not None else []
         if not parts or parts[0].type != "array":
@@ -1682,7 +1694,7 @@ class _Perl:
         """$f->(…), $h{k}->(…)."""
         kids = [c for c in n.named_children if c.type != "comment"]
         target = self.value(kids[0], place) if kids else ""
-        args_n = n.child_by_field_name("arguments")
+        args_n = n.child_by_field_id(_FIELD["arguments"])
         return self.call_each(target, self.listed(args_n, place) if args_n is not None else [],
                               place)
 
@@ -1698,11 +1710,11 @@ class _Perl:
         return out
 
     def map_grep(self, n: Node, place: Place) -> object:
-        lst = n.child_by_field_name("list")
+        lst = n.child_by_field_id(_FIELD["list"])
         items = self.value(lst, place) if lst is not None else []
         if isinstance(items, str) and markers(items):
             return items                              # each walked row, each line: still them
-        cb = n.child_by_field_name("callback")
+        cb = n.child_by_field_id(_FIELD["callback"])
         if cb is None:
             return items
         # grep and sort run their block for each item as map does (what it does is what the
@@ -1741,9 +1753,9 @@ class _Perl:
     # --- objects: sessions, handles -------------------------------------------------------
 
     def method(self, n: Node, place: Place) -> object:
-        inv_n, meth_n = n.child_by_field_name("invocant"), n.child_by_field_name("method")
+        inv_n, meth_n = n.child_by_field_id(_FIELD["invocant"]), n.child_by_field_id(_FIELD["method"])
         meth = self.text(meth_n) if meth_n is not None else ""
-        args_n = n.child_by_field_name("arguments")
+        args_n = n.child_by_field_id(_FIELD["arguments"])
         args = self.listed(args_n, place) if args_n is not None else []
         if meth == "can" and args and is_known(_s(_flat(args)[0])):
             # CLASS->can('name'): the sub of that name, to be called
@@ -1821,7 +1833,7 @@ class _Perl:
             return _varbinds_new(cls, args)
         if cls in _UNCOMPRESS_CLASSES and meth == "new" and args:
             # IO::Uncompress::Gunzip->new(\\$buf | FILE): a handle reading what it undoes
-            first = n.child_by_field_name("arguments")
+            first = n.child_by_field_id(_FIELD["arguments"])
             while first is not None and first.type in ("list_expression",
                                                        "parenthesized_expression") and \
                     first.named_child_count:
@@ -2071,8 +2083,8 @@ class _Perl:
         return unknown("the device it connects to")
 
     def open(self, n: Node, place: Place) -> object:
-        fn_n = n.child_by_field_name("function")
-        args_n = n.child_by_field_name("arguments")
+        fn_n = n.child_by_field_id(_FIELD["function"])
+        args_n = n.child_by_field_id(_FIELD["arguments"])
         parts = list(args_n.named_children) if args_n is not None and \
             args_n.type == "list_expression" else [args_n] if args_n is not None else \
             [c for c in n.named_children if c != fn_n]
@@ -2118,8 +2130,8 @@ class _Perl:
     def open2(self, n: Node, short: str, place: Place) -> object:
         """IPC::Open2 `open2($out, $in, CMD…)` and IPC::Open3 `open3($in, $out, $err, CMD…)`:
         what is printed to $in is the command's input."""
-        fn_n = n.child_by_field_name("function")
-        args_n = n.child_by_field_name("arguments")
+        fn_n = n.child_by_field_id(_FIELD["function"])
+        args_n = n.child_by_field_id(_FIELD["arguments"])
         parts = list(args_n.named_children) if args_n is not None and \
             args_n.type == "list_expression" else [c for c in n.named_children if c != fn_n]
         at_in, first_cmd = (1, 2) if short == "open2" else (0, 3)
@@ -2180,7 +2192,7 @@ class _Perl:
 
     def sysopen(self, n: Node, fn_n: Node | None, place: Place) -> object:
         """sysopen(FH, $path, O_WRONLY|O_TRUNC…): opened for writing, emptied first."""
-        a = n.child_by_field_name("arguments")
+        a = n.child_by_field_id(_FIELD["arguments"])
         parts = list(a.named_children) if a is not None and a.type == "list_expression" else []
         if len(parts) < 3:
             return unknown("sysopen()")
@@ -2194,9 +2206,9 @@ class _Perl:
     def print_to(self, n: Node, fn: str, place: Place) -> object:
         """print/printf/say/syswrite: what goes to a device, a piped shell or a file written."""
         ind = next((c for c in n.named_children if c.type == "indirect_object"), None)
-        fn_n = n.child_by_field_name("function")
+        fn_n = n.child_by_field_id(_FIELD["function"])
         held = [c for c in n.named_children if c != fn_n and c.type != "comment"]
-        called = held[0].child_by_field_name("function") if len(held) == 1 and \
+        called = held[0].child_by_field_id(_FIELD["function"]) if len(held) == 1 and \
             held[0].type.endswith("function_call_expression") else None
         bare = self.scope.vars.get("*" + self.text(called).strip()) if called is not None \
             and ind is None else None
