@@ -596,8 +596,9 @@ class _Perl:
 
     @staticmethod
     def keyword(n: Node, word: str) -> bool:
-        """Is `word` (unless, and, …) one of the node's own tokens?"""
-        return any(c.type == word for c in n.children if not c.is_named)
+        """Is `word` (unless, and, …) one of the node's own tokens? (No named node of the
+        grammar has a keyword's name.)"""
+        return any(c.type == word for c in n.children)
 
     def conditional(self, n: Node, place: Place) -> object:
         """if/unless/elsif/else: each branch runs under the gate its condition sets (an else
@@ -1614,7 +1615,9 @@ class _Perl:
             self.too_deep(place)
             return unknown(f"the value of {sub.name}()")
         get = sc.vars.get
-        globals_ = tuple([_context(get(v)) for v in self.reads(sub)])
+        # most values are text, their own key: _context is called for the others only
+        globals_ = tuple([v if type(v) is str else _context(v)
+                          for v in map(get, self.reads(sub))])
         context = (_context(args), globals_)
         # a sub that runs what it is handed, or takes @_ as a list (or is given more
         # arguments than the summary's markers stand for): followed per context
@@ -2415,7 +2418,7 @@ def _context(value: object, depth: int = 0) -> object:
     if isinstance(value, (int, float, bool)):
         return (_SCALAR, repr(value))       # 1, 1.0 and True are three values, not one
     if depth < 3 and isinstance(value, (list, tuple)):
-        return tuple([_context(v, depth + 1) for v in value])
+        return tuple([v if type(v) is str else _context(v, depth + 1) for v in value])
     if depth < 3 and isinstance(value, dict):
         return (_HASH, *[(str(k), _context(v, depth + 1)) for k, v in value.items()]) \
             if value else ()
