@@ -480,7 +480,8 @@ class _Perl:
             elif job.spend("perl", place, c.start_point[0] + 1, partial(self.evidence, c)):
                 break
             self.current = c
-            if c.type == "comment":
+            kind = c.type
+            if kind == "comment":
                 last = ""
                 continue
             try:
@@ -492,7 +493,7 @@ class _Perl:
                 self.flat(c, place)
                 nested_too_deeply(self.job, place, "perl", *self.at(c))
                 continue
-            guard = self.exit_guard(c, place)
+            guard = self.exit_guard(c, place) if kind == "expression_statement" else None
             if guard is not None:
                 place = replace(place, gates=place.gates + (guard,))
         if self.scope.vars.get("$/") is not separator:
@@ -519,8 +520,9 @@ class _Perl:
                     nested_too_deeply(self.job, place, "perl", *self.at(n))
 
     def exit_guard(self, n: Node, place: Place) -> Gate | None:
-        """`exit unless COND;`, `die … if COND;`, `COND or exit;`: the rest is gated."""
-        if n.type != "expression_statement" or not n.named_child_count:
+        """`exit unless COND;`, `die … if COND;`, `COND or exit;` (an expression statement):
+        the rest is gated."""
+        if not n.named_child_count:
             return None
         e = n.named_child(0)
         body: Node | None
@@ -765,7 +767,9 @@ class _Perl:
         if n.named_child_count == 1:
             k = n.named_child(0)
             if k.type == "varname" and not k.named_child_count:
-                return self.lookup("$" + self.text(k))
+                key = "$" + self.text(k)
+                v = self.scope.vars.get(key)        # lookup's common case, inline
+                return v if v is not None else self.lookup(key)
         kids = n.named_children
         inner = [c for c in kids if c.type != "varname"] or \
             [c for c in kids if c.type == "varname" and c.named_child_count]
@@ -2420,8 +2424,8 @@ def _context(value: object, depth: int = 0) -> object:
     if depth < 3 and isinstance(value, (list, tuple)):
         return tuple([v if type(v) is str else _context(v, depth + 1) for v in value])
     if depth < 3 and isinstance(value, dict):
-        return (_HASH, *[(str(k), _context(v, depth + 1)) for k, v in value.items()]) \
-            if value else ()
+        return (_HASH, *[(str(k), v if type(v) is str else _context(v, depth + 1))
+                         for k, v in value.items()]) if value else ()
     return type(value).__name__
 
 
