@@ -987,8 +987,11 @@ class _Perl:
 
     def literal(self, n: Node) -> str:
         """A single-quoted string: only \\ and an escaped delimiter are escapes."""
+        raw = self.raw(n)
+        if "\\" not in raw:
+            return raw
         delims = "\\" + "".join(self.text(k) for k in n.children if k.type == "'")
-        return _ESC.sub(lambda m: m.group(1) if m.group(1) in delims else m.group(0), self.raw(n))
+        return _ESC.sub(lambda m: m.group(1) if m.group(1) in delims else m.group(0), raw)
 
     def interpolated(self, n: Node, place: Place) -> str:
         pos, end = self.span(n)
