@@ -438,7 +438,8 @@ class _Perl:
         """Subs are known before anything runs (perl compiles them first)."""
         for c in root.named_children:
             if c.type == "subroutine_declaration_statement":
-                name, body = c.child_by_field_id(_FIELD["name"]), c.child_by_field_id(_FIELD["body"])
+                name = c.child_by_field_id(_FIELD["name"])
+                body = c.child_by_field_id(_FIELD["body"])
                 if name is not None and body is not None:
                     sub = _Sub(self.text(name), body, self, self.place)
                     self.scope.subs[sub.name] = sub
@@ -715,8 +716,8 @@ class _Perl:
     def varname(self, node: Node) -> str:
         """The name of a variable node ($x, @x, %x, my $x, a container like $x[…])."""
         if node.type in ("variable_declaration", "localization_expression"):
-            v = node.child_by_field_id(_FIELD["variable"]) or (node.named_child(0)
-                                                         if node.named_child_count else None)
+            v = node.child_by_field_id(_FIELD["variable"]) or (
+                node.named_child(0) if node.named_child_count else None)
             return self.varname(v) if v is not None else ""
         for c in node.named_children:
             if c.type == "varname":
@@ -829,7 +830,8 @@ class _Perl:
         return lv if _s(lv) and is_known(_s(lv)) else rv
 
     def ternary(self, n: Node, place: Place) -> object:
-        cond, a, b = (n.child_by_field_id(_FIELD[f]) for f in ("condition", "consequent", "alternative"))
+        cond, a, b = (n.child_by_field_id(_FIELD[f])
+                      for f in ("condition", "consequent", "alternative"))
         if cond is not None:
             self.value(cond, place)
         va = self.value(a, place) if a is not None else ""
@@ -995,7 +997,8 @@ class _Perl:
 
     def interpolated(self, n: Node, place: Place) -> str:
         pos, end = self.span(n)
-        c = n if n.type in ("heredoc_content", "replacement") else n.child_by_field_id(_FIELD["content"])
+        c = n if n.type in ("heredoc_content", "replacement") else \
+            n.child_by_field_id(_FIELD["content"])
         out: list[str] = []
         for k in c.named_children if c is not None else ():
             if k.type == "heredoc_end":
@@ -1350,7 +1353,8 @@ class _Perl:
         if name == "new":                       # new Class(…): Class->new(…)
             made = n.child_by_field_id(_FIELD["arguments"])
             called = made is not None and made.type == "function_call_expression"
-            cls_n = made.child_by_field_id(_FIELD["function"]) if called and made is not None else made
+            cls_n = made.child_by_field_id(_FIELD["function"]) if called and made is not None \
+                else made
             if made is not None and cls_n is not None and cls_n.type in ("function", "bareword"):
                 return self.class_method(self.text(cls_n), "new", self.args_of(made, place, cls_n)
                                          if called else [], n, place)
@@ -1763,7 +1767,8 @@ class _Perl:
     # --- objects: sessions, handles -------------------------------------------------------
 
     def method(self, n: Node, place: Place) -> object:
-        inv_n, meth_n = n.child_by_field_id(_FIELD["invocant"]), n.child_by_field_id(_FIELD["method"])
+        inv_n = n.child_by_field_id(_FIELD["invocant"])
+        meth_n = n.child_by_field_id(_FIELD["method"])
         meth = self.text(meth_n) if meth_n is not None else ""
         args_n = n.child_by_field_id(_FIELD["arguments"])
         args = self.listed(args_n, place) if args_n is not None else []
