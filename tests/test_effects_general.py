@@ -240,6 +240,21 @@ def test_an_alias_of_a_device_session_that_only_shows_is_not_destructive():
     assert _verdict(_NE + "printf 'show atm pvc\\n' | ne\n") != "destructive"
 
 
+# tree-sitter-bash loses its way at `*\)*)` in a `case` inside a function: it takes the rest
+# of the function for one word of a stretch it cannot place
+_LOST = 'f() {\ncase "$x" in *\\)*) echo p;; esac\n'
+
+
+def test_lines_the_parser_took_for_one_word_are_read_as_commands():
+    assert _verdict(_LOST + "rm -rf /srv/ems/linedata\n}\nf\n") == "destructive"
+    assert _verdict(_LOST + "D=/srv/ems/linedata\nshred -u \"$D\"/*\n}\nf\n") == "destructive"
+
+
+def test_housekeeping_the_parser_took_for_one_word_stays_below_destructive():
+    assert _verdict(_LOST + "find /var/log/ems -name '*.gz' -mtime +30 -delete\n"
+                    "echo 'never rm -rf /srv/ems/linedata'\n}\nf\n") != "destructive"
+
+
 # --- programs that run shell commands written in their own syntax (formats/carriers.py) ------
 
 _MK = "usr/local/lib/ems/nightly.mk"

@@ -764,6 +764,20 @@ class _Walker:
             return out
         return None
 
+    def lost_lines(self, word: Node, env: dict[str, str], place: Place) -> None:
+        """A word over several lines in a stretch the parser could not place: where it lost
+        its way (`case $x in *\\)*)` in a function) it takes the lines that follow for one
+        word, and a deletion among them would be read as nothing. Its lines after the first
+        are read as the commands they may be, after the rest of the program."""
+        row = word.start_point[0] + 1
+        rest = self.text(word).split("\n", 1)[1]
+        if place.anchor is None:
+            read("shell", rest, self.job, place.but(offset=place.offset + row,
+                                                    depth=place.depth + 1), env)
+        else:
+            self.nested("shell", rest, place, row + 1, self.evidence(word),
+                        "where the parser lost its way", env)
+
     def arith_names(self, text: str, env: dict[str, str], place: Place, n: Node) -> None:
         """Arithmetic evaluation reads the variables it names as expressions in turn, and an
         array subscript among them (`a[$(cmd)]`) runs its command substitutions."""
@@ -2739,6 +2753,9 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     w = _Walker(src, job, place)
     env.setdefault("IFS", " ")
     w.run(tree.root_node, env)
+    if tree.root_node.has_error:
+        for word in _lost_words(tree.root_node):
+            w.lost_lines(word, env, place)
     # a program with syntax errors, in a job that showed nothing but housekeeping (deletions
     # bounded by age or name, copies kept): what the broken part does is not known
     if tree.root_node.has_error and not any(
@@ -2746,6 +2763,21 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
             for e in job.sink) and _looks_like_data_or_devices(text):
         job.sink.append(place.effect("unparsed", 1, text.split("\n", 1)[0][:200],
                                      target="shell (with syntax errors)"))
+
+
+def _lost_words(root: Node) -> list[Node]:
+    """The words over several lines in the stretches the parser could not place (looked for
+    only along the nodes that hold an error)."""
+    found: list[Node] = []
+    todo = [root]
+    while todo:
+        n = todo.pop()
+        for c in n.children:
+            if c.has_error:
+                todo.append(c)
+            elif n.type == "ERROR" and c.type == "word" and c.start_point[0] != c.end_point[0]:
+                found.append(c)
+    return found
 
 
 def _looks_like_data_or_devices(text: str) -> bool:
