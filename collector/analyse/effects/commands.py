@@ -53,6 +53,17 @@ SCHEDULER = re.compile(r"(?:^|/)(?:etc/cron(?:tab|\.d|\.daily|\.hourly|\.weekly|
 SCHEDULER_LEFTOVER = re.compile(r"(?:\.(?:bak|old|orig|tmp|swp|save|dpkg-(?:old|dist|new|tmp|bak)|"
                                 r"rpm(?:save|new|orig)|ucf-(?:old|dist|new))|~)$")
 LINEGUARD = re.compile(r"lineguard", re.I)
+
+
+def lineguards(job: Job, path: str) -> str | None:
+    """`path` named as lineguard's (for an effect's target) where it is: named for it, or one
+    of the agent's own files (its config, key, state, outbox, inventory) wherever the agent's
+    setup says they are; None where it is not lineguard's."""
+    if LINEGUARD.search(path) is not None:
+        return path
+    if path.startswith("/") and firewall.setup_of(job).owns(path):
+        return f"{path} (lineguard's agent: its own files)"
+    return None
 # Places where moving data to is losing it: volatile or scratch file systems.
 SCRATCH = re.compile(r"^/?(?:tmp|var/tmp|dev/shm|run)(?:/|$)")
 # Daemons whose stop, kill or disarming is scheduler tampering, and those that keep the logs.
@@ -467,8 +478,9 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
         # the program deletes itself after running: what it did can no longer be read
         job.sink.append(place.effect("anti-forensics", line, ev, target=path,
                                      how="deletes its own program"))
-    elif LINEGUARD.search(low):
-        job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s lineguard's files"))
+    elif (own := lineguards(job, low)) is not None:
+        job.sink.append(place.effect("tamper", line, ev, target=path if own == low else own,
+                                     how=f"{how}s lineguard's files"))
     elif SCHEDULER.search(low) and (how != "delete" or "spool" in low) and \
             not SCHEDULER_LEFTOVER.search(low):
         # a tree of jobs, or a user's crontab or at job; a package dropping its own
@@ -783,7 +795,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
             (prog == "lvreduce" or re.search(r"-L\s*-|--size[= ]-", " ".join(args))):
         for t in ops:
             _destroy(job, place, line, ev, t, "volume removal")
-    elif prog in _FIREWALLS and (cut := firewall.cuts_off(prog, args)) is not None:
+    elif prog in _FIREWALLS and (cut := firewall.cuts_off(prog, args,
+                                                          firewall.setup_of(job))) is not None:
         if not (cut.startswith(firewall.EVERYTHING) and job.lets_out):
             add(place.effect("tamper", line, ev, target=cut if LINEGUARD.search(cut) else
                              f"{cut}, what lineguard's agent polls and delivers over",
@@ -857,8 +870,10 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         add(place.effect("anti-forensics", line, ev, target="audit rules", how="deletes"))
     elif prog == "dmesg" and re.search(r"-\w*[cC]", flags):
         add(place.effect("anti-forensics", line, ev, target="the kernel ring buffer", how="clears"))
-    elif prog in ("chattr", "chmod") and any(LINEGUARD.search(render(o)) for o in ops):
-        add(place.effect("tamper", line, ev, target=" ".join(ops), how=f"{prog} on lineguard's files"))
+    elif prog in ("chattr", "chmod") and (agent_file := next(
+            filter(None, (lineguards(job, render(o)) for o in ops)), None)):
+        add(place.effect("tamper", line, ev, target=" ".join(ops) if agent_file in ops else
+                         agent_file, how=f"{prog} on lineguard's files"))
     elif prog == "chmod" and ops and re.match(r"^(?:0+|[ugoa]*-[rwx]*x[rwx]*)$", ops[0]):
         for o in ops[1:]:
             name = base(render(o))
@@ -1003,6 +1018,10 @@ def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: 
             r"(?m)^\s*[\d.:a-fA-F]+\s+.*lineguard", text, re.I):
         job.sink.append(place.effect("tamper", line, ev, target=f"lineguard's address in {p}",
                                      how="cuts off lineguard: points elsewhere"))
+    elif p.rstrip("/") in ("/etc/hosts", "etc/hosts") and \
+            (moved := firewall.redirects(text, firewall.setup_of(job))):
+        job.sink.append(place.effect("tamper", line, ev, target=f"{moved} in {p}",
+                                     how="cuts off lineguard: points elsewhere"))
 
 
 def moved_away(sources: list[str], dest: str) -> bool:
@@ -1093,8 +1112,9 @@ def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
         p = render(f).rstrip("/")
         if everything:
             _destroy(job, place, line, ev, f, "truncate")
-        elif LINEGUARD.search(p):
-            job.sink.append(place.effect("tamper", line, ev, target=f, how="edits lineguard's files:"))
+        elif (own := lineguards(job, p)) is not None:
+            job.sink.append(place.effect("tamper", line, ev, target=f if own == p else own,
+                                         how="edits lineguard's files:"))
         elif SCHEDULER.search(p) and deletes:
             job.sink.append(place.effect("tamper", line, ev, target=f,
                                          how="removes scheduler entries from"))

@@ -24,7 +24,7 @@ from lineguard.collector.analyse.effects.resolve import (
     read,
 )
 from lineguard.collector.analyse.effects.resolve import Job as Followed
-from lineguard.collector.analyse.effects.rules import Rule, RuleSet, default_rules
+from lineguard.collector.analyse.effects.rules import Rule, RuleSet, default_rules, glob_readings
 from lineguard.collector.model import (
     AnacronTrigger,
     CalendarTrigger,
@@ -358,6 +358,10 @@ def _matching(rs: RuleSet, e: Effect) -> tuple[Rule, ...]:
             found = alike[1]
         else:
             found = tuple(r for r in candidates if r.matches(e, fields))
+            # a glob is at least as loud as each path it could name (rules.glob_readings)
+            for path in glob_readings(fields["target"], rs.words):
+                named = {**fields, "target": path}
+                found += tuple(r for r in candidates if r not in found and r.matches(e, named))
             if len(_MATCHED_FIELDS) >= 65536:
                 del _MATCHED_FIELDS[next(iter(_MATCHED_FIELDS))]
             _MATCHED_FIELDS[by_fields] = (rs, found)

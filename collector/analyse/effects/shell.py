@@ -1095,9 +1095,11 @@ class _Walker:
                 before + out if before is not None and out is not None and is_known(out)
                 and not markers(out) else None, "appended to by this job")
             return
-        if commands.LINEGUARD.search(p) and not re.search(r"/log/|\.log$", p):
+        own = commands.lineguards(self.job, p)
+        if own is not None and not re.search(r"/log/|\.log$", p):
             # lineguard's program, key or configuration overwritten: blinded
-            self.job.sink.append(place.effect("tamper", self.line(n), ev, target=path,
+            self.job.sink.append(place.effect("tamper", self.line(n), ev,
+                                              target=path if own == p else own,
                                               how="overwrites lineguard's files:"))
             return
         produced = body is None or self.text(body).strip() in (
