@@ -215,3 +215,45 @@ def test_perl_substr_of_a_scratch_path_stays_quiet():
     j = _judge({"opt/ems/bin/job.pl": '#!/usr/bin/perl\nmy $p = substr("xx/var/tmp/ems-cache", 2);'
                                       '\nsystem("rm -rf $p");'}, "/opt/ems/bin/job.pl")
     assert j.severity not in ("high", "critical"), _reasons(j)
+
+
+# --- 8: a job's own lock, pid or heartbeat file --------------------------------------------------
+
+def _cron_line(command: str):
+    job = Job(target="ems1", source="cron", origin_path="etc/cron.d/ems", origin_line=1,
+              owner="root", schedule="*/5 * * * *", command=command,
+              trigger=CronTrigger("*/5 * * * *"), files=())
+    return judge(job, {}, Fire(kind="exact", at=NOW + timedelta(minutes=5)), NOW)
+
+
+OWN_LOCKS = {  # each was medium "runs a script from a hidden file" on main
+    "flock": "flock -n /var/lock/.ems-poll.lock /usr/local/bin/ems-poll",
+    "stale lock removed": "rm -f /var/run/.ems-sync.lock",
+    "heartbeat touched": "touch /var/lib/ems/.heartbeat",
+    "heartbeat written": "date > /srv/ems/.heartbeat",
+    "pid file after the run": "/opt/ems/bin/poll.sh && rm -f /var/tmp/.poll.pid",
+    "its own lock in the line-data tree": "flock /srv/ems/linedata/.lock /opt/ems/bin/sync; "
+                                          "rm -f /srv/ems/linedata/.lock",
+}
+OTHERS_LOCKS = {"line data's lock": "rm -f /srv/ems/linedata/.lock",
+                "RANCID's lock": "rm -f /var/lib/rancid/atm/.lock",
+                "a provisioning run's pid file": "rm -f /var/opt/nms/xconnect/provision.pid"}
+
+
+@pytest.mark.parametrize("name", sorted(OWN_LOCKS))
+def test_a_jobs_own_lock_and_heartbeat_files_are_quiet(name):
+    j = _cron_line(OWN_LOCKS[name])
+    assert j.severity in ("info", "low") and j.verdict == "benign", _reasons(j)
+
+
+@pytest.mark.parametrize("name", sorted(OTHERS_LOCKS))
+def test_removing_another_programs_lock_over_line_data_stays_loud(name):
+    j = _cron_line(OTHERS_LOCKS[name])
+    assert j.severity == "medium" and any(r.rule == "lg.host.break-linedata-lock"
+                                          for r in j.reasons), _reasons(j)
+
+
+@pytest.mark.parametrize("command", ["/tmp/.x/run.lock", "sh /tmp/.x.pid"])
+def test_a_program_run_from_a_hidden_lock_named_file_is_still_a_hidden_path(command):
+    j = _cron_line(command)
+    assert any(r.rule == "lg.conceal.hidden-path" for r in j.reasons), _reasons(j)

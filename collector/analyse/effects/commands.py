@@ -241,6 +241,21 @@ def operands(argv: list[str], with_value: set[str] | None = None) -> list[str]:
     return out
 
 
+# a lock, pid or heartbeat file: what a job takes to run alone, or writes to say it is alive
+LOCK_FILE = re.compile(r"(?i)(?:\.(?:lock|lck|pid)|/LCK\.\.[^/]*|/\.?(?:lock|heartbeat)[^/]*)$")
+_LOCKERS = frozenset({"flock", "lockfile", "lockfile-create", "dotlockfile", "touch"})
+
+
+def took_lock(argv: list[str], job: Job) -> None:
+    """A lock file the command takes (flock FILE CMD, lockfile FILE, touch X.lock): the job's
+    own, so removing it later is its own housekeeping (see _destroy)."""
+    if argv and base(argv[0]) in _LOCKERS:
+        for a in argv[1:]:
+            if not a.startswith("-") and LOCK_FILE.search(render(a)):
+                job.written.setdefault(a, Written("", f"taken as a lock by {base(argv[0])}"))
+                break
+
+
 def unwrap(argv: list[str]) -> list[str]:
     """The command a wrapper (sudo, nohup, timeout 5, env X=1, xargs -I{} …) runs."""
     while argv:
@@ -474,6 +489,9 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
     low = p.rstrip("/")
     if how == "delete" and (p.endswith("*") or p.endswith("/")):
         how = "delete-tree"      # a glob or a directory: everything in it
+    if how == "delete" and LOCK_FILE.search(low) and (job.written.get(path) or
+                                                       job.written.get(low)):
+        return      # a lock or pid file the job took or wrote itself: its own housekeeping
     if place.path and low.lstrip("/") == place.path.lstrip("/") and how in ("delete", "overwrite"):
         # the program deletes itself after running: what it did can no longer be read
         job.sink.append(place.effect("anti-forensics", line, ev, target=path,

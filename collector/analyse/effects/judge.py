@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from lineguard.collector.analyse.effects import applet, control, device, expect, perl, python, shell  # noqa: F401  (readers register)
+from lineguard.collector.analyse.effects.commands import LOCK_FILE
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect, change_ref_in, render
 from lineguard.collector.analyse.effects.resolve import (
     FollowedFiles,
@@ -395,11 +396,18 @@ def _reason(rule: Rule, evidence: str, path: str | None, line: int | None, title
                   subject=render(effect.target) if effect is not None else "")
 
 
-def _pseudo(job: Job) -> list[Effect]:
-    """The job's own program and schedule line, for location and padding rules."""
+def _pseudo(job: Job, looked: tuple[tuple[str, str | None], ...]) -> list[Effect]:
+    """The job's own program and schedule line, for location and padding rules. A lock, pid
+    or heartbeat file on the command line (`flock /run/.x.lock …`, `date > ~/.heartbeat`) is
+    a program the job runs only where following the job looked it up as one: otherwise the
+    job only takes, writes or removes it, its own housekeeping."""
     out = [Effect("schedule-line", job.origin_path, job.origin_line, job.command,
                   target=job.command)]
     cmd_paths = [p.lstrip("/") for p in _ABS_PATH.findall(job.command)]
+    if cmd_paths:
+        names = {name for name, _ in looked}
+        cmd_paths = [p for p in cmd_paths if p in names or p in job.files or
+                     not LOCK_FILE.search("/" + p)]
     lines = job.command.split("\n") if _has_own_lines(job) else []
     for name in dict.fromkeys([*cmd_paths, *job.files[:1]]):
         in_cmd = name in cmd_paths
@@ -467,7 +475,7 @@ def _judgement(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, 
                               counted=lambda: _destructive_changes(effects, rs),
                               near=timedelta(days=float(dormant.params.get("days", 14))
                                              if dormant is not None else 14))
-    for i, e in enumerate([*effects, *_pseudo(job)]):
+    for i, e in enumerate([*effects, *_pseudo(job, looked)]):
         for rule in _matching(rs, e):
             sev, verdict = rule.severity, rule.verdict
             title = rule.title

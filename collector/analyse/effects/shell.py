@@ -1240,6 +1240,7 @@ class _Walker:
                         + " ".join(_quote(a) for a in commands.unwrap(argv)), place, line, ev,
                         "functions passed in the environment", env)
             return None
+        commands.took_lock(argv, self.job)
         argv = commands.unwrap(argv)
         if not argv:
             return None
