@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from lineguard.agent.cli import main as agent
-from lineguard.collector.analyse.effects.judge import judge
+from lineguard.collector.analyse.effects.judge import effects_of, judge
+from lineguard.collector.analyse.effects.model import render
 from lineguard.collector.cli import main as lineguard
 from lineguard.collector.model import CronTrigger, Fire, Job
 from lineguard.formats import agentsetup
@@ -257,3 +258,34 @@ def test_removing_another_programs_lock_over_line_data_stays_loud(name):
 def test_a_program_run_from_a_hidden_lock_named_file_is_still_a_hidden_path(command):
     j = _cron_line(command)
     assert any(r.rule == "lg.conceal.hidden-path" for r in j.reasons), _reasons(j)
+
+
+# --- 7: PHP built-ins that write into a variable handed by reference -----------------------------
+
+def _php_targets(body: str) -> list[str]:
+    name = "opt/ems/bin/job.php"
+    files = {name: Artifact.from_bytes(name, "script", ("#!/usr/bin/php\n<?php\n" + body).encode())}
+    job = Job(target="ems1", source="cron", origin_path="etc/cron.d/x", origin_line=1,
+              owner="root", schedule="0 3 * * *", command="/" + name,
+              trigger=CronTrigger("0 3 * * *"), files=(name,))
+    return [render(e.target) for e in effects_of(job, files)[0] if e.kind == "data-destruction"]
+
+
+BY_REFERENCE = {  # each was read as `rm -rf /var/tmp/x` (the earlier literal) on main
+    "preg_match": "preg_match('/(.*)/', \"/srv/ems/linedata\", $d);",
+    "preg_match_all": "preg_match_all('/.+/', $argv[1], $d);",
+    "sscanf": "sscanf(\"/srv/ems/linedata\", \"%s\", $d);",
+    "str_replace count": "$n = str_replace('a', 'b', 'c', $d);",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BY_REFERENCE))
+def test_a_php_variable_written_by_reference_is_unknown_not_its_earlier_literal(name):
+    got = _php_targets(f'$d = "/var/tmp/x";\n{BY_REFERENCE[name]}\nsystem("rm -rf $d");\n')
+    assert got and all("/var/tmp/x" not in t and "in the php program>" in t for t in got), got
+
+
+def test_a_php_literal_not_handed_by_reference_keeps_its_value():
+    got = _php_targets('$d = "/var/tmp/x";\npreg_match(\'/x/\', $d, $m);\n'
+                       'system("rm -rf $d", $rc);\n')
+    assert got == ["/var/tmp/x"], got
