@@ -289,3 +289,37 @@ def test_a_php_literal_not_handed_by_reference_keeps_its_value():
     got = _php_targets('$d = "/var/tmp/x";\npreg_match(\'/x/\', $d, $m);\n'
                        'system("rm -rf $d", $rc);\n')
     assert got == ["/var/tmp/x"], got
+
+
+# --- 5: `~` and $HOME are the owner's home ------------------------------------------------------
+
+PASSWD = ("root:x:0:0:root:/root:/bin/bash\nrancid:x:110:110::/var/lib/rancid:/bin/bash\n"
+          "ems:x:1001:1001::/srv/ems:/bin/bash\nop:x:1002:1002::/home/op:/bin/bash\n")
+
+
+def _owned(owner: str, command: str, source: str = "cron", origin: str = ""):
+    files = {"etc/passwd": Artifact.from_bytes("etc/passwd", "passwd", PASSWD.encode())}
+    job = Job(target="ems1", source=source, origin_path=origin or f"var/spool/cron/crontabs/{owner}",
+              origin_line=1, owner=owner, schedule="0 3 * * *", command=command,
+              trigger=CronTrigger("0 3 * * *"), files=())
+    return judge(job, files, Fire(kind="exact", at=NOW + timedelta(days=1)), NOW)
+
+
+HOMES = {  # each was benign on main: `~` was left unknown, $HOME unset
+    "rancid's crontab, ~": ("rancid", "rm -rf ~/atm/configs", "cron", ""),
+    "rancid's crontab, $HOME": ("rancid", "rm -rf \"$HOME\"/atm/configs", "cron", ""),
+    "rancid's login file": ("rancid", "rm -rf ~/atm/configs", "login",
+                            "var/lib/rancid/.bash_logout"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOMES))
+def test_tilde_and_home_are_the_owners_home_from_passwd(name):
+    j = _owned(*HOMES[name])
+    assert j.severity == "critical" and any("/var/lib/rancid/atm/configs" in r.title
+                                            for r in j.reasons), _reasons(j)
+
+
+def test_a_users_own_scratch_under_their_home_stays_quiet():
+    j = _owned("op", "rm -rf ~/tmp/* $HOME/.cache/thumbnails")
+    assert j.severity in ("info", "low"), _reasons(j)

@@ -59,6 +59,7 @@ def clear_cache() -> None:
     _MATCHED_FIELDS.clear()
     _ASSIGNMENTS.clear()
     _PAM_ENV.clear()
+    _HOMES.clear()
     change_ref_in.cache_clear()
     shell._PROGRAMS.clear()
     shell._TREES.clear()
@@ -217,6 +218,19 @@ _CRON_ENV = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
 # lines defines 10,000 jobs, and each starts with the assignments above its own line.
 _ASSIGNMENTS: dict[str, tuple[tuple[int, str, str, str], ...]] = {}
 _PAM_ENV: dict[str, dict[str, str]] = {}
+_HOMES: dict[str, dict[str, str]] = {}
+# job sources whose commands run with the owner's HOME: cron jobs and login files
+_HOME_SET_BY = frozenset({"cron", "login"})
+
+
+def _homes(passwd: str) -> dict[str, str]:
+    """user -> home folder, from the captured /etc/passwd (read once per text)."""
+    hit = _HOMES.get(passwd)
+    if hit is None:
+        hit = {f[0]: f[5] for line in passwd.splitlines()
+               if len(f := line.split(":")) >= 7 and f[5].startswith("/")}
+        _remember(_HOMES, passwd, hit, 8)
+    return hit
 
 
 def _startup(job: Job, followed: Followed) -> dict[str, str]:
@@ -225,6 +239,12 @@ def _startup(job: Job, followed: Followed) -> dict[str, str]:
     env: dict[str, str] = {}
     if job.source == "sysv" and job.origin_line:
         return _rc_local_env(job, followed)
+    if job.source in _HOME_SET_BY and job.owner:
+        # cron sets HOME and LOGNAME from the owner's passwd entry (a crontab may set its
+        # own); a login shell starts in the user's home: `~` and $HOME are the owner's
+        home = _homes(followed.text_of("etc/passwd") or "").get(job.owner)
+        if home:
+            env.update(HOME=home, LOGNAME=job.owner, USER=job.owner)
     if job.source != "cron" or not job.origin_line:
         return env
     # pam_env: NAME=VALUE lines of /etc/environment (no shell syntax), then the crontab's own
