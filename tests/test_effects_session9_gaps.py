@@ -323,3 +323,44 @@ def test_tilde_and_home_are_the_owners_home_from_passwd(name):
 def test_a_users_own_scratch_under_their_home_stays_quiet():
     j = _owned("op", "rm -rf ~/tmp/* $HOME/.cache/thumbnails")
     assert j.severity in ("info", "low"), _reasons(j)
+
+
+# --- 3: history dropped in a repository a captured archiver configuration names -----------------
+
+OXIDIZED = "---\nusername: oxidized\noutput:\n  default: git\n  git:\n    repo: {repo}\n"
+ARCHIVERS = {  # each was benign on main: nothing in /srv/netconf-archive's path says line data
+    "Oxidized's system config": ("etc/oxidized/config", OXIDIZED.format(repo="/srv/netconf-archive"),
+                                 "/srv/netconf-archive"),
+    "Oxidized's user config, ~": ("home/oxidized/.config/oxidized/config",
+                                  OXIDIZED.format(repo="~/netconf-archive"),
+                                  "/home/oxidized/netconf-archive"),
+    "RANCID's BASEDIR": ("etc/rancid/rancid.conf",
+                         "BASEDIR=/srv/netconf-archive; export BASEDIR\nLIST_OF_GROUPS=atm\n",
+                         "/srv/netconf-archive/atm"),
+}
+
+
+def _git_job(command: str, config: tuple[str, str] | None):
+    files = {} if config is None else {config[0]: Artifact.from_bytes(
+        config[0], "daemon-conf", config[1].encode())}
+    job = Job(target="ems1", source="cron", origin_path="etc/cron.d/x", origin_line=1,
+              owner="root", schedule="0 3 * * *", command=command,
+              trigger=CronTrigger("0 3 * * *"), files=())
+    return judge(job, files, Fire(kind="exact", at=NOW + timedelta(days=1)), NOW)
+
+
+@pytest.mark.parametrize("name", sorted(ARCHIVERS))
+def test_history_dropped_in_the_repository_an_archiver_keeps_configs_in_is_line_data(name):
+    path, text, repo = ARCHIVERS[name]
+    j = _git_job(f"git -C {repo} update-ref -d refs/heads/master", (path, text))
+    assert j.severity == "critical" and any(r.rule == "lg.host.rm-linedata"
+                                            for r in j.reasons), _reasons(j)
+    assert _git_job(f"git -C {repo} update-ref -d refs/heads/master", None).verdict == "benign"
+
+
+@pytest.mark.parametrize("command", ["git -C /srv/netconf-archive fetch --prune origin",
+                                     "git -C /srv/netconf-archive gc --auto --quiet",
+                                     "git -C /srv/www/site branch -D old-topic"])
+def test_routine_git_beside_a_named_archive_stays_quiet(command):
+    j = _git_job(command, ARCHIVERS["Oxidized's system config"][:2])
+    assert j.severity in ("info", "low"), _reasons(j)

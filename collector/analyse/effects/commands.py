@@ -1844,13 +1844,38 @@ def _git(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
         # a branch, its reflog or every commit's files dropped from the repository itself:
         # its history gone once git collects what nothing refers to
         repo = folder[:-5] if folder.endswith("/.git") else folder    # the work tree's
-        job.sink.append(place.effect("data-destruction", line, ev, target=repo or "/",
+        job.sink.append(place.effect("data-destruction", line, ev, target=_archive(job, repo),
                                      how="history rewrite", value=f"git {verb}"))
     elif verb == "push" and (any(_FORCE_PUSH.match(a) for a in rest) or
                              any(w.startswith((":", "+")) for w in words[1:])):
         remote = words[0] if words else "its remote"
-        job.sink.append(place.effect("data-destruction", line, ev, target=folder,
+        job.sink.append(place.effect("data-destruction", line, ev, target=_archive(job, folder),
                                      how="history rewrite", value=remote))
+
+
+# Where the archivers of device configurations say they keep them: Oxidized's git output
+# (`repo:`) or file output (`directory:`), RANCID's BASEDIR (each group's configs under it)
+_ARCHIVE_SETTINGS = (
+    ("oxidized/config", re.compile(r"(?m)^\s*(?:repo|directory)\s*:\s*[\"']?([^\"'\s#]+)")),
+    ("rancid.conf", re.compile(r"(?m)^\s*(?:export\s+)?BASEDIR=[\"']?([^\"'\s;#]+)")))
+
+
+def _archive(job: Job, repo: str) -> str:
+    """The repository as a history rewrite's target: named as a configuration archive where a
+    captured Oxidized or RANCID configuration keeps device configurations in it (or it holds
+    that archive), whatever its path is called; else as it is."""
+    if not is_known(repo) or not repo.startswith("/"):
+        return repo or "/"
+    for suffix, setting in _ARCHIVE_SETTINGS:
+        for name in job.names_ending((suffix,)):
+            home = "/" + name.split("/.config/")[0] if "/.config/" in name else "/root"
+            for m in setting.finditer(job.value_of(name) or ""):
+                kept = m.group(1)
+                kept = (home + kept[1:] if kept.startswith("~") else kept).rstrip("/")
+                if kept and (repo == kept or repo.startswith(kept + "/") or
+                             kept.startswith(repo.rstrip("/") + "/")):
+                    return f"{repo} (the configuration archive /{name} keeps)"
+    return repo
 
 
 # Data stores spoken to over HTTP, by port: a DELETE of a path's first segment drops that
