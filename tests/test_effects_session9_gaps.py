@@ -364,3 +364,38 @@ def test_history_dropped_in_the_repository_an_archiver_keeps_configs_in_is_line_
 def test_routine_git_beside_a_named_archive_stays_quiet(command):
     j = _git_job(command, ARCHIVERS["Oxidized's system config"][:2])
     assert j.severity in ("info", "low"), _reasons(j)
+
+
+# --- 2: name resolution taken away from a collector known by name only ---------------------------
+
+BY_NAME = AgentSetup((Peer("collector", "lg-collector.ops.example", (), 8443, "sftp delivery"),),
+                     (CONFIG,))
+RESOLVERS = {  # each was benign on main
+    "resolv.conf to a loopback nobody answers on": "echo 'nameserver 127.0.0.9' > /etc/resolv.conf",
+    "resolv.conf to nowhere": "printf 'nameserver 0.0.0.0\\n' > /etc/resolv.conf",
+    "nsswitch without dns": "echo 'hosts: files' > /etc/nsswitch.conf",
+}
+RESOLVER_LOOK_ALIKES = {
+    "another DNS server": "echo 'nameserver 10.0.0.2' > /etc/resolv.conf",
+    "systemd-resolved's stub": "echo 'nameserver 127.0.0.53' > /etc/resolv.conf",
+    "a nameserver added": "echo 'nameserver 127.0.0.9' >> /etc/resolv.conf",
+    "nsswitch with dns": "echo 'hosts: files dns' > /etc/nsswitch.conf",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RESOLVERS))
+def test_taking_dns_from_a_collector_known_by_name_blinds_lineguard(name):
+    j = _judge_sh(RESOLVERS[name], setup=BY_NAME)
+    assert j.verdict == "destructive" and any(r.rule == "lg.host.tamper-lineguard"
+                                              for r in j.reasons), _reasons(j)
+
+
+@pytest.mark.parametrize("name", sorted(RESOLVER_LOOK_ALIKES))
+def test_resolver_changes_that_still_find_the_collector_stay_quiet(name):
+    j = _judge_sh(RESOLVER_LOOK_ALIKES[name], setup=BY_NAME)
+    assert j.severity not in ("high", "critical"), _reasons(j)
+
+
+def test_dns_taken_away_is_quiet_where_the_collector_is_known_by_address():
+    j = _judge_sh("echo 'nameserver 127.0.0.9' > /etc/resolv.conf")
+    assert j.severity not in ("high", "critical"), _reasons(j)

@@ -1025,7 +1025,8 @@ _DISCARDS = re.compile(r"(?m)(?:^\s*[^#\s]\S*\s+(?:stop|~)\s*$|^\s*Storage\s*=\s
                        r"^\s*[^#\s]\S*\s+/dev/null\s*$|^\s*-e\s+0\b|^\s*-D\b)")
 
 
-def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: str) -> None:
+def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: str,
+                   appended: bool = False) -> None:
     """Text written or appended into a file whose content decides what the host keeps or where
     it sends things: logging told to discard, a lineguard name pointed elsewhere."""
     p = render(path)
@@ -1040,6 +1041,10 @@ def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: 
             (moved := firewall.redirects(text, firewall.setup_of(job))):
         job.sink.append(place.effect("tamper", line, ev, target=f"{moved} in {p}",
                                      how="cuts off lineguard: points elsewhere"))
+    elif p in ("/etc/resolv.conf", "/etc/nsswitch.conf") and not appended and \
+            (lost := firewall.resolving_cut(p, text, firewall.setup_of(job))):
+        job.sink.append(place.effect("tamper", line, ev, target=f"{lost} in {p}",
+                                     how="cuts off lineguard: no longer finds"))
 
 
 def moved_away(sources: list[str], dest: str) -> bool:

@@ -76,6 +76,33 @@ def redirects(hosts: str, setup: AgentSetup) -> str | None:
     return None
 
 
+_NO_RESOLVER = re.compile(r"^(?:0\.0\.0\.0|::|127\.(?!0\.0\.53$)[\d.]+|::1)$")
+
+
+def resolving_cut(path: str, text: str, setup: AgentSetup) -> str | None:
+    """What of the agent's peers a resolver setting written whole stops it from finding, or
+    None: /etc/resolv.conf whose nameservers are all nowhere (0.0.0.0, a loopback address
+    no resolver listens on) while a peer is known by name only (found through DNS), or an
+    nsswitch.conf `hosts:` line without the source the peer's name is found in (`files`
+    for a name /etc/hosts gives, `dns` for one it does not)."""
+    by_name = [p for p in setup.peers if p.name and not p.addresses]
+    in_hosts = [p for p in setup.peers if p.name and p.addresses]
+    if path == "/etc/resolv.conf" and by_name:
+        servers = re.findall(r"(?m)^\s*nameserver\s+(\S+)", text)
+        if servers and all(_NO_RESOLVER.match(s) for s in servers):
+            return f"{by_name[0].describe()} (its name no longer resolves: nameserver " \
+                   f"{servers[0]})"
+    if path == "/etc/nsswitch.conf":
+        hosts = re.search(r"(?m)^\s*hosts\s*:(.*)$", text)
+        if hosts is not None:
+            sources = set(re.findall(r"[a-z_0-9]+", hosts.group(1).lower()))
+            lost = next((p for p in by_name if "dns" not in sources and "resolve" not in sources),
+                        None) or next((p for p in in_hosts if "files" not in sources), None)
+            if lost is not None:
+                return f"{lost.describe()} (hosts: {hosts.group(1).strip() or 'nothing'})"
+    return None
+
+
 def cuts_off(prog: str, args: list[str], setup: AgentSetup = _NOWHERE) -> str | None:
     """What of lineguard's traffic the command drops (for the reason), or None. `setup`: what
     the agent talks to (see setup_of)."""

@@ -1081,7 +1081,8 @@ class _Walker:
         p = render(path)
         ev = self.evidence(n)
         if out is not None and is_known(out) and not markers(out):
-            commands.written_config(path, out, self.job, place, self.line(n), ev)
+            commands.written_config(path, out, self.job, place, self.line(n), ev,
+                                    appended=op.endswith(">>"))
         # a job written into a place that runs later: judged by what that job will do
         planted.plant(self.job, place, self.line(n), ev, path, out,
                       f"generated at run time by `{self.text(body)[:80]}`"
