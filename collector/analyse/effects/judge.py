@@ -424,10 +424,10 @@ def _pseudo(job: Job, looked: tuple[tuple[str, str | None], ...]) -> list[Effect
     out = [Effect("schedule-line", job.origin_path, job.origin_line, job.command,
                   target=job.command)]
     cmd_paths = [p.lstrip("/") for p in _ABS_PATH.findall(job.command)]
-    if cmd_paths:
+    locks = [p for p in cmd_paths if LOCK_FILE.search(p)] if cmd_paths else ()
+    if locks:
         names = {name for name, _ in looked}
-        cmd_paths = [p for p in cmd_paths if p in names or p in job.files or
-                     not LOCK_FILE.search("/" + p)]
+        cmd_paths = [p for p in cmd_paths if p not in locks or p in names or p in job.files]
     lines = job.command.split("\n") if _has_own_lines(job) else []
     for name in dict.fromkeys([*cmd_paths, *job.files[:1]]):
         in_cmd = name in cmd_paths
