@@ -59,6 +59,8 @@ BLINDS = {
     "iptables DROP to the devices' network": "iptables -A OUTPUT -d 10.40.0.0/16 -p tcp "
                                              "--dport 22 -j DROP",
     "iptables DROP of the collector's replies": "iptables -A INPUT -s 10.9.9.9 -j DROP",
+    "iptables DROP of a port range to the collector": "iptables -A OUTPUT -d 10.9.9.9 -p tcp "
+                                                      "--dport 8000:9000 -j DROP",
     "nft drop to the collector": "nft add rule inet filter output ip daddr 10.9.9.9 drop",
     "nft drop of the delivery port": "nft add rule inet filter output tcp dport 8443 drop",
     "ufw deny out to the collector": "ufw deny out to 10.9.9.9",
@@ -81,6 +83,10 @@ LOOK_ALIKES = {
     "iptables DROP of another port": "iptables -I OUTPUT -p tcp --dport 9000 -j DROP",
     "blackhole of another network": "ip route add blackhole 10.77.0.0/16",
     "route to the collector via a gateway": "ip route add 10.9.9.0/24 via 10.0.0.1",
+    "the collector's mail port": "iptables -A OUTPUT -d 10.9.9.9 -p tcp --dport 25 -j DROP",
+    "ufw, the collector's mail port": "ufw deny out to 10.9.9.9 port 25",
+    "nft, the collector's mail port": "nft add rule inet filter output ip daddr 10.9.9.9 "
+                                      "tcp dport 25 drop",
     "hosts: the collector's own address": "echo '10.9.9.9 lg-collector.ops.example' >> "
                                           "/etc/hosts",
     "hosts: another host": "echo '10.1.2.3 build-server' >> /etc/hosts",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from lineguard.formats.agentsetup import ARTIFACT, AgentSetup, parse
+from lineguard.formats.agentsetup import ARTIFACT, AgentSetup, Peer, parse
 
 if TYPE_CHECKING:
     from lineguard.collector.analyse.effects.resolve import Job
@@ -170,7 +170,9 @@ def _iptables(args: list[str], setup: AgentSetup = _NOWHERE) -> str | None:
     where = _value(args, _DESTINATIONS if chain.upper() == "OUTPUT" else
                    ("-s", "--source", "--src") if chain.upper() == "INPUT" else ())
     peer = next((p for w in (where or "").split(",") if w and (p := setup.at(w))), None)
-    if peer is not None:
+    named = _value(args, tuple(_PORTS)) if chain.upper() == "OUTPUT" else \
+        _value(args, ("--sport", "--source-port", "--sports", "--source-ports"))
+    if peer is not None and _on_its_port(peer, named):
         return f"traffic to {peer.describe()}"
     if chain.upper() != "OUTPUT":
         return None
@@ -206,7 +208,8 @@ def _nft(args: list[str], setup: AgentSetup = _NOWHERE) -> str | None:
     if "rule" not in low or not _DROPS & set(low):
         return None
     after = low[low.index("output") + 1:]
-    if "daddr" in after[:-1] and (peer := setup.at(after[after.index("daddr") + 1])):
+    if "daddr" in after[:-1] and (peer := setup.at(after[after.index("daddr") + 1])) and \
+            _on_its_port(peer, low[low.index("dport") + 1] if "dport" in low[:-1] else None):
         return f"traffic to {peer.describe()}"
     if "dport" in low[:-1] and (hit := _setup_ports(
             re.split(r"[,{}\s-]+", words[low.index("dport") + 1]), setup)):
@@ -230,7 +233,8 @@ def _ufw(args: list[str], setup: AgentSetup = _NOWHERE) -> str | None:
         return None
     rest = low[low.index("out") + 1:]
     to = rest[rest.index("to") + 1] if "to" in rest[:-1] else "any"
-    if to != "any" and (peer := setup.at(to)):
+    if to != "any" and (peer := setup.at(to)) and \
+            _on_its_port(peer, rest[rest.index("port") + 1] if "port" in rest[:-1] else None):
         return f"traffic to {peer.describe()}"
     if "port" in rest[:-1] and (hit := _setup_ports(re.split(r"[,:]", rest[rest.index("port") + 1]),
                                                     setup)):
@@ -244,6 +248,19 @@ def _ufw(args: list[str], setup: AgentSetup = _NOWHERE) -> str | None:
     if not rest or rest[0] in ("to", "from", "proto") or "." in rest[0] or ":" in rest[0]:
         return None
     return _lineguard_ports(re.split(r"[,/]", rest[0]))      # 22, 161/udp, ssh
+
+
+def _on_its_port(peer: Peer, ports: str | None) -> bool:
+    """Whether a rule naming `ports` (None: every port) covers the port the agent reaches
+    `peer` on (a rule for its mail or web port leaves the agent's traffic alone)."""
+    if ports is None or peer.port is None:
+        return True
+    for part in re.split(r"[,{}\s]+", ports):
+        low, _, high = part.partition(":" if ":" in part else "-")
+        if low.isdigit() and (low == str(peer.port) or
+                              high.isdigit() and int(low) <= peer.port <= int(high)):
+            return True
+    return False
 
 
 def _setup_ports(ports: list[str], setup: AgentSetup) -> str | None:
