@@ -212,9 +212,20 @@ PERL = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(PERL))
+# already followed on main: kept here so the whole family is shown together
+PERL_ON_MAIN = {
+    "join": 'my $p = join("/", "", "srv", "ems", "linedata"); system("rm -rf $p");',
+    "reverse": 'my $p = reverse("atadenil/sme/vrs/"); system("rm -rf $p");',
+    "lc": 'my $p = lc("/SRV/EMS/LINEDATA"); system("rm -rf $p");',
+    "sprintf": 'my $p = sprintf("/%s/%s/%s", "srv", "ems", "linedata"); system("rm -rf $p");',
+    "uc then lc": 'my $p = "/srv/ems/" . ucfirst("linedata"); system("rm -rf " . lc($p));',
+}
+
+
+@pytest.mark.parametrize("name", sorted(PERL) + sorted(PERL_ON_MAIN))
 def test_perl_values_built_with_substr_and_pack_are_followed(name):
-    j = _judge({"opt/ems/bin/job.pl": "#!/usr/bin/perl\n" + PERL[name]}, "/opt/ems/bin/job.pl")
+    body = PERL.get(name) or PERL_ON_MAIN[name]
+    j = _judge({"opt/ems/bin/job.pl": "#!/usr/bin/perl\n" + body}, "/opt/ems/bin/job.pl")
     assert j.severity == "critical" and any(LINE in r.title for r in j.reasons), _reasons(j)
 
 
