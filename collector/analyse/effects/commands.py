@@ -53,6 +53,17 @@ SCHEDULER = re.compile(r"(?:^|/)(?:etc/cron(?:tab|\.d|\.daily|\.hourly|\.weekly|
 SCHEDULER_LEFTOVER = re.compile(r"(?:\.(?:bak|old|orig|tmp|swp|save|dpkg-(?:old|dist|new|tmp|bak)|"
                                 r"rpm(?:save|new|orig)|ucf-(?:old|dist|new))|~)$")
 LINEGUARD = re.compile(r"lineguard", re.I)
+
+
+def lineguards(job: Job, path: str) -> str | None:
+    """`path` named as lineguard's (for an effect's target) where it is: named for it, or one
+    of the agent's own files (its config, key, state, outbox, inventory) wherever the agent's
+    setup says they are; None where it is not lineguard's."""
+    if LINEGUARD.search(path) is not None:
+        return path
+    if path.startswith("/") and firewall.setup_of(job).owns(path):
+        return f"{path} (lineguard's agent: its own files)"
+    return None
 # Places where moving data to is losing it: volatile or scratch file systems.
 SCRATCH = re.compile(r"^/?(?:tmp|var/tmp|dev/shm|run)(?:/|$)")
 # Daemons whose stop, kill or disarming is scheduler tampering, and those that keep the logs.
@@ -228,6 +239,21 @@ def operands(argv: list[str], with_value: set[str] | None = None) -> list[str]:
             i += 1
         i += 1
     return out
+
+
+# a lock, pid or heartbeat file: what a job takes to run alone, or writes to say it is alive
+LOCK_FILE = re.compile(r"(?i)(?:\.(?:lock|lck|pid)|/LCK\.\.[^/]*|/\.?(?:lock|heartbeat)[^/]*)$")
+_LOCKERS = frozenset({"flock", "lockfile", "lockfile-create", "dotlockfile", "touch"})
+
+
+def took_lock(argv: list[str], job: Job) -> None:
+    """A lock file the command takes (flock FILE CMD, lockfile FILE, touch X.lock): the job's
+    own, so removing it later is its own housekeeping (see _destroy)."""
+    if argv and base(argv[0]) in _LOCKERS:
+        for a in argv[1:]:
+            if not a.startswith("-") and LOCK_FILE.search(render(a)):
+                job.written.setdefault(a, Written("", f"taken as a lock by {base(argv[0])}"))
+                break
 
 
 def unwrap(argv: list[str]) -> list[str]:
@@ -463,12 +489,16 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
     low = p.rstrip("/")
     if how == "delete" and (p.endswith("*") or p.endswith("/")):
         how = "delete-tree"      # a glob or a directory: everything in it
+    if how == "delete" and LOCK_FILE.search(low) and (job.written.get(path) or
+                                                       job.written.get(low)):
+        return      # a lock or pid file the job took or wrote itself: its own housekeeping
     if place.path and low.lstrip("/") == place.path.lstrip("/") and how in ("delete", "overwrite"):
         # the program deletes itself after running: what it did can no longer be read
         job.sink.append(place.effect("anti-forensics", line, ev, target=path,
                                      how="deletes its own program"))
-    elif LINEGUARD.search(low):
-        job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s lineguard's files"))
+    elif (own := lineguards(job, low)) is not None:
+        job.sink.append(place.effect("tamper", line, ev, target=path if own == low else own,
+                                     how=f"{how}s lineguard's files"))
     elif SCHEDULER.search(low) and (how != "delete" or "spool" in low) and \
             not SCHEDULER_LEFTOVER.search(low):
         # a tree of jobs, or a user's crontab or at job; a package dropping its own
@@ -783,7 +813,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
             (prog == "lvreduce" or re.search(r"-L\s*-|--size[= ]-", " ".join(args))):
         for t in ops:
             _destroy(job, place, line, ev, t, "volume removal")
-    elif prog in _FIREWALLS and (cut := firewall.cuts_off(prog, args)) is not None:
+    elif prog in _FIREWALLS and (cut := firewall.cuts_off(prog, args,
+                                                          firewall.setup_of(job))) is not None:
         if not (cut.startswith(firewall.EVERYTHING) and job.lets_out):
             add(place.effect("tamper", line, ev, target=cut if LINEGUARD.search(cut) else
                              f"{cut}, what lineguard's agent polls and delivers over",
@@ -857,8 +888,10 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         add(place.effect("anti-forensics", line, ev, target="audit rules", how="deletes"))
     elif prog == "dmesg" and re.search(r"-\w*[cC]", flags):
         add(place.effect("anti-forensics", line, ev, target="the kernel ring buffer", how="clears"))
-    elif prog in ("chattr", "chmod") and any(LINEGUARD.search(render(o)) for o in ops):
-        add(place.effect("tamper", line, ev, target=" ".join(ops), how=f"{prog} on lineguard's files"))
+    elif prog in ("chattr", "chmod") and (agent_file := next(
+            filter(None, (lineguards(job, render(o)) for o in ops)), None)):
+        add(place.effect("tamper", line, ev, target=" ".join(ops) if agent_file in ops else
+                         agent_file, how=f"{prog} on lineguard's files"))
     elif prog == "chmod" and ops and re.match(r"^(?:0+|[ugoa]*-[rwx]*x[rwx]*)$", ops[0]):
         for o in ops[1:]:
             name = base(render(o))
@@ -992,7 +1025,8 @@ _DISCARDS = re.compile(r"(?m)(?:^\s*[^#\s]\S*\s+(?:stop|~)\s*$|^\s*Storage\s*=\s
                        r"^\s*[^#\s]\S*\s+/dev/null\s*$|^\s*-e\s+0\b|^\s*-D\b)")
 
 
-def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: str) -> None:
+def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: str,
+                   appended: bool = False) -> None:
     """Text written or appended into a file whose content decides what the host keeps or where
     it sends things: logging told to discard, a lineguard name pointed elsewhere."""
     p = render(path)
@@ -1003,6 +1037,14 @@ def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: 
             r"(?m)^\s*[\d.:a-fA-F]+\s+.*lineguard", text, re.I):
         job.sink.append(place.effect("tamper", line, ev, target=f"lineguard's address in {p}",
                                      how="cuts off lineguard: points elsewhere"))
+    elif p.rstrip("/") in ("/etc/hosts", "etc/hosts") and \
+            (moved := firewall.redirects(text, firewall.setup_of(job))):
+        job.sink.append(place.effect("tamper", line, ev, target=f"{moved} in {p}",
+                                     how="cuts off lineguard: points elsewhere"))
+    elif p in ("/etc/resolv.conf", "/etc/nsswitch.conf") and not appended and \
+            (lost := firewall.resolving_cut(p, text, firewall.setup_of(job))):
+        job.sink.append(place.effect("tamper", line, ev, target=f"{lost} in {p}",
+                                     how="cuts off lineguard: no longer finds"))
 
 
 def moved_away(sources: list[str], dest: str) -> bool:
@@ -1093,8 +1135,9 @@ def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
         p = render(f).rstrip("/")
         if everything:
             _destroy(job, place, line, ev, f, "truncate")
-        elif LINEGUARD.search(p):
-            job.sink.append(place.effect("tamper", line, ev, target=f, how="edits lineguard's files:"))
+        elif (own := lineguards(job, p)) is not None:
+            job.sink.append(place.effect("tamper", line, ev, target=f if own == p else own,
+                                         how="edits lineguard's files:"))
         elif SCHEDULER.search(p) and deletes:
             job.sink.append(place.effect("tamper", line, ev, target=f,
                                          how="removes scheduler entries from"))
@@ -1806,13 +1849,38 @@ def _git(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
         # a branch, its reflog or every commit's files dropped from the repository itself:
         # its history gone once git collects what nothing refers to
         repo = folder[:-5] if folder.endswith("/.git") else folder    # the work tree's
-        job.sink.append(place.effect("data-destruction", line, ev, target=repo or "/",
+        job.sink.append(place.effect("data-destruction", line, ev, target=_archive(job, repo),
                                      how="history rewrite", value=f"git {verb}"))
     elif verb == "push" and (any(_FORCE_PUSH.match(a) for a in rest) or
                              any(w.startswith((":", "+")) for w in words[1:])):
         remote = words[0] if words else "its remote"
-        job.sink.append(place.effect("data-destruction", line, ev, target=folder,
+        job.sink.append(place.effect("data-destruction", line, ev, target=_archive(job, folder),
                                      how="history rewrite", value=remote))
+
+
+# Where the archivers of device configurations say they keep them: Oxidized's git output
+# (`repo:`) or file output (`directory:`), RANCID's BASEDIR (each group's configs under it)
+_ARCHIVE_SETTINGS = (
+    ("oxidized/config", re.compile(r"(?m)^\s*(?:repo|directory)\s*:\s*[\"']?([^\"'\s#]+)")),
+    ("rancid.conf", re.compile(r"(?m)^\s*(?:export\s+)?BASEDIR=[\"']?([^\"'\s;#]+)")))
+
+
+def _archive(job: Job, repo: str) -> str:
+    """The repository as a history rewrite's target: named as a configuration archive where a
+    captured Oxidized or RANCID configuration keeps device configurations in it (or it holds
+    that archive), whatever its path is called; else as it is."""
+    if not is_known(repo) or not repo.startswith("/"):
+        return repo or "/"
+    for suffix, setting in _ARCHIVE_SETTINGS:
+        for name in job.names_ending((suffix,)):
+            home = "/" + name.split("/.config/")[0] if "/.config/" in name else "/root"
+            for m in setting.finditer(job.value_of(name) or ""):
+                kept = m.group(1)
+                kept = (home + kept[1:] if kept.startswith("~") else kept).rstrip("/")
+                if kept and (repo == kept or repo.startswith(kept + "/") or
+                             kept.startswith(repo.rstrip("/") + "/")):
+                    return f"{repo} (the configuration archive /{name} keeps)"
+    return repo
 
 
 # Data stores spoken to over HTTP, by port: a DELETE of a path's first segment drops that

@@ -817,9 +817,11 @@ class _Perl:
 
     def computed(self, n: Node, place: Place) -> object:
         """Comparisons, negations, increments: their operands are judged, their value is not
-        followed."""
-        for c in n.named_children:
-            self.value(c, place)
+        followed, but a negative number (`-2`) is one."""
+        values = [self.value(c, place) for c in n.named_children]
+        if n.type == "unary_expression" and len(values) == 1 and _s(values[0]).isdigit() and \
+                self.text(n).lstrip().startswith("-"):
+            return "-" + _s(values[0])
         return _unknown("a computed value")
 
     def either(self, n: Node, place: Place) -> object:
@@ -1532,6 +1534,10 @@ class _Perl:
         if fn == "pack" and len(s) >= 2 and re.fullmatch(r"[CcU]\*?", s[0]) and \
                 all(x.isdigit() for x in s[1:]):
             return "".join(chr(int(x) & 0x10FFFF) for x in s[1:])
+        if fn == "pack" and len(s) >= 2 and _STRING_PACK.fullmatch(s[0]):
+            return _pack_strings(s[0], s[1:])
+        if fn == "substr" and len(s) >= 2:
+            return _substr(s)
         if fn == "unpack" and len(s) >= 2 and s[0].startswith("u"):
             return self.undo("uu", s[1])
         if fn == "unpack" and len(s) >= 2 and s[0].upper().startswith("H"):
@@ -2362,6 +2368,36 @@ def _required_modules(code: str) -> list[str] | None:
         return None
     names = [x for x in expand_each(m.group(1)) if x]
     return names if all(_MODULE.fullmatch(x) for x in names) else None
+
+
+# pack templates of strings only (A, a, Z with a count or *): the arguments laid end to end
+_STRING_PACK = re.compile(r"(?:\s*[aAZ](?:\d+|\*)?)+\s*")
+
+
+def _pack_strings(template: str, items: list[str]) -> str:
+    out: list[str] = []
+    for (letter, count), item in zip(re.findall(r"([aAZ])(\d+|\*)?", template), items,
+                                     strict=False):
+        if not is_known(item) and count != "*":
+            return unknown("a packed string")
+        if count in ("", "*"):
+            out.append(item[:1] if count == "" else item + ("\0" if letter == "Z" else ""))
+        else:
+            n = int(count)
+            out.append(item[:n].ljust(n, " " if letter == "A" else "\0"))
+    return "".join(out)
+
+
+def _substr(s: list[str]) -> object:
+    """substr(EXPR, OFFSET[, LENGTH]) as Perl counts: negative offsets and lengths from the
+    end. The value is what it takes out (a fourth argument replaces that part in EXPR)."""
+    text = s[0]
+    if not is_known(text) or not all(re.fullmatch(r"-?\d+", x) for x in s[1:3]):
+        return unknown("part of a value")
+    start = int(s[1]) if int(s[1]) >= 0 else max(0, len(text) + int(s[1]))
+    end = len(text) if len(s) < 3 else \
+        start + int(s[2]) if int(s[2]) >= 0 else len(text) + int(s[2])
+    return text[start:max(start, end)]
 
 
 class _Sprintf:

@@ -1127,7 +1127,8 @@ class _Walker:
         p = render(path)
         ev = self.evidence(n)
         if out is not None and is_known(out) and not markers(out):
-            commands.written_config(path, out, self.job, place, self.line(n), ev)
+            commands.written_config(path, out, self.job, place, self.line(n), ev,
+                                    appended=op.endswith(">>"))
         # a job written into a place that runs later: judged by what that job will do
         planted.plant(self.job, place, self.line(n), ev, path, out,
                       f"generated at run time by `{self.text(body)[:80]}`"
@@ -1141,9 +1142,11 @@ class _Walker:
                 before + out if before is not None and out is not None and is_known(out)
                 and not markers(out) else None, "appended to by this job")
             return
-        if commands.LINEGUARD.search(p) and not re.search(r"/log/|\.log$", p):
+        own = commands.lineguards(self.job, p)
+        if own is not None and not re.search(r"/log/|\.log$", p):
             # lineguard's program, key or configuration overwritten: blinded
-            self.job.sink.append(place.effect("tamper", self.line(n), ev, target=path,
+            self.job.sink.append(place.effect("tamper", self.line(n), ev,
+                                              target=path if own == p else own,
                                               how="overwrites lineguard's files:"))
             return
         produced = body is None or self.text(body).strip() in (
@@ -1301,6 +1304,7 @@ class _Walker:
                         + " ".join(_quote(a) for a in commands.unwrap(argv)), place, line, ev,
                         "functions passed in the environment", env)
             return None
+        commands.took_lock(argv, self.job)
         argv = commands.unwrap(argv)
         if not argv:
             return None
