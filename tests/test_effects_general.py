@@ -250,6 +250,27 @@ def test_lines_the_parser_took_for_one_word_are_read_as_commands():
     assert _verdict(_LOST + "D=/srv/ems/linedata\nshred -u \"$D\"/*\n}\nf\n") == "destructive"
 
 
+# after a test it cannot place (`\<` in `[ ]`), it takes the next lines for arguments of `:`
+_BROKEN_TEST = '[ "$x" \\< "b" ] && :\n'
+
+
+@pytest.mark.parametrize("text", [
+    _BROKEN_TEST + "rm -rf /srv/ems/linedata\n",
+    f"f() {{\n{_BROKEN_TEST}rm -rf /srv/ems/linedata\n}}\nf\n",
+    _BROKEN_TEST + f"echo start\n{ROW}\n",
+])
+def test_lines_the_parser_took_for_arguments_are_read_as_commands(text):
+    assert _verdict(text) == "destructive"
+
+
+@pytest.mark.parametrize("text", [
+    _BROKEN_TEST + "echo 'never rm -rf /srv/ems/linedata'\n",
+    _BROKEN_TEST + "rsync -a \\\n  /srv/ems/linedata/ /backup/ems/linedata/\n",
+])
+def test_a_broken_test_before_harmless_lines_is_not_destructive(text):
+    assert _verdict(text) != "destructive"
+
+
 def test_housekeeping_the_parser_took_for_one_word_stays_below_destructive():
     assert _verdict(_LOST + "find /var/log/ems -name '*.gz' -mtime +30 -delete\n"
                     "echo 'never rm -rf /srv/ems/linedata'\n}\nf\n") != "destructive"

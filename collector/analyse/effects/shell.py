@@ -335,6 +335,7 @@ class _Walker:
     def __init__(self, src: bytes, job: Job, place: Place):
         self.src = src
         self._evidence: dict[tuple[int, int], str] = {}     # (first, last row) -> evidence
+        self.broken = False           # the parser could not place all of the text
         self.job = job
         self.place = place
         self.functions: dict[str, Node] = {}
@@ -769,13 +770,33 @@ class _Walker:
         its way (`case $x in *\\)*)` in a function) it takes the lines that follow for one
         word, and a deletion among them would be read as nothing. Its lines after the first
         are read as the commands they may be, after the rest of the program."""
-        row = word.start_point[0] + 1
-        rest = self.text(word).split("\n", 1)[1]
+        start = self.src.find(b"\n", word.start_byte, word.end_byte) + 1
+        self.read_lost(start, word.end_byte, word.start_point[0] + 1, env, place)
+
+    def lost_arguments(self, n: Node, env: dict[str, str], place: Place) -> None:
+        """A command whose arguments go on past a line break that is not escaped: after a
+        test it cannot place (`[ "$x" \\< b ]`) the parser takes the lines that follow for
+        arguments of the next command (`:`), where bash ends that command at the line's end.
+        From the first such argument on, the lines are read as the commands they are."""
+        prev = n.child_by_field_name("name")
+        for c in n.children_by_field_name("argument"):
+            if prev is not None and c.start_point[0] > prev.end_point[0]:
+                gap = self.src[prev.end_byte:c.start_byte]
+                if b"\n" in gap and b"\\\n" not in gap and b"\\\r\n" not in gap:
+                    start = self.src.rfind(b"\n", prev.end_byte, c.start_byte) + 1
+                    self.read_lost(start, n.end_byte, c.start_point[0], env, place)
+                    return
+            prev = c
+
+    def read_lost(self, start: int, end: int, row: int, env: dict[str, str], place: Place
+                  ) -> None:
+        """Read src[start:end], which begins on (0-based) `row`, as a shell program."""
+        rest = self.src[start:end].decode("utf-8", "replace")
         if place.anchor is None:
             read("shell", rest, self.job, place.but(offset=place.offset + row,
                                                     depth=place.depth + 1), env)
         else:
-            self.nested("shell", rest, place, row + 1, self.evidence(word),
+            self.nested("shell", rest, place, row + 1, rest.split("\n", 1)[0][:200],
                         "where the parser lost its way", env)
 
     def arith_names(self, text: str, env: dict[str, str], place: Place, n: Node) -> None:
@@ -1219,6 +1240,8 @@ class _Walker:
         return ([name] if name is not None else []) + n.children_by_field_name("argument")
 
     def command(self, n: Node, env: dict[str, str], place: Place, stdin: str | None) -> str | None:
+        if self.broken and n.start_point[0] != n.end_point[0]:
+            self.lost_arguments(n, env, place)
         local = env
         assigns = [c for c in n.named_children if c.type == "variable_assignment"]
         if assigns:
@@ -2752,8 +2775,9 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     tree = _parse(src)
     w = _Walker(src, job, place)
     env.setdefault("IFS", " ")
+    w.broken = tree.root_node.has_error
     w.run(tree.root_node, env)
-    if tree.root_node.has_error:
+    if w.broken:
         for word in _lost_words(tree.root_node):
             w.lost_lines(word, env, place)
     # a program with syntax errors, in a job that showed nothing but housekeeping (deletions
