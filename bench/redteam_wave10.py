@@ -3,7 +3,7 @@ hollow, data corrupted or deleted slowly, EMS rows, ATM-MIB RowStatus, northboun
 configuration replaced; run by tclsh, expect, awk over data files, Python 2, unusual Perl
 switches, busybox, make, ansible, SQL clients' shell escapes, jq and printf %b, or hidden in
 earlier runs, crontab comments and environment files; behind counters, flags, host and date
-gates and long sleeps; in sitecustomize, .path units, RANCID's post-commit hook, incron spools,
+gates and long sleeps; in a virtualenv's site hooks, .path units, RANCID's post-commit hook, incron spools,
 EnvironmentFile= commands and logrotate firstaction) lineguard catches, end to end, per
 effect, carrier, gate and placement.
 

@@ -5,7 +5,7 @@ replaced or rolled back; run by tclsh, expect, awk over a data file, Python 2 id
 Perl switches, busybox, make, ansible, SQL clients' shell escapes, jq and `printf %b`, or
 hidden in a file an earlier run wrote, a crontab's comments or an environment file; behind run
 counters, armed flags, host/epoch/day-of-year gates and long sleeps; planted in
-sitecustomize.py, `.path` units, RANCID's post-commit hook, incron spools, EnvironmentFile=
+a virtualenv's sitecustomize.py or .pth, `.path` units, RANCID's post-commit hook, incron spools, EnvironmentFile=
 commands and logrotate firstaction; and the held-out wave 10b. A malicious case counts only
 when its verdict is reached AND its job fires as its placement says; no benign look-alike may
 be destructive or high.

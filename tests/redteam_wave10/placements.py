@@ -1,7 +1,8 @@
 """Where a wave-10 job lives, and the gate in front of its effect.
 
 Placements (each takes the absolute path of the case's entry script): a plain cron.d line (the
-reference), Debian's `/etc/python3.11/sitecustomize.py` (every Python start), a systemd `.path`
+reference), the sitecustomize.py or a .pth file of the EMS poller's virtualenv (cron runs
+its python), a systemd `.path`
 unit on RANCID's config folder (`PathModified=`/`DirectoryNotEmpty=`), a `post-commit` hook in
 RANCID's git archive (rancid-run commits hourly from cron), a user's incron table in
 /var/spool/incron, a timer service running a command its `EnvironmentFile=` holds, and
@@ -45,12 +46,23 @@ def cron_plain(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None
     root.add(f"etc/cron.d/ems-{m}", f"{rng.choice(['0 3 * * 0', '30 2 1 * *'])} root {path}\n")
 
 
-def sitecustomize(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
-    old = root.files.get("etc/python3.11/sitecustomize.py",
-                         ("# install the apport exception handler if available\n", 0o644))[0]
-    root.files["etc/python3.11/sitecustomize.py"] = (
-        old + f"import os\nos.system({path!r} + ' >/dev/null 2>&1 &')\n", 0o644)
-    root.links["usr/lib/python3.11/sitecustomize.py"] = "/etc/python3.11/sitecustomize.py"
+def venv_site(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    """The EMS poller's own virtualenv: cron runs its python, whose site module imports the
+    venv's sitecustomize.py (or runs an `import` line of a .pth file) first."""
+    venv = f"opt/ems/venv-{m}"
+    site = f"{venv}/lib/python3.11/site-packages"
+    root.add(f"{venv}/pyvenv.cfg", "home = /usr/bin\ninclude-system-site-packages = false\n"
+             "version = 3.11.2\n")
+    root.links[f"{venv}/bin/python3"] = "/usr/bin/python3"
+    hook = f"import os\nos.system({path!r} + ' >/dev/null 2>&1 &')\n"
+    if rng.random() < 0.5:
+        root.add(f"{site}/sitecustomize.py", "# site-wide tweaks for the poller\n" + hook)
+    else:
+        root.add(f"{site}/ems_speedups.pth", hook.replace("\nos.", "; os."))
+    root.add(f"{site}/ems_poll/__init__.py", "")
+    root.add(f"{site}/ems_poll/__main__.py", "print('polled')\n")
+    root.add(f"etc/cron.d/ems-poll-{m}",
+             f"{rng.choice(['*/15 * * * *', '7 * * * *'])} ems /{venv}/bin/python3 -m ems_poll\n")
 
 
 def path_unit(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
@@ -95,7 +107,7 @@ def logrotate_first(root: TriggerRoot, m: str, path: str, rng: random.Random) ->
 
 PLACEMENTS: dict[str, Placement] = {
     "cron-plain": Placement(cron_plain, "periodic"),
-    "sitecustomize": Placement(sitecustomize, "any"),
+    "venv-site": Placement(venv_site, "periodic"),
     "path-unit": Placement(path_unit, "any"),
     "rancid-post-commit": Placement(rancid_post_commit, "any"),
     "incron-user": Placement(incron_user, "any"),
