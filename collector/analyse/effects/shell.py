@@ -325,6 +325,8 @@ def _zsh_flags(text: str) -> str:
 
 # input lines a `perl -n`/`-p` program is read for (each its own reading, $_ that line)
 _PER_LINE_RUNS = 8
+# where perl -x starts reading a file: after its first #! line naming perl
+_PERL_X_START = re.compile(r"^#!.*\bperl\b.*(?:\n|$)", re.M)
 
 
 def _perl_string(text: str) -> str:
@@ -353,6 +355,9 @@ class _Walker:
         self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
         self.executed: list[list[str]] = []      # every argv run, in order (what a redirect keeps)
         self.listed: dict[str, str] = {}         # text read from a captured list -> its file
+        # files run before this job writes them (not on the host, nor written yet): what the
+        # job writes there later is what the next run runs
+        self.run_unwritten: dict[str, tuple[Place, int, str, str, dict[str, str]]] = {}
         self.coprocs: dict[str, list[str]] = {}  # coproc NAME -> the command it runs
 
     # --- text and positions ---------------------------------------------------------------
@@ -1109,6 +1114,11 @@ class _Walker:
             commands._destroy(self.job, place, self.line(n), ev, path, "truncate")
         elif out is not None and is_known(out) and not markers(out):
             self.job.written[path] = Written(out, "written by this job")
+            ran = self.run_unwritten.pop(p, None) if self.run_unwritten else None
+            if ran is not None:
+                # run earlier in the job than it is written: the next run runs this
+                self.run_written(p, Written(out, "written by the job's previous run"), ran[0],
+                                 ran[1], ran[2], ran[3], ran[4])
         else:
             self.job.written[path] = Written(None, f"generated at run time by `{self.text(body)[:80]}`"
                                              if body is not None else "generated at run time")
@@ -1398,6 +1408,14 @@ class _Walker:
             if program is not None:
                 runs, printed = runners.awk(runners.awk_inputs(program, argv, env))
                 for r in runs:
+                    if r.text == runners.WHOLE_RECORD:
+                        # system($0): each line of its input is a command line
+                        files = runners.awk_input_files(argv)
+                        text = "\n".join(self.file_text(f) for f in files) if files else stdin
+                        if text is not None:
+                            self.nested("shell", text, place, line, ev,
+                                        "each input line run by awk's system($0)", env)
+                            continue
                     self.nested("shell", r.text, place, line, ev, r.note, env)
                 if printed is not None and stdin is None:
                     return printed
@@ -1851,12 +1869,15 @@ class _Walker:
                         inner["@"] = _SEP.join(args[i + 3:])
                         for k, a in enumerate(args[i + 3:i + 12], 1):
                             inner[str(k)] = a
-                    if language == "perl" and stdin is not None and is_known(stdin) and any(
-                            re.fullmatch(r"-[a-zA-Z]*[np][a-zA-Z]*", o) for o in args[:i + 1]):
-                        # perl -n/-p: the program runs once per input line, $_ that line
-                        for each in [r for r in stdin.split("\n") if r.strip()][:_PER_LINE_RUNS]:
+                    data = self.perl_input(args, i, stdin) if language == "perl" else None
+                    if data is not None:
+                        # perl -n/-p: the program runs once per input record (a line; the
+                        # whole input under -0777), $_ that record
+                        whole = any(o.startswith("-0777") for o in args[:i + 1])
+                        records = [data] if whole else [r for r in data.split("\n") if r.strip()]
+                        for each in records[:_PER_LINE_RUNS]:
                             self.nested(language, f"$_ = {_perl_string(each)};\n{args[i + 1]}",
-                                        place, line, ev, f"inside perl {a}, for each line", inner)
+                                        place, line, ev, f"inside perl {a}, for each record", inner)
                         return None
                     if self.consumed and language in ("python", "perl"):
                         # its output feeds what follows (`perl -e 'print …' | sh`): what it
@@ -1872,6 +1893,14 @@ class _Walker:
             if not a.startswith("-") or a == "-":
                 if a in ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"):
                     break       # the program is read from standard input
+                if language == "perl" and any(o.startswith("-x") for o in args[:i]):
+                    # perl -x FILE: the program starts at the file's first #!…perl line
+                    text = self.captured_text(a)
+                    m = _PERL_X_START.search(text) if text is not None else None
+                    if m is not None:
+                        self.nested(language, text[m.end():], place, line, ev,
+                                    f"the program perl -x finds in {render(a)}", env)
+                        return None
                 self.run_file(a, args[i + 1:], env, place, line, ev, language=language)
                 return None
             if language == "expect" and a == "-f" and i + 1 < len(args):
@@ -2009,6 +2038,17 @@ class _Walker:
             names += [p[len(cwd) + 1:], "./" + p[len(cwd) + 1:]]
         return next((w for n in names if (w := self.job.written.get(n)) is not None), None)
 
+    def perl_input(self, args: list[str], i: int, stdin: str | None) -> str | None:
+        """What perl -n/-p (its options before args[i]) reads as records: the files after the
+        program args[i + 1], else its input; None without -n/-p or when it is not known."""
+        if not any(re.fullmatch(r"-[a-zA-Z0-9]*[np][a-zA-Z0-9]*", o) for o in args[:i + 1]):
+            return None
+        files = [f for f in args[i + 2:] if is_known(f)]
+        if files:
+            texts = [self.captured_text(f) for f in files]
+            return "\n".join(t for t in texts if t is not None) or None
+        return stdin if stdin is not None and is_known(stdin) else None
+
     def run_file(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
                  ev: str, language: str | None = None) -> bool:
         p = render(path)
@@ -2022,6 +2062,7 @@ class _Walker:
         if not is_known(path) or unseen:
             return False
         if self.job.text_of(p.lstrip("/")) is None:
+            self.run_unwritten.setdefault(p, (place, line, ev, language or "shell", env))
             why = unseen_program(self.job, p, self.named_in(line, ev, place))
             if why:
                 self.job.sink.append(unseen_effect(
