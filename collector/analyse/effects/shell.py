@@ -1110,6 +1110,10 @@ class _Walker:
             'echo -n ""', "exec") or out == "" or _EXEC_FD.fullmatch(self.text(body))
         if commands.BLOCK_DEVICE.match(p):
             commands._destroy(self.job, place, self.line(n), ev, path, "wipe")
+        elif body is not None and "/dev/" in (head := self.text(body)[:120]) and \
+                commands.NOISE.search(head) and not commands.KEY_FILE.search(p):
+            # noise written over the file (`head -c N /dev/urandom > F`): its data is gone
+            commands._destroy(self.job, place, self.line(n), ev, path, "overwrite")
         elif produced or commands.FORENSIC.search(p):
             commands._destroy(self.job, place, self.line(n), ev, path, "truncate")
         elif out is not None and is_known(out) and not markers(out):
@@ -2227,7 +2231,7 @@ class _Walker:
                     argv = [*argv, *api.curl_config_args(text)]
         method, url, body = api.httpie_request(argv, stdin) if commands.base(argv[0]) in (
             "http", "https", "xh") else api.curl_request(argv)
-        if body.startswith("@"):
+        if body.startswith("@") and body != "@/dev/null":
             src = body[1:]
             body = (stdin or "") if src == "-" else (self.file_text(src) if is_known(src) else "")
         lines = api.rest_lines(method, render(url), body if is_known(body) else "")
