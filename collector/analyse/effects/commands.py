@@ -1133,6 +1133,9 @@ def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
     if script is None:
         return
     everything = _EVERY_LINE.fullmatch(script) is not None
+    if not everything and scrambles(script):
+        for f in ops:
+            _destroy(job, place, line, ev, f, "overwrite")
     added = _SED_ADDS.match(script)
     text = added.group(1).replace("\\n", "\n") if added else None
     for f in ops if text else ():
@@ -1713,11 +1716,37 @@ def perl_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
     prints = re.search(r"\b(?:print|printf|say)\b(?!\s+if\s+0\b|\s+unless\s+1\b)", code)
     empties = re.search(r"\$_\s*=\s*(?:\"\"|''|q\(\)|qq\(\))|\bundef\s+\$_", code) or \
         _EMPTIES_LINE.search(code)
+    files = [a for i, a in enumerate(argv[1:], 1) if not a.startswith("-") and
+             not re.fullmatch(r"-\w*[eE]", argv[i - 1])]
     if ("p" not in flags and not prints) or ("p" in flags and empties):
-        files = [a for i, a in enumerate(argv[1:], 1) if not a.startswith("-") and
-                 not re.fullmatch(r"-\w*[eE]", argv[i - 1])]
         for f in files:
             _destroy(job, place, line, ev, f, "truncate")
+    elif "p" in flags and scrambles(code):
+        for f in files:
+            _destroy(job, place, line, ev, f, "overwrite")
+
+
+_TRANSLITERATION = re.compile(r"(?:^|[;{\s])(?:tr|y)([^\w\s])((?:[^\\]|\\.)*?)\1((?:[^\\]|\\.)*?)\1")
+_CLASSES = (frozenset("0123456789"), frozenset("abcdefghijklmnopqrstuvwxyz"),
+            frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+
+
+def _charset(spec: str) -> str:
+    """The characters of a tr/y list, its ranges (`0-9`) written out."""
+    return re.sub(r"(.)-(.)", lambda m: "".join(map(chr, range(ord(m.group(1)),
+                                                               ord(m.group(2)) + 1)))
+                  if ord(m.group(1)) <= ord(m.group(2)) else m.group(0), spec)
+
+
+def scrambles(code: str) -> bool:
+    """Whether a perl or sed program transliterates every digit or every letter of a case into
+    other characters (`tr/0-9/1-90/`, `y/abc…/bcd…/`): each line comes out with its numbers or
+    names changed, the file's data rewritten, not edited."""
+    for m in _TRANSLITERATION.finditer(code):
+        src, dst = _charset(m.group(2)), _charset(m.group(3))
+        if src != dst and dst and any(c <= set(src) for c in _CLASSES):
+            return True
+    return False
 
 
 def _config_text(conf: str, prog: str, job: Job, place: Place, line: int, ev: str) -> str | None:

@@ -329,6 +329,21 @@ _PER_LINE_RUNS = 8
 _PERL_X_START = re.compile(r"^#!.*\bperl\b.*(?:\n|$)", re.M)
 
 
+def _perl_switches(args: list[str]) -> str:
+    """perl -s: the switches after the program (up to `--`, or after it when the program is
+    followed by `--`) set variables of the same name: `-cmd=VALUE` is `$cmd = 'VALUE';`, a bare
+    `-x` is `$x = 1;`."""
+    words = args[1:] if args[:1] == ["--"] else args
+    out = []
+    for w in words:
+        if w == "--" or not w.startswith("-"):
+            break
+        name, eq, value = w[1:].partition("=")
+        if re.fullmatch(r"[A-Za-z_]\w*", name):
+            out.append(f"${name} = {_perl_string(value) if eq else '1'};\n")
+    return "".join(out)
+
+
 def _perl_string(text: str) -> str:
     """A Perl double-quoted literal holding `text` as it is."""
     return '"' + re.sub(r'([\\"$@])', r"\\\1", text) + '"'
@@ -1883,12 +1898,16 @@ class _Walker:
                             self.nested(language, f"$_ = {_perl_string(each)};\n{args[i + 1]}",
                                         place, line, ev, f"inside perl {a}, for each record", inner)
                         return None
+                    program = args[i + 1]
+                    if language == "perl" and any(re.fullmatch(r"-[a-zA-Z]*s[a-zA-Z]*", o)
+                                                  for o in args[:i + 1]):
+                        program = _perl_switches(args[i + 2:]) + program
                     if self.consumed and language in ("python", "perl"):
                         # its output feeds what follows (`perl -e 'print …' | sh`): what it
                         # prints is that stage's output
-                        return self.printed_by(language, args[i + 1], place, line, ev, inline,
+                        return self.printed_by(language, program, place, line, ev, inline,
                                                inner)
-                    self.nested(language, args[i + 1], place, line, ev, f"inside {language} {inline}",
+                    self.nested(language, program, place, line, ev, f"inside {language} {inline}",
                                 inner)
                 return None
             if a == "-m" and language == "python" and i + 1 < len(args):
