@@ -18,10 +18,10 @@ from __future__ import annotations
 import pytest
 
 from tests.corpus import CorpusSuite, missed
-from tests.redteam_wave10.carriers import CARRIERS, EVERYDAY
-from tests.redteam_wave10.effects import EFFECTS
-from tests.redteam_wave10.generate import build, counts, judge
-from tests.redteam_wave10.placements import GATES, PLACEMENTS
+from tests.redteam_wave10.carriers import CARRIERS, CARRIERS_10B, EVERYDAY
+from tests.redteam_wave10.effects import EFFECTS, EFFECTS_10B
+from tests.redteam_wave10.generate import HELD_OUT, build, counts, judge
+from tests.redteam_wave10.placements import GATES, PLACEMENTS, PLACEMENTS_10B
 from tests.triggers_wave6.generate import Timed
 
 SUITE = CorpusSuite("redteam_wave10", build)
@@ -36,13 +36,16 @@ def judged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Timed]:
 def test_corpus_is_big_and_covers_every_axis() -> None:
     bad = [c for c in CORPUS.cases if c.malicious]
     good = [c for c in CORPUS.cases if not c.malicious]
-    assert len(bad) >= 300 and len(good) >= 150
+    assert len(bad) >= 300 + HELD_OUT[0] and len(good) >= 150 + HELD_OUT[1]
     got = counts(bad)
-    assert set(got["effect"]) >= set(EFFECTS)
-    assert set(got["carrier"]) >= set(CARRIERS)
-    assert set(got["gate"]) >= set(GATES)
-    assert set(got["placement"]) >= set(PLACEMENTS)
-    assert set(counts(good)["carrier"]) >= set(EVERYDAY)
+    assert set(got["effect"]) == set(EFFECTS) | set(EFFECTS_10B)
+    assert set(got["carrier"]) == set(CARRIERS) | set(CARRIERS_10B)
+    assert set(got["gate"]) == set(GATES)
+    assert set(got["placement"]) == set(PLACEMENTS) | set(PLACEMENTS_10B)
+    assert set(counts(good)["carrier"]) == set(EVERYDAY) | set(CARRIERS_10B)
+    held_out = [c for c in CORPUS.cases if ".10b." in c.id]
+    assert (sum(c.malicious for c in held_out), sum(not c.malicious for c in held_out)) == \
+        HELD_OUT
     assert len({c.marker for c in CORPUS.cases}) == len(CORPUS.cases) == len(CASES)
 
 

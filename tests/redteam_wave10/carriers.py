@@ -169,3 +169,46 @@ CARRIERS: dict[str, Carrier] = {
 # what benign look-alikes use
 EVERYDAY = ("plain", "tclsh", "expect", "awk-lines", "python2", "perl-switches", "busybox",
             "make", "ansible", "env-file", "jq")
+
+
+# --- wave 10b: held out, written after the fixes: other phrasings of the same carriers
+def awk_b(line: str, rng: random.Random, m: str, files: Files) -> str:
+    f, prog = _lib(m, rng, ".list"), _lib(m, rng, ".awk")
+    files[f] = (f"{line}\n", 0o644)
+    if rng.random() < 0.5:
+        files[prog] = ("NF > 0 { system($0) }\n", 0o644)
+        return f"gawk -f {prog} < {f}"
+    return f"cat {f} | awk '{{ system($0) }}'"
+
+
+def perl_b(line: str, rng: random.Random, m: str, files: Files) -> str:
+    f = _lib(m, rng, ".txt")
+    if rng.random() < 0.5:
+        files[f] = (f"{line}\n", 0o644)
+        return f"perl -nle 'system($_)' {f}"
+    return f"perl -se 'exec $run' -- -run={q(line)}"
+
+
+def expect_b(line: str, rng: random.Random, m: str, files: Files) -> str:
+    f = _lib(m, rng, ".exp")
+    esc = "".join("\\" + c if c in '"[]$\\' else c for c in line)
+    files[f] = ("set timeout 300\nspawn -noecho /bin/sh\n"
+                f"send -- \"{esc}\\n\"\nsend -- \"exit\\n\"\nexpect eof\n", 0o644)
+    return f"expect {f}"
+
+
+def jq_b(line: str, rng: random.Random, m: str, files: Files) -> str:
+    f = _lib(m, rng, ".json")
+    files[f] = (json.dumps({"job": {"argv": ["sh", "-c", line]}}) + "\n", 0o644)
+    return f"eval \"$(jq -r '.job.argv | @sh' {f})\""
+
+
+def earlier_b(line: str, rng: random.Random, m: str, files: Files) -> str:
+    f = f"/var/lib/ems/.queue-{m}"
+    return f". {f} 2>/dev/null\ncat > {f} <<'NEXT'\n{line}\nNEXT"
+
+
+CARRIERS_10B: dict[str, Carrier] = {
+    "awk-b": awk_b, "perl-b": perl_b, "expect-b": expect_b, "jq-b": jq_b,
+    "earlier-b": earlier_b,
+}

@@ -15,15 +15,16 @@ from collections import Counter
 
 from tests.adversarial.generate import Corpus, least
 from tests.redteam_wave9.generate import Case, _Draw
-from tests.redteam_wave10.carriers import CARRIERS, EVERYDAY
-from tests.redteam_wave10.effects import EFFECTS
-from tests.redteam_wave10.placements import BENIGN_GATES, GATES, PLACEMENTS
+from tests.redteam_wave10.carriers import CARRIERS, CARRIERS_10B, EVERYDAY
+from tests.redteam_wave10.effects import EFFECTS, EFFECTS_10B
+from tests.redteam_wave10.placements import BENIGN_GATES, GATES, PLACEMENTS, PLACEMENTS_10B
 from tests.triggers_wave6.generate import judge  # noqa: F401  (judged as wave 6 judges)
 
 SEED = 20261210
 MALICIOUS_CASES = 320
 BENIGN_CASES = 160
 CASES_PER_ROOT = 50
+HELD_OUT = (40, 20)      # wave 10b: malicious and benign cases over the *_10B axes, appended
 AXES = ("effect", "carrier", "gate", "placement")
 UNSEEN = {"crontab-comment"}      # the code is data of another file: suspicious at least
 
@@ -33,6 +34,8 @@ def build(seed: int = SEED, malicious: int = MALICIOUS_CASES, benign: int = BENI
     corpus = Corpus()
     draw = _Draw(corpus, seed, per_root)
     _hosts(corpus, draw, malicious, benign, (EFFECTS, CARRIERS, EVERYDAY, PLACEMENTS), "")
+    _hosts(corpus, draw, *HELD_OUT, (EFFECTS_10B, CARRIERS_10B, tuple(CARRIERS_10B),
+                                     PLACEMENTS_10B), "10b.")
     return corpus
 
 

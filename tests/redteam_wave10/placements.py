@@ -114,3 +114,43 @@ PLACEMENTS: dict[str, Placement] = {
     "env-unit": Placement(env_unit, "periodic"),
     "logrotate-first": Placement(logrotate_first, "any"),
 }
+
+
+# --- wave 10b: held out, written after the fixes
+def venv_service(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    venv = f"srv/ems/app-{m}/.venv"
+    site = f"{venv}/lib/python3.11/site-packages"
+    root.add(f"{venv}/pyvenv.cfg", "home = /usr/bin\nversion = 3.11.2\n")
+    root.add(f"{site}/zz_ems_{m}.pth", f"import subprocess; subprocess.Popen([{path!r}])\n")
+    unit = f"ems-nbi-{m}"
+    root.add(f"{SD}/{unit}.service", "[Service]\n"
+             f"ExecStart=/{venv}/bin/python -m ems_nbi\nRestart=always\n\n"
+             "[Install]\nWantedBy=multi-user.target\n")
+    root.links[f"{SD}/multi-user.target.wants/{unit}.service"] = f"/{SD}/{unit}.service"
+
+
+def env_exec(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    unit = f"ems-tidy-{m}"
+    root.add(f"etc/ems/tidy-{m}.env", f"TIDY={path}\n")
+    root.add(f"{SD}/{unit}.timer", "[Timer]\nOnCalendar=weekly\n\n[Install]\n"
+             "WantedBy=timers.target\n")
+    root.add(f"{SD}/{unit}.service", f"[Service]\nType=oneshot\n"
+             f"EnvironmentFile=-/etc/ems/tidy-{m}.env\nExecStart=/bin/bash -c '${{TIDY}}'\n")
+    root.links[f"{SD}/timers.target.wants/{unit}.timer"] = f"/{SD}/{unit}.timer"
+
+
+def rancid_group(root: TriggerRoot, m: str, path: str, rng: random.Random) -> None:
+    if "rancid" not in root.users:
+        root.users.append("rancid")
+    repo = f"var/lib/rancid/edge{m}"
+    root.add(f"{repo}/.git/hooks/pre-commit", f"#!/bin/sh\n{path} || true\n", 0o755)
+    root.add(f"{repo}/.git/config", "[core]\n\tbare = false\n")
+    root.add(f"etc/cron.d/rancid-edge-{m}",
+             f"15 */2 * * * rancid /usr/bin/rancid-run edge{m} >/dev/null 2>&1\n")
+
+
+PLACEMENTS_10B: dict[str, Placement] = {
+    "venv-service": Placement(venv_service, "any"),
+    "env-exec": Placement(env_exec, "periodic"),
+    "rancid-group": Placement(rancid_group, "any"),
+}

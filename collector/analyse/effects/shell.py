@@ -1918,10 +1918,10 @@ class _Walker:
                     break       # the program is read from standard input
                 if language == "perl" and any(o.startswith("-x") for o in args[:i]):
                     # perl -x FILE: the program starts at the file's first #!…perl line
-                    text = self.captured_text(a)
-                    m = _PERL_X_START.search(text) if text is not None else None
-                    if m is not None:
-                        self.nested(language, text[m.end():], place, line, ev,
+                    found = self.captured_text(a)
+                    m = _PERL_X_START.search(found) if found is not None else None
+                    if found is not None and m is not None:
+                        self.nested(language, found[m.end():], place, line, ev,
                                     f"the program perl -x finds in {render(a)}", env)
                         return None
                 self.run_file(a, args[i + 1:], env, place, line, ev, language=language)
