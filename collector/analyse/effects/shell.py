@@ -1980,6 +1980,9 @@ class _Walker:
             return
         name = p.lstrip("/")
         text = self.job.text_of(name) if is_known(path) else None
+        if text is None and is_known(path):
+            # what the job writes there later is what its next run reads
+            self.run_unwritten.setdefault(p, (place, line, ev, "shell", env))
         if text is None and same_env and is_known(path) and not name.startswith(PACKAGED) \
                 and _not_there(self.job.artifact(name)):
             # sourced but not on the host: whoever writes it later sets this shell's variables
