@@ -220,6 +220,41 @@ def test_aliases_read_once_still_find_what_they_run(tail):
     assert _verdict(_ALIASED + tail) == "destructive"
 
 
+_NE = "shopt -s expand_aliases\nalias ne='ssh -T oper@atm9'\n"
+
+
+@pytest.mark.parametrize("tail", [
+    "printf 'configure terminal\\nno pvc 0/32\\nend\\n' | ne\n",        # its input is the pipe's
+    "ne <<EOF\nconfigure terminal\nno pvc 0/32\nend\nEOF\n",               # or a here-document
+    "alias del='rm -rf'\nD=/srv/ems/pvcdata\nx=\"`del \\\"$D\\\"`\"\n",  # `\"` in backquotes
+    "alias wipe='D=/srv/ems/pvcdata rm -rf /srv/ems/pvcdata'\nwipe\n",     # not words only
+])
+def test_an_alias_of_words_is_the_command_with_its_input_and_arguments(tail):
+    """An alias that is words only stands for the command with its name replaced: what is
+    piped or handed to it as a here-document is its input (reading the alias's text again
+    on its own lost it), and its arguments are those the parser found."""
+    assert _verdict(_NE + tail) == "destructive"
+
+
+def test_an_alias_of_a_device_session_that_only_shows_is_not_destructive():
+    assert _verdict(_NE + "printf 'show atm pvc\\n' | ne\n") != "destructive"
+
+
+# tree-sitter-bash loses its way at `*\)*)` in a `case` inside a function: it takes the rest
+# of the function for one word of a stretch it cannot place
+_LOST = 'f() {\ncase "$x" in *\\)*) echo p;; esac\n'
+
+
+def test_lines_the_parser_took_for_one_word_are_read_as_commands():
+    assert _verdict(_LOST + "rm -rf /srv/ems/linedata\n}\nf\n") == "destructive"
+    assert _verdict(_LOST + "D=/srv/ems/linedata\nshred -u \"$D\"/*\n}\nf\n") == "destructive"
+
+
+def test_housekeeping_the_parser_took_for_one_word_stays_below_destructive():
+    assert _verdict(_LOST + "find /var/log/ems -name '*.gz' -mtime +30 -delete\n"
+                    "echo 'never rm -rf /srv/ems/linedata'\n}\nf\n") != "destructive"
+
+
 # --- programs that run shell commands written in their own syntax (formats/carriers.py) ------
 
 _MK = "usr/local/lib/ems/nightly.mk"

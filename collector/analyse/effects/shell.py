@@ -12,7 +12,7 @@ import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
@@ -351,7 +351,7 @@ def _perl_string(text: str) -> str:
 class _Walker:
     def __init__(self, src: bytes, job: Job, place: Place):
         self.src = src
-        self.lines = src.decode("utf-8", "replace").split("\n")
+        self._evidence: dict[tuple[int, int], str] = {}     # (first, last row) -> evidence
         self.job = job
         self.place = place
         self.functions: dict[str, Node] = {}
@@ -380,9 +380,19 @@ class _Walker:
     def line(self, node: Node) -> int:
         return node.start_point[0] + 1
 
+    @cached_property
+    def lines(self) -> list[str]:
+        """The text's lines, split when evidence is first asked for."""
+        return self.src.decode("utf-8", "replace").split("\n")
+
     def evidence(self, node: Node) -> str:
-        a, b = node.start_point[0], min(node.end_point[0], node.start_point[0] + 3)
-        return " ".join(x.strip() for x in self.lines[a:b + 1] if x.strip())[:400]
+        a = node.start_point[0]
+        b = min(node.end_point[0], a + 3)
+        hit = self._evidence.get((a, b))
+        if hit is None:      # asked of most commands read, and of a function's at each call
+            hit = self._evidence[a, b] = " ".join(
+                x.strip() for x in self.lines[a:b + 1] if x.strip())[:400]
+        return hit
 
     @staticmethod
     def text(node: Node) -> str:
@@ -625,7 +635,7 @@ class _Walker:
                 if body is not None:
                     self.called.add(name)
                     owner.block(body.named_children, dict(env),
-                                replace(owner.place, function=name, called=False,
+                                owner.place.but(function=name, called=False,
                                         via=owner.place.via + (f"in {name}(), which nothing here calls",)))
 
     def define(self, node: Node) -> None:
@@ -646,7 +656,7 @@ class _Walker:
                 continue
             guard = self.exit_guard(n, env, place)
             if guard is not None:
-                place = replace(place, gates=place.gates + (guard,))
+                place = place.but(gates=place.gates + (guard,))
                 continue
             self.consumed = False
             try:
@@ -774,6 +784,20 @@ class _Walker:
             return out
         return None
 
+    def lost_lines(self, word: Node, env: dict[str, str], place: Place) -> None:
+        """A word over several lines in a stretch the parser could not place: where it lost
+        its way (`case $x in *\\)*)` in a function) it takes the lines that follow for one
+        word, and a deletion among them would be read as nothing. Its lines after the first
+        are read as the commands they may be, after the rest of the program."""
+        row = word.start_point[0] + 1
+        rest = self.text(word).split("\n", 1)[1]
+        if place.anchor is None:
+            read("shell", rest, self.job, place.but(offset=place.offset + row,
+                                                    depth=place.depth + 1), env)
+        else:
+            self.nested("shell", rest, place, row + 1, self.evidence(word),
+                        "where the parser lost its way", env)
+
     def arith_names(self, text: str, env: dict[str, str], place: Place, n: Node) -> None:
         """Arithmetic evaluation reads the variables it names as expressions in turn, and an
         array subscript among them (`a[$(cmd)]`) runs its command substitutions."""
@@ -836,7 +860,7 @@ class _Walker:
         g = gate_of(raw, raw, place, self.line(kids[0]), lambda: self.evidence(n),
                     negated=_operator(n) == "||") if kids[0].type in (
             "test_command", "command", "list") else None
-        sub = replace(place, gates=place.gates + (g,)) if g else place
+        sub = place.but(gates=place.gates + (g,)) if g else place
         out = None
         for k, c in enumerate(kids[1:], 2):
             out = self.stmt(c, env, sub, stdin if k == len(kids) else None)
@@ -850,9 +874,10 @@ class _Walker:
             raw = self.text(cond)
             g = gate_of(raw, raw, place, self.line(cond), lambda: self.evidence(cond),
                         negated=False)
-        sub = replace(place, gates=place.gates + (g,)) if g else place
+        sub = place.but(gates=place.gates + (g,)) if g else place
         # an else branch runs outside the condition: it keeps the gate, not its date window
-        other = replace(place, gates=place.gates + (replace(g, window=(None, None)),)) if g else place
+        other = place.but(gates=place.gates + (replace(g, window=(None, None)),)) \
+            if g and g.window != (None, None) else sub
         for c in n.named_children:
             if c is cond or c.type == "comment" or (cond is not None and c.id == cond.id):
                 continue
@@ -1237,12 +1262,21 @@ class _Walker:
         if name is not None and _ALIAS + name_text in local:
             # an alias (defined here or in a sourced rc file): its text stands for the name
             value, used = _expand_alias(name_text, env)
+            if _ALIAS_WORDS.match(value) and n.start_point[0] == n.end_point[0]:
+                # words only (`alias grep='grep -E'`): the command with its name replaced, its
+                # arguments as parsed here (within backquotes, where `\"` is a quote, too),
+                # its input and its own assignments kept. (A command over several lines is
+                # read again as text: where the parser lost its way, the lines it took for
+                # arguments are read as the commands they may be.)
+                via = place.nested(self.line(n), self.evidence(n), f"alias {name_text}")
+                argv = [*value.split(), *self.argv(n.children_by_field_name("argument"),
+                                                   local, via)]
+                if not self.runs_nothing(argv[:1], argv, n, local, place):
+                    self.run_words(argv, env, local, bool(assigns), via, n, stdin)
+                return None
             rest = self.text(n)[name.end_byte - n.start_byte:]
-            words = [*value.split(), *rest.split()]
-            if not (_PLAIN_WORDS.match(value) and self.runs_nothing(words[:1], words, n, local,
-                                                                    place)):
-                self.nested("shell", value + rest, place, self.line(n), self.evidence(n),
-                            f"alias {name_text}", _without(env, used))
+            self.nested("shell", value + rest, place, self.line(n), self.evidence(n),
+                        f"alias {name_text}", _without(env, used))
             return None
         if name_text == "alias":
             for a in n.children_by_field_name("argument"):
@@ -1255,6 +1289,12 @@ class _Walker:
         if name is not None and not assigns and self.runs_nothing(first, None, n, local, place):
             return None
         argv = first + self.argv(n.children_by_field_name("argument"), local, place)
+        return self.run_words(argv, env, local, bool(assigns), place, n, stdin)
+
+    def run_words(self, argv: list[str], env: dict[str, str], local: dict[str, str],
+                  assigns: bool, place: Place, n: Node, stdin: str | None) -> str | None:
+        """A simple command, its words expanded: `local` is `env` with the command's own
+        assignments (`X=1 cmd`), which stay when there is no command."""
         if not argv:
             if assigns:
                 env.update(local)
@@ -1656,7 +1696,7 @@ class _Walker:
         """What the job writes to a coprocess: its command reads it as input."""
         argv = self.coprocs.get(name)
         if argv:
-            self.execute(argv, env, replace(place, via=place.via + (f"written to coproc {name}",)),
+            self.execute(argv, env, place.but(via=place.via + (f"written to coproc {name}",)),
                          line, ev, text if text is not None else unknown(
                              f"what the job writes to coproc {name}"))
 
@@ -1711,7 +1751,7 @@ class _Walker:
         else:
             runs = runners.parallel(argv, stdin)
         before = len(self.job.sink)
-        inner = replace(place, via=place.via + (runs[0].note,)) if runs else place
+        inner = place.but(via=place.via + (runs[0].note,)) if runs else place
         for r in runs:
             if r.argv is None:
                 self.nested("shell", r.text, place, line, ev, r.note, env)
@@ -1784,7 +1824,7 @@ class _Walker:
         kept = self.calls.summaries.get(name)
         if kept is None:
             before, code_before = len(self.job.sink), self.job.code_from_arguments
-            neutral = replace(place, gates=(), via=(), called=True, anchor=(line, ev))
+            neutral = place.but(gates=(), via=(), called=True, anchor=(line, ev))
             self._call(name, [], dict(env), neutral, line, ev, None, arg_env=_ARG_ENV)
             ran = Calls.ran_arguments(self.job, code_before, self.job.sink[before:])
             kept = self.calls.summaries[name] = (globals_, self.job.sink[before:])
@@ -1804,7 +1844,7 @@ class _Walker:
         if body is None:
             return None
         owner = self._foreign.get(name, self)
-        fplace = replace(owner.place, gates=place.gates, via=place.via, called=place.called,
+        fplace = owner.place.but(gates=place.gates, via=place.via, called=place.called,
                          function=name, depth=place.depth)
         before = len(self.job.sink)
         inner = dict(env)
@@ -1933,7 +1973,7 @@ class _Walker:
         if stdin is not None:
             row = self.heredocs.get(stdin)
             if row is not None and place.anchor is None:
-                read(language, stdin, job, replace(place, offset=place.offset + row,
+                read(language, stdin, job, place.but(offset=place.offset + row,
                                                    depth=place.depth + 1), dict(env))
             elif is_known(stdin) and not markers(stdin):
                 self.nested(language, stdin, place, line, ev, f"fed to {language} on stdin", env)
@@ -2002,14 +2042,14 @@ class _Walker:
         plain = _plain(text) if lang == "shell" and same_env else None
         if plain is not None:
             self.job.read.add(name)
-            _read_plain(plain, self.job, replace(place, path=name, offset=0, anchor=None,
+            _read_plain(plain, self.job, place.but(path=name, offset=0, anchor=None,
                                                  depth=place.depth + 1, function=None), inner, self)
             return
         if lang == "shell" and same_env:
             if name in self.job.read and not self.functions:
                 pass
             self.job.read.add(name)
-            where = replace(place, path=name, offset=0, anchor=None, depth=place.depth + 1,
+            where = place.but(path=name, offset=0, anchor=None, depth=place.depth + 1,
                             function=None)
             self.source_text(text, where, inner)
             return
@@ -2561,7 +2601,8 @@ def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
 
 
 _ALIAS_HEAD = re.compile(r"\s*([^\s;&|<>()]+)")
-_PLAIN_WORDS = re.compile(r"^[\w./+@,:=%-]+(?:[ \t]+[\w./+@,:=%-]+)*$")
+# an alias's text that is words only, the first no assignment: its words replace the name
+_ALIAS_WORDS = re.compile(r"^[\w./+@,:%-]+(?:[ \t]+[\w./+@,:=%-]+)*$")
 
 
 _API_CLIENTS = frozenset({"gnmic", "netconf-console", "netconf-console2"})
@@ -2779,6 +2820,9 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     w = _Walker(src, job, place)
     env.setdefault("IFS", " ")
     w.run(tree.root_node, env)
+    if tree.root_node.has_error:
+        for word in _lost_words(tree.root_node):
+            w.lost_lines(word, env, place)
     # a program with syntax errors, in a job that showed nothing but housekeeping (deletions
     # bounded by age or name, copies kept): what the broken part does is not known
     if tree.root_node.has_error and not any(
@@ -2786,6 +2830,21 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
             for e in job.sink) and _looks_like_data_or_devices(text):
         job.sink.append(place.effect("unparsed", 1, text.split("\n", 1)[0][:200],
                                      target="shell (with syntax errors)"))
+
+
+def _lost_words(root: Node) -> list[Node]:
+    """The words over several lines in the stretches the parser could not place (looked for
+    only along the nodes that hold an error)."""
+    found: list[Node] = []
+    todo = [root]
+    while todo:
+        n = todo.pop()
+        for c in n.children:
+            if c.has_error:
+                todo.append(c)
+            elif n.type == "ERROR" and c.type == "word" and c.start_point[0] != c.end_point[0]:
+                found.append(c)
+    return found
 
 
 def _looks_like_data_or_devices(text: str) -> bool:
