@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,22 @@ def test_foreach_with_several_variables_showing_circuits_stays_quiet(form: str) 
             "  expect \"#\"\n  send \"show atm vc $vc\\r\"\n  send \"exit\\r\"\n}\n")
     j = _judge(text, name="usr/local/sbin/task.exp")
     assert j.verdict.value != "destructive" and j.severity.value not in ("high", "critical")
+
+
+
+def test_a_list_grown_item_by_item_past_a_bound_is_unknown_and_the_rest_is_read() -> None:
+    """Each `lappend` adds at most a bounded word, but a program can add it thousands of
+    times: environment-modules' modulecmd.tcl (which its profile.d script runs) grew a list
+    until the collector held 6 GB. Past a bound the list is an unknown value, memory stays
+    small, and what the script does after it is still read."""
+    big = "x" * 60_000
+    text = (f"#!/usr/bin/tclsh\nset big {big}\n" + "lappend L $big\n" * 2000 +
+            "exec rm -rf /srv/ems/linedata\n")
+    tracemalloc.start()
+    try:
+        verdict = _judge(text, name="usr/local/sbin/task.tcl").verdict
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert verdict is Verdict.DESTRUCTIVE
+    assert peak < 64 * 2**20, f"{peak:,} bytes"

@@ -260,6 +260,9 @@ def _is_oid(word: str) -> bool:
         re.fullmatch(r"(?:[\w-]+::)?[a-z]\w*(?:\.[\w.]+)?", word) and mib().resolve(word)[0]))
 
 
+_UNSET = object()
+
+
 class _Tcl:
     def __init__(self, job: Job, place: Place, env: dict[str, str]):
         self.job, self.place = job, place
@@ -415,7 +418,11 @@ class _Tcl:
             name = self.word(args[0], place, line)
             items = [self.word(a, place, line) for a in args[1:]]
             old = self.vars.get(name, "")
-            self.vars[name] = " ".join(x for x in (old, as_list(items) if items else "") if x)
+            grown = " ".join(x for x in (old, as_list(items) if items else "") if x)
+            # a list appended to itself in a loop doubles each time (modulecmd.tcl, read by
+            # environment-modules' profile.d script, took 6 GB): past MAX_VALUE it is unknown
+            self.vars[name] = grown if len(grown) <= MAX_VALUE else unknown(
+                f"a list of {len(grown):,} characters built at run time")
             return self.vars[name]
         if cmd == "proc" and len(args) >= 3:
             # each parameter is a name, or a list of a name and its default
@@ -433,9 +440,9 @@ class _Tcl:
             # its gates) is not followed again: its effects are known and the variables it
             # leaves are kept (procs calling each procedure twice were followed 2^depth times)
             context = (cmd, tuple(values), place.gates, place.via, frozenset(saved.items()))
-            after = self.followed.get(context)
-            if after is not None:
-                self.vars = dict(after)
+            changed = self.followed.get(context)
+            if changed is not None:
+                self.vars.update(changed)
                 return None
             if cmd in self.running:
                 return None           # a proc calling itself: its body is being read
@@ -450,7 +457,9 @@ class _Tcl:
             finally:
                 self.running.pop()
             self.vars = {**saved, **{k: v for k, v in self.vars.items() if k not in names}}
-            self.followed[context] = dict(self.vars)
+            # what the call changed, not every variable (modulecmd.tcl's calls kept 6 GB)
+            self.followed[context] = {k: v for k, v in self.vars.items()
+                                      if saved.get(k, _UNSET) is not v}
             return None
         if cmd == "source" and args:
             path = self.word(args[0], place, line)
