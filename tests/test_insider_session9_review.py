@@ -50,6 +50,10 @@ def test_input_piped_to_ssh_without_a_host_is_judged_not_a_crash(text):
 _FALLS = "case $x in a) echo a ;& b) echo b;;& esac\n"
 
 
+# Known miss: reading the lines from the first word that begins a line to the end of the
+# stretch found these, but in a long script the parser cannot place (rkhunter) that is the whole
+# rest of the file read once more: +20% of the instructions of judging 3,000 mixed jobs.
+@pytest.mark.xfail(strict=True, reason="lines after `;;& esac` are not read again")
 @pytest.mark.parametrize("text", [
     _FALLS + f"rm -rf {D}\n",
     f"f() {{\n{_FALLS}rm -rf {D}\n}}\nf\n",
@@ -104,3 +108,49 @@ def test_lines_read_again_are_not_read_again_and_again_to_the_depth_limit():
     the first, the rest would be lost again at the next, down to the depth limit (a reading
     limit, loud, for a harmless script: a false alarm an insider can plant)."""
     assert _verdict((_FALLS + "echo a\n") * 16) == "benign"
+
+
+@pytest.mark.parametrize("body", [
+    "alias del='rm -rf '\nw() { del 2>/dev/null /srv/ems/linedata; }\n",
+    "alias del='rm -rf'\nw() { time del /srv/ems/linedata; }\n",
+])
+def test_an_alias_in_a_function_called_from_a_sourced_plain_file_is_expanded(body):
+    assert _verdict(_E + body + ". /etc/ems/run\n", {"etc/ems/run": "w\n"}) == "destructive"
+
+
+# --- command substitutions the walk did not run --------------------------------------------
+
+_SUB = f"$(rm -rf {D})"
+
+
+# Known misses: the walk runs no command substitution nested in a test's strings or operators,
+# a case word, arithmetic, an expansion's operand or a here-document's body. Running every
+# substitution the walk did not reach (a tree-sitter query after the walk) found them all, at
+# +28% of the instructions of judging 3,000 mixed jobs (Debian scripts test `"$(…)"` often):
+# over the session's +1% bound, so not kept.
+@pytest.mark.xfail(strict=True, reason="substitutions outside the walk are not run")
+@pytest.mark.parametrize("text", [
+    f'[ -n "{_SUB}" ]\n',
+    f"[[ -n {_SUB} ]] && echo gone\n",
+    f'case "{_SUB}" in *) echo;; esac\n',
+    f"(( x = {_SUB} ))\n",
+    f"echo $(( {_SUB} ))\n",
+    f"echo ${{a[{_SUB}]}}\n",
+    f"echo ${{x:-{_SUB}}}\n",
+    f"cat >/dev/null <<EOF\n{_SUB}\nEOF\n",
+    f'check() {{ [ -n "{_SUB}" ]; }}\n',
+    f"[ -n \"$({ROW})\" ]\n",
+])
+def test_a_command_substitution_anywhere_is_run(text):
+    assert _verdict(text) == "destructive"
+
+
+@pytest.mark.parametrize("text", [
+    f'[ -n "$(ls {D})" ]\n',
+    f"cat <<'EOF'\n{_SUB}\nEOF\n",
+    f'cat <<"EOF"\n{_SUB}\nEOF\n',
+    f"echo '[ -n \"{_SUB}\" ]'\n",
+    "case $(hostname) in ems*) echo ems;; esac\n",
+])
+def test_a_command_substitution_that_is_quoted_or_harmless_stays_harmless(text):
+    assert _verdict(text) != "destructive"

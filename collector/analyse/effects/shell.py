@@ -84,7 +84,6 @@ _STDLIB_RUNNABLE = frozenset({"http", "json", "venv", "pip", "ensurepip", "zipfi
                               "pdb", "site", "smtpd", "base64", "gzip", "calendar", "uuid", "sqlite3",
                               "trace", "pydoc", "webbrowser", "tabnanny", "platform", "sysconfig"})
 _ALIAS = "\x00alias:"   # env key prefix of an alias's text
-_IN_LOST = "\x00lost"      # env key: the text read is lines the parser lost (see read_lost)
 # env key: the files the job takes its variables from (`. FILE`, a unit's EnvironmentFile=)
 # that are not on the host, so a variable nothing captured sets may be set by whoever writes them
 _UNSEEN_SOURCE = "\x00unseen-source"
@@ -787,18 +786,12 @@ class _Walker:
                   ) -> None:
         """Read src[start:end], which begins on (0-based) `row`, as a shell program."""
         rest = self.src[start:end].decode("utf-8", "replace")
-        outer = _IN_LOST in env
-        env[_IN_LOST] = ""
-        try:
-            if place.anchor is None:
-                read("shell", rest, self.job, place.but(offset=place.offset + row,
-                                                        depth=place.depth + 1), env)
-            else:
-                self.nested("shell", rest, place, row + 1, rest.split("\n", 1)[0][:200],
-                            "where the parser lost its way", env)
-        finally:
-            if not outer:
-                env.pop(_IN_LOST, None)
+        if place.anchor is None:
+            read("shell", rest, self.job, place.but(offset=place.offset + row,
+                                                    depth=place.depth + 1), env)
+        else:
+            self.nested("shell", rest, place, row + 1, rest.split("\n", 1)[0][:200],
+                        "where the parser lost its way", env)
 
     def arith_names(self, text: str, env: dict[str, str], place: Place, n: Node) -> None:
         """Arithmetic evaluation reads the variables it names as expressions in turn, and an
@@ -1298,8 +1291,7 @@ class _Walker:
                 if not self.runs_nothing(argv[:1], argv, n, local, place):
                     self.run_words(argv, env, local, bool(assigns), via, n, stdin)
                 return None
-            text, used = _expand_alias(self.src[name.start_byte:self.command_end(n)].decode(
-                "utf-8", "replace"), env)
+            text, used = _expand_alias(self.text_from(n, name), env)
             self.nested("shell", text, place, self.line(n), self.evidence(n),
                         f"alias {name_text}", _without(env, used))
             return None
@@ -1335,13 +1327,15 @@ class _Walker:
         args = n.children_by_field_name("argument")
         k = 1 if args and self.text(args[0]) == "-p" else 0
         if k < len(args) and _ALIAS + self.text(args[k]) in env:
-            return self.src[args[k].start_byte:self.command_end(n)].decode("utf-8", "replace")
+            return self.text_from(n, args[k])
         return ""
 
-    def command_end(self, n: Node) -> int:
-        """Where command `n` ends: after the words the grammar hung on its redirection."""
+    def text_from(self, n: Node, word: Node) -> str:
+        """The text of command `n` from its `word` on, with the words the grammar hung on its
+        redirection (from the node texts: a function's body may be another file's)."""
+        text = self.text(n)[word.start_byte - n.start_byte:]
         hung = self.redirect_args.get(n.id)
-        return max(n.end_byte, hung[-1].end_byte) if hung else n.end_byte
+        return text + "".join(" " + self.text(h) for h in hung) if hung else text
 
     def run_words(self, argv: list[str], env: dict[str, str], local: dict[str, str],
                   assigns: bool, place: Place, n: Node, stdin: str | None) -> str | None:
@@ -2846,7 +2840,7 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     w.broken = tree.root_node.has_error
     w.run(tree.root_node, env)
     if w.broken:
-        for start, end, row in _lost_stretches(src, tree.root_node, _IN_LOST not in env):
+        for start, end, row in _lost_stretches(src, tree.root_node):
             w.read_lost(start, end, row, env, place)
     # a program with syntax errors, in a job that showed nothing but housekeeping (deletions
     # bounded by age or name, copies kept): what the broken part does is not known
@@ -2857,35 +2851,21 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
                                      target="shell (with syntax errors)"))
 
 
-def _lost_stretches(src: bytes, root: Node, to_end: bool) -> list[tuple[int, int, int]]:
+def _lost_stretches(src: bytes, root: Node) -> list[tuple[int, int, int]]:
     """The stretches (first byte, end byte, 0-based row) the parser could not place that hold
-    lines of commands, looked for only along the nodes that hold an error. Where it loses its
-    way (`case $x in *\\)*)` in a function) it takes the lines that follow for one word: its
-    lines after the first. After an item it cannot end (`a) cmd ;;& esac`) it takes the lines
-    that follow for words of its own: from the first word that begins a line (no escaped line
-    break before it) to the stretch's end, unless `to_end` is False: in a text that is itself
-    such a stretch read again, where the parser would lose its way at the next place it
-    cannot read (in a long script, again and again until the depth limit). A deletion among
-    them would be read as nothing."""
+    lines of commands, looked for only along the nodes that hold an error: where it loses its
+    way (`case $x in *\\)*)` in a function) it takes the lines that follow for one word, and a
+    deletion among them would be read as nothing. The word's lines after its first."""
     found: list[tuple[int, int, int]] = []
-    todo = [(root, root.end_byte)]
+    todo = [root]
     while todo:
-        n, end = todo.pop()       # end: that of the outermost stretch `n` is in
-        prev: Node | None = None
+        n = todo.pop()
         for c in n.children:
             if c.has_error:
-                todo.append((c, end if n.type == "ERROR" else c.end_byte))
-            elif n.type == "ERROR" and c.type == "word":
-                if c.start_point[0] != c.end_point[0]:
-                    found.append((src.find(b"\n", c.start_byte, c.end_byte) + 1, c.end_byte,
-                                  c.start_point[0] + 1))
-                elif to_end and prev is not None and c.start_point[0] > prev.end_point[0]:
-                    gap = src[prev.end_byte:c.start_byte]
-                    if b"\\\n" not in gap and b"\\\r\n" not in gap:
-                        found.append((src.rfind(b"\n", prev.end_byte, c.start_byte) + 1,
-                                      end, c.start_point[0]))
-                        break
-            prev = c
+                todo.append(c)
+            elif n.type == "ERROR" and c.type == "word" and c.start_point[0] != c.end_point[0]:
+                found.append((src.find(b"\n", c.start_byte, c.end_byte) + 1, c.end_byte,
+                              c.start_point[0] + 1))
     return found
 
 
