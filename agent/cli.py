@@ -132,7 +132,9 @@ def _snapshot(a: argparse.Namespace) -> int:
                            inventory=inventory,
                            credentials=a.credentials or (cfg.credentials if cfg else None),
                            live=False if a.no_live else None, progress=sys.stderr.isatty(),
-                           scheduled_files=cfg.scheduled_file if cfg else ())
+                           scheduled_files=cfg.scheduled_file if cfg else (),
+                           deliver=cfg.deliver if cfg else None,
+                           own_files=cfg.own_files if cfg else ())
     except device_file_errors as e:
         raise UsageError(str(e)) from None
     if a.json:

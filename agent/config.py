@@ -48,9 +48,19 @@ class AgentConfig:
     restore_plans: Path | None = None       # where approved plans are delivered to the daemon
     restore_apply: bool = False             # the daemon applies delivered plans (else dry-run)
 
+    path: Path | None = None                # the config file itself (where it was loaded from)
+
     @property
     def chain_path(self) -> Path:
         return self.state or self.key.with_name(self.key.name + ".chain")
+
+    @property
+    def own_files(self) -> tuple[Path, ...]:
+        """The files and folders whose change blinds or redirects the agent: its config, key,
+        chain state, outbox, inventory, credentials and delivery keys."""
+        return tuple(p for p in (self.path, self.key, self.chain_path, self.outbox,
+                                 self.inventory, self.credentials, self.sftp_identity,
+                                 self.sftp_known_hosts) if p is not None)
 
 
 def check_trusted(path: Path, what: str) -> None:
@@ -85,7 +95,7 @@ def load_config(path: Path) -> AgentConfig:
         return None if v is None else (base / v if not Path(v).is_absolute() else Path(v))
 
     # The agent's name is set as `agent`; `name` is only the field it lands in.
-    check_keys(doc, (set(AgentConfig.__dataclass_fields__) - {"name"}) | {"agent"}, str(path),
+    check_keys(doc, (set(AgentConfig.__dataclass_fields__) - {"name", "path"}) | {"agent"}, str(path),
                AgentConfigError)
     key = p("key")
     if key is None:
@@ -154,6 +164,6 @@ def load_config(path: Path) -> AgentConfig:
             event_min_interval_s=float(doc.get("event_min_interval_s", 10.0)),
             collector_key=p("collector_key"), approvers=p("approvers"),
             restore_approvals=approvals, restore_plans=p("restore_plans"),
-            restore_apply=doc.get("restore_apply", False))
+            restore_apply=doc.get("restore_apply", False), path=path)
     except (TypeError, ValueError) as e:
         raise AgentConfigError(f"{path}: {e}") from None

@@ -64,7 +64,8 @@ def take_snapshot(cfg: AgentConfig, reason: str = "") -> tuple[Path, Snapshot]:
                        agent=cfg.name, key=key, root=cfg.root, inventory=cfg.inventory,
                        credentials=cfg.credentials,
                        live=cfg.live and cfg.root.resolve() == Path("/"),
-                       scheduled_files=cfg.scheduled_file)
+                       scheduled_files=cfg.scheduled_file, deliver=cfg.deliver,
+                       own_files=cfg.own_files)
     out = cfg.outbox / outbox_name(cfg.name, snap.seq)
     bad = [t for t in snap.targets if t.status != "ok"]
     # the file it went to names the agent too (several agents may share one log)

@@ -33,6 +33,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from lineguard.agent.restore.report import ARTIFACT_PREFIX, KIND
+from lineguard.formats import agentsetup
+from lineguard.formats.agentsetup import AgentSetup, Peer, addresses_of, collector_peer
 from lineguard.formats.schedfile import ScheduledFile
 from lineguard.formats.wire import (
     MAX_SNAPSHOT_BYTES,
@@ -129,9 +131,12 @@ def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("
          credentials: Path | None = None, live: bool | None = None, progress: bool = False,
          now: datetime | None = None,
          scheduled_files: tuple[ScheduledFile, ...] = (),
-         max_bytes: int = MAX_SNAPSHOT_BYTES) -> tuple[Snapshot, bytes]:
+         max_bytes: int = MAX_SNAPSHOT_BYTES, deliver: str | None = None,
+         own_files: tuple[Path, ...] = ()) -> tuple[Snapshot, bytes]:
     """Gather, chain and sign one snapshot, under `max_bytes` (see fitted). Returns it and the
-    file bytes (chain not yet advanced)."""
+    file bytes (chain not yet advanced). The agent's own setup (`deliver`: where snapshots go,
+    the inventory's devices, `own_files`: its config, key, state and outbox) rides along as an
+    artifact of the host (formats/agentsetup.py)."""
     from lineguard.agent.sources.host import collect as collect_host
 
     if live is None:
@@ -139,9 +144,9 @@ def take(*, agent: str, key: Ed25519PrivateKey, chain: Path, root: Path = Path("
     host_target, facts = collect_host(root, hostname=hostname, live=live,
                                       mask_key=mask_key_for(key),
                                       scheduled_files=scheduled_files)
+    own = own_setup(root, deliver, inventory, (*own_files, key_path_of(chain), chain))
     reports = _pending_reports(chain)
-    if reports:
-        host_target = replace(host_target, artifacts=host_target.artifacts + reports)
+    host_target = replace(host_target, artifacts=host_target.artifacts + (own, *reports))
     targets: list[Target] = [host_target]
     if inventory is not None:
         from lineguard.agent.devices import collect as collect_devices
@@ -190,6 +195,36 @@ def fitted(snap: Snapshot, size: int, max_bytes: int) -> Snapshot:
     host = replace(host, artifacts=artifacts, status="partial",
                    error="; ".join(filter(None, [host.error, note])))
     return replace(snap, targets=(host, *snap.targets[1:]))
+
+
+def key_path_of(chain: Path) -> Path:
+    """The key a chain state beside it belongs to (KEY.chain): the agent's own file too."""
+    return chain.with_name(chain.name.removesuffix(".chain"))
+
+
+def own_setup(root: Path, deliver: str | None, inventory: Path | None,
+              files: tuple[Path, ...]) -> Artifact:
+    """The agent's setup as an artifact (formats/agentsetup.py): the collector it delivers
+    to, the devices of the inventory (an inventory that cannot be read names none here; the
+    device poll reports it) and its own files."""
+    from lineguard.agent.devices import inventory as inventory_file
+    try:
+        hosts = (root / "etc/hosts").read_text(errors="replace")
+    except OSError:
+        hosts = ""
+    peers = [p for p in (collector_peer(deliver, hosts),) if p is not None]
+    if inventory is not None:
+        try:
+            devices = inventory_file.load(Path(inventory))
+        except (inventory_file.InventoryError, OSError):
+            devices = []
+        peers += [Peer("device", d.name if not d.host or d.host == d.name else d.host,
+                       addresses_of(d.host or d.name, hosts),
+                       d.port or agentsetup.DEVICE_PORTS.get(d.method), f"{d.method} polling")
+                  for d in devices if d.method in agentsetup.DEVICE_PORTS]
+    names = tuple(dict.fromkeys(str(f.absolute()) for f in (*files, *(
+        (inventory,) if inventory is not None else ()))))
+    return Artifact.from_bytes(agentsetup.ARTIFACT, agentsetup.KIND, AgentSetup(tuple(peers), names).to_json().encode())
 
 
 def commit(chain: Path, snap: Snapshot) -> None:

@@ -49,6 +49,14 @@ _OPTION_ARGS = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace",
                           "--config-env", "--super-prefix"})
 
 
+# programs that run git themselves, in every repository under a base folder of theirs (one
+# a subfolder): RANCID's rancid-run commits each group's configs into $BASEDIR/GROUP
+# (RCSSYS=git; Debian's BASEDIR), so each group's commit hooks run with it
+ARCHIVERS = {"rancid-run": ("/var/lib/rancid", "commit"),
+             "control_rancid": ("/var/lib/rancid", "commit")}
+_WORD = re.compile(r"[^\s;&|()<>'\"`]+")
+
+
 class GitRun(NamedTuple):
     """One git call that runs hooks: the folder it runs in (the work tree), the subcommand,
     the repository's git folder, and a `core.hooksPath` given on its command line."""
@@ -265,3 +273,15 @@ def hooks_dir(repo: str, config: str | None, git_dir: str | None = None,
             return posixpath.normpath(home + path[1:])
         return path if path.startswith("/") else posixpath.normpath(posixpath.join(repo, path))
     return f"{git_dir or repo + '/.git'}/hooks"
+
+
+def archiver_runs(text: str, groups: Callable[[str], list[str]]) -> list[GitRun]:
+    """The git commits a program of ARCHIVERS named in the text makes: one a repository
+    `groups(base)` lists (the subfolders of its base holding a .git)."""
+    if "rancid" not in text:
+        return []
+    out: list[GitRun] = []
+    for base, sub in dict.fromkeys(ARCHIVERS[w] for w in (
+            posixpath.basename(m) for m in _WORD.findall(text)) if w in ARCHIVERS):
+        out += [GitRun(f"{base}/{g}", sub, f"{base}/{g}/.git") for g in groups(base)]
+    return out

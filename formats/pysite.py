@@ -13,6 +13,8 @@ import shlex
 SITE_PARENTS = ("usr/lib", "usr/local/lib", "usr/lib64", "usr/local/lib64", "etc")
 HOOK_MODULES = ("sitecustomize.py", "usercustomize.py")
 _IMPORT = re.compile(r"^import[ \t]")
+# a virtualenv's interpreter: VENV/bin/python, python3, python3.11 (root-relative VENV)
+_VENV_PYTHON = re.compile(r"(?<![^\s'\"=;&|(])/((?:[\w.+-]+/)+?)bin/python[0-9.]*(?![\w/])")
 
 
 def is_site_hook(name: str) -> bool:
@@ -47,3 +49,9 @@ def string_commands(code: str) -> list[str]:
             if len(parts) == 2:
                 out.append(parts[0] + parts[1])
     return out
+
+
+def venv_roots(text: str) -> list[str]:
+    """The folders (root-relative) of the virtualenvs whose python the text runs by path."""
+    return [m.group(1).rstrip("/") for m in _VENV_PYTHON.finditer(text)
+            if m.group(1) not in ("usr/", "usr/local/", "")]

@@ -9,6 +9,7 @@ so even a three-device fleet has one of each.
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
 import json
 import os
@@ -18,6 +19,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import asyncssh
 
 from lineguard.sim.events import EventSender
 from lineguard.sim.noise import NOISES
@@ -97,8 +100,14 @@ def plan(sites: int, devices: int, seed: int = 0, pvcs: int = 24,
     return out
 
 
+# A port found free may be taken before the device binds it (another program's outgoing
+# connection gets it as its ephemeral port: likely on a busy machine): try another.
+_BIND_ATTEMPTS = 20
+
+
 def free_port() -> int:
-    """A port free for both TCP and UDP on loopback right now."""
+    """A port free for both TCP and UDP on loopback right now (not reserved: see
+    _BIND_ATTEMPTS)."""
     for _ in range(50):
         with socket.socket() as tcp:
             tcp.bind((HOST, 0))
@@ -110,6 +119,24 @@ def free_port() -> int:
                     continue
             return port
     raise OSError("no free port on 127.0.0.1 for both TCP and UDP")
+
+
+async def _listen(dev: SimDevice, agent: FleetSnmpAgent,
+                  live: set[asyncssh.SSHServerConnection]) -> list[asyncssh.SSHAcceptor]:
+    """Serve one device on its port: SSH on TCP (IOS, Junos), SNMP on UDP. Binds nothing when
+    either port is taken (OSError), so the caller may try another."""
+    acceptors = []
+    if dev.platform != "atm_mib":
+        login = IOS_LOGIN if dev.platform == "cisco_ios" else JUNOS_LOGIN
+        acceptors.append(await start_ssh(dev.state, dev.port, login, HOST, live))
+    try:
+        agent.add_device(dev.state, dev.port, HOST)
+    except OSError:
+        for acceptor in acceptors:
+            acceptor.close()
+            await acceptor.wait_closed()
+        raise
+    return acceptors
 
 
 def _toml(value: object) -> str:
@@ -258,11 +285,15 @@ class Fleet:
         live: set = set()
         try:
             for k, dev in enumerate(self.devices):
-                dev.port = self.base_port + k if self.base_port else free_port()
-                agent.add_device(dev.state, dev.port, HOST)
-                if dev.platform != "atm_mib":
-                    login = IOS_LOGIN if dev.platform == "cisco_ios" else JUNOS_LOGIN
-                    acceptors.append(await start_ssh(dev.state, dev.port, login, HOST, live))
+                for attempt in range(1 if self.base_port else _BIND_ATTEMPTS):
+                    dev.port = self.base_port + k if self.base_port else free_port()
+                    try:
+                        acceptors += await _listen(dev, agent, live)
+                        break
+                    except OSError as e:
+                        if self.base_port or e.errno != errno.EADDRINUSE \
+                                or attempt == _BIND_ATTEMPTS - 1:
+                            raise
             write_inventory(self.devices, self.inventory_path)
             write_credentials(self.credentials_path)
             if ready is not None:

@@ -356,7 +356,11 @@ class FleetSnmpAgent:
     def add_device(self, state: DeviceState, port: int, host: str = "127.0.0.1") -> int:
         """Serve this device on host:port (0 = any free port); returns the port."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        sock.bind((host, port))
+        try:
+            sock.bind((host, port))
+        except OSError:
+            sock.close()
+            raise
         sock.setblocking(False)
         domain = udp.DOMAIN_NAME + (len(self._transports) + 1,)
         transport = _DeviceTransport(state).open_server_mode(sock=sock)

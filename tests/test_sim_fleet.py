@@ -108,3 +108,38 @@ def test_without_the_sim_extra_the_simulator_says_how_to_get_it(monkeypatch) -> 
         sim.require_extra("python -m lineguard.sim")
     assert str(exited.value) == ("python -m lineguard.sim: the simulated fleet needs asyncssh, which comes "
                                  "with the 'sim' extra: pip install 'lineguard[sim]'")
+
+
+def test_a_port_taken_between_finding_it_free_and_binding_it_is_skipped(tmp_path, monkeypatch):
+    """free_port() only finds a port; on a busy machine another program's connection may take
+    it before the device binds it (the fleet then failed to start: tests/test_fleet_noise.py
+    errored so under load). The fleet takes another port; the taken one is left alone."""
+    import socket
+
+    from lineguard.sim import fleet as fleet_module
+
+    taken: list[socket.socket] = []
+    real = fleet_module.free_port
+
+    def found_then_taken() -> int:
+        port = real()
+        if len(taken) < 4:              # the first ports found are taken (TCP and UDP) at once
+            tcp, udp = socket.socket(), socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            tcp.bind(("127.0.0.1", port))
+            tcp.listen()
+            udp.bind(("127.0.0.1", port))
+            taken.extend((tcp, udp))
+        return port
+
+    monkeypatch.setattr(fleet_module, "free_port", found_then_taken)
+    try:
+        with Fleet.start(sites=1, devices=3, out_dir=tmp_path) as fleet:
+            busy = {s.getsockname()[1] for s in taken}
+            assert busy and not busy & {d.port for d in fleet.devices}
+            for dev in fleet.devices:
+                if dev.platform != "atm_mib":
+                    with socket.create_connection(("127.0.0.1", dev.port), timeout=30) as c:
+                        assert c.recv(64).startswith(b"SSH-")
+    finally:
+        for s in taken:
+            s.close()

@@ -5,6 +5,7 @@ with whichever of the jobs that run it comes first."""
 from __future__ import annotations
 
 import posixpath
+from functools import partial
 
 from lineguard.collector.model import HookTrigger, Job
 from lineguard.collector.parse.hostcontext import HostContext, file_mode
@@ -13,6 +14,7 @@ from lineguard.formats.githooks import (
     SYSTEM_CONFIG,
     USER_CONFIGS,
     GitRun,
+    archiver_runs,
     assignments,
     git_runs,
     hooks_dir,
@@ -28,10 +30,12 @@ def jobs(ctx: HostContext, earlier: list[Job]) -> list[Job]:
             continue
         texts = [job.command] + [t for f in job.files if (a := ctx.artifacts.get(f))
                                  and a.kind == "script" and (t := a.text())]
-        if not any("git" in t for t in texts):
+        if not any("git" in t or "rancid" in t for t in texts):
             continue
         home = homes.get(job.owner or "")
-        for run in _runs(ctx, job, texts, home):
+        found = _runs(ctx, job, texts, home) if any("git" in t for t in texts) else set()
+        found |= {r for t in texts for r in archiver_runs(t, partial(_repos, ctx))}
+        for run in found:
             folder = _hooks_folder(ctx, run, home)
             for hook in HOOKS[run.sub]:
                 art = ctx.artifacts.get(f"{folder}/{hook}")
@@ -100,3 +104,10 @@ def _homes(ctx: HostContext) -> dict[str, str]:
         if len(fields) >= 6 and fields[5].startswith("/"):
             out.setdefault(fields[0], fields[5].rstrip("/") or "/")
     return out
+
+
+def _repos(ctx: HostContext, base: str) -> list[str]:
+    """The subfolders of `base` whose repository the agent captured (a config or a hook)."""
+    prefix = base.strip("/") + "/"
+    return sorted({n[len(prefix):].split("/", 1)[0] for n in ctx.artifacts
+                   if n.startswith(prefix) and "/.git/" in n[len(prefix):]})

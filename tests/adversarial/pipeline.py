@@ -1,5 +1,6 @@
 """Judges the corpus end to end, the way an operator would see it: host roots and saved device
-configs on disk, one `lineguard-agent snapshot --root` per root, `lineguard ingest`, and
+configs on disk, one `lineguard-agent snapshot --config --root` per root (the agent configured
+as deployed: it delivers to the collector over sftp on port 8443), `lineguard ingest`, and
 `lineguard jobs --json`. Each case is found among the jobs by its marker; nothing here knows
 how the engine reaches its verdict."""
 
@@ -73,6 +74,10 @@ def lay_out(corpus: Corpus, base: Path) -> list[tuple[Path, Path | None]]:
     return out
 
 
+# where every corpus host's agent delivers: the collector's sftp inbox
+COLLECTOR = "sftp://lineguard@lg-collector.ops.example:8443/srv/lineguard/inbox"
+
+
 def run(corpus: Corpus, base: Path) -> dict:
     """Snapshot, ingest and list every job; returns the `jobs --json` document."""
     from lineguard.agent.cli import main as agent
@@ -84,8 +89,11 @@ def run(corpus: Corpus, base: Path) -> dict:
         name = f"ems-adv-{i:02d}"
         key, out = base / f"{name}.key", base / f"{name}.lgsnap"
         _ok(agent(["keygen", "--out", str(key)]), "keygen")
-        args = ["snapshot", "--root", str(root), "--hostname", name, "--key", str(key),
-                "--out", str(out)]
+        config = base / f"{name}.toml"
+        config.write_text(f'agent = "{name}"\nkey = "{key}"\n'
+                          f'deliver = "{COLLECTOR}"\n')
+        args = ["snapshot", "--config", str(config), "--root", str(root), "--hostname", name,
+                "--key", str(key), "--out", str(out)]
         if inventory is not None:
             args += ["--inventory", str(inventory)]
         _ok(agent(args), f"snapshot of {root}")

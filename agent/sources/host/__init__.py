@@ -120,6 +120,10 @@ def collect(root: Path, hostname: str | None = None, live: bool = False,
                                    (t for a in list(arts.values())
                                     if a.kind != "script" and (t := a.text())))
     add(found)
+    # a virtualenv's site hooks run with every python of it a job or script runs
+    found, venv_texts = pysite.gather_venvs(fs, commands + scripts)
+    add(found)
+    texts += venv_texts
     truncated = truncated or _follow(fs, texts, arts, limits)
     truncated = truncated or _capture_wanted(fs, commands + texts, arts, limits)
     key = mask_key or _PROCESS_MASK_KEY

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from lineguard.agent.sources.host.rootfs import RootFS, RootPathError, capture_folder
 from lineguard.formats.githooks import (
     SYSTEM_CONFIG,
     USER_CONFIGS,
     GitRun,
+    archiver_runs,
     assignments,
     git_runs,
     hooks_dir,
@@ -37,6 +39,7 @@ def gather(fs: RootFS, texts: list[str], assigning: Iterable[str] = ()
             env.update(assignments(text, missing))
         if env:
             runs += [r for t in named for r in git_runs(t, env)]
+    runs += [r for t in texts for r in archiver_runs(t, partial(_repos, fs))]
     if not runs:
         return [], []
     arts: list[Artifact] = []
@@ -91,3 +94,9 @@ def _inherited_configs(fs: RootFS) -> list[tuple[Artifact, str | None]]:
                                        for c in USER_CONFIGS]
     return [(fs.capture(RootFS.name(p), "git-config"), home) for p, home in paths
             if fs.exists(RootFS.name(p))]
+
+
+def _repos(fs: RootFS, base: str) -> list[str]:
+    """The subfolders of `base` that hold a git repository."""
+    return [g for g in sorted(fs.entries(base.lstrip("/")))
+            if fs.is_dir(f"{base.lstrip('/')}/{g}/.git")]

@@ -10,16 +10,19 @@ from lineguard.formats.pysite import (
     is_site_hook,
     pth_statements,
     string_commands,
+    venv_roots,
 )
 from lineguard.formats.wire import Artifact
 
 WATCH = ("usr/lib/python3/dist-packages", "~/.local/lib")
 
 
-def site_dirs(fs: RootFS, homes: list[str]) -> list[str]:
-    """Every python3* folder under the parents and its site-packages/dist-packages."""
+def site_dirs(fs: RootFS, homes: list[str], parents: list[str] | None = None) -> list[str]:
+    """Every python3* folder under the parents (the system's and each home's by default) and
+    its site-packages/dist-packages."""
     out = []
-    parents = [*SITE_PARENTS, *(f"{h}/.local/lib" for h in homes)]
+    if parents is None:
+        parents = [*SITE_PARENTS, *(f"{h}/.local/lib" for h in homes)]
     for parent in parents:
         for name in fs.entries(parent):
             if not name.startswith("python3"):
@@ -40,6 +43,20 @@ def gather(fs: RootFS) -> tuple[list[Artifact], list[str]]:
     arts: dict[str, Artifact] = {}
     # each real file once: Debian's /usr/lib/python3.X/sitecustomize.py links to /etc/python3.X
     for d in site_dirs(fs, homes):
+        for a in capture_folder(fs, d, "python-site", is_site_hook):
+            arts.setdefault(_real(fs, a.name), a)
+    return _commands(list(arts.values()))
+
+
+def gather_venvs(fs: RootFS, texts: list[str]) -> tuple[list[Artifact], list[str]]:
+    """The site hooks of each virtualenv whose python the commands or scripts run
+    (`VENV/bin/python3` where VENV/pyvenv.cfg exists): its site module runs them first."""
+    venvs = {v for t in texts if "/bin/python" in t for v in venv_roots(t)}
+    parents = [f"{v}/lib" for v in sorted(venvs) if fs.exists(f"{v}/pyvenv.cfg")]
+    if not parents:
+        return [], []
+    arts: dict[str, Artifact] = {}
+    for d in site_dirs(fs, [], parents):
         for a in capture_folder(fs, d, "python-site", is_site_hook):
             arts.setdefault(_real(fs, a.name), a)
     return _commands(list(arts.values()))

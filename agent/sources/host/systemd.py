@@ -147,12 +147,15 @@ def manager_conf(fs: RootFS) -> list[Artifact]:
 def commands_of(art: Artifact, unit: str) -> list[str]:
     """What a unit file or drop-in has `unit` run (an instance name for an instance of a
     template), read as the collector reads it (formats.systemd.unit_commands): its Exec* lines
-    and its EnvironmentFile=s as `. FILE`, so each is captured like a file a script sources."""
+    and its EnvironmentFile=s as `. FILE`, so each is captured like a file a script sources
+    (and each Exec line is read after them)."""
     user, home = _scope_of(art.name)
     settings = [UnitSetting(*s, art.name) for s in _settings(art)]
     run = unit_commands(settings, unit, Manager(user, home))
-    return [c for c, _at in run.environment if c.startswith(". ")] + \
-        [c for c, _at in run.commands()]
+    sourced = [c for c, _at in run.environment if c.startswith(". ")]
+    # each Exec line after its environment files: a `${VAR}` an EnvironmentFile= sets names
+    # what runs (`ExecStart=/bin/sh -c "${STEP}"`), so the files it names are captured too
+    return sourced + ["\n".join([*sourced, c]) for c, _at in run.commands()]
 
 
 def _settings(art: Artifact) -> list[Setting]:

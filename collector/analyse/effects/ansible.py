@@ -18,6 +18,9 @@ from lineguard.collector.analyse.effects.resolve import each_of
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONFIG = re.compile(r"(?:^|\.)(?:\w+_config|cli_config|netconf_config)$")
 _COMMAND = re.compile(r"(?:^|\.)(?:\w+_command|cli_command|netconf_rpc)$")
+# `*_config` options that replace the device's whole configuration with what is sent
+# (ios/nxos/eos `replace: config`; junos `update: override`), as the device's CLI says it
+_WHOLE_CONFIG = {"config": "configure replace", "override": "load override"}
 _TASK_LISTS = ("tasks", "pre_tasks", "post_tasks", "handlers", "block", "rescue", "always")
 # ansible and ansible-playbook options that take a value
 _OPT_VALUES = frozenset({"-i", "--inventory", "-e", "--extra-vars", "-l", "--limit", "-t",
@@ -44,6 +47,14 @@ def module_lines(module: str, args: Any, read: Callable[[str], str]) -> list[str
     if not isinstance(args, dict):
         return []
     if _CONFIG.search(module):
+        whole = _WHOLE_CONFIG.get(str(args.get("replace") or args.get("update") or "").lower())
+        if whole is not None:
+            # the device's whole configuration becomes the file (or lines) sent: what it
+            # does not hold is removed
+            sent = _list(read(str(args["src"]))) if args.get("src") else _list(
+                args.get("lines") or args.get("config"))
+            body = " ".join(x.strip() for x in sent if x.strip() not in ("", "!", "end"))
+            return [f"{whole} {body[:80] or '<an empty configuration>'}", *sent]
         if args.get("src"):
             return _list(read(str(args["src"])))
         if args.get("content"):

@@ -232,7 +232,9 @@ def rest_lines(method: str, url: str, body: str) -> list[str]:
     """Device command lines a REST request amounts to: a DELETE of a configuration resource,
     or an XML RPC in the body."""
     lines = xml_lines(body) if body else []
-    if method.upper() == "DELETE" or (method.upper() == "PUT" and _empty_json(body)):
+    if method.upper() == "DELETE" or (method.upper() == "PUT" and (
+            body == "@/dev/null" or _empty_json(body))):
+        # (a PUT of an empty JSON document or of /dev/null's nothing replaces it with nothing)
         # the path after the authority (a host standing for a set may hold any character)
         path = re.sub(r"^[A-Za-z][\w+.-]*://[^/]*", "", url).split("?")[0]
         m = _REST_ROOT.search(path)

@@ -53,6 +53,22 @@ SCHEDULER = re.compile(r"(?:^|/)(?:etc/cron(?:tab|\.d|\.daily|\.hourly|\.weekly|
 SCHEDULER_LEFTOVER = re.compile(r"(?:\.(?:bak|old|orig|tmp|swp|save|dpkg-(?:old|dist|new|tmp|bak)|"
                                 r"rpm(?:save|new|orig)|ucf-(?:old|dist|new))|~)$")
 LINEGUARD = re.compile(r"lineguard", re.I)
+
+
+def lineguards(job: Job, path: str) -> str | None:
+    """`path` named as lineguard's (for an effect's target) where it is: named for it, or one
+    of the agent's own files (its config, key, state, outbox, inventory) wherever the agent's
+    setup says they are; None where it is not lineguard's."""
+    if LINEGUARD.search(path) is not None:
+        return path
+    if path.startswith("/") and firewall.setup_of(job).owns(path):
+        return f"{path} (lineguard's agent: its own files)"
+    return None
+
+
+# a backup kept in a backups folder (or named as one): deleting old ones is rotation, but one
+# emptied or overwritten where it lies, its name kept, restores nothing (a hollowed backup)
+BACKUP_FILE = re.compile(r"(?i)/backups?/|\.(?:bak|dump)(?:\.\w+)?$")
 # Places where moving data to is losing it: volatile or scratch file systems.
 SCRATCH = re.compile(r"^/?(?:tmp|var/tmp|dev/shm|run)(?:/|$)")
 # Daemons whose stop, kill or disarming is scheduler tampering, and those that keep the logs.
@@ -160,13 +176,13 @@ KNOWN = frozenset({
     "systemd-tmpfiles", "mariadb-admin", "gnutls-cli", "ed", "red", "gnmic", "netconf-console",
     "netconf-console2", "lftp", "ftp", "scrub", "jq", "gojq", "yq", "crudini", "netmiko-cfg",
     "pigz", "pbzip2", "lzip", "zstd", "pzstd", "lz4", "compress", "borg", "borgbackup",
-    "restic", "rdiff-backup", "duplicity",
+    "restic", "rdiff-backup", "duplicity", "shuf",
 }) | SHELLS | frozenset(CARRIERS)       # every program that runs commands in its own syntax
 
 
 # Filters whose output from a list file is (part of) that list: a loop over it goes over the list.
 LIST_READERS = frozenset({"cat", "grep", "egrep", "fgrep", "sed", "awk", "gawk", "mawk", "cut",
-                          "sort", "uniq", "head", "tail", "tac", "tr"})
+                          "sort", "uniq", "head", "tail", "tac", "tr", "shuf"})
 
 
 # Programs whose only meaning to lineguard is what they print: when nothing reads their output
@@ -174,7 +190,7 @@ LIST_READERS = frozenset({"cat", "grep", "egrep", "fgrep", "sed", "awk", "gawk",
 OUTPUT_ONLY = frozenset({"echo", "printf", "cat", "head", "tail", "sort", "uniq", "grep", "egrep",
                          "cut", "sed", "tac", "hostname", "mktemp", "snmpwalk",
                          "snmpbulkwalk", "snmptable", "snmpbulkget", "base64", "base32", "xxd",
-                         "rev", "tr", "ls"})
+                         "rev", "tr", "ls", "shuf"})
 
 
 def prints_only(argv: list[str]) -> bool:
@@ -228,6 +244,21 @@ def operands(argv: list[str], with_value: set[str] | None = None) -> list[str]:
             i += 1
         i += 1
     return out
+
+
+# a lock, pid or heartbeat file: what a job takes to run alone, or writes to say it is alive
+LOCK_FILE = re.compile(r"(?i)(?:\.(?:lock|lck|pid)|/LCK\.\.[^/]*|/\.?(?:lock|heartbeat)[^/]*)$")
+_LOCKERS = frozenset({"flock", "lockfile", "lockfile-create", "dotlockfile", "touch"})
+
+
+def took_lock(argv: list[str], job: Job) -> None:
+    """A lock file the command takes (flock FILE CMD, lockfile FILE, touch X.lock): the job's
+    own, so removing it later is its own housekeeping (see _destroy)."""
+    if argv and base(argv[0]) in _LOCKERS:
+        for a in argv[1:]:
+            if not a.startswith("-") and LOCK_FILE.search(render(a)):
+                job.written.setdefault(a, Written("", f"taken as a lock by {base(argv[0])}"))
+                break
 
 
 def unwrap(argv: list[str]) -> list[str]:
@@ -463,12 +494,20 @@ def _destroy(job: Job, place: Place, line: int, ev: str, path: str, how: str,
     low = p.rstrip("/")
     if how == "delete" and (p.endswith("*") or p.endswith("/")):
         how = "delete-tree"      # a glob or a directory: everything in it
+    if how == "delete" and LOCK_FILE.search(low) and (job.written.get(path) or
+                                                       job.written.get(low)):
+        return      # a lock or pid file the job took or wrote itself: its own housekeeping
     if place.path and low.lstrip("/") == place.path.lstrip("/") and how in ("delete", "overwrite"):
         # the program deletes itself after running: what it did can no longer be read
         job.sink.append(place.effect("anti-forensics", line, ev, target=path,
                                      how="deletes its own program"))
-    elif LINEGUARD.search(low):
-        job.sink.append(place.effect("tamper", line, ev, target=path, how=f"{how}s lineguard's files"))
+    elif (own := lineguards(job, low)) is not None:
+        job.sink.append(place.effect("tamper", line, ev, target=path if own == low else own,
+                                     how=f"{how}s lineguard's files"))
+    elif how in ("truncate", "overwrite") and BACKUP_FILE.search(low) and not bounded and \
+            not low.endswith(".log"):
+        job.sink.append(place.effect("data-destruction", line, ev, target=path,
+                                     how="backup purge", value=f"{how} in place"))
     elif SCHEDULER.search(low) and (how != "delete" or "spool" in low) and \
             not SCHEDULER_LEFTOVER.search(low):
         # a tree of jobs, or a user's crontab or at job; a package dropping its own
@@ -571,6 +610,48 @@ def find_selection(argv: list[str]) -> tuple[list[str], list[str]]:
     return roots, out
 
 
+# truncate to an absolute size under a megabyte (`-s 64`, `--size=4K`): what a data file held
+# past it is gone (a log capped at some megabytes is not this)
+_TRUNCATED_SMALL = re.compile(r"(?:-s\s*|--size[= ])(?:\d{1,6}|\d{1,3}[kK](?:i?B)?)(?![\w.])")
+# a stream of noise: what a file written with it holds instead of its data
+NOISE = re.compile(r"^\s*(?:(?:head|tail)\s+-\w*c\s*\S+|cat|dd\s+if=)\s*/dev/(?:u?random|zero)"
+                   r"(?:\s+\S+=\S+)*\s*$|^\s*openssl\s+rand\b")
+
+# what is made of noise on purpose: keys, secrets, tokens, seeds, salts
+KEY_FILE = re.compile(r"(?i)(?:key|secret|token|seed|salt|nonce|random|cookie|pass)[^/]*$")
+
+
+def _empty_archive(args: list[str]) -> str | None:
+    """The archive tar creates with nothing in it (`tar -czf A -T /dev/null`, `--files-from
+    /dev/null` and no member named), else None."""
+    words = " ".join(args)
+    if "/dev/null" not in words or not re.search(r"(?:^|\s)-?[a-zA-Z]*c|--create", words):
+        return None
+    archive, listed, members, i = None, False, 0, 0
+    while i < len(args):
+        a = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else ""
+        if a in ("-T", "--files-from") or a.startswith("--files-from="):
+            listed = listed or (a.partition("=")[2] or nxt) == "/dev/null"
+            i += 1 if "=" in a else 2
+            continue
+        if a in ("-f", "--file") or a.startswith("--file="):
+            archive = a.partition("=")[2] or nxt
+            i += 1 if "=" in a else 2
+            continue
+        if re.fullmatch(r"-?[a-zA-Z]*c[a-zA-Z]*f", a) and i + 1 < len(args) and (
+                a.startswith("-") or i == 0):
+            archive = nxt           # -czf A (or czf A): f's value is the next word
+            i += 2
+            continue
+        if a in ("-C", "--directory", "-X", "--exclude-from", "-b", "-H", "--format"):
+            i += 2
+            continue
+        members += not a.startswith("-")
+        i += 1
+    return archive if listed and archive and not members else None
+
+
 def _find(argv: list[str], job: Job, place: Place, line: int, ev: str, piped_to_rm: bool) -> None:
     roots, i = [], 1
     while i < len(argv) and not argv[i].startswith(("-", "(", "!", "\\(")):
@@ -612,7 +693,7 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
             _destroy(job, place, line, ev, t, "wipe" if t.startswith("/dev/") else "overwrite")
     elif prog == "truncate":
         if re.search(r"(?:-s\s*|--size[= ])0\b|-s0\b|(?:-r\s*|--reference[= ])/dev/null\b",
-                     " ".join(args)):
+                     " ".join(args)) or _TRUNCATED_SMALL.search(" ".join(args)):
             for t in ops:
                 if t not in ("0", "/dev/null"):
                     _destroy(job, place, line, ev, t, "truncate")
@@ -724,6 +805,9 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         _destroy(job, place, line, ev, out, "truncate")
     elif prog == "tar" and "--remove-files" in args:
         _tar_remove(args, job, place, line, ev)
+    elif prog in ("tar", "bsdtar") and (archive := _empty_archive(args)) is not None:
+        # an archive created with no members (`-T /dev/null`) over ARCHIVE: it holds nothing
+        _destroy(job, place, line, ev, archive, "truncate")
     elif prog == "zip" and (re.search(r"(?:^|\s)-\w*m", flags) or "--move" in args) and len(ops) >= 2:
         # zip -m deletes what it archived; into /dev/null or scratch the files are gone
         if render(ops[0]) in ("/dev/null", "/dev/null.zip") or SCRATCH.match(render(ops[0])):
@@ -783,7 +867,8 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
             (prog == "lvreduce" or re.search(r"-L\s*-|--size[= ]-", " ".join(args))):
         for t in ops:
             _destroy(job, place, line, ev, t, "volume removal")
-    elif prog in _FIREWALLS and (cut := firewall.cuts_off(prog, args)) is not None:
+    elif prog in _FIREWALLS and (cut := firewall.cuts_off(prog, args,
+                                                          firewall.setup_of(job))) is not None:
         if not (cut.startswith(firewall.EVERYTHING) and job.lets_out):
             add(place.effect("tamper", line, ev, target=cut if LINEGUARD.search(cut) else
                              f"{cut}, what lineguard's agent polls and delivers over",
@@ -857,8 +942,10 @@ def effects(argv: list[str], job: Job, place: Place, line: int, ev: str,
         add(place.effect("anti-forensics", line, ev, target="audit rules", how="deletes"))
     elif prog == "dmesg" and re.search(r"-\w*[cC]", flags):
         add(place.effect("anti-forensics", line, ev, target="the kernel ring buffer", how="clears"))
-    elif prog in ("chattr", "chmod") and any(LINEGUARD.search(render(o)) for o in ops):
-        add(place.effect("tamper", line, ev, target=" ".join(ops), how=f"{prog} on lineguard's files"))
+    elif prog in ("chattr", "chmod") and (agent_file := next(
+            filter(None, (lineguards(job, render(o)) for o in ops)), None)):
+        add(place.effect("tamper", line, ev, target=" ".join(ops) if agent_file in ops else
+                         agent_file, how=f"{prog} on lineguard's files"))
     elif prog == "chmod" and ops and re.match(r"^(?:0+|[ugoa]*-[rwx]*x[rwx]*)$", ops[0]):
         for o in ops[1:]:
             name = base(render(o))
@@ -992,7 +1079,8 @@ _DISCARDS = re.compile(r"(?m)(?:^\s*[^#\s]\S*\s+(?:stop|~)\s*$|^\s*Storage\s*=\s
                        r"^\s*[^#\s]\S*\s+/dev/null\s*$|^\s*-e\s+0\b|^\s*-D\b)")
 
 
-def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: str) -> None:
+def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: str,
+                   appended: bool = False) -> None:
     """Text written or appended into a file whose content decides what the host keeps or where
     it sends things: logging told to discard, a lineguard name pointed elsewhere."""
     p = render(path)
@@ -1003,6 +1091,14 @@ def written_config(path: str, text: str, job: Job, place: Place, line: int, ev: 
             r"(?m)^\s*[\d.:a-fA-F]+\s+.*lineguard", text, re.I):
         job.sink.append(place.effect("tamper", line, ev, target=f"lineguard's address in {p}",
                                      how="cuts off lineguard: points elsewhere"))
+    elif p.rstrip("/") in ("/etc/hosts", "etc/hosts") and \
+            (moved := firewall.redirects(text, firewall.setup_of(job))):
+        job.sink.append(place.effect("tamper", line, ev, target=f"{moved} in {p}",
+                                     how="cuts off lineguard: points elsewhere"))
+    elif p in ("/etc/resolv.conf", "/etc/nsswitch.conf") and not appended and \
+            (lost := firewall.resolving_cut(p, text, firewall.setup_of(job))):
+        job.sink.append(place.effect("tamper", line, ev, target=f"{lost} in {p}",
+                                     how="cuts off lineguard: no longer finds"))
 
 
 def moved_away(sources: list[str], dest: str) -> bool:
@@ -1081,6 +1177,9 @@ def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
     if script is None:
         return
     everything = _EVERY_LINE.fullmatch(script) is not None
+    if not everything and scrambles(script):
+        for f in ops:
+            _destroy(job, place, line, ev, f, "overwrite")
     added = _SED_ADDS.match(script)
     text = added.group(1).replace("\\n", "\n") if added else None
     for f in ops if text else ():
@@ -1093,8 +1192,9 @@ def _sed_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
         p = render(f).rstrip("/")
         if everything:
             _destroy(job, place, line, ev, f, "truncate")
-        elif LINEGUARD.search(p):
-            job.sink.append(place.effect("tamper", line, ev, target=f, how="edits lineguard's files:"))
+        elif (own := lineguards(job, p)) is not None:
+            job.sink.append(place.effect("tamper", line, ev, target=f if own == p else own,
+                                         how="edits lineguard's files:"))
         elif SCHEDULER.search(p) and deletes:
             job.sink.append(place.effect("tamper", line, ev, target=f,
                                          how="removes scheduler entries from"))
@@ -1391,6 +1491,9 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
     args = argv[1:]
     if prints_nothing(prog, args):
         return ""
+    if prog in _COMPRESSORS and stdin == "" and all(
+            a.startswith("-") or a == "/dev/null" for a in args):
+        return ""       # a compressed stream of nothing: it holds nothing
     if prog == "echo":
         words = [a for a in args if a not in ("-n", "-e", "-E", "-ne", "-en")]
         text = " ".join(words)
@@ -1435,14 +1538,15 @@ def output(argv: list[str], stdin: str | None, job: Job) -> str | None:
                 return picked
             if prog == "sed":    # a script this reader will not run: what it prints is unknown
                 return unknown(f"what sed makes of {render(ops[-1]) if ops else 'its input'}")
-    if prog in ("cat", "head", "tail", "sort", "uniq", "grep", "egrep", "awk", "cut", "sed", "tac"):
+    if prog in ("cat", "head", "tail", "sort", "uniq", "grep", "egrep", "awk", "cut", "sed", "tac",
+                "shuf"):
         ops = [o for o in (sed_files(argv) if prog == "sed" else operands(argv))
                if o.startswith("/") or "." in o]
         if prog == "cat" and not ops and stdin is not None:
             return stdin
         if prog == "sed" and stdin is not None and not sed_files(argv):
             return stdin
-        if prog in ("awk", "grep", "cut", "sort", "uniq", "head", "tail") and stdin is not None \
+        if prog in ("awk", "grep", "cut", "sort", "uniq", "head", "tail", "shuf") and stdin is not None \
                 and not [o for o in operands(argv)[1:] if "/" in o]:
             return stdin
         if ops:
@@ -1657,11 +1761,37 @@ def perl_in_place(argv: list[str], job: Job, place: Place, line: int, ev: str) -
     prints = re.search(r"\b(?:print|printf|say)\b(?!\s+if\s+0\b|\s+unless\s+1\b)", code)
     empties = re.search(r"\$_\s*=\s*(?:\"\"|''|q\(\)|qq\(\))|\bundef\s+\$_", code) or \
         _EMPTIES_LINE.search(code)
+    files = [a for i, a in enumerate(argv[1:], 1) if not a.startswith("-") and
+             not re.fullmatch(r"-\w*[eE]", argv[i - 1])]
     if ("p" not in flags and not prints) or ("p" in flags and empties):
-        files = [a for i, a in enumerate(argv[1:], 1) if not a.startswith("-") and
-                 not re.fullmatch(r"-\w*[eE]", argv[i - 1])]
         for f in files:
             _destroy(job, place, line, ev, f, "truncate")
+    elif "p" in flags and scrambles(code):
+        for f in files:
+            _destroy(job, place, line, ev, f, "overwrite")
+
+
+_TRANSLITERATION = re.compile(r"(?:^|[;{\s])(?:tr|y)([^\w\s])((?:[^\\]|\\.)*?)\1((?:[^\\]|\\.)*?)\1")
+_CLASSES = (frozenset("0123456789"), frozenset("abcdefghijklmnopqrstuvwxyz"),
+            frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+
+
+def _charset(spec: str) -> str:
+    """The characters of a tr/y list, its ranges (`0-9`) written out."""
+    return re.sub(r"(.)-(.)", lambda m: "".join(map(chr, range(ord(m.group(1)),
+                                                               ord(m.group(2)) + 1)))
+                  if ord(m.group(1)) <= ord(m.group(2)) else m.group(0), spec)
+
+
+def scrambles(code: str) -> bool:
+    """Whether a perl or sed program transliterates every digit or every letter of a case into
+    other characters (`tr/0-9/1-90/`, `y/abc…/bcd…/`): each line comes out with its numbers or
+    names changed, the file's data rewritten, not edited."""
+    for m in _TRANSLITERATION.finditer(code):
+        src, dst = _charset(m.group(2)), _charset(m.group(3))
+        if src != dst and dst and any(c <= set(src) for c in _CLASSES):
+            return True
+    return False
 
 
 def _config_text(conf: str, prog: str, job: Job, place: Place, line: int, ev: str) -> str | None:
@@ -1806,13 +1936,38 @@ def _git(args: list[str], job: Job, place: Place, line: int, ev: str) -> None:
         # a branch, its reflog or every commit's files dropped from the repository itself:
         # its history gone once git collects what nothing refers to
         repo = folder[:-5] if folder.endswith("/.git") else folder    # the work tree's
-        job.sink.append(place.effect("data-destruction", line, ev, target=repo or "/",
+        job.sink.append(place.effect("data-destruction", line, ev, target=_archive(job, repo),
                                      how="history rewrite", value=f"git {verb}"))
     elif verb == "push" and (any(_FORCE_PUSH.match(a) for a in rest) or
                              any(w.startswith((":", "+")) for w in words[1:])):
         remote = words[0] if words else "its remote"
-        job.sink.append(place.effect("data-destruction", line, ev, target=folder,
+        job.sink.append(place.effect("data-destruction", line, ev, target=_archive(job, folder),
                                      how="history rewrite", value=remote))
+
+
+# Where the archivers of device configurations say they keep them: Oxidized's git output
+# (`repo:`) or file output (`directory:`), RANCID's BASEDIR (each group's configs under it)
+_ARCHIVE_SETTINGS = (
+    ("oxidized/config", re.compile(r"(?m)^\s*(?:repo|directory)\s*:\s*[\"']?([^\"'\s#]+)")),
+    ("rancid.conf", re.compile(r"(?m)^\s*(?:export\s+)?BASEDIR=[\"']?([^\"'\s;#]+)")))
+
+
+def _archive(job: Job, repo: str) -> str:
+    """The repository as a history rewrite's target: named as a configuration archive where a
+    captured Oxidized or RANCID configuration keeps device configurations in it (or it holds
+    that archive), whatever its path is called; else as it is."""
+    if not is_known(repo) or not repo.startswith("/"):
+        return repo or "/"
+    for suffix, setting in _ARCHIVE_SETTINGS:
+        for name in job.names_ending((suffix,)):
+            home = "/" + name.split("/.config/")[0] if "/.config/" in name else "/root"
+            for m in setting.finditer(job.value_of(name) or ""):
+                kept = m.group(1)
+                kept = (home + kept[1:] if kept.startswith("~") else kept).rstrip("/")
+                if kept and (repo == kept or repo.startswith(kept + "/") or
+                             kept.startswith(repo.rstrip("/") + "/")):
+                    return f"{repo} (the configuration archive /{name} keeps)"
+    return repo
 
 
 # Data stores spoken to over HTTP, by port: a DELETE of a path's first segment drops that

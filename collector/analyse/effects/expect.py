@@ -32,6 +32,7 @@ from lineguard.collector.analyse.effects.resolve import (
     walked,
 )
 from lineguard.collector.analyse.effects.shell import gate_of, snmp_effect
+from lineguard.formats.shells import SHELLS
 
 _MAX_DEPTH = 12          # bodies (if, foreach, proc calls, eval) followed inside each other
 # programs that take a port after the host (`telnet HOST PORT`, `nc HOST PORT`)
@@ -267,6 +268,7 @@ class _Tcl:
         self.procs: dict[str, tuple[list[list[str]], str, Place]] = {}
         self.host = ""
         self.sent: list[str] = []     # what the spawned session was sent (read in its context)
+        self.shell = False             # the spawned program is a shell on this host
         self.decoded: dict[str, tuple[str, ...]] = {}
         self.depth = 0
         self.called: set[str] = set()
@@ -597,6 +599,7 @@ class _Tcl:
                 named = named[:-1]
             self.host = host_of(named[-1] if named else words[-1]) if words else ""
             self.sent = []
+            self.shell = prog in SHELLS
             self.job.talks_to_devices = True
             if prog not in _DEVICE_PROGRAMS:
                 read("shell", " ".join(shlex.quote(w) for w in words), self.job,
@@ -605,6 +608,11 @@ class _Tcl:
         if cmd in ("send", "exp_send"):
             words = [self.word(a, place, line) for a in args if a not in ("--", "-s", "-h", "-i")]
             text = " ".join(words)
+            if self.shell:
+                # typed into a shell spawned on this host: a command line it runs
+                read("shell", text.rstrip("\r\n"), self.job,
+                     place.nested(line, ev, "sent to the shell expect spawned"))
+                return None
             eff = device.command_effect(text, self.host or unknown("the spawned session"),
                                         place.path, *place.where(line, ev),
                                         context=self.sent[-48:], gates=place.gates,

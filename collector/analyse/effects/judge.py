@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from lineguard.collector.analyse.effects import applet, control, device, expect, perl, python, shell  # noqa: F401  (readers register)
+from lineguard.collector.analyse.effects.commands import LOCK_FILE
 from lineguard.collector.analyse.effects.model import CHANGE_REF, Effect, change_ref_in, render
 from lineguard.collector.analyse.effects.resolve import (
     FollowedFiles,
@@ -24,7 +25,7 @@ from lineguard.collector.analyse.effects.resolve import (
     read,
 )
 from lineguard.collector.analyse.effects.resolve import Job as Followed
-from lineguard.collector.analyse.effects.rules import Rule, RuleSet, default_rules
+from lineguard.collector.analyse.effects.rules import Rule, RuleSet, default_rules, glob_readings
 from lineguard.collector.model import (
     AnacronTrigger,
     CalendarTrigger,
@@ -58,6 +59,7 @@ def clear_cache() -> None:
     _MATCHED_FIELDS.clear()
     _ASSIGNMENTS.clear()
     _PAM_ENV.clear()
+    _HOMES.clear()
     change_ref_in.cache_clear()
     shell._PROGRAMS.clear()
     shell._TREES.clear()
@@ -216,6 +218,19 @@ _CRON_ENV = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*?)\s*$")
 # lines defines 10,000 jobs, and each starts with the assignments above its own line.
 _ASSIGNMENTS: dict[str, tuple[tuple[int, str, str, str], ...]] = {}
 _PAM_ENV: dict[str, dict[str, str]] = {}
+_HOMES: dict[str, dict[str, str]] = {}
+# job sources whose commands run with the owner's HOME: cron jobs and login files
+_HOME_SET_BY = frozenset({"cron", "login"})
+
+
+def _homes(passwd: str) -> dict[str, str]:
+    """user -> home folder, from the captured /etc/passwd (read once per text)."""
+    hit = _HOMES.get(passwd)
+    if hit is None:
+        hit = {f[0]: f[5] for line in passwd.splitlines()
+               if len(f := line.split(":")) >= 7 and f[5].startswith("/")}
+        _remember(_HOMES, passwd, hit, 8)
+    return hit
 
 
 def _startup(job: Job, followed: Followed) -> dict[str, str]:
@@ -224,6 +239,12 @@ def _startup(job: Job, followed: Followed) -> dict[str, str]:
     env: dict[str, str] = {}
     if job.source == "sysv" and job.origin_line:
         return _rc_local_env(job, followed)
+    if job.source in _HOME_SET_BY and job.owner:
+        # cron sets HOME and LOGNAME from the owner's passwd entry (a crontab may set its
+        # own); a login shell starts in the user's home: `~` and $HOME are the owner's
+        home = _homes(followed.text_of("etc/passwd") or "").get(job.owner)
+        if home:
+            env.update(HOME=home, LOGNAME=job.owner, USER=job.owner)
     if job.source != "cron" or not job.origin_line:
         return env
     # pam_env: NAME=VALUE lines of /etc/environment (no shell syntax), then the crontab's own
@@ -358,6 +379,10 @@ def _matching(rs: RuleSet, e: Effect) -> tuple[Rule, ...]:
             found = alike[1]
         else:
             found = tuple(r for r in candidates if r.matches(e, fields))
+            # a glob is at least as loud as each path it could name (rules.glob_readings)
+            for path in glob_readings(fields["target"], rs.words):
+                named = {**fields, "target": path}
+                found += tuple(r for r in candidates if r not in found and r.matches(e, named))
             if len(_MATCHED_FIELDS) >= 65536:
                 del _MATCHED_FIELDS[next(iter(_MATCHED_FIELDS))]
             _MATCHED_FIELDS[by_fields] = (rs, found)
@@ -391,11 +416,18 @@ def _reason(rule: Rule, evidence: str, path: str | None, line: int | None, title
                   subject=render(effect.target) if effect is not None else "")
 
 
-def _pseudo(job: Job) -> list[Effect]:
-    """The job's own program and schedule line, for location and padding rules."""
+def _pseudo(job: Job, looked: tuple[tuple[str, str | None], ...]) -> list[Effect]:
+    """The job's own program and schedule line, for location and padding rules. A lock, pid
+    or heartbeat file on the command line (`flock /run/.x.lock …`, `date > ~/.heartbeat`) is
+    a program the job runs only where following the job looked it up as one: otherwise the
+    job only takes, writes or removes it, its own housekeeping."""
     out = [Effect("schedule-line", job.origin_path, job.origin_line, job.command,
                   target=job.command)]
     cmd_paths = [p.lstrip("/") for p in _ABS_PATH.findall(job.command)]
+    locks = [p for p in cmd_paths if LOCK_FILE.search(p)] if cmd_paths else ()
+    if locks:
+        names = {name for name, _ in looked}
+        cmd_paths = [p for p in cmd_paths if p not in locks or p in names or p in job.files]
     lines = job.command.split("\n") if _has_own_lines(job) else []
     for name in dict.fromkeys([*cmd_paths, *job.files[:1]]):
         in_cmd = name in cmd_paths
@@ -463,7 +495,7 @@ def _judgement(job: Job, files: Mapping[str, Artifact], fire: Fire | None, now, 
                               counted=lambda: _destructive_changes(effects, rs),
                               near=timedelta(days=float(dormant.params.get("days", 14))
                                              if dormant is not None else 14))
-    for i, e in enumerate([*effects, *_pseudo(job)]):
+    for i, e in enumerate([*effects, *_pseudo(job, looked)]):
         for rule in _matching(rs, e):
             sev, verdict = rule.severity, rule.verdict
             title = rule.title

@@ -122,12 +122,22 @@ def _regex(pattern: str, flags: int) -> re.Pattern[str]:
         return re.compile(pattern, flags)
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Parser:
+def _language() -> Language:
     with warnings.catch_warnings():
         # the wheel hands the grammar over as an address, which tree-sitter 0.25+ still takes
         warnings.simplefilter("ignore", DeprecationWarning)
-        return Parser(Language(tree_sitter_perl.language()))
+        return Language(tree_sitter_perl.language())
+
+
+_LANGUAGE = _language()
+# The grammar's field ids by name: a node's child looked up by id, not by a name tree-sitter
+# would look up among the grammar's fields at every call (a third of the cost of a lookup).
+_FIELD = {_LANGUAGE.field_name_for_id(i): i for i in range(1, _LANGUAGE.field_count + 1)}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Parser:
+    return Parser(_LANGUAGE)
 
 
 _TREES = Trees(_parser, 256)
@@ -140,9 +150,11 @@ def _parse(src: bytes) -> Tree:
     here-document whose last line runs into the end of the text after a `$`, `@` or `\\`
     (its continue mode reads to a newline without looking for the end), so without one a
     ten-byte script would hang the collector."""
-    if not src.endswith(b"\n"):
-        src += b"\n"
-    return _TREES.parse(src)
+    return _TREES.parse(_with_newline(src))
+
+
+def _with_newline(src: bytes) -> bytes:
+    return src if src.endswith(b"\n") else src + b"\n"
 
 
 @dataclass(frozen=True)
@@ -242,7 +254,7 @@ class _Scope:
     anonymous: dict[str, _Sub] = field(default_factory=dict)
     called: set[str] = field(default_factory=set)
     calls: Calls = field(default_factory=Calls)
-    reads: dict[str, frozenset[str]] = field(default_factory=dict)   # sub -> variables it reads
+    reads: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sub -> variables it reads
     runs_arguments: dict[str, str] = field(default_factory=dict)    # sub -> runs | list | ""
     stack: list[str] = field(default_factory=list)
     decoded: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -389,6 +401,7 @@ _COMPOUND = frozenset({"conditional_statement", "for_statement", "loop_statement
 class _Perl:
     def __init__(self, src: bytes, job: Job, place: Place, scope: _Scope, env: dict[str, str]):
         self.src = src
+        self.parsed = _with_newline(src)     # the text its tree was parsed from (see _parse)
         self.lines = src.decode("utf-8", "replace").split("\n")
         self.job, self.place, self.scope, self.env = job, place, scope, env
         self.heredocs: dict[int, Node] = {}      # where a heredoc token starts -> its body
@@ -397,10 +410,9 @@ class _Perl:
 
     # --- text and positions ---------------------------------------------------------------
 
-    @staticmethod
-    def text(node: Node) -> str:
-        t = node.text
-        return t.decode("utf-8", "replace") if t is not None else ""
+    def text(self, node: Node) -> str:
+        """A node's text, sliced from the text parsed (cheaper than asking the node for it)."""
+        return self.parsed[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
     def head(self, node: Node, chars: int) -> str:
         """The first `chars` characters of a node's text, without decoding all of it (a
@@ -426,7 +438,8 @@ class _Perl:
         """Subs are known before anything runs (perl compiles them first)."""
         for c in root.named_children:
             if c.type == "subroutine_declaration_statement":
-                name, body = c.child_by_field_name("name"), c.child_by_field_name("body")
+                name = c.child_by_field_id(_FIELD["name"])
+                body = c.child_by_field_id(_FIELD["body"])
                 if name is not None and body is not None:
                     sub = _Sub(self.text(name), body, self, self.place)
                     self.scope.subs[sub.name] = sub
@@ -468,7 +481,8 @@ class _Perl:
             elif job.spend("perl", place, c.start_point[0] + 1, partial(self.evidence, c)):
                 break
             self.current = c
-            if c.type == "comment":
+            kind = c.type
+            if kind == "comment":
                 last = ""
                 continue
             try:
@@ -480,7 +494,7 @@ class _Perl:
                 self.flat(c, place)
                 nested_too_deeply(self.job, place, "perl", *self.at(c))
                 continue
-            guard = self.exit_guard(c, place)
+            guard = self.exit_guard(c, place) if kind == "expression_statement" else None
             if guard is not None:
                 place = replace(place, gates=place.gates + (guard,))
         if self.scope.vars.get("$/") is not separator:
@@ -507,17 +521,18 @@ class _Perl:
                     nested_too_deeply(self.job, place, "perl", *self.at(n))
 
     def exit_guard(self, n: Node, place: Place) -> Gate | None:
-        """`exit unless COND;`, `die … if COND;`, `COND or exit;`: the rest is gated."""
-        if n.type != "expression_statement" or not n.named_child_count:
+        """`exit unless COND;`, `die … if COND;`, `COND or exit;` (an expression statement):
+        the rest is gated."""
+        if not n.named_child_count:
             return None
         e = n.named_child(0)
         body: Node | None
         cond: Node | None
         if e.type == "postfix_conditional_expression":
-            body, cond = e.named_child(0), e.child_by_field_name("condition")
+            body, cond = e.named_child(0), e.child_by_field_id(_FIELD["condition"])
             negated = not self.keyword(e, "unless")   # `exit if COND`: the rest runs when not
         elif e.type == "lowprec_logical_expression":
-            cond, body = e.child_by_field_name("left"), e.child_by_field_name("right")
+            cond, body = e.child_by_field_id(_FIELD["left"]), e.child_by_field_id(_FIELD["right"])
             negated = self.keyword(e, "and")          # `COND or exit`: the rest runs when it holds
         else:
             return None
@@ -541,17 +556,17 @@ class _Perl:
         if t == "for_statement":
             return self.foreach(n, place)
         if t == "loop_statement":
-            cond = n.child_by_field_name("condition")
+            cond = n.child_by_field_id(_FIELD["condition"])
             if cond is not None:
                 self.loop_condition(cond, place)
-            body = n.child_by_field_name("block")
+            body = n.child_by_field_id(_FIELD["block"])
             return self.block(body, place) if body is not None else ""
         if t == "cstyle_for_statement":
             for f in ("initialiser", "condition", "iterator"):
-                c = n.child_by_field_name(f)
+                c = n.child_by_field_id(_FIELD[f])
                 if c is not None:
                     self.value(c, place)
-            body = n.child_by_field_name("block")
+            body = n.child_by_field_id(_FIELD["block"])
             return self.block(body, place) if body is not None else ""
         if t in ("block_statement", "package_statement", "class_statement", "phaser_statement",
                  "defer_statement", "block", "statement_label"):
@@ -584,13 +599,14 @@ class _Perl:
 
     @staticmethod
     def keyword(n: Node, word: str) -> bool:
-        """Is `word` (unless, and, …) one of the node's own tokens?"""
-        return any(c.type == word for c in n.children if not c.is_named)
+        """Is `word` (unless, and, …) one of the node's own tokens? (No named node of the
+        grammar has a keyword's name.)"""
+        return any(c.type == word for c in n.children)
 
     def conditional(self, n: Node, place: Place) -> object:
         """if/unless/elsif/else: each branch runs under the gate its condition sets (an else
         branch keeps the gate, not its date window: it runs outside the condition)."""
-        cond = n.child_by_field_name("condition")
+        cond = n.child_by_field_id(_FIELD["condition"])
         here = other = place
         if cond is not None:
             self.value(cond, place)
@@ -614,12 +630,12 @@ class _Perl:
         self.value(cond, place)
 
     def foreach(self, n: Node, place: Place) -> object:
-        var = n.child_by_field_name("variable")
-        lst = n.child_by_field_name("list")
+        var = n.child_by_field_id(_FIELD["variable"])
+        lst = n.child_by_field_id(_FIELD["list"])
         items = _flat(self.value(lst, place)) if lst is not None else []
         name = "$" + self.varname(var) if var is not None else "$_"
         self.scope.vars[name] = self.each(items)
-        body = n.child_by_field_name("block")
+        body = n.child_by_field_id(_FIELD["block"])
         return self.block(body, place) if body is not None else ""
 
     @staticmethod
@@ -636,7 +652,7 @@ class _Perl:
     # --- use, require, do FILE ------------------------------------------------------------
 
     def use(self, n: Node, place: Place) -> None:
-        module = n.child_by_field_name("module")
+        module = n.child_by_field_id(_FIELD["module"])
         name = self.text(module) if module is not None else ""
         args = [c for c in n.named_children if c != module]
         if name == "constant" and args:
@@ -700,8 +716,8 @@ class _Perl:
     def varname(self, node: Node) -> str:
         """The name of a variable node ($x, @x, %x, my $x, a container like $x[…])."""
         if node.type in ("variable_declaration", "localization_expression"):
-            v = node.child_by_field_name("variable") or (node.named_child(0)
-                                                         if node.named_child_count else None)
+            v = node.child_by_field_id(_FIELD["variable"]) or (
+                node.named_child(0) if node.named_child_count else None)
             return self.varname(v) if v is not None else ""
         for c in node.named_children:
             if c.type == "varname":
@@ -737,7 +753,7 @@ class _Perl:
 
     def regexp(self, n: Node, place: Place) -> str:
         """A pattern (split's first argument) as written."""
-        c = n.child_by_field_name("content")
+        c = n.child_by_field_id(_FIELD["content"])
         return self.text(c) if c is not None else ""
 
     def bareword(self, n: Node, place: Place) -> object:
@@ -752,7 +768,9 @@ class _Perl:
         if n.named_child_count == 1:
             k = n.named_child(0)
             if k.type == "varname" and not k.named_child_count:
-                return self.lookup("$" + self.text(k))
+                key = "$" + self.text(k)
+                v = self.scope.vars.get(key)        # lookup's common case, inline
+                return v if v is not None else self.lookup(key)
         kids = n.named_children
         inner = [c for c in kids if c.type != "varname"] or \
             [c for c in kids if c.type == "varname" and c.named_child_count]
@@ -763,15 +781,15 @@ class _Perl:
 
     def array(self, n: Node, place: Place) -> object:
         inner = [c for c in n.named_children if c.type == "varname" and c.named_child_count]
-        if inner or n.child_by_field_name("arrayref") is not None:
-            ref = inner[0].named_child(0) if inner else n.child_by_field_name("arrayref")
+        if inner or n.child_by_field_id(_FIELD["arrayref"]) is not None:
+            ref = inner[0].named_child(0) if inner else n.child_by_field_id(_FIELD["arrayref"])
             return self.value(ref, place) if ref is not None else []
         return self.lookup("@" + self.varname(n))
 
     def hash(self, n: Node, place: Place) -> object:
         inner = [c for c in n.named_children if c.type == "varname" and c.named_child_count]
-        if inner or n.child_by_field_name("hashref") is not None:
-            ref = inner[0].named_child(0) if inner else n.child_by_field_name("hashref")
+        if inner or n.child_by_field_id(_FIELD["hashref"]) is not None:
+            ref = inner[0].named_child(0) if inner else n.child_by_field_id(_FIELD["hashref"])
             return self.value(ref, place) if ref is not None else {}
         name = self.varname(n)
         if name == "ENV":
@@ -786,10 +804,10 @@ class _Perl:
         if n.type == "localization_expression" and self.text(n).replace(" ", "") == "local$/":
             self.scope.vars["$/"] = ""                  # slurp mode: a read is the whole file
             return ""
-        v = n.child_by_field_name("variable")
+        v = n.child_by_field_id(_FIELD["variable"])
         if v is not None:
             return self.value(v, place)
-        return [self.value(c, place) for c in n.children_by_field_name("variables")]
+        return [self.value(c, place) for c in n.children_by_field_id(_FIELD["variables"])]
 
     def undef(self, n: Node) -> str:
         """`undef` is empty; `undef $/` puts reads in slurp mode."""
@@ -799,20 +817,23 @@ class _Perl:
 
     def computed(self, n: Node, place: Place) -> object:
         """Comparisons, negations, increments: their operands are judged, their value is not
-        followed."""
-        for c in n.named_children:
-            self.value(c, place)
+        followed, but a negative number (`-2`) is one."""
+        values = [self.value(c, place) for c in n.named_children]
+        if n.type == "unary_expression" and len(values) == 1 and _s(values[0]).isdigit() and \
+                self.text(n).lstrip().startswith("-"):
+            return "-" + _s(values[0])
         return _unknown("a computed value")
 
     def either(self, n: Node, place: Place) -> object:
         """`A or B`, `A and B`."""
-        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        left, right = n.child_by_field_id(_FIELD["left"]), n.child_by_field_id(_FIELD["right"])
         lv = self.value(left, place) if left is not None else ""
         rv = self.value(right, place) if right is not None else ""
         return lv if _s(lv) and is_known(_s(lv)) else rv
 
     def ternary(self, n: Node, place: Place) -> object:
-        cond, a, b = (n.child_by_field_name(f) for f in ("condition", "consequent", "alternative"))
+        cond, a, b = (n.child_by_field_id(_FIELD[f])
+                      for f in ("condition", "consequent", "alternative"))
         if cond is not None:
             self.value(cond, place)
         va = self.value(a, place) if a is not None else ""
@@ -832,7 +853,7 @@ class _Perl:
 
     def slice(self, n: Node, place: Place) -> object:
         """(LIST)[i]."""
-        lst = n.child_by_field_name("list")
+        lst = n.child_by_field_id(_FIELD["list"])
         items = _flat(self.value(lst, place)) if lst is not None else []
         idx = [c for c in n.named_children if c != lst]
         i = self.text(idx[-1]) if idx else ""
@@ -842,7 +863,7 @@ class _Perl:
             else unknown("a slice")
 
     def anonymous_sub(self, n: Node, place: Place) -> object:
-        body = n.child_by_field_name("body")
+        body = n.child_by_field_id(_FIELD["body"])
         if body is None:
             return ""
         sub = _Sub(_ANON, body, self, place)
@@ -881,11 +902,11 @@ class _Perl:
         return unknown(f"a glob slot {self.text(n)[:40]}")
 
     def listed_field(self, n: Node, place: Place) -> object:
-        lst = n.child_by_field_name("list")
+        lst = n.child_by_field_id(_FIELD["list"])
         return self.value(lst, place) if lst is not None else []
 
     def do_block(self, n: Node, place: Place) -> object:
-        body = n.child_by_field_name("block") or next(
+        body = n.child_by_field_id(_FIELD["block"]) or next(
             (c for c in n.named_children if c.type == "block"), None)
         return self.block(body, place) if body is not None else ""
 
@@ -904,7 +925,7 @@ class _Perl:
         return v
 
     def postfix_if(self, n: Node, place: Place) -> object:
-        body, cond = n.named_child(0), n.child_by_field_name("condition")
+        body, cond = n.named_child(0), n.child_by_field_id(_FIELD["condition"])
         here = place
         if cond is not None:
             self.value(cond, place)
@@ -914,8 +935,8 @@ class _Perl:
         return self.value(body, here)
 
     def postfix_loop(self, n: Node, place: Place) -> object:
-        body, lst = n.named_child(0), n.child_by_field_name("list") or \
-            n.child_by_field_name("condition")
+        body, lst = n.named_child(0), n.child_by_field_id(_FIELD["list"]) or \
+            n.child_by_field_id(_FIELD["condition"])
         if lst is not None:
             v = self.value(lst, place)
             if n.type == "postfix_for_expression":
@@ -961,7 +982,7 @@ class _Perl:
         delims = [k for k in n.children if k.type == "'"]
         if len(delims) >= 2:
             return delims[0].end_byte, delims[1].start_byte
-        c = n.child_by_field_name("content")
+        c = n.child_by_field_id(_FIELD["content"])
         return (c.start_byte, c.end_byte) if c is not None else (n.end_byte, n.end_byte)
 
     def raw(self, n: Node) -> str:
@@ -970,12 +991,16 @@ class _Perl:
 
     def literal(self, n: Node) -> str:
         """A single-quoted string: only \\ and an escaped delimiter are escapes."""
+        raw = self.raw(n)
+        if "\\" not in raw:
+            return raw
         delims = "\\" + "".join(self.text(k) for k in n.children if k.type == "'")
-        return _ESC.sub(lambda m: m.group(1) if m.group(1) in delims else m.group(0), self.raw(n))
+        return _ESC.sub(lambda m: m.group(1) if m.group(1) in delims else m.group(0), raw)
 
     def interpolated(self, n: Node, place: Place) -> str:
         pos, end = self.span(n)
-        c = n if n.type in ("heredoc_content", "replacement") else n.child_by_field_name("content")
+        c = n if n.type in ("heredoc_content", "replacement") else \
+            n.child_by_field_id(_FIELD["content"])
         out: list[str] = []
         for k in c.named_children if c is not None else ():
             if k.type == "heredoc_end":
@@ -1052,7 +1077,7 @@ class _Perl:
 
     def element(self, n: Node, place: Place) -> object:
         """$x[i], $x{k}, $r->[i], $r->{k}, $ENV{X}."""
-        idx = n.child_by_field_name("index") or n.child_by_field_name("key")
+        idx = n.child_by_field_id(_FIELD["index"]) or n.child_by_field_id(_FIELD["key"])
         key = _s(self.value(idx, place)) if idx is not None else ""
         container = self.container(n, place)
         if isinstance(container, list):
@@ -1074,7 +1099,7 @@ class _Perl:
 
     def container(self, n: Node, place: Place) -> object:
         for f in ("array", "hash"):
-            c = n.child_by_field_name(f)
+            c = n.child_by_field_id(_FIELD[f])
             if c is None:
                 continue
             if c.type == "container_variable":
@@ -1090,14 +1115,14 @@ class _Perl:
                                             [] if f == "array" else {})
             return self.value(c, place)          # $$r{…}, $x{a}{b}
         first = n.named_child(0) if n.named_child_count else None
-        if first is not None and first != (n.child_by_field_name("index") or
-                                           n.child_by_field_name("key")):
+        if first is not None and first != (n.child_by_field_id(_FIELD["index"]) or
+                                           n.child_by_field_id(_FIELD["key"])):
             return self.value(first, place)      # $r->[…], $r->{…}
         return None
 
     def assign(self, n: Node, place: Place) -> object:
-        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
-        op_n = n.child_by_field_name("operator")
+        left, right = n.child_by_field_id(_FIELD["left"]), n.child_by_field_id(_FIELD["right"])
+        op_n = n.child_by_field_id(_FIELD["operator"])
         op = self.text(op_n) if op_n is not None else "="
         if right is None or left is None:
             return ""
@@ -1126,18 +1151,18 @@ class _Perl:
     def store(self, left: Node, v: object, place: Place) -> None:
         t = left.type
         if t == "assignment_expression":              # (my $x = …) =~ tr/…/…/
-            inner = left.child_by_field_name("left")
+            inner = left.child_by_field_id(_FIELD["left"])
             if inner is not None:
                 self.store(inner, v, place)
             return
         if t in ("variable_declaration", "localization_expression"):
-            one = left.child_by_field_name("variable")
+            one = left.child_by_field_id(_FIELD["variable"])
             if one is None and t == "localization_expression" and left.named_child_count == 1:
                 one = left.named_child(0)           # local $ENV{X} = …, local $SIG{ALRM} = …
             if one is not None:
                 self.store(one, v, place)
                 return
-            targets = list(left.children_by_field_name("variables"))
+            targets = list(left.children_by_field_id(_FIELD["variables"]))
         elif t in ("parenthesized_expression", "list_expression"):
             targets = [c for c in left.named_children if c.type != "comment"]
             if len(targets) == 1 and targets[0].type == "list_expression":
@@ -1163,26 +1188,26 @@ class _Perl:
             self.scope.vars["%" + self.varname(left)] = v if isinstance(v, dict) else \
                 self.pairs(_flat(v))
         elif t in ("array_element_expression", "hash_element_expression"):
-            idx = left.child_by_field_name("index") or left.child_by_field_name("key")
+            idx = left.child_by_field_id(_FIELD["index"]) or left.child_by_field_id(_FIELD["key"])
             key = _s(self.value(idx, place)) if idx is not None else ""
             box = self.container(left, place)
             if isinstance(box, dict):
                 box[key] = v
                 if box is self.scope.vars.get("%ENV"):
                     commands.environment_change(key, _s(v), self.job, place, *self.at(left))
-                name = left.child_by_field_name("hash")
+                name = left.child_by_field_id(_FIELD["hash"])
                 if name is not None and name.type == "container_variable":
                     self.scope.vars.setdefault("%" + self.varname(name), box)
             elif isinstance(box, list) and key.isdigit() and int(key) < 1024:
                 box.extend([""] * (int(key) + 1 - len(box)))
                 box[int(key)] = v
-                name = left.child_by_field_name("array")
+                name = left.child_by_field_id(_FIELD["array"])
                 if name is not None and name.type == "container_variable":
                     self.scope.vars.setdefault("@" + self.varname(name), box)
 
     def binary(self, n: Node, place: Place) -> object:
-        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
-        op_n = n.child_by_field_name("operator")
+        left, right = n.child_by_field_id(_FIELD["left"]), n.child_by_field_id(_FIELD["right"])
+        op_n = n.child_by_field_id(_FIELD["operator"])
         op = self.text(op_n) if op_n is not None else ""
         if op in ("=~", "!~") and right is not None and left is not None and right.type in (
                 "transliteration_expression", "substitution_regexp"):
@@ -1233,7 +1258,7 @@ class _Perl:
             if out != text:
                 self.scope.decoded[out] = self.scope.decoded.get(text, ()) + ("character translation",)
             return str(len(text)), out
-        pat = n.child_by_field_name("content")
+        pat = n.child_by_field_id(_FIELD["content"])
         rep = next((c for c in n.named_children if c.type == "replacement"), None)
         mods = next((c for c in n.named_children if c.type.endswith("_modifiers")), None)
         if pat is None:
@@ -1298,14 +1323,14 @@ class _Perl:
     # --- calls ----------------------------------------------------------------------------
 
     def args_of(self, n: Node, place: Place, skip: Node | None = None) -> list[object]:
-        a = n.child_by_field_name("arguments")
+        a = n.child_by_field_id(_FIELD["arguments"])
         if a is not None:
             return self.listed(a, place)
         return [self.value(c, place) for c in n.named_children
                 if c != skip and c.type not in ("indirect_object", "comment")]
 
     def function(self, n: Node, place: Place) -> object:
-        fn_n = n.child_by_field_name("function")
+        fn_n = n.child_by_field_id(_FIELD["function"])
         if fn_n is not None and fn_n.is_named:
             name = self.text(fn_n).lstrip("&")
         else:
@@ -1328,9 +1353,10 @@ class _Perl:
         if short in ("close", "sysopen"):
             return self.close(n, fn_n, place) if short == "close" else self.sysopen(n, fn_n, place)
         if name == "new":                       # new Class(…): Class->new(…)
-            made = n.child_by_field_name("arguments")
+            made = n.child_by_field_id(_FIELD["arguments"])
             called = made is not None and made.type == "function_call_expression"
-            cls_n = made.child_by_field_name("function") if called and made is not None else made
+            cls_n = made.child_by_field_id(_FIELD["function"]) if called and made is not None \
+                else made
             if made is not None and cls_n is not None and cls_n.type in ("function", "bareword"):
                 return self.class_method(self.text(cls_n), "new", self.args_of(made, place, cls_n)
                                          if called else [], n, place)
@@ -1370,7 +1396,7 @@ class _Perl:
             return unknown("a count of files changed")
         if short == "delete":
             for c in n.named_children:
-                key_n = c.child_by_field_name("key") if c.type == "hash_element_expression" \
+                key_n = c.child_by_field_id(_FIELD["key"]) if c.type == "hash_element_expression" \
                     else None
                 if key_n is not None and self.text(c).replace(" ", "").startswith("$ENV{"):
                     # delete $ENV{X}: gone from the environment of what the program runs
@@ -1408,7 +1434,7 @@ class _Perl:
         """IO::Uncompress's functions (`gunzip \\$in => \\$out`, `anyinflate $file =>
         $file2`): the input a scalar reference holds (or a file), the output written through
         a scalar reference (or into a file)."""
-        a = n.child_by_field_name("arguments")
+        a = n.child_by_field_id(_FIELD["arguments"])
         nodes = [c for c in (a.named_children if a is not None else []) if c.type != "comment"]
         if len(nodes) == 1 and nodes[0].type == "list_expression":
             nodes = list(nodes[0].named_children)
@@ -1473,7 +1499,7 @@ class _Perl:
 
     def push(self, n: Node, fn: str, place: Place) -> object:
         """push/unshift onto a named array (a list built up in a loop)."""
-        a = n.child_by_field_name("arguments")
+        a = n.child_by_field_id(_FIELD["arguments"])
         parts = list(a.named_children) if a is not None and a.type == "list_expression" else \
             [a] if a is not None else []
         if not parts or parts[0].type != "array":
@@ -1508,6 +1534,10 @@ class _Perl:
         if fn == "pack" and len(s) >= 2 and re.fullmatch(r"[CcU]\*?", s[0]) and \
                 all(x.isdigit() for x in s[1:]):
             return "".join(chr(int(x) & 0x10FFFF) for x in s[1:])
+        if fn == "pack" and len(s) >= 2 and _STRING_PACK.fullmatch(s[0]):
+            return _pack_strings(s[0], s[1:])
+        if fn == "substr" and len(s) >= 2:
+            return _substr(s)
         if fn == "unpack" and len(s) >= 2 and s[0].startswith("u"):
             return self.undo("uu", s[1])
         if fn == "unpack" and len(s) >= 2 and s[0].upper().startswith("H"):
@@ -1601,8 +1631,11 @@ class _Perl:
         if len(sc.stack) >= _MAX_DEPTH:
             self.too_deep(place)
             return unknown(f"the value of {sub.name}()")
-        globals_ = repr([_context(sc.vars.get(v)) for v in sorted(self.reads(sub))])
-        context = repr((_context(args), globals_))
+        get = sc.vars.get
+        # most values are text, their own key: _context is called for the others only
+        globals_ = tuple([v if type(v) is str else _context(v)
+                          for v in map(get, self.reads(sub))])
+        context = (_context(args), globals_)
         # a sub that runs what it is handed, or takes @_ as a list (or is given more
         # arguments than the summary's markers stand for): followed per context
         takes = sc.runs_arguments.get(sub.key)
@@ -1621,8 +1654,8 @@ class _Perl:
         sc.calls.done(sub.key, context, value)
         return value
 
-    def _summary_call(self, sub: _Sub, args: list[object], place: Place, globals_: str
-                      ) -> bool:
+    def _summary_call(self, sub: _Sub, args: list[object], place: Place,
+                      globals_: tuple[object, ...]) -> bool:
         """A call past the contexts a sub is followed in: the sub's effects read once with @_
         standing as markers, bound to this call's arguments (see resolve.Calls). True (nothing
         bound) when the summary reads an argument as code: the call is followed."""
@@ -1645,19 +1678,20 @@ class _Perl:
         self.job.sink.extend(bind_call(summary, texts, place, sub.name))
         return False
 
-    def reads(self, sub: _Sub) -> frozenset[str]:
-        """The variables a sub reads ("$x", "@x", "%x"), with those of the subs it names."""
+    def reads(self, sub: _Sub) -> tuple[str, ...]:
+        """The variables a sub reads ("$x", "@x", "%x"), with those of the subs it names,
+        sorted: the order its call contexts list their values in."""
         sc = self.scope
         hit = sc.reads.get(sub.key)
         if hit is not None:
             return hit
-        sc.reads[sub.key] = frozenset()      # a sub naming itself adds nothing
+        sc.reads[sub.key] = ()      # a sub naming itself adds nothing
         body = _body(sub.owner.text(sub.body))
         names = set(body.reads)
         for other in body.words & sc.subs.keys():
             if sc.subs[other] is not sub:
-                names |= self.reads(sc.subs[other])
-        hit = sc.reads[sub.key] = frozenset(names)
+                names.update(self.reads(sc.subs[other]))
+        hit = sc.reads[sub.key] = tuple(sorted(names))
         return hit
 
     def _call(self, sub: _Sub, args: list[object], place: Place) -> object:
@@ -1680,7 +1714,7 @@ class _Perl:
         """$f->(…), $h{k}->(…)."""
         kids = [c for c in n.named_children if c.type != "comment"]
         target = self.value(kids[0], place) if kids else ""
-        args_n = n.child_by_field_name("arguments")
+        args_n = n.child_by_field_id(_FIELD["arguments"])
         return self.call_each(target, self.listed(args_n, place) if args_n is not None else [],
                               place)
 
@@ -1696,11 +1730,11 @@ class _Perl:
         return out
 
     def map_grep(self, n: Node, place: Place) -> object:
-        lst = n.child_by_field_name("list")
+        lst = n.child_by_field_id(_FIELD["list"])
         items = self.value(lst, place) if lst is not None else []
         if isinstance(items, str) and markers(items):
             return items                              # each walked row, each line: still them
-        cb = n.child_by_field_name("callback")
+        cb = n.child_by_field_id(_FIELD["callback"])
         if cb is None:
             return items
         # grep and sort run their block for each item as map does (what it does is what the
@@ -1739,9 +1773,10 @@ class _Perl:
     # --- objects: sessions, handles -------------------------------------------------------
 
     def method(self, n: Node, place: Place) -> object:
-        inv_n, meth_n = n.child_by_field_name("invocant"), n.child_by_field_name("method")
+        inv_n = n.child_by_field_id(_FIELD["invocant"])
+        meth_n = n.child_by_field_id(_FIELD["method"])
         meth = self.text(meth_n) if meth_n is not None else ""
-        args_n = n.child_by_field_name("arguments")
+        args_n = n.child_by_field_id(_FIELD["arguments"])
         args = self.listed(args_n, place) if args_n is not None else []
         if meth == "can" and args and is_known(_s(_flat(args)[0])):
             # CLASS->can('name'): the sub of that name, to be called
@@ -1819,7 +1854,7 @@ class _Perl:
             return _varbinds_new(cls, args)
         if cls in _UNCOMPRESS_CLASSES and meth == "new" and args:
             # IO::Uncompress::Gunzip->new(\\$buf | FILE): a handle reading what it undoes
-            first = n.child_by_field_name("arguments")
+            first = n.child_by_field_id(_FIELD["arguments"])
             while first is not None and first.type in ("list_expression",
                                                        "parenthesized_expression") and \
                     first.named_child_count:
@@ -2069,8 +2104,8 @@ class _Perl:
         return unknown("the device it connects to")
 
     def open(self, n: Node, place: Place) -> object:
-        fn_n = n.child_by_field_name("function")
-        args_n = n.child_by_field_name("arguments")
+        fn_n = n.child_by_field_id(_FIELD["function"])
+        args_n = n.child_by_field_id(_FIELD["arguments"])
         parts = list(args_n.named_children) if args_n is not None and \
             args_n.type == "list_expression" else [args_n] if args_n is not None else \
             [c for c in n.named_children if c != fn_n]
@@ -2116,8 +2151,8 @@ class _Perl:
     def open2(self, n: Node, short: str, place: Place) -> object:
         """IPC::Open2 `open2($out, $in, CMD…)` and IPC::Open3 `open3($in, $out, $err, CMD…)`:
         what is printed to $in is the command's input."""
-        fn_n = n.child_by_field_name("function")
-        args_n = n.child_by_field_name("arguments")
+        fn_n = n.child_by_field_id(_FIELD["function"])
+        args_n = n.child_by_field_id(_FIELD["arguments"])
         parts = list(args_n.named_children) if args_n is not None and \
             args_n.type == "list_expression" else [c for c in n.named_children if c != fn_n]
         at_in, first_cmd = (1, 2) if short == "open2" else (0, 3)
@@ -2178,7 +2213,7 @@ class _Perl:
 
     def sysopen(self, n: Node, fn_n: Node | None, place: Place) -> object:
         """sysopen(FH, $path, O_WRONLY|O_TRUNC…): opened for writing, emptied first."""
-        a = n.child_by_field_name("arguments")
+        a = n.child_by_field_id(_FIELD["arguments"])
         parts = list(a.named_children) if a is not None and a.type == "list_expression" else []
         if len(parts) < 3:
             return unknown("sysopen()")
@@ -2192,9 +2227,9 @@ class _Perl:
     def print_to(self, n: Node, fn: str, place: Place) -> object:
         """print/printf/say/syswrite: what goes to a device, a piped shell or a file written."""
         ind = next((c for c in n.named_children if c.type == "indirect_object"), None)
-        fn_n = n.child_by_field_name("function")
+        fn_n = n.child_by_field_id(_FIELD["function"])
         held = [c for c in n.named_children if c != fn_n and c.type != "comment"]
-        called = held[0].child_by_field_name("function") if len(held) == 1 and \
+        called = held[0].child_by_field_id(_FIELD["function"]) if len(held) == 1 and \
             held[0].type.endswith("function_call_expression") else None
         bare = self.scope.vars.get("*" + self.text(called).strip()) if called is not None \
             and ind is None else None
@@ -2335,6 +2370,36 @@ def _required_modules(code: str) -> list[str] | None:
     return names if all(_MODULE.fullmatch(x) for x in names) else None
 
 
+# pack templates of strings only (A, a, Z with a count or *): the arguments laid end to end
+_STRING_PACK = re.compile(r"(?:\s*[aAZ](?:\d+|\*)?)+\s*")
+
+
+def _pack_strings(template: str, items: list[str]) -> str:
+    out: list[str] = []
+    for (letter, count), item in zip(re.findall(r"([aAZ])(\d+|\*)?", template), items,
+                                     strict=False):
+        if not is_known(item) and count != "*":
+            return unknown("a packed string")
+        if count in ("", "*"):
+            out.append(item[:1] if count == "" else item + ("\0" if letter == "Z" else ""))
+        else:
+            n = int(count)
+            out.append(item[:n].ljust(n, " " if letter == "A" else "\0"))
+    return "".join(out)
+
+
+def _substr(s: list[str]) -> object:
+    """substr(EXPR, OFFSET[, LENGTH]) as Perl counts: negative offsets and lengths from the
+    end. The value is what it takes out (a fourth argument replaces that part in EXPR)."""
+    text = s[0]
+    if not is_known(text) or not all(re.fullmatch(r"-?\d+", x) for x in s[1:3]):
+        return unknown("part of a value")
+    start = int(s[1]) if int(s[1]) >= 0 else max(0, len(text) + int(s[1]))
+    end = len(text) if len(s) < 3 else \
+        start + int(s[2]) if int(s[2]) >= 0 else len(text) + int(s[2])
+    return text[start:max(start, end)]
+
+
 class _Sprintf:
     """sprintf's conversions over the arguments given (unknown ones stay markers)."""
 
@@ -2385,16 +2450,26 @@ def _report_errors(tree: Tree, reader: _Perl, place: Place) -> None:
 _MARKED_ARGS = tuple(symbol("arg", str(i), f"$_[{i - 1}]") for i in range(1, 10))
 
 
+# Marks in a call's context key, which no value of a program can be: the members of a hash
+# that follow, and a value that is neither text nor a container (shown by its repr).
+_HASH = object()
+_SCALAR = object()
+
+
 def _context(value: object, depth: int = 0) -> object:
-    """A value as part of a call's context: text and numbers as they are, containers by every
-    member (two calls that differ only in a list's last item are two contexts), anything else
-    by its type."""
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    """A value as part of a call's context key: text as it is, containers by every member (two
+    calls that differ only in a list's last item are two contexts), anything else by its type.
+    Hashable and compared as it is built (no repr): an empty hash is the same as an empty list,
+    a container past three levels is its type's name."""
+    if isinstance(value, str) or value is None:
         return value
+    if isinstance(value, (int, float, bool)):
+        return (_SCALAR, repr(value))       # 1, 1.0 and True are three values, not one
     if depth < 3 and isinstance(value, (list, tuple)):
-        return [_context(v, depth + 1) for v in value]
+        return tuple([v if type(v) is str else _context(v, depth + 1) for v in value])
     if depth < 3 and isinstance(value, dict):
-        return [(str(k), _context(v, depth + 1)) for k, v in value.items()]
+        return (_HASH, *[(str(k), v if type(v) is str else _context(v, depth + 1))
+                         for k, v in value.items()]) if value else ()
     return type(value).__name__
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lineguard.collector.analyse.effects import bounds
@@ -539,12 +539,13 @@ class Calls:
     statement budget and the CPU bound still end a reading, and say so)."""
 
     def __init__(self) -> None:
-        self._values: dict[str, dict[str, object]] = {}
+        # function -> context -> the value it returned there (a context is any hashable key)
+        self._values: dict[str, dict[Hashable, object]] = {}
         # function -> (the values of the globals it reads when summarised, its effects)
-        self.summaries: dict[str, tuple[str, list[Effect]]] = {}
+        self.summaries: dict[str, tuple[Hashable, list[Effect]]] = {}
         self.running: set[str] = set()      # functions found to run what they are handed
 
-    def runs_its_arguments(self, name: str, context: str) -> None:
+    def runs_its_arguments(self, name: str, context: Hashable) -> None:
         """A function whose summary read its arguments as code (a shell, an interpreter, a
         device session given "$1" or "$*"): no summary stands for what it is handed, so it is
         followed in every context from now on, this call first. A text rule cannot know every
@@ -559,7 +560,7 @@ class Calls:
         return job.code_from_arguments > code_before or any(
             e.kind == "device-command" and any(ARG_MARK in x for x in e.lines) for e in effects)
 
-    def start(self, name: str, context: str, globals_: str, per_context: str = ""
+    def start(self, name: str, context: Hashable, globals_: Hashable, per_context: str = ""
               ) -> tuple[str, object]:
         """("follow", None), ("known", the value it returned then) or ("summary", None). A
         summary serves calls that differ only in their arguments: where the globals the
@@ -581,7 +582,7 @@ class Calls:
         seen[context] = None
         return "follow", None
 
-    def done(self, name: str, context: str, value: object) -> None:
+    def done(self, name: str, context: Hashable, value: object) -> None:
         self._values[name][context] = value
 
 

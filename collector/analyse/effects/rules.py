@@ -9,6 +9,8 @@ those of Effect.fields(), `line` is tried against each device command line), not
 
 from __future__ import annotations
 
+import fnmatch
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -180,6 +182,51 @@ def load_rules(path: str | Path | None = None) -> list[Rule]:
     return rules
 
 
+# A path component that is a glob with letters of its own (`li*`, `e?s`, `line[d]ata`): it
+# picks some names, and which is read by trying the names the rules are written from. A
+# component that is a wildcard alone (`*`), or one that only picks an extension (`*.csv`),
+# stands for every entry and is judged by its reach, as written.
+_GLOB_CHARS = frozenset("*?[")
+_WORDY_GLOB = re.compile(r"(?=.*[*?\[])(?=.*[A-Za-z].*[A-Za-z])(?!\*+\.\w+$)[^/]+")
+_PATH_IN_EXAMPLE = re.compile(r"/[\w.@+-]+(?:/[\w.@+-]+)*")
+_MAX_GLOB_READINGS = 32
+
+
+def path_words(rules: tuple[Rule, ...]) -> tuple[str, ...]:
+    """The path components the rules' examples name (`srv`, `ems`, `linedata`, `xconnect.tbl`
+    …): the names a glob in a job's path is tried against."""
+    words: dict[str, None] = {}
+    for r in rules:
+        for ex in r.examples:
+            for path in _PATH_IN_EXAMPLE.findall(str(ex)):
+                words.update(dict.fromkeys(c for c in path.split("/") if c))
+    return tuple(words)
+
+
+def glob_readings(target: str, words: tuple[str, ...]) -> list[str]:
+    """The paths a glob `target` could name among `words` (each wordy glob component replaced
+    by each word it matches), without the glob itself; [] when it holds no wordy glob. A glob
+    that could name line data is judged as that path, at least."""
+    if not _GLOB_CHARS & set(target):
+        return []
+    parts = target.split("/")
+    choices: list[list[str]] = []
+    for part in parts:
+        if _WORDY_GLOB.fullmatch(part):
+            try:
+                pick = re.compile(fnmatch.translate(part))
+            except re.error:
+                pick = None
+            hit = [w for w in words if pick is not None and pick.match(w)]
+            choices.append(hit[:8] or [part])
+        else:
+            choices.append([part])
+    if all(len(c) == 1 and c[0] == p for c, p in zip(choices, parts, strict=True)):
+        return []
+    return ["/".join(c) for c in itertools.islice(itertools.product(*choices),
+                                                   _MAX_GLOB_READINGS)]
+
+
 @dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
@@ -188,6 +235,7 @@ class RuleSet:
     context: Mapping[str, Rule]          # context kind -> rule
     concealment: Rule | None
     verdicts: Mapping[str, Verdict] = field(default_factory=dict)   # rule id -> its verdict
+    words: tuple[str, ...] = ()          # see path_words
 
     @classmethod
     def of(cls, rules: list[Rule]) -> RuleSet:
@@ -199,7 +247,7 @@ class RuleSet:
                    {str(r.params.get("kind")): r for r in rules if r.role == "gate"},
                    {str(r.params.get("kind", r.id)): r for r in rules if r.role == "context"},
                    next((r for r in rules if r.role == "concealment"), None),
-                   {r.id: r.verdict for r in rules})
+                   {r.id: r.verdict for r in rules}, path_words(tuple(rules)))
 
 
 @lru_cache(maxsize=1)

@@ -183,6 +183,21 @@ def awk_program(argv: list[str]) -> tuple[str | None, str | None]:
     return (argv[i] if i < len(argv) else None), None
 
 
+def awk_input_files(argv: list[str]) -> list[str]:
+    """The files an awk command line reads its records from (after the program, or after
+    -f FILE; `NAME=VALUE` assignments are not files)."""
+    i, from_file = 1, False
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
+        from_file = from_file or argv[i] in ("-f", "--file")
+        i += 2 if argv[i] in _AWK_VALUE else 1
+    i += (1 if i < len(argv) and argv[i] == "--" else 0) + (0 if from_file else 1)
+    return [a for a in argv[i:] if not re.fullmatch(r"[A-Za-z_]\w*=.*", a, re.S)]
+
+
+# what awk's system() is handed when it runs each input record itself: `system($0)`
+WHOLE_RECORD = unknown("awk expression $0")
+
+
 _ENVIRON = re.compile(r'\bENVIRON\s*\[\s*"([A-Za-z_]\w*)"\s*\]')
 
 

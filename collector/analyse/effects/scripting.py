@@ -147,6 +147,49 @@ _BINDERS = re.compile(
     r"(?<![\w$.@:])([A-Za-z_]\w*)\s*(?:<<(?![-~A-Z'\"])|\.(?:replace|concat|prepend|insert|"
     r"clear|\w+!)(?!\w))")
 _BOUND_NAME = re.compile(r"\$?[A-Za-z_]\w*")
+# PHP built-ins that write into a variable handed to them (by reference), from the argument
+# at this index on: preg_match("/…/", $text, $d) sets $d to whatever matched
+_PHP_BY_REFERENCE = {"preg_match": 2, "preg_match_all": 2, "sscanf": 2, "fscanf": 2,
+                     "exec": 1, "system": 1, "passthru": 1, "parse_str": 1, "mb_parse_str": 1,
+                     "str_replace": 3, "str_ireplace": 3, "preg_replace": 4,
+                     "preg_replace_callback": 4, "settype": 0, "similar_text": 2,
+                     "getmxrr": 1, "dns_get_mx": 1, "fsockopen": 2, "flock": 2, "proc_open": 2,
+                     "openssl_open": 1, "openssl_private_decrypt": 1, "openssl_public_decrypt": 1,
+                     "openssl_sign": 1, "openssl_seal": 1, "array_push": 0, "array_unshift": 0,
+                     "array_splice": 0, "array_walk": 0, "array_shift": 0, "array_pop": 0,
+                     "sort": 0, "rsort": 0, "shuffle": 0, "stream_select": 0}
+_PHP_CALL = re.compile(r"\b(" + "|".join(sorted(_PHP_BY_REFERENCE, key=len, reverse=True)) +
+                       r")\s*\(")
+
+
+def _php_by_reference(text: str) -> set[str]:
+    """The variables PHP built-ins write into through a reference argument (their value is
+    then what the built-in put there, not the literal set earlier)."""
+    bound: set[str] = set()
+    for m in _PHP_CALL.finditer(text):
+        first, depth, args, start = _PHP_BY_REFERENCE[m.group(1)], 1, [], m.end()
+        i = start
+        while i < len(text) and depth and i - start < 4096:
+            c = text[i]
+            if c in "([{":
+                depth += 1
+            elif c in ")]}":
+                depth -= 1
+            elif c in "'\"":
+                end = text.find(c, i + 1)
+                while end > 0 and text[end - 1] == "\\":
+                    end = text.find(c, end + 1)
+                i = end if end > 0 else len(text)
+            elif c == "," and depth == 1:
+                args.append(text[start:i])
+                start = i + 1
+            i += 1
+        args.append(text[start:i - 1])
+        for arg in args[first:]:
+            name = re.fullmatch(r"\s*&?\s*\$([A-Za-z_]\w*)\s*", arg)
+            if name:
+                bound.update((name.group(1), "$" + name.group(1)))
+    return bound
 # names of any value: PHP's variable variables and extract(), a binding set from a string
 _ANY_NAME = re.compile(r"\$\$|\bextract\s*\(|\bparse_str\s*\(|"
                        r"local_variable_set|\beval\b")
@@ -218,6 +261,10 @@ def with_values(language: str, text: str) -> str:
                 for name in _BOUND_NAME.findall(group or ""):
                     if name in values:
                         values[name] = None
+        if language == "php":
+            for name in _php_by_reference(text):
+                if name in values:
+                    values[name] = None
     written = 0
 
     def value_of(name: str) -> str:

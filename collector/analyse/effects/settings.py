@@ -10,6 +10,7 @@ from __future__ import annotations
 import configparser
 import json
 import re
+import shlex
 import tomllib
 from functools import partial
 from typing import Any
@@ -69,13 +70,24 @@ def unparsed(path: str) -> str:
 
 def picked(doc: Any, path: str) -> str | None:
     """The value a jq/yq path filter (`.paths.linedata`, `.a["b"][0]`) picks out of a parsed
-    document, as `-r` prints it; None where the filter is anything else or finds nothing."""
-    path = path.strip()
-    if not path.startswith("."):
+    document, as `-r` prints it; None where the filter is anything else or finds nothing. A
+    path may be followed by the steps that make a list one line (`| map(@sh) | join(" ")`,
+    `| @sh`, `| join(",")`), as a command line is built from a list of words."""
+    path, _, steps = path.strip().partition("|")
+    value = _walked(doc, path.strip())
+    if steps and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return _joined(value, [x.strip() for x in steps.split("|")])
+    if steps or isinstance(value, bool | list | dict) or value is None:
+        return None if not isinstance(value, bool) or steps else "true" if value else "false"
+    return str(value) if isinstance(value, str | int | float) else None
+
+
+
+def _walked(doc: Any, path: str) -> Any:
+    """What a plain path picks out of the document (None where it finds nothing)."""
+    if not path.startswith(".") or path == ".":
         return None
     at, value = 0, doc
-    if path == ".":
-        return None
     while at < len(path):
         m = _STEP.match(path, at)
         if m is None:
@@ -91,10 +103,25 @@ def picked(doc: Any, path: str) -> str | None:
                 return None
             value = value[name]
         at = m.end()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
+    return value
+
+
+_JOIN = re.compile(r'^join\(\s*"((?:[^"\\]|\\.)*)"\s*\)$')
+
+
+def _joined(words: list[str], steps: list[str]) -> str | None:
+    """A list of words through jq's `map(@sh)`, `@sh` and `join(SEP)` steps, as -r prints the
+    line they make; None for any other step."""
+    quoted = False
+    for step in steps:
+        if step == "map(@sh)" and not quoted:
+            words, quoted = [shlex.quote(w) for w in words], True
+        elif step == "@sh" and not quoted:
+            return " ".join(shlex.quote(w) for w in words)
+        elif (m := _JOIN.match(step)) is not None:
+            return json.loads(f'"{m.group(1)}"').join(words)
+        else:
+            return None
     return None
 
 

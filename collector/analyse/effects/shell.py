@@ -325,6 +325,23 @@ def _zsh_flags(text: str) -> str:
 
 # input lines a `perl -n`/`-p` program is read for (each its own reading, $_ that line)
 _PER_LINE_RUNS = 8
+# where perl -x starts reading a file: after its first #! line naming perl
+_PERL_X_START = re.compile(r"^#!.*\bperl\b.*(?:\n|$)", re.M)
+
+
+def _perl_switches(args: list[str]) -> str:
+    """perl -s: the switches after the program (up to `--`, or after it when the program is
+    followed by `--`) set variables of the same name: `-cmd=VALUE` is `$cmd = 'VALUE';`, a bare
+    `-x` is `$x = 1;`."""
+    words = args[1:] if args[:1] == ["--"] else args
+    out = []
+    for w in words:
+        if w == "--" or not w.startswith("-"):
+            break
+        name, eq, value = w[1:].partition("=")
+        if re.fullmatch(r"[A-Za-z_]\w*", name):
+            out.append(f"${name} = {_perl_string(value) if eq else '1'};\n")
+    return "".join(out)
 
 
 def _perl_string(text: str) -> str:
@@ -354,6 +371,9 @@ class _Walker:
         self.decoded: dict[str, tuple[str, ...]] = {}   # decoded text -> layers undone
         self.executed: list[list[str]] = []      # every argv run, in order (what a redirect keeps)
         self.listed: dict[str, str] = {}         # text read from a captured list -> its file
+        # files run before this job writes them (not on the host, nor written yet): what the
+        # job writes there later is what the next run runs
+        self.run_unwritten: dict[str, tuple[Place, int, str, str, dict[str, str]]] = {}
         self.coprocs: dict[str, list[str]] = {}  # coproc NAME -> the command it runs
         # command node id -> the words the grammar hung on its redirection (see redirected)
         self.redirect_args: dict[int, list[Node]] = {}
@@ -1151,7 +1171,8 @@ class _Walker:
         p = render(path)
         ev = self.evidence(n)
         if out is not None and is_known(out) and not markers(out):
-            commands.written_config(path, out, self.job, place, self.line(n), ev)
+            commands.written_config(path, out, self.job, place, self.line(n), ev,
+                                    appended=op.endswith(">>"))
         # a job written into a place that runs later: judged by what that job will do
         planted.plant(self.job, place, self.line(n), ev, path, out,
                       f"generated at run time by `{self.text(body)[:80]}`"
@@ -1165,9 +1186,11 @@ class _Walker:
                 before + out if before is not None and out is not None and is_known(out)
                 and not markers(out) else None, "appended to by this job")
             return
-        if commands.LINEGUARD.search(p) and not re.search(r"/log/|\.log$", p):
+        own = commands.lineguards(self.job, p)
+        if own is not None and not re.search(r"/log/|\.log$", p):
             # lineguard's program, key or configuration overwritten: blinded
-            self.job.sink.append(place.effect("tamper", self.line(n), ev, target=path,
+            self.job.sink.append(place.effect("tamper", self.line(n), ev,
+                                              target=path if own == p else own,
                                               how="overwrites lineguard's files:"))
             return
         produced = body is None or self.text(body).strip() in (
@@ -1175,10 +1198,19 @@ class _Walker:
             'echo -n ""', "exec") or out == "" or _EXEC_FD.fullmatch(self.text(body))
         if commands.BLOCK_DEVICE.match(p):
             commands._destroy(self.job, place, self.line(n), ev, path, "wipe")
+        elif body is not None and "/dev/" in (head := self.text(body)[:120]) and \
+                commands.NOISE.search(head) and not commands.KEY_FILE.search(p):
+            # noise written over the file (`head -c N /dev/urandom > F`): its data is gone
+            commands._destroy(self.job, place, self.line(n), ev, path, "overwrite")
         elif produced or commands.FORENSIC.search(p):
             commands._destroy(self.job, place, self.line(n), ev, path, "truncate")
         elif out is not None and is_known(out) and not markers(out):
             self.job.written[path] = Written(out, "written by this job")
+            ran = self.run_unwritten.pop(p, None) if self.run_unwritten else None
+            if ran is not None:
+                # run earlier in the job than it is written: the next run runs this
+                self.run_written(p, Written(out, "written by the job's previous run"), ran[0],
+                                 ran[1], ran[2], ran[3], ran[4])
         else:
             self.job.written[path] = Written(None, f"generated at run time by `{self.text(body)[:80]}`"
                                              if body is not None else "generated at run time")
@@ -1353,6 +1385,7 @@ class _Walker:
                         + " ".join(_quote(a) for a in commands.unwrap(argv)), place, line, ev,
                         "functions passed in the environment", env)
             return None
+        commands.took_lock(argv, self.job)
         argv = commands.unwrap(argv)
         if not argv:
             return None
@@ -1513,6 +1546,14 @@ class _Walker:
             if program is not None:
                 runs, printed = runners.awk(runners.awk_inputs(program, argv, env))
                 for r in runs:
+                    if r.text == runners.WHOLE_RECORD:
+                        # system($0): each line of its input is a command line
+                        files = runners.awk_input_files(argv)
+                        text = "\n".join(self.file_text(f) for f in files) if files else stdin
+                        if text is not None:
+                            self.nested("shell", text, place, line, ev,
+                                        "each input line run by awk's system($0)", env)
+                            continue
                     self.nested("shell", r.text, place, line, ev, r.note, env)
                 if printed is not None and stdin is None:
                     return printed
@@ -1966,19 +2007,26 @@ class _Walker:
                         inner["@"] = _SEP.join(args[i + 3:])
                         for k, a in enumerate(args[i + 3:i + 12], 1):
                             inner[str(k)] = a
-                    if language == "perl" and stdin is not None and is_known(stdin) and any(
-                            re.fullmatch(r"-[a-zA-Z]*[np][a-zA-Z]*", o) for o in args[:i + 1]):
-                        # perl -n/-p: the program runs once per input line, $_ that line
-                        for each in [r for r in stdin.split("\n") if r.strip()][:_PER_LINE_RUNS]:
+                    data = self.perl_input(args, i, stdin) if language == "perl" else None
+                    if data is not None:
+                        # perl -n/-p: the program runs once per input record (a line; the
+                        # whole input under -0777), $_ that record
+                        whole = any(o.startswith("-0777") for o in args[:i + 1])
+                        records = [data] if whole else [r for r in data.split("\n") if r.strip()]
+                        for each in records[:_PER_LINE_RUNS]:
                             self.nested(language, f"$_ = {_perl_string(each)};\n{args[i + 1]}",
-                                        place, line, ev, f"inside perl {a}, for each line", inner)
+                                        place, line, ev, f"inside perl {a}, for each record", inner)
                         return None
+                    program = args[i + 1]
+                    if language == "perl" and any(re.fullmatch(r"-[a-zA-Z]*s[a-zA-Z]*", o)
+                                                  for o in args[:i + 1]):
+                        program = _perl_switches(args[i + 2:]) + program
                     if self.consumed and language in ("python", "perl"):
                         # its output feeds what follows (`perl -e 'print …' | sh`): what it
                         # prints is that stage's output
-                        return self.printed_by(language, args[i + 1], place, line, ev, inline,
+                        return self.printed_by(language, program, place, line, ev, inline,
                                                inner)
-                    self.nested(language, args[i + 1], place, line, ev, f"inside {language} {inline}",
+                    self.nested(language, program, place, line, ev, f"inside {language} {inline}",
                                 inner)
                 return None
             if a == "-m" and language == "python" and i + 1 < len(args):
@@ -1987,6 +2035,14 @@ class _Walker:
             if not a.startswith("-") or a == "-":
                 if a in ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"):
                     break       # the program is read from standard input
+                if language == "perl" and any(o.startswith("-x") for o in args[:i]):
+                    # perl -x FILE: the program starts at the file's first #!…perl line
+                    found = self.captured_text(a)
+                    m = _PERL_X_START.search(found) if found is not None else None
+                    if found is not None and m is not None:
+                        self.nested(language, found[m.end():], place, line, ev,
+                                    f"the program perl -x finds in {render(a)}", env)
+                        return None
                 self.run_file(a, args[i + 1:], env, place, line, ev, language=language)
                 return None
             if language == "expect" and a == "-f" and i + 1 < len(args):
@@ -2043,6 +2099,9 @@ class _Walker:
             return
         name = p.lstrip("/")
         text = self.job.text_of(name) if is_known(path) else None
+        if text is None and is_known(path):
+            # what the job writes there later is what its next run reads
+            self.run_unwritten.setdefault(p, (place, line, ev, "shell", env))
         if text is None and same_env and is_known(path) and not name.startswith(PACKAGED) \
                 and _not_there(self.job.artifact(name)):
             # sourced but not on the host: whoever writes it later sets this shell's variables
@@ -2124,6 +2183,17 @@ class _Walker:
             names += [p[len(cwd) + 1:], "./" + p[len(cwd) + 1:]]
         return next((w for n in names if (w := self.job.written.get(n)) is not None), None)
 
+    def perl_input(self, args: list[str], i: int, stdin: str | None) -> str | None:
+        """What perl -n/-p (its options before args[i]) reads as records: the files after the
+        program args[i + 1], else its input; None without -n/-p or when it is not known."""
+        if not any(re.fullmatch(r"-[a-zA-Z0-9]*[np][a-zA-Z0-9]*", o) for o in args[:i + 1]):
+            return None
+        files = [f for f in args[i + 2:] if is_known(f)]
+        if files:
+            texts = [self.captured_text(f) for f in files]
+            return "\n".join(t for t in texts if t is not None) or None
+        return stdin if stdin is not None and is_known(stdin) else None
+
     def run_file(self, path: str, args: list[str], env: dict[str, str], place: Place, line: int,
                  ev: str, language: str | None = None) -> bool:
         p = render(path)
@@ -2137,6 +2207,7 @@ class _Walker:
         if not is_known(path) or unseen:
             return False
         if self.job.text_of(p.lstrip("/")) is None:
+            self.run_unwritten.setdefault(p, (place, line, ev, language or "shell", env))
             why = unseen_program(self.job, p, self.named_in(line, ev, place))
             if why:
                 self.job.sink.append(unseen_effect(
@@ -2302,7 +2373,7 @@ class _Walker:
                     argv = [*argv, *api.curl_config_args(text)]
         method, url, body = api.httpie_request(argv, stdin) if commands.base(argv[0]) in (
             "http", "https", "xh") else api.curl_request(argv)
-        if body.startswith("@"):
+        if body.startswith("@") and body != "@/dev/null":
             src = body[1:]
             body = (stdin or "") if src == "-" else (self.file_text(src) if is_known(src) else "")
         lines = api.rest_lines(method, render(url), body if is_known(body) else "")

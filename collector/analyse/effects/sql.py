@@ -11,13 +11,17 @@ import re
 from lineguard.collector.analyse.effects.model import render, symbol
 from lineguard.collector.analyse.effects.resolve import expand_each
 
+# rows taken by their number, not by what they hold (`ORDER BY id LIMIT 20`): a job deleting
+# them each run deletes every row in the end
+_SOME_ROWS = r"(?:order\s+by\s+[\w.]+(?:\s+(?:asc|desc))?\s*)?(?:limit\s+\d+\s*)?"
 # a table or database name, or a set of them standing for every name a listing printed
 _NAME = r"(?!(?:if\s+exists|table|only)\b)(?:<[^<>]*>|[\w.\"`\[\]$]+)"
 _STATEMENTS = [
     (re.compile(rf"\bdrop\s+(?:table|database|schema|collection)\s+(?:if\s+exists\s+)?"
                 rf"({_NAME}(?:\s*,\s*{_NAME})*)", re.I), "db-drop"),
     (re.compile(rf"\btruncate\s+(?:table\s+)?(?:only\s+)?({_NAME})", re.I), "db-truncate"),
-    (re.compile(rf"\bdelete\s+from\s+({_NAME})\s*(?:;|$)", re.I), "db-delete-all"),
+    # no WHERE: every row (a LIMIT only takes them some rows a run: all of them in the end)
+    (re.compile(rf"\bdelete\s+from\s+({_NAME})\s*{_SOME_ROWS}(?:;|$)", re.I), "db-delete-all"),
     (re.compile(r"\b(flushall|flushdb)\b", re.I), "db-flush"),
     (re.compile(r"\b(?:db\.)?(?:getSiblingDB\([^)]*\)\.)?dropDatabase\s*\(", re.I), "db-drop"),
     (re.compile(r"\bdb\.(\w+)\.(?:drop|remove)\s*\(\s*(?:\{\s*\})?\s*\)"), "db-drop"),
@@ -30,7 +34,7 @@ _ALL_ROWS_TERM = re.compile(
     r"^(?:(\w+)\s*=\s*\1|"
     r"[\w.]+\s*(?:>=\s*0(?:\.0*)?|>\s*-\d+(?:\.\d+)?|>=\s*-\d+(?:\.\d+)?|(?:<>|!=)\s*-\d+)|"
     r"[\w.]*id\s*>\s*0|[\w.]+\s+is\s+not\s+null|[\w.]+\s+(?:i?like|glob)\s+'[%*]+'|"
-    r"(?:exists|[\w.]+\s+in)\s*\(\s*select\s+[\w.*]+\s+from\s+[\w.\"`]+\s*\)|"
+    rf"(?:exists|[\w.]+\s+in)\s*\(\s*select\s+[\w.*]+\s+from\s+[\w.\"`]+\s*{_SOME_ROWS}\)|"
     r"exists\s*\(\s*select\s+[\w.*']+\s*\))$", re.I)
 # a term and its negation (`id = 0 OR id <> 0`): between them every row
 _TERM = re.compile(r"^([\w.]+)\s*(=|==|<>|!=)\s*([\w.']+)$")
