@@ -375,6 +375,8 @@ class _Walker:
         # job writes there later is what the next run runs
         self.run_unwritten: dict[str, tuple[Place, int, str, str, dict[str, str]]] = {}
         self.coprocs: dict[str, list[str]] = {}  # coproc NAME -> the command it runs
+        # command node id -> the words the grammar hung on its redirection (see redirected)
+        self.redirect_args: dict[int, list[Node]] = {}
 
     # --- text and positions ---------------------------------------------------------------
 
@@ -785,14 +787,6 @@ class _Walker:
             return out
         return None
 
-    def lost_lines(self, word: Node, env: dict[str, str], place: Place) -> None:
-        """A word over several lines in a stretch the parser could not place: where it lost
-        its way (`case $x in *\\)*)` in a function) it takes the lines that follow for one
-        word, and a deletion among them would be read as nothing. Its lines after the first
-        are read as the commands they may be, after the rest of the program."""
-        start = self.src.find(b"\n", word.start_byte, word.end_byte) + 1
-        self.read_lost(start, word.end_byte, word.start_point[0] + 1, env, place)
-
     def lost_arguments(self, n: Node, env: dict[str, str], place: Place) -> None:
         """A command whose arguments go on past a line break that is not escaped: after a
         test it cannot place (`[ "$x" \\< b ]`) the parser takes the lines that follow for
@@ -1070,7 +1064,12 @@ class _Walker:
                     outs.extend(self.file_redirect(r, env, place))
         outer, self.consumed = self.consumed, True
         ran = len(self.executed)
-        out = self.stmt(body, env, place, stdin) if body is not None else None
+        hung = self.hung_arguments(body, redirects)
+        try:
+            out = self.stmt(body, env, place, stdin) if body is not None else None
+        finally:
+            if hung is not None:
+                del self.redirect_args[hung]
         self.consumed = outer
         ran_here = self.executed[ran:]
         for k, argv in enumerate(ran_here):
@@ -1103,6 +1102,31 @@ class _Walker:
         if sent_to:
             return None
         return None if outs and any(o in (">", ">|", "&>") for o, _ in outs) else out
+
+    def hung_arguments(self, body: Node | None, redirects: list[Node]) -> int | None:
+        """The grammar takes the words after a redirection for more of its destinations
+        (`rm -rf 2>/dev/null /srv/x`: `/srv/x`), where bash takes them for arguments of the
+        command (the last of a pipeline, `… | ssh -T 2>/dev/null host`). They are noted as
+        arguments of that command; returns its node id, or None when there are none."""
+        hung = [d for r in redirects if r.type == "file_redirect"
+                for d in r.children_by_field_name("destination")[1:]]
+        if not hung or body is None:
+            return None
+        target = body.named_children[-1] if body.type == "pipeline" and body.named_children \
+            else body
+        if target.type != "command":
+            return None
+        self.redirect_args[target.id] = self.redirect_args.get(target.id, []) + hung
+        return target.id
+
+    def arguments(self, n: Node) -> list[Node]:
+        """The argument nodes of command `n`, with those the grammar hung on its redirection."""
+        args = n.children_by_field_name("argument")
+        if self.redirect_args:
+            hung = self.redirect_args.get(n.id)
+            if hung:
+                return args + hung
+        return args
 
     def socket_redirect(self, r: Node, body: Node | None, env: dict[str, str], place: Place
                         ) -> str | None:
@@ -1269,7 +1293,7 @@ class _Walker:
 
     def cmd_words(self, n: Node) -> list[Node]:
         name = n.child_by_field_name("name")
-        return ([name] if name is not None else []) + n.children_by_field_name("argument")
+        return ([name] if name is not None else []) + self.arguments(n)
 
     def command(self, n: Node, env: dict[str, str], place: Place, stdin: str | None) -> str | None:
         if self.broken and n.start_point[0] != n.end_point[0]:
@@ -1295,27 +1319,55 @@ class _Walker:
                 # read again as text: where the parser lost its way, the lines it took for
                 # arguments are read as the commands they may be.)
                 via = place.nested(self.line(n), self.evidence(n), f"alias {name_text}")
-                argv = [*value.split(), *self.argv(n.children_by_field_name("argument"),
-                                                   local, via)]
+                argv = [*value.split(), *self.argv(self.arguments(n), local, via)]
                 if not self.runs_nothing(argv[:1], argv, n, local, place):
                     self.run_words(argv, env, local, bool(assigns), via, n, stdin)
                 return None
-            rest = self.text(n)[name.end_byte - n.start_byte:]
-            self.nested("shell", value + rest, place, self.line(n), self.evidence(n),
+            text, used = _expand_alias(self.text_from(n, name), env)
+            self.nested("shell", text, place, self.line(n), self.evidence(n),
                         f"alias {name_text}", _without(env, used))
             return None
         if name_text == "alias":
-            for a in n.children_by_field_name("argument"):
+            for a in self.arguments(n):
                 word = "".join(self.words(a, local, place))
                 key, eq, value = word.partition("=")
                 if eq:
                     env[_ALIAS + key] = value
             return None
-        first = self.words(name, local, place) if name is not None else []
-        if name is not None and not assigns and self.runs_nothing(first, None, n, local, place):
+        if name_text == "unalias":
+            words = self.argv(self.arguments(n), local, place)
+            for key in [k for k in env if k.startswith(_ALIAS)] if "-a" in words else \
+                    [_ALIAS + w for w in words]:
+                env.pop(key, None)
             return None
-        argv = first + self.argv(n.children_by_field_name("argument"), local, place)
+        if name_text == "time" and self.timed_alias(n, local):
+            # `time` is a reserved word: the word after it (and -p) is a command's name, an
+            # alias there is expanded
+            self.nested("shell", self.timed_alias(n, local), place, self.line(n),
+                        self.evidence(n), "timed", env)
+            return None
+        first = self.words(name, local, place) if name is not None else []
+        if name is not None and not assigns and n.id not in self.redirect_args and \
+                self.runs_nothing(first, None, n, local, place):
+            return None
+        argv = first + self.argv(self.arguments(n), local, place)
         return self.run_words(argv, env, local, bool(assigns), place, n, stdin)
+
+    def timed_alias(self, n: Node, env: dict[str, str]) -> str:
+        """The text of command `time [-p] NAME …` from NAME on, when NAME is an alias; ""
+        otherwise."""
+        args = n.children_by_field_name("argument")
+        k = 1 if args and self.text(args[0]) == "-p" else 0
+        if k < len(args) and _ALIAS + self.text(args[k]) in env:
+            return self.text_from(n, args[k])
+        return ""
+
+    def text_from(self, n: Node, word: Node) -> str:
+        """The text of command `n` from its `word` on, with the words the grammar hung on its
+        redirection (from the node texts: a function's body may be another file's)."""
+        text = self.text(n)[word.start_byte - n.start_byte:]
+        hung = self.redirect_args.get(n.id)
+        return text + "".join(" " + self.text(h) for h in hung) if hung else text
 
     def run_words(self, argv: list[str], env: dict[str, str], local: dict[str, str],
                   assigns: bool, place: Place, n: Node, stdin: str | None) -> str | None:
@@ -1377,7 +1429,7 @@ class _Walker:
         if _may_launch(prog, [w.strip("'\"") for w in (words[1:] if words is not None
                                                          else self.text(n).split()[1:])]):
             return False        # it may launch what it is handed (see launched)
-        for a in n.children_by_field_name("argument"):
+        for a in self.arguments(n):
             if a.type != "word":
                 t = self.text(a)
                 if "$(" in t or "`" in t or "<(" in t:
@@ -2219,7 +2271,8 @@ class _Walker:
         else:
             target = ops[0] if ops else ""
         if prog in ("ssh", "plink", "rsh") and stdin is not None and is_known(stdin) and (
-                len(ops) == 1 or commands.base(ops[1].split()[0] if ops[1].split() else "") in SHELLS):
+                len(ops) == 1 or len(ops) > 1 and
+                commands.base(ops[1].split()[0] if ops[1].split() else "") in SHELLS):
             # the remote login shell (or `bash -s`) reads the input as commands: on a server
             # they are shell commands, on a device its CLI; both are read
             self.nested("shell", stdin, place, line, ev, f"on {render(target)} over {prog}, from its input")
@@ -2622,6 +2675,8 @@ def _plain(text: str) -> list[tuple[int, str, str, str]] | None:
         m = _PLAIN_LINE.match(line)
         if m is None:
             return None
+        if m.group(3) and m.group(3).split(None, 1)[0] in ("alias", "unalias"):
+            return None     # an alias defined (`alias del=rm`) is read with the parse tree
         if m.group(1) or m.group(3):
             out.append((no, m.group(1) or "", m.group(2) or "", m.group(3) or ""))
     return out
@@ -2658,8 +2713,15 @@ def _expand_alias(command: str, env: dict[str, str]) -> tuple[str, set[str]]:
     head = _ALIAS_HEAD.match(text)
     while head is not None and _ALIAS + head.group(1) in env and head.group(1) not in used:
         used.add(head.group(1))
-        text = env[_ALIAS + head.group(1)] + text[head.end():]
-        head = _ALIAS_HEAD.match(text)
+        value = env[_ALIAS + head.group(1)]
+        at = head.start(1)
+        text = text[:at] + value + text[head.end():]
+        head = _ALIAS_HEAD.match(text, at)
+        if value[-1:] in (" ", "\t") and (head is None or _ALIAS + head.group(1) not in env or
+                                          head.group(1) in used):
+            # an alias that ends with a blank (`alias sudo='sudo '`): the word after it is
+            # checked for an alias too
+            head = _ALIAS_HEAD.match(text, at + len(value))
     return text, used
 
 
@@ -2849,8 +2911,8 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
     w.broken = tree.root_node.has_error
     w.run(tree.root_node, env)
     if w.broken:
-        for word in _lost_words(tree.root_node):
-            w.lost_lines(word, env, place)
+        for start, end, row in _lost_stretches(src, tree.root_node):
+            w.read_lost(start, end, row, env, place)
     # a program with syntax errors, in a job that showed nothing but housekeeping (deletions
     # bounded by age or name, copies kept): what the broken part does is not known
     if tree.root_node.has_error and not any(
@@ -2860,10 +2922,12 @@ def read_shell(text: str, job: Job, place: Place, env: dict[str, str]) -> None:
                                      target="shell (with syntax errors)"))
 
 
-def _lost_words(root: Node) -> list[Node]:
-    """The words over several lines in the stretches the parser could not place (looked for
-    only along the nodes that hold an error)."""
-    found: list[Node] = []
+def _lost_stretches(src: bytes, root: Node) -> list[tuple[int, int, int]]:
+    """The stretches (first byte, end byte, 0-based row) the parser could not place that hold
+    lines of commands, looked for only along the nodes that hold an error: where it loses its
+    way (`case $x in *\\)*)` in a function) it takes the lines that follow for one word, and a
+    deletion among them would be read as nothing. The word's lines after its first."""
+    found: list[tuple[int, int, int]] = []
     todo = [root]
     while todo:
         n = todo.pop()
@@ -2871,7 +2935,8 @@ def _lost_words(root: Node) -> list[Node]:
             if c.has_error:
                 todo.append(c)
             elif n.type == "ERROR" and c.type == "word" and c.start_point[0] != c.end_point[0]:
-                found.append(c)
+                found.append((src.find(b"\n", c.start_byte, c.end_byte) + 1, c.end_byte,
+                              c.start_point[0] + 1))
     return found
 
 
