@@ -693,8 +693,10 @@ class _Walker:
         if t == "comment":
             return None
         if t == "test_command":
-            for c in n.named_children:
-                self.words(c, env, place) if c.type == "command_substitution" else None
+            raw = self.text(n)
+            if "$(" in raw or "`" in raw:
+                # `[ -n "$(cmd)" ]`, `[[ $(cmd) == x ]]`: the test runs what it substitutes
+                self.substitutions(n, env, place)
             if self.subst_vars and _ARITH_TEST.search(self.text(n)):
                 self.arith_names(self.text(n), env, place, n)
             return None
@@ -767,6 +769,9 @@ class _Walker:
         if t == "case_statement":
             # every branch is read; each starts from the positional parameters the case was
             # reached with (a `shift` in one branch must not move another's $1)
+            value = n.child_by_field_name("value")
+            if value is not None and value.type != "word":
+                self.words(value, env, place)       # `case "$(cmd)" in`: cmd runs first
             positional = {k: env.get(k) for k in _POSITIONAL}
             for item in n.named_children:
                 if item.type == "case_item":
@@ -786,6 +791,17 @@ class _Walker:
                 out = self.stmt(c, env, place, stdin)
             return out
         return None
+
+    def substitutions(self, n: Node, env: dict[str, str], place: Place) -> None:
+        """Run the command substitutions anywhere inside `n` (in strings, operands of a test,
+        `${x:-$(cmd)}`), outermost first: the inner ones run within them."""
+        todo = list(reversed(n.named_children))
+        while todo:
+            c = todo.pop()
+            if c.type == "command_substitution":
+                self.capture(c, env, place)
+            elif c.named_child_count:
+                todo.extend(reversed(c.named_children))
 
     def lost_arguments(self, n: Node, env: dict[str, str], place: Place) -> None:
         """A command whose arguments go on past a line break that is not escaped: after a
