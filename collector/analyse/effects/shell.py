@@ -697,8 +697,8 @@ class _Walker:
             if "$(" in raw or "`" in raw:
                 # `[ -n "$(cmd)" ]`, `[[ $(cmd) == x ]]`: the test runs what it substitutes
                 self.substitutions(n, env, place)
-            if self.subst_vars and _ARITH_TEST.search(self.text(n)):
-                self.arith_names(self.text(n), env, place, n)
+            if self.subst_vars and _ARITH_TEST.search(raw):
+                self.arith_names(raw, env, place, n)
             return None
         if t in ("variable_assignment", "variable_assignments"):
             for a in ([n] if t == "variable_assignment" else n.named_children):
